@@ -1,0 +1,105 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import express, { type ErrorRequestHandler } from 'express';
+import http from 'node:http';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config';
+import { isReady } from './db/orm';
+import { buildContext, type GraphQLContext } from './graphql/context';
+import { errorLoggingPlugin, formatError } from './graphql/errors';
+import { buildGreenlightSchema } from './graphql/schema';
+import { requestId } from './http/request-id';
+import type { Logger } from './logger';
+import { createServices, type Services } from './services';
+
+export interface AppDeps {
+  orm: MikroORM;
+  config: Config;
+  logger: Logger;
+}
+
+export interface App {
+  server: http.Server;
+  services: Services;
+  stop(): Promise<void>;
+}
+
+/** Body-parser failures answered in the GraphQL error shape, so clients parse one format. */
+const badBody: ErrorRequestHandler = (error, _req, res, next) => {
+  const status = (error as { status?: number }).status;
+  const type = (error as { type?: string }).type;
+  if (!status || status >= 500) return next(error);
+  const message =
+    type === 'entity.too.large'
+      ? 'The request body is too large.'
+      : type === 'entity.parse.failed'
+        ? 'The request body is not valid JSON.'
+        : 'The request could not be read.';
+  res.status(status).json({ errors: [{ message, extensions: { code: 'BAD_REQUEST', requestId: res.locals.requestId } }] });
+};
+
+/** Builds the HTTP server (not yet listening): GraphQL at /graphql and health probes. */
+export async function createApp(deps: AppDeps): Promise<App> {
+  const { orm, config, logger } = deps;
+  const services = createServices(config, orm.em.getConnection().getKnex());
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const server = http.createServer(app);
+
+  app.use(requestId);
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (_req, res) => (res as unknown as { locals: { requestId: string } }).locals.requestId,
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const state = await isReady(orm);
+    res.status(state.ready ? 200 : 503).json({ status: state.ready ? 'ready' : 'not ready', reason: state.reason });
+  });
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema: await buildGreenlightSchema(),
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    introspection: !config.isProduction,
+    allowBatchedHttpRequests: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      errorLoggingPlugin,
+      config.isProduction ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+    ],
+  });
+  await apollo.start();
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    badBody,
+    expressMiddleware(apollo, { context: ({ req, res }) => buildContext({ orm, config, logger, services }, req, res) }),
+  );
+
+  app.use((_req, res) => {
+    res.status(404).json({ errors: [{ message: 'Not found. The GraphQL API is at /graphql.', extensions: { code: 'NOT_FOUND' } }] });
+  });
+
+  return {
+    server,
+    services,
+    stop: async () => {
+      await apollo.stop();
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { ForbiddenError, NotFoundError, UnauthenticatedError } from './errors';
+import type { Actor, RequestContext } from './request-context';
+import { OrganizationKind } from '../modules/organization/organization.entity';
+import { Role, type Membership } from '../modules/membership/membership.entity';
+
+export type UserActor = Extract<Actor, { kind: 'user' }>;
+
+export function requireUser(ctx: RequestContext): UserActor {
+  if (ctx.actor.kind === 'user') return ctx.actor;
+  if (ctx.actor.kind === 'apiKey') throw new ForbiddenError('This operation needs a signed-in user, not an API key.');
+  throw ctx.authFailure ?? new UnauthenticatedError();
+}
+
+export function membershipIn(ctx: RequestContext, organizationId: string): Membership | undefined {
+  if (ctx.actor.kind !== 'user') return undefined;
+  return ctx.actor.memberships.find((m) => m.organization.id === organizationId);
+}
+
+export function isOperatorAdmin(ctx: RequestContext): boolean {
+  return (
+    ctx.actor.kind === 'user' &&
+    ctx.actor.memberships.some((m) => m.organization.kind === OrganizationKind.OPERATOR && m.role === Role.ADMIN)
+  );
+}
+
+/**
+ * The caller must hold one of `roles` in the organization. Someone outside it learns nothing, not
+ * even that it exists (NOT_FOUND); a member with too small a role is told so (FORBIDDEN).
+ */
+export function requireRoleIn(
+  ctx: RequestContext,
+  organizationId: string,
+  roles: readonly Role[],
+  options: { operatorAdminMayAct?: boolean } = {},
+): Membership | undefined {
+  requireUser(ctx);
+  if (options.operatorAdminMayAct && isOperatorAdmin(ctx)) return membershipIn(ctx, organizationId);
+  const membership = membershipIn(ctx, organizationId);
+  if (!membership) throw new NotFoundError('Organization');
+  if (!roles.includes(membership.role)) {
+    throw new ForbiddenError(`This needs one of the roles ${roles.join(', ')} in ${membership.organization.name}.`);
+  }
+  return membership;
+}
+
+/** Roles that manage an organization's members, per kind. */
+export const MANAGER_ROLES: readonly Role[] = [Role.OWNER, Role.ADMIN, Role.PARTNER_ADMIN];

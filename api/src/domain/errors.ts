@@ -1,0 +1,66 @@
+/**
+ * Expected failures are part of the API contract: each carries a stable code that the GraphQL
+ * layer maps one-to-one onto `extensions.code`. Services throw these and never import graphql.
+ */
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'CONFLICT'
+  | 'RATE_LIMITED';
+
+export abstract class DomainError extends Error {
+  abstract readonly code: ErrorCode;
+  /** Extra, client-safe details copied into `extensions`. */
+  readonly details: Record<string, unknown> = {};
+}
+
+export class UnauthenticatedError extends DomainError {
+  readonly code = 'UNAUTHENTICATED' as const;
+  constructor(message = 'You must sign in to do this.') {
+    super(message);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  readonly code = 'FORBIDDEN' as const;
+  constructor(message = 'You are not allowed to do this.') {
+    super(message);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly code = 'NOT_FOUND' as const;
+  constructor(subject: string) {
+    super(`${subject} not found.`);
+  }
+}
+
+export class BadUserInputError extends DomainError {
+  readonly code = 'BAD_USER_INPUT' as const;
+  /** `field` is a dotted path into the operation's arguments, e.g. `input.email`. */
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.details.field = field;
+  }
+}
+
+export class ConflictError extends DomainError {
+  readonly code = 'CONFLICT' as const;
+  constructor(message: string, field?: string) {
+    super(message);
+    if (field) this.details.field = field;
+  }
+}
+
+export class RateLimitedError extends DomainError {
+  readonly code = 'RATE_LIMITED' as const;
+  constructor(retryAfterSeconds: number) {
+    super(`Too many attempts. Try again in ${retryAfterSeconds} seconds.`);
+    this.details.retryAfterSeconds = retryAfterSeconds;
+  }
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { BadUserInputError } from './errors';
+
+/**
+ * Parses service input with zod; the first problem becomes BAD_USER_INPUT naming the field by its
+ * path in the GraphQL arguments (e.g. `input.email`).
+ */
+export function parseInput<T extends z.ZodType>(schema: T, value: unknown, root = 'input'): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = [root, ...issue.path.map(String)].filter(Boolean).join('.');
+  throw new BadUserInputError(field, issue.message);
+}
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, 'Email is too long.')
+  .pipe(z.email({ message: 'Enter a valid email address.' }));
+
+export const passwordSchema = z
+  .string()
+  .min(10, 'Password must be at least 10 characters.')
+  .max(200, 'Password must be at most 200 characters.');
+
+export const nameSchema = (what: string) =>
+  z.string().trim().min(1, `${what} is required.`).max(200, `${what} must be at most 200 characters.`);

@@ -1,0 +1,43 @@
+import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Allow } from '../../graphql/access';
+import type { GraphQLContext } from '../../graphql/context';
+import { ApiKey } from './api-key.entity';
+
+@InputType()
+export class CreateApiKeyInput {
+  @Field(() => ID, { description: 'A partner organization.' })
+  organizationId!: string;
+
+  @Field(() => String, { description: 'What the key is for, e.g. "production sync".' })
+  name!: string;
+}
+
+@ObjectType()
+export class CreateApiKeyPayload {
+  @Field(() => ApiKey)
+  apiKey!: ApiKey;
+
+  @Field(() => String, { description: 'The whole key. Shown this once; store it now.' })
+  secret!: string;
+}
+
+@Resolver()
+export class ApiKeyResolver {
+  @Allow('OPERATOR:ADMIN', 'PARTNER:PARTNER_ADMIN')
+  @Query(() => [ApiKey])
+  apiKeys(@Arg('organizationId', () => ID) organizationId: string, @Ctx() ctx: GraphQLContext): Promise<ApiKey[]> {
+    return ctx.services.apiKeys.list(ctx, organizationId);
+  }
+
+  @Allow('OPERATOR:ADMIN', 'PARTNER:PARTNER_ADMIN')
+  @Mutation(() => CreateApiKeyPayload)
+  createApiKey(@Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() ctx: GraphQLContext): Promise<CreateApiKeyPayload> {
+    return ctx.services.apiKeys.create(ctx, input);
+  }
+
+  @Allow('OPERATOR:ADMIN', 'PARTNER:PARTNER_ADMIN')
+  @Mutation(() => ApiKey)
+  revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ApiKey> {
+    return ctx.services.apiKeys.revoke(ctx, id);
+  }
+}

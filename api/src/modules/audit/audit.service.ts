@@ -1,0 +1,89 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { isOperatorAdmin, membershipIn, requireUser } from '../../domain/access';
+import { BadUserInputError, ForbiddenError } from '../../domain/errors';
+import type { RequestContext } from '../../domain/request-context';
+import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
+import { isId } from '../common/ids';
+import { Role } from '../membership/membership.entity';
+import { AuditEvent } from './audit-event.entity';
+
+export interface AuditEntry {
+  action: string;
+  organizationId?: string;
+  subjectType?: string;
+  subjectId?: string;
+  summary?: Record<string, unknown>;
+  /** For events before anyone is authenticated (e.g. a failed sign-in). */
+  actorLabel?: string;
+}
+
+export interface AuditFilter {
+  organizationId?: string | null;
+  action?: string | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+function actorOf(ctx: RequestContext): { actorId?: string; actorLabel: string } {
+  switch (ctx.actor.kind) {
+    case 'user':
+      return { actorId: ctx.actor.user.id, actorLabel: ctx.actor.user.email };
+    case 'apiKey':
+      return { actorId: ctx.actor.apiKey.id, actorLabel: `api key ${ctx.actor.apiKey.prefix}` };
+    default:
+      return { actorLabel: 'anonymous' };
+  }
+}
+
+export class AuditService {
+  /**
+   * Queues an event on `em`, so it commits in the same transaction as the change it describes.
+   * The caller flushes.
+   */
+  record(ctx: RequestContext, em: EntityManager, entry: AuditEntry): AuditEvent {
+    const actor = actorOf(ctx);
+    const event = em.create(AuditEvent, {
+      occurredAt: new Date(),
+      action: entry.action,
+      actorId: actor.actorId,
+      actorLabel: entry.actorLabel ?? actor.actorLabel,
+      organizationId: entry.organizationId,
+      subjectType: entry.subjectType,
+      subjectId: entry.subjectId,
+      summary: entry.summary ?? {},
+      requestId: ctx.requestId,
+      ip: ctx.ip,
+    });
+    em.persist(event);
+    return event;
+  }
+
+  /** Operator admins read every event; owners and partner admins read their own organization's. */
+  async list(ctx: RequestContext, filter: AuditFilter): Promise<Page<AuditEvent>> {
+    requireUser(ctx);
+    const organizationId = filter.organizationId ?? undefined;
+    if (!isOperatorAdmin(ctx)) {
+      if (!organizationId) throw new ForbiddenError('Only operator admins can read the whole audit log; pass organizationId.');
+      const membership = isId(organizationId) ? membershipIn(ctx, organizationId) : undefined;
+      if (!membership || ![Role.OWNER, Role.PARTNER_ADMIN].includes(membership.role)) {
+        throw new ForbiddenError("Only the organization's owners and admins can read its audit log.");
+      }
+    } else if (organizationId && !isId(organizationId)) {
+      throw new BadUserInputError('organizationId', 'organizationId is not a valid id.');
+    }
+    const first = pageSize(filter.first);
+    const afterId = decodeCursor(filter.after, 'after');
+    if (afterId && !/^\d{1,19}$/.test(afterId)) throw new BadUserInputError('after', 'after is not a cursor returned by this API.');
+    const where: Record<string, unknown> = {};
+    if (organizationId) where.organizationId = organizationId;
+    if (filter.action) where.action = filter.action;
+    if (afterId) where.id = { $lt: afterId };
+    const rows = await ctx.em.find(AuditEvent, where, { orderBy: { id: 'desc' }, limit: first + 1 });
+    const nodes = rows.slice(0, first);
+    return {
+      nodes,
+      hasNextPage: rows.length > first,
+      endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]!.id) : null,
+    };
+  }
+}

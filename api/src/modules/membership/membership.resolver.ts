@@ -1,0 +1,90 @@
+import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Allow } from '../../graphql/access';
+import type { GraphQLContext } from '../../graphql/context';
+import { Invitation } from '../invitation/invitation.entity';
+import { User } from '../user/user.entity';
+import { Membership, Role } from './membership.entity';
+
+@InputType()
+export class InviteMemberInput {
+  @Field(() => ID)
+  organizationId!: string;
+
+  @Field(() => String)
+  email!: string;
+
+  @Field(() => Role)
+  role!: Role;
+}
+
+@ObjectType({ description: 'Either the new membership (the person had an account) or an invitation with its one-time token.' })
+export class InviteMemberPayload {
+  @Field(() => Membership, { nullable: true })
+  membership?: Membership;
+
+  @Field(() => Invitation, { nullable: true })
+  invitation?: Invitation;
+
+  @Field(() => String, { nullable: true, description: 'Shown once: the invitee accepts with it.' })
+  invitationToken?: string;
+}
+
+@InputType()
+export class AcceptInvitationInput {
+  @Field(() => String)
+  token!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  password!: string;
+}
+
+@InputType()
+export class ChangeMemberRoleInput {
+  @Field(() => ID)
+  membershipId!: string;
+
+  @Field(() => Role)
+  role!: Role;
+}
+
+@Resolver()
+export class MembershipResolver {
+  @Allow('USER')
+  @Query(() => [Membership])
+  members(@Arg('organizationId', () => ID) organizationId: string, @Ctx() ctx: GraphQLContext): Promise<Membership[]> {
+    return ctx.services.memberships.listMembers(ctx, organizationId);
+  }
+
+  @Allow('USER')
+  @Query(() => [Invitation], { description: 'Pending invitations; for owners and admins.' })
+  invitations(@Arg('organizationId', () => ID) organizationId: string, @Ctx() ctx: GraphQLContext): Promise<Invitation[]> {
+    return ctx.services.memberships.listInvitations(ctx, organizationId);
+  }
+
+  @Allow('STUDIO:OWNER', 'OPERATOR:ADMIN', 'PARTNER:PARTNER_ADMIN')
+  @Mutation(() => InviteMemberPayload)
+  inviteMember(@Arg('input', () => InviteMemberInput) input: InviteMemberInput, @Ctx() ctx: GraphQLContext): Promise<InviteMemberPayload> {
+    return ctx.services.memberships.invite(ctx, input);
+  }
+
+  @Allow('PUBLIC')
+  @Mutation(() => User, { description: 'Creates the account for an invitation; then sign in.' })
+  acceptInvitation(@Arg('input', () => AcceptInvitationInput) input: AcceptInvitationInput, @Ctx() ctx: GraphQLContext): Promise<User> {
+    return ctx.services.memberships.acceptInvitation(ctx, input);
+  }
+
+  @Allow('STUDIO:OWNER', 'OPERATOR:ADMIN', 'PARTNER:PARTNER_ADMIN')
+  @Mutation(() => Membership)
+  changeMemberRole(@Arg('input', () => ChangeMemberRoleInput) input: ChangeMemberRoleInput, @Ctx() ctx: GraphQLContext): Promise<Membership> {
+    return ctx.services.memberships.changeRole(ctx, input);
+  }
+
+  @Allow('STUDIO:OWNER', 'OPERATOR:ADMIN', 'PARTNER:PARTNER_ADMIN')
+  @Mutation(() => Boolean)
+  removeMember(@Arg('membershipId', () => ID) membershipId: string, @Ctx() ctx: GraphQLContext): Promise<boolean> {
+    return ctx.services.memberships.remove(ctx, membershipId);
+  }
+}

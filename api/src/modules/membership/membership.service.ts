@@ -1,0 +1,204 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { isOperatorAdmin, MANAGER_ROLES, membershipIn, requireRoleIn, requireUser } from '../../domain/access';
+import { BadUserInputError, ConflictError, NotFoundError } from '../../domain/errors';
+import type { RequestContext } from '../../domain/request-context';
+import { emailSchema, nameSchema, parseInput, passwordSchema } from '../../domain/validation';
+import type { AuditService } from '../audit/audit.service';
+import { hashPassword } from '../auth/passwords';
+import { hashToken, newInvitationToken } from '../auth/tokens';
+import { isId } from '../common/ids';
+import { Invitation } from '../invitation/invitation.entity';
+import type { OrganizationService } from '../organization/organization.service';
+import { Organization } from '../organization/organization.entity';
+import { User } from '../user/user.entity';
+import { Membership, Role, ROLES_BY_KIND } from './membership.entity';
+
+const inviteSchema = z.object({
+  organizationId: z.string(),
+  email: emailSchema,
+  role: z.enum(Role),
+});
+
+const acceptSchema = z.object({
+  token: z.string().min(1, 'Invitation token is required.').max(200),
+  name: nameSchema('Name'),
+  password: passwordSchema,
+});
+
+export type InviteOutcome =
+  | { membership: Membership; invitation?: undefined; invitationToken?: undefined }
+  | { membership?: undefined; invitation: Invitation; invitationToken: string };
+
+export class MembershipService {
+  constructor(
+    private readonly audit: AuditService,
+    private readonly organizations: OrganizationService,
+  ) {}
+
+  async listMembers(ctx: RequestContext, organizationId: string): Promise<Membership[]> {
+    const org = await this.organizations.get(ctx, organizationId);
+    return ctx.em.find(Membership, { organization: org }, { populate: ['user', 'organization'], orderBy: { createdAt: 'asc' } });
+  }
+
+  async listInvitations(ctx: RequestContext, organizationId: string): Promise<Invitation[]> {
+    const org = await this.requireManager(ctx, organizationId);
+    return ctx.em.find(
+      Invitation,
+      { organization: org, acceptedAt: null, expiresAt: { $gt: new Date() } },
+      { orderBy: { createdAt: 'desc' } },
+    );
+  }
+
+  /**
+   * Someone with an account joins at once; anyone else gets an invitation whose token is returned
+   * once, for the inviter to pass on.
+   */
+  async invite(ctx: RequestContext, input: { organizationId: string; email: string; role: Role }): Promise<InviteOutcome> {
+    const data = parseInput(inviteSchema, input);
+    const org = await this.requireManager(ctx, data.organizationId);
+    this.assertRoleFits(org, data.role, 'input.role');
+    const em = ctx.em.fork();
+    const existing = await em.findOne(User, { email: data.email });
+    if (existing) {
+      if (await em.count(Membership, { user: existing, organization: org.id })) {
+        throw new ConflictError(`${data.email} is already a member of ${org.name}.`, 'input.email');
+      }
+      const membership = em.create(Membership, { user: existing, organization: org.id, role: data.role, createdAt: new Date() });
+      this.audit.record(ctx, em, {
+        action: 'membership.add',
+        organizationId: org.id,
+        subjectType: 'Membership',
+        subjectId: membership.id,
+        summary: { email: data.email, after: { role: data.role } },
+      });
+      await em.flush();
+      await em.populate(membership, ['organization', 'user']);
+      return { membership };
+    }
+    const invitationToken = newInvitationToken();
+    const invitation = em.create(Invitation, {
+      organization: org.id,
+      email: data.email,
+      role: data.role,
+      tokenHash: hashToken(ctx.config.appSecret, invitationToken),
+      invitedBy: ctx.actor.kind === 'user' ? ctx.actor.user.id : undefined,
+      createdAt: new Date(),
+      expiresAt: new Date(Date.now() + ctx.config.invitationTtlMs),
+    });
+    this.audit.record(ctx, em, {
+      action: 'membership.invite',
+      organizationId: org.id,
+      subjectType: 'Invitation',
+      subjectId: invitation.id,
+      summary: { email: data.email, role: data.role },
+    });
+    await em.flush();
+    await em.populate(invitation, ['organization']);
+    return { invitation, invitationToken };
+  }
+
+  /** Creates the invitee's account and membership and signs nothing in: they sign in next. */
+  async acceptInvitation(ctx: RequestContext, input: { token: string; name: string; password: string }): Promise<User> {
+    const data = parseInput(acceptSchema, input);
+    const em = ctx.em.fork();
+    const invitation = await em.findOne(
+      Invitation,
+      { tokenHash: hashToken(ctx.config.appSecret, data.token) },
+      { populate: ['organization'] },
+    );
+    if (!invitation || invitation.acceptedAt || invitation.expiresAt.getTime() <= Date.now()) {
+      throw new NotFoundError('Invitation (it may have expired or been used already)');
+    }
+    if (await em.count(User, { email: invitation.email })) {
+      throw new ConflictError('An account with this email already exists. Sign in and ask to be added instead.', 'input.token');
+    }
+    const user = em.create(User, {
+      email: invitation.email,
+      name: data.name,
+      passwordHash: await hashPassword(data.password),
+      createdAt: new Date(),
+    });
+    const membership = em.create(Membership, { user, organization: invitation.organization, role: invitation.role, createdAt: new Date() });
+    invitation.acceptedAt = new Date();
+    this.audit.record(ctx, em, {
+      action: 'membership.accept_invitation',
+      actorLabel: invitation.email,
+      organizationId: invitation.organization.id,
+      subjectType: 'Membership',
+      subjectId: membership.id,
+      summary: { email: invitation.email, role: invitation.role },
+    });
+    await em.flush();
+    return user;
+  }
+
+  async changeRole(ctx: RequestContext, input: { membershipId: string; role: Role }): Promise<Membership> {
+    const em = ctx.em.fork();
+    const membership = await this.findManageable(ctx, em, input.membershipId);
+    this.assertRoleFits(membership.organization, input.role, 'input.role');
+    const before = membership.role;
+    if (before === input.role) return membership;
+    await this.assertNotLastManager(em, membership);
+    membership.role = input.role;
+    this.audit.record(ctx, em, {
+      action: 'membership.change_role',
+      organizationId: membership.organization.id,
+      subjectType: 'Membership',
+      subjectId: membership.id,
+      summary: { email: membership.user.email, before: { role: before }, after: { role: input.role } },
+    });
+    await em.flush();
+    return membership;
+  }
+
+  async remove(ctx: RequestContext, membershipId: string): Promise<boolean> {
+    const em = ctx.em.fork();
+    const membership = await this.findManageable(ctx, em, membershipId);
+    await this.assertNotLastManager(em, membership);
+    this.audit.record(ctx, em, {
+      action: 'membership.remove',
+      organizationId: membership.organization.id,
+      subjectType: 'Membership',
+      subjectId: membership.id,
+      summary: { email: membership.user.email, before: { role: membership.role } },
+    });
+    em.remove(membership);
+    await em.flush();
+    return true;
+  }
+
+  private async requireManager(ctx: RequestContext, organizationId: string): Promise<Organization> {
+    requireUser(ctx);
+    if (!isId(organizationId)) throw new NotFoundError('Organization');
+    requireRoleIn(ctx, organizationId, MANAGER_ROLES, { operatorAdminMayAct: true });
+    const org = membershipIn(ctx, organizationId)?.organization ?? (await ctx.em.findOne(Organization, organizationId));
+    if (!org) throw new NotFoundError('Organization');
+    return org;
+  }
+
+  private async findManageable(ctx: RequestContext, em: EntityManager, membershipId: string): Promise<Membership> {
+    requireUser(ctx);
+    const membership = isId(membershipId)
+      ? await em.findOne(Membership, membershipId, { populate: ['organization', 'user'] })
+      : null;
+    const visible = membership && (isOperatorAdmin(ctx) || membershipIn(ctx, membership.organization.id));
+    if (!membership || !visible) throw new NotFoundError('Membership');
+    requireRoleIn(ctx, membership.organization.id, MANAGER_ROLES, { operatorAdminMayAct: true });
+    return membership;
+  }
+
+  private assertRoleFits(org: Organization, role: Role, field: string): void {
+    const allowed = ROLES_BY_KIND[org.kind];
+    if (!allowed.includes(role)) {
+      throw new BadUserInputError(field, `${role} is not a role in a ${org.kind.toLowerCase()}; use one of ${allowed.join(', ')}.`);
+    }
+  }
+
+  /** An organization always keeps someone who can manage it. */
+  private async assertNotLastManager(em: EntityManager, membership: Membership): Promise<void> {
+    if (!MANAGER_ROLES.includes(membership.role)) return;
+    const managers = await em.count(Membership, { organization: membership.organization, role: { $in: [...MANAGER_ROLES] } });
+    if (managers <= 1) throw new ConflictError(`${membership.organization.name} needs at least one ${membership.role}.`);
+  }
+}

@@ -1,0 +1,33 @@
+import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { newId } from '../common/ids';
+
+export enum OrganizationKind {
+  STUDIO = 'STUDIO',
+  PARTNER = 'PARTNER',
+  OPERATOR = 'OPERATOR',
+}
+registerEnumType(OrganizationKind, {
+  name: 'OrganizationKind',
+  description: 'STUDIO owns a catalog, PARTNER syncs the live catalog, OPERATOR runs review and administration.',
+});
+
+@ObjectType({ description: 'A tenant: a studio, a partner platform or the operator.' })
+@Entity({ tableName: 'organization' })
+export class Organization {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = newId();
+
+  @Field(() => String)
+  @Property({ type: 'text' })
+  name!: string;
+
+  @Field(() => OrganizationKind)
+  @Enum({ items: () => OrganizationKind, nativeEnumName: 'organization_kind' })
+  kind!: OrganizationKind;
+
+  @Field(() => Date)
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+}

@@ -1,0 +1,22 @@
+import { ApiKeyService } from './modules/api-key/api-key.service';
+import { AuditService } from './modules/audit/audit.service';
+import { AuthService } from './modules/auth/auth.service';
+import { SignInThrottle } from './modules/auth/sign-in-throttle';
+import { MembershipService } from './modules/membership/membership.service';
+import { OrganizationService } from './modules/organization/organization.service';
+import type { Config } from './config';
+
+/** The application's services, built once per process and shared by resolvers, jobs and seeds. */
+export function createServices(config: Config, knex: unknown) {
+  const audit = new AuditService();
+  const organizations = new OrganizationService(audit);
+  return {
+    audit,
+    organizations,
+    auth: new AuthService(audit, new SignInThrottle(knex, config.signIn.maxFailures, config.signIn.windowSeconds)),
+    memberships: new MembershipService(audit, organizations),
+    apiKeys: new ApiKeyService(audit),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
