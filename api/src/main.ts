@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config, logger);
-  const orm = await openOrm(db.url);
+  const orm = await openOrm(db.url, { logger: (message: string) => logger.info({ component: 'orm' }, message) });
   const applied = await migrate(orm);
   if (applied.length) logger.info({ applied }, 'applied database migrations');
 

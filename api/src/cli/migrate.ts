@@ -9,7 +9,7 @@ async function run(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config, logger, 'reuse');
-  const orm = await openOrm(db.url);
+  const orm = await openOrm(db.url, { logger: (message: string) => logger.info({ component: 'orm' }, message) });
   try {
     const applied = await migrate(orm);
     process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date.\n');

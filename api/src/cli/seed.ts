@@ -10,7 +10,7 @@ async function run(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config, logger, 'reuse');
-  const orm = await openOrm(db.url);
+  const orm = await openOrm(db.url, { logger: (message: string) => logger.info({ component: 'orm' }, message) });
   try {
     await migrate(orm);
     const result = await seedDemoData(orm.em.fork(), { appSecret: config.appSecret, dataDir: config.dataDir });

@@ -22,6 +22,7 @@ export function ormOptions(clientUrl: string, overrides: Partial<Options> = {}):
     pool: { min: 0, max: 10 },
     forceUtcTimezone: true,
     debug: false,
+    colors: false,
     allowGlobalContext: false,
     ...overrides,
   });

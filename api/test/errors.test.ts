@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Role } from '../src/modules/membership/membership.entity';
+import { OrganizationKind } from '../src/modules/organization/organization.entity';
+import { errorCode, TestServer } from './support/server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await TestServer.start();
+});
+afterAll(() => server?.stop());
+
+describe('bad requests get a clear error and change nothing', () => {
+  it('malformed GraphQL is a 400 with a parse-failure code', async () => {
+    const res = await server.post({ query: '{ viewer { ' });
+    expect(res.status).toBe(400);
+    expect(errorCode(res)).toBe('GRAPHQL_PARSE_FAILED');
+    expect(res.errors![0]!.message).toMatch(/Syntax Error/);
+  });
+
+  it('an unknown field is a 400 with a validation code', async () => {
+    const res = await server.post({ query: '{ viewer { passwordHash } }' });
+    expect(res.status).toBe(400);
+    expect(errorCode(res)).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(res.errors![0]!.message).toMatch(/Cannot query field "passwordHash"/);
+  });
+
+  it('a variable of the wrong type is a 400 BAD_USER_INPUT naming the variable', async () => {
+    const res = await server.post({ query: 'query($n: Int) { auditEvents(first: $n) { nodes { id } } }', variables: { n: 'ten' } });
+    expect(res.status).toBe(400);
+    expect(errorCode(res)).toBe('BAD_USER_INPUT');
+    expect(res.errors![0]!.message).toMatch(/\$n/);
+  });
+
+  it('a body that is not JSON is a 400 in the same error format', async () => {
+    const res = await server.post('{"query": ', {});
+    expect(res.status).toBe(400);
+    expect(errorCode(res)).toBe('BAD_REQUEST');
+    expect(res.errors![0]!.message).toMatch(/not valid JSON/);
+  });
+
+  it('an oversized body is refused with 413', async () => {
+    const res = await server.post({ query: `{ viewer { kind } } # ${'x'.repeat(1_100_000)}` });
+    expect(res.status).toBe(413);
+    expect(res.errors![0]!.message).toMatch(/too large/);
+  });
+
+  it('batched requests are refused', async () => {
+    const res = await server.post([{ query: '{ __typename }' }, { query: '{ __typename }' }]);
+    expect(res.status).toBe(400);
+  });
+
+  it('a hostile X-Request-Id is replaced, a plain one is echoed', async () => {
+    const odd = await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': '<script>alert(1)</script>' } });
+    expect(odd.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const plain = await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': 'client-req-12345' } });
+    expect(plain.headers.get('x-request-id')).toBe('client-req-12345');
+    const long = await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': 'a'.repeat(500) } });
+    expect(long.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('a foreign-looking id that is not a UUID is NOT_FOUND, not a database error', async () => {
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const res = await server.gql('query { organization(id: "1 or 1=1") { id } }', {}, { token: owner.token });
+    expect(errorCode(res)).toBe('NOT_FOUND');
+  });
+});
+
+describe('unexpected failures', () => {
+  it('are masked as INTERNAL_SERVER_ERROR with a request id that appears in the log', async () => {
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const spy = vi.spyOn(server.app.services.organizations, 'list').mockRejectedValueOnce(new Error('connection string postgres://secret@db'));
+    const res = await server.gql('{ organizations { id } }', {}, { token: owner.token });
+    spy.mockRestore();
+    expect(errorCode(res)).toBe('INTERNAL_SERVER_ERROR');
+    expect(res.errors![0]!.message).not.toMatch(/secret/);
+    expect(JSON.stringify(res)).not.toMatch(/postgres:\/\//);
+    const requestId = res.errors![0]!.extensions.requestId as string;
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers.get('x-request-id')).toBe(requestId);
+    const logged = server.logLines.map((l) => JSON.parse(l)).find((l) => l.requestId === requestId && l.level === 50 && l.err);
+    expect(logged?.err.message).toMatch(/connection string/);
+  });
+});
+
+describe('health', () => {
+  it('healthz says alive and readyz says the database is reachable and migrated', async () => {
+    expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+});

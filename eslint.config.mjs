@@ -1,0 +1,35 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: ['**/node_modules/**', '**/dist/**', '**/build/**', '**/.cache/**', '.data/**', 'test-results/**', 'playwright-report/**', 'bench/out/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', fetch: 'readonly', __dirname: 'readonly' },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      // type-graphql needs classes used only for their decorators and type declarations.
+      '@typescript-eslint/no-extraneous-class': 'off',
+    },
+  },
+  {
+    // Services own the rules and never depend on the transport.
+    files: ['api/src/modules/**/*.service.ts', 'api/src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'graphql', message: 'Services must not import graphql.' }, { name: 'type-graphql', message: 'Services must not import type-graphql.' }] }],
+    },
+  },
+  {
+    // The dashboard talks to the API over GraphQL only.
+    files: ['web/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/api/**', '@greenlight/api*'], message: 'The web app talks to the API over GraphQL only.' }] }],
+    },
+  },
+);
