@@ -75,6 +75,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     includeStacktraceInErrorResponses: false,
     introspection: !config.isProduction,
     allowBatchedHttpRequests: false,
+    // The process owns shutdown order (HTTP, then pool, then the embedded database).
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       errorLoggingPlugin,

@@ -1,0 +1,122 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { findRepoRoot } from '../src/config';
+import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
+import { createLogger } from '../src/logger';
+
+/**
+ * The product as a user runs it: the built API process on its embedded PostgreSQL, killed with
+ * SIGKILL and started again. Needs `npm run build -w api` first (the test script does it).
+ */
+const MAIN = path.join(findRepoRoot(), 'api', 'dist', 'api', 'src', 'main.js');
+const dataDir = mkdtempSync(path.join(tmpdir(), 'gl-durability-'));
+const pgPort = 55000 + Math.floor(Math.random() * 900);
+const children: ChildProcess[] = [];
+
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
+  if (existsSync(pidFile)) {
+    try {
+      process.kill(Number(readFileSync(pidFile, 'utf8').split('\n')[0]), 'SIGINT');
+    } catch {
+      /* already gone */
+    }
+  }
+});
+
+async function startProduct(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, API_PORT: '0', EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const match = /"port":(\d+),"database":"embedded","msg":"Greenlight API listening"/.exec(output);
+      if (match) {
+        clearInterval(timer);
+        resolve(Number(match[1]));
+      }
+    }, 100);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`API exited with ${code}: ${output}`));
+    });
+  });
+  return { child, url: `http://127.0.0.1:${port}/graphql`, output: () => output };
+}
+
+async function gql(url: string, query: string, token?: string) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query }),
+  });
+  return (await res.json()) as { data?: Record<string, never>; errors?: unknown[] };
+}
+
+const SIGN_IN = `mutation { signIn(input: { email: "admin@greenlight.test", password: "greenlight-demo" }) { token } }`;
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((r) => child.once('exit', (code) => r(code)));
+}
+
+describe('the product survives unclean stops', () => {
+  it('kill -9 and a second start come back with the same data, then Ctrl-C stops everything cleanly', async () => {
+    const first = await startProduct();
+    expect(first.output()).toContain('admin@greenlight.test');
+    const partnerKey = readFileSync(path.join(dataDir, 'demo-partner-api-key'), 'utf8').trim();
+    expect(first.output()).toContain(partnerKey);
+    const token = (await gql(first.url, SIGN_IN)).data!.signIn as unknown as { token: string };
+    const created = await gql(first.url, `mutation { createOrganization(input: { name: "Durable Studio", kind: STUDIO }) { id } }`, token.token);
+    expect(created.errors).toBeUndefined();
+
+    first.child.kill('SIGKILL');
+    await exited(first.child);
+
+    // The orphaned PostgreSQL is still running; the next start must shut it down and carry on.
+    const second = await startProduct();
+    expect(second.output()).toContain('still running; shutting it down cleanly');
+    const orgs = await gql(second.url, '{ organizations { name } }', token.token);
+    expect(JSON.stringify(orgs.data)).toContain('Durable Studio');
+    const asPartner = await gql(second.url, '{ viewer { kind } }', partnerKey);
+    expect(asPartner.data).toEqual({ viewer: { kind: 'PARTNER_KEY' } });
+
+    second.child.kill('SIGINT');
+    expect(await exited(second.child)).toBe(0);
+    expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+  });
+
+  it('a stale lock file from a crashed server does not stop the next start', async () => {
+    const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
+    // A crash of the whole machine leaves the lock file naming a process that no longer exists.
+    writeFileSync(pidFile, `999999\n${path.join(dataDir, 'postgres')}\n`);
+    const third = await startProduct();
+    expect(third.output()).toContain('stale PostgreSQL lock file');
+    const token = (await gql(third.url, SIGN_IN)).data!.signIn as unknown as { token: string };
+    expect(JSON.stringify((await gql(third.url, '{ organizations { name } }', token.token)).data)).toContain('Durable Studio');
+    third.child.kill('SIGTERM');
+    expect(await exited(third.child)).toBe(0);
+  });
+
+  it('a half-initialised data folder is moved aside, not deleted, and a fresh one is made', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gl-halfinit-'));
+    mkdirSync(path.join(dir, 'postgres'));
+    writeFileSync(path.join(dir, 'postgres', 'leftover'), 'from an interrupted initdb');
+    const db = await startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), port: pgPort + 1, logger: createLogger('silent') });
+    try {
+      expect(existsSync(path.join(dir, 'postgres', 'PG_VERSION'))).toBe(true);
+      const aside = (await import('node:fs')).readdirSync(dir).find((f) => f.startsWith('postgres.incomplete-'));
+      expect(aside && readFileSync(path.join(dir, aside, 'leftover'), 'utf8')).toBe('from an interrupted initdb');
+    } finally {
+      await db.stop();
+    }
+  });
+});

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Role } from '../src/modules/membership/membership.entity';
+import { OrganizationKind } from '../src/modules/organization/organization.entity';
+import { errorCode, TestServer } from './support/server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await TestServer.start();
+});
+afterAll(() => server?.stop());
+
+describe('inviting members', () => {
+  it('an owner invites a newcomer, who accepts with the one-time token, signs in and sees the studio', async () => {
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const email = `newcomer-${Date.now()}@example.com`;
+    const invited = await server.gql<{ inviteMember: { invitation: { id: string; role: string }; invitationToken: string; membership: null } }>(
+      INVITE,
+      { input: { organizationId: owner.organizationId, email, role: 'EDITOR' } },
+      { token: owner.token },
+    );
+    const { invitation, invitationToken } = invited.data!.inviteMember;
+    expect(invitation.role).toBe('EDITOR');
+    expect(invitationToken).toMatch(/^gli_/);
+
+    const pending = await server.gql<{ invitations: Array<{ email: string }> }>('query($id: ID!) { invitations(organizationId: $id) { email } }', { id: owner.organizationId }, { token: owner.token });
+    expect(pending.data?.invitations).toEqual([{ email }]);
+
+    const accepted = await server.gql<{ acceptInvitation: { email: string } }>(ACCEPT, { input: { token: invitationToken, name: 'New Editor', password: 'a strong password' } });
+    expect(accepted.data?.acceptInvitation.email).toBe(email);
+    const again = await server.gql(ACCEPT, { input: { token: invitationToken, name: 'Replay', password: 'a strong password' } });
+    expect(errorCode(again)).toBe('NOT_FOUND');
+
+    const token = await server.signIn(email, 'a strong password');
+    const viewer = await server.gql<{ viewer: { memberships: Array<{ role: string; organization: { id: string } }> } }>(
+      '{ viewer { memberships { role organization { id } } } }',
+      {},
+      { token },
+    );
+    expect(viewer.data?.viewer.memberships).toEqual([{ role: 'EDITOR', organization: { id: owner.organizationId } }]);
+  });
+
+  it('someone who already has an account joins at once', async () => {
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const other = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const res = await server.gql<{ inviteMember: { membership: { role: string; user: { email: string } }; invitationToken: null } }>(
+      INVITE,
+      { input: { organizationId: owner.organizationId, email: other.email, role: 'VIEWER' } },
+      { token: owner.token },
+    );
+    expect(res.data?.inviteMember).toEqual({ membership: { role: 'VIEWER', user: { email: other.email } }, invitation: null, invitationToken: null });
+    const dup = await server.gql(INVITE, { input: { organizationId: owner.organizationId, email: other.email, role: 'VIEWER' } }, { token: owner.token });
+    expect(errorCode(dup)).toBe('CONFLICT');
+  });
+
+  it('a role from another kind of organization is refused, naming the field, and nothing is written', async () => {
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const before = [await server.count('invitation'), await server.count('membership')];
+    const res = await server.gql(INVITE, { input: { organizationId: owner.organizationId, email: 'r@example.com', role: 'REVIEWER' } }, { token: owner.token });
+    expect(errorCode(res)).toBe('BAD_USER_INPUT');
+    expect(res.errors![0]!.extensions.field).toBe('input.role');
+    expect(res.errors![0]!.message).toMatch(/OWNER, EDITOR, VIEWER/);
+    expect([await server.count('invitation'), await server.count('membership')]).toEqual(before);
+  });
+
+  it('a weak password on acceptance is refused with the field named', async () => {
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const invited = await server.gql<{ inviteMember: { invitationToken: string } }>(INVITE, { input: { organizationId: owner.organizationId, email: `weak-${Date.now()}@example.com`, role: 'VIEWER' } }, { token: owner.token });
+    const res = await server.gql(ACCEPT, { input: { token: invited.data!.inviteMember.invitationToken, name: 'W', password: 'short' } });
+    expect(errorCode(res)).toBe('BAD_USER_INPUT');
+    expect(res.errors![0]!.extensions.field).toBe('input.password');
+  });
+});
+
+describe('changing and removing members', () => {
+  it('the last owner cannot be removed or demoted; with a second owner both work and are audited', async () => {
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const mine = await membershipsOf(owner.organizationId, owner.token);
+    const ownId = mine.find((m) => m.user.email === owner.email)!.id;
+    expect(errorCode(await server.gql(REMOVE, { id: ownId }, { token: owner.token }))).toBe('CONFLICT');
+    expect(errorCode(await server.gql(CHANGE_ROLE, { input: { membershipId: ownId, role: 'EDITOR' } }, { token: owner.token }))).toBe('CONFLICT');
+
+    const second = await server.addMember(owner.organizationId, Role.EDITOR);
+    const secondId = (await membershipsOf(owner.organizationId, owner.token)).find((m) => m.user.email === second.email)!.id;
+    const promoted = await server.gql<{ changeMemberRole: { role: string } }>(CHANGE_ROLE, { input: { membershipId: secondId, role: 'OWNER' } }, { token: owner.token });
+    expect(promoted.data?.changeMemberRole.role).toBe('OWNER');
+    expect((await server.gql<{ removeMember: boolean }>(REMOVE, { id: ownId }, { token: second.token })).data?.removeMember).toBe(true);
+
+    const audit = await server.gql<{ auditEvents: { nodes: Array<{ action: string; summary: Record<string, unknown>; actorLabel: string }> } }>(
+      'query($id: ID) { auditEvents(organizationId: $id) { nodes { action actorLabel summary } } }',
+      { id: owner.organizationId },
+      { token: second.token },
+    );
+    const actions = audit.data!.auditEvents.nodes.map((n) => n.action);
+    expect(actions.slice(0, 2)).toEqual(['membership.remove', 'membership.change_role']);
+    expect(audit.data!.auditEvents.nodes[1]!.summary).toMatchObject({ before: { role: 'EDITOR' }, after: { role: 'OWNER' } });
+    expect(audit.data!.auditEvents.nodes[0]!.actorLabel).toBe(second.email);
+  });
+});
+
+async function membershipsOf(organizationId: string, token: string) {
+  const res = await server.gql<{ members: Array<{ id: string; role: string; user: { email: string } }> }>(
+    'query($id: ID!) { members(organizationId: $id) { id role user { email } } }',
+    { id: organizationId },
+    { token },
+  );
+  return res.data!.members;
+}
+
+const INVITE = /* GraphQL */ `
+  mutation($input: InviteMemberInput!) {
+    inviteMember(input: $input) { membership { role user { email } } invitation { id role } invitationToken }
+  }
+`;
+const ACCEPT = /* GraphQL */ `mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { email } }`;
+const REMOVE = /* GraphQL */ `mutation($id: ID!) { removeMember(membershipId: $id) }`;
+const CHANGE_ROLE = /* GraphQL */ `mutation($input: ChangeMemberRoleInput!) { changeMemberRole(input: $input) { role } }`;

@@ -1,0 +1,179 @@
+import { buildGreenlightSchema } from '../src/graphql/schema';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Role } from '../src/modules/membership/membership.entity';
+import { OrganizationKind } from '../src/modules/organization/organization.entity';
+import { errorCode, TestServer, type SignedInMember } from './support/server';
+
+/**
+ * Two tenants side by side: for every operation the API has, org B's people try to read or change
+ * org A's things and get nothing — no data, and no change in the database.
+ */
+let server: TestServer;
+let a: { owner: SignedInMember; editor: SignedInMember; partner: SignedInMember; keyId: string; invitationId: string };
+let b: { owner: SignedInMember; partner: SignedInMember };
+
+beforeAll(async () => {
+  server = await TestServer.start();
+  const adminA = await server.member(OrganizationKind.OPERATOR, Role.ADMIN, 'Setup');
+  const ownerA = await server.member(OrganizationKind.STUDIO, Role.OWNER, 'A');
+  const editorA = await server.addMember(ownerA.organizationId, Role.EDITOR);
+  const partnerA = await server.member(OrganizationKind.PARTNER, Role.PARTNER_ADMIN, 'A');
+  const key = await server.gql<{ createApiKey: { apiKey: { id: string } } }>(
+    'mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { apiKey { id } } }',
+    { i: { organizationId: partnerA.organizationId, name: 'A key' } },
+    { token: adminA.token },
+  );
+  const invite = await server.gql<{ inviteMember: { invitation: { id: string } } }>(
+    'mutation($i: InviteMemberInput!) { inviteMember(input: $i) { invitation { id } } }',
+    { i: { organizationId: ownerA.organizationId, email: 'pending-a@example.com', role: 'VIEWER' } },
+    { token: ownerA.token },
+  );
+  a = { owner: ownerA, editor: editorA, partner: partnerA, keyId: key.data!.createApiKey.apiKey.id, invitationId: invite.data!.inviteMember.invitation.id };
+  b = { owner: await server.member(OrganizationKind.STUDIO, Role.OWNER, 'B'), partner: await server.member(OrganizationKind.PARTNER, Role.PARTNER_ADMIN, 'B') };
+});
+afterAll(() => server?.stop());
+
+async function snapshot(): Promise<string> {
+  const conn = server.orm.em.getConnection();
+  const parts = [];
+  for (const table of ['organization', 'app_user', 'membership', 'invitation', 'api_key']) {
+    parts.push(JSON.stringify(await conn.execute(`select * from "${table}" order by id`)));
+  }
+  return parts.join('\n');
+}
+
+type Attempt = () => Promise<{ res: Awaited<ReturnType<TestServer['gql']>>; expectCode?: string; leaks?: (data: unknown) => boolean }>;
+
+/** One entry per operation in the schema; the coverage test below fails when one is missing. */
+const attempts: Record<string, Attempt> = {
+  viewer: async () => ({
+    res: await server.gql('{ viewer { organizations { id } memberships { organization { id } } } }', {}, { token: b.owner.token }),
+    leaks: (data) => JSON.stringify(data).includes(a.owner.organizationId),
+  }),
+  organizations: async () => ({
+    res: await server.gql('{ organizations { id } }', {}, { token: b.owner.token }),
+    leaks: (data) => JSON.stringify(data).includes(a.owner.organizationId),
+  }),
+  organization: async () => ({
+    res: await server.gql('query($id: ID!) { organization(id: $id) { id name } }', { id: a.owner.organizationId }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  members: async () => ({
+    res: await server.gql('query($id: ID!) { members(organizationId: $id) { id user { email } } }', { id: a.owner.organizationId }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  invitations: async () => ({
+    res: await server.gql('query($id: ID!) { invitations(organizationId: $id) { id email } }', { id: a.owner.organizationId }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  apiKeys: async () => ({
+    res: await server.gql('query($id: ID!) { apiKeys(organizationId: $id) { id prefix } }', { id: a.partner.organizationId }, { token: b.partner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  auditEvents: async () => ({
+    res: await server.gql('query($id: ID) { auditEvents(organizationId: $id) { nodes { id } } }', { id: a.owner.organizationId }, { token: b.owner.token }),
+    expectCode: 'FORBIDDEN',
+  }),
+  signIn: async () => ({
+    // Signing in is public; B cannot use it to reach A: a wrong password for A's owner gets nothing.
+    res: await server.gql('mutation($i: SignInInput!) { signIn(input: $i) { token } }', { i: { email: a.owner.email, password: 'guessing-from-b' } }),
+    expectCode: 'UNAUTHENTICATED',
+  }),
+  signOut: async () => {
+    // Signing out only ever ends the caller's own session: A's session still works afterwards.
+    const throwaway = await server.signIn(b.owner.email);
+    const res = await server.gql('mutation { signOut }', {}, { token: throwaway });
+    const stillA = await server.gql<{ viewer: { kind: string } }>('{ viewer { kind } }', {}, { token: a.owner.token });
+    expect(stillA.data?.viewer.kind).toBe('USER');
+    return { res };
+  },
+  createOrganization: async () => ({
+    res: await server.gql('mutation { createOrganization(input: { name: "Sneaky", kind: STUDIO }) { id } }', {}, { token: b.owner.token }),
+    expectCode: 'FORBIDDEN',
+  }),
+  inviteMember: async () => ({
+    res: await server.gql(
+      'mutation($i: InviteMemberInput!) { inviteMember(input: $i) { invitationToken } }',
+      { i: { organizationId: a.owner.organizationId, email: 'spy@example.com', role: 'OWNER' } },
+      { token: b.owner.token },
+    ),
+    expectCode: 'NOT_FOUND',
+  }),
+  acceptInvitation: async () => ({
+    // Knowing A's invitation id is not enough: only the one-time token accepts it.
+    res: await server.gql('mutation($i: AcceptInvitationInput!) { acceptInvitation(input: $i) { id } }', {
+      i: { token: a.invitationId, name: 'Spy', password: 'long enough password' },
+    }),
+    expectCode: 'NOT_FOUND',
+  }),
+  changeMemberRole: async () => {
+    const members = await server.gql<{ members: Array<{ id: string; user: { email: string } }> }>(
+      'query($id: ID!) { members(organizationId: $id) { id user { email } } }',
+      { id: a.owner.organizationId },
+      { token: a.owner.token },
+    );
+    const editorMembership = members.data!.members.find((m) => m.user.email === a.editor.email)!;
+    return {
+      res: await server.gql('mutation($i: ChangeMemberRoleInput!) { changeMemberRole(input: $i) { id role } }', { i: { membershipId: editorMembership.id, role: 'OWNER' } }, { token: b.owner.token }),
+      expectCode: 'NOT_FOUND',
+    };
+  },
+  removeMember: async () => {
+    const members = await server.gql<{ members: Array<{ id: string }> }>('query($id: ID!) { members(organizationId: $id) { id } }', { id: a.owner.organizationId }, { token: a.owner.token });
+    return {
+      res: await server.gql('mutation($id: ID!) { removeMember(membershipId: $id) }', { id: members.data!.members[0]!.id }, { token: b.owner.token }),
+      expectCode: 'NOT_FOUND',
+    };
+  },
+  createApiKey: async () => ({
+    res: await server.gql('mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret } }', { i: { organizationId: a.partner.organizationId, name: 'stolen' } }, { token: b.partner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  revokeApiKey: async () => ({
+    res: await server.gql('mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: a.keyId }, { token: b.partner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+};
+
+describe('tenant isolation', () => {
+  it('covers every query and mutation in the schema', async () => {
+    const schema = await buildGreenlightSchema();
+    const operations = [...Object.keys(schema.getQueryType()!.getFields()), ...Object.keys(schema.getMutationType()!.getFields())];
+    expect(Object.keys(attempts).sort()).toEqual(operations.sort());
+  });
+
+  for (const [operation, attempt] of Object.entries(attempts)) {
+    it(`${operation}: org B reads and changes nothing of org A`, async () => {
+      const before = await snapshot();
+      const { res, expectCode, leaks } = await attempt();
+      if (expectCode) {
+        expect(errorCode(res)).toBe(expectCode);
+        expect(JSON.stringify(res.data ?? null)).not.toContain(a.owner.organizationId);
+      }
+      if (leaks) {
+        expect(res.errors).toBeUndefined();
+        expect(leaks(res.data)).toBe(false);
+      }
+      expect(await snapshot()).toBe(before);
+    });
+  }
+});
+
+describe('roles inside one organization', () => {
+  it('an editor cannot invite, change roles or remove members; a viewer can only read', async () => {
+    const before = await snapshot();
+    const invite = await server.gql(
+      'mutation($i: InviteMemberInput!) { inviteMember(input: $i) { invitationToken } }',
+      { i: { organizationId: a.owner.organizationId, email: 'x@example.com', role: 'EDITOR' } },
+      { token: a.editor.token },
+    );
+    expect(errorCode(invite)).toBe('FORBIDDEN');
+    const viewer = await server.addMember(a.owner.organizationId, Role.VIEWER);
+    const read = await server.gql<{ members: unknown[] }>('query($id: ID!) { members(organizationId: $id) { id } }', { id: a.owner.organizationId }, { token: viewer.token });
+    expect(read.data?.members.length).toBeGreaterThanOrEqual(3);
+    const remove = await server.gql('mutation($id: ID!) { removeMember(membershipId: $id) }', { id: '00000000-0000-4000-8000-000000000000' }, { token: viewer.token });
+    expect(errorCode(remove)).toBe('FORBIDDEN');
+    // Only the viewer's own membership was added above.
+    expect((await snapshot()).length).toBeGreaterThan(before.length);
+  });
+});
