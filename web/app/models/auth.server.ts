@@ -1,0 +1,103 @@
+import { redirect } from '@remix-run/node';
+import { expectData, gql, redirectToLogin, type ApiResult } from './graphql.server';
+import type { Organization, Role } from './roles';
+import { endSession, forgetSelectedOrganization, readSessionToken, startSession } from './session.server';
+
+export interface User {
+  id: string;
+  name: string;
+  email: string;
+}
+
+export interface ViewerMembership {
+  id: string;
+  role: Role;
+  createdAt: string;
+  organization: Organization;
+}
+
+/** The signed-in person and the organizations they belong to, oldest membership first. */
+export interface Viewer {
+  user: User;
+  memberships: ViewerMembership[];
+}
+
+const VIEWER_QUERY = /* GraphQL */ `
+  query Viewer {
+    viewer {
+      kind
+      user { id name email }
+      memberships { id role createdAt organization { id name kind createdAt } }
+    }
+  }
+`;
+
+interface ViewerResponse {
+  viewer: { kind: 'USER' | 'PARTNER_KEY'; user: User | null; memberships: ViewerMembership[] };
+}
+
+async function fetchViewer(request: Request): Promise<ApiResult<Viewer | null>> {
+  const result = await gql<ViewerResponse>(request, VIEWER_QUERY);
+  if (!result.ok) return result;
+  const { viewer } = result.data;
+  return { ok: true, data: viewer.user ? { user: viewer.user, memberships: viewer.memberships } : null };
+}
+
+/** The signed-in viewer, or a redirect to /login (clearing a session the API no longer accepts). */
+export async function requireViewer(request: Request): Promise<Viewer> {
+  if (!(await readSessionToken(request))) throw await redirectToLogin(request);
+  const viewer = await expectData(request, await fetchViewer(request));
+  if (!viewer) throw await redirectToLogin(request);
+  return viewer;
+}
+
+/** The viewer when the session is still good; undefined otherwise (for public pages). */
+export async function optionalViewer(request: Request): Promise<Viewer | undefined> {
+  if (!(await readSessionToken(request))) return undefined;
+  const result = await fetchViewer(request);
+  return result.ok && result.data ? result.data : undefined;
+}
+
+const SIGN_IN = /* GraphQL */ `
+  mutation SignIn($input: SignInInput!) {
+    signIn(input: $input) { token expiresAt user { id } }
+  }
+`;
+
+/** Signs in with the API; on success, the Set-Cookie header that starts the dashboard session. */
+export async function signIn(request: Request, email: string, password: string): Promise<ApiResult<{ setCookie: string }>> {
+  const result = await gql<{ signIn: { token: string; expiresAt: string } }>(
+    request,
+    SIGN_IN,
+    { input: { email, password } },
+    { token: null },
+  );
+  if (!result.ok) return result;
+  return { ok: true, data: { setCookie: await startSession(result.data.signIn.token, result.data.signIn.expiresAt) } };
+}
+
+const SIGN_OUT = /* GraphQL */ `
+  mutation SignOut {
+    signOut
+  }
+`;
+
+/** Ends the session at the API (best effort: the cookie goes either way) and returns to /login. */
+export async function signOutAndRedirect(request: Request): Promise<Response> {
+  if (await readSessionToken(request)) {
+    const result = await gql<{ signOut: boolean }>(request, SIGN_OUT);
+    if (!result.ok && result.error.code !== 'UNAUTHENTICATED') {
+      console.error(`[${result.error.requestId}] sign-out failed at the API: ${result.error.message}`);
+    }
+  }
+  const headers = new Headers();
+  headers.append('Set-Cookie', await endSession());
+  headers.append('Set-Cookie', await forgetSelectedOrganization());
+  return redirect('/login', { headers });
+}
+
+/** Only same-site paths, so a crafted link cannot bounce a fresh sign-in to another site. */
+export function safeRedirectPath(value: FormDataEntryValue | string | null | undefined, fallback = '/'): string {
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
+  return value;
+}

@@ -1,0 +1,37 @@
+import { data } from '@remix-run/node';
+import type { FormOutcome } from './form-outcome';
+import { redirectToLogin, statusOf, type ApiError } from './graphql.server';
+
+export type { FormOutcome };
+
+export function formString(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+/** A successful outcome; the page shows its notice. */
+export function succeeded(outcome: FormOutcome & { notice: string }) {
+  return data<FormOutcome>(outcome);
+}
+
+/** A bad form submission found before calling the API. */
+export function rejected(outcome: FormOutcome & ({ formError: string } | { fieldErrors: Record<string, string> })) {
+  return data<FormOutcome>(outcome, { status: 400 });
+}
+
+/**
+ * Turns an API failure into form errors: blamed fields the form has go beside them, the rest above
+ * the form. An ended session still sends the user to sign in.
+ */
+export async function failed(
+  request: Request,
+  error: ApiError,
+  outcome: Omit<FormOutcome, 'formError' | 'fieldErrors'> & { fields?: readonly string[] },
+) {
+  if (error.code === 'UNAUTHENTICATED') throw await redirectToLogin(request);
+  const { fields = [], ...rest } = outcome;
+  const result: FormOutcome = { ...rest };
+  if (error.field && fields.includes(error.field)) result.fieldErrors = { [error.field]: error.message };
+  else result.formError = error.code === 'INTERNAL_SERVER_ERROR' && error.requestId ? `${error.message} (request id ${error.requestId})` : error.message;
+  return data<FormOutcome>(result, { status: statusOf(error) });
+}

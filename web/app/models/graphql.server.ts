@@ -1,0 +1,132 @@
+import { data, redirect } from '@remix-run/node';
+import { env } from './env.server';
+import { endSession, readSessionToken } from './session.server';
+
+/** The codes the API puts in `extensions.code`; anything else is treated as our own bug. */
+export type ApiErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'INTERNAL_SERVER_ERROR';
+
+const KNOWN_CODES = new Set<string>(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'RATE_LIMITED']);
+
+export interface ApiError {
+  code: ApiErrorCode;
+  message: string;
+  /** The form field the API blamed, without the `input.` prefix (e.g. `email`). */
+  field?: string;
+  retryAfterSeconds?: number;
+  requestId?: string;
+}
+
+export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiError };
+
+/** What a page shows when a request cannot be served; `requestId` only for our own failures. */
+export interface PageError {
+  message: string;
+  requestId?: string;
+}
+
+interface GraphQLResponseBody<T> {
+  data?: T | null;
+  errors?: Array<{ message?: string; extensions?: Record<string, unknown> }>;
+}
+
+const OUR_FAULT = 'Something went wrong on our side. Quote the request id when reporting it.';
+
+export function requestIdOf(request: Request): string | undefined {
+  return request.headers.get('x-request-id') ?? undefined;
+}
+
+/**
+ * Sends one GraphQL operation to the API on behalf of the browser's request: its session token
+ * (unless `token` says otherwise), request id, address and user agent go along.
+ */
+export async function gql<T>(
+  request: Request,
+  query: string,
+  variables: Record<string, unknown> = {},
+  options: { token?: string | null } = {},
+): Promise<ApiResult<T>> {
+  const token = options.token === undefined ? await readSessionToken(request) : options.token;
+  const requestId = requestIdOf(request);
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (requestId) headers['x-request-id'] = requestId;
+  const forwardedFor = request.headers.get('x-forwarded-for');
+  if (forwardedFor) headers['x-forwarded-for'] = forwardedFor;
+  const userAgent = request.headers.get('user-agent');
+  if (userAgent) headers['user-agent'] = userAgent;
+
+  let body: GraphQLResponseBody<T>;
+  try {
+    const response = await fetch(env.apiUrl, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query, variables }),
+      signal: AbortSignal.timeout(env.apiTimeoutMs),
+    });
+    body = (await response.json()) as GraphQLResponseBody<T>;
+  } catch (error) {
+    console.error(`[${requestId}] the API did not answer: ${String(error)}`);
+    return { ok: false, error: { code: 'INTERNAL_SERVER_ERROR', message: 'The Greenlight API is not answering right now. Try again in a moment.', requestId } };
+  }
+
+  const first = body.errors?.[0];
+  if (first) return { ok: false, error: toApiError(first, requestId) };
+  if (!body.data) return { ok: false, error: { code: 'INTERNAL_SERVER_ERROR', message: OUR_FAULT, requestId } };
+  return { ok: true, data: body.data };
+}
+
+function toApiError(error: { message?: string; extensions?: Record<string, unknown> }, requestId: string | undefined): ApiError {
+  const extensions = error.extensions ?? {};
+  const code = typeof extensions.code === 'string' ? extensions.code : '';
+  const id = typeof extensions.requestId === 'string' ? extensions.requestId : requestId;
+  if (!KNOWN_CODES.has(code)) {
+    // A malformed query or an unexpected failure: not the user's doing, so no details for them.
+    if (code !== 'INTERNAL_SERVER_ERROR') console.error(`[${id}] unexpected API error ${code}: ${error.message}`);
+    return { code: 'INTERNAL_SERVER_ERROR', message: OUR_FAULT, requestId: id };
+  }
+  const field = typeof extensions.field === 'string' ? extensions.field.replace(/^input\./, '') : undefined;
+  const retryAfterSeconds = typeof extensions.retryAfterSeconds === 'number' ? extensions.retryAfterSeconds : undefined;
+  return { code: code as ApiErrorCode, message: error.message ?? 'The request failed.', field, retryAfterSeconds, requestId: id };
+}
+
+/** Sends the browser to sign in, forgetting a token the API no longer accepts. */
+export async function redirectToLogin(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  const back = url.pathname + url.search;
+  const target = back === '/' || back.startsWith('/login') ? '/login' : `/login?redirectTo=${encodeURIComponent(back)}`;
+  return redirect(target, { headers: { 'Set-Cookie': await endSession() } });
+}
+
+const STATUS_BY_CODE: Record<ApiErrorCode, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  BAD_USER_INPUT: 400,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
+export function statusOf(error: ApiError): number {
+  return STATUS_BY_CODE[error.code];
+}
+
+/**
+ * For loaders and for failures a form cannot explain: the data, or a thrown response — sign-in for
+ * an ended session, otherwise an error page (with the request id when the fault is ours).
+ */
+export async function expectData<T>(request: Request, result: ApiResult<T>): Promise<T> {
+  if (result.ok) return result.data;
+  const { error } = result;
+  if (error.code === 'UNAUTHENTICATED') throw await redirectToLogin(request);
+  const page: PageError = { message: error.message };
+  if (error.code === 'INTERNAL_SERVER_ERROR') page.requestId = error.requestId;
+  throw data(page, { status: statusOf(error) });
+}
