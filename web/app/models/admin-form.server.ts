@@ -1,0 +1,26 @@
+import { handleApiKeyForm } from './api-key.server';
+import { failed, formString, rejected, succeeded } from './forms.server';
+import { createOrganization } from './organization.server';
+import { isOrganizationKind, kindLabel } from './roles';
+
+/** Handles the Admin page's forms: create an organization, create or revoke a partner API key. */
+export async function handleAdminForm(request: Request) {
+  const form = await request.formData();
+  const intent = formString(form, 'intent');
+  if (intent === 'createApiKey' || intent === 'revokeApiKey') return handleApiKeyForm(request, form);
+
+  if (intent === 'createOrganization') {
+    const name = formString(form, 'name');
+    const kind = formString(form, 'kind');
+    if (!name) return rejected({ intent, fieldErrors: { name: 'Enter the organization’s name.' } });
+    if (!isOrganizationKind(kind)) return rejected({ intent, fieldErrors: { kind: 'Choose what kind of organization it is.' } });
+    const result = await createOrganization(request, { name, kind });
+    if (!result.ok) return failed(request, result.error, { intent, fields: ['name', 'kind'] });
+    return succeeded({
+      intent,
+      notice: `${kindLabel(result.data.kind)} organization "${result.data.name}" created. Invite its first members with “Manage members”.`,
+    });
+  }
+
+  return rejected({ intent, formError: 'That action is not known. Reload the page and try again.' });
+}

@@ -1,0 +1,132 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { useEffect, useRef } from 'react';
+import { ApiKeyPanel } from '~/components/api-key-panel';
+import { AuditLog } from '~/components/audit-log';
+import { FormAlert, Notice, SelectField, TextField } from '~/components/forms';
+import { Time } from '~/components/time';
+import { handleAdminForm } from '~/models/admin-form.server';
+import { listApiKeys } from '~/models/api-key.server';
+import { listAuditEvents } from '~/models/audit.server';
+import { expectData } from '~/models/graphql.server';
+import { listOrganizations } from '~/models/organization.server';
+import { ORGANIZATION_KINDS, kindLabel } from '~/models/roles';
+import { requireSection } from '~/models/sections.server';
+
+export const meta: MetaFunction = () => [{ title: 'Admin · Greenlight' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireSection(request, 'admin');
+  const [organizations, audit] = await Promise.all([
+    listOrganizations(request).then((r) => expectData(request, r)),
+    listAuditEvents(request).then((r) => expectData(request, r)),
+  ]);
+  const partners = await Promise.all(
+    organizations
+      .filter((o) => o.kind === 'PARTNER')
+      .map(async (organization) => ({ organization, apiKeys: await expectData(request, await listApiKeys(request, organization.id)) })),
+  );
+  return { organizations, partners, audit };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  await requireSection(request, 'admin');
+  return handleAdminForm(request);
+}
+
+export default function AdminPage() {
+  const { organizations, partners, audit } = useLoaderData<typeof loader>();
+  const outcome = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const creating = navigation.formData?.get('intent') === 'createOrganization';
+  const organizationForm = useRef<HTMLFormElement>(null);
+  const organizationOutcome = outcome?.intent === 'createOrganization' ? outcome : undefined;
+  const organizationNames = Object.fromEntries(organizations.map((o) => [o.id, o.name]));
+
+  useEffect(() => {
+    if (organizationOutcome?.notice) organizationForm.current?.reset();
+  }, [organizationOutcome]);
+
+  return (
+    <>
+      <header className="page-header">
+        <h1>Admin</h1>
+        <p className="muted">Organizations, partner API keys and the audit log.</p>
+        <nav aria-label="On this page" className="page-toc">
+          <a href="#organizations-heading">Organizations</a>
+          <a href="#partner-keys-heading">Partner API keys</a>
+          <a href="#audit-heading">Audit log</a>
+        </nav>
+      </header>
+
+      <section className="panel" aria-labelledby="organizations-heading">
+        <h2 id="organizations-heading">Organizations</h2>
+        <Notice>{organizationOutcome?.notice}</Notice>
+        <FormAlert>{organizationOutcome?.formError}</FormAlert>
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Created</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {organizations.map((organization) => (
+                <tr key={organization.id}>
+                  <td>{organization.name}</td>
+                  <td>{kindLabel(organization.kind)}</td>
+                  <td>
+                    <Time value={organization.createdAt} />
+                  </td>
+                  <td className="actions">
+                    <Link to={`/team?organization=${encodeURIComponent(organization.id)}`} aria-label={`Manage members of ${organization.name}`}>
+                      Manage members
+                    </Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <h3>Create an organization</h3>
+        <Form method="post" className="inline-form" ref={organizationForm}>
+          <input type="hidden" name="intent" value="createOrganization" />
+          <TextField label="Name" name="name" required maxLength={200} error={organizationOutcome?.fieldErrors?.name} />
+          <SelectField
+            label="Kind"
+            name="kind"
+            defaultValue="STUDIO"
+            options={ORGANIZATION_KINDS.map((kind) => ({ value: kind, label: kindLabel(kind) }))}
+            error={organizationOutcome?.fieldErrors?.kind}
+          />
+          <button type="submit" className="button" disabled={creating}>
+            {creating ? 'Creating…' : 'Create organization'}
+          </button>
+        </Form>
+      </section>
+
+      <section className="panel-group" aria-labelledby="partner-keys-heading">
+        <h2 id="partner-keys-heading">Partner API keys</h2>
+        <p className="muted">Partners call the API with these keys to read the live catalog.</p>
+        {partners.length === 0 ? (
+          <p className="muted">No partner organizations yet. Create one above to issue it keys.</p>
+        ) : (
+          partners.map(({ organization, apiKeys }) => (
+            <ApiKeyPanel key={organization.id} organization={organization} apiKeys={apiKeys} outcome={outcome} />
+          ))
+        )}
+      </section>
+
+      <section className="panel" aria-labelledby="audit-heading">
+        <h2 id="audit-heading">Audit log</h2>
+        <p className="muted">Every change and security event, newest first.</p>
+        <AuditLog firstPage={audit} organizationNames={organizationNames} />
+      </section>
+    </>
+  );
+}

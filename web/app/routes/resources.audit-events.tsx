@@ -1,0 +1,11 @@
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { listAuditEvents } from '~/models/audit.server';
+import { requireViewer } from '~/models/auth.server';
+import { expectData } from '~/models/graphql.server';
+
+/** Older audit events, page by page, for the audit log's "Load more". */
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireViewer(request);
+  const after = new URL(request.url).searchParams.get('after');
+  return expectData(request, await listAuditEvents(request, after));
+}
