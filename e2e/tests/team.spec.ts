@@ -1,0 +1,44 @@
+import { expect, test } from '@playwright/test';
+import { open, sections, signIn } from '../support/session';
+import { accounts, unique } from '../support/stack';
+
+test('An owner invites a new editor who accepts and signs in', async ({ page }) => {
+  const email = `${unique('new-editor')}@crimsonreel.test`;
+  const password = 'a long enough password';
+
+  await signIn(page, accounts.owner);
+  await sections(page).getByRole('link', { name: 'Team' }).click();
+  await expect(page.getByRole('heading', { name: 'Team', level: 1 })).toBeVisible();
+
+  const invite = page.getByRole('region', { name: 'Invite someone' });
+  await invite.getByLabel('Email').fill(email);
+  await invite.getByLabel('Role').selectOption({ label: 'Editor' });
+  await invite.getByRole('button', { name: 'Invite' }).click();
+
+  await expect(invite.getByRole('status')).toContainText(`Invitation created for ${email} as Editor`);
+  const link = (await invite.getByRole('region', { name: 'Invitation link' }).locator('code').textContent())?.trim() ?? '';
+  expect(link).toMatch(/^http:\/\/localhost:3400\/invite\/\S+$/);
+  await expect(page.getByRole('region', { name: 'Pending invitations' })).toContainText(email);
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+
+  await open(page, new URL(link).pathname);
+  await expect(page.getByRole('heading', { name: 'Accept your invitation' })).toBeVisible();
+  await page.getByLabel('Your name').fill('Nova Editor');
+  await page.getByLabel('Choose a password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+
+  await expect(page).toHaveURL(/\/login\?welcome=/);
+  await expect(page.getByRole('status')).toContainText(`Your account is ready. Sign in as ${email}.`);
+  await expect(page.getByLabel('Email')).toHaveValue(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+
+  await expect(page).toHaveURL(/\/catalog$/);
+  await expect(page.getByRole('banner')).toContainText('Nova Editor');
+  await expect(page.getByRole('banner')).toContainText('Crimson Reel Studio');
+  await expect(page.getByRole('banner')).toContainText('Editor');
+  await expect(sections(page).getByRole('link', { name: 'Catalog' })).toBeVisible();
+  await expect(sections(page).getByRole('link', { name: 'Team' })).toHaveCount(0);
+});
