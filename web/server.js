@@ -28,6 +28,10 @@ app.use((req, res, next) => {
   // The API trusts X-Forwarded-For only from loopback; it must name the browser, not a spoofed value.
   req.headers['x-forwarded-for'] = req.ip ?? '';
   res.setHeader('X-Request-Id', id);
+  // Invitation links carry a token in the path: never leak it to other sites; never be framed.
+  res.setHeader('Referrer-Policy', 'same-origin');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('X-Frame-Options', 'DENY');
   next();
 });
 

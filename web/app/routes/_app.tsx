@@ -35,27 +35,20 @@ export default function Shell() {
             <span className="brand-dot" aria-hidden="true" /> Greenlight
           </Link>
           <div className="shell-context">
-            {current ? (
-              <p className="current-org">
-                <span className="visually-hidden">Current organization: </span>
-                <strong>{current.organization.name}</strong>{' '}
-                <span className="muted">
-                  {kindLabel(current.organization.kind)} · {roleLabel(current.role)}
-                </span>
-              </p>
-            ) : null}
-            {organizations.length > 1 ? (
+            {current && organizations.length > 1 ? (
               <Form method="get" action="/" className="org-switcher">
-                <label htmlFor="org-switcher">Switch organization</label>
+                <label htmlFor="org-switcher" className="visually-hidden">
+                  Current organization
+                </label>
                 <select
                   id="org-switcher"
                   name="org"
-                  defaultValue={current?.organization.id}
+                  defaultValue={current.organization.id}
                   onChange={(event) => event.currentTarget.form?.requestSubmit()}
                 >
                   {organizations.map((o) => (
                     <option key={o.id} value={o.id}>
-                      {o.name} ({kindLabel(o.kind)}, {roleLabel(o.role)})
+                      {o.name}
                     </option>
                   ))}
                 </select>
@@ -65,6 +58,16 @@ export default function Shell() {
                   </button>
                 </noscript>
               </Form>
+            ) : current ? (
+              <p className="current-org">
+                <span className="visually-hidden">Current organization: </span>
+                <strong>{current.organization.name}</strong>
+              </p>
+            ) : null}
+            {current ? (
+              <span className="muted current-role">
+                {kindLabel(current.organization.kind)} · {roleLabel(current.role)}
+              </span>
             ) : null}
           </div>
           <div className="shell-account">
