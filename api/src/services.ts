@@ -1,4 +1,9 @@
 import { ApiKeyService } from './modules/api-key/api-key.service';
+import { AvailsService } from './modules/catalog/avails.service';
+import { EpisodeService } from './modules/catalog/episode.service';
+import { LicenseService } from './modules/catalog/license.service';
+import { PricingService } from './modules/catalog/pricing.service';
+import { SeriesService } from './modules/catalog/series.service';
 import { AuditService } from './modules/audit/audit.service';
 import { AuthService } from './modules/auth/auth.service';
 import { SignInThrottle } from './modules/auth/sign-in-throttle';
@@ -16,6 +21,11 @@ export function createServices(config: Config, knex: unknown) {
     auth: new AuthService(audit, new SignInThrottle(knex, config.signIn.maxFailures, config.signIn.windowSeconds)),
     memberships: new MembershipService(audit, organizations),
     apiKeys: new ApiKeyService(audit),
+    series: new SeriesService(audit),
+    episodes: new EpisodeService(audit),
+    pricing: new PricingService(audit),
+    licenses: new LicenseService(audit),
+    avails: new AvailsService(),
   };
 }
 

@@ -43,8 +43,8 @@ describe('signing in', () => {
   it('records failed and successful sign-ins in the audit log', async () => {
     const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
     await server.gql(SIGN_IN, { input: { email: owner.email, password: 'not the password' } });
-    const rows = await server.orm.em.getConnection().execute(`select action from audit_event where actor_label = ? order by id`, [owner.email]);
-    expect(rows.map((r: { action: string }) => r.action)).toEqual(['auth.sign_in', 'auth.sign_in_failed']);
+    const rows = (await server.orm.em.getConnection().execute(`select action from audit_event where actor_label = ? order by id`, [owner.email])) as Array<{ action: string }>;
+    expect(rows.map((r) => r.action)).toEqual(['auth.sign_in', 'auth.sign_in_failed']);
   });
 
   it('rejects malformed input with the field named', async () => {
@@ -124,8 +124,8 @@ describe('partner API keys', () => {
     expect(errorCode(after)).toBe('UNAUTHENTICATED');
     expect(after.errors![0]!.message).toMatch(/revoked/);
 
-    const audit = await server.orm.em.getConnection().execute(`select action from audit_event where subject_id = ? order by id`, [apiKey.id]);
-    expect(audit.map((r: { action: string }) => r.action)).toEqual(['api_key.create', 'api_key.revoke']);
+    const audit = (await server.orm.em.getConnection().execute(`select action from audit_event where subject_id = ? order by id`, [apiKey.id])) as Array<{ action: string }>;
+    expect(audit.map((r) => r.action)).toEqual(['api_key.create', 'api_key.revoke']);
   });
 
   it('keys are issued to partner organizations only', async () => {

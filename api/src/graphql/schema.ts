@@ -4,11 +4,14 @@ import { buildSchema } from 'type-graphql';
 import { ApiKeyResolver } from '../modules/api-key/api-key.resolver';
 import { AuditResolver } from '../modules/audit/audit.resolver';
 import { AuthResolver } from '../modules/auth/auth.resolver';
+import { CatalogResolver } from '../modules/catalog/catalog.resolver';
+import { EpisodeResolver } from '../modules/catalog/episode.resolver';
+import { SeriesResolver } from '../modules/catalog/series.resolver';
 import { MembershipResolver } from '../modules/membership/membership.resolver';
 import { OrganizationResolver } from '../modules/organization/organization.resolver';
 import { authChecker } from './access';
 
-export const resolvers = [AuthResolver, OrganizationResolver, MembershipResolver, ApiKeyResolver, AuditResolver] as const;
+export const resolvers = [AuthResolver, OrganizationResolver, MembershipResolver, ApiKeyResolver, AuditResolver, SeriesResolver, EpisodeResolver, CatalogResolver] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -129,6 +129,6 @@ export const SIGN_IN = /* GraphQL */ `
   }
 `;
 
-export function errorCode(res: GraphQLResponse): string | undefined {
+export function errorCode(res: Pick<GraphQLResponse<unknown>, 'errors'>): string | undefined {
   return res.errors?.[0]?.extensions.code;
 }

@@ -1,0 +1,98 @@
+import type { RequestContext } from '../../domain/request-context';
+import { findSeries, requireStudio } from './catalog-access';
+import { Episode } from './episode.entity';
+import { SeriesLicense } from './license.entity';
+import { formatMinorUnits } from './money';
+import { EpisodePriceTerm } from './price-term.entity';
+import { resolvePrice } from './pricing';
+import { Series } from './series.entity';
+import { ISO_TERRITORIES, WORLDWIDE } from './territories';
+
+/** Columns named as in the EMA Avails spreadsheet, for the fields Greenlight holds. */
+export const AVAILS_COLUMNS = [
+  'Territory',
+  'WorkType',
+  'EntryType',
+  'SeriesTitleDisplayUnlimited',
+  'EpisodeNumber',
+  'EpisodeTitleDisplayUnlimited',
+  'LicenseType',
+  'LicenseRightsDescription',
+  'Start',
+  'End',
+  'PriceType',
+  'PriceValue',
+  'PriceCurrency',
+  'Exclusive',
+  'Licensor',
+  'ContractID',
+] as const;
+
+const csvCell = (value: string | number | null | undefined): string => {
+  const text = value === null || value === undefined ? '' : String(value);
+  // Quote when needed, and defuse spreadsheet formulas in free text.
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+};
+
+const date = (d?: Date | null) => (d ? d.toISOString().slice(0, 10) : '');
+
+export class AvailsService {
+  /**
+   * One row per episode and licensed territory (EMA avails list each territory on its own line, so
+   * WORLDWIDE is spelled out), priced as that territory pays at `at`. Unlicensed series are skipped.
+   */
+  async csv(ctx: RequestContext, scope: { studioId: string; seriesId?: string | null }, at: Date = new Date()): Promise<string> {
+    requireStudio(ctx, scope.studioId, 'read');
+    const seriesList = scope.seriesId
+      ? [await findSeries(ctx, scope.seriesId, 'read')].filter((s) => s.studio.id === scope.studioId)
+      : await ctx.em.find(Series, { studio: scope.studioId, archivedAt: null }, { orderBy: { title: 'asc' } });
+    const lines: string[] = [AVAILS_COLUMNS.join(',')];
+    for (const series of seriesList) {
+      const license = await ctx.em.findOne(SeriesLicense, { series });
+      if (!license) continue;
+      const episodes = await ctx.em.find(Episode, { series }, { orderBy: { number: 'asc' } });
+      const terms = await ctx.em.find(EpisodePriceTerm, { episode: { $in: episodes.map((e) => e.id) } });
+      const termsByEpisode = new Map<string, EpisodePriceTerm[]>();
+      for (const t of terms) termsByEpisode.set(t.episode.id, [...(termsByEpisode.get(t.episode.id) ?? []), t]);
+      const territories = (license.territoriesIncluded.includes(WORLDWIDE) ? ISO_TERRITORIES : license.territoriesIncluded).filter((t) => !license.territoriesExcluded.includes(t));
+      const rights = [license.payPerEpisode && 'pay-per-episode', license.avod && 'AVOD', license.svod && 'SVOD'].filter(Boolean).join('; ');
+      for (const territory of territories) {
+        for (const episode of episodes) {
+          const price = resolvePrice({ number: episode.number, terms: termsByEpisode.get(episode.id) ?? [] }, series, territory, at);
+          const [priceType, priceValue, priceCurrency] = price.free
+            ? ['Category', 'Free', '']
+            : price.amountMinor != null && price.currency
+              ? ['SRP', formatMinorUnits(price.currency, price.amountMinor), price.currency]
+              : price.coins != null
+                ? ['Tier', `${price.coins} coins`, '']
+                : ['', '', ''];
+          const licenseType = price.free ? (license.avod ? 'AVOD' : 'FVOD') : license.payPerEpisode ? 'VOD' : license.svod ? 'SVOD' : 'AVOD';
+          lines.push(
+            [
+              territory,
+              'Episode',
+              'Full Extract',
+              series.title,
+              episode.number,
+              episode.title,
+              licenseType,
+              rights,
+              date(license.windowStart),
+              date(license.windowEnd) || 'Open',
+              priceType,
+              priceValue,
+              priceCurrency,
+              license.exclusive ? 'Yes' : 'No',
+              license.licensor,
+              license.contractReference ?? '',
+            ]
+              .map(csvCell)
+              .join(','),
+          );
+        }
+      }
+    }
+    return lines.join('\r\n') + '\r\n';
+  }
+}

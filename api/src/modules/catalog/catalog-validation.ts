@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { isCurrencyCode } from './money';
+import { isTerritoryCode, isTerritoryOrWorldwide } from './territories';
+
+export const territorySchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .refine(isTerritoryCode, { message: 'Unknown territory code; use ISO 3166-1 alpha-2 such as US or CN.' });
+
+export const territoryOrWorldwideSchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .refine(isTerritoryOrWorldwide, { message: 'Unknown territory code; use ISO 3166-1 alpha-2 such as US, or WORLDWIDE.' });
+
+export const currencySchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .refine(isCurrencyCode, { message: 'Unknown currency code; use ISO 4217 such as USD or JPY.' });
+
+export const languageSchema = z
+  .string()
+  .trim()
+  .min(2, 'Language must be a BCP 47 tag such as en or zh-Hans.')
+  .max(35)
+  .transform((tag, ctx) => {
+    try {
+      return Intl.getCanonicalLocales(tag)[0]!;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `"${tag}" is not a BCP 47 language tag (e.g. en, zh-Hans).` });
+      return z.NEVER;
+    }
+  });
+
+export const episodeNumberSchema = z.number().int('Episode numbers are whole numbers.').min(1, 'Episode numbers start at 1.').max(10_000, 'Episode numbers go up to 10000.');
+
+export const textSchema = (what: string, max: number) => z.string().trim().max(max, `${what} must be at most ${max} characters.`);
+
+/** Lists of codes must not repeat. */
+export const uniqueList = <T extends z.ZodType<string>>(item: T, what: string) =>
+  z.array(item).max(300).refine((xs) => new Set(xs).size === xs.length, { message: `${what} lists a code twice.` });

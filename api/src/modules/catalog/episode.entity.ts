@@ -1,0 +1,62 @@
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { newId } from '../common/ids';
+import { Series } from './series.entity';
+
+export enum EpisodeStatus {
+  DRAFT = 'DRAFT',
+  UPLOADING = 'UPLOADING',
+  PROCESSING = 'PROCESSING',
+  READY = 'READY',
+  IN_REVIEW = 'IN_REVIEW',
+  CHANGES_REQUESTED = 'CHANGES_REQUESTED',
+  REJECTED = 'REJECTED',
+  APPROVED = 'APPROVED',
+  PUBLISHED = 'PUBLISHED',
+  TAKEN_DOWN = 'TAKEN_DOWN',
+}
+registerEnumType(EpisodeStatus, {
+  name: 'EpisodeStatus',
+  description: 'DRAFT → UPLOADING → PROCESSING → READY → IN_REVIEW → CHANGES_REQUESTED | REJECTED | APPROVED → PUBLISHED | TAKEN_DOWN',
+});
+
+/** Episode numbers are unique per series; the constraint is deferrable so renumbering can swap. */
+@ObjectType({ description: 'One short episode of a series.' })
+@Entity({ tableName: 'episode' })
+@Index({ properties: ['series', 'status'] })
+export class Episode {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = newId();
+
+  @ManyToOne(() => Series, { deleteRule: 'cascade' })
+  series!: Series;
+
+  @Field(() => Int)
+  @Property({ type: 'integer' })
+  number!: number;
+
+  @Field(() => String)
+  @Property({ type: 'text' })
+  title!: string;
+
+  @Field(() => String)
+  @Property({ type: 'text' })
+  synopsis: string = '';
+
+  @Field(() => EpisodeStatus)
+  @Enum({ items: () => EpisodeStatus, nativeEnumName: 'episode_status' })
+  status: EpisodeStatus = EpisodeStatus.DRAFT;
+
+  @Field(() => Int, { nullable: true, description: 'Known once media is uploaded and probed.' })
+  @Property({ type: 'integer', nullable: true })
+  durationSeconds?: number | null;
+
+  @Field(() => Date)
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+
+  @Field(() => Date)
+  @Property({ type: 'datetime', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

@@ -1,0 +1,63 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Allow } from '../../graphql/access';
+import type { GraphQLContext } from '../../graphql/context';
+import { AddEpisodesInput, ClearEpisodePricesInput, EffectivePrice, EpisodePrice, RenumberEpisodesInput, SetEpisodePricesInput, UpdateEpisodeInput } from './catalog.types';
+import { Episode } from './episode.entity';
+
+const READERS = ['STUDIO:OWNER', 'STUDIO:EDITOR', 'STUDIO:VIEWER'] as const;
+const WRITERS = ['STUDIO:OWNER', 'STUDIO:EDITOR'] as const;
+
+@Resolver(() => Episode)
+export class EpisodeResolver {
+  @Allow(...READERS)
+  @Query(() => Episode)
+  episode(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<Episode> {
+    return ctx.services.episodes.get(ctx, id);
+  }
+
+  @Allow(...WRITERS)
+  @Mutation(() => [Episode], { description: 'Adds episodes fromNumber..toNumber as drafts; all or nothing.' })
+  addEpisodes(@Ctx() ctx: GraphQLContext, @Arg('input', () => AddEpisodesInput) input: AddEpisodesInput): Promise<Episode[]> {
+    return ctx.services.episodes.addRange(ctx, input.seriesId, input);
+  }
+
+  @Allow(...WRITERS)
+  @Mutation(() => Episode)
+  updateEpisode(@Ctx() ctx: GraphQLContext, @Arg('input', () => UpdateEpisodeInput) input: UpdateEpisodeInput): Promise<Episode> {
+    return ctx.services.episodes.update(ctx, input.id, input);
+  }
+
+  @Allow(...WRITERS)
+  @Mutation(() => [Episode], { description: 'Gives episodes new numbers at once (swaps allowed); the result must be unique.' })
+  renumberEpisodes(@Ctx() ctx: GraphQLContext, @Arg('input', () => RenumberEpisodesInput) input: RenumberEpisodesInput): Promise<Episode[]> {
+    return ctx.services.episodes.renumber(ctx, input.seriesId, input.moves);
+  }
+
+  @Allow(...WRITERS)
+  @Mutation(() => Boolean, { description: 'Deletes a draft episode.' })
+  deleteEpisode(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<boolean> {
+    return ctx.services.episodes.remove(ctx, id);
+  }
+
+  @Allow(...WRITERS)
+  @Mutation(() => [EpisodePrice], { description: 'Bulk price edit over an episode range in one territory; all or nothing.' })
+  setEpisodePrices(@Ctx() ctx: GraphQLContext, @Arg('input', () => SetEpisodePricesInput) input: SetEpisodePricesInput): Promise<EpisodePrice[]> {
+    return ctx.services.pricing.setRangePrice(ctx, input.seriesId, input);
+  }
+
+  @Allow(...WRITERS)
+  @Mutation(() => Int, { description: 'Removes the prices set on a range in one territory; returns how many were removed.' })
+  clearEpisodePrices(@Ctx() ctx: GraphQLContext, @Arg('input', () => ClearEpisodePricesInput) input: ClearEpisodePricesInput): Promise<number> {
+    return ctx.services.pricing.clearRangePrice(ctx, input.seriesId, input);
+  }
+
+  @FieldResolver(() => ID)
+  seriesId(@Root() episode: Episode): string {
+    return episode.series.id;
+  }
+
+  @FieldResolver(() => EffectivePrice, { description: 'effectivePrice(episode, territory, at): the price and the rule behind it.' })
+  effectivePrice(@Root() episode: Episode, @Ctx() ctx: GraphQLContext, @Arg('territory', () => String) territory: string, @Arg('at', () => Date, { nullable: true }) at?: Date): Promise<EffectivePrice> {
+    return ctx.services.pricing.effectivePrice(ctx, episode.id, territory, at);
+  }
+}

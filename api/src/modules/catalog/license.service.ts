@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import type { RequestContext } from '../../domain/request-context';
+import { parseInput } from '../../domain/validation';
+import type { AuditService } from '../audit/audit.service';
+import { changes, findSeries } from './catalog-access';
+import { languageSchema, territoryOrWorldwideSchema, territorySchema, textSchema, uniqueList } from './catalog-validation';
+import { availability, type AvailabilityReason } from './availability';
+import { LicenseKind, SeriesLicense, SourceWorkKind } from './license.entity';
+import { WORLDWIDE } from './territories';
+
+const licenseSchema = z
+  .object({
+    sourceWorkTitle: textSchema('Source work title', 300).min(1, 'Source work title is required.'),
+    sourceWorkKind: z.enum(SourceWorkKind),
+    sourceWorkAuthor: textSchema('Author', 200).nullish(),
+    sourceWorkPublisher: textSchema('Publisher', 200).nullish(),
+    licensor: textSchema('Licensor', 200).min(1, 'Licensor is required.'),
+    licenseKind: z.enum(LicenseKind),
+    territoriesIncluded: uniqueList(territoryOrWorldwideSchema, 'Included territories').min(1, 'Include at least one territory (or WORLDWIDE).'),
+    territoriesExcluded: uniqueList(territorySchema, 'Excluded territories').default([]),
+    windowStart: z.date().nullish(),
+    windowEnd: z.date().nullish(),
+    exclusive: z.boolean().default(false),
+    payPerEpisode: z.boolean().default(true),
+    avod: z.boolean().default(false),
+    svod: z.boolean().default(false),
+    subtitleLanguages: uniqueList(languageSchema, 'Subtitle languages').default([]),
+    dubLanguages: uniqueList(languageSchema, 'Dub languages').default([]),
+    holdbacks: z
+      .array(z.object({ territory: territoryOrWorldwideSchema, until: z.date({ message: 'until must be a date-time.' }) }))
+      .max(300)
+      .default([]),
+    contractReference: textSchema('Contract reference', 200).nullish(),
+    aiGeneratedContent: z.boolean().default(false),
+    aiDisclosure: textSchema('AI disclosure', 2000).nullish(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.windowStart && v.windowEnd && v.windowEnd.getTime() <= v.windowStart.getTime()) {
+      ctx.addIssue({ code: 'custom', path: ['windowEnd'], message: 'The window ends before it starts.' });
+    }
+    const worldwide = v.territoriesIncluded.includes(WORLDWIDE);
+    v.territoriesExcluded.forEach((t, i) => {
+      if (!worldwide && !v.territoriesIncluded.includes(t)) {
+        ctx.addIssue({ code: 'custom', path: ['territoriesExcluded', i], message: `${t} is excluded but not inside the included territories.` });
+      }
+    });
+    if (worldwide && v.territoriesIncluded.length > 1) {
+      ctx.addIssue({ code: 'custom', path: ['territoriesIncluded'], message: 'WORLDWIDE already includes every territory; list it alone.' });
+    }
+    if (v.aiGeneratedContent && !v.aiDisclosure?.trim()) {
+      ctx.addIssue({ code: 'custom', path: ['aiDisclosure'], message: 'Describe the AI-generated content in the disclosure.' });
+    }
+    if (!v.payPerEpisode && !v.avod && !v.svod) {
+      ctx.addIssue({ code: 'custom', path: ['payPerEpisode'], message: 'Grant at least one monetization right.' });
+    }
+  });
+
+export type LicenseInput = z.input<typeof licenseSchema>;
+
+const auditable = (l: SeriesLicense) => {
+  const { series: _s, id: _i, updatedAt: _u, ...rest } = l;
+  void _s;
+  void _i;
+  void _u;
+  return JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
+};
+
+export class LicenseService {
+  constructor(private readonly audit: AuditService) {}
+
+  async get(ctx: RequestContext, seriesId: string): Promise<SeriesLicense | null> {
+    const series = await findSeries(ctx, seriesId, 'read');
+    return ctx.em.findOne(SeriesLicense, { series });
+  }
+
+  /** Creates or replaces the series' license as a whole. */
+  async set(ctx: RequestContext, seriesId: string, input: LicenseInput): Promise<SeriesLicense> {
+    const data = parseInput(licenseSchema, input);
+    const em = ctx.em.fork();
+    const series = await findSeries(ctx, seriesId, 'write', em);
+    const existing = await em.findOne(SeriesLicense, { series });
+    const before = existing ? auditable(existing) : {};
+    const values = { ...data, holdbacks: data.holdbacks.map((h) => ({ territory: h.territory, until: h.until.toISOString() })) };
+    const license = existing ?? em.create(SeriesLicense, { series, ...values, updatedAt: new Date() });
+    if (existing) em.assign(existing, values);
+    this.audit.record(ctx, em, {
+      action: existing ? 'license.update' : 'license.create',
+      organizationId: series.studio.id,
+      subjectType: 'Series',
+      subjectId: series.id,
+      summary: changes(before, auditable(license)),
+    });
+    await em.flush();
+    return license;
+  }
+
+  /** `availability(series, territory, at)`: available or not, with every reason. */
+  async availability(ctx: RequestContext, seriesId: string, territory: string, at?: Date | null): Promise<{ available: boolean; reasons: AvailabilityReason[] }> {
+    const place = parseInput(territorySchema, territory, 'territory');
+    const license = await this.get(ctx, seriesId);
+    return availability(license, place, at ?? new Date());
+  }
+}

@@ -1,0 +1,160 @@
+import { z } from 'zod';
+import { BadUserInputError } from '../../domain/errors';
+import type { RequestContext } from '../../domain/request-context';
+import { parseInput } from '../../domain/validation';
+import type { AuditService } from '../audit/audit.service';
+import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
+import { changes, findSeries, requireStudio } from './catalog-access';
+import { languageSchema, territorySchema, textSchema, uniqueList } from './catalog-validation';
+import type { EpisodeStatus } from './episode.entity';
+import { Orientation, Series } from './series.entity';
+
+const ratingSchema = z.object({
+  territory: territorySchema,
+  rating: textSchema('Rating', 40).min(1, 'Rating is required.'),
+  system: textSchema('Rating system', 80).nullish(),
+});
+
+const filingSchema = z.object({
+  territory: territorySchema,
+  filingNumber: textSchema('Filing number', 120).min(1, 'Filing number is required.'),
+  authority: textSchema('Authority', 200).nullish(),
+  issuedOn: z.iso.date({ message: 'Use an ISO date such as 2026-03-01.' }).nullish(),
+});
+
+const perTerritory = <T extends { territory: string }>(schema: z.ZodType<T>, what: string) =>
+  z
+    .array(schema)
+    .max(300)
+    .refine((xs) => new Set(xs.map((x) => x.territory)).size === xs.length, { message: `${what}: one entry per territory.` });
+
+const seriesFields = {
+  title: z.string({ error: 'Title is required.' }).trim().min(1, 'Title is required.').max(200, 'Title must be at most 200 characters.'),
+  synopsis: textSchema('Synopsis', 5000),
+  genres: z.array(textSchema('Genre', 40).min(1)).max(20, 'At most 20 genres.'),
+  originalLanguage: z.string({ error: 'Original language is required.' }).pipe(languageSchema),
+  audioLanguages: uniqueList(languageSchema, 'Audio languages'),
+  subtitleLanguages: uniqueList(languageSchema, 'Subtitle languages'),
+  orientation: z.enum(Orientation),
+  coverImageUrl: z.url({ protocol: /^https?$/, message: 'Cover image must be an http(s) URL.' }).max(2000).nullish(),
+  maturityRatings: perTerritory(ratingSchema, 'Maturity ratings'),
+  filings: perTerritory(filingSchema, 'Filings'),
+  freeEpisodeCount: z.number().int('Use a whole number.').min(0, 'Cannot be negative.').max(10_000),
+  defaultCoinPrice: z.number().int('Coins are whole numbers.').min(0, 'Cannot be negative.').max(1_000_000).nullish(),
+};
+
+const createSchema = z.object({
+  ...seriesFields,
+  synopsis: seriesFields.synopsis.default(''),
+  genres: seriesFields.genres.default([]),
+  audioLanguages: seriesFields.audioLanguages.default([]),
+  subtitleLanguages: seriesFields.subtitleLanguages.default([]),
+  orientation: seriesFields.orientation.default(Orientation.VERTICAL),
+  maturityRatings: seriesFields.maturityRatings.default([]),
+  filings: seriesFields.filings.default([]),
+  freeEpisodeCount: seriesFields.freeEpisodeCount.default(0),
+});
+const updateSchema = z.object(seriesFields).partial();
+
+export type SeriesInput = z.input<typeof createSchema>;
+export type SeriesPatch = z.input<typeof updateSchema>;
+
+const AUDITED = ['title', 'synopsis', 'genres', 'originalLanguage', 'audioLanguages', 'subtitleLanguages', 'orientation', 'coverImageUrl', 'maturityRatings', 'filings', 'freeEpisodeCount', 'defaultCoinPrice'] as const;
+const snapshotOf = (s: Series) => Object.fromEntries(AUDITED.map((k) => [k, s[k]]));
+
+export interface SeriesFilter {
+  search?: string | null;
+  includeArchived?: boolean | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+export class SeriesService {
+  constructor(private readonly audit: AuditService) {}
+
+  async create(ctx: RequestContext, studioId: string, input: SeriesInput): Promise<Series> {
+    requireStudio(ctx, studioId, 'write');
+    const data = parseInput(createSchema, input);
+    const em = ctx.em.fork();
+    const series = em.create(Series, { ...data, studio: studioId, createdAt: new Date(), updatedAt: new Date() });
+    this.audit.record(ctx, em, {
+      action: 'series.create',
+      organizationId: studioId,
+      subjectType: 'Series',
+      subjectId: series.id,
+      summary: { after: snapshotOf(series) },
+    });
+    await em.flush();
+    return series;
+  }
+
+  async update(ctx: RequestContext, id: string, patch: SeriesPatch): Promise<Series> {
+    const em = ctx.em.fork();
+    const series = await findSeries(ctx, id, 'write', em);
+    const data = parseInput(updateSchema, patch);
+    if (Object.keys(data).length === 0) throw new BadUserInputError('input', 'Nothing to change.');
+    const before = snapshotOf(series);
+    em.assign(series, data);
+    const diff = changes(before, snapshotOf(series));
+    if (Object.keys(diff.after).length) {
+      this.audit.record(ctx, em, { action: 'series.update', organizationId: series.studio.id, subjectType: 'Series', subjectId: series.id, summary: diff });
+      await em.flush();
+    }
+    return series;
+  }
+
+  /** Archived series leave the catalog lists but keep their episodes and history. */
+  async setArchived(ctx: RequestContext, id: string, archived: boolean): Promise<Series> {
+    const em = ctx.em.fork();
+    const series = await findSeries(ctx, id, 'write', em);
+    if (Boolean(series.archivedAt) === archived) return series;
+    series.archivedAt = archived ? new Date() : null;
+    this.audit.record(ctx, em, {
+      action: archived ? 'series.archive' : 'series.restore',
+      organizationId: series.studio.id,
+      subjectType: 'Series',
+      subjectId: series.id,
+      summary: { title: series.title },
+    });
+    await em.flush();
+    return series;
+  }
+
+  get(ctx: RequestContext, id: string): Promise<Series> {
+    return findSeries(ctx, id, 'read');
+  }
+
+  /** Newest first; search matches the title. */
+  async list(ctx: RequestContext, studioId: string, filter: SeriesFilter): Promise<Page<Series>> {
+    requireStudio(ctx, studioId, 'read');
+    const first = pageSize(filter.first);
+    const where: Record<string, unknown> = { studio: studioId };
+    if (!filter.includeArchived) where.archivedAt = null;
+    const search = filter.search?.trim();
+    if (search) where.title = { $ilike: `%${search.replace(/[\\%_]/g, (c) => '\\' + c)}%` };
+    const after = decodeCursor(filter.after);
+    if (after) {
+      const [createdAt, id] = after.split('|');
+      if (!createdAt || !id || Number.isNaN(Date.parse(createdAt))) throw new BadUserInputError('after', 'after is not a cursor returned by this API.');
+      where.$or = [{ createdAt: { $lt: new Date(createdAt) } }, { createdAt: new Date(createdAt), id: { $lt: id } }];
+    }
+    const rows = await ctx.em.find(Series, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: first + 1 });
+    const nodes = rows.slice(0, first);
+    const last = nodes[nodes.length - 1];
+    return { nodes, hasNextPage: rows.length > first, endCursor: last ? encodeCursor(`${last.createdAt.toISOString()}|${last.id}`) : null };
+  }
+
+  /** Episode counts per status for many series at once (one query). */
+  async statusCounts(ctx: RequestContext, seriesIds: readonly string[]): Promise<Map<string, Array<{ status: EpisodeStatus; count: number }>>> {
+    const rows: Array<{ series_id: string; status: EpisodeStatus; count: number }> = seriesIds.length
+      ? await ctx.em.getConnection().execute(
+          `select series_id, status, count(*)::int as count from episode where series_id in (${seriesIds.map(() => '?').join(',')}) group by series_id, status order by series_id, status`,
+          [...seriesIds],
+        )
+      : [];
+    const result = new Map<string, Array<{ status: EpisodeStatus; count: number }>>(seriesIds.map((id) => [id, []]));
+    for (const row of rows) result.get(row.series_id)?.push({ status: row.status, count: row.count });
+    return result;
+  }
+}
+
