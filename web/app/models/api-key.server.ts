@@ -43,8 +43,6 @@ export async function revokeApiKey(request: Request, id: string): Promise<ApiRes
   return result.ok ? { ok: true, data: result.data.revokeApiKey } : result;
 }
 
-export const API_KEY_INTENTS = ['createApiKey', 'revokeApiKey'] as const;
-
 /**
  * Handles the create and revoke forms of the API key panel. The outcome's `target` is the
  * organization, so a page with several partners shows it beside the right panel.

@@ -12,6 +12,14 @@ function readUrl(name: string, fallback: string | undefined): string | undefined
   }
 }
 
+function readMilliseconds(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive number of milliseconds, got "${raw}".`);
+  return value;
+}
+
 const apiUrl = readUrl('API_URL', 'http://127.0.0.1:4000/graphql')!;
 
 export const env = {
@@ -23,5 +31,5 @@ export const env = {
   /** The dashboard's own public address, for links handed to other people (invitations). */
   publicWebUrl: readUrl('PUBLIC_WEB_URL', undefined)?.replace(/\/$/, ''),
   /** How long to wait for the API before giving up on a request. */
-  apiTimeoutMs: Number(process.env.API_TIMEOUT_MS ?? 15_000),
+  apiTimeoutMs: readMilliseconds('API_TIMEOUT_MS', 15_000),
 };
