@@ -2,6 +2,7 @@ import { buildGreenlightSchema } from '../src/graphql/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
+import { seriesWithEpisodes } from './support/catalog';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
 
 /**
@@ -9,7 +10,7 @@ import { errorCode, TestServer, type SignedInMember } from './support/server';
  * org A's things and get nothing — no data, and no change in the database.
  */
 let server: TestServer;
-let a: { owner: SignedInMember; editor: SignedInMember; partner: SignedInMember; keyId: string; invitationId: string };
+let a: { owner: SignedInMember; editor: SignedInMember; partner: SignedInMember; keyId: string; invitationId: string; seriesId: string; episodeId: string };
 let b: { owner: SignedInMember; partner: SignedInMember };
 
 beforeAll(async () => {
@@ -28,7 +29,17 @@ beforeAll(async () => {
     { i: { organizationId: ownerA.organizationId, email: 'pending-a@example.com', role: 'VIEWER' } },
     { token: ownerA.token },
   );
-  a = { owner: ownerA, editor: editorA, partner: partnerA, keyId: key.data!.createApiKey.apiKey.id, invitationId: invite.data!.inviteMember.invitation.id };
+  const seriesId = await seriesWithEpisodes(server, ownerA.token, ownerA.organizationId, 3, { title: 'A secret series' });
+  const episodes = await server.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }', { id: seriesId }, { token: ownerA.token });
+  a = {
+    owner: ownerA,
+    editor: editorA,
+    partner: partnerA,
+    keyId: key.data!.createApiKey.apiKey.id,
+    invitationId: invite.data!.inviteMember.invitation.id,
+    seriesId,
+    episodeId: episodes.data!.series.episodes.nodes[0]!.id,
+  };
   b = { owner: await server.member(OrganizationKind.STUDIO, Role.OWNER, 'B'), partner: await server.member(OrganizationKind.PARTNER, Role.PARTNER_ADMIN, 'B') };
 });
 afterAll(() => server?.stop());
@@ -36,7 +47,7 @@ afterAll(() => server?.stop());
 async function snapshot(): Promise<string> {
   const conn = server.orm.em.getConnection();
   const parts = [];
-  for (const table of ['organization', 'app_user', 'membership', 'invitation', 'api_key']) {
+  for (const table of ['organization', 'app_user', 'membership', 'invitation', 'api_key', 'series', 'episode', 'episode_price_term', 'series_license']) {
     parts.push(JSON.stringify(await conn.execute(`select * from "${table}" order by id`)));
   }
   return parts.join('\n');
@@ -132,6 +143,80 @@ const attempts: Record<string, Attempt> = {
   revokeApiKey: async () => ({
     res: await server.gql('mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: a.keyId }, { token: b.partner.token }),
     expectCode: 'NOT_FOUND',
+  }),
+  seriesList: async () => ({
+    res: await server.gql('query($s: ID!) { seriesList(studioId: $s) { nodes { id } } }', { s: a.owner.organizationId }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  series: async () => ({
+    res: await server.gql('query($id: ID!) { series(id: $id) { title } }', { id: a.seriesId }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  createSeries: async () => ({
+    res: await server.gql('mutation($s: ID!) { createSeries(studioId: $s, input: { title: "Planted", originalLanguage: "en" }) { id } }', { s: a.owner.organizationId }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  updateSeries: async () => ({
+    res: await server.gql('mutation($id: ID!) { updateSeries(id: $id, input: { title: "Defaced" }) { id } }', { id: a.seriesId }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  archiveSeries: async () => ({
+    res: await server.gql('mutation($id: ID!) { archiveSeries(id: $id) { id } }', { id: a.seriesId }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  restoreSeries: async () => ({
+    res: await server.gql('mutation($id: ID!) { restoreSeries(id: $id) { id } }', { id: a.seriesId }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  episode: async () => ({
+    res: await server.gql('query($id: ID!) { episode(id: $id) { title } }', { id: a.episodeId }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  addEpisodes: async () => ({
+    res: await server.gql('mutation($i: AddEpisodesInput!) { addEpisodes(input: $i) { id } }', { i: { seriesId: a.seriesId, fromNumber: 50, toNumber: 51 } }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  updateEpisode: async () => ({
+    res: await server.gql('mutation($i: UpdateEpisodeInput!) { updateEpisode(input: $i) { id } }', { i: { id: a.episodeId, title: 'Defaced' } }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  renumberEpisodes: async () => ({
+    res: await server.gql('mutation($i: RenumberEpisodesInput!) { renumberEpisodes(input: $i) { id } }', { i: { seriesId: a.seriesId, moves: [{ episodeId: a.episodeId, number: 99 }] } }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  deleteEpisode: async () => ({
+    res: await server.gql('mutation($id: ID!) { deleteEpisode(id: $id) }', { id: a.episodeId }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  setEpisodePrices: async () => ({
+    res: await server.gql('mutation($i: SetEpisodePricesInput!) { setEpisodePrices(input: $i) { price { free } } }', { i: { seriesId: a.seriesId, fromNumber: 1, toNumber: 3, territory: 'US', free: true } }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  clearEpisodePrices: async () => ({
+    res: await server.gql('mutation($i: ClearEpisodePricesInput!) { clearEpisodePrices(input: $i) }', { i: { seriesId: a.seriesId, fromNumber: 1, toNumber: 3, territory: 'US' } }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  setLicense: async () => ({
+    res: await server.gql(
+      'mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }',
+      { id: a.seriesId, i: { sourceWorkTitle: 'x', sourceWorkKind: 'NOVEL', licensor: 'x', licenseKind: 'ORIGINAL', territoriesIncluded: ['US'] } },
+      { token: b.owner.token },
+    ),
+    expectCode: 'NOT_FOUND',
+  }),
+  availsCsv: async () => {
+    // Naming B's own studio with A's series must not reach A's series either.
+    const cross = await server.gql<{ availsCsv: string }>('query($s: ID!, $id: ID) { availsCsv(studioId: $s, seriesId: $id) }', { s: b.owner.organizationId, id: a.seriesId }, { token: b.owner.token });
+    expect(errorCode(cross)).toBe('NOT_FOUND');
+    return { res: await server.gql('query($s: ID!) { availsCsv(studioId: $s) }', { s: a.owner.organizationId }, { token: b.owner.token }), expectCode: 'NOT_FOUND' };
+  },
+  currencies: async () => ({
+    res: await server.gql('{ currencies { code exponent } }', {}, { token: b.owner.token }),
+    leaks: (data) => JSON.stringify(data).includes(a.owner.organizationId),
+  }),
+  territories: async () => ({
+    res: await server.gql('{ territories }', {}, { token: b.owner.token }),
+    leaks: (data) => JSON.stringify(data).includes(a.owner.organizationId),
   }),
 };
 

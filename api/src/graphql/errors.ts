@@ -19,6 +19,17 @@ const CLIENT_CODES = new Set([
   'RATE_LIMITED',
 ]);
 
+/**
+ * GraphQL's own input-coercion errors name the offending variable in prose
+ * (`Variable "$input" got invalid value 0.5 at "input.amountMinor"; …`); lift it into `field` so
+ * every BAD_USER_INPUT has one.
+ */
+function coercionField(message: string): string | undefined {
+  const at = /got invalid value .*? at "([^"]+)"/.exec(message);
+  if (at) return at[1];
+  return /^Variable "\$([A-Za-z_][A-Za-z0-9_]*)"/.exec(message)?.[1];
+}
+
 const INTERNAL_MESSAGE = 'Something went wrong on our side. Quote the request id when reporting it.';
 
 function domainErrorOf(error: unknown): DomainError | undefined {
@@ -40,7 +51,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (typeof code === 'string' && CLIENT_CODES.has(code)) {
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
     void _stack;
-    return { ...formatted, extensions };
+    const field = code === 'BAD_USER_INPUT' ? coercionField(formatted.message) : undefined;
+    return { ...formatted, extensions: field ? { ...extensions, field } : extensions };
   }
   return { message: INTERNAL_MESSAGE, path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }

@@ -62,13 +62,16 @@ export class PricingService {
       if (!episodes.length) throw new BadUserInputError('input.fromNumber', `The series has no episodes ${data.fromNumber}–${data.toNumber}.`);
       const existing = await tx.find(EpisodePriceTerm, { episode: { $in: episodes }, territory: data.territory });
       const replaced: EpisodePriceTerm[] = [];
+      const clashes: number[] = [];
       for (const term of existing) {
         const termWindowed = Boolean(term.startsAt || term.endsAt);
         if (!windowed && !termWindowed) replaced.push(term);
-        else if (windowed && termWindowed && windowsOverlap(term, data)) {
-          const episode = episodes.find((e) => e.id === term.episode.id)!;
-          throw new BadUserInputError('input.startsAt', `The window overlaps an existing ${data.territory} window for episode ${episode.number}.`);
-        }
+        else if (windowed && termWindowed && windowsOverlap(term, data)) clashes.push(episodes.find((e) => e.id === term.episode.id)!.number);
+      }
+      if (clashes.length) {
+        clashes.sort((a, b) => a - b);
+        const which = clashes.length === 1 ? `episode ${clashes[0]}` : `episodes ${clashes.slice(0, 5).join(', ')}${clashes.length > 5 ? ` and ${clashes.length - 5} more` : ''}`;
+        throw new BadUserInputError('input.startsAt', `The window overlaps an existing ${data.territory} window for ${which}.`);
       }
       tx.remove(replaced);
       for (const episode of episodes) {
