@@ -18,7 +18,7 @@ const commands = dev
   ? [
       { name: 'build', command: 'npx tsc -p api/tsconfig.build.json --watch --preserveWatchOutput', prefixColor: 'gray' },
       { name: 'api', command: 'node --watch-path=api/dist api/dist/api/src/main.js', prefixColor: 'green', env },
-      { name: 'web', command: 'node web/server.js --dev', cwd: 'web', prefixColor: 'cyan', env },
+      { name: 'web', command: 'node server.js --dev', cwd: 'web', prefixColor: 'cyan', env },
     ]
   : [
       { name: 'api', command: 'node api/dist/api/src/main.js', prefixColor: 'green', env },
