@@ -9,10 +9,13 @@ import http from 'node:http';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config';
 import { isReady } from './db/orm';
-import { buildContext, type GraphQLContext } from './graphql/context';
+import { buildContext, requestContext, type GraphQLContext } from './graphql/context';
 import { errorLoggingPlugin, formatError } from './graphql/errors';
 import { buildGreenlightSchema } from './graphql/schema';
+import { mediaRouter } from './http/media-route';
 import { requestId } from './http/request-id';
+import { createUploadServer, UPLOADS_PATH, type UploadServer } from './uploads/upload-server';
+import { LocalMediaStorage } from './uploads/storage';
 import type { Logger } from './logger';
 import { createServices, type Services } from './services';
 
@@ -20,11 +23,14 @@ export interface AppDeps {
   orm: MikroORM;
   config: Config;
   logger: Logger;
+  /** The database the ORM uses; upload locks and state need their own connections to it. */
+  databaseUrl: string;
 }
 
 export interface App {
   server: http.Server;
   services: Services;
+  uploads: UploadServer;
   stop(): Promise<void>;
 }
 
@@ -45,7 +51,9 @@ const badBody: ErrorRequestHandler = (error, _req, res, next) => {
 /** Builds the HTTP server (not yet listening): GraphQL at /graphql and health probes. */
 export async function createApp(deps: AppDeps): Promise<App> {
   const { orm, config, logger } = deps;
-  const services = createServices(config, orm.em.getConnection().getKnex());
+  const storage = new LocalMediaStorage(config.mediaDir);
+  const services = createServices(config, orm.em.getConnection().getKnex(), storage);
+  const uploads = await createUploadServer({ orm, config, logger, services, databaseUrl: deps.databaseUrl });
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -69,6 +77,24 @@ export async function createApp(deps: AppDeps): Promise<App> {
     res.status(state.ready ? 200 : 503).json({ status: state.ready ? 'ready' : 'not ready', reason: state.reason });
   });
 
+  // Uploads stream straight to the store: mounted before any body parser. GET is not offered:
+  // finished media is played through /media.
+  const uploadMethods = new Set(['POST', 'HEAD', 'PATCH', 'DELETE', 'OPTIONS']);
+  app.all([UPLOADS_PATH, `${UPLOADS_PATH}/*id`], async (req, res) => {
+    if (!uploadMethods.has(req.method)) {
+      res.status(405).setHeader('Allow', [...uploadMethods].join(', ')).type('text').send('Uploads accept POST, HEAD, PATCH, DELETE and OPTIONS.\n');
+      return;
+    }
+    const ctx = await requestContext({ orm, config, logger, services }, req, res);
+    if (req.method !== 'OPTIONS' && ctx.actor.kind !== 'user') {
+      const reason = ctx.actor.kind === 'apiKey' ? 'Uploads need a signed-in studio member, not an API key.' : (ctx.authFailure?.message ?? 'Sign in to upload.');
+      res.status(ctx.actor.kind === 'apiKey' ? 403 : 401).type('text').send(`${reason}\n`);
+      return;
+    }
+    await uploads.handle(req, res, ctx);
+  });
+  app.use(mediaRouter({ orm, config, logger, services, storage }));
+
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await buildGreenlightSchema(),
     formatError,
@@ -87,7 +113,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    // Room for a 1 MiB subtitle file plus the rest of the request.
+    express.json({ limit: '2mb' }),
     badBody,
     expressMiddleware(apollo, { context: ({ req, res }) => buildContext({ orm, config, logger, services }, req, res) }),
   );
@@ -99,8 +126,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   return {
     server,
     services,
+    uploads,
     stop: async () => {
       await apollo.stop();
+      await uploads.stop();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -34,6 +34,13 @@ const envSchema = z.object({
   SIGN_IN_WINDOW_SECONDS: z.coerce.number().int().positive().default(15 * 60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_DEMO_DATA: bool.default(true),
+  UPLOAD_DIR: z.string().optional(),
+  MEDIA_DIR: z.string().optional(),
+  UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+  UPLOAD_EXPIRY_HOURS: z.coerce.number().positive().default(24),
+  UPLOAD_CLEANUP_INTERVAL_MINUTES: z.coerce.number().positive().default(15),
+  MAX_EPISODE_DURATION_SECONDS: z.coerce.number().positive().default(600),
+  SUBTITLE_MAX_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
 });
 
 export type Config = {
@@ -52,6 +59,17 @@ export type Config = {
   signIn: { maxFailures: number; windowSeconds: number };
   logLevel: string;
   seedDemoData: boolean;
+  uploads: {
+    /** Where tus keeps partial uploads. */
+    dir: string;
+    maxBytes: number;
+    expiryMs: number;
+    cleanupIntervalMs: number;
+    maxDurationSeconds: number;
+  };
+  /** Where finished media revisions and posters live (local storage). */
+  mediaDir: string;
+  subtitleMaxBytes: number;
 };
 
 export class ConfigError extends Error {}
@@ -95,6 +113,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signIn: { maxFailures: e.SIGN_IN_MAX_FAILURES, windowSeconds: e.SIGN_IN_WINDOW_SECONDS },
     logLevel: e.LOG_LEVEL,
     seedDemoData: e.SEED_DEMO_DATA,
+    uploads: {
+      dir: path.resolve(e.UPLOAD_DIR ?? path.join(dataDir, 'uploads')),
+      maxBytes: e.UPLOAD_MAX_BYTES,
+      expiryMs: e.UPLOAD_EXPIRY_HOURS * 3600_000,
+      cleanupIntervalMs: e.UPLOAD_CLEANUP_INTERVAL_MINUTES * 60_000,
+      maxDurationSeconds: e.MAX_EPISODE_DURATION_SECONDS,
+    },
+    mediaDir: path.resolve(e.MEDIA_DIR ?? path.join(dataDir, 'media')),
+    subtitleMaxBytes: e.SUBTITLE_MAX_BYTES,
   };
 }
 

@@ -21,7 +21,12 @@ async function main(): Promise<void> {
     seededNow = (await seedDemoData(em, { appSecret: config.appSecret, dataDir: config.dataDir })).created;
   }
 
-  const app = await createApp({ orm, config, logger });
+  const app = await createApp({ orm, config, logger, databaseUrl: db.url });
+  await app.uploads.resumeUnprocessed();
+  const cleanup = setInterval(() => {
+    app.uploads.cleanUpExpired().catch((err) => logger.error({ err }, 'cleaning up abandoned uploads failed'));
+  }, config.uploads.cleanupIntervalMs);
+  cleanup.unref();
   await new Promise<void>((resolve, reject) => {
     app.server.once('error', reject);
     app.server.listen(config.apiPort, config.apiHost, resolve);
@@ -35,6 +40,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    clearInterval(cleanup);
     const force = setTimeout(() => process.exit(1), 20_000);
     force.unref();
     await app.stop().catch((err) => logger.error({ err }, 'error while stopping HTTP server'));

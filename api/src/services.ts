@@ -10,11 +10,16 @@ import { SignInThrottle } from './modules/auth/sign-in-throttle';
 import { MembershipService } from './modules/membership/membership.service';
 import { OrganizationService } from './modules/organization/organization.service';
 import type { Config } from './config';
+import { MediaService } from './modules/media/media.service';
+import { SubtitleService } from './modules/media/subtitle.service';
+import { UploadService } from './modules/media/upload.service';
+import type { MediaStorage } from './uploads/storage';
 
 /** The application's services, built once per process and shared by resolvers, jobs and seeds. */
-export function createServices(config: Config, knex: unknown) {
+export function createServices(config: Config, knex: unknown, storage: MediaStorage) {
   const audit = new AuditService();
   const organizations = new OrganizationService(audit);
+  const uploads = new UploadService(audit, config);
   return {
     audit,
     organizations,
@@ -26,6 +31,9 @@ export function createServices(config: Config, knex: unknown) {
     pricing: new PricingService(audit),
     licenses: new LicenseService(audit),
     avails: new AvailsService(),
+    uploads,
+    media: new MediaService(audit, uploads, storage, config),
+    subtitles: new SubtitleService(audit, config),
   };
 }
 

@@ -47,7 +47,7 @@ afterAll(() => server?.stop());
 async function snapshot(): Promise<string> {
   const conn = server.orm.em.getConnection();
   const parts = [];
-  for (const table of ['organization', 'app_user', 'membership', 'invitation', 'api_key', 'series', 'episode', 'episode_price_term', 'series_license']) {
+  for (const table of ['organization', 'app_user', 'membership', 'invitation', 'api_key', 'series', 'episode', 'episode_price_term', 'series_license', 'subtitle_track', 'episode_upload', 'media_revision']) {
     parts.push(JSON.stringify(await conn.execute(`select * from "${table}" order by id`)));
   }
   return parts.join('\n');
@@ -210,6 +210,14 @@ const attempts: Record<string, Attempt> = {
     expect(errorCode(cross)).toBe('NOT_FOUND');
     return { res: await server.gql('query($s: ID!) { availsCsv(studioId: $s) }', { s: a.owner.organizationId }, { token: b.owner.token }), expectCode: 'NOT_FOUND' };
   },
+  setSubtitles: async () => ({
+    res: await server.gql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }', { i: { episodeId: a.episodeId, language: 'en', format: 'WEBVTT', content: 'WEBVTT\n' } }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  removeSubtitles: async () => ({
+    res: await server.gql('mutation($id: ID!) { removeSubtitles(episodeId: $id, language: "en") }', { id: a.episodeId }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
   currencies: async () => ({
     res: await server.gql('{ currencies { code exponent } }', {}, { token: b.owner.token }),
     leaks: (data) => JSON.stringify(data).includes(a.owner.organizationId),

@@ -117,6 +117,17 @@ async function loadEmbeddedPostgres() {
   return EmbeddedPostgres;
 }
 
+/** Stops a server left running in `dir` by an earlier, killed process (used before wiping throwaway data). */
+export async function stopLeftoverServer(dir: string): Promise<void> {
+  const pidFile = path.join(dir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (Number.isInteger(pid) && pid > 0 && processAlive(pid) && isPostgresProcess(pid)) {
+    process.kill(pid, 'SIGINT');
+    await waitForExit(pid, 30_000);
+  }
+}
+
 /** Starts (initialising on first use) a PostgreSQL server whose data lives in `dataDir`. */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const EmbeddedPostgres = await loadEmbeddedPostgres();

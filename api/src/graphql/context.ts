@@ -23,7 +23,7 @@ export interface ContextDeps {
 }
 
 /** The credential a request carries: a bearer token wins over the session cookie. */
-export function credentialOf(req: Request): { token?: string; problem?: DomainError } {
+export function credentialOf(req: Pick<Request, 'headers'>): { token?: string; problem?: DomainError } {
   const header = req.headers.authorization;
   if (header !== undefined) {
     const match = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(header);
@@ -37,6 +37,11 @@ export function credentialOf(req: Request): { token?: string; problem?: DomainEr
 }
 
 export async function buildContext(deps: ContextDeps, req: Request, res: Response): Promise<GraphQLContext> {
+  return { ...(await requestContext(deps, req, res)), services: deps.services, req, res };
+}
+
+/** Authenticates an HTTP request (GraphQL, uploads, media) into a RequestContext for services. */
+export async function requestContext(deps: Omit<ContextDeps, 'services'> & { services: Pick<Services, 'auth'> }, req: Request, res: Response): Promise<RequestContext> {
   const em = deps.orm.em.fork();
   const requestId = res.locals.requestId as string;
   const logger = deps.logger.child({ requestId });
@@ -61,8 +66,5 @@ export async function buildContext(deps: ContextDeps, req: Request, res: Respons
     userAgent: req.headers['user-agent'],
     config: deps.config,
     logger,
-    services: deps.services,
-    req,
-    res,
   };
 }

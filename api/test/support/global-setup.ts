@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { findRepoRoot } from '../../src/config';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded-postgres';
+import { startEmbeddedPostgres, stopLeftoverServer, type EmbeddedDatabase } from '../../src/db/embedded-postgres';
 import { migrate, openOrm } from '../../src/db/orm';
 import { createLogger } from '../../src/logger';
 import { TEMPLATE_DATABASE } from './database';
@@ -18,6 +18,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     server = { url: process.env.TEST_DATABASE_URL, stop: async () => {} };
   } else {
     const dataDir = path.join(findRepoRoot(), '.data', 'test-postgres');
+    await stopLeftoverServer(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
     server = await startEmbeddedPostgres({
       dataDir,

@@ -1,6 +1,9 @@
 import 'reflect-metadata';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { inject } from 'vitest';
 import { createApp, type App } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
@@ -35,14 +38,17 @@ export class TestServer {
     readonly orm: MikroORM,
     readonly app: App,
     readonly config: Config,
+    readonly databaseUrl: string,
     private readonly dropDatabase: () => Promise<void>,
   ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<TestServer> {
-    const db = await createTestDatabase(inject('pgAdminUrl'));
+  static async start(env: Record<string, string> = {}, shared?: TestServer): Promise<TestServer> {
+    const db = shared ? { url: shared.databaseUrl, drop: async () => {} } : await createTestDatabase(inject('pgAdminUrl'));
+    const dataDir = shared?.config.dataDir ?? mkdtempSync(path.join(tmpdir(), 'greenlight-test-'));
     const config = loadConfig({
       NODE_ENV: 'test',
       DATABASE_URL: db.url,
+      DATA_DIR: dataDir,
       APP_SECRET: 'test-secret-that-is-long-enough-0123456789',
       LOG_LEVEL: 'info',
       ...env,
@@ -50,10 +56,15 @@ export class TestServer {
     const lines: string[] = [];
     const logger = createLogger(config.logLevel, { write: (line: string) => void lines.push(line) });
     const orm = await openOrm(db.url, { pool: { min: 0, max: 5 } });
-    const app = await createApp({ orm, config, logger });
+    const app = await createApp({ orm, config, logger, databaseUrl: db.url });
     await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
     const port = (app.server.address() as AddressInfo).port;
-    return new TestServer(`http://127.0.0.1:${port}`, lines, orm, app, config, db.drop);
+    return new TestServer(`http://127.0.0.1:${port}`, lines, orm, app, config, db.url, db.drop);
+  }
+
+  /** Another API process on the same database and folders (as behind a load balancer). */
+  twin(): Promise<TestServer> {
+    return TestServer.start({}, this);
   }
 
   async stop(): Promise<void> {

@@ -1,4 +1,5 @@
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import type { MediaRevision } from '../media/media-revision.entity';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { newId } from '../common/ids';
 import { Series } from './series.entity';
@@ -51,6 +52,14 @@ export class Episode {
   @Field(() => Int, { nullable: true, description: 'Known once media is uploaded and probed.' })
   @Property({ type: 'integer', nullable: true })
   durationSeconds?: number | null;
+
+  /** The media reviewers and partners see; replaced only when a new upload finishes. */
+  @ManyToOne(() => 'MediaRevision', { nullable: true, deleteRule: 'set null' })
+  currentMedia?: Rel<MediaRevision> | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the latest upload failed, if it did.' })
+  @Property({ type: 'text', nullable: true })
+  uploadError?: string | null;
 
   @Field(() => Date)
   @Property({ type: 'datetime' })

@@ -1,0 +1,70 @@
+import { BigIntType, Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Episode } from '../catalog/episode.entity';
+import { User } from '../user/user.entity';
+import { MediaRevision } from './media-revision.entity';
+
+export enum UploadStatus {
+  UPLOADING = 'UPLOADING',
+  PROCESSING = 'PROCESSING',
+  SUCCEEDED = 'SUCCEEDED',
+  FAILED = 'FAILED',
+  ABANDONED = 'ABANDONED',
+}
+registerEnumType(UploadStatus, { name: 'UploadStatus' });
+
+/** One tus upload of a file for an episode, from creation to its media revision (or failure). */
+@ObjectType({ description: 'A resumable upload of a video file for an episode.' })
+@Entity({ tableName: 'episode_upload' })
+@Index({ properties: ['episode', 'createdAt'] })
+@Index({ properties: ['status'] })
+export class EpisodeUpload {
+  /** The tus upload id (32 hex characters). */
+  @Field(() => ID)
+  @PrimaryKey({ type: 'text' })
+  id!: string;
+
+  @ManyToOne(() => Episode, { deleteRule: 'cascade' })
+  episode!: Episode;
+
+  @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
+  uploadedBy?: User | null;
+
+  @Field(() => String)
+  @Property({ type: 'text' })
+  fileName!: string;
+
+  @Field(() => String)
+  @Property({ type: 'text' })
+  fileType!: string;
+
+  @Field(() => Float)
+  @Property({ type: new BigIntType('number') })
+  declaredSize!: number;
+
+  @Property({ type: 'text', nullable: true })
+  expectedSha256?: string | null;
+
+  @Field(() => UploadStatus)
+  @Enum({ items: () => UploadStatus, nativeEnumName: 'upload_status' })
+  status: UploadStatus = UploadStatus.UPLOADING;
+
+  @Field(() => String, { nullable: true, description: 'Why the upload failed, in words.' })
+  @Property({ type: 'text', nullable: true })
+  failureReason?: string | null;
+
+  @ManyToOne(() => MediaRevision, { nullable: true, deleteRule: 'set null' })
+  mediaRevision?: MediaRevision | null;
+
+  @Field(() => Date)
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  finishedAt?: Date | null;
+
+  /** Which process took the finished file for processing, and when (see MediaService.claim). */
+  @Property({ type: 'datetime', nullable: true })
+  processingClaimedAt?: Date | null;
+}

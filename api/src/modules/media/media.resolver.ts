@@ -1,0 +1,74 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { Field, InputType } from 'type-graphql';
+import { Allow } from '../../graphql/access';
+import type { GraphQLContext } from '../../graphql/context';
+import { Episode } from '../catalog/episode.entity';
+import { EpisodeUpload } from './episode-upload.entity';
+import { MediaRevision } from './media-revision.entity';
+import { SubtitleFormat, SubtitleTrack } from './subtitle-track.entity';
+
+@InputType()
+export class SubtitlesInput {
+  @Field(() => ID)
+  episodeId!: string;
+
+  @Field(() => String, { description: 'BCP 47 language tag, e.g. "en" or "zh-Hans".' })
+  language!: string;
+
+  @Field(() => SubtitleFormat)
+  format!: SubtitleFormat;
+
+  @Field(() => String, { description: 'The whole WebVTT or SRT file (at most 1 MiB).' })
+  content!: string;
+}
+
+const WRITERS = ['STUDIO:OWNER', 'STUDIO:EDITOR'] as const;
+
+@Resolver(() => Episode)
+export class EpisodeMediaResolver {
+  @FieldResolver(() => MediaRevision, { nullable: true, description: 'The current media: what review and partners see.' })
+  async media(@Root() episode: Episode, @Ctx() ctx: GraphQLContext): Promise<MediaRevision | null> {
+    if (!episode.currentMedia) return null;
+    return ctx.em.findOne(MediaRevision, episode.currentMedia.id);
+  }
+
+  @FieldResolver(() => [MediaRevision], { description: 'Every uploaded revision, newest first (kept for the audit trail).' })
+  mediaRevisions(@Root() episode: Episode, @Ctx() ctx: GraphQLContext): Promise<MediaRevision[]> {
+    return ctx.services.media.revisionsOf(ctx, episode.id);
+  }
+
+  @FieldResolver(() => [EpisodeUpload], { description: 'Recent uploads with their status and any failure reason.' })
+  uploads(@Root() episode: Episode, @Ctx() ctx: GraphQLContext, @Arg('first', () => Int, { nullable: true }) first?: number): Promise<EpisodeUpload[]> {
+    return ctx.services.media.uploadsOf(ctx, episode.id, Math.min(Math.max(first ?? 5, 1), 50));
+  }
+
+  @FieldResolver(() => [SubtitleTrack])
+  subtitles(@Root() episode: Episode, @Ctx() ctx: GraphQLContext): Promise<SubtitleTrack[]> {
+    return ctx.services.subtitles.list(ctx, episode.id);
+  }
+}
+
+@Resolver(() => MediaRevision)
+export class MediaRevisionResolver {
+  @FieldResolver(() => String, { description: 'Path of the authenticated, range-capable video (relative to the API).' })
+  videoUrl(@Root() revision: MediaRevision): string {
+    return `/media/${revision.id}/video`;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Path of the poster frame (relative to the API).' })
+  posterUrl(@Root() revision: MediaRevision): string | null {
+    return revision.posterKey ? `/media/${revision.id}/poster.jpg` : null;
+  }
+
+  @Allow(...WRITERS)
+  @Mutation(() => SubtitleTrack, { description: 'Adds or replaces subtitles in one language; errors name each bad line.' })
+  setSubtitles(@Ctx() ctx: GraphQLContext, @Arg('input', () => SubtitlesInput) input: SubtitlesInput): Promise<SubtitleTrack> {
+    return ctx.services.subtitles.set(ctx, input);
+  }
+
+  @Allow(...WRITERS)
+  @Mutation(() => Boolean)
+  removeSubtitles(@Ctx() ctx: GraphQLContext, @Arg('episodeId', () => ID) episodeId: string, @Arg('language', () => String) language: string): Promise<boolean> {
+    return ctx.services.subtitles.remove(ctx, episodeId, language);
+  }
+}

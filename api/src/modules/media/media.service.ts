@@ -1,0 +1,166 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Config } from '../../config';
+import type { Logger } from '../../logger';
+import type { RequestContext } from '../../domain/request-context';
+import { isOperatorAdmin, requireUser } from '../../domain/access';
+import { NotFoundError } from '../../domain/errors';
+import { isId } from '../common/ids';
+import { findEpisode } from '../catalog/catalog-access';
+import { EpisodeStatus } from '../catalog/episode.entity';
+import { OrganizationKind } from '../organization/organization.entity';
+import type { AuditService } from '../audit/audit.service';
+import { posterFrame, probeVideo, ProbeError, sha256File, type ProbeResult } from '../../uploads/probe';
+import type { MediaStorage } from '../../uploads/storage';
+import { EpisodeUpload, UploadStatus } from './episode-upload.entity';
+import { MediaRevision } from './media-revision.entity';
+import type { UploadService } from './upload.service';
+
+/** How long a processing claim lasts before another instance may pick the upload up again. */
+const CLAIM_MS = 10 * 60_000;
+
+const EXTENSIONS: Record<string, string> = { 'video/mp4': 'mp4', 'video/quicktime': 'mov', 'video/webm': 'webm' };
+
+/** Where the finished bytes of an upload are, and how to let go of them afterwards. */
+export interface FinishedFile {
+  path: string;
+  /** True when the file may be moved into media storage (it is ours to consume). */
+  consumable: boolean;
+}
+
+export class MediaService {
+  constructor(
+    private readonly audit: AuditService,
+    private readonly uploads: UploadService,
+    private readonly storage: MediaStorage,
+    private readonly config: Config,
+  ) {}
+
+  /** Claims a finished upload for processing; false when another process has it. */
+  async claim(em: EntityManager, uploadId: string): Promise<boolean> {
+    const claimed = await em.getConnection().execute(
+      `update episode_upload set status = 'PROCESSING', processing_claimed_at = now()
+       where id = ? and (status = 'UPLOADING' or (status = 'PROCESSING' and processing_claimed_at < now() - (? || ' milliseconds')::interval))
+       returning id`,
+      [uploadId, String(CLAIM_MS)],
+    );
+    return claimed.length > 0;
+  }
+
+  /**
+   * Turns a finished upload into the episode's new media revision: hash, compare with the expected
+   * sha256, probe, warn, poster, store under the content hash. Any failure is recorded on the upload
+   * and shown on the episode; the previous media stays current.
+   */
+  async process(em: EntityManager, uploadId: string, file: FinishedFile, logger: Logger): Promise<void> {
+    const upload = await em.findOneOrFail(EpisodeUpload, { id: uploadId }, { populate: ['episode', 'episode.series', 'episode.currentMedia'] });
+    const episode = upload.episode;
+    const system = { actorLabel: 'system' };
+    try {
+      const sha256 = await sha256File(file.path);
+      if (upload.expectedSha256 && upload.expectedSha256 !== sha256) {
+        throw new ProbeError(`The file's sha256 (${sha256}) differs from the one declared (${upload.expectedSha256}); it was damaged on the way.`);
+      }
+      const probe = await probeVideo(file.path);
+      const warnings = this.warningsFor(probe);
+      const extension = EXTENSIONS[upload.fileType] ?? 'bin';
+      const storageKey = `media/${sha256}.${extension}`;
+      const posterKey = `posters/${sha256}.jpg`;
+      if (!(await this.storage.exists(posterKey))) await this.storage.putBuffer(posterKey, await posterFrame(file.path, probe.durationSeconds));
+      await this.storage.putFile(storageKey, file.path, { move: file.consumable });
+      const revision = em.create(MediaRevision, {
+        episode,
+        sha256,
+        sizeBytes: upload.declaredSize,
+        storageKey,
+        posterKey,
+        fileName: upload.fileName,
+        ...probe,
+        warnings,
+        uploadedBy: upload.uploadedBy ?? null,
+        createdAt: new Date(),
+      });
+      const previous = episode.currentMedia;
+      episode.currentMedia = revision;
+      episode.durationSeconds = Math.round(probe.durationSeconds);
+      episode.uploadError = null;
+      episode.status = EpisodeStatus.READY;
+      upload.status = UploadStatus.SUCCEEDED;
+      upload.mediaRevision = revision;
+      upload.finishedAt = new Date();
+      this.audit.record({ ...this.systemContext(em, logger) }, em, {
+        ...system,
+        action: 'media.revision_created',
+        organizationId: episode.series.studio.id,
+        subjectType: 'Episode',
+        subjectId: episode.id,
+        summary: { uploadId, before: { sha256: previous?.sha256 ?? null }, after: { sha256, durationSeconds: probe.durationSeconds, width: probe.width, height: probe.height }, warnings },
+      });
+      await em.flush();
+    } catch (error) {
+      if (!(error instanceof ProbeError)) logger.error({ err: error, uploadId }, 'processing an upload failed unexpectedly');
+      const reason = error instanceof ProbeError ? error.message : 'The file could not be processed. Try uploading it again.';
+      upload.status = UploadStatus.FAILED;
+      upload.failureReason = reason;
+      upload.finishedAt = new Date();
+      episode.uploadError = reason;
+      await this.uploads.settleEpisodeAfterUpload(em, episode);
+      if (episode.status === EpisodeStatus.PROCESSING) episode.status = episode.currentMedia ? EpisodeStatus.READY : EpisodeStatus.DRAFT;
+      this.audit.record(this.systemContext(em, logger), em, {
+        ...system,
+        action: 'media.upload_failed',
+        organizationId: episode.series.studio.id,
+        subjectType: 'Episode',
+        subjectId: episode.id,
+        summary: { uploadId, reason },
+      });
+      await em.flush();
+    }
+  }
+
+  /** Marks the episode as processing while the finished upload is worked on. */
+  async markProcessing(em: EntityManager, uploadId: string): Promise<void> {
+    const upload = await em.findOne(EpisodeUpload, { id: uploadId }, { populate: ['episode'] });
+    if (upload && upload.episode.status === EpisodeStatus.UPLOADING) {
+      upload.episode.status = EpisodeStatus.PROCESSING;
+      await em.flush();
+    }
+  }
+
+  /** Policy warnings a studio should see; they do not block the upload. */
+  private warningsFor(probe: ProbeResult): string[] {
+    const warnings: string[] = [];
+    if (probe.height <= probe.width) warnings.push(`The video is ${probe.width}×${probe.height}, not vertical (9:16 is expected).`);
+    if (probe.durationSeconds > this.config.uploads.maxDurationSeconds) {
+      warnings.push(`The video runs ${Math.round(probe.durationSeconds)} s, longer than the ${this.config.uploads.maxDurationSeconds} s policy maximum.`);
+    }
+    return warnings;
+  }
+
+  private systemContext(em: EntityManager, logger: Logger): RequestContext {
+    return { em, actor: { kind: 'anonymous' }, requestId: 'media-processing', config: this.config, logger };
+  }
+
+  /**
+   * The media revision a caller may play: studio members of the episode's studio, and the
+   * operator's reviewers, leads and admins. Anything else is NOT_FOUND.
+   */
+  async playable(ctx: RequestContext, revisionId: string): Promise<MediaRevision> {
+    const actor = requireUser(ctx);
+    const revision = isId(revisionId) ? await ctx.em.findOne(MediaRevision, revisionId, { populate: ['episode', 'episode.series'] }) : null;
+    if (!revision) throw new NotFoundError('Media');
+    const studioId = revision.episode.series.studio.id;
+    const operator = actor.memberships.some((m) => m.organization.kind === OrganizationKind.OPERATOR);
+    if (!operator && !isOperatorAdmin(ctx) && !actor.memberships.some((m) => m.organization.id === studioId)) throw new NotFoundError('Media');
+    return revision;
+  }
+
+  async revisionsOf(ctx: RequestContext, episodeId: string): Promise<MediaRevision[]> {
+    const episode = await findEpisode(ctx, episodeId, 'read');
+    return ctx.em.find(MediaRevision, { episode }, { orderBy: { createdAt: 'desc' } });
+  }
+
+  async uploadsOf(ctx: RequestContext, episodeId: string, limit = 10): Promise<EpisodeUpload[]> {
+    const episode = await findEpisode(ctx, episodeId, 'read');
+    return ctx.em.find(EpisodeUpload, { episode }, { orderBy: { createdAt: 'desc' }, limit });
+  }
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import type { Config } from '../../config';
+import { BadUserInputError, NotFoundError } from '../../domain/errors';
+import type { RequestContext } from '../../domain/request-context';
+import { parseInput } from '../../domain/validation';
+import type { AuditService } from '../audit/audit.service';
+import { findEpisode } from '../catalog/catalog-access';
+import { languageSchema } from '../catalog/catalog-validation';
+import { parseSrt, parseWebVtt } from './subtitles';
+import { SubtitleFormat, SubtitleTrack } from './subtitle-track.entity';
+
+const inputSchema = z.object({
+  episodeId: z.string(),
+  language: languageSchema,
+  format: z.enum(SubtitleFormat),
+  content: z.string(),
+});
+
+export class SubtitleService {
+  constructor(
+    private readonly audit: AuditService,
+    private readonly config: Config,
+  ) {}
+
+  /** Adds or replaces the subtitles of an episode in one language, after validating every cue. */
+  async set(ctx: RequestContext, input: { episodeId: string; language: string; format: SubtitleFormat; content: string }): Promise<SubtitleTrack> {
+    const data = parseInput(inputSchema, input);
+    const bytes = Buffer.byteLength(data.content, 'utf8');
+    if (bytes > this.config.subtitleMaxBytes) {
+      throw new BadUserInputError('input.content', `Subtitle files may be at most ${Math.round(this.config.subtitleMaxBytes / 1024)} KiB; this one is ${Math.ceil(bytes / 1024)} KiB.`);
+    }
+    const parsed = data.format === SubtitleFormat.WEBVTT ? parseWebVtt(data.content) : parseSrt(data.content);
+    if (!parsed.ok) {
+      const error = new BadUserInputError('input.content', parsed.problems.map((p) => `Line ${p.line}: ${p.message}`).join('\n'));
+      error.details.problems = parsed.problems;
+      throw error;
+    }
+    const em = ctx.em.fork();
+    const episode = await findEpisode(ctx, data.episodeId, 'write', em);
+    const existing = await em.findOne(SubtitleTrack, { episode, language: data.language });
+    const track = existing ?? em.create(SubtitleTrack, { episode, language: data.language, format: data.format, content: data.content, cues: parsed.cues, cueCount: parsed.cues.length, updatedAt: new Date() });
+    if (existing) em.assign(existing, { format: data.format, content: data.content, cues: parsed.cues, cueCount: parsed.cues.length });
+    this.audit.record(ctx, em, {
+      action: existing ? 'subtitles.replace' : 'subtitles.add',
+      organizationId: episode.series.studio.id,
+      subjectType: 'Episode',
+      subjectId: episode.id,
+      summary: { language: data.language, format: data.format, cues: parsed.cues.length, before: existing ? { cues: existing.cueCount } : {} },
+    });
+    await em.flush();
+    return track;
+  }
+
+  async remove(ctx: RequestContext, episodeId: string, language: string): Promise<boolean> {
+    const em = ctx.em.fork();
+    const episode = await findEpisode(ctx, episodeId, 'write', em);
+    const track = await em.findOne(SubtitleTrack, { episode, language: parseInput(languageSchema, language, 'language') });
+    if (!track) throw new NotFoundError('Subtitles in that language');
+    this.audit.record(ctx, em, { action: 'subtitles.remove', organizationId: episode.series.studio.id, subjectType: 'Episode', subjectId: episode.id, summary: { language: track.language } });
+    em.remove(track);
+    await em.flush();
+    return true;
+  }
+
+  async list(ctx: RequestContext, episodeId: string): Promise<SubtitleTrack[]> {
+    const episode = await findEpisode(ctx, episodeId, 'read');
+    return ctx.em.find(SubtitleTrack, { episode }, { orderBy: { language: 'asc' } });
+  }
+}

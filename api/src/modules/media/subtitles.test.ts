@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { parseSrt, parseWebVtt } from './subtitles';
+
+describe('WebVTT', () => {
+  it('parses cues with identifiers, settings and notes', () => {
+    const r = parseWebVtt('WEBVTT\n\nNOTE a comment\n\nintro\n00:00:01.000 --> 00:00:02.500 align:start\nHello\nthere\n\n01:02.000 --> 01:03.000\nBye\n');
+    expect(r).toEqual({ ok: true, cues: [{ start: 1, end: 2.5, text: 'Hello\nthere' }, { start: 62, end: 63, text: 'Bye' }] });
+  });
+
+  it('names the line of each problem', () => {
+    const r = parseWebVtt('WEBVTT\n\n00:00:01.000 --> 00:00:00.500\nBackwards\n\n00:00:xx.000 --> 00:00:02.000\nBad\n');
+    expect(r).toEqual({
+      ok: false,
+      problems: [
+        { line: 3, message: 'The cue ends (00:00:00.500) before it starts (00:00:01.000).' },
+        { line: 6, message: '"00:00:xx.000" is not a valid start time (expected like 00:00:01.000).' },
+      ],
+    });
+  });
+
+  it('requires the header', () => {
+    expect(parseWebVtt('1\n00:00:01,000 --> 00:00:02,000\nhi')).toMatchObject({ ok: false, problems: [{ line: 1 }] });
+  });
+});
+
+describe('SRT', () => {
+  it('parses numbered cues', () => {
+    expect(parseSrt('1\r\n00:00:01,000 --> 00:00:02,000\r\nHi\r\n\r\n2\r\n00:00:03,000 --> 00:00:04,250\r\nBye\r\n')).toEqual({
+      ok: true,
+      cues: [{ start: 1, end: 2, text: 'Hi' }, { start: 3, end: 4.25, text: 'Bye' }],
+    });
+  });
+
+  it('names the line of each problem', () => {
+    const r = parseSrt('1\n00:00:01.000 --> 00:00:02,000\nHi\n\nsecond\n00:00:03,000 --> 00:00:04,000\nBye\n');
+    expect(r).toEqual({
+      ok: false,
+      problems: [
+        { line: 2, message: '"00:00:01.000" is not a valid start time (expected like 00:00:01,000).' },
+        { line: 5, message: 'Expected a cue number, found "second".' },
+      ],
+    });
+  });
+});

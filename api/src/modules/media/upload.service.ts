@@ -1,0 +1,178 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { requireUser } from '../../domain/access';
+import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../domain/errors';
+import type { RequestContext } from '../../domain/request-context';
+import type { Config } from '../../config';
+import type { AuditService } from '../audit/audit.service';
+import { findEpisode } from '../catalog/catalog-access';
+import { Episode, EpisodeStatus } from '../catalog/episode.entity';
+import { EpisodeUpload, UploadStatus } from './episode-upload.entity';
+
+/** A refused upload request: an HTTP status and a reason a person can read. */
+export class UploadRefusedError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const ACCEPTED_VIDEO = {
+  mp4: ['video/mp4'],
+  mov: ['video/quicktime'],
+  webm: ['video/webm'],
+} as const;
+
+export interface NewUpload {
+  id: string;
+  size: number | undefined;
+  metadata: Record<string, string | null | undefined>;
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+export class UploadService {
+  constructor(
+    private readonly audit: AuditService,
+    private readonly config: Config,
+  ) {}
+
+  /**
+   * Checks a new upload before anything is stored: who asks, for which episode, what file, how big,
+   * how long. Returns the episode; throws UploadRefusedError with a 4xx and the reason otherwise.
+   */
+  async checkNewUpload(ctx: RequestContext, upload: NewUpload): Promise<Episode> {
+    this.requireCaller(ctx);
+    const meta = upload.metadata;
+    const episodeId = meta.episodeId ?? undefined;
+    const fileName = meta.filename ?? meta.name ?? undefined;
+    const fileType = meta.filetype ?? meta.type ?? undefined;
+    if (!episodeId) throw new UploadRefusedError(400, 'Upload metadata must name the episode (episodeId).');
+    if (!fileName) throw new UploadRefusedError(400, 'Upload metadata must give the file name (filename).');
+    if (!fileType) throw new UploadRefusedError(400, 'Upload metadata must give the file type (filetype).');
+    if (fileName.length > 255 || /[\p{Cc}/\\]/u.test(fileName)) throw new UploadRefusedError(400, 'The file name must be a plain name of at most 255 characters.');
+    const extension = fileName.toLowerCase().split('.').pop() ?? '';
+    const types = (ACCEPTED_VIDEO as Record<string, readonly string[]>)[extension];
+    if (!types) throw new UploadRefusedError(415, `Only MP4, MOV and WebM videos are accepted; "${fileName}" is not one.`);
+    if (!types.includes(fileType.toLowerCase())) {
+      throw new UploadRefusedError(415, `The file type ${fileType} does not match a .${extension} video (expected ${types.join(' or ')}).`);
+    }
+    if (upload.size === undefined) throw new UploadRefusedError(400, 'Declare the file size (Upload-Length) when creating the upload.');
+    if (upload.size > this.config.uploads.maxBytes) {
+      throw new UploadRefusedError(413, `The file is ${formatBytes(upload.size)}; the limit is ${formatBytes(this.config.uploads.maxBytes)}.`);
+    }
+    if (upload.size === 0) throw new UploadRefusedError(400, 'The file is empty.');
+    if (meta.sha256 && !SHA256.test(meta.sha256)) throw new UploadRefusedError(400, 'The sha256 metadata must be 64 lowercase hex characters.');
+    if (meta.duration) {
+      const seconds = Number(meta.duration);
+      if (!Number.isFinite(seconds) || seconds <= 0) throw new UploadRefusedError(400, 'The duration metadata must be a number of seconds.');
+      if (seconds > this.config.uploads.maxDurationSeconds) {
+        throw new UploadRefusedError(400, `Episodes may be at most ${this.config.uploads.maxDurationSeconds} seconds long; this one is ${Math.round(seconds)} seconds.`);
+      }
+    }
+    try {
+      return await findEpisode(ctx, episodeId, 'write');
+    } catch (error) {
+      if (error instanceof NotFoundError) throw new UploadRefusedError(404, 'No such episode in your studio.');
+      if (error instanceof ForbiddenError) throw new UploadRefusedError(403, 'Only studio owners and editors can upload.');
+      throw error;
+    }
+  }
+
+  /** Records an accepted upload; a draft episode shows it is uploading. */
+  async recordStarted(ctx: RequestContext, upload: NewUpload, episode: Episode): Promise<void> {
+    const em = ctx.em.fork();
+    const row = em.create(EpisodeUpload, {
+      id: upload.id,
+      episode: episode.id,
+      uploadedBy: ctx.actor.kind === 'user' ? ctx.actor.user.id : null,
+      fileName: (upload.metadata.filename ?? upload.metadata.name)!,
+      fileType: (upload.metadata.filetype ?? upload.metadata.type)!.toLowerCase(),
+      declaredSize: upload.size!,
+      expectedSha256: upload.metadata.sha256 ?? null,
+      status: UploadStatus.UPLOADING,
+      createdAt: new Date(),
+    });
+    await em.nativeUpdate(Episode, { id: episode.id, status: EpisodeStatus.DRAFT }, { status: EpisodeStatus.UPLOADING });
+    this.audit.record(ctx, em, {
+      action: 'media.upload_started',
+      organizationId: episode.series.studio.id,
+      subjectType: 'Episode',
+      subjectId: episode.id,
+      summary: { uploadId: row.id, fileName: row.fileName, size: row.declaredSize },
+    });
+    await em.flush();
+  }
+
+  /** PATCH, HEAD and DELETE of an existing upload: only the studio's owners and editors. */
+  async checkExistingUpload(ctx: RequestContext, uploadId: string): Promise<EpisodeUpload> {
+    this.requireCaller(ctx);
+    const row = await ctx.em.findOne(EpisodeUpload, { id: uploadId }, { populate: ['episode'] });
+    if (!row) throw new UploadRefusedError(404, 'No such upload.');
+    try {
+      await findEpisode(ctx, row.episode.id, 'write');
+    } catch (error) {
+      if (error instanceof NotFoundError) throw new UploadRefusedError(404, 'No such upload.');
+      if (error instanceof ForbiddenError) throw new UploadRefusedError(403, 'Only studio owners and editors can upload.');
+      throw error;
+    }
+    if (row.status !== UploadStatus.UPLOADING && row.status !== UploadStatus.PROCESSING && row.status !== UploadStatus.SUCCEEDED) {
+      throw new UploadRefusedError(410, `This upload has ${row.status === UploadStatus.FAILED ? 'failed' : 'expired'}; start a new one.`);
+    }
+    return row;
+  }
+
+  /** The client stopped an upload (tus termination). */
+  async recordTerminated(ctx: RequestContext, uploadId: string): Promise<void> {
+    const em = ctx.em.fork();
+    const row = await em.findOneOrFail(EpisodeUpload, { id: uploadId }, { populate: ['episode', 'episode.series'] });
+    row.status = UploadStatus.ABANDONED;
+    row.failureReason = 'Cancelled.';
+    row.finishedAt = new Date();
+    await this.settleEpisodeAfterUpload(em, row.episode);
+    this.audit.record(ctx, em, { action: 'media.upload_cancelled', organizationId: row.episode.series.studio.id, subjectType: 'Episode', subjectId: row.episode.id, summary: { uploadId } });
+    await em.flush();
+  }
+
+  /** Marks uploads that stopped before finishing as abandoned (their partial files are deleted by the store). */
+  async markAbandoned(em: EntityManager, olderThan: Date): Promise<number> {
+    const stale = await em.find(EpisodeUpload, { status: UploadStatus.UPLOADING, createdAt: { $lt: olderThan } }, { populate: ['episode'] });
+    for (const row of stale) {
+      row.status = UploadStatus.ABANDONED;
+      row.failureReason = 'The upload was not finished in time.';
+      row.finishedAt = new Date();
+      await this.settleEpisodeAfterUpload(em, row.episode);
+    }
+    await em.flush();
+    return stale.length;
+  }
+
+  /** An episode left UPLOADING with no upload under way goes back to what its media says. */
+  async settleEpisodeAfterUpload(em: EntityManager, episode: Episode): Promise<void> {
+    if (episode.status !== EpisodeStatus.UPLOADING) return;
+    const active = await em.count(EpisodeUpload, { episode, status: { $in: [UploadStatus.UPLOADING, UploadStatus.PROCESSING] } });
+    if (active <= 1) episode.status = episode.currentMedia ? EpisodeStatus.READY : EpisodeStatus.DRAFT;
+  }
+
+  private requireCaller(ctx: RequestContext): void {
+    try {
+      requireUser(ctx);
+    } catch (error) {
+      if (error instanceof UnauthenticatedError) throw new UploadRefusedError(401, error.message);
+      if (error instanceof ForbiddenError) throw new UploadRefusedError(403, error.message);
+      throw error;
+    }
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}

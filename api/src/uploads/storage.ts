@@ -1,0 +1,86 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, rename, rm, stat, writeFile, copyFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+
+/**
+ * Where finished media lives: immutable objects under content-addressed keys
+ * (`media/<sha256>.<ext>`, `posters/<sha256>.jpg`). The local folder is the default.
+ */
+export interface MediaStorage {
+  readonly kind: 'local' | 's3';
+  /** Moves a finished local file in under `key` (no-op if the key already holds it). */
+  putFile(key: string, localPath: string, options?: { move?: boolean }): Promise<void>;
+  putBuffer(key: string, body: Buffer): Promise<void>;
+  exists(key: string): Promise<boolean>;
+  size(key: string): Promise<number>;
+  read(key: string, range?: { start: number; end: number }): Readable;
+  /** A local path, when the storage has one (lets HTTP serve ranges with sendFile). */
+  localPath?(key: string): string;
+  remove(key: string): Promise<void>;
+}
+
+const SAFE_KEY = /^[a-z]+\/[0-9a-f]{64}(\.[a-z0-9]{1,5})?$/;
+
+export class LocalMediaStorage implements MediaStorage {
+  readonly kind = 'local' as const;
+
+  constructor(private readonly root: string) {}
+
+  localPath(key: string): string {
+    // Keys are made here from hashes; refuse anything else so no key can leave the root.
+    if (!SAFE_KEY.test(key)) throw new Error(`invalid storage key ${JSON.stringify(key)}`);
+    return path.join(this.root, key);
+  }
+
+  async putFile(key: string, localPath: string, options: { move?: boolean } = {}): Promise<void> {
+    const target = this.localPath(key);
+    await mkdir(path.dirname(target), { recursive: true });
+    if (await this.exists(key)) {
+      if (options.move) await rm(localPath, { force: true });
+      return;
+    }
+    const partial = `${target}.partial-${process.pid}`;
+    if (options.move) {
+      try {
+        await rename(localPath, partial);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+        await copyFile(localPath, partial);
+        await rm(localPath, { force: true });
+      }
+    } else {
+      await copyFile(localPath, partial);
+    }
+    await rename(partial, target);
+  }
+
+  async putBuffer(key: string, body: Buffer): Promise<void> {
+    const target = this.localPath(key);
+    await mkdir(path.dirname(target), { recursive: true });
+    const partial = `${target}.partial-${process.pid}`;
+    await writeFile(partial, body);
+    await rename(partial, target);
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await stat(this.localPath(key));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async size(key: string): Promise<number> {
+    return (await stat(this.localPath(key))).size;
+  }
+
+  read(key: string, range?: { start: number; end: number }): Readable {
+    return createReadStream(this.localPath(key), range);
+  }
+
+  async remove(key: string): Promise<void> {
+    await rm(this.localPath(key), { force: true });
+  }
+}

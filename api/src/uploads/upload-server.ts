@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { FileStore } from '@tus/file-store';
+import { Server, type ServerOptions } from '@tus/server';
+import type { Upload } from '@tus/utils';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
+import type { IncomingMessage } from 'node:http';
+import pg from 'pg';
+import type { Config } from '../config';
+import type { RequestContext } from '../domain/request-context';
+import type { Logger } from '../logger';
+import { UploadRefusedError } from '../modules/media/upload.service';
+import type { Services } from '../services';
+import { PostgresKvStore } from './postgres-kv-store';
+import { PostgresLocker } from './postgres-locker';
+
+export const UPLOADS_PATH = '/uploads';
+
+/** tus ids are 32 lowercase hex characters; anything else (traversal, encoded slashes, NUL) names no upload. */
+const UPLOAD_ID = /^[0-9a-f]{32}$/;
+
+type TusRequest = { runtime?: { node?: { req: IncomingMessage } } };
+
+export interface UploadServer {
+  handle(req: ExpressRequest, res: ExpressResponse, ctx: RequestContext): Promise<void>;
+  cleanUpExpired(): Promise<void>;
+  /** Uploads finished while no process was there to handle them (a crash between write and hook). */
+  resumeUnprocessed(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const refusal = (error: UploadRefusedError) => ({ status_code: error.status, body: `${error.message}\n` });
+
+/**
+ * The tus endpoint: resumable uploads into a local folder (FileStore), with upload state in
+ * PostgreSQL and locks shared through PostgreSQL advisory locks, so several API processes can serve
+ * one upload and a restart loses nothing.
+ */
+export async function createUploadServer(deps: { orm: MikroORM; config: Config; logger: Logger; services: Services; databaseUrl: string }): Promise<UploadServer> {
+  const { config, logger, services } = deps;
+  const pool = new pg.Pool({ connectionString: deps.databaseUrl, max: 20 });
+  pool.on('error', (err) => logger.warn({ err }, 'upload lock connection error'));
+  const locker = new PostgresLocker(pool);
+  await locker.start(deps.databaseUrl);
+  const store = new FileStore({
+    directory: config.uploads.dir,
+    configstore: new PostgresKvStore(pool),
+    expirationPeriodInMilliseconds: config.uploads.expiryMs,
+  });
+  const contexts = new WeakMap<IncomingMessage, RequestContext>();
+  const contextOf = (req: unknown): RequestContext => {
+    const node = (req as TusRequest).runtime?.node?.req;
+    const ctx = node && contexts.get(node);
+    if (!ctx) throw new Error('upload request without a context');
+    return ctx;
+  };
+
+  const processFinished = async (uploadId: string, log: Logger) => {
+    const em = deps.orm.em.fork();
+    if (!(await services.media.claim(em, uploadId))) return;
+    await services.media.markProcessing(em, uploadId);
+    await services.media.process(em.fork(), uploadId, { path: path.join(config.uploads.dir, uploadId), consumable: true }, log);
+    // The bytes now live in media storage; drop what tus kept.
+    await store.remove(uploadId).catch(() => undefined);
+  };
+
+  const options: ServerOptions & { datastore: FileStore } = {
+    path: UPLOADS_PATH,
+    datastore: store,
+    locker,
+    relativeLocation: true,
+    maxSize: config.uploads.maxBytes,
+    disableTerminationForFinishedUploads: true,
+    namingFunction: () => randomBytes(16).toString('hex'),
+    getFileIdFromRequest: (_req, id) => (id && UPLOAD_ID.test(id) ? id : undefined),
+    async onIncomingRequest(req, uploadId) {
+      if (req.method === 'POST') return;
+      try {
+        await services.uploads.checkExistingUpload(contextOf(req), uploadId);
+      } catch (error) {
+        if (error instanceof UploadRefusedError) throw refusal(error);
+        throw error;
+      }
+    },
+    async onUploadCreate(req, upload: Upload) {
+      const ctx = contextOf(req);
+      try {
+        const episode = await services.uploads.checkNewUpload(ctx, { id: upload.id, size: upload.size, metadata: upload.metadata ?? {} });
+        await services.uploads.recordStarted(ctx, { id: upload.id, size: upload.size, metadata: upload.metadata ?? {} }, episode);
+      } catch (error) {
+        if (error instanceof UploadRefusedError) throw refusal(error);
+        throw error;
+      }
+      return {};
+    },
+    async onUploadFinish(req, upload: Upload) {
+      const ctx = contextOf(req);
+      // Processing (hashing, probing) runs after the response, so the client is not kept waiting.
+      setImmediate(() => {
+        processFinished(upload.id, ctx.logger).catch((err) => ctx.logger.error({ err, uploadId: upload.id }, 'upload processing failed'));
+      });
+      return {};
+    },
+    onResponseError(_req, error) {
+      const status = 'status_code' in error ? error.status_code : 500;
+      if (status === 413) return { status_code: 413, body: `The file is larger than the ${Math.round(config.uploads.maxBytes / 1024 ** 2)} MiB limit.\n` };
+      if (status >= 500) logger.error({ err: error }, 'upload request failed');
+      return undefined;
+    },
+  };
+  const server = new Server(options);
+
+  server.on('POST_TERMINATE', (req: unknown, _res: unknown, id: string) => {
+    const ctx = contextOf(req);
+    services.uploads.recordTerminated(ctx, id).catch((err) => ctx.logger.error({ err, uploadId: id }, 'recording a cancelled upload failed'));
+  });
+
+  return {
+    async handle(req, res, ctx) {
+      contexts.set(req, ctx);
+      await server.handle(req, res);
+    },
+    async cleanUpExpired() {
+      const removed = await server.cleanUpExpiredUploads();
+      const abandoned = await services.uploads.markAbandoned(deps.orm.em.fork(), new Date(Date.now() - config.uploads.expiryMs));
+      if (removed || abandoned) logger.info({ removed, abandoned }, 'cleaned up abandoned uploads');
+    },
+    async resumeUnprocessed() {
+      const rows = await deps.orm.em
+        .getConnection()
+        .execute<Array<{ id: string }>>(
+          `select u.id from episode_upload u join tus_upload_state s on s.id = u.id
+           where (u.status = 'UPLOADING' and (s.value->>'offset')::bigint = (s.value->>'size')::bigint)
+              or u.status = 'PROCESSING'`,
+        );
+      for (const row of rows) await processFinished(row.id, logger).catch((err) => logger.error({ err, uploadId: row.id }, 'resuming upload processing failed'));
+    },
+    async stop() {
+      await locker.stop();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'greenlight-clips-'));
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const ffmpeg = (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
+
+/** A small test clip made now with ffmpeg (test videos are generated, not committed). */
+export function makeClip(name: string, options: { width?: number; height?: number; seconds?: number; container?: 'mp4' | 'webm' | 'mov' } = {}): string {
+  const { width = 360, height = 640, seconds = 2, container = 'mp4' } = options;
+  const file = path.join(dir, `${name}.${container}`);
+  const codec = container === 'webm' ? ['-c:v', 'libvpx', '-b:v', '200k'] : ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'];
+  execFileSync(ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', `testsrc=size=${width}x${height}:rate=24`, '-t', String(seconds), ...codec, '-y', file]);
+  return file;
+}
+
+/** Bytes that claim to be an MP4 but are not a video. */
+export function makeCorruptClip(name: string): string {
+  const file = path.join(dir, `${name}.mp4`);
+  writeFileSync(file, Buffer.concat([Buffer.from('\x00\x00\x00\x18ftypmp42'), Buffer.alloc(40_000, 7)]));
+  return file;
+}
+
+export const sha256Of = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
