@@ -17,12 +17,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (process.env.TEST_DATABASE_URL) {
     server = { url: process.env.TEST_DATABASE_URL, stop: async () => {} };
   } else {
-    const dataDir = path.join(findRepoRoot(), '.data', 'test-postgres');
+    const port = Number(process.env.TEST_PG_PORT ?? 54350);
+    const dataDir = path.join(findRepoRoot(), '.data', `test-postgres-${port}`);
     await stopLeftoverServer(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
     server = await startEmbeddedPostgres({
       dataDir,
-      port: Number(process.env.TEST_PG_PORT ?? 54350),
+      port,
       logger: createLogger('warn'),
       databaseName: 'postgres',
       // Throwaway data: durability off for speed.
