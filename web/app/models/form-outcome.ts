@@ -13,3 +13,11 @@ export interface FormOutcome {
   /** Shown once, right after creation: a whole API key. */
   secret?: string;
 }
+
+/** The error for `field` or for anything inside it: `holdbacks` finds `holdbacks.2.until`. */
+export function errorWithin(errors: Record<string, string> | undefined, field: string): string | undefined {
+  if (!errors) return undefined;
+  if (errors[field]) return errors[field];
+  const inside = Object.keys(errors).find((key) => key.startsWith(`${field}.`));
+  return inside ? errors[inside] : undefined;
+}

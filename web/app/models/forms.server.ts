@@ -20,8 +20,8 @@ export function rejected(outcome: FormOutcome & ({ formError: string } | { field
 }
 
 /**
- * Turns an API failure into form errors: blamed fields the form has go beside them, the rest above
- * the form. An ended session still sends the user to sign in.
+ * Turns an API failure into form errors: blamed fields the form has (or parts of them, such as one
+ * row of a list) go beside them, the rest above the form. An ended session still sends the user to sign in.
  */
 export async function failed(
   request: Request,
@@ -31,7 +31,9 @@ export async function failed(
   if (error.code === 'UNAUTHENTICATED') throw await redirectToLogin(request);
   const { fields = [], ...rest } = outcome;
   const result: FormOutcome = { ...rest };
-  if (error.field && fields.includes(error.field)) result.fieldErrors = { [error.field]: error.message };
+  // `holdbacks.2.until` belongs to a form that lists `holdbacks`: the page finds it by that prefix.
+  const { field } = error;
+  if (field && fields.some((f) => field === f || field.startsWith(`${f}.`))) result.fieldErrors = { [field]: error.message };
   else result.formError = error.code === 'INTERNAL_SERVER_ERROR' && error.requestId ? `${error.message} (request id ${error.requestId})` : error.message;
   return data<FormOutcome>(result, { status: statusOf(error) });
 }

@@ -1,0 +1,203 @@
+import { redirect } from '@remix-run/node';
+import { LICENSE_KINDS, ORIENTATIONS, SOURCE_WORK_KINDS, type LicenseKind, type Orientation, type SourceWorkKind } from './catalog';
+import { createSeries, setLicense, setSeriesArchived, updateSeries, type LicenseInput, type SeriesInput } from './catalog.server';
+import { failed, formString, rejected, succeeded } from './forms.server';
+import {
+  formDay,
+  formFlag,
+  formList,
+  formRowField,
+  formRows,
+  formValues,
+  formWholeNumber,
+  optionalString,
+  renameField,
+  type FormRow,
+} from './form-values.server';
+
+const isOneOf = <T extends string>(options: ReadonlyArray<{ value: T }>, value: string): value is T => options.some((o) => o.value === value);
+
+const SERIES_FIELDS = [
+  'title',
+  'synopsis',
+  'genres',
+  'originalLanguage',
+  'audioLanguages',
+  'subtitleLanguages',
+  'orientation',
+  'coverImageUrl',
+  'maturityRatings',
+  'filings',
+  'freeEpisodeCount',
+  'defaultCoinPrice',
+] as const;
+
+type SeriesParse =
+  | { ok: true; input: SeriesInput; ratings: Array<FormRow<string>>; filings: Array<FormRow<string>> }
+  | { ok: false; fieldErrors: Record<string, string> };
+
+function parseSeries(form: FormData): SeriesParse {
+  const fieldErrors: Record<string, string> = {};
+  const title = formString(form, 'title');
+  if (!title) fieldErrors.title = 'Enter a title.';
+  const originalLanguage = formString(form, 'originalLanguage');
+  if (!originalLanguage) fieldErrors.originalLanguage = 'Enter the original language, such as en or zh-Hans.';
+  const orientation = formString(form, 'orientation');
+  if (!isOneOf(ORIENTATIONS, orientation)) fieldErrors.orientation = 'Choose an orientation.';
+
+  const ratings = formRows(form, 'maturityRatings', ['territory', 'rating', 'system']);
+  ratings.forEach(({ index, values }) => {
+    if (!values.territory) fieldErrors[`maturityRatings.${index}.territory`] = 'Choose the territory of this rating.';
+    else if (!values.rating) fieldErrors[`maturityRatings.${index}.rating`] = 'Enter the rating, such as TV-14.';
+  });
+  const filings = formRows(form, 'filings', ['territory', 'filingNumber', 'authority', 'issuedOn']);
+  filings.forEach(({ index, values }) => {
+    if (!values.territory) fieldErrors[`filings.${index}.territory`] = 'Choose the territory of this filing.';
+    else if (!values.filingNumber) fieldErrors[`filings.${index}.filingNumber`] = 'Enter the filing number.';
+    else if (values.issuedOn && !/^\d{4}-\d{2}-\d{2}$/.test(values.issuedOn)) fieldErrors[`filings.${index}.issuedOn`] = 'Use a date such as 2026-03-01.';
+  });
+
+  const freeEpisodeCount = formWholeNumber(form, 'freeEpisodeCount', { empty: 0, what: 'Free episodes' });
+  if (!freeEpisodeCount.ok) fieldErrors.freeEpisodeCount = freeEpisodeCount.error;
+  const defaultCoinPrice = formWholeNumber(form, 'defaultCoinPrice', { empty: null, what: 'The default price' });
+  if (!defaultCoinPrice.ok) fieldErrors.defaultCoinPrice = defaultCoinPrice.error;
+
+  if (Object.keys(fieldErrors).length || !freeEpisodeCount.ok || !defaultCoinPrice.ok) return { ok: false, fieldErrors };
+  return {
+    ok: true,
+    ratings,
+    filings,
+    input: {
+      title,
+      synopsis: formString(form, 'synopsis'),
+      genres: formList(form, 'genres'),
+      originalLanguage,
+      audioLanguages: formList(form, 'audioLanguages'),
+      subtitleLanguages: formList(form, 'subtitleLanguages'),
+      orientation: orientation as Orientation,
+      coverImageUrl: optionalString(form, 'coverImageUrl'),
+      maturityRatings: ratings.map(({ values }) => ({ territory: values.territory, rating: values.rating, system: values.system || null })),
+      filings: filings.map(({ values }) => ({
+        territory: values.territory,
+        filingNumber: values.filingNumber,
+        authority: values.authority || null,
+        issuedOn: values.issuedOn || null,
+      })),
+      freeEpisodeCount: freeEpisodeCount.value,
+      defaultCoinPrice: defaultCoinPrice.value,
+    },
+  };
+}
+
+/**
+ * The series editor: create (then go to the new series), save changes, archive or restore.
+ * `seriesId` is absent on /catalog/new.
+ */
+export async function handleSeriesForm(request: Request, scope: { studioId: string; seriesId?: string }) {
+  const form = await request.formData();
+  const intent = formString(form, 'intent');
+
+  if ((intent === 'archive' || intent === 'restore') && scope.seriesId) {
+    const result = await setSeriesArchived(request, scope.seriesId, intent === 'archive');
+    if (!result.ok) return failed(request, result.error, { intent });
+    return succeeded({
+      intent,
+      notice:
+        intent === 'archive'
+          ? `${result.data.title} is archived: it no longer appears in the catalog list. Restore it at any time.`
+          : `${result.data.title} is restored to the catalog.`,
+    });
+  }
+
+  if (intent !== 'save') return rejected({ intent, formError: 'That action is not known. Reload the page and try again.' });
+  const parsed = parseSeries(form);
+  if (!parsed.ok) return rejected({ intent, fieldErrors: parsed.fieldErrors });
+  const result = scope.seriesId
+    ? await updateSeries(request, scope.seriesId, parsed.input)
+    : await createSeries(request, scope.studioId, parsed.input);
+  if (!result.ok) {
+    const error = renameField(result.error, (field) => formRowField(formRowField(field, 'maturityRatings', parsed.ratings), 'filings', parsed.filings));
+    return failed(request, error, { intent, fields: SERIES_FIELDS });
+  }
+  if (!scope.seriesId) throw redirect(`/catalog/${encodeURIComponent(result.data.id)}?created=1`);
+  return succeeded({ intent, notice: `Changes to ${result.data.title} are saved.` });
+}
+
+const LICENSE_FIELDS = [
+  'sourceWorkTitle',
+  'sourceWorkKind',
+  'sourceWorkAuthor',
+  'sourceWorkPublisher',
+  'licensor',
+  'licenseKind',
+  'territoriesIncluded',
+  'territoriesExcluded',
+  'windowStart',
+  'windowEnd',
+  'exclusive',
+  'payPerEpisode',
+  'avod',
+  'svod',
+  'subtitleLanguages',
+  'dubLanguages',
+  'holdbacks',
+  'contractReference',
+  'aiGeneratedContent',
+  'aiDisclosure',
+] as const;
+
+/** The license editor: the whole license is sent and replaces the previous one. */
+export async function handleLicenseForm(request: Request, seriesId: string) {
+  const form = await request.formData();
+  const intent = 'saveLicense';
+  const fieldErrors: Record<string, string> = {};
+
+  const sourceWorkKind = formString(form, 'sourceWorkKind');
+  if (!isOneOf(SOURCE_WORK_KINDS, sourceWorkKind)) fieldErrors.sourceWorkKind = 'Choose what kind of work the series is based on.';
+  const licenseKind = formString(form, 'licenseKind');
+  if (!isOneOf(LICENSE_KINDS, licenseKind)) fieldErrors.licenseKind = 'Choose the kind of license.';
+  const windowStart = formDay(form, 'windowStart');
+  if (!windowStart.ok) fieldErrors.windowStart = windowStart.error;
+  const windowEnd = formDay(form, 'windowEnd');
+  if (!windowEnd.ok) fieldErrors.windowEnd = windowEnd.error;
+
+  const holdbackRows = formRows(form, 'holdbacks', ['territory', 'until']);
+  const holdbacks: Array<{ territory: string; until: string }> = [];
+  for (const { index, values } of holdbackRows) {
+    const until = /^\d{4}-\d{2}-\d{2}$/.test(values.until) ? `${values.until}T00:00:00.000Z` : '';
+    if (!values.territory) fieldErrors[`holdbacks.${index}.territory`] = 'Choose the territory held back.';
+    else if (!until) fieldErrors[`holdbacks.${index}.until`] = 'Enter the date the holdback ends, such as 2026-03-01.';
+    holdbacks.push({ territory: values.territory, until });
+  }
+
+  if (Object.keys(fieldErrors).length || !windowStart.ok || !windowEnd.ok) return rejected({ intent, fieldErrors });
+
+  const input: LicenseInput = {
+    sourceWorkTitle: formString(form, 'sourceWorkTitle'),
+    sourceWorkKind: sourceWorkKind as SourceWorkKind,
+    sourceWorkAuthor: optionalString(form, 'sourceWorkAuthor'),
+    sourceWorkPublisher: optionalString(form, 'sourceWorkPublisher'),
+    licensor: formString(form, 'licensor'),
+    licenseKind: licenseKind as LicenseKind,
+    territoriesIncluded: formValues(form, 'territoriesIncluded'),
+    territoriesExcluded: formValues(form, 'territoriesExcluded'),
+    windowStart: windowStart.value,
+    windowEnd: windowEnd.value,
+    exclusive: formFlag(form, 'exclusive'),
+    payPerEpisode: formFlag(form, 'payPerEpisode'),
+    avod: formFlag(form, 'avod'),
+    svod: formFlag(form, 'svod'),
+    subtitleLanguages: formList(form, 'subtitleLanguages'),
+    dubLanguages: formList(form, 'dubLanguages'),
+    holdbacks,
+    contractReference: optionalString(form, 'contractReference'),
+    aiGeneratedContent: formFlag(form, 'aiGeneratedContent'),
+    aiDisclosure: optionalString(form, 'aiDisclosure'),
+  };
+  const result = await setLicense(request, seriesId, input);
+  if (!result.ok) {
+    const error = renameField(result.error, (field) => formRowField(field, 'holdbacks', holdbackRows));
+    return failed(request, error, { intent, fields: LICENSE_FIELDS });
+  }
+  return succeeded({ intent, notice: 'The license is saved.' });
+}
