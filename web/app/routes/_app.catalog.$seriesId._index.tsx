@@ -1,0 +1,197 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { PriceFields } from '~/components/catalog-fields';
+import { EpisodeTable, selectionSummary, useEpisodeSelection } from '~/components/episode-table';
+import { FormAlert, Notice, TextField } from '~/components/forms';
+import { LicenseSummary } from '~/components/license-summary';
+import { EPISODE_PAGE_SIZE, territoryName } from '~/models/catalog';
+import { catalogLists, requireCatalog } from '~/models/catalog-access.server';
+import { getSeriesOverview } from '~/models/catalog.server';
+import { expectData } from '~/models/graphql.server';
+import { handleEpisodesForm } from '~/models/pricing-form.server';
+
+const DEFAULT_TERRITORY = 'US';
+const MAX_SHOWN = 1000;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { canEdit } = await requireCatalog(request);
+  const url = new URL(request.url);
+  const { territories, currencies } = await catalogLists(request);
+  const asked = url.searchParams.get('territory')?.toUpperCase();
+  const territory = asked && territories.some((t) => t.code === asked) ? asked : DEFAULT_TERRITORY;
+  const show = Math.min(MAX_SHOWN, Math.max(EPISODE_PAGE_SIZE, Math.ceil((Number(url.searchParams.get('show')) || 0) / EPISODE_PAGE_SIZE) * EPISODE_PAGE_SIZE));
+  const overview = await expectData(request, await getSeriesOverview(request, params.seriesId!, territory, show));
+  return {
+    ...overview,
+    territory,
+    show,
+    territories,
+    currencies: canEdit ? currencies : [],
+    canEdit,
+    created: url.searchParams.has('created'),
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  await requireCatalog(request, { edit: true });
+  return handleEpisodesForm(request, params.seriesId!, await catalogLists(request));
+}
+
+const BULK_FORM = 'bulk-price';
+
+export default function SeriesPage() {
+  const { series, episodes, hasMore, territory, show, territories, currencies, canEdit, created } = useLoaderData<typeof loader>();
+  const outcome = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const busyIntent = navigation.state !== 'idle' ? navigation.formData?.get('intent') : undefined;
+  const place = territoryName(territories, territory);
+  const numbers = useMemo(() => episodes.map((e) => e.number), [episodes]);
+  const selection = useEpisodeSelection(numbers);
+  const addForm = useRef<HTMLFormElement>(null);
+
+  const addOutcome = outcome?.intent === 'addEpisodes' ? outcome : undefined;
+  const priceOutcome = outcome?.intent === 'setPrice' || outcome?.intent === 'clearPrice' ? outcome : undefined;
+  useEffect(() => {
+    if (addOutcome?.notice) addForm.current?.reset();
+  }, [addOutcome]);
+
+  const lastNumber = episodes.length ? episodes[episodes.length - 1]!.number : 0;
+  const nextNumber = hasMore ? series.episodeCount + 1 : lastNumber + 1;
+  const query = (changes: Record<string, string | number>) => {
+    const params = new URLSearchParams({ territory, ...(show > EPISODE_PAGE_SIZE ? { show: String(show) } : {}) });
+    for (const [key, value] of Object.entries(changes)) params.set(key, String(value));
+    return `?${params}`;
+  };
+
+  return (
+    <>
+      {created && !outcome ? <Notice>{`${series.title} is created. Add its episodes, then set its license and prices.`}</Notice> : null}
+      <LicenseSummary seriesId={series.id} license={series.license} availability={series.availability} territory={territory} territories={territories} canEdit={canEdit} />
+
+      <section className="panel" aria-labelledby="episodes-heading">
+        <div className="panel-heading">
+          <h2 id="episodes-heading">Episodes</h2>
+          <div className="panel-tools">
+            <Form method="get" className="row-form" preventScrollReset>
+              <label htmlFor="price-territory">Prices in</label>
+              <select id="price-territory" name="territory" defaultValue={territory} key={territory} onChange={(event) => event.currentTarget.form?.requestSubmit()}>
+                {territories.map((t) => (
+                  <option key={t.code} value={t.code}>
+                    {t.name} ({t.code})
+                  </option>
+                ))}
+              </select>
+              {show > EPISODE_PAGE_SIZE ? <input type="hidden" name="show" value={show} /> : null}
+              <noscript>
+                <button type="submit" className="button button-secondary button-small">
+                  Show
+                </button>
+              </noscript>
+            </Form>
+            <a className="button button-secondary button-small" href={`/catalog/${series.id}/avails.csv`} download>
+              Download avails (CSV)
+            </a>
+          </div>
+        </div>
+
+        {episodes.length === 0 ? (
+          <p className="muted">No episodes yet.{canEdit ? ' Add them below: a whole range at once.' : ''}</p>
+        ) : (
+          <>
+            {canEdit ? (
+              <div className="selection-tools" aria-label="Select episodes" role="group">
+                <SelectRange onSelect={selection.selectRange} max={lastNumber} />
+                <button type="button" className="button button-secondary button-small" onClick={selection.selectAll}>
+                  Select all shown
+                </button>
+                <button type="button" className="button button-secondary button-small" onClick={selection.clear} disabled={!selection.selected.size}>
+                  Clear selection
+                </button>
+              </div>
+            ) : null}
+            {canEdit ? (
+              <section className="bulk-price" aria-labelledby="bulk-heading">
+                <h3 id="bulk-heading">Price the selected episodes</h3>
+                <p className="muted small">
+                  A price set here overrides the series defaults for these episodes. A territory&apos;s own price beats a worldwide one.
+                </p>
+                <Notice>{priceOutcome?.notice}</Notice>
+                <FormAlert>{priceOutcome?.formError}</FormAlert>
+                <Form method="post" id={BULK_FORM} preventScrollReset>
+                  <p className={priceOutcome?.fieldErrors?.episodes ? 'selection-summary field-error' : 'selection-summary'} aria-live="polite">
+                    {priceOutcome?.fieldErrors?.episodes ?? selectionSummary(selection.selected)}
+                  </p>
+                  <PriceFields territories={territories} currencies={currencies} errors={priceOutcome?.fieldErrors} />
+                  <div className="form-actions">
+                    <button type="submit" name="intent" value="setPrice" className="button" disabled={busyIntent === 'setPrice'}>
+                      {busyIntent === 'setPrice' ? 'Saving…' : 'Set price'}
+                    </button>
+                    <button type="submit" name="intent" value="clearPrice" className="button button-secondary" disabled={busyIntent === 'clearPrice'}>
+                      {busyIntent === 'clearPrice' ? 'Clearing…' : 'Clear prices in this territory'}
+                    </button>
+                  </div>
+                </Form>
+              </section>
+            ) : null}
+            <EpisodeTable
+              episodes={episodes}
+              territoryName={place}
+              selection={canEdit ? { formId: BULK_FORM, selected: selection.selected, toggle: selection.toggle } : undefined}
+            />
+            {hasMore ? (
+              <p className="load-more">
+                <Link className="button button-secondary" to={query({ show: show + EPISODE_PAGE_SIZE })} preventScrollReset>
+                  Show more episodes
+                </Link>
+              </p>
+            ) : null}
+            {canEdit ? <p className="muted small">Tip: shift-click a second checkbox to tick every episode between the two.</p> : null}
+          </>
+        )}
+      </section>
+
+      {canEdit ? (
+        <section className="panel" aria-labelledby="add-heading">
+          <h2 id="add-heading">Add episodes</h2>
+          <p className="muted">Adds a range of numbered draft episodes in one go; media is uploaded to each afterwards.</p>
+          <Notice>{addOutcome?.notice}</Notice>
+          <FormAlert>{addOutcome?.formError}</FormAlert>
+          <Form method="post" className="inline-form" ref={addForm} preventScrollReset>
+            <input type="hidden" name="intent" value="addEpisodes" />
+            <TextField label="From" name="fromNumber" inputMode="numeric" defaultValue={String(nextNumber)} key={`from-${nextNumber}`} error={addOutcome?.fieldErrors?.fromNumber} />
+            <TextField label="To" name="toNumber" inputMode="numeric" error={addOutcome?.fieldErrors?.toNumber} />
+            <TextField
+              label="Title template (optional)"
+              name="titleTemplate"
+              placeholder="Episode {n}"
+              hint="{n} becomes the episode number."
+              error={addOutcome?.fieldErrors?.titleTemplate}
+            />
+            <button type="submit" className="button" disabled={busyIntent === 'addEpisodes'}>
+              {busyIntent === 'addEpisodes' ? 'Adding…' : 'Add episodes'}
+            </button>
+          </Form>
+        </section>
+      ) : null}
+    </>
+  );
+}
+
+/** Ticks every shown episode from one number to another. */
+function SelectRange({ onSelect, max }: { onSelect: (from: number, to: number) => void; max: number }) {
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const valid = /^\d+$/.test(from) && /^\d+$/.test(to);
+  return (
+    <div className="select-range">
+      <label htmlFor="select-from">Select from</label>
+      <input id="select-from" inputMode="numeric" size={4} value={from} placeholder="1" onChange={(e) => setFrom(e.currentTarget.value.trim())} />
+      <label htmlFor="select-to">to</label>
+      <input id="select-to" inputMode="numeric" size={4} value={to} placeholder={String(max)} onChange={(e) => setTo(e.currentTarget.value.trim())} />
+      <button type="button" className="button button-secondary button-small" disabled={!valid} onClick={() => onSelect(Number(from), Number(to))}>
+        Select range
+      </button>
+    </div>
+  );
+}
