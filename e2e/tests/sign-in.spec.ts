@@ -12,7 +12,7 @@ test('An owner signs in, sees the studio shell and signs out', async ({ page }) 
   await expect(sections(page).getByRole('link', { name: 'Team' })).toBeVisible();
   await expect(sections(page).getByRole('link', { name: 'Review queue' })).toHaveCount(0);
   await expect(sections(page).getByRole('link', { name: 'Admin' })).toHaveCount(0);
-  await expect(page.getByRole('heading', { name: 'No series yet' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Catalog', level: 1 })).toBeVisible();
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/login$/);
