@@ -187,17 +187,18 @@ export function TerritoryPicker({
         id={`${id}-filter`}
         type="search"
         className="picker-filter"
-        placeholder="Country name or code, e.g. Canada or CA"
+        placeholder="Name or code, e.g. Canada or CA; Enter adds it"
         autoComplete="off"
         value={filter}
         aria-controls={`${id}-list`}
         onChange={(event) => setFilter(event.currentTarget.value)}
         onKeyDown={(event) => {
-          // Enter picks the only match instead of submitting the whole form.
+          // Enter picks the territory with that code, or the only match, instead of submitting the form.
           if (event.key !== 'Enter') return;
           event.preventDefault();
-          if (visible.length === 1) {
-            toggle(visible[0]!.code, true);
+          const pick = options.find((t) => t.code.toLowerCase() === needle) ?? (visible.length === 1 ? visible[0] : undefined);
+          if (pick) {
+            toggle(pick.code, true);
             setFilter('');
           }
         }}

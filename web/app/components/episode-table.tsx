@@ -17,10 +17,11 @@ export function useEpisodeSelection(numbers: readonly number[]) {
 
   const toggle = useCallback(
     (number: number, on: boolean, extend: boolean) => {
+      // Read the anchor now: React may run the updater below only after it has moved.
+      const start = extend && anchor.current !== null ? anchor.current : number;
+      const [from, to] = start <= number ? [start, number] : [number, start];
       setSelected((current) => {
         const next = new Set(current);
-        const from = extend && anchor.current !== null ? Math.min(anchor.current, number) : number;
-        const to = extend && anchor.current !== null ? Math.max(anchor.current, number) : number;
         for (const n of numbers) {
           if (n < from || n > to) continue;
           if (on) next.add(n);
@@ -99,10 +100,9 @@ export function EpisodeTable({ episodes, territoryName, selection }: EpisodeTabl
                       form={selection.formId}
                       checked={checked}
                       aria-label={`Select episode ${episode.number}`}
-                      onChange={(event) => {
-                        const native = event.nativeEvent as Partial<MouseEvent>;
-                        selection.toggle(episode.number, event.currentTarget.checked, Boolean(native.shiftKey));
-                      }}
+                      // A click (or Space) toggles; only the click event says whether Shift was held.
+                      onClick={(event) => selection.toggle(episode.number, event.currentTarget.checked, event.shiftKey)}
+                      onChange={() => undefined}
                     />
                   </td>
                 ) : null}

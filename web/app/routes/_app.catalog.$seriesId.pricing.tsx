@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { useEffect, useRef } from 'react';
 import { DateField, PriceFields, TerritorySelect } from '~/components/catalog-fields';
 import { FormAlert, Notice, TextField } from '~/components/forms';
 import { WORLDWIDE, dayOf, describeRuns, priceLabel, priceRangesByTerritory, territoryName, type PriceRange } from '~/models/catalog';
@@ -36,10 +35,6 @@ export default function PricingPage() {
   const defaultsOutcome = outcome?.intent === 'defaults' ? outcome : undefined;
   const setOutcome = outcome?.intent === 'setPrice' ? outcome : undefined;
   const clearOutcome = outcome?.intent === 'clearPrice' ? outcome : undefined;
-  const setForm = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (setOutcome?.notice) setForm.current?.reset();
-  }, [setOutcome]);
 
   const rangePrice = (range: PriceRange) => {
     if (range.free) return 'Free';
@@ -113,7 +108,7 @@ export default function PricingPage() {
                         <th scope="col">Price</th>
                         <th scope="col">Window</th>
                         {canEdit ? (
-                          <th scope="col">
+                          <th scope="col" className="actions-col">
                             <span className="visually-hidden">Actions</span>
                           </th>
                         ) : null}
@@ -163,7 +158,7 @@ export default function PricingPage() {
           </p>
           <Notice>{setOutcome?.notice}</Notice>
           <FormAlert>{setOutcome?.formError}</FormAlert>
-          <Form method="post" className="stacked-form" ref={setForm} preventScrollReset>
+          <Form method="post" className="stacked-form" preventScrollReset>
             <input type="hidden" name="intent" value="setPrice" />
             <div className="field-row">
               <TextField label="From episode" name="fromNumber" inputMode="numeric" error={setOutcome?.fieldErrors?.fromNumber} />
