@@ -108,6 +108,32 @@ test('An editor prices a new series for the US and Canada', async ({ page }) => 
   });
 });
 
+test('An editor frees hand-picked episodes in one territory, then clears them', async ({ page, request }) => {
+  const series = await createPricedSeries(await apiAs(request, accounts.editor), unique('Picked Vows'));
+
+  await signIn(page, accounts.editor);
+  await open(page, `/catalog/${series.id}?territory=DE`);
+  await page.getByLabel('Select episode 7', { exact: true }).check();
+  await page.getByLabel('Select episode 9', { exact: true }).check();
+  await page.getByLabel('Select episode 12', { exact: true }).click({ modifiers: ['Shift'] });
+  const bulk = page.getByRole('region', { name: 'Price the selected episodes' });
+  await expect(bulk).toContainText('5 episodes selected: 7, 9–12.');
+
+  await bulk.getByLabel('Territory').selectOption({ label: 'Germany (DE)' });
+  await bulk.getByRole('radio', { name: 'Free' }).check();
+  await bulk.getByRole('button', { name: 'Set price' }).click();
+  await expect(bulk.getByRole('status')).toHaveText('Episodes 7, 9–12 are now free in Germany.');
+  await expect(episodeRow(page, 7)).toContainText('Free');
+  await expect(episodeRow(page, 8)).toContainText('60 coins');
+  await expect(episodeRow(page, 10)).toContainText('Free');
+  await expect(episodeRow(page, 10)).toContainText('DE price');
+
+  await bulk.getByRole('button', { name: 'Clear prices in this territory' }).click();
+  await expect(bulk.getByRole('status')).toHaveText('Removed 5 prices set in Germany on episodes 7, 9–12; the series defaults apply there again.');
+  await expect(episodeRow(page, 10)).toContainText('60 coins');
+  await expect(episodeRow(page, 10)).toContainText('worldwide price');
+});
+
 test('The avails CSV of that series opens with the expected rows', async ({ page, request }) => {
   const series = await createPricedSeries(await apiAs(request, accounts.editor), unique('Avails Vows'));
 
