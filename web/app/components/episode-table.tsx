@@ -1,4 +1,6 @@
-import { useCallback, useRef, useState } from 'react';
+import { useFetcher } from '@remix-run/react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { FormOutcome } from '~/models/form-outcome';
 import { describeRuns, formatDuration, numberRuns, priceLabel, statusLabel, statusTone, type EffectivePrice, type EpisodeStatus } from '~/models/catalog';
 
 export interface EpisodeTableRow {
@@ -61,10 +63,12 @@ interface EpisodeTableProps {
   territoryName: string;
   /** When set, rows get checkboxes that belong to this form. */
   selection?: { formId: string; selected: ReadonlySet<number>; toggle: (number: number, on: boolean, extend: boolean) => void };
+  /** Titles can be renamed in place (the page's action handles `renameEpisode`). */
+  renamable?: boolean;
 }
 
 /** Episodes in number order with what each costs in the chosen territory and why. */
-export function EpisodeTable({ episodes, territoryName, selection }: EpisodeTableProps) {
+export function EpisodeTable({ episodes, territoryName, selection, renamable = false }: EpisodeTableProps) {
   return (
     <div className="table-scroll">
       <table className="episode-table">
@@ -109,7 +113,7 @@ export function EpisodeTable({ episodes, territoryName, selection }: EpisodeTabl
                 <th scope="row" className="number-cell">
                   {episode.number}
                 </th>
-                <td>{episode.title}</td>
+                <td>{renamable ? <EpisodeTitle episode={episode} /> : episode.title}</td>
                 <td>
                   <span className={`badge badge-${statusTone(episode.status)}`}>{statusLabel(episode.status)}</span>
                 </td>
@@ -124,5 +128,83 @@ export function EpisodeTable({ episodes, territoryName, selection }: EpisodeTabl
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** An episode's title with a Rename button that turns it into a small form, saved on its own. */
+function EpisodeTitle({ episode }: { episode: Pick<EpisodeTableRow, 'id' | 'number' | 'title'> }) {
+  const fetcher = useFetcher<FormOutcome>();
+  const [editing, setEditing] = useState(false);
+  const rename = useRef<HTMLButtonElement>(null);
+  const outcome = fetcher.data?.target === episode.id ? fetcher.data : undefined;
+  const saving = fetcher.state !== 'idle';
+  const returnFocus = useRef(false);
+
+  useEffect(() => {
+    if (!outcome?.notice) return;
+    returnFocus.current = true;
+    setEditing(false);
+  }, [outcome]);
+
+  // Back on the Rename button once the form closes, so keyboard users keep their place.
+  useEffect(() => {
+    if (editing || !returnFocus.current) return;
+    returnFocus.current = false;
+    rename.current?.focus();
+  }, [editing]);
+
+  if (!editing) {
+    return (
+      <span className="episode-title">
+        {episode.title}
+        <button ref={rename} type="button" className="link-button" onClick={() => setEditing(true)} aria-label={`Rename episode ${episode.number}`}>
+          Rename
+        </button>
+        {outcome?.notice ? (
+          <span className="visually-hidden" role="status">
+            {outcome.notice}
+          </span>
+        ) : null}
+      </span>
+    );
+  }
+  const error = outcome?.fieldErrors?.title ?? outcome?.formError;
+  return (
+    <fetcher.Form method="post" className="row-form rename-form">
+      <input type="hidden" name="intent" value="renameEpisode" />
+      <input type="hidden" name="episodeId" value={episode.id} />
+      <input
+        name="title"
+        defaultValue={episode.title}
+        maxLength={200}
+        aria-label={`Title of episode ${episode.number}`}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `rename-${episode.id}-error` : undefined}
+        autoFocus
+        onKeyDown={(event) => {
+          if (event.key !== 'Escape') return;
+          returnFocus.current = true;
+          setEditing(false);
+        }}
+      />
+      <button type="submit" className="button button-small" disabled={saving}>
+        {saving ? 'Saving…' : 'Save'}
+      </button>
+      <button
+        type="button"
+        className="button button-secondary button-small"
+        onClick={() => {
+          returnFocus.current = true;
+          setEditing(false);
+        }}
+      >
+        Cancel
+      </button>
+      {error ? (
+        <span className="field-error" id={`rename-${episode.id}-error`} role="alert">
+          {error}
+        </span>
+      ) : null}
+    </fetcher.Form>
   );
 }

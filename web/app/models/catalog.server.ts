@@ -287,6 +287,15 @@ export async function addEpisodes(
   return result.ok ? { ok: true, data: result.data.addEpisodes.length } : result;
 }
 
+export async function renameEpisode(request: Request, input: { id: string; title: string }): Promise<ApiResult<{ number: number; title: string }>> {
+  const result = await gql<{ updateEpisode: { number: number; title: string } }>(
+    request,
+    `mutation RenameEpisode($input: UpdateEpisodeInput!) { updateEpisode(input: $input) { number title } }`,
+    { input },
+  );
+  return result.ok ? { ok: true, data: result.data.updateEpisode } : result;
+}
+
 /** Bulk price edit over a range; returns how many episodes it priced. */
 export async function setEpisodePrices(request: Request, input: EpisodePricesInput): Promise<ApiResult<number>> {
   const result = await gql<{ setEpisodePrices: Array<{ episode: { id: string } }> }>(

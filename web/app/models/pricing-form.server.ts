@@ -1,5 +1,5 @@
 import { dayOf, describeRuns, numberRuns, territoryName, WORLDWIDE, type CurrencyOption, type TerritoryOption } from './catalog';
-import { addEpisodes, clearEpisodePrices, setEpisodePrices, updateSeries, type EpisodePricesInput } from './catalog.server';
+import { addEpisodes, clearEpisodePrices, renameEpisode, setEpisodePrices, updateSeries, type EpisodePricesInput } from './catalog.server';
 import { failed, formString, rejected, succeeded } from './forms.server';
 import { formDay, formValues, formWholeNumber, renameField } from './form-values.server';
 import type { ApiError } from './graphql.server';
@@ -88,7 +88,7 @@ function partialFailure(error: ApiError, done: Array<[number, number]>): ApiErro
   return { ...error, field: undefined, message: `${error.message} Episodes ${describeRuns(done)} were already changed.` };
 }
 
-/** The series page: add episodes, and price or clear the selected episodes. */
+/** The series page: add episodes, rename one, and price or clear the selected episodes. */
 export async function handleEpisodesForm(request: Request, seriesId: string, lists: Lists) {
   const form = await request.formData();
   const intent = formString(form, 'intent');
@@ -105,6 +105,15 @@ export async function handleEpisodesForm(request: Request, seriesId: string, lis
     const result = await addEpisodes(request, { seriesId, fromNumber: from.value, toNumber: to.value, titleTemplate: formString(form, 'titleTemplate') || null });
     if (!result.ok) return failed(request, result.error, { intent, fields: ['fromNumber', 'toNumber', 'titleTemplate'] });
     return succeeded({ intent, notice: `Added ${result.data} episode${result.data === 1 ? '' : 's'} (${describeRuns([[from.value, to.value]])}) as drafts.` });
+  }
+
+  if (intent === 'renameEpisode') {
+    const target = formString(form, 'episodeId');
+    const title = formString(form, 'title');
+    if (!title) return rejected({ intent, target, fieldErrors: { title: 'Enter a title.' } });
+    const result = await renameEpisode(request, { id: target, title });
+    if (!result.ok) return failed(request, result.error, { intent, target, fields: ['title'] });
+    return succeeded({ intent, target, notice: `Episode ${result.data.number} is now “${result.data.title}”.` });
   }
 
   if (intent !== 'setPrice' && intent !== 'clearPrice') return rejected({ intent, formError: 'That action is not known. Reload the page and try again.' });

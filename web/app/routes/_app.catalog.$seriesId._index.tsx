@@ -138,6 +138,7 @@ export default function SeriesPage() {
               episodes={episodes}
               territoryName={place}
               selection={canEdit ? { formId: BULK_FORM, selected: selection.selected, toggle: selection.toggle } : undefined}
+              renamable={canEdit}
             />
             {hasMore ? (
               <p className="load-more">
