@@ -134,6 +134,25 @@ test('An editor frees hand-picked episodes in one territory, then clears them', 
   await expect(episodeRow(page, 10)).toContainText('worldwide price');
 });
 
+test('An editor renames an episode in place', async ({ page, request }) => {
+  const series = await createPricedSeries(await apiAs(request, accounts.editor), unique('Renamed Vows'));
+
+  await signIn(page, accounts.editor);
+  await open(page, `/catalog/${series.id}`);
+  await episodeRow(page, 7).getByRole('button', { name: 'Rename episode 7' }).click();
+  await page.getByLabel('Title of episode 7').fill('   ');
+  await page.getByLabel('Title of episode 7').press('Enter');
+  await expect(page.getByLabel('Title of episode 7')).toHaveAccessibleDescription('Enter a title.');
+
+  await page.getByLabel('Title of episode 7').fill('The Contract Bride');
+  await page.getByLabel('Title of episode 7').press('Enter');
+  await expect(episodeRow(page, 7)).toContainText('The Contract Bride');
+  await expect(page.getByRole('button', { name: 'Rename episode 7' })).toBeFocused();
+  await page.reload();
+  await expect(episodeRow(page, 7)).toContainText('The Contract Bride');
+  await expect(episodeRow(page, 8)).toContainText('Episode 8');
+});
+
 test('The avails CSV of that series opens with the expected rows', async ({ page, request }) => {
   const series = await createPricedSeries(await apiAs(request, accounts.editor), unique('Avails Vows'));
 
