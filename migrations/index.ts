@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261121000000_foundation } from './Migration20261121000000_foundation';
 import { Migration20261121010000_catalog } from './Migration20261121010000_catalog';
 import { Migration20261121020000_media } from './Migration20261121020000_media';
+import { Migration20261121030000_review } from './Migration20261121030000_review';
 
 /** Every migration, in order. The database schema changes only through these. */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121000000_foundation', class: Migration20261121000000_foundation },
   { name: 'Migration20261121010000_catalog', class: Migration20261121010000_catalog },
   { name: 'Migration20261121020000_media', class: Migration20261121020000_media },
+  { name: 'Migration20261121030000_review', class: Migration20261121030000_review },
 ];

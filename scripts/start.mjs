@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Starts the whole product with labelled logs: the API (which owns the embedded PostgreSQL) and
-// the web dashboard. Ctrl-C stops both; the API stops its database cleanly.
+// Starts the whole product with labelled logs: the API (which owns the embedded PostgreSQL), the
+// review worker and the web dashboard. Ctrl-C stops both; the API stops its database cleanly.
 // `--dev` rebuilds the API on change and serves the dashboard through Vite.
 import concurrently from 'concurrently';
 
@@ -18,10 +18,12 @@ const commands = dev
   ? [
       { name: 'build', command: 'npx tsc -p api/tsconfig.build.json --watch --preserveWatchOutput', prefixColor: 'gray' },
       { name: 'api', command: 'node --watch-path=api/dist api/dist/api/src/main.js', prefixColor: 'green', env },
+      { name: 'worker', command: 'node --watch-path=api/dist api/dist/api/src/cli/worker.js', prefixColor: 'yellow', env },
       { name: 'web', command: 'node server.js --dev', cwd: 'web', prefixColor: 'cyan', env },
     ]
   : [
       { name: 'api', command: 'node api/dist/api/src/main.js', prefixColor: 'green', env },
+      { name: 'worker', command: 'node api/dist/api/src/cli/worker.js', prefixColor: 'yellow', env },
       { name: 'web', command: 'node server.js', cwd: 'web', prefixColor: 'cyan', env: { ...env, NODE_ENV: 'production' } },
     ];
 

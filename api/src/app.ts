@@ -13,8 +13,12 @@ import { buildContext, requestContext, type GraphQLContext } from './graphql/con
 import { errorLoggingPlugin, formatError } from './graphql/errors';
 import { buildGreenlightSchema } from './graphql/schema';
 import { mediaRouter } from './http/media-route';
+import { startReviewWorker } from './jobs/review-worker';
+import { startQueue } from './jobs/queue';
+import type PgBoss from 'pg-boss';
 import { requestId } from './http/request-id';
 import { createUploadServer, UPLOADS_PATH, type UploadServer } from './uploads/upload-server';
+import { S3MediaStorage } from './uploads/s3-media-storage';
 import { LocalMediaStorage } from './uploads/storage';
 import type { Logger } from './logger';
 import { createServices, type Services } from './services';
@@ -25,12 +29,15 @@ export interface AppDeps {
   logger: Logger;
   /** The database the ORM uses; upload locks and state need their own connections to it. */
   databaseUrl: string;
+  /** Also work the review queue in this process (tests, single-process setups). */
+  runWorker?: boolean;
 }
 
 export interface App {
   server: http.Server;
   services: Services;
   uploads: UploadServer;
+  queue: PgBoss;
   stop(): Promise<void>;
 }
 
@@ -51,8 +58,10 @@ const badBody: ErrorRequestHandler = (error, _req, res, next) => {
 /** Builds the HTTP server (not yet listening): GraphQL at /graphql and health probes. */
 export async function createApp(deps: AppDeps): Promise<App> {
   const { orm, config, logger } = deps;
-  const storage = new LocalMediaStorage(config.mediaDir);
-  const services = createServices(config, orm.em.getConnection().getKnex(), storage);
+  const storage = config.storage.kind === 's3' ? new S3MediaStorage(config.storage) : new LocalMediaStorage(config.mediaDir);
+  const queue = await startQueue(deps.databaseUrl, logger, { expireInSeconds: config.review.jobExpireSeconds, maintenanceIntervalSeconds: config.review.maintenanceSeconds, supervise: Boolean(deps.runWorker) });
+  const services = createServices(config, orm.em.getConnection().getKnex(), storage, () => queue);
+  if (deps.runWorker) await startReviewWorker({ orm, config, logger, storage, services, boss: queue });
   const uploads = await createUploadServer({ orm, config, logger, services, databaseUrl: deps.databaseUrl });
   const app = express();
   app.disable('x-powered-by');
@@ -127,9 +136,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
     server,
     services,
     uploads,
+    queue,
     stop: async () => {
       await apollo.stop();
       await uploads.stop();
+      await queue.stop();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -18,6 +18,15 @@ const bool = z
   .enum(['true', 'false', '1', '0'])
   .transform((v) => v === 'true' || v === '1');
 
+/** Compose passes unset variables as empty strings (`${S3_BUCKET:-}`); treat them as unset. */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+const MIB = 1024 ** 2;
+/** S3 multipart limits: parts of 5 MiB to 5 GiB (the last may be smaller), at most 10,000 of them. */
+const S3_MIN_PART = 5 * MIB;
+const S3_MAX_PART = 5 * 1024 * MIB;
+const S3_MAX_PARTS = 10_000;
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   API_HOST: z.string().default('127.0.0.1'),
@@ -41,7 +50,41 @@ const envSchema = z.object({
   UPLOAD_CLEANUP_INTERVAL_MINUTES: z.coerce.number().positive().default(15),
   MAX_EPISODE_DURATION_SECONDS: z.coerce.number().positive().default(600),
   SUBTITLE_MAX_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  AI_PROVIDER: z.enum(['auto', 'openai', 'rules']).default('auto'),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.url().optional(),
+  OPENAI_MODERATION_MODEL: z.string().default('omni-moderation-latest'),
+  OPENAI_POLICY_MODEL: z.string().default('gpt-4o-mini'),
+  AI_CALL_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
+  AI_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
+  AI_RETRY_BASE_MS: z.coerce.number().int().min(0).default(1000),
+  AI_DEADLINE_MS: z.coerce.number().int().positive().default(5 * 60_000),
+  REVIEW_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  REVIEW_MAX_KEYFRAMES: z.coerce.number().int().min(0).max(64).default(8),
+  REVIEW_JOB_EXPIRE_SECONDS: z.coerce.number().int().positive().default(15 * 60),
+  JOB_MAINTENANCE_SECONDS: z.coerce.number().int().positive().default(30),
+  STORAGE: optional(z.enum(['local', 's3'])),
+  S3_BUCKET: optional(z.string()),
+  S3_ENDPOINT: optional(z.url()),
+  S3_REGION: optional(z.string()),
+  S3_ACCESS_KEY_ID: optional(z.string()),
+  S3_SECRET_ACCESS_KEY: optional(z.string()),
+  S3_FORCE_PATH_STYLE: optional(bool),
+  S3_PART_SIZE: optional(z.coerce.number().int().min(S3_MIN_PART).max(S3_MAX_PART)),
 });
+
+/** An S3-compatible bucket holding uploads under way (tus) and finished media. */
+export type S3Settings = {
+  kind: 's3';
+  bucket: string;
+  /** Unset for AWS itself; the server's URL for anything else (Ceph RGW, MinIO, …). */
+  endpoint?: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  forcePathStyle: boolean;
+  /** Multipart part size, already raised so the largest allowed upload fits in 10,000 parts. */
+  partSize: number;
+};
 
 export type Config = {
   env: 'development' | 'production' | 'test';
@@ -69,7 +112,21 @@ export type Config = {
   };
   /** Where finished media revisions and posters live (local storage). */
   mediaDir: string;
+  /** Local folders (`uploads.dir`, `mediaDir`) or an S3-compatible bucket for uploads and media. */
+  storage: { kind: 'local' } | S3Settings;
   subtitleMaxBytes: number;
+  review: {
+    /** `openai` when a key is configured (or asked for), else the built-in `rules`. */
+    provider: 'openai' | 'rules';
+    openai?: { apiKey: string; baseURL?: string; moderationModel: string; policyModel: string; timeoutMs: number };
+    maxAttempts: number;
+    retryBaseMs: number;
+    deadlineMs: number;
+    concurrency: number;
+    maxKeyframes: number;
+    jobExpireSeconds: number;
+    maintenanceSeconds: number;
+  };
 };
 
 export class ConfigError extends Error {}
@@ -97,6 +154,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     appSecret = localDevelopmentSecret(dataDir);
   }
 
+  const provider = e.AI_PROVIDER === 'auto' ? (e.OPENAI_API_KEY ? 'openai' : 'rules') : e.AI_PROVIDER;
+  if (provider === 'openai' && !e.OPENAI_API_KEY) throw new ConfigError('AI_PROVIDER=openai needs OPENAI_API_KEY.');
+
   return {
     env: e.NODE_ENV,
     isProduction,
@@ -121,7 +181,40 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxDurationSeconds: e.MAX_EPISODE_DURATION_SECONDS,
     },
     mediaDir: path.resolve(e.MEDIA_DIR ?? path.join(dataDir, 'media')),
+    storage: e.STORAGE === 's3' ? s3Settings(e) : { kind: 'local' },
     subtitleMaxBytes: e.SUBTITLE_MAX_BYTES,
+    review: {
+      provider,
+      openai: e.OPENAI_API_KEY
+        ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, moderationModel: e.OPENAI_MODERATION_MODEL, policyModel: e.OPENAI_POLICY_MODEL, timeoutMs: e.AI_CALL_TIMEOUT_MS }
+        : undefined,
+      maxAttempts: e.AI_MAX_ATTEMPTS,
+      retryBaseMs: e.AI_RETRY_BASE_MS,
+      deadlineMs: e.AI_DEADLINE_MS,
+      concurrency: e.REVIEW_CONCURRENCY,
+      maxKeyframes: e.REVIEW_MAX_KEYFRAMES,
+      jobExpireSeconds: e.REVIEW_JOB_EXPIRE_SECONDS,
+      maintenanceSeconds: e.JOB_MAINTENANCE_SECONDS,
+    },
+  };
+}
+
+function s3Settings(e: z.infer<typeof envSchema>): S3Settings {
+  const missing = (['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((name) => !e[name]);
+  if (missing.length) throw new ConfigError(`STORAGE=s3 needs ${missing.join(', ')} to be set.`);
+  if (e.UPLOAD_MAX_BYTES > S3_MAX_PART * S3_MAX_PARTS) {
+    throw new ConfigError(`UPLOAD_MAX_BYTES can be at most ${S3_MAX_PART * S3_MAX_PARTS} with STORAGE=s3 (10,000 parts of 5 GiB).`);
+  }
+  // Whole MiB, and large enough that the biggest allowed upload needs at most 10,000 parts.
+  const fitting = Math.ceil(e.UPLOAD_MAX_BYTES / S3_MAX_PARTS / MIB) * MIB;
+  return {
+    kind: 's3',
+    bucket: e.S3_BUCKET!,
+    endpoint: e.S3_ENDPOINT,
+    region: e.S3_REGION ?? 'us-east-1',
+    credentials: { accessKeyId: e.S3_ACCESS_KEY_ID!, secretAccessKey: e.S3_SECRET_ACCESS_KEY! },
+    forcePathStyle: e.S3_FORCE_PATH_STYLE ?? true,
+    partSize: Math.min(S3_MAX_PART, Math.max(e.S3_PART_SIZE ?? 8 * MIB, fitting)),
   };
 }
 

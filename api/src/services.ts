@@ -14,9 +14,11 @@ import { MediaService } from './modules/media/media.service';
 import { SubtitleService } from './modules/media/subtitle.service';
 import { UploadService } from './modules/media/upload.service';
 import type { MediaStorage } from './uploads/storage';
+import type PgBoss from 'pg-boss';
+import { ReviewService } from './modules/review/review.service';
 
 /** The application's services, built once per process and shared by resolvers, jobs and seeds. */
-export function createServices(config: Config, knex: unknown, storage: MediaStorage) {
+export function createServices(config: Config, knex: unknown, storage: MediaStorage, queue: () => PgBoss | undefined = () => undefined) {
   const audit = new AuditService();
   const organizations = new OrganizationService(audit);
   const uploads = new UploadService(audit, config);
@@ -34,6 +36,7 @@ export function createServices(config: Config, knex: unknown, storage: MediaStor
     uploads,
     media: new MediaService(audit, uploads, storage, config),
     subtitles: new SubtitleService(audit, config),
+    reviews: new ReviewService(audit, queue),
   };
 }
 

@@ -47,7 +47,7 @@ afterAll(() => server?.stop());
 async function snapshot(): Promise<string> {
   const conn = server.orm.em.getConnection();
   const parts = [];
-  for (const table of ['organization', 'app_user', 'membership', 'invitation', 'api_key', 'series', 'episode', 'episode_price_term', 'series_license', 'subtitle_track', 'episode_upload', 'media_revision']) {
+  for (const table of ['organization', 'app_user', 'membership', 'invitation', 'api_key', 'series', 'episode', 'episode_price_term', 'series_license', 'subtitle_track', 'episode_upload', 'media_revision', 'review_case', 'review_settings']) {
     parts.push(JSON.stringify(await conn.execute(`select * from "${table}" order by id`)));
   }
   return parts.join('\n');
@@ -217,6 +217,21 @@ const attempts: Record<string, Attempt> = {
   removeSubtitles: async () => ({
     res: await server.gql('mutation($id: ID!) { removeSubtitles(episodeId: $id, language: "en") }', { id: a.episodeId }, { token: b.owner.token }),
     expectCode: 'NOT_FOUND',
+  }),
+  submitForReview: async () => ({
+    res: await server.gql('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }', { i: { episodeIds: [a.episodeId], territories: ['US'] } }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  reviewCase: async () => ({
+    // No case of A's exists yet; a made-up id and B's own lack of access both answer NOT_FOUND.
+    res: await server.gql('query($id: ID!) { reviewCase(id: $id) { id } }', { id: a.episodeId }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  policyPacks: async () => ({ res: await server.gql('{ policyPacks { territory } }', {}, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
+  reviewSettings: async () => ({ res: await server.gql('{ reviewSettings { autoApproveEnabled } }', {}, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
+  updateReviewSettings: async () => ({
+    res: await server.gql('mutation { updateReviewSettings(input: { autoApproveEnabled: true, autoApproveMaxRisk: 100, studioSeesFindingsBeforeDecision: true }) { autoApproveEnabled } }', {}, { token: b.owner.token }),
+    expectCode: 'FORBIDDEN',
   }),
   currencies: async () => ({
     res: await server.gql('{ currencies { code exponent } }', {}, { token: b.owner.token }),

@@ -4,7 +4,7 @@ import type { Logger } from '../logger';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres';
 
 /** DATABASE_URL when set; otherwise the embedded server with its data in `<DATA_DIR>/postgres`. */
-export async function openDatabase(config: Config, logger: Logger, mode: 'own' | 'reuse' = 'own'): Promise<EmbeddedDatabase> {
+export async function openDatabase(config: Config, logger: Logger, mode: 'own' | 'reuse' | 'attach' = 'own'): Promise<EmbeddedDatabase> {
   if (config.databaseUrl) return { url: config.databaseUrl, stop: async () => {} };
   return startEmbeddedPostgres({
     dataDir: path.join(config.dataDir, 'postgres'),

@@ -17,9 +17,10 @@ export interface EmbeddedOptions {
   databaseName?: string;
   /**
    * `own` (the server process): start our own server, shutting down one orphaned by a killed
-   * earlier run. `reuse` (one-off commands): connect to a server that is already running.
+   * earlier run. `reuse` (one-off commands): connect to a server that is already running, or start
+   * one. `attach` (the worker): only ever connect to the API's running server.
    */
-  mode?: 'own' | 'reuse';
+  mode?: 'own' | 'reuse' | 'attach';
 }
 
 const USER = 'greenlight';
@@ -117,12 +118,17 @@ async function loadEmbeddedPostgres() {
   return EmbeddedPostgres;
 }
 
+function runningServerPid(dir: string): number | undefined {
+  const pidFile = path.join(dir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  return Number.isInteger(pid) && pid > 0 && processAlive(pid) && isPostgresProcess(pid) ? pid : undefined;
+}
+
 /** Stops a server left running in `dir` by an earlier, killed process (used before wiping throwaway data). */
 export async function stopLeftoverServer(dir: string): Promise<void> {
-  const pidFile = path.join(dir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (Number.isInteger(pid) && pid > 0 && processAlive(pid) && isPostgresProcess(pid)) {
+  const pid = runningServerPid(dir);
+  if (pid) {
     process.kill(pid, 'SIGINT');
     await waitForExit(pid, 30_000);
   }
@@ -138,9 +144,14 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     const parent = path.dirname(dir);
     chmodSync(parent, statSync(parent).mode | 0o711);
   }
-  const state = await recoverDataDir(dir, options.logger, options.mode ?? 'own');
   const database = options.databaseName ?? 'greenlight';
   const url = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
+  if (options.mode === 'attach') {
+    // Touch nothing: the owning process may be initialising or recovering the folder right now.
+    if (!runningServerPid(dir)) throw new Error('the embedded PostgreSQL is not running yet');
+    return { url, stop: async () => {} };
+  }
+  const state = await recoverDataDir(dir, options.logger, options.mode === 'reuse' ? 'reuse' : 'own');
   if (state === 'running') return { url, stop: async () => {} };
   const log = options.logger.child({ component: 'postgres' });
   const flags = Object.entries({ listen_addresses: '127.0.0.1', ...options.settings }).flatMap(([k, v]) => ['-c', `${k}=${v}`]);

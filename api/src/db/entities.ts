@@ -9,8 +9,13 @@ import { Invitation } from '../modules/invitation/invitation.entity';
 import { EpisodeUpload } from '../modules/media/episode-upload.entity';
 import { MediaRevision } from '../modules/media/media-revision.entity';
 import { SubtitleTrack } from '../modules/media/subtitle-track.entity';
+import { AiAssessment } from '../modules/review/ai-assessment.entity';
+import { Finding } from '../modules/review/finding.entity';
+import { ReviewCase } from '../modules/review/review-case.entity';
+import { ReviewDecision } from '../modules/review/review-decision.entity';
+import { ReviewSettings } from '../modules/review/review-settings.entity';
 import { Membership } from '../modules/membership/membership.entity';
 import { Organization } from '../modules/organization/organization.entity';
 import { User } from '../modules/user/user.entity';
 
-export const entities = [Organization, User, Membership, Session, ApiKey, Invitation, AuditEvent, Series, Episode, EpisodePriceTerm, SeriesLicense, MediaRevision, EpisodeUpload, SubtitleTrack];
+export const entities = [Organization, User, Membership, Session, ApiKey, Invitation, AuditEvent, Series, Episode, EpisodePriceTerm, SeriesLicense, MediaRevision, EpisodeUpload, SubtitleTrack, ReviewCase, AiAssessment, Finding, ReviewDecision, ReviewSettings];

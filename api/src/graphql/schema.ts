@@ -8,11 +8,12 @@ import { CatalogResolver } from '../modules/catalog/catalog.resolver';
 import { EpisodeResolver } from '../modules/catalog/episode.resolver';
 import { SeriesResolver } from '../modules/catalog/series.resolver';
 import { EpisodeMediaResolver, MediaRevisionResolver } from '../modules/media/media.resolver';
+import { EpisodeReviewResolver, ReviewCaseResolver } from '../modules/review/review.resolver';
 import { MembershipResolver } from '../modules/membership/membership.resolver';
 import { OrganizationResolver } from '../modules/organization/organization.resolver';
 import { authChecker } from './access';
 
-export const resolvers = [AuthResolver, OrganizationResolver, MembershipResolver, ApiKeyResolver, AuditResolver, SeriesResolver, EpisodeResolver, CatalogResolver, EpisodeMediaResolver, MediaRevisionResolver] as const;
+export const resolvers = [AuthResolver, OrganizationResolver, MembershipResolver, ApiKeyResolver, AuditResolver, SeriesResolver, EpisodeResolver, CatalogResolver, EpisodeMediaResolver, MediaRevisionResolver, ReviewCaseResolver, EpisodeReviewResolver] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -1,11 +1,14 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Router, type Request, type Response } from 'express';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Config } from '../config';
 import { DomainError } from '../domain/errors';
 import { requestContext } from '../graphql/context';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
-import type { MediaStorage } from '../uploads/storage';
+import { contentTypeOf, type MediaStorage } from '../uploads/storage';
 
 /**
  * Authenticated, range-capable media: `/media/<revisionId>/video` and `/media/<revisionId>/poster.jpg`.
@@ -26,7 +29,7 @@ export function mediaRouter(deps: { orm: MikroORM; config: Config; logger: Logge
         res.sendFile(local, { acceptRanges: true, dotfiles: 'deny', headers: { 'Content-Disposition': 'inline' } });
         return;
       }
-      res.status(501).json({ error: 'This storage cannot serve media directly.' });
+      await sendStored(req, res, deps.storage, key);
     } catch (error) {
       if (error instanceof DomainError) {
         const status = error.code === 'UNAUTHENTICATED' ? 401 : error.code === 'FORBIDDEN' ? 403 : 404;
@@ -34,10 +37,72 @@ export function mediaRouter(deps: { orm: MikroORM; config: Config; logger: Logge
         return;
       }
       deps.logger.error({ err: error, requestId: res.locals.requestId }, 'serving media failed');
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
       res.status(500).json({ error: 'Something went wrong on our side.', requestId: res.locals.requestId });
     }
   };
   router.get('/media/:revisionId/video', serve('video'));
   router.get('/media/:revisionId/poster.jpg', serve('poster'));
   return router;
+}
+
+/**
+ * Serves a stored object through this process, for storage without local files: one byte range
+ * per request (206, as players ask), or the whole object. The key names the content's hash, so it
+ * doubles as a strong ETag.
+ */
+export async function sendStored(req: Request, res: Response, storage: MediaStorage, key: string): Promise<void> {
+  const size = await storage.size(key);
+  const etag = `"${path.basename(key)}"`;
+  res.setHeader('Accept-Ranges', 'bytes');
+  res.setHeader('ETag', etag);
+  res.setHeader('Content-Type', contentTypeOf(key));
+  res.setHeader('Content-Disposition', 'inline');
+  if (req.headers['if-none-match']?.split(',').some((tag) => tag.trim() === etag)) {
+    res.status(304).end();
+    return;
+  }
+  // A stale If-Range (another version of the object) asks for the whole object instead.
+  const ifRange = req.headers['if-range'];
+  const ranges = req.headers.range && (!ifRange || ifRange === etag) ? req.range(size, { combine: true }) : undefined;
+  if (ranges === -1) {
+    res.status(416).setHeader('Content-Range', `bytes */${size}`).end();
+    return;
+  }
+  // Several ranges at once are answered with the whole object (players never ask for them).
+  const range = Array.isArray(ranges) && ranges.length === 1 && ranges.type === 'bytes' ? ranges[0]! : undefined;
+  const length = range ? range.end - range.start + 1 : size;
+  const body = req.method === 'HEAD' || size === 0 ? undefined : storage.read(key, range && { start: range.start, end: range.end });
+  // Storage errors that come before the first byte still get a proper error response.
+  if (body) await firstBytes(body);
+  res.status(range ? 206 : 200).setHeader('Content-Length', String(length));
+  if (range) res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
+  if (!body) {
+    res.end();
+    return;
+  }
+  try {
+    await pipeline(body, res);
+  } catch (error) {
+    // A viewer seeking or closing the player ends the response early; that is not a failure.
+    if ((error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+    throw error;
+  }
+}
+
+function firstBytes(stream: Readable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ready = () => {
+      stream.off('error', failed);
+      resolve();
+    };
+    const failed = (error: Error) => {
+      stream.off('readable', ready);
+      reject(error);
+    };
+    stream.once('readable', ready).once('error', failed);
+  });
 }

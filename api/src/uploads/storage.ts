@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile, copyFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -22,6 +23,14 @@ export interface MediaStorage {
 
 const SAFE_KEY = /^[a-z]+\/[0-9a-f]{64}(\.[a-z0-9]{1,5})?$/;
 
+/** True for the keys this application makes (`media/<sha256>.<ext>`, `posters/<sha256>.jpg`). */
+export const isStorageKey = (key: string): boolean => SAFE_KEY.test(key);
+
+const CONTENT_TYPES: Record<string, string> = { mp4: 'video/mp4', mov: 'video/quicktime', webm: 'video/webm', jpg: 'image/jpeg' };
+
+/** The media type to serve a stored object with, from its key's extension. */
+export const contentTypeOf = (key: string): string => CONTENT_TYPES[key.slice(key.lastIndexOf('.') + 1)] ?? 'application/octet-stream';
+
 export class LocalMediaStorage implements MediaStorage {
   readonly kind = 'local' as const;
 
@@ -29,7 +38,7 @@ export class LocalMediaStorage implements MediaStorage {
 
   localPath(key: string): string {
     // Keys are made here from hashes; refuse anything else so no key can leave the root.
-    if (!SAFE_KEY.test(key)) throw new Error(`invalid storage key ${JSON.stringify(key)}`);
+    if (!isStorageKey(key)) throw new Error(`invalid storage key ${JSON.stringify(key)}`);
     return path.join(this.root, key);
   }
 
@@ -40,7 +49,7 @@ export class LocalMediaStorage implements MediaStorage {
       if (options.move) await rm(localPath, { force: true });
       return;
     }
-    const partial = `${target}.partial-${process.pid}`;
+    const partial = `${target}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
     if (options.move) {
       try {
         await rename(localPath, partial);
@@ -58,7 +67,7 @@ export class LocalMediaStorage implements MediaStorage {
   async putBuffer(key: string, body: Buffer): Promise<void> {
     const target = this.localPath(key);
     await mkdir(path.dirname(target), { recursive: true });
-    const partial = `${target}.partial-${process.pid}`;
+    const partial = `${target}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
     await writeFile(partial, body);
     await rename(partial, target);
   }

@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { FileStore } from '@tus/file-store';
 import { Server, type ServerOptions } from '@tus/server';
-import type { Upload } from '@tus/utils';
+import type { DataStore, Upload } from '@tus/utils';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
 import type { IncomingMessage } from 'node:http';
@@ -12,8 +10,8 @@ import type { RequestContext } from '../domain/request-context';
 import type { Logger } from '../logger';
 import { UploadRefusedError } from '../modules/media/upload.service';
 import type { Services } from '../services';
-import { PostgresKvStore } from './postgres-kv-store';
 import { PostgresLocker } from './postgres-locker';
+import { createUploadStore } from './upload-stores';
 
 export const UPLOADS_PATH = '/uploads';
 
@@ -33,9 +31,9 @@ export interface UploadServer {
 const refusal = (error: UploadRefusedError) => ({ status_code: error.status, body: `${error.message}\n` });
 
 /**
- * The tus endpoint: resumable uploads into a local folder (FileStore), with upload state in
- * PostgreSQL and locks shared through PostgreSQL advisory locks, so several API processes can serve
- * one upload and a restart loses nothing.
+ * The tus endpoint: resumable uploads into a local folder (FileStore) or an S3 bucket (S3Store),
+ * with upload state in PostgreSQL and locks shared through PostgreSQL advisory locks, so several API
+ * processes can serve one upload and a restart loses nothing.
  */
 export async function createUploadServer(deps: { orm: MikroORM; config: Config; logger: Logger; services: Services; databaseUrl: string }): Promise<UploadServer> {
   const { config, logger, services } = deps;
@@ -43,11 +41,7 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
   pool.on('error', (err) => logger.warn({ err }, 'upload lock connection error'));
   const locker = new PostgresLocker(pool);
   await locker.start(deps.databaseUrl);
-  const store = new FileStore({
-    directory: config.uploads.dir,
-    configstore: new PostgresKvStore(pool),
-    expirationPeriodInMilliseconds: config.uploads.expiryMs,
-  });
+  const uploadStore = createUploadStore(config, pool);
   const contexts = new WeakMap<IncomingMessage, RequestContext>();
   const contextOf = (req: unknown): RequestContext => {
     const node = (req as TusRequest).runtime?.node?.req;
@@ -60,14 +54,19 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
     const em = deps.orm.em.fork();
     if (!(await services.media.claim(em, uploadId))) return;
     await services.media.markProcessing(em, uploadId);
-    await services.media.process(em.fork(), uploadId, { path: path.join(config.uploads.dir, uploadId), consumable: true }, log);
+    const file = await uploadStore.finishedFile(uploadId);
+    try {
+      await services.media.process(em.fork(), uploadId, file, log);
+    } finally {
+      await file.release();
+    }
     // The bytes now live in media storage; drop what tus kept.
-    await store.remove(uploadId).catch(() => undefined);
+    await uploadStore.discard(uploadId).catch((err) => log.warn({ err, uploadId }, 'removing a processed upload failed'));
   };
 
-  const options: ServerOptions & { datastore: FileStore } = {
+  const options: ServerOptions & { datastore: DataStore } = {
     path: UPLOADS_PATH,
-    datastore: store,
+    datastore: uploadStore.datastore,
     locker,
     relativeLocation: true,
     maxSize: config.uploads.maxBytes,
@@ -122,19 +121,12 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
       await server.handle(req, res);
     },
     async cleanUpExpired() {
-      const removed = await server.cleanUpExpiredUploads();
+      const removed = await uploadStore.removeExpired();
       const abandoned = await services.uploads.markAbandoned(deps.orm.em.fork(), new Date(Date.now() - config.uploads.expiryMs));
       if (removed || abandoned) logger.info({ removed, abandoned }, 'cleaned up abandoned uploads');
     },
     async resumeUnprocessed() {
-      const rows = await deps.orm.em
-        .getConnection()
-        .execute<Array<{ id: string }>>(
-          `select u.id from episode_upload u join tus_upload_state s on s.id = u.id
-           where (u.status = 'UPLOADING' and (s.value->>'offset')::bigint = (s.value->>'size')::bigint)
-              or u.status = 'PROCESSING'`,
-        );
-      for (const row of rows) await processFinished(row.id, logger).catch((err) => logger.error({ err, uploadId: row.id }, 'resuming upload processing failed'));
+      for (const id of await uploadStore.unprocessed()) await processFinished(id, logger).catch((err) => logger.error({ err, uploadId: id }, 'resuming upload processing failed'));
     },
     async stop() {
       await locker.stop();

@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagin
 import { changes, findEpisode, findSeries } from './catalog-access';
 import { episodeNumberSchema, textSchema } from './catalog-validation';
 import { Episode, EpisodeStatus } from './episode.entity';
+import { invalidateReviews } from '../review/case-invalidation';
 
 /** A series holds at most this many episodes; micro-dramas run to about 150. */
 export const MAX_EPISODES_PER_SERIES = 1000;
@@ -85,6 +86,7 @@ export class EpisodeService {
     em.assign(episode, data);
     const diff = changes(before, { title: episode.title, synopsis: episode.synopsis });
     if (Object.keys(diff.after).length) {
+      await invalidateReviews(em, { episodeIds: [episode.id] }, `The episode's ${Object.keys(diff.after).join(' and ')} changed.`);
       this.audit.record(ctx, em, { action: 'episode.update', organizationId: episode.series.studio.id, subjectType: 'Episode', subjectId: episode.id, summary: { number: episode.number, ...diff } });
       await em.flush();
     }

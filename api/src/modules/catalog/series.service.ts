@@ -8,6 +8,7 @@ import { changes, findSeries, requireStudio } from './catalog-access';
 import { languageSchema, territorySchema, textSchema, uniqueList } from './catalog-validation';
 import type { EpisodeStatus } from './episode.entity';
 import { Orientation, Series } from './series.entity';
+import { invalidateReviews } from '../review/case-invalidation';
 
 const ratingSchema = z.object({
   territory: territorySchema,
@@ -97,6 +98,9 @@ export class SeriesService {
     em.assign(series, data);
     const diff = changes(before, snapshotOf(series));
     if (Object.keys(diff.after).length) {
+      if ('title' in diff.after || 'synopsis' in diff.after) {
+        await invalidateReviews(em, { seriesId: series.id }, `The series ${['title', 'synopsis'].filter((k) => k in diff.after).join(' and ')} changed.`);
+      }
       this.audit.record(ctx, em, { action: 'series.update', organizationId: series.studio.id, subjectType: 'Series', subjectId: series.id, summary: diff });
       await em.flush();
     }

@@ -13,6 +13,7 @@ import { posterFrame, probeVideo, ProbeError, sha256File, type ProbeResult } fro
 import type { MediaStorage } from '../../uploads/storage';
 import { EpisodeUpload, UploadStatus } from './episode-upload.entity';
 import { MediaRevision } from './media-revision.entity';
+import { invalidateReviews } from '../review/case-invalidation';
 import type { UploadService } from './upload.service';
 
 /** How long a processing claim lasts before another instance may pick the upload up again. */
@@ -80,6 +81,7 @@ export class MediaService {
         createdAt: new Date(),
       });
       const previous = episode.currentMedia;
+      if (previous) await invalidateReviews(em, { episodeIds: [episode.id] }, `The media was replaced (new sha256 ${sha256}).`);
       episode.currentMedia = revision;
       episode.durationSeconds = Math.round(probe.durationSeconds);
       episode.uploadError = null;

@@ -8,6 +8,7 @@ import { findEpisode } from '../catalog/catalog-access';
 import { languageSchema } from '../catalog/catalog-validation';
 import { parseSrt, parseWebVtt } from './subtitles';
 import { SubtitleFormat, SubtitleTrack } from './subtitle-track.entity';
+import { invalidateReviews } from '../review/case-invalidation';
 
 const inputSchema = z.object({
   episodeId: z.string(),
@@ -40,6 +41,7 @@ export class SubtitleService {
     const existing = await em.findOne(SubtitleTrack, { episode, language: data.language });
     const track = existing ?? em.create(SubtitleTrack, { episode, language: data.language, format: data.format, content: data.content, cues: parsed.cues, cueCount: parsed.cues.length, updatedAt: new Date() });
     if (existing) em.assign(existing, { format: data.format, content: data.content, cues: parsed.cues, cueCount: parsed.cues.length });
+    await invalidateReviews(em, { episodeIds: [episode.id] }, `Subtitles (${data.language}) changed.`);
     this.audit.record(ctx, em, {
       action: existing ? 'subtitles.replace' : 'subtitles.add',
       organizationId: episode.series.studio.id,
@@ -56,6 +58,7 @@ export class SubtitleService {
     const episode = await findEpisode(ctx, episodeId, 'write', em);
     const track = await em.findOne(SubtitleTrack, { episode, language: parseInput(languageSchema, language, 'language') });
     if (!track) throw new NotFoundError('Subtitles in that language');
+    await invalidateReviews(em, { episodeIds: [episode.id] }, `Subtitles (${track.language}) were removed.`);
     this.audit.record(ctx, em, { action: 'subtitles.remove', organizationId: episode.series.studio.id, subjectType: 'Episode', subjectId: episode.id, summary: { language: track.language } });
     em.remove(track);
     await em.flush();

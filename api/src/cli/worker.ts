@@ -1,0 +1,63 @@
+import 'reflect-metadata';
+import { loadConfig } from '../config';
+import { openDatabase } from '../db/database';
+import { openOrm } from '../db/orm';
+import { startQueue } from '../jobs/queue';
+import { startReviewWorker } from '../jobs/review-worker';
+import { createLogger } from '../logger';
+import { createServices } from '../services';
+import { LocalMediaStorage } from '../uploads/storage';
+
+/**
+ * `npm run worker`: works the job queue on its own. With the embedded database it waits for the
+ * API (which owns that database) to start it.
+ */
+async function run(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel).child({ process: 'worker' });
+  const db = await waitFor(() => openDatabase(config, logger, 'attach'), logger);
+  const orm = await waitFor(async () => {
+    const o = await openOrm(db.url, { logger: (message: string) => logger.debug({ component: 'orm' }, message) });
+    if ((await o.getMigrator().getPendingMigrations()).length) {
+      await o.close();
+      throw new Error('migrations pending');
+    }
+    return o;
+  }, logger);
+  const storage = new LocalMediaStorage(config.mediaDir);
+  const boss = await startQueue(db.url, logger, { expireInSeconds: config.review.jobExpireSeconds, maintenanceIntervalSeconds: config.review.maintenanceSeconds, supervise: true });
+  const services = createServices(config, orm.em.getConnection().getKnex(), storage, () => boss);
+  await startReviewWorker({ orm, config, logger, storage, services, boss });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'worker stopping: finishing or returning jobs in flight');
+    const force = setTimeout(() => process.exit(1), 40_000);
+    force.unref();
+    await boss.stop({ timeout: 30_000 }).catch((err) => logger.error({ err }, 'error while stopping the queue'));
+    await orm.close().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+async function waitFor<T>(attempt: () => Promise<T>, logger: ReturnType<typeof createLogger>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let i = 0; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      if (i % 10 === 0) logger.info({ reason: (error as Error).message }, 'waiting for the database');
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
+run().catch((error) => {
+  process.stderr.write(`Greenlight worker failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,47 @@
+import type { LicenseLike } from '../catalog/availability';
+import type { RegulatoryFiling } from '../catalog/series.entity';
+import type { SubtitleCue } from '../media/subtitle-track.entity';
+
+/** Everything a review looks at, gathered once per case. */
+export interface ReviewMaterial {
+  territories: string[];
+  at: Date;
+  episode: { id: string; number: number; title: string; synopsis: string };
+  series: { title: string; synopsis: string; filings: RegulatoryFiling[] };
+  license: (LicenseLike & { aiGeneratedContent: boolean; aiDisclosure?: string | null }) | null;
+  media: { path: string; sha256: string; durationSeconds: number; width: number; height: number };
+  subtitles: Array<{ language: string; cues: SubtitleCue[] }>;
+}
+
+/** A finding before it is stored. */
+export interface FindingDraft {
+  territory: string;
+  ruleId: string;
+  category: string;
+  severity: 'INFO' | 'LOW' | 'MEDIUM' | 'HIGH' | 'BLOCKING';
+  source: 'DETERMINISTIC' | 'TEXT_MODERATION' | 'VISUAL_MODERATION' | 'POLICY_MODEL' | 'RULES';
+  evidence: Record<string, unknown> & { kind: 'SUBTITLE_CUE' | 'FRAME' | 'METADATA' | 'MEDIA' | 'LICENSE' };
+  explanation: string;
+  score?: number | null;
+}
+
+/** The texts a review reads, each with where it came from (for evidence). */
+export interface ReviewText {
+  text: string;
+  evidence: FindingDraft['evidence'];
+}
+
+export function textsOf(material: ReviewMaterial): ReviewText[] {
+  const texts: ReviewText[] = [
+    { text: material.series.title, evidence: { kind: 'METADATA', field: 'series.title', value: material.series.title } },
+    { text: material.episode.title, evidence: { kind: 'METADATA', field: 'episode.title', value: material.episode.title } },
+  ];
+  if (material.series.synopsis) texts.push({ text: material.series.synopsis, evidence: { kind: 'METADATA', field: 'series.synopsis', value: material.series.synopsis } });
+  if (material.episode.synopsis) texts.push({ text: material.episode.synopsis, evidence: { kind: 'METADATA', field: 'episode.synopsis', value: material.episode.synopsis } });
+  for (const track of material.subtitles) {
+    for (const cue of track.cues) {
+      texts.push({ text: cue.text, evidence: { kind: 'SUBTITLE_CUE', language: track.language, cueStart: cue.start, cueEnd: cue.end, text: cue.text } });
+    }
+  }
+  return texts;
+}

@@ -1,0 +1,113 @@
+import ae from './policy-packs/ae.json';
+import cn from './policy-packs/cn.json';
+import global from './policy-packs/global.json';
+import id from './policy-packs/id.json';
+import my from './policy-packs/my.json';
+import sa from './policy-packs/sa.json';
+import us from './policy-packs/us.json';
+
+export type Severity = 'INFO' | 'LOW' | 'MEDIUM' | 'HIGH' | 'BLOCKING';
+export const SEVERITY_ORDER: readonly Severity[] = ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'BLOCKING'];
+
+export interface PolicyRule {
+  id: string;
+  category: string;
+  severity: Severity;
+  description: string;
+  /** For the built-in rules provider: words or phrases that, case-insensitively, suggest a breach. */
+  keywords: string[];
+}
+
+export interface TitleRule {
+  id: string;
+  description: string;
+  pattern: string;
+  severity: Severity;
+}
+
+export interface Requirement {
+  id: string;
+  description: string;
+  severity: Severity;
+}
+
+export interface Threshold {
+  needsReview: number;
+  likelyViolation: number;
+}
+
+/** A versioned data file of rules for one territory (or the global baseline). */
+export interface PolicyPack {
+  territory: string;
+  version: string;
+  name: string;
+  description: string;
+  maxEpisodeDurationSeconds?: number;
+  requireVertical?: boolean;
+  requireFiling?: boolean;
+  requiredSubtitleLanguages?: string[];
+  requireAiDisclosure?: boolean;
+  requirements?: Partial<Record<'license' | 'duration' | 'orientation' | 'aiDisclosure' | 'subtitles' | 'filing', Requirement>>;
+  titleRules?: TitleRule[];
+  rules: PolicyRule[];
+  thresholds: Record<string, Threshold>;
+}
+
+/** The global baseline merged with one territory's pack: what a review checks for that territory. */
+export interface EffectivePolicy {
+  territory: string;
+  /** e.g. "GLOBAL@2026.11.1+CN@2026.11.1" */
+  version: string;
+  maxEpisodeDurationSeconds: number;
+  requireVertical: boolean;
+  requireFiling: boolean;
+  requiredSubtitleLanguages: string[];
+  requireAiDisclosure: boolean;
+  requirements: Record<'license' | 'duration' | 'orientation' | 'aiDisclosure' | 'subtitles' | 'filing', Requirement>;
+  titleRules: TitleRule[];
+  rules: PolicyRule[];
+  thresholds: Record<string, Threshold>;
+}
+
+const GLOBAL = global as PolicyPack;
+const TERRITORY_PACKS: Record<string, PolicyPack> = Object.fromEntries([us, cn, sa, ae, id, my].map((p) => [p.territory, p as PolicyPack]));
+
+export const ACTIVE_PACKS: readonly PolicyPack[] = [GLOBAL, ...Object.values(TERRITORY_PACKS)];
+
+export function effectivePolicy(territory: string): EffectivePolicy {
+  const pack = TERRITORY_PACKS[territory];
+  const requirements = { ...GLOBAL.requirements, ...pack?.requirements } as EffectivePolicy['requirements'];
+  return {
+    territory,
+    version: `GLOBAL@${GLOBAL.version}${pack ? `+${pack.territory}@${pack.version}` : ''}`,
+    maxEpisodeDurationSeconds: Math.min(GLOBAL.maxEpisodeDurationSeconds ?? Infinity, pack?.maxEpisodeDurationSeconds ?? Infinity),
+    requireVertical: Boolean(pack?.requireVertical ?? GLOBAL.requireVertical),
+    requireFiling: Boolean(pack?.requireFiling ?? GLOBAL.requireFiling),
+    requiredSubtitleLanguages: [...new Set([...(GLOBAL.requiredSubtitleLanguages ?? []), ...(pack?.requiredSubtitleLanguages ?? [])])],
+    requireAiDisclosure: Boolean(pack?.requireAiDisclosure ?? GLOBAL.requireAiDisclosure),
+    requirements,
+    titleRules: [...(GLOBAL.titleRules ?? []), ...(pack?.titleRules ?? [])],
+    rules: [...GLOBAL.rules, ...(pack?.rules ?? [])],
+    thresholds: { ...GLOBAL.thresholds, ...pack?.thresholds },
+  };
+}
+
+/** Every rule id a finding may cite for these territories (model output is checked against it). */
+export function knownRuleIds(policies: readonly EffectivePolicy[]): Set<string> {
+  const ids = new Set<string>();
+  for (const p of policies) {
+    for (const r of p.rules) ids.add(r.id);
+    for (const r of p.titleRules) ids.add(r.id);
+    for (const r of Object.values(p.requirements)) ids.add(r.id);
+  }
+  return ids;
+}
+
+export function ruleById(policy: EffectivePolicy, id: string): PolicyRule | TitleRule | Requirement | undefined {
+  return policy.rules.find((r) => r.id === id) ?? policy.titleRules.find((r) => r.id === id) ?? Object.values(policy.requirements).find((r) => r.id === id);
+}
+
+/** The rule a moderation category maps to in a territory (first match), for citing. */
+export function ruleForCategory(policy: EffectivePolicy, category: string): PolicyRule | undefined {
+  return policy.rules.find((r) => r.category === category) ?? policy.rules.find((r) => category.startsWith(`${r.category}/`) || r.category.startsWith(`${category}/`));
+}

@@ -1,0 +1,134 @@
+import { ArrayType, Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { newId } from '../common/ids';
+import { Episode } from '../catalog/episode.entity';
+import { MediaRevision } from '../media/media-revision.entity';
+import { Organization } from '../organization/organization.entity';
+import { User } from '../user/user.entity';
+
+export enum CaseStatus {
+  /** Submitted; the AI screening job is queued. */
+  QUEUED = 'QUEUED',
+  SCREENING = 'SCREENING',
+  /** Waiting for a human in the moderation queue. */
+  PENDING_REVIEW = 'PENDING_REVIEW',
+  DECIDED = 'DECIDED',
+  /** The media or reviewed text changed after submission: this case no longer counts. */
+  INVALIDATED = 'INVALIDATED',
+}
+registerEnumType(CaseStatus, { name: 'CaseStatus' });
+
+export enum AiStatus {
+  PENDING = 'PENDING',
+  COMPLETED = 'COMPLETED',
+  /** The AI provider failed after every retry; humans review without it. */
+  AI_UNAVAILABLE = 'AI_UNAVAILABLE',
+}
+registerEnumType(AiStatus, { name: 'AiStatus' });
+
+export enum Verdict {
+  CLEAR = 'CLEAR',
+  NEEDS_REVIEW = 'NEEDS_REVIEW',
+  LIKELY_VIOLATION = 'LIKELY_VIOLATION',
+}
+registerEnumType(Verdict, { name: 'Verdict', description: 'The AI recommendation for one territory.' });
+
+@ObjectType()
+export class TerritoryVerdict {
+  @Field(() => String)
+  territory!: string;
+
+  @Field(() => Verdict)
+  verdict!: Verdict;
+
+  @Field(() => Int, { description: '0–100.' })
+  riskScore!: number;
+
+  @Field(() => [String], { description: 'Why, most important first.' })
+  reasons!: string[];
+}
+
+/**
+ * One submitted revision of an episode for a set of territories. Bound to the exact media (sha256)
+ * and a hash of the reviewed metadata and subtitles: if either changes, the case is invalidated.
+ */
+@ObjectType({ description: 'A review of one episode revision for target territories.' })
+@Entity({ tableName: 'review_case' })
+@Index({ properties: ['status', 'submittedAt'] })
+@Index({ properties: ['episode', 'submittedAt'] })
+export class ReviewCase {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = newId();
+
+  @Field(() => Episode)
+  @ManyToOne(() => Episode, { deleteRule: 'cascade' })
+  episode!: Episode;
+
+  /** Tenant of the episode, kept here so queues filter without joins. */
+  @ManyToOne(() => Organization, { deleteRule: 'cascade' })
+  studio!: Organization;
+
+  @ManyToOne(() => MediaRevision)
+  mediaRevision!: MediaRevision;
+
+  @Field(() => String, { description: 'sha256 of the reviewed media.' })
+  @Property({ type: 'text' })
+  mediaSha256!: string;
+
+  @Field(() => String, { description: 'sha256 of the reviewed title, synopsis and subtitles.' })
+  @Property({ type: 'text' })
+  metadataHash!: string;
+
+  /** What was reviewed, so a resubmission can show what changed. */
+  @Property({ type: 'json' })
+  metadataSnapshot: Record<string, unknown> = {};
+
+  @Field(() => [String])
+  @Property({ type: ArrayType })
+  territories: string[] = [];
+
+  @Field(() => CaseStatus)
+  @Enum({ items: () => CaseStatus, nativeEnumName: 'case_status' })
+  status: CaseStatus = CaseStatus.QUEUED;
+
+  @Field(() => AiStatus)
+  @Enum({ items: () => AiStatus, nativeEnumName: 'ai_status' })
+  aiStatus: AiStatus = AiStatus.PENDING;
+
+  @Field(() => String, { nullable: true, description: 'Why the AI was unavailable.' })
+  @Property({ type: 'text', nullable: true })
+  aiError?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Highest territory risk, 0–100, once screened.' })
+  @Property({ type: 'integer', nullable: true })
+  riskScore?: number | null;
+
+  @Field(() => [TerritoryVerdict])
+  @Property({ type: 'json' })
+  verdicts: TerritoryVerdict[] = [];
+
+  @Field(() => GraphQLJSONObject, { description: 'Screening progress: the step and how far along it is.' })
+  @Property({ type: 'json' })
+  progress: Record<string, unknown> = { step: 'queued' };
+
+  @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
+  submittedBy?: User | null;
+
+  @Field(() => Date)
+  @Property({ type: 'datetime' })
+  submittedAt: Date = new Date();
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  screenedAt?: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  invalidatedAt?: Date | null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  invalidatedReason?: string | null;
+}

@@ -1,0 +1,52 @@
+import { ArrayType, Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { newId } from '../common/ids';
+import { User } from '../user/user.entity';
+import { ReviewCase } from './review-case.entity';
+
+export enum Decision {
+  APPROVE = 'APPROVE',
+  REQUEST_CHANGES = 'REQUEST_CHANGES',
+  REJECT = 'REJECT',
+}
+registerEnumType(Decision, { name: 'Decision' });
+
+/** A decision for one territory of a case, by a person or by the audited auto-approve policy. */
+@ObjectType({ description: 'A decision on one territory of a case.' })
+@Entity({ tableName: 'review_decision' })
+@Index({ properties: ['reviewCase', 'territory'] })
+export class ReviewDecision {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = newId();
+
+  @ManyToOne(() => ReviewCase, { deleteRule: 'cascade' })
+  reviewCase!: ReviewCase;
+
+  @Field(() => String)
+  @Property({ type: 'text' })
+  territory!: string;
+
+  @Field(() => Decision)
+  @Enum({ items: () => Decision, nativeEnumName: 'decision' })
+  decision!: Decision;
+
+  @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
+  decidedBy?: User | null;
+
+  @Field(() => String, { description: 'Who decided: a reviewer\'s email, or the auto-approve policy.' })
+  @Property({ type: 'text' })
+  actorLabel!: string;
+
+  @Field(() => [String])
+  @Property({ type: ArrayType })
+  citedRuleIds: string[] = [];
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  notes?: string | null;
+
+  @Field(() => Date)
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+}

@@ -1,0 +1,110 @@
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Allow } from '../../graphql/access';
+import type { GraphQLContext } from '../../graphql/context';
+import { Episode } from '../catalog/episode.entity';
+import { AiAssessment } from './ai-assessment.entity';
+import { Finding } from './finding.entity';
+import type { PolicyPack } from './policy';
+import { ReviewCase } from './review-case.entity';
+import { ReviewDecision } from './review-decision.entity';
+import { ReviewSettings } from './review-settings.entity';
+
+@InputType()
+export class SubmitForReviewInput {
+  @Field(() => [ID], { description: 'Episodes with uploaded media (READY).' })
+  episodeIds!: string[];
+
+  @Field(() => [String], { description: 'Target territories (ISO 3166-1 alpha-2).' })
+  territories!: string[];
+}
+
+@InputType()
+export class ReviewSettingsInput {
+  @Field(() => Boolean)
+  autoApproveEnabled!: boolean;
+
+  @Field(() => Int)
+  autoApproveMaxRisk!: number;
+
+  @Field(() => Boolean)
+  studioSeesFindingsBeforeDecision!: boolean;
+}
+
+@ObjectType({ description: 'A versioned set of content rules for one territory (or GLOBAL).' })
+export class PolicyPackType {
+  @Field(() => String)
+  territory!: string;
+
+  @Field(() => String)
+  version!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  description!: string;
+
+  @Field(() => GraphQLJSONObject, { description: 'The whole pack: requirements, title rules, rules and thresholds.' })
+  content!: PolicyPack;
+}
+
+const STUDIO_WRITERS = ['STUDIO:OWNER', 'STUDIO:EDITOR'] as const;
+const ANY_SIGNED_IN = ['USER'] as const;
+const OPERATOR = ['OPERATOR:REVIEWER', 'OPERATOR:LEAD', 'OPERATOR:ADMIN'] as const;
+
+@Resolver(() => ReviewCase)
+export class ReviewCaseResolver {
+  @Allow(...STUDIO_WRITERS)
+  @Mutation(() => [ReviewCase], { description: 'Sends READY episodes to review for target territories; screening starts at once.' })
+  submitForReview(@Ctx() ctx: GraphQLContext, @Arg('input', () => SubmitForReviewInput) input: SubmitForReviewInput): Promise<ReviewCase[]> {
+    return ctx.services.reviews.submit(ctx, input);
+  }
+
+  @Allow(...ANY_SIGNED_IN)
+  @Query(() => ReviewCase, { description: 'A review case: its studio sees it; so do the operator’s people.' })
+  reviewCase(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<ReviewCase> {
+    return ctx.services.reviews.get(ctx, id);
+  }
+
+  @Allow(...OPERATOR)
+  @Query(() => [PolicyPackType], { description: 'The active policy packs.' })
+  policyPacks(@Ctx() ctx: GraphQLContext): PolicyPackType[] {
+    return ctx.services.reviews.policyPacks(ctx).map((p) => ({ territory: p.territory, version: p.version, name: p.name, description: p.description, content: p }));
+  }
+
+  @Allow(...OPERATOR)
+  @Query(() => ReviewSettings)
+  reviewSettings(@Ctx() ctx: GraphQLContext): Promise<ReviewSettings> {
+    return ctx.services.reviews.readSettings(ctx);
+  }
+
+  @Allow('OPERATOR:ADMIN')
+  @Mutation(() => ReviewSettings, { description: 'Auto-approve (off by default) and when studios see findings. Audited.' })
+  updateReviewSettings(@Ctx() ctx: GraphQLContext, @Arg('input', () => ReviewSettingsInput) input: ReviewSettingsInput): Promise<ReviewSettings> {
+    return ctx.services.reviews.updateSettings(ctx, input);
+  }
+
+  @FieldResolver(() => AiAssessment, { nullable: true, description: 'Null while screening, or for the studio before a decision.' })
+  assessment(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<AiAssessment | null> {
+    return ctx.services.reviews.assessment(ctx, reviewCase);
+  }
+
+  @FieldResolver(() => [Finding])
+  findings(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<Finding[]> {
+    return ctx.services.reviews.findings(ctx, reviewCase);
+  }
+
+  @FieldResolver(() => [ReviewDecision])
+  decisions(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<ReviewDecision[]> {
+    return ctx.services.reviews.decisions(ctx, reviewCase);
+  }
+}
+
+@Resolver(() => Episode)
+export class EpisodeReviewResolver {
+  @FieldResolver(() => [ReviewCase], { description: 'Review cases of this episode, newest first.' })
+  reviewCases(@Root() episode: Episode, @Ctx() ctx: GraphQLContext): Promise<ReviewCase[]> {
+    return ctx.services.reviews.casesOfEpisode(ctx, episode.id);
+  }
+}

@@ -1,0 +1,186 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type PgBoss from 'pg-boss';
+import { z } from 'zod';
+import { isOperatorAdmin, membershipIn, requireUser } from '../../domain/access';
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../domain/errors';
+import type { RequestContext } from '../../domain/request-context';
+import { parseInput } from '../../domain/validation';
+import { inTransaction, REVIEW_QUEUE } from '../../jobs/queue';
+import type { AuditService } from '../audit/audit.service';
+import { findEpisode } from '../catalog/catalog-access';
+import { territorySchema, uniqueList } from '../catalog/catalog-validation';
+import { Episode, EpisodeStatus } from '../catalog/episode.entity';
+import { isId } from '../common/ids';
+import { SubtitleTrack } from '../media/subtitle-track.entity';
+import { OrganizationKind } from '../organization/organization.entity';
+import { AiAssessment } from './ai-assessment.entity';
+import { Finding } from './finding.entity';
+import { ACTIVE_PACKS, type PolicyPack } from './policy';
+import { AiStatus, CaseStatus, ReviewCase } from './review-case.entity';
+import { ReviewDecision } from './review-decision.entity';
+import { ReviewSettings } from './review-settings.entity';
+
+const submitSchema = z.object({
+  episodeIds: z.array(z.string()).min(1, 'Choose at least one episode.').max(500, 'Submit at most 500 episodes at once.'),
+  territories: uniqueList(territorySchema, 'Territories').min(1, 'Choose at least one target territory.'),
+});
+
+const settingsSchema = z.object({
+  autoApproveEnabled: z.boolean(),
+  autoApproveMaxRisk: z.number().int().min(0, 'Use 0–100.').max(100, 'Use 0–100.'),
+  studioSeesFindingsBeforeDecision: z.boolean(),
+});
+
+export const OPEN_STATUSES = [CaseStatus.QUEUED, CaseStatus.SCREENING, CaseStatus.PENDING_REVIEW] as const;
+const SUBMITTABLE = [EpisodeStatus.READY, EpisodeStatus.CHANGES_REQUESTED];
+
+/** What a review is bound to: the reviewed text, hashed, and kept for later comparison. */
+export async function reviewedMetadata(em: EntityManager, episode: Episode): Promise<{ hash: string; snapshot: Record<string, unknown> }> {
+  const series = episode.series;
+  const subtitles = await em.find(SubtitleTrack, { episode }, { orderBy: { language: 'asc' }, populate: ['content'] });
+  const snapshot = {
+    seriesTitle: series.title,
+    seriesSynopsis: series.synopsis,
+    episodeTitle: episode.title,
+    episodeSynopsis: episode.synopsis,
+    subtitles: subtitles.map((s) => ({ language: s.language, sha256: createHash('sha256').update(s.content).digest('hex'), cues: s.cueCount })),
+  };
+  return { hash: createHash('sha256').update(JSON.stringify(snapshot)).digest('hex'), snapshot };
+}
+
+export class ReviewService {
+  constructor(
+    private readonly audit: AuditService,
+    private readonly queue: () => PgBoss | undefined,
+  ) {}
+
+  /**
+   * Submits READY episodes for target territories: one case per episode, bound to its media and
+   * reviewed text, with the screening job enqueued in the same transaction. All or nothing.
+   */
+  async submit(ctx: RequestContext, input: { episodeIds: string[]; territories: string[] }): Promise<ReviewCase[]> {
+    const data = parseInput(submitSchema, input);
+    const boss = this.queue();
+    if (!boss) throw new Error('the job queue is not running in this process');
+    const em = ctx.em.fork();
+    const episodes: Episode[] = [];
+    for (const [i, id] of data.episodeIds.entries()) {
+      const episode = await findEpisode(ctx, id, 'write', em);
+      await em.populate(episode, ['series', 'currentMedia']);
+      if (episode.status === EpisodeStatus.IN_REVIEW) throw new ConflictError(`Episode ${episode.number} is already in review.`, `input.episodeIds.${i}`);
+      if (!SUBMITTABLE.includes(episode.status) || !episode.currentMedia) {
+        throw new BadUserInputError(`input.episodeIds.${i}`, `Episode ${episode.number} is ${episode.status}; only episodes with uploaded media (READY) can be submitted.`);
+      }
+      episodes.push(episode);
+    }
+    return em.transactional(async (tx) => {
+      const open = await tx.count(ReviewCase, { episode: { $in: episodes.map((e) => e.id) }, status: { $in: [...OPEN_STATUSES] } });
+      if (open) throw new ConflictError('Some of these episodes are already in review.', 'input.episodeIds');
+      const cases: ReviewCase[] = [];
+      for (const episode of episodes) {
+        const metadata = await reviewedMetadata(tx, episode);
+        const reviewCase = tx.create(ReviewCase, {
+          episode,
+          studio: episode.series.studio,
+          mediaRevision: episode.currentMedia!,
+          mediaSha256: episode.currentMedia!.sha256,
+          metadataHash: metadata.hash,
+          metadataSnapshot: metadata.snapshot,
+          territories: data.territories,
+          status: CaseStatus.QUEUED,
+          aiStatus: AiStatus.PENDING,
+          verdicts: [],
+          progress: { step: 'queued' },
+          submittedBy: ctx.actor.kind === 'user' ? ctx.actor.user.id : null,
+          submittedAt: new Date(),
+        });
+        tx.assign(episode, { status: EpisodeStatus.IN_REVIEW });
+        this.audit.record(ctx, tx, {
+          action: 'review.submit',
+          organizationId: episode.series.studio.id,
+          subjectType: 'ReviewCase',
+          subjectId: reviewCase.id,
+          summary: { episodeId: episode.id, number: episode.number, territories: data.territories, mediaSha256: reviewCase.mediaSha256 },
+        });
+        cases.push(reviewCase);
+      }
+      await tx.flush();
+      for (const reviewCase of cases) {
+        await boss.send(REVIEW_QUEUE, { caseId: reviewCase.id }, { db: inTransaction(tx), singletonKey: reviewCase.id });
+      }
+      return cases;
+    });
+  }
+
+  /** A case, for the studio that owns it or for the operator's people. */
+  async get(ctx: RequestContext, id: string): Promise<ReviewCase> {
+    const actor = requireUser(ctx);
+    const reviewCase = isId(id) ? await ctx.em.findOne(ReviewCase, id, { populate: ['episode', 'episode.series'] }) : null;
+    const operator = actor.memberships.some((m) => m.organization.kind === OrganizationKind.OPERATOR);
+    if (!reviewCase || (!operator && !membershipIn(ctx, reviewCase.studio.id))) throw new NotFoundError('Review case');
+    return reviewCase;
+  }
+
+  async casesOfEpisode(ctx: RequestContext, episodeId: string): Promise<ReviewCase[]> {
+    const episode = await findEpisode(ctx, episodeId, 'read');
+    return ctx.em.find(ReviewCase, { episode }, { orderBy: { submittedAt: 'desc' }, populate: ['episode'] });
+  }
+
+  /** The assessment and findings: always for the operator; for the studio after a decision (unless settings say earlier). */
+  async findingsVisible(ctx: RequestContext, reviewCase: ReviewCase): Promise<boolean> {
+    const actor = requireUser(ctx);
+    if (actor.memberships.some((m) => m.organization.kind === OrganizationKind.OPERATOR)) return true;
+    if (reviewCase.status === CaseStatus.DECIDED) return true;
+    return (await this.settings(ctx.em)).studioSeesFindingsBeforeDecision;
+  }
+
+  async assessment(ctx: RequestContext, reviewCase: ReviewCase): Promise<AiAssessment | null> {
+    if (!(await this.findingsVisible(ctx, reviewCase))) return null;
+    return ctx.em.findOne(AiAssessment, { reviewCase });
+  }
+
+  async findings(ctx: RequestContext, reviewCase: ReviewCase): Promise<Finding[]> {
+    if (!(await this.findingsVisible(ctx, reviewCase))) return [];
+    return ctx.em.find(Finding, { reviewCase }, { orderBy: { territory: 'asc', severity: 'desc' } });
+  }
+
+  async decisions(ctx: RequestContext, reviewCase: ReviewCase): Promise<ReviewDecision[]> {
+    return ctx.em.find(ReviewDecision, { reviewCase }, { orderBy: { createdAt: 'asc' } });
+  }
+
+  async settings(em: EntityManager): Promise<ReviewSettings> {
+    return (await em.findOne(ReviewSettings, 1)) ?? em.create(ReviewSettings, { id: 1, autoApproveEnabled: false, autoApproveMaxRisk: 10, studioSeesFindingsBeforeDecision: false, updatedAt: new Date() }, { persist: false });
+  }
+
+  async readSettings(ctx: RequestContext): Promise<ReviewSettings> {
+    this.requireOperator(ctx);
+    return this.settings(ctx.em);
+  }
+
+  /** Admins only; every change is audited. */
+  async updateSettings(ctx: RequestContext, input: z.input<typeof settingsSchema>): Promise<ReviewSettings> {
+    requireUser(ctx);
+    if (!isOperatorAdmin(ctx)) throw new ForbiddenError('Only operator admins can change review settings.');
+    const data = parseInput(settingsSchema, input);
+    const em = ctx.em.fork();
+    const current = await em.findOne(ReviewSettings, 1);
+    const before = current ? { autoApproveEnabled: current.autoApproveEnabled, autoApproveMaxRisk: current.autoApproveMaxRisk, studioSeesFindingsBeforeDecision: current.studioSeesFindingsBeforeDecision } : null;
+    const settings = current ?? em.create(ReviewSettings, { id: 1, ...data, updatedAt: new Date() });
+    em.assign(settings, data);
+    this.audit.record(ctx, em, { action: 'review.settings_update', subjectType: 'ReviewSettings', subjectId: '1', summary: { before, after: data } });
+    await em.flush();
+    return settings;
+  }
+
+  /** The active policy packs, for the operator's people. */
+  policyPacks(ctx: RequestContext): readonly PolicyPack[] {
+    this.requireOperator(ctx);
+    return ACTIVE_PACKS;
+  }
+
+  private requireOperator(ctx: RequestContext): void {
+    const actor = requireUser(ctx);
+    if (!actor.memberships.some((m) => m.organization.kind === OrganizationKind.OPERATOR)) throw new ForbiddenError('Only the operator’s reviewers and admins can do this.');
+  }
+}

@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { S3 } from '@aws-sdk/client-s3';
+import { FileStore } from '@tus/file-store';
+import { S3Store, type MetadataValue } from '@tus/s3-store';
+import type { DataStore } from '@tus/utils';
+import type pg from 'pg';
+import type { Config, S3Settings } from '../config';
+import type { FinishedFile } from '../modules/media/media.service';
+import { PostgresKvStore } from './postgres-kv-store';
+import { s3ClientConfig } from './s3-media-storage';
+
+/** Where tus keeps uploads under way, and how a finished one is handed to media processing. */
+export interface UploadStore {
+  readonly datastore: DataStore;
+  /** The finished upload as a local file for hashing and probing; `release` deletes what was made for it. */
+  finishedFile(uploadId: string): Promise<FinishedFile & { release(): Promise<void> }>;
+  /** Drops a processed upload's bytes and state. */
+  discard(uploadId: string): Promise<void>;
+  /** Ids of uploads whose bytes have all arrived but which nobody has finished processing. */
+  unprocessed(): Promise<string[]>;
+  /** Deletes uploads left unfinished past the expiry period; returns how many. */
+  removeExpired(): Promise<number>;
+}
+
+export function createUploadStore(config: Config, pool: pg.Pool): UploadStore {
+  return config.storage.kind === 's3' ? new S3UploadStore(config, config.storage, pool) : new LocalUploadStore(config, pool);
+}
+
+/** Partial uploads as files in `UPLOAD_DIR`. */
+class LocalUploadStore implements UploadStore {
+  readonly datastore: FileStore;
+  private readonly state: PostgresKvStore;
+
+  constructor(
+    private readonly config: Config,
+    private readonly pool: pg.Pool,
+  ) {
+    this.state = new PostgresKvStore(pool);
+    this.datastore = new FileStore({ directory: config.uploads.dir, configstore: this.state, expirationPeriodInMilliseconds: config.uploads.expiryMs });
+  }
+
+  async finishedFile(uploadId: string) {
+    return { path: path.join(this.config.uploads.dir, uploadId), consumable: true, release: async () => {} };
+  }
+
+  /** FileStore's `remove` gives up before the state when the file was already moved into media storage. */
+  async discard(uploadId: string): Promise<void> {
+    await rm(path.join(this.config.uploads.dir, uploadId), { force: true });
+    await this.state.delete(uploadId);
+  }
+
+  async unprocessed(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `select u.id from episode_upload u join tus_upload_state s on s.id = u.id
+       where (u.status = 'UPLOADING' and (s.value->>'offset')::bigint = (s.value->>'size')::bigint)
+          or u.status = 'PROCESSING'`,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  removeExpired(): Promise<number> {
+    return this.datastore.deleteExpired();
+  }
+}
+
+/**
+ * Partial uploads as S3 multipart uploads in the media bucket (objects `<id>`, `<id>.info`,
+ * `<id>.part` at the bucket root, beside `media/` and `posters/`). PostgreSQL only caches their state.
+ */
+class S3UploadStore implements UploadStore {
+  readonly datastore: S3Store;
+  private readonly cache: PostgresKvStore<MetadataValue>;
+  private readonly client: S3;
+
+  constructor(
+    private readonly config: Config,
+    private readonly settings: S3Settings,
+    private readonly pool: pg.Pool,
+  ) {
+    this.cache = new PostgresKvStore<MetadataValue>(pool);
+    this.client = new S3(s3ClientConfig(settings));
+    this.datastore = new S3Store({
+      partSize: settings.partSize,
+      cache: this.cache,
+      expirationPeriodInMilliseconds: config.uploads.expiryMs,
+      s3ClientConfig: { bucket: settings.bucket, ...s3ClientConfig(settings) },
+    });
+  }
+
+  /** Hashing and probing need a seekable local file: the object is streamed into `UPLOAD_DIR` first. */
+  async finishedFile(uploadId: string) {
+    await mkdir(this.config.uploads.dir, { recursive: true });
+    const file = path.join(this.config.uploads.dir, `${uploadId}.${randomBytes(4).toString('hex')}.download`);
+    const release = () => rm(file, { force: true });
+    try {
+      await pipeline(await this.datastore.read(uploadId), createWriteStream(file));
+    } catch (error) {
+      await release();
+      throw error;
+    }
+    return { path: file, consumable: true, release };
+  }
+
+  /** The store's own `remove` only handles unfinished uploads (it aborts the multipart upload first). */
+  async discard(uploadId: string): Promise<void> {
+    await this.client.deleteObjects({
+      Bucket: this.settings.bucket,
+      Delete: { Objects: [{ Key: uploadId }, { Key: `${uploadId}.info` }, { Key: `${uploadId}.part` }], Quiet: true },
+    });
+    await this.cache.delete(uploadId);
+  }
+
+  /** The cache does not track offsets for S3, so the bucket is asked about each upload still under way. */
+  async unprocessed(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string; status: string }>(`select id, status from episode_upload where status in ('UPLOADING', 'PROCESSING')`);
+    const finished: string[] = [];
+    for (const row of rows) {
+      if (row.status === 'PROCESSING') {
+        finished.push(row.id);
+        continue;
+      }
+      const upload = await this.datastore.getUpload(row.id).catch(() => undefined);
+      if (upload?.size !== undefined && upload.offset === upload.size) finished.push(row.id);
+    }
+    return finished;
+  }
+
+  async removeExpired(): Promise<number> {
+    const removed = await this.datastore.deleteExpired();
+    const cutoff = new Date(Date.now() - this.config.uploads.expiryMs);
+    // deleteExpired leaves the cached state behind; without it the store would report an aborted
+    // upload as complete.
+    await this.pool.query(`delete from tus_upload_state where (value->'file'->>'creation_date')::timestamptz < $1`, [cutoff]);
+    await this.removeStaleDownloads(cutoff);
+    return removed;
+  }
+
+  /** Copies left by a process that stopped while processing. */
+  private async removeStaleDownloads(cutoff: Date): Promise<void> {
+    const names = await readdir(this.config.uploads.dir).catch(() => [] as string[]);
+    for (const name of names.filter((n) => n.endsWith('.download'))) {
+      const file = path.join(this.config.uploads.dir, name);
+      const modified = await stat(file).then((s) => s.mtime, () => undefined);
+      if (modified && modified < cutoff) await rm(file, { force: true });
+    }
+  }
+}

@@ -1,0 +1,143 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A stand-in for the OpenAI API on loopback, speaking its wire format to the real `openai` client:
+ * `/v1/moderations` (text and image inputs) and `/v1/chat/completions` (json_schema output).
+ * Answers are deterministic (keyword tables below); faults can be queued per endpoint.
+ */
+export type Fault = { status: number; retryAfterSeconds?: number; body?: string } | { hang: true } | { malformed: true };
+
+const CATEGORIES = ['harassment', 'harassment/threatening', 'hate', 'hate/threatening', 'illicit', 'illicit/violent', 'self-harm', 'self-harm/intent', 'self-harm/instructions', 'sexual', 'sexual/minors', 'violence', 'violence/graphic'];
+
+/** Words that score high in a moderation category. */
+const TEXT_SIGNALS: Array<[RegExp, string, number]> = [
+  [/\bkill\b|\bmurder\b/i, 'violence', 0.93],
+  [/\bnaked\b|\bnude\b/i, 'sexual', 0.88],
+  [/\bhate you people\b/i, 'hate', 0.8],
+];
+
+/** What the fake policy model "knows": a phrase in a cue means a breach of a rule in a territory. */
+const POLICY_SIGNALS: Array<[RegExp, string, string, string]> = [
+  [/\bwhisk(e)?y\b|\bwine\b|\bchampagne\b/i, 'SA', 'SA-ALCOHOL-01', 'Characters drink alcohol on screen.'],
+  [/\bwhisk(e)?y\b|\bwine\b|\bchampagne\b/i, 'AE', 'AE-ALCOHOL-01', 'Alcohol is shown approvingly.'],
+  [/\bcasino\b/i, 'ID', 'ID-GAMBLING-01', 'A casino scene glamorises gambling.'],
+  [/\binvented rule\b/i, 'SA', 'SA-MADE-UP-99', 'A citation of a rule that does not exist.'],
+];
+
+export interface RecordedRequest {
+  path: string;
+  body: Record<string, unknown>;
+  authorization?: string;
+}
+
+export class FakeOpenAi {
+  readonly requests: RecordedRequest[] = [];
+  /** Added to every answer, to simulate a slow provider. */
+  latencyMs = 0;
+  flagImages = false;
+  private readonly faults: Record<string, Fault[]> = { '/v1/moderations': [], '/v1/chat/completions': [] };
+  private readonly hanging = new Set<http.ServerResponse>();
+  private server?: http.Server;
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const res of this.hanging) res.destroy();
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  /** Queues faults answered, in order, to the next requests on `path`. */
+  inject(path: '/v1/moderations' | '/v1/chat/completions', ...faults: Fault[]): void {
+    this.faults[path]!.push(...faults);
+  }
+
+  /** Every request fails with `fault` until `clearFaults`. */
+  failAlways(fault: Fault): void {
+    for (const path of Object.keys(this.faults)) this.faults[path] = Array.from({ length: 10_000 }, () => fault);
+  }
+
+  clearFaults(): void {
+    for (const path of Object.keys(this.faults)) this.faults[path] = [];
+  }
+
+  count(path: string): number {
+    return this.requests.filter((r) => r.path === path).length;
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    let raw = '';
+    for await (const chunk of req) raw += chunk;
+    const path = (req.url ?? '').split('?')[0]!;
+    const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    this.requests.push({ path, body, authorization: req.headers.authorization });
+    if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
+    const fault = this.faults[path]?.shift();
+    if (fault && 'hang' in fault) {
+      this.hanging.add(res);
+      return;
+    }
+    if (fault && 'malformed' in fault) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"id": "broken", "choices": [');
+      return;
+    }
+    if (fault) {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
+      res.writeHead(fault.status, headers).end(fault.body ?? JSON.stringify({ error: { message: `injected ${fault.status}`, type: 'server_error', code: null } }));
+      return;
+    }
+    if (path === '/v1/moderations') return this.moderations(body, res);
+    if (path === '/v1/chat/completions') return this.chat(body, res);
+    res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'not found' } }));
+  }
+
+  private moderations(body: Record<string, unknown>, res: http.ServerResponse): void {
+    const input = body.input;
+    const items: Array<{ text?: string; image?: boolean }> = typeof input === 'string' ? [{ text: input }] : Array.isArray(input) && input.every((i) => typeof i === 'string') ? input.map((text: string) => ({ text })) : [{ image: true }];
+    const results = items.map((item) => {
+      const scores = Object.fromEntries(CATEGORIES.map((c) => [c, 0.001]));
+      if (item.text) for (const [pattern, category, score] of TEXT_SIGNALS) if (pattern.test(item.text)) scores[category] = score;
+      if (item.image && this.flagImages) scores['violence/graphic'] = 0.91;
+      const categories = Object.fromEntries(CATEGORIES.map((c) => [c, scores[c]! > 0.5]));
+      return {
+        flagged: Object.values(categories).some(Boolean),
+        categories,
+        category_scores: scores,
+        category_applied_input_types: Object.fromEntries(CATEGORIES.map((c) => [c, item.image ? ['image'] : ['text']])),
+      };
+    });
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `modr-${this.requests.length}`, model: body.model, results }));
+  }
+
+  private chat(body: Record<string, unknown>, res: http.ServerResponse): void {
+    const messages = body.messages as Array<{ role: string; content: string }>;
+    const user = messages.find((m) => m.role === 'user')?.content ?? '';
+    const territories = (/^Territories: (.*)$/m.exec(user)?.[1] ?? '').split(', ');
+    const findings = [];
+    for (const line of user.split('\n')) {
+      const cue = /^\[([\d.]+)s [^\]]+\] (.*)$/.exec(line);
+      const text = cue ? cue[2]! : line;
+      for (const [pattern, territory, ruleId, explanation] of POLICY_SIGNALS) {
+        if (territories.includes(territory) && pattern.test(text)) findings.push({ territory, ruleId, severity: 'HIGH', explanation, cueStart: cue ? Number(cue[1]) : null });
+      }
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        id: `chatcmpl-${this.requests.length}`,
+        object: 'chat.completion',
+        created: Math.floor(Date.now() / 1000),
+        model: body.model,
+        choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify({ findings }), refusal: null }, finish_reason: 'stop', logprobs: null }],
+        usage: { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 },
+      }),
+    );
+  }
+}

@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as tus from 'tus-js-client';
+import type { TestServer } from './server';
+
+/** Uploads a file for an episode through tus, as a studio editor's browser would. */
+export function uploadClip(server: TestServer, token: string, episodeId: string, file: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const up = new tus.Upload(readFileSync(file), {
+      endpoint: `${server.url}/uploads`,
+      chunkSize: 256 * 1024,
+      retryDelays: [],
+      headers: { authorization: `Bearer ${token}` },
+      metadata: { episodeId, filename: path.basename(file), filetype: 'video/mp4' },
+      onError: reject,
+      onSuccess: () => resolve(),
+    });
+    up.start();
+  });
+}
+
+/** Polls a GraphQL query until `done` says so (background work: processing, screening). */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await read();
+  while (!done(last)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    last = await read();
+  }
+  return last;
+}
+
+/** An episode with uploaded, processed media (READY). */
+export async function readyEpisode(server: TestServer, token: string, episodeId: string, clip: string): Promise<void> {
+  await uploadClip(server, token, episodeId, clip);
+  await eventually(
+    () => server.gql<{ episode: { status: string } }>('query($id: ID!) { episode(id: $id) { status } }', { id: episodeId }, { token }),
+    (r) => r.data?.episode.status === 'READY',
+    'the upload to be processed',
+  );
+}
