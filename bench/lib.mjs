@@ -10,8 +10,9 @@ export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 /** Starts `api/dist` on a throwaway embedded PostgreSQL; resolves once it listens. */
 export async function startApi(env = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'greenlight-bench-'));
+  const pgPort = 56000 + Math.floor(Math.random() * 900);
   const child = spawn(process.execPath, [path.join(repo, 'api/dist/api/src/main.js')], {
-    env: { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, API_PORT: '0', EMBEDDED_PG_PORT: String(56000 + Math.floor(Math.random() * 900)), LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, API_PORT: '0', EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -35,6 +36,7 @@ export async function startApi(env = {}) {
     url,
     pid: child.pid,
     dataDir,
+    pgPort,
     async stop() {
       child.kill('SIGINT');
       await new Promise((r) => child.once('exit', r));

@@ -1,0 +1,99 @@
+// Review pipeline throughput: 500 cases screened by the worker against an OpenAI-compatible server
+// on loopback that answers every call after 200 ms. Prints cases/s next to the bound that
+// concurrency and latency allow (concurrency ÷ (calls per case × latency)).
+//   node bench/review.mjs [--cases 500] [--concurrency 8] [--latency 200]
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { repo, signIn, startApi } from './lib.mjs';
+
+const arg = (name, fallback) => (process.argv.includes(`--${name}`) ? Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) : fallback);
+const CASES = arg('cases', 500);
+const CONCURRENCY = arg('concurrency', 8);
+const LATENCY = arg('latency', 200);
+const require = createRequire(path.join(repo, 'api', 'package.json'));
+const pg = require('pg');
+
+/** Just enough of the OpenAI API for the pipeline: clean answers after a fixed delay. */
+function startFakeOpenAi() {
+  let calls = 0;
+  const server = http.createServer(async (req, res) => {
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    calls++;
+    await new Promise((r) => setTimeout(r, LATENCY));
+    const request = JSON.parse(body || '{}');
+    if (req.url.endsWith('/moderations')) {
+      const inputs = Array.isArray(request.input) ? request.input : [request.input];
+      const results = inputs.map(() => ({ flagged: false, categories: {}, category_scores: { violence: 0.001, sexual: 0.001 }, category_applied_input_types: {} }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'modr', model: request.model, results }));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({ id: 'chat', object: 'chat.completion', created: 0, model: request.model, choices: [{ index: 0, message: { role: 'assistant', content: '{"findings":[]}', refusal: null }, finish_reason: 'stop', logprobs: null }] }),
+    );
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}/v1`, calls: () => calls, close: () => server.close() })));
+}
+
+const fake = await startFakeOpenAi();
+const env = { OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: fake.url, REVIEW_MAX_KEYFRAMES: '0', REVIEW_CONCURRENCY: String(CONCURRENCY), AI_CALL_TIMEOUT_MS: '10000' };
+const api = await startApi(env);
+let worker;
+try {
+  const token = await signIn(api, 'editor@crimsonreel.test');
+  const studioId = (await api.gql('{ viewer { memberships { organization { id } } } }', {}, token)).viewer.memberships[0].organization.id;
+  const series = (await api.gql('mutation($s: ID!) { createSeries(studioId: $s, input: { title: "Review benchmark", originalLanguage: "en" }) { id } }', { s: studioId }, token)).createSeries;
+  await api.gql('mutation($i: AddEpisodesInput!) { addEpisodes(input: $i) { id } }', { i: { seriesId: series.id, fromNumber: 1, toNumber: CASES } }, token);
+  await api.gql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: series.id, i: { sourceWorkTitle: 'Bench', sourceWorkKind: 'ORIGINAL', licensor: 'Bench', licenseKind: 'ORIGINAL', territoriesIncluded: ['WORLDWIDE'] } }, token);
+
+  // One probed media revision, shared by every episode (revisions are rows; the bytes are content-addressed).
+  const db = new pg.Client({ connectionString: `postgresql://greenlight:greenlight@127.0.0.1:${api.pgPort}/greenlight` });
+  await db.connect();
+  const { execFileSync } = await import('node:child_process');
+  const ffmpeg = require('@ffmpeg-installer/ffmpeg').path;
+  const clip = path.join(api.dataDir, 'bench-review.mp4');
+  execFileSync(ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=360x640:rate=24', '-t', '2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-y', clip]);
+  const { createHash } = await import('node:crypto');
+  const { readFileSync, mkdirSync, copyFileSync } = await import('node:fs');
+  const sha = createHash('sha256').update(readFileSync(clip)).digest('hex');
+  mkdirSync(path.join(api.dataDir, 'media', 'media'), { recursive: true });
+  copyFileSync(clip, path.join(api.dataDir, 'media', 'media', `${sha}.mp4`));
+  await db.query(
+    `with e as (select id from episode where series_id = $1),
+          r as (insert into media_revision (id, episode_id, sha256, size_bytes, storage_key, file_name, container, video_codec, duration_seconds, width, height, warnings, created_at)
+                select gen_random_uuid(), e.id, $2, 1000, $3, 'bench.mp4', 'mp4', 'h264', 2, 360, 640, '[]', now() from e returning id, episode_id)
+     update episode set current_media_id = r.id, status = 'READY', duration_seconds = 2 from r where episode.id = r.episode_id`,
+    [series.id, sha, `media/${sha}.mp4`],
+  );
+  const { rows } = await db.query('select id from episode where series_id = $1 order by number', [series.id]);
+  const ids = rows.map((r) => r.id);
+  for (let i = 0; i < ids.length; i += 100) {
+    await api.gql('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }', { i: { episodeIds: ids.slice(i, i + 100), territories: ['US'] } }, token);
+  }
+
+  const started = process.hrtime.bigint();
+  worker = spawn(process.execPath, [path.join(repo, 'api/dist/api/src/cli/worker.js')], { env: { ...process.env, ...env, NODE_ENV: 'development', DATA_DIR: api.dataDir, EMBEDDED_PG_PORT: String(api.pgPort), LOG_LEVEL: 'warn' }, stdio: 'inherit' });
+  for (;;) {
+    const done = (await db.query(`select count(*)::int as n from review_case where status <> 'QUEUED' and status <> 'SCREENING'`)).rows[0].n;
+    if (done >= CASES) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const callsPerCase = fake.calls() / CASES;
+  const bound = CONCURRENCY / ((callsPerCase * LATENCY) / 1000);
+  const unavailable = (await db.query(`select count(*)::int as n from review_case where ai_status = 'AI_UNAVAILABLE'`)).rows[0].n;
+  console.log(`review benchmark (${CASES} cases, ${LATENCY} ms per provider call, concurrency ${CONCURRENCY})`);
+  console.log(`  provider calls per case   ${callsPerCase.toFixed(2)}`);
+  console.log(`  measured                  ${(CASES / seconds).toFixed(1).padStart(7)} cases/s   (${seconds.toFixed(1)} s)`);
+  console.log(`  bound                     ${bound.toFixed(1).padStart(7)} cases/s   (= ${CONCURRENCY} ÷ (${callsPerCase.toFixed(2)} × ${LATENCY / 1000} s))`);
+  console.log(`  measured / bound          ${((CASES / seconds) / bound).toFixed(2).padStart(7)}`);
+  console.log(`  AI unavailable            ${unavailable}`);
+  await db.end();
+} finally {
+  worker?.kill('SIGINT');
+  if (worker) await new Promise((r) => worker.once('exit', r));
+  await api.stop();
+  fake.close();
+}
