@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import path from 'node:path';
-import { API_PORT, WEB_PORT } from './support/stack';
+import { API_PORT, DATA_FOLDER, PG_PORT, WEB_PORT } from './support/stack';
 
 const repo = path.resolve(__dirname, '..');
 
@@ -42,9 +42,9 @@ export default defineConfig({
       // Lets the API stop its embedded PostgreSQL instead of leaving it running.
       gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
       env: {
-        DATA_DIR: path.join(repo, '.data/e2e'),
+        DATA_DIR: path.join(repo, DATA_FOLDER),
         API_PORT: String(API_PORT),
-        EMBEDDED_PG_PORT: '54340',
+        EMBEDDED_PG_PORT: String(PG_PORT),
         WEB_PORT: String(WEB_PORT),
         PUBLIC_WEB_URL: `http://localhost:${WEB_PORT}`,
         LOG_LEVEL: 'warn',

@@ -3,6 +3,7 @@ import { Migration20261121000000_foundation } from './Migration20261121000000_fo
 import { Migration20261121010000_catalog } from './Migration20261121010000_catalog';
 import { Migration20261121020000_media } from './Migration20261121020000_media';
 import { Migration20261121030000_review } from './Migration20261121030000_review';
+import { Migration20261121040000_moderation } from './Migration20261121040000_moderation';
 
 /** Every migration, in order. The database schema changes only through these. */
 export const migrationsList: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121010000_catalog', class: Migration20261121010000_catalog },
   { name: 'Migration20261121020000_media', class: Migration20261121020000_media },
   { name: 'Migration20261121030000_review', class: Migration20261121030000_review },
+  { name: 'Migration20261121040000_moderation', class: Migration20261121040000_moderation },
 ];

@@ -63,6 +63,10 @@ const envSchema = z.object({
   REVIEW_MAX_KEYFRAMES: z.coerce.number().int().min(0).max(64).default(8),
   REVIEW_JOB_EXPIRE_SECONDS: z.coerce.number().int().positive().default(15 * 60),
   JOB_MAINTENANCE_SECONDS: z.coerce.number().int().positive().default(30),
+  RUN_WORKER: bool.default(false),
+  REVIEW_SLA_HOURS: z.coerce.number().positive().default(24),
+  REVIEW_LEASE_MINUTES: z.coerce.number().positive().default(15),
+  REVIEW_FOUR_EYES: bool.default(true),
   STORAGE: optional(z.enum(['local', 's3'])),
   S3_BUCKET: optional(z.string()),
   S3_ENDPOINT: optional(z.url()),
@@ -126,6 +130,12 @@ export type Config = {
     maxKeyframes: number;
     jobExpireSeconds: number;
     maintenanceSeconds: number;
+    /** Work the review queue inside the API process too (single-process setups, end-to-end runs). */
+    runWorkerInApi: boolean;
+    slaMs: number;
+    leaseMs: number;
+    /** Approving against a LIKELY_VIOLATION needs a lead's second approval. */
+    fourEyes: boolean;
   };
 };
 
@@ -195,6 +205,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxKeyframes: e.REVIEW_MAX_KEYFRAMES,
       jobExpireSeconds: e.REVIEW_JOB_EXPIRE_SECONDS,
       maintenanceSeconds: e.JOB_MAINTENANCE_SECONDS,
+      runWorkerInApi: e.RUN_WORKER,
+      slaMs: e.REVIEW_SLA_HOURS * 3600_000,
+      leaseMs: e.REVIEW_LEASE_MINUTES * 60_000,
+      fourEyes: e.REVIEW_FOUR_EYES,
     },
   };
 }

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     seededNow = (await seedDemoData(em, { appSecret: config.appSecret, dataDir: config.dataDir })).created;
   }
 
-  const app = await createApp({ orm, config, logger, databaseUrl: db.url });
+  const app = await createApp({ orm, config, logger, databaseUrl: db.url, runWorker: config.review.runWorkerInApi });
   await app.uploads.resumeUnprocessed();
   const cleanup = setInterval(() => {
     app.uploads.cleanUpExpired().catch((err) => logger.error({ err }, 'cleaning up abandoned uploads failed'));

@@ -16,6 +16,7 @@ import { UploadService } from './modules/media/upload.service';
 import type { MediaStorage } from './uploads/storage';
 import type PgBoss from 'pg-boss';
 import { ReviewService } from './modules/review/review.service';
+import { ModerationService } from './modules/review/moderation.service';
 
 /** The application's services, built once per process and shared by resolvers, jobs and seeds. */
 export function createServices(config: Config, knex: unknown, storage: MediaStorage, queue: () => PgBoss | undefined = () => undefined) {
@@ -37,6 +38,7 @@ export function createServices(config: Config, knex: unknown, storage: MediaStor
     media: new MediaService(audit, uploads, storage, config),
     subtitles: new SubtitleService(audit, config),
     reviews: new ReviewService(audit, queue),
+    moderation: new ModerationService(audit),
   };
 }
 

@@ -99,7 +99,7 @@ describe('price validation: BAD_USER_INPUT naming the field, all or nothing', ()
     ['unknown currency', { territory: 'US', currency: 'USX', amountMinor: 1 }, 'input.currency', /Unknown currency/],
     ['negative minor units', { territory: 'US', currency: 'USD', amountMinor: -5 }, 'input.amountMinor', /negative/],
     ['fractional minor units', { territory: 'US', currency: 'USD', amountMinor: 0.5 }, 'input.amountMinor', /Int cannot represent non-integer/],
-    ['a window ending before it starts', { territory: 'US', coins: 1, startsAt: '2027-02-01T00:00:00Z', endsAt: '2027-01-01T00:00:00Z' }, 'input.endsAt', /ends before it starts/],
+    ['a window ending before it starts', { territory: 'US', coins: 1, startsAt: '2027-02-01T00:00:00Z', endsAt: '2027-01-01T00:00:00Z' }, 'input.endsAt', /must end after it starts/],
     ['an overlapping window for the same episode and territory', { territory: 'US', coins: 1, startsAt: '2026-12-20T00:00:00Z', endsAt: '2027-01-10T00:00:00Z' }, 'input.startsAt', /overlaps an existing US window for episodes 1, 2, 3, 4, 5 and 5 more/],
     ['money without a currency', { territory: 'US', amountMinor: 5 }, 'input.amountMinor', /both a currency and an amount/],
     ['nothing to charge', { territory: 'US' }, 'input.coins', /Give coins, money/],
@@ -161,7 +161,7 @@ describe('license availability through the API', () => {
   });
 
   const invalid: Array<[string, Record<string, unknown>, string, RegExp]> = [
-    ['a window ending before it starts', { windowStart: '2027-01-01T00:00:00Z', windowEnd: '2026-01-01T00:00:00Z' }, 'input.windowEnd', /ends before it starts/],
+    ['a window ending before it starts', { windowStart: '2027-01-01T00:00:00Z', windowEnd: '2026-01-01T00:00:00Z' }, 'input.windowEnd', /must end after it starts/],
     ['an excluded territory outside the included set', { territoriesExcluded: ['FR'] }, 'input.territoriesExcluded.0', /FR is excluded but not inside/],
     ['an unknown territory', { territoriesIncluded: ['US', 'QQ'] }, 'input.territoriesIncluded.1', /Unknown territory/],
     ['AI content without a disclosure', { aiGeneratedContent: true }, 'input.aiDisclosure', /disclosure/],
@@ -180,7 +180,29 @@ describe('license availability through the API', () => {
   }
 });
 
+describe('license replacement', () => {
+  it('setting a license replaces it whole: fields left out are cleared', async () => {
+    const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 0);
+    await server.gql(SET_LICENSE, { id: seriesId, input: { ...baseLicense, sourceWorkAuthor: 'Lin Qing', windowEnd: '2028-01-01T00:00:00Z' } }, { token: editor.token });
+    const { sourceWorkAuthor: _a, windowEnd: _w, holdbacks: _h, contractReference: _c, ...bare } = baseLicense;
+    void [_a, _w, _h, _c];
+    const res = await server.gql<{ setLicense: { windowEnd: string | null } }>(SET_LICENSE, { id: seriesId, input: bare }, { token: editor.token });
+    expect(res.data?.setLicense.windowEnd).toBeNull();
+    const read = await server.gql<{ series: { license: { sourceWorkAuthor: string | null; contractReference: string | null; holdbacks: unknown[] } } }>('query($id: ID!) { series(id: $id) { license { sourceWorkAuthor contractReference holdbacks { territory } } } }', { id: seriesId }, { token: editor.token });
+    expect(read.data?.series.license).toEqual({ sourceWorkAuthor: null, contractReference: null, holdbacks: [] });
+  });
+});
+
 describe('avails export', () => {
+  it('a holdback moves the territory’s start to when it lifts', async () => {
+    const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 1, { defaultCoinPrice: 10 });
+    await server.gql(SET_LICENSE, { id: seriesId, input: { ...baseLicense, territoriesIncluded: ['US', 'JP'], holdbacks: [{ territory: 'JP', until: '2026-06-01T00:00:00Z' }] } }, { token: editor.token });
+    const res = await server.gql<{ availsCsv: string }>('query($s: ID!, $id: ID) { availsCsv(studioId: $s, seriesId: $id) }', { s: editor.organizationId, id: seriesId }, { token: editor.token });
+    const rows = res.data!.availsCsv.trim().split('\r\n').slice(1).map((l) => l.split(','));
+    expect(rows.map((r) => [r[0], r[8]])).toEqual([['US', '2026-01-01'], ['JP', '2026-06-01']]);
+  });
+
+
   it('has a row per episode and licensed territory, with EMA column names and the territory’s price', async () => {
     const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 3, { title: 'Avails, "Quoted" Title', freeEpisodeCount: 1 });
     await setPrices({ seriesId, fromNumber: 2, toNumber: 3, territory: 'WORLDWIDE', coins: 60 });

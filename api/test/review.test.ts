@@ -206,6 +206,37 @@ describe('binding and invalidation', () => {
   });
 });
 
+describe('resubmission after changes were requested', () => {
+  it('links the new case to the previous one and shows the reviewer what changed', async () => {
+    const episodeId = await episodeWith([[1, 'Hello.']]);
+    const caseId = await submit(episodeId, ['US']);
+    await screened(caseId);
+    const l = await server.addMember(reviewer.organizationId, Role.LEAD);
+    const claimed = await server.gql<{ claimNextCase: { id: string; version: number } }>('mutation($f: QueueFilterInput) { claimNextCase(filter: $f) { id version } }', { f: { studioId: editor.organizationId } }, { token: l.token });
+    // Other screened cases of this studio may be ahead in the queue: take this one by hand-over instead.
+    if (claimed.data!.claimNextCase.id !== caseId) {
+      await server.gql('mutation($id: ID!) { releaseCase(caseId: $id) { id } }', { id: claimed.data!.claimNextCase.id }, { token: l.token });
+      await server.gql('mutation($c: ID!, $r: ID!) { assignCase(caseId: $c, reviewerId: $r) { id } }', { c: caseId, r: l.userId }, { token: l.token });
+    }
+    const current = await server.gql<{ reviewCase: { version: number } }>('query($id: ID!) { reviewCase(id: $id) { version } }', { id: caseId }, { token: l.token });
+    const decided = await server.gql<{ decideCase: { episode: { status: string } } }>(
+      'mutation($i: DecideCaseInput!) { decideCase(input: $i) { episode { status } } }',
+      { i: { caseId, version: current.data!.reviewCase.version, decisions: [{ territory: 'US', decision: 'REQUEST_CHANGES', citedRuleIds: ['GLOBAL-HARASSMENT-01'], notes: 'Retitle it.' }] } },
+      { token: l.token },
+    );
+    expect(decided.data?.decideCase.episode.status).toBe('CHANGES_REQUESTED');
+    await server.gql('mutation($i: UpdateEpisodeInput!) { updateEpisode(input: $i) { id } }', { i: { id: episodeId, title: 'A kinder title' } }, { token: editor.token });
+    const again = await submit(episodeId, ['US']);
+    const view = await server.gql<{ reviewCase: { previousCase: { id: string }; changesSincePrevious: { mediaReplaced: boolean; metadataChanges: Array<{ field: string; before: string; after: string }> } } }>(
+      'query($id: ID!) { reviewCase(id: $id) { previousCase { id } changesSincePrevious { mediaReplaced metadataChanges { field before after } } } }',
+      { id: again },
+      { token: l.token },
+    );
+    expect(view.data!.reviewCase.previousCase.id).toBe(caseId);
+    expect(view.data!.reviewCase.changesSincePrevious).toEqual({ mediaReplaced: false, metadataChanges: [{ field: 'episodeTitle', before: 'Episode 1', after: 'A kinder title' }] });
+  });
+});
+
 describe('submission', () => {
   it('refuses drafts, unknown territories and double submissions, naming the field, writing nothing', async () => {
     const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 1);

@@ -1,6 +1,12 @@
-/** The isolated stack the end-to-end run starts (see playwright.config.ts). */
-export const API_PORT = 4400;
-export const WEB_PORT = 3400;
+/**
+ * The isolated stack the end-to-end run starts (see playwright.config.ts). E2E_PORT_OFFSET moves
+ * every port (API, dashboard, database) so two runs can share a machine.
+ */
+const offset = Number(process.env.E2E_PORT_OFFSET ?? 0);
+export const API_PORT = 4400 + offset;
+export const WEB_PORT = 3400 + offset;
+export const PG_PORT = 54340 + offset;
+export const DATA_FOLDER = offset ? `.data/e2e-${offset}` : '.data/e2e';
 export const API_GRAPHQL_URL = `http://127.0.0.1:${API_PORT}/graphql`;
 
 /** Demo accounts the API seeds into an empty database. */

@@ -98,7 +98,7 @@ test('An editor prices a new series for the US and Canada', async ({ page }) => 
     await page.getByLabel('Window end').fill(daysFromToday(-60));
     await page.getByRole('button', { name: 'Save license' }).click();
     await expect(page.getByLabel('Window end')).toHaveAttribute('aria-invalid', 'true');
-    await expect(page.getByLabel('Window end')).toHaveAccessibleDescription(/The window ends before it starts\./);
+    await expect(page.getByLabel('Window end')).toHaveAccessibleDescription(/The window must end after it starts\./);
     await expect(page.getByLabel('Window start')).not.toHaveAttribute('aria-invalid', 'true');
 
     await page.reload();

@@ -13,9 +13,10 @@ import { AiAssessment } from '../modules/review/ai-assessment.entity';
 import { Finding } from '../modules/review/finding.entity';
 import { ReviewCase } from '../modules/review/review-case.entity';
 import { ReviewDecision } from '../modules/review/review-decision.entity';
+import { ReviewComment } from '../modules/review/review-comment.entity';
 import { ReviewSettings } from '../modules/review/review-settings.entity';
 import { Membership } from '../modules/membership/membership.entity';
 import { Organization } from '../modules/organization/organization.entity';
 import { User } from '../modules/user/user.entity';
 
-export const entities = [Organization, User, Membership, Session, ApiKey, Invitation, AuditEvent, Series, Episode, EpisodePriceTerm, SeriesLicense, MediaRevision, EpisodeUpload, SubtitleTrack, ReviewCase, AiAssessment, Finding, ReviewDecision, ReviewSettings];
+export const entities = [Organization, User, Membership, Session, ApiKey, Invitation, AuditEvent, Series, Episode, EpisodePriceTerm, SeriesLicense, MediaRevision, EpisodeUpload, SubtitleTrack, ReviewCase, AiAssessment, Finding, ReviewDecision, ReviewSettings, ReviewComment];

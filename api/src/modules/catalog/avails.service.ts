@@ -58,6 +58,13 @@ export class AvailsService {
       const territories = (license.territoriesIncluded.includes(WORLDWIDE) ? ISO_TERRITORIES : license.territoriesIncluded).filter((t) => !license.territoriesExcluded.includes(t));
       const rights = [license.payPerEpisode && 'pay-per-episode', license.avod && 'AVOD', license.svod && 'SVOD'].filter(Boolean).join('; ');
       for (const territory of territories) {
+        // A holdback keeps the territory closed until it lifts: the avail starts then (or not at all).
+        const holdbackEnd = license.holdbacks
+          .filter((h) => h.territory === territory || h.territory === WORLDWIDE)
+          .map((h) => new Date(h.until))
+          .reduce<Date | null>((latest, d) => (!latest || d > latest ? d : latest), null);
+        const start = holdbackEnd && (!license.windowStart || holdbackEnd > license.windowStart) ? holdbackEnd : (license.windowStart ?? null);
+        if (start && license.windowEnd && start >= license.windowEnd) continue;
         for (const episode of episodes) {
           const price = resolvePrice({ number: episode.number, terms: termsByEpisode.get(episode.id) ?? [] }, series, territory, at);
           const [priceType, priceValue, priceCurrency] = price.free
@@ -78,7 +85,7 @@ export class AvailsService {
               episode.title,
               licenseType,
               rights,
-              date(license.windowStart),
+              date(start),
               date(license.windowEnd) || 'Open',
               priceType,
               priceValue,

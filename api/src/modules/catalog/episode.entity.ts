@@ -57,6 +57,10 @@ export class Episode {
   @ManyToOne(() => 'MediaRevision', { nullable: true, deleteRule: 'set null' })
   currentMedia?: Rel<MediaRevision> | null;
 
+  @Field(() => String, { nullable: true, description: 'Why a lead took the episode down, if one did.' })
+  @Property({ type: 'text', nullable: true })
+  takedownReason?: string | null;
+
   @Field(() => String, { nullable: true, description: 'Why the latest upload failed, if it did.' })
   @Property({ type: 'text', nullable: true })
   uploadError?: string | null;

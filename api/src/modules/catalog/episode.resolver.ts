@@ -3,6 +3,7 @@ import { Allow } from '../../graphql/access';
 import type { GraphQLContext } from '../../graphql/context';
 import { AddEpisodesInput, ClearEpisodePricesInput, EffectivePrice, EpisodePrice, RenumberEpisodesInput, SetEpisodePricesInput, UpdateEpisodeInput } from './catalog.types';
 import { Episode } from './episode.entity';
+import { requestLoader } from './loaders';
 
 const READERS = ['STUDIO:OWNER', 'STUDIO:EDITOR', 'STUDIO:VIEWER'] as const;
 const WRITERS = ['STUDIO:OWNER', 'STUDIO:EDITOR'] as const;
@@ -57,7 +58,9 @@ export class EpisodeResolver {
   }
 
   @FieldResolver(() => EffectivePrice, { description: 'effectivePrice(episode, territory, at): the price and the rule behind it.' })
-  effectivePrice(@Root() episode: Episode, @Ctx() ctx: GraphQLContext, @Arg('territory', () => String) territory: string, @Arg('at', () => Date, { nullable: true }) at?: Date): Promise<EffectivePrice> {
-    return ctx.services.pricing.effectivePrice(ctx, episode.id, territory, at);
+  async effectivePrice(@Root() episode: Episode, @Ctx() ctx: GraphQLContext, @Arg('territory', () => String) territory: string, @Arg('at', () => Date, { nullable: true }) at?: Date): Promise<EffectivePrice> {
+    const loader = requestLoader(ctx, `effectivePrice|${territory}|${at?.toISOString() ?? 'now'}`, (ids) => ctx.services.pricing.effectivePrices(ctx, ids, territory, at), null);
+    const price = await loader.load(episode.id);
+    return price ?? ctx.services.pricing.effectivePrice(ctx, episode.id, territory, at);
   }
 }

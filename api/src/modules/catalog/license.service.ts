@@ -36,7 +36,7 @@ const licenseSchema = z
   })
   .superRefine((v, ctx) => {
     if (v.windowStart && v.windowEnd && v.windowEnd.getTime() <= v.windowStart.getTime()) {
-      ctx.addIssue({ code: 'custom', path: ['windowEnd'], message: 'The window ends before it starts.' });
+      ctx.addIssue({ code: 'custom', path: ['windowEnd'], message: 'The window must end after it starts.' });
     }
     const worldwide = v.territoriesIncluded.includes(WORLDWIDE);
     v.territoriesExcluded.forEach((t, i) => {
@@ -80,7 +80,17 @@ export class LicenseService {
     const series = await findSeries(ctx, seriesId, 'write', em);
     const existing = await em.findOne(SeriesLicense, { series });
     const before = existing ? auditable(existing) : {};
-    const values = { ...data, holdbacks: data.holdbacks.map((h) => ({ territory: h.territory, until: h.until.toISOString() })) };
+    // The input replaces the license as a whole: anything left out is cleared, not kept.
+    const values = {
+      ...data,
+      sourceWorkAuthor: data.sourceWorkAuthor ?? null,
+      sourceWorkPublisher: data.sourceWorkPublisher ?? null,
+      windowStart: data.windowStart ?? null,
+      windowEnd: data.windowEnd ?? null,
+      contractReference: data.contractReference ?? null,
+      aiDisclosure: data.aiDisclosure ?? null,
+      holdbacks: data.holdbacks.map((h) => ({ territory: h.territory, until: h.until.toISOString() })),
+    };
     const license = existing ?? em.create(SeriesLicense, { series, ...values, updatedAt: new Date() });
     if (existing) em.assign(existing, values);
     this.audit.record(ctx, em, {

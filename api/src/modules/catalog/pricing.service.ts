@@ -3,6 +3,8 @@ import { BadUserInputError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
+import { membershipIn, requireUser } from '../../domain/access';
+import { isId } from '../common/ids';
 import { findEpisode, findSeries } from './catalog-access';
 import { currencySchema, episodeNumberSchema, territoryOrWorldwideSchema } from './catalog-validation';
 import { Episode } from './episode.entity';
@@ -31,7 +33,7 @@ const priceRangeSchema = z
     endsAt: z.date().nullish(),
   })
   .refine((v) => v.toNumber >= v.fromNumber, { message: 'The range ends before it starts.', path: ['toNumber'] })
-  .refine((v) => !v.startsAt || !v.endsAt || v.endsAt.getTime() > v.startsAt.getTime(), { message: 'The window ends before it starts.', path: ['endsAt'] })
+  .refine((v) => !v.startsAt || !v.endsAt || v.endsAt.getTime() > v.startsAt.getTime(), { message: 'The window must end after it starts.', path: ['endsAt'] })
   .refine((v) => (v.currency == null) === (v.amountMinor == null), { message: 'Give both a currency and an amount, or neither.', path: ['amountMinor'] })
   .refine((v) => v.free || v.coins != null || v.amountMinor != null, { message: 'Give coins, money, or mark the episodes free.', path: ['coins'] })
   .refine((v) => !v.free || (v.coins == null && v.amountMinor == null), { message: 'A free price has no coins or money.', path: ['free'] });
@@ -106,7 +108,12 @@ export class PricingService {
 
   /** Removes the price terms of a range in one territory, so series rules apply again. */
   async clearRangePrice(ctx: RequestContext, seriesId: string, input: { fromNumber: number; toNumber: number; territory: string }): Promise<number> {
-    const data = parseInput(z.object({ fromNumber: episodeNumberSchema, toNumber: episodeNumberSchema, territory: territoryOrWorldwideSchema }), input);
+    const data = parseInput(
+      z
+        .object({ fromNumber: episodeNumberSchema, toNumber: episodeNumberSchema, territory: territoryOrWorldwideSchema })
+        .refine((v) => v.toNumber >= v.fromNumber, { message: 'The range ends before it starts.', path: ['toNumber'] }),
+      input,
+    );
     const em = ctx.em.fork();
     const series = await findSeries(ctx, seriesId, 'write', em);
     const episodes = await em.find(Episode, { series, number: { $gte: data.fromNumber, $lte: data.toNumber } });
@@ -124,6 +131,21 @@ export class PricingService {
     const episode = await findEpisode(ctx, episodeId, 'read');
     const terms = await ctx.em.find(EpisodePriceTerm, { episode });
     return resolvePrice({ number: episode.number, terms }, episode.series, place, at ?? new Date());
+  }
+
+  /** effectivePrice for many episodes at once (list pages): one query for episodes, one for terms. */
+  async effectivePrices(ctx: RequestContext, episodeIds: readonly string[], territory: string, at?: Date | null): Promise<Map<string, ResolvedPrice>> {
+    const place = parseInput(territoryOrWorldwideSchema, territory, 'territory');
+    requireUser(ctx);
+    const episodes = await ctx.em.find(Episode, { id: { $in: episodeIds.filter(isId) } }, { populate: ['series'] });
+    const visible = episodes.filter((e) => membershipIn(ctx, e.series.studio.id));
+    const result = new Map<string, ResolvedPrice>();
+    const bySeries = new Map<string, Episode[]>();
+    for (const e of visible) bySeries.set(e.series.id, [...(bySeries.get(e.series.id) ?? []), e]);
+    for (const group of bySeries.values()) {
+      for (const { episode, price } of await this.pricesFor(ctx.em, group[0]!.series, group, place, at ?? new Date())) result.set(episode.id, price);
+    }
+    return result;
   }
 
   /** What a territory pays for each episode of a series (the pricing preview). */

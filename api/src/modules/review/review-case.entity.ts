@@ -1,4 +1,4 @@
-import { ArrayType, Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { ArrayType, Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { newId } from '../common/ids';
@@ -18,6 +18,13 @@ export enum CaseStatus {
   INVALIDATED = 'INVALIDATED',
 }
 registerEnumType(CaseStatus, { name: 'CaseStatus' });
+
+export enum CaseKind {
+  REVIEW = 'REVIEW',
+  /** A studio's appeal of a rejection: reviewed by someone other than who rejected. */
+  APPEAL = 'APPEAL',
+}
+registerEnumType(CaseKind, { name: 'CaseKind' });
 
 export enum AiStatus {
   PENDING = 'PENDING',
@@ -58,6 +65,8 @@ export class TerritoryVerdict {
 @Index({ properties: ['status', 'submittedAt'] })
 @Index({ properties: ['episode', 'submittedAt'] })
 export class ReviewCase {
+  [OptionalProps]?: 'kind' | 'version' | 'escalated' | 'held' | 'excludedReviewerIds' | 'awaitingSecondApproval';
+
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();
@@ -131,4 +140,71 @@ export class ReviewCase {
   @Field(() => String, { nullable: true })
   @Property({ type: 'text', nullable: true })
   invalidatedReason?: string | null;
+
+  @Field(() => CaseKind)
+  @Enum({ items: () => CaseKind, nativeEnumName: 'case_kind' })
+  kind: CaseKind = CaseKind.REVIEW;
+
+  /** The case this one follows: a resubmission after REQUEST_CHANGES, or the rejection appealed. */
+  @Field(() => ReviewCase, { nullable: true })
+  @ManyToOne(() => ReviewCase, { nullable: true, deleteRule: 'set null' })
+  previousCase?: ReviewCase | null;
+
+  @Field(() => String, { nullable: true, description: 'The studio’s statement, for an appeal.' })
+  @Property({ type: 'text', nullable: true })
+  appealStatement?: string | null;
+
+  /** When the studio appealed this (rejected) case; an appeal is allowed once. */
+  @Property({ type: 'datetime', nullable: true })
+  appealedAt?: Date | null;
+
+  /** Reviewers who must not take this case (e.g. the one who rejected what is appealed). */
+  @Property({ type: ArrayType })
+  excludedReviewerIds: string[] = [];
+
+  /** Optimistic concurrency: every change bumps it; a decision names the version it saw. */
+  @Field(() => Int)
+  @Property({ type: 'integer' })
+  version: number = 1;
+
+  @Field(() => User, { nullable: true })
+  @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
+  claimedBy?: User | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the claim lapses unless extended.' })
+  @Property({ type: 'datetime', nullable: true })
+  claimExpiresAt?: Date | null;
+
+  @Field(() => Boolean, { description: 'Escalated cases are for leads only.' })
+  @Property({ type: 'boolean' })
+  escalated: boolean = false;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  escalationNote?: string | null;
+
+  @Field(() => Boolean, { description: 'Held by a lead: out of the queue until released.' })
+  @Property({ type: 'boolean' })
+  held: boolean = false;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  holdReason?: string | null;
+
+  /** An approval against a likely violation waits here for a lead's second approval. */
+  @Field(() => Boolean)
+  @Property({ type: 'boolean' })
+  awaitingSecondApproval: boolean = false;
+
+  @Field(() => Date, { description: 'When a human decision is due (SLA target).' })
+  @Property({ type: 'datetime' })
+  slaDueAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'When the studio plans to release the episode.' })
+  @Property({ type: 'datetime', nullable: true })
+  plannedReleaseAt?: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  decidedAt?: Date | null;
 }

@@ -1,4 +1,4 @@
-import { ArrayType, Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { ArrayType, Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { newId } from '../common/ids';
 import { User } from '../user/user.entity';
@@ -16,6 +16,8 @@ registerEnumType(Decision, { name: 'Decision' });
 @Entity({ tableName: 'review_decision' })
 @Index({ properties: ['reviewCase', 'territory'] })
 export class ReviewDecision {
+  [OptionalProps]?: 'pendingSecondApproval' | 'citedRuleIds' | 'createdAt';
+
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();
@@ -49,4 +51,9 @@ export class ReviewDecision {
   @Field(() => Date)
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();
+
+  /** For four-eyes: a first approval that waits for a lead's second one. */
+  @Field(() => Boolean)
+  @Property({ type: 'boolean' })
+  pendingSecondApproval: boolean = false;
 }

@@ -17,13 +17,14 @@ import { OrganizationKind } from '../organization/organization.entity';
 import { AiAssessment } from './ai-assessment.entity';
 import { Finding } from './finding.entity';
 import { ACTIVE_PACKS, type PolicyPack } from './policy';
-import { AiStatus, CaseStatus, ReviewCase } from './review-case.entity';
+import { AiStatus, CaseKind, CaseStatus, ReviewCase } from './review-case.entity';
 import { ReviewDecision } from './review-decision.entity';
 import { ReviewSettings } from './review-settings.entity';
 
 const submitSchema = z.object({
   episodeIds: z.array(z.string()).min(1, 'Choose at least one episode.').max(500, 'Submit at most 500 episodes at once.'),
   territories: uniqueList(territorySchema, 'Territories').min(1, 'Choose at least one target territory.'),
+  plannedReleaseAt: z.date().nullish(),
 });
 
 const settingsSchema = z.object({
@@ -59,7 +60,7 @@ export class ReviewService {
    * Submits READY episodes for target territories: one case per episode, bound to its media and
    * reviewed text, with the screening job enqueued in the same transaction. All or nothing.
    */
-  async submit(ctx: RequestContext, input: { episodeIds: string[]; territories: string[] }): Promise<ReviewCase[]> {
+  async submit(ctx: RequestContext, input: { episodeIds: string[]; territories: string[]; plannedReleaseAt?: Date | null }): Promise<ReviewCase[]> {
     const data = parseInput(submitSchema, input);
     const boss = this.queue();
     if (!boss) throw new Error('the job queue is not running in this process');
@@ -80,7 +81,12 @@ export class ReviewService {
       const cases: ReviewCase[] = [];
       for (const episode of episodes) {
         const metadata = await reviewedMetadata(tx, episode);
+        // A resubmission follows the last decided case, so the reviewer can see what changed.
+        const previous = await tx.findOne(ReviewCase, { episode, status: CaseStatus.DECIDED }, { orderBy: { decidedAt: 'desc' } });
         const reviewCase = tx.create(ReviewCase, {
+          previousCase: previous ?? null,
+          slaDueAt: new Date(Date.now() + ctx.config.review.slaMs),
+          plannedReleaseAt: data.plannedReleaseAt ?? null,
           episode,
           studio: episode.series.studio,
           mediaRevision: episode.currentMedia!,
@@ -135,14 +141,21 @@ export class ReviewService {
     return (await this.settings(ctx.em)).studioSeesFindingsBeforeDecision;
   }
 
+  /** An appeal is judged on the screening of the case it appeals. */
+  private screenedCase(reviewCase: ReviewCase): ReviewCase {
+    return reviewCase.kind === CaseKind.APPEAL && reviewCase.previousCase ? reviewCase.previousCase : reviewCase;
+  }
+
   async assessment(ctx: RequestContext, reviewCase: ReviewCase): Promise<AiAssessment | null> {
     if (!(await this.findingsVisible(ctx, reviewCase))) return null;
-    return ctx.em.findOne(AiAssessment, { reviewCase });
+    return ctx.em.findOne(AiAssessment, { reviewCase: this.screenedCase(reviewCase) });
   }
 
   async findings(ctx: RequestContext, reviewCase: ReviewCase): Promise<Finding[]> {
     if (!(await this.findingsVisible(ctx, reviewCase))) return [];
-    return ctx.em.find(Finding, { reviewCase }, { orderBy: { territory: 'asc', severity: 'desc' } });
+    const where: Record<string, unknown> = { reviewCase: this.screenedCase(reviewCase) };
+    if (reviewCase.kind === CaseKind.APPEAL) where.territory = { $in: reviewCase.territories };
+    return ctx.em.find(Finding, where, { orderBy: { territory: 'asc', severity: 'desc' } });
   }
 
   async decisions(ctx: RequestContext, reviewCase: ReviewCase): Promise<ReviewDecision[]> {

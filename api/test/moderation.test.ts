@@ -1,0 +1,217 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Membership, Role } from '../src/modules/membership/membership.entity';
+import { OrganizationKind } from '../src/modules/organization/organization.entity';
+import { CLAIM_NEXT, DECIDE, seedPendingCases } from './support/review';
+import { errorCode, TestServer, type SignedInMember } from './support/server';
+
+let server: TestServer;
+let studio: SignedInMember;
+let operatorOrg: string;
+
+beforeAll(async () => {
+  server = await TestServer.start();
+  studio = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+  operatorOrg = (await server.member(OrganizationKind.OPERATOR, Role.ADMIN)).organizationId;
+});
+afterAll(() => server?.stop());
+
+const reviewer = () => server.addMember(operatorOrg, Role.REVIEWER);
+const lead = () => server.addMember(operatorOrg, Role.LEAD);
+type Claimed = { claimNextCase: { id: string; version: number; claimExpiresAt: string } | null };
+
+async function claim(token: string, filter?: Record<string, unknown>) {
+  const res = await server.gql<Claimed>(CLAIM_NEXT, { f: filter }, { token });
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return res.data!.claimNextCase;
+}
+
+/** Each test works on its own studio's cases, so queues of different tests do not mix. */
+async function freshStudioCases(count: number, options: Parameters<typeof seedPendingCases>[3] = {}) {
+  const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+  const seeded = await seedPendingCases(server, owner.organizationId, count, options);
+  return { owner, ...seeded, filter: { studioId: owner.organizationId } };
+}
+
+describe('claiming', () => {
+  it('50 concurrent claimers over 1,000 cases: every case claimed exactly once', async () => {
+    const { caseIds, filter } = await freshStudioCases(1000);
+    const claimers = await Promise.all(Array.from({ length: 50 }, () => reviewer()));
+    const claimed: string[] = [];
+    await Promise.all(
+      claimers.map(async (r) => {
+        for (;;) {
+          const c = await claim(r.token, filter);
+          if (!c) return;
+          claimed.push(c.id);
+        }
+      }),
+    );
+    expect(claimed).toHaveLength(1000);
+    expect(new Set(claimed).size).toBe(1000);
+    expect(new Set(claimed)).toEqual(new Set(caseIds));
+  }, 120_000);
+
+  it('a lapsed lease returns its case to the queue; a live one does not', async () => {
+    const { caseIds, filter } = await freshStudioCases(1);
+    const first = await reviewer();
+    const second = await reviewer();
+    expect((await claim(first.token, filter))!.id).toBe(caseIds[0]);
+    expect(await claim(second.token, filter)).toBeNull();
+    await server.orm.em.getConnection().execute(`update review_case set claim_expires_at = now() - interval '1 second' where id = ?`, [caseIds[0]]);
+    expect((await claim(second.token, filter))!.id).toBe(caseIds[0]);
+    const extend = await server.gql('mutation($id: ID!) { extendClaim(caseId: $id) { id } }', { id: caseIds[0] }, { token: first.token });
+    expect(errorCode(extend)).toBe('CONFLICT');
+  });
+
+  it('a reviewer never gets cases of a studio they belong to, and cannot be handed one', async () => {
+    const { caseIds, owner, filter } = await freshStudioCases(2);
+    const conflicted = await reviewer();
+    const em = server.orm.em.fork();
+    em.create(Membership, { user: conflicted.userId, organization: owner.organizationId, role: Role.VIEWER, createdAt: new Date() });
+    await em.flush();
+    const token = await server.signIn(conflicted.email);
+    expect(await claim(token, filter)).toBeNull();
+    const boss = await lead();
+    const assign = await server.gql('mutation($c: ID!, $r: ID!) { assignCase(caseId: $c, reviewerId: $r) { id } }', { c: caseIds[0], r: conflicted.userId }, { token: boss.token });
+    expect(errorCode(assign)).toBe('CONFLICT');
+    expect(assign.errors![0]!.message).toMatch(/belongs to this studio/);
+  });
+
+  it('escalated cases go to leads only; held cases leave the queue until released', async () => {
+    const { caseIds, filter } = await freshStudioCases(1);
+    const r = await reviewer();
+    const c = await claim(r.token, filter);
+    await server.gql('mutation($id: ID!) { escalateCase(caseId: $id, note: "Needs legal input") { id } }', { id: c!.id }, { token: r.token });
+    expect(await claim((await reviewer()).token, filter)).toBeNull();
+    const l = await lead();
+    expect((await claim(l.token, filter))!.id).toBe(caseIds[0]);
+    await server.gql('mutation($id: ID!) { releaseCase(caseId: $id) { id } }', { id: caseIds[0] }, { token: l.token });
+    await server.gql('mutation($id: ID!) { holdCase(caseId: $id, held: true, reason: "Waiting for the licensor") { id } }', { id: caseIds[0] }, { token: l.token });
+    expect(await claim(l.token, filter)).toBeNull();
+    const notLead = await server.gql('mutation($id: ID!) { holdCase(caseId: $id, held: false) { id } }', { id: caseIds[0] }, { token: r.token });
+    expect(errorCode(notLead)).toBe('FORBIDDEN');
+    await server.gql('mutation($id: ID!) { holdCase(caseId: $id, held: false) { id } }', { id: caseIds[0] }, { token: l.token });
+    expect((await claim(l.token, filter))!.id).toBe(caseIds[0]);
+  });
+});
+
+describe('deciding', () => {
+  it('a stale decision is CONFLICT and changes nothing', async () => {
+    const { filter } = await freshStudioCases(1);
+    const r = await reviewer();
+    const c = (await claim(r.token, filter))!;
+    const stale = await server.gql(DECIDE, { i: { caseId: c.id, version: c.version - 1, decisions: [{ territory: 'US', decision: 'APPROVE' }] } }, { token: r.token });
+    expect(errorCode(stale)).toBe('CONFLICT');
+    expect(stale.errors![0]!.message).toMatch(/changed since you opened it/);
+    const fresh = await server.gql<{ decideCase: { status: string; episode: { status: string } } }>(DECIDE, { i: { caseId: c.id, version: c.version, decisions: [{ territory: 'US', decision: 'APPROVE' }] } }, { token: r.token });
+    expect(fresh.data?.decideCase).toEqual({ id: c.id, status: 'DECIDED', version: c.version + 1, awaitingSecondApproval: false, episode: { status: 'APPROVED' } });
+    const again = await server.gql(DECIDE, { i: { caseId: c.id, version: c.version + 1, decisions: [{ territory: 'US', decision: 'REJECT', citedRuleIds: ['GLOBAL-VIOLENCE-01'] }] } }, { token: r.token });
+    expect(errorCode(again)).toBe('CONFLICT');
+  });
+
+  it('names bad decisions: unknown territory, unknown rule, a rejection without a rule, a missing territory', async () => {
+    const { filter } = await freshStudioCases(1, { territories: ['US', 'SA'] });
+    const r = await reviewer();
+    const c = (await claim(r.token, filter))!;
+    const attempt = (decisions: unknown[]) => server.gql(DECIDE, { i: { caseId: c.id, version: c.version, decisions } }, { token: r.token });
+    const cases: Array<[unknown[], string, RegExp]> = [
+      [[{ territory: 'FR', decision: 'APPROVE' }], 'input.decisions.0.territory', /not a target territory/],
+      [[{ territory: 'US', decision: 'APPROVE' }, { territory: 'SA', decision: 'REJECT', citedRuleIds: ['SA-NOPE-1'] }], 'input.decisions.1.citedRuleIds.0', /not a rule in the SA policy/],
+      [[{ territory: 'US', decision: 'APPROVE' }, { territory: 'SA', decision: 'REJECT' }], 'input.decisions.1.citedRuleIds', /Cite the rule/],
+      [[{ territory: 'US', decision: 'APPROVE' }], 'input.decisions', /missing SA/],
+    ];
+    for (const [decisions, field, message] of cases) {
+      const res = await attempt(decisions);
+      expect(errorCode(res)).toBe('BAD_USER_INPUT');
+      expect(res.errors![0]!.extensions.field).toBe(field);
+      expect(res.errors![0]!.message).toMatch(message);
+    }
+  });
+
+  it('four-eyes: approving a likely violation needs a second approval by a different lead', async () => {
+    const { filter, episodeIds } = await freshStudioCases(1, { verdict: 'LIKELY_VIOLATION' });
+    const r = await reviewer();
+    const c = (await claim(r.token, filter))!;
+    const first = await server.gql<{ decideCase: { status: string; awaitingSecondApproval: boolean; episode: { status: string }; version: number } }>(DECIDE, { i: { caseId: c.id, version: c.version, decisions: [{ territory: 'US', decision: 'APPROVE', notes: 'Context makes it fine.' }] } }, { token: r.token });
+    expect(first.data?.decideCase).toMatchObject({ status: 'PENDING_REVIEW', awaitingSecondApproval: true, episode: { status: 'IN_REVIEW' } });
+    // Not the first approver, not another reviewer: only a lead.
+    expect(await claim(r.token, filter)).toBeNull();
+    expect(await claim((await reviewer()).token, filter)).toBeNull();
+    const l = await lead();
+    const again = (await claim(l.token, filter))!;
+    const second = await server.gql<{ decideCase: { status: string; episode: { status: string } } }>(DECIDE, { i: { caseId: again.id, version: again.version, decisions: [{ territory: 'US', decision: 'APPROVE' }] } }, { token: l.token });
+    expect(second.data?.decideCase).toMatchObject({ status: 'DECIDED', episode: { status: 'APPROVED' } });
+    const decisions = await server.gql<{ reviewCase: { decisions: Array<{ actorLabel: string }> } }>('query($id: ID!) { reviewCase(id: $id) { decisions { actorLabel } } }', { id: c.id }, { token: l.token });
+    expect(decisions.data!.reviewCase.decisions.map((d) => d.actorLabel)).toEqual([r.email, l.email]);
+    expect(episodeIds).toHaveLength(1);
+  });
+});
+
+describe('appeals, resubmission and takedown', () => {
+  it('a rejection may be appealed once; the appeal never returns to the reviewer who rejected', async () => {
+    const { filter, owner, caseIds } = await freshStudioCases(1);
+    const rejecter = await reviewer();
+    const c = (await claim(rejecter.token, filter))!;
+    const rejected = await server.gql<{ decideCase: { episode: { status: string } } }>(DECIDE, { i: { caseId: c.id, version: c.version, decisions: [{ territory: 'US', decision: 'REJECT', citedRuleIds: ['GLOBAL-VIOLENCE-GRAPHIC-01'], notes: 'Gore at 0:42.' }], comments: [{ atSeconds: 42, text: 'This shot.' }] } }, { token: rejecter.token });
+    expect(rejected.data?.decideCase.episode.status).toBe('REJECTED');
+    const feedback = await server.gql<{ reviewCase: { decisions: Array<{ notes: string }>; comments: Array<{ atSeconds: number; text: string }> } }>('query($id: ID!) { reviewCase(id: $id) { decisions { notes } comments { atSeconds text } } }', { id: c.id }, { token: owner.token });
+    expect(feedback.data!.reviewCase).toEqual({ decisions: [{ notes: 'Gore at 0:42.' }], comments: [{ atSeconds: 42, text: 'This shot.' }] });
+
+    const appeal = await server.gql<{ appealCase: { id: string; kind: string; status: string } }>('mutation($id: ID!, $s: String!) { appealCase(caseId: $id, statement: $s) { id kind status } }', { id: caseIds[0], s: 'The scene is a dream; no real injury is shown.' }, { token: owner.token });
+    expect(appeal.errors).toBeUndefined();
+    expect(appeal.data?.appealCase).toMatchObject({ kind: 'APPEAL', status: 'PENDING_REVIEW' });
+    expect(await claim(rejecter.token, filter)).toBeNull();
+    const other = await reviewer();
+    expect((await claim(other.token, filter))!.id).toBe(appeal.data!.appealCase.id);
+    const twice = await server.gql('mutation($id: ID!, $s: String!) { appealCase(caseId: $id, statement: $s) { id } }', { id: caseIds[0], s: 'Once more, with feeling.' }, { token: owner.token });
+    expect(errorCode(twice)).toBe('CONFLICT');
+  });
+
+  it('a lead takes an approved episode down with a reason; reviewers cannot', async () => {
+    const { filter, episodeIds } = await freshStudioCases(1, { verdict: 'CLEAR' });
+    const r = await reviewer();
+    const c = (await claim(r.token, filter))!;
+    await server.gql(DECIDE, { i: { caseId: c.id, version: c.version, decisions: [{ territory: 'US', decision: 'APPROVE' }] } }, { token: r.token });
+    const q = 'mutation($id: ID!) { takeDownEpisode(episodeId: $id, reason: "Rights dispute reported by the licensor") { status takedownReason } }';
+    expect(errorCode(await server.gql(q, { id: episodeIds[0] }, { token: r.token }))).toBe('FORBIDDEN');
+    const down = await server.gql<{ takeDownEpisode: { status: string; takedownReason: string } }>(q, { id: episodeIds[0] }, { token: (await lead()).token });
+    expect(down.data?.takeDownEpisode).toEqual({ status: 'TAKEN_DOWN', takedownReason: 'Rights dispute reported by the licensor' });
+  });
+});
+
+describe('queue views', () => {
+  it('studios cannot read queues, stats or calibration', async () => {
+    for (const q of ['{ reviewQueue { nodes { id } } }', '{ queueStats { pending } }', '{ reviewStats { territory } }']) {
+      expect(errorCode(await server.gql(q, {}, { token: studio.token }))).toBe('FORBIDDEN');
+    }
+    expect(errorCode(await server.gql('mutation { claimNextCase { id } }', {}, { token: studio.token }))).toBe('FORBIDDEN');
+  });
+
+  it('lists the queue riskiest first and counts it', async () => {
+    const risky = await freshStudioCases(1, { verdict: 'LIKELY_VIOLATION' });
+    const calm = await seedPendingCases(server, risky.owner.organizationId, 1, { verdict: 'CLEAR' });
+    const r = await reviewer();
+    const list = await server.gql<{ reviewQueue: { nodes: Array<{ id: string; riskScore: number }> } }>('query($f: QueueFilterInput) { reviewQueue(filter: $f) { nodes { id riskScore } } }', { f: risky.filter }, { token: r.token });
+    expect(list.data!.reviewQueue.nodes.map((n) => [n.id, n.riskScore])).toEqual([[risky.caseIds[0], 80], [calm.caseIds[0], 0]]);
+    const stats = await server.gql<{ queueStats: { pending: number; oldestPendingSeconds: number } }>('{ queueStats { pending oldestPendingSeconds } }', {}, { token: r.token });
+    expect(stats.data!.queueStats.pending).toBeGreaterThanOrEqual(2);
+    expect(stats.data!.queueStats.oldestPendingSeconds).toBeGreaterThan(0);
+  });
+
+  it('calibration counts how often humans agreed with or overturned the AI', async () => {
+    const since = new Date(Date.now() - 1000).toISOString();
+    const decide = async (verdict: 'CLEAR' | 'LIKELY_VIOLATION' | 'NEEDS_REVIEW', decision: string) => {
+      const { filter } = await freshStudioCases(1, { verdict });
+      const l = await lead();
+      const c = (await claim(l.token, filter))!;
+      const res = await server.gql(DECIDE, { i: { caseId: c.id, version: c.version, decisions: [{ territory: 'US', decision, citedRuleIds: decision === 'APPROVE' ? [] : ['GLOBAL-VIOLENCE-01'] }] } }, { token: l.token });
+      expect(res.errors).toBeUndefined();
+    };
+    await decide('CLEAR', 'APPROVE');
+    await decide('LIKELY_VIOLATION', 'REJECT');
+    await decide('CLEAR', 'REQUEST_CHANGES');
+    await decide('NEEDS_REVIEW', 'APPROVE');
+    const stats = await server.gql<{ reviewStats: Array<Record<string, unknown>> }>('query($s: DateTimeISO) { reviewStats(since: $s) { territory category decisions agreed overturned uncertain } }', { s: since }, { token: (await reviewer()).token });
+    expect(stats.data!.reviewStats).toEqual([{ territory: 'US', category: 'none', decisions: 4, agreed: 2, overturned: 1, uncertain: 1 }]);
+  });
+});
