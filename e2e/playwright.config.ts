@@ -49,6 +49,8 @@ export default defineConfig({
         PUBLIC_WEB_URL: `http://localhost:${WEB_PORT}`,
         LOG_LEVEL: 'warn',
         NODE_ENV: 'development',
+        // The review worker runs inside the API process for end-to-end runs.
+        RUN_WORKER: 'true',
       },
     },
     {

@@ -1,8 +1,10 @@
 // The dashboard's HTTP server: Remix behind Express, so other handlers (such as resumable uploads)
 // can be mounted before Remix sees the request.
 import { createRequestHandler } from '@remix-run/express';
+import { createCookie } from '@remix-run/node';
 import express from 'express';
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 
 const development = process.argv.includes('--dev');
@@ -43,7 +45,31 @@ if (vite) {
   app.use(express.static(here('build/client'), { maxAge: '1h' }));
 }
 
-// Mount other handlers here (before Remix), e.g. app.use('/uploads', uploadHandler).
+// Resumable uploads (tus) and media playback go straight through to the API, streamed both ways:
+// the browser keeps one origin, and the session token from the dashboard's cookie becomes the
+// API's bearer token (the cookie itself is not passed on).
+const apiOrigin = new URL(process.env.API_URL ?? 'http://127.0.0.1:4000/graphql').origin;
+const sessionCookie = createCookie('gl_session');
+async function passToApi(req, res) {
+  const token = await sessionCookie.parse(req.headers.cookie ?? null).catch(() => null);
+  const headers = { ...req.headers };
+  delete headers.cookie;
+  delete headers.host;
+  delete headers.authorization;
+  if (typeof token === 'string' && token) headers.authorization = `Bearer ${token}`;
+  const upstream = http.request(new URL(req.originalUrl, apiOrigin), { method: req.method, headers }, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.headers);
+    answer.pipe(res);
+  });
+  upstream.on('error', () => {
+    if (res.headersSent) res.destroy();
+    else res.status(502).type('text').send('The Greenlight API is not reachable right now.\n');
+  });
+  req.on('aborted', () => upstream.destroy());
+  req.pipe(upstream);
+}
+app.all(['/uploads', '/uploads/*'], passToApi);
+app.get('/media/*', passToApi);
 
 app.all(
   '*',

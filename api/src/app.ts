@@ -13,6 +13,7 @@ import { buildContext, requestContext, type GraphQLContext } from './graphql/con
 import { errorLoggingPlugin, formatError } from './graphql/errors';
 import { buildGreenlightSchema } from './graphql/schema';
 import { mediaRouter } from './http/media-route';
+import { reviewFramesRouter } from './http/review-frames-route';
 import { startReviewWorker } from './jobs/review-worker';
 import { startQueue } from './jobs/queue';
 import type PgBoss from 'pg-boss';
@@ -102,6 +103,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     }
     await uploads.handle(req, res, ctx);
   });
+  app.use(reviewFramesRouter({ orm, config, logger, services, storage }));
   app.use(mediaRouter({ orm, config, logger, services, storage }));
 
   const apollo = new ApolloServer<GraphQLContext>({

@@ -109,6 +109,11 @@ describe('AI-assisted screening (openai provider against an OpenAI-compatible se
     expect(view.assessment!.model).toContain('omni-moderation-latest');
     expect(view.assessment!.policyVersion).toContain('SA@2026.11.1');
     expect(view.assessment!.keyframes.length).toBeGreaterThan(0);
+    const frame = await fetch(`${server.url}/media/frames/${caseId}/0.jpg`, { headers: { authorization: `Bearer ${reviewer.token}` } });
+    expect(frame.status).toBe(200);
+    expect(frame.headers.get('content-type')).toBe('image/jpeg');
+    // The studio sees keyframes (like findings) only after a human decision.
+    expect((await fetch(`${server.url}/media/frames/${caseId}/0.jpg`, { headers: { authorization: `Bearer ${editor.token}` } })).status).toBe(404);
     // Requests went to the moderation endpoint with the model named in configuration, the key as a bearer token.
     const moderation = fake.requests.find((r) => r.path === '/v1/moderations')!;
     expect(moderation.body.model).toBe('omni-moderation-latest');

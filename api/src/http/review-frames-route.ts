@@ -1,0 +1,41 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { Router } from 'express';
+import type { Config } from '../config';
+import { DomainError } from '../domain/errors';
+import { requestContext } from '../graphql/context';
+import type { Logger } from '../logger';
+import type { Services } from '../services';
+import type { MediaStorage } from '../uploads/storage';
+
+/**
+ * Keyframes sampled by the screening, for reviewers (and for the studio once findings are visible
+ * to it): `/media/frames/<caseId>/<index>.jpg`.
+ */
+export function reviewFramesRouter(deps: { orm: MikroORM; config: Config; logger: Logger; services: Services; storage: MediaStorage }): Router {
+  const router = Router();
+  router.get('/media/frames/:caseId/:index.jpg', async (req, res) => {
+    try {
+      const ctx = await requestContext(deps, req, res);
+      const reviewCase = await deps.services.reviews.get(ctx, String(req.params.caseId));
+      const assessment = await deps.services.reviews.assessment(ctx, reviewCase);
+      const frame = assessment?.keyframes[Number(req.params.index)] as { key?: string } | undefined;
+      if (!frame?.key) {
+        res.status(404).json({ error: 'No such keyframe.', code: 'NOT_FOUND' });
+        return;
+      }
+      res.setHeader('Cache-Control', 'private, max-age=86400, immutable');
+      res.type('image/jpeg');
+      const local = deps.storage.localPath?.(frame.key);
+      if (local) res.sendFile(local);
+      else deps.storage.read(frame.key).on('error', () => res.destroy()).pipe(res);
+    } catch (error) {
+      if (error instanceof DomainError) {
+        res.status(error.code === 'UNAUTHENTICATED' ? 401 : error.code === 'FORBIDDEN' ? 403 : 404).json({ error: error.message, code: error.code });
+        return;
+      }
+      deps.logger.error({ err: error, requestId: res.locals.requestId }, 'serving a keyframe failed');
+      res.status(500).json({ error: 'Something went wrong on our side.', requestId: res.locals.requestId });
+    }
+  });
+  return router;
+}
