@@ -43,7 +43,7 @@ describe('docker-compose.yml', () => {
 
   it('.env.example names every variable the compose file needs', () => {
     const example = readFileSync(path.join(root, '.env.example'), 'utf8');
-    const needed = [...readFileSync(path.join(root, 'docker-compose.yml'), 'utf8').matchAll(/\$\{([A-Z_]+)/g)].map((m) => m[1]);
+    const needed = [...readFileSync(path.join(root, 'docker-compose.yml'), 'utf8').matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]);
     for (const name of new Set(needed)) expect(example).toMatch(new RegExp(`^${name}=`, 'm'));
   });
 });
