@@ -19,8 +19,7 @@ import { startQueue } from './jobs/queue';
 import type PgBoss from 'pg-boss';
 import { requestId } from './http/request-id';
 import { createUploadServer, UPLOADS_PATH, type UploadServer } from './uploads/upload-server';
-import { S3MediaStorage } from './uploads/s3-media-storage';
-import { LocalMediaStorage } from './uploads/storage';
+import { createMediaStorage } from './uploads/media-storage';
 import type { Logger } from './logger';
 import { createServices, type Services } from './services';
 
@@ -59,7 +58,7 @@ const badBody: ErrorRequestHandler = (error, _req, res, next) => {
 /** Builds the HTTP server (not yet listening): GraphQL at /graphql and health probes. */
 export async function createApp(deps: AppDeps): Promise<App> {
   const { orm, config, logger } = deps;
-  const storage = config.storage.kind === 's3' ? new S3MediaStorage(config.storage) : new LocalMediaStorage(config.mediaDir);
+  const storage = createMediaStorage(config);
   const queue = await startQueue(deps.databaseUrl, logger, { expireInSeconds: config.review.jobExpireSeconds, maintenanceIntervalSeconds: config.review.maintenanceSeconds, supervise: Boolean(deps.runWorker) });
   const services = createServices(config, orm.em.getConnection().getKnex(), storage, () => queue);
   if (deps.runWorker) await startReviewWorker({ orm, config, logger, storage, services, boss: queue });

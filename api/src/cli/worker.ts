@@ -6,7 +6,7 @@ import { startQueue } from '../jobs/queue';
 import { startReviewWorker } from '../jobs/review-worker';
 import { createLogger } from '../logger';
 import { createServices } from '../services';
-import { LocalMediaStorage } from '../uploads/storage';
+import { createMediaStorage } from '../uploads/media-storage';
 
 /**
  * `npm run worker`: works the job queue on its own. With the embedded database it waits for the
@@ -24,7 +24,7 @@ async function run(): Promise<void> {
     }
     return o;
   }, logger);
-  const storage = new LocalMediaStorage(config.mediaDir);
+  const storage = createMediaStorage(config);
   const boss = await startQueue(db.url, logger, { expireInSeconds: config.review.jobExpireSeconds, maintenanceIntervalSeconds: config.review.maintenanceSeconds, supervise: true });
   const services = createServices(config, orm.em.getConnection().getKnex(), storage, () => boss);
   await startReviewWorker({ orm, config, logger, storage, services, boss });
