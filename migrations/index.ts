@@ -4,6 +4,7 @@ import { Migration20261121010000_catalog } from './Migration20261121010000_catal
 import { Migration20261121020000_media } from './Migration20261121020000_media';
 import { Migration20261121030000_review } from './Migration20261121030000_review';
 import { Migration20261121040000_moderation } from './Migration20261121040000_moderation';
+import { Migration20261121050000_publishing } from './Migration20261121050000_publishing';
 
 /** Every migration, in order. The database schema changes only through these. */
 export const migrationsList: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121020000_media', class: Migration20261121020000_media },
   { name: 'Migration20261121030000_review', class: Migration20261121030000_review },
   { name: 'Migration20261121040000_moderation', class: Migration20261121040000_moderation },
+  { name: 'Migration20261121050000_publishing', class: Migration20261121050000_publishing },
 ];

@@ -11,10 +11,13 @@ import type { Config } from './config';
 import { isReady } from './db/orm';
 import { buildContext, requestContext, type GraphQLContext } from './graphql/context';
 import { errorLoggingPlugin, formatError } from './graphql/errors';
+import { hideSuggestionsPlugin, queryLimitRules, queryLimitsPlugin } from './graphql/limits';
 import { buildGreenlightSchema } from './graphql/schema';
 import { mediaRouter } from './http/media-route';
+import { rateLimited, RequestRateLimiter } from './http/rate-limit';
 import { reviewFramesRouter } from './http/review-frames-route';
-import { startReviewWorker } from './jobs/review-worker';
+import { playbackRouter } from './http/playback-route';
+import { startWorkers } from './jobs/workers';
 import { startQueue } from './jobs/queue';
 import type PgBoss from 'pg-boss';
 import { requestId } from './http/request-id';
@@ -59,10 +62,13 @@ const badBody: ErrorRequestHandler = (error, _req, res, next) => {
 export async function createApp(deps: AppDeps): Promise<App> {
   const { orm, config, logger } = deps;
   const storage = createMediaStorage(config);
-  const queue = await startQueue(deps.databaseUrl, logger, { expireInSeconds: config.review.jobExpireSeconds, maintenanceIntervalSeconds: config.review.maintenanceSeconds, supervise: Boolean(deps.runWorker) });
-  const services = createServices(config, orm.em.getConnection().getKnex(), storage, () => queue);
-  if (deps.runWorker) await startReviewWorker({ orm, config, logger, storage, services, boss: queue });
+  const queue = await startQueue(deps.databaseUrl, logger, config, { supervise: Boolean(deps.runWorker) });
+  const services = createServices(config, orm.em.getConnection().getKnex(), storage, () => queue, { orm, logger });
+  if (deps.runWorker) await startWorkers({ orm, config, logger, storage, services, boss: queue });
   const uploads = await createUploadServer({ orm, config, logger, services, databaseUrl: deps.databaseUrl });
+  const knex = orm.em.getConnection().getKnex();
+  const apiRateLimiter = new RequestRateLimiter(knex, config.rateLimits, 'api');
+  const uploadRateLimiter = new RequestRateLimiter(knex, config.rateLimits, 'uploads');
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -100,33 +106,44 @@ export async function createApp(deps: AppDeps): Promise<App> {
       res.status(ctx.actor.kind === 'apiKey' ? 403 : 401).type('text').send(`${reason}\n`);
       return;
     }
+    if (req.method !== 'OPTIONS' && !(await uploadRateLimiter.admit(ctx.actor, req, res))) return;
     await uploads.handle(req, res, ctx);
   });
   app.use(reviewFramesRouter({ orm, config, logger, services, storage }));
+  app.use(playbackRouter({ orm, config, logger, storage }));
   app.use(mediaRouter({ orm, config, logger, services, storage }));
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await buildGreenlightSchema(),
     formatError,
     includeStacktraceInErrorResponses: false,
-    introspection: !config.isProduction,
+    // Anonymous callers are refused by queryLimitsPlugin; signed-in people and API keys may introspect.
+    introspection: true,
+    parseOptions: { maxTokens: config.graphqlLimits.maxTokens },
+    validationRules: queryLimitRules(config.graphqlLimits),
     allowBatchedHttpRequests: false,
     // The process owns shutdown order (HTTP, then pool, then the embedded database).
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       errorLoggingPlugin,
+      queryLimitsPlugin(config.graphqlLimits),
+      ...(config.isProduction ? [hideSuggestionsPlugin] : []),
       config.isProduction ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
   });
   await apollo.start();
 
+  // Authenticated once per request: the rate limiter needs the caller, Apollo the whole context.
+  const graphqlContext = (req: express.Request, res: express.Response): Promise<GraphQLContext> =>
+    (res.locals.graphqlContext ??= buildContext({ orm, config, logger, services }, req, res));
   app.use(
     '/graphql',
+    rateLimited(apiRateLimiter, graphqlContext, logger),
     // Room for a 1 MiB subtitle file plus the rest of the request.
     express.json({ limit: '2mb' }),
     badBody,
-    expressMiddleware(apollo, { context: ({ req, res }) => buildContext({ orm, config, logger, services }, req, res) }),
+    expressMiddleware(apollo, { context: ({ req, res }) => graphqlContext(req, res) }),
   );
 
   app.use((_req, res) => {

@@ -64,6 +64,12 @@ const envSchema = z.object({
   REVIEW_JOB_EXPIRE_SECONDS: z.coerce.number().int().positive().default(15 * 60),
   JOB_MAINTENANCE_SECONDS: z.coerce.number().int().positive().default(30),
   RUN_WORKER: bool.default(false),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  WEBHOOK_RETRY_LIMIT: z.coerce.number().int().min(0).max(30).default(10),
+  WEBHOOK_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).default(60),
+  WEBHOOK_DISABLE_AFTER_FAILED_DELIVERIES: z.coerce.number().int().min(1).default(1),
+  PLAYBACK_URL_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
+  PUBLICATION_TICK_CRON: z.string().default('* * * * *'),
   REVIEW_SLA_HOURS: z.coerce.number().positive().default(24),
   REVIEW_LEASE_MINUTES: z.coerce.number().positive().default(15),
   REVIEW_FOUR_EYES: bool.default(true),
@@ -75,6 +81,15 @@ const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: optional(z.string()),
   S3_FORCE_PATH_STYLE: optional(bool),
   S3_PART_SIZE: optional(z.coerce.number().int().min(S3_MIN_PART).max(S3_MAX_PART)),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(10),
+  GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(5000),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(50),
+  GRAPHQL_MAX_FIELD_REPEATS: z.coerce.number().int().positive().default(5),
+  GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(50),
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().positive().default(2000),
+  PARTNER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  USER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(1200),
+  ANONYMOUS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(300),
 });
 
 /** An S3-compatible bucket holding uploads under way (tus) and finished media. */
@@ -119,6 +134,14 @@ export type Config = {
   /** Local folders (`uploads.dir`, `mediaDir`) or an S3-compatible bucket for uploads and media. */
   storage: { kind: 'local' } | S3Settings;
   subtitleMaxBytes: number;
+  webhooks: {
+    timeoutMs: number;
+    /** Retries with exponential backoff: 10 from 60 s add up to about a day. */
+    retryLimit: number;
+    retryDelaySeconds: number;
+    disableAfterFailedDeliveries: number;
+  };
+  publishing: { playbackTtlSeconds: number; tickCron: string };
   review: {
     /** `openai` when a key is configured (or asked for), else the built-in `rules`. */
     provider: 'openai' | 'rules';
@@ -137,6 +160,20 @@ export type Config = {
     /** Approving against a LIKELY_VIOLATION needs a lead's second approval. */
     fourEyes: boolean;
   };
+  /** Refused before execution; see graphql/limits.ts. */
+  graphqlLimits: {
+    maxDepth: number;
+    /** Roughly the objects a query may fetch: lists count `first`/`last` (or the default page size) times. */
+    maxCost: number;
+    /** The dashboard asks for up to 40 (two per target territory of a case); cost bounds what they fetch. */
+    maxAliases: number;
+    /** How often one field may be selected in one selection set (repeats only add work). */
+    maxFieldRepeats: number;
+    maxDirectives: number;
+    maxTokens: number;
+  };
+  /** Requests per minute, counted in PostgreSQL so every API instance shares them. */
+  rateLimits: { partnerPerMinute: number; userPerMinute: number; anonymousPerMinute: number };
 };
 
 export class ConfigError extends Error {}
@@ -193,6 +230,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mediaDir: path.resolve(e.MEDIA_DIR ?? path.join(dataDir, 'media')),
     storage: e.STORAGE === 's3' ? s3Settings(e) : { kind: 'local' },
     subtitleMaxBytes: e.SUBTITLE_MAX_BYTES,
+    webhooks: {
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      retryLimit: e.WEBHOOK_RETRY_LIMIT,
+      retryDelaySeconds: e.WEBHOOK_RETRY_DELAY_SECONDS,
+      disableAfterFailedDeliveries: e.WEBHOOK_DISABLE_AFTER_FAILED_DELIVERIES,
+    },
+    publishing: { playbackTtlSeconds: e.PLAYBACK_URL_TTL_SECONDS, tickCron: e.PUBLICATION_TICK_CRON },
     review: {
       provider,
       openai: e.OPENAI_API_KEY
@@ -209,6 +253,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       slaMs: e.REVIEW_SLA_HOURS * 3600_000,
       leaseMs: e.REVIEW_LEASE_MINUTES * 60_000,
       fourEyes: e.REVIEW_FOUR_EYES,
+    },
+    graphqlLimits: {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxCost: e.GRAPHQL_MAX_COST,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxFieldRepeats: e.GRAPHQL_MAX_FIELD_REPEATS,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+    },
+    rateLimits: {
+      partnerPerMinute: e.PARTNER_RATE_LIMIT_PER_MINUTE,
+      userPerMinute: e.USER_RATE_LIMIT_PER_MINUTE,
+      anonymousPerMinute: e.ANONYMOUS_RATE_LIMIT_PER_MINUTE,
     },
   };
 }

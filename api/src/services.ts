@@ -17,28 +17,57 @@ import type { MediaStorage } from './uploads/storage';
 import type PgBoss from 'pg-boss';
 import { ReviewService } from './modules/review/review.service';
 import { ModerationService } from './modules/review/moderation.service';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { CatalogChanges } from './domain/catalog-changes';
+import type { Logger } from './logger';
+import { PartnerCatalogService } from './modules/publishing/partner-catalog.service';
+import { PartnerService } from './modules/publishing/partner.service';
+import { PublicationService } from './modules/publishing/publication.service';
+import { ReleaseService } from './modules/publishing/release.service';
+import { WebhookService } from './modules/publishing/webhook.service';
 
 /** The application's services, built once per process and shared by resolvers, jobs and seeds. */
-export function createServices(config: Config, knex: unknown, storage: MediaStorage, queue: () => PgBoss | undefined = () => undefined) {
+export function createServices(
+  config: Config,
+  knex: unknown,
+  storage: MediaStorage,
+  queue: () => PgBoss | undefined = () => undefined,
+  runtime: { orm?: MikroORM; logger?: Logger } = {},
+) {
   const audit = new AuditService();
   const organizations = new OrganizationService(audit);
   const uploads = new UploadService(audit, config);
+  const changes = new CatalogChanges();
+  const publication = new PublicationService(queue, runtime.logger ?? (console as unknown as Logger));
+  // What partners see follows catalog, review and release changes at once (a scheduled tick catches time).
+  if (runtime.orm) {
+    const orm = runtime.orm;
+    changes.subscribe(async (seriesIds) => {
+      await publication.refresh(orm.em.fork(), seriesIds);
+    });
+  }
   return {
     audit,
     organizations,
     auth: new AuthService(audit, new SignInThrottle(knex, config.signIn.maxFailures, config.signIn.windowSeconds)),
     memberships: new MembershipService(audit, organizations),
     apiKeys: new ApiKeyService(audit),
-    series: new SeriesService(audit),
-    episodes: new EpisodeService(audit),
-    pricing: new PricingService(audit),
-    licenses: new LicenseService(audit),
+    series: new SeriesService(audit, changes),
+    episodes: new EpisodeService(audit, changes),
+    pricing: new PricingService(audit, changes),
+    licenses: new LicenseService(audit, changes),
     avails: new AvailsService(),
     uploads,
-    media: new MediaService(audit, uploads, storage, config),
-    subtitles: new SubtitleService(audit, config),
+    media: new MediaService(audit, uploads, storage, config, changes),
+    subtitles: new SubtitleService(audit, config, changes),
     reviews: new ReviewService(audit, queue),
-    moderation: new ModerationService(audit),
+    moderation: new ModerationService(audit, changes),
+    changes,
+    publication,
+    partners: new PartnerService(audit),
+    releases: new ReleaseService(audit, changes),
+    partnerCatalog: new PartnerCatalogService(),
+    webhooks: new WebhookService(audit, config, queue),
   };
 }
 

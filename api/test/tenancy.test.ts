@@ -47,8 +47,8 @@ afterAll(() => server?.stop());
 async function snapshot(): Promise<string> {
   const conn = server.orm.em.getConnection();
   const parts = [];
-  for (const table of ['organization', 'app_user', 'membership', 'invitation', 'api_key', 'series', 'episode', 'episode_price_term', 'series_license', 'subtitle_track', 'episode_upload', 'media_revision', 'review_case', 'review_settings']) {
-    parts.push(JSON.stringify(await conn.execute(`select * from "${table}" order by id`)));
+  for (const table of ['organization', 'app_user', 'membership', 'invitation', 'api_key', 'series', 'episode', 'episode_price_term', 'series_license', 'subtitle_track', 'episode_upload', 'media_revision', 'review_case', 'review_settings', 'release_plan', 'partner_profile', 'webhook_endpoint']) {
+    parts.push(JSON.stringify(await conn.execute(`select * from "${table}" order by 1`)));
   }
   return parts.join('\n');
 }
@@ -249,6 +249,34 @@ const attempts: Record<string, Attempt> = {
   addCaseComment: async () => ({ res: await server.gql('mutation($id: ID!) { addCaseComment(caseId: $id, input: { text: "x" }) { id } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   appealCase: async () => ({ res: await server.gql('mutation($id: ID!) { appealCase(caseId: $id, statement: "Please look again at this.") { id } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'NOT_FOUND' }),
   takeDownEpisode: async () => ({ res: await server.gql('mutation($id: ID!) { takeDownEpisode(episodeId: $id, reason: "because") { id } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
+  catalog: async () => ({ res: await server.gql('{ catalog(territory: "US") { nodes { id } } }', {}, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
+  node: async () => ({ res: await server.gql('query($id: ID!) { node(id: $id) { id } }', { id: a.seriesId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
+  playback: async () => ({ res: await server.gql('query($id: ID!) { playback(episodeId: $id, territory: "US") { url } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
+  changes: async () => ({ res: await server.gql('{ changes { nodes { id } } }', {}, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
+  partners: async () => ({
+    res: await server.gql('{ partners { organization { id name } } }', {}, { token: b.owner.token }),
+    leaks: (data) => JSON.stringify(data).includes(a.owner.organizationId),
+  }),
+  updatePartner: async () => ({
+    res: await server.gql('mutation($id: ID!) { updatePartner(partnerId: $id, input: { territories: ["US"], currency: "USD" }) { currency } }', { id: a.partner.organizationId }, { token: b.partner.token }),
+    expectCode: 'FORBIDDEN',
+  }),
+  setReleasePlan: async () => ({
+    res: await server.gql('mutation($s: ID!, $p: ID!) { setReleasePlan(seriesId: $s, partnerId: $p, input: { mode: ALL_AT_ONCE, startsAt: "2026-01-01T00:00:00Z" }) { id } }', { s: a.seriesId, p: b.partner.organizationId }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  removeReleasePlan: async () => ({
+    res: await server.gql('mutation($s: ID!, $p: ID!) { removeReleasePlan(seriesId: $s, partnerId: $p) }', { s: a.seriesId, p: a.partner.organizationId }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  webhookEndpoints: async () => ({ res: await server.gql('query($p: ID!) { webhookEndpoints(partnerId: $p) { id } }', { p: a.partner.organizationId }, { token: b.partner.token }), expectCode: 'NOT_FOUND' }),
+  createWebhookEndpoint: async () => ({
+    res: await server.gql('mutation($p: ID!) { createWebhookEndpoint(partnerId: $p, url: "https://evil.example.com/hook") { secret } }', { p: a.partner.organizationId }, { token: b.partner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  setWebhookEndpointEnabled: async () => ({ res: await server.gql('mutation($id: ID!) { setWebhookEndpointEnabled(id: $id, enabled: false) { id } }', { id: a.keyId }, { token: b.partner.token }), expectCode: 'NOT_FOUND' }),
+  webhookDeliveries: async () => ({ res: await server.gql('query($id: ID!) { webhookDeliveries(endpointId: $id) { id } }', { id: a.keyId }, { token: b.partner.token }), expectCode: 'NOT_FOUND' }),
+  redeliverWebhook: async () => ({ res: await server.gql('mutation { redeliverWebhook(deliveryId: "msg_1_abcdef12") { id } }', {}, { token: b.partner.token }), expectCode: 'NOT_FOUND' }),
   currencies: async () => ({
     res: await server.gql('{ currencies { code exponent } }', {}, { token: b.owner.token }),
     leaks: (data) => JSON.stringify(data).includes(a.owner.organizationId),

@@ -3,7 +3,7 @@ import { loadConfig } from '../config';
 import { openDatabase } from '../db/database';
 import { openOrm } from '../db/orm';
 import { startQueue } from '../jobs/queue';
-import { startReviewWorker } from '../jobs/review-worker';
+import { startWorkers } from '../jobs/workers';
 import { createLogger } from '../logger';
 import { createServices } from '../services';
 import { createMediaStorage } from '../uploads/media-storage';
@@ -25,9 +25,9 @@ async function run(): Promise<void> {
     return o;
   }, logger);
   const storage = createMediaStorage(config);
-  const boss = await startQueue(db.url, logger, { expireInSeconds: config.review.jobExpireSeconds, maintenanceIntervalSeconds: config.review.maintenanceSeconds, supervise: true });
-  const services = createServices(config, orm.em.getConnection().getKnex(), storage, () => boss);
-  await startReviewWorker({ orm, config, logger, storage, services, boss });
+  const boss = await startQueue(db.url, logger, config, { supervise: true });
+  const services = createServices(config, orm.em.getConnection().getKnex(), storage, () => boss, { orm, logger });
+  await startWorkers({ orm, config, logger, storage, services, boss });
 
   let stopping = false;
   const shutdown = async (signal: string) => {

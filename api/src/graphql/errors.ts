@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DomainError } from '../domain/errors';
 import type { GraphQLContext } from './context';
+import { tokenLimitOf } from './limits';
 
 /** Codes that describe a bad request rather than a bug; GraphQL and Apollo raise these themselves. */
 const CLIENT_CODES = new Set([
@@ -43,7 +44,7 @@ function domainErrorOf(error: unknown): DomainError | undefined {
 
 /** One error format: expected failures keep their code and message; anything else is masked. */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const domain = domainErrorOf(error);
+  const domain = domainErrorOf(error) ?? tokenLimitOf(formatted);
   if (domain) {
     return { message: domain.message, path: formatted.path, locations: formatted.locations, extensions: { code: domain.code, ...domain.details } };
   }

@@ -1,15 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import PgBoss from 'pg-boss';
+import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { WEBHOOK_QUEUE } from '../modules/publishing/publication.service';
 
 export const REVIEW_QUEUE = 'review-case';
+export const PUBLICATION_TICK = 'publication-tick';
 
 export interface QueueOptions {
-  /** Seconds a job may run before it counts as lost (its worker died) and is retried. */
-  expireInSeconds: number;
-  /** How often pg-boss looks for lost jobs. */
-  maintenanceIntervalSeconds?: number;
-  /** Whether this process runs pg-boss maintenance (expiring lost jobs); the worker does. */
+  /** Whether this process runs pg-boss maintenance (expiring lost jobs) and cron schedules; the worker does. */
   supervise: boolean;
 }
 
@@ -17,21 +16,26 @@ export interface QueueOptions {
  * pg-boss on the application database. Its tables are created by a migration (migrate: false here),
  * so the schema changes only through migrations.
  */
-export async function startQueue(databaseUrl: string, logger: Logger, options: QueueOptions): Promise<PgBoss> {
+export async function startQueue(databaseUrl: string, logger: Logger, config: Config, options: QueueOptions): Promise<PgBoss> {
   const boss = new PgBoss({
     connectionString: databaseUrl,
     migrate: false,
-    schedule: false,
+    schedule: options.supervise,
     supervise: options.supervise,
     max: 5,
-    maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 30,
+    maintenanceIntervalSeconds: config.review.maintenanceSeconds,
   });
   boss.on('error', (err) => logger.error({ err }, 'job queue error'));
   await boss.start();
-  if (!(await boss.getQueue(REVIEW_QUEUE))) {
-    await boss.createQueue(REVIEW_QUEUE, { name: REVIEW_QUEUE, retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: options.expireInSeconds });
-  } else {
-    await boss.updateQueue(REVIEW_QUEUE, { name: REVIEW_QUEUE, retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: options.expireInSeconds });
+  const queues: PgBoss.Queue[] = [
+    { name: REVIEW_QUEUE, retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: config.review.jobExpireSeconds },
+    { name: WEBHOOK_QUEUE, retryLimit: config.webhooks.retryLimit, retryDelay: config.webhooks.retryDelaySeconds, retryBackoff: true, expireInSeconds: 120 },
+    // One tick at a time: a slow tick is not stacked on by the next.
+    { name: PUBLICATION_TICK, policy: 'singleton', retryLimit: 0, expireInSeconds: 600 },
+  ];
+  for (const queue of queues) {
+    if (!(await boss.getQueue(queue.name))) await boss.createQueue(queue.name, queue);
+    else await boss.updateQueue(queue.name, queue);
   }
   return boss;
 }

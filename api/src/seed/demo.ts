@@ -8,6 +8,7 @@ import { hashToken, newApiKey } from '../modules/auth/tokens';
 import { Membership, Role } from '../modules/membership/membership.entity';
 import { Organization, OrganizationKind } from '../modules/organization/organization.entity';
 import { User } from '../modules/user/user.entity';
+import { PartnerProfile } from '../modules/publishing/partner-profile.entity';
 
 /** Shared by every demo account; local demo data only. */
 export const DEMO_PASSWORD = 'greenlight-demo';
@@ -52,6 +53,7 @@ export async function seedDemoData(em: EntityManager, options: { appSecret: stri
       const user = tx.create(User, { email: account.email, name: account.name, passwordHash, createdAt: new Date() });
       tx.create(Membership, { user, organization: orgs[account.org], role: account.role, createdAt: new Date() });
     }
+    tx.create(PartnerProfile, { organization: orgs.partner, territories: ['US', 'CA', 'GB'], currency: 'USD', rateLimitPerMinute: null });
     const { key, prefix } = newApiKey();
     tx.create(ApiKey, {
       organization: orgs.partner,

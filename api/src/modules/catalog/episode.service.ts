@@ -3,6 +3,7 @@ import { BadUserInputError, ConflictError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
+import type { CatalogChanges } from '../../domain/catalog-changes';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
 import { changes, findEpisode, findSeries } from './catalog-access';
 import { episodeNumberSchema, textSchema } from './catalog-validation';
@@ -43,7 +44,10 @@ export interface EpisodeFilter {
 }
 
 export class EpisodeService {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly changes: CatalogChanges,
+  ) {}
 
   /** Adds episodes fromNumber..toNumber in one go; if any number is taken, nothing is added. */
   async addRange(ctx: RequestContext, seriesId: string, input: { fromNumber: number; toNumber: number; titleTemplate?: string | null }): Promise<Episode[]> {
@@ -89,6 +93,7 @@ export class EpisodeService {
       await invalidateReviews(em, { episodeIds: [episode.id] }, `The episode's ${Object.keys(diff.after).join(' and ')} changed.`);
       this.audit.record(ctx, em, { action: 'episode.update', organizationId: episode.series.studio.id, subjectType: 'Episode', subjectId: episode.id, summary: { number: episode.number, ...diff } });
       await em.flush();
+      await this.changes.changed(episode.series.id);
     }
     return episode;
   }
@@ -139,6 +144,9 @@ export class EpisodeService {
       for (const m of changed) byId.get(m.episodeId)!.number = m.number;
       tx.clear();
       return tx.find(Episode, { series: series.id }, { orderBy: { number: 'asc' } });
+    }).then(async (episodes) => {
+      await this.changes.changed(series.id);
+      return episodes;
     });
   }
 

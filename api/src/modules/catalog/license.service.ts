@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
+import type { CatalogChanges } from '../../domain/catalog-changes';
 import { changes, findSeries } from './catalog-access';
 import { languageSchema, territoryOrWorldwideSchema, territorySchema, textSchema, uniqueList } from './catalog-validation';
 import { availability, type AvailabilityReason } from './availability';
@@ -66,7 +67,10 @@ const auditable = (l: SeriesLicense) => {
 };
 
 export class LicenseService {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly changes: CatalogChanges,
+  ) {}
 
   async get(ctx: RequestContext, seriesId: string): Promise<SeriesLicense | null> {
     const series = await findSeries(ctx, seriesId, 'read');
@@ -101,6 +105,7 @@ export class LicenseService {
       summary: changes(before, auditable(license)),
     });
     await em.flush();
+    await this.changes.changed(series.id);
     return license;
   }
 

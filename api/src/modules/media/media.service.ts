@@ -9,6 +9,7 @@ import { findEpisode } from '../catalog/catalog-access';
 import { EpisodeStatus } from '../catalog/episode.entity';
 import { OrganizationKind } from '../organization/organization.entity';
 import type { AuditService } from '../audit/audit.service';
+import type { CatalogChanges } from '../../domain/catalog-changes';
 import { posterFrame, probeVideo, ProbeError, sha256File, type ProbeResult } from '../../uploads/probe';
 import type { MediaStorage } from '../../uploads/storage';
 import { EpisodeUpload, UploadStatus } from './episode-upload.entity';
@@ -34,6 +35,7 @@ export class MediaService {
     private readonly uploads: UploadService,
     private readonly storage: MediaStorage,
     private readonly config: Config,
+    private readonly changes: CatalogChanges,
   ) {}
 
   /** Claims a finished upload for processing; false when another process has it. */
@@ -98,6 +100,7 @@ export class MediaService {
         summary: { uploadId, before: { sha256: previous?.sha256 ?? null }, after: { sha256, durationSeconds: probe.durationSeconds, width: probe.width, height: probe.height }, warnings },
       });
       await em.flush();
+      await this.changes.changed(episode.series.id);
     } catch (error) {
       if (!(error instanceof ProbeError)) logger.error({ err: error, uploadId }, 'processing an upload failed unexpectedly');
       const reason = error instanceof ProbeError ? error.message : 'The file could not be processed. Try uploading it again.';

@@ -5,6 +5,7 @@ import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from 
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
+import type { CatalogChanges } from '../../domain/catalog-changes';
 import { findEpisode } from '../catalog/catalog-access';
 import { Episode, EpisodeStatus } from '../catalog/episode.entity';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
@@ -76,7 +77,10 @@ export interface Calibration {
  * takedowns. Every event is audited against the case.
  */
 export class ModerationService {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly changes: CatalogChanges,
+  ) {}
 
   /** Operator people only; leads (and admins) get the lead's powers. */
   private operator(ctx: RequestContext): { actor: UserActor; isLead: boolean; canReview: boolean } {
@@ -264,6 +268,12 @@ export class ModerationService {
    * AI found a LIKELY_VIOLATION in needs a lead's second approval (four-eyes, configurable).
    */
   async decide(ctx: RequestContext, input: DecideInput): Promise<ReviewCase> {
+    const decided = await this.decideInTransaction(ctx, input);
+    await this.changes.changed(decided.episode.series.id);
+    return decided;
+  }
+
+  private async decideInTransaction(ctx: RequestContext, input: DecideInput): Promise<ReviewCase> {
     const { actor, isLead } = this.operator(ctx);
     const data = parseInput(decideSchema, input);
     const em = ctx.em.fork();
@@ -416,6 +426,7 @@ export class ModerationService {
     episode.takedownReason = why;
     this.audit.record(ctx, em, { action: 'episode.take_down', organizationId: episode.series.studio.id, subjectType: 'Episode', subjectId: episode.id, summary: { reason: why, before: { status: before }, after: { status: EpisodeStatus.TAKEN_DOWN } } });
     await em.flush();
+    await this.changes.changed(episode.series.id);
     return episode;
   }
 
@@ -470,7 +481,7 @@ export class ModerationService {
   }
 
   private async findCase(em: EntityManager, caseId: string): Promise<ReviewCase> {
-    const reviewCase = await em.findOne(ReviewCase, this.caseIdOrThrow(caseId), { populate: ['episode', 'claimedBy'] });
+    const reviewCase = await em.findOne(ReviewCase, this.caseIdOrThrow(caseId), { populate: ['episode', 'episode.series', 'claimedBy'] });
     if (!reviewCase) throw new NotFoundError('Review case');
     return reviewCase;
   }

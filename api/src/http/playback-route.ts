@@ -1,0 +1,42 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { Router } from 'express';
+import { isId } from '../modules/common/ids';
+import { Episode } from '../modules/catalog/episode.entity';
+import { EpisodeLiveState } from '../modules/publishing/live-state.entity';
+import { playbackSignatureValid } from '../modules/publishing/partner-catalog.service';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import type { MediaStorage } from '../uploads/storage';
+import { sendStored } from './media-route';
+
+/**
+ * Partner playback: `/playback/<episodeId>/video|poster.jpg?partner&territory&expires&signature`.
+ * The signature binds partner, episode, territory, kind and expiry; a tampered or expired URL, or an
+ * episode no longer live, is 403. Range requests are served.
+ */
+export function playbackRouter(deps: { orm: MikroORM; config: Config; logger: Logger; storage: MediaStorage }): Router {
+  const router = Router();
+  router.get('/playback/:episodeId/:kind', async (req, res) => {
+    const refuse = (message: string) => res.status(403).json({ error: message, code: 'FORBIDDEN' });
+    const { partner, territory, expires, signature } = req.query as Record<string, string | undefined>;
+    const episodeId = String(req.params.episodeId);
+    const kind = String(req.params.kind);
+    if (!isId(episodeId) || !partner || !isId(partner) || !territory || !expires || !signature || !['video', 'poster.jpg'].includes(kind)) return refuse('This playback URL is incomplete.');
+    const expiry = Number(expires);
+    if (!Number.isInteger(expiry) || !playbackSignatureValid(deps.config.appSecret, { episodeId, partnerId: partner, territory, kind, expires: expiry, signature })) return refuse('This playback URL is not valid.');
+    if (expiry * 1000 < Date.now()) return refuse('This playback URL has expired; ask the API for a new one.');
+    try {
+      const em = deps.orm.em.fork();
+      const live = await em.findOne(EpisodeLiveState, { episodeId, partnerId: partner, territory, live: true });
+      if (!live) return refuse('This episode is no longer available.');
+      const episode = await em.findOneOrFail(Episode, episodeId, { populate: ['currentMedia'] });
+      const key = kind === 'video' ? episode.currentMedia?.storageKey : episode.currentMedia?.posterKey;
+      if (!key) return refuse('This episode has no media.');
+      await sendStored(req, res, deps.storage, key);
+    } catch (error) {
+      deps.logger.error({ err: error, requestId: res.locals.requestId }, 'playback failed');
+      if (!res.headersSent) res.status(500).json({ error: 'Something went wrong on our side.', requestId: res.locals.requestId });
+    }
+  });
+  return router;
+}

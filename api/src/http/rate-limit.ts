@@ -1,0 +1,117 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterRes } from 'rate-limiter-flexible';
+import type { Config } from '../config';
+import type { Actor } from '../domain/request-context';
+import type { Logger } from '../logger';
+
+export type RateLimits = Config['rateLimits'];
+
+const WINDOW_SECONDS = 60;
+
+/** Whose counter a request spends and how many requests per minute it holds. */
+export interface RateBudget {
+  key: string;
+  perMinute: number;
+}
+
+/**
+ * The budget of a caller: each API key, each signed-in person, and each address for anonymous
+ * callers. A partner-specific limit (say, from the key's organization) belongs here.
+ */
+export function budgetOf(actor: Actor, ip: string | undefined, limits: RateLimits): RateBudget {
+  switch (actor.kind) {
+    case 'apiKey':
+      return { key: `key:${actor.apiKey.id}`, perMinute: limits.partnerPerMinute };
+    case 'user':
+      return { key: `user:${actor.user.id}`, perMinute: limits.userPerMinute };
+    case 'anonymous':
+      return { key: `ip:${ip ?? 'unknown'}`, perMinute: limits.anonymousPerMinute };
+  }
+}
+
+export type RateDecision = { allowed: boolean; limit: number; remaining: number; resetSeconds: number };
+
+/**
+ * Counts requests per caller and minute in PostgreSQL (`rate_limit`), so every API instance
+ * shares the counters. If the database cannot be reached, each instance counts in memory.
+ */
+export class RequestRateLimiter {
+  private readonly counter: RateLimiterPostgres;
+
+  constructor(
+    knex: unknown,
+    private readonly limits: RateLimits,
+    /** Separates counters, e.g. GraphQL requests from upload requests. */
+    scope: string,
+  ) {
+    // Budgets differ per caller, so the store only counts; `take` compares with the caller's budget.
+    const points = Number.MAX_SAFE_INTEGER;
+    this.counter = new RateLimiterPostgres({
+      storeClient: knex,
+      storeType: 'knex',
+      tableName: 'rate_limit',
+      tableCreated: true,
+      keyPrefix: `requests_${scope}`,
+      points,
+      duration: WINDOW_SECONDS,
+      insuranceLimiter: new RateLimiterMemory({ points, duration: WINDOW_SECONDS }),
+    });
+  }
+
+  /** Counts one request of `actor` and says whether it is within the budget. */
+  async take(actor: Actor, ip: string | undefined): Promise<RateDecision> {
+    const budget = budgetOf(actor, ip, this.limits);
+    const counted: RateLimiterRes = await this.counter.consume(budget.key);
+    return {
+      allowed: counted.consumedPoints <= budget.perMinute,
+      limit: budget.perMinute,
+      remaining: Math.max(0, budget.perMinute - counted.consumedPoints),
+      resetSeconds: Math.max(1, Math.ceil(counted.msBeforeNext / 1000)),
+    };
+  }
+
+  /**
+   * Counts the request; when over budget, answers 429 in the GraphQL error shape and returns false.
+   * Either way the response carries the RateLimit-* headers.
+   */
+  async admit(actor: Actor, req: Request, res: Response): Promise<boolean> {
+    const decision = await this.take(actor, req.ip);
+    res.setHeader('RateLimit-Limit', decision.limit);
+    res.setHeader('RateLimit-Remaining', decision.remaining);
+    res.setHeader('RateLimit-Reset', decision.resetSeconds);
+    if (decision.allowed) return true;
+    const retryAfterSeconds = decision.resetSeconds;
+    res.setHeader('Retry-After', retryAfterSeconds);
+    res.status(429).json({
+      errors: [
+        {
+          message: `Too many requests: the limit is ${decision.limit} a minute. Try again in ${retryAfterSeconds} seconds.`,
+          extensions: { code: 'RATE_LIMITED', retryAfterSeconds, requestId: res.locals.requestId },
+        },
+      ],
+    });
+    return false;
+  }
+}
+
+/**
+ * Express middleware: rate-limits by the caller `identify` resolves (an authenticated request
+ * context, reused later by the handler). If identifying fails, the handler reports that failure.
+ */
+export function rateLimited(limiter: RequestRateLimiter, identify: (req: Request, res: Response) => Promise<{ actor: Actor }>, logger: Logger): RequestHandler {
+  return async (req, res, next) => {
+    let actor: Actor;
+    try {
+      actor = (await identify(req, res)).actor;
+    } catch {
+      return next();
+    }
+    try {
+      if (await limiter.admit(actor, req, res)) next();
+    } catch (error) {
+      // Counting must not take the API down with it.
+      logger.error({ err: error, requestId: res.locals.requestId }, 'rate limiter failed; request let through');
+      next();
+    }
+  };
+}

@@ -1,0 +1,237 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../domain/errors';
+import type { RequestContext } from '../../domain/request-context';
+import { BadUserInputError } from '../../domain/errors';
+import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
+import { isId } from '../common/ids';
+import { CatalogEvent } from './catalog-event.entity';
+import { EpisodeLiveState } from './live-state.entity';
+import { PartnerProfile } from './partner-profile.entity';
+
+export interface CatalogFilter {
+  genres?: string[] | null;
+  language?: string | null;
+  updatedSince?: Date | null;
+}
+
+/** A series as a partner sees it in one territory. */
+export interface CatalogSeriesRow {
+  id: string;
+  territory: string;
+  title: string;
+  synopsis: string;
+  genres: string[];
+  originalLanguage: string;
+  orientation: string;
+  coverImageUrl: string | null;
+  maturityRating: string | null;
+  filingNumber: string | null;
+  licensor: string | null;
+  sourceWork: { title: string; kind: string; author: string | null; publisher: string | null } | null;
+  updatedAt: Date;
+}
+
+export interface CatalogEpisodeRow {
+  id: string;
+  seriesId: string;
+  territory: string;
+  number: number;
+  title: string;
+  synopsis: string;
+  durationSeconds: number | null;
+  width: number | null;
+  height: number | null;
+  hasPoster: boolean;
+  subtitleLanguages: string[];
+  price: { free: boolean; coins: number | null; currency: string | null; amountMinor: number | null; amount: string | null };
+}
+
+/** Opaque global ids: the kind, the row and the territory the partner asked in. */
+export function globalId(kind: 'CatalogSeries' | 'CatalogEpisode', id: string, territory: string): string {
+  return Buffer.from(`${kind}:${id}:${territory}`).toString('base64url');
+}
+
+export function parseGlobalId(value: string): { kind: string; id: string; territory: string } | null {
+  const [kind, id, territory] = Buffer.from(value, 'base64url').toString('utf8').split(':');
+  return kind && id && territory && isId(id) && /^[A-Z]{2}$/.test(territory) ? { kind, id, territory } : null;
+}
+
+/**
+ * What a partner's API key may read: only live episodes, in the partner's own territories, priced
+ * for the territory asked. Reads the gate's stored results, so a page costs the same few
+ * statements whatever its size.
+ */
+export class PartnerCatalogService {
+  private partnerOf(ctx: RequestContext): string {
+    if (ctx.actor.kind !== 'apiKey') throw ctx.authFailure ?? new UnauthenticatedError('Partner queries need a partner API key.');
+    return ctx.actor.apiKey.organization.id;
+  }
+
+  /** The territory must be one the partner serves. */
+  async requireTerritory(ctx: RequestContext, territory: string): Promise<{ partnerId: string; territory: string }> {
+    const partnerId = this.partnerOf(ctx);
+    const t = territory.trim().toUpperCase();
+    const profile = await ctx.em.findOne(PartnerProfile, { organization: partnerId });
+    if (!profile?.territories.includes(t)) {
+      throw new ForbiddenError(`Your partner account serves ${profile?.territories.join(', ') || 'no territories yet'}; ${t} is not one of them.`);
+    }
+    return { partnerId, territory: t };
+  }
+
+  async catalog(ctx: RequestContext, territoryArg: string, first?: number | null, after?: string | null, filter: CatalogFilter = {}): Promise<Page<CatalogSeriesRow>> {
+    const { partnerId, territory } = await this.requireTerritory(ctx, territoryArg);
+    const size = pageSize(first);
+    const afterId = decodeCursor(after);
+    if (afterId && !isId(afterId)) throw new BadUserInputError('after', 'after is not a cursor returned by this API.');
+    const rows = await this.seriesRows(ctx, partnerId, territory, { afterId, limit: size + 1, filter });
+    const nodes = rows.slice(0, size);
+    return { nodes, hasNextPage: rows.length > size, endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]!.id) : null };
+  }
+
+  private async seriesRows(ctx: RequestContext, partnerId: string, territory: string, q: { afterId?: string; limit: number; filter?: CatalogFilter; ids?: string[] }): Promise<CatalogSeriesRow[]> {
+    const params: unknown[] = [territory, territory, partnerId, territory];
+    let where = '';
+    if (q.ids) {
+      where += ' and s.id = any(?::uuid[])';
+      params.push(`{${q.ids.join(',')}}`);
+    }
+    if (q.afterId) {
+      where += ' and s.id > ?';
+      params.push(q.afterId);
+    }
+    if (q.filter?.genres?.length) {
+      where += ' and s.genres && ?::text[]';
+      params.push(`{${q.filter.genres.map((g) => `"${g.replace(/["\\]/g, '')}"`).join(',')}}`);
+    }
+    if (q.filter?.language) {
+      where += ' and s.original_language = ?';
+      params.push(q.filter.language);
+    }
+    if (q.filter?.updatedSince) {
+      where += ' and (s.updated_at >= ? or exists (select 1 from episode_live_state y where y.series_id = s.id and y.partner_id = ? and y.territory = ? and y.live_since >= ?))';
+      params.push(q.filter.updatedSince, partnerId, territory, q.filter.updatedSince);
+    }
+    params.push(q.limit);
+    const rows = (await ctx.em.getConnection().execute(
+      `select s.id, s.title, s.synopsis, s.genres, s.original_language, s.orientation, s.cover_image_url, s.updated_at,
+              (select r->>'rating' from jsonb_array_elements(s.maturity_ratings) r where r->>'territory' = ? limit 1) as maturity_rating,
+              (select f->>'filingNumber' from jsonb_array_elements(s.filings) f where f->>'territory' = ? limit 1) as filing_number,
+              l.licensor, l.source_work_title, l.source_work_kind, l.source_work_author, l.source_work_publisher
+       from series s left join series_license l on l.series_id = s.id
+       where exists (select 1 from episode_live_state x where x.series_id = s.id and x.partner_id = ? and x.territory = ? and x.live)${where}
+       order by s.id limit ?`,
+      params,
+    )) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      id: r.id as string,
+      territory,
+      title: r.title as string,
+      synopsis: r.synopsis as string,
+      genres: r.genres as string[],
+      originalLanguage: r.original_language as string,
+      orientation: r.orientation as string,
+      coverImageUrl: (r.cover_image_url as string) ?? null,
+      maturityRating: (r.maturity_rating as string) ?? null,
+      filingNumber: (r.filing_number as string) ?? null,
+      licensor: (r.licensor as string) ?? null,
+      sourceWork: r.source_work_title ? { title: r.source_work_title as string, kind: r.source_work_kind as string, author: (r.source_work_author as string) ?? null, publisher: (r.source_work_publisher as string) ?? null } : null,
+      updatedAt: new Date(r.updated_at as string),
+    }));
+  }
+
+  /** Live episodes of many series in one statement (the nested list of a catalog page). */
+  async episodesOf(ctx: RequestContext, territory: string, seriesIds: readonly string[], first: number, afterNumber: number): Promise<Map<string, CatalogEpisodeRow[]>> {
+    const partnerId = this.partnerOf(ctx);
+    const rows = (await ctx.em.getConnection().execute(
+      `select * from (
+         select e.id, e.series_id, e.number, e.title, e.synopsis, m.duration_seconds, m.width, m.height, (m.poster_key is not null) as has_poster, x.price,
+                coalesce((select array_agg(t.language order by t.language) from subtitle_track t where t.episode_id = e.id), '{}') as subtitle_languages,
+                row_number() over (partition by e.series_id order by e.number) as rn
+         from episode e
+         join episode_live_state x on x.episode_id = e.id and x.partner_id = ? and x.territory = ? and x.live
+         left join media_revision m on m.id = e.current_media_id
+         where e.series_id = any(?::uuid[]) and e.number > ?
+       ) q where rn <= ? order by series_id, number`,
+      [partnerId, territory, `{${seriesIds.join(',')}}`, afterNumber, first],
+    )) as Array<Record<string, unknown>>;
+    const result = new Map<string, CatalogEpisodeRow[]>(seriesIds.map((id) => [id, []]));
+    for (const r of rows) {
+      result.get(r.series_id as string)?.push({
+        id: r.id as string,
+        seriesId: r.series_id as string,
+        territory,
+        number: r.number as number,
+        title: r.title as string,
+        synopsis: r.synopsis as string,
+        durationSeconds: r.duration_seconds === null ? null : Math.round(Number(r.duration_seconds)),
+        width: (r.width as number) ?? null,
+        height: (r.height as number) ?? null,
+        hasPoster: Boolean(r.has_poster),
+        subtitleLanguages: r.subtitle_languages as string[],
+        price: r.price as CatalogEpisodeRow['price'],
+      });
+    }
+    return result;
+  }
+
+  /** `node(id)`: a series or episode, only while live for this partner in the territory of the id. */
+  async node(ctx: RequestContext, id: string): Promise<{ kind: 'CatalogSeries'; row: CatalogSeriesRow } | { kind: 'CatalogEpisode'; row: CatalogEpisodeRow } | null> {
+    const parsed = parseGlobalId(id);
+    if (!parsed) throw new NotFoundError('Node');
+    const { partnerId, territory } = await this.requireTerritory(ctx, parsed.territory);
+    if (parsed.kind === 'CatalogSeries') {
+      const [row] = await this.seriesRows(ctx, partnerId, territory, { ids: [parsed.id], limit: 1 });
+      return row ? { kind: 'CatalogSeries', row } : null;
+    }
+    if (parsed.kind === 'CatalogEpisode') {
+      const state = await ctx.em.findOne(EpisodeLiveState, { episodeId: parsed.id, partnerId, territory, live: true });
+      if (!state) return null;
+      const episodes = await this.episodesOf(ctx, territory, [state.seriesId], 10_000, 0);
+      const row = episodes.get(state.seriesId)?.find((e) => e.id === parsed.id);
+      return row ? { kind: 'CatalogEpisode', row } : null;
+    }
+    throw new NotFoundError('Node');
+  }
+
+  /** The ordered change feed, resumable from the last event seen. */
+  async changes(ctx: RequestContext, after?: string | null, since?: Date | null, first?: number | null): Promise<Page<CatalogEvent>> {
+    const partnerId = this.partnerOf(ctx);
+    const size = pageSize(first);
+    const afterId = decodeCursor(after);
+    if (afterId && !/^\d{1,19}$/.test(afterId)) throw new BadUserInputError('after', 'after is not a cursor returned by this API.');
+    const where: Record<string, unknown> = { partnerId };
+    if (afterId) where.id = { $gt: afterId };
+    if (since) where.occurredAt = { $gte: since };
+    const rows = await ctx.em.find(CatalogEvent, where, { orderBy: { id: 'asc' }, limit: size + 1 });
+    const nodes = rows.slice(0, size);
+    return { nodes, hasNextPage: rows.length > size, endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]!.id) : (after ?? null) };
+  }
+
+  /** A playback URL bound to partner, episode, territory and expiry, signed with the app secret. */
+  async playback(ctx: RequestContext, episodeGlobalId: string, territoryArg: string): Promise<{ url: string; posterUrl: string; expiresAt: Date }> {
+    const { partnerId, territory } = await this.requireTerritory(ctx, territoryArg);
+    const parsed = parseGlobalId(episodeGlobalId);
+    const episodeId = parsed?.kind === 'CatalogEpisode' ? parsed.id : isId(episodeGlobalId) ? episodeGlobalId : null;
+    const live = episodeId ? await ctx.em.findOne(EpisodeLiveState, { episodeId, partnerId, territory, live: true }) : null;
+    if (!live) throw new NotFoundError('Episode (it is not live for you in that territory)');
+    return this.signedUrls(ctx, episodeId!, territory);
+  }
+
+  /** Signs URLs for an episode already known to be live for the calling partner (no database work). */
+  signedUrls(ctx: RequestContext, episodeId: string, territory: string): { url: string; posterUrl: string; expiresAt: Date } {
+    const partnerId = this.partnerOf(ctx);
+    const expires = Math.floor(Date.now() / 1000) + ctx.config.publishing.playbackTtlSeconds;
+    const url = (kind: string) => `/playback/${episodeId}/${kind}?${new URLSearchParams({ partner: partnerId, territory, expires: String(expires), signature: signPlayback(ctx.config.appSecret, episodeId, partnerId, territory, kind, expires) })}`;
+    return { url: url('video'), posterUrl: url('poster.jpg'), expiresAt: new Date(expires * 1000) };
+  }
+}
+
+export function signPlayback(appSecret: string, episodeId: string, partnerId: string, territory: string, kind: string, expires: number): string {
+  return createHmac('sha256', `playback:${appSecret}`).update(`${episodeId}|${partnerId}|${territory}|${kind}|${expires}`).digest('base64url');
+}
+
+export function playbackSignatureValid(appSecret: string, q: { episodeId: string; partnerId: string; territory: string; kind: string; expires: number; signature: string }): boolean {
+  const expected = Buffer.from(signPlayback(appSecret, q.episodeId, q.partnerId, q.territory, q.kind, q.expires));
+  const given = Buffer.from(q.signature);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}

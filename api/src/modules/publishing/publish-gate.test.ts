@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { publishGate, type GateInput } from './publish-gate';
+
+const at = new Date('2026-06-01T00:00:00Z');
+const ready = (): GateInput => ({
+  episode: { number: 3, status: 'APPROVED', mediaSha256: 'a'.repeat(64) },
+  approval: { approvedTerritories: ['US', 'CA'], mediaSha256: 'a'.repeat(64), invalidatedAt: null, decidedBy: ['reviewer@example.com'] },
+  license: { territoriesIncluded: ['US', 'CA'], territoriesExcluded: [], windowStart: new Date('2026-01-01'), windowEnd: new Date('2027-01-01'), holdbacks: [] },
+  series: { freeEpisodeCount: 0, defaultCoinPrice: 60 },
+  terms: [],
+  partnerTerritories: ['US', 'CA'],
+  releaseAt: new Date('2026-05-01T00:00:00Z'),
+});
+const codes = (input: GateInput, territory = 'US', when = at) => publishGate(input, territory, when).reasons.map((r) => r.code);
+
+describe('the publish gate', () => {
+  it('is live when every condition holds, priced for the territory', () => {
+    const result = publishGate(ready(), 'US', at);
+    expect(result.live).toBe(true);
+    expect(result.price).toMatchObject({ coins: 60, rule: 'SERIES_DEFAULT' });
+  });
+
+  const matrix: Array<[string, (g: GateInput) => void, string]> = [
+    ['no human approval for the territory', (g) => (g.approval!.approvedTerritories = ['CA']), 'NOT_APPROVED'],
+    ['no decided case at all', (g) => (g.approval = null), 'NOT_APPROVED'],
+    ['an approval of earlier media', (g) => (g.episode.mediaSha256 = 'b'.repeat(64)), 'APPROVAL_STALE'],
+    ['an approval invalidated by changed text', (g) => (g.approval!.invalidatedAt = new Date('2026-05-20')), 'APPROVAL_STALE'],
+    ['a license that does not cover the territory', (g) => (g.license!.territoriesIncluded = ['CA']), 'NOT_LICENSED'],
+    ['a license window that has ended', (g) => (g.license!.windowEnd = new Date('2026-05-31')), 'NOT_LICENSED'],
+    ['a holdback that applies', (g) => (g.license!.holdbacks = [{ territory: 'US', until: '2026-07-01T00:00:00.000Z' }]), 'NOT_LICENSED'],
+    ['no price for the episode', (g) => (g.series = { freeEpisodeCount: 0, defaultCoinPrice: null }), 'NO_PRICE'],
+    ['not released to this partner', (g) => (g.releaseAt = null), 'NOT_RELEASED'],
+    ['a release scheduled later', (g) => (g.releaseAt = new Date('2026-06-02T00:00:00Z')), 'RELEASE_SCHEDULED'],
+    ['a takedown', (g) => (g.episode.status = 'TAKEN_DOWN'), 'TAKEN_DOWN'],
+    ['a territory the partner does not serve', (g) => (g.partnerTerritories = ['CA']), 'TERRITORY_NOT_SERVED'],
+  ];
+  for (const [what, change, code] of matrix) {
+    it(`is not live with ${what} (${code}), and says so`, () => {
+      const input = ready();
+      change(input);
+      const result = publishGate(input, 'US', at);
+      expect(result.live).toBe(false);
+      expect(result.reasons.map((r) => r.code)).toEqual([code]);
+    });
+  }
+
+  it('names every reason at once', () => {
+    const input = ready();
+    input.approval = null;
+    input.releaseAt = null;
+    expect(codes(input)).toEqual(['NOT_APPROVED', 'NOT_RELEASED']);
+  });
+});

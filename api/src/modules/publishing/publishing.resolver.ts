@@ -1,0 +1,165 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Allow } from '../../graphql/access';
+import { toConnection } from '../../graphql/connection';
+import type { GraphQLContext } from '../../graphql/context';
+import { requestLoader } from '../catalog/loaders';
+import { Series } from '../catalog/series.entity';
+import { decodeCursor, encodeCursor, pageSize } from '../common/pagination';
+import { BadUserInputError } from '../../domain/errors';
+import { PartnerProfile } from './partner-profile.entity';
+import { globalId, type CatalogEpisodeRow, type CatalogSeriesRow } from './partner-catalog.service';
+import {
+  CatalogEpisode,
+  CatalogEpisodeConnection,
+  CatalogEventConnection,
+  CatalogFilterInput,
+  CatalogSeries,
+  CatalogSeriesConnection,
+  CreateWebhookEndpointPayload,
+  Node,
+  PartnerDistribution,
+  PartnerInfo,
+  PartnerProfileInput,
+  Playback,
+  ReleasePlanInput,
+} from './publishing.types';
+import { ReleasePlan } from './release-plan.entity';
+import { WebhookDelivery, WebhookEndpoint } from './webhook.entity';
+
+const toSeries = (row: CatalogSeriesRow): CatalogSeries => Object.assign(new CatalogSeries(), { ...row, id: globalId('CatalogSeries', row.id, row.territory), rowId: row.id });
+const toEpisode = (row: CatalogEpisodeRow): CatalogEpisode => Object.assign(new CatalogEpisode(), { ...row, id: globalId('CatalogEpisode', row.id, row.territory), rowId: row.id });
+
+const STUDIO_WRITERS = ['STUDIO:OWNER', 'STUDIO:EDITOR'] as const;
+const PARTNER_MANAGERS = ['OPERATOR:ADMIN', 'PARTNER:PARTNER_ADMIN'] as const;
+
+@Resolver()
+export class PartnerApiResolver {
+  @Allow('PARTNER_KEY')
+  @Query(() => CatalogSeriesConnection, { description: 'Series with live episodes for you in a territory you serve. `first` ≤ 100.' })
+  async catalog(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('territory', () => String) territory: string,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('filter', () => CatalogFilterInput, { nullable: true }) filter?: CatalogFilterInput,
+  ): Promise<CatalogSeriesConnection> {
+    const page = await ctx.services.partnerCatalog.catalog(ctx, territory, first, after, filter ?? {});
+    return toConnection({ ...page, nodes: page.nodes.map(toSeries) });
+  }
+
+  @Allow('PARTNER_KEY')
+  @Query(() => Node, { nullable: true, description: 'A catalog series or episode by global id, while it is live for you.' })
+  async node(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<Node | null> {
+    const found = await ctx.services.partnerCatalog.node(ctx, id);
+    if (!found) return null;
+    return found.kind === 'CatalogSeries' ? toSeries(found.row) : toEpisode(found.row);
+  }
+
+  @Allow('PARTNER_KEY')
+  @Query(() => Playback, { description: 'Signed, expiring URLs for a live episode.' })
+  playback(@Ctx() ctx: GraphQLContext, @Arg('episodeId', () => ID) episodeId: string, @Arg('territory', () => String) territory: string): Promise<Playback> {
+    return ctx.services.partnerCatalog.playback(ctx, episodeId, territory);
+  }
+
+  @Allow('PARTNER_KEY')
+  @Query(() => CatalogEventConnection, { description: 'Your catalog changes in order: PUBLISHED, UPDATED, PRICE_CHANGED, TAKEN_DOWN, EXPIRED. Resume with `after`.' })
+  async changes(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('since', () => Date, { nullable: true }) since?: Date,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+  ): Promise<CatalogEventConnection> {
+    return toConnection(await ctx.services.partnerCatalog.changes(ctx, after, since, first));
+  }
+
+  @Allow('USER')
+  @Query(() => [PartnerInfo], { description: 'Partner platforms a studio can release to.' })
+  partners(@Ctx() ctx: GraphQLContext): Promise<PartnerInfo[]> {
+    return ctx.services.partners.list(ctx);
+  }
+
+  @Allow('OPERATOR:ADMIN')
+  @Mutation(() => PartnerProfile, { description: 'Sets a partner’s territories, currency and rate limit.' })
+  updatePartner(@Ctx() ctx: GraphQLContext, @Arg('partnerId', () => ID) partnerId: string, @Arg('input', () => PartnerProfileInput) input: PartnerProfileInput): Promise<PartnerProfile> {
+    return ctx.services.partners.update(ctx, partnerId, input);
+  }
+
+  @Allow(...STUDIO_WRITERS)
+  @Mutation(() => ReleasePlan, { description: 'Releases a series to a partner: all at once, in daily drops, or per episode.' })
+  setReleasePlan(@Ctx() ctx: GraphQLContext, @Arg('seriesId', () => ID) seriesId: string, @Arg('partnerId', () => ID) partnerId: string, @Arg('input', () => ReleasePlanInput) input: ReleasePlanInput): Promise<ReleasePlan> {
+    const episodeTimes = input.episodeTimes ? Object.fromEntries(input.episodeTimes.map((t) => [String(t.number), t.at.toISOString()])) : null;
+    return ctx.services.releases.setPlan(ctx, seriesId, partnerId, { ...input, episodeTimes });
+  }
+
+  @Allow(...STUDIO_WRITERS)
+  @Mutation(() => Boolean, { description: 'Stops releasing a series to a partner; its live episodes are withdrawn.' })
+  removeReleasePlan(@Ctx() ctx: GraphQLContext, @Arg('seriesId', () => ID) seriesId: string, @Arg('partnerId', () => ID) partnerId: string): Promise<boolean> {
+    return ctx.services.releases.removePlan(ctx, seriesId, partnerId);
+  }
+
+  @Allow(...PARTNER_MANAGERS)
+  @Query(() => [WebhookEndpoint])
+  webhookEndpoints(@Ctx() ctx: GraphQLContext, @Arg('partnerId', () => ID) partnerId: string): Promise<WebhookEndpoint[]> {
+    return ctx.services.webhooks.endpoints(ctx, partnerId);
+  }
+
+  @Allow(...PARTNER_MANAGERS)
+  @Mutation(() => CreateWebhookEndpointPayload, { description: 'Adds an endpoint; its signing secret is returned once.' })
+  createWebhookEndpoint(@Ctx() ctx: GraphQLContext, @Arg('partnerId', () => ID) partnerId: string, @Arg('url', () => String) url: string): Promise<CreateWebhookEndpointPayload> {
+    return ctx.services.webhooks.createEndpoint(ctx, partnerId, url);
+  }
+
+  @Allow(...PARTNER_MANAGERS)
+  @Mutation(() => WebhookEndpoint, { description: 'Turns an endpoint on (clearing failures) or off.' })
+  setWebhookEndpointEnabled(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string, @Arg('enabled', () => Boolean) enabled: boolean): Promise<WebhookEndpoint> {
+    return ctx.services.webhooks.setEnabled(ctx, id, enabled);
+  }
+
+  @Allow(...PARTNER_MANAGERS)
+  @Query(() => [WebhookDelivery], { description: 'The delivery log of an endpoint, newest first.' })
+  webhookDeliveries(@Ctx() ctx: GraphQLContext, @Arg('endpointId', () => ID) endpointId: string, @Arg('first', () => Int, { nullable: true }) first?: number): Promise<WebhookDelivery[]> {
+    return ctx.services.webhooks.deliveries(ctx, endpointId, first ?? 50);
+  }
+
+  @Allow(...PARTNER_MANAGERS)
+  @Mutation(() => WebhookDelivery, { description: 'Sends a delivery again now.' })
+  redeliverWebhook(@Ctx() ctx: GraphQLContext, @Arg('deliveryId', () => ID) deliveryId: string): Promise<WebhookDelivery> {
+    return ctx.services.webhooks.redeliver(ctx, deliveryId);
+  }
+}
+
+@Resolver(() => CatalogSeries)
+export class CatalogSeriesResolver {
+  @FieldResolver(() => CatalogEpisodeConnection, { description: 'Live episodes in number order. `first` ≤ 100.' })
+  async episodes(
+    @Root() series: CatalogSeries,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ): Promise<CatalogEpisodeConnection> {
+    const size = pageSize(first);
+    const afterNumber = Number(decodeCursor(after) ?? 0);
+    if (!Number.isInteger(afterNumber) || afterNumber < 0) throw new BadUserInputError('after', 'after is not a cursor returned by this API.');
+    // One statement for every series on the page (the same arguments batch together).
+    const loader = requestLoader(ctx, `catalogEpisodes|${series.territory}|${size}|${afterNumber}`, (ids) => ctx.services.partnerCatalog.episodesOf(ctx, series.territory, ids, size + 1, afterNumber), [] as CatalogEpisodeRow[]);
+    const rows = await loader.load(series.rowId);
+    const nodes = rows.slice(0, size);
+    return { nodes: nodes.map(toEpisode), pageInfo: { hasNextPage: rows.length > size, endCursor: nodes.length ? encodeCursor(String(nodes[nodes.length - 1]!.number)) : null } };
+  }
+}
+
+@Resolver(() => CatalogEpisode)
+export class CatalogEpisodeResolver {
+  @FieldResolver(() => String, { nullable: true, description: 'A signed, expiring poster image URL.' })
+  posterUrl(@Root() episode: CatalogEpisode, @Ctx() ctx: GraphQLContext): string | null {
+    return episode.hasPoster ? ctx.services.partnerCatalog.signedUrls(ctx, episode.rowId, episode.territory).posterUrl : null;
+  }
+}
+
+@Resolver(() => Series)
+export class SeriesDistributionResolver {
+  @FieldResolver(() => [PartnerDistribution], { description: 'Per partner: the release plan and, per episode and territory, live or why not.' })
+  distribution(@Root() series: Series, @Ctx() ctx: GraphQLContext): Promise<PartnerDistribution[]> {
+    return ctx.services.releases.distribution(ctx, series.id);
+  }
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { NotFoundError } from '../../domain/errors';
+import type { CatalogChanges } from '../../domain/catalog-changes';
+import type { RequestContext } from '../../domain/request-context';
+import { parseInput } from '../../domain/validation';
+import type { AuditService } from '../audit/audit.service';
+import { findSeries } from '../catalog/catalog-access';
+import { Episode } from '../catalog/episode.entity';
+import { isId } from '../common/ids';
+import { Organization, OrganizationKind } from '../organization/organization.entity';
+import { EpisodeLiveState } from './live-state.entity';
+import { PartnerProfile } from './partner-profile.entity';
+import { ReleaseMode, ReleasePlan, releaseTimeOf } from './release-plan.entity';
+
+const planSchema = z
+  .object({
+    mode: z.enum(ReleaseMode),
+    startsAt: z.date({ message: 'startsAt must be a date-time.' }),
+    episodesPerDay: z.number().int().min(1, 'At least one episode a day.').max(1000).nullish(),
+    episodeTimes: z.record(z.string().regex(/^\d{1,5}$/, 'Keys are episode numbers.'), z.iso.datetime({ message: 'Use ISO date-times.' })).nullish(),
+  })
+  .refine((p) => p.mode !== ReleaseMode.DROPS || p.episodesPerDay, { message: 'Drops need episodesPerDay.', path: ['episodesPerDay'] })
+  .refine((p) => p.mode !== ReleaseMode.SCHEDULED || Object.keys(p.episodeTimes ?? {}).length > 0, { message: 'A schedule needs at least one episode time.', path: ['episodeTimes'] });
+
+export interface DistributionRow {
+  partner: Organization;
+  plan: ReleasePlan | null;
+  episodes: Array<{ episode: Episode; territory: string; live: boolean; releaseAt: Date | null; reasons: Array<{ code: string; message: string }> }>;
+}
+
+/** The studio's release plans per partner, and what is live where and why not. */
+export class ReleaseService {
+  constructor(
+    private readonly audit: AuditService,
+    private readonly changes: CatalogChanges,
+  ) {}
+
+  async setPlan(ctx: RequestContext, seriesId: string, partnerId: string, input: z.input<typeof planSchema>): Promise<ReleasePlan> {
+    const data = parseInput(planSchema, input);
+    const em = ctx.em.fork();
+    const series = await findSeries(ctx, seriesId, 'write', em);
+    const partner = isId(partnerId) ? await em.findOne(Organization, partnerId) : null;
+    if (!partner || partner.kind !== OrganizationKind.PARTNER) throw new NotFoundError('Partner');
+    const existing = await em.findOne(ReleasePlan, { series, partner });
+    const plan = existing ?? em.create(ReleasePlan, { series, partner, mode: data.mode, startsAt: data.startsAt, updatedAt: new Date() });
+    em.assign(plan, { mode: data.mode, startsAt: data.startsAt, episodesPerDay: data.episodesPerDay ?? null, episodeTimes: data.episodeTimes ?? {} });
+    this.audit.record(ctx, em, { action: existing ? 'release.update' : 'release.create', organizationId: series.studio.id, subjectType: 'Series', subjectId: series.id, summary: { partner: partner.name, mode: data.mode, startsAt: data.startsAt } });
+    await em.flush();
+    await this.changes.changed(series.id);
+    return plan;
+  }
+
+  async removePlan(ctx: RequestContext, seriesId: string, partnerId: string): Promise<boolean> {
+    const em = ctx.em.fork();
+    const series = await findSeries(ctx, seriesId, 'write', em);
+    const plan = isId(partnerId) ? await em.findOne(ReleasePlan, { series, partner: partnerId }, { populate: ['partner'] }) : null;
+    if (!plan) throw new NotFoundError('Release plan');
+    this.audit.record(ctx, em, { action: 'release.remove', organizationId: series.studio.id, subjectType: 'Series', subjectId: series.id, summary: { partner: plan.partner.name } });
+    em.remove(plan);
+    await em.flush();
+    await this.changes.changed(series.id);
+    return true;
+  }
+
+  /** Per partner released to (or live with): every episode and territory, live or not and why. */
+  async distribution(ctx: RequestContext, seriesId: string): Promise<DistributionRow[]> {
+    const series = await findSeries(ctx, seriesId, 'read');
+    const plans = await ctx.em.find(ReleasePlan, { series }, { populate: ['partner'] });
+    const states = await ctx.em.find(EpisodeLiveState, { seriesId: series.id });
+    const partnerIds = [...new Set([...plans.map((p) => p.partner.id), ...states.map((s) => s.partnerId)])];
+    const partners = await ctx.em.find(Organization, { id: { $in: partnerIds } }, { orderBy: { name: 'asc' } });
+    const profiles = new Map((await ctx.em.find(PartnerProfile, { organization: { $in: partnerIds } })).map((p) => [p.organization.id, p]));
+    const episodes = await ctx.em.find(Episode, { series }, { orderBy: { number: 'asc' } });
+    return partners.map((partner) => {
+      const plan = plans.find((p) => p.partner.id === partner.id) ?? null;
+      const territories = profiles.get(partner.id)?.territories ?? [];
+      return {
+        partner,
+        plan,
+        episodes: episodes.flatMap((episode) =>
+          territories.map((territory) => {
+            const state = states.find((s) => s.episodeId === episode.id && s.partnerId === partner.id && s.territory === territory);
+            return { episode, territory, live: state?.live ?? false, releaseAt: plan ? releaseTimeOf(plan, episode.number) : null, reasons: state?.reasons ?? [{ code: 'NOT_EVALUATED', message: 'Not evaluated yet.' }] };
+          }),
+        ),
+      };
+    });
+  }
+}

@@ -1,0 +1,246 @@
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Role } from '../src/modules/membership/membership.entity';
+import { createMediaStorage } from '../src/uploads/media-storage';
+import { OrganizationKind } from '../src/modules/organization/organization.entity';
+import { eventually } from './support/media';
+import { CLAIM_NEXT, DECIDE, seedPendingCases } from './support/review';
+import { errorCode, TestServer, type SignedInMember } from './support/server';
+import { WebhookReceiver } from './support/webhook-receiver';
+
+let server: TestServer;
+let admin: SignedInMember;
+let lead: SignedInMember;
+let receiver: WebhookReceiver;
+
+beforeAll(async () => {
+  server = await TestServer.start({ WEBHOOK_RETRY_LIMIT: '2', WEBHOOK_RETRY_DELAY_SECONDS: '1', REVIEW_FOUR_EYES: 'false' }, undefined, { runWorker: true });
+  admin = await server.member(OrganizationKind.OPERATOR, Role.ADMIN);
+  lead = await server.addMember(admin.organizationId, Role.LEAD);
+  receiver = await new WebhookReceiver().start();
+});
+afterAll(async () => {
+  await server?.stop();
+  await receiver?.stop();
+});
+
+const LICENSE = { sourceWorkTitle: 'The Heiress Returns', sourceWorkKind: 'NOVEL', sourceWorkAuthor: 'Mei Lan', licensor: 'Lotus Press', licenseKind: 'ADAPTATION', territoriesIncluded: ['US', 'CA'], windowStart: '2026-01-01T00:00:00Z', windowEnd: '2030-01-01T00:00:00Z' };
+
+/** A partner serving US and CA, with an API key. */
+async function partner(territories = ['US', 'CA']) {
+  const p = await server.member(OrganizationKind.PARTNER, Role.PARTNER_ADMIN);
+  await server.gql('mutation($id: ID!, $i: PartnerProfileInput!) { updatePartner(partnerId: $id, input: $i) { currency } }', { id: p.organizationId, i: { territories, currency: 'USD' } }, { token: admin.token });
+  const key = await server.gql<{ createApiKey: { secret: string } }>('mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret } }', { i: { organizationId: p.organizationId, name: 'sync' } }, { token: admin.token });
+  return { ...p, key: key.data!.createApiKey.secret };
+}
+
+/** A studio series with `n` approved episodes, licensed, priced (US 0.49 USD, elsewhere 60 coins), released to `partnerId`. */
+async function liveSeries(n: number, partnerId: string) {
+  const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+  const seeded = await seedPendingCases(server, owner.organizationId, n, { verdict: 'CLEAR', territories: ['US', 'CA'] });
+  const q = (query: string, variables: Record<string, unknown>) => server.gql(query, variables, { token: owner.token });
+  await q('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: seeded.seriesId, i: LICENSE });
+  await q('mutation($i: SetEpisodePricesInput!) { setEpisodePrices(input: $i) { episode { number } } }', { i: { seriesId: seeded.seriesId, fromNumber: 1, toNumber: n, territory: 'WORLDWIDE', coins: 60 } });
+  await q('mutation($i: SetEpisodePricesInput!) { setEpisodePrices(input: $i) { episode { number } } }', { i: { seriesId: seeded.seriesId, fromNumber: 1, toNumber: n, territory: 'US', currency: 'USD', amountMinor: 49 } });
+  for (let i = 0; i < n; i++) {
+    const c = (await server.gql<{ claimNextCase: { id: string; version: number } }>(CLAIM_NEXT, { f: { studioId: owner.organizationId } }, { token: lead.token })).data!.claimNextCase;
+    const d = await server.gql(DECIDE, { i: { caseId: c.id, version: c.version, decisions: [{ territory: 'US', decision: 'APPROVE' }, { territory: 'CA', decision: 'APPROVE' }] } }, { token: lead.token });
+    expect(d.errors).toBeUndefined();
+  }
+  const plan = await q('mutation($s: ID!, $p: ID!, $i: ReleasePlanInput!) { setReleasePlan(seriesId: $s, partnerId: $p, input: $i) { id } }', { s: seeded.seriesId, p: partnerId, i: { mode: 'ALL_AT_ONCE', startsAt: '2026-01-01T00:00:00Z' } });
+  expect(plan.errors).toBeUndefined();
+  return { owner, ...seeded };
+}
+
+const CATALOG = /* GraphQL */ `
+  query($t: String!, $first: Int, $eps: Int) {
+    catalog(territory: $t, first: $first) {
+      nodes { id title licensor sourceWork { title author } episodes(first: $eps) { nodes { id number title durationSeconds width height subtitleLanguages price { free coins currency amount } posterUrl } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`;
+type CatalogNode = { id: string; title: string; licensor: string; sourceWork: { title: string; author: string }; episodes: { nodes: Array<{ id: string; number: number; price: { free: boolean; coins: number | null; currency: string | null; amount: string | null }; posterUrl: string | null }> } };
+const catalogOf = async (key: string, t: string, first = 20, eps = 20) => server.gql<{ catalog: { nodes: CatalogNode[] } }>(CATALOG, { t, first, eps }, { token: key });
+
+describe('the partner catalog', () => {
+  it('shows live episodes with the territory’s price, licensor and source work; a territory the partner does not serve is FORBIDDEN', async () => {
+    const p = await partner();
+    const s = await liveSeries(2, p.organizationId);
+    const us = await catalogOf(p.key, 'US');
+    expect(us.errors).toBeUndefined();
+    const series = us.data!.catalog.nodes.find((n) => n.title === 'Queue series' && n.licensor === 'Lotus Press')!;
+    expect(series.sourceWork).toEqual({ title: 'The Heiress Returns', author: 'Mei Lan' });
+    expect(series.episodes.nodes.map((e) => [e.number, e.price])).toEqual([
+      [1, { free: false, coins: null, currency: 'USD', amount: '0.49' }],
+      [2, { free: false, coins: null, currency: 'USD', amount: '0.49' }],
+    ]);
+    const ca = await catalogOf(p.key, 'CA');
+    expect(ca.data!.catalog.nodes[0]!.episodes.nodes[0]!.price).toEqual({ free: false, coins: 60, currency: null, amount: null });
+    const fr = await catalogOf(p.key, 'FR');
+    expect(errorCode(fr)).toBe('FORBIDDEN');
+    expect(fr.errors![0]!.message).toMatch(/serves US, CA/);
+    // Another partner, not released to, sees nothing.
+    const other = await partner();
+    expect((await catalogOf(other.key, 'US')).data!.catalog.nodes).toEqual([]);
+    expect(s.episodeIds).toHaveLength(2);
+    // A studio user is not a partner.
+    expect(errorCode(await server.gql(CATALOG, { t: 'US' }, { token: s.owner.token }))).toBe('FORBIDDEN');
+  });
+
+  it('the distribution view tells the studio, per partner, what is live and why not', async () => {
+    const p = await partner();
+    const s = await liveSeries(1, p.organizationId);
+    const view = await server.gql<{ series: { distribution: Array<{ partner: { id: string }; episodes: Array<{ territory: string; live: boolean; reasons: Array<{ code: string }> }> }> } }>(
+      'query($id: ID!) { series(id: $id) { distribution { partner { id } episodes { territory live reasons { code } } } } }',
+      { id: s.seriesId },
+      { token: s.owner.token },
+    );
+    const row = view.data!.series.distribution.find((d) => d.partner.id === p.organizationId)!;
+    expect(row.episodes.map((e) => [e.territory, e.live])).toEqual([['US', true], ['CA', true]]);
+    await server.gql('mutation($s: ID!, $p: ID!, $i: ReleasePlanInput!) { setReleasePlan(seriesId: $s, partnerId: $p, input: $i) { id } }', { s: s.seriesId, p: p.organizationId, i: { mode: 'ALL_AT_ONCE', startsAt: '2030-06-01T00:00:00Z' } }, { token: s.owner.token });
+    const later = await server.gql<{ series: { distribution: Array<{ partner: { id: string }; episodes: Array<{ live: boolean; reasons: Array<{ code: string }> }> }> } }>('query($id: ID!) { series(id: $id) { distribution { partner { id } episodes { live reasons { code } } } } }', { id: s.seriesId }, { token: s.owner.token });
+    expect(later.errors).toBeUndefined();
+    expect(later.data!.series.distribution.find((d) => d.partner.id === p.organizationId)!.episodes.map((e) => e.reasons.map((r) => r.code))).toEqual([['RELEASE_SCHEDULED'], ['RELEASE_SCHEDULED']]);
+  });
+
+  it('node(id) returns a live series or episode; changes(since) is an ordered feed to resume from', async () => {
+    const p = await partner();
+    await liveSeries(1, p.organizationId);
+    const us = await catalogOf(p.key, 'US');
+    const series = us.data!.catalog.nodes[0]!;
+    const node = await server.gql<{ node: { __typename: string; title?: string; number?: number } }>('query($id: ID!) { node(id: $id) { __typename ... on CatalogSeries { title } ... on CatalogEpisode { number } } }', { id: series.episodes.nodes[0]!.id }, { token: p.key });
+    expect(node.data!.node).toEqual({ __typename: 'CatalogEpisode', number: 1 });
+    const feed = await server.gql<{ changes: { nodes: Array<{ type: string; territory: string }>; pageInfo: { endCursor: string } } }>('query { changes(first: 10) { nodes { type territory } pageInfo { endCursor } } }', {}, { token: p.key });
+    expect(feed.data!.changes.nodes).toEqual([{ type: 'PUBLISHED', territory: 'US' }, { type: 'PUBLISHED', territory: 'CA' }]);
+    const resumed = await server.gql<{ changes: { nodes: unknown[] } }>('query($a: String) { changes(after: $a) { nodes { type } } }', { a: feed.data!.changes.pageInfo.endCursor }, { token: p.key });
+    expect(resumed.data!.changes.nodes).toEqual([]);
+  });
+
+  it('a price change is an event; a takedown removes the episode from catalog and node and sends a signed webhook', async () => {
+    const p = await partner();
+    const s = await liveSeries(2, p.organizationId);
+    const endpoint = await server.gql<{ createWebhookEndpoint: { secret: string; endpoint: { id: string } } }>('mutation($p: ID!, $u: String!) { createWebhookEndpoint(partnerId: $p, url: $u) { secret endpoint { id } } }', { p: p.organizationId, u: receiver.url }, { token: p.token });
+    const secret = endpoint.data!.createWebhookEndpoint.secret;
+    expect(secret).toMatch(/^whsec_/);
+    const before = (await catalogOf(p.key, 'US')).data!.catalog.nodes[0]!;
+    const episodeNodeId = before.episodes.nodes[0]!.id;
+
+    await server.gql('mutation($i: SetEpisodePricesInput!) { setEpisodePrices(input: $i) { episode { number } } }', { i: { seriesId: s.seriesId, fromNumber: 2, toNumber: 2, territory: 'US', currency: 'USD', amountMinor: 99 } }, { token: s.owner.token });
+    const takedown = await server.gql('mutation($id: ID!) { takeDownEpisode(episodeId: $id, reason: "Licensor dispute") { status } }', { id: s.episodeIds[0] }, { token: lead.token });
+    expect(takedown.errors).toBeUndefined();
+
+    const after = (await catalogOf(p.key, 'US')).data!.catalog.nodes[0]!;
+    expect(after.episodes.nodes.map((e) => [e.number, e.price.amount])).toEqual([[2, '0.99']]);
+    expect((await server.gql<{ node: unknown }>('query($id: ID!) { node(id: $id) { id } }', { id: episodeNodeId }, { token: p.key })).data!.node).toBeNull();
+    const feed = await server.gql<{ changes: { nodes: Array<{ type: string; territory: string; data: { episodeNumber: number } }> } }>('{ changes(first: 50) { nodes { type territory data } } }', {}, { token: p.key });
+    expect(feed.data!.changes.nodes.map((n) => `${n.type}:${n.territory}:${n.data.episodeNumber}`).slice(4)).toEqual(['PRICE_CHANGED:US:2', 'TAKEN_DOWN:US:1', 'TAKEN_DOWN:CA:1']);
+
+    const hooks = await eventually(async () => receiver.received.filter((r) => r.body.includes('episode.taken_down')), (r) => r.length >= 2, 'the takedown webhooks');
+    const verified = new Webhook(secret).verify(hooks[0]!.body, hooks[0]!.headers) as { type: string; data: { territory: string; episodeNumber: number } };
+    expect(verified.type).toBe('episode.taken_down');
+    expect(verified.data.episodeNumber).toBe(1);
+    expect(() => new Webhook(secret).verify(hooks[0]!.body.replace('taken_down', 'published'), hooks[0]!.headers)).toThrow();
+    const log = await server.gql<{ webhookDeliveries: Array<{ status: string; attempts: Array<{ statusCode: number }> }> }>('query($e: ID!) { webhookDeliveries(endpointId: $e) { status attempts } }', { e: endpoint.data!.createWebhookEndpoint.endpoint.id }, { token: p.token });
+    expect(log.data!.webhookDeliveries.some((d) => d.status === 'SUCCEEDED' && d.attempts[0]!.statusCode === 204)).toBe(true);
+  });
+
+  it('a window end withdraws live episodes with EXPIRED', async () => {
+    const p = await partner();
+    const s = await liveSeries(1, p.organizationId);
+    const events = await server.app.services.publication.refresh(server.orm.em.fork(), [s.seriesId], new Date('2030-01-02T00:00:00Z'));
+    expect(events).toBe(2);
+    const feed = await server.gql<{ changes: { nodes: Array<{ type: string }> } }>('{ changes(first: 10) { nodes { type } } }', {}, { token: p.key });
+    expect(feed.data!.changes.nodes.map((n) => n.type)).toEqual(['PUBLISHED', 'PUBLISHED', 'EXPIRED', 'EXPIRED']);
+  });
+
+  it('a failing endpoint is retried with backoff and then disabled, with a visible reason', async () => {
+    const failing = await new WebhookReceiver().start();
+    failing.status = 500;
+    try {
+      const p = await partner();
+      const endpoint = await server.gql<{ createWebhookEndpoint: { endpoint: { id: string } } }>('mutation($p: ID!, $u: String!) { createWebhookEndpoint(partnerId: $p, url: $u) { endpoint { id } } }', { p: p.organizationId, u: failing.url }, { token: admin.token });
+      await liveSeries(1, p.organizationId);
+      const endpoints = await eventually(
+        async () => (await server.gql<{ webhookEndpoints: Array<{ enabled: boolean; disabledReason: string | null }> }>('query($p: ID!) { webhookEndpoints(partnerId: $p) { enabled disabledReason } }', { p: p.organizationId }, { token: p.token })).data!.webhookEndpoints,
+        (e) => e[0]!.enabled === false,
+        'the endpoint to be disabled',
+        60_000,
+      );
+      expect(endpoints[0]!.disabledReason).toMatch(/failed every retry/);
+      const log = await server.gql<{ webhookDeliveries: Array<{ status: string; attempts: unknown[] }> }>('query($e: ID!) { webhookDeliveries(endpointId: $e) { status attempts } }', { e: endpoint.data!.createWebhookEndpoint.endpoint.id }, { token: p.token });
+      const failed = log.data!.webhookDeliveries.find((d) => d.status === 'FAILED')!;
+      expect(failed.attempts).toHaveLength(3);
+      expect(failing.received.length).toBeGreaterThanOrEqual(3);
+    } finally {
+      await failing.stop();
+    }
+  }, 90_000);
+});
+
+describe('playback', () => {
+  it('a signed URL plays with range requests; a tampered or expired one is 403', async () => {
+    const p = await partner();
+    const s = await liveSeries(1, p.organizationId);
+    // The seeded revision has no bytes in storage; give it some so playback has something to serve.
+    const storage = createMediaStorage(server.config);
+    await storage.putBuffer(`media/${'a'.repeat(64)}.mp4`, Buffer.from('0123456789'.repeat(100)));
+    const episodeId = (await catalogOf(p.key, 'US')).data!.catalog.nodes.find((n) => n.licensor === 'Lotus Press')!.episodes.nodes[0]!.id;
+    const play = await server.gql<{ playback: { url: string; expiresAt: string } }>('query($id: ID!) { playback(episodeId: $id, territory: "US") { url expiresAt } }', { id: episodeId }, { token: p.key });
+    const url = server.url + play.data!.playback.url;
+    const ranged = await fetch(url, { headers: { range: 'bytes=10-19' } });
+    expect(ranged.status).toBe(206);
+    expect(await ranged.text()).toBe('0123456789');
+    expect((await fetch(url.replace('territory=US', 'territory=CA'))).status).toBe(403);
+    expect((await fetch(url.replace(/signature=[^&]+/, 'signature=forged'))).status).toBe(403);
+    const expired = new URL(url);
+    expired.searchParams.set('expires', String(Math.floor(Date.now() / 1000) - 10));
+    expect((await fetch(expired)).status).toBe(403);
+    expect(s.episodeIds).toHaveLength(1);
+  });
+});
+
+describe('cost of a catalog page', () => {
+  it('issues the same number of SQL statements for first: 10 as for first: 100', async () => {
+    const p = await partner();
+    // Many live series straight in the gate's table (the part the catalog reads).
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const conn = server.orm.em.getConnection();
+    for (let i = 0; i < 3; i++) {
+      const seeded = await seedPendingCases(server, owner.organizationId, 40, { verdict: 'CLEAR' });
+      await conn.execute(
+        `insert into episode_live_state (episode_id, partner_id, territory, series_id, live, reasons, price, evaluated_at)
+         select e.id, ?, 'US', e.series_id, true, '[]', '{"free": true, "coins": null, "currency": null, "amountMinor": null, "amount": null}', now() from episode e where e.series_id = ?`,
+        [p.organizationId, seeded.seriesId],
+      );
+      // Split the 40 episodes into 8 series of 5 so there are many series.
+      await conn.execute(
+        `with s as (insert into series (id, studio_id, title, synopsis, genres, original_language, audio_languages, subtitle_languages, maturity_ratings, filings, free_episode_count, created_at, updated_at)
+                    select gen_random_uuid(), ?, 'Split ' || g, '', '{}', 'en', '{}', '{}', '[]', '[]', 0, now(), now() from generate_series(1, 8) g returning id),
+              numbered as (select id, row_number() over () - 1 as k from s)
+         update episode e set series_id = n.id, number = e.number from numbered n where e.series_id = ? and (e.number - 1) / 5 = n.k`,
+        [owner.organizationId, seeded.seriesId],
+      );
+      await conn.execute(`update episode_live_state l set series_id = e.series_id from episode e where e.id = l.episode_id and l.partner_id = ?`, [p.organizationId]);
+    }
+    const knex = conn.getKnex();
+    const count = async (first: number) => {
+      let statements = 0;
+      const listener = () => statements++;
+      knex.on('query', listener);
+      try {
+        const res = await catalogOf(p.key, 'US', first, 5);
+        expect(res.errors).toBeUndefined();
+        return { statements, series: res.data!.catalog.nodes.length };
+      } finally {
+        knex.removeListener('query', listener);
+      }
+    };
+    await count(1); // warm up: the key's last-used time is written at most once a minute
+    const ten = await count(10);
+    const hundred = await count(100);
+    expect(ten.series).toBe(10);
+    expect(hundred.series).toBeGreaterThan(20);
+    expect(hundred.statements).toBe(ten.statements);
+  });
+});
