@@ -142,11 +142,14 @@ export function tokenLimitOf(formatted: GraphQLFormattedError): QueryLimitExceed
   return new QueryLimitExceeded('tokens', maximum, undefined, `Query has more than ${maximum} tokens; the maximum is ${maximum}.`);
 }
 
+/** Lists without `first`/`last` are short by design (a case's verdicts, a refusal's reasons). */
+const UNPAGED_LIST_SIZE = 5;
+
 /**
  * Cost is roughly the number of objects a query can return. An object counts 1 and a scalar 0.
- * A list counts each of its items: `first`/`last` of them (at most the largest page) or, when not
- * given, the default page size. A connection counts 1 plus its page size times what each page
- * item asks for (its `nodes` are counted there, not again).
+ * A paged list counts `first`/`last` items (at most the largest page; the default page size when
+ * not given), a plain list 5. A connection counts 1 plus its page size times what each page item
+ * asks for (its `nodes` are counted there, not again).
  */
 export const costEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
   // Introspection is gated on sign-in instead; its type graph is deep but cheap.
@@ -155,8 +158,8 @@ export const costEstimator: ComplexityEstimator = ({ type, field, args, childCom
   const perItem = 1 + childComplexity;
   if (type.name.endsWith('Connection')) return perItem;
   const paged = field.args.some((arg) => arg.name === 'first' || arg.name === 'last');
-  if (isListType(getNullableType(field.type))) return pageSizeOf(args) * perItem;
-  return paged ? 1 + pageSizeOf(args) * childComplexity : perItem;
+  if (paged) return isListType(getNullableType(field.type)) ? pageSizeOf(args) * perItem : 1 + pageSizeOf(args) * childComplexity;
+  return isListType(getNullableType(field.type)) ? UNPAGED_LIST_SIZE * perItem : perItem;
 };
 
 function pageSizeOf(args: Record<string, unknown>): number {
