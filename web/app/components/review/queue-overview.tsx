@@ -1,0 +1,191 @@
+import { Link } from '@remix-run/react';
+import { Time } from '~/components/time';
+import { territoryName, type TerritoryOption } from '~/models/catalog';
+import { describeDue, formatAge, withSearch } from '~/models/moderation';
+import type { CalibrationRow, QueueCase, QueueStats } from '~/models/review.server';
+import { RiskScore, VerdictBadge } from './review-badges';
+
+/** The queue's numbers at a glance. */
+export function QueueStatsPanel({ stats }: { stats: QueueStats }) {
+  return (
+    <section aria-labelledby="stats-heading" className="queue-stats">
+      <h2 id="stats-heading" className="visually-hidden">
+        Queue at a glance
+      </h2>
+      <dl className="stat-cards">
+        <div className="stat-card">
+          <dt>Pending</dt>
+          <dd>
+            <span className="stat-value">{stats.pending}</span>
+            <span className="stat-detail">
+              {stats.claimed} claimed · {stats.escalated} escalated · {stats.held} held
+            </span>
+          </dd>
+        </div>
+        <div className="stat-card">
+          <dt>Oldest waiting</dt>
+          <dd>
+            <span className="stat-value">{stats.oldestPendingSeconds !== null ? formatAge(stats.oldestPendingSeconds) : '—'}</span>
+            <span className="stat-detail">since submission</span>
+          </dd>
+        </div>
+        <div className={stats.slaBreaches ? 'stat-card is-alarm' : 'stat-card'}>
+          <dt>SLA breaches</dt>
+          <dd>
+            <span className="stat-value">{stats.slaBreaches}</span>
+            <span className="stat-detail">past their due time</span>
+          </dd>
+        </div>
+        <div className={stats.aiUnavailable ? 'stat-card is-warning' : 'stat-card'}>
+          <dt>AI unavailable</dt>
+          <dd>
+            <span className="stat-value">{stats.aiUnavailable}</span>
+            <span className="stat-detail">to review without AI</span>
+          </dd>
+        </div>
+      </dl>
+      <div className="throughput">
+        <h3>Decisions in the last 24 hours</h3>
+        {stats.throughput.length === 0 ? (
+          <p className="muted small">None yet.</p>
+        ) : (
+          <ul>
+            {stats.throughput.map((t) => (
+              <li key={t.reviewer}>
+                <span>{t.reviewer}</span> <strong>{t.decisions}</strong>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </section>
+  );
+}
+
+interface QueueTableProps {
+  cases: readonly QueueCase[];
+  territories: readonly TerritoryOption[];
+  filterSearch: string;
+  now: string;
+  me: string;
+}
+
+/** Cases waiting for a human, in the order "Claim next" takes them. */
+export function QueueTable({ cases, territories, filterSearch, now, me }: QueueTableProps) {
+  return (
+    <div className="table-scroll">
+      <table className="queue-table">
+        <caption className="visually-hidden">Cases waiting for a reviewer, highest priority first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Episode</th>
+            <th scope="col">Territories and AI verdicts</th>
+            <th scope="col">Risk</th>
+            <th scope="col">SLA</th>
+            <th scope="col">Claimed by</th>
+          </tr>
+        </thead>
+        <tbody>
+          {cases.map((c) => {
+            const due = describeDue(c.slaDueAt, now);
+            const claimed = c.claimedBy && c.claimExpiresAt && Date.parse(c.claimExpiresAt) > Date.parse(now);
+            return (
+              <tr key={c.id}>
+                <th scope="row">
+                  <Link to={withSearch(`/review/${encodeURIComponent(c.id)}`, filterSearch)}>
+                    Episode {c.episode.number}
+                    {c.episode.title !== `Episode ${c.episode.number}` ? `: ${c.episode.title}` : ''}
+                  </Link>
+                  <span className="row-badges">
+                    {c.kind === 'APPEAL' ? <span className="badge badge-warning">Appeal</span> : null}
+                    {c.escalated ? <span className="badge badge-warning">{c.awaitingSecondApproval ? 'Second approval' : 'Escalated'}</span> : null}
+                    {c.aiStatus === 'AI_UNAVAILABLE' ? <span className="badge badge-danger">AI unavailable</span> : null}
+                  </span>
+                  <span className="muted small">
+                    Submitted <Time value={c.submittedAt} withTime />
+                  </span>
+                </th>
+                <td>
+                  <ul className="verdict-cells">
+                    {c.territories.map((t) => {
+                      const verdict = c.verdicts.find((v) => v.territory === t);
+                      return (
+                        <li key={t}>
+                          <abbr title={territoryName(territories, t)}>{t}</abbr> {verdict ? <VerdictBadge verdict={verdict.verdict} /> : <span className="muted small">not screened</span>}
+                        </li>
+                      );
+                    })}
+                  </ul>
+                </td>
+                <td>
+                  <RiskScore score={c.riskScore} />
+                </td>
+                <td className={due.overdue ? 'sla-overdue' : undefined}>
+                  {due.text}
+                  <span className="muted small">
+                    <Time value={c.slaDueAt} withTime />
+                  </span>
+                </td>
+                <td>{claimed ? (c.claimedBy!.email === me ? <strong>You</strong> : c.claimedBy!.email) : <span className="muted">Nobody</span>}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** How often reviewers agreed with the AI, per territory and finding category, as plain bars. */
+export function CalibrationChart({ rows, days }: { rows: readonly CalibrationRow[]; days: number }) {
+  return (
+    <section className="panel" aria-labelledby="calibration-heading">
+      <h2 id="calibration-heading">Calibration</h2>
+      <p className="muted small">
+        How often decisions in the last {days} days agreed with the AI’s recommendation. “Uncertain” means the AI asked for a human without a recommendation.
+      </p>
+      {rows.length === 0 ? (
+        <p className="muted">No decisions to compare yet.</p>
+      ) : (
+        <>
+          <p className="chart-legend" aria-hidden="true">
+            <span className="swatch swatch-agreed" /> Agreed <span className="swatch swatch-overturned" /> Overturned <span className="swatch swatch-uncertain" /> Uncertain
+          </p>
+          <table className="calibration-table">
+            <caption className="visually-hidden">Agreement with the AI per territory and category</caption>
+            <thead>
+              <tr>
+                <th scope="col">Territory · category</th>
+                <th scope="col">Decisions</th>
+                <th scope="col">Agreement</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => {
+                const share = (n: number) => `${(n / (row.decisions || 1)) * 100}%`;
+                return (
+                  <tr key={`${row.territory}|${row.category}`}>
+                    <th scope="row">
+                      {row.territory} · {row.category}
+                    </th>
+                    <td className="number-cell">{row.decisions}</td>
+                    <td className="bar-cell">
+                      <div className="calibration-bar" aria-hidden="true">
+                        <span className="bar-agreed" style={{ width: share(row.agreed) }} />
+                        <span className="bar-overturned" style={{ width: share(row.overturned) }} />
+                        <span className="bar-uncertain" style={{ width: share(row.uncertain) }} />
+                      </div>
+                      <span className="bar-text">
+                        {row.agreed} agreed, {row.overturned} overturned, {row.uncertain} uncertain
+                      </span>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}
