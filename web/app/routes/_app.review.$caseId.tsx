@@ -1,0 +1,70 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { CaseWorkspace, episodeHeading } from '~/components/review/case-workspace';
+import { statusLabel } from '~/models/catalog';
+import { listTerritories } from '~/models/catalog.server';
+import { expectData, type ApiResult } from '~/models/graphql.server';
+import { filterFromSearch, filterToSearch, rulesForTerritory } from '~/models/moderation';
+import { handleCaseForm, noticeOf } from '~/models/review-form.server';
+import { getCaseSeries, getCaseSubtitles, getReviewCase, listOperatorPeople, listPolicyPacks } from '~/models/review.server';
+import { requireSection } from '~/models/sections.server';
+import reviewStyles from '~/styles/review.css?url';
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${episodeHeading(data.reviewCase.episode)} · Review · Greenlight` : 'Review case · Greenlight' }];
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: reviewStyles }];
+
+/** Parts the API may not share with every operator role: the page shows the rest without them. */
+async function optional<T>(request: Request, result: ApiResult<T>): Promise<{ data: T | null; error: Extract<ApiResult<T>, { ok: false }>['error'] | null }> {
+  if (result.ok) return { data: result.data, error: null };
+  if (result.error.code === 'UNAUTHENTICATED') await expectData(request, result);
+  return { data: null, error: result.error };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { viewer, membership } = await requireSection(request, 'review');
+  const caseId = params.caseId!;
+  const isLead = membership.role === 'LEAD' || membership.role === 'ADMIN';
+  const [reviewCase, packs, territories] = await Promise.all([
+    getReviewCase(request, caseId).then((r) => expectData(request, r)),
+    listPolicyPacks(request).then((r) => expectData(request, r)),
+    listTerritories(request).then((r) => expectData(request, r)),
+  ]);
+  const [subtitles, series, people] = await Promise.all([
+    getCaseSubtitles(request, caseId).then((r) => optional(request, r)),
+    getCaseSeries(request, reviewCase.episode.seriesId, reviewCase.episode.id, reviewCase.territories).then((r) => optional(request, r)),
+    isLead ? listOperatorPeople(request, membership.organization.id).then((r) => optional(request, r)) : Promise.resolve({ data: null }),
+  ]);
+  const url = new URL(request.url);
+  let notice = noticeOf(url.searchParams);
+  if (notice && url.searchParams.get('notice') === 'decided') notice += ` Episode ${reviewCase.episode.number} is now ${statusLabel(reviewCase.episode.status).toLowerCase()}.`;
+  return {
+    reviewCase,
+    subtitles: subtitles.data,
+    series: series.data,
+    seriesUnavailable: series.error,
+    rules: Object.fromEntries(reviewCase.territories.map((t) => [t, rulesForTerritory(packs, t)])),
+    territories,
+    me: { id: viewer.user.id, email: viewer.user.email },
+    isLead,
+    people: people.data ?? [],
+    filterSearch: filterToSearch(filterFromSearch(url.searchParams)),
+    now: new Date().toISOString(),
+    notice,
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  await requireSection(request, 'review');
+  const territories = await expectData(request, await listTerritories(request));
+  return handleCaseForm(request, { caseId: params.caseId!, territoryNames: Object.fromEntries(territories.map((t) => [t.code, t.name])) });
+}
+
+export default function ReviewCasePage() {
+  const data = useLoaderData<typeof loader>();
+  const outcome = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const busy = navigation.state === 'submitting' ? String(navigation.formData?.get('intent') ?? '') : null;
+  // A new case (after "Submit & next") starts with a fresh player and an empty decision.
+  return <CaseWorkspace key={data.reviewCase.id} {...data} outcome={outcome} busy={busy} />;
+}
