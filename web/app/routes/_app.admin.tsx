@@ -57,6 +57,9 @@ export default function AdminPage() {
           <a href="#partner-keys-heading">Partner API keys</a>
           <a href="#audit-heading">Audit log</a>
         </nav>
+        <p className="small">
+          <Link to="/admin/review">Review settings</Link>: auto-approve, when studios see findings, and the active policy packs.
+        </p>
       </header>
 
       <section className="panel" aria-labelledby="organizations-heading">
