@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import path from 'node:path';
-import { API_PORT, DATA_FOLDER, PG_PORT, WEB_PORT } from './support/stack';
+import { API_PORT, DATA_FOLDER, MEDIA_FOLDER, PG_PORT, WEB_PORT } from './support/stack';
 
 const repo = path.resolve(__dirname, '..');
 
@@ -43,6 +43,7 @@ export default defineConfig({
       gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
       env: {
         DATA_DIR: path.join(repo, DATA_FOLDER),
+        MEDIA_DIR: MEDIA_FOLDER,
         API_PORT: String(API_PORT),
         EMBEDDED_PG_PORT: String(PG_PORT),
         WEB_PORT: String(WEB_PORT),

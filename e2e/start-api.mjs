@@ -1,6 +1,7 @@
 // Starts the API for an end-to-end run on a fresh, throwaway database (seeded with the demo data).
 // Playwright starts web servers before globalSetup, so the wipe happens here.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,5 +33,8 @@ async function stopLeftoverPostgres() {
 
 await stopLeftoverPostgres();
 rmSync(dataDir, { recursive: true, force: true });
+// Media kept outside the data folder (see support/stack.ts) starts empty too; only ever our own temp folder.
+const mediaDir = process.env.MEDIA_DIR ? path.resolve(process.env.MEDIA_DIR) : undefined;
+if (mediaDir && path.dirname(mediaDir) === tmpdir() && path.basename(mediaDir).startsWith('greenlight-e2e')) rmSync(mediaDir, { recursive: true, force: true });
 process.env.DATA_DIR = dataDir;
 await import(path.join(repo, 'api/dist/api/src/main.js'));

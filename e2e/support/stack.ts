@@ -1,3 +1,6 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
 /**
  * The isolated stack the end-to-end run starts (see playwright.config.ts). E2E_PORT_OFFSET moves
  * every port (API, dashboard, database) so two runs can share a machine.
@@ -7,6 +10,11 @@ export const API_PORT = 4400 + offset;
 export const WEB_PORT = 3400 + offset;
 export const PG_PORT = 54340 + offset;
 export const DATA_FOLDER = offset ? `.data/e2e-${offset}` : '.data/e2e';
+/**
+ * Stored videos, posters and keyframes live outside `.data`: the API's file sender refuses paths
+ * that pass through a dot-folder (as hidden files), so they would never play in the browser.
+ */
+export const MEDIA_FOLDER = path.join(tmpdir(), offset ? `greenlight-e2e-${offset}-media` : 'greenlight-e2e-media');
 export const API_GRAPHQL_URL = `http://127.0.0.1:${API_PORT}/graphql`;
 
 /** Demo accounts the API seeds into an empty database. */
