@@ -1,0 +1,233 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { apiAs } from '../support/api';
+import { episodeRow } from '../support/catalog';
+import {
+  addOperatorReviewer,
+  clearQueue,
+  expectVideoReady,
+  latestCaseOf,
+  makeReviewClip,
+  submitEpisodeForReview,
+  tokenOf,
+  videoTime,
+  webvtt,
+} from '../support/review';
+import { open, sections, signIn } from '../support/session';
+import { accounts, unique, WEB_PORT } from '../support/stack';
+
+/** A signed-in page in a browser context of its own, for a second person in the same test. */
+async function pageFor(browser: Browser, email: string, password?: string): Promise<Page> {
+  const context = await browser.newContext({ baseURL: `http://localhost:${WEB_PORT}` });
+  const page = await context.newPage();
+  await signIn(page, email, password);
+  return page;
+}
+
+const findingsOf = (page: Page) => page.getByRole('region', { name: /^Findings/ });
+const decisionOf = (page: Page) => page.getByRole('region', { name: 'Decision' });
+
+test('A reviewer requests changes, the studio fixes and resubmits, the reviewer approves with A', async ({ page, request, browser }) => {
+  test.setTimeout(120_000);
+  const editor = await apiAs(request, accounts.editor);
+  const title = unique('Last Call');
+  const submitted = await submitEpisodeForReview(editor, await tokenOf(request, accounts.editor), { title, subtitles: ['Pour me another whisky.'], territories: ['SA'] });
+
+  await test.step('the reviewer claims the case from the queue, filtered to the alcohol rule in Saudi Arabia', async () => {
+    await signIn(page, accounts.reviewer);
+    await sections(page).getByRole('link', { name: 'Review queue' }).click();
+    await expect(page.getByRole('heading', { name: 'Review queue', level: 1 })).toBeVisible();
+    await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+    const filters = page.getByRole('form', { name: 'Filter the queue' });
+    await filters.getByLabel('Territory').selectOption('SA');
+    await filters.getByLabel('Rule').selectOption('SA-ALCOHOL-01');
+    await filters.getByRole('button', { name: 'Apply filters' }).click();
+    await expect(page).toHaveURL(/territory=SA&ruleId=SA-ALCOHOL-01/);
+    await expect(page.getByRole('table', { name: /Cases waiting/ }).getByRole('row')).toHaveCount(2);
+    await page.getByRole('button', { name: 'Claim next' }).click();
+    await expect(page).toHaveURL(new RegExp(`/review/${submitted.caseId}\\?territory=SA&ruleId=SA-ALCOHOL-01$`));
+    await expect(page.getByText(/You hold this case until/)).toBeVisible();
+  });
+
+  await test.step('the AI finding jumps the video to the whisky line', async () => {
+    const findings = findingsOf(page);
+    await expect(findings.getByRole('listitem').filter({ hasText: 'SA-ALCOHOL-01' })).toContainText('Pour me another whisky.');
+    await expectVideoReady(page);
+    await findings.getByRole('button', { name: /SA-ALCOHOL-01 at 0:01/ }).click();
+    await expect.poll(() => videoTime(page)).toBeCloseTo(1, 1);
+    await expect(page.getByRole('region', { name: 'Subtitles' }).locator('li[aria-current="true"]')).toContainText('Pour me another whisky.');
+    await expect(page.getByRole('list', { name: 'Findings and notes on the timeline' }).getByRole('button', { name: 'SA-ALCOHOL-01 (High) at 0:01' })).toHaveAttribute('aria-pressed', 'true');
+  });
+
+  await test.step('the reviewer requests changes citing the rule, with a note pinned to that moment', async () => {
+    const decision = decisionOf(page);
+    await decision.getByRole('radio', { name: 'Request changes' }).check();
+    await decision.getByRole('checkbox', { name: /SA-ALCOHOL-01/ }).check();
+    await decision.getByLabel('Notes for the studio').fill('Alcohol may not be mentioned in Saudi Arabia.');
+    await decision.getByLabel('Note', { exact: true }).fill('Replace the whisky with tea here.');
+    await decision.getByRole('button', { name: 'Pin note at 0:01' }).click();
+    await expect(decision.getByRole('listitem').filter({ hasText: 'Replace the whisky with tea here.' })).toContainText('0:01');
+    await decision.getByRole('button', { name: 'Submit decision' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Your decision is recorded.' })).toContainText('Episode 1 is now changes requested.');
+    await expect(page.getByRole('region', { name: 'Decisions' })).toContainText('SA-ALCOHOL-01');
+  });
+
+  const studio = await pageFor(browser, accounts.editor);
+  await test.step('the studio reads the note at its moment, fixes the subtitles and the video, and resubmits', async () => {
+    await open(studio, `/catalog/${submitted.seriesId}/episodes/${submitted.episodeId}`);
+    await expect(studio.getByLabel('Status: Changes requested')).toBeVisible();
+    const review = studio.getByRole('region', { name: 'Review', exact: true });
+    const decided = review.getByRole('article').first();
+    await expect(decided).toContainText('Alcohol may not be mentioned in Saudi Arabia.');
+    await expect(decided).toContainText('Replace the whisky with tea here.');
+    await expect(decided.getByRole('link', { name: 'Play from 0:01' })).toBeVisible();
+
+    const subtitles = studio.getByRole('region', { name: 'Subtitles' });
+    await subtitles.getByLabel('Language').fill('en');
+    await subtitles.getByLabel('Subtitle file').setInputFiles({ name: 'episode-1.en.vtt', mimeType: 'text/vtt', buffer: Buffer.from(webvtt(['Pour me another cup of tea.'])) });
+    await subtitles.getByRole('button', { name: 'Upload subtitles' }).click();
+    await expect(subtitles.getByRole('status')).toHaveText('Subtitles in en are saved: 1 cue.');
+
+    const video = studio.getByRole('region', { name: 'Video' });
+    await video.getByLabel('Replace the video').setInputFiles(await makeReviewClip(`${title}-fixed`, 3));
+    await expect(studio.getByLabel('Status: Ready')).toBeVisible({ timeout: 30_000 });
+
+    const picker = review.getByRole('group', { name: 'Review for territories' });
+    await picker.getByLabel('Find a territory').fill('SA');
+    await picker.getByLabel('Find a territory').press('Enter');
+    await review.getByRole('button', { name: 'Submit for review' }).click();
+    await expect(review.getByRole('article').first().getByText('Waiting for a reviewer', { exact: true })).toBeVisible({ timeout: 30_000 });
+  });
+  const resubmitted = await latestCaseOf(editor, submitted.episodeId);
+  expect(resubmitted.id).not.toBe(submitted.caseId);
+
+  await test.step('the reviewer claims the resubmission and sees what changed', async () => {
+    await open(page, '/review?territory=SA');
+    await page.getByRole('button', { name: 'Claim next' }).click();
+    await expect(page).toHaveURL(new RegExp(`/review/${resubmitted.id}`));
+    const changes = page.getByRole('region', { name: 'What changed since the last review' });
+    await expect(changes).toContainText('The video was replaced');
+    await expect(changes.getByRole('row', { name: /^Subtitles/ })).toBeVisible();
+    await expect(changes).toContainText('Replace the whisky with tea here.');
+    await expect(findingsOf(page)).toContainText('The screening found nothing to flag.');
+  });
+
+  await test.step('A approves, and the shortcuts are explained on ?', async () => {
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await expect(help).toBeVisible();
+    await expect(help).toContainText('Approve the focused territory');
+    await help.getByRole('button', { name: 'Close' }).click();
+    await expect(help).toBeHidden();
+
+    const decision = decisionOf(page);
+    await decision.getByLabel('Notes for the studio').fill('Thank you');
+    await decision.getByLabel('Notes for the studio').press('a');
+    await expect(decision.getByRole('radio', { name: 'Approve' })).not.toBeChecked();
+    await decision.getByLabel('Notes for the studio').fill('');
+    await page.getByRole('heading', { level: 1 }).click();
+    await page.keyboard.press('a');
+    await expect(decision.getByRole('radio', { name: 'Approve' })).toBeChecked();
+    await decision.getByRole('button', { name: 'Submit decision' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Your decision is recorded.' })).toContainText('Episode 1 is now approved.');
+  });
+
+  await test.step('the studio sees the episode approved', async () => {
+    await open(studio, `/catalog/${submitted.seriesId}`);
+    await expect(episodeRow(studio, 1).getByText('Approved', { exact: true })).toBeVisible();
+  });
+  await studio.context().close();
+});
+
+test('Two reviewers never get the same case', async ({ browser, request }) => {
+  test.setTimeout(90_000);
+  const editor = await apiAs(request, accounts.editor);
+  const token = await tokenOf(request, accounts.editor);
+  // Malaysia is this test's own territory, so other tests' cases never mix in.
+  const cases = await Promise.all(
+    ['One', 'Two'].map((n) => submitEpisodeForReview(editor, token, { title: unique(`Twin Claims ${n}`), subtitles: ['Good morning.'], territories: ['MY'] })),
+  );
+  const second = { email: `${unique('rin')}@greenlight.test`, name: 'Rin Second', password: 'second-reviewer-pass' };
+  await addOperatorReviewer(await apiAs(request, accounts.admin), request, second);
+
+  const first = await pageFor(browser, accounts.reviewer);
+  const other = await pageFor(browser, second.email, second.password);
+  await Promise.all([open(first, '/review?territory=MY'), open(other, '/review?territory=MY')]);
+  await Promise.all([first.getByRole('button', { name: 'Claim next' }).click(), other.getByRole('button', { name: 'Claim next' }).click()]);
+  await Promise.all([first.waitForURL(/\/review\/[^?]+/), other.waitForURL(/\/review\/[^?]+/)]);
+  const [firstCase, otherCase] = [first, other].map((p) => new URL(p.url()).pathname.split('/').pop()!);
+  expect(firstCase).not.toBe(otherCase);
+  expect([firstCase, otherCase].sort()).toEqual(cases.map((c) => c.caseId).sort());
+
+  await test.step('with both cases taken, a third claim finds nothing', async () => {
+    await first.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Review queue' }).click();
+    await expect(first.getByRole('table', { name: /Cases waiting/ })).toContainText(second.email);
+    await first.getByRole('button', { name: 'Claim next' }).click();
+    await expect(first.getByRole('status').filter({ hasText: 'Nothing to claim right now' })).toBeVisible();
+  });
+
+  await test.step('releasing a case puts it back for the next claim', async () => {
+    await other.getByRole('button', { name: 'Release' }).click();
+    await expect(other.getByRole('status').filter({ hasText: 'The case is back in the queue' })).toBeVisible();
+    await first.getByRole('button', { name: 'Claim next' }).click();
+    await expect(first).toHaveURL(new RegExp(`/review/${otherCase}`));
+  });
+
+  await first.context().close();
+  await other.context().close();
+  await clearQueue(await apiAs(request, accounts.reviewer), 'MY');
+});
+
+test('A decision on a case that changed meanwhile is refused with a way to reload', async ({ page, request }) => {
+  const editor = await apiAs(request, accounts.editor);
+  const submitted = await submitEpisodeForReview(editor, await tokenOf(request, accounts.editor), { title: unique('Stale Vows'), subtitles: ['Hello there.'], territories: ['ID'] });
+
+  await signIn(page, accounts.reviewer);
+  await open(page, '/review?territory=ID');
+  await page.getByRole('button', { name: 'Claim next' }).click();
+  await expect(page).toHaveURL(new RegExp(`/review/${submitted.caseId}`));
+
+  // Meanwhile the same case is released and claimed again elsewhere: its version moves on.
+  const reviewer = await apiAs(request, accounts.reviewer);
+  await reviewer.call('mutation($id: ID!) { releaseCase(caseId: $id) { id } }', { id: submitted.caseId });
+  await reviewer.call('mutation { claimNextCase(filter: { territory: "ID" }) { id } }');
+
+  const decision = decisionOf(page);
+  await decision.getByRole('radio', { name: 'Approve' }).check();
+  await decision.getByRole('button', { name: 'Submit decision' }).click();
+  const alert = page.getByRole('alert').filter({ hasText: 'Someone else changed this case since you opened it' });
+  await expect(alert).toBeVisible();
+  await alert.getByRole('link', { name: 'Reload the case' }).click();
+  await expect(page.getByRole('radio', { name: 'Approve' })).not.toBeChecked();
+  await decisionOf(page).getByRole('radio', { name: 'Approve' }).check();
+  await decisionOf(page).getByRole('button', { name: 'Submit decision' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Your decision is recorded.' })).toContainText('Episode 1 is now approved.');
+});
+
+test('An admin sets the auto-approve threshold and reads the active policy packs', async ({ page }) => {
+  await signIn(page, accounts.admin);
+  await sections(page).getByRole('link', { name: 'Admin' }).click();
+  await page.getByRole('link', { name: 'Review settings' }).click();
+  await expect(page.getByRole('heading', { name: 'Review settings', level: 1 })).toBeVisible();
+  const autoApprove = page.getByRole('switch', { name: 'Auto-approve low-risk cases' });
+  await expect(autoApprove).not.toBeChecked();
+  const threshold = page.getByLabel('Highest risk score to auto-approve');
+  const before = await threshold.inputValue();
+
+  await threshold.fill('150');
+  await page.getByRole('button', { name: 'Save review settings' }).click();
+  await expect(threshold).toHaveAccessibleDescription(/Use a whole number from 0 to 100\./);
+
+  await threshold.fill('5');
+  await page.getByRole('button', { name: 'Save review settings' }).click();
+  await expect(page.getByRole('status')).toHaveText('Review settings saved. Every case goes to a reviewer.');
+  await page.reload();
+  await expect(threshold).toHaveValue('5');
+
+  const saudi = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /Saudi Arabia/ }) });
+  await saudi.getByText(/\d+ rules/).click();
+  await expect(saudi).toContainText('SA-ALCOHOL-01');
+
+  await threshold.fill(before);
+  await page.getByRole('button', { name: 'Save review settings' }).click();
+  await expect(page.getByRole('status')).toHaveText('Review settings saved. Every case goes to a reviewer.');
+});
