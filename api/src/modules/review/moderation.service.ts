@@ -170,30 +170,33 @@ export class ModerationService {
   async claimNext(ctx: RequestContext, filter: QueueFilter = {}): Promise<ReviewCase | null> {
     const { actor, isLead } = this.operator(ctx);
     const f = this.filterSql(filter);
-    const rows = (await ctx.em.getConnection().execute(
-      `with next as (
-         select c.id from review_case c
-         where c.status = 'PENDING_REVIEW' and not c.held
-           and (c.claimed_by_id is null or c.claim_expires_at < now())
-           and not (c.studio_id = any(?::uuid[]))
-           and not (? = any(c.excluded_reviewer_ids))
-           and (not c.escalated or ?::boolean)
-           and not exists (select 1 from review_decision d where d.review_case_id = c.id and d.pending_second_approval and d.decided_by_id = ?)
-           ${f.sql}
-         order by ${QUEUE_ORDER}
-         limit 1
-         for update of c skip locked
-       )
-       update review_case c set claimed_by_id = ?, claim_expires_at = now() + (? || ' milliseconds')::interval, version = c.version + 1
-       from next where c.id = next.id returning c.id`,
-      [`{${this.ownStudios(actor).join(',')}}`, actor.user.id, isLead, actor.user.id, ...f.params, actor.user.id, String(ctx.config.review.leaseMs)],
-    )) as Array<{ id: string }>;
-    if (!rows.length) return null;
-    const em = ctx.em.fork();
-    const claimed = await em.findOneOrFail(ReviewCase, rows[0]!.id, { populate: ['episode', 'episode.series', 'claimedBy'] });
-    this.audit.record(ctx, em, { action: 'review.claim', organizationId: claimed.studio.id, subjectType: 'ReviewCase', subjectId: claimed.id, summary: { reviewer: actor.user.email, leaseUntil: claimed.claimExpiresAt } });
-    await em.flush();
-    return claimed;
+    // The claim and its audit event commit together.
+    return ctx.em.fork().transactional(async (em) => {
+      const rows = (await em.getConnection().execute(
+        `with next as (
+           select c.id from review_case c
+           where c.status = 'PENDING_REVIEW' and not c.held
+             and (c.claimed_by_id is null or c.claim_expires_at < now())
+             and not (c.studio_id = any(?::uuid[]))
+             and not (? = any(c.excluded_reviewer_ids))
+             and (not c.escalated or ?::boolean)
+             and not exists (select 1 from review_decision d where d.review_case_id = c.id and d.pending_second_approval and d.decided_by_id = ?)
+             ${f.sql}
+           order by ${QUEUE_ORDER}
+           limit 1
+           for update of c skip locked
+         )
+         update review_case c set claimed_by_id = ?, claim_expires_at = now() + (? || ' milliseconds')::interval, version = c.version + 1
+         from next where c.id = next.id returning c.id`,
+        [`{${this.ownStudios(actor).join(',')}}`, actor.user.id, isLead, actor.user.id, ...f.params, actor.user.id, String(ctx.config.review.leaseMs)],
+        'all',
+        em.getTransactionContext(),
+      )) as Array<{ id: string }>;
+      if (!rows.length) return null;
+      const claimed = await em.findOneOrFail(ReviewCase, rows[0]!.id, { populate: ['episode', 'episode.series', 'claimedBy'] });
+      this.audit.record(ctx, em, { action: 'review.claim', organizationId: claimed.studio.id, subjectType: 'ReviewCase', subjectId: claimed.id, summary: { reviewer: actor.user.email, leaseUntil: claimed.claimExpiresAt } });
+      return claimed;
+    });
   }
 
   /** Keeps a claim alive while the reviewer works. */
