@@ -161,7 +161,8 @@ export interface ReviewCaseDetail {
   slaDueAt: string;
   plannedReleaseAt: string | null;
   mediaSha256: string;
-  claimedBy: { id: string; email: string; name: string } | null;
+  /** Only the id: the API cannot always say more about whoever holds the claim (see the case loader). */
+  claimedBy: { id: string } | null;
   claimExpiresAt: string | null;
   escalated: boolean;
   escalationNote: string | null;
@@ -198,7 +199,7 @@ export async function getReviewCase(request: Request, id: string): Promise<ApiRe
     `query ReviewCase($id: ID!) {
       reviewCase(id: $id) {
         id kind status version territories riskScore aiStatus aiError submittedAt screenedAt decidedAt slaDueAt plannedReleaseAt mediaSha256
-        claimedBy { id email name }
+        claimedBy { id }
         claimExpiresAt escalated escalationNote held holdReason awaitingSecondApproval invalidatedReason appealStatement
         verdicts { territory verdict riskScore reasons }
         findings { id territory ruleId category severity source evidence explanation score }
@@ -335,7 +336,7 @@ export async function listPolicyPacks(request: Request): Promise<ApiResult<Polic
   return result.ok ? { ok: true, data: result.data.policyPacks } : result;
 }
 
-/** The operator's people, for a lead handing a case to someone. */
+/** The operator's people: who holds a claim, and whom a lead can hand a case to. */
 export async function listOperatorPeople(request: Request, organizationId: string): Promise<ApiResult<Array<{ id: string; name: string; email: string; role: string }>>> {
   const result = await gql<{ members: Array<{ role: string; user: { id: string; name: string; email: string } }> }>(
     request,

@@ -33,8 +33,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const [subtitles, series, people] = await Promise.all([
     getCaseSubtitles(request, caseId).then((r) => optional(request, r)),
     getCaseSeries(request, reviewCase.episode.seriesId, reviewCase.episode.id, reviewCase.territories).then((r) => optional(request, r)),
-    isLead ? listOperatorPeople(request, membership.organization.id).then((r) => optional(request, r)) : Promise.resolve({ data: null }),
+    listOperatorPeople(request, membership.organization.id).then((r) => optional(request, r)),
   ]);
+  // Nested under a case the API reliably returns only the claimer's id; their name comes from the team list.
+  const claimer = reviewCase.claimedBy ? (people.data?.find((p) => p.id === reviewCase.claimedBy!.id) ?? { id: reviewCase.claimedBy.id, name: 'Another reviewer', email: 'another reviewer' }) : null;
   const url = new URL(request.url);
   let notice = noticeOf(url.searchParams);
   if (notice && url.searchParams.get('notice') === 'decided') notice += ` Episode ${reviewCase.episode.number} is now ${statusLabel(reviewCase.episode.status).toLowerCase()}.`;
@@ -47,7 +49,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     territories,
     me: { id: viewer.user.id, email: viewer.user.email },
     isLead,
-    people: people.data ?? [],
+    claimer,
+    people: isLead ? (people.data ?? []) : [],
     filterSearch: filterToSearch(filterFromSearch(url.searchParams)),
     now: new Date().toISOString(),
     notice,

@@ -40,6 +40,8 @@ export interface CaseWorkspaceProps {
   territories: TerritoryOption[];
   me: { id: string; email: string };
   isLead: boolean;
+  /** Who holds the claim, if anyone. */
+  claimer: { id: string; name: string; email: string } | null;
   people: Array<{ id: string; name: string; email: string }>;
   filterSearch: string;
   now: string;
@@ -85,7 +87,7 @@ export const episodeHeading = (episode: { number: number; title: string }): stri
 
 /** The case page's working area: video, findings, transcript, keyframes, decision and context. */
 export function CaseWorkspace(props: CaseWorkspaceProps) {
-  const { reviewCase: rc, subtitles, series, seriesUnavailable, rules, territories, me, isLead, people, filterSearch, now, notice, outcome, busy } = props;
+  const { reviewCase: rc, subtitles, series, seriesUnavailable, rules, territories, me, isLead, claimer, people, filterSearch, now, notice, outcome, busy } = props;
   const media = rc.episode.media;
   const player = useVideoPlayer(media?.durationSeconds ?? rc.episode.durationSeconds ?? 0);
   const findings = useMemo(() => orderFindings(rc.findings), [rc.findings]);
@@ -214,16 +216,9 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
           <>
             You hold this case until <Time value={claim.expiresAt ?? rc.claimExpiresAt!} withTime />; it stays yours while you work on it.
           </>
-        ) : pending && rc.claimedBy ? (
+        ) : pending && rc.claimedBy && rc.claimExpiresAt && Date.parse(rc.claimExpiresAt) > Date.parse(now) ? (
           <>
-            Claimed by {rc.claimedBy.email}
-            {rc.claimExpiresAt ? (
-              <>
-                {' '}
-                until <Time value={rc.claimExpiresAt} withTime />
-              </>
-            ) : null}
-            . You can read it but not decide it.
+            Claimed by {claimer?.email} until <Time value={rc.claimExpiresAt} withTime />. You can read it but not decide it.
           </>
         ) : pending ? (
           <>Nobody holds this case. Claim it from the queue to decide it{isLead ? ', or hand it to yourself under Lead tools' : ''}.</>
