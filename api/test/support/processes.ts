@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { findRepoRoot } from '../../src/config';
+
+/** The built entry points (`npm run build -w api` first; the test script does it). */
+const DIST = path.join(findRepoRoot(), 'api', 'dist', 'api', 'src');
+export const API_MAIN = path.join(DIST, 'main.js');
+export const WORKER_MAIN = path.join(DIST, 'cli', 'worker.js');
+
+/** A built API or worker process, as production runs it. */
+export interface ServiceProcess {
+  child: ChildProcess;
+  /** Everything it printed so far. */
+  output(): string;
+  /** SIGTERM, then SIGKILL if it has not left within `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+  /** SIGKILL: a crash, without a chance to clean up. */
+  kill(): Promise<void>;
+}
+
+export interface ApiProcess extends ServiceProcess {
+  /** host:port it listens on. */
+  address: string;
+  url: string;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+function run(main: string, env: Record<string, string>): ServiceProcess {
+  const child = spawn(process.execPath, [main], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  return {
+    child,
+    output: () => output,
+    stop: async (graceMs = 20_000) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      child.kill('SIGTERM');
+      await exited(child);
+      clearTimeout(force);
+    },
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited(child);
+    },
+  };
+}
+
+/** Starts `main.js` on a port of its choosing (API_PORT=0) and resolves once it logs that it listens. */
+export async function startApiProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ApiProcess> {
+  const service = run(API_MAIN, { API_HOST: '127.0.0.1', API_PORT: '0', LOG_LEVEL: 'info', ...env });
+  const deadline = Date.now() + timeoutMs;
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const match = /"port":(\d+),"database":"\w+","msg":"Greenlight API listening"/.exec(service.output());
+      if (match) {
+        clearInterval(timer);
+        resolve(Number(match[1]));
+      } else if (Date.now() > deadline) {
+        clearInterval(timer);
+        void service.kill();
+        reject(new Error(`the API did not start within ${timeoutMs / 1000} s:\n${service.output()}`));
+      }
+    }, 100);
+    service.child.once('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`the API exited with ${code}:\n${service.output()}`));
+    });
+  });
+  return { ...service, address: `127.0.0.1:${port}`, url: `http://127.0.0.1:${port}` };
+}
+
+/** Starts the job worker (`worker.js`); it works queues until stopped. */
+export function startWorkerProcess(env: Record<string, string>): ServiceProcess {
+  return run(WORKER_MAIN, { LOG_LEVEL: 'warn', ...env });
+}
