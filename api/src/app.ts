@@ -15,6 +15,8 @@ import { hideSuggestionsPlugin, queryLimitRules, queryLimitsPlugin } from './gra
 import { buildGreenlightSchema } from './graphql/schema';
 import { mediaRouter } from './http/media-route';
 import { rateLimited, RequestRateLimiter } from './http/rate-limit';
+import { PartnerProfile } from './modules/publishing/partner-profile.entity';
+import pg from 'pg';
 import { reviewFramesRouter } from './http/review-frames-route';
 import { playbackRouter } from './http/playback-route';
 import { startWorkers } from './jobs/workers';
@@ -66,9 +68,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const services = createServices(config, orm.em.getConnection().getKnex(), storage, () => queue, { orm, logger });
   if (deps.runWorker) await startWorkers({ orm, config, logger, storage, services, boss: queue });
   const uploads = await createUploadServer({ orm, config, logger, services, databaseUrl: deps.databaseUrl });
-  const knex = orm.em.getConnection().getKnex();
-  const apiRateLimiter = new RequestRateLimiter(knex, config.rateLimits, 'api');
-  const uploadRateLimiter = new RequestRateLimiter(knex, config.rateLimits, 'uploads');
+  // Rate-limit counters are throwaway: their connections commit without waiting for the disk.
+  const counterPool = new pg.Pool({ connectionString: deps.databaseUrl, max: 5, options: '-c synchronous_commit=off' });
+  counterPool.on('error', (err) => logger.warn({ err }, 'rate-limit connection error'));
+  const partnerLimit = async (partnerId: string) => (await orm.em.fork().findOne(PartnerProfile, { organization: partnerId }))?.rateLimitPerMinute ?? null;
+  const apiRateLimiter = new RequestRateLimiter(counterPool, config.rateLimits, 'api', partnerLimit);
+  const uploadRateLimiter = new RequestRateLimiter(counterPool, config.rateLimits, 'uploads', partnerLimit);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -159,6 +164,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await apollo.stop();
       await uploads.stop();
       await queue.stop();
+      await counterPool.end();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -288,6 +288,16 @@ describe('rate limits', () => {
     expectRateLimited(await limited.gql(VIEWER, {}, { token: secret }));
   });
 
+  it('a partner with its own limit gets that budget instead', async () => {
+    const partner = await limited.member(OrganizationKind.PARTNER, Role.PARTNER_ADMIN);
+    const admin = await limited.member(OrganizationKind.OPERATOR, Role.ADMIN);
+    await limited.gql('mutation($id: ID!) { updatePartner(partnerId: $id, input: { territories: ["US"], currency: "USD", rateLimitPerMinute: 2 }) { rateLimitPerMinute } }', { id: partner.organizationId }, { token: admin.token });
+    const key = await limited.gql<{ createApiKey: { secret: string } }>(CREATE_KEY, { input: { organizationId: partner.organizationId, name: 'sync' } }, { token: partner.token });
+    const secret = key.data!.createApiKey.secret;
+    for (let i = 0; i < 2; i++) expect((await limited.gql(VIEWER, {}, { token: secret })).headers.get('ratelimit-limit')).toBe('2');
+    expectRateLimited(await limited.gql(VIEWER, {}, { token: secret }));
+  });
+
   it('two API instances share the counters', async () => {
     const instances = [limited, twin];
     for (let i = 0; i < 5; i++) {

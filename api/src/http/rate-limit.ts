@@ -18,10 +18,10 @@ export interface RateBudget {
  * The budget of a caller: each API key, each signed-in person, and each address for anonymous
  * callers. A partner-specific limit (say, from the key's organization) belongs here.
  */
-export function budgetOf(actor: Actor, ip: string | undefined, limits: RateLimits): RateBudget {
+export function budgetOf(actor: Actor, ip: string | undefined, limits: RateLimits, partnerPerMinute?: number | null): RateBudget {
   switch (actor.kind) {
     case 'apiKey':
-      return { key: `key:${actor.apiKey.id}`, perMinute: limits.partnerPerMinute };
+      return { key: `key:${actor.apiKey.id}`, perMinute: partnerPerMinute ?? limits.partnerPerMinute };
     case 'user':
       return { key: `user:${actor.user.id}`, perMinute: limits.userPerMinute };
     case 'anonymous':
@@ -38,17 +38,22 @@ export type RateDecision = { allowed: boolean; limit: number; remaining: number;
 export class RequestRateLimiter {
   private readonly counter: RateLimiterPostgres;
 
+  private readonly partnerLimits = new Map<string, { perMinute: number | null; until: number }>();
+
   constructor(
-    knex: unknown,
+    /** A pg Pool whose sessions commit asynchronously: counters need no fsync on every request. */
+    pool: unknown,
     private readonly limits: RateLimits,
     /** Separates counters, e.g. GraphQL requests from upload requests. */
     scope: string,
+    /** A partner's own per-key limit, if it has one. */
+    private readonly partnerLimit: (partnerId: string) => Promise<number | null> = async () => null,
   ) {
     // Budgets differ per caller, so the store only counts; `take` compares with the caller's budget.
     const points = Number.MAX_SAFE_INTEGER;
     this.counter = new RateLimiterPostgres({
-      storeClient: knex,
-      storeType: 'knex',
+      storeClient: pool,
+      storeType: 'pool',
       tableName: 'rate_limit',
       tableCreated: true,
       keyPrefix: `requests_${scope}`,
@@ -60,7 +65,7 @@ export class RequestRateLimiter {
 
   /** Counts one request of `actor` and says whether it is within the budget. */
   async take(actor: Actor, ip: string | undefined): Promise<RateDecision> {
-    const budget = budgetOf(actor, ip, this.limits);
+    const budget = budgetOf(actor, ip, this.limits, actor.kind === 'apiKey' ? await this.partnerLimitOf(actor.apiKey.organization.id) : null);
     const counted: RateLimiterRes = await this.counter.consume(budget.key);
     return {
       allowed: counted.consumedPoints <= budget.perMinute,
@@ -68,6 +73,15 @@ export class RequestRateLimiter {
       remaining: Math.max(0, budget.perMinute - counted.consumedPoints),
       resetSeconds: Math.max(1, Math.ceil(counted.msBeforeNext / 1000)),
     };
+  }
+
+  /** Partner limits change rarely: each instance looks one up at most every 30 seconds. */
+  private async partnerLimitOf(partnerId: string): Promise<number | null> {
+    const cached = this.partnerLimits.get(partnerId);
+    if (cached && cached.until > Date.now()) return cached.perMinute;
+    const perMinute = await this.partnerLimit(partnerId);
+    this.partnerLimits.set(partnerId, { perMinute, until: Date.now() + 30_000 });
+    return perMinute;
   }
 
   /**
