@@ -24,7 +24,7 @@ async function pageFor(browser: Browser, email: string, password?: string): Prom
 }
 
 const findingsOf = (page: Page) => page.getByRole('region', { name: /^Findings/ });
-const decisionOf = (page: Page) => page.getByRole('region', { name: 'Decision' });
+const decisionOf = (page: Page) => page.getByRole('region', { name: 'Decision', exact: true });
 
 test('A reviewer requests changes, the studio fixes and resubmits, the reviewer approves with A', async ({ page, request, browser }) => {
   test.setTimeout(120_000);
@@ -68,7 +68,7 @@ test('A reviewer requests changes, the studio fixes and resubmits, the reviewer 
     await expect(decision.getByRole('listitem').filter({ hasText: 'Replace the whisky with tea here.' })).toContainText('0:01');
     await decision.getByRole('button', { name: 'Submit decision' }).click();
     await expect(page.getByRole('status').filter({ hasText: 'Your decision is recorded.' })).toContainText('Episode 1 is now changes requested.');
-    await expect(page.getByRole('region', { name: 'Decisions' })).toContainText('SA-ALCOHOL-01');
+    await expect(page.getByRole('region', { name: 'Decisions', exact: true })).toContainText('SA-ALCOHOL-01');
   });
 
   const studio = await pageFor(browser, accounts.editor);
@@ -89,7 +89,8 @@ test('A reviewer requests changes, the studio fixes and resubmits, the reviewer 
 
     const video = studio.getByRole('region', { name: 'Video' });
     await video.getByLabel('Replace the video').setInputFiles(await makeReviewClip(`${title}-fixed`, 3));
-    await expect(studio.getByLabel('Status: Ready')).toBeVisible({ timeout: 30_000 });
+    await expect(video.getByRole('list', { name: 'Uploads' }).getByRole('status')).toContainText('Ready.', { timeout: 30_000 });
+    await expect(studio.getByLabel('Status: Ready')).toBeVisible();
 
     const picker = review.getByRole('group', { name: 'Review for territories' });
     await picker.getByLabel('Find a territory').fill('SA');
@@ -163,6 +164,13 @@ test('Two reviewers never get the same case', async ({ browser, request }) => {
     await expect(first.getByRole('table', { name: /Cases waiting/ })).toContainText(second.email);
     await first.getByRole('button', { name: 'Claim next' }).click();
     await expect(first.getByRole('status').filter({ hasText: 'Nothing to claim right now' })).toBeVisible();
+  });
+
+  await test.step('the other reviewer’s case can be read, not decided', async () => {
+    await open(first, `/review/${otherCase}?territory=MY`);
+    await expect(first.getByText(`Claimed by ${second.email} until`)).toBeVisible();
+    await expect(first.getByRole('region', { name: 'Decision', exact: true })).toHaveCount(0);
+    await first.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Review queue' }).click();
   });
 
   await test.step('releasing a case puts it back for the next claim', async () => {
