@@ -43,5 +43,6 @@ test('A reviewer sees operator navigation', async ({ page }) => {
   await expect(sections(page).getByRole('link', { name: 'Review queue' })).toBeVisible();
   await expect(sections(page).getByRole('link', { name: 'Admin' })).toHaveCount(0);
   await expect(sections(page).getByRole('link', { name: 'Catalog' })).toHaveCount(0);
-  await expect(page.getByRole('heading', { name: 'Nothing waiting for review' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Review queue', level: 1 })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Claim next' })).toBeVisible();
 });

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { open, sections, signIn } from '../support/session';
-import { accounts, unique } from '../support/stack';
+import { accounts, unique, WEB_PORT } from '../support/stack';
 
 test('An owner invites a new editor who accepts and signs in', async ({ page }) => {
   const email = `${unique('new-editor')}@crimsonreel.test`;
@@ -17,7 +17,7 @@ test('An owner invites a new editor who accepts and signs in', async ({ page }) 
 
   await expect(invite.getByRole('status')).toContainText(`Invitation created for ${email} as Editor`);
   const link = (await invite.getByRole('region', { name: 'Invitation link' }).locator('code').textContent())?.trim() ?? '';
-  expect(link).toMatch(/^http:\/\/localhost:3400\/invite\/\S+$/);
+  expect(link).toMatch(new RegExp(`^http://localhost:${WEB_PORT}/invite/\\S+$`));
   await expect(page.getByRole('region', { name: 'Pending invitations' })).toContainText(email);
 
   await page.getByRole('button', { name: 'Sign out' }).click();
