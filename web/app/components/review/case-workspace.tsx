@@ -237,6 +237,9 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
         </p>
       ) : null}
 
+      {/* What the studio argues frames everything else on an appeal, so it comes first. */}
+      {rc.appealStatement ? <AppealPanel statement={rc.appealStatement} /> : null}
+
       <div className="case-layout">
         <div className="case-main">
           <CasePlayer
@@ -302,7 +305,6 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
         </div>
       </div>
 
-      {rc.appealStatement ? <AppealPanel statement={rc.appealStatement} /> : null}
       <ChangesPanel reviewCase={rc} filterSearch={filterSearch} />
       <RightsPanel series={series} unavailable={seriesUnavailable} targets={rc.territories} territories={territories} />
       {isLead ? (
