@@ -76,7 +76,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const uploadRateLimiter = new RequestRateLimiter(counterPool, config.rateLimits, 'uploads', partnerLimit);
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy);
   const server = http.createServer(app);
 
   app.use(requestId);

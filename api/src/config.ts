@@ -52,7 +52,9 @@ const envSchema = z.object({
   SUBTITLE_MAX_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   AI_PROVIDER: z.enum(['auto', 'openai', 'rules']).default('auto'),
   OPENAI_API_KEY: z.string().optional(),
-  OPENAI_BASE_URL: z.url().optional(),
+  // Compose passes unset variables as empty strings: treat those as unset.
+  OPENAI_BASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
+  TRUST_PROXY: z.string().default('loopback'),
   OPENAI_MODERATION_MODEL: z.string().default('omni-moderation-latest'),
   OPENAI_POLICY_MODEL: z.string().default('gpt-4o-mini'),
   AI_CALL_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
@@ -121,6 +123,8 @@ export type Config = {
   signIn: { maxFailures: number; windowSeconds: number };
   logLevel: string;
   seedDemoData: boolean;
+  /** Express `trust proxy`: whose X-Forwarded-For names the client (loopback; add e.g. uniquelocal behind a proxy). */
+  trustProxy: string;
   uploads: {
     /** Where tus keeps partial uploads. */
     dir: string;
@@ -220,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signIn: { maxFailures: e.SIGN_IN_MAX_FAILURES, windowSeconds: e.SIGN_IN_WINDOW_SECONDS },
     logLevel: e.LOG_LEVEL,
     seedDemoData: e.SEED_DEMO_DATA,
+    trustProxy: e.TRUST_PROXY,
     uploads: {
       dir: path.resolve(e.UPLOAD_DIR ?? path.join(dataDir, 'uploads')),
       maxBytes: e.UPLOAD_MAX_BYTES,

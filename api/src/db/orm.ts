@@ -34,8 +34,17 @@ export async function openOrm(clientUrl: string, overrides: Partial<Options> = {
 
 /** Applies pending migrations; returns the names applied. */
 export async function migrate(orm: MikroORM): Promise<string[]> {
-  const applied = await orm.getMigrator().up();
-  return applied.map((m) => m.name);
+  // Several instances may start at once: one migrates while the others wait, then find nothing to do.
+  const knex = orm.em.getConnection().getKnex();
+  const lock = await knex.client.acquireConnection();
+  try {
+    await knex.raw('select pg_advisory_lock(hashtext(?))', ['greenlight-migrations']).connection(lock);
+    const applied = await orm.getMigrator().up();
+    return applied.map((m) => m.name);
+  } finally {
+    await knex.raw('select pg_advisory_unlock(hashtext(?))', ['greenlight-migrations']).connection(lock).catch(() => undefined);
+    await knex.client.releaseConnection(lock);
+  }
 }
 
 /** True when the database answers and no migration is pending (the readiness probe). */
