@@ -60,6 +60,9 @@ export default function AdminPage() {
         <p className="small">
           <Link to="/admin/review">Review settings</Link>: auto-approve, when studios see findings, and the active policy packs.
         </p>
+        <p className="small">
+          <Link to="/admin/partners">Partners</Link>: territories, currency, rate limits and webhooks.
+        </p>
       </header>
 
       <section className="panel" aria-labelledby="organizations-heading">

@@ -1,31 +1,42 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
 import { ApiKeyPanel } from '~/components/api-key-panel';
 import { CopyButton } from '~/components/copy-button';
+import { PartnerGuide } from '~/components/partner-guide';
+import { WebhookPanel } from '~/components/webhook-panel';
 import { handleApiKeyForm, listApiKeys } from '~/models/api-key.server';
 import { env } from '~/models/env.server';
+import { formString } from '~/models/forms.server';
 import { expectData } from '~/models/graphql.server';
+import { handleWebhookForm, isWebhookIntent, listWebhooks } from '~/models/publishing.server';
 import { requireSection } from '~/models/sections.server';
+import publishingStyles from '~/styles/publishing.css?url';
 
 export const meta: MetaFunction = () => [{ title: 'API access · Greenlight' }];
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: publishingStyles }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { membership } = await requireSection(request, 'api-access');
   const organization = membership.organization;
-  const apiKeys = await expectData(request, await listApiKeys(request, organization.id));
-  return { organization, apiKeys, apiUrl: env.publicApiUrl };
+  const [apiKeys, endpoints] = await Promise.all([
+    listApiKeys(request, organization.id).then((r) => expectData(request, r)),
+    listWebhooks(request, organization.id).then((r) => expectData(request, r)),
+  ]);
+  return { organization, apiKeys, endpoints, apiUrl: env.publicApiUrl };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const { membership } = await requireSection(request, 'api-access');
   const form = await request.formData();
-  // Only the partner's own keys are managed here, whatever the form says.
+  // Only the partner's own keys and endpoints are managed here, whatever the form says.
+  if (isWebhookIntent(formString(form, 'intent'))) return handleWebhookForm(request, form, membership.organization.id);
   form.set('organizationId', membership.organization.id);
   return handleApiKeyForm(request, form);
 }
 
 export default function ApiAccessPage() {
-  const { organization, apiKeys, apiUrl } = useLoaderData<typeof loader>();
+  const { organization, apiKeys, endpoints, apiUrl } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
   const example = [
     `curl -s ${apiUrl} \\`,
@@ -42,6 +53,8 @@ export default function ApiAccessPage() {
       </header>
 
       <ApiKeyPanel organization={organization} apiKeys={apiKeys} outcome={outcome} />
+
+      <WebhookPanel partner={organization} endpoints={endpoints} outcome={outcome} />
 
       <section className="panel" aria-labelledby="how-to-heading">
         <h2 id="how-to-heading">How to call the API</h2>
@@ -61,6 +74,8 @@ export default function ApiAccessPage() {
           then revoke the old one.
         </p>
       </section>
+
+      <PartnerGuide />
     </>
   );
 }

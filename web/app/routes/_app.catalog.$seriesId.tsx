@@ -56,6 +56,11 @@ export default function SeriesLayout() {
               Pricing
             </NavLink>
           </li>
+          <li>
+            <NavLink to={`${base}/distribution`} prefetch="intent">
+              Distribution
+            </NavLink>
+          </li>
         </ul>
       </nav>
       <Outlet />

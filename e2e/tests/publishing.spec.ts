@@ -1,0 +1,166 @@
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { apiAs, daysFromToday, studioIdOf } from '../support/api';
+import { clearQueue, eventually, makeReviewClip, setSubtitles, tokenOf, uploadClip, waitForCase, waitForEpisode } from '../support/review';
+import { open, signIn } from '../support/session';
+import { accounts, API_GRAPHQL_URL, DATA_FOLDER, unique, WEB_PORT } from '../support/stack';
+
+interface PartnerCatalog {
+  catalog: { nodes: Array<{ title: string; episodes: { nodes: Array<{ number: number; title: string; price: { free: boolean; coins: number | null; currency: string | null; amount: string | null } }> } }> };
+}
+
+/** The demo partner's API key, which the API writes into its data folder when it seeds. */
+async function demoPartnerKey(): Promise<string> {
+  return (await readFile(path.resolve(__dirname, '..', '..', DATA_FOLDER, 'demo-partner-api-key'), 'utf8')).trim();
+}
+
+async function partnerCatalog(request: APIRequestContext, key: string, title: string, since: string) {
+  const response = await request.post(API_GRAPHQL_URL, {
+    headers: { authorization: `Bearer ${key}` },
+    data: { query: PARTNER_CATALOG, variables: { since } },
+  });
+  const body = (await response.json()) as { data?: PartnerCatalog; errors?: Array<{ message: string }> };
+  expect(body.errors, 'the partner catalog answers').toBeUndefined();
+  return body.data!.catalog.nodes.find((s) => s.title === title);
+}
+
+test('A studio releases an approved series to the demo partner; the partner sees it with the US price; a lead takes an episode down', async ({ page, request }) => {
+  test.setTimeout(180_000);
+  const editor = await apiAs(request, accounts.editor);
+  const lead = await apiAs(request, accounts.lead);
+  const title = unique('Harbor Lights');
+  let episodeIds: string[] = [];
+  let seriesId = '';
+  // Only series touched by this test, so other tests' releases never push it off the first page.
+  const since = new Date().toISOString();
+
+  await test.step('set up through the API: two approved episodes licensed worldwide, priced for the US', async () => {
+    const studioId = await studioIdOf(editor);
+    const { createSeries } = await editor.call<{ createSeries: { id: string } }>(CREATE_SERIES, { studioId, input: { title, originalLanguage: 'en', freeEpisodeCount: 0 } });
+    seriesId = createSeries.id;
+    const { addEpisodes } = await editor.call<{ addEpisodes: Array<{ id: string }> }>(ADD_EPISODES, { input: { seriesId, fromNumber: 1, toNumber: 2 } });
+    episodeIds = addEpisodes.map((e) => e.id);
+    await editor.call(SET_LICENSE, {
+      seriesId,
+      input: {
+        sourceWorkTitle: `${title} (web novel)`,
+        sourceWorkKind: 'NOVEL',
+        licensor: 'Moonlight Press',
+        licenseKind: 'ADAPTATION',
+        territoriesIncluded: ['WORLDWIDE'],
+        windowStart: daysFromToday(-30) + 'T00:00:00.000Z',
+        windowEnd: daysFromToday(365) + 'T00:00:00.000Z',
+      },
+    });
+    await editor.call(SET_PRICES, { input: { seriesId, fromNumber: 1, toNumber: 2, territory: 'WORLDWIDE', coins: 60 } });
+    await editor.call(SET_PRICES, { input: { seriesId, fromNumber: 1, toNumber: 2, territory: 'US', currency: 'USD', amountMinor: 49 } });
+
+    const token = await tokenOf(request, accounts.editor);
+    for (const [i, episodeId] of episodeIds.entries()) {
+      await setSubtitles(editor, episodeId, ['The harbor lights are on.', 'Meet me by the pier at noon.']);
+      await uploadClip(token, episodeId, await makeReviewClip(`${title}-${i + 1}`, 2));
+    }
+    for (const episodeId of episodeIds) await waitForEpisode(editor, episodeId, 'READY');
+
+    const { submitForReview } = await editor.call<{ submitForReview: Array<{ id: string }> }>(SUBMIT, { input: { episodeIds, territories: ['US'] } });
+    for (const c of submitForReview) await waitForCase(editor, c.id, 'PENDING_REVIEW');
+    // Approves whatever waits for the US, ours included, so the queue is left empty.
+    await clearQueue(lead, 'US');
+    for (const c of submitForReview) await waitForCase(editor, c.id, 'DECIDED');
+  });
+
+  await test.step('the editor releases the series to ShortPlay all at once, starting now', async () => {
+    await signIn(page, accounts.editor);
+    await open(page, `/catalog/${seriesId}`);
+    await page.getByRole('navigation', { name: 'Series' }).getByRole('link', { name: 'Distribution' }).click();
+    await expect(page.getByText('This series is not released to any partner yet.')).toBeVisible();
+    const release = page.getByRole('region', { name: 'Release to a partner' });
+    await release.getByLabel('Partner').selectOption({ label: 'ShortPlay' });
+    await release.getByLabel('Release', { exact: true }).selectOption({ label: 'All at once' });
+    await expect(release.getByLabel('Starts (UTC)')).toHaveValue('');
+    await release.getByRole('button', { name: 'Save release plan' }).click();
+    await expect(release.getByRole('status')).toContainText('The release plan is saved.');
+
+    const shortPlay = page.getByRole('region', { name: 'ShortPlay' });
+    await expect(shortPlay).toContainText('All at once from');
+    const grid = shortPlay.getByRole('table', { name: 'Episodes on ShortPlay by territory' });
+    await expect(grid.getByRole('columnheader', { name: 'US', exact: true })).toBeVisible();
+    for (const number of [1, 2]) {
+      await expect(grid.getByRole('row', { name: new RegExp(`^${number}\\. `) }).locator('td[data-territory="US"]')).toHaveText('Live');
+      // Approved for the US only: elsewhere the grid says why not, in short, with the whole message a click away.
+      await expect(grid.getByRole('row', { name: new RegExp(`^${number}\\. `) }).locator('td[data-territory="CA"]')).toContainText('Not approved');
+    }
+    await grid.getByRole('row', { name: /^1\. / }).locator('td[data-territory="CA"] summary').click();
+    await expect(grid.getByRole('row', { name: /^1\. / }).locator('td[data-territory="CA"]')).toContainText('Not approved for CA by a reviewer.');
+    await page.screenshot({ path: test.info().outputPath('distribution.png'), fullPage: true });
+  });
+
+  const key = await demoPartnerKey();
+
+  await test.step('the partner sees both episodes at 0.49 USD in the US', async () => {
+    const series = await partnerCatalog(request, key, title, since);
+    expect(series, 'the series is in the partner catalog').toBeDefined();
+    expect(series!.episodes.nodes.map((e) => e.number)).toEqual([1, 2]);
+    for (const episode of series!.episodes.nodes) {
+      expect(episode.price.amount).toBe('0.49');
+      expect(episode.price.currency).toBe('USD');
+    }
+  });
+
+  await test.step('a lead takes episode 1 down and the partner no longer gets it', async () => {
+    await lead.call(TAKE_DOWN, { episodeId: episodeIds[0], reason: 'Rights dispute raised by the licensor.' });
+    const series = await eventually(
+      () => partnerCatalog(request, key, title, since),
+      (s) => !!s && !s.episodes.nodes.some((e) => e.number === 1),
+      'episode 1 to leave the partner catalog',
+    );
+    expect(series!.episodes.nodes.map((e) => e.number)).toEqual([2]);
+
+    await page.reload();
+    const grid = page.getByRole('table', { name: 'Episodes on ShortPlay by territory' });
+    await expect(grid.getByRole('row', { name: /^1\. / }).locator('td[data-territory="US"]')).toContainText('Taken down');
+    await expect(grid.getByRole('row', { name: /^2\. / }).locator('td[data-territory="US"]')).toHaveText('Live');
+  });
+});
+
+const CREATE_SERIES = 'mutation CreateSeries($studioId: ID!, $input: SeriesInput!) { createSeries(studioId: $studioId, input: $input) { id } }';
+const ADD_EPISODES = 'mutation AddEpisodes($input: AddEpisodesInput!) { addEpisodes(input: $input) { id } }';
+const SET_LICENSE = 'mutation SetLicense($seriesId: ID!, $input: LicenseInput!) { setLicense(seriesId: $seriesId, input: $input) { id } }';
+const SET_PRICES = 'mutation SetPrices($input: SetEpisodePricesInput!) { setEpisodePrices(input: $input) { episode { id } } }';
+const SUBMIT = 'mutation Submit($input: SubmitForReviewInput!) { submitForReview(input: $input) { id } }';
+const TAKE_DOWN = 'mutation TakeDown($episodeId: ID!, $reason: String!) { takeDownEpisode(episodeId: $episodeId, reason: $reason) { id status } }';
+const PARTNER_CATALOG = 'query Catalog($since: DateTimeISO) { catalog(territory: "US", first: 20, filter: { updatedSince: $since }) { nodes { title episodes(first: 20) { nodes { number title price { free coins currency amount } } } } } }';
+
+test('An operator admin reads a partner’s settings; the partner adds a webhook endpoint and sees its secret once', async ({ page, browser }) => {
+  await signIn(page, accounts.admin);
+  await open(page, '/admin');
+  await page.getByRole('link', { name: 'Partners', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Partners', level: 1 })).toBeVisible();
+  const settings = page.getByRole('region', { name: 'Settings for ShortPlay' });
+  await expect(settings.getByRole('button', { name: 'Remove United States (US)' })).toBeVisible();
+  await expect(settings.getByRole('button', { name: 'Remove Canada (CA)' })).toBeVisible();
+  await expect(settings.getByLabel('Currency')).toHaveValue('USD');
+
+  const partner = await browser.newPage({ baseURL: `http://localhost:${WEB_PORT}` });
+  await signIn(partner, accounts.partner);
+  await open(partner, '/api-access');
+  await expect(partner.getByRole('heading', { name: 'Partner guide' })).toBeVisible();
+  const webhooks = partner.getByRole('region', { name: 'Webhooks for ShortPlay' });
+  const url = `https://hooks.example.com/${unique('greenlight')}`;
+  await webhooks.getByLabel('Endpoint URL').fill(url);
+  await webhooks.getByRole('button', { name: 'Add endpoint' }).click();
+  await expect(webhooks.getByRole('status')).toHaveText(`Endpoint ${url} added.`);
+  await expect(webhooks.getByRole('region', { name: 'Signing secret' })).toContainText('whsec_');
+  const endpoint = webhooks.getByRole('article', { name: `Endpoint ${url}` });
+  await expect(endpoint).toContainText('Enabled');
+  await endpoint.getByRole('button', { name: `Disable ${url}` }).click();
+  await expect(webhooks.getByRole('status')).toHaveText(`Endpoint ${url} disabled.`);
+  await expect(endpoint).toContainText('Disabled');
+  await expect(webhooks.getByRole('region', { name: 'Signing secret' })).toHaveCount(0);
+
+  // The admin sees the same endpoint under the partner.
+  await page.reload();
+  await expect(page.getByRole('region', { name: 'Webhooks for ShortPlay' }).getByRole('article', { name: `Endpoint ${url}` })).toContainText('Disabled');
+  await partner.close();
+});

@@ -1,0 +1,32 @@
+export type ReleaseMode = 'ALL_AT_ONCE' | 'DROPS' | 'SCHEDULED';
+
+export const RELEASE_MODES: ReadonlyArray<{ value: ReleaseMode; label: string }> = [
+  { value: 'ALL_AT_ONCE', label: 'All at once' },
+  { value: 'DROPS', label: 'Daily drops' },
+];
+
+export function releaseModeLabel(mode: ReleaseMode): string {
+  if (mode === 'SCHEDULED') return 'Per-episode schedule';
+  return RELEASE_MODES.find((m) => m.value === mode)?.label ?? mode;
+}
+
+/** Why an episode is not live, in a word or two; the API's full message goes on hover and in details. */
+const REASON_LABELS: Record<string, string> = {
+  TERRITORY_NOT_SERVED: 'Not served',
+  TAKEN_DOWN: 'Taken down',
+  NOT_APPROVED: 'Not approved',
+  APPROVAL_STALE: 'Needs re-review',
+  NOT_LICENSED: 'No rights',
+  NO_PRICE: 'No price',
+  NOT_RELEASED: 'Not released',
+  RELEASE_SCHEDULED: 'Scheduled',
+  NOT_EVALUATED: 'Checking…',
+};
+
+export function reasonLabel(code: string): string {
+  return REASON_LABELS[code] ?? code.toLowerCase().replace(/_/g, ' ');
+}
+
+export function deliveryStatusLabel(status: string): string {
+  return status === 'SUCCEEDED' ? 'Delivered' : status === 'FAILED' ? 'Failed' : 'Pending';
+}

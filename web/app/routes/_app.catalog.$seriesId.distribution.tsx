@@ -1,0 +1,202 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { useState } from 'react';
+import { FormAlert, Notice, SelectField, TextField } from '~/components/forms';
+import { Time } from '~/components/time';
+import { requireCatalog } from '~/models/catalog-access.server';
+import { expectData } from '~/models/graphql.server';
+import { RELEASE_MODES, reasonLabel, releaseModeLabel, type ReleaseMode } from '~/models/publishing';
+import { getDistribution, handleReleaseForm, listPartners, type PartnerDistribution } from '~/models/publishing.server';
+import publishingStyles from '~/styles/publishing.css?url';
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: publishingStyles }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { canEdit } = await requireCatalog(request);
+  const [partners, distribution] = await Promise.all([
+    listPartners(request).then((r) => expectData(request, r)),
+    getDistribution(request, params.seriesId!).then((r) => expectData(request, r)),
+  ]);
+  return { partners, distribution, canEdit };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  await requireCatalog(request, { edit: true });
+  return handleReleaseForm(request, params.seriesId!, await request.formData());
+}
+
+export default function DistributionPage() {
+  const { partners, distribution, canEdit } = useLoaderData<typeof loader>();
+  const outcome = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const saving = navigation.state === 'submitting' && navigation.formData?.get('intent') === 'setReleasePlan';
+  const planOutcome = outcome?.target === 'plan' ? outcome : undefined;
+  const [mode, setMode] = useState<ReleaseMode>('ALL_AT_ONCE');
+
+  return (
+    <>
+      {canEdit ? (
+        <section className="panel" aria-labelledby="release-heading">
+          <h2 id="release-heading">Release to a partner</h2>
+          <p className="muted">
+            An episode goes live on a partner once it is approved for the territory, licensed there now, priced, and its release time has come.
+            Saving a plan for a partner that already has one replaces it.
+          </p>
+          <Notice>{planOutcome?.notice}</Notice>
+          <FormAlert>{planOutcome?.formError}</FormAlert>
+          {partners.length === 0 ? (
+            <p className="muted">No partner platforms are set up yet.</p>
+          ) : (
+            <Form method="post" className="inline-form release-form">
+              <input type="hidden" name="intent" value="setReleasePlan" />
+              <SelectField
+                label="Partner"
+                name="partnerId"
+                options={partners.map((p) => ({ value: p.organization.id, label: p.organization.name }))}
+                error={planOutcome?.fieldErrors?.partnerId}
+              />
+              <SelectField
+                label="Release"
+                name="mode"
+                value={mode}
+                onChange={(event) => setMode(event.currentTarget.value as ReleaseMode)}
+                options={RELEASE_MODES}
+                error={planOutcome?.fieldErrors?.mode}
+              />
+              <TextField
+                label="Starts (UTC)"
+                name="startsAt"
+                type="datetime-local"
+                hint="Leave empty to start now."
+                error={planOutcome?.fieldErrors?.startsAt}
+              />
+              {mode === 'DROPS' ? (
+                <TextField
+                  label="Episodes per day"
+                  name="episodesPerDay"
+                  type="number"
+                  min={1}
+                  step={1}
+                  defaultValue="1"
+                  required
+                  error={planOutcome?.fieldErrors?.episodesPerDay}
+                />
+              ) : null}
+              <button type="submit" className="button" disabled={saving}>
+                {saving ? 'Saving…' : 'Save release plan'}
+              </button>
+            </Form>
+          )}
+        </section>
+      ) : null}
+
+      {distribution.length === 0 ? (
+        <section className="panel" aria-labelledby="distribution-empty-heading">
+          <h2 id="distribution-empty-heading">Distribution</h2>
+          <p className="muted">This series is not released to any partner yet.{canEdit ? ' Choose a partner above to start.' : ''}</p>
+        </section>
+      ) : (
+        distribution.map((row) => <PartnerGrid key={row.partner.id} row={row} canEdit={canEdit} outcome={outcome?.target === row.partner.id ? outcome : undefined} />)
+      )}
+    </>
+  );
+}
+
+function PartnerGrid({ row, canEdit, outcome }: { row: PartnerDistribution; canEdit: boolean; outcome: { notice?: string; formError?: string } | undefined }) {
+  const headingId = `partner-${row.partner.id}`;
+  const territories = [...new Set(row.episodes.map((c) => c.territory))];
+  const numbers = [...new Set(row.episodes.map((c) => c.episode.number))].sort((a, b) => a - b);
+  const cell = (number: number, territory: string) => row.episodes.find((c) => c.episode.number === number && c.territory === territory);
+  const liveCount = row.episodes.filter((c) => c.live).length;
+  const { plan } = row;
+
+  return (
+    <section className="panel" aria-labelledby={headingId}>
+      <div className="distribution-head">
+        <div>
+          <h2 id={headingId}>{row.partner.name}</h2>
+          <p className="muted">
+            {plan ? (
+              <>
+                {releaseModeLabel(plan.mode)}
+                {plan.mode === 'DROPS' && plan.episodesPerDay ? `, ${plan.episodesPerDay} per day` : ''} from <Time value={plan.startsAt} withTime />
+              </>
+            ) : (
+              'No release plan: nothing is released to this partner.'
+            )}
+            {' · '}
+            {liveCount} of {row.episodes.length} episode–territory pairs live
+          </p>
+        </div>
+        {canEdit && plan ? (
+          <Form
+            method="post"
+            onSubmit={(event) => {
+              if (!window.confirm(`Stop releasing to ${row.partner.name}? Its live episodes are withdrawn at once.`)) event.preventDefault();
+            }}
+          >
+            <input type="hidden" name="intent" value="removeReleasePlan" />
+            <input type="hidden" name="partnerId" value={row.partner.id} />
+            <button type="submit" className="button button-danger button-small">
+              Remove release plan
+            </button>
+          </Form>
+        ) : null}
+      </div>
+      <Notice>{outcome?.notice}</Notice>
+      <FormAlert>{outcome?.formError}</FormAlert>
+      {territories.length === 0 ? (
+        <p className="muted">{row.partner.name} serves no territories yet.</p>
+      ) : (
+        <div className="table-scroll">
+          <table className="distribution-grid">
+            <caption className="visually-hidden">Episodes on {row.partner.name} by territory</caption>
+            <thead>
+              <tr>
+                <th scope="col">Episode</th>
+                {territories.map((t) => (
+                  <th scope="col" key={t}>
+                    {t}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {numbers.map((number) => {
+                const title = row.episodes.find((c) => c.episode.number === number)?.episode.title ?? '';
+                return (
+                  <tr key={number}>
+                    <th scope="row">
+                      {number}. {title}
+                    </th>
+                    {territories.map((territory) => {
+                      const c = cell(number, territory);
+                      return (
+                        <td key={territory} data-territory={territory}>
+                          {!c ? null : c.live ? (
+                            <span className="badge badge-success">Live</span>
+                          ) : (
+                            <details className="reasons">
+                              <summary title={c.reasons.map((r) => r.message).join('\n')}>
+                                {c.reasons.map((r) => reasonLabel(r.code)).join(', ') || 'Not live'}
+                              </summary>
+                              <ul>
+                                {c.reasons.map((r, i) => (
+                                  <li key={i}>{r.message}</li>
+                                ))}
+                              </ul>
+                            </details>
+                          )}
+                        </td>
+                      );
+                    })}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
