@@ -179,6 +179,22 @@ describe('appeals, resubmission and takedown', () => {
   });
 });
 
+describe('what reviewers can read', () => {
+  it('the case’s studio, earlier case and claimer; and the episode’s series, subtitles and prices', async () => {
+    const { filter, seriesId, owner } = await freshStudioCases(1);
+    const r = await reviewer();
+    const c = (await claim(r.token, filter))!;
+    const view = await server.gql<{ reviewCase: { studio: { id: string }; claimedBy: { email: string }; previousCase: null } }>('query($id: ID!) { reviewCase(id: $id) { studio { id } claimedBy { email } previousCase { id kind } } }', { id: c.id }, { token: (await lead()).token });
+    expect(view.errors).toBeUndefined();
+    expect(view.data!.reviewCase).toEqual({ studio: { id: owner.organizationId }, claimedBy: { email: r.email }, previousCase: null });
+    const series = await server.gql<{ series: { title: string; episodes: { nodes: Array<{ subtitles: unknown[]; effectivePrice: { priced: boolean } }> } } }>('query($id: ID!) { series(id: $id) { title episodes { nodes { subtitles { language } effectivePrice(territory: "US") { priced } } } } }', { id: seriesId }, { token: r.token });
+    expect(series.errors).toBeUndefined();
+    expect(series.data!.series.title).toBe('Queue series');
+    // Reading is all: reviewers change nothing in a studio's catalog.
+    expect(errorCode(await server.gql('mutation($id: ID!) { updateSeries(id: $id, input: { title: "x" }) { id } }', { id: seriesId }, { token: r.token }))).toBe('FORBIDDEN');
+  });
+});
+
 describe('queue views', () => {
   it('studios cannot read queues, stats or calibration', async () => {
     for (const q of ['{ reviewQueue { nodes { id } } }', '{ queueStats { pending } }', '{ reviewStats { territory } }']) {

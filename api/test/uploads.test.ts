@@ -1,10 +1,12 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tus from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { seriesWithEpisodes } from './support/catalog';
+import { readyEpisode } from './support/media';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
 import { makeClip, makeCorruptClip, sha256Of } from './support/videos';
 
@@ -304,6 +306,23 @@ describe('subtitles', () => {
     expect(errorCode(big)).toBe('BAD_USER_INPUT');
     expect(big.errors![0]!.message).toMatch(/at most 1024 KiB/);
     expect(await server.count('subtitle_track')).toBe(before);
+  });
+});
+
+describe('media in the default data folder', () => {
+  it('plays from under .data (a dot-folder) too', async () => {
+    const dotted = await TestServer.start({ DATA_DIR: path.join(mkdtempSync(path.join(tmpdir(), 'greenlight-dot-')), '.data') });
+    try {
+      const owner = await dotted.member(OrganizationKind.STUDIO, Role.OWNER);
+      const seriesId = await seriesWithEpisodes(dotted, owner.token, owner.organizationId, 1);
+      const episodeId = (await dotted.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }', { id: seriesId }, { token: owner.token })).data!.series.episodes.nodes[0]!.id;
+      await readyEpisode(dotted, owner.token, episodeId, makeClip('dotted'));
+      const media = await dotted.gql<{ episode: { media: { videoUrl: string; posterUrl: string } } }>('query($id: ID!) { episode(id: $id) { media { videoUrl posterUrl } } }', { id: episodeId }, { token: owner.token });
+      expect((await fetch(dotted.url + media.data!.episode.media.posterUrl, { headers: { authorization: `Bearer ${owner.token}` } })).status).toBe(200);
+      expect((await fetch(dotted.url + media.data!.episode.media.videoUrl, { headers: { authorization: `Bearer ${owner.token}`, range: 'bytes=0-9' } })).status).toBe(206);
+    } finally {
+      await dotted.stop();
+    }
   });
 });
 

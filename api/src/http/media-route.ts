@@ -26,7 +26,8 @@ export function mediaRouter(deps: { orm: MikroORM; config: Config; logger: Logge
       res.setHeader('X-Content-Type-Options', 'nosniff');
       const local = deps.storage.localPath?.(key);
       if (local) {
-        res.sendFile(local, { acceptRanges: true, dotfiles: 'deny', headers: { 'Content-Disposition': 'inline' } });
+        // Keys are validated storage keys; the default data folder (.data) is a dot-folder, so allow it.
+        res.sendFile(local, { acceptRanges: true, dotfiles: 'allow', headers: { 'Content-Disposition': 'inline' } });
         return;
       }
       await sendStored(req, res, deps.storage, key);

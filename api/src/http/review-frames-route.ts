@@ -26,7 +26,7 @@ export function reviewFramesRouter(deps: { orm: MikroORM; config: Config; logger
       res.setHeader('Cache-Control', 'private, max-age=86400, immutable');
       res.type('image/jpeg');
       const local = deps.storage.localPath?.(frame.key);
-      if (local) res.sendFile(local);
+      if (local) res.sendFile(local, { dotfiles: 'allow' });
       else deps.storage.read(frame.key).on('error', () => res.destroy()).pipe(res);
     } catch (error) {
       if (error instanceof DomainError) {

@@ -13,9 +13,15 @@ export const CATALOG_WRITERS: readonly Role[] = [Role.OWNER, Role.EDITOR];
 export type Access = 'read' | 'write';
 
 /** The caller must be a studio member (any role to read, owner or editor to write). */
+/** The operator's people (reviewers, leads, admins) read every studio's catalog: they review it. */
+export function readsAllCatalogs(ctx: RequestContext): boolean {
+  return ctx.actor.kind === 'user' && ctx.actor.memberships.some((m) => m.organization.kind === OrganizationKind.OPERATOR);
+}
+
 export function requireStudio(ctx: RequestContext, studioId: string, access: Access): void {
   requireUser(ctx);
   if (!isId(studioId)) throw new NotFoundError('Studio');
+  if (access === 'read' && readsAllCatalogs(ctx) && !membershipIn(ctx, studioId)) return;
   const membership = requireRoleIn(ctx, studioId, access === 'write' ? CATALOG_WRITERS : CATALOG_READERS);
   if (membership?.organization.kind !== OrganizationKind.STUDIO) throw new NotFoundError('Studio');
 }
@@ -24,7 +30,7 @@ export function requireStudio(ctx: RequestContext, studioId: string, access: Acc
 export async function findSeries(ctx: RequestContext, id: string, access: Access, em = ctx.em): Promise<Series> {
   requireUser(ctx);
   const series = isId(id) ? await em.findOne(Series, id) : null;
-  if (!series || !membershipIn(ctx, series.studio.id)) throw new NotFoundError('Series');
+  if (!series || (!membershipIn(ctx, series.studio.id) && !(access === 'read' && readsAllCatalogs(ctx)))) throw new NotFoundError('Series');
   requireStudio(ctx, series.studio.id, access);
   return series;
 }
@@ -32,7 +38,7 @@ export async function findSeries(ctx: RequestContext, id: string, access: Access
 export async function findEpisode(ctx: RequestContext, id: string, access: Access, em = ctx.em): Promise<Episode> {
   requireUser(ctx);
   const episode = isId(id) ? await em.findOne(Episode, id, { populate: ['series'] }) : null;
-  if (!episode || !membershipIn(ctx, episode.series.studio.id)) throw new NotFoundError('Episode');
+  if (!episode || (!membershipIn(ctx, episode.series.studio.id) && !(access === 'read' && readsAllCatalogs(ctx)))) throw new NotFoundError('Episode');
   requireStudio(ctx, episode.series.studio.id, access);
   return episode;
 }

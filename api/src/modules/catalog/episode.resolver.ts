@@ -5,7 +5,8 @@ import { AddEpisodesInput, ClearEpisodePricesInput, EffectivePrice, EpisodePrice
 import { Episode } from './episode.entity';
 import { requestLoader } from './loaders';
 
-const READERS = ['STUDIO:OWNER', 'STUDIO:EDITOR', 'STUDIO:VIEWER'] as const;
+// The operator's people read every catalog: they review it.
+const READERS = ['STUDIO:OWNER', 'STUDIO:EDITOR', 'STUDIO:VIEWER', 'OPERATOR:REVIEWER', 'OPERATOR:LEAD', 'OPERATOR:ADMIN'] as const;
 const WRITERS = ['STUDIO:OWNER', 'STUDIO:EDITOR'] as const;
 
 @Resolver(() => Episode)

@@ -6,7 +6,7 @@ import type { AuditService } from '../audit/audit.service';
 import type { CatalogChanges } from '../../domain/catalog-changes';
 import { membershipIn, requireUser } from '../../domain/access';
 import { isId } from '../common/ids';
-import { findEpisode, findSeries } from './catalog-access';
+import { findEpisode, findSeries, readsAllCatalogs } from './catalog-access';
 import { currencySchema, episodeNumberSchema, territoryOrWorldwideSchema } from './catalog-validation';
 import { Episode } from './episode.entity';
 import { currencyCodes, currencyExponent } from './money';
@@ -146,7 +146,7 @@ export class PricingService {
     const place = parseInput(territoryOrWorldwideSchema, territory, 'territory');
     requireUser(ctx);
     const episodes = await ctx.em.find(Episode, { id: { $in: episodeIds.filter(isId) } }, { populate: ['series'] });
-    const visible = episodes.filter((e) => membershipIn(ctx, e.series.studio.id));
+    const visible = episodes.filter((e) => membershipIn(ctx, e.series.studio.id) || readsAllCatalogs(ctx));
     const result = new Map<string, ResolvedPrice>();
     const bySeries = new Map<string, Episode[]>();
     for (const e of visible) bySeries.set(e.series.id, [...(bySeries.get(e.series.id) ?? []), e]);

@@ -14,7 +14,8 @@ export class SeriesConnection extends Connection('Series', Series) {}
 @ObjectType()
 export class EpisodeConnection extends Connection('Episode', Episode) {}
 
-const READERS = ['STUDIO:OWNER', 'STUDIO:EDITOR', 'STUDIO:VIEWER'] as const;
+// The operator's people read every catalog: they review it.
+const READERS = ['STUDIO:OWNER', 'STUDIO:EDITOR', 'STUDIO:VIEWER', 'OPERATOR:REVIEWER', 'OPERATOR:LEAD', 'OPERATOR:ADMIN'] as const;
 const WRITERS = ['STUDIO:OWNER', 'STUDIO:EDITOR'] as const;
 
 @Resolver(() => Series)

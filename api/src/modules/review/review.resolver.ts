@@ -3,6 +3,8 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { Allow } from '../../graphql/access';
 import type { GraphQLContext } from '../../graphql/context';
 import { Episode } from '../catalog/episode.entity';
+import { Organization } from '../organization/organization.entity';
+import { User } from '../user/user.entity';
 import { AiAssessment } from './ai-assessment.entity';
 import { Finding } from './finding.entity';
 import type { PolicyPack } from './policy';
@@ -93,6 +95,21 @@ export class ReviewCaseResolver {
   @FieldResolver(() => [Finding])
   findings(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<Finding[]> {
     return ctx.services.reviews.findings(ctx, reviewCase);
+  }
+
+  @FieldResolver(() => ReviewCase, { nullable: true, description: 'The case this one follows (resubmission or appeal).' })
+  previousCase(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<ReviewCase | null> {
+    return reviewCase.previousCase ? ctx.em.findOne(ReviewCase, reviewCase.previousCase.id, { populate: ['episode'] }) : Promise.resolve(null);
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: 'Who holds the claim (it may have lapsed: see claimExpiresAt).' })
+  claimedBy(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<User | null> {
+    return reviewCase.claimedBy ? ctx.em.findOne(User, reviewCase.claimedBy.id) : Promise.resolve(null);
+  }
+
+  @FieldResolver(() => Organization, { description: 'The studio whose episode this is.' })
+  studio(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<Organization> {
+    return ctx.em.findOneOrFail(Organization, reviewCase.studio.id);
   }
 
   @FieldResolver(() => [ReviewDecision])
