@@ -116,6 +116,8 @@ export interface EpisodeRow {
   title: string;
   status: EpisodeStatus;
   durationSeconds: number | null;
+  /** The current video, once one is uploaded and processed. */
+  media: { posterUrl: string | null } | null;
   effectivePrice: EffectivePrice;
 }
 
@@ -226,7 +228,7 @@ export async function getSeriesOverview(request: Request, id: string, territory:
         availability(territory: $territory) { available reasons { code message } }
       }
       episodes(first: $first, after: $after) {
-        nodes { id number title status durationSeconds effectivePrice(territory: $territory) { ${PRICE_FIELDS} } }
+        nodes { id number title status durationSeconds media { posterUrl } effectivePrice(territory: $territory) { ${PRICE_FIELDS} } }
         pageInfo { endCursor hasNextPage }
       }
     }

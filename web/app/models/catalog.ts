@@ -57,9 +57,10 @@ const STATUS_LABELS: Record<EpisodeStatus, string> = {
 
 export const statusLabel = (status: EpisodeStatus): string => STATUS_LABELS[status] ?? status;
 
-/** Badge colour by how far along an episode is. */
-export function statusTone(status: EpisodeStatus): 'muted' | 'success' | 'warning' | 'danger' {
+/** Badge colour by how far along an episode is; `info` while media is on its way or ready for review. */
+export function statusTone(status: EpisodeStatus): 'muted' | 'info' | 'success' | 'warning' | 'danger' {
   if (status === 'APPROVED' || status === 'PUBLISHED') return 'success';
+  if (status === 'UPLOADING' || status === 'PROCESSING' || status === 'READY') return 'info';
   if (status === 'CHANGES_REQUESTED' || status === 'IN_REVIEW') return 'warning';
   if (status === 'REJECTED' || status === 'TAKEN_DOWN') return 'danger';
   return 'muted';

@@ -1,0 +1,116 @@
+/**
+ * Resumable video uploads from the browser over tus, to the dashboard's `/uploads` (passed through
+ * to the API with the session). Browser-only: the server build gets an empty module.
+ */
+import { Upload, type DetailedError } from 'tus-js-client';
+
+const CHUNK_SIZE = 8 * 1024 * 1024;
+const RETRY_DELAYS = [0, 1000, 3000, 5000];
+
+/** What the API accepts, by file extension; browsers sometimes leave `File.type` empty for .mov. */
+const VIDEO_TYPES: Record<string, string> = { mp4: 'video/mp4', m4v: 'video/mp4', mov: 'video/quicktime', webm: 'video/webm' };
+
+export interface UploadEvents {
+  /** The server accepted the upload and knows it by this id. */
+  onCreated(uploadId: string): void;
+  onProgress(bytesSent: number, bytesTotal: number): void;
+  /** Every byte is on the server; it now processes the file. */
+  onFinished(uploadId: string): void;
+  /** `resumable`: the upload can carry on later (the connection failed, not the file). */
+  onFailed(message: string, resumable: boolean): void;
+}
+
+export interface RunningUpload {
+  pause(): void;
+  resume(): void;
+  cancel(): Promise<void>;
+}
+
+export function videoTypeOf(file: File): string {
+  if (file.type) return file.type;
+  return VIDEO_TYPES[file.name.toLowerCase().split('.').pop() ?? ''] ?? 'application/octet-stream';
+}
+
+/** The last path segment of an upload URL such as `/uploads/3f…`. */
+const uploadIdOf = (url: string | null): string => (url ? (new URL(url, window.location.href).pathname.split('/').pop() ?? '') : '');
+
+/**
+ * The length the browser reads from the file's header, so the server can refuse an over-long
+ * episode before any bytes are sent. Undefined when the browser cannot tell (the server probes anyway).
+ */
+function readDuration(file: File, timeoutMs = 4000): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const video = document.createElement('video');
+    const url = URL.createObjectURL(file);
+    const done = (value: number | undefined) => {
+      clearTimeout(timer);
+      video.removeAttribute('src');
+      video.load();
+      URL.revokeObjectURL(url);
+      resolve(value);
+    };
+    const timer = setTimeout(() => done(undefined), timeoutMs);
+    video.preload = 'metadata';
+    video.muted = true;
+    video.onloadedmetadata = () => done(Number.isFinite(video.duration) && video.duration > 0 ? video.duration : undefined);
+    video.onerror = () => done(undefined);
+    video.src = url;
+  });
+}
+
+/** The server's own words for a refusal (its response body), or what went wrong on the way. */
+function explain(error: Error | DetailedError): { message: string; resumable: boolean } {
+  const response = 'originalResponse' in error ? error.originalResponse : null;
+  if (!response) return { message: 'The connection to Greenlight was lost. Resume to carry on from where it stopped.', resumable: true };
+  const status = response.getStatus();
+  const body = response.getBody()?.trim();
+  if (status === 401) return { message: 'Your session has ended. Sign in again, then choose the file again to carry on.', resumable: false };
+  if (status >= 500 || status === 409 || status === 423) {
+    return { message: body && body.length < 300 ? body : `The server could not take the upload right now (${status}). Resume to try again.`, resumable: true };
+  }
+  return { message: body || `The upload was refused (${status}).`, resumable: false };
+}
+
+/**
+ * Uploads `file` as the new video of an episode, resuming an earlier upload of the same file to
+ * the same episode when one was interrupted.
+ */
+export async function startEpisodeUpload(file: File, episodeId: string, events: UploadEvents): Promise<RunningUpload> {
+  const duration = await readDuration(file);
+  const metadata: Record<string, string> = { episodeId, filename: file.name, filetype: videoTypeOf(file) };
+  if (duration) metadata.duration = duration.toFixed(3);
+
+  let created = false;
+  const upload = new Upload(file, {
+    endpoint: '/uploads',
+    chunkSize: CHUNK_SIZE,
+    retryDelays: RETRY_DELAYS,
+    metadata,
+    removeFingerprintOnSuccess: true,
+    // The same file sent to another episode is another upload, not a resumption.
+    fingerprint: async (f) => ['greenlight', episodeId, f.name, f.size, f.lastModified].join(':'),
+    onUploadUrlAvailable() {
+      if (created) return;
+      created = true;
+      events.onCreated(uploadIdOf(upload.url));
+    },
+    onProgress: (sent, total) => events.onProgress(sent, total),
+    onSuccess: () => events.onFinished(uploadIdOf(upload.url)),
+    onError(error) {
+      const { message, resumable } = explain(error);
+      events.onFailed(message, resumable);
+    },
+  });
+
+  const previous = await upload.findPreviousUploads();
+  const latest = previous.sort((a, b) => b.creationTime.localeCompare(a.creationTime))[0];
+  if (latest) upload.resumeFromPreviousUpload(latest);
+  upload.start();
+
+  return {
+    pause: () => void upload.abort(false),
+    resume: () => upload.start(),
+    // Terminating tells the server to drop what it has and settle the episode.
+    cancel: () => upload.abort(true).catch(() => undefined),
+  };
+}
