@@ -1,4 +1,4 @@
-import { useFetcher } from '@remix-run/react';
+import { Link, useFetcher } from '@remix-run/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FormOutcome } from '~/models/form-outcome';
 import { describeRuns, formatDuration, numberRuns, priceLabel, statusLabel, statusTone, type EffectivePrice, type EpisodeStatus } from '~/models/catalog';
@@ -9,6 +9,7 @@ export interface EpisodeTableRow {
   title: string;
   status: EpisodeStatus;
   durationSeconds: number | null;
+  media: { posterUrl: string | null } | null;
   effectivePrice: EffectivePrice;
 }
 
@@ -60,6 +61,8 @@ export function selectionSummary(selected: ReadonlySet<number>): string {
 
 interface EpisodeTableProps {
   episodes: readonly EpisodeTableRow[];
+  /** Titles link to each episode's page under this series. */
+  seriesId: string;
   territoryName: string;
   /** When set, rows get checkboxes that belong to this form. */
   selection?: { formId: string; selected: ReadonlySet<number>; toggle: (number: number, on: boolean, extend: boolean) => void };
@@ -68,7 +71,8 @@ interface EpisodeTableProps {
 }
 
 /** Episodes in number order with what each costs in the chosen territory and why. */
-export function EpisodeTable({ episodes, territoryName, selection, renamable = false }: EpisodeTableProps) {
+export function EpisodeTable({ episodes, seriesId, territoryName, selection, renamable = false }: EpisodeTableProps) {
+  const href = (episode: EpisodeTableRow) => `/catalog/${seriesId}/episodes/${episode.id}`;
   return (
     <div className="table-scroll">
       <table className="episode-table">
@@ -83,9 +87,11 @@ export function EpisodeTable({ episodes, territoryName, selection, renamable = f
             <th scope="col" className="number-cell">
               No.
             </th>
+            <th scope="col" className="video-cell">
+              Video
+            </th>
             <th scope="col">Title</th>
             <th scope="col">Status</th>
-            <th scope="col">Duration</th>
             <th scope="col">Price in {territoryName}</th>
           </tr>
         </thead>
@@ -113,11 +119,15 @@ export function EpisodeTable({ episodes, territoryName, selection, renamable = f
                 <th scope="row" className="number-cell">
                   {episode.number}
                 </th>
-                <td>{renamable ? <EpisodeTitle episode={episode} /> : episode.title}</td>
-                <td>
-                  <span className={`badge badge-${statusTone(episode.status)}`}>{statusLabel(episode.status)}</span>
+                <td className="video-cell">
+                  <EpisodeThumbnail episode={episode} />
                 </td>
-                <td className="nowrap">{formatDuration(episode.durationSeconds) || <span className="muted">—</span>}</td>
+                <td>{renamable ? <EpisodeTitle episode={episode} href={href(episode)} /> : <Link to={href(episode)}>{episode.title}</Link>}</td>
+                <td>
+                  <span className={`badge badge-${statusTone(episode.status)}${episode.status === 'UPLOADING' || episode.status === 'PROCESSING' ? ' badge-busy' : ''}`}>
+                    {statusLabel(episode.status)}
+                  </span>
+                </td>
                 <td className="price-cell" title={price.explanation}>
                   <span className={price.priced ? 'price-value' : 'price-value muted'}>{priceLabel(price)}</span>
                   <span className="price-rule">{price.explanation}</span>
@@ -131,8 +141,21 @@ export function EpisodeTable({ episodes, territoryName, selection, renamable = f
   );
 }
 
-/** An episode's title with a Rename button that turns it into a small form, saved on its own. */
-function EpisodeTitle({ episode }: { episode: Pick<EpisodeTableRow, 'id' | 'number' | 'title'> }) {
+/** The poster frame and length of an episode's video, or a dash while it has none. */
+function EpisodeThumbnail({ episode }: { episode: EpisodeTableRow }) {
+  const duration = formatDuration(episode.durationSeconds);
+  if (!episode.media) return <span className="muted">{duration || '—'}</span>;
+  return (
+    <span className="episode-thumb">
+      {/* The title beside it names the episode; the poster adds nothing for a screen reader. */}
+      {episode.media.posterUrl ? <img src={episode.media.posterUrl} alt="" width={27} height={48} loading="lazy" decoding="async" /> : null}
+      <span className="episode-thumb-length">{duration}</span>
+    </span>
+  );
+}
+
+/** An episode's title (a link to its page) with a Rename button that turns it into a small form, saved on its own. */
+function EpisodeTitle({ episode, href }: { episode: Pick<EpisodeTableRow, 'id' | 'number' | 'title'>; href: string }) {
   const fetcher = useFetcher<FormOutcome>();
   const [editing, setEditing] = useState(false);
   const rename = useRef<HTMLButtonElement>(null);
@@ -156,7 +179,7 @@ function EpisodeTitle({ episode }: { episode: Pick<EpisodeTableRow, 'id' | 'numb
   if (!editing) {
     return (
       <span className="episode-title">
-        {episode.title}
+        <Link to={href}>{episode.title}</Link>
         <button ref={rename} type="button" className="link-button" onClick={() => setEditing(true)} aria-label={`Rename episode ${episode.number}`}>
           Rename
         </button>

@@ -1,15 +1,23 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { PriceFields } from '~/components/catalog-fields';
+import { SeriesUploader, useUploadQueue } from '~/components/episode-uploads';
 import { EpisodeTable, selectionSummary, useEpisodeSelection } from '~/components/episode-table';
 import { FormAlert, Notice, TextField } from '~/components/forms';
 import { LicenseSummary } from '~/components/license-summary';
-import { EPISODE_PAGE_SIZE, territoryName } from '~/models/catalog';
+import { ReviewSubmitFields, useRefreshWhile } from '~/components/review-history';
+import { describeRuns, EPISODE_PAGE_SIZE, numberRuns, territoryName } from '~/models/catalog';
 import { catalogLists, requireCatalog } from '~/models/catalog-access.server';
 import { getSeriesOverview } from '~/models/catalog.server';
+import { handleReviewSubmission } from '~/models/episode-form.server';
+import { formValues } from '~/models/form-values.server';
 import { expectData } from '~/models/graphql.server';
 import { handleEpisodesForm } from '~/models/pricing-form.server';
+import { isSubmittable } from '~/models/episode';
+import episodeStyles from '~/styles/episode.css?url';
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: episodeStyles }];
 
 const DEFAULT_TERRITORY = 'US';
 const MAX_SHOWN = 1000;
@@ -35,7 +43,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   await requireCatalog(request, { edit: true });
-  return handleEpisodesForm(request, params.seriesId!, await catalogLists(request));
+  const lists = await catalogLists(request);
+  const form = await request.clone().formData();
+  if (form.get('intent') === 'submitForReview') return handleReviewSubmission(request, form, formValues(form, 'episodeId'), lists.territories);
+  return handleEpisodesForm(request, params.seriesId!, lists);
 }
 
 const BULK_FORM = 'bulk-price';
@@ -52,6 +63,22 @@ export default function SeriesPage() {
 
   const addOutcome = outcome?.intent === 'addEpisodes' ? outcome : undefined;
   const priceOutcome = outcome?.intent === 'setPrice' || outcome?.intent === 'clearPrice' ? outcome : undefined;
+  const reviewOutcome = outcome?.intent === 'submitForReview' ? outcome : undefined;
+
+  // Uploads and processing change episodes behind the page's back: reload what it shows.
+  const revalidator = useRevalidator();
+  const uploads = useUploadQueue(revalidator.revalidate);
+  useRefreshWhile(episodes.some((e) => e.status === 'PROCESSING'));
+  const uploadable = useMemo(() => episodes.map((e) => ({ id: e.id, number: e.number, title: e.title, status: e.status, hasMedia: Boolean(e.media) })), [episodes]);
+  const licensed = (series.license?.territoriesIncluded ?? []).filter((code) => territories.some((t) => t.code === code));
+  const selectedForReview = episodes.filter((e) => selection.selected.has(e.number));
+  const reviewable = selectedForReview.filter((e) => isSubmittable(e.status));
+  const notReviewable = selectedForReview.length - reviewable.length;
+  const [reviewOpen, setReviewOpen] = useState(false);
+  const hasReviewable = reviewable.length > 0;
+  useEffect(() => {
+    if (hasReviewable) setReviewOpen(true);
+  }, [hasReviewable]);
   useEffect(() => {
     if (addOutcome?.notice) addForm.current?.reset();
   }, [addOutcome]);
@@ -68,6 +95,13 @@ export default function SeriesPage() {
     <>
       {created && !outcome ? <Notice>{`${series.title} is created. Add its episodes, then set its license and prices.`}</Notice> : null}
       <LicenseSummary seriesId={series.id} license={series.license} availability={series.availability} territory={territory} territories={territories} canEdit={canEdit} />
+
+      {canEdit && episodes.length ? (
+        <section className="panel" aria-labelledby="upload-heading">
+          <h2 id="upload-heading">Upload videos</h2>
+          <SeriesUploader episodes={uploadable} selected={selection.selected} queue={uploads} />
+        </section>
+      ) : null}
 
       <section className="panel" aria-labelledby="episodes-heading">
         <div className="panel-heading">
@@ -134,8 +168,48 @@ export default function SeriesPage() {
                 </Form>
               </section>
             ) : null}
+            {canEdit ? (
+              <section className="bulk-price bulk-review" aria-labelledby="bulk-review-heading">
+                {/* Folded away until ready episodes are selected: the territory list is long. */}
+                <details open={reviewOpen} onToggle={(event) => setReviewOpen(event.currentTarget.open)}>
+                  <summary>
+                    <h3 id="bulk-review-heading">Submit the selected episodes for review</h3>
+                  </summary>
+                  <p className="muted small">Episodes with a processed video (Ready, or Changes requested) are screened at once, then a reviewer decides per territory.</p>
+                  <Notice>{reviewOutcome?.notice}</Notice>
+                  <FormAlert>{reviewOutcome?.formError}</FormAlert>
+                  {/* Rendered only when open: the territory list is a few hundred checkboxes. */}
+                  {reviewOpen ? (
+                    <Form method="post" preventScrollReset>
+                      <input type="hidden" name="intent" value="submitForReview" />
+                      {reviewable.map((e) => (
+                        <input key={e.id} type="hidden" name="episodeId" value={e.id} />
+                      ))}
+                      <p className={reviewOutcome?.fieldErrors?.episodes ? 'selection-summary field-error' : 'selection-summary'} aria-live="polite">
+                        {reviewOutcome?.fieldErrors?.episodes ??
+                          (reviewable.length
+                            ? `${reviewable.length} selected episode${reviewable.length === 1 ? '' : 's'} ready for review: ${describeRuns(numberRuns(reviewable.map((e) => e.number)))}.`
+                            : selection.selected.size
+                              ? 'No selected episode is ready for review.'
+                              : 'Select episodes in the table below.')}
+                        {notReviewable && !reviewOutcome?.fieldErrors?.episodes
+                          ? ` ${notReviewable} other selected episode${notReviewable === 1 ? ' is' : 's are'} left out: ${notReviewable === 1 ? 'it needs' : 'they need'} a processed video and must not be in review already.`
+                          : ''}
+                      </p>
+                      <ReviewSubmitFields territories={territories} defaultTerritories={licensed} errors={reviewOutcome?.fieldErrors} />
+                      <div className="form-actions">
+                        <button type="submit" className="button" disabled={busyIntent === 'submitForReview' || !reviewable.length}>
+                          {busyIntent === 'submitForReview' ? 'Submitting…' : 'Submit for review'}
+                        </button>
+                      </div>
+                    </Form>
+                  ) : null}
+                </details>
+              </section>
+            ) : null}
             <EpisodeTable
               episodes={episodes}
+              seriesId={series.id}
               territoryName={place}
               selection={canEdit ? { formId: BULK_FORM, selected: selection.selected, toggle: selection.toggle } : undefined}
               renamable={canEdit}
