@@ -1,0 +1,79 @@
+import { expect, test } from '@playwright/test';
+import { apiAs } from '../support/api';
+import { episodeRow } from '../support/catalog';
+import { createDraftSeries, episodeUploads, expectImageLoaded, makeClip } from '../support/episodes';
+import { open, signIn } from '../support/session';
+import { accounts, unique } from '../support/stack';
+
+test('An editor uploads two clips and sees both episodes READY', async ({ page, request }) => {
+  const series = await createDraftSeries(await apiAs(request, accounts.editor), unique('Two Clips'), 2);
+  const [first, second] = await Promise.all([makeClip('two-clips-01.mp4', { seconds: 2 }), makeClip('two-clips-02.mp4', { seconds: 3 })]);
+
+  await signIn(page, accounts.editor);
+  await open(page, `/catalog/${series.id}`);
+  const uploads = page.getByRole('region', { name: 'Upload videos' });
+  await uploads.getByLabel('Choose video files').setInputFiles([second, first]);
+
+  await test.step('in file-name order, the files go to the episodes without video', async () => {
+    await expect(uploads.getByLabel('Episode for two-clips-01.mp4').locator('option:checked')).toHaveText('Episode 1 · Episode 1');
+    await expect(uploads.getByLabel('Episode for two-clips-02.mp4').locator('option:checked')).toHaveText('Episode 2 · Episode 2');
+    await uploads.getByRole('button', { name: 'Upload 2 files' }).click();
+  });
+
+  await test.step('each upload reaches 100% and is processed', async () => {
+    const list = uploads.getByRole('list', { name: 'Uploads' });
+    for (const [name, episode, length] of [
+      ['two-clips-01.mp4', 1, '0:02'],
+      ['two-clips-02.mp4', 2, '0:03'],
+    ] as const) {
+      const item = list.getByRole('listitem').filter({ hasText: name });
+      await expect(item.getByRole('progressbar', { name: `Upload of ${name} to episode ${episode}` })).toHaveAttribute('value', '100', { timeout: 20_000 });
+      await expect(item).toContainText('100%');
+      await expect(item.getByRole('status')).toHaveText(`Ready. ${length} · 360×640`, { timeout: 20_000 });
+      await expectImageLoaded(item.locator('img'));
+    }
+  });
+
+  await test.step('the episodes table shows both READY with length and poster', async () => {
+    for (const [episode, length] of [
+      [1, '0:02'],
+      [2, '0:03'],
+    ] as const) {
+      const row = episodeRow(page, episode);
+      await expect(row.getByText('Ready', { exact: true })).toBeVisible();
+      await expect(row).toContainText(length);
+      await expectImageLoaded(row.locator('img'));
+    }
+    await expect(page.getByText('2 episodes · 2 ready')).toBeVisible();
+  });
+
+  await test.step('the episode page plays the new video', async () => {
+    await episodeRow(page, 2).getByRole('link', { name: 'Episode 2' }).click();
+    await expect(page.getByRole('heading', { name: 'Episode 2: Episode 2', level: 1 })).toBeVisible();
+    const video = page.getByRole('region', { name: 'Video' });
+    await expect(video.locator('video')).toHaveAttribute('src', /^\/media\/[^/]+\/video$/);
+    await expect(video).toContainText('360 × 640 (vertical)');
+    await expect(video).toContainText('two-clips-02.mp4');
+    await expect(page.getByRole('region', { name: 'Upload history' })).toContainText('Succeeded');
+  });
+});
+
+test('A refused file says why', async ({ page, request }) => {
+  const series = await createDraftSeries(await apiAs(request, accounts.editor), unique('Refused Clip'), 1);
+
+  await signIn(page, accounts.editor);
+  await open(page, `/catalog/${series.id}/episodes/${series.episodeIds[0]}`);
+  const { video, list } = episodeUploads(page);
+  // Named like a video, but the browser knows it is text: the server refuses it before any bytes are sent.
+  await video.getByLabel('Upload a video').setInputFiles({ name: 'notes.mp4', mimeType: 'text/plain', buffer: Buffer.from('These are notes, not a video.\n') });
+
+  const item = list.getByRole('listitem').filter({ hasText: 'notes.mp4' });
+  await expect(item.getByRole('alert')).toHaveText('The file type text/plain does not match a .mp4 video (expected video/mp4).');
+  await expect(item.getByRole('button', { name: 'Resume the upload to episode 1' })).toHaveCount(0);
+  await item.getByRole('button', { name: 'Dismiss the upload to episode 1' }).click();
+  await expect(list).toHaveCount(0);
+
+  await page.reload();
+  await expect(page.getByLabel('Status: Draft')).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Upload history' })).toContainText('No uploads yet.');
+});
