@@ -1,0 +1,290 @@
+import { Form } from '@remix-run/react';
+import { useId, useRef } from 'react';
+import { TextAreaField } from '~/components/catalog-fields';
+import { FormAlert, Notice, TextField } from '~/components/forms';
+import { Time } from '~/components/time';
+import { containerLabel, formatBytes, formatLength, uploadStatusLabel } from '~/models/episode';
+import type { EpisodeFormOutcome } from '~/models/episode-form.server';
+import type { EpisodeDetail, MediaInfo } from '~/models/episode.server';
+
+/** The id of the episode page's player, which comments pinned to a moment seek. */
+export const VIDEO_ID = 'episode-video';
+
+/** What the review section says when the episode cannot be submitted right now. */
+export function reviewHint(episode: EpisodeDetail): string {
+  switch (episode.status) {
+    case 'DRAFT':
+      return 'Upload a video first; an episode is reviewed with its video.';
+    case 'UPLOADING':
+    case 'PROCESSING':
+      return 'The video is on its way. You can submit the episode once it is processed.';
+    case 'IN_REVIEW':
+      return 'In review: see its progress below.';
+    case 'APPROVED':
+    case 'PUBLISHED':
+      return 'Approved. A new video or changed text sends it back through review.';
+    case 'REJECTED':
+      return 'Rejected. Appeal the decision below, or change the episode and submit it again.';
+    default:
+      return '';
+  }
+}
+
+/** The player, what the server found in the file, and its policy warnings up front. */
+export function MediaView({ media }: { media: MediaInfo }) {
+  const vertical = media.height > media.width;
+  return (
+    <>
+      {media.warnings.length ? (
+        <div className="alert alert-warning media-warnings" role="note" aria-label="Video warnings">
+          <p>
+            <strong>Check this video:</strong>
+          </p>
+          <ul>
+            {media.warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <div className={vertical ? 'video-frame video-vertical' : 'video-frame'}>
+        {/* Keyed by revision so a replaced video loads afresh. */}
+        <video key={media.id} id={VIDEO_ID} controls preload="metadata" playsInline poster={media.posterUrl ?? undefined} src={media.videoUrl} tabIndex={-1} aria-label="Episode video">
+          <a href={media.videoUrl}>Download the video</a>
+        </video>
+      </div>
+      <dl className="facts media-facts">
+        <div>
+          <dt>Duration</dt>
+          <dd>
+            {formatLength(media.durationSeconds)} <span className="muted small">({media.durationSeconds.toFixed(2)} s)</span>
+          </dd>
+        </div>
+        <div>
+          <dt>Dimensions</dt>
+          <dd>
+            {media.width} × {media.height} {vertical ? '(vertical)' : media.width === media.height ? '(square)' : '(horizontal)'}
+          </dd>
+        </div>
+        <div>
+          <dt>Codecs</dt>
+          <dd>
+            {media.videoCodec}
+            {media.audioCodec ? ` / ${media.audioCodec}` : ', no audio'} in {containerLabel(media.container, media.fileName)}
+          </dd>
+        </div>
+        <div>
+          <dt>File</dt>
+          <dd className="break">
+            {media.fileName} · {formatBytes(media.sizeBytes)}
+          </dd>
+        </div>
+        <div>
+          <dt>Uploaded</dt>
+          <dd>
+            <Time value={media.createdAt} withTime />
+          </dd>
+        </div>
+        <div>
+          <dt>SHA-256</dt>
+          <dd>
+            <code className="sha" title={media.sha256}>
+              {media.sha256.slice(0, 16)}…
+            </code>
+          </dd>
+        </div>
+      </dl>
+    </>
+  );
+}
+
+export function DetailsPanel({ episode, canEdit, outcome, busy }: { episode: EpisodeDetail; canEdit: boolean; outcome?: EpisodeFormOutcome; busy: boolean }) {
+  return (
+    <section className="panel" aria-labelledby="details-heading">
+      <h2 id="details-heading">Details</h2>
+      {canEdit ? (
+        <>
+          <Notice>{outcome?.notice}</Notice>
+          <FormAlert>{outcome?.formError}</FormAlert>
+          {/* Re-keyed by what is saved, not by time: the page refreshes while the API works, and typing must survive that. */}
+          <Form method="post" key={`${episode.title}\n${episode.synopsis}`} preventScrollReset>
+            <input type="hidden" name="intent" value="saveDetails" />
+            <TextField label="Title" name="title" defaultValue={episode.title} maxLength={200} required error={outcome?.fieldErrors?.title} />
+            <TextAreaField label="Synopsis" name="synopsis" defaultValue={episode.synopsis} maxLength={5000} error={outcome?.fieldErrors?.synopsis} />
+            <p className="field-hint">Reviewers see the title and synopsis; changing them after a review sends the episode through review again.</p>
+            <div className="form-actions">
+              <button type="submit" className="button" disabled={busy}>
+                {busy ? 'Saving…' : 'Save details'}
+              </button>
+            </div>
+          </Form>
+        </>
+      ) : (
+        <dl className="facts">
+          <div>
+            <dt>Title</dt>
+            <dd>{episode.title}</dd>
+          </div>
+          <div>
+            <dt>Synopsis</dt>
+            <dd>{episode.synopsis || <span className="muted">None</span>}</dd>
+          </div>
+        </dl>
+      )}
+    </section>
+  );
+}
+
+export function SubtitlesPanel({ episode, canEdit, outcome, busyIntent }: { episode: EpisodeDetail; canEdit: boolean; outcome?: EpisodeFormOutcome; busyIntent: unknown }) {
+  const id = useId();
+  const form = useRef<HTMLFormElement>(null);
+  const setOutcome = outcome?.intent === 'setSubtitles' ? outcome : undefined;
+  const fileError = setOutcome?.fieldErrors?.file;
+  const problems = setOutcome?.problems;
+  const describedBy = [`${id}-file-hint`, fileError ? `${id}-file-error` : '', problems?.length ? `${id}-problems` : ''].filter(Boolean).join(' ');
+  return (
+    <section className="panel" aria-labelledby="subtitles-heading">
+      <h2 id="subtitles-heading">Subtitles</h2>
+      <Notice>{outcome?.notice}</Notice>
+      {outcome?.intent === 'removeSubtitles' ? <FormAlert>{outcome.formError}</FormAlert> : null}
+      {episode.subtitles.length ? (
+        <div className="table-scroll">
+          <table>
+            <caption className="visually-hidden">Subtitle tracks</caption>
+            <thead>
+              <tr>
+                <th scope="col">Language</th>
+                <th scope="col">Format</th>
+                <th scope="col">Cues</th>
+                <th scope="col">Updated</th>
+                {canEdit ? (
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                ) : null}
+              </tr>
+            </thead>
+            <tbody>
+              {episode.subtitles.map((track) => (
+                <tr key={track.id}>
+                  <th scope="row">{track.language}</th>
+                  <td>{track.format === 'WEBVTT' ? 'WebVTT' : 'SRT'}</td>
+                  <td>{track.cueCount}</td>
+                  <td>
+                    <Time value={track.updatedAt} withTime />
+                  </td>
+                  {canEdit ? (
+                    <td className="actions">
+                      <Form method="post" preventScrollReset>
+                        <input type="hidden" name="intent" value="removeSubtitles" />
+                        <input type="hidden" name="language" value={track.language} />
+                        <button type="submit" className="button button-danger button-small" aria-label={`Remove the ${track.language} subtitles`}>
+                          Remove
+                        </button>
+                      </Form>
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p className="muted">No subtitles yet.</p>
+      )}
+      {canEdit ? (
+        <Form method="post" encType="multipart/form-data" className="subtitle-form" ref={form} preventScrollReset key={setOutcome?.notice}>
+          <h3>Add or replace a language</h3>
+          <FormAlert>{setOutcome?.formError}</FormAlert>
+          <input type="hidden" name="intent" value="setSubtitles" />
+          <div className="field-row">
+            <TextField label="Language" name="language" placeholder="en" hint="A language tag, such as en, es or zh-Hans. The same language replaces its track." error={setOutcome?.fieldErrors?.language} />
+            <div className="field">
+              <label htmlFor={`${id}-format`}>Format</label>
+              <select id={`${id}-format`} name="format" defaultValue="">
+                <option value="">From the file name (.vtt or .srt)</option>
+                <option value="WEBVTT">WebVTT</option>
+                <option value="SRT">SRT (SubRip)</option>
+              </select>
+            </div>
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-file`}>Subtitle file</label>
+            <input id={`${id}-file`} type="file" name="file" accept=".vtt,.srt,text/vtt" aria-invalid={fileError ? true : undefined} aria-describedby={describedBy} />
+            <p className="field-hint" id={`${id}-file-hint`}>
+              WebVTT or SRT, at most 1 MiB.
+            </p>
+            <p className="field-error" id={`${id}-file-error`} aria-live="polite">
+              {fileError ?? ''}
+            </p>
+            {problems?.length ? (
+              <ul className="subtitle-problems" id={`${id}-problems`}>
+                {problems.map((p, i) => (
+                  <li key={i}>{p.line !== null ? `Line ${p.line}: ${p.message}` : p.message}</li>
+                ))}
+              </ul>
+            ) : null}
+          </div>
+          <button type="submit" className="button" disabled={busyIntent === 'setSubtitles'}>
+            {busyIntent === 'setSubtitles' ? 'Uploading…' : 'Upload subtitles'}
+          </button>
+        </Form>
+      ) : null}
+    </section>
+  );
+}
+
+export function UploadHistory({ episode }: { episode: EpisodeDetail }) {
+  const earlier = episode.mediaRevisions.filter((r) => r.id !== episode.media?.id);
+  return (
+    <section className="panel" aria-labelledby="uploads-heading">
+      <h2 id="uploads-heading">Upload history</h2>
+      {episode.uploads.length ? (
+        <div className="table-scroll">
+          <table className="uploads-table">
+            <caption className="visually-hidden">Recent uploads, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">File</th>
+                <th scope="col">Size</th>
+                <th scope="col">Started</th>
+                <th scope="col">Result</th>
+              </tr>
+            </thead>
+            <tbody>
+              {episode.uploads.map((u) => (
+                <tr key={u.id}>
+                  <th scope="row" className="break">
+                    {u.fileName}
+                  </th>
+                  <td className="nowrap">{formatBytes(u.declaredSize)}</td>
+                  <td>
+                    <Time value={u.createdAt} withTime />
+                  </td>
+                  <td>
+                    <span className={`badge badge-${u.status === 'SUCCEEDED' ? 'success' : u.status === 'FAILED' ? 'danger' : 'muted'}`}>{uploadStatusLabel(u.status)}</span>
+                    {u.failureReason ? <span className="upload-reason small">{u.failureReason}</span> : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p className="muted">No uploads yet.</p>
+      )}
+      {earlier.length ? (
+        <>
+          <h3>Earlier videos</h3>
+          <ul className="revision-list">
+            {earlier.map((r) => (
+              <li key={r.id}>
+                <code title={r.sha256}>{r.sha256.slice(0, 12)}…</code> {r.fileName} · {formatLength(r.durationSeconds)} · {r.width}×{r.height} · <Time value={r.createdAt} withTime />
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </section>
+  );
+}
