@@ -29,6 +29,8 @@ export interface UploadItem {
   message?: string;
   /** A failed upload that can carry on from where it stopped. */
   resumable?: boolean;
+  /** It picked up an earlier, interrupted upload of the same file. */
+  resumed?: boolean;
   result?: { durationSeconds: number; posterUrl: string | null; width: number; height: number; warnings: string[] };
 }
 
@@ -85,7 +87,10 @@ export function useUploadQueue(onChange?: () => void) {
         .then((upload) => {
           // Cancelled while it was starting: stop it now that there is something to stop.
           if (cancelled.current.has(item.key)) void upload.cancel();
-          else running.current.set(item.key, upload);
+          else {
+            running.current.set(item.key, upload);
+            if (upload.resumed) update(item.key, { resumed: true });
+          }
         })
         .catch(() => update(item.key, { phase: 'failed', message: 'The upload could not start in this browser.', resumable: false }));
     },
@@ -189,7 +194,7 @@ function phaseText(item: UploadItem, percent: number): string {
     case 'starting':
       return 'Starting…';
     case 'uploading':
-      return `Uploading: ${formatBytes(item.sent)} of ${formatBytes(item.total)}.`;
+      return item.resumed ? 'Uploading, carrying on from where an earlier attempt stopped…' : 'Uploading…';
     case 'paused':
       return `Paused at ${percent}%.`;
     case 'processing':
@@ -239,6 +244,12 @@ function UploadRow({ item, queue }: { item: UploadItem; queue: ReturnType<typeof
             {percent}%
           </span>
         </div>
+        {/* Byte counts change many times a second: shown, but outside the announced status. */}
+        {item.phase === 'uploading' || item.phase === 'paused' ? (
+          <p className="upload-bytes muted small" aria-hidden="true">
+            {formatBytes(item.sent)} of {formatBytes(item.total)}
+          </p>
+        ) : null}
         <p className={failed ? 'upload-state field-error' : 'upload-state'} role={failed ? 'alert' : 'status'}>
           {phaseText(item, percent)}
           {item.phase === 'ready' && item.result ? (

@@ -21,6 +21,8 @@ export interface UploadEvents {
 }
 
 export interface RunningUpload {
+  /** It carries on an earlier, interrupted upload of the same file to the same episode. */
+  resumed: boolean;
   pause(): void;
   resume(): void;
   cancel(): Promise<void>;
@@ -108,6 +110,7 @@ export async function startEpisodeUpload(file: File, episodeId: string, events: 
   upload.start();
 
   return {
+    resumed: Boolean(latest),
     pause: () => void upload.abort(false),
     resume: () => upload.start(),
     // Terminating tells the server to drop what it has and settle the episode.
