@@ -77,3 +77,35 @@ test('A refused file says why', async ({ page, request }) => {
   await expect(page.getByLabel('Status: Draft')).toBeVisible();
   await expect(page.getByRole('region', { name: 'Upload history' })).toContainText('No uploads yet.');
 });
+
+test('An interrupted upload carries on from where it stopped', async ({ page, request }) => {
+  const series = await createDraftSeries(await apiAs(request, accounts.editor), unique('Resumed Clip'), 1);
+  const clip = await makeClip('resumed-clip-01.mp4', { seconds: 20, size: '720x1280' });
+
+  await signIn(page, accounts.editor);
+  await open(page, `/catalog/${series.id}/episodes/${series.episodeIds[0]}`);
+  // A slow connection, so the page can be closed while the file is on its way.
+  const network = await page.context().newCDPSession(page);
+  await network.send('Network.enable');
+  const uploadSpeed = (bytesPerSecond: number) => network.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: bytesPerSecond });
+  await uploadSpeed(64 * 1024);
+
+  const { video, list } = episodeUploads(page);
+  await video.getByLabel('Upload a video').setInputFiles(clip);
+  await expect.poll(async () => Number(await list.getByRole('progressbar').getAttribute('value')), { timeout: 20_000 }).toBeGreaterThanOrEqual(10);
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.getByLabel('Status: Uploading')).toBeVisible();
+
+  await uploadSpeed(256 * 1024);
+  await video.getByLabel('Upload a video').setInputFiles(clip);
+  await expect(list.getByRole('status')).toHaveText('Uploading, carrying on from where an earlier attempt stopped…');
+  await uploadSpeed(-1);
+  await expect(list.getByRole('status')).toContainText('Ready. 0:20 · 720×1280', { timeout: 30_000 });
+
+  // One upload on the server: the second choice of the file continued the first.
+  const history = page.getByRole('region', { name: 'Upload history' });
+  await expect(history.getByRole('row')).toHaveCount(2);
+  await expect(history.getByRole('row').nth(1)).toContainText('Succeeded');
+});
