@@ -234,8 +234,7 @@ function UploadRow({ item, queue }: { item: UploadItem; queue: ReturnType<typeof
         <p className="upload-name" id={`${id}-name`}>
           <strong>{item.file.name}</strong>
           <span className="muted">
-            {' '}
-            → Episode {item.target.number} · {item.target.title} · {formatBytes(item.file.size)}
+            <span className="upload-target"> → Episode {item.target.number} · {item.target.title}</span> · {formatBytes(item.file.size)}
           </span>
         </p>
         <div className="upload-progress">
