@@ -215,7 +215,8 @@ describe('queue views', () => {
   });
 
   it('calibration counts how often humans agreed with or overturned the AI', async () => {
-    const since = new Date(Date.now() - 1000).toISOString();
+    // Decisions are stamped with this process's clock: count only those made from here on.
+    const since = new Date().toISOString();
     const decide = async (verdict: 'CLEAR' | 'LIKELY_VIOLATION' | 'NEEDS_REVIEW', decision: string) => {
       const { filter } = await freshStudioCases(1, { verdict });
       const l = await lead();

@@ -277,6 +277,8 @@ describe('visibility, packs and auto-approve', () => {
     expect(asStudio.episode.status).toBe('IN_REVIEW');
     expect(asStudio.findings).toEqual([]);
     expect(asStudio.assessment).toBeNull();
+    expect(asStudio.verdicts).toEqual([]);
+    expect(asStudio.riskScore).toBeNull();
     expect((await caseView(caseId, reviewer.token)).findings.length).toBeGreaterThan(0);
     const stranger = await server.member(OrganizationKind.STUDIO, Role.OWNER);
     expect(errorCode(await server.gql(CASE, { id: caseId }, { token: stranger.token }))).toBe('NOT_FOUND');

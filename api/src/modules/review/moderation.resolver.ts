@@ -214,6 +214,9 @@ export class ModerationResolver {
 
   @FieldResolver(() => [AuditEvent], { description: 'Every recorded event of the case, oldest first.' })
   async history(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<AuditEvent[]> {
-    return ctx.em.find(AuditEvent, { subjectId: reviewCase.id }, { orderBy: { id: 'asc' } });
+    const events = await ctx.em.find(AuditEvent, { subjectId: reviewCase.id }, { orderBy: { id: 'asc' } });
+    if (await ctx.services.reviews.findingsVisible(ctx, reviewCase)) return events;
+    // Before a decision the studio sees that screening happened, not what it found.
+    return events.filter((e) => !e.action.startsWith('review.screened') && !e.action.startsWith('review.claim'));
   }
 }

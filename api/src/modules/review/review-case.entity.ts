@@ -154,7 +154,7 @@ export class ReviewCase {
   @Property({ type: 'text', nullable: true })
   appealStatement?: string | null;
 
-  /** When the studio appealed this (rejected) case; an appeal is allowed once. */
+  @Field(() => Date, { nullable: true, description: 'When the studio appealed this (rejected) case; an appeal is allowed once.' })
   @Property({ type: 'datetime', nullable: true })
   appealedAt?: Date | null;
 

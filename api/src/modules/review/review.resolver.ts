@@ -8,7 +8,7 @@ import { User } from '../user/user.entity';
 import { AiAssessment } from './ai-assessment.entity';
 import { Finding } from './finding.entity';
 import type { PolicyPack } from './policy';
-import { ReviewCase } from './review-case.entity';
+import { ReviewCase, TerritoryVerdict } from './review-case.entity';
 import { ReviewDecision } from './review-decision.entity';
 import { ReviewSettings } from './review-settings.entity';
 
@@ -19,6 +19,9 @@ export class SubmitForReviewInput {
 
   @Field(() => [String], { description: 'Target territories (ISO 3166-1 alpha-2).' })
   territories!: string[];
+
+  @Field(() => Date, { nullable: true, description: 'When the studio plans to release: nearer dates come first in the queue.' })
+  plannedReleaseAt?: Date;
 }
 
 @InputType()
@@ -110,6 +113,16 @@ export class ReviewCaseResolver {
   @FieldResolver(() => Organization, { description: 'The studio whose episode this is.' })
   studio(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<Organization> {
     return ctx.em.findOneOrFail(Organization, reviewCase.studio.id);
+  }
+
+  @FieldResolver(() => [TerritoryVerdict], { description: 'AI recommendation per territory; for the studio only once findings are visible to it.' })
+  async verdicts(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<TerritoryVerdict[]> {
+    return (await ctx.services.reviews.findingsVisible(ctx, reviewCase)) ? reviewCase.verdicts : [];
+  }
+
+  @FieldResolver(() => Int, { nullable: true, description: 'Highest territory risk; for the studio only once findings are visible to it.' })
+  async riskScore(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<number | null> {
+    return (await ctx.services.reviews.findingsVisible(ctx, reviewCase)) ? (reviewCase.riskScore ?? null) : null;
   }
 
   @FieldResolver(() => [ReviewDecision])
