@@ -50,6 +50,8 @@ test('An editor submits an episode for review and sees it in review', async ({ p
 });
 
 test('An editor submits the selected ready episodes for review from the series page', async ({ page, request }) => {
+  // Two uploads are processed (hashed, probed, poster) in the background: allow for a busy machine.
+  test.setTimeout(120_000);
   const series = await createDraftSeries(await apiAs(request, accounts.editor), unique('Bulk Review'), 3);
   const clips = await Promise.all([makeClip('bulk-review-01.mp4'), makeClip('bulk-review-02.mp4')]);
 
@@ -58,8 +60,8 @@ test('An editor submits the selected ready episodes for review from the series p
   const uploads = page.getByRole('region', { name: 'Upload videos' });
   await uploads.getByLabel('Choose video files').setInputFiles(clips);
   await uploads.getByRole('button', { name: 'Upload 2 files' }).click();
-  await expect(episodeRow(page, 2).getByText('Ready', { exact: true })).toBeVisible({ timeout: 20_000 });
-  await expect(episodeRow(page, 1).getByText('Ready', { exact: true })).toBeVisible();
+  await expect(episodeRow(page, 2).getByText('Ready', { exact: true })).toBeVisible({ timeout: 60_000 });
+  await expect(episodeRow(page, 1).getByText('Ready', { exact: true })).toBeVisible({ timeout: 30_000 });
 
   await page.getByRole('button', { name: 'Select all shown' }).click();
   const bulk = page.getByRole('region', { name: 'Submit the selected episodes for review' });
