@@ -65,7 +65,7 @@ export class TerritoryVerdict {
 @Index({ properties: ['status', 'submittedAt'] })
 @Index({ properties: ['episode', 'submittedAt'] })
 export class ReviewCase {
-  [OptionalProps]?: 'kind' | 'version' | 'escalated' | 'held' | 'excludedReviewerIds' | 'awaitingSecondApproval';
+  [OptionalProps]?: 'kind' | 'version' | 'escalated' | 'held' | 'excludedReviewerIds' | 'awaitingSecondApproval' | 'screeningRuns';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -132,6 +132,18 @@ export class ReviewCase {
   @Field(() => Date, { nullable: true })
   @Property({ type: 'datetime', nullable: true })
   screenedAt?: Date | null;
+
+  /** When a worker first started screening: the screening time limit counts from here. */
+  @Property({ type: 'datetime', nullable: true })
+  screeningStartedAt?: Date | null;
+
+  /** Held by the screening worker and renewed by its heartbeat; once lapsed, another worker takes over. */
+  @Property({ type: 'datetime', nullable: true })
+  screeningLeaseUntil?: Date | null;
+
+  /** Screening runs started (a retry or a takeover starts another). */
+  @Property({ type: 'integer' })
+  screeningRuns: number = 0;
 
   @Field(() => Date, { nullable: true })
   @Property({ type: 'datetime', nullable: true })
