@@ -21,6 +21,8 @@ import { reviewFramesRouter } from './http/review-frames-route';
 import { playbackRouter } from './http/playback-route';
 import { startWorkers } from './jobs/workers';
 import { startQueue } from './jobs/queue';
+import { followPublication } from './jobs/publication-follower';
+import type { ApolloServerPlugin } from '@apollo/server';
 import type PgBoss from 'pg-boss';
 import { requestId } from './http/request-id';
 import { createUploadServer, UPLOADS_PATH, type UploadServer } from './uploads/upload-server';
@@ -36,6 +38,8 @@ export interface AppDeps {
   databaseUrl: string;
   /** Also work the review queue in this process (tests, single-process setups). */
   runWorker?: boolean;
+  /** The instant partner visibility is evaluated at (tests move it across time boundaries). */
+  clock?: () => Date;
 }
 
 export interface App {
@@ -65,7 +69,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { orm, config, logger } = deps;
   const storage = createMediaStorage(config);
   const queue = await startQueue(deps.databaseUrl, logger, config, { supervise: Boolean(deps.runWorker) });
-  const services = createServices(config, orm.em.getConnection().getKnex(), storage, () => queue, { orm, logger });
+  const services = createServices(config, orm.em.getConnection().getKnex(), storage, () => queue, { orm, logger, clock: deps.clock });
+  const publication = followPublication({ orm, databaseUrl: deps.databaseUrl, publication: services.publication, logger, pollSeconds: config.publishing.pollSeconds });
   if (deps.runWorker) await startWorkers({ orm, config, logger, storage, services, boss: queue });
   const uploads = await createUploadServer({ orm, config, logger, services, databaseUrl: deps.databaseUrl });
   // Rate-limit counters are throwaway: their connections commit without waiting for the disk.
@@ -118,6 +123,19 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(playbackRouter({ orm, config, logger, storage }));
   app.use(mediaRouter({ orm, config, logger, services, storage }));
 
+  // A mutation answers once partners' view reflects it, so a client reads its own write. Which series
+  // changed is known from the database marks, not from each mutation remembering to say so.
+  const readYourWrites: ApolloServerPlugin<GraphQLContext> = {
+    async requestDidStart() {
+      return {
+        async willSendResponse(request) {
+          if (request.operation?.operation !== 'mutation') return;
+          await services.publication.drain(orm.em.fork(), { wait: true, maxSeries: 500 }).catch((err) => logger.error({ err }, 'publication drain after a mutation failed; the follower retries'));
+        },
+      };
+    },
+  };
+
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await buildGreenlightSchema(),
     formatError,
@@ -132,6 +150,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       errorLoggingPlugin,
+      readYourWrites,
       queryLimitsPlugin(config.graphqlLimits),
       ...(config.isProduction ? [hideSuggestionsPlugin] : []),
       config.isProduction ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
@@ -162,6 +181,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     queue,
     stop: async () => {
       await apollo.stop();
+      await publication.stop();
       await uploads.stop();
       await queue.stop();
       await counterPool.end();

@@ -64,6 +64,9 @@ const envSchema = z.object({
   REVIEW_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   REVIEW_MAX_KEYFRAMES: z.coerce.number().int().min(0).max(64).default(8),
   REVIEW_JOB_EXPIRE_SECONDS: z.coerce.number().int().positive().default(15 * 60),
+  REVIEW_SCREENING_LEASE_SECONDS: z.coerce.number().int().min(1).default(60),
+  REVIEW_SCREENING_LIMIT_MINUTES: z.coerce.number().positive().default(30),
+  REVIEW_SCREENING_MAX_RUNS: z.coerce.number().int().min(1).max(20).default(4),
   JOB_MAINTENANCE_SECONDS: z.coerce.number().int().positive().default(30),
   RUN_WORKER: bool.default(false),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
@@ -71,7 +74,8 @@ const envSchema = z.object({
   WEBHOOK_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).default(60),
   WEBHOOK_DISABLE_AFTER_FAILED_DELIVERIES: z.coerce.number().int().min(1).default(1),
   PLAYBACK_URL_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
-  PUBLICATION_TICK_CRON: z.string().default('* * * * *'),
+  /** How often each process looks for series whose gate result is due to flip by time (a window ends, a release starts). */
+  PUBLICATION_POLL_SECONDS: z.coerce.number().positive().max(3600).default(5),
   REVIEW_SLA_HOURS: z.coerce.number().positive().default(24),
   REVIEW_LEASE_MINUTES: z.coerce.number().positive().default(15),
   REVIEW_FOUR_EYES: bool.default(true),
@@ -145,7 +149,7 @@ export type Config = {
     retryDelaySeconds: number;
     disableAfterFailedDeliveries: number;
   };
-  publishing: { playbackTtlSeconds: number; tickCron: string };
+  publishing: { playbackTtlSeconds: number; pollSeconds: number };
   review: {
     /** `openai` when a key is configured (or asked for), else the built-in `rules`. */
     provider: 'openai' | 'rules';
@@ -156,6 +160,12 @@ export type Config = {
     concurrency: number;
     maxKeyframes: number;
     jobExpireSeconds: number;
+    /** A screening worker renews its case's lease; once the lease lapses, another worker takes the case over. */
+    screeningLeaseMs: number;
+    /** The longest a case may stay in screening before it goes to reviewers as AI unavailable. */
+    screeningLimitMs: number;
+    /** Screening runs (retries and takeovers) before a case goes to reviewers as AI unavailable. */
+    screeningMaxRuns: number;
     maintenanceSeconds: number;
     /** Work the review queue inside the API process too (single-process setups, end-to-end runs). */
     runWorkerInApi: boolean;
@@ -241,7 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryDelaySeconds: e.WEBHOOK_RETRY_DELAY_SECONDS,
       disableAfterFailedDeliveries: e.WEBHOOK_DISABLE_AFTER_FAILED_DELIVERIES,
     },
-    publishing: { playbackTtlSeconds: e.PLAYBACK_URL_TTL_SECONDS, tickCron: e.PUBLICATION_TICK_CRON },
+    publishing: { playbackTtlSeconds: e.PLAYBACK_URL_TTL_SECONDS, pollSeconds: e.PUBLICATION_POLL_SECONDS },
     review: {
       provider,
       openai: e.OPENAI_API_KEY
@@ -253,6 +263,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrency: e.REVIEW_CONCURRENCY,
       maxKeyframes: e.REVIEW_MAX_KEYFRAMES,
       jobExpireSeconds: e.REVIEW_JOB_EXPIRE_SECONDS,
+      screeningLeaseMs: e.REVIEW_SCREENING_LEASE_SECONDS * 1000,
+      screeningLimitMs: e.REVIEW_SCREENING_LIMIT_MINUTES * 60_000,
+      screeningMaxRuns: e.REVIEW_SCREENING_MAX_RUNS,
       maintenanceSeconds: e.JOB_MAINTENANCE_SECONDS,
       runWorkerInApi: e.RUN_WORKER,
       slaMs: e.REVIEW_SLA_HOURS * 3600_000,

@@ -18,7 +18,6 @@ import type PgBoss from 'pg-boss';
 import { ReviewService } from './modules/review/review.service';
 import { ModerationService } from './modules/review/moderation.service';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { CatalogChanges } from './domain/catalog-changes';
 import type { Logger } from './logger';
 import { PartnerCatalogService } from './modules/publishing/partner-catalog.service';
 import { PartnerService } from './modules/publishing/partner.service';
@@ -32,40 +31,32 @@ export function createServices(
   knex: unknown,
   storage: MediaStorage,
   queue: () => PgBoss | undefined = () => undefined,
-  runtime: { orm?: MikroORM; logger?: Logger } = {},
+  runtime: { orm?: MikroORM; logger?: Logger; clock?: () => Date } = {},
 ) {
   const audit = new AuditService();
   const organizations = new OrganizationService(audit);
   const uploads = new UploadService(audit, config);
-  const changes = new CatalogChanges();
-  const publication = new PublicationService(queue, runtime.logger ?? (console as unknown as Logger));
-  // What partners see follows catalog, review and release changes at once (a scheduled tick catches time).
-  if (runtime.orm) {
-    const orm = runtime.orm;
-    changes.subscribe(async (seriesIds) => {
-      await publication.refresh(orm.em.fork(), seriesIds);
-    });
-  }
+  // What partners see follows every write to a gate input through database marks (publication.service.ts).
+  const publication = new PublicationService(queue, runtime.logger ?? (console as unknown as Logger), runtime.clock);
   return {
     audit,
     organizations,
     auth: new AuthService(audit, new SignInThrottle(knex, config.signIn.maxFailures, config.signIn.windowSeconds)),
     memberships: new MembershipService(audit, organizations),
     apiKeys: new ApiKeyService(audit),
-    series: new SeriesService(audit, changes),
-    episodes: new EpisodeService(audit, changes),
-    pricing: new PricingService(audit, changes),
-    licenses: new LicenseService(audit, changes),
+    series: new SeriesService(audit),
+    episodes: new EpisodeService(audit),
+    pricing: new PricingService(audit),
+    licenses: new LicenseService(audit),
     avails: new AvailsService(),
     uploads,
-    media: new MediaService(audit, uploads, storage, config, changes),
-    subtitles: new SubtitleService(audit, config, changes),
+    media: new MediaService(audit, uploads, storage, config),
+    subtitles: new SubtitleService(audit, config),
     reviews: new ReviewService(audit, queue),
-    moderation: new ModerationService(audit, changes),
-    changes,
+    moderation: new ModerationService(audit),
     publication,
     partners: new PartnerService(audit),
-    releases: new ReleaseService(audit, changes),
+    releases: new ReleaseService(audit),
     partnerCatalog: new PartnerCatalogService(),
     webhooks: new WebhookService(audit, config, queue),
   };

@@ -167,6 +167,31 @@ describe('appeals, resubmission and takedown', () => {
     expect(errorCode(twice)).toBe('CONFLICT');
   });
 
+  it('a rejected appeal cannot be appealed again: CONFLICT, and nothing is created', async () => {
+    const { filter, owner, caseIds } = await freshStudioCases(1);
+    const rejecter = await reviewer();
+    const first = (await claim(rejecter.token, filter))!;
+    const reject = (c: { id: string; version: number }, token: string) =>
+      server.gql<{ decideCase: { status: string; episode: { status: string } } }>(DECIDE, { i: { caseId: c.id, version: c.version, decisions: [{ territory: 'US', decision: 'REJECT', citedRuleIds: ['GLOBAL-VIOLENCE-GRAPHIC-01'], notes: 'Gore at 0:42.' }] } }, { token });
+    expect((await reject(first, rejecter.token)).data?.decideCase.episode.status).toBe('REJECTED');
+    const APPEAL = 'mutation($id: ID!, $s: String!) { appealCase(caseId: $id, statement: $s) { id kind } }';
+    const appeal = await server.gql<{ appealCase: { id: string; kind: string } }>(APPEAL, { id: caseIds[0], s: 'The scene is a dream; no real injury is shown.' }, { token: owner.token });
+    expect(appeal.data?.appealCase.kind).toBe('APPEAL');
+    const other = await reviewer();
+    const appealCase = (await claim(other.token, filter))!;
+    expect(appealCase.id).toBe(appeal.data!.appealCase.id);
+    const decided = await reject(appealCase, other.token);
+    expect(decided.data?.decideCase).toEqual({ status: 'DECIDED', episode: { status: 'REJECTED' } });
+
+    const cases = await server.count('review_case');
+    const again = await server.gql(APPEAL, { id: appealCase.id, s: 'We appeal the appeal decision as well.' }, { token: owner.token });
+    expect(errorCode(again)).toBe('CONFLICT');
+    expect(again.errors![0]!.message).toMatch(/appeal is allowed once/);
+    expect(await server.count('review_case')).toBe(cases);
+    const episode = await server.gql<{ reviewCase: { episode: { status: string } } }>('query($id: ID!) { reviewCase(id: $id) { episode { status } } }', { id: appealCase.id }, { token: owner.token });
+    expect(episode.data?.reviewCase.episode.status).toBe('REJECTED');
+  });
+
   it('a lead takes an approved episode down with a reason; reviewers cannot', async () => {
     const { filter, episodeIds } = await freshStudioCases(1, { verdict: 'CLEAR' });
     const r = await reviewer();

@@ -4,6 +4,7 @@ import { openDatabase } from '../db/database';
 import { openOrm } from '../db/orm';
 import { startQueue } from '../jobs/queue';
 import { startWorkers } from '../jobs/workers';
+import { followPublication } from '../jobs/publication-follower';
 import { createLogger } from '../logger';
 import { createServices } from '../services';
 import { createMediaStorage } from '../uploads/media-storage';
@@ -28,6 +29,7 @@ async function run(): Promise<void> {
   const boss = await startQueue(db.url, logger, config, { supervise: true });
   const services = createServices(config, orm.em.getConnection().getKnex(), storage, () => boss, { orm, logger });
   await startWorkers({ orm, config, logger, storage, services, boss });
+  const publication = followPublication({ orm, databaseUrl: db.url, publication: services.publication, logger, pollSeconds: config.publishing.pollSeconds });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -36,6 +38,7 @@ async function run(): Promise<void> {
     logger.info({ signal }, 'worker stopping: finishing or returning jobs in flight');
     const force = setTimeout(() => process.exit(1), 40_000);
     force.unref();
+    await publication.stop();
     await boss.stop({ timeout: 30_000 }).catch((err) => logger.error({ err }, 'error while stopping the queue'));
     await orm.close().catch(() => undefined);
     process.exit(0);

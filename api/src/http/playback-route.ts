@@ -2,8 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Router } from 'express';
 import { isId } from '../modules/common/ids';
 import { Episode } from '../modules/catalog/episode.entity';
-import { EpisodeLiveState } from '../modules/publishing/live-state.entity';
-import { playbackSignatureValid } from '../modules/publishing/partner-catalog.service';
+import { liveFor, playbackSignatureValid } from '../modules/publishing/partner-catalog.service';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { MediaStorage } from '../uploads/storage';
@@ -27,7 +26,7 @@ export function playbackRouter(deps: { orm: MikroORM; config: Config; logger: Lo
     if (expiry * 1000 < Date.now()) return refuse('This playback URL has expired; ask the API for a new one.');
     try {
       const em = deps.orm.em.fork();
-      const live = await em.findOne(EpisodeLiveState, { episodeId, partnerId: partner, territory, live: true });
+      const live = await liveFor(em, episodeId, partner, territory);
       if (!live) return refuse('This episode is no longer available.');
       const episode = await em.findOneOrFail(Episode, episodeId, { populate: ['currentMedia'] });
       const key = kind === 'video' ? episode.currentMedia?.storageKey : episode.currentMedia?.posterKey;

@@ -5,7 +5,10 @@ import type { Logger } from '../logger';
 import { WEBHOOK_QUEUE } from '../modules/publishing/publication.service';
 
 export const REVIEW_QUEUE = 'review-case';
-export const PUBLICATION_TICK = 'publication-tick';
+/** Review jobs that failed every retry land here; its handler sends the case to humans as AI unavailable. */
+export const REVIEW_DEAD_LETTER = 'review-case-failed';
+/** The per-minute full re-evaluation of earlier versions; its schedule is removed at start. */
+const RETIRED_PUBLICATION_TICK = 'publication-tick';
 
 export interface QueueOptions {
   /** Whether this process runs pg-boss maintenance (expiring lost jobs) and cron schedules; the worker does. */
@@ -28,14 +31,18 @@ export async function startQueue(databaseUrl: string, logger: Logger, config: Co
   boss.on('error', (err) => logger.error({ err }, 'job queue error'));
   await boss.start();
   const queues: PgBoss.Queue[] = [
-    { name: REVIEW_QUEUE, retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: config.review.jobExpireSeconds },
+    // Created before the queue that names it as its dead letter.
+    { name: REVIEW_DEAD_LETTER, retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 },
+    { name: REVIEW_QUEUE, retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: config.review.jobExpireSeconds, deadLetter: REVIEW_DEAD_LETTER },
     { name: WEBHOOK_QUEUE, retryLimit: config.webhooks.retryLimit, retryDelay: config.webhooks.retryDelaySeconds, retryBackoff: true, expireInSeconds: 120 },
-    // One tick at a time: a slow tick is not stacked on by the next.
-    { name: PUBLICATION_TICK, policy: 'singleton', retryLimit: 0, expireInSeconds: 600 },
   ];
   for (const queue of queues) {
     if (!(await boss.getQueue(queue.name))) await boss.createQueue(queue.name, queue);
     else await boss.updateQueue(queue.name, queue);
+  }
+  if (options.supervise && (await boss.getQueue(RETIRED_PUBLICATION_TICK))) {
+    await boss.unschedule(RETIRED_PUBLICATION_TICK);
+    await boss.deleteQueue(RETIRED_PUBLICATION_TICK);
   }
   return boss;
 }

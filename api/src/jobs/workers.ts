@@ -7,13 +7,14 @@ import { createReviewProvider } from '../modules/review/providers';
 import { ReviewPipeline } from '../modules/review/review-pipeline';
 import type { Services } from '../services';
 import type { MediaStorage } from '../uploads/storage';
-import { PUBLICATION_TICK, REVIEW_QUEUE } from './queue';
+import { inTransaction, REVIEW_DEAD_LETTER, REVIEW_QUEUE } from './queue';
 
 /**
- * The background work: review screening (`concurrency` at once), webhook deliveries, and the
- * publication tick that puts episodes live at release time and withdraws them when rights end.
+ * The background work: review screening (`concurrency` at once) and webhook deliveries. (Partner
+ * visibility is followed by `followPublication`, which every API and worker process runs.)
  * A job that throws is retried by pg-boss with backoff; a job whose worker died is retried after
- * it expires. Each handler is safe to run twice.
+ * it expires, and a screening whose worker died is taken over once its lease lapses (see
+ * ReviewPipeline). Each handler is safe to run twice.
  */
 export async function startWorkers(deps: { orm: MikroORM; config: Config; logger: Logger; storage: MediaStorage; services: Services; boss: PgBoss }): Promise<{ pipeline: ReviewPipeline }> {
   const { config, logger, boss, services } = deps;
@@ -21,13 +22,38 @@ export async function startWorkers(deps: { orm: MikroORM; config: Config; logger
   const pipeline = new ReviewPipeline(deps.orm, config, logger, deps.storage, provider, services.reviews, services.audit);
   logger.info({ provider: provider.name, model: provider.model, concurrency: config.review.concurrency }, 'review worker started');
   for (let i = 0; i < config.review.concurrency; i++) {
-    await boss.work<{ caseId: string }>(REVIEW_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+    await boss.work<{ caseId: string }>(REVIEW_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, async ([job]) => {
       if (!job) return;
       const started = Date.now();
-      const outcome = await pipeline.run(job.data.caseId);
+      // On the job's last try a failure sends the case to humans instead of throwing.
+      const outcome = await pipeline.run(job.data.caseId, { lastTry: job.retryCount >= job.retryLimit });
       logger.info({ caseId: job.data.caseId, outcome, ms: Date.now() - started }, 'review case processed');
     });
   }
+  // The backstop: a review job that failed every retry (or expired on its last) sends its case to humans.
+  await boss.work<{ caseId: string }>(REVIEW_DEAD_LETTER, { batchSize: 1, pollingIntervalSeconds: 2, includeMetadata: true }, async ([job]) => {
+    if (!job?.data?.caseId) return;
+    const output = job.output as { message?: string; value?: { message?: string } } | undefined;
+    const why = output?.message ?? output?.value?.message ?? 'the screening job failed every retry';
+    logger.error({ caseId: job.data.caseId, why }, 'review job dead-lettered');
+    await pipeline.routeToHumans(job.data.caseId, `Screening failed after every retry: ${String(why).slice(0, 300)}`);
+  });
+  // Takes over cases whose screening worker died (lapsed lease) and ends over-long screenings. Every
+  // worker sweeps; the sweep is safe to run concurrently (row locks, SKIP LOCKED).
+  const sweep = async () => {
+    try {
+      const swept = await pipeline.sweep(async (tx, caseId) => {
+        await boss.send(REVIEW_QUEUE, { caseId }, { db: inTransaction(tx), singletonKey: caseId });
+      });
+      if (swept.requeued || swept.routed) logger.warn(swept, 'screening sweep took over or ended cases');
+    } catch (err) {
+      logger.error({ err }, 'screening sweep failed');
+    }
+  };
+  const sweeper = setInterval(() => void sweep(), Math.min(30_000, Math.max(500, Math.floor(config.review.screeningLeaseMs / 2))));
+  sweeper.unref();
+  boss.once('stopped', () => clearInterval(sweeper));
+  void sweep();
   for (let i = 0; i < 2; i++) {
     await boss.work<{ deliveryId: string; manual?: boolean }>(WEBHOOK_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, async ([job]) => {
       if (!job) return;
@@ -35,10 +61,5 @@ export async function startWorkers(deps: { orm: MikroORM; config: Config; logger
       await services.webhooks.deliver(deps.orm.em.fork(), job.data.deliveryId, { isLast }, logger);
     });
   }
-  await boss.work(PUBLICATION_TICK, { batchSize: 1, pollingIntervalSeconds: 2 }, async () => {
-    const events = await services.publication.refreshAll(deps.orm.em.fork());
-    if (events) logger.info({ events }, 'publication tick changed partner catalogs');
-  });
-  await boss.schedule(PUBLICATION_TICK, config.publishing.tickCron);
   return { pipeline };
 }

@@ -4,9 +4,11 @@ import type { AddressInfo } from 'node:net';
 /**
  * A stand-in for the OpenAI API on loopback, speaking its wire format to the real `openai` client:
  * `/v1/moderations` (text and image inputs) and `/v1/chat/completions` (json_schema output).
- * Answers are deterministic (keyword tables below); faults can be queued per endpoint.
+ * Answers are deterministic (keyword tables below); faults can be queued per endpoint. A `partial`
+ * answer is well formed but does not cover everything asked: moderation answers `results: []`, the
+ * policy check leaves out the last territory it was asked about.
  */
-export type Fault = { status: number; retryAfterSeconds?: number; body?: string } | { hang: true } | { malformed: true };
+export type Fault = { status: number; retryAfterSeconds?: number; body?: string } | { hang: true } | { malformed: true } | { partial: true };
 
 const CATEGORIES = ['harassment', 'harassment/threatening', 'hate', 'hate/threatening', 'illicit', 'illicit/violent', 'self-harm', 'self-harm/intent', 'self-harm/instructions', 'sexual', 'sexual/minors', 'violence', 'violence/graphic'];
 
@@ -84,22 +86,23 @@ export class FakeOpenAi {
       this.hanging.add(res);
       return;
     }
+    const partial = Boolean(fault && 'partial' in fault);
     if (fault && 'malformed' in fault) {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"id": "broken", "choices": [');
       return;
     }
-    if (fault) {
+    if (fault && 'status' in fault) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
       res.writeHead(fault.status, headers).end(fault.body ?? JSON.stringify({ error: { message: `injected ${fault.status}`, type: 'server_error', code: null } }));
       return;
     }
-    if (path === '/v1/moderations') return this.moderations(body, res);
-    if (path === '/v1/chat/completions') return this.chat(body, res);
+    if (path === '/v1/moderations') return this.moderations(body, res, partial);
+    if (path === '/v1/chat/completions') return this.chat(body, res, partial);
     res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'not found' } }));
   }
 
-  private moderations(body: Record<string, unknown>, res: http.ServerResponse): void {
+  private moderations(body: Record<string, unknown>, res: http.ServerResponse, partial: boolean): void {
     const input = body.input;
     const items: Array<{ text?: string; image?: boolean }> = typeof input === 'string' ? [{ text: input }] : Array.isArray(input) && input.every((i) => typeof i === 'string') ? input.map((text: string) => ({ text })) : [{ image: true }];
     const results = items.map((item) => {
@@ -114,14 +117,14 @@ export class FakeOpenAi {
         category_applied_input_types: Object.fromEntries(CATEGORIES.map((c) => [c, item.image ? ['image'] : ['text']])),
       };
     });
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `modr-${this.requests.length}`, model: body.model, results }));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `modr-${this.requests.length}`, model: body.model, results: partial ? [] : results }));
   }
 
-  private chat(body: Record<string, unknown>, res: http.ServerResponse): void {
+  private chat(body: Record<string, unknown>, res: http.ServerResponse, partial: boolean): void {
     const messages = body.messages as Array<{ role: string; content: string }>;
     const user = messages.find((m) => m.role === 'user')?.content ?? '';
     const territories = (/^Territories: (.*)$/m.exec(user)?.[1] ?? '').split(', ');
-    const findings = [];
+    const findings: Array<{ territory: string; ruleId: string; severity: string; explanation: string; cueStart: number | null }> = [];
     for (const line of user.split('\n')) {
       const cue = /^\[([\d.]+)s [^\]]+\] (.*)$/.exec(line);
       const text = cue ? cue[2]! : line;
@@ -129,13 +132,18 @@ export class FakeOpenAi {
         if (territories.includes(territory) && pattern.test(text)) findings.push({ territory, ruleId, severity: 'HIGH', explanation, cueStart: cue ? Number(cue[1]) : null });
       }
     }
+    // One entry per territory asked about, as the response schema requires.
+    const answered = (partial ? territories.slice(0, -1) : territories).map((territory) => ({
+      territory,
+      findings: findings.filter((f) => f.territory === territory).map(({ ruleId, severity, explanation, cueStart }) => ({ ruleId, severity, explanation, cueStart })),
+    }));
     res.writeHead(200, { 'content-type': 'application/json' }).end(
       JSON.stringify({
         id: `chatcmpl-${this.requests.length}`,
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model: body.model,
-        choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify({ findings }), refusal: null }, finish_reason: 'stop', logprobs: null }],
+        choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify({ territories: answered }), refusal: null }, finish_reason: 'stop', logprobs: null }],
         usage: { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 },
       }),
     );

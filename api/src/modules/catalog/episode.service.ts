@@ -3,7 +3,6 @@ import { BadUserInputError, ConflictError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
-import type { CatalogChanges } from '../../domain/catalog-changes';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
 import { changes, findEpisode, findSeries } from './catalog-access';
 import { episodeNumberSchema, textSchema } from './catalog-validation';
@@ -46,7 +45,6 @@ export interface EpisodeFilter {
 export class EpisodeService {
   constructor(
     private readonly audit: AuditService,
-    private readonly changes: CatalogChanges,
   ) {}
 
   /** Adds episodes fromNumber..toNumber in one go; if any number is taken, nothing is added. */
@@ -93,7 +91,6 @@ export class EpisodeService {
       await invalidateReviews(em, { episodeIds: [episode.id] }, `The episode's ${Object.keys(diff.after).join(' and ')} changed.`);
       this.audit.record(ctx, em, { action: 'episode.update', organizationId: episode.series.studio.id, subjectType: 'Episode', subjectId: episode.id, summary: { number: episode.number, ...diff } });
       await em.flush();
-      await this.changes.changed(episode.series.id);
     }
     return episode;
   }
@@ -145,7 +142,6 @@ export class EpisodeService {
       tx.clear();
       return tx.find(Episode, { series: series.id }, { orderBy: { number: 'asc' } });
     }).then(async (episodes) => {
-      await this.changes.changed(series.id);
       return episodes;
     });
   }

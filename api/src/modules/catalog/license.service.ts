@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
-import type { CatalogChanges } from '../../domain/catalog-changes';
 import { changes, findSeries } from './catalog-access';
 import { languageSchema, territoryOrWorldwideSchema, territorySchema, textSchema, uniqueList } from './catalog-validation';
 import { availability, type AvailabilityReason } from './availability';
@@ -69,7 +68,6 @@ const auditable = (l: SeriesLicense) => {
 export class LicenseService {
   constructor(
     private readonly audit: AuditService,
-    private readonly changes: CatalogChanges,
   ) {}
 
   async get(ctx: RequestContext, seriesId: string): Promise<SeriesLicense | null> {
@@ -105,7 +103,6 @@ export class LicenseService {
       summary: changes(before, auditable(license)),
     });
     await em.flush();
-    await this.changes.changed(series.id);
     return license;
   }
 

@@ -3,7 +3,6 @@ import { BadUserInputError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
-import type { CatalogChanges } from '../../domain/catalog-changes';
 import { membershipIn, requireUser } from '../../domain/access';
 import { isId } from '../common/ids';
 import { findEpisode, findSeries, readsAllCatalogs } from './catalog-access';
@@ -49,7 +48,6 @@ export interface EpisodePrice {
 export class PricingService {
   constructor(
     private readonly audit: AuditService,
-    private readonly changes: CatalogChanges,
   ) {}
 
   /**
@@ -108,7 +106,6 @@ export class PricingService {
       await tx.flush();
       return this.pricesFor(tx, series, episodes, data.territory === 'WORLDWIDE' ? 'WORLDWIDE' : data.territory, new Date());
     }).then(async (prices) => {
-      await this.changes.changed(series.id);
       return prices;
     });
   }
@@ -128,7 +125,6 @@ export class PricingService {
     if (removed) {
       this.audit.record(ctx, em, { action: 'pricing.clear_range', organizationId: series.studio.id, subjectType: 'Series', subjectId: series.id, summary: { episodes: `${data.fromNumber}-${data.toNumber}`, territory: data.territory, removedTerms: removed } });
       await em.flush();
-      await this.changes.changed(series.id);
     }
     return removed;
   }

@@ -3,7 +3,6 @@ import { BadUserInputError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
-import type { CatalogChanges } from '../../domain/catalog-changes';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
 import { changes, findSeries, requireStudio } from './catalog-access';
 import { languageSchema, territorySchema, textSchema, uniqueList } from './catalog-validation';
@@ -74,7 +73,6 @@ export interface SeriesFilter {
 export class SeriesService {
   constructor(
     private readonly audit: AuditService,
-    private readonly changes: CatalogChanges,
   ) {}
 
   async create(ctx: RequestContext, studioId: string, input: SeriesInput): Promise<Series> {
@@ -107,7 +105,6 @@ export class SeriesService {
       }
       this.audit.record(ctx, em, { action: 'series.update', organizationId: series.studio.id, subjectType: 'Series', subjectId: series.id, summary: diff });
       await em.flush();
-      await this.changes.changed(series.id);
     }
     return series;
   }

@@ -6,10 +6,10 @@ import { isOperatorAdmin, requireUser } from '../../domain/access';
 import { NotFoundError } from '../../domain/errors';
 import { isId } from '../common/ids';
 import { findEpisode } from '../catalog/catalog-access';
-import { EpisodeStatus } from '../catalog/episode.entity';
+import { Episode } from '../catalog/episode.entity';
+import { transitionEpisode, transitionEpisodesInSql } from '../catalog/episode-lifecycle';
 import { OrganizationKind } from '../organization/organization.entity';
 import type { AuditService } from '../audit/audit.service';
-import type { CatalogChanges } from '../../domain/catalog-changes';
 import { posterFrame, probeVideo, ProbeError, sha256File, type ProbeResult } from '../../uploads/probe';
 import type { MediaStorage } from '../../uploads/storage';
 import { EpisodeUpload, UploadStatus } from './episode-upload.entity';
@@ -35,7 +35,6 @@ export class MediaService {
     private readonly uploads: UploadService,
     private readonly storage: MediaStorage,
     private readonly config: Config,
-    private readonly changes: CatalogChanges,
   ) {}
 
   /** Claims a finished upload for processing; false when another process has it. */
@@ -55,8 +54,7 @@ export class MediaService {
    * and shown on the episode; the previous media stays current.
    */
   async process(em: EntityManager, uploadId: string, file: FinishedFile, logger: Logger): Promise<void> {
-    const upload = await em.findOneOrFail(EpisodeUpload, { id: uploadId }, { populate: ['episode', 'episode.series', 'episode.currentMedia'] });
-    const episode = upload.episode;
+    const upload = await em.findOneOrFail(EpisodeUpload, { id: uploadId }, { populate: ['episode', 'episode.series'] });
     const system = { actorLabel: 'system' };
     try {
       const sha256 = await sha256File(file.path);
@@ -70,65 +68,74 @@ export class MediaService {
       const posterKey = `posters/${sha256}.jpg`;
       if (!(await this.storage.exists(posterKey))) await this.storage.putBuffer(posterKey, await posterFrame(file.path, probe.durationSeconds));
       await this.storage.putFile(storageKey, file.path, { move: file.consumable });
-      const revision = em.create(MediaRevision, {
-        episode,
-        sha256,
-        sizeBytes: upload.declaredSize,
-        storageKey,
-        posterKey,
-        fileName: upload.fileName,
-        ...probe,
-        warnings,
-        uploadedBy: upload.uploadedBy ?? null,
-        createdAt: new Date(),
+      // One transaction switches the media, lapses the reviews of the old media and moves the
+      // status, so no reader ever sees new media under an old approval.
+      await em.transactional(async (tx) => {
+        // Locked and read afresh: a submission or decision may have moved the episode during probing.
+        await tx.getConnection().execute('select id from episode where id = ? for update', [upload.episode.id], 'all', tx.getTransactionContext());
+        const episode = await tx.findOneOrFail(Episode, upload.episode.id, { refresh: true, populate: ['series', 'currentMedia'] });
+        const revision = tx.create(MediaRevision, {
+          episode,
+          sha256,
+          sizeBytes: upload.declaredSize,
+          storageKey,
+          posterKey,
+          fileName: upload.fileName,
+          ...probe,
+          warnings,
+          uploadedBy: upload.uploadedBy ?? null,
+          createdAt: new Date(),
+        });
+        const previous = episode.currentMedia;
+        if (previous) await invalidateReviews(tx, { episodeIds: [episode.id] }, `The media was replaced (new sha256 ${sha256}).`);
+        else transitionEpisode(episode, 'processingFinished');
+        episode.currentMedia = revision;
+        episode.durationSeconds = Math.round(probe.durationSeconds);
+        episode.uploadError = null;
+        upload.status = UploadStatus.SUCCEEDED;
+        upload.mediaRevision = revision;
+        upload.finishedAt = new Date();
+        this.audit.record({ ...this.systemContext(tx, logger) }, tx, {
+          ...system,
+          action: 'media.revision_created',
+          organizationId: episode.series.studio.id,
+          subjectType: 'Episode',
+          subjectId: episode.id,
+          summary: { uploadId, before: { sha256: previous?.sha256 ?? null }, after: { sha256, durationSeconds: probe.durationSeconds, width: probe.width, height: probe.height }, warnings },
+        });
       });
-      const previous = episode.currentMedia;
-      if (previous) await invalidateReviews(em, { episodeIds: [episode.id] }, `The media was replaced (new sha256 ${sha256}).`);
-      episode.currentMedia = revision;
-      episode.durationSeconds = Math.round(probe.durationSeconds);
-      episode.uploadError = null;
-      episode.status = EpisodeStatus.READY;
-      upload.status = UploadStatus.SUCCEEDED;
-      upload.mediaRevision = revision;
-      upload.finishedAt = new Date();
-      this.audit.record({ ...this.systemContext(em, logger) }, em, {
-        ...system,
-        action: 'media.revision_created',
-        organizationId: episode.series.studio.id,
-        subjectType: 'Episode',
-        subjectId: episode.id,
-        summary: { uploadId, before: { sha256: previous?.sha256 ?? null }, after: { sha256, durationSeconds: probe.durationSeconds, width: probe.width, height: probe.height }, warnings },
-      });
-      await em.flush();
-      await this.changes.changed(episode.series.id);
     } catch (error) {
       if (!(error instanceof ProbeError)) logger.error({ err: error, uploadId }, 'processing an upload failed unexpectedly');
       const reason = error instanceof ProbeError ? error.message : 'The file could not be processed. Try uploading it again.';
+      await this.recordFailure(em.fork(), uploadId, reason, logger);
+    }
+  }
+
+  /** The upload failed: recorded on it and shown on the episode; the previous media stays current. */
+  private async recordFailure(em: EntityManager, uploadId: string, reason: string, logger: Logger): Promise<void> {
+    await em.transactional(async (tx) => {
+      const upload = await tx.findOneOrFail(EpisodeUpload, { id: uploadId }, { populate: ['episode', 'episode.series'] });
+      const episode = upload.episode;
       upload.status = UploadStatus.FAILED;
       upload.failureReason = reason;
       upload.finishedAt = new Date();
       episode.uploadError = reason;
-      await this.uploads.settleEpisodeAfterUpload(em, episode);
-      if (episode.status === EpisodeStatus.PROCESSING) episode.status = episode.currentMedia ? EpisodeStatus.READY : EpisodeStatus.DRAFT;
-      this.audit.record(this.systemContext(em, logger), em, {
-        ...system,
+      await this.uploads.settleEpisodeAfterUpload(tx, episode, upload.id, 'processingFailed');
+      this.audit.record(this.systemContext(tx, logger), tx, {
+        actorLabel: 'system',
         action: 'media.upload_failed',
         organizationId: episode.series.studio.id,
         subjectType: 'Episode',
         subjectId: episode.id,
         summary: { uploadId, reason },
       });
-      await em.flush();
-    }
+    });
   }
 
-  /** Marks the episode as processing while the finished upload is worked on. */
+  /** The episode shows its first upload is being processed (a replacement leaves the status alone). */
   async markProcessing(em: EntityManager, uploadId: string): Promise<void> {
-    const upload = await em.findOne(EpisodeUpload, { id: uploadId }, { populate: ['episode'] });
-    if (upload && upload.episode.status === EpisodeStatus.UPLOADING) {
-      upload.episode.status = EpisodeStatus.PROCESSING;
-      await em.flush();
-    }
+    const upload = await em.findOne(EpisodeUpload, { id: uploadId });
+    if (upload) await transitionEpisodesInSql(em, [upload.episode.id], 'uploadFinished');
   }
 
   /** Policy warnings a studio should see; they do not block the upload. */

@@ -4,7 +4,6 @@ import { BadUserInputError, NotFoundError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
-import type { CatalogChanges } from '../../domain/catalog-changes';
 import { findEpisode } from '../catalog/catalog-access';
 import { languageSchema } from '../catalog/catalog-validation';
 import { parseSrt, parseWebVtt } from './subtitles';
@@ -22,7 +21,6 @@ export class SubtitleService {
   constructor(
     private readonly audit: AuditService,
     private readonly config: Config,
-    private readonly changes: CatalogChanges,
   ) {}
 
   /** Adds or replaces the subtitles of an episode in one language, after validating every cue. */
@@ -52,7 +50,6 @@ export class SubtitleService {
       summary: { language: data.language, format: data.format, cues: parsed.cues.length, before: existing ? { cues: existing.cueCount } : {} },
     });
     await em.flush();
-    await this.changes.changed(episode.series.id);
     return track;
   }
 
@@ -65,7 +62,6 @@ export class SubtitleService {
     this.audit.record(ctx, em, { action: 'subtitles.remove', organizationId: episode.series.studio.id, subjectType: 'Episode', subjectId: episode.id, summary: { language: track.language } });
     em.remove(track);
     await em.flush();
-    await this.changes.changed(episode.series.id);
     return true;
   }
 

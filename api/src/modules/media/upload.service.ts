@@ -5,7 +5,8 @@ import type { RequestContext } from '../../domain/request-context';
 import type { Config } from '../../config';
 import type { AuditService } from '../audit/audit.service';
 import { findEpisode } from '../catalog/catalog-access';
-import { Episode, EpisodeStatus } from '../catalog/episode.entity';
+import type { Episode } from '../catalog/episode.entity';
+import { canTransition, transitionEpisode, transitionEpisodesInSql } from '../catalog/episode-lifecycle';
 import { EpisodeUpload, UploadStatus } from './episode-upload.entity';
 
 /** A refused upload request: an HTTP status and a reason a person can read. */
@@ -94,7 +95,7 @@ export class UploadService {
       status: UploadStatus.UPLOADING,
       createdAt: new Date(),
     });
-    await em.nativeUpdate(Episode, { id: episode.id, status: EpisodeStatus.DRAFT }, { status: EpisodeStatus.UPLOADING });
+    await transitionEpisodesInSql(em, [episode.id], 'startUpload');
     this.audit.record(ctx, em, {
       action: 'media.upload_started',
       organizationId: episode.series.studio.id,
@@ -130,7 +131,7 @@ export class UploadService {
     row.status = UploadStatus.ABANDONED;
     row.failureReason = 'Cancelled.';
     row.finishedAt = new Date();
-    await this.settleEpisodeAfterUpload(em, row.episode);
+    await this.settleEpisodeAfterUpload(em, row.episode, row.id, 'uploadAbandoned');
     this.audit.record(ctx, em, { action: 'media.upload_cancelled', organizationId: row.episode.series.studio.id, subjectType: 'Episode', subjectId: row.episode.id, summary: { uploadId } });
     await em.flush();
   }
@@ -142,17 +143,20 @@ export class UploadService {
       row.status = UploadStatus.ABANDONED;
       row.failureReason = 'The upload was not finished in time.';
       row.finishedAt = new Date();
-      await this.settleEpisodeAfterUpload(em, row.episode);
+      await this.settleEpisodeAfterUpload(em, row.episode, row.id, 'uploadAbandoned');
     }
     await em.flush();
     return stale.length;
   }
 
-  /** An episode left UPLOADING with no upload under way goes back to what its media says. */
-  async settleEpisodeAfterUpload(em: EntityManager, episode: Episode): Promise<void> {
-    if (episode.status !== EpisodeStatus.UPLOADING) return;
-    const active = await em.count(EpisodeUpload, { episode, status: { $in: [UploadStatus.UPLOADING, UploadStatus.PROCESSING] } });
-    if (active <= 1) episode.status = episode.currentMedia ? EpisodeStatus.READY : EpisodeStatus.DRAFT;
+  /**
+   * The upload `uploadId` ended without media. An episode showing its first upload's progress goes
+   * back to DRAFT once no other upload of it is under way; a replacement never touched the status.
+   */
+  async settleEpisodeAfterUpload(em: EntityManager, episode: Episode, uploadId: string, transition: 'uploadAbandoned' | 'processingFailed'): Promise<void> {
+    if (!canTransition(episode.status, transition)) return;
+    const others = await em.count(EpisodeUpload, { episode, id: { $ne: uploadId }, status: { $in: [UploadStatus.UPLOADING, UploadStatus.PROCESSING] } });
+    if (!others) transitionEpisode(episode, transition);
   }
 
   private requireCaller(ctx: RequestContext): void {

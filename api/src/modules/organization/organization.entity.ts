@@ -30,4 +30,12 @@ export class Organization {
   @Field(() => Date)
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();
+
+  @Field(() => Date, { nullable: true, description: 'Set while the operator has suspended the organization: a suspended studio’s catalog and a suspended partner’s feed are dark.' })
+  @Property({ type: 'datetime', nullable: true })
+  suspendedAt?: Date | null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  suspendedReason?: string | null;
 }

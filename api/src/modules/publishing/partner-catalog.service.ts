@@ -5,7 +5,7 @@ import { BadUserInputError } from '../../domain/errors';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
 import { isId } from '../common/ids';
 import { CatalogEvent } from './catalog-event.entity';
-import { EpisodeLiveState } from './live-state.entity';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { PartnerProfile } from './partner-profile.entity';
 
 export interface CatalogFilter {
@@ -108,7 +108,7 @@ export class PartnerCatalogService {
       params.push(q.filter.language);
     }
     if (q.filter?.updatedSince) {
-      where += ' and (s.updated_at >= ? or exists (select 1 from episode_live_state y where y.series_id = s.id and y.partner_id = ? and y.territory = ? and y.live_since >= ?))';
+      where += ' and (s.updated_at >= ? or exists (select 1 from partner_episode_state y where y.series_id = s.id and y.partner_id = ? and y.live_territories @> array[?]::text[] and y.changed_at >= ?))';
       params.push(q.filter.updatedSince, partnerId, territory, q.filter.updatedSince);
     }
     params.push(q.limit);
@@ -118,7 +118,7 @@ export class PartnerCatalogService {
               (select f->>'filingNumber' from jsonb_array_elements(s.filings) f where f->>'territory' = ? limit 1) as filing_number,
               l.licensor, l.source_work_title, l.source_work_kind, l.source_work_author, l.source_work_publisher
        from series s left join series_license l on l.series_id = s.id
-       where exists (select 1 from episode_live_state x where x.series_id = s.id and x.partner_id = ? and x.territory = ? and x.live)${where}
+       where exists (select 1 from partner_episode_state x where x.series_id = s.id and x.partner_id = ? and x.live_territories @> array[?]::text[])${where}
        order by s.id limit ?`,
       params,
     )) as Array<Record<string, unknown>>;
@@ -144,15 +144,16 @@ export class PartnerCatalogService {
     const partnerId = this.partnerOf(ctx);
     const rows = (await ctx.em.getConnection().execute(
       `select * from (
-         select e.id, e.series_id, e.number, e.title, e.synopsis, m.duration_seconds, m.width, m.height, (m.poster_key is not null) as has_poster, x.price,
+         select e.id, e.series_id, e.number, e.title, e.synopsis, m.duration_seconds, m.width, m.height, (m.poster_key is not null) as has_poster,
+                (select g->'price' from jsonb_array_elements(x.prices) g where g->'territories' @> to_jsonb(?::text) limit 1) as price,
                 coalesce((select array_agg(t.language order by t.language) from subtitle_track t where t.episode_id = e.id), '{}') as subtitle_languages,
                 row_number() over (partition by e.series_id order by e.number) as rn
          from episode e
-         join episode_live_state x on x.episode_id = e.id and x.partner_id = ? and x.territory = ? and x.live
+         join partner_episode_state x on x.episode_id = e.id and x.partner_id = ? and x.live_territories @> array[?]::text[]
          left join media_revision m on m.id = e.current_media_id
          where e.series_id = any(?::uuid[]) and e.number > ?
        ) q where rn <= ? order by series_id, number`,
-      [partnerId, territory, `{${seriesIds.join(',')}}`, afterNumber, first],
+      [territory, partnerId, territory, `{${seriesIds.join(',')}}`, afterNumber, first],
     )) as Array<Record<string, unknown>>;
     const result = new Map<string, CatalogEpisodeRow[]>(seriesIds.map((id) => [id, []]));
     for (const r of rows) {
@@ -184,7 +185,7 @@ export class PartnerCatalogService {
       return row ? { kind: 'CatalogSeries', row } : null;
     }
     if (parsed.kind === 'CatalogEpisode') {
-      const state = await ctx.em.findOne(EpisodeLiveState, { episodeId: parsed.id, partnerId, territory, live: true });
+      const state = await liveFor(ctx.em, parsed.id, partnerId, territory);
       if (!state) return null;
       const episodes = await this.episodesOf(ctx, territory, [state.seriesId], 10_000, 0);
       const row = episodes.get(state.seriesId)?.find((e) => e.id === parsed.id);
@@ -212,7 +213,7 @@ export class PartnerCatalogService {
     const { partnerId, territory } = await this.requireTerritory(ctx, territoryArg);
     const parsed = parseGlobalId(episodeGlobalId);
     const episodeId = parsed?.kind === 'CatalogEpisode' ? parsed.id : isId(episodeGlobalId) ? episodeGlobalId : null;
-    const live = episodeId ? await ctx.em.findOne(EpisodeLiveState, { episodeId, partnerId, territory, live: true }) : null;
+    const live = episodeId ? await liveFor(ctx.em, episodeId, partnerId, territory) : null;
     if (!live) throw new NotFoundError('Episode (it is not live for you in that territory)');
     return this.signedUrls(ctx, episodeId!, territory);
   }
@@ -224,6 +225,15 @@ export class PartnerCatalogService {
     const url = (kind: string) => `/playback/${episodeId}/${kind}?${new URLSearchParams({ partner: partnerId, territory, expires: String(expires), signature: signPlayback(ctx.config.appSecret, episodeId, partnerId, territory, kind, expires) })}`;
     return { url: url('video'), posterUrl: url('poster.jpg'), expiresAt: new Date(expires * 1000) };
   }
+}
+
+/** Whether the episode is live for the partner in the territory now, as the gate last decided (null: it is not). */
+export async function liveFor(em: EntityManager, episodeId: string, partnerId: string, territory: string): Promise<{ seriesId: string } | null> {
+  const rows = (await em.getConnection().execute(
+    `select series_id from partner_episode_state where episode_id = ? and partner_id = ? and live_territories @> array[?]::text[]`,
+    [episodeId, partnerId, territory],
+  )) as Array<{ series_id: string }>;
+  return rows[0] ? { seriesId: rows[0].series_id } : null;
 }
 
 export function signPlayback(appSecret: string, episodeId: string, partnerId: string, territory: string, kind: string, expires: number): string {

@@ -3,153 +3,458 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type PgBoss from 'pg-boss';
 import type { Logger } from '../../logger';
 import { inTransaction } from '../../jobs/queue';
-import { Episode, EpisodeStatus } from '../catalog/episode.entity';
-import { SeriesLicense } from '../catalog/license.entity';
-import { EpisodePriceTerm } from '../catalog/price-term.entity';
-import { Series } from '../catalog/series.entity';
-import { CatalogEvent, CatalogEventType } from './catalog-event.entity';
-import { EpisodeLiveState } from './live-state.entity';
-import { PartnerProfile } from './partner-profile.entity';
-import { publishGate, type GateInput } from './publish-gate';
-import { ReleasePlan, releaseTimeOf } from './release-plan.entity';
-import { DeliveryStatus, WebhookDelivery, WebhookEndpoint } from './webhook.entity';
+import type { LicenseLike } from '../catalog/availability';
+import { transitionEpisodesInSql } from '../catalog/episode-lifecycle';
+import type { PriceTermLike } from '../catalog/pricing';
+import { invalidateReviews } from '../review/case-invalidation';
+import { canonicalJson, changedReviewedFields, loadReviewedSnapshots, REVIEWED_FIELD_NAMES, reviewedDigest, type ReviewedSnapshot } from '../review/reviewed-material';
+import { CatalogEventType } from './catalog-event.entity';
+import type { DarkGroup, PriceGroup } from './partner-episode-state.entity';
+import { EPISODE_DELETED, nextGateBoundary, publishGate, type GateInput, type GateReason } from './publish-gate';
+import { releaseTimeOf, type ReleaseMode } from './release-plan.entity';
 
 export const WEBHOOK_QUEUE = 'webhook-delivery';
 
-const priceKey = (p: { free: boolean; coins: number | null; currency: string | null; amountMinor: number | null }) => JSON.stringify([p.free, p.coins, p.currency, p.amountMinor]);
+/** Series re-evaluated per transaction: big enough to amortise statements, small enough to keep locks short. */
+const BATCH = 50;
+
+type Price = PriceGroup['price'];
+
+interface StateRow {
+  episode_id: string;
+  partner_id: string;
+  series_id: string;
+  live_territories: string[];
+  prices: PriceGroup[];
+  dark: DarkGroup[];
+  content_key: string | null;
+  live_since: Date | null;
+  changed_at: Date;
+  evaluated_at: Date;
+}
+
+interface EventDraft {
+  partner_id: string;
+  type: CatalogEventType;
+  territory: string;
+  episode_id: string;
+  series_id: string;
+  data: Record<string, unknown>;
+  occurred_at: Date;
+}
+
+export interface DrainResult {
+  /** Series re-evaluated. */
+  series: number;
+  /** Catalog events emitted. */
+  events: number;
+}
+
+const priceKey = (p: Price | null | undefined) => (p ? JSON.stringify([p.free, p.coins, p.currency, p.amountMinor]) : 'none');
+const uuids = (ids: readonly string[]) => `{${ids.join(',')}}`;
 
 /**
- * Keeps what partners see in step with the publish gate: evaluates every (episode, partner,
- * territory) of the given series, stores the result, and turns each change into a catalog event
- * (and webhook deliveries) in the same transaction.
+ * Keeps what partners see equal to the publish gate over the current data.
+ *
+ * Every write to a gate input marks its series in `publication_mark` (database triggers, see the
+ * publication migration), and each evaluation records when the series' result can next flip by
+ * itself in `publication_schedule`. `drain` re-evaluates exactly the series that are marked or due,
+ * in batches, each series under a transaction-scoped advisory lock, so any number of processes on
+ * any number of machines can drain at once. A drain with nothing to do costs two index probes,
+ * whatever the catalog size.
  */
 export class PublicationService {
   constructor(
     private readonly queue: () => PgBoss | undefined,
     private readonly logger: Logger,
+    /** The instant the gate is evaluated at (injected so tests can move time across boundaries). */
+    readonly clock: () => Date = () => new Date(),
   ) {}
 
-  /** Series that any partner might see: released to someone, or live somewhere. */
-  async seriesInPlay(em: EntityManager): Promise<string[]> {
+  /**
+   * Re-evaluates marked and due series until none is left (or `maxSeries` were done).
+   * `wait`: wait for series another process is evaluating instead of skipping them — a request
+   * that just changed something uses it to read its own write.
+   */
+  async drain(em: EntityManager, options: { wait?: boolean; maxSeries?: number } = {}): Promise<DrainResult> {
+    const total: DrainResult = { series: 0, events: 0 };
+    const skipped = new Set<string>();
+    const max = options.maxSeries ?? Number.POSITIVE_INFINITY;
+    while (total.series < max) {
+      const at = this.clock();
+      const candidates = await this.pending(em, Math.min(BATCH, max - total.series), [...skipped], at);
+      if (!candidates.length) break;
+      const result = await this.withRetry(() => this.evaluate(em.fork(), candidates, at, options.wait ?? false));
+      for (const id of result.skipped) skipped.add(id);
+      total.series += result.evaluated;
+      total.events += result.events;
+    }
+    if (total.events) this.logger.info({ series: total.series, events: total.events }, 'partner catalogs changed');
+    return total;
+  }
+
+  /** Re-evaluates these series at `at`, whether marked or not (a full rebuild passes every series). */
+  async evaluateNow(em: EntityManager, seriesIds: readonly string[], at?: Date): Promise<DrainResult> {
+    const total: DrainResult = { series: 0, events: 0 };
+    for (let i = 0; i < seriesIds.length; i += BATCH) {
+      const result = await this.withRetry(() => this.evaluate(em.fork(), seriesIds.slice(i, i + BATCH), at ?? this.clock(), true));
+      total.series += result.evaluated;
+      total.events += result.events;
+    }
+    return total;
+  }
+
+  /** Series with a mark, or whose next boundary has passed. */
+  private async pending(em: EntityManager, limit: number, exclude: string[], at: Date): Promise<string[]> {
     const rows = (await em.getConnection().execute(
-      `select series_id from release_plan union select distinct series_id from episode_live_state where live`,
+      `select series_id from (
+         (select distinct series_id from publication_mark where series_id <> all(?::uuid[]) limit ?)
+         union
+         (select series_id from publication_schedule where due_at <= ? and series_id <> all(?::uuid[]) order by due_at limit ?)
+       ) q limit ?`,
+      [uuids(exclude), limit, at, uuids(exclude), limit, limit],
     )) as Array<{ series_id: string }>;
     return rows.map((r) => r.series_id);
   }
 
-  async refreshAll(em: EntityManager, at = new Date()): Promise<number> {
-    const ids = await this.seriesInPlay(em);
-    let events = 0;
-    for (let i = 0; i < ids.length; i += 50) events += await this.refresh(em.fork(), ids.slice(i, i + 50), at);
-    return events;
+  /** Deadlocks with a concurrent writer are rare and harmless to retry: the whole evaluation rolled back. */
+  private async withRetry<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (attempt >= 5 || (code !== '40P01' && code !== '40001')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+      }
+    }
   }
 
-  /** Re-evaluates the gate for every episode of these series; returns the number of events emitted. */
-  async refresh(em: EntityManager, seriesIds: string[], at = new Date()): Promise<number> {
-    if (!seriesIds.length) return 0;
+  private async evaluate(em: EntityManager, seriesIds: readonly string[], at: Date, wait: boolean): Promise<{ evaluated: number; events: number; skipped: string[] }> {
+    const ids = [...new Set(seriesIds)].sort();
     return em.transactional(async (tx) => {
       const conn = tx.getConnection();
       const txc = tx.getTransactionContext();
-      // One refresh of a series at a time (the tick and a request may overlap).
-      await conn.execute(`select pg_advisory_xact_lock(hashtext('publication'), hashtext(id::text)) from series where id = any(?::uuid[]) order by id`, [`{${seriesIds.join(',')}}`], 'all', txc);
-      const series = await tx.find(Series, { id: { $in: seriesIds } });
-      const episodes = await tx.find(Episode, { series: { $in: seriesIds } }, { populate: ['currentMedia'] });
-      const licenses = new Map((await tx.find(SeriesLicense, { series: { $in: seriesIds } })).map((l) => [l.series.id, l]));
-      const plans = await tx.find(ReleasePlan, { series: { $in: seriesIds } });
-      const existing = await tx.find(EpisodeLiveState, { seriesId: { $in: seriesIds } });
-      const partnerIds = [...new Set([...plans.map((p) => p.partner.id), ...existing.map((s) => s.partnerId)])];
-      const profiles = new Map((await tx.find(PartnerProfile, { organization: { $in: partnerIds } })).map((p) => [p.organization.id, p]));
-      const terms = await tx.find(EpisodePriceTerm, { episode: { $in: episodes.map((e) => e.id) } });
-      const termsByEpisode = new Map<string, EpisodePriceTerm[]>();
-      for (const t of terms) termsByEpisode.set(t.episode.id, [...(termsByEpisode.get(t.episode.id) ?? []), t]);
-      const approvals = await this.approvals(tx, episodes.map((e) => e.id));
-      const state = new Map(existing.map((s) => [`${s.episodeId}|${s.partnerId}|${s.territory}`, s]));
-      const seriesById = new Map(series.map((s) => [s.id, s]));
-      const events: CatalogEvent[] = [];
-      const liveEpisodes = new Set<string>();
+      const sql = async <R>(text: string, params: unknown[] = []) => (await conn.execute(text, params, 'all', txc)) as R[];
+      // One evaluation of a series at a time; locks are taken in id order so drains never deadlock each other.
+      const claimed = wait
+        ? (await sql<{ id: string }>(`select id from (select id, pg_advisory_xact_lock(hashtext('publication'), hashtext(id::text)) from unnest(?::uuid[]) id order by id) q`, [uuids(ids)])).map((r) => r.id)
+        : (await sql<{ id: string }>(`select id from unnest(?::uuid[]) id where pg_try_advisory_xact_lock(hashtext('publication'), hashtext(id::text)) order by id`, [uuids(ids)])).map((r) => r.id);
+      const skipped = ids.filter((id) => !claimed.includes(id));
+      if (!claimed.length) return { evaluated: 0, events: 0, skipped };
+      // Marks committed before this point are consumed here; their writes are visible to the reads below.
+      await sql(`delete from publication_mark where series_id = any(?::uuid[])`, [uuids(claimed)]);
+      const data = await this.load(tx, claimed);
 
-      for (const episode of episodes) {
-        const s = seriesById.get(episode.series.id)!;
-        const contentKey = createHash('sha256').update(JSON.stringify([s.title, s.synopsis, episode.title, episode.synopsis, episode.currentMedia?.sha256 ?? null])).digest('hex');
-        for (const partnerId of partnerIds) {
-          const profile = profiles.get(partnerId);
-          const plan = plans.find((p) => p.series.id === s.id && p.partner.id === partnerId);
-          const territories = new Set([...(profile?.territories ?? []), ...existing.filter((x) => x.partnerId === partnerId && x.episodeId === episode.id).map((x) => x.territory)]);
-          for (const territory of territories) {
-            const input: GateInput = {
-              episode: { number: episode.number, status: episode.status, mediaSha256: episode.currentMedia?.sha256 ?? null, takedownReason: episode.takedownReason },
-              approval: approvals.get(episode.id) ?? null,
-              license: licenses.get(s.id) ?? null,
-              series: s,
-              terms: termsByEpisode.get(episode.id) ?? [],
-              partnerTerritories: profile?.territories ?? [],
-              releaseAt: plan ? releaseTimeOf(plan, episode.number) : null,
-            };
-            const gate = publishGate(input, territory, at);
-            const key = `${episode.id}|${partnerId}|${territory}`;
-            const before = state.get(key);
-            const price = gate.live ? { free: gate.price.free, coins: gate.price.coins, currency: gate.price.currency, amountMinor: gate.price.amountMinor, amount: gate.price.amount } : null;
-            const event = (type: CatalogEventType, data: Record<string, unknown>) =>
-              events.push(tx.create(CatalogEvent, { partnerId, type, territory, episodeId: episode.id, seriesId: s.id, data: { episodeNumber: episode.number, ...data }, occurredAt: at }));
-            if (gate.live) liveEpisodes.add(episode.id);
-            if (gate.live && !before?.live) event(CatalogEventType.PUBLISHED, { price });
-            else if (!gate.live && before?.live) {
-              const expired = gate.reasons.some((r) => r.code === 'NOT_LICENSED');
-              event(expired ? CatalogEventType.EXPIRED : CatalogEventType.TAKEN_DOWN, { reasons: gate.reasons });
-            } else if (gate.live && before?.live) {
-              if (before.price && priceKey(before.price as never) !== priceKey(price!)) event(CatalogEventType.PRICE_CHANGED, { before: before.price, after: price });
-              if (before.contentKey !== contentKey) event(CatalogEventType.UPDATED, {});
-            }
-            const row = before ?? tx.create(EpisodeLiveState, { episodeId: episode.id, partnerId, territory, seriesId: s.id, live: gate.live, reasons: [], evaluatedAt: at });
-            row.live = gate.live;
-            row.reasons = gate.reasons;
-            row.price = price;
-            row.contentKey = contentKey;
-            row.liveSince = gate.live ? (before?.live ? before.liveSince : at) : null;
-            row.evaluatedAt = at;
-          }
-        }
+      const lapsed = await this.lapseChangedReviews(tx, data);
+      const { states, deletions, events, liveEpisodeIds } = this.compute(data, lapsed, at);
+
+      if (states.length) {
+        await sql(
+          `insert into partner_episode_state (episode_id, partner_id, series_id, live_territories, prices, dark, content_key, live_since, changed_at, evaluated_at)
+           select episode_id, partner_id, series_id, live_territories, prices, dark, content_key, live_since, changed_at, evaluated_at
+           from jsonb_to_recordset(?::jsonb) as r(episode_id uuid, partner_id uuid, series_id uuid, live_territories text[], prices jsonb, dark jsonb, content_key text, live_since timestamptz, changed_at timestamptz, evaluated_at timestamptz)
+           on conflict (episode_id, partner_id) do update set live_territories = excluded.live_territories, prices = excluded.prices, dark = excluded.dark,
+             content_key = excluded.content_key, live_since = excluded.live_since, changed_at = excluded.changed_at, evaluated_at = excluded.evaluated_at`,
+          [JSON.stringify(states)],
+        );
       }
-      for (const episode of episodes) {
-        if (liveEpisodes.has(episode.id) && episode.status === EpisodeStatus.APPROVED) episode.status = EpisodeStatus.PUBLISHED;
+      if (deletions.length) {
+        await sql(`delete from partner_episode_state where (episode_id, partner_id) in (select * from unnest(?::uuid[], ?::uuid[]))`, [uuids(deletions.map((d) => d.episodeId)), uuids(deletions.map((d) => d.partnerId))]);
       }
-      await tx.flush();
-      await this.queueDeliveries(tx, events);
-      if (events.length) this.logger.info({ series: seriesIds.length, events: events.length }, 'partner catalog changed');
-      return events.length;
+      await this.followEpisodeStatus(tx, data, lapsed, liveEpisodeIds);
+      await this.schedule(tx, data, at);
+      // Marks this transaction made itself (status changes above) are not news to anyone.
+      await sql(`delete from publication_mark where series_id = any(?::uuid[]) and xmin = pg_current_xact_id()::xid`, [uuids(claimed)]);
+      // Last, so the feed's position lock is held only until commit.
+      await this.emit(tx, events);
+      return { evaluated: claimed.length, events: events.length, skipped };
     });
   }
 
-  /** Per episode: the territories its latest decided case approved, and what that approval was bound to. */
-  private async approvals(em: EntityManager, episodeIds: string[]): Promise<Map<string, NonNullable<GateInput['approval']>>> {
-    if (!episodeIds.length) return new Map();
-    const rows = (await em.getConnection().execute(
-      `select distinct on (c.episode_id) c.id, c.episode_id, c.media_sha256, c.invalidated_at,
-              coalesce((select array_agg(d.territory) from review_decision d where d.review_case_id = c.id and d.decision = 'APPROVE' and not d.pending_second_approval), '{}') as approved,
-              coalesce((select array_agg(d.actor_label) from review_decision d where d.review_case_id = c.id and not d.pending_second_approval), '{}') as deciders
-       from review_case c where c.episode_id = any(?::uuid[]) and c.status = 'DECIDED'
-       order by c.episode_id, c.decided_at desc nulls last`,
-      [`{${episodeIds.join(',')}}`],
-      'all',
-      em.getTransactionContext(),
-    )) as Array<{ episode_id: string; media_sha256: string; invalidated_at: Date | null; approved: string[]; deciders: string[] }>;
-    return new Map(rows.map((r) => [r.episode_id, { approvedTerritories: r.approved, mediaSha256: r.media_sha256, invalidatedAt: r.invalidated_at, decidedBy: r.deciders }]));
+  private async load(tx: EntityManager, seriesIds: string[]) {
+    const conn = tx.getConnection();
+    const txc = tx.getTransactionContext();
+    const sql = async <R>(text: string, params: unknown[] = []) => (await conn.execute(text, params, 'all', txc)) as R[];
+    const ids = uuids(seriesIds);
+    const [series, episodes, licenses, terms, plans, existing, decided, open] = await Promise.all([
+      sql<{ id: string; archived_at: Date | null; free_episode_count: number; default_coin_price: number | null; cover_image_url: string | null; orientation: string; studio_suspended: boolean }>(
+        `select s.id, s.archived_at, s.free_episode_count, s.default_coin_price, s.cover_image_url, s.orientation, (o.suspended_at is not null) as studio_suspended
+         from series s join organization o on o.id = s.studio_id where s.id = any(?::uuid[])`,
+        [ids],
+      ),
+      sql<{ id: string; series_id: string; number: number; status: string; takedown_reason: string | null }>(`select id, series_id, number, status, takedown_reason from episode where series_id = any(?::uuid[]) order by series_id, number`, [ids]),
+      sql<{ series_id: string; territories_included: string[]; territories_excluded: string[]; window_start: Date | null; window_end: Date | null; holdbacks: LicenseLike['holdbacks'] }>(
+        `select series_id, territories_included, territories_excluded, window_start, window_end, holdbacks from series_license where series_id = any(?::uuid[])`,
+        [ids],
+      ),
+      sql<{ id: string; episode_id: string; territory: string; free: boolean; coins: number | null; currency: string | null; amount_minor: number | null; starts_at: Date | null; ends_at: Date | null }>(
+        `select t.id, t.episode_id, t.territory, t.free, t.coins, t.currency, t.amount_minor, t.starts_at, t.ends_at from episode_price_term t join episode e on e.id = t.episode_id where e.series_id = any(?::uuid[])`,
+        [ids],
+      ),
+      sql<{ series_id: string; partner_id: string; mode: ReleaseMode; starts_at: Date; episodes_per_day: number | null; episode_times: Record<string, string> }>(
+        `select series_id, partner_id, mode, starts_at, episodes_per_day, episode_times from release_plan where series_id = any(?::uuid[])`,
+        [ids],
+      ),
+      sql<StateRow>(`select * from partner_episode_state where series_id = any(?::uuid[])`, [ids]),
+      sql<{ id: string; episode_id: string; metadata_hash: string; metadata_snapshot: Partial<ReviewedSnapshot>; invalidated_at: Date | null; approved: string[]; deciders: string[] }>(
+        `select distinct on (c.episode_id) c.id, c.episode_id, c.metadata_hash, c.metadata_snapshot, c.invalidated_at,
+                coalesce((select array_agg(d.territory) from review_decision d where d.review_case_id = c.id and d.decision = 'APPROVE' and not d.pending_second_approval), '{}') as approved,
+                coalesce((select array_agg(d.actor_label) from review_decision d where d.review_case_id = c.id and not d.pending_second_approval), '{}') as deciders
+         from review_case c join episode e on e.id = c.episode_id
+         where e.series_id = any(?::uuid[]) and c.status = 'DECIDED'
+         order by c.episode_id, c.decided_at desc nulls last, c.submitted_at desc`,
+        [ids],
+      ),
+      sql<{ episode_id: string; metadata_hash: string; metadata_snapshot: Partial<ReviewedSnapshot> }>(
+        `select c.episode_id, c.metadata_hash, c.metadata_snapshot from review_case c join episode e on e.id = c.episode_id
+         where e.series_id = any(?::uuid[]) and c.status in ('QUEUED', 'SCREENING', 'PENDING_REVIEW') and c.invalidated_at is null`,
+        [ids],
+      ),
+    ]);
+    const partnerIds = [...new Set([...plans.map((p) => p.partner_id), ...existing.map((s) => s.partner_id)])];
+    const partners = partnerIds.length
+      ? await sql<{ id: string; suspended: boolean; territories: string[] }>(
+          `select o.id, (o.suspended_at is not null) as suspended, coalesce(p.territories, '{}') as territories from organization o left join partner_profile p on p.organization_id = o.id where o.id = any(?::uuid[])`,
+          [uuids(partnerIds)],
+        )
+      : [];
+    const snapshots = await loadReviewedSnapshots(tx, episodes.map((e) => e.id));
+    const termsByEpisode = new Map<string, PriceTermLike[]>();
+    for (const t of terms) {
+      const list = termsByEpisode.get(t.episode_id) ?? [];
+      list.push({ id: t.id, territory: t.territory, free: t.free, coins: t.coins, currency: t.currency, amountMinor: t.amount_minor, startsAt: t.starts_at ? new Date(t.starts_at) : null, endsAt: t.ends_at ? new Date(t.ends_at) : null });
+      termsByEpisode.set(t.episode_id, list);
+    }
+    return {
+      seriesIds,
+      series: new Map(series.map((s) => [s.id, s])),
+      episodes,
+      snapshots,
+      licenses: new Map(
+        licenses.map((l): [string, LicenseLike] => [
+          l.series_id,
+          { territoriesIncluded: l.territories_included, territoriesExcluded: l.territories_excluded, windowStart: l.window_start ? new Date(l.window_start) : null, windowEnd: l.window_end ? new Date(l.window_end) : null, holdbacks: l.holdbacks },
+        ]),
+      ),
+      termsByEpisode,
+      plans: plans.map((p) => ({ seriesId: p.series_id, partnerId: p.partner_id, plan: { mode: p.mode, startsAt: new Date(p.starts_at), episodesPerDay: p.episodes_per_day, episodeTimes: p.episode_times } })),
+      existing,
+      decided: new Map(decided.map((d) => [d.episode_id, d])),
+      open: new Map(open.map((o) => [o.episode_id, o])),
+      partners: new Map(partners.map((p) => [p.id, p])),
+    };
   }
 
-  /** One delivery per event and enabled endpoint, each a job in this same transaction. */
-  private async queueDeliveries(tx: EntityManager, events: CatalogEvent[]): Promise<void> {
-    if (!events.length) return;
-    const boss = this.queue();
-    const endpoints = await tx.find(WebhookEndpoint, { partner: { $in: [...new Set(events.map((e) => e.partnerId))] }, enabled: true });
-    if (!endpoints.length) return;
-    const deliveries: WebhookDelivery[] = [];
-    for (const event of events) {
-      for (const endpoint of endpoints.filter((e) => e.partner.id === event.partnerId)) {
-        const payload = { type: `episode.${event.type.toLowerCase()}`, timestamp: event.occurredAt.toISOString(), data: { eventId: event.id, territory: event.territory, episodeId: event.episodeId, seriesId: event.seriesId, ...event.data } };
-        deliveries.push(tx.create(WebhookDelivery, { id: `msg_${event.id}_${endpoint.id.slice(0, 8)}`, endpoint, eventType: payload.type, payload, status: DeliveryStatus.PENDING, attempts: [], createdAt: new Date() }));
+  /**
+   * An approval (or a case still in review) is bound to the digest of the material reviewed; when
+   * the material changed since, the review lapses and the episode goes back to review. Doing it here
+   * rather than in each mutation means no writer can forget it. Returns the episodes that lapsed.
+   */
+  private async lapseChangedReviews(tx: EntityManager, data: Awaited<ReturnType<PublicationService['load']>>): Promise<Set<string>> {
+    const lapsed = new Map<string, string>();
+    for (const episode of data.episodes) {
+      const snapshot = data.snapshots.get(episode.id);
+      if (!snapshot) continue;
+      const digest = reviewedDigest(snapshot);
+      for (const review of [data.open.get(episode.id), data.decided.get(episode.id)]) {
+        if (!review || review.metadata_hash === digest || ('invalidated_at' in review && review.invalidated_at)) continue;
+        const fields = changedReviewedFields(review.metadata_snapshot, snapshot).map((f) => REVIEWED_FIELD_NAMES[f]);
+        lapsed.set(episode.id, `Reviewed material changed since the review${fields.length ? `: ${fields.join(', ')}` : ''}.`);
       }
     }
-    await tx.flush();
+    const byReason = new Map<string, string[]>();
+    for (const [episodeId, reason] of lapsed) byReason.set(reason, [...(byReason.get(reason) ?? []), episodeId]);
+    for (const [reason, episodeIds] of byReason) await invalidateReviews(tx, { episodeIds }, reason);
+    return new Set(lapsed.keys());
+  }
+
+  /** The gate over every episode × partner × territory of the batch, and the difference to what partners see now. */
+  private compute(data: Awaited<ReturnType<PublicationService['load']>>, lapsed: Set<string>, at: Date) {
+    const states: StateRow[] = [];
+    const deletions: Array<{ episodeId: string; partnerId: string }> = [];
+    const events: EventDraft[] = [];
+    const liveEpisodeIds = new Set<string>();
+    const existingByEpisode = new Map<string, StateRow[]>();
+    for (const row of data.existing) existingByEpisode.set(row.episode_id, [...(existingByEpisode.get(row.episode_id) ?? []), row]);
+    const plansBySeries = new Map<string, typeof data.plans>();
+    for (const p of data.plans) plansBySeries.set(p.seriesId, [...(plansBySeries.get(p.seriesId) ?? []), p]);
+    const seen = new Set<string>();
+
+    for (const episode of data.episodes) {
+      const series = data.series.get(episode.series_id);
+      const snapshot = data.snapshots.get(episode.id);
+      if (!series || !snapshot) continue;
+      seen.add(episode.id);
+      const digest = reviewedDigest(snapshot);
+      const contentKey = createHash('sha256').update(canonicalJson([digest, series.cover_image_url, series.orientation])).digest('hex');
+      const decided = data.decided.get(episode.id);
+      const approval: GateInput['approval'] = decided
+        ? { approvedTerritories: decided.approved, materialDigest: decided.metadata_hash, invalidatedAt: decided.invalidated_at ?? (lapsed.has(episode.id) ? at : null), decidedBy: decided.deciders }
+        : null;
+      const existing = existingByEpisode.get(episode.id) ?? [];
+      const plans = plansBySeries.get(series.id) ?? [];
+      const partnerIds = [...new Set([...plans.map((p) => p.partnerId), ...existing.map((r) => r.partner_id)])];
+      for (const partnerId of partnerIds) {
+        const partner = data.partners.get(partnerId);
+        const plan = plans.find((p) => p.partnerId === partnerId);
+        const before = existing.find((r) => r.partner_id === partnerId);
+        const input: GateInput = {
+          episode: { number: episode.number, status: episode.status, takedownReason: episode.takedown_reason, materialDigest: digest },
+          approval,
+          license: data.licenses.get(series.id) ?? null,
+          series: { freeEpisodeCount: series.free_episode_count, defaultCoinPrice: series.default_coin_price, archived: Boolean(series.archived_at) },
+          studioSuspended: series.studio_suspended,
+          partnerSuspended: partner?.suspended ?? true,
+          terms: data.termsByEpisode.get(episode.id) ?? [],
+          partnerTerritories: partner?.territories ?? [],
+          releaseAt: plan ? releaseTimeOf(plan.plan, episode.number) : null,
+        };
+        const territories = [...new Set([...(partner?.territories ?? []), ...(before?.live_territories ?? [])])].sort();
+        const live: string[] = [];
+        const prices = new Map<string, PriceGroup>();
+        const dark = new Map<string, DarkGroup>();
+        const reasonsOf = new Map<string, GateReason[]>();
+        for (const territory of territories) {
+          const gate = publishGate(input, territory, at);
+          if (gate.live) {
+            live.push(territory);
+            const price: Price = { free: gate.price.free, coins: gate.price.coins, currency: gate.price.currency, amountMinor: gate.price.amountMinor, amount: gate.price.amount };
+            const key = priceKey(price);
+            prices.set(key, { territories: [...(prices.get(key)?.territories ?? []), territory], price });
+          } else {
+            reasonsOf.set(territory, gate.reasons);
+            const key = JSON.stringify(gate.reasons);
+            dark.set(key, { territories: [...(dark.get(key)?.territories ?? []), territory], reasons: gate.reasons });
+          }
+        }
+        if (live.length) liveEpisodeIds.add(episode.id);
+        const next: StateRow = {
+          episode_id: episode.id,
+          partner_id: partnerId,
+          series_id: series.id,
+          live_territories: live,
+          prices: [...prices.values()],
+          dark: [...dark.values()],
+          content_key: contentKey,
+          live_since: live.length ? (before?.live_territories.length ? before.live_since : at) : null,
+          changed_at: at,
+          evaluated_at: at,
+        };
+        this.diff(before, next, reasonsOf, episode.number, at, events);
+        const visibleChange = !before || canonicalJson(before.live_territories) !== canonicalJson(next.live_territories) || canonicalJson(before.prices) !== canonicalJson(next.prices) || before.content_key !== next.content_key;
+        if (!visibleChange) next.changed_at = before.changed_at;
+        if (!plan && !live.length) {
+          if (before) deletions.push({ episodeId: episode.id, partnerId });
+        } else if (visibleChange || canonicalJson(before?.dark) !== canonicalJson(next.dark)) {
+          states.push(next);
+        }
+      }
+    }
+    // Rows of episodes (or series) that no longer exist: withdraw whatever was live, then forget them.
+    for (const row of data.existing) {
+      if (seen.has(row.episode_id)) continue;
+      this.diff(row, null, new Map(), null, at, events);
+      deletions.push({ episodeId: row.episode_id, partnerId: row.partner_id });
+    }
+    return { states, deletions, events, liveEpisodeIds };
+  }
+
+  /** Per territory: what a partner tailing `changes` must learn to get from `before` to `after`. */
+  private diff(before: StateRow | undefined, after: StateRow | null, reasonsOf: Map<string, GateReason[]>, episodeNumber: number | null, at: Date, events: EventDraft[]): void {
+    const row = (after ?? before)!;
+    const priceOf = (state: StateRow | null | undefined, t: string) => state?.prices.find((g) => g.territories.includes(t))?.price ?? null;
+    const wasLive = new Set(before?.live_territories ?? []);
+    const isLive = new Set(after?.live_territories ?? []);
+    const event = (type: CatalogEventType, territory: string, data: Record<string, unknown>) =>
+      events.push({ partner_id: row.partner_id, type, territory, episode_id: row.episode_id, series_id: row.series_id, data: episodeNumber === null ? data : { episodeNumber, ...data }, occurred_at: at });
+    for (const territory of [...new Set([...wasLive, ...isLive])].sort()) {
+      if (isLive.has(territory) && !wasLive.has(territory)) {
+        event(CatalogEventType.PUBLISHED, territory, { price: priceOf(after, territory) });
+      } else if (!isLive.has(territory)) {
+        const reasons = after ? (reasonsOf.get(territory) ?? []) : [EPISODE_DELETED];
+        event(reasons.some((r) => r.code === 'NOT_LICENSED') ? CatalogEventType.EXPIRED : CatalogEventType.TAKEN_DOWN, territory, { reasons });
+      } else {
+        const was = priceOf(before, territory);
+        const is = priceOf(after, territory);
+        if (priceKey(was) !== priceKey(is)) event(CatalogEventType.PRICE_CHANGED, territory, { before: was, after: is });
+        if (before?.content_key !== after?.content_key) event(CatalogEventType.UPDATED, territory, {});
+      }
+    }
+  }
+
+  /** APPROVED episodes live somewhere are published; published ones live nowhere are withdrawn (APPROVED again). */
+  private async followEpisodeStatus(tx: EntityManager, data: Awaited<ReturnType<PublicationService['load']>>, lapsed: Set<string>, live: Set<string>): Promise<void> {
+    const current = data.episodes.filter((e) => !lapsed.has(e.id));
+    await transitionEpisodesInSql(tx, current.filter((e) => live.has(e.id)).map((e) => e.id), 'publish');
+    await transitionEpisodesInSql(tx, current.filter((e) => !live.has(e.id)).map((e) => e.id), 'withdraw');
+  }
+
+  /** When each series' result can next flip by itself. */
+  private async schedule(tx: EntityManager, data: Awaited<ReturnType<PublicationService['load']>>, at: Date): Promise<void> {
+    const rows = [...data.series.keys()].map((seriesId) => {
+      const episodes = data.episodes.filter((e) => e.series_id === seriesId);
+      const plans = data.plans.filter((p) => p.seriesId === seriesId);
+      const due = nextGateBoundary(
+        {
+          license: data.licenses.get(seriesId) ?? null,
+          terms: episodes.flatMap((e) => data.termsByEpisode.get(e.id) ?? []),
+          releaseTimes: plans.flatMap((p) => episodes.map((e) => releaseTimeOf(p.plan, e.number))),
+        },
+        at,
+      );
+      return { series_id: seriesId, due_at: due, evaluated_at: at };
+    });
+    if (!rows.length) return;
+    await tx.getConnection().execute(
+      `insert into publication_schedule (series_id, due_at, evaluated_at)
+       select series_id, due_at, evaluated_at from jsonb_to_recordset(?::jsonb) as r(series_id uuid, due_at timestamptz, evaluated_at timestamptz)
+       on conflict (series_id) do update set due_at = excluded.due_at, evaluated_at = excluded.evaluated_at`,
+      [JSON.stringify(rows)],
+      'run',
+      tx.getTransactionContext(),
+    );
+  }
+
+  /** Appends the events to the feed and queues one webhook delivery per event and enabled endpoint, in this transaction. */
+  private async emit(tx: EntityManager, drafts: EventDraft[]): Promise<void> {
+    if (!drafts.length) return;
+    const conn = tx.getConnection();
+    const txc = tx.getTransactionContext();
+    const events = (await conn.execute(
+      `insert into catalog_event (partner_id, type, territory, episode_id, series_id, data, occurred_at)
+       select partner_id, type, territory, episode_id, series_id, data, occurred_at
+       from jsonb_to_recordset(?::jsonb) as r(seq int, partner_id uuid, type catalog_event_type, territory text, episode_id uuid, series_id uuid, data jsonb, occurred_at timestamptz)
+       order by seq
+       returning id::text, partner_id, type, territory, episode_id, series_id, data, occurred_at`,
+      [JSON.stringify(drafts.map((d, seq) => ({ seq, ...d })))],
+      'all',
+      txc,
+    )) as Array<{ id: string; partner_id: string; type: string; territory: string; episode_id: string; series_id: string; data: Record<string, unknown>; occurred_at: Date }>;
+    const endpoints = (await conn.execute(`select id, partner_id from webhook_endpoint where enabled and partner_id = any(?::uuid[])`, [uuids([...new Set(events.map((e) => e.partner_id))])], 'all', txc)) as Array<{ id: string; partner_id: string }>;
+    if (!endpoints.length) return;
+    const deliveries = events.flatMap((event) =>
+      endpoints
+        .filter((e) => e.partner_id === event.partner_id)
+        .map((endpoint) => {
+          const type = `episode.${event.type.toLowerCase()}`;
+          const occurredAt = new Date(event.occurred_at).toISOString();
+          return {
+            id: `msg_${event.id}_${endpoint.id.slice(0, 8)}`,
+            endpoint_id: endpoint.id,
+            event_type: type,
+            payload: { type, timestamp: occurredAt, data: { eventId: event.id, territory: event.territory, episodeId: event.episode_id, seriesId: event.series_id, ...event.data } },
+          };
+        }),
+    );
+    await conn.execute(
+      `insert into webhook_delivery (id, endpoint_id, event_type, payload, status, attempts, created_at)
+       select id, endpoint_id, event_type, payload, 'PENDING', '[]'::jsonb, now() from jsonb_to_recordset(?::jsonb) as r(id text, endpoint_id uuid, event_type text, payload jsonb)`,
+      [JSON.stringify(deliveries)],
+      'run',
+      txc,
+    );
+    const boss = this.queue();
     if (!boss) throw new Error('the job queue is not running in this process');
     for (const d of deliveries) await boss.send(WEBHOOK_QUEUE, { deliveryId: d.id }, { db: inTransaction(tx) });
   }

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { publishGate, type GateInput } from './publish-gate';
+import { nextGateBoundary, publishGate, type GateInput } from './publish-gate';
 
 const at = new Date('2026-06-01T00:00:00Z');
 const ready = (): GateInput => ({
-  episode: { number: 3, status: 'APPROVED', mediaSha256: 'a'.repeat(64) },
-  approval: { approvedTerritories: ['US', 'CA'], mediaSha256: 'a'.repeat(64), invalidatedAt: null, decidedBy: ['reviewer@example.com'] },
+  episode: { number: 3, status: 'APPROVED', materialDigest: 'a'.repeat(64) },
+  approval: { approvedTerritories: ['US', 'CA'], materialDigest: 'a'.repeat(64), invalidatedAt: null, decidedBy: ['reviewer@example.com'] },
   license: { territoriesIncluded: ['US', 'CA'], territoriesExcluded: [], windowStart: new Date('2026-01-01'), windowEnd: new Date('2027-01-01'), holdbacks: [] },
-  series: { freeEpisodeCount: 0, defaultCoinPrice: 60 },
+  series: { freeEpisodeCount: 0, defaultCoinPrice: 60, archived: false },
+  studioSuspended: false,
+  partnerSuspended: false,
   terms: [],
   partnerTerritories: ['US', 'CA'],
   releaseAt: new Date('2026-05-01T00:00:00Z'),
@@ -23,16 +25,19 @@ describe('the publish gate', () => {
   const matrix: Array<[string, (g: GateInput) => void, string]> = [
     ['no human approval for the territory', (g) => (g.approval!.approvedTerritories = ['CA']), 'NOT_APPROVED'],
     ['no decided case at all', (g) => (g.approval = null), 'NOT_APPROVED'],
-    ['an approval of earlier media', (g) => (g.episode.mediaSha256 = 'b'.repeat(64)), 'APPROVAL_STALE'],
+    ['an approval of other reviewed material', (g) => (g.episode.materialDigest = 'b'.repeat(64)), 'APPROVAL_STALE'],
     ['an approval invalidated by changed text', (g) => (g.approval!.invalidatedAt = new Date('2026-05-20')), 'APPROVAL_STALE'],
     ['a license that does not cover the territory', (g) => (g.license!.territoriesIncluded = ['CA']), 'NOT_LICENSED'],
     ['a license window that has ended', (g) => (g.license!.windowEnd = new Date('2026-05-31')), 'NOT_LICENSED'],
     ['a holdback that applies', (g) => (g.license!.holdbacks = [{ territory: 'US', until: '2026-07-01T00:00:00.000Z' }]), 'NOT_LICENSED'],
-    ['no price for the episode', (g) => (g.series = { freeEpisodeCount: 0, defaultCoinPrice: null }), 'NO_PRICE'],
+    ['no price for the episode', (g) => (g.series = { freeEpisodeCount: 0, defaultCoinPrice: null, archived: false }), 'NO_PRICE'],
     ['not released to this partner', (g) => (g.releaseAt = null), 'NOT_RELEASED'],
     ['a release scheduled later', (g) => (g.releaseAt = new Date('2026-06-02T00:00:00Z')), 'RELEASE_SCHEDULED'],
     ['a takedown', (g) => (g.episode.status = 'TAKEN_DOWN'), 'TAKEN_DOWN'],
     ['a territory the partner does not serve', (g) => (g.partnerTerritories = ['CA']), 'TERRITORY_NOT_SERVED'],
+    ['an archived series', (g) => (g.series.archived = true), 'SERIES_ARCHIVED'],
+    ['a suspended studio', (g) => (g.studioSuspended = true), 'STUDIO_SUSPENDED'],
+    ['a suspended partner', (g) => (g.partnerSuspended = true), 'PARTNER_DISABLED'],
   ];
   for (const [what, change, code] of matrix) {
     it(`is not live with ${what} (${code}), and says so`, () => {
@@ -49,5 +54,26 @@ describe('the publish gate', () => {
     input.approval = null;
     input.releaseAt = null;
     expect(codes(input)).toEqual(['NOT_APPROVED', 'NOT_RELEASED']);
+  });
+
+});
+
+describe('the next gate boundary', () => {
+  const terms = [{ id: 't', territory: 'US', free: true, startsAt: new Date('2026-06-10T00:00:00Z'), endsAt: new Date('2026-06-20T00:00:00Z') }];
+  it('is the earliest future instant among windows, holdbacks, price windows and release times', () => {
+    const license = { ...ready().license!, holdbacks: [{ territory: 'US', until: '2026-06-05T00:00:00.000Z' }] };
+    expect(nextGateBoundary({ license, terms, releaseTimes: [new Date('2026-06-07T00:00:00Z'), null] }, at)).toEqual(new Date('2026-06-05T00:00:00Z'));
+    expect(nextGateBoundary({ license, terms, releaseTimes: [] }, new Date('2026-06-05T00:00:00Z'))).toEqual(new Date('2026-06-10T00:00:00Z'));
+    expect(nextGateBoundary({ license, terms, releaseTimes: [] }, new Date('2026-06-20T00:00:00Z'))).toEqual(new Date('2027-01-01T00:00:00Z'));
+  });
+  it('is null when nothing is scheduled', () => {
+    expect(nextGateBoundary({ license: null, terms: [], releaseTimes: [null] }, at)).toBeNull();
+  });
+  it('is a boundary the gate really flips at (the result just before differs from the result at it)', () => {
+    const input = ready();
+    input.license!.windowEnd = new Date('2026-06-03T00:00:00Z');
+    const boundary = nextGateBoundary({ license: input.license, terms: [], releaseTimes: [input.releaseAt] }, at)!;
+    expect(publishGate(input, 'US', new Date(boundary.getTime() - 1)).live).toBe(true);
+    expect(publishGate(input, 'US', boundary).live).toBe(false);
   });
 });

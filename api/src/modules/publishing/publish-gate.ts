@@ -1,7 +1,19 @@
 import { availability, type LicenseLike } from '../catalog/availability';
 import { resolvePrice, type PriceTermLike, type ResolvedPrice } from '../catalog/pricing';
 
-export type GateReasonCode = 'TERRITORY_NOT_SERVED' | 'NOT_APPROVED' | 'APPROVAL_STALE' | 'NOT_LICENSED' | 'NO_PRICE' | 'NOT_RELEASED' | 'RELEASE_SCHEDULED' | 'TAKEN_DOWN';
+export type GateReasonCode =
+  | 'TERRITORY_NOT_SERVED'
+  | 'NOT_APPROVED'
+  | 'APPROVAL_STALE'
+  | 'NOT_LICENSED'
+  | 'NO_PRICE'
+  | 'NOT_RELEASED'
+  | 'RELEASE_SCHEDULED'
+  | 'TAKEN_DOWN'
+  | 'SERIES_ARCHIVED'
+  | 'EPISODE_DELETED'
+  | 'STUDIO_SUSPENDED'
+  | 'PARTNER_DISABLED';
 
 export interface GateReason {
   code: GateReasonCode;
@@ -9,11 +21,19 @@ export interface GateReason {
 }
 
 export interface GateInput {
-  episode: { number: number; status: string; mediaSha256: string | null; takedownReason?: string | null };
+  episode: {
+    number: number;
+    status: string;
+    takedownReason?: string | null;
+    /** Digest of everything a review sees and every field a rule checks, now (reviewed-material.ts). */
+    materialDigest: string | null;
+  };
   /** The latest decided case of the episode, if any. */
-  approval: { approvedTerritories: string[]; mediaSha256: string; invalidatedAt: Date | null; decidedBy: string[] } | null;
+  approval: { approvedTerritories: string[]; materialDigest: string; invalidatedAt: Date | null; decidedBy: string[] } | null;
   license: LicenseLike | null;
-  series: { freeEpisodeCount: number; defaultCoinPrice?: number | null };
+  series: { freeEpisodeCount: number; defaultCoinPrice?: number | null; archived: boolean };
+  studioSuspended: boolean;
+  partnerSuspended: boolean;
   terms: readonly PriceTermLike[];
   partnerTerritories: readonly string[];
   /** When the studio releases this episode to this partner (null: not released to it). */
@@ -29,17 +49,21 @@ export interface GateResult {
 /**
  * The publish gate: is this episode live for this partner in this territory at `at`, and if not,
  * every reason. Live needs all of: a human (or audited policy) approval for the territory, bound to
- * the current media (an approval whose reviewed text or media changed is invalidated when they
- * change), rights now (license window, exclusions, holdbacks), a price (or free), a release to this
- * partner that has started, and no takedown.
+ * exactly the material now on the episode (digest of media, texts, subtitles, filings, ratings and
+ * AI disclosure), rights now (license window, exclusions, holdbacks), a price (or free), a release to
+ * this partner that has started, no takedown, a series that is not archived, and neither the studio
+ * nor the partner suspended.
  */
 export function publishGate(input: GateInput, territory: string, at: Date): GateResult {
   const reasons: GateReason[] = [];
   if (!input.partnerTerritories.includes(territory)) reasons.push({ code: 'TERRITORY_NOT_SERVED', message: `The partner does not serve ${territory}.` });
+  if (input.partnerSuspended) reasons.push({ code: 'PARTNER_DISABLED', message: 'The partner’s account is suspended.' });
+  if (input.studioSuspended) reasons.push({ code: 'STUDIO_SUSPENDED', message: 'The studio is suspended.' });
+  if (input.series.archived) reasons.push({ code: 'SERIES_ARCHIVED', message: 'The series is archived.' });
   if (input.episode.status === 'TAKEN_DOWN') reasons.push({ code: 'TAKEN_DOWN', message: `Taken down${input.episode.takedownReason ? `: ${input.episode.takedownReason}` : ''}.` });
   if (!input.approval || !input.approval.approvedTerritories.includes(territory)) {
     reasons.push({ code: 'NOT_APPROVED', message: `Not approved for ${territory} by a reviewer.` });
-  } else if (input.approval.invalidatedAt || input.approval.mediaSha256 !== input.episode.mediaSha256) {
+  } else if (input.approval.invalidatedAt || input.approval.materialDigest !== input.episode.materialDigest) {
     reasons.push({ code: 'APPROVAL_STALE', message: 'The approval was for earlier media or text; the episode must be reviewed again.' });
   }
   for (const r of availability(input.license, territory, at).reasons) reasons.push({ code: 'NOT_LICENSED', message: r.message });
@@ -48,4 +72,25 @@ export function publishGate(input: GateInput, territory: string, at: Date): Gate
   if (!input.releaseAt) reasons.push({ code: 'NOT_RELEASED', message: 'The studio has not released the series to this partner.' });
   else if (input.releaseAt.getTime() > at.getTime()) reasons.push({ code: 'RELEASE_SCHEDULED', message: `Scheduled for release at ${input.releaseAt.toISOString()}.` });
   return { live: reasons.length === 0, reasons, price };
+}
+
+/** The reason a partner is given for an episode whose row is gone (only drafts can be deleted). */
+export const EPISODE_DELETED: GateReason = { code: 'EPISODE_DELETED', message: 'The episode was deleted.' };
+
+/**
+ * The first instant after `at` at which a gate result of this series can change with no write at
+ * all: a license window starting or ending, a holdback ending, a price term's window starting or
+ * ending, an episode's release time. Null when nothing is scheduled. Every time-dependent input of
+ * `publishGate` must be listed here, or a flip would wait for the next write.
+ */
+export function nextGateBoundary(input: { license: LicenseLike | null; terms: readonly PriceTermLike[]; releaseTimes: ReadonlyArray<Date | null> }, at: Date): Date | null {
+  const instants: Array<Date | null | undefined> = [input.license?.windowStart, input.license?.windowEnd, ...(input.license?.holdbacks ?? []).map((h) => new Date(h.until))];
+  for (const term of input.terms) instants.push(term.startsAt, term.endsAt);
+  instants.push(...input.releaseTimes);
+  let next: number | null = null;
+  for (const instant of instants) {
+    const t = instant?.getTime();
+    if (t !== undefined && !Number.isNaN(t) && t > at.getTime() && (next === null || t < next)) next = t;
+  }
+  return next === null ? null : new Date(next);
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { NotFoundError } from '../../domain/errors';
-import type { CatalogChanges } from '../../domain/catalog-changes';
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
@@ -8,7 +7,7 @@ import { findSeries } from '../catalog/catalog-access';
 import { Episode } from '../catalog/episode.entity';
 import { isId } from '../common/ids';
 import { Organization, OrganizationKind } from '../organization/organization.entity';
-import { EpisodeLiveState } from './live-state.entity';
+import { PartnerEpisodeState } from './partner-episode-state.entity';
 import { PartnerProfile } from './partner-profile.entity';
 import { ReleaseMode, ReleasePlan, releaseTimeOf } from './release-plan.entity';
 
@@ -32,7 +31,6 @@ export interface DistributionRow {
 export class ReleaseService {
   constructor(
     private readonly audit: AuditService,
-    private readonly changes: CatalogChanges,
   ) {}
 
   async setPlan(ctx: RequestContext, seriesId: string, partnerId: string, input: z.input<typeof planSchema>): Promise<ReleasePlan> {
@@ -46,7 +44,6 @@ export class ReleaseService {
     em.assign(plan, { mode: data.mode, startsAt: data.startsAt, episodesPerDay: data.episodesPerDay ?? null, episodeTimes: data.episodeTimes ?? {} });
     this.audit.record(ctx, em, { action: existing ? 'release.update' : 'release.create', organizationId: series.studio.id, subjectType: 'Series', subjectId: series.id, summary: { partner: partner.name, mode: data.mode, startsAt: data.startsAt } });
     await em.flush();
-    await this.changes.changed(series.id);
     return plan;
   }
 
@@ -58,7 +55,6 @@ export class ReleaseService {
     this.audit.record(ctx, em, { action: 'release.remove', organizationId: series.studio.id, subjectType: 'Series', subjectId: series.id, summary: { partner: plan.partner.name } });
     em.remove(plan);
     await em.flush();
-    await this.changes.changed(series.id);
     return true;
   }
 
@@ -66,7 +62,7 @@ export class ReleaseService {
   async distribution(ctx: RequestContext, seriesId: string): Promise<DistributionRow[]> {
     const series = await findSeries(ctx, seriesId, 'read');
     const plans = await ctx.em.find(ReleasePlan, { series }, { populate: ['partner'] });
-    const states = await ctx.em.find(EpisodeLiveState, { seriesId: series.id });
+    const states = await ctx.em.find(PartnerEpisodeState, { seriesId: series.id });
     const partnerIds = [...new Set([...plans.map((p) => p.partner.id), ...states.map((s) => s.partnerId)])];
     const partners = await ctx.em.find(Organization, { id: { $in: partnerIds } }, { orderBy: { name: 'asc' } });
     const profiles = new Map((await ctx.em.find(PartnerProfile, { organization: { $in: partnerIds } })).map((p) => [p.organization.id, p]));
@@ -79,8 +75,10 @@ export class ReleaseService {
         plan,
         episodes: episodes.flatMap((episode) =>
           territories.map((territory) => {
-            const state = states.find((s) => s.episodeId === episode.id && s.partnerId === partner.id && s.territory === territory);
-            return { episode, territory, live: state?.live ?? false, releaseAt: plan ? releaseTimeOf(plan, episode.number) : null, reasons: state?.reasons ?? [{ code: 'NOT_EVALUATED', message: 'Not evaluated yet.' }] };
+            const state = states.find((s) => s.episodeId === episode.id && s.partnerId === partner.id);
+            const live = state?.liveTerritories.includes(territory) ?? false;
+            const reasons = live ? [] : (state?.dark.find((g) => g.territories.includes(territory))?.reasons ?? [{ code: 'NOT_EVALUATED', message: 'Not evaluated yet.' }]);
+            return { episode, territory, live, releaseAt: plan ? releaseTimeOf(plan, episode.number) : null, reasons };
           }),
         ),
       };

@@ -1,23 +1,61 @@
 /** Thrown when the provider cannot be reached or keeps failing: the case goes to humans as AI_UNAVAILABLE. */
 export class AiUnavailableError extends Error {}
 
+/**
+ * An answer that does not cover everything it was asked about (fewer moderation results than inputs,
+ * a territory missing from the policy check) or does not have the shape asked for. Never read as clean.
+ */
+export class MalformedResponseError extends Error {
+  override readonly name = 'MalformedResponseError';
+}
+
 export interface CallEntry {
   call: string;
   attempt: number;
   startedAt: string;
   durationMs: number;
-  status: number | 'timeout' | 'network' | 'malformed' | 'ok';
+  /** `unanswered`: the call was made but no outcome was ever recorded (its worker stopped). */
+  status: number | 'timeout' | 'network' | 'malformed' | 'ok' | 'unanswered';
   retryAfterMs?: number;
   error?: string;
   request?: unknown;
   response?: unknown;
 }
 
-/** Keeps the record of every call a screening makes, for the assessment. */
+/** Where calls are written as they are made (the database, for the pipeline). */
+export interface CallSink {
+  /** The call is about to be made; returns a handle for its outcome. */
+  started(entry: CallEntry): Promise<string>;
+  finished(handle: string, entry: CallEntry): Promise<void>;
+}
+
+/**
+ * Keeps the record of every call a screening makes. With a sink, each call is written before it is
+ * made and completed when it answers, so a worker that dies mid-call leaves its calls on record.
+ */
 export class CallRecorder {
   readonly entries: CallEntry[] = [];
+  constructor(private readonly sink?: CallSink) {}
+
   get retries(): number {
     return this.entries.filter((e) => e.attempt > 1).length;
+  }
+
+  /** Records a call as started; the returned function records its outcome. */
+  async begin(entry: Omit<CallEntry, 'durationMs' | 'status'>): Promise<(outcome: Omit<CallEntry, 'call' | 'attempt' | 'startedAt' | 'request'>) => Promise<void>> {
+    const started: CallEntry = { ...entry, durationMs: 0, status: 'unanswered' };
+    const handle = this.sink ? await this.sink.started(started) : undefined;
+    return async (outcome) => {
+      const done: CallEntry = { call: entry.call, attempt: entry.attempt, startedAt: entry.startedAt, ...outcome, request: entry.request, response: outcome.response };
+      this.entries.push(done);
+      if (this.sink && handle !== undefined) await this.sink.finished(handle, done);
+    };
+  }
+
+  /** A note about a call already made (e.g. citations that were dropped). */
+  async note(entry: CallEntry): Promise<void> {
+    const finish = await this.begin(entry);
+    await finish(entry);
   }
 }
 
@@ -74,21 +112,27 @@ export async function withRetries<T>(call: string, request: unknown, policy: Ret
   for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
     if (Date.now() >= policy.deadline) break;
     const started = Date.now();
+    // Written before the call is made: a worker that dies waiting for the answer leaves it on record.
+    const finish = await recorder.begin({ call, attempt, startedAt: new Date(started).toISOString(), request });
+    let outcome: { ok: true; value: T; response?: unknown } | { ok: false; error: unknown };
     try {
-      const { value, response } = await attemptOnce();
-      recorder.entries.push({ call, attempt, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, status: 'ok', request, response });
-      return value;
+      outcome = { ok: true, ...(await attemptOnce()) };
     } catch (error) {
-      const { status, retryable } = classify(error);
-      const after = retryAfterMs(error as HttpishError);
-      lastError = `${call}: ${typeof status === 'number' ? `HTTP ${status}` : status} — ${(error as Error)?.message ?? String(error)}`.slice(0, 500);
-      recorder.entries.push({ call, attempt, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, status, retryAfterMs: after, error: lastError, request });
-      if (!retryable || attempt === policy.maxAttempts) break;
-      const backoff = policy.baseDelayMs * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5);
-      const wait = Math.max(after ?? 0, backoff);
-      if (Date.now() + wait >= policy.deadline) break;
-      await sleep(wait);
+      outcome = { ok: false, error };
     }
+    if (outcome.ok) {
+      await finish({ durationMs: Date.now() - started, status: 'ok', response: outcome.response });
+      return outcome.value;
+    }
+    const { status, retryable } = classify(outcome.error);
+    const after = retryAfterMs(outcome.error as HttpishError);
+    lastError = `${call}: ${typeof status === 'number' ? `HTTP ${status}` : status} — ${(outcome.error as Error)?.message ?? String(outcome.error)}`.slice(0, 500);
+    await finish({ durationMs: Date.now() - started, status, retryAfterMs: after, error: lastError });
+    if (!retryable || attempt === policy.maxAttempts) break;
+    const backoff = policy.baseDelayMs * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5);
+    const wait = Math.max(after ?? 0, backoff);
+    if (Date.now() + wait >= policy.deadline) break;
+    await sleep(wait);
   }
   throw new AiUnavailableError(lastError);
 }

@@ -1,9 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { transitionEpisodesInSql } from '../catalog/episode-lifecycle';
 
 /**
  * Reviewed material changed (new media, edited title or synopsis, new subtitles): open cases of
  * those episodes stop counting, decided ones are marked as no longer matching, and an episode that
- * was in or through review goes back to READY — it must be reviewed again.
+ * was in or through review takes the `reviewLapsed` transition back to READY — it must be reviewed
+ * again.
  */
 export async function invalidateReviews(em: EntityManager, scope: { episodeIds?: string[]; seriesId?: string }, reason: string): Promise<number> {
   const conn = em.getConnection();
@@ -26,14 +28,6 @@ export async function invalidateReviews(em: EntityManager, scope: { episodeIds?:
     tx,
   )) as Array<{ episode_id: string }>;
   const episodes = [...new Set([...open, ...decided].map((r) => r.episode_id))];
-  if (episodes.length) {
-    await conn.execute(
-      `update episode set status = case when current_media_id is null then 'DRAFT'::episode_status else 'READY'::episode_status end, updated_at = now()
-       where id = any(?::uuid[]) and status in ('IN_REVIEW', 'APPROVED', 'CHANGES_REQUESTED', 'REJECTED')`,
-      [`{${episodes.join(',')}}`],
-      'run',
-      tx,
-    );
-  }
+  await transitionEpisodesInSql(em, episodes, 'reviewLapsed');
   return open.length + decided.length;
 }

@@ -5,14 +5,15 @@ import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from 
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
-import type { CatalogChanges } from '../../domain/catalog-changes';
 import { findEpisode } from '../catalog/catalog-access';
-import { Episode, EpisodeStatus } from '../catalog/episode.entity';
+import { Episode } from '../catalog/episode.entity';
+import { canTransition, EPISODE_TRANSITIONS, transitionEpisode, type EpisodeTransition } from '../catalog/episode-lifecycle';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
 import { isId } from '../common/ids';
 import { Role } from '../membership/membership.entity';
 import { OrganizationKind } from '../organization/organization.entity';
 import { User } from '../user/user.entity';
+import { whyAppealIsRefused } from './appeals';
 import { Finding } from './finding.entity';
 import { effectivePolicy, knownRuleIds } from './policy';
 import { AiStatus, CaseKind, CaseStatus, ReviewCase, Verdict } from './review-case.entity';
@@ -79,7 +80,6 @@ export interface Calibration {
 export class ModerationService {
   constructor(
     private readonly audit: AuditService,
-    private readonly changes: CatalogChanges,
   ) {}
 
   /** Operator people only; leads (and admins) get the lead's powers. */
@@ -272,7 +272,6 @@ export class ModerationService {
    */
   async decide(ctx: RequestContext, input: DecideInput): Promise<ReviewCase> {
     const decided = await this.decideInTransaction(ctx, input);
-    await this.changes.changed(decided.episode.series.id);
     return decided;
   }
 
@@ -334,15 +333,16 @@ export class ModerationService {
       reviewCase.claimedBy = null;
       reviewCase.claimExpiresAt = null;
       reviewCase.version += 1;
-      const outcome = data.decisions.some((d) => d.decision === Decision.REQUEST_CHANGES)
-        ? EpisodeStatus.CHANGES_REQUESTED
+      const transition: EpisodeTransition = data.decisions.some((d) => d.decision === Decision.REQUEST_CHANGES)
+        ? 'requestChanges'
         : data.decisions.every((d) => d.decision === Decision.REJECT)
-          ? EpisodeStatus.REJECTED
+          ? 'reject'
           : data.decisions.some((d) => d.decision === Decision.APPROVE)
-            ? EpisodeStatus.APPROVED
-            : EpisodeStatus.REJECTED;
+            ? 'approve'
+            : 'reject';
+      const outcome = EPISODE_TRANSITIONS[transition].to;
       // The episode follows the decision unless it has since moved on (e.g. new media sent it back).
-      if (reviewCase.episode.status === EpisodeStatus.IN_REVIEW) reviewCase.episode.status = outcome;
+      if (canTransition(reviewCase.episode.status, transition)) transitionEpisode(reviewCase.episode, transition);
       this.audit.record(ctx, tx, {
         action: 'review.decide',
         organizationId: reviewCase.studio.id,
@@ -375,12 +375,10 @@ export class ModerationService {
     return em.transactional(async (tx) => {
       const original = await this.lockCase(tx, caseId);
       await findEpisode(ctx, original.episode.id, 'write', tx);
-      if (original.status !== CaseStatus.DECIDED) throw new ConflictError('Only decided cases can be appealed.');
       const decisions = await tx.find(ReviewDecision, { reviewCase: original, pendingSecondApproval: false });
+      const refused = whyAppealIsRefused(original, decisions);
+      if (refused) throw new ConflictError(refused);
       const rejected = decisions.filter((d) => d.decision === Decision.REJECT);
-      if (!rejected.length) throw new ConflictError('Only rejections can be appealed.');
-      if (original.appealedAt) throw new ConflictError('This rejection has already been appealed; an appeal is allowed once.');
-      if (original.invalidatedAt) throw new ConflictError('The episode changed since the decision; submit it for review again instead.');
       const episode = await tx.findOneOrFail(Episode, original.episode.id, { populate: ['series', 'currentMedia'] });
       const metadata = await reviewedMetadata(tx, episode);
       if (episode.currentMedia?.sha256 !== original.mediaSha256 || metadata.hash !== original.metadataHash) {
@@ -410,7 +408,7 @@ export class ModerationService {
         submittedAt: new Date(),
         slaDueAt: new Date(Date.now() + ctx.config.review.slaMs),
       });
-      episode.status = EpisodeStatus.IN_REVIEW;
+      transitionEpisode(episode, 'appeal');
       this.audit.record(ctx, tx, { action: 'review.appeal', organizationId: original.studio.id, subjectType: 'ReviewCase', subjectId: appealCase.id, summary: { appealOf: original.id, territories: appealCase.territories } });
       return appealCase;
     });
@@ -423,13 +421,11 @@ export class ModerationService {
     const em = ctx.em.fork();
     const episode = isId(episodeId) ? await em.findOne(Episode, episodeId, { populate: ['series'] }) : null;
     if (!episode) throw new NotFoundError('Episode');
-    if (![EpisodeStatus.APPROVED, EpisodeStatus.PUBLISHED].includes(episode.status)) throw new ConflictError(`Episode ${episode.number} is ${episode.status}; only approved or published episodes can be taken down.`);
     const before = episode.status;
-    episode.status = EpisodeStatus.TAKEN_DOWN;
+    transitionEpisode(episode, 'takeDown');
     episode.takedownReason = why;
-    this.audit.record(ctx, em, { action: 'episode.take_down', organizationId: episode.series.studio.id, subjectType: 'Episode', subjectId: episode.id, summary: { reason: why, before: { status: before }, after: { status: EpisodeStatus.TAKEN_DOWN } } });
+    this.audit.record(ctx, em, { action: 'episode.take_down', organizationId: episode.series.studio.id, subjectType: 'Episode', subjectId: episode.id, summary: { reason: why, before: { status: before }, after: { status: episode.status } } });
     await em.flush();
-    await this.changes.changed(episode.series.id);
     return episode;
   }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -10,11 +10,10 @@ import type { RequestContext } from '../../domain/request-context';
 import type { Logger } from '../../logger';
 import type { MediaStorage } from '../../uploads/storage';
 import type { AuditService } from '../audit/audit.service';
-import { Episode, EpisodeStatus } from '../catalog/episode.entity';
+import { transitionEpisodesInSql } from '../catalog/episode-lifecycle';
 import { SeriesLicense } from '../catalog/license.entity';
 import { SubtitleTrack } from '../media/subtitle-track.entity';
-import { AiAssessment } from './ai-assessment.entity';
-import { AiUnavailableError, CallRecorder, type RetryPolicy } from './ai-calls';
+import { AiUnavailableError, CallRecorder, type CallEntry, type CallSink, type RetryPolicy } from './ai-calls';
 import { aggregate } from './aggregate';
 import { deterministicFindings } from './deterministic-checks';
 import { Finding, FindingSeverity, FindingSource } from './finding.entity';
@@ -26,12 +25,26 @@ import { AiStatus, CaseStatus, ReviewCase, Verdict } from './review-case.entity'
 import { Decision, ReviewDecision } from './review-decision.entity';
 import type { ReviewService } from './review.service';
 
-export type CaseOutcome = 'screened' | 'auto-approved' | 'skipped';
+export type CaseOutcome = 'screened' | 'auto-approved' | 'skipped' | 'ai-unavailable';
+
+/** A failure that retrying cannot mend: the stored media is missing or is not the file that was submitted. */
+export class ScreeningInputError extends Error {}
+
+type Screened = { startedAt: Date; findings: FindingDraft[]; verdicts: ReturnType<typeof aggregate>; riskScore: number; aiError: string | null; keyframes: Array<Record<string, unknown>>; policyVersion: string };
 
 /**
- * Screens one case: deterministic checks, then the provider (failing closed to humans as
- * AI_UNAVAILABLE), then per-territory verdicts. The assessment is written once per case; a retried
- * job that finds it already written does nothing.
+ * Screens one case: deterministic checks, then the provider, then per-territory verdicts. It fails
+ * closed end to end: a provider failure, and any other failure once retries are spent (missing or
+ * altered media at once), sends the case to humans as AI_UNAVAILABLE. The assessment is written once
+ * per case; a retried job that finds it already written does nothing.
+ *
+ * A worker holds the case under a lease (`screening_lease_until`) that a heartbeat renews while it
+ * screens; `sweep` takes over cases whose lease lapsed (their worker died) and routes to humans any
+ * case screening longer than the limit. A per-case lease rather than a short pg-boss expiry: the
+ * expiry would also cut off long but healthy screenings (a slow provider within its deadline), while a
+ * heartbeat tells a live worker from a dead one within one lease whatever the screening's length.
+ * Every provider call is written as it is made (`screening_call`), so a dead worker's calls stay on
+ * record and the assessment lists the calls of every run.
  */
 export class ReviewPipeline {
   constructor(
@@ -44,21 +57,28 @@ export class ReviewPipeline {
     private readonly audit: AuditService,
   ) {}
 
-  async run(caseId: string): Promise<CaseOutcome> {
-    const em = this.orm.em.fork();
-    const reviewCase = await em.findOne(ReviewCase, caseId, { populate: ['episode', 'episode.series', 'mediaRevision'] });
-    if (!reviewCase || ![CaseStatus.QUEUED, CaseStatus.SCREENING].includes(reviewCase.status)) return 'skipped';
-    if (await em.count(AiAssessment, { reviewCase })) return 'skipped';
-    const log = this.logger.child({ caseId });
-    const startedAt = new Date();
-    await em.nativeUpdate(ReviewCase, { id: caseId, status: { $in: [CaseStatus.QUEUED, CaseStatus.SCREENING] } }, { status: CaseStatus.SCREENING, progress: { step: 'starting' } });
-
-    const media = await this.localMedia(reviewCase.mediaRevision.storageKey);
+  async run(caseId: string, options: { lastTry?: boolean } = {}): Promise<CaseOutcome> {
+    const claimed = await this.claim(caseId);
+    if (claimed === null) return 'skipped';
+    const run = claimed;
+    const log = this.logger.child({ caseId, run });
+    if (run > this.config.review.screeningMaxRuns) {
+      log.error('screening started too many times without finishing; the case goes to reviewers as AI unavailable');
+      return this.routeToHumans(caseId, `Screening was started ${run - 1} times without finishing (its workers stopped).`);
+    }
+    const renew = () => this.renewLease(caseId, run).catch((err) => log.warn({ err }, 'could not renew the screening lease'));
+    const heartbeat = setInterval(renew, Math.max(200, Math.floor(this.config.review.screeningLeaseMs / 3)));
+    let media: { path: string; release: () => Promise<void> } | undefined;
     try {
+      const em = this.orm.em.fork();
+      const reviewCase = await em.findOneOrFail(ReviewCase, caseId, { populate: ['episode', 'episode.series', 'mediaRevision'] });
+      const startedAt = new Date();
+      media = await this.localMedia(reviewCase.mediaRevision.storageKey);
+      await verifyMedia(media.path, reviewCase.mediaRevision.sizeBytes, reviewCase.mediaSha256);
       const material = await this.material(em, reviewCase, media.path);
       const policies = material.territories.map(effectivePolicy);
       const findings: FindingDraft[] = deterministicFindings(material, policies);
-      const calls = new CallRecorder();
+      const calls = new CallRecorder(this.callSink(caseId, run));
       const deadline = Date.now() + this.config.review.deadlineMs;
       const retry = (): RetryPolicy => ({ maxAttempts: this.config.review.maxAttempts, baseDelayMs: this.config.review.retryBaseMs, deadline });
       const progress = async (step: string, done: number, total: number) => {
@@ -84,35 +104,156 @@ export class ReviewPipeline {
       }
       const verdicts = aggregate(material.territories, findings, aiError === null);
       const riskScore = Math.max(0, ...verdicts.map((v) => v.riskScore));
-      return await this.record(em, caseId, {
+      return await this.record(caseId, {
         startedAt,
         findings,
         verdicts,
         riskScore,
         aiError,
-        calls,
         keyframes: keyframes.map((k, i) => ({ time: k.time, index: i, key: k.path })),
         policyVersion: [...new Set(policies.map((p) => p.version))].join(', '),
       });
+    } catch (error) {
+      const reason = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+      if (error instanceof ScreeningInputError || options.lastTry || run >= this.config.review.screeningMaxRuns) {
+        log.error({ err: error }, 'screening failed; the case goes to reviewers as AI unavailable');
+        return await this.routeToHumans(caseId, `Screening failed: ${reason}`);
+      }
+      log.warn({ err: error }, 'screening failed; it will be retried');
+      await this.releaseForRetry(caseId, run, reason);
+      throw error;
     } finally {
-      await media.release();
+      clearInterval(heartbeat);
+      await media?.release();
     }
   }
 
-  private async record(
-    em: EntityManager,
-    caseId: string,
-    result: { startedAt: Date; findings: FindingDraft[]; verdicts: ReturnType<typeof aggregate>; riskScore: number; aiError: string | null; calls: CallRecorder; keyframes: Array<Record<string, unknown>>; policyVersion: string },
-  ): Promise<CaseOutcome> {
-    return em.transactional(async (tx) => {
-      // Lock the case: it may have been invalidated while the screening ran.
+  /**
+   * Takes the case for one screening run: a queued case, or one whose previous worker's lease lapsed.
+   * Returns the run number, or null when the case is screened, decided, or held by a live worker.
+   */
+  private async claim(caseId: string): Promise<number | null> {
+    const rows = (await this.orm.em.getConnection().execute(
+      `update review_case set status = 'SCREENING', screening_started_at = coalesce(screening_started_at, now()),
+         screening_lease_until = now() + ? * interval '1 millisecond', screening_runs = screening_runs + 1, progress = '{"step":"starting"}'
+       where id = ? and not exists (select 1 from ai_assessment a where a.review_case_id = review_case.id)
+         and (status = 'QUEUED' or (status = 'SCREENING' and (screening_lease_until is null or screening_lease_until < now())))
+       returning screening_runs`,
+      [this.config.review.screeningLeaseMs, caseId],
+    )) as Array<{ screening_runs: number }>;
+    return rows[0]?.screening_runs ?? null;
+  }
+
+  private async renewLease(caseId: string, run: number): Promise<void> {
+    await this.orm.em.getConnection().execute(`update review_case set screening_lease_until = now() + ? * interval '1 millisecond' where id = ? and screening_runs = ? and status = 'SCREENING'`, [this.config.review.screeningLeaseMs, caseId, run]);
+  }
+
+  /** Back to the queue until pg-boss retries the job (not left in SCREENING meanwhile). */
+  private async releaseForRetry(caseId: string, run: number, reason: string): Promise<void> {
+    await this.orm.em.getConnection().execute(`update review_case set status = 'QUEUED', screening_lease_until = null, progress = ? where id = ? and screening_runs = ? and status = 'SCREENING'`, [JSON.stringify({ step: 'waiting to retry', error: reason }), caseId, run]);
+  }
+
+  /** Writes each provider call before it is made and completes it when it answers. */
+  private callSink(caseId: string, run: number): CallSink {
+    const conn = () => this.orm.em.getConnection();
+    return {
+      started: async (entry) => {
+        const rows = (await conn().execute(`insert into screening_call (review_case_id, run, call, attempt, entry, started_at) values (?, ?, ?, ?, ?, ?) returning id`, [caseId, run, entry.call, entry.attempt, JSON.stringify(entry), entry.startedAt])) as Array<{ id: string }>;
+        return String(rows[0]!.id);
+      },
+      finished: async (id, entry) => {
+        await conn().execute(`update screening_call set entry = ?, finished_at = now() where id = ?`, [JSON.stringify(entry), id]);
+      },
+    };
+  }
+
+  /**
+   * Sends a case that could not be screened to the human queue as AI_UNAVAILABLE, with no findings
+   * and every territory NEEDS_REVIEW. Never approves. Does nothing once the case has left screening.
+   */
+  async routeToHumans(caseId: string, reason: string): Promise<CaseOutcome> {
+    const rows = (await this.orm.em.getConnection().execute('select territories, screening_started_at from review_case where id = ?', [caseId])) as Array<{ territories: string[]; screening_started_at: Date | null }>;
+    if (!rows[0]) return 'skipped';
+    const territories = rows[0].territories;
+    const verdicts = aggregate(territories, [], false).map((v) => ({ ...v, reasons: [`The screening could not run (${reason}); nothing was checked automatically.`] }));
+    const outcome = await this.record(caseId, {
+      startedAt: rows[0].screening_started_at ?? new Date(),
+      findings: [],
+      verdicts,
+      riskScore: Math.max(0, ...verdicts.map((v) => v.riskScore)),
+      aiError: reason.slice(0, 1000),
+      keyframes: [],
+      policyVersion: [...new Set(territories.map((t) => effectivePolicy(t).version))].join(', '),
+    });
+    if (outcome !== 'skipped') this.logger.warn({ caseId, reason }, 'case sent to reviewers as AI unavailable');
+    return outcome === 'skipped' ? 'skipped' : 'ai-unavailable';
+  }
+
+  /**
+   * Run periodically by every worker (safe concurrently): cases whose screening lease lapsed go back to
+   * the queue through `requeue` (or to humans once their runs are spent), and cases screening longer
+   * than the limit go to humans as AI unavailable.
+   */
+  async sweep(requeue: (tx: EntityManager, caseId: string) => Promise<void>): Promise<{ requeued: number; routed: number }> {
+    const { screeningLeaseMs, screeningLimitMs, screeningMaxRuns } = this.config.review;
+    let routed = 0;
+    const overdue = (await this.orm.em.getConnection().execute(
+      `select id from review_case where status in ('QUEUED', 'SCREENING') and screening_started_at < now() - ? * interval '1 millisecond' limit 100`,
+      [screeningLimitMs],
+    )) as Array<{ id: string }>;
+    for (const { id } of overdue) {
+      if ((await this.routeToHumans(id, `Screening did not finish within ${Math.round(screeningLimitMs / 60_000)} minutes.`)) !== 'skipped') routed++;
+    }
+    const spent: string[] = [];
+    const requeued = await this.orm.em.fork().transactional(async (tx) => {
+      const lapsed = (await tx.getConnection().execute(
+        `select id, screening_runs from review_case where status = 'SCREENING' and screening_lease_until < now() order by screening_lease_until limit 100 for update skip locked`,
+        [],
+        'all',
+        tx.getTransactionContext(),
+      )) as Array<{ id: string; screening_runs: number }>;
+      let n = 0;
+      for (const c of lapsed) {
+        if (c.screening_runs >= screeningMaxRuns) {
+          spent.push(c.id);
+          continue;
+        }
+        await tx.getConnection().execute(
+          `update review_case set status = 'QUEUED', screening_lease_until = null, progress = ? where id = ?`,
+          [JSON.stringify({ step: 'taken over', reason: `The worker screening run ${c.screening_runs} stopped renewing its lease (${Math.round(screeningLeaseMs / 1000)} s).` }), c.id],
+          'all',
+          tx.getTransactionContext(),
+        );
+        await requeue(tx, c.id);
+        this.logger.warn({ caseId: c.id, run: c.screening_runs }, 'screening lease lapsed: the case is queued again for another worker');
+        n++;
+      }
+      return n;
+    });
+    for (const id of spent) {
+      if ((await this.routeToHumans(id, `The workers screening it stopped ${screeningMaxRuns} times.`)) !== 'skipped') routed++;
+    }
+    return { requeued, routed };
+  }
+
+  /** Every call of every run, in the order made; calls a dead worker never finished say so. */
+  private async callRecord(tx: EntityManager, caseId: string): Promise<{ retries: number; entries: Array<CallEntry & { run: number }> }> {
+    const rows = (await tx.getConnection().execute('select run, entry, finished_at from screening_call where review_case_id = ? order by id', [caseId], 'all', tx.getTransactionContext())) as Array<{ run: number; entry: CallEntry; finished_at: Date | null }>;
+    const entries = rows.map((r) => ({ ...r.entry, run: r.run, ...(r.finished_at ? {} : { status: 'unanswered' as const, error: 'No answer was recorded: the worker stopped during the call.' }) }));
+    return { retries: entries.filter((e) => e.attempt > 1).length, entries };
+  }
+
+  private async record(caseId: string, result: Screened): Promise<CaseOutcome> {
+    return this.orm.em.fork().transactional(async (tx) => {
+      // Lock the case: it may have been invalidated, or routed to humans, while the screening ran.
       const locked = (await tx.getConnection().execute('select status from review_case where id = ? for update', [caseId], 'all', tx.getTransactionContext())) as Array<{ status: CaseStatus }>;
       if (locked[0]?.status !== CaseStatus.SCREENING && locked[0]?.status !== CaseStatus.QUEUED) return 'skipped';
       const reviewCase = await tx.findOneOrFail(ReviewCase, caseId, { populate: ['episode', 'episode.series'] });
+      const calls = await this.callRecord(tx, caseId);
       const inserted = (await tx.getConnection().execute(
         `insert into ai_assessment (id, review_case_id, provider, model, policy_version, ai_completed, risk_score, verdicts, calls, keyframes, started_at, finished_at)
          values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()) on conflict (review_case_id) do nothing returning id`,
-        [caseId, this.provider.name, this.provider.model, result.policyVersion, result.aiError === null, result.riskScore, JSON.stringify(result.verdicts), JSON.stringify({ retries: result.calls.retries, entries: result.calls.entries }), JSON.stringify(result.keyframes), result.startedAt],
+        [caseId, this.provider.name, this.provider.model, result.policyVersion, result.aiError === null, result.riskScore, JSON.stringify(result.verdicts), JSON.stringify(calls), JSON.stringify(result.keyframes), result.startedAt],
         'all',
         tx.getTransactionContext(),
       )) as Array<{ id: string }>;
@@ -125,6 +266,7 @@ export class ReviewPipeline {
       reviewCase.aiStatus = result.aiError === null ? AiStatus.COMPLETED : AiStatus.AI_UNAVAILABLE;
       reviewCase.aiError = result.aiError;
       reviewCase.screenedAt = new Date();
+      reviewCase.screeningLeaseUntil = null;
       reviewCase.progress = { step: 'screened' };
       reviewCase.status = CaseStatus.PENDING_REVIEW;
       const system = this.systemContext(tx);
@@ -134,7 +276,7 @@ export class ReviewPipeline {
         organizationId: reviewCase.studio.id,
         subjectType: 'ReviewCase',
         subjectId: caseId,
-        summary: { provider: this.provider.name, aiStatus: reviewCase.aiStatus, riskScore: result.riskScore, verdicts: result.verdicts.map((v) => `${v.territory}:${v.verdict}`), findings: result.findings.length },
+        summary: { provider: this.provider.name, aiStatus: reviewCase.aiStatus, aiError: result.aiError, riskScore: result.riskScore, verdicts: result.verdicts.map((v) => `${v.territory}:${v.verdict}`), findings: result.findings.length, calls: calls.entries.length },
       });
 
       const settings = await this.reviews.settings(tx);
@@ -143,7 +285,8 @@ export class ReviewPipeline {
         const actorLabel = `policy: auto-approve (risk ≤ ${settings.autoApproveMaxRisk})`;
         for (const v of result.verdicts) tx.create(ReviewDecision, { reviewCase, territory: v.territory, decision: Decision.APPROVE, actorLabel, citedRuleIds: [], notes: 'Every territory CLEAR below the auto-approve threshold.', createdAt: new Date() });
         reviewCase.status = CaseStatus.DECIDED;
-        await tx.nativeUpdate(Episode, { id: reviewCase.episode.id, status: EpisodeStatus.IN_REVIEW }, { status: EpisodeStatus.APPROVED });
+        // Only if still in review: new material may have sent the episode back meanwhile.
+        await transitionEpisodesInSql(tx, [reviewCase.episode.id], 'approve');
         this.audit.record(system, tx, { action: 'review.auto_approve', actorLabel, organizationId: reviewCase.studio.id, subjectType: 'ReviewCase', subjectId: caseId, summary: { riskScore: result.riskScore, territories: reviewCase.territories } });
       }
       return autoApprove ? 'auto-approved' : 'screened';
@@ -171,6 +314,7 @@ export class ReviewPipeline {
   private async localMedia(key: string): Promise<{ path: string; release: () => Promise<void> }> {
     const local = this.storage.localPath?.(key);
     if (local) return { path: local, release: async () => {} };
+    if (!(await this.storage.exists(key))) throw new ScreeningInputError('The stored media file is missing.');
     const dir = await mkdtemp(path.join(tmpdir(), 'greenlight-review-'));
     const file = path.join(dir, path.basename(key));
     await pipeline(this.storage.read(key), createWriteStream(file));
@@ -180,4 +324,19 @@ export class ReviewPipeline {
   private systemContext(em: EntityManager): RequestContext {
     return { em, actor: { kind: 'anonymous' }, requestId: 'review-pipeline', config: this.config, logger: this.logger };
   }
+}
+
+/** The file about to be screened is the one submitted: present, the recorded size, the bound sha256. */
+async function verifyMedia(file: string, sizeBytes: number, sha256: string): Promise<void> {
+  let size: number;
+  try {
+    size = (await stat(file)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ScreeningInputError('The stored media file is missing.');
+    throw error;
+  }
+  if (size !== Number(sizeBytes)) throw new ScreeningInputError(`The stored media file has ${size} bytes; the submitted revision has ${sizeBytes}.`);
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(file), hash);
+  if (hash.digest('hex') !== sha256) throw new ScreeningInputError('The stored media file is not the submitted revision (its sha256 differs).');
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type PgBoss from 'pg-boss';
 import { z } from 'zod';
@@ -11,8 +10,8 @@ import type { AuditService } from '../audit/audit.service';
 import { findEpisode } from '../catalog/catalog-access';
 import { territorySchema, uniqueList } from '../catalog/catalog-validation';
 import { Episode, EpisodeStatus } from '../catalog/episode.entity';
+import { allowedFrom, canTransition, transitionEpisode } from '../catalog/episode-lifecycle';
 import { isId } from '../common/ids';
-import { SubtitleTrack } from '../media/subtitle-track.entity';
 import { OrganizationKind } from '../organization/organization.entity';
 import { AiAssessment } from './ai-assessment.entity';
 import { Finding } from './finding.entity';
@@ -20,6 +19,7 @@ import { ACTIVE_PACKS, type PolicyPack } from './policy';
 import { AiStatus, CaseKind, CaseStatus, ReviewCase } from './review-case.entity';
 import { ReviewDecision } from './review-decision.entity';
 import { ReviewSettings } from './review-settings.entity';
+import { loadReviewedSnapshots, reviewedDigest, type ReviewedSnapshot } from './reviewed-material';
 
 const submitSchema = z.object({
   episodeIds: z.array(z.string()).min(1, 'Choose at least one episode.').max(500, 'Submit at most 500 episodes at once.'),
@@ -34,20 +34,15 @@ const settingsSchema = z.object({
 });
 
 export const OPEN_STATUSES = [CaseStatus.QUEUED, CaseStatus.SCREENING, CaseStatus.PENDING_REVIEW] as const;
-const SUBMITTABLE = [EpisodeStatus.READY, EpisodeStatus.CHANGES_REQUESTED];
 
-/** What a review is bound to: the reviewed text, hashed, and kept for later comparison. */
-export async function reviewedMetadata(em: EntityManager, episode: Episode): Promise<{ hash: string; snapshot: Record<string, unknown> }> {
-  const series = episode.series;
-  const subtitles = await em.find(SubtitleTrack, { episode }, { orderBy: { language: 'asc' }, populate: ['content'] });
-  const snapshot = {
-    seriesTitle: series.title,
-    seriesSynopsis: series.synopsis,
-    episodeTitle: episode.title,
-    episodeSynopsis: episode.synopsis,
-    subtitles: subtitles.map((s) => ({ language: s.language, sha256: createHash('sha256').update(s.content).digest('hex'), cues: s.cueCount })),
-  };
-  return { hash: createHash('sha256').update(JSON.stringify(snapshot)).digest('hex'), snapshot };
+/**
+ * What a review is bound to: the digest of everything it saw and every field a rule checks
+ * (see reviewed-material.ts), and the snapshot kept for later comparison.
+ */
+export async function reviewedMetadata(em: EntityManager, episode: Episode): Promise<{ hash: string; snapshot: ReviewedSnapshot }> {
+  const snapshot = (await loadReviewedSnapshots(em, [episode.id])).get(episode.id);
+  if (!snapshot) throw new NotFoundError('Episode');
+  return { hash: reviewedDigest(snapshot), snapshot };
 }
 
 export class ReviewService {
@@ -70,8 +65,8 @@ export class ReviewService {
       const episode = await findEpisode(ctx, id, 'write', em);
       await em.populate(episode, ['series', 'currentMedia']);
       if (episode.status === EpisodeStatus.IN_REVIEW) throw new ConflictError(`Episode ${episode.number} is already in review.`, `input.episodeIds.${i}`);
-      if (!SUBMITTABLE.includes(episode.status) || !episode.currentMedia) {
-        throw new BadUserInputError(`input.episodeIds.${i}`, `Episode ${episode.number} is ${episode.status}; only episodes with uploaded media (READY) can be submitted.`);
+      if (!canTransition(episode.status, 'submitForReview') || !episode.currentMedia) {
+        throw new BadUserInputError(`input.episodeIds.${i}`, `Episode ${episode.number} is ${episode.status}; only episodes with uploaded media (${allowedFrom('submitForReview').join(' or ')}) can be submitted.`);
       }
       episodes.push(episode);
     }
@@ -79,7 +74,7 @@ export class ReviewService {
       const open = await tx.count(ReviewCase, { episode: { $in: episodes.map((e) => e.id) }, status: { $in: [...OPEN_STATUSES] } });
       if (open) throw new ConflictError('Some of these episodes are already in review.', 'input.episodeIds');
       const cases: ReviewCase[] = [];
-      for (const episode of episodes) {
+      for (const [i, episode] of episodes.entries()) {
         const metadata = await reviewedMetadata(tx, episode);
         // A resubmission follows the last decided case, so the reviewer can see what changed.
         const previous = await tx.findOne(ReviewCase, { episode, status: CaseStatus.DECIDED }, { orderBy: { decidedAt: 'desc' } });
@@ -101,7 +96,7 @@ export class ReviewService {
           submittedBy: ctx.actor.kind === 'user' ? ctx.actor.user.id : null,
           submittedAt: new Date(),
         });
-        tx.assign(episode, { status: EpisodeStatus.IN_REVIEW });
+        transitionEpisode(episode, 'submitForReview', { field: `input.episodeIds.${i}` });
         this.audit.record(ctx, tx, {
           action: 'review.submit',
           organizationId: episode.series.studio.id,

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { whyAppealIsRefused } from './appeals';
+import { CaseKind, CaseStatus } from './review-case.entity';
+import { Decision } from './review-decision.entity';
+
+const rejected = [{ decision: Decision.APPROVE }, { decision: Decision.REJECT }];
+const decided = { kind: CaseKind.REVIEW, status: CaseStatus.DECIDED, appealedAt: null, invalidatedAt: null };
+
+describe('appeal once', () => {
+  it('a decided rejection may be appealed', () => {
+    expect(whyAppealIsRefused(decided, rejected)).toBeNull();
+  });
+
+  it('a rejected appeal may not be appealed again, whatever else holds', () => {
+    expect(whyAppealIsRefused({ ...decided, kind: CaseKind.APPEAL }, rejected)).toMatch(/appeal is allowed once/);
+  });
+
+  it('an appealed rejection, an open case, an approval and a stale decision are refused', () => {
+    expect(whyAppealIsRefused({ ...decided, appealedAt: new Date() }, rejected)).toMatch(/already been appealed/);
+    expect(whyAppealIsRefused({ ...decided, status: CaseStatus.PENDING_REVIEW }, rejected)).toMatch(/Only decided/);
+    expect(whyAppealIsRefused(decided, [{ decision: Decision.APPROVE }])).toMatch(/Only rejections/);
+    expect(whyAppealIsRefused({ ...decided, invalidatedAt: new Date() }, rejected)).toMatch(/changed since the decision/);
+  });
+});

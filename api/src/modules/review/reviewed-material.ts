@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/**
+ * Everything a review saw and every field a policy rule checks, for one episode. An approval is
+ * bound to the digest of this snapshot: when any of it changes, the approval lapses and the episode
+ * goes back to review (DESIGN.md invariant 1, "nothing goes live unreviewed").
+ */
+export type ReviewedSnapshot = {
+  mediaSha256: string | null;
+  seriesTitle: string;
+  seriesSynopsis: string;
+  genres: string[];
+  originalLanguage: string;
+  filings: unknown[];
+  maturityRatings: unknown[];
+  episodeTitle: string;
+  episodeSynopsis: string;
+  subtitles: Array<{ language: string; sha256: string; cues: number }>;
+  aiGeneratedContent: boolean;
+  aiDisclosure: string | null;
+};
+
+/** Human names of the snapshot's fields, for "what changed" messages. */
+export const REVIEWED_FIELD_NAMES: Record<keyof ReviewedSnapshot, string> = {
+  mediaSha256: 'video',
+  seriesTitle: 'series title',
+  seriesSynopsis: 'series synopsis',
+  genres: 'genres',
+  originalLanguage: 'original language',
+  filings: 'regulatory filings',
+  maturityRatings: 'maturity ratings',
+  episodeTitle: 'episode title',
+  episodeSynopsis: 'episode synopsis',
+  subtitles: 'subtitles',
+  aiGeneratedContent: 'AI-generated content declaration',
+  aiDisclosure: 'AI disclosure',
+};
+
+/** JSON with object keys sorted at every level, so equal snapshots hash equally. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** Sorts a list whose order carries no meaning (filings, ratings) so reordering is not a change. */
+const unordered = (list: unknown[]): unknown[] => [...list].map(canonicalJson).sort().map((s) => JSON.parse(s) as unknown);
+
+/** sha256 (hex) of the canonical snapshot. */
+export function reviewedDigest(snapshot: ReviewedSnapshot): string {
+  const normalized = { ...snapshot, genres: [...snapshot.genres].sort(), filings: unordered(snapshot.filings), maturityRatings: unordered(snapshot.maturityRatings) };
+  return createHash('sha256').update(canonicalJson(normalized)).digest('hex');
+}
+
+/** Which reviewed fields differ between two snapshots (an older snapshot may lack newer fields). */
+export function changedReviewedFields(before: Partial<ReviewedSnapshot> | null | undefined, after: ReviewedSnapshot): Array<keyof ReviewedSnapshot> {
+  return (Object.keys(REVIEWED_FIELD_NAMES) as Array<keyof ReviewedSnapshot>).filter((field) => canonicalJson(before?.[field]) !== canonicalJson(after[field]));
+}
+
+/**
+ * The reviewed snapshot of each episode, read in one statement (subtitle texts are hashed by the
+ * database, never loaded). Runs inside `em`'s transaction when there is one.
+ */
+export async function loadReviewedSnapshots(em: EntityManager, episodeIds: readonly string[]): Promise<Map<string, ReviewedSnapshot>> {
+  if (!episodeIds.length) return new Map();
+  const rows = (await em.getConnection().execute(
+    `select e.id, e.title, e.synopsis, m.sha256, s.title as series_title, s.synopsis as series_synopsis, s.genres, s.original_language,
+            s.filings, s.maturity_ratings, coalesce(l.ai_generated_content, false) as ai_generated_content, l.ai_disclosure,
+            coalesce((select json_agg(json_build_object('language', t.language, 'sha256', encode(sha256(convert_to(t.content, 'UTF8')), 'hex'), 'cues', t.cue_count) order by t.language)
+                      from subtitle_track t where t.episode_id = e.id), '[]') as subtitles
+     from episode e join series s on s.id = e.series_id
+     left join media_revision m on m.id = e.current_media_id
+     left join series_license l on l.series_id = s.id
+     where e.id = any(?::uuid[])`,
+    [`{${episodeIds.join(',')}}`],
+    'all',
+    em.getTransactionContext(),
+  )) as Array<Record<string, unknown>>;
+  return new Map(
+    rows.map((r) => [
+      r.id as string,
+      {
+        mediaSha256: (r.sha256 as string | null) ?? null,
+        seriesTitle: r.series_title as string,
+        seriesSynopsis: r.series_synopsis as string,
+        genres: r.genres as string[],
+        originalLanguage: r.original_language as string,
+        filings: r.filings as unknown[],
+        maturityRatings: r.maturity_ratings as unknown[],
+        episodeTitle: r.title as string,
+        episodeSynopsis: r.synopsis as string,
+        subtitles: r.subtitles as ReviewedSnapshot['subtitles'],
+        aiGeneratedContent: Boolean(r.ai_generated_content),
+        aiDisclosure: (r.ai_disclosure as string | null) ?? null,
+      },
+    ]),
+  );
+}
