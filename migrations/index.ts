@@ -5,7 +5,9 @@ import { Migration20261121020000_media } from './Migration20261121020000_media';
 import { Migration20261121030000_review } from './Migration20261121030000_review';
 import { Migration20261121040000_moderation } from './Migration20261121040000_moderation';
 import { Migration20261121050000_publishing } from './Migration20261121050000_publishing';
+import { Migration20261129010000_publication } from './Migration20261129010000_publication';
 import { Migration20261129020000_screening } from './Migration20261129020000_screening';
+import { Migration20261129030000_episode_lifecycle } from './Migration20261129030000_episode_lifecycle';
 
 /** Every migration, in order. The database schema changes only through these. */
 export const migrationsList: MigrationObject[] = [
@@ -15,5 +17,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121030000_review', class: Migration20261121030000_review },
   { name: 'Migration20261121040000_moderation', class: Migration20261121040000_moderation },
   { name: 'Migration20261121050000_publishing', class: Migration20261121050000_publishing },
+  { name: 'Migration20261129010000_publication', class: Migration20261129010000_publication },
   { name: 'Migration20261129020000_screening', class: Migration20261129020000_screening },
+  { name: 'Migration20261129030000_episode_lifecycle', class: Migration20261129030000_episode_lifecycle },
 ];

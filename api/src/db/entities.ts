@@ -16,7 +16,7 @@ import { ReviewDecision } from '../modules/review/review-decision.entity';
 import { ReviewComment } from '../modules/review/review-comment.entity';
 import { ScreeningCall } from '../modules/review/screening-call.entity';
 import { CatalogEvent } from '../modules/publishing/catalog-event.entity';
-import { EpisodeLiveState } from '../modules/publishing/live-state.entity';
+import { PartnerEpisodeState } from '../modules/publishing/partner-episode-state.entity';
 import { PartnerProfile } from '../modules/publishing/partner-profile.entity';
 import { ReleasePlan } from '../modules/publishing/release-plan.entity';
 import { WebhookDelivery, WebhookEndpoint } from '../modules/publishing/webhook.entity';
@@ -25,4 +25,4 @@ import { Membership } from '../modules/membership/membership.entity';
 import { Organization } from '../modules/organization/organization.entity';
 import { User } from '../modules/user/user.entity';
 
-export const entities = [Organization, User, Membership, Session, ApiKey, Invitation, AuditEvent, Series, Episode, EpisodePriceTerm, SeriesLicense, MediaRevision, EpisodeUpload, SubtitleTrack, ReviewCase, AiAssessment, Finding, ReviewDecision, ReviewSettings, ReviewComment, ScreeningCall, PartnerProfile, ReleasePlan, CatalogEvent, EpisodeLiveState, WebhookEndpoint, WebhookDelivery];
+export const entities = [Organization, User, Membership, Session, ApiKey, Invitation, AuditEvent, Series, Episode, EpisodePriceTerm, SeriesLicense, MediaRevision, EpisodeUpload, SubtitleTrack, ReviewCase, AiAssessment, Finding, ReviewDecision, ReviewSettings, ReviewComment, ScreeningCall, PartnerProfile, ReleasePlan, CatalogEvent, PartnerEpisodeState, WebhookEndpoint, WebhookDelivery];
