@@ -181,7 +181,7 @@ describe('appeals, resubmission and takedown', () => {
     const appealCase = (await claim(other.token, filter))!;
     expect(appealCase.id).toBe(appeal.data!.appealCase.id);
     const decided = await reject(appealCase, other.token);
-    expect(decided.data?.decideCase).toEqual({ status: 'DECIDED', episode: { status: 'REJECTED' } });
+    expect(decided.data?.decideCase).toMatchObject({ status: 'DECIDED', episode: { status: 'REJECTED' } });
 
     const cases = await server.count('review_case');
     const again = await server.gql(APPEAL, { id: appealCase.id, s: 'We appeal the appeal decision as well.' }, { token: owner.token });
