@@ -233,6 +233,8 @@ async function seedLiveSeries(api) {
   const sha = createHash('sha256').update(readFileSync(clip)).digest('hex');
   mkdirSync(path.join(api.dataDir, 'media', 'media'), { recursive: true });
   copyFileSync(clip, path.join(api.dataDir, 'media', 'media', `${sha}.mp4`));
+  // Through the lifecycle's steps (the database refuses DRAFT → READY in one jump), as an upload would.
+  for (const status of ['UPLOADING', 'PROCESSING']) await db.query(`update episode set status = '${status}' where series_id = $1 and number <= $2`, [series.id, EPISODES]);
   await db.query(
     `with e as (select id from episode where series_id = $1 and number <= $4),
           r as (insert into media_revision (id, episode_id, sha256, size_bytes, storage_key, file_name, container, video_codec, duration_seconds, width, height, warnings, created_at)
