@@ -177,27 +177,27 @@ export class PublicationService {
     const txc = tx.getTransactionContext();
     const sql = async <R>(text: string, params: unknown[] = []) => (await conn.execute(text, params, 'all', txc)) as R[];
     const ids = uuids(seriesIds);
-    const [series, episodes, licenses, terms, plans, existing, decided, open] = await Promise.all([
-      sql<{ id: string; archived_at: Date | null; free_episode_count: number; default_coin_price: number | null; cover_image_url: string | null; orientation: string; studio_suspended: boolean }>(
+    // One connection serves the transaction: statements run one after another.
+    const series = await sql<{ id: string; archived_at: Date | null; free_episode_count: number; default_coin_price: number | null; cover_image_url: string | null; orientation: string; studio_suspended: boolean }>(
         `select s.id, s.archived_at, s.free_episode_count, s.default_coin_price, s.cover_image_url, s.orientation, (o.suspended_at is not null) as studio_suspended
          from series s join organization o on o.id = s.studio_id where s.id = any(?::uuid[])`,
         [ids],
-      ),
-      sql<{ id: string; series_id: string; number: number; status: string; takedown_reason: string | null }>(`select id, series_id, number, status, takedown_reason from episode where series_id = any(?::uuid[]) order by series_id, number`, [ids]),
-      sql<{ series_id: string; territories_included: string[]; territories_excluded: string[]; window_start: Date | null; window_end: Date | null; holdbacks: LicenseLike['holdbacks'] }>(
+      );
+    const episodes = await sql<{ id: string; series_id: string; number: number; status: string; takedown_reason: string | null }>(`select id, series_id, number, status, takedown_reason from episode where series_id = any(?::uuid[]) order by series_id, number`, [ids]);
+    const licenses = await sql<{ series_id: string; territories_included: string[]; territories_excluded: string[]; window_start: Date | null; window_end: Date | null; holdbacks: LicenseLike['holdbacks'] }>(
         `select series_id, territories_included, territories_excluded, window_start, window_end, holdbacks from series_license where series_id = any(?::uuid[])`,
         [ids],
-      ),
-      sql<{ id: string; episode_id: string; territory: string; free: boolean; coins: number | null; currency: string | null; amount_minor: number | null; starts_at: Date | null; ends_at: Date | null }>(
+      );
+    const terms = await sql<{ id: string; episode_id: string; territory: string; free: boolean; coins: number | null; currency: string | null; amount_minor: number | null; starts_at: Date | null; ends_at: Date | null }>(
         `select t.id, t.episode_id, t.territory, t.free, t.coins, t.currency, t.amount_minor, t.starts_at, t.ends_at from episode_price_term t join episode e on e.id = t.episode_id where e.series_id = any(?::uuid[])`,
         [ids],
-      ),
-      sql<{ series_id: string; partner_id: string; mode: ReleaseMode; starts_at: Date; episodes_per_day: number | null; episode_times: Record<string, string> }>(
+      );
+    const plans = await sql<{ series_id: string; partner_id: string; mode: ReleaseMode; starts_at: Date; episodes_per_day: number | null; episode_times: Record<string, string> }>(
         `select series_id, partner_id, mode, starts_at, episodes_per_day, episode_times from release_plan where series_id = any(?::uuid[])`,
         [ids],
-      ),
-      sql<StateRow>(`select * from partner_episode_state where series_id = any(?::uuid[])`, [ids]),
-      sql<{ id: string; episode_id: string; metadata_hash: string; metadata_snapshot: Partial<ReviewedSnapshot>; invalidated_at: Date | null; approved: string[]; deciders: string[] }>(
+      );
+    const existing = await sql<StateRow>(`select * from partner_episode_state where series_id = any(?::uuid[])`, [ids]);
+    const decided = await sql<{ id: string; episode_id: string; metadata_hash: string; metadata_snapshot: Partial<ReviewedSnapshot>; invalidated_at: Date | null; approved: string[]; deciders: string[] }>(
         `select distinct on (c.episode_id) c.id, c.episode_id, c.metadata_hash, c.metadata_snapshot, c.invalidated_at,
                 coalesce((select array_agg(d.territory) from review_decision d where d.review_case_id = c.id and d.decision = 'APPROVE' and not d.pending_second_approval), '{}') as approved,
                 coalesce((select array_agg(d.actor_label) from review_decision d where d.review_case_id = c.id and not d.pending_second_approval), '{}') as deciders
@@ -205,13 +205,12 @@ export class PublicationService {
          where e.series_id = any(?::uuid[]) and c.status = 'DECIDED'
          order by c.episode_id, c.decided_at desc nulls last, c.submitted_at desc`,
         [ids],
-      ),
-      sql<{ episode_id: string; metadata_hash: string; metadata_snapshot: Partial<ReviewedSnapshot> }>(
+      );
+    const open = await sql<{ episode_id: string; metadata_hash: string; metadata_snapshot: Partial<ReviewedSnapshot> }>(
         `select c.episode_id, c.metadata_hash, c.metadata_snapshot from review_case c join episode e on e.id = c.episode_id
          where e.series_id = any(?::uuid[]) and c.status in ('QUEUED', 'SCREENING', 'PENDING_REVIEW') and c.invalidated_at is null`,
         [ids],
-      ),
-    ]);
+      );
     const partnerIds = [...new Set([...plans.map((p) => p.partner_id), ...existing.map((s) => s.partner_id)])];
     const partners = partnerIds.length
       ? await sql<{ id: string; suspended: boolean; territories: string[] }>(
@@ -310,7 +309,8 @@ export class PublicationService {
           partnerTerritories: partner?.territories ?? [],
           releaseAt: plan ? releaseTimeOf(plan.plan, episode.number) : null,
         };
-        const territories = [...new Set([...(partner?.territories ?? []), ...(before?.live_territories ?? [])])].sort();
+        // In the partner's own order: events for one change come out in the order the partner listed its territories.
+        const territories = [...new Set([...(partner?.territories ?? []), ...(before?.live_territories ?? [])])];
         const live: string[] = [];
         const prices = new Map<string, PriceGroup>();
         const dark = new Map<string, DarkGroup>();
@@ -341,7 +341,7 @@ export class PublicationService {
           changed_at: at,
           evaluated_at: at,
         };
-        this.diff(before, next, reasonsOf, episode.number, at, events);
+        this.diff(before, next, territories, reasonsOf, episode.number, at, events);
         const visibleChange = !before || canonicalJson(before.live_territories) !== canonicalJson(next.live_territories) || canonicalJson(before.prices) !== canonicalJson(next.prices) || before.content_key !== next.content_key;
         if (!visibleChange) next.changed_at = before.changed_at;
         if (!plan && !live.length) {
@@ -354,27 +354,27 @@ export class PublicationService {
     // Rows of episodes (or series) that no longer exist: withdraw whatever was live, then forget them.
     for (const row of data.existing) {
       if (seen.has(row.episode_id)) continue;
-      this.diff(row, null, new Map(), null, at, events);
+      this.diff(row, null, [], new Map(), null, at, events);
       deletions.push({ episodeId: row.episode_id, partnerId: row.partner_id });
     }
     return { states, deletions, events, liveEpisodeIds };
   }
 
   /** Per territory: what a partner tailing `changes` must learn to get from `before` to `after`. */
-  private diff(before: StateRow | undefined, after: StateRow | null, reasonsOf: Map<string, GateReason[]>, episodeNumber: number | null, at: Date, events: EventDraft[]): void {
+  private diff(before: StateRow | undefined, after: StateRow | null, order: readonly string[], reasonsOf: Map<string, GateReason[]>, episodeNumber: number | null, at: Date, events: EventDraft[]): void {
     const row = (after ?? before)!;
     const priceOf = (state: StateRow | null | undefined, t: string) => state?.prices.find((g) => g.territories.includes(t))?.price ?? null;
     const wasLive = new Set(before?.live_territories ?? []);
     const isLive = new Set(after?.live_territories ?? []);
     const event = (type: CatalogEventType, territory: string, data: Record<string, unknown>) =>
       events.push({ partner_id: row.partner_id, type, territory, episode_id: row.episode_id, series_id: row.series_id, data: episodeNumber === null ? data : { episodeNumber, ...data }, occurred_at: at });
-    for (const territory of [...new Set([...wasLive, ...isLive])].sort()) {
+    for (const territory of new Set([...order, ...(before?.live_territories ?? [])])) {
       if (isLive.has(territory) && !wasLive.has(territory)) {
         event(CatalogEventType.PUBLISHED, territory, { price: priceOf(after, territory) });
-      } else if (!isLive.has(territory)) {
+      } else if (wasLive.has(territory) && !isLive.has(territory)) {
         const reasons = after ? (reasonsOf.get(territory) ?? []) : [EPISODE_DELETED];
         event(reasons.some((r) => r.code === 'NOT_LICENSED') ? CatalogEventType.EXPIRED : CatalogEventType.TAKEN_DOWN, territory, { reasons });
-      } else {
+      } else if (wasLive.has(territory) && isLive.has(territory)) {
         const was = priceOf(before, territory);
         const is = priceOf(after, territory);
         if (priceKey(was) !== priceKey(is)) event(CatalogEventType.PRICE_CHANGED, territory, { before: was, after: is });
