@@ -41,6 +41,8 @@ function startWorker(): ChildProcess {
       AI_RETRY_BASE_MS: '20',
       REVIEW_MAX_KEYFRAMES: '1',
       REVIEW_JOB_EXPIRE_SECONDS: '3',
+      // The retried job finds the case held until the dead worker's screening lease lapses.
+      REVIEW_SCREENING_LEASE_SECONDS: '3',
       JOB_MAINTENANCE_SECONDS: '1',
       LOG_LEVEL: 'warn',
     },
