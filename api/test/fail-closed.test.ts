@@ -161,6 +161,18 @@ describe('any failure before a result is recorded sends the case to humans as AI
   });
 });
 
+describe('no case stays in screening longer than the limit', () => {
+  it('a screening past REVIEW_SCREENING_LIMIT_MINUTES goes to humans, even while its lease is renewed', async () => {
+    await kill(worker!.child);
+    const { episodeId } = await readyEpisodeWith();
+    const caseId = await submit(episodeId, ['US']);
+    // A worker that is alive (lease renewed) but stuck since long before the limit (30 minutes by default).
+    await server.orm.em.getConnection().execute(`update review_case set status = 'SCREENING', screening_started_at = now() - interval '31 minutes', screening_lease_until = now() + interval '1 hour', screening_runs = 1 where id = ?`, [caseId]);
+    worker = startWorker();
+    expectSentToHumans(await screened(caseId), /did not finish within 30 minutes/);
+  });
+});
+
 describe('a partial provider answer is a failure, never clean', () => {
   it('moderation answering `results: []` is not clean and is not auto-approved, even with auto-approve on', async () => {
     const { episodeId } = await readyEpisodeWith([[1, 'Good evening.']]);
