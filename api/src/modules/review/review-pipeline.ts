@@ -114,13 +114,14 @@ export class ReviewPipeline {
         policyVersion: [...new Set(policies.map((p) => p.version))].join(', '),
       });
     } catch (error) {
-      const reason = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+      // Shown to reviewers (and the studio's progress): the first line, without server paths.
+      const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/\/[^\s'"]+/g, '<path>').slice(0, 500);
       if (error instanceof ScreeningInputError || options.lastTry || run >= this.config.review.screeningMaxRuns) {
         log.error({ err: error }, 'screening failed; the case goes to reviewers as AI unavailable');
         return await this.routeToHumans(caseId, `Screening failed: ${reason}`);
       }
       log.warn({ err: error }, 'screening failed; it will be retried');
-      await this.releaseForRetry(caseId, run, reason);
+      await this.releaseForRetry(caseId, run);
       throw error;
     } finally {
       clearInterval(heartbeat);
@@ -149,8 +150,8 @@ export class ReviewPipeline {
   }
 
   /** Back to the queue until pg-boss retries the job (not left in SCREENING meanwhile). */
-  private async releaseForRetry(caseId: string, run: number, reason: string): Promise<void> {
-    await this.orm.em.getConnection().execute(`update review_case set status = 'QUEUED', screening_lease_until = null, progress = ? where id = ? and screening_runs = ? and status = 'SCREENING'`, [JSON.stringify({ step: 'waiting to retry', error: reason }), caseId, run]);
+  private async releaseForRetry(caseId: string, run: number): Promise<void> {
+    await this.orm.em.getConnection().execute(`update review_case set status = 'QUEUED', screening_lease_until = null, progress = ? where id = ? and screening_runs = ? and status = 'SCREENING'`, [JSON.stringify({ step: 'waiting to retry', run }), caseId, run]);
   }
 
   /** Writes each provider call before it is made and completes it when it answers. */
