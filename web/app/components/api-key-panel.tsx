@@ -1,8 +1,7 @@
 import { Form, useNavigation } from '@remix-run/react';
-import { useEffect, useRef } from 'react';
 import type { FormOutcome } from '~/models/form-outcome';
 import { CopyButton } from './copy-button';
-import { FormAlert, Notice, TextField } from './forms';
+import { FormAlert, Notice, TextField, useResetWhenSaved } from './forms';
 import { Time } from './time';
 
 export interface ApiKeyRow {
@@ -26,12 +25,8 @@ export function ApiKeyPanel({ organization, apiKeys, outcome }: ApiKeyPanelProps
   const mine = outcome?.target === organization.id ? outcome : undefined;
   const navigation = useNavigation();
   const creating = navigation.formData?.get('intent') === 'createApiKey' && navigation.formData.get('organizationId') === organization.id;
-  const createForm = useRef<HTMLFormElement>(null);
+  const createForm = useResetWhenSaved(mine?.secret ? mine : undefined);
   const headingId = `api-keys-${organization.id}`;
-
-  useEffect(() => {
-    if (mine?.secret) createForm.current?.reset();
-  }, [mine]);
 
   return (
     <section className="panel" aria-labelledby={headingId}>
@@ -117,7 +112,7 @@ export function ApiKeyPanel({ organization, apiKeys, outcome }: ApiKeyPanelProps
         </div>
       )}
 
-      <Form method="post" className="inline-form" ref={createForm}>
+      <Form method="post" className="inline-form" {...createForm}>
         <input type="hidden" name="intent" value="createApiKey" />
         <input type="hidden" name="organizationId" value={organization.id} />
         <TextField

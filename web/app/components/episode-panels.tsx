@@ -1,7 +1,7 @@
 import { Form } from '@remix-run/react';
-import { useId, useRef } from 'react';
+import { useId } from 'react';
 import { TextAreaField } from '~/components/catalog-fields';
-import { FormAlert, Notice, TextField } from '~/components/forms';
+import { FormAlert, Notice, TextField, useResetWhenSaved } from '~/components/forms';
 import { Time } from '~/components/time';
 import { containerLabel, formatBytes, formatLength, uploadStatusLabel } from '~/models/episode';
 import type { EpisodeFormOutcome } from '~/models/episode-form.server';
@@ -137,8 +137,8 @@ export function DetailsPanel({ episode, canEdit, outcome, busy }: { episode: Epi
 
 export function SubtitlesPanel({ episode, canEdit, outcome, busyIntent }: { episode: EpisodeDetail; canEdit: boolean; outcome?: EpisodeFormOutcome; busyIntent: unknown }) {
   const id = useId();
-  const form = useRef<HTMLFormElement>(null);
   const setOutcome = outcome?.intent === 'setSubtitles' ? outcome : undefined;
+  const form = useResetWhenSaved(setOutcome?.notice ? setOutcome : undefined);
   const fileError = setOutcome?.fieldErrors?.file;
   const problems = setOutcome?.problems;
   const describedBy = [`${id}-file-hint`, fileError ? `${id}-file-error` : '', problems?.length ? `${id}-problems` : ''].filter(Boolean).join(' ');
@@ -193,7 +193,7 @@ export function SubtitlesPanel({ episode, canEdit, outcome, busyIntent }: { epis
         <p className="muted">No subtitles yet.</p>
       )}
       {canEdit ? (
-        <Form method="post" encType="multipart/form-data" className="subtitle-form" ref={form} preventScrollReset key={setOutcome?.notice}>
+        <Form method="post" encType="multipart/form-data" className="subtitle-form" {...form} preventScrollReset>
           <h3>Add or replace a language</h3>
           <FormAlert>{setOutcome?.formError}</FormAlert>
           <input type="hidden" name="intent" value="setSubtitles" />

@@ -154,17 +154,26 @@ function EpisodeThumbnail({ episode }: { episode: EpisodeTableRow }) {
   );
 }
 
-/** An episode's title (a link to its page) with a Rename button that turns it into a small form, saved on its own. */
+/**
+ * An episode's title (a link to its page) with a Rename button that turns it into a small form, saved
+ * on its own. An answer can come late, so it never gets in the way of what the user does next: the
+ * form is busy only while its request is on its way (the page reload that follows an answer is not
+ * saving, and a disabled Save button would swallow the next Enter), and a saved answer closes the form
+ * only while it still holds the title that was sent.
+ */
 function EpisodeTitle({ episode, href }: { episode: Pick<EpisodeTableRow, 'id' | 'number' | 'title'>; href: string }) {
   const fetcher = useFetcher<FormOutcome>();
   const [editing, setEditing] = useState(false);
   const rename = useRef<HTMLButtonElement>(null);
+  const field = useRef<HTMLInputElement>(null);
+  const sent = useRef<string | null>(null);
   const outcome = fetcher.data?.target === episode.id ? fetcher.data : undefined;
-  const saving = fetcher.state !== 'idle';
+  const saving = fetcher.state === 'submitting';
   const returnFocus = useRef(false);
 
   useEffect(() => {
     if (!outcome?.notice) return;
+    if (field.current && field.current.value.trim() !== sent.current) return;
     returnFocus.current = true;
     setEditing(false);
   }, [outcome]);
@@ -193,10 +202,17 @@ function EpisodeTitle({ episode, href }: { episode: Pick<EpisodeTableRow, 'id' |
   }
   const error = outcome?.fieldErrors?.title ?? outcome?.formError;
   return (
-    <fetcher.Form method="post" className="row-form rename-form">
+    <fetcher.Form
+      method="post"
+      className="row-form rename-form"
+      onSubmit={(event) => {
+        sent.current = String(new FormData(event.currentTarget).get('title') ?? '').trim();
+      }}
+    >
       <input type="hidden" name="intent" value="renameEpisode" />
       <input type="hidden" name="episodeId" value={episode.id} />
       <input
+        ref={field}
         name="title"
         defaultValue={episode.title}
         maxLength={200}

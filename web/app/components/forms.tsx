@@ -1,4 +1,4 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { useEffect, useId, useRef, type FormEvent, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
 
 interface FieldProps {
   label: string;
@@ -82,4 +82,31 @@ export function Notice({ children }: { children?: ReactNode }) {
       {children ? <p className="alert alert-success">{children}</p> : null}
     </div>
   );
+}
+
+/** What a form holds now, comparable with what it held when it was sent. */
+export function formSnapshot(form: HTMLFormElement): string {
+  return [...new FormData(form)].map(([name, value]) => `${name}=${typeof value === 'string' ? value : `${value.name}:${value.size}`}`).join('&');
+}
+
+/**
+ * Clears a form once an answer says its entry was saved (`saved` is that answer), unless the user
+ * changed the form after sending it: an answer can arrive late, and what was typed meanwhile is the
+ * next entry, not the one just saved. Spread the result onto the form.
+ */
+export function useResetWhenSaved(saved: unknown) {
+  const ref = useRef<HTMLFormElement>(null);
+  const sent = useRef<string | null>(null);
+  useEffect(() => {
+    const form = ref.current;
+    if (!saved || !form) return;
+    if (sent.current === null || formSnapshot(form) === sent.current) form.reset();
+    sent.current = null;
+  }, [saved]);
+  return {
+    ref,
+    onSubmit: (event: FormEvent<HTMLFormElement>) => {
+      sent.current = formSnapshot(event.currentTarget);
+    },
+  };
 }

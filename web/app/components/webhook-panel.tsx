@@ -1,9 +1,8 @@
 import { Form, useNavigation } from '@remix-run/react';
-import { useEffect, useRef } from 'react';
 import type { FormOutcome } from '~/models/form-outcome';
 import { deliveryStatusLabel } from '~/models/publishing';
 import { CopyButton } from './copy-button';
-import { FormAlert, Notice, TextField } from './forms';
+import { FormAlert, Notice, TextField, useResetWhenSaved } from './forms';
 import { Time } from './time';
 
 export interface WebhookAttemptRow {
@@ -37,12 +36,8 @@ export function WebhookPanel({ partner, endpoints, outcome }: WebhookPanelProps)
   const mine = outcome?.target === `webhooks:${partner.id}` ? outcome : undefined;
   const navigation = useNavigation();
   const adding = navigation.formData?.get('intent') === 'createWebhook' && navigation.formData.get('partnerId') === partner.id;
-  const addForm = useRef<HTMLFormElement>(null);
+  const addForm = useResetWhenSaved(mine?.secret ? mine : undefined);
   const headingId = `webhooks-${partner.id}`;
-
-  useEffect(() => {
-    if (mine?.secret) addForm.current?.reset();
-  }, [mine]);
 
   return (
     <section className="panel" aria-labelledby={headingId}>
@@ -67,7 +62,7 @@ export function WebhookPanel({ partner, endpoints, outcome }: WebhookPanelProps)
 
       {endpoints.length === 0 ? <p className="muted">No endpoints yet.</p> : endpoints.map((endpoint) => <EndpointView key={endpoint.id} partnerId={partner.id} endpoint={endpoint} />)}
 
-      <Form method="post" className="inline-form" ref={addForm}>
+      <Form method="post" className="inline-form" {...addForm}>
         <input type="hidden" name="intent" value="createWebhook" />
         <input type="hidden" name="partnerId" value={partner.id} />
         <TextField label="Endpoint URL" name="url" type="url" required maxLength={2000} placeholder="https://example.com/greenlight/webhooks" error={mine?.fieldErrors?.url} />

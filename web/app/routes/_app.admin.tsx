@@ -1,9 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { useEffect, useRef } from 'react';
 import { ApiKeyPanel } from '~/components/api-key-panel';
 import { AuditLog } from '~/components/audit-log';
-import { FormAlert, Notice, SelectField, TextField } from '~/components/forms';
+import { FormAlert, Notice, SelectField, TextField, useResetWhenSaved } from '~/components/forms';
 import { Time } from '~/components/time';
 import { handleAdminForm } from '~/models/admin-form.server';
 import { listApiKeys } from '~/models/api-key.server';
@@ -39,13 +38,9 @@ export default function AdminPage() {
   const outcome = useActionData<typeof action>();
   const navigation = useNavigation();
   const creating = navigation.formData?.get('intent') === 'createOrganization';
-  const organizationForm = useRef<HTMLFormElement>(null);
   const organizationOutcome = outcome?.intent === 'createOrganization' ? outcome : undefined;
+  const organizationForm = useResetWhenSaved(organizationOutcome?.notice ? organizationOutcome : undefined);
   const organizationNames = Object.fromEntries(organizations.map((o) => [o.id, o.name]));
-
-  useEffect(() => {
-    if (organizationOutcome?.notice) organizationForm.current?.reset();
-  }, [organizationOutcome]);
 
   return (
     <>
@@ -100,7 +95,7 @@ export default function AdminPage() {
           </table>
         </div>
         <h3>Create an organization</h3>
-        <Form method="post" className="inline-form" ref={organizationForm}>
+        <Form method="post" className="inline-form" {...organizationForm}>
           <input type="hidden" name="intent" value="createOrganization" />
           <TextField label="Name" name="name" required maxLength={200} error={organizationOutcome?.fieldErrors?.name} />
           <SelectField

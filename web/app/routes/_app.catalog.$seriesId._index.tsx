@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { PriceFields } from '~/components/catalog-fields';
 import { SeriesUploader, useUploadQueue } from '~/components/episode-uploads';
 import { EpisodeTable, selectionSummary, useEpisodeSelection } from '~/components/episode-table';
-import { FormAlert, Notice, TextField } from '~/components/forms';
+import { FormAlert, Notice, TextField, useResetWhenSaved } from '~/components/forms';
 import { LicenseSummary } from '~/components/license-summary';
 import { ReviewSubmitFields, useRefreshWhile } from '~/components/review-history';
 import { describeRuns, EPISODE_PAGE_SIZE, numberRuns, territoryName } from '~/models/catalog';
@@ -59,9 +59,9 @@ export default function SeriesPage() {
   const place = territoryName(territories, territory);
   const numbers = useMemo(() => episodes.map((e) => e.number), [episodes]);
   const selection = useEpisodeSelection(numbers);
-  const addForm = useRef<HTMLFormElement>(null);
 
   const addOutcome = outcome?.intent === 'addEpisodes' ? outcome : undefined;
+  const addForm = useResetWhenSaved(addOutcome?.notice ? addOutcome : undefined);
   const priceOutcome = outcome?.intent === 'setPrice' || outcome?.intent === 'clearPrice' ? outcome : undefined;
   const reviewOutcome = outcome?.intent === 'submitForReview' ? outcome : undefined;
 
@@ -79,9 +79,6 @@ export default function SeriesPage() {
   useEffect(() => {
     if (hasReviewable) setReviewOpen(true);
   }, [hasReviewable]);
-  useEffect(() => {
-    if (addOutcome?.notice) addForm.current?.reset();
-  }, [addOutcome]);
 
   const lastNumber = episodes.length ? episodes[episodes.length - 1]!.number : 0;
   const nextNumber = hasMore ? series.episodeCount + 1 : lastNumber + 1;
@@ -232,9 +229,10 @@ export default function SeriesPage() {
           <p className="muted">Adds a range of numbered draft episodes in one go; media is uploaded to each afterwards.</p>
           <Notice>{addOutcome?.notice}</Notice>
           <FormAlert>{addOutcome?.formError}</FormAlert>
-          <Form method="post" className="inline-form" ref={addForm} preventScrollReset>
+          <Form method="post" className="inline-form" {...addForm} preventScrollReset>
             <input type="hidden" name="intent" value="addEpisodes" />
-            <TextField label="From" name="fromNumber" inputMode="numeric" defaultValue={String(nextNumber)} key={`from-${nextNumber}`} error={addOutcome?.fieldErrors?.fromNumber} />
+            {/* Not re-keyed when the next number moves: an untouched field follows its default, a typed one keeps the user's number. */}
+            <TextField label="From" name="fromNumber" inputMode="numeric" defaultValue={String(nextNumber)} error={addOutcome?.fieldErrors?.fromNumber} />
             <TextField label="To" name="toNumber" inputMode="numeric" error={addOutcome?.fieldErrors?.toNumber} />
             <TextField
               label="Title template (optional)"

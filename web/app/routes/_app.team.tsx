@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { CopyButton } from '~/components/copy-button';
-import { FormAlert, Notice, SelectField, TextField } from '~/components/forms';
+import { FormAlert, Notice, SelectField, TextField, useResetWhenSaved } from '~/components/forms';
 import { Time } from '~/components/time';
 import { expectData } from '~/models/graphql.server';
 import { DEFAULT_INVITE_ROLE, ROLES_BY_KIND, kindLabel, roleLabel } from '~/models/roles';
@@ -32,17 +32,17 @@ export default function TeamPage() {
   const outcome = useActionData<typeof action>();
   const navigation = useNavigation();
   const inviting = navigation.formData?.get('intent') === 'invite';
-  const inviteForm = useRef<HTMLFormElement>(null);
   const roleOptions = roles.map((role) => ({ value: role, label: roleLabel(role) }));
-  // Each answer re-renders the role pickers, so a refused change shows the role that still holds.
-  const [answers, setAnswers] = useState(0);
-  useEffect(() => {
-    setAnswers((n) => n + 1);
-    if (outcome?.intent === 'invite' && outcome.notice) inviteForm.current?.reset();
-  }, [outcome]);
-
   const memberOutcome = outcome && outcome.intent !== 'invite' ? outcome : undefined;
   const inviteOutcome = outcome?.intent === 'invite' ? outcome : undefined;
+  const inviteForm = useResetWhenSaved(inviteOutcome?.notice ? inviteOutcome : undefined);
+  // An answer about a member re-renders that member's role picker only, so a refused change shows the
+  // role that still holds while a pick being made in another row stays as it is.
+  const [answers, setAnswers] = useState<Record<string, number>>({});
+  useEffect(() => {
+    const target = memberOutcome?.target;
+    if (target) setAnswers((counts) => ({ ...counts, [target]: (counts[target] ?? 0) + 1 }));
+  }, [memberOutcome]);
 
   return (
     <>
@@ -79,7 +79,7 @@ export default function TeamPage() {
                   </td>
                   <td>{member.user.email}</td>
                   <td>
-                    <Form method="post" className="row-form" key={`${member.id}-${member.role}-${answers}`}>
+                    <Form method="post" className="row-form" key={`${member.id}-${member.role}-${answers[member.id] ?? 0}`}>
                       <input type="hidden" name="intent" value="changeRole" />
                       <input type="hidden" name="membershipId" value={member.id} />
                       <label className="visually-hidden" htmlFor={`role-${member.id}`}>
@@ -142,7 +142,7 @@ export default function TeamPage() {
             </div>
           </section>
         ) : null}
-        <Form method="post" className="inline-form" ref={inviteForm}>
+        <Form method="post" className="inline-form" {...inviteForm}>
           <input type="hidden" name="intent" value="invite" />
           <input type="hidden" name="organizationId" value={organization.id} />
           <TextField label="Email" name="email" type="email" required autoComplete="off" error={inviteOutcome?.fieldErrors?.email} />
