@@ -32,4 +32,18 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/api/**', '@greenlight/api*'], message: 'The web app talks to the API over GraphQL only.' }] }],
     },
   },
+  {
+    // Journeys load documents through support/session.ts, which waits until the page is hydrated.
+    files: ['e2e/tests/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.type='MemberExpression'][callee.property.name=/^(goto|reload|goBack|goForward)$/]",
+          message: 'Use open(), reload() or loadDocument() from support/session: they wait until the page is ready for input.',
+        },
+        { selector: 'Literal[value=/data-hydrated/]', message: 'Waiting for hydration belongs in support/session (loadDocument), not in a test.' },
+      ],
+    },
+  },
 );

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { sections, signIn } from '../support/session';
+import { reload, sections, signIn } from '../support/session';
 import { accounts, API_GRAPHQL_URL, unique } from '../support/stack';
 
 interface ViewerAnswer {
@@ -36,7 +36,7 @@ test('An admin creates a partner API key, sees it once, and it answers the API',
   expect(answer.errors).toBeUndefined();
   expect(answer.data?.viewer.kind).toBe('PARTNER_KEY');
 
-  await page.reload();
+  await reload(page);
   const row = shortPlay.getByRole('row').filter({ hasText: keyName });
   await expect(row).toContainText(`${prefix}…`);
   await expect(page.getByText(secret)).toHaveCount(0);

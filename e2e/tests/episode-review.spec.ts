@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { apiAs } from '../support/api';
 import { episodeRow } from '../support/catalog';
 import { createDraftSeries, decideNextCase, episodeUploads, makeClip } from '../support/episodes';
-import { open, signIn } from '../support/session';
+import { open, reload, signIn } from '../support/session';
 import { accounts, unique } from '../support/stack';
 
 /** Uploads a fresh clip on the open episode page and waits until the episode is READY. */
@@ -94,7 +94,7 @@ test('A rejected episode shows the reviewer’s notes and comments, and takes on
     notes: 'The slap in the opening scene is too violent for this rating.',
     comments: [{ atSeconds: 1, text: 'The slap lands here.' }, { text: 'Otherwise fine.' }],
   });
-  await page.reload();
+  await reload(page);
 
   const decided = review.getByRole('article', { name: /^Review of/ });
   await expect(page.getByLabel('Status: Rejected')).toBeVisible();

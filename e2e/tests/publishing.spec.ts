@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { apiAs, daysFromToday, studioIdOf } from '../support/api';
 import { clearQueue, eventually, makeReviewClip, setSubtitles, tokenOf, uploadClip, waitForCase, waitForEpisode } from '../support/review';
-import { open, signIn } from '../support/session';
+import { open, reload, signIn } from '../support/session';
 import { accounts, API_GRAPHQL_URL, DATA_FOLDER, unique, WEB_PORT } from '../support/stack';
 
 interface PartnerCatalog {
@@ -117,7 +117,7 @@ test('A studio releases an approved series to the demo partner; the partner sees
     );
     expect(series!.episodes.nodes.map((e) => e.number)).toEqual([2]);
 
-    await page.reload();
+    await reload(page);
     const grid = page.getByRole('table', { name: 'Episodes on ShortPlay by territory' });
     await expect(grid.getByRole('row', { name: /^1\. / }).locator('td[data-territory="US"]')).toContainText('Taken down');
     await expect(grid.getByRole('row', { name: /^2\. / }).locator('td[data-territory="US"]')).toHaveText('Live');
@@ -160,7 +160,7 @@ test('An operator admin reads a partner’s settings; the partner adds a webhook
   await expect(webhooks.getByRole('region', { name: 'Signing secret' })).toHaveCount(0);
 
   // The admin sees the same endpoint under the partner.
-  await page.reload();
+  await reload(page);
   await expect(page.getByRole('region', { name: 'Webhooks for ShortPlay' }).getByRole('article', { name: `Endpoint ${url}` })).toContainText('Disabled');
   await partner.close();
 });

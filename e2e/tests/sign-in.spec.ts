@@ -18,7 +18,7 @@ test('An owner signs in, sees the studio shell and signs out', async ({ page }) 
   await expect(page).toHaveURL(/\/login$/);
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
 
-  await page.goto('/');
+  await open(page, '/');
   await expect(page).toHaveURL(/\/login$/);
 });
 

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { apiAs } from '../support/api';
 import { episodeRow } from '../support/catalog';
 import { createDraftSeries, episodeUploads, expectImageLoaded, makeClip } from '../support/episodes';
-import { open, signIn } from '../support/session';
+import { open, reload, signIn } from '../support/session';
 import { accounts, unique } from '../support/stack';
 
 test('An editor uploads two clips and sees both episodes READY', async ({ page, request }) => {
@@ -73,7 +73,7 @@ test('A refused file says why', async ({ page, request }) => {
   await item.getByRole('button', { name: 'Dismiss the upload to episode 1' }).click();
   await expect(list).toHaveCount(0);
 
-  await page.reload();
+  await reload(page);
   await expect(page.getByLabel('Status: Draft')).toBeVisible();
   await expect(page.getByRole('region', { name: 'Upload history' })).toContainText('No uploads yet.');
 });
@@ -94,8 +94,7 @@ test('An interrupted upload carries on from where it stopped', async ({ page, re
   await video.getByLabel('Upload a video').setInputFiles(clip);
   await expect.poll(async () => Number(await list.getByRole('progressbar').getAttribute('value')), { timeout: 20_000 }).toBeGreaterThanOrEqual(10);
   page.once('dialog', (dialog) => void dialog.accept());
-  await page.reload();
-  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await reload(page);
   await expect(page.getByLabel('Status: Uploading')).toBeVisible();
 
   await uploadSpeed(256 * 1024);
