@@ -4,7 +4,8 @@ import { Role } from '../src/modules/membership/membership.entity';
 import { createMediaStorage } from '../src/uploads/media-storage';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { eventually } from './support/media';
-import { CLAIM_NEXT, DECIDE, seedPendingCases } from './support/review';
+import { catalogOf as catalogFor, CATALOG, createLiveSeries, createPartner } from './support/publishing';
+import { seedPendingCases } from './support/review';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
 import { WebhookReceiver } from './support/webhook-receiver';
 
@@ -24,44 +25,9 @@ afterAll(async () => {
   await receiver?.stop();
 });
 
-const LICENSE = { sourceWorkTitle: 'The Heiress Returns', sourceWorkKind: 'NOVEL', sourceWorkAuthor: 'Mei Lan', licensor: 'Lotus Press', licenseKind: 'ADAPTATION', territoriesIncluded: ['US', 'CA'], windowStart: '2026-01-01T00:00:00Z', windowEnd: '2030-01-01T00:00:00Z' };
-
-/** A partner serving US and CA, with an API key. */
-async function partner(territories = ['US', 'CA']) {
-  const p = await server.member(OrganizationKind.PARTNER, Role.PARTNER_ADMIN);
-  await server.gql('mutation($id: ID!, $i: PartnerProfileInput!) { updatePartner(partnerId: $id, input: $i) { currency } }', { id: p.organizationId, i: { territories, currency: 'USD' } }, { token: admin.token });
-  const key = await server.gql<{ createApiKey: { secret: string } }>('mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret } }', { i: { organizationId: p.organizationId, name: 'sync' } }, { token: admin.token });
-  return { ...p, key: key.data!.createApiKey.secret };
-}
-
-/** A studio series with `n` approved episodes, licensed, priced (US 0.49 USD, elsewhere 60 coins), released to `partnerId`. */
-async function liveSeries(n: number, partnerId: string) {
-  const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
-  const seeded = await seedPendingCases(server, owner.organizationId, n, { verdict: 'CLEAR', territories: ['US', 'CA'] });
-  const q = (query: string, variables: Record<string, unknown>) => server.gql(query, variables, { token: owner.token });
-  await q('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: seeded.seriesId, i: LICENSE });
-  await q('mutation($i: SetEpisodePricesInput!) { setEpisodePrices(input: $i) { episode { number } } }', { i: { seriesId: seeded.seriesId, fromNumber: 1, toNumber: n, territory: 'WORLDWIDE', coins: 60 } });
-  await q('mutation($i: SetEpisodePricesInput!) { setEpisodePrices(input: $i) { episode { number } } }', { i: { seriesId: seeded.seriesId, fromNumber: 1, toNumber: n, territory: 'US', currency: 'USD', amountMinor: 49 } });
-  for (let i = 0; i < n; i++) {
-    const c = (await server.gql<{ claimNextCase: { id: string; version: number } }>(CLAIM_NEXT, { f: { studioId: owner.organizationId } }, { token: lead.token })).data!.claimNextCase;
-    const d = await server.gql(DECIDE, { i: { caseId: c.id, version: c.version, decisions: [{ territory: 'US', decision: 'APPROVE' }, { territory: 'CA', decision: 'APPROVE' }] } }, { token: lead.token });
-    expect(d.errors).toBeUndefined();
-  }
-  const plan = await q('mutation($s: ID!, $p: ID!, $i: ReleasePlanInput!) { setReleasePlan(seriesId: $s, partnerId: $p, input: $i) { id } }', { s: seeded.seriesId, p: partnerId, i: { mode: 'ALL_AT_ONCE', startsAt: '2026-01-01T00:00:00Z' } });
-  expect(plan.errors).toBeUndefined();
-  return { owner, ...seeded };
-}
-
-const CATALOG = /* GraphQL */ `
-  query($t: String!, $first: Int, $eps: Int) {
-    catalog(territory: $t, first: $first) {
-      nodes { id title licensor sourceWork { title author } episodes(first: $eps) { nodes { id number title durationSeconds width height subtitleLanguages price { free coins currency amount } posterUrl } } }
-      pageInfo { hasNextPage endCursor }
-    }
-  }
-`;
-type CatalogNode = { id: string; title: string; licensor: string; sourceWork: { title: string; author: string }; episodes: { nodes: Array<{ id: string; number: number; price: { free: boolean; coins: number | null; currency: string | null; amount: string | null }; posterUrl: string | null }> } };
-const catalogOf = async (key: string, t: string, first = 20, eps = 20) => server.gql<{ catalog: { nodes: CatalogNode[] } }>(CATALOG, { t, first, eps }, { token: key });
+const partner = (territories = ['US', 'CA']) => createPartner(server, admin, territories);
+const liveSeries = (n: number, partnerId: string) => createLiveSeries(server, lead, n, partnerId);
+const catalogOf = (key: string, t: string, first = 20, eps = 20) => catalogFor(server, key, t, first, eps);
 
 describe('the partner catalog', () => {
   it('shows live episodes with the territory’s price, licensor and source work; a territory the partner does not serve is FORBIDDEN', async () => {

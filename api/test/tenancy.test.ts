@@ -102,6 +102,10 @@ const attempts: Record<string, Attempt> = {
     res: await server.gql('mutation { createOrganization(input: { name: "Sneaky", kind: STUDIO }) { id } }', {}, { token: b.owner.token }),
     expectCode: 'FORBIDDEN',
   }),
+  setOrganizationSuspended: async () => ({
+    res: await server.gql('mutation($id: ID!) { setOrganizationSuspended(id: $id, suspended: true, reason: "Sneaky") { id } }', { id: a.owner.organizationId }, { token: b.owner.token }),
+    expectCode: 'FORBIDDEN',
+  }),
   inviteMember: async () => ({
     res: await server.gql(
       'mutation($i: InviteMemberInput!) { inviteMember(input: $i) { invitationToken } }',

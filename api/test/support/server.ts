@@ -42,7 +42,7 @@ export class TestServer {
     private readonly dropDatabase: () => Promise<void>,
   ) {}
 
-  static async start(env: Record<string, string> = {}, shared?: TestServer, options: { runWorker?: boolean } = {}): Promise<TestServer> {
+  static async start(env: Record<string, string> = {}, shared?: TestServer, options: { runWorker?: boolean; clock?: () => Date } = {}): Promise<TestServer> {
     const db = shared ? { url: shared.databaseUrl, drop: async () => {} } : await createTestDatabase(inject('pgAdminUrl'));
     const dataDir = shared?.config.dataDir ?? mkdtempSync(path.join(tmpdir(), 'greenlight-test-'));
     const config = loadConfig({
@@ -56,7 +56,7 @@ export class TestServer {
     const lines: string[] = [];
     const logger = createLogger(config.logLevel, { write: (line: string) => void lines.push(line) });
     const orm = await openOrm(db.url, { pool: { min: 0, max: 5 } });
-    const app = await createApp({ orm, config, logger, databaseUrl: db.url, runWorker: options.runWorker });
+    const app = await createApp({ orm, config, logger, databaseUrl: db.url, runWorker: options.runWorker, clock: options.clock });
     await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
     const port = (app.server.address() as AddressInfo).port;
     return new TestServer(`http://127.0.0.1:${port}`, lines, orm, app, config, db.url, db.drop);

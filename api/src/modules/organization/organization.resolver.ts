@@ -31,4 +31,15 @@ export class OrganizationResolver {
   createOrganization(@Arg('input', () => CreateOrganizationInput) input: CreateOrganizationInput, @Ctx() ctx: GraphQLContext): Promise<Organization> {
     return ctx.services.organizations.create(ctx, input);
   }
+
+  @Allow('OPERATOR:ADMIN')
+  @Mutation(() => Organization, { description: 'Suspends a studio or partner (its catalog or feed goes dark for partners, with withdrawal events) or, with suspended: false, reinstates it. Errors: NOT_FOUND, CONFLICT for the operator, BAD_USER_INPUT (reason) when suspending without a reason.' })
+  setOrganizationSuspended(
+    @Arg('id', () => ID) id: string,
+    @Arg('suspended', () => Boolean) suspended: boolean,
+    @Arg('reason', () => String, { nullable: true, description: 'Why (3–500 characters); required when suspending.' }) reason: string | null,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<Organization> {
+    return ctx.services.organizations.setSuspended(ctx, id, suspended, reason);
+  }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isOperatorAdmin, membershipIn, requireUser } from '../../domain/access';
-import { ForbiddenError, NotFoundError } from '../../domain/errors';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import { nameSchema, parseInput } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
@@ -46,6 +46,34 @@ export class OrganizationService {
       subjectType: 'Organization',
       subjectId: org.id,
       summary: { after: { name: org.name, kind: org.kind } },
+    });
+    await em.flush();
+    return org;
+  }
+
+  /**
+   * Suspends (or reinstates) a studio or partner. The publish gate reads it: a suspended studio's
+   * episodes and everything for a suspended partner go dark (STUDIO_SUSPENDED / PARTNER_DISABLED),
+   * with withdrawal events, and come back when reinstated. Operator organizations cannot be suspended.
+   */
+  async setSuspended(ctx: RequestContext, id: string, suspended: boolean, reason?: string | null): Promise<Organization> {
+    requireUser(ctx);
+    if (!isOperatorAdmin(ctx)) throw new ForbiddenError('Only operator admins can suspend organizations.');
+    const why = suspended ? parseInput(z.string().trim().min(3, 'Say why in at least 3 characters.').max(500, 'Keep the reason under 500 characters.'), reason ?? '', 'reason') : null;
+    const em = ctx.em.fork();
+    const org = isId(id) ? await em.findOne(Organization, id) : null;
+    if (!org) throw new NotFoundError('Organization');
+    if (org.kind === OrganizationKind.OPERATOR) throw new ConflictError('The operator organization cannot be suspended.', 'id');
+    if (Boolean(org.suspendedAt) === suspended) return org;
+    const before = { suspendedAt: org.suspendedAt ?? null, reason: org.suspendedReason ?? null };
+    org.suspendedAt = suspended ? new Date() : null;
+    org.suspendedReason = why;
+    this.audit.record(ctx, em, {
+      action: suspended ? 'organization.suspend' : 'organization.reinstate',
+      organizationId: org.id,
+      subjectType: 'Organization',
+      subjectId: org.id,
+      summary: { before, after: { suspendedAt: org.suspendedAt, reason: why } },
     });
     await em.flush();
     return org;

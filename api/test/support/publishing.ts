@@ -1,0 +1,48 @@
+import { expect } from 'vitest';
+import { Role } from '../../src/modules/membership/membership.entity';
+import { OrganizationKind } from '../../src/modules/organization/organization.entity';
+import { CLAIM_NEXT, DECIDE, seedPendingCases } from './review';
+import type { SignedInMember, TestServer } from './server';
+
+export const LICENSE = { sourceWorkTitle: 'The Heiress Returns', sourceWorkKind: 'NOVEL', sourceWorkAuthor: 'Mei Lan', licensor: 'Lotus Press', licenseKind: 'ADAPTATION', territoriesIncluded: ['US', 'CA'], windowStart: '2026-01-01T00:00:00Z', windowEnd: '2030-01-01T00:00:00Z' };
+
+/** A partner serving `territories`, with an API key. */
+export async function createPartner(server: TestServer, admin: SignedInMember, territories = ['US', 'CA']) {
+  const p = await server.member(OrganizationKind.PARTNER, Role.PARTNER_ADMIN);
+  await server.gql('mutation($id: ID!, $i: PartnerProfileInput!) { updatePartner(partnerId: $id, input: $i) { currency } }', { id: p.organizationId, i: { territories, currency: 'USD' } }, { token: admin.token });
+  const key = await server.gql<{ createApiKey: { secret: string } }>('mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret } }', { i: { organizationId: p.organizationId, name: 'sync' } }, { token: admin.token });
+  return { ...p, key: key.data!.createApiKey.secret };
+}
+
+/**
+ * A studio series with `n` episodes approved by a lead for `territories`, licensed there, priced
+ * (US 0.49 USD, elsewhere 60 coins) and released to `partnerId`.
+ */
+export async function createLiveSeries(server: TestServer, lead: SignedInMember, n: number, partnerId: string, options: { territories?: string[]; filings?: Array<{ territory: string; filingNumber: string }> } = {}) {
+  const territories = options.territories ?? ['US', 'CA'];
+  const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+  const seeded = await seedPendingCases(server, owner.organizationId, n, { verdict: 'CLEAR', territories, filings: options.filings });
+  const q = (query: string, variables: Record<string, unknown>) => server.gql(query, variables, { token: owner.token });
+  await q('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: seeded.seriesId, i: { ...LICENSE, territoriesIncluded: territories } });
+  await q('mutation($i: SetEpisodePricesInput!) { setEpisodePrices(input: $i) { episode { number } } }', { i: { seriesId: seeded.seriesId, fromNumber: 1, toNumber: n, territory: 'WORLDWIDE', coins: 60 } });
+  await q('mutation($i: SetEpisodePricesInput!) { setEpisodePrices(input: $i) { episode { number } } }', { i: { seriesId: seeded.seriesId, fromNumber: 1, toNumber: n, territory: 'US', currency: 'USD', amountMinor: 49 } });
+  for (let i = 0; i < n; i++) {
+    const c = (await server.gql<{ claimNextCase: { id: string; version: number } | null }>(CLAIM_NEXT, { f: { studioId: owner.organizationId } }, { token: lead.token })).data!.claimNextCase;
+    const d = await server.gql(DECIDE, { i: { caseId: c!.id, version: c!.version, decisions: territories.map((territory) => ({ territory, decision: 'APPROVE' })) } }, { token: lead.token });
+    expect(d.errors).toBeUndefined();
+  }
+  const plan = await q('mutation($s: ID!, $p: ID!, $i: ReleasePlanInput!) { setReleasePlan(seriesId: $s, partnerId: $p, input: $i) { id } }', { s: seeded.seriesId, p: partnerId, i: { mode: 'ALL_AT_ONCE', startsAt: '2026-01-01T00:00:00Z' } });
+  expect(plan.errors).toBeUndefined();
+  return { owner, ...seeded };
+}
+
+export const CATALOG = /* GraphQL */ `
+  query($t: String!, $first: Int, $eps: Int) {
+    catalog(territory: $t, first: $first) {
+      nodes { id title licensor sourceWork { title author } episodes(first: $eps) { nodes { id number title durationSeconds width height subtitleLanguages price { free coins currency amount } posterUrl } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`;
+export type CatalogNode = { id: string; title: string; licensor: string; sourceWork: { title: string; author: string }; episodes: { nodes: Array<{ id: string; number: number; price: { free: boolean; coins: number | null; currency: string | null; amount: string | null }; posterUrl: string | null }> } };
+export const catalogOf = async (server: TestServer, key: string, t: string, first = 20, eps = 20) => server.gql<{ catalog: { nodes: CatalogNode[] } }>(CATALOG, { t, first, eps }, { token: key });
