@@ -1,6 +1,7 @@
 import { BigIntType, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
+import { globalId } from './global-id';
 
 export enum CatalogEventType {
   PUBLISHED = 'PUBLISHED',
@@ -36,6 +37,17 @@ export class CatalogEvent {
 
   @Property({ type: 'uuid' })
   seriesId!: string;
+
+  /** The episode, as the global id `node` and `playback` accept (in this event's territory). */
+  @Field(() => ID, { name: 'episode', description: 'The episode: a global id that `node(id:)` and `playback(episodeId:)` accept, in this event’s territory.' })
+  get episodeGlobalId(): string {
+    return globalId('CatalogEpisode', this.episodeId, this.territory);
+  }
+
+  @Field(() => ID, { name: 'series', description: 'The series: a global id that `node(id:)` accepts, in this event’s territory.' })
+  get seriesGlobalId(): string {
+    return globalId('CatalogSeries', this.seriesId, this.territory);
+  }
 
   @Field(() => GraphQLJSONObject, { description: 'What changed (price, reasons, episode number…).' })
   @Property({ type: 'json' })

@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagin
 import { isId } from '../common/ids';
 import { CatalogEvent } from './catalog-event.entity';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { parseGlobalId } from './global-id';
 import { PartnerProfile } from './partner-profile.entity';
 
 export interface CatalogFilter {
@@ -46,15 +47,7 @@ export interface CatalogEpisodeRow {
   price: { free: boolean; coins: number | null; currency: string | null; amountMinor: number | null; amount: string | null };
 }
 
-/** Opaque global ids: the kind, the row and the territory the partner asked in. */
-export function globalId(kind: 'CatalogSeries' | 'CatalogEpisode', id: string, territory: string): string {
-  return Buffer.from(`${kind}:${id}:${territory}`).toString('base64url');
-}
-
-export function parseGlobalId(value: string): { kind: string; id: string; territory: string } | null {
-  const [kind, id, territory] = Buffer.from(value, 'base64url').toString('utf8').split(':');
-  return kind && id && territory && isId(id) && /^[A-Z]{2}$/.test(territory) ? { kind, id, territory } : null;
-}
+export { globalId, parseGlobalId } from './global-id';
 
 /**
  * What a partner's API key may read: only live episodes, in the partner's own territories, priced
