@@ -1,5 +1,5 @@
 import { useFetcher } from '@remix-run/react';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { loader as auditEventsLoader } from '~/routes/resources.audit-events';
 import { Time } from './time';
 
@@ -34,16 +34,21 @@ export function AuditLog({ firstPage, organizationNames }: AuditLogProps) {
   const fetcher = useFetcher<typeof auditEventsLoader>();
   const [older, setOlder] = useState<AuditEventRow[]>([]);
   const [cursor, setCursor] = useState(firstPage.nextCursor);
+  const shownUntil = useRef(firstPage.nextCursor);
 
   // A fresh first page (after any change on the page) restarts the list, so no gap can open.
   useEffect(() => {
     setOlder([]);
     setCursor(firstPage.nextCursor);
+    shownUntil.current = firstPage.nextCursor;
   }, [firstPage]);
 
+  // An older page is added only where the list ends now: an answer that comes after the list
+  // restarted, or the same page fetched again when the page reloads its data, is left out.
   useEffect(() => {
-    if (!fetcher.data) return;
     const page = fetcher.data;
+    if (!page || page.after !== shownUntil.current) return;
+    shownUntil.current = page.nextCursor;
     setOlder((rows) => [...rows, ...page.events]);
     setCursor(page.nextCursor);
   }, [fetcher.data]);

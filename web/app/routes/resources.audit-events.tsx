@@ -7,5 +7,6 @@ import { expectData } from '~/models/graphql.server';
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireViewer(request);
   const after = new URL(request.url).searchParams.get('after');
-  return expectData(request, await listAuditEvents(request, after));
+  // Says which page it answers, so the list adds it only if it still ends at that cursor.
+  return { ...(await expectData(request, await listAuditEvents(request, after))), after };
 }
