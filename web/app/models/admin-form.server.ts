@@ -1,6 +1,6 @@
 import { handleApiKeyForm } from './api-key.server';
 import { failed, formString, rejected, succeeded } from './forms.server';
-import { createOrganization } from './organization.server';
+import { createOrganization, setOrganizationSuspended } from './organization.server';
 import { isOrganizationKind, kindLabel } from './roles';
 
 /** Handles the Admin page's forms: create an organization, create or revoke a partner API key. */
@@ -19,6 +19,22 @@ export async function handleAdminForm(request: Request) {
     return succeeded({
       intent,
       notice: `${kindLabel(result.data.kind)} organization "${result.data.name}" created. Invite its first members with “Manage members”.`,
+    });
+  }
+
+  if (intent === 'suspendOrganization' || intent === 'reinstateOrganization') {
+    const id = formString(form, 'organizationId');
+    const suspended = intent === 'suspendOrganization';
+    const reason = suspended ? formString(form, 'reason') : null;
+    if (suspended && !reason) return rejected({ intent, target: id, fieldErrors: { reason: 'Say why the organization is suspended.' } });
+    const result = await setOrganizationSuspended(request, { id, suspended, reason });
+    if (!result.ok) return failed(request, result.error, { intent, target: id, fields: ['reason'] });
+    return succeeded({
+      intent,
+      target: id,
+      notice: suspended
+        ? `${result.data.name} is suspended: partners no longer see what it publishes or receives.`
+        : `${result.data.name} is reinstated: what the publish gate allows is live again.`,
     });
   }
 

@@ -7,6 +7,10 @@ export interface Organization {
   name: string;
   kind: OrganizationKind;
   createdAt: string;
+  suspendedAt: string | null;
+  suspendedReason: string | null;
+  /** From the API: whether an operator admin may suspend it. */
+  suspendable: boolean;
 }
 
 export const ORGANIZATION_KINDS: readonly OrganizationKind[] = ['STUDIO', 'PARTNER', 'OPERATOR'];

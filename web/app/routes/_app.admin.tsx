@@ -41,6 +41,8 @@ export default function AdminPage() {
   const organizationOutcome = outcome?.intent === 'createOrganization' ? outcome : undefined;
   const organizationForm = useResetWhenSaved(organizationOutcome?.notice ? organizationOutcome : undefined);
   const organizationNames = Object.fromEntries(organizations.map((o) => [o.id, o.name]));
+  const suspensionOutcome = outcome?.intent === 'suspendOrganization' || outcome?.intent === 'reinstateOrganization' ? outcome : undefined;
+  const pendingSuspension = navigation.formData?.get('organizationId');
 
   return (
     <>
@@ -62,8 +64,8 @@ export default function AdminPage() {
 
       <section className="panel" aria-labelledby="organizations-heading">
         <h2 id="organizations-heading">Organizations</h2>
-        <Notice>{organizationOutcome?.notice}</Notice>
-        <FormAlert>{organizationOutcome?.formError}</FormAlert>
+        <Notice>{organizationOutcome?.notice ?? suspensionOutcome?.notice}</Notice>
+        <FormAlert>{organizationOutcome?.formError ?? suspensionOutcome?.formError}</FormAlert>
         <div className="table-scroll">
           <table>
             <thead>
@@ -71,6 +73,7 @@ export default function AdminPage() {
                 <th scope="col">Name</th>
                 <th scope="col">Kind</th>
                 <th scope="col">Created</th>
+                <th scope="col">Status</th>
                 <th scope="col">
                   <span className="visually-hidden">Actions</span>
                 </th>
@@ -84,10 +87,41 @@ export default function AdminPage() {
                   <td>
                     <Time value={organization.createdAt} />
                   </td>
+                  <td>
+                    {organization.suspendedAt ? (
+                      <>
+                        <span className="badge badge-danger">Suspended</span> <span className="small">{organization.suspendedReason}</span>
+                      </>
+                    ) : (
+                      <span className="badge badge-success">Active</span>
+                    )}
+                  </td>
                   <td className="actions">
                     <Link to={`/team?organization=${encodeURIComponent(organization.id)}`} aria-label={`Manage members of ${organization.name}`}>
                       Manage members
                     </Link>
+                    {organization.suspendable ? (
+                      <Form method="post" className="inline-form" aria-label={`${organization.suspendedAt ? 'Reinstate' : 'Suspend'} ${organization.name}`}>
+                        <input type="hidden" name="organizationId" value={organization.id} />
+                        {organization.suspendedAt ? (
+                          <button type="submit" name="intent" value="reinstateOrganization" className="button button-secondary" disabled={pendingSuspension === organization.id}>
+                            Reinstate
+                          </button>
+                        ) : (
+                          <>
+                            <TextField
+                              label={`Reason to suspend ${organization.name}`}
+                              name="reason"
+                              maxLength={500}
+                              error={suspensionOutcome?.target === organization.id ? suspensionOutcome.fieldErrors?.reason : undefined}
+                            />
+                            <button type="submit" name="intent" value="suspendOrganization" className="button button-danger" disabled={pendingSuspension === organization.id}>
+                              Suspend
+                            </button>
+                          </>
+                        )}
+                      </Form>
+                    ) : null}
                   </td>
                 </tr>
               ))}

@@ -39,3 +39,8 @@ export class Organization {
   @Property({ type: 'text', nullable: true })
   suspendedReason?: string | null;
 }
+
+/** Studios and partners can be suspended; the operator that runs the platform cannot. */
+export function isSuspendable(organization: Pick<Organization, 'kind'>): boolean {
+  return organization.kind !== OrganizationKind.OPERATOR;
+}

@@ -1,7 +1,7 @@
-import { Arg, Ctx, Field, ID, InputType, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Allow } from '../../graphql/access';
 import type { GraphQLContext } from '../../graphql/context';
-import { Organization, OrganizationKind } from './organization.entity';
+import { isSuspendable, Organization, OrganizationKind } from './organization.entity';
 
 @InputType()
 export class CreateOrganizationInput {
@@ -14,6 +14,11 @@ export class CreateOrganizationInput {
 
 @Resolver(() => Organization)
 export class OrganizationResolver {
+  @FieldResolver(() => Boolean, { description: 'Whether an operator admin may suspend it (studios and partners; never the operator).' })
+  suspendable(@Root() organization: Organization): boolean {
+    return isSuspendable(organization);
+  }
+
   @Allow('USER')
   @Query(() => [Organization], { description: 'Your organizations; operator admins see all.' })
   organizations(@Ctx() ctx: GraphQLContext): Promise<Organization[]> {

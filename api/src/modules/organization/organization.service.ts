@@ -5,7 +5,7 @@ import type { RequestContext } from '../../domain/request-context';
 import { nameSchema, parseInput } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { isId } from '../common/ids';
-import { Organization, OrganizationKind } from './organization.entity';
+import { isSuspendable, Organization, OrganizationKind } from './organization.entity';
 
 const createSchema = z.object({
   name: nameSchema('Name'),
@@ -63,7 +63,7 @@ export class OrganizationService {
     const em = ctx.em.fork();
     const org = isId(id) ? await em.findOne(Organization, id) : null;
     if (!org) throw new NotFoundError('Organization');
-    if (org.kind === OrganizationKind.OPERATOR) throw new ConflictError('The operator organization cannot be suspended.', 'id');
+    if (!isSuspendable(org)) throw new ConflictError('The operator organization cannot be suspended.', 'id');
     if (Boolean(org.suspendedAt) === suspended) return org;
     const before = { suspendedAt: org.suspendedAt ?? null, reason: org.suspendedReason ?? null };
     org.suspendedAt = suspended ? new Date() : null;

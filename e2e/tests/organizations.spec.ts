@@ -1,0 +1,31 @@
+import { expect, test } from '@playwright/test';
+import { sections, signIn } from '../support/session';
+import { accounts, unique } from '../support/stack';
+
+test('An admin suspends a studio with a reason and reinstates it', async ({ page }) => {
+  const name = unique('Lantern Films');
+  await signIn(page, accounts.admin);
+  await sections(page).getByRole('link', { name: 'Admin' }).click();
+  const organizations = page.getByRole('region', { name: 'Organizations' });
+  await organizations.getByLabel('Name', { exact: true }).fill(name);
+  await organizations.getByRole('button', { name: 'Create organization' }).click();
+  await expect(organizations.getByRole('status')).toContainText(`"${name}" created`);
+
+  const row = organizations.getByRole('row').filter({ hasText: name });
+  await expect(row).toContainText('Active');
+  // The operator itself cannot be suspended: the API says so, and the page offers nothing.
+  await expect(organizations.getByRole('row').filter({ hasText: 'Operator' }).first().getByRole('button', { name: 'Suspend' })).toHaveCount(0);
+
+  await row.getByRole('button', { name: 'Suspend' }).click();
+  await expect(row.getByText('Say why the organization is suspended.')).toBeVisible();
+
+  await row.getByLabel(`Reason to suspend ${name}`).fill('Unpaid invoices since September');
+  await row.getByRole('button', { name: 'Suspend' }).click();
+  await expect(organizations.getByRole('status')).toContainText(`${name} is suspended`);
+  await expect(row).toContainText('Suspended');
+  await expect(row).toContainText('Unpaid invoices since September');
+
+  await row.getByRole('button', { name: 'Reinstate' }).click();
+  await expect(organizations.getByRole('status')).toContainText(`${name} is reinstated`);
+  await expect(row).toContainText('Active');
+});
