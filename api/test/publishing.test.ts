@@ -15,7 +15,8 @@ let lead: SignedInMember;
 let receiver: WebhookReceiver;
 
 beforeAll(async () => {
-  server = await TestServer.start({ WEBHOOK_RETRY_LIMIT: '2', WEBHOOK_RETRY_DELAY_SECONDS: '1', REVIEW_FOUR_EYES: 'false' }, undefined, { runWorker: true });
+  // No timed polls: the statement-count test must see only its own request's SQL (writes are still followed).
+  server = await TestServer.start({ WEBHOOK_RETRY_LIMIT: '2', WEBHOOK_RETRY_DELAY_SECONDS: '1', REVIEW_FOUR_EYES: 'false', PUBLICATION_POLL_SECONDS: '3600' }, undefined, { runWorker: true });
   admin = await server.member(OrganizationKind.OPERATOR, Role.ADMIN);
   lead = await server.addMember(admin.organizationId, Role.LEAD);
   receiver = await new WebhookReceiver().start();
