@@ -6,6 +6,9 @@ import { open, reload, sections, signIn } from '../support/session';
 import { accounts, unique } from '../support/stack';
 
 test('An editor prices a new series for the US and Canada', async ({ page }) => {
+  // The longest catalog journey (eight page loads, about fifty steps): on a busy two-core machine it
+  // needs more than the default minute, like the other long journeys. Each step keeps its own limit.
+  test.setTimeout(120_000);
   const title = unique('Moonlit Vows');
   const windowStart = daysFromToday(-30);
   const windowEnd = daysFromToday(365);
