@@ -46,12 +46,15 @@ await pool.query(`insert into series_license (id, series_id, source_work_title, 
   select gen_random_uuid(), id, 'Novel of ' || title, 'NOVEL', 'Lotus Press', 'ADAPTATION', '{US}', '{}', '{}', '{}', '[]', now() from series where studio_id = $1`, [studioId]);
 await pool.query(`insert into episode (id, series_id, number, title, synopsis, status, created_at, updated_at)
   select gen_random_uuid(), s.id, n, 'Episode ' || n, '', 'PUBLISHED', now(), now() from series s, generate_series(1, 60) n where s.studio_id = $1`, [studioId]);
-await pool.query(`insert into episode_live_state (episode_id, partner_id, territory, series_id, live, reasons, price, content_key, live_since, evaluated_at)
-  select e.id, $1, 'US', e.series_id, true, '[]', '{"free": false, "coins": null, "currency": "USD", "amountMinor": 49, "amount": "0.49"}', 'k', now(), now() from episode e`, [partnerId]);
-await pool.query('analyze');
-
 const app = await createApp({ orm, config, logger, databaseUrl: db.url });
 await new Promise((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+// The API's publication follower re-evaluates every series the inserts above marked (none is
+// released, so the gate makes nothing live). Once it is done, the live state is written directly:
+// nothing marks these series again, so the follower leaves the rows alone.
+await app.services.publication.drain(orm.em.fork(), { wait: true });
+await pool.query(`insert into partner_episode_state (episode_id, partner_id, series_id, live_territories, prices, dark, content_key, live_since, changed_at, evaluated_at)
+  select e.id, $1, e.series_id, '{US}', '[{"territories": ["US"], "price": {"free": false, "coins": null, "currency": "USD", "amountMinor": 49, "amount": "0.49"}}]', '[]', 'k', now(), now(), now() from episode e`, [partnerId]);
+await pool.query('analyze');
 const apiUrl = `http://127.0.0.1:${app.server.address().port}/graphql`;
 
 const QUERY = `query Sync($after: String) { catalog(territory: "US", first: 50, after: $after) { nodes { id title synopsis maturityRating licensor sourceWork { title kind } episodes(first: 20) { nodes { id number title durationSeconds subtitleLanguages price { free coins currency amount } } } } pageInfo { hasNextPage endCursor } } }`;
@@ -63,15 +66,15 @@ const raw = http.createServer(async (_req, res) => {
     `select s.id, s.title, s.synopsis, (select r->>'rating' from jsonb_array_elements(s.maturity_ratings) r where r->>'territory' = 'US' limit 1) as maturity_rating,
             l.licensor, l.source_work_title, l.source_work_kind
      from series s left join series_license l on l.series_id = s.id
-     where exists (select 1 from episode_live_state x where x.series_id = s.id and x.partner_id = $1 and x.territory = 'US' and x.live)
+     where exists (select 1 from partner_episode_state x where x.series_id = s.id and x.partner_id = $1 and x.live_territories @> '{US}')
      order by s.id limit 51`,
     [partnerId],
   )).rows;
   const page = series.slice(0, 50);
   const episodes = (await pool.query(
-    `select * from (select e.id, e.series_id, e.number, e.title, x.price, coalesce((select array_agg(t.language order by t.language) from subtitle_track t where t.episode_id = e.id), '{}') as subtitle_languages,
+    `select * from (select e.id, e.series_id, e.number, e.title, (select g->'price' from jsonb_array_elements(x.prices) g where g->'territories' ? 'US' limit 1) as price, coalesce((select array_agg(t.language order by t.language) from subtitle_track t where t.episode_id = e.id), '{}') as subtitle_languages,
             row_number() over (partition by e.series_id order by e.number) as rn
-       from episode e join episode_live_state x on x.episode_id = e.id and x.partner_id = $1 and x.territory = 'US' and x.live
+       from episode e join partner_episode_state x on x.episode_id = e.id and x.partner_id = $1 and x.live_territories @> '{US}'
        where e.series_id = any($2::uuid[])) q where rn <= 20 order by series_id, number`,
     [partnerId, page.map((s) => s.id)],
   )).rows;

@@ -11,6 +11,7 @@ const CLAIMS = arg('claims', 2000);
 const CONCURRENCY = arg('concurrency', 8);
 const require = createRequire(path.join(repo, 'api', 'package.json'));
 const pg = require('pg');
+const { loadReviewedSnapshots, reviewedDigest } = require(path.join(repo, 'api/dist/api/src/modules/review/reviewed-material.js'));
 
 const api = await startApi({ GRAPHQL_USER_RATE_LIMIT_PER_MINUTE: '1000000', USER_RATE_LIMIT_PER_MINUTE: '1000000' });
 const db = new pg.Client({ connectionString: `postgresql://greenlight:greenlight@127.0.0.1:${api.pgPort}/greenlight` });
@@ -30,13 +31,26 @@ async function seed(count) {
      select gen_random_uuid(), id, repeat('b', 64), 1, 'media/' || repeat('b', 64) || '.mp4', 'x.mp4', 'mp4', 'h264', 60, 720, 1280, '[]', now() from episode where series_id = $1 limit 1 returning id`,
     [series],
   )).rows[0].id;
-  await db.query(
-    `insert into review_case (id, episode_id, studio_id, media_revision_id, media_sha256, metadata_hash, metadata_snapshot, territories, status, ai_status, risk_score, verdicts, progress, submitted_at, sla_due_at)
-     select gen_random_uuid(), e.id, $1, $2, repeat('b', 64), 'h', '{}', '{US}', 'PENDING_REVIEW', 'COMPLETED', (random() * 100)::int, '[]', '{}', now() - random() * interval '3 days', now() + random() * interval '2 days'
-     from episode e where e.series_id = $3`,
-    [studio, revision, series],
-  );
+  await db.query(`update episode set current_media_id = $1 where series_id = $2`, [revision, series]);
+  // Each case bound to the digest of its episode's real material, as submission binds it: a case
+  // that does not match lapses as soon as the API's publication follower evaluates the series.
+  const em = { getConnection: () => ({ execute: async (sql, params) => (await db.query(sql.replace('?', '$1'), params)).rows }), getTransactionContext: () => undefined };
+  const episodeIds = (await db.query(`select id from episode where series_id = $1 order by number`, [series])).rows.map((r) => r.id);
+  for (let i = 0; i < episodeIds.length; i += 10_000) {
+    const snapshots = await loadReviewedSnapshots(em, episodeIds.slice(i, i + 10_000));
+    const bound = JSON.stringify([...snapshots].map(([episode_id, snapshot]) => ({ episode_id, hash: reviewedDigest(snapshot), snapshot })));
+    await db.query(
+      `insert into review_case (id, episode_id, studio_id, media_revision_id, media_sha256, metadata_hash, metadata_snapshot, territories, status, ai_status, risk_score, verdicts, progress, submitted_at, sla_due_at)
+       select gen_random_uuid(), b.episode_id, $1, $2, repeat('b', 64), b.hash, b.snapshot, '{US}', 'PENDING_REVIEW', 'COMPLETED', (random() * 100)::int, '[]', '{}', now() - random() * interval '3 days', now() + random() * interval '2 days'
+       from jsonb_to_recordset($3::jsonb) as b(episode_id uuid, hash text, snapshot jsonb)`,
+      [studio, revision, bound],
+    );
+  }
   await db.query('analyze review_case');
+  // The inserts marked the series for the publication follower: let it finish before measuring.
+  while ((await db.query(`select count(*)::int as n from publication_mark`)).rows[0].n > 0) await new Promise((r) => setTimeout(r, 200));
+  const lapsed = (await db.query(`select count(*)::int as n from review_case where invalidated_at is not null`)).rows[0].n;
+  if (lapsed) throw new Error(`${lapsed} seeded cases lapsed: they are not bound to their material`);
 }
 
 async function measure(tokens) {
