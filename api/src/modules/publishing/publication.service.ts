@@ -53,6 +53,14 @@ export interface DrainResult {
 const priceKey = (p: Price | null | undefined) => (p ? JSON.stringify([p.free, p.coins, p.currency, p.amountMinor]) : 'none');
 const uuids = (ids: readonly string[]) => `{${ids.join(',')}}`;
 
+/** The digest of a loaded snapshot, computed once per evaluation (the lapse check and the gate both need it). */
+const digests = new WeakMap<ReviewedSnapshot, string>();
+const digestOf = (snapshot: ReviewedSnapshot): string => {
+  let digest = digests.get(snapshot);
+  if (digest === undefined) digests.set(snapshot, (digest = reviewedDigest(snapshot)));
+  return digest;
+};
+
 /**
  * Keeps what partners see equal to the publish gate over the current data.
  *
@@ -255,7 +263,7 @@ export class PublicationService {
     for (const episode of data.episodes) {
       const snapshot = data.snapshots.get(episode.id);
       if (!snapshot) continue;
-      const digest = reviewedDigest(snapshot);
+      const digest = digestOf(snapshot);
       for (const review of [data.open.get(episode.id), data.decided.get(episode.id)]) {
         if (!review || review.metadata_hash === digest || ('invalidated_at' in review && review.invalidated_at)) continue;
         const fields = changedReviewedFields(review.metadata_snapshot, snapshot).map((f) => REVIEWED_FIELD_NAMES[f]);
@@ -263,7 +271,11 @@ export class PublicationService {
       }
     }
     const byReason = new Map<string, string[]>();
-    for (const [episodeId, reason] of lapsed) byReason.set(reason, [...(byReason.get(reason) ?? []), episodeId]);
+    for (const [episodeId, reason] of lapsed) {
+      const list = byReason.get(reason);
+      if (list) list.push(episodeId);
+      else byReason.set(reason, [episodeId]);
+    }
     for (const [reason, episodeIds] of byReason) await invalidateReviews(tx, { episodeIds }, reason);
     return new Set(lapsed.keys());
   }
@@ -285,7 +297,7 @@ export class PublicationService {
       const snapshot = data.snapshots.get(episode.id);
       if (!series || !snapshot) continue;
       seen.add(episode.id);
-      const digest = reviewedDigest(snapshot);
+      const digest = digestOf(snapshot);
       const contentKey = createHash('sha256').update(canonicalJson([digest, series.cover_image_url, series.orientation])).digest('hex');
       const decided = data.decided.get(episode.id);
       const approval: GateInput['approval'] = decided
@@ -392,8 +404,14 @@ export class PublicationService {
 
   /** When each series' result can next flip by itself. */
   private async schedule(tx: EntityManager, data: Awaited<ReturnType<PublicationService['load']>>, at: Date): Promise<void> {
+    const episodesBySeries = new Map<string, typeof data.episodes>();
+    for (const e of data.episodes) {
+      const list = episodesBySeries.get(e.series_id);
+      if (list) list.push(e);
+      else episodesBySeries.set(e.series_id, [e]);
+    }
     const rows = [...data.series.keys()].map((seriesId) => {
-      const episodes = data.episodes.filter((e) => e.series_id === seriesId);
+      const episodes = episodesBySeries.get(seriesId) ?? [];
       const plans = data.plans.filter((p) => p.seriesId === seriesId);
       const due = nextGateBoundary(
         {
