@@ -69,6 +69,9 @@ function exited(child: ChildProcess): Promise<number | null> {
 }
 
 describe('the product survives unclean stops', () => {
+  // Two starts of the whole product, the first with initdb, migrations and the demo data: on a busy
+  // two-core machine that takes longer than the default 30 s, and a timeout here left the second
+  // product holding the port the next test starts on.
   it('kill -9 and a second start come back with the same data, then Ctrl-C stops everything cleanly', async () => {
     const first = await startProduct();
     expect(first.output()).toContain('admin@greenlight.test');
@@ -92,7 +95,7 @@ describe('the product survives unclean stops', () => {
     second.child.kill('SIGINT');
     expect(await exited(second.child)).toBe(0);
     expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
-  });
+  }, 120_000);
 
   it('a stale lock file from a crashed server does not stop the next start', async () => {
     const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
