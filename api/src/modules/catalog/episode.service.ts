@@ -88,9 +88,11 @@ export class EpisodeService {
     em.assign(episode, data);
     const diff = changes(before, { title: episode.title, synopsis: episode.synopsis });
     if (Object.keys(diff.after).length) {
-      await invalidateReviews(em, { episodeIds: [episode.id] }, `The episode's ${Object.keys(diff.after).join(' and ')} changed.`);
-      this.audit.record(ctx, em, { action: 'episode.update', organizationId: episode.series.studio.id, subjectType: 'Episode', subjectId: episode.id, summary: { number: episode.number, ...diff } });
-      await em.flush();
+      // One transaction: a write that fails leaves the reviews as they were.
+      await em.transactional(async (tx) => {
+        await invalidateReviews(tx, { episodeIds: [episode.id] }, `The episode's ${Object.keys(diff.after).join(' and ')} changed.`);
+        this.audit.record(ctx, tx, { action: 'episode.update', organizationId: episode.series.studio.id, subjectType: 'Episode', subjectId: episode.id, summary: { number: episode.number, ...diff } });
+      });
     }
     return episode;
   }

@@ -100,11 +100,13 @@ export class SeriesService {
     em.assign(series, data);
     const diff = changes(before, snapshotOf(series));
     if (Object.keys(diff.after).length) {
-      if ('title' in diff.after || 'synopsis' in diff.after) {
-        await invalidateReviews(em, { seriesId: series.id }, `The series ${['title', 'synopsis'].filter((k) => k in diff.after).join(' and ')} changed.`);
-      }
-      this.audit.record(ctx, em, { action: 'series.update', organizationId: series.studio.id, subjectType: 'Series', subjectId: series.id, summary: diff });
-      await em.flush();
+      // One transaction: a write that fails leaves the reviews as they were.
+      await em.transactional(async (tx) => {
+        if ('title' in diff.after || 'synopsis' in diff.after) {
+          await invalidateReviews(tx, { seriesId: series.id }, `The series ${['title', 'synopsis'].filter((k) => k in diff.after).join(' and ')} changed.`);
+        }
+        this.audit.record(ctx, tx, { action: 'series.update', organizationId: series.studio.id, subjectType: 'Series', subjectId: series.id, summary: diff });
+      });
     }
     return series;
   }

@@ -41,15 +41,17 @@ export class SubtitleService {
     const existing = await em.findOne(SubtitleTrack, { episode, language: data.language });
     const track = existing ?? em.create(SubtitleTrack, { episode, language: data.language, format: data.format, content: data.content, cues: parsed.cues, cueCount: parsed.cues.length, updatedAt: new Date() });
     if (existing) em.assign(existing, { format: data.format, content: data.content, cues: parsed.cues, cueCount: parsed.cues.length });
-    await invalidateReviews(em, { episodeIds: [episode.id] }, `Subtitles (${data.language}) changed.`);
-    this.audit.record(ctx, em, {
-      action: existing ? 'subtitles.replace' : 'subtitles.add',
-      organizationId: episode.series.studio.id,
-      subjectType: 'Episode',
-      subjectId: episode.id,
-      summary: { language: data.language, format: data.format, cues: parsed.cues.length, before: existing ? { cues: existing.cueCount } : {} },
+    // One transaction: a write that fails leaves the reviews as they were.
+    await em.transactional(async (tx) => {
+      await invalidateReviews(tx, { episodeIds: [episode.id] }, `Subtitles (${data.language}) changed.`);
+      this.audit.record(ctx, tx, {
+        action: existing ? 'subtitles.replace' : 'subtitles.add',
+        organizationId: episode.series.studio.id,
+        subjectType: 'Episode',
+        subjectId: episode.id,
+        summary: { language: data.language, format: data.format, cues: parsed.cues.length, before: existing ? { cues: existing.cueCount } : {} },
+      });
     });
-    await em.flush();
     return track;
   }
 
@@ -58,10 +60,11 @@ export class SubtitleService {
     const episode = await findEpisode(ctx, episodeId, 'write', em);
     const track = await em.findOne(SubtitleTrack, { episode, language: parseInput(languageSchema, language, 'language') });
     if (!track) throw new NotFoundError('Subtitles in that language');
-    await invalidateReviews(em, { episodeIds: [episode.id] }, `Subtitles (${track.language}) were removed.`);
-    this.audit.record(ctx, em, { action: 'subtitles.remove', organizationId: episode.series.studio.id, subjectType: 'Episode', subjectId: episode.id, summary: { language: track.language } });
-    em.remove(track);
-    await em.flush();
+    await em.transactional(async (tx) => {
+      await invalidateReviews(tx, { episodeIds: [episode.id] }, `Subtitles (${track.language}) were removed.`);
+      this.audit.record(ctx, tx, { action: 'subtitles.remove', organizationId: episode.series.studio.id, subjectType: 'Episode', subjectId: episode.id, summary: { language: track.language } });
+      tx.remove(track);
+    });
     return true;
   }
 
