@@ -31,7 +31,7 @@ function startFakeOpenAi() {
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json' }).end(
-      JSON.stringify({ id: 'chat', object: 'chat.completion', created: 0, model: request.model, choices: [{ index: 0, message: { role: 'assistant', content: '{"findings":[]}', refusal: null }, finish_reason: 'stop', logprobs: null }] }),
+      JSON.stringify({ id: 'chat', object: 'chat.completion', created: 0, model: request.model, choices: [{ index: 0, message: { role: 'assistant', content: '{"territories":[{"territory":"US","findings":[]}]}', refusal: null }, finish_reason: 'stop', logprobs: null }] }),
     );
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}/v1`, calls: () => calls, close: () => server.close() })));
@@ -56,7 +56,7 @@ try {
   const clip = path.join(api.dataDir, 'bench-review.mp4');
   execFileSync(ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=360x640:rate=24', '-t', '2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-y', clip]);
   const { createHash } = await import('node:crypto');
-  const { readFileSync, mkdirSync, copyFileSync } = await import('node:fs');
+  const { readFileSync, mkdirSync, copyFileSync, statSync } = await import('node:fs');
   const sha = createHash('sha256').update(readFileSync(clip)).digest('hex');
   mkdirSync(path.join(api.dataDir, 'media', 'media'), { recursive: true });
   copyFileSync(clip, path.join(api.dataDir, 'media', 'media', `${sha}.mp4`));
@@ -65,9 +65,10 @@ try {
   await db.query(
     `with e as (select id from episode where series_id = $1),
           r as (insert into media_revision (id, episode_id, sha256, size_bytes, storage_key, file_name, container, video_codec, duration_seconds, width, height, warnings, created_at)
-                select gen_random_uuid(), e.id, $2, 1000, $3, 'bench.mp4', 'mp4', 'h264', 2, 360, 640, '[]', now() from e returning id, episode_id)
+                select gen_random_uuid(), e.id, $2, $4, $3, 'bench.mp4', 'mp4', 'h264', 2, 360, 640, '[]', now() from e returning id, episode_id)
      update episode set current_media_id = r.id, status = 'READY', duration_seconds = 2 from r where episode.id = r.episode_id`,
-    [series.id, sha, `media/${sha}.mp4`],
+    // The revision's size is the file's: screening refuses media whose stored bytes differ from the revision.
+    [series.id, sha, `media/${sha}.mp4`, statSync(clip).size],
   );
   const { rows } = await db.query('select id from episode where series_id = $1 order by number', [series.id]);
   const ids = rows.map((r) => r.id);
@@ -91,7 +92,8 @@ try {
   console.log(`  measured                  ${(CASES / seconds).toFixed(1).padStart(7)} cases/s   (${seconds.toFixed(1)} s)`);
   console.log(`  bound                     ${bound.toFixed(1).padStart(7)} cases/s   (= ${CONCURRENCY} ÷ (${callsPerCase.toFixed(2)} × ${LATENCY / 1000} s))`);
   console.log(`  measured / bound          ${((CASES / seconds) / bound).toFixed(2).padStart(7)}`);
-  console.log(`  AI unavailable            ${unavailable}`);
+  const why = (await db.query(`select ai_error, count(*)::int as n from review_case where ai_status = 'AI_UNAVAILABLE' group by 1 order by 2 desc limit 1`)).rows[0];
+  console.log(`  AI unavailable            ${unavailable}${why ? ` (most often: ${why.ai_error})` : ''}`);
   await db.end();
 } finally {
   worker?.kill('SIGINT');
