@@ -7,6 +7,7 @@ import { Migration20261121040000_moderation } from './Migration20261121040000_mo
 import { Migration20261121050000_publishing } from './Migration20261121050000_publishing';
 import { Migration20261129010000_publication } from './Migration20261129010000_publication';
 import { Migration20261129020000_screening } from './Migration20261129020000_screening';
+import { Migration20261129040000_material_versions } from './Migration20261129040000_material_versions';
 import { Migration20261129030000_episode_lifecycle } from './Migration20261129030000_episode_lifecycle';
 
 /** Every migration, in order. The database schema changes only through these. */
@@ -20,4 +21,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129010000_publication', class: Migration20261129010000_publication },
   { name: 'Migration20261129020000_screening', class: Migration20261129020000_screening },
   { name: 'Migration20261129030000_episode_lifecycle', class: Migration20261129030000_episode_lifecycle },
+  { name: 'Migration20261129040000_material_versions', class: Migration20261129040000_material_versions },
 ];

@@ -129,7 +129,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     async requestDidStart() {
       return {
         async willSendResponse(request) {
-          if (request.operation?.operation !== 'mutation') return;
+          // Only signed-in people change gate inputs; anyone else's mutation (signIn) has nothing to wait for.
+          if (request.operation?.operation !== 'mutation' || request.contextValue.actor.kind !== 'user') return;
           await services.publication.drain(orm.em.fork(), { wait: true, maxSeries: 500 }).catch((err) => logger.error({ err }, 'publication drain after a mutation failed; the follower retries'));
         },
       };

@@ -178,6 +178,65 @@ describe('what partners see follows every input of the gate', () => {
   });
 });
 
+describe('failing closed', () => {
+  it('between a change to shown material and its re-evaluation, partners see the episode as not live, never the new material', async () => {
+    const p = await createPartner(server, admin);
+    const s = await createLiveSeries(server, lead, 1, p.organizationId);
+    const episodeId = (await catalogOf(server, p.key, 'US')).data!.catalog.nodes[0]!.episodes.nodes[0]!.id;
+    const url = server.url + (await server.gql<{ playback: { url: string } }>('query($id: ID!) { playback(episodeId: $id, territory: "US") { url } }', { id: episodeId }, { token: p.key })).data!.playback.url;
+    // Hold the series' evaluation lock, as a slow evaluation would, so the change waits to be followed.
+    const holder = new pg.Client({ connectionString: server.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query(`select pg_advisory_xact_lock(hashtext('publication'), hashtext($1::text))`, [s.seriesId]);
+      await server.orm.em.getConnection().execute(`update episode set title = 'UNREVIEWED' where id = ?`, [s.episodeIds[0]]);
+      const catalog = await catalogOf(server, p.key, 'US');
+      expect(JSON.stringify(catalog.data)).not.toContain('UNREVIEWED');
+      expect(catalog.data!.catalog.nodes).toEqual([]);
+      expect((await server.gql<{ node: unknown }>('query($id: ID!) { node(id: $id) { id } }', { id: episodeId }, { token: p.key })).data!.node).toBeNull();
+      expect((await fetch(url, { headers: { range: 'bytes=0-9' } })).status).toBe(403);
+    } finally {
+      await holder.query('rollback');
+      await holder.end();
+    }
+    await server.app.services.publication.drain(server.orm.em.fork(), { wait: true });
+    expect((await feedOf(p.key)).at(-1)!.data.reasons!.map((r) => r.code)).toEqual(['APPROVAL_STALE']);
+  });
+
+  it('a series whose data cannot be evaluated is withdrawn with a reason, and holds up no other series', async () => {
+    const p = await createPartner(server, admin);
+    const broken = await createLiveSeries(server, lead, 1, p.organizationId);
+    const healthy = await createLiveSeries(server, lead, 1, p.organizationId);
+    const conn = server.orm.em.getConnection();
+    // A corrupt row written around the API, then an ordinary change to another series.
+    await conn.execute(`update series_license set holdbacks = '{"x": 1}'::jsonb where series_id = ?`, [broken.seriesId]);
+    const priced = await server.gql('mutation($i: SetEpisodePricesInput!) { setEpisodePrices(input: $i) { episode { number } } }', { i: { seriesId: healthy.seriesId, fromNumber: 1, toNumber: 1, territory: 'US', currency: 'USD', amountMinor: 99 } }, { token: healthy.owner.token });
+    expect(priced.errors).toBeUndefined();
+    await server.app.services.publication.drain(server.orm.em.fork(), { wait: true });
+    const us = (await catalogOf(server, p.key, 'US')).data!.catalog.nodes;
+    expect(us.map((n) => n.episodes.nodes[0]!.price.amount)).toEqual(['0.99']);
+    const feed = await feedOf(p.key);
+    expect(feed.filter((c) => c.data.reasons?.some((r) => r.code === 'EVALUATION_FAILED')).map((c) => c.territory)).toEqual(['US', 'CA']);
+
+    await conn.execute(`update series_license set holdbacks = '[]'::jsonb where series_id = ?`, [broken.seriesId]);
+    await server.app.services.publication.drain(server.orm.em.fork(), { wait: true });
+    expect((await catalogOf(server, p.key, 'US')).data!.catalog.nodes).toHaveLength(2);
+  });
+});
+
+describe('the change feed tells what partners show', () => {
+  it('renumbering live episodes is an UPDATED event for each', async () => {
+    const p = await createPartner(server, admin, ['US']);
+    const s = await createLiveSeries(server, lead, 2, p.organizationId, { territories: ['US'] });
+    const seen = (await feedOf(p.key)).length;
+    const moved = await server.gql('mutation($i: RenumberEpisodesInput!) { renumberEpisodes(input: $i) { id number } }', { i: { seriesId: s.seriesId, moves: [{ episodeId: s.episodeIds[0], number: 2 }, { episodeId: s.episodeIds[1], number: 1 }] } }, { token: s.owner.token });
+    expect(moved.errors).toBeUndefined();
+    const updates = (await feedOf(p.key)).slice(seen);
+    expect(updates.map((c) => `${c.type}:${c.data.episodeNumber}`).sort()).toEqual(['UPDATED:1', 'UPDATED:2']);
+  });
+});
+
 describe('the change feed', () => {
   it('misses and doubles nothing while writers on several connections commit out of order', async () => {
     const p = await createPartner(server, admin);

@@ -187,8 +187,8 @@ describe('cost of a catalog page', () => {
       // this test measures only the read path.
       await server.app.services.publication.drain(server.orm.em.fork(), { wait: true });
       await conn.execute(
-        `insert into partner_episode_state (episode_id, partner_id, series_id, live_territories, prices, dark, changed_at, evaluated_at)
-         select e.id, ?, e.series_id, '{US}', '[{"territories": ["US"], "price": {"free": true, "coins": null, "currency": null, "amountMinor": null, "amount": null}}]', '[]', now(), now()
+        `insert into partner_episode_state (episode_id, partner_id, series_id, live_territories, prices, dark, episode_version, series_version, changed_at, evaluated_at)
+         select e.id, ?, e.series_id, '{US}', '[{"territories": ["US"], "price": {"free": true, "coins": null, "currency": null, "amountMinor": null, "amount": null}}]', '[]', e.material_version, s.material_version, now(), now()
          from episode e join series s on s.id = e.series_id where s.studio_id = ? on conflict do nothing`,
         [p.organizationId, owner.organizationId],
       );

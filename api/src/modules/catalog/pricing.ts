@@ -58,14 +58,26 @@ export function resolvePrice(
   const candidates = episode.terms.filter((t) => (t.territory === territory || t.territory === WORLDWIDE) && activeAt(t, at));
   const rank = (t: PriceTermLike) => (t.territory === territory && territory !== WORLDWIDE ? 2 : 0) + (t.startsAt || t.endsAt ? 1 : 0);
   const best = candidates.sort((a, b) => rank(b) - rank(a))[0];
-  const base = { territory, termId: null, coins: null, currency: null, amountMinor: null, amount: null };
+  // Plain object literals, not spreads: this runs for every episode × partner × territory of a catalog.
+  const unpriced = (priced: boolean, free: boolean, coins: number | null, rule: PriceRule, explanation: string): ResolvedPrice => ({
+    territory,
+    priced,
+    free,
+    coins,
+    currency: null,
+    amountMinor: null,
+    amount: null,
+    rule,
+    explanation,
+    termId: null,
+  });
   if (best) {
     const specific = best.territory === territory && territory !== WORLDWIDE;
     const windowed = Boolean(best.startsAt || best.endsAt);
     const rule: PriceRule = specific ? (windowed ? 'TERRITORY_WINDOW' : 'TERRITORY') : windowed ? 'WORLDWIDE_WINDOW' : 'WORLDWIDE';
     const where = specific ? `${territory} price` : 'worldwide price';
     return {
-      ...base,
+      territory,
       priced: true,
       free: best.free,
       coins: best.free ? null : (best.coins ?? null),
@@ -78,19 +90,12 @@ export function resolvePrice(
     };
   }
   if (episode.number <= series.freeEpisodeCount) {
-    return { ...base, priced: true, free: true, rule: 'FREE_EPISODES', explanation: `Episodes 1–${series.freeEpisodeCount} are free.` };
+    return unpriced(true, true, null, 'FREE_EPISODES', `Episodes 1–${series.freeEpisodeCount} are free.`);
   }
   if (series.defaultCoinPrice != null) {
-    return {
-      ...base,
-      priced: true,
-      free: false,
-      coins: series.defaultCoinPrice,
-      rule: 'SERIES_DEFAULT',
-      explanation: `Series default price (${series.defaultCoinPrice} coins).`,
-    };
+    return unpriced(true, false, series.defaultCoinPrice, 'SERIES_DEFAULT', `Series default price (${series.defaultCoinPrice} coins).`);
   }
-  return { ...base, priced: false, free: false, rule: 'NONE', explanation: `No price applies to episode ${episode.number} in ${territory}.` };
+  return unpriced(false, false, null, 'NONE', `No price applies to episode ${episode.number} in ${territory}.`);
 }
 
 /** Two optional windows [start, end) overlap unless one ends before the other starts. */

@@ -111,7 +111,8 @@ export class PartnerCatalogService {
               (select f->>'filingNumber' from jsonb_array_elements(s.filings) f where f->>'territory' = ? limit 1) as filing_number,
               l.licensor, l.source_work_title, l.source_work_kind, l.source_work_author, l.source_work_publisher
        from series s left join series_license l on l.series_id = s.id
-       where exists (select 1 from partner_episode_state x where x.series_id = s.id and x.partner_id = ? and x.live_territories @> array[?]::text[])${where}
+       where exists (select 1 from partner_episode_state x join episode e on e.id = x.episode_id
+                     where x.series_id = s.id and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.series_version = s.material_version and x.episode_version = e.material_version)${where}
        order by s.id limit ?`,
       params,
     )) as Array<Record<string, unknown>>;
@@ -142,7 +143,8 @@ export class PartnerCatalogService {
                 coalesce((select array_agg(t.language order by t.language) from subtitle_track t where t.episode_id = e.id), '{}') as subtitle_languages,
                 row_number() over (partition by e.series_id order by e.number) as rn
          from episode e
-         join partner_episode_state x on x.episode_id = e.id and x.partner_id = ? and x.live_territories @> array[?]::text[]
+         join partner_episode_state x on x.episode_id = e.id and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.episode_version = e.material_version
+         join series sv on sv.id = e.series_id and sv.material_version = x.series_version
          left join media_revision m on m.id = e.current_media_id
          where e.series_id = any(?::uuid[]) and e.number > ?
        ) q where rn <= ? order by series_id, number`,
@@ -220,10 +222,14 @@ export class PartnerCatalogService {
   }
 }
 
-/** Whether the episode is live for the partner in the territory now, as the gate last decided (null: it is not). */
+/**
+ * Whether the episode is live for the partner in the territory now, as the gate last decided, for
+ * exactly the material it evaluated (null: it is not; also while a change awaits re-evaluation).
+ */
 export async function liveFor(em: EntityManager, episodeId: string, partnerId: string, territory: string): Promise<{ seriesId: string } | null> {
   const rows = (await em.getConnection().execute(
-    `select series_id from partner_episode_state where episode_id = ? and partner_id = ? and live_territories @> array[?]::text[]`,
+    `select x.series_id from partner_episode_state x join episode e on e.id = x.episode_id join series s on s.id = x.series_id
+     where x.episode_id = ? and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.episode_version = e.material_version and x.series_version = s.material_version`,
     [episodeId, partnerId, territory],
   )) as Array<{ series_id: string }>;
   return rows[0] ? { seriesId: rows[0].series_id } : null;

@@ -46,6 +46,13 @@ export class PartnerEpisodeState {
   @Property({ type: 'text', nullable: true })
   contentKey?: string | null;
 
+  /** The episode's and series' material versions this evaluation saw; partner reads require them current. */
+  @Property({ type: 'integer', default: -1 })
+  episodeVersion: number = -1;
+
+  @Property({ type: 'integer', default: -1 })
+  seriesVersion: number = -1;
+
   /** When the episode first went live for this partner in any territory (null while dark everywhere). */
   @Property({ type: 'datetime', nullable: true })
   liveSince?: Date | null;

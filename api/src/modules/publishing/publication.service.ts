@@ -10,7 +10,7 @@ import { invalidateReviews } from '../review/case-invalidation';
 import { canonicalJson, changedReviewedFields, loadReviewedSnapshots, REVIEWED_FIELD_NAMES, reviewedDigest, type ReviewedSnapshot } from '../review/reviewed-material';
 import { CatalogEventType } from './catalog-event.entity';
 import type { DarkGroup, PriceGroup } from './partner-episode-state.entity';
-import { EPISODE_DELETED, nextGateBoundary, publishGate, type GateInput, type GateReason } from './publish-gate';
+import { EPISODE_DELETED, EVALUATION_FAILED, nextGateBoundary, publishGate, type GateInput, type GateReason } from './publish-gate';
 import { releaseTimeOf, type ReleaseMode } from './release-plan.entity';
 
 export const WEBHOOK_QUEUE = 'webhook-delivery';
@@ -28,6 +28,8 @@ interface StateRow {
   prices: PriceGroup[];
   dark: DarkGroup[];
   content_key: string | null;
+  episode_version: number;
+  series_version: number;
   live_since: Date | null;
   changed_at: Date;
   evaluated_at: Date;
@@ -92,10 +94,26 @@ export class PublicationService {
       const at = this.clock();
       const candidates = await this.pending(em, Math.min(BATCH, max - total.series), [...skipped], at);
       if (!candidates.length) break;
-      const result = await this.withRetry(() => this.evaluate(em.fork(), candidates, at, options.wait ?? false));
-      for (const id of result.skipped) skipped.add(id);
-      total.series += result.evaluated;
-      total.events += result.events;
+      let results: Array<{ evaluated: number; events: number; skipped: string[] }>;
+      try {
+        results = [await this.withRetry(() => this.evaluate(em.fork(), candidates, at, options.wait ?? false))];
+      } catch {
+        // One series whose data cannot be evaluated must not hold up the others: each is tried alone.
+        results = [];
+        for (const seriesId of candidates) {
+          try {
+            results.push(await this.withRetry(() => this.evaluate(em.fork(), [seriesId], at, options.wait ?? false)));
+          } catch (seriesError) {
+            this.logger.error({ err: seriesError, seriesId }, 'a series could not be evaluated for partners; it is withdrawn until it can');
+            results.push({ evaluated: 0, events: await this.withdrawUnevaluable(em.fork(), seriesId, at).catch(() => 0), skipped: [seriesId] });
+          }
+        }
+      }
+      for (const result of results) {
+        for (const id of result.skipped) skipped.add(id);
+        total.series += result.evaluated;
+        total.events += result.events;
+      }
     }
     if (total.events) this.logger.info({ series: total.series, events: total.events }, 'partner catalogs changed');
     return total;
@@ -159,11 +177,12 @@ export class PublicationService {
 
       if (states.length) {
         await sql(
-          `insert into partner_episode_state (episode_id, partner_id, series_id, live_territories, prices, dark, content_key, live_since, changed_at, evaluated_at)
-           select episode_id, partner_id, series_id, live_territories, prices, dark, content_key, live_since, changed_at, evaluated_at
-           from jsonb_to_recordset(?::jsonb) as r(episode_id uuid, partner_id uuid, series_id uuid, live_territories text[], prices jsonb, dark jsonb, content_key text, live_since timestamptz, changed_at timestamptz, evaluated_at timestamptz)
+          `insert into partner_episode_state (episode_id, partner_id, series_id, live_territories, prices, dark, content_key, episode_version, series_version, live_since, changed_at, evaluated_at)
+           select episode_id, partner_id, series_id, live_territories, prices, dark, content_key, episode_version, series_version, live_since, changed_at, evaluated_at
+           from jsonb_to_recordset(?::jsonb) as r(episode_id uuid, partner_id uuid, series_id uuid, live_territories text[], prices jsonb, dark jsonb, content_key text, episode_version int, series_version int, live_since timestamptz, changed_at timestamptz, evaluated_at timestamptz)
            on conflict (episode_id, partner_id) do update set live_territories = excluded.live_territories, prices = excluded.prices, dark = excluded.dark,
-             content_key = excluded.content_key, live_since = excluded.live_since, changed_at = excluded.changed_at, evaluated_at = excluded.evaluated_at`,
+             content_key = excluded.content_key, episode_version = excluded.episode_version, series_version = excluded.series_version,
+             live_since = excluded.live_since, changed_at = excluded.changed_at, evaluated_at = excluded.evaluated_at`,
           [JSON.stringify(states)],
         );
       }
@@ -186,14 +205,15 @@ export class PublicationService {
     const sql = async <R>(text: string, params: unknown[] = []) => (await conn.execute(text, params, 'all', txc)) as R[];
     const ids = uuids(seriesIds);
     // One connection serves the transaction: statements run one after another.
-    const series = await sql<{ id: string; archived_at: Date | null; free_episode_count: number; default_coin_price: number | null; cover_image_url: string | null; orientation: string; studio_suspended: boolean }>(
-        `select s.id, s.archived_at, s.free_episode_count, s.default_coin_price, s.cover_image_url, s.orientation, (o.suspended_at is not null) as studio_suspended
+    const series = await sql<{ id: string; archived_at: Date | null; free_episode_count: number; default_coin_price: number | null; cover_image_url: string | null; orientation: string; material_version: number; studio_suspended: boolean }>(
+        `select s.id, s.archived_at, s.free_episode_count, s.default_coin_price, s.cover_image_url, s.orientation, s.material_version, (o.suspended_at is not null) as studio_suspended
          from series s join organization o on o.id = s.studio_id where s.id = any(?::uuid[])`,
         [ids],
       );
-    const episodes = await sql<{ id: string; series_id: string; number: number; status: string; takedown_reason: string | null }>(`select id, series_id, number, status, takedown_reason from episode where series_id = any(?::uuid[]) order by series_id, number`, [ids]);
-    const licenses = await sql<{ series_id: string; territories_included: string[]; territories_excluded: string[]; window_start: Date | null; window_end: Date | null; holdbacks: LicenseLike['holdbacks'] }>(
-        `select series_id, territories_included, territories_excluded, window_start, window_end, holdbacks from series_license where series_id = any(?::uuid[])`,
+    const episodes = await sql<{ id: string; series_id: string; number: number; status: string; takedown_reason: string | null; material_version: number }>(`select id, series_id, number, status, takedown_reason, material_version from episode where series_id = any(?::uuid[]) order by series_id, number`, [ids]);
+    const licenses = await sql<{ series_id: string; territories_included: string[]; territories_excluded: string[]; window_start: Date | null; window_end: Date | null; holdbacks: LicenseLike['holdbacks']; shown: unknown[] }>(
+        `select series_id, territories_included, territories_excluded, window_start, window_end, holdbacks,
+                json_build_array(licensor, source_work_title, source_work_kind, source_work_author, source_work_publisher) as shown from series_license where series_id = any(?::uuid[])`,
         [ids],
       );
     const terms = await sql<{ id: string; episode_id: string; territory: string; free: boolean; coins: number | null; currency: string | null; amount_minor: number | null; starts_at: Date | null; ends_at: Date | null }>(
@@ -244,6 +264,8 @@ export class PublicationService {
           { territoriesIncluded: l.territories_included, territoriesExcluded: l.territories_excluded, windowStart: l.window_start ? new Date(l.window_start) : null, windowEnd: l.window_end ? new Date(l.window_end) : null, holdbacks: l.holdbacks },
         ]),
       ),
+      /** What the catalog shows of each license (licensor, source work): a change is UPDATED for live episodes. */
+      licenseShown: new Map(licenses.map((l) => [l.series_id, l.shown])),
       termsByEpisode,
       plans: plans.map((p) => ({ seriesId: p.series_id, partnerId: p.partner_id, plan: { mode: p.mode, startsAt: new Date(p.starts_at), episodesPerDay: p.episodes_per_day, episodeTimes: p.episode_times } })),
       existing,
@@ -298,7 +320,8 @@ export class PublicationService {
       if (!series || !snapshot) continue;
       seen.add(episode.id);
       const digest = digestOf(snapshot);
-      const contentKey = createHash('sha256').update(canonicalJson([digest, series.cover_image_url, series.orientation])).digest('hex');
+      // Everything a partner is shown of the episode: a change while live is an UPDATED event.
+      const contentKey = createHash('sha256').update(canonicalJson([digest, episode.number, series.cover_image_url, series.orientation, data.licenseShown.get(series.id) ?? null])).digest('hex');
       const decided = data.decided.get(episode.id);
       const approval: GateInput['approval'] = decided
         ? { approvedTerritories: decided.approved, materialDigest: decided.metadata_hash, invalidatedAt: decided.invalidated_at ?? (lapsed.has(episode.id) ? at : null), decidedBy: decided.deciders }
@@ -349,12 +372,14 @@ export class PublicationService {
           prices: [...prices.values()],
           dark: [...dark.values()],
           content_key: contentKey,
+          episode_version: episode.material_version,
+          series_version: series.material_version,
           live_since: live.length ? (before?.live_territories.length ? before.live_since : at) : null,
           changed_at: at,
           evaluated_at: at,
         };
         this.diff(before, next, territories, reasonsOf, episode.number, at, events);
-        const visibleChange = !before || canonicalJson(before.live_territories) !== canonicalJson(next.live_territories) || canonicalJson(before.prices) !== canonicalJson(next.prices) || before.content_key !== next.content_key;
+        const visibleChange = !before || canonicalJson(before.live_territories) !== canonicalJson(next.live_territories) || canonicalJson(before.prices) !== canonicalJson(next.prices) || before.content_key !== next.content_key || before.episode_version !== next.episode_version || before.series_version !== next.series_version;
         if (!visibleChange) next.changed_at = before.changed_at;
         if (!plan && !live.length) {
           if (before) deletions.push({ episodeId: episode.id, partnerId });
@@ -393,6 +418,35 @@ export class PublicationService {
         if (before?.content_key !== after?.content_key) event(CatalogEventType.UPDATED, territory, {});
       }
     }
+  }
+
+  /**
+   * Fail closed: a series whose data the gate cannot evaluate (a corrupt row written around the API)
+   * is withdrawn from every partner, with the reason, until an evaluation succeeds again. Its marks
+   * stay, so every later drain tries again.
+   */
+  private async withdrawUnevaluable(em: EntityManager, seriesId: string, at: Date): Promise<number> {
+    return em.transactional(async (tx) => {
+      const conn = tx.getConnection();
+      const txc = tx.getTransactionContext();
+      await conn.execute(`select pg_advisory_xact_lock(hashtext('publication'), hashtext(?::text))`, [seriesId], 'all', txc);
+      const rows = (await conn.execute(`select * from partner_episode_state where series_id = ? and cardinality(live_territories) > 0`, [seriesId], 'all', txc)) as StateRow[];
+      const events: EventDraft[] = [];
+      for (const before of rows) {
+        const after: StateRow = { ...before, live_territories: [], prices: [], dark: [{ territories: before.live_territories, reasons: [EVALUATION_FAILED] }], changed_at: at, evaluated_at: at };
+        this.diff(before, after, before.live_territories, new Map(before.live_territories.map((t) => [t, [EVALUATION_FAILED]])), null, at, events);
+      }
+      if (rows.length) {
+        await conn.execute(
+          `update partner_episode_state set live_territories = '{}', prices = '[]', dark = ?::jsonb, changed_at = ?, evaluated_at = ? where series_id = ? and cardinality(live_territories) > 0`,
+          [JSON.stringify([{ territories: [], reasons: [EVALUATION_FAILED] }]), at, at, seriesId],
+          'run',
+          txc,
+        );
+      }
+      await this.emit(tx, events);
+      return events.length;
+    });
   }
 
   /** APPROVED episodes live somewhere are published; published ones live nowhere are withdrawn (APPROVED again). */

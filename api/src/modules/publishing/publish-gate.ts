@@ -13,7 +13,8 @@ export type GateReasonCode =
   | 'SERIES_ARCHIVED'
   | 'EPISODE_DELETED'
   | 'STUDIO_SUSPENDED'
-  | 'PARTNER_DISABLED';
+  | 'PARTNER_DISABLED'
+  | 'EVALUATION_FAILED';
 
 export interface GateReason {
   code: GateReasonCode;
@@ -76,6 +77,9 @@ export function publishGate(input: GateInput, territory: string, at: Date): Gate
 
 /** The reason a partner is given for an episode whose row is gone (only drafts can be deleted). */
 export const EPISODE_DELETED: GateReason = { code: 'EPISODE_DELETED', message: 'The episode was deleted.' };
+
+/** The reason given when a series' data cannot be evaluated at all (fail closed). */
+export const EVALUATION_FAILED: GateReason = { code: 'EVALUATION_FAILED', message: 'Withdrawn: its data could not be checked; the operator has been alerted.' };
 
 /**
  * The first instant after `at` at which a gate result of this series can change with no write at
