@@ -52,8 +52,9 @@ await new Promise((resolve) => app.server.listen(0, '127.0.0.1', resolve));
 // released, so the gate makes nothing live). Once it is done, the live state is written directly:
 // nothing marks these series again, so the follower leaves the rows alone.
 await app.services.publication.drain(orm.em.fork(), { wait: true });
-await pool.query(`insert into partner_episode_state (episode_id, partner_id, series_id, live_territories, prices, dark, content_key, live_since, changed_at, evaluated_at)
-  select e.id, $1, e.series_id, '{US}', '[{"territories": ["US"], "price": {"free": false, "coins": null, "currency": "USD", "amountMinor": 49, "amount": "0.49"}}]', '[]', 'k', now(), now(), now() from episode e`, [partnerId]);
+await pool.query(`insert into partner_episode_state (episode_id, partner_id, series_id, live_territories, prices, dark, content_key, episode_version, series_version, live_since, changed_at, evaluated_at)
+  select e.id, $1, e.series_id, '{US}', '[{"territories": ["US"], "price": {"free": false, "coins": null, "currency": "USD", "amountMinor": 49, "amount": "0.49"}}]', '[]', 'k', e.material_version, s.material_version, now(), now(), now()
+  from episode e join series s on s.id = e.series_id`, [partnerId]);
 await pool.query('analyze');
 const apiUrl = `http://127.0.0.1:${app.server.address().port}/graphql`;
 

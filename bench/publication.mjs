@@ -165,10 +165,14 @@ async function seed(count, from, { settled = false } = {}) {
  */
 let template = null;
 async function settle(series, digests) {
-  const contentKeys = JSON.stringify([...digests].map(([episode_id, digest]) => ({ episode_id, content_key: createHash('sha256').update(canonicalJson([digest, null, 'VERTICAL'])).digest('hex') })));
+  // As the service keys what a partner is shown: digest, number, cover, orientation, the license's licensor and source work.
+  const shown = await q(`select e.id, e.number, s.title from episode e join series s on s.id = e.series_id where e.series_id = any($1)`, [series]);
+  const contentKeys = JSON.stringify(
+    shown.map((e) => ({ episode_id: e.id, content_key: createHash('sha256').update(canonicalJson([digests.get(e.id), e.number, null, 'VERTICAL', ['Lotus Press', `Novel of ${e.title}`, 'NOVEL', null, null]])).digest('hex') })),
+  );
   await q(
-    `insert into partner_episode_state (episode_id, partner_id, series_id, live_territories, prices, dark, content_key, live_since, changed_at, evaluated_at)
-     select e.id, x.partner_id, e.series_id, x.live_territories, x.prices, x.dark, k.content_key, now(), now(), now()
+    `insert into partner_episode_state (episode_id, partner_id, series_id, live_territories, prices, dark, content_key, episode_version, series_version, live_since, changed_at, evaluated_at)
+     select e.id, x.partner_id, e.series_id, x.live_territories, x.prices, x.dark, k.content_key, x.episode_version, x.series_version, now(), now(), now()
      from episode e join jsonb_to_recordset($3::jsonb) k(episode_id uuid, content_key text) on k.episode_id = e.id
      join episode t on t.series_id = $2 and t.number = e.number join partner_episode_state x on x.episode_id = t.id
      where e.series_id = any($1)`,
