@@ -422,8 +422,8 @@ export class PublicationService {
 
   /**
    * Fail closed: a series whose data the gate cannot evaluate (a corrupt row written around the API)
-   * is withdrawn from every partner, with the reason, until an evaluation succeeds again. Its marks
-   * stay, so every later drain tries again.
+   * is withdrawn from every partner, with the reason, until an evaluation succeeds again (tried
+   * again a minute later, and at once on its next write).
    */
   private async withdrawUnevaluable(em: EntityManager, seriesId: string, at: Date): Promise<number> {
     return em.transactional(async (tx) => {
@@ -444,6 +444,15 @@ export class PublicationService {
           txc,
         );
       }
+      // Tried again in a minute, not on every write anywhere on the platform.
+      await conn.execute(`delete from publication_mark where series_id = ?`, [seriesId], 'run', txc);
+      await conn.execute(
+        `insert into publication_schedule (series_id, due_at, evaluated_at) select id, ?, ? from series where id = ?
+         on conflict (series_id) do update set due_at = excluded.due_at`,
+        [new Date(at.getTime() + 60_000), at, seriesId],
+        'run',
+        txc,
+      );
       await this.emit(tx, events);
       return events.length;
     });
