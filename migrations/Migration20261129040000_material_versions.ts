@@ -43,7 +43,8 @@ begin
   return null;
 end $$;`);
     this.addSql(`create trigger "subtitle_track_material_version" after insert or update or delete on "subtitle_track" for each row execute function material_version_of_parent();`);
-    this.addSql(`create trigger "series_license_material_version" after insert or update or delete on "series_license" for each row execute function material_version_of_parent();`);
+    // Only what partners are shown or reviews check: a window or contract edit does not hide the series.
+    this.addSql(`create trigger "series_license_material_version" after insert or delete or update of "licensor", "source_work_title", "source_work_kind", "source_work_author", "source_work_publisher", "ai_generated_content", "ai_disclosure" on "series_license" for each row execute function material_version_of_parent();`);
     // Everything is evaluated again, to record the versions.
     this.addSql(`insert into publication_mark (series_id) select id from series;`);
   }

@@ -131,7 +131,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
         async willSendResponse(request) {
           // Only signed-in people change gate inputs; anyone else's mutation (signIn) has nothing to wait for.
           if (request.operation?.operation !== 'mutation' || request.contextValue.actor.kind !== 'user') return;
-          await services.publication.drain(orm.em.fork(), { wait: true, maxSeries: 500 }).catch((err) => logger.error({ err }, 'publication drain after a mutation failed; the follower retries'));
+          try {
+            // Marks this request's transaction made are at or below the highest one now.
+            const [last] = (await orm.em.getConnection().execute(`select max(id)::text as id from publication_mark`)) as Array<{ id: string | null }>;
+            if (last?.id) await services.publication.drain(orm.em.fork(), { wait: true, maxSeries: 500, marksUpTo: last.id });
+          } catch (err) {
+            logger.error({ err }, 'publication drain after a mutation failed; the follower retries');
+          }
         },
       };
     },

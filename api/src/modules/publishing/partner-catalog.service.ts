@@ -50,6 +50,16 @@ export interface CatalogEpisodeRow {
 export { globalId, parseGlobalId } from './global-id';
 
 /**
+ * Checked again at read time for the gate inputs a partner must never see through before their
+ * change is evaluated: a takedown, an archived series, a suspended studio or partner, a license
+ * window that has ended. (Shown material is covered by the material versions.) `e`, `s` and `x` are
+ * the episode, its series and the partner's state row.
+ */
+const STILL_ALLOWED = (e: string, s: string, x: string) => `${e}.status <> 'TAKEN_DOWN' and ${s}.archived_at is null
+  and not exists (select 1 from organization o where o.id in (${s}.studio_id, ${x}.partner_id) and o.suspended_at is not null)
+  and not exists (select 1 from series_license l where l.series_id = ${s}.id and l.window_end <= now())`;
+
+/**
  * What a partner's API key may read: only live episodes, in the partner's own territories, priced
  * for the territory asked. Reads the gate's stored results, so a page costs the same few
  * statements whatever its size.
@@ -112,7 +122,8 @@ export class PartnerCatalogService {
               l.licensor, l.source_work_title, l.source_work_kind, l.source_work_author, l.source_work_publisher
        from series s left join series_license l on l.series_id = s.id
        where exists (select 1 from partner_episode_state x join episode e on e.id = x.episode_id
-                     where x.series_id = s.id and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.series_version = s.material_version and x.episode_version = e.material_version)${where}
+                     where x.series_id = s.id and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.series_version = s.material_version and x.episode_version = e.material_version
+                       and ${STILL_ALLOWED('e', 's', 'x')})${where}
        order by s.id limit ?`,
       params,
     )) as Array<Record<string, unknown>>;
@@ -144,7 +155,7 @@ export class PartnerCatalogService {
                 row_number() over (partition by e.series_id order by e.number) as rn
          from episode e
          join partner_episode_state x on x.episode_id = e.id and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.episode_version = e.material_version
-         join series sv on sv.id = e.series_id and sv.material_version = x.series_version
+         join series sv on sv.id = e.series_id and sv.material_version = x.series_version and ${STILL_ALLOWED('e', 'sv', 'x')}
          left join media_revision m on m.id = e.current_media_id
          where e.series_id = any(?::uuid[]) and e.number > ?
        ) q where rn <= ? order by series_id, number`,
@@ -229,7 +240,8 @@ export class PartnerCatalogService {
 export async function liveFor(em: EntityManager, episodeId: string, partnerId: string, territory: string): Promise<{ seriesId: string } | null> {
   const rows = (await em.getConnection().execute(
     `select x.series_id from partner_episode_state x join episode e on e.id = x.episode_id join series s on s.id = x.series_id
-     where x.episode_id = ? and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.episode_version = e.material_version and x.series_version = s.material_version`,
+     where x.episode_id = ? and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.episode_version = e.material_version and x.series_version = s.material_version
+       and ${STILL_ALLOWED('e', 's', 'x')}`,
     [episodeId, partnerId, territory],
   )) as Array<{ series_id: string }>;
   return rows[0] ? { seriesId: rows[0].series_id } : null;

@@ -6,7 +6,7 @@ import { inTransaction } from '../../jobs/queue';
 import type { LicenseLike } from '../catalog/availability';
 import { transitionEpisodesInSql } from '../catalog/episode-lifecycle';
 import type { PriceTermLike } from '../catalog/pricing';
-import { invalidateReviews } from '../review/case-invalidation';
+import { invalidateCases } from '../review/case-invalidation';
 import { canonicalJson, changedReviewedFields, loadReviewedSnapshots, REVIEWED_FIELD_NAMES, reviewedDigest, type ReviewedSnapshot } from '../review/reviewed-material';
 import { CatalogEventType } from './catalog-event.entity';
 import type { DarkGroup, PriceGroup } from './partner-episode-state.entity';
@@ -52,6 +52,13 @@ export interface DrainResult {
   events: number;
 }
 
+/** Connection loss, timeouts and resource limits say nothing about the data: try again, never withdraw. */
+function isTransient(error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? '';
+  const message = (error as { message?: string }).message ?? '';
+  return /^(08|53|57)/.test(code) || code === '55P03' || /ECONN|ETIMEDOUT|EPIPE|timeout|terminat/i.test(`${code} ${message}`);
+}
+
 const priceKey = (p: Price | null | undefined) => (p ? JSON.stringify([p.free, p.coins, p.currency, p.amountMinor]) : 'none');
 const uuids = (ids: readonly string[]) => `{${ids.join(',')}}`;
 
@@ -86,26 +93,32 @@ export class PublicationService {
    * `wait`: wait for series another process is evaluating instead of skipping them — a request
    * that just changed something uses it to read its own write.
    */
-  async drain(em: EntityManager, options: { wait?: boolean; maxSeries?: number } = {}): Promise<DrainResult> {
+  async drain(em: EntityManager, options: { wait?: boolean; maxSeries?: number; marksUpTo?: string } = {}): Promise<DrainResult> {
     const total: DrainResult = { series: 0, events: 0 };
     const skipped = new Set<string>();
     const max = options.maxSeries ?? Number.POSITIVE_INFINITY;
     while (total.series < max) {
       const at = this.clock();
-      const candidates = await this.pending(em, Math.min(BATCH, max - total.series), [...skipped], at);
+      const candidates = await this.pending(em, Math.min(BATCH, max - total.series), [...skipped], at, options.marksUpTo);
       if (!candidates.length) break;
       let results: Array<{ evaluated: number; events: number; skipped: string[] }>;
       try {
-        results = [await this.withRetry(() => this.evaluate(em.fork(), candidates, at, options.wait ?? false))];
+        results = [await this.withRetry(() => this.evaluate(em.fork(), candidates, null, options.wait ?? false))];
       } catch {
         // One series whose data cannot be evaluated must not hold up the others: each is tried alone.
         results = [];
         for (const seriesId of candidates) {
           try {
-            results.push(await this.withRetry(() => this.evaluate(em.fork(), [seriesId], at, options.wait ?? false)));
+            results.push(await this.withRetry(() => this.evaluate(em.fork(), [seriesId], null, options.wait ?? false)));
           } catch (seriesError) {
+            if (isTransient(seriesError)) {
+              // The database is unreachable or slow: nothing is known about the data; try again later.
+              this.logger.warn({ err: seriesError, seriesId }, 'a series could not be evaluated for partners now; it is tried again');
+              results.push({ evaluated: 0, events: 0, skipped: [seriesId] });
+              continue;
+            }
             this.logger.error({ err: seriesError, seriesId }, 'a series could not be evaluated for partners; it is withdrawn until it can');
-            results.push({ evaluated: 0, events: await this.withdrawUnevaluable(em.fork(), seriesId, at).catch(() => 0), skipped: [seriesId] });
+            results.push({ evaluated: 0, events: await this.withdrawUnevaluable(em.fork(), seriesId, this.clock()).catch(() => 0), skipped: [seriesId] });
           }
         }
       }
@@ -123,22 +136,27 @@ export class PublicationService {
   async evaluateNow(em: EntityManager, seriesIds: readonly string[], at?: Date): Promise<DrainResult> {
     const total: DrainResult = { series: 0, events: 0 };
     for (let i = 0; i < seriesIds.length; i += BATCH) {
-      const result = await this.withRetry(() => this.evaluate(em.fork(), seriesIds.slice(i, i + BATCH), at ?? this.clock(), true));
+      const result = await this.withRetry(() => this.evaluate(em.fork(), seriesIds.slice(i, i + BATCH), at ?? null, true, true));
       total.series += result.evaluated;
       total.events += result.events;
     }
     return total;
   }
 
-  /** Series with a mark, or whose next boundary has passed. */
-  private async pending(em: EntityManager, limit: number, exclude: string[], at: Date): Promise<string[]> {
+  /**
+   * Series with a mark, or whose next boundary has passed. With `marksUpTo`, only series marked by
+   * then (a request reading its own writes does not take on everyone's later work, nor time).
+   */
+  private async pending(em: EntityManager, limit: number, exclude: string[], at: Date, marksUpTo?: string): Promise<string[]> {
     const rows = (await em.getConnection().execute(
-      `select series_id from (
-         (select distinct series_id from publication_mark where series_id <> all(?::uuid[]) limit ?)
-         union
-         (select series_id from publication_schedule where due_at <= ? and series_id <> all(?::uuid[]) order by due_at limit ?)
-       ) q limit ?`,
-      [uuids(exclude), limit, at, uuids(exclude), limit, limit],
+      marksUpTo
+        ? `select distinct series_id from publication_mark where id <= ? and series_id <> all(?::uuid[]) limit ?`
+        : `select series_id from (
+             (select series_id from publication_schedule where due_at <= ? and series_id <> all(?::uuid[]) order by due_at limit ?)
+             union
+             (select distinct series_id from publication_mark where series_id <> all(?::uuid[]) limit ?)
+           ) q limit ?`,
+      marksUpTo ? [marksUpTo, uuids(exclude), limit] : [at, uuids(exclude), limit, uuids(exclude), limit, limit],
     )) as Array<{ series_id: string }>;
     return rows.map((r) => r.series_id);
   }
@@ -156,18 +174,36 @@ export class PublicationService {
     }
   }
 
-  private async evaluate(em: EntityManager, seriesIds: readonly string[], at: Date, wait: boolean): Promise<{ evaluated: number; events: number; skipped: string[] }> {
+  /**
+   * Evaluates the series it can lock (all of them with `wait`). Unless `force`, a series another
+   * process evaluated meanwhile (no mark left, not due) is left alone. The instant is taken after the
+   * locks and never before an earlier evaluation's, so time never runs backwards for a series.
+   */
+  private async evaluate(em: EntityManager, seriesIds: readonly string[], fixedAt: Date | null, wait: boolean, force = false): Promise<{ evaluated: number; events: number; skipped: string[] }> {
     const ids = [...new Set(seriesIds)].sort();
     return em.transactional(async (tx) => {
       const conn = tx.getConnection();
       const txc = tx.getTransactionContext();
       const sql = async <R>(text: string, params: unknown[] = []) => (await conn.execute(text, params, 'all', txc)) as R[];
       // One evaluation of a series at a time; locks are taken in id order so drains never deadlock each other.
-      const claimed = wait
+      let claimed = wait
         ? (await sql<{ id: string }>(`select id from (select id, pg_advisory_xact_lock(hashtext('publication'), hashtext(id::text)) from unnest(?::uuid[]) id order by id) q`, [uuids(ids)])).map((r) => r.id)
         : (await sql<{ id: string }>(`select id from unnest(?::uuid[]) id where pg_try_advisory_xact_lock(hashtext('publication'), hashtext(id::text)) order by id`, [uuids(ids)])).map((r) => r.id);
       const skipped = ids.filter((id) => !claimed.includes(id));
       if (!claimed.length) return { evaluated: 0, events: 0, skipped };
+      const [last] = await sql<{ at: Date | null }>(`select max(evaluated_at) as at from publication_schedule where series_id = any(?::uuid[])`, [uuids(claimed)]);
+      const now = this.clock();
+      const at = fixedAt ?? (last?.at && new Date(last.at) > now ? new Date(last.at) : now);
+      if (!force) {
+        const still = await sql<{ id: string }>(
+          `select c.series_id as id from unnest(?::uuid[]) as c(series_id)
+           where exists (select 1 from publication_mark m where m.series_id = c.series_id)
+              or exists (select 1 from publication_schedule p where p.series_id = c.series_id and p.due_at <= ?)`,
+          [uuids(claimed), at],
+        );
+        claimed = still.map((r) => r.id);
+        if (!claimed.length) return { evaluated: 0, events: 0, skipped };
+      }
       // Marks committed before this point are consumed here; their writes are visible to the reads below.
       await sql(`delete from publication_mark where series_id = any(?::uuid[])`, [uuids(claimed)]);
       const data = await this.load(tx, claimed);
@@ -234,8 +270,8 @@ export class PublicationService {
          order by c.episode_id, c.decided_at desc nulls last, c.submitted_at desc`,
         [ids],
       );
-    const open = await sql<{ episode_id: string; metadata_hash: string; metadata_snapshot: Partial<ReviewedSnapshot> }>(
-        `select c.episode_id, c.metadata_hash, c.metadata_snapshot from review_case c join episode e on e.id = c.episode_id
+    const open = await sql<{ id: string; episode_id: string; metadata_hash: string; metadata_snapshot: Partial<ReviewedSnapshot> }>(
+        `select c.id, c.episode_id, c.metadata_hash, c.metadata_snapshot from review_case c join episode e on e.id = c.episode_id
          where e.series_id = any(?::uuid[]) and c.status in ('QUEUED', 'SCREENING', 'PENDING_REVIEW') and c.invalidated_at is null`,
         [ids],
       );
@@ -281,25 +317,27 @@ export class PublicationService {
    * rather than in each mutation means no writer can forget it. Returns the episodes that lapsed.
    */
   private async lapseChangedReviews(tx: EntityManager, data: Awaited<ReturnType<PublicationService['load']>>): Promise<Set<string>> {
-    const lapsed = new Map<string, string>();
+    const staleCases = new Map<string, string[]>();
+    const lapsedEpisodes = new Set<string>();
     for (const episode of data.episodes) {
       const snapshot = data.snapshots.get(episode.id);
       if (!snapshot) continue;
       const digest = digestOf(snapshot);
-      for (const review of [data.open.get(episode.id), data.decided.get(episode.id)]) {
+      const open = data.open.get(episode.id);
+      for (const review of [open, data.decided.get(episode.id)]) {
         if (!review || review.metadata_hash === digest || ('invalidated_at' in review && review.invalidated_at)) continue;
         const fields = changedReviewedFields(review.metadata_snapshot, snapshot).map((f) => REVIEWED_FIELD_NAMES[f]);
-        lapsed.set(episode.id, `Reviewed material changed since the review${fields.length ? `: ${fields.join(', ')}` : ''}.`);
+        const reason = `Reviewed material changed since the review${fields.length ? `: ${fields.join(', ')}` : ''}.`;
+        const list = staleCases.get(reason);
+        if (list) list.push(review.id);
+        else staleCases.set(reason, [review.id]);
+        // An episode already resubmitted with its current material stays in review.
+        if (!open || open.metadata_hash !== digest) lapsedEpisodes.add(episode.id);
       }
     }
-    const byReason = new Map<string, string[]>();
-    for (const [episodeId, reason] of lapsed) {
-      const list = byReason.get(reason);
-      if (list) list.push(episodeId);
-      else byReason.set(reason, [episodeId]);
-    }
-    for (const [reason, episodeIds] of byReason) await invalidateReviews(tx, { episodeIds }, reason);
-    return new Set(lapsed.keys());
+    for (const [reason, caseIds] of staleCases) await invalidateCases(tx, caseIds, reason);
+    await transitionEpisodesInSql(tx, [...lapsedEpisodes], 'reviewLapsed');
+    return lapsedEpisodes;
   }
 
   /** The gate over every episode × partner × territory of the batch, and the difference to what partners see now. */
@@ -356,11 +394,15 @@ export class PublicationService {
             live.push(territory);
             const price: Price = { free: gate.price.free, coins: gate.price.coins, currency: gate.price.currency, amountMinor: gate.price.amountMinor, amount: gate.price.amount };
             const key = priceKey(price);
-            prices.set(key, { territories: [...(prices.get(key)?.territories ?? []), territory], price });
+            const group = prices.get(key);
+            if (group) group.territories.push(territory);
+            else prices.set(key, { territories: [territory], price });
           } else {
             reasonsOf.set(territory, gate.reasons);
             const key = JSON.stringify(gate.reasons);
-            dark.set(key, { territories: [...(dark.get(key)?.territories ?? []), territory], reasons: gate.reasons });
+            const group = dark.get(key);
+            if (group) group.territories.push(territory);
+            else dark.set(key, { territories: [territory], reasons: gate.reasons });
           }
         }
         if (live.length) liveEpisodeIds.add(episode.id);
@@ -439,7 +481,7 @@ export class PublicationService {
       if (rows.length) {
         await conn.execute(
           `update partner_episode_state set live_territories = '{}', prices = '[]', dark = ?::jsonb, changed_at = ?, evaluated_at = ? where series_id = ? and cardinality(live_territories) > 0`,
-          [JSON.stringify([{ territories: [], reasons: [EVALUATION_FAILED] }]), at, at, seriesId],
+          [JSON.stringify([{ territories: [...new Set(rows.flatMap((r) => r.live_territories))], reasons: [EVALUATION_FAILED] }]), at, at, seriesId],
           'run',
           txc,
         );
@@ -537,6 +579,7 @@ export class PublicationService {
     );
     const boss = this.queue();
     if (!boss) throw new Error('the job queue is not running in this process');
-    for (const d of deliveries) await boss.send(WEBHOOK_QUEUE, { deliveryId: d.id }, { db: inTransaction(tx) });
+    // One statement for every job (the queue's retry settings apply), while the feed lock is held.
+    await boss.insert(deliveries.map((d) => ({ name: WEBHOOK_QUEUE, data: { deliveryId: d.id } })), { db: inTransaction(tx) });
   }
 }

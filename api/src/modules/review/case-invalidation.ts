@@ -31,3 +31,21 @@ export async function invalidateReviews(em: EntityManager, scope: { episodeIds?:
   await transitionEpisodesInSql(em, episodes, 'reviewLapsed');
   return open.length + decided.length;
 }
+
+/**
+ * Lapses exactly these cases (found bound to material that has since changed): open ones stop
+ * counting, decided ones no longer match. Cases created or decided meanwhile are untouched. The
+ * caller moves the episodes (`reviewLapsed`). Returns the cases that lapsed.
+ */
+export async function invalidateCases(em: EntityManager, caseIds: readonly string[], reason: string): Promise<string[]> {
+  if (!caseIds.length) return [];
+  const rows = (await em.getConnection().execute(
+    `update review_case set invalidated_at = now(), invalidated_reason = ?,
+            status = case when status in ('QUEUED', 'SCREENING', 'PENDING_REVIEW') then 'INVALIDATED'::case_status else status end
+     where id = any(?::uuid[]) and invalidated_at is null and status <> 'INVALIDATED' returning id`,
+    [reason, `{${caseIds.join(',')}}`],
+    'all',
+    em.getTransactionContext(),
+  )) as Array<{ id: string }>;
+  return rows.map((r) => r.id);
+}
