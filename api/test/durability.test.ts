@@ -40,7 +40,8 @@ async function startProduct(): Promise<{ child: ChildProcess; url: string; outpu
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setInterval(() => {
       const match = /"port":(\d+),"database":"embedded","msg":"Greenlight API listening"/.exec(output);
-      if (match) {
+      // The banner is a separate write after the log line: started means both have arrived.
+      if (match && output.includes('Demo partner API key')) {
         clearInterval(timer);
         resolve(Number(match[1]));
       }
