@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { createMediaStorage } from '../src/uploads/media-storage';
-import { catalogOf, createLiveSeries, createPartner } from './support/publishing';
+import { catalogOf, createLiveSeries, createPartner, LICENSE } from './support/publishing';
+import { CLAIM_NEXT, DECIDE, seedPendingCases } from './support/review';
 import { TestServer, type SignedInMember } from './support/server';
 
 let server: TestServer;
@@ -222,6 +223,33 @@ describe('failing closed', () => {
     await conn.execute(`update series_license set holdbacks = '[]'::jsonb where series_id = ?`, [broken.seriesId]);
     await server.app.services.publication.drain(server.orm.em.fork(), { wait: true });
     expect((await catalogOf(server, p.key, 'US')).data!.catalog.nodes).toHaveLength(2);
+  });
+});
+
+describe('appeals', () => {
+  it('an appeal decides only the territories it appealed: the others stay live, and an upheld appeal adds its own', async () => {
+    const p = await createPartner(server, admin);
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const seeded = await seedPendingCases(server, owner.organizationId, 1, { verdict: 'CLEAR', territories: ['US', 'CA'] });
+    const q = (query: string, variables: Record<string, unknown>, token = owner.token) => server.gql(query, variables, { token });
+    await q('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: seeded.seriesId, i: LICENSE });
+    await q('mutation($i: SetEpisodePricesInput!) { setEpisodePrices(input: $i) { episode { number } } }', { i: { seriesId: seeded.seriesId, fromNumber: 1, toNumber: 1, territory: 'WORLDWIDE', coins: 60 } });
+    await q('mutation($s: ID!, $p: ID!, $i: ReleasePlanInput!) { setReleasePlan(seriesId: $s, partnerId: $p, input: $i) { id } }', { s: seeded.seriesId, p: p.organizationId, i: { mode: 'ALL_AT_ONCE', startsAt: '2026-01-01T00:00:00Z' } });
+    const claimed = (await q(CLAIM_NEXT, { f: { studioId: owner.organizationId } }, lead.token)).data as { claimNextCase: { id: string; version: number } };
+    const decided = await q(DECIDE, { i: { caseId: claimed.claimNextCase.id, version: claimed.claimNextCase.version, decisions: [{ territory: 'US', decision: 'APPROVE' }, { territory: 'CA', decision: 'REJECT', citedRuleIds: ['GLOBAL-VIOLENCE-GRAPHIC-01'], notes: 'Needs a cut' }] } }, lead.token);
+    expect(decided.errors, JSON.stringify(decided.errors)).toBeUndefined();
+    const liveIn = async () => (await Promise.all(['US', 'CA'].map(async (t) => ((await catalogOf(server, p.key, t)).data!.catalog.nodes.length ? t : null)))).filter(Boolean);
+    expect(await liveIn()).toEqual(['US']);
+
+    const appealed = await q('mutation($id: ID!) { appealCase(caseId: $id, statement: "The scene is within the CA rating.") { id } }', { id: claimed.claimNextCase.id });
+    expect(appealed.errors, JSON.stringify(appealed.errors)).toBeUndefined();
+    expect(await liveIn()).toEqual(['US']);
+    // Another lead decides the appeal (the one who rejected may not).
+    const second = await server.addMember(admin.organizationId, Role.LEAD);
+    const appeal = (await q(CLAIM_NEXT, { f: { studioId: owner.organizationId } }, second.token)).data as { claimNextCase: { id: string; version: number } };
+    const upheld = await q(DECIDE, { i: { caseId: appeal.claimNextCase.id, version: appeal.claimNextCase.version, decisions: [{ territory: 'CA', decision: 'APPROVE' }] } }, second.token);
+    expect(upheld.errors, JSON.stringify(upheld.errors)).toBeUndefined();
+    expect(await liveIn()).toEqual(['US', 'CA']);
   });
 });
 

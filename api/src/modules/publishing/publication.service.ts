@@ -263,7 +263,13 @@ export class PublicationService {
     const existing = await sql<StateRow>(`select * from partner_episode_state where series_id = any(?::uuid[])`, [ids]);
     const decided = await sql<{ id: string; episode_id: string; metadata_hash: string; metadata_snapshot: Partial<ReviewedSnapshot>; invalidated_at: Date | null; approved: string[]; deciders: string[] }>(
         `select distinct on (c.episode_id) c.id, c.episode_id, c.metadata_hash, c.metadata_snapshot, c.invalidated_at,
-                coalesce((select array_agg(d.territory) from review_decision d where d.review_case_id = c.id and d.decision = 'APPROVE' and not d.pending_second_approval), '{}') as approved,
+                coalesce((select array_agg(distinct q.territory) from (
+                  select d.territory from review_decision d where d.review_case_id = c.id and d.decision = 'APPROVE' and not d.pending_second_approval
+                  union all
+                  -- An appeal decides only the territories it appealed; the others keep the decision appealed from.
+                  select d.territory from review_decision d
+                  where c.kind = 'APPEAL' and d.review_case_id = c.previous_case_id and d.decision = 'APPROVE' and not d.pending_second_approval and not (d.territory = any(c.territories))
+                ) q), '{}') as approved,
                 coalesce((select array_agg(d.actor_label) from review_decision d where d.review_case_id = c.id and not d.pending_second_approval), '{}') as deciders
          from review_case c join episode e on e.id = c.episode_id
          where e.series_id = any(?::uuid[]) and c.status = 'DECIDED'
