@@ -61,6 +61,8 @@ interface ModelSeries {
   studio: ModelStudio;
   archived: boolean;
   license: { included: string[]; excluded: string[]; start: Date | null; end: Date | null; holdback: { territory: string; until: Date } | null } | null;
+  /** The filings as last set (JSON), to tell a change from the same filings again. */
+  filings: string;
   freeCount: number;
   defaultCoins: number | null;
   plans: Map<string, Date>;
@@ -161,7 +163,7 @@ describe('publication, model-based', () => {
       const created = await gql(studio.token, 'mutation($st: ID!, $i: SeriesInput!) { createSeries(studioId: $st, input: $i) { id } }', { st: studio.id, i: { title: `Series ${series.length + 1}`, originalLanguage: 'en', defaultCoinPrice: 50 } });
       const id = (created.data as { createSeries: { id: string } }).createSeries.id;
       const added = await gql(studio.token, 'mutation($i: AddEpisodesInput!) { addEpisodes(input: $i) { id number } }', { i: { seriesId: id, fromNumber: 1, toNumber: 3 } });
-      const s: ModelSeries = { id, studio, archived: false, license: null, freeCount: 0, defaultCoins: 50, plans: new Map(), episodes: [] };
+      const s: ModelSeries = { id, studio, archived: false, license: null, filings: '[]', freeCount: 0, defaultCoins: 50, plans: new Map(), episodes: [] };
       for (const e of (added.data as { addEpisodes: Array<{ id: string; number: number }> }).addEpisodes) {
         s.episodes.push({ id: e.id, number: e.number, series: s, status: 'READY', approved: null, terms: new Map() });
         // Media as a finished upload leaves it.
@@ -245,7 +247,9 @@ describe('publication, model-based', () => {
         const filings = rnd.chance(0.5) ? [{ territory: rnd.pick(TERRITORIES), filingNumber: `F-${rnd.int(1000)}` }] : [];
         const res = await gql(s.studio.token, 'mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }', { id: s.id, i: { filings } });
         log.push(`filings ${JSON.stringify(filings)}`);
-        if (!res.errors) lapse(s.episodes);
+        // Only a real change is new material: the same filings again change nothing.
+        if (!res.errors && JSON.stringify(filings) !== s.filings) lapse(s.episodes);
+        if (!res.errors) s.filings = JSON.stringify(filings);
       }],
       [2, 'series pricing', async () => {
         const s = rnd.pick(series);
