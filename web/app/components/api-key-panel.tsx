@@ -1,21 +1,18 @@
 import { Form, useNavigation } from '@remix-run/react';
+import { graphql, type ResultOf } from '~/graphql';
 import type { FormOutcome } from '~/models/form-outcome';
 import { CopyButton } from './copy-button';
 import { FormAlert, Notice, TextField, useResetWhenSaved } from './forms';
 import { Time } from './time';
 
-export interface ApiKeyRow {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+export const ApiKeyFields = graphql(`
+  fragment ApiKeyFields on ApiKey { id name prefix createdAt lastUsedAt revokedAt }
+`);
+export type ApiKey = ResultOf<typeof ApiKeyFields>;
 
 interface ApiKeyPanelProps {
   organization: { id: string; name: string };
-  apiKeys: ApiKeyRow[];
+  apiKeys: ApiKey[];
   /** The last action's outcome; shown only when it concerns this organization. */
   outcome: FormOutcome | undefined;
 }

@@ -1,16 +1,13 @@
 import { useFetcher } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
 import type { loader as auditEventsLoader } from '~/routes/resources.audit-events';
+import { graphql, type ResultOf } from '~/graphql';
 import { Time } from './time';
 
-export interface AuditEventRow {
-  id: string;
-  occurredAt: string;
-  action: string;
-  actorLabel: string;
-  organizationId: string | null;
-  summary: Record<string, unknown>;
-}
+export const AuditEventFields = graphql(`
+  fragment AuditEventFields on AuditEvent { id occurredAt action actorLabel organizationId summary }
+`);
+export type AuditEvent = ResultOf<typeof AuditEventFields>;
 
 /** One line of `key: value` facts; nested values get dotted keys. */
 export function describeSummary(summary: Record<string, unknown>, prefix = ''): string {
@@ -25,14 +22,14 @@ export function describeSummary(summary: Record<string, unknown>, prefix = ''): 
 }
 
 interface AuditLogProps {
-  firstPage: { events: AuditEventRow[]; nextCursor: string | null };
+  firstPage: { events: AuditEvent[]; nextCursor: string | null };
   organizationNames: Record<string, string>;
 }
 
 /** The newest events, with older ones fetched on request and added below. */
 export function AuditLog({ firstPage, organizationNames }: AuditLogProps) {
   const fetcher = useFetcher<typeof auditEventsLoader>();
-  const [older, setOlder] = useState<AuditEventRow[]>([]);
+  const [older, setOlder] = useState<AuditEvent[]>([]);
   const [cursor, setCursor] = useState(firstPage.nextCursor);
   const shownUntil = useRef(firstPage.nextCursor);
 

@@ -1,24 +1,21 @@
+import { ApiKeyFields, type ApiKey } from '~/components/api-key-panel';
+import { graphql } from '~/graphql';
 import { gql, type ApiResult } from './graphql.server';
 import { failed, formString, rejected, succeeded } from './forms.server';
 
-export interface ApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-
-const API_KEY_FIELDS = 'id name prefix createdAt lastUsedAt revokedAt';
+const API_KEYS = graphql(
+  `query ApiKeys($organizationId: ID!) { apiKeys(organizationId: $organizationId) { ...ApiKeyFields } }`,
+  [ApiKeyFields],
+);
+const CREATE_API_KEY = graphql(
+  `mutation CreateApiKey($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { ...ApiKeyFields } } }`,
+  [ApiKeyFields],
+);
+const REVOKE_API_KEY = graphql(`mutation RevokeApiKey($id: ID!) { revokeApiKey(id: $id) { ...ApiKeyFields } }`, [ApiKeyFields]);
 
 /** A partner organization's keys, newest first. */
 export async function listApiKeys(request: Request, organizationId: string): Promise<ApiResult<ApiKey[]>> {
-  const result = await gql<{ apiKeys: ApiKey[] }>(
-    request,
-    `query ApiKeys($organizationId: ID!) { apiKeys(organizationId: $organizationId) { ${API_KEY_FIELDS} } }`,
-    { organizationId },
-  );
+  const result = await gql(request, API_KEYS, { organizationId });
   return result.ok ? { ok: true, data: result.data.apiKeys } : result;
 }
 
@@ -26,20 +23,14 @@ export async function createApiKey(
   request: Request,
   input: { organizationId: string; name: string },
 ): Promise<ApiResult<{ apiKey: ApiKey; secret: string }>> {
-  const result = await gql<{ createApiKey: { apiKey: ApiKey; secret: string } }>(
-    request,
-    `mutation CreateApiKey($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { ${API_KEY_FIELDS} } } }`,
-    { input },
-  );
-  return result.ok ? { ok: true, data: result.data.createApiKey } : result;
+  const result = await gql(request, CREATE_API_KEY, { input });
+  if (!result.ok) return result;
+  const { secret, apiKey } = result.data.createApiKey;
+  return { ok: true, data: { secret, apiKey } };
 }
 
 export async function revokeApiKey(request: Request, id: string): Promise<ApiResult<ApiKey>> {
-  const result = await gql<{ revokeApiKey: ApiKey }>(
-    request,
-    `mutation RevokeApiKey($id: ID!) { revokeApiKey(id: $id) { ${API_KEY_FIELDS} } }`,
-    { id },
-  );
+  const result = await gql(request, REVOKE_API_KEY, { id });
   return result.ok ? { ok: true, data: result.data.revokeApiKey } : result;
 }
 

@@ -1,20 +1,25 @@
 import { redirect } from '@remix-run/node';
+import { graphql, type ResultOf } from '~/graphql';
+import { OrganizationFields } from './roles';
 import { expectData, gql, redirectToLogin, type ApiResult } from './graphql.server';
-import type { Organization, Role } from './roles';
 import { endSession, forgetSelectedOrganization, readSessionToken, startSession } from './session.server';
 
-export interface User {
-  id: string;
-  name: string;
-  email: string;
-}
+const VIEWER_QUERY = graphql(
+  `
+  query Viewer {
+    viewer {
+      kind
+      user { id name email }
+      memberships { id role createdAt organization { ...OrganizationFields } }
+    }
+  }
+`,
+  [OrganizationFields],
+);
 
-export interface ViewerMembership {
-  id: string;
-  role: Role;
-  createdAt: string;
-  organization: Organization;
-}
+type ViewerResult = ResultOf<typeof VIEWER_QUERY>['viewer'];
+export type User = NonNullable<ViewerResult['user']>;
+export type ViewerMembership = ViewerResult['memberships'][number];
 
 /** The signed-in person and the organizations they belong to, oldest membership first. */
 export interface Viewer {
@@ -22,22 +27,8 @@ export interface Viewer {
   memberships: ViewerMembership[];
 }
 
-const VIEWER_QUERY = /* GraphQL */ `
-  query Viewer {
-    viewer {
-      kind
-      user { id name email }
-      memberships { id role createdAt organization { id name kind createdAt } }
-    }
-  }
-`;
-
-interface ViewerResponse {
-  viewer: { kind: 'USER' | 'PARTNER_KEY'; user: User | null; memberships: ViewerMembership[] };
-}
-
 async function fetchViewer(request: Request): Promise<ApiResult<Viewer | null>> {
-  const result = await gql<ViewerResponse>(request, VIEWER_QUERY);
+  const result = await gql(request, VIEWER_QUERY, {});
   if (!result.ok) return result;
   const { viewer } = result.data;
   return { ok: true, data: viewer.user ? { user: viewer.user, memberships: viewer.memberships } : null };
@@ -58,34 +49,29 @@ export async function optionalViewer(request: Request): Promise<Viewer | undefin
   return result.ok && result.data ? result.data : undefined;
 }
 
-const SIGN_IN = /* GraphQL */ `
+const SIGN_IN = graphql(`
   mutation SignIn($input: SignInInput!) {
     signIn(input: $input) { token expiresAt user { id } }
   }
-`;
+`);
 
 /** Signs in with the API; on success, the Set-Cookie header that starts the dashboard session. */
 export async function signIn(request: Request, email: string, password: string): Promise<ApiResult<{ setCookie: string }>> {
-  const result = await gql<{ signIn: { token: string; expiresAt: string } }>(
-    request,
-    SIGN_IN,
-    { input: { email, password } },
-    { token: null },
-  );
+  const result = await gql(request, SIGN_IN, { input: { email, password } }, { token: null });
   if (!result.ok) return result;
   return { ok: true, data: { setCookie: await startSession(result.data.signIn.token, result.data.signIn.expiresAt) } };
 }
 
-const SIGN_OUT = /* GraphQL */ `
+const SIGN_OUT = graphql(`
   mutation SignOut {
     signOut
   }
-`;
+`);
 
 /** Ends the session at the API (best effort: the cookie goes either way) and returns to /login. */
 export async function signOutAndRedirect(request: Request): Promise<Response> {
   if (await readSessionToken(request)) {
-    const result = await gql<{ signOut: boolean }>(request, SIGN_OUT);
+    const result = await gql(request, SIGN_OUT, {});
     if (!result.ok && result.error.code !== 'UNAUTHENTICATED') {
       console.error(`[${result.error.requestId}] sign-out failed at the API: ${result.error.message}`);
     }

@@ -1,4 +1,6 @@
+import { print } from '@0no-co/graphql.web';
 import { data, redirect } from '@remix-run/node';
+import type { TadaDocumentNode } from '../../../schema/graphql';
 import { env } from './env.server';
 import { endSession, readSessionToken } from './session.server';
 
@@ -46,12 +48,13 @@ export function requestIdOf(request: Request): string | undefined {
  * Sends one GraphQL operation to the API on behalf of the browser's request: its session token
  * (unless `token` says otherwise), request id, address and user agent go along.
  */
-export async function gql<T>(
+export async function gql<T, V>(
   request: Request,
-  query: string,
-  variables: Record<string, unknown> = {},
+  document: TadaDocumentNode<T, V>,
+  variables: V,
   options: { token?: string | null } = {},
 ): Promise<ApiResult<T>> {
+  const query = printed(document);
   const token = options.token === undefined ? await readSessionToken(request) : options.token;
   const requestId = requestIdOf(request);
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
@@ -80,6 +83,18 @@ export async function gql<T>(
   if (first) return { ok: false, error: toApiError(first, requestId) };
   if (!body.data) return { ok: false, error: { code: 'INTERNAL_SERVER_ERROR', message: OUR_FAULT, requestId } };
   return { ok: true, data: body.data };
+}
+
+const PRINTED = new WeakMap<object, string>();
+
+/** The document's text, printed once per document. */
+function printed<T, V>(document: TadaDocumentNode<T, V>): string {
+  let text = PRINTED.get(document);
+  if (text === undefined) {
+    text = print(document);
+    PRINTED.set(document, text);
+  }
+  return text;
 }
 
 function toApiError(error: { message?: string; extensions?: Record<string, unknown> }, requestId: string | undefined): ApiError {

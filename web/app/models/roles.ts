@@ -1,17 +1,14 @@
 /** Organizations and roles as the API defines them; shared by loaders and components. */
-export type OrganizationKind = 'STUDIO' | 'PARTNER' | 'OPERATOR';
-export type Role = 'OWNER' | 'EDITOR' | 'VIEWER' | 'REVIEWER' | 'LEAD' | 'ADMIN' | 'PARTNER_ADMIN';
+import { graphql, type EnumOf, type ResultOf } from '~/graphql';
 
-export interface Organization {
-  id: string;
-  name: string;
-  kind: OrganizationKind;
-  createdAt: string;
-  suspendedAt: string | null;
-  suspendedReason: string | null;
-  /** From the API: whether an operator admin may suspend it. */
-  suspendable: boolean;
-}
+export type OrganizationKind = EnumOf<'OrganizationKind'>;
+export type Role = EnumOf<'Role'>;
+
+/** `suspendable` comes from the API: whether an operator admin may suspend it. */
+export const OrganizationFields = graphql(`
+  fragment OrganizationFields on Organization { id name kind createdAt suspendedAt suspendedReason suspendable }
+`);
+export type Organization = ResultOf<typeof OrganizationFields>;
 
 export const ORGANIZATION_KINDS: readonly OrganizationKind[] = ['STUDIO', 'PARTNER', 'OPERATOR'];
 

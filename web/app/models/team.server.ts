@@ -1,38 +1,41 @@
+import { graphql, type ResultOf } from '~/graphql';
 import { gql, type ApiResult } from './graphql.server';
 import type { Role } from './roles';
 
-export interface Member {
-  id: string;
-  role: Role;
-  createdAt: string;
-  user: { id: string; name: string; email: string };
-}
+const MemberFields = graphql(`fragment MemberFields on Membership { id role createdAt user { id name email } }`);
+const InvitationFields = graphql(`fragment InvitationFields on Invitation { id email role createdAt expiresAt }`);
+export type Member = ResultOf<typeof MemberFields>;
+export type PendingInvitation = ResultOf<typeof InvitationFields>;
 
-export interface PendingInvitation {
-  id: string;
-  email: string;
-  role: Role;
-  createdAt: string;
-  expiresAt: string;
-}
-
-const MEMBER_FIELDS = 'id role createdAt user { id name email }';
+const MEMBERS = graphql(`query Members($organizationId: ID!) { members(organizationId: $organizationId) { ...MemberFields } }`, [MemberFields]);
+const INVITATIONS = graphql(
+  `query Invitations($organizationId: ID!) { invitations(organizationId: $organizationId) { ...InvitationFields } }`,
+  [InvitationFields],
+);
+const INVITE_MEMBER = graphql(
+  `mutation InviteMember($input: InviteMemberInput!) {
+    inviteMember(input: $input) {
+      membership { ...MemberFields }
+      invitation { ...InvitationFields }
+      invitationToken
+    }
+  }`,
+  [MemberFields, InvitationFields],
+);
+const CHANGE_MEMBER_ROLE = graphql(
+  `mutation ChangeMemberRole($input: ChangeMemberRoleInput!) { changeMemberRole(input: $input) { ...MemberFields } }`,
+  [MemberFields],
+);
+const REMOVE_MEMBER = graphql(`mutation RemoveMember($membershipId: ID!) { removeMember(membershipId: $membershipId) }`);
+const ACCEPT_INVITATION = graphql(`mutation AcceptInvitation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { email } }`);
 
 export async function listMembers(request: Request, organizationId: string): Promise<ApiResult<Member[]>> {
-  const result = await gql<{ members: Member[] }>(
-    request,
-    `query Members($organizationId: ID!) { members(organizationId: $organizationId) { ${MEMBER_FIELDS} } }`,
-    { organizationId },
-  );
+  const result = await gql(request, MEMBERS, { organizationId });
   return result.ok ? { ok: true, data: result.data.members } : result;
 }
 
 export async function listInvitations(request: Request, organizationId: string): Promise<ApiResult<PendingInvitation[]>> {
-  const result = await gql<{ invitations: PendingInvitation[] }>(
-    request,
-    `query Invitations($organizationId: ID!) { invitations(organizationId: $organizationId) { id email role createdAt expiresAt } }`,
-    { organizationId },
-  );
+  const result = await gql(request, INVITATIONS, { organizationId });
   return result.ok ? { ok: true, data: result.data.invitations } : result;
 }
 
@@ -43,19 +46,7 @@ export async function inviteMember(
   request: Request,
   input: { organizationId: string; email: string; role: Role },
 ): Promise<ApiResult<InviteOutcome>> {
-  const result = await gql<{
-    inviteMember: { membership: Member | null; invitation: PendingInvitation | null; invitationToken: string | null };
-  }>(
-    request,
-    `mutation InviteMember($input: InviteMemberInput!) {
-      inviteMember(input: $input) {
-        membership { ${MEMBER_FIELDS} }
-        invitation { id email role createdAt expiresAt }
-        invitationToken
-      }
-    }`,
-    { input },
-  );
+  const result = await gql(request, INVITE_MEMBER, { input });
   if (!result.ok) return result;
   const { membership, invitation, invitationToken } = result.data.inviteMember;
   if (membership) return { ok: true, data: { member: membership } };
@@ -64,20 +55,12 @@ export async function inviteMember(
 }
 
 export async function changeMemberRole(request: Request, input: { membershipId: string; role: Role }): Promise<ApiResult<Member>> {
-  const result = await gql<{ changeMemberRole: Member }>(
-    request,
-    `mutation ChangeMemberRole($input: ChangeMemberRoleInput!) { changeMemberRole(input: $input) { ${MEMBER_FIELDS} } }`,
-    { input },
-  );
+  const result = await gql(request, CHANGE_MEMBER_ROLE, { input });
   return result.ok ? { ok: true, data: result.data.changeMemberRole } : result;
 }
 
 export async function removeMember(request: Request, membershipId: string): Promise<ApiResult<true>> {
-  const result = await gql<{ removeMember: boolean }>(
-    request,
-    `mutation RemoveMember($membershipId: ID!) { removeMember(membershipId: $membershipId) }`,
-    { membershipId },
-  );
+  const result = await gql(request, REMOVE_MEMBER, { membershipId });
   return result.ok ? { ok: true, data: true } : result;
 }
 
@@ -86,11 +69,6 @@ export async function acceptInvitation(
   request: Request,
   input: { token: string; name: string; password: string },
 ): Promise<ApiResult<{ email: string }>> {
-  const result = await gql<{ acceptInvitation: { email: string } }>(
-    request,
-    `mutation AcceptInvitation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { email } }`,
-    { input },
-    { token: null },
-  );
+  const result = await gql(request, ACCEPT_INVITATION, { input }, { token: null });
   return result.ok ? { ok: true, data: result.data.acceptInvitation } : result;
 }
