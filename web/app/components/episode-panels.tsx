@@ -5,7 +5,16 @@ import { FormAlert, Notice, TextField, useResetWhenSaved } from '~/components/fo
 import { Time } from '~/components/time';
 import { containerLabel, formatBytes, formatLength, uploadStatusLabel } from '~/models/episode';
 import type { EpisodeFormOutcome } from '~/models/episode-form.server';
-import type { EpisodeDetail, MediaInfo } from '~/models/episode.server';
+import type { EpisodeDetail } from '~/models/episode.server';
+import { graphql, type ResultOf } from '~/graphql';
+
+/** The current (or an earlier) uploaded video; its URLs are paths on the dashboard's own origin. */
+export const MediaFields = graphql(`
+  fragment MediaFields on MediaRevision {
+    id sha256 sizeBytes fileName container videoCodec audioCodec durationSeconds width height warnings videoUrl posterUrl createdAt
+  }
+`);
+export type MediaInfo = ResultOf<typeof MediaFields>;
 
 /** The id of the episode page's player, which comments pinned to a moment seek. */
 export const VIDEO_ID = 'episode-video';

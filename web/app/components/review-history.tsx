@@ -5,8 +5,21 @@ import { FormAlert, Notice, TextField } from '~/components/forms';
 import { formatDateTime, Time } from '~/components/time';
 import { dayOf, territoryName, type TerritoryOption } from '~/models/catalog';
 import type { EpisodeFormOutcome } from '~/models/episode-form.server';
-import type { ReviewCaseInfo } from '~/models/episode.server';
+import { graphql, type ResultOf } from '~/graphql';
 import { caseStatusLabel, caseStatusTone, decisionLabel, decisionTone, formatTimestamp, screeningProgress, verdictLabel } from '~/models/episode';
+
+/** A review of the episode as the studio sees it. */
+export const ReviewCaseCardFields = graphql(`
+  fragment ReviewCaseCardFields on ReviewCase {
+    id kind status territories submittedAt screenedAt decidedAt plannedReleaseAt progress aiStatus invalidatedReason appealStatement
+    previousCase { id }
+    verdicts { territory verdict riskScore reasons }
+    decisions { id territory decision actorLabel notes citedRuleIds pendingSecondApproval createdAt }
+    comments { id atSeconds text authorLabel createdAt }
+    findings { id territory ruleId category severity explanation }
+  }
+`);
+export type ReviewCaseInfo = ResultOf<typeof ReviewCaseCardFields>;
 
 /** Reloads the page's data every `ms` while `active` holds (the API is working on something). */
 export function useRefreshWhile(active: boolean, ms = 2000) {

@@ -1,28 +1,30 @@
-import {
-  EPISODE_PAGE_SIZE,
-  type CurrencyOption,
-  type EffectivePrice,
-  type EpisodeStatus,
-  type LicenseKind,
-  type Orientation,
-  type SourceWorkKind,
-  type TerritoryOption,
-} from './catalog';
+import { graphql, type ResultOf, type VariablesOf } from '~/graphql';
+import { EPISODE_PAGE_SIZE, EffectivePriceFields, type CurrencyOption, type TerritoryOption } from './catalog';
 import { gql, type ApiResult } from './graphql.server';
 
-export interface StatusCount {
-  status: EpisodeStatus;
-  count: number;
-}
+const SeriesCardFields = graphql(`
+  fragment SeriesCardFields on Series { id title coverImageUrl episodeCount statusCounts { status count } archivedAt }
+`);
+const SeriesDetailFields = graphql(
+  `fragment SeriesDetailFields on Series {
+    ...SeriesCardFields
+    studioId synopsis genres originalLanguage audioLanguages subtitleLanguages orientation
+    maturityRatings { territory rating system } filings { territory filingNumber authority issuedOn }
+    freeEpisodeCount defaultCoinPrice updatedAt
+  }`,
+  [SeriesCardFields],
+);
+const LicenseFields = graphql(`
+  fragment LicenseFields on License {
+    sourceWorkTitle sourceWorkKind sourceWorkAuthor sourceWorkPublisher licensor licenseKind
+    territoriesIncluded territoriesExcluded windowStart windowEnd exclusive payPerEpisode avod svod
+    subtitleLanguages dubLanguages holdbacks { territory until } contractReference aiGeneratedContent aiDisclosure updatedAt
+  }
+`);
 
-export interface SeriesCard {
-  id: string;
-  title: string;
-  coverImageUrl: string | null;
-  episodeCount: number;
-  statusCounts: StatusCount[];
-  archivedAt: string | null;
-}
+export type SeriesCard = ResultOf<typeof SeriesCardFields>;
+export type SeriesDetails = ResultOf<typeof SeriesDetailFields>;
+export type License = ResultOf<typeof LicenseFields>;
 
 export interface SeriesPage {
   series: SeriesCard[];
@@ -30,136 +32,68 @@ export interface SeriesPage {
   nextCursor: string | null;
 }
 
-export interface TerritoryRating {
-  territory: string;
-  rating: string;
-  system: string | null;
-}
-
-export interface RegulatoryFiling {
-  territory: string;
-  filingNumber: string;
-  authority: string | null;
-  issuedOn: string | null;
-}
-
-export interface SeriesDetails extends SeriesCard {
-  studioId: string;
-  synopsis: string;
-  genres: string[];
-  originalLanguage: string;
-  audioLanguages: string[];
-  subtitleLanguages: string[];
-  orientation: Orientation;
-  maturityRatings: TerritoryRating[];
-  filings: RegulatoryFiling[];
-  freeEpisodeCount: number;
-  defaultCoinPrice: number | null;
-  updatedAt: string;
-}
+const SERIES_LIST = graphql(
+  `query SeriesList($studioId: ID!, $search: String, $includeArchived: Boolean, $first: Int, $after: String) {
+    seriesList(studioId: $studioId, search: $search, includeArchived: $includeArchived, first: $first, after: $after) {
+      nodes { ...SeriesCardFields }
+      pageInfo { endCursor hasNextPage }
+    }
+  }`,
+  [SeriesCardFields],
+);
+const SERIES_CARD = graphql(`query SeriesCard($id: ID!) { series(id: $id) { ...SeriesCardFields studioId } }`, [SeriesCardFields]);
+const SERIES_DETAILS = graphql(`query SeriesDetails($id: ID!) { series(id: $id) { ...SeriesDetailFields } }`, [SeriesDetailFields]);
+const SERIES_OVERVIEW = graphql(
+  `query SeriesOverview($id: ID!, $territory: String!, $first: Int, $after: String, $withDetails: Boolean!) {
+    series(id: $id) {
+      ... @include(if: $withDetails) {
+        ...SeriesDetailFields
+        license { ...LicenseFields }
+        availability(territory: $territory) { available reasons { code message } }
+      }
+      episodes(first: $first, after: $after) {
+        nodes { id number title status durationSeconds media { posterUrl } effectivePrice(territory: $territory) { ...EffectivePriceFields } }
+        pageInfo { endCursor hasNextPage }
+      }
+    }
+  }`,
+  [SeriesDetailFields, LicenseFields, EffectivePriceFields],
+);
+const CREATE_SERIES = graphql(`mutation CreateSeries($studioId: ID!, $input: SeriesInput!) { createSeries(studioId: $studioId, input: $input) { id title } }`);
+const UPDATE_SERIES = graphql(`mutation UpdateSeries($id: ID!, $input: SeriesInput!) { updateSeries(id: $id, input: $input) { id title } }`);
+const ARCHIVE_SERIES = graphql(`mutation ArchiveSeries($id: ID!) { archiveSeries(id: $id) { id title } }`);
+const RESTORE_SERIES = graphql(`mutation RestoreSeries($id: ID!) { restoreSeries(id: $id) { id title } }`);
+const ADD_EPISODES = graphql(`mutation AddEpisodes($input: AddEpisodesInput!) { addEpisodes(input: $input) { id } }`);
+const RENAME_EPISODE = graphql(`mutation RenameEpisode($input: UpdateEpisodeInput!) { updateEpisode(input: $input) { number title } }`);
+const SET_EPISODE_PRICES = graphql(`mutation SetEpisodePrices($input: SetEpisodePricesInput!) { setEpisodePrices(input: $input) { episode { id } } }`);
+const CLEAR_EPISODE_PRICES = graphql(`mutation ClearEpisodePrices($input: ClearEpisodePricesInput!) { clearEpisodePrices(input: $input) }`);
+const SERIES_LICENSE = graphql(`query SeriesLicense($id: ID!) { series(id: $id) { license { ...LicenseFields } } }`, [LicenseFields]);
+const SET_LICENSE = graphql(
+  `mutation SetLicense($seriesId: ID!, $input: LicenseInput!) { setLicense(seriesId: $seriesId, input: $input) { ...LicenseFields } }`,
+  [LicenseFields],
+);
+const SERIES_PRICING = graphql(
+  `query SeriesPricing($id: ID!, $territory: String!, $at: DateTimeISO) {
+    series(id: $id) {
+      freeEpisodeCount defaultCoinPrice episodeCount
+      priceTerms { id episodeNumber territory free coins currency amountMinor startsAt endsAt }
+      pricePreview(territory: $territory, at: $at) { episode { id number title status } price { ...EffectivePriceFields } }
+    }
+  }`,
+  [EffectivePriceFields],
+);
+const AVAILS_CSV = graphql(`query AvailsCsv($studioId: ID!, $seriesId: ID) { availsCsv(studioId: $studioId, seriesId: $seriesId) }`);
+const TERRITORIES = graphql(`query Territories { territories }`);
+const CURRENCIES = graphql(`query Currencies { currencies { code exponent } }`);
 
 /** What the API takes to create or change a series; on update every field given is replaced. */
-export interface SeriesInput {
-  title: string;
-  synopsis: string;
-  genres: string[];
-  originalLanguage: string;
-  audioLanguages: string[];
-  subtitleLanguages: string[];
-  orientation: Orientation;
-  coverImageUrl: string | null;
-  maturityRatings: Array<{ territory: string; rating: string; system: string | null }>;
-  filings: Array<{ territory: string; filingNumber: string; authority: string | null; issuedOn: string | null }>;
-  freeEpisodeCount: number;
-  defaultCoinPrice: number | null;
-}
-
-export interface Holdback {
-  territory: string;
-  until: string;
-}
-
-export interface License {
-  sourceWorkTitle: string;
-  sourceWorkKind: SourceWorkKind;
-  sourceWorkAuthor: string | null;
-  sourceWorkPublisher: string | null;
-  licensor: string;
-  licenseKind: LicenseKind;
-  territoriesIncluded: string[];
-  territoriesExcluded: string[];
-  windowStart: string | null;
-  windowEnd: string | null;
-  exclusive: boolean;
-  payPerEpisode: boolean;
-  avod: boolean;
-  svod: boolean;
-  subtitleLanguages: string[];
-  dubLanguages: string[];
-  holdbacks: Holdback[];
-  contractReference: string | null;
-  aiGeneratedContent: boolean;
-  aiDisclosure: string | null;
-  updatedAt: string;
-}
-
-export type LicenseInput = Omit<License, 'updatedAt'>;
-
-export interface Availability {
-  available: boolean;
-  reasons: Array<{ code: string; message: string }>;
-}
-
-export interface EpisodeRow {
-  id: string;
-  number: number;
-  title: string;
-  status: EpisodeStatus;
-  durationSeconds: number | null;
-  /** The current video, once one is uploaded and processed. */
-  media: { posterUrl: string | null } | null;
-  effectivePrice: EffectivePrice;
-}
-
-export interface PriceTerm {
-  id: string;
-  episodeNumber: number;
-  territory: string;
-  free: boolean;
-  coins: number | null;
-  currency: string | null;
-  amountMinor: number | null;
-  startsAt: string | null;
-  endsAt: string | null;
-}
-
-export interface EpisodePrice {
-  episode: { id: string; number: number; title: string; status: EpisodeStatus };
-  price: EffectivePrice;
-}
-
+export type SeriesInput = VariablesOf<typeof CREATE_SERIES>['input'];
+export type LicenseInput = VariablesOf<typeof SET_LICENSE>['input'];
 /** A price over episodes fromNumber..toNumber in one territory (or WORLDWIDE). */
-export interface EpisodePricesInput {
-  seriesId: string;
-  fromNumber: number;
-  toNumber: number;
-  territory: string;
-  free?: boolean;
-  coins?: number | null;
-  currency?: string | null;
-  amountMinor?: number | null;
-  startsAt?: string | null;
-  endsAt?: string | null;
-}
-
-const CARD_FIELDS = 'id title coverImageUrl episodeCount statusCounts { status count } archivedAt';
-const DETAIL_FIELDS = `${CARD_FIELDS} studioId synopsis genres originalLanguage audioLanguages subtitleLanguages orientation
-  maturityRatings { territory rating system } filings { territory filingNumber authority issuedOn }
-  freeEpisodeCount defaultCoinPrice updatedAt`;
-const LICENSE_FIELDS = `sourceWorkTitle sourceWorkKind sourceWorkAuthor sourceWorkPublisher licensor licenseKind
-  territoriesIncluded territoriesExcluded windowStart windowEnd exclusive payPerEpisode avod svod
-  subtitleLanguages dubLanguages holdbacks { territory until } contractReference aiGeneratedContent aiDisclosure updatedAt`;
-const PRICE_FIELDS = 'priced free coins currency amountMinor amount rule explanation';
+export type EpisodePricesInput = VariablesOf<typeof SET_EPISODE_PRICES>['input'];
+type OverviewSeries = ResultOf<typeof SERIES_OVERVIEW>['series'];
+export type EpisodeRow = OverviewSeries['episodes']['nodes'][number];
+export type SeriesPricing = ResultOf<typeof SERIES_PRICING>['series'];
 
 export const SERIES_PAGE_SIZE = 24;
 
@@ -168,43 +102,32 @@ export async function listSeries(
   request: Request,
   options: { studioId: string; search?: string; includeArchived?: boolean; after?: string | null },
 ): Promise<ApiResult<SeriesPage>> {
-  const result = await gql<{ seriesList: { nodes: SeriesCard[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } } }>(
-    request,
-    `query SeriesList($studioId: ID!, $search: String, $includeArchived: Boolean, $first: Int, $after: String) {
-      seriesList(studioId: $studioId, search: $search, includeArchived: $includeArchived, first: $first, after: $after) {
-        nodes { ${CARD_FIELDS} }
-        pageInfo { endCursor hasNextPage }
-      }
-    }`,
-    {
+  const result = await gql(request, SERIES_LIST, {
       studioId: options.studioId,
       search: options.search || null,
       includeArchived: Boolean(options.includeArchived),
       first: SERIES_PAGE_SIZE,
       after: options.after || null,
-    },
-  );
+  });
   if (!result.ok) return result;
   const { nodes, pageInfo } = result.data.seriesList;
   return { ok: true, data: { series: nodes, nextCursor: pageInfo.hasNextPage ? pageInfo.endCursor : null } };
 }
 
 export async function getSeriesCard(request: Request, id: string): Promise<ApiResult<SeriesCard & { studioId: string }>> {
-  const result = await gql<{ series: SeriesCard & { studioId: string } }>(
-    request,
-    `query SeriesCard($id: ID!) { series(id: $id) { ${CARD_FIELDS} studioId } }`,
-    { id },
-  );
+  const result = await gql(request, SERIES_CARD, { id });
   return result.ok ? { ok: true, data: result.data.series } : result;
 }
 
 export async function getSeriesDetails(request: Request, id: string): Promise<ApiResult<SeriesDetails>> {
-  const result = await gql<{ series: SeriesDetails }>(request, `query SeriesDetails($id: ID!) { series(id: $id) { ${DETAIL_FIELDS} } }`, { id });
+  const result = await gql(request, SERIES_DETAILS, { id });
   return result.ok ? { ok: true, data: result.data.series } : result;
 }
 
+type SeriesOverviewDetails = SeriesDetails & { license: License | null; availability: { available: boolean; reasons: Array<{ code: string; message: string }> } };
+
 export interface SeriesOverview {
-  series: SeriesDetails & { license: License | null; availability: Availability };
+  series: SeriesOverviewDetails;
   episodes: EpisodeRow[];
   /** More episodes exist beyond those loaded. */
   hasMore: boolean;
@@ -215,33 +138,16 @@ export interface SeriesOverview {
  * in `territory`, fetched a page at a time.
  */
 export async function getSeriesOverview(request: Request, id: string, territory: string, count: number): Promise<ApiResult<SeriesOverview>> {
-  type Response = {
-    series: SeriesOverview['series'] & {
-      episodes: { nodes: EpisodeRow[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } };
-    };
-  };
-  const query = `query SeriesOverview($id: ID!, $territory: String!, $first: Int, $after: String, $withDetails: Boolean!) {
-    series(id: $id) {
-      ... @include(if: $withDetails) {
-        ${DETAIL_FIELDS}
-        license { ${LICENSE_FIELDS} }
-        availability(territory: $territory) { available reasons { code message } }
-      }
-      episodes(first: $first, after: $after) {
-        nodes { id number title status durationSeconds media { posterUrl } effectivePrice(territory: $territory) { ${PRICE_FIELDS} } }
-        pageInfo { endCursor hasNextPage }
-      }
-    }
-  }`;
   let after: string | null = null;
-  let details: SeriesOverview['series'] | undefined;
+  let details: SeriesOverviewDetails | undefined;
   const episodes: EpisodeRow[] = [];
   for (;;) {
     const first = Math.min(EPISODE_PAGE_SIZE, count - episodes.length);
-    const result: ApiResult<Response> = await gql<Response>(request, query, { id, territory, first, after, withDetails: !details });
+    const result: ApiResult<ResultOf<typeof SERIES_OVERVIEW>> = await gql(request, SERIES_OVERVIEW, { id, territory, first, after, withDetails: !details });
     if (!result.ok) return result;
-    const { episodes: page, ...series }: Response['series'] = result.data.series;
-    details ??= series;
+    const { episodes: page, ...series } = result.data.series as OverviewSeries;
+    // The first page asked for the details (@include), so they are there.
+    details ??= series as unknown as SeriesOverviewDetails;
     episodes.push(...page.nodes);
     if (!page.pageInfo.hasNextPage || episodes.length >= count) return { ok: true, data: { series: details, episodes, hasMore: page.pageInfo.hasNextPage } };
     after = page.pageInfo.endCursor;
@@ -249,127 +155,66 @@ export async function getSeriesOverview(request: Request, id: string, territory:
 }
 
 export async function createSeries(request: Request, studioId: string, input: SeriesInput): Promise<ApiResult<{ id: string; title: string }>> {
-  const result = await gql<{ createSeries: { id: string; title: string } }>(
-    request,
-    `mutation CreateSeries($studioId: ID!, $input: SeriesInput!) { createSeries(studioId: $studioId, input: $input) { id title } }`,
-    { studioId, input },
-  );
+  const result = await gql(request, CREATE_SERIES, { studioId, input });
   return result.ok ? { ok: true, data: result.data.createSeries } : result;
 }
 
 export async function updateSeries(request: Request, id: string, input: Partial<SeriesInput>): Promise<ApiResult<{ id: string; title: string }>> {
-  const result = await gql<{ updateSeries: { id: string; title: string } }>(
-    request,
-    `mutation UpdateSeries($id: ID!, $input: SeriesInput!) { updateSeries(id: $id, input: $input) { id title } }`,
-    { id, input },
-  );
+  const result = await gql(request, UPDATE_SERIES, { id, input });
   return result.ok ? { ok: true, data: result.data.updateSeries } : result;
 }
 
 /** Archives (hides from the catalog list) or restores a series. */
 export async function setSeriesArchived(request: Request, id: string, archived: boolean): Promise<ApiResult<{ id: string; title: string }>> {
-  const name = archived ? 'archiveSeries' : 'restoreSeries';
-  const result = await gql<Record<string, { id: string; title: string }>>(
-    request,
-    `mutation SetArchived($id: ID!) { ${name}(id: $id) { id title } }`,
-    { id },
-  );
-  return result.ok ? { ok: true, data: result.data[name]! } : result;
+  if (archived) {
+    const result = await gql(request, ARCHIVE_SERIES, { id });
+    return result.ok ? { ok: true, data: result.data.archiveSeries } : result;
+  }
+  const result = await gql(request, RESTORE_SERIES, { id });
+  return result.ok ? { ok: true, data: result.data.restoreSeries } : result;
 }
 
-export async function addEpisodes(
-  request: Request,
-  input: { seriesId: string; fromNumber: number; toNumber: number; titleTemplate: string | null },
-): Promise<ApiResult<number>> {
-  const result = await gql<{ addEpisodes: Array<{ id: string }> }>(
-    request,
-    `mutation AddEpisodes($input: AddEpisodesInput!) { addEpisodes(input: $input) { id } }`,
-    { input },
-  );
+export async function addEpisodes(request: Request, input: VariablesOf<typeof ADD_EPISODES>['input']): Promise<ApiResult<number>> {
+  const result = await gql(request, ADD_EPISODES, { input });
   return result.ok ? { ok: true, data: result.data.addEpisodes.length } : result;
 }
 
 export async function renameEpisode(request: Request, input: { id: string; title: string }): Promise<ApiResult<{ number: number; title: string }>> {
-  const result = await gql<{ updateEpisode: { number: number; title: string } }>(
-    request,
-    `mutation RenameEpisode($input: UpdateEpisodeInput!) { updateEpisode(input: $input) { number title } }`,
-    { input },
-  );
+  const result = await gql(request, RENAME_EPISODE, { input });
   return result.ok ? { ok: true, data: result.data.updateEpisode } : result;
 }
 
 /** Bulk price edit over a range; returns how many episodes it priced. */
 export async function setEpisodePrices(request: Request, input: EpisodePricesInput): Promise<ApiResult<number>> {
-  const result = await gql<{ setEpisodePrices: Array<{ episode: { id: string } }> }>(
-    request,
-    `mutation SetEpisodePrices($input: SetEpisodePricesInput!) { setEpisodePrices(input: $input) { episode { id } } }`,
-    { input },
-  );
+  const result = await gql(request, SET_EPISODE_PRICES, { input });
   return result.ok ? { ok: true, data: result.data.setEpisodePrices.length } : result;
 }
 
 /** Removes the prices set on a range in one territory; returns how many were removed. */
-export async function clearEpisodePrices(
-  request: Request,
-  input: { seriesId: string; fromNumber: number; toNumber: number; territory: string },
-): Promise<ApiResult<number>> {
-  const result = await gql<{ clearEpisodePrices: number }>(
-    request,
-    `mutation ClearEpisodePrices($input: ClearEpisodePricesInput!) { clearEpisodePrices(input: $input) }`,
-    { input },
-  );
+export async function clearEpisodePrices(request: Request, input: VariablesOf<typeof CLEAR_EPISODE_PRICES>['input']): Promise<ApiResult<number>> {
+  const result = await gql(request, CLEAR_EPISODE_PRICES, { input });
   return result.ok ? { ok: true, data: result.data.clearEpisodePrices } : result;
 }
 
 export async function getLicense(request: Request, seriesId: string): Promise<ApiResult<License | null>> {
-  const result = await gql<{ series: { license: License | null } }>(
-    request,
-    `query SeriesLicense($id: ID!) { series(id: $id) { license { ${LICENSE_FIELDS} } } }`,
-    { id: seriesId },
-  );
+  const result = await gql(request, SERIES_LICENSE, { id: seriesId });
   return result.ok ? { ok: true, data: result.data.series.license } : result;
 }
 
 export async function setLicense(request: Request, seriesId: string, input: LicenseInput): Promise<ApiResult<License>> {
-  const result = await gql<{ setLicense: License }>(
-    request,
-    `mutation SetLicense($seriesId: ID!, $input: LicenseInput!) { setLicense(seriesId: $seriesId, input: $input) { ${LICENSE_FIELDS} } }`,
-    { seriesId, input },
-  );
+  const result = await gql(request, SET_LICENSE, { seriesId, input });
   return result.ok ? { ok: true, data: result.data.setLicense } : result;
-}
-
-export interface SeriesPricing {
-  freeEpisodeCount: number;
-  defaultCoinPrice: number | null;
-  episodeCount: number;
-  priceTerms: PriceTerm[];
-  pricePreview: EpisodePrice[];
 }
 
 /** The pricing editor: series defaults, every price term, and what `territory` pays at `at`. */
 export async function getSeriesPricing(request: Request, id: string, territory: string, at: string | null): Promise<ApiResult<SeriesPricing>> {
-  const result = await gql<{ series: SeriesPricing }>(
-    request,
-    `query SeriesPricing($id: ID!, $territory: String!, $at: DateTimeISO) {
-      series(id: $id) {
-        freeEpisodeCount defaultCoinPrice episodeCount
-        priceTerms { id episodeNumber territory free coins currency amountMinor startsAt endsAt }
-        pricePreview(territory: $territory, at: $at) { episode { id number title status } price { ${PRICE_FIELDS} } }
-      }
-    }`,
-    { id, territory, at },
-  );
+  const result = await gql(request, SERIES_PRICING, { id, territory, at });
   return result.ok ? { ok: true, data: result.data.series } : result;
 }
 
 /** EMA avails for one series, or for the studio's whole catalog when `seriesId` is omitted. */
 export async function getAvailsCsv(request: Request, studioId: string, seriesId?: string): Promise<ApiResult<string>> {
-  const result = await gql<{ availsCsv: string }>(
-    request,
-    `query AvailsCsv($studioId: ID!, $seriesId: ID) { availsCsv(studioId: $studioId, seriesId: $seriesId) }`,
-    { studioId, seriesId: seriesId ?? null },
-  );
+  const result = await gql(request, AVAILS_CSV, { studioId, seriesId: seriesId ?? null });
   return result.ok ? { ok: true, data: result.data.availsCsv } : result;
 }
 
@@ -380,7 +225,7 @@ let currenciesCache: CurrencyOption[] | undefined;
 /** ISO 3166-1 territories the API accepts, with English names, sorted by name. */
 export async function listTerritories(request: Request): Promise<ApiResult<TerritoryOption[]>> {
   if (territoriesCache) return { ok: true, data: territoriesCache };
-  const result = await gql<{ territories: string[] }>(request, 'query Territories { territories }');
+  const result = await gql(request, TERRITORIES, {});
   if (!result.ok) return result;
   // Named here, on the server, so the browser renders the same text and hydration agrees.
   const names = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' });
@@ -393,7 +238,7 @@ export async function listTerritories(request: Request): Promise<ApiResult<Terri
 /** ISO 4217 currencies with their minor-unit exponents and English names, by code. */
 export async function listCurrencies(request: Request): Promise<ApiResult<CurrencyOption[]>> {
   if (currenciesCache) return { ok: true, data: currenciesCache };
-  const result = await gql<{ currencies: Array<{ code: string; exponent: number }> }>(request, 'query Currencies { currencies { code exponent } }');
+  const result = await gql(request, CURRENCIES, {});
   if (!result.ok) return result;
   const names = new Intl.DisplayNames(['en'], { type: 'currency', fallback: 'code' });
   currenciesCache = result.data.currencies.map((c) => ({ ...c, name: names.of(c.code) ?? c.code })).sort((a, b) => a.code.localeCompare(b.code));

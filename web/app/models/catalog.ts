@@ -1,22 +1,13 @@
 /** Catalog vocabulary shared by loaders and components: the API's enums, labels and formatting. */
+import { graphql, type EnumOf, type ResultOf } from '~/graphql';
 import type { Role } from './roles';
 
-export type EpisodeStatus =
-  | 'DRAFT'
-  | 'UPLOADING'
-  | 'PROCESSING'
-  | 'READY'
-  | 'IN_REVIEW'
-  | 'CHANGES_REQUESTED'
-  | 'REJECTED'
-  | 'APPROVED'
-  | 'PUBLISHED'
-  | 'TAKEN_DOWN';
+export type EpisodeStatus = EnumOf<'EpisodeStatus'>;
 
-export type Orientation = 'VERTICAL' | 'HORIZONTAL' | 'SQUARE';
-export type SourceWorkKind = 'NOVEL' | 'COMIC' | 'GAME' | 'FILM' | 'ORIGINAL' | 'OTHER';
-export type LicenseKind = 'ORIGINAL' | 'ADAPTATION' | 'DISTRIBUTION';
-export type PriceRule = 'TERRITORY_WINDOW' | 'TERRITORY' | 'WORLDWIDE_WINDOW' | 'WORLDWIDE' | 'FREE_EPISODES' | 'SERIES_DEFAULT' | 'NONE';
+export type Orientation = EnumOf<'Orientation'>;
+export type SourceWorkKind = EnumOf<'SourceWorkKind'>;
+export type LicenseKind = EnumOf<'LicenseKind'>;
+export type PriceRule = EnumOf<'PriceRule'>;
 
 export const WORLDWIDE = 'WORLDWIDE';
 
@@ -116,16 +107,10 @@ export function territoryName(territories: readonly TerritoryOption[], code: str
 }
 
 /** What an episode costs somewhere, as the API resolves it. */
-export interface EffectivePrice {
-  priced: boolean;
-  free: boolean;
-  coins: number | null;
-  currency: string | null;
-  amountMinor: number | null;
-  amount: string | null;
-  rule: PriceRule;
-  explanation: string;
-}
+export const EffectivePriceFields = graphql(`
+  fragment EffectivePriceFields on EffectivePrice { priced free coins currency amountMinor amount rule explanation }
+`);
+export type EffectivePrice = ResultOf<typeof EffectivePriceFields>;
 
 /** "Free", "60 coins", "0.49 USD", "60 coins or 0.49 USD", or "Not priced". */
 export function priceLabel(price: Pick<EffectivePrice, 'priced' | 'free' | 'coins' | 'currency' | 'amount'>): string {

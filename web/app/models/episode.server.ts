@@ -1,91 +1,42 @@
-import type { EpisodeStatus } from './catalog';
+import { parse, print } from '@0no-co/graphql.web';
+import { MediaFields } from '~/components/episode-panels';
+import { ReviewCaseCardFields } from '~/components/review-history';
+import { graphql, type ResultOf, type TadaDocumentNode, type VariablesOf } from '~/graphql';
 import { gql, type ApiResult } from './graphql.server';
-import type { CaseKind, CaseStatus, Decision, SubtitleFormat, UploadStatus, Verdict } from './episode';
 
-/** The current (or an earlier) uploaded video of an episode. */
-export interface MediaInfo {
-  id: string;
-  sha256: string;
-  sizeBytes: number;
-  fileName: string;
-  container: string;
-  videoCodec: string;
-  audioCodec: string | null;
-  durationSeconds: number;
-  width: number;
-  height: number;
-  warnings: string[];
-  /** Paths on the dashboard's own origin (passed through to the API with the session). */
-  videoUrl: string;
-  posterUrl: string | null;
-  createdAt: string;
-}
+const EPISODE_PAGE = graphql(
+  `query EpisodePage($id: ID!, $seriesId: ID!) {
+    series(id: $seriesId) { id title license { territoriesIncluded } }
+    episode(id: $id) {
+      id seriesId number title synopsis status durationSeconds uploadError takedownReason updatedAt
+      media { ...MediaFields }
+      mediaRevisions { ...MediaFields }
+      uploads(first: 10) { id fileName fileType declaredSize status failureReason createdAt finishedAt }
+      subtitles { id language format cueCount updatedAt }
+      reviewCases { ...ReviewCaseCardFields }
+    }
+  }`,
+  [MediaFields, ReviewCaseCardFields],
+);
 
-export interface UploadRecord {
-  id: string;
-  fileName: string;
-  fileType: string;
-  declaredSize: number;
-  status: UploadStatus;
-  failureReason: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
+export type EpisodeDetail = ResultOf<typeof EPISODE_PAGE>['episode'];
+export type UploadRecord = EpisodeDetail['uploads'][number];
 
-export interface SubtitleTrackInfo {
-  id: string;
-  language: string;
-  format: SubtitleFormat;
-  cueCount: number;
-  updatedAt: string;
-}
+/** Where an episode's media stands, for pages waiting on uploads they started. */
+const EpisodeMediaStateFields = graphql(`
+  fragment EpisodeMediaStateFields on Episode {
+    id number status durationSeconds uploadError
+    media { posterUrl durationSeconds width height warnings }
+    uploads(first: 5) { id status failureReason }
+  }
+`);
+export type EpisodeMediaState = ResultOf<typeof EpisodeMediaStateFields>;
 
-export interface ReviewCaseInfo {
-  id: string;
-  kind: CaseKind;
-  status: CaseStatus;
-  territories: string[];
-  submittedAt: string;
-  screenedAt: string | null;
-  decidedAt: string | null;
-  plannedReleaseAt: string | null;
-  progress: Record<string, unknown>;
-  aiStatus: 'PENDING' | 'COMPLETED' | 'AI_UNAVAILABLE';
-  invalidatedReason: string | null;
-  appealStatement: string | null;
-  previousCase: { id: string } | null;
-  verdicts: Array<{ territory: string; verdict: Verdict; riskScore: number; reasons: string[] }>;
-  decisions: Array<{ id: string; territory: string; decision: Decision; actorLabel: string; notes: string | null; citedRuleIds: string[]; pendingSecondApproval: boolean; createdAt: string }>;
-  comments: Array<{ id: string; atSeconds: number | null; text: string; authorLabel: string; createdAt: string }>;
-  findings: Array<{ id: string; territory: string; ruleId: string; category: string; severity: string; explanation: string }>;
-}
-
-export interface EpisodeDetail {
-  id: string;
-  seriesId: string;
-  number: number;
-  title: string;
-  synopsis: string;
-  status: EpisodeStatus;
-  durationSeconds: number | null;
-  uploadError: string | null;
-  takedownReason: string | null;
-  updatedAt: string;
-  media: MediaInfo | null;
-  mediaRevisions: MediaInfo[];
-  uploads: UploadRecord[];
-  subtitles: SubtitleTrackInfo[];
-  reviewCases: ReviewCaseInfo[];
-}
-
-const MEDIA_FIELDS = 'id sha256 sizeBytes fileName container videoCodec audioCodec durationSeconds width height warnings videoUrl posterUrl createdAt';
-const UPLOAD_FIELDS = 'id fileName fileType declaredSize status failureReason createdAt finishedAt';
-const CASE_FIELDS = `id kind status territories submittedAt screenedAt decidedAt plannedReleaseAt progress aiStatus invalidatedReason appealStatement
-  previousCase { id }
-  verdicts { territory verdict riskScore reasons }
-  decisions { id territory decision actorLabel notes citedRuleIds pendingSecondApproval createdAt }
-  comments { id atSeconds text authorLabel createdAt }
-  findings { id territory ruleId category severity explanation }`;
+const UPDATE_EPISODE = graphql(`mutation UpdateEpisode($input: UpdateEpisodeInput!) { updateEpisode(input: $input) { number title } }`);
+const SET_SUBTITLES = graphql(`mutation SetSubtitles($input: SubtitlesInput!) { setSubtitles(input: $input) { language cueCount } }`);
+const REMOVE_SUBTITLES = graphql(`mutation RemoveSubtitles($episodeId: ID!, $language: String!) { removeSubtitles(episodeId: $episodeId, language: $language) }`);
+const SUBMIT_FOR_REVIEW = graphql(`mutation SubmitForReview($input: SubmitForReviewInput!) { submitForReview(input: $input) { id episode { number } } }`);
+const APPEAL_CASE = graphql(`mutation AppealCase($caseId: ID!, $statement: String!) { appealCase(caseId: $caseId, statement: $statement) { id } }`);
 
 /** Everything the episode page shows, with the title of its series and where it is licensed. */
 export async function getEpisodeDetail(
@@ -93,37 +44,12 @@ export async function getEpisodeDetail(
   seriesId: string,
   episodeId: string,
 ): Promise<ApiResult<{ episode: EpisodeDetail; series: { id: string; title: string; licensedTerritories: string[] } }>> {
-  const result = await gql<{ episode: EpisodeDetail; series: { id: string; title: string; license: { territoriesIncluded: string[] } | null } }>(
-    request,
-    `query EpisodePage($id: ID!, $seriesId: ID!) {
-      series(id: $seriesId) { id title license { territoriesIncluded } }
-      episode(id: $id) {
-        id seriesId number title synopsis status durationSeconds uploadError takedownReason updatedAt
-        media { ${MEDIA_FIELDS} }
-        mediaRevisions { ${MEDIA_FIELDS} }
-        uploads(first: 10) { ${UPLOAD_FIELDS} }
-        subtitles { id language format cueCount updatedAt }
-        reviewCases { ${CASE_FIELDS} }
-      }
-    }`,
-    { id: episodeId, seriesId },
-  );
+  const result = await gql(request, EPISODE_PAGE, { id: episodeId, seriesId });
   if (!result.ok) return result;
   // An episode of another series is not at this address.
   const { episode, series } = result.data;
   if (episode.seriesId !== series.id) return { ok: false, error: { code: 'NOT_FOUND', message: 'That episode is not in this series.' } };
   return { ok: true, data: { episode, series: { id: series.id, title: series.title, licensedTerritories: series.license?.territoriesIncluded ?? [] } } };
-}
-
-/** Where an episode's media stands, for pages waiting on uploads they started. */
-export interface EpisodeMediaState {
-  id: string;
-  number: number;
-  status: EpisodeStatus;
-  durationSeconds: number | null;
-  uploadError: string | null;
-  media: { posterUrl: string | null; durationSeconds: number; width: number; height: number; warnings: string[] } | null;
-  uploads: Array<{ id: string; status: UploadStatus; failureReason: string | null }>;
 }
 
 export const MEDIA_STATE_LIMIT = 20;
@@ -133,48 +59,30 @@ export async function getEpisodeMediaStates(request: Request, ids: readonly stri
   if (!wanted.length) return { ok: true, data: [] };
   // One request for all of them: each episode under its own alias.
   const variables = Object.fromEntries(wanted.map((id, i) => [`id${i}`, id]));
-  const query = `query EpisodeMediaStates(${wanted.map((_, i) => `$id${i}: ID!`).join(', ')}) {
-    ${wanted
-      .map(
-        (_, i) => `e${i}: episode(id: $id${i}) {
-      id number status durationSeconds uploadError
-      media { posterUrl durationSeconds width height warnings }
-      uploads(first: 5) { id status failureReason }
-    }`,
-      )
-      .join('\n')}
+  // The aliases vary with the count, so the operation is assembled here around the typed fragment.
+  const operation = `query EpisodeMediaStates(${wanted.map((_, i) => `$id${i}: ID!`).join(', ')}) {
+    ${wanted.map((_, i) => `e${i}: episode(id: $id${i}) { ...EpisodeMediaStateFields }`).join('\n')}
   }`;
-  const result = await gql<Record<string, EpisodeMediaState>>(request, query, variables);
+  const document = parse(operation + '\n' + printFragment(EpisodeMediaStateFields)) as unknown as TadaDocumentNode<Record<string, EpisodeMediaState>, Record<string, string>>;
+  const result = await gql(request, document, variables);
   return result.ok ? { ok: true, data: wanted.map((_, i) => result.data[`e${i}`]!) } : result;
 }
 
 export async function updateEpisodeDetails(request: Request, input: { id: string; title: string; synopsis: string }): Promise<ApiResult<{ number: number; title: string }>> {
-  const result = await gql<{ updateEpisode: { number: number; title: string } }>(
-    request,
-    `mutation UpdateEpisode($input: UpdateEpisodeInput!) { updateEpisode(input: $input) { number title } }`,
-    { input },
-  );
+  const result = await gql(request, UPDATE_EPISODE, { input });
   return result.ok ? { ok: true, data: result.data.updateEpisode } : result;
 }
 
 export async function setSubtitles(
   request: Request,
-  input: { episodeId: string; language: string; format: SubtitleFormat; content: string },
+  input: VariablesOf<typeof SET_SUBTITLES>['input'],
 ): Promise<ApiResult<{ language: string; cueCount: number }>> {
-  const result = await gql<{ setSubtitles: { language: string; cueCount: number } }>(
-    request,
-    `mutation SetSubtitles($input: SubtitlesInput!) { setSubtitles(input: $input) { language cueCount } }`,
-    { input },
-  );
+  const result = await gql(request, SET_SUBTITLES, { input });
   return result.ok ? { ok: true, data: result.data.setSubtitles } : result;
 }
 
 export async function removeSubtitles(request: Request, episodeId: string, language: string): Promise<ApiResult<boolean>> {
-  const result = await gql<{ removeSubtitles: boolean }>(
-    request,
-    `mutation RemoveSubtitles($episodeId: ID!, $language: String!) { removeSubtitles(episodeId: $episodeId, language: $language) }`,
-    { episodeId, language },
-  );
+  const result = await gql(request, REMOVE_SUBTITLES, { episodeId, language });
   return result.ok ? { ok: true, data: result.data.removeSubtitles } : result;
 }
 
@@ -186,19 +94,16 @@ export async function submitForReview(
   const { plannedReleaseAt, ...required } = input;
   // Sent only when chosen, so a submission without a date never depends on the field.
   const variables = { input: plannedReleaseAt ? { ...required, plannedReleaseAt } : required };
-  const result = await gql<{ submitForReview: Array<{ id: string; episode: { number: number } }> }>(
-    request,
-    `mutation SubmitForReview($input: SubmitForReviewInput!) { submitForReview(input: $input) { id episode { number } } }`,
-    variables,
-  );
+  const result = await gql(request, SUBMIT_FOR_REVIEW, variables);
   return result.ok ? { ok: true, data: result.data.submitForReview } : result;
 }
 
 export async function appealCase(request: Request, caseId: string, statement: string): Promise<ApiResult<{ id: string }>> {
-  const result = await gql<{ appealCase: { id: string } }>(
-    request,
-    `mutation AppealCase($caseId: ID!, $statement: String!) { appealCase(caseId: $caseId, statement: $statement) { id } }`,
-    { caseId, statement },
-  );
+  const result = await gql(request, APPEAL_CASE, { caseId, statement });
   return result.ok ? { ok: true, data: result.data.appealCase } : result;
+}
+
+/** A fragment's definition as text, for an operation assembled at run time. */
+function printFragment(fragment: unknown): string {
+  return print(fragment as Parameters<typeof print>[0]);
 }

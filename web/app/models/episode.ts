@@ -1,12 +1,13 @@
 /** Episode media and review vocabulary shared by the studio's loaders and components: labels and formatting. */
+import type { EnumOf } from '~/graphql';
 import type { EpisodeStatus } from './catalog';
 
-export type CaseStatus = 'QUEUED' | 'SCREENING' | 'PENDING_REVIEW' | 'DECIDED' | 'INVALIDATED';
-export type CaseKind = 'REVIEW' | 'APPEAL';
-export type Decision = 'APPROVE' | 'REQUEST_CHANGES' | 'REJECT';
-export type Verdict = 'CLEAR' | 'LIKELY_VIOLATION' | 'NEEDS_REVIEW';
-export type UploadStatus = 'UPLOADING' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED' | 'ABANDONED';
-export type SubtitleFormat = 'WEBVTT' | 'SRT';
+export type CaseStatus = EnumOf<'CaseStatus'>;
+export type CaseKind = EnumOf<'CaseKind'>;
+export type Decision = EnumOf<'Decision'>;
+export type Verdict = EnumOf<'Verdict'>;
+export type UploadStatus = EnumOf<'UploadStatus'>;
+export type SubtitleFormat = EnumOf<'SubtitleFormat'>;
 
 /** Episodes the API takes for review: with media, and not already in review. */
 export const SUBMITTABLE_STATUSES: readonly EpisodeStatus[] = ['READY', 'CHANGES_REQUESTED'];

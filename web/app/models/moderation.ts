@@ -1,12 +1,14 @@
 /** Review vocabulary shared by loaders and components: the API's enums, labels, times and policy rules. */
 
-export type CaseStatus = 'QUEUED' | 'SCREENING' | 'PENDING_REVIEW' | 'DECIDED' | 'INVALIDATED';
-export type CaseKind = 'REVIEW' | 'APPEAL';
-export type AiStatus = 'PENDING' | 'COMPLETED' | 'AI_UNAVAILABLE';
-export type Verdict = 'CLEAR' | 'NEEDS_REVIEW' | 'LIKELY_VIOLATION';
-export type Decision = 'APPROVE' | 'REQUEST_CHANGES' | 'REJECT';
-export type Severity = 'INFO' | 'LOW' | 'MEDIUM' | 'HIGH' | 'BLOCKING';
-export type FindingSource = 'DETERMINISTIC' | 'TEXT_MODERATION' | 'VISUAL_MODERATION' | 'POLICY_MODEL' | 'RULES';
+import type { EnumOf } from '~/graphql';
+
+export type CaseStatus = EnumOf<'CaseStatus'>;
+export type CaseKind = EnumOf<'CaseKind'>;
+export type AiStatus = EnumOf<'AiStatus'>;
+export type Verdict = EnumOf<'Verdict'>;
+export type Decision = EnumOf<'Decision'>;
+export type Severity = EnumOf<'FindingSeverity'>;
+export type FindingSource = EnumOf<'FindingSource'>;
 
 export const DECISIONS: readonly Decision[] = ['APPROVE', 'REQUEST_CHANGES', 'REJECT'];
 
