@@ -1,6 +1,6 @@
 /** Review vocabulary shared by loaders and components: the API's enums, labels, times and policy rules. */
 
-import type { EnumOf } from '~/graphql';
+import { graphql, type EnumOf, type ResultOf } from '~/graphql';
 
 export type CaseStatus = EnumOf<'CaseStatus'>;
 export type CaseKind = EnumOf<'CaseKind'>;
@@ -82,32 +82,16 @@ export function describeDue(dueAt: string, now: string): { text: string; overdue
   return seconds >= 0 ? { text: `due in ${formatAge(seconds)}`, overdue: false } : { text: `overdue by ${formatAge(-seconds)}`, overdue: true };
 }
 
-/** What a finding points at. `kind` says which of the other fields are present. */
-export interface Evidence {
-  kind: 'SUBTITLE_CUE' | 'FRAME' | 'METADATA' | 'MEDIA' | 'LICENSE' | string;
-  cueStart?: number;
-  cueEnd?: number;
-  language?: string;
-  text?: string;
-  match?: string;
-  frameTime?: number;
-  framePath?: string;
-  field?: string;
-  value?: unknown;
-  [key: string]: unknown;
-}
+/**
+ * What a finding points at: a JSON object whose `kind` (SUBTITLE_CUE, FRAME, METADATA, MEDIA,
+ * LICENSE) says which other keys are present (`cueStart`, `frameTime`, `field`, `match`, …).
+ */
+export type Evidence = Readonly<Record<string, unknown>>;
 
-export interface Finding {
-  id: string;
-  territory: string;
-  ruleId: string;
-  category: string;
-  severity: Severity;
-  source: FindingSource;
-  evidence: Evidence;
-  explanation: string;
-  score: number | null;
-}
+export const FindingFields = graphql(`
+  fragment FindingFields on Finding { id territory ruleId category severity source evidence explanation score }
+`);
+export type Finding = ResultOf<typeof FindingFields>;
 
 /** Where in the video a finding is, if anywhere: a subtitle cue's start or a frame's time. */
 export function findingTime(finding: Pick<Finding, 'evidence'>): number | null {
@@ -171,13 +155,8 @@ export interface PolicyRule {
   category?: string;
 }
 
-export interface PolicyPack {
-  territory: string;
-  version: string;
-  name: string;
-  description: string;
-  content: Record<string, unknown>;
-}
+export const PolicyPackFields = graphql(`fragment PolicyPackFields on PolicyPackType { territory version name description content }`);
+export type PolicyPack = ResultOf<typeof PolicyPackFields>;
 
 function rulesOf(content: Record<string, unknown>): PolicyRule[] {
   const rules: PolicyRule[] = [];

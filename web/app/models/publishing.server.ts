@@ -1,50 +1,56 @@
 import { failed, formString, rejected, succeeded } from './forms.server';
+import { graphql, type ResultOf } from '~/graphql';
 import { gql, type ApiResult } from './graphql.server';
 import type { ReleaseMode } from './publishing';
 
-export interface Partner {
-  organization: { id: string; name: string };
-  profile: { territories: string[]; currency: string; rateLimitPerMinute: number | null } | null;
-}
+const PartnerFields = graphql(`fragment PartnerFields on PartnerInfo { organization { id name } profile { territories currency rateLimitPerMinute } }`);
+const WebhookEndpointFields = graphql(`fragment WebhookEndpointFields on WebhookEndpoint { id url enabled disabledReason consecutiveFailures createdAt }`);
 
-export interface DistributionCell {
-  episode: { number: number; title: string; status: string };
-  territory: string;
-  live: boolean;
-  releaseAt: string | null;
-  reasons: Array<{ code: string; message: string }>;
-}
+const PARTNERS = graphql(`query Partners { partners { ...PartnerFields } }`, [PartnerFields]);
+const DISTRIBUTION = graphql(`
+  query Distribution($id: ID!) {
+    series(id: $id) {
+      distribution {
+        partner { id name }
+        plan { mode startsAt episodesPerDay }
+        episodes { episode { number title status } territory live releaseAt reasons { code message } }
+      }
+    }
+  }
+`);
+const SET_RELEASE_PLAN = graphql(`
+  mutation SetReleasePlan($seriesId: ID!, $partnerId: ID!, $input: ReleasePlanInput!) {
+    setReleasePlan(seriesId: $seriesId, partnerId: $partnerId, input: $input) { id }
+  }
+`);
+const REMOVE_RELEASE_PLAN = graphql(`mutation RemoveReleasePlan($seriesId: ID!, $partnerId: ID!) { removeReleasePlan(seriesId: $seriesId, partnerId: $partnerId) }`);
+const UPDATE_PARTNER = graphql(`
+  mutation UpdatePartner($partnerId: ID!, $input: PartnerProfileInput!) {
+    updatePartner(partnerId: $partnerId, input: $input) { territories currency rateLimitPerMinute }
+  }
+`);
+const WEBHOOK_ENDPOINTS = graphql(
+  `query WebhookEndpoints($partnerId: ID!) { webhookEndpoints(partnerId: $partnerId) { ...WebhookEndpointFields } }`,
+  [WebhookEndpointFields],
+);
+const WEBHOOK_DELIVERIES = graphql(`
+  query WebhookDeliveries($endpointId: ID!, $first: Int) { webhookDeliveries(endpointId: $endpointId, first: $first) { id eventType status attempts createdAt } }
+`);
+const CREATE_WEBHOOK_ENDPOINT = graphql(
+  `mutation CreateWebhookEndpoint($partnerId: ID!, $url: String!) { createWebhookEndpoint(partnerId: $partnerId, url: $url) { secret endpoint { ...WebhookEndpointFields } } }`,
+  [WebhookEndpointFields],
+);
+const SET_WEBHOOK_ENDPOINT_ENABLED = graphql(
+  `mutation SetWebhookEndpointEnabled($id: ID!, $enabled: Boolean!) { setWebhookEndpointEnabled(id: $id, enabled: $enabled) { ...WebhookEndpointFields } }`,
+  [WebhookEndpointFields],
+);
+const REDELIVER_WEBHOOK = graphql(`mutation RedeliverWebhook($deliveryId: ID!) { redeliverWebhook(deliveryId: $deliveryId) { id eventType } }`);
 
-export interface PartnerDistribution {
-  partner: { id: string; name: string };
-  plan: { mode: ReleaseMode; startsAt: string; episodesPerDay: number | null } | null;
-  episodes: DistributionCell[];
-}
-
-export interface WebhookEndpoint {
-  id: string;
-  url: string;
-  enabled: boolean;
-  disabledReason: string | null;
-  consecutiveFailures: number;
-  createdAt: string;
-}
-
-export interface WebhookAttempt {
-  at?: string;
-  statusCode?: number | null;
-  latencyMs?: number | null;
-  error?: string | null;
-}
-
-export interface WebhookDelivery {
-  id: string;
-  eventType: string;
-  status: 'PENDING' | 'SUCCEEDED' | 'FAILED';
-  attempts: WebhookAttempt[];
-  createdAt: string;
-}
-
+export type Partner = ResultOf<typeof PartnerFields>;
+export type PartnerDistribution = ResultOf<typeof DISTRIBUTION>['series']['distribution'][number];
+export type DistributionCell = PartnerDistribution['episodes'][number];
+export type WebhookEndpoint = ResultOf<typeof WebhookEndpointFields>;
+export type WebhookDelivery = ResultOf<typeof WEBHOOK_DELIVERIES>['webhookDeliveries'][number];
 export interface EndpointWithDeliveries extends WebhookEndpoint {
   deliveries: WebhookDelivery[];
 }
@@ -52,29 +58,14 @@ export interface EndpointWithDeliveries extends WebhookEndpoint {
 /** How many deliveries each endpoint's log shows. */
 const DELIVERY_LOG_SIZE = 20;
 
-const PARTNER_FIELDS = 'organization { id name } profile { territories currency rateLimitPerMinute }';
-const ENDPOINT_FIELDS = 'id url enabled disabledReason consecutiveFailures createdAt';
-
 export async function listPartners(request: Request): Promise<ApiResult<Partner[]>> {
-  const result = await gql<{ partners: Partner[] }>(request, `query Partners { partners { ${PARTNER_FIELDS} } }`);
+  const result = await gql(request, PARTNERS, {});
   return result.ok ? { ok: true, data: result.data.partners } : result;
 }
 
 /** Per partner the series is released to (or live with): its plan and every episode × territory. */
 export async function getDistribution(request: Request, seriesId: string): Promise<ApiResult<PartnerDistribution[]>> {
-  const result = await gql<{ series: { distribution: PartnerDistribution[] } }>(
-    request,
-    `query Distribution($id: ID!) {
-      series(id: $id) {
-        distribution {
-          partner { id name }
-          plan { mode startsAt episodesPerDay }
-          episodes { episode { number title status } territory live releaseAt reasons { code message } }
-        }
-      }
-    }`,
-    { id: seriesId },
-  );
+  const result = await gql(request, DISTRIBUTION, { id: seriesId });
   return result.ok ? { ok: true, data: result.data.series.distribution } : result;
 }
 
@@ -83,20 +74,12 @@ export async function setReleasePlan(
   input: { seriesId: string; partnerId: string; mode: ReleaseMode; startsAt: string; episodesPerDay: number | null },
 ): Promise<ApiResult<{ id: string }>> {
   const { seriesId, partnerId, ...plan } = input;
-  const result = await gql<{ setReleasePlan: { id: string } }>(
-    request,
-    `mutation SetReleasePlan($seriesId: ID!, $partnerId: ID!, $input: ReleasePlanInput!) { setReleasePlan(seriesId: $seriesId, partnerId: $partnerId, input: $input) { id } }`,
-    { seriesId, partnerId, input: plan },
-  );
+  const result = await gql(request, SET_RELEASE_PLAN, { seriesId, partnerId, input: plan });
   return result.ok ? { ok: true, data: result.data.setReleasePlan } : result;
 }
 
 export async function removeReleasePlan(request: Request, seriesId: string, partnerId: string): Promise<ApiResult<boolean>> {
-  const result = await gql<{ removeReleasePlan: boolean }>(
-    request,
-    `mutation RemoveReleasePlan($seriesId: ID!, $partnerId: ID!) { removeReleasePlan(seriesId: $seriesId, partnerId: $partnerId) }`,
-    { seriesId, partnerId },
-  );
+  const result = await gql(request, REMOVE_RELEASE_PLAN, { seriesId, partnerId });
   return result.ok ? { ok: true, data: result.data.removeReleasePlan } : result;
 }
 
@@ -105,29 +88,17 @@ export async function updatePartner(
   partnerId: string,
   input: { territories: string[]; currency: string; rateLimitPerMinute: number | null },
 ): Promise<ApiResult<Partner['profile']>> {
-  const result = await gql<{ updatePartner: Partner['profile'] }>(
-    request,
-    `mutation UpdatePartner($partnerId: ID!, $input: PartnerProfileInput!) { updatePartner(partnerId: $partnerId, input: $input) { territories currency rateLimitPerMinute } }`,
-    { partnerId, input },
-  );
+  const result = await gql(request, UPDATE_PARTNER, { partnerId, input });
   return result.ok ? { ok: true, data: result.data.updatePartner } : result;
 }
 
 /** A partner's webhook endpoints, each with its latest deliveries. */
 export async function listWebhooks(request: Request, partnerId: string): Promise<ApiResult<EndpointWithDeliveries[]>> {
-  const result = await gql<{ webhookEndpoints: WebhookEndpoint[] }>(
-    request,
-    `query WebhookEndpoints($partnerId: ID!) { webhookEndpoints(partnerId: $partnerId) { ${ENDPOINT_FIELDS} } }`,
-    { partnerId },
-  );
+  const result = await gql(request, WEBHOOK_ENDPOINTS, { partnerId });
   if (!result.ok) return result;
   const logs = await Promise.all(
     result.data.webhookEndpoints.map((endpoint) =>
-      gql<{ webhookDeliveries: WebhookDelivery[] }>(
-        request,
-        `query WebhookDeliveries($endpointId: ID!, $first: Int) { webhookDeliveries(endpointId: $endpointId, first: $first) { id eventType status attempts createdAt } }`,
-        { endpointId: endpoint.id, first: DELIVERY_LOG_SIZE },
-      ),
+      gql(request, WEBHOOK_DELIVERIES, { endpointId: endpoint.id, first: DELIVERY_LOG_SIZE }),
     ),
   );
   const withDeliveries: EndpointWithDeliveries[] = [];
@@ -140,29 +111,17 @@ export async function listWebhooks(request: Request, partnerId: string): Promise
 }
 
 async function createWebhookEndpoint(request: Request, partnerId: string, url: string): Promise<ApiResult<{ endpoint: WebhookEndpoint; secret: string }>> {
-  const result = await gql<{ createWebhookEndpoint: { endpoint: WebhookEndpoint; secret: string } }>(
-    request,
-    `mutation CreateWebhookEndpoint($partnerId: ID!, $url: String!) { createWebhookEndpoint(partnerId: $partnerId, url: $url) { secret endpoint { ${ENDPOINT_FIELDS} } } }`,
-    { partnerId, url },
-  );
+  const result = await gql(request, CREATE_WEBHOOK_ENDPOINT, { partnerId, url });
   return result.ok ? { ok: true, data: result.data.createWebhookEndpoint } : result;
 }
 
 async function setWebhookEndpointEnabled(request: Request, id: string, enabled: boolean): Promise<ApiResult<WebhookEndpoint>> {
-  const result = await gql<{ setWebhookEndpointEnabled: WebhookEndpoint }>(
-    request,
-    `mutation SetWebhookEndpointEnabled($id: ID!, $enabled: Boolean!) { setWebhookEndpointEnabled(id: $id, enabled: $enabled) { ${ENDPOINT_FIELDS} } }`,
-    { id, enabled },
-  );
+  const result = await gql(request, SET_WEBHOOK_ENDPOINT_ENABLED, { id, enabled });
   return result.ok ? { ok: true, data: result.data.setWebhookEndpointEnabled } : result;
 }
 
 async function redeliverWebhook(request: Request, deliveryId: string): Promise<ApiResult<{ id: string; eventType: string }>> {
-  const result = await gql<{ redeliverWebhook: { id: string; eventType: string } }>(
-    request,
-    `mutation RedeliverWebhook($deliveryId: ID!) { redeliverWebhook(deliveryId: $deliveryId) { id eventType } }`,
-    { deliveryId },
-  );
+  const result = await gql(request, REDELIVER_WEBHOOK, { deliveryId });
   return result.ok ? { ok: true, data: result.data.redeliverWebhook } : result;
 }
 

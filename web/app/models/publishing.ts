@@ -1,4 +1,6 @@
-export type ReleaseMode = 'ALL_AT_ONCE' | 'DROPS' | 'SCHEDULED';
+import type { EnumOf } from '~/graphql';
+
+export type ReleaseMode = EnumOf<'ReleaseMode'>;
 
 export const RELEASE_MODES: ReadonlyArray<{ value: ReleaseMode; label: string }> = [
   { value: 'ALL_AT_ONCE', label: 'All at once' },

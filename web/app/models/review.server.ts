@@ -1,30 +1,96 @@
 /** The operator's review work over GraphQL: the queue, cases, decisions, leads' tools and settings. */
-import type { EpisodeStatus } from './catalog';
+import { parse, print } from '@0no-co/graphql.web';
+import { graphql, type ResultOf, type TadaDocumentNode, type VariablesOf } from '~/graphql';
 import { gql, type ApiResult } from './graphql.server';
-import type { AiStatus, CaseKind, CaseStatus, Decision, Finding, PolicyPack, QueueFilter, Verdict } from './moderation';
+import type { QueueFilter } from './moderation';
+import { FindingFields, PolicyPackFields, type PolicyPack } from './moderation';
 
-export interface TerritoryVerdict {
-  territory: string;
-  verdict: Verdict;
-  riskScore: number;
-  reasons: string[];
-}
+const QueueCaseFields = graphql(`
+  fragment QueueCaseFields on ReviewCase {
+    id kind territories riskScore aiStatus submittedAt slaDueAt escalated awaitingSecondApproval claimExpiresAt
+    claimedBy { email }
+    verdicts { territory verdict riskScore reasons }
+    episode { id number title }
+  }
+`);
+const DecisionFields = graphql(`
+  fragment DecisionFields on ReviewDecision { id territory decision citedRuleIds notes actorLabel pendingSecondApproval createdAt }
+`);
+const CommentFields = graphql(`fragment CommentFields on ReviewComment { id atSeconds text authorLabel createdAt }`);
 
-export interface QueueCase {
-  id: string;
-  kind: CaseKind;
-  territories: string[];
-  riskScore: number | null;
-  aiStatus: AiStatus;
-  verdicts: TerritoryVerdict[];
-  submittedAt: string;
-  slaDueAt: string;
-  escalated: boolean;
-  awaitingSecondApproval: boolean;
-  claimedBy: { email: string } | null;
-  claimExpiresAt: string | null;
-  episode: { id: string; number: number; title: string };
-}
+const REVIEW_QUEUE = graphql(
+  `query ReviewQueue($filter: QueueFilterInput, $first: Int, $after: String, $since: DateTimeISO) {
+    reviewQueue(filter: $filter, first: $first, after: $after) {
+      nodes { ...QueueCaseFields }
+      pageInfo { endCursor hasNextPage }
+    }
+    queueStats { pending claimed held escalated slaBreaches aiUnavailable oldestPendingSeconds throughput { reviewer decisions } }
+    reviewStats(since: $since) { territory category decisions agreed overturned uncertain }
+  }`,
+  [QueueCaseFields],
+);
+const CLAIM_NEXT_CASE = graphql(`mutation ClaimNextCase($filter: QueueFilterInput) { claimNextCase(filter: $filter) { id } }`);
+const REVIEW_CASE = graphql(
+  `query ReviewCase($id: ID!) {
+    reviewCase(id: $id) {
+      id kind status version territories riskScore aiStatus aiError submittedAt screenedAt decidedAt slaDueAt plannedReleaseAt mediaSha256
+      claimedBy { id }
+      claimExpiresAt escalated escalationNote held holdReason awaitingSecondApproval invalidatedReason appealStatement
+      verdicts { territory verdict riskScore reasons }
+      findings { ...FindingFields }
+      assessment { provider model policyVersion aiCompleted keyframes }
+      episode {
+        id number title status seriesId durationSeconds
+        media { videoUrl posterUrl width height durationSeconds }
+      }
+      previousCase { id }
+      changesSincePrevious { mediaReplaced previousMediaSha256 metadataChanges { field before after } }
+      decisions { ...DecisionFields }
+      comments { ...CommentFields }
+      history { id occurredAt action actorLabel summary }
+    }
+  }`,
+  [FindingFields, DecisionFields, CommentFields],
+);
+const EARLIER_CASE = graphql(
+  `query EarlierCase($id: ID!) {
+    reviewCase(id: $id) {
+      id kind status territories submittedAt decidedAt mediaSha256
+      decisions { ...DecisionFields }
+      comments { ...CommentFields }
+      previousCase { id }
+    }
+  }`,
+  [DecisionFields, CommentFields],
+);
+const CASE_SUBTITLES = graphql(`query CaseSubtitles($id: ID!) { reviewCase(id: $id) { episode { subtitles { language cues { start end text } } } } }`);
+const CaseSeriesFields = graphql(`
+  fragment CaseSeriesFields on Series {
+    title
+    license {
+      licensor licenseKind sourceWorkTitle sourceWorkKind territoriesIncluded territoriesExcluded windowStart windowEnd
+      exclusive payPerEpisode avod svod holdbacks { territory until } aiGeneratedContent aiDisclosure
+    }
+  }
+`);
+const AvailabilityFields = graphql(`fragment AvailabilityFields on Availability { available reasons { code message } }`);
+const PreviewPriceFields = graphql(`fragment PreviewPriceFields on EpisodePrice { episode { id } price { priced free coins currency amount explanation } }`);
+const POLICY_PACKS = graphql(`query PolicyPacks { policyPacks { ...PolicyPackFields } }`, [PolicyPackFields]);
+const OPERATOR_PEOPLE = graphql(`query OperatorPeople($organizationId: ID!) { members(organizationId: $organizationId) { role user { id name email } } }`);
+
+type QueueResult = ResultOf<typeof REVIEW_QUEUE>;
+export type QueueCase = ResultOf<typeof QueueCaseFields>;
+export type QueueStats = QueueResult['queueStats'];
+export type CalibrationRow = QueueResult['reviewStats'][number];
+export type ReviewCaseDetail = Omit<ResultOf<typeof REVIEW_CASE>['reviewCase'], 'previousCase'> & { previousCase: EarlierCase | null };
+export type TerritoryVerdict = ReviewCaseDetail['verdicts'][number];
+export type CaseDecision = ResultOf<typeof DecisionFields>;
+export type CaseComment = ResultOf<typeof CommentFields>;
+export type CaseHistoryEvent = ReviewCaseDetail['history'][number];
+export type EarlierCase = ResultOf<typeof EARLIER_CASE>['reviewCase'];
+export type SubtitleTrack = ResultOf<typeof CASE_SUBTITLES>['reviewCase']['episode']['subtitles'][number];
+export type SubtitleCue = SubtitleTrack['cues'][number];
+export type CaseLicense = NonNullable<ResultOf<typeof CaseSeriesFields>['license']>;
 
 export interface QueuePage {
   cases: QueueCase[];
@@ -32,34 +98,9 @@ export interface QueuePage {
   nextCursor: string | null;
 }
 
-export interface QueueStats {
-  pending: number;
-  claimed: number;
-  held: number;
-  escalated: number;
-  slaBreaches: number;
-  aiUnavailable: number;
-  oldestPendingSeconds: number | null;
-  throughput: Array<{ reviewer: string; decisions: number }>;
-}
-
-export interface CalibrationRow {
-  territory: string;
-  category: string;
-  decisions: number;
-  agreed: number;
-  overturned: number;
-  uncertain: number;
-}
-
 export const QUEUE_PAGE_SIZE = 25;
 
 const apiFilter = (filter: QueueFilter) => (Object.keys(filter).length ? filter : null);
-
-const QUEUE_FIELDS = `id kind territories riskScore aiStatus submittedAt slaDueAt escalated awaitingSecondApproval claimExpiresAt
-  claimedBy { email }
-  verdicts { territory verdict riskScore reasons }
-  episode { id number title }`;
 
 /** Cases waiting for a human, highest priority first, with the queue's numbers and calibration. */
 export async function getQueueOverview(
@@ -68,22 +109,7 @@ export async function getQueueOverview(
   after: string | null,
   calibrationSince: string,
 ): Promise<ApiResult<{ page: QueuePage; stats: QueueStats; calibration: CalibrationRow[] }>> {
-  const result = await gql<{
-    reviewQueue: { nodes: QueueCase[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } };
-    queueStats: QueueStats;
-    reviewStats: CalibrationRow[];
-  }>(
-    request,
-    `query ReviewQueue($filter: QueueFilterInput, $first: Int, $after: String, $since: DateTimeISO) {
-      reviewQueue(filter: $filter, first: $first, after: $after) {
-        nodes { ${QUEUE_FIELDS} }
-        pageInfo { endCursor hasNextPage }
-      }
-      queueStats { pending claimed held escalated slaBreaches aiUnavailable oldestPendingSeconds throughput { reviewer decisions } }
-      reviewStats(since: $since) { territory category decisions agreed overturned uncertain }
-    }`,
-    { filter: apiFilter(filter), first: QUEUE_PAGE_SIZE, after: after || null, since: calibrationSince },
-  );
+  const result = await gql(request, REVIEW_QUEUE, { filter: apiFilter(filter), first: QUEUE_PAGE_SIZE, after: after || null, since: calibrationSince });
   if (!result.ok) return result;
   const { reviewQueue, queueStats, reviewStats } = result.data;
   return {
@@ -98,154 +124,19 @@ export async function getQueueOverview(
 
 /** Claims the next case the filter allows; null when there is none to take. */
 export async function claimNextCase(request: Request, filter: QueueFilter): Promise<ApiResult<{ id: string } | null>> {
-  const result = await gql<{ claimNextCase: { id: string } | null }>(
-    request,
-    `mutation ClaimNextCase($filter: QueueFilterInput) { claimNextCase(filter: $filter) { id } }`,
-    { filter: apiFilter(filter) },
-  );
+  const result = await gql(request, CLAIM_NEXT_CASE, { filter: apiFilter(filter) });
   return result.ok ? { ok: true, data: result.data.claimNextCase } : result;
 }
 
-export interface CaseDecision {
-  id: string;
-  territory: string;
-  decision: Decision;
-  citedRuleIds: string[];
-  notes: string | null;
-  actorLabel: string;
-  pendingSecondApproval: boolean;
-  createdAt: string;
-}
-
-export interface CaseComment {
-  id: string;
-  atSeconds: number | null;
-  text: string;
-  authorLabel: string;
-  createdAt: string;
-}
-
-export interface CaseHistoryEvent {
-  id: string;
-  occurredAt: string;
-  action: string;
-  actorLabel: string;
-  summary: Record<string, unknown>;
-}
-
-export interface EarlierCase {
-  id: string;
-  kind: CaseKind;
-  status: CaseStatus;
-  territories: string[];
-  submittedAt: string;
-  decidedAt: string | null;
-  mediaSha256: string;
-  decisions: CaseDecision[];
-  comments: CaseComment[];
-  previousCase: { id: string } | null;
-}
-
-export interface ReviewCaseDetail {
-  id: string;
-  kind: CaseKind;
-  status: CaseStatus;
-  version: number;
-  territories: string[];
-  riskScore: number | null;
-  aiStatus: AiStatus;
-  aiError: string | null;
-  submittedAt: string;
-  screenedAt: string | null;
-  decidedAt: string | null;
-  slaDueAt: string;
-  plannedReleaseAt: string | null;
-  mediaSha256: string;
-  /** Only the id: the API cannot always say more about whoever holds the claim (see the case loader). */
-  claimedBy: { id: string } | null;
-  claimExpiresAt: string | null;
-  escalated: boolean;
-  escalationNote: string | null;
-  held: boolean;
-  holdReason: string | null;
-  awaitingSecondApproval: boolean;
-  invalidatedReason: string | null;
-  appealStatement: string | null;
-  verdicts: TerritoryVerdict[];
-  findings: Finding[];
-  assessment: { provider: string; model: string | null; policyVersion: string; aiCompleted: boolean; keyframes: unknown[] } | null;
-  episode: {
-    id: string;
-    number: number;
-    title: string;
-    status: EpisodeStatus;
-    seriesId: string;
-    durationSeconds: number | null;
-    media: { videoUrl: string; posterUrl: string | null; width: number; height: number; durationSeconds: number } | null;
-  };
-  previousCase: EarlierCase | null;
-  changesSincePrevious: { mediaReplaced: boolean; previousMediaSha256: string; metadataChanges: Array<{ field: string; before: string; after: string }> } | null;
-  decisions: CaseDecision[];
-  comments: CaseComment[];
-  history: CaseHistoryEvent[];
-}
-
-const DECISION_FIELDS = 'id territory decision citedRuleIds notes actorLabel pendingSecondApproval createdAt';
-const COMMENT_FIELDS = 'id atSeconds text authorLabel createdAt';
-
 export async function getReviewCase(request: Request, id: string): Promise<ApiResult<ReviewCaseDetail>> {
-  const result = await gql<{ reviewCase: ReviewCaseDetail }>(
-    request,
-    `query ReviewCase($id: ID!) {
-      reviewCase(id: $id) {
-        id kind status version territories riskScore aiStatus aiError submittedAt screenedAt decidedAt slaDueAt plannedReleaseAt mediaSha256
-        claimedBy { id }
-        claimExpiresAt escalated escalationNote held holdReason awaitingSecondApproval invalidatedReason appealStatement
-        verdicts { territory verdict riskScore reasons }
-        findings { id territory ruleId category severity source evidence explanation score }
-        assessment { provider model policyVersion aiCompleted keyframes }
-        episode {
-          id number title status seriesId durationSeconds
-          media { videoUrl posterUrl width height durationSeconds }
-        }
-        previousCase { id }
-        changesSincePrevious { mediaReplaced previousMediaSha256 metadataChanges { field before after } }
-        decisions { ${DECISION_FIELDS} }
-        comments { ${COMMENT_FIELDS} }
-        history { id occurredAt action actorLabel summary }
-      }
-    }`,
-    { id },
-  );
+  const result = await gql(request, REVIEW_CASE, { id });
   if (!result.ok) return result;
   const reviewCase = result.data.reviewCase;
-  if (!reviewCase.previousCase) return { ok: true, data: reviewCase };
+  if (!reviewCase.previousCase) return { ok: true, data: { ...reviewCase, previousCase: null } };
   // The earlier case is read on its own: nested under a case, the API returns only its id.
-  const earlier = await gql<{ reviewCase: EarlierCase }>(
-    request,
-    `query EarlierCase($id: ID!) {
-      reviewCase(id: $id) {
-        id kind status territories submittedAt decidedAt mediaSha256
-        decisions { ${DECISION_FIELDS} }
-        comments { ${COMMENT_FIELDS} }
-        previousCase { id }
-      }
-    }`,
-    { id: reviewCase.previousCase.id },
-  );
+  const earlier = await gql(request, EARLIER_CASE, { id: reviewCase.previousCase.id });
   if (!earlier.ok) return earlier;
   return { ok: true, data: { ...reviewCase, previousCase: earlier.data.reviewCase } };
-}
-
-export interface SubtitleCue {
-  start: number;
-  end: number;
-  text: string;
-}
-
-export interface SubtitleTrack {
-  language: string;
-  cues: SubtitleCue[];
 }
 
 /**
@@ -253,36 +144,14 @@ export interface SubtitleTrack {
  * the reviewer, the rest of the case still loads.
  */
 export async function getCaseSubtitles(request: Request, caseId: string): Promise<ApiResult<SubtitleTrack[]>> {
-  const result = await gql<{ reviewCase: { episode: { subtitles: SubtitleTrack[] } } }>(
-    request,
-    `query CaseSubtitles($id: ID!) { reviewCase(id: $id) { episode { subtitles { language cues { start end text } } } } }`,
-    { id: caseId },
-  );
+  const result = await gql(request, CASE_SUBTITLES, { id: caseId });
   return result.ok ? { ok: true, data: result.data.reviewCase.episode.subtitles } : result;
-}
-
-export interface CaseLicense {
-  licensor: string;
-  licenseKind: string;
-  sourceWorkTitle: string;
-  sourceWorkKind: string;
-  territoriesIncluded: string[];
-  territoriesExcluded: string[];
-  windowStart: string | null;
-  windowEnd: string | null;
-  exclusive: boolean;
-  payPerEpisode: boolean;
-  avod: boolean;
-  svod: boolean;
-  holdbacks: Array<{ territory: string; until: string }>;
-  aiGeneratedContent: boolean;
-  aiDisclosure: string | null;
 }
 
 export interface TerritoryTerms {
   territory: string;
-  availability: { available: boolean; reasons: Array<{ code: string; message: string }> };
-  price: { priced: boolean; free: boolean; coins: number | null; currency: string | null; amount: string | null; explanation: string } | null;
+  availability: ResultOf<typeof AvailabilityFields>;
+  price: ResultOf<typeof PreviewPriceFields>['price'] | null;
 }
 
 export interface CaseSeries {
@@ -291,40 +160,35 @@ export interface CaseSeries {
   terms: TerritoryTerms[];
 }
 
+type CaseSeriesResult = {
+  series: ResultOf<typeof CaseSeriesFields> & Record<string, ResultOf<typeof AvailabilityFields> | Array<ResultOf<typeof PreviewPriceFields>>>;
+};
+
 /**
  * The series' license, and availability and price of the episode in each target territory. Asked
  * for on their own, for the same reason as the subtitles.
  */
 export async function getCaseSeries(request: Request, seriesId: string, episodeId: string, territories: readonly string[]): Promise<ApiResult<CaseSeries>> {
   const wanted = territories.slice(0, 20);
-  const variables: Record<string, unknown> = { id: seriesId };
+  const variables: Record<string, string> = { id: seriesId };
   wanted.forEach((t, i) => (variables[`t${i}`] = t));
-  const result = await gql<{ series: Record<string, unknown> & { title: string; license: CaseLicense | null } }>(
-    request,
-    `query CaseSeries($id: ID!${wanted.map((_, i) => `, $t${i}: String!`).join('')}) {
-      series(id: $id) {
-        title
-        license {
-          licensor licenseKind sourceWorkTitle sourceWorkKind territoriesIncluded territoriesExcluded windowStart windowEnd
-          exclusive payPerEpisode avod svod holdbacks { territory until } aiGeneratedContent aiDisclosure
-        }
-        ${wanted
-          .map(
-            (_, i) => `a${i}: availability(territory: $t${i}) { available reasons { code message } }
-        p${i}: pricePreview(territory: $t${i}) { episode { id } price { priced free coins currency amount explanation } }`,
-          )
-          .join('\n')}
-      }
-    }`,
-    variables,
-  );
+  // The aliases vary with the territories, so the operation is assembled here around typed fragments.
+  const operation = `query CaseSeries($id: ID!${wanted.map((_, i) => `, $t${i}: String!`).join('')}) {
+    series(id: $id) {
+      ...CaseSeriesFields
+      ${wanted.map((_, i) => `a${i}: availability(territory: $t${i}) { ...AvailabilityFields }\n      p${i}: pricePreview(territory: $t${i}) { ...PreviewPriceFields }`).join('\n')}
+    }
+  }`;
+  const fragments = [CaseSeriesFields, AvailabilityFields, PreviewPriceFields].map((f) => print(f as Parameters<typeof print>[0]));
+  const document = parse([operation, ...fragments].join('\n')) as unknown as TadaDocumentNode<CaseSeriesResult, Record<string, string>>;
+  const result = await gql(request, document, variables);
   if (!result.ok) return result;
   const { series } = result.data;
   const terms = wanted.map((territory, i) => {
-    const prices = series[`p${i}`] as Array<{ episode: { id: string }; price: TerritoryTerms['price'] }>;
+    const prices = series[`p${i}`] as Array<ResultOf<typeof PreviewPriceFields>>;
     return {
       territory,
-      availability: series[`a${i}`] as TerritoryTerms['availability'],
+      availability: series[`a${i}`] as ResultOf<typeof AvailabilityFields>,
       price: prices.find((p) => p.episode.id === episodeId)?.price ?? null,
     };
   });
@@ -332,121 +196,97 @@ export async function getCaseSeries(request: Request, seriesId: string, episodeI
 }
 
 export async function listPolicyPacks(request: Request): Promise<ApiResult<PolicyPack[]>> {
-  const result = await gql<{ policyPacks: PolicyPack[] }>(request, `query PolicyPacks { policyPacks { territory version name description content } }`);
+  const result = await gql(request, POLICY_PACKS, {});
   return result.ok ? { ok: true, data: result.data.policyPacks } : result;
 }
 
 /** The operator's people: who holds a claim, and whom a lead can hand a case to. */
 export async function listOperatorPeople(request: Request, organizationId: string): Promise<ApiResult<Array<{ id: string; name: string; email: string; role: string }>>> {
-  const result = await gql<{ members: Array<{ role: string; user: { id: string; name: string; email: string } }> }>(
-    request,
-    `query OperatorPeople($organizationId: ID!) { members(organizationId: $organizationId) { role user { id name email } } }`,
-    { organizationId },
-  );
+  const result = await gql(request, OPERATOR_PEOPLE, { organizationId });
   return result.ok ? { ok: true, data: result.data.members.map((m) => ({ ...m.user, role: m.role })) } : result;
 }
 
+const STUDIOS = graphql(`query StudioOrganizations { organizations { id name kind } }`);
+const DECIDE_CASE = graphql(`mutation DecideCase($input: DecideCaseInput!) { decideCase(input: $input) { id status awaitingSecondApproval episode { status } } }`);
+const EXTEND_CLAIM = graphql(`mutation ExtendClaim($caseId: ID!) { extendClaim(caseId: $caseId) { claimExpiresAt } }`);
+const RELEASE_CASE = graphql(`mutation ReleaseCase($caseId: ID!) { releaseCase(caseId: $caseId) { id version } }`);
+const ESCALATE_CASE = graphql(`mutation EscalateCase($caseId: ID!, $note: String!) { escalateCase(caseId: $caseId, note: $note) { id version } }`);
+const HOLD_CASE = graphql(`mutation HoldCase($caseId: ID!, $held: Boolean!, $reason: String) { holdCase(caseId: $caseId, held: $held, reason: $reason) { id version } }`);
+const ASSIGN_CASE = graphql(`mutation AssignCase($caseId: ID!, $reviewerId: ID!) { assignCase(caseId: $caseId, reviewerId: $reviewerId) { id version } }`);
+const TAKE_DOWN_EPISODE = graphql(`mutation TakeDownEpisode($episodeId: ID!, $reason: String!) { takeDownEpisode(episodeId: $episodeId, reason: $reason) { id status } }`);
+const ReviewSettingsFields = graphql(`fragment ReviewSettingsFields on ReviewSettings { autoApproveEnabled autoApproveMaxRisk studioSeesFindingsBeforeDecision }`);
+const REVIEW_SETTINGS = graphql(`query ReviewSettings { reviewSettings { ...ReviewSettingsFields } }`, [ReviewSettingsFields]);
+const UPDATE_REVIEW_SETTINGS = graphql(
+  `mutation UpdateReviewSettings($input: ReviewSettingsInput!) { updateReviewSettings(input: $input) { ...ReviewSettingsFields } }`,
+  [ReviewSettingsFields],
+);
+const CASE_EPISODE = graphql(`query CaseEpisode($id: ID!) { reviewCase(id: $id) { episode { id } } }`);
+
+export type ReviewSettings = ResultOf<typeof ReviewSettingsFields>;
+type DecideCaseInput = VariablesOf<typeof DECIDE_CASE>['input'];
+export type DecisionInput = DecideCaseInput['decisions'][number];
+export type CommentInput = NonNullable<DecideCaseInput['comments']>[number];
+
 /** Studios an operator admin may narrow the queue to (others only see their own organizations). */
 export async function listStudios(request: Request): Promise<ApiResult<Array<{ id: string; name: string }>>> {
-  const result = await gql<{ organizations: Array<{ id: string; name: string; kind: string }> }>(request, `query Organizations { organizations { id name kind } }`);
+  const result = await gql(request, STUDIOS, {});
   return result.ok ? { ok: true, data: result.data.organizations.filter((o) => o.kind === 'STUDIO').map(({ id, name }) => ({ id, name })) } : result;
-}
-
-export interface DecisionInput {
-  territory: string;
-  decision: Decision;
-  citedRuleIds: string[];
-  notes: string | null;
-}
-
-export interface CommentInput {
-  atSeconds: number | null;
-  text: string;
 }
 
 /** Decides every territory of a claimed case, with notes pinned to video times. */
 export async function decideCase(
   request: Request,
   input: { caseId: string; version: number; decisions: DecisionInput[]; comments: CommentInput[] },
-): Promise<ApiResult<{ id: string; status: CaseStatus; awaitingSecondApproval: boolean; episode: { status: string } }>> {
-  const result = await gql<{ decideCase: { id: string; status: CaseStatus; awaitingSecondApproval: boolean; episode: { status: string } } }>(
-    request,
-    `mutation DecideCase($input: DecideCaseInput!) { decideCase(input: $input) { id status awaitingSecondApproval episode { status } } }`,
-    { input },
-  );
+): Promise<ApiResult<ResultOf<typeof DECIDE_CASE>['decideCase']>> {
+  const result = await gql(request, DECIDE_CASE, { input });
   return result.ok ? { ok: true, data: result.data.decideCase } : result;
 }
 
 /** Keeps the reviewer's claim alive; CONFLICT once it has lapsed or the case was decided. */
 export async function extendClaim(request: Request, caseId: string): Promise<ApiResult<{ claimExpiresAt: string | null }>> {
-  const result = await gql<{ extendClaim: { claimExpiresAt: string | null } }>(
-    request,
-    `mutation ExtendClaim($caseId: ID!) { extendClaim(caseId: $caseId) { claimExpiresAt } }`,
-    { caseId },
-  );
+  const result = await gql(request, EXTEND_CLAIM, { caseId });
   return result.ok ? { ok: true, data: result.data.extendClaim } : result;
 }
 
 type CaseChange = ApiResult<{ id: string; version: number }>;
 
-async function changeCase(request: Request, mutation: string, field: string, variables: Record<string, unknown>): Promise<CaseChange> {
-  const result = await gql<Record<string, { id: string; version: number }>>(request, mutation, variables);
-  return result.ok ? { ok: true, data: result.data[field]! } : result;
+export async function releaseCase(request: Request, caseId: string): Promise<CaseChange> {
+  const result = await gql(request, RELEASE_CASE, { caseId });
+  return result.ok ? { ok: true, data: result.data.releaseCase } : result;
 }
 
-export const releaseCase = (request: Request, caseId: string) =>
-  changeCase(request, `mutation ReleaseCase($caseId: ID!) { releaseCase(caseId: $caseId) { id version } }`, 'releaseCase', { caseId });
+export async function escalateCase(request: Request, caseId: string, note: string): Promise<CaseChange> {
+  const result = await gql(request, ESCALATE_CASE, { caseId, note });
+  return result.ok ? { ok: true, data: result.data.escalateCase } : result;
+}
 
-export const escalateCase = (request: Request, caseId: string, note: string) =>
-  changeCase(request, `mutation EscalateCase($caseId: ID!, $note: String!) { escalateCase(caseId: $caseId, note: $note) { id version } }`, 'escalateCase', { caseId, note });
+export async function holdCase(request: Request, caseId: string, held: boolean, reason: string | null): Promise<CaseChange> {
+  const result = await gql(request, HOLD_CASE, { caseId, held, reason });
+  return result.ok ? { ok: true, data: result.data.holdCase } : result;
+}
 
-export const holdCase = (request: Request, caseId: string, held: boolean, reason: string | null) =>
-  changeCase(
-    request,
-    `mutation HoldCase($caseId: ID!, $held: Boolean!, $reason: String) { holdCase(caseId: $caseId, held: $held, reason: $reason) { id version } }`,
-    'holdCase',
-    { caseId, held, reason },
-  );
-
-export const assignCase = (request: Request, caseId: string, reviewerId: string) =>
-  changeCase(request, `mutation AssignCase($caseId: ID!, $reviewerId: ID!) { assignCase(caseId: $caseId, reviewerId: $reviewerId) { id version } }`, 'assignCase', {
-    caseId,
-    reviewerId,
-  });
+export async function assignCase(request: Request, caseId: string, reviewerId: string): Promise<CaseChange> {
+  const result = await gql(request, ASSIGN_CASE, { caseId, reviewerId });
+  return result.ok ? { ok: true, data: result.data.assignCase } : result;
+}
 
 export async function takeDownEpisode(request: Request, episodeId: string, reason: string): Promise<ApiResult<{ id: string; status: string }>> {
-  const result = await gql<{ takeDownEpisode: { id: string; status: string } }>(
-    request,
-    `mutation TakeDownEpisode($episodeId: ID!, $reason: String!) { takeDownEpisode(episodeId: $episodeId, reason: $reason) { id status } }`,
-    { episodeId, reason },
-  );
+  const result = await gql(request, TAKE_DOWN_EPISODE, { episodeId, reason });
   return result.ok ? { ok: true, data: result.data.takeDownEpisode } : result;
 }
 
-export interface ReviewSettings {
-  autoApproveEnabled: boolean;
-  autoApproveMaxRisk: number;
-  studioSeesFindingsBeforeDecision: boolean;
-}
-
 export async function getReviewSettings(request: Request): Promise<ApiResult<ReviewSettings>> {
-  const result = await gql<{ reviewSettings: ReviewSettings }>(request, `query ReviewSettings { reviewSettings { autoApproveEnabled autoApproveMaxRisk studioSeesFindingsBeforeDecision } }`);
+  const result = await gql(request, REVIEW_SETTINGS, {});
   return result.ok ? { ok: true, data: result.data.reviewSettings } : result;
 }
 
 export async function updateReviewSettings(request: Request, input: ReviewSettings): Promise<ApiResult<ReviewSettings>> {
-  const result = await gql<{ updateReviewSettings: ReviewSettings }>(
-    request,
-    `mutation UpdateReviewSettings($input: ReviewSettingsInput!) {
-      updateReviewSettings(input: $input) { autoApproveEnabled autoApproveMaxRisk studioSeesFindingsBeforeDecision }
-    }`,
-    { input },
-  );
+  const result = await gql(request, UPDATE_REVIEW_SETTINGS, { input });
   return result.ok ? { ok: true, data: result.data.updateReviewSettings } : result;
 }
 
 /** The episode a case reviews, for actions on the episode itself (a takedown). */
 export async function caseEpisodeId(request: Request, caseId: string): Promise<ApiResult<string>> {
-  const result = await gql<{ reviewCase: { episode: { id: string } } }>(request, `query CaseEpisode($id: ID!) { reviewCase(id: $id) { episode { id } } }`, { id: caseId });
+  const result = await gql(request, CASE_EPISODE, { id: caseId });
   return result.ok ? { ok: true, data: result.data.reviewCase.episode.id } : result;
 }
