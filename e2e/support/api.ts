@@ -1,3 +1,5 @@
+import { print } from '@0no-co/graphql.web';
+import { graphql, type TadaDocumentNode } from '../../schema/graphql';
 import { expect, type APIRequestContext } from '@playwright/test';
 import { API_GRAPHQL_URL, DEMO_PASSWORD } from './stack';
 
@@ -6,11 +8,12 @@ import { API_GRAPHQL_URL, DEMO_PASSWORD } from './stack';
  * about (a series to look at, a member to sign in as).
  */
 export interface ApiClient {
-  call<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  call<T, V>(document: TadaDocumentNode<T, V>, variables?: V): Promise<T>;
 }
 
 export async function apiAs(request: APIRequestContext, email: string, password = DEMO_PASSWORD): Promise<ApiClient> {
-  const post = async <T>(query: string, variables: Record<string, unknown>, token?: string): Promise<T> => {
+  const post = async <T, V>(document: TadaDocumentNode<T, V>, variables: V, token?: string): Promise<T> => {
+    const query = print(document);
     const response = await request.post(API_GRAPHQL_URL, {
       headers: token ? { authorization: `Bearer ${token}` } : {},
       data: { query, variables },
@@ -19,13 +22,13 @@ export async function apiAs(request: APIRequestContext, email: string, password 
     expect(body.errors, `GraphQL errors for ${query.slice(0, 60)}`).toBeUndefined();
     return body.data as T;
   };
-  const { signIn } = await post<{ signIn: { token: string } }>(SIGN_IN, { input: { email, password } });
-  return { call: (query, variables = {}) => post(query, variables, signIn.token) };
+  const { signIn } = await post(SIGN_IN, { input: { email, password } });
+  return { call: (document, variables) => post(document, variables ?? ({} as typeof variables & {}), signIn.token) };
 }
 
 /** The first organization of the signed-in user (the demo studio for its owner and editor). */
 export async function studioIdOf(api: ApiClient): Promise<string> {
-  const { viewer } = await api.call<{ viewer: { memberships: Array<{ organization: { id: string; kind: string } }> } }>(VIEWER);
+  const { viewer } = await api.call(VIEWER);
   const studio = viewer.memberships.find((m) => m.organization.kind === 'STUDIO');
   if (!studio) throw new Error('The user is not in a studio.');
   return studio.organization.id;
@@ -34,11 +37,11 @@ export async function studioIdOf(api: ApiClient): Promise<string> {
 /** Invites a new person to the owner's studio and accepts the invitation for them. */
 export async function addStudioMember(owner: ApiClient, request: APIRequestContext, options: { email: string; name: string; password: string; role: 'EDITOR' | 'VIEWER' }): Promise<void> {
   const organizationId = await studioIdOf(owner);
-  const { inviteMember } = await owner.call<{ inviteMember: { invitationToken: string } }>(INVITE, {
+  const { inviteMember } = await owner.call(INVITE, {
     input: { organizationId, email: options.email, role: options.role },
   });
   const response = await request.post(API_GRAPHQL_URL, {
-    data: { query: ACCEPT, variables: { input: { token: inviteMember.invitationToken, name: options.name, password: options.password } } },
+    data: { query: print(ACCEPT), variables: { input: { token: inviteMember.invitationToken, name: options.name, password: options.password } } },
   });
   expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
 }
@@ -54,7 +57,7 @@ export interface PricedSeries {
  */
 export async function createPricedSeries(editor: ApiClient, title: string): Promise<PricedSeries> {
   const studioId = await studioIdOf(editor);
-  const { createSeries } = await editor.call<{ createSeries: { id: string } }>(CREATE_SERIES, {
+  const { createSeries } = await editor.call(CREATE_SERIES, {
     studioId,
     input: { title, originalLanguage: 'en', freeEpisodeCount: 5 },
   });
@@ -82,11 +85,11 @@ export function daysFromToday(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-const SIGN_IN = 'mutation SignIn($input: SignInInput!) { signIn(input: $input) { token } }';
-const VIEWER = '{ viewer { memberships { organization { id kind } } } }';
-const INVITE = 'mutation Invite($input: InviteMemberInput!) { inviteMember(input: $input) { invitationToken } }';
-const ACCEPT = 'mutation Accept($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { email } }';
-const CREATE_SERIES = 'mutation CreateSeries($studioId: ID!, $input: SeriesInput!) { createSeries(studioId: $studioId, input: $input) { id } }';
-const ADD_EPISODES = 'mutation AddEpisodes($input: AddEpisodesInput!) { addEpisodes(input: $input) { id } }';
-const SET_PRICES = 'mutation SetPrices($input: SetEpisodePricesInput!) { setEpisodePrices(input: $input) { episode { id } } }';
-const SET_LICENSE = 'mutation SetLicense($seriesId: ID!, $input: LicenseInput!) { setLicense(seriesId: $seriesId, input: $input) { id } }';
+const SIGN_IN = graphql(`mutation SignIn($input: SignInInput!) { signIn(input: $input) { token } }`);
+const VIEWER = graphql(`{ viewer { memberships { organization { id kind } } } }`);
+const INVITE = graphql(`mutation Invite($input: InviteMemberInput!) { inviteMember(input: $input) { invitationToken } }`);
+const ACCEPT = graphql(`mutation Accept($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { email } }`);
+const CREATE_SERIES = graphql(`mutation CreateSeries($studioId: ID!, $input: SeriesInput!) { createSeries(studioId: $studioId, input: $input) { id } }`);
+const ADD_EPISODES = graphql(`mutation AddEpisodes($input: AddEpisodesInput!) { addEpisodes(input: $input) { id } }`);
+const SET_PRICES = graphql(`mutation SetPrices($input: SetEpisodePricesInput!) { setEpisodePrices(input: $input) { episode { id } } }`);
+const SET_LICENSE = graphql(`mutation SetLicense($seriesId: ID!, $input: LicenseInput!) { setLicense(seriesId: $seriesId, input: $input) { id } }`);

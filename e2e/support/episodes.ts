@@ -1,3 +1,4 @@
+import { graphql } from '../../schema/graphql';
 import ffmpeg from '@ffmpeg-installer/ffmpeg';
 import { expect, type Locator, type Page } from '@playwright/test';
 import { execFile } from 'node:child_process';
@@ -48,8 +49,8 @@ export interface DraftSeries {
 /** A new series with `count` draft episodes (no video yet), numbered from 1. */
 export async function createDraftSeries(editor: ApiClient, title: string, count: number): Promise<DraftSeries> {
   const studioId = await studioIdOf(editor);
-  const { createSeries } = await editor.call<{ createSeries: { id: string } }>(CREATE_SERIES, { studioId, input: { title, originalLanguage: 'en' } });
-  const { addEpisodes } = await editor.call<{ addEpisodes: Array<{ id: string }> }>(ADD_EPISODES, { input: { seriesId: createSeries.id, fromNumber: 1, toNumber: count } });
+  const { createSeries } = await editor.call(CREATE_SERIES, { studioId, input: { title, originalLanguage: 'en' } });
+  const { addEpisodes } = await editor.call(ADD_EPISODES, { input: { seriesId: createSeries.id, fromNumber: 1, toNumber: count } });
   return { id: createSeries.id, title, episodeIds: addEpisodes.map((e) => e.id) };
 }
 
@@ -70,7 +71,7 @@ export async function decideNextCase(
   reviewer: ApiClient,
   options: { territory: string; decision: 'APPROVE' | 'REQUEST_CHANGES' | 'REJECT'; citedRuleIds?: string[]; notes?: string; comments?: Array<{ atSeconds?: number; text: string }> },
 ): Promise<string> {
-  const { claimNextCase } = await reviewer.call<{ claimNextCase: { id: string; version: number } | null }>(CLAIM_NEXT, { filter: { territory: options.territory } });
+  const { claimNextCase } = await reviewer.call(CLAIM_NEXT, { filter: { territory: options.territory } });
   expect(claimNextCase, `a case for ${options.territory} waits in the queue`).not.toBeNull();
   await reviewer.call(DECIDE, {
     input: {
@@ -83,7 +84,7 @@ export async function decideNextCase(
   return claimNextCase!.id;
 }
 
-const CREATE_SERIES = 'mutation CreateSeries($studioId: ID!, $input: SeriesInput!) { createSeries(studioId: $studioId, input: $input) { id } }';
-const ADD_EPISODES = 'mutation AddEpisodes($input: AddEpisodesInput!) { addEpisodes(input: $input) { id } }';
-const CLAIM_NEXT = 'mutation ClaimNext($filter: QueueFilterInput) { claimNextCase(filter: $filter) { id version } }';
-const DECIDE = 'mutation Decide($input: DecideCaseInput!) { decideCase(input: $input) { id status } }';
+const CREATE_SERIES = graphql(`mutation CreateSeries($studioId: ID!, $input: SeriesInput!) { createSeries(studioId: $studioId, input: $input) { id } }`);
+const ADD_EPISODES = graphql(`mutation AddEpisodes($input: AddEpisodesInput!) { addEpisodes(input: $input) { id } }`);
+const CLAIM_NEXT = graphql(`mutation ClaimNext($filter: QueueFilterInput) { claimNextCase(filter: $filter) { id version } }`);
+const DECIDE = graphql(`mutation Decide($input: DecideCaseInput!) { decideCase(input: $input) { id status } }`);

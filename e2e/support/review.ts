@@ -1,3 +1,5 @@
+import { print } from '@0no-co/graphql.web';
+import { graphql } from '../../schema/graphql';
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -27,7 +29,7 @@ export function webvtt(lines: readonly string[]): string {
 
 /** The session token of a demo user, for calls outside GraphQL (resumable uploads). */
 export async function tokenOf(request: APIRequestContext, email: string): Promise<string> {
-  const response = await request.post(API_GRAPHQL_URL, { data: { query: SIGN_IN, variables: { input: { email, password: DEMO_PASSWORD } } } });
+  const response = await request.post(API_GRAPHQL_URL, { data: { query: print(SIGN_IN), variables: { input: { email, password: DEMO_PASSWORD } } } });
   return ((await response.json()) as { data: { signIn: { token: string } } }).data.signIn.token;
 }
 
@@ -79,13 +81,13 @@ export async function submitEpisodeForReview(
   options: { title: string; subtitles: readonly string[]; territories: readonly string[] },
 ): Promise<SubmittedEpisode> {
   const studioId = await studioIdOf(editor);
-  const { createSeries } = await editor.call<{ createSeries: { id: string } }>(CREATE_SERIES, { studioId, input: { title: options.title, originalLanguage: 'en' } });
+  const { createSeries } = await editor.call(CREATE_SERIES, { studioId, input: { title: options.title, originalLanguage: 'en' } });
   const seriesId = createSeries.id;
   await editor.call(SET_LICENSE, {
     seriesId,
     input: { sourceWorkTitle: `${options.title} (web novel)`, sourceWorkKind: 'NOVEL', licensor: 'Moonlight Press', licenseKind: 'ADAPTATION', territoriesIncluded: ['WORLDWIDE'] },
   });
-  const { addEpisodes } = await editor.call<{ addEpisodes: Array<{ id: string }> }>(ADD_EPISODES, { input: { seriesId, fromNumber: 1, toNumber: 1 } });
+  const { addEpisodes } = await editor.call(ADD_EPISODES, { input: { seriesId, fromNumber: 1, toNumber: 1 } });
   const episodeId = addEpisodes[0]!.id;
   await setSubtitles(editor, episodeId, options.subtitles);
   await uploadClip(token, episodeId, await makeReviewClip(`${options.title}-1`));
@@ -99,24 +101,24 @@ export async function setSubtitles(editor: ApiClient, episodeId: string, lines: 
 }
 
 export async function waitForEpisode(editor: ApiClient, episodeId: string, status: string): Promise<void> {
-  await eventually(() => editor.call<{ episode: { status: string } }>(EPISODE_STATUS, { id: episodeId }), (r) => r.episode.status === status, `episode ${episodeId} to be ${status}`);
+  await eventually(() => editor.call(EPISODE_STATUS, { id: episodeId }), (r) => r.episode.status === status, `episode ${episodeId} to be ${status}`);
 }
 
 /** Submits a READY (or changes-requested) episode and waits until reviewers can claim its case. */
 export async function submit(editor: ApiClient, episodeId: string, territories: readonly string[]): Promise<string> {
-  const { submitForReview } = await editor.call<{ submitForReview: Array<{ id: string }> }>(SUBMIT, { input: { episodeIds: [episodeId], territories } });
+  const { submitForReview } = await editor.call(SUBMIT, { input: { episodeIds: [episodeId], territories: [...territories] } });
   const caseId = submitForReview[0]!.id;
   await waitForCase(editor, caseId, 'PENDING_REVIEW');
   return caseId;
 }
 
 export async function waitForCase(api: ApiClient, caseId: string, status: string): Promise<void> {
-  await eventually(() => api.call<{ reviewCase: { status: string } }>(CASE_STATUS, { id: caseId }), (r) => r.reviewCase.status === status, `case ${caseId} to be ${status}`);
+  await eventually(() => api.call(CASE_STATUS, { id: caseId }), (r) => r.reviewCase.status === status, `case ${caseId} to be ${status}`);
 }
 
 /** The newest case of an episode, as its studio sees it. */
 export async function latestCaseOf(editor: ApiClient, episodeId: string): Promise<{ id: string; status: string; comments: Array<{ atSeconds: number | null; text: string; authorLabel: string }> }> {
-  const { episode } = await editor.call<{ episode: { reviewCases: Array<{ id: string; status: string; comments: Array<{ atSeconds: number | null; text: string; authorLabel: string }> }> } }>(
+  const { episode } = await editor.call(
     EPISODE_CASES,
     { id: episodeId },
   );
@@ -126,7 +128,7 @@ export async function latestCaseOf(editor: ApiClient, episodeId: string): Promis
 /** Claims and approves every case waiting in `territory`, so a test leaves the queue as it found it. */
 export async function clearQueue(reviewer: ApiClient, territory: string): Promise<void> {
   for (;;) {
-    const { claimNextCase } = await reviewer.call<{ claimNextCase: { id: string; version: number } | null }>(CLAIM_NEXT, { filter: { territory } });
+    const { claimNextCase } = await reviewer.call(CLAIM_NEXT, { filter: { territory } });
     if (!claimNextCase) return;
     await reviewer.call(DECIDE, { input: { caseId: claimNextCase.id, version: claimNextCase.version, decisions: [{ territory, decision: 'APPROVE' }] } });
   }
@@ -142,29 +144,29 @@ export async function expectVideoReady(page: Page): Promise<void> {
   await expect.poll(() => page.locator('video').evaluate((video: HTMLVideoElement) => video.readyState), { message: 'the video loads' }).toBeGreaterThanOrEqual(1);
 }
 
-const SIGN_IN = 'mutation SignIn($input: SignInInput!) { signIn(input: $input) { token } }';
-const CREATE_SERIES = 'mutation CreateSeries($studioId: ID!, $input: SeriesInput!) { createSeries(studioId: $studioId, input: $input) { id } }';
-const SET_LICENSE = 'mutation SetLicense($seriesId: ID!, $input: LicenseInput!) { setLicense(seriesId: $seriesId, input: $input) { id } }';
-const ADD_EPISODES = 'mutation AddEpisodes($input: AddEpisodesInput!) { addEpisodes(input: $input) { id } }';
-const SET_SUBTITLES = 'mutation SetSubtitles($input: SubtitlesInput!) { setSubtitles(input: $input) { id } }';
-const EPISODE_STATUS = 'query EpisodeStatus($id: ID!) { episode(id: $id) { status } }';
-const SUBMIT = 'mutation Submit($input: SubmitForReviewInput!) { submitForReview(input: $input) { id } }';
-const CASE_STATUS = 'query CaseStatus($id: ID!) { reviewCase(id: $id) { status } }';
-const EPISODE_CASES = 'query EpisodeCases($id: ID!) { episode(id: $id) { reviewCases { id status comments { atSeconds text authorLabel } } } }';
-const CLAIM_NEXT = 'mutation ClaimNext($filter: QueueFilterInput) { claimNextCase(filter: $filter) { id version } }';
-const DECIDE = 'mutation Decide($input: DecideCaseInput!) { decideCase(input: $input) { id } }';
+const SIGN_IN = graphql(`mutation SignIn($input: SignInInput!) { signIn(input: $input) { token } }`);
+const CREATE_SERIES = graphql(`mutation CreateSeries($studioId: ID!, $input: SeriesInput!) { createSeries(studioId: $studioId, input: $input) { id } }`);
+const SET_LICENSE = graphql(`mutation SetLicense($seriesId: ID!, $input: LicenseInput!) { setLicense(seriesId: $seriesId, input: $input) { id } }`);
+const ADD_EPISODES = graphql(`mutation AddEpisodes($input: AddEpisodesInput!) { addEpisodes(input: $input) { id } }`);
+const SET_SUBTITLES = graphql(`mutation SetSubtitles($input: SubtitlesInput!) { setSubtitles(input: $input) { id } }`);
+const EPISODE_STATUS = graphql(`query EpisodeStatus($id: ID!) { episode(id: $id) { status } }`);
+const SUBMIT = graphql(`mutation Submit($input: SubmitForReviewInput!) { submitForReview(input: $input) { id } }`);
+const CASE_STATUS = graphql(`query CaseStatus($id: ID!) { reviewCase(id: $id) { status } }`);
+const EPISODE_CASES = graphql(`query EpisodeCases($id: ID!) { episode(id: $id) { reviewCases { id status comments { atSeconds text authorLabel } } } }`);
+const CLAIM_NEXT = graphql(`mutation ClaimNext($filter: QueueFilterInput) { claimNextCase(filter: $filter) { id version } }`);
+const DECIDE = graphql(`mutation Decide($input: DecideCaseInput!) { decideCase(input: $input) { id } }`);
 
 /** Invites a new reviewer to the operator (as its admin) and accepts for them. */
 export async function addOperatorReviewer(admin: ApiClient, request: APIRequestContext, person: { email: string; name: string; password: string }): Promise<void> {
-  const { viewer } = await admin.call<{ viewer: { memberships: Array<{ organization: { id: string; kind: string } }> } }>(VIEWER);
+  const { viewer } = await admin.call(VIEWER);
   const operator = viewer.memberships.find((m) => m.organization.kind === 'OPERATOR')!.organization.id;
-  const { inviteMember } = await admin.call<{ inviteMember: { invitationToken: string } }>(INVITE, { input: { organizationId: operator, email: person.email, role: 'REVIEWER' } });
+  const { inviteMember } = await admin.call(INVITE, { input: { organizationId: operator, email: person.email, role: 'REVIEWER' } });
   const response = await request.post(API_GRAPHQL_URL, {
-    data: { query: ACCEPT, variables: { input: { token: inviteMember.invitationToken, name: person.name, password: person.password } } },
+    data: { query: print(ACCEPT), variables: { input: { token: inviteMember.invitationToken, name: person.name, password: person.password } } },
   });
   expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
 }
 
-const VIEWER = '{ viewer { memberships { organization { id kind } } } }';
-const INVITE = 'mutation Invite($input: InviteMemberInput!) { inviteMember(input: $input) { invitationToken } }';
-const ACCEPT = 'mutation Accept($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { email } }';
+const VIEWER = graphql(`{ viewer { memberships { organization { id kind } } } }`);
+const INVITE = graphql(`mutation Invite($input: InviteMemberInput!) { inviteMember(input: $input) { invitationToken } }`);
+const ACCEPT = graphql(`mutation Accept($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { email } }`);

@@ -1,3 +1,5 @@
+import { print } from '@0no-co/graphql.web';
+import { graphql } from '../../schema/graphql';
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,7 +20,7 @@ async function demoPartnerKey(): Promise<string> {
 async function partnerCatalog(request: APIRequestContext, key: string, title: string, since: string) {
   const response = await request.post(API_GRAPHQL_URL, {
     headers: { authorization: `Bearer ${key}` },
-    data: { query: PARTNER_CATALOG, variables: { since } },
+    data: { query: print(PARTNER_CATALOG), variables: { since } },
   });
   const body = (await response.json()) as { data?: PartnerCatalog; errors?: Array<{ message: string }> };
   expect(body.errors, 'the partner catalog answers').toBeUndefined();
@@ -37,9 +39,9 @@ test('A studio releases an approved series to the demo partner; the partner sees
 
   await test.step('set up through the API: two approved episodes licensed worldwide, priced for the US', async () => {
     const studioId = await studioIdOf(editor);
-    const { createSeries } = await editor.call<{ createSeries: { id: string } }>(CREATE_SERIES, { studioId, input: { title, originalLanguage: 'en', freeEpisodeCount: 0 } });
+    const { createSeries } = await editor.call(CREATE_SERIES, { studioId, input: { title, originalLanguage: 'en', freeEpisodeCount: 0 } });
     seriesId = createSeries.id;
-    const { addEpisodes } = await editor.call<{ addEpisodes: Array<{ id: string }> }>(ADD_EPISODES, { input: { seriesId, fromNumber: 1, toNumber: 2 } });
+    const { addEpisodes } = await editor.call(ADD_EPISODES, { input: { seriesId, fromNumber: 1, toNumber: 2 } });
     episodeIds = addEpisodes.map((e) => e.id);
     await editor.call(SET_LICENSE, {
       seriesId,
@@ -63,7 +65,7 @@ test('A studio releases an approved series to the demo partner; the partner sees
     }
     for (const episodeId of episodeIds) await waitForEpisode(editor, episodeId, 'READY');
 
-    const { submitForReview } = await editor.call<{ submitForReview: Array<{ id: string }> }>(SUBMIT, { input: { episodeIds, territories: ['US'] } });
+    const { submitForReview } = await editor.call(SUBMIT, { input: { episodeIds, territories: ['US'] } });
     for (const c of submitForReview) await waitForCase(editor, c.id, 'PENDING_REVIEW');
     // Approves whatever waits for the US, ours included, so the queue is left empty.
     await clearQueue(lead, 'US');
@@ -124,13 +126,13 @@ test('A studio releases an approved series to the demo partner; the partner sees
   });
 });
 
-const CREATE_SERIES = 'mutation CreateSeries($studioId: ID!, $input: SeriesInput!) { createSeries(studioId: $studioId, input: $input) { id } }';
-const ADD_EPISODES = 'mutation AddEpisodes($input: AddEpisodesInput!) { addEpisodes(input: $input) { id } }';
-const SET_LICENSE = 'mutation SetLicense($seriesId: ID!, $input: LicenseInput!) { setLicense(seriesId: $seriesId, input: $input) { id } }';
-const SET_PRICES = 'mutation SetPrices($input: SetEpisodePricesInput!) { setEpisodePrices(input: $input) { episode { id } } }';
-const SUBMIT = 'mutation Submit($input: SubmitForReviewInput!) { submitForReview(input: $input) { id } }';
-const TAKE_DOWN = 'mutation TakeDown($episodeId: ID!, $reason: String!) { takeDownEpisode(episodeId: $episodeId, reason: $reason) { id status } }';
-const PARTNER_CATALOG = 'query Catalog($since: DateTimeISO) { catalog(territory: "US", first: 20, filter: { updatedSince: $since }) { nodes { title episodes(first: 20) { nodes { number title price { free coins currency amount } } } } } }';
+const CREATE_SERIES = graphql(`mutation CreateSeries($studioId: ID!, $input: SeriesInput!) { createSeries(studioId: $studioId, input: $input) { id } }`);
+const ADD_EPISODES = graphql(`mutation AddEpisodes($input: AddEpisodesInput!) { addEpisodes(input: $input) { id } }`);
+const SET_LICENSE = graphql(`mutation SetLicense($seriesId: ID!, $input: LicenseInput!) { setLicense(seriesId: $seriesId, input: $input) { id } }`);
+const SET_PRICES = graphql(`mutation SetPrices($input: SetEpisodePricesInput!) { setEpisodePrices(input: $input) { episode { id } } }`);
+const SUBMIT = graphql(`mutation Submit($input: SubmitForReviewInput!) { submitForReview(input: $input) { id } }`);
+const TAKE_DOWN = graphql(`mutation TakeDown($episodeId: ID!, $reason: String!) { takeDownEpisode(episodeId: $episodeId, reason: $reason) { id status } }`);
+const PARTNER_CATALOG = graphql(`query Catalog($since: DateTimeISO) { catalog(territory: "US", first: 20, filter: { updatedSince: $since }) { nodes { title episodes(first: 20) { nodes { number title price { free coins currency amount } } } } } }`);
 
 test('An operator admin reads a partner’s settings; the partner adds a webhook endpoint and sees its secret once', async ({ page, browser }) => {
   await signIn(page, accounts.admin);

@@ -1,3 +1,4 @@
+import { graphql } from '../../schema/graphql';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { apiAs } from '../support/api';
 import { episodeRow } from '../support/catalog';
@@ -195,8 +196,8 @@ test('A decision on a case that changed meanwhile is refused with a way to reloa
 
   // Meanwhile the same case is released and claimed again elsewhere: its version moves on.
   const reviewer = await apiAs(request, accounts.reviewer);
-  await reviewer.call('mutation($id: ID!) { releaseCase(caseId: $id) { id } }', { id: submitted.caseId });
-  await reviewer.call('mutation { claimNextCase(filter: { territory: "ID" }) { id } }');
+  await reviewer.call(graphql(`mutation ReleaseCase($id: ID!) { releaseCase(caseId: $id) { id } }`), { id: submitted.caseId });
+  await reviewer.call(graphql(`mutation ClaimNextCase { claimNextCase(filter: { territory: "ID" }) { id } }`));
 
   const decision = decisionOf(page);
   await decision.getByRole('radio', { name: 'Approve' }).check();
