@@ -1,6 +1,8 @@
 /**
  * Expected failures are part of the API contract: each carries a stable code that the GraphQL
- * layer maps one-to-one onto `extensions.code`. Services throw these and never import graphql.
+ * layer maps one-to-one onto `extensions.code`, and a stable `reason` (`extensions.reason`) a
+ * client can branch on — the code when nothing finer is said. Services throw these and never
+ * import graphql.
  */
 export type ErrorCode =
   | 'UNAUTHENTICATED'
@@ -14,6 +16,19 @@ export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;
   /** Extra, client-safe details copied into `extensions`. */
   readonly details: Record<string, unknown> = {};
+  /** Set by the throwing module: one of its `…_REASONS`, e.g. `CLAIM_LAPSED`. */
+  reasonOverride?: string;
+
+  /** What went wrong, in a word a client can branch on; the code unless the module says more. */
+  get reason(): string {
+    return this.reasonOverride ?? this.code;
+  }
+
+  /** Names the reason (chained: `throw new ConflictError(…).because('CLAIM_LAPSED')`). */
+  because(reason: string): this {
+    this.reasonOverride = reason;
+    return this;
+  }
 }
 
 export class UnauthenticatedError extends DomainError {
@@ -62,5 +77,19 @@ export class RateLimitedError extends DomainError {
   constructor(retryAfterSeconds: number) {
     super(`Too many attempts. Try again in ${retryAfterSeconds} seconds.`);
     this.details.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/**
+ * True when `check` passes; false when it refuses with an expected (domain) error. Lets a
+ * `viewerCan…` field answer with the very check its mutation makes.
+ */
+export async function passes(check: () => unknown): Promise<boolean> {
+  try {
+    await check();
+    return true;
+  } catch (error) {
+    if (error instanceof DomainError) return false;
+    throw error;
   }
 }

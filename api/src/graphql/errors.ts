@@ -31,6 +31,15 @@ function coercionField(message: string): string | undefined {
   return /^Variable "\$([A-Za-z_][A-Za-z0-9_]*)"/.exec(message)?.[1];
 }
 
+/** A coercion failure as a sentence about the field; the 32-bit limit of `Int` is named. */
+function invalidValueMessage(message: string, field: string | undefined): string {
+  const subject = field ? `The value of ${field}` : 'A value in the request';
+  if (/non 32-bit signed integer/.test(message)) return `${subject} is too large: whole numbers go from -2147483648 to 2147483647.`;
+  if (/Int cannot represent non-integer/.test(message)) return `${subject} must be a whole number.`;
+  if (/of required type .* was not provided|must not be null/.test(message)) return `${subject} is required.`;
+  return `${subject} is not valid for its type.`;
+}
+
 const INTERNAL_MESSAGE = 'Something went wrong on our side. Quote the request id when reporting it.';
 
 function domainErrorOf(error: unknown): DomainError | undefined {
@@ -46,16 +55,20 @@ function domainErrorOf(error: unknown): DomainError | undefined {
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const domain = domainErrorOf(error) ?? tokenLimitOf(formatted);
   if (domain) {
-    return { message: domain.message, path: formatted.path, locations: formatted.locations, extensions: { code: domain.code, ...domain.details } };
+    return { message: domain.message, path: formatted.path, locations: formatted.locations, extensions: { code: domain.code, reason: domain.reason, ...domain.details } };
   }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && CLIENT_CODES.has(code)) {
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
     void _stack;
-    const field = code === 'BAD_USER_INPUT' ? coercionField(formatted.message) : undefined;
-    return { ...formatted, extensions: field ? { ...extensions, field } : extensions };
+    if (code === 'BAD_USER_INPUT') {
+      // GraphQL's own wording quotes the whole variable back; say which field, in plain words.
+      const field = coercionField(formatted.message);
+      return { ...formatted, message: invalidValueMessage(formatted.message, field), extensions: { ...extensions, reason: 'INVALID_VALUE', ...(field ? { field } : {}) } };
+    }
+    return { ...formatted, extensions: { ...extensions, reason: code } };
   }
-  return { message: INTERNAL_MESSAGE, path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  return { message: INTERNAL_MESSAGE, path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR', reason: 'INTERNAL_SERVER_ERROR' } };
 }
 
 /**

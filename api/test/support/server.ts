@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { print } from '@0no-co/graphql.web';
+import type { TadaDocumentNode } from '../../../schema/graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
@@ -73,9 +75,14 @@ export class TestServer {
     await this.dropDatabase();
   }
 
-  /** POSTs one GraphQL operation. */
-  async gql<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<GraphQLResponse<T>> {
-    return this.post({ query, variables }, options);
+  /**
+   * POSTs one GraphQL operation: a typed document (checked against the schema, its result typed),
+   * or raw text for what a document cannot express (malformed or over-limit queries).
+   */
+  async gql<T, V>(document: TadaDocumentNode<T, V>, variables: V, options?: RequestOptions): Promise<GraphQLResponse<T>>;
+  async gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<GraphQLResponse<T>>;
+  async gql<T>(query: string | TadaDocumentNode<T, unknown>, variables: unknown = {}, options: RequestOptions = {}): Promise<GraphQLResponse<T>> {
+    return this.post({ query: typeof query === 'string' ? query : print(query), variables }, options);
   }
 
   async post<T = Record<string, unknown>>(body: unknown, options: RequestOptions = {}): Promise<GraphQLResponse<T>> {

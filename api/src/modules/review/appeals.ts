@@ -9,16 +9,24 @@ export interface AppealableCase {
   invalidatedAt?: Date | null;
 }
 
+/** Why an appeal is refused, as `extensions.reason`. */
+export type AppealRefusalReason = 'APPEAL_OF_APPEAL' | 'CASE_NOT_DECIDED' | 'NOTHING_REJECTED' | 'APPEAL_ALREADY_USED' | 'EPISODE_CHANGED';
+
+export interface AppealRefusal {
+  reason: AppealRefusalReason;
+  message: string;
+}
+
 /**
  * A studio may appeal a rejection once. Returns why this case may not be appealed, or null when it
  * may: it must be decided, with at least one (final) rejection, not appealed before, still about the
  * current episode, and not itself the decision on an appeal — an appeal's rejection is final.
  */
-export function whyAppealIsRefused(reviewCase: AppealableCase, finalDecisions: ReadonlyArray<{ decision: Decision }>): string | null {
-  if (reviewCase.kind === CaseKind.APPEAL) return 'This is the decision on an appeal; an appeal is allowed once, so it cannot be appealed again.';
-  if (reviewCase.status !== CaseStatus.DECIDED) return 'Only decided cases can be appealed.';
-  if (!finalDecisions.some((d) => d.decision === Decision.REJECT)) return 'Only rejections can be appealed.';
-  if (reviewCase.appealedAt) return 'This rejection has already been appealed; an appeal is allowed once.';
-  if (reviewCase.invalidatedAt) return 'The episode changed since the decision; submit it for review again instead.';
+export function whyAppealIsRefused(reviewCase: AppealableCase, finalDecisions: ReadonlyArray<{ decision: Decision }>): AppealRefusal | null {
+  if (reviewCase.kind === CaseKind.APPEAL) return { reason: 'APPEAL_OF_APPEAL', message: 'This is the decision on an appeal; an appeal is allowed once, so it cannot be appealed again.' };
+  if (reviewCase.status !== CaseStatus.DECIDED) return { reason: 'CASE_NOT_DECIDED', message: 'Only decided cases can be appealed.' };
+  if (!finalDecisions.some((d) => d.decision === Decision.REJECT)) return { reason: 'NOTHING_REJECTED', message: 'Only rejections can be appealed.' };
+  if (reviewCase.appealedAt) return { reason: 'APPEAL_ALREADY_USED', message: 'This rejection has already been appealed; an appeal is allowed once.' };
+  if (reviewCase.invalidatedAt) return { reason: 'EPISODE_CHANGED', message: 'The episode changed since the decision; submit it for review again instead.' };
   return null;
 }

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { requireUser, type UserActor } from '../../domain/access';
-import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../domain/errors';
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError, passes } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
@@ -14,6 +14,7 @@ import { Role } from '../membership/membership.entity';
 import { OrganizationKind } from '../organization/organization.entity';
 import { User } from '../user/user.entity';
 import { whyAppealIsRefused } from './appeals';
+import { claimState, type ClaimState } from './claims';
 import { Finding } from './finding.entity';
 import { effectivePolicy, knownRuleIds } from './policy';
 import { AiStatus, CaseKind, CaseStatus, ReviewCase, Verdict } from './review-case.entity';
@@ -207,7 +208,7 @@ export class ModerationService {
        where id = ? and claimed_by_id = ? and claim_expires_at > now() and status = 'PENDING_REVIEW' returning id`,
       [String(ctx.config.review.leaseMs), this.caseIdOrThrow(caseId), actor.user.id],
     )) as Array<{ id: string }>;
-    if (!updated.length) throw new ConflictError('Your claim on this case has lapsed or it was decided; claim it again.');
+    if (!updated.length) throw new ConflictError('Your claim on this case has lapsed or it was decided; claim it again.').because('CLAIM_LAPSED');
     return ctx.em.fork().findOneOrFail(ReviewCase, caseId, { populate: ['episode', 'claimedBy'] });
   }
 
@@ -281,10 +282,9 @@ export class ModerationService {
     const em = ctx.em.fork();
     return em.transactional(async (tx) => {
       const reviewCase = await this.lockCase(tx, data.caseId);
-      if (reviewCase.status !== CaseStatus.PENDING_REVIEW) throw new ConflictError(`The case is ${reviewCase.status.toLowerCase().replace('_', ' ')}; it cannot be decided now.`);
-      if (reviewCase.version !== data.version) throw new ConflictError(`The case changed since you opened it (version ${data.version}, now ${reviewCase.version}). Reload it before deciding.`, 'input.version');
-      const holdsClaim = reviewCase.claimedBy?.id === actor.user.id && (reviewCase.claimExpiresAt?.getTime() ?? 0) > Date.now();
-      if (!holdsClaim) throw new ConflictError('Claim the case before deciding it (your claim may have lapsed).');
+      if (reviewCase.status !== CaseStatus.PENDING_REVIEW) throw new ConflictError(`The case is ${reviewCase.status.toLowerCase().replace('_', ' ')}; it cannot be decided now.`).because('CASE_NOT_PENDING');
+      if (reviewCase.version !== data.version) throw new ConflictError(`The case changed since you opened it (version ${data.version}, now ${reviewCase.version}). Reload it before deciding.`, 'input.version').because('CASE_VERSION_STALE');
+      if (!(await claimState(tx, reviewCase.id, actor.user.id)).heldByUser) throw new ConflictError('Claim the case before deciding it (your claim may have lapsed).').because('CLAIM_LAPSED');
       const known = new Set(reviewCase.territories);
       const seen = new Set<string>();
       data.decisions.forEach((d, i) => {
@@ -374,15 +374,12 @@ export class ModerationService {
     const em = ctx.em.fork();
     return em.transactional(async (tx) => {
       const original = await this.lockCase(tx, caseId);
-      await findEpisode(ctx, original.episode.id, 'write', tx);
-      const decisions = await tx.find(ReviewDecision, { reviewCase: original, pendingSecondApproval: false });
-      const refused = whyAppealIsRefused(original, decisions);
-      if (refused) throw new ConflictError(refused);
+      const decisions = await this.checkAppeal(ctx, tx, original);
       const rejected = decisions.filter((d) => d.decision === Decision.REJECT);
       const episode = await tx.findOneOrFail(Episode, original.episode.id, { populate: ['series', 'currentMedia'] });
       const metadata = await reviewedMetadata(tx, episode);
       if (episode.currentMedia?.sha256 !== original.mediaSha256 || metadata.hash !== original.metadataHash) {
-        throw new ConflictError('The episode changed since the decision; submit it for review again instead.');
+        throw new ConflictError('The episode changed since the decision; submit it for review again instead.').because('EPISODE_CHANGED');
       }
       original.appealedAt = new Date();
       original.version += 1;
@@ -414,6 +411,41 @@ export class ModerationService {
     });
   }
 
+  /**
+   * The appeal rule as `appealCase` applies it: the caller edits the studio's catalog and the case
+   * passes `whyAppealIsRefused`. Throws the refusal (with its reason); returns the final decisions.
+   */
+  private async checkAppeal(ctx: RequestContext, em: EntityManager, reviewCase: ReviewCase): Promise<ReviewDecision[]> {
+    await findEpisode(ctx, reviewCase.episode.id, 'write', em);
+    const decisions = await em.find(ReviewDecision, { reviewCase, pendingSecondApproval: false });
+    const refused = whyAppealIsRefused(reviewCase, decisions);
+    if (refused) throw new ConflictError(refused.message).because(refused.reason);
+    return decisions;
+  }
+
+  /** Whether the caller may appeal the case now: the very check `appealCase` makes. */
+  mayAppeal(ctx: RequestContext, reviewCase: ReviewCase): Promise<boolean> {
+    return passes(() => this.checkAppeal(ctx, ctx.em, reviewCase));
+  }
+
+  /** The claim on the case as the caller sees it, judged on the database clock. */
+  claimFor(ctx: RequestContext, reviewCase: ReviewCase): Promise<ClaimState> {
+    return claimState(ctx.em, reviewCase.id, ctx.actor.kind === 'user' ? ctx.actor.user.id : null);
+  }
+
+  /** `takeDownEpisode`'s rule: a lead, and an episode whose status allows a takedown. */
+  private checkTakeDown(ctx: RequestContext, episode: Episode): void {
+    this.requireLead(ctx);
+    if (!canTransition(episode.status, 'takeDown')) {
+      throw new ConflictError(`Episode ${episode.number} is ${episode.status}; only approved or published episodes can be taken down.`).because('EPISODE_NOT_LIVE');
+    }
+  }
+
+  /** Whether the caller may take the episode down now: the very check `takeDownEpisode` makes. */
+  mayTakeDown(ctx: RequestContext, episode: Episode): Promise<boolean> {
+    return passes(() => this.checkTakeDown(ctx, episode));
+  }
+
   /** A lead takes an approved or published episode down, with a reason. */
   async takeDown(ctx: RequestContext, episodeId: string, reason: string): Promise<Episode> {
     this.requireLead(ctx);
@@ -421,6 +453,7 @@ export class ModerationService {
     const em = ctx.em.fork();
     const episode = isId(episodeId) ? await em.findOne(Episode, episodeId, { populate: ['series'] }) : null;
     if (!episode) throw new NotFoundError('Episode');
+    this.checkTakeDown(ctx, episode);
     const before = episode.status;
     transitionEpisode(episode, 'takeDown');
     episode.takedownReason = why;
@@ -494,7 +527,7 @@ export class ModerationService {
     const em = ctx.em.fork();
     return em.transactional(async (tx) => {
       const reviewCase = await this.lockCase(tx, caseId);
-      if (reviewCase.status !== CaseStatus.PENDING_REVIEW) throw new ConflictError(`The case is ${reviewCase.status.toLowerCase().replace('_', ' ')}.`);
+      if (reviewCase.status !== CaseStatus.PENDING_REVIEW) throw new ConflictError(`The case is ${reviewCase.status.toLowerCase().replace('_', ' ')}.`).because('CASE_NOT_PENDING');
       const summary = change(reviewCase);
       reviewCase.version += 1;
       this.audit.record(ctx, tx, { action, organizationId: reviewCase.studio.id, subjectType: 'ReviewCase', subjectId: reviewCase.id, summary });
@@ -502,3 +535,4 @@ export class ModerationService {
     });
   }
 }
+

@@ -12,6 +12,18 @@ import { ReviewCase, TerritoryVerdict } from './review-case.entity';
 import { ReviewDecision } from './review-decision.entity';
 import { ReviewSettings } from './review-settings.entity';
 
+@ObjectType({ description: 'The claim on a case, judged on the database clock (the clock that set the lease).' })
+export class CaseClaim {
+  @Field(() => Boolean, { description: 'You hold a live claim: you may decide the case.' })
+  heldByViewer!: boolean;
+
+  @Field(() => Boolean, { description: 'Someone holds a live claim (you or another reviewer).' })
+  held!: boolean;
+
+  @Field(() => Date, { nullable: true, description: 'When the live claim lapses unless extended; null when nobody holds one.' })
+  expiresAt!: Date | null;
+}
+
 @InputType()
 export class SubmitForReviewInput {
   @Field(() => [ID], { description: 'Episodes with uploaded media (READY).' })
@@ -129,6 +141,17 @@ export class ReviewCaseResolver {
   decisions(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<ReviewDecision[]> {
     return ctx.services.reviews.decisions(ctx, reviewCase);
   }
+
+  @FieldResolver(() => CaseClaim, { description: 'Whether the case is claimed, by you, and until when.' })
+  async claim(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<CaseClaim> {
+    const state = await ctx.services.moderation.claimFor(ctx, reviewCase);
+    return { heldByViewer: state.heldByUser, held: state.heldBy !== null, expiresAt: state.expiresAt };
+  }
+
+  @FieldResolver(() => Boolean, { description: 'appealCase would accept an appeal of this case from you now (the same check).' })
+  viewerCanAppeal(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<boolean> {
+    return ctx.services.moderation.mayAppeal(ctx, reviewCase);
+  }
 }
 
 @Resolver(() => Episode)
@@ -136,5 +159,15 @@ export class EpisodeReviewResolver {
   @FieldResolver(() => [ReviewCase], { description: 'Review cases of this episode, newest first.' })
   reviewCases(@Root() episode: Episode, @Ctx() ctx: GraphQLContext): Promise<ReviewCase[]> {
     return ctx.services.reviews.casesOfEpisode(ctx, episode.id);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'submitForReview would accept this episode from you now (the same checks).' })
+  viewerCanSubmitForReview(@Root() episode: Episode, @Ctx() ctx: GraphQLContext): Promise<boolean> {
+    return ctx.services.reviews.maySubmit(ctx, episode);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'takeDownEpisode would accept this episode from you now (the same check).' })
+  viewerCanTakeDown(@Root() episode: Episode, @Ctx() ctx: GraphQLContext): Promise<boolean> {
+    return ctx.services.moderation.mayTakeDown(ctx, episode);
   }
 }

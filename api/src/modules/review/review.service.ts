@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type PgBoss from 'pg-boss';
 import { z } from 'zod';
 import { isOperatorAdmin, membershipIn, requireUser } from '../../domain/access';
-import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../domain/errors';
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError, passes } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput } from '../../domain/validation';
 import { inTransaction, REVIEW_QUEUE } from '../../jobs/queue';
@@ -55,6 +55,23 @@ export class ReviewService {
    * Submits READY episodes for target territories: one case per episode, bound to its media and
    * reviewed text, with the screening job enqueued in the same transaction. All or nothing.
    */
+  /** `submitForReview`'s rule for one episode: media uploaded, and a status that allows review. */
+  private checkSubmittable(episode: Episode, field: string): void {
+    if (episode.status === EpisodeStatus.IN_REVIEW) throw new ConflictError(`Episode ${episode.number} is already in review.`, field).because('ALREADY_IN_REVIEW');
+    if (!canTransition(episode.status, 'submitForReview') || !episode.currentMedia) {
+      throw new BadUserInputError(field, `Episode ${episode.number} is ${episode.status}; only episodes with uploaded media (${allowedFrom('submitForReview').join(' or ')}) can be submitted.`).because('NOT_SUBMITTABLE');
+    }
+  }
+
+  /** Whether the caller may submit the episode for review now: the very checks `submitForReview` makes. */
+  maySubmit(ctx: RequestContext, episode: Episode): Promise<boolean> {
+    return passes(async () => {
+      const writable = await findEpisode(ctx, episode.id, 'write');
+      await ctx.em.populate(writable, ['currentMedia']);
+      this.checkSubmittable(writable, 'episodeId');
+    });
+  }
+
   async submit(ctx: RequestContext, input: { episodeIds: string[]; territories: string[]; plannedReleaseAt?: Date | null }): Promise<ReviewCase[]> {
     const data = parseInput(submitSchema, input);
     const boss = this.queue();
@@ -64,10 +81,7 @@ export class ReviewService {
     for (const [i, id] of data.episodeIds.entries()) {
       const episode = await findEpisode(ctx, id, 'write', em);
       await em.populate(episode, ['series', 'currentMedia']);
-      if (episode.status === EpisodeStatus.IN_REVIEW) throw new ConflictError(`Episode ${episode.number} is already in review.`, `input.episodeIds.${i}`);
-      if (!canTransition(episode.status, 'submitForReview') || !episode.currentMedia) {
-        throw new BadUserInputError(`input.episodeIds.${i}`, `Episode ${episode.number} is ${episode.status}; only episodes with uploaded media (${allowedFrom('submitForReview').join(' or ')}) can be submitted.`);
-      }
+      this.checkSubmittable(episode, `input.episodeIds.${i}`);
       episodes.push(episode);
     }
     return em.transactional(async (tx) => {
