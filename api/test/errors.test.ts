@@ -28,7 +28,8 @@ describe('bad requests get a clear error and change nothing', () => {
     const res = await server.post({ query: 'query($n: Int) { auditEvents(first: $n) { nodes { id } } }', variables: { n: 'ten' } });
     expect(res.status).toBe(400);
     expect(errorCode(res)).toBe('BAD_USER_INPUT');
-    expect(res.errors![0]!.message).toMatch(/\$n/);
+    expect(res.errors![0]!.message).toBe('The variable $n must be a whole number.');
+    expect(res.errors![0]!.extensions).toMatchObject({ reason: 'INVALID_VALUE', field: 'n' });
   });
 
   it('a body that is not JSON is a 400 in the same error format', async () => {

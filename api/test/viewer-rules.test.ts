@@ -118,7 +118,7 @@ describe('viewerCanTakeDown and viewerCanSubmitForReview answer with their mutat
     const reviewer = await server.addMember(operatorOrg, Role.REVIEWER);
     expect((await rules(studio.caseId, lead)).episode.viewerCanTakeDown).toBe(false);
     const refused = await server.gql(TAKE_DOWN, { id: studio.episodeId }, { token: lead.token });
-    expect(refused.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'EPISODE_NOT_LIVE' });
+    expect(refused.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'TRANSITION_NOT_ALLOWED', transition: 'takeDown' });
 
     await claimAndDecide(studio.filter, 'APPROVE');
     expect((await rules(studio.caseId, reviewer)).episode.viewerCanTakeDown).toBe(false);

@@ -33,7 +33,8 @@ function coercionField(message: string): string | undefined {
 
 /** A coercion failure as a sentence about the field; the 32-bit limit of `Int` is named. */
 function invalidValueMessage(message: string, field: string | undefined): string {
-  const subject = field ? `The value of ${field}` : 'A value in the request';
+  // A whole variable is named as the operation declares it (`$first`), a part of one by its path.
+  const subject = !field ? 'A value in the request' : field.includes('.') ? `The value of ${field}` : `The variable $${field}`;
   if (/non 32-bit signed integer/.test(message)) return `${subject} is too large: whole numbers go from -2147483648 to 2147483647.`;
   if (/Int cannot represent non-integer/.test(message)) return `${subject} must be a whole number.`;
   if (/of required type .* was not provided|must not be null/.test(message)) return `${subject} is required.`;

@@ -61,18 +61,26 @@ export function allowedStatusChanges(): Array<[EpisodeStatus, EpisodeStatus]> {
 }
 
 /**
- * Moves the episode along `transition`, or throws a CONFLICT naming the episode, the transition
- * and the status it is in. The caller flushes; nothing else writes `status`.
+ * Throws a CONFLICT (reason TRANSITION_NOT_ALLOWED) naming the episode, the transition and the
+ * status it is in, unless the episode may move along `transition`.
+ */
+export function assertTransition(episode: { id: string; number?: number; status: EpisodeStatus }, transition: EpisodeTransition, options: { field?: string } = {}): void {
+  const rule = EPISODE_TRANSITIONS[transition];
+  if (canTransition(episode.status, transition)) return;
+  const name = episode.number === undefined ? `Episode ${episode.id}` : `Episode ${episode.number}`;
+  const error = new ConflictError(`${name} is ${episode.status}, so it cannot be ${rule.label}: ${transition} starts only from ${rule.from.join(' or ')}.`, options.field).because('TRANSITION_NOT_ALLOWED');
+  error.details.transition = transition;
+  error.details.status = episode.status;
+  throw error;
+}
+
+/**
+ * Moves the episode along `transition`, or throws as `assertTransition` does. The caller flushes;
+ * nothing else writes `status`.
  */
 export function transitionEpisode(episode: { id: string; number?: number; status: EpisodeStatus }, transition: EpisodeTransition, options: { field?: string } = {}): EpisodeStatus {
   const rule = EPISODE_TRANSITIONS[transition];
-  if (!canTransition(episode.status, transition)) {
-    const name = episode.number === undefined ? `Episode ${episode.id}` : `Episode ${episode.number}`;
-    const error = new ConflictError(`${name} is ${episode.status}, so it cannot be ${rule.label}: ${transition} starts only from ${rule.from.join(' or ')}.`, options.field);
-    error.details.transition = transition;
-    error.details.status = episode.status;
-    throw error;
-  }
+  assertTransition(episode, transition, options);
   episode.status = rule.to;
   return rule.to;
 }

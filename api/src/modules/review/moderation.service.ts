@@ -7,7 +7,7 @@ import { parseInput } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { findEpisode } from '../catalog/catalog-access';
 import { Episode } from '../catalog/episode.entity';
-import { canTransition, EPISODE_TRANSITIONS, transitionEpisode, type EpisodeTransition } from '../catalog/episode-lifecycle';
+import { assertTransition, canTransition, EPISODE_TRANSITIONS, transitionEpisode, type EpisodeTransition } from '../catalog/episode-lifecycle';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
 import { isId } from '../common/ids';
 import { Role } from '../membership/membership.entity';
@@ -436,9 +436,7 @@ export class ModerationService {
   /** `takeDownEpisode`'s rule: a lead, and an episode whose status allows a takedown. */
   private checkTakeDown(ctx: RequestContext, episode: Episode): void {
     this.requireLead(ctx);
-    if (!canTransition(episode.status, 'takeDown')) {
-      throw new ConflictError(`Episode ${episode.number} is ${episode.status}; only approved or published episodes can be taken down.`).because('EPISODE_NOT_LIVE');
-    }
+    assertTransition(episode, 'takeDown');
   }
 
   /** Whether the caller may take the episode down now: the very check `takeDownEpisode` makes. */
