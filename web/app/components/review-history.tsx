@@ -11,7 +11,7 @@ import { caseStatusLabel, caseStatusTone, decisionLabel, decisionTone, formatTim
 /** A review of the episode as the studio sees it. */
 export const ReviewCaseCardFields = graphql(`
   fragment ReviewCaseCardFields on ReviewCase {
-    id kind status territories submittedAt screenedAt decidedAt plannedReleaseAt progress aiStatus invalidatedReason appealStatement
+    id kind status territories submittedAt screenedAt decidedAt plannedReleaseAt progress aiStatus invalidatedReason appealStatement viewerCanAppeal
     previousCase { id }
     verdicts { territory verdict riskScore reasons }
     decisions { id territory decision actorLabel notes citedRuleIds pendingSecondApproval createdAt }
@@ -91,15 +91,13 @@ interface ReviewHistoryProps {
   territories: readonly TerritoryOption[];
   /** The id of the page's <video>, for comments pinned to a moment. */
   videoId: string | null;
-  canAppeal: boolean;
   outcome?: EpisodeFormOutcome;
   busyCaseId?: string;
 }
 
 /** Every review of the episode, newest first: status, per-territory decisions, notes and comments. */
-export function ReviewHistory({ cases, territories, videoId, canAppeal, outcome, busyCaseId }: ReviewHistoryProps) {
+export function ReviewHistory({ cases, territories, videoId, outcome, busyCaseId }: ReviewHistoryProps) {
   if (!cases.length) return <p className="muted">Not submitted for review yet.</p>;
-  const appealed = new Set(cases.filter((c) => c.kind === 'APPEAL' && c.previousCase).map((c) => c.previousCase!.id));
   return (
     <ol className="review-cases">
       {cases.map((reviewCase) => (
@@ -108,20 +106,13 @@ export function ReviewHistory({ cases, territories, videoId, canAppeal, outcome,
             reviewCase={reviewCase}
             territories={territories}
             videoId={videoId}
-            appealable={canAppeal && isAppealable(reviewCase) && !appealed.has(reviewCase.id)}
+            appealable={reviewCase.viewerCanAppeal}
             outcome={outcome?.target === reviewCase.id ? outcome : undefined}
             busy={busyCaseId === reviewCase.id}
           />
         </li>
       ))}
     </ol>
-  );
-}
-
-/** A decided review (not an appeal) with a final rejection somewhere, still about the current episode. */
-function isAppealable(reviewCase: ReviewCaseInfo): boolean {
-  return (
-    reviewCase.kind === 'REVIEW' && reviewCase.status === 'DECIDED' && reviewCase.decisions.some((d) => d.decision === 'REJECT' && !d.pendingSecondApproval)
   );
 }
 

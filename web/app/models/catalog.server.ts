@@ -52,7 +52,7 @@ const SERIES_OVERVIEW = graphql(
         availability(territory: $territory) { available reasons { code message } }
       }
       episodes(first: $first, after: $after) {
-        nodes { id number title status durationSeconds media { posterUrl } effectivePrice(territory: $territory) { ...EffectivePriceFields } }
+        nodes { id number title status durationSeconds viewerCanSubmitForReview media { posterUrl } effectivePrice(territory: $territory) { ...EffectivePriceFields } }
         pageInfo { endCursor hasNextPage }
       }
     }

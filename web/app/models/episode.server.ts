@@ -8,7 +8,7 @@ const EPISODE_PAGE = graphql(
   `query EpisodePage($id: ID!, $seriesId: ID!) {
     series(id: $seriesId) { id title license { territoriesIncluded } }
     episode(id: $id) {
-      id seriesId number title synopsis status durationSeconds uploadError takedownReason updatedAt
+      id seriesId number title synopsis status durationSeconds uploadError takedownReason updatedAt viewerCanSubmitForReview
       media { ...MediaFields }
       mediaRevisions { ...MediaFields }
       uploads(first: 10) { id fileName fileType declaredSize status failureReason createdAt finishedAt }
@@ -48,7 +48,7 @@ export async function getEpisodeDetail(
   if (!result.ok) return result;
   // An episode of another series is not at this address.
   const { episode, series } = result.data;
-  if (episode.seriesId !== series.id) return { ok: false, error: { code: 'NOT_FOUND', message: 'That episode is not in this series.' } };
+  if (episode.seriesId !== series.id) return { ok: false, error: { code: 'NOT_FOUND', reason: 'NOT_FOUND', message: 'That episode is not in this series.' } };
   return { ok: true, data: { episode, series: { id: series.id, title: series.title, licensedTerritories: series.license?.territoriesIncluded ?? [] } } };
 }
 

@@ -1,6 +1,5 @@
 /** Episode media and review vocabulary shared by the studio's loaders and components: labels and formatting. */
 import type { EnumOf } from '~/graphql';
-import type { EpisodeStatus } from './catalog';
 
 export type CaseStatus = EnumOf<'CaseStatus'>;
 export type CaseKind = EnumOf<'CaseKind'>;
@@ -8,10 +7,6 @@ export type Decision = EnumOf<'Decision'>;
 export type Verdict = EnumOf<'Verdict'>;
 export type UploadStatus = EnumOf<'UploadStatus'>;
 export type SubtitleFormat = EnumOf<'SubtitleFormat'>;
-
-/** Episodes the API takes for review: with media, and not already in review. */
-export const SUBMITTABLE_STATUSES: readonly EpisodeStatus[] = ['READY', 'CHANGES_REQUESTED'];
-export const isSubmittable = (status: EpisodeStatus): boolean => SUBMITTABLE_STATUSES.includes(status);
 
 /** Cases the API is still screening: pages keep checking while they last. */
 export const isCaseBusy = (status: CaseStatus): boolean => status === 'QUEUED' || status === 'SCREENING';

@@ -18,6 +18,8 @@ const KNOWN_CODES = new Set<string>(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND'
 
 export interface ApiError {
   code: ApiErrorCode;
+  /** The API's `extensions.reason`: what went wrong, in a word to branch on (e.g. `CLAIM_LAPSED`). */
+  reason: string;
   message: string;
   /** The form field the API blamed, without the `input.` prefix (e.g. `email`). */
   field?: string;
@@ -76,12 +78,12 @@ export async function gql<T, V>(
     body = (await response.json()) as GraphQLResponseBody<T>;
   } catch (error) {
     console.error(`[${requestId}] the API did not answer: ${String(error)}`);
-    return { ok: false, error: { code: 'INTERNAL_SERVER_ERROR', message: 'The Greenlight API is not answering right now. Try again in a moment.', requestId } };
+    return { ok: false, error: { code: 'INTERNAL_SERVER_ERROR', reason: 'API_UNREACHABLE', message: 'The Greenlight API is not answering right now. Try again in a moment.', requestId } };
   }
 
   const first = body.errors?.[0];
   if (first) return { ok: false, error: toApiError(first, requestId) };
-  if (!body.data) return { ok: false, error: { code: 'INTERNAL_SERVER_ERROR', message: OUR_FAULT, requestId } };
+  if (!body.data) return { ok: false, error: { code: 'INTERNAL_SERVER_ERROR', reason: 'INTERNAL_SERVER_ERROR', message: OUR_FAULT, requestId } };
   return { ok: true, data: body.data };
 }
 
@@ -97,6 +99,23 @@ function printed<T, V>(document: TadaDocumentNode<T, V>): string {
   return text;
 }
 
+/**
+ * What the dashboard says for a reason it knows, in its own words; for others the API's sentence,
+ * which for expected failures is written for people. A value GraphQL could not coerce is
+ * described by its field, never by GraphQL's own text.
+ */
+const MESSAGES_BY_REASON: Record<string, string> = {
+  INVALID_VALUE: 'This value is not accepted: it is too large or not in the expected format.',
+  CLAIM_LAPSED: 'Your claim on this case has lapsed or the case was decided. Claim it again to decide it.',
+  CASE_VERSION_STALE: 'This case changed since you opened it. Reload it to see the changes before deciding.',
+  APPEAL_ALREADY_USED: 'This rejection has already been appealed; an appeal is allowed once.',
+  APPEAL_OF_APPEAL: 'This is the decision on an appeal, which is final: it cannot be appealed again.',
+};
+
+function messageFor(reason: string, apiMessage: string | undefined): string {
+  return MESSAGES_BY_REASON[reason] ?? apiMessage ?? 'The request failed.';
+}
+
 function toApiError(error: { message?: string; extensions?: Record<string, unknown> }, requestId: string | undefined): ApiError {
   const extensions = error.extensions ?? {};
   const code = typeof extensions.code === 'string' ? extensions.code : '';
@@ -104,11 +123,12 @@ function toApiError(error: { message?: string; extensions?: Record<string, unkno
   if (!KNOWN_CODES.has(code)) {
     // A malformed query or an unexpected failure: not the user's doing, so no details for them.
     if (code !== 'INTERNAL_SERVER_ERROR') console.error(`[${id}] unexpected API error ${code}: ${error.message}`);
-    return { code: 'INTERNAL_SERVER_ERROR', message: OUR_FAULT, requestId: id };
+    return { code: 'INTERNAL_SERVER_ERROR', reason: 'INTERNAL_SERVER_ERROR', message: OUR_FAULT, requestId: id };
   }
   const field = typeof extensions.field === 'string' ? extensions.field.replace(/^input\./, '') : undefined;
   const retryAfterSeconds = typeof extensions.retryAfterSeconds === 'number' ? extensions.retryAfterSeconds : undefined;
-  return { code: code as ApiErrorCode, message: error.message ?? 'The request failed.', field, retryAfterSeconds, requestId: id };
+  const reason = typeof extensions.reason === 'string' ? extensions.reason : code;
+  return { code: code as ApiErrorCode, reason, message: messageFor(reason, error.message), field, retryAfterSeconds, requestId: id };
 }
 
 /** Sends the browser to sign in, forgetting a token the API no longer accepts. */

@@ -7,7 +7,8 @@ import { FindingFields, PolicyPackFields, type PolicyPack } from './moderation';
 
 const QueueCaseFields = graphql(`
   fragment QueueCaseFields on ReviewCase {
-    id kind territories riskScore aiStatus submittedAt slaDueAt escalated awaitingSecondApproval claimExpiresAt
+    id kind territories riskScore aiStatus submittedAt slaDueAt escalated awaitingSecondApproval
+    claim { held }
     claimedBy { email }
     verdicts { territory verdict riskScore reasons }
     episode { id number title }
@@ -35,12 +36,13 @@ const REVIEW_CASE = graphql(
     reviewCase(id: $id) {
       id kind status version territories riskScore aiStatus aiError submittedAt screenedAt decidedAt slaDueAt plannedReleaseAt mediaSha256
       claimedBy { id }
-      claimExpiresAt escalated escalationNote held holdReason awaitingSecondApproval invalidatedReason appealStatement
+      claim { held heldByViewer expiresAt }
+      escalated escalationNote held holdReason awaitingSecondApproval invalidatedReason appealStatement
       verdicts { territory verdict riskScore reasons }
       findings { ...FindingFields }
       assessment { provider model policyVersion aiCompleted keyframes }
       episode {
-        id number title status seriesId durationSeconds
+        id number title status seriesId durationSeconds viewerCanTakeDown
         media { videoUrl posterUrl width height durationSeconds }
       }
       previousCase { id }

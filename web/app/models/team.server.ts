@@ -51,7 +51,7 @@ export async function inviteMember(
   const { membership, invitation, invitationToken } = result.data.inviteMember;
   if (membership) return { ok: true, data: { member: membership } };
   if (invitation && invitationToken) return { ok: true, data: { invitation, invitationToken } };
-  return { ok: false, error: { code: 'INTERNAL_SERVER_ERROR', message: 'The API answered the invitation without a result.' } };
+  return { ok: false, error: { code: 'INTERNAL_SERVER_ERROR', reason: 'INTERNAL_SERVER_ERROR', message: 'The API answered the invitation without a result.' } };
 }
 
 export async function changeMemberRole(request: Request, input: { membershipId: string; role: Role }): Promise<ApiResult<Member>> {

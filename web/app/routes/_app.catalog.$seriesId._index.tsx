@@ -14,7 +14,6 @@ import { handleReviewSubmission } from '~/models/episode-form.server';
 import { formValues } from '~/models/form-values.server';
 import { expectData } from '~/models/graphql.server';
 import { handleEpisodesForm } from '~/models/pricing-form.server';
-import { isSubmittable } from '~/models/episode';
 import episodeStyles from '~/styles/episode.css?url';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: episodeStyles }];
@@ -72,7 +71,7 @@ export default function SeriesPage() {
   const uploadable = useMemo(() => episodes.map((e) => ({ id: e.id, number: e.number, title: e.title, status: e.status, hasMedia: Boolean(e.media) })), [episodes]);
   const licensed = (series.license?.territoriesIncluded ?? []).filter((code) => territories.some((t) => t.code === code));
   const selectedForReview = episodes.filter((e) => selection.selected.has(e.number));
-  const reviewable = selectedForReview.filter((e) => isSubmittable(e.status));
+  const reviewable = selectedForReview.filter((e) => e.viewerCanSubmitForReview);
   const notReviewable = selectedForReview.length - reviewable.length;
   const [reviewOpen, setReviewOpen] = useState(false);
   const hasReviewable = reviewable.length > 0;

@@ -7,7 +7,7 @@ import { ReviewHistory, ReviewSubmitFields, useRefreshWhile, useSeekFromAddress 
 import { statusLabel, statusTone } from '~/models/catalog';
 import { requireCatalog } from '~/models/catalog-access.server';
 import { listTerritories } from '~/models/catalog.server';
-import { formatLength, isCaseBusy, isSubmittable } from '~/models/episode';
+import { formatLength, isCaseBusy } from '~/models/episode';
 import { handleEpisodeForm, type EpisodeFormOutcome } from '~/models/episode-form.server';
 import { getEpisodeDetail } from '~/models/episode.server';
 import { expectData } from '~/models/graphql.server';
@@ -90,7 +90,7 @@ export default function EpisodePage() {
         <div className="episode-main">
           <section className="panel" aria-labelledby="review-heading">
             <h2 id="review-heading">Review</h2>
-            {canEdit && isSubmittable(episode.status) ? (
+            {episode.viewerCanSubmitForReview ? (
               <div className="review-submit">
                 <Notice>{of('submitForReview')?.notice}</Notice>
                 <FormAlert>{of('submitForReview')?.formError ?? of('submitForReview')?.fieldErrors?.episodes}</FormAlert>
@@ -113,7 +113,6 @@ export default function EpisodePage() {
               cases={episode.reviewCases}
               territories={territories}
               videoId={media ? VIDEO_ID : null}
-              canAppeal={canEdit}
               outcome={of('appeal')}
               busyCaseId={busyIntent === 'appeal' ? String(busyForm?.get('caseId')) : undefined}
             />

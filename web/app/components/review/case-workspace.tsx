@@ -99,8 +99,9 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
   const location = useLocation();
 
   const pending = rc.status === 'PENDING_REVIEW';
-  const claimedByMe = pending && rc.claimedBy?.id === me.id && rc.claimExpiresAt !== null && Date.parse(rc.claimExpiresAt) > Date.parse(now);
-  const claim = useClaimKeepAlive(rc.id, rc.claimExpiresAt, claimedByMe, player.ref);
+  // The API judges the claim on the database's clock; the page only reads its answer.
+  const claimedByMe = rc.claim.heldByViewer;
+  const claim = useClaimKeepAlive(rc.id, rc.claim.expiresAt, claimedByMe, player.ref);
   const canDecide = claimedByMe && !claim.lost;
   const targets = rc.territories.map((code) => ({ code, name: territoryName(territories, code) }));
   const flagged = useMemo(() => {
@@ -214,11 +215,11 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
       <p className="claim-status">
         {claimedByMe ? (
           <>
-            You hold this case until <Time value={claim.expiresAt ?? rc.claimExpiresAt!} withTime />; it stays yours while you work on it.
+            You hold this case until <Time value={claim.expiresAt ?? rc.claim.expiresAt!} withTime />; it stays yours while you work on it.
           </>
-        ) : pending && rc.claimedBy && rc.claimExpiresAt && Date.parse(rc.claimExpiresAt) > Date.parse(now) ? (
+        ) : rc.claim.held && rc.claim.expiresAt ? (
           <>
-            Claimed by {claimer?.email} until <Time value={rc.claimExpiresAt} withTime />. You can read it but not decide it.
+            Claimed by {claimer?.email} until <Time value={rc.claim.expiresAt} withTime />. You can read it but not decide it.
           </>
         ) : pending ? (
           <>Nobody holds this case. Claim it from the queue to decide it{isLead ? ', or hand it to yourself under Lead tools' : ''}.</>
@@ -312,7 +313,7 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
           pending={pending}
           held={rc.held}
           holdReason={rc.holdReason}
-          episode={{ number: rc.episode.number, status: rc.episode.status, canTakeDown: rc.episode.status === 'APPROVED' || rc.episode.status === 'PUBLISHED' }}
+          episode={{ number: rc.episode.number, status: rc.episode.status, canTakeDown: rc.episode.viewerCanTakeDown }}
           people={people}
           me={me.id}
           outcome={outcome}

@@ -88,7 +88,7 @@ export function QueueTable({ cases, territories, filterSearch, now, me }: QueueT
         <tbody>
           {cases.map((c) => {
             const due = describeDue(c.slaDueAt, now);
-            const claimed = c.claimedBy && c.claimExpiresAt && Date.parse(c.claimExpiresAt) > Date.parse(now);
+            const claimed = c.claim.held && c.claimedBy;
             return (
               <tr key={c.id}>
                 <th scope="row">
