@@ -2,9 +2,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import PgBoss from 'pg-boss';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { WEBHOOK_QUEUE } from '../modules/publishing/publication.service';
 
 export const REVIEW_QUEUE = 'review-case';
+/** Webhook deliveries (the publishing module enqueues them, the worker sends them). */
+export const WEBHOOK_QUEUE = 'webhook-delivery';
 /** Review jobs that failed every retry land here; its handler sends the case to humans as AI unavailable. */
 export const REVIEW_DEAD_LETTER = 'review-case-failed';
 /** The per-minute full re-evaluation of earlier versions; its schedule is removed at start. */

@@ -2,12 +2,11 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type PgBoss from 'pg-boss';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { WEBHOOK_QUEUE } from '../modules/publishing/publication.service';
 import { createReviewProvider } from '../modules/review/providers';
 import { ReviewPipeline } from '../modules/review/review-pipeline';
 import type { Services } from '../services';
 import type { MediaStorage } from '../uploads/storage';
-import { inTransaction, REVIEW_DEAD_LETTER, REVIEW_QUEUE } from './queue';
+import { inTransaction, REVIEW_DEAD_LETTER, REVIEW_QUEUE, WEBHOOK_QUEUE } from './queue';
 
 /**
  * The background work: review screening (`concurrency` at once) and webhook deliveries. (Partner

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type PgBoss from 'pg-boss';
 import type { Logger } from '../../logger';
-import { inTransaction } from '../../jobs/queue';
+import { inTransaction, WEBHOOK_QUEUE } from '../../jobs/queue';
 import type { LicenseLike } from '../catalog/availability';
 import { transitionEpisodesInSql } from '../catalog/episode-lifecycle';
 import type { PriceTermLike } from '../catalog/pricing';
@@ -13,7 +13,6 @@ import type { DarkGroup, PriceGroup } from './partner-episode-state.entity';
 import { EPISODE_DELETED, EVALUATION_FAILED, nextGateBoundary, publishGate, type GateInput, type GateReason } from './publish-gate';
 import { releaseTimeOf, type ReleaseMode } from './release-plan.entity';
 
-export const WEBHOOK_QUEUE = 'webhook-delivery';
 
 /** Series re-evaluated per transaction: big enough to amortise statements, small enough to keep locks short. */
 const BATCH = 50;

@@ -9,13 +9,12 @@ import { BadUserInputError, NotFoundError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import { openSecret, sealSecret } from '../../domain/secret-box';
 import { parseInput } from '../../domain/validation';
-import { inTransaction } from '../../jobs/queue';
+import { inTransaction, WEBHOOK_QUEUE } from '../../jobs/queue';
 import type { Logger } from '../../logger';
 import type { AuditService } from '../audit/audit.service';
 import { isId } from '../common/ids';
 import { Role } from '../membership/membership.entity';
 import { Organization, OrganizationKind } from '../organization/organization.entity';
-import { WEBHOOK_QUEUE } from './publication.service';
 import { DeliveryStatus, WebhookDelivery, WebhookEndpoint } from './webhook.entity';
 
 const SECRET_PURPOSE = 'webhook-signing';
