@@ -16,11 +16,25 @@ export function membershipIn(ctx: RequestContext, organizationId: string): Membe
   return ctx.actor.memberships.find((m) => m.organization.id === organizationId);
 }
 
+/** The operator's roles that carry a lead's powers (hold, assign, take down, second approval). */
+export const LEAD_ROLES: readonly Role[] = [Role.LEAD, Role.ADMIN];
+
+/**
+ * The caller's roles in the operator's organization: empty for anyone who is not operator staff.
+ * The one place that says who the operator's people are; everything else asks here.
+ */
+export function operatorRoles(ctx: RequestContext): Role[] {
+  if (ctx.actor.kind !== 'user') return [];
+  return ctx.actor.memberships.filter((m) => m.organization.kind === OrganizationKind.OPERATOR).map((m) => m.role);
+}
+
+/** Reviewers, leads and admins of the operator: they read every studio's catalog and cases. */
+export function isOperatorStaff(ctx: RequestContext): boolean {
+  return operatorRoles(ctx).length > 0;
+}
+
 export function isOperatorAdmin(ctx: RequestContext): boolean {
-  return (
-    ctx.actor.kind === 'user' &&
-    ctx.actor.memberships.some((m) => m.organization.kind === OrganizationKind.OPERATOR && m.role === Role.ADMIN)
-  );
+  return operatorRoles(ctx).includes(Role.ADMIN);
 }
 
 /**

@@ -24,6 +24,19 @@ export type AccessRule =
 
 export const Allow = (...rules: [AccessRule, ...AccessRule[]]) => Authorized(...rules);
 
+type RuleGroup = readonly [AccessRule, ...AccessRule[]];
+
+/** The role groups resolvers allow (`@Allow(...CATALOG_WRITERS)`): one vocabulary, no local lists. */
+export const CATALOG_WRITERS: RuleGroup = ['STUDIO:OWNER', 'STUDIO:EDITOR'];
+export const STUDIO_MEMBERS: RuleGroup = ['STUDIO:OWNER', 'STUDIO:EDITOR', 'STUDIO:VIEWER'];
+/** Reviewers, leads and admins: the operator's people (domain/access.ts `isOperatorStaff`). */
+export const OPERATOR_STAFF: RuleGroup = ['OPERATOR:REVIEWER', 'OPERATOR:LEAD', 'OPERATOR:ADMIN'];
+/** The operator's roles with a lead's powers (domain/access.ts `LEAD_ROLES`). */
+export const LEADS: RuleGroup = ['OPERATOR:LEAD', 'OPERATOR:ADMIN'];
+/** Studio members and the operator's people, who read every catalog because they review it. */
+export const CATALOG_READERS: RuleGroup = [...STUDIO_MEMBERS, ...OPERATOR_STAFF];
+export const PARTNER_MANAGERS: RuleGroup = ['OPERATOR:ADMIN', 'PARTNER:PARTNER_ADMIN'];
+
 export const authChecker: AuthChecker<GraphQLContext> = ({ context }, rules) => {
   const { actor } = context;
   const allowed = (rules as AccessRule[]).some((rule) => {

@@ -1,4 +1,4 @@
-import { membershipIn, requireRoleIn, requireUser } from '../../domain/access';
+import { isOperatorStaff, membershipIn, requireRoleIn, requireUser } from '../../domain/access';
 import { NotFoundError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import { isId } from '../common/ids';
@@ -15,7 +15,7 @@ export type Access = 'read' | 'write';
 /** The caller must be a studio member (any role to read, owner or editor to write). */
 /** The operator's people (reviewers, leads, admins) read every studio's catalog: they review it. */
 export function readsAllCatalogs(ctx: RequestContext): boolean {
-  return ctx.actor.kind === 'user' && ctx.actor.memberships.some((m) => m.organization.kind === OrganizationKind.OPERATOR);
+  return isOperatorStaff(ctx);
 }
 
 export function requireStudio(ctx: RequestContext, studioId: string, access: Access): void {

@@ -1,22 +1,20 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { Allow } from '../../graphql/access';
+import { Allow, CATALOG_WRITERS, STUDIO_MEMBERS } from '../../graphql/access';
 import type { GraphQLContext } from '../../graphql/context';
 import { Currency, LicenseInput } from './catalog.types';
 import { SeriesLicense } from './license.entity';
 import { ISO_TERRITORIES } from './territories';
 
-const READERS = ['STUDIO:OWNER', 'STUDIO:EDITOR', 'STUDIO:VIEWER'] as const;
-const WRITERS = ['STUDIO:OWNER', 'STUDIO:EDITOR'] as const;
 
 @Resolver()
 export class CatalogResolver {
-  @Allow(...WRITERS)
+  @Allow(...CATALOG_WRITERS)
   @Mutation(() => SeriesLicense, { description: "Sets the series' IP license (replacing any earlier one)." })
   setLicense(@Ctx() ctx: GraphQLContext, @Arg('seriesId', () => ID) seriesId: string, @Arg('input', () => LicenseInput) input: LicenseInput): Promise<SeriesLicense> {
     return ctx.services.licenses.set(ctx, seriesId, input);
   }
 
-  @Allow(...READERS)
+  @Allow(...STUDIO_MEMBERS)
   @Query(() => String, { description: 'EMA Avails CSV for one series, or the whole catalog of the studio.' })
   availsCsv(@Ctx() ctx: GraphQLContext, @Arg('studioId', () => ID) studioId: string, @Arg('seriesId', () => ID, { nullable: true }) seriesId?: string): Promise<string> {
     return ctx.services.avails.csv(ctx, { studioId, seriesId });

@@ -1,53 +1,50 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Allow } from '../../graphql/access';
+import { Allow, CATALOG_READERS, CATALOG_WRITERS } from '../../graphql/access';
 import type { GraphQLContext } from '../../graphql/context';
 import { AddEpisodesInput, ClearEpisodePricesInput, EffectivePrice, EpisodePrice, RenumberEpisodesInput, SetEpisodePricesInput, UpdateEpisodeInput } from './catalog.types';
 import { Episode } from './episode.entity';
 import { requestLoader } from './loaders';
 
-// The operator's people read every catalog: they review it.
-const READERS = ['STUDIO:OWNER', 'STUDIO:EDITOR', 'STUDIO:VIEWER', 'OPERATOR:REVIEWER', 'OPERATOR:LEAD', 'OPERATOR:ADMIN'] as const;
-const WRITERS = ['STUDIO:OWNER', 'STUDIO:EDITOR'] as const;
 
 @Resolver(() => Episode)
 export class EpisodeResolver {
-  @Allow(...READERS)
+  @Allow(...CATALOG_READERS)
   @Query(() => Episode)
   episode(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<Episode> {
     return ctx.services.episodes.get(ctx, id);
   }
 
-  @Allow(...WRITERS)
+  @Allow(...CATALOG_WRITERS)
   @Mutation(() => [Episode], { description: 'Adds episodes fromNumber..toNumber as drafts; all or nothing.' })
   addEpisodes(@Ctx() ctx: GraphQLContext, @Arg('input', () => AddEpisodesInput) input: AddEpisodesInput): Promise<Episode[]> {
     return ctx.services.episodes.addRange(ctx, input.seriesId, input);
   }
 
-  @Allow(...WRITERS)
+  @Allow(...CATALOG_WRITERS)
   @Mutation(() => Episode)
   updateEpisode(@Ctx() ctx: GraphQLContext, @Arg('input', () => UpdateEpisodeInput) input: UpdateEpisodeInput): Promise<Episode> {
     return ctx.services.episodes.update(ctx, input.id, input);
   }
 
-  @Allow(...WRITERS)
+  @Allow(...CATALOG_WRITERS)
   @Mutation(() => [Episode], { description: 'Gives episodes new numbers at once (swaps allowed); the result must be unique.' })
   renumberEpisodes(@Ctx() ctx: GraphQLContext, @Arg('input', () => RenumberEpisodesInput) input: RenumberEpisodesInput): Promise<Episode[]> {
     return ctx.services.episodes.renumber(ctx, input.seriesId, input.moves);
   }
 
-  @Allow(...WRITERS)
+  @Allow(...CATALOG_WRITERS)
   @Mutation(() => Boolean, { description: 'Deletes a draft episode.' })
   deleteEpisode(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<boolean> {
     return ctx.services.episodes.remove(ctx, id);
   }
 
-  @Allow(...WRITERS)
+  @Allow(...CATALOG_WRITERS)
   @Mutation(() => [EpisodePrice], { description: 'Bulk price edit over an episode range in one territory; all or nothing.' })
   setEpisodePrices(@Ctx() ctx: GraphQLContext, @Arg('input', () => SetEpisodePricesInput) input: SetEpisodePricesInput): Promise<EpisodePrice[]> {
     return ctx.services.pricing.setRangePrice(ctx, input.seriesId, input);
   }
 
-  @Allow(...WRITERS)
+  @Allow(...CATALOG_WRITERS)
   @Mutation(() => Int, { description: 'Removes the prices set on a range in one territory; returns how many were removed.' })
   clearEpisodePrices(@Ctx() ctx: GraphQLContext, @Arg('input', () => ClearEpisodePricesInput) input: ClearEpisodePricesInput): Promise<number> {
     return ctx.services.pricing.clearRangePrice(ctx, input.seriesId, input);

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { Allow } from '../../graphql/access';
+import { Allow, CATALOG_READERS, CATALOG_WRITERS } from '../../graphql/access';
 import { Connection, toConnection } from '../../graphql/connection';
 import type { GraphQLContext } from '../../graphql/context';
 import { Availability, EpisodePrice, EpisodeStatusCount, PriceTerm, SeriesInput } from './catalog.types';
@@ -14,13 +14,10 @@ export class SeriesConnection extends Connection('Series', Series) {}
 @ObjectType()
 export class EpisodeConnection extends Connection('Episode', Episode) {}
 
-// The operator's people read every catalog: they review it.
-const READERS = ['STUDIO:OWNER', 'STUDIO:EDITOR', 'STUDIO:VIEWER', 'OPERATOR:REVIEWER', 'OPERATOR:LEAD', 'OPERATOR:ADMIN'] as const;
-const WRITERS = ['STUDIO:OWNER', 'STUDIO:EDITOR'] as const;
 
 @Resolver(() => Series)
 export class SeriesResolver {
-  @Allow(...READERS)
+  @Allow(...CATALOG_READERS)
   @Query(() => SeriesConnection, { description: "A studio's series, newest first. Archived ones only when asked." })
   async seriesList(
     @Ctx() ctx: GraphQLContext,
@@ -33,31 +30,31 @@ export class SeriesResolver {
     return toConnection(await ctx.services.series.list(ctx, studioId, { search, includeArchived, first, after }));
   }
 
-  @Allow(...READERS)
+  @Allow(...CATALOG_READERS)
   @Query(() => Series)
   series(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<Series> {
     return ctx.services.series.get(ctx, id);
   }
 
-  @Allow(...WRITERS)
+  @Allow(...CATALOG_WRITERS)
   @Mutation(() => Series)
   createSeries(@Ctx() ctx: GraphQLContext, @Arg('studioId', () => ID) studioId: string, @Arg('input', () => SeriesInput) input: SeriesInput): Promise<Series> {
     return ctx.services.series.create(ctx, studioId, input as Parameters<GraphQLContext['services']['series']['create']>[2]);
   }
 
-  @Allow(...WRITERS)
+  @Allow(...CATALOG_WRITERS)
   @Mutation(() => Series)
   updateSeries(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string, @Arg('input', () => SeriesInput) input: SeriesInput): Promise<Series> {
     return ctx.services.series.update(ctx, id, input);
   }
 
-  @Allow(...WRITERS)
+  @Allow(...CATALOG_WRITERS)
   @Mutation(() => Series, { description: 'Hides the series from catalog lists; episodes and history stay.' })
   archiveSeries(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<Series> {
     return ctx.services.series.setArchived(ctx, id, true);
   }
 
-  @Allow(...WRITERS)
+  @Allow(...CATALOG_WRITERS)
   @Mutation(() => Series)
   restoreSeries(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<Series> {
     return ctx.services.series.setArchived(ctx, id, false);

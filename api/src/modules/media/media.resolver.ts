@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { Field, InputType } from 'type-graphql';
-import { Allow } from '../../graphql/access';
+import { Allow, CATALOG_WRITERS } from '../../graphql/access';
 import type { GraphQLContext } from '../../graphql/context';
 import { Episode } from '../catalog/episode.entity';
 import { EpisodeUpload } from './episode-upload.entity';
@@ -22,7 +22,6 @@ export class SubtitlesInput {
   content!: string;
 }
 
-const WRITERS = ['STUDIO:OWNER', 'STUDIO:EDITOR'] as const;
 
 @Resolver(() => Episode)
 export class EpisodeMediaResolver {
@@ -60,13 +59,13 @@ export class MediaRevisionResolver {
     return revision.posterKey ? `/media/${revision.id}/poster.jpg` : null;
   }
 
-  @Allow(...WRITERS)
+  @Allow(...CATALOG_WRITERS)
   @Mutation(() => SubtitleTrack, { description: 'Adds or replaces subtitles in one language; errors name each bad line.' })
   setSubtitles(@Ctx() ctx: GraphQLContext, @Arg('input', () => SubtitlesInput) input: SubtitlesInput): Promise<SubtitleTrack> {
     return ctx.services.subtitles.set(ctx, input);
   }
 
-  @Allow(...WRITERS)
+  @Allow(...CATALOG_WRITERS)
   @Mutation(() => Boolean)
   removeSubtitles(@Ctx() ctx: GraphQLContext, @Arg('episodeId', () => ID) episodeId: string, @Arg('language', () => String) language: string): Promise<boolean> {
     return ctx.services.subtitles.remove(ctx, episodeId, language);

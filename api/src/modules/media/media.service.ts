@@ -2,13 +2,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../../config';
 import type { Logger } from '../../logger';
 import type { RequestContext } from '../../domain/request-context';
-import { isOperatorAdmin, requireUser } from '../../domain/access';
+import { isOperatorStaff, requireUser } from '../../domain/access';
 import { NotFoundError } from '../../domain/errors';
 import { isId } from '../common/ids';
 import { findEpisode } from '../catalog/catalog-access';
 import { Episode } from '../catalog/episode.entity';
 import { transitionEpisode, transitionEpisodesInSql } from '../catalog/episode-lifecycle';
-import { OrganizationKind } from '../organization/organization.entity';
 import type { AuditService } from '../audit/audit.service';
 import { posterFrame, probeVideo, ProbeError, sha256File, type ProbeResult } from '../../uploads/probe';
 import type { MediaStorage } from '../../uploads/storage';
@@ -161,8 +160,7 @@ export class MediaService {
     const revision = isId(revisionId) ? await ctx.em.findOne(MediaRevision, revisionId, { populate: ['episode', 'episode.series'] }) : null;
     if (!revision) throw new NotFoundError('Media');
     const studioId = revision.episode.series.studio.id;
-    const operator = actor.memberships.some((m) => m.organization.kind === OrganizationKind.OPERATOR);
-    if (!operator && !isOperatorAdmin(ctx) && !actor.memberships.some((m) => m.organization.id === studioId)) throw new NotFoundError('Media');
+    if (!isOperatorStaff(ctx) && !actor.memberships.some((m) => m.organization.id === studioId)) throw new NotFoundError('Media');
     return revision;
   }
 

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Allow } from '../../graphql/access';
+import { Allow, CATALOG_WRITERS, PARTNER_MANAGERS } from '../../graphql/access';
 import { toConnection } from '../../graphql/connection';
 import type { GraphQLContext } from '../../graphql/context';
 import { requestLoader } from '../catalog/loaders';
@@ -29,8 +29,6 @@ import { WebhookDelivery, WebhookEndpoint } from './webhook.entity';
 const toSeries = (row: CatalogSeriesRow): CatalogSeries => Object.assign(new CatalogSeries(), { ...row, id: globalId('CatalogSeries', row.id, row.territory), rowId: row.id });
 const toEpisode = (row: CatalogEpisodeRow): CatalogEpisode => Object.assign(new CatalogEpisode(), { ...row, id: globalId('CatalogEpisode', row.id, row.territory), rowId: row.id });
 
-const STUDIO_WRITERS = ['STUDIO:OWNER', 'STUDIO:EDITOR'] as const;
-const PARTNER_MANAGERS = ['OPERATOR:ADMIN', 'PARTNER:PARTNER_ADMIN'] as const;
 
 @Resolver()
 export class PartnerApiResolver {
@@ -84,14 +82,14 @@ export class PartnerApiResolver {
     return ctx.services.partners.update(ctx, partnerId, input);
   }
 
-  @Allow(...STUDIO_WRITERS)
+  @Allow(...CATALOG_WRITERS)
   @Mutation(() => ReleasePlan, { description: 'Releases a series to a partner: all at once, in daily drops, or per episode.' })
   setReleasePlan(@Ctx() ctx: GraphQLContext, @Arg('seriesId', () => ID) seriesId: string, @Arg('partnerId', () => ID) partnerId: string, @Arg('input', () => ReleasePlanInput) input: ReleasePlanInput): Promise<ReleasePlan> {
     const episodeTimes = input.episodeTimes ? Object.fromEntries(input.episodeTimes.map((t) => [String(t.number), t.at.toISOString()])) : null;
     return ctx.services.releases.setPlan(ctx, seriesId, partnerId, { ...input, episodeTimes });
   }
 
-  @Allow(...STUDIO_WRITERS)
+  @Allow(...CATALOG_WRITERS)
   @Mutation(() => Boolean, { description: 'Stops releasing a series to a partner; its live episodes are withdrawn.' })
   removeReleasePlan(@Ctx() ctx: GraphQLContext, @Arg('seriesId', () => ID) seriesId: string, @Arg('partnerId', () => ID) partnerId: string): Promise<boolean> {
     return ctx.services.releases.removePlan(ctx, seriesId, partnerId);

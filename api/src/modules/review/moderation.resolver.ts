@@ -1,5 +1,5 @@
 import { Arg, Ctx, Field, FieldResolver, Float, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { Allow } from '../../graphql/access';
+import { Allow, LEADS, OPERATOR_STAFF } from '../../graphql/access';
 import { Connection, toConnection } from '../../graphql/connection';
 import type { GraphQLContext } from '../../graphql/context';
 import { AuditEvent } from '../audit/audit-event.entity';
@@ -113,12 +113,10 @@ export class CaseChanges {
   @Field(() => [MetadataChange]) metadataChanges!: MetadataChange[];
 }
 
-const REVIEWERS = ['OPERATOR:REVIEWER', 'OPERATOR:LEAD', 'OPERATOR:ADMIN'] as const;
-const LEADS = ['OPERATOR:LEAD', 'OPERATOR:ADMIN'] as const;
 
 @Resolver(() => ReviewCase)
 export class ModerationResolver {
-  @Allow(...REVIEWERS)
+  @Allow(...OPERATOR_STAFF)
   @Query(() => ReviewCaseConnection, { description: 'Cases awaiting a human, highest priority first (risk, SLA, release date, age).' })
   async reviewQueue(
     @Ctx() ctx: GraphQLContext,
@@ -129,37 +127,37 @@ export class ModerationResolver {
     return toConnection(await ctx.services.moderation.queue(ctx, filter ?? {}, first, after));
   }
 
-  @Allow(...REVIEWERS)
+  @Allow(...OPERATOR_STAFF)
   @Query(() => QueueStatsType)
   queueStats(@Ctx() ctx: GraphQLContext): Promise<QueueStatsType> {
     return ctx.services.moderation.stats(ctx);
   }
 
-  @Allow(...REVIEWERS)
+  @Allow(...OPERATOR_STAFF)
   @Query(() => [CalibrationRow], { description: 'Agreement between humans and the AI recommendation.' })
   reviewStats(@Ctx() ctx: GraphQLContext, @Arg('since', () => Date, { nullable: true }) since?: Date): Promise<CalibrationRow[]> {
     return ctx.services.moderation.calibration(ctx, since);
   }
 
-  @Allow(...REVIEWERS)
+  @Allow(...OPERATOR_STAFF)
   @Mutation(() => ReviewCase, { nullable: true, description: 'Claims the next case you may take, for a lease; null when the queue is empty.' })
   claimNextCase(@Ctx() ctx: GraphQLContext, @Arg('filter', () => QueueFilterInput, { nullable: true }) filter?: QueueFilterInput): Promise<ReviewCase | null> {
     return ctx.services.moderation.claimNext(ctx, filter ?? {});
   }
 
-  @Allow(...REVIEWERS)
+  @Allow(...OPERATOR_STAFF)
   @Mutation(() => ReviewCase, { description: 'Extends your claim while you work.' })
   extendClaim(@Ctx() ctx: GraphQLContext, @Arg('caseId', () => ID) caseId: string): Promise<ReviewCase> {
     return ctx.services.moderation.extendClaim(ctx, caseId);
   }
 
-  @Allow(...REVIEWERS)
+  @Allow(...OPERATOR_STAFF)
   @Mutation(() => ReviewCase, { description: 'Returns a claimed case to the queue.' })
   releaseCase(@Ctx() ctx: GraphQLContext, @Arg('caseId', () => ID) caseId: string): Promise<ReviewCase> {
     return ctx.services.moderation.release(ctx, caseId);
   }
 
-  @Allow(...REVIEWERS)
+  @Allow(...OPERATOR_STAFF)
   @Mutation(() => ReviewCase, { description: 'Hands the case to the leads.' })
   escalateCase(@Ctx() ctx: GraphQLContext, @Arg('caseId', () => ID) caseId: string, @Arg('note', () => String) note: string): Promise<ReviewCase> {
     return ctx.services.moderation.escalate(ctx, caseId, note);
@@ -177,13 +175,13 @@ export class ModerationResolver {
     return ctx.services.moderation.assign(ctx, caseId, reviewerId);
   }
 
-  @Allow(...REVIEWERS)
+  @Allow(...OPERATOR_STAFF)
   @Mutation(() => ReviewCase, { description: 'Decides every territory of a case you hold.' })
   decideCase(@Ctx() ctx: GraphQLContext, @Arg('input', () => DecideCaseInput) input: DecideCaseInput): Promise<ReviewCase> {
     return ctx.services.moderation.decide(ctx, input);
   }
 
-  @Allow(...REVIEWERS)
+  @Allow(...OPERATOR_STAFF)
   @Mutation(() => ReviewComment)
   addCaseComment(@Ctx() ctx: GraphQLContext, @Arg('caseId', () => ID) caseId: string, @Arg('input', () => CaseCommentInput) input: CaseCommentInput): Promise<ReviewComment> {
     return ctx.services.moderation.comment(ctx, caseId, input);

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { requireUser, type UserActor } from '../../domain/access';
+import { LEAD_ROLES, operatorRoles, requireUser, type UserActor } from '../../domain/access';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError, passes } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput } from '../../domain/validation';
@@ -10,7 +10,6 @@ import { Episode } from '../catalog/episode.entity';
 import { assertTransition, canTransition, EPISODE_TRANSITIONS, transitionEpisode, type EpisodeTransition } from '../catalog/episode-lifecycle';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
 import { isId } from '../common/ids';
-import { Role } from '../membership/membership.entity';
 import { OrganizationKind } from '../organization/organization.entity';
 import { User } from '../user/user.entity';
 import { whyAppealIsRefused } from './appeals';
@@ -86,9 +85,9 @@ export class ModerationService {
   /** Operator people only; leads (and admins) get the lead's powers. */
   private operator(ctx: RequestContext): { actor: UserActor; isLead: boolean; canReview: boolean } {
     const actor = requireUser(ctx);
-    const roles = actor.memberships.filter((m) => m.organization.kind === OrganizationKind.OPERATOR).map((m) => m.role);
+    const roles = operatorRoles(ctx);
     if (!roles.length) throw new ForbiddenError('Only the operator’s reviewers can do this.');
-    return { actor, isLead: roles.includes(Role.LEAD) || roles.includes(Role.ADMIN), canReview: roles.some((r) => r === Role.REVIEWER || r === Role.LEAD || r === Role.ADMIN) };
+    return { actor, isLead: roles.some((r) => LEAD_ROLES.includes(r)), canReview: true };
   }
 
   private requireLead(ctx: RequestContext): UserActor {

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Allow } from '../../graphql/access';
+import { Allow, CATALOG_WRITERS, OPERATOR_STAFF } from '../../graphql/access';
 import type { GraphQLContext } from '../../graphql/context';
 import { Episode } from '../catalog/episode.entity';
 import { Organization } from '../organization/organization.entity';
@@ -66,31 +66,28 @@ export class PolicyPackType {
   content!: PolicyPack;
 }
 
-const STUDIO_WRITERS = ['STUDIO:OWNER', 'STUDIO:EDITOR'] as const;
-const ANY_SIGNED_IN = ['USER'] as const;
-const OPERATOR = ['OPERATOR:REVIEWER', 'OPERATOR:LEAD', 'OPERATOR:ADMIN'] as const;
 
 @Resolver(() => ReviewCase)
 export class ReviewCaseResolver {
-  @Allow(...STUDIO_WRITERS)
+  @Allow(...CATALOG_WRITERS)
   @Mutation(() => [ReviewCase], { description: 'Sends READY episodes to review for target territories; screening starts at once.' })
   submitForReview(@Ctx() ctx: GraphQLContext, @Arg('input', () => SubmitForReviewInput) input: SubmitForReviewInput): Promise<ReviewCase[]> {
     return ctx.services.reviews.submit(ctx, input);
   }
 
-  @Allow(...ANY_SIGNED_IN)
+  @Allow('USER')
   @Query(() => ReviewCase, { description: 'A review case: its studio sees it; so do the operator’s people.' })
   reviewCase(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<ReviewCase> {
     return ctx.services.reviews.get(ctx, id);
   }
 
-  @Allow(...OPERATOR)
+  @Allow(...OPERATOR_STAFF)
   @Query(() => [PolicyPackType], { description: 'The active policy packs.' })
   policyPacks(@Ctx() ctx: GraphQLContext): PolicyPackType[] {
     return ctx.services.reviews.policyPacks(ctx).map((p) => ({ territory: p.territory, version: p.version, name: p.name, description: p.description, content: p }));
   }
 
-  @Allow(...OPERATOR)
+  @Allow(...OPERATOR_STAFF)
   @Query(() => ReviewSettings)
   reviewSettings(@Ctx() ctx: GraphQLContext): Promise<ReviewSettings> {
     return ctx.services.reviews.readSettings(ctx);

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type PgBoss from 'pg-boss';
 import { z } from 'zod';
-import { isOperatorAdmin, membershipIn, requireUser } from '../../domain/access';
+import { isOperatorAdmin, isOperatorStaff, membershipIn, requireUser } from '../../domain/access';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError, passes } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput } from '../../domain/validation';
@@ -12,7 +12,6 @@ import { territorySchema, uniqueList } from '../catalog/catalog-validation';
 import { Episode, EpisodeStatus } from '../catalog/episode.entity';
 import { allowedFrom, canTransition, transitionEpisode } from '../catalog/episode-lifecycle';
 import { isId } from '../common/ids';
-import { OrganizationKind } from '../organization/organization.entity';
 import { AiAssessment } from './ai-assessment.entity';
 import { Finding } from './finding.entity';
 import { ACTIVE_PACKS, type PolicyPack } from './policy';
@@ -130,10 +129,9 @@ export class ReviewService {
 
   /** A case, for the studio that owns it or for the operator's people. */
   async get(ctx: RequestContext, id: string): Promise<ReviewCase> {
-    const actor = requireUser(ctx);
+    requireUser(ctx);
     const reviewCase = isId(id) ? await ctx.em.findOne(ReviewCase, id, { populate: ['episode', 'episode.series'] }) : null;
-    const operator = actor.memberships.some((m) => m.organization.kind === OrganizationKind.OPERATOR);
-    if (!reviewCase || (!operator && !membershipIn(ctx, reviewCase.studio.id))) throw new NotFoundError('Review case');
+    if (!reviewCase || (!isOperatorStaff(ctx) && !membershipIn(ctx, reviewCase.studio.id))) throw new NotFoundError('Review case');
     return reviewCase;
   }
 
@@ -144,8 +142,8 @@ export class ReviewService {
 
   /** The assessment and findings: always for the operator; for the studio after a decision (unless settings say earlier). */
   async findingsVisible(ctx: RequestContext, reviewCase: ReviewCase): Promise<boolean> {
-    const actor = requireUser(ctx);
-    if (actor.memberships.some((m) => m.organization.kind === OrganizationKind.OPERATOR)) return true;
+    requireUser(ctx);
+    if (isOperatorStaff(ctx)) return true;
     if (reviewCase.status === CaseStatus.DECIDED) return true;
     return (await this.settings(ctx.em)).studioSeesFindingsBeforeDecision;
   }
@@ -202,7 +200,7 @@ export class ReviewService {
   }
 
   private requireOperator(ctx: RequestContext): void {
-    const actor = requireUser(ctx);
-    if (!actor.memberships.some((m) => m.organization.kind === OrganizationKind.OPERATOR)) throw new ForbiddenError('Only the operator’s reviewers and admins can do this.');
+    requireUser(ctx);
+    if (!isOperatorStaff(ctx)) throw new ForbiddenError('Only the operator’s reviewers and admins can do this.');
   }
 }
