@@ -76,9 +76,7 @@ export async function handleQueueForm(request: Request) {
 /** A stale version or a lapsed claim: the reviewer must reload, whatever they were doing. */
 async function caseFailure(request: Request, error: ApiError, outcome: { intent: string; fields?: readonly string[] }) {
   if (error.code === 'CONFLICT') {
-    if (error.field === 'version') {
-      return data<ReviewOutcome>({ intent: outcome.intent, conflict: true, formError: 'Someone else changed this case since you opened it. Reload it before deciding.' }, { status: statusOf(error) });
-    }
+    // Worded by reason (CASE_VERSION_STALE, CLAIM_LAPSED, …) in graphql.server.ts.
     return data<ReviewOutcome>({ intent: outcome.intent, conflict: true, formError: error.message }, { status: statusOf(error) });
   }
   if (error.code === 'UNAUTHENTICATED') throw await redirectToLogin(request);
