@@ -3,6 +3,9 @@ import { Connection } from '../../graphql/connection';
 import { Episode } from '../catalog/episode.entity';
 import { Organization } from '../organization/organization.entity';
 import { CatalogEvent } from './catalog-event.entity';
+import { CatalogPrice, GateReasonType } from './catalog-values.types';
+
+export { CatalogPrice, GateReasonType } from './catalog-values.types';
 import { PartnerProfile } from './partner-profile.entity';
 import { ReleaseMode, ReleasePlan } from './release-plan.entity';
 import { WebhookEndpoint } from './webhook.entity';
@@ -13,14 +16,6 @@ export abstract class Node {
   id!: string;
 }
 
-@ObjectType({ description: 'The price of an episode in the territory asked.' })
-export class CatalogPrice {
-  @Field(() => Boolean) free!: boolean;
-  @Field(() => Int, { nullable: true }) coins!: number | null;
-  @Field(() => String, { nullable: true, description: 'ISO 4217.' }) currency!: string | null;
-  @Field(() => Int, { nullable: true, description: 'Integer minor units of the currency.' }) amountMinor!: number | null;
-  @Field(() => String, { nullable: true, description: 'Decimal amount in the currency’s precision.' }) amount!: string | null;
-}
 
 @ObjectType()
 export class SourceWork {
@@ -115,11 +110,6 @@ export class PartnerInfo {
   @Field(() => PartnerProfile, { nullable: true }) profile!: PartnerProfile | null;
 }
 
-@ObjectType()
-export class GateReasonType {
-  @Field(() => String) code!: string;
-  @Field(() => String) message!: string;
-}
 
 @ObjectType()
 export class EpisodeDistribution {
