@@ -45,6 +45,23 @@ export function mediaRouter(deps: { orm: MikroORM; config: Config; logger: Logge
       res.status(500).json({ error: 'Something went wrong on our side.', requestId: res.locals.requestId });
     }
   };
+  // A subtitle track as WebVTT for the dashboard's players (SRT converted), for whoever may read the episode.
+  router.get('/media/subtitles/:file', async (req: Request, res: Response) => {
+    try {
+      const ctx = await requestContext(deps, req, res);
+      const vtt = await deps.services.subtitles.webVtt(ctx, String(req.params.file).replace(/\.vtt$/, ''));
+      res.setHeader('Cache-Control', 'private, no-cache');
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.type('text/vtt; charset=utf-8').send(vtt);
+    } catch (error) {
+      if (error instanceof DomainError) {
+        res.status(error.code === 'UNAUTHENTICATED' ? 401 : error.code === 'FORBIDDEN' ? 403 : 404).json({ error: error.message, code: error.code });
+        return;
+      }
+      deps.logger.error({ err: error, requestId: res.locals.requestId }, 'serving subtitles failed');
+      if (!res.headersSent) res.status(500).json({ error: 'Something went wrong on our side.', requestId: res.locals.requestId });
+    }
+  });
   router.get('/media/:revisionId/video', serve('video'));
   router.get('/media/:revisionId/poster.jpg', serve('poster'));
   return router;

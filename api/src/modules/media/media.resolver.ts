@@ -5,7 +5,7 @@ import type { GraphQLContext } from '../../graphql/context';
 import { Episode } from '../catalog/episode.entity';
 import { EpisodeUpload } from './episode-upload.entity';
 import { MediaRevision } from './media-revision.entity';
-import { SubtitleFormat, SubtitleTrack } from './subtitle-track.entity';
+import { SubtitleFormat, SubtitleKind, SubtitleTrack } from './subtitle-track.entity';
 
 @InputType()
 export class SubtitlesInput {
@@ -17,6 +17,12 @@ export class SubtitlesInput {
 
   @Field(() => SubtitleFormat)
   format!: SubtitleFormat;
+
+  @Field(() => SubtitleKind, { nullable: true, description: 'Default SUBTITLES. One track per language and kind; setting it again replaces that track.' })
+  kind?: SubtitleKind;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether AI generated the track (transcription or translation). Default false.' })
+  aiGenerated?: boolean;
 
   @Field(() => String, { description: 'The whole WebVTT or SRT file (at most 1 MiB).' })
   content!: string;
@@ -68,7 +74,20 @@ export class MediaRevisionResolver {
 
   @Allow(...WRITERS)
   @Mutation(() => Boolean)
-  removeSubtitles(@Ctx() ctx: GraphQLContext, @Arg('episodeId', () => ID) episodeId: string, @Arg('language', () => String) language: string): Promise<boolean> {
-    return ctx.services.subtitles.remove(ctx, episodeId, language);
+  removeSubtitles(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('episodeId', () => ID) episodeId: string,
+    @Arg('language', () => String) language: string,
+    @Arg('kind', () => SubtitleKind, { nullable: true, description: 'Default SUBTITLES.' }) kind?: SubtitleKind,
+  ): Promise<boolean> {
+    return ctx.services.subtitles.remove(ctx, episodeId, language, kind ?? undefined);
+  }
+}
+
+@Resolver(() => SubtitleTrack)
+export class SubtitleTrackResolver {
+  @FieldResolver(() => String, { description: 'Path of the track as WebVTT (SRT converted), for the dashboard’s players (relative to the API; needs a session).' })
+  webVttUrl(@Root() track: SubtitleTrack): string {
+    return `/media/subtitles/${track.id}.vtt`;
   }
 }

@@ -8,6 +8,7 @@ import { CatalogEvent } from './catalog-event.entity';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { parseGlobalId } from './global-id';
 import { PartnerProfile } from './partner-profile.entity';
+import { licensedLanguage, licensedTracks } from '../catalog/localization';
 
 export interface CatalogFilter {
   genres?: string[] | null;
@@ -44,7 +45,16 @@ export interface CatalogEpisodeRow {
   height: number | null;
   hasPoster: boolean;
   subtitleLanguages: string[];
+  /** Subtitle tracks in languages the license allows (all reviewed: a live episode's approval covers its tracks). */
+  subtitles: CatalogSubtitleRow[];
   price: { free: boolean; coins: number | null; currency: string | null; amountMinor: number | null; amount: string | null };
+}
+
+export interface CatalogSubtitleRow {
+  id: string;
+  language: string;
+  kind: string;
+  aiGenerated: boolean;
 }
 
 export { globalId, parseGlobalId } from './global-id';
@@ -151,7 +161,8 @@ export class PartnerCatalogService {
       `select * from (
          select e.id, e.series_id, e.number, e.title, e.synopsis, m.duration_seconds, m.width, m.height, (m.poster_key is not null) as has_poster,
                 (select g->'price' from jsonb_array_elements(x.prices) g where g->'territories' @> to_jsonb(?::text) limit 1) as price,
-                coalesce((select array_agg(t.language order by t.language) from subtitle_track t where t.episode_id = e.id), '{}') as subtitle_languages,
+                coalesce((select json_agg(json_build_object('id', t.id, 'language', t.language, 'kind', t.kind, 'aiGenerated', t.ai_generated) order by t.language, t.kind) from subtitle_track t where t.episode_id = e.id), '[]') as subtitle_tracks,
+                coalesce((select l.subtitle_languages from series_license l where l.series_id = e.series_id), '{}') as licensed_subtitle_languages,
                 row_number() over (partition by e.series_id order by e.number) as rn
          from episode e
          join partner_episode_state x on x.episode_id = e.id and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.episode_version = e.material_version
@@ -163,6 +174,7 @@ export class PartnerCatalogService {
     )) as Array<Record<string, unknown>>;
     const result = new Map<string, CatalogEpisodeRow[]>(seriesIds.map((id) => [id, []]));
     for (const r of rows) {
+      const subtitles = licensedTracks(r.subtitle_tracks as CatalogSubtitleRow[], r.licensed_subtitle_languages as string[]);
       result.get(r.series_id as string)?.push({
         id: r.id as string,
         seriesId: r.series_id as string,
@@ -174,7 +186,8 @@ export class PartnerCatalogService {
         width: (r.width as number) ?? null,
         height: (r.height as number) ?? null,
         hasPoster: Boolean(r.has_poster),
-        subtitleLanguages: r.subtitle_languages as string[],
+        subtitleLanguages: [...new Set(subtitles.map((t) => t.language))],
+        subtitles,
         price: r.price as CatalogEpisodeRow['price'],
       });
     }
@@ -226,10 +239,21 @@ export class PartnerCatalogService {
 
   /** Signs URLs for an episode already known to be live for the calling partner (no database work). */
   signedUrls(ctx: RequestContext, episodeId: string, territory: string): { url: string; posterUrl: string; expiresAt: Date } {
+    const { url, expiresAt } = this.signer(ctx, episodeId, territory);
+    return { url: url('video'), posterUrl: url('poster.jpg'), expiresAt };
+  }
+
+  /** A signed, expiring WebVTT URL for one subtitle track of an episode already known to be live (no database work). */
+  signedSubtitleUrl(ctx: RequestContext, episodeId: string, territory: string, trackId: string): { url: string; expiresAt: Date } {
+    const { url, expiresAt } = this.signer(ctx, episodeId, territory);
+    return { url: url(`subtitles-${trackId}.vtt`), expiresAt };
+  }
+
+  private signer(ctx: RequestContext, episodeId: string, territory: string) {
     const partnerId = this.partnerOf(ctx);
     const expires = Math.floor(Date.now() / 1000) + ctx.config.publishing.playbackTtlSeconds;
     const url = (kind: string) => `/playback/${episodeId}/${kind}?${new URLSearchParams({ partner: partnerId, territory, expires: String(expires), signature: signPlayback(ctx.config.appSecret, episodeId, partnerId, territory, kind, expires) })}`;
-    return { url: url('video'), posterUrl: url('poster.jpg'), expiresAt: new Date(expires * 1000) };
+    return { url, expiresAt: new Date(expires * 1000) };
   }
 }
 
@@ -245,6 +269,21 @@ export async function liveFor(em: EntityManager, episodeId: string, partnerId: s
     [episodeId, partnerId, territory],
   )) as Array<{ series_id: string }>;
   return rows[0] ? { seriesId: rows[0].series_id } : null;
+}
+
+/**
+ * A subtitle track of a live episode that a partner may still be given: it belongs to the episode
+ * and its language is one the license allows now (null otherwise).
+ */
+export async function licensedSubtitleTrack(em: EntityManager, episodeId: string, trackId: string): Promise<{ format: string; content: string } | null> {
+  const rows = (await em.getConnection().execute(
+    `select t.language, t.format, t.content, coalesce(l.subtitle_languages, '{}') as allowed
+     from subtitle_track t join episode e on e.id = t.episode_id left join series_license l on l.series_id = e.series_id
+     where t.id = ? and t.episode_id = ?`,
+    [trackId, episodeId],
+  )) as Array<{ language: string; format: string; content: string; allowed: string[] }>;
+  const row = rows[0];
+  return row && licensedLanguage(row.language, row.allowed) ? { format: row.format, content: row.content } : null;
 }
 
 export function signPlayback(appSecret: string, episodeId: string, partnerId: string, territory: string, kind: string, expires: number): string {

@@ -4,6 +4,7 @@ import type PgBoss from 'pg-boss';
 import type { Logger } from '../../logger';
 import { inTransaction } from '../../jobs/queue';
 import type { LicenseLike } from '../catalog/availability';
+import { licensedTracks } from '../catalog/localization';
 import { transitionEpisodesInSql } from '../catalog/episode-lifecycle';
 import type { PriceTermLike } from '../catalog/pricing';
 import { invalidateCases } from '../review/case-invalidation';
@@ -247,8 +248,8 @@ export class PublicationService {
         [ids],
       );
     const episodes = await sql<{ id: string; series_id: string; number: number; status: string; takedown_reason: string | null; material_version: number }>(`select id, series_id, number, status, takedown_reason, material_version from episode where series_id = any(?::uuid[]) order by series_id, number`, [ids]);
-    const licenses = await sql<{ series_id: string; territories_included: string[]; territories_excluded: string[]; window_start: Date | null; window_end: Date | null; holdbacks: LicenseLike['holdbacks']; shown: unknown[] }>(
-        `select series_id, territories_included, territories_excluded, window_start, window_end, holdbacks,
+    const licenses = await sql<{ series_id: string; territories_included: string[]; territories_excluded: string[]; window_start: Date | null; window_end: Date | null; holdbacks: LicenseLike['holdbacks']; shown: unknown[]; subtitle_languages: string[] }>(
+        `select series_id, territories_included, territories_excluded, window_start, window_end, holdbacks, subtitle_languages,
                 json_build_array(licensor, source_work_title, source_work_kind, source_work_author, source_work_publisher) as shown from series_license where series_id = any(?::uuid[])`,
         [ids],
       );
@@ -308,6 +309,8 @@ export class PublicationService {
       ),
       /** What the catalog shows of each license (licensor, source work): a change is UPDATED for live episodes. */
       licenseShown: new Map(licenses.map((l) => [l.series_id, l.shown])),
+      /** The subtitle languages each license allows: partners get only those tracks. */
+      subtitleLanguages: new Map(licenses.map((l) => [l.series_id, l.subtitle_languages])),
       termsByEpisode,
       plans: plans.map((p) => ({ seriesId: p.series_id, partnerId: p.partner_id, plan: { mode: p.mode, startsAt: new Date(p.starts_at), episodesPerDay: p.episodes_per_day, episodeTimes: p.episode_times } })),
       existing,
@@ -365,7 +368,9 @@ export class PublicationService {
       seen.add(episode.id);
       const digest = digestOf(snapshot);
       // Everything a partner is shown of the episode: a change while live is an UPDATED event.
-      const contentKey = createHash('sha256').update(canonicalJson([digest, episode.number, series.cover_image_url, series.orientation, data.licenseShown.get(series.id) ?? null])).digest('hex');
+      const shownSubtitles = licensedTracks(snapshot.subtitles, data.subtitleLanguages.get(series.id) ?? []).map((t) => [t.language, t.kind ?? 'SUBTITLES']);
+      // (Appended only when there is any, so keys computed before tracks were filtered stay equal.)
+      const contentKey = createHash('sha256').update(canonicalJson([digest, episode.number, series.cover_image_url, series.orientation, data.licenseShown.get(series.id) ?? null, ...(shownSubtitles.length ? [shownSubtitles] : [])])).digest('hex');
       const decided = data.decided.get(episode.id);
       const approval: GateInput['approval'] = decided
         ? { approvedTerritories: decided.approved, materialDigest: decided.metadata_hash, invalidatedAt: decided.invalidated_at ?? (lapsed.has(episode.id) ? at : null), decidedBy: decided.deciders }

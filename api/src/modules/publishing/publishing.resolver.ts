@@ -15,6 +15,7 @@ import {
   CatalogFilterInput,
   CatalogSeries,
   CatalogSeriesConnection,
+  CatalogSubtitleTrack,
   CreateWebhookEndpointPayload,
   Node,
   PartnerDistribution,
@@ -24,10 +25,11 @@ import {
   ReleasePlanInput,
 } from './publishing.types';
 import { ReleasePlan } from './release-plan.entity';
+import type { SubtitleKind } from '../media/subtitle-track.entity';
 import { WebhookDelivery, WebhookEndpoint } from './webhook.entity';
 
 const toSeries = (row: CatalogSeriesRow): CatalogSeries => Object.assign(new CatalogSeries(), { ...row, id: globalId('CatalogSeries', row.id, row.territory), rowId: row.id });
-const toEpisode = (row: CatalogEpisodeRow): CatalogEpisode => Object.assign(new CatalogEpisode(), { ...row, id: globalId('CatalogEpisode', row.id, row.territory), rowId: row.id });
+const toEpisode = (row: CatalogEpisodeRow): CatalogEpisode => Object.assign(new CatalogEpisode(), { ...row, id: globalId('CatalogEpisode', row.id, row.territory), rowId: row.id, subtitleRows: row.subtitles });
 
 const STUDIO_WRITERS = ['STUDIO:OWNER', 'STUDIO:EDITOR'] as const;
 const PARTNER_MANAGERS = ['OPERATOR:ADMIN', 'PARTNER:PARTNER_ADMIN'] as const;
@@ -153,6 +155,11 @@ export class CatalogEpisodeResolver {
   @FieldResolver(() => String, { nullable: true, description: 'A signed, expiring poster image URL.' })
   posterUrl(@Root() episode: CatalogEpisode, @Ctx() ctx: GraphQLContext): string | null {
     return episode.hasPoster ? ctx.services.partnerCatalog.signedUrls(ctx, episode.rowId, episode.territory).posterUrl : null;
+  }
+
+  @FieldResolver(() => [CatalogSubtitleTrack], { description: 'Subtitle tracks in languages the license allows, each with a signed, expiring WebVTT URL.' })
+  subtitles(@Root() episode: CatalogEpisode, @Ctx() ctx: GraphQLContext): CatalogSubtitleTrack[] {
+    return episode.subtitleRows.map((t) => ({ language: t.language, kind: t.kind as SubtitleKind, aiGenerated: t.aiGenerated, ...ctx.services.partnerCatalog.signedSubtitleUrl(ctx, episode.rowId, episode.territory, t.id) }));
   }
 }
 

@@ -16,7 +16,8 @@ export type ReviewedSnapshot = {
   maturityRatings: unknown[];
   episodeTitle: string;
   episodeSynopsis: string;
-  subtitles: Array<{ language: string; sha256: string; cues: number }>;
+  /** `kind` only when not SUBTITLES and `aiGenerated` only when true, so approvals given before tracks had either stay bound. */
+  subtitles: Array<{ language: string; kind?: string; aiGenerated?: boolean; sha256: string; cues: number }>;
   aiGeneratedContent: boolean;
   aiDisclosure: string | null;
 };
@@ -70,7 +71,7 @@ export async function loadReviewedSnapshots(em: EntityManager, episodeIds: reado
   const rows = (await em.getConnection().execute(
     `select e.id, e.title, e.synopsis, m.sha256, s.title as series_title, s.synopsis as series_synopsis, s.genres, s.original_language,
             s.filings, s.maturity_ratings, coalesce(l.ai_generated_content, false) as ai_generated_content, l.ai_disclosure,
-            coalesce((select json_agg(json_build_object('language', t.language, 'sha256', encode(sha256(convert_to(t.content, 'UTF8')), 'hex'), 'cues', t.cue_count) order by t.language)
+            coalesce((select json_agg(jsonb_strip_nulls(jsonb_build_object('language', t.language, 'kind', nullif(t.kind::text, 'SUBTITLES'), 'aiGenerated', nullif(t.ai_generated, false), 'sha256', encode(sha256(convert_to(t.content, 'UTF8')), 'hex'), 'cues', t.cue_count)) order by t.language, t.kind)
                       from subtitle_track t where t.episode_id = e.id), '[]') as subtitles
      from episode e join series s on s.id = e.series_id
      left join media_revision m on m.id = e.current_media_id
