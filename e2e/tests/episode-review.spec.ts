@@ -150,3 +150,32 @@ test('A subtitle file with mistakes is refused line by line', async ({ page, req
   await expect(subtitles.getByRole('status')).toHaveText('Subtitles in en are saved: 2 cues.');
   await expect(subtitles.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'en' }) })).toContainText('WebVTT');
 });
+
+test('An editor adds AI-generated Spanish closed captions as SRT and the episode’s player offers them as WebVTT', async ({ page, request }) => {
+  const series = await createDraftSeries(await apiAs(request, accounts.editor), unique('Captioned Vows'), 1);
+
+  await signIn(page, accounts.editor);
+  await open(page, `/catalog/${series.id}/episodes/${series.episodeIds[0]}`);
+  await uploadOnEpisodePage(page, 'captioned-vows');
+  const subtitles = page.getByRole('region', { name: 'Subtitles' });
+  const srt = ['1', '00:00:00,500 --> 00:00:01,250', '[puerta] ¿Quién anda ahí?', '', '2', '00:00:01,500 --> 00:00:02,000', 'Nadie.', ''].join('\n');
+  await subtitles.getByLabel('Language').fill('es-MX');
+  await subtitles.getByLabel('Kind').selectOption({ label: 'Closed captions (dialogue and sounds)' });
+  await subtitles.getByLabel('AI generated this track (transcription or translation)').check();
+  await subtitles.getByLabel('Subtitle file').setInputFiles({ name: 'episode-1.es.srt', mimeType: 'application/x-subrip', buffer: Buffer.from(srt) });
+  await subtitles.getByRole('button', { name: 'Upload subtitles' }).click();
+  await expect(subtitles.getByRole('status')).toHaveText('Subtitles in es-MX are saved: 2 cues.');
+  const row = subtitles.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'es-MX' }) });
+  await expect(row).toContainText('Closed captions');
+  await expect(row).toContainText('AI-generated');
+  await expect(row).toContainText('SRT');
+
+  // The player carries the track, and the browser gets it as WebVTT.
+  const track = page.getByRole('region', { name: 'Video' }).locator('video track');
+  await expect(track).toHaveAttribute('srclang', 'es-MX');
+  await expect(track).toHaveAttribute('kind', 'captions');
+  await expect(track).toHaveAttribute('label', 'es-MX (closed captions) · AI-generated');
+  const vtt = await page.request.get((await track.getAttribute('src'))!);
+  expect(vtt.headers()['content-type']).toMatch(/^text\/vtt/);
+  expect(await vtt.text()).toContain('00:00:00.500 --> 00:00:01.250\n[puerta] ¿Quién anda ahí?');
+});

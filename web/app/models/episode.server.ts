@@ -1,6 +1,6 @@
 import type { EpisodeStatus } from './catalog';
 import { gql, type ApiResult } from './graphql.server';
-import type { CaseKind, CaseStatus, Decision, SubtitleFormat, UploadStatus, Verdict } from './episode';
+import type { CaseKind, CaseStatus, Decision, SubtitleFormat, SubtitleKind, UploadStatus, Verdict } from './episode';
 
 /** The current (or an earlier) uploaded video of an episode. */
 export interface MediaInfo {
@@ -35,6 +35,9 @@ export interface UploadRecord {
 export interface SubtitleTrackInfo {
   id: string;
   language: string;
+  kind: SubtitleKind;
+  aiGenerated: boolean;
+  webVttUrl: string;
   format: SubtitleFormat;
   cueCount: number;
   updatedAt: string;
@@ -102,7 +105,7 @@ export async function getEpisodeDetail(
         media { ${MEDIA_FIELDS} }
         mediaRevisions { ${MEDIA_FIELDS} }
         uploads(first: 10) { ${UPLOAD_FIELDS} }
-        subtitles { id language format cueCount updatedAt }
+        subtitles { id language kind aiGenerated webVttUrl format cueCount updatedAt }
         reviewCases { ${CASE_FIELDS} }
       }
     }`,
@@ -159,7 +162,7 @@ export async function updateEpisodeDetails(request: Request, input: { id: string
 
 export async function setSubtitles(
   request: Request,
-  input: { episodeId: string; language: string; format: SubtitleFormat; content: string },
+  input: { episodeId: string; language: string; format: SubtitleFormat; kind: SubtitleKind; aiGenerated: boolean; content: string },
 ): Promise<ApiResult<{ language: string; cueCount: number }>> {
   const result = await gql<{ setSubtitles: { language: string; cueCount: number } }>(
     request,
@@ -169,11 +172,11 @@ export async function setSubtitles(
   return result.ok ? { ok: true, data: result.data.setSubtitles } : result;
 }
 
-export async function removeSubtitles(request: Request, episodeId: string, language: string): Promise<ApiResult<boolean>> {
+export async function removeSubtitles(request: Request, episodeId: string, language: string, kind: SubtitleKind): Promise<ApiResult<boolean>> {
   const result = await gql<{ removeSubtitles: boolean }>(
     request,
-    `mutation RemoveSubtitles($episodeId: ID!, $language: String!) { removeSubtitles(episodeId: $episodeId, language: $language) }`,
-    { episodeId, language },
+    `mutation RemoveSubtitles($episodeId: ID!, $language: String!, $kind: SubtitleKind) { removeSubtitles(episodeId: $episodeId, language: $language, kind: $kind) }`,
+    { episodeId, language, kind },
   );
   return result.ok ? { ok: true, data: result.data.removeSubtitles } : result;
 }

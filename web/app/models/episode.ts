@@ -7,6 +7,13 @@ export type Decision = 'APPROVE' | 'REQUEST_CHANGES' | 'REJECT';
 export type Verdict = 'CLEAR' | 'LIKELY_VIOLATION' | 'NEEDS_REVIEW';
 export type UploadStatus = 'UPLOADING' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED' | 'ABANDONED';
 export type SubtitleFormat = 'WEBVTT' | 'SRT';
+export type SubtitleKind = 'SUBTITLES' | 'CLOSED_CAPTIONS' | 'FORCED';
+export const SUBTITLE_KINDS: ReadonlyArray<{ value: SubtitleKind; label: string }> = [
+  { value: 'SUBTITLES', label: 'Subtitles' },
+  { value: 'CLOSED_CAPTIONS', label: 'Closed captions (dialogue and sounds)' },
+  { value: 'FORCED', label: 'Forced (only what must be read)' },
+];
+export const subtitleKindOf = (value: string): SubtitleKind => (SUBTITLE_KINDS.find((k) => k.value === value)?.value ?? 'SUBTITLES');
 
 /** Episodes the API takes for review: with media, and not already in review. */
 export const SUBMITTABLE_STATUSES: readonly EpisodeStatus[] = ['READY', 'CHANGES_REQUESTED'];

@@ -245,6 +245,10 @@ export interface SubtitleCue {
 
 export interface SubtitleTrack {
   language: string;
+  kind?: string;
+  aiGenerated?: boolean;
+  /** For the player; absent on cues gathered from findings. */
+  webVttUrl?: string;
   cues: SubtitleCue[];
 }
 
@@ -255,7 +259,7 @@ export interface SubtitleTrack {
 export async function getCaseSubtitles(request: Request, caseId: string): Promise<ApiResult<SubtitleTrack[]>> {
   const result = await gql<{ reviewCase: { episode: { subtitles: SubtitleTrack[] } } }>(
     request,
-    `query CaseSubtitles($id: ID!) { reviewCase(id: $id) { episode { subtitles { language cues { start end text } } } } }`,
+    `query CaseSubtitles($id: ID!) { reviewCase(id: $id) { episode { subtitles { language kind aiGenerated webVttUrl cues { start end text } } } } }`,
     { id: caseId },
   );
   return result.ok ? { ok: true, data: result.data.reviewCase.episode.subtitles } : result;

@@ -83,7 +83,7 @@ export default function EpisodePage() {
       <div className="episode-layout">
         <section className="panel episode-media" aria-labelledby="video-heading">
           <h2 id="video-heading">Video</h2>
-          {media ? <MediaView media={media} /> : <p className="video-empty muted">No video yet.{canEdit ? ' Upload one below.' : ''}</p>}
+          {media ? <MediaView media={media} tracks={episode.subtitles} /> : <p className="video-empty muted">No video yet.{canEdit ? ' Upload one below.' : ''}</p>}
           {canEdit ? <EpisodeUploader target={{ id: episode.id, number: episode.number, title: episode.title }} hasMedia={Boolean(media)} queue={uploads} /> : null}
         </section>
 

@@ -250,6 +250,7 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
             activeFindingId={activeFindingId}
             onSelectFinding={selectFinding}
             notes={canDecide ? [...rc.comments, ...notes] : rc.comments}
+            tracks={subtitles ?? []}
           />
           <SubtitleTranscript tracks={transcript} complete={subtitles !== null} currentTime={player.currentTime} seek={player.seek} />
           <KeyframeGallery caseId={rc.id} keyframes={keyframes} findings={rc.findings} seek={player.seek} />
