@@ -11,6 +11,8 @@ export class Migration20261130010000_subtitle_kinds extends Migration {
     this.addSql(`alter table "subtitle_track" add column "kind" "subtitle_kind" not null default 'SUBTITLES', add column "ai_generated" boolean not null default false;`);
     this.addSql(`alter table "subtitle_track" drop constraint "subtitle_track_episode_id_language_unique";`);
     this.addSql(`alter table "subtitle_track" add constraint "subtitle_track_episode_id_language_kind_unique" unique ("episode_id", "language", "kind");`);
+    // Partners now get only licensed tracks and territories may require local languages: evaluate everything again.
+    this.addSql(`insert into publication_mark (series_id) select id from series;`);
   }
 
   override async down(): Promise<void> {

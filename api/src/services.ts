@@ -12,6 +12,7 @@ import { OrganizationService } from './modules/organization/organization.service
 import type { Config } from './config';
 import { MediaService } from './modules/media/media.service';
 import { SubtitleService } from './modules/media/subtitle.service';
+import { LocalizationService } from './modules/catalog/localization.service';
 import { UploadService } from './modules/media/upload.service';
 import type { MediaStorage } from './uploads/storage';
 import type PgBoss from 'pg-boss';
@@ -52,6 +53,7 @@ export function createServices(
     uploads,
     media: new MediaService(audit, uploads, storage, config),
     subtitles: new SubtitleService(audit, config),
+    localization: new LocalizationService(),
     reviews: new ReviewService(audit, queue),
     moderation: new ModerationService(audit),
     publication,

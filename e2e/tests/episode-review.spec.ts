@@ -156,7 +156,7 @@ test('An editor adds AI-generated Spanish closed captions as SRT and the episode
 
   await signIn(page, accounts.editor);
   await open(page, `/catalog/${series.id}/episodes/${series.episodeIds[0]}`);
-  await uploadOnEpisodePage(page, 'captioned-vows');
+  await uploadOnEpisodePage(page, 'captioned-vows.mp4');
   const subtitles = page.getByRole('region', { name: 'Subtitles' });
   const srt = ['1', '00:00:00,500 --> 00:00:01,250', '[puerta] ¿Quién anda ahí?', '', '2', '00:00:01,500 --> 00:00:02,000', 'Nadie.', ''].join('\n');
   await subtitles.getByLabel('Language').fill('es-MX');

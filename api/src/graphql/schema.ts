@@ -7,6 +7,7 @@ import { AuthResolver } from '../modules/auth/auth.resolver';
 import { CatalogResolver } from '../modules/catalog/catalog.resolver';
 import { EpisodeResolver } from '../modules/catalog/episode.resolver';
 import { SeriesResolver } from '../modules/catalog/series.resolver';
+import { EpisodeLocalizationResolver, SeriesLocalizationResolver } from '../modules/catalog/localization.resolver';
 import { EpisodeMediaResolver, MediaRevisionResolver, SubtitleTrackResolver } from '../modules/media/media.resolver';
 import { EpisodeReviewResolver, ReviewCaseResolver } from '../modules/review/review.resolver';
 import { ModerationResolver } from '../modules/review/moderation.resolver';
@@ -15,7 +16,7 @@ import { MembershipResolver } from '../modules/membership/membership.resolver';
 import { OrganizationResolver } from '../modules/organization/organization.resolver';
 import { authChecker } from './access';
 
-export const resolvers = [AuthResolver, OrganizationResolver, MembershipResolver, ApiKeyResolver, AuditResolver, SeriesResolver, EpisodeResolver, CatalogResolver, EpisodeMediaResolver, MediaRevisionResolver, SubtitleTrackResolver, ReviewCaseResolver, EpisodeReviewResolver, ModerationResolver, PartnerApiResolver, CatalogSeriesResolver, CatalogEpisodeResolver, SeriesDistributionResolver] as const;
+export const resolvers = [AuthResolver, OrganizationResolver, MembershipResolver, ApiKeyResolver, AuditResolver, SeriesResolver, EpisodeResolver, CatalogResolver, EpisodeMediaResolver, MediaRevisionResolver, SubtitleTrackResolver, ReviewCaseResolver, EpisodeReviewResolver, ModerationResolver, PartnerApiResolver, CatalogSeriesResolver, CatalogEpisodeResolver, SeriesDistributionResolver, EpisodeLocalizationResolver, SeriesLocalizationResolver] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { licensedLanguage, licensedTracks } from './localization';
+import { licensedLanguage, licensedTracks, localizationOffer } from './localization';
 
 describe('licensedLanguage', () => {
   it('a license for a language covers its regional variants, not the other way round', () => {
@@ -17,5 +17,16 @@ describe('licensedLanguage', () => {
   it('keeps the tracks in licensed languages, in order', () => {
     const tracks = [{ language: 'en' }, { language: 'es-MX' }, { language: 'fr' }, { language: 'es' }];
     expect(licensedTracks(tracks, ['es', 'en'])).toEqual([{ language: 'en' }, { language: 'es-MX' }, { language: 'es' }]);
+  });
+});
+
+describe('localizationOffer', () => {
+  it('offers the original audio and the licensed subtitle tracks, not forced ones', () => {
+    const offer = localizationOffer({
+      originalLanguage: 'zh-Hans',
+      subtitles: [{ language: 'es-MX', kind: 'FORCED' }, { language: 'en', kind: 'CLOSED_CAPTIONS' }, { language: 'fr' }, { language: 'en' }],
+      licensedSubtitleLanguages: ['en', 'es'],
+    });
+    expect(offer).toEqual({ audio: ['zh-Hans'], subtitles: ['en'] });
   });
 });

@@ -11,6 +11,7 @@ export class CatalogPrice {
 
 @ObjectType({ description: 'Why an episode is not live: a stable code and a sentence.' })
 export class GateReasonType {
-  @Field(() => String, { description: 'Stable: TAKEN_DOWN, APPROVAL_STALE, NOT_APPROVED, NOT_LICENSED, NO_PRICE, NOT_RELEASED, RELEASE_SCHEDULED, …' }) code!: string;
+  @Field(() => String, { description: 'Stable: TAKEN_DOWN, APPROVAL_STALE, NOT_APPROVED, NOT_LICENSED, NO_PRICE, NOT_RELEASED, RELEASE_SCHEDULED, LOCALIZATION_MISSING, …' }) code!: string;
   @Field(() => String) message!: string;
+  @Field(() => [String], { nullable: true, description: 'LOCALIZATION_MISSING: the languages (BCP 47) audio or subtitles in any of which would satisfy the territory.' }) languages?: string[];
 }

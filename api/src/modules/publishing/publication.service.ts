@@ -4,7 +4,8 @@ import type PgBoss from 'pg-boss';
 import type { Logger } from '../../logger';
 import { inTransaction } from '../../jobs/queue';
 import type { LicenseLike } from '../catalog/availability';
-import { licensedTracks } from '../catalog/localization';
+import { licensedTracks, localizationOffer } from '../catalog/localization';
+import { effectivePolicy } from '../review/policy';
 import { transitionEpisodesInSql } from '../catalog/episode-lifecycle';
 import type { PriceTermLike } from '../catalog/pricing';
 import { invalidateCases } from '../review/case-invalidation';
@@ -62,6 +63,13 @@ function isTransient(error: unknown): boolean {
 
 const priceKey = (p: Price | null | undefined) => (p ? JSON.stringify([p.free, p.coins, p.currency, p.amountMinor]) : 'none');
 const uuids = (ids: readonly string[]) => `{${ids.join(',')}}`;
+
+/** Each territory's localization requirement, from its policy pack (packs change only with a release). */
+const localizationRequirements = new Map<string, ReturnType<typeof effectivePolicy>['localization']>();
+const localizationRequirementFor = (territory: string) => {
+  if (!localizationRequirements.has(territory)) localizationRequirements.set(territory, effectivePolicy(territory).localization);
+  return localizationRequirements.get(territory)!;
+};
 
 /** The digest of a loaded snapshot, computed once per evaluation (the lapse check and the gate both need it). */
 const digests = new WeakMap<ReviewedSnapshot, string>();
@@ -371,6 +379,7 @@ export class PublicationService {
       const shownSubtitles = licensedTracks(snapshot.subtitles, data.subtitleLanguages.get(series.id) ?? []).map((t) => [t.language, t.kind ?? 'SUBTITLES']);
       // (Appended only when there is any, so keys computed before tracks were filtered stay equal.)
       const contentKey = createHash('sha256').update(canonicalJson([digest, episode.number, series.cover_image_url, series.orientation, data.licenseShown.get(series.id) ?? null, ...(shownSubtitles.length ? [shownSubtitles] : [])])).digest('hex');
+      const offer = localizationOffer({ originalLanguage: snapshot.originalLanguage, subtitles: snapshot.subtitles, licensedSubtitleLanguages: data.subtitleLanguages.get(series.id) ?? [] });
       const decided = data.decided.get(episode.id);
       const approval: GateInput['approval'] = decided
         ? { approvedTerritories: decided.approved, materialDigest: decided.metadata_hash, invalidatedAt: decided.invalidated_at ?? (lapsed.has(episode.id) ? at : null), decidedBy: decided.deciders }
@@ -392,6 +401,7 @@ export class PublicationService {
           terms: data.termsByEpisode.get(episode.id) ?? [],
           partnerTerritories: partner?.territories ?? [],
           releaseAt: plan ? releaseTimeOf(plan.plan, episode.number) : null,
+          localization: { offer, requirementFor: localizationRequirementFor },
         };
         // In the partner's own order: events for one change come out in the order the partner listed its territories.
         const territories = [...new Set([...(partner?.territories ?? []), ...(before?.live_territories ?? [])])];

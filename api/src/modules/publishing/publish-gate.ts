@@ -1,4 +1,5 @@
 import { availability, type LicenseLike } from '../catalog/availability';
+import { localizationGap, type LocalizationOffer, type LocalizationRequirement } from '../catalog/localization';
 import { resolvePrice, type PriceTermLike, type ResolvedPrice } from '../catalog/pricing';
 
 export type GateReasonCode =
@@ -14,11 +15,14 @@ export type GateReasonCode =
   | 'EPISODE_DELETED'
   | 'STUDIO_SUSPENDED'
   | 'PARTNER_DISABLED'
+  | 'LOCALIZATION_MISSING'
   | 'EVALUATION_FAILED';
 
 export interface GateReason {
   code: GateReasonCode;
   message: string;
+  /** LOCALIZATION_MISSING: the languages (BCP 47) a track in any of which would satisfy the territory. */
+  languages?: string[];
 }
 
 export interface GateInput {
@@ -39,6 +43,8 @@ export interface GateInput {
   partnerTerritories: readonly string[];
   /** When the studio releases this episode to this partner (null: not released to it). */
   releaseAt: Date | null;
+  /** The languages partners would get the episode in, and what each territory's policy requires. */
+  localization: { offer: LocalizationOffer; requirementFor: (territory: string) => LocalizationRequirement | null };
 }
 
 export interface GateResult {
@@ -52,8 +58,8 @@ export interface GateResult {
  * every reason. Live needs all of: a human (or audited policy) approval for the territory, bound to
  * exactly the material now on the episode (digest of media, texts, subtitles, filings, ratings and
  * AI disclosure), rights now (license window, exclusions, holdbacks), a price (or free), a release to
- * this partner that has started, no takedown, a series that is not archived, and neither the studio
- * nor the partner suspended.
+ * this partner that has started, no takedown, a series that is not archived, neither the studio
+ * nor the partner suspended, and the audio or subtitles the territory's policy requires.
  */
 export function publishGate(input: GateInput, territory: string, at: Date): GateResult {
   const reasons: GateReason[] = [];
@@ -72,6 +78,8 @@ export function publishGate(input: GateInput, territory: string, at: Date): Gate
   if (!price.priced) reasons.push({ code: 'NO_PRICE', message: price.explanation });
   if (!input.releaseAt) reasons.push({ code: 'NOT_RELEASED', message: 'The studio has not released the series to this partner.' });
   else if (input.releaseAt.getTime() > at.getTime()) reasons.push({ code: 'RELEASE_SCHEDULED', message: `Scheduled for release at ${input.releaseAt.toISOString()}.` });
+  const localization = localizationGap(input.localization.requirementFor(territory), input.localization.offer, territory);
+  if (localization) reasons.push({ code: 'LOCALIZATION_MISSING', message: localization.message, languages: localization.languages });
   return { live: reasons.length === 0, reasons, price };
 }
 

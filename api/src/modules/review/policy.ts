@@ -2,9 +2,12 @@ import ae from './policy-packs/ae.json';
 import cn from './policy-packs/cn.json';
 import global from './policy-packs/global.json';
 import id from './policy-packs/id.json';
+import mx from './policy-packs/mx.json';
 import my from './policy-packs/my.json';
 import sa from './policy-packs/sa.json';
 import us from './policy-packs/us.json';
+
+import type { LocalizationRequirement } from '../catalog/localization';
 
 export type Severity = 'INFO' | 'LOW' | 'MEDIUM' | 'HIGH' | 'BLOCKING';
 export const SEVERITY_ORDER: readonly Severity[] = ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'BLOCKING'];
@@ -47,6 +50,8 @@ export interface PolicyPack {
   requireFiling?: boolean;
   requiredSubtitleLanguages?: string[];
   requireAiDisclosure?: boolean;
+  /** Audio or subtitles the territory requires in one of a list of languages (the publish gate checks it). */
+  localization?: LocalizationRequirement;
   requirements?: Partial<Record<'license' | 'duration' | 'orientation' | 'aiDisclosure' | 'subtitles' | 'filing', Requirement>>;
   titleRules?: TitleRule[];
   rules: PolicyRule[];
@@ -63,6 +68,7 @@ export interface EffectivePolicy {
   requireFiling: boolean;
   requiredSubtitleLanguages: string[];
   requireAiDisclosure: boolean;
+  localization: LocalizationRequirement | null;
   requirements: Record<'license' | 'duration' | 'orientation' | 'aiDisclosure' | 'subtitles' | 'filing', Requirement>;
   titleRules: TitleRule[];
   rules: PolicyRule[];
@@ -70,7 +76,7 @@ export interface EffectivePolicy {
 }
 
 const GLOBAL = global as PolicyPack;
-const TERRITORY_PACKS: Record<string, PolicyPack> = Object.fromEntries([us, cn, sa, ae, id, my].map((p) => [p.territory, p as PolicyPack]));
+const TERRITORY_PACKS: Record<string, PolicyPack> = Object.fromEntries([us, cn, sa, ae, id, my, mx].map((p) => [p.territory, p as PolicyPack]));
 
 export const ACTIVE_PACKS: readonly PolicyPack[] = [GLOBAL, ...Object.values(TERRITORY_PACKS)];
 
@@ -85,6 +91,7 @@ export function effectivePolicy(territory: string): EffectivePolicy {
     requireFiling: Boolean(pack?.requireFiling ?? GLOBAL.requireFiling),
     requiredSubtitleLanguages: [...new Set([...(GLOBAL.requiredSubtitleLanguages ?? []), ...(pack?.requiredSubtitleLanguages ?? [])])],
     requireAiDisclosure: Boolean(pack?.requireAiDisclosure ?? GLOBAL.requireAiDisclosure),
+    localization: (pack?.localization ?? GLOBAL.localization ?? null) as LocalizationRequirement | null,
     requirements,
     titleRules: [...(GLOBAL.titleRules ?? []), ...(pack?.titleRules ?? [])],
     rules: [...GLOBAL.rules, ...(pack?.rules ?? [])],
@@ -99,6 +106,7 @@ export function knownRuleIds(policies: readonly EffectivePolicy[]): Set<string> 
     for (const r of p.rules) ids.add(r.id);
     for (const r of p.titleRules) ids.add(r.id);
     for (const r of Object.values(p.requirements)) ids.add(r.id);
+    if (p.localization) ids.add(p.localization.id);
   }
   return ids;
 }
