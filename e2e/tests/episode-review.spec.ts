@@ -179,3 +179,29 @@ test('An editor adds AI-generated Spanish closed captions as SRT and the episode
   expect(vtt.headers()['content-type']).toMatch(/^text\/vtt/);
   expect(await vtt.text()).toContain('00:00:00.500 --> 00:00:01.250\n[puerta] ¿Quién anda ahí?');
 });
+
+test('Before submitting, an editor sees that Mexico needs Spanish audio or subtitles, and that a licensed Spanish track meets it', async ({ page, request }) => {
+  const editor = await apiAs(request, accounts.editor);
+  const series = await createDraftSeries(editor, unique('Localized Vows'), 2);
+  const license = (subtitleLanguages: string[]) =>
+    editor.call('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', {
+      id: series.id,
+      i: { sourceWorkTitle: 'Localized Vows', sourceWorkKind: 'ORIGINAL', licensor: 'Crimson Reel', licenseKind: 'ORIGINAL', territoriesIncluded: ['US', 'MX'], windowStart: '2026-01-01T00:00:00Z', subtitleLanguages },
+    });
+  await license([]);
+  await editor.call('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }', {
+    i: { episodeId: series.episodeIds[0], language: 'es-MX', format: 'SRT', content: '1\n00:00:00,500 --> 00:00:01,500\nHola.\n' },
+  });
+
+  await signIn(page, accounts.editor);
+  await open(page, `/catalog/${series.id}`);
+  const preflight = page.getByRole('region', { name: 'Localization pre-flight' });
+  await expect(preflight.getByRole('listitem')).toHaveText(['MX needs audio or subtitles in es (MX-LOCALIZATION-01): Missing episodes 1–2']);
+
+  // The Spanish track counts once the license allows Spanish subtitles: only episode 2 is missing then.
+  await license(['es']);
+  await reload(page);
+  await expect(preflight.getByRole('listitem')).toHaveText(['MX needs audio or subtitles in es (MX-LOCALIZATION-01): Missing episodes 2']);
+  await open(page, `/catalog/${series.id}/episodes/${series.episodeIds[0]}`);
+  await expect(page.getByRole('region', { name: 'Localization pre-flight' }).getByRole('listitem')).toHaveText(['MX needs audio or subtitles in es (MX-LOCALIZATION-01): Met']);
+});

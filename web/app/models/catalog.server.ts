@@ -1,3 +1,4 @@
+import { LOCALIZATION_PREFLIGHT_FIELDS, type LocalizationCheck } from './localization';
 import {
   EPISODE_PAGE_SIZE,
   type CurrencyOption,
@@ -204,7 +205,7 @@ export async function getSeriesDetails(request: Request, id: string): Promise<Ap
 }
 
 export interface SeriesOverview {
-  series: SeriesDetails & { license: License | null; availability: Availability };
+  series: SeriesDetails & { license: License | null; availability: Availability; localizationPreflight: LocalizationCheck[] };
   episodes: EpisodeRow[];
   /** More episodes exist beyond those loaded. */
   hasMore: boolean;
@@ -226,6 +227,7 @@ export async function getSeriesOverview(request: Request, id: string, territory:
         ${DETAIL_FIELDS}
         license { ${LICENSE_FIELDS} }
         availability(territory: $territory) { available reasons { code message } }
+        localizationPreflight { ${LOCALIZATION_PREFLIGHT_FIELDS} }
       }
       episodes(first: $first, after: $after) {
         nodes { id number title status durationSeconds media { posterUrl } effectivePrice(territory: $territory) { ${PRICE_FIELDS} } }

@@ -1,5 +1,6 @@
 import type { EpisodeStatus } from './catalog';
 import { gql, type ApiResult } from './graphql.server';
+import { LOCALIZATION_PREFLIGHT_FIELDS, type LocalizationCheck } from './localization';
 import type { CaseKind, CaseStatus, Decision, SubtitleFormat, SubtitleKind, UploadStatus, Verdict } from './episode';
 
 /** The current (or an earlier) uploaded video of an episode. */
@@ -79,6 +80,7 @@ export interface EpisodeDetail {
   uploads: UploadRecord[];
   subtitles: SubtitleTrackInfo[];
   reviewCases: ReviewCaseInfo[];
+  localizationPreflight: LocalizationCheck[];
 }
 
 const MEDIA_FIELDS = 'id sha256 sizeBytes fileName container videoCodec audioCodec durationSeconds width height warnings videoUrl posterUrl createdAt';
@@ -107,6 +109,7 @@ export async function getEpisodeDetail(
         uploads(first: 10) { ${UPLOAD_FIELDS} }
         subtitles { id language kind aiGenerated webVttUrl format cueCount updatedAt }
         reviewCases { ${CASE_FIELDS} }
+        localizationPreflight { ${LOCALIZATION_PREFLIGHT_FIELDS} }
       }
     }`,
     { id: episodeId, seriesId },

@@ -6,6 +6,7 @@ import { SeriesUploader, useUploadQueue } from '~/components/episode-uploads';
 import { EpisodeTable, selectionSummary, useEpisodeSelection } from '~/components/episode-table';
 import { FormAlert, Notice, TextField, useResetWhenSaved } from '~/components/forms';
 import { LicenseSummary } from '~/components/license-summary';
+import { LocalizationPreflight } from '~/components/localization-preflight';
 import { ReviewSubmitFields, useRefreshWhile } from '~/components/review-history';
 import { describeRuns, EPISODE_PAGE_SIZE, numberRuns, territoryName } from '~/models/catalog';
 import { catalogLists, requireCatalog } from '~/models/catalog-access.server';
@@ -92,6 +93,7 @@ export default function SeriesPage() {
     <>
       {created && !outcome ? <Notice>{`${series.title} is created. Add its episodes, then set its license and prices.`}</Notice> : null}
       <LicenseSummary seriesId={series.id} license={series.license} availability={series.availability} territory={territory} territories={territories} canEdit={canEdit} />
+      <LocalizationPreflight checks={series.localizationPreflight} scope="series" />
 
       {canEdit && episodes.length ? (
         <section className="panel" aria-labelledby="upload-heading">

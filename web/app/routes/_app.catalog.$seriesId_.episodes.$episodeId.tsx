@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react';
+import { LocalizationPreflight } from '~/components/localization-preflight';
 import { DetailsPanel, MediaView, reviewHint, SubtitlesPanel, UploadHistory, VIDEO_ID } from '~/components/episode-panels';
 import { EpisodeUploader, useUploadQueue } from '~/components/episode-uploads';
 import { FormAlert, Notice } from '~/components/forms';
@@ -120,6 +121,7 @@ export default function EpisodePage() {
           </section>
 
           <DetailsPanel episode={episode} canEdit={canEdit} outcome={of('saveDetails')} busy={busyIntent === 'saveDetails'} />
+          <LocalizationPreflight checks={episode.localizationPreflight} scope="episode" />
           <SubtitlesPanel episode={episode} canEdit={canEdit} outcome={outcome?.intent === 'setSubtitles' || outcome?.intent === 'removeSubtitles' ? outcome : undefined} busyIntent={busyIntent} />
           <UploadHistory episode={episode} />
         </div>
