@@ -286,7 +286,8 @@ describe('visibility, packs and auto-approve', () => {
 
   it('admins read the active policy packs; studios cannot', async () => {
     const packs = await server.gql<{ policyPacks: Array<{ territory: string; version: string; content: { rules: Array<{ id: string }> } }> }>('{ policyPacks { territory version content } }', {}, { token: admin.token });
-    expect(packs.data!.policyPacks.map((p) => p.territory).sort()).toEqual(['AE', 'CN', 'GLOBAL', 'ID', 'MY', 'SA', 'US']);
+    expect(packs.data!.policyPacks.map((p) => p.territory).sort()).toEqual(['AE', 'CN', 'GLOBAL', 'ID', 'MX', 'MY', 'SA', 'US']);
+    expect((packs.data!.policyPacks.find((p) => p.territory === 'MX')!.content as { localization?: { languages: string[] } }).localization?.languages).toEqual(['es']);
     expect(packs.data!.policyPacks.find((p) => p.territory === 'SA')!.content.rules.map((r) => r.id)).toContain('SA-ALCOHOL-01');
     expect(errorCode(await server.gql('{ policyPacks { territory } }', {}, { token: editor.token }))).toBe('FORBIDDEN');
   });
