@@ -1,6 +1,6 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -155,6 +155,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     // The process owns shutdown order (HTTP, then pool, then the embedded database).
     stopOnTerminationSignals: false,
     plugins: [
+      // No field sets cache hints, and the default cache-control plugin wraps every field's resolver
+      // to look for them: on a catalog page (thousands of fields) that was the largest single cost.
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       errorLoggingPlugin,
       readYourWrites,
@@ -170,6 +173,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
     (res.locals.graphqlContext ??= buildContext({ orm, config, logger, services }, req, res));
   app.use(
     '/graphql',
+    // Answers are per caller: no shared cache may keep them.
+    (_req: express.Request, res: express.Response, next: express.NextFunction) => {
+      res.setHeader('Cache-Control', 'no-store');
+      next();
+    },
     rateLimited(apiRateLimiter, graphqlContext, logger),
     // Room for a 1 MiB subtitle file plus the rest of the request.
     express.json({ limit: '2mb' }),

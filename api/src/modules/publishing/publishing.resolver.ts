@@ -26,8 +26,9 @@ import {
 import { ReleasePlan } from './release-plan.entity';
 import { WebhookDelivery, WebhookEndpoint } from './webhook.entity';
 
-const toSeries = (row: CatalogSeriesRow): CatalogSeries => Object.assign(new CatalogSeries(), { ...row, id: globalId('CatalogSeries', row.id, row.territory), rowId: row.id });
-const toEpisode = (row: CatalogEpisodeRow): CatalogEpisode => Object.assign(new CatalogEpisode(), { ...row, id: globalId('CatalogEpisode', row.id, row.territory), rowId: row.id });
+// Assigned straight onto the instance (no spread copy in between): a catalog page makes a thousand of these.
+const toSeries = (row: CatalogSeriesRow): CatalogSeries => Object.assign(new CatalogSeries(), row, { id: globalId('CatalogSeries', row.id, row.territory), rowId: row.id });
+const toEpisode = (row: CatalogEpisodeRow): CatalogEpisode => Object.assign(new CatalogEpisode(), row, { id: globalId('CatalogEpisode', row.id, row.territory), rowId: row.id });
 
 const STUDIO_WRITERS = ['STUDIO:OWNER', 'STUDIO:EDITOR'] as const;
 const PARTNER_MANAGERS = ['OPERATOR:ADMIN', 'PARTNER:PARTNER_ADMIN'] as const;

@@ -13,7 +13,7 @@ export abstract class Node {
   id!: string;
 }
 
-@ObjectType({ description: 'The price of an episode in the territory asked.' })
+@ObjectType({ description: 'The price of an episode in the territory asked.', simpleResolvers: true })
 export class CatalogPrice {
   @Field(() => Boolean) free!: boolean;
   @Field(() => Int, { nullable: true }) coins!: number | null;
@@ -22,7 +22,7 @@ export class CatalogPrice {
   @Field(() => String, { nullable: true, description: 'Decimal amount in the currency’s precision.' }) amount!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SourceWork {
   @Field(() => String) title!: string;
   @Field(() => String) kind!: string;
@@ -30,7 +30,7 @@ export class SourceWork {
   @Field(() => String, { nullable: true }) publisher!: string | null;
 }
 
-@ObjectType({ implements: Node, description: 'A live episode, as a partner sees it in one territory.' })
+@ObjectType({ implements: Node, description: 'A live episode, as a partner sees it in one territory.', simpleResolvers: true })
 export class CatalogEpisode extends Node {
   readonly __typename = 'CatalogEpisode';
   @Field(() => Int) number!: number;
@@ -47,10 +47,10 @@ export class CatalogEpisode extends Node {
   hasPoster!: boolean;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CatalogEpisodeConnection extends Connection('CatalogEpisode', CatalogEpisode) {}
 
-@ObjectType({ implements: Node, description: 'A series with at least one live episode, as a partner sees it in one territory.' })
+@ObjectType({ implements: Node, description: 'A series with at least one live episode, as a partner sees it in one territory.', simpleResolvers: true })
 export class CatalogSeries extends Node {
   readonly __typename = 'CatalogSeries';
   @Field(() => String) title!: string;
@@ -68,7 +68,7 @@ export class CatalogSeries extends Node {
   rowId!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CatalogSeriesConnection extends Connection('CatalogSeries', CatalogSeries) {}
 
 @ObjectType()
