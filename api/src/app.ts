@@ -71,7 +71,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const queue = await startQueue(deps.databaseUrl, logger, config, { supervise: Boolean(deps.runWorker) });
   const services = createServices(config, orm.em.getConnection().getKnex(), storage, () => queue, { orm, logger, clock: deps.clock });
   const publication = followPublication({ orm, databaseUrl: deps.databaseUrl, publication: services.publication, logger, pollSeconds: config.publishing.pollSeconds });
-  if (deps.runWorker) await startWorkers({ orm, config, logger, storage, services, boss: queue });
+  const workers = deps.runWorker ? await startWorkers({ orm, config, logger, storage, services, boss: queue, databaseUrl: deps.databaseUrl }) : null;
   const uploads = await createUploadServer({ orm, config, logger, services, databaseUrl: deps.databaseUrl });
   // Rate-limit counters are throwaway: their connections commit without waiting for the disk.
   const counterPool = new pg.Pool({ connectionString: deps.databaseUrl, max: 5, options: '-c synchronous_commit=off' });
@@ -198,6 +198,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await apollo.stop();
       await publication.stop();
       await uploads.stop();
+      await workers?.stop();
       await queue.stop();
       await counterPool.end();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
