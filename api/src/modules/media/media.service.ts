@@ -27,6 +27,8 @@ export interface FinishedFile {
   path: string;
   /** True when the file may be moved into media storage (it is ours to consume). */
   consumable: boolean;
+  /** The file's sha256 (hex) when it was computed as the bytes arrived; otherwise the file is hashed here. */
+  sha256?: string;
 }
 
 export class MediaService {
@@ -57,7 +59,7 @@ export class MediaService {
     const upload = await em.findOneOrFail(EpisodeUpload, { id: uploadId }, { populate: ['episode', 'episode.series'] });
     const system = { actorLabel: 'system' };
     try {
-      const sha256 = await sha256File(file.path);
+      const sha256 = file.sha256 ?? (await sha256File(file.path));
       if (upload.expectedSha256 && upload.expectedSha256 !== sha256) {
         throw new ProbeError(`The file's sha256 (${sha256}) differs from the one declared (${upload.expectedSha256}); it was damaged on the way.`);
       }

@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'The price of an episode in the territory asked.' })
+@ObjectType({ description: 'The price of an episode in the territory asked.', simpleResolvers: true })
 export class CatalogPrice {
   @Field(() => Boolean) free!: boolean;
   @Field(() => Int, { nullable: true }) coins!: number | null;

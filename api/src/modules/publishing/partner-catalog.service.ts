@@ -65,8 +65,11 @@ export { globalId, parseGlobalId } from './global-id';
  * window that has ended. (Shown material is covered by the material versions.) `e`, `s` and `x` are
  * the episode, its series and the partner's state row.
  */
-const STILL_ALLOWED = (e: string, s: string, x: string) => `${e}.status <> 'TAKEN_DOWN' and ${s}.archived_at is null
-  and not exists (select 1 from organization o where o.id in (${s}.studio_id, ${x}.partner_id) and o.suspended_at is not null)
+const STILL_ALLOWED = (e: string, s: string, x: string) => `${e}.status <> 'TAKEN_DOWN' and ${STILL_ALLOWED_SERIES(s, `${x}.partner_id`)}`;
+
+/** The series-wide part of STILL_ALLOWED, for series `s` and the partner `partner` (a column or a parameter). */
+const STILL_ALLOWED_SERIES = (s: string, partner: string) => `${s}.archived_at is null
+  and not exists (select 1 from organization o where o.id in (${s}.studio_id, ${partner}) and o.suspended_at is not null)
   and not exists (select 1 from series_license l where l.series_id = ${s}.id and l.window_end <= now())`;
 
 /**
@@ -154,23 +157,29 @@ export class PartnerCatalogService {
     }));
   }
 
-  /** Live episodes of many series in one statement (the nested list of a catalog page). */
+  /**
+   * Live episodes of many series in one statement (the nested list of a catalog page): per series,
+   * the first `first` live episodes after `afterNumber`, read in number order from the episode index
+   * and stopping there, so a page costs the episodes it returns, not every episode of its series.
+   */
   async episodesOf(ctx: RequestContext, territory: string, seriesIds: readonly string[], first: number, afterNumber: number): Promise<Map<string, CatalogEpisodeRow[]>> {
     const partnerId = this.partnerOf(ctx);
     const rows = (await ctx.em.getConnection().execute(
-      `select * from (
+      `select ep.* from series sv
+       cross join lateral (
          select e.id, e.series_id, e.number, e.title, e.synopsis, m.duration_seconds, m.width, m.height, (m.poster_key is not null) as has_poster,
                 (select g->'price' from jsonb_array_elements(x.prices) g where g->'territories' @> to_jsonb(?::text) limit 1) as price,
                 coalesce((select json_agg(json_build_object('id', t.id, 'language', t.language, 'kind', t.kind, 'aiGenerated', t.ai_generated) order by t.language, t.kind) from subtitle_track t where t.episode_id = e.id), '[]') as subtitle_tracks,
-                coalesce((select l.subtitle_languages from series_license l where l.series_id = e.series_id), '{}') as licensed_subtitle_languages,
-                row_number() over (partition by e.series_id order by e.number) as rn
+                coalesce((select l.subtitle_languages from series_license l where l.series_id = e.series_id), '{}') as licensed_subtitle_languages
          from episode e
-         join partner_episode_state x on x.episode_id = e.id and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.episode_version = e.material_version
-         join series sv on sv.id = e.series_id and sv.material_version = x.series_version and ${STILL_ALLOWED('e', 'sv', 'x')}
+         join partner_episode_state x on x.episode_id = e.id and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.episode_version = e.material_version and x.series_version = sv.material_version
          left join media_revision m on m.id = e.current_media_id
-         where e.series_id = any(?::uuid[]) and e.number > ?
-       ) q where rn <= ? order by series_id, number`,
-      [territory, partnerId, territory, `{${seriesIds.join(',')}}`, afterNumber, first],
+         where e.series_id = sv.id and e.number > ? and e.status <> 'TAKEN_DOWN'
+         order by e.number limit ?
+       ) ep
+       where sv.id = any(?::uuid[]) and ${STILL_ALLOWED_SERIES('sv', '?')}
+       order by ep.series_id, ep.number`,
+      [territory, partnerId, territory, afterNumber, first, `{${seriesIds.join(',')}}`, partnerId],
     )) as Array<Record<string, unknown>>;
     const result = new Map<string, CatalogEpisodeRow[]>(seriesIds.map((id) => [id, []]));
     for (const r of rows) {

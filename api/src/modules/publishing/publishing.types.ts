@@ -18,7 +18,7 @@ export abstract class Node {
 }
 
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SourceWork {
   @Field(() => String) title!: string;
   @Field(() => String) kind!: string;
@@ -26,7 +26,7 @@ export class SourceWork {
   @Field(() => String, { nullable: true }) publisher!: string | null;
 }
 
-@ObjectType({ implements: Node, description: 'A live episode, as a partner sees it in one territory.' })
+@ObjectType({ implements: Node, description: 'A live episode, as a partner sees it in one territory.', simpleResolvers: true })
 export class CatalogEpisode extends Node {
   readonly __typename = 'CatalogEpisode';
   @Field(() => Int) number!: number;
@@ -45,7 +45,7 @@ export class CatalogEpisode extends Node {
   hasPoster!: boolean;
 }
 
-@ObjectType({ description: 'A subtitle track of a live episode, reviewed with it, in a language the license allows.' })
+@ObjectType({ simpleResolvers: true, description: 'A subtitle track of a live episode, reviewed with it, in a language the license allows.' })
 export class CatalogSubtitleTrack {
   @Field(() => String, { description: 'BCP 47 language tag.' }) language!: string;
   @Field(() => SubtitleKind) kind!: SubtitleKind;
@@ -54,10 +54,10 @@ export class CatalogSubtitleTrack {
   @Field(() => Date) expiresAt!: Date;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CatalogEpisodeConnection extends Connection('CatalogEpisode', CatalogEpisode) {}
 
-@ObjectType({ implements: Node, description: 'A series with at least one live episode, as a partner sees it in one territory.' })
+@ObjectType({ implements: Node, description: 'A series with at least one live episode, as a partner sees it in one territory.', simpleResolvers: true })
 export class CatalogSeries extends Node {
   readonly __typename = 'CatalogSeries';
   @Field(() => String) title!: string;
@@ -75,7 +75,7 @@ export class CatalogSeries extends Node {
   rowId!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CatalogSeriesConnection extends Connection('CatalogSeries', CatalogSeries) {}
 
 @ObjectType()

@@ -5,7 +5,7 @@ import { isOperatorAdmin, membershipIn, requireUser } from '../../domain/access'
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput } from '../../domain/validation';
-import { inTransaction, REVIEW_QUEUE } from '../../jobs/queue';
+import { queueReviewJob } from '../../jobs/queue';
 import type { AuditService } from '../audit/audit.service';
 import { findEpisode } from '../catalog/catalog-access';
 import { territorySchema, uniqueList } from '../catalog/catalog-validation';
@@ -107,9 +107,7 @@ export class ReviewService {
         cases.push(reviewCase);
       }
       await tx.flush();
-      for (const reviewCase of cases) {
-        await boss.send(REVIEW_QUEUE, { caseId: reviewCase.id }, { db: inTransaction(tx), singletonKey: reviewCase.id });
-      }
+      for (const reviewCase of cases) await queueReviewJob(boss, tx, reviewCase.id);
       return cases;
     });
   }
