@@ -17,6 +17,7 @@ import type { MediaStorage } from './uploads/storage';
 import type PgBoss from 'pg-boss';
 import { ReviewService } from './modules/review/review.service';
 import { ModerationService } from './modules/review/moderation.service';
+import { loadPolicyPacks } from './modules/review/policy';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from './logger';
 import { PartnerCatalogService } from './modules/publishing/partner-catalog.service';
@@ -33,6 +34,8 @@ export function createServices(
   queue: () => PgBoss | undefined = () => undefined,
   runtime: { orm?: MikroORM; logger?: Logger; clock?: () => Date } = {},
 ) {
+  // The operator's own policy packs join the built-in ones before anything reads a policy.
+  if (config.review.policyPacksDir) loadPolicyPacks(config.review.policyPacksDir);
   const audit = new AuditService();
   const organizations = new OrganizationService(audit);
   const uploads = new UploadService(audit, config);
