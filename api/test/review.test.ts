@@ -331,8 +331,8 @@ describe('exactly once', () => {
   });
 });
 
-describe('the rules provider', () => {
-  it('works with no key at all and says it is rules, not a model', async () => {
+describe('the embedded default', () => {
+  it('works with no key at all and names its rules and its small model', async () => {
     const plain = await TestServer.start({ ...AI_ENV }, undefined, { runWorker: true });
     try {
       const owner = await plain.member(OrganizationKind.STUDIO, Role.OWNER);
@@ -344,7 +344,7 @@ describe('the rules provider', () => {
       const submitted = await plain.gql<{ submitForReview: Array<{ id: string }> }>('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }', { i: { episodeIds: [episodeId], territories: ['SA'] } }, { token: owner.token });
       const lead = await plain.member(OrganizationKind.OPERATOR, Role.LEAD);
       const view = await eventually(async () => (await plain.gql<{ reviewCase: CaseView }>(CASE, { id: submitted.data!.submitForReview[0]!.id }, { token: lead.token })).data!.reviewCase, (c) => c.status === 'PENDING_REVIEW', 'screening');
-      expect(view.assessment).toMatchObject({ provider: 'rules', model: null, aiCompleted: true });
+      expect(view.assessment).toMatchObject({ provider: 'embedded', model: expect.stringMatching(/^keyword rules \+ obscenity \+ nsfwjs\/MobileNetV2 /), aiCompleted: true });
       expect(view.findings.find((f) => f.ruleId === 'SA-ALCOHOL-01')).toMatchObject({ source: 'RULES', evidence: expect.objectContaining({ cueStart: 2, match: 'champagne' }) });
     } finally {
       await plain.stop();
