@@ -40,13 +40,19 @@ async function modelArtifacts(modelDir: string | undefined): Promise<tf.io.Model
   return { modelTopology: json.modelTopology, weightSpecs: specs, weightData: shard.buffer.slice(shard.byteOffset, shard.byteOffset + shard.byteLength) };
 }
 
+export type TensorBackend = 'wasm' | 'cpu';
 let backend: Promise<void> | undefined;
-/** TensorFlow.js on its WASM backend with one thread: the .wasm files ship in the npm package. */
-function wasmBackend(): Promise<void> {
+/**
+ * TensorFlow.js on its WASM backend with one thread (the .wasm files ship in the npm package), or
+ * the pure-JavaScript CPU backend (about ten times slower; benchmarks compare with it). One per process.
+ */
+function startBackend(kind: TensorBackend): Promise<void> {
   backend ??= (async () => {
-    setWasmPaths(`${path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}${path.sep}`);
-    setThreadsCount(1);
-    if (!(await tf.setBackend('wasm'))) throw new Error('the TensorFlow.js WASM backend did not start');
+    if (kind === 'wasm') {
+      setWasmPaths(`${path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}${path.sep}`);
+      setThreadsCount(1);
+    }
+    if (!(await tf.setBackend(kind))) throw new Error(`the TensorFlow.js ${kind} backend did not start`);
     await tf.ready();
   })();
   return backend;
@@ -67,7 +73,10 @@ export class NsfwjsClassifier implements VisualClassifier {
   readonly version = NSFWJS_VERSION;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly modelDir?: string) {
+  constructor(
+    private readonly modelDir?: string,
+    private readonly backend: TensorBackend = 'wasm',
+  ) {
     this.name = modelDir ? `nsfwjs/custom:${path.basename(modelDir)}` : 'nsfwjs/MobileNetV2';
   }
 
@@ -76,7 +85,7 @@ export class NsfwjsClassifier implements VisualClassifier {
     let model = loaded.get(key);
     if (!model) {
       model = (async () => {
-        await wasmBackend();
+        await startBackend(this.backend);
         const nsfw = new NSFWJS(tf.io.fromMemory(await modelArtifacts(this.modelDir)), { size: INPUT_SIZE });
         await nsfw.load();
         return nsfw;
