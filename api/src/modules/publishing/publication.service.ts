@@ -10,6 +10,7 @@ import { invalidateCases } from '../review/case-invalidation';
 import { canonicalJson, changedReviewedFields, loadReviewedSnapshots, REVIEWED_FIELD_NAMES, reviewedDigest, type ReviewedSnapshot } from '../review/reviewed-material';
 import { CatalogEventType } from './catalog-event.entity';
 import type { DarkGroup, PriceGroup } from './partner-episode-state.entity';
+import { aiContentDeclaration } from '../ai-disclosure/ai-content';
 import { EPISODE_DELETED, EVALUATION_FAILED, nextGateBoundary, publishGate, type GateInput, type GateReason } from './publish-gate';
 import { releaseTimeOf, type ReleaseMode } from './release-plan.entity';
 
@@ -387,6 +388,7 @@ export class PublicationService {
           terms: data.termsByEpisode.get(episode.id) ?? [],
           partnerTerritories: partner?.territories ?? [],
           releaseAt: plan ? releaseTimeOf(plan.plan, episode.number) : null,
+          aiContent: aiContentDeclaration(snapshot, snapshot.episodeAiElements),
         };
         // In the partner's own order: events for one change come out in the order the partner listed its territories.
         const territories = [...new Set([...(partner?.territories ?? []), ...(before?.live_territories ?? [])])];

@@ -1,3 +1,4 @@
+import { aiLabelGap, type AiContentDeclaration } from '../ai-disclosure/ai-content';
 import { availability, type LicenseLike } from '../catalog/availability';
 import { resolvePrice, type PriceTermLike, type ResolvedPrice } from '../catalog/pricing';
 
@@ -14,7 +15,8 @@ export type GateReasonCode =
   | 'EPISODE_DELETED'
   | 'STUDIO_SUSPENDED'
   | 'PARTNER_DISABLED'
-  | 'EVALUATION_FAILED';
+  | 'EVALUATION_FAILED'
+  | 'AI_LABEL_MISSING';
 
 export interface GateReason {
   code: GateReasonCode;
@@ -39,6 +41,8 @@ export interface GateInput {
   partnerTerritories: readonly string[];
   /** When the studio releases this episode to this partner (null: not released to it). */
   releaseAt: Date | null;
+  /** What the studio declares as AI-generated in this episode, and how viewers are told. */
+  aiContent: AiContentDeclaration;
 }
 
 export interface GateResult {
@@ -51,9 +55,10 @@ export interface GateResult {
  * The publish gate: is this episode live for this partner in this territory at `at`, and if not,
  * every reason. Live needs all of: a human (or audited policy) approval for the territory, bound to
  * exactly the material now on the episode (digest of media, texts, subtitles, filings, ratings and
- * AI disclosure), rights now (license window, exclusions, holdbacks), a price (or free), a release to
- * this partner that has started, no takedown, a series that is not archived, and neither the studio
- * nor the partner suspended.
+ * AI disclosure), rights now (license window, exclusions, holdbacks), a price (or free), the AI label
+ * and disclosure the territory's policy requires for the declared AI uses, a release to this partner
+ * that has started, no takedown, a series that is not archived, and neither the studio nor the
+ * partner suspended.
  */
 export function publishGate(input: GateInput, territory: string, at: Date): GateResult {
   const reasons: GateReason[] = [];
@@ -70,6 +75,8 @@ export function publishGate(input: GateInput, territory: string, at: Date): Gate
   for (const r of availability(input.license, territory, at).reasons) reasons.push({ code: 'NOT_LICENSED', message: r.message });
   const price = resolvePrice({ number: input.episode.number, terms: input.terms }, input.series, territory, at);
   if (!price.priced) reasons.push({ code: 'NO_PRICE', message: price.explanation });
+  const label = aiLabelGap(input.aiContent, territory);
+  if (label) reasons.push({ code: 'AI_LABEL_MISSING', message: label.message });
   if (!input.releaseAt) reasons.push({ code: 'NOT_RELEASED', message: 'The studio has not released the series to this partner.' });
   else if (input.releaseAt.getTime() > at.getTime()) reasons.push({ code: 'RELEASE_SCHEDULED', message: `Scheduled for release at ${input.releaseAt.toISOString()}.` });
   return { live: reasons.length === 0, reasons, price };

@@ -306,7 +306,7 @@ export class ReviewPipeline {
     return {
       territories: reviewCase.territories,
       at: new Date(),
-      episode: { id: episode.id, number: episode.number, title: episode.title, synopsis: episode.synopsis },
+      episode: { id: episode.id, number: episode.number, title: episode.title, synopsis: episode.synopsis, aiElements: episode.aiElements },
       series: { title: series.title, synopsis: series.synopsis, filings: series.filings },
       license: license ? { ...license, holdbacks: license.holdbacks } : null,
       media: { path: mediaPath, sha256: media.sha256, durationSeconds: media.durationSeconds, width: media.width, height: media.height },
