@@ -1,3 +1,4 @@
+import { AiDisclosureService } from './modules/ai-disclosure/ai-disclosure.service';
 import { ApiKeyService } from './modules/api-key/api-key.service';
 import { AvailsService } from './modules/catalog/avails.service';
 import { EpisodeService } from './modules/catalog/episode.service';
@@ -62,6 +63,7 @@ export function createServices(
     releases: new ReleaseService(audit),
     partnerCatalog: new PartnerCatalogService(),
     webhooks: new WebhookService(audit, config, queue),
+    aiDisclosure: new AiDisclosureService(),
   };
 }
 

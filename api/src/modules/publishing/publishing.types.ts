@@ -1,3 +1,4 @@
+import { AiContentDisclosure } from '../ai-disclosure/ai-content.types';
 import { Field, ID, InputType, Int, InterfaceType, ObjectType } from 'type-graphql';
 import { Connection } from '../../graphql/connection';
 import { Episode } from '../catalog/episode.entity';
@@ -42,6 +43,7 @@ export class CatalogEpisode extends Node {
   @Field(() => [String], { description: 'Languages with subtitles (BCP 47).' }) subtitleLanguages!: string[];
   @Field(() => CatalogPrice) price!: CatalogPrice;
   @Field(() => String) territory!: string;
+  @Field(() => AiContentDisclosure, { description: 'What was AI-generated in this episode (its series’ declaration with its own) and the label and disclosure to show viewers.' }) aiContent!: AiContentDisclosure;
   /** Row id, for playback and posters; not exposed. */
   rowId!: string;
   hasPoster!: boolean;
@@ -65,6 +67,7 @@ export class CatalogSeries extends Node {
   @Field(() => SourceWork, { nullable: true }) sourceWork!: SourceWork | null;
   @Field(() => String) territory!: string;
   @Field(() => Date) updatedAt!: Date;
+  @Field(() => AiContentDisclosure, { description: 'What the studio declares as AI-generated in the series as a whole, and the label and disclosure to show viewers; episodes may declare more.' }) aiContent!: AiContentDisclosure;
   rowId!: string;
 }
 
