@@ -20,6 +20,7 @@ const REASON_LABELS: Record<string, string> = {
   NO_PRICE: 'No price',
   NOT_RELEASED: 'Not released',
   RELEASE_SCHEDULED: 'Scheduled',
+  AI_LABEL_MISSING: 'AI label missing',
   NOT_EVALUATED: 'Checking…',
 };
 
