@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { apiAs, daysFromToday, studioIdOf, type ApiClient } from '../support/api';
-import { makeReviewClip, tokenOf, uploadClip, waitForCase, waitForEpisode } from '../support/review';
+import { eventually, makeReviewClip, tokenOf, uploadClip, waitForCase, waitForEpisode } from '../support/review';
 import { open, reload, signIn } from '../support/session';
 import { accounts, unique } from '../support/stack';
 
@@ -14,7 +14,7 @@ async function approveWaiting(lead: ApiClient, territory: string): Promise<void>
 }
 
 test('A studio declares AI voices; China’s label requirement shows in the pre-flight and the distribution grid until the label is set', async ({ page, request }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   const admin = await apiAs(request, accounts.admin);
   const editor = await apiAs(request, accounts.editor);
   const lead = await apiAs(request, accounts.lead);
@@ -67,7 +67,8 @@ test('A studio declares AI voices; China’s label requirement shows in the pre-
 
   await test.step('approved for both territories, the episode is live in the US and held back in China for its label', async () => {
     const { submitForReview } = await editor.call<{ submitForReview: Array<{ id: string }> }>(SUBMIT, { input: { episodeIds: [episodeId], territories: ['US', 'CN'] } });
-    await waitForCase(editor, submitForReview[0]!.id, 'PENDING_REVIEW');
+    // The screening samples keyframes and scores them with the embedded image model: on a busy machine it can take a while.
+    await eventually(() => editor.call<{ reviewCase: { status: string } }>(CASE_STATUS, { id: submitForReview[0]!.id }), (r) => r.reviewCase.status === 'PENDING_REVIEW', 'the screening', 150_000);
     await approveWaiting(lead, 'CN');
     await waitForCase(editor, submitForReview[0]!.id, 'DECIDED');
 
@@ -107,4 +108,5 @@ const SET_PRICES = 'mutation SetPrices($input: SetEpisodePricesInput!) { setEpis
 const SET_RELEASE_PLAN = 'mutation SetReleasePlan($s: ID!, $p: ID!, $i: ReleasePlanInput!) { setReleasePlan(seriesId: $s, partnerId: $p, input: $i) { id } }';
 const SUBMIT = 'mutation Submit($input: SubmitForReviewInput!) { submitForReview(input: $input) { id } }';
 const CLAIM_NEXT = 'mutation Claim($filter: QueueFilterInput) { claimNextCase(filter: $filter) { id version territories } }';
+const CASE_STATUS = 'query CaseStatus($id: ID!) { reviewCase(id: $id) { status } }';
 const DECIDE = 'mutation Decide($input: DecideCaseInput!) { decideCase(input: $input) { id } }';

@@ -44,7 +44,8 @@ export function deterministicFindings(material: ReviewMaterial, policies: readon
       add(req.aiDisclosure, 'disclosure', { kind: 'LICENSE', field: 'license.aiDisclosure' }, 'The series uses AI-generated content but has no disclosure.');
     }
     const label = aiLabelGap(aiContentDeclaration(material.license, material.episode.aiElements), t, policy.aiLabel);
-    if (label && policy.aiLabel) add(policy.aiLabel.rule, 'disclosure', { kind: 'LICENSE', field: 'license.aiLabel', elements: label.elements, missing: label.missing }, label.message);
+    // Informational here: the publish gate holds the episode back in the territory (AI_LABEL_MISSING) until the label is set.
+    if (label && policy.aiLabel) add({ id: policy.aiLabel.rule.id, severity: 'LOW' }, 'disclosure', { kind: 'LICENSE', field: 'license.aiLabel', elements: label.elements, missing: label.missing }, `${label.message} It is not published there until then.`);
   }
   return findings;
 }
