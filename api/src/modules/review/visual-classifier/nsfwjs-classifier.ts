@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -13,7 +14,7 @@ const MAX_DECODE_MIB = 64;
 const INPUT_SIZE = 224;
 
 const packageDir = () => path.dirname(path.dirname(path.dirname(require.resolve('nsfwjs'))));
-const NSFWJS_VERSION: string = (require(path.join(packageDir(), 'package.json')) as { version: string }).version;
+const NSFWJS_VERSION: string = (JSON.parse(readFileSync(path.join(packageDir(), 'package.json'), 'utf8')) as { version: string }).version;
 
 /**
  * The model's topology and weights as shipped inside the nsfwjs package (UMD files holding the
@@ -34,7 +35,9 @@ async function modelArtifacts(modelDir: string | undefined): Promise<tf.io.Model
   }
   // Required by path: the package's own loader spreads the 3.5 MB base64 string into an object key by key (slow).
   const dir = path.join(packageDir(), 'dist', 'models', 'mobilenet_v2');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- UMD files: loading them is the only way to read them.
   const json = require(path.join(dir, 'model.min.js')) as tf.io.ModelJSON;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const shard = Buffer.from(require(path.join(dir, 'group1-shard1of1.min.js')) as string, 'base64');
   const specs = json.weightsManifest.flatMap((g) => g.weights);
   return { modelTopology: json.modelTopology, weightSpecs: specs, weightData: shard.buffer.slice(shard.byteOffset, shard.byteOffset + shard.byteLength) };
