@@ -107,7 +107,7 @@ describe('AI-assisted screening (openai provider against an OpenAI-compatible se
     expect(view.riskScore).toBeGreaterThanOrEqual(75);
     expect(view.assessment).toMatchObject({ provider: 'openai', aiCompleted: true });
     expect(view.assessment!.model).toContain('omni-moderation-latest');
-    expect(view.assessment!.policyVersion).toContain('SA@2026.11.1');
+    expect(view.assessment!.policyVersion).toContain('SA@2026.11.2');
     expect(view.assessment!.keyframes.length).toBeGreaterThan(0);
     const frame = await fetch(`${server.url}/media/frames/${caseId}/0.jpg`, { headers: { authorization: `Bearer ${reviewer.token}` } });
     expect(frame.status).toBe(200);
@@ -286,7 +286,7 @@ describe('visibility, packs and auto-approve', () => {
 
   it('admins read the active policy packs; studios cannot', async () => {
     const packs = await server.gql<{ policyPacks: Array<{ territory: string; version: string; content: { rules: Array<{ id: string }> } }> }>('{ policyPacks { territory version content } }', {}, { token: admin.token });
-    expect(packs.data!.policyPacks.map((p) => p.territory).sort()).toEqual(['AE', 'CN', 'GLOBAL', 'ID', 'MY', 'SA', 'US']);
+    expect(packs.data!.policyPacks.map((p) => p.territory).sort()).toEqual(['AE', 'CN', 'DE', 'FR', 'GLOBAL', 'ID', 'MY', 'SA', 'US']);
     expect(packs.data!.policyPacks.find((p) => p.territory === 'SA')!.content.rules.map((r) => r.id)).toContain('SA-ALCOHOL-01');
     expect(errorCode(await server.gql('{ policyPacks { territory } }', {}, { token: editor.token }))).toBe('FORBIDDEN');
   });
