@@ -1,3 +1,4 @@
+import { AiDisclosureService } from './modules/ai-disclosure/ai-disclosure.service';
 import { ApiKeyService } from './modules/api-key/api-key.service';
 import { AvailsService } from './modules/catalog/avails.service';
 import { EpisodeService } from './modules/catalog/episode.service';
@@ -18,6 +19,7 @@ import type { MediaStorage } from './uploads/storage';
 import type PgBoss from 'pg-boss';
 import { ReviewService } from './modules/review/review.service';
 import { ModerationService } from './modules/review/moderation.service';
+import { loadPolicyPacks } from './modules/review/policy';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from './logger';
 import { PartnerCatalogService } from './modules/publishing/partner-catalog.service';
@@ -34,6 +36,8 @@ export function createServices(
   queue: () => PgBoss | undefined = () => undefined,
   runtime: { orm?: MikroORM; logger?: Logger; clock?: () => Date } = {},
 ) {
+  // The operator's own policy packs join the built-in ones before anything reads a policy.
+  if (config.review.policyPacksDir) loadPolicyPacks(config.review.policyPacksDir);
   const audit = new AuditService();
   const organizations = new OrganizationService(audit);
   const uploads = new UploadService(audit, config);
@@ -61,6 +65,7 @@ export function createServices(
     releases: new ReleaseService(audit),
     partnerCatalog: new PartnerCatalogService(),
     webhooks: new WebhookService(audit, config, queue),
+    aiDisclosure: new AiDisclosureService(),
   };
 }
 

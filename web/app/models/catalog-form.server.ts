@@ -144,6 +144,8 @@ const LICENSE_FIELDS = [
   'contractReference',
   'aiGeneratedContent',
   'aiDisclosure',
+  'aiElements',
+  'aiLabel',
 ] as const;
 
 /** The license editor: the whole license is sent and replaces the previous one. */
@@ -193,6 +195,8 @@ export async function handleLicenseForm(request: Request, seriesId: string) {
     contractReference: optionalString(form, 'contractReference'),
     aiGeneratedContent: formFlag(form, 'aiGeneratedContent'),
     aiDisclosure: optionalString(form, 'aiDisclosure'),
+    aiElements: formValues(form, 'aiElements'),
+    aiLabel: optionalString(form, 'aiLabel'),
   };
   const result = await setLicense(request, seriesId, input);
   if (!result.ok) {

@@ -101,6 +101,8 @@ export interface License {
   contractReference: string | null;
   aiGeneratedContent: boolean;
   aiDisclosure: string | null;
+  aiElements: string[];
+  aiLabel: string | null;
   updatedAt: string;
 }
 
@@ -159,7 +161,7 @@ const DETAIL_FIELDS = `${CARD_FIELDS} studioId synopsis genres originalLanguage 
   freeEpisodeCount defaultCoinPrice updatedAt`;
 const LICENSE_FIELDS = `sourceWorkTitle sourceWorkKind sourceWorkAuthor sourceWorkPublisher licensor licenseKind
   territoriesIncluded territoriesExcluded windowStart windowEnd exclusive payPerEpisode avod svod
-  subtitleLanguages dubLanguages holdbacks { territory until } contractReference aiGeneratedContent aiDisclosure updatedAt`;
+  subtitleLanguages dubLanguages holdbacks { territory until } contractReference aiGeneratedContent aiDisclosure aiElements aiLabel updatedAt`;
 const PRICE_FIELDS = 'priced free coins currency amountMinor amount rule explanation';
 
 export const SERIES_PAGE_SIZE = 24;
@@ -204,8 +206,17 @@ export async function getSeriesDetails(request: Request, id: string): Promise<Ap
   return result.ok ? { ok: true, data: result.data.series } : result;
 }
 
+/** A territory's AI-label duty for the declared AI uses (the API applies the rule; the page shows it). */
+export interface AiLabelRequirement {
+  territory: string;
+  ruleId: string;
+  elements: string[];
+  missing: string[];
+  met: boolean;
+}
+
 export interface SeriesOverview {
-  series: SeriesDetails & { license: License | null; availability: Availability; localizationPreflight: LocalizationCheck[] };
+  series: SeriesDetails & { license: License | null; availability: Availability; localizationPreflight: LocalizationCheck[]; aiLabelRequirements: AiLabelRequirement[] };
   episodes: EpisodeRow[];
   /** More episodes exist beyond those loaded. */
   hasMore: boolean;
@@ -228,6 +239,7 @@ export async function getSeriesOverview(request: Request, id: string, territory:
         license { ${LICENSE_FIELDS} }
         availability(territory: $territory) { available reasons { code message } }
         localizationPreflight { ${LOCALIZATION_PREFLIGHT_FIELDS} }
+        aiLabelRequirements { territory ruleId elements missing met }
       }
       episodes(first: $first, after: $after) {
         nodes { id number title status durationSeconds media { posterUrl } effectivePrice(territory: $territory) { ${PRICE_FIELDS} } }

@@ -80,6 +80,17 @@ export const ORIENTATIONS: ReadonlyArray<{ value: Orientation; label: string }> 
   { value: 'SQUARE', label: 'Square (1:1)' },
 ];
 
+/** What a studio can declare as made or altered with AI (the API's AiContentElement). */
+export const AI_CONTENT_ELEMENTS: ReadonlyArray<{ value: string; label: string }> = [
+  { value: 'SCRIPT', label: 'Script' },
+  { value: 'VOICE', label: 'Voices' },
+  { value: 'FACES', label: 'Faces or actors' },
+  { value: 'IMAGERY', label: 'Imagery' },
+  { value: 'TRANSLATION', label: 'Translation' },
+];
+
+export const aiElementsLabel = (elements: readonly string[]): string => elements.map((e) => AI_CONTENT_ELEMENTS.find((x) => x.value === e)?.label.toLowerCase() ?? e).join(', ');
+
 export const SOURCE_WORK_KINDS: ReadonlyArray<{ value: SourceWorkKind; label: string }> = [
   { value: 'NOVEL', label: 'Novel' },
   { value: 'COMIC', label: 'Comic' },

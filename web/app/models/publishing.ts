@@ -21,6 +21,7 @@ const REASON_LABELS: Record<string, string> = {
   NOT_RELEASED: 'Not released',
   RELEASE_SCHEDULED: 'Scheduled',
   LOCALIZATION_MISSING: 'Localization missing',
+  AI_LABEL_MISSING: 'AI label missing',
   NOT_EVALUATED: 'Checking…',
 };
 

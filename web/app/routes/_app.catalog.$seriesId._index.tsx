@@ -5,6 +5,7 @@ import { PriceFields } from '~/components/catalog-fields';
 import { SeriesUploader, useUploadQueue } from '~/components/episode-uploads';
 import { EpisodeTable, selectionSummary, useEpisodeSelection } from '~/components/episode-table';
 import { FormAlert, Notice, TextField, useResetWhenSaved } from '~/components/forms';
+import { AiLabelPreflight } from '~/components/ai-label-preflight';
 import { LicenseSummary } from '~/components/license-summary';
 import { LocalizationPreflight } from '~/components/localization-preflight';
 import { ReviewSubmitFields, useRefreshWhile } from '~/components/review-history';
@@ -94,6 +95,7 @@ export default function SeriesPage() {
       {created && !outcome ? <Notice>{`${series.title} is created. Add its episodes, then set its license and prices.`}</Notice> : null}
       <LicenseSummary seriesId={series.id} license={series.license} availability={series.availability} territory={territory} territories={territories} canEdit={canEdit} />
       <LocalizationPreflight checks={series.localizationPreflight} scope="series" />
+      <AiLabelPreflight seriesId={series.id} requirements={series.aiLabelRequirements} territories={territories} canEdit={canEdit} />
 
       {canEdit && episodes.length ? (
         <section className="panel" aria-labelledby="upload-heading">

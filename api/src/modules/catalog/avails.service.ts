@@ -1,4 +1,5 @@
 import type { RequestContext } from '../../domain/request-context';
+import { aiContentDeclaration } from '../ai-disclosure/ai-content';
 import { findSeries, requireStudio } from './catalog-access';
 import { Episode } from './episode.entity';
 import { SeriesLicense } from './license.entity';
@@ -26,6 +27,11 @@ export const AVAILS_COLUMNS = [
   'Exclusive',
   'Licensor',
   'ContractID',
+  // Greenlight's extension (not in EMA Avails): the AI-content disclosure partners must carry.
+  'AIGeneratedContent',
+  'AIContentUses',
+  'AILabel',
+  'AIDisclosure',
 ] as const;
 
 const csvCell = (value: string | number | null | undefined): string => {
@@ -74,6 +80,7 @@ export class AvailsService {
               : price.coins != null
                 ? ['Tier', `${price.coins} coins`, '']
                 : ['', '', ''];
+          const ai = aiContentDeclaration(license, episode.aiElements);
           const licenseType = price.free ? (license.avod ? 'AVOD' : 'FVOD') : license.payPerEpisode ? 'VOD' : license.svod ? 'SVOD' : 'AVOD';
           lines.push(
             [
@@ -93,6 +100,10 @@ export class AvailsService {
               license.exclusive ? 'Yes' : 'No',
               license.licensor,
               license.contractReference ?? '',
+              license.aiGeneratedContent || ai.elements.length ? 'Yes' : 'No',
+              ai.elements.join('; '),
+              ai.label ?? '',
+              ai.disclosure ?? '',
             ]
               .map(csvCell)
               .join(','),

@@ -5,7 +5,8 @@ import { parseInput } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
 import { changes, findEpisode, findSeries } from './catalog-access';
-import { episodeNumberSchema, textSchema } from './catalog-validation';
+import { AiContentElement } from '../ai-disclosure/ai-content';
+import { episodeNumberSchema, textSchema, uniqueList } from './catalog-validation';
 import { Episode, EpisodeStatus } from './episode.entity';
 import { invalidateReviews } from '../review/case-invalidation';
 
@@ -25,6 +26,7 @@ const updateSchema = z
   .object({
     title: textSchema('Title', 200).min(1, 'Title is required.'),
     synopsis: textSchema('Synopsis', 5000),
+    aiElements: uniqueList(z.enum(AiContentElement), 'AI uses'),
   })
   .partial();
 
@@ -80,13 +82,13 @@ export class EpisodeService {
     });
   }
 
-  async update(ctx: RequestContext, id: string, patch: { title?: string | null; synopsis?: string | null }): Promise<Episode> {
+  async update(ctx: RequestContext, id: string, patch: { title?: string | null; synopsis?: string | null; aiElements?: string[] | null }): Promise<Episode> {
     const data = parseInput(updateSchema, Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== null && v !== undefined)));
     const em = ctx.em.fork();
     const episode = await findEpisode(ctx, id, 'write', em);
-    const before = { title: episode.title, synopsis: episode.synopsis };
+    const before = { title: episode.title, synopsis: episode.synopsis, aiElements: episode.aiElements };
     em.assign(episode, data);
-    const diff = changes(before, { title: episode.title, synopsis: episode.synopsis });
+    const diff = changes(before, { title: episode.title, synopsis: episode.synopsis, aiElements: episode.aiElements });
     if (Object.keys(diff.after).length) {
       // One transaction: a write that fails leaves the reviews as they were.
       await em.transactional(async (tx) => {

@@ -4,6 +4,7 @@ import { parseInput } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { changes, findSeries } from './catalog-access';
 import { languageSchema, territoryOrWorldwideSchema, territorySchema, textSchema, uniqueList } from './catalog-validation';
+import { AiContentElement } from '../ai-disclosure/ai-content';
 import { availability, type AvailabilityReason } from './availability';
 import { LicenseKind, SeriesLicense, SourceWorkKind } from './license.entity';
 import { WORLDWIDE } from './territories';
@@ -33,7 +34,11 @@ const licenseSchema = z
     contractReference: textSchema('Contract reference', 200).nullish(),
     aiGeneratedContent: z.boolean().default(false),
     aiDisclosure: textSchema('AI disclosure', 2000).nullish(),
+    aiElements: uniqueList(z.enum(AiContentElement), 'AI uses').default([]),
+    aiLabel: textSchema('AI label', 200).nullish(),
   })
+  // Declaring an AI use is declaring AI-generated content.
+  .transform((v) => ({ ...v, aiGeneratedContent: v.aiGeneratedContent || v.aiElements.length > 0 }))
   .superRefine((v, ctx) => {
     if (v.windowStart && v.windowEnd && v.windowEnd.getTime() <= v.windowStart.getTime()) {
       ctx.addIssue({ code: 'custom', path: ['windowEnd'], message: 'The window must end after it starts.' });
@@ -91,6 +96,7 @@ export class LicenseService {
       windowEnd: data.windowEnd ?? null,
       contractReference: data.contractReference ?? null,
       aiDisclosure: data.aiDisclosure ?? null,
+      aiLabel: data.aiLabel?.trim() || null,
       holdbacks: data.holdbacks.map((h) => ({ territory: h.territory, until: h.until.toISOString() })),
     };
     const license = existing ?? em.create(SeriesLicense, { series, ...values, updatedAt: new Date() });

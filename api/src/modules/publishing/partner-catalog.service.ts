@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../domain/errors';
+import { aiContentDeclaration, type AiContentDeclaration } from '../ai-disclosure/ai-content';
 import type { RequestContext } from '../../domain/request-context';
 import { BadUserInputError } from '../../domain/errors';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
@@ -31,6 +32,7 @@ export interface CatalogSeriesRow {
   licensor: string | null;
   sourceWork: { title: string; kind: string; author: string | null; publisher: string | null } | null;
   updatedAt: Date;
+  aiContent: AiContentDeclaration;
 }
 
 export interface CatalogEpisodeRow {
@@ -48,6 +50,7 @@ export interface CatalogEpisodeRow {
   /** Subtitle tracks in languages the license allows (all reviewed: a live episode's approval covers its tracks). */
   subtitles: CatalogSubtitleRow[];
   price: { free: boolean; coins: number | null; currency: string | null; amountMinor: number | null; amount: string | null };
+  aiContent: AiContentDeclaration;
 }
 
 export interface CatalogSubtitleRow {
@@ -132,7 +135,8 @@ export class PartnerCatalogService {
       `select s.id, s.title, s.synopsis, s.genres, s.original_language, s.orientation, s.cover_image_url, s.updated_at,
               (select r->>'rating' from jsonb_array_elements(s.maturity_ratings) r where r->>'territory' = ? limit 1) as maturity_rating,
               (select f->>'filingNumber' from jsonb_array_elements(s.filings) f where f->>'territory' = ? limit 1) as filing_number,
-              l.licensor, l.source_work_title, l.source_work_kind, l.source_work_author, l.source_work_publisher
+              l.licensor, l.source_work_title, l.source_work_kind, l.source_work_author, l.source_work_publisher,
+              l.ai_elements, l.ai_label, l.ai_disclosure
        from series s left join series_license l on l.series_id = s.id
        where exists (select 1 from partner_episode_state x join episode e on e.id = x.episode_id
                      where x.series_id = s.id and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.series_version = s.material_version and x.episode_version = e.material_version
@@ -154,6 +158,7 @@ export class PartnerCatalogService {
       licensor: (r.licensor as string) ?? null,
       sourceWork: r.source_work_title ? { title: r.source_work_title as string, kind: r.source_work_kind as string, author: (r.source_work_author as string) ?? null, publisher: (r.source_work_publisher as string) ?? null } : null,
       updatedAt: new Date(r.updated_at as string),
+      aiContent: aiContentDeclaration({ aiElements: (r.ai_elements as string[] | null) ?? [], aiLabel: r.ai_label as string | null, aiDisclosure: r.ai_disclosure as string | null }),
     }));
   }
 
@@ -170,7 +175,8 @@ export class PartnerCatalogService {
          select e.id, e.series_id, e.number, e.title, e.synopsis, m.duration_seconds, m.width, m.height, (m.poster_key is not null) as has_poster,
                 (select g->'price' from jsonb_array_elements(x.prices) g where g->'territories' @> to_jsonb(?::text) limit 1) as price,
                 coalesce((select json_agg(json_build_object('id', t.id, 'language', t.language, 'kind', t.kind, 'aiGenerated', t.ai_generated) order by t.language, t.kind) from subtitle_track t where t.episode_id = e.id), '[]') as subtitle_tracks,
-                coalesce((select l.subtitle_languages from series_license l where l.series_id = e.series_id), '{}') as licensed_subtitle_languages
+                coalesce((select l.subtitle_languages from series_license l where l.series_id = e.series_id), '{}') as licensed_subtitle_languages,
+                e.ai_elements, (select json_build_object('aiElements', l.ai_elements, 'aiLabel', l.ai_label, 'aiDisclosure', l.ai_disclosure) from series_license l where l.series_id = e.series_id) as series_ai
          from episode e
          join partner_episode_state x on x.episode_id = e.id and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.episode_version = e.material_version and x.series_version = sv.material_version
          left join media_revision m on m.id = e.current_media_id
@@ -198,6 +204,7 @@ export class PartnerCatalogService {
         subtitleLanguages: [...new Set(subtitles.map((t) => t.language))],
         subtitles,
         price: r.price as CatalogEpisodeRow['price'],
+        aiContent: aiContentDeclaration(r.series_ai as { aiElements: string[]; aiLabel: string | null; aiDisclosure: string | null } | null, r.ai_elements as string[]),
       });
     }
     return result;

@@ -12,6 +12,7 @@ import { invalidateCases } from '../review/case-invalidation';
 import { canonicalJson, changedReviewedFields, loadReviewedSnapshots, REVIEWED_FIELD_NAMES, reviewedDigest, type ReviewedSnapshot } from '../review/reviewed-material';
 import { CatalogEventType } from './catalog-event.entity';
 import type { DarkGroup, PriceGroup } from './partner-episode-state.entity';
+import { aiContentDeclaration } from '../ai-disclosure/ai-content';
 import { EPISODE_DELETED, EVALUATION_FAILED, nextGateBoundary, publishGate, type GateInput, type GateReason } from './publish-gate';
 import { releaseTimeOf, type ReleaseMode } from './release-plan.entity';
 
@@ -402,6 +403,7 @@ export class PublicationService {
           partnerTerritories: partner?.territories ?? [],
           releaseAt: plan ? releaseTimeOf(plan.plan, episode.number) : null,
           localization: { offer, requirementFor: localizationRequirementFor },
+          aiContent: aiContentDeclaration(snapshot, snapshot.episodeAiElements),
         };
         // In the partner's own order: events for one change come out in the order the partner listed its territories.
         const territories = [...new Set([...(partner?.territories ?? []), ...(before?.live_territories ?? [])])];

@@ -1,3 +1,4 @@
+import { AiContentDisclosure } from '../ai-disclosure/ai-content.types';
 import { Field, ID, InputType, Int, InterfaceType, ObjectType } from 'type-graphql';
 import { Connection } from '../../graphql/connection';
 import { Episode } from '../catalog/episode.entity';
@@ -40,6 +41,7 @@ export class CatalogEpisode extends Node {
   subtitleRows!: Array<{ id: string; language: string; kind: string; aiGenerated: boolean }>;
   @Field(() => CatalogPrice) price!: CatalogPrice;
   @Field(() => String) territory!: string;
+  @Field(() => AiContentDisclosure, { description: 'What was AI-generated in this episode (its series’ declaration with its own) and the label and disclosure to show viewers.' }) aiContent!: AiContentDisclosure;
   /** Row id, for playback and posters; not exposed. */
   rowId!: string;
   hasPoster!: boolean;
@@ -72,6 +74,7 @@ export class CatalogSeries extends Node {
   @Field(() => SourceWork, { nullable: true }) sourceWork!: SourceWork | null;
   @Field(() => String) territory!: string;
   @Field(() => Date) updatedAt!: Date;
+  @Field(() => AiContentDisclosure, { description: 'What the studio declares as AI-generated in the series as a whole, and the label and disclosure to show viewers; episodes may declare more.' }) aiContent!: AiContentDisclosure;
   rowId!: string;
 }
 

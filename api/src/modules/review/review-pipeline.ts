@@ -19,6 +19,7 @@ import { deterministicFindings } from './deterministic-checks';
 import { Finding, FindingSeverity, FindingSource } from './finding.entity';
 import { sampleKeyframes } from './keyframes';
 import type { FindingDraft, ReviewMaterial } from './material';
+import type { FrameAssessment } from './visual-classifier/visual-findings';
 import { effectivePolicy } from './policy';
 import type { ReviewProvider } from './providers/provider';
 import { AiStatus, CaseStatus, ReviewCase, Verdict } from './review-case.entity';
@@ -96,8 +97,10 @@ export class ReviewPipeline {
       }
 
       let aiError: string | null = null;
+      const frameAssessments = new Map<number, FrameAssessment>();
+      const recordFrame = (index: number, assessment: FrameAssessment) => void frameAssessments.set(index, assessment);
       try {
-        findings.push(...(await this.provider.screen({ material, policies, keyframes, calls, retry, progress })));
+        findings.push(...(await this.provider.screen({ material, policies, keyframes, calls, retry, progress, recordFrame })));
       } catch (error) {
         if (!(error instanceof AiUnavailableError)) log.error({ err: error }, 'the review provider failed unexpectedly');
         aiError = error instanceof Error ? error.message : String(error);
@@ -110,7 +113,7 @@ export class ReviewPipeline {
         verdicts,
         riskScore,
         aiError,
-        keyframes: keyframes.map((k, i) => ({ time: k.time, index: i, key: k.path })),
+        keyframes: keyframes.map((k, i) => ({ time: k.time, index: i, key: k.path, ...frameAssessments.get(i) })),
         policyVersion: [...new Set(policies.map((p) => p.version))].join(', '),
       });
     } catch (error) {
@@ -303,7 +306,7 @@ export class ReviewPipeline {
     return {
       territories: reviewCase.territories,
       at: new Date(),
-      episode: { id: episode.id, number: episode.number, title: episode.title, synopsis: episode.synopsis },
+      episode: { id: episode.id, number: episode.number, title: episode.title, synopsis: episode.synopsis, aiElements: episode.aiElements },
       series: { title: series.title, synopsis: series.synopsis, filings: series.filings },
       license: license ? { ...license, holdbacks: license.holdbacks } : null,
       media: { path: mediaPath, sha256: media.sha256, durationSeconds: media.durationSeconds, width: media.width, height: media.height },
