@@ -171,11 +171,8 @@ export class EpisodeService {
     const number: Record<string, number> = {};
     if (filter.numberFrom != null) number.$gte = filter.numberFrom;
     if (filter.numberTo != null) number.$lte = filter.numberTo;
-    const after = decodeCursor(filter.after);
-    if (after) {
-      if (!/^\d{1,6}$/.test(after)) throw new BadUserInputError('after', 'after is not a cursor returned by this API.');
-      number.$gt = Math.max(Number(after), number.$gt ?? 0);
-    }
+    const after = decodeCursor(filter.after, ['int']);
+    if (after) number.$gt = Math.max(after[0], number.$gt ?? 0);
     if (Object.keys(number).length) where.number = number;
     if (filter.status) where.status = filter.status;
     const search = filter.search?.trim();
@@ -183,6 +180,6 @@ export class EpisodeService {
     const rows = await ctx.em.find(Episode, where, { orderBy: { number: 'asc' }, limit: first + 1 });
     const nodes = rows.slice(0, first);
     const last = nodes[nodes.length - 1];
-    return { nodes, hasNextPage: rows.length > first, endCursor: last ? encodeCursor(String(last.number)) : null };
+    return { nodes, hasNextPage: rows.length > first, endCursor: last ? encodeCursor(last.number) : null };
   }
 }
