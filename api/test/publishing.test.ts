@@ -16,7 +16,7 @@ let receiver: WebhookReceiver;
 
 beforeAll(async () => {
   // No timed polls: the statement-count test must see only its own request's SQL (writes are still followed).
-  server = await TestServer.start({ WEBHOOK_RETRY_LIMIT: '2', WEBHOOK_RETRY_DELAY_SECONDS: '1', REVIEW_FOUR_EYES: 'false', PUBLICATION_POLL_SECONDS: '3600' }, undefined, { runWorker: true });
+  server = await TestServer.start({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', WEBHOOK_RETRY_LIMIT: '2', WEBHOOK_RETRY_DELAY_SECONDS: '1', REVIEW_FOUR_EYES: 'false', PUBLICATION_POLL_SECONDS: '3600' }, undefined, { runWorker: true });
   admin = await server.member(OrganizationKind.OPERATOR, Role.ADMIN);
   lead = await server.addMember(admin.organizationId, Role.LEAD);
   receiver = await new WebhookReceiver().start();
