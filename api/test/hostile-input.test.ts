@@ -7,6 +7,7 @@ import { sealSecret } from '../src/domain/secret-box';
 import { createLogger } from '../src/logger';
 import { PRIVATE_ADDRESS_REFUSAL } from '../src/modules/publishing/outbound-address';
 import { seriesWithEpisodes } from './support/catalog';
+import { LICENSE } from './support/publishing';
 import { TestServer, type SignedInMember } from './support/server';
 import { WebhookReceiver } from './support/webhook-receiver';
 
@@ -111,6 +112,20 @@ describe('subtitles', () => {
     const res = await server.gql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }', { i: { episodeId: episodeIds[1], language: 'fr', format: 'WEBVTT', content: 'WEBVTT\n' } }, { token: owner.token });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.content' });
     expect(await server.count('subtitle_track')).toBe(1);
+  });
+});
+
+describe('lists with repeated keys', () => {
+  it('the same episode moved twice in one renumbering is refused naming the repeated item; nothing moves', async () => {
+    const res = await server.gql('mutation($i: RenumberEpisodesInput!) { renumberEpisodes(input: $i) { number } }', { i: { seriesId, moves: [{ episodeId: episodeIds[2], number: 7 }, { episodeId: episodeIds[2], number: 8 }] } }, { token: owner.token });
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.moves.1.episodeId' });
+    const numbers = await server.gql<{ series: { episodes: { nodes: Array<{ number: number }> } } }>('query($id: ID!) { series(id: $id) { episodes { nodes { number } } } }', { id: seriesId }, { token: owner.token });
+    expect(numbers.data!.series.episodes.nodes.map((e) => e.number)).toEqual([1, 2, 3]);
+  });
+
+  it('a repeated territory in a license is refused naming the field', async () => {
+    const res = await server.gql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: seriesId, i: { ...LICENSE, territoriesIncluded: ['US', 'US'] } }, { token: owner.token });
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.territoriesIncluded.1' });
   });
 });
 

@@ -158,6 +158,12 @@ describe('playback', () => {
     const ranged = await fetch(url, { headers: { range: 'bytes=10-19' } });
     expect(ranged.status).toBe(206);
     expect(await ranged.text()).toBe('0123456789');
+    const suffix = await fetch(url, { headers: { range: 'bytes=-999999' } });
+    expect([suffix.status, suffix.headers.get('content-range'), (await suffix.text()).length]).toEqual([206, 'bytes 0-999/1000', 1000]);
+    const head = await fetch(url, { method: 'HEAD', headers: { range: 'bytes=-10' } });
+    expect([head.status, head.headers.get('content-range'), head.headers.get('content-length')]).toEqual([206, 'bytes 990-999/1000', '10']);
+    const stale = await fetch(url, { headers: { range: 'bytes=10-19', 'if-range': '"another-version"' } });
+    expect([stale.status, (await stale.text()).length]).toEqual([200, 1000]);
     expect((await fetch(url.replace('territory=US', 'territory=CA'))).status).toBe(403);
     expect((await fetch(url.replace(/signature=[^&]+/, 'signature=forged'))).status).toBe(403);
     const expired = new URL(url);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BadUserInputError, ConflictError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
-import { parseInput } from '../../domain/validation';
+import { distinctBy, parseInput } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
 import { changes, findEpisode, findSeries } from './catalog-access';
@@ -28,8 +28,8 @@ const updateSchema = z
   })
   .partial();
 
-const renumberSchema = z
-  .array(z.object({ episodeId: z.string(), number: episodeNumberSchema }))
+// One move per episode: with two, which one wins would be arbitrary.
+const renumberSchema = distinctBy(z.object({ episodeId: z.string(), number: episodeNumberSchema }), 'episodeId', 'Episode')
   .min(1, 'Say which episodes to renumber.')
   .max(MAX_EPISODES_PER_SERIES);
 

@@ -20,11 +20,34 @@ export class UploadRefusedError extends Error {
   }
 }
 
+/** The one list of accepted video formats: file extension → media types. `uploadPolicy` exposes it. */
 export const ACCEPTED_VIDEO = {
   mp4: ['video/mp4'],
   mov: ['video/quicktime'],
   webm: ['video/webm'],
 } as const;
+
+/** What an upload may be, for clients to check before sending (the server checks again). */
+export interface UploadPolicyValues {
+  /** Largest file, in bytes. */
+  maxBytes: number;
+  acceptedTypes: string[];
+  /** Lowercase, without the dot. */
+  acceptedExtensions: string[];
+  formats: Array<{ extension: string; mediaTypes: string[] }>;
+  maxDurationSeconds: number;
+}
+
+export function uploadPolicy(config: Pick<Config, 'uploads'>): UploadPolicyValues {
+  const formats = Object.entries(ACCEPTED_VIDEO).map(([extension, mediaTypes]) => ({ extension, mediaTypes: [...mediaTypes] }));
+  return {
+    maxBytes: config.uploads.maxBytes,
+    acceptedTypes: [...new Set(formats.flatMap((f) => f.mediaTypes))],
+    acceptedExtensions: formats.map((f) => f.extension),
+    formats,
+    maxDurationSeconds: config.uploads.maxDurationSeconds,
+  };
+}
 
 export interface NewUpload {
   id: string;

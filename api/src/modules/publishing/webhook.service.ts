@@ -60,7 +60,7 @@ export class WebhookService {
     requireUser(ctx);
     const own = isId(partnerId) ? membershipIn(ctx, partnerId) : undefined;
     const allowed = isOperatorAdmin(ctx) || own?.role === Role.PARTNER_ADMIN;
-    const org = allowed ? await ctx.em.findOne(Organization, partnerId) : null;
+    const org = allowed && isId(partnerId) ? await ctx.em.findOne(Organization, partnerId) : null;
     if (!org || org.kind !== OrganizationKind.PARTNER) throw new NotFoundError('Partner');
     return org;
   }
