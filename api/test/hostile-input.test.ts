@@ -115,6 +115,16 @@ describe('subtitles', () => {
   });
 });
 
+describe('upload policy', () => {
+  it('the formats the API accepts are one list it exposes, and a file outside it is refused with 415', async () => {
+    const res = await server.gql<{ uploadPolicy: { acceptedExtensions: string[]; acceptedTypes: string[]; maxBytes: number; maxDurationSeconds: number } }>('{ uploadPolicy { acceptedExtensions acceptedTypes maxBytes maxDurationSeconds } }', {}, { token: owner.token });
+    expect(res.data!.uploadPolicy).toEqual({ acceptedExtensions: ['mp4', 'mov', 'webm'], acceptedTypes: ['video/mp4', 'video/quicktime', 'video/webm'], maxBytes: server.config.uploads.maxBytes, maxDurationSeconds: server.config.uploads.maxDurationSeconds });
+    const meta = (name: string, type: string) => [`episodeId ${Buffer.from(episodeIds[0]!).toString('base64')}`, `filename ${Buffer.from(name).toString('base64')}`, `filetype ${Buffer.from(type).toString('base64')}`].join(',');
+    const m4v = await fetch(`${server.url}/uploads`, { method: 'POST', headers: { authorization: `Bearer ${owner.token}`, 'tus-resumable': '1.0.0', 'upload-length': '100', 'upload-metadata': meta('clip.m4v', 'video/mp4') } });
+    expect(m4v.status).toBe(415);
+  });
+});
+
 describe('lists with repeated keys', () => {
   it('the same episode moved twice in one renumbering is refused naming the repeated item; nothing moves', async () => {
     const res = await server.gql('mutation($i: RenumberEpisodesInput!) { renumberEpisodes(input: $i) { number } }', { i: { seriesId, moves: [{ episodeId: episodeIds[2], number: 7 }, { episodeId: episodeIds[2], number: 8 }] } }, { token: owner.token });

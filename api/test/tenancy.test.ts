@@ -289,6 +289,10 @@ const attempts: Record<string, Attempt> = {
     res: await server.gql('{ territories }', {}, { token: b.owner.token }),
     leaks: (data) => JSON.stringify(data).includes(a.owner.organizationId),
   }),
+  uploadPolicy: async () => ({
+    res: await server.gql('{ uploadPolicy { maxBytes acceptedTypes acceptedExtensions maxDurationSeconds } }', {}, { token: b.owner.token }),
+    leaks: (data) => JSON.stringify(data).includes(a.owner.organizationId),
+  }),
 };
 
 describe('tenant isolation', () => {
