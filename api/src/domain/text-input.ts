@@ -6,6 +6,7 @@
  * accent and with a precomposed é is one title and one search term.
  */
 // C0 controls except \t \n \r, DEL, and the C1 controls.
+// eslint-disable-next-line no-control-regex -- finding control characters is this rule's purpose
 const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
