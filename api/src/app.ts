@@ -11,6 +11,7 @@ import type { Config } from './config';
 import { isReady } from './db/orm';
 import { buildContext, requestContext, type GraphQLContext } from './graphql/context';
 import { errorLoggingPlugin, formatError } from './graphql/errors';
+import { textInputPlugin } from './graphql/input-boundary';
 import { hideSuggestionsPlugin, queryLimitRules, queryLimitsPlugin } from './graphql/limits';
 import { buildGreenlightSchema } from './graphql/schema';
 import { mediaRouter } from './http/media-route';
@@ -160,6 +161,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       errorLoggingPlugin,
+      textInputPlugin,
       readYourWrites,
       queryLimitsPlugin(config.graphqlLimits),
       ...(config.isProduction ? [hideSuggestionsPlugin] : []),

@@ -79,6 +79,7 @@ const envSchema = z.object({
   WEBHOOK_RETRY_LIMIT: z.coerce.number().int().min(0).max(30).default(10),
   WEBHOOK_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).default(60),
   WEBHOOK_DISABLE_AFTER_FAILED_DELIVERIES: z.coerce.number().int().min(1).default(1),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.default(false),
   PLAYBACK_URL_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
   /** How often each process looks for series whose gate result is due to flip by time (a window ends, a release starts). */
   PUBLICATION_POLL_SECONDS: z.coerce.number().positive().max(3600).default(5),
@@ -154,6 +155,10 @@ export type Config = {
     retryLimit: number;
     retryDelaySeconds: number;
     disableAfterFailedDeliveries: number;
+    /** Development and tests only (refused in production): deliveries may reach loopback and private networks. */
+    allowPrivateTargets: boolean;
+    /** Production: endpoints must be https. */
+    requireHttps: boolean;
   };
   publishing: { playbackTtlSeconds: number; pollSeconds: number };
   review: {
@@ -219,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       throw new ConfigError('APP_SECRET must be set to a random string of at least 32 characters in production.');
     }
     if (!e.DATABASE_URL) throw new ConfigError('DATABASE_URL must be set in production.');
+    if (e.WEBHOOK_ALLOW_PRIVATE_TARGETS) throw new ConfigError('WEBHOOK_ALLOW_PRIVATE_TARGETS is for development and tests; production webhooks reach the public internet only.');
   } else if (!appSecret) {
     appSecret = localDevelopmentSecret(dataDir);
   }
@@ -258,6 +264,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryLimit: e.WEBHOOK_RETRY_LIMIT,
       retryDelaySeconds: e.WEBHOOK_RETRY_DELAY_SECONDS,
       disableAfterFailedDeliveries: e.WEBHOOK_DISABLE_AFTER_FAILED_DELIVERIES,
+      allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+      requireHttps: isProduction,
     },
     publishing: { playbackTtlSeconds: e.PLAYBACK_URL_TTL_SECONDS, pollSeconds: e.PUBLICATION_POLL_SECONDS },
     review: {

@@ -27,3 +27,18 @@ export const passwordSchema = z
 
 export const nameSchema = (what: string) =>
   z.string().trim().min(1, `${what} is required.`).max(200, `${what} must be at most 200 characters.`);
+
+/**
+ * A list in which no two items share a key (the same episode, territory or language twice in one
+ * input): the repeated item is refused by its own path, e.g. `input.moves.3.episodeId`.
+ */
+export const distinctBy = <T extends z.ZodType<Record<string, unknown>>>(item: T, key: string, what: string) =>
+  z.array(item).superRefine((items, ctx) => {
+    const seen = new Map<unknown, number>();
+    items.forEach((entry, i) => {
+      const value = (entry as Record<string, unknown>)[key];
+      const first = seen.get(value);
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path: [i, key], message: `${what} ${String(value)} is listed twice (items ${first} and ${i}).` });
+      else seen.set(value, i);
+    });
+  });

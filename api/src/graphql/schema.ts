@@ -16,6 +16,7 @@ import { CatalogEpisodeResolver, CatalogSeriesResolver, PartnerApiResolver, Seri
 import { MembershipResolver } from '../modules/membership/membership.resolver';
 import { OrganizationResolver } from '../modules/organization/organization.resolver';
 import { authChecker } from './access';
+import { DateTimeISO } from './scalars';
 
 export const resolvers = [AuthResolver, OrganizationResolver, MembershipResolver, ApiKeyResolver, AuditResolver, SeriesResolver, EpisodeResolver, CatalogResolver, EpisodeMediaResolver, MediaRevisionResolver, SubtitleTrackResolver, ReviewCaseResolver, EpisodeReviewResolver, ModerationResolver, PartnerApiResolver, CatalogSeriesResolver, CatalogEpisodeResolver, SeriesDistributionResolver, EpisodeLocalizationResolver, SeriesLocalizationResolver, SeriesAiLabelResolver] as const;
 
@@ -28,6 +29,7 @@ export function buildGreenlightSchema(): Promise<GraphQLSchema> {
     authChecker,
     authMode: 'error',
     validate: false,
+    scalarsMap: [{ type: Date, scalar: DateTimeISO }],
   });
   return built;
 }

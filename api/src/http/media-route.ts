@@ -9,6 +9,7 @@ import { requestContext } from '../graphql/context';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { contentTypeOf, type MediaStorage } from '../uploads/storage';
+import { byteRangeOf, ifRangeHolds } from './byte-range';
 
 /**
  * Authenticated, range-capable media: `/media/<revisionId>/video` and `/media/<revisionId>/poster.jpg`.
@@ -24,12 +25,7 @@ export function mediaRouter(deps: { orm: MikroORM; config: Config; logger: Logge
       if (!key) throw new Error('media revision without a poster');
       res.setHeader('Cache-Control', 'private, max-age=86400, immutable');
       res.setHeader('X-Content-Type-Options', 'nosniff');
-      const local = deps.storage.localPath?.(key);
-      if (local) {
-        // Keys are validated storage keys; the default data folder (.data) is a dot-folder, so allow it.
-        res.sendFile(local, { acceptRanges: true, dotfiles: 'allow', headers: { 'Content-Disposition': 'inline' } });
-        return;
-      }
+      // Every media and playback route answers ranges through sendStored, whatever the storage.
       await sendStored(req, res, deps.storage, key);
     } catch (error) {
       if (error instanceof DomainError) {
@@ -68,8 +64,8 @@ export function mediaRouter(deps: { orm: MikroORM; config: Config; logger: Logge
 }
 
 /**
- * Serves a stored object through this process, for storage without local files: one byte range
- * per request (206, as players ask), or the whole object. The key names the content's hash, so it
+ * Serves a stored object through this process: one byte range per request (206, as players ask;
+ * RFC 9110 suffix ranges and If-Range), or the whole object; HEAD answers the same headers. The key names the content's hash, so it
  * doubles as a strong ETag.
  */
 export async function sendStored(req: Request, res: Response, storage: MediaStorage, key: string): Promise<void> {
@@ -84,14 +80,12 @@ export async function sendStored(req: Request, res: Response, storage: MediaStor
     return;
   }
   // A stale If-Range (another version of the object) asks for the whole object instead.
-  const ifRange = req.headers['if-range'];
-  const ranges = req.headers.range && (!ifRange || ifRange === etag) ? req.range(size, { combine: true }) : undefined;
-  if (ranges === -1) {
+  const asked = ifRangeHolds(req.get('if-range'), etag) ? byteRangeOf(req.get('range'), size) : undefined;
+  if (asked === 'unsatisfiable') {
     res.status(416).setHeader('Content-Range', `bytes */${size}`).end();
     return;
   }
-  // Several ranges at once are answered with the whole object (players never ask for them).
-  const range = Array.isArray(ranges) && ranges.length === 1 && ranges.type === 'bytes' ? ranges[0]! : undefined;
+  const range = asked;
   const length = range ? range.end - range.start + 1 : size;
   const body = req.method === 'HEAD' || size === 0 ? undefined : storage.read(key, range && { start: range.start, end: range.end });
   // Storage errors that come before the first byte still get a proper error response.

@@ -8,6 +8,7 @@ import {
   type Orientation,
   type SourceWorkKind,
   type TerritoryOption,
+  type UploadPolicy,
 } from './catalog';
 import { gql, type ApiResult } from './graphql.server';
 
@@ -402,6 +403,12 @@ export async function listTerritories(request: Request): Promise<ApiResult<Terri
     .map((code) => ({ code, name: names.of(code) ?? code }))
     .sort((a, b) => a.name.localeCompare(b.name, 'en'));
   return { ok: true, data: territoriesCache };
+}
+
+/** What an upload may be, as the API states it: the dashboard keeps no list of its own. */
+export async function getUploadPolicy(request: Request): Promise<ApiResult<UploadPolicy>> {
+  const result = await gql<{ uploadPolicy: UploadPolicy }>(request, 'query UploadPolicy { uploadPolicy { maxBytes acceptedTypes acceptedExtensions maxDurationSeconds formats { extension mediaTypes } } }');
+  return result.ok ? { ok: true, data: result.data.uploadPolicy } : result;
 }
 
 /** ISO 4217 currencies with their minor-unit exponents and English names, by code. */

@@ -13,6 +13,18 @@ export type EpisodeStatus =
   | 'PUBLISHED'
   | 'TAKEN_DOWN';
 
+/** The API's `uploadPolicy`: accepted formats and limits for episode videos. */
+export interface UploadPolicy {
+  maxBytes: number;
+  acceptedTypes: string[];
+  acceptedExtensions: string[];
+  maxDurationSeconds: number;
+  formats: Array<{ extension: string; mediaTypes: string[] }>;
+}
+
+/** The file picker's `accept` list for a policy: its media types and its extensions. */
+export const acceptListOf = (policy: UploadPolicy): string => [...policy.acceptedTypes, ...policy.acceptedExtensions.map((e) => `.${e}`)].join(',');
+
 export type Orientation = 'VERTICAL' | 'HORIZONTAL' | 'SQUARE';
 export type SourceWorkKind = 'NOVEL' | 'COMIC' | 'GAME' | 'FILM' | 'ORIGINAL' | 'OTHER';
 export type LicenseKind = 'ORIGINAL' | 'ADAPTATION' | 'DISTRIBUTION';

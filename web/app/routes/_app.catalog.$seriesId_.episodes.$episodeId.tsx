@@ -7,7 +7,7 @@ import { FormAlert, Notice } from '~/components/forms';
 import { ReviewHistory, ReviewSubmitFields, useRefreshWhile, useSeekFromAddress } from '~/components/review-history';
 import { statusLabel, statusTone } from '~/models/catalog';
 import { requireCatalog } from '~/models/catalog-access.server';
-import { listTerritories } from '~/models/catalog.server';
+import { getUploadPolicy, listTerritories } from '~/models/catalog.server';
 import { formatLength, isCaseBusy, isSubmittable } from '~/models/episode';
 import { handleEpisodeForm, type EpisodeFormOutcome } from '~/models/episode-form.server';
 import { getEpisodeDetail } from '~/models/episode.server';
@@ -22,11 +22,12 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { canEdit } = await requireCatalog(request);
-  const [detail, territories] = await Promise.all([
+  const [detail, territories, uploadPolicy] = await Promise.all([
     getEpisodeDetail(request, params.seriesId!, params.episodeId!).then((r) => expectData(request, r)),
     listTerritories(request).then((r) => expectData(request, r)),
+    getUploadPolicy(request).then((r) => expectData(request, r)),
   ]);
-  return { ...detail, territories, canEdit };
+  return { ...detail, territories, canEdit, uploadPolicy };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -36,7 +37,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function EpisodePage() {
-  const { episode, series, territories, canEdit } = useLoaderData<typeof loader>();
+  const { episode, series, territories, canEdit, uploadPolicy } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>() as EpisodeFormOutcome | undefined;
   const navigation = useNavigation();
   const busyForm = navigation.state === 'submitting' ? navigation.formData : undefined;
@@ -44,7 +45,7 @@ export default function EpisodePage() {
   const of = (intent: string) => (outcome?.intent === intent ? outcome : undefined);
 
   const revalidator = useRevalidator();
-  const uploads = useUploadQueue(revalidator.revalidate);
+  const uploads = useUploadQueue(uploadPolicy, revalidator.revalidate);
   // Processing and screening finish on their own; keep the page current until they do.
   useRefreshWhile(episode.status === 'PROCESSING' || episode.reviewCases.some((c) => isCaseBusy(c.status)));
   useSeekFromAddress(VIDEO_ID);

@@ -34,11 +34,15 @@ export const AVAILS_COLUMNS = [
   'AIDisclosure',
 ] as const;
 
-const csvCell = (value: string | number | null | undefined): string => {
+/**
+ * One CSV cell: a formula-looking start is defused, and any cell holding a delimiter a spreadsheet
+ * may split on (`,` `;` tab), a quote or a line break is quoted (RFC 4180), so `Pilot;=1+1;` stays
+ * one text cell wherever it is opened.
+ */
+export const csvCell = (value: string | number | null | undefined): string => {
   const text = value === null || value === undefined ? '' : String(value);
-  // Quote when needed, and defuse spreadsheet formulas in free text.
   const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return /[",;\t\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 };
 
 const date = (d?: Date | null) => (d ? d.toISOString().slice(0, 10) : '');

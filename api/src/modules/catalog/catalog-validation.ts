@@ -38,6 +38,12 @@ export const episodeNumberSchema = z.number().int('Episode numbers are whole num
 
 export const textSchema = (what: string, max: number) => z.string().trim().max(max, `${what} must be at most ${max} characters.`);
 
-/** Lists of codes must not repeat. */
+/** Lists of codes must not repeat: the repeated item is named by its index (`input.territoriesIncluded.1`). */
 export const uniqueList = <T extends z.ZodType<string>>(item: T, what: string) =>
-  z.array(item).max(300).refine((xs) => new Set(xs).size === xs.length, { message: `${what} lists a code twice.` });
+  z
+    .array(item)
+    .max(300)
+    .superRefine((xs, ctx) => {
+      const first = xs.findIndex((x, i) => xs.indexOf(x) !== i);
+      if (first >= 0) ctx.addIssue({ code: 'custom', path: [first], message: `${what} lists ${String(xs[first])} twice.` });
+    });

@@ -140,16 +140,15 @@ export class SeriesService {
     if (!filter.includeArchived) where.archivedAt = null;
     const search = filter.search?.trim();
     if (search) where.title = { $ilike: `%${search.replace(/[\\%_]/g, (c) => '\\' + c)}%` };
-    const after = decodeCursor(filter.after);
+    const after = decodeCursor(filter.after, ['timestamp', 'uuid']);
     if (after) {
-      const [createdAt, id] = after.split('|');
-      if (!createdAt || !id || Number.isNaN(Date.parse(createdAt))) throw new BadUserInputError('after', 'after is not a cursor returned by this API.');
-      where.$or = [{ createdAt: { $lt: new Date(createdAt) } }, { createdAt: new Date(createdAt), id: { $lt: id } }];
+      const [createdAt, id] = after;
+      where.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, id: { $lt: id } }];
     }
     const rows = await ctx.em.find(Series, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: first + 1 });
     const nodes = rows.slice(0, first);
     const last = nodes[nodes.length - 1];
-    return { nodes, hasNextPage: rows.length > first, endCursor: last ? encodeCursor(`${last.createdAt.toISOString()}|${last.id}`) : null };
+    return { nodes, hasNextPage: rows.length > first, endCursor: last ? encodeCursor(last.createdAt, last.id) : null };
   }
 
   /** Episode counts per status for many series at once (one query). */

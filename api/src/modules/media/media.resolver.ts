@@ -1,5 +1,6 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Field, InputType } from 'type-graphql';
+import { uploadPolicy } from './upload.service';
 import { Allow } from '../../graphql/access';
 import type { GraphQLContext } from '../../graphql/context';
 import { Episode } from '../catalog/episode.entity';
@@ -30,8 +31,41 @@ export class SubtitlesInput {
 
 const WRITERS = ['STUDIO:OWNER', 'STUDIO:EDITOR'] as const;
 
+@ObjectType({ description: 'One accepted video format.' })
+class UploadFormat {
+  @Field(() => String, { description: 'File extension, lowercase, without the dot (e.g. "mp4").' })
+  extension!: string;
+
+  @Field(() => [String], { description: 'Media types a file with this extension may declare (tus metadata `filetype`).' })
+  mediaTypes!: string[];
+}
+
+@ObjectType({ description: 'What an episode upload may be; uploads outside it are refused (413 or 415).' })
+class UploadPolicy {
+  @Field(() => Float, { description: 'Largest file, in bytes.' })
+  maxBytes!: number;
+
+  @Field(() => [String], { description: 'Accepted media types, e.g. "video/mp4".' })
+  acceptedTypes!: string[];
+
+  @Field(() => [String], { description: 'Accepted file extensions, lowercase, without the dot.' })
+  acceptedExtensions!: string[];
+
+  @Field(() => [UploadFormat], { description: 'Each extension with the media types it may declare.' })
+  formats!: UploadFormat[];
+
+  @Field(() => Int, { description: 'Longest episode, in seconds.' })
+  maxDurationSeconds!: number;
+}
+
 @Resolver(() => Episode)
 export class EpisodeMediaResolver {
+  @Allow('PUBLIC')
+  @Query(() => UploadPolicy, { description: 'Accepted upload formats and limits, for clients to check a file before sending it.' })
+  uploadPolicy(@Ctx() ctx: GraphQLContext): UploadPolicy {
+    return uploadPolicy(ctx.config);
+  }
+
   @FieldResolver(() => MediaRevision, { nullable: true, description: 'The current media: what review and partners see.' })
   async media(@Root() episode: Episode, @Ctx() ctx: GraphQLContext): Promise<MediaRevision | null> {
     if (!episode.currentMedia) return null;

@@ -74,7 +74,8 @@ export class SubtitleService {
 
   async list(ctx: RequestContext, episodeId: string): Promise<SubtitleTrack[]> {
     const episode = await findEpisode(ctx, episodeId, 'read');
-    return ctx.em.find(SubtitleTrack, { episode }, { orderBy: { language: 'asc', kind: 'asc' } });
+    // `content` is lazy (tracks are often listed without it) but part of the track's type.
+    return ctx.em.find(SubtitleTrack, { episode }, { orderBy: { language: 'asc', kind: 'asc' }, populate: ['content'] });
   }
 
   /** One track as WebVTT, for the studio's and the reviewers' players (whoever may read the episode). */

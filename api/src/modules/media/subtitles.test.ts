@@ -18,6 +18,11 @@ describe('WebVTT', () => {
     });
   });
 
+  it('refuses a file with a header and no cues, which would satisfy a subtitle requirement with nothing', () => {
+    expect(parseWebVtt('WEBVTT\n')).toEqual({ ok: false, problems: [{ line: 1, message: 'The file has no cues.' }] });
+    expect(parseWebVtt('WEBVTT\n\nNOTE only a note\n')).toMatchObject({ ok: false });
+  });
+
   it('requires the header', () => {
     expect(parseWebVtt('1\n00:00:01,000 --> 00:00:02,000\nhi')).toMatchObject({ ok: false, problems: [{ line: 1 }] });
   });

@@ -66,6 +66,8 @@ export function parseWebVtt(text: string): ParsedSubtitles {
     else cues.push({ ...parsed, text: block.lines.slice(timingIndex + 1).join('\n') });
     if (problems.length >= MAX_PROBLEMS) break;
   }
+  // A header alone is a valid WebVTT file, but as a subtitle track it would show nothing.
+  if (!problems.length && !cues.length) problems.push({ line: 1, message: 'The file has no cues.' });
   return problems.length ? { ok: false, problems } : { ok: true, cues };
 }
 

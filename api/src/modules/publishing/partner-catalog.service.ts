@@ -2,7 +2,6 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../domain/errors';
 import { aiContentDeclaration, type AiContentDeclaration } from '../ai-disclosure/ai-content';
 import type { RequestContext } from '../../domain/request-context';
-import { BadUserInputError } from '../../domain/errors';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
 import { isId } from '../common/ids';
 import { CatalogEvent } from './catalog-event.entity';
@@ -100,8 +99,7 @@ export class PartnerCatalogService {
   async catalog(ctx: RequestContext, territoryArg: string, first?: number | null, after?: string | null, filter: CatalogFilter = {}): Promise<Page<CatalogSeriesRow>> {
     const { partnerId, territory } = await this.requireTerritory(ctx, territoryArg);
     const size = pageSize(first);
-    const afterId = decodeCursor(after);
-    if (afterId && !isId(afterId)) throw new BadUserInputError('after', 'after is not a cursor returned by this API.');
+    const [afterId] = decodeCursor(after, ['uuid']) ?? [];
     const rows = await this.seriesRows(ctx, partnerId, territory, { afterId, limit: size + 1, filter });
     const nodes = rows.slice(0, size);
     return { nodes, hasNextPage: rows.length > size, endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]!.id) : null };
@@ -233,8 +231,7 @@ export class PartnerCatalogService {
   async changes(ctx: RequestContext, after?: string | null, since?: Date | null, first?: number | null): Promise<Page<CatalogEvent>> {
     const partnerId = this.partnerOf(ctx);
     const size = pageSize(first);
-    const afterId = decodeCursor(after);
-    if (afterId && !/^\d{1,19}$/.test(afterId)) throw new BadUserInputError('after', 'after is not a cursor returned by this API.');
+    const [afterId] = decodeCursor(after, ['bigint']) ?? [];
     const where: Record<string, unknown> = { partnerId };
     if (afterId) where.id = { $gt: afterId };
     if (since) where.occurredAt = { $gte: since };

@@ -5,7 +5,6 @@ import type { GraphQLContext } from '../../graphql/context';
 import { requestLoader } from '../catalog/loaders';
 import { Series } from '../catalog/series.entity';
 import { decodeCursor, encodeCursor, pageSize } from '../common/pagination';
-import { BadUserInputError } from '../../domain/errors';
 import { PartnerProfile } from './partner-profile.entity';
 import { globalId, type CatalogEpisodeRow, type CatalogSeriesRow } from './partner-catalog.service';
 import {
@@ -141,13 +140,12 @@ export class CatalogSeriesResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<CatalogEpisodeConnection> {
     const size = pageSize(first);
-    const afterNumber = Number(decodeCursor(after) ?? 0);
-    if (!Number.isInteger(afterNumber) || afterNumber < 0) throw new BadUserInputError('after', 'after is not a cursor returned by this API.');
+    const [afterNumber] = decodeCursor(after, ['int']) ?? [0];
     // One statement for every series on the page (the same arguments batch together).
     const loader = requestLoader(ctx, `catalogEpisodes|${series.territory}|${size}|${afterNumber}`, (ids) => ctx.services.partnerCatalog.episodesOf(ctx, series.territory, ids, size + 1, afterNumber), [] as CatalogEpisodeRow[]);
     const rows = await loader.load(series.rowId);
     const nodes = rows.slice(0, size);
-    return { nodes: nodes.map(toEpisode), pageInfo: { hasNextPage: rows.length > size, endCursor: nodes.length ? encodeCursor(String(nodes[nodes.length - 1]!.number)) : null } };
+    return { nodes: nodes.map(toEpisode), pageInfo: { hasNextPage: rows.length > size, endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]!.number) : null } };
   }
 }
 

@@ -129,8 +129,7 @@ export class ModerationService {
   async queue(ctx: RequestContext, filter: QueueFilter, first?: number | null, after?: string | null): Promise<Page<ReviewCase>> {
     this.operator(ctx);
     const size = pageSize(first);
-    const offset = Number(decodeCursor(after) ?? 0);
-    if (!Number.isInteger(offset) || offset < 0) throw new BadUserInputError('after', 'after is not a cursor returned by this API.');
+    const [offset] = decodeCursor(after, ['offset']) ?? [0];
     const f = this.filterSql(filter);
     const rows = (await ctx.em.getConnection().execute(
       `select c.id from review_case c where c.status = 'PENDING_REVIEW' and not c.held${f.sql} order by ${QUEUE_ORDER} limit ? offset ?`,
@@ -139,7 +138,7 @@ export class ModerationService {
     const ids = rows.slice(0, size).map((r) => r.id);
     const cases = await ctx.em.find(ReviewCase, { id: { $in: ids } }, { populate: ['episode', 'episode.series', 'claimedBy'] });
     const byId = new Map(cases.map((c) => [c.id, c]));
-    return { nodes: ids.map((id) => byId.get(id)!), hasNextPage: rows.length > size, endCursor: ids.length ? encodeCursor(String(offset + ids.length)) : null };
+    return { nodes: ids.map((id) => byId.get(id)!), hasNextPage: rows.length > size, endCursor: ids.length ? encodeCursor(offset + ids.length) : null };
   }
 
   async stats(ctx: RequestContext): Promise<QueueStats> {
