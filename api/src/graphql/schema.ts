@@ -14,9 +14,10 @@ import { ModerationResolver } from '../modules/review/moderation.resolver';
 import { CatalogEpisodeResolver, CatalogSeriesResolver, PartnerApiResolver, SeriesDistributionResolver } from '../modules/publishing/publishing.resolver';
 import { MembershipResolver } from '../modules/membership/membership.resolver';
 import { OrganizationResolver } from '../modules/organization/organization.resolver';
+import { CaseContentMatchResolver, EpisodeFingerprintResolver } from '../modules/fingerprints/fingerprint.resolver';
 import { authChecker } from './access';
 
-export const resolvers = [AuthResolver, OrganizationResolver, MembershipResolver, ApiKeyResolver, AuditResolver, SeriesResolver, EpisodeResolver, CatalogResolver, EpisodeMediaResolver, MediaRevisionResolver, SubtitleTrackResolver, ReviewCaseResolver, EpisodeReviewResolver, ModerationResolver, PartnerApiResolver, CatalogSeriesResolver, CatalogEpisodeResolver, SeriesDistributionResolver, EpisodeLocalizationResolver, SeriesLocalizationResolver] as const;
+export const resolvers = [AuthResolver, OrganizationResolver, MembershipResolver, ApiKeyResolver, AuditResolver, SeriesResolver, EpisodeResolver, CatalogResolver, EpisodeMediaResolver, MediaRevisionResolver, SubtitleTrackResolver, ReviewCaseResolver, EpisodeReviewResolver, ModerationResolver, PartnerApiResolver, CatalogSeriesResolver, CatalogEpisodeResolver, SeriesDistributionResolver, EpisodeLocalizationResolver, SeriesLocalizationResolver, EpisodeFingerprintResolver, CaseContentMatchResolver] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -19,7 +19,7 @@ import { inTransaction, REVIEW_DEAD_LETTER, REVIEW_QUEUE } from './queue';
 export async function startWorkers(deps: { orm: MikroORM; config: Config; logger: Logger; storage: MediaStorage; services: Services; boss: PgBoss }): Promise<{ pipeline: ReviewPipeline }> {
   const { config, logger, boss, services } = deps;
   const provider = createReviewProvider(config);
-  const pipeline = new ReviewPipeline(deps.orm, config, logger, deps.storage, provider, services.reviews, services.audit);
+  const pipeline = new ReviewPipeline(deps.orm, config, logger, deps.storage, provider, services.reviews, services.audit, services.fingerprints);
   logger.info({ provider: provider.name, model: provider.model, concurrency: config.review.concurrency }, 'review worker started');
   for (let i = 0; i < config.review.concurrency; i++) {
     await boss.work<{ caseId: string }>(REVIEW_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, async ([job]) => {

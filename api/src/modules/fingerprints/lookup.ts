@@ -1,0 +1,44 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { CANDIDATE_MIN_FRAMES, MAX_CANDIDATES } from './content-matching';
+import type { FrameHash } from './frame-hashes';
+
+/** The bands a 64-bit hash is cut into for lookups (see fingerprint_band in the migration). */
+export const BANDS = [0, 1, 2, 3] as const;
+
+/**
+ * The current media of episodes other than `excludeEpisodeId` that share a hash band with at least
+ * CANDIDATE_MIN_FRAMES of `frames`, most such frames first; each probe is an index lookup on one
+ * band (multi-index hashing). At most `limit` candidates; they still need a bit-by-bit comparison.
+ * Parameters: at_ms[], hash[], excluded episode id, limit. bench/fingerprint.mjs times this SQL.
+ */
+export const CANDIDATES_SQL = `
+with checked as (select * from unnest(?::int[], ?::bigint[]) as c(at_ms, hash)),
+hits as (
+  ${BANDS.map((band) => `select f.media_revision_id, checked.at_ms from checked join fingerprint_frame f on fingerprint_band(f.hash, ${band}) = fingerprint_band(checked.hash, ${band})`).join('\n  union all\n  ')}
+)
+select hits.media_revision_id::text as id, count(distinct hits.at_ms)::int as frames
+from hits join episode e on e.current_media_id = hits.media_revision_id
+where e.id <> ?::uuid
+group by hits.media_revision_id
+having count(distinct hits.at_ms) >= ${CANDIDATE_MIN_FRAMES}
+order by 2 desc
+limit ?`;
+
+export async function candidateRevisions(em: EntityManager, frames: readonly FrameHash[], excludeEpisodeId: string, limit = MAX_CANDIDATES): Promise<string[]> {
+  if (!frames.length) return [];
+  const rows = (await em.getConnection().execute(CANDIDATES_SQL, [frames.map((f) => f.atMs), frames.map((f) => f.hash.toString()), excludeEpisodeId, limit], 'all', em.getTransactionContext())) as Array<{ id: string }>;
+  return rows.map((r) => r.id);
+}
+
+/** The stored frames of some media revisions, by revision, in time order. */
+export async function storedFrames(em: EntityManager, revisionIds: readonly string[]): Promise<Map<string, FrameHash[]>> {
+  const byRevision = new Map<string, FrameHash[]>();
+  if (!revisionIds.length) return byRevision;
+  const rows = (await em.getConnection().execute(`select media_revision_id::text as id, at_ms, hash::text as hash from fingerprint_frame where media_revision_id = any(?::uuid[]) order by media_revision_id, at_ms`, [[...revisionIds]], 'all', em.getTransactionContext())) as Array<{ id: string; at_ms: number; hash: string }>;
+  for (const row of rows) {
+    const list = byRevision.get(row.id) ?? [];
+    list.push({ atMs: row.at_ms, hash: BigInt(row.hash) });
+    byRevision.set(row.id, list);
+  }
+  return byRevision;
+}
