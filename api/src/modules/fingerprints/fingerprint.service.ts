@@ -9,7 +9,7 @@ import { findEpisode, readsAllCatalogs } from '../catalog/catalog-access';
 import { isId, newId } from '../common/ids';
 import { compareFrames, MAX_MOMENTS, type MatchMoment } from './content-matching';
 import { FRAMES_PER_SECOND, frameHashes, type FrameHash } from './frame-hashes';
-import { candidateRevisions, storedFrames } from './lookup';
+import { candidateRevisions, pgArray, storedFrames } from './lookup';
 
 export const FINGERPRINT_ALGORITHM = `pHash (64-bit DCT, sharp-phash) of ${FRAMES_PER_SECOND} frame/s`;
 
@@ -100,7 +100,7 @@ export class FingerprintService {
     const tx = em.getTransactionContext();
     const inserted = (await conn.execute(`insert into media_fingerprint (media_revision_id, algorithm, frame_count) values (?, ?, ?) on conflict do nothing returning media_revision_id`, [revisionId, FINGERPRINT_ALGORITHM, frames.length], 'all', tx)) as unknown[];
     if (!inserted.length || !frames.length) return;
-    await conn.execute(`insert into fingerprint_frame (media_revision_id, at_ms, hash) select ?, * from unnest(?::int[], ?::bigint[])`, [revisionId, frames.map((f) => f.atMs), frames.map((f) => f.hash.toString())], 'all', tx);
+    await conn.execute(`insert into fingerprint_frame (media_revision_id, at_ms, hash) select ?::uuid, * from unnest(?::int[], ?::bigint[])`, [revisionId, pgArray(frames.map((f) => f.atMs)), pgArray(frames.map((f) => f.hash))], 'all', tx);
   }
 
   /** Whether a revision has its fingerprint stored. */
@@ -137,7 +137,7 @@ export class FingerprintService {
       found.push(rows[0]!.id);
     }
     if (!found.length) return [];
-    return this.views(em, `m.id = any(?::uuid[])`, [found]);
+    return this.views(em, `m.id = any(?::uuid[])`, [pgArray(found)]);
   }
 
   /**

@@ -2,6 +2,15 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { CANDIDATE_MIN_FRAMES, MAX_CANDIDATES } from './content-matching';
 import type { FrameHash } from './frame-hashes';
 
+/**
+ * A PostgreSQL array literal of numbers or ids (the query builder would spread a JS array into a
+ * list of parameters). Only for values that are digits, signs and hex: numbers, bigints, uuids.
+ */
+export function pgArray(values: ReadonlyArray<number | bigint | string>): string {
+  for (const v of values) if (!/^[-0-9a-f]+$/i.test(String(v))) throw new Error(`not an array element: ${String(v)}`);
+  return `{${values.join(',')}}`;
+}
+
 /** The bands a 64-bit hash is cut into for lookups (see fingerprint_band in the migration). */
 export const BANDS = [0, 1, 2, 3] as const;
 
@@ -26,7 +35,7 @@ limit ?`;
 
 export async function candidateRevisions(em: EntityManager, frames: readonly FrameHash[], excludeEpisodeId: string, limit = MAX_CANDIDATES): Promise<string[]> {
   if (!frames.length) return [];
-  const rows = (await em.getConnection().execute(CANDIDATES_SQL, [frames.map((f) => f.atMs), frames.map((f) => f.hash.toString()), excludeEpisodeId, limit], 'all', em.getTransactionContext())) as Array<{ id: string }>;
+  const rows = (await em.getConnection().execute(CANDIDATES_SQL, [pgArray(frames.map((f) => f.atMs)), pgArray(frames.map((f) => f.hash)), excludeEpisodeId, limit], 'all', em.getTransactionContext())) as Array<{ id: string }>;
   return rows.map((r) => r.id);
 }
 
@@ -34,7 +43,7 @@ export async function candidateRevisions(em: EntityManager, frames: readonly Fra
 export async function storedFrames(em: EntityManager, revisionIds: readonly string[]): Promise<Map<string, FrameHash[]>> {
   const byRevision = new Map<string, FrameHash[]>();
   if (!revisionIds.length) return byRevision;
-  const rows = (await em.getConnection().execute(`select media_revision_id::text as id, at_ms, hash::text as hash from fingerprint_frame where media_revision_id = any(?::uuid[]) order by media_revision_id, at_ms`, [[...revisionIds]], 'all', em.getTransactionContext())) as Array<{ id: string; at_ms: number; hash: string }>;
+  const rows = (await em.getConnection().execute(`select media_revision_id::text as id, at_ms, hash::text as hash from fingerprint_frame where media_revision_id = any(?::uuid[]) order by media_revision_id, at_ms`, [pgArray(revisionIds)], 'all', em.getTransactionContext())) as Array<{ id: string; at_ms: number; hash: string }>;
   for (const row of rows) {
     const list = byRevision.get(row.id) ?? [];
     list.push({ atMs: row.at_ms, hash: BigInt(row.hash) });
