@@ -1,14 +1,17 @@
-import { hammingDistance, type FrameHash } from './frame-hashes';
+import type { FrameHash } from './frame-hashes';
 
 /** A frame of a copy differs from the original's by at most this many of its 64 hash bits. */
 export const MATCH_MAX_DISTANCE = 10;
 /** A match needs at least this many sampled frames (seconds) of the checked media within that distance. */
 export const MATCH_MIN_FRAMES = 3;
 /**
- * Media becomes a candidate once this many of the checked frames share a band with its frames: one
- * shared band happens by chance among many stored frames, two rarely; a real copy shares far more.
+ * Media becomes a candidate once this many of the checked frames share a band with its frames at one
+ * shift in time: a shared band happens by chance among many stored frames, two at the same shift
+ * hardly ever; a real copy shares many.
  */
 export const CANDIDATE_MIN_FRAMES = 2;
+/** Width of the time-shift buckets candidates are grouped by (a copy may start a little earlier or later). */
+export const SHIFT_BUCKET_MS = 3000;
 /** Candidates compared frame by frame per lookup (most band hits first). */
 export const MAX_CANDIDATES = 50;
 /** Moments kept per match to show side by side. */
@@ -31,13 +34,27 @@ export interface MatchMoment {
  */
 export function compareFrames(checked: readonly FrameHash[], candidate: readonly FrameHash[]): MatchMoment[] | null {
   const moments: MatchMoment[] = [];
+  const others = candidate.map(halves);
   for (const frame of checked) {
+    const [high, low] = halves(frame);
     let best: MatchMoment | null = null;
-    for (const other of candidate) {
-      const distance = hammingDistance(frame.hash, other.hash);
-      if (distance <= MATCH_MAX_DISTANCE && (!best || distance < best.distance)) best = { atMs: frame.atMs, matchedAtMs: other.atMs, distance };
+    for (const [i, other] of others.entries()) {
+      const distance = popcount32(high ^ other[0]) + popcount32(low ^ other[1]);
+      if (distance <= MATCH_MAX_DISTANCE && (!best || distance < best.distance)) best = { atMs: frame.atMs, matchedAtMs: candidate[i]!.atMs, distance };
     }
     if (best) moments.push(best);
   }
   return moments.length >= MATCH_MIN_FRAMES ? moments : null;
+}
+
+// Bit counting on two 32-bit halves: BigInt arithmetic would make comparing candidates the slow part.
+function halves(frame: FrameHash): [number, number] {
+  const unsigned = BigInt.asUintN(64, frame.hash);
+  return [Number(unsigned >> 32n) | 0, Number(unsigned & 0xffffffffn) | 0];
+}
+
+function popcount32(value: number): number {
+  let x = value - ((value >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CANDIDATE_MIN_FRAMES, MAX_CANDIDATES } from './content-matching';
+import { CANDIDATE_MIN_FRAMES, MAX_CANDIDATES, SHIFT_BUCKET_MS } from './content-matching';
 import type { FrameHash } from './frame-hashes';
 
 /**
@@ -15,21 +15,28 @@ export function pgArray(values: ReadonlyArray<number | bigint | string>): string
 export const BANDS = [0, 1, 2, 3] as const;
 
 /**
- * The current media of episodes other than `excludeEpisodeId` that share a hash band with at least
- * CANDIDATE_MIN_FRAMES of `frames`, most such frames first; each probe is an index lookup on one
- * band (multi-index hashing). At most `limit` candidates; they still need a bit-by-bit comparison.
- * Parameters: at_ms[], hash[], excluded episode id, limit. bench/fingerprint.mjs times this SQL.
+ * The current media of episodes other than `excludeEpisodeId` holding at least CANDIDATE_MIN_FRAMES
+ * of `frames` at one shift in time: each of those frames shares a hash band with one of the media's
+ * frames, and the pairs lie the same distance apart in time (within SHIFT_BUCKET_MS), as a copy's do
+ * — chance band hits scatter over every shift. Each probe is an index lookup on one band
+ * (multi-index hashing). Most aligned frames first, at most `limit`; each still needs a bit-by-bit
+ * comparison. Parameters: at_ms[], hash[], excluded episode id, limit. bench/fingerprint.mjs times
+ * this SQL.
  */
 export const CANDIDATES_SQL = `
 with checked as (select * from unnest(?::int[], ?::bigint[]) as c(at_ms, hash)),
 hits as (
-  ${BANDS.map((band) => `select f.media_revision_id, checked.at_ms from checked join fingerprint_frame f on fingerprint_band(f.hash, ${band}) = fingerprint_band(checked.hash, ${band})`).join('\n  union all\n  ')}
+  ${BANDS.map((band) => `select f.media_revision_id, checked.at_ms, f.at_ms - checked.at_ms as shift_ms from checked join fingerprint_frame f on fingerprint_band(f.hash, ${band}) = fingerprint_band(checked.hash, ${band})`).join('\n  union all\n  ')}
+),
+aligned as (
+  select media_revision_id, count(distinct at_ms) as frames from hits
+  group by media_revision_id, floor(shift_ms / ${SHIFT_BUCKET_MS}.0)
+  having count(distinct at_ms) >= ${CANDIDATE_MIN_FRAMES}
 )
-select hits.media_revision_id::text as id, count(distinct hits.at_ms)::int as frames
-from hits join episode e on e.current_media_id = hits.media_revision_id
+select aligned.media_revision_id::text as id, max(aligned.frames)::int as frames
+from aligned join episode e on e.current_media_id = aligned.media_revision_id
 where e.id <> ?::uuid
-group by hits.media_revision_id
-having count(distinct hits.at_ms) >= ${CANDIDATE_MIN_FRAMES}
+group by aligned.media_revision_id
 order by 2 desc
 limit ?`;
 
