@@ -114,8 +114,8 @@ async function lookups() {
     let sql = CANDIDATES_SQL;
     let n = 0;
     sql = sql.replace(/\?/g, () => `$${++n}`);
-    if (process.argv.includes('--explain') && i < 2) console.log((await db.query(`explain analyze ${sql}`, [pgArray(frames.map((f) => f.atMs)), pgArray(frames.map((f) => f.hash)), '00000000-0000-0000-0000-000000000000', 50])).rows.map((r) => r['QUERY PLAN']).join('\n'));
-    const candidates = (await db.query(sql, [pgArray(frames.map((f) => f.atMs)), pgArray(frames.map((f) => f.hash)), '00000000-0000-0000-0000-000000000000', 50])).rows.map((r) => r.id);
+    if (process.argv.includes('--explain') && i < 2) console.log((await db.query(`explain analyze ${sql}`, [pgArray(frames.map((f) => f.atMs)), pgArray(frames.map((f) => f.hash)), 50, '00000000-0000-0000-0000-000000000000', 50])).rows.map((r) => r['QUERY PLAN']).join('\n'));
+    const candidates = (await db.query(sql, [pgArray(frames.map((f) => f.atMs)), pgArray(frames.map((f) => f.hash)), 50, '00000000-0000-0000-0000-000000000000', 50])).rows.map((r) => r.id);
     const stored = candidates.length ? (await db.query(`select media_revision_id::text as id, at_ms, hash::text as hash from fingerprint_frame where media_revision_id = any($1::uuid[]) order by media_revision_id, at_ms`, [pgArray(candidates)])).rows : [];
     const matches = candidates.filter((id) => compareFrames(frames, stored.filter((r) => r.id === id).map((r) => ({ atMs: r.at_ms, hash: BigInt(r.hash) }))));
     latencies.push(Number(process.hrtime.bigint() - started) / 1e6);

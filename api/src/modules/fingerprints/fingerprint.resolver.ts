@@ -15,7 +15,7 @@ function contentMatch(v: ContentMatchView): ContentMatch {
   const message = v.sameStudio
     ? `Possible duplicate of episode ${v.matchedEpisodeNumber} of ${v.matchedSeriesTitle}`
     : `Possible copy of content owned by another studio: episode ${v.matchedEpisodeNumber} of ${v.matchedSeriesTitle} (${v.matchedStudioName})`;
-  return { ...v, message, moments: v.moments.map(moment) };
+  return { ...v, message, moments: v.moments.map(moment), videoUrl: `/media/${v.mediaRevisionId}/video`, matchedVideoUrl: `/media/${v.matchedRevisionId}/video` };
 }
 
 @Resolver(() => Episode)

@@ -64,7 +64,12 @@ export class ContentMatch {
   @Field(() => ID) studioId!: string;
   @Field(() => String) studioName!: string;
 
+  @Field(() => String, { description: 'Path of this video (relative to the API), to play the moments side by side.' })
+  videoUrl!: string;
+
   @Field(() => ID) matchedRevisionId!: string;
+  @Field(() => String, { description: 'Path of the other video (relative to the API).' })
+  matchedVideoUrl!: string;
   @Field(() => ID) matchedEpisodeId!: string;
   @Field(() => Int) matchedEpisodeNumber!: number;
   @Field(() => ID) matchedSeriesId!: string;

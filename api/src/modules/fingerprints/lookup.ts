@@ -20,7 +20,8 @@ export const BANDS = [0, 1, 2, 3] as const;
  * frames, and the pairs lie the same distance apart in time (within SHIFT_BUCKET_MS), as a copy's do
  * — chance band hits scatter over every shift. Each probe is an index lookup on one band
  * (multi-index hashing). Most aligned frames first, at most `limit`; each still needs a bit-by-bit
- * comparison. Parameters: at_ms[], hash[], excluded episode id, limit. bench/fingerprint.mjs times
+ * comparison. Episodes are looked up only for the best candidates (an index lookup each), not for
+ * every band hit. Parameters: at_ms[], hash[], limit, excluded episode id, limit. bench/fingerprint.mjs times
  * this SQL.
  */
 export const CANDIDATES_SQL = `
@@ -32,17 +33,19 @@ aligned as (
   select media_revision_id, count(distinct at_ms) as frames from hits
   group by media_revision_id, floor(shift_ms / ${SHIFT_BUCKET_MS}.0)
   having count(distinct at_ms) >= ${CANDIDATE_MIN_FRAMES}
+),
+best as (
+  select media_revision_id, max(frames) as frames from aligned group by media_revision_id order by 2 desc limit ? * 4
 )
-select aligned.media_revision_id::text as id, max(aligned.frames)::int as frames
-from aligned join episode e on e.current_media_id = aligned.media_revision_id
-where e.id <> ?::uuid
-group by aligned.media_revision_id
+select best.media_revision_id::text as id, best.frames::int as frames
+from best
+where exists (select 1 from episode e where e.current_media_id = best.media_revision_id and e.id <> ?::uuid)
 order by 2 desc
 limit ?`;
 
 export async function candidateRevisions(em: EntityManager, frames: readonly FrameHash[], excludeEpisodeId: string, limit = MAX_CANDIDATES): Promise<string[]> {
   if (!frames.length) return [];
-  const rows = (await em.getConnection().execute(CANDIDATES_SQL, [pgArray(frames.map((f) => f.atMs)), pgArray(frames.map((f) => f.hash)), excludeEpisodeId, limit], 'all', em.getTransactionContext())) as Array<{ id: string }>;
+  const rows = (await em.getConnection().execute(CANDIDATES_SQL, [pgArray(frames.map((f) => f.atMs)), pgArray(frames.map((f) => f.hash)), limit, excludeEpisodeId, limit], 'all', em.getTransactionContext())) as Array<{ id: string }>;
   return rows.map((r) => r.id);
 }
 
