@@ -113,8 +113,9 @@ export class MediaService {
         await this.fingerprints.store(tx, revision.id, frames);
         return revision.id;
       });
-      // Found now, so the studio sees possible duplicates before it submits; screening matches again.
-      await this.fingerprints.matchRevision(em.fork(), revisionId).catch((err: unknown) => logger.error({ err, uploadId }, 'matching the new media against the platform failed; screening will match it'));
+      // Found now, so the studio sees possible duplicates before it submits (all at once: one
+      // transaction); screening matches again.
+      await em.fork().transactional((tx) => this.fingerprints.matchRevision(tx, revisionId)).catch((err: unknown) => logger.error({ err, uploadId }, 'matching the new media against the platform failed; screening will match it'));
     } catch (error) {
       if (!(error instanceof ProbeError)) logger.error({ err: error, uploadId }, 'processing an upload failed unexpectedly');
       const reason = error instanceof ProbeError ? error.message : 'The file could not be processed. Try uploading it again.';
