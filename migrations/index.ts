@@ -11,6 +11,7 @@ import { Migration20261129040000_material_versions } from './Migration2026112904
 import { Migration20261129030000_episode_lifecycle } from './Migration20261129030000_episode_lifecycle';
 import { Migration20261130010000_subtitle_kinds } from './Migration20261130010000_subtitle_kinds';
 import { Migration20261130010000_ai_content } from './Migration20261130010000_ai_content';
+import { Migration20261130020000_fingerprints } from './Migration20261130020000_fingerprints';
 
 /** Every migration, in order. The database schema changes only through these. */
 export const migrationsList: MigrationObject[] = [
@@ -26,4 +27,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129040000_material_versions', class: Migration20261129040000_material_versions },
   { name: 'Migration20261130010000_subtitle_kinds', class: Migration20261130010000_subtitle_kinds },
   { name: 'Migration20261130010000_ai_content', class: Migration20261130010000_ai_content },
+  { name: 'Migration20261130020000_fingerprints', class: Migration20261130020000_fingerprints },
 ];

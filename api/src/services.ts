@@ -11,6 +11,7 @@ import { SignInThrottle } from './modules/auth/sign-in-throttle';
 import { MembershipService } from './modules/membership/membership.service';
 import { OrganizationService } from './modules/organization/organization.service';
 import type { Config } from './config';
+import { FingerprintService } from './modules/fingerprints/fingerprint.service';
 import { MediaService } from './modules/media/media.service';
 import { SubtitleService } from './modules/media/subtitle.service';
 import { LocalizationService } from './modules/catalog/localization.service';
@@ -41,6 +42,7 @@ export function createServices(
   const audit = new AuditService();
   const organizations = new OrganizationService(audit);
   const uploads = new UploadService(audit, config);
+  const fingerprints = new FingerprintService(audit);
   // What partners see follows every write to a gate input through database marks (publication.service.ts).
   const publication = new PublicationService(queue, runtime.logger ?? (console as unknown as Logger), runtime.clock);
   return {
@@ -55,7 +57,8 @@ export function createServices(
     licenses: new LicenseService(audit),
     avails: new AvailsService(),
     uploads,
-    media: new MediaService(audit, uploads, storage, config),
+    fingerprints,
+    media: new MediaService(audit, uploads, storage, config, fingerprints),
     subtitles: new SubtitleService(audit, config),
     localization: new LocalizationService(),
     reviews: new ReviewService(audit, queue),

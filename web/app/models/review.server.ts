@@ -188,7 +188,30 @@ export interface ReviewCaseDetail {
   decisions: CaseDecision[];
   comments: CaseComment[];
   history: CaseHistoryEvent[];
+  contentMatches: ContentMatch[];
 }
+
+/** A perceptual-fingerprint match of the case's video with another episode's (operators only). */
+export interface ContentMatch {
+  id: string;
+  message: string;
+  sameStudio: boolean;
+  matchedFrames: number;
+  licensed: boolean;
+  licenseNote: string | null;
+  episodeNumber: number;
+  seriesTitle: string;
+  studioName: string;
+  videoUrl: string;
+  matchedEpisodeNumber: number;
+  matchedSeriesTitle: string;
+  matchedStudioName: string;
+  matchedVideoUrl: string;
+  moments: Array<{ atSeconds: number; matchedAtSeconds: number; distance: number }>;
+}
+
+const CONTENT_MATCH_FIELDS = `id message sameStudio matchedFrames licensed licenseNote episodeNumber seriesTitle studioName videoUrl
+  matchedEpisodeNumber matchedSeriesTitle matchedStudioName matchedVideoUrl moments { atSeconds matchedAtSeconds distance }`;
 
 const DECISION_FIELDS = 'id territory decision citedRuleIds notes actorLabel pendingSecondApproval createdAt';
 const COMMENT_FIELDS = 'id atSeconds text authorLabel createdAt';
@@ -213,6 +236,7 @@ export async function getReviewCase(request: Request, id: string): Promise<ApiRe
         decisions { ${DECISION_FIELDS} }
         comments { ${COMMENT_FIELDS} }
         history { id occurredAt action actorLabel summary }
+        contentMatches { ${CONTENT_MATCH_FIELDS} }
       }
     }`,
     { id },
@@ -400,6 +424,16 @@ async function changeCase(request: Request, mutation: string, field: string, var
 
 export const releaseCase = (request: Request, caseId: string) =>
   changeCase(request, `mutation ReleaseCase($caseId: ID!) { releaseCase(caseId: $caseId) { id version } }`, 'releaseCase', { caseId });
+
+/** A lead rules a content match licensed (remembered for the pair of series). */
+export async function markContentMatchLicensed(request: Request, matchId: string, note: string): Promise<ApiResult<{ id: string; licensed: boolean }>> {
+  const result = await gql<{ markContentMatchLicensed: { id: string; licensed: boolean } }>(
+    request,
+    `mutation MarkContentMatchLicensed($matchId: ID!, $note: String!) { markContentMatchLicensed(matchId: $matchId, note: $note) { id licensed } }`,
+    { matchId, note },
+  );
+  return result.ok ? { ok: true, data: result.data.markContentMatchLicensed } : result;
+}
 
 export const escalateCase = (request: Request, caseId: string, note: string) =>
   changeCase(request, `mutation EscalateCase($caseId: ID!, $note: String!) { escalateCase(caseId: $caseId, note: $note) { id version } }`, 'escalateCase', { caseId, note });

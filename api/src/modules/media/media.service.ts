@@ -16,6 +16,7 @@ import { EpisodeUpload, UploadStatus } from './episode-upload.entity';
 import { MediaRevision } from './media-revision.entity';
 import { invalidateReviews } from '../review/case-invalidation';
 import type { UploadService } from './upload.service';
+import type { FingerprintService } from '../fingerprints/fingerprint.service';
 
 /** How long a processing claim lasts before another instance may pick the upload up again. */
 const CLAIM_MS = 10 * 60_000;
@@ -37,6 +38,7 @@ export class MediaService {
     private readonly uploads: UploadService,
     private readonly storage: MediaStorage,
     private readonly config: Config,
+    private readonly fingerprints: FingerprintService,
   ) {}
 
   /** Claims a finished upload for processing; false when another process has it. */
@@ -52,7 +54,8 @@ export class MediaService {
 
   /**
    * Turns a finished upload into the episode's new media revision: hash, compare with the expected
-   * sha256, probe, warn, poster, store under the content hash. Any failure is recorded on the upload
+   * sha256, probe, warn, poster, perceptual fingerprint, store under the content hash; then look for
+   * the same pictures elsewhere on the platform (FingerprintService). Any failure is recorded on the upload
    * and shown on the episode; the previous media stays current.
    */
   async process(em: EntityManager, uploadId: string, file: FinishedFile, logger: Logger): Promise<void> {
@@ -68,11 +71,14 @@ export class MediaService {
       const extension = EXTENSIONS[upload.fileType] ?? 'bin';
       const storageKey = `media/${sha256}.${extension}`;
       const posterKey = `posters/${sha256}.jpg`;
+      const frames = await this.fingerprints.compute(file.path).catch((error: unknown) => {
+        throw new ProbeError(`The video's frames could not be decoded (${(error as Error).message.split('\n')[0]!.replace(file.path, 'file')}).`);
+      });
       if (!(await this.storage.exists(posterKey))) await this.storage.putBuffer(posterKey, await posterFrame(file.path, probe.durationSeconds));
       await this.storage.putFile(storageKey, file.path, { move: file.consumable });
       // One transaction switches the media, lapses the reviews of the old media and moves the
       // status, so no reader ever sees new media under an old approval.
-      await em.transactional(async (tx) => {
+      const revisionId = await em.transactional(async (tx) => {
         // Locked and read afresh: a submission or decision may have moved the episode during probing.
         await tx.getConnection().execute('select id from episode where id = ? for update', [upload.episode.id], 'all', tx.getTransactionContext());
         const episode = await tx.findOneOrFail(Episode, upload.episode.id, { refresh: true, populate: ['series', 'currentMedia'] });
@@ -105,7 +111,13 @@ export class MediaService {
           subjectId: episode.id,
           summary: { uploadId, before: { sha256: previous?.sha256 ?? null }, after: { sha256, durationSeconds: probe.durationSeconds, width: probe.width, height: probe.height }, warnings },
         });
+        await tx.flush();
+        await this.fingerprints.store(tx, revision.id, frames);
+        return revision.id;
       });
+      // Found now, so the studio sees possible duplicates before it submits (all at once: one
+      // transaction); screening matches again.
+      await em.fork().transactional((tx) => this.fingerprints.matchRevision(tx, revisionId)).catch((err: unknown) => logger.error({ err, uploadId }, 'matching the new media against the platform failed; screening will match it'));
     } catch (error) {
       if (!(error instanceof ProbeError)) logger.error({ err: error, uploadId }, 'processing an upload failed unexpectedly');
       const reason = error instanceof ProbeError ? error.message : 'The file could not be processed. Try uploading it again.';

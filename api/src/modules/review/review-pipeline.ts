@@ -25,13 +25,14 @@ import type { ReviewProvider } from './providers/provider';
 import { AiStatus, CaseStatus, ReviewCase, Verdict } from './review-case.entity';
 import { Decision, ReviewDecision } from './review-decision.entity';
 import type { ReviewService } from './review.service';
+import type { FingerprintService } from '../fingerprints/fingerprint.service';
 
 export type CaseOutcome = 'screened' | 'auto-approved' | 'skipped' | 'ai-unavailable';
 
 /** A failure that retrying cannot mend: the stored media is missing or is not the file that was submitted. */
 export class ScreeningInputError extends Error {}
 
-type Screened = { startedAt: Date; findings: FindingDraft[]; verdicts: ReturnType<typeof aggregate>; riskScore: number; aiError: string | null; keyframes: Array<Record<string, unknown>>; policyVersion: string };
+type Screened = { startedAt: Date; findings: FindingDraft[]; verdicts: ReturnType<typeof aggregate>; riskScore: number; aiError: string | null; keyframes: Array<Record<string, unknown>>; policyVersion: string; possibleCopy?: boolean };
 
 /**
  * Screens one case: deterministic checks, then the provider, then per-territory verdicts. It fails
@@ -56,6 +57,7 @@ export class ReviewPipeline {
     private readonly provider: ReviewProvider,
     private readonly reviews: ReviewService,
     private readonly audit: AuditService,
+    private readonly fingerprints?: FingerprintService,
   ) {}
 
   async run(caseId: string, options: { lastTry?: boolean } = {}): Promise<CaseOutcome> {
@@ -79,6 +81,8 @@ export class ReviewPipeline {
       const material = await this.material(em, reviewCase, media.path);
       const policies = material.territories.map(effectivePolicy);
       const findings: FindingDraft[] = deterministicFindings(material, policies);
+      // Another studio's pictures: recorded for operators only (never a finding the studio could read).
+      const possibleCopy = this.fingerprints ? (await this.fingerprints.screen(this.systemContext(em), reviewCase.mediaRevision.id, media.path)).unlicensedCopies.length > 0 : false;
       const calls = new CallRecorder(this.callSink(caseId, run));
       const deadline = Date.now() + this.config.review.deadlineMs;
       const retry = (): RetryPolicy => ({ maxAttempts: this.config.review.maxAttempts, baseDelayMs: this.config.review.retryBaseMs, deadline });
@@ -115,6 +119,7 @@ export class ReviewPipeline {
         aiError,
         keyframes: keyframes.map((k, i) => ({ time: k.time, index: i, key: k.path, ...frameAssessments.get(i) })),
         policyVersion: [...new Set(policies.map((p) => p.version))].join(', '),
+        possibleCopy,
       });
     } catch (error) {
       // Shown to reviewers (and the studio's progress): the first line, without server paths.
@@ -273,6 +278,12 @@ export class ReviewPipeline {
       reviewCase.screeningLeaseUntil = null;
       reviewCase.progress = { step: 'screened' };
       reviewCase.status = CaseStatus.PENDING_REVIEW;
+      if (result.possibleCopy) {
+        // A possible copy of another studio's content is a lead's call. The note names no one: the
+        // studio reads its own case.
+        reviewCase.escalated = true;
+        reviewCase.escalationNote = 'Routed to a lead by screening.';
+      }
       const system = this.systemContext(tx);
       this.audit.record(system, tx, {
         action: 'review.screened',
@@ -284,7 +295,7 @@ export class ReviewPipeline {
       });
 
       const settings = await this.reviews.settings(tx);
-      const autoApprove = settings.autoApproveEnabled && result.aiError === null && result.verdicts.every((v) => v.verdict === Verdict.CLEAR && v.riskScore <= settings.autoApproveMaxRisk);
+      const autoApprove = settings.autoApproveEnabled && !result.possibleCopy && result.aiError === null && result.verdicts.every((v) => v.verdict === Verdict.CLEAR && v.riskScore <= settings.autoApproveMaxRisk);
       if (autoApprove) {
         const actorLabel = `policy: auto-approve (risk ≤ ${settings.autoApproveMaxRisk})`;
         for (const v of result.verdicts) tx.create(ReviewDecision, { reviewCase, territory: v.territory, decision: Decision.APPROVE, actorLabel, citedRuleIds: [], notes: 'Every territory CLEAR below the auto-approve threshold.', createdAt: new Date() });
