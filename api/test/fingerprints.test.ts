@@ -242,6 +242,8 @@ describe('matching across the platform, through the API as every role', () => {
         const matches = await server.gql('query($id: ID!) { reviewCase(id: $id) { contentMatches { id } } }', { id: caseId }, { token: member.token });
         expect(errorCode(matches)).toBe('FORBIDDEN');
         expect(JSON.stringify(matches).toLowerCase()).not.toContain(ORIGINAL_TITLE.toLowerCase());
+        // So does the operators' routing flag, on this case and on the unrelated one alike.
+        for (const id of [caseId, control.caseId]) expect(errorCode(await server.gql('query($id: ID!) { reviewCase(id: $id) { routedToLead } }', { id }, { token: member.token }))).toBe('FORBIDDEN');
         // The original's episode and media stay out of reach.
         const probe = await server.gql('query($id: ID!) { episode(id: $id) { id } }', { id: original.episodeIds[0] }, { token: member.token });
         expect(errorCode(probe)).toBe('NOT_FOUND');
