@@ -12,6 +12,7 @@ import { Migration20261129030000_episode_lifecycle } from './Migration2026112903
 import { Migration20261130010000_subtitle_kinds } from './Migration20261130010000_subtitle_kinds';
 import { Migration20261130010000_ai_content } from './Migration20261130010000_ai_content';
 import { Migration20261130020000_fingerprints } from './Migration20261130020000_fingerprints';
+import { Migration20261130030000_fingerprint_rulings } from './Migration20261130030000_fingerprint_rulings';
 
 /** Every migration, in order. The database schema changes only through these. */
 export const migrationsList: MigrationObject[] = [
@@ -28,4 +29,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130010000_subtitle_kinds', class: Migration20261130010000_subtitle_kinds },
   { name: 'Migration20261130010000_ai_content', class: Migration20261130010000_ai_content },
   { name: 'Migration20261130020000_fingerprints', class: Migration20261130020000_fingerprints },
+  { name: 'Migration20261130030000_fingerprint_rulings', class: Migration20261130030000_fingerprint_rulings },
 ];

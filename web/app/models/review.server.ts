@@ -425,7 +425,7 @@ async function changeCase(request: Request, mutation: string, field: string, var
 export const releaseCase = (request: Request, caseId: string) =>
   changeCase(request, `mutation ReleaseCase($caseId: ID!) { releaseCase(caseId: $caseId) { id version } }`, 'releaseCase', { caseId });
 
-/** A lead rules a content match licensed (remembered for the pair of series). */
+/** A lead rules a content match licensed (remembered for that pair of videos). */
 export async function markContentMatchLicensed(request: Request, matchId: string, note: string): Promise<ApiResult<{ id: string; licensed: boolean }>> {
   const result = await gql<{ markContentMatchLicensed: { id: string; licensed: boolean } }>(
     request,

@@ -35,8 +35,14 @@ export class CaseContentMatchResolver {
     return (await ctx.services.fingerprints.matchesOfRevision(ctx, reviewCase.mediaRevision.id)).map(contentMatch);
   }
 
+  @Allow(...OPERATOR)
+  @FieldResolver(() => Boolean, { description: 'Screening found a possible copy of another studio’s content: the case is for leads only. Operators only (the studio’s own view of its case does not change).' })
+  routedToLead(@Root() reviewCase: ReviewCase): boolean {
+    return reviewCase.routedToLead;
+  }
+
   @Allow('OPERATOR:LEAD', 'OPERATOR:ADMIN')
-  @Mutation(() => ContentMatch, { description: 'A lead rules that the two series of a match may share pictures (a licensed re-release, a re-edit); remembered for the pair of series. Audited.' })
+  @Mutation(() => ContentMatch, { description: 'A lead rules that the two videos of a match may share pictures (a licensed re-release, a re-edit); remembered for that pair of videos only — other uploads are checked afresh. Audited.' })
   async markContentMatchLicensed(@Ctx() ctx: GraphQLContext, @Arg('matchId', () => ID) matchId: string, @Arg('note', () => String, { description: 'Why, e.g. the contract reference.' }) note: string): Promise<ContentMatch> {
     return contentMatch(await ctx.services.fingerprints.markLicensed(ctx, matchId, note));
   }

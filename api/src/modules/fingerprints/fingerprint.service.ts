@@ -59,7 +59,7 @@ const MATCH_COLUMNS = `
 const MATCH_JOINS = `
   join media_revision r1 on r1.id = m.media_revision_id join episode e1 on e1.id = r1.episode_id join series s1 on s1.id = e1.series_id join organization o1 on o1.id = s1.studio_id
   join media_revision r2 on r2.id = m.matched_revision_id join episode e2 on e2.id = r2.episode_id join series s2 on s2.id = e2.series_id join organization o2 on o2.id = s2.studio_id
-  left join licensed_reuse l on l.series_id = least(s1.id, s2.id) and l.other_series_id = greatest(s1.id, s2.id)`;
+  left join licensed_media_reuse l on l.media_revision_id = least(m.media_revision_id, m.matched_revision_id) and l.other_revision_id = greatest(m.media_revision_id, m.matched_revision_id)`;
 
 type MatchRow = {
   id: string; same_studio: boolean; matched_frames: number; moments: MatchMoment[]; found_at: Date;
@@ -172,7 +172,14 @@ export class FingerprintService {
     requireUser(ctx);
     if (!readsAllCatalogs(ctx)) return [];
     const views = await this.views(ctx.em, `(m.media_revision_id = ? or m.matched_revision_id = ?)`, [revisionId, revisionId]);
-    return views.map((v) => (v.mediaRevisionId === revisionId ? v : mirror(v)));
+    // Two media checked against each other both ways make two rows: list the other media once,
+    // preferring the row checked from this side.
+    const byOther = new Map<string, ContentMatchView>();
+    const forward = views.filter((v) => v.mediaRevisionId === revisionId);
+    for (const view of [...forward, ...views.filter((v) => v.mediaRevisionId !== revisionId).map(mirror)]) {
+      if (!byOther.has(view.matchedRevisionId)) byOther.set(view.matchedRevisionId, view);
+    }
+    return [...byOther.values()];
   }
 
   /**
@@ -183,14 +190,14 @@ export class FingerprintService {
   async possibleDuplicates(ctx: RequestContext, episodeId: string): Promise<PossibleDuplicateView[]> {
     const episode = await findEpisode(ctx, episodeId, 'read');
     const rows = (await ctx.em.getConnection().execute(
-      `select e2.id::text as episode_id, e2.number as episode_number, s2.id::text as series_id, s2.title as series_title, m.matched_frames, m.moments,
+      `select distinct on (s2.title, e2.number, e2.id) e2.id::text as episode_id, e2.number as episode_number, s2.id::text as series_id, s2.title as series_title, m.matched_frames, m.moments,
               m.media_revision_id = e.current_media_id as forward
        from episode e join series s on s.id = e.series_id
        join content_match m on m.media_revision_id = e.current_media_id or m.matched_revision_id = e.current_media_id
        join episode e2 on e2.current_media_id = (case when m.media_revision_id = e.current_media_id then m.matched_revision_id else m.media_revision_id end)
        join series s2 on s2.id = e2.series_id and s2.studio_id = s.studio_id
        where e.id = ? and e2.id <> e.id
-       order by s2.title, e2.number`,
+       order by s2.title, e2.number, e2.id, (m.media_revision_id = e.current_media_id) desc`,
       [episode.id],
     )) as Array<{ episode_id: string; episode_number: number; series_id: string; series_title: string; matched_frames: number; moments: MatchMoment[]; forward: boolean }>;
     return rows.map((r) => ({
@@ -204,24 +211,24 @@ export class FingerprintService {
   }
 
   /**
-   * A lead rules that the two series of a match may share pictures (a licensed re-release, a
-   * re-edit). Remembered for the pair of series, so their later uploads are not flagged again.
+   * A lead rules that the two videos of a match may share pictures (a licensed re-release, a
+   * re-edit). Remembered for that pair of media revisions, whichever side is checked again; any
+   * other upload — even between the same two series — is matched and routed afresh.
    */
   async markLicensed(ctx: RequestContext, matchId: string, note: string): Promise<ContentMatchView> {
     const actor = requireUser(ctx);
     const text = parseInput(z.string().trim().min(1, 'Say why this reuse is licensed (e.g. the contract).').max(2000), note, 'note');
     const [match] = isId(matchId) ? await this.views(ctx.em, `m.id = ?`, [matchId]) : [];
     if (!match) throw new NotFoundError('Content match');
-    const [a, b] = [match.seriesId, match.matchedSeriesId].sort();
     await ctx.em.transactional(async (tx) => {
       await tx.getConnection().execute(
-        `insert into licensed_reuse (id, series_id, other_series_id, note, marked_by_id, marked_at) values (?, ?, ?, ?, ?, now())
-         on conflict (series_id, other_series_id) do update set note = excluded.note, marked_by_id = excluded.marked_by_id, marked_at = excluded.marked_at`,
-        [newId(), a, b, text, actor.user.id],
+        `insert into licensed_media_reuse (id, media_revision_id, other_revision_id, note, marked_by_id, marked_at) values (?, least(?::uuid, ?::uuid), greatest(?::uuid, ?::uuid), ?, ?, now())
+         on conflict (media_revision_id, other_revision_id) do update set note = excluded.note, marked_by_id = excluded.marked_by_id, marked_at = excluded.marked_at`,
+        [newId(), match.mediaRevisionId, match.matchedRevisionId, match.mediaRevisionId, match.matchedRevisionId, text, actor.user.id],
         'all',
         tx.getTransactionContext(),
       );
-      this.audit.record(ctx, tx, { action: 'fingerprint.marked_licensed', subjectType: 'ContentMatch', subjectId: match.id, summary: { seriesIds: [a, b], note: text } });
+      this.audit.record(ctx, tx, { action: 'fingerprint.marked_licensed', subjectType: 'ContentMatch', subjectId: match.id, summary: { mediaRevisionIds: [match.mediaRevisionId, match.matchedRevisionId], seriesIds: [match.seriesId, match.matchedSeriesId], note: text } });
     });
     return (await this.views(ctx.em, `m.id = ?`, [matchId]))[0]!;
   }

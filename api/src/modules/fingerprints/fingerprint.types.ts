@@ -77,7 +77,7 @@ export class ContentMatch {
   @Field(() => ID) matchedStudioId!: string;
   @Field(() => String) matchedStudioName!: string;
 
-  @Field(() => Boolean, { description: 'A lead ruled the two series may share pictures (remembered for the pair).' })
+  @Field(() => Boolean, { description: 'A lead ruled the two videos may share pictures (remembered for this pair of videos).' })
   licensed!: boolean;
 
   @Field(() => String, { nullable: true })

@@ -78,7 +78,7 @@ export class MediaService {
       await this.storage.putFile(storageKey, file.path, { move: file.consumable });
       // One transaction switches the media, lapses the reviews of the old media and moves the
       // status, so no reader ever sees new media under an old approval.
-      const revisionId = await em.transactional(async (tx) => {
+      await em.transactional(async (tx) => {
         // Locked and read afresh: a submission or decision may have moved the episode during probing.
         await tx.getConnection().execute('select id from episode where id = ? for update', [upload.episode.id], 'all', tx.getTransactionContext());
         const episode = await tx.findOneOrFail(Episode, upload.episode.id, { refresh: true, populate: ['series', 'currentMedia'] });
@@ -113,11 +113,11 @@ export class MediaService {
         });
         await tx.flush();
         await this.fingerprints.store(tx, revision.id, frames);
-        return revision.id;
+        // Matched in the same transaction, so the studio sees possible duplicates as soon as the
+        // episode reads READY, before it submits. In a savepoint: a failed match must not fail the
+        // upload (screening matches again).
+        await tx.transactional((sp) => this.fingerprints.matchRevision(sp, revision.id)).catch((err: unknown) => logger.error({ err, uploadId }, 'matching the new media against the platform failed; screening will match it'));
       });
-      // Found now, so the studio sees possible duplicates before it submits (all at once: one
-      // transaction); screening matches again.
-      await em.fork().transactional((tx) => this.fingerprints.matchRevision(tx, revisionId)).catch((err: unknown) => logger.error({ err, uploadId }, 'matching the new media against the platform failed; screening will match it'));
     } catch (error) {
       if (!(error instanceof ProbeError)) logger.error({ err: error, uploadId }, 'processing an upload failed unexpectedly');
       const reason = error instanceof ProbeError ? error.message : 'The file could not be processed. Try uploading it again.';

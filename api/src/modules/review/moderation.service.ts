@@ -149,7 +149,7 @@ export class ModerationService {
          count(*) filter (where not held)::int as pending,
          count(*) filter (where claimed_by_id is not null and claim_expires_at > now())::int as claimed,
          count(*) filter (where held)::int as held,
-         count(*) filter (where escalated)::int as escalated,
+         count(*) filter (where escalated or routed_to_lead)::int as escalated,
          count(*) filter (where sla_due_at < now())::int as sla_breaches,
          count(*) filter (where ai_status = 'AI_UNAVAILABLE')::int as ai_unavailable,
          extract(epoch from now() - min(submitted_at))::int as oldest
@@ -178,7 +178,7 @@ export class ModerationService {
              and (c.claimed_by_id is null or c.claim_expires_at < now())
              and not (c.studio_id = any(?::uuid[]))
              and not (? = any(c.excluded_reviewer_ids))
-             and (not c.escalated or ?::boolean)
+             and (not (c.escalated or c.routed_to_lead) or ?::boolean)
              and not exists (select 1 from review_decision d where d.review_case_id = c.id and d.pending_second_approval and d.decided_by_id = ?)
              ${f.sql}
            order by ${QUEUE_ORDER}

@@ -279,10 +279,10 @@ export class ReviewPipeline {
       reviewCase.progress = { step: 'screened' };
       reviewCase.status = CaseStatus.PENDING_REVIEW;
       if (result.possibleCopy) {
-        // A possible copy of another studio's content is a lead's call. The note names no one: the
-        // studio reads its own case.
-        reviewCase.escalated = true;
-        reviewCase.escalationNote = 'Routed to a lead by screening.';
+        // A possible copy of another studio's content is a lead's call. Routed through a flag only
+        // operators read: `escalated` and its note are on the studio's own case, and a visible
+        // difference would let a studio probe what another studio holds.
+        reviewCase.routedToLead = true;
       }
       const system = this.systemContext(tx);
       this.audit.record(system, tx, {
