@@ -135,7 +135,8 @@ function setAt(root: Record<string, unknown>, path: Path, value: unknown): void 
 }
 
 function getAt(root: Record<string, unknown>, path: Path): unknown {
-  return path.reduce<unknown>((holder, part) => (holder as Record<string | number, unknown>)?.[part], root);
+  // Only objects and arrays are walked into: a list an earlier hostile value replaced by a scalar has no items.
+  return path.reduce<unknown>((holder, part) => (holder !== null && typeof holder === 'object' ? (holder as Record<string | number, unknown>)[part] : undefined), root);
 }
 
 const forged = (key: string) => Buffer.from(`c:${key}`).toString('base64url');

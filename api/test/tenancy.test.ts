@@ -244,6 +244,7 @@ const attempts: Record<string, Attempt> = {
   extendClaim: async () => ({ res: await server.gql('mutation($id: ID!) { extendClaim(caseId: $id) { id } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   releaseCase: async () => ({ res: await server.gql('mutation($id: ID!) { releaseCase(caseId: $id) { id } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   escalateCase: async () => ({ res: await server.gql('mutation($id: ID!) { escalateCase(caseId: $id, note: "x") { id } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
+  markContentMatchLicensed: async () => ({ res: await server.gql('mutation($id: ID!) { markContentMatchLicensed(matchId: $id, note: "licensed re-release") { id } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   holdCase: async () => ({ res: await server.gql('mutation($id: ID!) { holdCase(caseId: $id, held: true, reason: "x") { id } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   assignCase: async () => ({ res: await server.gql('mutation($id: ID!) { assignCase(caseId: $id, reviewerId: $id) { id } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   decideCase: async () => ({
