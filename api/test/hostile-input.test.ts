@@ -108,6 +108,26 @@ describe('subtitles', () => {
     expect(res.data!.episode.subtitles).toEqual([{ language: 'en', content: vtt }]);
   });
 
+  it('/media/subtitles/<trackId>.vtt answers ranges, If-None-Match and HEAD as the other media routes do', async () => {
+    const vtt = 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nBonjour\n';
+    const set = await server.gql<{ setSubtitles: { id: string } }>('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }', { i: { episodeId: episodeIds[0], language: 'en', format: 'WEBVTT', content: vtt } }, { token: owner.token });
+    const url = `${server.url}/media/subtitles/${set.data!.setSubtitles.id}.vtt`;
+    const auth = { authorization: `Bearer ${owner.token}` };
+    const whole = await fetch(url, { headers: auth });
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('accept-ranges')).toBe('bytes');
+    expect(await whole.text()).toBe(vtt);
+    const etag = whole.headers.get('etag')!;
+    const part = await fetch(url, { headers: { ...auth, range: 'bytes=0-5' } });
+    expect([part.status, part.headers.get('content-range'), await part.text()]).toEqual([206, `bytes 0-5/${Buffer.byteLength(vtt)}`, 'WEBVTT']);
+    const suffix = await fetch(url, { headers: { ...auth, range: 'bytes=-8' } });
+    expect([suffix.status, await suffix.text()]).toEqual([206, 'Bonjour\n']);
+    expect((await fetch(url, { headers: { ...auth, range: 'bytes=9999-' } })).status).toBe(416);
+    expect((await fetch(url, { headers: { ...auth, 'if-none-match': etag } })).status).toBe(304);
+    const head = await fetch(url, { method: 'HEAD', headers: auth });
+    expect([head.status, head.headers.get('content-length'), head.headers.get('etag')]).toEqual([200, String(Buffer.byteLength(vtt)), etag]);
+  });
+
   it('a WebVTT file with a header and no cues is refused, so it cannot satisfy a subtitle requirement', async () => {
     const res = await server.gql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }', { i: { episodeId: episodeIds[1], language: 'fr', format: 'WEBVTT', content: 'WEBVTT\n' } }, { token: owner.token });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.content' });
