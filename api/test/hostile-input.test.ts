@@ -108,8 +108,38 @@ describe('subtitles', () => {
     expect(res.data!.episode.subtitles).toEqual([{ language: 'en', content: vtt }]);
   });
 
+  it('/media/subtitles/<trackId>.vtt answers ranges, If-None-Match and HEAD as the other media routes do', async () => {
+    const vtt = 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nBonjour\n';
+    const set = await server.gql<{ setSubtitles: { id: string } }>('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }', { i: { episodeId: episodeIds[0], language: 'en', format: 'WEBVTT', content: vtt } }, { token: owner.token });
+    const url = `${server.url}/media/subtitles/${set.data!.setSubtitles.id}.vtt`;
+    const auth = { authorization: `Bearer ${owner.token}` };
+    const whole = await fetch(url, { headers: auth });
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('accept-ranges')).toBe('bytes');
+    expect(await whole.text()).toBe(vtt);
+    const etag = whole.headers.get('etag')!;
+    const part = await fetch(url, { headers: { ...auth, range: 'bytes=0-5' } });
+    expect([part.status, part.headers.get('content-range'), await part.text()]).toEqual([206, `bytes 0-5/${Buffer.byteLength(vtt)}`, 'WEBVTT']);
+    const suffix = await fetch(url, { headers: { ...auth, range: 'bytes=-8' } });
+    expect([suffix.status, await suffix.text()]).toEqual([206, 'Bonjour\n']);
+    expect((await fetch(url, { headers: { ...auth, range: 'bytes=9999-' } })).status).toBe(416);
+    expect((await fetch(url, { headers: { ...auth, 'if-none-match': etag } })).status).toBe(304);
+    const head = await fetch(url, { method: 'HEAD', headers: auth });
+    expect([head.status, head.headers.get('content-length'), head.headers.get('etag')]).toEqual([200, String(Buffer.byteLength(vtt)), etag]);
+  });
+
   it('a WebVTT file with a header and no cues is refused, so it cannot satisfy a subtitle requirement', async () => {
     const res = await server.gql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }', { i: { episodeId: episodeIds[1], language: 'fr', format: 'WEBVTT', content: 'WEBVTT\n' } }, { token: owner.token });
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.content' });
+    expect(await server.count('subtitle_track')).toBe(1);
+  });
+
+  it.each([
+    ['an empty cue', 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n\n'],
+    ['a cue of no-break spaces', 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n\u00a0\u00a0\n'],
+    ['a cue of zero-width spaces', 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n\u200b\n\n00:00:03.000 --> 00:00:04.000\n<i>\u200b</i>\n'],
+  ])('a WebVTT file whose only cues have no visible text (%s) is refused', async (_name, content) => {
+    const res = await server.gql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }', { i: { episodeId: episodeIds[1], language: 'fr', format: 'WEBVTT', content } }, { token: owner.token });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.content' });
     expect(await server.count('subtitle_track')).toBe(1);
   });
@@ -137,6 +167,39 @@ describe('lists with repeated keys', () => {
     const res = await server.gql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: seriesId, i: { ...LICENSE, territoriesIncluded: ['US', 'US'] } }, { token: owner.token });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.territoriesIncluded.1' });
   });
+
+  it('the same territory held back twice in a license is refused naming the repeated holdback; nothing is stored', async () => {
+    const until = new Date(Date.now() + 86_400_000).toISOString();
+    const res = await server.gql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: seriesId, i: { ...LICENSE, holdbacks: [{ territory: 'US', until }, { territory: 'us', until }] } }, { token: owner.token });
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.holdbacks.1.territory' });
+    expect(await server.count('series_license')).toBe(0);
+  });
+
+  it('a genre repeated in any case is refused naming the repeated genre; the genres stay as they were', async () => {
+    const res = await server.gql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }', { id: seriesId, i: { genres: ['drama', 'romance', 'Drama'] } }, { token: owner.token });
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.genres.2' });
+    const genres = await server.gql<{ series: { genres: string[] } }>('query($id: ID!) { series(id: $id) { genres } }', { id: seriesId }, { token: owner.token });
+    expect(genres.data!.series.genres).toEqual([]);
+  });
+
+  it.each([
+    ['maturityRatings', [{ territory: 'US', rating: 'TV-14' }, { territory: 'US', rating: 'TV-MA' }]],
+    ['filings', [{ territory: 'CN', filingNumber: 'A-1' }, { territory: 'cn', filingNumber: 'A-2' }]],
+  ] as const)('a territory repeated in %s is refused naming the repeated item, not the whole list', async (field, items) => {
+    const res = await server.gql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }', { id: seriesId, i: { [field]: items } }, { token: owner.token });
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: `input.${field}.1.territory` });
+  });
+});
+
+describe('catalog territory', () => {
+  it('a territory that is not an ISO 3166-1 alpha-2 code is BAD_USER_INPUT on territory, and a huge one is not echoed', async () => {
+    const huge = 'X'.repeat(1024 * 1024);
+    const res = await server.gql('query($t: String!) { catalog(territory: $t) { nodes { id } } }', { t: huge }, { token: partnerKey });
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'territory' });
+    expect(JSON.stringify(res.errors).length).toBeLessThan(2000);
+    const playback = await server.gql('query($e: ID!, $t: String!) { playback(episodeId: $e, territory: $t) { url } }', { e: 'x', t: 'ZZ' }, { token: partnerKey });
+    expect(playback.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'territory' });
+  });
 });
 
 describe('webhook targets', () => {
@@ -155,6 +218,10 @@ describe('webhook targets', () => {
     'http://224.0.0.1/',
     'http://0.0.0.0/',
     'http://localhost:4000/',
+    'http://localhost./',
+    'http://LOCALHOST.:4000/',
+    'http://[::127.0.0.1]:4799/',
+    'http://[::7f00:1]/',
   ])('%s is refused when the endpoint is created', async (url) => {
     const res = await server.gql(CREATE, { p: partner.organizationId, u: url }, { token: partner.token });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'url' });

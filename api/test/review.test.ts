@@ -265,6 +265,15 @@ describe('submission', () => {
       fake.latencyMs = 0;
     }
   });
+
+  it('the same episode submitted by several requests at once: one wins, the others answer CONFLICT, never a 500', async () => {
+    const ready = await episodeWith([[1, 'Hi']]);
+    const q = 'mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }';
+    const results = await Promise.all([1, 2, 3, 4].map(() => server.gql(q, { i: { episodeIds: [ready], territories: ['US'] } }, { token: editor.token })));
+    const codes = results.map((r) => errorCode(r) ?? 'OK').sort();
+    expect(codes).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'OK']);
+    for (const r of results) if (r.errors) expect(r.errors[0]!.message).toMatch(/already in review|at the same time/);
+  });
 });
 
 describe('visibility, packs and auto-approve', () => {

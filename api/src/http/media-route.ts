@@ -1,7 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Router, type Request, type Response } from 'express';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Config } from '../config';
 import { DomainError } from '../domain/errors';
@@ -48,19 +49,28 @@ export function mediaRouter(deps: { orm: MikroORM; config: Config; logger: Logge
       const vtt = await deps.services.subtitles.webVtt(ctx, String(req.params.file).replace(/\.vtt$/, ''));
       res.setHeader('Cache-Control', 'private, no-cache');
       res.setHeader('X-Content-Type-Options', 'nosniff');
-      res.type('text/vtt; charset=utf-8').send(vtt);
+      await sendText(req, res, vtt, 'text/vtt; charset=utf-8');
     } catch (error) {
       if (error instanceof DomainError) {
         res.status(error.code === 'UNAUTHENTICATED' ? 401 : error.code === 'FORBIDDEN' ? 403 : 404).json({ error: error.message, code: error.code });
         return;
       }
       deps.logger.error({ err: error, requestId: res.locals.requestId }, 'serving subtitles failed');
-      if (!res.headersSent) res.status(500).json({ error: 'Something went wrong on our side.', requestId: res.locals.requestId });
+      if (res.headersSent) res.destroy();
+      else res.status(500).json({ error: 'Something went wrong on our side.', requestId: res.locals.requestId });
     }
   });
   router.get('/media/:revisionId/video', serve('video'));
   router.get('/media/:revisionId/poster.jpg', serve('poster'));
   return router;
+}
+
+/** What `sendRepresentation` serves: its size in bytes, a strong ETag, its type and a reader of byte ranges. */
+interface Representation {
+  size: number;
+  etag: string;
+  contentType: string;
+  read(range?: { start: number; end: number }): Readable;
 }
 
 /**
@@ -69,11 +79,22 @@ export function mediaRouter(deps: { orm: MikroORM; config: Config; logger: Logge
  * doubles as a strong ETag.
  */
 export async function sendStored(req: Request, res: Response, storage: MediaStorage, key: string): Promise<void> {
-  const size = await storage.size(key);
-  const etag = `"${path.basename(key)}"`;
+  await sendRepresentation(req, res, { size: await storage.size(key), etag: `"${path.basename(key)}"`, contentType: contentTypeOf(key), read: (range) => storage.read(key, range) });
+}
+
+/** A text built per request (a subtitle track as WebVTT), served like stored media; its SHA-256 is the strong ETag. */
+export async function sendText(req: Request, res: Response, text: string, contentType: string): Promise<void> {
+  const bytes = Buffer.from(text, 'utf8');
+  const etag = `"${createHash('sha256').update(bytes).digest('base64url')}"`;
+  await sendRepresentation(req, res, { size: bytes.length, etag, contentType, read: (range) => Readable.from([range ? bytes.subarray(range.start, range.end + 1) : bytes], { objectMode: false }) });
+}
+
+/** The RFC 9110 conditional and range handling every media, playback and subtitle route answers through. */
+async function sendRepresentation(req: Request, res: Response, representation: Representation): Promise<void> {
+  const { size, etag } = representation;
   res.setHeader('Accept-Ranges', 'bytes');
   res.setHeader('ETag', etag);
-  res.setHeader('Content-Type', contentTypeOf(key));
+  res.setHeader('Content-Type', representation.contentType);
   res.setHeader('Content-Disposition', 'inline');
   if (req.headers['if-none-match']?.split(',').some((tag) => tag.trim() === etag)) {
     res.status(304).end();
@@ -87,7 +108,7 @@ export async function sendStored(req: Request, res: Response, storage: MediaStor
   }
   const range = asked;
   const length = range ? range.end - range.start + 1 : size;
-  const body = req.method === 'HEAD' || size === 0 ? undefined : storage.read(key, range && { start: range.start, end: range.end });
+  const body = req.method === 'HEAD' || size === 0 ? undefined : representation.read(range && { start: range.start, end: range.end });
   // Storage errors that come before the first byte still get a proper error response.
   if (body) await firstBytes(body);
   res.status(range ? 206 : 200).setHeader('Content-Length', String(length));

@@ -8,7 +8,7 @@ import type { SubtitleFormat } from '../modules/media/subtitle-track.entity';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { MediaStorage } from '../uploads/storage';
-import { sendStored } from './media-route';
+import { sendStored, sendText } from './media-route';
 
 /**
  * Partner playback: `/playback/<episodeId>/video|poster.jpg|subtitles-<trackId>.vtt?partner&territory&expires&signature`.
@@ -39,7 +39,7 @@ export function playbackRouter(deps: { orm: MikroORM; config: Config; logger: Lo
         if (!track) return refuse('These subtitles are no longer available.');
         res.setHeader('Cache-Control', 'private, no-cache');
         res.setHeader('X-Content-Type-Options', 'nosniff');
-        res.type('text/vtt; charset=utf-8').send(toWebVtt(track.format as SubtitleFormat, track.content));
+        await sendText(req, res, toWebVtt(track.format as SubtitleFormat, track.content), 'text/vtt; charset=utf-8');
         return;
       }
       const episode = await em.findOneOrFail(Episode, episodeId, { populate: ['currentMedia'] });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RequestContext } from '../../domain/request-context';
-import { parseInput } from '../../domain/validation';
+import { parseInput, refuseRepeats } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { changes, findSeries } from './catalog-access';
 import { languageSchema, territoryOrWorldwideSchema, territorySchema, textSchema, uniqueList } from './catalog-validation';
@@ -30,6 +30,7 @@ const licenseSchema = z
     holdbacks: z
       .array(z.object({ territory: territoryOrWorldwideSchema, until: z.date({ message: 'until must be a date-time.' }) }))
       .max(300)
+      .superRefine(refuseRepeats<{ territory: string }>('Holdbacks', (h) => h.territory, ['territory']))
       .default([]),
     contractReference: textSchema('Contract reference', 200).nullish(),
     aiGeneratedContent: z.boolean().default(false),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BadUserInputError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
-import { parseInput } from '../../domain/validation';
+import { parseInput, refuseRepeats } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
 import { changes, findSeries, requireStudio } from './catalog-access';
@@ -24,15 +24,13 @@ const filingSchema = z.object({
 });
 
 const perTerritory = <T extends { territory: string }>(schema: z.ZodType<T>, what: string) =>
-  z
-    .array(schema)
-    .max(300)
-    .refine((xs) => new Set(xs.map((x) => x.territory)).size === xs.length, { message: `${what}: one entry per territory.` });
+  z.array(schema).max(300).superRefine(refuseRepeats<T>(what, (x) => x.territory, ['territory']));
 
 const seriesFields = {
   title: z.string({ error: 'Title is required.' }).trim().min(1, 'Title is required.').max(200, 'Title must be at most 200 characters.'),
   synopsis: textSchema('Synopsis', 5000),
-  genres: z.array(textSchema('Genre', 40).min(1)).max(20, 'At most 20 genres.'),
+  // "Drama" and "drama" are one genre to a partner filtering the catalog.
+  genres: z.array(textSchema('Genre', 40).min(1)).max(20, 'At most 20 genres.').superRefine(refuseRepeats<string>('Genres', (g) => g.toLowerCase())),
   originalLanguage: z.string({ error: 'Original language is required.' }).pipe(languageSchema),
   audioLanguages: uniqueList(languageSchema, 'Audio languages'),
   subtitleLanguages: uniqueList(languageSchema, 'Subtitle languages'),

@@ -1,6 +1,6 @@
 import type { lookup } from 'node:dns';
 import { describe, expect, it } from 'vitest';
-import { checkedLookup, isPublicAddress, OutboundAddressRefused, refusalOfUrl } from './outbound-address';
+import { checkedLookup, connectionFailure, isPublicAddress, OutboundAddressRefused, refusalOfUrl } from './outbound-address';
 
 const strict = { allowPrivateTargets: false, requireHttps: false };
 
@@ -24,6 +24,22 @@ describe('outbound address policy', () => {
     for (const address of ['127.0.0.1', '::1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '224.0.0.1', '0.0.0.0', '::', '::ffff:10.0.0.1', 'fc00::1', 'fe80::1', '64:ff9b::a00:1', 'not-an-address']) {
       expect(isPublicAddress(address), address).toBe(false);
     }
+  });
+
+  it('refuses IPv6 outside global unicast: the IPv4-compatible ::/96 (::127.0.0.1), ::/8 and the discard prefix', () => {
+    for (const address of ['::127.0.0.1', '::7f00:1', '::10.0.0.1', '::8.8.8.8', '::2', '100::1', '2001:db8::1']) expect(isPublicAddress(address), address).toBe(false);
+    expect(refusalOfUrl('http://[::127.0.0.1]:4799/', strict)).toMatch(/private/);
+  });
+
+  it('drops a name\'s trailing dots before comparing it: localhost. is localhost', () => {
+    for (const url of ['http://localhost./', 'http://LOCALHOST..:4000/', 'http://api.localhost./']) expect(refusalOfUrl(url, strict), url).toMatch(/this machine/);
+    expect(refusalOfUrl('https://partner.example./hooks', strict)).toBeNull();
+  });
+
+  it('a failed connection is told by its kind only, never by the system message that names the address', () => {
+    const unreachable = Object.assign(new Error('connect EHOSTUNREACH ::127.0.0.1:4799'), { code: 'EHOSTUNREACH' });
+    expect(connectionFailure(Object.assign(new TypeError('fetch failed'), { cause: unreachable }))).toBe('Could not connect.');
+    expect(connectionFailure(Object.assign(new Error('getaddrinfo ENOTFOUND hooks.internal'), { code: 'ENOTFOUND' }))).toBe('Could not connect: the host name does not resolve.');
   });
 
   it('requires https when asked to (production) and refuses credentials in the URL', () => {

@@ -21,7 +21,24 @@ export interface OutboundPolicy {
 export function isPublicAddress(address: string): boolean {
   const bare = address.replace(/^\[|\]$/g, '');
   if (!ipaddr.isValid(bare)) return false;
-  return ipaddr.parse(bare).range() === 'unicast';
+  const parsed = ipaddr.parse(bare);
+  if (parsed.range() !== 'unicast') return false;
+  // IPv6 beyond ipaddr.js's named ranges: only global unicast (2000::/3) is on the internet; the
+  // rest — the IPv4-compatible ::/96 (`::127.0.0.1`), ::/8, 100::/64 … — can reach this machine.
+  return parsed.kind() === 'ipv4' || parsed.match(GLOBAL_UNICAST_V6);
+}
+
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
+
+/** What a delivery log says about a connection that failed: its kind only, never the address or the system's message. */
+export function connectionFailure(error: unknown): string {
+  let current: unknown = error;
+  for (let i = 0; i < 4 && current && typeof current === 'object'; i++) {
+    const code = (current as { code?: unknown }).code;
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'Could not connect: the host name does not resolve.';
+    current = (current as { cause?: unknown }).cause;
+  }
+  return 'Could not connect.';
 }
 
 export class OutboundAddressRefused extends Error {
@@ -46,7 +63,8 @@ export function refusalOfUrl(url: string, policy: OutboundPolicy): string | null
   if (policy.requireHttps && parsed.protocol !== 'https:') return 'Webhook endpoints must use https.';
   if (parsed.username || parsed.password) return 'The URL must not contain credentials.';
   if (policy.allowPrivateTargets) return null;
-  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  // `localhost.` is `localhost`: a name's trailing dot (the DNS root) is dropped before names are compared.
+  const host = parsed.hostname.replace(/^\[|\]$/g, '').replace(/\.+$/, '').toLowerCase();
   if (ipaddr.isValid(host)) return isPublicAddress(host) ? null : 'The URL points to a private, loopback or reserved address; webhooks go to the public internet only.';
   if (host === 'localhost' || host.endsWith('.localhost')) return 'The URL points to this machine; webhooks go to the public internet only.';
   return null;

@@ -1,5 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../domain/errors';
+import { parseInput } from '../../domain/validation';
+import { territorySchema } from '../catalog/catalog-validation';
 import { aiContentDeclaration, type AiContentDeclaration } from '../ai-disclosure/ai-content';
 import type { RequestContext } from '../../domain/request-context';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
@@ -85,10 +87,13 @@ export class PartnerCatalogService {
     return ctx.actor.apiKey.organization.id;
   }
 
-  /** The territory must be one the partner serves. */
+  /**
+   * The territory must be an ISO 3166-1 alpha-2 code (BAD_USER_INPUT on `territory` otherwise, without
+   * echoing what was sent) and one the partner serves (FORBIDDEN).
+   */
   async requireTerritory(ctx: RequestContext, territory: string): Promise<{ partnerId: string; territory: string }> {
     const partnerId = this.partnerOf(ctx);
-    const t = territory.trim().toUpperCase();
+    const t = parseInput(territorySchema, territory, 'territory');
     const profile = await ctx.em.findOne(PartnerProfile, { organization: partnerId });
     if (!profile?.territories.includes(t)) {
       throw new ForbiddenError(`Your partner account serves ${profile?.territories.join(', ') || 'no territories yet'}; ${t} is not one of them.`);

@@ -18,7 +18,7 @@ import { Role } from '../membership/membership.entity';
 import { Organization, OrganizationKind } from '../organization/organization.entity';
 import { WEBHOOK_QUEUE } from './publication.service';
 import { DeliveryStatus, WebhookDelivery, WebhookEndpoint } from './webhook.entity';
-import { OutboundAddressRefused, outboundAgent, PRIVATE_ADDRESS_REFUSAL, refusalOfHost, refusalOfUrl, type OutboundPolicy } from './outbound-address';
+import { connectionFailure, OutboundAddressRefused, outboundAgent, PRIVATE_ADDRESS_REFUSAL, refusalOfHost, refusalOfUrl, type OutboundPolicy } from './outbound-address';
 
 const SECRET_PURPOSE = 'webhook-signing';
 
@@ -166,12 +166,17 @@ export class WebhookService {
       if (e instanceof TargetRefused || e instanceof OutboundAddressRefused || cause instanceof OutboundAddressRefused) {
         refused = true;
         error = PRIVATE_ADDRESS_REFUSAL;
+      } else if ((e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError') {
+        error = `No answer within ${this.config.webhooks.timeoutMs} ms.`;
       } else {
-        error = (e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError' ? `No answer within ${this.config.webhooks.timeoutMs} ms.` : `Could not connect: ${(e as Error).message}`;
+        // The system's message names the address and how it failed (refused, unreachable): telling
+        // a partner that would map the network behind the name. Only the kind of failure is told.
+        refused = true;
+        error = connectionFailure(e);
       }
     }
     const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
-    // A refused target was never contacted: no latency to report about it.
+    // A refused or unconnected target answered nothing: no latency to report about it.
     delivery.attempts.push({ at: timestamp.toISOString(), statusCode, latencyMs: refused ? null : Date.now() - started, error: ok ? null : (error ?? `HTTP ${statusCode}`) });
     if (ok) {
       delivery.status = DeliveryStatus.SUCCEEDED;
