@@ -1,16 +1,93 @@
-// Shared helpers for the benchmarks: start the built API on its own data folder, talk GraphQL.
+// Shared helpers for the benchmarks: start the built API on its own data folder (as a process, or
+// in this process on an embedded PostgreSQL), talk GraphQL, and shut everything down in order.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const apiRequire = createRequire(path.join(repo, 'api', 'package.json'));
+const dist = (p) => apiRequire(path.join(repo, 'api/dist/api/src', p));
+
+/**
+ * Bench databases and servers listen on ports from 55500 up, clear of the ports tests and browser
+ * journeys use (54340–54365, 3400–3415, 4400–4415); random within the range so runs can overlap.
+ */
+export const benchPort = () => 55500 + Math.floor(Math.random() * 1400);
+
+/** One line saying what the figures were measured on. */
+export const machine = () => `${cpus().length} × ${cpus()[0]?.model?.trim() ?? 'cpu'}, load average ${loadavg()[0].toFixed(1)}`;
+
+/**
+ * An embedded PostgreSQL (fsync off) with the schema migrated and the demo data seeded, and the
+ * API's ORM open on it, in this process. Every pool or client made through `pool()`/`client()` and
+ * every app from `startApp()` is closed by `stop()` before the database stops, so no connection
+ * is left to be terminated under a live pool.
+ */
+export async function startDatabase(name, env = {}) {
+  apiRequire('reflect-metadata');
+  const pg = apiRequire('pg');
+  const { loadConfig } = dist('config.js');
+  const { createLogger } = dist('logger.js');
+  const { startEmbeddedPostgres } = dist('db/embedded-postgres.js');
+  const { openOrm, migrate } = dist('db/orm.js');
+  const { seedDemoData } = dist('seed/demo.js');
+  const dataDir = mkdtempSync(path.join(tmpdir(), `greenlight-bench-${name}-`));
+  const logger = createLogger('warn');
+  const db = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: benchPort(), logger, settings: { fsync: 'off' } });
+  const config = loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir, DATABASE_URL: db.url, LOG_LEVEL: 'warn', PARTNER_RATE_LIMIT_PER_MINUTE: '10000000', ...env });
+  const orm = await openOrm(db.url, { logger: () => {} });
+  await migrate(orm);
+  const seeded = await seedDemoData(orm.em.fork(), { appSecret: config.appSecret, dataDir });
+  const closers = [];
+  let stopped = false;
+  return {
+    url: db.url,
+    dataDir,
+    config,
+    logger,
+    orm,
+    seeded,
+    pool(options = {}) {
+      const pool = new pg.Pool({ connectionString: db.url, max: 10, ...options });
+      closers.push(() => pool.end());
+      return pool;
+    },
+    async client() {
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      closers.push(() => client.end());
+      return client;
+    },
+    /** The API (GraphQL, uploads, follower) on this database, listening on a free loopback port. */
+    async startApp(options = {}) {
+      const { createApp } = dist('app.js');
+      const app = await createApp({ orm, config, logger, databaseUrl: db.url, ...options });
+      await new Promise((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+      closers.push(() => app.stop());
+      return { app, url: `http://127.0.0.1:${app.server.address().port}` };
+    },
+    /** Closes whatever the caller registers (servers of its own) along with the rest, first. */
+    onStop(close) {
+      closers.push(close);
+    },
+    /** Apps, pools and clients in reverse order of creation, then the ORM, then PostgreSQL. */
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const close of closers.reverse()) await close().catch((err) => console.error(`closing failed: ${err.message}`));
+      await orm.close();
+      await db.stop();
+    },
+  };
+}
 
 /** Starts `api/dist` on a throwaway embedded PostgreSQL; resolves once it listens. */
 export async function startApi(env = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'greenlight-bench-'));
-  const pgPort = 56000 + Math.floor(Math.random() * 900);
+  const pgPort = benchPort();
   const child = spawn(process.execPath, [path.join(repo, 'api/dist/api/src/main.js')], {
     env: { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, API_PORT: '0', EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -32,12 +109,23 @@ export async function startApi(env = {}) {
     });
   });
   const url = `http://127.0.0.1:${port}`;
+  const clients = [];
   return {
     url,
     pid: child.pid,
     dataDir,
     pgPort,
+    /** A connection to the API's database; closed by `stop()` before the API stops its database. */
+    async client() {
+      const pg = apiRequire('pg');
+      const client = new pg.Client({ connectionString: `postgresql://greenlight:greenlight@127.0.0.1:${pgPort}/greenlight` });
+      await client.connect();
+      clients.push(client);
+      return client;
+    },
     async stop() {
+      for (const client of clients.splice(0)) await client.end().catch(() => undefined);
+      if (child.exitCode !== null) return;
       child.kill('SIGINT');
       await new Promise((r) => child.once('exit', r));
     },

@@ -15,13 +15,13 @@
 // re-evaluated must produce no write and no event. Rebuilds re-evaluate `--rebuild` series at each size.
 //   node bench/publication.mjs [--small 200] [--large 2000] [--build 50] [--rebuild 100] [--reps 30] [--expire 100]
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
-import { repo } from './lib.mjs';
+import { repo, startDatabase } from './lib.mjs';
 
 const arg = (name, fallback) => (process.argv.includes(`--${name}`) ? Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) : fallback);
 const SMALL = arg('small', 200);
@@ -36,29 +36,15 @@ const PARTNERS = 2;
 const pairsPerSeries = EPISODES * PARTNERS * TERRITORIES.length;
 
 const require = createRequire(path.join(repo, 'api', 'package.json'));
-require('reflect-metadata');
-const pg = require('pg');
 const dist = (p) => require(path.join(repo, 'api/dist/api/src', p));
-const { loadConfig } = dist('config.js');
-const { createLogger } = dist('logger.js');
-const { startEmbeddedPostgres } = dist('db/embedded-postgres.js');
-const { openOrm, migrate } = dist('db/orm.js');
-const { seedDemoData } = dist('seed/demo.js');
-const { createApp } = dist('app.js');
 const { PublicationService } = dist('modules/publishing/publication.service.js');
 const { canonicalJson, loadReviewedSnapshots, reviewedDigest } = dist('modules/review/reviewed-material.js');
 
 const startedAt = Date.now();
 const load0 = loadavg()[0];
-const dataDir = mkdtempSync(path.join(tmpdir(), 'greenlight-bench-publication-'));
-const logger = createLogger('warn');
-const db = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: 56900 + Math.floor(Math.random() * 90), logger, settings: { fsync: 'off' } });
-const config = loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir, DATABASE_URL: db.url, LOG_LEVEL: 'warn', PARTNER_RATE_LIMIT_PER_MINUTE: '10000000' });
-const orm = await openOrm(db.url, { logger: () => {} });
-await migrate(orm);
-const seeded = await seedDemoData(orm.em.fork(), { appSecret: config.appSecret, dataDir });
-const sql = new pg.Client({ connectionString: db.url });
-await sql.connect();
+const db = await startDatabase('publication');
+const { dataDir, logger, config, orm, seeded } = db;
+const sql = await db.client();
 const q = async (text, params = []) => (await sql.query(text, params)).rows;
 
 // CPU of PostgreSQL (postmaster, live backends, reaped ones) and of this process, to say what limited a figure.
@@ -243,9 +229,8 @@ const tickLarge = await ticks();
 const rebuildLarge = await measured(() => publication.evaluateNow(orm.em.fork(), more.slice(-REBUILD)));
 
 // ---- the API with its follower, as in production.
-const app = await createApp({ orm, config, logger, databaseUrl: db.url });
-await new Promise((resolve) => app.server.listen(0, '127.0.0.1', resolve));
-const apiUrl = `http://127.0.0.1:${app.server.address().port}/graphql`;
+const { url: appUrl } = await db.startApp();
+const apiUrl = `${appUrl}/graphql`;
 const gid = (id) => Buffer.from(`CatalogSeries:${id}:US`).toString('base64url');
 const NODE = `query($id: ID!) { node(id: $id) { ... on CatalogSeries { episodes(first: 5) { nodes { number price { coins } } } } } }`;
 async function coinsOf(seriesId) {
@@ -323,7 +308,4 @@ console.log(`  ${EXPIRE} license windows ending at one instant: all withdrawn af
 console.log(`    from the instant: ${split(expiryCpu)}`);
 console.log(`  total run time ${((Date.now() - startedAt) / 1000).toFixed(0)} s, of it seeding ${((phase.seedBuilt + phase.seedSmall + phase.seedLarge) / 1000).toFixed(0)} s (bulk SQL: ${(LARGE * EPISODES).toLocaleString('en')} episodes with media and cases, ${(LARGE * EPISODES * TERRITORIES.length).toLocaleString('en')} decisions)`);
 
-await app.stop();
-await sql.end();
-await orm.close();
 await db.stop();

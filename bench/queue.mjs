@@ -10,12 +10,10 @@ const arg = (name, fallback) => (process.argv.includes(`--${name}`) ? Number(pro
 const CLAIMS = arg('claims', 2000);
 const CONCURRENCY = arg('concurrency', 8);
 const require = createRequire(path.join(repo, 'api', 'package.json'));
-const pg = require('pg');
 const { loadReviewedSnapshots, reviewedDigest } = require(path.join(repo, 'api/dist/api/src/modules/review/reviewed-material.js'));
 
 const api = await startApi({ GRAPHQL_USER_RATE_LIMIT_PER_MINUTE: '1000000', USER_RATE_LIMIT_PER_MINUTE: '1000000' });
-const db = new pg.Client({ connectionString: `postgresql://greenlight:greenlight@127.0.0.1:${api.pgPort}/greenlight` });
-await db.connect();
+const db = await api.client();
 
 /** Adds `count` screened cases to the human queue (a series, its episodes and one shared revision). */
 async function seed(count) {
@@ -93,6 +91,5 @@ try {
   console.log(`  p99 latency (ms)    ${small.p99.toFixed(1).padStart(11)}    ${large.p99.toFixed(1).padStart(12)}`);
   console.log(`  ratio 100k/10k      throughput ${(large.perSecond / small.perSecond).toFixed(2)}, p99 ${(large.p99 / small.p99).toFixed(2)}   (unclaimed before the second run: ${pending})`);
 } finally {
-  await db.end();
   await api.stop();
 }

@@ -6,14 +6,13 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { repo, signIn, startApi } from './lib.mjs';
+import { machine, repo, signIn, startApi } from './lib.mjs';
 
 const arg = (name, fallback) => (process.argv.includes(`--${name}`) ? Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) : fallback);
 const CASES = arg('cases', 500);
 const CONCURRENCY = arg('concurrency', 8);
 const LATENCY = arg('latency', 200);
 const require = createRequire(path.join(repo, 'api', 'package.json'));
-const pg = require('pg');
 
 /** Just enough of the OpenAI API for the pipeline: clean answers after a fixed delay. */
 function startFakeOpenAi() {
@@ -49,8 +48,7 @@ try {
   await api.gql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: series.id, i: { sourceWorkTitle: 'Bench', sourceWorkKind: 'ORIGINAL', licensor: 'Bench', licenseKind: 'ORIGINAL', territoriesIncluded: ['WORLDWIDE'] } }, token);
 
   // One probed media revision, shared by every episode (revisions are rows; the bytes are content-addressed).
-  const db = new pg.Client({ connectionString: `postgresql://greenlight:greenlight@127.0.0.1:${api.pgPort}/greenlight` });
-  await db.connect();
+  const db = await api.client();
   const { execFileSync } = await import('node:child_process');
   const ffmpeg = require('@ffmpeg-installer/ffmpeg').path;
   const clip = path.join(api.dataDir, 'bench-review.mp4');
@@ -88,13 +86,13 @@ try {
   const bound = CONCURRENCY / ((callsPerCase * LATENCY) / 1000);
   const unavailable = (await db.query(`select count(*)::int as n from review_case where ai_status = 'AI_UNAVAILABLE'`)).rows[0].n;
   console.log(`review benchmark (${CASES} cases, ${LATENCY} ms per provider call, concurrency ${CONCURRENCY})`);
+  console.log(`  machine: ${machine()}`);
   console.log(`  provider calls per case   ${callsPerCase.toFixed(2)}`);
   console.log(`  measured                  ${(CASES / seconds).toFixed(1).padStart(7)} cases/s   (${seconds.toFixed(1)} s)`);
   console.log(`  bound                     ${bound.toFixed(1).padStart(7)} cases/s   (= ${CONCURRENCY} ÷ (${callsPerCase.toFixed(2)} × ${LATENCY / 1000} s))`);
   console.log(`  measured / bound          ${((CASES / seconds) / bound).toFixed(2).padStart(7)}`);
   const why = (await db.query(`select ai_error, count(*)::int as n from review_case where ai_status = 'AI_UNAVAILABLE' group by 1 order by 2 desc limit 1`)).rows[0];
   console.log(`  AI unavailable            ${unavailable}${why ? ` (most often: ${why.ai_error})` : ''}`);
-  await db.end();
 } finally {
   worker?.kill('SIGINT');
   if (worker) await new Promise((r) => worker.once('exit', r));

@@ -1,25 +1,91 @@
-// Upload throughput over loopback: a 512 MiB file through tus (8 MiB chunks) against `cp` of the
-// same file on the same disk, measured in the same run, with the API's memory while it happens.
-// A 64 MiB upload runs first so the report shows whether memory grows with file size.
-//   node bench/upload.mjs [--mib 512]
-import { execFileSync } from 'node:child_process';
-import { createReadStream, openSync, closeSync, writeSync, rmSync, statSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+// Upload to READY over loopback, against the baseline a server is measured by: a plain Node HTTP
+// PUT server (its own process, like the API) that streams the body to disk and computes its sha256
+// on the way. Both get the same 512 MiB file in the same run. tus is timed from the upload's start
+// until the episode's media is READY (hashed, probed, poster made), for 8 MiB and 32 MiB chunks;
+// the API's memory is sampled during a 64 MiB and the 512 MiB upload (8 MiB chunks).
+// The file is a real video (a short H.264 clip with its index first) followed by an MP4 `free` box
+// that pads it to size: players and ffprobe skip the box, so it probes and gets a poster like any
+// upload, without minutes of encoding.
+//   node bench/upload.mjs [--mib 512] [--rounds 3]
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, createReadStream, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import * as tus from 'tus-js-client';
-import { peakRssMiB, rssMiB, signIn, startApi } from './lib.mjs';
+import { apiRequire, machine, rssMiB, signIn, startApi } from './lib.mjs';
 
-const argMib = Number(process.argv[process.argv.indexOf('--mib') + 1]) || 512;
-const CHUNK = 8 * 1024 * 1024;
+const arg = (name, fallback) => (process.argv.includes(`--${name}`) ? Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) : fallback);
+const MIB = arg('mib', 512);
+const ROUNDS = arg('rounds', 3);
+const MiB = 1024 * 1024;
 
-function makeFile(file, mib) {
+/** A playable MP4 of exactly `mib` MiB: a 4-second clip, then a `free` box of random bytes. */
+function makeVideo(file, mib) {
+  const clip = `${file}.clip.mp4`;
+  const ffmpeg = apiRequire('@ffmpeg-installer/ffmpeg').path;
+  execFileSync(ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=360x640:rate=24', '-t', '4', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', '-y', clip]);
+  const head = readFileSync(clip);
+  rmSync(clip);
+  const padding = mib * MiB - head.length;
   const fd = openSync(file, 'w');
-  const block = randomBytes(1024 * 1024);
-  for (let i = 0; i < mib; i++) writeSync(fd, block);
+  writeSync(fd, head);
+  const box = Buffer.alloc(8);
+  box.writeUInt32BE(padding, 0);
+  box.write('free', 4, 'latin1');
+  writeSync(fd, box);
+  const block = randomBytes(MiB);
+  for (let left = padding - 8; left > 0; left -= MiB) writeSync(fd, block, 0, Math.min(MiB, left));
   closeSync(fd);
 }
 
-async function tusUpload(api, token, episodeId, file) {
+const sha256Of = async (file) => {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: MiB })) hash.update(chunk);
+  return hash.digest('hex');
+};
+
+/** The baseline server, in its own process: PUT streams to a file through sha256; answers the digest. */
+const BASELINE = `
+const http = require('node:http'), fs = require('node:fs'), crypto = require('node:crypto'), { pipeline, Transform } = require('node:stream');
+let n = 0;
+http.createServer((req, res) => {
+  const hash = crypto.createHash('sha256');
+  const file = process.argv[1] + '/put-' + (n++);
+  const tap = new Transform({ transform(chunk, _e, cb) { hash.update(chunk); cb(null, chunk); } });
+  pipeline(req, tap, fs.createWriteStream(file), (err) => {
+    fs.rmSync(file, { force: true });
+    if (err) { res.writeHead(500).end(String(err)); return; }
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(hash.digest('hex'));
+  });
+}).listen(0, '127.0.0.1', function () { process.stdout.write(String(this.address().port) + '\\n'); });
+`;
+
+async function startBaseline(dir) {
+  const child = spawn(process.execPath, ['-e', BASELINE, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve) => child.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
+  return { url: `http://127.0.0.1:${port}`, stop: () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill('SIGTERM')))) };
+}
+
+function hashedPut(url, file) {
+  const size = statSync(file).size;
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${url}/`, { method: 'PUT', headers: { 'content-length': size, 'content-type': 'application/octet-stream' } }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        resolve({ sha256: body.trim(), seconds, mbPerSecond: size / 1e6 / seconds });
+      });
+    });
+    req.on('error', reject);
+    createReadStream(file, { highWaterMark: MiB }).pipe(req);
+  });
+}
+
+/** tus upload of `file` to `episodeId` in `chunk`-byte PATCHes, timed until the media is READY. */
+async function tusToReady(api, db, token, episodeId, file, chunk) {
   const size = statSync(file).size;
   let maxRss = 0;
   const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssMiB(api.pid))), 50);
@@ -27,58 +93,73 @@ async function tusUpload(api, token, episodeId, file) {
   await new Promise((resolve, reject) => {
     const upload = new tus.Upload(createReadStream(file), {
       endpoint: `${api.url}/uploads`,
-      chunkSize: CHUNK,
+      chunkSize: chunk,
       uploadSize: size,
       retryDelays: [0, 500],
       headers: { authorization: `Bearer ${token}` },
-      // Random bytes are not a video: processing will reject them after the upload, which is
-      // outside what this measures.
       metadata: { episodeId, filename: path.basename(file), filetype: 'video/mp4' },
       onError: reject,
       onSuccess: resolve,
     });
     upload.start();
   });
+  const uploaded = Number(process.hrtime.bigint() - started) / 1e9;
+  let row;
+  for (;;) {
+    row = (await db.query(`select e.status, e.upload_error, m.sha256, m.poster_key from episode e left join media_revision m on m.id = e.current_media_id where e.id = $1`, [episodeId])).rows[0];
+    if (row.status === 'READY' || row.upload_error) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   clearInterval(sampler);
-  return { mbPerSecond: size / 1e6 / seconds, seconds, maxRss };
+  if (row.status !== 'READY') throw new Error(`upload did not become READY: ${row.upload_error}`);
+  return { seconds, uploaded, mbPerSecond: size / 1e6 / seconds, sha256: row.sha256, poster: Boolean(row.poster_key), maxRss };
 }
 
-function copy(file) {
-  const target = `${file}.copy`;
-  const started = process.hrtime.bigint();
-  execFileSync('cp', [file, target]);
-  execFileSync('sync');
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  rmSync(target);
-  return { mbPerSecond: statSync(file).size / 1e6 / seconds, seconds };
-}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const api = await startApi({ UPLOAD_MAX_BYTES: String(4 * 1024 ** 3) });
+let baseline;
 try {
   const token = await signIn(api, 'editor@crimsonreel.test');
+  const db = await api.client();
   const studioId = (await api.gql('{ viewer { memberships { organization { id } } } }', {}, token)).viewer.memberships[0].organization.id;
   const series = await api.gql('mutation($s: ID!) { createSeries(studioId: $s, input: { title: "Upload benchmark", originalLanguage: "en" }) { id } }', { s: studioId }, token);
-  const added = await api.gql('mutation($i: AddEpisodesInput!) { addEpisodes(input: $i) { id } }', { i: { seriesId: series.createSeries.id, fromNumber: 1, toNumber: 2 } }, token);
-  const [small, large] = added.addEpisodes.map((e) => e.id);
+  const episodes = (await api.gql('mutation($i: AddEpisodesInput!) { addEpisodes(input: $i) { id } }', { i: { seriesId: series.createSeries.id, fromNumber: 1, toNumber: 1 + 2 * ROUNDS } }, token)).addEpisodes.map((e) => e.id);
   const idleRss = rssMiB(api.pid);
 
   const smallFile = path.join(api.dataDir, 'bench-64.mp4');
-  const largeFile = path.join(api.dataDir, `bench-${argMib}.mp4`);
-  makeFile(smallFile, 64);
-  makeFile(largeFile, argMib);
+  const largeFile = path.join(api.dataDir, `bench-${MIB}.mp4`);
+  makeVideo(smallFile, 64);
+  makeVideo(largeFile, MIB);
+  const expected = await sha256Of(largeFile);
+  baseline = await startBaseline(api.dataDir);
 
-  const s = await tusUpload(api, token, small, smallFile);
-  const l = await tusUpload(api, token, large, largeFile);
-  const c = copy(largeFile);
+  const small = await tusToReady(api, db, token, episodes[0], smallFile, 8 * MiB);
+  if (small.sha256 !== (await sha256Of(smallFile))) throw new Error('the 64 MiB upload stored a different sha256');
+  const rounds = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const put = await hashedPut(baseline.url, largeFile);
+    const eight = await tusToReady(api, db, token, episodes[1 + 2 * round], largeFile, 8 * MiB);
+    const thirtyTwo = await tusToReady(api, db, token, episodes[2 + 2 * round], largeFile, 32 * MiB);
+    for (const r of [put, eight, thirtyTwo]) if (r.sha256 !== expected) throw new Error(`sha256 ${r.sha256} differs from the file's ${expected}`);
+    rounds.push({ put, eight, thirtyTwo });
+  }
 
-  console.log(`upload benchmark (loopback, ${CHUNK / 1024 / 1024} MiB chunks, local file store)`);
-  console.log(`  cp ${argMib} MiB (+sync)        ${c.mbPerSecond.toFixed(1).padStart(8)} MB/s   ${c.seconds.toFixed(2)} s`);
-  console.log(`  tus ${argMib} MiB               ${l.mbPerSecond.toFixed(1).padStart(8)} MB/s   ${l.seconds.toFixed(2)} s`);
-  console.log(`  tus 64 MiB                ${s.mbPerSecond.toFixed(1).padStart(8)} MB/s   ${s.seconds.toFixed(2)} s`);
-  console.log(`  ratio tus/cp              ${(l.mbPerSecond / c.mbPerSecond).toFixed(2).padStart(8)}`);
-  console.log(`  API memory (RSS)          idle ${idleRss.toFixed(0)} MiB, during 64 MiB ${s.maxRss.toFixed(0)} MiB, during ${argMib} MiB ${l.maxRss.toFixed(0)} MiB, peak ever ${peakRssMiB(api.pid).toFixed(0)} MiB`);
-  console.log(`  memory growth 64→${argMib} MiB  ${(l.maxRss - s.maxRss).toFixed(0)} MiB`);
+  const f = (r) => `${r.mbPerSecond.toFixed(1).padStart(7)} MB/s  ${r.seconds.toFixed(2).padStart(6)} s`;
+  console.log(`upload benchmark (loopback, local file store, ${MIB} MiB real video, ${ROUNDS} rounds)`);
+  console.log(`  machine: ${machine()}`);
+  for (const [i, r] of rounds.entries()) {
+    console.log(`  round ${i + 1}`);
+    console.log(`    hashed PUT (baseline)       ${f(r.put)}`);
+    console.log(`    tus 8 MiB chunks → READY    ${f(r.eight)}   (last byte after ${r.eight.uploaded.toFixed(2)} s)   ratio ${(r.eight.mbPerSecond / r.put.mbPerSecond).toFixed(2)}`);
+    console.log(`    tus 32 MiB chunks → READY   ${f(r.thirtyTwo)}   (last byte after ${r.thirtyTwo.uploaded.toFixed(2)} s)   ratio ${(r.thirtyTwo.mbPerSecond / r.put.mbPerSecond).toFixed(2)}`);
+  }
+  console.log(`  median ratio to the baseline: 8 MiB chunks ${median(rounds.map((r) => r.eight.mbPerSecond / r.put.mbPerSecond)).toFixed(2)}, 32 MiB chunks ${median(rounds.map((r) => r.thirtyTwo.mbPerSecond / r.put.mbPerSecond)).toFixed(2)}; baseline median ${median(rounds.map((r) => r.put.mbPerSecond)).toFixed(0)} MB/s`);
+  console.log(`  sha256 of every stored revision equals the file's: true; poster made: ${rounds.every((r) => r.eight.poster && r.thirtyTwo.poster)}`);
+  const large = Math.max(...rounds.map((r) => r.eight.maxRss));
+  console.log(`  API memory (RSS)             idle ${idleRss.toFixed(0)} MiB, during 64 MiB ${small.maxRss.toFixed(0)} MiB, during ${MIB} MiB ${large.toFixed(0)} MiB (8 MiB chunks); growth 64→${MIB} MiB ${(large - small.maxRss).toFixed(0)} MiB`);
 } finally {
+  await baseline?.stop();
   await api.stop();
 }

@@ -9,6 +9,10 @@ import { Migration20261129010000_publication } from './Migration20261129010000_p
 import { Migration20261129020000_screening } from './Migration20261129020000_screening';
 import { Migration20261129040000_material_versions } from './Migration20261129040000_material_versions';
 import { Migration20261129030000_episode_lifecycle } from './Migration20261129030000_episode_lifecycle';
+import { Migration20261130010000_subtitle_kinds } from './Migration20261130010000_subtitle_kinds';
+import { Migration20261130010000_ai_content } from './Migration20261130010000_ai_content';
+import { Migration20261130020000_fingerprints } from './Migration20261130020000_fingerprints';
+import { Migration20261130030000_fingerprint_rulings } from './Migration20261130030000_fingerprint_rulings';
 
 /** Every migration, in order. The database schema changes only through these. */
 export const migrationsList: MigrationObject[] = [
@@ -22,4 +26,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129020000_screening', class: Migration20261129020000_screening },
   { name: 'Migration20261129030000_episode_lifecycle', class: Migration20261129030000_episode_lifecycle },
   { name: 'Migration20261129040000_material_versions', class: Migration20261129040000_material_versions },
+  { name: 'Migration20261130010000_subtitle_kinds', class: Migration20261130010000_subtitle_kinds },
+  { name: 'Migration20261130010000_ai_content', class: Migration20261130010000_ai_content },
+  { name: 'Migration20261130020000_fingerprints', class: Migration20261130020000_fingerprints },
+  { name: 'Migration20261130030000_fingerprint_rulings', class: Migration20261130030000_fingerprint_rulings },
 ];

@@ -1,6 +1,6 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -11,6 +11,7 @@ import type { Config } from './config';
 import { isReady } from './db/orm';
 import { buildContext, requestContext, type GraphQLContext } from './graphql/context';
 import { errorLoggingPlugin, formatError } from './graphql/errors';
+import { textInputPlugin } from './graphql/input-boundary';
 import { hideSuggestionsPlugin, queryLimitRules, queryLimitsPlugin } from './graphql/limits';
 import { buildGreenlightSchema } from './graphql/schema';
 import { mediaRouter } from './http/media-route';
@@ -71,7 +72,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const queue = await startQueue(deps.databaseUrl, logger, config, { supervise: Boolean(deps.runWorker) });
   const services = createServices(config, orm.em.getConnection().getKnex(), storage, () => queue, { orm, logger, clock: deps.clock });
   const publication = followPublication({ orm, databaseUrl: deps.databaseUrl, publication: services.publication, logger, pollSeconds: config.publishing.pollSeconds });
-  if (deps.runWorker) await startWorkers({ orm, config, logger, storage, services, boss: queue });
+  const workers = deps.runWorker ? await startWorkers({ orm, config, logger, storage, services, boss: queue, databaseUrl: deps.databaseUrl }) : null;
   const uploads = await createUploadServer({ orm, config, logger, services, databaseUrl: deps.databaseUrl });
   // Rate-limit counters are throwaway: their connections commit without waiting for the disk.
   const counterPool = new pg.Pool({ connectionString: deps.databaseUrl, max: 5, options: '-c synchronous_commit=off' });
@@ -155,8 +156,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     // The process owns shutdown order (HTTP, then pool, then the embedded database).
     stopOnTerminationSignals: false,
     plugins: [
+      // No field sets cache hints, and the default cache-control plugin wraps every field's resolver
+      // to look for them: on a catalog page (thousands of fields) that was the largest single cost.
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       errorLoggingPlugin,
+      textInputPlugin,
       readYourWrites,
       queryLimitsPlugin(config.graphqlLimits),
       ...(config.isProduction ? [hideSuggestionsPlugin] : []),
@@ -170,6 +175,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
     (res.locals.graphqlContext ??= buildContext({ orm, config, logger, services }, req, res));
   app.use(
     '/graphql',
+    // Answers are per caller: no shared cache may keep them.
+    (_req: express.Request, res: express.Response, next: express.NextFunction) => {
+      res.setHeader('Cache-Control', 'no-store');
+      next();
+    },
     rateLimited(apiRateLimiter, graphqlContext, logger),
     // Room for a 1 MiB subtitle file plus the rest of the request.
     express.json({ limit: '2mb' }),
@@ -190,6 +200,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await apollo.stop();
       await publication.stop();
       await uploads.stop();
+      await workers?.stop();
       await queue.stop();
       await counterPool.end();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));

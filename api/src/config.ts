@@ -62,6 +62,12 @@ const envSchema = z.object({
   AI_RETRY_BASE_MS: z.coerce.number().int().min(0).default(1000),
   AI_DEADLINE_MS: z.coerce.number().int().positive().default(5 * 60_000),
   REVIEW_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** The embedded image model that scores keyframes when no OpenAI key is set (`off`: text rules only). */
+  VISUAL_CLASSIFIER: z.enum(['nsfwjs', 'off']).default('nsfwjs'),
+  /** A TensorFlow.js layers model (model.json and weights) to use instead of the one in the nsfwjs package. */
+  VISUAL_CLASSIFIER_MODEL_DIR: optional(z.string()),
+  /** A folder of extra territory policy packs (JSON), added to the built-in ones at boot. */
+  POLICY_PACKS_DIR: optional(z.string()),
   REVIEW_MAX_KEYFRAMES: z.coerce.number().int().min(0).max(64).default(8),
   REVIEW_JOB_EXPIRE_SECONDS: z.coerce.number().int().positive().default(15 * 60),
   REVIEW_SCREENING_LEASE_SECONDS: z.coerce.number().int().min(1).default(60),
@@ -73,6 +79,7 @@ const envSchema = z.object({
   WEBHOOK_RETRY_LIMIT: z.coerce.number().int().min(0).max(30).default(10),
   WEBHOOK_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).default(60),
   WEBHOOK_DISABLE_AFTER_FAILED_DELIVERIES: z.coerce.number().int().min(1).default(1),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.default(false),
   PLAYBACK_URL_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
   /** How often each process looks for series whose gate result is due to flip by time (a window ends, a release starts). */
   PUBLICATION_POLL_SECONDS: z.coerce.number().positive().max(3600).default(5),
@@ -148,11 +155,17 @@ export type Config = {
     retryLimit: number;
     retryDelaySeconds: number;
     disableAfterFailedDeliveries: number;
+    /** Development and tests only (refused in production): deliveries may reach loopback and private networks. */
+    allowPrivateTargets: boolean;
+    /** Production: endpoints must be https. */
+    requireHttps: boolean;
   };
   publishing: { playbackTtlSeconds: number; pollSeconds: number };
   review: {
-    /** `openai` when a key is configured (or asked for), else the built-in `rules`. */
+    /** `openai` when a key is configured (or asked for), else the built-in `rules` (with the embedded image model unless it is off). */
     provider: 'openai' | 'rules';
+    visualClassifier: { kind: 'nsfwjs'; modelDir?: string } | null;
+    policyPacksDir?: string;
     openai?: { apiKey: string; baseURL?: string; moderationModel: string; policyModel: string; timeoutMs: number };
     maxAttempts: number;
     retryBaseMs: number;
@@ -211,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       throw new ConfigError('APP_SECRET must be set to a random string of at least 32 characters in production.');
     }
     if (!e.DATABASE_URL) throw new ConfigError('DATABASE_URL must be set in production.');
+    if (e.WEBHOOK_ALLOW_PRIVATE_TARGETS) throw new ConfigError('WEBHOOK_ALLOW_PRIVATE_TARGETS is for development and tests; production webhooks reach the public internet only.');
   } else if (!appSecret) {
     appSecret = localDevelopmentSecret(dataDir);
   }
@@ -250,10 +264,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryLimit: e.WEBHOOK_RETRY_LIMIT,
       retryDelaySeconds: e.WEBHOOK_RETRY_DELAY_SECONDS,
       disableAfterFailedDeliveries: e.WEBHOOK_DISABLE_AFTER_FAILED_DELIVERIES,
+      allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+      requireHttps: isProduction,
     },
     publishing: { playbackTtlSeconds: e.PLAYBACK_URL_TTL_SECONDS, pollSeconds: e.PUBLICATION_POLL_SECONDS },
     review: {
       provider,
+      visualClassifier: e.VISUAL_CLASSIFIER === 'off' ? null : { kind: e.VISUAL_CLASSIFIER, modelDir: e.VISUAL_CLASSIFIER_MODEL_DIR ? path.resolve(e.VISUAL_CLASSIFIER_MODEL_DIR) : undefined },
+      policyPacksDir: e.POLICY_PACKS_DIR ? path.resolve(e.POLICY_PACKS_DIR) : undefined,
       openai: e.OPENAI_API_KEY
         ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, moderationModel: e.OPENAI_MODERATION_MODEL, policyModel: e.OPENAI_POLICY_MODEL, timeoutMs: e.AI_CALL_TIMEOUT_MS }
         : undefined,

@@ -1,3 +1,4 @@
+import { AiDisclosureService } from './modules/ai-disclosure/ai-disclosure.service';
 import { ApiKeyService } from './modules/api-key/api-key.service';
 import { AvailsService } from './modules/catalog/avails.service';
 import { EpisodeService } from './modules/catalog/episode.service';
@@ -10,13 +11,16 @@ import { SignInThrottle } from './modules/auth/sign-in-throttle';
 import { MembershipService } from './modules/membership/membership.service';
 import { OrganizationService } from './modules/organization/organization.service';
 import type { Config } from './config';
+import { FingerprintService } from './modules/fingerprints/fingerprint.service';
 import { MediaService } from './modules/media/media.service';
 import { SubtitleService } from './modules/media/subtitle.service';
+import { LocalizationService } from './modules/catalog/localization.service';
 import { UploadService } from './modules/media/upload.service';
 import type { MediaStorage } from './uploads/storage';
 import type PgBoss from 'pg-boss';
 import { ReviewService } from './modules/review/review.service';
 import { ModerationService } from './modules/review/moderation.service';
+import { loadPolicyPacks } from './modules/review/policy';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from './logger';
 import { PartnerCatalogService } from './modules/publishing/partner-catalog.service';
@@ -33,9 +37,12 @@ export function createServices(
   queue: () => PgBoss | undefined = () => undefined,
   runtime: { orm?: MikroORM; logger?: Logger; clock?: () => Date } = {},
 ) {
+  // The operator's own policy packs join the built-in ones before anything reads a policy.
+  if (config.review.policyPacksDir) loadPolicyPacks(config.review.policyPacksDir);
   const audit = new AuditService();
   const organizations = new OrganizationService(audit);
   const uploads = new UploadService(audit, config);
+  const fingerprints = new FingerprintService(audit);
   // What partners see follows every write to a gate input through database marks (publication.service.ts).
   const publication = new PublicationService(queue, runtime.logger ?? (console as unknown as Logger), runtime.clock);
   return {
@@ -50,8 +57,10 @@ export function createServices(
     licenses: new LicenseService(audit),
     avails: new AvailsService(),
     uploads,
-    media: new MediaService(audit, uploads, storage, config),
+    fingerprints,
+    media: new MediaService(audit, uploads, storage, config, fingerprints),
     subtitles: new SubtitleService(audit, config),
+    localization: new LocalizationService(),
     reviews: new ReviewService(audit, queue),
     moderation: new ModerationService(audit),
     publication,
@@ -59,6 +68,7 @@ export function createServices(
     releases: new ReleaseService(audit),
     partnerCatalog: new PartnerCatalogService(),
     webhooks: new WebhookService(audit, config, queue),
+    aiDisclosure: new AiDisclosureService(),
   };
 }
 

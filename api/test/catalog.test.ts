@@ -135,7 +135,7 @@ describe('validation answers BAD_USER_INPUT naming the field, and writes nothing
     ['a language that is not BCP 47', 'createSeries', { title: 'X', originalLanguage: 'english!!' }, 'input.originalLanguage', /BCP 47/],
     ['a missing title', 'createSeries', { originalLanguage: 'en' }, 'input.title', /Title is required/],
     ['a negative free-episode count', 'createSeries', { title: 'X', originalLanguage: 'en', freeEpisodeCount: -1 }, 'input.freeEpisodeCount', /negative/],
-    ['two filings for one territory', 'createSeries', { title: 'X', originalLanguage: 'en', filings: [{ territory: 'CN', filingNumber: '1' }, { territory: 'CN', filingNumber: '2' }] }, 'input.filings', /one entry per territory/],
+    ['two filings for one territory', 'createSeries', { title: 'X', originalLanguage: 'en', filings: [{ territory: 'CN', filingNumber: '1' }, { territory: 'CN', filingNumber: '2' }] }, 'input.filings.1.territory', /Filings lists CN twice/],
   ];
   for (const [what, , input, field, message] of cases) {
     it(what, async () => {

@@ -16,7 +16,7 @@ let receiver: WebhookReceiver;
 
 beforeAll(async () => {
   // No timed polls: the statement-count test must see only its own request's SQL (writes are still followed).
-  server = await TestServer.start({ WEBHOOK_RETRY_LIMIT: '2', WEBHOOK_RETRY_DELAY_SECONDS: '1', REVIEW_FOUR_EYES: 'false', PUBLICATION_POLL_SECONDS: '3600' }, undefined, { runWorker: true });
+  server = await TestServer.start({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', WEBHOOK_RETRY_LIMIT: '2', WEBHOOK_RETRY_DELAY_SECONDS: '1', REVIEW_FOUR_EYES: 'false', PUBLICATION_POLL_SECONDS: '3600' }, undefined, { runWorker: true });
   admin = await server.member(OrganizationKind.OPERATOR, Role.ADMIN);
   lead = await server.addMember(admin.organizationId, Role.LEAD);
   receiver = await new WebhookReceiver().start();
@@ -158,6 +158,12 @@ describe('playback', () => {
     const ranged = await fetch(url, { headers: { range: 'bytes=10-19' } });
     expect(ranged.status).toBe(206);
     expect(await ranged.text()).toBe('0123456789');
+    const suffix = await fetch(url, { headers: { range: 'bytes=-999999' } });
+    expect([suffix.status, suffix.headers.get('content-range'), (await suffix.text()).length]).toEqual([206, 'bytes 0-999/1000', 1000]);
+    const head = await fetch(url, { method: 'HEAD', headers: { range: 'bytes=-10' } });
+    expect([head.status, head.headers.get('content-range'), head.headers.get('content-length')]).toEqual([206, 'bytes 990-999/1000', '10']);
+    const stale = await fetch(url, { headers: { range: 'bytes=10-19', 'if-range': '"another-version"' } });
+    expect([stale.status, (await stale.text()).length]).toEqual([200, 1000]);
     expect((await fetch(url.replace('territory=US', 'territory=CA'))).status).toBe(403);
     expect((await fetch(url.replace(/signature=[^&]+/, 'signature=forged'))).status).toBe(403);
     const expired = new URL(url);

@@ -107,7 +107,7 @@ describe('AI-assisted screening (openai provider against an OpenAI-compatible se
     expect(view.riskScore).toBeGreaterThanOrEqual(75);
     expect(view.assessment).toMatchObject({ provider: 'openai', aiCompleted: true });
     expect(view.assessment!.model).toContain('omni-moderation-latest');
-    expect(view.assessment!.policyVersion).toContain('SA@2026.11.1');
+    expect(view.assessment!.policyVersion).toContain('SA@2026.11.2');
     expect(view.assessment!.keyframes.length).toBeGreaterThan(0);
     const frame = await fetch(`${server.url}/media/frames/${caseId}/0.jpg`, { headers: { authorization: `Bearer ${reviewer.token}` } });
     expect(frame.status).toBe(200);
@@ -265,6 +265,15 @@ describe('submission', () => {
       fake.latencyMs = 0;
     }
   });
+
+  it('the same episode submitted by several requests at once: one wins, the others answer CONFLICT, never a 500', async () => {
+    const ready = await episodeWith([[1, 'Hi']]);
+    const q = 'mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }';
+    const results = await Promise.all([1, 2, 3, 4].map(() => server.gql(q, { i: { episodeIds: [ready], territories: ['US'] } }, { token: editor.token })));
+    const codes = results.map((r) => errorCode(r) ?? 'OK').sort();
+    expect(codes).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'OK']);
+    for (const r of results) if (r.errors) expect(r.errors[0]!.message).toMatch(/already in review|at the same time/);
+  });
 });
 
 describe('visibility, packs and auto-approve', () => {
@@ -286,7 +295,8 @@ describe('visibility, packs and auto-approve', () => {
 
   it('admins read the active policy packs; studios cannot', async () => {
     const packs = await server.gql<{ policyPacks: Array<{ territory: string; version: string; content: { rules: Array<{ id: string }> } }> }>('{ policyPacks { territory version content } }', {}, { token: admin.token });
-    expect(packs.data!.policyPacks.map((p) => p.territory).sort()).toEqual(['AE', 'CN', 'GLOBAL', 'ID', 'MY', 'SA', 'US']);
+    expect(packs.data!.policyPacks.map((p) => p.territory).sort()).toEqual(['AE', 'CN', 'DE', 'FR', 'GLOBAL', 'ID', 'MX', 'MY', 'SA', 'US']);
+    expect((packs.data!.policyPacks.find((p) => p.territory === 'MX')!.content as { localization?: { languages: string[] } }).localization?.languages).toEqual(['es']);
     expect(packs.data!.policyPacks.find((p) => p.territory === 'SA')!.content.rules.map((r) => r.id)).toContain('SA-ALCOHOL-01');
     expect(errorCode(await server.gql('{ policyPacks { territory } }', {}, { token: editor.token }))).toBe('FORBIDDEN');
   });
@@ -331,8 +341,8 @@ describe('exactly once', () => {
   });
 });
 
-describe('the rules provider', () => {
-  it('works with no key at all and says it is rules, not a model', async () => {
+describe('the embedded default', () => {
+  it('works with no key at all and names its rules and its small model', async () => {
     const plain = await TestServer.start({ ...AI_ENV }, undefined, { runWorker: true });
     try {
       const owner = await plain.member(OrganizationKind.STUDIO, Role.OWNER);
@@ -344,7 +354,7 @@ describe('the rules provider', () => {
       const submitted = await plain.gql<{ submitForReview: Array<{ id: string }> }>('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }', { i: { episodeIds: [episodeId], territories: ['SA'] } }, { token: owner.token });
       const lead = await plain.member(OrganizationKind.OPERATOR, Role.LEAD);
       const view = await eventually(async () => (await plain.gql<{ reviewCase: CaseView }>(CASE, { id: submitted.data!.submitForReview[0]!.id }, { token: lead.token })).data!.reviewCase, (c) => c.status === 'PENDING_REVIEW', 'screening');
-      expect(view.assessment).toMatchObject({ provider: 'rules', model: null, aiCompleted: true });
+      expect(view.assessment).toMatchObject({ provider: 'embedded', model: expect.stringMatching(/^keyword rules \+ obscenity \+ nsfwjs\/MobileNetV2 /), aiCompleted: true });
       expect(view.findings.find((f) => f.ruleId === 'SA-ALCOHOL-01')).toMatchObject({ source: 'RULES', evidence: expect.objectContaining({ cueStart: 2, match: 'champagne' }) });
     } finally {
       await plain.stop();

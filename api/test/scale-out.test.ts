@@ -200,7 +200,7 @@ describe.skipIf(Boolean(nginxMissing))('two API instances and a worker behind ng
       'the worker to screen the case',
       PATIENCE,
     );
-    expect(screened.reviewCase).toMatchObject({ status: 'PENDING_REVIEW', aiStatus: 'COMPLETED', assessment: { provider: 'rules' } });
+    expect(screened.reviewCase).toMatchObject({ status: 'PENDING_REVIEW', aiStatus: 'COMPLETED', assessment: { provider: 'embedded' } });
 
     const claimed = await must<{ claimNextCase: { id: string; version: number } }>('mutation($f: QueueFilterInput) { claimNextCase(filter: $f) { id version } }', { f: { studioId: owner.organizationId } }, tokens.lead);
     expect(claimed.claimNextCase.id).toBe(caseId);

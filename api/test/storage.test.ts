@@ -115,6 +115,8 @@ function storageCases(backend: Backend) {
       [`bytes=${100 * MIB}-${101 * MIB - 1}`, 100 * MIB, 101 * MIB - 1],
       ['bytes=-4096', size - 4096, size - 1],
       [`bytes=${size - 10}-`, size - 10, size - 1],
+      // RFC 9110: a suffix longer than the representation is all of it.
+      [`bytes=-${size + 999_999}`, 0, size - 1],
     ];
     for (const [range, start, end] of ranges) {
       const res = await get(range);
@@ -131,6 +133,14 @@ function storageCases(backend: Backend) {
     const hash = createHash('sha256');
     for await (const chunk of whole.body!) hash.update(chunk);
     expect(hash.digest('hex')).toBe(sha256(bytes));
+    const head = await fetch(video, { method: 'HEAD', headers: { authorization: `Bearer ${editor.token}`, range: 'bytes=0-9' } });
+    expect([head.status, head.headers.get('content-range'), head.headers.get('content-length')]).toEqual([206, `bytes 0-9/${size}`, '10']);
+    const stale = await fetch(video, { headers: { authorization: `Bearer ${editor.token}`, range: 'bytes=0-9', 'if-range': '"another-version"' } });
+    expect([stale.status, stale.headers.get('content-length')]).toEqual([200, String(size)]);
+    await stale.arrayBuffer();
+    const current = await fetch(video, { headers: { authorization: `Bearer ${editor.token}`, range: 'bytes=0-9', 'if-range': whole.headers.get('etag')! } });
+    expect(current.status).toBe(206);
+    expect((await current.arrayBuffer()).byteLength).toBe(10);
     const beyond = await get(`bytes=${size}-`);
     expect(beyond.status).toBe(416);
     expect(beyond.headers.get('content-range')).toBe(`bytes */${size}`);

@@ -215,7 +215,7 @@ const attempts: Record<string, Attempt> = {
     return { res: await server.gql('query($s: ID!) { availsCsv(studioId: $s) }', { s: a.owner.organizationId }, { token: b.owner.token }), expectCode: 'NOT_FOUND' };
   },
   setSubtitles: async () => ({
-    res: await server.gql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }', { i: { episodeId: a.episodeId, language: 'en', format: 'WEBVTT', content: 'WEBVTT\n' } }, { token: b.owner.token }),
+    res: await server.gql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }', { i: { episodeId: a.episodeId, language: 'en', format: 'WEBVTT', content: 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nPlanted\n' } }, { token: b.owner.token }),
     expectCode: 'NOT_FOUND',
   }),
   removeSubtitles: async () => ({
@@ -244,6 +244,7 @@ const attempts: Record<string, Attempt> = {
   extendClaim: async () => ({ res: await server.gql('mutation($id: ID!) { extendClaim(caseId: $id) { id } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   releaseCase: async () => ({ res: await server.gql('mutation($id: ID!) { releaseCase(caseId: $id) { id } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   escalateCase: async () => ({ res: await server.gql('mutation($id: ID!) { escalateCase(caseId: $id, note: "x") { id } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
+  markContentMatchLicensed: async () => ({ res: await server.gql('mutation($id: ID!) { markContentMatchLicensed(matchId: $id, note: "licensed re-release") { id } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   holdCase: async () => ({ res: await server.gql('mutation($id: ID!) { holdCase(caseId: $id, held: true, reason: "x") { id } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   assignCase: async () => ({ res: await server.gql('mutation($id: ID!) { assignCase(caseId: $id, reviewerId: $id) { id } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   decideCase: async () => ({
@@ -287,6 +288,10 @@ const attempts: Record<string, Attempt> = {
   }),
   territories: async () => ({
     res: await server.gql('{ territories }', {}, { token: b.owner.token }),
+    leaks: (data) => JSON.stringify(data).includes(a.owner.organizationId),
+  }),
+  uploadPolicy: async () => ({
+    res: await server.gql('{ uploadPolicy { maxBytes acceptedTypes acceptedExtensions maxDurationSeconds } }', {}, { token: b.owner.token }),
     leaks: (data) => JSON.stringify(data).includes(a.owner.organizationId),
   }),
 };

@@ -134,14 +134,17 @@ export async function clearQueue(reviewer: ApiClient, territory: string): Promis
   }
 }
 
+/** The case's own video (the workspace can also show matching content's videos side by side). */
+const caseVideo = (page: Page) => page.getByLabel(/^Video of episode /);
+
 /** The current time of the case page's video, in seconds. */
 export function videoTime(page: Page): Promise<number> {
-  return page.locator('video').evaluate((video: HTMLVideoElement) => video.currentTime);
+  return caseVideo(page).evaluate((video: HTMLVideoElement) => video.currentTime);
 }
 
 /** Waits until the case page's video has loaded enough to seek and play. */
 export async function expectVideoReady(page: Page): Promise<void> {
-  await expect.poll(() => page.locator('video').evaluate((video: HTMLVideoElement) => video.readyState), { message: 'the video loads' }).toBeGreaterThanOrEqual(1);
+  await expect.poll(() => caseVideo(page).evaluate((video: HTMLVideoElement) => video.readyState), { message: 'the video loads' }).toBeGreaterThanOrEqual(1);
 }
 
 const SIGN_IN = graphql(`mutation SignIn($input: SignInInput!) { signIn(input: $input) { token } }`);

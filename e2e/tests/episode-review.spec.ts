@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { graphql } from '../../schema/graphql';
 import { apiAs } from '../support/api';
 import { episodeRow } from '../support/catalog';
 import { createDraftSeries, decideNextCase, episodeUploads, makeClip } from '../support/episodes';
@@ -149,4 +150,59 @@ test('A subtitle file with mistakes is refused line by line', async ({ page, req
   await subtitles.getByRole('button', { name: 'Upload subtitles' }).click();
   await expect(subtitles.getByRole('status')).toHaveText('Subtitles in en are saved: 2 cues.');
   await expect(subtitles.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'en' }) })).toContainText('WebVTT');
+});
+
+test('An editor adds AI-generated Spanish closed captions as SRT and the episode’s player offers them as WebVTT', async ({ page, request }) => {
+  const series = await createDraftSeries(await apiAs(request, accounts.editor), unique('Captioned Vows'), 1);
+
+  await signIn(page, accounts.editor);
+  await open(page, `/catalog/${series.id}/episodes/${series.episodeIds[0]}`);
+  await uploadOnEpisodePage(page, 'captioned-vows.mp4');
+  const subtitles = page.getByRole('region', { name: 'Subtitles' });
+  const srt = ['1', '00:00:00,500 --> 00:00:01,250', '[puerta] ¿Quién anda ahí?', '', '2', '00:00:01,500 --> 00:00:02,000', 'Nadie.', ''].join('\n');
+  await subtitles.getByLabel('Language').fill('es-MX');
+  await subtitles.getByLabel('Kind').selectOption({ label: 'Closed captions (dialogue and sounds)' });
+  await subtitles.getByLabel('AI generated this track (transcription or translation)').check();
+  await subtitles.getByLabel('Subtitle file').setInputFiles({ name: 'episode-1.es.srt', mimeType: 'application/x-subrip', buffer: Buffer.from(srt) });
+  await subtitles.getByRole('button', { name: 'Upload subtitles' }).click();
+  await expect(subtitles.getByRole('status')).toHaveText('Subtitles in es-MX are saved: 2 cues.');
+  const row = subtitles.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'es-MX' }) });
+  await expect(row).toContainText('Closed captions');
+  await expect(row).toContainText('AI-generated');
+  await expect(row).toContainText('SRT');
+
+  // The player carries the track, and the browser gets it as WebVTT.
+  const track = page.getByRole('region', { name: 'Video' }).locator('video track');
+  await expect(track).toHaveAttribute('srclang', 'es-MX');
+  await expect(track).toHaveAttribute('kind', 'captions');
+  await expect(track).toHaveAttribute('label', 'es-MX (closed captions) · AI-generated');
+  const vtt = await page.request.get((await track.getAttribute('src'))!);
+  expect(vtt.headers()['content-type']).toMatch(/^text\/vtt/);
+  expect(await vtt.text()).toContain('00:00:00.500 --> 00:00:01.250\n[puerta] ¿Quién anda ahí?');
+});
+
+test('Before submitting, an editor sees that Mexico needs Spanish audio or subtitles, and that a licensed Spanish track meets it', async ({ page, request }) => {
+  const editor = await apiAs(request, accounts.editor);
+  const series = await createDraftSeries(editor, unique('Localized Vows'), 2);
+  const license = (subtitleLanguages: string[]) =>
+    editor.call(graphql(`mutation SetLicense($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }`), {
+      id: series.id,
+      i: { sourceWorkTitle: 'Localized Vows', sourceWorkKind: 'ORIGINAL', licensor: 'Crimson Reel', licenseKind: 'ORIGINAL', territoriesIncluded: ['US', 'MX'], windowStart: '2026-01-01T00:00:00Z', subtitleLanguages },
+    });
+  await license([]);
+  await editor.call(graphql(`mutation SetSubtitles($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }`), {
+    i: { episodeId: series.episodeIds[0], language: 'es-MX', format: 'SRT', content: '1\n00:00:00,500 --> 00:00:01,500\nHola.\n' },
+  });
+
+  await signIn(page, accounts.editor);
+  await open(page, `/catalog/${series.id}`);
+  const preflight = page.getByRole('region', { name: 'Localization pre-flight' });
+  await expect(preflight.getByRole('listitem')).toHaveText(['MX needs audio or subtitles in es (MX-LOCALIZATION-01): Missing episodes 1–2']);
+
+  // The Spanish track counts once the license allows Spanish subtitles: only episode 2 is missing then.
+  await license(['es']);
+  await reload(page);
+  await expect(preflight.getByRole('listitem')).toHaveText(['MX needs audio or subtitles in es (MX-LOCALIZATION-01): Missing episodes 2']);
+  await open(page, `/catalog/${series.id}/episodes/${series.episodeIds[0]}`);
+  await expect(page.getByRole('region', { name: 'Localization pre-flight' }).getByRole('listitem')).toHaveText(['MX needs audio or subtitles in es (MX-LOCALIZATION-01): Met']);
 });

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { graphql } from '../../schema/graphql';
 import { apiAs } from '../support/api';
 import { episodeRow } from '../support/catalog';
 import { createDraftSeries, episodeUploads, expectImageLoaded, makeClip } from '../support/episodes';
@@ -107,4 +108,16 @@ test('An interrupted upload carries on from where it stopped', async ({ page, re
   const history = page.getByRole('region', { name: 'Upload history' });
   await expect(history.getByRole('row')).toHaveCount(2);
   await expect(history.getByRole('row').nth(1)).toContainText('Succeeded');
+});
+
+test('The file picker offers exactly the formats the API accepts', async ({ page, request }) => {
+  const api = await apiAs(request, accounts.editor);
+  const series = await createDraftSeries(api, unique('Formats'), 1);
+  const { uploadPolicy } = await api.call(graphql(`query UploadPolicy { uploadPolicy { acceptedTypes acceptedExtensions } }`));
+
+  await signIn(page, accounts.editor);
+  await open(page, `/catalog/${series.id}`);
+  const accept = await page.getByRole('region', { name: 'Upload videos' }).getByLabel('Choose video files').getAttribute('accept');
+  expect(accept?.split(',')).toEqual([...uploadPolicy.acceptedTypes, ...uploadPolicy.acceptedExtensions.map((e) => `.${e}`)]);
+  expect(accept).not.toContain('.m4v');
 });

@@ -28,7 +28,7 @@ async function run(): Promise<void> {
   const storage = createMediaStorage(config);
   const boss = await startQueue(db.url, logger, config, { supervise: true });
   const services = createServices(config, orm.em.getConnection().getKnex(), storage, () => boss, { orm, logger });
-  await startWorkers({ orm, config, logger, storage, services, boss });
+  const workers = await startWorkers({ orm, config, logger, storage, services, boss, databaseUrl: db.url });
   const publication = followPublication({ orm, databaseUrl: db.url, publication: services.publication, logger, pollSeconds: config.publishing.pollSeconds });
 
   let stopping = false;
@@ -39,6 +39,7 @@ async function run(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 40_000);
     force.unref();
     await publication.stop();
+    await workers.stop();
     await boss.stop({ timeout: 30_000 }).catch((err) => logger.error({ err }, 'error while stopping the queue'));
     await orm.close().catch(() => undefined);
     process.exit(0);

@@ -27,3 +27,25 @@ export const passwordSchema = z
 
 export const nameSchema = (what: string) =>
   z.string().trim().min(1, `${what} is required.`).max(200, `${what} must be at most 200 characters.`);
+
+/**
+ * The one rule for lists in which no two items may share a key (the same episode, territory,
+ * language or genre twice in one input): the repeated item — not the whole list — is refused by
+ * its own path, e.g. `input.maturityRatings.1.territory` or `input.genres.2`. `keyOf` gives the
+ * compared key (lower-cased for case-insensitive lists); `keyPath` is where it sits inside an item.
+ */
+export function refuseRepeats<T>(what: string, keyOf: (item: T) => unknown, keyPath: Array<string | number> = []) {
+  return (items: T[], ctx: z.RefinementCtx<T[]>) => {
+    const seen = new Map<unknown, number>();
+    items.forEach((entry, i) => {
+      const key = keyOf(entry);
+      const first = seen.get(key);
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path: [i, ...keyPath], message: `${what} lists ${String(key)} twice (items ${first} and ${i}).` });
+      else seen.set(key, i);
+    });
+  };
+}
+
+/** A list of objects in which no two items share `key`; see `refuseRepeats`. */
+export const distinctBy = <T extends z.ZodType<Record<string, unknown>>>(item: T, key: string, what: string) =>
+  z.array(item).superRefine(refuseRepeats<z.infer<T>>(what, (entry) => entry[key], [key]));

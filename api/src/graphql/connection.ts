@@ -1,6 +1,7 @@
 import { ClassType, Field, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'Relay-style page information.' })
+// Plain data without middlewares or field-level rules: graphql's default resolver reads them directly.
+@ObjectType({ description: 'Relay-style page information.', simpleResolvers: true })
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage!: boolean;
@@ -11,7 +12,7 @@ export class PageInfo {
 
 /** A Relay-style connection of `T` (nodes plus page info). */
 export function Connection<T extends object>(name: string, node: ClassType<T>) {
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { simpleResolvers: true })
   abstract class ConnectionType {
     @Field(() => [node])
     nodes!: T[];

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { DomainError } from '../domain/errors';
+import { BadUserInputError, ConflictError, DomainError } from '../domain/errors';
 import type { GraphQLContext } from './context';
 import { tokenLimitOf } from './limits';
 
@@ -52,9 +52,36 @@ function domainErrorOf(error: unknown): DomainError | undefined {
   return undefined;
 }
 
+const camel = (column: string) => column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+
+/**
+ * A database refusal that input caused — a unique key taken meanwhile, a value out of a column's
+ * range, a check — is the caller's to fix (CONFLICT or BAD_USER_INPUT naming the column), never a
+ * 500. Services check first; this catches what a race or a missed check lets through.
+ */
+export function databaseRefusalOf(error: unknown): DomainError | undefined {
+  let current: unknown = error;
+  for (let i = 0; i < 6 && current && typeof current === 'object'; i++) {
+    const e = current as { code?: unknown; column?: string; constraint?: string; originalError?: unknown; cause?: unknown; previous?: unknown };
+    const code = typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
+    if (code) {
+      // The constraint's last column (`episode_series_id_number_unique` → number) names the field.
+      const fromConstraint = e.constraint?.replace(/_(unique|check|foreign|key|pkey|not_null)$/, '').split('_').pop();
+      const field = camel(e.column ?? fromConstraint ?? 'input');
+      if (code === '23505') return new ConflictError(`That ${field} is already taken; reload and try again.`, field);
+      if (code === '23503') return new ConflictError('Something this refers to no longer exists; reload and try again.', field);
+      if (code === '40001' || code === '40P01') return new ConflictError('Someone else changed this at the same time; try again.');
+      if (code.startsWith('23') || code.startsWith('22')) return new BadUserInputError(field, `The value of ${field} cannot be stored.`);
+      return undefined;
+    }
+    current = e.originalError ?? e.cause ?? e.previous;
+  }
+  return undefined;
+}
+
 /** One error format: expected failures keep their code and message; anything else is masked. */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const domain = domainErrorOf(error) ?? tokenLimitOf(formatted);
+  const domain = domainErrorOf(error) ?? databaseRefusalOf(error) ?? tokenLimitOf(formatted);
   if (domain) {
     return { message: domain.message, path: formatted.path, locations: formatted.locations, extensions: { code: domain.code, reason: domain.reason, ...domain.details } };
   }

@@ -1,21 +1,25 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { SeriesAiLabelResolver } from '../modules/ai-disclosure/ai-disclosure.resolver';
 import { ApiKeyResolver } from '../modules/api-key/api-key.resolver';
 import { AuditResolver } from '../modules/audit/audit.resolver';
 import { AuthResolver } from '../modules/auth/auth.resolver';
 import { CatalogResolver } from '../modules/catalog/catalog.resolver';
 import { EpisodeResolver } from '../modules/catalog/episode.resolver';
 import { SeriesResolver } from '../modules/catalog/series.resolver';
-import { EpisodeMediaResolver, MediaRevisionResolver } from '../modules/media/media.resolver';
+import { EpisodeLocalizationResolver, SeriesLocalizationResolver } from '../modules/catalog/localization.resolver';
+import { EpisodeMediaResolver, MediaRevisionResolver, SubtitleTrackResolver } from '../modules/media/media.resolver';
 import { EpisodeReviewResolver, ReviewCaseResolver } from '../modules/review/review.resolver';
 import { ModerationResolver } from '../modules/review/moderation.resolver';
 import { CatalogEpisodeResolver, CatalogSeriesResolver, PartnerApiResolver, SeriesDistributionResolver } from '../modules/publishing/publishing.resolver';
 import { MembershipResolver } from '../modules/membership/membership.resolver';
 import { OrganizationResolver } from '../modules/organization/organization.resolver';
+import { CaseContentMatchResolver, EpisodeFingerprintResolver } from '../modules/fingerprints/fingerprint.resolver';
 import { authChecker } from './access';
+import { DateTimeISO } from './scalars';
 
-export const resolvers = [AuthResolver, OrganizationResolver, MembershipResolver, ApiKeyResolver, AuditResolver, SeriesResolver, EpisodeResolver, CatalogResolver, EpisodeMediaResolver, MediaRevisionResolver, ReviewCaseResolver, EpisodeReviewResolver, ModerationResolver, PartnerApiResolver, CatalogSeriesResolver, CatalogEpisodeResolver, SeriesDistributionResolver] as const;
+export const resolvers = [AuthResolver, OrganizationResolver, MembershipResolver, ApiKeyResolver, AuditResolver, SeriesResolver, EpisodeResolver, CatalogResolver, EpisodeMediaResolver, MediaRevisionResolver, SubtitleTrackResolver, ReviewCaseResolver, EpisodeReviewResolver, ModerationResolver, PartnerApiResolver, CatalogSeriesResolver, CatalogEpisodeResolver, SeriesDistributionResolver, EpisodeLocalizationResolver, SeriesLocalizationResolver, SeriesAiLabelResolver, EpisodeFingerprintResolver, CaseContentMatchResolver] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -26,6 +30,7 @@ export function buildGreenlightSchema(): Promise<GraphQLSchema> {
     authChecker,
     authMode: 'error',
     validate: false,
+    scalarsMap: [{ type: Date, scalar: DateTimeISO }],
   });
   return built;
 }

@@ -1,7 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Router, type Request, type Response } from 'express';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Config } from '../config';
 import { DomainError } from '../domain/errors';
@@ -9,6 +10,7 @@ import { requestContext } from '../graphql/context';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { contentTypeOf, type MediaStorage } from '../uploads/storage';
+import { byteRangeOf, ifRangeHolds } from './byte-range';
 
 /**
  * Authenticated, range-capable media: `/media/<revisionId>/video` and `/media/<revisionId>/poster.jpg`.
@@ -24,12 +26,7 @@ export function mediaRouter(deps: { orm: MikroORM; config: Config; logger: Logge
       if (!key) throw new Error('media revision without a poster');
       res.setHeader('Cache-Control', 'private, max-age=86400, immutable');
       res.setHeader('X-Content-Type-Options', 'nosniff');
-      const local = deps.storage.localPath?.(key);
-      if (local) {
-        // Keys are validated storage keys; the default data folder (.data) is a dot-folder, so allow it.
-        res.sendFile(local, { acceptRanges: true, dotfiles: 'allow', headers: { 'Content-Disposition': 'inline' } });
-        return;
-      }
+      // Every media and playback route answers ranges through sendStored, whatever the storage.
       await sendStored(req, res, deps.storage, key);
     } catch (error) {
       if (error instanceof DomainError) {
@@ -45,38 +42,73 @@ export function mediaRouter(deps: { orm: MikroORM; config: Config; logger: Logge
       res.status(500).json({ error: 'Something went wrong on our side.', requestId: res.locals.requestId });
     }
   };
+  // A subtitle track as WebVTT for the dashboard's players (SRT converted), for whoever may read the episode.
+  router.get('/media/subtitles/:file', async (req: Request, res: Response) => {
+    try {
+      const ctx = await requestContext(deps, req, res);
+      const vtt = await deps.services.subtitles.webVtt(ctx, String(req.params.file).replace(/\.vtt$/, ''));
+      res.setHeader('Cache-Control', 'private, no-cache');
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      await sendText(req, res, vtt, 'text/vtt; charset=utf-8');
+    } catch (error) {
+      if (error instanceof DomainError) {
+        res.status(error.code === 'UNAUTHENTICATED' ? 401 : error.code === 'FORBIDDEN' ? 403 : 404).json({ error: error.message, code: error.code });
+        return;
+      }
+      deps.logger.error({ err: error, requestId: res.locals.requestId }, 'serving subtitles failed');
+      if (res.headersSent) res.destroy();
+      else res.status(500).json({ error: 'Something went wrong on our side.', requestId: res.locals.requestId });
+    }
+  });
   router.get('/media/:revisionId/video', serve('video'));
   router.get('/media/:revisionId/poster.jpg', serve('poster'));
   return router;
 }
 
+/** What `sendRepresentation` serves: its size in bytes, a strong ETag, its type and a reader of byte ranges. */
+interface Representation {
+  size: number;
+  etag: string;
+  contentType: string;
+  read(range?: { start: number; end: number }): Readable;
+}
+
 /**
- * Serves a stored object through this process, for storage without local files: one byte range
- * per request (206, as players ask), or the whole object. The key names the content's hash, so it
+ * Serves a stored object through this process: one byte range per request (206, as players ask;
+ * RFC 9110 suffix ranges and If-Range), or the whole object; HEAD answers the same headers. The key names the content's hash, so it
  * doubles as a strong ETag.
  */
 export async function sendStored(req: Request, res: Response, storage: MediaStorage, key: string): Promise<void> {
-  const size = await storage.size(key);
-  const etag = `"${path.basename(key)}"`;
+  await sendRepresentation(req, res, { size: await storage.size(key), etag: `"${path.basename(key)}"`, contentType: contentTypeOf(key), read: (range) => storage.read(key, range) });
+}
+
+/** A text built per request (a subtitle track as WebVTT), served like stored media; its SHA-256 is the strong ETag. */
+export async function sendText(req: Request, res: Response, text: string, contentType: string): Promise<void> {
+  const bytes = Buffer.from(text, 'utf8');
+  const etag = `"${createHash('sha256').update(bytes).digest('base64url')}"`;
+  await sendRepresentation(req, res, { size: bytes.length, etag, contentType, read: (range) => Readable.from([range ? bytes.subarray(range.start, range.end + 1) : bytes], { objectMode: false }) });
+}
+
+/** The RFC 9110 conditional and range handling every media, playback and subtitle route answers through. */
+async function sendRepresentation(req: Request, res: Response, representation: Representation): Promise<void> {
+  const { size, etag } = representation;
   res.setHeader('Accept-Ranges', 'bytes');
   res.setHeader('ETag', etag);
-  res.setHeader('Content-Type', contentTypeOf(key));
+  res.setHeader('Content-Type', representation.contentType);
   res.setHeader('Content-Disposition', 'inline');
   if (req.headers['if-none-match']?.split(',').some((tag) => tag.trim() === etag)) {
     res.status(304).end();
     return;
   }
   // A stale If-Range (another version of the object) asks for the whole object instead.
-  const ifRange = req.headers['if-range'];
-  const ranges = req.headers.range && (!ifRange || ifRange === etag) ? req.range(size, { combine: true }) : undefined;
-  if (ranges === -1) {
+  const asked = ifRangeHolds(req.get('if-range'), etag) ? byteRangeOf(req.get('range'), size) : undefined;
+  if (asked === 'unsatisfiable') {
     res.status(416).setHeader('Content-Range', `bytes */${size}`).end();
     return;
   }
-  // Several ranges at once are answered with the whole object (players never ask for them).
-  const range = Array.isArray(ranges) && ranges.length === 1 && ranges.type === 'bytes' ? ranges[0]! : undefined;
+  const range = asked;
   const length = range ? range.end - range.start + 1 : size;
-  const body = req.method === 'HEAD' || size === 0 ? undefined : storage.read(key, range && { start: range.start, end: range.end });
+  const body = req.method === 'HEAD' || size === 0 ? undefined : representation.read(range && { start: range.start, end: range.end });
   // Storage errors that come before the first byte still get a proper error response.
   if (body) await firstBytes(body);
   res.status(range ? 206 : 200).setHeader('Content-Length', String(length));

@@ -2,17 +2,21 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Router } from 'express';
 import { isId } from '../modules/common/ids';
 import { Episode } from '../modules/catalog/episode.entity';
-import { liveFor, playbackSignatureValid } from '../modules/publishing/partner-catalog.service';
+import { licensedSubtitleTrack, liveFor, playbackSignatureValid } from '../modules/publishing/partner-catalog.service';
+import { toWebVtt } from '../modules/media/webvtt';
+import type { SubtitleFormat } from '../modules/media/subtitle-track.entity';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { MediaStorage } from '../uploads/storage';
-import { sendStored } from './media-route';
+import { sendStored, sendText } from './media-route';
 
 /**
- * Partner playback: `/playback/<episodeId>/video|poster.jpg?partner&territory&expires&signature`.
+ * Partner playback: `/playback/<episodeId>/video|poster.jpg|subtitles-<trackId>.vtt?partner&territory&expires&signature`.
  * The signature binds partner, episode, territory, kind and expiry; a tampered or expired URL, or an
  * episode no longer live, is 403. Range requests are served.
  */
+const SUBTITLE_FILE = /^subtitles-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.vtt$/;
+
 export function playbackRouter(deps: { orm: MikroORM; config: Config; logger: Logger; storage: MediaStorage }): Router {
   const router = Router();
   router.get('/playback/:episodeId/:kind', async (req, res) => {
@@ -20,7 +24,7 @@ export function playbackRouter(deps: { orm: MikroORM; config: Config; logger: Lo
     const { partner, territory, expires, signature } = req.query as Record<string, string | undefined>;
     const episodeId = String(req.params.episodeId);
     const kind = String(req.params.kind);
-    if (!isId(episodeId) || !partner || !isId(partner) || !territory || !expires || !signature || !['video', 'poster.jpg'].includes(kind)) return refuse('This playback URL is incomplete.');
+    if (!isId(episodeId) || !partner || !isId(partner) || !territory || !expires || !signature || !(['video', 'poster.jpg'].includes(kind) || SUBTITLE_FILE.test(kind))) return refuse('This playback URL is incomplete.');
     const expiry = Number(expires);
     if (!Number.isInteger(expiry) || !playbackSignatureValid(deps.config.appSecret, { episodeId, partnerId: partner, territory, kind, expires: expiry, signature })) return refuse('This playback URL is not valid.');
     if (expiry * 1000 < Date.now()) return refuse('This playback URL has expired; ask the API for a new one.');
@@ -28,6 +32,16 @@ export function playbackRouter(deps: { orm: MikroORM; config: Config; logger: Lo
       const em = deps.orm.em.fork();
       const live = await liveFor(em, episodeId, partner, territory);
       if (!live) return refuse('This episode is no longer available.');
+      const subtitle = SUBTITLE_FILE.exec(kind);
+      if (subtitle) {
+        // Checked again now: the license may have dropped the language since the URL was signed.
+        const track = await licensedSubtitleTrack(em, episodeId, subtitle[1]!);
+        if (!track) return refuse('These subtitles are no longer available.');
+        res.setHeader('Cache-Control', 'private, no-cache');
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+        await sendText(req, res, toWebVtt(track.format as SubtitleFormat, track.content), 'text/vtt; charset=utf-8');
+        return;
+      }
       const episode = await em.findOneOrFail(Episode, episodeId, { populate: ['currentMedia'] });
       const key = kind === 'video' ? episode.currentMedia?.storageKey : episode.currentMedia?.posterKey;
       if (!key) return refuse('This episode has no media.');

@@ -6,6 +6,7 @@ import { requestContext } from '../graphql/context';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import type { MediaStorage } from '../uploads/storage';
+import { sendStored } from './media-route';
 
 /**
  * Keyframes sampled by the screening, for reviewers (and for the studio once findings are visible
@@ -24,10 +25,7 @@ export function reviewFramesRouter(deps: { orm: MikroORM; config: Config; logger
         return;
       }
       res.setHeader('Cache-Control', 'private, max-age=86400, immutable');
-      res.type('image/jpeg');
-      const local = deps.storage.localPath?.(frame.key);
-      if (local) res.sendFile(local, { dotfiles: 'allow' });
-      else deps.storage.read(frame.key).on('error', () => res.destroy()).pipe(res);
+      await sendStored(req, res, deps.storage, frame.key);
     } catch (error) {
       if (error instanceof DomainError) {
         res.status(error.code === 'UNAUTHENTICATED' ? 401 : error.code === 'FORBIDDEN' ? 403 : 404).json({ error: error.message, code: error.code });

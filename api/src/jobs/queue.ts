@@ -6,6 +6,8 @@ import type { Logger } from '../logger';
 export const REVIEW_QUEUE = 'review-case';
 /** Webhook deliveries (the publishing module enqueues them, the worker sends them). */
 export const WEBHOOK_QUEUE = 'webhook-delivery';
+/** NOTIFY channel that wakes idle review workers when a screening job is queued (delivered at commit). */
+export const REVIEW_QUEUED_CHANNEL = 'review_queued';
 /** Review jobs that failed every retry land here; its handler sends the case to humans as AI unavailable. */
 export const REVIEW_DEAD_LETTER = 'review-case-failed';
 /** The per-minute full re-evaluation of earlier versions; its schedule is removed at start. */
@@ -66,4 +68,14 @@ export function inTransaction(em: EntityManager): PgBoss.Db {
       return { rows: rows as unknown[] };
     },
   };
+}
+
+/**
+ * Queues the screening of a case inside the transaction `tx` (so it exists only if that commits) and
+ * wakes the review workers at commit, so they pick it up at once instead of at their next poll.
+ * Every review job is queued through here.
+ */
+export async function queueReviewJob(boss: PgBoss, tx: EntityManager, caseId: string): Promise<void> {
+  await boss.send(REVIEW_QUEUE, { caseId }, { db: inTransaction(tx), singletonKey: caseId });
+  await tx.getConnection().execute('select pg_notify(?, ?)', [REVIEW_QUEUED_CHANNEL, ''], 'all', tx.getTransactionContext());
 }

@@ -6,7 +6,8 @@ import { createReviewProvider } from '../modules/review/providers';
 import { ReviewPipeline } from '../modules/review/review-pipeline';
 import type { Services } from '../services';
 import type { MediaStorage } from '../uploads/storage';
-import { inTransaction, REVIEW_DEAD_LETTER, REVIEW_QUEUE, WEBHOOK_QUEUE } from './queue';
+import pg from 'pg';
+import { queueReviewJob, REVIEW_DEAD_LETTER, REVIEW_QUEUE, REVIEW_QUEUED_CHANNEL, WEBHOOK_QUEUE } from './queue';
 
 /**
  * The background work: review screening (`concurrency` at once) and webhook deliveries. (Partner
@@ -15,20 +16,31 @@ import { inTransaction, REVIEW_DEAD_LETTER, REVIEW_QUEUE, WEBHOOK_QUEUE } from '
  * it expires, and a screening whose worker died is taken over once its lease lapses (see
  * ReviewPipeline). Each handler is safe to run twice.
  */
-export async function startWorkers(deps: { orm: MikroORM; config: Config; logger: Logger; storage: MediaStorage; services: Services; boss: PgBoss }): Promise<{ pipeline: ReviewPipeline }> {
+export async function startWorkers(deps: { orm: MikroORM; config: Config; logger: Logger; storage: MediaStorage; services: Services; boss: PgBoss; databaseUrl: string }): Promise<{ pipeline: ReviewPipeline; stop(): Promise<void> }> {
   const { config, logger, boss, services } = deps;
   const provider = createReviewProvider(config);
-  const pipeline = new ReviewPipeline(deps.orm, config, logger, deps.storage, provider, services.reviews, services.audit);
+  const pipeline = new ReviewPipeline(deps.orm, config, logger, deps.storage, provider, services.reviews, services.audit, services.fingerprints);
   logger.info({ provider: provider.name, model: provider.model, concurrency: config.review.concurrency }, 'review worker started');
+  // Jobs are picked up without waiting for a poll: a worker that finished one asks for the next at
+  // once, and idle workers are woken by the NOTIFY queueReviewJob sends. Polling stays as the backstop
+  // (retries coming due, a lost notification).
+  const reviewWorkers: string[] = [];
   for (let i = 0; i < config.review.concurrency; i++) {
-    await boss.work<{ caseId: string }>(REVIEW_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, async ([job]) => {
+    const id: string = await boss.work<{ caseId: string }>(REVIEW_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, async ([job]) => {
       if (!job) return;
       const started = Date.now();
-      // On the job's last try a failure sends the case to humans instead of throwing.
-      const outcome = await pipeline.run(job.data.caseId, { lastTry: job.retryCount >= job.retryLimit });
-      logger.info({ caseId: job.data.caseId, outcome, ms: Date.now() - started }, 'review case processed');
+      try {
+        // On the job's last try a failure sends the case to humans instead of throwing.
+        const outcome = await pipeline.run(job.data.caseId, { lastTry: job.retryCount >= job.retryLimit });
+        logger.info({ caseId: job.data.caseId, outcome, ms: Date.now() - started }, 'review case processed');
+      } finally {
+        boss.notifyWorker(id);
+      }
     });
+    reviewWorkers.push(id);
   }
+  const wake = wakeOnNotify(deps.databaseUrl, REVIEW_QUEUED_CHANNEL, () => reviewWorkers.forEach((id) => boss.notifyWorker(id)), logger);
+
   // The backstop: a review job that failed every retry (or expired on its last) sends its case to humans.
   await boss.work<{ caseId: string }>(REVIEW_DEAD_LETTER, { batchSize: 1, pollingIntervalSeconds: 2, includeMetadata: true }, async ([job]) => {
     if (!job?.data?.caseId) return;
@@ -42,7 +54,7 @@ export async function startWorkers(deps: { orm: MikroORM; config: Config; logger
   const sweep = async () => {
     try {
       const swept = await pipeline.sweep(async (tx, caseId) => {
-        await boss.send(REVIEW_QUEUE, { caseId }, { db: inTransaction(tx), singletonKey: caseId });
+        await queueReviewJob(boss, tx, caseId);
       });
       if (swept.requeued || swept.routed) logger.warn(swept, 'screening sweep took over or ended cases');
     } catch (err) {
@@ -60,5 +72,40 @@ export async function startWorkers(deps: { orm: MikroORM; config: Config; logger
       await services.webhooks.deliver(deps.orm.em.fork(), job.data.deliveryId, { isLast }, logger);
     });
   }
-  return { pipeline };
+  // Before the queue stops, so the listening connection is never cut by the database going away.
+  return { pipeline, stop: () => wake.stop() };
+}
+
+/** LISTENs on `channel` and calls `onNotify` for each notification; reconnects after a lost connection. */
+function wakeOnNotify(databaseUrl: string, channel: string, onNotify: () => void, logger: Logger): { stop(): Promise<void> } {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  const listen = async (): Promise<void> => {
+    if (stopped) return;
+    const c = new pg.Client({ connectionString: databaseUrl });
+    c.on('notification', onNotify);
+    c.on('error', (err) => {
+      logger.warn({ err }, `${channel} listener lost its connection; reconnecting (polling covers the gap)`);
+      void c.end().catch(() => undefined);
+      if (client === c) client = null;
+      setTimeout(() => void listen(), 1000).unref();
+    });
+    try {
+      await c.connect();
+      await c.query(`listen ${channel}`);
+      if (stopped) await c.end();
+      else client = c;
+    } catch (err) {
+      logger.warn({ err }, `${channel} listener could not connect; retrying`);
+      void c.end().catch(() => undefined);
+      setTimeout(() => void listen(), 1000).unref();
+    }
+  };
+  void listen();
+  return {
+    async stop() {
+      stopped = true;
+      await client?.end().catch(() => undefined);
+    },
+  };
 }

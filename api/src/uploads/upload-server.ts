@@ -8,7 +8,7 @@ import pg from 'pg';
 import type { Config } from '../config';
 import type { RequestContext } from '../domain/request-context';
 import type { Logger } from '../logger';
-import { UploadRefusedError } from '../modules/media/upload.service';
+import { acceptUploadMetadata, UploadRefusedError } from '../modules/media/upload.service';
 import type { Services } from '../services';
 import { PostgresLocker } from './postgres-locker';
 import { createUploadStore } from './upload-stores';
@@ -85,8 +85,9 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
     async onUploadCreate(req, upload: Upload) {
       const ctx = contextOf(req);
       try {
-        const episode = await services.uploads.checkNewUpload(ctx, { id: upload.id, size: upload.size, metadata: upload.metadata ?? {} });
-        await services.uploads.recordStarted(ctx, { id: upload.id, size: upload.size, metadata: upload.metadata ?? {} }, episode);
+        const accepted = { id: upload.id, size: upload.size, metadata: acceptUploadMetadata(upload.metadata ?? {}) };
+        const episode = await services.uploads.checkNewUpload(ctx, accepted);
+        await services.uploads.recordStarted(ctx, accepted, episode);
       } catch (error) {
         if (error instanceof UploadRefusedError) throw refusal(error);
         throw error;

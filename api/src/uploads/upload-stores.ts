@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { pipeline, type Readable } from 'node:stream';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { S3 } from '@aws-sdk/client-s3';
 import { FileStore } from '@tus/file-store';
 import { S3Store, type MetadataValue } from '@tus/s3-store';
@@ -11,12 +12,16 @@ import type pg from 'pg';
 import type { Config, S3Settings } from '../config';
 import type { FinishedFile } from '../modules/media/media.service';
 import { PostgresKvStore } from './postgres-kv-store';
+import { RunningSha256 } from './running-sha256';
 import { s3ClientConfig } from './s3-media-storage';
 
 /** Where tus keeps uploads under way, and how a finished one is handed to media processing. */
 export interface UploadStore {
   readonly datastore: DataStore;
-  /** The finished upload as a local file for hashing and probing; `release` deletes what was made for it. */
+  /**
+   * The finished upload as a local file for probing, with its sha256 when it was computed on the
+   * way in; `release` deletes what was made for it.
+   */
   finishedFile(uploadId: string): Promise<FinishedFile & { release(): Promise<void> }>;
   /** Drops a processed upload's bytes and state. */
   discard(uploadId: string): Promise<void>;
@@ -30,9 +35,33 @@ export function createUploadStore(config: Config, pool: pg.Pool): UploadStore {
   return config.storage.kind === 's3' ? new S3UploadStore(config, config.storage, pool) : new LocalUploadStore(config, pool);
 }
 
+/** tus's FileStore, hashing each write's bytes on their way to the file (see RunningSha256). */
+class HashingFileStore extends FileStore {
+  constructor(
+    options: ConstructorParameters<typeof FileStore>[0],
+    readonly sha256: RunningSha256,
+  ) {
+    super(options);
+  }
+
+  override async write(readable: Readable, uploadId: string, offset: number): Promise<number> {
+    const file = path.join(this.directory, uploadId);
+    const tap = await this.sha256.tap(uploadId, file, offset);
+    try {
+      // pipeline (not pipe) so a request that breaks off ends the write with its error.
+      const stored = await super.write(pipeline(readable, tap, () => undefined), uploadId, offset);
+      this.sha256.settle(uploadId, stored);
+      return stored;
+    } catch (error) {
+      this.sha256.forget(uploadId);
+      throw error;
+    }
+  }
+}
+
 /** Partial uploads as files in `UPLOAD_DIR`. */
 class LocalUploadStore implements UploadStore {
-  readonly datastore: FileStore;
+  readonly datastore: HashingFileStore;
   private readonly state: PostgresKvStore;
 
   constructor(
@@ -40,15 +69,21 @@ class LocalUploadStore implements UploadStore {
     private readonly pool: pg.Pool,
   ) {
     this.state = new PostgresKvStore(pool);
-    this.datastore = new FileStore({ directory: config.uploads.dir, configstore: this.state, expirationPeriodInMilliseconds: config.uploads.expiryMs });
+    this.datastore = new HashingFileStore(
+      { directory: config.uploads.dir, configstore: this.state, expirationPeriodInMilliseconds: config.uploads.expiryMs },
+      new RunningSha256(),
+    );
   }
 
   async finishedFile(uploadId: string) {
-    return { path: path.join(this.config.uploads.dir, uploadId), consumable: true, release: async () => {} };
+    const file = path.join(this.config.uploads.dir, uploadId);
+    const size = (await stat(file)).size;
+    return { path: file, consumable: true, sha256: this.datastore.sha256.digest(uploadId, size), release: async () => {} };
   }
 
   /** FileStore's `remove` gives up before the state when the file was already moved into media storage. */
   async discard(uploadId: string): Promise<void> {
+    this.datastore.sha256.forget(uploadId);
     await rm(path.join(this.config.uploads.dir, uploadId), { force: true });
     await this.state.delete(uploadId);
   }
@@ -97,7 +132,7 @@ class S3UploadStore implements UploadStore {
     const file = path.join(this.config.uploads.dir, `${uploadId}.${randomBytes(4).toString('hex')}.download`);
     const release = () => rm(file, { force: true });
     try {
-      await pipeline(await this.datastore.read(uploadId), createWriteStream(file));
+      await pipelineAsync(await this.datastore.read(uploadId), createWriteStream(file));
     } catch (error) {
       await release();
       throw error;

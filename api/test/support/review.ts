@@ -5,7 +5,7 @@ import type { TestServer } from './server';
  * Puts `count` screened cases straight into the human queue (one series, one shared media
  * revision), as the screening would leave them. For queue tests that need many cases quickly.
  */
-export async function seedPendingCases(server: TestServer, studioId: string, count: number, options: { verdict?: 'CLEAR' | 'NEEDS_REVIEW' | 'LIKELY_VIOLATION'; territories?: string[]; filings?: Array<{ territory: string; filingNumber: string }> } = {}): Promise<{ seriesId: string; caseIds: string[]; episodeIds: string[] }> {
+export async function seedPendingCases(server: TestServer, studioId: string, count: number, options: { verdict?: 'CLEAR' | 'NEEDS_REVIEW' | 'LIKELY_VIOLATION'; territories?: string[]; filings?: Array<{ territory: string; filingNumber: string }>; subtitles?: SeedSubtitle[] } = {}): Promise<{ seriesId: string; caseIds: string[]; episodeIds: string[] }> {
   const territories = options.territories ?? ['US'];
   const verdict = options.verdict ?? 'NEEDS_REVIEW';
   // One transaction, cases bound to the digest of their real material as submission binds them:
@@ -29,6 +29,14 @@ export async function seedPendingCases(server: TestServer, studioId: string, cou
       [episodes[0]!.id],
     );
     await run(`update episode set current_media_id = ? where series_id = ?`, [revision!.id, series!.id]);
+    // Tracks on every episode before submission, so the cases are bound to them.
+    for (const t of options.subtitles ?? []) {
+      await run(
+        `insert into subtitle_track (id, episode_id, language, kind, ai_generated, format, content, cues, cue_count, updated_at)
+         select gen_random_uuid(), e.id, ?, ?, ?, ?, ?, '[]', ?, now() from episode e where e.series_id = ?`,
+        [t.language, t.kind ?? 'SUBTITLES', t.aiGenerated ?? false, t.format, t.content, t.content.split('-->').length - 1, series!.id],
+      );
+    }
     const snapshots = await loadReviewedSnapshots(tx, episodes.map((e) => e.id));
     const bound = JSON.stringify(episodes.map((e) => ({ episode_id: e.id, hash: reviewedDigest(snapshots.get(e.id)!), snapshot: snapshots.get(e.id) })));
     const verdicts = JSON.stringify(territories.map((t) => ({ territory: t, verdict, riskScore: verdict === 'LIKELY_VIOLATION' ? 80 : verdict === 'NEEDS_REVIEW' ? 45 : 0, reasons: [] })));
@@ -40,6 +48,14 @@ export async function seedPendingCases(server: TestServer, studioId: string, cou
     );
     return { seriesId: series!.id, caseIds: cases.map((c) => c.id), episodeIds: episodes.map((e) => e.id) };
   });
+}
+
+export interface SeedSubtitle {
+  language: string;
+  format: 'WEBVTT' | 'SRT';
+  content: string;
+  kind?: 'SUBTITLES' | 'CLOSED_CAPTIONS' | 'FORCED';
+  aiGenerated?: boolean;
 }
 
 export const CLAIM_NEXT = /* GraphQL */ `mutation($f: QueueFilterInput) { claimNextCase(filter: $f) { id version studio: episode { id } claimExpiresAt } }`;

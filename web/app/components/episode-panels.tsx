@@ -3,7 +3,8 @@ import { useId } from 'react';
 import { TextAreaField } from '~/components/catalog-fields';
 import { FormAlert, Notice, TextField, useResetWhenSaved } from '~/components/forms';
 import { Time } from '~/components/time';
-import { containerLabel, formatBytes, formatLength, uploadStatusLabel } from '~/models/episode';
+import { PlayerTracks, trackLabel, type PlayerTrack } from '~/components/player-tracks';
+import { containerLabel, formatBytes, formatLength, SUBTITLE_KINDS, uploadStatusLabel } from '~/models/episode';
 import type { EpisodeFormOutcome } from '~/models/episode-form.server';
 import type { EpisodeDetail } from '~/models/episode.server';
 import { graphql, type ResultOf } from '~/graphql';
@@ -40,7 +41,7 @@ export function reviewHint(episode: EpisodeDetail): string {
 }
 
 /** The player, what the server found in the file, and its policy warnings up front. */
-export function MediaView({ media }: { media: MediaInfo }) {
+export function MediaView({ media, tracks = [] }: { media: MediaInfo; tracks?: readonly PlayerTrack[] }) {
   const vertical = media.height > media.width;
   return (
     <>
@@ -59,6 +60,7 @@ export function MediaView({ media }: { media: MediaInfo }) {
       <div className={vertical ? 'video-frame video-vertical' : 'video-frame'}>
         {/* Keyed by revision so a replaced video loads afresh. */}
         <video key={media.id} id={VIDEO_ID} controls preload="metadata" playsInline poster={media.posterUrl ?? undefined} src={media.videoUrl} tabIndex={-1} aria-label="Episode video">
+          <PlayerTracks tracks={tracks} />
           <a href={media.videoUrl}>Download the video</a>
         </video>
       </div>
@@ -163,6 +165,7 @@ export function SubtitlesPanel({ episode, canEdit, outcome, busyIntent }: { epis
             <thead>
               <tr>
                 <th scope="col">Language</th>
+                <th scope="col">Kind</th>
                 <th scope="col">Format</th>
                 <th scope="col">Cues</th>
                 <th scope="col">Updated</th>
@@ -177,6 +180,10 @@ export function SubtitlesPanel({ episode, canEdit, outcome, busyIntent }: { epis
               {episode.subtitles.map((track) => (
                 <tr key={track.id}>
                   <th scope="row">{track.language}</th>
+                  <td>
+                    {SUBTITLE_KINDS.find((k) => k.value === track.kind)?.label.replace(/ \(.*\)$/, '') ?? track.kind}
+                    {track.aiGenerated ? <span className="badge">AI-generated</span> : null}
+                  </td>
                   <td>{track.format === 'WEBVTT' ? 'WebVTT' : 'SRT'}</td>
                   <td>{track.cueCount}</td>
                   <td>
@@ -187,7 +194,8 @@ export function SubtitlesPanel({ episode, canEdit, outcome, busyIntent }: { epis
                       <Form method="post" preventScrollReset>
                         <input type="hidden" name="intent" value="removeSubtitles" />
                         <input type="hidden" name="language" value={track.language} />
-                        <button type="submit" className="button button-danger button-small" aria-label={`Remove the ${track.language} subtitles`}>
+                        <input type="hidden" name="kind" value={track.kind} />
+                        <button type="submit" className="button button-danger button-small" aria-label={`Remove the ${trackLabel(track)} track`}>
                           Remove
                         </button>
                       </Form>
@@ -207,7 +215,17 @@ export function SubtitlesPanel({ episode, canEdit, outcome, busyIntent }: { epis
           <FormAlert>{setOutcome?.formError}</FormAlert>
           <input type="hidden" name="intent" value="setSubtitles" />
           <div className="field-row">
-            <TextField label="Language" name="language" placeholder="en" hint="A language tag, such as en, es or zh-Hans. The same language replaces its track." error={setOutcome?.fieldErrors?.language} />
+            <TextField label="Language" name="language" placeholder="en" hint="A language tag, such as en, es or zh-Hans. The same language and kind replaces its track." error={setOutcome?.fieldErrors?.language} />
+            <div className="field">
+              <label htmlFor={`${id}-kind`}>Kind</label>
+              <select id={`${id}-kind`} name="kind" defaultValue="SUBTITLES">
+                {SUBTITLE_KINDS.map((k) => (
+                  <option key={k.value} value={k.value}>
+                    {k.label}
+                  </option>
+                ))}
+              </select>
+            </div>
             <div className="field">
               <label htmlFor={`${id}-format`}>Format</label>
               <select id={`${id}-format`} name="format" defaultValue="">
@@ -216,6 +234,10 @@ export function SubtitlesPanel({ episode, canEdit, outcome, busyIntent }: { epis
                 <option value="SRT">SRT (SubRip)</option>
               </select>
             </div>
+          </div>
+          <div className="check">
+            <input id={`${id}-ai`} type="checkbox" name="aiGenerated" />
+            <label htmlFor={`${id}-ai`}>AI generated this track (transcription or translation)</label>
           </div>
           <div className="field">
             <label htmlFor={`${id}-file`}>Subtitle file</label>

@@ -1,14 +1,13 @@
 import { useFetcher } from '@remix-run/react';
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type ChangeEvent } from 'react';
 import { startEpisodeUpload, type RunningUpload } from '~/models/episode-upload.client';
-import type { EpisodeStatus } from '~/models/catalog';
+import { acceptListOf, type EpisodeStatus, type UploadPolicy } from '~/models/catalog';
 import { formatBytes, formatLength } from '~/models/episode';
 import type { loader as mediaStateLoader } from '~/routes/resources.episode-media';
 
 /** At most this many files travel at once; the rest wait their turn. */
 export const MAX_PARALLEL_UPLOADS = 3;
 const POLL_MS = 1500;
-export const VIDEO_ACCEPT = 'video/mp4,video/quicktime,video/webm,.mp4,.mov,.webm';
 
 export interface UploadTarget {
   id: string;
@@ -44,7 +43,7 @@ let keys = 0;
  * followed until the server has processed the file. `onChange` runs when an episode's status moves
  * (an upload is created, processed or stopped), for the page to reload what it shows.
  */
-export function useUploadQueue(onChange?: () => void) {
+export function useUploadQueue(policy: UploadPolicy, onChange?: () => void) {
   const [items, setItems] = useState<UploadItem[]>([]);
   const running = useRef(new Map<string, RunningUpload>());
   const launched = useRef(new Set<string>());
@@ -67,7 +66,7 @@ export function useUploadQueue(onChange?: () => void) {
       if (launched.current.has(item.key)) return;
       launched.current.add(item.key);
       update(item.key, { phase: 'starting' });
-      startEpisodeUpload(item.file, item.target.id, {
+      startEpisodeUpload(item.file, item.target.id, policy, {
         onCreated(uploadId) {
           update(item.key, { uploadId });
           changed.current?.();
@@ -94,7 +93,7 @@ export function useUploadQueue(onChange?: () => void) {
         })
         .catch(() => update(item.key, { phase: 'failed', message: 'The upload could not start in this browser.', resumable: false }));
     },
-    [update],
+    [update, policy],
   );
 
   // Starts waiting uploads while fewer than the maximum are on their way.
@@ -120,6 +119,8 @@ export function useUploadQueue(onChange?: () => void) {
 
   return {
     items,
+    /** The API's upload policy the picker and the uploads follow. */
+    policy,
     add(files: ReadonlyArray<{ file: File; target: UploadTarget }>) {
       setItems((list) => [...list, ...files.map(({ file, target }) => ({ key: `upload-${++keys}`, file, target, phase: 'waiting' as const, sent: 0, total: file.size }))]);
     },
@@ -358,7 +359,7 @@ export function SeriesUploader({ episodes, selected, queue }: { episodes: readon
     <div className="series-uploader">
       <div className="field">
         <label htmlFor={`${id}-files`}>Choose video files</label>
-        <input ref={input} id={`${id}-files`} type="file" multiple accept={VIDEO_ACCEPT} onChange={choose} aria-describedby={`${id}-hint`} />
+        <input ref={input} id={`${id}-files`} type="file" multiple accept={acceptListOf(queue.policy)} onChange={choose} aria-describedby={`${id}-hint`} />
         <p className="field-hint" id={`${id}-hint`}>
           MP4, MOV or WebM, vertical 9:16. In file-name order, files go to the selected episodes without video, or else to the next episodes without video; change any match before
           uploading. {MAX_PARALLEL_UPLOADS} files travel at once, and an interrupted upload carries on when you choose the same file again.
@@ -432,7 +433,7 @@ export function EpisodeUploader({ target, hasMedia, queue }: { target: UploadTar
         <input
           id={`${id}-file`}
           type="file"
-          accept={VIDEO_ACCEPT}
+          accept={acceptListOf(queue.policy)}
           disabled={busy}
           aria-describedby={`${id}-hint`}
           onChange={(event) => {

@@ -1,4 +1,4 @@
-import { LICENSE_KINDS, SOURCE_WORK_KINDS, dayOf, labelOf, territoryName, type TerritoryOption } from '~/models/catalog';
+import { LICENSE_KINDS, SOURCE_WORK_KINDS, aiElementsLabel, dayOf, labelOf, territoryName, type TerritoryOption } from '~/models/catalog';
 import type { LicenseFormValues } from './license-form';
 import { describeRights, describeTerritories, describeWindow } from './license-summary';
 
@@ -62,7 +62,11 @@ export function LicenseDetails({ license, territories }: { license: LicenseFormV
         </div>
         <div>
           <dt>AI-generated content</dt>
-          <dd>{license.aiGeneratedContent ? `Yes. ${license.aiDisclosure ?? ''}` : 'No'}</dd>
+          <dd>
+            {license.aiGeneratedContent ? `Yes. ${license.aiDisclosure ?? ''}` : 'No'}
+            {license.aiElements.length ? <> Uses: {aiElementsLabel(license.aiElements)}.</> : null}
+            {license.aiLabel ? <> Label: “{license.aiLabel}”.</> : null}
+          </dd>
         </div>
       </dl>
     </section>

@@ -1,6 +1,6 @@
 import { Form } from '@remix-run/react';
 import { useState } from 'react';
-import { LICENSE_KINDS, SOURCE_WORK_KINDS, dayOf, type TerritoryOption } from '~/models/catalog';
+import { AI_CONTENT_ELEMENTS, LICENSE_KINDS, SOURCE_WORK_KINDS, dayOf, type TerritoryOption } from '~/models/catalog';
 import { errorWithin, type FormOutcome } from '~/models/form-outcome';
 import { CheckboxField, DateField, FieldGroup, TerritoryPicker, TerritorySelect, TextAreaField, useRepeatableRows } from './catalog-fields';
 import { FormAlert, SelectField, TextField } from './forms';
@@ -13,6 +13,8 @@ export interface LicenseFormValues extends LicenseFacts {
   contractReference: string | null;
   aiGeneratedContent: boolean;
   aiDisclosure: string | null;
+  aiElements: string[];
+  aiLabel: string | null;
 }
 
 interface LicenseFormProps {
@@ -133,6 +135,26 @@ export function LicenseForm({ license, territories, outcome, busy }: LicenseForm
           checked={aiGenerated}
           onChange={(event) => setAiGenerated(event.currentTarget.checked)}
           error={errors?.aiGeneratedContent}
+        />
+        <FieldGroup legend="Made or altered with AI" hint="Declaring a use declares AI-generated content. Episodes can declare more on their own page." error={errorWithin(errors, 'aiElements')}>
+          {AI_CONTENT_ELEMENTS.map((element) => (
+            <CheckboxField
+              key={element.value}
+              label={element.label}
+              name="aiElements"
+              value={element.value}
+              defaultChecked={license?.aiElements.includes(element.value)}
+              onChange={(event) => event.currentTarget.checked && setAiGenerated(true)}
+            />
+          ))}
+        </FieldGroup>
+        <TextField
+          label="Visible AI label"
+          name="aiLabel"
+          maxLength={200}
+          defaultValue={license?.aiLabel ?? ''}
+          hint="The label viewers see, e.g. “AI-generated voices”. Some territories (China, the EU) require one before release."
+          error={errors?.aiLabel}
         />
         <TextAreaField
           label={aiGenerated ? 'AI disclosure' : 'AI disclosure (when AI-generated content is used)'}

@@ -16,7 +16,11 @@ const CATALOG = `query Sync($after: String) {
 
 const CHANGES = `query Changes($after: String) {
   changes(after: $after, first: 100) {
-    nodes { id type territory occurredAt data }
+    nodes {
+      id type territory occurredAt episode series episodeNumber
+      price { free coins currency amount } previousPrice { free coins currency amount }
+      reasons { code message }
+    }
     pageInfo { hasNextPage endCursor }
   }
 }`;
@@ -59,7 +63,8 @@ export function PartnerGuide() {
       <h3>Follow changes</h3>
       <p>
         <code>changes</code> is an ordered feed per territory: <code>PUBLISHED</code>, <code>UPDATED</code>, <code>PRICE_CHANGED</code>,{' '}
-        <code>TAKEN_DOWN</code> and <code>EXPIRED</code>. Keep the last <code>endCursor</code> and resume from it. A first sync reads{' '}
+        <code>TAKEN_DOWN</code> and <code>EXPIRED</code>, each naming its <code>episode</code> and <code>series</code> (the ids <code>node</code> accepts), the
+        episode number, the new <code>price</code> and, for withdrawals, every reason. Keep the last <code>endCursor</code> and resume from it. A first sync reads{' '}
         <code>catalog</code>, then follows <code>changes</code> from the cursor it got at the start.
       </p>
       <Example code={CHANGES} label="Copy changes query" />

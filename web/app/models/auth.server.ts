@@ -82,8 +82,24 @@ export async function signOutAndRedirect(request: Request): Promise<Response> {
   return redirect('/login', { headers });
 }
 
-/** Only same-site paths, so a crafted link cannot bounce a fresh sign-in to another site. */
+/** Any origin of our own: relative targets are resolved against it, and must stay on it. */
+const DASHBOARD_ORIGIN = new URL('https://dashboard.greenlight.invalid');
+
+/**
+ * A same-origin path to go to after signing in, or `fallback`. The target is parsed as a browser
+ * would parse it against the dashboard's origin (`/\t/evil.example` is `//evil.example` there, another
+ * site) and refused unless it stays on that origin; control characters are refused outright, so
+ * nothing but the parsed, percent-encoded path reaches a `Location` header.
+ */
 export function safeRedirectPath(value: FormDataEntryValue | string | null | undefined, fallback = '/'): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
-  return value;
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  if (typeof value !== 'string' || !value.startsWith('/') || /[\u0000-\u001F\u007F\\]/.test(value)) return fallback;
+  let target: URL;
+  try {
+    target = new URL(value, DASHBOARD_ORIGIN);
+  } catch {
+    return fallback;
+  }
+  if (target.origin !== DASHBOARD_ORIGIN.origin) return fallback;
+  return `${target.pathname}${target.search}${target.hash}`;
 }

@@ -1,5 +1,5 @@
 import { redirect } from '@remix-run/node';
-import { LICENSE_KINDS, ORIENTATIONS, SOURCE_WORK_KINDS, type LicenseKind, type Orientation, type SourceWorkKind } from './catalog';
+import { LICENSE_KINDS, ORIENTATIONS, SOURCE_WORK_KINDS, type AiContentElement, type LicenseKind, type Orientation, type SourceWorkKind } from './catalog';
 import { createSeries, setLicense, setSeriesArchived, updateSeries, type LicenseInput, type SeriesInput } from './catalog.server';
 import { failed, formString, rejected, succeeded } from './forms.server';
 import {
@@ -144,6 +144,8 @@ const LICENSE_FIELDS = [
   'contractReference',
   'aiGeneratedContent',
   'aiDisclosure',
+  'aiElements',
+  'aiLabel',
 ] as const;
 
 /** The license editor: the whole license is sent and replaces the previous one. */
@@ -193,6 +195,9 @@ export async function handleLicenseForm(request: Request, seriesId: string) {
     contractReference: optionalString(form, 'contractReference'),
     aiGeneratedContent: formFlag(form, 'aiGeneratedContent'),
     aiDisclosure: optionalString(form, 'aiDisclosure'),
+    // The API refuses a value outside AiContentElement naming the field.
+    aiElements: formValues(form, 'aiElements') as AiContentElement[],
+    aiLabel: optionalString(form, 'aiLabel'),
   };
   const result = await setLicense(request, seriesId, input);
   if (!result.ok) {

@@ -1,5 +1,7 @@
 import { graphql, type ResultOf, type VariablesOf } from '~/graphql';
-import { EPISODE_PAGE_SIZE, EffectivePriceFields, type CurrencyOption, type TerritoryOption } from './catalog';
+import { AiLabelRequirementFields, type AiLabelRequirement } from '~/components/ai-label-preflight';
+import { LocalizationCheckFields, type LocalizationCheck } from '~/components/localization-preflight';
+import { EPISODE_PAGE_SIZE, EffectivePriceFields, UploadPolicyFields, type CurrencyOption, type TerritoryOption, type UploadPolicy } from './catalog';
 import { gql, type ApiResult } from './graphql.server';
 
 const SeriesCardFields = graphql(`
@@ -18,7 +20,7 @@ const LicenseFields = graphql(`
   fragment LicenseFields on License {
     sourceWorkTitle sourceWorkKind sourceWorkAuthor sourceWorkPublisher licensor licenseKind
     territoriesIncluded territoriesExcluded windowStart windowEnd exclusive payPerEpisode avod svod
-    subtitleLanguages dubLanguages holdbacks { territory until } contractReference aiGeneratedContent aiDisclosure updatedAt
+    subtitleLanguages dubLanguages holdbacks { territory until } contractReference aiGeneratedContent aiDisclosure aiElements aiLabel updatedAt
   }
 `);
 
@@ -50,6 +52,8 @@ const SERIES_OVERVIEW = graphql(
         ...SeriesDetailFields
         license { ...LicenseFields }
         availability(territory: $territory) { available reasons { code message } }
+        localizationPreflight { ...LocalizationCheckFields }
+        aiLabelRequirements { ...AiLabelRequirementFields }
       }
       episodes(first: $first, after: $after) {
         nodes { id number title status durationSeconds viewerCanSubmitForReview media { posterUrl } effectivePrice(territory: $territory) { ...EffectivePriceFields } }
@@ -57,7 +61,7 @@ const SERIES_OVERVIEW = graphql(
       }
     }
   }`,
-  [SeriesDetailFields, LicenseFields, EffectivePriceFields],
+  [SeriesDetailFields, LicenseFields, EffectivePriceFields, LocalizationCheckFields, AiLabelRequirementFields],
 );
 const CREATE_SERIES = graphql(`mutation CreateSeries($studioId: ID!, $input: SeriesInput!) { createSeries(studioId: $studioId, input: $input) { id title } }`);
 const UPDATE_SERIES = graphql(`mutation UpdateSeries($id: ID!, $input: SeriesInput!) { updateSeries(id: $id, input: $input) { id title } }`);
@@ -83,6 +87,7 @@ const SERIES_PRICING = graphql(
   [EffectivePriceFields],
 );
 const AVAILS_CSV = graphql(`query AvailsCsv($studioId: ID!, $seriesId: ID) { availsCsv(studioId: $studioId, seriesId: $seriesId) }`);
+const UPLOAD_POLICY = graphql(`query UploadPolicy { uploadPolicy { ...UploadPolicyFields } }`, [UploadPolicyFields]);
 const TERRITORIES = graphql(`query Territories { territories }`);
 const CURRENCIES = graphql(`query Currencies { currencies { code exponent } }`);
 
@@ -124,7 +129,12 @@ export async function getSeriesDetails(request: Request, id: string): Promise<Ap
   return result.ok ? { ok: true, data: result.data.series } : result;
 }
 
-type SeriesOverviewDetails = SeriesDetails & { license: License | null; availability: { available: boolean; reasons: Array<{ code: string; message: string }> } };
+type SeriesOverviewDetails = SeriesDetails & {
+  license: License | null;
+  availability: { available: boolean; reasons: Array<{ code: string; message: string }> };
+  localizationPreflight: LocalizationCheck[];
+  aiLabelRequirements: AiLabelRequirement[];
+};
 
 export interface SeriesOverview {
   series: SeriesOverviewDetails;
@@ -233,6 +243,12 @@ export async function listTerritories(request: Request): Promise<ApiResult<Terri
     .map((code) => ({ code, name: names.of(code) ?? code }))
     .sort((a, b) => a.name.localeCompare(b.name, 'en'));
   return { ok: true, data: territoriesCache };
+}
+
+/** What an upload may be, as the API states it: the dashboard keeps no list of its own. */
+export async function getUploadPolicy(request: Request): Promise<ApiResult<UploadPolicy>> {
+  const result = await gql(request, UPLOAD_POLICY, {});
+  return result.ok ? { ok: true, data: result.data.uploadPolicy } : result;
 }
 
 /** ISO 4217 currencies with their minor-unit exponents and English names, by code. */

@@ -9,6 +9,15 @@ export type SourceWorkKind = EnumOf<'SourceWorkKind'>;
 export type LicenseKind = EnumOf<'LicenseKind'>;
 export type PriceRule = EnumOf<'PriceRule'>;
 
+/** The API's `uploadPolicy`: accepted formats and limits for episode videos (the upload picker reads it). */
+export const UploadPolicyFields = graphql(`
+  fragment UploadPolicyFields on UploadPolicy { maxBytes acceptedTypes acceptedExtensions maxDurationSeconds formats { extension mediaTypes } }
+`);
+export type UploadPolicy = ResultOf<typeof UploadPolicyFields>;
+
+/** The file picker's `accept` list for a policy: its media types and its extensions. */
+export const acceptListOf = (policy: UploadPolicy): string => [...policy.acceptedTypes, ...policy.acceptedExtensions.map((e) => `.${e}`)].join(',');
+
 export const WORLDWIDE = 'WORLDWIDE';
 
 /** The API's largest page; longer series load in steps of this many episodes. */
@@ -70,6 +79,19 @@ export const ORIENTATIONS: ReadonlyArray<{ value: Orientation; label: string }> 
   { value: 'HORIZONTAL', label: 'Horizontal (16:9)' },
   { value: 'SQUARE', label: 'Square (1:1)' },
 ];
+
+export type AiContentElement = EnumOf<'AiContentElement'>;
+
+/** What a studio can declare as made or altered with AI. */
+export const AI_CONTENT_ELEMENTS: ReadonlyArray<{ value: AiContentElement; label: string }> = [
+  { value: 'SCRIPT', label: 'Script' },
+  { value: 'VOICE', label: 'Voices' },
+  { value: 'FACES', label: 'Faces or actors' },
+  { value: 'IMAGERY', label: 'Imagery' },
+  { value: 'TRANSLATION', label: 'Translation' },
+];
+
+export const aiElementsLabel = (elements: readonly string[]): string => elements.map((e) => AI_CONTENT_ELEMENTS.find((x) => x.value === e)?.label.toLowerCase() ?? e).join(', ');
 
 export const SOURCE_WORK_KINDS: ReadonlyArray<{ value: SourceWorkKind; label: string }> = [
   { value: 'NOVEL', label: 'Novel' },

@@ -5,7 +5,7 @@ import type { FormOutcome } from './form-outcome';
 import { formDay, formValues, renameField } from './form-values.server';
 import { failed, formString, rejected, succeeded } from './forms.server';
 import { statusOf, type ApiError } from './graphql.server';
-import { subtitleFormatOf, subtitleProblems, type SubtitleFormat } from './episode';
+import { subtitleFormatOf, subtitleKindOf, subtitleProblems, type SubtitleFormat } from './episode';
 
 /** What the episode page's forms get back; subtitle refusals list each bad line. */
 export interface EpisodeFormOutcome extends FormOutcome {
@@ -63,7 +63,7 @@ export async function handleEpisodeForm(request: Request, episodeId: string, ter
 
   if (intent === 'removeSubtitles') {
     const language = formString(form, 'language');
-    const result = await removeSubtitles(request, episodeId, language);
+    const result = await removeSubtitles(request, episodeId, language, subtitleKindOf(formString(form, 'kind')));
     if (!result.ok) return failed(request, result.error, { intent, target: language });
     return succeeded({ intent, target: language, notice: `The ${language} subtitles are removed.` });
   }
@@ -98,7 +98,8 @@ async function handleSubtitleUpload(request: Request, form: FormData, episodeId:
   }
   if (Object.keys(fieldErrors).length || !(file instanceof File) || !format) return rejected({ intent, fieldErrors });
 
-  const result = await setSubtitles(request, { episodeId, language, format, content: await file.text() });
+  const kind = subtitleKindOf(formString(form, 'kind'));
+  const result = await setSubtitles(request, { episodeId, language, format, kind, aiGenerated: form.get('aiGenerated') === 'on', content: await file.text() });
   if (!result.ok) return subtitleFailure(request, result.error);
   const { cueCount } = result.data;
   return succeeded({ intent, notice: `Subtitles in ${result.data.language} are saved: ${cueCount} cue${cueCount === 1 ? '' : 's'}.` });

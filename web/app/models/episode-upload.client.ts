@@ -7,8 +7,7 @@ import { Upload, type DetailedError } from 'tus-js-client';
 const CHUNK_SIZE = 8 * 1024 * 1024;
 const RETRY_DELAYS = [0, 1000, 3000, 5000];
 
-/** What the API accepts, by file extension; browsers sometimes leave `File.type` empty for .mov. */
-const VIDEO_TYPES: Record<string, string> = { mp4: 'video/mp4', m4v: 'video/mp4', mov: 'video/quicktime', webm: 'video/webm' };
+import type { UploadPolicy } from './catalog';
 
 export interface UploadEvents {
   /** The server accepted the upload and knows it by this id. */
@@ -28,9 +27,11 @@ export interface RunningUpload {
   cancel(): Promise<void>;
 }
 
-export function videoTypeOf(file: File): string {
+/** The file's media type; browsers sometimes leave `File.type` empty (.mov), then the API's policy says it by extension. */
+export function videoTypeOf(file: File, policy: UploadPolicy): string {
   if (file.type) return file.type;
-  return VIDEO_TYPES[file.name.toLowerCase().split('.').pop() ?? ''] ?? 'application/octet-stream';
+  const extension = file.name.toLowerCase().split('.').pop() ?? '';
+  return policy.formats.find((f) => f.extension === extension)?.mediaTypes[0] ?? 'application/octet-stream';
 }
 
 /** The last path segment of an upload URL such as `/uploads/3f…`. */
@@ -77,9 +78,9 @@ function explain(error: Error | DetailedError): { message: string; resumable: bo
  * Uploads `file` as the new video of an episode, resuming an earlier upload of the same file to
  * the same episode when one was interrupted.
  */
-export async function startEpisodeUpload(file: File, episodeId: string, events: UploadEvents): Promise<RunningUpload> {
+export async function startEpisodeUpload(file: File, episodeId: string, policy: UploadPolicy, events: UploadEvents): Promise<RunningUpload> {
   const duration = await readDuration(file);
-  const metadata: Record<string, string> = { episodeId, filename: file.name, filetype: videoTypeOf(file) };
+  const metadata: Record<string, string> = { episodeId, filename: file.name, filetype: videoTypeOf(file, policy) };
   if (duration) metadata.duration = duration.toFixed(3);
 
   let created = false;

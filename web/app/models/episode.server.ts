@@ -3,6 +3,9 @@ import { MediaFields } from '~/components/episode-panels';
 import { ReviewCaseCardFields } from '~/components/review-history';
 import { graphql, type ResultOf, type TadaDocumentNode, type VariablesOf } from '~/graphql';
 import { gql, type ApiResult } from './graphql.server';
+import { LocalizationCheckFields } from '~/components/localization-preflight';
+import { PlayerTrackFields } from '~/components/player-tracks';
+import type { SubtitleKind } from './episode';
 
 const EPISODE_PAGE = graphql(
   `query EpisodePage($id: ID!, $seriesId: ID!) {
@@ -12,11 +15,12 @@ const EPISODE_PAGE = graphql(
       media { ...MediaFields }
       mediaRevisions { ...MediaFields }
       uploads(first: 10) { id fileName fileType declaredSize status failureReason createdAt finishedAt }
-      subtitles { id language format cueCount updatedAt }
+      subtitles { id ...PlayerTrackFields format cueCount updatedAt }
       reviewCases { ...ReviewCaseCardFields }
+      localizationPreflight { ...LocalizationCheckFields }
     }
   }`,
-  [MediaFields, ReviewCaseCardFields],
+  [MediaFields, ReviewCaseCardFields, LocalizationCheckFields, PlayerTrackFields],
 );
 
 export type EpisodeDetail = ResultOf<typeof EPISODE_PAGE>['episode'];
@@ -34,7 +38,7 @@ export type EpisodeMediaState = ResultOf<typeof EpisodeMediaStateFields>;
 
 const UPDATE_EPISODE = graphql(`mutation UpdateEpisode($input: UpdateEpisodeInput!) { updateEpisode(input: $input) { number title } }`);
 const SET_SUBTITLES = graphql(`mutation SetSubtitles($input: SubtitlesInput!) { setSubtitles(input: $input) { language cueCount } }`);
-const REMOVE_SUBTITLES = graphql(`mutation RemoveSubtitles($episodeId: ID!, $language: String!) { removeSubtitles(episodeId: $episodeId, language: $language) }`);
+const REMOVE_SUBTITLES = graphql(`mutation RemoveSubtitles($episodeId: ID!, $language: String!, $kind: SubtitleKind) { removeSubtitles(episodeId: $episodeId, language: $language, kind: $kind) }`);
 const SUBMIT_FOR_REVIEW = graphql(`mutation SubmitForReview($input: SubmitForReviewInput!) { submitForReview(input: $input) { id episode { number } } }`);
 const APPEAL_CASE = graphql(`mutation AppealCase($caseId: ID!, $statement: String!) { appealCase(caseId: $caseId, statement: $statement) { id } }`);
 
@@ -81,8 +85,8 @@ export async function setSubtitles(
   return result.ok ? { ok: true, data: result.data.setSubtitles } : result;
 }
 
-export async function removeSubtitles(request: Request, episodeId: string, language: string): Promise<ApiResult<boolean>> {
-  const result = await gql(request, REMOVE_SUBTITLES, { episodeId, language });
+export async function removeSubtitles(request: Request, episodeId: string, language: string, kind: SubtitleKind): Promise<ApiResult<boolean>> {
+  const result = await gql(request, REMOVE_SUBTITLES, { episodeId, language, kind });
   return result.ok ? { ok: true, data: result.data.removeSubtitles } : result;
 }
 

@@ -7,6 +7,13 @@ export type Decision = EnumOf<'Decision'>;
 export type Verdict = EnumOf<'Verdict'>;
 export type UploadStatus = EnumOf<'UploadStatus'>;
 export type SubtitleFormat = EnumOf<'SubtitleFormat'>;
+export type SubtitleKind = EnumOf<'SubtitleKind'>;
+export const SUBTITLE_KINDS: ReadonlyArray<{ value: SubtitleKind; label: string }> = [
+  { value: 'SUBTITLES', label: 'Subtitles' },
+  { value: 'CLOSED_CAPTIONS', label: 'Closed captions (dialogue and sounds)' },
+  { value: 'FORCED', label: 'Forced (only what must be read)' },
+];
+export const subtitleKindOf = (value: string): SubtitleKind => (SUBTITLE_KINDS.find((k) => k.value === value)?.value ?? 'SUBTITLES');
 
 /** Cases the API is still screening: pages keep checking while they last. */
 export const isCaseBusy = (status: CaseStatus): boolean => status === 'QUEUED' || status === 'SCREENING';

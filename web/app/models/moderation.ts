@@ -120,14 +120,27 @@ export interface Keyframe {
   time: number;
   index: number;
   key?: string;
+  /** The embedded image model's scores per category (0–1), when it scored the frame. */
+  scores?: Record<string, number>;
+  /** "nsfwjs/MobileNetV2 4.4.0" */
+  model?: string;
+  /** The API says so when a score reached some territory's threshold. */
+  blurred: boolean;
 }
 
-/** Keyframes as the assessment lists them (a JSON list of `{ time, index, key }`). */
+/** Keyframes as the assessment lists them (a JSON list of `{ time, index, key, scores?, model?, modelVersion?, blurred? }`). */
 export function parseKeyframes(raw: unknown): Keyframe[] {
   if (!Array.isArray(raw)) return [];
   return raw
     .filter((k): k is Record<string, unknown> => Boolean(k) && typeof k === 'object')
-    .map((k, i) => ({ time: typeof k.time === 'number' ? k.time : 0, index: typeof k.index === 'number' ? k.index : i, key: typeof k.key === 'string' ? k.key : undefined }));
+    .map((k, i) => ({
+      time: typeof k.time === 'number' ? k.time : 0,
+      index: typeof k.index === 'number' ? k.index : i,
+      key: typeof k.key === 'string' ? k.key : undefined,
+      scores: k.scores && typeof k.scores === 'object' ? (k.scores as Record<string, number>) : undefined,
+      model: typeof k.model === 'string' ? `${k.model}${typeof k.modelVersion === 'string' ? ` ${k.modelVersion}` : ''}` : undefined,
+      blurred: k.blurred === true,
+    }));
 }
 
 /**

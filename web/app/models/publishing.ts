@@ -22,6 +22,8 @@ const REASON_LABELS: Record<string, string> = {
   NO_PRICE: 'No price',
   NOT_RELEASED: 'Not released',
   RELEASE_SCHEDULED: 'Scheduled',
+  LOCALIZATION_MISSING: 'Localization missing',
+  AI_LABEL_MISSING: 'AI label missing',
   NOT_EVALUATED: 'Checking…',
 };
 

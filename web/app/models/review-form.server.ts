@@ -9,6 +9,7 @@ import {
   claimNextCase,
   decideCase,
   escalateCase,
+  markContentMatchLicensed,
   holdCase,
   releaseCase,
   takeDownEpisode,
@@ -168,6 +169,15 @@ export async function handleCaseForm(request: Request, scope: { caseId: string; 
     const result = await assignCase(request, caseId, reviewerId);
     if (!result.ok) return caseFailure(request, result.error, { intent, fields: ['reviewerId'] });
     return succeeded({ intent, notice: 'The case is handed over; the claim runs for 15 minutes unless they keep working on it.' });
+  }
+
+  if (intent === 'markLicensed') {
+    const matchId = formString(form, 'matchId');
+    const note = formString(form, 'note');
+    if (!note) return rejected({ intent, fieldErrors: { note: 'Say why this reuse is licensed, e.g. the contract.' } });
+    const result = await markContentMatchLicensed(request, matchId, note);
+    if (!result.ok) return caseFailure(request, result.error, { intent, fields: ['note'] });
+    return succeeded({ intent, notice: 'Marked licensed: later uploads of these two series are not sent to leads for it again.' });
   }
 
   if (intent === 'takeDown') {

@@ -4,6 +4,8 @@ import { graphql, type ResultOf, type TadaDocumentNode, type VariablesOf } from 
 import { gql, type ApiResult } from './graphql.server';
 import type { QueueFilter } from './moderation';
 import { FindingFields, PolicyPackFields, type PolicyPack } from './moderation';
+import { PlayerTrackFields, type PlayerTrack } from '~/components/player-tracks';
+import { ContentMatchFields } from '~/components/review/content-matches';
 
 const QueueCaseFields = graphql(`
   fragment QueueCaseFields on ReviewCase {
@@ -50,9 +52,10 @@ const REVIEW_CASE = graphql(
       decisions { ...DecisionFields }
       comments { ...CommentFields }
       history { id occurredAt action actorLabel summary }
+      contentMatches { ...ContentMatchFields }
     }
   }`,
-  [FindingFields, DecisionFields, CommentFields],
+  [FindingFields, DecisionFields, CommentFields, ContentMatchFields],
 );
 const EARLIER_CASE = graphql(
   `query EarlierCase($id: ID!) {
@@ -65,7 +68,11 @@ const EARLIER_CASE = graphql(
   }`,
   [DecisionFields, CommentFields],
 );
-const CASE_SUBTITLES = graphql(`query CaseSubtitles($id: ID!) { reviewCase(id: $id) { episode { subtitles { language cues { start end text } } } } }`);
+const CASE_SUBTITLES = graphql(
+  `query CaseSubtitles($id: ID!) { reviewCase(id: $id) { episode { subtitles { ...PlayerTrackFields cues { start end text } } } } }`,
+  [PlayerTrackFields],
+);
+const MARK_CONTENT_MATCH_LICENSED = graphql(`mutation MarkContentMatchLicensed($matchId: ID!, $note: String!) { markContentMatchLicensed(matchId: $matchId, note: $note) { id licensed } }`);
 const CaseSeriesFields = graphql(`
   fragment CaseSeriesFields on Series {
     title
@@ -90,8 +97,10 @@ export type CaseDecision = ResultOf<typeof DecisionFields>;
 export type CaseComment = ResultOf<typeof CommentFields>;
 export type CaseHistoryEvent = ReviewCaseDetail['history'][number];
 export type EarlierCase = ResultOf<typeof EARLIER_CASE>['reviewCase'];
-export type SubtitleTrack = ResultOf<typeof CASE_SUBTITLES>['reviewCase']['episode']['subtitles'][number];
-export type SubtitleCue = SubtitleTrack['cues'][number];
+type CaseSubtitleTrack = ResultOf<typeof CASE_SUBTITLES>['reviewCase']['episode']['subtitles'][number];
+export type SubtitleCue = CaseSubtitleTrack['cues'][number];
+/** A track for the reviewer's transcript and player; tracks gathered from findings carry only language and cues. */
+export type SubtitleTrack = PlayerTrack & Pick<CaseSubtitleTrack, 'cues'>;
 export type CaseLicense = NonNullable<ResultOf<typeof CaseSeriesFields>['license']>;
 
 export interface QueuePage {
@@ -265,6 +274,12 @@ export async function escalateCase(request: Request, caseId: string, note: strin
 export async function holdCase(request: Request, caseId: string, held: boolean, reason: string | null): Promise<CaseChange> {
   const result = await gql(request, HOLD_CASE, { caseId, held, reason });
   return result.ok ? { ok: true, data: result.data.holdCase } : result;
+}
+
+/** A lead rules a content match licensed (remembered for that pair of videos). */
+export async function markContentMatchLicensed(request: Request, matchId: string, note: string): Promise<ApiResult<{ id: string; licensed: boolean }>> {
+  const result = await gql(request, MARK_CONTENT_MATCH_LICENSED, { matchId, note });
+  return result.ok ? { ok: true, data: result.data.markContentMatchLicensed } : result;
 }
 
 export async function assignCase(request: Request, caseId: string, reviewerId: string): Promise<CaseChange> {

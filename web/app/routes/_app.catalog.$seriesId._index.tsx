@@ -5,11 +5,13 @@ import { PriceFields } from '~/components/catalog-fields';
 import { SeriesUploader, useUploadQueue } from '~/components/episode-uploads';
 import { EpisodeTable, selectionSummary, useEpisodeSelection } from '~/components/episode-table';
 import { FormAlert, Notice, TextField, useResetWhenSaved } from '~/components/forms';
+import { AiLabelPreflight } from '~/components/ai-label-preflight';
 import { LicenseSummary } from '~/components/license-summary';
+import { LocalizationPreflight } from '~/components/localization-preflight';
 import { ReviewSubmitFields, useRefreshWhile } from '~/components/review-history';
 import { describeRuns, EPISODE_PAGE_SIZE, numberRuns, territoryName } from '~/models/catalog';
 import { catalogLists, requireCatalog } from '~/models/catalog-access.server';
-import { getSeriesOverview } from '~/models/catalog.server';
+import { getSeriesOverview, getUploadPolicy } from '~/models/catalog.server';
 import { handleReviewSubmission } from '~/models/episode-form.server';
 import { formValues } from '~/models/form-values.server';
 import { expectData } from '~/models/graphql.server';
@@ -24,7 +26,7 @@ const MAX_SHOWN = 1000;
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { canEdit } = await requireCatalog(request);
   const url = new URL(request.url);
-  const { territories, currencies } = await catalogLists(request);
+  const [{ territories, currencies }, uploadPolicy] = await Promise.all([catalogLists(request), getUploadPolicy(request).then((r) => expectData(request, r))]);
   const asked = url.searchParams.get('territory')?.toUpperCase();
   const territory = asked && territories.some((t) => t.code === asked) ? asked : DEFAULT_TERRITORY;
   const show = Math.min(MAX_SHOWN, Math.max(EPISODE_PAGE_SIZE, Math.ceil((Number(url.searchParams.get('show')) || 0) / EPISODE_PAGE_SIZE) * EPISODE_PAGE_SIZE));
@@ -36,6 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     territories,
     currencies: canEdit ? currencies : [],
     canEdit,
+    uploadPolicy,
     created: url.searchParams.has('created'),
   };
 }
@@ -51,7 +54,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const BULK_FORM = 'bulk-price';
 
 export default function SeriesPage() {
-  const { series, episodes, hasMore, territory, show, territories, currencies, canEdit, created } = useLoaderData<typeof loader>();
+  const { series, episodes, hasMore, territory, show, territories, currencies, canEdit, created, uploadPolicy } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
   const navigation = useNavigation();
   const busyIntent = navigation.state !== 'idle' ? navigation.formData?.get('intent') : undefined;
@@ -66,7 +69,7 @@ export default function SeriesPage() {
 
   // Uploads and processing change episodes behind the page's back: reload what it shows.
   const revalidator = useRevalidator();
-  const uploads = useUploadQueue(revalidator.revalidate);
+  const uploads = useUploadQueue(uploadPolicy, revalidator.revalidate);
   useRefreshWhile(episodes.some((e) => e.status === 'PROCESSING'));
   const uploadable = useMemo(() => episodes.map((e) => ({ id: e.id, number: e.number, title: e.title, status: e.status, hasMedia: Boolean(e.media) })), [episodes]);
   const licensed = (series.license?.territoriesIncluded ?? []).filter((code) => territories.some((t) => t.code === code));
@@ -91,6 +94,8 @@ export default function SeriesPage() {
     <>
       {created && !outcome ? <Notice>{`${series.title} is created. Add its episodes, then set its license and prices.`}</Notice> : null}
       <LicenseSummary seriesId={series.id} license={series.license} availability={series.availability} territory={territory} territories={territories} canEdit={canEdit} />
+      <LocalizationPreflight checks={series.localizationPreflight} scope="series" />
+      <AiLabelPreflight seriesId={series.id} requirements={series.aiLabelRequirements} territories={territories} canEdit={canEdit} />
 
       {canEdit && episodes.length ? (
         <section className="panel" aria-labelledby="upload-heading">

@@ -1,12 +1,13 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react';
+import { LocalizationPreflight } from '~/components/localization-preflight';
 import { DetailsPanel, MediaView, reviewHint, SubtitlesPanel, UploadHistory, VIDEO_ID } from '~/components/episode-panels';
 import { EpisodeUploader, useUploadQueue } from '~/components/episode-uploads';
 import { FormAlert, Notice } from '~/components/forms';
 import { ReviewHistory, ReviewSubmitFields, useRefreshWhile, useSeekFromAddress } from '~/components/review-history';
 import { statusLabel, statusTone } from '~/models/catalog';
 import { requireCatalog } from '~/models/catalog-access.server';
-import { listTerritories } from '~/models/catalog.server';
+import { getUploadPolicy, listTerritories } from '~/models/catalog.server';
 import { formatLength, isCaseBusy } from '~/models/episode';
 import { handleEpisodeForm, type EpisodeFormOutcome } from '~/models/episode-form.server';
 import { getEpisodeDetail } from '~/models/episode.server';
@@ -21,11 +22,12 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { canEdit } = await requireCatalog(request);
-  const [detail, territories] = await Promise.all([
+  const [detail, territories, uploadPolicy] = await Promise.all([
     getEpisodeDetail(request, params.seriesId!, params.episodeId!).then((r) => expectData(request, r)),
     listTerritories(request).then((r) => expectData(request, r)),
+    getUploadPolicy(request).then((r) => expectData(request, r)),
   ]);
-  return { ...detail, territories, canEdit };
+  return { ...detail, territories, canEdit, uploadPolicy };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -35,7 +37,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function EpisodePage() {
-  const { episode, series, territories, canEdit } = useLoaderData<typeof loader>();
+  const { episode, series, territories, canEdit, uploadPolicy } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>() as EpisodeFormOutcome | undefined;
   const navigation = useNavigation();
   const busyForm = navigation.state === 'submitting' ? navigation.formData : undefined;
@@ -43,7 +45,7 @@ export default function EpisodePage() {
   const of = (intent: string) => (outcome?.intent === intent ? outcome : undefined);
 
   const revalidator = useRevalidator();
-  const uploads = useUploadQueue(revalidator.revalidate);
+  const uploads = useUploadQueue(uploadPolicy, revalidator.revalidate);
   // Processing and screening finish on their own; keep the page current until they do.
   useRefreshWhile(episode.status === 'PROCESSING' || episode.reviewCases.some((c) => isCaseBusy(c.status)));
   useSeekFromAddress(VIDEO_ID);
@@ -83,7 +85,7 @@ export default function EpisodePage() {
       <div className="episode-layout">
         <section className="panel episode-media" aria-labelledby="video-heading">
           <h2 id="video-heading">Video</h2>
-          {media ? <MediaView media={media} /> : <p className="video-empty muted">No video yet.{canEdit ? ' Upload one below.' : ''}</p>}
+          {media ? <MediaView media={media} tracks={episode.subtitles} /> : <p className="video-empty muted">No video yet.{canEdit ? ' Upload one below.' : ''}</p>}
           {canEdit ? <EpisodeUploader target={{ id: episode.id, number: episode.number, title: episode.title }} hasMedia={Boolean(media)} queue={uploads} /> : null}
         </section>
 
@@ -119,6 +121,7 @@ export default function EpisodePage() {
           </section>
 
           <DetailsPanel episode={episode} canEdit={canEdit} outcome={of('saveDetails')} busy={busyIntent === 'saveDetails'} />
+          <LocalizationPreflight checks={episode.localizationPreflight} scope="episode" />
           <SubtitlesPanel episode={episode} canEdit={canEdit} outcome={outcome?.intent === 'setSubtitles' || outcome?.intent === 'removeSubtitles' ? outcome : undefined} busyIntent={busyIntent} />
           <UploadHistory episode={episode} />
         </div>

@@ -72,8 +72,7 @@ export class AuditService {
       throw new BadUserInputError('organizationId', 'organizationId is not a valid id.');
     }
     const first = pageSize(filter.first);
-    const afterId = decodeCursor(filter.after, 'after');
-    if (afterId && !/^\d{1,19}$/.test(afterId)) throw new BadUserInputError('after', 'after is not a cursor returned by this API.');
+    const [afterId] = decodeCursor(filter.after, ['bigint']) ?? [];
     const where: Record<string, unknown> = {};
     if (organizationId) where.organizationId = organizationId;
     if (filter.action) where.action = filter.action;

@@ -1,4 +1,5 @@
 import type { RequestContext } from '../../domain/request-context';
+import { aiContentDeclaration } from '../ai-disclosure/ai-content';
 import { findSeries, requireStudio } from './catalog-access';
 import { Episode } from './episode.entity';
 import { SeriesLicense } from './license.entity';
@@ -26,13 +27,22 @@ export const AVAILS_COLUMNS = [
   'Exclusive',
   'Licensor',
   'ContractID',
+  // Greenlight's extension (not in EMA Avails): the AI-content disclosure partners must carry.
+  'AIGeneratedContent',
+  'AIContentUses',
+  'AILabel',
+  'AIDisclosure',
 ] as const;
 
-const csvCell = (value: string | number | null | undefined): string => {
+/**
+ * One CSV cell: a formula-looking start is defused, and any cell holding a delimiter a spreadsheet
+ * may split on (`,` `;` tab), a quote or a line break is quoted (RFC 4180), so `Pilot;=1+1;` stays
+ * one text cell wherever it is opened.
+ */
+export const csvCell = (value: string | number | null | undefined): string => {
   const text = value === null || value === undefined ? '' : String(value);
-  // Quote when needed, and defuse spreadsheet formulas in free text.
   const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return /[",;\t\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 };
 
 const date = (d?: Date | null) => (d ? d.toISOString().slice(0, 10) : '');
@@ -74,6 +84,7 @@ export class AvailsService {
               : price.coins != null
                 ? ['Tier', `${price.coins} coins`, '']
                 : ['', '', ''];
+          const ai = aiContentDeclaration(license, episode.aiElements);
           const licenseType = price.free ? (license.avod ? 'AVOD' : 'FVOD') : license.payPerEpisode ? 'VOD' : license.svod ? 'SVOD' : 'AVOD';
           lines.push(
             [
@@ -93,6 +104,10 @@ export class AvailsService {
               license.exclusive ? 'Yes' : 'No',
               license.licensor,
               license.contractReference ?? '',
+              license.aiGeneratedContent || ai.elements.length ? 'Yes' : 'No',
+              ai.elements.join('; '),
+              ai.label ?? '',
+              ai.disclosure ?? '',
             ]
               .map(csvCell)
               .join(','),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refuseRepeats } from '../../domain/validation';
 import { isCurrencyCode } from './money';
 import { isTerritoryCode, isTerritoryOrWorldwide } from './territories';
 
@@ -38,6 +39,5 @@ export const episodeNumberSchema = z.number().int('Episode numbers are whole num
 
 export const textSchema = (what: string, max: number) => z.string().trim().max(max, `${what} must be at most ${max} characters.`);
 
-/** Lists of codes must not repeat. */
-export const uniqueList = <T extends z.ZodType<string>>(item: T, what: string) =>
-  z.array(item).max(300).refine((xs) => new Set(xs).size === xs.length, { message: `${what} lists a code twice.` });
+/** Lists of codes must not repeat: the repeated item is named by its index (`input.territoriesIncluded.1`). */
+export const uniqueList = <T extends z.ZodType<string>>(item: T, what: string) => z.array(item).max(300).superRefine(refuseRepeats<z.infer<T>>(what, (x) => x));

@@ -2,6 +2,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import type { AvailabilityReasonCode } from './availability';
 import { Episode, EpisodeStatus } from './episode.entity';
 import { LicenseKind, SourceWorkKind } from './license.entity';
+import { AiContentElement } from '../ai-disclosure/ai-content';
 import type { PriceRule } from './pricing';
 import { Orientation } from './series.entity';
 
@@ -222,6 +223,9 @@ export class UpdateEpisodeInput {
 
   @Field(() => String, { nullable: true })
   synopsis?: string;
+
+  @Field(() => [AiContentElement], { nullable: true, description: 'What was made or altered with AI in this episode beyond the series’ declaration; replaces the list.' })
+  aiElements?: AiContentElement[];
 }
 
 @InputType()
@@ -360,5 +364,11 @@ export class LicenseInput {
 
   @Field(() => String, { nullable: true })
   aiDisclosure?: string;
+
+  @Field(() => [AiContentElement], { nullable: true, description: 'What was made or altered with AI in the whole series; declaring any sets aiGeneratedContent.' })
+  aiElements?: AiContentElement[];
+
+  @Field(() => String, { nullable: true, description: 'The visible label viewers are shown, e.g. "AI-generated voices" (territories such as CN, DE and FR require one).' })
+  aiLabel?: string;
 }
 

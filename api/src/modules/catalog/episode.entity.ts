@@ -1,4 +1,6 @@
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { ArrayType, Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Opt, type Rel } from '@mikro-orm/core';
+import { AiContentElement } from '../ai-disclosure/ai-content';
+import '../ai-disclosure/ai-content.types';
 import type { MediaRevision } from '../media/media-revision.entity';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { newId } from '../common/ids';
@@ -44,6 +46,10 @@ export class Episode {
   @Field(() => String)
   @Property({ type: 'text' })
   synopsis: string = '';
+
+  @Field(() => [AiContentElement], { description: 'What was made or altered with AI in this episode, beyond what its series declares.' })
+  @Property({ type: ArrayType })
+  aiElements: Opt<AiContentElement[]> = [];
 
   @Field(() => EpisodeStatus)
   @Enum({ items: () => EpisodeStatus, nativeEnumName: 'episode_status' })

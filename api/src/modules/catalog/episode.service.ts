@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { BadUserInputError, ConflictError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
-import { parseInput } from '../../domain/validation';
+import { distinctBy, parseInput } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
 import { changes, findEpisode, findSeries } from './catalog-access';
-import { episodeNumberSchema, textSchema } from './catalog-validation';
+import { AiContentElement } from '../ai-disclosure/ai-content';
+import { episodeNumberSchema, textSchema, uniqueList } from './catalog-validation';
 import { Episode, EpisodeStatus } from './episode.entity';
 import { invalidateReviews } from '../review/case-invalidation';
 
@@ -25,11 +26,12 @@ const updateSchema = z
   .object({
     title: textSchema('Title', 200).min(1, 'Title is required.'),
     synopsis: textSchema('Synopsis', 5000),
+    aiElements: uniqueList(z.enum(AiContentElement), 'AI uses'),
   })
   .partial();
 
-const renumberSchema = z
-  .array(z.object({ episodeId: z.string(), number: episodeNumberSchema }))
+// One move per episode: with two, which one wins would be arbitrary.
+const renumberSchema = distinctBy(z.object({ episodeId: z.string(), number: episodeNumberSchema }), 'episodeId', 'Episode')
   .min(1, 'Say which episodes to renumber.')
   .max(MAX_EPISODES_PER_SERIES);
 
@@ -80,13 +82,13 @@ export class EpisodeService {
     });
   }
 
-  async update(ctx: RequestContext, id: string, patch: { title?: string | null; synopsis?: string | null }): Promise<Episode> {
+  async update(ctx: RequestContext, id: string, patch: { title?: string | null; synopsis?: string | null; aiElements?: string[] | null }): Promise<Episode> {
     const data = parseInput(updateSchema, Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== null && v !== undefined)));
     const em = ctx.em.fork();
     const episode = await findEpisode(ctx, id, 'write', em);
-    const before = { title: episode.title, synopsis: episode.synopsis };
+    const before = { title: episode.title, synopsis: episode.synopsis, aiElements: episode.aiElements };
     em.assign(episode, data);
-    const diff = changes(before, { title: episode.title, synopsis: episode.synopsis });
+    const diff = changes(before, { title: episode.title, synopsis: episode.synopsis, aiElements: episode.aiElements });
     if (Object.keys(diff.after).length) {
       // One transaction: a write that fails leaves the reviews as they were.
       await em.transactional(async (tx) => {
@@ -171,11 +173,8 @@ export class EpisodeService {
     const number: Record<string, number> = {};
     if (filter.numberFrom != null) number.$gte = filter.numberFrom;
     if (filter.numberTo != null) number.$lte = filter.numberTo;
-    const after = decodeCursor(filter.after);
-    if (after) {
-      if (!/^\d{1,6}$/.test(after)) throw new BadUserInputError('after', 'after is not a cursor returned by this API.');
-      number.$gt = Math.max(Number(after), number.$gt ?? 0);
-    }
+    const after = decodeCursor(filter.after, ['int']);
+    if (after) number.$gt = Math.max(after[0], number.$gt ?? 0);
     if (Object.keys(number).length) where.number = number;
     if (filter.status) where.status = filter.status;
     const search = filter.search?.trim();
@@ -183,6 +182,6 @@ export class EpisodeService {
     const rows = await ctx.em.find(Episode, where, { orderBy: { number: 'asc' }, limit: first + 1 });
     const nodes = rows.slice(0, first);
     const last = nodes[nodes.length - 1];
-    return { nodes, hasNextPage: rows.length > first, endCursor: last ? encodeCursor(String(last.number)) : null };
+    return { nodes, hasNextPage: rows.length > first, endCursor: last ? encodeCursor(last.number) : null };
   }
 }

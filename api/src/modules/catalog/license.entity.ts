@@ -1,5 +1,7 @@
 import { ArrayType, Entity, Enum, OneToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { AiContentElement } from '../ai-disclosure/ai-content';
+import '../ai-disclosure/ai-content.types';
 import { newId } from '../common/ids';
 import { Series } from './series.entity';
 
@@ -119,6 +121,14 @@ export class SeriesLicense {
   @Field(() => String, { nullable: true, description: 'The disclosure shown where AI-generated content is used.' })
   @Property({ type: 'text', nullable: true })
   aiDisclosure?: string | null;
+
+  @Field(() => [AiContentElement], { description: 'What was made or altered with AI in the whole series.' })
+  @Property({ type: ArrayType })
+  aiElements: AiContentElement[] = [];
+
+  @Field(() => String, { nullable: true, description: 'The visible label viewers are shown where AI-generated content is used, e.g. "AI-generated voices".' })
+  @Property({ type: 'text', nullable: true })
+  aiLabel?: string | null;
 
   @Field(() => Date)
   @Property({ type: 'datetime', onUpdate: () => new Date() })

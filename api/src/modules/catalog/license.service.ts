@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { RequestContext } from '../../domain/request-context';
-import { parseInput } from '../../domain/validation';
+import { parseInput, refuseRepeats } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { changes, findSeries } from './catalog-access';
 import { languageSchema, territoryOrWorldwideSchema, territorySchema, textSchema, uniqueList } from './catalog-validation';
+import { AiContentElement } from '../ai-disclosure/ai-content';
 import { availability, type AvailabilityReason } from './availability';
 import { LicenseKind, SeriesLicense, SourceWorkKind } from './license.entity';
 import { WORLDWIDE } from './territories';
@@ -29,11 +30,16 @@ const licenseSchema = z
     holdbacks: z
       .array(z.object({ territory: territoryOrWorldwideSchema, until: z.date({ message: 'until must be a date-time.' }) }))
       .max(300)
+      .superRefine(refuseRepeats<{ territory: string }>('Holdbacks', (h) => h.territory, ['territory']))
       .default([]),
     contractReference: textSchema('Contract reference', 200).nullish(),
     aiGeneratedContent: z.boolean().default(false),
     aiDisclosure: textSchema('AI disclosure', 2000).nullish(),
+    aiElements: uniqueList(z.enum(AiContentElement), 'AI uses').default([]),
+    aiLabel: textSchema('AI label', 200).nullish(),
   })
+  // Declaring an AI use is declaring AI-generated content.
+  .transform((v) => ({ ...v, aiGeneratedContent: v.aiGeneratedContent || v.aiElements.length > 0 }))
   .superRefine((v, ctx) => {
     if (v.windowStart && v.windowEnd && v.windowEnd.getTime() <= v.windowStart.getTime()) {
       ctx.addIssue({ code: 'custom', path: ['windowEnd'], message: 'The window must end after it starts.' });
@@ -91,6 +97,7 @@ export class LicenseService {
       windowEnd: data.windowEnd ?? null,
       contractReference: data.contractReference ?? null,
       aiDisclosure: data.aiDisclosure ?? null,
+      aiLabel: data.aiLabel?.trim() || null,
       holdbacks: data.holdbacks.map((h) => ({ territory: h.territory, until: h.until.toISOString() })),
     };
     const license = existing ?? em.create(SeriesLicense, { series, ...values, updatedAt: new Date() });

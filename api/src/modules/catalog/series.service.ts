@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BadUserInputError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
-import { parseInput } from '../../domain/validation';
+import { parseInput, refuseRepeats } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
 import { changes, findSeries, requireStudio } from './catalog-access';
@@ -24,15 +24,13 @@ const filingSchema = z.object({
 });
 
 const perTerritory = <T extends { territory: string }>(schema: z.ZodType<T>, what: string) =>
-  z
-    .array(schema)
-    .max(300)
-    .refine((xs) => new Set(xs.map((x) => x.territory)).size === xs.length, { message: `${what}: one entry per territory.` });
+  z.array(schema).max(300).superRefine(refuseRepeats<T>(what, (x) => x.territory, ['territory']));
 
 const seriesFields = {
   title: z.string({ error: 'Title is required.' }).trim().min(1, 'Title is required.').max(200, 'Title must be at most 200 characters.'),
   synopsis: textSchema('Synopsis', 5000),
-  genres: z.array(textSchema('Genre', 40).min(1)).max(20, 'At most 20 genres.'),
+  // "Drama" and "drama" are one genre to a partner filtering the catalog.
+  genres: z.array(textSchema('Genre', 40).min(1)).max(20, 'At most 20 genres.').superRefine(refuseRepeats<string>('Genres', (g) => g.toLowerCase())),
   originalLanguage: z.string({ error: 'Original language is required.' }).pipe(languageSchema),
   audioLanguages: uniqueList(languageSchema, 'Audio languages'),
   subtitleLanguages: uniqueList(languageSchema, 'Subtitle languages'),
@@ -140,16 +138,15 @@ export class SeriesService {
     if (!filter.includeArchived) where.archivedAt = null;
     const search = filter.search?.trim();
     if (search) where.title = { $ilike: `%${search.replace(/[\\%_]/g, (c) => '\\' + c)}%` };
-    const after = decodeCursor(filter.after);
+    const after = decodeCursor(filter.after, ['timestamp', 'uuid']);
     if (after) {
-      const [createdAt, id] = after.split('|');
-      if (!createdAt || !id || Number.isNaN(Date.parse(createdAt))) throw new BadUserInputError('after', 'after is not a cursor returned by this API.');
-      where.$or = [{ createdAt: { $lt: new Date(createdAt) } }, { createdAt: new Date(createdAt), id: { $lt: id } }];
+      const [createdAt, id] = after;
+      where.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, id: { $lt: id } }];
     }
     const rows = await ctx.em.find(Series, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: first + 1 });
     const nodes = rows.slice(0, first);
     const last = nodes[nodes.length - 1];
-    return { nodes, hasNextPage: rows.length > first, endCursor: last ? encodeCursor(`${last.createdAt.toISOString()}|${last.id}`) : null };
+    return { nodes, hasNextPage: rows.length > first, endCursor: last ? encodeCursor(last.createdAt, last.id) : null };
   }
 
   /** Episode counts per status for many series at once (one query). */

@@ -1,7 +1,10 @@
 import { BadUserInputError } from '../../domain/errors';
+import { isId } from './ids';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
+/** Offset cursors (ranked lists such as the review queue) never point further than this. */
+export const MAX_CURSOR_OFFSET = 1_000_000;
 
 export interface Page<T> {
   nodes: T[];
@@ -17,14 +20,49 @@ export function pageSize(first: number | null | undefined, field = 'first'): num
   return first;
 }
 
-/** Cursors are opaque to clients: base64url of the row's sort key. */
-export const encodeCursor = (key: string): string => Buffer.from(`c:${key}`).toString('base64url');
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
 
-export function decodeCursor(cursor: string | null | undefined, field = 'after'): string | undefined {
-  if (!cursor) return undefined;
+/**
+ * The typed parts a cursor's sort key is made of. Each part checks the text it decodes so that a
+ * cursor a client made up (or edited) can never reach a query as an impossible value.
+ */
+const cursorParts = {
+  /** A row id (UUID). */
+  uuid: (text: string) => (isId(text) ? text.toLowerCase() : undefined),
+  /** A PostgreSQL bigint key (positive), kept as a string. */
+  bigint: (text: string) => (/^\d{1,19}$/.test(text) && BigInt(text) <= MAX_BIGINT ? text : undefined),
+  /** A position in a ranked list, 0 to MAX_CURSOR_OFFSET. */
+  offset: (text: string) => (/^\d{1,7}$/.test(text) && Number(text) <= MAX_CURSOR_OFFSET ? Number(text) : undefined),
+  /** A positive 32-bit integer such as an episode number. */
+  int: (text: string) => (/^\d{1,10}$/.test(text) && Number(text) <= 2_147_483_647 ? Number(text) : undefined),
+  /** An instant, as written by `Date.toISOString()`. */
+  timestamp: (text: string) => {
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(text)) return undefined;
+    const at = new Date(text);
+    return Number.isNaN(at.getTime()) || at.toISOString() !== text ? undefined : at;
+  },
+} as const;
+
+export type CursorPart = keyof typeof cursorParts;
+type Decoded<P extends readonly CursorPart[]> = { [K in keyof P]: NonNullable<ReturnType<(typeof cursorParts)[P[K]]>> };
+
+/** Cursors are opaque to clients: base64url of `c:` and the row's sort key parts joined by `|`. */
+export const encodeCursor = (...parts: Array<string | number | Date>): string =>
+  Buffer.from(`c:${parts.map((p) => (p instanceof Date ? p.toISOString() : String(p))).join('|')}`).toString('base64url');
+
+/**
+ * The one way a connection reads `after`: the cursor must decode to exactly `shape`'s parts, each
+ * valid, or the request fails with BAD_USER_INPUT naming `field`. No cursor gives `undefined`.
+ */
+export function decodeCursor<const P extends readonly CursorPart[]>(cursor: string | null | undefined, shape: P, field = 'after'): Decoded<P> | undefined {
+  if (cursor === null || cursor === undefined || cursor === '') return undefined;
+  const refuse = () => new BadUserInputError(field, `${field} is not a cursor returned by this API.`);
+  if (cursor.length > 400 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw refuse();
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!decoded.startsWith('c:') || decoded.length < 3 || decoded.length > 200) {
-    throw new BadUserInputError(field, `${field} is not a cursor returned by this API.`);
-  }
-  return decoded.slice(2);
+  if (!decoded.startsWith('c:')) throw refuse();
+  const texts = decoded.slice(2).split('|');
+  if (texts.length !== shape.length) throw refuse();
+  const values = shape.map((part, i) => cursorParts[part](texts[i]!));
+  if (values.some((v) => v === undefined)) throw refuse();
+  return values as Decoded<P>;
 }

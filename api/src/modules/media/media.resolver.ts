@@ -1,11 +1,12 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Field, InputType } from 'type-graphql';
+import { uploadPolicy } from './upload.service';
 import { Allow, CATALOG_WRITERS } from '../../graphql/access';
 import type { GraphQLContext } from '../../graphql/context';
 import { Episode } from '../catalog/episode.entity';
 import { EpisodeUpload } from './episode-upload.entity';
 import { MediaRevision } from './media-revision.entity';
-import { SubtitleFormat, SubtitleTrack } from './subtitle-track.entity';
+import { SubtitleFormat, SubtitleKind, SubtitleTrack } from './subtitle-track.entity';
 
 @InputType()
 export class SubtitlesInput {
@@ -18,13 +19,52 @@ export class SubtitlesInput {
   @Field(() => SubtitleFormat)
   format!: SubtitleFormat;
 
+  @Field(() => SubtitleKind, { nullable: true, description: 'Default SUBTITLES. One track per language and kind; setting it again replaces that track.' })
+  kind?: SubtitleKind;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether AI generated the track (transcription or translation). Default false.' })
+  aiGenerated?: boolean;
+
   @Field(() => String, { description: 'The whole WebVTT or SRT file (at most 1 MiB).' })
   content!: string;
 }
 
 
+@ObjectType({ description: 'One accepted video format.' })
+class UploadFormat {
+  @Field(() => String, { description: 'File extension, lowercase, without the dot (e.g. "mp4").' })
+  extension!: string;
+
+  @Field(() => [String], { description: 'Media types a file with this extension may declare (tus metadata `filetype`).' })
+  mediaTypes!: string[];
+}
+
+@ObjectType({ description: 'What an episode upload may be; uploads outside it are refused (413 or 415).' })
+class UploadPolicy {
+  @Field(() => Float, { description: 'Largest file, in bytes.' })
+  maxBytes!: number;
+
+  @Field(() => [String], { description: 'Accepted media types, e.g. "video/mp4".' })
+  acceptedTypes!: string[];
+
+  @Field(() => [String], { description: 'Accepted file extensions, lowercase, without the dot.' })
+  acceptedExtensions!: string[];
+
+  @Field(() => [UploadFormat], { description: 'Each extension with the media types it may declare.' })
+  formats!: UploadFormat[];
+
+  @Field(() => Int, { description: 'Longest episode, in seconds.' })
+  maxDurationSeconds!: number;
+}
+
 @Resolver(() => Episode)
 export class EpisodeMediaResolver {
+  @Allow('PUBLIC')
+  @Query(() => UploadPolicy, { description: 'Accepted upload formats and limits, for clients to check a file before sending it.' })
+  uploadPolicy(@Ctx() ctx: GraphQLContext): UploadPolicy {
+    return uploadPolicy(ctx.config);
+  }
+
   @FieldResolver(() => MediaRevision, { nullable: true, description: 'The current media: what review and partners see.' })
   async media(@Root() episode: Episode, @Ctx() ctx: GraphQLContext): Promise<MediaRevision | null> {
     if (!episode.currentMedia) return null;
@@ -67,7 +107,20 @@ export class MediaRevisionResolver {
 
   @Allow(...CATALOG_WRITERS)
   @Mutation(() => Boolean)
-  removeSubtitles(@Ctx() ctx: GraphQLContext, @Arg('episodeId', () => ID) episodeId: string, @Arg('language', () => String) language: string): Promise<boolean> {
-    return ctx.services.subtitles.remove(ctx, episodeId, language);
+  removeSubtitles(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('episodeId', () => ID) episodeId: string,
+    @Arg('language', () => String) language: string,
+    @Arg('kind', () => SubtitleKind, { nullable: true, description: 'Default SUBTITLES.' }) kind?: SubtitleKind,
+  ): Promise<boolean> {
+    return ctx.services.subtitles.remove(ctx, episodeId, language, kind ?? undefined);
+  }
+}
+
+@Resolver(() => SubtitleTrack)
+export class SubtitleTrackResolver {
+  @FieldResolver(() => String, { description: 'Path of the track as WebVTT (SRT converted), for the dashboard’s players (relative to the API; needs a session).' })
+  webVttUrl(@Root() track: SubtitleTrack): string {
+    return `/media/subtitles/${track.id}.vtt`;
   }
 }

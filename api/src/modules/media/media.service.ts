@@ -15,6 +15,7 @@ import { EpisodeUpload, UploadStatus } from './episode-upload.entity';
 import { MediaRevision } from './media-revision.entity';
 import { invalidateReviews } from '../review/case-invalidation';
 import type { UploadService } from './upload.service';
+import type { FingerprintService } from '../fingerprints/fingerprint.service';
 
 /** How long a processing claim lasts before another instance may pick the upload up again. */
 const CLAIM_MS = 10 * 60_000;
@@ -26,6 +27,8 @@ export interface FinishedFile {
   path: string;
   /** True when the file may be moved into media storage (it is ours to consume). */
   consumable: boolean;
+  /** The file's sha256 (hex) when it was computed as the bytes arrived; otherwise the file is hashed here. */
+  sha256?: string;
 }
 
 export class MediaService {
@@ -34,6 +37,7 @@ export class MediaService {
     private readonly uploads: UploadService,
     private readonly storage: MediaStorage,
     private readonly config: Config,
+    private readonly fingerprints: FingerprintService,
   ) {}
 
   /** Claims a finished upload for processing; false when another process has it. */
@@ -49,14 +53,15 @@ export class MediaService {
 
   /**
    * Turns a finished upload into the episode's new media revision: hash, compare with the expected
-   * sha256, probe, warn, poster, store under the content hash. Any failure is recorded on the upload
+   * sha256, probe, warn, poster, perceptual fingerprint, store under the content hash; then look for
+   * the same pictures elsewhere on the platform (FingerprintService). Any failure is recorded on the upload
    * and shown on the episode; the previous media stays current.
    */
   async process(em: EntityManager, uploadId: string, file: FinishedFile, logger: Logger): Promise<void> {
     const upload = await em.findOneOrFail(EpisodeUpload, { id: uploadId }, { populate: ['episode', 'episode.series'] });
     const system = { actorLabel: 'system' };
     try {
-      const sha256 = await sha256File(file.path);
+      const sha256 = file.sha256 ?? (await sha256File(file.path));
       if (upload.expectedSha256 && upload.expectedSha256 !== sha256) {
         throw new ProbeError(`The file's sha256 (${sha256}) differs from the one declared (${upload.expectedSha256}); it was damaged on the way.`);
       }
@@ -65,6 +70,9 @@ export class MediaService {
       const extension = EXTENSIONS[upload.fileType] ?? 'bin';
       const storageKey = `media/${sha256}.${extension}`;
       const posterKey = `posters/${sha256}.jpg`;
+      const frames = await this.fingerprints.compute(file.path).catch((error: unknown) => {
+        throw new ProbeError(`The video's frames could not be decoded (${(error as Error).message.split('\n')[0]!.replace(file.path, 'file')}).`);
+      });
       if (!(await this.storage.exists(posterKey))) await this.storage.putBuffer(posterKey, await posterFrame(file.path, probe.durationSeconds));
       await this.storage.putFile(storageKey, file.path, { move: file.consumable });
       // One transaction switches the media, lapses the reviews of the old media and moves the
@@ -102,6 +110,12 @@ export class MediaService {
           subjectId: episode.id,
           summary: { uploadId, before: { sha256: previous?.sha256 ?? null }, after: { sha256, durationSeconds: probe.durationSeconds, width: probe.width, height: probe.height }, warnings },
         });
+        await tx.flush();
+        await this.fingerprints.store(tx, revision.id, frames);
+        // Matched in the same transaction, so the studio sees possible duplicates as soon as the
+        // episode reads READY, before it submits. In a savepoint: a failed match must not fail the
+        // upload (screening matches again).
+        await tx.transactional((sp) => this.fingerprints.matchRevision(sp, revision.id)).catch((err: unknown) => logger.error({ err, uploadId }, 'matching the new media against the platform failed; screening will match it'));
       });
     } catch (error) {
       if (!(error instanceof ProbeError)) logger.error({ err: error, uploadId }, 'processing an upload failed unexpectedly');

@@ -7,13 +7,17 @@ import type { AuditService } from '../audit/audit.service';
 import { findEpisode } from '../catalog/catalog-access';
 import { languageSchema } from '../catalog/catalog-validation';
 import { parseSrt, parseWebVtt } from './subtitles';
-import { SubtitleFormat, SubtitleTrack } from './subtitle-track.entity';
+import { SubtitleFormat, SubtitleKind, SubtitleTrack } from './subtitle-track.entity';
+import { isId } from '../common/ids';
+import { toWebVtt } from './webvtt';
 import { invalidateReviews } from '../review/case-invalidation';
 
 const inputSchema = z.object({
   episodeId: z.string(),
   language: languageSchema,
   format: z.enum(SubtitleFormat),
+  kind: z.enum(SubtitleKind).default(SubtitleKind.SUBTITLES),
+  aiGenerated: z.boolean().default(false),
   content: z.string(),
 });
 
@@ -23,9 +27,9 @@ export class SubtitleService {
     private readonly config: Config,
   ) {}
 
-  /** Adds or replaces the subtitles of an episode in one language, after validating every cue. */
-  async set(ctx: RequestContext, input: { episodeId: string; language: string; format: SubtitleFormat; content: string }): Promise<SubtitleTrack> {
-    const data = parseInput(inputSchema, input);
+  /** Adds or replaces the subtitles of an episode in one language and kind, after validating every cue. */
+  async set(ctx: RequestContext, input: { episodeId: string; language: string; format: SubtitleFormat; kind?: SubtitleKind | null; aiGenerated?: boolean | null; content: string }): Promise<SubtitleTrack> {
+    const data = parseInput(inputSchema, { ...input, kind: input.kind ?? undefined, aiGenerated: input.aiGenerated ?? undefined });
     const bytes = Buffer.byteLength(data.content, 'utf8');
     if (bytes > this.config.subtitleMaxBytes) {
       throw new BadUserInputError('input.content', `Subtitle files may be at most ${Math.round(this.config.subtitleMaxBytes / 1024)} KiB; this one is ${Math.ceil(bytes / 1024)} KiB.`);
@@ -38,9 +42,9 @@ export class SubtitleService {
     }
     const em = ctx.em.fork();
     const episode = await findEpisode(ctx, data.episodeId, 'write', em);
-    const existing = await em.findOne(SubtitleTrack, { episode, language: data.language });
-    const track = existing ?? em.create(SubtitleTrack, { episode, language: data.language, format: data.format, content: data.content, cues: parsed.cues, cueCount: parsed.cues.length, updatedAt: new Date() });
-    if (existing) em.assign(existing, { format: data.format, content: data.content, cues: parsed.cues, cueCount: parsed.cues.length });
+    const existing = await em.findOne(SubtitleTrack, { episode, language: data.language, kind: data.kind });
+    const track = existing ?? em.create(SubtitleTrack, { episode, language: data.language, kind: data.kind, aiGenerated: data.aiGenerated, format: data.format, content: data.content, cues: parsed.cues, cueCount: parsed.cues.length, updatedAt: new Date() });
+    if (existing) em.assign(existing, { format: data.format, aiGenerated: data.aiGenerated, content: data.content, cues: parsed.cues, cueCount: parsed.cues.length });
     // One transaction: a write that fails leaves the reviews as they were.
     await em.transactional(async (tx) => {
       await invalidateReviews(tx, { episodeIds: [episode.id] }, `Subtitles (${data.language}) changed.`);
@@ -49,20 +53,20 @@ export class SubtitleService {
         organizationId: episode.series.studio.id,
         subjectType: 'Episode',
         subjectId: episode.id,
-        summary: { language: data.language, format: data.format, cues: parsed.cues.length, before: existing ? { cues: existing.cueCount } : {} },
+        summary: { language: data.language, kind: data.kind, aiGenerated: data.aiGenerated, format: data.format, cues: parsed.cues.length, before: existing ? { cues: existing.cueCount } : {} },
       });
     });
     return track;
   }
 
-  async remove(ctx: RequestContext, episodeId: string, language: string): Promise<boolean> {
+  async remove(ctx: RequestContext, episodeId: string, language: string, kind: SubtitleKind = SubtitleKind.SUBTITLES): Promise<boolean> {
     const em = ctx.em.fork();
     const episode = await findEpisode(ctx, episodeId, 'write', em);
-    const track = await em.findOne(SubtitleTrack, { episode, language: parseInput(languageSchema, language, 'language') });
+    const track = await em.findOne(SubtitleTrack, { episode, language: parseInput(languageSchema, language, 'language'), kind });
     if (!track) throw new NotFoundError('Subtitles in that language');
     await em.transactional(async (tx) => {
       await invalidateReviews(tx, { episodeIds: [episode.id] }, `Subtitles (${track.language}) were removed.`);
-      this.audit.record(ctx, tx, { action: 'subtitles.remove', organizationId: episode.series.studio.id, subjectType: 'Episode', subjectId: episode.id, summary: { language: track.language } });
+      this.audit.record(ctx, tx, { action: 'subtitles.remove', organizationId: episode.series.studio.id, subjectType: 'Episode', subjectId: episode.id, summary: { language: track.language, kind: track.kind } });
       tx.remove(track);
     });
     return true;
@@ -70,6 +74,15 @@ export class SubtitleService {
 
   async list(ctx: RequestContext, episodeId: string): Promise<SubtitleTrack[]> {
     const episode = await findEpisode(ctx, episodeId, 'read');
-    return ctx.em.find(SubtitleTrack, { episode }, { orderBy: { language: 'asc' } });
+    // `content` is lazy (tracks are often listed without it) but part of the track's type.
+    return ctx.em.find(SubtitleTrack, { episode }, { orderBy: { language: 'asc', kind: 'asc' }, populate: ['content'] });
+  }
+
+  /** One track as WebVTT, for the studio's and the reviewers' players (whoever may read the episode). */
+  async webVtt(ctx: RequestContext, trackId: string): Promise<string> {
+    const track = isId(trackId) ? await ctx.em.findOne(SubtitleTrack, trackId, { populate: ['content'] }) : null;
+    if (!track) throw new NotFoundError('Subtitles');
+    await findEpisode(ctx, track.episode.id, 'read');
+    return toWebVtt(track.format, track.content);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSrt, parseWebVtt } from './subtitles';
+import { hasVisibleText, parseSrt, parseWebVtt } from './subtitles';
 
 describe('WebVTT', () => {
   it('parses cues with identifiers, settings and notes', () => {
@@ -16,6 +16,11 @@ describe('WebVTT', () => {
         { line: 6, message: '"00:00:xx.000" is not a valid start time (expected like 00:00:01.000).' },
       ],
     });
+  });
+
+  it('refuses a file with a header and no cues, which would satisfy a subtitle requirement with nothing', () => {
+    expect(parseWebVtt('WEBVTT\n')).toEqual({ ok: false, problems: [{ line: 1, message: 'The file has no cues.' }] });
+    expect(parseWebVtt('WEBVTT\n\nNOTE only a note\n')).toMatchObject({ ok: false });
   });
 
   it('requires the header', () => {
@@ -40,5 +45,21 @@ describe('SRT', () => {
         { line: 5, message: 'Expected a cue number, found "second".' },
       ],
     });
+  });
+});
+
+describe('visible text', () => {
+  it.each(['', ' \t', '\u00a0\u00a0', '\u200b', '\u200e\ufeff', '<i>\u200b</i>', '&nbsp;&#8203;', '<c.yellow></c>', '\u2800', '\u3164'])('%j draws nothing', (text) => {
+    expect(hasVisibleText(text)).toBe(false);
+  });
+
+  it.each(['Hi', '<i>…</i>', '&amp;', '&#65;', '你好', '♪'])('%j is visible', (text) => {
+    expect(hasVisibleText(text)).toBe(true);
+  });
+
+  it('a track whose every cue draws nothing is refused, in WebVTT and in SRT; one visible cue is enough', () => {
+    expect(parseWebVtt('WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n\u00a0\n\n00:00:03.000 --> 00:00:04.000\n\u200b\n')).toEqual({ ok: false, problems: [{ line: 1, message: 'No cue has visible text.' }] });
+    expect(parseSrt('1\n00:00:01,000 --> 00:00:02,000\n\u200b\n')).toEqual({ ok: false, problems: [{ line: 1, message: 'No cue has visible text.' }] });
+    expect(parseWebVtt('WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n\u00a0\n\n00:00:03.000 --> 00:00:04.000\nHi\n').ok).toBe(true);
   });
 });

@@ -66,6 +66,28 @@ export function parseWebVtt(text: string): ParsedSubtitles {
     else cues.push({ ...parsed, text: block.lines.slice(timingIndex + 1).join('\n') });
     if (problems.length >= MAX_PROBLEMS) break;
   }
+  // A header alone is a valid WebVTT file, but as a subtitle track it would show nothing.
+  if (!problems.length && !cues.length) problems.push({ line: 1, message: 'The file has no cues.' });
+  return shown(problems, cues);
+}
+
+// Whitespace, separators and format characters (U+200B, U+200E, U+FEFF …) and the blank-looking
+// letters (braille blank, Hangul fillers) draw nothing on screen.
+const INVISIBLE = /[\s\p{Z}\p{Cf}\u2800\u3164\uFFA0\u115F\u1160]/gu;
+
+/** True when a cue draws something: its text without markup tags, invisible characters and their entities. */
+export function hasVisibleText(cueText: string): boolean {
+  const text = cueText
+    .replace(/<[^>]*>/g, '')
+    .replace(/&#x([0-9a-f]+);/gi, (_m, hex: string) => String.fromCodePoint(Math.min(parseInt(hex, 16), 0x10ffff)))
+    .replace(/&#(\d+);/g, (_m, dec: string) => String.fromCodePoint(Math.min(Number(dec), 0x10ffff)))
+    .replace(/&(nbsp|lrm|rlm);/g, ' ');
+  return text.replace(INVISIBLE, '') !== '';
+}
+
+/** A track whose cues all draw nothing would satisfy a subtitle requirement while showing nothing: refused. */
+function shown(problems: SubtitleProblem[], cues: SubtitleCue[]): ParsedSubtitles {
+  if (!problems.length && cues.length && !cues.some((c) => hasVisibleText(c.text))) problems.push({ line: 1, message: 'No cue has visible text.' });
   return problems.length ? { ok: false, problems } : { ok: true, cues };
 }
 
@@ -87,5 +109,5 @@ export function parseSrt(text: string): ParsedSubtitles {
     }
     if (problems.length >= MAX_PROBLEMS) break;
   }
-  return problems.length ? { ok: false, problems } : { ok: true, cues };
+  return shown(problems, cues);
 }

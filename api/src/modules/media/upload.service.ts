@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireUser } from '../../domain/access';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
+import { acceptText } from '../../domain/text-input';
 import type { Config } from '../../config';
 import type { AuditService } from '../audit/audit.service';
 import { findEpisode } from '../catalog/catalog-access';
@@ -19,11 +20,34 @@ export class UploadRefusedError extends Error {
   }
 }
 
+/** The one list of accepted video formats: file extension → media types. `uploadPolicy` exposes it. */
 export const ACCEPTED_VIDEO = {
   mp4: ['video/mp4'],
   mov: ['video/quicktime'],
   webm: ['video/webm'],
 } as const;
+
+/** What an upload may be, for clients to check before sending (the server checks again). */
+export interface UploadPolicyValues {
+  /** Largest file, in bytes. */
+  maxBytes: number;
+  acceptedTypes: string[];
+  /** Lowercase, without the dot. */
+  acceptedExtensions: string[];
+  formats: Array<{ extension: string; mediaTypes: string[] }>;
+  maxDurationSeconds: number;
+}
+
+export function uploadPolicy(config: Pick<Config, 'uploads'>): UploadPolicyValues {
+  const formats = Object.entries(ACCEPTED_VIDEO).map(([extension, mediaTypes]) => ({ extension, mediaTypes: [...mediaTypes] }));
+  return {
+    maxBytes: config.uploads.maxBytes,
+    acceptedTypes: [...new Set(formats.flatMap((f) => f.mediaTypes))],
+    acceptedExtensions: formats.map((f) => f.extension),
+    formats,
+    maxDurationSeconds: config.uploads.maxDurationSeconds,
+  };
+}
 
 export interface NewUpload {
   id: string;
@@ -32,6 +56,23 @@ export interface NewUpload {
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
+
+/** tus metadata is text from outside like any GraphQL argument: the same rule, or a 400 naming the key. */
+export function acceptUploadMetadata(metadata: Record<string, string | null | undefined>): Record<string, string | null | undefined> {
+  const accepted: Record<string, string | null | undefined> = {};
+  for (const [key, value] of Object.entries(metadata)) {
+    const keyText = acceptText(key);
+    if (!keyText.ok) throw new UploadRefusedError(400, `An upload metadata key: ${keyText.problem}`);
+    if (typeof value !== 'string') {
+      accepted[keyText.text] = value;
+      continue;
+    }
+    const text = acceptText(value);
+    if (!text.ok) throw new UploadRefusedError(400, `Upload metadata ${keyText.text}: ${text.problem}`);
+    accepted[keyText.text] = text.text;
+  }
+  return accepted;
+}
 
 export class UploadService {
   constructor(

@@ -1,6 +1,7 @@
 import { BigIntType, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
+import { CatalogPrice, GateReasonType } from './catalog-values.types';
 import { globalId } from './global-id';
 
 export enum CatalogEventType {
@@ -49,7 +50,27 @@ export class CatalogEvent {
     return globalId('CatalogSeries', this.seriesId, this.territory);
   }
 
-  @Field(() => GraphQLJSONObject, { description: 'What changed (price, reasons, episode number…).' })
+  @Field(() => Int, { nullable: true, description: 'The episode’s number in its series (null only when the episode was deleted).' })
+  get episodeNumber(): number | null {
+    return typeof this.data.episodeNumber === 'number' ? this.data.episodeNumber : null;
+  }
+
+  @Field(() => CatalogPrice, { nullable: true, description: 'The price in this territory from now on: set on PUBLISHED and PRICE_CHANGED, null otherwise.' })
+  get price(): CatalogPrice | null {
+    return (this.type === CatalogEventType.PRICE_CHANGED ? this.data.after : this.type === CatalogEventType.PUBLISHED ? this.data.price : null) as CatalogPrice | null ?? null;
+  }
+
+  @Field(() => CatalogPrice, { nullable: true, description: 'The price before a PRICE_CHANGED (null for other types).' })
+  get previousPrice(): CatalogPrice | null {
+    return this.type === CatalogEventType.PRICE_CHANGED ? ((this.data.before as CatalogPrice | null) ?? null) : null;
+  }
+
+  @Field(() => [GateReasonType], { description: 'Why it was withdrawn (TAKEN_DOWN, EXPIRED): every reason, each with a stable code. Empty for other types.' })
+  get reasons(): GateReasonType[] {
+    return Array.isArray(this.data.reasons) ? (this.data.reasons as GateReasonType[]) : [];
+  }
+
+  @Field(() => GraphQLJSONObject, { description: 'The same facts as `episodeNumber`, `price`, `previousPrice` and `reasons`, untyped.', deprecationReason: 'Use the typed fields episodeNumber, price, previousPrice and reasons.' })
   @Property({ type: 'json' })
   data: Record<string, unknown> = {};
 

@@ -1,13 +1,16 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../domain/errors';
+import { parseInput } from '../../domain/validation';
+import { territorySchema } from '../catalog/catalog-validation';
+import { aiContentDeclaration, type AiContentDeclaration } from '../ai-disclosure/ai-content';
 import type { RequestContext } from '../../domain/request-context';
-import { BadUserInputError } from '../../domain/errors';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
 import { isId } from '../common/ids';
 import { CatalogEvent } from './catalog-event.entity';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { parseGlobalId } from './global-id';
 import { PartnerProfile } from './partner-profile.entity';
+import { licensedLanguage, licensedTracks } from '../catalog/localization';
 
 export interface CatalogFilter {
   genres?: string[] | null;
@@ -30,6 +33,7 @@ export interface CatalogSeriesRow {
   licensor: string | null;
   sourceWork: { title: string; kind: string; author: string | null; publisher: string | null } | null;
   updatedAt: Date;
+  aiContent: AiContentDeclaration;
 }
 
 export interface CatalogEpisodeRow {
@@ -44,7 +48,17 @@ export interface CatalogEpisodeRow {
   height: number | null;
   hasPoster: boolean;
   subtitleLanguages: string[];
+  /** Subtitle tracks in languages the license allows (all reviewed: a live episode's approval covers its tracks). */
+  subtitles: CatalogSubtitleRow[];
   price: { free: boolean; coins: number | null; currency: string | null; amountMinor: number | null; amount: string | null };
+  aiContent: AiContentDeclaration;
+}
+
+export interface CatalogSubtitleRow {
+  id: string;
+  language: string;
+  kind: string;
+  aiGenerated: boolean;
 }
 
 export { globalId, parseGlobalId } from './global-id';
@@ -55,8 +69,11 @@ export { globalId, parseGlobalId } from './global-id';
  * window that has ended. (Shown material is covered by the material versions.) `e`, `s` and `x` are
  * the episode, its series and the partner's state row.
  */
-const STILL_ALLOWED = (e: string, s: string, x: string) => `${e}.status <> 'TAKEN_DOWN' and ${s}.archived_at is null
-  and not exists (select 1 from organization o where o.id in (${s}.studio_id, ${x}.partner_id) and o.suspended_at is not null)
+const STILL_ALLOWED = (e: string, s: string, x: string) => `${e}.status <> 'TAKEN_DOWN' and ${STILL_ALLOWED_SERIES(s, `${x}.partner_id`)}`;
+
+/** The series-wide part of STILL_ALLOWED, for series `s` and the partner `partner` (a column or a parameter). */
+const STILL_ALLOWED_SERIES = (s: string, partner: string) => `${s}.archived_at is null
+  and not exists (select 1 from organization o where o.id in (${s}.studio_id, ${partner}) and o.suspended_at is not null)
   and not exists (select 1 from series_license l where l.series_id = ${s}.id and l.window_end <= now())`;
 
 /**
@@ -70,10 +87,13 @@ export class PartnerCatalogService {
     return ctx.actor.apiKey.organization.id;
   }
 
-  /** The territory must be one the partner serves. */
+  /**
+   * The territory must be an ISO 3166-1 alpha-2 code (BAD_USER_INPUT on `territory` otherwise, without
+   * echoing what was sent) and one the partner serves (FORBIDDEN).
+   */
   async requireTerritory(ctx: RequestContext, territory: string): Promise<{ partnerId: string; territory: string }> {
     const partnerId = this.partnerOf(ctx);
-    const t = territory.trim().toUpperCase();
+    const t = parseInput(territorySchema, territory, 'territory');
     const profile = await ctx.em.findOne(PartnerProfile, { organization: partnerId });
     if (!profile?.territories.includes(t)) {
       throw new ForbiddenError(`Your partner account serves ${profile?.territories.join(', ') || 'no territories yet'}; ${t} is not one of them.`);
@@ -84,8 +104,7 @@ export class PartnerCatalogService {
   async catalog(ctx: RequestContext, territoryArg: string, first?: number | null, after?: string | null, filter: CatalogFilter = {}): Promise<Page<CatalogSeriesRow>> {
     const { partnerId, territory } = await this.requireTerritory(ctx, territoryArg);
     const size = pageSize(first);
-    const afterId = decodeCursor(after);
-    if (afterId && !isId(afterId)) throw new BadUserInputError('after', 'after is not a cursor returned by this API.');
+    const [afterId] = decodeCursor(after, ['uuid']) ?? [];
     const rows = await this.seriesRows(ctx, partnerId, territory, { afterId, limit: size + 1, filter });
     const nodes = rows.slice(0, size);
     return { nodes, hasNextPage: rows.length > size, endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]!.id) : null };
@@ -119,7 +138,8 @@ export class PartnerCatalogService {
       `select s.id, s.title, s.synopsis, s.genres, s.original_language, s.orientation, s.cover_image_url, s.updated_at,
               (select r->>'rating' from jsonb_array_elements(s.maturity_ratings) r where r->>'territory' = ? limit 1) as maturity_rating,
               (select f->>'filingNumber' from jsonb_array_elements(s.filings) f where f->>'territory' = ? limit 1) as filing_number,
-              l.licensor, l.source_work_title, l.source_work_kind, l.source_work_author, l.source_work_publisher
+              l.licensor, l.source_work_title, l.source_work_kind, l.source_work_author, l.source_work_publisher,
+              l.ai_elements, l.ai_label, l.ai_disclosure
        from series s left join series_license l on l.series_id = s.id
        where exists (select 1 from partner_episode_state x join episode e on e.id = x.episode_id
                      where x.series_id = s.id and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.series_version = s.material_version and x.episode_version = e.material_version
@@ -141,28 +161,38 @@ export class PartnerCatalogService {
       licensor: (r.licensor as string) ?? null,
       sourceWork: r.source_work_title ? { title: r.source_work_title as string, kind: r.source_work_kind as string, author: (r.source_work_author as string) ?? null, publisher: (r.source_work_publisher as string) ?? null } : null,
       updatedAt: new Date(r.updated_at as string),
+      aiContent: aiContentDeclaration({ aiElements: (r.ai_elements as string[] | null) ?? [], aiLabel: r.ai_label as string | null, aiDisclosure: r.ai_disclosure as string | null }),
     }));
   }
 
-  /** Live episodes of many series in one statement (the nested list of a catalog page). */
+  /**
+   * Live episodes of many series in one statement (the nested list of a catalog page): per series,
+   * the first `first` live episodes after `afterNumber`, read in number order from the episode index
+   * and stopping there, so a page costs the episodes it returns, not every episode of its series.
+   */
   async episodesOf(ctx: RequestContext, territory: string, seriesIds: readonly string[], first: number, afterNumber: number): Promise<Map<string, CatalogEpisodeRow[]>> {
     const partnerId = this.partnerOf(ctx);
     const rows = (await ctx.em.getConnection().execute(
-      `select * from (
+      `select ep.* from series sv
+       cross join lateral (
          select e.id, e.series_id, e.number, e.title, e.synopsis, m.duration_seconds, m.width, m.height, (m.poster_key is not null) as has_poster,
                 (select g->'price' from jsonb_array_elements(x.prices) g where g->'territories' @> to_jsonb(?::text) limit 1) as price,
-                coalesce((select array_agg(t.language order by t.language) from subtitle_track t where t.episode_id = e.id), '{}') as subtitle_languages,
-                row_number() over (partition by e.series_id order by e.number) as rn
+                coalesce((select json_agg(json_build_object('id', t.id, 'language', t.language, 'kind', t.kind, 'aiGenerated', t.ai_generated) order by t.language, t.kind) from subtitle_track t where t.episode_id = e.id), '[]') as subtitle_tracks,
+                coalesce((select l.subtitle_languages from series_license l where l.series_id = e.series_id), '{}') as licensed_subtitle_languages,
+                e.ai_elements, (select json_build_object('aiElements', l.ai_elements, 'aiLabel', l.ai_label, 'aiDisclosure', l.ai_disclosure) from series_license l where l.series_id = e.series_id) as series_ai
          from episode e
-         join partner_episode_state x on x.episode_id = e.id and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.episode_version = e.material_version
-         join series sv on sv.id = e.series_id and sv.material_version = x.series_version and ${STILL_ALLOWED('e', 'sv', 'x')}
+         join partner_episode_state x on x.episode_id = e.id and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.episode_version = e.material_version and x.series_version = sv.material_version
          left join media_revision m on m.id = e.current_media_id
-         where e.series_id = any(?::uuid[]) and e.number > ?
-       ) q where rn <= ? order by series_id, number`,
-      [territory, partnerId, territory, `{${seriesIds.join(',')}}`, afterNumber, first],
+         where e.series_id = sv.id and e.number > ? and e.status <> 'TAKEN_DOWN'
+         order by e.number limit ?
+       ) ep
+       where sv.id = any(?::uuid[]) and ${STILL_ALLOWED_SERIES('sv', '?')}
+       order by ep.series_id, ep.number`,
+      [territory, partnerId, territory, afterNumber, first, `{${seriesIds.join(',')}}`, partnerId],
     )) as Array<Record<string, unknown>>;
     const result = new Map<string, CatalogEpisodeRow[]>(seriesIds.map((id) => [id, []]));
     for (const r of rows) {
+      const subtitles = licensedTracks(r.subtitle_tracks as CatalogSubtitleRow[], r.licensed_subtitle_languages as string[]);
       result.get(r.series_id as string)?.push({
         id: r.id as string,
         seriesId: r.series_id as string,
@@ -174,8 +204,10 @@ export class PartnerCatalogService {
         width: (r.width as number) ?? null,
         height: (r.height as number) ?? null,
         hasPoster: Boolean(r.has_poster),
-        subtitleLanguages: r.subtitle_languages as string[],
+        subtitleLanguages: [...new Set(subtitles.map((t) => t.language))],
+        subtitles,
         price: r.price as CatalogEpisodeRow['price'],
+        aiContent: aiContentDeclaration(r.series_ai as { aiElements: string[]; aiLabel: string | null; aiDisclosure: string | null } | null, r.ai_elements as string[]),
       });
     }
     return result;
@@ -204,8 +236,7 @@ export class PartnerCatalogService {
   async changes(ctx: RequestContext, after?: string | null, since?: Date | null, first?: number | null): Promise<Page<CatalogEvent>> {
     const partnerId = this.partnerOf(ctx);
     const size = pageSize(first);
-    const afterId = decodeCursor(after);
-    if (afterId && !/^\d{1,19}$/.test(afterId)) throw new BadUserInputError('after', 'after is not a cursor returned by this API.');
+    const [afterId] = decodeCursor(after, ['bigint']) ?? [];
     const where: Record<string, unknown> = { partnerId };
     if (afterId) where.id = { $gt: afterId };
     if (since) where.occurredAt = { $gte: since };
@@ -226,10 +257,21 @@ export class PartnerCatalogService {
 
   /** Signs URLs for an episode already known to be live for the calling partner (no database work). */
   signedUrls(ctx: RequestContext, episodeId: string, territory: string): { url: string; posterUrl: string; expiresAt: Date } {
+    const { url, expiresAt } = this.signer(ctx, episodeId, territory);
+    return { url: url('video'), posterUrl: url('poster.jpg'), expiresAt };
+  }
+
+  /** A signed, expiring WebVTT URL for one subtitle track of an episode already known to be live (no database work). */
+  signedSubtitleUrl(ctx: RequestContext, episodeId: string, territory: string, trackId: string): { url: string; expiresAt: Date } {
+    const { url, expiresAt } = this.signer(ctx, episodeId, territory);
+    return { url: url(`subtitles-${trackId}.vtt`), expiresAt };
+  }
+
+  private signer(ctx: RequestContext, episodeId: string, territory: string) {
     const partnerId = this.partnerOf(ctx);
     const expires = Math.floor(Date.now() / 1000) + ctx.config.publishing.playbackTtlSeconds;
     const url = (kind: string) => `/playback/${episodeId}/${kind}?${new URLSearchParams({ partner: partnerId, territory, expires: String(expires), signature: signPlayback(ctx.config.appSecret, episodeId, partnerId, territory, kind, expires) })}`;
-    return { url: url('video'), posterUrl: url('poster.jpg'), expiresAt: new Date(expires * 1000) };
+    return { url, expiresAt: new Date(expires * 1000) };
   }
 }
 
@@ -245,6 +287,21 @@ export async function liveFor(em: EntityManager, episodeId: string, partnerId: s
     [episodeId, partnerId, territory],
   )) as Array<{ series_id: string }>;
   return rows[0] ? { seriesId: rows[0].series_id } : null;
+}
+
+/**
+ * A subtitle track of a live episode that a partner may still be given: it belongs to the episode
+ * and its language is one the license allows now (null otherwise).
+ */
+export async function licensedSubtitleTrack(em: EntityManager, episodeId: string, trackId: string): Promise<{ format: string; content: string } | null> {
+  const rows = (await em.getConnection().execute(
+    `select t.language, t.format, t.content, coalesce(l.subtitle_languages, '{}') as allowed
+     from subtitle_track t join episode e on e.id = t.episode_id left join series_license l on l.series_id = e.series_id
+     where t.id = ? and t.episode_id = ?`,
+    [trackId, episodeId],
+  )) as Array<{ language: string; format: string; content: string; allowed: string[] }>;
+  const row = rows[0];
+  return row && licensedLanguage(row.language, row.allowed) ? { format: row.format, content: row.content } : null;
 }
 
 export function signPlayback(appSecret: string, episodeId: string, partnerId: string, territory: string, kind: string, expires: number): string {

@@ -4,12 +4,15 @@ import type PgBoss from 'pg-boss';
 import type { Logger } from '../../logger';
 import { inTransaction, WEBHOOK_QUEUE } from '../../jobs/queue';
 import type { LicenseLike } from '../catalog/availability';
+import { licensedTracks, localizationOffer } from '../catalog/localization';
+import { effectivePolicy } from '../review/policy';
 import { transitionEpisodesInSql } from '../catalog/episode-lifecycle';
 import type { PriceTermLike } from '../catalog/pricing';
 import { invalidateCases } from '../review/case-invalidation';
 import { canonicalJson, changedReviewedFields, loadReviewedSnapshots, REVIEWED_FIELD_NAMES, reviewedDigest, type ReviewedSnapshot } from '../review/reviewed-material';
 import { CatalogEventType } from './catalog-event.entity';
 import type { DarkGroup, PriceGroup } from './partner-episode-state.entity';
+import { aiContentDeclaration } from '../ai-disclosure/ai-content';
 import { EPISODE_DELETED, EVALUATION_FAILED, nextGateBoundary, publishGate, type GateInput, type GateReason } from './publish-gate';
 import { releaseTimeOf, type ReleaseMode } from './release-plan.entity';
 
@@ -60,6 +63,13 @@ function isTransient(error: unknown): boolean {
 
 const priceKey = (p: Price | null | undefined) => (p ? JSON.stringify([p.free, p.coins, p.currency, p.amountMinor]) : 'none');
 const uuids = (ids: readonly string[]) => `{${ids.join(',')}}`;
+
+/** Each territory's localization requirement, from its policy pack (packs change only with a release). */
+const localizationRequirements = new Map<string, ReturnType<typeof effectivePolicy>['localization']>();
+const localizationRequirementFor = (territory: string) => {
+  if (!localizationRequirements.has(territory)) localizationRequirements.set(territory, effectivePolicy(territory).localization);
+  return localizationRequirements.get(territory)!;
+};
 
 /** The digest of a loaded snapshot, computed once per evaluation (the lapse check and the gate both need it). */
 const digests = new WeakMap<ReviewedSnapshot, string>();
@@ -246,8 +256,8 @@ export class PublicationService {
         [ids],
       );
     const episodes = await sql<{ id: string; series_id: string; number: number; status: string; takedown_reason: string | null; material_version: number }>(`select id, series_id, number, status, takedown_reason, material_version from episode where series_id = any(?::uuid[]) order by series_id, number`, [ids]);
-    const licenses = await sql<{ series_id: string; territories_included: string[]; territories_excluded: string[]; window_start: Date | null; window_end: Date | null; holdbacks: LicenseLike['holdbacks']; shown: unknown[] }>(
-        `select series_id, territories_included, territories_excluded, window_start, window_end, holdbacks,
+    const licenses = await sql<{ series_id: string; territories_included: string[]; territories_excluded: string[]; window_start: Date | null; window_end: Date | null; holdbacks: LicenseLike['holdbacks']; shown: unknown[]; subtitle_languages: string[] }>(
+        `select series_id, territories_included, territories_excluded, window_start, window_end, holdbacks, subtitle_languages,
                 json_build_array(licensor, source_work_title, source_work_kind, source_work_author, source_work_publisher) as shown from series_license where series_id = any(?::uuid[])`,
         [ids],
       );
@@ -307,6 +317,8 @@ export class PublicationService {
       ),
       /** What the catalog shows of each license (licensor, source work): a change is UPDATED for live episodes. */
       licenseShown: new Map(licenses.map((l) => [l.series_id, l.shown])),
+      /** The subtitle languages each license allows: partners get only those tracks. */
+      subtitleLanguages: new Map(licenses.map((l) => [l.series_id, l.subtitle_languages])),
       termsByEpisode,
       plans: plans.map((p) => ({ seriesId: p.series_id, partnerId: p.partner_id, plan: { mode: p.mode, startsAt: new Date(p.starts_at), episodesPerDay: p.episodes_per_day, episodeTimes: p.episode_times } })),
       existing,
@@ -364,7 +376,10 @@ export class PublicationService {
       seen.add(episode.id);
       const digest = digestOf(snapshot);
       // Everything a partner is shown of the episode: a change while live is an UPDATED event.
-      const contentKey = createHash('sha256').update(canonicalJson([digest, episode.number, series.cover_image_url, series.orientation, data.licenseShown.get(series.id) ?? null])).digest('hex');
+      const shownSubtitles = licensedTracks(snapshot.subtitles, data.subtitleLanguages.get(series.id) ?? []).map((t) => [t.language, t.kind ?? 'SUBTITLES']);
+      // (Appended only when there is any, so keys computed before tracks were filtered stay equal.)
+      const contentKey = createHash('sha256').update(canonicalJson([digest, episode.number, series.cover_image_url, series.orientation, data.licenseShown.get(series.id) ?? null, ...(shownSubtitles.length ? [shownSubtitles] : [])])).digest('hex');
+      const offer = localizationOffer({ originalLanguage: snapshot.originalLanguage, subtitles: snapshot.subtitles, licensedSubtitleLanguages: data.subtitleLanguages.get(series.id) ?? [] });
       const decided = data.decided.get(episode.id);
       const approval: GateInput['approval'] = decided
         ? { approvedTerritories: decided.approved, materialDigest: decided.metadata_hash, invalidatedAt: decided.invalidated_at ?? (lapsed.has(episode.id) ? at : null), decidedBy: decided.deciders }
@@ -386,6 +401,8 @@ export class PublicationService {
           terms: data.termsByEpisode.get(episode.id) ?? [],
           partnerTerritories: partner?.territories ?? [],
           releaseAt: plan ? releaseTimeOf(plan.plan, episode.number) : null,
+          localization: { offer, requirementFor: localizationRequirementFor },
+          aiContent: aiContentDeclaration(snapshot, snapshot.episodeAiElements),
         };
         // In the partner's own order: events for one change come out in the order the partner listed its territories.
         const territories = [...new Set([...(partner?.territories ?? []), ...(before?.live_territories ?? [])])];

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { LocalizationRequirement } from '../catalog/localization';
+import { AiContentElement } from '../ai-disclosure/ai-content';
 import { nextGateBoundary, publishGate, type GateInput } from './publish-gate';
 
 const at = new Date('2026-06-01T00:00:00Z');
@@ -12,7 +14,10 @@ const ready = (): GateInput => ({
   terms: [],
   partnerTerritories: ['US', 'CA'],
   releaseAt: new Date('2026-05-01T00:00:00Z'),
+  localization: { offer: { audio: ['en'], subtitles: [] }, requirementFor: () => null },
+  aiContent: { elements: [], label: null, disclosure: null },
 });
+const SPANISH_IN_MX: LocalizationRequirement = { id: 'MX-LOCALIZATION-01', description: 'Spanish audio or subtitles.', languages: ['es'], accepts: ['AUDIO', 'SUBTITLES'] };
 const codes = (input: GateInput, territory = 'US', when = at) => publishGate(input, territory, when).reasons.map((r) => r.code);
 
 describe('the publish gate', () => {
@@ -39,6 +44,11 @@ describe('the publish gate', () => {
     ['a suspended studio', (g) => (g.studioSuspended = true), 'STUDIO_SUSPENDED'],
     ['a suspended partner', (g) => (g.partnerSuspended = true), 'PARTNER_DISABLED'],
   ];
+  const inCn = (g: GateInput) => {
+    g.partnerTerritories = ['CN'];
+    g.approval!.approvedTerritories = ['CN'];
+    g.license!.territoriesIncluded = ['CN'];
+  };
   for (const [what, change, code] of matrix) {
     it(`is not live with ${what} (${code}), and says so`, () => {
       const input = ready();
@@ -48,6 +58,19 @@ describe('the publish gate', () => {
       expect(result.reasons.map((r) => r.code)).toEqual([code]);
     });
   }
+
+  it('is not live where the territory requires an AI label the declared AI voices lack (AI_LABEL_MISSING), and is once it is set', () => {
+    const input = ready();
+    inCn(input);
+    input.aiContent = { elements: [AiContentElement.VOICE], label: null, disclosure: 'Voices are synthesised.' };
+    const result = publishGate(input, 'CN', at);
+    expect(result.reasons.map((r) => r.code)).toEqual(['AI_LABEL_MISSING']);
+    expect(result.reasons[0]!.message).toMatch(/CN requires a visible AI label for AI-generated voices \(CN-AI-LABEL-01\)/);
+    // The US pack has no labelling duty: the same declaration is live there.
+    expect(publishGate({ ...input, partnerTerritories: ['US'], approval: { ...input.approval!, approvedTerritories: ['US'] }, license: { ...input.license!, territoriesIncluded: ['US'] } }, 'US', at).live).toBe(true);
+    input.aiContent.label = 'AI-generated voices';
+    expect(publishGate(input, 'CN', at).live).toBe(true);
+  });
 
   it('names every reason at once', () => {
     const input = ready();
@@ -75,5 +98,34 @@ describe('the next gate boundary', () => {
     const boundary = nextGateBoundary({ license: input.license, terms: [], releaseTimes: [input.releaseAt] }, at)!;
     expect(publishGate(input, 'US', new Date(boundary.getTime() - 1)).live).toBe(true);
     expect(publishGate(input, 'US', boundary).live).toBe(false);
+  });
+
+  describe('localization', () => {
+    const inMx = (offer: { audio: string[]; subtitles: string[] }, accepts: LocalizationRequirement['accepts'] = ['AUDIO', 'SUBTITLES']): GateInput => {
+      const g = ready();
+      g.license = { ...g.license!, territoriesIncluded: [...g.license!.territoriesIncluded, 'MX'] };
+      g.approval!.approvedTerritories.push('MX');
+      g.partnerTerritories = [...g.partnerTerritories, 'MX'];
+      g.localization = { offer, requirementFor: (t) => (t === 'MX' ? { ...SPANISH_IN_MX, accepts } : null) };
+      return g;
+    };
+
+    it('an episode with neither Spanish audio nor Spanish subtitles is LOCALIZATION_MISSING in MX, naming the languages that would satisfy it', () => {
+      const result = publishGate(inMx({ audio: ['en'], subtitles: ['fr'] }), 'MX', at);
+      expect(result.reasons).toEqual([{ code: 'LOCALIZATION_MISSING', message: expect.stringMatching(/^MX requires audio or subtitles in es \(MX-LOCALIZATION-01\)/), languages: ['es'] }]);
+      // Other territories ask nothing.
+      expect(publishGate(inMx({ audio: ['en'], subtitles: [] }), 'US', at).live).toBe(true);
+    });
+
+    it('Spanish subtitles, a regional variant, or Spanish audio each satisfy it', () => {
+      expect(publishGate(inMx({ audio: ['en'], subtitles: ['es'] }), 'MX', at).live).toBe(true);
+      expect(publishGate(inMx({ audio: ['en'], subtitles: ['es-MX'] }), 'MX', at).live).toBe(true);
+      expect(publishGate(inMx({ audio: ['es-419'], subtitles: [] }), 'MX', at).live).toBe(true);
+    });
+
+    it('only the media the territory accepts count', () => {
+      expect(codes(inMx({ audio: ['es'], subtitles: [] }, ['SUBTITLES']), 'MX')).toEqual(['LOCALIZATION_MISSING']);
+      expect(codes(inMx({ audio: ['en'], subtitles: ['es'] }, ['AUDIO']), 'MX')).toEqual(['LOCALIZATION_MISSING']);
+    });
   });
 });

@@ -1,4 +1,6 @@
+import { aiLabelGap, type AiContentDeclaration } from '../ai-disclosure/ai-content';
 import { availability, type LicenseLike } from '../catalog/availability';
+import { localizationGap, type LocalizationOffer, type LocalizationRequirement } from '../catalog/localization';
 import { resolvePrice, type PriceTermLike, type ResolvedPrice } from '../catalog/pricing';
 
 export type GateReasonCode =
@@ -14,11 +16,15 @@ export type GateReasonCode =
   | 'EPISODE_DELETED'
   | 'STUDIO_SUSPENDED'
   | 'PARTNER_DISABLED'
-  | 'EVALUATION_FAILED';
+  | 'LOCALIZATION_MISSING'
+  | 'EVALUATION_FAILED'
+  | 'AI_LABEL_MISSING';
 
 export interface GateReason {
   code: GateReasonCode;
   message: string;
+  /** LOCALIZATION_MISSING: the languages (BCP 47) a track in any of which would satisfy the territory. */
+  languages?: string[];
 }
 
 export interface GateInput {
@@ -39,6 +45,10 @@ export interface GateInput {
   partnerTerritories: readonly string[];
   /** When the studio releases this episode to this partner (null: not released to it). */
   releaseAt: Date | null;
+  /** The languages partners would get the episode in, and what each territory's policy requires. */
+  localization: { offer: LocalizationOffer; requirementFor: (territory: string) => LocalizationRequirement | null };
+  /** What the studio declares as AI-generated in this episode, and how viewers are told. */
+  aiContent: AiContentDeclaration;
 }
 
 export interface GateResult {
@@ -51,9 +61,10 @@ export interface GateResult {
  * The publish gate: is this episode live for this partner in this territory at `at`, and if not,
  * every reason. Live needs all of: a human (or audited policy) approval for the territory, bound to
  * exactly the material now on the episode (digest of media, texts, subtitles, filings, ratings and
- * AI disclosure), rights now (license window, exclusions, holdbacks), a price (or free), a release to
- * this partner that has started, no takedown, a series that is not archived, and neither the studio
- * nor the partner suspended.
+ * AI disclosure), rights now (license window, exclusions, holdbacks), a price (or free), the AI label
+ * and disclosure the territory's policy requires for the declared AI uses, a release to this partner
+ * that has started, no takedown, a series that is not archived, neither the studio nor the partner
+ * suspended, and the audio or subtitles the territory's policy requires.
  */
 export function publishGate(input: GateInput, territory: string, at: Date): GateResult {
   const reasons: GateReason[] = [];
@@ -70,8 +81,12 @@ export function publishGate(input: GateInput, territory: string, at: Date): Gate
   for (const r of availability(input.license, territory, at).reasons) reasons.push({ code: 'NOT_LICENSED', message: r.message });
   const price = resolvePrice({ number: input.episode.number, terms: input.terms }, input.series, territory, at);
   if (!price.priced) reasons.push({ code: 'NO_PRICE', message: price.explanation });
+  const label = aiLabelGap(input.aiContent, territory);
+  if (label) reasons.push({ code: 'AI_LABEL_MISSING', message: label.message });
   if (!input.releaseAt) reasons.push({ code: 'NOT_RELEASED', message: 'The studio has not released the series to this partner.' });
   else if (input.releaseAt.getTime() > at.getTime()) reasons.push({ code: 'RELEASE_SCHEDULED', message: `Scheduled for release at ${input.releaseAt.toISOString()}.` });
+  const localization = localizationGap(input.localization.requirementFor(territory), input.localization.offer, territory);
+  if (localization) reasons.push({ code: 'LOCALIZATION_MISSING', message: localization.message, languages: localization.languages });
   return { live: reasons.length === 0, reasons, price };
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type PgBoss from 'pg-boss';
 import { Webhook } from 'standardwebhooks';
+import { request, type Agent } from 'undici';
 import { z } from 'zod';
 import type { Config } from '../../config';
 import { isOperatorAdmin, membershipIn, requireUser } from '../../domain/access';
@@ -16,6 +17,7 @@ import { isId } from '../common/ids';
 import { Role } from '../membership/membership.entity';
 import { Organization, OrganizationKind } from '../organization/organization.entity';
 import { DeliveryStatus, WebhookDelivery, WebhookEndpoint } from './webhook.entity';
+import { connectionFailure, OutboundAddressRefused, outboundAgent, PRIVATE_ADDRESS_REFUSAL, refusalOfHost, refusalOfUrl, type OutboundPolicy } from './outbound-address';
 
 const SECRET_PURPOSE = 'webhook-signing';
 
@@ -23,6 +25,9 @@ const urlSchema = z
   .url({ protocol: /^https?$/, message: 'Use an http(s) URL.' })
   .max(2000)
   .refine((u) => !/^https?:\/\/[^/]*@/.test(u), { message: 'The URL must not contain credentials.' });
+
+/** Refusals of the outbound policy, carried as errors a delivery attempt records. */
+class TargetRefused extends Error {}
 
 /**
  * Partner webhook endpoints and deliveries, signed per the Standard Webhooks scheme. Deliveries are
@@ -35,11 +40,26 @@ export class WebhookService {
     private readonly queue: () => PgBoss | undefined,
   ) {}
 
+  private get policy(): OutboundPolicy {
+    return { allowPrivateTargets: this.config.webhooks.allowPrivateTargets, requireHttps: this.config.webhooks.requireHttps };
+  }
+
+  /** One connection pool for deliveries; every connection it opens is resolved through the policy. */
+  private agent?: Agent;
+
+  /** The endpoint URL checked against the outbound policy (form, literal address, what its name resolves to). */
+  private async checkedTarget(url: string): Promise<string> {
+    const target = parseInput(urlSchema, url, 'url');
+    const refusal = refusalOfUrl(target, this.policy) ?? (await refusalOfHost(new URL(target).hostname, this.policy));
+    if (refusal) throw new BadUserInputError('url', refusal);
+    return target;
+  }
+
   private async partnerOrg(ctx: RequestContext, partnerId: string): Promise<Organization> {
     requireUser(ctx);
     const own = isId(partnerId) ? membershipIn(ctx, partnerId) : undefined;
     const allowed = isOperatorAdmin(ctx) || own?.role === Role.PARTNER_ADMIN;
-    const org = allowed ? await ctx.em.findOne(Organization, partnerId) : null;
+    const org = allowed && isId(partnerId) ? await ctx.em.findOne(Organization, partnerId) : null;
     if (!org || org.kind !== OrganizationKind.PARTNER) throw new NotFoundError('Partner');
     return org;
   }
@@ -51,8 +71,8 @@ export class WebhookService {
 
   /** Returns the signing secret once. */
   async createEndpoint(ctx: RequestContext, partnerId: string, url: string): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
-    const target = parseInput(urlSchema, url, 'url');
     const org = await this.partnerOrg(ctx, partnerId);
+    const target = await this.checkedTarget(url);
     const em = ctx.em.fork();
     const secret = `whsec_${randomBytes(32).toString('base64')}`;
     const endpoint = em.create(WebhookEndpoint, { partner: org.id, url: target, secretEncrypted: sealSecret(this.config.appSecret, SECRET_PURPOSE, secret), enabled: true, consecutiveFailures: 0, createdAt: new Date() });
@@ -124,21 +144,39 @@ export class WebhookService {
     const started = Date.now();
     let statusCode: number | null = null;
     let error: string | null = null;
+    let refused = false;
     try {
-      const res = await fetch(endpoint.url, {
+      // Checked again at every delivery: the policy or what the name resolves to may have changed.
+      // A literal address never reaches the resolver, so the URL check covers it; a name is
+      // resolved by the agent's checked lookup, which hands the connection the address it checked.
+      if (refusalOfUrl(endpoint.url, this.policy)) throw new TargetRefused(PRIVATE_ADDRESS_REFUSAL);
+      this.agent ??= outboundAgent(this.policy);
+      const res = await request(endpoint.url, {
+        dispatcher: this.agent,
         method: 'POST',
         headers: { 'content-type': 'application/json', 'webhook-id': delivery.id, 'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)), 'webhook-signature': signature, 'user-agent': 'Greenlight-Webhooks/1' },
         body,
-        redirect: 'manual',
         signal: AbortSignal.timeout(this.config.webhooks.timeoutMs),
       });
-      statusCode = res.status;
-      await res.body?.cancel().catch(() => undefined);
+      statusCode = res.statusCode;
+      await res.body.dump().catch(() => undefined);
     } catch (e) {
-      error = (e as Error).name === 'TimeoutError' ? `No answer within ${this.config.webhooks.timeoutMs} ms.` : `Could not connect: ${(e as Error).message}`;
+      const cause = (e as Error & { cause?: unknown }).cause;
+      if (e instanceof TargetRefused || e instanceof OutboundAddressRefused || cause instanceof OutboundAddressRefused) {
+        refused = true;
+        error = PRIVATE_ADDRESS_REFUSAL;
+      } else if ((e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError') {
+        error = `No answer within ${this.config.webhooks.timeoutMs} ms.`;
+      } else {
+        // The system's message names the address and how it failed (refused, unreachable): telling
+        // a partner that would map the network behind the name. Only the kind of failure is told.
+        refused = true;
+        error = connectionFailure(e);
+      }
     }
     const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
-    delivery.attempts.push({ at: timestamp.toISOString(), statusCode, latencyMs: Date.now() - started, error: ok ? null : (error ?? `HTTP ${statusCode}`) });
+    // A refused or unconnected target answered nothing: no latency to report about it.
+    delivery.attempts.push({ at: timestamp.toISOString(), statusCode, latencyMs: refused ? null : Date.now() - started, error: ok ? null : (error ?? `HTTP ${statusCode}`) });
     if (ok) {
       delivery.status = DeliveryStatus.SUCCEEDED;
       endpoint.consecutiveFailures = 0;

@@ -18,7 +18,7 @@ export class AiAssessment {
   @OneToOne(() => ReviewCase, { owner: true, unique: true, deleteRule: 'cascade' })
   reviewCase!: ReviewCase;
 
-  @Field(() => String, { description: '"openai" (a model) or "rules" (built-in keyword and regex lists, not a model).' })
+  @Field(() => String, { description: '"openai" (OpenAI models), "embedded" (built-in keyword and profanity rules plus a small embedded image model, no network) or "rules" (built-in keyword and regex lists only, not a model).' })
   @Property({ type: 'text' })
   provider!: string;
 
@@ -46,7 +46,7 @@ export class AiAssessment {
   @Property({ type: 'json' })
   calls: Record<string, unknown> = { entries: [] };
 
-  @Field(() => [GraphQLJSONObject], { description: 'Keyframes sampled from the video: time in seconds and storage path.' })
+  @Field(() => [GraphQLJSONObject], { description: 'Keyframes sampled from the video: time in seconds, index and storage key; with the embedded image model also its scores per category (0–1), model, modelVersion, scoredAt (ISO 8601) and blurred (a territory threshold was reached: reviewers see it blurred until revealed).' })
   @Property({ type: 'json' })
   keyframes: Array<Record<string, unknown>> = [];
 

@@ -1,10 +1,11 @@
+import { aiContentDeclaration, aiLabelGap } from '../ai-disclosure/ai-content';
 import { availability } from '../catalog/availability';
 import type { FindingDraft, ReviewMaterial } from './material';
 import type { EffectivePolicy } from './policy';
 
 /**
  * Checks that need no model: rights, filings, duration, orientation, title rules, required
- * subtitles and the AI-content disclosure. Each failure cites the policy requirement's rule id.
+ * subtitles, the AI-content disclosure and the AI label a territory requires. Each failure cites the policy requirement's rule id.
  */
 export function deterministicFindings(material: ReviewMaterial, policies: readonly EffectivePolicy[]): FindingDraft[] {
   const findings: FindingDraft[] = [];
@@ -42,6 +43,9 @@ export function deterministicFindings(material: ReviewMaterial, policies: readon
     if (policy.requireAiDisclosure && material.license?.aiGeneratedContent && !material.license.aiDisclosure?.trim()) {
       add(req.aiDisclosure, 'disclosure', { kind: 'LICENSE', field: 'license.aiDisclosure' }, 'The series uses AI-generated content but has no disclosure.');
     }
+    const label = aiLabelGap(aiContentDeclaration(material.license, material.episode.aiElements), t, policy.aiLabel);
+    // Informational here: the publish gate holds the episode back in the territory (AI_LABEL_MISSING) until the label is set.
+    if (label && policy.aiLabel) add({ id: policy.aiLabel.rule.id, severity: 'LOW' }, 'disclosure', { kind: 'LICENSE', field: 'license.aiLabel', elements: label.elements, missing: label.missing }, `${label.message} It is not published there until then.`);
   }
   return findings;
 }

@@ -6,9 +6,9 @@ import type { SubtitleCue } from '../media/subtitle-track.entity';
 export interface ReviewMaterial {
   territories: string[];
   at: Date;
-  episode: { id: string; number: number; title: string; synopsis: string };
+  episode: { id: string; number: number; title: string; synopsis: string; aiElements?: string[] };
   series: { title: string; synopsis: string; filings: RegulatoryFiling[] };
-  license: (LicenseLike & { aiGeneratedContent: boolean; aiDisclosure?: string | null }) | null;
+  license: (LicenseLike & { aiGeneratedContent: boolean; aiDisclosure?: string | null; aiElements?: string[]; aiLabel?: string | null }) | null;
   media: { path: string; sha256: string; durationSeconds: number; width: number; height: number };
   subtitles: Array<{ language: string; cues: SubtitleCue[] }>;
 }

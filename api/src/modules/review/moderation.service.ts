@@ -129,8 +129,7 @@ export class ModerationService {
   async queue(ctx: RequestContext, filter: QueueFilter, first?: number | null, after?: string | null): Promise<Page<ReviewCase>> {
     this.operator(ctx);
     const size = pageSize(first);
-    const offset = Number(decodeCursor(after) ?? 0);
-    if (!Number.isInteger(offset) || offset < 0) throw new BadUserInputError('after', 'after is not a cursor returned by this API.');
+    const [offset] = decodeCursor(after, ['offset']) ?? [0];
     const f = this.filterSql(filter);
     const rows = (await ctx.em.getConnection().execute(
       `select c.id from review_case c where c.status = 'PENDING_REVIEW' and not c.held${f.sql} order by ${QUEUE_ORDER} limit ? offset ?`,
@@ -139,7 +138,7 @@ export class ModerationService {
     const ids = rows.slice(0, size).map((r) => r.id);
     const cases = await ctx.em.find(ReviewCase, { id: { $in: ids } }, { populate: ['episode', 'episode.series', 'claimedBy'] });
     const byId = new Map(cases.map((c) => [c.id, c]));
-    return { nodes: ids.map((id) => byId.get(id)!), hasNextPage: rows.length > size, endCursor: ids.length ? encodeCursor(String(offset + ids.length)) : null };
+    return { nodes: ids.map((id) => byId.get(id)!), hasNextPage: rows.length > size, endCursor: ids.length ? encodeCursor(offset + ids.length) : null };
   }
 
   async stats(ctx: RequestContext): Promise<QueueStats> {
@@ -150,7 +149,7 @@ export class ModerationService {
          count(*) filter (where not held)::int as pending,
          count(*) filter (where claimed_by_id is not null and claim_expires_at > now())::int as claimed,
          count(*) filter (where held)::int as held,
-         count(*) filter (where escalated)::int as escalated,
+         count(*) filter (where escalated or routed_to_lead)::int as escalated,
          count(*) filter (where sla_due_at < now())::int as sla_breaches,
          count(*) filter (where ai_status = 'AI_UNAVAILABLE')::int as ai_unavailable,
          extract(epoch from now() - min(submitted_at))::int as oldest
@@ -179,7 +178,7 @@ export class ModerationService {
              and (c.claimed_by_id is null or c.claim_expires_at < now())
              and not (c.studio_id = any(?::uuid[]))
              and not (? = any(c.excluded_reviewer_ids))
-             and (not c.escalated or ?::boolean)
+             and (not (c.escalated or c.routed_to_lead) or ?::boolean)
              and not exists (select 1 from review_decision d where d.review_case_id = c.id and d.pending_second_approval and d.decided_by_id = ?)
              ${f.sql}
            order by ${QUEUE_ORDER}

@@ -65,7 +65,7 @@ export class TerritoryVerdict {
 @Index({ properties: ['status', 'submittedAt'] })
 @Index({ properties: ['episode', 'submittedAt'] })
 export class ReviewCase {
-  [OptionalProps]?: 'kind' | 'version' | 'escalated' | 'held' | 'excludedReviewerIds' | 'awaitingSecondApproval' | 'screeningRuns';
+  [OptionalProps]?: 'kind' | 'version' | 'escalated' | 'held' | 'excludedReviewerIds' | 'awaitingSecondApproval' | 'screeningRuns' | 'routedToLead';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -194,6 +194,14 @@ export class ReviewCase {
   @Field(() => String, { nullable: true })
   @Property({ type: 'text', nullable: true })
   escalationNote?: string | null;
+
+  /**
+   * For leads only, like `escalated`, but set by screening for a possible copy of another studio's
+   * content and never shown to the studio (no GraphQL field here: operators read it through
+   * `ReviewCase.routedToLead`).
+   */
+  @Property({ type: 'boolean' })
+  routedToLead: boolean = false;
 
   @Field(() => Boolean, { description: 'Held by a lead: out of the queue until released.' })
   @Property({ type: 'boolean' })

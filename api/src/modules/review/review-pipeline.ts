@@ -19,18 +19,20 @@ import { deterministicFindings } from './deterministic-checks';
 import { Finding, FindingSeverity, FindingSource } from './finding.entity';
 import { sampleKeyframes } from './keyframes';
 import type { FindingDraft, ReviewMaterial } from './material';
+import type { FrameAssessment } from './visual-classifier/visual-findings';
 import { effectivePolicy } from './policy';
 import type { ReviewProvider } from './providers/provider';
 import { AiStatus, CaseStatus, ReviewCase, Verdict } from './review-case.entity';
 import { Decision, ReviewDecision } from './review-decision.entity';
 import type { ReviewService } from './review.service';
+import type { FingerprintService } from '../fingerprints/fingerprint.service';
 
 export type CaseOutcome = 'screened' | 'auto-approved' | 'skipped' | 'ai-unavailable';
 
 /** A failure that retrying cannot mend: the stored media is missing or is not the file that was submitted. */
 export class ScreeningInputError extends Error {}
 
-type Screened = { startedAt: Date; findings: FindingDraft[]; verdicts: ReturnType<typeof aggregate>; riskScore: number; aiError: string | null; keyframes: Array<Record<string, unknown>>; policyVersion: string };
+type Screened = { startedAt: Date; findings: FindingDraft[]; verdicts: ReturnType<typeof aggregate>; riskScore: number; aiError: string | null; keyframes: Array<Record<string, unknown>>; policyVersion: string; possibleCopy?: boolean };
 
 /**
  * Screens one case: deterministic checks, then the provider, then per-territory verdicts. It fails
@@ -55,6 +57,7 @@ export class ReviewPipeline {
     private readonly provider: ReviewProvider,
     private readonly reviews: ReviewService,
     private readonly audit: AuditService,
+    private readonly fingerprints?: FingerprintService,
   ) {}
 
   async run(caseId: string, options: { lastTry?: boolean } = {}): Promise<CaseOutcome> {
@@ -78,6 +81,8 @@ export class ReviewPipeline {
       const material = await this.material(em, reviewCase, media.path);
       const policies = material.territories.map(effectivePolicy);
       const findings: FindingDraft[] = deterministicFindings(material, policies);
+      // Another studio's pictures: recorded for operators only (never a finding the studio could read).
+      const possibleCopy = this.fingerprints ? (await this.fingerprints.screen(this.systemContext(em), reviewCase.mediaRevision.id, media.path)).unlicensedCopies.length > 0 : false;
       const calls = new CallRecorder(this.callSink(caseId, run));
       const deadline = Date.now() + this.config.review.deadlineMs;
       const retry = (): RetryPolicy => ({ maxAttempts: this.config.review.maxAttempts, baseDelayMs: this.config.review.retryBaseMs, deadline });
@@ -96,8 +101,10 @@ export class ReviewPipeline {
       }
 
       let aiError: string | null = null;
+      const frameAssessments = new Map<number, FrameAssessment>();
+      const recordFrame = (index: number, assessment: FrameAssessment) => void frameAssessments.set(index, assessment);
       try {
-        findings.push(...(await this.provider.screen({ material, policies, keyframes, calls, retry, progress })));
+        findings.push(...(await this.provider.screen({ material, policies, keyframes, calls, retry, progress, recordFrame })));
       } catch (error) {
         if (!(error instanceof AiUnavailableError)) log.error({ err: error }, 'the review provider failed unexpectedly');
         aiError = error instanceof Error ? error.message : String(error);
@@ -110,8 +117,9 @@ export class ReviewPipeline {
         verdicts,
         riskScore,
         aiError,
-        keyframes: keyframes.map((k, i) => ({ time: k.time, index: i, key: k.path })),
+        keyframes: keyframes.map((k, i) => ({ time: k.time, index: i, key: k.path, ...frameAssessments.get(i) })),
         policyVersion: [...new Set(policies.map((p) => p.version))].join(', '),
+        possibleCopy,
       });
     } catch (error) {
       // Shown to reviewers (and the studio's progress): the first line, without server paths.
@@ -270,6 +278,12 @@ export class ReviewPipeline {
       reviewCase.screeningLeaseUntil = null;
       reviewCase.progress = { step: 'screened' };
       reviewCase.status = CaseStatus.PENDING_REVIEW;
+      if (result.possibleCopy) {
+        // A possible copy of another studio's content is a lead's call. Routed through a flag only
+        // operators read: `escalated` and its note are on the studio's own case, and a visible
+        // difference would let a studio probe what another studio holds.
+        reviewCase.routedToLead = true;
+      }
       const system = this.systemContext(tx);
       this.audit.record(system, tx, {
         action: 'review.screened',
@@ -281,7 +295,7 @@ export class ReviewPipeline {
       });
 
       const settings = await this.reviews.settings(tx);
-      const autoApprove = settings.autoApproveEnabled && result.aiError === null && result.verdicts.every((v) => v.verdict === Verdict.CLEAR && v.riskScore <= settings.autoApproveMaxRisk);
+      const autoApprove = settings.autoApproveEnabled && !result.possibleCopy && result.aiError === null && result.verdicts.every((v) => v.verdict === Verdict.CLEAR && v.riskScore <= settings.autoApproveMaxRisk);
       if (autoApprove) {
         const actorLabel = `policy: auto-approve (risk ≤ ${settings.autoApproveMaxRisk})`;
         for (const v of result.verdicts) tx.create(ReviewDecision, { reviewCase, territory: v.territory, decision: Decision.APPROVE, actorLabel, citedRuleIds: [], notes: 'Every territory CLEAR below the auto-approve threshold.', createdAt: new Date() });
@@ -303,7 +317,7 @@ export class ReviewPipeline {
     return {
       territories: reviewCase.territories,
       at: new Date(),
-      episode: { id: episode.id, number: episode.number, title: episode.title, synopsis: episode.synopsis },
+      episode: { id: episode.id, number: episode.number, title: episode.title, synopsis: episode.synopsis, aiElements: episode.aiElements },
       series: { title: series.title, synopsis: series.synopsis, filings: series.filings },
       license: license ? { ...license, holdbacks: license.holdbacks } : null,
       media: { path: mediaPath, sha256: media.sha256, durationSeconds: media.durationSeconds, width: media.width, height: media.height },

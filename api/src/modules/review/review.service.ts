@@ -1,11 +1,11 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import type PgBoss from 'pg-boss';
 import { z } from 'zod';
 import { isOperatorAdmin, isOperatorStaff, membershipIn, requireUser } from '../../domain/access';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError, passes } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
-import { parseInput } from '../../domain/validation';
-import { inTransaction, REVIEW_QUEUE } from '../../jobs/queue';
+import { parseInput, refuseRepeats } from '../../domain/validation';
+import { queueReviewJob } from '../../jobs/queue';
 import type { AuditService } from '../audit/audit.service';
 import { findEpisode } from '../catalog/catalog-access';
 import { territorySchema, uniqueList } from '../catalog/catalog-validation';
@@ -21,7 +21,7 @@ import { ReviewSettings } from './review-settings.entity';
 import { loadReviewedSnapshots, reviewedDigest, type ReviewedSnapshot } from './reviewed-material';
 
 const submitSchema = z.object({
-  episodeIds: z.array(z.string()).min(1, 'Choose at least one episode.').max(500, 'Submit at most 500 episodes at once.'),
+  episodeIds: z.array(z.string()).min(1, 'Choose at least one episode.').max(500, 'Submit at most 500 episodes at once.').superRefine(refuseRepeats<string>('Episodes', (id) => id)),
   territories: uniqueList(territorySchema, 'Territories').min(1, 'Choose at least one target territory.'),
   plannedReleaseAt: z.date().nullish(),
 });
@@ -83,9 +83,12 @@ export class ReviewService {
       this.checkSubmittable(episode, `input.episodeIds.${i}`);
       episodes.push(episode);
     }
-    return em.transactional(async (tx) => {
+    const alreadyInReview = () => new ConflictError('Some of these episodes are already in review.', 'input.episodeIds');
+    // A concurrent submission of the same episode can pass the check below; the one-open-case index
+    // then refuses it, and the caller hears the same answer as when the check catches it.
+    return this.oneOpenCase(alreadyInReview, () => em.transactional(async (tx) => {
       const open = await tx.count(ReviewCase, { episode: { $in: episodes.map((e) => e.id) }, status: { $in: [...OPEN_STATUSES] } });
-      if (open) throw new ConflictError('Some of these episodes are already in review.', 'input.episodeIds');
+      if (open) throw alreadyInReview();
       const cases: ReviewCase[] = [];
       for (const [i, episode] of episodes.entries()) {
         const metadata = await reviewedMetadata(tx, episode);
@@ -120,11 +123,19 @@ export class ReviewService {
         cases.push(reviewCase);
       }
       await tx.flush();
-      for (const reviewCase of cases) {
-        await boss.send(REVIEW_QUEUE, { caseId: reviewCase.id }, { db: inTransaction(tx), singletonKey: reviewCase.id });
-      }
+      for (const reviewCase of cases) await queueReviewJob(boss, tx, reviewCase.id);
       return cases;
-    });
+    }));
+  }
+
+  /** Runs `write`, answering `conflict()` when the one-open-case-per-episode index refuses it. */
+  private async oneOpenCase<T>(conflict: () => ConflictError, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException && (error as { constraint?: string }).constraint === 'review_case_one_open_per_episode') throw conflict();
+      throw error;
+    }
   }
 
   /** A case, for the studio that owns it or for the operator's people. */

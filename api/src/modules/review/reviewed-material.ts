@@ -16,9 +16,14 @@ export type ReviewedSnapshot = {
   maturityRatings: unknown[];
   episodeTitle: string;
   episodeSynopsis: string;
-  subtitles: Array<{ language: string; sha256: string; cues: number }>;
+  /** `kind` only when not SUBTITLES and `aiGenerated` only when true, so approvals given before tracks had either stay bound. */
+  subtitles: Array<{ language: string; kind?: string; aiGenerated?: boolean; sha256: string; cues: number }>;
   aiGeneratedContent: boolean;
   aiDisclosure: string | null;
+  /** Absent while empty, so snapshots taken before these fields existed keep their digest. */
+  aiElements?: string[];
+  aiLabel?: string;
+  episodeAiElements?: string[];
 };
 
 /** Human names of the snapshot's fields, for "what changed" messages. */
@@ -35,6 +40,9 @@ export const REVIEWED_FIELD_NAMES: Record<keyof ReviewedSnapshot, string> = {
   subtitles: 'subtitles',
   aiGeneratedContent: 'AI-generated content declaration',
   aiDisclosure: 'AI disclosure',
+  aiElements: 'declared AI uses of the series',
+  aiLabel: 'AI label',
+  episodeAiElements: 'declared AI uses of the episode',
 };
 
 /** JSON with object keys sorted at every level, so equal snapshots hash equally. */
@@ -49,6 +57,8 @@ export function canonicalJson(value: unknown): string {
 
 /** Sorts a list whose order carries no meaning (filings, ratings) so reordering is not a change. */
 const unordered = (list: unknown[]): unknown[] => [...list].map(canonicalJson).sort().map((s) => JSON.parse(s) as unknown);
+
+const nonEmpty = <K extends string, V extends string | string[]>(key: K, value: V): Partial<Record<K, V>> => (value.length ? ({ [key]: value } as Record<K, V>) : {});
 
 /** sha256 (hex) of the canonical snapshot. */
 export function reviewedDigest(snapshot: ReviewedSnapshot): string {
@@ -69,8 +79,8 @@ export async function loadReviewedSnapshots(em: EntityManager, episodeIds: reado
   if (!episodeIds.length) return new Map();
   const rows = (await em.getConnection().execute(
     `select e.id, e.title, e.synopsis, m.sha256, s.title as series_title, s.synopsis as series_synopsis, s.genres, s.original_language,
-            s.filings, s.maturity_ratings, coalesce(l.ai_generated_content, false) as ai_generated_content, l.ai_disclosure,
-            coalesce((select json_agg(json_build_object('language', t.language, 'sha256', encode(sha256(convert_to(t.content, 'UTF8')), 'hex'), 'cues', t.cue_count) order by t.language)
+            s.filings, s.maturity_ratings, coalesce(l.ai_generated_content, false) as ai_generated_content, l.ai_disclosure, l.ai_elements, l.ai_label, e.ai_elements as episode_ai_elements,
+            coalesce((select json_agg(jsonb_strip_nulls(jsonb_build_object('language', t.language, 'kind', nullif(t.kind::text, 'SUBTITLES'), 'aiGenerated', nullif(t.ai_generated, false), 'sha256', encode(sha256(convert_to(t.content, 'UTF8')), 'hex'), 'cues', t.cue_count)) order by t.language, t.kind)
                       from subtitle_track t where t.episode_id = e.id), '[]') as subtitles
      from episode e join series s on s.id = e.series_id
      left join media_revision m on m.id = e.current_media_id
@@ -96,6 +106,9 @@ export async function loadReviewedSnapshots(em: EntityManager, episodeIds: reado
         subtitles: r.subtitles as ReviewedSnapshot['subtitles'],
         aiGeneratedContent: Boolean(r.ai_generated_content),
         aiDisclosure: (r.ai_disclosure as string | null) ?? null,
+        ...nonEmpty('aiElements', [...((r.ai_elements as string[] | null) ?? [])].sort()),
+        ...nonEmpty('aiLabel', (r.ai_label as string | null) ?? ''),
+        ...nonEmpty('episodeAiElements', [...((r.episode_ai_elements as string[] | null) ?? [])].sort()),
       },
     ]),
   );

@@ -1,5 +1,6 @@
 import { formatClock, findingTime, severityLabel, type Finding } from '~/models/moderation';
 import type { VideoPlayer } from './use-video-player';
+import { PlayerTracks, type PlayerTrack } from '../player-tracks';
 
 interface CasePlayerProps {
   player: VideoPlayer;
@@ -9,12 +10,14 @@ interface CasePlayerProps {
   activeFindingId: string | null;
   onSelectFinding: (finding: Finding) => void;
   notes: ReadonlyArray<{ atSeconds: number | null; text: string }>;
+  /** Subtitle tracks the reviewer can turn on in the player. */
+  tracks?: readonly PlayerTrack[];
 }
 
 const percent = (time: number, duration: number) => `${Math.min(100, Math.max(0, (time / (duration || 1)) * 100))}%`;
 
 /** The episode's video with a timeline of findings and pinned notes under it. */
-export function CasePlayer({ player, media, title, findings, activeFindingId, onSelectFinding, notes }: CasePlayerProps) {
+export function CasePlayer({ player, media, title, findings, activeFindingId, onSelectFinding, notes, tracks = [] }: CasePlayerProps) {
   const { duration, currentTime } = player;
   const timed = findings.filter((f) => findingTime(f) !== null);
   const pinned = notes.filter((n) => n.atSeconds !== null);
@@ -34,7 +37,9 @@ export function CasePlayer({ player, media, title, findings, activeFindingId, on
             playsInline
             aria-label={`Video of ${title}`}
             className={media.height > media.width ? 'is-vertical' : undefined}
-          />
+          >
+            <PlayerTracks tracks={tracks} />
+          </video>
         </div>
       ) : (
         <p className="muted">This case has no video.</p>

@@ -29,6 +29,7 @@ import { SubtitleTranscript } from './subtitle-transcript';
 import { useClaimKeepAlive } from './use-claim-keep-alive';
 import { useReviewShortcuts } from './use-review-shortcuts';
 import { useVideoPlayer } from './use-video-player';
+import { ContentMatches } from './content-matches';
 
 export interface CaseWorkspaceProps {
   reviewCase: ReviewCaseDetail;
@@ -251,7 +252,9 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
             activeFindingId={activeFindingId}
             onSelectFinding={selectFinding}
             notes={canDecide ? [...rc.comments, ...notes] : rc.comments}
+            tracks={subtitles ?? []}
           />
+          <ContentMatches matches={rc.contentMatches} isLead={isLead} outcome={outcome} busy={busy} />
           <SubtitleTranscript tracks={transcript} complete={subtitles !== null} currentTime={player.currentTime} seek={player.seek} />
           <KeyframeGallery caseId={rc.id} keyframes={keyframes} findings={rc.findings} seek={player.seek} />
         </div>

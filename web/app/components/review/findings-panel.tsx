@@ -112,7 +112,13 @@ export function FindingsPanel({ findings, verdicts, aiStatus, aiError, assessmen
       ) : null}
       {assessment ? (
         <p className="muted small">
-          Screened by {assessment.provider === 'rules' ? 'the built-in keyword rules (not a model)' : `${assessment.provider}${assessment.model ? ` (${assessment.model})` : ''}`} against{' '}
+          Screened by{' '}
+          {assessment.provider === 'rules'
+            ? 'the built-in keyword rules (not a model)'
+            : assessment.provider === 'embedded'
+              ? `the built-in keyword and profanity rules and a small embedded image model with known limits (${assessment.model ?? 'unknown model'})`
+              : `${assessment.provider}${assessment.model ? ` (${assessment.model})` : ''}`}{' '}
+          against{' '}
           {assessment.policyVersion}.
         </p>
       ) : null}

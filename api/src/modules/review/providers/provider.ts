@@ -2,6 +2,7 @@ import type { CallRecorder, RetryPolicy } from '../ai-calls';
 import type { Keyframe } from '../keyframes';
 import type { FindingDraft, ReviewMaterial } from '../material';
 import type { EffectivePolicy } from '../policy';
+import type { FrameAssessment } from '../visual-classifier/visual-findings';
 
 export interface ScreeningInput {
   material: ReviewMaterial;
@@ -10,11 +11,14 @@ export interface ScreeningInput {
   calls: CallRecorder;
   retry: () => RetryPolicy;
   progress: (step: string, done: number, total: number) => Promise<void>;
+  /** Keeps a keyframe's scores with the assessment (by its index in `keyframes`). */
+  recordFrame: (index: number, assessment: FrameAssessment) => void;
 }
 
 /** A source of findings beyond the deterministic checks. */
 export interface ReviewProvider {
-  readonly name: 'openai' | 'rules';
+  /** `openai`; `embedded` (keyword rules, the profanity matcher and the embedded image model); `rules` (text rules only). */
+  readonly name: 'openai' | 'embedded' | 'rules';
   readonly model: string | null;
   /** Whether the pipeline should sample keyframes for this provider. */
   readonly usesKeyframes: boolean;

@@ -1,11 +1,13 @@
 import { textsOf, type FindingDraft } from '../material';
+import { profanityFindings } from '../text-screening';
 import type { ReviewProvider, ScreeningInput } from './provider';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * The built-in provider: each policy rule's keywords and phrases matched against the title,
- * synopses and every subtitle cue. It is rules, not a model, and says so.
+ * The built-in text checks: each policy rule's keywords and phrases matched against the title,
+ * synopses and every subtitle cue, and profanity found by an evasion-resistant matcher for the
+ * territories whose packs check it. It is rules, not a model, and says so.
  */
 export class RulesProvider implements ReviewProvider {
   readonly name = 'rules' as const;
@@ -36,6 +38,7 @@ export class RulesProvider implements ReviewProvider {
       }
       await progress('rules', i + 1, policies.length);
     }
+    findings.push(...profanityFindings(texts, policies));
     return findings;
   }
 }

@@ -1,0 +1,91 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, Kind, type ArgumentNode, type DocumentNode, type ValueNode } from 'graphql';
+import { BadUserInputError } from '../domain/errors';
+import { acceptText } from '../domain/text-input';
+import type { GraphQLContext } from './context';
+
+type Path = Array<string | number>;
+
+const fieldName = (path: Path) => path.join('.');
+
+function refuse(path: Path, problem: string): never {
+  const error = new BadUserInputError(fieldName(path), `${fieldName(path)}: ${problem}`);
+  throw new GraphQLError(error.message, { originalError: error, extensions: { http: { status: 400 } } });
+}
+
+/**
+ * Walks every string literal in the document's arguments (fields and directives, in the operation
+ * and its fragments, and variable defaults), refusing and normalizing each through `acceptText`.
+ * Records where each variable is used, so that a problem inside a variable is named by the
+ * argument path it feeds (`input.title`), as every other BAD_USER_INPUT is.
+ */
+function walkDocument(document: DocumentNode): Map<string, Path> {
+  const variableUse = new Map<string, Path>();
+  const value = (node: ValueNode, path: Path): void => {
+    switch (node.kind) {
+      case Kind.STRING: {
+        const accepted = acceptText(node.value);
+        if (!accepted.ok) refuse(path, accepted.problem);
+        // Idempotent, so a cached document normalized once stays right for every request.
+        if (accepted.text !== node.value) (node as { value: string }).value = accepted.text;
+        return;
+      }
+      case Kind.LIST:
+        node.values.forEach((item, i) => value(item, [...path, i]));
+        return;
+      case Kind.OBJECT:
+        for (const field of node.fields) value(field.value, [...path, field.name.value]);
+        return;
+      case Kind.VARIABLE:
+        if (!variableUse.has(node.name.value)) variableUse.set(node.name.value, path);
+        return;
+      default:
+        return;
+    }
+  };
+  const args = (nodes: readonly ArgumentNode[] | undefined) => nodes?.forEach((arg) => value(arg.value, [arg.name.value]));
+  const visitAll = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(visitAll);
+    const n = node as { kind?: string; arguments?: readonly ArgumentNode[]; variable?: { name: { value: string } }; defaultValue?: ValueNode; directives?: unknown; selectionSet?: unknown; variableDefinitions?: unknown; definitions?: unknown };
+    if (n.kind === Kind.FIELD || n.kind === Kind.DIRECTIVE) args(n.arguments);
+    if (n.kind === Kind.VARIABLE_DEFINITION && n.defaultValue) value(n.defaultValue, [n.variable!.name.value]);
+    visitAll(n.definitions);
+    visitAll(n.variableDefinitions);
+    visitAll(n.directives);
+    visitAll((n.selectionSet as { selections?: unknown } | undefined)?.selections);
+  };
+  visitAll(document);
+  return variableUse;
+}
+
+/** Refuses and normalizes every string inside one variable's JSON value, in place. */
+function walkVariable(holder: Record<string | number, unknown>, key: string | number, path: Path): void {
+  const current = holder[key];
+  if (typeof current === 'string') {
+    const accepted = acceptText(current);
+    if (!accepted.ok) refuse(path, accepted.problem);
+    holder[key] = accepted.text;
+  } else if (Array.isArray(current)) {
+    current.forEach((_, i) => walkVariable(current as unknown as Record<number, unknown>, i, [...path, i]));
+  } else if (current && typeof current === 'object') {
+    for (const k of Object.keys(current)) walkVariable(current as Record<string, unknown>, k, [...path, k]);
+  }
+}
+
+/**
+ * The boundary for text: before any resolver runs, every string the client sent — literals and
+ * variables alike — passes one rule (`acceptText`), so a new field or argument cannot forget it.
+ */
+export const textInputPlugin: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ document, request }) {
+        const variableUse = walkDocument(document);
+        const variables = request.variables;
+        if (!variables) return;
+        for (const name of Object.keys(variables)) walkVariable(variables, name, variableUse.get(name) ?? [name]);
+      },
+    };
+  },
+};

@@ -1,0 +1,63 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { CANDIDATE_MIN_FRAMES, MAX_CANDIDATES, SHIFT_BUCKET_MS } from './content-matching';
+import type { FrameHash } from './frame-hashes';
+
+/**
+ * A PostgreSQL array literal of numbers or ids (the query builder would spread a JS array into a
+ * list of parameters). Only for values that are digits, signs and hex: numbers, bigints, uuids.
+ */
+export function pgArray(values: ReadonlyArray<number | bigint | string>): string {
+  for (const v of values) if (!/^[-0-9a-f]+$/i.test(String(v))) throw new Error(`not an array element: ${String(v)}`);
+  return `{${values.join(',')}}`;
+}
+
+/** The bands a 64-bit hash is cut into for lookups (see fingerprint_band in the migration). */
+export const BANDS = [0, 1, 2, 3] as const;
+
+/**
+ * The current media of episodes other than `excludeEpisodeId` holding at least CANDIDATE_MIN_FRAMES
+ * of `frames` at one shift in time: each of those frames shares a hash band with one of the media's
+ * frames, and the pairs lie the same distance apart in time (within SHIFT_BUCKET_MS), as a copy's do
+ * — chance band hits scatter over every shift. Each probe is an index lookup on one band
+ * (multi-index hashing). Most aligned frames first, at most `limit`; each still needs a bit-by-bit
+ * comparison. Episodes are looked up only for the best candidates (an index lookup each), not for
+ * every band hit. Parameters: at_ms[], hash[], limit, excluded episode id, limit. bench/fingerprint.mjs times
+ * this SQL.
+ */
+export const CANDIDATES_SQL = `
+with checked as (select * from unnest(?::int[], ?::bigint[]) as c(at_ms, hash)),
+hits as (
+  ${BANDS.map((band) => `select f.media_revision_id, checked.at_ms, f.at_ms - checked.at_ms as shift_ms from checked join fingerprint_frame f on fingerprint_band(f.hash, ${band}) = fingerprint_band(checked.hash, ${band})`).join('\n  union all\n  ')}
+),
+aligned as (
+  select media_revision_id, count(distinct at_ms) as frames from hits
+  group by media_revision_id, floor(shift_ms / ${SHIFT_BUCKET_MS}.0)
+  having count(distinct at_ms) >= ${CANDIDATE_MIN_FRAMES}
+),
+best as (
+  select media_revision_id, max(frames) as frames from aligned group by media_revision_id order by 2 desc limit ? * 4
+)
+select best.media_revision_id::text as id, best.frames::int as frames
+from best
+where exists (select 1 from episode e where e.current_media_id = best.media_revision_id and e.id <> ?::uuid)
+order by 2 desc
+limit ?`;
+
+export async function candidateRevisions(em: EntityManager, frames: readonly FrameHash[], excludeEpisodeId: string, limit = MAX_CANDIDATES): Promise<string[]> {
+  if (!frames.length) return [];
+  const rows = (await em.getConnection().execute(CANDIDATES_SQL, [pgArray(frames.map((f) => f.atMs)), pgArray(frames.map((f) => f.hash)), limit, excludeEpisodeId, limit], 'all', em.getTransactionContext())) as Array<{ id: string }>;
+  return rows.map((r) => r.id);
+}
+
+/** The stored frames of some media revisions, by revision, in time order. */
+export async function storedFrames(em: EntityManager, revisionIds: readonly string[]): Promise<Map<string, FrameHash[]>> {
+  const byRevision = new Map<string, FrameHash[]>();
+  if (!revisionIds.length) return byRevision;
+  const rows = (await em.getConnection().execute(`select media_revision_id::text as id, at_ms, hash::text as hash from fingerprint_frame where media_revision_id = any(?::uuid[]) order by media_revision_id, at_ms`, [pgArray(revisionIds)], 'all', em.getTransactionContext())) as Array<{ id: string; at_ms: number; hash: string }>;
+  for (const row of rows) {
+    const list = byRevision.get(row.id) ?? [];
+    list.push({ atMs: row.at_ms, hash: BigInt(row.hash) });
+    byRevision.set(row.id, list);
+  }
+  return byRevision;
+}

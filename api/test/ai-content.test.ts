@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Role } from '../src/modules/membership/membership.entity';
+import { OrganizationKind } from '../src/modules/organization/organization.entity';
+import { createPartner, LICENSE } from './support/publishing';
+import { CLAIM_NEXT, DECIDE, seedPendingCases } from './support/review';
+import { errorCode, TestServer, type SignedInMember } from './support/server';
+
+let server: TestServer;
+let admin: SignedInMember;
+let lead: SignedInMember;
+
+beforeAll(async () => {
+  server = await TestServer.start({ REVIEW_FOUR_EYES: 'false' });
+  admin = await server.member(OrganizationKind.OPERATOR, Role.ADMIN);
+  lead = await server.addMember(admin.organizationId, Role.LEAD);
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const SET_LICENSE = 'mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { aiGeneratedContent aiElements aiLabel aiDisclosure } }';
+const REQUIREMENTS = 'query($id: ID!) { series(id: $id) { aiLabelRequirements { territory ruleId elements missing met } } }';
+const DISTRIBUTION = 'query($id: ID!) { series(id: $id) { distribution { episodes { episode { number } territory live reasons { code message } } } } }';
+const CATALOG = 'query($t: String!) { catalog(territory: $t) { nodes { aiContent { elements label disclosure } episodes { nodes { number aiContent { elements label disclosure } } } } } }';
+type Cell = { episode: { number: number }; territory: string; live: boolean; reasons: Array<{ code: string; message: string }> };
+
+/**
+ * The studio submits the episodes again (a change to reviewed material lapsed their cases), the
+ * cases are left as a clean screening leaves them, and a lead approves them for `territories`.
+ */
+async function resubmitAndApprove(studio: SignedInMember, episodeIds: string[], territories: string[]) {
+  // Submission binds each case to the material as it is now.
+  const submitted = await server.gql('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }', { i: { episodeIds, territories } }, { token: studio.token });
+  expect(submitted.errors).toBeUndefined();
+  const verdicts = JSON.stringify(territories.map((territory) => ({ territory, verdict: 'CLEAR', riskScore: 0, reasons: [] })));
+  await server.orm.em.getConnection().execute(`update review_case set status = 'PENDING_REVIEW', ai_status = 'COMPLETED', risk_score = 0, verdicts = ? where episode_id = any(?::uuid[]) and status = 'QUEUED'`, [verdicts, `{${episodeIds.join(',')}}`]);
+  const studioId = studio.organizationId;
+  for (const _ of episodeIds) {
+    const c = (await server.gql<{ claimNextCase: { id: string; version: number } | null }>(CLAIM_NEXT, { f: { studioId } }, { token: lead.token })).data!.claimNextCase!;
+    const d = await server.gql(DECIDE, { i: { caseId: c.id, version: c.version, decisions: territories.map((territory) => ({ territory, decision: 'APPROVE' })) } }, { token: lead.token });
+    expect(d.errors).toBeUndefined();
+  }
+}
+
+describe('AI-content disclosure and labels', () => {
+  it('a series with AI voices and no visible label stays dark where the territory requires one (AI_LABEL_MISSING), is live elsewhere with its disclosure, and goes live once labelled and reviewed', async () => {
+    const partner = await createPartner(server, admin, ['US', 'CN']);
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const seeded = await seedPendingCases(server, owner.organizationId, 2, { verdict: 'CLEAR', territories: ['US', 'CN'], filings: [{ territory: 'CN', filingNumber: '(2026) 0042' }] });
+    const q = <T = Record<string, unknown>>(query: string, variables: Record<string, unknown>) => server.gql<T>(query, variables, { token: owner.token });
+
+    const declared = await q<{ setLicense: Record<string, unknown> }>(SET_LICENSE, { id: seeded.seriesId, i: { ...LICENSE, territoriesIncluded: ['US', 'CN'], aiElements: ['VOICE'], aiDisclosure: 'Character voices are synthesised.' } });
+    // Declaring a use declares AI-generated content.
+    expect(declared.data!.setLicense).toEqual({ aiGeneratedContent: true, aiElements: ['VOICE'], aiLabel: null, aiDisclosure: 'Character voices are synthesised.' });
+    await q('mutation($i: SetEpisodePricesInput!) { setEpisodePrices(input: $i) { episode { number } } }', { i: { seriesId: seeded.seriesId, fromNumber: 1, toNumber: 2, territory: 'WORLDWIDE', coins: 60 } });
+    await resubmitAndApprove(owner, seeded.episodeIds, ['US', 'CN']);
+    await q('mutation($s: ID!, $p: ID!, $i: ReleasePlanInput!) { setReleasePlan(seriesId: $s, partnerId: $p, input: $i) { id } }', { s: seeded.seriesId, p: partner.organizationId, i: { mode: 'ALL_AT_ONCE', startsAt: '2026-01-01T00:00:00Z' } });
+
+    // Pre-flight: CN requires a visible label for AI voices (licensed only in US and CN, so DE/FR are not listed).
+    const before = await q<{ series: { aiLabelRequirements: unknown[] } }>(REQUIREMENTS, { id: seeded.seriesId });
+    expect(before.data!.series.aiLabelRequirements).toEqual([{ territory: 'CN', ruleId: 'CN-AI-LABEL-01', elements: ['VOICE'], missing: ['VISIBLE_LABEL'], met: false }]);
+
+    const grid = async () => (await q<{ series: { distribution: Array<{ episodes: Cell[] }> } }>(DISTRIBUTION, { id: seeded.seriesId })).data!.series.distribution[0]!.episodes;
+    for (const cell of await grid()) {
+      if (cell.territory === 'US') expect(cell).toMatchObject({ live: true, reasons: [] });
+      else expect(cell.reasons.map((r) => r.code), `episode ${cell.episode.number} in CN`).toEqual(['AI_LABEL_MISSING']);
+    }
+    expect((await grid()).find((c) => c.territory === 'CN')!.reasons[0]!.message).toMatch(/visible AI label .* voices/);
+
+    // Partners see the disclosure where the episode is live.
+    const us = await server.gql<{ catalog: { nodes: Array<{ aiContent: unknown; episodes: { nodes: Array<{ aiContent: unknown }> } }> } }>(CATALOG, { t: 'US' }, { token: partner.key });
+    expect(us.data!.catalog.nodes[0]!.aiContent).toEqual({ elements: ['VOICE'], label: null, disclosure: 'Character voices are synthesised.' });
+    expect(us.data!.catalog.nodes[0]!.episodes.nodes.map((e) => e.aiContent)).toEqual([
+      { elements: ['VOICE'], label: null, disclosure: 'Character voices are synthesised.' },
+      { elements: ['VOICE'], label: null, disclosure: 'Character voices are synthesised.' },
+    ]);
+    expect((await server.gql<{ catalog: { nodes: unknown[] } }>(CATALOG, { t: 'CN' }, { token: partner.key })).data!.catalog.nodes).toEqual([]);
+
+    // The label is reviewed material: setting it meets the duty and sends the episodes back to review.
+    await q(SET_LICENSE, { id: seeded.seriesId, i: { ...LICENSE, territoriesIncluded: ['US', 'CN'], aiElements: ['VOICE'], aiDisclosure: 'Character voices are synthesised.', aiLabel: 'AI 合成声音 · AI-generated voices' } });
+    expect((await q<{ series: { aiLabelRequirements: Array<{ met: boolean; missing: string[] }> } }>(REQUIREMENTS, { id: seeded.seriesId })).data!.series.aiLabelRequirements).toEqual([expect.objectContaining({ territory: 'CN', met: true, missing: [] })]);
+    for (const cell of await grid()) expect(cell.reasons.map((r) => r.code)).not.toContain('AI_LABEL_MISSING');
+    await resubmitAndApprove(owner, seeded.episodeIds, ['US', 'CN']);
+    expect((await grid()).every((c) => c.live)).toBe(true);
+    const cn = await server.gql<{ catalog: { nodes: Array<{ episodes: { nodes: Array<{ aiContent: { label: string } }> } }> } }>(CATALOG, { t: 'CN' }, { token: partner.key });
+    expect(cn.data!.catalog.nodes[0]!.episodes.nodes[0]!.aiContent.label).toBe('AI 合成声音 · AI-generated voices');
+
+    // The avails export carries the declaration on every row.
+    const avails = (await q<{ availsCsv: string }>('query($s: ID!, $id: ID) { availsCsv(studioId: $s, seriesId: $id) }', { s: owner.organizationId, id: seeded.seriesId })).data!.availsCsv.trim().split('\r\n');
+    expect(avails[0]).toMatch(/,AIGeneratedContent,AIContentUses,AILabel,AIDisclosure$/);
+    expect(avails.slice(1)).toHaveLength(4);
+    for (const row of avails.slice(1)) expect(row).toMatch(/,Yes,VOICE,AI 合成声音 · AI-generated voices,Character voices are synthesised\.$/);
+  });
+
+  it('an episode declares its own AI uses beyond the series’, and the pre-flight lists the territories that then need a label', async () => {
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const seeded = await seedPendingCases(server, owner.organizationId, 2, { territories: ['DE'] });
+    await server.gql(SET_LICENSE, { id: seeded.seriesId, i: { ...LICENSE, territoriesIncluded: ['WORLDWIDE'], aiElements: ['TRANSLATION'], aiDisclosure: 'Subtitles are machine-translated.' } }, { token: owner.token });
+    // A translation needs a label in CN only.
+    const first = await server.gql<{ series: { aiLabelRequirements: Array<{ territory: string; elements: string[] }> } }>(REQUIREMENTS, { id: seeded.seriesId }, { token: owner.token });
+    expect(first.data!.series.aiLabelRequirements.map((r) => [r.territory, r.elements])).toEqual([['CN', ['TRANSLATION']]]);
+
+    const updated = await server.gql<{ updateEpisode: { aiElements: string[] } }>('mutation($i: UpdateEpisodeInput!) { updateEpisode(input: $i) { aiElements } }', { i: { id: seeded.episodeIds[1], aiElements: ['FACES'] } }, { token: owner.token });
+    expect(updated.data!.updateEpisode.aiElements).toEqual(['FACES']);
+    const after = await server.gql<{ series: { aiLabelRequirements: Array<{ territory: string; elements: string[] }> } }>(REQUIREMENTS, { id: seeded.seriesId }, { token: owner.token });
+    expect(after.data!.series.aiLabelRequirements.map((r) => [r.territory, r.elements])).toEqual(expect.arrayContaining([['CN', ['FACES', 'TRANSLATION']], ['DE', ['FACES']], ['FR', ['FACES']]]));
+    // The episode's own declaration is reviewed material: its open case lapses.
+    const lapsed = (await server.orm.em.getConnection().execute('select invalidated_at from review_case where episode_id = ?', [seeded.episodeIds[1]])) as Array<{ invalidated_at: Date | null }>;
+    expect(lapsed[0]!.invalidated_at).not.toBeNull();
+  });
+
+  it('refuses a label that is too long and an unknown AI use, naming the field, and changes nothing', async () => {
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const seeded = await seedPendingCases(server, owner.organizationId, 1);
+    const long = await server.gql(SET_LICENSE, { id: seeded.seriesId, i: { ...LICENSE, aiElements: ['VOICE'], aiDisclosure: 'Synthesised.', aiLabel: 'x'.repeat(201) } }, { token: owner.token });
+    expect(errorCode(long)).toBe('BAD_USER_INPUT');
+    expect(long.errors![0]!.extensions.field).toBe('input.aiLabel');
+    const noDisclosure = await server.gql(SET_LICENSE, { id: seeded.seriesId, i: { ...LICENSE, aiElements: ['FACES'] } }, { token: owner.token });
+    expect(noDisclosure.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.aiDisclosure' });
+    const unknown = await server.gql('mutation($i: UpdateEpisodeInput!) { updateEpisode(input: $i) { id } }', { i: { id: seeded.episodeIds[0], aiElements: ['ROBOTS'] } }, { token: owner.token });
+    expect(unknown.errors).toBeDefined();
+    const rows = (await server.orm.em.getConnection().execute('select count(*)::int as n from series_license where series_id = ?', [seeded.seriesId])) as Array<{ n: number }>;
+    expect(rows[0]!.n).toBe(0);
+  });
+});

@@ -1,0 +1,314 @@
+import { getNamedType, getNullableType, isEnumType, isInputObjectType, isListType, isObjectType, isAbstractType, type GraphQLArgument, type GraphQLField, type GraphQLInputType, type GraphQLSchema } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildGreenlightSchema } from '../src/graphql/schema';
+import { Role } from '../src/modules/membership/membership.entity';
+import { OrganizationKind } from '../src/modules/organization/organization.entity';
+import { seriesWithEpisodes } from './support/catalog';
+import { createPartner } from './support/publishing';
+import { seedPendingCases } from './support/review';
+import { TestServer } from './support/server';
+
+/**
+ * Walks the whole schema: every query and mutation, as every kind of caller, with hostile values
+ * for each argument and input field — control characters, 1 MiB strings, huge and negative
+ * numbers, malformed ids and cursors, unknown enum values, lowercase codes, decomposed Unicode,
+ * repeated list items. Whatever the answer, it is never INTERNAL_SERVER_ERROR or HTTP 500. A NUL
+ * anywhere is refused with BAD_USER_INPUT naming exactly the field it was put in.
+ */
+let server: TestServer;
+let schema: GraphQLSchema;
+const callers: Record<string, { token?: string; organizationId?: string }> = {};
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  server = await TestServer.start({ USER_RATE_LIMIT_PER_MINUTE: '1000000', PARTNER_RATE_LIMIT_PER_MINUTE: '1000000', ANONYMOUS_RATE_LIMIT_PER_MINUTE: '1000000' });
+  schema = await buildGreenlightSchema();
+  const admin = await server.member(OrganizationKind.OPERATOR, Role.ADMIN, 'Walk');
+  const lead = await server.addMember(admin.organizationId, Role.LEAD);
+  const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER, 'Walk');
+  const editor = await server.addMember(owner.organizationId, Role.EDITOR);
+  const viewer = await server.addMember(owner.organizationId, Role.VIEWER);
+  const partner = await createPartner(server, admin);
+  ids.series = await seriesWithEpisodes(server, owner.token, owner.organizationId, 3, { title: 'Walked series' });
+  const episodes = await server.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }', { id: ids.series }, { token: owner.token });
+  ids.episode = episodes.data!.series.episodes.nodes[0]!.id;
+  const cases = await seedPendingCases(server, owner.organizationId, 1);
+  ids.case = cases.caseIds[0]!;
+  const members = await server.gql<{ members: Array<{ id: string; user: { email: string } }> }>('query($id: ID!) { members(organizationId: $id) { id user { email } } }', { id: owner.organizationId }, { token: owner.token });
+  ids.membership = members.data!.members.find((m) => m.user.email === viewer.email)!.id;
+  const keys = await server.gql<{ apiKeys: Array<{ id: string }> }>('query($id: ID!) { apiKeys(organizationId: $id) { id } }', { id: partner.organizationId }, { token: admin.token });
+  ids.apiKey = keys.data!.apiKeys[0]!.id;
+  const endpoint = await server.gql<{ createWebhookEndpoint: { endpoint: { id: string } } }>('mutation($p: ID!) { createWebhookEndpoint(partnerId: $p, url: "https://hooks.example.com/walk") { endpoint { id } } }', { p: partner.organizationId }, { token: partner.token });
+  ids.endpoint = endpoint.data!.createWebhookEndpoint.endpoint.id;
+  ids.partner = partner.organizationId;
+  ids.studio = owner.organizationId;
+  ids.reviewer = lead.userId;
+  Object.assign(callers, {
+    anonymous: {},
+    partnerKey: { token: partner.key, organizationId: partner.organizationId },
+    partnerAdmin: { token: partner.token, organizationId: partner.organizationId },
+    owner: { token: owner.token, organizationId: owner.organizationId },
+    editor: { token: editor.token, organizationId: owner.organizationId },
+    lead: { token: lead.token, organizationId: admin.organizationId },
+    admin: { token: admin.token, organizationId: admin.organizationId },
+  });
+}, 180_000);
+afterAll(() => server?.stop());
+
+type Path = Array<string | number>;
+type Leaf = { path: Path; type: GraphQLInputType; name: string };
+
+/** A value the API would accept for an argument or input field with this name and type. */
+function baseline(type: GraphQLInputType, name: string, operation: string, caller: { organizationId?: string }): unknown {
+  const nullable = getNullableType(type) as GraphQLInputType;
+  if (isListType(nullable)) return [baseline(nullable.ofType as GraphQLInputType, name.replace(/s$/, ''), operation, caller)];
+  if (isInputObjectType(nullable)) {
+    return Object.fromEntries(Object.values(nullable.getFields()).map((f) => [f.name, baseline(f.type, f.name, operation, caller)]));
+  }
+  if (isEnumType(nullable)) return nullable.getValues()[0]!.value as string;
+  switch ((nullable as { name: string }).name) {
+    case 'Int':
+      return name === 'version' ? 1 : 2;
+    case 'Float':
+      return 1.5;
+    case 'Boolean':
+      return false;
+    case 'DateTimeISO':
+      return '2026-06-01T00:00:00.000Z';
+    case 'JSONObject':
+      return {};
+    case 'ID':
+      return idFor(name, operation, caller);
+    default:
+      return stringFor(name);
+  }
+}
+
+function idFor(name: string, operation: string, caller: { organizationId?: string }): string {
+  const key = name.toLowerCase();
+  if (key.includes('series')) return ids.series!;
+  if (key.includes('episode')) return ids.episode!;
+  if (key.includes('case')) return ids.case!;
+  if (key.includes('partner')) return ids.partner!;
+  if (key.includes('studio')) return ids.studio!;
+  if (key.includes('organization')) return caller.organizationId ?? ids.studio!;
+  if (key.includes('membership')) return ids.membership!;
+  if (key.includes('reviewer')) return ids.reviewer!;
+  if (key.includes('endpoint')) return ids.endpoint!;
+  if (key.includes('delivery')) return 'msg_walk';
+  const op = operation.toLowerCase();
+  if (op.includes('episode')) return ids.episode!;
+  if (op.includes('organization')) return caller.organizationId ?? ids.studio!;
+  if (op.includes('apikey')) return ids.apiKey!;
+  if (op.includes('case')) return ids.case!;
+  if (op.includes('webhook')) return ids.endpoint!;
+  return ids.series!;
+}
+
+function stringFor(name: string): string {
+  const key = name.toLowerCase();
+  if (key.includes('territor')) return 'US';
+  if (key.includes('language')) return 'en';
+  if (key.includes('currenc')) return 'USD';
+  if (key === 'email') return 'walker@example.com';
+  if (key === 'password') return 'a long enough password';
+  if (key.includes('url')) return 'https://hooks.example.com/walk';
+  if (key === 'content') return 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nWalk\n';
+  if (key === 'after') return Buffer.from('c:1').toString('base64url');
+  if (key === 'issuedon') return '2026-01-01';
+  return 'Walker text';
+}
+
+/** Every leaf (scalar or enum) and list under an argument, with its path. */
+function leavesOf(type: GraphQLInputType, name: string, path: Path, depth = 0): Leaf[] {
+  const nullable = getNullableType(type) as GraphQLInputType;
+  if (depth > 4) return [];
+  if (isListType(nullable)) return [{ path, type, name }, ...leavesOf(nullable.ofType as GraphQLInputType, name, [...path, 0], depth + 1)];
+  if (isInputObjectType(nullable)) return Object.values(nullable.getFields()).flatMap((f) => leavesOf(f.type, f.name, [...path, f.name], depth + 1));
+  return [{ path, type, name }];
+}
+
+function setAt(root: Record<string, unknown>, path: Path, value: unknown): void {
+  let holder = root as Record<string | number, unknown>;
+  for (const part of path.slice(0, -1)) holder = holder[part] as Record<string | number, unknown>;
+  holder[path[path.length - 1]!] = value;
+}
+
+function getAt(root: Record<string, unknown>, path: Path): unknown {
+  // Only objects and arrays are walked into: a list an earlier hostile value replaced by a scalar has no items.
+  return path.reduce<unknown>((holder, part) => (holder !== null && typeof holder === 'object' ? (holder as Record<string | number, unknown>)[part] : undefined), root);
+}
+
+const forged = (key: string) => Buffer.from(`c:${key}`).toString('base64url');
+const MiB = 'x'.repeat(1024 * 1024);
+
+/** Hostile kinds: a new value for a leaf of this type (undefined: the kind does not apply). */
+const kinds: Record<string, (leaf: Leaf, value: unknown) => unknown> = {
+  'other control characters': (_l, v) => (typeof v === 'string' ? `\u001b[31m${v}\u0008` : undefined),
+  'decomposed Unicode': (l, v) => (typeof v === 'string' && scalarName(l) !== 'ID' ? `${v}e\u0301` : undefined),
+  'lowercase codes': (l, v) => (typeof v === 'string' && scalarName(l) === 'String' ? v.toLowerCase() : undefined),
+  'surrounding spaces': (l, v) => (typeof v === 'string' && scalarName(l) === 'String' ? `  ${v}  ` : undefined),
+  'empty strings': (_l, v) => (typeof v === 'string' ? '' : undefined),
+  'huge numbers': (l) => (scalarName(l) === 'Int' ? 2_147_483_647 : scalarName(l) === 'Float' ? 1e308 : undefined),
+  'negative numbers': (l) => (scalarName(l) === 'Int' ? -2_147_483_648 : scalarName(l) === 'Float' ? -1e308 : undefined),
+  'zero': (l) => (scalarName(l) === 'Int' || scalarName(l) === 'Float' ? 0 : undefined),
+  'malformed ids': (l) => (scalarName(l) === 'ID' ? "1' or '1'='1" : undefined),
+  'ids of nothing': (l) => (scalarName(l) === 'ID' ? '00000000-0000-4000-8000-000000000000' : undefined),
+  'malformed cursors': (l) => (l.name === 'after' ? forged('2026-01-01T00:00:00.000Z|notauuid') : undefined),
+  'cursors beyond bigint': (l) => (l.name === 'after' ? forged('9999999999999999999') : undefined),
+  'cursors in exponent notation': (l) => (l.name === 'after' ? forged('1e300') : undefined),
+  'unknown enum values': (l) => (isEnumType(getNamedType(l.type)) ? 'NOT_A_VALUE' : undefined),
+  'lowercase enum values': (l, v) => (isEnumType(getNamedType(l.type)) && typeof v === 'string' ? v.toLowerCase() : undefined),
+  'instants out of range': (l) => (scalarName(l) === 'DateTimeISO' ? '+275760-09-13T00:00:00.001Z' : undefined),
+  'instants at year zero': (l) => (scalarName(l) === 'DateTimeISO' ? '0000-01-01T00:00:00Z' : undefined),
+  'repeated list items': (_l, v) => (Array.isArray(v) && v.length ? [v[0], structuredClone(v[0]), ...v.slice(1)] : undefined),
+  'empty lists': (_l, v) => (Array.isArray(v) ? [] : undefined),
+};
+
+function scalarName(leaf: Leaf): string | undefined {
+  const nullable = getNullableType(leaf.type);
+  return isListType(nullable) ? undefined : (getNamedType(leaf.type) as { name: string }).name;
+}
+
+function selectionFor(field: GraphQLField<unknown, unknown>): string {
+  const named = getNamedType(field.type);
+  if (isObjectType(named) || isAbstractType(named)) return '{ __typename }';
+  return '';
+}
+
+function documentFor(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>): string {
+  const defs = field.args.map((a) => `$${a.name}: ${a.type.toString()}`).join(', ');
+  const args = field.args.map((a) => `${a.name}: $${a.name}`).join(', ');
+  return `${kind}${defs ? `(${defs})` : ''} { ${field.name}${args ? `(${args})` : ''} ${selectionFor(field)} }`;
+}
+
+interface Failure {
+  operation: string;
+  caller: string;
+  kind: string;
+  detail: string;
+}
+
+async function call(query: string, variables: Record<string, unknown>, token: string | undefined): Promise<{ status: number; errors?: Array<{ message: string; extensions: Record<string, unknown> }> }> {
+  const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
+  const text = await res.text();
+  try {
+    return { status: res.status, errors: (JSON.parse(text) as { errors?: Array<{ message: string; extensions: Record<string, unknown> }> }).errors };
+  } catch {
+    return { status: res.status, errors: [{ message: text.slice(0, 200), extensions: { code: 'NOT_JSON' } }] };
+  }
+}
+
+function internal(res: Awaited<ReturnType<typeof call>>): string | undefined {
+  if (res.status >= 500) return `HTTP ${res.status}: ${res.errors?.[0]?.message}`;
+  const bad = res.errors?.find((e) => e.extensions.code === 'INTERNAL_SERVER_ERROR' || e.extensions.code === 'NOT_JSON');
+  return bad ? `${bad.extensions.code} (request ${String(bad.extensions.requestId)})` : undefined;
+}
+
+/** Mutations that end or take away what later calls need run last, the caller's own session at the very end. */
+const LAST = ['setOrganizationSuspended', 'removeMember', 'changeMemberRole', 'deleteEpisode', 'archiveSeries', 'revokeApiKey', 'signOut'];
+
+function operations(): Array<{ kind: 'query' | 'mutation'; field: GraphQLField<unknown, unknown> }> {
+  const queries = Object.values(schema.getQueryType()!.getFields()).map((field) => ({ kind: 'query' as const, field }));
+  const mutations = Object.values(schema.getMutationType()!.getFields())
+    .map((field) => ({ kind: 'mutation' as const, field }))
+    .sort((a, b) => LAST.indexOf(a.field.name) - LAST.indexOf(b.field.name));
+  return [...queries, ...mutations];
+}
+
+function variablesFor(args: readonly GraphQLArgument[], operation: string, caller: { organizationId?: string }): Record<string, unknown> {
+  return Object.fromEntries(args.map((a) => [a.name, baseline(a.type, a.name, operation, caller)]));
+}
+
+/** Runs `tasks` a few at a time (the machine is shared). */
+async function inBatches<T>(tasks: Array<() => Promise<T>>, width = 6): Promise<T[]> {
+  const results: T[] = [];
+  for (let i = 0; i < tasks.length; i += width) results.push(...(await Promise.all(tasks.slice(i, i + width).map((t) => t()))));
+  return results;
+}
+
+describe('hostile input across the whole schema', () => {
+  it('a NUL in any argument or input field is refused as BAD_USER_INPUT naming exactly that field', async () => {
+    const failures: Failure[] = [];
+    let checked = 0;
+    for (const { kind, field } of operations()) {
+      const query = documentFor(kind, field);
+      const tasks = field.args.flatMap((arg) =>
+        leavesOf(arg.type, arg.name, [arg.name])
+          .filter((leaf) => scalarName(leaf) === 'String' || scalarName(leaf) === 'ID')
+          .map((leaf) => async () => {
+            const variables = variablesFor(field.args, field.name, callers.owner!);
+            const value = getAt(variables, leaf.path);
+            if (typeof value !== 'string') return;
+            setAt(variables, leaf.path, `${value}\u0000`);
+            checked++;
+            const res = await call(query, variables, callers.owner!.token);
+            const error = res.errors?.[0];
+            const field_ = leaf.path.join('.');
+            if (error?.extensions.code !== 'BAD_USER_INPUT' || error.extensions.field !== field_) {
+              failures.push({ operation: field.name, caller: 'owner', kind: 'NUL', detail: `${field_}: got ${String(error?.extensions.code)} ${String(error?.extensions.field)}` });
+            }
+          }),
+      );
+      await inBatches(tasks);
+    }
+    expect(checked).toBeGreaterThan(100);
+    expect(failures).toEqual([]);
+  }, 300_000);
+
+  it('a 1 MiB string in any argument or input field never answers an internal error', async () => {
+    const failures: Failure[] = [];
+    for (const { kind, field } of operations()) {
+      if (field.name === 'signOut' || field.name === 'revokeApiKey') continue;
+      const query = documentFor(kind, field);
+      const tasks = field.args.flatMap((arg) =>
+        leavesOf(arg.type, arg.name, [arg.name])
+          .filter((leaf) => scalarName(leaf) === 'String' || scalarName(leaf) === 'ID')
+          .flatMap((leaf) =>
+            ['owner'].map((who) => async () => {
+              const variables = variablesFor(field.args, field.name, callers[who]!);
+              setAt(variables, leaf.path, MiB);
+              const res = await call(query, variables, callers[who]!.token);
+              const problem = internal(res);
+              if (problem) failures.push({ operation: field.name, caller: who, kind: '1 MiB string', detail: `${leaf.path.join('.')}: ${problem}` });
+            }),
+          ),
+      );
+      await inBatches(tasks);
+    }
+    expect(failures).toEqual([]);
+  }, 600_000);
+
+  it('every query and mutation, as every kind of caller, answers every other hostile kind without an internal error', async () => {
+    const failures: Failure[] = [];
+    let calls = 0;
+    for (const { kind, field } of operations()) {
+      const query = documentFor(kind, field);
+      const tasks = Object.entries(callers).flatMap(([who, caller]) => [
+        ['valid values', () => undefined] as const,
+        ...Object.entries(kinds),
+      ].map(([kindName, hostile]) => async () => {
+        const variables = variablesFor(field.args, field.name, caller);
+        let applied = kindName === 'valid values';
+        for (const arg of field.args) {
+          for (const leaf of leavesOf(arg.type, arg.name, [arg.name])) {
+            const current = getAt(variables, leaf.path);
+            if (current === undefined) continue;
+            const next = (hostile as (l: Leaf, v: unknown) => unknown)(leaf, current);
+            if (next === undefined) continue;
+            setAt(variables, leaf.path, next);
+            applied = true;
+          }
+        }
+        if (!applied) return;
+        calls++;
+        const res = await call(query, variables, caller.token);
+        const problem = internal(res);
+        if (problem) failures.push({ operation: field.name, caller: who, kind: kindName, detail: problem });
+      }));
+      await inBatches(tasks);
+    }
+    expect(calls).toBeGreaterThan(1000);
+    expect(failures).toEqual([]);
+  }, 900_000);
+});
