@@ -38,7 +38,9 @@ function invalidValueMessage(message: string, field: string | undefined): string
   if (/non 32-bit signed integer/.test(message)) return `${subject} is too large: whole numbers go from -2147483648 to 2147483647.`;
   if (/Int cannot represent non-integer/.test(message)) return `${subject} must be a whole number.`;
   if (/of required type .* was not provided|must not be null/.test(message)) return `${subject} is required.`;
-  return `${subject} is not valid for its type.`;
+  // An unknown input field or enum value is named (GraphQL's own clause, without the value quoted back).
+  const named = /; ((?:Field "[^"]+" is not defined by type|Value "[^"]*" does not exist in) [^;]*)$/.exec(message)?.[1];
+  return named ? `${subject} is not valid for its type: ${named}` : `${subject} is not valid for its type.`;
 }
 
 const INTERNAL_MESSAGE = 'Something went wrong on our side. Quote the request id when reporting it.';
