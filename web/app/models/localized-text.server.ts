@@ -70,8 +70,8 @@ export async function handleLocalizationForm(request: Request, form: FormData, t
     return failed(request, error, { intent, target: formTarget, fields: ['language', 'title', 'synopsis'] });
   }
   const saved = result.data.find((t) => t.language.toLowerCase() === language.toLowerCase());
-  const what = target.of === 'series' ? 'series' : 'episode';
-  return succeeded({ intent, target: formTarget, notice: `The ${what}’s ${saved?.language ?? language} title and synopsis are saved. They are reviewed with the episodes before partners get them.` });
+  const whose = target.of === 'series' ? 'series’' : 'episode’s';
+  return succeeded({ intent, target: formTarget, notice: `The ${whose} ${saved?.language ?? language} title and synopsis are saved. They are reviewed with the episodes before partners get them.` });
 }
 
 export type LocalizationOutcome = FormOutcome;
