@@ -177,6 +177,7 @@ describe('localized texts are reviewed material', () => {
     const feed = await server.gql<{ changes: { nodes: Array<{ type: string; territory: string; series: string; reasons: Array<{ code: string }> }> } }>('{ changes(first: 100) { nodes { type territory series reasons { code } } } }', {}, { token: partner.key });
     const last = feed.data!.changes.nodes.filter((n) => n.territory === 'US').at(-1)!;
     expect(last).toMatchObject({ type: 'TAKEN_DOWN', series: seriesGlobalId });
+    expect(last.reasons.map((r) => r.code)).toContain('APPROVAL_STALE');
 
     // An episode text too, then the review: the case shows the localized texts as submitted.
     await server.gql(SET_EPISODE, { id: live.episodeIds[0], l: [{ language: 'es-MX', title: 'El regreso', synopsis: 'Llega a la mansión.' }] }, { token: owner.token });

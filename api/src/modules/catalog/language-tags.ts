@@ -63,7 +63,9 @@ export const languageSchema = z
  */
 export function matchLanguage(requested: string, available: readonly string[]): string | null {
   if (!available.length) return null;
-  const exact = lookup([...available], requested);
+  // bcp-47-match returns the first listed tag that any truncation of the range equals: listed
+  // longest first, that is the most specific one (en-GB before en for a reader asking en-GB).
+  const exact = lookup([...available].sort((a, b) => b.length - a.length), requested);
   if (exact) return available.find((t) => t.toLowerCase() === exact.toLowerCase()) ?? exact;
   const sameLanguage = basicFilter([...available], primaryLanguage(requested));
   if (!sameLanguage.length) return null;
