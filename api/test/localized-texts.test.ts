@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
@@ -216,6 +217,26 @@ describe('localized texts are reviewed material', () => {
     // Removing one is a change too.
     await server.gql(REMOVE_EPISODE, { id: live.episodeIds[0], lang: 'es-MX' }, { token: owner.token });
     expect((await catalogIn(partner.key, 'es'))[0]!.episodes.nodes.map((e) => e.number)).toEqual([2]);
+  });
+
+  it('between a localized text written (even in raw SQL) and its evaluation, partners see the episode as not live, never the unreviewed text', async () => {
+    const partner = await createPartner(server, admin);
+    const live = await createLiveSeries(server, lead, 1, partner.organizationId);
+    expect(await catalogIn(partner.key, 'es')).toHaveLength(1);
+    // Hold the series' evaluation lock, as a slow evaluation would, so the change waits to be followed.
+    const holder = new pg.Client({ connectionString: server.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query(`select pg_advisory_xact_lock(hashtext('publication'), hashtext($1::text))`, [live.seriesId]);
+      await server.orm.em.getConnection().execute(`insert into localized_text (id, series_id, episode_id, language, title, synopsis, created_at, updated_at) values (gen_random_uuid(), ?, ?, 'es', 'SIN REVISAR', '', now(), now())`, [live.seriesId, live.episodeIds[0]]);
+      const page = await server.gql<CatalogPage>(CATALOG, { t: 'US', lang: 'es' }, { token: partner.key });
+      expect(JSON.stringify(page.data)).not.toContain('SIN REVISAR');
+      expect(page.data!.catalog.nodes).toEqual([]);
+    } finally {
+      await holder.query('rollback');
+      await holder.end();
+    }
   });
 
   it('a partner’s malformed language is refused naming the argument', async () => {
