@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { apiAs, daysFromToday, studioIdOf, type ApiClient } from '../support/api';
 import { eventually, makeReviewClip, tokenOf, uploadClip, waitForCase, waitForEpisode, webvtt } from '../support/review';
 import { open, signIn } from '../support/session';
-import { accounts, API_GRAPHQL_URL, unique } from '../support/stack';
+import { accounts, API_GRAPHQL_URL, unique, WEB_PORT } from '../support/stack';
 
 /** Approves every case waiting in `territory` for all of its territories. */
 async function approveWaiting(lead: ApiClient, territory: string): Promise<void> {
@@ -13,7 +13,7 @@ async function approveWaiting(lead: ApiClient, territory: string): Promise<void>
   }
 }
 
-test('A studio adds Spanish titles; they are reviewed, and a partner asking in es-MX gets the Spanish texts and the language used', async ({ page, request }) => {
+test('A studio adds Spanish titles; they are reviewed, and a partner asking in es-MX gets the Spanish texts and the language used', async ({ page, request, browser }) => {
   test.setTimeout(300_000);
   const admin = await apiAs(request, accounts.admin);
   const editor = await apiAs(request, accounts.editor);
@@ -81,13 +81,17 @@ test('A studio adds Spanish titles; they are reviewed, and a partner asking in e
     const caseId = submitForReview[0]!.id;
     // The screening samples keyframes and scores them with the embedded image model: on a busy machine it can take a while.
     await eventually(() => editor.call<{ reviewCase: { status: string } }>(CASE_STATUS, { id: caseId }), (r) => r.reviewCase.status === 'PENDING_REVIEW', 'the screening', 150_000);
-    await signIn(page, accounts.lead);
-    await open(page, `/review/${caseId}`);
-    const texts = page.getByRole('region', { name: 'Titles in other languages' });
+    // The lead in a browser context of their own.
+    const context = await browser.newContext({ baseURL: `http://localhost:${WEB_PORT}` });
+    const leadPage = await context.newPage();
+    await signIn(leadPage, accounts.lead);
+    await open(leadPage, `/review/${caseId}`);
+    const texts = leadPage.getByRole('region', { name: 'Titles in other languages' });
     await expect(texts).toContainText('Series · es');
     await expect(texts).toContainText('La heredera regresa');
     await expect(texts).toContainText('Episode · es-MX');
     await expect(texts).toContainText('El regreso');
+    await context.close();
     await approveWaiting(lead, 'MX');
     await waitForCase(editor, caseId, 'DECIDED');
   });
