@@ -1,4 +1,6 @@
+import { print } from '@0no-co/graphql.web';
 import { expect, test } from '@playwright/test';
+import { graphql, type ResultOf } from '../../schema/graphql';
 import { apiAs, daysFromToday, studioIdOf, type ApiClient } from '../support/api';
 import { eventually, makeReviewClip, tokenOf, uploadClip, waitForCase, waitForEpisode, webvtt } from '../support/review';
 import { open, signIn } from '../support/session';
@@ -7,9 +9,9 @@ import { accounts, API_GRAPHQL_URL, unique, WEB_PORT } from '../support/stack';
 /** Approves every case waiting in `territory` for all of its territories. */
 async function approveWaiting(lead: ApiClient, territory: string): Promise<void> {
   for (;;) {
-    const { claimNextCase } = await lead.call<{ claimNextCase: { id: string; version: number; territories: string[] } | null }>(CLAIM_NEXT, { filter: { territory } });
+    const { claimNextCase } = await lead.call(CLAIM_NEXT, { filter: { territory } });
     if (!claimNextCase) return;
-    await lead.call(DECIDE, { input: { caseId: claimNextCase.id, version: claimNextCase.version, decisions: claimNextCase.territories.map((t) => ({ territory: t, decision: 'APPROVE' })) } });
+    await lead.call(DECIDE, { input: { caseId: claimNextCase.id, version: claimNextCase.version, decisions: claimNextCase.territories.map((t) => ({ territory: t, decision: 'APPROVE' as const })) } });
   }
 }
 
@@ -24,13 +26,13 @@ test('A studio adds Spanish titles; they are reviewed, and a partner asking in e
   let partnerKey = '';
 
   await test.step('set up through the API: a partner serving Mexico with an API key, and a licensed, priced series with one processed episode and Spanish subtitles', async () => {
-    const { createOrganization } = await admin.call<{ createOrganization: { id: string } }>(CREATE_ORGANIZATION, { input: { kind: 'PARTNER', name: unique('Telenovela Stream') } });
+    const { createOrganization } = await admin.call(CREATE_ORGANIZATION, { input: { kind: 'PARTNER', name: unique('Telenovela Stream') } });
     await admin.call(UPDATE_PARTNER, { id: createOrganization.id, input: { territories: ['MX'], currency: 'MXN' } });
-    const { createApiKey } = await admin.call<{ createApiKey: { secret: string } }>(CREATE_API_KEY, { input: { organizationId: createOrganization.id, name: 'catalog sync' } });
+    const { createApiKey } = await admin.call(CREATE_API_KEY, { input: { organizationId: createOrganization.id, name: 'catalog sync' } });
     partnerKey = createApiKey.secret;
-    const { createSeries } = await editor.call<{ createSeries: { id: string } }>(CREATE_SERIES, { studioId: await studioIdOf(editor), input: { title, synopsis: 'She comes back for what is hers.', originalLanguage: 'en' } });
+    const { createSeries } = await editor.call(CREATE_SERIES, { studioId: await studioIdOf(editor), input: { title, synopsis: 'She comes back for what is hers.', originalLanguage: 'en' } });
     seriesId = createSeries.id;
-    const { addEpisodes } = await editor.call<{ addEpisodes: Array<{ id: string }> }>(ADD_EPISODES, { input: { seriesId, fromNumber: 1, toNumber: 1, titleTemplate: 'The Return' } });
+    const { addEpisodes } = await editor.call(ADD_EPISODES, { input: { seriesId, fromNumber: 1, toNumber: 1, titleTemplate: 'The Return' } });
     episodeId = addEpisodes[0]!.id;
     // Mexico's policy requires Spanish audio or subtitles: the license allows Spanish subtitles and the episode has them.
     await editor.call(SET_LICENSE, {
@@ -77,10 +79,10 @@ test('A studio adds Spanish titles; they are reviewed, and a partner asking in e
   });
 
   await test.step('the reviewer sees the Spanish texts in the case, and a lead approves it', async () => {
-    const { submitForReview } = await editor.call<{ submitForReview: Array<{ id: string }> }>(SUBMIT, { input: { episodeIds: [episodeId], territories: ['MX'] } });
+    const { submitForReview } = await editor.call(SUBMIT, { input: { episodeIds: [episodeId], territories: ['MX'] } });
     const caseId = submitForReview[0]!.id;
     // The screening samples keyframes and scores them with the embedded image model: on a busy machine it can take a while.
-    await eventually(() => editor.call<{ reviewCase: { status: string } }>(CASE_STATUS, { id: caseId }), (r) => r.reviewCase.status === 'PENDING_REVIEW', 'the screening', 150_000);
+    await eventually(() => editor.call(CASE_STATUS, { id: caseId }), (r) => r.reviewCase.status === 'PENDING_REVIEW', 'the screening', 150_000);
     // The lead in a browser context of their own.
     const context = await browser.newContext({ baseURL: `http://localhost:${WEB_PORT}` });
     const leadPage = await context.newPage();
@@ -98,8 +100,8 @@ test('A studio adds Spanish titles; they are reviewed, and a partner asking in e
 
   await test.step('the partner asks for Mexico in es-MX: the Spanish series title (es) and the Mexican episode title (es-MX); without a language, the original', async () => {
     const catalogIn = async (language: string | null) => {
-      const response = await request.post(API_GRAPHQL_URL, { headers: { authorization: `Bearer ${partnerKey}` }, data: { query: PARTNER_CATALOG, variables: { language } } });
-      const body = (await response.json()) as { data?: { catalog: { nodes: Array<{ title: string; synopsis: string; language: string; episodes: { nodes: Array<{ title: string; language: string }> } }> } }; errors?: unknown };
+      const response = await request.post(API_GRAPHQL_URL, { headers: { authorization: `Bearer ${partnerKey}` }, data: { query: print(PARTNER_CATALOG), variables: { language } } });
+      const body = (await response.json()) as { data?: ResultOf<typeof PARTNER_CATALOG>; errors?: unknown };
       expect(body.errors).toBeUndefined();
       return body.data!.catalog.nodes;
     };
@@ -112,17 +114,17 @@ test('A studio adds Spanish titles; they are reviewed, and a partner asking in e
   });
 });
 
-const CREATE_ORGANIZATION = 'mutation CreateOrganization($input: CreateOrganizationInput!) { createOrganization(input: $input) { id } }';
-const UPDATE_PARTNER = 'mutation UpdatePartner($id: ID!, $input: PartnerProfileInput!) { updatePartner(partnerId: $id, input: $input) { currency } }';
-const CREATE_API_KEY = 'mutation CreateApiKey($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }';
-const CREATE_SERIES = 'mutation CreateSeries($studioId: ID!, $input: SeriesInput!) { createSeries(studioId: $studioId, input: $input) { id } }';
-const ADD_EPISODES = 'mutation AddEpisodes($input: AddEpisodesInput!) { addEpisodes(input: $input) { id } }';
-const SET_LICENSE = 'mutation SetLicense($seriesId: ID!, $input: LicenseInput!) { setLicense(seriesId: $seriesId, input: $input) { id } }';
-const SET_PRICES = 'mutation SetPrices($input: SetEpisodePricesInput!) { setEpisodePrices(input: $input) { episode { id } } }';
-const SET_SUBTITLES = 'mutation SetSubtitles($input: SubtitlesInput!) { setSubtitles(input: $input) { id } }';
-const SET_RELEASE_PLAN = 'mutation SetReleasePlan($s: ID!, $p: ID!, $i: ReleasePlanInput!) { setReleasePlan(seriesId: $s, partnerId: $p, input: $i) { id } }';
-const SUBMIT = 'mutation Submit($input: SubmitForReviewInput!) { submitForReview(input: $input) { id } }';
-const CLAIM_NEXT = 'mutation Claim($filter: QueueFilterInput) { claimNextCase(filter: $filter) { id version territories } }';
-const CASE_STATUS = 'query CaseStatus($id: ID!) { reviewCase(id: $id) { status } }';
-const DECIDE = 'mutation Decide($input: DecideCaseInput!) { decideCase(input: $input) { id } }';
-const PARTNER_CATALOG = 'query PartnerCatalog($language: String) { catalog(territory: "MX", language: $language, first: 5) { nodes { title synopsis language episodes(first: 5) { nodes { title language } } } } }';
+const CREATE_ORGANIZATION = graphql(`mutation CreateOrganization($input: CreateOrganizationInput!) { createOrganization(input: $input) { id } }`);
+const UPDATE_PARTNER = graphql(`mutation UpdatePartner($id: ID!, $input: PartnerProfileInput!) { updatePartner(partnerId: $id, input: $input) { currency } }`);
+const CREATE_API_KEY = graphql(`mutation CreateApiKey($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }`);
+const CREATE_SERIES = graphql(`mutation CreateSeries($studioId: ID!, $input: SeriesInput!) { createSeries(studioId: $studioId, input: $input) { id } }`);
+const ADD_EPISODES = graphql(`mutation AddEpisodes($input: AddEpisodesInput!) { addEpisodes(input: $input) { id } }`);
+const SET_LICENSE = graphql(`mutation SetLicense($seriesId: ID!, $input: LicenseInput!) { setLicense(seriesId: $seriesId, input: $input) { id } }`);
+const SET_PRICES = graphql(`mutation SetPrices($input: SetEpisodePricesInput!) { setEpisodePrices(input: $input) { episode { id } } }`);
+const SET_SUBTITLES = graphql(`mutation SetSubtitles($input: SubtitlesInput!) { setSubtitles(input: $input) { id } }`);
+const SET_RELEASE_PLAN = graphql(`mutation SetReleasePlan($s: ID!, $p: ID!, $i: ReleasePlanInput!) { setReleasePlan(seriesId: $s, partnerId: $p, input: $i) { id } }`);
+const SUBMIT = graphql(`mutation Submit($input: SubmitForReviewInput!) { submitForReview(input: $input) { id } }`);
+const CLAIM_NEXT = graphql(`mutation Claim($filter: QueueFilterInput) { claimNextCase(filter: $filter) { id version territories } }`);
+const CASE_STATUS = graphql(`query CaseStatus($id: ID!) { reviewCase(id: $id) { status } }`);
+const DECIDE = graphql(`mutation Decide($input: DecideCaseInput!) { decideCase(input: $input) { id } }`);
+const PARTNER_CATALOG = graphql(`query PartnerCatalog($language: String) { catalog(territory: "MX", language: $language, first: 5) { nodes { title synopsis language episodes(first: 5) { nodes { title language } } } } }`);
