@@ -48,6 +48,7 @@ const envSchema = z.object({
   UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
   UPLOAD_EXPIRY_HOURS: z.coerce.number().positive().default(24),
   UPLOAD_CLEANUP_INTERVAL_MINUTES: z.coerce.number().positive().default(15),
+  UPLOAD_PROCESSING_LEASE_SECONDS: z.coerce.number().positive().default(60),
   MAX_EPISODE_DURATION_SECONDS: z.coerce.number().positive().default(600),
   SUBTITLE_MAX_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   LICENSE_DOCUMENT_MAX_BYTES: z.coerce.number().int().positive().max(64 * 1024 * 1024).default(10 * 1024 * 1024),
@@ -145,6 +146,11 @@ export type Config = {
     expiryMs: number;
     cleanupIntervalMs: number;
     maxDurationSeconds: number;
+    /**
+     * A finished upload is processed under a lease its process renews while it works; a process that
+     * died midway is taken over (by any API process's sweep) this long after its last renewal.
+     */
+    processingLeaseMs: number;
   };
   /** Where finished media revisions and posters live (local storage). */
   mediaDir: string;
@@ -258,6 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBytes: e.UPLOAD_MAX_BYTES,
       expiryMs: e.UPLOAD_EXPIRY_HOURS * 3600_000,
       cleanupIntervalMs: e.UPLOAD_CLEANUP_INTERVAL_MINUTES * 60_000,
+      processingLeaseMs: e.UPLOAD_PROCESSING_LEASE_SECONDS * 1000,
       maxDurationSeconds: e.MAX_EPISODE_DURATION_SECONDS,
     },
     mediaDir: path.resolve(e.MEDIA_DIR ?? path.join(dataDir, 'media')),

@@ -8,7 +8,7 @@ import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { globalId } from '../src/modules/publishing/global-id';
 import { seriesWithEpisodes } from './support/catalog';
-import { CATALOG, createLiveSeries, createPartner, LICENSE } from './support/publishing';
+import { CATALOG, createLiveSeries, createPartner } from './support/publishing';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
 
 /**
