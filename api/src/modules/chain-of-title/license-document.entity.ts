@@ -1,4 +1,4 @@
-import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Check, Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { newId } from '../common/ids';
 import { SeriesLicense } from '../catalog/license.entity';
@@ -10,13 +10,15 @@ import { User } from '../user/user.entity';
  */
 @ObjectType({ description: 'A license document (contract PDF) of a series: chain of title. Seen by the studio and the operator’s reviewers, leads and admins; never by partners.' })
 @Entity({ tableName: 'license_document' })
+@Check({ name: 'license_document_size_bytes_check', expression: 'size_bytes > 0' })
+@Check({ name: 'license_document_sha256_check', expression: "sha256 ~ '^[0-9a-f]{64}$'::text" })
 export class LicenseDocument {
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();
 
   @Index({ name: 'license_document_license_id_index' })
-  @ManyToOne(() => SeriesLicense, { deleteRule: 'cascade' })
+  @ManyToOne(() => SeriesLicense, { deleteRule: 'cascade', updateRule: 'no action', foreignKeyName: 'license_document_license_id_fkey' })
   license!: SeriesLicense;
 
   @Field(() => String, { description: 'File name as uploaded.' })
@@ -35,7 +37,7 @@ export class LicenseDocument {
   @Property({ type: 'text' })
   storageKey!: string;
 
-  @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
+  @ManyToOne(() => User, { nullable: true, deleteRule: 'set null', updateRule: 'no action', foreignKeyName: 'license_document_uploaded_by_id_fkey' })
   uploadedBy?: User | null;
 
   @Field(() => Date)
