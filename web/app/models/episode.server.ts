@@ -5,6 +5,7 @@ import { graphql, type ResultOf, type TadaDocumentNode, type VariablesOf } from 
 import { gql, type ApiResult } from './graphql.server';
 import { LocalizationCheckFields } from '~/components/localization-preflight';
 import { PlayerTrackFields } from '~/components/player-tracks';
+import { PossibleDuplicateFields } from '~/components/possible-duplicates';
 import type { SubtitleKind } from './episode';
 
 const EPISODE_PAGE = graphql(
@@ -18,9 +19,10 @@ const EPISODE_PAGE = graphql(
       subtitles { id ...PlayerTrackFields format cueCount updatedAt }
       reviewCases { ...ReviewCaseCardFields }
       localizationPreflight { ...LocalizationCheckFields }
+      possibleDuplicates { ...PossibleDuplicateFields }
     }
   }`,
-  [MediaFields, ReviewCaseCardFields, LocalizationCheckFields, PlayerTrackFields],
+  [MediaFields, ReviewCaseCardFields, LocalizationCheckFields, PlayerTrackFields, PossibleDuplicateFields],
 );
 
 export type EpisodeDetail = ResultOf<typeof EPISODE_PAGE>['episode'];

@@ -9,7 +9,7 @@ import { ContentMatchFields } from '~/components/review/content-matches';
 
 const QueueCaseFields = graphql(`
   fragment QueueCaseFields on ReviewCase {
-    id kind territories riskScore aiStatus submittedAt slaDueAt escalated awaitingSecondApproval
+    id kind territories riskScore aiStatus submittedAt slaDueAt escalated routedToLead awaitingSecondApproval
     claim { held }
     claimedBy { email }
     verdicts { territory verdict riskScore reasons }
@@ -53,6 +53,7 @@ const REVIEW_CASE = graphql(
       comments { ...CommentFields }
       history { id occurredAt action actorLabel summary }
       contentMatches { ...ContentMatchFields }
+      routedToLead
     }
   }`,
   [FindingFields, DecisionFields, CommentFields, ContentMatchFields],

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react';
 import { LocalizationPreflight } from '~/components/localization-preflight';
+import { PossibleDuplicates } from '~/components/possible-duplicates';
 import { DetailsPanel, MediaView, reviewHint, SubtitlesPanel, UploadHistory, VIDEO_ID } from '~/components/episode-panels';
 import { EpisodeUploader, useUploadQueue } from '~/components/episode-uploads';
 import { FormAlert, Notice } from '~/components/forms';
@@ -92,6 +93,7 @@ export default function EpisodePage() {
         <div className="episode-main">
           <section className="panel" aria-labelledby="review-heading">
             <h2 id="review-heading">Review</h2>
+            <PossibleDuplicates duplicates={episode.possibleDuplicates} />
             {episode.viewerCanSubmitForReview ? (
               <div className="review-submit">
                 <Notice>{of('submitForReview')?.notice}</Notice>
