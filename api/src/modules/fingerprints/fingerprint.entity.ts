@@ -1,11 +1,12 @@
 import { BigIntType, Check, Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { MediaRevision } from '../media/media-revision.entity';
+import { WINDOWS } from './lookup';
 import { User } from '../user/user.entity';
 
 /*
  * The fingerprint tables as the ORM knows them (migrations 20261130020000_fingerprints and
  * 20261130030000_fingerprint_rulings create them), so a schema diff keeps them. Reads and writes go
- * through the SQL in fingerprint.service.ts and lookup.ts: bulk inserts and band lookups the ORM
+ * through the SQL in fingerprint.service.ts and lookup.ts: bulk inserts and window lookups the ORM
  * cannot express.
  */
 
@@ -26,14 +27,10 @@ export class MediaFingerprint {
 }
 
 /**
- * One sampled frame's 64-bit pHash. Each 16-bit band of the hash has its own index on
- * `fingerprint_band(hash, band)` (multi-index hashing; see lookup.ts).
+ * One sampled frame's 64-bit pHash. Each 20-bit window of the hash has its own index on
+ * `fingerprint_window(hash, w)` (multi-index hashing; see lookup.ts), declared below the class.
  */
 @Entity({ tableName: 'fingerprint_frame' })
-@Index({ name: 'fingerprint_frame_band_0', expression: 'create index "fingerprint_frame_band_0" on "fingerprint_frame" (fingerprint_band("hash", 0)) include ("media_revision_id", "at_ms")' })
-@Index({ name: 'fingerprint_frame_band_1', expression: 'create index "fingerprint_frame_band_1" on "fingerprint_frame" (fingerprint_band("hash", 1)) include ("media_revision_id", "at_ms")' })
-@Index({ name: 'fingerprint_frame_band_2', expression: 'create index "fingerprint_frame_band_2" on "fingerprint_frame" (fingerprint_band("hash", 2)) include ("media_revision_id", "at_ms")' })
-@Index({ name: 'fingerprint_frame_band_3', expression: 'create index "fingerprint_frame_band_3" on "fingerprint_frame" (fingerprint_band("hash", 3)) include ("media_revision_id", "at_ms")' })
 export class FingerprintFrame {
   @ManyToOne(() => MediaFingerprint, { primary: true, deleteRule: 'cascade', updateRule: 'no action', fieldName: 'media_revision_id', foreignKeyName: 'fingerprint_frame_media_revision_id_fkey' })
   fingerprint!: MediaFingerprint;
@@ -98,4 +95,9 @@ export class LicensedMediaReuse {
 
   @Property({ type: 'datetime' })
   markedAt!: Date;
+}
+
+// One index per window, as migration 20261130050000 makes them.
+for (const w of WINDOWS) {
+  Index({ name: `fingerprint_frame_window_${w}`, expression: `create index "fingerprint_frame_window_${w}" on "fingerprint_frame" (fingerprint_window("hash", ${w})) include ("media_revision_id", "at_ms")` })(FingerprintFrame);
 }
