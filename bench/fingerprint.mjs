@@ -1,6 +1,6 @@
 // Perceptual fingerprints: how long fingerprinting takes per minute of video, and how a lookup (one
 // episode's frames against everything stored) scales from 10,000 to 1,000,000 stored frame
-// fingerprints. The lookup is the one screening runs: band-index candidates (the same SQL), then the
+// fingerprints. The lookup is the one screening runs: window-index candidates (the same SQL), then the
 // bit-by-bit comparison of each candidate. Half the lookups are planted copies (a stored episode with
 // bits flipped in every frame), which must be found; half are unrelated.
 //   node bench/fingerprint.mjs [--lookups 200] [--small 10000] [--large 1000000]
@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { repo, startApi } from './lib.mjs';
+import { machine, repo, startApi } from './lib.mjs';
 
 const arg = (name, fallback) => (process.argv.includes(`--${name}`) ? Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) : fallback);
 const LOOKUPS = arg('lookups', 200);
@@ -127,6 +127,7 @@ async function lookups() {
   return { p50: pct(50), p99: pct(99), recall: found / planted, falseMatches };
 }
 
+console.log(machine());
 console.log(`lookups (${LOOKUPS}, each a ${FRAMES_PER_EPISODE}-frame episode; half are copies with ${FLIPPED_BITS} of 64 bits flipped per frame):`);
 await seedTo(SMALL);
 const small = await lookups();

@@ -14,8 +14,10 @@ const dist = (p) => apiRequire(path.join(repo, 'api/dist/api/src', p));
 /**
  * Bench databases and servers listen on ports from 55500 up, clear of the ports tests and browser
  * journeys use (54340–54365, 3400–3415, 4400–4415); random within the range so runs can overlap.
+ * `BENCH_PORTS=55800-55849` keeps them to a range of your own.
  */
-export const benchPort = () => 55500 + Math.floor(Math.random() * 1400);
+const [portFrom, portTo] = (process.env.BENCH_PORTS ?? '55500-56899').split('-').map(Number);
+export const benchPort = () => portFrom + Math.floor(Math.random() * (portTo - portFrom + 1));
 
 /** One line saying what the figures were measured on. */
 export const machine = () => `${cpus().length} × ${cpus()[0]?.model?.trim() ?? 'cpu'}, load average ${loadavg()[0].toFixed(1)}`;

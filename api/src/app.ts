@@ -14,6 +14,7 @@ import { errorLoggingPlugin, formatError } from './graphql/errors';
 import { textInputPlugin } from './graphql/input-boundary';
 import { hideSuggestionsPlugin, queryLimitRules, queryLimitsPlugin } from './graphql/limits';
 import { buildGreenlightSchema } from './graphql/schema';
+import { licenseDocumentRouter } from './http/license-document-route';
 import { mediaRouter } from './http/media-route';
 import { rateLimited, RequestRateLimiter } from './http/rate-limit';
 import { PartnerProfile } from './modules/publishing/partner-profile.entity';
@@ -122,6 +123,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   app.use(reviewFramesRouter({ orm, config, logger, services, storage }));
   app.use(playbackRouter({ orm, config, logger, storage }));
+  app.use(licenseDocumentRouter({ orm, logger, services, storage }));
   app.use(mediaRouter({ orm, config, logger, services, storage }));
 
   // A mutation answers once partners' view reflects it, so a client reads its own write. Which series
@@ -181,8 +183,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
       next();
     },
     rateLimited(apiRateLimiter, graphqlContext, logger),
-    // Room for a 1 MiB subtitle file plus the rest of the request.
-    express.json({ limit: '2mb' }),
+    // Room for a 1 MiB subtitle file, or a license document in base64 (4 characters per 3 bytes),
+    // plus the rest of the request.
+    express.json({ limit: Math.max(2 * 1024 ** 2, Math.ceil(config.licenseDocuments.maxBytes / 3) * 4 + 1024 ** 2) }),
     badBody,
     expressMiddleware(apollo, { context: ({ req, res }) => graphqlContext(req, res) }),
   );

@@ -48,8 +48,11 @@ const envSchema = z.object({
   UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
   UPLOAD_EXPIRY_HOURS: z.coerce.number().positive().default(24),
   UPLOAD_CLEANUP_INTERVAL_MINUTES: z.coerce.number().positive().default(15),
+  UPLOAD_PROCESSING_LEASE_SECONDS: z.coerce.number().positive().default(60),
   MAX_EPISODE_DURATION_SECONDS: z.coerce.number().positive().default(600),
   SUBTITLE_MAX_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  LICENSE_DOCUMENT_MAX_BYTES: z.coerce.number().int().positive().max(64 * 1024 * 1024).default(10 * 1024 * 1024),
+  LICENSE_DOCUMENT_URL_TTL_SECONDS: z.coerce.number().int().positive().default(600),
   AI_PROVIDER: z.enum(['auto', 'openai', 'rules']).default('auto'),
   OPENAI_API_KEY: z.string().optional(),
   // Compose passes unset variables as empty strings: treat those as unset.
@@ -143,12 +146,19 @@ export type Config = {
     expiryMs: number;
     cleanupIntervalMs: number;
     maxDurationSeconds: number;
+    /**
+     * A finished upload is processed under a lease its process renews while it works; a process that
+     * died midway is taken over (by any API process's sweep) this long after its last renewal.
+     */
+    processingLeaseMs: number;
   };
   /** Where finished media revisions and posters live (local storage). */
   mediaDir: string;
   /** Local folders (`uploads.dir`, `mediaDir`) or an S3-compatible bucket for uploads and media. */
   storage: { kind: 'local' } | S3Settings;
   subtitleMaxBytes: number;
+  /** Contract PDFs attached to licenses (chain of title): largest file in bytes, lifetime of a signed download URL. */
+  licenseDocuments: { maxBytes: number; urlTtlSeconds: number };
   webhooks: {
     timeoutMs: number;
     /** Retries with exponential backoff: 10 from 60 s add up to about a day. */
@@ -254,11 +264,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBytes: e.UPLOAD_MAX_BYTES,
       expiryMs: e.UPLOAD_EXPIRY_HOURS * 3600_000,
       cleanupIntervalMs: e.UPLOAD_CLEANUP_INTERVAL_MINUTES * 60_000,
+      processingLeaseMs: e.UPLOAD_PROCESSING_LEASE_SECONDS * 1000,
       maxDurationSeconds: e.MAX_EPISODE_DURATION_SECONDS,
     },
     mediaDir: path.resolve(e.MEDIA_DIR ?? path.join(dataDir, 'media')),
     storage: e.STORAGE === 's3' ? s3Settings(e) : { kind: 'local' },
     subtitleMaxBytes: e.SUBTITLE_MAX_BYTES,
+    licenseDocuments: { maxBytes: e.LICENSE_DOCUMENT_MAX_BYTES, urlTtlSeconds: e.LICENSE_DOCUMENT_URL_TTL_SECONDS },
     webhooks: {
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
       retryLimit: e.WEBHOOK_RETRY_LIMIT,

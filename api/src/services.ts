@@ -11,6 +11,7 @@ import { SignInThrottle } from './modules/auth/sign-in-throttle';
 import { MembershipService } from './modules/membership/membership.service';
 import { OrganizationService } from './modules/organization/organization.service';
 import type { Config } from './config';
+import { LicenseDocumentService } from './modules/chain-of-title/license-document.service';
 import { FingerprintService } from './modules/fingerprints/fingerprint.service';
 import { MediaService } from './modules/media/media.service';
 import { SubtitleService } from './modules/media/subtitle.service';
@@ -56,6 +57,7 @@ export function createServices(
     episodes: new EpisodeService(audit),
     pricing: new PricingService(audit),
     licenses: new LicenseService(audit),
+    licenseDocuments: new LicenseDocumentService(audit, storage, config),
     avails: new AvailsService(),
     uploads,
     fingerprints,

@@ -113,6 +113,8 @@ function stringFor(name: string): string {
   if (key === 'email') return 'walker@example.com';
   if (key === 'password') return 'a long enough password';
   if (key.includes('url')) return 'https://hooks.example.com/walk';
+  // A valid PDF, so hostile values elsewhere in a license document's input reach past the file check.
+  if (key === 'contentbase64') return Buffer.from('%PDF-1.7\n%%EOF\n').toString('base64');
   if (key === 'content') return 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nWalk\n';
   if (key === 'after') return Buffer.from('c:1').toString('base64url');
   if (key === 'issuedon') return '2026-01-01';

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { seriesWithEpisodes } from './support/catalog';
+import { LICENSE } from './support/publishing';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
 
 /**
@@ -10,7 +11,7 @@ import { errorCode, TestServer, type SignedInMember } from './support/server';
  * org A's things and get nothing — no data, and no change in the database.
  */
 let server: TestServer;
-let a: { owner: SignedInMember; editor: SignedInMember; partner: SignedInMember; keyId: string; invitationId: string; seriesId: string; episodeId: string };
+let a: { owner: SignedInMember; editor: SignedInMember; partner: SignedInMember; keyId: string; invitationId: string; seriesId: string; episodeId: string; documentId: string };
 let b: { owner: SignedInMember; partner: SignedInMember };
 
 beforeAll(async () => {
@@ -35,6 +36,12 @@ beforeAll(async () => {
   const episodeA = episodes.data!.series.episodes.nodes[0]!.id;
   await server.gql('mutation($id: ID!) { setSeriesLocalizations(seriesId: $id, localizations: [{ language: "es", title: "A secreta" }]) { language } }', { id: seriesId }, { token: ownerA.token });
   await server.gql('mutation($id: ID!) { setEpisodeLocalizations(episodeId: $id, localizations: [{ language: "es", title: "A secreto" }]) { language } }', { id: episodeA }, { token: ownerA.token });
+  await server.gql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: seriesId, i: LICENSE }, { token: ownerA.token });
+  const document = await server.gql<{ attachLicenseDocument: { id: string } }>(
+    'mutation($s: ID!, $i: LicenseDocumentInput!) { attachLicenseDocument(seriesId: $s, input: $i) { id } }',
+    { s: seriesId, i: { fileName: 'a-contract.pdf', contentBase64: Buffer.from('%PDF-1.7\n% A secret contract\n%%EOF\n').toString('base64') } },
+    { token: ownerA.token },
+  );
   a = {
     owner: ownerA,
     editor: editorA,
@@ -43,6 +50,7 @@ beforeAll(async () => {
     invitationId: invite.data!.inviteMember.invitation.id,
     seriesId,
     episodeId: episodes.data!.series.episodes.nodes[0]!.id,
+    documentId: document.data!.attachLicenseDocument.id,
   };
   b = { owner: await server.member(OrganizationKind.STUDIO, Role.OWNER, 'B'), partner: await server.member(OrganizationKind.PARTNER, Role.PARTNER_ADMIN, 'B') };
 });
@@ -51,7 +59,7 @@ afterAll(() => server?.stop());
 async function snapshot(): Promise<string> {
   const conn = server.orm.em.getConnection();
   const parts = [];
-  for (const table of ['organization', 'app_user', 'membership', 'invitation', 'api_key', 'series', 'episode', 'episode_price_term', 'series_license', 'subtitle_track', 'localized_text', 'episode_upload', 'media_revision', 'review_case', 'review_settings', 'release_plan', 'partner_profile', 'webhook_endpoint']) {
+  for (const table of ['organization', 'app_user', 'membership', 'invitation', 'api_key', 'series', 'episode', 'episode_price_term', 'series_license', 'license_document', 'subtitle_track', 'localized_text', 'episode_upload', 'media_revision', 'review_case', 'review_settings', 'release_plan', 'partner_profile', 'webhook_endpoint']) {
     parts.push(JSON.stringify(await conn.execute(`select * from "${table}" order by 1`)));
   }
   return parts.join('\n');
@@ -265,6 +273,11 @@ const attempts: Record<string, Attempt> = {
   releaseCase: async () => ({ res: await server.gql('mutation($id: ID!) { releaseCase(caseId: $id) { id } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   escalateCase: async () => ({ res: await server.gql('mutation($id: ID!) { escalateCase(caseId: $id, note: "x") { id } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   markContentMatchLicensed: async () => ({ res: await server.gql('mutation($id: ID!) { markContentMatchLicensed(matchId: $id, note: "licensed re-release") { id } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
+  attachLicenseDocument: async () => ({
+    res: await server.gql('mutation($s: ID!, $i: LicenseDocumentInput!) { attachLicenseDocument(seriesId: $s, input: $i) { id } }', { s: a.seriesId, i: { fileName: 'planted.pdf', contentBase64: Buffer.from('%PDF-1.7\n%%EOF\n').toString('base64') } }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  removeLicenseDocument: async () => ({ res: await server.gql('mutation($id: ID!) { removeLicenseDocument(id: $id) }', { id: a.documentId }, { token: b.owner.token }), expectCode: 'NOT_FOUND' }),
   holdCase: async () => ({ res: await server.gql('mutation($id: ID!) { holdCase(caseId: $id, held: true, reason: "x") { id } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   assignCase: async () => ({ res: await server.gql('mutation($id: ID!) { assignCase(caseId: $id, reviewerId: $id) { id } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   decideCase: async () => ({

@@ -4,6 +4,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { graphql } from '../../schema/graphql';
 import { apiAs } from '../support/api';
 import { createDraftSeries } from '../support/episodes';
 import { submit, tokenOf, uploadClip, waitForCase, waitForEpisode } from '../support/review';
@@ -11,6 +12,8 @@ import { open, signIn } from '../support/session';
 import { accounts, unique } from '../support/stack';
 
 const run = promisify(execFile);
+const SET_LICENSE = graphql(`mutation SetLicense($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }`);
+const ATTACH_LICENSE_DOCUMENT = graphql(`mutation AttachLicenseDocument($s: ID!, $i: LicenseDocumentInput!) { attachLicenseDocument(seriesId: $s, input: $i) { id } }`);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ffmpegPath = (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
 
@@ -35,9 +38,26 @@ test('A lead sees an episode’s matching content side by side and marks the reu
   await waitForEpisode(editor, original.episodeIds[0]!, 'READY');
   await uploadClip(token, reissue.episodeIds[0]!, clip);
   await waitForEpisode(editor, reissue.episodeIds[0]!, 'READY');
+  // The original's chain of title, for the lead to weigh.
+  await editor.call(SET_LICENSE, {
+    id: original.id,
+    i: { sourceWorkTitle: 'Jade (novel)', sourceWorkKind: 'NOVEL', licensor: 'Jade Press', licenseKind: 'ADAPTATION', territoriesIncluded: ['US'] },
+  });
+  await editor.call(ATTACH_LICENSE_DOCUMENT, {
+    s: original.id,
+    i: { fileName: 'jade-agreement.pdf', contentBase64: Buffer.from('%PDF-1.7\n% Jade Press agreement\n%%EOF\n').toString('base64') },
+  });
+
+  // Before submitting, the studio sees that the reissue shows the same pictures as its original.
+  await signIn(page, accounts.editor);
+  await open(page, `/catalog/${reissue.id}/episodes/${reissue.episodeIds[0]}`);
+  const duplicates = page.getByRole('note', { name: 'Possible duplicates' });
+  await expect(duplicates.getByRole('link', { name: `Possible duplicate of episode 1 of ${original.title}` })).toHaveAttribute('href', `/catalog/${original.id}/episodes/${original.episodeIds[0]}`);
+  await expect(page.getByRole('button', { name: 'Submit for review' })).toBeVisible();
   const caseId = await submit(editor, reissue.episodeIds[0]!, ['US']);
   await waitForCase(editor, caseId, 'PENDING_REVIEW');
 
+  await page.context().clearCookies();
   await signIn(page, accounts.lead);
   await open(page, `/review/${caseId}`);
   const panel = page.getByRole('region', { name: 'Matching content' });
@@ -48,6 +68,11 @@ test('A lead sees an episode’s matching content side by side and marks the reu
   // Both videos at the same moment, side by side.
   await expect(match.getByLabel('This case’s video at the matching moment')).toHaveAttribute('src', /^\/media\/[^/]+\/video#t=0$/);
   await expect(match.getByLabel('The matched video at the matching moment')).toHaveAttribute('src', /^\/media\/[^/]+\/video#t=0$/);
+  // Both sides' chains of title: the original's contract, signed for download.
+  await expect(match.getByRole('list', { name: `License documents of ${original.title}` }).getByRole('link', { name: 'jade-agreement.pdf' })).toHaveAttribute('href', /^\/media\/license-documents\//);
+  await expect(match).toContainText('None attached.');
+  // A same-studio duplicate is not a possible copy: the case is not routed to a lead.
+  await expect(page.getByText('For a lead: possible copy')).toHaveCount(0);
   const moments = match.getByRole('list', { name: 'Matching moments' }).getByRole('button');
   expect(await moments.count()).toBeGreaterThanOrEqual(3);
   await moments.nth(2).click();

@@ -2,6 +2,8 @@ import { ApiKey } from '../modules/api-key/api-key.entity';
 import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { Session } from '../modules/auth/session.entity';
 import { Episode } from '../modules/catalog/episode.entity';
+import { ContentMatchRecord, FingerprintFrame, LicensedMediaReuse, MediaFingerprint } from '../modules/fingerprints/fingerprint.entity';
+import { LicenseDocument } from '../modules/chain-of-title/license-document.entity';
 import { SeriesLicense } from '../modules/catalog/license.entity';
 import { EpisodePriceTerm } from '../modules/catalog/price-term.entity';
 import { Series } from '../modules/catalog/series.entity';
@@ -26,4 +28,4 @@ import { Membership } from '../modules/membership/membership.entity';
 import { Organization } from '../modules/organization/organization.entity';
 import { User } from '../modules/user/user.entity';
 
-export const entities = [Organization, User, Membership, Session, ApiKey, Invitation, AuditEvent, Series, Episode, EpisodePriceTerm, SeriesLicense, LocalizedText, MediaRevision, EpisodeUpload, SubtitleTrack, ReviewCase, AiAssessment, Finding, ReviewDecision, ReviewSettings, ReviewComment, ScreeningCall, PartnerProfile, ReleasePlan, CatalogEvent, PartnerEpisodeState, WebhookEndpoint, WebhookDelivery];
+export const entities = [Organization, User, Membership, Session, ApiKey, Invitation, AuditEvent, Series, Episode, EpisodePriceTerm, SeriesLicense, LicenseDocument, LocalizedText, MediaRevision, EpisodeUpload, SubtitleTrack, ReviewCase, AiAssessment, Finding, ReviewDecision, ReviewSettings, ReviewComment, ScreeningCall, PartnerProfile, ReleasePlan, CatalogEvent, PartnerEpisodeState, WebhookEndpoint, WebhookDelivery, MediaFingerprint, FingerprintFrame, ContentMatchRecord, LicensedMediaReuse];

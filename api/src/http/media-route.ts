@@ -70,6 +70,8 @@ interface Representation {
   size: number;
   etag: string;
   contentType: string;
+  /** `Content-Disposition`; `inline` when not given. */
+  disposition?: string;
   read(range?: { start: number; end: number }): Readable;
 }
 
@@ -78,8 +80,8 @@ interface Representation {
  * RFC 9110 suffix ranges and If-Range), or the whole object; HEAD answers the same headers. The key names the content's hash, so it
  * doubles as a strong ETag.
  */
-export async function sendStored(req: Request, res: Response, storage: MediaStorage, key: string): Promise<void> {
-  await sendRepresentation(req, res, { size: await storage.size(key), etag: `"${path.basename(key)}"`, contentType: contentTypeOf(key), read: (range) => storage.read(key, range) });
+export async function sendStored(req: Request, res: Response, storage: MediaStorage, key: string, options: { disposition?: string } = {}): Promise<void> {
+  await sendRepresentation(req, res, { size: await storage.size(key), etag: `"${path.basename(key)}"`, contentType: contentTypeOf(key), disposition: options.disposition, read: (range) => storage.read(key, range) });
 }
 
 /** A text built per request (a subtitle track as WebVTT), served like stored media; its SHA-256 is the strong ETag. */
@@ -95,7 +97,7 @@ async function sendRepresentation(req: Request, res: Response, representation: R
   res.setHeader('Accept-Ranges', 'bytes');
   res.setHeader('ETag', etag);
   res.setHeader('Content-Type', representation.contentType);
-  res.setHeader('Content-Disposition', 'inline');
+  res.setHeader('Content-Disposition', representation.disposition ?? 'inline');
   if (req.headers['if-none-match']?.split(',').some((tag) => tag.trim() === etag)) {
     res.status(304).end();
     return;

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 
 /**
  * Where finished media lives: immutable objects under content-addressed keys
- * (`media/<sha256>.<ext>`, `posters/<sha256>.jpg`). The local folder is the default.
+ * (`media/<sha256>.<ext>`, `posters/<sha256>.jpg`, `documents/<sha256>.pdf`). The local folder is the default.
  */
 export interface MediaStorage {
   readonly kind: 'local' | 's3';
@@ -26,7 +26,7 @@ const SAFE_KEY = /^[a-z]+\/[0-9a-f]{64}(\.[a-z0-9]{1,5})?$/;
 /** True for the keys this application makes (`media/<sha256>.<ext>`, `posters/<sha256>.jpg`). */
 export const isStorageKey = (key: string): boolean => SAFE_KEY.test(key);
 
-const CONTENT_TYPES: Record<string, string> = { mp4: 'video/mp4', mov: 'video/quicktime', webm: 'video/webm', jpg: 'image/jpeg' };
+const CONTENT_TYPES: Record<string, string> = { mp4: 'video/mp4', mov: 'video/quicktime', webm: 'video/webm', jpg: 'image/jpeg', pdf: 'application/pdf' };
 
 /** The media type to serve a stored object with, from its key's extension. */
 export const contentTypeOf = (key: string): string => CONTENT_TYPES[key.slice(key.lastIndexOf('.') + 1)] ?? 'application/octet-stream';

@@ -52,13 +52,20 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
 
   const processFinished = async (uploadId: string, log: Logger) => {
     const em = deps.orm.em.fork();
-    if (!(await services.media.claim(em, uploadId))) return;
-    await services.media.markProcessing(em, uploadId);
-    const file = await uploadStore.finishedFile(uploadId);
+    const claim = await services.media.claim(em, uploadId);
+    if (!claim) return;
+    // Renewed while this process works; if it dies midway, another process's sweep takes the upload over.
+    const lease = services.media.holdClaim(em, claim, log);
     try {
-      await services.media.process(em.fork(), uploadId, file, log);
+      await services.media.markProcessing(em, uploadId);
+      const file = await uploadStore.finishedFile(uploadId);
+      try {
+        await services.media.process(em.fork(), uploadId, file, log, lease);
+      } finally {
+        await file.release();
+      }
     } finally {
-      await file.release();
+      await lease.settle();
     }
     // The bytes now live in media storage; drop what tus kept.
     await uploadStore.discard(uploadId).catch((err) => log.warn({ err, uploadId }, 'removing a processed upload failed'));
@@ -116,6 +123,28 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
     services.uploads.recordTerminated(ctx, id).catch((err) => ctx.logger.error({ err, uploadId: id }, 'recording a cancelled upload failed'));
   });
 
+  const resumeUnprocessed = async () => {
+    for (const id of await uploadStore.unprocessed()) await processFinished(id, logger).catch((err) => logger.error({ err, uploadId: id }, 'resuming upload processing failed'));
+  };
+  // The sweep: an upload whose processing process died midway (its lease lapsed) is taken over while
+  // running, not at the next start. Every API process sweeps; a claim is taken by one only.
+  const lapsed = async () => {
+    const { rows } = await pool.query<{ id: string }>(`select id from episode_upload where status = 'PROCESSING' and processing_claimed_at < now() - ($1 || ' milliseconds')::interval`, [String(config.uploads.processingLeaseMs)]);
+    for (const { id } of rows) {
+      logger.warn({ uploadId: id }, 'taking over an upload whose processing stopped (lease lapsed)');
+      await processFinished(id, logger).catch((err) => logger.error({ err, uploadId: id }, 'taking over upload processing failed'));
+    }
+  };
+  let sweeping = false;
+  const sweeper = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    lapsed()
+      .catch((err) => logger.error({ err }, 'sweeping unprocessed uploads failed'))
+      .finally(() => (sweeping = false));
+  }, Math.min(30_000, Math.max(500, Math.floor(config.uploads.processingLeaseMs / 2))));
+  sweeper.unref();
+
   return {
     async handle(req, res, ctx) {
       contexts.set(req, ctx);
@@ -126,10 +155,9 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
       const abandoned = await services.uploads.markAbandoned(deps.orm.em.fork(), new Date(Date.now() - config.uploads.expiryMs));
       if (removed || abandoned) logger.info({ removed, abandoned }, 'cleaned up abandoned uploads');
     },
-    async resumeUnprocessed() {
-      for (const id of await uploadStore.unprocessed()) await processFinished(id, logger).catch((err) => logger.error({ err, uploadId: id }, 'resuming upload processing failed'));
-    },
+    resumeUnprocessed,
     async stop() {
+      clearInterval(sweeper);
       await locker.stop();
     },
   };

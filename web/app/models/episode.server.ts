@@ -6,6 +6,7 @@ import { gql, type ApiResult } from './graphql.server';
 import { LocalizationCheckFields } from '~/components/localization-preflight';
 import { LocalizedTextFields } from '~/components/localized-texts-panel';
 import { PlayerTrackFields } from '~/components/player-tracks';
+import { PossibleDuplicateFields } from '~/components/possible-duplicates';
 import type { SubtitleKind } from './episode';
 
 const EPISODE_PAGE = graphql(
@@ -20,9 +21,10 @@ const EPISODE_PAGE = graphql(
       reviewCases { ...ReviewCaseCardFields }
       localizationPreflight { ...LocalizationCheckFields }
       localizations { ...LocalizedTextFields }
+      possibleDuplicates { ...PossibleDuplicateFields }
     }
   }`,
-  [MediaFields, ReviewCaseCardFields, LocalizationCheckFields, PlayerTrackFields, LocalizedTextFields],
+  [MediaFields, ReviewCaseCardFields, LocalizationCheckFields, PlayerTrackFields, LocalizedTextFields, PossibleDuplicateFields],
 );
 
 export type EpisodeDetail = ResultOf<typeof EPISODE_PAGE>['episode'];

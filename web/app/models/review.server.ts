@@ -10,7 +10,7 @@ import { ReviewedLocalizationFields } from '~/components/review/case-context';
 
 const QueueCaseFields = graphql(`
   fragment QueueCaseFields on ReviewCase {
-    id kind territories riskScore aiStatus submittedAt slaDueAt escalated awaitingSecondApproval
+    id kind territories riskScore aiStatus submittedAt slaDueAt escalated routedToLead awaitingSecondApproval
     claim { held }
     claimedBy { email }
     verdicts { territory verdict riskScore reasons }
@@ -55,6 +55,7 @@ const REVIEW_CASE = graphql(
       comments { ...CommentFields }
       history { id occurredAt action actorLabel summary }
       contentMatches { ...ContentMatchFields }
+      routedToLead
     }
   }`,
   [FindingFields, DecisionFields, CommentFields, ContentMatchFields, ReviewedLocalizationFields],

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react';
 import { LocalizationPreflight } from '~/components/localization-preflight';
 import { LocalizedTextsPanel } from '~/components/localized-texts-panel';
+import { PossibleDuplicates } from '~/components/possible-duplicates';
 import { DetailsPanel, MediaView, reviewHint, SubtitlesPanel, UploadHistory, VIDEO_ID } from '~/components/episode-panels';
 import { EpisodeUploader, useUploadQueue } from '~/components/episode-uploads';
 import { FormAlert, Notice } from '~/components/forms';
@@ -93,6 +94,7 @@ export default function EpisodePage() {
         <div className="episode-main">
           <section className="panel" aria-labelledby="review-heading">
             <h2 id="review-heading">Review</h2>
+            <PossibleDuplicates duplicates={episode.possibleDuplicates} />
             {episode.viewerCanSubmitForReview ? (
               <div className="review-submit">
                 <Notice>{of('submitForReview')?.notice}</Notice>

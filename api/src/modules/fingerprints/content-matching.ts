@@ -5,14 +5,14 @@ export const MATCH_MAX_DISTANCE = 10;
 /** A match needs at least this many sampled frames (seconds) of the checked media within that distance. */
 export const MATCH_MIN_FRAMES = 3;
 /**
- * Media becomes a candidate once this many of the checked frames share a band with its frames at one
- * shift in time: a shared band happens by chance among many stored frames, two at the same shift
+ * Media becomes a candidate once this many of the checked frames share a hash window with its frames at one
+ * shift in time: a shared window happens by chance among many stored frames, two at the same shift
  * hardly ever; a real copy shares many.
  */
 export const CANDIDATE_MIN_FRAMES = 2;
 /** Width of the time-shift buckets candidates are grouped by (a copy may start a little earlier or later). */
 export const SHIFT_BUCKET_MS = 3000;
-/** Candidates compared frame by frame per lookup (most band hits first). */
+/** Candidates compared frame by frame per lookup (most window hits first). */
 export const MAX_CANDIDATES = 50;
 /** Moments kept per match to show side by side. */
 export const MAX_MOMENTS = 50;

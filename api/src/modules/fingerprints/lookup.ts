@@ -11,23 +11,27 @@ export function pgArray(values: ReadonlyArray<number | bigint | string>): string
   return `{${values.join(',')}}`;
 }
 
-/** The bands a 64-bit hash is cut into for lookups (see fingerprint_band in the migration). */
-export const BANDS = [0, 1, 2, 3] as const;
+/**
+ * The windows a 64-bit hash is looked up by: 20 bits starting every 4 bits, wrapping around
+ * (fingerprint_window in migration 20261130050000, one index each). Wide enough that chance hits stay
+ * few at a million stored frames; overlapping, so a copy's frame keeps some window intact.
+ */
+export const WINDOWS = Array.from({ length: 16 }, (_, w) => w);
 
 /**
  * The current media of episodes other than `excludeEpisodeId` holding at least CANDIDATE_MIN_FRAMES
- * of `frames` at one shift in time: each of those frames shares a hash band with one of the media's
+ * of `frames` at one shift in time: each of those frames shares a hash window with one of the media's
  * frames, and the pairs lie the same distance apart in time (within SHIFT_BUCKET_MS), as a copy's do
- * — chance band hits scatter over every shift. Each probe is an index lookup on one band
+ * — chance window hits scatter over every shift. Each probe is an index lookup on one window
  * (multi-index hashing). Most aligned frames first, at most `limit`; each still needs a bit-by-bit
  * comparison. Episodes are looked up only for the best candidates (an index lookup each), not for
- * every band hit. Parameters: at_ms[], hash[], limit, excluded episode id, limit. bench/fingerprint.mjs times
+ * every window hit. Parameters: at_ms[], hash[], limit, excluded episode id, limit. bench/fingerprint.mjs times
  * this SQL.
  */
 export const CANDIDATES_SQL = `
 with checked as (select * from unnest(?::int[], ?::bigint[]) as c(at_ms, hash)),
 hits as (
-  ${BANDS.map((band) => `select f.media_revision_id, checked.at_ms, f.at_ms - checked.at_ms as shift_ms from checked join fingerprint_frame f on fingerprint_band(f.hash, ${band}) = fingerprint_band(checked.hash, ${band})`).join('\n  union all\n  ')}
+  ${WINDOWS.map((w) => `select f.media_revision_id, checked.at_ms, f.at_ms - checked.at_ms as shift_ms from checked join fingerprint_frame f on fingerprint_window(f.hash, ${w}) = fingerprint_window(checked.hash, ${w})`).join('\n  union all\n  ')}
 ),
 aligned as (
   select media_revision_id, count(distinct at_ms) as frames from hits

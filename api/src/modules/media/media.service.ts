@@ -17,10 +17,27 @@ import { invalidateReviews } from '../review/case-invalidation';
 import type { UploadService } from './upload.service';
 import type { FingerprintService } from '../fingerprints/fingerprint.service';
 
-/** How long a processing claim lasts before another instance may pick the upload up again. */
-const CLAIM_MS = 10 * 60_000;
-
 const EXTENSIONS: Record<string, string> = { 'video/mp4': 'mp4', 'video/quicktime': 'mov', 'video/webm': 'webm' };
+
+/** A process's hold on an upload it is processing (see MediaService.claim). */
+export interface ProcessingClaim {
+  uploadId: string;
+  /** The claim's time as PostgreSQL prints it: renewing or finishing needs it to be unchanged. */
+  token: string;
+}
+
+/** A claim kept alive by a heartbeat while processing runs (see `holdClaim`). */
+export interface ProcessingLease {
+  /** Stops renewing (waiting for a renewal under way) and returns the claim as held now, or null if it was lost. */
+  settle(): Promise<ProcessingClaim | null>;
+}
+
+/** The claim was taken over by another process (this one stalled past its lease): it stops quietly. */
+export class ClaimLostError extends Error {
+  constructor(uploadId: string) {
+    super(`the processing claim on upload ${uploadId} was taken over`);
+  }
+}
 
 /** Where the finished bytes of an upload are, and how to let go of them afterwards. */
 export interface FinishedFile {
@@ -40,15 +57,56 @@ export class MediaService {
     private readonly fingerprints: FingerprintService,
   ) {}
 
-  /** Claims a finished upload for processing; false when another process has it. */
-  async claim(em: EntityManager, uploadId: string): Promise<boolean> {
-    const claimed = await em.getConnection().execute(
-      `update episode_upload set status = 'PROCESSING', processing_claimed_at = now()
+  /**
+   * Claims a finished upload for processing, or takes over one whose processor stopped renewing its
+   * lease (`uploads.processingLeaseMs`: the process died midway). Returns the claim — its time, which
+   * only this claimant knows to the microsecond — or null when another process holds the upload.
+   */
+  async claim(em: EntityManager, uploadId: string): Promise<ProcessingClaim | null> {
+    const claimed = (await em.getConnection().execute(
+      `update episode_upload set status = 'PROCESSING', processing_claimed_at = clock_timestamp()
        where id = ? and (status = 'UPLOADING' or (status = 'PROCESSING' and processing_claimed_at < now() - (? || ' milliseconds')::interval))
-       returning id`,
-      [uploadId, String(CLAIM_MS)],
-    );
-    return claimed.length > 0;
+       returning processing_claimed_at::text as token`,
+      [uploadId, String(this.config.uploads.processingLeaseMs)],
+    )) as Array<{ token: string }>;
+    return claimed[0] ? { uploadId, token: claimed[0].token } : null;
+  }
+
+  /** Keeps a claim alive, renewing it every third of the lease, until `settle` is called. */
+  holdClaim(em: EntityManager, claim: ProcessingClaim, logger: Logger): ProcessingLease {
+    let current: ProcessingClaim | null = claim;
+    let renewal: Promise<void> = Promise.resolve();
+    const timer = setInterval(() => {
+      renewal = renewal.then(async () => {
+        if (!current) return;
+        current = await this.renewClaim(em.fork(), current).catch((err: unknown) => {
+          logger.warn({ err, uploadId: claim.uploadId }, 'renewing a processing claim failed; retrying');
+          return current;
+        });
+      });
+    }, Math.max(100, Math.floor(this.config.uploads.processingLeaseMs / 3)));
+    timer.unref();
+    return {
+      settle: async () => {
+        clearInterval(timer);
+        await renewal;
+        return current;
+      },
+    };
+  }
+
+  /**
+   * Renews a claim while its processing runs (the heartbeat). Returns the renewed claim, or null when
+   * the claim was lost (taken over after a stall): the caller must then not finish the upload.
+   */
+  async renewClaim(em: EntityManager, claim: ProcessingClaim): Promise<ProcessingClaim | null> {
+    const renewed = (await em.getConnection().execute(
+      `update episode_upload set processing_claimed_at = clock_timestamp()
+       where id = ? and status = 'PROCESSING' and processing_claimed_at = ?::timestamptz
+       returning processing_claimed_at::text as token`,
+      [claim.uploadId, claim.token],
+    )) as Array<{ token: string }>;
+    return renewed[0] ? { uploadId: claim.uploadId, token: renewed[0].token } : null;
   }
 
   /**
@@ -57,7 +115,7 @@ export class MediaService {
    * the same pictures elsewhere on the platform (FingerprintService). Any failure is recorded on the upload
    * and shown on the episode; the previous media stays current.
    */
-  async process(em: EntityManager, uploadId: string, file: FinishedFile, logger: Logger): Promise<void> {
+  async process(em: EntityManager, uploadId: string, file: FinishedFile, logger: Logger, lease?: ProcessingLease): Promise<void> {
     const upload = await em.findOneOrFail(EpisodeUpload, { id: uploadId }, { populate: ['episode', 'episode.series'] });
     const system = { actorLabel: 'system' };
     try {
@@ -78,6 +136,13 @@ export class MediaService {
       // One transaction switches the media, lapses the reviews of the old media and moves the
       // status, so no reader ever sees new media under an old approval.
       await em.transactional(async (tx) => {
+        // Only the holder of the claim finishes the upload: one that stalled past its lease and was
+        // taken over stops here, so an upload never becomes two revisions.
+        if (lease) {
+          const held = await lease.settle();
+          const rows = held ? await tx.getConnection().execute(`select id from episode_upload where id = ? and status = 'PROCESSING' and processing_claimed_at = ?::timestamptz for update`, [uploadId, held.token], 'all', tx.getTransactionContext()) : [];
+          if (!rows.length) throw new ClaimLostError(uploadId);
+        }
         // Locked and read afresh: a submission or decision may have moved the episode during probing.
         await tx.getConnection().execute('select id from episode where id = ? for update', [upload.episode.id], 'all', tx.getTransactionContext());
         const episode = await tx.findOneOrFail(Episode, upload.episode.id, { refresh: true, populate: ['series', 'currentMedia'] });
@@ -118,6 +183,10 @@ export class MediaService {
         await tx.transactional((sp) => this.fingerprints.matchRevision(sp, revision.id)).catch((err: unknown) => logger.error({ err, uploadId }, 'matching the new media against the platform failed; screening will match it'));
       });
     } catch (error) {
+      if (error instanceof ClaimLostError) {
+        logger.warn({ uploadId }, 'another process took over this upload; leaving it to that process');
+        return;
+      }
       if (!(error instanceof ProbeError)) logger.error({ err: error, uploadId }, 'processing an upload failed unexpectedly');
       const reason = error instanceof ProbeError ? error.message : 'The file could not be processed. Try uploading it again.';
       await this.recordFailure(em.fork(), uploadId, reason, logger);

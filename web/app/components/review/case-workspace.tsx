@@ -174,6 +174,7 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
               <span className={`badge badge-${statusTone(rc.episode.status)}`}>Episode: {statusLabel(rc.episode.status)}</span>
               {rc.aiStatus === 'AI_UNAVAILABLE' ? <span className="badge badge-danger">AI unavailable</span> : null}
               {rc.escalated ? <span className="badge badge-warning">Escalated</span> : null}
+              {rc.routedToLead ? <span className="badge badge-danger" title="Screening found a possible copy of another studio’s content">For a lead: possible copy</span> : null}
               {rc.held ? <span className="badge badge-warning">On hold</span> : null}
               <span>
                 Risk <RiskScore score={rc.riskScore} />

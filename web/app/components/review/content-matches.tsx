@@ -2,15 +2,27 @@ import { Form } from '@remix-run/react';
 import { useState } from 'react';
 import { FormAlert, Notice, TextField } from '~/components/forms';
 import { graphql, type ResultOf } from '~/graphql';
+import { formatBytes } from '~/models/episode';
 import type { ReviewOutcome } from '~/models/review-form.server';
 
-/** A perceptual-fingerprint match of the case's video with another episode's (operators only). */
-export const ContentMatchFields = graphql(`
-  fragment ContentMatchFields on ContentMatch {
+/** A contract PDF of one side's license, with a signed, expiring download path. */
+const MatchLicenseDocumentFields = graphql(`
+  fragment MatchLicenseDocumentFields on LicenseDocument { id fileName sizeBytes downloadUrl }
+`);
+type MatchLicenseDocument = ResultOf<typeof MatchLicenseDocumentFields>;
+
+/**
+ * A perceptual-fingerprint match of the case's video with another episode's (operators only), with
+ * both series' chains of title.
+ */
+export const ContentMatchFields = graphql(
+  `fragment ContentMatchFields on ContentMatch {
     id message sameStudio matchedFrames licensed licenseNote episodeNumber seriesTitle studioName videoUrl
     matchedEpisodeNumber matchedSeriesTitle matchedStudioName matchedVideoUrl moments { atSeconds matchedAtSeconds distance }
-  }
-`);
+    licenseDocuments { ...MatchLicenseDocumentFields } matchedLicenseDocuments { ...MatchLicenseDocumentFields }
+  }`,
+  [MatchLicenseDocumentFields],
+);
 export type ContentMatch = ResultOf<typeof ContentMatchFields>;
 
 const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, '0')}`;
@@ -58,6 +70,10 @@ function MatchView({ match, isLead, error, busy }: { match: ContentMatch; isLead
           {moment ? <video key={`b-${moment.matchedAtSeconds}`} src={`${match.matchedVideoUrl}#t=${moment.matchedAtSeconds}`} preload="metadata" muted controls aria-label="The matched video at the matching moment" /> : null}
         </figure>
       </div>
+      <div className="side-by-side chain-of-title">
+        <LicenseDocumentList label={`License documents of ${match.seriesTitle}`} documents={match.licenseDocuments} />
+        <LicenseDocumentList label={`License documents of ${match.matchedSeriesTitle}`} documents={match.matchedLicenseDocuments} />
+      </div>
       <ul className="match-moments" aria-label="Matching moments">
         {match.moments.map((m, i) => (
           <li key={`${m.atSeconds}-${m.matchedAtSeconds}`}>
@@ -77,5 +93,28 @@ function MatchView({ match, isLead, error, busy }: { match: ContentMatch; isLead
         </Form>
       ) : null}
     </article>
+  );
+}
+
+/** One side's chain of title: the contract PDFs attached to its series' license. */
+function LicenseDocumentList({ label, documents }: { label: string; documents: readonly MatchLicenseDocument[] }) {
+  return (
+    <div>
+      <h4>{label}</h4>
+      {documents.length ? (
+        <ul className="document-list" aria-label={label}>
+          {documents.map((d) => (
+            <li key={d.id}>
+              <a href={d.downloadUrl} download={d.fileName}>
+                {d.fileName}
+              </a>{' '}
+              <span className="muted">· {formatBytes(d.sizeBytes)}</span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">None attached.</p>
+      )}
+    </div>
   );
 }

@@ -99,6 +99,7 @@ export function QueueTable({ cases, territories, filterSearch, now, me }: QueueT
                   <span className="row-badges">
                     {c.kind === 'APPEAL' ? <span className="badge badge-warning">Appeal</span> : null}
                     {c.escalated ? <span className="badge badge-warning">{c.awaitingSecondApproval ? 'Second approval' : 'Escalated'}</span> : null}
+                    {c.routedToLead ? <span className="badge badge-danger">For a lead: possible copy</span> : null}
                     {c.aiStatus === 'AI_UNAVAILABLE' ? <span className="badge badge-danger">AI unavailable</span> : null}
                   </span>
                   <span className="muted small">

@@ -1,0 +1,138 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import type { Config } from '../../config';
+import { requireUser } from '../../domain/access';
+import { BadUserInputError, NotFoundError } from '../../domain/errors';
+import type { RequestContext } from '../../domain/request-context';
+import { parseInput } from '../../domain/validation';
+import type { MediaStorage } from '../../uploads/storage';
+import type { AuditService } from '../audit/audit.service';
+import { findSeries } from '../catalog/catalog-access';
+import { SeriesLicense } from '../catalog/license.entity';
+import { isId } from '../common/ids';
+import { formatBytes } from '../media/upload.service';
+import { LicenseDocument } from './license-document.entity';
+import { isPdf } from './pdf';
+
+/** Where the download route is mounted: `/media/license-documents/<id>?expires&signature`. */
+export const LICENSE_DOCUMENT_PATH = '/media/license-documents';
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+const documentSchema = z.object({
+  fileName: z
+    .string()
+    .trim()
+    .min(1, 'Give the file name.')
+    .max(255, 'The file name must be at most 255 characters.')
+    .refine((name) => !/[\p{Cc}/\\]/u.test(name), 'The file name must be a plain name (no folders).'),
+  contentBase64: z.string(),
+});
+
+export type LicenseDocumentInput = z.input<typeof documentSchema>;
+
+/** Bytes a base64 text decodes to, without decoding it (so an oversized file is refused cheaply). */
+function decodedLength(base64: string): number {
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  return (base64.length / 4) * 3 - padding;
+}
+
+/**
+ * Chain of title: the contract PDFs behind a series' license. The studio's owners and editors attach
+ * and remove them; whoever may read the series' license (its studio, the operator's people) lists
+ * them and gets signed, expiring download URLs. Partners never reach a license, so never a document.
+ * Bytes are checked (a PDF by content, within the size limit) before anything is stored.
+ */
+export class LicenseDocumentService {
+  constructor(
+    private readonly audit: AuditService,
+    private readonly storage: MediaStorage,
+    private readonly config: Pick<Config, 'appSecret' | 'licenseDocuments'>,
+  ) {}
+
+  /** The documents of a series' license, oldest first; NOT_FOUND for a series the caller may not read. */
+  async ofSeries(ctx: RequestContext, seriesId: string): Promise<LicenseDocument[]> {
+    const series = await findSeries(ctx, seriesId, 'read');
+    return ctx.em.find(LicenseDocument, { license: { series } }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  }
+
+  /**
+   * Attaches a PDF to the license of a series. Refused with BAD_USER_INPUT naming the field when the
+   * series has no license yet, the file is not a PDF (by its bytes), is empty or larger than
+   * `licenseDocuments.maxBytes`; nothing is stored then.
+   */
+  async attach(ctx: RequestContext, seriesId: string, input: LicenseDocumentInput): Promise<LicenseDocument> {
+    const actor = requireUser(ctx);
+    const data = parseInput(documentSchema, input);
+    const em = ctx.em.fork();
+    const series = await findSeries(ctx, seriesId, 'write', em);
+    const content = data.contentBase64.replace(/\s+/g, '');
+    if (!BASE64.test(content) || content.length % 4 !== 0) throw new BadUserInputError('input.contentBase64', 'The file must be sent as base64.');
+    const size = decodedLength(content);
+    if (size === 0) throw new BadUserInputError('input.contentBase64', 'The file is empty.');
+    const max = this.config.licenseDocuments.maxBytes;
+    if (size > max) throw new BadUserInputError('input.contentBase64', `The file is ${formatBytes(size)}; license documents may be at most ${formatBytes(max)}.`);
+    const bytes = Buffer.from(content, 'base64');
+    if (!isPdf(bytes)) throw new BadUserInputError('input.contentBase64', `"${data.fileName}" is not a PDF: license documents must be PDF files.`);
+    const license = await em.findOne(SeriesLicense, { series });
+    if (!license) throw new BadUserInputError('seriesId', 'This series has no license yet: set the license before attaching its documents.');
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const storageKey = `documents/${sha256}.pdf`;
+    // Written even when present: a concurrent removal of the same bytes must not leave a row without them.
+    await this.storage.putBuffer(storageKey, bytes);
+    const document = em.create(LicenseDocument, { license, fileName: data.fileName, sizeBytes: bytes.length, sha256, storageKey, uploadedBy: actor.user.id, createdAt: new Date() });
+    this.audit.record(ctx, em, {
+      action: 'license.document_attached',
+      organizationId: series.studio.id,
+      subjectType: 'Series',
+      subjectId: series.id,
+      summary: { documentId: document.id, fileName: document.fileName, sizeBytes: document.sizeBytes, sha256 },
+    });
+    await em.flush();
+    return document;
+  }
+
+  /** Removes a document from its license (owners and editors of its studio); its bytes go once nothing else refers to them. */
+  async remove(ctx: RequestContext, documentId: string): Promise<string> {
+    requireUser(ctx);
+    const em = ctx.em.fork();
+    const document = isId(documentId) ? await em.findOne(LicenseDocument, documentId, { populate: ['license'] }) : null;
+    if (!document) throw new NotFoundError('License document');
+    const series = await findSeries(ctx, document.license.series.id, 'write', em);
+    em.remove(document);
+    this.audit.record(ctx, em, {
+      action: 'license.document_removed',
+      organizationId: series.studio.id,
+      subjectType: 'Series',
+      subjectId: series.id,
+      summary: { documentId: document.id, fileName: document.fileName, sha256: document.sha256 },
+    });
+    await em.flush();
+    if (!(await em.count(LicenseDocument, { storageKey: document.storageKey }))) await this.storage.remove(document.storageKey);
+    return document.id;
+  }
+
+  /** A signed path to download a document, valid for `licenseDocuments.urlTtlSeconds` from `now`. */
+  downloadUrl(document: LicenseDocument, now = Date.now()): string {
+    const expires = Math.floor(now / 1000) + this.config.licenseDocuments.urlTtlSeconds;
+    return `${LICENSE_DOCUMENT_PATH}/${document.id}?expires=${expires}&signature=${this.sign(document.id, expires)}`;
+  }
+
+  /**
+   * The document a signed download URL names, or why not: `invalid` (tampered, incomplete),
+   * `expired`, or `gone` (removed since it was signed).
+   */
+  async fromSignedUrl(ctx: Pick<RequestContext, 'em'>, documentId: string, expires: string | undefined, signature: string | undefined): Promise<LicenseDocument | 'invalid' | 'expired' | 'gone'> {
+    const expiry = Number(expires);
+    if (!isId(documentId) || !signature || !Number.isInteger(expiry)) return 'invalid';
+    const expected = Buffer.from(this.sign(documentId, expiry));
+    const given = Buffer.from(signature);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return 'invalid';
+    if (expiry * 1000 < Date.now()) return 'expired';
+    return (await ctx.em.findOne(LicenseDocument, documentId)) ?? 'gone';
+  }
+
+  private sign(documentId: string, expires: number): string {
+    return createHmac('sha256', `license-document:${this.config.appSecret}`).update(`${documentId}|${expires}`).digest('base64url');
+  }
+}

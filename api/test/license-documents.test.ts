@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LicenseDocument } from '../src/modules/chain-of-title/license-document.entity';
+import { LicenseDocumentService } from '../src/modules/chain-of-title/license-document.service';
+import { Role } from '../src/modules/membership/membership.entity';
+import { OrganizationKind } from '../src/modules/organization/organization.entity';
+import { globalId } from '../src/modules/publishing/global-id';
+import { seriesWithEpisodes } from './support/catalog';
+import { CATALOG, createLiveSeries, createPartner } from './support/publishing';
+import { errorCode, TestServer, type SignedInMember } from './support/server';
+
+/**
+ * Chain of title: contract PDFs attached to a license. The studio (owners and editors) attaches them,
+ * the studio and the operator's people list and download them through signed, expiring URLs, and
+ * nobody else — another studio, a partner (person or API key), an anonymous caller — reaches them.
+ */
+const MAX_BYTES = 4096;
+const pdf = (text: string, size?: number) => {
+  const body = Buffer.from(`%PDF-1.7\n% ${text}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
+  return size ? Buffer.concat([body, Buffer.alloc(size - body.length, 0x20)]) : body;
+};
+const ATTACH = 'mutation($s: ID!, $i: LicenseDocumentInput!) { attachLicenseDocument(seriesId: $s, input: $i) { id fileName sizeBytes sha256 downloadUrl } }';
+const REMOVE = 'mutation($id: ID!) { removeLicenseDocument(id: $id) }';
+const LIST = 'query($id: ID!) { series(id: $id) { license { documents { id fileName sizeBytes sha256 downloadUrl createdAt } } } }';
+type Doc = { id: string; fileName: string; sizeBytes: number; sha256: string; downloadUrl: string };
+
+let server: TestServer;
+let owner: SignedInMember;
+let editor: SignedInMember;
+let viewer: SignedInMember;
+let stranger: SignedInMember;
+let reviewer: SignedInMember;
+let lead: SignedInMember;
+let admin: SignedInMember;
+let partner: SignedInMember & { key: string };
+let seriesId: string;
+let contract: Doc;
+
+const attach = (token: string, bytes: Buffer, fileName = 'adaptation-agreement.pdf', series = seriesId) => server.gql<{ attachLicenseDocument: Doc }>(ATTACH, { s: series, i: { fileName, contentBase64: bytes.toString('base64') } }, { token });
+const list = (token: string | undefined, series = seriesId) => server.gql<{ series: { license: { documents: Doc[] } } }>(LIST, { id: series }, { token });
+const storedDocuments = async () => (await readdir(path.join(server.config.mediaDir, 'documents')).catch(() => [] as string[])).sort();
+const state = async () => JSON.stringify([await server.orm.em.getConnection().execute('select * from license_document order by id'), await storedDocuments()]);
+const download = (url: string, token?: string) => fetch(`${server.url}${url}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+beforeAll(async () => {
+  server = await TestServer.start({ LICENSE_DOCUMENT_MAX_BYTES: String(MAX_BYTES) });
+  admin = await server.member(OrganizationKind.OPERATOR, Role.ADMIN, 'Operator');
+  reviewer = await server.addMember(admin.organizationId, Role.REVIEWER);
+  lead = await server.addMember(admin.organizationId, Role.LEAD);
+  partner = await createPartner(server, admin);
+  // A series live for the partner: whatever the partner can read of it must not carry a document.
+  const live = await createLiveSeries(server, lead, 2, partner.organizationId);
+  owner = live.owner;
+  seriesId = live.seriesId;
+  editor = await server.addMember(owner.organizationId, Role.EDITOR);
+  viewer = await server.addMember(owner.organizationId, Role.VIEWER);
+  stranger = await server.member(OrganizationKind.STUDIO, Role.OWNER, 'Elsewhere');
+  const res = await attach(editor.token, pdf('contract LP-2026-114'));
+  expect(res.errors).toBeUndefined();
+  contract = res.data!.attachLicenseDocument;
+}, 180_000);
+afterAll(() => server?.stop());
+
+describe('license documents (chain of title)', () => {
+  it('an editor attaches a contract PDF; the studio lists it on the license and downloads exactly its bytes', async () => {
+    expect(contract).toMatchObject({ fileName: 'adaptation-agreement.pdf', sizeBytes: pdf('contract LP-2026-114').length });
+    expect(contract.sha256).toMatch(/^[0-9a-f]{64}$/);
+    for (const member of [owner, editor, viewer]) {
+      const res = await list(member.token);
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.series.license.documents.map((d) => d.id)).toEqual([contract.id]);
+      const file = await download(res.data!.series.license.documents[0]!.downloadUrl);
+      expect(file.status).toBe(200);
+      expect(file.headers.get('content-type')).toBe('application/pdf');
+      expect(file.headers.get('content-disposition')).toBe(`attachment; filename*=UTF-8''adaptation-agreement.pdf`);
+      expect(Buffer.from(await file.arrayBuffer()).equals(pdf('contract LP-2026-114'))).toBe(true);
+    }
+    const audit = (await server.orm.em.getConnection().execute(`select action, summary from audit_event where action = 'license.document_attached'`)) as Array<{ summary: { documentId: string } }>;
+    expect(audit.map((a) => a.summary.documentId)).toContain(contract.id);
+  });
+
+  it('reviewers, leads and admins read the documents too', async () => {
+    for (const member of [reviewer, lead, admin]) {
+      const res = await list(member.token);
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.series.license.documents.map((d) => d.id)).toEqual([contract.id]);
+      expect((await download(res.data!.series.license.documents[0]!.downloadUrl)).status).toBe(200);
+    }
+  });
+
+  it('partners never see a document: not in the catalog, not via node(id), not via the license', async () => {
+    const secrets = [contract.id, contract.fileName, contract.sha256, 'documents/', 'downloadUrl'];
+    const catalog = await server.gql<{ catalog: { nodes: Array<{ id: string }> } }>(CATALOG, { t: 'US', first: 20, eps: 20 }, { token: partner.key });
+    // The series is live for the partner: the catalog shows it, with nothing of its documents.
+    expect(catalog.data!.catalog.nodes.map((n) => n.id)).toContain(globalId('CatalogSeries', seriesId, 'US'));
+    const seen: unknown[] = [catalog];
+    for (const id of [contract.id, globalId('CatalogSeries', seriesId, 'US'), seriesId]) seen.push(await server.gql('query($id: ID!) { node(id: $id) { id ... on CatalogSeries { title licensor } } }', { id }, { token: partner.key }));
+    for (const token of [partner.key, partner.token]) {
+      const res = await list(token);
+      expect(['FORBIDDEN', 'NOT_FOUND']).toContain(errorCode(res));
+      seen.push(res);
+      const removed = await server.gql(REMOVE, { id: contract.id }, { token });
+      expect(['FORBIDDEN', 'NOT_FOUND']).toContain(errorCode(removed));
+      seen.push(removed);
+    }
+    const text = JSON.stringify(seen);
+    for (const secret of secrets) expect(text, secret).not.toContain(secret);
+    expect((await list(owner.token)).data!.series.license.documents).toHaveLength(1);
+  });
+
+  it('another studio and an anonymous caller cannot list, attach, remove or fetch; nothing changes', async () => {
+    const before = await state();
+    expect(errorCode(await list(stranger.token))).toBe('NOT_FOUND');
+    expect(errorCode(await list(undefined))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await attach(stranger.token, pdf('planted')))).toBe('NOT_FOUND');
+    expect(errorCode(await server.gql(ATTACH, { s: seriesId, i: { fileName: 'x.pdf', contentBase64: pdf('planted').toString('base64') } }))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await server.gql(REMOVE, { id: contract.id }, { token: stranger.token }))).toBe('NOT_FOUND');
+    expect(errorCode(await server.gql(REMOVE, { id: contract.id }))).toBe('UNAUTHENTICATED');
+    // A viewer of the studio itself reads but does not change.
+    expect(errorCode(await attach(viewer.token, pdf('viewer')))).toBe('FORBIDDEN');
+    expect(errorCode(await server.gql(REMOVE, { id: contract.id }, { token: viewer.token }))).toBe('FORBIDDEN');
+    // Without a signed URL (a session or a guess is not enough) the file is not served.
+    for (const token of [undefined, stranger.token, owner.token]) {
+      expect((await download(`/media/license-documents/${contract.id}`, token)).status).toBe(403);
+    }
+    expect(await state()).toBe(before);
+  });
+
+  it('a download URL works only as signed and only until it expires', async () => {
+    const url = new URL(contract.downloadUrl, server.url);
+    const other = (await attach(owner.token, pdf('side letter'), 'side-letter.pdf')).data!.attachLicenseDocument;
+    const forged = [
+      `${url.pathname}?expires=${url.searchParams.get('expires')}&signature=${url.searchParams.get('signature')!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))}`,
+      `${url.pathname}?expires=${Number(url.searchParams.get('expires')) + 3600}&signature=${url.searchParams.get('signature')}`,
+      `/media/license-documents/${other.id}${url.search}`,
+      `${url.pathname}?expires=${url.searchParams.get('expires')}`,
+    ];
+    for (const attempt of forged) expect((await download(attempt)).status, attempt).toBe(403);
+    const signer = new LicenseDocumentService(undefined as never, undefined as never, server.config);
+    const stale = signer.downloadUrl(Object.assign(new LicenseDocument(), { id: contract.id }), Date.now() - (server.config.licenseDocuments.urlTtlSeconds + 5) * 1000);
+    const expired = await download(stale);
+    expect(expired.status).toBe(403);
+    expect(((await expired.json()) as { error: string }).error).toMatch(/expired/);
+    expect((await download(signer.downloadUrl(Object.assign(new LicenseDocument(), { id: contract.id })))).status).toBe(200);
+    expect(errorCode(await server.gql(REMOVE, { id: other.id }, { token: owner.token }))).toBeUndefined();
+  });
+
+  it('forged and malformed ids name nothing', async () => {
+    const before = await state();
+    for (const id of [randomUUID(), 'not-an-id', `${contract.id}x`]) expect(errorCode(await server.gql(REMOVE, { id }, { token: owner.token }))).toBe('NOT_FOUND');
+    for (const series of [randomUUID(), 'not-an-id']) expect(errorCode(await attach(owner.token, pdf('x'), 'x.pdf', series))).toBe('NOT_FOUND');
+    const url = new URL(contract.downloadUrl, server.url);
+    for (const id of [randomUUID(), '..%2F..%2Fmedia', 'not-an-id']) expect((await download(`/media/license-documents/${id}${url.search}`)).status).toBe(403);
+    expect(await state()).toBe(before);
+  });
+
+  it('a file that is not a PDF is refused naming the field, whatever it is called; nothing is stored', async () => {
+    const before = await state();
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+    const cases: Array<[string, Buffer | string, RegExp]> = [
+      ['contract.pdf', png, /not a PDF/],
+      ['contract.pdf', Buffer.from('Dear licensor, this is plain text, not %PDF-1.7'), /not a PDF/],
+      ['contract.pdf', Buffer.alloc(0), /empty/],
+      ['contract.pdf', 'this is not base64!', /base64/],
+    ];
+    for (const [fileName, content, message] of cases) {
+      const res = await server.gql(ATTACH, { s: seriesId, i: { fileName, contentBase64: typeof content === 'string' ? content : content.toString('base64') } }, { token: owner.token });
+      expect(errorCode(res), fileName).toBe('BAD_USER_INPUT');
+      expect(res.errors![0]!.extensions.field).toBe('input.contentBase64');
+      expect(res.errors![0]!.message).toMatch(message);
+    }
+    const badName = await server.gql(ATTACH, { s: seriesId, i: { fileName: '../../etc/contract.pdf', contentBase64: pdf('x').toString('base64') } }, { token: owner.token });
+    expect(badName.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.fileName' });
+    expect(await state()).toBe(before);
+  });
+
+  it(`a file over the limit (${MAX_BYTES} bytes here) is refused naming the field and the limit; one at the limit is accepted`, async () => {
+    const before = await state();
+    const over = await attach(owner.token, pdf('too long', MAX_BYTES + 1));
+    expect(over.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.contentBase64' });
+    expect(over.errors![0]!.message).toContain('at most 4.0 KiB');
+    expect(await state()).toBe(before);
+    const exact = await attach(owner.token, pdf('just fits', MAX_BYTES));
+    expect(exact.errors).toBeUndefined();
+    expect(exact.data!.attachLicenseDocument.sizeBytes).toBe(MAX_BYTES);
+    expect(errorCode(await server.gql(REMOVE, { id: exact.data!.attachLicenseDocument.id }, { token: owner.token }))).toBeUndefined();
+  });
+
+  it('a series without a license takes no documents', async () => {
+    const bare = await seriesWithEpisodes(server, owner.token, owner.organizationId, 0, { title: 'Unlicensed' });
+    const before = await state();
+    const res = await attach(owner.token, pdf('early'), 'early.pdf', bare);
+    expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'seriesId' });
+    expect(await state()).toBe(before);
+  });
+
+  it('a removed document is gone: not listed, not served, its bytes deleted once nothing refers to them', async () => {
+    const twin = await attach(owner.token, pdf('contract LP-2026-114'), 'copy-of-agreement.pdf');
+    expect(twin.data!.attachLicenseDocument.sha256).toBe(contract.sha256);
+    expect(await server.gql(REMOVE, { id: twin.data!.attachLicenseDocument.id }, { token: editor.token })).toMatchObject({ data: { removeLicenseDocument: twin.data!.attachLicenseDocument.id } });
+    // The same bytes are still the other document's.
+    expect(await storedDocuments()).toEqual([`${contract.sha256}.pdf`]);
+    const url = (await list(owner.token)).data!.series.license.documents[0]!.downloadUrl;
+    expect((await download(url)).status).toBe(200);
+    await server.gql(REMOVE, { id: contract.id }, { token: editor.token });
+    expect((await list(owner.token)).data!.series.license.documents).toEqual([]);
+    expect((await download(url)).status).toBe(404);
+    expect(await storedDocuments()).toEqual([]);
+    const audit = (await server.orm.em.getConnection().execute(`select count(*)::int as n from audit_event where action = 'license.document_removed'`)) as Array<{ n: number }>;
+    expect(audit[0]!.n).toBeGreaterThanOrEqual(2);
+  });
+});
