@@ -66,6 +66,8 @@ const envSchema = z.object({
   VISUAL_CLASSIFIER: z.enum(['nsfwjs', 'off']).default('nsfwjs'),
   /** A TensorFlow.js layers model (model.json and weights) to use instead of the one in the nsfwjs package. */
   VISUAL_CLASSIFIER_MODEL_DIR: optional(z.string()),
+  /** Worker threads running the image model (each holds its own copy, about 60–90 MB). */
+  VISUAL_CLASSIFIER_THREADS: z.coerce.number().int().min(1).max(8).default(1),
   /** A folder of extra territory policy packs (JSON), added to the built-in ones at boot. */
   POLICY_PACKS_DIR: optional(z.string()),
   REVIEW_MAX_KEYFRAMES: z.coerce.number().int().min(0).max(64).default(8),
@@ -164,7 +166,7 @@ export type Config = {
   review: {
     /** `openai` when a key is configured (or asked for), else the built-in `rules` (with the embedded image model unless it is off). */
     provider: 'openai' | 'rules';
-    visualClassifier: { kind: 'nsfwjs'; modelDir?: string } | null;
+    visualClassifier: { kind: 'nsfwjs'; modelDir?: string; threads: number } | null;
     policyPacksDir?: string;
     openai?: { apiKey: string; baseURL?: string; moderationModel: string; policyModel: string; timeoutMs: number };
     maxAttempts: number;
@@ -270,7 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publishing: { playbackTtlSeconds: e.PLAYBACK_URL_TTL_SECONDS, pollSeconds: e.PUBLICATION_POLL_SECONDS },
     review: {
       provider,
-      visualClassifier: e.VISUAL_CLASSIFIER === 'off' ? null : { kind: e.VISUAL_CLASSIFIER, modelDir: e.VISUAL_CLASSIFIER_MODEL_DIR ? path.resolve(e.VISUAL_CLASSIFIER_MODEL_DIR) : undefined },
+      visualClassifier: e.VISUAL_CLASSIFIER === 'off' ? null : { kind: e.VISUAL_CLASSIFIER, modelDir: e.VISUAL_CLASSIFIER_MODEL_DIR ? path.resolve(e.VISUAL_CLASSIFIER_MODEL_DIR) : undefined, threads: e.VISUAL_CLASSIFIER_THREADS },
       policyPacksDir: e.POLICY_PACKS_DIR ? path.resolve(e.POLICY_PACKS_DIR) : undefined,
       openai: e.OPENAI_API_KEY
         ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, moderationModel: e.OPENAI_MODERATION_MODEL, policyModel: e.OPENAI_POLICY_MODEL, timeoutMs: e.AI_CALL_TIMEOUT_MS }
