@@ -14,6 +14,7 @@ import { Migration20261130010000_ai_content } from './Migration20261130010000_ai
 import { Migration20261130020000_fingerprints } from './Migration20261130020000_fingerprints';
 import { Migration20261130030000_fingerprint_rulings } from './Migration20261130030000_fingerprint_rulings';
 import { Migration20261130040000_localized_texts } from './Migration20261130040000_localized_texts';
+import { Migration20261130050000_subtitle_drafts } from './Migration20261130050000_subtitle_drafts';
 
 /** Every migration, in order. The database schema changes only through these. */
 export const migrationsList: MigrationObject[] = [
@@ -32,4 +33,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130020000_fingerprints', class: Migration20261130020000_fingerprints },
   { name: 'Migration20261130030000_fingerprint_rulings', class: Migration20261130030000_fingerprint_rulings },
   { name: 'Migration20261130040000_localized_texts', class: Migration20261130040000_localized_texts },
+  { name: 'Migration20261130050000_subtitle_drafts', class: Migration20261130050000_subtitle_drafts },
 ];

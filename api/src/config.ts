@@ -57,6 +57,10 @@ const envSchema = z.object({
   TRUST_PROXY: z.string().default('loopback'),
   OPENAI_MODERATION_MODEL: z.string().default('omni-moderation-latest'),
   OPENAI_POLICY_MODEL: z.string().default('gpt-4o-mini'),
+  /** Transcribes episodes without subtitles in their original language (verbose_json, timed segments). */
+  OPENAI_TRANSCRIPTION_MODEL: z.string().default('whisper-1'),
+  /** Seconds of an episode's audio sent for transcription at most. */
+  TRANSCRIPTION_MAX_SECONDS: z.coerce.number().int().min(1).max(6000).default(1800),
   AI_CALL_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
   AI_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
   AI_RETRY_BASE_MS: z.coerce.number().int().min(0).default(1000),
@@ -169,6 +173,8 @@ export type Config = {
     visualClassifier: { kind: 'nsfwjs'; modelDir?: string; threads: number } | null;
     policyPacksDir?: string;
     openai?: { apiKey: string; baseURL?: string; moderationModel: string; policyModel: string; timeoutMs: number };
+    /** With an OpenAI key: episodes without subtitles in their original language are transcribed. */
+    transcription: { apiKey: string; baseURL?: string; model: string; timeoutMs: number; maxSeconds: number } | null;
     maxAttempts: number;
     retryBaseMs: number;
     deadlineMs: number;
@@ -277,6 +283,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       openai: e.OPENAI_API_KEY
         ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, moderationModel: e.OPENAI_MODERATION_MODEL, policyModel: e.OPENAI_POLICY_MODEL, timeoutMs: e.AI_CALL_TIMEOUT_MS }
         : undefined,
+      transcription: e.OPENAI_API_KEY && provider === 'openai' ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.OPENAI_TRANSCRIPTION_MODEL, timeoutMs: e.AI_CALL_TIMEOUT_MS, maxSeconds: e.TRANSCRIPTION_MAX_SECONDS } : null,
       maxAttempts: e.AI_MAX_ATTEMPTS,
       retryBaseMs: e.AI_RETRY_BASE_MS,
       deadlineMs: e.AI_DEADLINE_MS,
