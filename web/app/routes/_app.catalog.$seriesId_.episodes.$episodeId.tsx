@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react';
 import { LocalizationPreflight } from '~/components/localization-preflight';
 import { LocalizedTextsPanel } from '~/components/localized-texts-panel';
-import { DetailsPanel, MediaView, reviewHint, SubtitlesPanel, UploadHistory, VIDEO_ID } from '~/components/episode-panels';
+import { DetailsPanel, MediaView, reviewHint, SubtitleDraftsPanel, SubtitlesPanel, UploadHistory, VIDEO_ID } from '~/components/episode-panels';
 import { EpisodeUploader, useUploadQueue } from '~/components/episode-uploads';
 import { FormAlert, Notice } from '~/components/forms';
 import { ReviewHistory, ReviewSubmitFields, useRefreshWhile, useSeekFromAddress } from '~/components/review-history';
@@ -131,6 +131,7 @@ export default function EpisodePage() {
             busy={busyIntent === 'setLocalization' || busyIntent === 'removeLocalization' ? `${String(busyIntent)}|${String(busyForm?.get('target'))}` : undefined}
           />
           <LocalizationPreflight checks={episode.localizationPreflight} scope="episode" />
+          <SubtitleDraftsPanel episode={episode} canEdit={canEdit} outcome={outcome?.intent === 'acceptSubtitleDraft' || outcome?.intent === 'discardSubtitleDraft' ? outcome : undefined} busyIntent={busyIntent} />
           <SubtitlesPanel episode={episode} canEdit={canEdit} outcome={outcome?.intent === 'setSubtitles' || outcome?.intent === 'removeSubtitles' ? outcome : undefined} busyIntent={busyIntent} />
           <UploadHistory episode={episode} />
         </div>
