@@ -1,5 +1,5 @@
 import { data } from '@remix-run/node';
-import { describeRuns, numberRuns, territoryName, type TerritoryOption } from './catalog';
+import { describeRuns, numberRuns, territoryName, type AiContentElement, type TerritoryOption } from './catalog';
 import { acceptSubtitleDraft, appealCase, discardSubtitleDraft, removeSubtitles, setSubtitles, submitForReview, updateEpisodeDetails } from './episode.server';
 import type { FormOutcome } from './form-outcome';
 import { formDay, formValues, renameField } from './form-values.server';
@@ -55,7 +55,7 @@ export async function handleEpisodeForm(request: Request, episodeId: string, ter
     const title = formString(form, 'title');
     const synopsis = formString(form, 'synopsis');
     if (!title) return rejected({ intent, fieldErrors: { title: 'Enter a title.' } });
-    const result = await updateEpisodeDetails(request, { id: episodeId, title, synopsis, aiElements: formValues(form, 'aiElements') });
+    const result = await updateEpisodeDetails(request, { id: episodeId, title, synopsis, aiElements: formValues(form, 'aiElements') as AiContentElement[] });
     if (!result.ok) return failed(request, result.error, { intent, fields: ['title', 'synopsis', 'aiElements'] });
     return succeeded({ intent, notice: `Episode ${result.data.number} is saved.` });
   }
