@@ -52,9 +52,6 @@ export default defineConfig({
         NODE_ENV: 'development',
         // The review worker runs inside the API process for end-to-end runs.
         RUN_WORKER: 'true',
-        // Scoring keyframes on the API's own event loop stalls its HTTP on a loaded machine (until the
-        // classifier moves to a worker thread); the image model is covered by the API tests.
-        VISUAL_CLASSIFIER: 'off',
       },
     },
     {

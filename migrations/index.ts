@@ -16,6 +16,7 @@ import { Migration20261130030000_fingerprint_rulings } from './Migration20261130
 import { Migration20261130040000_localized_texts } from './Migration20261130040000_localized_texts';
 import { Migration20261130045000_license_documents } from './Migration20261130045000_license_documents';
 import { Migration20261130050000_fingerprint_windows } from './Migration20261130050000_fingerprint_windows';
+import { Migration20261130055000_subtitle_drafts } from './Migration20261130055000_subtitle_drafts';
 
 /** Every migration, in order. The database schema changes only through these. */
 export const migrationsList: MigrationObject[] = [
@@ -36,4 +37,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130040000_localized_texts', class: Migration20261130040000_localized_texts },
   { name: 'Migration20261130045000_license_documents', class: Migration20261130045000_license_documents },
   { name: 'Migration20261130050000_fingerprint_windows', class: Migration20261130050000_fingerprint_windows },
+  { name: 'Migration20261130055000_subtitle_drafts', class: Migration20261130055000_subtitle_drafts },
 ];

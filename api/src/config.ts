@@ -60,6 +60,10 @@ const envSchema = z.object({
   TRUST_PROXY: z.string().default('loopback'),
   OPENAI_MODERATION_MODEL: z.string().default('omni-moderation-latest'),
   OPENAI_POLICY_MODEL: z.string().default('gpt-4o-mini'),
+  /** Transcribes episodes without subtitles in their original language (verbose_json, timed segments). */
+  OPENAI_TRANSCRIPTION_MODEL: z.string().default('whisper-1'),
+  /** Seconds of an episode's audio sent for transcription at most. */
+  TRANSCRIPTION_MAX_SECONDS: z.coerce.number().int().min(1).max(6000).default(1800),
   AI_CALL_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
   AI_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
   AI_RETRY_BASE_MS: z.coerce.number().int().min(0).default(1000),
@@ -69,6 +73,8 @@ const envSchema = z.object({
   VISUAL_CLASSIFIER: z.enum(['nsfwjs', 'off']).default('nsfwjs'),
   /** A TensorFlow.js layers model (model.json and weights) to use instead of the one in the nsfwjs package. */
   VISUAL_CLASSIFIER_MODEL_DIR: optional(z.string()),
+  /** Worker threads running the image model (each holds its own copy, about 60–90 MB). */
+  VISUAL_CLASSIFIER_THREADS: z.coerce.number().int().min(1).max(8).default(1),
   /** A folder of extra territory policy packs (JSON), added to the built-in ones at boot. */
   POLICY_PACKS_DIR: optional(z.string()),
   REVIEW_MAX_KEYFRAMES: z.coerce.number().int().min(0).max(64).default(8),
@@ -174,9 +180,11 @@ export type Config = {
   review: {
     /** `openai` when a key is configured (or asked for), else the built-in `rules` (with the embedded image model unless it is off). */
     provider: 'openai' | 'rules';
-    visualClassifier: { kind: 'nsfwjs'; modelDir?: string } | null;
+    visualClassifier: { kind: 'nsfwjs'; modelDir?: string; threads: number } | null;
     policyPacksDir?: string;
     openai?: { apiKey: string; baseURL?: string; moderationModel: string; policyModel: string; timeoutMs: number };
+    /** With an OpenAI key: episodes without subtitles in their original language are transcribed. */
+    transcription: { apiKey: string; baseURL?: string; model: string; timeoutMs: number; maxSeconds: number } | null;
     maxAttempts: number;
     retryBaseMs: number;
     deadlineMs: number;
@@ -282,11 +290,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publishing: { playbackTtlSeconds: e.PLAYBACK_URL_TTL_SECONDS, pollSeconds: e.PUBLICATION_POLL_SECONDS },
     review: {
       provider,
-      visualClassifier: e.VISUAL_CLASSIFIER === 'off' ? null : { kind: e.VISUAL_CLASSIFIER, modelDir: e.VISUAL_CLASSIFIER_MODEL_DIR ? path.resolve(e.VISUAL_CLASSIFIER_MODEL_DIR) : undefined },
+      visualClassifier: e.VISUAL_CLASSIFIER === 'off' ? null : { kind: e.VISUAL_CLASSIFIER, modelDir: e.VISUAL_CLASSIFIER_MODEL_DIR ? path.resolve(e.VISUAL_CLASSIFIER_MODEL_DIR) : undefined, threads: e.VISUAL_CLASSIFIER_THREADS },
       policyPacksDir: e.POLICY_PACKS_DIR ? path.resolve(e.POLICY_PACKS_DIR) : undefined,
       openai: e.OPENAI_API_KEY
         ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, moderationModel: e.OPENAI_MODERATION_MODEL, policyModel: e.OPENAI_POLICY_MODEL, timeoutMs: e.AI_CALL_TIMEOUT_MS }
         : undefined,
+      transcription: e.OPENAI_API_KEY && provider === 'openai' ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.OPENAI_TRANSCRIPTION_MODEL, timeoutMs: e.AI_CALL_TIMEOUT_MS, maxSeconds: e.TRANSCRIPTION_MAX_SECONDS } : null,
       maxAttempts: e.AI_MAX_ATTEMPTS,
       retryBaseMs: e.AI_RETRY_BASE_MS,
       deadlineMs: e.AI_DEADLINE_MS,

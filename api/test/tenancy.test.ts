@@ -53,13 +53,19 @@ beforeAll(async () => {
     documentId: document.data!.attachLicenseDocument.id,
   };
   b = { owner: await server.member(OrganizationKind.STUDIO, Role.OWNER, 'B'), partner: await server.member(OrganizationKind.PARTNER, Role.PARTNER_ADMIN, 'B') };
+  // A transcript offered to org A as a subtitle draft (screenings write them; no mutation creates one).
+  await server.orm.em.getConnection().execute(
+    `insert into subtitle_draft (id, episode_id, language, content, cues, cue_count, media_sha256, model, created_at) values (?, ?, 'zh-Hans', ?, ?, 1, ?, 'whisper-1', now())`,
+    [DRAFT_ID, a.episodeId, 'WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n你好\n', JSON.stringify([{ start: 0, end: 1, text: '你好' }]), 'a'.repeat(64)],
+  );
 });
+const DRAFT_ID = '6f1d3c9e-8b2a-4c1e-9f3a-2b7d5e8c1a40';
 afterAll(() => server?.stop());
 
 async function snapshot(): Promise<string> {
   const conn = server.orm.em.getConnection();
   const parts = [];
-  for (const table of ['organization', 'app_user', 'membership', 'invitation', 'api_key', 'series', 'episode', 'episode_price_term', 'series_license', 'license_document', 'subtitle_track', 'localized_text', 'episode_upload', 'media_revision', 'review_case', 'review_settings', 'release_plan', 'partner_profile', 'webhook_endpoint']) {
+  for (const table of ['organization', 'app_user', 'membership', 'invitation', 'api_key', 'series', 'episode', 'episode_price_term', 'series_license', 'license_document', 'subtitle_track', 'subtitle_draft', 'localized_text', 'episode_upload', 'media_revision', 'review_case', 'review_settings', 'release_plan', 'partner_profile', 'webhook_endpoint']) {
     parts.push(JSON.stringify(await conn.execute(`select * from "${table}" order by 1`)));
   }
   return parts.join('\n');
@@ -230,6 +236,14 @@ const attempts: Record<string, Attempt> = {
     res: await server.gql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }', { i: { episodeId: a.episodeId, language: 'en', format: 'WEBVTT', content: 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nPlanted\n' } }, { token: b.owner.token }),
     expectCode: 'NOT_FOUND',
   }),
+  acceptSubtitleDraft: async () => ({
+    res: await server.gql('mutation($id: ID!) { acceptSubtitleDraft(id: $id) { id } }', { id: DRAFT_ID }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  discardSubtitleDraft: async () => ({
+    res: await server.gql('mutation($id: ID!) { discardSubtitleDraft(id: $id) }', { id: DRAFT_ID }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
   removeSubtitles: async () => ({
     res: await server.gql('mutation($id: ID!) { removeSubtitles(episodeId: $id, language: "en") }', { id: a.episodeId }, { token: b.owner.token }),
     expectCode: 'NOT_FOUND',
@@ -268,6 +282,7 @@ const attempts: Record<string, Attempt> = {
   reviewQueue: async () => ({ res: await server.gql('{ reviewQueue { nodes { id } } }', {}, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   queueStats: async () => ({ res: await server.gql('{ queueStats { pending } }', {}, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   reviewStats: async () => ({ res: await server.gql('{ reviewStats { territory } }', {}, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
+  reviewStatsByDetector: async () => ({ res: await server.gql('{ reviewStatsByDetector { detector } }', {}, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   claimNextCase: async () => ({ res: await server.gql('mutation { claimNextCase { id } }', {}, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   extendClaim: async () => ({ res: await server.gql('mutation($id: ID!) { extendClaim(caseId: $id) { id } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   releaseCase: async () => ({ res: await server.gql('mutation($id: ID!) { releaseCase(caseId: $id) { id } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),

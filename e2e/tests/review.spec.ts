@@ -136,6 +136,13 @@ test('A reviewer requests changes, the studio fixes and resubmits, the reviewer 
     await open(studio, `/catalog/${submitted.seriesId}`);
     await expect(episodeRow(studio, 1).getByText('Approved', { exact: true })).toBeVisible();
   });
+
+  await test.step('the queue’s calibration counts the decisions against each detector and model that screened the case', async () => {
+    await open(page, '/review');
+    const byDetector = page.getByRole('region', { name: 'Agreement by provider and model' });
+    await expect(byDetector.locator('tr[data-detector="KEYWORD_RULES"]')).toContainText('Keyword rules');
+    await expect(byDetector.locator('tr[data-detector="EMBEDDED_IMAGE_MODEL"]')).toContainText(/nsfwjs\/MobileNetV2 \d+\.\d+\.\d+/);
+  });
   await studio.context().close();
 });
 

@@ -12,6 +12,7 @@ import { EpisodeUpload } from '../modules/media/episode-upload.entity';
 import { MediaRevision } from '../modules/media/media-revision.entity';
 import { SubtitleTrack } from '../modules/media/subtitle-track.entity';
 import { LocalizedText } from '../modules/catalog/localized-text.entity';
+import { SubtitleDraft } from '../modules/media/subtitle-draft.entity';
 import { AiAssessment } from '../modules/review/ai-assessment.entity';
 import { Finding } from '../modules/review/finding.entity';
 import { ReviewCase } from '../modules/review/review-case.entity';
@@ -28,4 +29,4 @@ import { Membership } from '../modules/membership/membership.entity';
 import { Organization } from '../modules/organization/organization.entity';
 import { User } from '../modules/user/user.entity';
 
-export const entities = [Organization, User, Membership, Session, ApiKey, Invitation, AuditEvent, Series, Episode, EpisodePriceTerm, SeriesLicense, LicenseDocument, LocalizedText, MediaRevision, EpisodeUpload, SubtitleTrack, ReviewCase, AiAssessment, Finding, ReviewDecision, ReviewSettings, ReviewComment, ScreeningCall, PartnerProfile, ReleasePlan, CatalogEvent, PartnerEpisodeState, WebhookEndpoint, WebhookDelivery, MediaFingerprint, FingerprintFrame, ContentMatchRecord, LicensedMediaReuse];
+export const entities = [Organization, User, Membership, Session, ApiKey, Invitation, AuditEvent, Series, Episode, EpisodePriceTerm, SeriesLicense, LicenseDocument, LocalizedText, MediaRevision, EpisodeUpload, SubtitleTrack, SubtitleDraft, ReviewCase, AiAssessment, Finding, ReviewDecision, ReviewSettings, ReviewComment, ScreeningCall, PartnerProfile, ReleasePlan, CatalogEvent, PartnerEpisodeState, WebhookEndpoint, WebhookDelivery, MediaFingerprint, FingerprintFrame, ContentMatchRecord, LicensedMediaReuse];

@@ -72,6 +72,8 @@ export async function startWorkers(deps: { orm: MikroORM; config: Config; logger
       await services.webhooks.deliver(deps.orm.em.fork(), job.data.deliveryId, { isLast }, logger);
     });
   }
+  // The classifier threads end once the queue has stopped, after the jobs in flight have finished.
+  boss.once('stopped', () => void provider.close?.());
   // Before the queue stops, so the listening connection is never cut by the database going away.
   return { pipeline, stop: () => wake.stop() };
 }

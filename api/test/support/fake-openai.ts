@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A stand-in for the OpenAI API on loopback, speaking its wire format to the real `openai` client:
- * `/v1/moderations` (text and image inputs) and `/v1/chat/completions` (json_schema output).
+ * `/v1/moderations` (text and image inputs), `/v1/chat/completions` (json_schema output) and
+ * `/v1/audio/transcriptions` (a multipart upload in; `verbose_json` with timed segments, `json` or
+ * `text` out — the segments are what `transcript` holds, the fake cannot hear).
  * Answers are deterministic (keyword tables below); faults can be queued per endpoint. A `partial`
  * answer is well formed but does not cover everything asked: moderation answers `results: []`, the
  * policy check leaves out the last territory it was asked about.
@@ -38,7 +40,12 @@ export class FakeOpenAi {
   /** Added to every answer, to simulate a slow provider. */
   latencyMs = 0;
   flagImages = false;
-  private readonly faults: Record<string, Fault[]> = { '/v1/moderations': [], '/v1/chat/completions': [] };
+  /** What the fake "hears" in any audio it is sent. */
+  transcript: Array<{ start: number; end: number; text: string }> = [
+    { start: 0.2, end: 1.1, text: ' Where were you last night?' },
+    { start: 1.2, end: 1.9, text: ' I will kill him.' },
+  ];
+  private readonly faults: Record<string, Fault[]> = { '/v1/moderations': [], '/v1/chat/completions': [], '/v1/audio/transcriptions': [] };
   private readonly hanging = new Set<http.ServerResponse>();
   private server?: http.Server;
   url = '';
@@ -57,7 +64,7 @@ export class FakeOpenAi {
   }
 
   /** Queues faults answered, in order, to the next requests on `path`. */
-  inject(path: '/v1/moderations' | '/v1/chat/completions', ...faults: Fault[]): void {
+  inject(path: '/v1/moderations' | '/v1/chat/completions' | '/v1/audio/transcriptions', ...faults: Fault[]): void {
     this.faults[path]!.push(...faults);
   }
 
@@ -75,10 +82,12 @@ export class FakeOpenAi {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    let raw = '';
-    for await (const chunk of req) raw += chunk;
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks);
     const path = (req.url ?? '').split('?')[0]!;
-    const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    const type = req.headers['content-type'] ?? '';
+    const body = type.startsWith('multipart/form-data') ? await multipartFields(raw, type) : raw.length ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
     this.requests.push({ path, body, authorization: req.headers.authorization });
     if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
     const fault = this.faults[path]?.shift();
@@ -99,7 +108,27 @@ export class FakeOpenAi {
     }
     if (path === '/v1/moderations') return this.moderations(body, res, partial);
     if (path === '/v1/chat/completions') return this.chat(body, res, partial);
+    if (path === '/v1/audio/transcriptions') return this.transcription(body, res, partial);
     res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'not found' } }));
+  }
+
+  /** As the endpoint answers: 400 without a model or an audio file; segments only in verbose_json. */
+  private transcription(body: Record<string, unknown>, res: http.ServerResponse, partial: boolean): void {
+    const file = body.file as UploadedFile | undefined;
+    if (typeof body.model !== 'string' || !file?.bytes || !file.isMp3) {
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Invalid file format or missing model.', type: 'invalid_request_error', param: 'file', code: null } }));
+      return;
+    }
+    const segments = this.transcript.map((s, id) => ({ id, seek: 0, start: s.start, end: s.end, text: s.text, tokens: [1, 2, 3], temperature: 0, avg_logprob: -0.2, compression_ratio: 1.1, no_speech_prob: 0.01 }));
+    const text = this.transcript.map((s) => s.text.trim()).join(' ');
+    const format = body.response_format ?? 'json';
+    if (format === 'text') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(text);
+      return;
+    }
+    // `partial`: an answer without the segments verbose_json promises.
+    const answer = format === 'verbose_json' ? { task: 'transcribe', language: String(body.language ?? 'english'), duration: Math.max(0, ...this.transcript.map((s) => s.end)), text, ...(partial ? {} : { segments }) } : { text };
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
   }
 
   private moderations(body: Record<string, unknown>, res: http.ServerResponse, partial: boolean): void {
@@ -148,4 +177,29 @@ export class FakeOpenAi {
       }),
     );
   }
+}
+
+/** A file part of a multipart upload, as the fake records it. */
+export interface UploadedFile {
+  name: string;
+  type: string;
+  bytes: number;
+  /** Starts like an MP3 (an ID3 tag or an MPEG audio frame). */
+  isMp3: boolean;
+}
+
+/** The fields of a multipart/form-data body (parsed by the platform's own Request), files summarised. */
+async function multipartFields(raw: Buffer, contentType: string): Promise<Record<string, unknown>> {
+  const form = await new Request('http://fake.invalid/', { method: 'POST', headers: { 'content-type': contentType }, body: raw }).formData();
+  const fields: Record<string, unknown> = {};
+  for (const [name, value] of form.entries()) {
+    if (typeof value === 'string') {
+      fields[name] = name.endsWith('[]') ? [...((fields[name] as string[] | undefined) ?? []), value] : value;
+    } else {
+      const bytes = Buffer.from(await value.arrayBuffer());
+      const file: UploadedFile = { name: value.name, type: value.type, bytes: bytes.length, isMp3: bytes.subarray(0, 3).toString('latin1') === 'ID3' || (bytes[0] === 0xff && (bytes[1]! & 0xe0) === 0xe0) };
+      fields[name] = file;
+    }
+  }
+  return fields;
 }

@@ -9,11 +9,14 @@ const dir = mkdtempSync(path.join(tmpdir(), 'greenlight-clips-'));
 const ffmpeg = (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
 
 /** A small test clip made now with ffmpeg (test videos are generated, not committed). */
-export function makeClip(name: string, options: { width?: number; height?: number; seconds?: number; container?: 'mp4' | 'webm' | 'mov' } = {}): string {
-  const { width = 360, height = 640, seconds = 2, container = 'mp4' } = options;
+export function makeClip(name: string, options: { width?: number; height?: number; seconds?: number; container?: 'mp4' | 'webm' | 'mov'; audio?: boolean } = {}): string {
+  const { width = 360, height = 640, seconds = 2, container = 'mp4', audio = false } = options;
   const file = path.join(dir, `${name}.${container}`);
   const codec = container === 'webm' ? ['-c:v', 'libvpx', '-b:v', '200k'] : ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'];
-  execFileSync(ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', `testsrc=size=${width}x${height}:rate=24`, '-t', String(seconds), ...codec, '-y', file]);
+  // With `audio`, a sound track (a tone) the transcription path extracts.
+  const sound = audio ? ['-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`] : [];
+  const soundCodec = audio ? (container === 'webm' ? ['-c:a', 'libopus'] : ['-c:a', 'aac']) : [];
+  execFileSync(ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', `testsrc=size=${width}x${height}:rate=24`, ...sound, '-t', String(seconds), ...codec, ...soundCodec, '-y', file]);
   return file;
 }
 

@@ -1,9 +1,10 @@
 import { Form } from '@remix-run/react';
 import { useId } from 'react';
-import { TextAreaField } from '~/components/catalog-fields';
+import { CheckboxField, FieldGroup, TextAreaField } from '~/components/catalog-fields';
 import { FormAlert, Notice, TextField, useResetWhenSaved } from '~/components/forms';
 import { Time } from '~/components/time';
 import { PlayerTracks, trackLabel, type PlayerTrack } from '~/components/player-tracks';
+import { AI_CONTENT_ELEMENTS, aiElementsLabel } from '~/models/catalog';
 import { containerLabel, formatBytes, formatLength, SUBTITLE_KINDS, uploadStatusLabel } from '~/models/episode';
 import type { EpisodeFormOutcome } from '~/models/episode-form.server';
 import type { EpisodeDetail } from '~/models/episode.server';
@@ -118,11 +119,20 @@ export function DetailsPanel({ episode, canEdit, outcome, busy }: { episode: Epi
           <Notice>{outcome?.notice}</Notice>
           <FormAlert>{outcome?.formError}</FormAlert>
           {/* Re-keyed by what is saved, not by time: the page refreshes while the API works, and typing must survive that. */}
-          <Form method="post" key={`${episode.title}\n${episode.synopsis}`} preventScrollReset>
+          <Form method="post" key={`${episode.title}\n${episode.synopsis}\n${episode.aiElements.join()}`} preventScrollReset>
             <input type="hidden" name="intent" value="saveDetails" />
             <TextField label="Title" name="title" defaultValue={episode.title} maxLength={200} required error={outcome?.fieldErrors?.title} />
             <TextAreaField label="Synopsis" name="synopsis" defaultValue={episode.synopsis} maxLength={5000} error={outcome?.fieldErrors?.synopsis} />
-            <p className="field-hint">Reviewers see the title and synopsis; changing them after a review sends the episode through review again.</p>
+            <FieldGroup
+              legend="Made or altered with AI in this episode"
+              hint="On top of what the series declares on its license page. Territories that require an AI label hold the episode back until the series sets one."
+              error={outcome?.fieldErrors?.aiElements}
+            >
+              {AI_CONTENT_ELEMENTS.map((element) => (
+                <CheckboxField key={element.value} label={element.label} name="aiElements" value={element.value} defaultChecked={episode.aiElements.includes(element.value)} />
+              ))}
+            </FieldGroup>
+            <p className="field-hint">Reviewers see the title, synopsis and AI uses; changing them after a review sends the episode through review again.</p>
             <div className="form-actions">
               <button type="submit" className="button" disabled={busy}>
                 {busy ? 'Saving…' : 'Save details'}
@@ -139,6 +149,10 @@ export function DetailsPanel({ episode, canEdit, outcome, busy }: { episode: Epi
           <div>
             <dt>Synopsis</dt>
             <dd>{episode.synopsis || <span className="muted">None</span>}</dd>
+          </div>
+          <div>
+            <dt>Made or altered with AI</dt>
+            <dd>{episode.aiElements.length ? aiElementsLabel(episode.aiElements) : <span className="muted">Nothing declared for this episode</span>}</dd>
           </div>
         </dl>
       )}
@@ -316,6 +330,51 @@ export function UploadHistory({ episode }: { episode: EpisodeDetail }) {
           </ul>
         </>
       ) : null}
+    </section>
+  );
+}
+
+/**
+ * Transcripts the screening made because the episode had no subtitles in its original language:
+ * drafts until the studio accepts one (as made or edited) as AI-generated subtitles, or discards it.
+ */
+export function SubtitleDraftsPanel({ episode, canEdit, outcome, busyIntent }: { episode: EpisodeDetail; canEdit: boolean; outcome?: EpisodeFormOutcome; busyIntent: unknown }) {
+  const id = useId();
+  if (!episode.subtitleDrafts.length && !outcome?.notice) return null;
+  return (
+    <section className="panel" aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>Subtitle drafts</h2>
+      <Notice>{outcome?.notice}</Notice>
+      {episode.subtitleDrafts.map((draft) => {
+        const mine = outcome?.target === draft.id ? outcome : undefined;
+        return (
+          <article key={draft.id} className="subtitle-draft" aria-label={`Draft ${draft.language} subtitles`}>
+            <p>
+              <strong>{draft.language}</strong> <span className="badge">AI-generated</span> <span className="badge badge-warning">Draft: needs your confirmation</span>
+            </p>
+            <p className="muted">
+              Transcribed by {draft.model} from the episode’s audio (<Time value={draft.createdAt} withTime />), {draft.cueCount} cues. Partners see it only once you accept it; accepting sends the episode through review again.
+            </p>
+            {canEdit ? (
+              <Form method="post" preventScrollReset>
+                <FormAlert>{mine?.formError}</FormAlert>
+                <input type="hidden" name="draftId" value={draft.id} />
+                <TextAreaField label={`Transcript (${draft.language}, WebVTT)`} name="content" defaultValue={draft.content} rows={10} error={mine?.fieldErrors?.content} />
+                <div className="form-actions">
+                  <button type="submit" name="intent" value="acceptSubtitleDraft" className="button" disabled={busyIntent === 'acceptSubtitleDraft'}>
+                    Accept as subtitles
+                  </button>
+                  <button type="submit" name="intent" value="discardSubtitleDraft" className="button button-danger" disabled={busyIntent === 'discardSubtitleDraft'}>
+                    Discard
+                  </button>
+                </div>
+              </Form>
+            ) : (
+              <pre className="subtitle-draft-text">{draft.content}</pre>
+            )}
+          </article>
+        );
+      })}
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { data } from '@remix-run/node';
-import { describeRuns, numberRuns, territoryName, type TerritoryOption } from './catalog';
-import { appealCase, removeSubtitles, setSubtitles, submitForReview, updateEpisodeDetails } from './episode.server';
+import { describeRuns, numberRuns, territoryName, type AiContentElement, type TerritoryOption } from './catalog';
+import { acceptSubtitleDraft, appealCase, discardSubtitleDraft, removeSubtitles, setSubtitles, submitForReview, updateEpisodeDetails } from './episode.server';
 import type { FormOutcome } from './form-outcome';
 import { formDay, formValues, renameField } from './form-values.server';
 import { failed, formString, rejected, succeeded } from './forms.server';
@@ -55,12 +55,27 @@ export async function handleEpisodeForm(request: Request, episodeId: string, ter
     const title = formString(form, 'title');
     const synopsis = formString(form, 'synopsis');
     if (!title) return rejected({ intent, fieldErrors: { title: 'Enter a title.' } });
-    const result = await updateEpisodeDetails(request, { id: episodeId, title, synopsis });
-    if (!result.ok) return failed(request, result.error, { intent, fields: ['title', 'synopsis'] });
+    const result = await updateEpisodeDetails(request, { id: episodeId, title, synopsis, aiElements: formValues(form, 'aiElements') as AiContentElement[] });
+    if (!result.ok) return failed(request, result.error, { intent, fields: ['title', 'synopsis', 'aiElements'] });
     return succeeded({ intent, notice: `Episode ${result.data.number} is saved.` });
   }
 
   if (intent === 'setSubtitles') return handleSubtitleUpload(request, form, episodeId);
+
+  if (intent === 'acceptSubtitleDraft') {
+    const draftId = formString(form, 'draftId');
+    const content = formString(form, 'content');
+    const result = await acceptSubtitleDraft(request, draftId, content || null);
+    if (!result.ok) return failed(request, result.error, { intent, target: draftId, fields: ['content'] });
+    return succeeded({ intent, target: draftId, notice: `The ${result.data.language} transcript is now the episode’s AI-generated subtitles (${result.data.cueCount} cues).` });
+  }
+
+  if (intent === 'discardSubtitleDraft') {
+    const draftId = formString(form, 'draftId');
+    const result = await discardSubtitleDraft(request, draftId);
+    if (!result.ok) return failed(request, result.error, { intent, target: draftId });
+    return succeeded({ intent, target: draftId, notice: 'The transcript is discarded.' });
+  }
 
   if (intent === 'removeSubtitles') {
     const language = formString(form, 'language');

@@ -18,6 +18,8 @@ const EPISODE_PAGE = graphql(
       mediaRevisions { ...MediaFields }
       uploads(first: 10) { id fileName fileType declaredSize status failureReason createdAt finishedAt }
       subtitles { id ...PlayerTrackFields format cueCount updatedAt }
+      subtitleDrafts { id language content cueCount model createdAt }
+      aiElements
       reviewCases { ...ReviewCaseCardFields }
       localizationPreflight { ...LocalizationCheckFields }
       localizations { ...LocalizedTextFields }
@@ -44,6 +46,8 @@ const UPDATE_EPISODE = graphql(`mutation UpdateEpisode($input: UpdateEpisodeInpu
 const SET_SUBTITLES = graphql(`mutation SetSubtitles($input: SubtitlesInput!) { setSubtitles(input: $input) { language cueCount } }`);
 const REMOVE_SUBTITLES = graphql(`mutation RemoveSubtitles($episodeId: ID!, $language: String!, $kind: SubtitleKind) { removeSubtitles(episodeId: $episodeId, language: $language, kind: $kind) }`);
 const SUBMIT_FOR_REVIEW = graphql(`mutation SubmitForReview($input: SubmitForReviewInput!) { submitForReview(input: $input) { id episode { number } } }`);
+const ACCEPT_SUBTITLE_DRAFT = graphql(`mutation AcceptSubtitleDraft($id: ID!, $content: String) { acceptSubtitleDraft(id: $id, content: $content) { language cueCount } }`);
+const DISCARD_SUBTITLE_DRAFT = graphql(`mutation DiscardSubtitleDraft($id: ID!) { discardSubtitleDraft(id: $id) }`);
 const APPEAL_CASE = graphql(`mutation AppealCase($caseId: ID!, $statement: String!) { appealCase(caseId: $caseId, statement: $statement) { id } }`);
 
 /** Everything the episode page shows, with the title of its series and where it is licensed. */
@@ -76,7 +80,7 @@ export async function getEpisodeMediaStates(request: Request, ids: readonly stri
   return result.ok ? { ok: true, data: wanted.map((_, i) => result.data[`e${i}`]!) } : result;
 }
 
-export async function updateEpisodeDetails(request: Request, input: { id: string; title: string; synopsis: string }): Promise<ApiResult<{ number: number; title: string }>> {
+export async function updateEpisodeDetails(request: Request, input: VariablesOf<typeof UPDATE_EPISODE>['input']): Promise<ApiResult<{ number: number; title: string }>> {
   const result = await gql(request, UPDATE_EPISODE, { input });
   return result.ok ? { ok: true, data: result.data.updateEpisode } : result;
 }
@@ -87,6 +91,17 @@ export async function setSubtitles(
 ): Promise<ApiResult<{ language: string; cueCount: number }>> {
   const result = await gql(request, SET_SUBTITLES, { input });
   return result.ok ? { ok: true, data: result.data.setSubtitles } : result;
+}
+
+/** Makes a subtitle draft the episode's AI-generated track, as made or with the studio's edits (a WebVTT file). */
+export async function acceptSubtitleDraft(request: Request, id: string, content: string | null): Promise<ApiResult<{ language: string; cueCount: number }>> {
+  const result = await gql(request, ACCEPT_SUBTITLE_DRAFT, { id, content });
+  return result.ok ? { ok: true, data: result.data.acceptSubtitleDraft } : result;
+}
+
+export async function discardSubtitleDraft(request: Request, id: string): Promise<ApiResult<boolean>> {
+  const result = await gql(request, DISCARD_SUBTITLE_DRAFT, { id });
+  return result.ok ? { ok: true, data: result.data.discardSubtitleDraft } : result;
 }
 
 export async function removeSubtitles(request: Request, episodeId: string, language: string, kind: SubtitleKind): Promise<ApiResult<boolean>> {

@@ -30,6 +30,7 @@ const REVIEW_QUEUE = graphql(
     }
     queueStats { pending claimed held escalated slaBreaches aiUnavailable oldestPendingSeconds throughput { reviewer decisions } }
     reviewStats(since: $since) { territory category decisions agreed overturned uncertain }
+    reviewStatsByDetector(since: $since) { detector model decisions agreed overturned missed }
   }`,
   [QueueCaseFields],
 );
@@ -94,6 +95,8 @@ type QueueResult = ResultOf<typeof REVIEW_QUEUE>;
 export type QueueCase = ResultOf<typeof QueueCaseFields>;
 export type QueueStats = QueueResult['queueStats'];
 export type CalibrationRow = QueueResult['reviewStats'][number];
+/** Reviewer agreement with one detector of the screening (rules, the profanity matcher, a model with its version). */
+export type DetectorCalibrationRow = QueueResult['reviewStatsByDetector'][number];
 export type ReviewCaseDetail = Omit<ResultOf<typeof REVIEW_CASE>['reviewCase'], 'previousCase'> & { previousCase: EarlierCase | null };
 export type TerritoryVerdict = ReviewCaseDetail['verdicts'][number];
 export type CaseDecision = ResultOf<typeof DecisionFields>;
@@ -122,16 +125,17 @@ export async function getQueueOverview(
   filter: QueueFilter,
   after: string | null,
   calibrationSince: string,
-): Promise<ApiResult<{ page: QueuePage; stats: QueueStats; calibration: CalibrationRow[] }>> {
+): Promise<ApiResult<{ page: QueuePage; stats: QueueStats; calibration: CalibrationRow[]; detectorCalibration: DetectorCalibrationRow[] }>> {
   const result = await gql(request, REVIEW_QUEUE, { filter: apiFilter(filter), first: QUEUE_PAGE_SIZE, after: after || null, since: calibrationSince });
   if (!result.ok) return result;
-  const { reviewQueue, queueStats, reviewStats } = result.data;
+  const { reviewQueue, queueStats, reviewStats, reviewStatsByDetector } = result.data;
   return {
     ok: true,
     data: {
       page: { cases: reviewQueue.nodes, nextCursor: reviewQueue.pageInfo.hasNextPage ? reviewQueue.pageInfo.endCursor : null },
       stats: queueStats,
       calibration: reviewStats,
+      detectorCalibration: reviewStatsByDetector,
     },
   };
 }

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { EmptyState } from '~/components/empty-state';
 import { FormAlert, Notice } from '~/components/forms';
 import { QueueFilters } from '~/components/review/queue-filters';
-import { CalibrationChart, QueueStatsPanel, QueueTable } from '~/components/review/queue-overview';
+import { CalibrationChart, DetectorCalibration, QueueStatsPanel, QueueTable } from '~/components/review/queue-overview';
 import { listTerritories } from '~/models/catalog.server';
 import { expectData } from '~/models/graphql.server';
 import { filterFromSearch, filterToSearch, knownCategories, packRules, withSearch } from '~/models/moderation';
@@ -58,7 +58,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function ReviewQueuePage() {
-  const { page, stats, calibration, filter, filterSearch, after, territories, studios, policyTerritories, categories, rulesByPack, me, now, notice } = useLoaderData<typeof loader>();
+  const { page, stats, calibration, detectorCalibration, filter, filterSearch, after, territories, studios, policyTerritories, categories, rulesByPack, me, now, notice } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
   const navigation = useNavigation();
   const claiming = navigation.formData?.get('intent') === 'claimNext';
@@ -125,6 +125,7 @@ export default function ReviewQueuePage() {
       </section>
 
       <CalibrationChart rows={calibration} days={CALIBRATION_DAYS} />
+      <DetectorCalibration rows={detectorCalibration} days={CALIBRATION_DAYS} />
     </>
   );
 }

@@ -6,6 +6,7 @@ import type { GraphQLContext } from '../../graphql/context';
 import { Episode } from '../catalog/episode.entity';
 import { EpisodeUpload } from './episode-upload.entity';
 import { MediaRevision } from './media-revision.entity';
+import { SubtitleDraft } from './subtitle-draft.entity';
 import { SubtitleFormat, SubtitleKind, SubtitleTrack } from './subtitle-track.entity';
 
 @InputType()
@@ -85,6 +86,11 @@ export class EpisodeMediaResolver {
   subtitles(@Root() episode: Episode, @Ctx() ctx: GraphQLContext): Promise<SubtitleTrack[]> {
     return ctx.services.subtitles.list(ctx, episode.id);
   }
+
+  @FieldResolver(() => [SubtitleDraft], { description: 'AI transcripts offered as subtitles (the episode had none in its original language); each needs the studio to accept, edit or discard it.' })
+  subtitleDrafts(@Root() episode: Episode, @Ctx() ctx: GraphQLContext): Promise<SubtitleDraft[]> {
+    return ctx.services.subtitles.drafts(ctx, episode.id);
+  }
 }
 
 @Resolver(() => MediaRevision)
@@ -106,6 +112,22 @@ export class MediaRevisionResolver {
   }
 
   @Allow(...CATALOG_WRITERS)
+  @Mutation(() => SubtitleTrack, { description: 'Accepts a subtitle draft, as made or edited (content: a WebVTT file), as the episode’s AI-generated subtitles in its language; the draft is removed. Errors name each bad line.' })
+  acceptSubtitleDraft(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('content', () => String, { nullable: true, description: 'The edited WebVTT file; the draft as made when absent.' }) content?: string,
+  ): Promise<SubtitleTrack> {
+    return ctx.services.subtitles.acceptDraft(ctx, id, content);
+  }
+
+  @Allow(...CATALOG_WRITERS)
+  @Mutation(() => Boolean, { description: 'Discards a subtitle draft.' })
+  discardSubtitleDraft(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<boolean> {
+    return ctx.services.subtitles.discardDraft(ctx, id);
+  }
+
+  @Allow(...CATALOG_WRITERS)
   @Mutation(() => Boolean)
   removeSubtitles(
     @Ctx() ctx: GraphQLContext,
@@ -114,6 +136,24 @@ export class MediaRevisionResolver {
     @Arg('kind', () => SubtitleKind, { nullable: true, description: 'Default SUBTITLES.' }) kind?: SubtitleKind,
   ): Promise<boolean> {
     return ctx.services.subtitles.remove(ctx, episodeId, language, kind ?? undefined);
+  }
+}
+
+@Resolver(() => SubtitleDraft)
+export class SubtitleDraftResolver {
+  @FieldResolver(() => SubtitleKind, { description: 'What the track becomes when accepted: SUBTITLES.' })
+  kind(): SubtitleKind {
+    return SubtitleKind.SUBTITLES;
+  }
+
+  @FieldResolver(() => SubtitleFormat, { description: 'WEBVTT.' })
+  format(): SubtitleFormat {
+    return SubtitleFormat.WEBVTT;
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Always true: a transcript made by a model.' })
+  aiGenerated(): boolean {
+    return true;
   }
 }
 

@@ -7,7 +7,9 @@ import type { AuditService } from '../audit/audit.service';
 import { findEpisode } from '../catalog/catalog-access';
 import { languageSchema } from '../catalog/catalog-validation';
 import { parseSrt, parseWebVtt } from './subtitles';
+import { SubtitleDraft } from './subtitle-draft.entity';
 import { SubtitleFormat, SubtitleKind, SubtitleTrack } from './subtitle-track.entity';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { isId } from '../common/ids';
 import { toWebVtt } from './webvtt';
 import { invalidateReviews } from '../review/case-invalidation';
@@ -28,7 +30,16 @@ export class SubtitleService {
   ) {}
 
   /** Adds or replaces the subtitles of an episode in one language and kind, after validating every cue. */
-  async set(ctx: RequestContext, input: { episodeId: string; language: string; format: SubtitleFormat; kind?: SubtitleKind | null; aiGenerated?: boolean | null; content: string }): Promise<SubtitleTrack> {
+  set(ctx: RequestContext, input: { episodeId: string; language: string; format: SubtitleFormat; kind?: SubtitleKind | null; aiGenerated?: boolean | null; content: string }): Promise<SubtitleTrack> {
+    return this.write(ctx, input);
+  }
+
+  /** `alsoInTransaction` runs in the track's transaction (accepting a draft removes it there). */
+  private async write(
+    ctx: RequestContext,
+    input: { episodeId: string; language: string; format: SubtitleFormat; kind?: SubtitleKind | null; aiGenerated?: boolean | null; content: string },
+    alsoInTransaction?: (tx: EntityManager) => Promise<void>,
+  ): Promise<SubtitleTrack> {
     const data = parseInput(inputSchema, { ...input, kind: input.kind ?? undefined, aiGenerated: input.aiGenerated ?? undefined });
     const bytes = Buffer.byteLength(data.content, 'utf8');
     if (bytes > this.config.subtitleMaxBytes) {
@@ -55,8 +66,46 @@ export class SubtitleService {
         subjectId: episode.id,
         summary: { language: data.language, kind: data.kind, aiGenerated: data.aiGenerated, format: data.format, cues: parsed.cues.length, before: existing ? { cues: existing.cueCount } : {} },
       });
+      await alsoInTransaction?.(tx);
     });
     return track;
+  }
+
+  /** The transcripts offered to the studio as subtitle drafts (see SubtitleDraft). */
+  async drafts(ctx: RequestContext, episodeId: string): Promise<SubtitleDraft[]> {
+    const episode = await findEpisode(ctx, episodeId, 'read');
+    return ctx.em.find(SubtitleDraft, { episode }, { orderBy: { language: 'asc' } });
+  }
+
+  /** A draft of an episode the caller may write; not found otherwise. */
+  private async draft(ctx: RequestContext, draftId: string, em: EntityManager): Promise<{ draft: SubtitleDraft; studioId: string }> {
+    const draft = isId(draftId) ? await em.findOne(SubtitleDraft, draftId) : null;
+    if (!draft) throw new NotFoundError('Subtitle draft');
+    const episode = await findEpisode(ctx, draft.episode.id, 'write', em);
+    return { draft, studioId: episode.series.studio.id };
+  }
+
+  /**
+   * The studio confirms a draft, as made or edited (`content`, a WebVTT file): it becomes the
+   * episode's AI-generated SUBTITLES track in its language (replacing any), validated like any
+   * upload, and the draft is gone. Like any new subtitles, open reviews start again.
+   */
+  async acceptDraft(ctx: RequestContext, draftId: string, content?: string | null): Promise<SubtitleTrack> {
+    const { draft } = await this.draft(ctx, draftId, ctx.em.fork());
+    return this.write(ctx, { episodeId: draft.episode.id, language: draft.language, format: SubtitleFormat.WEBVTT, kind: SubtitleKind.SUBTITLES, aiGenerated: true, content: content ?? draft.content }, async (tx) => {
+      if (!(await tx.nativeDelete(SubtitleDraft, { id: draft.id }))) throw new NotFoundError('Subtitle draft');
+    });
+  }
+
+  /** The studio discards a draft; nothing else changes. */
+  async discardDraft(ctx: RequestContext, draftId: string): Promise<boolean> {
+    const em = ctx.em.fork();
+    const { draft, studioId } = await this.draft(ctx, draftId, em);
+    await em.transactional(async (tx) => {
+      await tx.nativeDelete(SubtitleDraft, { id: draft.id });
+      this.audit.record(ctx, tx, { action: 'subtitles.draft_discard', organizationId: studioId, subjectType: 'Episode', subjectId: draft.episode.id, summary: { language: draft.language, cues: draft.cueCount, model: draft.model } });
+    });
+    return true;
   }
 
   async remove(ctx: RequestContext, episodeId: string, language: string, kind: SubtitleKind = SubtitleKind.SUBTITLES): Promise<boolean> {

@@ -37,7 +37,8 @@ export function deterministicFindings(material: ReviewMaterial, policies: readon
       }
     }
     for (const language of policy.requiredSubtitleLanguages) {
-      const has = material.subtitles.some((s) => s.language === language || s.language.startsWith(`${language}-`));
+      // A transcript is a draft until the studio accepts it: it never stands in for required subtitles.
+      const has = material.subtitles.some((s) => !s.aiTranscript && (s.language === language || s.language.startsWith(`${language}-`)));
       if (!has) add(req.subtitles, 'accessibility', { kind: 'METADATA', field: 'subtitles', language }, `${t} requires ${language} subtitles; none are uploaded.`);
     }
     if (policy.requireAiDisclosure && material.license?.aiGeneratedContent && !material.license.aiDisclosure?.trim()) {

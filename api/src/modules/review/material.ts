@@ -10,7 +10,8 @@ export interface ReviewMaterial {
   series: { title: string; synopsis: string; filings: RegulatoryFiling[] };
   license: (LicenseLike & { aiGeneratedContent: boolean; aiDisclosure?: string | null; aiElements?: string[]; aiLabel?: string | null }) | null;
   media: { path: string; sha256: string; durationSeconds: number; width: number; height: number };
-  subtitles: Array<{ language: string; cues: SubtitleCue[] }>;
+  /** Subtitle tracks, and an AI transcript (`aiTranscript`) of an episode without subtitles in its original language. */
+  subtitles: Array<{ language: string; cues: SubtitleCue[]; aiTranscript?: boolean }>;
   /** Titles and synopses in other languages, of the series and of the episode. */
   localizations?: Array<{ of: 'SERIES' | 'EPISODE'; language: string; title: string; synopsis: string }>;
 }
@@ -47,7 +48,7 @@ export function textsOf(material: ReviewMaterial): ReviewText[] {
   }
   for (const track of material.subtitles) {
     for (const cue of track.cues) {
-      texts.push({ text: cue.text, evidence: { kind: 'SUBTITLE_CUE', language: track.language, cueStart: cue.start, cueEnd: cue.end, text: cue.text } });
+      texts.push({ text: cue.text, evidence: { kind: 'SUBTITLE_CUE', language: track.language, cueStart: cue.start, cueEnd: cue.end, text: cue.text, ...(track.aiTranscript ? { aiTranscript: true } : {}) } });
     }
   }
   return texts;

@@ -99,6 +99,16 @@ export class CalibrationRow {
   @Field(() => Int, { description: 'The AI said NEEDS_REVIEW: no recommendation either way.' }) uncertain!: number;
 }
 
+@ObjectType({ description: 'How often reviewers agreed with one detector of the screening (a rule set or a model, with its version).' })
+export class DetectorCalibrationRow {
+  @Field(() => String, { description: 'POLICY_CHECKS, KEYWORD_RULES, PROFANITY_MATCHER, EMBEDDED_IMAGE_MODEL, OPENAI_MODERATION or OPENAI_POLICY_MODEL.' }) detector!: string;
+  @Field(() => String, { nullable: true, description: 'The model and version, e.g. "nsfwjs/MobileNetV2 4.4.0" or "omni-moderation-latest"; null for rules.' }) model!: string | null;
+  @Field(() => Int, { description: 'Territory decisions on cases this detector screened.' }) decisions!: number;
+  @Field(() => Int, { description: 'It flagged and the reviewer did not approve, or it was silent and the reviewer approved.' }) agreed!: number;
+  @Field(() => Int, { description: 'It flagged and the reviewer approved.' }) overturned!: number;
+  @Field(() => Int, { description: 'It was silent and the reviewer did not approve.' }) missed!: number;
+}
+
 @ObjectType()
 export class MetadataChange {
   @Field(() => String) field!: string;
@@ -137,6 +147,12 @@ export class ModerationResolver {
   @Query(() => [CalibrationRow], { description: 'Agreement between humans and the AI recommendation.' })
   reviewStats(@Ctx() ctx: GraphQLContext, @Arg('since', () => Date, { nullable: true }) since?: Date): Promise<CalibrationRow[]> {
     return ctx.services.moderation.calibration(ctx, since);
+  }
+
+  @Allow(...OPERATOR_STAFF)
+  @Query(() => [DetectorCalibrationRow], { description: 'Reviewer agreement per detector and model of the screening: rules, the profanity matcher, the embedded image model, the OpenAI models.' })
+  reviewStatsByDetector(@Ctx() ctx: GraphQLContext, @Arg('since', () => Date, { nullable: true }) since?: Date): Promise<DetectorCalibrationRow[]> {
+    return ctx.services.moderation.calibrationByDetector(ctx, since);
   }
 
   @Allow(...OPERATOR_STAFF)

@@ -20,6 +20,7 @@ import { AiStatus, CaseKind, CaseStatus, ReviewCase, Verdict } from './review-ca
 import { ReviewComment } from './review-comment.entity';
 import { Decision, ReviewDecision } from './review-decision.entity';
 import { reviewedMetadata } from './review.service';
+import { detectorAgreement, type DecidedTerritory, type DetectorAgreement } from './detector-agreement';
 
 export interface QueueFilter {
   territory?: string | null;
@@ -484,6 +485,24 @@ export class ModerationService {
       }
     }
     return [...buckets.values()].sort((a, b) => a.territory.localeCompare(b.territory) || b.decisions - a.decisions);
+  }
+
+  /**
+   * Reviewer agreement per detector and model (keyword rules, the profanity matcher, the embedded
+   * image model with its version, the OpenAI moderation and policy models): final human decisions
+   * on screened cases since `since` (auto-approvals are the screening's own call, left out), against
+   * what each detector of that screening flagged.
+   */
+  async calibrationByDetector(ctx: RequestContext, since?: Date | null): Promise<DetectorAgreement[]> {
+    this.operator(ctx);
+    const rows = (await ctx.em.getConnection().execute(
+      `select d.territory, d.decision, a.provider, a.model, a.ai_completed,
+              coalesce((select json_agg(json_build_object('territory', f.territory, 'source', f.source, 'evidence', f.evidence)) from review_finding f where f.review_case_id = c.id), '[]') as findings
+       from review_decision d join review_case c on c.id = d.review_case_id join ai_assessment a on a.review_case_id = c.id
+       where not d.pending_second_approval and c.kind = 'REVIEW' and c.status = 'DECIDED' and d.actor_label not like 'policy:%' and d.created_at >= ?`,
+      [since ?? new Date(0)],
+    )) as Array<{ territory: string; decision: Decision; provider: string; model: string | null; ai_completed: boolean; findings: DecidedTerritory['findings'] }>;
+    return detectorAgreement(rows.map((r) => ({ territory: r.territory, approved: r.decision === Decision.APPROVE, provider: r.provider, model: r.model, aiCompleted: r.ai_completed, findings: r.findings })));
   }
 
   async comments(ctx: RequestContext, reviewCase: ReviewCase): Promise<ReviewComment[]> {

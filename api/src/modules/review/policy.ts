@@ -56,7 +56,7 @@ export interface PolicyPack {
   requireAiDisclosure?: boolean;
   /** Audio or subtitles the territory requires in one of a list of languages (the publish gate checks it). */
   localization?: LocalizationRequirement;
-  requirements?: Partial<Record<'license' | 'duration' | 'orientation' | 'aiDisclosure' | 'subtitles' | 'filing', Requirement>>;
+  requirements?: Partial<Record<'license' | 'duration' | 'orientation' | 'aiDisclosure' | 'subtitles' | 'filing' | 'dialogue', Requirement>>;
   titleRules?: TitleRule[];
   rules: PolicyRule[];
   thresholds: Record<string, Threshold>;
@@ -91,7 +91,7 @@ export interface EffectivePolicy {
   requiredSubtitleLanguages: string[];
   requireAiDisclosure: boolean;
   localization: LocalizationRequirement | null;
-  requirements: Record<'license' | 'duration' | 'orientation' | 'aiDisclosure' | 'subtitles' | 'filing', Requirement>;
+  requirements: Record<'license' | 'duration' | 'orientation' | 'aiDisclosure' | 'subtitles' | 'filing' | 'dialogue', Requirement>;
   titleRules: TitleRule[];
   rules: PolicyRule[];
   thresholds: Record<string, Threshold>;

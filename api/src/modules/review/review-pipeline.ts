@@ -12,7 +12,8 @@ import type { MediaStorage } from '../../uploads/storage';
 import type { AuditService } from '../audit/audit.service';
 import { transitionEpisodesInSql } from '../catalog/episode-lifecycle';
 import { SeriesLicense } from '../catalog/license.entity';
-import { SubtitleTrack } from '../media/subtitle-track.entity';
+import { SubtitleDraft } from '../media/subtitle-draft.entity';
+import { SubtitleTrack, type SubtitleCue } from '../media/subtitle-track.entity';
 import { AiUnavailableError, CallRecorder, type CallEntry, type CallSink, type RetryPolicy } from './ai-calls';
 import { aggregate } from './aggregate';
 import { deterministicFindings } from './deterministic-checks';
@@ -27,13 +28,19 @@ import { AiStatus, CaseStatus, ReviewCase, Verdict } from './review-case.entity'
 import { Decision, ReviewDecision } from './review-decision.entity';
 import type { ReviewService } from './review.service';
 import type { FingerprintService } from '../fingerprints/fingerprint.service';
+import { extractAudio } from './transcription/audio';
+import { OpenAiTranscriber, type Transcriber } from './transcription/transcriber';
+import { needsTranscript, transcriptWebVtt } from './transcription/transcript';
 
 export type CaseOutcome = 'screened' | 'auto-approved' | 'skipped' | 'ai-unavailable';
 
 /** A failure that retrying cannot mend: the stored media is missing or is not the file that was submitted. */
 export class ScreeningInputError extends Error {}
 
-type Screened = { startedAt: Date; findings: FindingDraft[]; verdicts: ReturnType<typeof aggregate>; riskScore: number; aiError: string | null; keyframes: Array<Record<string, unknown>>; policyVersion: string; possibleCopy?: boolean };
+/** A transcript made in this screening, stored as a subtitle draft with the screening's outcome. */
+type Transcript = { language: string; cues: SubtitleCue[]; content: string; model: string; mediaSha256: string };
+
+type Screened = { transcript?: Transcript; startedAt: Date; findings: FindingDraft[]; verdicts: ReturnType<typeof aggregate>; riskScore: number; aiError: string | null; keyframes: Array<Record<string, unknown>>; policyVersion: string; possibleCopy?: boolean };
 
 /**
  * Screens one case: deterministic checks, then the provider, then per-territory verdicts. It fails
@@ -50,6 +57,8 @@ type Screened = { startedAt: Date; findings: FindingDraft[]; verdicts: ReturnTyp
  * record and the assessment lists the calls of every run.
  */
 export class ReviewPipeline {
+  private readonly transcriber?: Transcriber;
+
   constructor(
     private readonly orm: MikroORM,
     private readonly config: Config,
@@ -59,7 +68,11 @@ export class ReviewPipeline {
     private readonly reviews: ReviewService,
     private readonly audit: AuditService,
     private readonly fingerprints?: FingerprintService,
-  ) {}
+    transcriber?: Transcriber,
+  ) {
+    const settings = config.review.transcription;
+    this.transcriber = transcriber ?? (settings ? new OpenAiTranscriber(settings) : undefined);
+  }
 
   async run(caseId: string, options: { lastTry?: boolean } = {}): Promise<CaseOutcome> {
     const claimed = await this.claim(caseId);
@@ -102,17 +115,38 @@ export class ReviewPipeline {
       }
 
       let aiError: string | null = null;
+      // After the deterministic checks (a transcript never stands in for required subtitles), before the provider reads the texts.
+      let transcript: Transcript | undefined;
+      try {
+        transcript = await this.transcript(em, reviewCase, material, media.path, calls, retry, progress);
+      } catch (error) {
+        const why = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/\/[^\s'"]+/g, '<path>').slice(0, 300);
+        log.warn({ err: error }, 'transcription failed; the dialogue goes to reviewers unscreened');
+        aiError = `Transcription failed: ${why}`;
+        for (const policy of policies) {
+          findings.push({
+            territory: policy.territory,
+            ruleId: policy.requirements.dialogue.id,
+            category: 'dialogue',
+            severity: policy.requirements.dialogue.severity,
+            source: 'DETERMINISTIC',
+            evidence: { kind: 'MEDIA', language: reviewCase.episode.series.originalLanguage, transcription: 'failed' },
+            explanation: `The episode has no subtitles in its original language (${reviewCase.episode.series.originalLanguage}) and could not be transcribed (${why}). Nothing it says was screened: a reviewer must listen to it.`,
+          });
+        }
+      }
       const frameAssessments = new Map<number, FrameAssessment>();
       const recordFrame = (index: number, assessment: FrameAssessment) => void frameAssessments.set(index, assessment);
       try {
         findings.push(...(await this.provider.screen({ material, policies, keyframes, calls, retry, progress, recordFrame })));
       } catch (error) {
         if (!(error instanceof AiUnavailableError)) log.error({ err: error }, 'the review provider failed unexpectedly');
-        aiError = error instanceof Error ? error.message : String(error);
+        aiError = [aiError, error instanceof Error ? error.message : String(error)].filter(Boolean).join(' ');
       }
       const verdicts = aggregate(material.territories, findings, aiError === null);
       const riskScore = Math.max(0, ...verdicts.map((v) => v.riskScore));
       return await this.record(caseId, {
+        transcript,
         startedAt,
         findings,
         verdicts,
@@ -268,6 +302,12 @@ export class ReviewPipeline {
         tx.getTransactionContext(),
       )) as Array<{ id: string }>;
       if (!inserted.length) return 'skipped';
+      if (result.transcript) {
+        // With the screening that read it, or not at all: a failed screening leaves no draft behind.
+        const t = result.transcript;
+        await tx.nativeDelete(SubtitleDraft, { episode: reviewCase.episode, language: t.language });
+        tx.create(SubtitleDraft, { episode: reviewCase.episode, language: t.language, content: t.content, cues: t.cues, cueCount: t.cues.length, mediaSha256: t.mediaSha256, model: t.model, reviewCaseId: caseId, createdAt: new Date() });
+      }
       for (const f of result.findings) {
         tx.create(Finding, { reviewCase, territory: f.territory, ruleId: f.ruleId, category: f.category, severity: f.severity as FindingSeverity, source: f.source as FindingSource, evidence: f.evidence, explanation: f.explanation, score: f.score ?? null });
       }
@@ -326,6 +366,44 @@ export class ReviewPipeline {
       // The localized texts as submitted: the case is bound to them.
       localizations: (reviewCase.metadataSnapshot as Partial<ReviewedSnapshot>).localizations ?? [],
     };
+  }
+
+  /**
+   * The transcript of an episode with audio and no subtitles in its original language (made now, or
+   * the draft already made from this very video), added to the material as an AI transcript; null
+   * when none is needed or no transcriber is configured. Throws when it cannot be made.
+   */
+  private async transcript(
+    em: EntityManager,
+    reviewCase: ReviewCase,
+    material: ReviewMaterial,
+    mediaPath: string,
+    calls: CallRecorder,
+    retry: () => RetryPolicy,
+    progress: (step: string, done: number, total: number) => Promise<void>,
+  ): Promise<Transcript | undefined> {
+    const settings = this.config.review.transcription;
+    const language = reviewCase.episode.series.originalLanguage;
+    if (!this.transcriber || !settings || !needsTranscript(language, material.subtitles.map((s) => s.language), Boolean(reviewCase.mediaRevision.audioCodec))) return undefined;
+    const drafted = await em.findOne(SubtitleDraft, { episode: reviewCase.episode, language });
+    if (drafted && drafted.mediaSha256 === reviewCase.mediaSha256) {
+      material.subtitles.push({ language, cues: drafted.cues, aiTranscript: true });
+      return undefined;
+    }
+    await progress('transcription', 0, 1);
+    const audioSeconds = Math.min(material.media.durationSeconds, settings.maxSeconds);
+    const audio = await extractAudio(mediaPath, { maxSeconds: settings.maxSeconds });
+    let cues: SubtitleCue[];
+    try {
+      cues = await this.transcriber.transcribe(audio, language, audioSeconds, retry(), calls);
+    } finally {
+      await audio.release();
+    }
+    await progress('transcription', 1, 1);
+    // Nothing said: nothing to screen and no draft to offer.
+    if (!cues.length) return undefined;
+    material.subtitles.push({ language, cues, aiTranscript: true });
+    return { language, cues, content: transcriptWebVtt(cues), model: this.transcriber.model, mediaSha256: reviewCase.mediaSha256 };
   }
 
   /** The reviewed media as a local file (downloaded to a temp file when storage is remote). */

@@ -2,7 +2,7 @@ import { Link } from '@remix-run/react';
 import { Time } from '~/components/time';
 import { territoryName, type TerritoryOption } from '~/models/catalog';
 import { describeDue, formatAge, withSearch } from '~/models/moderation';
-import type { CalibrationRow, QueueCase, QueueStats } from '~/models/review.server';
+import type { CalibrationRow, DetectorCalibrationRow, QueueCase, QueueStats } from '~/models/review.server';
 import { RiskScore, VerdictBadge } from './review-badges';
 
 /** The queue's numbers at a glance. */
@@ -186,6 +186,64 @@ export function CalibrationChart({ rows, days }: { rows: readonly CalibrationRow
             </tbody>
           </table>
         </>
+      )}
+    </section>
+  );
+}
+
+const DETECTOR_NAMES: Record<string, string> = {
+  POLICY_CHECKS: 'Policy checks (rights, filings, format)',
+  KEYWORD_RULES: 'Keyword rules',
+  PROFANITY_MATCHER: 'Profanity matcher',
+  EMBEDDED_IMAGE_MODEL: 'Embedded image model',
+  OPENAI_MODERATION: 'OpenAI moderation',
+  OPENAI_POLICY_MODEL: 'OpenAI policy model',
+};
+
+/** Agreement per detector of the screening and its model, so a weak rule set or model version shows on its own. */
+export function DetectorCalibration({ rows, days }: { rows: readonly DetectorCalibrationRow[]; days: number }) {
+  return (
+    <section className="panel" aria-labelledby="detector-calibration-heading">
+      <h2 id="detector-calibration-heading">Agreement by provider and model</h2>
+      <p className="muted small">
+        Decisions in the last {days} days against each detector that screened the case. “Overturned”: it flagged and the reviewer approved. “Missed”: it was silent and the reviewer did not approve.
+      </p>
+      {rows.length === 0 ? (
+        <p className="muted">No decisions to compare yet.</p>
+      ) : (
+        <table className="calibration-table">
+          <caption className="visually-hidden">Agreement with each detector and model</caption>
+          <thead>
+            <tr>
+              <th scope="col">Detector</th>
+              <th scope="col">Model</th>
+              <th scope="col">Decisions</th>
+              <th scope="col">Agreement</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => {
+              const share = (n: number) => `${(n / (row.decisions || 1)) * 100}%`;
+              return (
+                <tr key={`${row.detector}|${row.model ?? ''}`} data-detector={row.detector}>
+                  <th scope="row">{DETECTOR_NAMES[row.detector] ?? row.detector}</th>
+                  <td>{row.model ?? <span className="muted">rules, not a model</span>}</td>
+                  <td className="number-cell">{row.decisions}</td>
+                  <td className="bar-cell">
+                    <div className="calibration-bar" aria-hidden="true">
+                      <span className="bar-agreed" style={{ width: share(row.agreed) }} />
+                      <span className="bar-overturned" style={{ width: share(row.overturned) }} />
+                      <span className="bar-uncertain" style={{ width: share(row.missed) }} />
+                    </div>
+                    <span className="bar-text">
+                      {row.agreed} agreed, {row.overturned} overturned, {row.missed} missed
+                    </span>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
       )}
     </section>
   );

@@ -38,4 +38,8 @@ export class EmbeddedProvider implements ReviewProvider {
     }
     return findings;
   }
+
+  async close(): Promise<void> {
+    await this.classifier.close?.();
+  }
 }

@@ -23,4 +23,6 @@ export interface ReviewProvider {
   /** Whether the pipeline should sample keyframes for this provider. */
   readonly usesKeyframes: boolean;
   screen(input: ScreeningInput): Promise<FindingDraft[]>;
+  /** Frees what the provider holds (e.g. classifier threads). */
+  close?(): Promise<void>;
 }

@@ -14,7 +14,8 @@ const MAX_DECODE_MIB = 64;
 const INPUT_SIZE = 224;
 
 const packageDir = () => path.dirname(path.dirname(path.dirname(require.resolve('nsfwjs'))));
-const NSFWJS_VERSION: string = (JSON.parse(readFileSync(path.join(packageDir(), 'package.json'), 'utf8')) as { version: string }).version;
+/** The version of the nsfwjs package that carries the weights. */
+export const NSFWJS_VERSION: string = (JSON.parse(readFileSync(path.join(packageDir(), 'package.json'), 'utf8')) as { version: string }).version;
 
 /**
  * The model's topology and weights as shipped inside the nsfwjs package (UMD files holding the
@@ -44,6 +45,10 @@ async function modelArtifacts(modelDir: string | undefined): Promise<tf.io.Model
 }
 
 export type TensorBackend = 'wasm' | 'cpu';
+
+/** e.g. "nsfwjs/MobileNetV2", or "nsfwjs/custom:<folder>" for an operator's own model. */
+export const modelName = (modelDir: string | undefined): string => (modelDir ? `nsfwjs/custom:${path.basename(modelDir)}` : 'nsfwjs/MobileNetV2');
+
 let backend: Promise<void> | undefined;
 /**
  * TensorFlow.js on its WASM backend with one thread (the .wasm files ship in the npm package), or
@@ -65,8 +70,8 @@ const loaded = new Map<string, Promise<NSFWJS>>();
 
 /**
  * nsfwjs (MobileNetV2, five classes: Drawing, Hentai, Neutral, Porn, Sexy) on the TensorFlow.js WASM
- * backend. The model is loaded once per process and shared by every screening in it; frames are
- * scored one at a time, so memory stays at one decoded frame plus the model (about 60 MB).
+ * backend, on the thread that calls it (the service runs it through ThreadedClassifier). The model is
+ * loaded once per thread and shared by every screening on it; frames are scored one at a time, so memory stays at one decoded frame plus the model (about 60 MB).
  * A small model with known limits: it sees nudity and suggestive imagery, not violence, minors,
  * context or intent; it errs on skin-heavy but innocent frames (beaches, sport) and misses what is
  * small in the frame. Its scores route cases to people; they never approve or reject.
@@ -80,7 +85,7 @@ export class NsfwjsClassifier implements VisualClassifier {
     private readonly modelDir?: string,
     private readonly backend: TensorBackend = 'wasm',
   ) {
-    this.name = modelDir ? `nsfwjs/custom:${path.basename(modelDir)}` : 'nsfwjs/MobileNetV2';
+    this.name = modelName(modelDir);
   }
 
   private model(): Promise<NSFWJS> {

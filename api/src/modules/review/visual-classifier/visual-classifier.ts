@@ -23,6 +23,8 @@ export interface VisualClassifier {
   ready(): Promise<void>;
   /** Scores one JPEG frame; rejects with ModelUnavailableError when the model cannot run. */
   classify(jpeg: Buffer): Promise<FrameScores>;
+  /** Frees the model (and any threads running it). */
+  close?(): Promise<void>;
 }
 
 /** The model could not be loaded or run: the screening fails closed to reviewers. */
