@@ -13,6 +13,7 @@ import { Migration20261130010000_subtitle_kinds } from './Migration2026113001000
 import { Migration20261130010000_ai_content } from './Migration20261130010000_ai_content';
 import { Migration20261130020000_fingerprints } from './Migration20261130020000_fingerprints';
 import { Migration20261130030000_fingerprint_rulings } from './Migration20261130030000_fingerprint_rulings';
+import { Migration20261130040000_localized_texts } from './Migration20261130040000_localized_texts';
 
 /** Every migration, in order. The database schema changes only through these. */
 export const migrationsList: MigrationObject[] = [
@@ -30,4 +31,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130010000_ai_content', class: Migration20261130010000_ai_content },
   { name: 'Migration20261130020000_fingerprints', class: Migration20261130020000_fingerprints },
   { name: 'Migration20261130030000_fingerprint_rulings', class: Migration20261130030000_fingerprint_rulings },
+  { name: 'Migration20261130040000_localized_texts', class: Migration20261130040000_localized_texts },
 ];

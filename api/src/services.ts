@@ -15,6 +15,7 @@ import { FingerprintService } from './modules/fingerprints/fingerprint.service';
 import { MediaService } from './modules/media/media.service';
 import { SubtitleService } from './modules/media/subtitle.service';
 import { LocalizationService } from './modules/catalog/localization.service';
+import { LocalizedTextService } from './modules/catalog/localized-text.service';
 import { UploadService } from './modules/media/upload.service';
 import type { MediaStorage } from './uploads/storage';
 import type PgBoss from 'pg-boss';
@@ -64,6 +65,7 @@ export function createServices(
     media: new MediaService(audit, uploads, storage, config, fingerprints),
     subtitles: new SubtitleService(audit, config),
     localization: new LocalizationService(),
+    localizedTexts: new LocalizedTextService(audit),
     reviews: new ReviewService(audit, queue),
     reviewQueue: new ReviewQueueService(audit),
     decisions: new DecisionService(audit),

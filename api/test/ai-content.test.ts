@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
-import { createPartner, LICENSE } from './support/publishing';
-import { CLAIM_NEXT, DECIDE, seedPendingCases } from './support/review';
+import { createPartner, LICENSE, resubmitAndApprove as approveAgain } from './support/publishing';
+import { seedPendingCases } from './support/review';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
 
 let server: TestServer;
@@ -24,23 +24,7 @@ const DISTRIBUTION = 'query($id: ID!) { series(id: $id) { distribution { episode
 const CATALOG = 'query($t: String!) { catalog(territory: $t) { nodes { aiContent { elements label disclosure } episodes { nodes { number aiContent { elements label disclosure } } } } } }';
 type Cell = { episode: { number: number }; territory: string; live: boolean; reasons: Array<{ code: string; message: string }> };
 
-/**
- * The studio submits the episodes again (a change to reviewed material lapsed their cases), the
- * cases are left as a clean screening leaves them, and a lead approves them for `territories`.
- */
-async function resubmitAndApprove(studio: SignedInMember, episodeIds: string[], territories: string[]) {
-  // Submission binds each case to the material as it is now.
-  const submitted = await server.gql('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }', { i: { episodeIds, territories } }, { token: studio.token });
-  expect(submitted.errors).toBeUndefined();
-  const verdicts = JSON.stringify(territories.map((territory) => ({ territory, verdict: 'CLEAR', riskScore: 0, reasons: [] })));
-  await server.orm.em.getConnection().execute(`update review_case set status = 'PENDING_REVIEW', ai_status = 'COMPLETED', risk_score = 0, verdicts = ? where episode_id = any(?::uuid[]) and status = 'QUEUED'`, [verdicts, `{${episodeIds.join(',')}}`]);
-  const studioId = studio.organizationId;
-  for (const _ of episodeIds) {
-    const c = (await server.gql<{ claimNextCase: { id: string; version: number } | null }>(CLAIM_NEXT, { f: { studioId } }, { token: lead.token })).data!.claimNextCase!;
-    const d = await server.gql(DECIDE, { i: { caseId: c.id, version: c.version, decisions: territories.map((territory) => ({ territory, decision: 'APPROVE' })) } }, { token: lead.token });
-    expect(d.errors).toBeUndefined();
-  }
-}
+const resubmitAndApprove = (studio: SignedInMember, episodeIds: string[], territories: string[]) => approveAgain(server, lead, studio, episodeIds, territories);
 
 describe('AI-content disclosure and labels', () => {
   it('a series with AI voices and no visible label stays dark where the territory requires one (AI_LABEL_MISSING), is live elsewhere with its disclosure, and goes live once labelled and reviewed', async () => {

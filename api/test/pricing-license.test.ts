@@ -217,9 +217,9 @@ describe('avails export', () => {
     await server.gql(SET_LICENSE, { id: seriesId, input: { ...baseLicense, territoriesIncluded: ['US', 'CA'], holdbacks: [] } }, { token: editor.token });
     const res = await server.gql<{ availsCsv: string }>('query($s: ID!, $id: ID) { availsCsv(studioId: $s, seriesId: $id) }', { s: editor.organizationId, id: seriesId }, { token: editor.token });
     const lines = res.data!.availsCsv.trim().split('\r\n');
-    expect(lines[0]).toBe('Territory,WorkType,EntryType,SeriesTitleDisplayUnlimited,EpisodeNumber,EpisodeTitleDisplayUnlimited,LicenseType,LicenseRightsDescription,Start,End,PriceType,PriceValue,PriceCurrency,Exclusive,Licensor,ContractID,AIGeneratedContent,AIContentUses,AILabel,AIDisclosure');
+    expect(lines[0]).toBe('Territory,WorkType,EntryType,SeriesTitleDisplayUnlimited,EpisodeNumber,EpisodeTitleDisplayUnlimited,LicenseType,LicenseRightsDescription,Start,End,PriceType,PriceValue,PriceCurrency,Exclusive,Licensor,ContractID,AssetLanguage,LocalizationType,AllowedLanguages,AIGeneratedContent,AIContentUses,AILabel,AIDisclosure');
     expect(lines).toHaveLength(1 + 2 * 3);
-    expect(lines[1]).toBe('US,Episode,Full Extract,"Avails, ""Quoted"" Title",1,Episode 1,FVOD,pay-per-episode,2026-01-01,2027-01-01,Category,Free,,No,Jade Pavilion Literature,JP-2026-014,No,,,');
+    expect(lines[1]).toBe('US,Episode,Full Extract,"Avails, ""Quoted"" Title",1,Episode 1,FVOD,pay-per-episode,2026-01-01,2027-01-01,Category,Free,,No,Jade Pavilion Literature,JP-2026-014,zh-Hans,,zh-Hans,No,,,');
     expect(lines[2]).toContain('US,Episode,Full Extract,"Avails, ""Quoted"" Title",2,Episode 2,VOD,pay-per-episode,2026-01-01,2027-01-01,SRP,0.49,USD,No');
     expect(lines[5]).toContain('CA,Episode,Full Extract,"Avails, ""Quoted"" Title",2,Episode 2,VOD,pay-per-episode,2026-01-01,2027-01-01,Tier,60 coins,,No');
   });

@@ -67,6 +67,8 @@ interface ModelSeries {
   defaultCoins: number | null;
   plans: Map<string, Date>;
   episodes: ModelEpisode[];
+  /** Localized texts as last set, `${'series' | episodeId}|${language}` → title. */
+  localized: Map<string, string>;
 }
 interface ModelStudio {
   id: string;
@@ -163,7 +165,7 @@ describe('publication, model-based', () => {
       const created = await gql(studio.token, 'mutation($st: ID!, $i: SeriesInput!) { createSeries(studioId: $st, input: $i) { id } }', { st: studio.id, i: { title: `Series ${series.length + 1}`, originalLanguage: 'en', defaultCoinPrice: 50 } });
       const id = (created.data as { createSeries: { id: string } }).createSeries.id;
       const added = await gql(studio.token, 'mutation($i: AddEpisodesInput!) { addEpisodes(input: $i) { id number } }', { i: { seriesId: id, fromNumber: 1, toNumber: 3 } });
-      const s: ModelSeries = { id, studio, archived: false, license: null, filings: '[]', freeCount: 0, defaultCoins: 50, plans: new Map(), episodes: [] };
+      const s: ModelSeries = { id, studio, archived: false, license: null, filings: '[]', freeCount: 0, defaultCoins: 50, plans: new Map(), episodes: [], localized: new Map() };
       for (const e of (added.data as { addEpisodes: Array<{ id: string; number: number }> }).addEpisodes) {
         s.episodes.push({ id: e.id, number: e.number, series: s, status: 'READY', approved: null, terms: new Map() });
         // Media as a finished upload leaves it.
@@ -241,6 +243,25 @@ describe('publication, model-based', () => {
         const res = await gql(s.studio.token, 'mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }', { id: s.id, i: { synopsis: `Synopsis ${rnd.int(1e6)}` } });
         log.push('synopsis');
         if (!res.errors) lapse(s.episodes);
+      }],
+      [1, 'localized texts', async () => {
+        // Series or episode texts in a language: set (sometimes to what they already are) or removed.
+        const s = rnd.pick(series);
+        const e = rnd.chance(0.5) ? rnd.pick(s.episodes) : null;
+        const language = rnd.pick(['es', 'fr', 'pt-BR']);
+        const key = `${e?.id ?? 'series'}|${language}`;
+        const remove = s.localized.has(key) && rnd.chance(0.3);
+        const title = rnd.pick(['Título uno', 'Título dos']);
+        const res = remove
+          ? await gql(s.studio.token, `mutation($id: ID!, $l: String!) { ${e ? 'removeEpisodeLocalization(episodeId' : 'removeSeriesLocalization(seriesId'}: $id, language: $l) { language } }`, { id: e?.id ?? s.id, l: language })
+          : await gql(s.studio.token, `mutation($id: ID!, $l: [LocalizedTextInput!]!) { ${e ? 'setEpisodeLocalizations(episodeId' : 'setSeriesLocalizations(seriesId'}: $id, localizations: $l) { language } }`, { id: e?.id ?? s.id, l: [{ language, title }] });
+        log.push(`${remove ? 'remove' : `set ${title}`} ${language} on ${e ? `e${e.number}` : 'series'}`);
+        if (res.errors) return;
+        // Only a real change is new material: the same texts again change nothing.
+        const changed = remove || s.localized.get(key) !== title;
+        if (remove) s.localized.delete(key);
+        else s.localized.set(key, title);
+        if (changed) lapse(e ? [e] : s.episodes);
       }],
       [0.5, 'filings', async () => {
         const s = rnd.pick(series);
@@ -365,7 +386,8 @@ describe('publication, model-based', () => {
         // The catalog, in one territory (every territory now and then).
         const territories = step % 25 === 0 ? p.territories : p.territories.length && rnd.chance(0.5) ? [rnd.pick(p.territories)] : [];
         for (const t of territories) {
-          const page = await gql(p.key, 'query($t: String!) { catalog(territory: $t, first: 20) { nodes { episodes(first: 20) { nodes { id price { free coins } } } } } }', { t });
+          // Asked in a language or not, the same episodes are live.
+          const page = await gql(p.key, 'query($t: String!, $l: String) { catalog(territory: $t, first: 20, language: $l) { nodes { episodes(first: 20) { nodes { id price { free coins } } } } } }', { t, l: rnd.pick([null, 'es-MX', 'fr', 'pt']) });
           const nodes = (page.data as { catalog: { nodes: Array<{ episodes: { nodes: Array<{ id: string; price: Price }> } }> } }).catalog.nodes;
           const seen = new Map<string, string>();
           for (const n of nodes) for (const e of n.episodes.nodes) seen.set(`${t}|${Buffer.from(e.id, 'base64url').toString().split(':')[1]}`, priceKey(e.price));

@@ -130,6 +130,10 @@ describe('what partners see follows every input of the gate', () => {
         `insert into media_revision (id, episode_id, sha256, size_bytes, storage_key, file_name, container, video_codec, duration_seconds, width, height, warnings, created_at)
          values (gen_random_uuid(), '${ids!.episode}', repeat('c', 64), 1, 'k', 'x.mp4', 'mp4', 'h264', 1, 720, 1280, '[]', now())`,
       ],
+      localized_text: [
+        `insert into localized_text (id, series_id, episode_id, language, title, synopsis, created_at, updated_at) values (gen_random_uuid(), '${ids!.series}', null, 'es', 'Título', '', now(), now())`,
+        `insert into localized_text (id, series_id, episode_id, language, title, synopsis, created_at, updated_at) values (gen_random_uuid(), '${ids!.series}', '${ids!.episode}', 'es', 'Título', '', now(), now())`,
+      ],
       subtitle_track: [`insert into subtitle_track (id, episode_id, language, format, content, cues, cue_count, updated_at) values (gen_random_uuid(), '${ids!.episode}', 'fr', 'WEBVTT', 'WEBVTT', '[]', 0, now())`],
       series_license: [`update series_license set licensor = licensor || '!' where series_id = '${ids!.series}'`],
       episode_price_term: [`update episode_price_term set coins = coalesce(coins, 0) + 1 where episode_id = '${ids!.episode}'`],

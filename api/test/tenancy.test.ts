@@ -31,6 +31,10 @@ beforeAll(async () => {
   );
   const seriesId = await seriesWithEpisodes(server, ownerA.token, ownerA.organizationId, 3, { title: 'A secret series' });
   const episodes = await server.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }', { id: seriesId }, { token: ownerA.token });
+  // Localized texts of A's, for B to try to read, replace and remove.
+  const episodeA = episodes.data!.series.episodes.nodes[0]!.id;
+  await server.gql('mutation($id: ID!) { setSeriesLocalizations(seriesId: $id, localizations: [{ language: "es", title: "A secreta" }]) { language } }', { id: seriesId }, { token: ownerA.token });
+  await server.gql('mutation($id: ID!) { setEpisodeLocalizations(episodeId: $id, localizations: [{ language: "es", title: "A secreto" }]) { language } }', { id: episodeA }, { token: ownerA.token });
   a = {
     owner: ownerA,
     editor: editorA,
@@ -47,7 +51,7 @@ afterAll(() => server?.stop());
 async function snapshot(): Promise<string> {
   const conn = server.orm.em.getConnection();
   const parts = [];
-  for (const table of ['organization', 'app_user', 'membership', 'invitation', 'api_key', 'series', 'episode', 'episode_price_term', 'series_license', 'subtitle_track', 'episode_upload', 'media_revision', 'review_case', 'review_settings', 'release_plan', 'partner_profile', 'webhook_endpoint']) {
+  for (const table of ['organization', 'app_user', 'membership', 'invitation', 'api_key', 'series', 'episode', 'episode_price_term', 'series_license', 'subtitle_track', 'localized_text', 'episode_upload', 'media_revision', 'review_case', 'review_settings', 'release_plan', 'partner_profile', 'webhook_endpoint']) {
     parts.push(JSON.stringify(await conn.execute(`select * from "${table}" order by 1`)));
   }
   return parts.join('\n');
@@ -220,6 +224,22 @@ const attempts: Record<string, Attempt> = {
   }),
   removeSubtitles: async () => ({
     res: await server.gql('mutation($id: ID!) { removeSubtitles(episodeId: $id, language: "en") }', { id: a.episodeId }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  setSeriesLocalizations: async () => ({
+    res: await server.gql('mutation($id: ID!) { setSeriesLocalizations(seriesId: $id, localizations: [{ language: "es", title: "Planted" }]) { language } }', { id: a.seriesId }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  removeSeriesLocalization: async () => ({
+    res: await server.gql('mutation($id: ID!) { removeSeriesLocalization(seriesId: $id, language: "es") { language } }', { id: a.seriesId }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  setEpisodeLocalizations: async () => ({
+    res: await server.gql('mutation($id: ID!) { setEpisodeLocalizations(episodeId: $id, localizations: [{ language: "es", title: "Planted" }]) { language } }', { id: a.episodeId }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  removeEpisodeLocalization: async () => ({
+    res: await server.gql('mutation($id: ID!) { removeEpisodeLocalization(episodeId: $id, language: "es") { language } }', { id: a.episodeId }, { token: b.owner.token }),
     expectCode: 'NOT_FOUND',
   }),
   submitForReview: async () => ({

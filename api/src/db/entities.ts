@@ -9,6 +9,7 @@ import { Invitation } from '../modules/invitation/invitation.entity';
 import { EpisodeUpload } from '../modules/media/episode-upload.entity';
 import { MediaRevision } from '../modules/media/media-revision.entity';
 import { SubtitleTrack } from '../modules/media/subtitle-track.entity';
+import { LocalizedText } from '../modules/catalog/localized-text.entity';
 import { AiAssessment } from '../modules/review/ai-assessment.entity';
 import { Finding } from '../modules/review/finding.entity';
 import { ReviewCase } from '../modules/review/review-case.entity';
@@ -25,4 +26,4 @@ import { Membership } from '../modules/membership/membership.entity';
 import { Organization } from '../modules/organization/organization.entity';
 import { User } from '../modules/user/user.entity';
 
-export const entities = [Organization, User, Membership, Session, ApiKey, Invitation, AuditEvent, Series, Episode, EpisodePriceTerm, SeriesLicense, MediaRevision, EpisodeUpload, SubtitleTrack, ReviewCase, AiAssessment, Finding, ReviewDecision, ReviewSettings, ReviewComment, ScreeningCall, PartnerProfile, ReleasePlan, CatalogEvent, PartnerEpisodeState, WebhookEndpoint, WebhookDelivery];
+export const entities = [Organization, User, Membership, Session, ApiKey, Invitation, AuditEvent, Series, Episode, EpisodePriceTerm, SeriesLicense, LocalizedText, MediaRevision, EpisodeUpload, SubtitleTrack, ReviewCase, AiAssessment, Finding, ReviewDecision, ReviewSettings, ReviewComment, ScreeningCall, PartnerProfile, ReleasePlan, CatalogEvent, PartnerEpisodeState, WebhookEndpoint, WebhookDelivery];

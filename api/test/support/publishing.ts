@@ -36,6 +36,26 @@ export async function createLiveSeries(server: TestServer, lead: SignedInMember,
   return { owner, ...seeded };
 }
 
+/**
+ * The studio submits the episodes again (a change to reviewed material lapsed their cases), the
+ * cases are left as a clean screening leaves them, and a lead approves them for `territories`.
+ */
+export async function resubmitAndApprove(server: TestServer, lead: SignedInMember, studio: SignedInMember, episodeIds: string[], territories: string[]) {
+  // Submission binds each case to the material as it is now.
+  const submitted = await server.gql('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }', { i: { episodeIds, territories } }, { token: studio.token });
+  expect(submitted.errors).toBeUndefined();
+  const verdicts = JSON.stringify(territories.map((territory) => ({ territory, verdict: 'CLEAR', riskScore: 0, reasons: [] })));
+  await server.orm.em.getConnection().execute(`update review_case set status = 'PENDING_REVIEW', ai_status = 'COMPLETED', risk_score = 0, verdicts = ? where episode_id = any(?::uuid[]) and status = 'QUEUED'`, [verdicts, `{${episodeIds.join(',')}}`]);
+  const caseIds: string[] = [];
+  for (const _ of episodeIds) {
+    const c = (await server.gql<{ claimNextCase: { id: string; version: number } | null }>(CLAIM_NEXT, { f: { studioId: studio.organizationId } }, { token: lead.token })).data!.claimNextCase!;
+    const d = await server.gql(DECIDE, { i: { caseId: c.id, version: c.version, decisions: territories.map((territory) => ({ territory, decision: 'APPROVE' })) } }, { token: lead.token });
+    expect(d.errors).toBeUndefined();
+    caseIds.push(c.id);
+  }
+  return caseIds;
+}
+
 export const CATALOG = /* GraphQL */ `
   query($t: String!, $first: Int, $eps: Int) {
     catalog(territory: $t, first: $first) {

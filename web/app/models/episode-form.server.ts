@@ -5,6 +5,7 @@ import type { FormOutcome } from './form-outcome';
 import { formDay, formValues, renameField } from './form-values.server';
 import { failed, formString, rejected, succeeded } from './forms.server';
 import { statusOf, type ApiError } from './graphql.server';
+import { handleLocalizationForm } from './localized-text.server';
 import { subtitleFormatOf, subtitleKindOf, subtitleProblems, type SubtitleFormat } from './episode';
 
 /** What the episode page's forms get back; subtitle refusals list each bad line. */
@@ -69,6 +70,8 @@ export async function handleEpisodeForm(request: Request, episodeId: string, ter
   }
 
   if (intent === 'submitForReview') return handleReviewSubmission(request, form, [episodeId], territories);
+
+  if (intent === 'setLocalization' || intent === 'removeLocalization') return handleLocalizationForm(request, form, { of: 'episode', id: episodeId });
 
   if (intent === 'appeal') {
     const caseId = formString(form, 'caseId');

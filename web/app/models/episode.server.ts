@@ -4,12 +4,13 @@ import { ReviewCaseCardFields } from '~/components/review-history';
 import { graphql, type ResultOf, type TadaDocumentNode, type VariablesOf } from '~/graphql';
 import { gql, type ApiResult } from './graphql.server';
 import { LocalizationCheckFields } from '~/components/localization-preflight';
+import { LocalizedTextFields } from '~/components/localized-texts-panel';
 import { PlayerTrackFields } from '~/components/player-tracks';
 import type { SubtitleKind } from './episode';
 
 const EPISODE_PAGE = graphql(
   `query EpisodePage($id: ID!, $seriesId: ID!) {
-    series(id: $seriesId) { id title license { territoriesIncluded } }
+    series(id: $seriesId) { id title originalLanguage license { territoriesIncluded } }
     episode(id: $id) {
       id seriesId number title synopsis status durationSeconds uploadError takedownReason updatedAt viewerCanSubmitForReview
       media { ...MediaFields }
@@ -18,9 +19,10 @@ const EPISODE_PAGE = graphql(
       subtitles { id ...PlayerTrackFields format cueCount updatedAt }
       reviewCases { ...ReviewCaseCardFields }
       localizationPreflight { ...LocalizationCheckFields }
+      localizations { ...LocalizedTextFields }
     }
   }`,
-  [MediaFields, ReviewCaseCardFields, LocalizationCheckFields, PlayerTrackFields],
+  [MediaFields, ReviewCaseCardFields, LocalizationCheckFields, PlayerTrackFields, LocalizedTextFields],
 );
 
 export type EpisodeDetail = ResultOf<typeof EPISODE_PAGE>['episode'];
@@ -47,13 +49,13 @@ export async function getEpisodeDetail(
   request: Request,
   seriesId: string,
   episodeId: string,
-): Promise<ApiResult<{ episode: EpisodeDetail; series: { id: string; title: string; licensedTerritories: string[] } }>> {
+): Promise<ApiResult<{ episode: EpisodeDetail; series: { id: string; title: string; originalLanguage: string; licensedTerritories: string[] } }>> {
   const result = await gql(request, EPISODE_PAGE, { id: episodeId, seriesId });
   if (!result.ok) return result;
   // An episode of another series is not at this address.
   const { episode, series } = result.data;
   if (episode.seriesId !== series.id) return { ok: false, error: { code: 'NOT_FOUND', reason: 'NOT_FOUND', message: 'That episode is not in this series.' } };
-  return { ok: true, data: { episode, series: { id: series.id, title: series.title, licensedTerritories: series.license?.territoriesIncluded ?? [] } } };
+  return { ok: true, data: { episode, series: { id: series.id, title: series.title, originalLanguage: series.originalLanguage, licensedTerritories: series.license?.territoriesIncluded ?? [] } } };
 }
 
 export const MEDIA_STATE_LIMIT = 20;

@@ -6,6 +6,7 @@ import type { QueueFilter } from './moderation';
 import { FindingFields, PolicyPackFields, type PolicyPack } from './moderation';
 import { PlayerTrackFields, type PlayerTrack } from '~/components/player-tracks';
 import { ContentMatchFields } from '~/components/review/content-matches';
+import { ReviewedLocalizationFields } from '~/components/review/case-context';
 
 const QueueCaseFields = graphql(`
   fragment QueueCaseFields on ReviewCase {
@@ -49,13 +50,14 @@ const REVIEW_CASE = graphql(
       }
       previousCase { id }
       changesSincePrevious { mediaReplaced previousMediaSha256 metadataChanges { field before after } }
+      reviewedLocalizations { ...ReviewedLocalizationFields }
       decisions { ...DecisionFields }
       comments { ...CommentFields }
       history { id occurredAt action actorLabel summary }
       contentMatches { ...ContentMatchFields }
     }
   }`,
-  [FindingFields, DecisionFields, CommentFields, ContentMatchFields],
+  [FindingFields, DecisionFields, CommentFields, ContentMatchFields, ReviewedLocalizationFields],
 );
 const EARLIER_CASE = graphql(
   `query EarlierCase($id: ID!) {

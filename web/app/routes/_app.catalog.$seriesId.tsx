@@ -47,6 +47,11 @@ export default function SeriesLayout() {
             </NavLink>
           </li>
           <li>
+            <NavLink to={`${base}/localization`} prefetch="intent">
+              Localization
+            </NavLink>
+          </li>
+          <li>
             <NavLink to={`${base}/license`} prefetch="intent">
               License
             </NavLink>

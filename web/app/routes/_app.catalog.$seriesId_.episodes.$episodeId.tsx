@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react';
 import { LocalizationPreflight } from '~/components/localization-preflight';
+import { LocalizedTextsPanel } from '~/components/localized-texts-panel';
 import { DetailsPanel, MediaView, reviewHint, SubtitlesPanel, UploadHistory, VIDEO_ID } from '~/components/episode-panels';
 import { EpisodeUploader, useUploadQueue } from '~/components/episode-uploads';
 import { FormAlert, Notice } from '~/components/forms';
@@ -121,6 +122,14 @@ export default function EpisodePage() {
           </section>
 
           <DetailsPanel episode={episode} canEdit={canEdit} outcome={of('saveDetails')} busy={busyIntent === 'saveDetails'} />
+          <LocalizedTextsPanel
+            of="episode"
+            texts={episode.localizations}
+            originalLanguage={series.originalLanguage}
+            canEdit={canEdit}
+            outcome={outcome?.intent === 'setLocalization' || outcome?.intent === 'removeLocalization' ? outcome : undefined}
+            busy={busyIntent === 'setLocalization' || busyIntent === 'removeLocalization' ? `${String(busyIntent)}|${String(busyForm?.get('target'))}` : undefined}
+          />
           <LocalizationPreflight checks={episode.localizationPreflight} scope="episode" />
           <SubtitlesPanel episode={episode} canEdit={canEdit} outcome={outcome?.intent === 'setSubtitles' || outcome?.intent === 'removeSubtitles' ? outcome : undefined} busyIntent={busyIntent} />
           <UploadHistory episode={episode} />

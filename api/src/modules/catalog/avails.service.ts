@@ -27,6 +27,9 @@ export const AVAILS_COLUMNS = [
   'Exclusive',
   'Licensor',
   'ContractID',
+  'AssetLanguage',
+  'LocalizationType',
+  'AllowedLanguages',
   // Greenlight's extension (not in EMA Avails): the AI-content disclosure partners must carry.
   'AIGeneratedContent',
   'AIContentUses',
@@ -44,6 +47,20 @@ export const csvCell = (value: string | number | null | undefined): string => {
   const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",;\t\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 };
+
+/**
+ * The EMA Avails language columns of a series from its license: `AssetLanguage` the original
+ * language; `LocalizationType` `sub`, `dub` or `subdub` by what the license allows (empty: the
+ * original version only); `AllowedLanguages` the original language, then each licensed language
+ * with its suffix (`es:subdub`, `fr:sub`), as EMA writes them (RFC 5646 tags, comma-separated).
+ */
+export function availsLanguages(originalLanguage: string, license: { subtitleLanguages: readonly string[]; dubLanguages: readonly string[] }): { assetLanguage: string; localizationType: string; allowedLanguages: string } {
+  const sub = new Set(license.subtitleLanguages);
+  const dub = new Set(license.dubLanguages);
+  const localizationType = sub.size && dub.size ? 'subdub' : sub.size ? 'sub' : dub.size ? 'dub' : '';
+  const licensed = [...new Set([...license.subtitleLanguages, ...license.dubLanguages])].map((l) => `${l}:${sub.has(l) && dub.has(l) ? 'subdub' : sub.has(l) ? 'sub' : 'dub'}`);
+  return { assetLanguage: originalLanguage, localizationType, allowedLanguages: [originalLanguage, ...licensed].join(', ') };
+}
 
 const date = (d?: Date | null) => (d ? d.toISOString().slice(0, 10) : '');
 
@@ -66,6 +83,7 @@ export class AvailsService {
       const termsByEpisode = new Map<string, EpisodePriceTerm[]>();
       for (const t of terms) termsByEpisode.set(t.episode.id, [...(termsByEpisode.get(t.episode.id) ?? []), t]);
       const territories = (license.territoriesIncluded.includes(WORLDWIDE) ? ISO_TERRITORIES : license.territoriesIncluded).filter((t) => !license.territoriesExcluded.includes(t));
+      const languages = availsLanguages(series.originalLanguage, license);
       const rights = [license.payPerEpisode && 'pay-per-episode', license.avod && 'AVOD', license.svod && 'SVOD'].filter(Boolean).join('; ');
       for (const territory of territories) {
         // A holdback keeps the territory closed until it lifts: the avail starts then (or not at all).
@@ -104,6 +122,9 @@ export class AvailsService {
               license.exclusive ? 'Yes' : 'No',
               license.licensor,
               license.contractReference ?? '',
+              languages.assetLanguage,
+              languages.localizationType,
+              languages.allowedLanguages,
               license.aiGeneratedContent || ai.elements.length ? 'Yes' : 'No',
               ai.elements.join('; '),
               ai.label ?? '',

@@ -21,19 +21,8 @@ export const currencySchema = z
   .toUpperCase()
   .refine(isCurrencyCode, { message: 'Unknown currency code; use ISO 4217 such as USD or JPY.' });
 
-export const languageSchema = z
-  .string()
-  .trim()
-  .min(2, 'Language must be a BCP 47 tag such as en or zh-Hans.')
-  .max(35)
-  .transform((tag, ctx) => {
-    try {
-      return Intl.getCanonicalLocales(tag)[0]!;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: `"${tag}" is not a BCP 47 language tag (e.g. en, zh-Hans).` });
-      return z.NEVER;
-    }
-  });
+/** BCP 47 language tags: one rule, in `language-tags.ts`. */
+export { languageSchema } from './language-tags';
 
 export const episodeNumberSchema = z.number().int('Episode numbers are whole numbers.').min(1, 'Episode numbers start at 1.').max(10_000, 'Episode numbers go up to 10000.');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { licensedLanguage, licensedTracks, localizationOffer } from './localization';
+import { licensedLanguage, licensedTracks, localizationOffer, textsFor } from './localization';
 
 describe('licensedLanguage', () => {
   it('a license for a language covers its regional variants, not the other way round', () => {
@@ -28,5 +28,23 @@ describe('localizationOffer', () => {
       licensedSubtitleLanguages: ['en', 'es'],
     });
     expect(offer).toEqual({ audio: ['zh-Hans'], subtitles: ['en'] });
+  });
+});
+
+describe('texts in the language a partner asks for', () => {
+  const original = { language: 'en', title: 'The Heiress', synopsis: '' };
+  const es = { language: 'es', title: 'La heredera', synopsis: '' };
+  const es419 = { language: 'es-419', title: 'La heredera (LatAm)', synopsis: '' };
+  const enGB = { language: 'en-GB', title: 'The Heiress (UK)', synopsis: '' };
+
+  it('takes the most specific match, then the same primary language, then the original', () => {
+    expect(textsFor(original, [es, es419], 'es-MX')).toBe(es);
+    expect(textsFor(original, [es419], 'es-MX')).toBe(es419);
+    expect(textsFor(original, [es, es419], 'es-419')).toBe(es419);
+    // The original competes like any localization: the more specific en-GB wins for en-GB, the original for en-US.
+    expect(textsFor(original, [enGB], 'en-gb')).toBe(enGB);
+    expect(textsFor(original, [enGB], 'en-US')).toBe(original);
+    expect(textsFor(original, [es], 'fr')).toBe(original);
+    expect(textsFor(original, [es], null)).toBe(original);
   });
 });

@@ -1,4 +1,5 @@
 import { basicFilter } from 'bcp-47-match';
+import { matchLanguage } from './language-tags';
 
 /**
  * Whether a license that allows `allowed` (BCP 47 language ranges) covers a track in `language`:
@@ -51,4 +52,24 @@ export function localizationGap(requirement: LocalizationRequirement | null, off
   if (offered.some((language) => licensedLanguage(language, requirement.languages))) return null;
   const how = requirement.accepts.map((m) => (m === 'AUDIO' ? 'audio' : 'subtitles')).join(' or ');
   return { languages: [...requirement.languages], message: `${territory} requires ${how} in ${requirement.languages.join(', ')} (${requirement.id}); add a track in one of them that the license allows.` };
+}
+
+/** A title and synopsis with the BCP 47 language they are written in. */
+export interface TextsInLanguage {
+  language: string;
+  title: string;
+  synopsis: string;
+}
+
+/**
+ * What a reader asking in `requested` (a canonical BCP 47 tag, or null for no preference) is shown
+ * of an item: the texts in that language or a less specific tag of it (`es-MX` → `es`), else in
+ * another variety of its primary language (`es-MX` → `es-419`), else the original. The original
+ * competes like any localization, so asking in the original language returns it.
+ */
+export function textsFor(original: TextsInLanguage, localizations: readonly TextsInLanguage[], requested: string | null): TextsInLanguage {
+  if (!requested) return original;
+  const candidates = [original, ...localizations];
+  const chosen = matchLanguage(requested, candidates.map((c) => c.language));
+  return candidates.find((c) => c.language === chosen) ?? original;
 }

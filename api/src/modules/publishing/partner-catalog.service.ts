@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../domain/errors';
 import { parseInput } from '../../domain/validation';
-import { territorySchema } from '../catalog/catalog-validation';
+import { languageSchema, territorySchema } from '../catalog/catalog-validation';
 import { aiContentDeclaration, type AiContentDeclaration } from '../ai-disclosure/ai-content';
 import type { RequestContext } from '../../domain/request-context';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
@@ -10,7 +10,10 @@ import { CatalogEvent } from './catalog-event.entity';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { parseGlobalId } from './global-id';
 import { PartnerProfile } from './partner-profile.entity';
-import { licensedLanguage, licensedTracks } from '../catalog/localization';
+import { licensedLanguage, licensedTracks, textsFor, type TextsInLanguage } from '../catalog/localization';
+
+/** Localizations of an item as read with it (JSON from the database). */
+type LocalizationRows = TextsInLanguage[] | null;
 
 export interface CatalogFilter {
   genres?: string[] | null;
@@ -34,6 +37,10 @@ export interface CatalogSeriesRow {
   sourceWork: { title: string; kind: string; author: string | null; publisher: string | null } | null;
   updatedAt: Date;
   aiContent: AiContentDeclaration;
+  /** The BCP 47 language of `title` and `synopsis`: the localization chosen, or the original language. */
+  language: string;
+  /** The language the partner asked in (canonical), for the episodes read under this series. */
+  requestedLanguage: string | null;
 }
 
 export interface CatalogEpisodeRow {
@@ -52,6 +59,8 @@ export interface CatalogEpisodeRow {
   subtitles: CatalogSubtitleRow[];
   price: { free: boolean; coins: number | null; currency: string | null; amountMinor: number | null; amount: string | null };
   aiContent: AiContentDeclaration;
+  /** The BCP 47 language of `title` and `synopsis`: the localization chosen, or the series' original language. */
+  language: string;
 }
 
 export interface CatalogSubtitleRow {
@@ -101,16 +110,28 @@ export class PartnerCatalogService {
     return { partnerId, territory: t };
   }
 
-  async catalog(ctx: RequestContext, territoryArg: string, first?: number | null, after?: string | null, filter: CatalogFilter = {}): Promise<Page<CatalogSeriesRow>> {
+  /**
+   * The partner's catalog in a territory. `language` (BCP 47, optional; BAD_USER_INPUT on `language`
+   * when malformed) picks the localized title and synopsis of every series and episode, falling back
+   * as `textsFor` says; each item states the language it is given in.
+   */
+  async catalog(ctx: RequestContext, territoryArg: string, first?: number | null, after?: string | null, filter: CatalogFilter = {}, languageArg?: string | null): Promise<Page<CatalogSeriesRow>> {
     const { partnerId, territory } = await this.requireTerritory(ctx, territoryArg);
+    const language = this.requestedLanguage(languageArg);
     const size = pageSize(first);
     const [afterId] = decodeCursor(after, ['uuid']) ?? [];
-    const rows = await this.seriesRows(ctx, partnerId, territory, { afterId, limit: size + 1, filter });
+    const originalLanguage = filter.language ? parseInput(languageSchema, filter.language, 'filter.language') : null;
+    const rows = await this.seriesRows(ctx, partnerId, territory, { afterId, limit: size + 1, filter: { ...filter, language: originalLanguage }, language });
     const nodes = rows.slice(0, size);
     return { nodes, hasNextPage: rows.length > size, endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]!.id) : null };
   }
 
-  private async seriesRows(ctx: RequestContext, partnerId: string, territory: string, q: { afterId?: string; limit: number; filter?: CatalogFilter; ids?: string[] }): Promise<CatalogSeriesRow[]> {
+  /** The language a partner asks in, canonical; null when none is asked. */
+  requestedLanguage(languageArg?: string | null): string | null {
+    return languageArg === null || languageArg === undefined ? null : parseInput(languageSchema, languageArg, 'language');
+  }
+
+  private async seriesRows(ctx: RequestContext, partnerId: string, territory: string, q: { afterId?: string; limit: number; filter?: CatalogFilter; ids?: string[]; language: string | null }): Promise<CatalogSeriesRow[]> {
     const params: unknown[] = [territory, territory, partnerId, territory];
     let where = '';
     if (q.ids) {
@@ -139,7 +160,8 @@ export class PartnerCatalogService {
               (select r->>'rating' from jsonb_array_elements(s.maturity_ratings) r where r->>'territory' = ? limit 1) as maturity_rating,
               (select f->>'filingNumber' from jsonb_array_elements(s.filings) f where f->>'territory' = ? limit 1) as filing_number,
               l.licensor, l.source_work_title, l.source_work_kind, l.source_work_author, l.source_work_publisher,
-              l.ai_elements, l.ai_label, l.ai_disclosure
+              l.ai_elements, l.ai_label, l.ai_disclosure,
+              (select json_agg(json_build_object('language', t.language, 'title', t.title, 'synopsis', t.synopsis)) from localized_text t where t.series_id = s.id and t.episode_id is null) as localizations
        from series s left join series_license l on l.series_id = s.id
        where exists (select 1 from partner_episode_state x join episode e on e.id = x.episode_id
                      where x.series_id = s.id and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.series_version = s.material_version and x.episode_version = e.material_version
@@ -147,11 +169,15 @@ export class PartnerCatalogService {
        order by s.id limit ?`,
       params,
     )) as Array<Record<string, unknown>>;
-    return rows.map((r) => ({
+    return rows.map((r) => {
+      const texts = textsFor({ language: r.original_language as string, title: r.title as string, synopsis: r.synopsis as string }, (r.localizations as LocalizationRows) ?? [], q.language);
+      return {
       id: r.id as string,
       territory,
-      title: r.title as string,
-      synopsis: r.synopsis as string,
+      title: texts.title,
+      synopsis: texts.synopsis,
+      language: texts.language,
+      requestedLanguage: q.language,
       genres: r.genres as string[],
       originalLanguage: r.original_language as string,
       orientation: r.orientation as string,
@@ -162,7 +188,8 @@ export class PartnerCatalogService {
       sourceWork: r.source_work_title ? { title: r.source_work_title as string, kind: r.source_work_kind as string, author: (r.source_work_author as string) ?? null, publisher: (r.source_work_publisher as string) ?? null } : null,
       updatedAt: new Date(r.updated_at as string),
       aiContent: aiContentDeclaration({ aiElements: (r.ai_elements as string[] | null) ?? [], aiLabel: r.ai_label as string | null, aiDisclosure: r.ai_disclosure as string | null }),
-    }));
+      };
+    });
   }
 
   /**
@@ -170,7 +197,7 @@ export class PartnerCatalogService {
    * the first `first` live episodes after `afterNumber`, read in number order from the episode index
    * and stopping there, so a page costs the episodes it returns, not every episode of its series.
    */
-  async episodesOf(ctx: RequestContext, territory: string, seriesIds: readonly string[], first: number, afterNumber: number): Promise<Map<string, CatalogEpisodeRow[]>> {
+  async episodesOf(ctx: RequestContext, territory: string, seriesIds: readonly string[], first: number, afterNumber: number, language: string | null = null): Promise<Map<string, CatalogEpisodeRow[]>> {
     const partnerId = this.partnerOf(ctx);
     const rows = (await ctx.em.getConnection().execute(
       `select ep.* from series sv
@@ -179,6 +206,8 @@ export class PartnerCatalogService {
                 (select g->'price' from jsonb_array_elements(x.prices) g where g->'territories' @> to_jsonb(?::text) limit 1) as price,
                 coalesce((select json_agg(json_build_object('id', t.id, 'language', t.language, 'kind', t.kind, 'aiGenerated', t.ai_generated) order by t.language, t.kind) from subtitle_track t where t.episode_id = e.id), '[]') as subtitle_tracks,
                 coalesce((select l.subtitle_languages from series_license l where l.series_id = e.series_id), '{}') as licensed_subtitle_languages,
+                sv.original_language,
+                (select json_agg(json_build_object('language', t.language, 'title', t.title, 'synopsis', t.synopsis)) from localized_text t where t.episode_id = e.id) as localizations,
                 e.ai_elements, (select json_build_object('aiElements', l.ai_elements, 'aiLabel', l.ai_label, 'aiDisclosure', l.ai_disclosure) from series_license l where l.series_id = e.series_id) as series_ai
          from episode e
          join partner_episode_state x on x.episode_id = e.id and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.episode_version = e.material_version and x.series_version = sv.material_version
@@ -193,13 +222,15 @@ export class PartnerCatalogService {
     const result = new Map<string, CatalogEpisodeRow[]>(seriesIds.map((id) => [id, []]));
     for (const r of rows) {
       const subtitles = licensedTracks(r.subtitle_tracks as CatalogSubtitleRow[], r.licensed_subtitle_languages as string[]);
+      const texts = textsFor({ language: r.original_language as string, title: r.title as string, synopsis: r.synopsis as string }, (r.localizations as LocalizationRows) ?? [], language);
       result.get(r.series_id as string)?.push({
         id: r.id as string,
         seriesId: r.series_id as string,
         territory,
         number: r.number as number,
-        title: r.title as string,
-        synopsis: r.synopsis as string,
+        title: texts.title,
+        synopsis: texts.synopsis,
+        language: texts.language,
         durationSeconds: r.duration_seconds === null ? null : Math.round(Number(r.duration_seconds)),
         width: (r.width as number) ?? null,
         height: (r.height as number) ?? null,
@@ -213,19 +244,23 @@ export class PartnerCatalogService {
     return result;
   }
 
-  /** `node(id)`: a series or episode, only while live for this partner in the territory of the id. */
-  async node(ctx: RequestContext, id: string): Promise<{ kind: 'CatalogSeries'; row: CatalogSeriesRow } | { kind: 'CatalogEpisode'; row: CatalogEpisodeRow } | null> {
+  /**
+   * `node(id)`: a series or episode, only while live for this partner in the territory of the id;
+   * its texts in `language` as `catalog` gives them (ids do not depend on the language).
+   */
+  async node(ctx: RequestContext, id: string, languageArg?: string | null): Promise<{ kind: 'CatalogSeries'; row: CatalogSeriesRow } | { kind: 'CatalogEpisode'; row: CatalogEpisodeRow } | null> {
     const parsed = parseGlobalId(id);
     if (!parsed) throw new NotFoundError('Node');
     const { partnerId, territory } = await this.requireTerritory(ctx, parsed.territory);
+    const language = this.requestedLanguage(languageArg);
     if (parsed.kind === 'CatalogSeries') {
-      const [row] = await this.seriesRows(ctx, partnerId, territory, { ids: [parsed.id], limit: 1 });
+      const [row] = await this.seriesRows(ctx, partnerId, territory, { ids: [parsed.id], limit: 1, language });
       return row ? { kind: 'CatalogSeries', row } : null;
     }
     if (parsed.kind === 'CatalogEpisode') {
       const state = await liveFor(ctx.em, parsed.id, partnerId, territory);
       if (!state) return null;
-      const episodes = await this.episodesOf(ctx, territory, [state.seriesId], 10_000, 0);
+      const episodes = await this.episodesOf(ctx, territory, [state.seriesId], 10_000, 0, language);
       const row = episodes.get(state.seriesId)?.find((e) => e.id === parsed.id);
       return row ? { kind: 'CatalogEpisode', row } : null;
     }

@@ -42,15 +42,20 @@ export class PartnerApiResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
     @Arg('filter', () => CatalogFilterInput, { nullable: true }) filter?: CatalogFilterInput,
+    @Arg('language', () => String, { nullable: true, description: 'BCP 47 language for titles and synopses (e.g. es-MX): the exact localization, else a less specific or sibling one of the same language (es, es-419), else the original. Each item states the language used.' }) language?: string,
   ): Promise<CatalogSeriesConnection> {
-    const page = await ctx.services.partnerCatalog.catalog(ctx, territory, first, after, filter ?? {});
+    const page = await ctx.services.partnerCatalog.catalog(ctx, territory, first, after, filter ?? {}, language);
     return toConnection({ ...page, nodes: page.nodes.map(toSeries) });
   }
 
   @Allow('PARTNER_KEY')
   @Query(() => Node, { nullable: true, description: 'A catalog series or episode by global id, while it is live for you.' })
-  async node(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<Node | null> {
-    const found = await ctx.services.partnerCatalog.node(ctx, id);
+  async node(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('language', () => String, { nullable: true, description: 'BCP 47 language for title and synopsis, chosen as `catalog` does.' }) language?: string,
+  ): Promise<Node | null> {
+    const found = await ctx.services.partnerCatalog.node(ctx, id, language);
     if (!found) return null;
     return found.kind === 'CatalogSeries' ? toSeries(found.row) : toEpisode(found.row);
   }
@@ -140,7 +145,7 @@ export class CatalogSeriesResolver {
     const size = pageSize(first);
     const [afterNumber] = decodeCursor(after, ['int']) ?? [0];
     // One statement for every series on the page (the same arguments batch together).
-    const loader = requestLoader(ctx, `catalogEpisodes|${series.territory}|${size}|${afterNumber}`, (ids) => ctx.services.partnerCatalog.episodesOf(ctx, series.territory, ids, size + 1, afterNumber), [] as CatalogEpisodeRow[]);
+    const loader = requestLoader(ctx, `catalogEpisodes|${series.territory}|${size}|${afterNumber}|${series.requestedLanguage ?? ''}`, (ids) => ctx.services.partnerCatalog.episodesOf(ctx, series.territory, ids, size + 1, afterNumber, series.requestedLanguage), [] as CatalogEpisodeRow[]);
     const rows = await loader.load(series.rowId);
     const nodes = rows.slice(0, size);
     return { nodes: nodes.map(toEpisode), pageInfo: { hasNextPage: rows.length > size, endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]!.number) : null } };

@@ -31,8 +31,9 @@ export class SourceWork {
 export class CatalogEpisode extends Node {
   readonly __typename = 'CatalogEpisode';
   @Field(() => Int) number!: number;
-  @Field(() => String) title!: string;
-  @Field(() => String) synopsis!: string;
+  @Field(() => String, { description: 'In `language`.' }) title!: string;
+  @Field(() => String, { description: 'In `language`.' }) synopsis!: string;
+  @Field(() => String, { description: 'The BCP 47 language of title and synopsis: the localization matching the language you asked in, else the series’ original language.' }) language!: string;
   @Field(() => Int, { nullable: true }) durationSeconds!: number | null;
   @Field(() => Int, { nullable: true }) width!: number | null;
   @Field(() => Int, { nullable: true }) height!: number | null;
@@ -62,8 +63,11 @@ export class CatalogEpisodeConnection extends Connection('CatalogEpisode', Catal
 @ObjectType({ implements: Node, description: 'A series with at least one live episode, as a partner sees it in one territory.', simpleResolvers: true })
 export class CatalogSeries extends Node {
   readonly __typename = 'CatalogSeries';
-  @Field(() => String) title!: string;
-  @Field(() => String) synopsis!: string;
+  @Field(() => String, { description: 'In `language`.' }) title!: string;
+  @Field(() => String, { description: 'In `language`.' }) synopsis!: string;
+  @Field(() => String, { description: 'The BCP 47 language of title and synopsis: the localization matching the language you asked in, else the original language.' }) language!: string;
+  /** The language asked in, passed on to the episodes. */
+  requestedLanguage!: string | null;
   @Field(() => [String]) genres!: string[];
   @Field(() => String) originalLanguage!: string;
   @Field(() => String) orientation!: string;

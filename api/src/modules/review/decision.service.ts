@@ -146,7 +146,7 @@ export class DecisionService {
     const previous = await ctx.em.findOneOrFail(ReviewCase, reviewCase.previousCase.id);
     const before = previous.metadataSnapshot as Record<string, unknown>;
     const after = reviewCase.metadataSnapshot as Record<string, unknown>;
-    const fields = ['seriesTitle', 'seriesSynopsis', 'episodeTitle', 'episodeSynopsis', 'subtitles'];
+    const fields = ['seriesTitle', 'seriesSynopsis', 'episodeTitle', 'episodeSynopsis', 'subtitles', 'localizations'];
     const metadataChanges = fields
       .filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]))
       .map((f) => ({ field: f, before: typeof before[f] === 'string' ? (before[f] as string) : JSON.stringify(before[f] ?? null), after: typeof after[f] === 'string' ? (after[f] as string) : JSON.stringify(after[f] ?? null) }));

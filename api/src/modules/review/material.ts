@@ -11,6 +11,8 @@ export interface ReviewMaterial {
   license: (LicenseLike & { aiGeneratedContent: boolean; aiDisclosure?: string | null; aiElements?: string[]; aiLabel?: string | null }) | null;
   media: { path: string; sha256: string; durationSeconds: number; width: number; height: number };
   subtitles: Array<{ language: string; cues: SubtitleCue[] }>;
+  /** Titles and synopses in other languages, of the series and of the episode. */
+  localizations?: Array<{ of: 'SERIES' | 'EPISODE'; language: string; title: string; synopsis: string }>;
 }
 
 /** A finding before it is stored. */
@@ -38,6 +40,11 @@ export function textsOf(material: ReviewMaterial): ReviewText[] {
   ];
   if (material.series.synopsis) texts.push({ text: material.series.synopsis, evidence: { kind: 'METADATA', field: 'series.synopsis', value: material.series.synopsis } });
   if (material.episode.synopsis) texts.push({ text: material.episode.synopsis, evidence: { kind: 'METADATA', field: 'episode.synopsis', value: material.episode.synopsis } });
+  for (const l of material.localizations ?? []) {
+    const field = `${l.of === 'SERIES' ? 'series' : 'episode'}.localizations.${l.language}`;
+    texts.push({ text: l.title, evidence: { kind: 'METADATA', field: `${field}.title`, language: l.language, value: l.title } });
+    if (l.synopsis) texts.push({ text: l.synopsis, evidence: { kind: 'METADATA', field: `${field}.synopsis`, language: l.language, value: l.synopsis } });
+  }
   for (const track of material.subtitles) {
     for (const cue of track.cues) {
       texts.push({ text: cue.text, evidence: { kind: 'SUBTITLE_CUE', language: track.language, cueStart: cue.start, cueEnd: cue.end, text: cue.text } });

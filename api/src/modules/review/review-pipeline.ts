@@ -19,6 +19,7 @@ import { deterministicFindings } from './deterministic-checks';
 import { Finding, FindingSeverity, FindingSource } from './finding.entity';
 import { sampleKeyframes } from './keyframes';
 import type { FindingDraft, ReviewMaterial } from './material';
+import type { ReviewedSnapshot } from './reviewed-material';
 import type { FrameAssessment } from './visual-classifier/visual-findings';
 import { effectivePolicy } from './policy';
 import type { ReviewProvider } from './providers/provider';
@@ -322,6 +323,8 @@ export class ReviewPipeline {
       license: license ? { ...license, holdbacks: license.holdbacks } : null,
       media: { path: mediaPath, sha256: media.sha256, durationSeconds: media.durationSeconds, width: media.width, height: media.height },
       subtitles: subtitles.map((s) => ({ language: s.language, cues: s.cues })),
+      // The localized texts as submitted: the case is bound to them.
+      localizations: (reviewCase.metadataSnapshot as Partial<ReviewedSnapshot>).localizations ?? [],
     };
   }
 

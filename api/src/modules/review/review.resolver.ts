@@ -1,4 +1,4 @@
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, registerEnumType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Allow, CATALOG_WRITERS, OPERATOR_ADMINS, OPERATOR_STAFF } from '../../graphql/access';
 import type { GraphQLContext } from '../../graphql/context';
@@ -64,6 +64,20 @@ export class PolicyPackType {
 
   @Field(() => GraphQLJSONObject, { description: 'The whole pack: requirements, title rules, rules and thresholds.' })
   content!: PolicyPack;
+}
+
+export enum LocalizedTextOf {
+  SERIES = 'SERIES',
+  EPISODE = 'EPISODE',
+}
+registerEnumType(LocalizedTextOf, { name: 'LocalizedTextOf', description: 'Whether a localized text is the series’ or the episode’s.' });
+
+@ObjectType({ description: 'A localized title and synopsis as the case reviews it.' })
+export class ReviewedLocalizedText {
+  @Field(() => LocalizedTextOf) of!: LocalizedTextOf;
+  @Field(() => String, { description: 'BCP 47 language tag.' }) language!: string;
+  @Field(() => String) title!: string;
+  @Field(() => String) synopsis!: string;
 }
 
 
@@ -132,6 +146,11 @@ export class ReviewCaseResolver {
   @FieldResolver(() => Int, { nullable: true, description: 'Highest territory risk; for the studio only once findings are visible to it.' })
   async riskScore(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<number | null> {
     return (await ctx.services.reviews.findingsVisible(ctx, reviewCase)) ? (reviewCase.riskScore ?? null) : null;
+  }
+
+  @FieldResolver(() => [ReviewedLocalizedText], { description: 'The series’ and the episode’s titles and synopses in other languages, as submitted for this review.' })
+  reviewedLocalizations(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): ReviewedLocalizedText[] {
+    return ctx.services.reviews.reviewedLocalizations(reviewCase) as ReviewedLocalizedText[];
   }
 
   @FieldResolver(() => [ReviewDecision])

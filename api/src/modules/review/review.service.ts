@@ -18,7 +18,7 @@ import { ACTIVE_PACKS, type PolicyPack } from './policy';
 import { AiStatus, CaseKind, CaseStatus, ReviewCase } from './review-case.entity';
 import { ReviewDecision } from './review-decision.entity';
 import { ReviewSettings } from './review-settings.entity';
-import { loadReviewedSnapshots, reviewedDigest, type ReviewedSnapshot } from './reviewed-material';
+import { loadReviewedSnapshots, reviewedDigest, type ReviewedLocalization, type ReviewedSnapshot } from './reviewed-material';
 
 const submitSchema = z.object({
   episodeIds: z.array(z.string()).min(1, 'Choose at least one episode.').max(500, 'Submit at most 500 episodes at once.').superRefine(refuseRepeats<string>('Episodes', (id) => id)),
@@ -174,6 +174,11 @@ export class ReviewService {
     const where: Record<string, unknown> = { reviewCase: this.screenedCase(reviewCase) };
     if (reviewCase.kind === CaseKind.APPEAL) where.territory = { $in: reviewCase.territories };
     return ctx.em.find(Finding, where, { orderBy: { territory: 'asc', severity: 'desc' } });
+  }
+
+  /** The localized titles and synopses the case reviews, as they were submitted (the case is bound to them). */
+  reviewedLocalizations(reviewCase: ReviewCase): ReviewedLocalization[] {
+    return (reviewCase.metadataSnapshot as Partial<ReviewedSnapshot>).localizations ?? [];
   }
 
   async decisions(ctx: RequestContext, reviewCase: ReviewCase): Promise<ReviewDecision[]> {

@@ -24,7 +24,12 @@ export type ReviewedSnapshot = {
   aiElements?: string[];
   aiLabel?: string;
   episodeAiElements?: string[];
+  /** Titles and synopses in other languages (series' first, then the episode's; by language). Absent while there are none. */
+  localizations?: ReviewedLocalization[];
 };
+
+/** One localized title and synopsis as reviewed: of the series or of the episode. */
+export type ReviewedLocalization = { of: 'SERIES' | 'EPISODE'; language: string; title: string; synopsis: string };
 
 /** Human names of the snapshot's fields, for "what changed" messages. */
 export const REVIEWED_FIELD_NAMES: Record<keyof ReviewedSnapshot, string> = {
@@ -43,6 +48,7 @@ export const REVIEWED_FIELD_NAMES: Record<keyof ReviewedSnapshot, string> = {
   aiElements: 'declared AI uses of the series',
   aiLabel: 'AI label',
   episodeAiElements: 'declared AI uses of the episode',
+  localizations: 'localized titles and synopses',
 };
 
 /** JSON with object keys sorted at every level, so equal snapshots hash equally. */
@@ -81,7 +87,10 @@ export async function loadReviewedSnapshots(em: EntityManager, episodeIds: reado
     `select e.id, e.title, e.synopsis, m.sha256, s.title as series_title, s.synopsis as series_synopsis, s.genres, s.original_language,
             s.filings, s.maturity_ratings, coalesce(l.ai_generated_content, false) as ai_generated_content, l.ai_disclosure, l.ai_elements, l.ai_label, e.ai_elements as episode_ai_elements,
             coalesce((select json_agg(jsonb_strip_nulls(jsonb_build_object('language', t.language, 'kind', nullif(t.kind::text, 'SUBTITLES'), 'aiGenerated', nullif(t.ai_generated, false), 'sha256', encode(sha256(convert_to(t.content, 'UTF8')), 'hex'), 'cues', t.cue_count)) order by t.language, t.kind)
-                      from subtitle_track t where t.episode_id = e.id), '[]') as subtitles
+                      from subtitle_track t where t.episode_id = e.id), '[]') as subtitles,
+            (select json_agg(json_build_object('of', case when x.episode_id is null then 'SERIES' else 'EPISODE' end, 'language', x.language, 'title', x.title, 'synopsis', x.synopsis)
+                             order by x.episode_id nulls first, x.language)
+             from localized_text x where x.series_id = s.id and (x.episode_id is null or x.episode_id = e.id)) as localizations
      from episode e join series s on s.id = e.series_id
      left join media_revision m on m.id = e.current_media_id
      left join series_license l on l.series_id = s.id
@@ -109,6 +118,7 @@ export async function loadReviewedSnapshots(em: EntityManager, episodeIds: reado
         ...nonEmpty('aiElements', [...((r.ai_elements as string[] | null) ?? [])].sort()),
         ...nonEmpty('aiLabel', (r.ai_label as string | null) ?? ''),
         ...nonEmpty('episodeAiElements', [...((r.episode_ai_elements as string[] | null) ?? [])].sort()),
+        ...(r.localizations ? { localizations: r.localizations as ReviewedLocalization[] } : {}),
       },
     ]),
   );

@@ -6,7 +6,12 @@ import { priceLabel, territoryName, type TerritoryOption } from '~/models/catalo
 import { caseStatusLabel, formatClock } from '~/models/moderation';
 import type { ApiError } from '~/models/graphql.server';
 import type { CaseComment, CaseDecision, CaseHistoryEvent, CaseSeries, EarlierCase, ReviewCaseDetail } from '~/models/review.server';
+import { graphql, type ResultOf } from '~/graphql';
 import { DecisionBadge } from './review-badges';
+
+/** A localized title and synopsis as a case reviews it. */
+export const ReviewedLocalizationFields = graphql(`fragment ReviewedLocalizationFields on ReviewedLocalizedText { of language title synopsis }`);
+export type ReviewedLocalization = ResultOf<typeof ReviewedLocalizationFields>;
 
 const shortSha = (sha: string) => sha.slice(0, 12);
 
@@ -16,10 +21,19 @@ const FIELD_LABELS: Record<string, string> = {
   episodeTitle: 'Episode title',
   episodeSynopsis: 'Episode synopsis',
   subtitles: 'Subtitles',
+  localizations: 'Titles in other languages',
 };
 
-/** Subtitle snapshots are JSON lists of `{ language, sha256, cues }`; everything else is text. */
+/** Subtitle and localization snapshots are JSON lists; everything else is text. */
 function describeValue(field: string, value: string): string {
+  if (field === 'localizations') {
+    try {
+      const texts = JSON.parse(value) as Array<{ of: string; language: string; title: string }> | null;
+      return texts?.length ? texts.map((t) => `${t.of === 'SERIES' ? 'series' : 'episode'} ${t.language}: ${t.title}`).join('; ') : 'None';
+    } catch {
+      return value;
+    }
+  }
   if (field !== 'subtitles') return value || '(empty)';
   try {
     const tracks = JSON.parse(value) as Array<{ language: string; sha256: string; cues: number }> | null;
@@ -180,6 +194,30 @@ export function AppealPanel({ statement }: { statement: string }) {
 }
 
 /** License and price of the episode where it is to be shown, or why they cannot be shown. */
+/** The localized titles and synopses the case reviews, as the studio submitted them. */
+export function LocalizedTextsReviewed({ texts }: { texts: readonly ReviewedLocalization[] }) {
+  if (!texts.length) return null;
+  return (
+    <section className="panel" aria-labelledby="case-localized-heading">
+      <h2 id="case-localized-heading">Titles in other languages</h2>
+      <p className="muted small">Reviewed with the episode: partners asking in these languages are shown them.</p>
+      <dl className="localized-reviewed">
+        {texts.map((t) => (
+          <div key={`${t.of}|${t.language}`}>
+            <dt>
+              {t.of === 'SERIES' ? 'Series' : 'Episode'} · {t.language}
+            </dt>
+            <dd lang={t.language}>
+              <strong>{t.title}</strong>
+              {t.synopsis ? <p>{t.synopsis}</p> : null}
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
 export function RightsPanel({ series, unavailable, targets, territories }: { series: CaseSeries | null; unavailable: ApiError | null; targets: readonly string[]; territories: readonly TerritoryOption[] }) {
   return (
     <section className="panel" aria-labelledby="rights-heading">

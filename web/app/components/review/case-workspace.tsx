@@ -18,7 +18,7 @@ import {
 import type { ReviewOutcome } from '~/models/review-form.server';
 import type { CaseSeries, ReviewCaseDetail, SubtitleTrack } from '~/models/review.server';
 import { ClaimActions, LeadTools } from './case-actions';
-import { AppealPanel, ChangesPanel, CommentList, DecisionList, HistoryPanel, RightsPanel } from './case-context';
+import { AppealPanel, ChangesPanel, CommentList, DecisionList, HistoryPanel, LocalizedTextsReviewed, RightsPanel } from './case-context';
 import { CasePlayer } from './case-player';
 import { DecisionForm, type NoteDraft, type TerritoryDraft } from './decision-form';
 import { FindingsPanel } from './findings-panel';
@@ -73,6 +73,7 @@ const CHANGED_FIELDS: Record<string, string> = {
   episodeTitle: 'episode title',
   episodeSynopsis: 'episode synopsis',
   subtitles: 'subtitles',
+  localizations: 'titles in other languages',
 };
 
 /** "New video; subtitles and episode title changed." */
@@ -310,6 +311,7 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
       </div>
 
       <ChangesPanel reviewCase={rc} filterSearch={filterSearch} />
+      <LocalizedTextsReviewed texts={rc.reviewedLocalizations} />
       <RightsPanel series={series} unavailable={seriesUnavailable} targets={rc.territories} territories={territories} />
       {isLead ? (
         <LeadTools

@@ -1,0 +1,312 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Role } from '../src/modules/membership/membership.entity';
+import { OrganizationKind } from '../src/modules/organization/organization.entity';
+import { createLiveSeries, createPartner, resubmitAndApprove } from './support/publishing';
+import { seriesWithEpisodes } from './support/catalog';
+import { errorCode, TestServer, type SignedInMember } from './support/server';
+
+/*
+ * Localized titles and synopses: studios set them per BCP 47 language on series and episodes; they
+ * are reviewed material (a change lapses the approval until reviewed again, and the reviewer sees
+ * them); partners asking `catalog(territory:, language:)` get the best match and the language used.
+ */
+
+let server: TestServer;
+let admin: SignedInMember;
+let lead: SignedInMember;
+
+beforeAll(async () => {
+  server = await TestServer.start({ REVIEW_FOUR_EYES: 'false', PARTNER_RATE_LIMIT_PER_MINUTE: '1000000' });
+  admin = await server.member(OrganizationKind.OPERATOR, Role.ADMIN);
+  lead = await server.addMember(admin.organizationId, Role.LEAD);
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+type Texts = { language: string; title: string; synopsis: string };
+const SET_SERIES = 'mutation($id: ID!, $l: [LocalizedTextInput!]!) { setSeriesLocalizations(seriesId: $id, localizations: $l) { language title synopsis } }';
+const SET_EPISODE = 'mutation($id: ID!, $l: [LocalizedTextInput!]!) { setEpisodeLocalizations(episodeId: $id, localizations: $l) { language title synopsis } }';
+const REMOVE_SERIES = 'mutation($id: ID!, $lang: String!) { removeSeriesLocalization(seriesId: $id, language: $lang) { language } }';
+const REMOVE_EPISODE = 'mutation($id: ID!, $lang: String!) { removeEpisodeLocalization(episodeId: $id, language: $lang) { language } }';
+const READ = 'query($id: ID!) { series(id: $id) { localizations { language title synopsis } episodes(first: 10) { nodes { id number status localizations { language title synopsis } } } } }';
+const CATALOG = /* GraphQL */ `
+  query($t: String!, $lang: String) {
+    catalog(territory: $t, language: $lang) {
+      nodes { id title synopsis language episodes(first: 20) { nodes { id number title synopsis language } } }
+    }
+  }
+`;
+type CatalogPage = { catalog: { nodes: Array<Texts & { id: string; episodes: { nodes: Array<Texts & { id: string; number: number }> } }> } };
+const catalogIn = async (key: string, language: string | null, territory = 'US') => {
+  const res = await server.gql<CatalogPage>(CATALOG, { t: territory, lang: language }, { token: key });
+  expect(res.errors).toBeUndefined();
+  return res.data!.catalog.nodes;
+};
+
+async function studioSeries(episodes = 2) {
+  const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+  const seriesId = await seriesWithEpisodes(server, owner.token, owner.organizationId, episodes, { originalLanguage: 'zh-Hans' });
+  const read = await server.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>(READ, { id: seriesId }, { token: owner.token });
+  return { owner, seriesId, episodeIds: read.data!.series.episodes.nodes.map((e) => e.id) };
+}
+
+describe('setting localized texts', () => {
+  it('a studio adds, replaces and removes a series’ and an episode’s texts per language; tags come back in canonical case', async () => {
+    const { owner, seriesId, episodeIds } = await studioSeries();
+    const q = <T = Record<string, unknown>>(query: string, variables: Record<string, unknown>) => server.gql<T>(query, variables, { token: owner.token });
+
+    const set = await q<{ setSeriesLocalizations: Texts[] }>(SET_SERIES, { id: seriesId, l: [{ language: 'es-mx', title: 'La novia del contrato', synopsis: 'Una boda por contrato.' }, { language: 'EN', title: 'The Contract Bride' }] });
+    expect(set.errors).toBeUndefined();
+    expect(set.data!.setSeriesLocalizations).toEqual([
+      { language: 'en', title: 'The Contract Bride', synopsis: '' },
+      { language: 'es-MX', title: 'La novia del contrato', synopsis: 'Una boda por contrato.' },
+    ]);
+    // Setting one language leaves the others.
+    const replaced = await q<{ setSeriesLocalizations: Texts[] }>(SET_SERIES, { id: seriesId, l: [{ language: 'es-MX', title: 'La esposa por contrato', synopsis: '' }] });
+    expect(replaced.data!.setSeriesLocalizations.map((t) => `${t.language}:${t.title}`)).toEqual(['en:The Contract Bride', 'es-MX:La esposa por contrato']);
+
+    await q(SET_EPISODE, { id: episodeIds[0], l: [{ language: 'es', title: 'El acuerdo', synopsis: 'Firman.' }] });
+    const read = await q<{ series: { localizations: Texts[]; episodes: { nodes: Array<{ localizations: Texts[] }> } } }>(READ, { id: seriesId });
+    expect(read.data!.series.localizations.map((t) => t.language)).toEqual(['en', 'es-MX']);
+    expect(read.data!.series.episodes.nodes.map((e) => e.localizations)).toEqual([[{ language: 'es', title: 'El acuerdo', synopsis: 'Firman.' }], []]);
+
+    const removed = await q<{ removeSeriesLocalization: Array<{ language: string }> }>(REMOVE_SERIES, { id: seriesId, lang: 'es-mx' });
+    expect(removed.data!.removeSeriesLocalization).toEqual([{ language: 'en' }]);
+    expect(errorCode(await q(REMOVE_SERIES, { id: seriesId, lang: 'es-MX' }))).toBe('NOT_FOUND');
+    expect((await q<{ removeEpisodeLocalization: unknown[] }>(REMOVE_EPISODE, { id: episodeIds[0], lang: 'es' })).data!.removeEpisodeLocalization).toEqual([]);
+  });
+
+  it('malformed language tags are refused naming the field, and nothing is stored', async () => {
+    const { owner, seriesId, episodeIds } = await studioSeries();
+    const q = (query: string, variables: Record<string, unknown>) => server.gql(query, variables, { token: owner.token });
+    for (const tag of ['es_MX', 'en--US', 'x-private', 'und', '12', '', 'e', 'toolongsubtag-xx', 'a'.repeat(40)]) {
+      const res = await q(SET_SERIES, { id: seriesId, l: [{ language: 'fr', title: 'Bien' }, { language: tag, title: 'Mal' }] });
+      expect(res.errors?.[0]?.extensions, tag).toMatchObject({ code: 'BAD_USER_INPUT', field: 'localizations.1.language' });
+      expect(res.errors![0]!.message).toMatch(/not a BCP 47 language tag/);
+    }
+    const episode = await q(SET_EPISODE, { id: episodeIds[0], l: [{ language: 'es@MX', title: 'Mal' }] });
+    expect(episode.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'localizations.0.language' });
+    expect((await q(REMOVE_SERIES, { id: seriesId, lang: 'es_MX' })).errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'language' });
+    // The same rule everywhere a language is named: series, licenses, subtitle tracks.
+    const series = await q('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }', { id: seriesId, i: { originalLanguage: 'zh_Hans' } });
+    expect(series.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.originalLanguage' });
+    const read = await server.gql<{ series: { localizations: unknown[]; episodes: { nodes: Array<{ localizations: unknown[] }> } } }>(READ, { id: seriesId }, { token: owner.token });
+    expect(read.data!.series.localizations).toEqual([]);
+    expect(read.data!.series.episodes.nodes.flatMap((e) => e.localizations)).toEqual([]);
+  });
+
+  it('a language repeated in one call is refused by the repeated item (es-mx and es-MX are one language)', async () => {
+    const { owner, seriesId, episodeIds } = await studioSeries();
+    const res = await server.gql(SET_EPISODE, { id: episodeIds[1], l: [{ language: 'es-MX', title: 'Uno' }, { language: 'fr', title: 'Deux' }, { language: 'es-mx', title: 'Tres' }] }, { token: owner.token });
+    expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'localizations.2.language' });
+    expect(res.errors![0]!.message).toMatch(/es-MX twice \(items 0 and 2\)/);
+    const series = await server.gql(SET_SERIES, { id: seriesId, l: [{ language: 'pt-BR', title: 'Um' }, { language: 'pt-br', title: 'Dois' }] }, { token: owner.token });
+    expect(series.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'localizations.1.language' });
+    const read = await server.gql<{ series: { localizations: unknown[]; episodes: { nodes: Array<{ localizations: unknown[] }> } } }>(READ, { id: seriesId }, { token: owner.token });
+    expect([...read.data!.series.localizations, ...read.data!.series.episodes.nodes.flatMap((e) => e.localizations)]).toEqual([]);
+  });
+
+  it('the original language, a missing title and over-long texts are refused naming the field', async () => {
+    const { owner, seriesId, episodeIds } = await studioSeries();
+    const q = (query: string, variables: Record<string, unknown>) => server.gql(query, variables, { token: owner.token });
+    const original = await q(SET_SERIES, { id: seriesId, l: [{ language: 'zh-hans', title: '契约新娘' }] });
+    expect(original.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'localizations.0.language' });
+    expect(original.errors![0]!.message).toMatch(/original language/);
+    expect((await q(SET_EPISODE, { id: episodeIds[0], l: [{ language: 'es', title: '   ' }] })).errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'localizations.0.title' });
+    expect((await q(SET_EPISODE, { id: episodeIds[0], l: [{ language: 'es', title: 'Bien', synopsis: 'x'.repeat(5001) }] })).errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'localizations.0.synopsis' });
+    expect((await q(SET_SERIES, { id: seriesId, l: [] })).errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'localizations' });
+    // Control characters stop at the input boundary, naming the field.
+    expect((await q(SET_SERIES, { id: seriesId, l: [{ language: 'es', title: 'Ma\u0007l' }] })).errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'localizations.0.title' });
+  });
+});
+
+describe('tenancy', () => {
+  it('another studio can neither read nor write a series’ or episode’s localized texts, viewers cannot write, and forged ids answer NOT_FOUND', async () => {
+    const { owner, seriesId, episodeIds } = await studioSeries();
+    await server.gql(SET_SERIES, { id: seriesId, l: [{ language: 'es', title: 'Secreto' }] }, { token: owner.token });
+    await server.gql(SET_EPISODE, { id: episodeIds[0], l: [{ language: 'es', title: 'Secreto' }] }, { token: owner.token });
+    const other = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const viewer = await server.addMember(owner.organizationId, Role.VIEWER);
+    const partner = await createPartner(server, admin);
+    const ops = [
+      () => [SET_SERIES, { id: seriesId, l: [{ language: 'fr', title: 'Volé' }] }],
+      () => [SET_EPISODE, { id: episodeIds[0], l: [{ language: 'fr', title: 'Volé' }] }],
+      () => [REMOVE_SERIES, { id: seriesId, lang: 'es' }],
+      () => [REMOVE_EPISODE, { id: episodeIds[0], lang: 'es' }],
+      () => [READ, { id: seriesId }],
+      () => ['query($id: ID!) { episode(id: $id) { localizations { title } } }', { id: episodeIds[0] }],
+    ] as Array<() => [string, Record<string, unknown>]>;
+    for (const op of ops) {
+      const [query, variables] = op();
+      const res = await server.gql(query, variables, { token: other.token });
+      expect(errorCode(res), `other studio: ${query}`).toBe('NOT_FOUND');
+      expect(JSON.stringify(res.data ?? null)).not.toContain('Secreto');
+      expect(errorCode(await server.gql(query, variables, { token: partner.key })), `partner key: ${query}`).toMatch(/FORBIDDEN|UNAUTHENTICATED/);
+    }
+    expect(errorCode(await server.gql(SET_SERIES, { id: seriesId, l: [{ language: 'fr', title: 'Non' }] }, { token: viewer.token }))).toBe('FORBIDDEN');
+    for (const forged of ['not-an-id', '00000000-0000-4000-8000-000000000000', `${seriesId}'--`]) {
+      expect(errorCode(await server.gql(SET_SERIES, { id: forged, l: [{ language: 'fr', title: 'X' }] }, { token: owner.token }))).toBe('NOT_FOUND');
+      expect(errorCode(await server.gql(SET_EPISODE, { id: forged, l: [{ language: 'fr', title: 'X' }] }, { token: owner.token }))).toBe('NOT_FOUND');
+      expect(errorCode(await server.gql(REMOVE_EPISODE, { id: forged, lang: 'es' }, { token: owner.token }))).toBe('NOT_FOUND');
+    }
+    const read = await server.gql<{ series: { localizations: Texts[]; episodes: { nodes: Array<{ localizations: Texts[] }> } } }>(READ, { id: seriesId }, { token: owner.token });
+    expect(read.data!.series.localizations.map((t) => t.title)).toEqual(['Secreto']);
+    expect(read.data!.series.episodes.nodes[0]!.localizations.map((t) => t.title)).toEqual(['Secreto']);
+  });
+});
+
+describe('localized texts are reviewed material', () => {
+  it('a new localized text lapses the approval: partners lose the episodes until they are reviewed again, the reviewer sees the texts, and partners asking es-MX then get the Spanish texts', async () => {
+    const partner = await createPartner(server, admin);
+    const live = await createLiveSeries(server, lead, 2, partner.organizationId);
+    const owner = live.owner;
+    const before = await catalogIn(partner.key, null);
+    expect(before).toHaveLength(1);
+    expect(before[0]!.language).toBe('en');
+    const seriesGlobalId = before[0]!.id;
+
+    // Setting the same texts twice is one change; the first lapses every episode of the series.
+    const set = await server.gql(SET_SERIES, { id: live.seriesId, l: [{ language: 'es', title: 'La heredera regresa', synopsis: 'Vuelve por lo suyo.' }] }, { token: owner.token });
+    expect(set.errors).toBeUndefined();
+    expect(await catalogIn(partner.key, null)).toEqual([]);
+    const read = await server.gql<{ series: { episodes: { nodes: Array<{ status: string }> } } }>(READ, { id: live.seriesId }, { token: owner.token });
+    expect(read.data!.series.episodes.nodes.map((e) => e.status)).toEqual(['READY', 'READY']);
+    const [lapsed] = (await server.orm.em.getConnection().execute(`select invalidated_reason from review_case where episode_id = ? and status = 'DECIDED'`, [live.episodeIds[0]])) as Array<{ invalidated_reason: string }>;
+    expect(lapsed!.invalidated_reason).toMatch(/localized titles and synopses/);
+    const feed = await server.gql<{ changes: { nodes: Array<{ type: string; territory: string; series: string; reasons: Array<{ code: string }> }> } }>('{ changes(first: 100) { nodes { type territory series reasons { code } } } }', {}, { token: partner.key });
+    const last = feed.data!.changes.nodes.filter((n) => n.territory === 'US').at(-1)!;
+    expect(last).toMatchObject({ type: 'TAKEN_DOWN', series: seriesGlobalId });
+    expect(last.reasons.map((r) => r.code)).toContain('APPROVAL_STALE');
+
+    // An episode text too, then the review: the case shows the localized texts as submitted.
+    await server.gql(SET_EPISODE, { id: live.episodeIds[0], l: [{ language: 'es-MX', title: 'El regreso', synopsis: 'Llega a la mansión.' }] }, { token: owner.token });
+    const caseIds = await resubmitAndApprove(server, lead, owner, live.episodeIds, ['US', 'CA']);
+    const reviewed = await server.gql<{ reviewCase: { reviewedLocalizations: Array<{ of: string; language: string; title: string; synopsis: string }> } }>(
+      'query($id: ID!) { reviewCase(id: $id) { reviewedLocalizations { of language title synopsis } } }',
+      { id: caseIds[0] },
+      { token: lead.token },
+    );
+    const byEpisode = reviewed.data!.reviewCase.reviewedLocalizations;
+    expect(byEpisode).toContainEqual({ of: 'SERIES', language: 'es', title: 'La heredera regresa', synopsis: 'Vuelve por lo suyo.' });
+
+    const spanish = await catalogIn(partner.key, 'es-MX');
+    expect(spanish).toHaveLength(1);
+    expect(spanish[0]).toMatchObject({ id: seriesGlobalId, title: 'La heredera regresa', synopsis: 'Vuelve por lo suyo.', language: 'es' });
+    expect(spanish[0]!.episodes.nodes.map((e) => [e.number, e.language, e.title])).toEqual([
+      [1, 'es-MX', 'El regreso'],
+      [2, 'en', 'Episode 2'],
+    ]);
+    // Without a language, and in one the studio has not localized into, partners get the original.
+    expect((await catalogIn(partner.key, null))[0]).toMatchObject({ title: 'Queue series', language: 'en' });
+    expect((await catalogIn(partner.key, 'fr-CA'))[0]!.episodes.nodes.map((e) => e.language)).toEqual(['en', 'en']);
+
+    // node(id, language) answers as the catalog does, under the same ids; the feed names those ids.
+    const episodeId = spanish[0]!.episodes.nodes[0]!.id;
+    const node = await server.gql<{ node: Texts & { id: string } }>('query($id: ID!, $l: String) { node(id: $id, language: $l) { id ... on CatalogEpisode { title synopsis language } } }', { id: episodeId, l: 'es-MX' }, { token: partner.key });
+    expect(node.data!.node).toEqual({ id: episodeId, title: 'El regreso', synopsis: 'Llega a la mansión.', language: 'es-MX' });
+    const seriesNode = await server.gql<{ node: Texts }>('query($id: ID!, $l: String) { node(id: $id, language: $l) { ... on CatalogSeries { title language } } }', { id: seriesGlobalId, l: 'es-419' }, { token: partner.key });
+    expect(seriesNode.data!.node).toEqual({ title: 'La heredera regresa', language: 'es' });
+    const republished = await server.gql<{ changes: { nodes: Array<{ type: string; episode: string }> } }>('{ changes(first: 100) { nodes { type episode } } }', {}, { token: partner.key });
+    expect(republished.data!.changes.nodes.filter((n) => n.type === 'PUBLISHED').map((n) => n.episode)).toContain(episodeId);
+
+    // The same texts again change nothing: the episodes stay live.
+    await server.gql(SET_SERIES, { id: live.seriesId, l: [{ language: 'es', title: 'La heredera regresa', synopsis: 'Vuelve por lo suyo.' }] }, { token: owner.token });
+    expect(await catalogIn(partner.key, 'es')).toHaveLength(1);
+    // Removing one is a change too.
+    await server.gql(REMOVE_EPISODE, { id: live.episodeIds[0], lang: 'es-MX' }, { token: owner.token });
+    expect((await catalogIn(partner.key, 'es'))[0]!.episodes.nodes.map((e) => e.number)).toEqual([2]);
+  });
+
+  it('between a localized text written (even in raw SQL) and its evaluation, partners see the episode as not live, never the unreviewed text', async () => {
+    const partner = await createPartner(server, admin);
+    const live = await createLiveSeries(server, lead, 1, partner.organizationId);
+    expect(await catalogIn(partner.key, 'es')).toHaveLength(1);
+    // Hold the series' evaluation lock, as a slow evaluation would, so the change waits to be followed.
+    const holder = new pg.Client({ connectionString: server.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query(`select pg_advisory_xact_lock(hashtext('publication'), hashtext($1::text))`, [live.seriesId]);
+      await server.orm.em.getConnection().execute(`insert into localized_text (id, series_id, episode_id, language, title, synopsis, created_at, updated_at) values (gen_random_uuid(), ?, ?, 'es', 'SIN REVISAR', '', now(), now())`, [live.seriesId, live.episodeIds[0]]);
+      const page = await server.gql<CatalogPage>(CATALOG, { t: 'US', lang: 'es' }, { token: partner.key });
+      expect(JSON.stringify(page.data)).not.toContain('SIN REVISAR');
+      expect(page.data!.catalog.nodes).toEqual([]);
+    } finally {
+      await holder.query('rollback');
+      await holder.end();
+    }
+  });
+
+  it('a partner’s malformed language is refused naming the argument', async () => {
+    const partner = await createPartner(server, admin);
+    for (const [query, variables, field] of [
+      [CATALOG, { t: 'US', lang: 'es_MX' }, 'language'],
+      ['query($id: ID!, $l: String) { node(id: $id, language: $l) { id } }', { id: Buffer.from('CatalogSeries:00000000-0000-4000-8000-000000000000:US').toString('base64url'), l: 'x-klingon' }, 'language'],
+      ['query { catalog(territory: "US", filter: { language: "en--US" }) { nodes { id } } }', {}, 'filter.language'],
+    ] as Array<[string, Record<string, unknown>, string]>) {
+      const res = await server.gql(query, variables, { token: partner.key });
+      expect(res.errors?.[0]?.extensions, query).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
+  });
+});
+
+describe('choosing the language partners get', () => {
+  /** mulberry32, seeded so a failure can be replayed. */
+  const SEED = Number(process.env.LANGUAGE_SEED ?? Math.floor(Math.random() * 1e9));
+  const rnd = (() => {
+    let a = SEED >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  })();
+  const pick = <T,>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
+  const randomCase = (s: string) => [...s].map((c) => (rnd() < 0.5 ? c.toUpperCase() : c.toLowerCase())).join('');
+
+  /**
+   * The rule as partners are told it, written out: the exact tag or a less specific one (RFC 4647
+   * lookup), else another tag of the same primary language (shortest, then alphabetical), else the
+   * original. Tags compare case-insensitively.
+   */
+  function expected(requested: string, original: string, localized: readonly string[]): string {
+    const all = [original, ...localized];
+    const subtags = requested.toLowerCase().split('-');
+    while (subtags.length) {
+      const hit = all.find((t) => t.toLowerCase() === subtags.join('-'));
+      if (hit) return hit;
+      subtags.pop();
+      if (subtags.length && subtags.at(-1)!.length === 1) subtags.pop();
+    }
+    const primary = requested.toLowerCase().split('-')[0]!;
+    const same = all.filter((t) => t.toLowerCase() === primary || t.toLowerCase().startsWith(`${primary}-`)).sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
+    return same[0] ?? original;
+  }
+
+  it(`exact, then less specific, then the same primary language, then the original, over random tags (seed ${SEED})`, async () => {
+    const partner = await createPartner(server, admin);
+    const live = await createLiveSeries(server, lead, 1, partner.organizationId);
+    const seriesTags = ['es-419', 'es-ES', 'pt-BR', 'zh-Hant', 'fr-CA', 'en-GB', 'sr-Latn'];
+    const episodeTags = ['es', 'pt', 'zh-Hant-TW', 'de-CH'];
+    await server.gql(SET_SERIES, { id: live.seriesId, l: seriesTags.map((language) => ({ language, title: `series ${language}` })) }, { token: live.owner.token });
+    await server.gql(SET_EPISODE, { id: live.episodeIds[0], l: episodeTags.map((language) => ({ language, title: `episode ${language}` })) }, { token: live.owner.token });
+    await resubmitAndApprove(server, lead, live.owner, live.episodeIds, ['US', 'CA']);
+
+    const languages = ['es', 'pt', 'zh', 'fr', 'en', 'de', 'sr', 'ja', 'ko'];
+    const scripts = ['', 'Hans', 'Hant', 'Latn', 'Cyrl'];
+    const regions = ['', 'MX', '419', 'ES', 'BR', 'PT', 'CA', 'TW', 'US', 'GB', 'CH'];
+    for (let i = 0; i < 40; i++) {
+      const requested = randomCase([pick(languages), pick(scripts), pick(regions)].filter(Boolean).join('-'));
+      const [series] = await catalogIn(partner.key, requested);
+      const seriesLanguage = expected(requested, 'en', seriesTags);
+      const episodeLanguage = expected(requested, 'en', episodeTags);
+      expect({ requested, series: series!.language, episode: series!.episodes.nodes[0]!.language }, `seed ${SEED}`).toEqual({ requested, series: seriesLanguage, episode: episodeLanguage });
+      expect(series!.title).toBe(seriesLanguage === 'en' ? 'Queue series' : `series ${seriesLanguage}`);
+      expect(series!.episodes.nodes[0]!.title).toBe(episodeLanguage === 'en' ? 'Episode 1' : `episode ${episodeLanguage}`);
+    }
+  });
+});
