@@ -21,7 +21,10 @@ import { UploadService } from './modules/media/upload.service';
 import type { MediaStorage } from './uploads/storage';
 import type PgBoss from 'pg-boss';
 import { ReviewService } from './modules/review/review.service';
-import { ModerationService } from './modules/review/moderation.service';
+import { AppealService } from './modules/review/appeal.service';
+import { DecisionService } from './modules/review/decision.service';
+import { LeadToolsService } from './modules/review/lead-tools.service';
+import { ReviewQueueService } from './modules/review/review-queue.service';
 import { loadPolicyPacks } from './modules/review/policy';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from './logger';
@@ -66,7 +69,10 @@ export function createServices(
     localization: new LocalizationService(),
     localizedTexts: new LocalizedTextService(audit),
     reviews: new ReviewService(audit, queue),
-    moderation: new ModerationService(audit),
+    reviewQueue: new ReviewQueueService(audit),
+    decisions: new DecisionService(audit),
+    appeals: new AppealService(audit),
+    leadTools: new LeadToolsService(audit),
     publication,
     partners: new PartnerService(audit),
     releases: new ReleaseService(audit),

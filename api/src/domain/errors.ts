@@ -47,8 +47,8 @@ export class ForbiddenError extends DomainError {
 
 export class NotFoundError extends DomainError {
   readonly code = 'NOT_FOUND' as const;
-  constructor(subject: string) {
-    super(`${subject} not found.`);
+  constructor(subject: string, message = `${subject} not found.`) {
+    super(message);
   }
 }
 

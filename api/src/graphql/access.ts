@@ -35,7 +35,47 @@ export const OPERATOR_STAFF: RuleGroup = ['OPERATOR:REVIEWER', 'OPERATOR:LEAD', 
 export const LEADS: RuleGroup = ['OPERATOR:LEAD', 'OPERATOR:ADMIN'];
 /** Studio members and the operator's people, who read every catalog because they review it. */
 export const CATALOG_READERS: RuleGroup = [...STUDIO_MEMBERS, ...OPERATOR_STAFF];
+/** Who manages partners' API keys and webhooks: operator admins, and partner admins their own. */
 export const PARTNER_MANAGERS: RuleGroup = ['OPERATOR:ADMIN', 'PARTNER:PARTNER_ADMIN'];
+/** Who manages an organization's members and reads its audit log. */
+export const ORGANIZATION_MANAGERS: RuleGroup = ['STUDIO:OWNER', 'OPERATOR:ADMIN', 'PARTNER:PARTNER_ADMIN'];
+/** The operator's admins: organizations, partners' profiles, review settings. */
+export const OPERATOR_ADMINS: RuleGroup = ['OPERATOR:ADMIN'];
+
+/**
+ * What a signed-in person may do, each named by the role group the operations doing it allow
+ * (`Viewer.can`, `Membership.can`): clients read these instead of keeping their own role lists.
+ */
+export const CAPABILITIES = {
+  readCatalog: STUDIO_MEMBERS,
+  editCatalog: CATALOG_WRITERS,
+  submitForReview: CATALOG_WRITERS,
+  review: OPERATOR_STAFF,
+  lead: LEADS,
+  administer: OPERATOR_ADMINS,
+  manageTeam: ORGANIZATION_MANAGERS,
+  readAuditLog: ORGANIZATION_MANAGERS,
+  managePartners: PARTNER_MANAGERS,
+} as const satisfies Record<string, RuleGroup>;
+export type Capability = keyof typeof CAPABILITIES;
+
+interface RoleHolder {
+  role: string;
+  organization: { kind: string };
+}
+
+/** Whether some membership holds a `<KIND>:<ROLE>` rule of `rules` (the other rules are about the caller, not a membership). */
+export function membershipsAllow(memberships: readonly RoleHolder[], rules: readonly AccessRule[]): boolean {
+  return rules.some((rule) => {
+    const [kind, role] = rule.split(':');
+    return role !== undefined && memberships.some((m) => m.organization.kind === kind && m.role === role);
+  });
+}
+
+/** Every capability, judged for `memberships` exactly as the resolvers' `@Allow` judges them. */
+export function capabilitiesOf(memberships: readonly RoleHolder[]): Record<Capability, boolean> {
+  return Object.fromEntries(Object.entries(CAPABILITIES).map(([name, rules]) => [name, membershipsAllow(memberships, rules)])) as Record<Capability, boolean>;
+}
 
 export const authChecker: AuthChecker<GraphQLContext> = ({ context }, rules) => {
   const { actor } = context;
@@ -44,10 +84,9 @@ export const authChecker: AuthChecker<GraphQLContext> = ({ context }, rules) => 
     if (rule === 'PARTNER_KEY') return actor.kind === 'apiKey';
     if (actor.kind !== 'user') return false;
     if (rule === 'USER') return true;
-    const [kind, role] = rule.split(':');
-    return actor.memberships.some((m) => m.organization.kind === kind && m.role === role);
+    return membershipsAllow(actor.memberships, [rule]);
   });
   if (allowed) return true;
   if (actor.kind === 'anonymous') throw context.authFailure ?? new UnauthenticatedError();
-  throw new ForbiddenError(`This needs one of: ${rules.join(', ')}.`);
+  throw new ForbiddenError(`This needs one of: ${rules.join(', ')}.`).because('ROLE_REQUIRED');
 };

@@ -13,14 +13,14 @@ import { EpisodeMediaResolver, MediaRevisionResolver, SubtitleDraftResolver, Sub
 import { EpisodeReviewResolver, ReviewCaseResolver } from '../modules/review/review.resolver';
 import { ModerationResolver } from '../modules/review/moderation.resolver';
 import { CatalogEpisodeResolver, CatalogSeriesResolver, PartnerApiResolver, SeriesDistributionResolver } from '../modules/publishing/publishing.resolver';
-import { MembershipResolver } from '../modules/membership/membership.resolver';
+import { MembershipCapabilitiesResolver, MembershipResolver } from '../modules/membership/membership.resolver';
 import { OrganizationResolver } from '../modules/organization/organization.resolver';
 import { ContentMatchDocumentsResolver, LicenseDocumentResolver, LicenseDocumentsOfLicenseResolver } from '../modules/chain-of-title/license-document.resolver';
 import { CaseContentMatchResolver, EpisodeFingerprintResolver } from '../modules/fingerprints/fingerprint.resolver';
 import { authChecker } from './access';
 import { DateTimeISO } from './scalars';
 
-export const resolvers = [AuthResolver, OrganizationResolver, MembershipResolver, ApiKeyResolver, AuditResolver, SeriesResolver, EpisodeResolver, CatalogResolver, EpisodeMediaResolver, MediaRevisionResolver, SubtitleTrackResolver, SubtitleDraftResolver, ReviewCaseResolver, EpisodeReviewResolver, ModerationResolver, PartnerApiResolver, CatalogSeriesResolver, CatalogEpisodeResolver, SeriesDistributionResolver, EpisodeLocalizationResolver, SeriesLocalizationResolver, SeriesAiLabelResolver, EpisodeFingerprintResolver, CaseContentMatchResolver, LicenseDocumentResolver, LicenseDocumentsOfLicenseResolver, ContentMatchDocumentsResolver] as const;
+export const resolvers = [AuthResolver, OrganizationResolver, MembershipResolver, MembershipCapabilitiesResolver, ApiKeyResolver, AuditResolver, SeriesResolver, EpisodeResolver, CatalogResolver, EpisodeMediaResolver, MediaRevisionResolver, SubtitleTrackResolver, SubtitleDraftResolver, ReviewCaseResolver, EpisodeReviewResolver, ModerationResolver, PartnerApiResolver, CatalogSeriesResolver, CatalogEpisodeResolver, SeriesDistributionResolver, EpisodeLocalizationResolver, SeriesLocalizationResolver, SeriesAiLabelResolver, EpisodeFingerprintResolver, CaseContentMatchResolver, LicenseDocumentResolver, LicenseDocumentsOfLicenseResolver, ContentMatchDocumentsResolver] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

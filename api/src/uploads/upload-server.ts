@@ -3,12 +3,13 @@ import { Server, type ServerOptions } from '@tus/server';
 import type { DataStore, Upload } from '@tus/utils';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import pg from 'pg';
 import type { Config } from '../config';
+import { DomainError, type ErrorCode } from '../domain/errors';
 import type { RequestContext } from '../domain/request-context';
 import type { Logger } from '../logger';
-import { acceptUploadMetadata, UploadRefusedError } from '../modules/media/upload.service';
+import { acceptUploadMetadata, UploadRefusedError, type UploadRefusal } from '../modules/media/upload.service';
 import type { Services } from '../services';
 import { PostgresLocker } from './postgres-locker';
 import { createUploadStore } from './upload-stores';
@@ -28,7 +29,30 @@ export interface UploadServer {
   stop(): Promise<void>;
 }
 
-const refusal = (error: UploadRefusedError) => ({ status_code: error.status, body: `${error.message}\n` });
+/**
+ * The upload endpoint's one table from a refusal's reason (`extensions.reason` in GraphQL) to its HTTP
+ * status: services throw domain errors with reasons and never choose a status. The reason also goes
+ * out in the `Upload-Refusal-Reason` header, for clients to word the refusal themselves.
+ */
+export const UPLOAD_STATUS: Record<UploadRefusal | ErrorCode, number> = {
+  BAD_USER_INPUT: 400,
+  UPLOAD_METADATA_INVALID: 400,
+  UPLOAD_LENGTH_REQUIRED: 400,
+  UPLOAD_EMPTY: 400,
+  UPLOAD_TOO_LONG: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  UPLOAD_GONE: 410,
+  UPLOAD_TOO_LARGE: 413,
+  UPLOAD_TYPE_NOT_ACCEPTED: 415,
+  UPLOAD_TYPE_MISMATCH: 415,
+  RATE_LIMITED: 429,
+};
+export const REFUSAL_HEADER = 'Upload-Refusal-Reason';
+
+const statusOf = (error: DomainError): number => (UPLOAD_STATUS as Record<string, number>)[error.reason] ?? UPLOAD_STATUS[error.code];
 
 /**
  * The tus endpoint: resumable uploads into a local folder (FileStore) or an S3 bucket (S3Store),
@@ -43,6 +67,14 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
   await locker.start(deps.databaseUrl);
   const uploadStore = createUploadStore(config, pool);
   const contexts = new WeakMap<IncomingMessage, RequestContext>();
+  const responses = new WeakMap<IncomingMessage, ServerResponse>();
+  /** The tus answer to a refusal: its status from the table, its reason in a header, its words as the body. */
+  const refuse = (req: unknown, error: DomainError) => {
+    const node = (req as TusRequest).runtime?.node?.req;
+    const res = node && responses.get(node);
+    if (res && !res.headersSent) res.setHeader(REFUSAL_HEADER, error.reason);
+    return { status_code: statusOf(error), body: `${error.message}\n` };
+  };
   const contextOf = (req: unknown): RequestContext => {
     const node = (req as TusRequest).runtime?.node?.req;
     const ctx = node && contexts.get(node);
@@ -85,7 +117,7 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
       try {
         await services.uploads.checkExistingUpload(contextOf(req), uploadId);
       } catch (error) {
-        if (error instanceof UploadRefusedError) throw refusal(error);
+        if (error instanceof DomainError) throw refuse(req, error);
         throw error;
       }
     },
@@ -96,7 +128,7 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
         const episode = await services.uploads.checkNewUpload(ctx, accepted);
         await services.uploads.recordStarted(ctx, accepted, episode);
       } catch (error) {
-        if (error instanceof UploadRefusedError) throw refusal(error);
+        if (error instanceof DomainError) throw refuse(req, error);
         throw error;
       }
       return {};
@@ -109,9 +141,10 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
       });
       return {};
     },
-    onResponseError(_req, error) {
+    onResponseError(req, error) {
       const status = 'status_code' in error ? error.status_code : 500;
-      if (status === 413) return { status_code: 413, body: `The file is larger than the ${Math.round(config.uploads.maxBytes / 1024 ** 2)} MiB limit.\n` };
+      // tus refuses an Upload-Length over maxSize itself, before our hook sees the upload.
+      if (status === 413) return refuse(req, new UploadRefusedError('UPLOAD_TOO_LARGE', `The file is larger than the ${Math.round(config.uploads.maxBytes / 1024 ** 2)} MiB limit.`));
       if (status >= 500) logger.error({ err: error }, 'upload request failed');
       return undefined;
     },
@@ -148,6 +181,7 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
   return {
     async handle(req, res, ctx) {
       contexts.set(req, ctx);
+      responses.set(req, res);
       await server.handle(req, res);
     },
     async cleanUpExpired() {

@@ -1,6 +1,15 @@
 import { redirect } from '@remix-run/node';
 import { graphql, type ResultOf } from '~/graphql';
 import { OrganizationFields } from './roles';
+
+/**
+ * What the person may do (the API's `Capabilities`, from the role groups its resolvers allow): the
+ * dashboard shows sections and buttons by these, never by role names.
+ */
+export const CapabilityFields = graphql(`
+  fragment CapabilityFields on Capabilities { readCatalog editCatalog submitForReview review lead administer manageTeam readAuditLog managePartners }
+`);
+export type Capabilities = ResultOf<typeof CapabilityFields>;
 import { expectData, gql, redirectToLogin, type ApiResult } from './graphql.server';
 import { endSession, forgetSelectedOrganization, readSessionToken, startSession } from './session.server';
 
@@ -10,11 +19,11 @@ const VIEWER_QUERY = graphql(
     viewer {
       kind
       user { id name email }
-      memberships { id role createdAt organization { ...OrganizationFields } }
+      memberships { id role createdAt organization { ...OrganizationFields } can { ...CapabilityFields } }
     }
   }
 `,
-  [OrganizationFields],
+  [OrganizationFields, CapabilityFields],
 );
 
 type ViewerResult = ResultOf<typeof VIEWER_QUERY>['viewer'];

@@ -1,5 +1,5 @@
 import { data } from '@remix-run/node';
-import { canEditCatalog, type CurrencyOption, type TerritoryOption } from './catalog';
+import type { CurrencyOption, TerritoryOption } from './catalog';
 import { listCurrencies, listTerritories } from './catalog.server';
 import { expectData, type PageError } from './graphql.server';
 import { roleLabel } from './roles';
@@ -11,7 +11,7 @@ import { requireSection } from './sections.server';
  */
 export async function requireCatalog(request: Request, options: { edit?: boolean } = {}) {
   const { membership } = await requireSection(request, 'catalog');
-  const canEdit = canEditCatalog(membership.role);
+  const canEdit = membership.can.editCatalog;
   if (options.edit && !canEdit) {
     throw data<PageError>(
       { message: `Only owners and editors can change the catalog; you are a ${roleLabel(membership.role).toLowerCase()} in ${membership.organization.name}.` },

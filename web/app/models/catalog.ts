@@ -1,6 +1,5 @@
 /** Catalog vocabulary shared by loaders and components: the API's enums, labels and formatting. */
 import { graphql, type EnumOf, type ResultOf } from '~/graphql';
-import type { Role } from './roles';
 
 export type EpisodeStatus = EnumOf<'EpisodeStatus'>;
 
@@ -23,10 +22,6 @@ export const WORLDWIDE = 'WORLDWIDE';
 /** The API's largest page; longer series load in steps of this many episodes. */
 export const EPISODE_PAGE_SIZE = 100;
 
-/** Studio roles that may change the catalog; viewers only read it. */
-export const CATALOG_EDITOR_ROLES: readonly Role[] = ['OWNER', 'EDITOR'];
-
-export const canEditCatalog = (role: Role): boolean => CATALOG_EDITOR_ROLES.includes(role);
 
 /** In the order an episode moves through them. */
 export const EPISODE_STATUSES: readonly EpisodeStatus[] = [

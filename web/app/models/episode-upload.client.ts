@@ -8,6 +8,7 @@ const CHUNK_SIZE = 8 * 1024 * 1024;
 const RETRY_DELAYS = [0, 1000, 3000, 5000];
 
 import type { UploadPolicy } from './catalog';
+import { uploadRefusalMessage, type RefusedFile } from './upload-refusals';
 
 export interface UploadEvents {
   /** The server accepted the upload and knows it by this id. */
@@ -61,17 +62,21 @@ function readDuration(file: File, timeoutMs = 4000): Promise<number | undefined>
   });
 }
 
-/** The server's own words for a refusal (its response body), or what went wrong on the way. */
-function explain(error: Error | DetailedError): { message: string; resumable: boolean } {
+/**
+ * What to tell the person when the upload fails: a refusal worded by its reason (the API's
+ * `Upload-Refusal-Reason`), otherwise by what happened — never the upload library's or a proxy's text.
+ */
+function explain(error: Error | DetailedError, file: RefusedFile, policy: UploadPolicy): { message: string; resumable: boolean } {
   const response = 'originalResponse' in error ? error.originalResponse : null;
   if (!response) return { message: 'The connection to Greenlight was lost. Resume to carry on from where it stopped.', resumable: true };
   const status = response.getStatus();
-  const body = response.getBody()?.trim();
-  if (status === 401) return { message: 'Your session has ended. Sign in again, then choose the file again to carry on.', resumable: false };
-  if (status >= 500 || status === 409 || status === 423) {
-    return { message: body && body.length < 300 ? body : `The server could not take the upload right now (${status}). Resume to try again.`, resumable: true };
+  const reason = response.getHeader('Upload-Refusal-Reason');
+  const worded = reason ? uploadRefusalMessage(reason, file, policy) : undefined;
+  if (status === 401) return { message: worded ?? 'Your session has ended. Sign in again, then choose the file again to carry on.', resumable: false };
+  if (status >= 500 || status === 409 || status === 423 || status === 429) {
+    return { message: worded ?? `The server could not take the upload right now (${status}). Resume to try again.`, resumable: true };
   }
-  return { message: body || `The upload was refused (${status}).`, resumable: false };
+  return { message: worded ?? `The upload was refused (${status}). Reload the page and try again; if it keeps happening, tell us the file's name.`, resumable: false };
 }
 
 /**
@@ -100,7 +105,7 @@ export async function startEpisodeUpload(file: File, episodeId: string, policy: 
     onProgress: (sent, total) => events.onProgress(sent, total),
     onSuccess: () => events.onFinished(uploadIdOf(upload.url)),
     onError(error) {
-      const { message, resumable } = explain(error);
+      const { message, resumable } = explain(error, { name: file.name, type: metadata.filetype!, size: file.size }, policy);
       events.onFailed(message, resumable);
     },
   });

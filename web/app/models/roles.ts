@@ -26,9 +26,6 @@ export const DEFAULT_INVITE_ROLE: Record<OrganizationKind, Role> = {
   PARTNER: 'PARTNER_ADMIN',
 };
 
-/** Roles that manage an organization's members. */
-export const MANAGER_ROLES: readonly Role[] = ['OWNER', 'ADMIN', 'PARTNER_ADMIN'];
-
 const ROLE_LABELS: Record<Role, string> = {
   OWNER: 'Owner',
   EDITOR: 'Editor',

@@ -2,7 +2,7 @@ import { data, redirect } from '@remix-run/node';
 import { requireViewer, type Viewer, type ViewerMembership } from './auth.server';
 import { expectData, type PageError } from './graphql.server';
 import { getOrganization } from './organization.server';
-import { MANAGER_ROLES, type Organization } from './roles';
+import type { Organization } from './roles';
 import { readSelectedOrganization, selectOrganization } from './session.server';
 
 export type SectionId = 'catalog' | 'review' | 'admin' | 'api-access' | 'team';
@@ -13,13 +13,13 @@ export interface Section {
   path: string;
 }
 
-/** The dashboard's sections and who may open them, judged by the role in the current organization. */
+/** The dashboard's sections and who may open them, judged by what the API says the current membership may do. */
 const SECTIONS: ReadonlyArray<Section & { allows: (membership: ViewerMembership) => boolean }> = [
-  { id: 'catalog', label: 'Catalog', path: '/catalog', allows: (m) => m.organization.kind === 'STUDIO' },
-  { id: 'review', label: 'Review queue', path: '/review', allows: (m) => m.organization.kind === 'OPERATOR' },
-  { id: 'admin', label: 'Admin', path: '/admin', allows: (m) => m.organization.kind === 'OPERATOR' && m.role === 'ADMIN' },
-  { id: 'api-access', label: 'API access', path: '/api-access', allows: (m) => m.organization.kind === 'PARTNER' && m.role === 'PARTNER_ADMIN' },
-  { id: 'team', label: 'Team', path: '/team', allows: (m) => MANAGER_ROLES.includes(m.role) },
+  { id: 'catalog', label: 'Catalog', path: '/catalog', allows: (m) => m.can.readCatalog },
+  { id: 'review', label: 'Review queue', path: '/review', allows: (m) => m.can.review },
+  { id: 'admin', label: 'Admin', path: '/admin', allows: (m) => m.can.administer },
+  { id: 'api-access', label: 'API access', path: '/api-access', allows: (m) => m.organization.kind === 'PARTNER' && m.can.managePartners },
+  { id: 'team', label: 'Team', path: '/team', allows: (m) => m.can.manageTeam },
 ];
 
 export function sectionsFor(membership: ViewerMembership | undefined): Section[] {
@@ -68,7 +68,6 @@ export async function requireSection(request: Request, sectionId: SectionId): Pr
  */
 export async function organizationToManage(request: Request, membership: ViewerMembership): Promise<Organization> {
   const asked = new URL(request.url).searchParams.get('organization');
-  const operatorAdmin = membership.organization.kind === 'OPERATOR' && membership.role === 'ADMIN';
-  if (!asked || !operatorAdmin || asked === membership.organization.id) return membership.organization;
+  if (!asked || !membership.can.administer || asked === membership.organization.id) return membership.organization;
   return expectData(request, await getOrganization(request, asked));
 }

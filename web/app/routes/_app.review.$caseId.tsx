@@ -24,7 +24,7 @@ async function optional<T>(request: Request, result: ApiResult<T>): Promise<{ da
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer, membership } = await requireSection(request, 'review');
   const caseId = params.caseId!;
-  const isLead = membership.role === 'LEAD' || membership.role === 'ADMIN';
+  const isLead = membership.can.lead;
   const [reviewCase, packs, territories] = await Promise.all([
     getReviewCase(request, caseId).then((r) => expectData(request, r)),
     listPolicyPacks(request).then((r) => expectData(request, r)),

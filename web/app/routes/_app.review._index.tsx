@@ -34,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     listPolicyPacks(request).then((r) => expectData(request, r)),
     listTerritories(request).then((r) => expectData(request, r)),
     // Only operator admins may list studios; everyone else filters by studio through the address.
-    membership.role === 'ADMIN' ? listStudios(request).then((r) => expectData(request, r)) : Promise.resolve([]),
+    membership.can.administer ? listStudios(request).then((r) => expectData(request, r)) : Promise.resolve([]),
   ]);
   return {
     ...overview,

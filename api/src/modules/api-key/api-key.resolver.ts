@@ -1,5 +1,5 @@
 import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
-import { Allow } from '../../graphql/access';
+import { Allow, PARTNER_MANAGERS } from '../../graphql/access';
 import type { GraphQLContext } from '../../graphql/context';
 import { ApiKey } from './api-key.entity';
 
@@ -23,19 +23,19 @@ export class CreateApiKeyPayload {
 
 @Resolver()
 export class ApiKeyResolver {
-  @Allow('OPERATOR:ADMIN', 'PARTNER:PARTNER_ADMIN')
+  @Allow(...PARTNER_MANAGERS)
   @Query(() => [ApiKey])
   apiKeys(@Arg('organizationId', () => ID) organizationId: string, @Ctx() ctx: GraphQLContext): Promise<ApiKey[]> {
     return ctx.services.apiKeys.list(ctx, organizationId);
   }
 
-  @Allow('OPERATOR:ADMIN', 'PARTNER:PARTNER_ADMIN')
+  @Allow(...PARTNER_MANAGERS)
   @Mutation(() => CreateApiKeyPayload)
   createApiKey(@Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() ctx: GraphQLContext): Promise<CreateApiKeyPayload> {
     return ctx.services.apiKeys.create(ctx, input);
   }
 
-  @Allow('OPERATOR:ADMIN', 'PARTNER:PARTNER_ADMIN')
+  @Allow(...PARTNER_MANAGERS)
   @Mutation(() => ApiKey)
   revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ApiKey> {
     return ctx.services.apiKeys.revoke(ctx, id);

@@ -1,5 +1,5 @@
 import { Arg, Ctx, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
-import { Allow } from '../../graphql/access';
+import { Allow, ORGANIZATION_MANAGERS } from '../../graphql/access';
 import { Connection, toConnection } from '../../graphql/connection';
 import type { GraphQLContext } from '../../graphql/context';
 import { AuditEvent } from './audit-event.entity';
@@ -9,7 +9,7 @@ export class AuditEventConnection extends Connection('AuditEvent', AuditEvent) {
 
 @Resolver()
 export class AuditResolver {
-  @Allow('OPERATOR:ADMIN', 'STUDIO:OWNER', 'PARTNER:PARTNER_ADMIN')
+  @Allow(...ORGANIZATION_MANAGERS)
   @Query(() => AuditEventConnection, { description: 'Newest first. Operator admins read all; owners and partner admins their organization.' })
   async auditEvents(
     @Ctx() ctx: GraphQLContext,

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { CookieOptions } from 'express';
-import { Allow } from '../../graphql/access';
+import { Allow, capabilitiesOf } from '../../graphql/access';
 import { SESSION_COOKIE, type GraphQLContext } from '../../graphql/context';
 import { SignInInput, SignInPayload, Viewer, ViewerKind } from './auth.types';
 
@@ -31,7 +31,7 @@ export class AuthResolver {
   viewer(@Ctx() ctx: GraphQLContext): Viewer {
     const { actor } = ctx;
     if (actor.kind === 'apiKey') {
-      return { kind: ViewerKind.PARTNER_KEY, apiKey: actor.apiKey, memberships: [], organizations: [actor.apiKey.organization] };
+      return { kind: ViewerKind.PARTNER_KEY, apiKey: actor.apiKey, memberships: [], organizations: [actor.apiKey.organization], can: capabilitiesOf([]) };
     }
     if (actor.kind !== 'user') throw new Error('unreachable: @Allow admits only users and keys');
     return {
@@ -39,6 +39,7 @@ export class AuthResolver {
       user: actor.user,
       memberships: actor.memberships,
       organizations: actor.memberships.map((m) => m.organization),
+      can: capabilitiesOf(actor.memberships),
     };
   }
 }

@@ -1,4 +1,5 @@
 import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import type { Capability } from '../../graphql/access';
 import { ApiKey } from '../api-key/api-key.entity';
 import { Membership } from '../membership/membership.entity';
 import { Organization } from '../organization/organization.entity';
@@ -31,6 +32,36 @@ export enum ViewerKind {
 }
 registerEnumType(ViewerKind, { name: 'ViewerKind' });
 
+@ObjectType({ description: 'What a signed-in person may do, from the role groups the operations allow (graphql/access.ts). Clients show sections and buttons by these instead of by role names; the operations still check each call, and tenancy.' })
+export class Capabilities implements Record<Capability, boolean> {
+  @Field(() => Boolean, { description: 'Read the studio’s own catalog (studio members).' })
+  readCatalog!: boolean;
+
+  @Field(() => Boolean, { description: 'Change series, episodes, licenses, prices, media and release plans (studio owners and editors).' })
+  editCatalog!: boolean;
+
+  @Field(() => Boolean, { description: 'Submit episodes for review and appeal decisions (studio owners and editors); `Episode.viewerCanSubmitForReview` says it for one episode.' })
+  submitForReview!: boolean;
+
+  @Field(() => Boolean, { description: 'Work the review queue: claim, decide, comment, escalate (the operator’s reviewers, leads and admins).' })
+  review!: boolean;
+
+  @Field(() => Boolean, { description: 'A lead’s tools: hold, assign, second approvals, takedowns, licensed content matches (operator leads and admins).' })
+  lead!: boolean;
+
+  @Field(() => Boolean, { description: 'Administer the platform: organizations, partners’ profiles, review settings (operator admins).' })
+  administer!: boolean;
+
+  @Field(() => Boolean, { description: 'Invite members, change their roles and remove them (studio owners, operator admins, partner admins).' })
+  manageTeam!: boolean;
+
+  @Field(() => Boolean, { description: 'Read the organization’s audit log (studio owners, operator admins, partner admins).' })
+  readAuditLog!: boolean;
+
+  @Field(() => Boolean, { description: 'Manage partner API keys and webhooks (partner admins, operator admins).' })
+  managePartners!: boolean;
+}
+
 @ObjectType({ description: 'Who is calling: a signed-in user or a partner API key.' })
 export class Viewer {
   @Field(() => ViewerKind)
@@ -47,4 +78,7 @@ export class Viewer {
 
   @Field(() => [Organization])
   organizations!: Organization[];
+
+  @Field(() => Capabilities, { description: 'What you may do in any of your organizations (each membership’s `can` says it for that organization). All false for an API key.' })
+  can!: Capabilities;
 }

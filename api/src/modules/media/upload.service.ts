@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireUser } from '../../domain/access';
-import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../domain/errors';
+import { DomainError, ForbiddenError, NotFoundError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import { acceptText } from '../../domain/text-input';
 import type { Config } from '../../config';
@@ -10,13 +10,26 @@ import type { Episode } from '../catalog/episode.entity';
 import { canTransition, transitionEpisode, transitionEpisodesInSql } from '../catalog/episode-lifecycle';
 import { EpisodeUpload, UploadStatus } from './episode-upload.entity';
 
-/** A refused upload request: an HTTP status and a reason a person can read. */
-export class UploadRefusedError extends Error {
+/** Why an upload is refused, beside the domain codes (`UNAUTHENTICATED`, `FORBIDDEN`, `NOT_FOUND`). */
+export type UploadRefusal =
+  | 'UPLOAD_METADATA_INVALID'
+  | 'UPLOAD_LENGTH_REQUIRED'
+  | 'UPLOAD_EMPTY'
+  | 'UPLOAD_TOO_LARGE'
+  | 'UPLOAD_TOO_LONG'
+  | 'UPLOAD_TYPE_NOT_ACCEPTED'
+  | 'UPLOAD_TYPE_MISMATCH'
+  | 'UPLOAD_GONE';
+
+/** A refused upload: its reason, and words a person can read. The upload endpoint picks the HTTP status. */
+export class UploadRefusedError extends DomainError {
+  readonly code = 'BAD_USER_INPUT' as const;
   constructor(
-    readonly status: number,
+    readonly refusal: UploadRefusal,
     message: string,
   ) {
     super(message);
+    this.because(refusal);
   }
 }
 
@@ -62,13 +75,13 @@ export function acceptUploadMetadata(metadata: Record<string, string | null | un
   const accepted: Record<string, string | null | undefined> = {};
   for (const [key, value] of Object.entries(metadata)) {
     const keyText = acceptText(key);
-    if (!keyText.ok) throw new UploadRefusedError(400, `An upload metadata key: ${keyText.problem}`);
+    if (!keyText.ok) throw new UploadRefusedError('UPLOAD_METADATA_INVALID', `An upload metadata key: ${keyText.problem}`);
     if (typeof value !== 'string') {
       accepted[keyText.text] = value;
       continue;
     }
     const text = acceptText(value);
-    if (!text.ok) throw new UploadRefusedError(400, `Upload metadata ${keyText.text}: ${text.problem}`);
+    if (!text.ok) throw new UploadRefusedError('UPLOAD_METADATA_INVALID', `Upload metadata ${keyText.text}: ${text.problem}`);
     accepted[keyText.text] = text.text;
   }
   return accepted;
@@ -82,42 +95,42 @@ export class UploadService {
 
   /**
    * Checks a new upload before anything is stored: who asks, for which episode, what file, how big,
-   * how long. Returns the episode; throws UploadRefusedError with a 4xx and the reason otherwise.
+   * how long. Returns the episode; throws UploadRefusedError (or UNAUTHENTICATED, FORBIDDEN, NOT_FOUND) otherwise.
    */
   async checkNewUpload(ctx: RequestContext, upload: NewUpload): Promise<Episode> {
-    this.requireCaller(ctx);
+    requireUser(ctx);
     const meta = upload.metadata;
     const episodeId = meta.episodeId ?? undefined;
     const fileName = meta.filename ?? meta.name ?? undefined;
     const fileType = meta.filetype ?? meta.type ?? undefined;
-    if (!episodeId) throw new UploadRefusedError(400, 'Upload metadata must name the episode (episodeId).');
-    if (!fileName) throw new UploadRefusedError(400, 'Upload metadata must give the file name (filename).');
-    if (!fileType) throw new UploadRefusedError(400, 'Upload metadata must give the file type (filetype).');
-    if (fileName.length > 255 || /[\p{Cc}/\\]/u.test(fileName)) throw new UploadRefusedError(400, 'The file name must be a plain name of at most 255 characters.');
+    if (!episodeId) throw new UploadRefusedError('UPLOAD_METADATA_INVALID', 'Upload metadata must name the episode (episodeId).');
+    if (!fileName) throw new UploadRefusedError('UPLOAD_METADATA_INVALID', 'Upload metadata must give the file name (filename).');
+    if (!fileType) throw new UploadRefusedError('UPLOAD_METADATA_INVALID', 'Upload metadata must give the file type (filetype).');
+    if (fileName.length > 255 || /[\p{Cc}/\\]/u.test(fileName)) throw new UploadRefusedError('UPLOAD_METADATA_INVALID', 'The file name must be a plain name of at most 255 characters.');
     const extension = fileName.toLowerCase().split('.').pop() ?? '';
     const types = (ACCEPTED_VIDEO as Record<string, readonly string[]>)[extension];
-    if (!types) throw new UploadRefusedError(415, `Only MP4, MOV and WebM videos are accepted; "${fileName}" is not one.`);
+    if (!types) throw new UploadRefusedError('UPLOAD_TYPE_NOT_ACCEPTED', `Only MP4, MOV and WebM videos are accepted; "${fileName}" is not one.`);
     if (!types.includes(fileType.toLowerCase())) {
-      throw new UploadRefusedError(415, `The file type ${fileType} does not match a .${extension} video (expected ${types.join(' or ')}).`);
+      throw new UploadRefusedError('UPLOAD_TYPE_MISMATCH', `The file type ${fileType} does not match a .${extension} video (expected ${types.join(' or ')}).`);
     }
-    if (upload.size === undefined) throw new UploadRefusedError(400, 'Declare the file size (Upload-Length) when creating the upload.');
+    if (upload.size === undefined) throw new UploadRefusedError('UPLOAD_LENGTH_REQUIRED', 'Declare the file size (Upload-Length) when creating the upload.');
     if (upload.size > this.config.uploads.maxBytes) {
-      throw new UploadRefusedError(413, `The file is ${formatBytes(upload.size)}; the limit is ${formatBytes(this.config.uploads.maxBytes)}.`);
+      throw new UploadRefusedError('UPLOAD_TOO_LARGE', `The file is ${formatBytes(upload.size)}; the limit is ${formatBytes(this.config.uploads.maxBytes)}.`);
     }
-    if (upload.size === 0) throw new UploadRefusedError(400, 'The file is empty.');
-    if (meta.sha256 && !SHA256.test(meta.sha256)) throw new UploadRefusedError(400, 'The sha256 metadata must be 64 lowercase hex characters.');
+    if (upload.size === 0) throw new UploadRefusedError('UPLOAD_EMPTY', 'The file is empty.');
+    if (meta.sha256 && !SHA256.test(meta.sha256)) throw new UploadRefusedError('UPLOAD_METADATA_INVALID', 'The sha256 metadata must be 64 lowercase hex characters.');
     if (meta.duration) {
       const seconds = Number(meta.duration);
-      if (!Number.isFinite(seconds) || seconds <= 0) throw new UploadRefusedError(400, 'The duration metadata must be a number of seconds.');
+      if (!Number.isFinite(seconds) || seconds <= 0) throw new UploadRefusedError('UPLOAD_METADATA_INVALID', 'The duration metadata must be a number of seconds.');
       if (seconds > this.config.uploads.maxDurationSeconds) {
-        throw new UploadRefusedError(400, `Episodes may be at most ${this.config.uploads.maxDurationSeconds} seconds long; this one is ${Math.round(seconds)} seconds.`);
+        throw new UploadRefusedError('UPLOAD_TOO_LONG', `Episodes may be at most ${this.config.uploads.maxDurationSeconds} seconds long; this one is ${Math.round(seconds)} seconds.`);
       }
     }
     try {
       return await findEpisode(ctx, episodeId, 'write');
     } catch (error) {
-      if (error instanceof NotFoundError) throw new UploadRefusedError(404, 'No such episode in your studio.');
-      if (error instanceof ForbiddenError) throw new UploadRefusedError(403, 'Only studio owners and editors can upload.');
+      if (error instanceof NotFoundError) throw new NotFoundError('Episode', 'No such episode in your studio.');
+      if (error instanceof ForbiddenError) throw new ForbiddenError('Only studio owners and editors can upload.');
       throw error;
     }
   }
@@ -149,18 +162,18 @@ export class UploadService {
 
   /** PATCH, HEAD and DELETE of an existing upload: only the studio's owners and editors. */
   async checkExistingUpload(ctx: RequestContext, uploadId: string): Promise<EpisodeUpload> {
-    this.requireCaller(ctx);
+    requireUser(ctx);
     const row = await ctx.em.findOne(EpisodeUpload, { id: uploadId }, { populate: ['episode'] });
-    if (!row) throw new UploadRefusedError(404, 'No such upload.');
+    if (!row) throw new NotFoundError('Upload', 'No such upload.');
     try {
       await findEpisode(ctx, row.episode.id, 'write');
     } catch (error) {
-      if (error instanceof NotFoundError) throw new UploadRefusedError(404, 'No such upload.');
-      if (error instanceof ForbiddenError) throw new UploadRefusedError(403, 'Only studio owners and editors can upload.');
+      if (error instanceof NotFoundError) throw new NotFoundError('Upload', 'No such upload.');
+      if (error instanceof ForbiddenError) throw new ForbiddenError('Only studio owners and editors can upload.');
       throw error;
     }
     if (row.status !== UploadStatus.UPLOADING && row.status !== UploadStatus.PROCESSING && row.status !== UploadStatus.SUCCEEDED) {
-      throw new UploadRefusedError(410, `This upload has ${row.status === UploadStatus.FAILED ? 'failed' : 'expired'}; start a new one.`);
+      throw new UploadRefusedError('UPLOAD_GONE', `This upload has ${row.status === UploadStatus.FAILED ? 'failed' : 'expired'}; start a new one.`);
     }
     return row;
   }
@@ -198,16 +211,6 @@ export class UploadService {
     if (!canTransition(episode.status, transition)) return;
     const others = await em.count(EpisodeUpload, { episode, id: { $ne: uploadId }, status: { $in: [UploadStatus.UPLOADING, UploadStatus.PROCESSING] } });
     if (!others) transitionEpisode(episode, transition);
-  }
-
-  private requireCaller(ctx: RequestContext): void {
-    try {
-      requireUser(ctx);
-    } catch (error) {
-      if (error instanceof UnauthenticatedError) throw new UploadRefusedError(401, error.message);
-      if (error instanceof ForbiddenError) throw new UploadRefusedError(403, error.message);
-      throw error;
-    }
   }
 }
 

@@ -1,5 +1,6 @@
-import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
-import { Allow } from '../../graphql/access';
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Capabilities } from '../auth/auth.types';
+import { Allow, capabilitiesOf, ORGANIZATION_MANAGERS } from '../../graphql/access';
 import type { GraphQLContext } from '../../graphql/context';
 import { Invitation } from '../invitation/invitation.entity';
 import { User } from '../user/user.entity';
@@ -64,7 +65,7 @@ export class MembershipResolver {
     return ctx.services.memberships.listInvitations(ctx, organizationId);
   }
 
-  @Allow('STUDIO:OWNER', 'OPERATOR:ADMIN', 'PARTNER:PARTNER_ADMIN')
+  @Allow(...ORGANIZATION_MANAGERS)
   @Mutation(() => InviteMemberPayload)
   inviteMember(@Arg('input', () => InviteMemberInput) input: InviteMemberInput, @Ctx() ctx: GraphQLContext): Promise<InviteMemberPayload> {
     return ctx.services.memberships.invite(ctx, input);
@@ -76,15 +77,25 @@ export class MembershipResolver {
     return ctx.services.memberships.acceptInvitation(ctx, input);
   }
 
-  @Allow('STUDIO:OWNER', 'OPERATOR:ADMIN', 'PARTNER:PARTNER_ADMIN')
+  @Allow(...ORGANIZATION_MANAGERS)
   @Mutation(() => Membership)
   changeMemberRole(@Arg('input', () => ChangeMemberRoleInput) input: ChangeMemberRoleInput, @Ctx() ctx: GraphQLContext): Promise<Membership> {
     return ctx.services.memberships.changeRole(ctx, input);
   }
 
-  @Allow('STUDIO:OWNER', 'OPERATOR:ADMIN', 'PARTNER:PARTNER_ADMIN')
+  @Allow(...ORGANIZATION_MANAGERS)
   @Mutation(() => Boolean)
   removeMember(@Arg('membershipId', () => ID) membershipId: string, @Ctx() ctx: GraphQLContext): Promise<boolean> {
     return ctx.services.memberships.remove(ctx, membershipId);
+  }
+}
+
+@Resolver(() => Membership)
+export class MembershipCapabilitiesResolver {
+  @FieldResolver(() => Capabilities, { description: 'What this role lets its holder do in this organization (the role groups the operations allow).' })
+  async can(@Root() membership: Membership, @Ctx() ctx: GraphQLContext): Promise<Capabilities> {
+    // Listed members may come with their organization as a bare reference.
+    if (!membership.organization.kind) await ctx.em.populate(membership, ['organization']);
+    return capabilitiesOf([membership]);
   }
 }

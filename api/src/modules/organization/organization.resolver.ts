@@ -1,5 +1,5 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Allow } from '../../graphql/access';
+import { Allow, OPERATOR_ADMINS } from '../../graphql/access';
 import type { GraphQLContext } from '../../graphql/context';
 import { isSuspendable, Organization, OrganizationKind } from './organization.entity';
 
@@ -31,13 +31,13 @@ export class OrganizationResolver {
     return ctx.services.organizations.get(ctx, id);
   }
 
-  @Allow('OPERATOR:ADMIN')
+  @Allow(...OPERATOR_ADMINS)
   @Mutation(() => Organization)
   createOrganization(@Arg('input', () => CreateOrganizationInput) input: CreateOrganizationInput, @Ctx() ctx: GraphQLContext): Promise<Organization> {
     return ctx.services.organizations.create(ctx, input);
   }
 
-  @Allow('OPERATOR:ADMIN')
+  @Allow(...OPERATOR_ADMINS)
   @Mutation(() => Organization, { description: 'Suspends a studio or partner (its catalog or feed goes dark for partners, with withdrawal events) or, with suspended: false, reinstates it. Errors: NOT_FOUND, CONFLICT for the operator, BAD_USER_INPUT (reason) when suspending without a reason.' })
   setOrganizationSuspended(
     @Arg('id', () => ID) id: string,

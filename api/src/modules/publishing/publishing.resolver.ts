@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Allow, CATALOG_WRITERS, PARTNER_MANAGERS } from '../../graphql/access';
+import { Allow, CATALOG_WRITERS, OPERATOR_ADMINS, PARTNER_MANAGERS } from '../../graphql/access';
 import { toConnection } from '../../graphql/connection';
 import type { GraphQLContext } from '../../graphql/context';
 import { requestLoader } from '../catalog/loaders';
@@ -83,7 +83,7 @@ export class PartnerApiResolver {
     return ctx.services.partners.list(ctx);
   }
 
-  @Allow('OPERATOR:ADMIN')
+  @Allow(...OPERATOR_ADMINS)
   @Mutation(() => PartnerProfile, { description: 'Sets a partner’s territories, currency and rate limit.' })
   updatePartner(@Ctx() ctx: GraphQLContext, @Arg('partnerId', () => ID) partnerId: string, @Arg('input', () => PartnerProfileInput) input: PartnerProfileInput): Promise<PartnerProfile> {
     return ctx.services.partners.update(ctx, partnerId, input);

@@ -1,5 +1,5 @@
 import { Arg, Ctx, Field, FieldResolver, Float, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { Allow, LEADS, OPERATOR_STAFF } from '../../graphql/access';
+import { Allow, CATALOG_WRITERS, LEADS, OPERATOR_STAFF } from '../../graphql/access';
 import { Connection, toConnection } from '../../graphql/connection';
 import type { GraphQLContext } from '../../graphql/context';
 import { AuditEvent } from '../audit/audit-event.entity';
@@ -134,96 +134,96 @@ export class ModerationResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<ReviewCaseConnection> {
-    return toConnection(await ctx.services.moderation.queue(ctx, filter ?? {}, first, after));
+    return toConnection(await ctx.services.reviewQueue.queue(ctx, filter ?? {}, first, after));
   }
 
   @Allow(...OPERATOR_STAFF)
   @Query(() => QueueStatsType)
   queueStats(@Ctx() ctx: GraphQLContext): Promise<QueueStatsType> {
-    return ctx.services.moderation.stats(ctx);
+    return ctx.services.reviewQueue.stats(ctx);
   }
 
   @Allow(...OPERATOR_STAFF)
   @Query(() => [CalibrationRow], { description: 'Agreement between humans and the AI recommendation.' })
   reviewStats(@Ctx() ctx: GraphQLContext, @Arg('since', () => Date, { nullable: true }) since?: Date): Promise<CalibrationRow[]> {
-    return ctx.services.moderation.calibration(ctx, since);
+    return ctx.services.reviewQueue.calibration(ctx, since);
   }
 
   @Allow(...OPERATOR_STAFF)
   @Query(() => [DetectorCalibrationRow], { description: 'Reviewer agreement per detector and model of the screening: rules, the profanity matcher, the embedded image model, the OpenAI models.' })
   reviewStatsByDetector(@Ctx() ctx: GraphQLContext, @Arg('since', () => Date, { nullable: true }) since?: Date): Promise<DetectorCalibrationRow[]> {
-    return ctx.services.moderation.calibrationByDetector(ctx, since);
+    return ctx.services.reviewQueue.calibrationByDetector(ctx, since);
   }
 
   @Allow(...OPERATOR_STAFF)
   @Mutation(() => ReviewCase, { nullable: true, description: 'Claims the next case you may take, for a lease; null when the queue is empty.' })
   claimNextCase(@Ctx() ctx: GraphQLContext, @Arg('filter', () => QueueFilterInput, { nullable: true }) filter?: QueueFilterInput): Promise<ReviewCase | null> {
-    return ctx.services.moderation.claimNext(ctx, filter ?? {});
+    return ctx.services.reviewQueue.claimNext(ctx, filter ?? {});
   }
 
   @Allow(...OPERATOR_STAFF)
   @Mutation(() => ReviewCase, { description: 'Extends your claim while you work.' })
   extendClaim(@Ctx() ctx: GraphQLContext, @Arg('caseId', () => ID) caseId: string): Promise<ReviewCase> {
-    return ctx.services.moderation.extendClaim(ctx, caseId);
+    return ctx.services.reviewQueue.extendClaim(ctx, caseId);
   }
 
   @Allow(...OPERATOR_STAFF)
   @Mutation(() => ReviewCase, { description: 'Returns a claimed case to the queue.' })
   releaseCase(@Ctx() ctx: GraphQLContext, @Arg('caseId', () => ID) caseId: string): Promise<ReviewCase> {
-    return ctx.services.moderation.release(ctx, caseId);
+    return ctx.services.reviewQueue.release(ctx, caseId);
   }
 
   @Allow(...OPERATOR_STAFF)
   @Mutation(() => ReviewCase, { description: 'Hands the case to the leads.' })
   escalateCase(@Ctx() ctx: GraphQLContext, @Arg('caseId', () => ID) caseId: string, @Arg('note', () => String) note: string): Promise<ReviewCase> {
-    return ctx.services.moderation.escalate(ctx, caseId, note);
+    return ctx.services.reviewQueue.escalate(ctx, caseId, note);
   }
 
   @Allow(...LEADS)
   @Mutation(() => ReviewCase, { description: 'Takes a case out of the queue (held) or puts it back.' })
   holdCase(@Ctx() ctx: GraphQLContext, @Arg('caseId', () => ID) caseId: string, @Arg('held', () => Boolean) held: boolean, @Arg('reason', () => String, { nullable: true }) reason?: string): Promise<ReviewCase> {
-    return ctx.services.moderation.hold(ctx, caseId, held, reason);
+    return ctx.services.leadTools.hold(ctx, caseId, held, reason);
   }
 
   @Allow(...LEADS)
   @Mutation(() => ReviewCase, { description: 'Hands a case to a named reviewer.' })
   assignCase(@Ctx() ctx: GraphQLContext, @Arg('caseId', () => ID) caseId: string, @Arg('reviewerId', () => ID) reviewerId: string): Promise<ReviewCase> {
-    return ctx.services.moderation.assign(ctx, caseId, reviewerId);
+    return ctx.services.leadTools.assign(ctx, caseId, reviewerId);
   }
 
   @Allow(...OPERATOR_STAFF)
   @Mutation(() => ReviewCase, { description: 'Decides every territory of a case you hold.' })
   decideCase(@Ctx() ctx: GraphQLContext, @Arg('input', () => DecideCaseInput) input: DecideCaseInput): Promise<ReviewCase> {
-    return ctx.services.moderation.decide(ctx, input);
+    return ctx.services.decisions.decide(ctx, input);
   }
 
   @Allow(...OPERATOR_STAFF)
   @Mutation(() => ReviewComment)
   addCaseComment(@Ctx() ctx: GraphQLContext, @Arg('caseId', () => ID) caseId: string, @Arg('input', () => CaseCommentInput) input: CaseCommentInput): Promise<ReviewComment> {
-    return ctx.services.moderation.comment(ctx, caseId, input);
+    return ctx.services.decisions.comment(ctx, caseId, input);
   }
 
-  @Allow('STUDIO:OWNER', 'STUDIO:EDITOR')
+  @Allow(...CATALOG_WRITERS)
   @Mutation(() => ReviewCase, { description: 'Appeals a rejection once, with a statement; a different reviewer or a lead decides.' })
   appealCase(@Ctx() ctx: GraphQLContext, @Arg('caseId', () => ID) caseId: string, @Arg('statement', () => String) statement: string): Promise<ReviewCase> {
-    return ctx.services.moderation.appeal(ctx, caseId, statement);
+    return ctx.services.appeals.appeal(ctx, caseId, statement);
   }
 
   @Allow(...LEADS)
   @Mutation(() => Episode, { description: 'Takes an approved or published episode down, with a reason.' })
   takeDownEpisode(@Ctx() ctx: GraphQLContext, @Arg('episodeId', () => ID) episodeId: string, @Arg('reason', () => String) reason: string): Promise<Episode> {
-    return ctx.services.moderation.takeDown(ctx, episodeId, reason);
+    return ctx.services.leadTools.takeDown(ctx, episodeId, reason);
   }
 
   @FieldResolver(() => [ReviewComment], { description: 'Reviewer comments, some pinned to video times.' })
   async comments(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<ReviewComment[]> {
     if (!(await ctx.services.reviews.findingsVisible(ctx, reviewCase))) return [];
-    return ctx.services.moderation.comments(ctx, reviewCase);
+    return ctx.services.decisions.comments(ctx, reviewCase);
   }
 
   @FieldResolver(() => CaseChanges, { nullable: true, description: 'For a resubmission or appeal: what changed since the previous case.' })
   changesSincePrevious(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<CaseChanges | null> {
-    return ctx.services.moderation.changesSincePrevious(ctx, reviewCase);
+    return ctx.services.decisions.changesSincePrevious(ctx, reviewCase);
   }
 
   @FieldResolver(() => [AuditEvent], { description: 'Every recorded event of the case, oldest first.' })

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, registerEnumType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Allow, CATALOG_WRITERS, OPERATOR_STAFF } from '../../graphql/access';
+import { Allow, CATALOG_WRITERS, OPERATOR_ADMINS, OPERATOR_STAFF } from '../../graphql/access';
 import type { GraphQLContext } from '../../graphql/context';
 import { Episode } from '../catalog/episode.entity';
 import { Organization } from '../organization/organization.entity';
@@ -107,7 +107,7 @@ export class ReviewCaseResolver {
     return ctx.services.reviews.readSettings(ctx);
   }
 
-  @Allow('OPERATOR:ADMIN')
+  @Allow(...OPERATOR_ADMINS)
   @Mutation(() => ReviewSettings, { description: 'Auto-approve (off by default) and when studios see findings. Audited.' })
   updateReviewSettings(@Ctx() ctx: GraphQLContext, @Arg('input', () => ReviewSettingsInput) input: ReviewSettingsInput): Promise<ReviewSettings> {
     return ctx.services.reviews.updateSettings(ctx, input);
@@ -160,13 +160,13 @@ export class ReviewCaseResolver {
 
   @FieldResolver(() => CaseClaim, { description: 'Whether the case is claimed, by you, and until when.' })
   async claim(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<CaseClaim> {
-    const state = await ctx.services.moderation.claimFor(ctx, reviewCase);
+    const state = await ctx.services.reviewQueue.claimFor(ctx, reviewCase);
     return { heldByViewer: state.heldByUser, held: state.heldBy !== null, expiresAt: state.expiresAt };
   }
 
   @FieldResolver(() => Boolean, { description: 'appealCase would accept an appeal of this case from you now (the same check).' })
   viewerCanAppeal(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<boolean> {
-    return ctx.services.moderation.mayAppeal(ctx, reviewCase);
+    return ctx.services.appeals.mayAppeal(ctx, reviewCase);
   }
 }
 
@@ -184,6 +184,6 @@ export class EpisodeReviewResolver {
 
   @FieldResolver(() => Boolean, { description: 'takeDownEpisode would accept this episode from you now (the same check).' })
   viewerCanTakeDown(@Root() episode: Episode, @Ctx() ctx: GraphQLContext): Promise<boolean> {
-    return ctx.services.moderation.mayTakeDown(ctx, episode);
+    return ctx.services.leadTools.mayTakeDown(ctx, episode);
   }
 }

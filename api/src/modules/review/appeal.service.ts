@@ -1,0 +1,82 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { ConflictError, passes } from '../../domain/errors';
+import type { RequestContext } from '../../domain/request-context';
+import { parseInput } from '../../domain/validation';
+import type { AuditService } from '../audit/audit.service';
+import { findEpisode } from '../catalog/catalog-access';
+import { Episode } from '../catalog/episode.entity';
+import { transitionEpisode } from '../catalog/episode-lifecycle';
+import { whyAppealIsRefused } from './appeals';
+import { lockCase } from './case-desk';
+import { AiStatus, CaseKind, CaseStatus, ReviewCase } from './review-case.entity';
+import { Decision, ReviewDecision } from './review-decision.entity';
+import { reviewedMetadata } from './review.service';
+
+/** A studio's appeal of a rejection, and whether it may appeal now (the same check). Audited. */
+export class AppealService {
+  constructor(private readonly audit: AuditService) {}
+
+  /**
+   * A studio appeals a rejection once, with a statement. The appeal is a new case that neither the
+   * reviewers who rejected it nor anyone from the studio can take.
+   */
+  async appeal(ctx: RequestContext, caseId: string, statement: string): Promise<ReviewCase> {
+    const text = parseInput(z.string().trim().min(10, 'Explain the appeal in at least 10 characters.').max(5000), statement, 'statement');
+    const em = ctx.em.fork();
+    return em.transactional(async (tx) => {
+      const original = await lockCase(tx, caseId);
+      const decisions = await this.checkAppeal(ctx, tx, original);
+      const rejected = decisions.filter((d) => d.decision === Decision.REJECT);
+      const episode = await tx.findOneOrFail(Episode, original.episode.id, { populate: ['series', 'currentMedia'] });
+      const metadata = await reviewedMetadata(tx, episode);
+      if (episode.currentMedia?.sha256 !== original.mediaSha256 || metadata.hash !== original.metadataHash) {
+        throw new ConflictError('The episode changed since the decision; submit it for review again instead.').because('EPISODE_CHANGED');
+      }
+      original.appealedAt = new Date();
+      original.version += 1;
+      const appealCase = tx.create(ReviewCase, {
+        kind: CaseKind.APPEAL,
+        previousCase: original,
+        episode,
+        studio: original.studio,
+        mediaRevision: original.mediaRevision,
+        mediaSha256: original.mediaSha256,
+        metadataHash: original.metadataHash,
+        metadataSnapshot: original.metadataSnapshot,
+        territories: [...new Set(rejected.map((d) => d.territory))],
+        status: CaseStatus.PENDING_REVIEW,
+        aiStatus: original.aiStatus ?? AiStatus.COMPLETED,
+        aiError: original.aiError,
+        riskScore: original.riskScore,
+        verdicts: original.verdicts.filter((v) => rejected.some((d) => d.territory === v.territory)),
+        progress: { step: 'appeal' },
+        appealStatement: text,
+        excludedReviewerIds: [...new Set(rejected.map((d) => d.decidedBy?.id).filter((id): id is string => Boolean(id)))],
+        submittedBy: ctx.actor.kind === 'user' ? ctx.actor.user.id : null,
+        submittedAt: new Date(),
+        slaDueAt: new Date(Date.now() + ctx.config.review.slaMs),
+      });
+      transitionEpisode(episode, 'appeal');
+      this.audit.record(ctx, tx, { action: 'review.appeal', organizationId: original.studio.id, subjectType: 'ReviewCase', subjectId: appealCase.id, summary: { appealOf: original.id, territories: appealCase.territories } });
+      return appealCase;
+    });
+  }
+
+  /**
+   * The appeal rule as `appealCase` applies it: the caller edits the studio's catalog and the case
+   * passes `whyAppealIsRefused`. Throws the refusal (with its reason); returns the final decisions.
+   */
+  private async checkAppeal(ctx: RequestContext, em: EntityManager, reviewCase: ReviewCase): Promise<ReviewDecision[]> {
+    await findEpisode(ctx, reviewCase.episode.id, 'write', em);
+    const decisions = await em.find(ReviewDecision, { reviewCase, pendingSecondApproval: false });
+    const refused = whyAppealIsRefused(reviewCase, decisions);
+    if (refused) throw new ConflictError(refused.message).because(refused.reason);
+    return decisions;
+  }
+
+  /** Whether the caller may appeal the case now: the very check `appealCase` makes. */
+  mayAppeal(ctx: RequestContext, reviewCase: ReviewCase): Promise<boolean> {
+    return passes(() => this.checkAppeal(ctx, ctx.em, reviewCase));
+  }
+}

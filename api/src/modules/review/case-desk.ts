@@ -1,0 +1,56 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { LEAD_ROLES, operatorRoles, requireUser, type UserActor } from '../../domain/access';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../domain/errors';
+import type { RequestContext } from '../../domain/request-context';
+import type { AuditService } from '../audit/audit.service';
+import { isId } from '../common/ids';
+import { CaseStatus, ReviewCase } from './review-case.entity';
+
+/**
+ * What the review services share: who is operator staff and who a lead, and finding, locking and
+ * changing a case with its audit event in one transaction.
+ */
+
+/** Operator people only; leads (and admins) get the lead's powers. */
+export function operatorOf(ctx: RequestContext): { actor: UserActor; isLead: boolean } {
+  const actor = requireUser(ctx);
+  const roles = operatorRoles(ctx);
+  if (!roles.length) throw new ForbiddenError('Only the operator’s reviewers can do this.');
+  return { actor, isLead: roles.some((r) => LEAD_ROLES.includes(r)) };
+}
+
+export function requireLead(ctx: RequestContext): UserActor {
+  const { actor, isLead } = operatorOf(ctx);
+  if (!isLead) throw new ForbiddenError('Only leads can do this.');
+  return actor;
+}
+
+export function caseIdOrThrow(caseId: string): string {
+  if (!isId(caseId)) throw new NotFoundError('Review case');
+  return caseId;
+}
+
+export async function findCase(em: EntityManager, caseId: string): Promise<ReviewCase> {
+  const reviewCase = await em.findOne(ReviewCase, caseIdOrThrow(caseId), { populate: ['episode', 'episode.series', 'claimedBy'] });
+  if (!reviewCase) throw new NotFoundError('Review case');
+  return reviewCase;
+}
+
+/** The case, locked for the rest of the transaction `tx`. */
+export async function lockCase(tx: EntityManager, caseId: string): Promise<ReviewCase> {
+  await tx.getConnection().execute('select id from review_case where id = ? for update', [caseIdOrThrow(caseId)], 'all', tx.getTransactionContext());
+  return findCase(tx, caseId);
+}
+
+/** Changes a pending case under its lock, bumps its version and audits `action` with the summary `change` returns. */
+export async function mutateCase(audit: AuditService, ctx: RequestContext, caseId: string, action: string, change: (c: ReviewCase) => Record<string, unknown>): Promise<ReviewCase> {
+  const em = ctx.em.fork();
+  return em.transactional(async (tx) => {
+    const reviewCase = await lockCase(tx, caseId);
+    if (reviewCase.status !== CaseStatus.PENDING_REVIEW) throw new ConflictError(`The case is ${reviewCase.status.toLowerCase().replace('_', ' ')}.`).because('CASE_NOT_PENDING');
+    const summary = change(reviewCase);
+    reviewCase.version += 1;
+    audit.record(ctx, tx, { action, organizationId: reviewCase.studio.id, subjectType: 'ReviewCase', subjectId: reviewCase.id, summary });
+    return reviewCase;
+  });
+}

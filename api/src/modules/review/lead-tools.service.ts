@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { BadUserInputError, ConflictError, NotFoundError, passes } from '../../domain/errors';
+import type { RequestContext } from '../../domain/request-context';
+import { parseInput } from '../../domain/validation';
+import type { AuditService } from '../audit/audit.service';
+import { Episode } from '../catalog/episode.entity';
+import { assertTransition, transitionEpisode } from '../catalog/episode-lifecycle';
+import { isId } from '../common/ids';
+import { User } from '../user/user.entity';
+import { mutateCase, requireLead } from './case-desk';
+import type { ReviewCase } from './review-case.entity';
+
+/** What only leads (and admins) do: hold a case, hand it to a named reviewer, take an episode down. Audited. */
+export class LeadToolsService {
+  constructor(private readonly audit: AuditService) {}
+
+  async hold(ctx: RequestContext, caseId: string, held: boolean, reason?: string | null): Promise<ReviewCase> {
+    requireLead(ctx);
+    const why = held ? parseInput(z.string().trim().min(1, 'Say why the case is held.').max(2000), reason ?? '', 'reason') : null;
+    return mutateCase(this.audit, ctx, caseId, held ? 'review.hold' : 'review.unhold', (c) => {
+      c.held = held;
+      c.holdReason = why;
+      if (held) {
+        c.claimedBy = null;
+        c.claimExpiresAt = null;
+      }
+      return { reason: why };
+    });
+  }
+
+  /** A lead hands a case to a named reviewer (a claim on their behalf). */
+  async assign(ctx: RequestContext, caseId: string, reviewerId: string): Promise<ReviewCase> {
+    requireLead(ctx);
+    const reviewer = isId(reviewerId) ? await ctx.em.findOne(User, reviewerId) : null;
+    if (!reviewer) throw new NotFoundError('Reviewer');
+    const memberships = await ctx.em.getConnection().execute(
+      `select o.kind, o.id from membership m join organization o on o.id = m.organization_id where m.user_id = ?`,
+      [reviewer.id],
+    ) as Array<{ kind: string; id: string }>;
+    if (!memberships.some((m) => m.kind === 'OPERATOR')) throw new BadUserInputError('reviewerId', 'Cases can only be handed to the operator’s reviewers.');
+    return mutateCase(this.audit, ctx, caseId, 'review.assign', (c) => {
+      if (memberships.some((m) => m.id === c.studio.id)) throw new ConflictError(`${reviewer.email} belongs to this studio and cannot review its cases.`);
+      if (c.excludedReviewerIds.includes(reviewer.id)) throw new ConflictError(`${reviewer.email} decided the case under appeal and cannot take it.`);
+      c.claimedBy = reviewer;
+      c.claimExpiresAt = new Date(Date.now() + ctx.config.review.leaseMs);
+      return { reviewer: reviewer.email };
+    });
+  }
+
+  /** `takeDownEpisode`'s rule: a lead, and an episode whose status allows a takedown. */
+  private checkTakeDown(ctx: RequestContext, episode: Episode): void {
+    requireLead(ctx);
+    assertTransition(episode, 'takeDown');
+  }
+
+  /** Whether the caller may take the episode down now: the very check `takeDownEpisode` makes. */
+  mayTakeDown(ctx: RequestContext, episode: Episode): Promise<boolean> {
+    return passes(() => this.checkTakeDown(ctx, episode));
+  }
+
+  /** A lead takes an approved or published episode down, with a reason. */
+  async takeDown(ctx: RequestContext, episodeId: string, reason: string): Promise<Episode> {
+    requireLead(ctx);
+    const why = parseInput(z.string().trim().min(3, 'Give the reason for the takedown.').max(2000), reason, 'reason');
+    const em = ctx.em.fork();
+    const episode = isId(episodeId) ? await em.findOne(Episode, episodeId, { populate: ['series'] }) : null;
+    if (!episode) throw new NotFoundError('Episode');
+    this.checkTakeDown(ctx, episode);
+    const before = episode.status;
+    transitionEpisode(episode, 'takeDown');
+    episode.takedownReason = why;
+    this.audit.record(ctx, em, { action: 'episode.take_down', organizationId: episode.series.studio.id, subjectType: 'Episode', subjectId: episode.id, summary: { reason: why, before: { status: before }, after: { status: episode.status } } });
+    await em.flush();
+    return episode;
+  }
+}
