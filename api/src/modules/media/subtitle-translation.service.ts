@@ -122,6 +122,7 @@ export class SubtitleTranslationService {
     if (!settings) return fail(TRANSLATION_NEEDS_KEY);
     const source = request.sourceTrack;
     if (!source) return fail('The track to translate was removed.');
+    if (!source.cues.length) return fail('The track to translate has no cues.');
     request.state = SubtitleTranslationState.RUNNING;
     await em.flush();
 
