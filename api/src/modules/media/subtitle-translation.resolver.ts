@@ -1,5 +1,5 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { Allow, CATALOG_WRITERS } from '../../graphql/access';
+import { Allow, CATALOG_READERS, CATALOG_WRITERS } from '../../graphql/access';
 import type { GraphQLContext } from '../../graphql/context';
 import { Episode } from '../catalog/episode.entity';
 import { SubtitleTrack } from './subtitle-track.entity';
@@ -25,7 +25,7 @@ class SubtitleTranslationCapability {
 
 @Resolver(() => SubtitleTranslation)
 export class SubtitleTranslationResolver {
-  @Allow(...CATALOG_WRITERS)
+  @Allow(...CATALOG_READERS)
   @Query(() => SubtitleTranslationCapability, { description: 'Whether AI subtitle translation is available on this server (it needs an OpenAI API key).' })
   subtitleTranslationCapability(@Ctx() ctx: GraphQLContext): SubtitleTranslationCapability {
     return ctx.services.subtitleTranslations.capability();
