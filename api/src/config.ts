@@ -64,6 +64,7 @@ const envSchema = z.object({
   OPENAI_TRANSCRIPTION_MODEL: z.string().default('whisper-1'),
   /** Seconds of an episode's audio sent for transcription at most. */
   TRANSCRIPTION_MAX_SECONDS: z.coerce.number().int().min(1).max(6000).default(1800),
+  OPENAI_TRANSLATION_MODEL: z.string().default('gpt-4o-mini'),
   AI_CALL_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
   AI_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
   AI_RETRY_BASE_MS: z.coerce.number().int().min(0).default(1000),
@@ -182,7 +183,7 @@ export type Config = {
     provider: 'openai' | 'rules';
     visualClassifier: { kind: 'nsfwjs'; modelDir?: string; threads: number } | null;
     policyPacksDir?: string;
-    openai?: { apiKey: string; baseURL?: string; moderationModel: string; policyModel: string; timeoutMs: number };
+    openai?: { apiKey: string; baseURL?: string; moderationModel: string; policyModel: string; translationModel: string; timeoutMs: number };
     /** With an OpenAI key: episodes without subtitles in their original language are transcribed. */
     transcription: { apiKey: string; baseURL?: string; model: string; timeoutMs: number; maxSeconds: number } | null;
     maxAttempts: number;
@@ -293,7 +294,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       visualClassifier: e.VISUAL_CLASSIFIER === 'off' ? null : { kind: e.VISUAL_CLASSIFIER, modelDir: e.VISUAL_CLASSIFIER_MODEL_DIR ? path.resolve(e.VISUAL_CLASSIFIER_MODEL_DIR) : undefined, threads: e.VISUAL_CLASSIFIER_THREADS },
       policyPacksDir: e.POLICY_PACKS_DIR ? path.resolve(e.POLICY_PACKS_DIR) : undefined,
       openai: e.OPENAI_API_KEY
-        ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, moderationModel: e.OPENAI_MODERATION_MODEL, policyModel: e.OPENAI_POLICY_MODEL, timeoutMs: e.AI_CALL_TIMEOUT_MS }
+        ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, moderationModel: e.OPENAI_MODERATION_MODEL, policyModel: e.OPENAI_POLICY_MODEL, translationModel: e.OPENAI_TRANSLATION_MODEL, timeoutMs: e.AI_CALL_TIMEOUT_MS }
         : undefined,
       transcription: e.OPENAI_API_KEY && provider === 'openai' ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.OPENAI_TRANSCRIPTION_MODEL, timeoutMs: e.AI_CALL_TIMEOUT_MS, maxSeconds: e.TRANSCRIPTION_MAX_SECONDS } : null,
       maxAttempts: e.AI_MAX_ATTEMPTS,

@@ -15,6 +15,7 @@ import { LicenseDocumentService } from './modules/chain-of-title/license-documen
 import { FingerprintService } from './modules/fingerprints/fingerprint.service';
 import { MediaService } from './modules/media/media.service';
 import { SubtitleService } from './modules/media/subtitle.service';
+import { SubtitleTranslationService } from './modules/media/subtitle-translation.service';
 import { LocalizationService } from './modules/catalog/localization.service';
 import { LocalizedTextService } from './modules/catalog/localized-text.service';
 import { UploadService } from './modules/media/upload.service';
@@ -49,6 +50,7 @@ export function createServices(
   const uploads = new UploadService(audit, config);
   const fingerprints = new FingerprintService(audit);
   // What partners see follows every write to a gate input through database marks (publication.service.ts).
+  const subtitles = new SubtitleService(audit, config);
   const publication = new PublicationService(queue, runtime.logger ?? (console as unknown as Logger), runtime.clock);
   return {
     audit,
@@ -65,7 +67,8 @@ export function createServices(
     uploads,
     fingerprints,
     media: new MediaService(audit, uploads, storage, config, fingerprints),
-    subtitles: new SubtitleService(audit, config),
+    subtitles,
+    subtitleTranslations: new SubtitleTranslationService(audit, subtitles, config, queue),
     localization: new LocalizationService(),
     localizedTexts: new LocalizedTextService(audit),
     reviews: new ReviewService(audit, queue),

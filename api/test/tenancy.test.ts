@@ -11,7 +11,7 @@ import { errorCode, TestServer, type SignedInMember } from './support/server';
  * org A's things and get nothing — no data, and no change in the database.
  */
 let server: TestServer;
-let a: { owner: SignedInMember; editor: SignedInMember; partner: SignedInMember; keyId: string; invitationId: string; seriesId: string; episodeId: string; documentId: string };
+let a: { owner: SignedInMember; editor: SignedInMember; partner: SignedInMember; keyId: string; invitationId: string; seriesId: string; episodeId: string; documentId: string; trackId: string };
 let b: { owner: SignedInMember; partner: SignedInMember };
 
 beforeAll(async () => {
@@ -42,6 +42,8 @@ beforeAll(async () => {
     { s: seriesId, i: { fileName: 'a-contract.pdf', contentBase64: Buffer.from('%PDF-1.7\n% A secret contract\n%%EOF\n').toString('base64') } },
     { token: ownerA.token },
   );
+  // A subtitle track of A's, for B to try to have translated.
+  const track = await server.gql<{ setSubtitles: { id: string } }>('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }', { i: { episodeId: episodeA, language: 'en', format: 'WEBVTT', content: 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nA secret line\n' } }, { token: ownerA.token });
   a = {
     owner: ownerA,
     editor: editorA,
@@ -51,6 +53,7 @@ beforeAll(async () => {
     seriesId,
     episodeId: episodes.data!.series.episodes.nodes[0]!.id,
     documentId: document.data!.attachLicenseDocument.id,
+    trackId: track.data!.setSubtitles.id,
   };
   b = { owner: await server.member(OrganizationKind.STUDIO, Role.OWNER, 'B'), partner: await server.member(OrganizationKind.PARTNER, Role.PARTNER_ADMIN, 'B') };
   // A transcript offered to org A as a subtitle draft (screenings write them; no mutation creates one).
@@ -247,6 +250,14 @@ const attempts: Record<string, Attempt> = {
   removeSubtitles: async () => ({
     res: await server.gql('mutation($id: ID!) { removeSubtitles(episodeId: $id, language: "en") }', { id: a.episodeId }, { token: b.owner.token }),
     expectCode: 'NOT_FOUND',
+  }),
+  requestSubtitleTranslations: async () => ({
+    res: await server.gql('mutation($i: SubtitleTranslationsInput!) { requestSubtitleTranslations(input: $i) { id } }', { i: { trackId: a.trackId, languages: ['es'] } }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
+  subtitleTranslationCapability: async () => ({
+    res: await server.gql('{ subtitleTranslationCapability { available unavailableReason } }', {}, { token: b.owner.token }),
+    leaks: (data) => JSON.stringify(data).includes(a.owner.organizationId),
   }),
   setSeriesLocalizations: async () => ({
     res: await server.gql('mutation($id: ID!) { setSeriesLocalizations(seriesId: $id, localizations: [{ language: "es", title: "Planted" }]) { language } }', { id: a.seriesId }, { token: b.owner.token }),

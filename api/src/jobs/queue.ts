@@ -6,6 +6,8 @@ import type { Logger } from '../logger';
 export const REVIEW_QUEUE = 'review-case';
 /** Webhook deliveries (the publishing module enqueues them, the worker sends them). */
 export const WEBHOOK_QUEUE = 'webhook-delivery';
+/** AI translations of subtitle tracks, one job per target language. */
+export const SUBTITLE_TRANSLATION_QUEUE = 'subtitle-translation';
 /** NOTIFY channel that wakes idle review workers when a screening job is queued (delivered at commit). */
 export const REVIEW_QUEUED_CHANNEL = 'review_queued';
 /** Review jobs that failed every retry land here; its handler sends the case to humans as AI unavailable. */
@@ -37,6 +39,8 @@ export async function startQueue(databaseUrl: string, logger: Logger, config: Co
     // Created before the queue that names it as its dead letter.
     { name: REVIEW_DEAD_LETTER, retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 },
     { name: REVIEW_QUEUE, retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: config.review.jobExpireSeconds, deadLetter: REVIEW_DEAD_LETTER },
+    // A job whose worker died is retried after it expires; the handler marks the request failed itself.
+    { name: SUBTITLE_TRANSLATION_QUEUE, retryLimit: 2, retryDelay: 5, retryBackoff: true, expireInSeconds: 900 },
     { name: WEBHOOK_QUEUE, retryLimit: config.webhooks.retryLimit, retryDelay: config.webhooks.retryDelaySeconds, retryBackoff: true, expireInSeconds: 120 },
   ];
   for (const queue of queues) {

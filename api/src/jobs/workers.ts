@@ -7,7 +7,7 @@ import { ReviewPipeline } from '../modules/review/review-pipeline';
 import type { Services } from '../services';
 import type { MediaStorage } from '../uploads/storage';
 import pg from 'pg';
-import { queueReviewJob, REVIEW_DEAD_LETTER, REVIEW_QUEUE, REVIEW_QUEUED_CHANNEL, WEBHOOK_QUEUE } from './queue';
+import { queueReviewJob, REVIEW_DEAD_LETTER, REVIEW_QUEUE, REVIEW_QUEUED_CHANNEL, SUBTITLE_TRANSLATION_QUEUE, WEBHOOK_QUEUE } from './queue';
 
 /**
  * The background work: review screening (`concurrency` at once) and webhook deliveries. (Partner
@@ -72,6 +72,11 @@ export async function startWorkers(deps: { orm: MikroORM; config: Config; logger
       await services.webhooks.deliver(deps.orm.em.fork(), job.data.deliveryId, { isLast }, logger);
     });
   }
+  await boss.work<{ translationId: string }>(SUBTITLE_TRANSLATION_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+    if (!job) return;
+    const state = await services.subtitleTranslations.run(deps.orm.em, job.data.translationId, logger);
+    logger.info({ translationId: job.data.translationId, state }, 'subtitle translation processed');
+  });
   // The classifier threads end once the queue has stopped, after the jobs in flight have finished.
   boss.once('stopped', () => void provider.close?.());
   // Before the queue stops, so the listening connection is never cut by the database going away.

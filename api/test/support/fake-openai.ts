@@ -8,9 +8,21 @@ import type { AddressInfo } from 'node:net';
  * `text` out — the segments are what `transcript` holds, the fake cannot hear).
  * Answers are deterministic (keyword tables below); faults can be queued per endpoint. A `partial`
  * answer is well formed but does not cover everything asked: moderation answers `results: []`, the
- * policy check leaves out the last territory it was asked about.
+ * policy check leaves out the last territory it was asked about, a translation its last cue.
+ * Subtitle translation (`response_format.json_schema.name` = `subtitle_translation`) answers every cue
+ * as `[<target tag>] <source text>`.
  */
-export type Fault = { status: number; retryAfterSeconds?: number; body?: string } | { hang: true } | { malformed: true } | { partial: true };
+export type Fault =
+  | { status: number; retryAfterSeconds?: number; body?: string }
+  | { hang: true }
+  | { malformed: true }
+  | { partial: true }
+  // Translation answers that are well-formed JSON but wrong: cues swapped, a cue added, content that is not JSON.
+  | { reordered: true }
+  | { extraCue: true }
+  | { notJson: true }
+  // Answered as usual (to let a later fault hit a later request).
+  | { ok: true };
 
 const CATEGORIES = ['harassment', 'harassment/threatening', 'hate', 'hate/threatening', 'illicit', 'illicit/violent', 'self-harm', 'self-harm/intent', 'self-harm/instructions', 'sexual', 'sexual/minors', 'violence', 'violence/graphic'];
 
@@ -96,6 +108,7 @@ export class FakeOpenAi {
       return;
     }
     const partial = Boolean(fault && 'partial' in fault);
+    const translationFault = fault && ('reordered' in fault || 'extraCue' in fault || 'notJson' in fault) ? fault : undefined;
     if (fault && 'malformed' in fault) {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"id": "broken", "choices": [');
       return;
@@ -107,6 +120,7 @@ export class FakeOpenAi {
       return;
     }
     if (path === '/v1/moderations') return this.moderations(body, res, partial);
+    if (path === '/v1/chat/completions' && (body.response_format as { json_schema?: { name?: string } } | undefined)?.json_schema?.name === 'subtitle_translation') return this.translation(body, res, partial, translationFault);
     if (path === '/v1/chat/completions') return this.chat(body, res, partial);
     if (path === '/v1/audio/transcriptions') return this.transcription(body, res, partial);
     res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'not found' } }));
@@ -147,6 +161,31 @@ export class FakeOpenAi {
       };
     });
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `modr-${this.requests.length}`, model: body.model, results: partial ? [] : results }));
+  }
+
+  /** The user message is JSON `{ from, to, cues: [{ id, text }] }`; the answer has one text per cue id. */
+  private translation(body: Record<string, unknown>, res: http.ServerResponse, partial: boolean, fault?: Fault): void {
+    const messages = body.messages as Array<{ role: string; content: string }>;
+    const asked = JSON.parse(messages.find((m) => m.role === 'user')?.content ?? '{}') as { to: string; cues: Array<{ id: string; text: string }> };
+    let cues = asked.cues.map((cue) => ({ id: cue.id, text: `[${asked.to}] ${cue.text}` }));
+    if (partial) cues = cues.slice(0, -1);
+    if (fault && 'reordered' in fault && cues.length > 1) cues = [cues[1]!, cues[0]!, ...cues.slice(2)];
+    if (fault && 'extraCue' in fault) cues.push({ id: String(cues.length + 1000), text: 'An invented line.' });
+    const content = fault && 'notJson' in fault ? 'Sure! Here are your subtitles: …' : JSON.stringify({ cues });
+    this.completion(body, res, content);
+  }
+
+  private completion(body: Record<string, unknown>, res: http.ServerResponse, content: string): void {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        id: `chatcmpl-${this.requests.length}`,
+        object: 'chat.completion',
+        created: Math.floor(Date.now() / 1000),
+        model: body.model,
+        choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null }],
+        usage: { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 },
+      }),
+    );
   }
 
   private chat(body: Record<string, unknown>, res: http.ServerResponse, partial: boolean): void {

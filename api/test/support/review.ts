@@ -1,5 +1,12 @@
 import { loadReviewedSnapshots, reviewedDigest } from '../../src/modules/review/reviewed-material';
+import { parseSrt, parseWebVtt } from '../../src/modules/media/subtitles';
 import type { TestServer } from './server';
+
+/** The cues of a seeded track, parsed as an upload's are (empty when the file is not valid). */
+function cuesOf(t: SeedSubtitle) {
+  const parsed = t.format === 'SRT' ? parseSrt(t.content) : parseWebVtt(t.content);
+  return parsed.ok ? parsed.cues : [];
+}
 
 /**
  * Puts `count` screened cases straight into the human queue (one series, one shared media
@@ -33,8 +40,8 @@ export async function seedPendingCases(server: TestServer, studioId: string, cou
     for (const t of options.subtitles ?? []) {
       await run(
         `insert into subtitle_track (id, episode_id, language, kind, ai_generated, format, content, cues, cue_count, updated_at)
-         select gen_random_uuid(), e.id, ?, ?, ?, ?, ?, '[]', ?, now() from episode e where e.series_id = ?`,
-        [t.language, t.kind ?? 'SUBTITLES', t.aiGenerated ?? false, t.format, t.content, t.content.split('-->').length - 1, series!.id],
+         select gen_random_uuid(), e.id, ?, ?, ?, ?, ?, ?::jsonb, ?, now() from episode e where e.series_id = ?`,
+        [t.language, t.kind ?? 'SUBTITLES', t.aiGenerated ?? false, t.format, t.content, JSON.stringify(cuesOf(t)), t.content.split('-->').length - 1, series!.id],
       );
     }
     const snapshots = await loadReviewedSnapshots(tx, episodes.map((e) => e.id));

@@ -7,7 +7,7 @@ import { PlayerTracks, trackLabel, type PlayerTrack } from '~/components/player-
 import { AI_CONTENT_ELEMENTS, aiElementsLabel } from '~/models/catalog';
 import { containerLabel, formatBytes, formatLength, SUBTITLE_KINDS, uploadStatusLabel } from '~/models/episode';
 import type { EpisodeFormOutcome } from '~/models/episode-form.server';
-import type { EpisodeDetail } from '~/models/episode.server';
+import type { EpisodeDetail, TranslationCapability } from '~/models/episode.server';
 import { graphql, type ResultOf } from '~/graphql';
 
 /** The current (or an earlier) uploaded video; its URLs are paths on the dashboard's own origin. */
@@ -160,7 +160,90 @@ export function DetailsPanel({ episode, canEdit, outcome, busy }: { episode: Epi
   );
 }
 
-export function SubtitlesPanel({ episode, canEdit, outcome, busyIntent }: { episode: EpisodeDetail; canEdit: boolean; outcome?: EpisodeFormOutcome; busyIntent: unknown }) {
+const TRANSLATION_STATES: Record<string, string> = { QUEUED: 'Queued', RUNNING: 'Translating…', DONE: 'Draft stored', FAILED: 'Failed' };
+
+/** AI translation of a track into chosen languages, and the progress of each request. */
+function SubtitleTranslations({ episode, canEdit, capability, outcome, busy }: { episode: EpisodeDetail; canEdit: boolean; capability: TranslationCapability; outcome?: EpisodeFormOutcome; busy: boolean }) {
+  const id = useId();
+  const form = useResetWhenSaved(outcome?.notice ? outcome : undefined);
+  const sources = episode.subtitles;
+  return (
+    <section aria-labelledby={`${id}-heading`} className="subtitle-translations">
+      <h3 id={`${id}-heading`}>AI translation</h3>
+      {!capability.available ? (
+        <p className="muted" role="note">
+          {capability.unavailableReason}
+        </p>
+      ) : canEdit && sources.length ? (
+        <details open={Boolean(outcome?.fieldErrors || outcome?.formError)}>
+          <summary className="button button-secondary">Translate…</summary>
+          <Form method="post" {...form} preventScrollReset>
+            <Notice>{outcome?.notice}</Notice>
+            <FormAlert>{outcome?.formError}</FormAlert>
+            <input type="hidden" name="intent" value="translateSubtitles" />
+            <div className="field-row">
+              <div className="field">
+                <label htmlFor={`${id}-track`}>Track to translate</label>
+                <select id={`${id}-track`} name="trackId">
+                  {sources.map((t) => (
+                    <option key={t.id} value={t.id}>
+                      {trackLabel(t)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <TextField label="Into languages" name="languages" placeholder="es, fr" hint="Language tags separated by commas, such as es, fr or pt-BR. Each becomes a draft track marked AI-generated, to correct and review." error={outcome?.fieldErrors?.languages} />
+            </div>
+            <button type="submit" className="button" disabled={busy}>
+              {busy ? 'Queuing…' : 'Translate'}
+            </button>
+          </Form>
+        </details>
+      ) : null}
+      {episode.subtitleTranslations.length ? (
+        <ul className="translation-requests" aria-label="Translation requests">
+          {episode.subtitleTranslations.map((t) => (
+            <li key={t.id}>
+              {t.sourceLanguage} → {t.language}: <strong>{TRANSLATION_STATES[t.state] ?? t.state}</strong>
+              {t.failureReason ? <span className="muted"> — {t.failureReason}</span> : null} <Time value={t.updatedAt} withTime />
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
+
+/** The text of an AI-generated draft, editable in place; saving replaces the track (and sends it through review). */
+function DraftEditor({ track, outcome, busy }: { track: EpisodeDetail['subtitles'][number]; outcome?: EpisodeFormOutcome; busy: boolean }) {
+  const id = useId();
+  const mine = outcome?.target === track.language ? outcome : undefined;
+  return (
+    <details>
+      <summary className="button button-small">Edit text</summary>
+      <Form method="post" preventScrollReset>
+        <FormAlert>{mine?.formError}</FormAlert>
+        <input type="hidden" name="intent" value="editSubtitles" />
+        <input type="hidden" name="language" value={track.language} />
+        <input type="hidden" name="kind" value={track.kind} />
+        <input type="hidden" name="format" value={track.format} />
+        <input type="hidden" name="aiGenerated" value={String(track.aiGenerated)} />
+        <div className="field">
+          <label htmlFor={`${id}-content`}>{`${trackLabel(track)} (${track.format === 'WEBVTT' ? 'WebVTT' : 'SRT'})`}</label>
+          <textarea id={`${id}-content`} name="content" rows={12} defaultValue={track.content} aria-invalid={mine?.fieldErrors?.content ? true : undefined} />
+          <p className="field-error" aria-live="polite">
+            {mine?.fieldErrors?.content ?? ''}
+          </p>
+        </div>
+        <button type="submit" className="button button-small" disabled={busy}>
+          {busy ? 'Saving…' : 'Save text'}
+        </button>
+      </Form>
+    </details>
+  );
+}
+
+export function SubtitlesPanel({ episode, canEdit, outcome, busyIntent, translation }: { episode: EpisodeDetail; canEdit: boolean; outcome?: EpisodeFormOutcome; busyIntent: unknown; translation: TranslationCapability }) {
   const id = useId();
   const setOutcome = outcome?.intent === 'setSubtitles' ? outcome : undefined;
   const form = useResetWhenSaved(setOutcome?.notice ? setOutcome : undefined);
@@ -205,6 +288,7 @@ export function SubtitlesPanel({ episode, canEdit, outcome, busyIntent }: { epis
                   </td>
                   {canEdit ? (
                     <td className="actions">
+                      {track.aiGenerated ? <DraftEditor track={track} outcome={outcome?.intent === 'editSubtitles' ? outcome : undefined} busy={busyIntent === 'editSubtitles'} /> : null}
                       <Form method="post" preventScrollReset>
                         <input type="hidden" name="intent" value="removeSubtitles" />
                         <input type="hidden" name="language" value={track.language} />
@@ -223,6 +307,7 @@ export function SubtitlesPanel({ episode, canEdit, outcome, busyIntent }: { epis
       ) : (
         <p className="muted">No subtitles yet.</p>
       )}
+      <SubtitleTranslations episode={episode} canEdit={canEdit} capability={translation} outcome={outcome?.intent === 'translateSubtitles' ? outcome : undefined} busy={busyIntent === 'translateSubtitles'} />
       {canEdit ? (
         <Form method="post" encType="multipart/form-data" className="subtitle-form" {...form} preventScrollReset>
           <h3>Add or replace a language</h3>

@@ -1,6 +1,6 @@
 import { data } from '@remix-run/node';
 import { describeRuns, numberRuns, territoryName, type AiContentElement, type TerritoryOption } from './catalog';
-import { acceptSubtitleDraft, appealCase, discardSubtitleDraft, removeSubtitles, setSubtitles, submitForReview, updateEpisodeDetails } from './episode.server';
+import { acceptSubtitleDraft, appealCase, discardSubtitleDraft, removeSubtitles, requestSubtitleTranslations, setSubtitles, submitForReview, updateEpisodeDetails } from './episode.server';
 import type { FormOutcome } from './form-outcome';
 import { formDay, formValues, renameField } from './form-values.server';
 import { failed, formString, rejected, succeeded } from './forms.server';
@@ -82,6 +82,27 @@ export async function handleEpisodeForm(request: Request, episodeId: string, ter
     const result = await removeSubtitles(request, episodeId, language, subtitleKindOf(formString(form, 'kind')));
     if (!result.ok) return failed(request, result.error, { intent, target: language });
     return succeeded({ intent, target: language, notice: `The ${language} subtitles are removed.` });
+  }
+
+  if (intent === 'translateSubtitles') {
+    const trackId = formString(form, 'trackId');
+    // Tags separated by commas or spaces; the API checks each one and names a bad one by its place.
+    const languages = formString(form, 'languages').split(/[\s,]+/).filter(Boolean);
+    if (!languages.length) return rejected({ intent, fieldErrors: { languages: 'Enter at least one language tag, such as es or fr.' } });
+    const result = await requestSubtitleTranslations(request, trackId, languages);
+    if (!result.ok) {
+      const error = renameField(result.error, (field) => (field.startsWith('languages') ? 'languages' : field));
+      return failed(request, error, { intent, fields: ['languages'] });
+    }
+    return succeeded({ intent, notice: `Translation into ${result.data.map((t) => t.language).join(', ')} is queued. Each language becomes a draft track marked AI-generated.` });
+  }
+
+  if (intent === 'editSubtitles') {
+    const language = formString(form, 'language');
+    const content = formString(form, 'content');
+    const result = await setSubtitles(request, { episodeId, language, kind: subtitleKindOf(formString(form, 'kind')), format: formString(form, 'format') === 'SRT' ? 'SRT' : 'WEBVTT', aiGenerated: form.get('aiGenerated') === 'true', content });
+    if (!result.ok) return failed(request, result.error, { intent, target: language, fields: ['content'] });
+    return succeeded({ intent, target: language, notice: `The ${language} subtitles are saved (${result.data.cueCount} cues).` });
   }
 
   if (intent === 'submitForReview') return handleReviewSubmission(request, form, [episodeId], territories);

@@ -12,12 +12,14 @@ import type { SubtitleKind } from './episode';
 const EPISODE_PAGE = graphql(
   `query EpisodePage($id: ID!, $seriesId: ID!) {
     series(id: $seriesId) { id title originalLanguage license { territoriesIncluded } }
+    subtitleTranslationCapability { available unavailableReason }
     episode(id: $id) {
       id seriesId number title synopsis status durationSeconds uploadError takedownReason updatedAt viewerCanSubmitForReview
       media { ...MediaFields }
       mediaRevisions { ...MediaFields }
       uploads(first: 10) { id fileName fileType declaredSize status failureReason createdAt finishedAt }
-      subtitles { id ...PlayerTrackFields format cueCount updatedAt }
+      subtitles { id ...PlayerTrackFields format cueCount updatedAt content }
+      subtitleTranslations { id language sourceLanguage kind state failureReason requestedAt updatedAt }
       subtitleDrafts { id language content cueCount model createdAt }
       aiElements
       reviewCases { ...ReviewCaseCardFields }
@@ -45,6 +47,7 @@ export type EpisodeMediaState = ResultOf<typeof EpisodeMediaStateFields>;
 const UPDATE_EPISODE = graphql(`mutation UpdateEpisode($input: UpdateEpisodeInput!) { updateEpisode(input: $input) { number title } }`);
 const SET_SUBTITLES = graphql(`mutation SetSubtitles($input: SubtitlesInput!) { setSubtitles(input: $input) { language cueCount } }`);
 const REMOVE_SUBTITLES = graphql(`mutation RemoveSubtitles($episodeId: ID!, $language: String!, $kind: SubtitleKind) { removeSubtitles(episodeId: $episodeId, language: $language, kind: $kind) }`);
+const REQUEST_SUBTITLE_TRANSLATIONS = graphql(`mutation RequestSubtitleTranslations($input: SubtitleTranslationsInput!) { requestSubtitleTranslations(input: $input) { id language } }`);
 const SUBMIT_FOR_REVIEW = graphql(`mutation SubmitForReview($input: SubmitForReviewInput!) { submitForReview(input: $input) { id episode { number } } }`);
 const ACCEPT_SUBTITLE_DRAFT = graphql(`mutation AcceptSubtitleDraft($id: ID!, $content: String) { acceptSubtitleDraft(id: $id, content: $content) { language cueCount } }`);
 const DISCARD_SUBTITLE_DRAFT = graphql(`mutation DiscardSubtitleDraft($id: ID!) { discardSubtitleDraft(id: $id) }`);
@@ -55,14 +58,17 @@ export async function getEpisodeDetail(
   request: Request,
   seriesId: string,
   episodeId: string,
-): Promise<ApiResult<{ episode: EpisodeDetail; series: { id: string; title: string; originalLanguage: string; licensedTerritories: string[] } }>> {
+): Promise<ApiResult<{ episode: EpisodeDetail; series: { id: string; title: string; originalLanguage: string; licensedTerritories: string[] }; translation: TranslationCapability }>> {
   const result = await gql(request, EPISODE_PAGE, { id: episodeId, seriesId });
   if (!result.ok) return result;
   // An episode of another series is not at this address.
-  const { episode, series } = result.data;
+  const { episode, series, subtitleTranslationCapability: translation } = result.data;
   if (episode.seriesId !== series.id) return { ok: false, error: { code: 'NOT_FOUND', reason: 'NOT_FOUND', message: 'That episode is not in this series.' } };
-  return { ok: true, data: { episode, series: { id: series.id, title: series.title, originalLanguage: series.originalLanguage, licensedTerritories: series.license?.territoriesIncluded ?? [] } } };
+  return { ok: true, data: { episode, series: { id: series.id, title: series.title, originalLanguage: series.originalLanguage, licensedTerritories: series.license?.territoriesIncluded ?? [] }, translation } };
 }
+
+/** Whether the server can translate subtitles with AI, and why not — as the API says. */
+export type TranslationCapability = ResultOf<typeof EPISODE_PAGE>['subtitleTranslationCapability'];
 
 export const MEDIA_STATE_LIMIT = 20;
 
@@ -107,6 +113,12 @@ export async function discardSubtitleDraft(request: Request, id: string): Promis
 export async function removeSubtitles(request: Request, episodeId: string, language: string, kind: SubtitleKind): Promise<ApiResult<boolean>> {
   const result = await gql(request, REMOVE_SUBTITLES, { episodeId, language, kind });
   return result.ok ? { ok: true, data: result.data.removeSubtitles } : result;
+}
+
+/** Queues AI translations of a subtitle track into the languages (BCP 47 tags). */
+export async function requestSubtitleTranslations(request: Request, trackId: string, languages: string[]): Promise<ApiResult<Array<{ id: string; language: string }>>> {
+  const result = await gql(request, REQUEST_SUBTITLE_TRANSLATIONS, { input: { trackId, languages } });
+  return result.ok ? { ok: true, data: result.data.requestSubtitleTranslations } : result;
 }
 
 /** Sends episodes with media to review for the territories; one case per episode. */

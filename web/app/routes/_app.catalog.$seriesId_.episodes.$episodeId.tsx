@@ -39,7 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function EpisodePage() {
-  const { episode, series, territories, canEdit, uploadPolicy } = useLoaderData<typeof loader>();
+  const { episode, series, territories, canEdit, uploadPolicy, translation } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>() as EpisodeFormOutcome | undefined;
   const navigation = useNavigation();
   const busyForm = navigation.state === 'submitting' ? navigation.formData : undefined;
@@ -49,7 +49,7 @@ export default function EpisodePage() {
   const revalidator = useRevalidator();
   const uploads = useUploadQueue(uploadPolicy, revalidator.revalidate);
   // Processing and screening finish on their own; keep the page current until they do.
-  useRefreshWhile(episode.status === 'PROCESSING' || episode.reviewCases.some((c) => isCaseBusy(c.status)));
+  useRefreshWhile(episode.status === 'PROCESSING' || episode.reviewCases.some((c) => isCaseBusy(c.status)) || episode.subtitleTranslations.some((t) => t.state === 'QUEUED' || t.state === 'RUNNING'));
   useSeekFromAddress(VIDEO_ID);
 
   const media = episode.media;
@@ -134,7 +134,7 @@ export default function EpisodePage() {
           />
           <LocalizationPreflight checks={episode.localizationPreflight} scope="episode" />
           <SubtitleDraftsPanel episode={episode} canEdit={canEdit} outcome={outcome?.intent === 'acceptSubtitleDraft' || outcome?.intent === 'discardSubtitleDraft' ? outcome : undefined} busyIntent={busyIntent} />
-          <SubtitlesPanel episode={episode} canEdit={canEdit} outcome={outcome?.intent === 'setSubtitles' || outcome?.intent === 'removeSubtitles' ? outcome : undefined} busyIntent={busyIntent} />
+          <SubtitlesPanel episode={episode} canEdit={canEdit} outcome={['setSubtitles', 'removeSubtitles', 'translateSubtitles', 'editSubtitles'].includes(outcome?.intent ?? '') ? outcome : undefined} busyIntent={busyIntent} translation={translation} />
           <UploadHistory episode={episode} />
         </div>
       </div>

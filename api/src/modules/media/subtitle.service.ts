@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Episode } from '../catalog/episode.entity';
 import type { Config } from '../../config';
 import { BadUserInputError, NotFoundError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
@@ -58,14 +59,7 @@ export class SubtitleService {
     if (existing) em.assign(existing, { format: data.format, aiGenerated: data.aiGenerated, content: data.content, cues: parsed.cues, cueCount: parsed.cues.length });
     // One transaction: a write that fails leaves the reviews as they were.
     await em.transactional(async (tx) => {
-      await invalidateReviews(tx, { episodeIds: [episode.id] }, `Subtitles (${data.language}) changed.`);
-      this.audit.record(ctx, tx, {
-        action: existing ? 'subtitles.replace' : 'subtitles.add',
-        organizationId: episode.series.studio.id,
-        subjectType: 'Episode',
-        subjectId: episode.id,
-        summary: { language: data.language, kind: data.kind, aiGenerated: data.aiGenerated, format: data.format, cues: parsed.cues.length, before: existing ? { cues: existing.cueCount } : {} },
-      });
+      await this.recordTrackWrite(ctx, tx, episode, track, existing ? { cues: existing.cueCount } : null);
       await alsoInTransaction?.(tx);
     });
     return track;
@@ -106,6 +100,21 @@ export class SubtitleService {
       this.audit.record(ctx, tx, { action: 'subtitles.draft_discard', organizationId: studioId, subjectType: 'Episode', subjectId: draft.episode.id, summary: { language: draft.language, cues: draft.cueCount, model: draft.model } });
     });
     return true;
+  }
+
+  /**
+   * What every write of a track does in its transaction: the episode's reviews lapse (subtitles are
+   * reviewed material) and the change is audited. Shared by `set` and AI translations.
+   */
+  async recordTrackWrite(ctx: RequestContext, tx: EntityManager, episode: Episode, track: SubtitleTrack, before: { cues: number } | null, action?: string): Promise<void> {
+    await invalidateReviews(tx, { episodeIds: [episode.id] }, `Subtitles (${track.language}) changed.`);
+    this.audit.record(ctx, tx, {
+      action: action ?? (before ? 'subtitles.replace' : 'subtitles.add'),
+      organizationId: episode.series.studio.id,
+      subjectType: 'Episode',
+      subjectId: episode.id,
+      summary: { language: track.language, kind: track.kind, aiGenerated: track.aiGenerated, format: track.format, cues: track.cueCount, before: before ?? {} },
+    });
   }
 
   async remove(ctx: RequestContext, episodeId: string, language: string, kind: SubtitleKind = SubtitleKind.SUBTITLES): Promise<boolean> {

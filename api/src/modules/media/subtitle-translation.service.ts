@@ -1,0 +1,157 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type PgBoss from 'pg-boss';
+import { z } from 'zod';
+import type { Config } from '../../config';
+import { BadUserInputError, ForbiddenError, NotFoundError } from '../../domain/errors';
+import type { RequestContext } from '../../domain/request-context';
+import { parseInput, refuseRepeats } from '../../domain/validation';
+import type { Logger } from '../../logger';
+import { inTransaction, SUBTITLE_TRANSLATION_QUEUE } from '../../jobs/queue';
+import type { AuditService } from '../audit/audit.service';
+import { findEpisode } from '../catalog/catalog-access';
+import { languageSchema } from '../catalog/catalog-validation';
+import { isId } from '../common/ids';
+import type { SubtitleService } from './subtitle.service';
+import { SubtitleFormat, SubtitleTrack } from './subtitle-track.entity';
+import { SubtitleTranslation, SubtitleTranslationState } from './subtitle-translation.entity';
+import { SubtitleTranslator, webVttOf } from './subtitle-translation';
+import { parseWebVtt } from './subtitles';
+
+/** Why translations are off, as the API and the dashboard say it. */
+export const TRANSLATION_NEEDS_KEY = 'AI subtitle translation needs an OpenAI API key (OPENAI_API_KEY) on the server.';
+
+/** Target languages per request. */
+const MAX_LANGUAGES = 20;
+
+const requestSchema = z.object({
+  trackId: z.string(),
+  languages: z
+    .array(languageSchema)
+    .min(1, 'Choose at least one language.')
+    .max(MAX_LANGUAGES, `At most ${MAX_LANGUAGES} languages per request.`)
+    .superRefine(refuseRepeats<string>('Languages', (tag) => tag.toLowerCase())),
+});
+
+export interface TranslationCapability {
+  available: boolean;
+  /** Why not, when not available. */
+  unavailableReason: string | null;
+}
+
+/**
+ * AI translations of subtitle tracks: an editor asks, a job per target language translates cue by
+ * cue, and the result is stored — all of it or nothing — as a draft track marked AI-generated,
+ * written through the same path as any track (so reviews lapse and it is reviewed like any other).
+ */
+export class SubtitleTranslationService {
+  constructor(
+    private readonly audit: AuditService,
+    private readonly subtitles: SubtitleService,
+    private readonly config: Config,
+    private readonly queue: () => PgBoss | undefined,
+  ) {}
+
+  /** Whether this server can translate: it needs an OpenAI key. */
+  capability(): TranslationCapability {
+    return this.config.review.openai ? { available: true, unavailableReason: null } : { available: false, unavailableReason: TRANSLATION_NEEDS_KEY };
+  }
+
+  /**
+   * Queues one translation of the track per language. Refused (nothing queued): without a key
+   * (FORBIDDEN, reason AI_TRANSLATION_UNAVAILABLE); a bad or repeated tag, the track's own language, a
+   * language that already has a track of that kind or a translation under way (BAD_USER_INPUT naming
+   * `input.languages.<i>`); a track the caller may not edit (NOT_FOUND).
+   */
+  async request(ctx: RequestContext, input: { trackId: string; languages: string[] }): Promise<SubtitleTranslation[]> {
+    const data = parseInput(requestSchema, input);
+    const em = ctx.em.fork();
+    const source = isId(data.trackId) ? await em.findOne(SubtitleTrack, data.trackId) : null;
+    if (!source) throw new NotFoundError('Subtitles');
+    const episode = await findEpisode(ctx, source.episode.id, 'write', em);
+    const settings = this.config.review.openai;
+    if (!settings) throw new ForbiddenError(TRANSLATION_NEEDS_KEY).because('AI_TRANSLATION_UNAVAILABLE');
+    const boss = this.queue();
+    if (!boss) throw new Error('The job queue is not running.');
+    const tracks = await em.find(SubtitleTrack, { episode, kind: source.kind });
+    const underWay = await em.find(SubtitleTranslation, { episode, kind: source.kind, state: { $in: [SubtitleTranslationState.QUEUED, SubtitleTranslationState.RUNNING] } });
+    data.languages.forEach((language, i) => {
+      const field = `input.languages.${i}`;
+      if (language.toLowerCase() === source.language.toLowerCase()) throw new BadUserInputError(field, `The track is already in ${language}.`);
+      if (tracks.some((t) => t.language.toLowerCase() === language.toLowerCase())) throw new BadUserInputError(field, `The episode already has ${source.kind.toLowerCase().replace('_', ' ')} in ${language}; edit or remove them instead.`);
+      if (underWay.some((t) => t.language.toLowerCase() === language.toLowerCase())) throw new BadUserInputError(field, `A translation into ${language} is already under way.`);
+    });
+    const requests = data.languages.map((language) => em.create(SubtitleTranslation, { episode, sourceTrack: source, sourceLanguage: source.language, language, kind: source.kind, state: SubtitleTranslationState.QUEUED, requestedAt: new Date(), updatedAt: new Date() }));
+    // Rows and jobs commit together: a request is never queued without its job, nor a job without its row.
+    await em.transactional(async (tx) => {
+      await tx.flush();
+      for (const r of requests) await boss.send(SUBTITLE_TRANSLATION_QUEUE, { translationId: r.id }, { db: inTransaction(tx), singletonKey: r.id });
+      this.audit.record(ctx, tx, {
+        action: 'subtitles.translation.request',
+        organizationId: episode.series.studio.id,
+        subjectType: 'Episode',
+        subjectId: episode.id,
+        summary: { from: source.language, kind: source.kind, languages: data.languages, model: settings.translationModel },
+      });
+    });
+    return requests;
+  }
+
+  /** The episode's translation requests, newest first. */
+  async list(ctx: RequestContext, episodeId: string): Promise<SubtitleTranslation[]> {
+    const episode = await findEpisode(ctx, episodeId, 'read');
+    return ctx.em.find(SubtitleTranslation, { episode }, { orderBy: { requestedAt: 'desc', language: 'asc' }, populate: ['track'] });
+  }
+
+  /**
+   * The job: translates the source track into the request's language and stores the draft track in
+   * one transaction with the request marked DONE — or stores nothing and marks it FAILED with the
+   * reason. Safe to run again (a finished request is left alone).
+   */
+  async run(rootEm: EntityManager, translationId: string, logger: Logger): Promise<SubtitleTranslationState> {
+    const em = rootEm.fork();
+    const request = await em.findOne(SubtitleTranslation, translationId, { populate: ['sourceTrack', 'episode', 'episode.series'] });
+    if (!request) return SubtitleTranslationState.FAILED;
+    if (request.state === SubtitleTranslationState.DONE || request.state === SubtitleTranslationState.FAILED) return request.state;
+    const fail = async (reason: string) => {
+      const fresh = rootEm.fork();
+      await fresh.nativeUpdate(SubtitleTranslation, { id: translationId, state: { $nin: [SubtitleTranslationState.DONE] } }, { state: SubtitleTranslationState.FAILED, failureReason: reason.slice(0, 500), updatedAt: new Date() });
+      logger.warn({ translationId, reason }, 'subtitle translation failed');
+      return SubtitleTranslationState.FAILED;
+    };
+    const settings = this.config.review.openai;
+    if (!settings) return fail(TRANSLATION_NEEDS_KEY);
+    const source = request.sourceTrack;
+    if (!source) return fail('The track to translate was removed.');
+    if (!source.cues.length) return fail('The track to translate has no cues.');
+    request.state = SubtitleTranslationState.RUNNING;
+    await em.flush();
+
+    let content: string;
+    try {
+      const texts = await new SubtitleTranslator({ apiKey: settings.apiKey, baseURL: settings.baseURL, model: settings.translationModel, timeoutMs: settings.timeoutMs }).translate(source.cues, source.language, request.language);
+      content = webVttOf(source.cues.map((cue, i) => ({ start: cue.start, end: cue.end, text: texts[i]! })));
+    } catch (error) {
+      return fail(`Translation failed: ${(error as Error).message}`);
+    }
+    // Read back through the same parser as any uploaded track; timings must be the source's, cue for cue.
+    const parsed = parseWebVtt(content);
+    if (!parsed.ok) return fail(`The translation is not a valid track: ${parsed.problems.map((p) => p.message).join(' ')}`);
+    const shifted = parsed.cues.findIndex((cue, i) => Math.round(cue.start * 1000) !== Math.round(source.cues[i]!.start * 1000) || Math.round(cue.end * 1000) !== Math.round(source.cues[i]!.end * 1000));
+    if (parsed.cues.length !== source.cues.length || shifted >= 0) return fail('The translation did not keep every cue timing.');
+
+    const system: RequestContext = { em, actor: { kind: 'anonymous' }, requestId: `subtitle-translation:${translationId}`, config: this.config, logger };
+    try {
+      await em.transactional(async (tx) => {
+        const track = tx.create(SubtitleTrack, { episode: request.episode, language: request.language, kind: request.kind, aiGenerated: true, format: SubtitleFormat.WEBVTT, content, cues: parsed.cues, cueCount: parsed.cues.length, updatedAt: new Date() });
+        // A track added meanwhile (by hand) wins: the translation fails rather than replace it.
+        await tx.flush();
+        await this.subtitles.recordTrackWrite(system, tx, request.episode, track, null, 'subtitles.translation.store');
+        tx.assign(request, { state: SubtitleTranslationState.DONE, track, failureReason: null });
+      });
+    } catch (error) {
+      const duplicate = (error as { code?: string }).code === '23505' || /unique/i.test((error as Error).message);
+      return fail(duplicate ? `The episode got ${request.kind.toLowerCase().replace('_', ' ')} in ${request.language} meanwhile; nothing was replaced.` : `Storing the translation failed: ${(error as Error).message}`);
+    }
+    return SubtitleTranslationState.DONE;
+  }
+}
