@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LicenseDocument } from '../src/modules/chain-of-title/license-document.entity';
-import { LicenseDocumentService } from '../src/modules/chain-of-title/license-document.service';
+import { LicenseDocumentService, ownStorageKey } from '../src/modules/chain-of-title/license-document.service';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { globalId } from '../src/modules/publishing/global-id';
@@ -41,6 +41,7 @@ let contract: Doc;
 const attach = (token: string, bytes: Buffer, fileName = 'adaptation-agreement.pdf', series = seriesId) => server.gql<{ attachLicenseDocument: Doc }>(ATTACH, { s: series, i: { fileName, contentBase64: bytes.toString('base64') } }, { token });
 const list = (token: string | undefined, series = seriesId) => server.gql<{ series: { license: { documents: Doc[] } } }>(LIST, { id: series }, { token });
 const storedDocuments = async () => (await readdir(path.join(server.config.mediaDir, 'documents')).catch(() => [] as string[])).sort();
+const fileOf = (documentId: string) => path.basename(ownStorageKey(documentId));
 const state = async () => JSON.stringify([await server.orm.em.getConnection().execute('select * from license_document order by id'), await storedDocuments()]);
 const download = (url: string, token?: string) => fetch(`${server.url}${url}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
@@ -196,12 +197,13 @@ describe('license documents (chain of title)', () => {
     expect(await state()).toBe(before);
   });
 
-  it('a removed document is gone: not listed, not served, its bytes deleted once nothing refers to them', async () => {
+  it('a removed document is gone: not listed, not served, its own file deleted; a copy of the same bytes keeps its file', async () => {
     const twin = await attach(owner.token, pdf('contract LP-2026-114'), 'copy-of-agreement.pdf');
     expect(twin.data!.attachLicenseDocument.sha256).toBe(contract.sha256);
+    expect(await storedDocuments()).toEqual([fileOf(contract.id), fileOf(twin.data!.attachLicenseDocument.id)].sort());
     expect(await server.gql(REMOVE, { id: twin.data!.attachLicenseDocument.id }, { token: editor.token })).toMatchObject({ data: { removeLicenseDocument: twin.data!.attachLicenseDocument.id } });
-    // The same bytes are still the other document's.
-    expect(await storedDocuments()).toEqual([`${contract.sha256}.pdf`]);
+    // The same bytes are still the other document's, in its own file.
+    expect(await storedDocuments()).toEqual([fileOf(contract.id)]);
     const url = (await list(owner.token)).data!.series.license.documents[0]!.downloadUrl;
     expect((await download(url)).status).toBe(200);
     await server.gql(REMOVE, { id: contract.id }, { token: editor.token });
@@ -210,5 +212,40 @@ describe('license documents (chain of title)', () => {
     expect(await storedDocuments()).toEqual([]);
     const audit = (await server.orm.em.getConnection().execute(`select count(*)::int as n from audit_event where action = 'license.document_removed'`)) as Array<{ n: number }>;
     expect(audit[0]!.n).toBeGreaterThanOrEqual(2);
+  });
+
+  it('attaching and removing the same PDF concurrently, across two studios, never loses a remaining document’s file', async () => {
+    const other = await createLiveSeries(server, lead, 1, partner.organizationId);
+    const bytes = pdf('shared boilerplate agreement');
+    for (let round = 0; round < 12; round++) {
+      const mine = (await attach(owner.token, bytes, `round-${round}.pdf`)).data!.attachLicenseDocument;
+      // Studio A removes its copy while both studios attach the very same bytes.
+      const [removed, theirs, again] = await Promise.all([
+        server.gql(REMOVE, { id: mine.id }, { token: owner.token }),
+        attach(other.owner.token, bytes, `theirs-${round}.pdf`, other.seriesId),
+        attach(editor.token, bytes, `again-${round}.pdf`),
+      ]);
+      expect(removed.errors).toBeUndefined();
+      expect(theirs.errors).toBeUndefined();
+      expect(again.errors).toBeUndefined();
+    }
+    const remaining = [...(await list(owner.token)).data!.series.license.documents, ...(await list(other.owner.token, other.seriesId)).data!.series.license.documents];
+    expect(remaining).toHaveLength(24);
+    for (const document of remaining) {
+      const file = await download(document.downloadUrl);
+      expect(file.status, document.fileName).toBe(200);
+      expect(Buffer.from(await file.arrayBuffer()).equals(bytes), document.fileName).toBe(true);
+    }
+    for (const document of remaining) await server.gql(REMOVE, { id: document.id }, { token: document.fileName.startsWith('theirs') ? other.owner.token : owner.token });
+    expect(await storedDocuments()).toEqual([]);
+  });
+
+  it('a document whose file is missing from storage answers 404 with a clear message, not 500', async () => {
+    const lost = (await attach(owner.token, pdf('misplaced'), 'misplaced.pdf')).data!.attachLicenseDocument;
+    await unlink(path.join(server.config.mediaDir, ownStorageKey(lost.id)));
+    const res = await download(lost.downloadUrl);
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: string }).error).toMatch(/missing/);
+    expect(errorCode(await server.gql(REMOVE, { id: lost.id }, { token: owner.token }))).toBeUndefined();
   });
 });

@@ -5,8 +5,8 @@ import { SeriesLicense } from '../catalog/license.entity';
 import { User } from '../user/user.entity';
 
 /**
- * A contract PDF behind a series' license (chain of title). The bytes are in media storage under
- * their content hash; only the studio's members and the operator's people ever see a document.
+ * A contract PDF behind a series' license (chain of title). The bytes are in media storage, one file
+ * per document (keyed by its id); only the studio's members and the operator's people ever see a document.
  */
 @ObjectType({ description: 'A license document (contract PDF) of a series: chain of title. Seen by the studio and the operator’s reviewers, leads and admins; never by partners.' })
 @Entity({ tableName: 'license_document' })

@@ -9,13 +9,19 @@ import type { MediaStorage } from '../../uploads/storage';
 import type { AuditService } from '../audit/audit.service';
 import { findSeries } from '../catalog/catalog-access';
 import { SeriesLicense } from '../catalog/license.entity';
-import { isId } from '../common/ids';
+import { isId, newId } from '../common/ids';
 import { formatBytes } from '../media/upload.service';
 import { LicenseDocument } from './license-document.entity';
 import { isPdf } from './pdf';
 
 /** Where the download route is mounted: `/media/license-documents/<id>?expires&signature`. */
 export const LICENSE_DOCUMENT_PATH = '/media/license-documents';
+
+/**
+ * Where a document's file is stored: its own, named after the document's id (never shared with
+ * another document, whatever its bytes). Hashed because storage keys are hex digests.
+ */
+export const ownStorageKey = (documentId: string): string => `documents/${createHash('sha256').update(`license-document:${documentId}`).digest('hex')}.pdf`;
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -77,10 +83,12 @@ export class LicenseDocumentService {
     const license = await em.findOne(SeriesLicense, { series });
     if (!license) throw new BadUserInputError('seriesId', 'This series has no license yet: set the license before attaching its documents.');
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const storageKey = `documents/${sha256}.pdf`;
-    // Written even when present: a concurrent removal of the same bytes must not leave a row without them.
+    const id = newId();
+    // One file per document, never shared: removing a document can only ever delete its own bytes,
+    // so no attach of the same bytes (by any studio) races a removal.
+    const storageKey = ownStorageKey(id);
     await this.storage.putBuffer(storageKey, bytes);
-    const document = em.create(LicenseDocument, { license, fileName: data.fileName, sizeBytes: bytes.length, sha256, storageKey, uploadedBy: actor.user.id, createdAt: new Date() });
+    const document = em.create(LicenseDocument, { id, license, fileName: data.fileName, sizeBytes: bytes.length, sha256, storageKey, uploadedBy: actor.user.id, createdAt: new Date() });
     this.audit.record(ctx, em, {
       action: 'license.document_attached',
       organizationId: series.studio.id,
@@ -92,7 +100,7 @@ export class LicenseDocumentService {
     return document;
   }
 
-  /** Removes a document from its license (owners and editors of its studio); its bytes go once nothing else refers to them. */
+  /** Removes a document from its license (owners and editors of its studio), and its file. */
   async remove(ctx: RequestContext, documentId: string): Promise<string> {
     requireUser(ctx);
     const em = ctx.em.fork();
@@ -108,7 +116,9 @@ export class LicenseDocumentService {
       summary: { documentId: document.id, fileName: document.fileName, sha256: document.sha256 },
     });
     await em.flush();
-    if (!(await em.count(LicenseDocument, { storageKey: document.storageKey }))) await this.storage.remove(document.storageKey);
+    // Only the document's own file; a file stored under its content hash (before files were per
+    // document) may be another document's too, so it stays.
+    if (document.storageKey === ownStorageKey(document.id)) await this.storage.remove(document.storageKey);
     return document.id;
   }
 
