@@ -52,6 +52,9 @@ export interface App {
   stop(): Promise<void>;
 }
 
+/** The most a /graphql request body may be: 2 MiB, for everyone. */
+export const GRAPHQL_BODY_LIMIT_BYTES = 2 * 1024 ** 2;
+
 /** Body-parser failures answered in the GraphQL error shape, so clients parse one format. */
 const badBody: ErrorRequestHandler = (error, _req, res, next) => {
   const status = (error as { status?: number }).status;
@@ -123,7 +126,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   app.use(reviewFramesRouter({ orm, config, logger, services, storage }));
   app.use(playbackRouter({ orm, config, logger, storage }));
-  app.use(licenseDocumentRouter({ orm, logger, services, storage }));
+  app.use(licenseDocumentRouter({ orm, config, logger, services, storage, rateLimiter: uploadRateLimiter }));
   app.use(mediaRouter({ orm, config, logger, services, storage }));
 
   // A mutation answers once partners' view reflects it, so a client reads its own write. Which series
@@ -183,9 +186,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
       next();
     },
     rateLimited(apiRateLimiter, graphqlContext, logger),
-    // Room for a 1 MiB subtitle file, or a license document in base64 (4 characters per 3 bytes),
-    // plus the rest of the request.
-    express.json({ limit: Math.max(2 * 1024 ** 2, Math.ceil(config.licenseDocuments.maxBytes / 3) * 4 + 1024 ** 2) }),
+    // Room for a 1 MiB subtitle file plus the rest of the request. Larger files (license documents,
+    // videos) have their own routes, so no GraphQL caller can send more than this.
+    express.json({ limit: GRAPHQL_BODY_LIMIT_BYTES }),
     badBody,
     expressMiddleware(apollo, { context: ({ req, res }) => graphqlContext(req, res) }),
   );

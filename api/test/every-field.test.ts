@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGreenlightSchema } from '../src/graphql/schema';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoData } from '../src/seed/demo';
 import { seedPendingCases } from './support/review';
+import { postLicenseDocument } from './support/license-documents';
 import { LICENSE } from './support/publishing';
 import { TestServer } from './support/server';
 
@@ -39,7 +40,7 @@ beforeAll(async () => {
   const episodes = await owner<{ addEpisodes: Array<{ id: string }> }>('mutation($s: ID!) { addEpisodes(input: { seriesId: $s, fromNumber: 1, toNumber: 2 }) { id } }', { s: ids.series });
   ids.episode = episodes.addEpisodes[0]!.id;
   await owner('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: ids.series, i: { ...LICENSE, territoriesIncluded: ['US'] } });
-  await owner('mutation($s: ID!, $i: LicenseDocumentInput!) { attachLicenseDocument(seriesId: $s, input: $i) { id } }', { s: ids.series, i: { fileName: 'agreement.pdf', contentBase64: Buffer.from('%PDF-1.7\n%%EOF\n').toString('base64') } });
+  expect((await postLicenseDocument(server, tokens.OWNER, ids.series, 'agreement.pdf', Buffer.from('%PDF-1.7\n%%EOF\n'))).status).toBe(201);
   await owner('mutation($s: ID!) { setEpisodePrices(input: { seriesId: $s, fromNumber: 1, toNumber: 2, territory: "US", currency: "USD", amountMinor: 49 }) { episode { id } } }', { s: ids.series });
   await owner('mutation($e: ID!) { setSubtitles(input: { episodeId: $e, language: "en", format: WEBVTT, content: "WEBVTT\\n\\n00:00:01.000 --> 00:00:02.000\\nHi\\n" }) { id } }', { e: ids.episode });
   await owner('mutation($s: ID!, $p: ID!) { setReleasePlan(seriesId: $s, partnerId: $p, input: { mode: ALL_AT_ONCE, startsAt: "2026-01-01T00:00:00Z" }) { id } }', { s: ids.series, p: ids.partner });

@@ -4,6 +4,7 @@ import { frameHashes, type FrameHash } from '../src/modules/fingerprints/frame-h
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { seriesWithEpisodes } from './support/catalog';
+import { postLicenseDocument } from './support/license-documents';
 import { LICENSE } from './support/publishing';
 import { eventually, readyEpisode, uploadClip } from './support/media';
 import { COPIES, copyOf, sceneClip } from './support/scenes';
@@ -231,8 +232,8 @@ describe('matching across the platform, through the API as every role', () => {
     it('operators weigh the dispute with both series’ license documents (chain of title)', async () => {
       await server.gql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: original.seriesId, i: LICENSE }, { token: owner.token });
       const contract = Buffer.from('%PDF-1.7\n% Lotus Press adaptation agreement\n%%EOF\n');
-      const attached = await server.gql<{ attachLicenseDocument: { id: string } }>('mutation($s: ID!, $i: LicenseDocumentInput!) { attachLicenseDocument(seriesId: $s, input: $i) { id } }', { s: original.seriesId, i: { fileName: 'lotus-agreement.pdf', contentBase64: contract.toString('base64') } }, { token: owner.token });
-      expect(attached.errors).toBeUndefined();
+      const attached = await postLicenseDocument(server, owner.token, original.seriesId, 'lotus-agreement.pdf', contract);
+      expect(attached.status).toBe(201);
       const DOCS = 'query($id: ID!) { reviewCase(id: $id) { contentMatches { matchedEpisodeId licenseDocuments { id } matchedLicenseDocuments { id fileName downloadUrl } } } }';
       type Docs = { reviewCase: { contentMatches: Array<{ matchedEpisodeId: string; licenseDocuments: unknown[]; matchedLicenseDocuments: Array<{ id: string; fileName: string; downloadUrl: string }> }> } };
       for (const token of [reviewer.token, lead.token, admin.token]) {
@@ -240,7 +241,7 @@ describe('matching across the platform, through the API as every role', () => {
         expect(res.errors).toBeUndefined();
         const match = res.data!.reviewCase.contentMatches.find((m) => m.matchedEpisodeId === original.episodeIds[0])!;
         expect(match.licenseDocuments).toEqual([]);
-        expect(match.matchedLicenseDocuments.map((d) => [d.id, d.fileName])).toEqual([[attached.data!.attachLicenseDocument.id, 'lotus-agreement.pdf']]);
+        expect(match.matchedLicenseDocuments.map((d) => [d.id, d.fileName])).toEqual([[attached.body.id, 'lotus-agreement.pdf']]);
         const file = await fetch(`${server.url}${match.matchedLicenseDocuments[0]!.downloadUrl}`);
         expect(Buffer.from(await file.arrayBuffer()).equals(contract)).toBe(true);
       }

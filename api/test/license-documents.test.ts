@@ -21,7 +21,6 @@ const pdf = (text: string, size?: number) => {
   const body = Buffer.from(`%PDF-1.7\n% ${text}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
   return size ? Buffer.concat([body, Buffer.alloc(size - body.length, 0x20)]) : body;
 };
-const ATTACH = 'mutation($s: ID!, $i: LicenseDocumentInput!) { attachLicenseDocument(seriesId: $s, input: $i) { id fileName sizeBytes sha256 downloadUrl } }';
 const REMOVE = 'mutation($id: ID!) { removeLicenseDocument(id: $id) }';
 const LIST = 'query($id: ID!) { series(id: $id) { license { documents { id fileName sizeBytes sha256 downloadUrl createdAt } } } }';
 type Doc = { id: string; fileName: string; sizeBytes: number; sha256: string; downloadUrl: string };
@@ -38,7 +37,14 @@ let partner: SignedInMember & { key: string };
 let seriesId: string;
 let contract: Doc;
 
-const attach = (token: string, bytes: Buffer, fileName = 'adaptation-agreement.pdf', series = seriesId) => server.gql<{ attachLicenseDocument: Doc }>(ATTACH, { s: series, i: { fileName, contentBase64: bytes.toString('base64') } }, { token });
+type Attached = { status: number; data?: { attachLicenseDocument: Doc }; errors?: Array<{ message: string; extensions: { code: string; field?: string } }> };
+/** `POST /license-documents` with the PDF as the body, its answer put in the shape of a GraphQL result. */
+const attach = async (token: string | undefined, bytes: Buffer, fileName = 'adaptation-agreement.pdf', series = seriesId, contentType = 'application/pdf'): Promise<Attached> => {
+  const res = await fetch(`${server.url}/license-documents?${new URLSearchParams({ seriesId: series, fileName })}`, { method: 'POST', headers: { 'content-type': contentType, ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: bytes });
+  const body = (await res.json()) as Doc & { error?: string; code?: string; field?: string };
+  if (res.ok) return { status: res.status, data: { attachLicenseDocument: body } };
+  return { status: res.status, errors: [{ message: body.error!, extensions: { code: body.code!, ...(body.field ? { field: body.field } : {}) } }] };
+};
 const list = (token: string | undefined, series = seriesId) => server.gql<{ series: { license: { documents: Doc[] } } }>(LIST, { id: series }, { token });
 const storedDocuments = async () => (await readdir(path.join(server.config.mediaDir, 'documents')).catch(() => [] as string[])).sort();
 const fileOf = (documentId: string) => path.basename(ownStorageKey(documentId));
@@ -116,7 +122,8 @@ describe('license documents (chain of title)', () => {
     expect(errorCode(await list(stranger.token))).toBe('NOT_FOUND');
     expect(errorCode(await list(undefined))).toBe('UNAUTHENTICATED');
     expect(errorCode(await attach(stranger.token, pdf('planted')))).toBe('NOT_FOUND');
-    expect(errorCode(await server.gql(ATTACH, { s: seriesId, i: { fileName: 'x.pdf', contentBase64: pdf('planted').toString('base64') } }))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await attach(undefined, pdf('planted')))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await attach(partner.key, pdf('planted')))).toBe('FORBIDDEN');
     expect(errorCode(await server.gql(REMOVE, { id: contract.id }, { token: stranger.token }))).toBe('NOT_FOUND');
     expect(errorCode(await server.gql(REMOVE, { id: contract.id }))).toBe('UNAUTHENTICATED');
     // A viewer of the studio itself reads but does not change.
@@ -160,27 +167,29 @@ describe('license documents (chain of title)', () => {
   it('a file that is not a PDF is refused naming the field, whatever it is called; nothing is stored', async () => {
     const before = await state();
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
-    const cases: Array<[string, Buffer | string, RegExp]> = [
+    const cases: Array<[string, Buffer, RegExp, string?]> = [
       ['contract.pdf', png, /not a PDF/],
       ['contract.pdf', Buffer.from('Dear licensor, this is plain text, not %PDF-1.7'), /not a PDF/],
       ['contract.pdf', Buffer.alloc(0), /empty/],
-      ['contract.pdf', 'this is not base64!', /base64/],
+      ['contract.pdf', pdf('sent as something else'), /application\/pdf/, 'application/octet-stream'],
     ];
-    for (const [fileName, content, message] of cases) {
-      const res = await server.gql(ATTACH, { s: seriesId, i: { fileName, contentBase64: typeof content === 'string' ? content : content.toString('base64') } }, { token: owner.token });
+    for (const [fileName, content, message, contentType] of cases) {
+      const res = await attach(owner.token, content, fileName, seriesId, contentType);
       expect(errorCode(res), fileName).toBe('BAD_USER_INPUT');
-      expect(res.errors![0]!.extensions.field).toBe('input.contentBase64');
+      expect(res.errors![0]!.extensions.field).toBe('file');
       expect(res.errors![0]!.message).toMatch(message);
     }
-    const badName = await server.gql(ATTACH, { s: seriesId, i: { fileName: '../../etc/contract.pdf', contentBase64: pdf('x').toString('base64') } }, { token: owner.token });
-    expect(badName.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.fileName' });
+    const badName = await attach(owner.token, pdf('x'), '../../etc/contract.pdf');
+    expect(badName.status).toBe(400);
+    expect(badName.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'fileName' });
     expect(await state()).toBe(before);
   });
 
   it(`a file over the limit (${MAX_BYTES} bytes here) is refused naming the field and the limit; one at the limit is accepted`, async () => {
     const before = await state();
     const over = await attach(owner.token, pdf('too long', MAX_BYTES + 1));
-    expect(over.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.contentBase64' });
+    expect(over.status).toBe(413);
+    expect(over.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'file' });
     expect(over.errors![0]!.message).toContain('at most 4.0 KiB');
     expect(await state()).toBe(before);
     const exact = await attach(owner.token, pdf('just fits', MAX_BYTES));

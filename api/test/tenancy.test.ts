@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { seriesWithEpisodes } from './support/catalog';
+import { postLicenseDocument } from './support/license-documents';
 import { LICENSE } from './support/publishing';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
 
@@ -37,11 +38,8 @@ beforeAll(async () => {
   await server.gql('mutation($id: ID!) { setSeriesLocalizations(seriesId: $id, localizations: [{ language: "es", title: "A secreta" }]) { language } }', { id: seriesId }, { token: ownerA.token });
   await server.gql('mutation($id: ID!) { setEpisodeLocalizations(episodeId: $id, localizations: [{ language: "es", title: "A secreto" }]) { language } }', { id: episodeA }, { token: ownerA.token });
   await server.gql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: seriesId, i: LICENSE }, { token: ownerA.token });
-  const document = await server.gql<{ attachLicenseDocument: { id: string } }>(
-    'mutation($s: ID!, $i: LicenseDocumentInput!) { attachLicenseDocument(seriesId: $s, input: $i) { id } }',
-    { s: seriesId, i: { fileName: 'a-contract.pdf', contentBase64: Buffer.from('%PDF-1.7\n% A secret contract\n%%EOF\n').toString('base64') } },
-    { token: ownerA.token },
-  );
+  const document = await postLicenseDocument(server, ownerA.token, seriesId, 'a-contract.pdf', Buffer.from('%PDF-1.7\n% A secret contract\n%%EOF\n'));
+  expect(document.status).toBe(201);
   // A subtitle track of A's, for B to try to have translated.
   const track = await server.gql<{ setSubtitles: { id: string } }>('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }', { i: { episodeId: episodeA, language: 'en', format: 'WEBVTT', content: 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nA secret line\n' } }, { token: ownerA.token });
   a = {
@@ -52,7 +50,7 @@ beforeAll(async () => {
     invitationId: invite.data!.inviteMember.invitation.id,
     seriesId,
     episodeId: episodes.data!.series.episodes.nodes[0]!.id,
-    documentId: document.data!.attachLicenseDocument.id,
+    documentId: document.body.id,
     trackId: track.data!.setSubtitles.id,
   };
   b = { owner: await server.member(OrganizationKind.STUDIO, Role.OWNER, 'B'), partner: await server.member(OrganizationKind.PARTNER, Role.PARTNER_ADMIN, 'B') };
@@ -299,10 +297,6 @@ const attempts: Record<string, Attempt> = {
   releaseCase: async () => ({ res: await server.gql('mutation($id: ID!) { releaseCase(caseId: $id) { id } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   escalateCase: async () => ({ res: await server.gql('mutation($id: ID!) { escalateCase(caseId: $id, note: "x") { id } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   markContentMatchLicensed: async () => ({ res: await server.gql('mutation($id: ID!) { markContentMatchLicensed(matchId: $id, note: "licensed re-release") { id } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
-  attachLicenseDocument: async () => ({
-    res: await server.gql('mutation($s: ID!, $i: LicenseDocumentInput!) { attachLicenseDocument(seriesId: $s, input: $i) { id } }', { s: a.seriesId, i: { fileName: 'planted.pdf', contentBase64: Buffer.from('%PDF-1.7\n%%EOF\n').toString('base64') } }, { token: b.owner.token }),
-    expectCode: 'NOT_FOUND',
-  }),
   removeLicenseDocument: async () => ({ res: await server.gql('mutation($id: ID!) { removeLicenseDocument(id: $id) }', { id: a.documentId }, { token: b.owner.token }), expectCode: 'NOT_FOUND' }),
   holdCase: async () => ({ res: await server.gql('mutation($id: ID!) { holdCase(caseId: $id, held: true, reason: "x") { id } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   assignCase: async () => ({ res: await server.gql('mutation($id: ID!) { assignCase(caseId: $id, reviewerId: $id) { id } }', { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),

@@ -9,11 +9,10 @@ import { apiAs } from '../support/api';
 import { createDraftSeries } from '../support/episodes';
 import { submit, tokenOf, uploadClip, waitForCase, waitForEpisode } from '../support/review';
 import { open, signIn } from '../support/session';
-import { accounts, unique } from '../support/stack';
+import { accounts, API_GRAPHQL_URL, unique } from '../support/stack';
 
 const run = promisify(execFile);
 const SET_LICENSE = graphql(`mutation SetLicense($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }`);
-const ATTACH_LICENSE_DOCUMENT = graphql(`mutation AttachLicenseDocument($s: ID!, $i: LicenseDocumentInput!) { attachLicenseDocument(seriesId: $s, input: $i) { id } }`);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ffmpegPath = (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
 
@@ -43,10 +42,12 @@ test('A lead sees an episode’s matching content side by side and marks the reu
     id: original.id,
     i: { sourceWorkTitle: 'Jade (novel)', sourceWorkKind: 'NOVEL', licensor: 'Jade Press', licenseKind: 'ADAPTATION', territoriesIncluded: ['US'] },
   });
-  await editor.call(ATTACH_LICENSE_DOCUMENT, {
-    s: original.id,
-    i: { fileName: 'jade-agreement.pdf', contentBase64: Buffer.from('%PDF-1.7\n% Jade Press agreement\n%%EOF\n').toString('base64') },
+  // License documents have their own route: the PDF as the body.
+  const attached = await request.post(new URL(`/license-documents?${new URLSearchParams({ seriesId: original.id, fileName: 'jade-agreement.pdf' })}`, API_GRAPHQL_URL).toString(), {
+    headers: { 'content-type': 'application/pdf', authorization: `Bearer ${token}` },
+    data: Buffer.from('%PDF-1.7\n% Jade Press agreement\n%%EOF\n'),
   });
+  expect(attached.status()).toBe(201);
 
   // Before submitting, the studio sees that the reissue shows the same pictures as its original.
   await signIn(page, accounts.editor);

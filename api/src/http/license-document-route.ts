@@ -1,18 +1,72 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { Router, type Response } from 'express';
+import express, { Router, type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
+import type { Config } from '../config';
+import { DomainError } from '../domain/errors';
+import { requestContext } from '../graphql/context';
 import type { Logger } from '../logger';
-import { LICENSE_DOCUMENT_PATH } from '../modules/chain-of-title/license-document.service';
+import { LICENSE_DOCUMENT_PATH, tooLarge } from '../modules/chain-of-title/license-document.service';
+import type { RequestContext } from '../domain/request-context';
+import type { RequestRateLimiter } from './rate-limit';
 import type { Services } from '../services';
 import type { MediaStorage } from '../uploads/storage';
 import { sendStored } from './media-route';
+
+/** Where license documents are attached (POST, the PDF as the body). */
+export const LICENSE_DOCUMENTS_UPLOAD_PATH = '/license-documents';
 
 /**
  * License documents (contract PDFs) at `/media/license-documents/<id>?expires&signature`: the signed,
  * expiring URL that `LicenseDocument.downloadUrl` hands to the studio and the operator's people only.
  * A tampered, incomplete or expired URL is 403; a removed document, or one whose file is missing, 404. Downloaded, never rendered inline.
  */
-export function licenseDocumentRouter(deps: { orm: MikroORM; logger: Logger; services: Services; storage: MediaStorage }): Router {
+export function licenseDocumentRouter(deps: { orm: MikroORM; config: Config; logger: Logger; services: Services; storage: MediaStorage; rateLimiter: RequestRateLimiter }): Router {
   const router = Router();
+  const maxBytes = deps.config.licenseDocuments.maxBytes;
+
+  // Attaching: `POST /license-documents?seriesId=<id>&fileName=<name>` with the PDF as the body
+  // (`Content-Type: application/pdf`, at most `LICENSE_DOCUMENT_MAX_BYTES`). The caller is
+  // authenticated (a signed-in owner or editor of the series' studio) before the body is read.
+  router.post(
+    LICENSE_DOCUMENTS_UPLOAD_PATH,
+    async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        const ctx = await requestContext(deps, req, res);
+        if (ctx.actor.kind !== 'user') {
+          const apiKey = ctx.actor.kind === 'apiKey';
+          return void res.status(apiKey ? 403 : 401).json({ error: apiKey ? 'License documents are attached by a signed-in studio member, not an API key.' : (ctx.authFailure?.message ?? 'Sign in to attach a license document.'), code: apiKey ? 'FORBIDDEN' : 'UNAUTHENTICATED' });
+        }
+        if (!(await deps.rateLimiter.admit(ctx.actor, req, res))) return;
+        if (!req.is('application/pdf')) return void res.status(415).json({ error: 'Send the file as the request body with Content-Type: application/pdf.', code: 'BAD_USER_INPUT', field: 'file' });
+        res.locals.licenseDocumentContext = ctx;
+        next();
+      } catch (error) {
+        next(error);
+      }
+    },
+    express.raw({ type: 'application/pdf', limit: maxBytes }),
+    ((error, req, res, next) => {
+      const type = (error as { type?: string }).type;
+      if (type !== 'entity.too.large') return next(error);
+      const length = Number(req.headers['content-length']);
+      res.status(413).json({ error: Number.isFinite(length) && length > 0 ? tooLarge(length, maxBytes) : tooLarge(maxBytes + 1, maxBytes), code: 'BAD_USER_INPUT', field: 'file' });
+    }) as ErrorRequestHandler,
+    async (req: Request, res: Response) => {
+      const ctx = res.locals.licenseDocumentContext as RequestContext;
+      try {
+        const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        const document = await deps.services.licenseDocuments.attach(ctx, String(req.query.seriesId ?? ''), { fileName: String(req.query.fileName ?? ''), bytes });
+        res.status(201).json({ id: document.id, fileName: document.fileName, sizeBytes: document.sizeBytes, sha256: document.sha256, createdAt: document.createdAt, downloadUrl: deps.services.licenseDocuments.downloadUrl(document) });
+      } catch (error) {
+        if (error instanceof DomainError) {
+          const status = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400 }[error.code as string] ?? 409;
+          return void res.status(status).json({ error: error.message, code: error.code, ...(typeof error.details.field === 'string' ? { field: error.details.field } : {}) });
+        }
+        deps.logger.error({ err: error, requestId: res.locals.requestId }, 'attaching a license document failed');
+        res.status(500).json({ error: 'Something went wrong on our side.', requestId: res.locals.requestId });
+      }
+    },
+  );
+
   router.get(`${LICENSE_DOCUMENT_PATH}/:documentId`, async (req, res) => {
     const { expires, signature } = req.query as Record<string, string | undefined>;
     try {

@@ -1,4 +1,4 @@
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import { Allow } from '../../graphql/access';
 import type { GraphQLContext } from '../../graphql/context';
 import { SeriesLicense } from '../catalog/license.entity';
@@ -8,26 +8,13 @@ import { LicenseDocument } from './license-document.entity';
 const WRITERS = ['STUDIO:OWNER', 'STUDIO:EDITOR'] as const;
 const OPERATOR = ['OPERATOR:REVIEWER', 'OPERATOR:LEAD', 'OPERATOR:ADMIN'] as const;
 
-@InputType({ description: 'A contract PDF to attach to a license.' })
-export class LicenseDocumentInput {
-  @Field(() => String, { description: 'File name, e.g. "adaptation-agreement.pdf".' })
-  fileName!: string;
-
-  @Field(() => String, { description: 'The PDF file, base64-encoded (RFC 4648). At most `LICENSE_DOCUMENT_MAX_BYTES` once decoded (10 MiB by default); checked to be a PDF by its bytes.' })
-  contentBase64!: string;
-}
-
+// Documents are attached over HTTP (`POST /license-documents`, the PDF as the body), not through
+// GraphQL: a PDF does not fit the /graphql body limit, which stays small for everyone.
 @Resolver(() => LicenseDocument)
 export class LicenseDocumentResolver {
   @FieldResolver(() => String, { description: 'Signed path (relative to the API) to download the PDF; expires after `LICENSE_DOCUMENT_URL_TTL_SECONDS` (10 minutes by default).' })
   downloadUrl(@Root() document: LicenseDocument, @Ctx() ctx: GraphQLContext): string {
     return ctx.services.licenseDocuments.downloadUrl(document);
-  }
-
-  @Allow(...WRITERS)
-  @Mutation(() => LicenseDocument, { description: 'Attaches a contract PDF to the license of a series (chain of title). Refused, naming the field, when the file is not a PDF or too large, or the series has no license. Audited.' })
-  attachLicenseDocument(@Ctx() ctx: GraphQLContext, @Arg('seriesId', () => ID) seriesId: string, @Arg('input', () => LicenseDocumentInput) input: LicenseDocumentInput): Promise<LicenseDocument> {
-    return ctx.services.licenseDocuments.attach(ctx, seriesId, input);
   }
 
   @Allow(...WRITERS)

@@ -4,7 +4,6 @@ import type { Config } from '../../config';
 import { requireUser } from '../../domain/access';
 import { BadUserInputError, NotFoundError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
-import { parseInput } from '../../domain/validation';
 import type { MediaStorage } from '../../uploads/storage';
 import type { AuditService } from '../audit/audit.service';
 import { findSeries } from '../catalog/catalog-access';
@@ -23,25 +22,21 @@ export const LICENSE_DOCUMENT_PATH = '/media/license-documents';
  */
 export const ownStorageKey = (documentId: string): string => `documents/${createHash('sha256').update(`license-document:${documentId}`).digest('hex')}.pdf`;
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const fileNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Give the file name.')
+  .max(255, 'The file name must be at most 255 characters.')
+  .refine((name) => !/[\p{Cc}/\\]/u.test(name), 'The file name must be a plain name (no folders).');
 
-const documentSchema = z.object({
-  fileName: z
-    .string()
-    .trim()
-    .min(1, 'Give the file name.')
-    .max(255, 'The file name must be at most 255 characters.')
-    .refine((name) => !/[\p{Cc}/\\]/u.test(name), 'The file name must be a plain name (no folders).'),
-  contentBase64: z.string(),
-});
-
-export type LicenseDocumentInput = z.input<typeof documentSchema>;
-
-/** Bytes a base64 text decodes to, without decoding it (so an oversized file is refused cheaply). */
-function decodedLength(base64: string): number {
-  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
-  return (base64.length / 4) * 3 - padding;
+/** A contract PDF to attach: its name as uploaded and its bytes (the raw request body). */
+export interface LicenseDocumentUpload {
+  fileName: string;
+  bytes: Buffer;
 }
+
+/** Why a file of `size` bytes is refused when at most `max` are allowed. */
+export const tooLarge = (size: number, max: number): string => `The file is ${formatBytes(size)}; license documents may be at most ${formatBytes(max)}.`;
 
 /**
  * Chain of title: the contract PDFs behind a series' license. The studio's owners and editors attach
@@ -63,23 +58,23 @@ export class LicenseDocumentService {
   }
 
   /**
-   * Attaches a PDF to the license of a series. Refused with BAD_USER_INPUT naming the field when the
-   * series has no license yet, the file is not a PDF (by its bytes), is empty or larger than
-   * `licenseDocuments.maxBytes`; nothing is stored then.
+   * Attaches a PDF to the license of a series. Refused with BAD_USER_INPUT naming the field
+   * (`seriesId`, `fileName`, `file`) when the series has no license yet, the name is not a plain file
+   * name, or the file is not a PDF (by its bytes), is empty or larger than `licenseDocuments.maxBytes`;
+   * nothing is stored then.
    */
-  async attach(ctx: RequestContext, seriesId: string, input: LicenseDocumentInput): Promise<LicenseDocument> {
+  async attach(ctx: RequestContext, seriesId: string, upload: LicenseDocumentUpload): Promise<LicenseDocument> {
     const actor = requireUser(ctx);
-    const data = parseInput(documentSchema, input);
+    const name = fileNameSchema.safeParse(upload.fileName);
+    if (!name.success) throw new BadUserInputError('fileName', name.error.issues[0]!.message);
+    const fileName = name.data;
     const em = ctx.em.fork();
     const series = await findSeries(ctx, seriesId, 'write', em);
-    const content = data.contentBase64.replace(/\s+/g, '');
-    if (!BASE64.test(content) || content.length % 4 !== 0) throw new BadUserInputError('input.contentBase64', 'The file must be sent as base64.');
-    const size = decodedLength(content);
-    if (size === 0) throw new BadUserInputError('input.contentBase64', 'The file is empty.');
+    const bytes = upload.bytes;
+    if (bytes.length === 0) throw new BadUserInputError('file', 'The file is empty.');
     const max = this.config.licenseDocuments.maxBytes;
-    if (size > max) throw new BadUserInputError('input.contentBase64', `The file is ${formatBytes(size)}; license documents may be at most ${formatBytes(max)}.`);
-    const bytes = Buffer.from(content, 'base64');
-    if (!isPdf(bytes)) throw new BadUserInputError('input.contentBase64', `"${data.fileName}" is not a PDF: license documents must be PDF files.`);
+    if (bytes.length > max) throw new BadUserInputError('file', tooLarge(bytes.length, max));
+    if (!isPdf(bytes)) throw new BadUserInputError('file', `"${fileName}" is not a PDF: license documents must be PDF files.`);
     const license = await em.findOne(SeriesLicense, { series });
     if (!license) throw new BadUserInputError('seriesId', 'This series has no license yet: set the license before attaching its documents.');
     const sha256 = createHash('sha256').update(bytes).digest('hex');
@@ -88,7 +83,7 @@ export class LicenseDocumentService {
     // so no attach of the same bytes (by any studio) races a removal.
     const storageKey = ownStorageKey(id);
     await this.storage.putBuffer(storageKey, bytes);
-    const document = em.create(LicenseDocument, { id, license, fileName: data.fileName, sizeBytes: bytes.length, sha256, storageKey, uploadedBy: actor.user.id, createdAt: new Date() });
+    const document = em.create(LicenseDocument, { id, license, fileName, sizeBytes: bytes.length, sha256, storageKey, uploadedBy: actor.user.id, createdAt: new Date() });
     this.audit.record(ctx, em, {
       action: 'license.document_attached',
       organizationId: series.studio.id,
