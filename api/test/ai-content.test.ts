@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
-import { createPartner, LICENSE, resubmitAndApprove as approveAgain } from './support/publishing';
+import { createPartner, LICENSE, resubmitAndApprove as approveAgain, startWithOperatorLead } from './support/publishing';
 import { seedPendingCases } from './support/review';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
 
@@ -10,9 +10,7 @@ let admin: SignedInMember;
 let lead: SignedInMember;
 
 beforeAll(async () => {
-  server = await TestServer.start({ REVIEW_FOUR_EYES: 'false' });
-  admin = await server.member(OrganizationKind.OPERATOR, Role.ADMIN);
-  lead = await server.addMember(admin.organizationId, Role.LEAD);
+  ({ server, admin, lead } = await startWithOperatorLead());
 });
 afterAll(async () => {
   await server?.stop();

@@ -2,11 +2,19 @@ import { expect } from 'vitest';
 import { Role } from '../../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../../src/modules/organization/organization.entity';
 import { CLAIM_NEXT, DECIDE, seedPendingCases, type SeedSubtitle } from './review';
-import type { SignedInMember, TestServer } from './server';
+import { TestServer, type SignedInMember } from './server';
 
 export const LICENSE = { sourceWorkTitle: 'The Heiress Returns', sourceWorkKind: 'NOVEL', sourceWorkAuthor: 'Mei Lan', licensor: 'Lotus Press', licenseKind: 'ADAPTATION', territoriesIncluded: ['US', 'CA'], windowStart: '2026-01-01T00:00:00Z', windowEnd: '2030-01-01T00:00:00Z' };
 
 /** A partner serving `territories`, with an API key. */
+/** A running server with an operator admin and a lead (second approvals off): the publishing tests' set-up. */
+export async function startWithOperatorLead(): Promise<{ server: TestServer; admin: SignedInMember; lead: SignedInMember }> {
+  const server = await TestServer.start({ REVIEW_FOUR_EYES: 'false' });
+  const admin = await server.member(OrganizationKind.OPERATOR, Role.ADMIN);
+  const lead = await server.addMember(admin.organizationId, Role.LEAD);
+  return { server, admin, lead };
+}
+
 export async function createPartner(server: TestServer, admin: SignedInMember, territories = ['US', 'CA']) {
   const p = await server.member(OrganizationKind.PARTNER, Role.PARTNER_ADMIN);
   await server.gql('mutation($id: ID!, $i: PartnerProfileInput!) { updatePartner(partnerId: $id, input: $i) { currency } }', { id: p.organizationId, i: { territories, currency: 'USD' } }, { token: admin.token });
