@@ -36,8 +36,8 @@ test('A viewer sees the catalog but no edit controls', async ({ page, request })
   await expect(page.getByRole('button', { name: /Save|Archive/ })).toHaveCount(0);
 
   await tabs.getByRole('link', { name: 'License' }).click();
-  await expect(page.getByRole('region', { name: 'License' })).toContainText('Canada, United States');
-  await expect(page.getByRole('region', { name: 'License' })).toContainText('Moonlight Press');
+  await expect(page.getByRole('region', { name: 'License', exact: true })).toContainText('Canada, United States');
+  await expect(page.getByRole('region', { name: 'License', exact: true })).toContainText('Moonlight Press');
   await expect(page.getByRole('button', { name: 'Save license' })).toHaveCount(0);
   await expect(page.getByRole('checkbox')).toHaveCount(0);
 

@@ -77,7 +77,7 @@ test('An editor prices a new series for the US and Canada', async ({ page }) => 
 
   await test.step('the episodes table shows what the US and Canada pay', async () => {
     await page.getByRole('navigation', { name: 'Series' }).getByRole('link', { name: 'Episodes' }).click();
-    const license = page.getByRole('region', { name: 'License' });
+    const license = page.getByRole('region', { name: 'License', exact: true });
     await expect(license).toContainText('Available in United States now');
     await expect(license).toContainText('Canada, United States');
     await expect(license).toContainText(`${windowStart} to ${windowEnd}`);
@@ -107,7 +107,7 @@ test('An editor prices a new series for the US and Canada', async ({ page }) => 
     await reload(page);
     await expect(page.getByLabel('Window end')).toHaveValue(windowEnd);
     await page.getByRole('navigation', { name: 'Series' }).getByRole('link', { name: 'Episodes' }).click();
-    await expect(page.getByRole('region', { name: 'License' })).toContainText(`${windowStart} to ${windowEnd}`);
+    await expect(page.getByRole('region', { name: 'License', exact: true })).toContainText(`${windowStart} to ${windowEnd}`);
   });
 });
 
