@@ -151,6 +151,8 @@ const kinds: Record<string, (leaf: Leaf, value: unknown) => unknown> = {
   'lowercase codes': (l, v) => (typeof v === 'string' && scalarName(l) === 'String' ? v.toLowerCase() : undefined),
   'surrounding spaces': (l, v) => (typeof v === 'string' && scalarName(l) === 'String' ? `  ${v}  ` : undefined),
   'empty strings': (_l, v) => (typeof v === 'string' ? '' : undefined),
+  'bidi overrides': (_l, v) => (typeof v === 'string' ? `\u202E${v}\u202C` : undefined),
+  'zero-width only': (_l, v) => (typeof v === 'string' ? '\u200b\u200d\ufeff' : undefined),
   'huge numbers': (l) => (scalarName(l) === 'Int' ? 2_147_483_647 : scalarName(l) === 'Float' ? 1e308 : undefined),
   'negative numbers': (l) => (scalarName(l) === 'Int' ? -2_147_483_648 : scalarName(l) === 'Float' ? -1e308 : undefined),
   'zero': (l) => (scalarName(l) === 'Int' || scalarName(l) === 'Float' ? 0 : undefined),
@@ -230,7 +232,10 @@ async function inBatches<T>(tasks: Array<() => Promise<T>>, width = 6): Promise<
 }
 
 describe('hostile input across the whole schema', () => {
-  it('a NUL in any argument or input field is refused as BAD_USER_INPUT naming exactly that field', async () => {
+  it.each([
+    ['a NUL', '\u0000'],
+    ['a bidi override', '\u202E'],
+  ])('%s in any argument or input field is refused as BAD_USER_INPUT naming exactly that field', async (kindName, character) => {
     const failures: Failure[] = [];
     let checked = 0;
     for (const { kind, field } of operations()) {
@@ -242,13 +247,13 @@ describe('hostile input across the whole schema', () => {
             const variables = variablesFor(field.args, field.name, callers.owner!);
             const value = getAt(variables, leaf.path);
             if (typeof value !== 'string') return;
-            setAt(variables, leaf.path, `${value}\u0000`);
+            setAt(variables, leaf.path, `${value}${character}`);
             checked++;
             const res = await call(query, variables, callers.owner!.token);
             const error = res.errors?.[0];
             const field_ = leaf.path.join('.');
             if (error?.extensions.code !== 'BAD_USER_INPUT' || error.extensions.field !== field_) {
-              failures.push({ operation: field.name, caller: 'owner', kind: 'NUL', detail: `${field_}: got ${String(error?.extensions.code)} ${String(error?.extensions.field)}` });
+              failures.push({ operation: field.name, caller: 'owner', kind: kindName, detail: `${field_}: got ${String(error?.extensions.code)} ${String(error?.extensions.field)}` });
             }
           }),
       );
