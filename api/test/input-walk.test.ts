@@ -19,6 +19,7 @@ let server: TestServer;
 let schema: GraphQLSchema;
 const callers: Record<string, { token?: string; organizationId?: string }> = {};
 const ids: Record<string, string> = {};
+const roleCallers: Record<string, { token?: string; organizationId?: string }> = {};
 
 beforeAll(async () => {
   server = await TestServer.start({ USER_RATE_LIMIT_PER_MINUTE: '1000000', PARTNER_RATE_LIMIT_PER_MINUTE: '1000000', ANONYMOUS_RATE_LIMIT_PER_MINUTE: '1000000' });
@@ -51,6 +52,12 @@ beforeAll(async () => {
     editor: { token: editor.token, organizationId: owner.organizationId },
     lead: { token: lead.token, organizationId: admin.organizationId },
     admin: { token: admin.token, organizationId: admin.organizationId },
+  });
+  // Only in the walk of refusals: the hostile walks stay at their size.
+  const reviewer = await server.addMember(admin.organizationId, Role.REVIEWER);
+  Object.assign(roleCallers, {
+    viewer: { token: viewer.token, organizationId: owner.organizationId },
+    reviewer: { token: reviewer.token, organizationId: admin.organizationId },
   });
 }, 180_000);
 afterAll(() => server?.stop());
@@ -285,6 +292,29 @@ describe('hostile input across the whole schema', () => {
     }
     expect(failures).toEqual([]);
   }, 600_000);
+
+  it('every role refusal, of any query or mutation as any caller, is FORBIDDEN with reason ROLE_REQUIRED and names the rules', async () => {
+    const failures: Failure[] = [];
+    let refusals = 0;
+    for (const { kind, field } of operations()) {
+      if (LAST.includes(field.name)) continue;
+      const query = documentFor(kind, field);
+      const tasks = Object.entries({ ...callers, ...roleCallers }).map(([who, caller]) => async () => {
+        const res = await call(query, variablesFor(field.args, field.name, caller), caller.token);
+        for (const error of res.errors ?? []) {
+          if (error.extensions.code !== 'FORBIDDEN') continue;
+          refusals++;
+          // A refusal for another cause says which in its own reason (e.g. AI_TRANSLATION_UNAVAILABLE).
+          if (error.extensions.reason === 'FORBIDDEN' || (error.extensions.reason === 'ROLE_REQUIRED' && !/This needs one of: [A-Z_]+(:[A-Z_]+)?/.test(error.message))) {
+            failures.push({ operation: field.name, caller: who, kind: 'role refusal', detail: `${String(error.extensions.reason)}: ${error.message}` });
+          }
+        }
+      });
+      await inBatches(tasks);
+    }
+    expect(refusals).toBeGreaterThan(100);
+    expect(failures).toEqual([]);
+  }, 300_000);
 
   it('every query and mutation, as every kind of caller, answers every other hostile kind without an internal error', async () => {
     const failures: Failure[] = [];

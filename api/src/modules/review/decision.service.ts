@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { BadUserInputError, ConflictError, ForbiddenError } from '../../domain/errors';
+import { BadUserInputError, ConflictError } from '../../domain/errors';
+import { LEAD_ROLES, roleRequired, rulesFor } from '../../domain/access';
+import { OrganizationKind } from '../organization/organization.entity';
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput, visibleText } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
@@ -91,7 +93,7 @@ export class DecisionService {
         return reviewCase;
       }
       if (reviewCase.awaitingSecondApproval && needsSecond) {
-        if (!isLead) throw new ForbiddenError('A second approval must come from a lead.');
+        if (!isLead) throw roleRequired(rulesFor(OrganizationKind.OPERATOR, LEAD_ROLES), 'A second approval must come from a lead.');
         if (firstApprovals.some((d) => d.decidedBy?.id === actor.user.id)) throw new ConflictError('The second approval must come from someone other than the first approver.');
       }
       for (const d of firstApprovals) d.pendingSecondApproval = false;
