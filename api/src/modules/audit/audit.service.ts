@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isOperatorAdmin, membershipIn, OPERATOR_ADMIN_RULES, requireUser, roleRequired, rulesFor } from '../../domain/access';
-import { BadUserInputError } from '../../domain/errors';
+import { BadUserInputError, ForbiddenError } from '../../domain/errors';
 import { OrganizationKind } from '../organization/organization.entity';
 import type { RequestContext } from '../../domain/request-context';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
@@ -66,7 +66,9 @@ export class AuditService {
     if (!isOperatorAdmin(ctx)) {
       if (!organizationId) throw roleRequired(OPERATOR_ADMIN_RULES, 'Only operator admins read the whole audit log; pass organizationId.');
       const membership = isId(organizationId) ? membershipIn(ctx, organizationId) : undefined;
-      if (!membership || ![Role.OWNER, Role.PARTNER_ADMIN].includes(membership.role)) {
+      // Not a matter of role: no role in someone else's organization would allow it.
+      if (!membership) throw new ForbiddenError('You can read only the audit log of an organization you belong to.').because('NOT_A_MEMBER');
+      if (![Role.OWNER, Role.PARTNER_ADMIN].includes(membership.role)) {
         throw roleRequired([...rulesFor(OrganizationKind.STUDIO, [Role.OWNER]), ...rulesFor(OrganizationKind.PARTNER, [Role.PARTNER_ADMIN]), ...OPERATOR_ADMIN_RULES]);
       }
     } else if (organizationId && !isId(organizationId)) {
