@@ -69,6 +69,39 @@ describe('control characters in text', () => {
   });
 });
 
+describe('text that hides or reorders itself', () => {
+  it('a bidi override (U+202E) in a variable or a literal is refused naming the field; the title stays', async () => {
+    const variable = await server.gql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }', { id: seriesId, i: { title: 'Night \u202Eswov' } }, { token: owner.token });
+    expect(variable.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
+    expect(variable.errors?.[0]?.message).toContain('U+202E');
+    for (const control of ['\\u202A', '\\u202B', '\\u202C', '\\u202D', '\\u2066', '\\u2067', '\\u2068', '\\u2069']) {
+      const literal = await server.gql(`mutation($id: ID!) { updateSeries(id: $id, input: { synopsis: "a${control}b" }) { id } }`, { id: seriesId }, { token: owner.token });
+      expect(literal.errors?.[0]?.extensions, control).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.synopsis' });
+    }
+    expect(await titleOf()).toBe('Plain title');
+  });
+
+  it('right-to-left text with the marks U+200E/U+200F is kept', async () => {
+    const res = await server.gql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { synopsis } }', { id: seriesId, i: { synopsis: 'שלום\u200F (Hebrew) \u200Eok' } }, { token: owner.token });
+    expect(res.errors).toBeUndefined();
+  });
+
+  it('a title of zero-width characters only is blank: refused as required', async () => {
+    const res = await server.gql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }', { id: seriesId, i: { title: '\u200b\u200d\ufeff ' } }, { token: owner.token });
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
+    expect(await titleOf()).toBe('Plain title');
+  });
+
+  it('an invisible AI label or disclosure does not meet the labelling duty: refused naming the field, nothing stored', async () => {
+    const ai = { ...LICENSE, aiElements: ['VOICE'] };
+    const label = await server.gql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: seriesId, i: { ...ai, aiDisclosure: 'The voices are AI-generated.', aiLabel: '\u200b' } }, { token: owner.token });
+    expect(label.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.aiLabel' });
+    const disclosure = await server.gql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: seriesId, i: { ...ai, aiDisclosure: '\u200b', aiLabel: 'AI-generated voices' } }, { token: owner.token });
+    expect(disclosure.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.aiDisclosure' });
+    expect(await server.count('series_license')).toBe(0);
+  });
+});
+
 describe('Unicode normalization', () => {
   it('"Café" with a combining accent and with a precomposed é is one title, and either spelling finds it', async () => {
     const decomposed = 'Cafe\u0301 Nights';

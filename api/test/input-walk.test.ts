@@ -19,6 +19,7 @@ let server: TestServer;
 let schema: GraphQLSchema;
 const callers: Record<string, { token?: string; organizationId?: string }> = {};
 const ids: Record<string, string> = {};
+const roleCallers: Record<string, { token?: string; organizationId?: string }> = {};
 
 beforeAll(async () => {
   server = await TestServer.start({ USER_RATE_LIMIT_PER_MINUTE: '1000000', PARTNER_RATE_LIMIT_PER_MINUTE: '1000000', ANONYMOUS_RATE_LIMIT_PER_MINUTE: '1000000' });
@@ -51,6 +52,12 @@ beforeAll(async () => {
     editor: { token: editor.token, organizationId: owner.organizationId },
     lead: { token: lead.token, organizationId: admin.organizationId },
     admin: { token: admin.token, organizationId: admin.organizationId },
+  });
+  // Only in the walk of refusals: the hostile walks stay at their size.
+  const reviewer = await server.addMember(admin.organizationId, Role.REVIEWER);
+  Object.assign(roleCallers, {
+    viewer: { token: viewer.token, organizationId: owner.organizationId },
+    reviewer: { token: reviewer.token, organizationId: admin.organizationId },
   });
 }, 180_000);
 afterAll(() => server?.stop());
@@ -151,6 +158,8 @@ const kinds: Record<string, (leaf: Leaf, value: unknown) => unknown> = {
   'lowercase codes': (l, v) => (typeof v === 'string' && scalarName(l) === 'String' ? v.toLowerCase() : undefined),
   'surrounding spaces': (l, v) => (typeof v === 'string' && scalarName(l) === 'String' ? `  ${v}  ` : undefined),
   'empty strings': (_l, v) => (typeof v === 'string' ? '' : undefined),
+  'bidi overrides': (_l, v) => (typeof v === 'string' ? `\u202E${v}\u202C` : undefined),
+  'zero-width only': (_l, v) => (typeof v === 'string' ? '\u200b\u200d\ufeff' : undefined),
   'huge numbers': (l) => (scalarName(l) === 'Int' ? 2_147_483_647 : scalarName(l) === 'Float' ? 1e308 : undefined),
   'negative numbers': (l) => (scalarName(l) === 'Int' ? -2_147_483_648 : scalarName(l) === 'Float' ? -1e308 : undefined),
   'zero': (l) => (scalarName(l) === 'Int' || scalarName(l) === 'Float' ? 0 : undefined),
@@ -230,7 +239,10 @@ async function inBatches<T>(tasks: Array<() => Promise<T>>, width = 6): Promise<
 }
 
 describe('hostile input across the whole schema', () => {
-  it('a NUL in any argument or input field is refused as BAD_USER_INPUT naming exactly that field', async () => {
+  it.each([
+    ['a NUL', '\u0000'],
+    ['a bidi override', '\u202E'],
+  ])('%s in any argument or input field is refused as BAD_USER_INPUT naming exactly that field', async (kindName, character) => {
     const failures: Failure[] = [];
     let checked = 0;
     for (const { kind, field } of operations()) {
@@ -242,13 +254,13 @@ describe('hostile input across the whole schema', () => {
             const variables = variablesFor(field.args, field.name, callers.owner!);
             const value = getAt(variables, leaf.path);
             if (typeof value !== 'string') return;
-            setAt(variables, leaf.path, `${value}\u0000`);
+            setAt(variables, leaf.path, `${value}${character}`);
             checked++;
             const res = await call(query, variables, callers.owner!.token);
             const error = res.errors?.[0];
             const field_ = leaf.path.join('.');
             if (error?.extensions.code !== 'BAD_USER_INPUT' || error.extensions.field !== field_) {
-              failures.push({ operation: field.name, caller: 'owner', kind: 'NUL', detail: `${field_}: got ${String(error?.extensions.code)} ${String(error?.extensions.field)}` });
+              failures.push({ operation: field.name, caller: 'owner', kind: kindName, detail: `${field_}: got ${String(error?.extensions.code)} ${String(error?.extensions.field)}` });
             }
           }),
       );
@@ -280,6 +292,29 @@ describe('hostile input across the whole schema', () => {
     }
     expect(failures).toEqual([]);
   }, 600_000);
+
+  it('every role refusal, of any query or mutation as any caller, is FORBIDDEN with reason ROLE_REQUIRED and names the rules', async () => {
+    const failures: Failure[] = [];
+    let refusals = 0;
+    for (const { kind, field } of operations()) {
+      if (LAST.includes(field.name)) continue;
+      const query = documentFor(kind, field);
+      const tasks = Object.entries({ ...callers, ...roleCallers }).map(([who, caller]) => async () => {
+        const res = await call(query, variablesFor(field.args, field.name, caller), caller.token);
+        for (const error of res.errors ?? []) {
+          if (error.extensions.code !== 'FORBIDDEN') continue;
+          refusals++;
+          // A refusal for another cause says which in its own reason (e.g. AI_TRANSLATION_UNAVAILABLE).
+          if (error.extensions.reason === 'FORBIDDEN' || (error.extensions.reason === 'ROLE_REQUIRED' && !/This needs one of: [A-Z_]+(:[A-Z_]+)?/.test(error.message))) {
+            failures.push({ operation: field.name, caller: who, kind: 'role refusal', detail: `${String(error.extensions.reason)}: ${error.message}` });
+          }
+        }
+      });
+      await inBatches(tasks);
+    }
+    expect(refusals).toBeGreaterThan(100);
+    expect(failures).toEqual([]);
+  }, 300_000);
 
   it('every query and mutation, as every kind of caller, answers every other hostile kind without an internal error', async () => {
     const failures: Failure[] = [];

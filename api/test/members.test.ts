@@ -10,6 +10,22 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 describe('inviting members', () => {
+  it('reading invitations of one’s own organization without a managing role is FORBIDDEN with reason ROLE_REQUIRED, as every role refusal', async () => {
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const operator = await server.member(OrganizationKind.OPERATOR, Role.ADMIN);
+    const callers = [
+      { role: 'EDITOR', token: (await server.addMember(owner.organizationId, Role.EDITOR)).token, organizationId: owner.organizationId },
+      { role: 'VIEWER', token: (await server.addMember(owner.organizationId, Role.VIEWER)).token, organizationId: owner.organizationId },
+      { role: 'LEAD', token: (await server.addMember(operator.organizationId, Role.LEAD)).token, organizationId: operator.organizationId },
+      { role: 'REVIEWER', token: (await server.addMember(operator.organizationId, Role.REVIEWER)).token, organizationId: operator.organizationId },
+    ];
+    for (const caller of callers) {
+      const res = await server.gql('query($id: ID!) { invitations(organizationId: $id) { email } }', { id: caller.organizationId }, { token: caller.token });
+      expect(res.errors?.[0]?.extensions, caller.role).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' });
+      expect(res.errors?.[0]?.message, caller.role).toMatch(/^This needs one of: [A-Z]+:[A-Z_]+/);
+    }
+  });
+
   it('an owner invites a newcomer, who accepts with the one-time token, signs in and sees the studio', async () => {
     const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
     const email = `newcomer-${Date.now()}@example.com`;

@@ -3,7 +3,7 @@ import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { seriesWithEpisodes } from './support/catalog';
 import { FakeOpenAi, type UploadedFile } from './support/fake-openai';
-import { eventually, readyEpisode } from './support/media';
+import { eventually, readyEpisode, uploadClip } from './support/media';
 import { TestServer, type SignedInMember } from './support/server';
 import { makeClip } from './support/videos';
 
@@ -115,9 +115,49 @@ describe('transcription of an episode without subtitles in its original language
     expect((await drafts(episodeId)).subtitleDrafts.map((d) => d.id)).toEqual([draft!.id]);
     // Another studio can neither see nor discard it.
     const other = await server.member(OrganizationKind.STUDIO, Role.OWNER);
-    expect((await server.gql(DISCARD, { id: draft!.id }, { token: other.token })).errors?.[0]?.extensions.code).toBe('NOT_FOUND');
+    const foreign = (await server.gql(DISCARD, { id: draft!.id }, { token: other.token })).errors?.[0];
+    const missing = (await server.gql(DISCARD, { id: '00000000-0000-4000-8000-000000000000' }, { token: other.token })).errors?.[0];
+    expect(foreign?.extensions.code).toBe('NOT_FOUND');
+    // The same answer as for an id that does not exist: another studio's draft ids cannot be probed.
+    const answer = (e: typeof foreign) => ({ message: e?.message, code: e?.extensions.code, reason: e?.extensions.reason });
+    expect(answer(foreign)).toEqual(answer(missing));
     expect((await server.gql<{ discardSubtitleDraft: boolean }>(DISCARD, { id: draft!.id }, { token: owner.token })).data?.discardSubtitleDraft).toBe(true);
     expect((await drafts(episodeId)).subtitleDrafts).toEqual([]);
+  });
+
+  it('refuses to accept a draft over subtitles the studio already has in that language (SUBTITLES_EXIST), unless told to replace', async () => {
+    const episodeId = await episodeIn('ja', spoken);
+    await screen(episodeId);
+    const [draft] = (await drafts(episodeId)).subtitleDrafts;
+    const human = 'WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nこんにちは\n';
+    expect((await server.gql(SET_SUBTITLES, { i: { episodeId, language: 'ja', format: 'WEBVTT', content: human } }, { token: owner.token })).errors).toBeUndefined();
+    const refused = await server.gql(ACCEPT_REPLACE, { id: draft!.id }, { token: owner.token });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'SUBTITLES_EXIST', language: 'ja' });
+    expect(refused.errors?.[0]?.message).toContain('ja');
+    // Nothing changed: the studio's track as uploaded, the draft still offered.
+    let episode = await drafts(episodeId);
+    expect(episode.subtitles).toEqual([{ language: 'ja', aiGenerated: false, content: human }]);
+    expect(episode.subtitleDrafts.map((d) => d.id)).toEqual([draft!.id]);
+    expect((await server.gql(ACCEPT_REPLACE, { id: draft!.id, replace: false }, { token: owner.token })).errors?.[0]?.extensions.reason).toBe('SUBTITLES_EXIST');
+    // Told to replace, the draft becomes the track.
+    const replaced = await server.gql<{ acceptSubtitleDraft: { language: string; aiGenerated: boolean } }>(ACCEPT_REPLACE, { id: draft!.id, replace: true }, { token: owner.token });
+    expect(replaced.errors).toBeUndefined();
+    episode = await drafts(episodeId);
+    expect(episode.subtitles).toEqual([{ language: 'ja', aiGenerated: true, content: draft!.content }]);
+    expect(episode.subtitleDrafts).toEqual([]);
+  });
+
+  it('neither lists nor accepts a draft made from an earlier upload once new media replaces it (DRAFT_STALE)', async () => {
+    const episodeId = await episodeIn('ja', spoken);
+    await screen(episodeId);
+    const [draft] = (await drafts(episodeId)).subtitleDrafts;
+    const before = (await server.gql<{ episode: { media: { sha256: string } } }>(MEDIA, { id: episodeId }, { token: owner.token })).data!.episode.media.sha256;
+    await uploadClip(server, owner.token, episodeId, makeClip('transcription-recut', { seconds: 3, audio: true }));
+    await eventually(() => server.gql<{ episode: { media: { sha256: string } } }>(MEDIA, { id: episodeId }, { token: owner.token }), (r) => r.data?.episode.media.sha256 !== before, 'the new upload');
+    expect((await drafts(episodeId)).subtitleDrafts).toEqual([]);
+    const refused = await server.gql(ACCEPT, { id: draft!.id }, { token: owner.token });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'DRAFT_STALE' });
+    expect((await drafts(episodeId)).subtitles).toEqual([]);
   });
 
   it('does not transcribe an episode with subtitles in its original language, or one without sound', async () => {
@@ -159,4 +199,6 @@ const SUBMIT = 'mutation($i: SubmitForReviewInput!) { submitForReview(input: $i)
 const CASE = 'query($id: ID!) { reviewCase(id: $id) { status aiStatus aiError verdicts { territory verdict } findings { territory ruleId category source evidence explanation } } }';
 const DRAFTS = 'query($id: ID!) { episode(id: $id) { subtitles { language aiGenerated content } subtitleDrafts { id language kind format aiGenerated content cueCount cues { start end text } model } } }';
 const ACCEPT = 'mutation($id: ID!, $content: String) { acceptSubtitleDraft(id: $id, content: $content) { language aiGenerated cueCount } }';
+const ACCEPT_REPLACE = 'mutation($id: ID!, $replace: Boolean) { acceptSubtitleDraft(id: $id, replace: $replace) { language aiGenerated } }';
+const MEDIA = 'query($id: ID!) { episode(id: $id) { media { sha256 } } }';
 const DISCARD = 'mutation($id: ID!) { discardSubtitleDraft(id: $id) }';

@@ -162,6 +162,20 @@ describe('the claim, judged once on the database clock', () => {
     expect(extended.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'CLAIM_LAPSED' });
   }, 60_000);
 
+  it('a lead deciding or extending a case another reviewer holds is refused with CLAIM_HELD_BY_OTHER, not CLAIM_LAPSED', async () => {
+    const studio = await studioWithCase();
+    const holder = await server.addMember(operatorOrg, Role.REVIEWER);
+    const lead = await server.addMember(operatorOrg, Role.LEAD);
+    const claimed = (await server.gql(CLAIM_NEXT, { filter: studio.filter }, { token: holder.token })).data!.claimNextCase!;
+    const decided = await server.gql(DECIDE, { input: { caseId: claimed.id, version: claimed.version, decisions: [{ territory: 'US', decision: 'APPROVE' }] } }, { token: lead.token });
+    expect(decided.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'CLAIM_HELD_BY_OTHER' });
+    const extended = await server.gql(EXTEND, { id: studio.caseId }, { token: lead.token });
+    expect(extended.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'CLAIM_HELD_BY_OTHER' });
+    // Nothing changed: the holder still holds it and decides it.
+    expect((await rules(studio.caseId, holder)).claim).toMatchObject({ held: true, heldByViewer: true });
+    expect((await server.gql(DECIDE, { input: { caseId: claimed.id, version: claimed.version, decisions: [{ territory: 'US', decision: 'APPROVE' }] } }, { token: holder.token })).errors).toBeUndefined();
+  }, 60_000);
+
   it('a stale version is refused with CASE_VERSION_STALE, naming input.version', async () => {
     const studio = await studioWithCase();
     const holder = await server.addMember(operatorOrg, Role.REVIEWER);

@@ -11,6 +11,21 @@ export function requireUser(ctx: RequestContext): UserActor {
   throw ctx.authFailure ?? new UnauthenticatedError();
 }
 
+/**
+ * The one refusal for a caller whose role does not allow an operation: FORBIDDEN with reason
+ * ROLE_REQUIRED, naming the `<KIND>:<ROLE>` rules that would allow it (as `@Allow` names them);
+ * `why` says it in the domain's words when the rule is finer than a role.
+ */
+export function roleRequired(rules: readonly string[], why?: string): ForbiddenError {
+  return new ForbiddenError(`${why ? `${why} ` : ''}This needs one of: ${rules.join(', ')}.`).because('ROLE_REQUIRED');
+}
+
+/** `<KIND>:<ROLE>` rules for `roles` in one kind of organization. */
+export const rulesFor = (kind: OrganizationKind, roles: readonly Role[]): string[] => roles.map((r) => `${kind}:${r}`);
+
+export const OPERATOR_STAFF_RULES = rulesFor(OrganizationKind.OPERATOR, [Role.REVIEWER, Role.LEAD, Role.ADMIN]);
+export const OPERATOR_ADMIN_RULES = rulesFor(OrganizationKind.OPERATOR, [Role.ADMIN]);
+
 export function membershipIn(ctx: RequestContext, organizationId: string): Membership | undefined {
   if (ctx.actor.kind !== 'user') return undefined;
   return ctx.actor.memberships.find((m) => m.organization.id === organizationId);
@@ -52,7 +67,7 @@ export function requireRoleIn(
   const membership = membershipIn(ctx, organizationId);
   if (!membership) throw new NotFoundError('Organization');
   if (!roles.includes(membership.role)) {
-    throw new ForbiddenError(`This needs one of the roles ${roles.join(', ')} in ${membership.organization.name}.`);
+    throw roleRequired([...rulesFor(membership.organization.kind, roles), ...(options.operatorAdminMayAct ? OPERATOR_ADMIN_RULES : [])]);
   }
   return membership;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BadUserInputError } from './errors';
+import { hasVisibleText } from './text-input';
 
 /**
  * Parses service input with zod; the first problem becomes BAD_USER_INPUT naming the field by its
@@ -25,8 +26,14 @@ export const passwordSchema = z
   .min(10, 'Password must be at least 10 characters.')
   .max(200, 'Password must be at most 200 characters.');
 
+/**
+ * A text that is required must show something: blank — empty, whitespace, or only zero-width and
+ * other invisible characters (`hasVisibleText`) — is refused with `message`.
+ */
+export const visibleText = (schema: z.ZodString, message: string): z.ZodString => schema.refine(hasVisibleText, message);
+
 export const nameSchema = (what: string) =>
-  z.string().trim().min(1, `${what} is required.`).max(200, `${what} must be at most 200 characters.`);
+  visibleText(z.string().trim().min(1, `${what} is required.`), `${what} is required.`).max(200, `${what} must be at most 200 characters.`);
 
 /**
  * The one rule for lists in which no two items may share a key (the same episode, territory,

@@ -1,5 +1,6 @@
 import { Authorized, type AuthChecker } from 'type-graphql';
-import { ForbiddenError, UnauthenticatedError } from '../domain/errors';
+import { roleRequired } from '../domain/access';
+import { UnauthenticatedError } from '../domain/errors';
 import type { GraphQLContext } from './context';
 
 /**
@@ -88,5 +89,5 @@ export const authChecker: AuthChecker<GraphQLContext> = ({ context }, rules) => 
   });
   if (allowed) return true;
   if (actor.kind === 'anonymous') throw context.authFailure ?? new UnauthenticatedError();
-  throw new ForbiddenError(`This needs one of: ${rules.join(', ')}.`).because('ROLE_REQUIRED');
+  throw roleRequired(rules as string[]);
 };

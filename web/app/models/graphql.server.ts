@@ -107,6 +107,7 @@ function printed<T, V>(document: TadaDocumentNode<T, V>): string {
 const MESSAGES_BY_REASON: Record<string, string> = {
   INVALID_VALUE: 'This value is not accepted: it is too large or not in the expected format.',
   CLAIM_LAPSED: 'Your claim on this case has lapsed or the case was decided. Claim it again to decide it.',
+  CLAIM_HELD_BY_OTHER: 'Another reviewer holds this case. Wait for them, or release their claim (leads) before deciding it.',
   CASE_VERSION_STALE: 'Someone else changed this case since you opened it. Reload it before deciding.',
   APPEAL_ALREADY_USED: 'This rejection has already been appealed; an appeal is allowed once.',
   APPEAL_OF_APPEAL: 'This is the decision on an appeal, which is final: it cannot be appealed again.',

@@ -8,6 +8,12 @@ describe('AI-content labels', () => {
     expect(aiContentDeclaration(null)).toEqual({ elements: [], label: null, disclosure: null });
   });
 
+  it('a label or disclosure that shows nothing (zero-width characters only, e.g. stored before the rule) is no label', () => {
+    const invisible = aiContentDeclaration({ aiElements: [AiContentElement.VOICE], aiLabel: '\u200b', aiDisclosure: '\u200b\ufeff ' });
+    expect(invisible).toEqual({ elements: ['VOICE'], label: null, disclosure: null });
+    expect(aiLabelGap(invisible, 'CN')).toMatchObject({ missing: ['VISIBLE_LABEL', 'DISCLOSURE'] });
+  });
+
   it('are required in CN for any declared use and in the EU for voices, faces and imagery, not for a translation', () => {
     const voices = aiContentDeclaration({ aiElements: [AiContentElement.VOICE], aiDisclosure: 'Synthesised voices.' });
     expect(aiLabelGap(voices, 'CN')).toMatchObject({ ruleId: 'CN-AI-LABEL-01', missing: ['VISIBLE_LABEL'], elements: ['VOICE'] });

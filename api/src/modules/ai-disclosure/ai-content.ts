@@ -1,4 +1,7 @@
+import { hasVisibleText } from '../../domain/text-input';
 import { effectivePolicy, type AiLabelPolicy } from '../review/policy';
+
+const shown = (text: string | null | undefined): string | null => (text && hasVisibleText(text) ? text.trim() : null);
 
 /** What a studio can declare as AI-generated or AI-altered in a series or an episode. */
 export enum AiContentElement {
@@ -37,8 +40,9 @@ export function aiContentDeclaration(series: { aiGeneratedContent?: boolean; aiE
   const declared = new Set([...(series?.aiElements ?? []), ...episodeElements]);
   return {
     elements: AI_CONTENT_ELEMENTS.filter((e) => declared.has(e)),
-    label: series?.aiLabel?.trim() || null,
-    disclosure: series?.aiDisclosure?.trim() || null,
+    // Text that shows nothing labels nothing (see hasVisibleText).
+    label: shown(series?.aiLabel),
+    disclosure: shown(series?.aiDisclosure),
   };
 }
 

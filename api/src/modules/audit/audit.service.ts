@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { isOperatorAdmin, membershipIn, requireUser } from '../../domain/access';
+import { isOperatorAdmin, membershipIn, OPERATOR_ADMIN_RULES, requireUser, roleRequired, rulesFor } from '../../domain/access';
 import { BadUserInputError, ForbiddenError } from '../../domain/errors';
+import { OrganizationKind } from '../organization/organization.entity';
 import type { RequestContext } from '../../domain/request-context';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
 import { isId } from '../common/ids';
@@ -63,10 +64,12 @@ export class AuditService {
     requireUser(ctx);
     const organizationId = filter.organizationId ?? undefined;
     if (!isOperatorAdmin(ctx)) {
-      if (!organizationId) throw new ForbiddenError('Only operator admins can read the whole audit log; pass organizationId.');
+      if (!organizationId) throw roleRequired(OPERATOR_ADMIN_RULES, 'Only operator admins read the whole audit log; pass organizationId.');
       const membership = isId(organizationId) ? membershipIn(ctx, organizationId) : undefined;
-      if (!membership || ![Role.OWNER, Role.PARTNER_ADMIN].includes(membership.role)) {
-        throw new ForbiddenError("Only the organization's owners and admins can read its audit log.");
+      // Not a matter of role: no role in someone else's organization would allow it.
+      if (!membership) throw new ForbiddenError('You can read only the audit log of an organization you belong to.').because('NOT_A_MEMBER');
+      if (![Role.OWNER, Role.PARTNER_ADMIN].includes(membership.role)) {
+        throw roleRequired([...rulesFor(OrganizationKind.STUDIO, [Role.OWNER]), ...rulesFor(OrganizationKind.PARTNER, [Role.PARTNER_ADMIN]), ...OPERATOR_ADMIN_RULES]);
       }
     } else if (organizationId && !isId(organizationId)) {
       throw new BadUserInputError('organizationId', 'organizationId is not a valid id.');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BadUserInputError, ConflictError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
-import { distinctBy, parseInput } from '../../domain/validation';
+import { distinctBy, parseInput, visibleText } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
 import { changes, findEpisode, findSeries } from './catalog-access';
@@ -17,14 +17,14 @@ const addSchema = z
   .object({
     fromNumber: episodeNumberSchema,
     toNumber: episodeNumberSchema,
-    titleTemplate: textSchema('Title template', 200).min(1).default('Episode {n}'),
+    titleTemplate: visibleText(textSchema('Title template', 200), 'Title template is required.').default('Episode {n}'),
   })
   .refine((v) => v.toNumber >= v.fromNumber, { message: 'The range ends before it starts.', path: ['toNumber'] })
   .refine((v) => v.toNumber - v.fromNumber < MAX_EPISODES_PER_SERIES, { message: `Add at most ${MAX_EPISODES_PER_SERIES} episodes at once.`, path: ['toNumber'] });
 
 const updateSchema = z
   .object({
-    title: textSchema('Title', 200).min(1, 'Title is required.'),
+    title: visibleText(textSchema('Title', 200), 'Title is required.'),
     synopsis: textSchema('Synopsis', 5000),
     aiElements: uniqueList(z.enum(AiContentElement), 'AI uses'),
   })

@@ -1,6 +1,7 @@
+import { hasVisibleText } from '../../domain/text-input';
 import { z } from 'zod';
 import type { RequestContext } from '../../domain/request-context';
-import { parseInput, refuseRepeats } from '../../domain/validation';
+import { parseInput, refuseRepeats, visibleText } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { changes, findSeries } from './catalog-access';
 import { languageSchema, territoryOrWorldwideSchema, territorySchema, textSchema, uniqueList } from './catalog-validation';
@@ -11,11 +12,11 @@ import { WORLDWIDE } from './territories';
 
 const licenseSchema = z
   .object({
-    sourceWorkTitle: textSchema('Source work title', 300).min(1, 'Source work title is required.'),
+    sourceWorkTitle: visibleText(textSchema('Source work title', 300), 'Source work title is required.'),
     sourceWorkKind: z.enum(SourceWorkKind),
     sourceWorkAuthor: textSchema('Author', 200).nullish(),
     sourceWorkPublisher: textSchema('Publisher', 200).nullish(),
-    licensor: textSchema('Licensor', 200).min(1, 'Licensor is required.'),
+    licensor: visibleText(textSchema('Licensor', 200), 'Licensor is required.'),
     licenseKind: z.enum(LicenseKind),
     territoriesIncluded: uniqueList(territoryOrWorldwideSchema, 'Included territories').min(1, 'Include at least one territory (or WORLDWIDE).'),
     territoriesExcluded: uniqueList(territorySchema, 'Excluded territories').default([]),
@@ -36,7 +37,8 @@ const licenseSchema = z
     aiGeneratedContent: z.boolean().default(false),
     aiDisclosure: textSchema('AI disclosure', 2000).nullish(),
     aiElements: uniqueList(z.enum(AiContentElement), 'AI uses').default([]),
-    aiLabel: textSchema('AI label', 200).nullish(),
+    // Blank (spaces) means no label; text that shows nothing (zero-width characters) is refused, not taken as a label.
+    aiLabel: textSchema('AI label', 200).refine((v) => v === '' || hasVisibleText(v), 'The AI label must contain visible text, or be left empty.').nullish(),
   })
   // Declaring an AI use is declaring AI-generated content.
   .transform((v) => ({ ...v, aiGeneratedContent: v.aiGeneratedContent || v.aiElements.length > 0 }))
@@ -53,7 +55,7 @@ const licenseSchema = z
     if (worldwide && v.territoriesIncluded.length > 1) {
       ctx.addIssue({ code: 'custom', path: ['territoriesIncluded'], message: 'WORLDWIDE already includes every territory; list it alone.' });
     }
-    if (v.aiGeneratedContent && !v.aiDisclosure?.trim()) {
+    if (v.aiGeneratedContent && !hasVisibleText(v.aiDisclosure ?? '')) {
       ctx.addIssue({ code: 'custom', path: ['aiDisclosure'], message: 'Describe the AI-generated content in the disclosure.' });
     }
     if (!v.payPerEpisode && !v.avod && !v.svod) {

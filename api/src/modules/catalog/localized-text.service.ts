@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BadUserInputError, NotFoundError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
-import { parseInput, refuseRepeats } from '../../domain/validation';
+import { parseInput, refuseRepeats, visibleText } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { findEpisode, findSeries } from './catalog-access';
 import { textSchema } from './catalog-validation';
@@ -15,7 +15,7 @@ const MAX_LANGUAGES_PER_CALL = 60;
 
 const entrySchema = z.object({
   language: languageSchema,
-  title: z.string({ error: 'Title is required.' }).trim().min(1, 'Title is required.').max(200, 'Title must be at most 200 characters.'),
+  title: visibleText(z.string({ error: 'Title is required.' }).trim(), 'Title is required.').max(200, 'Title must be at most 200 characters.'),
   synopsis: textSchema('Synopsis', 5000).nullish().transform((s) => s ?? ''),
 });
 

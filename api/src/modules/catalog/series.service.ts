@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BadUserInputError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
-import { parseInput, refuseRepeats } from '../../domain/validation';
+import { parseInput, refuseRepeats, visibleText } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
 import { changes, findSeries, requireStudio } from './catalog-access';
@@ -12,13 +12,13 @@ import { invalidateReviews } from '../review/case-invalidation';
 
 const ratingSchema = z.object({
   territory: territorySchema,
-  rating: textSchema('Rating', 40).min(1, 'Rating is required.'),
+  rating: visibleText(textSchema('Rating', 40), 'Rating is required.'),
   system: textSchema('Rating system', 80).nullish(),
 });
 
 const filingSchema = z.object({
   territory: territorySchema,
-  filingNumber: textSchema('Filing number', 120).min(1, 'Filing number is required.'),
+  filingNumber: visibleText(textSchema('Filing number', 120), 'Filing number is required.'),
   authority: textSchema('Authority', 200).nullish(),
   issuedOn: z.iso.date({ message: 'Use an ISO date such as 2026-03-01.' }).nullish(),
 });
@@ -27,7 +27,7 @@ const perTerritory = <T extends { territory: string }>(schema: z.ZodType<T>, wha
   z.array(schema).max(300).superRefine(refuseRepeats<T>(what, (x) => x.territory, ['territory']));
 
 const seriesFields = {
-  title: z.string({ error: 'Title is required.' }).trim().min(1, 'Title is required.').max(200, 'Title must be at most 200 characters.'),
+  title: visibleText(z.string({ error: 'Title is required.' }).trim(), 'Title is required.').max(200, 'Title must be at most 200 characters.'),
   synopsis: textSchema('Synopsis', 5000),
   // "Drama" and "drama" are one genre to a partner filtering the catalog.
   genres: z.array(textSchema('Genre', 40).min(1)).max(20, 'At most 20 genres.').superRefine(refuseRepeats<string>('Genres', (g) => g.toLowerCase())),

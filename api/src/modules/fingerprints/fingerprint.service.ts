@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireUser } from '../../domain/access';
 import { NotFoundError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
-import { parseInput } from '../../domain/validation';
+import { parseInput, visibleText } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { findEpisode, readsAllCatalogs } from '../catalog/catalog-access';
 import { isId, newId } from '../common/ids';
@@ -217,7 +217,7 @@ export class FingerprintService {
    */
   async markLicensed(ctx: RequestContext, matchId: string, note: string): Promise<ContentMatchView> {
     const actor = requireUser(ctx);
-    const text = parseInput(z.string().trim().min(1, 'Say why this reuse is licensed (e.g. the contract).').max(2000), note, 'note');
+    const text = parseInput(visibleText(z.string().trim(), 'Say why this reuse is licensed (e.g. the contract).').max(2000), note, 'note');
     const [match] = isId(matchId) ? await this.views(ctx.em, `m.id = ?`, [matchId]) : [];
     if (!match) throw new NotFoundError('Content match');
     await ctx.em.transactional(async (tx) => {

@@ -112,13 +112,14 @@ export class MediaRevisionResolver {
   }
 
   @Allow(...CATALOG_WRITERS)
-  @Mutation(() => SubtitleTrack, { description: 'Accepts a subtitle draft, as made or edited (content: a WebVTT file), as the episode’s AI-generated subtitles in its language; the draft is removed. Errors name each bad line.' })
+  @Mutation(() => SubtitleTrack, { description: 'Accepts a subtitle draft, as made or edited (content: a WebVTT file), as the episode’s AI-generated subtitles in its language; the draft is removed. Errors name each bad line. CONFLICT `SUBTITLES_EXIST` (extensions.language) when the episode already has subtitles in that language, unless `replace`; CONFLICT `DRAFT_STALE` when the draft was made from an earlier upload of the video.' })
   acceptSubtitleDraft(
     @Ctx() ctx: GraphQLContext,
     @Arg('id', () => ID) id: string,
     @Arg('content', () => String, { nullable: true, description: 'The edited WebVTT file; the draft as made when absent.' }) content?: string,
+    @Arg('replace', () => Boolean, { nullable: true, description: 'Overwrite subtitles the episode already has in the draft’s language; refused (SUBTITLES_EXIST) when absent or false.' }) replace?: boolean,
   ): Promise<SubtitleTrack> {
-    return ctx.services.subtitles.acceptDraft(ctx, id, content);
+    return ctx.services.subtitles.acceptDraft(ctx, id, content, replace);
   }
 
   @Allow(...CATALOG_WRITERS)

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Episode } from '../catalog/episode.entity';
 import type { Config } from '../../config';
-import { BadUserInputError, NotFoundError } from '../../domain/errors';
+import { BadUserInputError, ConflictError, NotFoundError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
@@ -13,6 +13,10 @@ import { SubtitleFormat, SubtitleKind, SubtitleTrack } from './subtitle-track.en
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isId } from '../common/ids';
 import { toWebVtt } from './webvtt';
+import { MediaRevision } from './media-revision.entity';
+
+/** Reasons a subtitle write is refused, as `extensions.reason`. */
+export type SubtitleRefusalReason = 'SUBTITLES_EXIST' | 'DRAFT_STALE';
 import { invalidateReviews } from '../review/case-invalidation';
 
 const inputSchema = z.object({
@@ -35,11 +39,16 @@ export class SubtitleService {
     return this.write(ctx, input);
   }
 
-  /** `alsoInTransaction` runs in the track's transaction (accepting a draft removes it there). */
+  /**
+   * `alsoInTransaction` runs in the track's transaction (accepting a draft removes it there).
+   * `existingTrack: 'refuse'` leaves a track already in that language and kind untouched and throws
+   * CONFLICT (`SUBTITLES_EXIST`) before anything changes.
+   */
   private async write(
     ctx: RequestContext,
     input: { episodeId: string; language: string; format: SubtitleFormat; kind?: SubtitleKind | null; aiGenerated?: boolean | null; content: string },
     alsoInTransaction?: (tx: EntityManager) => Promise<void>,
+    existingTrack: 'replace' | 'refuse' = 'replace',
   ): Promise<SubtitleTrack> {
     const data = parseInput(inputSchema, { ...input, kind: input.kind ?? undefined, aiGenerated: input.aiGenerated ?? undefined });
     const bytes = Buffer.byteLength(data.content, 'utf8');
@@ -55,6 +64,11 @@ export class SubtitleService {
     const em = ctx.em.fork();
     const episode = await findEpisode(ctx, data.episodeId, 'write', em);
     const existing = await em.findOne(SubtitleTrack, { episode, language: data.language, kind: data.kind });
+    if (existing && existingTrack === 'refuse') {
+      const error = new ConflictError(`The episode already has ${existing.aiGenerated ? 'AI-generated' : 'uploaded'} ${data.kind.toLowerCase().replace('_', ' ')} in ${data.language}; accept the draft with replace: true to overwrite them, or discard it.`, 'replace').because('SUBTITLES_EXIST' satisfies SubtitleRefusalReason);
+      error.details.language = data.language;
+      throw error;
+    }
     const track = existing ?? em.create(SubtitleTrack, { episode, language: data.language, kind: data.kind, aiGenerated: data.aiGenerated, format: data.format, content: data.content, cues: parsed.cues, cueCount: parsed.cues.length, updatedAt: new Date() });
     if (existing) em.assign(existing, { format: data.format, aiGenerated: data.aiGenerated, content: data.content, cues: parsed.cues, cueCount: parsed.cues.length });
     // One transaction: a write that fails leaves the reviews as they were.
@@ -65,18 +79,32 @@ export class SubtitleService {
     return track;
   }
 
-  /** The transcripts offered to the studio as subtitle drafts (see SubtitleDraft). */
+  /**
+   * The transcripts offered to the studio as subtitle drafts (see SubtitleDraft): only those made
+   * from the episode's current media; a draft of a replaced video describes another cut.
+   */
   async drafts(ctx: RequestContext, episodeId: string): Promise<SubtitleDraft[]> {
     const episode = await findEpisode(ctx, episodeId, 'read');
-    return ctx.em.find(SubtitleDraft, { episode }, { orderBy: { language: 'asc' } });
+    const current = await currentMediaSha256(ctx.em, episode);
+    if (!current) return [];
+    return ctx.em.find(SubtitleDraft, { episode, mediaSha256: current }, { orderBy: { language: 'asc' } });
   }
 
-  /** A draft of an episode the caller may write; not found otherwise. */
-  private async draft(ctx: RequestContext, draftId: string, em: EntityManager): Promise<{ draft: SubtitleDraft; studioId: string }> {
+  /**
+   * A draft of an episode the caller may write; not found otherwise — the same answer for a missing
+   * id and another studio's draft, so ids of other studios' drafts cannot be probed.
+   */
+  private async draft(ctx: RequestContext, draftId: string, em: EntityManager): Promise<{ draft: SubtitleDraft; episode: Episode; studioId: string }> {
     const draft = isId(draftId) ? await em.findOne(SubtitleDraft, draftId) : null;
     if (!draft) throw new NotFoundError('Subtitle draft');
-    const episode = await findEpisode(ctx, draft.episode.id, 'write', em);
-    return { draft, studioId: episode.series.studio.id };
+    let episode: Episode;
+    try {
+      episode = await findEpisode(ctx, draft.episode.id, 'write', em);
+    } catch (error) {
+      if (error instanceof NotFoundError) throw new NotFoundError('Subtitle draft');
+      throw error;
+    }
+    return { draft, episode, studioId: episode.series.studio.id };
   }
 
   /**
@@ -84,11 +112,19 @@ export class SubtitleService {
    * episode's AI-generated SUBTITLES track in its language (replacing any), validated like any
    * upload, and the draft is gone. Like any new subtitles, open reviews start again.
    */
-  async acceptDraft(ctx: RequestContext, draftId: string, content?: string | null): Promise<SubtitleTrack> {
-    const { draft } = await this.draft(ctx, draftId, ctx.em.fork());
-    return this.write(ctx, { episodeId: draft.episode.id, language: draft.language, format: SubtitleFormat.WEBVTT, kind: SubtitleKind.SUBTITLES, aiGenerated: true, content: content ?? draft.content }, async (tx) => {
+  async acceptDraft(ctx: RequestContext, draftId: string, content?: string | null, replace?: boolean | null): Promise<SubtitleTrack> {
+    const em = ctx.em.fork();
+    const { draft, episode } = await this.draft(ctx, draftId, em);
+    const stale = () => new ConflictError(`This draft was made from an earlier upload of the episode's video; the current video is screened anew.`).because('DRAFT_STALE' satisfies SubtitleRefusalReason);
+    if ((await currentMediaSha256(em, episode)) !== draft.mediaSha256) throw stale();
+    const input = { episodeId: draft.episode.id, language: draft.language, format: SubtitleFormat.WEBVTT, kind: SubtitleKind.SUBTITLES, aiGenerated: true, content: content ?? draft.content };
+    return this.write(ctx, input, async (tx) => {
+      // Checked again under the episode's row lock: a new upload may have finished meanwhile.
+      await tx.getConnection().execute('select id from episode where id = ? for update', [draft.episode.id], 'all', tx.getTransactionContext());
+      const rows = (await tx.getConnection().execute('select m.sha256 from episode e join media_revision m on m.id = e.current_media_id where e.id = ?', [draft.episode.id], 'all', tx.getTransactionContext())) as Array<{ sha256: string }>;
+      if (rows[0]?.sha256 !== draft.mediaSha256) throw stale();
       if (!(await tx.nativeDelete(SubtitleDraft, { id: draft.id }))) throw new NotFoundError('Subtitle draft');
-    });
+    }, replace ? 'replace' : 'refuse');
   }
 
   /** The studio discards a draft; nothing else changes. */
@@ -143,4 +179,10 @@ export class SubtitleService {
     await findEpisode(ctx, track.episode.id, 'read');
     return toWebVtt(track.format, track.content);
   }
+}
+
+/** The sha256 of the episode's current media, or null before the first upload. */
+async function currentMediaSha256(em: EntityManager, episode: Episode): Promise<string | null> {
+  if (!episode.currentMedia) return null;
+  return (await em.findOne(MediaRevision, episode.currentMedia.id))?.sha256 ?? null;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasVisibleText, parseSrt, parseWebVtt } from './subtitles';
+import { cueHasVisibleText, parseSrt, parseWebVtt } from './subtitles';
 
 describe('WebVTT', () => {
   it('parses cues with identifiers, settings and notes', () => {
@@ -50,11 +50,11 @@ describe('SRT', () => {
 
 describe('visible text', () => {
   it.each(['', ' \t', '\u00a0\u00a0', '\u200b', '\u200e\ufeff', '<i>\u200b</i>', '&nbsp;&#8203;', '<c.yellow></c>', '\u2800', '\u3164'])('%j draws nothing', (text) => {
-    expect(hasVisibleText(text)).toBe(false);
+    expect(cueHasVisibleText(text)).toBe(false);
   });
 
   it.each(['Hi', '<i>…</i>', '&amp;', '&#65;', '你好', '♪'])('%j is visible', (text) => {
-    expect(hasVisibleText(text)).toBe(true);
+    expect(cueHasVisibleText(text)).toBe(true);
   });
 
   it('a track whose every cue draws nothing is refused, in WebVTT and in SRT; one visible cue is enough', () => {

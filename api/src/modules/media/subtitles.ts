@@ -1,3 +1,4 @@
+import { hasVisibleText } from '../../domain/text-input';
 import type { SubtitleCue } from './subtitle-track.entity';
 
 export interface SubtitleProblem {
@@ -71,23 +72,20 @@ export function parseWebVtt(text: string): ParsedSubtitles {
   return shown(problems, cues);
 }
 
-// Whitespace, separators and format characters (U+200B, U+200E, U+FEFF …) and the blank-looking
-// letters (braille blank, Hangul fillers) draw nothing on screen.
-const INVISIBLE = /[\s\p{Z}\p{Cf}\u2800\u3164\uFFA0\u115F\u1160]/gu;
 
 /** True when a cue draws something: its text without markup tags, invisible characters and their entities. */
-export function hasVisibleText(cueText: string): boolean {
+export function cueHasVisibleText(cueText: string): boolean {
   const text = cueText
     .replace(/<[^>]*>/g, '')
     .replace(/&#x([0-9a-f]+);/gi, (_m, hex: string) => String.fromCodePoint(Math.min(parseInt(hex, 16), 0x10ffff)))
     .replace(/&#(\d+);/g, (_m, dec: string) => String.fromCodePoint(Math.min(Number(dec), 0x10ffff)))
     .replace(/&(nbsp|lrm|rlm);/g, ' ');
-  return text.replace(INVISIBLE, '') !== '';
+  return hasVisibleText(text);
 }
 
 /** A track whose cues all draw nothing would satisfy a subtitle requirement while showing nothing: refused. */
 function shown(problems: SubtitleProblem[], cues: SubtitleCue[]): ParsedSubtitles {
-  if (!problems.length && cues.length && !cues.some((c) => hasVisibleText(c.text))) problems.push({ line: 1, message: 'No cue has visible text.' });
+  if (!problems.length && cues.length && !cues.some((c) => cueHasVisibleText(c.text))) problems.push({ line: 1, message: 'No cue has visible text.' });
   return problems.length ? { ok: false, problems } : { ok: true, cues };
 }
 

@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { requireUser } from '../../domain/access';
+import { requireUser, roleRequired, rulesFor } from '../../domain/access';
+import { OrganizationKind } from '../organization/organization.entity';
+import { CATALOG_WRITERS } from '../catalog/catalog-access';
 import { DomainError, ForbiddenError, NotFoundError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import { acceptText } from '../../domain/text-input';
@@ -130,7 +132,7 @@ export class UploadService {
       return await findEpisode(ctx, episodeId, 'write');
     } catch (error) {
       if (error instanceof NotFoundError) throw new NotFoundError('Episode', 'No such episode in your studio.');
-      if (error instanceof ForbiddenError) throw new ForbiddenError('Only studio owners and editors can upload.');
+      if (error instanceof ForbiddenError && error.reason === 'ROLE_REQUIRED') throw roleRequired(rulesFor(OrganizationKind.STUDIO, CATALOG_WRITERS), 'Only studio owners and editors can upload.');
       throw error;
     }
   }
@@ -169,7 +171,7 @@ export class UploadService {
       await findEpisode(ctx, row.episode.id, 'write');
     } catch (error) {
       if (error instanceof NotFoundError) throw new NotFoundError('Upload', 'No such upload.');
-      if (error instanceof ForbiddenError) throw new ForbiddenError('Only studio owners and editors can upload.');
+      if (error instanceof ForbiddenError && error.reason === 'ROLE_REQUIRED') throw roleRequired(rulesFor(OrganizationKind.STUDIO, CATALOG_WRITERS), 'Only studio owners and editors can upload.');
       throw error;
     }
     if (row.status !== UploadStatus.UPLOADING && row.status !== UploadStatus.PROCESSING && row.status !== UploadStatus.SUCCEEDED) {

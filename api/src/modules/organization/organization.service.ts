@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { isOperatorAdmin, membershipIn, requireUser } from '../../domain/access';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../domain/errors';
+import { isOperatorAdmin, membershipIn, OPERATOR_ADMIN_RULES, requireUser, roleRequired } from '../../domain/access';
+import { ConflictError, NotFoundError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
-import { nameSchema, parseInput } from '../../domain/validation';
+import { nameSchema, parseInput, visibleText } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { isId } from '../common/ids';
 import { isSuspendable, Organization, OrganizationKind } from './organization.entity';
@@ -36,7 +36,7 @@ export class OrganizationService {
 
   async create(ctx: RequestContext, input: { name: string; kind: OrganizationKind }): Promise<Organization> {
     requireUser(ctx);
-    if (!isOperatorAdmin(ctx)) throw new ForbiddenError('Only operator admins can create organizations.');
+    if (!isOperatorAdmin(ctx)) throw roleRequired(OPERATOR_ADMIN_RULES);
     const data = parseInput(createSchema, input);
     const em = ctx.em.fork();
     const org = em.create(Organization, { name: data.name, kind: data.kind, createdAt: new Date() });
@@ -58,8 +58,8 @@ export class OrganizationService {
    */
   async setSuspended(ctx: RequestContext, id: string, suspended: boolean, reason?: string | null): Promise<Organization> {
     requireUser(ctx);
-    if (!isOperatorAdmin(ctx)) throw new ForbiddenError('Only operator admins can suspend organizations.');
-    const why = suspended ? parseInput(z.string().trim().min(3, 'Say why in at least 3 characters.').max(500, 'Keep the reason under 500 characters.'), reason ?? '', 'reason') : null;
+    if (!isOperatorAdmin(ctx)) throw roleRequired(OPERATOR_ADMIN_RULES);
+    const why = suspended ? parseInput(visibleText(z.string().trim().min(3, 'Say why in at least 3 characters.'), 'Say why in at least 3 characters.').max(500, 'Keep the reason under 500 characters.'), reason ?? '', 'reason') : null;
     const em = ctx.em.fork();
     const org = isId(id) ? await em.findOne(Organization, id) : null;
     if (!org) throw new NotFoundError('Organization');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isOperatorAdmin, membershipIn, requireUser } from '../../domain/access';
-import { ForbiddenError, NotFoundError } from '../../domain/errors';
+import { isOperatorAdmin, membershipIn, OPERATOR_ADMIN_RULES, requireUser, roleRequired } from '../../domain/access';
+import { NotFoundError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
@@ -34,7 +34,7 @@ export class PartnerService {
   /** Operator admins set a partner's territories, currency and rate limit. */
   async update(ctx: RequestContext, partnerId: string, input: z.input<typeof profileSchema>): Promise<PartnerProfile> {
     requireUser(ctx);
-    if (!isOperatorAdmin(ctx)) throw new ForbiddenError('Only operator admins can change partners.');
+    if (!isOperatorAdmin(ctx)) throw roleRequired(OPERATOR_ADMIN_RULES);
     const data = parseInput(profileSchema, input);
     const em = ctx.em.fork();
     const org = isId(partnerId) ? await em.findOne(Organization, partnerId) : null;

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { ConflictError, passes } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
-import { parseInput } from '../../domain/validation';
+import { parseInput, visibleText } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { findEpisode } from '../catalog/catalog-access';
 import { Episode } from '../catalog/episode.entity';
@@ -22,7 +22,7 @@ export class AppealService {
    * reviewers who rejected it nor anyone from the studio can take.
    */
   async appeal(ctx: RequestContext, caseId: string, statement: string): Promise<ReviewCase> {
-    const text = parseInput(z.string().trim().min(10, 'Explain the appeal in at least 10 characters.').max(5000), statement, 'statement');
+    const text = parseInput(visibleText(z.string().trim().min(10, 'Explain the appeal in at least 10 characters.'), 'Explain the appeal in at least 10 characters.').max(5000), statement, 'statement');
     const em = ctx.em.fork();
     return em.transactional(async (tx) => {
       const original = await lockCase(tx, caseId);

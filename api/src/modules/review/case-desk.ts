@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { LEAD_ROLES, operatorRoles, requireUser, type UserActor } from '../../domain/access';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../domain/errors';
+import { LEAD_ROLES, OPERATOR_STAFF_RULES, operatorRoles, requireUser, roleRequired, rulesFor, type UserActor } from '../../domain/access';
+import { OrganizationKind } from '../organization/organization.entity';
+import { ConflictError, NotFoundError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import type { AuditService } from '../audit/audit.service';
 import { isId } from '../common/ids';
@@ -15,13 +16,13 @@ import { CaseStatus, ReviewCase } from './review-case.entity';
 export function operatorOf(ctx: RequestContext): { actor: UserActor; isLead: boolean } {
   const actor = requireUser(ctx);
   const roles = operatorRoles(ctx);
-  if (!roles.length) throw new ForbiddenError('Only the operator’s reviewers can do this.');
+  if (!roles.length) throw roleRequired(OPERATOR_STAFF_RULES);
   return { actor, isLead: roles.some((r) => LEAD_ROLES.includes(r)) };
 }
 
 export function requireLead(ctx: RequestContext): UserActor {
   const { actor, isLead } = operatorOf(ctx);
-  if (!isLead) throw new ForbiddenError('Only leads can do this.');
+  if (!isLead) throw roleRequired(rulesFor(OrganizationKind.OPERATOR, LEAD_ROLES));
   return actor;
 }
 

@@ -1,7 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ConflictError } from '../../domain/errors';
 
-/** Reasons a claim-dependent action is refused, as `extensions.reason`. */
-export type ClaimRefusalReason = 'CLAIM_LAPSED';
+/**
+ * Reasons a claim-dependent action is refused, as `extensions.reason`: `CLAIM_HELD_BY_OTHER` while
+ * another reviewer's claim is live (a lead included: leads release it first), `CLAIM_LAPSED` when
+ * no one's claim is live (it ended, was released, or the case was decided).
+ */
+export type ClaimRefusalReason = 'CLAIM_LAPSED' | 'CLAIM_HELD_BY_OTHER';
 
 /** Whether `userId` holds a live claim on a case still awaiting a decision, and until when. */
 export interface ClaimState {
@@ -27,4 +32,17 @@ export async function claimState(em: EntityManager, caseId: string, userId: stri
   const row = rows[0];
   if (!row || !row.live) return { heldBy: null, heldByUser: false, expiresAt: null };
   return { heldBy: row.held_by, heldByUser: userId !== null && row.held_by === userId, expiresAt: row.expires_at === null ? null : new Date(row.expires_at) };
+}
+
+/**
+ * Throws CONFLICT unless `userId` holds a live claim on the case (judged by `claimState`), with the
+ * reason telling whether someone else holds it. `lapsed` is the sentence for CLAIM_LAPSED.
+ */
+export async function requireOwnClaim(em: EntityManager, caseId: string, userId: string, lapsed: string): Promise<void> {
+  const state = await claimState(em, caseId, userId);
+  if (state.heldByUser) return;
+  if (state.heldBy) {
+    throw new ConflictError(`Another reviewer holds this case until ${state.expiresAt?.toISOString() ?? 'they release it'}; a lead may release it first.`).because('CLAIM_HELD_BY_OTHER' satisfies ClaimRefusalReason);
+  }
+  throw new ConflictError(lapsed).because('CLAIM_LAPSED' satisfies ClaimRefusalReason);
 }

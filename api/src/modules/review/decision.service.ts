@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { BadUserInputError, ConflictError, ForbiddenError } from '../../domain/errors';
+import { BadUserInputError, ConflictError } from '../../domain/errors';
+import { LEAD_ROLES, roleRequired, rulesFor } from '../../domain/access';
+import { OrganizationKind } from '../organization/organization.entity';
 import type { RequestContext } from '../../domain/request-context';
-import { parseInput } from '../../domain/validation';
+import { parseInput, visibleText } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { canTransition, EPISODE_TRANSITIONS, transitionEpisode, type EpisodeTransition } from '../catalog/episode-lifecycle';
 import { findCase, lockCase, operatorOf } from './case-desk';
-import { claimState } from './claims';
+import { requireOwnClaim } from './claims';
 import { effectivePolicy, knownRuleIds } from './policy';
 import { CaseStatus, ReviewCase, Verdict } from './review-case.entity';
 import { ReviewComment } from './review-comment.entity';
@@ -25,7 +27,7 @@ const decideSchema = z.object({
     )
     .min(1, 'Decide at least one territory.'),
   comments: z
-    .array(z.object({ atSeconds: z.number().min(0, 'Times start at 0.').nullish(), text: z.string().trim().min(1, 'A comment needs text.').max(2000) }))
+    .array(z.object({ atSeconds: z.number().min(0, 'Times start at 0.').nullish(), text: visibleText(z.string().trim(), 'A comment needs text.').max(2000) }))
     .max(50)
     .default([]),
 });
@@ -55,7 +57,7 @@ export class DecisionService {
       const reviewCase = await lockCase(tx, data.caseId);
       if (reviewCase.status !== CaseStatus.PENDING_REVIEW) throw new ConflictError(`The case is ${reviewCase.status.toLowerCase().replace('_', ' ')}; it cannot be decided now.`).because('CASE_NOT_PENDING');
       if (reviewCase.version !== data.version) throw new ConflictError(`The case changed since you opened it (version ${data.version}, now ${reviewCase.version}). Reload it before deciding.`, 'input.version').because('CASE_VERSION_STALE');
-      if (!(await claimState(tx, reviewCase.id, actor.user.id)).heldByUser) throw new ConflictError('Claim the case before deciding it (your claim may have lapsed).').because('CLAIM_LAPSED');
+      await requireOwnClaim(tx, reviewCase.id, actor.user.id, 'Claim the case before deciding it (your claim may have lapsed).');
       const known = new Set(reviewCase.territories);
       const seen = new Set<string>();
       data.decisions.forEach((d, i) => {
@@ -91,7 +93,7 @@ export class DecisionService {
         return reviewCase;
       }
       if (reviewCase.awaitingSecondApproval && needsSecond) {
-        if (!isLead) throw new ForbiddenError('A second approval must come from a lead.');
+        if (!isLead) throw roleRequired(rulesFor(OrganizationKind.OPERATOR, LEAD_ROLES), 'A second approval must come from a lead.');
         if (firstApprovals.some((d) => d.decidedBy?.id === actor.user.id)) throw new ConflictError('The second approval must come from someone other than the first approver.');
       }
       for (const d of firstApprovals) d.pendingSecondApproval = false;
@@ -127,7 +129,7 @@ export class DecisionService {
 
   async comment(ctx: RequestContext, caseId: string, input: { atSeconds?: number | null; text: string }): Promise<ReviewComment> {
     const { actor } = operatorOf(ctx);
-    const data = parseInput(z.object({ atSeconds: z.number().min(0, 'Times start at 0.').nullish(), text: z.string().trim().min(1, 'A comment needs text.').max(2000) }), input);
+    const data = parseInput(z.object({ atSeconds: z.number().min(0, 'Times start at 0.').nullish(), text: visibleText(z.string().trim(), 'A comment needs text.').max(2000) }), input);
     const em = ctx.em.fork();
     const reviewCase = await findCase(em, caseId);
     const comment = em.create(ReviewComment, { reviewCase, author: actor.user, authorLabel: actor.user.email, atSeconds: data.atSeconds ?? null, text: data.text, createdAt: new Date() });

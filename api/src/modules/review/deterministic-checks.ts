@@ -1,3 +1,4 @@
+import { hasVisibleText } from '../../domain/text-input';
 import { aiContentDeclaration, aiLabelGap } from '../ai-disclosure/ai-content';
 import { availability } from '../catalog/availability';
 import type { FindingDraft, ReviewMaterial } from './material';
@@ -41,7 +42,7 @@ export function deterministicFindings(material: ReviewMaterial, policies: readon
       const has = material.subtitles.some((s) => !s.aiTranscript && (s.language === language || s.language.startsWith(`${language}-`)));
       if (!has) add(req.subtitles, 'accessibility', { kind: 'METADATA', field: 'subtitles', language }, `${t} requires ${language} subtitles; none are uploaded.`);
     }
-    if (policy.requireAiDisclosure && material.license?.aiGeneratedContent && !material.license.aiDisclosure?.trim()) {
+    if (policy.requireAiDisclosure && material.license?.aiGeneratedContent && !hasVisibleText(material.license.aiDisclosure ?? '')) {
       add(req.aiDisclosure, 'disclosure', { kind: 'LICENSE', field: 'license.aiDisclosure' }, 'The series uses AI-generated content but has no disclosure.');
     }
     const label = aiLabelGap(aiContentDeclaration(material.license, material.episode.aiElements), t, policy.aiLabel);

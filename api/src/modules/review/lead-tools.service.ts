@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BadUserInputError, ConflictError, NotFoundError, passes } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
-import { parseInput } from '../../domain/validation';
+import { parseInput, visibleText } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { Episode } from '../catalog/episode.entity';
 import { assertTransition, transitionEpisode } from '../catalog/episode-lifecycle';
@@ -16,7 +16,7 @@ export class LeadToolsService {
 
   async hold(ctx: RequestContext, caseId: string, held: boolean, reason?: string | null): Promise<ReviewCase> {
     requireLead(ctx);
-    const why = held ? parseInput(z.string().trim().min(1, 'Say why the case is held.').max(2000), reason ?? '', 'reason') : null;
+    const why = held ? parseInput(visibleText(z.string().trim(), 'Say why the case is held.').max(2000), reason ?? '', 'reason') : null;
     return mutateCase(this.audit, ctx, caseId, held ? 'review.hold' : 'review.unhold', (c) => {
       c.held = held;
       c.holdReason = why;
@@ -61,7 +61,7 @@ export class LeadToolsService {
   /** A lead takes an approved or published episode down, with a reason. */
   async takeDown(ctx: RequestContext, episodeId: string, reason: string): Promise<Episode> {
     requireLead(ctx);
-    const why = parseInput(z.string().trim().min(3, 'Give the reason for the takedown.').max(2000), reason, 'reason');
+    const why = parseInput(visibleText(z.string().trim().min(3, 'Give the reason for the takedown.'), 'Give the reason for the takedown.').max(2000), reason, 'reason');
     const em = ctx.em.fork();
     const episode = isId(episodeId) ? await em.findOne(Episode, episodeId, { populate: ['series'] }) : null;
     if (!episode) throw new NotFoundError('Episode');

@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { type UserActor } from '../../domain/access';
 import { BadUserInputError, ConflictError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
-import { parseInput } from '../../domain/validation';
+import { parseInput, visibleText } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
 import { isId } from '../common/ids';
 import { OrganizationKind } from '../organization/organization.entity';
 import { caseIdOrThrow, mutateCase, operatorOf } from './case-desk';
-import { claimState, type ClaimState } from './claims';
+import { claimState, requireOwnClaim, type ClaimState } from './claims';
 import { Finding } from './finding.entity';
 import { ReviewCase, Verdict } from './review-case.entity';
 import { Decision } from './review-decision.entity';
@@ -163,7 +163,12 @@ export class ReviewQueueService {
        where id = ? and claimed_by_id = ? and claim_expires_at > now() and status = 'PENDING_REVIEW' returning id`,
       [String(ctx.config.review.leaseMs), caseIdOrThrow(caseId), actor.user.id],
     )) as Array<{ id: string }>;
-    if (!updated.length) throw new ConflictError('Your claim on this case has lapsed or it was decided; claim it again.').because('CLAIM_LAPSED');
+    if (!updated.length) {
+      const lapsed = 'Your claim on this case has lapsed or it was decided; claim it again.';
+      await requireOwnClaim(ctx.em, caseId, actor.user.id, lapsed);
+      // Held again after the update missed (the lease ended at that instant): still refused.
+      throw new ConflictError(lapsed).because('CLAIM_LAPSED');
+    }
     return ctx.em.fork().findOneOrFail(ReviewCase, caseId, { populate: ['episode', 'claimedBy'] });
   }
 
@@ -179,7 +184,7 @@ export class ReviewQueueService {
 
   async escalate(ctx: RequestContext, caseId: string, note: string): Promise<ReviewCase> {
     operatorOf(ctx);
-    const text = parseInput(z.string().trim().min(1, 'Say why you escalate.').max(2000), note, 'note');
+    const text = parseInput(visibleText(z.string().trim(), 'Say why you escalate.').max(2000), note, 'note');
     return mutateCase(this.audit, ctx, caseId, 'review.escalate', (c) => {
       c.escalated = true;
       c.escalationNote = text;

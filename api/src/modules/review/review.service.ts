@@ -1,8 +1,8 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import type PgBoss from 'pg-boss';
 import { z } from 'zod';
-import { isOperatorAdmin, isOperatorStaff, membershipIn, requireUser } from '../../domain/access';
-import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError, passes } from '../../domain/errors';
+import { isOperatorAdmin, isOperatorStaff, membershipIn, OPERATOR_ADMIN_RULES, OPERATOR_STAFF_RULES, requireUser, roleRequired } from '../../domain/access';
+import { BadUserInputError, ConflictError, NotFoundError, passes } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput, refuseRepeats } from '../../domain/validation';
 import { queueReviewJob } from '../../jobs/queue';
@@ -197,7 +197,7 @@ export class ReviewService {
   /** Admins only; every change is audited. */
   async updateSettings(ctx: RequestContext, input: z.input<typeof settingsSchema>): Promise<ReviewSettings> {
     requireUser(ctx);
-    if (!isOperatorAdmin(ctx)) throw new ForbiddenError('Only operator admins can change review settings.');
+    if (!isOperatorAdmin(ctx)) throw roleRequired(OPERATOR_ADMIN_RULES);
     const data = parseInput(settingsSchema, input);
     const em = ctx.em.fork();
     const current = await em.findOne(ReviewSettings, 1);
@@ -217,6 +217,6 @@ export class ReviewService {
 
   private requireOperator(ctx: RequestContext): void {
     requireUser(ctx);
-    if (!isOperatorStaff(ctx)) throw new ForbiddenError('Only the operator’s reviewers and admins can do this.');
+    if (!isOperatorStaff(ctx)) throw roleRequired(OPERATOR_STAFF_RULES);
   }
 }
