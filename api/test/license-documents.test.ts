@@ -18,8 +18,10 @@ import { errorCode, TestServer, type SignedInMember } from './support/server';
  */
 const MAX_BYTES = 4096;
 const pdf = (text: string, size?: number) => {
-  const body = Buffer.from(`%PDF-1.7\n% ${text}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
-  return size ? Buffer.concat([body, Buffer.alloc(size - body.length, 0x20)]) : body;
+  const head = Buffer.from(`%PDF-1.7\n% ${text}\n1 0 obj << /Type /Catalog >> endobj\n`);
+  const tail = Buffer.from('trailer << /Root 1 0 R >>\n%%EOF\n');
+  // Padding goes before the trailer: %%EOF stays at the end, as in any PDF.
+  return Buffer.concat([head, Buffer.alloc(size ? size - head.length - tail.length : 0, 0x20), tail]);
 };
 const REMOVE = 'mutation($id: ID!) { removeLicenseDocument(id: $id) }';
 const LIST = 'query($id: ID!) { series(id: $id) { license { documents { id fileName sizeBytes sha256 downloadUrl createdAt } } } }';
@@ -182,6 +184,38 @@ describe('license documents (chain of title)', () => {
     const badName = await attach(owner.token, pdf('x'), '../../etc/contract.pdf');
     expect(badName.status).toBe(400);
     expect(badName.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'fileName' });
+    expect(await state()).toBe(before);
+  });
+
+  it('a header alone, or HTML after the header, is not a PDF; names with bidi/format characters or only dots are refused; a stored name always ends in .pdf', async () => {
+    const before = await state();
+    for (const [fileName, content] of [['contract.pdf', Buffer.from('%PDF-1.7')], ['evil.html', Buffer.from('%PDF-1.7\n<html><body><script>alert(document.cookie)</script></body></html>\n')]] as const) {
+      const res = await attach(owner.token, content, fileName);
+      expect(res.status, fileName).toBe(400);
+      expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'file' });
+      expect(res.errors![0]!.message).toMatch(/not a PDF/);
+    }
+    for (const fileName of ['agreement\u202Efdp.exe', 'contract\u200B.pdf', '..', '...']) {
+      const res = await attach(owner.token, pdf('named oddly'), fileName);
+      expect(res.status, JSON.stringify(fileName)).toBe(400);
+      expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'fileName' });
+    }
+    expect(await state()).toBe(before);
+    const renamed = (await attach(owner.token, pdf('a real pdf named like a web page'), 'evil.html')).data!.attachLicenseDocument;
+    expect(renamed.fileName).toBe('evil.html.pdf');
+    const file = await download(renamed.downloadUrl);
+    expect(file.headers.get('content-disposition')).toBe(`attachment; filename*=UTF-8''evil.html.pdf`);
+    expect(file.headers.get('content-type')).toBe('application/pdf');
+    expect(errorCode(await server.gql(REMOVE, { id: renamed.id }, { token: owner.token }))).toBeUndefined();
+  });
+
+  it('removing another studio’s document answers exactly like removing one that does not exist', async () => {
+    const before = await state();
+    const theirs = await server.gql(REMOVE, { id: contract.id }, { token: stranger.token });
+    const nobodys = await server.gql(REMOVE, { id: randomUUID() }, { token: stranger.token });
+    expect(errorCode(theirs)).toBe('NOT_FOUND');
+    expect(theirs.errors![0]!.message).toBe(nobodys.errors![0]!.message);
+    expect(theirs.errors![0]!.extensions).toEqual({ ...nobodys.errors![0]!.extensions, requestId: theirs.errors![0]!.extensions.requestId });
     expect(await state()).toBe(before);
   });
 

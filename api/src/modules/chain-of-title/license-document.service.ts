@@ -11,7 +11,7 @@ import { SeriesLicense } from '../catalog/license.entity';
 import { isId, newId } from '../common/ids';
 import { formatBytes } from '../media/upload.service';
 import { LicenseDocument } from './license-document.entity';
-import { isPdf } from './pdf';
+import { isPdf, pdfFileName } from './pdf';
 
 /** Where the download route is mounted: `/media/license-documents/<id>?expires&signature`. */
 export const LICENSE_DOCUMENT_PATH = '/media/license-documents';
@@ -27,7 +27,11 @@ const fileNameSchema = z
   .trim()
   .min(1, 'Give the file name.')
   .max(255, 'The file name must be at most 255 characters.')
-  .refine((name) => !/[\p{Cc}/\\]/u.test(name), 'The file name must be a plain name (no folders).');
+  .refine((name) => !/[\p{Cc}/\\]/u.test(name), 'The file name must be a plain name (no folders).')
+  // Bidi and other invisible format characters make a name read differently from what it is.
+  .refine((name) => !/\p{Cf}/u.test(name), 'The file name must not contain invisible or direction-changing characters.')
+  .refine((name) => !/^\.+$/.test(name), 'The file name must be more than dots.')
+  .transform(pdfFileName);
 
 /** A contract PDF to attach: its name as uploaded and its bytes (the raw request body). */
 export interface LicenseDocumentUpload {
@@ -101,7 +105,10 @@ export class LicenseDocumentService {
     const em = ctx.em.fork();
     const document = isId(documentId) ? await em.findOne(LicenseDocument, documentId, { populate: ['license'] }) : null;
     if (!document) throw new NotFoundError('License document');
-    const series = await findSeries(ctx, document.license.series.id, 'write', em);
+    // Another studio's document reads exactly like one that does not exist.
+    const series = await findSeries(ctx, document.license.series.id, 'write', em).catch((error: unknown) => {
+      throw error instanceof NotFoundError ? new NotFoundError('License document') : error;
+    });
     em.remove(document);
     this.audit.record(ctx, em, {
       action: 'license.document_removed',
