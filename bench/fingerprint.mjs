@@ -1,8 +1,10 @@
 // Perceptual fingerprints: how long fingerprinting takes per minute of video, and how a lookup (one
 // episode's frames against everything stored) scales from 10,000 to 1,000,000 stored frame
 // fingerprints. The lookup is the one screening runs: window-index candidates (the same SQL), then the
-// bit-by-bit comparison of each candidate. Half the lookups are planted copies (a stored episode with
-// bits flipped in every frame), which must be found; half are unrelated.
+// bit-by-bit comparison of each candidate. Every checked frame is probed as shown and mirrored (its
+// mirrored hash), as screening does. Half the lookups are planted copies (a stored episode with bits
+// flipped in every frame; every other one a mirrored copy, whose mirrored hashes are the near ones),
+// which must be found; half are unrelated.
 //   node bench/fingerprint.mjs [--lookups 200] [--small 10000] [--large 1000000]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,7 +24,7 @@ const require = createRequire(path.join(repo, 'api', 'package.json'));
 const pg = require('pg');
 const dist = (p) => require(path.join(repo, 'api/dist/api/src/modules/fingerprints', p));
 const { frameHashes } = dist('frame-hashes.js');
-const { CANDIDATES_SQL, pgArray } = dist('lookup.js');
+const { CANDIDATES_SQL, candidateParameters, pgArray } = dist('lookup.js');
 const { compareFrames } = dist('content-matching.js');
 const ffmpeg = require('@ffmpeg-installer/ffmpeg').path;
 
@@ -96,45 +98,53 @@ async function lookups() {
   const latencies = [];
   let planted = 0;
   let found = 0;
+  let mirroredFound = 0;
   let falseMatches = 0;
   for (let i = 0; i < LOOKUPS; i++) {
     let frames;
     let source = null;
     if (i % 2 === 0) {
       const picked = (await db.query(`select e.current_media_id as id from episode e where e.series_id = $1 and e.number = $2`, [series, 1 + Math.floor(Math.random() * episodes)])).rows[0].id;
-      source = picked;
       const rows = (await db.query(`select at_ms, hash::text as hash from fingerprint_frame where media_revision_id = $1 order by at_ms`, [picked])).rows;
-      frames = rows.map((r) => ({ atMs: r.at_ms, hash: flip(BigInt(r.hash), FLIPPED_BITS) }));
+      // Every other planted copy is mirrored: as shown it looks unrelated, its mirrored hashes are near the stored ones.
+      const mirrored = i % 4 === 2;
+      frames = rows.map((r) => (mirrored ? { atMs: r.at_ms, hash: randomHash(), mirroredHash: flip(BigInt(r.hash), FLIPPED_BITS) } : { atMs: r.at_ms, hash: flip(BigInt(r.hash), FLIPPED_BITS), mirroredHash: randomHash() }));
+      source = { id: picked, mirrored };
       planted++;
     } else {
-      frames = Array.from({ length: FRAMES_PER_EPISODE }, (_, s) => ({ atMs: s * 1000, hash: randomHash() }));
+      frames = Array.from({ length: FRAMES_PER_EPISODE }, (_, s) => ({ atMs: s * 1000, hash: randomHash(), mirroredHash: randomHash() }));
     }
     const started = process.hrtime.bigint();
     // The lookup as screening runs it: candidates through the band indexes, then compare each.
     let sql = CANDIDATES_SQL;
     let n = 0;
     sql = sql.replace(/\?/g, () => `$${++n}`);
-    if (process.argv.includes('--explain') && i < 2) console.log((await db.query(`explain analyze ${sql}`, [pgArray(frames.map((f) => f.atMs)), pgArray(frames.map((f) => f.hash)), 50, '00000000-0000-0000-0000-000000000000', 50])).rows.map((r) => r['QUERY PLAN']).join('\n'));
-    const candidates = (await db.query(sql, [pgArray(frames.map((f) => f.atMs)), pgArray(frames.map((f) => f.hash)), 50, '00000000-0000-0000-0000-000000000000', 50])).rows.map((r) => r.id);
+    const params = [...candidateParameters(frames), 50, '00000000-0000-0000-0000-000000000000', 50];
+    if (process.argv.includes('--explain') && i < 2) console.log((await db.query(`explain analyze ${sql}`, params)).rows.map((r) => r['QUERY PLAN']).join('\n'));
+    const candidates = (await db.query(sql, params)).rows.map((r) => r.id);
     const stored = candidates.length ? (await db.query(`select media_revision_id::text as id, at_ms, hash::text as hash from fingerprint_frame where media_revision_id = any($1::uuid[]) order by media_revision_id, at_ms`, [pgArray(candidates)])).rows : [];
-    const matches = candidates.filter((id) => compareFrames(frames, stored.filter((r) => r.id === id).map((r) => ({ atMs: r.at_ms, hash: BigInt(r.hash) }))));
+    const compared = candidates.map((id) => ({ id, match: compareFrames(frames, stored.filter((r) => r.id === id).map((r) => ({ atMs: r.at_ms, hash: BigInt(r.hash) }))) })).filter((c) => c.match);
     latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
-    if (source && matches.includes(source)) found++;
-    falseMatches += matches.filter((m) => m !== source).length;
+    const hit = source && compared.find((c) => c.id === source.id);
+    if (hit && hit.match.mirrored === source.mirrored) {
+      found++;
+      if (source.mirrored) mirroredFound++;
+    }
+    falseMatches += compared.filter((c) => c.id !== source?.id).length;
   }
   latencies.sort((a, b) => a - b);
   const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-  return { p50: pct(50), p99: pct(99), recall: found / planted, falseMatches };
+  return { p50: pct(50), p99: pct(99), recall: found / planted, mirroredFound, falseMatches };
 }
 
 console.log(machine());
-console.log(`lookups (${LOOKUPS}, each a ${FRAMES_PER_EPISODE}-frame episode; half are copies with ${FLIPPED_BITS} of 64 bits flipped per frame):`);
+console.log(`lookups (${LOOKUPS}, each a ${FRAMES_PER_EPISODE}-frame episode probed as shown and mirrored; half are copies with ${FLIPPED_BITS} of 64 bits flipped per frame, every other copy mirrored):`);
 await seedTo(SMALL);
 const small = await lookups();
-console.log(`  ${SMALL.toLocaleString('en')} stored: p50 ${small.p50.toFixed(1)} ms, p99 ${small.p99.toFixed(1)} ms; copies found ${(small.recall * 100).toFixed(0)}%, false matches ${small.falseMatches}`);
+console.log(`  ${SMALL.toLocaleString('en')} stored: p50 ${small.p50.toFixed(1)} ms, p99 ${small.p99.toFixed(1)} ms; copies found ${(small.recall * 100).toFixed(0)}% (mirrored ${small.mirroredFound}), false matches ${small.falseMatches}`);
 await seedTo(LARGE);
 const large = await lookups();
-console.log(`  ${LARGE.toLocaleString('en')} stored: p50 ${large.p50.toFixed(1)} ms, p99 ${large.p99.toFixed(1)} ms; copies found ${(large.recall * 100).toFixed(0)}%, false matches ${large.falseMatches}`);
+console.log(`  ${LARGE.toLocaleString('en')} stored: p50 ${large.p50.toFixed(1)} ms, p99 ${large.p99.toFixed(1)} ms; copies found ${(large.recall * 100).toFixed(0)}% (mirrored ${large.mirroredFound}), false matches ${large.falseMatches}`);
 console.log(`ratio ${LARGE.toLocaleString('en')} / ${SMALL.toLocaleString('en')}: p50 ${(large.p50 / small.p50).toFixed(2)}, p99 ${(large.p99 / small.p99).toFixed(2)} (target ≤ 2)`);
 await db.end();
 await api.stop();

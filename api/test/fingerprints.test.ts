@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareFrames, MATCH_MAX_DISTANCE, MATCH_MIN_FRAMES } from '../src/modules/fingerprints/content-matching';
-import { frameHashes, type FrameHash } from '../src/modules/fingerprints/frame-hashes';
+import { flippedLeftToRight, frameHashes, type FrameHash } from '../src/modules/fingerprints/frame-hashes';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { seriesWithEpisodes } from './support/catalog';
@@ -24,24 +24,40 @@ describe('perceptual fingerprints (real ffmpeg and pHash)', () => {
   for (const kind of Object.keys(COPIES) as Array<keyof typeof COPIES>) {
     it(`a ${kind} copy matches the original at the same moments`, async () => {
       const copy = await frameHashes(copyOf(await sceneClip('fp-original', 101), kind));
-      const moments = compareFrames(copy, original);
-      expect(moments, `${kind} copy`).not.toBeNull();
-      expect(moments!.length).toBeGreaterThanOrEqual(original.length - 1);
-      for (const m of moments!) expect(Math.abs(m.atMs - m.matchedAtMs)).toBeLessThanOrEqual(1000);
+      const match = compareFrames(copy, original);
+      expect(match, `${kind} copy`).not.toBeNull();
+      expect(match!.mirrored).toBe(kind === 'mirrored');
+      expect(match!.moments.length).toBeGreaterThanOrEqual(original.length - 1);
+      for (const m of match!.moments) expect(Math.abs(m.atMs - m.matchedAtMs)).toBeLessThanOrEqual(1000);
+      // Seen from the original's side too (its mirrored hashes against the copy's).
+      expect(compareFrames(original, copy)?.mirrored, `${kind} copy, from the original`).toBe(kind === 'mirrored');
     });
   }
+
+  it('a mirrored copy does not match as shown, only mirrored: its pictures differ from the original’s', async () => {
+    const mirrored = await frameHashes(copyOf(await sceneClip('fp-original', 101), 'mirrored'));
+    expect(compareFrames(mirrored.map(({ atMs, hash }) => ({ atMs, hash })), original)).toBeNull();
+  });
+
+  it('the mirrored hash is the hash of the frame flipped left to right', () => {
+    const pixels = Buffer.from(Array.from({ length: 16 }, (_, i) => i));
+    expect([...flippedLeftToRight(pixels, 4)]).toEqual([3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12]);
+    expect(flippedLeftToRight(flippedLeftToRight(pixels, 4), 4).equals(pixels)).toBe(true);
+  });
 
   it('unrelated clips do not match, not even one frame', async () => {
     for (const seed of [202, 303, 404]) {
       const other = await frameHashes(await sceneClip(`fp-unrelated-${seed}`, seed));
       expect(compareFrames(other, original), `seed ${seed}`).toBeNull();
       expect(compareFrames(other, original.concat(original))).toBeNull();
+      // Nor mirrored: flipping an unrelated clip does not make it the original.
+      expect(compareFrames(await frameHashes(copyOf(await sceneClip(`fp-unrelated-${seed}`, seed), 'mirrored')), original), `seed ${seed} mirrored`).toBeNull();
     }
   });
 
   it(`a match needs ${MATCH_MIN_FRAMES} frames within ${MATCH_MAX_DISTANCE} bits`, () => {
     const near = (f: FrameHash, bits: number): FrameHash => ({ atMs: f.atMs, hash: BigInt.asIntN(64, f.hash ^ ((1n << BigInt(bits)) - 1n)) });
-    expect(compareFrames(original.slice(0, MATCH_MIN_FRAMES).map((f) => near(f, MATCH_MAX_DISTANCE)), original)).toHaveLength(MATCH_MIN_FRAMES);
+    expect(compareFrames(original.slice(0, MATCH_MIN_FRAMES).map((f) => near(f, MATCH_MAX_DISTANCE)), original)?.moments).toHaveLength(MATCH_MIN_FRAMES);
     expect(compareFrames(original.slice(0, MATCH_MIN_FRAMES - 1).map((f) => near(f, 0)), original)).toBeNull();
     expect(compareFrames(original.map((f) => near(f, MATCH_MAX_DISTANCE + 1)), original)).toBeNull();
   });
@@ -355,6 +371,36 @@ describe('matching across the platform, through the API as every role', () => {
       expect(res.data!.reviewCase.contentMatches).toEqual([]);
     }, 120_000);
   });
+
+  it('a mirrored copy of another studio’s episode goes to a lead, marked mirrored — also when its fingerprint predates mirrored hashes', async () => {
+    const seriesId = await seriesWithEpisodes(server, pirate.token, pirate.organizationId, 1, { title: 'Mirror Palace' });
+    const [episodeId] = await episodesOf(seriesId, pirate.token);
+    await readyEpisode(server, pirateEditor.token, episodeId!, copyOf(originalClip, 'mirrored'));
+    const conn = server.orm.em.getConnection();
+    const revision = ((await conn.execute(`select current_media_id::text as id from episode where id = ?`, [episodeId])) as Array<{ id: string }>)[0]!.id;
+    const stored = (await conn.execute(`select count(*)::int as frames, count(mirrored_hash)::int as mirrored from fingerprint_frame where media_revision_id = ?`, [revision])) as Array<{ frames: number; mirrored: number }>;
+    expect(stored[0]!.frames).toBeGreaterThan(0);
+    expect(stored[0]!.mirrored).toBe(stored[0]!.frames);
+    // As if fingerprinted before mirrored hashes were kept, and nothing matched yet: screening computes it again.
+    await conn.execute(`update fingerprint_frame set mirrored_hash = null where media_revision_id = ?`, [revision]);
+    await conn.execute(`update media_fingerprint set algorithm = 'pHash (64-bit DCT, sharp-phash) of 1 frame/s' where media_revision_id = ?`, [revision]);
+    await conn.execute(`delete from content_match where media_revision_id = ? or matched_revision_id = ?`, [revision, revision]);
+    const caseId = await submit(episodeId!, pirateEditor.token);
+    expect(await screened(caseId)).toMatchObject({ status: 'PENDING_REVIEW', routedToLead: true, escalated: false });
+    const res = await server.gql<{ reviewCase: { contentMatches: Array<{ matchedEpisodeId: string; mirrored: boolean; sameStudio: boolean; moments: unknown[] }> } }>(
+      'query($id: ID!) { reviewCase(id: $id) { contentMatches { matchedEpisodeId mirrored sameStudio moments { atSeconds } } } }',
+      { id: caseId },
+      { token: lead.token },
+    );
+    const match = res.data!.reviewCase.contentMatches.find((m) => m.matchedEpisodeId === original.episodeIds[0]);
+    expect(match).toMatchObject({ mirrored: true, sameStudio: false });
+    expect(match!.moments.length).toBeGreaterThanOrEqual(MATCH_MIN_FRAMES);
+    const refreshed = (await conn.execute(`select count(mirrored_hash)::int as mirrored from fingerprint_frame where media_revision_id = ?`, [revision])) as Array<{ mirrored: number }>;
+    expect(refreshed[0]!.mirrored).toBe(stored[0]!.frames);
+    // The studio still reads nothing of it.
+    const seen = await server.gql(STUDIO_VIEW, { case: caseId, episode: episodeId, series: seriesId }, { token: pirate.token });
+    expect(JSON.stringify(seen).toLowerCase()).not.toContain(ORIGINAL_TITLE.toLowerCase());
+  }, 120_000);
 
   it('a replaced upload is fingerprinted again', async () => {
     await uploadClip(server, owner.token, original.episodeIds[1]!, copyOf(originalClip, 'watermarked'));

@@ -48,9 +48,11 @@ export const COPIES = {
   rescaled: { filter: 'scale=360:640', crf: 28 },
   cropped: { filter: 'crop=iw*0.95:ih*0.95', crf: 28 },
   watermarked: { filter: 'drawbox=x=8:y=8:w=50:h=18:color=white@0.7:t=fill', crf: 28 },
+  // Flipped left to right: a common trick to slip a re-upload past matching.
+  mirrored: { filter: 'hflip', crf: 28 },
 } as const;
 
-/** A copy of `source` made with ffmpeg: re-encoded, rescaled, cropped by 5 % or watermarked. */
+/** A copy of `source` made with ffmpeg: re-encoded, rescaled, cropped by 5 %, watermarked or mirrored. */
 export function copyOf(source: string, kind: keyof typeof COPIES): string {
   const file = source.replace(/\.mp4$/, `-${kind}.mp4`);
   const { filter, crf } = COPIES[kind];

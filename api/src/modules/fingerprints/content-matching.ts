@@ -27,29 +27,46 @@ export interface MatchMoment {
   distance: number;
 }
 
+/** A match with one candidate: its moments, and whether the checked video shows the pictures mirrored. */
+export interface FrameMatch {
+  /** The checked video is the other flipped left to right (its frames' `mirroredHash` matched). */
+  mirrored: boolean;
+  moments: MatchMoment[];
+}
+
 /**
- * Compares the checked frames with one candidate's frames: each checked frame is paired with the
- * candidate's closest frame. It is a match when at least MATCH_MIN_FRAMES checked frames have a
- * partner within MATCH_MAX_DISTANCE; the moments are those pairs in time order. Null otherwise.
+ * Compares the checked frames with one candidate's frames, as they are and mirrored left to right
+ * (a copy is flipped as a whole or not at all, so the orientation with more matching frames wins):
+ * each checked frame is paired with the candidate's closest frame. It is a match when at least
+ * MATCH_MIN_FRAMES checked frames have a partner within MATCH_MAX_DISTANCE; the moments are those
+ * pairs in time order. Null otherwise.
  */
-export function compareFrames(checked: readonly FrameHash[], candidate: readonly FrameHash[]): MatchMoment[] | null {
-  const moments: MatchMoment[] = [];
-  const others = candidate.map(halves);
-  for (const frame of checked) {
-    const [high, low] = halves(frame);
-    let best: MatchMoment | null = null;
-    for (const [i, other] of others.entries()) {
-      const distance = popcount32(high ^ other[0]) + popcount32(low ^ other[1]);
-      if (distance <= MATCH_MAX_DISTANCE && (!best || distance < best.distance)) best = { atMs: frame.atMs, matchedAtMs: candidate[i]!.atMs, distance };
+export function compareFrames(checked: readonly FrameHash[], candidate: readonly FrameHash[]): FrameMatch | null {
+  const others = candidate.map((f) => halves(f.hash));
+  const inOrientation = (pick: (frame: FrameHash) => bigint | undefined): MatchMoment[] => {
+    const moments: MatchMoment[] = [];
+    for (const frame of checked) {
+      const hash = pick(frame);
+      if (hash === undefined) continue;
+      const [high, low] = halves(hash);
+      let best: MatchMoment | null = null;
+      for (const [i, other] of others.entries()) {
+        const distance = popcount32(high ^ other[0]) + popcount32(low ^ other[1]);
+        if (distance <= MATCH_MAX_DISTANCE && (!best || distance < best.distance)) best = { atMs: frame.atMs, matchedAtMs: candidate[i]!.atMs, distance };
+      }
+      if (best) moments.push(best);
     }
-    if (best) moments.push(best);
-  }
-  return moments.length >= MATCH_MIN_FRAMES ? moments : null;
+    return moments;
+  };
+  const direct = inOrientation((f) => f.hash);
+  const mirrored = inOrientation((f) => f.mirroredHash);
+  const best = mirrored.length > direct.length ? { mirrored: true, moments: mirrored } : { mirrored: false, moments: direct };
+  return best.moments.length >= MATCH_MIN_FRAMES ? best : null;
 }
 
 // Bit counting on two 32-bit halves: BigInt arithmetic would make comparing candidates the slow part.
-function halves(frame: FrameHash): [number, number] {
-  const unsigned = BigInt.asUintN(64, frame.hash);
+function halves(hash: bigint): [number, number] {
+  const unsigned = BigInt.asUintN(64, hash);
   return [Number(unsigned >> 32n) | 0, Number(unsigned & 0xffffffffn) | 0];
 }
 

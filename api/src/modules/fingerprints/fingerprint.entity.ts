@@ -42,6 +42,10 @@ export class FingerprintFrame {
   /** The pHash as a signed 64-bit integer. */
   @Property({ type: new BigIntType('bigint') })
   hash!: bigint;
+
+  /** The pHash of the frame flipped left to right (not indexed: probed against others' `hash`). Null when stored before mirrors were kept. */
+  @Property({ type: new BigIntType('bigint'), nullable: true })
+  mirroredHash?: bigint | null;
 }
 
 /** A match found between two media revisions, seen from the one checked. */
@@ -60,6 +64,10 @@ export class ContentMatchRecord {
 
   @Property({ type: 'boolean' })
   sameStudio!: boolean;
+
+  /** One video shows the other's pictures flipped left to right. */
+  @Property({ type: 'boolean', default: false })
+  mirrored!: boolean;
 
   @Property({ type: 'integer' })
   matchedFrames!: number;

@@ -11,12 +11,18 @@ import { compareFrames, MAX_MOMENTS, type MatchMoment } from './content-matching
 import { FRAMES_PER_SECOND, frameHashes, type FrameHash } from './frame-hashes';
 import { candidateRevisions, pgArray, storedFrames } from './lookup';
 
-export const FINGERPRINT_ALGORITHM = `pHash (64-bit DCT, sharp-phash) of ${FRAMES_PER_SECOND} frame/s`;
+/**
+ * What a stored fingerprint is; a fingerprint stored under another (older) description is computed
+ * again from the file at screening (before mirrored hashes were kept, for one).
+ */
+export const FINGERPRINT_ALGORITHM = `pHash (64-bit DCT, sharp-phash) of ${FRAMES_PER_SECOND} frame/s, as shown and mirrored`;
 
 /** A match as stored, with what both sides are (ids, numbers, titles, studios). */
 export interface ContentMatchView {
   id: string;
   sameStudio: boolean;
+  /** One video shows the other's pictures flipped left to right. */
+  mirrored: boolean;
   matchedFrames: number;
   moments: MatchMoment[];
   foundAt: Date;
@@ -46,12 +52,14 @@ export interface PossibleDuplicateView {
   seriesId: string;
   seriesTitle: string;
   matchedFrames: number;
+  /** One video shows the other's pictures flipped left to right. */
+  mirrored: boolean;
   /** Moments as seen from the episode asked about (atMs) and from its duplicate (matchedAtMs). */
   moments: MatchMoment[];
 }
 
 const MATCH_COLUMNS = `
-  m.id::text, m.same_studio, m.matched_frames, m.moments, m.found_at,
+  m.id::text, m.same_studio, m.mirrored, m.matched_frames, m.moments, m.found_at,
   m.media_revision_id::text, e1.id::text as episode_id, e1.number as episode_number, s1.id::text as series_id, s1.title as series_title, o1.id::text as studio_id, o1.name as studio_name,
   m.matched_revision_id::text, e2.id::text as matched_episode_id, e2.number as matched_episode_number, s2.id::text as matched_series_id, s2.title as matched_series_title, o2.id::text as matched_studio_id, o2.name as matched_studio_name,
   l.note as license_note, l.marked_at as licensed_at`;
@@ -62,7 +70,7 @@ const MATCH_JOINS = `
   left join licensed_media_reuse l on l.media_revision_id = least(m.media_revision_id, m.matched_revision_id) and l.other_revision_id = greatest(m.media_revision_id, m.matched_revision_id)`;
 
 type MatchRow = {
-  id: string; same_studio: boolean; matched_frames: number; moments: MatchMoment[]; found_at: Date;
+  id: string; same_studio: boolean; mirrored: boolean; matched_frames: number; moments: MatchMoment[]; found_at: Date;
   media_revision_id: string; episode_id: string; episode_number: number; series_id: string; series_title: string; studio_id: string; studio_name: string;
   matched_revision_id: string; matched_episode_id: string; matched_episode_number: number; matched_series_id: string; matched_series_title: string; matched_studio_id: string; matched_studio_name: string;
   license_note: string | null; licensed_at: Date | null;
@@ -70,7 +78,7 @@ type MatchRow = {
 
 function toView(r: MatchRow): ContentMatchView {
   return {
-    id: r.id, sameStudio: r.same_studio, matchedFrames: r.matched_frames, moments: r.moments, foundAt: new Date(r.found_at),
+    id: r.id, sameStudio: r.same_studio, mirrored: r.mirrored, matchedFrames: r.matched_frames, moments: r.moments, foundAt: new Date(r.found_at),
     mediaRevisionId: r.media_revision_id, episodeId: r.episode_id, episodeNumber: r.episode_number, seriesId: r.series_id, seriesTitle: r.series_title, studioId: r.studio_id, studioName: r.studio_name,
     matchedRevisionId: r.matched_revision_id, matchedEpisodeId: r.matched_episode_id, matchedEpisodeNumber: r.matched_episode_number, matchedSeriesId: r.matched_series_id, matchedSeriesTitle: r.matched_series_title, matchedStudioId: r.matched_studio_id, matchedStudioName: r.matched_studio_name,
     licensed: r.licensed_at !== null, licenseNote: r.license_note, licensedAt: r.licensed_at ? new Date(r.licensed_at) : null,
@@ -94,18 +102,35 @@ export class FingerprintService {
     return frameHashes(file);
   }
 
-  /** Stores a revision's fingerprint (once: a revision is immutable, so is its fingerprint). */
+  /**
+   * Stores a revision's fingerprint (once: a revision is immutable, so is its fingerprint — unless the
+   * stored one was made by an older FINGERPRINT_ALGORITHM, which it replaces).
+   */
   async store(em: EntityManager, revisionId: string, frames: readonly FrameHash[]): Promise<void> {
     const conn = em.getConnection();
     const tx = em.getTransactionContext();
-    const inserted = (await conn.execute(`insert into media_fingerprint (media_revision_id, algorithm, frame_count) values (?, ?, ?) on conflict do nothing returning media_revision_id`, [revisionId, FINGERPRINT_ALGORITHM, frames.length], 'all', tx)) as unknown[];
-    if (!inserted.length || !frames.length) return;
-    await conn.execute(`insert into fingerprint_frame (media_revision_id, at_ms, hash) select ?::uuid, * from unnest(?::int[], ?::bigint[])`, [revisionId, pgArray(frames.map((f) => f.atMs)), pgArray(frames.map((f) => f.hash))], 'all', tx);
+    const written = (await conn.execute(
+      `insert into media_fingerprint (media_revision_id, algorithm, frame_count) values (?, ?, ?)
+       on conflict (media_revision_id) do update set algorithm = excluded.algorithm, frame_count = excluded.frame_count, created_at = now() where media_fingerprint.algorithm <> excluded.algorithm
+       returning media_revision_id`,
+      [revisionId, FINGERPRINT_ALGORITHM, frames.length],
+      'all',
+      tx,
+    )) as unknown[];
+    if (!written.length) return;
+    await conn.execute(`delete from fingerprint_frame where media_revision_id = ?`, [revisionId], 'all', tx);
+    if (!frames.length) return;
+    await conn.execute(
+      `insert into fingerprint_frame (media_revision_id, at_ms, hash, mirrored_hash) select ?::uuid, * from unnest(?::int[], ?::bigint[], ?::bigint[])`,
+      [revisionId, pgArray(frames.map((f) => f.atMs)), pgArray(frames.map((f) => f.hash)), pgArray(frames.map((f) => f.mirroredHash ?? null))],
+      'all',
+      tx,
+    );
   }
 
-  /** Whether a revision has its fingerprint stored. */
+  /** Whether a revision has its fingerprint stored, made by the current FINGERPRINT_ALGORITHM. */
   async has(em: EntityManager, revisionId: string): Promise<boolean> {
-    const rows = (await em.getConnection().execute(`select 1 from media_fingerprint where media_revision_id = ?`, [revisionId], 'all', em.getTransactionContext())) as unknown[];
+    const rows = (await em.getConnection().execute(`select 1 from media_fingerprint where media_revision_id = ? and algorithm = ?`, [revisionId, FINGERPRINT_ALGORITHM], 'all', em.getTransactionContext())) as unknown[];
     return rows.length > 0;
   }
 
@@ -123,14 +148,14 @@ export class FingerprintService {
     const framesOf = await storedFrames(em, candidates);
     const found: string[] = [];
     for (const candidate of candidates) {
-      const moments = compareFrames(frames, framesOf.get(candidate) ?? []);
-      if (!moments) continue;
+      const match = compareFrames(frames, framesOf.get(candidate) ?? []);
+      if (!match) continue;
       const studio = (await conn.execute(`select s.studio_id::text as studio_id from media_revision r join episode e on e.id = r.episode_id join series s on s.id = e.series_id where r.id = ?`, [candidate], 'all', tx)) as Array<{ studio_id: string }>;
       const rows = (await conn.execute(
-        `insert into content_match (id, media_revision_id, matched_revision_id, same_studio, matched_frames, moments, found_at) values (?, ?, ?, ?, ?, ?, now())
-         on conflict (media_revision_id, matched_revision_id) do update set matched_frames = excluded.matched_frames, moments = excluded.moments, found_at = excluded.found_at
+        `insert into content_match (id, media_revision_id, matched_revision_id, same_studio, mirrored, matched_frames, moments, found_at) values (?, ?, ?, ?, ?, ?, ?, now())
+         on conflict (media_revision_id, matched_revision_id) do update set mirrored = excluded.mirrored, matched_frames = excluded.matched_frames, moments = excluded.moments, found_at = excluded.found_at
          returning id::text`,
-        [newId(), revisionId, candidate, studio[0]?.studio_id === own[0].studio_id, moments.length, JSON.stringify(moments.slice(0, MAX_MOMENTS))],
+        [newId(), revisionId, candidate, studio[0]?.studio_id === own[0].studio_id, match.mirrored, match.moments.length, JSON.stringify(match.moments.slice(0, MAX_MOMENTS))],
         'all',
         tx,
       )) as Array<{ id: string }>;
@@ -176,7 +201,7 @@ export class FingerprintService {
     // preferring the row checked from this side.
     const byOther = new Map<string, ContentMatchView>();
     const forward = views.filter((v) => v.mediaRevisionId === revisionId);
-    for (const view of [...forward, ...views.filter((v) => v.mediaRevisionId !== revisionId).map(mirror)]) {
+    for (const view of [...forward, ...views.filter((v) => v.mediaRevisionId !== revisionId).map(fromOtherSide)]) {
       if (!byOther.has(view.matchedRevisionId)) byOther.set(view.matchedRevisionId, view);
     }
     return [...byOther.values()];
@@ -190,7 +215,7 @@ export class FingerprintService {
   async possibleDuplicates(ctx: RequestContext, episodeId: string): Promise<PossibleDuplicateView[]> {
     const episode = await findEpisode(ctx, episodeId, 'read');
     const rows = (await ctx.em.getConnection().execute(
-      `select distinct on (s2.title, e2.number, e2.id) e2.id::text as episode_id, e2.number as episode_number, s2.id::text as series_id, s2.title as series_title, m.matched_frames, m.moments,
+      `select distinct on (s2.title, e2.number, e2.id) e2.id::text as episode_id, e2.number as episode_number, s2.id::text as series_id, s2.title as series_title, m.matched_frames, m.mirrored, m.moments,
               m.media_revision_id = e.current_media_id as forward
        from episode e join series s on s.id = e.series_id
        join content_match m on m.media_revision_id = e.current_media_id or m.matched_revision_id = e.current_media_id
@@ -199,14 +224,15 @@ export class FingerprintService {
        where e.id = ? and e2.id <> e.id
        order by s2.title, e2.number, e2.id, (m.media_revision_id = e.current_media_id) desc`,
       [episode.id],
-    )) as Array<{ episode_id: string; episode_number: number; series_id: string; series_title: string; matched_frames: number; moments: MatchMoment[]; forward: boolean }>;
+    )) as Array<{ episode_id: string; episode_number: number; series_id: string; series_title: string; matched_frames: number; mirrored: boolean; moments: MatchMoment[]; forward: boolean }>;
     return rows.map((r) => ({
       episodeId: r.episode_id,
       episodeNumber: r.episode_number,
       seriesId: r.series_id,
       seriesTitle: r.series_title,
       matchedFrames: r.matched_frames,
-      moments: r.forward ? r.moments : r.moments.map(flipMoment),
+      mirrored: r.mirrored,
+      moments: r.forward ? r.moments : r.moments.map(swapSides),
     }));
   }
 
@@ -239,15 +265,15 @@ export class FingerprintService {
   }
 }
 
-function flipMoment(m: MatchMoment): MatchMoment {
+function swapSides(m: MatchMoment): MatchMoment {
   return { atMs: m.matchedAtMs, matchedAtMs: m.atMs, distance: m.distance };
 }
 
-/** The same match seen from its other side. */
-function mirror(v: ContentMatchView): ContentMatchView {
+/** The same match seen from its other side (a mirrored match is mirrored both ways). */
+function fromOtherSide(v: ContentMatchView): ContentMatchView {
   return {
     ...v,
-    moments: v.moments.map(flipMoment),
+    moments: v.moments.map(swapSides),
     mediaRevisionId: v.matchedRevisionId, episodeId: v.matchedEpisodeId, episodeNumber: v.matchedEpisodeNumber, seriesId: v.matchedSeriesId, seriesTitle: v.matchedSeriesTitle, studioId: v.matchedStudioId, studioName: v.matchedStudioName,
     matchedRevisionId: v.mediaRevisionId, matchedEpisodeId: v.episodeId, matchedEpisodeNumber: v.episodeNumber, matchedSeriesId: v.seriesId, matchedSeriesTitle: v.seriesTitle, matchedStudioId: v.studioId, matchedStudioName: v.studioName,
   };

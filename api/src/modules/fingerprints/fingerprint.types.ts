@@ -32,6 +32,9 @@ export class PossibleDuplicate {
   @Field(() => Int, { description: 'Sampled seconds that match.' })
   matchedFrames!: number;
 
+  @Field(() => Boolean, { description: 'One video shows the other’s pictures flipped left to right (a mirrored re-upload).' })
+  mirrored!: boolean;
+
   @Field(() => [MatchMoment])
   moments!: MatchMoment[];
 }
@@ -49,6 +52,9 @@ export class ContentMatch {
 
   @Field(() => Int, { description: 'Sampled seconds that match.' })
   matchedFrames!: number;
+
+  @Field(() => Boolean, { description: 'One video shows the other’s pictures flipped left to right (a mirrored copy).' })
+  mirrored!: boolean;
 
   @Field(() => [MatchMoment], { description: 'Where both videos show the same picture, in this video’s time order.' })
   moments!: MatchMoment[];

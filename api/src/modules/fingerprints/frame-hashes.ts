@@ -19,22 +19,41 @@ export interface FrameHash {
   atMs: number;
   /** 64-bit DCT perceptual hash (pHash) of the frame, as a signed 64-bit integer (PostgreSQL bigint). */
   hash: bigint;
+  /**
+   * The pHash of the same frame flipped left to right. Looked up against other media's `hash`, so a
+   * mirrored re-upload (a common piracy trick) matches its original; never indexed itself.
+   */
+  mirroredHash?: bigint;
 }
 
 /**
  * Perceptual hashes of a video: one frame per second, decoded by ffmpeg to a small greyscale square
  * (so every rendition of the same picture — re-encoded, rescaled — looks alike before hashing), hashed
- * with a 64-bit DCT pHash. Flat frames are left out. Throws when ffmpeg cannot decode the file.
+ * with a 64-bit DCT pHash, and hashed again flipped left to right (`mirroredHash`). Flat frames are
+ * left out. Throws when ffmpeg cannot decode the file.
  */
 export async function frameHashes(file: string): Promise<FrameHash[]> {
   const frames = await decodeFrames(file);
   const hashes: FrameHash[] = [];
   for (const [index, pixels] of frames.entries()) {
     if (contrast(pixels) < MIN_CONTRAST) continue;
-    const bits = await phash(pixels, { raw: { width: FRAME_SIDE, height: FRAME_SIDE, channels: 1 } });
-    hashes.push({ atMs: Math.round((index * 1000) / FRAMES_PER_SECOND), hash: BigInt.asIntN(64, BigInt(`0b${bits}`)) });
+    hashes.push({ atMs: Math.round((index * 1000) / FRAMES_PER_SECOND), hash: await greyHash(pixels), mirroredHash: await greyHash(flippedLeftToRight(pixels)) });
   }
   return hashes;
+}
+
+async function greyHash(pixels: Buffer): Promise<bigint> {
+  const bits = await phash(pixels, { raw: { width: FRAME_SIDE, height: FRAME_SIDE, channels: 1 } });
+  return BigInt.asIntN(64, BigInt(`0b${bits}`));
+}
+
+/** A square grey frame mirrored left to right (each row reversed). */
+export function flippedLeftToRight(pixels: Buffer, side = FRAME_SIDE): Buffer {
+  const flipped = Buffer.allocUnsafe(pixels.length);
+  for (let row = 0; row < pixels.length; row += side) {
+    for (let x = 0; x < side; x++) flipped[row + x] = pixels[row + side - 1 - x]!;
+  }
+  return flipped;
 }
 
 /** Decodes the sampled frames as raw 8-bit grey squares, streamed from ffmpeg (no temporary files). */

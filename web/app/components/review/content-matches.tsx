@@ -17,7 +17,7 @@ type MatchLicenseDocument = ResultOf<typeof MatchLicenseDocumentFields>;
  */
 export const ContentMatchFields = graphql(
   `fragment ContentMatchFields on ContentMatch {
-    id message sameStudio matchedFrames licensed licenseNote episodeNumber seriesTitle studioName videoUrl
+    id message sameStudio mirrored matchedFrames licensed licenseNote episodeNumber seriesTitle studioName videoUrl
     matchedEpisodeNumber matchedSeriesTitle matchedStudioName matchedVideoUrl moments { atSeconds matchedAtSeconds distance }
     licenseDocuments { ...MatchLicenseDocumentFields } matchedLicenseDocuments { ...MatchLicenseDocumentFields }
   }`,
@@ -54,7 +54,8 @@ function MatchView({ match, isLead, error, busy }: { match: ContentMatch; isLead
     <article className="content-match" aria-label={match.message}>
       <h3>{match.message}</h3>
       <p>
-        {match.matchedFrames} matching seconds{match.licensed ? ` · licensed: ${match.licenseNote ?? ''}` : ''}
+        {match.matchedFrames} matching seconds{match.mirrored ? ' · mirrored: one video shows the other’s pictures flipped left to right' : ''}
+        {match.licensed ? ` · licensed: ${match.licenseNote ?? ''}` : ''}
       </p>
       <div className="side-by-side">
         <figure>
