@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { parse as parseContentDisposition } from 'content-disposition';
 import { readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,7 +84,7 @@ describe('license documents (chain of title)', () => {
       const file = await download(res.data!.series.license.documents[0]!.downloadUrl);
       expect(file.status).toBe(200);
       expect(file.headers.get('content-type')).toBe('application/pdf');
-      expect(file.headers.get('content-disposition')).toBe(`attachment; filename*=UTF-8''adaptation-agreement.pdf`);
+      expect(file.headers.get('content-disposition')).toBe('attachment; filename=adaptation-agreement.pdf');
       expect(Buffer.from(await file.arrayBuffer()).equals(pdf('contract LP-2026-114'))).toBe(true);
     }
     const audit = (await server.orm.em.getConnection().execute(`select action, summary from audit_event where action = 'license.document_attached'`)) as Array<{ summary: { documentId: string } }>;
@@ -204,9 +205,45 @@ describe('license documents (chain of title)', () => {
     const renamed = (await attach(owner.token, pdf('a real pdf named like a web page'), 'evil.html')).data!.attachLicenseDocument;
     expect(renamed.fileName).toBe('evil.html.pdf');
     const file = await download(renamed.downloadUrl);
-    expect(file.headers.get('content-disposition')).toBe(`attachment; filename*=UTF-8''evil.html.pdf`);
+    expect(file.headers.get('content-disposition')).toBe('attachment; filename=evil.html.pdf');
     expect(file.headers.get('content-type')).toBe('application/pdf');
     expect(errorCode(await server.gql(REMOVE, { id: renamed.id }, { token: owner.token }))).toBeUndefined();
+  });
+
+  it('a download names the file exactly (RFC 6266/8187) with an ASCII fallback, whatever characters its name has', async () => {
+    const names = ['Vertrag für Ärger.pdf', '合同 第2版.pdf', 'say "hi" bye.pdf', 'terms; filename=evil.exe.pdf', 'résumé;"q";.pdf', 'clip 🎬 rights.pdf', "it's 100% fine.pdf"];
+    const attached: Doc[] = [];
+    for (const fileName of names) {
+      const res = await attach(owner.token, pdf(`named ${fileName}`), fileName);
+      expect(res.status, fileName).toBe(201);
+      attached.push(res.data!.attachLicenseDocument);
+    }
+    // A stored name with a line break (as no upload can make it now) must not break the header either.
+    const legacy = attached.at(-1)!;
+    await server.orm.em.getConnection().execute(`update license_document set file_name = ? where id = ?`, ['line\r\nSet-Cookie: stolen=1.pdf', legacy.id]);
+    for (const [i, document] of attached.entries()) {
+      const expected = document === legacy ? 'line\r\nSet-Cookie: stolen=1.pdf' : names[i]!;
+      const file = await download(document.downloadUrl);
+      expect(file.status, expected).toBe(200);
+      expect(file.headers.get('set-cookie')).toBeNull();
+      const header = file.headers.get('content-disposition')!;
+      expect(header, expected).toMatch(/^attachment; filename="?[\x20-\x7e]*$/);
+      // One line of printable ASCII (the fallback); the exact name, when it needs more, travels as UTF-8 in `filename*`.
+      const extended = /; filename\*=UTF-8''([A-Za-z0-9%!#$&+.^_`|~-]+)$/.exec(header);
+      if (extended) expect(decodeURIComponent(extended[1]!), expected).toBe(expected);
+      expect(parseContentDisposition(header), expected).toMatchObject({ type: 'attachment', parameters: { filename: expected } });
+    }
+    for (const document of attached) expect(errorCode(await server.gql(REMOVE, { id: document.id }, { token: owner.token }))).toBeUndefined();
+  });
+
+  it('a name with a line break or other control character is refused naming the field; nothing is stored', async () => {
+    const before = await state();
+    for (const fileName of ['a\r\nSet-Cookie: x=1.pdf', 'tab\tbell\u0007.pdf', 'nul\u0000.pdf']) {
+      const res = await attach(owner.token, pdf('control characters'), fileName);
+      expect(res.status, JSON.stringify(fileName)).toBe(400);
+      expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'fileName' });
+    }
+    expect(await state()).toBe(before);
   });
 
   it('removing another studio’s document answers exactly like removing one that does not exist', async () => {

@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { create as contentDisposition } from 'content-disposition';
 import express, { Router, type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import type { Config } from '../config';
 import { DomainError } from '../domain/errors';
@@ -59,7 +60,7 @@ export function licenseDocumentRouter(deps: { orm: MikroORM; config: Config; log
       } catch (error) {
         if (error instanceof DomainError) {
           const status = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400 }[error.code as string] ?? 409;
-          return void res.status(status).json({ error: error.message, code: error.code, ...(typeof error.details.field === 'string' ? { field: error.details.field } : {}) });
+          return void res.status(status).json({ error: error.message, code: error.code, reason: error.reason, ...(typeof error.details.field === 'string' ? { field: error.details.field } : {}) });
         }
         deps.logger.error({ err: error, requestId: res.locals.requestId }, 'attaching a license document failed');
         res.status(500).json({ error: 'Something went wrong on our side.', requestId: res.locals.requestId });
@@ -77,7 +78,7 @@ export function licenseDocumentRouter(deps: { orm: MikroORM; config: Config; log
       if (!(await deps.storage.exists(found.storageKey))) return void missing(res, found.id);
       res.setHeader('Cache-Control', 'private, no-store');
       res.setHeader('X-Content-Type-Options', 'nosniff');
-      await sendStored(req, res, deps.storage, found.storageKey, { disposition: `attachment; filename*=UTF-8''${encodeURIComponent(found.fileName)}` });
+      await sendStored(req, res, deps.storage, found.storageKey, { disposition: attachmentDisposition(found.fileName) });
     } catch (error) {
       // Deleted between the check and the read: still the document's file missing, not our failure.
       if (!res.headersSent && isMissingFile(error)) return void missing(res, String(req.params.documentId));
@@ -87,6 +88,15 @@ export function licenseDocumentRouter(deps: { orm: MikroORM; config: Config; log
     }
   });
   return router;
+}
+
+/**
+ * `Content-Disposition: attachment` naming the file (RFC 6266): an ISO-8859-1 `filename` fallback with
+ * `?` for what it cannot hold (quotes escaped, control characters never passed through) and, when
+ * that differs, the exact name as RFC 8187 `filename*`.
+ */
+export function attachmentDisposition(fileName: string): string {
+  return contentDisposition(fileName, { type: 'attachment' });
 }
 
 function missing(res: Response, documentId: string): void {
