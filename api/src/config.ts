@@ -53,6 +53,7 @@ const envSchema = z.object({
   SUBTITLE_MAX_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   LICENSE_DOCUMENT_MAX_BYTES: z.coerce.number().int().positive().max(64 * 1024 * 1024).default(10 * 1024 * 1024),
   LICENSE_DOCUMENT_URL_TTL_SECONDS: z.coerce.number().int().positive().default(600),
+  LICENSE_DOCUMENT_MAX_PER_LICENSE: z.coerce.number().int().positive().max(1000).default(50),
   AI_PROVIDER: z.enum(['auto', 'openai', 'rules']).default('auto'),
   OPENAI_API_KEY: z.string().optional(),
   // Compose passes unset variables as empty strings: treat those as unset.
@@ -164,8 +165,8 @@ export type Config = {
   /** Local folders (`uploads.dir`, `mediaDir`) or an S3-compatible bucket for uploads and media. */
   storage: { kind: 'local' } | S3Settings;
   subtitleMaxBytes: number;
-  /** Contract PDFs attached to licenses (chain of title): largest file in bytes, lifetime of a signed download URL. */
-  licenseDocuments: { maxBytes: number; urlTtlSeconds: number };
+  /** Contract PDFs attached to licenses (chain of title): largest file in bytes, lifetime of a signed download URL, most documents per license. */
+  licenseDocuments: { maxBytes: number; urlTtlSeconds: number; maxPerLicense: number };
   webhooks: {
     timeoutMs: number;
     /** Retries with exponential backoff: 10 from 60 s add up to about a day. */
@@ -279,7 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mediaDir: path.resolve(e.MEDIA_DIR ?? path.join(dataDir, 'media')),
     storage: e.STORAGE === 's3' ? s3Settings(e) : { kind: 'local' },
     subtitleMaxBytes: e.SUBTITLE_MAX_BYTES,
-    licenseDocuments: { maxBytes: e.LICENSE_DOCUMENT_MAX_BYTES, urlTtlSeconds: e.LICENSE_DOCUMENT_URL_TTL_SECONDS },
+    licenseDocuments: { maxBytes: e.LICENSE_DOCUMENT_MAX_BYTES, urlTtlSeconds: e.LICENSE_DOCUMENT_URL_TTL_SECONDS, maxPerLicense: e.LICENSE_DOCUMENT_MAX_PER_LICENSE },
     webhooks: {
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
       retryLimit: e.WEBHOOK_RETRY_LIMIT,

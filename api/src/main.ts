@@ -25,6 +25,10 @@ async function main(): Promise<void> {
   await app.uploads.resumeUnprocessed();
   const cleanup = setInterval(() => {
     app.uploads.cleanUpExpired().catch((err) => logger.error({ err }, 'cleaning up abandoned uploads failed'));
+    app.services.licenseDocuments
+      .sweepUnfinished(orm.em.fork())
+      .then((swept) => swept && logger.info({ swept }, 'cleared license document attaches that never finished'))
+      .catch((err) => logger.error({ err }, 'clearing unfinished license document attaches failed'));
   }, config.uploads.cleanupIntervalMs);
   cleanup.unref();
   await new Promise<void>((resolve, reject) => {

@@ -1,3 +1,5 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
@@ -5,8 +7,9 @@ import { createLiveSeries, createPartner } from './support/publishing';
 import { TestServer, type SignedInMember } from './support/server';
 
 /**
- * Body limits with the default configuration: /graphql takes at most 2 MiB from anyone, while a
- * license document (up to LICENSE_DOCUMENT_MAX_BYTES, 10 MiB) has its own route.
+ * Limits with the default configuration: /graphql takes at most 2 MiB from anyone, while a license
+ * document (up to LICENSE_DOCUMENT_MAX_BYTES, 10 MiB) has its own route; a license holds at most
+ * LICENSE_DOCUMENT_MAX_PER_LICENSE (50) documents.
  */
 let server: TestServer;
 let owner: SignedInMember;
@@ -44,4 +47,40 @@ describe('request body limits', () => {
     expect(file.status).toBe(200);
     expect(Buffer.from(await file.arrayBuffer()).equals(bytes)).toBe(true);
   });
+
+  it('a license holds at most 50 documents: the next is refused with reason and field, also when attached at once; nothing of it is stored', async () => {
+    expect(server.config.licenseDocuments.maxPerLicense).toBe(50);
+    const pdf = (n: number) => Buffer.from(`%PDF-1.7\n% exhibit ${n}\n%%EOF\n`);
+    const attach = async (n: number) => {
+      const res = await fetch(`${server.url}/license-documents?${new URLSearchParams({ seriesId, fileName: `exhibit-${n}.pdf` })}`, { method: 'POST', headers: { 'content-type': 'application/pdf', authorization: `Bearer ${owner.token}` }, body: pdf(n) });
+      return { status: res.status, body: (await res.json()) as { id: string; error?: string; code?: string; reason?: string; field?: string } };
+    };
+    const listed = async () => (await server.gql<{ series: { license: { documents: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { license { documents { id } } } }', { id: seriesId }, { token: owner.token })).data!.series.license.documents;
+    const files = async () => (await readdir(path.join(server.config.mediaDir, 'documents')).catch(() => [] as string[])).length;
+    const rows = async () => ((await server.orm.em.getConnection().execute(`select count(*)::int as n from license_document`)) as Array<{ n: number }>)[0]!.n;
+    const already = (await listed()).length;
+    for (let n = already; n < 45; n++) expect((await attach(n)).status).toBe(201);
+    // Ten at once for the last five places: exactly five get in.
+    const racing = await Promise.all(Array.from({ length: 10 }, (_, i) => attach(100 + i)));
+    expect(racing.filter((r) => r.status === 201)).toHaveLength(5);
+    const refused = racing.filter((r) => r.status !== 201);
+    expect(refused).toHaveLength(5);
+    for (const r of refused) {
+      expect(r.status).toBe(400);
+      expect(r.body).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'LICENSE_DOCUMENTS_FULL', field: 'seriesId' });
+      expect(r.body.error).toMatch(/already has 50 documents/);
+    }
+    expect(await listed()).toHaveLength(50);
+    expect(await rows()).toBe(50);
+    expect(await files()).toBe(50);
+    const more = await attach(200);
+    expect(more.body).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'LICENSE_DOCUMENTS_FULL', field: 'seriesId' });
+    expect(await files()).toBe(50);
+    // Removing one makes room for one.
+    const [first] = await listed();
+    expect((await server.gql('mutation($id: ID!) { removeLicenseDocument(id: $id) }', { id: first!.id }, { token: owner.token })).errors).toBeUndefined();
+    expect((await attach(201)).status).toBe(201);
+    expect((await attach(202)).body.reason).toBe('LICENSE_DOCUMENTS_FULL');
+    expect(await listed()).toHaveLength(50);
+  }, 120_000);
 });

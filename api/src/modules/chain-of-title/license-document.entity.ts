@@ -11,6 +11,8 @@ import { User } from '../user/user.entity';
 @ObjectType({ description: 'A license document (contract PDF) of a series: chain of title. Seen by the studio and the operator’s reviewers, leads and admins; never by partners.' })
 @Entity({ tableName: 'license_document' })
 @Check({ name: 'license_document_size_bytes_check', expression: 'size_bytes > 0' })
+// The sweep finds unfinished attaches by age.
+@Index({ name: 'license_document_unstored_index', expression: 'create index "license_document_unstored_index" on "license_document" ("created_at") where "stored_at" is null' })
 @Check({ name: 'license_document_sha256_check', expression: "sha256 ~ '^[0-9a-f]{64}$'::text" })
 export class LicenseDocument {
   @Field(() => ID)
@@ -43,4 +45,12 @@ export class LicenseDocument {
   @Field(() => Date)
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();
+
+  /**
+   * When its bytes were in storage: until then the row only reserves the document (and its place
+   * under the license's limit); nothing lists, serves or removes it, and the sweep clears it if the
+   * attach never finished.
+   */
+  @Property({ type: 'datetime', nullable: true })
+  storedAt?: Date | null;
 }
