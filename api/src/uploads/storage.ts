@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile, copyFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 
@@ -10,7 +10,10 @@ import type { Readable } from 'node:stream';
  */
 export interface MediaStorage {
   readonly kind: 'local' | 's3';
-  /** Moves a finished local file in under `key` (no-op if the key already holds it). */
+  /**
+   * Puts a finished local file in under `key` (no-op if the key already holds it): moved when `move`,
+   * otherwise the source stays where it is.
+   */
   putFile(key: string, localPath: string, options?: { move?: boolean }): Promise<void>;
   putBuffer(key: string, body: Buffer): Promise<void>;
   exists(key: string): Promise<boolean>;
@@ -59,7 +62,9 @@ export class LocalMediaStorage implements MediaStorage {
         await rm(localPath, { force: true });
       }
     } else {
-      await copyFile(localPath, partial);
+      // A second name for the same bytes when both folders share a filesystem (no copy, and the
+      // source stays until its owner lets go of it); a copy otherwise.
+      await link(localPath, partial).catch(() => copyFile(localPath, partial));
     }
     await rename(partial, target);
   }

@@ -78,7 +78,10 @@ class LocalUploadStore implements UploadStore {
   async finishedFile(uploadId: string) {
     const file = path.join(this.config.uploads.dir, uploadId);
     const size = (await stat(file)).size;
-    return { path: file, consumable: true, sha256: this.datastore.sha256.digest(uploadId, size), release: async () => {} };
+    // Not consumable: the upload's own file stays until its media revision is committed (`discard`
+    // after processing), so a process killed after storing the media but before committing leaves an
+    // upload the next claimant can still process.
+    return { path: file, consumable: false, sha256: this.datastore.sha256.digest(uploadId, size), release: async () => {} };
   }
 
   /** FileStore's `remove` gives up before the state when the file was already moved into media storage. */
