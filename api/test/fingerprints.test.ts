@@ -238,6 +238,11 @@ describe('matching across the platform, through the API as every role', () => {
         for (const m of match!.moments) expect(m.distance).toBeLessThanOrEqual(MATCH_MAX_DISTANCE);
       }
       // The re-encoded duplicate in studio A matched the original too, but is not part of this case.
+      // Reviewers read the case and its matches, and are told it is for leads; the control is not.
+      const FOR_LEADS = 'query($id: ID!) { reviewCase(id: $id) { forLeadsOnly } }';
+      for (const [id, expected] of [[caseId, true], [control.caseId, false]] as const) {
+        expect((await server.gql<{ reviewCase: { forLeadsOnly: boolean } }>(FOR_LEADS, { id }, { token: reviewer.token })).data!.reviewCase.forLeadsOnly).toBe(expected);
+      }
       // A reviewer's queue does not hand out the case: it is for leads.
       const claimed = await server.gql<{ claimNextCase: { id: string } | null }>('mutation { claimNextCase { id } }', {}, { token: reviewer.token });
       expect(claimed.data?.claimNextCase?.id ?? null).not.toBe(caseId);
@@ -284,7 +289,9 @@ describe('matching across the platform, through the API as every role', () => {
         expect(errorCode(matches)).toBe('FORBIDDEN');
         expect(JSON.stringify(matches).toLowerCase()).not.toContain(ORIGINAL_TITLE.toLowerCase());
         // So does the operators' routing flag, on this case and on the unrelated one alike.
-        for (const id of [caseId, control.caseId]) expect(errorCode(await server.gql('query($id: ID!) { reviewCase(id: $id) { routedToLead } }', { id }, { token: member.token }))).toBe('FORBIDDEN');
+        for (const id of [caseId, control.caseId]) {
+          for (const field of ['routedToLead', 'forLeadsOnly']) expect(errorCode(await server.gql(`query($id: ID!) { reviewCase(id: $id) { ${field} } }`, { id }, { token: member.token })), field).toBe('FORBIDDEN');
+        }
         // The original's episode and media stay out of reach.
         const probe = await server.gql('query($id: ID!) { episode(id: $id) { id } }', { id: original.episodeIds[0] }, { token: member.token });
         expect(errorCode(probe)).toBe('NOT_FOUND');

@@ -57,6 +57,7 @@ const REVIEW_CASE = graphql(
       history { id occurredAt action actorLabel summary }
       contentMatches { ...ContentMatchFields }
       routedToLead
+      forLeadsOnly
     }
   }`,
   [FindingFields, DecisionFields, CommentFields, ContentMatchFields, ReviewedLocalizationFields],

@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-grap
 import { Allow, LEADS, OPERATOR_STAFF } from '../../graphql/access';
 import type { GraphQLContext } from '../../graphql/context';
 import { Episode } from '../catalog/episode.entity';
-import { ReviewCase } from '../review/review-case.entity';
+import { isForLeadsOnly, ReviewCase } from '../review/review-case.entity';
 import type { MatchMoment as StoredMoment } from './content-matching';
 import type { ContentMatchView } from './fingerprint.service';
 import { ContentMatch, MatchMoment, PossibleDuplicate } from './fingerprint.types';
@@ -28,7 +28,7 @@ export class EpisodeFingerprintResolver {
 @Resolver(() => ReviewCase)
 export class CaseContentMatchResolver {
   @Allow(...OPERATOR_STAFF)
-  @FieldResolver(() => [ContentMatch], { description: 'Perceptual-fingerprint matches of the reviewed video with other episodes on the platform, from any studio. Operators only.' })
+  @FieldResolver(() => [ContentMatch], { description: 'Perceptual-fingerprint matches of the reviewed video with other episodes on the platform, from any studio. Operators only: reviewers, leads and admins alike, also on a case routed to a lead (a lead works that case and rules matches licensed; reviewers may read it).' })
   async contentMatches(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<ContentMatch[]> {
     return (await ctx.services.fingerprints.matchesOfRevision(ctx, reviewCase.mediaRevision.id)).map(contentMatch);
   }
@@ -37,6 +37,12 @@ export class CaseContentMatchResolver {
   @FieldResolver(() => Boolean, { description: 'Screening found a possible copy of another studio’s content: the case is for leads only. Operators only (the studio’s own view of its case does not change).' })
   routedToLead(@Root() reviewCase: ReviewCase): boolean {
     return reviewCase.routedToLead;
+  }
+
+  @Allow(...OPERATOR_STAFF)
+  @FieldResolver(() => Boolean, { description: 'The queue hands this case to leads only (escalated, or routed to a lead): reviewers may read it — its content matches included — but not claim or decide it. Operators only.' })
+  forLeadsOnly(@Root() reviewCase: ReviewCase): boolean {
+    return isForLeadsOnly(reviewCase);
   }
 
   @Allow(...LEADS)

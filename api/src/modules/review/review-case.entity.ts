@@ -228,3 +228,11 @@ export class ReviewCase {
   @Property({ type: 'datetime', nullable: true })
   decidedAt?: Date | null;
 }
+
+/**
+ * The queue hands a case to leads only (`claimNextCase`, whose SQL says the same) when it was
+ * escalated or routed to a lead. Other operators may read it, not work it.
+ */
+export function isForLeadsOnly(reviewCase: Pick<ReviewCase, 'escalated' | 'routedToLead'>): boolean {
+  return reviewCase.escalated || reviewCase.routedToLead;
+}

@@ -135,7 +135,7 @@ export class ReviewQueueService {
              and (c.claimed_by_id is null or c.claim_expires_at < now())
              and not (c.studio_id = any(?::uuid[]))
              and not (? = any(c.excluded_reviewer_ids))
-             and (not (c.escalated or c.routed_to_lead) or ?::boolean)
+             and (not (c.escalated or c.routed_to_lead) or ?::boolean) -- isForLeadsOnly (review-case.entity.ts)
              and not exists (select 1 from review_decision d where d.review_case_id = c.id and d.pending_second_approval and d.decided_by_id = ?)
              ${f.sql}
            order by ${QUEUE_ORDER}

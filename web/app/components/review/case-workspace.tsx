@@ -224,6 +224,8 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
           <>
             Claimed by {claimer?.email} until <Time value={rc.claim.expiresAt} withTime />. You can read it but not decide it.
           </>
+        ) : pending && rc.forLeadsOnly && !isLead ? (
+          <>This case is for a lead: the queue hands it to leads only. You can read it but not decide it.</>
         ) : pending ? (
           <>Nobody holds this case. Claim it from the queue to decide it{isLead ? ', or hand it to yourself under Lead tools' : ''}.</>
         ) : rc.decidedAt ? (
