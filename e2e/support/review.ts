@@ -27,9 +27,9 @@ export function webvtt(lines: readonly string[]): string {
   return ['WEBVTT', '', ...lines.flatMap((line, i) => [`${at(i + 1)} --> ${at(i + 2)}`, line, ''])].join('\n');
 }
 
-/** The session token of a demo user, for calls outside GraphQL (resumable uploads). */
-export async function tokenOf(request: APIRequestContext, email: string): Promise<string> {
-  const response = await request.post(API_GRAPHQL_URL, { data: { query: print(SIGN_IN), variables: { input: { email, password: DEMO_PASSWORD } } } });
+/** The session token of a demo user (or anyone, with their password), for calls outside GraphQL (resumable uploads). */
+export async function tokenOf(request: APIRequestContext, email: string, password = DEMO_PASSWORD): Promise<string> {
+  const response = await request.post(API_GRAPHQL_URL, { data: { query: print(SIGN_IN), variables: { input: { email, password } } } });
   return ((await response.json()) as { data: { signIn: { token: string } } }).data.signIn.token;
 }
 
