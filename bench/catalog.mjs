@@ -120,13 +120,17 @@ const countStatement = () => statements++;
 knex.on('query', countStatement);
 const pgClient = apiRequire('pg').Client.prototype;
 const originalQuery = pgClient.query;
+let captured = null;
 pgClient.query = function (...args) {
   statements++;
+  const [text, values] = typeof args[0] === 'string' ? args : [args[0]?.text, args[0]?.values];
+  if (captured && typeof text === 'string') captured.push({ text, values });
   return originalQuery.apply(this, args);
 };
 const statementsFor = async (text) => {
   await post(apiUrl, cursorOf(seriesIds[100]), text);
   statements = 0;
+  if (captured) captured.length = 0;
   const answer = await post(apiUrl, cursorOf(seriesIds[300]), text);
   if (answer.errors) throw new Error(JSON.stringify(answer.errors));
   return statements;
@@ -134,8 +138,29 @@ const statementsFor = async (text) => {
 // (knex runs its statements through pg's Client.query too: count each statement once.)
 knex.removeListener('query', countStatement);
 const small = await statementsFor(query(5, 2));
+captured = [];
 const large = await statementsFor(query(PAGE, EPISODES));
+const graphqlStatements = captured;
+captured = [];
+await post(rawUrl, cursorOf(seriesIds[300]));
+const rawStatements = captured.filter(({ text }) => !/explain/.test(text));
+captured = null;
 pgClient.query = originalQuery;
+
+/** Milliseconds PostgreSQL spends planning and executing `statements` (EXPLAIN ANALYZE, best of 5). */
+const databaseMs = async (statements) => {
+  let best = Infinity;
+  for (let i = 0; i < 5; i++) {
+    let ms = 0;
+    for (const { text, values } of statements) {
+      if (!/^\s*(select|with)/i.test(text)) continue;
+      const [plan] = (await pool.query(`explain (analyze, format json) ${text}`, values)).rows[0]['QUERY PLAN'];
+      ms += plan['Planning Time'] + plan['Execution Time'];
+    }
+    best = Math.min(best, ms);
+  }
+  return best;
+};
 
 /**
  * Walks the catalog: each request asks for the page after the end of a page answered earlier, and
@@ -213,5 +238,6 @@ for (const [i, r] of runs.entries()) {
 if (ROUNDS > 1) console.log(`  median of ${ROUNDS} rounds: ${median(runs.map((r) => r.throughput)).toFixed(2)} of the throughput, p99 ×${median(runs.map((r) => r.p99)).toFixed(2)}`);
 console.log(`  SQL statements per GraphQL request: ${small} at first: 5 × episodes(first: 2), ${large} at first: ${PAGE} × episodes(first: ${EPISODES}) (authentication and rate limit included)`);
 console.log(`  answers identical: ${same}`);
+console.log(`  database time per page (reads, EXPLAIN ANALYZE, best of 5): GraphQL ${(await databaseMs(graphqlStatements)).toFixed(1)} ms, raw ${(await databaseMs(rawStatements)).toFixed(1)} ms`);
 
 await db.stop();

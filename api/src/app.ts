@@ -151,6 +151,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await buildGreenlightSchema(),
+    // Apollo indents answers by default; a catalog page is thousands of fields, and partners parse it.
+    stringifyResult: (value) => JSON.stringify(value),
     formatError,
     includeStacktraceInErrorResponses: false,
     // Anonymous callers are refused by queryLimitsPlugin; signed-in people and API keys may introspect.

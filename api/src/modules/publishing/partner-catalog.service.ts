@@ -80,10 +80,14 @@ export { globalId, parseGlobalId } from './global-id';
  */
 const STILL_ALLOWED = (e: string, s: string, x: string) => `${e}.status <> 'TAKEN_DOWN' and ${STILL_ALLOWED_SERIES(s, `${x}.partner_id`)}`;
 
-/** The series-wide part of STILL_ALLOWED, for series `s` and the partner `partner` (a column or a parameter). */
-const STILL_ALLOWED_SERIES = (s: string, partner: string) => `${s}.archived_at is null
+/**
+ * The series-wide part of STILL_ALLOWED, for series `s` and the partner `partner` (a column or a
+ * parameter). `license`, when given, is the series' license row already joined to `s` (a series has
+ * at most one), so its window is read from that row instead of searching the licenses again.
+ */
+const STILL_ALLOWED_SERIES = (s: string, partner: string, license?: string) => `${s}.archived_at is null
   and not exists (select 1 from organization o where o.id in (${s}.studio_id, ${partner}) and o.suspended_at is not null)
-  and not exists (select 1 from series_license l where l.series_id = ${s}.id and l.window_end <= now())`;
+  and ${license ? `(${license}.window_end is null or ${license}.window_end > now())` : `not exists (select 1 from series_license l where l.series_id = ${s}.id and l.window_end <= now())`}`;
 
 /**
  * What a partner's API key may read: only live episodes, in the partner's own territories, priced
@@ -132,7 +136,7 @@ export class PartnerCatalogService {
   }
 
   private async seriesRows(ctx: RequestContext, partnerId: string, territory: string, q: { afterId?: string; limit: number; filter?: CatalogFilter; ids?: string[]; language: string | null }): Promise<CatalogSeriesRow[]> {
-    const params: unknown[] = [territory, territory, partnerId, territory];
+    const params: unknown[] = [territory, territory, partnerId, partnerId, territory];
     let where = '';
     if (q.ids) {
       where += ' and s.id = any(?::uuid[])';
@@ -155,6 +159,9 @@ export class PartnerCatalogService {
       params.push(q.filter.updatedSince, partnerId, territory, q.filter.updatedSince);
     }
     params.push(q.limit);
+    // The license is read per series row (`limit 1` keeps the planner from merging the whole license
+    // index from its start up to the cursor), and the series-wide conditions are checked once per
+    // series rather than once per episode state, so a page costs the same wherever the cursor is.
     const rows = (await ctx.em.getConnection().execute(
       `select s.id, s.title, s.synopsis, s.genres, s.original_language, s.orientation, s.cover_image_url, s.updated_at,
               (select r->>'rating' from jsonb_array_elements(s.maturity_ratings) r where r->>'territory' = ? limit 1) as maturity_rating,
@@ -162,10 +169,11 @@ export class PartnerCatalogService {
               l.licensor, l.source_work_title, l.source_work_kind, l.source_work_author, l.source_work_publisher,
               l.ai_elements, l.ai_label, l.ai_disclosure,
               (select json_agg(json_build_object('language', t.language, 'title', t.title, 'synopsis', t.synopsis)) from localized_text t where t.series_id = s.id and t.episode_id is null) as localizations
-       from series s left join series_license l on l.series_id = s.id
-       where exists (select 1 from partner_episode_state x join episode e on e.id = x.episode_id
+       from series s left join lateral (select * from series_license l0 where l0.series_id = s.id limit 1) l on true
+       where ${STILL_ALLOWED_SERIES('s', '?', 'l')}
+         and exists (select 1 from partner_episode_state x join episode e on e.id = x.episode_id
                      where x.series_id = s.id and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.series_version = s.material_version and x.episode_version = e.material_version
-                       and ${STILL_ALLOWED('e', 's', 'x')})${where}
+                       and e.status <> 'TAKEN_DOWN')${where}
        order by s.id limit ?`,
       params,
     )) as Array<Record<string, unknown>>;
@@ -199,25 +207,30 @@ export class PartnerCatalogService {
    */
   async episodesOf(ctx: RequestContext, territory: string, seriesIds: readonly string[], first: number, afterNumber: number, language: string | null = null): Promise<Map<string, CatalogEpisodeRow[]>> {
     const partnerId = this.partnerOf(ctx);
+    // The page's series are looked up by id (not by scanning series for them), and what comes from the
+    // series and its license is read once per series, outside the per-episode part.
     const rows = (await ctx.em.getConnection().execute(
-      `select ep.* from series sv
+      `select ep.*, sv.original_language,
+              coalesce(l.subtitle_languages, '{}') as licensed_subtitle_languages,
+              case when l.id is null then null else json_build_object('aiElements', l.ai_elements, 'aiLabel', l.ai_label, 'aiDisclosure', l.ai_disclosure) end as series_ai
+       from unnest(?::uuid[]) as page(id)
+       join series sv on sv.id = page.id
+       left join series_license l on l.series_id = sv.id
        cross join lateral (
          select e.id, e.series_id, e.number, e.title, e.synopsis, m.duration_seconds, m.width, m.height, (m.poster_key is not null) as has_poster,
                 (select g->'price' from jsonb_array_elements(x.prices) g where g->'territories' @> to_jsonb(?::text) limit 1) as price,
                 coalesce((select json_agg(json_build_object('id', t.id, 'language', t.language, 'kind', t.kind, 'aiGenerated', t.ai_generated) order by t.language, t.kind) from subtitle_track t where t.episode_id = e.id), '[]') as subtitle_tracks,
-                coalesce((select l.subtitle_languages from series_license l where l.series_id = e.series_id), '{}') as licensed_subtitle_languages,
-                sv.original_language,
                 (select json_agg(json_build_object('language', t.language, 'title', t.title, 'synopsis', t.synopsis)) from localized_text t where t.episode_id = e.id) as localizations,
-                e.ai_elements, (select json_build_object('aiElements', l.ai_elements, 'aiLabel', l.ai_label, 'aiDisclosure', l.ai_disclosure) from series_license l where l.series_id = e.series_id) as series_ai
+                e.ai_elements
          from episode e
          join partner_episode_state x on x.episode_id = e.id and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.episode_version = e.material_version and x.series_version = sv.material_version
          left join media_revision m on m.id = e.current_media_id
          where e.series_id = sv.id and e.number > ? and e.status <> 'TAKEN_DOWN'
          order by e.number limit ?
        ) ep
-       where sv.id = any(?::uuid[]) and ${STILL_ALLOWED_SERIES('sv', '?')}
+       where ${STILL_ALLOWED_SERIES('sv', '?', 'l')}
        order by ep.series_id, ep.number`,
-      [territory, partnerId, territory, afterNumber, first, `{${seriesIds.join(',')}}`, partnerId],
+      [`{${seriesIds.join(',')}}`, territory, partnerId, territory, afterNumber, first, partnerId],
     )) as Array<Record<string, unknown>>;
     const result = new Map<string, CatalogEpisodeRow[]>(seriesIds.map((id) => [id, []]));
     for (const r of rows) {
