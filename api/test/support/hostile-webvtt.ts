@@ -84,10 +84,15 @@ export interface GeneratedCue {
 
 /** The `index`-th cue of a generated file (cues two seconds apart): settings and text, each hostile now and then. */
 export function hostileCue(random: () => number, index: number): GeneratedCue {
-  const kinds = ['position', 'size', 'line', 'align', 'vertical', 'onload'].filter(() => random() < 0.25);
-  const settings = kinds.map((kind) => setting(random, kind));
-  // Small numbers keep most settings in range, so accepted files are common too.
-  const pieces = Array.from({ length: 1 + Math.floor(random() * 4) }, () => (random() < 0.2 ? { text: pick(random, HOSTILE), bad: true } : { text: pick(random, SAFE), bad: false }));
+  // Half the cues are clean (settings drawn until in range, WebVTT text only), so accepted files are common too.
+  const clean = random() < 0.5;
+  const kinds = ['position', 'size', 'line', 'align', 'vertical', ...(clean ? [] : ['onload'])].filter(() => random() < 0.25);
+  const settings = kinds.map((kind) => {
+    let drawn = setting(random, kind);
+    while (clean && drawn.bad) drawn = setting(random, kind);
+    return drawn;
+  });
+  const pieces = Array.from({ length: 1 + Math.floor(random() * 4) }, () => (!clean && random() < 0.3 ? { text: pick(random, HOSTILE), bad: true } : { text: pick(random, SAFE), bad: false }));
   const stamp = (s: number) => `00:00:${String(s).padStart(2, '0')}.000`;
   // A WebVTT-style "&" that is not an escape, and a visible first word, so a cue always draws something.
   return {

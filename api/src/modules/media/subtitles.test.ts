@@ -17,7 +17,7 @@ describe('WebVTT', () => {
     expect(r).toEqual({
       ok: false,
       problems: [
-        { line: 3, message: 'End timestamp is not greater than start timestamp.' },
+        { line: 3, message: 'The cue ends (00:00:00.500) before it starts (00:00:01.000).' },
         { line: 6, message: 'Must be exactly two digits.' },
       ],
     });

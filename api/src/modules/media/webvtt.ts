@@ -68,6 +68,13 @@ function withoutRegions(lines: string[]): string[] {
   return out;
 }
 
+/** The parser's word for a cue that ends before it starts, with the times as written. */
+function timingMessage(message: string, line: string): string {
+  if (message !== 'End timestamp is not greater than start timestamp.') return message;
+  const [start, , end] = line.trim().split(/[ \t]+/);
+  return `The cue ends (${end}) before it starts (${start}).`;
+}
+
 /** Each cue setting of a timing line checked alone, so a problem names the setting as written. */
 function settingProblems(line: string, lineNumber: number): WebVttProblem[] {
   const settings = line.split('-->')[1]?.trim().split(/[ \t]+/).slice(1) ?? [];
@@ -174,7 +181,7 @@ export function normaliseWebVtt(text: string): NormalisedWebVtt {
     if (REPAIRED.has(error.message)) continue;
     const onTimingLine = isTimingLine(lines[error.line - 1]);
     if (onTimingLine && SETTING_ERROR.test(error.message)) continue;
-    problems.push({ line: (!onTimingLine && cueTextErrorLine(error.line, error.col)) || error.line, message: error.message });
+    problems.push({ line: (!onTimingLine && cueTextErrorLine(error.line, error.col)) || error.line, message: onTimingLine ? timingMessage(error.message, lines[error.line - 1]!) : error.message });
   }
 
   // Identifiers, settings and markup, line by line (the parser drops what it does not know silently).
