@@ -50,6 +50,7 @@ const REPAIRED = new Set([
   'Only <v> and <lang> can have an annotation.', // named by the tag scan
   'Start timestamp is not greater than or equal to start timestamp of previous cue.', // written in order
 ]);
+const STRAY_IDENTIFIER = new Set(['Cue identifier needs to be followed by timestamp.', 'Cue identifier cannot be standalone.']);
 /** Errors about cue settings: each setting is checked on its own below, to name it. */
 const SETTING_ERROR = /setting|Writing direction|Line position|Line alignment|Text position|Position alignment|Size|Alignment/;
 
@@ -181,6 +182,13 @@ export function normaliseWebVtt(text: string): NormalisedWebVtt {
     if (REPAIRED.has(error.message)) continue;
     const onTimingLine = isTimingLine(lines[error.line - 1]);
     if (onTimingLine && SETTING_ERROR.test(error.message)) continue;
+    if (STRAY_IDENTIFIER.has(error.message)) {
+      // Reported at the line after it; a line that is neither a cue's timing nor its text is the problem.
+      const message = 'Expected a cue timing line like "00:00:01.000 --> 00:00:03.500".';
+      // One block of stray lines is one problem (the parser reports each of its lines).
+      if (!problems.some((p) => p.message === message && p.line === error.line - 2)) problems.push({ line: error.line - 1, message });
+      continue;
+    }
     problems.push({ line: (!onTimingLine && cueTextErrorLine(error.line, error.col)) || error.line, message: onTimingLine ? timingMessage(error.message, lines[error.line - 1]!) : error.message });
   }
 
