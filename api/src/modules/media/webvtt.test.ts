@@ -116,7 +116,10 @@ describe('normaliseWebVtt over seeded random hostile cues', () => {
       // Whatever came in, what is written is WebVTT only, within range, and normalising it again changes nothing.
       expect(tagsOutsideWebVtt(result.content), context).toEqual([]);
       for (const [setting, min, max] of SETTING_RANGES) {
-        for (const m of result.content.matchAll(new RegExp(`${setting}:(-?[\\d.]+)`, 'g'))) expect(Number(m[1]), context).toBeGreaterThanOrEqual(min), expect(Number(m[1]), context).toBeLessThanOrEqual(max);
+        for (const m of result.content.matchAll(new RegExp(`${setting}:(-?[\\d.]+)`, 'g'))) {
+          expect(Number(m[1]), context).toBeGreaterThanOrEqual(min);
+          expect(Number(m[1]), context).toBeLessThanOrEqual(max);
+        }
       }
       if (!result.problems.length) {
         const again = normaliseWebVtt(result.content);
