@@ -31,7 +31,7 @@ test('A studio accepts a transcript over the subtitles it already has only after
 
   await test.step('accepting is refused in words: the uploaded track is named, and nothing changes', async () => {
     await draft.getByRole('button', { name: 'Accept as subtitles' }).click();
-    const conflict = draft.getByRole('alert');
+    const conflict = draft.getByRole('alert').filter({ hasText: 'This episode already has' });
     await expect(conflict).toContainText('This episode already has uploaded subtitles in en (1 cue, updated');
     await expect(conflict).toContainText('Accepting this transcript replaces them');
     await expect(englishRow).not.toContainText('AI-generated');
