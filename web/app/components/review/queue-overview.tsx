@@ -1,4 +1,3 @@
-import type { ReactNode } from 'react';
 import { Link } from '@remix-run/react';
 import { Time } from '~/components/time';
 import { territoryName, type TerritoryOption } from '~/models/catalog';
@@ -138,44 +137,26 @@ export function QueueTable({ cases, territories, filterSearch, now, me }: QueueT
   );
 }
 
-/** One row of an agreement table: who is measured (its cells), and how its decisions split. */
-interface AgreementRow {
-  key: string;
-  /** The row header first, then any further cells (the model). */
-  cells: readonly [ReactNode, ...ReactNode[]];
-  decisions: number;
-  agreed: number;
-  overturned: number;
-  /** The third part: "uncertain" for the AI's recommendation, "missed" for a detector. */
-  other: number;
-  detector?: string;
-}
-
-/**
- * Reviewer agreement as plain bars, one table shape for every calibration view: agreed, overturned
- * and a third part (`otherLabel`) per row, each as a share of the row's decisions and in words.
- */
-function AgreementPanel({ id, title, intro, caption, columns, otherLabel, rows }: { id: string; title: string; intro: ReactNode; caption: string; columns: readonly string[]; otherLabel: string; rows: readonly AgreementRow[] }) {
+/** How often reviewers agreed with the AI, per territory and finding category, as plain bars. */
+export function CalibrationChart({ rows, days }: { rows: readonly CalibrationRow[]; days: number }) {
   return (
-    <section className="panel" aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`}>{title}</h2>
-      <p className="muted small">{intro}</p>
+    <section className="panel" aria-labelledby="calibration-heading">
+      <h2 id="calibration-heading">Calibration</h2>
+      <p className="muted small">
+        How often decisions in the last {days} days agreed with the AI’s recommendation. “Uncertain” means the AI asked for a human without a recommendation.
+      </p>
       {rows.length === 0 ? (
         <p className="muted">No decisions to compare yet.</p>
       ) : (
         <>
           <p className="chart-legend" aria-hidden="true">
-            <span className="swatch swatch-agreed" /> Agreed <span className="swatch swatch-overturned" /> Overturned <span className="swatch swatch-uncertain" /> {otherLabel.charAt(0).toUpperCase() + otherLabel.slice(1)}
+            <span className="swatch swatch-agreed" /> Agreed <span className="swatch swatch-overturned" /> Overturned <span className="swatch swatch-uncertain" /> Uncertain
           </p>
           <table className="calibration-table">
-            <caption className="visually-hidden">{caption}</caption>
+            <caption className="visually-hidden">Agreement with the AI per territory and category</caption>
             <thead>
               <tr>
-                {columns.map((column) => (
-                  <th scope="col" key={column}>
-                    {column}
-                  </th>
-                ))}
+                <th scope="col">Territory · category</th>
                 <th scope="col">Decisions</th>
                 <th scope="col">Agreement</th>
               </tr>
@@ -183,22 +164,20 @@ function AgreementPanel({ id, title, intro, caption, columns, otherLabel, rows }
             <tbody>
               {rows.map((row) => {
                 const share = (n: number) => `${(n / (row.decisions || 1)) * 100}%`;
-                const [header, ...cells] = row.cells;
                 return (
-                  <tr key={row.key} data-detector={row.detector}>
-                    <th scope="row">{header}</th>
-                    {cells.map((cell, i) => (
-                      <td key={i}>{cell}</td>
-                    ))}
+                  <tr key={`${row.territory}|${row.category}`}>
+                    <th scope="row">
+                      {row.territory} · {row.category}
+                    </th>
                     <td className="number-cell">{row.decisions}</td>
                     <td className="bar-cell">
                       <div className="calibration-bar" aria-hidden="true">
                         <span className="bar-agreed" style={{ width: share(row.agreed) }} />
                         <span className="bar-overturned" style={{ width: share(row.overturned) }} />
-                        <span className="bar-uncertain" style={{ width: share(row.other) }} />
+                        <span className="bar-uncertain" style={{ width: share(row.uncertain) }} />
                       </div>
                       <span className="bar-text">
-                        {row.agreed} agreed, {row.overturned} overturned, {row.other} {otherLabel}
+                        {row.agreed} agreed, {row.overturned} overturned, {row.uncertain} uncertain
                       </span>
                     </td>
                   </tr>
@@ -209,21 +188,6 @@ function AgreementPanel({ id, title, intro, caption, columns, otherLabel, rows }
         </>
       )}
     </section>
-  );
-}
-
-/** How often reviewers agreed with the AI, per territory and finding category, as plain bars. */
-export function CalibrationChart({ rows, days }: { rows: readonly CalibrationRow[]; days: number }) {
-  return (
-    <AgreementPanel
-      id="calibration"
-      title="Calibration"
-      intro={`How often decisions in the last ${days} days agreed with the AI’s recommendation. “Uncertain” means the AI asked for a human without a recommendation.`}
-      caption="Agreement with the AI per territory and category"
-      columns={['Territory · category']}
-      otherLabel="uncertain"
-      rows={rows.map((row) => ({ key: `${row.territory}|${row.category}`, cells: [`${row.territory} · ${row.category}`], decisions: row.decisions, agreed: row.agreed, overturned: row.overturned, other: row.uncertain }))}
-    />
   );
 }
 
@@ -239,22 +203,48 @@ const DETECTOR_NAMES: Record<string, string> = {
 /** Agreement per detector of the screening and its model, so a weak rule set or model version shows on its own. */
 export function DetectorCalibration({ rows, days }: { rows: readonly DetectorCalibrationRow[]; days: number }) {
   return (
-    <AgreementPanel
-      id="detector-calibration"
-      title="Agreement by provider and model"
-      intro={`Decisions in the last ${days} days against each detector that screened the case. “Overturned”: it flagged and the reviewer approved. “Missed”: it was silent and the reviewer did not approve.`}
-      caption="Agreement with each detector and model"
-      columns={['Detector', 'Model']}
-      otherLabel="missed"
-      rows={rows.map((row) => ({
-        key: `${row.detector}|${row.model ?? ''}`,
-        detector: row.detector,
-        cells: [DETECTOR_NAMES[row.detector] ?? row.detector, row.model ?? <span className="muted">rules, not a model</span>],
-        decisions: row.decisions,
-        agreed: row.agreed,
-        overturned: row.overturned,
-        other: row.missed,
-      }))}
-    />
+    <section className="panel" aria-labelledby="detector-calibration-heading">
+      <h2 id="detector-calibration-heading">Agreement by provider and model</h2>
+      <p className="muted small">
+        Decisions in the last {days} days against each detector that screened the case. “Overturned”: it flagged and the reviewer approved. “Missed”: it was silent and the reviewer did not approve.
+      </p>
+      {rows.length === 0 ? (
+        <p className="muted">No decisions to compare yet.</p>
+      ) : (
+        <table className="calibration-table">
+          <caption className="visually-hidden">Agreement with each detector and model</caption>
+          <thead>
+            <tr>
+              <th scope="col">Detector</th>
+              <th scope="col">Model</th>
+              <th scope="col">Decisions</th>
+              <th scope="col">Agreement</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => {
+              const share = (n: number) => `${(n / (row.decisions || 1)) * 100}%`;
+              return (
+                <tr key={`${row.detector}|${row.model ?? ''}`} data-detector={row.detector}>
+                  <th scope="row">{DETECTOR_NAMES[row.detector] ?? row.detector}</th>
+                  <td>{row.model ?? <span className="muted">rules, not a model</span>}</td>
+                  <td className="number-cell">{row.decisions}</td>
+                  <td className="bar-cell">
+                    <div className="calibration-bar" aria-hidden="true">
+                      <span className="bar-agreed" style={{ width: share(row.agreed) }} />
+                      <span className="bar-overturned" style={{ width: share(row.overturned) }} />
+                      <span className="bar-uncertain" style={{ width: share(row.missed) }} />
+                    </div>
+                    <span className="bar-text">
+                      {row.agreed} agreed, {row.overturned} overturned, {row.missed} missed
+                    </span>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }
