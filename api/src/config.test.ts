@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config';
+import { CONFIG_VARIABLES, ConfigError, findRepoRoot, loadConfig } from './config';
 
 describe('configuration', () => {
   it('refuses to start in production without a real secret or database', () => {
@@ -23,5 +23,19 @@ describe('configuration', () => {
 
   it('names every invalid setting', () => {
     expect(() => loadConfig({ API_PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(/API_PORT.*LOG_LEVEL/);
+  });
+
+  it('every variable the API reads is in .env.example and in the README configuration table', () => {
+    const root = findRepoRoot();
+    // The configuration's variables, and any read straight from process.env elsewhere in the API.
+    const sources = (readdirSync(path.join(root, 'api', 'src'), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+    const direct = sources.flatMap((f) => [...readFileSync(path.join(root, 'api', 'src', f), 'utf8').matchAll(/process\.env\.([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]!));
+    const read = [...new Set([...CONFIG_VARIABLES, ...direct])].sort();
+    expect(read).toEqual(expect.arrayContaining(['OPENAI_TRANSCRIPTION_MODEL', 'TRANSCRIPTION_MAX_SECONDS', 'VISUAL_CLASSIFIER_THREADS', 'FFMPEG_PATH']));
+    const example = readFileSync(path.join(root, '.env.example'), 'utf8');
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('### Configuration'), readme.indexOf('\n\n', readme.indexOf('| variable |')));
+    expect(read.filter((name) => !new RegExp(`^(# )?${name}=`, 'm').test(example)), '.env.example lacks').toEqual([]);
+    expect(read.filter((name) => !table.includes(`| \`${name}\` |`)), 'the README configuration table lacks').toEqual([]);
   });
 });

@@ -116,6 +116,9 @@ const envSchema = z.object({
   ANONYMOUS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(300),
 });
 
+/** Every environment variable the configuration reads (README.md's configuration table and `.env.example` list each). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 /** An S3-compatible bucket holding uploads under way (tus) and finished media. */
 export type S3Settings = {
   kind: 's3';

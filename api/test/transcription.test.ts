@@ -125,6 +125,25 @@ describe('transcription of an episode without subtitles in its original language
     expect((await drafts(episodeId)).subtitleDrafts).toEqual([]);
   });
 
+  it('what was said is plain text in the draft: markup in a transcript is escaped, and an edit adding markup outside WebVTT is refused naming the line', async () => {
+    const spokenBefore = fake.transcript;
+    fake.transcript = [{ start: 0.2, end: 1.1, text: ' <script>alert(1)</script> 1 < 2 & more ' }];
+    try {
+      const episodeId = await episodeIn('fr', spoken);
+      await screen(episodeId);
+      const [draft] = (await drafts(episodeId)).subtitleDrafts;
+      expect(draft!.content).toBe('WEBVTT\n\n00:00:00.200 --> 00:00:01.100\n&lt;script&gt;alert(1)&lt;/script&gt; 1 &lt; 2 &amp; more\n');
+      const hostile = draft!.content.replace('more', 'more <iframe src="//evil.example">');
+      const refused = await server.gql(ACCEPT, { id: draft!.id, content: hostile }, { token: owner.token });
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.content', problems: [{ line: 4, message: expect.stringContaining('"<iframe src="//evil.example">" is not a WebVTT cue-text tag') }] });
+      expect((await drafts(episodeId)).subtitleDrafts.map((d) => d.id)).toEqual([draft!.id]);
+      expect((await server.gql(ACCEPT, { id: draft!.id }, { token: owner.token })).errors).toBeUndefined();
+      expect((await drafts(episodeId)).subtitles).toEqual([{ language: 'fr', aiGenerated: true, content: draft!.content }]);
+    } finally {
+      fake.transcript = spokenBefore;
+    }
+  });
+
   it('refuses to accept a draft over subtitles the studio already has in that language (SUBTITLES_EXIST), unless told to replace', async () => {
     const episodeId = await episodeIn('ja', spoken);
     await screen(episodeId);

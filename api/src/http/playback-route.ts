@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { isId } from '../modules/common/ids';
 import { Episode } from '../modules/catalog/episode.entity';
 import { licensedSubtitleTrack, liveFor, playbackSignatureValid } from '../modules/publishing/partner-catalog.service';
-import { toWebVtt } from '../modules/media/webvtt';
+import { toWebVtt } from '../modules/media/subtitles';
 import type { SubtitleFormat } from '../modules/media/subtitle-track.entity';
 import type { Config } from '../config';
 import type { Logger } from '../logger';

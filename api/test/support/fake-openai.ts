@@ -21,6 +21,8 @@ export type Fault =
   | { reordered: true }
   | { extraCue: true }
   | { notJson: true }
+  // A translation whose every cue text ends with this (markup a model might write).
+  | { markup: string }
   // Answered as usual (to let a later fault hit a later request).
   | { ok: true };
 
@@ -108,7 +110,7 @@ export class FakeOpenAi {
       return;
     }
     const partial = Boolean(fault && 'partial' in fault);
-    const translationFault = fault && ('reordered' in fault || 'extraCue' in fault || 'notJson' in fault) ? fault : undefined;
+    const translationFault = fault && ('reordered' in fault || 'extraCue' in fault || 'notJson' in fault || 'markup' in fault) ? fault : undefined;
     if (fault && 'malformed' in fault) {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"id": "broken", "choices": [');
       return;
@@ -170,6 +172,7 @@ export class FakeOpenAi {
     let cues = asked.cues.map((cue) => ({ id: cue.id, text: `[${asked.to}] ${cue.text}` }));
     if (partial) cues = cues.slice(0, -1);
     if (fault && 'reordered' in fault && cues.length > 1) cues = [cues[1]!, cues[0]!, ...cues.slice(2)];
+    if (fault && 'markup' in fault) cues = cues.map((cue) => ({ ...cue, text: `${cue.text} ${fault.markup}` }));
     if (fault && 'extraCue' in fault) cues.push({ id: String(cues.length + 1000), text: 'An invented line.' });
     const content = fault && 'notJson' in fault ? 'Sure! Here are your subtitles: …' : JSON.stringify({ cues });
     this.completion(body, res, content);

@@ -420,6 +420,30 @@ export function UploadHistory({ episode }: { episode: EpisodeDetail }) {
 }
 
 /**
+ * The API refused to accept a draft over subtitles the episode already has in its language: which
+ * ones, and the studio's choice to replace them (the draft's text, as edited, goes with the form).
+ */
+function ExistingSubtitles({ episode, language, busy }: { episode: EpisodeDetail; language: string; busy: boolean }) {
+  const existing = episode.subtitles.find((t) => t.language === language && t.kind === 'SUBTITLES');
+  return (
+    <div className="alert alert-warning" role="alert">
+      <p>
+        This episode already has {existing ? `${existing.aiGenerated ? 'AI-generated' : 'uploaded'} ` : ''}subtitles in {language}
+        {existing ? (
+          <>
+            {' '}({existing.cueCount === 1 ? '1 cue' : `${existing.cueCount} cues`}, updated <Time value={existing.updatedAt} withTime />)
+          </>
+        ) : null}
+        . Accepting this transcript replaces them, and partners get the transcript instead. Keep them by discarding the draft.
+      </p>
+      <button type="submit" name="intent" value="replaceWithSubtitleDraft" className="button button-danger" disabled={busy}>
+        Replace the existing subtitles
+      </button>
+    </div>
+  );
+}
+
+/**
  * Transcripts the screening made because the episode had no subtitles in its original language:
  * drafts until the studio accepts one (as made or edited) as AI-generated subtitles, or discards it.
  */
@@ -445,6 +469,7 @@ export function SubtitleDraftsPanel({ episode, canEdit, outcome, busyIntent }: {
                 <FormAlert>{mine?.formError}</FormAlert>
                 <input type="hidden" name="draftId" value={draft.id} />
                 <TextAreaField label={`Transcript (${draft.language}, WebVTT)`} name="content" defaultValue={draft.content} rows={10} error={mine?.fieldErrors?.content} />
+                {mine?.conflict === 'SUBTITLES_EXIST' ? <ExistingSubtitles episode={episode} language={draft.language} busy={busyIntent === 'replaceWithSubtitleDraft'} /> : null}
                 <div className="form-actions">
                   <button type="submit" name="intent" value="acceptSubtitleDraft" className="button" disabled={busyIntent === 'acceptSubtitleDraft'}>
                     Accept as subtitles

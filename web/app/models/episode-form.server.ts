@@ -11,6 +11,8 @@ import { subtitleFormatOf, subtitleKindOf, subtitleProblems, type SubtitleFormat
 /** What the episode page's forms get back; subtitle refusals list each bad line. */
 export interface EpisodeFormOutcome extends FormOutcome {
   problems?: Array<{ line: number | null; message: string }>;
+  /** Accepting a subtitle draft was refused because the episode has subtitles in its language. */
+  conflict?: 'SUBTITLES_EXIST';
 }
 
 /** The API's limit; checked here too so a huge file is not sent on only to be refused. */
@@ -62,10 +64,12 @@ export async function handleEpisodeForm(request: Request, episodeId: string, ter
 
   if (intent === 'setSubtitles') return handleSubtitleUpload(request, form, episodeId);
 
-  if (intent === 'acceptSubtitleDraft') {
+  if (intent === 'acceptSubtitleDraft' || intent === 'replaceWithSubtitleDraft') {
     const draftId = formString(form, 'draftId');
     const content = formString(form, 'content');
-    const result = await acceptSubtitleDraft(request, draftId, content || null);
+    const result = await acceptSubtitleDraft(request, draftId, content || null, intent === 'replaceWithSubtitleDraft');
+    // The episode has subtitles in that language already: the panel says which and offers to replace them.
+    if (!result.ok && result.error.reason === 'SUBTITLES_EXIST') return data<EpisodeFormOutcome>({ intent, target: draftId, conflict: 'SUBTITLES_EXIST' }, { status: statusOf(result.error) });
     if (!result.ok) return failed(request, result.error, { intent, target: draftId, fields: ['content'] });
     return succeeded({ intent, target: draftId, notice: `The ${result.data.language} transcript is now the episode’s AI-generated subtitles (${result.data.cueCount} cues).` });
   }

@@ -49,7 +49,7 @@ const SET_SUBTITLES = graphql(`mutation SetSubtitles($input: SubtitlesInput!) { 
 const REMOVE_SUBTITLES = graphql(`mutation RemoveSubtitles($episodeId: ID!, $language: String!, $kind: SubtitleKind) { removeSubtitles(episodeId: $episodeId, language: $language, kind: $kind) }`);
 const REQUEST_SUBTITLE_TRANSLATIONS = graphql(`mutation RequestSubtitleTranslations($input: SubtitleTranslationsInput!) { requestSubtitleTranslations(input: $input) { id language } }`);
 const SUBMIT_FOR_REVIEW = graphql(`mutation SubmitForReview($input: SubmitForReviewInput!) { submitForReview(input: $input) { id episode { number } } }`);
-const ACCEPT_SUBTITLE_DRAFT = graphql(`mutation AcceptSubtitleDraft($id: ID!, $content: String) { acceptSubtitleDraft(id: $id, content: $content) { language cueCount } }`);
+const ACCEPT_SUBTITLE_DRAFT = graphql(`mutation AcceptSubtitleDraft($id: ID!, $content: String, $replace: Boolean) { acceptSubtitleDraft(id: $id, content: $content, replace: $replace) { language cueCount } }`);
 const DISCARD_SUBTITLE_DRAFT = graphql(`mutation DiscardSubtitleDraft($id: ID!) { discardSubtitleDraft(id: $id) }`);
 const APPEAL_CASE = graphql(`mutation AppealCase($caseId: ID!, $statement: String!) { appealCase(caseId: $caseId, statement: $statement) { id } }`);
 
@@ -99,9 +99,12 @@ export async function setSubtitles(
   return result.ok ? { ok: true, data: result.data.setSubtitles } : result;
 }
 
-/** Makes a subtitle draft the episode's AI-generated track, as made or with the studio's edits (a WebVTT file). */
-export async function acceptSubtitleDraft(request: Request, id: string, content: string | null): Promise<ApiResult<{ language: string; cueCount: number }>> {
-  const result = await gql(request, ACCEPT_SUBTITLE_DRAFT, { id, content });
+/**
+ * Makes a subtitle draft the episode's AI-generated track, as made or with the studio's edits (a
+ * WebVTT file). Over a track already there the API refuses (reason SUBTITLES_EXIST) unless `replace`.
+ */
+export async function acceptSubtitleDraft(request: Request, id: string, content: string | null, replace: boolean): Promise<ApiResult<{ language: string; cueCount: number }>> {
+  const result = await gql(request, ACCEPT_SUBTITLE_DRAFT, { id, content, replace });
   return result.ok ? { ok: true, data: result.data.acceptSubtitleDraft } : result;
 }
 

@@ -133,7 +133,7 @@ export default function EpisodePage() {
             busy={busyIntent === 'setLocalization' || busyIntent === 'removeLocalization' ? `${String(busyIntent)}|${String(busyForm?.get('target'))}` : undefined}
           />
           <LocalizationPreflight checks={episode.localizationPreflight} scope="episode" />
-          <SubtitleDraftsPanel episode={episode} canEdit={canEdit} outcome={outcome?.intent === 'acceptSubtitleDraft' || outcome?.intent === 'discardSubtitleDraft' ? outcome : undefined} busyIntent={busyIntent} />
+          <SubtitleDraftsPanel episode={episode} canEdit={canEdit} outcome={outcome?.intent === 'acceptSubtitleDraft' || outcome?.intent === 'replaceWithSubtitleDraft' || outcome?.intent === 'discardSubtitleDraft' ? outcome : undefined} busyIntent={busyIntent} />
           <SubtitlesPanel episode={episode} canEdit={canEdit} outcome={['setSubtitles', 'removeSubtitles', 'translateSubtitles', 'editSubtitles'].includes(outcome?.intent ?? '') ? outcome : undefined} busyIntent={busyIntent} translation={translation} />
           <UploadHistory episode={episode} />
         </div>

@@ -14,7 +14,8 @@ import { isId } from '../common/ids';
 import type { SubtitleService } from './subtitle.service';
 import { SubtitleFormat, SubtitleTrack } from './subtitle-track.entity';
 import { SubtitleTranslation, SubtitleTranslationState } from './subtitle-translation.entity';
-import { SubtitleTranslator, webVttOf } from './subtitle-translation';
+import { SubtitleTranslator } from './subtitle-translation';
+import { webVttOf } from './webvtt';
 import { parseWebVtt } from './subtitles';
 
 /** Why translations are off, as the API and the dashboard say it. */
@@ -135,14 +136,14 @@ export class SubtitleTranslationService {
     }
     // Read back through the same parser as any uploaded track; timings must be the source's, cue for cue.
     const parsed = parseWebVtt(content);
-    if (!parsed.ok) return fail(`The translation is not a valid track: ${parsed.problems.map((p) => p.message).join(' ')}`);
+    if (!parsed.ok) return fail(`The translation is not a valid track: ${parsed.problems.map((p) => `line ${p.line}: ${p.message}`).join(' ')}`);
     const shifted = parsed.cues.findIndex((cue, i) => Math.round(cue.start * 1000) !== Math.round(source.cues[i]!.start * 1000) || Math.round(cue.end * 1000) !== Math.round(source.cues[i]!.end * 1000));
     if (parsed.cues.length !== source.cues.length || shifted >= 0) return fail('The translation did not keep every cue timing.');
 
     const system: RequestContext = { em, actor: { kind: 'anonymous' }, requestId: `subtitle-translation:${translationId}`, config: this.config, logger };
     try {
       await em.transactional(async (tx) => {
-        const track = tx.create(SubtitleTrack, { episode: request.episode, language: request.language, kind: request.kind, aiGenerated: true, format: SubtitleFormat.WEBVTT, content, cues: parsed.cues, cueCount: parsed.cues.length, updatedAt: new Date() });
+        const track = tx.create(SubtitleTrack, { episode: request.episode, language: request.language, kind: request.kind, aiGenerated: true, format: SubtitleFormat.WEBVTT, content: parsed.webVtt, cues: parsed.cues, cueCount: parsed.cues.length, updatedAt: new Date() });
         // A track added meanwhile (by hand) wins: the translation fails rather than replace it.
         await tx.flush();
         await this.subtitles.recordTrackWrite(system, tx, request.episode, track, null, 'subtitles.translation.store');

@@ -48,18 +48,6 @@ export function translatedTexts(content: string, ids: readonly string[]): string
   });
 }
 
-/** Seconds as a WebVTT timestamp (hh:mm:ss.ttt), to the millisecond the source was parsed at. */
-export function webVttTimestamp(seconds: number): string {
-  const ms = Math.round(seconds * 1000);
-  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-  return `${pad(Math.floor(ms / 3_600_000))}:${pad(Math.floor(ms / 60_000) % 60)}:${pad(Math.floor(ms / 1000) % 60)}.${pad(ms % 1000, 3)}`;
-}
-
-/** A WebVTT file of these cues: each source timing with its translated text. */
-export function webVttOf(cues: readonly SubtitleCue[]): string {
-  return `WEBVTT\n\n${cues.map((c) => `${webVttTimestamp(c.start)} --> ${webVttTimestamp(c.end)}\n${c.text}`).join('\n\n')}\n`;
-}
-
 export interface TranslatorSettings {
   apiKey: string;
   baseURL?: string;

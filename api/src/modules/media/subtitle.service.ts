@@ -12,7 +12,7 @@ import { SubtitleDraft } from './subtitle-draft.entity';
 import { SubtitleFormat, SubtitleKind, SubtitleTrack } from './subtitle-track.entity';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isId } from '../common/ids';
-import { toWebVtt } from './webvtt';
+import { toWebVtt } from './subtitles';
 import { MediaRevision } from './media-revision.entity';
 
 /** Reasons a subtitle write is refused, as `extensions.reason`. */
@@ -69,8 +69,10 @@ export class SubtitleService {
       error.details.language = data.language;
       throw error;
     }
-    const track = existing ?? em.create(SubtitleTrack, { episode, language: data.language, kind: data.kind, aiGenerated: data.aiGenerated, format: data.format, content: data.content, cues: parsed.cues, cueCount: parsed.cues.length, updatedAt: new Date() });
-    if (existing) em.assign(existing, { format: data.format, aiGenerated: data.aiGenerated, content: data.content, cues: parsed.cues, cueCount: parsed.cues.length });
+    // A WebVTT file is stored as normalised (what players get); an SRT file as given, served converted.
+    const content = data.format === SubtitleFormat.WEBVTT ? parsed.webVtt : data.content;
+    const track = existing ?? em.create(SubtitleTrack, { episode, language: data.language, kind: data.kind, aiGenerated: data.aiGenerated, format: data.format, content, cues: parsed.cues, cueCount: parsed.cues.length, updatedAt: new Date() });
+    if (existing) em.assign(existing, { format: data.format, aiGenerated: data.aiGenerated, content, cues: parsed.cues, cueCount: parsed.cues.length });
     // One transaction: a write that fails leaves the reviews as they were.
     await em.transactional(async (tx) => {
       await this.recordTrackWrite(ctx, tx, episode, track, existing ? { cues: existing.cueCount } : null);

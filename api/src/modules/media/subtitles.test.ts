@@ -4,7 +4,12 @@ import { cueHasVisibleText, parseSrt, parseWebVtt } from './subtitles';
 describe('WebVTT', () => {
   it('parses cues with identifiers, settings and notes', () => {
     const r = parseWebVtt('WEBVTT\n\nNOTE a comment\n\nintro\n00:00:01.000 --> 00:00:02.500 align:start\nHello\nthere\n\n01:02.000 --> 01:03.000\nBye\n');
-    expect(r).toEqual({ ok: true, cues: [{ start: 1, end: 2.5, text: 'Hello\nthere' }, { start: 62, end: 63, text: 'Bye' }] });
+    expect(r).toEqual({
+      ok: true,
+      cues: [{ start: 1, end: 2.5, text: 'Hello\nthere' }, { start: 62, end: 63, text: 'Bye' }],
+      // Written back normalised: the note dropped, timestamps in full, the identifier and setting kept.
+      webVtt: 'WEBVTT\n\nintro\n00:00:01.000 --> 00:00:02.500 align:start\nHello\nthere\n\n00:01:02.000 --> 00:01:03.000\nBye\n',
+    });
   });
 
   it('names the line of each problem', () => {
@@ -13,7 +18,7 @@ describe('WebVTT', () => {
       ok: false,
       problems: [
         { line: 3, message: 'The cue ends (00:00:00.500) before it starts (00:00:01.000).' },
-        { line: 6, message: '"00:00:xx.000" is not a valid start time (expected like 00:00:01.000).' },
+        { line: 6, message: 'Must be exactly two digits.' },
       ],
     });
   });
@@ -24,7 +29,7 @@ describe('WebVTT', () => {
   });
 
   it('requires the header', () => {
-    expect(parseWebVtt('1\n00:00:01,000 --> 00:00:02,000\nhi')).toMatchObject({ ok: false, problems: [{ line: 1 }] });
+    expect(parseWebVtt('1\n00:00:01,000 --> 00:00:02,000\nhi')).toEqual({ ok: false, problems: [{ line: 1, message: 'A WebVTT file must start with "WEBVTT".' }] });
   });
 });
 
@@ -33,6 +38,7 @@ describe('SRT', () => {
     expect(parseSrt('1\r\n00:00:01,000 --> 00:00:02,000\r\nHi\r\n\r\n2\r\n00:00:03,000 --> 00:00:04,250\r\nBye\r\n')).toEqual({
       ok: true,
       cues: [{ start: 1, end: 2, text: 'Hi' }, { start: 3, end: 4.25, text: 'Bye' }],
+      webVtt: 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHi\n\n00:00:03.000 --> 00:00:04.250\nBye\n',
     });
   });
 

@@ -1,4 +1,7 @@
-import { hasVisibleText } from '../../domain/text-input';
+import { normaliseWebVtt, webVttTimestamp } from './webvtt';
+import { SubtitleFormat } from './subtitle-track.entity';
+
+export { cueHasVisibleText } from './webvtt';
 import type { SubtitleCue } from './subtitle-track.entity';
 
 export interface SubtitleProblem {
@@ -6,10 +9,7 @@ export interface SubtitleProblem {
   message: string;
 }
 
-export type ParsedSubtitles = { ok: true; cues: SubtitleCue[] } | { ok: false; problems: SubtitleProblem[] };
-
-// 00:01:02.345 (WebVTT, hours optional) or 00:01:02,345 (SRT, hours required).
-const VTT_TIME = /^(?:(\d{1,3}):)?([0-5]\d):([0-5]\d)\.(\d{3})$/;
+// 00:01:02,345 (SRT, hours required).
 const SRT_TIME = /^(\d{1,3}):([0-5]\d):([0-5]\d),(\d{3})$/;
 
 function seconds(match: RegExpExecArray): number {
@@ -48,53 +48,23 @@ function blocks(text: string): Array<{ line: number; lines: string[] }> {
 
 const MAX_PROBLEMS = 20;
 
-/** WebVTT: header, optional NOTE/STYLE/REGION blocks, cues with optional identifiers. */
+export type ParsedSubtitles = { ok: true; cues: SubtitleCue[]; webVtt: string } | { ok: false; problems: SubtitleProblem[] };
+
+/**
+ * WebVTT: parsed and normalised at the one WebVTT boundary (see normaliseWebVtt); `webVtt` is the
+ * file to store, `cues` its cues.
+ */
 export function parseWebVtt(text: string): ParsedSubtitles {
+  const normalised = normaliseWebVtt(text);
+  return normalised.problems.length ? { ok: false, problems: normalised.problems } : { ok: true, cues: normalised.cues, webVtt: normalised.content };
+}
+
+/** SRT: numbered blocks of index, timing, text; each cue's text starts at `line`. */
+function srtCues(text: string): { cues: Array<SubtitleCue & { line: number }>; problems: SubtitleProblem[] } {
   const problems: SubtitleProblem[] = [];
+  const cues: Array<SubtitleCue & { line: number }> = [];
   const all = blocks(text);
-  if (!all[0] || !/^WEBVTT(\s|$)/.test(all[0].lines[0]!)) return { ok: false, problems: [{ line: 1, message: 'A WebVTT file must start with "WEBVTT".' }] };
-  const cues: SubtitleCue[] = [];
-  for (const block of all.slice(1)) {
-    if (/^(NOTE|STYLE|REGION)(\s|$)/.test(block.lines[0]!)) continue;
-    const timingIndex = block.lines[0]!.includes('-->') ? 0 : 1;
-    const timingLine = block.lines[timingIndex];
-    if (timingLine === undefined || !timingLine.includes('-->')) {
-      problems.push({ line: block.line, message: 'Expected a cue timing line like "00:00:01.000 --> 00:00:03.500".' });
-      continue;
-    }
-    const parsed = timing(timingLine.split(/\s+(?=[a-z]+:)/)[0]!, VTT_TIME, '00:00:01.000 --> 00:00:03.500');
-    if (typeof parsed === 'string') problems.push({ line: block.line + timingIndex, message: parsed });
-    else cues.push({ ...parsed, text: block.lines.slice(timingIndex + 1).join('\n') });
-    if (problems.length >= MAX_PROBLEMS) break;
-  }
-  // A header alone is a valid WebVTT file, but as a subtitle track it would show nothing.
-  if (!problems.length && !cues.length) problems.push({ line: 1, message: 'The file has no cues.' });
-  return shown(problems, cues);
-}
-
-
-/** True when a cue draws something: its text without markup tags, invisible characters and their entities. */
-export function cueHasVisibleText(cueText: string): boolean {
-  const text = cueText
-    .replace(/<[^>]*>/g, '')
-    .replace(/&#x([0-9a-f]+);/gi, (_m, hex: string) => String.fromCodePoint(Math.min(parseInt(hex, 16), 0x10ffff)))
-    .replace(/&#(\d+);/g, (_m, dec: string) => String.fromCodePoint(Math.min(Number(dec), 0x10ffff)))
-    .replace(/&(nbsp|lrm|rlm);/g, ' ');
-  return hasVisibleText(text);
-}
-
-/** A track whose cues all draw nothing would satisfy a subtitle requirement while showing nothing: refused. */
-function shown(problems: SubtitleProblem[], cues: SubtitleCue[]): ParsedSubtitles {
-  if (!problems.length && cues.length && !cues.some((c) => cueHasVisibleText(c.text))) problems.push({ line: 1, message: 'No cue has visible text.' });
-  return problems.length ? { ok: false, problems } : { ok: true, cues };
-}
-
-/** SRT: numbered blocks of index, timing, text. */
-export function parseSrt(text: string): ParsedSubtitles {
-  const problems: SubtitleProblem[] = [];
-  const cues: SubtitleCue[] = [];
-  const all = blocks(text);
-  if (!all.length) return { ok: false, problems: [{ line: 1, message: 'The file has no subtitles.' }] };
+  if (!all.length) return { cues, problems: [{ line: 1, message: 'The file has no subtitles.' }] };
   for (const block of all) {
     if (!/^\d+$/.test(block.lines[0]!.trim())) {
       problems.push({ line: block.line, message: `Expected a cue number, found "${block.lines[0]!.slice(0, 40)}".` });
@@ -103,9 +73,47 @@ export function parseSrt(text: string): ParsedSubtitles {
     } else {
       const parsed = timing(block.lines[1], SRT_TIME, '00:00:01,000 --> 00:00:03,500');
       if (typeof parsed === 'string') problems.push({ line: block.line + 1, message: parsed });
-      else cues.push({ ...parsed, text: block.lines.slice(2).join('\n') });
+      else cues.push({ ...parsed, text: block.lines.slice(2).join('\n'), line: block.line + 2 });
     }
     if (problems.length >= MAX_PROBLEMS) break;
   }
-  return shown(problems, cues);
+  return { cues, problems };
+}
+
+/**
+ * An SRT file as WebVTT, cue by cue, with the SRT line of each WebVTT line. SRT's <font> tags
+ * (colours, which WebVTT has no tag for) are dropped; any other markup meets the WebVTT rules.
+ */
+function srtWebVtt(cues: ReadonlyArray<SubtitleCue & { line: number }>): { webVtt: string; srtLine: (webVttLine: number) => number } {
+  const lines = ['WEBVTT', ''];
+  const origin = [1, 1];
+  for (const cue of cues) {
+    const text = cue.text.replace(/<\/?font\b[^>]*>/gi, '').split('\n');
+    lines.push(`${webVttTimestamp(cue.start)} --> ${webVttTimestamp(cue.end)}`, ...text, '');
+    origin.push(cue.line - 1, ...text.map((_, i) => cue.line + i), cue.line + text.length);
+  }
+  return { webVtt: lines.join('\n'), srtLine: (line) => origin[line - 1] ?? 1 };
+}
+
+/** SRT: numbered blocks of index, timing, text; the cue text follows the WebVTT rules, and `webVtt` is the file as WebVTT. */
+export function parseSrt(text: string): ParsedSubtitles {
+  const { cues, problems } = srtCues(text);
+  if (problems.length) return { ok: false, problems };
+  const { webVtt, srtLine } = srtWebVtt(cues);
+  const normalised = normaliseWebVtt(webVtt);
+  if (normalised.problems.length) return { ok: false, problems: normalised.problems.map((p) => ({ ...p, line: p.line === 1 ? 1 : srtLine(p.line) })) };
+  return { ok: true, cues: normalised.cues, webVtt: normalised.content };
+}
+
+/** A stored SRT track as normalised WebVTT, for players (what it was checked as when stored). */
+export function srtAsWebVtt(text: string): string {
+  return normaliseWebVtt(srtWebVtt(srtCues(text).cues).webVtt).content;
+}
+
+/**
+ * The track as WebVTT, what HTML players and partner apps load: a WebVTT file normalised (as stored,
+ * or stripped if it was stored before normalisation), an SRT file converted cue by cue and normalised.
+ */
+export function toWebVtt(format: SubtitleFormat, content: string): string {
+  return format === SubtitleFormat.WEBVTT ? normaliseWebVtt(content).content : srtAsWebVtt(content);
 }

@@ -1,6 +1,6 @@
-import { stringifySync } from 'subtitle';
 import { z } from 'zod';
 import { parseWebVtt } from '../../media/subtitles';
+import { webVttCueText, webVttOf } from '../../media/webvtt';
 import type { SubtitleCue } from '../../media/subtitle-track.entity';
 import { MalformedResponseError } from '../ai-calls';
 
@@ -40,13 +40,12 @@ export function transcriptCues(answer: unknown, audioSeconds: number): SubtitleC
   return cues;
 }
 
-/** The cues as a WebVTT file (the `subtitle` library writes it), checked as an uploaded track would be. */
+/**
+ * The cues as a WebVTT file, through the same normalisation as an uploaded track: what was said is
+ * plain text, so "<", ">" and "&" are escaped and never read as markup.
+ */
 export function transcriptWebVtt(cues: readonly SubtitleCue[]): string {
-  const content = stringifySync(
-    cues.map((c) => ({ type: 'cue' as const, data: { start: Math.round(c.start * 1000), end: Math.round(c.end * 1000), text: c.text } })),
-    { format: 'WebVTT' },
-  );
-  const checked = parseWebVtt(content);
-  if (!checked.ok) throw new MalformedResponseError(`The transcript does not make a valid WebVTT track: ${checked.problems.map((p) => p.message).join(' ')}`);
-  return content;
+  const checked = parseWebVtt(webVttOf(cues.map((c) => ({ start: c.start, end: c.end, text: webVttCueText(c.text) }))));
+  if (!checked.ok) throw new MalformedResponseError(`The transcript does not make a valid WebVTT track: ${checked.problems.map((p) => `line ${p.line}: ${p.message}`).join(' ')}`);
+  return checked.webVtt;
 }
