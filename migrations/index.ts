@@ -17,6 +17,7 @@ import { Migration20261130040000_localized_texts } from './Migration202611300400
 import { Migration20261130045000_license_documents } from './Migration20261130045000_license_documents';
 import { Migration20261130050000_fingerprint_windows } from './Migration20261130050000_fingerprint_windows';
 import { Migration20261130055000_subtitle_drafts } from './Migration20261130055000_subtitle_drafts';
+import { Migration20261130060000_audio_tracks } from './Migration20261130060000_audio_tracks';
 
 /** Every migration, in order. The database schema changes only through these. */
 export const migrationsList: MigrationObject[] = [
@@ -38,4 +39,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130045000_license_documents', class: Migration20261130045000_license_documents },
   { name: 'Migration20261130050000_fingerprint_windows', class: Migration20261130050000_fingerprint_windows },
   { name: 'Migration20261130055000_subtitle_drafts', class: Migration20261130055000_subtitle_drafts },
+  { name: 'Migration20261130060000_audio_tracks', class: Migration20261130060000_audio_tracks },
 ];
