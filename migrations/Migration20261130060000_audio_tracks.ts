@@ -11,7 +11,7 @@ export class Migration20261130060000_audio_tracks extends Migration {
     this.addSql(`create table "audio_track" ("id" uuid not null, "episode_id" uuid not null, "language" text not null, "sha256" text not null, "size_bytes" bigint not null, "storage_key" text not null, "file_name" text not null, "container" text not null, "audio_codec" text not null, "duration_seconds" double precision not null, "uploaded_by_id" uuid null, "created_at" timestamptz not null, constraint "audio_track_pkey" primary key ("id"));`);
     this.addSql(`alter table "audio_track" add constraint "audio_track_episode_id_language_unique" unique ("episode_id", "language");`);
     this.addSql(`alter table "audio_track" add constraint "audio_track_episode_id_foreign" foreign key ("episode_id") references "episode" ("id") on update cascade on delete cascade;`);
-    this.addSql(`alter table "audio_track" add constraint "audio_track_uploaded_by_id_foreign" foreign key ("uploaded_by_id") references "user" ("id") on update cascade on delete set null;`);
+    this.addSql(`alter table "audio_track" add constraint "audio_track_uploaded_by_id_foreign" foreign key ("uploaded_by_id") references "app_user" ("id") on update cascade on delete set null;`);
     this.addSql(`alter table "episode_upload" add column "audio_language" text null;`);
 
     this.addSql(`
