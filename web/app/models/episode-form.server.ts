@@ -1,6 +1,6 @@
 import { data } from '@remix-run/node';
 import { describeRuns, numberRuns, territoryName, type AiContentElement, type TerritoryOption } from './catalog';
-import { acceptSubtitleDraft, appealCase, discardSubtitleDraft, removeSubtitles, setSubtitles, submitForReview, updateEpisodeDetails } from './episode.server';
+import { acceptSubtitleDraft, appealCase, discardSubtitleDraft, removeAudioTrack, removeSubtitles, setSubtitles, submitForReview, updateEpisodeDetails } from './episode.server';
 import type { FormOutcome } from './form-outcome';
 import { formDay, formValues, renameField } from './form-values.server';
 import { failed, formString, rejected, succeeded } from './forms.server';
@@ -82,6 +82,13 @@ export async function handleEpisodeForm(request: Request, episodeId: string, ter
     const result = await removeSubtitles(request, episodeId, language, subtitleKindOf(formString(form, 'kind')));
     if (!result.ok) return failed(request, result.error, { intent, target: language });
     return succeeded({ intent, target: language, notice: `The ${language} subtitles are removed.` });
+  }
+
+  if (intent === 'removeAudioTrack') {
+    const language = formString(form, 'language');
+    const result = await removeAudioTrack(request, episodeId, language);
+    if (!result.ok) return failed(request, result.error, { intent, target: language });
+    return succeeded({ intent, target: language, notice: `The ${language} dub is removed.` });
   }
 
   if (intent === 'submitForReview') return handleReviewSubmission(request, form, [episodeId], territories);

@@ -20,6 +20,7 @@ const EPISODE_PAGE = graphql(
       subtitles { id ...PlayerTrackFields format cueCount updatedAt }
       subtitleDrafts { id language content cueCount model createdAt }
       aiElements
+      audioTracks { id language audioCodec durationSeconds url createdAt }
       reviewCases { ...ReviewCaseCardFields }
       localizationPreflight { ...LocalizationCheckFields }
       localizations { ...LocalizedTextFields }
@@ -45,6 +46,7 @@ export type EpisodeMediaState = ResultOf<typeof EpisodeMediaStateFields>;
 const UPDATE_EPISODE = graphql(`mutation UpdateEpisode($input: UpdateEpisodeInput!) { updateEpisode(input: $input) { number title } }`);
 const SET_SUBTITLES = graphql(`mutation SetSubtitles($input: SubtitlesInput!) { setSubtitles(input: $input) { language cueCount } }`);
 const REMOVE_SUBTITLES = graphql(`mutation RemoveSubtitles($episodeId: ID!, $language: String!, $kind: SubtitleKind) { removeSubtitles(episodeId: $episodeId, language: $language, kind: $kind) }`);
+const REMOVE_AUDIO_TRACK = graphql(`mutation RemoveAudioTrack($episodeId: ID!, $language: String!) { removeAudioTrack(episodeId: $episodeId, language: $language) }`);
 const SUBMIT_FOR_REVIEW = graphql(`mutation SubmitForReview($input: SubmitForReviewInput!) { submitForReview(input: $input) { id episode { number } } }`);
 const ACCEPT_SUBTITLE_DRAFT = graphql(`mutation AcceptSubtitleDraft($id: ID!, $content: String) { acceptSubtitleDraft(id: $id, content: $content) { language cueCount } }`);
 const DISCARD_SUBTITLE_DRAFT = graphql(`mutation DiscardSubtitleDraft($id: ID!) { discardSubtitleDraft(id: $id) }`);
@@ -107,6 +109,12 @@ export async function discardSubtitleDraft(request: Request, id: string): Promis
 export async function removeSubtitles(request: Request, episodeId: string, language: string, kind: SubtitleKind): Promise<ApiResult<boolean>> {
   const result = await gql(request, REMOVE_SUBTITLES, { episodeId, language, kind });
   return result.ok ? { ok: true, data: result.data.removeSubtitles } : result;
+}
+
+/** Removes the dub in one language; an approved episode goes back to review. */
+export async function removeAudioTrack(request: Request, episodeId: string, language: string): Promise<ApiResult<boolean>> {
+  const result = await gql(request, REMOVE_AUDIO_TRACK, { episodeId, language });
+  return result.ok ? { ok: true, data: result.data.removeAudioTrack } : result;
 }
 
 /** Sends episodes with media to review for the territories; one case per episode. */
