@@ -18,6 +18,7 @@ import { Migration20261130045000_license_documents } from './Migration2026113004
 import { Migration20261130050000_fingerprint_windows } from './Migration20261130050000_fingerprint_windows';
 import { Migration20261130055000_subtitle_drafts } from './Migration20261130055000_subtitle_drafts';
 import { Migration20261130060000_subtitle_translations } from './Migration20261130060000_subtitle_translations';
+import { Migration20261130065000_audio_tracks } from './Migration20261130065000_audio_tracks';
 
 /** Every migration, in order. The database schema changes only through these. */
 export const migrationsList: MigrationObject[] = [
@@ -40,4 +41,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130050000_fingerprint_windows', class: Migration20261130050000_fingerprint_windows },
   { name: 'Migration20261130055000_subtitle_drafts', class: Migration20261130055000_subtitle_drafts },
   { name: 'Migration20261130060000_subtitle_translations', class: Migration20261130060000_subtitle_translations },
+  { name: 'Migration20261130065000_audio_tracks', class: Migration20261130065000_audio_tracks },
 ];

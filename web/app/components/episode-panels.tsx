@@ -214,6 +214,38 @@ function SubtitleTranslations({ episode, canEdit, capability, outcome, busy }: {
   );
 }
 
+/** Dubbed audio tracks: each playable here; studios upload them through the API's tus endpoint with `audioLanguage`. */
+export function DubsPanel({ episode, canEdit, outcome, busyIntent }: { episode: EpisodeDetail; canEdit: boolean; outcome?: EpisodeFormOutcome; busyIntent: unknown }) {
+  return (
+    <section className="panel" aria-labelledby="dubs-heading">
+      <h2 id="dubs-heading">Dubbed audio</h2>
+      <Notice>{outcome?.notice}</Notice>
+      {outcome ? <FormAlert>{outcome.formError}</FormAlert> : null}
+      {episode.audioTracks.length ? (
+        <ul className="plain-list">
+          {episode.audioTracks.map((t) => (
+            <li key={t.id}>
+              <strong>{t.language}</strong> <span className="muted">{t.audioCodec} · {formatLength(t.durationSeconds)}</span>
+              <audio controls preload="none" src={t.url} aria-label={`Dub in ${t.language}`} />
+              {canEdit ? (
+                <Form method="post">
+                  <input type="hidden" name="intent" value="removeAudioTrack" />
+                  <input type="hidden" name="language" value={t.language} />
+                  <button type="submit" className="button-secondary" disabled={busyIntent === 'removeAudioTrack'}>
+                    Remove the {t.language} dub
+                  </button>
+                </Form>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">No dubs yet. A dub must run as long as the video (within 1 s or 1 %, whichever is larger); adding or removing one sends an approved episode back to review.</p>
+      )}
+    </section>
+  );
+}
+
 /** The text of an AI-generated draft, editable in place; saving replaces the track (and sends it through review). */
 function DraftEditor({ track, outcome, busy }: { track: EpisodeDetail['subtitles'][number]; outcome?: EpisodeFormOutcome; busy: boolean }) {
   const id = useId();

@@ -1,6 +1,6 @@
 import { data } from '@remix-run/node';
 import { describeRuns, numberRuns, territoryName, type AiContentElement, type TerritoryOption } from './catalog';
-import { acceptSubtitleDraft, appealCase, discardSubtitleDraft, removeSubtitles, requestSubtitleTranslations, setSubtitles, submitForReview, updateEpisodeDetails } from './episode.server';
+import { acceptSubtitleDraft, appealCase, discardSubtitleDraft, removeAudioTrack, removeSubtitles, requestSubtitleTranslations, setSubtitles, submitForReview, updateEpisodeDetails } from './episode.server';
 import type { FormOutcome } from './form-outcome';
 import { formDay, formValues, renameField } from './form-values.server';
 import { failed, formString, rejected, succeeded } from './forms.server';
@@ -103,6 +103,13 @@ export async function handleEpisodeForm(request: Request, episodeId: string, ter
     const result = await setSubtitles(request, { episodeId, language, kind: subtitleKindOf(formString(form, 'kind')), format: formString(form, 'format') === 'SRT' ? 'SRT' : 'WEBVTT', aiGenerated: form.get('aiGenerated') === 'true', content });
     if (!result.ok) return failed(request, result.error, { intent, target: language, fields: ['content'] });
     return succeeded({ intent, target: language, notice: `The ${language} subtitles are saved (${result.data.cueCount} cues).` });
+  }
+
+  if (intent === 'removeAudioTrack') {
+    const language = formString(form, 'language');
+    const result = await removeAudioTrack(request, episodeId, language);
+    if (!result.ok) return failed(request, result.error, { intent, target: language });
+    return succeeded({ intent, target: language, notice: `The ${language} dub is removed.` });
   }
 
   if (intent === 'submitForReview') return handleReviewSubmission(request, form, [episodeId], territories);

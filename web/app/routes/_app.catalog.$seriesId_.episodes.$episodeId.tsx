@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator
 import { LocalizationPreflight } from '~/components/localization-preflight';
 import { LocalizedTextsPanel } from '~/components/localized-texts-panel';
 import { PossibleDuplicates } from '~/components/possible-duplicates';
-import { DetailsPanel, MediaView, reviewHint, SubtitleDraftsPanel, SubtitlesPanel, UploadHistory, VIDEO_ID } from '~/components/episode-panels';
+import { DetailsPanel, DubsPanel, MediaView, reviewHint, SubtitleDraftsPanel, SubtitlesPanel, UploadHistory, VIDEO_ID } from '~/components/episode-panels';
 import { EpisodeUploader, useUploadQueue } from '~/components/episode-uploads';
 import { FormAlert, Notice } from '~/components/forms';
 import { ReviewHistory, ReviewSubmitFields, useRefreshWhile, useSeekFromAddress } from '~/components/review-history';
@@ -135,6 +135,7 @@ export default function EpisodePage() {
           <LocalizationPreflight checks={episode.localizationPreflight} scope="episode" />
           <SubtitleDraftsPanel episode={episode} canEdit={canEdit} outcome={outcome?.intent === 'acceptSubtitleDraft' || outcome?.intent === 'discardSubtitleDraft' ? outcome : undefined} busyIntent={busyIntent} />
           <SubtitlesPanel episode={episode} canEdit={canEdit} outcome={['setSubtitles', 'removeSubtitles', 'translateSubtitles', 'editSubtitles'].includes(outcome?.intent ?? '') ? outcome : undefined} busyIntent={busyIntent} translation={translation} />
+          <DubsPanel episode={episode} canEdit={canEdit} outcome={outcome?.intent === 'removeAudioTrack' ? outcome : undefined} busyIntent={busyIntent} />
           <UploadHistory episode={episode} />
         </div>
       </div>

@@ -29,6 +29,11 @@ describe('localizationOffer', () => {
     });
     expect(offer).toEqual({ audio: ['zh-Hans'], subtitles: ['en'] });
   });
+
+  it('counts dubs as audio only in languages the license allows for dubbing', () => {
+    const offer = localizationOffer({ originalLanguage: 'en', subtitles: [], licensedSubtitleLanguages: [], dubs: [{ language: 'es-MX' }, { language: 'fr' }], licensedDubLanguages: ['es'] });
+    expect(offer).toEqual({ audio: ['en', 'es-MX'], subtitles: [] });
+  });
 });
 
 describe('texts in the language a partner asks for', () => {

@@ -8,6 +8,7 @@ import { EpisodeUpload } from './episode-upload.entity';
 import { MediaRevision } from './media-revision.entity';
 import { SubtitleDraft } from './subtitle-draft.entity';
 import { SubtitleFormat, SubtitleKind, SubtitleTrack } from './subtitle-track.entity';
+import { AudioTrack } from './audio-track.entity';
 
 @InputType()
 export class SubtitlesInput {
@@ -91,6 +92,11 @@ export class EpisodeMediaResolver {
   subtitleDrafts(@Root() episode: Episode, @Ctx() ctx: GraphQLContext): Promise<SubtitleDraft[]> {
     return ctx.services.subtitles.drafts(ctx, episode.id);
   }
+
+  @FieldResolver(() => [AudioTrack], { description: 'Dubbed audio tracks, one per language. Upload one through tus with the metadata audioLanguage (BCP 47).' })
+  audioTracks(@Root() episode: Episode, @Ctx() ctx: GraphQLContext): Promise<AudioTrack[]> {
+    return ctx.services.media.audioTracksOf(ctx, episode.id);
+  }
 }
 
 @Resolver(() => MediaRevision)
@@ -155,6 +161,20 @@ export class SubtitleDraftResolver {
   @FieldResolver(() => Boolean, { description: 'Always true: a transcript made by a model.' })
   aiGenerated(): boolean {
     return true;
+  }
+}
+
+@Resolver(() => AudioTrack)
+export class AudioTrackResolver {
+  @FieldResolver(() => String, { description: 'Path of the authenticated, range-capable audio file, for the dashboard’s players (relative to the API; needs a session).' })
+  url(@Root() track: AudioTrack): string {
+    return `/media/audio/${track.id}`;
+  }
+
+  @Allow(...CATALOG_WRITERS)
+  @Mutation(() => Boolean, { description: 'Removes the dub in one language (BCP 47); the episode goes back to review if it was approved.' })
+  removeAudioTrack(@Ctx() ctx: GraphQLContext, @Arg('episodeId', () => ID) episodeId: string, @Arg('language', () => String) language: string): Promise<boolean> {
+    return ctx.services.media.removeAudioTrack(ctx, episodeId, language);
   }
 }
 
