@@ -88,7 +88,11 @@ describe('dubbed audio tracks', () => {
     // A declared duration is checked before any byte is sent.
     const declared = await rawCreate(s.owner.token, { episodeId, audioLanguage: 'es', filename: 'dub.m4a', filetype: 'audio/mp4', duration: '45' });
     expect(declared.status).toBe(400);
+    expect(declared.headers.get('upload-refusal-reason')).toBe('UPLOAD_DURATION_MISMATCH');
     expect(await declared.text()).toMatch(/^Upload metadata duration: The dub runs 45\.0 s/);
+    // The tolerance clients word the refusal with: the larger of 1 s and 1 % of the 60 s video.
+    const tolerance = await server.gql<{ episode: { dubDurationToleranceSeconds: number | null } }>(`query($id: ID!) { episode(id: $id) { dubDurationToleranceSeconds } }`, { id: episodeId }, { token: s.owner.token });
+    expect(tolerance.data!.episode.dubDurationToleranceSeconds).toBe(1);
   });
 
   it('refuses a file without audio, a bad language tag and a non-audio format, naming what is wrong', async () => {
@@ -103,9 +107,14 @@ describe('dubbed audio tracks', () => {
 
     const badTag = await rawCreate(s.owner.token, { episodeId, audioLanguage: 'not a tag', filename: 'dub.m4a', filetype: 'audio/mp4' });
     expect(badTag.status).toBe(400);
+    expect(badTag.headers.get('upload-refusal-reason')).toBe('UPLOAD_LANGUAGE_INVALID');
     expect(await badTag.text()).toMatch(/^Upload metadata audioLanguage: /);
     const video = await rawCreate(s.owner.token, { episodeId, audioLanguage: 'fr', filename: 'dub.mp4', filetype: 'video/mp4' });
     expect(video.status).toBe(415);
+    // The formats a dub may take, as clients read them before sending.
+    const policy = await server.gql<{ uploadPolicy: { dubFormats: Array<{ extension: string; mediaTypes: string[] }> } }>(`{ uploadPolicy { dubFormats { extension mediaTypes } } }`);
+    expect(policy.data!.uploadPolicy.dubFormats.map((f) => f.extension)).toEqual(['m4a', 'aac', 'mp3', 'wav']);
+    expect(policy.data!.uploadPolicy.dubFormats.find((f) => f.extension === 'm4a')!.mediaTypes).toContain('audio/mp4');
   });
 
   it('partners get dubs only in languages the license allows, with signed URLs that serve ranges and stop when the license drops the language', async () => {

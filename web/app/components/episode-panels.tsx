@@ -1,9 +1,9 @@
 import { Form } from '@remix-run/react';
-import { useId } from 'react';
+import { useId, type ReactNode } from 'react';
 import { CheckboxField, FieldGroup, TextAreaField } from '~/components/catalog-fields';
 import { FormAlert, Notice, TextField, useResetWhenSaved } from '~/components/forms';
 import { Time } from '~/components/time';
-import { PlayerTracks, trackLabel, type PlayerTrack } from '~/components/player-tracks';
+import { AudioTrackPicker, PlayerTracks, trackLabel, type PlayerAudio, type PlayerTrack } from '~/components/player-tracks';
 import { AI_CONTENT_ELEMENTS, aiElementsLabel } from '~/models/catalog';
 import { containerLabel, formatBytes, formatLength, SUBTITLE_KINDS, uploadStatusLabel } from '~/models/episode';
 import type { EpisodeFormOutcome } from '~/models/episode-form.server';
@@ -41,8 +41,8 @@ export function reviewHint(episode: EpisodeDetail): string {
   }
 }
 
-/** The player, what the server found in the file, and its policy warnings up front. */
-export function MediaView({ media, tracks = [] }: { media: MediaInfo; tracks?: readonly PlayerTrack[] }) {
+/** The player (its subtitles, and the dubs to hear instead of the original sound), what the server found in the file, and its policy warnings up front. */
+export function MediaView({ media, tracks = [], audioTracks = [] }: { media: MediaInfo; tracks?: readonly PlayerTrack[]; audioTracks?: readonly PlayerAudio[] }) {
   const vertical = media.height > media.width;
   return (
     <>
@@ -65,6 +65,7 @@ export function MediaView({ media, tracks = [] }: { media: MediaInfo; tracks?: r
           <a href={media.videoUrl}>Download the video</a>
         </video>
       </div>
+      <AudioTrackPicker tracks={audioTracks} video={() => document.getElementById(VIDEO_ID) as HTMLVideoElement | null} />
       <dl className="facts media-facts">
         <div>
           <dt>Duration</dt>
@@ -214,15 +215,15 @@ function SubtitleTranslations({ episode, canEdit, capability, outcome, busy }: {
   );
 }
 
-/** Dubbed audio tracks: each playable here; studios upload them through the API's tus endpoint with `audioLanguage`. */
-export function DubsPanel({ episode, canEdit, outcome, busyIntent }: { episode: EpisodeDetail; canEdit: boolean; outcome?: EpisodeFormOutcome; busyIntent: unknown }) {
+/** Dubbed audio tracks: each playable here; `uploader` (for editors) sends new ones through tus with `audioLanguage`. */
+export function DubsPanel({ episode, canEdit, outcome, busyIntent, uploader }: { episode: EpisodeDetail; canEdit: boolean; outcome?: EpisodeFormOutcome; busyIntent: unknown; uploader?: ReactNode }) {
   return (
     <section className="panel" aria-labelledby="dubs-heading">
       <h2 id="dubs-heading">Dubbed audio</h2>
       <Notice>{outcome?.notice}</Notice>
       {outcome ? <FormAlert>{outcome.formError}</FormAlert> : null}
       {episode.audioTracks.length ? (
-        <ul className="plain-list">
+        <ul className="plain-list" aria-label="Dubs">
           {episode.audioTracks.map((t) => (
             <li key={t.id}>
               <strong>{t.language}</strong> <span className="muted">{t.audioCodec} · {formatLength(t.durationSeconds)}</span>
@@ -242,6 +243,7 @@ export function DubsPanel({ episode, canEdit, outcome, busyIntent }: { episode: 
       ) : (
         <p className="muted">No dubs yet. A dub must run as long as the video (within 1 s or 1 %, whichever is larger); adding or removing one sends an approved episode back to review.</p>
       )}
+      {canEdit ? (episode.media ? uploader : <p className="muted">Upload the video first: a dub is measured against it.</p>) : null}
     </section>
   );
 }

@@ -23,6 +23,7 @@ const EPISODE_PAGE = graphql(
       subtitleDrafts { id language content cueCount model createdAt }
       aiElements
       audioTracks { id language audioCodec durationSeconds url createdAt }
+      dubDurationToleranceSeconds
       reviewCases { ...ReviewCaseCardFields }
       localizationPreflight { ...LocalizationCheckFields }
       localizations { ...LocalizedTextFields }

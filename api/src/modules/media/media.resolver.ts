@@ -9,6 +9,7 @@ import { MediaRevision } from './media-revision.entity';
 import { SubtitleDraft } from './subtitle-draft.entity';
 import { SubtitleFormat, SubtitleKind, SubtitleTrack } from './subtitle-track.entity';
 import { AudioTrack } from './audio-track.entity';
+import { dubDurationToleranceSeconds } from './audio-tracks';
 
 @InputType()
 export class SubtitlesInput {
@@ -57,6 +58,9 @@ class UploadPolicy {
 
   @Field(() => Int, { description: 'Longest episode, in seconds.' })
   maxDurationSeconds!: number;
+
+  @Field(() => [UploadFormat], { description: 'Accepted dub (alternate audio) formats: an upload with the tus metadata `audioLanguage`.' })
+  dubFormats!: UploadFormat[];
 }
 
 @Resolver(() => Episode)
@@ -91,6 +95,12 @@ export class EpisodeMediaResolver {
   @FieldResolver(() => [SubtitleDraft], { description: 'AI transcripts offered as subtitles (the episode had none in its original language); each needs the studio to accept, edit or discard it.' })
   subtitleDrafts(@Root() episode: Episode, @Ctx() ctx: GraphQLContext): Promise<SubtitleDraft[]> {
     return ctx.services.subtitles.drafts(ctx, episode.id);
+  }
+
+  @FieldResolver(() => Float, { nullable: true, description: 'How far, in seconds, a dub’s duration may differ from the current video’s (the larger of 1 s and 1 %); null without a video. Uploads outside it are refused with UPLOAD_DURATION_MISMATCH.' })
+  async dubDurationToleranceSeconds(@Root() episode: Episode, @Ctx() ctx: GraphQLContext): Promise<number | null> {
+    const media = await this.media(episode, ctx);
+    return media ? dubDurationToleranceSeconds(media.durationSeconds) : null;
   }
 
   @FieldResolver(() => [AudioTrack], { description: 'Dubbed audio tracks, one per language. Upload one through tus with the metadata audioLanguage (BCP 47).' })

@@ -26,6 +26,7 @@ export type UploadRefusal =
   | 'UPLOAD_TYPE_MISMATCH'
   | 'UPLOAD_VIDEO_REQUIRED'
   | 'UPLOAD_DURATION_MISMATCH'
+  | 'UPLOAD_LANGUAGE_INVALID'
   | 'UPLOAD_GONE';
 
 /** A refused upload: its reason, and words a person can read. The upload endpoint picks the HTTP status. */
@@ -56,6 +57,8 @@ export interface UploadPolicyValues {
   acceptedExtensions: string[];
   formats: Array<{ extension: string; mediaTypes: string[] }>;
   maxDurationSeconds: number;
+  /** Accepted formats of a dub (an upload with `audioLanguage`). */
+  dubFormats: Array<{ extension: string; mediaTypes: string[] }>;
 }
 
 export function uploadPolicy(config: Pick<Config, 'uploads'>): UploadPolicyValues {
@@ -66,6 +69,7 @@ export function uploadPolicy(config: Pick<Config, 'uploads'>): UploadPolicyValue
     acceptedExtensions: formats.map((f) => f.extension),
     formats,
     maxDurationSeconds: config.uploads.maxDurationSeconds,
+    dubFormats: Object.entries(ACCEPTED_AUDIO).map(([extension, mediaTypes]) => ({ extension, mediaTypes: [...mediaTypes] })),
   };
 }
 
@@ -238,10 +242,10 @@ export class UploadService {
   }
 }
 
-/** The `audioLanguage` upload metadata: a BCP 47 tag by the catalog's one language rule, or a 400 naming the key. */
+/** The `audioLanguage` upload metadata: a BCP 47 tag by the catalog's one language rule, or a 400 (UPLOAD_LANGUAGE_INVALID) naming the key. */
 function acceptAudioLanguage(tag: string): string {
   const parsed = languageSchema.safeParse(tag);
-  if (!parsed.success) throw new UploadRefusedError('UPLOAD_METADATA_INVALID', `Upload metadata audioLanguage: ${parsed.error.issues[0]!.message}`);
+  if (!parsed.success) throw new UploadRefusedError('UPLOAD_LANGUAGE_INVALID', `Upload metadata audioLanguage: ${parsed.error.issues[0]!.message}`);
   return parsed.data;
 }
 
