@@ -19,6 +19,7 @@ import { Migration20261130050000_fingerprint_windows } from './Migration20261130
 import { Migration20261130055000_subtitle_drafts } from './Migration20261130055000_subtitle_drafts';
 import { Migration20261130060000_subtitle_translations } from './Migration20261130060000_subtitle_translations';
 import { Migration20261130065000_audio_tracks } from './Migration20261130065000_audio_tracks';
+import { Migration20261130130000_ai_subtitle_drafts } from './Migration20261130130000_ai_subtitle_drafts';
 
 /** Every migration, in order. The database schema changes only through these. */
 export const migrationsList: MigrationObject[] = [
@@ -42,4 +43,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130055000_subtitle_drafts', class: Migration20261130055000_subtitle_drafts },
   { name: 'Migration20261130060000_subtitle_translations', class: Migration20261130060000_subtitle_translations },
   { name: 'Migration20261130065000_audio_tracks', class: Migration20261130065000_audio_tracks },
+  { name: 'Migration20261130130000_ai_subtitle_drafts', class: Migration20261130130000_ai_subtitle_drafts },
 ];

@@ -12,6 +12,8 @@ async function pickAudio(page: Page, scope: Locator, option: string) {
 }
 
 test('An editor uploads a Spanish dub, hears it with the video, and a dub of the wrong length or language is refused in words', async ({ page, request }) => {
+  // The last step waits for the episode's screening before the reviewer opens it.
+  test.setTimeout(150_000);
   const editor = await apiAs(request, accounts.editor);
   const title = unique('Dubbed');
   const { seriesId, episodeId } = await createReadyEpisode(editor, await tokenOf(request, accounts.editor), { title, subtitles: ['Where were you last night?'] });

@@ -161,7 +161,7 @@ export function DetailsPanel({ episode, canEdit, outcome, busy }: { episode: Epi
   );
 }
 
-const TRANSLATION_STATES: Record<string, string> = { QUEUED: 'Queued', RUNNING: 'Translating…', DONE: 'Draft stored', FAILED: 'Failed' };
+const TRANSLATION_STATES: Record<string, string> = { QUEUED: 'Queued', RUNNING: 'Translating…', DONE: 'Draft ready under Subtitle drafts', FAILED: 'Failed' };
 
 /** AI translation of a track into chosen languages, and the progress of each request. */
 function SubtitleTranslations({ episode, canEdit, capability, outcome, busy }: { episode: EpisodeDetail; canEdit: boolean; capability: TranslationCapability; outcome?: EpisodeFormOutcome; busy: boolean }) {
@@ -193,7 +193,7 @@ function SubtitleTranslations({ episode, canEdit, capability, outcome, busy }: {
                   ))}
                 </select>
               </div>
-              <TextField label="Into languages" name="languages" placeholder="es, fr" hint="Language tags separated by commas, such as es, fr or pt-BR. Each becomes a draft track marked AI-generated, to correct and review." error={outcome?.fieldErrors?.languages} />
+              <TextField label="Into languages" name="languages" placeholder="es, fr" hint="Language tags separated by commas, such as es, fr or pt-BR. Each becomes a draft marked AI-generated, to correct and accept before it is reviewed." error={outcome?.fieldErrors?.languages} />
             </div>
             <button type="submit" className="button" disabled={busy}>
               {busy ? 'Queuing…' : 'Translate'}
@@ -453,9 +453,13 @@ export function UploadHistory({ episode }: { episode: EpisodeDetail }) {
   );
 }
 
+/** What a draft becomes, in words: "subtitles", "closed captions", "forced subtitles". */
+const draftKindLabel = (kind: EpisodeDetail['subtitleDrafts'][number]['kind']): string => (kind === 'CLOSED_CAPTIONS' ? 'closed captions' : kind === 'FORCED' ? 'forced subtitles' : 'subtitles');
+
 /**
- * Transcripts the screening made because the episode had no subtitles in its original language:
- * drafts until the studio accepts one (as made or edited) as AI-generated subtitles, or discards it.
+ * AI subtitles awaiting the studio: transcripts the screening made (the episode had no subtitles in
+ * its original language) and AI translations an editor asked for. Each stays a draft until an editor
+ * accepts it (as made or corrected) as an AI-generated track, or discards it.
  */
 export function SubtitleDraftsPanel({ episode, canEdit, outcome, busyIntent }: { episode: EpisodeDetail; canEdit: boolean; outcome?: EpisodeFormOutcome; busyIntent: unknown }) {
   const id = useId();
@@ -467,21 +471,21 @@ export function SubtitleDraftsPanel({ episode, canEdit, outcome, busyIntent }: {
       {episode.subtitleDrafts.map((draft) => {
         const mine = outcome?.target === draft.id ? outcome : undefined;
         return (
-          <article key={draft.id} className="subtitle-draft" aria-label={`Draft ${draft.language} subtitles`}>
+          <article key={draft.id} className="subtitle-draft" aria-label={`Draft ${draft.language} ${draftKindLabel(draft.kind)}`}>
             <p>
               <strong>{draft.language}</strong> <span className="badge">AI-generated</span> <span className="badge badge-warning">Draft: needs your confirmation</span>
             </p>
             <p className="muted">
-              Transcribed by {draft.model} from the episode’s audio (<Time value={draft.createdAt} withTime />), {draft.cueCount} cues. Partners see it only once you accept it; accepting sends the episode through review again.
+              {draft.origin === 'TRANSLATION' ? `Translated by ${draft.model} from the ${draft.sourceLanguage ?? ''} track` : `Transcribed by ${draft.model} from the episode’s audio`} (<Time value={draft.createdAt} withTime />), {draft.cueCount} cues. Partners see it only once you accept it; accepting sends the episode through review again.
             </p>
             {canEdit ? (
               <Form method="post" preventScrollReset>
                 <FormAlert>{mine?.formError}</FormAlert>
                 <input type="hidden" name="draftId" value={draft.id} />
-                <TextAreaField label={`Transcript (${draft.language}, WebVTT)`} name="content" defaultValue={draft.content} rows={10} error={mine?.fieldErrors?.content} />
+                <TextAreaField label={`${draft.origin === 'TRANSLATION' ? 'Translation' : 'Transcript'} (${draft.language}, WebVTT)`} name="content" defaultValue={draft.content} rows={10} error={mine?.fieldErrors?.content} />
                 <div className="form-actions">
                   <button type="submit" name="intent" value="acceptSubtitleDraft" className="button" disabled={busyIntent === 'acceptSubtitleDraft'}>
-                    Accept as subtitles
+                    Accept as {draftKindLabel(draft.kind)}
                   </button>
                   <button type="submit" name="intent" value="discardSubtitleDraft" className="button button-danger" disabled={busyIntent === 'discardSubtitleDraft'}>
                     Discard

@@ -67,14 +67,14 @@ export async function handleEpisodeForm(request: Request, episodeId: string, ter
     const content = formString(form, 'content');
     const result = await acceptSubtitleDraft(request, draftId, content || null);
     if (!result.ok) return failed(request, result.error, { intent, target: draftId, fields: ['content'] });
-    return succeeded({ intent, target: draftId, notice: `The ${result.data.language} transcript is now the episode’s AI-generated subtitles (${result.data.cueCount} cues).` });
+    return succeeded({ intent, target: draftId, notice: `The ${result.data.language} draft is now an AI-generated track of the episode (${result.data.cueCount} cues); it goes through review with the episode.` });
   }
 
   if (intent === 'discardSubtitleDraft') {
     const draftId = formString(form, 'draftId');
     const result = await discardSubtitleDraft(request, draftId);
     if (!result.ok) return failed(request, result.error, { intent, target: draftId });
-    return succeeded({ intent, target: draftId, notice: 'The transcript is discarded.' });
+    return succeeded({ intent, target: draftId, notice: 'The draft is discarded.' });
   }
 
   if (intent === 'removeSubtitles') {
@@ -94,7 +94,7 @@ export async function handleEpisodeForm(request: Request, episodeId: string, ter
       const error = renameField(result.error, (field) => (field.startsWith('languages') ? 'languages' : field));
       return failed(request, error, { intent, fields: ['languages'] });
     }
-    return succeeded({ intent, notice: `Translation into ${result.data.map((t) => t.language).join(', ')} is queued. Each language becomes a draft track marked AI-generated.` });
+    return succeeded({ intent, notice: `Translation into ${result.data.map((t) => t.language).join(', ')} is queued. Each language becomes a draft marked AI-generated, to correct and accept under Subtitle drafts.` });
   }
 
   if (intent === 'editSubtitles') {

@@ -20,7 +20,7 @@ const EPISODE_PAGE = graphql(
       uploads(first: 10) { id fileName fileType declaredSize status failureReason createdAt finishedAt }
       subtitles { id ...PlayerTrackFields format cueCount updatedAt content }
       subtitleTranslations { id language sourceLanguage kind state failureReason requestedAt updatedAt }
-      subtitleDrafts { id language content cueCount model createdAt }
+      subtitleDrafts { id language kind origin sourceLanguage content cueCount model createdAt }
       aiElements
       audioTracks { id language audioCodec durationSeconds url createdAt }
       dubDurationToleranceSeconds

@@ -92,7 +92,7 @@ export class EpisodeMediaResolver {
     return ctx.services.subtitles.list(ctx, episode.id);
   }
 
-  @FieldResolver(() => [SubtitleDraft], { description: 'AI transcripts offered as subtitles (the episode had none in its original language); each needs the studio to accept, edit or discard it.' })
+  @FieldResolver(() => [SubtitleDraft], { description: 'AI subtitles awaiting the studio — transcripts (the episode had none in its original language) and AI translations — made for the current video; each needs an editor to accept (as made or corrected) or discard it.' })
   subtitleDrafts(@Root() episode: Episode, @Ctx() ctx: GraphQLContext): Promise<SubtitleDraft[]> {
     return ctx.services.subtitles.drafts(ctx, episode.id);
   }
@@ -128,7 +128,7 @@ export class MediaRevisionResolver {
   }
 
   @Allow(...CATALOG_WRITERS)
-  @Mutation(() => SubtitleTrack, { description: 'Accepts a subtitle draft, as made or edited (content: a WebVTT file), as the episode’s AI-generated subtitles in its language; the draft is removed. Errors name each bad line. CONFLICT `SUBTITLES_EXIST` (extensions.language) when the episode already has subtitles in that language, unless `replace`; CONFLICT `DRAFT_STALE` when the draft was made from an earlier upload of the video.' })
+  @Mutation(() => SubtitleTrack, { description: 'Accepts a subtitle draft (a transcript or a translation), as made or corrected (content: a WebVTT file), as the episode’s AI-generated track of the draft’s language and kind; the draft is removed and open reviews start again. Errors name each bad line. CONFLICT `SUBTITLES_EXIST` (extensions.language) when the episode already has that track, unless `replace`; CONFLICT `DRAFT_STALE` when the draft was made for an earlier upload of the video.' })
   acceptSubtitleDraft(
     @Ctx() ctx: GraphQLContext,
     @Arg('id', () => ID) id: string,
@@ -158,17 +158,12 @@ export class MediaRevisionResolver {
 
 @Resolver(() => SubtitleDraft)
 export class SubtitleDraftResolver {
-  @FieldResolver(() => SubtitleKind, { description: 'What the track becomes when accepted: SUBTITLES.' })
-  kind(): SubtitleKind {
-    return SubtitleKind.SUBTITLES;
-  }
-
   @FieldResolver(() => SubtitleFormat, { description: 'WEBVTT.' })
   format(): SubtitleFormat {
     return SubtitleFormat.WEBVTT;
   }
 
-  @FieldResolver(() => Boolean, { description: 'Always true: a transcript made by a model.' })
+  @FieldResolver(() => Boolean, { description: 'Always true: made by a model (a transcript or a translation).' })
   aiGenerated(): boolean {
     return true;
   }
