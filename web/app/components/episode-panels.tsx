@@ -287,7 +287,8 @@ export function SubtitlesPanel({ episode, canEdit, outcome, busyIntent, translat
   return (
     <section className="panel" aria-labelledby="subtitles-heading">
       <h2 id="subtitles-heading">Subtitles</h2>
-      <Notice>{outcome?.notice}</Notice>
+      {/* A translation request's notice shows beside its form, below. */}
+      <Notice>{outcome?.intent === 'translateSubtitles' ? undefined : outcome?.notice}</Notice>
       {outcome?.intent === 'removeSubtitles' ? <FormAlert>{outcome.formError}</FormAlert> : null}
       {episode.subtitles.length ? (
         <div className="table-scroll">
