@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import path from 'node:path';
-import { API_PORT, DATA_FOLDER, MEDIA_FOLDER, PG_PORT, WEB_PORT } from './support/stack';
+import { API_PORT, DATA_FOLDER, FAKE_OPENAI_URL, MEDIA_FOLDER, PG_PORT, WEB_PORT } from './support/stack';
 
 const repo = path.resolve(__dirname, '..');
 
@@ -10,6 +10,8 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: 'list',
+  // The fake OpenAI server runs in the runner process for the whole run (see support/stack.ts).
+  globalSetup: './support/fake-openai-setup.ts',
   timeout: 60_000,
   expect: { timeout: 10_000 },
   use: {
@@ -52,6 +54,10 @@ export default defineConfig({
         NODE_ENV: 'development',
         // The review worker runs inside the API process for end-to-end runs.
         RUN_WORKER: 'true',
+        // AI subtitle translation against the fake OpenAI server; screening stays the embedded rules.
+        AI_PROVIDER: 'rules',
+        OPENAI_API_KEY: 'sk-e2e-not-a-real-key',
+        OPENAI_BASE_URL: FAKE_OPENAI_URL,
       },
     },
     {

@@ -18,6 +18,8 @@ import { Migration20261130045000_license_documents } from './Migration2026113004
 import { Migration20261130050000_fingerprint_windows } from './Migration20261130050000_fingerprint_windows';
 import { Migration20261130055000_subtitle_drafts } from './Migration20261130055000_subtitle_drafts';
 import { Migration20261130060000_subtitle_translations } from './Migration20261130060000_subtitle_translations';
+import { Migration20261130065000_audio_tracks } from './Migration20261130065000_audio_tracks';
+import { Migration20261130130000_ai_subtitle_drafts } from './Migration20261130130000_ai_subtitle_drafts';
 import { Migration20261130180000_fingerprint_mirrors } from './Migration20261130180000_fingerprint_mirrors';
 import { Migration20261130181000_license_document_storage } from './Migration20261130181000_license_document_storage';
 
@@ -42,6 +44,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130050000_fingerprint_windows', class: Migration20261130050000_fingerprint_windows },
   { name: 'Migration20261130055000_subtitle_drafts', class: Migration20261130055000_subtitle_drafts },
   { name: 'Migration20261130060000_subtitle_translations', class: Migration20261130060000_subtitle_translations },
+  { name: 'Migration20261130065000_audio_tracks', class: Migration20261130065000_audio_tracks },
+  { name: 'Migration20261130130000_ai_subtitle_drafts', class: Migration20261130130000_ai_subtitle_drafts },
   { name: 'Migration20261130180000_fingerprint_mirrors', class: Migration20261130180000_fingerprint_mirrors },
   { name: 'Migration20261130181000_license_document_storage', class: Migration20261130181000_license_document_storage },
 ];

@@ -68,7 +68,7 @@ export function createServices(
     fingerprints,
     media: new MediaService(audit, uploads, storage, config, fingerprints),
     subtitles,
-    subtitleTranslations: new SubtitleTranslationService(audit, subtitles, config, queue),
+    subtitleTranslations: new SubtitleTranslationService(audit, config, queue),
     localization: new LocalizationService(),
     localizedTexts: new LocalizedTextService(audit),
     reviews: new ReviewService(audit, queue),

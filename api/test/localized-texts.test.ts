@@ -1,4 +1,6 @@
 import pg from 'pg';
+import parentLocalesData from 'cldr-core/supplemental/parentLocales.json';
+import likelySubtagsData from 'cldr-core/supplemental/likelySubtags.json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
@@ -269,25 +271,43 @@ describe('choosing the language partners get', () => {
   const randomCase = (s: string) => [...s].map((c) => (rnd() < 0.5 ? c.toUpperCase() : c.toLowerCase())).join('');
 
   /**
-   * The rule as partners are told it, written out: the exact tag or a less specific one (RFC 4647
-   * lookup), else another tag of the same primary language (shortest, then alphabetical), else the
-   * original. Tags compare case-insensitively.
+   * The rule as partners are told it (docs/partners.md), written out from CLDR's own data: the tag or
+   * the first locale it falls back to (CLDR's explicit parent, else the tag less its last subtag; a
+   * script other than the language's usual one falls back no further), else the tag of the same
+   * primary language whose fallbacks meet the request's soonest, then nearest that meeting point,
+   * then alphabetical, else the original. Tags compare case-insensitively.
    */
+  const PARENTS = new Map(Object.entries(parentLocalesData.supplemental.parentLocales.parentLocale).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()]));
+  const LIKELY = new Map(Object.entries(likelySubtagsData.supplemental.likelySubtags).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()]));
+  function fallbacks(tag: string): string[] {
+    const chain = [tag.toLowerCase()];
+    for (;;) {
+      const current = chain.at(-1)!;
+      const subtags = current.split('-');
+      let parent = PARENTS.get(current) ?? (subtags.length > 1 ? subtags.slice(0, -1).join('-') : 'root');
+      if (!PARENTS.has(current) && subtags.length === 2 && subtags[1]!.length === 4 && LIKELY.get(subtags[0]!)?.split('-')[1] !== subtags[1]) parent = 'root';
+      if (parent === 'root' || parent === 'und') return chain;
+      chain.push(parent);
+    }
+  }
   function expected(requested: string, original: string, localized: readonly string[]): string {
     const all = [original, ...localized];
-    const subtags = requested.toLowerCase().split('-');
-    while (subtags.length) {
-      const hit = all.find((t) => t.toLowerCase() === subtags.join('-'));
+    const wanted = fallbacks(requested);
+    for (const tag of wanted) {
+      const hit = all.find((t) => t.toLowerCase() === tag);
       if (hit) return hit;
-      subtags.pop();
-      if (subtags.length && subtags.at(-1)!.length === 1) subtags.pop();
     }
-    const primary = requested.toLowerCase().split('-')[0]!;
-    const same = all.filter((t) => t.toLowerCase() === primary || t.toLowerCase().startsWith(`${primary}-`)).sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
+    const primary = wanted[0]!.split('-')[0]!;
+    const near = (t: string): [number, number] => {
+      const theirs = fallbacks(t);
+      const at = wanted.findIndex((w) => theirs.includes(w));
+      return at < 0 ? [wanted.length, theirs.length] : [at, theirs.indexOf(wanted[at]!)];
+    };
+    const same = all.filter((t) => t.toLowerCase() === primary || t.toLowerCase().startsWith(`${primary}-`)).sort((a, b) => near(a)[0] - near(b)[0] || near(a)[1] - near(b)[1] || (a < b ? -1 : 1));
     return same[0] ?? original;
   }
 
-  it(`exact, then less specific, then the same primary language, then the original, over random tags (seed ${SEED})`, async () => {
+  it(`the tag, then its CLDR fallbacks, then the nearest of the same primary language, then the original, over random tags (seed ${SEED})`, async () => {
     const partner = await createPartner(server, admin);
     const live = await createLiveSeries(server, lead, 1, partner.organizationId);
     const seriesTags = ['es-419', 'es-ES', 'pt-BR', 'zh-Hant', 'fr-CA', 'en-GB', 'sr-Latn'];

@@ -238,6 +238,26 @@ describe('publication, model-based', () => {
         log.push(`rename e${e.number}`);
         if (!res.errors) lapse([e]);
       }],
+      [0.7, 'dub', async () => {
+        const e = rnd.pick(episodes);
+        const [dub] = (await server.orm.em.getConnection().execute(`select language from audio_track where episode_id = ?`, [e.id])) as Array<{ language: string }>;
+        if (dub && rnd.chance(0.5)) {
+          const res = await gql(e.series.studio.token, 'mutation($e: ID!, $l: String!) { removeAudioTrack(episodeId: $e, language: $l) }', { e: e.id, l: dub.language });
+          log.push(`remove dub e${e.number}`);
+          if (!res.errors) lapse([e]);
+          return;
+        }
+        // Added or replaced as dub processing stores it (the gate reads the row, not the bytes).
+        const sha256 = Array.from({ length: 64 }, () => '0123456789abcdef'[rnd.int(16)]).join('');
+        await server.orm.em.getConnection().execute(
+          `insert into audio_track (id, episode_id, language, sha256, size_bytes, storage_key, file_name, container, audio_codec, duration_seconds, created_at)
+           values (gen_random_uuid(), ?, 'es', ?, 1, 'audio/' || ?, 'dub.m4a', 'mp4', 'aac', 60, now())
+           on conflict (episode_id, language) do update set sha256 = excluded.sha256, storage_key = excluded.storage_key`,
+          [e.id, sha256, sha256],
+        );
+        log.push(`dub e${e.number}`);
+        lapse([e]);
+      }],
       [0.5, 'series synopsis', async () => {
         const s = rnd.pick(series);
         const res = await gql(s.studio.token, 'mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }', { id: s.id, i: { synopsis: `Synopsis ${rnd.int(1e6)}` } });

@@ -135,6 +135,7 @@ describe('what partners see follows every input of the gate', () => {
         `insert into localized_text (id, series_id, episode_id, language, title, synopsis, created_at, updated_at) values (gen_random_uuid(), '${ids!.series}', '${ids!.episode}', 'es', 'Título', '', now(), now())`,
       ],
       subtitle_track: [`insert into subtitle_track (id, episode_id, language, format, content, cues, cue_count, updated_at) values (gen_random_uuid(), '${ids!.episode}', 'fr', 'WEBVTT', 'WEBVTT', '[]', 0, now())`],
+      audio_track: [`insert into audio_track (id, episode_id, language, sha256, size_bytes, storage_key, file_name, container, audio_codec, duration_seconds, created_at) values (gen_random_uuid(), '${ids!.episode}', 'es', repeat('d', 64), 1, 'audio/k', 'dub.m4a', 'mp4', 'aac', 60, now())`],
       series_license: [`update series_license set licensor = licensor || '!' where series_id = '${ids!.series}'`],
       episode_price_term: [`update episode_price_term set coins = coalesce(coins, 0) + 1 where episode_id = '${ids!.episode}'`],
       release_plan: [`update release_plan set starts_at = starts_at - interval '1 day' where series_id = '${ids!.series}'`],

@@ -33,10 +33,16 @@ const ENGLISH_TIMINGS = [
   [3723.045, 3725.955],
 ];
 
-type Translation = { id: string; language: string; sourceLanguage: string; kind: string; state: string; failureReason: string | null; track: { id: string; language: string; aiGenerated: boolean; format: string; content: string; cues: Array<{ start: number; end: number; text: string }> } | null };
-const TRANSLATION_FIELDS = 'id language sourceLanguage kind state failureReason track { id language aiGenerated format content cues { start end text } }';
+type Draft = { id: string; language: string; kind: string; origin: string; sourceLanguage: string | null; model: string; aiGenerated: boolean; format: string; content: string; cues: Array<{ start: number; end: number; text: string }> };
+type Translation = { id: string; language: string; sourceLanguage: string; kind: string; state: string; failureReason: string | null; draft: Draft | null };
+const DRAFT_FIELDS = 'id language kind origin sourceLanguage model aiGenerated format content cues { start end text }';
+const TRANSLATION_FIELDS = `id language sourceLanguage kind state failureReason draft { ${DRAFT_FIELDS} }`;
 const REQUEST = `mutation($i: SubtitleTranslationsInput!) { requestSubtitleTranslations(input: $i) { ${TRANSLATION_FIELDS} } }`;
-const EPISODE = `query($id: ID!) { episode(id: $id) { status subtitles { id language kind aiGenerated cueCount } subtitleTranslations { ${TRANSLATION_FIELDS} } } }`;
+const EPISODE = `query($id: ID!) { episode(id: $id) { status subtitles { id language kind aiGenerated cueCount } subtitleDrafts { ${DRAFT_FIELDS} } subtitleTranslations { ${TRANSLATION_FIELDS} } } }`;
+const ACCEPT = 'mutation($id: ID!, $content: String) { acceptSubtitleDraft(id: $id, content: $content) { language kind aiGenerated cues { text } } }';
+/** Rows of AI output stored for an episode, as tracks and as drafts. */
+const storedRows = (episodeId: string) =>
+  server.orm.em.fork().getConnection().execute(`select (select count(*)::int from subtitle_track where episode_id = ?) as tracks, (select count(*)::int from subtitle_draft where episode_id = ?) as drafts`, [episodeId, episodeId]);
 
 async function episodeWithTrack(s: TestServer, member: SignedInMember, content = ENGLISH_SRT, format = 'SRT') {
   const seriesId = await seriesWithEpisodes(s, member.token, member.organizationId, 1);
@@ -46,7 +52,7 @@ async function episodeWithTrack(s: TestServer, member: SignedInMember, content =
   return { episodeId, trackId: set.data!.setSubtitles.id };
 }
 
-type EpisodeView = { status: string; subtitles: Array<{ id: string; language: string; kind: string; aiGenerated: boolean; cueCount: number }>; subtitleTranslations: Translation[] };
+type EpisodeView = { status: string; subtitles: Array<{ id: string; language: string; kind: string; aiGenerated: boolean; cueCount: number }>; subtitleDrafts: Draft[]; subtitleTranslations: Translation[] };
 const episodeOf = async (s: TestServer, token: string, id: string) => {
   const res = await s.gql<{ episode: EpisodeView }>(EPISODE, { id }, { token });
   expect(res.errors).toBeUndefined();
@@ -56,11 +62,11 @@ const settled = (token: string, episodeId: string) =>
   eventually(() => episodeOf(server, token, episodeId), (e) => e.subtitleTranslations.length > 0 && e.subtitleTranslations.every((t) => t.state === 'DONE' || t.state === 'FAILED'), 'translations to finish');
 
 describe('AI subtitle translation', () => {
-  it('stores a draft WebVTT track per language marked AI-generated, keeping every cue timing to the millisecond', async () => {
+  it('stores a WebVTT subtitle draft per language marked AI-generated, keeping every cue timing to the millisecond; no track until the editor accepts it', async () => {
     const { episodeId, trackId } = await episodeWithTrack(server, editor);
     const asked = await server.gql<{ requestSubtitleTranslations: Translation[] }>(REQUEST, { i: { trackId, languages: ['es-MX', 'fr'] } }, { token: editor.token });
     expect(asked.errors).toBeUndefined();
-    expect(asked.data!.requestSubtitleTranslations.map((t) => [t.sourceLanguage, t.language, t.kind, t.state, t.track])).toEqual([
+    expect(asked.data!.requestSubtitleTranslations.map((t) => [t.sourceLanguage, t.language, t.kind, t.state, t.draft])).toEqual([
       ['en', 'es-MX', 'SUBTITLES', 'QUEUED', null],
       ['en', 'fr', 'SUBTITLES', 'QUEUED', null],
     ]);
@@ -70,16 +76,17 @@ describe('AI subtitle translation', () => {
       const t = episode.subtitleTranslations.find((x) => x.language === language)!;
       expect(t.state).toBe('DONE');
       expect(t.failureReason).toBeNull();
-      expect(t.track).toMatchObject({ language, aiGenerated: true, format: 'WEBVTT' });
-      expect(t.track!.cues.map((c) => [c.start, c.end])).toEqual(ENGLISH_TIMINGS);
-      expect(t.track!.cues.map((c) => c.text)).toEqual([`[${language}] Where is the contract?`, `[${language}] In the safe.`, `[${language}] <i>He lies.</i>\nShe knows it.`]);
-      expect(t.track!.content).toContain('01:02:03.045 --> 01:02:05.955');
+      expect(t.draft).toMatchObject({ language, kind: 'SUBTITLES', origin: 'TRANSLATION', sourceLanguage: 'en', model: 'gpt-4o-mini', aiGenerated: true, format: 'WEBVTT' });
+      expect(t.draft!.cues.map((c) => [c.start, c.end])).toEqual(ENGLISH_TIMINGS);
+      expect(t.draft!.cues.map((c) => c.text)).toEqual([`[${language}] Where is the contract?`, `[${language}] In the safe.`, `[${language}] <i>He lies.</i>\nShe knows it.`]);
+      expect(t.draft!.content).toContain('01:02:03.045 --> 01:02:05.955');
     }
-    expect(episode.subtitles.map((s) => [s.language, s.aiGenerated, s.cueCount])).toEqual([
-      ['en', false, 3],
-      ['es-MX', true, 3],
-      ['fr', true, 3],
+    // Drafts beside transcripts, in the one list the editor accepts from; no track yet.
+    expect(episode.subtitleDrafts.map((d) => [d.language, d.origin])).toEqual([
+      ['es-MX', 'TRANSLATION'],
+      ['fr', 'TRANSLATION'],
     ]);
+    expect(episode.subtitles.map((s) => [s.language, s.aiGenerated, s.cueCount])).toEqual([['en', false, 3]]);
     // The request went out as structured output through the real client, the source texts keyed by cue id.
     const request = fake.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)!;
     expect(request.authorization).toBe('Bearer sk-test-not-a-real-key');
@@ -95,9 +102,9 @@ describe('AI subtitle translation', () => {
     const t = (await settled(editor.token, episodeId)).subtitleTranslations[0]!;
     expect(t.state).toBe('DONE');
     expect(fake.count('/v1/chat/completions') - before).toBe(3);
-    expect(t.track!.cues.map((c) => c.text)).toEqual(Array.from({ length: count }, (_, i) => `[de] Line ${i + 1}`));
+    expect(t.draft!.cues.map((c) => c.text)).toEqual(Array.from({ length: count }, (_, i) => `[de] Line ${i + 1}`));
     const last = count - 1;
-    expect(t.track!.cues[last]).toMatchObject({ start: Math.floor(last / 30) * 60 + (last % 30) * 2 + last / 1000, end: Math.floor(last / 30) * 60 + (last % 30) * 2 + 1.5 });
+    expect(t.draft!.cues[last]).toMatchObject({ start: Math.floor(last / 30) * 60 + (last % 30) * 2 + last / 1000, end: Math.floor(last / 30) * 60 + (last % 30) * 2 + 1.5 });
   });
 
   const wrongAnswers: Array<[string, Fault]> = [
@@ -110,17 +117,17 @@ describe('AI subtitle translation', () => {
   for (const [what, fault] of wrongAnswers) {
     it(`refuses ${what}: nothing is stored and the request says why it failed`, async () => {
       const { episodeId, trackId } = await episodeWithTrack(server, editor);
-      const before = await server.orm.em.fork().getConnection().execute(`select count(*)::int as n from subtitle_track where episode_id = ?`, [episodeId]);
+      const before = await storedRows(episodeId);
       fake.inject('/v1/chat/completions', fault);
       expect((await server.gql(REQUEST, { i: { trackId, languages: ['it'] } }, { token: editor.token })).errors).toBeUndefined();
       const episode = await settled(editor.token, episodeId);
       const t = episode.subtitleTranslations[0]!;
       expect(t.state).toBe('FAILED');
       expect(t.failureReason).toMatch(/^Translation failed: /);
-      expect(t.track).toBeNull();
+      expect(t.draft).toBeNull();
       expect(episode.subtitles.map((s) => s.language)).toEqual(['en']);
-      const after = await server.orm.em.fork().getConnection().execute(`select count(*)::int as n from subtitle_track where episode_id = ?`, [episodeId]);
-      expect(after).toEqual(before);
+      expect(episode.subtitleDrafts).toEqual([]);
+      expect(await storedRows(episodeId)).toEqual(before);
     });
   }
 
@@ -132,8 +139,9 @@ describe('AI subtitle translation', () => {
     fake.inject('/v1/chat/completions', { ok: true }, { partial: true });
     expect((await server.gql(REQUEST, { i: { trackId, languages: ['pt-BR'] } }, { token: editor.token })).errors).toBeUndefined();
     const episode = await settled(editor.token, episodeId);
-    expect(episode.subtitleTranslations[0]).toMatchObject({ state: 'FAILED', track: null, failureReason: expect.stringMatching(/answered 0 cues for 1 asked/) });
+    expect(episode.subtitleTranslations[0]).toMatchObject({ state: 'FAILED', draft: null, failureReason: expect.stringMatching(/answered 0 cues for 1 asked/) });
     expect(episode.subtitles.map((t) => t.language)).toEqual(['en']);
+    expect(episode.subtitleDrafts).toEqual([]);
   });
 
   it('refuses, naming the item, a bad tag, a repeated language, the track’s own language and a language that already has a track; nothing is queued', async () => {
@@ -170,18 +178,42 @@ describe('AI subtitle translation', () => {
     expect(count).toEqual([{ n: 0 }]);
   });
 
-  it('lets the editor correct a draft, which stays AI-generated', async () => {
+  it('the editor corrects and accepts a translated draft like a transcript: it becomes an AI-generated track and the draft is gone', async () => {
     const { episodeId, trackId } = await episodeWithTrack(server, editor);
     await server.gql(REQUEST, { i: { trackId, languages: ['nl'] } }, { token: editor.token });
-    const draft = (await settled(editor.token, episodeId)).subtitleTranslations[0]!.track!;
+    const draft = (await settled(editor.token, episodeId)).subtitleTranslations[0]!.draft!;
+    // While the draft awaits the editor, asking again for that language is refused.
+    const again = await server.gql(REQUEST, { i: { trackId, languages: ['nl'] } }, { token: editor.token });
+    expect(errorCode(again)).toBe('BAD_USER_INPUT');
+    expect(again.errors![0]!.extensions.field).toBe('input.languages.0');
+    expect(again.errors![0]!.message).toMatch(/awaits your confirmation/);
+
     const corrected = draft.content.replace('[nl] In the safe.', 'In de kluis.');
-    const res = await server.gql<{ setSubtitles: { aiGenerated: boolean; cues: Array<{ text: string }> } }>('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { aiGenerated cues { text } } }', { i: { episodeId, language: 'nl', format: 'WEBVTT', aiGenerated: true, content: corrected } }, { token: editor.token });
+    const res = await server.gql<{ acceptSubtitleDraft: { language: string; kind: string; aiGenerated: boolean; cues: Array<{ text: string }> } }>(ACCEPT, { id: draft.id, content: corrected }, { token: editor.token });
     expect(res.errors).toBeUndefined();
-    expect(res.data!.setSubtitles.cues[1]!.text).toBe('In de kluis.');
-    expect(res.data!.setSubtitles.aiGenerated).toBe(true);
+    expect(res.data!.acceptSubtitleDraft).toMatchObject({ language: 'nl', kind: 'SUBTITLES', aiGenerated: true });
+    expect(res.data!.acceptSubtitleDraft.cues.map((c) => c.text)).toEqual(['[nl] Where is the contract?', 'In de kluis.', '[nl] <i>He lies.</i>\nShe knows it.']);
+    const episode = await episodeOf(server, editor.token, episodeId);
+    expect(episode.subtitleDrafts).toEqual([]);
+    expect(episode.subtitleTranslations[0]).toMatchObject({ state: 'DONE', draft: null });
+    expect(episode.subtitles.map((s) => [s.language, s.aiGenerated])).toEqual([
+      ['en', false],
+      ['nl', true],
+    ]);
   });
 
-  it('goes through review like any track: an approved episode’s approval lapses when the draft is stored', async () => {
+  it('a translated draft keeps the kind of its source: closed captions become a closed-captions draft and track', async () => {
+    const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 1);
+    const episodeId = (await server.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }', { id: seriesId }, { token: editor.token })).data!.series.episodes.nodes[0]!.id;
+    const set = await server.gql<{ setSubtitles: { id: string } }>('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }', { i: { episodeId, language: 'en', kind: 'CLOSED_CAPTIONS', format: 'SRT', content: ENGLISH_SRT } }, { token: editor.token });
+    await server.gql(REQUEST, { i: { trackId: set.data!.setSubtitles.id, languages: ['sv'] } }, { token: editor.token });
+    const draft = (await settled(editor.token, episodeId)).subtitleTranslations[0]!.draft!;
+    expect(draft).toMatchObject({ language: 'sv', kind: 'CLOSED_CAPTIONS', origin: 'TRANSLATION' });
+    const accepted = await server.gql<{ acceptSubtitleDraft: { kind: string } }>(ACCEPT, { id: draft.id }, { token: editor.token });
+    expect(accepted.data!.acceptSubtitleDraft.kind).toBe('CLOSED_CAPTIONS');
+  });
+
+  it('goes through review like any track: storing the draft changes nothing partners see; accepting it lapses the approval', async () => {
     const lead = await server.member(OrganizationKind.OPERATOR, Role.LEAD);
     const admin = await server.addMember(lead.organizationId, Role.ADMIN);
     const partner = await createPartner(server, admin);
@@ -191,9 +223,12 @@ describe('AI subtitle translation', () => {
     expect(['APPROVED', 'PUBLISHED']).toContain(before.status);
     const source = before.subtitles.find((s) => s.language === 'en')!;
     expect((await server.gql(REQUEST, { i: { trackId: source.id, languages: ['es'] } }, { token: live.owner.token })).errors).toBeUndefined();
-    const after = await settled(live.owner.token, episodeId);
-    expect(after.subtitleTranslations[0]).toMatchObject({ state: 'DONE', failureReason: null });
-    expect(after.status).toBe('READY');
+    const drafted = await settled(live.owner.token, episodeId);
+    expect(drafted.subtitleTranslations[0]).toMatchObject({ state: 'DONE', failureReason: null });
+    expect(drafted.status).toBe(before.status);
+    const accepted = await server.gql(ACCEPT, { id: drafted.subtitleTranslations[0]!.draft!.id }, { token: live.owner.token });
+    expect(accepted.errors).toBeUndefined();
+    expect((await episodeOf(server, live.owner.token, episodeId)).status).toBe('READY');
   });
 
   it('says what it needs without an OpenAI key, and refuses requests with that reason', async () => {

@@ -249,6 +249,10 @@ const attempts: Record<string, Attempt> = {
     res: await server.gql('mutation($id: ID!) { removeSubtitles(episodeId: $id, language: "en") }', { id: a.episodeId }, { token: b.owner.token }),
     expectCode: 'NOT_FOUND',
   }),
+  removeAudioTrack: async () => ({
+    res: await server.gql('mutation($id: ID!) { removeAudioTrack(episodeId: $id, language: "es") }', { id: a.episodeId }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
   requestSubtitleTranslations: async () => ({
     res: await server.gql('mutation($i: SubtitleTranslationsInput!) { requestSubtitleTranslations(input: $i) { id } }', { i: { trackId: a.trackId, languages: ['es'] } }, { token: b.owner.token }),
     expectCode: 'NOT_FOUND',

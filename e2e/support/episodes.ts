@@ -40,6 +40,13 @@ export async function makeClip(name: string, options: { seconds?: number; size?:
   return file;
 }
 
+/** A tone of `seconds` as a small WAV file (8 kHz mono), made with ffmpeg when the test runs: a dub to upload. */
+export async function makeDub(name: string, seconds: number): Promise<string> {
+  const file = path.join(await mkdtemp(path.join(tmpdir(), 'greenlight-e2e-')), name);
+  await run(ffmpeg.path, ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=8000`, '-t', String(seconds), '-ac', '1', '-c:a', 'pcm_s16le', '-y', file]);
+  return file;
+}
+
 export interface DraftSeries {
   id: string;
   title: string;

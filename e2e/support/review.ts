@@ -80,6 +80,13 @@ export async function submitEpisodeForReview(
   token: string,
   options: { title: string; subtitles: readonly string[]; territories: readonly string[] },
 ): Promise<SubmittedEpisode> {
+  const { seriesId, episodeId } = await createReadyEpisode(editor, token, options);
+  const caseId = await submit(editor, episodeId, options.territories);
+  return { seriesId, episodeId, caseId };
+}
+
+/** A series licensed worldwide with one episode, English subtitles and an uploaded 4-second clip (READY), not yet submitted. */
+export async function createReadyEpisode(editor: ApiClient, token: string, options: { title: string; subtitles: readonly string[] }): Promise<{ seriesId: string; episodeId: string }> {
   const studioId = await studioIdOf(editor);
   const { createSeries } = await editor.call(CREATE_SERIES, { studioId, input: { title: options.title, originalLanguage: 'en' } });
   const seriesId = createSeries.id;
@@ -92,8 +99,7 @@ export async function submitEpisodeForReview(
   await setSubtitles(editor, episodeId, options.subtitles);
   await uploadClip(token, episodeId, await makeReviewClip(`${options.title}-1`));
   await waitForEpisode(editor, episodeId, 'READY');
-  const caseId = await submit(editor, episodeId, options.territories);
-  return { seriesId, episodeId, caseId };
+  return { seriesId, episodeId };
 }
 
 export async function setSubtitles(editor: ApiClient, episodeId: string, lines: readonly string[]): Promise<void> {

@@ -9,6 +9,13 @@ const offset = Number(process.env.E2E_PORT_OFFSET ?? 0);
 export const API_PORT = 4400 + offset;
 export const WEB_PORT = 3400 + offset;
 export const PG_PORT = 54340 + offset;
+/**
+ * The stand-in for the OpenAI API (api/test/support/fake-openai.ts, the real wire format) that the
+ * stack's API is pointed at for AI subtitle translation only: the review provider stays the embedded
+ * rules (AI_PROVIDER=rules), so screening in every journey is what a default install does.
+ */
+export const FAKE_OPENAI_PORT = 4450 + offset;
+export const FAKE_OPENAI_URL = `http://127.0.0.1:${FAKE_OPENAI_PORT}/v1`;
 export const DATA_FOLDER = offset ? `.data/e2e-${offset}` : '.data/e2e';
 /**
  * Stored videos, posters and keyframes live outside `.data`: the API's file sender refuses paths

@@ -13,6 +13,7 @@ import { MediaRevision } from '../modules/media/media-revision.entity';
 import { SubtitleTrack } from '../modules/media/subtitle-track.entity';
 import { LocalizedText } from '../modules/catalog/localized-text.entity';
 import { SubtitleDraft } from '../modules/media/subtitle-draft.entity';
+import { AudioTrack } from '../modules/media/audio-track.entity';
 import { SubtitleTranslation } from '../modules/media/subtitle-translation.entity';
 import { AiAssessment } from '../modules/review/ai-assessment.entity';
 import { Finding } from '../modules/review/finding.entity';
@@ -30,4 +31,4 @@ import { Membership } from '../modules/membership/membership.entity';
 import { Organization } from '../modules/organization/organization.entity';
 import { User } from '../modules/user/user.entity';
 
-export const entities = [Organization, User, Membership, Session, ApiKey, Invitation, AuditEvent, Series, Episode, EpisodePriceTerm, SeriesLicense, LicenseDocument, LocalizedText, MediaRevision, EpisodeUpload, SubtitleTrack, SubtitleDraft, SubtitleTranslation, ReviewCase, AiAssessment, Finding, ReviewDecision, ReviewSettings, ReviewComment, ScreeningCall, PartnerProfile, ReleasePlan, CatalogEvent, PartnerEpisodeState, WebhookEndpoint, WebhookDelivery, MediaFingerprint, FingerprintFrame, ContentMatchRecord, LicensedMediaReuse];
+export const entities = [Organization, User, Membership, Session, ApiKey, Invitation, AuditEvent, Series, Episode, EpisodePriceTerm, SeriesLicense, LicenseDocument, LocalizedText, MediaRevision, EpisodeUpload, SubtitleTrack, SubtitleDraft, SubtitleTranslation, AudioTrack, ReviewCase, AiAssessment, Finding, ReviewDecision, ReviewSettings, ReviewComment, ScreeningCall, PartnerProfile, ReleasePlan, CatalogEvent, PartnerEpisodeState, WebhookEndpoint, WebhookDelivery, MediaFingerprint, FingerprintFrame, ContentMatchRecord, LicensedMediaReuse];

@@ -9,7 +9,7 @@ import { CatalogResolver } from '../modules/catalog/catalog.resolver';
 import { EpisodeResolver } from '../modules/catalog/episode.resolver';
 import { SeriesResolver } from '../modules/catalog/series.resolver';
 import { EpisodeLocalizationResolver, SeriesLocalizationResolver } from '../modules/catalog/localization.resolver';
-import { EpisodeMediaResolver, MediaRevisionResolver, SubtitleDraftResolver, SubtitleTrackResolver } from '../modules/media/media.resolver';
+import { AudioTrackResolver, EpisodeMediaResolver, MediaRevisionResolver, SubtitleDraftResolver, SubtitleTrackResolver } from '../modules/media/media.resolver';
 import { EpisodeSubtitleTranslationResolver, SubtitleTranslationResolver } from '../modules/media/subtitle-translation.resolver';
 import { EpisodeReviewResolver, ReviewCaseResolver } from '../modules/review/review.resolver';
 import { ModerationResolver } from '../modules/review/moderation.resolver';
@@ -21,7 +21,7 @@ import { CaseContentMatchResolver, EpisodeFingerprintResolver } from '../modules
 import { authChecker } from './access';
 import { DateTimeISO } from './scalars';
 
-export const resolvers = [AuthResolver, OrganizationResolver, MembershipResolver, MembershipCapabilitiesResolver, ApiKeyResolver, AuditResolver, SeriesResolver, EpisodeResolver, CatalogResolver, EpisodeMediaResolver, MediaRevisionResolver, SubtitleTrackResolver, SubtitleTranslationResolver, EpisodeSubtitleTranslationResolver, SubtitleDraftResolver, ReviewCaseResolver, EpisodeReviewResolver, ModerationResolver, PartnerApiResolver, CatalogSeriesResolver, CatalogEpisodeResolver, SeriesDistributionResolver, EpisodeLocalizationResolver, SeriesLocalizationResolver, SeriesAiLabelResolver, EpisodeFingerprintResolver, CaseContentMatchResolver, LicenseDocumentResolver, LicenseDocumentsOfLicenseResolver, ContentMatchDocumentsResolver] as const;
+export const resolvers = [AuthResolver, OrganizationResolver, MembershipResolver, MembershipCapabilitiesResolver, ApiKeyResolver, AuditResolver, SeriesResolver, EpisodeResolver, CatalogResolver, EpisodeMediaResolver, MediaRevisionResolver, SubtitleTrackResolver, SubtitleTranslationResolver, EpisodeSubtitleTranslationResolver, SubtitleDraftResolver, AudioTrackResolver, ReviewCaseResolver, EpisodeReviewResolver, ModerationResolver, PartnerApiResolver, CatalogSeriesResolver, CatalogEpisodeResolver, SeriesDistributionResolver, EpisodeLocalizationResolver, SeriesLocalizationResolver, SeriesAiLabelResolver, EpisodeFingerprintResolver, CaseContentMatchResolver, LicenseDocumentResolver, LicenseDocumentsOfLicenseResolver, ContentMatchDocumentsResolver] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -60,6 +60,24 @@ export function mediaRouter(deps: { orm: MikroORM; config: Config; logger: Logge
       else res.status(500).json({ error: 'Something went wrong on our side.', requestId: res.locals.requestId });
     }
   });
+  // A dubbed audio track for the studio's and the reviewers' players, for whoever may read the episode.
+  router.get('/media/audio/:trackId', async (req: Request, res: Response) => {
+    try {
+      const ctx = await requestContext(deps, req, res);
+      const track = await deps.services.media.playableAudio(ctx, String(req.params.trackId));
+      res.setHeader('Cache-Control', 'private, max-age=86400, immutable');
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      await sendStored(req, res, deps.storage, track.storageKey);
+    } catch (error) {
+      if (error instanceof DomainError) {
+        res.status(error.code === 'UNAUTHENTICATED' ? 401 : error.code === 'FORBIDDEN' ? 403 : 404).json({ error: error.message, code: error.code });
+        return;
+      }
+      deps.logger.error({ err: error, requestId: res.locals.requestId }, 'serving audio failed');
+      if (res.headersSent) res.destroy();
+      else res.status(500).json({ error: 'Something went wrong on our side.', requestId: res.locals.requestId });
+    }
+  });
   router.get('/media/:revisionId/video', serve('video'));
   router.get('/media/:revisionId/poster.jpg', serve('poster'));
   return router;

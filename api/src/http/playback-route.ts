@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Router } from 'express';
 import { isId } from '../modules/common/ids';
 import { Episode } from '../modules/catalog/episode.entity';
-import { licensedSubtitleTrack, liveFor, playbackSignatureValid } from '../modules/publishing/partner-catalog.service';
+import { licensedAudioTrack, licensedSubtitleTrack, liveFor, playbackSignatureValid } from '../modules/publishing/partner-catalog.service';
 import { toWebVtt } from '../modules/media/subtitles';
 import type { SubtitleFormat } from '../modules/media/subtitle-track.entity';
 import type { Config } from '../config';
@@ -11,11 +11,12 @@ import type { MediaStorage } from '../uploads/storage';
 import { sendStored, sendText } from './media-route';
 
 /**
- * Partner playback: `/playback/<episodeId>/video|poster.jpg|subtitles-<trackId>.vtt?partner&territory&expires&signature`.
+ * Partner playback: `/playback/<episodeId>/video|poster.jpg|subtitles-<trackId>.vtt|audio-<trackId>?partner&territory&expires&signature`.
  * The signature binds partner, episode, territory, kind and expiry; a tampered or expired URL, or an
  * episode no longer live, is 403. Range requests are served.
  */
 const SUBTITLE_FILE = /^subtitles-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.vtt$/;
+const AUDIO_FILE = /^audio-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 export function playbackRouter(deps: { orm: MikroORM; config: Config; logger: Logger; storage: MediaStorage }): Router {
   const router = Router();
@@ -24,7 +25,7 @@ export function playbackRouter(deps: { orm: MikroORM; config: Config; logger: Lo
     const { partner, territory, expires, signature } = req.query as Record<string, string | undefined>;
     const episodeId = String(req.params.episodeId);
     const kind = String(req.params.kind);
-    if (!isId(episodeId) || !partner || !isId(partner) || !territory || !expires || !signature || !(['video', 'poster.jpg'].includes(kind) || SUBTITLE_FILE.test(kind))) return refuse('This playback URL is incomplete.');
+    if (!isId(episodeId) || !partner || !isId(partner) || !territory || !expires || !signature || !(['video', 'poster.jpg'].includes(kind) || SUBTITLE_FILE.test(kind) || AUDIO_FILE.test(kind))) return refuse('This playback URL is incomplete.');
     const expiry = Number(expires);
     if (!Number.isInteger(expiry) || !playbackSignatureValid(deps.config.appSecret, { episodeId, partnerId: partner, territory, kind, expires: expiry, signature })) return refuse('This playback URL is not valid.');
     if (expiry * 1000 < Date.now()) return refuse('This playback URL has expired; ask the API for a new one.');
@@ -40,6 +41,14 @@ export function playbackRouter(deps: { orm: MikroORM; config: Config; logger: Lo
         res.setHeader('Cache-Control', 'private, no-cache');
         res.setHeader('X-Content-Type-Options', 'nosniff');
         await sendText(req, res, toWebVtt(track.format as SubtitleFormat, track.content), 'text/vtt; charset=utf-8');
+        return;
+      }
+      const audio = AUDIO_FILE.exec(kind);
+      if (audio) {
+        // Checked again now, like subtitles: the license may have dropped the dub language since.
+        const track = await licensedAudioTrack(em, episodeId, audio[1]!);
+        if (!track) return refuse('This audio track is no longer available.');
+        await sendStored(req, res, deps.storage, track.storageKey);
         return;
       }
       const episode = await em.findOneOrFail(Episode, episodeId, { populate: ['currentMedia'] });

@@ -68,6 +68,29 @@ export async function probeVideo(file: string): Promise<ProbeResult> {
   };
 }
 
+export interface AudioProbeResult {
+  container: string;
+  audioCodec: string;
+  durationSeconds: number;
+}
+
+/** Reads container, audio codec and duration; throws ProbeError for anything without an audio stream. */
+export async function probeAudio(file: string): Promise<AudioProbeResult> {
+  let output: FfprobeOutput;
+  try {
+    const { stdout } = await run(binaries().ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], { timeout: 60_000, maxBuffer: 10 * 1024 * 1024 });
+    output = JSON.parse(stdout) as FfprobeOutput;
+  } catch (error) {
+    const stderr = String((error as { stderr?: string }).stderr ?? '').trim().split('\n').pop();
+    throw new ProbeError(`The file could not be read as audio${stderr ? ` (${stderr.replace(file, 'file')})` : ''}.`);
+  }
+  const audio = output.streams?.find((s) => s.codec_type === 'audio');
+  if (!audio) throw new ProbeError('The file has no audio stream.');
+  const duration = Number(output.format?.duration ?? audio.duration);
+  if (!Number.isFinite(duration) || duration <= 0) throw new ProbeError('The audio has no readable duration; it may be truncated or corrupt.');
+  return { container: output.format?.format_name ?? 'unknown', audioCodec: audio.codec_name ?? 'unknown', durationSeconds: Math.round(duration * 1000) / 1000 };
+}
+
 /** A JPEG poster frame from about a tenth of the way in, scaled to at most 720 px high. */
 export async function posterFrame(file: string, durationSeconds: number): Promise<Buffer> {
   const dir = await mkdtemp(path.join(tmpdir(), 'greenlight-poster-'));

@@ -29,7 +29,7 @@ const SAFE_KEY = /^[a-z]+\/[0-9a-f]{64}(\.[a-z0-9]{1,5})?$/;
 /** True for the keys this application makes (`media/<sha256>.<ext>`, `posters/<sha256>.jpg`). */
 export const isStorageKey = (key: string): boolean => SAFE_KEY.test(key);
 
-const CONTENT_TYPES: Record<string, string> = { mp4: 'video/mp4', mov: 'video/quicktime', webm: 'video/webm', jpg: 'image/jpeg', pdf: 'application/pdf' };
+const CONTENT_TYPES: Record<string, string> = { mp4: 'video/mp4', mov: 'video/quicktime', webm: 'video/webm', jpg: 'image/jpeg', pdf: 'application/pdf', m4a: 'audio/mp4', aac: 'audio/aac', mp3: 'audio/mpeg', wav: 'audio/wav' };
 
 /** The media type to serve a stored object with, from its key's extension. */
 export const contentTypeOf = (key: string): string => CONTENT_TYPES[key.slice(key.lastIndexOf('.') + 1)] ?? 'application/octet-stream';

@@ -64,9 +64,13 @@ export class FakeOpenAi {
   private server?: http.Server;
   url = '';
 
-  async start(): Promise<this> {
+  /** Listens on loopback, on `port` (any free one by default). */
+  async start(port = 0): Promise<this> {
     this.server = http.createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, '127.0.0.1', resolve);
+    });
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
     return this;
   }
@@ -232,7 +236,7 @@ export interface UploadedFile {
 
 /** The fields of a multipart/form-data body (parsed by the platform's own Request), files summarised. */
 async function multipartFields(raw: Buffer, contentType: string): Promise<Record<string, unknown>> {
-  const form = await new Request('http://fake.invalid/', { method: 'POST', headers: { 'content-type': contentType }, body: raw }).formData();
+  const form = await new Request('http://fake.invalid/', { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(raw) }).formData();
   const fields: Record<string, unknown> = {};
   for (const [name, value] of form.entries()) {
     if (typeof value === 'string') {

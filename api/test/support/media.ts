@@ -19,6 +19,22 @@ export function uploadClip(server: TestServer, token: string, episodeId: string,
   });
 }
 
+/** Uploads a dub for an episode through tus (the same endpoint as video, with audioLanguage). */
+export function uploadDub(server: TestServer, token: string, episodeId: string, language: string, file: string, metadata: Record<string, string> = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const up = new tus.Upload(readFileSync(file), {
+      endpoint: `${server.url}/uploads`,
+      chunkSize: 256 * 1024,
+      retryDelays: [],
+      headers: { authorization: `Bearer ${token}` },
+      metadata: { episodeId, audioLanguage: language, filename: 'dub.m4a', filetype: 'audio/mp4', ...metadata },
+      onError: reject,
+      onSuccess: () => resolve(),
+    });
+    up.start();
+  });
+}
+
 /** Polls a GraphQL query until `done` says so (background work: processing, screening). */
 export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { Role } from '../../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../../src/modules/organization/organization.entity';
-import { CLAIM_NEXT, DECIDE, seedPendingCases, type SeedSubtitle } from './review';
+import { CLAIM_NEXT, DECIDE, seedPendingCases, type SeedDub, type SeedSubtitle } from './review';
 import { TestServer, type SignedInMember } from './server';
 
 export const LICENSE = { sourceWorkTitle: 'The Heiress Returns', sourceWorkKind: 'NOVEL', sourceWorkAuthor: 'Mei Lan', licensor: 'Lotus Press', licenseKind: 'ADAPTATION', territoriesIncluded: ['US', 'CA'], windowStart: '2026-01-01T00:00:00Z', windowEnd: '2030-01-01T00:00:00Z' };
@@ -26,12 +26,12 @@ export async function createPartner(server: TestServer, admin: SignedInMember, t
  * A studio series with `n` episodes approved by a lead for `territories`, licensed there, priced
  * (US 0.49 USD, elsewhere 60 coins) and released to `partnerId`.
  */
-export async function createLiveSeries(server: TestServer, lead: SignedInMember, n: number, partnerId: string, options: { territories?: string[]; filings?: Array<{ territory: string; filingNumber: string }>; subtitles?: SeedSubtitle[]; subtitleLanguages?: string[] } = {}) {
+export async function createLiveSeries(server: TestServer, lead: SignedInMember, n: number, partnerId: string, options: { territories?: string[]; filings?: Array<{ territory: string; filingNumber: string }>; subtitles?: SeedSubtitle[]; subtitleLanguages?: string[]; dubs?: SeedDub[]; dubLanguages?: string[] } = {}) {
   const territories = options.territories ?? ['US', 'CA'];
   const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
-  const seeded = await seedPendingCases(server, owner.organizationId, n, { verdict: 'CLEAR', territories, filings: options.filings, subtitles: options.subtitles });
+  const seeded = await seedPendingCases(server, owner.organizationId, n, { verdict: 'CLEAR', territories, filings: options.filings, subtitles: options.subtitles, dubs: options.dubs });
   const q = (query: string, variables: Record<string, unknown>) => server.gql(query, variables, { token: owner.token });
-  await q('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: seeded.seriesId, i: { ...LICENSE, territoriesIncluded: territories, subtitleLanguages: options.subtitleLanguages ?? [] } });
+  await q('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: seeded.seriesId, i: { ...LICENSE, territoriesIncluded: territories, subtitleLanguages: options.subtitleLanguages ?? [], dubLanguages: options.dubLanguages ?? [] } });
   await q('mutation($i: SetEpisodePricesInput!) { setEpisodePrices(input: $i) { episode { number } } }', { i: { seriesId: seeded.seriesId, fromNumber: 1, toNumber: n, territory: 'WORLDWIDE', coins: 60 } });
   await q('mutation($i: SetEpisodePricesInput!) { setEpisodePrices(input: $i) { episode { number } } }', { i: { seriesId: seeded.seriesId, fromNumber: 1, toNumber: n, territory: 'US', currency: 'USD', amountMinor: 49 } });
   for (let i = 0; i < n; i++) {

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { loadReviewedSnapshots, reviewedDigest } from '../../src/modules/review/reviewed-material';
 import { parseSrt, parseWebVtt } from '../../src/modules/media/subtitles';
 import type { TestServer } from './server';
@@ -12,7 +15,7 @@ function cuesOf(t: SeedSubtitle) {
  * Puts `count` screened cases straight into the human queue (one series, one shared media
  * revision), as the screening would leave them. For queue tests that need many cases quickly.
  */
-export async function seedPendingCases(server: TestServer, studioId: string, count: number, options: { verdict?: 'CLEAR' | 'NEEDS_REVIEW' | 'LIKELY_VIOLATION'; territories?: string[]; filings?: Array<{ territory: string; filingNumber: string }>; subtitles?: SeedSubtitle[] } = {}): Promise<{ seriesId: string; caseIds: string[]; episodeIds: string[] }> {
+export async function seedPendingCases(server: TestServer, studioId: string, count: number, options: { verdict?: 'CLEAR' | 'NEEDS_REVIEW' | 'LIKELY_VIOLATION'; territories?: string[]; filings?: Array<{ territory: string; filingNumber: string }>; subtitles?: SeedSubtitle[]; dubs?: SeedDub[] } = {}): Promise<{ seriesId: string; caseIds: string[]; episodeIds: string[] }> {
   const territories = options.territories ?? ['US'];
   const verdict = options.verdict ?? 'NEEDS_REVIEW';
   // One transaction, cases bound to the digest of their real material as submission binds them:
@@ -44,6 +47,18 @@ export async function seedPendingCases(server: TestServer, studioId: string, cou
         [t.language, t.kind ?? 'SUBTITLES', t.aiGenerated ?? false, t.format, t.content, JSON.stringify(cuesOf(t)), t.content.split('-->').length - 1, series!.id],
       );
     }
+    for (const d of options.dubs ?? []) {
+      // Stored as processing stores a dub: under its content hash in media storage.
+      const bytes = readFileSync(d.file);
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      mkdirSync(path.join(server.config.mediaDir, 'audio'), { recursive: true });
+      writeFileSync(path.join(server.config.mediaDir, 'audio', `${sha256}.m4a`), bytes);
+      await run(
+        `insert into audio_track (id, episode_id, language, sha256, size_bytes, storage_key, file_name, container, audio_codec, duration_seconds, created_at)
+         select gen_random_uuid(), e.id, ?, ?, ?, ?, 'dub.m4a', 'mov,mp4,m4a,3gp,3g2,mj2', 'aac', 60, now() from episode e where e.series_id = ?`,
+        [d.language, sha256, bytes.length, `audio/${sha256}.m4a`, series!.id],
+      );
+    }
     const snapshots = await loadReviewedSnapshots(tx, episodes.map((e) => e.id));
     const bound = JSON.stringify(episodes.map((e) => ({ episode_id: e.id, hash: reviewedDigest(snapshots.get(e.id)!), snapshot: snapshots.get(e.id) })));
     const verdicts = JSON.stringify(territories.map((t) => ({ territory: t, verdict, riskScore: verdict === 'LIKELY_VIOLATION' ? 80 : verdict === 'NEEDS_REVIEW' ? 45 : 0, reasons: [] })));
@@ -55,6 +70,12 @@ export async function seedPendingCases(server: TestServer, studioId: string, cou
     );
     return { seriesId: series!.id, caseIds: cases.map((c) => c.id), episodeIds: episodes.map((e) => e.id) };
   });
+}
+
+/** A dub on every seeded episode: an audio file (60 s, to match the seeded video) in a language. */
+export interface SeedDub {
+  language: string;
+  file: string;
 }
 
 export interface SeedSubtitle {

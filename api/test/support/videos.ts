@@ -20,6 +20,13 @@ export function makeClip(name: string, options: { width?: number; height?: numbe
   return file;
 }
 
+/** A tone of `seconds` as AAC in M4A (a dub), made now with ffmpeg. */
+export function makeAudio(name: string, seconds: number): string {
+  const file = path.join(dir, `${name}.m4a`);
+  execFileSync(ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`, '-c:a', 'aac', '-b:a', '24k', '-y', file]);
+  return file;
+}
+
 /** Bytes that claim to be an MP4 but are not a video. */
 export function makeCorruptClip(name: string): string {
   const file = path.join(dir, `${name}.mp4`);

@@ -1,9 +1,9 @@
 import { Form } from '@remix-run/react';
-import { useId } from 'react';
+import { useId, type ReactNode } from 'react';
 import { CheckboxField, FieldGroup, TextAreaField } from '~/components/catalog-fields';
 import { FormAlert, Notice, TextField, useResetWhenSaved } from '~/components/forms';
 import { Time } from '~/components/time';
-import { PlayerTracks, trackLabel, type PlayerTrack } from '~/components/player-tracks';
+import { AudioTrackPicker, PlayerTracks, trackLabel, type PlayerAudio, type PlayerTrack } from '~/components/player-tracks';
 import { AI_CONTENT_ELEMENTS, aiElementsLabel } from '~/models/catalog';
 import { containerLabel, formatBytes, formatLength, SUBTITLE_KINDS, uploadStatusLabel } from '~/models/episode';
 import type { EpisodeFormOutcome } from '~/models/episode-form.server';
@@ -41,8 +41,8 @@ export function reviewHint(episode: EpisodeDetail): string {
   }
 }
 
-/** The player, what the server found in the file, and its policy warnings up front. */
-export function MediaView({ media, tracks = [] }: { media: MediaInfo; tracks?: readonly PlayerTrack[] }) {
+/** The player (its subtitles, and the dubs to hear instead of the original sound), what the server found in the file, and its policy warnings up front. */
+export function MediaView({ media, tracks = [], audioTracks = [] }: { media: MediaInfo; tracks?: readonly PlayerTrack[]; audioTracks?: readonly PlayerAudio[] }) {
   const vertical = media.height > media.width;
   return (
     <>
@@ -65,6 +65,7 @@ export function MediaView({ media, tracks = [] }: { media: MediaInfo; tracks?: r
           <a href={media.videoUrl}>Download the video</a>
         </video>
       </div>
+      <AudioTrackPicker tracks={audioTracks} video={() => document.getElementById(VIDEO_ID) as HTMLVideoElement | null} />
       <dl className="facts media-facts">
         <div>
           <dt>Duration</dt>
@@ -160,7 +161,7 @@ export function DetailsPanel({ episode, canEdit, outcome, busy }: { episode: Epi
   );
 }
 
-const TRANSLATION_STATES: Record<string, string> = { QUEUED: 'Queued', RUNNING: 'Translating…', DONE: 'Draft stored', FAILED: 'Failed' };
+const TRANSLATION_STATES: Record<string, string> = { QUEUED: 'Queued', RUNNING: 'Translating…', DONE: 'Draft ready under Subtitle drafts', FAILED: 'Failed' };
 
 /** AI translation of a track into chosen languages, and the progress of each request. */
 function SubtitleTranslations({ episode, canEdit, capability, outcome, busy }: { episode: EpisodeDetail; canEdit: boolean; capability: TranslationCapability; outcome?: EpisodeFormOutcome; busy: boolean }) {
@@ -192,7 +193,7 @@ function SubtitleTranslations({ episode, canEdit, capability, outcome, busy }: {
                   ))}
                 </select>
               </div>
-              <TextField label="Into languages" name="languages" placeholder="es, fr" hint="Language tags separated by commas, such as es, fr or pt-BR. Each becomes a draft track marked AI-generated, to correct and review." error={outcome?.fieldErrors?.languages} />
+              <TextField label="Into languages" name="languages" placeholder="es, fr" hint="Language tags separated by commas, such as es, fr or pt-BR. Each becomes a draft marked AI-generated, to correct and accept before it is reviewed." error={outcome?.fieldErrors?.languages} />
             </div>
             <button type="submit" className="button" disabled={busy}>
               {busy ? 'Queuing…' : 'Translate'}
@@ -210,6 +211,39 @@ function SubtitleTranslations({ episode, canEdit, capability, outcome, busy }: {
           ))}
         </ul>
       ) : null}
+    </section>
+  );
+}
+
+/** Dubbed audio tracks: each playable here; `uploader` (for editors) sends new ones through tus with `audioLanguage`. */
+export function DubsPanel({ episode, canEdit, outcome, busyIntent, uploader }: { episode: EpisodeDetail; canEdit: boolean; outcome?: EpisodeFormOutcome; busyIntent: unknown; uploader?: ReactNode }) {
+  return (
+    <section className="panel" aria-labelledby="dubs-heading">
+      <h2 id="dubs-heading">Dubbed audio</h2>
+      <Notice>{outcome?.notice}</Notice>
+      {outcome ? <FormAlert>{outcome.formError}</FormAlert> : null}
+      {episode.audioTracks.length ? (
+        <ul className="plain-list" aria-label="Dubs">
+          {episode.audioTracks.map((t) => (
+            <li key={t.id}>
+              <strong>{t.language}</strong> <span className="muted">{t.audioCodec} · {formatLength(t.durationSeconds)}</span>
+              <audio controls preload="none" src={t.url} aria-label={`Dub in ${t.language}`} />
+              {canEdit ? (
+                <Form method="post">
+                  <input type="hidden" name="intent" value="removeAudioTrack" />
+                  <input type="hidden" name="language" value={t.language} />
+                  <button type="submit" className="button-secondary" disabled={busyIntent === 'removeAudioTrack'}>
+                    Remove the {t.language} dub
+                  </button>
+                </Form>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">No dubs yet. A dub must run as long as the video (within 1 s or 1 %, whichever is larger); adding or removing one sends an approved episode back to review.</p>
+      )}
+      {canEdit ? (episode.media ? uploader : <p className="muted">Upload the video first: a dub is measured against it.</p>) : null}
     </section>
   );
 }
@@ -253,7 +287,8 @@ export function SubtitlesPanel({ episode, canEdit, outcome, busyIntent, translat
   return (
     <section className="panel" aria-labelledby="subtitles-heading">
       <h2 id="subtitles-heading">Subtitles</h2>
-      <Notice>{outcome?.notice}</Notice>
+      {/* A translation request's notice shows beside its form, below. */}
+      <Notice>{outcome?.intent === 'translateSubtitles' ? undefined : outcome?.notice}</Notice>
       {outcome?.intent === 'removeSubtitles' ? <FormAlert>{outcome.formError}</FormAlert> : null}
       {episode.subtitles.length ? (
         <div className="table-scroll">
@@ -419,33 +454,38 @@ export function UploadHistory({ episode }: { episode: EpisodeDetail }) {
   );
 }
 
+/** What a draft becomes, in words: "subtitles", "closed captions", "forced subtitles". */
+const draftKindLabel = (kind: EpisodeDetail['subtitleDrafts'][number]['kind']): string => (kind === 'CLOSED_CAPTIONS' ? 'closed captions' : kind === 'FORCED' ? 'forced subtitles' : 'subtitles');
+
 /**
  * The API refused to accept a draft over subtitles the episode already has in its language: which
  * ones, and the studio's choice to replace them (the draft's text, as edited, goes with the form).
  */
-function ExistingSubtitles({ episode, language, busy }: { episode: EpisodeDetail; language: string; busy: boolean }) {
-  const existing = episode.subtitles.find((t) => t.language === language && t.kind === 'SUBTITLES');
+function ExistingSubtitles({ episode, draft, busy }: { episode: EpisodeDetail; draft: EpisodeDetail['subtitleDrafts'][number]; busy: boolean }) {
+  const language = draft.language;
+  const existing = episode.subtitles.find((t) => t.language === language && t.kind === draft.kind);
   return (
     <div className="alert alert-warning" role="alert">
       <p>
-        This episode already has {existing ? `${existing.aiGenerated ? 'AI-generated' : 'uploaded'} ` : ''}subtitles in {language}
+        This episode already has {existing ? `${existing.aiGenerated ? 'AI-generated' : 'uploaded'} ` : ''}{draftKindLabel(draft.kind)} in {language}
         {existing ? (
           <>
             {' '}({existing.cueCount === 1 ? '1 cue' : `${existing.cueCount} cues`}, updated <Time value={existing.updatedAt} withTime />)
           </>
         ) : null}
-        . Accepting this transcript replaces them, and partners get the transcript instead. Keep them by discarding the draft.
+        . Accepting this {draft.origin === 'TRANSLATION' ? 'translation' : 'transcript'} replaces them, and partners get it instead. Keep them by discarding the draft.
       </p>
       <button type="submit" name="intent" value="replaceWithSubtitleDraft" className="button button-danger" disabled={busy}>
-        Replace the existing subtitles
+        Replace the existing {draftKindLabel(draft.kind)}
       </button>
     </div>
   );
 }
 
 /**
- * Transcripts the screening made because the episode had no subtitles in its original language:
- * drafts until the studio accepts one (as made or edited) as AI-generated subtitles, or discards it.
+ * AI subtitles awaiting the studio: transcripts the screening made (the episode had no subtitles in
+ * its original language) and AI translations an editor asked for. Each stays a draft until an editor
+ * accepts it (as made or corrected) as an AI-generated track, or discards it.
  */
 export function SubtitleDraftsPanel({ episode, canEdit, outcome, busyIntent }: { episode: EpisodeDetail; canEdit: boolean; outcome?: EpisodeFormOutcome; busyIntent: unknown }) {
   const id = useId();
@@ -457,22 +497,22 @@ export function SubtitleDraftsPanel({ episode, canEdit, outcome, busyIntent }: {
       {episode.subtitleDrafts.map((draft) => {
         const mine = outcome?.target === draft.id ? outcome : undefined;
         return (
-          <article key={draft.id} className="subtitle-draft" aria-label={`Draft ${draft.language} subtitles`}>
+          <article key={draft.id} className="subtitle-draft" aria-label={`Draft ${draft.language} ${draftKindLabel(draft.kind)}`}>
             <p>
               <strong>{draft.language}</strong> <span className="badge">AI-generated</span> <span className="badge badge-warning">Draft: needs your confirmation</span>
             </p>
             <p className="muted">
-              Transcribed by {draft.model} from the episode’s audio (<Time value={draft.createdAt} withTime />), {draft.cueCount} cues. Partners see it only once you accept it; accepting sends the episode through review again.
+              {draft.origin === 'TRANSLATION' ? `Translated by ${draft.model} from the ${draft.sourceLanguage ?? ''} track` : `Transcribed by ${draft.model} from the episode’s audio`} (<Time value={draft.createdAt} withTime />), {draft.cueCount} cues. Partners see it only once you accept it; accepting sends the episode through review again.
             </p>
             {canEdit ? (
               <Form method="post" preventScrollReset>
                 <FormAlert>{mine?.formError}</FormAlert>
                 <input type="hidden" name="draftId" value={draft.id} />
-                <TextAreaField label={`Transcript (${draft.language}, WebVTT)`} name="content" defaultValue={draft.content} rows={10} error={mine?.fieldErrors?.content} />
-                {mine?.conflict === 'SUBTITLES_EXIST' ? <ExistingSubtitles episode={episode} language={draft.language} busy={busyIntent === 'replaceWithSubtitleDraft'} /> : null}
+                <TextAreaField label={`${draft.origin === 'TRANSLATION' ? 'Translation' : 'Transcript'} (${draft.language}, WebVTT)`} name="content" defaultValue={draft.content} rows={10} error={mine?.fieldErrors?.content} />
+                {mine?.conflict === 'SUBTITLES_EXIST' ? <ExistingSubtitles episode={episode} draft={draft} busy={busyIntent === 'replaceWithSubtitleDraft'} /> : null}
                 <div className="form-actions">
                   <button type="submit" name="intent" value="acceptSubtitleDraft" className="button" disabled={busyIntent === 'acceptSubtitleDraft'}>
-                    Accept as subtitles
+                    Accept as {draftKindLabel(draft.kind)}
                   </button>
                   <button type="submit" name="intent" value="discardSubtitleDraft" className="button button-danger" disabled={busyIntent === 'discardSubtitleDraft'}>
                     Discard

@@ -1,7 +1,8 @@
 import { useFetcher } from '@remix-run/react';
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type ChangeEvent } from 'react';
 import { startEpisodeUpload, type RunningUpload } from '~/models/episode-upload.client';
-import { acceptListOf, type EpisodeStatus, type UploadPolicy } from '~/models/catalog';
+import { acceptListOf, dubAcceptListOf, type EpisodeStatus, type UploadPolicy } from '~/models/catalog';
+import type { DubTarget } from '~/models/upload-refusals';
 import { formatBytes, formatLength } from '~/models/episode';
 import type { loader as mediaStateLoader } from '~/routes/resources.episode-media';
 
@@ -21,6 +22,8 @@ export interface UploadItem {
   key: string;
   file: File;
   target: UploadTarget;
+  /** Set for a dub: the file is the episode's audio in this language, not its video. */
+  dub?: DubTarget;
   phase: UploadPhase;
   sent: number;
   total: number;
@@ -39,7 +42,7 @@ const isUnfinished = (phase: UploadPhase) => phase === 'waiting' || isActive(pha
 let keys = 0;
 
 /**
- * Uploads of episode videos: up to three at a time, each pausable, resumable and cancellable, then
+ * Uploads of episode videos (or dubs): up to three at a time, each pausable, resumable and cancellable, then
  * followed until the server has processed the file. `onChange` runs when an episode's status moves
  * (an upload is created, processed or stopped), for the page to reload what it shows.
  */
@@ -82,7 +85,7 @@ export function useUploadQueue(policy: UploadPolicy, onChange?: () => void) {
           if (!resumable) running.current.delete(item.key);
           update(item.key, { phase: 'failed', message, resumable });
         },
-      })
+      }, item.dub)
         .then((upload) => {
           // Cancelled while it was starting: stop it now that there is something to stop.
           if (cancelled.current.has(item.key)) void upload.cancel();
@@ -121,8 +124,8 @@ export function useUploadQueue(policy: UploadPolicy, onChange?: () => void) {
     items,
     /** The API's upload policy the picker and the uploads follow. */
     policy,
-    add(files: ReadonlyArray<{ file: File; target: UploadTarget }>) {
-      setItems((list) => [...list, ...files.map(({ file, target }) => ({ key: `upload-${++keys}`, file, target, phase: 'waiting' as const, sent: 0, total: file.size }))]);
+    add(files: ReadonlyArray<{ file: File; target: UploadTarget; dub?: DubTarget }>) {
+      setItems((list) => [...list, ...files.map(({ file, target, dub }) => ({ key: `upload-${++keys}`, file, target, dub, phase: 'waiting' as const, sent: 0, total: file.size }))]);
     },
     pause(key: string) {
       running.current.get(key)?.pause();
@@ -173,9 +176,12 @@ function useProcessingWatch(items: UploadItem[], update: (key: string, change: P
       const episode = states.find((e) => e.id === item.target.id);
       if (!episode) continue;
       const record = episode.uploads.find((u) => u.id === item.uploadId);
-      const succeeded = record ? record.status === 'SUCCEEDED' : episode.status === 'READY' && episode.media && !episode.uploadError;
+      const succeeded = record ? record.status === 'SUCCEEDED' : !item.dub && episode.status === 'READY' && episode.media && !episode.uploadError;
       const failed = record ? record.status === 'FAILED' || record.status === 'ABANDONED' : false;
-      if (succeeded && episode.media) {
+      if (succeeded && item.dub) {
+        update(item.key, { phase: 'ready' });
+        settled = true;
+      } else if (succeeded && episode.media) {
         update(item.key, { phase: 'ready', result: episode.media });
         settled = true;
       } else if (failed) {
@@ -199,7 +205,7 @@ function phaseText(item: UploadItem, percent: number): string {
     case 'paused':
       return `Paused at ${percent}%.`;
     case 'processing':
-      return 'Uploaded. Checking the video…';
+      return item.dub ? 'Uploaded. Checking the dub against the video…' : 'Uploaded. Checking the video…';
     case 'ready':
       return 'Ready.';
     case 'failed':
@@ -224,7 +230,7 @@ export function UploadList({ queue, label }: { queue: ReturnType<typeof useUploa
 function UploadRow({ item, queue }: { item: UploadItem; queue: ReturnType<typeof useUploadQueue> }) {
   const id = useId();
   const percent = item.total ? Math.floor((item.sent / item.total) * 100) : 0;
-  const where = `episode ${item.target.number}`;
+  const where = item.dub ? `the ${item.dub.language} dub of episode ${item.target.number}` : `episode ${item.target.number}`;
   const failed = item.phase === 'failed';
   return (
     <li className={`upload-item upload-${item.phase}`} aria-labelledby={`${id}-name`}>
@@ -235,7 +241,7 @@ function UploadRow({ item, queue }: { item: UploadItem; queue: ReturnType<typeof
         <p className="upload-name" id={`${id}-name`}>
           <strong>{item.file.name}</strong>
           <span className="muted">
-            <span className="upload-target"> → Episode {item.target.number} · {item.target.title}</span> · {formatBytes(item.file.size)}
+            <span className="upload-target">{item.dub ? ` → ${item.dub.language} dub of episode ${item.target.number}` : ` → Episode ${item.target.number} · ${item.target.title}`}</span> · {formatBytes(item.file.size)}
           </span>
         </p>
         <div className="upload-progress">
@@ -448,6 +454,57 @@ export function EpisodeUploader({ target, hasMedia, queue }: { target: UploadTar
         </p>
       </div>
       <UploadList queue={queue} label="Uploads" />
+    </div>
+  );
+}
+
+/**
+ * The episode page's dub uploader: a language (BCP 47; the API checks the tag) and an audio file,
+ * uploaded resumably like a video and measured against the video's duration by the API.
+ */
+export function DubUploader({ target, dub, queue }: { target: UploadTarget; dub: Omit<DubTarget, 'language'>; queue: ReturnType<typeof useUploadQueue> }) {
+  const id = useId();
+  const [language, setLanguage] = useState('');
+  const [file, setFile] = useState<File | null>(null);
+  const [problem, setProblem] = useState('');
+  const input = useRef<HTMLInputElement>(null);
+  const busy = queue.items.some((i) => isUnfinished(i.phase) || i.phase === 'processing');
+  const start = () => {
+    const tag = language.trim();
+    if (!tag) return setProblem('Enter the language of the dub, such as es or es-MX.');
+    if (!file) return setProblem('Choose the audio file of the dub.');
+    setProblem('');
+    queue.add([{ file, target, dub: { ...dub, language: tag } }]);
+    setFile(null);
+    if (input.current) input.current.value = '';
+  };
+  return (
+    <div className="dub-uploader">
+      <h3>Upload a dub</h3>
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor={`${id}-language`}>Dub language</label>
+          <input id={`${id}-language`} value={language} onChange={(e) => setLanguage(e.currentTarget.value)} placeholder="es" aria-describedby={`${id}-language-hint`} />
+          <p className="field-hint" id={`${id}-language-hint`}>
+            A language tag, such as es, es-MX or pt-BR. A dub in a language that has one replaces it.
+          </p>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-file`}>Dub audio file</label>
+          <input ref={input} id={`${id}-file`} type="file" accept={dubAcceptListOf(queue.policy)} onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} aria-describedby={`${id}-file-hint`} />
+          <p className="field-hint" id={`${id}-file-hint`}>
+            {queue.policy.dubFormats.map((f) => f.extension.toUpperCase()).join(', ')}, as long as the video
+            {dub.toleranceSeconds ? ` (within ${dub.toleranceSeconds.toFixed(1)} s)` : ''}.
+          </p>
+        </div>
+      </div>
+      <p className="field-error" role="alert">
+        {problem}
+      </p>
+      <button type="button" className="button" onClick={start} disabled={busy}>
+        Upload the dub
+      </button>
+      <UploadList queue={queue} label="Dub uploads" />
     </div>
   );
 }

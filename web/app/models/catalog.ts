@@ -8,14 +8,17 @@ export type SourceWorkKind = EnumOf<'SourceWorkKind'>;
 export type LicenseKind = EnumOf<'LicenseKind'>;
 export type PriceRule = EnumOf<'PriceRule'>;
 
-/** The API's `uploadPolicy`: accepted formats and limits for episode videos (the upload picker reads it). */
+/** The API's `uploadPolicy`: accepted formats and limits for episode videos and dubs (the upload pickers read it). */
 export const UploadPolicyFields = graphql(`
-  fragment UploadPolicyFields on UploadPolicy { maxBytes acceptedTypes acceptedExtensions maxDurationSeconds formats { extension mediaTypes } }
+  fragment UploadPolicyFields on UploadPolicy { maxBytes acceptedTypes acceptedExtensions maxDurationSeconds formats { extension mediaTypes } dubFormats { extension mediaTypes } }
 `);
 export type UploadPolicy = ResultOf<typeof UploadPolicyFields>;
 
 /** The file picker's `accept` list for a policy: its media types and its extensions. */
 export const acceptListOf = (policy: UploadPolicy): string => [...policy.acceptedTypes, ...policy.acceptedExtensions.map((e) => `.${e}`)].join(',');
+
+/** The dub picker's `accept` list: the policy's dub media types and extensions. */
+export const dubAcceptListOf = (policy: UploadPolicy): string => [...new Set(policy.dubFormats.flatMap((f) => f.mediaTypes)), ...policy.dubFormats.map((f) => `.${f.extension}`)].join(',');
 
 export const WORLDWIDE = 'WORLDWIDE';
 

@@ -1,6 +1,6 @@
 import { data } from '@remix-run/node';
 import { describeRuns, numberRuns, territoryName, type AiContentElement, type TerritoryOption } from './catalog';
-import { acceptSubtitleDraft, appealCase, discardSubtitleDraft, removeSubtitles, requestSubtitleTranslations, setSubtitles, submitForReview, updateEpisodeDetails } from './episode.server';
+import { acceptSubtitleDraft, appealCase, discardSubtitleDraft, removeAudioTrack, removeSubtitles, requestSubtitleTranslations, setSubtitles, submitForReview, updateEpisodeDetails } from './episode.server';
 import type { FormOutcome } from './form-outcome';
 import { formDay, formValues, renameField } from './form-values.server';
 import { failed, formString, rejected, succeeded } from './forms.server';
@@ -71,14 +71,14 @@ export async function handleEpisodeForm(request: Request, episodeId: string, ter
     // The episode has subtitles in that language already: the panel says which and offers to replace them.
     if (!result.ok && result.error.reason === 'SUBTITLES_EXIST') return data<EpisodeFormOutcome>({ intent, target: draftId, conflict: 'SUBTITLES_EXIST' }, { status: statusOf(result.error) });
     if (!result.ok) return failed(request, result.error, { intent, target: draftId, fields: ['content'] });
-    return succeeded({ intent, target: draftId, notice: `The ${result.data.language} transcript is now the episode’s AI-generated subtitles (${result.data.cueCount} cues).` });
+    return succeeded({ intent, target: draftId, notice: `The ${result.data.language} draft is now an AI-generated track of the episode (${result.data.cueCount} cues); it goes through review with the episode.` });
   }
 
   if (intent === 'discardSubtitleDraft') {
     const draftId = formString(form, 'draftId');
     const result = await discardSubtitleDraft(request, draftId);
     if (!result.ok) return failed(request, result.error, { intent, target: draftId });
-    return succeeded({ intent, target: draftId, notice: 'The transcript is discarded.' });
+    return succeeded({ intent, target: draftId, notice: 'The draft is discarded.' });
   }
 
   if (intent === 'removeSubtitles') {
@@ -98,7 +98,7 @@ export async function handleEpisodeForm(request: Request, episodeId: string, ter
       const error = renameField(result.error, (field) => (field.startsWith('languages') ? 'languages' : field));
       return failed(request, error, { intent, fields: ['languages'] });
     }
-    return succeeded({ intent, notice: `Translation into ${result.data.map((t) => t.language).join(', ')} is queued. Each language becomes a draft track marked AI-generated.` });
+    return succeeded({ intent, notice: `Translation into ${result.data.map((t) => t.language).join(', ')} is queued. Each language becomes a draft marked AI-generated, to correct and accept under Subtitle drafts.` });
   }
 
   if (intent === 'editSubtitles') {
@@ -107,6 +107,13 @@ export async function handleEpisodeForm(request: Request, episodeId: string, ter
     const result = await setSubtitles(request, { episodeId, language, kind: subtitleKindOf(formString(form, 'kind')), format: formString(form, 'format') === 'SRT' ? 'SRT' : 'WEBVTT', aiGenerated: form.get('aiGenerated') === 'true', content });
     if (!result.ok) return failed(request, result.error, { intent, target: language, fields: ['content'] });
     return succeeded({ intent, target: language, notice: `The ${language} subtitles are saved (${result.data.cueCount} cues).` });
+  }
+
+  if (intent === 'removeAudioTrack') {
+    const language = formString(form, 'language');
+    const result = await removeAudioTrack(request, episodeId, language);
+    if (!result.ok) return failed(request, result.error, { intent, target: language });
+    return succeeded({ intent, target: language, notice: `The ${language} dub is removed.` });
   }
 
   if (intent === 'submitForReview') return handleReviewSubmission(request, form, [episodeId], territories);

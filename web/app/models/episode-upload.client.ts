@@ -1,5 +1,5 @@
 /**
- * Resumable video uploads from the browser over tus, to the dashboard's `/uploads` (passed through
+ * Resumable video and dub uploads from the browser over tus, to the dashboard's `/uploads` (passed through
  * to the API with the session). Browser-only: the server build gets an empty module.
  */
 import { Upload, type DetailedError } from 'tus-js-client';
@@ -8,7 +8,7 @@ const CHUNK_SIZE = 8 * 1024 * 1024;
 const RETRY_DELAYS = [0, 1000, 3000, 5000];
 
 import type { UploadPolicy } from './catalog';
-import { uploadRefusalMessage, type RefusedFile } from './upload-refusals';
+import { uploadRefusalMessage, type DubTarget, type RefusedFile } from './upload-refusals';
 
 export interface UploadEvents {
   /** The server accepted the upload and knows it by this id. */
@@ -29,10 +29,10 @@ export interface RunningUpload {
 }
 
 /** The file's media type; browsers sometimes leave `File.type` empty (.mov), then the API's policy says it by extension. */
-export function videoTypeOf(file: File, policy: UploadPolicy): string {
+export function videoTypeOf(file: File, policy: UploadPolicy, formats = policy.formats): string {
   if (file.type) return file.type;
   const extension = file.name.toLowerCase().split('.').pop() ?? '';
-  return policy.formats.find((f) => f.extension === extension)?.mediaTypes[0] ?? 'application/octet-stream';
+  return formats.find((f) => f.extension === extension)?.mediaTypes[0] ?? 'application/octet-stream';
 }
 
 /** The last path segment of an upload URL such as `/uploads/3f…`. */
@@ -40,11 +40,12 @@ const uploadIdOf = (url: string | null): string => (url ? (new URL(url, window.l
 
 /**
  * The length the browser reads from the file's header, so the server can refuse an over-long
- * episode before any bytes are sent. Undefined when the browser cannot tell (the server probes anyway).
+ * episode (or a dub of the wrong length) before any bytes are sent. Undefined when the browser
+ * cannot tell (the server probes anyway).
  */
-function readDuration(file: File, timeoutMs = 4000): Promise<number | undefined> {
+function readDuration(file: File, element: 'video' | 'audio', timeoutMs = 4000): Promise<number | undefined> {
   return new Promise((resolve) => {
-    const video = document.createElement('video');
+    const video = document.createElement(element);
     const url = URL.createObjectURL(file);
     const done = (value: number | undefined) => {
       clearTimeout(timer);
@@ -80,12 +81,14 @@ function explain(error: Error | DetailedError, file: RefusedFile, policy: Upload
 }
 
 /**
- * Uploads `file` as the new video of an episode, resuming an earlier upload of the same file to
- * the same episode when one was interrupted.
+ * Uploads `file` as the new video of an episode — or, given `dub`, as its dubbed audio in that
+ * language (tus metadata `audioLanguage`) — resuming an earlier upload of the same file to the same
+ * episode (and language) when one was interrupted.
  */
-export async function startEpisodeUpload(file: File, episodeId: string, policy: UploadPolicy, events: UploadEvents): Promise<RunningUpload> {
-  const duration = await readDuration(file);
-  const metadata: Record<string, string> = { episodeId, filename: file.name, filetype: videoTypeOf(file, policy) };
+export async function startEpisodeUpload(file: File, episodeId: string, policy: UploadPolicy, events: UploadEvents, dub?: DubTarget): Promise<RunningUpload> {
+  const duration = await readDuration(file, dub ? 'audio' : 'video');
+  const metadata: Record<string, string> = { episodeId, filename: file.name, filetype: videoTypeOf(file, policy, dub ? policy.dubFormats : policy.formats) };
+  if (dub) metadata.audioLanguage = dub.language;
   if (duration) metadata.duration = duration.toFixed(3);
 
   let created = false;
@@ -96,7 +99,7 @@ export async function startEpisodeUpload(file: File, episodeId: string, policy: 
     metadata,
     removeFingerprintOnSuccess: true,
     // The same file sent to another episode is another upload, not a resumption.
-    fingerprint: async (f) => ['greenlight', episodeId, f.name, f.size, f.lastModified].join(':'),
+    fingerprint: async (f) => ['greenlight', episodeId, dub ? `dub-${dub.language}` : 'video', f.name, f.size, f.lastModified].join(':'),
     onUploadUrlAvailable() {
       if (created) return;
       created = true;
@@ -105,7 +108,7 @@ export async function startEpisodeUpload(file: File, episodeId: string, policy: 
     onProgress: (sent, total) => events.onProgress(sent, total),
     onSuccess: () => events.onFinished(uploadIdOf(upload.url)),
     onError(error) {
-      const { message, resumable } = explain(error, { name: file.name, type: metadata.filetype!, size: file.size }, policy);
+      const { message, resumable } = explain(error, { name: file.name, type: metadata.filetype!, size: file.size, durationSeconds: duration, dub }, policy);
       events.onFailed(message, resumable);
     },
   });

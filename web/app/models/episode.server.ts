@@ -20,8 +20,10 @@ const EPISODE_PAGE = graphql(
       uploads(first: 10) { id fileName fileType declaredSize status failureReason createdAt finishedAt }
       subtitles { id ...PlayerTrackFields format cueCount updatedAt content }
       subtitleTranslations { id language sourceLanguage kind state failureReason requestedAt updatedAt }
-      subtitleDrafts { id language content cueCount model createdAt }
+      subtitleDrafts { id language kind origin sourceLanguage content cueCount model createdAt }
       aiElements
+      audioTracks { id language audioCodec durationSeconds url createdAt }
+      dubDurationToleranceSeconds
       reviewCases { ...ReviewCaseCardFields }
       localizationPreflight { ...LocalizationCheckFields }
       localizations { ...LocalizedTextFields }
@@ -48,6 +50,7 @@ const UPDATE_EPISODE = graphql(`mutation UpdateEpisode($input: UpdateEpisodeInpu
 const SET_SUBTITLES = graphql(`mutation SetSubtitles($input: SubtitlesInput!) { setSubtitles(input: $input) { language cueCount } }`);
 const REMOVE_SUBTITLES = graphql(`mutation RemoveSubtitles($episodeId: ID!, $language: String!, $kind: SubtitleKind) { removeSubtitles(episodeId: $episodeId, language: $language, kind: $kind) }`);
 const REQUEST_SUBTITLE_TRANSLATIONS = graphql(`mutation RequestSubtitleTranslations($input: SubtitleTranslationsInput!) { requestSubtitleTranslations(input: $input) { id language } }`);
+const REMOVE_AUDIO_TRACK = graphql(`mutation RemoveAudioTrack($episodeId: ID!, $language: String!) { removeAudioTrack(episodeId: $episodeId, language: $language) }`);
 const SUBMIT_FOR_REVIEW = graphql(`mutation SubmitForReview($input: SubmitForReviewInput!) { submitForReview(input: $input) { id episode { number } } }`);
 const ACCEPT_SUBTITLE_DRAFT = graphql(`mutation AcceptSubtitleDraft($id: ID!, $content: String, $replace: Boolean) { acceptSubtitleDraft(id: $id, content: $content, replace: $replace) { language cueCount } }`);
 const DISCARD_SUBTITLE_DRAFT = graphql(`mutation DiscardSubtitleDraft($id: ID!) { discardSubtitleDraft(id: $id) }`);
@@ -122,6 +125,12 @@ export async function removeSubtitles(request: Request, episodeId: string, langu
 export async function requestSubtitleTranslations(request: Request, trackId: string, languages: string[]): Promise<ApiResult<Array<{ id: string; language: string }>>> {
   const result = await gql(request, REQUEST_SUBTITLE_TRANSLATIONS, { input: { trackId, languages } });
   return result.ok ? { ok: true, data: result.data.requestSubtitleTranslations } : result;
+}
+
+/** Removes the dub in one language; an approved episode goes back to review. */
+export async function removeAudioTrack(request: Request, episodeId: string, language: string): Promise<ApiResult<boolean>> {
+  const result = await gql(request, REMOVE_AUDIO_TRACK, { episodeId, language });
+  return result.ok ? { ok: true, data: result.data.removeAudioTrack } : result;
 }
 
 /** Sends episodes with media to review for the territories; one case per episode. */

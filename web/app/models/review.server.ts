@@ -4,7 +4,7 @@ import { graphql, type ResultOf, type TadaDocumentNode, type VariablesOf } from 
 import { gql, type ApiResult } from './graphql.server';
 import type { QueueFilter } from './moderation';
 import { FindingFields, PolicyPackFields, type PolicyPack } from './moderation';
-import { PlayerTrackFields, type PlayerTrack } from '~/components/player-tracks';
+import { PlayerAudioFields, PlayerTrackFields, type PlayerAudio, type PlayerTrack } from '~/components/player-tracks';
 import { ContentMatchFields } from '~/components/review/content-matches';
 import { ReviewedLocalizationFields } from '~/components/review/case-context';
 
@@ -77,6 +77,7 @@ const CASE_SUBTITLES = graphql(
   `query CaseSubtitles($id: ID!) { reviewCase(id: $id) { episode { subtitles { ...PlayerTrackFields cues { start end text } } } } }`,
   [PlayerTrackFields],
 );
+const CASE_DUBS = graphql(`query CaseDubs($id: ID!) { reviewCase(id: $id) { episode { audioTracks { ...PlayerAudioFields } } } }`, [PlayerAudioFields]);
 const MARK_CONTENT_MATCH_LICENSED = graphql(`mutation MarkContentMatchLicensed($matchId: ID!, $note: String!) { markContentMatchLicensed(matchId: $matchId, note: $note) { id licensed } }`);
 const CaseSeriesFields = graphql(`
   fragment CaseSeriesFields on Series {
@@ -165,6 +166,12 @@ export async function getReviewCase(request: Request, id: string): Promise<ApiRe
 export async function getCaseSubtitles(request: Request, caseId: string): Promise<ApiResult<SubtitleTrack[]>> {
   const result = await gql(request, CASE_SUBTITLES, { id: caseId });
   return result.ok ? { ok: true, data: result.data.reviewCase.episode.subtitles } : result;
+}
+
+/** The episode's dubbed audio tracks, asked for on their own like the subtitles. */
+export async function getCaseDubs(request: Request, caseId: string): Promise<ApiResult<PlayerAudio[]>> {
+  const result = await gql(request, CASE_DUBS, { id: caseId });
+  return result.ok ? { ok: true, data: result.data.reviewCase.episode.audioTracks } : result;
 }
 
 export interface TerritoryTerms {

@@ -3,8 +3,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator
 import { LocalizationPreflight } from '~/components/localization-preflight';
 import { LocalizedTextsPanel } from '~/components/localized-texts-panel';
 import { PossibleDuplicates } from '~/components/possible-duplicates';
-import { DetailsPanel, MediaView, reviewHint, SubtitleDraftsPanel, SubtitlesPanel, UploadHistory, VIDEO_ID } from '~/components/episode-panels';
-import { EpisodeUploader, useUploadQueue } from '~/components/episode-uploads';
+import { DetailsPanel, DubsPanel, MediaView, reviewHint, SubtitleDraftsPanel, SubtitlesPanel, UploadHistory, VIDEO_ID } from '~/components/episode-panels';
+import { DubUploader, EpisodeUploader, useUploadQueue } from '~/components/episode-uploads';
 import { FormAlert, Notice } from '~/components/forms';
 import { ReviewHistory, ReviewSubmitFields, useRefreshWhile, useSeekFromAddress } from '~/components/review-history';
 import { statusLabel, statusTone } from '~/models/catalog';
@@ -48,6 +48,7 @@ export default function EpisodePage() {
 
   const revalidator = useRevalidator();
   const uploads = useUploadQueue(uploadPolicy, revalidator.revalidate);
+  const dubUploads = useUploadQueue(uploadPolicy, revalidator.revalidate);
   // Processing and screening finish on their own; keep the page current until they do.
   useRefreshWhile(episode.status === 'PROCESSING' || episode.reviewCases.some((c) => isCaseBusy(c.status)) || episode.subtitleTranslations.some((t) => t.state === 'QUEUED' || t.state === 'RUNNING'));
   useSeekFromAddress(VIDEO_ID);
@@ -87,7 +88,7 @@ export default function EpisodePage() {
       <div className="episode-layout">
         <section className="panel episode-media" aria-labelledby="video-heading">
           <h2 id="video-heading">Video</h2>
-          {media ? <MediaView media={media} tracks={episode.subtitles} /> : <p className="video-empty muted">No video yet.{canEdit ? ' Upload one below.' : ''}</p>}
+          {media ? <MediaView media={media} tracks={episode.subtitles} audioTracks={episode.audioTracks} /> : <p className="video-empty muted">No video yet.{canEdit ? ' Upload one below.' : ''}</p>}
           {canEdit ? <EpisodeUploader target={{ id: episode.id, number: episode.number, title: episode.title }} hasMedia={Boolean(media)} queue={uploads} /> : null}
         </section>
 
@@ -135,6 +136,19 @@ export default function EpisodePage() {
           <LocalizationPreflight checks={episode.localizationPreflight} scope="episode" />
           <SubtitleDraftsPanel episode={episode} canEdit={canEdit} outcome={outcome?.intent === 'acceptSubtitleDraft' || outcome?.intent === 'replaceWithSubtitleDraft' || outcome?.intent === 'discardSubtitleDraft' ? outcome : undefined} busyIntent={busyIntent} />
           <SubtitlesPanel episode={episode} canEdit={canEdit} outcome={['setSubtitles', 'removeSubtitles', 'translateSubtitles', 'editSubtitles'].includes(outcome?.intent ?? '') ? outcome : undefined} busyIntent={busyIntent} translation={translation} />
+          <DubsPanel
+            episode={episode}
+            canEdit={canEdit}
+            outcome={outcome?.intent === 'removeAudioTrack' ? outcome : undefined}
+            busyIntent={busyIntent}
+            uploader={
+              <DubUploader
+                target={{ id: episode.id, number: episode.number, title: episode.title }}
+                dub={{ videoSeconds: media?.durationSeconds ?? null, toleranceSeconds: episode.dubDurationToleranceSeconds }}
+                queue={dubUploads}
+              />
+            }
+          />
           <UploadHistory episode={episode} />
         </div>
       </div>

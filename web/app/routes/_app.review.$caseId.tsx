@@ -6,7 +6,7 @@ import { listTerritories } from '~/models/catalog.server';
 import { expectData, type ApiResult } from '~/models/graphql.server';
 import { filterFromSearch, filterToSearch, rulesForTerritory } from '~/models/moderation';
 import { handleCaseForm, noticeOf } from '~/models/review-form.server';
-import { getCaseSeries, getCaseSubtitles, getReviewCase, listOperatorPeople, listPolicyPacks } from '~/models/review.server';
+import { getCaseDubs, getCaseSeries, getCaseSubtitles, getReviewCase, listOperatorPeople, listPolicyPacks } from '~/models/review.server';
 import { requireSection } from '~/models/sections.server';
 import reviewStyles from '~/styles/review.css?url';
 
@@ -30,8 +30,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     listPolicyPacks(request).then((r) => expectData(request, r)),
     listTerritories(request).then((r) => expectData(request, r)),
   ]);
-  const [subtitles, series, people] = await Promise.all([
+  const [subtitles, audioTracks, series, people] = await Promise.all([
     getCaseSubtitles(request, caseId).then((r) => optional(request, r)),
+    getCaseDubs(request, caseId).then((r) => optional(request, r)),
     getCaseSeries(request, reviewCase.episode.seriesId, reviewCase.episode.id, reviewCase.territories).then((r) => optional(request, r)),
     listOperatorPeople(request, membership.organization.id).then((r) => optional(request, r)),
   ]);
@@ -43,6 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     reviewCase,
     subtitles: subtitles.data,
+    audioTracks: audioTracks.data,
     series: series.data,
     seriesUnavailable: series.error,
     rules: Object.fromEntries(reviewCase.territories.map((t) => [t, rulesForTerritory(packs, t)])),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalLanguageTag, languageSchema, matchLanguage } from './language-tags';
+import { canonicalLanguageTag, languageFallbacks, languageSchema, matchLanguage, parentLanguage } from './language-tags';
 
 describe('BCP 47 language tags', () => {
   it('well-formed tags come back in canonical case; legacy tags as their replacement', () => {
@@ -18,11 +18,33 @@ describe('BCP 47 language tags', () => {
     expect(parsed.error!.issues[0]!.message).toBe('"es_MX" is not a BCP 47 language tag; use one such as en, es-MX or zh-Hans.');
   });
 
-  it('matching: the most specific tag the request truncates to, else the same primary language, else none', () => {
+  it('falls back along CLDR parent locales: es-MX → es-419 → es, en-IN → en-001 → en, pt-AO → pt-PT → pt', () => {
+    expect(languageFallbacks('es-MX')).toEqual(['es-MX', 'es-419', 'es']);
+    expect(languageFallbacks('es-AR')).toEqual(['es-AR', 'es-419', 'es']);
+    expect(languageFallbacks('es-ES')).toEqual(['es-ES', 'es']);
+    expect(languageFallbacks('en-IN')).toEqual(['en-IN', 'en-001', 'en']);
+    expect(languageFallbacks('pt-AO')).toEqual(['pt-AO', 'pt-PT', 'pt']);
+    expect(languageFallbacks('fr')).toEqual(['fr']);
+  });
+
+  it('a script other than the language’s usual one falls back to the root, never to the plain language', () => {
+    expect(languageFallbacks('zh-Hant-TW')).toEqual(['zh-Hant-TW', 'zh-Hant']);
+    expect(parentLanguage('zh-Hant')).toBeNull();
+    expect(parentLanguage('zh-Hans')).toBe('zh');
+    expect(parentLanguage('sr-Latn')).toBeNull();
+  });
+
+  it('matching: the first available CLDR fallback, else the same language nearest by its fallbacks, else none', () => {
     expect(matchLanguage('es-MX', ['en', 'es', 'es-MX'])).toBe('es-MX');
     expect(matchLanguage('es-MX', ['en', 'es'])).toBe('es');
+    // Latin American Spanish serves Mexico before Spain's, though the tag is longer.
+    expect(matchLanguage('es-MX', ['en', 'es-ES', 'es-419'])).toBe('es-419');
+    expect(matchLanguage('es-MX', ['es', 'es-419'])).toBe('es-419');
+    expect(matchLanguage('es-MX', ['es-ES', 'es-AR'])).toBe('es-AR');
+    expect(matchLanguage('es-ES', ['es-419', 'es-MX'])).toBe('es-419');
+    expect(matchLanguage('en-IN', ['en-US', 'en-GB', 'en-001'])).toBe('en-001');
     expect(matchLanguage('zh-Hant-TW', ['zh', 'zh-Hant'])).toBe('zh-Hant');
-    expect(matchLanguage('es-MX', ['en', 'es-ES', 'es-419'])).toBe('es-ES');
+    expect(matchLanguage('zh-Hant-TW', ['zh-Hans', 'zh-Hant-HK'])).toBe('zh-Hant-HK');
     expect(matchLanguage('fr', ['en', 'es'])).toBeNull();
     expect(matchLanguage('fr', [])).toBeNull();
   });

@@ -1,5 +1,7 @@
 import { parse, type Schema } from 'bcp-47';
-import { basicFilter, lookup } from 'bcp-47-match';
+import { basicFilter } from 'bcp-47-match';
+import parentLocalesData from 'cldr-core/supplemental/parentLocales.json';
+import likelySubtagsData from 'cldr-core/supplemental/likelySubtags.json';
 import { z } from 'zod';
 
 /*
@@ -55,19 +57,64 @@ export const languageSchema = z
     return z.NEVER;
   });
 
+/** CLDR's explicit parents (`es-MX` → `es-419`, `en-IN` → `en-001`), shipped inside `cldr-core`. */
+const CLDR_PARENTS: Readonly<Record<string, string>> = parentLocalesData.supplemental.parentLocales.parentLocale;
+/** CLDR's likely subtags (`zh` → `zh-Hans-CN`), for the script a language is written in by default. */
+const LIKELY_SUBTAGS: Readonly<Record<string, string>> = likelySubtagsData.supplemental.likelySubtags;
+const SCRIPT = /^[A-Z][a-z]{3}$/;
+
 /**
- * Which of the `available` languages (canonical tags) serves a reader asking for `requested`:
- * the tag itself, or a less specific one of it (RFC 4647 lookup: `es-MX` → `es`); otherwise one
- * with the same primary language (`es-MX` → `es-419`, the shortest, then alphabetical); otherwise
- * null.
+ * The locale CLDR falls back to from `tag` (canonical case), or null at the root: its explicit
+ * parent (`es-MX` → `es-419`, `pt-AO` → `pt-PT`), else the tag less its last subtag (`es-419` →
+ * `es`) — except that a script other than the language's usual one has no parent but the root
+ * (`zh-Hant` never falls back to `zh`, which is written in Simplified Han).
+ */
+export function parentLanguage(tag: string): string | null {
+  const explicit = CLDR_PARENTS[tag];
+  if (explicit) return explicit === 'root' || explicit === 'und' ? null : explicit;
+  const subtags = tag.split('-');
+  if (subtags.length < 2) return null;
+  const parent = subtags.slice(0, -1).join('-');
+  const last = subtags.at(-1)!;
+  if (subtags.length === 2 && SCRIPT.test(last)) {
+    const likely = LIKELY_SUBTAGS[subtags[0]!]?.split('-')[1];
+    if (likely && likely !== last) return null;
+  }
+  return parent;
+}
+
+/** `tag` and every locale it falls back to, most specific first: `es-MX`, `es-419`, `es`. */
+export function languageFallbacks(tag: string): string[] {
+  const chain: string[] = [];
+  for (let current: string | null = tag; current && !chain.includes(current); current = parentLanguage(current)) chain.push(current);
+  return chain;
+}
+
+/**
+ * Which of the `available` languages (canonical tags) serves a reader asking for `requested`
+ * (canonical): the first of the requested tag's CLDR fallbacks that is available (`es-MX` →
+ * `es-419` → `es`); otherwise, among tags of the same primary language, the one whose own fallbacks
+ * meet the requested tag's soonest (`es-AR` before `es-ES` for a reader of `es-MX`: it falls back
+ * through `es-419`), then the one nearest that meeting point (the more general: `es-419` before
+ * `es-MX` for a reader of `es-ES`), then alphabetical; otherwise null.
  */
 export function matchLanguage(requested: string, available: readonly string[]): string | null {
   if (!available.length) return null;
-  // bcp-47-match returns the first listed tag that any truncation of the range equals: listed
-  // longest first, that is the most specific one (en-GB before en for a reader asking en-GB).
-  const exact = lookup([...available].sort((a, b) => b.length - a.length), requested);
-  if (exact) return available.find((t) => t.toLowerCase() === exact.toLowerCase()) ?? exact;
+  const wanted = languageFallbacks(requested).map((t) => t.toLowerCase());
+  const byLower = new Map(available.map((t) => [t.toLowerCase(), t]));
+  for (const tag of wanted) {
+    const hit = byLower.get(tag);
+    if (hit) return hit;
+  }
   const sameLanguage = basicFilter([...available], primaryLanguage(requested));
   if (!sameLanguage.length) return null;
-  return [...sameLanguage].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0))[0]!;
+  /** Where the candidate's fallbacks meet the requested tag's: [steps from the request, steps from the candidate]. */
+  const meeting = (tag: string): [number, number] => {
+    const theirs = languageFallbacks(tag).map((t) => t.toLowerCase());
+    const at = wanted.findIndex((t) => theirs.includes(t));
+    return at < 0 ? [wanted.length, theirs.length] : [at, theirs.indexOf(wanted[at]!)];
+  };
+  const ranked = sameLanguage.map((tag) => ({ tag, near: meeting(tag) }));
+  ranked.sort((a, b) => a.near[0] - b.near[0] || a.near[1] - b.near[1] || (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
+  return ranked[0]!.tag;
 }

@@ -38,12 +38,13 @@ export class LocalizationService {
 
   private async checks(ctx: RequestContext, seriesId: string, episodeIds: string[] | null): Promise<LocalizationCheck[]> {
     const rows = (await ctx.em.getConnection().execute(
-      `select e.id, e.number, s.original_language, l.subtitle_languages, l.territories_included, l.territories_excluded, l.window_start, l.window_end, l.holdbacks,
-              coalesce((select json_agg(json_build_object('language', t.language, 'kind', t.kind)) from subtitle_track t where t.episode_id = e.id), '[]') as subtitles
+      `select e.id, e.number, s.original_language, l.subtitle_languages, l.dub_languages, l.territories_included, l.territories_excluded, l.window_start, l.window_end, l.holdbacks,
+              coalesce((select json_agg(json_build_object('language', t.language, 'kind', t.kind)) from subtitle_track t where t.episode_id = e.id), '[]') as subtitles,
+              coalesce((select json_agg(json_build_object('language', a.language)) from audio_track a where a.episode_id = e.id), '[]') as dubs
        from episode e join series s on s.id = e.series_id left join series_license l on l.series_id = s.id
        where e.series_id = ?${episodeIds ? ' and e.id = any(?::uuid[])' : ''} order by e.number`,
       episodeIds ? [seriesId, `{${episodeIds.join(',')}}`] : [seriesId],
-    )) as Array<{ id: string; number: number; original_language: string; subtitle_languages: string[] | null; territories_included: string[] | null; territories_excluded: string[] | null; window_start: Date | null; window_end: Date | null; holdbacks: Array<{ territory: string; until: string }> | null; subtitles: Array<{ language: string; kind: string }> }>;
+    )) as Array<{ id: string; number: number; original_language: string; subtitle_languages: string[] | null; dub_languages: string[] | null; territories_included: string[] | null; territories_excluded: string[] | null; window_start: Date | null; window_end: Date | null; holdbacks: Array<{ territory: string; until: string }> | null; subtitles: Array<{ language: string; kind: string }>; dubs: Array<{ language: string }> }>;
     const now = new Date();
     const first = rows[0];
     const license = first?.territories_included
@@ -54,7 +55,7 @@ export class LocalizationService {
       let message: string | null = null;
       const missing: number[] = [];
       for (const row of rows) {
-        const gap = localizationGap(requirement, localizationOffer({ originalLanguage: row.original_language, subtitles: row.subtitles, licensedSubtitleLanguages: row.subtitle_languages ?? [] }), territory);
+        const gap = localizationGap(requirement, localizationOffer({ originalLanguage: row.original_language, subtitles: row.subtitles, licensedSubtitleLanguages: row.subtitle_languages ?? [], dubs: row.dubs, licensedDubLanguages: row.dub_languages ?? [] }), territory);
         if (gap) {
           message ??= gap.message;
           missing.push(row.number);

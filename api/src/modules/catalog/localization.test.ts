@@ -29,6 +29,11 @@ describe('localizationOffer', () => {
     });
     expect(offer).toEqual({ audio: ['zh-Hans'], subtitles: ['en'] });
   });
+
+  it('counts dubs as audio only in languages the license allows for dubbing', () => {
+    const offer = localizationOffer({ originalLanguage: 'en', subtitles: [], licensedSubtitleLanguages: [], dubs: [{ language: 'es-MX' }, { language: 'fr' }], licensedDubLanguages: ['es'] });
+    expect(offer).toEqual({ audio: ['en', 'es-MX'], subtitles: [] });
+  });
 });
 
 describe('texts in the language a partner asks for', () => {
@@ -37,8 +42,10 @@ describe('texts in the language a partner asks for', () => {
   const es419 = { language: 'es-419', title: 'La heredera (LatAm)', synopsis: '' };
   const enGB = { language: 'en-GB', title: 'The Heiress (UK)', synopsis: '' };
 
-  it('takes the most specific match, then the same primary language, then the original', () => {
-    expect(textsFor(original, [es, es419], 'es-MX')).toBe(es);
+  it('takes the tag or its first CLDR fallback, then the same primary language, then the original', () => {
+    // CLDR: Mexican Spanish falls back to Latin American Spanish before plain Spanish.
+    expect(textsFor(original, [es, es419], 'es-MX')).toBe(es419);
+    expect(textsFor(original, [es, es419], 'es-ES')).toBe(es);
     expect(textsFor(original, [es419], 'es-MX')).toBe(es419);
     expect(textsFor(original, [es, es419], 'es-419')).toBe(es419);
     // The original competes like any localization: the more specific en-GB wins for en-GB, the original for en-US.

@@ -34,12 +34,21 @@ export interface LocalizationOffer {
 }
 
 /**
- * What partners would get of an episode: the original audio, and subtitle tracks (not forced ones,
- * which carry only on-screen text) in languages the license allows.
+ * What partners would get of an episode: the original audio and dubs in languages the license allows
+ * for dubbing, and subtitle tracks (not forced ones, which carry only on-screen text) in languages
+ * the license allows for subtitles. Tracks are the reviewed material (partners get them only with
+ * an approval bound to them).
  */
-export function localizationOffer(input: { originalLanguage: string; subtitles: ReadonlyArray<{ language: string; kind?: string | null }>; licensedSubtitleLanguages: readonly string[] }): LocalizationOffer {
+export function localizationOffer(input: {
+  originalLanguage: string;
+  subtitles: ReadonlyArray<{ language: string; kind?: string | null }>;
+  licensedSubtitleLanguages: readonly string[];
+  dubs?: ReadonlyArray<{ language: string }>;
+  licensedDubLanguages?: readonly string[];
+}): LocalizationOffer {
   const full = input.subtitles.filter((t) => (t.kind ?? 'SUBTITLES') !== 'FORCED');
-  return { audio: [input.originalLanguage], subtitles: [...new Set(licensedTracks(full, input.licensedSubtitleLanguages).map((t) => t.language))] };
+  const dubs = licensedTracks(input.dubs ?? [], input.licensedDubLanguages ?? []).map((t) => t.language);
+  return { audio: [...new Set([input.originalLanguage, ...dubs])], subtitles: [...new Set(licensedTracks(full, input.licensedSubtitleLanguages).map((t) => t.language))] };
 }
 
 /**

@@ -53,6 +53,10 @@ export class EpisodeUpload {
   @Property({ type: 'text', nullable: true })
   failureReason?: string | null;
 
+  @Field(() => String, { nullable: true, description: 'For a dubbed audio track: its language (BCP 47); null for video.' })
+  @Property({ type: 'text', nullable: true })
+  audioLanguage?: string | null;
+
   @ManyToOne(() => MediaRevision, { nullable: true, deleteRule: 'set null' })
   mediaRevision?: MediaRevision | null;
 

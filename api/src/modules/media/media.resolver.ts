@@ -8,6 +8,8 @@ import { EpisodeUpload } from './episode-upload.entity';
 import { MediaRevision } from './media-revision.entity';
 import { SubtitleDraft } from './subtitle-draft.entity';
 import { SubtitleFormat, SubtitleKind, SubtitleTrack } from './subtitle-track.entity';
+import { AudioTrack } from './audio-track.entity';
+import { dubDurationToleranceSeconds } from './audio-tracks';
 
 @InputType()
 export class SubtitlesInput {
@@ -56,6 +58,9 @@ class UploadPolicy {
 
   @Field(() => Int, { description: 'Longest episode, in seconds.' })
   maxDurationSeconds!: number;
+
+  @Field(() => [UploadFormat], { description: 'Accepted dub (alternate audio) formats: an upload with the tus metadata `audioLanguage`.' })
+  dubFormats!: UploadFormat[];
 }
 
 @Resolver(() => Episode)
@@ -87,9 +92,20 @@ export class EpisodeMediaResolver {
     return ctx.services.subtitles.list(ctx, episode.id);
   }
 
-  @FieldResolver(() => [SubtitleDraft], { description: 'AI transcripts offered as subtitles (the episode had none in its original language); each needs the studio to accept, edit or discard it.' })
+  @FieldResolver(() => [SubtitleDraft], { description: 'AI subtitles awaiting the studio — transcripts (the episode had none in its original language) and AI translations — made for the current video; each needs an editor to accept (as made or corrected) or discard it.' })
   subtitleDrafts(@Root() episode: Episode, @Ctx() ctx: GraphQLContext): Promise<SubtitleDraft[]> {
     return ctx.services.subtitles.drafts(ctx, episode.id);
+  }
+
+  @FieldResolver(() => Float, { nullable: true, description: 'How far, in seconds, a dub’s duration may differ from the current video’s (the larger of 1 s and 1 %); null without a video. Uploads outside it are refused with UPLOAD_DURATION_MISMATCH.' })
+  async dubDurationToleranceSeconds(@Root() episode: Episode, @Ctx() ctx: GraphQLContext): Promise<number | null> {
+    const media = await this.media(episode, ctx);
+    return media ? dubDurationToleranceSeconds(media.durationSeconds) : null;
+  }
+
+  @FieldResolver(() => [AudioTrack], { description: 'Dubbed audio tracks, one per language. Upload one through tus with the metadata audioLanguage (BCP 47).' })
+  audioTracks(@Root() episode: Episode, @Ctx() ctx: GraphQLContext): Promise<AudioTrack[]> {
+    return ctx.services.media.audioTracksOf(ctx, episode.id);
   }
 }
 
@@ -112,7 +128,7 @@ export class MediaRevisionResolver {
   }
 
   @Allow(...CATALOG_WRITERS)
-  @Mutation(() => SubtitleTrack, { description: 'Accepts a subtitle draft, as made or edited (content: a WebVTT file), as the episode’s AI-generated subtitles in its language; the draft is removed. Errors name each bad line. CONFLICT `SUBTITLES_EXIST` (extensions.language) when the episode already has subtitles in that language, unless `replace`; CONFLICT `DRAFT_STALE` when the draft was made from an earlier upload of the video.' })
+  @Mutation(() => SubtitleTrack, { description: 'Accepts a subtitle draft (a transcript or a translation), as made or corrected (content: a WebVTT file), as the episode’s AI-generated track of the draft’s language and kind; the draft is removed and open reviews start again. Errors name each bad line. CONFLICT `SUBTITLES_EXIST` (extensions.language) when the episode already has that track, unless `replace`; CONFLICT `DRAFT_STALE` when the draft was made for an earlier upload of the video.' })
   acceptSubtitleDraft(
     @Ctx() ctx: GraphQLContext,
     @Arg('id', () => ID) id: string,
@@ -142,19 +158,28 @@ export class MediaRevisionResolver {
 
 @Resolver(() => SubtitleDraft)
 export class SubtitleDraftResolver {
-  @FieldResolver(() => SubtitleKind, { description: 'What the track becomes when accepted: SUBTITLES.' })
-  kind(): SubtitleKind {
-    return SubtitleKind.SUBTITLES;
-  }
-
   @FieldResolver(() => SubtitleFormat, { description: 'WEBVTT.' })
   format(): SubtitleFormat {
     return SubtitleFormat.WEBVTT;
   }
 
-  @FieldResolver(() => Boolean, { description: 'Always true: a transcript made by a model.' })
+  @FieldResolver(() => Boolean, { description: 'Always true: made by a model (a transcript or a translation).' })
   aiGenerated(): boolean {
     return true;
+  }
+}
+
+@Resolver(() => AudioTrack)
+export class AudioTrackResolver {
+  @FieldResolver(() => String, { description: 'Path of the authenticated, range-capable audio file, for the dashboard’s players (relative to the API; needs a session).' })
+  url(@Root() track: AudioTrack): string {
+    return `/media/audio/${track.id}`;
+  }
+
+  @Allow(...CATALOG_WRITERS)
+  @Mutation(() => Boolean, { description: 'Removes the dub in one language (BCP 47); the episode goes back to review if it was approved.' })
+  removeAudioTrack(@Ctx() ctx: GraphQLContext, @Arg('episodeId', () => ID) episodeId: string, @Arg('language', () => String) language: string): Promise<boolean> {
+    return ctx.services.media.removeAudioTrack(ctx, episodeId, language);
   }
 }
 

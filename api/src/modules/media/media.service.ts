@@ -5,19 +5,24 @@ import type { RequestContext } from '../../domain/request-context';
 import { isOperatorStaff, requireUser } from '../../domain/access';
 import { NotFoundError } from '../../domain/errors';
 import { isId } from '../common/ids';
+import { parseInput } from '../../domain/validation';
+import { languageSchema } from '../catalog/catalog-validation';
 import { findEpisode } from '../catalog/catalog-access';
 import { Episode } from '../catalog/episode.entity';
 import { transitionEpisode, transitionEpisodesInSql } from '../catalog/episode-lifecycle';
 import type { AuditService } from '../audit/audit.service';
-import { posterFrame, probeVideo, ProbeError, sha256File, type ProbeResult } from '../../uploads/probe';
+import { posterFrame, probeAudio, probeVideo, ProbeError, sha256File, type ProbeResult } from '../../uploads/probe';
 import type { MediaStorage } from '../../uploads/storage';
 import { EpisodeUpload, UploadStatus } from './episode-upload.entity';
 import { MediaRevision } from './media-revision.entity';
+import { AudioTrack } from './audio-track.entity';
+import { dubDurationMismatch } from './audio-tracks';
 import { invalidateReviews } from '../review/case-invalidation';
 import type { UploadService } from './upload.service';
 import type { FingerprintService } from '../fingerprints/fingerprint.service';
 
 const EXTENSIONS: Record<string, string> = { 'video/mp4': 'mp4', 'video/quicktime': 'mov', 'video/webm': 'webm' };
+const AUDIO_EXTENSIONS: Record<string, string> = { 'audio/mp4': 'm4a', 'audio/x-m4a': 'm4a', 'audio/m4a': 'm4a', 'audio/aac': 'aac', 'audio/mpeg': 'mp3', 'audio/mp3': 'mp3', 'audio/wav': 'wav', 'audio/x-wav': 'wav', 'audio/wave': 'wav' };
 
 /** A process's hold on an upload it is processing (see MediaService.claim). */
 export interface ProcessingClaim {
@@ -117,6 +122,7 @@ export class MediaService {
    */
   async process(em: EntityManager, uploadId: string, file: FinishedFile, logger: Logger, lease?: ProcessingLease): Promise<void> {
     const upload = await em.findOneOrFail(EpisodeUpload, { id: uploadId }, { populate: ['episode', 'episode.series'] });
+    if (upload.audioLanguage) return this.processDub(em, upload, file, logger);
     const system = { actorLabel: 'system' };
     try {
       const sha256 = file.sha256 ?? (await sha256File(file.path));
@@ -193,6 +199,84 @@ export class MediaService {
     }
   }
 
+  /**
+   * Turns a finished dub upload into the episode's audio track in its language (added or replaced):
+   * hash, probe (an audio stream; the duration within `dubDurationToleranceSeconds` of the video's),
+   * store under the content hash. Nothing is stored when a check fails; the failure is recorded on the
+   * upload. The track is reviewed material: the approval lapses through the reviewed snapshot.
+   */
+  private async processDub(em: EntityManager, upload: EpisodeUpload, file: FinishedFile, logger: Logger): Promise<void> {
+    const language = upload.audioLanguage!;
+    try {
+      const sha256 = file.sha256 ?? (await sha256File(file.path));
+      if (upload.expectedSha256 && upload.expectedSha256 !== sha256) {
+        throw new ProbeError(`The file's sha256 (${sha256}) differs from the one declared (${upload.expectedSha256}); it was damaged on the way.`);
+      }
+      const probe = await probeAudio(file.path);
+      const video = await em.findOne(MediaRevision, { id: (await em.findOneOrFail(Episode, upload.episode.id, { refresh: true })).currentMedia?.id ?? null });
+      if (!video) throw new ProbeError('The episode has no video to measure the dub against.');
+      const mismatch = dubDurationMismatch(probe.durationSeconds, video.durationSeconds);
+      if (mismatch) throw new ProbeError(`duration: ${mismatch}`);
+      const storageKey = `audio/${sha256}.${AUDIO_EXTENSIONS[upload.fileType] ?? 'bin'}`;
+      await this.storage.putFile(storageKey, file.path, { move: file.consumable });
+      await em.transactional(async (tx) => {
+        const episode = await tx.findOneOrFail(Episode, upload.episode.id, { populate: ['series'] });
+        const existing = await tx.findOne(AudioTrack, { episode, language });
+        const fields = { sha256, sizeBytes: upload.declaredSize, storageKey, fileName: upload.fileName, container: probe.container, audioCodec: probe.audioCodec, durationSeconds: probe.durationSeconds, uploadedBy: upload.uploadedBy ?? null, createdAt: new Date() };
+        if (existing) tx.assign(existing, fields);
+        else tx.create(AudioTrack, { episode, language, ...fields });
+        const row = await tx.findOneOrFail(EpisodeUpload, upload.id);
+        row.status = UploadStatus.SUCCEEDED;
+        row.finishedAt = new Date();
+        this.audit.record(this.systemContext(tx, logger), tx, {
+          actorLabel: 'system',
+          action: existing ? 'audio.replace' : 'audio.add',
+          organizationId: episode.series.studio.id,
+          subjectType: 'Episode',
+          subjectId: episode.id,
+          summary: { uploadId: upload.id, language, before: existing ? { sha256: existing.sha256 } : {}, after: { sha256, durationSeconds: probe.durationSeconds } },
+        });
+      });
+    } catch (error) {
+      if (!(error instanceof ProbeError)) logger.error({ err: error, uploadId: upload.id }, 'processing a dub failed unexpectedly');
+      const reason = error instanceof ProbeError ? error.message : 'The file could not be processed. Try uploading it again.';
+      await em.fork().transactional(async (tx) => {
+        const row = await tx.findOneOrFail(EpisodeUpload, { id: upload.id }, { populate: ['episode', 'episode.series'] });
+        row.status = UploadStatus.FAILED;
+        row.failureReason = reason;
+        row.finishedAt = new Date();
+        this.audit.record(this.systemContext(tx, logger), tx, { actorLabel: 'system', action: 'media.upload_failed', organizationId: row.episode.series.studio.id, subjectType: 'Episode', subjectId: row.episode.id, summary: { uploadId: upload.id, reason, audioLanguage: language } });
+      });
+    }
+  }
+
+  /** The dubbed audio tracks of an episode, for whoever may read it. */
+  async audioTracksOf(ctx: RequestContext, episodeId: string): Promise<AudioTrack[]> {
+    const episode = await findEpisode(ctx, episodeId, 'read');
+    return ctx.em.find(AudioTrack, { episode }, { orderBy: { language: 'asc' } });
+  }
+
+  /** Removes the dub in `language` (BCP 47); the approval lapses through the reviewed snapshot. */
+  async removeAudioTrack(ctx: RequestContext, episodeId: string, language: string): Promise<boolean> {
+    const em = ctx.em.fork();
+    const episode = await findEpisode(ctx, episodeId, 'write', em);
+    const track = await em.findOne(AudioTrack, { episode, language: parseInput(languageSchema, language, 'language') });
+    if (!track) throw new NotFoundError('Dub in that language');
+    await em.transactional(async (tx) => {
+      this.audit.record(ctx, tx, { action: 'audio.remove', organizationId: episode.series.studio.id, subjectType: 'Episode', subjectId: episode.id, summary: { language: track.language, sha256: track.sha256 } });
+      tx.remove(track);
+    });
+    return true;
+  }
+
+  /** A dub a caller may play: studio members of the episode's studio and the operator's staff (NOT_FOUND otherwise). */
+  async playableAudio(ctx: RequestContext, trackId: string): Promise<AudioTrack> {
+    const track = isId(trackId) ? await ctx.em.findOne(AudioTrack, trackId) : null;
+    if (!track) throw new NotFoundError('Audio');
+    await findEpisode(ctx, track.episode.id, 'read');
+    return track;
+  }
+
   /** The upload failed: recorded on it and shown on the episode; the previous media stays current. */
   private async recordFailure(em: EntityManager, uploadId: string, reason: string, logger: Logger): Promise<void> {
     await em.transactional(async (tx) => {
@@ -217,7 +301,7 @@ export class MediaService {
   /** The episode shows its first upload is being processed (a replacement leaves the status alone). */
   async markProcessing(em: EntityManager, uploadId: string): Promise<void> {
     const upload = await em.findOne(EpisodeUpload, { id: uploadId });
-    if (upload) await transitionEpisodesInSql(em, [upload.episode.id], 'uploadFinished');
+    if (upload && !upload.audioLanguage) await transitionEpisodesInSql(em, [upload.episode.id], 'uploadFinished');
   }
 
   /** Policy warnings a studio should see; they do not block the upload. */

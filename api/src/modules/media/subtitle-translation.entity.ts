@@ -3,6 +3,7 @@ import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { newId } from '../common/ids';
 import { Episode } from '../catalog/episode.entity';
 import { SubtitleKind, SubtitleTrack } from './subtitle-track.entity';
+import { SubtitleDraft } from './subtitle-draft.entity';
 
 export enum SubtitleTranslationState {
   QUEUED = 'QUEUED',
@@ -10,9 +11,9 @@ export enum SubtitleTranslationState {
   DONE = 'DONE',
   FAILED = 'FAILED',
 }
-registerEnumType(SubtitleTranslationState, { name: 'SubtitleTranslationState', description: 'QUEUED, RUNNING, DONE (the draft track is stored) or FAILED (nothing stored; see failureReason).' });
+registerEnumType(SubtitleTranslationState, { name: 'SubtitleTranslationState', description: 'QUEUED, RUNNING, DONE (the subtitle draft is stored) or FAILED (nothing stored; see failureReason).' });
 
-/** An AI translation of one subtitle track into one language; done, it has produced a draft track. */
+/** An AI translation of one subtitle track into one language; done, it has produced a subtitle draft. */
 @ObjectType('SubtitleTranslation', { description: 'An AI translation of a subtitle track into one language, and its progress.' })
 @Entity({ tableName: 'subtitle_translation' })
 @Index({ properties: ['episode', 'requestedAt'] })
@@ -47,8 +48,9 @@ export class SubtitleTranslation {
   @Property({ type: 'text', nullable: true })
   failureReason?: string | null;
 
-  @ManyToOne(() => SubtitleTrack, { nullable: true, deleteRule: 'set null' })
-  track?: SubtitleTrack | null;
+  /** The draft it stored (DONE); null again once the draft is accepted or discarded. */
+  @ManyToOne(() => SubtitleDraft, { nullable: true, deleteRule: 'set null' })
+  draft?: SubtitleDraft | null;
 
   @Field(() => Date)
   @Property({ type: 'datetime' })

@@ -2,7 +2,7 @@ import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Qu
 import { Allow, CATALOG_READERS, CATALOG_WRITERS } from '../../graphql/access';
 import type { GraphQLContext } from '../../graphql/context';
 import { Episode } from '../catalog/episode.entity';
-import { SubtitleTrack } from './subtitle-track.entity';
+import { SubtitleDraft } from './subtitle-draft.entity';
 import { SubtitleTranslation } from './subtitle-translation.entity';
 
 @InputType()
@@ -34,15 +34,15 @@ export class SubtitleTranslationResolver {
   @Allow(...CATALOG_WRITERS)
   @Mutation(() => [SubtitleTranslation], {
     description:
-      'Queues an AI translation of a subtitle track into each language; each becomes a draft track marked AI-generated (timings kept cue by cue), reviewed like any track. Without an OpenAI key: FORBIDDEN with reason AI_TRANSLATION_UNAVAILABLE.',
+      'Queues an AI translation of a subtitle track into each language; each becomes a subtitle draft (origin TRANSLATION, timings kept cue by cue) on Episode.subtitleDrafts, which an editor accepts as made or corrected (acceptSubtitleDraft) into an AI-generated track reviewed like any track. Without an OpenAI key: FORBIDDEN with reason AI_TRANSLATION_UNAVAILABLE.',
   })
   requestSubtitleTranslations(@Ctx() ctx: GraphQLContext, @Arg('input', () => SubtitleTranslationsInput) input: SubtitleTranslationsInput): Promise<SubtitleTranslation[]> {
     return ctx.services.subtitleTranslations.request(ctx, input);
   }
 
-  @FieldResolver(() => SubtitleTrack, { nullable: true, description: 'The draft track it stored (DONE only; null again if that track was removed).' })
-  track(@Root() translation: SubtitleTranslation, @Ctx() ctx: GraphQLContext): Promise<SubtitleTrack | null> | null {
-    return translation.track ? ctx.em.findOne(SubtitleTrack, translation.track.id, { populate: ['content'] }) : null;
+  @FieldResolver(() => SubtitleDraft, { nullable: true, description: 'The subtitle draft it stored (DONE only; null once that draft is accepted or discarded).' })
+  draft(@Root() translation: SubtitleTranslation, @Ctx() ctx: GraphQLContext): Promise<SubtitleDraft | null> | null {
+    return translation.draft ? ctx.em.findOne(SubtitleDraft, translation.draft.id) : null;
   }
 }
 

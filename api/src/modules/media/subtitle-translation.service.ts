@@ -11,8 +11,9 @@ import type { AuditService } from '../audit/audit.service';
 import { findEpisode } from '../catalog/catalog-access';
 import { languageSchema } from '../catalog/catalog-validation';
 import { isId } from '../common/ids';
-import type { SubtitleService } from './subtitle.service';
-import { SubtitleFormat, SubtitleTrack } from './subtitle-track.entity';
+import { currentMediaSha256, offerSubtitleDraft } from './subtitle.service';
+import { SubtitleDraft, SubtitleDraftOrigin } from './subtitle-draft.entity';
+import { SubtitleTrack } from './subtitle-track.entity';
 import { SubtitleTranslation, SubtitleTranslationState } from './subtitle-translation.entity';
 import { SubtitleTranslator } from './subtitle-translation';
 import { webVttOf } from './webvtt';
@@ -41,13 +42,13 @@ export interface TranslationCapability {
 
 /**
  * AI translations of subtitle tracks: an editor asks, a job per target language translates cue by
- * cue, and the result is stored — all of it or nothing — as a draft track marked AI-generated,
- * written through the same path as any track (so reviews lapse and it is reviewed like any other).
+ * cue, and the result is stored — all of it or nothing — as a subtitle draft, like a transcript
+ * (docs/decisions/006-ai-subtitle-drafts.md). An editor accepts it, as made or corrected, through the
+ * one accept path; it then becomes an AI-generated track, reviewed like any other.
  */
 export class SubtitleTranslationService {
   constructor(
     private readonly audit: AuditService,
-    private readonly subtitles: SubtitleService,
     private readonly config: Config,
     private readonly queue: () => PgBoss | undefined,
   ) {}
@@ -60,8 +61,9 @@ export class SubtitleTranslationService {
   /**
    * Queues one translation of the track per language. Refused (nothing queued): without a key
    * (FORBIDDEN, reason AI_TRANSLATION_UNAVAILABLE); a bad or repeated tag, the track's own language, a
-   * language that already has a track of that kind or a translation under way (BAD_USER_INPUT naming
-   * `input.languages.<i>`); a track the caller may not edit (NOT_FOUND).
+   * language that already has a track of that kind, a translated draft awaiting the editor or a
+   * translation under way (BAD_USER_INPUT naming `input.languages.<i>`); a track the caller may not
+   * edit (NOT_FOUND).
    */
   async request(ctx: RequestContext, input: { trackId: string; languages: string[] }): Promise<SubtitleTranslation[]> {
     const data = parseInput(requestSchema, input);
@@ -74,11 +76,13 @@ export class SubtitleTranslationService {
     const boss = this.queue();
     if (!boss) throw new Error('The job queue is not running.');
     const tracks = await em.find(SubtitleTrack, { episode, kind: source.kind });
+    const drafted = await em.find(SubtitleDraft, { episode, kind: source.kind, origin: SubtitleDraftOrigin.TRANSLATION });
     const underWay = await em.find(SubtitleTranslation, { episode, kind: source.kind, state: { $in: [SubtitleTranslationState.QUEUED, SubtitleTranslationState.RUNNING] } });
     data.languages.forEach((language, i) => {
       const field = `input.languages.${i}`;
       if (language.toLowerCase() === source.language.toLowerCase()) throw new BadUserInputError(field, `The track is already in ${language}.`);
       if (tracks.some((t) => t.language.toLowerCase() === language.toLowerCase())) throw new BadUserInputError(field, `The episode already has ${source.kind.toLowerCase().replace('_', ' ')} in ${language}; edit or remove them instead.`);
+      if (drafted.some((d) => d.language.toLowerCase() === language.toLowerCase())) throw new BadUserInputError(field, `A translated draft in ${language} awaits your confirmation; accept or discard it first.`);
       if (underWay.some((t) => t.language.toLowerCase() === language.toLowerCase())) throw new BadUserInputError(field, `A translation into ${language} is already under way.`);
     });
     const requests = data.languages.map((language) => em.create(SubtitleTranslation, { episode, sourceTrack: source, sourceLanguage: source.language, language, kind: source.kind, state: SubtitleTranslationState.QUEUED, requestedAt: new Date(), updatedAt: new Date() }));
@@ -100,12 +104,12 @@ export class SubtitleTranslationService {
   /** The episode's translation requests, newest first. */
   async list(ctx: RequestContext, episodeId: string): Promise<SubtitleTranslation[]> {
     const episode = await findEpisode(ctx, episodeId, 'read');
-    return ctx.em.find(SubtitleTranslation, { episode }, { orderBy: { requestedAt: 'desc', language: 'asc' }, populate: ['track'] });
+    return ctx.em.find(SubtitleTranslation, { episode }, { orderBy: { requestedAt: 'desc', language: 'asc' } });
   }
 
   /**
-   * The job: translates the source track into the request's language and stores the draft track in
-   * one transaction with the request marked DONE — or stores nothing and marks it FAILED with the
+   * The job: translates the source track into the request's language and stores the subtitle draft
+   * in one transaction with the request marked DONE — or stores nothing and marks it FAILED with the
    * reason. Safe to run again (a finished request is left alone).
    */
   async run(rootEm: EntityManager, translationId: string, logger: Logger): Promise<SubtitleTranslationState> {
@@ -143,15 +147,21 @@ export class SubtitleTranslationService {
     const system: RequestContext = { em, actor: { kind: 'anonymous' }, requestId: `subtitle-translation:${translationId}`, config: this.config, logger };
     try {
       await em.transactional(async (tx) => {
-        const track = tx.create(SubtitleTrack, { episode: request.episode, language: request.language, kind: request.kind, aiGenerated: true, format: SubtitleFormat.WEBVTT, content: parsed.webVtt, cues: parsed.cues, cueCount: parsed.cues.length, updatedAt: new Date() });
-        // A track added meanwhile (by hand) wins: the translation fails rather than replace it.
-        await tx.flush();
-        await this.subtitles.recordTrackWrite(system, tx, request.episode, track, null, 'subtitles.translation.store');
-        tx.assign(request, { state: SubtitleTranslationState.DONE, track, failureReason: null });
+        // Made for the video the source's timings describe now; a later upload makes the draft stale.
+        const mediaSha256 = await currentMediaSha256(tx, request.episode);
+        const draft = await offerSubtitleDraft(tx, { episode: request.episode, language: request.language, kind: request.kind, origin: SubtitleDraftOrigin.TRANSLATION, sourceLanguage: request.sourceLanguage, content: parsed.webVtt, cues: parsed.cues, mediaSha256, model: settings.translationModel, reviewCaseId: null });
+        tx.assign(request, { state: SubtitleTranslationState.DONE, draft, failureReason: null });
+        this.audit.record(system, tx, {
+          actorLabel: 'system',
+          action: 'subtitles.translation.draft',
+          organizationId: request.episode.series.studio.id,
+          subjectType: 'Episode',
+          subjectId: request.episode.id,
+          summary: { from: request.sourceLanguage, language: request.language, kind: request.kind, cues: parsed.cues.length, model: settings.translationModel },
+        });
       });
     } catch (error) {
-      const duplicate = (error as { code?: string }).code === '23505' || /unique/i.test((error as Error).message);
-      return fail(duplicate ? `The episode got ${request.kind.toLowerCase().replace('_', ' ')} in ${request.language} meanwhile; nothing was replaced.` : `Storing the translation failed: ${(error as Error).message}`);
+      return fail(`Storing the translation failed: ${(error as Error).message}`);
     }
     return SubtitleTranslationState.DONE;
   }

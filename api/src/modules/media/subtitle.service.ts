@@ -8,7 +8,7 @@ import type { AuditService } from '../audit/audit.service';
 import { findEpisode } from '../catalog/catalog-access';
 import { languageSchema } from '../catalog/catalog-validation';
 import { parseSrt, parseWebVtt } from './subtitles';
-import { SubtitleDraft } from './subtitle-draft.entity';
+import { SubtitleDraft, SubtitleDraftOrigin } from './subtitle-draft.entity';
 import { SubtitleFormat, SubtitleKind, SubtitleTrack } from './subtitle-track.entity';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isId } from '../common/ids';
@@ -82,14 +82,14 @@ export class SubtitleService {
   }
 
   /**
-   * The transcripts offered to the studio as subtitle drafts (see SubtitleDraft): only those made
-   * from the episode's current media; a draft of a replaced video describes another cut.
+   * The AI subtitles awaiting the studio (transcripts and translations, see SubtitleDraft): only
+   * those made for the episode's current video (or before any video); a draft of a replaced video
+   * describes another cut.
    */
   async drafts(ctx: RequestContext, episodeId: string): Promise<SubtitleDraft[]> {
     const episode = await findEpisode(ctx, episodeId, 'read');
     const current = await currentMediaSha256(ctx.em, episode);
-    if (!current) return [];
-    return ctx.em.find(SubtitleDraft, { episode, mediaSha256: current }, { orderBy: { language: 'asc' } });
+    return ctx.em.find(SubtitleDraft, { episode, mediaSha256: current ? { $in: [current, null] } : null }, { orderBy: { language: 'asc', kind: 'asc', origin: 'asc' } });
   }
 
   /**
@@ -110,21 +110,23 @@ export class SubtitleService {
   }
 
   /**
-   * The studio confirms a draft, as made or edited (`content`, a WebVTT file): it becomes the
-   * episode's AI-generated SUBTITLES track in its language (replacing any), validated like any
-   * upload, and the draft is gone. Like any new subtitles, open reviews start again.
+   * The studio confirms a draft — a transcript or a translation — as made or corrected (`content`, a
+   * WebVTT file): it becomes the episode's AI-generated track of the draft's language and kind,
+   * validated like any upload, and the draft is gone. Like any new subtitles, open reviews start
+   * again. Refused (DRAFT_STALE) when the draft was made for a video that is no longer current.
    */
   async acceptDraft(ctx: RequestContext, draftId: string, content?: string | null, replace?: boolean | null): Promise<SubtitleTrack> {
     const em = ctx.em.fork();
     const { draft, episode } = await this.draft(ctx, draftId, em);
-    const stale = () => new ConflictError(`This draft was made from an earlier upload of the episode's video; the current video is screened anew.`).because('DRAFT_STALE' satisfies SubtitleRefusalReason);
-    if ((await currentMediaSha256(em, episode)) !== draft.mediaSha256) throw stale();
-    const input = { episodeId: draft.episode.id, language: draft.language, format: SubtitleFormat.WEBVTT, kind: SubtitleKind.SUBTITLES, aiGenerated: true, content: content ?? draft.content };
+    const stale = () => new ConflictError(`This draft was made for an earlier upload of the episode's video, whose timings may differ; ${draft.origin === SubtitleDraftOrigin.TRANSCRIPTION ? 'the current video is screened anew' : 'translate the track again'}.`).because('DRAFT_STALE' satisfies SubtitleRefusalReason);
+    const isStale = (current: string | null) => draft.mediaSha256 != null && draft.mediaSha256 !== current;
+    if (isStale(await currentMediaSha256(em, episode))) throw stale();
+    const input = { episodeId: draft.episode.id, language: draft.language, format: SubtitleFormat.WEBVTT, kind: draft.kind, aiGenerated: true, content: content ?? draft.content };
     return this.write(ctx, input, async (tx) => {
       // Checked again under the episode's row lock: a new upload may have finished meanwhile.
       await tx.getConnection().execute('select id from episode where id = ? for update', [draft.episode.id], 'all', tx.getTransactionContext());
       const rows = (await tx.getConnection().execute('select m.sha256 from episode e join media_revision m on m.id = e.current_media_id where e.id = ?', [draft.episode.id], 'all', tx.getTransactionContext())) as Array<{ sha256: string }>;
-      if (rows[0]?.sha256 !== draft.mediaSha256) throw stale();
+      if (isStale(rows[0]?.sha256 ?? null)) throw stale();
       if (!(await tx.nativeDelete(SubtitleDraft, { id: draft.id }))) throw new NotFoundError('Subtitle draft');
     }, replace ? 'replace' : 'refuse');
   }
@@ -135,14 +137,14 @@ export class SubtitleService {
     const { draft, studioId } = await this.draft(ctx, draftId, em);
     await em.transactional(async (tx) => {
       await tx.nativeDelete(SubtitleDraft, { id: draft.id });
-      this.audit.record(ctx, tx, { action: 'subtitles.draft_discard', organizationId: studioId, subjectType: 'Episode', subjectId: draft.episode.id, summary: { language: draft.language, cues: draft.cueCount, model: draft.model } });
+      this.audit.record(ctx, tx, { action: 'subtitles.draft_discard', organizationId: studioId, subjectType: 'Episode', subjectId: draft.episode.id, summary: { language: draft.language, kind: draft.kind, origin: draft.origin, cues: draft.cueCount, model: draft.model } });
     });
     return true;
   }
 
   /**
    * What every write of a track does in its transaction: the episode's reviews lapse (subtitles are
-   * reviewed material) and the change is audited. Shared by `set` and AI translations.
+   * reviewed material) and the change is audited. Shared by `set` and accepting a draft.
    */
   async recordTrackWrite(ctx: RequestContext, tx: EntityManager, episode: Episode, track: SubtitleTrack, before: { cues: number } | null, action?: string): Promise<void> {
     await invalidateReviews(tx, { episodeIds: [episode.id] }, `Subtitles (${track.language}) changed.`);
@@ -183,8 +185,21 @@ export class SubtitleService {
   }
 }
 
+/**
+ * The one way AI subtitles reach the studio: as a draft in the caller's transaction, replacing an
+ * earlier draft of the same language, kind and origin (a new transcript or translation supersedes
+ * the old one). Nothing partners or reviews see changes until an editor accepts it.
+ */
+export async function offerSubtitleDraft(
+  tx: EntityManager,
+  draft: { episode: Episode; language: string; kind: SubtitleKind; origin: SubtitleDraftOrigin; sourceLanguage: string | null; content: string; cues: SubtitleDraft['cues']; mediaSha256: string | null; model: string; reviewCaseId: string | null },
+): Promise<SubtitleDraft> {
+  await tx.nativeDelete(SubtitleDraft, { episode: draft.episode, language: draft.language, kind: draft.kind, origin: draft.origin });
+  return tx.create(SubtitleDraft, { ...draft, cueCount: draft.cues.length, createdAt: new Date() });
+}
+
 /** The sha256 of the episode's current media, or null before the first upload. */
-async function currentMediaSha256(em: EntityManager, episode: Episode): Promise<string | null> {
+export async function currentMediaSha256(em: EntityManager, episode: Episode): Promise<string | null> {
   if (!episode.currentMedia) return null;
   return (await em.findOne(MediaRevision, episode.currentMedia.id))?.sha256 ?? null;
 }

@@ -11,6 +11,9 @@ import { findEpisode } from '../catalog/catalog-access';
 import type { Episode } from '../catalog/episode.entity';
 import { canTransition, transitionEpisode, transitionEpisodesInSql } from '../catalog/episode-lifecycle';
 import { EpisodeUpload, UploadStatus } from './episode-upload.entity';
+import { MediaRevision } from './media-revision.entity';
+import { ACCEPTED_AUDIO, dubDurationMismatch } from './audio-tracks';
+import { languageSchema } from '../catalog/catalog-validation';
 
 /** Why an upload is refused, beside the domain codes (`UNAUTHENTICATED`, `FORBIDDEN`, `NOT_FOUND`). */
 export type UploadRefusal =
@@ -21,6 +24,9 @@ export type UploadRefusal =
   | 'UPLOAD_TOO_LONG'
   | 'UPLOAD_TYPE_NOT_ACCEPTED'
   | 'UPLOAD_TYPE_MISMATCH'
+  | 'UPLOAD_VIDEO_REQUIRED'
+  | 'UPLOAD_DURATION_MISMATCH'
+  | 'UPLOAD_LANGUAGE_INVALID'
   | 'UPLOAD_GONE';
 
 /** A refused upload: its reason, and words a person can read. The upload endpoint picks the HTTP status. */
@@ -51,6 +57,8 @@ export interface UploadPolicyValues {
   acceptedExtensions: string[];
   formats: Array<{ extension: string; mediaTypes: string[] }>;
   maxDurationSeconds: number;
+  /** Accepted formats of a dub (an upload with `audioLanguage`). */
+  dubFormats: Array<{ extension: string; mediaTypes: string[] }>;
 }
 
 export function uploadPolicy(config: Pick<Config, 'uploads'>): UploadPolicyValues {
@@ -61,6 +69,7 @@ export function uploadPolicy(config: Pick<Config, 'uploads'>): UploadPolicyValue
     acceptedExtensions: formats.map((f) => f.extension),
     formats,
     maxDurationSeconds: config.uploads.maxDurationSeconds,
+    dubFormats: Object.entries(ACCEPTED_AUDIO).map(([extension, mediaTypes]) => ({ extension, mediaTypes: [...mediaTypes] })),
   };
 }
 
@@ -109,11 +118,15 @@ export class UploadService {
     if (!fileName) throw new UploadRefusedError('UPLOAD_METADATA_INVALID', 'Upload metadata must give the file name (filename).');
     if (!fileType) throw new UploadRefusedError('UPLOAD_METADATA_INVALID', 'Upload metadata must give the file type (filetype).');
     if (fileName.length > 255 || /[\p{Cc}/\\]/u.test(fileName)) throw new UploadRefusedError('UPLOAD_METADATA_INVALID', 'The file name must be a plain name of at most 255 characters.');
+    const audioLanguage = meta.audioLanguage ? acceptAudioLanguage(meta.audioLanguage) : null;
     const extension = fileName.toLowerCase().split('.').pop() ?? '';
-    const types = (ACCEPTED_VIDEO as Record<string, readonly string[]>)[extension];
-    if (!types) throw new UploadRefusedError('UPLOAD_TYPE_NOT_ACCEPTED', `Only MP4, MOV and WebM videos are accepted; "${fileName}" is not one.`);
+    const accepted = (audioLanguage ? ACCEPTED_AUDIO : ACCEPTED_VIDEO) as Record<string, readonly string[]>;
+    const types = accepted[extension];
+    if (!types) {
+      throw new UploadRefusedError('UPLOAD_TYPE_NOT_ACCEPTED', audioLanguage ? `Only M4A, AAC, MP3 and WAV audio is accepted for a dub; "${fileName}" is not one.` : `Only MP4, MOV and WebM videos are accepted; "${fileName}" is not one.`);
+    }
     if (!types.includes(fileType.toLowerCase())) {
-      throw new UploadRefusedError('UPLOAD_TYPE_MISMATCH', `The file type ${fileType} does not match a .${extension} video (expected ${types.join(' or ')}).`);
+      throw new UploadRefusedError('UPLOAD_TYPE_MISMATCH', `The file type ${fileType} does not match a .${extension} ${audioLanguage ? 'audio file' : 'video'} (expected ${types.join(' or ')}).`);
     }
     if (upload.size === undefined) throw new UploadRefusedError('UPLOAD_LENGTH_REQUIRED', 'Declare the file size (Upload-Length) when creating the upload.');
     if (upload.size > this.config.uploads.maxBytes) {
@@ -128,13 +141,22 @@ export class UploadService {
         throw new UploadRefusedError('UPLOAD_TOO_LONG', `Episodes may be at most ${this.config.uploads.maxDurationSeconds} seconds long; this one is ${Math.round(seconds)} seconds.`);
       }
     }
+    let episode: Episode;
     try {
-      return await findEpisode(ctx, episodeId, 'write');
+      episode = await findEpisode(ctx, episodeId, 'write');
     } catch (error) {
       if (error instanceof NotFoundError) throw new NotFoundError('Episode', 'No such episode in your studio.');
       if (error instanceof ForbiddenError && error.reason === 'ROLE_REQUIRED') throw roleRequired(rulesFor(OrganizationKind.STUDIO, CATALOG_WRITERS), 'Only studio owners and editors can upload.');
       throw error;
     }
+    if (audioLanguage) {
+      // A dub is measured against the episode's video, so the video comes first.
+      const media = episode.currentMedia ? await ctx.em.findOne(MediaRevision, episode.currentMedia.id) : null;
+      if (!media) throw new UploadRefusedError('UPLOAD_VIDEO_REQUIRED', 'Upload the episode\'s video before its dubs: a dub must match the video\'s duration.');
+      const mismatch = meta.duration ? dubDurationMismatch(Number(meta.duration), media.durationSeconds) : null;
+      if (mismatch) throw new UploadRefusedError('UPLOAD_DURATION_MISMATCH', `Upload metadata duration: ${mismatch}`);
+    }
+    return episode;
   }
 
   /** Records an accepted upload; a draft episode shows it is uploading. */
@@ -148,16 +170,18 @@ export class UploadService {
       fileType: (upload.metadata.filetype ?? upload.metadata.type)!.toLowerCase(),
       declaredSize: upload.size!,
       expectedSha256: upload.metadata.sha256 ?? null,
+      audioLanguage: upload.metadata.audioLanguage ? acceptAudioLanguage(upload.metadata.audioLanguage) : null,
       status: UploadStatus.UPLOADING,
       createdAt: new Date(),
     });
-    await transitionEpisodesInSql(em, [episode.id], 'startUpload');
+    // A dub never moves the episode's status: its video is already there.
+    if (!row.audioLanguage) await transitionEpisodesInSql(em, [episode.id], 'startUpload');
     this.audit.record(ctx, em, {
       action: 'media.upload_started',
       organizationId: episode.series.studio.id,
       subjectType: 'Episode',
       subjectId: episode.id,
-      summary: { uploadId: row.id, fileName: row.fileName, size: row.declaredSize },
+      summary: { uploadId: row.id, fileName: row.fileName, size: row.declaredSize, ...(row.audioLanguage ? { audioLanguage: row.audioLanguage } : {}) },
     });
     await em.flush();
   }
@@ -210,10 +234,19 @@ export class UploadService {
    * back to DRAFT once no other upload of it is under way; a replacement never touched the status.
    */
   async settleEpisodeAfterUpload(em: EntityManager, episode: Episode, uploadId: string, transition: 'uploadAbandoned' | 'processingFailed'): Promise<void> {
+    const upload = await em.findOne(EpisodeUpload, { id: uploadId });
+    if (upload?.audioLanguage) return;
     if (!canTransition(episode.status, transition)) return;
-    const others = await em.count(EpisodeUpload, { episode, id: { $ne: uploadId }, status: { $in: [UploadStatus.UPLOADING, UploadStatus.PROCESSING] } });
+    const others = await em.count(EpisodeUpload, { episode, audioLanguage: null, id: { $ne: uploadId }, status: { $in: [UploadStatus.UPLOADING, UploadStatus.PROCESSING] } });
     if (!others) transitionEpisode(episode, transition);
   }
+}
+
+/** The `audioLanguage` upload metadata: a BCP 47 tag by the catalog's one language rule, or a 400 (UPLOAD_LANGUAGE_INVALID) naming the key. */
+function acceptAudioLanguage(tag: string): string {
+  const parsed = languageSchema.safeParse(tag);
+  if (!parsed.success) throw new UploadRefusedError('UPLOAD_LANGUAGE_INVALID', `Upload metadata audioLanguage: ${parsed.error.issues[0]!.message}`);
+  return parsed.data;
 }
 
 export function formatBytes(bytes: number): string {

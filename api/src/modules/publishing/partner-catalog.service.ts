@@ -57,10 +57,19 @@ export interface CatalogEpisodeRow {
   subtitleLanguages: string[];
   /** Subtitle tracks in languages the license allows (all reviewed: a live episode's approval covers its tracks). */
   subtitles: CatalogSubtitleRow[];
+  /** Dubbed audio tracks in languages the license allows for dubbing (reviewed, like subtitles). */
+  audioTracks: CatalogAudioRow[];
   price: { free: boolean; coins: number | null; currency: string | null; amountMinor: number | null; amount: string | null };
   aiContent: AiContentDeclaration;
   /** The BCP 47 language of `title` and `synopsis`: the localization chosen, or the series' original language. */
   language: string;
+}
+
+export interface CatalogAudioRow {
+  id: string;
+  language: string;
+  audioCodec: string;
+  durationSeconds: number;
 }
 
 export interface CatalogSubtitleRow {
@@ -212,6 +221,7 @@ export class PartnerCatalogService {
     const rows = (await ctx.em.getConnection().execute(
       `select ep.*, sv.original_language,
               coalesce(l.subtitle_languages, '{}') as licensed_subtitle_languages,
+              coalesce(l.dub_languages, '{}') as licensed_dub_languages,
               case when l.id is null then null else json_build_object('aiElements', l.ai_elements, 'aiLabel', l.ai_label, 'aiDisclosure', l.ai_disclosure) end as series_ai
        from unnest(?::uuid[]) as page(id)
        join series sv on sv.id = page.id
@@ -221,6 +231,7 @@ export class PartnerCatalogService {
                 (select g->'price' from jsonb_array_elements(x.prices) g where g->'territories' @> to_jsonb(?::text) limit 1) as price,
                 coalesce((select json_agg(json_build_object('id', t.id, 'language', t.language, 'kind', t.kind, 'aiGenerated', t.ai_generated) order by t.language, t.kind) from subtitle_track t where t.episode_id = e.id), '[]') as subtitle_tracks,
                 (select json_agg(json_build_object('language', t.language, 'title', t.title, 'synopsis', t.synopsis)) from localized_text t where t.episode_id = e.id) as localizations,
+                coalesce((select json_agg(json_build_object('id', a.id, 'language', a.language, 'audioCodec', a.audio_codec, 'durationSeconds', a.duration_seconds) order by a.language) from audio_track a where a.episode_id = e.id), '[]') as audio_tracks,
                 e.ai_elements
          from episode e
          join partner_episode_state x on x.episode_id = e.id and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.episode_version = e.material_version and x.series_version = sv.material_version
@@ -250,6 +261,7 @@ export class PartnerCatalogService {
         hasPoster: Boolean(r.has_poster),
         subtitleLanguages: [...new Set(subtitles.map((t) => t.language))],
         subtitles,
+        audioTracks: licensedTracks(r.audio_tracks as CatalogAudioRow[], r.licensed_dub_languages as string[]),
         price: r.price as CatalogEpisodeRow['price'],
         aiContent: aiContentDeclaration(r.series_ai as { aiElements: string[]; aiLabel: string | null; aiDisclosure: string | null } | null, r.ai_elements as string[]),
       });
@@ -315,6 +327,12 @@ export class PartnerCatalogService {
     return { url: url(`subtitles-${trackId}.vtt`), expiresAt };
   }
 
+  /** A signed, expiring URL for one dub of an episode already known to be live (no database work). */
+  signedAudioUrl(ctx: RequestContext, episodeId: string, territory: string, trackId: string): { url: string; expiresAt: Date } {
+    const { url, expiresAt } = this.signer(ctx, episodeId, territory);
+    return { url: url(`audio-${trackId}`), expiresAt };
+  }
+
   private signer(ctx: RequestContext, episodeId: string, territory: string) {
     const partnerId = this.partnerOf(ctx);
     const expires = Math.floor(Date.now() / 1000) + ctx.config.publishing.playbackTtlSeconds;
@@ -350,6 +368,18 @@ export async function licensedSubtitleTrack(em: EntityManager, episodeId: string
   )) as Array<{ language: string; format: string; content: string; allowed: string[] }>;
   const row = rows[0];
   return row && licensedLanguage(row.language, row.allowed) ? { format: row.format, content: row.content } : null;
+}
+
+/** A dub of a live episode that a partner may still be given: its language is one the license allows for dubbing now (null otherwise). */
+export async function licensedAudioTrack(em: EntityManager, episodeId: string, trackId: string): Promise<{ storageKey: string } | null> {
+  const rows = (await em.getConnection().execute(
+    `select a.language, a.storage_key, coalesce(l.dub_languages, '{}') as allowed
+     from audio_track a join episode e on e.id = a.episode_id left join series_license l on l.series_id = e.series_id
+     where a.id = ? and a.episode_id = ?`,
+    [trackId, episodeId],
+  )) as Array<{ language: string; storage_key: string; allowed: string[] }>;
+  const row = rows[0];
+  return row && licensedLanguage(row.language, row.allowed) ? { storageKey: row.storage_key } : null;
 }
 
 export function signPlayback(appSecret: string, episodeId: string, partnerId: string, territory: string, kind: string, expires: number): string {

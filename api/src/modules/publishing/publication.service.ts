@@ -256,8 +256,8 @@ export class PublicationService {
         [ids],
       );
     const episodes = await sql<{ id: string; series_id: string; number: number; status: string; takedown_reason: string | null; material_version: number }>(`select id, series_id, number, status, takedown_reason, material_version from episode where series_id = any(?::uuid[]) order by series_id, number`, [ids]);
-    const licenses = await sql<{ series_id: string; territories_included: string[]; territories_excluded: string[]; window_start: Date | null; window_end: Date | null; holdbacks: LicenseLike['holdbacks']; shown: unknown[]; subtitle_languages: string[] }>(
-        `select series_id, territories_included, territories_excluded, window_start, window_end, holdbacks, subtitle_languages,
+    const licenses = await sql<{ series_id: string; territories_included: string[]; territories_excluded: string[]; window_start: Date | null; window_end: Date | null; holdbacks: LicenseLike['holdbacks']; shown: unknown[]; subtitle_languages: string[]; dub_languages: string[] }>(
+        `select series_id, territories_included, territories_excluded, window_start, window_end, holdbacks, subtitle_languages, dub_languages,
                 json_build_array(licensor, source_work_title, source_work_kind, source_work_author, source_work_publisher) as shown from series_license where series_id = any(?::uuid[])`,
         [ids],
       );
@@ -319,6 +319,8 @@ export class PublicationService {
       licenseShown: new Map(licenses.map((l) => [l.series_id, l.shown])),
       /** The subtitle languages each license allows: partners get only those tracks. */
       subtitleLanguages: new Map(licenses.map((l) => [l.series_id, l.subtitle_languages])),
+      /** The dub languages each license allows: partners get only those audio tracks. */
+      dubLanguages: new Map(licenses.map((l) => [l.series_id, l.dub_languages])),
       termsByEpisode,
       plans: plans.map((p) => ({ seriesId: p.series_id, partnerId: p.partner_id, plan: { mode: p.mode, startsAt: new Date(p.starts_at), episodesPerDay: p.episodes_per_day, episodeTimes: p.episode_times } })),
       existing,
@@ -378,8 +380,9 @@ export class PublicationService {
       // Everything a partner is shown of the episode: a change while live is an UPDATED event.
       const shownSubtitles = licensedTracks(snapshot.subtitles, data.subtitleLanguages.get(series.id) ?? []).map((t) => [t.language, t.kind ?? 'SUBTITLES']);
       // (Appended only when there is any, so keys computed before tracks were filtered stay equal.)
-      const contentKey = createHash('sha256').update(canonicalJson([digest, episode.number, series.cover_image_url, series.orientation, data.licenseShown.get(series.id) ?? null, ...(shownSubtitles.length ? [shownSubtitles] : [])])).digest('hex');
-      const offer = localizationOffer({ originalLanguage: snapshot.originalLanguage, subtitles: snapshot.subtitles, licensedSubtitleLanguages: data.subtitleLanguages.get(series.id) ?? [] });
+      const shownDubs = licensedTracks(snapshot.audio ?? [], data.dubLanguages.get(series.id) ?? []).map((t) => t.language);
+      const contentKey = createHash('sha256').update(canonicalJson([digest, episode.number, series.cover_image_url, series.orientation, data.licenseShown.get(series.id) ?? null, ...(shownSubtitles.length || shownDubs.length ? [shownSubtitles] : []), ...(shownDubs.length ? [shownDubs] : [])])).digest('hex');
+      const offer = localizationOffer({ originalLanguage: snapshot.originalLanguage, subtitles: snapshot.subtitles, licensedSubtitleLanguages: data.subtitleLanguages.get(series.id) ?? [], dubs: snapshot.audio, licensedDubLanguages: data.dubLanguages.get(series.id) ?? [] });
       const decided = data.decided.get(episode.id);
       const approval: GateInput['approval'] = decided
         ? { approvedTerritories: decided.approved, materialDigest: decided.metadata_hash, invalidatedAt: decided.invalidated_at ?? (lapsed.has(episode.id) ? at : null), decidedBy: decided.deciders }

@@ -15,6 +15,7 @@ import {
   CatalogSeries,
   CatalogSeriesConnection,
   CatalogSubtitleTrack,
+  CatalogAudioTrack,
   CreateWebhookEndpointPayload,
   Node,
   PartnerDistribution,
@@ -29,7 +30,7 @@ import { WebhookDelivery, WebhookEndpoint } from './webhook.entity';
 
 // Assigned straight onto the instance (no spread copy in between): a catalog page makes a thousand of these.
 const toSeries = (row: CatalogSeriesRow): CatalogSeries => Object.assign(new CatalogSeries(), row, { id: globalId('CatalogSeries', row.id, row.territory), rowId: row.id });
-const toEpisode = (row: CatalogEpisodeRow): CatalogEpisode => Object.assign(new CatalogEpisode(), row, { id: globalId('CatalogEpisode', row.id, row.territory), rowId: row.id, subtitleRows: row.subtitles });
+const toEpisode = (row: CatalogEpisodeRow): CatalogEpisode => Object.assign(new CatalogEpisode(), row, { id: globalId('CatalogEpisode', row.id, row.territory), rowId: row.id, subtitleRows: row.subtitles, audioRows: row.audioTracks });
 
 
 @Resolver()
@@ -162,6 +163,11 @@ export class CatalogEpisodeResolver {
   @FieldResolver(() => [CatalogSubtitleTrack], { description: 'Subtitle tracks in languages the license allows, each with a signed, expiring WebVTT URL.' })
   subtitles(@Root() episode: CatalogEpisode, @Ctx() ctx: GraphQLContext): CatalogSubtitleTrack[] {
     return episode.subtitleRows.map((t) => ({ language: t.language, kind: t.kind as SubtitleKind, aiGenerated: t.aiGenerated, ...ctx.services.partnerCatalog.signedSubtitleUrl(ctx, episode.rowId, episode.territory, t.id) }));
+  }
+
+  @FieldResolver(() => [CatalogAudioTrack], { description: 'Dubbed audio tracks in languages the license allows for dubbing, each with a signed, expiring URL.' })
+  audioTracks(@Root() episode: CatalogEpisode, @Ctx() ctx: GraphQLContext): CatalogAudioTrack[] {
+    return episode.audioRows.map((t) => ({ language: t.language, codec: t.audioCodec, durationSeconds: t.durationSeconds, ...ctx.services.partnerCatalog.signedAudioUrl(ctx, episode.rowId, episode.territory, t.id) }));
   }
 }
 

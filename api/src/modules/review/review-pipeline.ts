@@ -12,8 +12,9 @@ import type { MediaStorage } from '../../uploads/storage';
 import type { AuditService } from '../audit/audit.service';
 import { transitionEpisodesInSql } from '../catalog/episode-lifecycle';
 import { SeriesLicense } from '../catalog/license.entity';
-import { SubtitleDraft } from '../media/subtitle-draft.entity';
-import { SubtitleTrack, type SubtitleCue } from '../media/subtitle-track.entity';
+import { SubtitleDraft, SubtitleDraftOrigin } from '../media/subtitle-draft.entity';
+import { offerSubtitleDraft } from '../media/subtitle.service';
+import { SubtitleKind, SubtitleTrack, type SubtitleCue } from '../media/subtitle-track.entity';
 import { AiUnavailableError, CallRecorder, type CallEntry, type CallSink, type RetryPolicy } from './ai-calls';
 import { aggregate } from './aggregate';
 import { deterministicFindings } from './deterministic-checks';
@@ -305,8 +306,7 @@ export class ReviewPipeline {
       if (result.transcript) {
         // With the screening that read it, or not at all: a failed screening leaves no draft behind.
         const t = result.transcript;
-        await tx.nativeDelete(SubtitleDraft, { episode: reviewCase.episode, language: t.language });
-        tx.create(SubtitleDraft, { episode: reviewCase.episode, language: t.language, content: t.content, cues: t.cues, cueCount: t.cues.length, mediaSha256: t.mediaSha256, model: t.model, reviewCaseId: caseId, createdAt: new Date() });
+        await offerSubtitleDraft(tx, { episode: reviewCase.episode, language: t.language, kind: SubtitleKind.SUBTITLES, origin: SubtitleDraftOrigin.TRANSCRIPTION, sourceLanguage: null, content: t.content, cues: t.cues, mediaSha256: t.mediaSha256, model: t.model, reviewCaseId: caseId });
       }
       for (const f of result.findings) {
         tx.create(Finding, { reviewCase, territory: f.territory, ruleId: f.ruleId, category: f.category, severity: f.severity as FindingSeverity, source: f.source as FindingSource, evidence: f.evidence, explanation: f.explanation, score: f.score ?? null });
@@ -385,7 +385,7 @@ export class ReviewPipeline {
     const settings = this.config.review.transcription;
     const language = reviewCase.episode.series.originalLanguage;
     if (!this.transcriber || !settings || !needsTranscript(language, material.subtitles.map((s) => s.language), Boolean(reviewCase.mediaRevision.audioCodec))) return undefined;
-    const drafted = await em.findOne(SubtitleDraft, { episode: reviewCase.episode, language });
+    const drafted = await em.findOne(SubtitleDraft, { episode: reviewCase.episode, language, kind: SubtitleKind.SUBTITLES, origin: SubtitleDraftOrigin.TRANSCRIPTION });
     if (drafted && drafted.mediaSha256 === reviewCase.mediaSha256) {
       material.subtitles.push({ language, cues: drafted.cues, aiTranscript: true });
       return undefined;

@@ -26,6 +26,8 @@ export type ReviewedSnapshot = {
   episodeAiElements?: string[];
   /** Titles and synopses in other languages (series' first, then the episode's; by language). Absent while there are none. */
   localizations?: ReviewedLocalization[];
+  /** Dubbed audio tracks by language and content hash; absent while there is none, so earlier digests stay equal. */
+  audio?: Array<{ language: string; sha256: string }>;
 };
 
 /** One localized title and synopsis as reviewed: of the series or of the episode. */
@@ -49,6 +51,7 @@ export const REVIEWED_FIELD_NAMES: Record<keyof ReviewedSnapshot, string> = {
   aiLabel: 'AI label',
   episodeAiElements: 'declared AI uses of the episode',
   localizations: 'localized titles and synopses',
+  audio: 'dubbed audio',
 };
 
 /** JSON with object keys sorted at every level, so equal snapshots hash equally. */
@@ -90,7 +93,8 @@ export async function loadReviewedSnapshots(em: EntityManager, episodeIds: reado
                       from subtitle_track t where t.episode_id = e.id), '[]') as subtitles,
             (select json_agg(json_build_object('of', case when x.episode_id is null then 'SERIES' else 'EPISODE' end, 'language', x.language, 'title', x.title, 'synopsis', x.synopsis)
                              order by x.episode_id nulls first, x.language)
-             from localized_text x where x.series_id = s.id and (x.episode_id is null or x.episode_id = e.id)) as localizations
+             from localized_text x where x.series_id = s.id and (x.episode_id is null or x.episode_id = e.id)) as localizations,
+            coalesce((select json_agg(json_build_object('language', a.language, 'sha256', a.sha256) order by a.language) from audio_track a where a.episode_id = e.id), '[]') as audio
      from episode e join series s on s.id = e.series_id
      left join media_revision m on m.id = e.current_media_id
      left join series_license l on l.series_id = s.id
@@ -119,6 +123,7 @@ export async function loadReviewedSnapshots(em: EntityManager, episodeIds: reado
         ...nonEmpty('aiLabel', (r.ai_label as string | null) ?? ''),
         ...nonEmpty('episodeAiElements', [...((r.episode_ai_elements as string[] | null) ?? [])].sort()),
         ...(r.localizations ? { localizations: r.localizations as ReviewedLocalization[] } : {}),
+        ...((r.audio as unknown[]).length ? { audio: r.audio as NonNullable<ReviewedSnapshot['audio']> } : {}),
       },
     ]),
   );

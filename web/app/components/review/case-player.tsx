@@ -1,6 +1,6 @@
 import { formatClock, findingTime, severityLabel, type Finding } from '~/models/moderation';
 import type { VideoPlayer } from './use-video-player';
-import { PlayerTracks, type PlayerTrack } from '../player-tracks';
+import { AudioTrackPicker, PlayerTracks, type PlayerAudio, type PlayerTrack } from '../player-tracks';
 
 interface CasePlayerProps {
   player: VideoPlayer;
@@ -12,12 +12,14 @@ interface CasePlayerProps {
   notes: ReadonlyArray<{ atSeconds: number | null; text: string }>;
   /** Subtitle tracks the reviewer can turn on in the player. */
   tracks?: readonly PlayerTrack[];
+  /** Dubs the reviewer can hear instead of the original sound. */
+  audioTracks?: readonly PlayerAudio[];
 }
 
 const percent = (time: number, duration: number) => `${Math.min(100, Math.max(0, (time / (duration || 1)) * 100))}%`;
 
 /** The episode's video with a timeline of findings and pinned notes under it. */
-export function CasePlayer({ player, media, title, findings, activeFindingId, onSelectFinding, notes, tracks = [] }: CasePlayerProps) {
+export function CasePlayer({ player, media, title, findings, activeFindingId, onSelectFinding, notes, tracks = [], audioTracks = [] }: CasePlayerProps) {
   const { duration, currentTime } = player;
   const timed = findings.filter((f) => findingTime(f) !== null);
   const pinned = notes.filter((n) => n.atSeconds !== null);
@@ -40,6 +42,7 @@ export function CasePlayer({ player, media, title, findings, activeFindingId, on
           >
             <PlayerTracks tracks={tracks} />
           </video>
+          <AudioTrackPicker tracks={audioTracks} video={() => player.ref.current} />
         </div>
       ) : (
         <p className="muted">This case has no video.</p>

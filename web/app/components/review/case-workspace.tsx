@@ -30,11 +30,14 @@ import { useClaimKeepAlive } from './use-claim-keep-alive';
 import { useReviewShortcuts } from './use-review-shortcuts';
 import { useVideoPlayer } from './use-video-player';
 import { ContentMatches } from './content-matches';
+import type { PlayerAudio } from '../player-tracks';
 
 export interface CaseWorkspaceProps {
   reviewCase: ReviewCaseDetail;
   /** The full tracks, or null when the API did not share them (the flagged cues stand in). */
   subtitles: SubtitleTrack[] | null;
+  /** Dubbed audio tracks the player offers instead of the original sound (none when not shared). */
+  audioTracks: PlayerAudio[] | null;
   series: CaseSeries | null;
   seriesUnavailable: ApiError | null;
   rules: Record<string, PolicyRule[]>;
@@ -89,7 +92,7 @@ export const episodeHeading = (episode: { number: number; title: string }): stri
 
 /** The case page's working area: video, findings, transcript, keyframes, decision and context. */
 export function CaseWorkspace(props: CaseWorkspaceProps) {
-  const { reviewCase: rc, subtitles, series, seriesUnavailable, rules, territories, me, isLead, claimer, people, filterSearch, now, notice, outcome, busy } = props;
+  const { reviewCase: rc, subtitles, audioTracks, series, seriesUnavailable, rules, territories, me, isLead, claimer, people, filterSearch, now, notice, outcome, busy } = props;
   const media = rc.episode.media;
   const player = useVideoPlayer(media?.durationSeconds ?? rc.episode.durationSeconds ?? 0);
   const findings = useMemo(() => orderFindings(rc.findings), [rc.findings]);
@@ -257,6 +260,7 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
             onSelectFinding={selectFinding}
             notes={canDecide ? [...rc.comments, ...notes] : rc.comments}
             tracks={subtitles ?? []}
+            audioTracks={audioTracks ?? []}
           />
           <ContentMatches matches={rc.contentMatches} isLead={isLead} outcome={outcome} busy={busy} />
           <SubtitleTranscript tracks={transcript} complete={subtitles !== null} currentTime={player.currentTime} seek={player.seek} />
