@@ -158,7 +158,7 @@ describe('refusals at creation: a clear 4xx, and nothing created', () => {
   const cases: Array<[string, () => Promise<Response>, number, RegExp]> = [
     ['a file that is not a video', () => rawCreate({}, { episodeId: own(), filename: 'notes.txt', filetype: 'text/plain' }), 415, /Only MP4, MOV and WebM/],
     ['a type that does not match the extension', () => rawCreate({}, { episodeId: own(), filename: 'a.mp4', filetype: 'video/webm' }), 415, /does not match/],
-    ['a file over the size limit', () => rawCreate({ 'upload-length': String(6 * 1024 * 1024) }, { episodeId: own(), filename: 'big.mp4', filetype: 'video/mp4' }), 413, /larger than the 5 MiB limit/],
+    ['a file over the size limit', () => rawCreate({ 'upload-length': String(6 * 1024 * 1024) }, { episodeId: own(), filename: 'big.mp4', filetype: 'video/mp4' }), 413, /larger than the 5\.0 MiB limit/],
     ['a declared duration over the policy maximum', () => rawCreate({}, { episodeId: own(), filename: 'long.mp4', filetype: 'video/mp4', duration: '900' }), 400, /at most 300 seconds/],
     ['metadata without the episode', () => rawCreate({}, { filename: 'a.mp4', filetype: 'video/mp4' }), 400, /must name the episode/],
     ['no credentials', () => rawCreate({}, { episodeId: own(), filename: 'a.mp4', filetype: 'video/mp4' }, null), 401, /Sign in/],
