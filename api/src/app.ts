@@ -12,6 +12,7 @@ import { isReady } from './db/orm';
 import { buildContext, requestContext, type GraphQLContext } from './graphql/context';
 import { errorLoggingPlugin, formatError } from './graphql/errors';
 import { textInputPlugin } from './graphql/input-boundary';
+import { InvalidLiteralRule } from './graphql/invalid-values';
 import { hideSuggestionsPlugin, queryLimitRules, queryLimitsPlugin } from './graphql/limits';
 import { buildGreenlightSchema } from './graphql/schema';
 import { licenseDocumentRouter } from './http/license-document-route';
@@ -159,7 +160,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     // Anonymous callers are refused by queryLimitsPlugin; signed-in people and API keys may introspect.
     introspection: true,
     parseOptions: { maxTokens: config.graphqlLimits.maxTokens },
-    validationRules: queryLimitRules(config.graphqlLimits),
+    validationRules: [...queryLimitRules(config.graphqlLimits), InvalidLiteralRule],
     allowBatchedHttpRequests: false,
     // The process owns shutdown order (HTTP, then pool, then the embedded database).
     stopOnTerminationSignals: false,
