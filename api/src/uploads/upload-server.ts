@@ -48,7 +48,7 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
   const refusals = new WeakMap<IncomingMessage, Refusal>();
   const nodeOf = (req: unknown) => (req as TusRequest).runtime?.node?.req;
   const contextOf = (req: unknown): RequestContext => {
-    const node = (req as TusRequest).runtime?.node?.req;
+    const node = nodeOf(req);
     const ctx = node && contexts.get(node);
     if (!ctx) throw new Error('upload request without a context');
     return ctx;
