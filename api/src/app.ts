@@ -12,6 +12,7 @@ import { isReady } from './db/orm';
 import { buildContext, requestContext, type GraphQLContext } from './graphql/context';
 import { errorLoggingPlugin, formatError } from './graphql/errors';
 import { textInputPlugin } from './graphql/input-boundary';
+import { InvalidLiteralRule } from './graphql/invalid-values';
 import { hideSuggestionsPlugin, queryLimitRules, queryLimitsPlugin } from './graphql/limits';
 import { buildGreenlightSchema } from './graphql/schema';
 import { licenseDocumentRouter } from './http/license-document-route';
@@ -28,6 +29,9 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type PgBoss from 'pg-boss';
 import { requestId } from './http/request-id';
 import { createUploadServer, UPLOADS_PATH, type UploadServer } from './uploads/upload-server';
+import { sendUploadRefusal } from './uploads/upload-refusals';
+import { UploadRefusedError } from './modules/media/upload.service';
+import { ForbiddenError, UnauthenticatedError } from './domain/errors';
 import { createMediaStorage } from './uploads/media-storage';
 import type { Logger } from './logger';
 import { createServices, type Services } from './services';
@@ -112,16 +116,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const uploadMethods = new Set(['POST', 'HEAD', 'PATCH', 'DELETE', 'OPTIONS']);
   app.all([UPLOADS_PATH, `${UPLOADS_PATH}/*id`], async (req, res) => {
     if (!uploadMethods.has(req.method)) {
-      res.status(405).setHeader('Allow', [...uploadMethods].join(', ')).type('text').send('Uploads accept POST, HEAD, PATCH, DELETE and OPTIONS.\n');
-      return;
+      res.setHeader('Allow', [...uploadMethods].join(', '));
+      return sendUploadRefusal(res, new UploadRefusedError('UPLOAD_METHOD_NOT_ALLOWED', 'Uploads accept POST, HEAD, PATCH, DELETE and OPTIONS; finished videos play through /media.'));
     }
     const ctx = await requestContext({ orm, config, logger, services }, req, res);
     if (req.method !== 'OPTIONS' && ctx.actor.kind !== 'user') {
-      const reason = ctx.actor.kind === 'apiKey' ? 'Uploads need a signed-in studio member, not an API key.' : (ctx.authFailure?.message ?? 'Sign in to upload.');
-      res.status(ctx.actor.kind === 'apiKey' ? 403 : 401).type('text').send(`${reason}\n`);
-      return;
+      return sendUploadRefusal(res, ctx.actor.kind === 'apiKey' ? new ForbiddenError('Uploads need a signed-in studio member, not an API key.') : (ctx.authFailure ?? new UnauthenticatedError('Sign in to upload.')));
     }
-    if (req.method !== 'OPTIONS' && !(await uploadRateLimiter.admit(ctx.actor, req, res))) return;
+    if (req.method !== 'OPTIONS' && !(await uploadRateLimiter.admit(ctx.actor, req, res, (limited) => sendUploadRefusal(res, limited)))) return;
     await uploads.handle(req, res, ctx);
   });
   app.use(reviewFramesRouter({ orm, config, logger, services, storage }));
@@ -158,7 +160,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     // Anonymous callers are refused by queryLimitsPlugin; signed-in people and API keys may introspect.
     introspection: true,
     parseOptions: { maxTokens: config.graphqlLimits.maxTokens },
-    validationRules: queryLimitRules(config.graphqlLimits),
+    validationRules: [...queryLimitRules(config.graphqlLimits), InvalidLiteralRule],
     allowBatchedHttpRequests: false,
     // The process owns shutdown order (HTTP, then pool, then the embedded database).
     stopOnTerminationSignals: false,

@@ -3,12 +3,15 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from '../../schema/graphql';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { NsfwjsClassifier } from '../src/modules/review/visual-classifier/nsfwjs-classifier';
 import { ThreadedClassifier } from '../src/modules/review/visual-classifier/threaded-classifier';
 import { ModelUnavailableError } from '../src/modules/review/visual-classifier/visual-classifier';
 import { TestServer, type SignedInMember } from './support/server';
+
+const ORGANIZATIONS = graphql(`query ThreadsOrganizations { organizations { id } }`);
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ffmpeg = (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
@@ -47,7 +50,7 @@ describe('the embedded image model in worker threads', () => {
     const health = await fetch(`${server.url}/healthz`);
     expect(health.status).toBe(200);
     expect(settled, 'the health check was answered before the classification finished').toBe(false);
-    const me = await server.gql<{ organizations: Array<{ id: string }> }>('{ organizations { id } }', {}, { token: studio.token });
+    const me = await server.gql(ORGANIZATIONS, {}, { token: studio.token });
     expect(me.data?.organizations.map((o) => o.id)).toEqual([studio.organizationId]);
     expect(settled, 'a GraphQL query was answered before the classification finished').toBe(false);
     await classification;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
@@ -24,12 +25,39 @@ describe('bad requests get a clear error and change nothing', () => {
     expect(res.errors![0]!.message).toMatch(/Cannot query field "passwordHash"/);
   });
 
-  it('a variable of the wrong type is a 400 BAD_USER_INPUT naming the variable', async () => {
+  it('a variable of the wrong type is a 400 BAD_USER_INPUT naming the argument it feeds, not the variable', async () => {
     const res = await server.post({ query: 'query($n: Int) { auditEvents(first: $n) { nodes { id } } }', variables: { n: 'ten' } });
     expect(res.status).toBe(400);
     expect(errorCode(res)).toBe('BAD_USER_INPUT');
-    expect(res.errors![0]!.message).toBe('The variable $n must be a whole number.');
-    expect(res.errors![0]!.extensions).toMatchObject({ reason: 'INVALID_VALUE', field: 'n' });
+    expect(res.errors![0]!.message).toBe('The value of first must be a whole number (whole numbers go from -2147483648 to 2147483647).');
+    expect(res.errors![0]!.extensions).toMatchObject({ reason: 'INVALID_VALUE', field: 'first' });
+  });
+
+  it('an enum value that does not exist names the field and the allowed values, in a variable and in a literal alike', async () => {
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const variable = await server.post(
+      { query: 'mutation($i: ChangeMemberRoleInput!) { changeMemberRole(input: $i) { id } }', variables: { i: { membershipId: randomUUID(), role: 'BOGUS' } } },
+      { token: owner.token },
+    );
+    const literal = await server.post({ query: `mutation { changeMemberRole(input: { membershipId: "${randomUUID()}", role: BOGUS }) { id } }` }, { token: owner.token });
+    for (const res of [variable, literal]) {
+      expect(res.status).toBe(400);
+      expect(res.errors).toHaveLength(1);
+      expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_VALUE', field: 'input.role' });
+      expect(res.errors![0]!.message).toMatch(/^The value of input\.role must be one of [A-Z_, ]*VIEWER[A-Z_, ]*\.$/);
+      expect(res.errors![0]!.message).not.toMatch(/does not exist|enum|BOGUS|Variable|\$i/);
+    }
+  });
+
+  it('a list item is named by its position with dots, the same in variables and literals', async () => {
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const query = (territories: string) => `mutation { submitForReview(input: { episodeIds: ["${randomUUID()}"], territories: ${territories} }) { id } }`;
+    const variable = await server.post({ query: 'mutation($x: SubmitForReviewInput!) { submitForReview(input: $x) { id } }', variables: { x: { episodeIds: [randomUUID(), 7.5], territories: ['US'] } } }, { token: owner.token });
+    expect(variable.errors![0]!.extensions).toMatchObject({ reason: 'INVALID_VALUE', field: 'input.episodeIds.1' });
+    const literal = await server.post({ query: query('["US", 12]') }, { token: owner.token });
+    expect(literal.errors).toHaveLength(1);
+    expect(literal.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_VALUE', field: 'input.territories.1' });
+    expect(literal.errors![0]!.message).toBe('The value of input.territories.1 must be text.');
   });
 
   it('a body that is not JSON is a 400 in the same error format', async () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import * as tus from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from '../../schema/graphql';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { seriesWithEpisodes } from './support/catalog';
@@ -13,6 +14,9 @@ import { eventually } from './support/media';
 import { startApiProcess, type ApiProcess } from './support/processes';
 import { TestServer, type SignedInMember } from './support/server';
 import { makeClip, sha256Of } from './support/videos';
+
+const SERIES_EPISODES = graphql(`query RecoverySeriesEpisodes($id: ID!) { series(id: $id) { episodes { nodes { id } } } }`);
+const EPISODE_STATE = graphql(`query RecoveryEpisodeState($id: ID!) { episode(id: $id) { status media { sha256 } mediaRevisions { id } uploads { status } } }`);
 
 /**
  * An upload whose processing process dies midway is taken over by another running API process once
@@ -31,7 +35,7 @@ beforeAll(async () => {
   server = await TestServer.start({ UPLOAD_PROCESSING_LEASE_SECONDS: String(LEASE_SECONDS) });
   editor = await server.member(OrganizationKind.STUDIO, Role.EDITOR);
   const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 1);
-  const res = await server.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }', { id: seriesId }, { token: editor.token });
+  const res = await server.gql(SERIES_EPISODES, { id: seriesId }, { token: editor.token });
   episodeId = res.data!.series.episodes.nodes[0]!.id;
 }, 60_000);
 afterAll(async () => {
@@ -98,7 +102,7 @@ describe('processing that dies midway', () => {
 
     // The in-process API, never restarted, takes the upload over and finishes it.
     const done = await eventually(
-      () => server.gql<{ episode: { status: string; media: { sha256: string } | null; mediaRevisions: unknown[]; uploads: Array<{ status: string }> } }>('query($id: ID!) { episode(id: $id) { status media { sha256 } mediaRevisions { id } uploads { status } } }', { id: episodeId }, { token: editor.token }),
+      () => server.gql(EPISODE_STATE, { id: episodeId }, { token: editor.token }),
       (r) => r.data?.episode.status === 'READY',
       'the upload to be recovered',
       60_000,

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from '../../schema/graphql';
 import { findRepoRoot } from '../src/config';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
@@ -9,6 +10,10 @@ import { FakeOpenAi } from './support/fake-openai';
 import { eventually, readyEpisode } from './support/media';
 import { TestServer } from './support/server';
 import { makeClip } from './support/videos';
+
+const SERIES_EPISODES = graphql(`query WorkerSeriesEpisodes($id: ID!) { series(id: $id) { episodes { nodes { id } } } }`);
+const SUBMIT = graphql(`mutation WorkerSubmit($input: SubmitForReviewInput!) { submitForReview(input: $input) { id } }`);
+const CASE_STATE = graphql(`query WorkerCaseState($id: ID!) { reviewCase(id: $id) { status aiStatus } }`);
 
 /** The worker as it runs in production: its own process (`npm run worker`), built first. */
 const WORKER = path.join(findRepoRoot(), 'api', 'dist', 'api', 'src', 'cli', 'worker.js');
@@ -57,13 +62,13 @@ describe('a worker killed mid-job', () => {
     const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
     const lead = await server.member(OrganizationKind.OPERATOR, Role.LEAD);
     const seriesId = await seriesWithEpisodes(server, owner.token, owner.organizationId, 1);
-    const episodeId = (await server.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }', { id: seriesId }, { token: owner.token })).data!.series.episodes.nodes[0]!.id;
+    const episodeId = (await server.gql(SERIES_EPISODES, { id: seriesId }, { token: owner.token })).data!.series.episodes.nodes[0]!.id;
     await readyEpisode(server, owner.token, episodeId, makeClip('killed-worker'));
 
     // The first worker hangs on the policy call, then dies without a chance to clean up.
     fake.inject('/v1/chat/completions', { hang: true });
     const first = startWorker();
-    const submitted = await server.gql<{ submitForReview: Array<{ id: string }> }>('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }', { i: { episodeIds: [episodeId], territories: ['US'] } }, { token: owner.token });
+    const submitted = await server.gql(SUBMIT, { input: { episodeIds: [episodeId], territories: ['US'] } }, { token: owner.token });
     const caseId = submitted.data!.submitForReview[0]!.id;
     await eventually(async () => fake.count('/v1/chat/completions'), (n) => n >= 1, 'the first worker to reach the policy call', 60_000);
     first.kill('SIGKILL');
@@ -71,7 +76,7 @@ describe('a worker killed mid-job', () => {
 
     startWorker();
     const view = await eventually(
-      async () => (await server.gql<{ reviewCase: { status: string; aiStatus: string } }>('query($id: ID!) { reviewCase(id: $id) { status aiStatus } }', { id: caseId }, { token: lead.token })).data!.reviewCase,
+      async () => (await server.gql(CASE_STATE, { id: caseId }, { token: lead.token })).data!.reviewCase,
       (c) => c.status === 'PENDING_REVIEW',
       'the retried job to finish',
       60_000,

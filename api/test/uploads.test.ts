@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tus from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql, type ResultOf } from '../../schema/graphql';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { seriesWithEpisodes } from './support/catalog';
@@ -19,13 +20,14 @@ beforeAll(async () => {
   server = await TestServer.start({ UPLOAD_MAX_BYTES: String(5 * 1024 * 1024), MAX_EPISODE_DURATION_SECONDS: '300' });
   editor = await server.member(OrganizationKind.STUDIO, Role.EDITOR);
   seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 12);
-  const res = await server.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }', { id: seriesId }, { token: editor.token });
+  const res = await server.gql(SERIES_EPISODES, { id: seriesId }, { token: editor.token });
   episodes = res.data!.series.episodes.nodes.map((n) => n.id);
 });
 afterAll(() => server?.stop());
 
-const EPISODE = /* GraphQL */ `
-  query($id: ID!) {
+const SERIES_EPISODES = graphql(`query UploadsSeriesEpisodes($id: ID!) { series(id: $id) { episodes { nodes { id } } } }`);
+const EPISODE = graphql(`
+  query UploadsEpisode($id: ID!) {
     episode(id: $id) {
       status durationSeconds uploadError
       media { id sha256 sizeBytes container videoCodec durationSeconds width height warnings videoUrl posterUrl }
@@ -33,18 +35,14 @@ const EPISODE = /* GraphQL */ `
       uploads { status failureReason }
     }
   }
-`;
-type EpisodeView = {
-  status: string;
-  durationSeconds: number | null;
-  uploadError: string | null;
-  media: { id: string; sha256: string; sizeBytes: number; container: string; videoCodec: string; durationSeconds: number; width: number; height: number; warnings: string[]; videoUrl: string; posterUrl: string } | null;
-  mediaRevisions: Array<{ sha256: string }>;
-  uploads: Array<{ status: string; failureReason: string | null }>;
-};
+`);
+type EpisodeView = ResultOf<typeof EPISODE>['episode'];
+const SET_SUBTITLES = graphql(`mutation UploadsSetSubtitles($input: SubtitlesInput!) { setSubtitles(input: $input) { language format cueCount cues { start end text } } }`);
+const SUBTITLES = graphql(`query UploadsSubtitles($id: ID!) { episode(id: $id) { subtitles { language format cueCount } } }`);
+const MEDIA_URLS = graphql(`query UploadsMediaUrls($id: ID!) { episode(id: $id) { media { videoUrl posterUrl } } }`);
 
 async function episodeView(id: string, token = editor.token): Promise<EpisodeView> {
-  const res = await server.gql<{ episode: EpisodeView }>(EPISODE, { id }, { token });
+  const res = await server.gql(EPISODE, { id }, { token });
   if (!res.data) throw new Error(JSON.stringify(res.errors));
   return res.data.episode;
 }
@@ -150,7 +148,7 @@ describe('refusals at creation: a clear 4xx, and nothing created', () => {
   beforeAll(async () => {
     const other = await server.member(OrganizationKind.STUDIO, Role.OWNER);
     const foreignSeries = await seriesWithEpisodes(server, other.token, other.organizationId, 1);
-    const foreign = await server.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }', { id: foreignSeries }, { token: other.token });
+    const foreign = await server.gql(SERIES_EPISODES, { id: foreignSeries }, { token: other.token });
     foreignEpisode = foreign.data!.series.episodes.nodes[0]!.id;
     viewerToken = (await server.addMember(editor.organizationId, Role.VIEWER)).token;
   });
@@ -158,7 +156,7 @@ describe('refusals at creation: a clear 4xx, and nothing created', () => {
   const cases: Array<[string, () => Promise<Response>, number, RegExp]> = [
     ['a file that is not a video', () => rawCreate({}, { episodeId: own(), filename: 'notes.txt', filetype: 'text/plain' }), 415, /Only MP4, MOV and WebM/],
     ['a type that does not match the extension', () => rawCreate({}, { episodeId: own(), filename: 'a.mp4', filetype: 'video/webm' }), 415, /does not match/],
-    ['a file over the size limit', () => rawCreate({ 'upload-length': String(6 * 1024 * 1024) }, { episodeId: own(), filename: 'big.mp4', filetype: 'video/mp4' }), 413, /larger than the 5 MiB limit/],
+    ['a file over the size limit', () => rawCreate({ 'upload-length': String(6 * 1024 * 1024) }, { episodeId: own(), filename: 'big.mp4', filetype: 'video/mp4' }), 413, /larger than the 5\.0 MiB limit/],
     ['a declared duration over the policy maximum', () => rawCreate({}, { episodeId: own(), filename: 'long.mp4', filetype: 'video/mp4', duration: '900' }), 400, /at most 300 seconds/],
     ['metadata without the episode', () => rawCreate({}, { filename: 'a.mp4', filetype: 'video/mp4' }), 400, /must name the episode/],
     ['no credentials', () => rawCreate({}, { episodeId: own(), filename: 'a.mp4', filetype: 'video/mp4' }, null), 401, /Sign in/],
@@ -281,28 +279,26 @@ describe('resuming', () => {
 });
 
 describe('subtitles', () => {
-  const SET = /* GraphQL */ `mutation($input: SubtitlesInput!) { setSubtitles(input: $input) { language format cueCount cues { start end text } } }`;
-
   it('stores valid WebVTT with its cues; a second upload in the same language replaces it', async () => {
-    const res = await server.gql<{ setSubtitles: { cueCount: number; cues: Array<{ start: number; text: string }> } }>(
-      SET,
+    const res = await server.gql(
+      SET_SUBTITLES,
       { input: { episodeId: episodes[7], language: 'en', format: 'WEBVTT', content: 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nI will never sign.\n' } },
       { token: editor.token },
     );
     expect(res.data?.setSubtitles).toMatchObject({ cueCount: 1, cues: [{ start: 1, text: 'I will never sign.' }] });
-    await server.gql(SET, { input: { episodeId: episodes[7], language: 'en', format: 'SRT', content: '1\n00:00:01,000 --> 00:00:02,000\nA\n\n2\n00:00:03,000 --> 00:00:04,000\nB\n' } }, { token: editor.token });
-    const list = await server.gql<{ episode: { subtitles: Array<{ language: string; format: string; cueCount: number }> } }>('query($id: ID!) { episode(id: $id) { subtitles { language format cueCount } } }', { id: episodes[7] }, { token: editor.token });
+    await server.gql(SET_SUBTITLES, { input: { episodeId: episodes[7], language: 'en', format: 'SRT', content: '1\n00:00:01,000 --> 00:00:02,000\nA\n\n2\n00:00:03,000 --> 00:00:04,000\nB\n' } }, { token: editor.token });
+    const list = await server.gql(SUBTITLES, { id: episodes[7]! }, { token: editor.token });
     expect(list.data!.episode.subtitles).toEqual([{ language: 'en', format: 'SRT', cueCount: 2 }]);
   });
 
   it('refuses broken files with line-numbered errors, and stores nothing', async () => {
     const before = await server.count('subtitle_track');
-    const res = await server.gql(SET, { input: { episodeId: episodes[8], language: 'fr', format: 'WEBVTT', content: 'WEBVTT\n\n00:00:05.000 --> 00:00:04.000\nBackwards\n' } }, { token: editor.token });
+    const res = await server.gql(SET_SUBTITLES, { input: { episodeId: episodes[8], language: 'fr', format: 'WEBVTT', content: 'WEBVTT\n\n00:00:05.000 --> 00:00:04.000\nBackwards\n' } }, { token: editor.token });
     expect(errorCode(res)).toBe('BAD_USER_INPUT');
     expect(res.errors![0]!.extensions.field).toBe('input.content');
     expect(res.errors![0]!.message).toBe('Line 3: The cue ends (00:00:04.000) before it starts (00:00:05.000).');
     expect(res.errors![0]!.extensions.problems).toEqual([{ line: 3, message: 'The cue ends (00:00:04.000) before it starts (00:00:05.000).' }]);
-    const big = await server.gql(SET, { input: { episodeId: episodes[8], language: 'fr', format: 'SRT', content: '1\n00:00:01,000 --> 00:00:02,000\n' + 'x'.repeat(1024 * 1024) } }, { token: editor.token });
+    const big = await server.gql(SET_SUBTITLES, { input: { episodeId: episodes[8], language: 'fr', format: 'SRT', content: '1\n00:00:01,000 --> 00:00:02,000\n' + 'x'.repeat(1024 * 1024) } }, { token: editor.token });
     expect(errorCode(big)).toBe('BAD_USER_INPUT');
     expect(big.errors![0]!.message).toMatch(/at most 1024 KiB/);
     expect(await server.count('subtitle_track')).toBe(before);
@@ -315,11 +311,11 @@ describe('media in the default data folder', () => {
     try {
       const owner = await dotted.member(OrganizationKind.STUDIO, Role.OWNER);
       const seriesId = await seriesWithEpisodes(dotted, owner.token, owner.organizationId, 1);
-      const episodeId = (await dotted.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }', { id: seriesId }, { token: owner.token })).data!.series.episodes.nodes[0]!.id;
+      const episodeId = (await dotted.gql(SERIES_EPISODES, { id: seriesId }, { token: owner.token })).data!.series.episodes.nodes[0]!.id;
       await readyEpisode(dotted, owner.token, episodeId, makeClip('dotted'));
-      const media = await dotted.gql<{ episode: { media: { videoUrl: string; posterUrl: string } } }>('query($id: ID!) { episode(id: $id) { media { videoUrl posterUrl } } }', { id: episodeId }, { token: owner.token });
-      expect((await fetch(dotted.url + media.data!.episode.media.posterUrl, { headers: { authorization: `Bearer ${owner.token}` } })).status).toBe(200);
-      expect((await fetch(dotted.url + media.data!.episode.media.videoUrl, { headers: { authorization: `Bearer ${owner.token}`, range: 'bytes=0-9' } })).status).toBe(206);
+      const media = await dotted.gql(MEDIA_URLS, { id: episodeId }, { token: owner.token });
+      expect((await fetch(dotted.url + media.data!.episode.media!.posterUrl!, { headers: { authorization: `Bearer ${owner.token}` } })).status).toBe(200);
+      expect((await fetch(dotted.url + media.data!.episode.media!.videoUrl, { headers: { authorization: `Bearer ${owner.token}`, range: 'bytes=0-9' } })).status).toBe(206);
     } finally {
       await dotted.stop();
     }

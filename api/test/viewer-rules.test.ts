@@ -3,7 +3,7 @@ import { graphql } from '../../schema/graphql';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { seedPendingCases } from './support/review';
-import { TestServer, type SignedInMember } from './support/server';
+import { TestServer, type GraphQLResponse, type SignedInMember } from './support/server';
 
 // The dashboard reads who may do what from these fields instead of re-deriving the rules, so each
 // must agree with its mutation: for every person and state below, the field says true exactly when
@@ -32,6 +32,7 @@ const CASE_RULES = graphql(`
 const APPEAL = graphql(`mutation Appeal($id: ID!, $statement: String!) { appealCase(caseId: $id, statement: $statement) { id } }`);
 const TAKE_DOWN = graphql(`mutation TakeDown($id: ID!) { takeDownEpisode(episodeId: $id, reason: "Rights dispute reported by the licensor") { status } }`);
 const EXTEND = graphql(`mutation Extend($id: ID!) { extendClaim(caseId: $id) { id } }`);
+const RELEASE = graphql(`mutation Release($id: ID!) { releaseCase(caseId: $id) { id } }`);
 
 type DecisionKind = 'APPROVE' | 'REJECT';
 
@@ -174,6 +175,41 @@ describe('the claim, judged once on the database clock', () => {
     // Nothing changed: the holder still holds it and decides it.
     expect((await rules(studio.caseId, holder)).claim).toMatchObject({ held: true, heldByViewer: true });
     expect((await server.gql(DECIDE, { input: { caseId: claimed.id, version: claimed.version, decisions: [{ territory: 'US', decision: 'APPROVE' }] } }, { token: holder.token })).errors).toBeUndefined();
+  }, 60_000);
+
+  // Every mutation that needs the caller's own claim, called by another reviewer while the holder's
+  // lease is live: each answers from the one lease check (claims.ts), never a bare CONFLICT.
+  const CLAIM_DEPENDENT: Array<[string, (caseId: string, version: number, token: string) => Promise<GraphQLResponse<unknown>>]> = [
+    ['decideCase', (id, version, token) => server.gql(DECIDE, { input: { caseId: id, version, decisions: [{ territory: 'US', decision: 'APPROVE' }] } }, { token })],
+    ['extendClaim', (id, _v, token) => server.gql(EXTEND, { id }, { token })],
+    ['releaseCase', (id, _v, token) => server.gql(RELEASE, { id }, { token })],
+  ];
+  for (const [mutation, call] of CLAIM_DEPENDENT) {
+    it(`${mutation} by a reviewer on a case another reviewer holds is refused with CLAIM_HELD_BY_OTHER, and the holder keeps it`, async () => {
+      const studio = await studioWithCase();
+      const holder = await server.addMember(operatorOrg, Role.REVIEWER);
+      const other = await server.addMember(operatorOrg, Role.REVIEWER);
+      const claimed = (await server.gql(CLAIM_NEXT, { filter: studio.filter }, { token: holder.token })).data!.claimNextCase!;
+      const refused = await call(claimed.id, claimed.version, other.token);
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'CLAIM_HELD_BY_OTHER' });
+      expect((await rules(studio.caseId, holder)).claim).toMatchObject({ held: true, heldByViewer: true });
+      // Once the lease has lapsed by the database's clock, the same call says so instead.
+      await server.orm.em.getConnection().execute(`update review_case set claim_expires_at = now() - interval '1 second' where id = ?`, [studio.caseId]);
+      const lapsed = await call(claimed.id, (await rules(studio.caseId, holder)).version, other.token);
+      expect(lapsed.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'CLAIM_LAPSED' });
+    }, 60_000);
+  }
+
+  it('a lead releases a claim another reviewer holds; the reviewer releases their own', async () => {
+    const studio = await studioWithCase();
+    const holder = await server.addMember(operatorOrg, Role.REVIEWER);
+    const lead = await server.addMember(operatorOrg, Role.LEAD);
+    await server.gql(CLAIM_NEXT, { filter: studio.filter }, { token: holder.token });
+    expect((await server.gql(RELEASE, { id: studio.caseId }, { token: lead.token })).errors).toBeUndefined();
+    expect((await rules(studio.caseId, holder)).claim).toEqual({ held: false, heldByViewer: false, expiresAt: null });
+    await server.gql(CLAIM_NEXT, { filter: studio.filter }, { token: holder.token });
+    expect((await server.gql(RELEASE, { id: studio.caseId }, { token: holder.token })).errors).toBeUndefined();
+    expect((await rules(studio.caseId, holder)).claim.held).toBe(false);
   }, 60_000);
 
   it('a stale version is refused with CASE_VERSION_STALE, naming input.version', async () => {

@@ -33,3 +33,21 @@ test('A refused upload is worded by its reason from the API’s upload policy, n
   await expect(item.getByRole('alert')).toHaveText('Only MP4, MOV, WEBM videos are accepted; "scene.avi" is not one.');
   await expect(page.locator('body')).not.toContainText(RAW_TEXT);
 });
+
+test('Bytes beyond the size the upload declared are refused by reason, worded as the file having changed', async ({ page, request }) => {
+  const series = await createDraftSeries(await apiAs(request, accounts.editor), unique('Growing File'), 1);
+
+  await signIn(page, accounts.editor);
+  await open(page, `/catalog/${series.id}/episodes/${series.episodeIds[0]}`);
+  // The file grows on its way: each PATCH carries more bytes than the upload declared at creation.
+  await page.route('**/uploads/*', async (route) => {
+    const sent = route.request().postDataBuffer();
+    if (route.request().method() !== 'PATCH' || !sent) return route.continue();
+    await route.continue({ postData: Buffer.concat([sent, Buffer.from('appended while uploading\n')]) });
+  });
+  const { video, list } = episodeUploads(page);
+  await video.getByLabel('Upload a video').setInputFiles({ name: 'growing.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc(4096, 7) });
+  const item = list.getByRole('listitem').filter({ hasText: 'growing.mp4' });
+  await expect(item.getByRole('alert')).toHaveText('More data arrived than "growing.mp4" holds — the file may have changed while uploading. Choose it again to start over.');
+  await expect(page.locator('body')).not.toContainText(RAW_TEXT);
+});

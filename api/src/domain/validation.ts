@@ -1,16 +1,17 @@
 import { z } from 'zod';
 import { BadUserInputError } from './errors';
+import { fieldPath } from './field-path';
 import { hasVisibleText } from './text-input';
 
 /**
  * Parses service input with zod; the first problem becomes BAD_USER_INPUT naming the field by its
- * path in the GraphQL arguments (e.g. `input.email`).
+ * path in the GraphQL arguments (`fieldPath`, e.g. `input.email`); `root` is where `value` sits there.
  */
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown, root = 'input'): z.infer<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const field = [root, ...issue.path.map(String)].filter(Boolean).join('.');
+  const field = fieldPath(root, issue.path.map((p) => (typeof p === 'number' ? p : String(p))));
   throw new BadUserInputError(field, issue.message);
 }
 

@@ -48,7 +48,7 @@ export const OPERATOR_ADMINS: RuleGroup = ['OPERATOR:ADMIN'];
  * (`Viewer.can`, `Membership.can`): clients read these instead of keeping their own role lists.
  */
 export const CAPABILITIES = {
-  readCatalog: STUDIO_MEMBERS,
+  readCatalog: CATALOG_READERS,
   editCatalog: CATALOG_WRITERS,
   submitForReview: CATALOG_WRITERS,
   review: OPERATOR_STAFF,

@@ -1,16 +1,33 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, type ArgumentNode, type DocumentNode, type ValueNode } from 'graphql';
+import { GraphQLError, Kind, typeFromAST, type ArgumentNode, type DocumentNode, type GraphQLInputType, type GraphQLSchema, type OperationDefinitionNode, type ValueNode } from 'graphql';
 import { BadUserInputError } from '../domain/errors';
+import { fieldPath } from '../domain/field-path';
 import { acceptText } from '../domain/text-input';
 import type { GraphQLContext } from './context';
+import { dropGraphQLValueErrors, invalidValueError, valueProblem } from './invalid-values';
 
 type Path = Array<string | number>;
 
-const fieldName = (path: Path) => path.join('.');
-
 function refuse(path: Path, problem: string): never {
-  const error = new BadUserInputError(fieldName(path), `${fieldName(path)}: ${problem}`);
-  throw new GraphQLError(error.message, { originalError: error, extensions: { http: { status: 400 } } });
+  const error = new BadUserInputError(fieldPath(path), `${fieldPath(path)}: ${problem}`);
+  throw refusal(error);
+}
+
+const refusal = (error: BadUserInputError) => new GraphQLError(error.message, { originalError: error, extensions: { http: { status: 400 } } });
+
+/**
+ * Each variable's value against its declared type, before execution: the first part it cannot take
+ * is refused in our words (invalid-values.ts), named by the argument path the variable feeds.
+ */
+function checkVariables(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>, variableUse: Map<string, Path>): void {
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
+    if (!type) continue;
+    if (variables[name] === undefined && definition.defaultValue) continue;
+    const problem = valueProblem(variables[name], type, variableUse.get(name) ?? [name]);
+    if (problem) throw refusal(invalidValueError(problem));
+  }
 }
 
 /**
@@ -74,17 +91,22 @@ function walkVariable(holder: Record<string | number, unknown>, key: string | nu
 }
 
 /**
- * The boundary for text: before any resolver runs, every string the client sent — literals and
- * variables alike — passes one rule (`acceptText`), so a new field or argument cannot forget it.
+ * The boundary for input: before any resolver runs, every string the client sent — literals and
+ * variables alike — passes one rule (`acceptText`), so a new field or argument cannot forget it, and
+ * every variable is checked against its type, refused in our words naming the argument path.
  */
 export const textInputPlugin: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ document, request }) {
+      async didResolveOperation({ document, request, operation, schema }) {
         const variableUse = walkDocument(document);
-        const variables = request.variables;
-        if (!variables) return;
+        const variables = request.variables ?? {};
         for (const name of Object.keys(variables)) walkVariable(variables, name, variableUse.get(name) ?? [name]);
+        if (operation) checkVariables(schema, operation, variables, variableUse);
+      },
+      async willSendResponse({ response }) {
+        if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
+        response.body.singleResult.errors = dropGraphQLValueErrors(response.body.singleResult.errors);
       },
     };
   },

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config';
+import { RateLimitedError } from '../domain/errors';
 import type { Actor } from '../domain/request-context';
 import type { Logger } from '../logger';
 
@@ -85,10 +86,11 @@ export class RequestRateLimiter {
   }
 
   /**
-   * Counts the request; when over budget, answers 429 in the GraphQL error shape and returns false.
-   * Either way the response carries the RateLimit-* headers.
+   * Counts the request; when over budget, answers 429 — through `refuse` when given (the upload
+   * endpoint's refusal), else in the GraphQL error shape — and returns false. Either way the
+   * response carries the RateLimit-* headers.
    */
-  async admit(actor: Actor, req: Request, res: Response): Promise<boolean> {
+  async admit(actor: Actor, req: Request, res: Response, refuse?: (limited: RateLimitedError) => void): Promise<boolean> {
     const decision = await this.take(actor, req.ip);
     res.setHeader('RateLimit-Limit', decision.limit);
     res.setHeader('RateLimit-Remaining', decision.remaining);
@@ -96,6 +98,10 @@ export class RequestRateLimiter {
     if (decision.allowed) return true;
     const retryAfterSeconds = decision.resetSeconds;
     res.setHeader('Retry-After', retryAfterSeconds);
+    if (refuse) {
+      refuse(new RateLimitedError(retryAfterSeconds));
+      return false;
+    }
     res.status(429).json({
       errors: [
         {

@@ -1,17 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { Server, type ServerOptions } from '@tus/server';
+import { Server, TUS_VERSION, type ServerOptions } from '@tus/server';
 import type { DataStore, Upload } from '@tus/utils';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import pg from 'pg';
 import type { Config } from '../config';
-import { DomainError, type ErrorCode } from '../domain/errors';
+import { NodeRequest, sendNodeResponse } from 'srvx/node';
+import { DomainError } from '../domain/errors';
 import type { RequestContext } from '../domain/request-context';
 import type { Logger } from '../logger';
-import { acceptUploadMetadata, UploadRefusedError, type UploadRefusal } from '../modules/media/upload.service';
+import { acceptUploadMetadata } from '../modules/media/upload.service';
 import type { Services } from '../services';
 import { PostgresLocker } from './postgres-locker';
+import { headerRefusal, libraryRefusal, protocolRefusal, REFUSAL_HEADER, sendUploadRefusal, statusOfRefusal, UploadFailedError, type Refusal } from './upload-refusals';
 import { createUploadStore } from './upload-stores';
 
 export const UPLOADS_PATH = '/uploads';
@@ -30,34 +32,6 @@ export interface UploadServer {
 }
 
 /**
- * The upload endpoint's one table from a refusal's reason (`extensions.reason` in GraphQL) to its HTTP
- * status: services throw domain errors with reasons and never choose a status. The reason also goes
- * out in the `Upload-Refusal-Reason` header, for clients to word the refusal themselves.
- */
-export const UPLOAD_STATUS: Record<UploadRefusal | ErrorCode, number> = {
-  BAD_USER_INPUT: 400,
-  UPLOAD_METADATA_INVALID: 400,
-  UPLOAD_LENGTH_REQUIRED: 400,
-  UPLOAD_EMPTY: 400,
-  UPLOAD_TOO_LONG: 400,
-  UPLOAD_DURATION_MISMATCH: 400,
-  UPLOAD_LANGUAGE_INVALID: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  UPLOAD_VIDEO_REQUIRED: 409,
-  UPLOAD_GONE: 410,
-  UPLOAD_TOO_LARGE: 413,
-  UPLOAD_TYPE_NOT_ACCEPTED: 415,
-  UPLOAD_TYPE_MISMATCH: 415,
-  RATE_LIMITED: 429,
-};
-export const REFUSAL_HEADER = 'Upload-Refusal-Reason';
-
-const statusOf = (error: DomainError): number => (UPLOAD_STATUS as Record<string, number>)[error.reason] ?? UPLOAD_STATUS[error.code];
-
-/**
  * The tus endpoint: resumable uploads into a local folder (FileStore) or an S3 bucket (S3Store),
  * with upload state in PostgreSQL and locks shared through PostgreSQL advisory locks, so several API
  * processes can serve one upload and a restart loses nothing.
@@ -70,16 +44,11 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
   await locker.start(deps.databaseUrl);
   const uploadStore = createUploadStore(config, pool);
   const contexts = new WeakMap<IncomingMessage, RequestContext>();
-  const responses = new WeakMap<IncomingMessage, ServerResponse>();
-  /** The tus answer to a refusal: its status from the table, its reason in a header, its words as the body. */
-  const refuse = (req: unknown, error: DomainError) => {
-    const node = (req as TusRequest).runtime?.node?.req;
-    const res = node && responses.get(node);
-    if (res && !res.headersSent) res.setHeader(REFUSAL_HEADER, error.reason);
-    return { status_code: statusOf(error), body: `${error.message}\n` };
-  };
+  /** The refusal decided for a request, by our hooks or from the library's error; handle() words the response. */
+  const refusals = new WeakMap<IncomingMessage, Refusal>();
+  const nodeOf = (req: unknown) => (req as TusRequest).runtime?.node?.req;
   const contextOf = (req: unknown): RequestContext => {
-    const node = (req as TusRequest).runtime?.node?.req;
+    const node = nodeOf(req);
     const ctx = node && contexts.get(node);
     if (!ctx) throw new Error('upload request without a context');
     return ctx;
@@ -113,27 +82,18 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
     relativeLocation: true,
     maxSize: config.uploads.maxBytes,
     disableTerminationForFinishedUploads: true,
+    exposedHeaders: [REFUSAL_HEADER],
     namingFunction: () => randomBytes(16).toString('hex'),
     getFileIdFromRequest: (_req, id) => (id && UPLOAD_ID.test(id) ? id : undefined),
     async onIncomingRequest(req, uploadId) {
       if (req.method === 'POST') return;
-      try {
-        await services.uploads.checkExistingUpload(contextOf(req), uploadId);
-      } catch (error) {
-        if (error instanceof DomainError) throw refuse(req, error);
-        throw error;
-      }
+      await services.uploads.checkExistingUpload(contextOf(req), uploadId);
     },
     async onUploadCreate(req, upload: Upload) {
       const ctx = contextOf(req);
-      try {
-        const accepted = { id: upload.id, size: upload.size, metadata: acceptUploadMetadata(upload.metadata ?? {}) };
-        const episode = await services.uploads.checkNewUpload(ctx, accepted);
-        await services.uploads.recordStarted(ctx, accepted, episode);
-      } catch (error) {
-        if (error instanceof DomainError) throw refuse(req, error);
-        throw error;
-      }
+      const accepted = { id: upload.id, size: upload.size, metadata: acceptUploadMetadata(upload.metadata ?? {}) };
+      const episode = await services.uploads.checkNewUpload(ctx, accepted);
+      await services.uploads.recordStarted(ctx, accepted, episode);
       return {};
     },
     async onUploadFinish(req, upload: Upload) {
@@ -144,12 +104,13 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
       });
       return {};
     },
+    // Every error a request ends with — our hooks' domain errors and the library's own — becomes one refusal here.
     onResponseError(req, error) {
-      const status = 'status_code' in error ? error.status_code : 500;
-      // tus refuses an Upload-Length over maxSize itself, before our hook sees the upload.
-      if (status === 413) return refuse(req, new UploadRefusedError('UPLOAD_TOO_LARGE', `The file is larger than the ${Math.round(config.uploads.maxBytes / 1024 ** 2)} MiB limit.`));
-      if (status >= 500) logger.error({ err: error }, 'upload request failed');
-      return undefined;
+      const refusal = error instanceof DomainError ? error : (libraryRefusal(error, req.method, config.uploads.maxBytes) ?? new UploadFailedError());
+      if (refusal instanceof UploadFailedError) logger.error({ err: error }, 'upload request failed');
+      const node = nodeOf(req);
+      if (node) refusals.set(node, refusal);
+      return { status_code: statusOfRefusal(refusal), body: `${refusal.message}\n` };
     },
   };
   const server = new Server(options);
@@ -181,11 +142,37 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
   }, Math.min(30_000, Math.max(500, Math.floor(config.uploads.processingLeaseMs / 2))));
   sweeper.unref();
 
+  /**
+   * The one way a refusal leaves the endpoint: the reason decided for the request (or, for a header
+   * the library refused before asking us, that header's rule), its status from the table, the reason
+   * in a header and our words as the body; the library's other headers (Tus-Resumable, CORS) stay.
+   */
+  const reworded = async (req: IncomingMessage, response: Response): Promise<Response> => {
+    const libraryBody = await response.text();
+    let refusal = refusals.get(req);
+    if (!refusal && response.status === 400 && libraryBody.startsWith('Invalid ')) refusal = headerRefusal(libraryBody);
+    if (!refusal) {
+      logger.error({ status: response.status, body: libraryBody.slice(0, 200) }, 'upload refusal without a reason');
+      refusal = new UploadFailedError();
+    }
+    const headers = new Headers(response.headers);
+    headers.set(REFUSAL_HEADER, refusal.reason);
+    headers.set('Content-Type', 'text/plain; charset=utf-8');
+    headers.delete('Content-Length');
+    return new Response(`${refusal.message}\n`, { status: statusOfRefusal(refusal), headers });
+  };
+
   return {
     async handle(req, res, ctx) {
       contexts.set(req, ctx);
-      responses.set(req, res);
-      await server.handle(req, res);
+      const early = protocolRefusal(req.method, req.get('tus-resumable'));
+      if (early) {
+        res.setHeader('Tus-Version', TUS_VERSION.join(','));
+        return sendUploadRefusal(res, early);
+      }
+      const request = new NodeRequest({ req, res });
+      const response = await server.handleWeb(request as unknown as Request);
+      await sendNodeResponse(res, response.status < 400 ? response : await reworded(req, response));
     },
     async cleanUpExpired() {
       const removed = await uploadStore.removeExpired();

@@ -15,7 +15,8 @@ export interface Section {
 
 /** The dashboard's sections and who may open them, judged by what the API says the current membership may do. */
 const SECTIONS: ReadonlyArray<Section & { allows: (membership: ViewerMembership) => boolean }> = [
-  { id: 'catalog', label: 'Catalog', path: '/catalog', allows: (m) => m.can.readCatalog },
+  // The section is the studio's own catalog; operator staff read studios' catalogs through their cases.
+  { id: 'catalog', label: 'Catalog', path: '/catalog', allows: (m) => m.organization.kind === 'STUDIO' && m.can.readCatalog },
   { id: 'review', label: 'Review queue', path: '/review', allows: (m) => m.can.review },
   { id: 'admin', label: 'Admin', path: '/admin', allows: (m) => m.can.administer },
   { id: 'api-access', label: 'API access', path: '/api-access', allows: (m) => m.organization.kind === 'PARTNER' && m.can.managePartners },

@@ -1,6 +1,7 @@
-import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, ObjectType, Query, registerEnumType, Resolver, Root } from 'type-graphql';
 import { Field, InputType } from 'type-graphql';
 import { uploadPolicy } from './upload.service';
+import { UPLOAD_STATUS, type UploadRefusalReason } from '../../uploads/upload-refusals';
 import { Allow, CATALOG_WRITERS } from '../../graphql/access';
 import type { GraphQLContext } from '../../graphql/context';
 import { Episode } from '../catalog/episode.entity';
@@ -42,6 +43,21 @@ class UploadFormat {
   mediaTypes!: string[];
 }
 
+const UploadRefusalReasons = Object.fromEntries(Object.keys(UPLOAD_STATUS).map((reason) => [reason, reason])) as { [R in UploadRefusalReason]: R };
+registerEnumType(UploadRefusalReasons, {
+  name: 'UploadRefusalReason',
+  description: 'Why the upload endpoint (tus, at /uploads) refused a request: sent in its `Upload-Refusal-Reason` header, for clients to word the refusal.',
+});
+
+@ObjectType({ description: 'One refusal of the upload endpoint and the HTTP status it answers with.' })
+class UploadRefusalRule {
+  @Field(() => UploadRefusalReasons)
+  reason!: UploadRefusalReason;
+
+  @Field(() => Int)
+  httpStatus!: number;
+}
+
 @ObjectType({ description: 'What an episode upload may be; uploads outside it are refused (413 or 415).' })
 class UploadPolicy {
   @Field(() => Float, { description: 'Largest file, in bytes.' })
@@ -61,6 +77,9 @@ class UploadPolicy {
 
   @Field(() => [UploadFormat], { description: 'Accepted dub (alternate audio) formats: an upload with the tus metadata `audioLanguage`.' })
   dubFormats!: UploadFormat[];
+
+  @Field(() => [UploadRefusalRule], { description: 'Every reason the upload endpoint refuses with (its `Upload-Refusal-Reason` header) and its HTTP status.' })
+  refusals!: UploadRefusalRule[];
 }
 
 @Resolver(() => Episode)
@@ -68,7 +87,8 @@ export class EpisodeMediaResolver {
   @Allow('PUBLIC')
   @Query(() => UploadPolicy, { description: 'Accepted upload formats and limits, for clients to check a file before sending it.' })
   uploadPolicy(@Ctx() ctx: GraphQLContext): UploadPolicy {
-    return uploadPolicy(ctx.config);
+    const refusals = (Object.entries(UPLOAD_STATUS) as Array<[UploadRefusalReason, number]>).map(([reason, httpStatus]) => ({ reason, httpStatus }));
+    return { ...uploadPolicy(ctx.config), refusals };
   }
 
   @FieldResolver(() => MediaRevision, { nullable: true, description: 'The current media: what review and partners see.' })

@@ -3,6 +3,7 @@ import type { Episode } from '../catalog/episode.entity';
 import type { Config } from '../../config';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
+import { fieldPath } from '../../domain/field-path';
 import { parseInput } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { findEpisode } from '../catalog/catalog-access';
@@ -49,15 +50,23 @@ export class SubtitleService {
     input: { episodeId: string; language: string; format: SubtitleFormat; kind?: SubtitleKind | null; aiGenerated?: boolean | null; content: string },
     alsoInTransaction?: (tx: EntityManager) => Promise<void>,
     existingTrack: 'replace' | 'refuse' = 'replace',
+    /** Where each field of `input` sits in the caller's arguments (`setSubtitles`: `input.content`; `acceptSubtitleDraft`: `content`). */
+    at: (field: string) => string = (field) => fieldPath('input', field),
   ): Promise<SubtitleTrack> {
-    const data = parseInput(inputSchema, { ...input, kind: input.kind ?? undefined, aiGenerated: input.aiGenerated ?? undefined });
+    let data: z.infer<typeof inputSchema>;
+    try {
+      data = parseInput(inputSchema, { ...input, kind: input.kind ?? undefined, aiGenerated: input.aiGenerated ?? undefined }, '');
+    } catch (error) {
+      if (error instanceof BadUserInputError) throw new BadUserInputError(at(error.field), error.message);
+      throw error;
+    }
     const bytes = Buffer.byteLength(data.content, 'utf8');
     if (bytes > this.config.subtitleMaxBytes) {
-      throw new BadUserInputError('input.content', `Subtitle files may be at most ${Math.round(this.config.subtitleMaxBytes / 1024)} KiB; this one is ${Math.ceil(bytes / 1024)} KiB.`);
+      throw new BadUserInputError(at('content'), `Subtitle files may be at most ${Math.round(this.config.subtitleMaxBytes / 1024)} KiB; this one is ${Math.ceil(bytes / 1024)} KiB.`);
     }
     const parsed = data.format === SubtitleFormat.WEBVTT ? parseWebVtt(data.content) : parseSrt(data.content);
     if (!parsed.ok) {
-      const error = new BadUserInputError('input.content', parsed.problems.map((p) => `Line ${p.line}: ${p.message}`).join('\n'));
+      const error = new BadUserInputError(at('content'), parsed.problems.map((p) => `Line ${p.line}: ${p.message}`).join('\n'));
       error.details.problems = parsed.problems;
       throw error;
     }
@@ -122,13 +131,14 @@ export class SubtitleService {
     const isStale = (current: string | null) => draft.mediaSha256 != null && draft.mediaSha256 !== current;
     if (isStale(await currentMediaSha256(em, episode))) throw stale();
     const input = { episodeId: draft.episode.id, language: draft.language, format: SubtitleFormat.WEBVTT, kind: draft.kind, aiGenerated: true, content: content ?? draft.content };
+    // Only the content comes from the caller (the `content` argument); the rest is the draft's, named by its `id`.
     return this.write(ctx, input, async (tx) => {
       // Checked again under the episode's row lock: a new upload may have finished meanwhile.
       await tx.getConnection().execute('select id from episode where id = ? for update', [draft.episode.id], 'all', tx.getTransactionContext());
       const rows = (await tx.getConnection().execute('select m.sha256 from episode e join media_revision m on m.id = e.current_media_id where e.id = ?', [draft.episode.id], 'all', tx.getTransactionContext())) as Array<{ sha256: string }>;
       if (isStale(rows[0]?.sha256 ?? null)) throw stale();
       if (!(await tx.nativeDelete(SubtitleDraft, { id: draft.id }))) throw new NotFoundError('Subtitle draft');
-    }, replace ? 'replace' : 'refuse');
+    }, replace ? 'replace' : 'refuse', (field) => (field === 'content' ? 'content' : 'id'));
   }
 
   /** The studio discards a draft; nothing else changes. */

@@ -15,7 +15,11 @@ import { MediaRevision } from './media-revision.entity';
 import { ACCEPTED_AUDIO, dubDurationMismatch } from './audio-tracks';
 import { languageSchema } from '../catalog/catalog-validation';
 
-/** Why an upload is refused, beside the domain codes (`UNAUTHENTICATED`, `FORBIDDEN`, `NOT_FOUND`). */
+/**
+ * Why an upload is refused, beside the domain codes (`UNAUTHENTICATED`, `FORBIDDEN`, `NOT_FOUND`,
+ * `RATE_LIMITED`): what the file or its metadata break, then what a request breaks of the tus protocol
+ * (headers, offsets, lengths). The upload endpoint gives each its HTTP status (uploads/upload-refusals.ts).
+ */
 export type UploadRefusal =
   | 'UPLOAD_METADATA_INVALID'
   | 'UPLOAD_LENGTH_REQUIRED'
@@ -27,7 +31,19 @@ export type UploadRefusal =
   | 'UPLOAD_VIDEO_REQUIRED'
   | 'UPLOAD_DURATION_MISMATCH'
   | 'UPLOAD_LANGUAGE_INVALID'
-  | 'UPLOAD_GONE';
+  | 'UPLOAD_GONE'
+  | 'TUS_RESUMABLE_UNSUPPORTED'
+  | 'UPLOAD_HEADER_INVALID'
+  | 'UPLOAD_LENGTH_INVALID'
+  | 'UPLOAD_LENGTH_EXCEEDED'
+  | 'UPLOAD_OFFSET_REQUIRED'
+  | 'UPLOAD_OFFSET_INVALID'
+  | 'UPLOAD_OFFSET_CONFLICT'
+  | 'UPLOAD_CONTENT_TYPE_INVALID'
+  | 'UPLOAD_EXTENSION_UNSUPPORTED'
+  | 'UPLOAD_FINISHED'
+  | 'UPLOAD_BUSY'
+  | 'UPLOAD_METHOD_NOT_ALLOWED';
 
 /** A refused upload: its reason, and words a person can read. The upload endpoint picks the HTTP status. */
 export class UploadRefusedError extends DomainError {

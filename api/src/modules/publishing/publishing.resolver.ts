@@ -93,8 +93,7 @@ export class PartnerApiResolver {
   @Allow(...CATALOG_WRITERS)
   @Mutation(() => ReleasePlan, { description: 'Releases a series to a partner: all at once, in daily drops, or per episode.' })
   setReleasePlan(@Ctx() ctx: GraphQLContext, @Arg('seriesId', () => ID) seriesId: string, @Arg('partnerId', () => ID) partnerId: string, @Arg('input', () => ReleasePlanInput) input: ReleasePlanInput): Promise<ReleasePlan> {
-    const episodeTimes = input.episodeTimes ? Object.fromEntries(input.episodeTimes.map((t) => [String(t.number), t.at.toISOString()])) : null;
-    return ctx.services.releases.setPlan(ctx, seriesId, partnerId, { ...input, episodeTimes });
+    return ctx.services.releases.setPlan(ctx, seriesId, partnerId, input);
   }
 
   @Allow(...CATALOG_WRITERS)

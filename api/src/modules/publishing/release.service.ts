@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { NotFoundError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
-import { parseInput } from '../../domain/validation';
+import { parseInput, refuseRepeats } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { findSeries } from '../catalog/catalog-access';
 import { Episode } from '../catalog/episode.entity';
@@ -16,10 +16,14 @@ const planSchema = z
     mode: z.enum(ReleaseMode),
     startsAt: z.date({ message: 'startsAt must be a date-time.' }),
     episodesPerDay: z.number().int().min(1, 'At least one episode a day.').max(1000).nullish(),
-    episodeTimes: z.record(z.string().regex(/^\d{1,5}$/, 'Keys are episode numbers.'), z.iso.datetime({ message: 'Use ISO date-times.' })).nullish(),
+    // A list as the API takes it, so a problem is named by its position (`input.episodeTimes.1.number`).
+    episodeTimes: z
+      .array(z.object({ number: z.number().int().min(1, 'Episode numbers start at 1.').max(99_999, 'Episode numbers go up to 99999.'), at: z.date({ message: 'Use ISO date-times.' }) }))
+      .superRefine(refuseRepeats<{ number: number }>('The schedule', (t) => t.number, ['number']))
+      .nullish(),
   })
   .refine((p) => p.mode !== ReleaseMode.DROPS || p.episodesPerDay, { message: 'Drops need episodesPerDay.', path: ['episodesPerDay'] })
-  .refine((p) => p.mode !== ReleaseMode.SCHEDULED || Object.keys(p.episodeTimes ?? {}).length > 0, { message: 'A schedule needs at least one episode time.', path: ['episodeTimes'] });
+  .refine((p) => p.mode !== ReleaseMode.SCHEDULED || (p.episodeTimes ?? []).length > 0, { message: 'A schedule needs at least one episode time.', path: ['episodeTimes'] });
 
 export interface DistributionRow {
   partner: Organization;
@@ -41,7 +45,8 @@ export class ReleaseService {
     if (!partner || partner.kind !== OrganizationKind.PARTNER) throw new NotFoundError('Partner');
     const existing = await em.findOne(ReleasePlan, { series, partner });
     const plan = existing ?? em.create(ReleasePlan, { series, partner, mode: data.mode, startsAt: data.startsAt, updatedAt: new Date() });
-    em.assign(plan, { mode: data.mode, startsAt: data.startsAt, episodesPerDay: data.episodesPerDay ?? null, episodeTimes: data.episodeTimes ?? {} });
+    const episodeTimes = Object.fromEntries((data.episodeTimes ?? []).map((t) => [String(t.number), t.at.toISOString()]));
+    em.assign(plan, { mode: data.mode, startsAt: data.startsAt, episodesPerDay: data.episodesPerDay ?? null, episodeTimes });
     this.audit.record(ctx, em, { action: existing ? 'release.update' : 'release.create', organizationId: series.studio.id, subjectType: 'Series', subjectId: series.id, summary: { partner: partner.name, mode: data.mode, startsAt: data.startsAt } });
     await em.flush();
     return plan;

@@ -44,12 +44,18 @@ export async function lockCase(tx: EntityManager, caseId: string): Promise<Revie
 }
 
 /** Changes a pending case under its lock, bumps its version and audits `action` with the summary `change` returns. */
-export async function mutateCase(audit: AuditService, ctx: RequestContext, caseId: string, action: string, change: (c: ReviewCase) => Record<string, unknown>): Promise<ReviewCase> {
+export async function mutateCase(
+  audit: AuditService,
+  ctx: RequestContext,
+  caseId: string,
+  action: string,
+  change: (c: ReviewCase, tx: EntityManager) => Record<string, unknown> | Promise<Record<string, unknown>>,
+): Promise<ReviewCase> {
   const em = ctx.em.fork();
   return em.transactional(async (tx) => {
     const reviewCase = await lockCase(tx, caseId);
     if (reviewCase.status !== CaseStatus.PENDING_REVIEW) throw new ConflictError(`The case is ${reviewCase.status.toLowerCase().replace('_', ' ')}.`).because('CASE_NOT_PENDING');
-    const summary = change(reviewCase);
+    const summary = await change(reviewCase, tx);
     reviewCase.version += 1;
     audit.record(ctx, tx, { action, organizationId: reviewCase.studio.id, subjectType: 'ReviewCase', subjectId: reviewCase.id, summary });
     return reviewCase;

@@ -174,8 +174,9 @@ export class ReviewQueueService {
 
   async release(ctx: RequestContext, caseId: string): Promise<ReviewCase> {
     const { actor, isLead } = operatorOf(ctx);
-    return mutateCase(this.audit, ctx, caseId, 'review.release', (c) => {
-      if (c.claimedBy?.id !== actor.user.id && !isLead) throw new ConflictError('You do not hold this case.');
+    return mutateCase(this.audit, ctx, caseId, 'review.release', async (c, tx) => {
+      // Leads release anyone's claim; a reviewer only their own live one, judged by the one lease check.
+      if (!isLead) await requireOwnClaim(tx, c.id, actor.user.id, 'You hold no live claim on this case: it has lapsed or was released.');
       c.claimedBy = null;
       c.claimExpiresAt = null;
       return {};

@@ -1,0 +1,173 @@
+import {
+  getNullableType,
+  GraphQLError,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isScalarType,
+  Kind,
+  type ASTNode,
+  type ASTVisitor,
+  type GraphQLInputType,
+  type ValidationContext,
+  type ValueNode,
+} from 'graphql';
+import { BadUserInputError } from '../domain/errors';
+import { fieldPath, type FieldPath } from '../domain/field-path';
+
+/**
+ * Values GraphQL cannot read as their type — in variables and in literals alike — refused in our
+ * words: BAD_USER_INPUT, reason INVALID_VALUE, `field` the argument path (domain/field-path.ts) and a
+ * sentence saying what the field takes (the allowed values of an enum, the range of an Int). GraphQL's
+ * own text ("Value … does not exist in … enum", "Variable "$i" got invalid value …") never reaches a client.
+ */
+
+type Problem = { path: FieldPath; type: GraphQLInputType; what: 'required' | 'wrong' | 'unknown-field'; value?: unknown; unknownField?: string; node?: ASTNode };
+
+const INT_RANGE = 'whole numbers go from -2147483648 to 2147483647';
+
+/** What a field of `type` takes, in words. */
+function takes(type: GraphQLInputType): string {
+  const nullable = getNullableType(type);
+  if (isListType(nullable)) return `a list of ${takes(nullable.ofType)}`;
+  if (isEnumType(nullable)) return `one of ${nullable.getValues().map((v) => v.name).join(', ')}`;
+  if (isInputObjectType(nullable)) return `an object with the fields ${Object.keys(nullable.getFields()).join(', ')}`;
+  switch (nullable.name) {
+    case 'Int':
+      return `a whole number (${INT_RANGE})`;
+    case 'Float':
+      return 'a number';
+    case 'Boolean':
+      return 'true or false';
+    case 'String':
+      return 'text';
+    case 'ID':
+      return 'an id';
+    case 'DateTimeISO':
+      return 'an instant in ISO 8601 between the years 0001 and 9999, e.g. 2026-06-01T00:00:00Z';
+    case 'JSONObject':
+      return 'a JSON object';
+    default:
+      return `a ${nullable.name}`;
+  }
+}
+
+/** The refusal for `problem`, worded by the type it expected. */
+export function invalidValueError(problem: Problem): BadUserInputError {
+  const field = fieldPath(problem.path);
+  const subject = `The value of ${field}`;
+  let message: string;
+  if (problem.what === 'required') message = `${subject} is required.`;
+  else if (problem.what === 'unknown-field') message = `${field} has no field "${problem.unknownField}": it takes ${takes(problem.type)}.`;
+  else {
+    const scalar = getNullableType(problem.type);
+    const tooLarge = isScalarType(scalar) && scalar.name === 'Int' && typeof problem.value === 'number' && Number.isInteger(problem.value);
+    const fractional = isScalarType(scalar) && scalar.name === 'Int' && typeof problem.value === 'number' && !Number.isInteger(problem.value);
+    if (tooLarge) message = `${subject} is too large: ${INT_RANGE}.`;
+    else if (fractional) message = `${subject} must be a whole number.`;
+    else message = `${subject} must be ${takes(problem.type)}.`;
+  }
+  return new BadUserInputError(field, message).because('INVALID_VALUE');
+}
+
+function parses(parse: () => unknown): boolean {
+  try {
+    return parse() !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** The first part of a variable's JSON `value` that `type` cannot take, with its path; undefined when all of it can. */
+export function valueProblem(value: unknown, type: GraphQLInputType, path: FieldPath): Problem | undefined {
+  if (value === null || value === undefined) return isNonNullType(type) ? { path, type, what: 'required' } : undefined;
+  const nullable = getNullableType(type) as GraphQLInputType;
+  if (isListType(nullable)) {
+    if (!Array.isArray(value)) return valueProblem(value, nullable.ofType, path);
+    for (const [i, item] of value.entries()) {
+      const found = valueProblem(item, nullable.ofType, [...path, i]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (isInputObjectType(nullable)) {
+    if (typeof value !== 'object' || Array.isArray(value)) return { path, type, what: 'wrong', value };
+    const fields = nullable.getFields();
+    const unknown = Object.keys(value).find((key) => !(key in fields));
+    if (unknown !== undefined) return { path, type, what: 'unknown-field', unknownField: unknown };
+    for (const field of Object.values(fields)) {
+      const given = (value as Record<string, unknown>)[field.name];
+      if (given === undefined && field.defaultValue !== undefined) continue;
+      const found = valueProblem(given, field.type, [...path, field.name]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  const leaf = nullable;
+  return parses(() => leaf.parseValue(value)) ? undefined : { path, type, what: 'wrong', value };
+}
+
+/** The first part of a literal `node` that `type` cannot take, with its path; variables inside are checked when sent. */
+function literalProblem(node: ValueNode, type: GraphQLInputType, path: FieldPath): Problem | undefined {
+  if (node.kind === Kind.VARIABLE) return undefined;
+  if (node.kind === Kind.NULL) return isNonNullType(type) ? { path, type, what: 'required', node } : undefined;
+  const nullable = getNullableType(type) as GraphQLInputType;
+  if (isListType(nullable)) {
+    if (node.kind !== Kind.LIST) return literalProblem(node, nullable.ofType, path);
+    for (const [i, item] of node.values.entries()) {
+      const found = literalProblem(item, nullable.ofType, [...path, i]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (isInputObjectType(nullable)) {
+    if (node.kind !== Kind.OBJECT) return { path, type, what: 'wrong', node };
+    const fields = nullable.getFields();
+    const unknown = node.fields.find((f) => !(f.name.value in fields));
+    if (unknown) return { path, type, what: 'unknown-field', unknownField: unknown.name.value, node: unknown };
+    for (const field of Object.values(fields)) {
+      const given = node.fields.find((f) => f.name.value === field.name);
+      if (!given) {
+        if (isNonNullType(field.type) && field.defaultValue === undefined) return { path: [...path, field.name], type: field.type, what: 'required', node };
+        continue;
+      }
+      const found = literalProblem(given.value, field.type, [...path, field.name]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  const leaf = nullable;
+  // Int literals GraphQL refuses are still numbers: keep the number so the words can say "too large".
+  const value = node.kind === Kind.INT || node.kind === Kind.FLOAT ? Number(node.value) : undefined;
+  return parses(() => leaf.parseLiteral(node, undefined)) ? undefined : { path, type, what: 'wrong', value, node };
+}
+
+/**
+ * A validation rule for literal arguments (fields and directives): reports the first value its
+ * argument's type cannot take, in our words. GraphQL's own report of the same value is dropped by
+ * `dropGraphQLValueErrors`.
+ */
+export function InvalidLiteralRule(context: ValidationContext): ASTVisitor {
+  return {
+    Argument(node) {
+      const argument = context.getArgument();
+      if (!argument) return false;
+      const problem = literalProblem(node.value, argument.type, [node.name.value]);
+      if (problem) {
+        const error = invalidValueError(problem);
+        context.reportError(new GraphQLError(error.message, { nodes: problem.node ?? node.value, originalError: error }));
+      }
+      return false;
+    },
+  };
+}
+
+/** GraphQL's ValuesOfCorrectType wording, which our rule reports in its own words at the same place. */
+const GRAPHQL_VALUE_ERROR = /cannot represent|does not exist in ".*" enum|Expected value of type|of required type ".*" was not provided|is not defined by type|Expected type/;
+
+/** Keeps our INVALID_VALUE errors and drops GraphQL's own report of the same values. */
+export function dropGraphQLValueErrors<E extends { message: string; extensions?: Record<string, unknown> }>(errors: readonly E[]): E[] {
+  if (!errors.some((e) => e.extensions?.reason === 'INVALID_VALUE')) return [...errors];
+  return errors.filter((e) => e.extensions?.reason === 'INVALID_VALUE' || !(e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' && GRAPHQL_VALUE_ERROR.test(e.message)));
+}

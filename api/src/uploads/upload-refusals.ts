@@ -1,0 +1,155 @@
+import { ERRORS, TUS_RESUMABLE, TUS_VERSION } from '@tus/server';
+import type { Response as ExpressResponse } from 'express';
+import { DomainError, type ErrorCode } from '../domain/errors';
+import { formatBytes, UploadRefusedError, type UploadRefusal } from '../modules/media/upload.service';
+
+/** A refusal of ours, not the caller's: masked, logged, and worded as such. */
+export class UploadFailedError extends Error {
+  readonly reason = 'INTERNAL_SERVER_ERROR' as const;
+  constructor() {
+    super('Something went wrong on our side while taking the upload. Resume to try again; quote the request id if it keeps happening.');
+  }
+}
+
+/** `ROLE_REQUIRED`: the one refusal by role (domain/access.ts `roleRequired`), which uploads share. */
+export type UploadRefusalReason = UploadRefusal | ErrorCode | 'ROLE_REQUIRED' | UploadFailedError['reason'];
+
+/**
+ * The upload endpoint's one table from a refusal's reason (`extensions.reason` in GraphQL) to its HTTP
+ * status: services and the tus protocol checks name reasons and never choose a status. Every refusal
+ * at the endpoint — ours, the tus library's, authentication, rate limits — leaves with one of these
+ * reasons in the `Upload-Refusal-Reason` header and a sentence of ours as the body.
+ */
+export const UPLOAD_STATUS: Record<UploadRefusalReason, number> = {
+  BAD_USER_INPUT: 400,
+  UPLOAD_METADATA_INVALID: 400,
+  UPLOAD_LENGTH_REQUIRED: 400,
+  UPLOAD_LENGTH_INVALID: 400,
+  UPLOAD_OFFSET_REQUIRED: 400,
+  UPLOAD_OFFSET_INVALID: 400,
+  UPLOAD_HEADER_INVALID: 400,
+  UPLOAD_EXTENSION_UNSUPPORTED: 400,
+  UPLOAD_EMPTY: 400,
+  UPLOAD_TOO_LONG: 400,
+  UPLOAD_DURATION_MISMATCH: 400,
+  UPLOAD_LANGUAGE_INVALID: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  ROLE_REQUIRED: 403,
+  NOT_FOUND: 404,
+  UPLOAD_METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  UPLOAD_OFFSET_CONFLICT: 409,
+  UPLOAD_FINISHED: 409,
+  UPLOAD_VIDEO_REQUIRED: 409,
+  UPLOAD_GONE: 410,
+  TUS_RESUMABLE_UNSUPPORTED: 412,
+  UPLOAD_TOO_LARGE: 413,
+  UPLOAD_LENGTH_EXCEEDED: 413,
+  UPLOAD_TYPE_NOT_ACCEPTED: 415,
+  UPLOAD_TYPE_MISMATCH: 415,
+  UPLOAD_CONTENT_TYPE_INVALID: 415,
+  UPLOAD_BUSY: 423,
+  RATE_LIMITED: 429,
+  INTERNAL_SERVER_ERROR: 500,
+};
+export const REFUSAL_HEADER = 'Upload-Refusal-Reason';
+
+export type Refusal = DomainError | UploadFailedError;
+
+export function statusOfRefusal(refusal: Refusal): number {
+  if (refusal instanceof UploadFailedError) return UPLOAD_STATUS.INTERNAL_SERVER_ERROR;
+  return (UPLOAD_STATUS as Record<string, number>)[refusal.reason] ?? UPLOAD_STATUS[refusal.code];
+}
+
+const refused = (reason: UploadRefusal, message: string) => new UploadRefusedError(reason, message);
+
+type LibraryError = keyof typeof ERRORS;
+
+/**
+ * The tus library's own refusals, each in our words with our reason. Exhaustive over its error list,
+ * so a library update that adds one fails the typecheck here. `method` tells a creation (POST) from
+ * a write (PATCH) where the library uses one error for both.
+ */
+const LIBRARY_REFUSALS: Record<LibraryError, (method: string, maxBytes: number) => Refusal> = {
+  MISSING_OFFSET: () => refused('UPLOAD_OFFSET_REQUIRED', 'A PATCH must say at which byte its data starts (the Upload-Offset header).'),
+  ABORTED: () => refused('UPLOAD_BUSY', 'Another request took over this upload. Ask where it stands (HEAD) and resume from its Upload-Offset.'),
+  INVALID_TERMINATION: () => refused('UPLOAD_FINISHED', 'This upload has finished; it can no longer be cancelled.'),
+  ERR_LOCK_TIMEOUT: () => refused('UPLOAD_BUSY', 'Another request is still writing to this upload. Wait a moment, then resume.'),
+  INVALID_CONTENT_TYPE: () => refused('UPLOAD_CONTENT_TYPE_INVALID', 'A PATCH must send its bytes as Content-Type: application/offset+octet-stream.'),
+  FILE_NOT_FOUND: () => new UploadNotFound(),
+  INVALID_OFFSET: () => refused('UPLOAD_OFFSET_CONFLICT', 'The Upload-Offset does not match the bytes already received. Ask where the upload stands (HEAD) and resume from there.'),
+  FILE_NO_LONGER_EXISTS: () => refused('UPLOAD_GONE', 'This upload has expired; start a new one.'),
+  ERR_SIZE_EXCEEDED: () => lengthExceeded(),
+  // At creation: an Upload-Length over the limit. In a PATCH: a body running past what is left of the declared length.
+  ERR_MAX_SIZE_EXCEEDED: (method, maxBytes) => (method === 'POST' ? refused('UPLOAD_TOO_LARGE', `The file is larger than the ${formatBytes(maxBytes)} limit (Upload-Length).`) : lengthExceeded()),
+  INVALID_LENGTH: (method) =>
+    method === 'POST'
+      ? refused('UPLOAD_LENGTH_REQUIRED', 'Declare the file size (the Upload-Length header) when creating the upload.')
+      : refused('UPLOAD_LENGTH_INVALID', 'The upload’s length was declared at creation; a PATCH must not send Upload-Length.'),
+  INVALID_METADATA: () => metadataMalformed(),
+  UNKNOWN_ERROR: () => new UploadFailedError(),
+  FILE_WRITE_ERROR: () => new UploadFailedError(),
+  UNSUPPORTED_CONCATENATION_EXTENSION: () => refused('UPLOAD_EXTENSION_UNSUPPORTED', 'Uploads in parts (the Upload-Concat header) are not accepted; send the file as one upload.'),
+  UNSUPPORTED_CREATION_DEFER_LENGTH_EXTENSION: () => refused('UPLOAD_LENGTH_REQUIRED', 'Declare the file size (the Upload-Length header) when creating the upload; it cannot be deferred.'),
+  UNSUPPORTED_EXPIRATION_EXTENSION: () => new UploadFailedError(),
+};
+
+class UploadNotFound extends DomainError {
+  readonly code = 'NOT_FOUND' as const;
+  constructor() {
+    super('No such upload.');
+  }
+}
+
+const lengthExceeded = () => refused('UPLOAD_LENGTH_EXCEEDED', 'The data sent runs past the file size declared at creation (Upload-Length); nothing beyond it was stored.');
+const metadataMalformed = () =>
+  refused('UPLOAD_METADATA_INVALID', 'The Upload-Metadata header must be comma-separated pairs of a key and its base64 value, separated by a space, each key once.');
+
+/** Our refusal for an error the tus library threw; undefined when it is none of its known refusals. */
+export function libraryRefusal(error: unknown, method: string, maxBytes: number): Refusal | undefined {
+  if (!error || typeof error !== 'object') return undefined;
+  const body = (error as { body?: unknown }).body;
+  // The library throws its constants, or an Error carrying one's body (the size limiter).
+  const name = (Object.keys(ERRORS) as LibraryError[]).find((key) => ERRORS[key] === error || (typeof body === 'string' && ERRORS[key].body === body));
+  return name ? LIBRARY_REFUSALS[name](method, maxBytes) : undefined;
+}
+
+/** What each tus header must be, and the refusal when it is not (the library answers these before any hook runs). */
+const HEADER_REFUSALS: Record<string, () => Refusal> = {
+  'tus-resumable': () => tusVersionRefusal(),
+  'upload-offset': () => refused('UPLOAD_OFFSET_INVALID', 'The Upload-Offset header must be a whole number of bytes, 0 or more.'),
+  'upload-length': () => refused('UPLOAD_LENGTH_INVALID', 'The Upload-Length header must be the file size as a whole number of bytes.'),
+  'upload-defer-length': () => refused('UPLOAD_LENGTH_REQUIRED', 'Declare the file size (the Upload-Length header) when creating the upload; it cannot be deferred.'),
+  'upload-metadata': () => metadataMalformed(),
+  'content-type': () => refused('UPLOAD_CONTENT_TYPE_INVALID', 'A PATCH must send its bytes as Content-Type: application/offset+octet-stream.'),
+  'upload-concat': () => refused('UPLOAD_EXTENSION_UNSUPPORTED', 'Uploads in parts (the Upload-Concat header) are not accepted; send the file as one upload.'),
+};
+
+export function tusVersionRefusal(): Refusal {
+  return refused('TUS_RESUMABLE_UNSUPPORTED', `Send the Tus-Resumable header with the protocol version this server speaks: ${TUS_VERSION.join(', ')}.`);
+}
+
+/** A tus request must name the version it speaks (every method but OPTIONS); undefined when it does. */
+export function protocolRefusal(method: string, tusResumable: string | undefined): Refusal | undefined {
+  if (method === 'OPTIONS') return undefined;
+  return tusResumable === TUS_RESUMABLE ? undefined : tusVersionRefusal();
+}
+
+/**
+ * The refusal for a response the library wrote itself without asking us (`Invalid <header> …` for
+ * headers its validators reject): the first named header's rule, or a refusal naming them.
+ */
+export function headerRefusal(libraryBody: string): Refusal {
+  const names = /^Invalid (.+)$/.exec(libraryBody.trim())?.[1]?.split(' ') ?? [];
+  const known = names.map((n) => HEADER_REFUSALS[n.toLowerCase()]).find(Boolean);
+  if (known) return known();
+  return refused('UPLOAD_HEADER_INVALID', names.length ? `The ${names.join(', ')} header${names.length > 1 ? 's are' : ' is'} not valid for a tus upload.` : 'A header of this request is not valid for a tus upload.');
+}
+
+/** Answers `res` with `refusal`: its status from the table, its reason in the header, its words as the body. */
+export function sendUploadRefusal(res: ExpressResponse, refusal: Refusal): void {
+  res.status(statusOfRefusal(refusal)).setHeader(REFUSAL_HEADER, refusal.reason);
+  res.setHeader('Access-Control-Expose-Headers', REFUSAL_HEADER);
+  res.type('text').send(`${refusal.message}\n`);
+}

@@ -1,0 +1,255 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { ERRORS } from '@tus/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from '../../schema/graphql';
+import { Role } from '../src/modules/membership/membership.entity';
+import { OrganizationKind } from '../src/modules/organization/organization.entity';
+import { REFUSAL_HEADER, UPLOAD_STATUS } from '../src/uploads/upload-refusals';
+import { seriesWithEpisodes } from './support/catalog';
+import { createPartner } from './support/publishing';
+import { TestServer, type SignedInMember } from './support/server';
+
+// Every refusal at /uploads — ours, the tus library's, authentication's, the rate limiter's — must
+// carry an `Upload-Refusal-Reason` the one reason→status table knows, with that table's status, and
+// a body in our words: a client words the refusal by its reason, and nobody sees the library's text.
+
+const LIMIT = 5 * 1024 * 1024;
+const DECLARED = 1000;
+let server: TestServer;
+let editor: SignedInMember;
+let viewer: SignedInMember;
+let stranger: SignedInMember;
+let apiKey: string;
+let episodeId: string;
+
+const EPISODES = graphql(`query RefusalEpisodes($id: ID!) { series(id: $id) { episodes { nodes { id } } } }`);
+
+beforeAll(async () => {
+  server = await TestServer.start({ UPLOAD_MAX_BYTES: String(LIMIT) });
+  editor = await server.member(OrganizationKind.STUDIO, Role.EDITOR);
+  viewer = await server.addMember(editor.organizationId, Role.VIEWER);
+  stranger = await server.member(OrganizationKind.STUDIO, Role.EDITOR);
+  const admin = await server.member(OrganizationKind.OPERATOR, Role.ADMIN);
+  apiKey = (await createPartner(server, admin)).key;
+  const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 1);
+  const res = await server.gql(EPISODES, { id: seriesId }, { token: editor.token });
+  episodeId = res.data!.series.episodes.nodes[0]!.id;
+}, 120_000);
+afterAll(() => server?.stop());
+
+const metadataOf = (fields: Record<string, string>) =>
+  Object.entries(fields)
+    .map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`)
+    .join(',');
+const goodMetadata = () => metadataOf({ episodeId, filename: 'scene.mp4', filetype: 'video/mp4' });
+
+type Headers = Record<string, string | undefined>;
+const tus = (token: string | null = editor.token): Headers => ({ 'tus-resumable': '1.0.0', ...(token ? { authorization: `Bearer ${token}` } : {}) });
+
+async function send(method: string, target: string, headers: Headers, body?: RequestInit["body"]): Promise<Response> {
+  const clean = Object.fromEntries(Object.entries(headers).filter((e): e is [string, string] => e[1] !== undefined));
+  return fetch(`${server.url}${target}`, { method, headers: clean, body, ...(body instanceof ReadableStream ? { duplex: 'half' } : {}) } as RequestInit);
+}
+
+/** A fresh upload of the episode, declared as DECLARED bytes; its path under /uploads. */
+async function createUpload(): Promise<string> {
+  const res = await send('POST', '/uploads', { ...tus(), 'upload-length': String(DECLARED), 'upload-metadata': goodMetadata() });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return new URL(res.headers.get('location')!, server.url).pathname;
+}
+
+const patch = (target: string, offset: string | undefined, body: RequestInit["body"] = 'x', extra: Headers = {}) =>
+  send('PATCH', target, { ...tus(), 'upload-offset': offset, 'content-type': 'application/offset+octet-stream', ...extra }, body);
+
+async function offsetOf(target: string): Promise<number> {
+  const res = await send('HEAD', target, tus());
+  expect(res.status).toBe(200);
+  return Number(res.headers.get('upload-offset'));
+}
+
+const storedBytes = (target: string) => {
+  const file = path.join(server.config.uploads.dir, path.basename(target));
+  return existsSync(file) ? statSync(file).size : 0;
+};
+
+/** The library's sentences, and its other words: none may reach a client. */
+const LIBRARY_TEXT = [...Object.values(ERRORS).map((e) => e.body.trim()), 'Tus-Resumable Required', 'Not found', 'Invalid '];
+
+/** Fails unless `res` is a refusal worded by a reason of the table. Returns the reason. */
+async function expectRefusal(res: Response, what: string): Promise<string> {
+  expect(res.status, what).toBeGreaterThanOrEqual(400);
+  const reason = res.headers.get(REFUSAL_HEADER);
+  expect(reason, `${what}: ${REFUSAL_HEADER}`).toBeTruthy();
+  expect(Object.keys(UPLOAD_STATUS), `${what}: ${reason} is in the table`).toContain(reason);
+  expect(res.status, `${what}: the table's status for ${reason}`).toBe(UPLOAD_STATUS[reason as keyof typeof UPLOAD_STATUS]);
+  const body = (await res.text()).trim();
+  if (res.status < 500) expect(reason, what).not.toBe('INTERNAL_SERVER_ERROR');
+  if (what.startsWith('HEAD')) return reason!;
+  expect(body.length, `${what}: a sentence`).toBeGreaterThan(10);
+  for (const text of LIBRARY_TEXT) expect(body, `${what}: not the library's words`).not.toContain(text);
+  return reason!;
+}
+
+describe('each hostile tus request is refused with its own reason, in our words', () => {
+  let upload: string;
+  beforeAll(async () => {
+    upload = await createUpload();
+  });
+  const unknown = '/uploads/0123456789abcdef0123456789abcdef';
+
+  const cases: Array<[string, string, () => Promise<Response>, RegExp?]> = [
+    ['a creation without Upload-Length', 'UPLOAD_LENGTH_REQUIRED', () => send('POST', '/uploads', { ...tus(), 'upload-metadata': goodMetadata() }), /Upload-Length/],
+    ['a creation deferring its length', 'UPLOAD_LENGTH_REQUIRED', () => send('POST', '/uploads', { ...tus(), 'upload-defer-length': '1', 'upload-metadata': goodMetadata() }), /Upload-Length/],
+    ['an Upload-Length that is not a number', 'UPLOAD_LENGTH_INVALID', () => send('POST', '/uploads', { ...tus(), 'upload-length': 'lots', 'upload-metadata': goodMetadata() }), /Upload-Length/],
+    ['a negative Upload-Length', 'UPLOAD_LENGTH_INVALID', () => send('POST', '/uploads', { ...tus(), 'upload-length': '-5', 'upload-metadata': goodMetadata() }), /Upload-Length/],
+    ['an Upload-Length over the limit', 'UPLOAD_TOO_LARGE', () => send('POST', '/uploads', { ...tus(), 'upload-length': String(LIMIT + 1), 'upload-metadata': goodMetadata() }), /5\.0 MiB/],
+    ['Upload-Metadata that is not key/base64 pairs', 'UPLOAD_METADATA_INVALID', () => send('POST', '/uploads', { ...tus(), 'upload-length': '10', 'upload-metadata': 'episodeId ???,filename' }), /Upload-Metadata/],
+    ['Upload-Metadata with a key twice', 'UPLOAD_METADATA_INVALID', () => send('POST', '/uploads', { ...tus(), 'upload-length': '10', 'upload-metadata': `${goodMetadata()},filename ${Buffer.from('b.mp4').toString('base64')}` }), /Upload-Metadata/],
+    ['an upload in parts (Upload-Concat)', 'UPLOAD_EXTENSION_UNSUPPORTED', () => send('POST', '/uploads', { ...tus(), 'upload-length': '10', 'upload-concat': 'partial', 'upload-metadata': goodMetadata() }), /Upload-Concat/],
+    ['no Tus-Resumable', 'TUS_RESUMABLE_UNSUPPORTED', () => send('POST', '/uploads', { authorization: `Bearer ${editor.token}`, 'upload-length': '10', 'upload-metadata': goodMetadata() }), /Tus-Resumable/],
+    ['a Tus-Resumable version the server does not speak', 'TUS_RESUMABLE_UNSUPPORTED', () => send('POST', '/uploads', { ...tus(), 'tus-resumable': '0.2.2', 'upload-length': '10', 'upload-metadata': goodMetadata() }), /Tus-Resumable/],
+    ['a malformed X-Forwarded-Proto', 'UPLOAD_HEADER_INVALID', () => send('POST', '/uploads', { ...tus(), 'x-forwarded-proto': 'gopher', 'upload-length': '10', 'upload-metadata': goodMetadata() }), /x-forwarded-proto/i],
+    ['no credentials', 'UNAUTHENTICATED', () => send('POST', '/uploads', { ...tus(null), 'upload-length': '10', 'upload-metadata': goodMetadata() }), /Sign in/],
+    ['a session token that is not one', 'UNAUTHENTICATED', () => send('POST', '/uploads', { ...tus('not-a-token'), 'upload-length': '10', 'upload-metadata': goodMetadata() })],
+    ['a partner API key', 'FORBIDDEN', () => send('POST', '/uploads', { ...tus(apiKey), 'upload-length': '10', 'upload-metadata': goodMetadata() }), /API key/],
+    ['a GET of the endpoint', 'UPLOAD_METHOD_NOT_ALLOWED', () => send('GET', '/uploads', tus()), /POST, HEAD, PATCH/],
+    ['a PUT of an upload', 'UPLOAD_METHOD_NOT_ALLOWED', () => send('PUT', upload, tus(), 'x')],
+    ['a PATCH of an unknown upload', 'NOT_FOUND', () => patch(unknown, '0'), /No such upload/],
+    ['a PATCH of an id that is no upload id', 'NOT_FOUND', () => patch('/uploads/..%2F..%2Fetc', '0'), /No such upload/],
+    ['a HEAD of an unknown upload', 'NOT_FOUND', () => send('HEAD', unknown, tus())],
+    ['a DELETE of an unknown upload', 'NOT_FOUND', () => send('DELETE', unknown, tus()), /No such upload/],
+    ['a PATCH by another studio', 'NOT_FOUND', () => send('PATCH', upload, { ...tus(stranger.token), 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, 'x')],
+    ['a PATCH by a viewer of the studio', 'ROLE_REQUIRED', () => send('PATCH', upload, { ...tus(viewer.token), 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, 'x'), /owners and editors/],
+    ['a PATCH without Upload-Offset', 'UPLOAD_OFFSET_REQUIRED', () => patch(upload, undefined), /Upload-Offset/],
+    ['a negative Upload-Offset', 'UPLOAD_OFFSET_INVALID', () => patch(upload, '-1'), /Upload-Offset/],
+    ['an Upload-Offset that is not where the upload stands', 'UPLOAD_OFFSET_CONFLICT', () => patch(upload, '5'), /HEAD/],
+    ['a PATCH without Content-Type', 'UPLOAD_CONTENT_TYPE_INVALID', () => send('PATCH', upload, { ...tus(), 'upload-offset': '0' }, 'x'), /application\/offset\+octet-stream/],
+    ['a PATCH with another Content-Type', 'UPLOAD_CONTENT_TYPE_INVALID', () => patch(upload, '0', 'x', { 'content-type': 'video/mp4' }), /application\/offset\+octet-stream/],
+    ['a PATCH changing the declared length', 'UPLOAD_LENGTH_INVALID', () => patch(upload, '0', 'x', { 'upload-length': '2000' }), /Upload-Length/],
+    ['a PATCH past the declared length', 'UPLOAD_LENGTH_EXCEEDED', () => patch(upload, '0', Buffer.alloc(DECLARED + 1, 1)), /declared/],
+  ];
+
+  for (const [what, expected, attempt, words] of cases) {
+    it(`${what}: ${expected}`, async () => {
+      const before = { offset: await offsetOf(upload), stored: storedBytes(upload), rows: await server.count('episode_upload') };
+      const res = await attempt();
+      const method = what.startsWith('a HEAD') ? 'HEAD' : what;
+      const reason = await expectRefusal(res.clone(), method);
+      expect(reason).toBe(expected);
+      if (words) expect(await res.text()).toMatch(words);
+      // Nothing changed: no upload created, no byte written.
+      expect(await offsetOf(upload)).toBe(before.offset);
+      expect(storedBytes(upload)).toBe(before.stored);
+      expect(await server.count('episode_upload')).toBe(before.rows);
+    });
+  }
+
+  it('the table gives every reason a 4xx, except our own failure', () => {
+    for (const [reason, status] of Object.entries(UPLOAD_STATUS)) {
+      if (reason === 'INTERNAL_SERVER_ERROR') {
+        expect(status).toBe(500);
+        continue;
+      }
+      expect(status, reason).toBeGreaterThanOrEqual(400);
+      expect(status, reason).toBeLessThan(500);
+    }
+  });
+});
+
+describe('a PATCH going past the declared Upload-Length', () => {
+  it('with a Content-Length beyond what is left: UPLOAD_LENGTH_EXCEEDED before a byte is written', async () => {
+    const upload = await createUpload();
+    expect((await patch(upload, '0', Buffer.alloc(600, 1))).status).toBe(204);
+    const res = await patch(upload, '600', Buffer.alloc(401, 2));
+    expect(await expectRefusal(res, 'PATCH')).toBe('UPLOAD_LENGTH_EXCEEDED');
+    expect(await offsetOf(upload)).toBe(600);
+    expect(storedBytes(upload)).toBe(600);
+    // The rest, exactly, still goes in.
+    expect((await patch(upload, '600', Buffer.alloc(400, 3))).status).toBe(204);
+  });
+
+  it('streamed without a Content-Length: refused with UPLOAD_LENGTH_EXCEEDED, and nothing beyond the declared length is stored', async () => {
+    const upload = await createUpload();
+    const chunks = [Buffer.alloc(700, 1), Buffer.alloc(700, 2)];
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = chunks.shift();
+        if (next) controller.enqueue(new Uint8Array(next));
+        else controller.close();
+      },
+    });
+    const res = await patch(upload, '0', body);
+    expect(await expectRefusal(res, 'PATCH')).toBe('UPLOAD_LENGTH_EXCEEDED');
+    expect(storedBytes(upload)).toBeLessThanOrEqual(DECLARED);
+    expect(await offsetOf(upload)).toBeLessThanOrEqual(DECLARED);
+  });
+});
+
+describe('randomized hostile tus requests', () => {
+  /** mulberry32: a small seeded generator, so a failing run can be replayed with UPLOAD_WALK_SEED. */
+  function random(seed: number) {
+    let a = seed >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  const seed = Number(process.env.UPLOAD_WALK_SEED ?? Date.now() % 1_000_000);
+
+  it(`every refusal of 200 random requests carries a reason of the table and our words (seed ${seed})`, async () => {
+    const next = random(seed);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+    const upload = await createUpload();
+    const VALUES: Record<string, ReadonlyArray<string | undefined>> = {
+      'tus-resumable': ['1.0.0', '1.0.0', '1.0.0', undefined, '0.2.2', '', '1.0'],
+      authorization: [`Bearer ${editor.token}`, `Bearer ${editor.token}`, undefined, 'Bearer nope', `Bearer ${viewer.token}`, `Bearer ${stranger.token}`, `Bearer ${apiKey}`, 'Basic Zm9vOmJhcg=='],
+      'upload-length': [String(DECLARED), undefined, '0', '-1', '1.5', 'abc', String(LIMIT + 1), '99999999999999999999'],
+      'upload-offset': ['0', undefined, '-1', '3', '1e3', 'x', String(DECLARED), String(DECLARED + 1)],
+      'upload-metadata': [goodMetadata(), undefined, '', 'episodeId', 'a b c', 'filename ???', metadataOf({ episodeId, filename: 'a.txt', filetype: 'text/plain' }), metadataOf({ episodeId: 'nope', filename: 'a.mp4', filetype: 'video/mp4' })],
+      'content-type': ['application/offset+octet-stream', undefined, 'text/plain', 'application/offset+octet-stream; x=1'],
+      'upload-defer-length': [undefined, undefined, undefined, '1', '2'],
+      'upload-concat': [undefined, undefined, undefined, 'partial', 'final;/uploads/a /uploads/b', 'bogus'],
+      'x-forwarded-proto': [undefined, undefined, 'https', 'ftp'],
+    };
+    const targets = ['/uploads', upload, '/uploads/0123456789abcdef0123456789abcdef', '/uploads/..%2Fetc', '/uploads/a/b'];
+    const methods = ['POST', 'PATCH', 'HEAD', 'DELETE', 'OPTIONS', 'GET', 'PUT'];
+    let refusals = 0;
+    for (let i = 0; i < 200; i++) {
+      const method = pick(methods);
+      const target = pick(targets);
+      const headers = Object.fromEntries(Object.entries(VALUES).map(([name, values]) => [name, pick(values)]));
+      const body = method === 'PATCH' || method === 'PUT' ? Buffer.alloc(Math.floor(next() * 3) * 700, 7) : undefined;
+      const what = `#${i} ${method} ${target} ${JSON.stringify(headers)}`;
+      const res = await send(method, target, headers, body);
+      if (res.status < 400) continue;
+      refusals++;
+      await expectRefusal(res, method === 'HEAD' ? `HEAD ${what}` : what);
+      expect(res.status, what).toBeLessThan(500);
+    }
+    expect(refusals).toBeGreaterThan(100);
+    expect(storedBytes(upload)).toBeLessThanOrEqual(DECLARED);
+  }, 120_000);
+});
+
+describe('the upload rate limit', () => {
+  let limited: TestServer;
+  beforeAll(async () => {
+    limited = await TestServer.start({ USER_RATE_LIMIT_PER_MINUTE: '3' });
+  }, 60_000);
+  afterAll(() => limited?.stop());
+
+  it('answers RATE_LIMITED with the table’s 429, Retry-After and our words', async () => {
+    const member = await limited.member(OrganizationKind.STUDIO, Role.EDITOR);
+    let last: Response | undefined;
+    const headers = { 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream', authorization: `Bearer ${member.token}` };
+    for (let i = 0; i < 5; i++) last = await fetch(`${limited.url}/uploads/0123456789abcdef0123456789abcdef`, { method: 'PATCH', headers, body: 'x' });
+    expect(last!.status).toBe(429);
+    expect(last!.headers.get(REFUSAL_HEADER)).toBe('RATE_LIMITED');
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await last!.text()).toMatch(/Try again in \d+ seconds/);
+  });
+});
