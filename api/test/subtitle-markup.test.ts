@@ -19,7 +19,7 @@ let episodeId: string;
 
 const SET = 'mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id content } }';
 const TRANSLATE = 'mutation($i: SubtitleTranslationsInput!) { requestSubtitleTranslations(input: $i) { id } }';
-const TRANSLATIONS = 'query($id: ID!) { episode(id: $id) { subtitleTranslations { language state failureReason track { id } } } }';
+const TRANSLATIONS = 'query($id: ID!) { episode(id: $id) { subtitleTranslations { language state failureReason draft { id } } } }';
 
 beforeAll(async () => {
   fake = await new FakeOpenAi().start();
@@ -105,9 +105,9 @@ describe('AI translations', () => {
     expect(source.errors).toBeUndefined();
     fake.inject('/v1/chat/completions', { markup: '<img src=x onerror=alert(1)>' });
     expect((await server.gql(TRANSLATE, { i: { trackId: source.data!.setSubtitles.id, languages: ['it'] } }, { token: editor.token })).errors).toBeUndefined();
-    type View = { episode: { subtitleTranslations: Array<{ language: string; state: string; failureReason: string | null; track: { id: string } | null }> } };
+    type View = { episode: { subtitleTranslations: Array<{ language: string; state: string; failureReason: string | null; draft: { id: string } | null }> } };
     const view = await eventually(() => server.gql<View>(TRANSLATIONS, { id: episodeId }, { token: editor.token }), (r) => ['DONE', 'FAILED'].includes(r.data?.episode.subtitleTranslations.find((t) => t.language === 'it')?.state ?? ''), 'the translation');
     const italian = view.data!.episode.subtitleTranslations.find((t) => t.language === 'it')!;
-    expect(italian).toMatchObject({ state: 'FAILED', track: null, failureReason: expect.stringContaining('line 4: "<img src=x onerror=alert(1)>" is not a WebVTT cue-text tag') });
+    expect(italian).toMatchObject({ state: 'FAILED', draft: null, failureReason: expect.stringContaining('line 4: "<img src=x onerror=alert(1)>" is not a WebVTT cue-text tag') });
   });
 });

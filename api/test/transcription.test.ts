@@ -111,7 +111,7 @@ describe('transcription of an episode without subtitles in its original language
     await screen(episodeId);
     const [draft] = (await drafts(episodeId)).subtitleDrafts;
     const refused = await server.gql(ACCEPT, { id: draft!.id, content: 'WEBVTT\n\n00:00:02.000 --> 00:00:01.000\nBackwards' }, { token: owner.token });
-    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.content' });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'content' });
     expect((await drafts(episodeId)).subtitleDrafts.map((d) => d.id)).toEqual([draft!.id]);
     // Another studio can neither see nor discard it.
     const other = await server.member(OrganizationKind.STUDIO, Role.OWNER);
@@ -135,7 +135,7 @@ describe('transcription of an episode without subtitles in its original language
       expect(draft!.content).toBe('WEBVTT\n\n00:00:00.200 --> 00:00:01.100\n&lt;script&gt;alert(1)&lt;/script&gt; 1 &lt; 2 &amp; more\n');
       const hostile = draft!.content.replace('more', 'more <iframe src="//evil.example">');
       const refused = await server.gql(ACCEPT, { id: draft!.id, content: hostile }, { token: owner.token });
-      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.content', problems: [{ line: 4, message: expect.stringContaining('"<iframe src="//evil.example">" is not a WebVTT cue-text tag') }] });
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'content', problems: [{ line: 4, message: expect.stringContaining('"<iframe src="//evil.example">" is not a WebVTT cue-text tag') }] });
       expect((await drafts(episodeId)).subtitleDrafts.map((d) => d.id)).toEqual([draft!.id]);
       expect((await server.gql(ACCEPT, { id: draft!.id }, { token: owner.token })).errors).toBeUndefined();
       expect((await drafts(episodeId)).subtitles).toEqual([{ language: 'fr', aiGenerated: true, content: draft!.content }]);

@@ -50,7 +50,7 @@ test('A studio accepts a transcript over the subtitles it already has only after
   await test.step('the studio replaces the existing subtitles with its edited transcript', async () => {
     await draft.getByRole('button', { name: 'Accept as subtitles' }).click();
     await draft.getByRole('button', { name: 'Replace the existing subtitles' }).click();
-    await expect(page.getByRole('region', { name: 'Subtitle drafts' }).getByRole('status')).toHaveText('The en transcript is now the episode’s AI-generated subtitles (2 cues).');
+    await expect(page.getByRole('region', { name: 'Subtitle drafts' }).getByRole('status')).toHaveText('The en draft is now an AI-generated track of the episode (2 cues); it goes through review with the episode.');
     await expect(draft).toHaveCount(0);
     await expect(englishRow).toContainText('AI-generated');
     await expect(englishRow).toContainText('2');
