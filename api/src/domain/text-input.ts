@@ -34,6 +34,17 @@ export function acceptText(value: string): TextInput {
   return { ok: true, text: value.normalize('NFC') };
 }
 
+/**
+ * Text from a machine rather than a person (a model's transcript): the characters `acceptText` refuses
+ * are removed instead, so one stray control character does not cost the whole text.
+ */
+export function withoutRefusedCharacters(value: string): string {
+  return value
+    .replace(new RegExp(FORBIDDEN_CONTROL.source, 'g'), '')
+    .replace(new RegExp(BIDI_CONTROL.source, 'g'), '')
+    .replace(new RegExp(LONE_SURROGATE.source, 'g'), '');
+}
+
 // Whitespace, separators and format characters (U+200B, U+200E, U+FEFF …) and the blank-looking
 // letters (braille blank, Hangul fillers) draw nothing on screen.
 const INVISIBLE = /[\s\p{Z}\p{Cf}\u2800\u3164\uFFA0\u115F\u1160]/gu;

@@ -38,6 +38,16 @@ const HOSTILE = [
   '<>',
   '<!-- comment -->',
   '<?xml?>',
+  // Character references the parser decodes into characters text input refuses, or into none at all.
+  'x&#0;y',
+  '&#x0;',
+  '&#x110000;',
+  '&#8238;gnp.exe',
+  '&#x202E;gnp.exe',
+  '&#27;[31mred',
+  '&#x7;bell',
+  '&#127;',
+  '&#55296;',
 ];
 
 /** The numeric settings and their allowed range in a written file (line numbers -100..100, percentages 0..100). */

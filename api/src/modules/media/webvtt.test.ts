@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseWebVtt, toWebVtt } from './subtitles';
 import { SubtitleFormat } from './subtitle-track.entity';
-import { normaliseWebVtt } from './webvtt';
+import { normaliseWebVtt, plainCueText } from './webvtt';
 import { hostileCue, SETTING_RANGES, seededRandom, tagsOutsideWebVtt } from '../../../test/support/hostile-webvtt';
 
 describe('toWebVtt', () => {
@@ -65,6 +65,36 @@ describe('normaliseWebVtt: markup outside the WebVTT cue-text tags is refused, n
     const result = normaliseWebVtt('WEBVTT\n\nSTYLE\n::cue { background: url(https://tracker.example/p.gif) }\n\nREGION\nid:fred\nwidth:40%\n\n00:00:01.000 --> 00:00:02.000 region:fred align:left\nHi\n');
     expect(result.problems).toEqual([]);
     expect(result.content).toBe('WEBVTT\n\n00:00:01.000 --> 00:00:02.000 align:left\nHi\n');
+  });
+});
+
+describe('normaliseWebVtt: characters text input refuses are refused in cue text, written or referenced', () => {
+  const cue = (text: string) => `WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n${text}\n`;
+  it.each([
+    ['&#0;x', 'refers to no Unicode character'],
+    ['&#x110000;', 'refers to no Unicode character'],
+    ['&#xD800;', 'refers to no Unicode character'],
+    ['&#8238;gnp.exe', 'U+202E'],
+    ['&#x2066;left', 'U+2066'],
+    ['&#27;[31mred', 'U+001B'],
+    ['&#x7;', 'U+0007'],
+    ['&#127;', 'U+007F'],
+    ['bell\u0007', 'U+0007'],
+    ['rlo\u202e', 'U+202E'],
+  ])('%j is refused at line 4', (text, message) => {
+    const { problems } = normaliseWebVtt(cue(text));
+    expect(problems).toEqual(expect.arrayContaining([expect.objectContaining({ line: 4, message: expect.stringContaining(message) })]));
+  });
+  it('keeps references to ordinary characters and the marks', () => {
+    expect(normaliseWebVtt(cue('caf&#233; &#x263A; &lrm;x')).problems).toEqual([]);
+  });
+});
+
+describe('plainCueText: a model\'s plain text as cue text', () => {
+  it('escapes markup, removes refused characters and folds line breaks, so it is one valid cue', () => {
+    const text = plainCueText(' bell\u0007 rlo\u202e <b>end</b>\n\nWEBVTT\n00:00:01.000 --> 00:00:02.000 & more\u0000 ');
+    expect(text).toBe('bell rlo &lt;b&gt;end&lt;/b&gt; WEBVTT 00:00:01.000 --&gt; 00:00:02.000 &amp; more');
+    expect(normaliseWebVtt(`WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n${text}\n`).problems).toEqual([]);
   });
 });
 

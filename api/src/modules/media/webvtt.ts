@@ -1,5 +1,5 @@
 import { WebVTTCueTimingsAndSettingsParser, WebVTTParser, type Cue, type TreeNode, type TreeNodeObjectTagNameWithRt } from 'webvtt-parser';
-import { hasVisibleText } from '../../domain/text-input';
+import { acceptText, hasVisibleText, withoutRefusedCharacters } from '../../domain/text-input';
 import { canonicalLanguageTag } from '../catalog/language-tags';
 import type { SubtitleCue } from './subtitle-track.entity';
 
@@ -201,7 +201,7 @@ export function normaliseWebVtt(text: string): NormalisedWebVtt {
       const id = lines[i - 1];
       if (i > 1 && id && !isTimingLine(id) && /[<>&]/.test(id)) problems.push({ line: i, message: 'A cue identifier is plain text: it may not contain "<", ">" or "&".' });
       problems.push(...settingProblems(line, i + 1));
-    } else if (inCueText) problems.push(...tagProblems(line, i + 1));
+    } else if (inCueText) problems.push(...tagProblems(line, i + 1), ...characterProblems(line, i + 1));
   });
 
   const cues = parsed.cues.map((cue) => ({ cue, text: treeText(cue.tree.children) }));
@@ -213,9 +213,41 @@ export function normaliseWebVtt(text: string): NormalisedWebVtt {
   return { content, cues: cues.map(({ cue, text }) => ({ start: cue.startTime, end: cue.endTime, text })), problems: problems.slice(0, MAX_PROBLEMS) };
 }
 
-/** Plain text (a transcript's, a model's) as WebVTT cue text: "&", "<" and ">" escaped, so it is never markup. */
+/** Text as WebVTT cue text: "&", "<" and ">" escaped, so it is never markup. */
 export function webVttCueText(plain: string): string {
   return plain.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * A machine's plain text (a model's transcript) as one cue's text: escaped like `webVttCueText`, the
+ * characters text input refuses removed, and line breaks folded into spaces, so a blank line or a
+ * "-->" line in what was said cannot end the cue or start another.
+ */
+export function plainCueText(plain: string): string {
+  return webVttCueText(withoutRefusedCharacters(plain).replace(/\s*[\r\n]+\s*/g, ' ').trim());
+}
+
+/**
+ * What one line of cue text may not carry: a character text input refuses (control, bidi override),
+ * written directly or as a character reference (`&#8238;`, `&#x1B;`), which the parser would decode
+ * into the stored file; and references to no character at all (`&#0;`, `&#x110000;`).
+ */
+function characterProblems(text: string, lineNumber: number): WebVttProblem[] {
+  const problems: WebVttProblem[] = [];
+  const direct = acceptText(text);
+  if (!direct.ok) problems.push({ line: lineNumber, message: direct.problem });
+  for (const match of text.matchAll(/&#(x[0-9a-f]+|\d+);?/gi)) {
+    const digits = match[1]!;
+    const code = digits[0] === 'x' || digits[0] === 'X' ? parseInt(digits.slice(1), 16) : Number(digits);
+    const reference = match[0].slice(0, 20);
+    if (!(code > 0 && code <= 0x10ffff) || (code >= 0xd800 && code <= 0xdfff)) {
+      problems.push({ line: lineNumber, message: `"${reference}" refers to no Unicode character.` });
+      continue;
+    }
+    const decoded = acceptText(String.fromCodePoint(code));
+    if (!decoded.ok) problems.push({ line: lineNumber, message: `"${reference}" writes a refused character. ${decoded.problem}` });
+  }
+  return problems;
 }
 
 /** True when a cue draws something: its text without markup tags, invisible characters and their entities. */

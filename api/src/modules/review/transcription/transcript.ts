@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseWebVtt } from '../../media/subtitles';
-import { webVttCueText, webVttOf } from '../../media/webvtt';
+import { plainCueText, webVttOf } from '../../media/webvtt';
 import type { SubtitleCue } from '../../media/subtitle-track.entity';
 import { MalformedResponseError } from '../ai-calls';
 
@@ -45,7 +45,7 @@ export function transcriptCues(answer: unknown, audioSeconds: number): SubtitleC
  * plain text, so "<", ">" and "&" are escaped and never read as markup.
  */
 export function transcriptWebVtt(cues: readonly SubtitleCue[]): string {
-  const checked = parseWebVtt(webVttOf(cues.map((c) => ({ start: c.start, end: c.end, text: webVttCueText(c.text) }))));
+  const checked = parseWebVtt(webVttOf(cues.map((c) => ({ start: c.start, end: c.end, text: plainCueText(c.text) }))));
   if (!checked.ok) throw new MalformedResponseError(`The transcript does not make a valid WebVTT track: ${checked.problems.map((p) => `line ${p.line}: ${p.message}`).join(' ')}`);
   return checked.webVtt;
 }
