@@ -269,6 +269,25 @@ describe('license documents (chain of title)', () => {
     expect(errorCode(await server.gql(REMOVE, { id: exact.data!.attachLicenseDocument.id }, { token: owner.token }))).toBeUndefined();
   });
 
+  it('removing one document from several requests at once removes it once: one answer names it, one audit event records it', async () => {
+    const doc = await attach(owner.token, pdf('raced'), 'raced.pdf');
+    const id = doc.data!.attachLicenseDocument.id;
+    const answers = await Promise.all([owner, editor, owner, editor, owner].map((m) => server.gql<{ removeLicenseDocument: string }>(REMOVE, { id }, { token: m.token })));
+    expect(answers.filter((a) => a.data?.removeLicenseDocument === id)).toHaveLength(1);
+    expect(answers.filter((a) => errorCode(a) === 'NOT_FOUND')).toHaveLength(4);
+    const [events] = (await server.orm.em.getConnection().execute(`select count(*)::int as n from audit_event where action = 'license.document_removed' and summary->>'documentId' = ?`, [id])) as Array<{ n: number }>;
+    expect(events!.n).toBe(1);
+  });
+
+  it.each([['gzip'], ['deflate'], ['x-weird']])('a body sent with Content-Encoding %s is refused in the route\'s JSON, naming the file, and nothing is stored', async (encoding) => {
+    const before = await state();
+    const res = await fetch(`${server.url}/license-documents?${new URLSearchParams({ seriesId, fileName: 'packed.pdf' })}`, { method: 'POST', headers: { 'content-type': 'application/pdf', 'content-encoding': encoding, authorization: `Bearer ${owner.token}` }, body: pdf('packed') });
+    expect(res.status).toBe(415);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toMatchObject({ code: 'BAD_USER_INPUT', field: 'file', error: expect.stringContaining('Content-Encoding') });
+    expect(await state()).toBe(before);
+  });
+
   it('a series without a license takes no documents', async () => {
     const bare = await seriesWithEpisodes(server, owner.token, owner.organizationId, 0, { title: 'Unlicensed' });
     const before = await state();

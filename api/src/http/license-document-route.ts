@@ -44,12 +44,15 @@ export function licenseDocumentRouter(deps: { orm: MikroORM; config: Config; log
         next(error);
       }
     },
-    express.raw({ type: 'application/pdf', limit: maxBytes }),
-    ((error, req, res, next) => {
+    // No Content-Encoding: a compressed body would be measured against the limit only once inflated.
+    express.raw({ type: 'application/pdf', limit: maxBytes, inflate: false }),
+    ((error, _req, res, next) => {
+      // body-parser's refusals, in the route's JSON shape (never its HTML page).
       const type = (error as { type?: string }).type;
-      if (type !== 'entity.too.large') return next(error);
-      const length = Number(req.headers['content-length']);
-      res.status(413).json({ error: Number.isFinite(length) && length > 0 ? tooLarge(length, maxBytes) : tooLarge(maxBytes + 1, maxBytes), code: 'BAD_USER_INPUT', field: 'file' });
+      if (!type) return next(error);
+      if (type === 'entity.too.large') return void res.status(413).json({ error: tooLarge(maxBytes), code: 'BAD_USER_INPUT', field: 'file' });
+      if (type === 'encoding.unsupported') return void res.status(415).json({ error: 'Send the PDF as it is, without a Content-Encoding.', code: 'BAD_USER_INPUT', field: 'file' });
+      res.status(400).json({ error: 'The request body could not be read; send the PDF again.', code: 'BAD_USER_INPUT', field: 'file' });
     }) as ErrorRequestHandler,
     async (req: Request, res: Response) => {
       const ctx = res.locals.licenseDocumentContext as RequestContext;

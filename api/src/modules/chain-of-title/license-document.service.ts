@@ -51,7 +51,8 @@ export const LICENSE_DOCUMENTS_FULL = 'LICENSE_DOCUMENTS_FULL';
 export const UNFINISHED_ATTACH_MS = 15 * 60_000;
 
 /** Why a file of `size` bytes is refused when at most `max` are allowed. */
-export const tooLarge = (size: number, max: number): string => `The file is ${formatBytes(size)}; license documents may be at most ${formatBytes(max)}.`;
+/** Says the limit exactly (a rounded size of the file could read as equal to it). */
+export const tooLarge = (max: number): string => `The file is larger than license documents may be: at most ${formatBytes(max)} (${max.toLocaleString('en')} bytes).`;
 
 /**
  * Chain of title: the contract PDFs behind a series' license. The studio's owners and editors attach
@@ -91,7 +92,7 @@ export class LicenseDocumentService {
     const bytes = upload.bytes;
     if (bytes.length === 0) throw new BadUserInputError('file', 'The file is empty.');
     const max = this.config.licenseDocuments.maxBytes;
-    if (bytes.length > max) throw new BadUserInputError('file', tooLarge(bytes.length, max));
+    if (bytes.length > max) throw new BadUserInputError('file', tooLarge(max));
     if (!isPdf(bytes)) throw new BadUserInputError('file', `"${fileName}" is not a PDF: license documents must be PDF files.`);
     const license = await em.findOne(SeriesLicense, { series });
     if (!license) throw new BadUserInputError('seriesId', 'This series has no license yet: set the license before attaching its documents.');
@@ -170,15 +171,18 @@ export class LicenseDocumentService {
     const series = await findSeries(ctx, document.license.series.id, 'write', em).catch((error: unknown) => {
       throw error instanceof NotFoundError ? new NotFoundError('License document') : error;
     });
-    em.remove(document);
-    this.audit.record(ctx, em, {
-      action: 'license.document_removed',
-      organizationId: series.studio.id,
-      subjectType: 'Series',
-      subjectId: series.id,
-      summary: { documentId: document.id, fileName: document.fileName, sha256: document.sha256 },
+    await em.transactional(async (tx) => {
+      // Of concurrent removals only one deletes the row and records it; the others find nothing, so the
+      // chain-of-title audit never shows a document removed twice.
+      if (!(await tx.nativeDelete(LicenseDocument, { id: document.id }))) throw new NotFoundError('License document');
+      this.audit.record(ctx, tx, {
+        action: 'license.document_removed',
+        organizationId: series.studio.id,
+        subjectType: 'Series',
+        subjectId: series.id,
+        summary: { documentId: document.id, fileName: document.fileName, sha256: document.sha256 },
+      });
     });
-    await em.flush();
     // Only the document's own file; a file stored under its content hash (before files were per
     // document) may be another document's too, so it stays.
     if (document.storageKey === ownStorageKey(document.id)) await this.storage.remove(document.storageKey);
