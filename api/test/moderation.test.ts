@@ -82,8 +82,15 @@ describe('claiming', () => {
     const r = await reviewer();
     const c = await claim(r.token, filter);
     await server.gql('mutation($id: ID!) { escalateCase(caseId: $id, note: "Needs legal input") { id } }', { id: c!.id }, { token: r.token });
-    expect(await claim((await reviewer()).token, filter)).toBeNull();
+    const plain = await reviewer();
+    expect(await claim(plain.token, filter)).toBeNull();
     const l = await lead();
+    // Nor can a lead hand it to a reviewer who is not a lead; to a lead, yes.
+    const handed = await server.gql('mutation($c: ID!, $r: ID!) { assignCase(caseId: $c, reviewerId: $r) { id } }', { c: caseIds[0], r: plain.userId }, { token: l.token });
+    expect(handed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reviewerId' });
+    const toLead = await server.gql('mutation($c: ID!, $r: ID!) { assignCase(caseId: $c, reviewerId: $r) { id } }', { c: caseIds[0], r: l.userId }, { token: l.token });
+    expect(toLead.errors).toBeUndefined();
+    await server.gql('mutation($id: ID!) { releaseCase(caseId: $id) { id } }', { id: caseIds[0] }, { token: l.token });
     expect((await claim(l.token, filter))!.id).toBe(caseIds[0]);
     await server.gql('mutation($id: ID!) { releaseCase(caseId: $id) { id } }', { id: caseIds[0] }, { token: l.token });
     await server.gql('mutation($id: ID!) { holdCase(caseId: $id, held: true, reason: "Waiting for the licensor") { id } }', { id: caseIds[0] }, { token: l.token });

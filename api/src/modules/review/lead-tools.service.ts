@@ -8,7 +8,8 @@ import { assertTransition, transitionEpisode } from '../catalog/episode-lifecycl
 import { isId } from '../common/ids';
 import { User } from '../user/user.entity';
 import { mutateCase, requireLead } from './case-desk';
-import type { ReviewCase } from './review-case.entity';
+import { isForLeadsOnly, type ReviewCase } from './review-case.entity';
+import { Role } from '../membership/membership.entity';
 
 /** What only leads (and admins) do: hold a case, hand it to a named reviewer, take an episode down. Audited. */
 export class LeadToolsService {
@@ -34,13 +35,16 @@ export class LeadToolsService {
     const reviewer = isId(reviewerId) ? await ctx.em.findOne(User, reviewerId) : null;
     if (!reviewer) throw new NotFoundError('Reviewer');
     const memberships = await ctx.em.getConnection().execute(
-      `select o.kind, o.id from membership m join organization o on o.id = m.organization_id where m.user_id = ?`,
+      `select o.kind, o.id, m.role from membership m join organization o on o.id = m.organization_id where m.user_id = ?`,
       [reviewer.id],
-    ) as Array<{ kind: string; id: string }>;
+    ) as Array<{ kind: string; id: string; role: string }>;
     if (!memberships.some((m) => m.kind === 'OPERATOR')) throw new BadUserInputError('reviewerId', 'Cases can only be handed to the operator’s reviewers.');
     return mutateCase(this.audit, ctx, caseId, 'review.assign', (c) => {
       if (memberships.some((m) => m.id === c.studio.id)) throw new ConflictError(`${reviewer.email} belongs to this studio and cannot review its cases.`);
       if (c.excludedReviewerIds.includes(reviewer.id)) throw new ConflictError(`${reviewer.email} decided the case under appeal and cannot take it.`);
+      // The queue's rule for escalated and routed cases holds for a hand-over too: leads work them.
+      const lead = memberships.some((m) => m.kind === 'OPERATOR' && (m.role === Role.LEAD || m.role === Role.ADMIN));
+      if (isForLeadsOnly(c) && !lead) throw new BadUserInputError('reviewerId', `This case is for leads only (escalated, or a possible copy of another studio's content); ${reviewer.email} is not a lead.`);
       c.claimedBy = reviewer;
       c.claimExpiresAt = new Date(Date.now() + ctx.config.review.leaseMs);
       return { reviewer: reviewer.email };
