@@ -240,13 +240,23 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin<Graph
 /**
  * Production: drops "Did you mean …?" from every error, so unknown fields, enum values and input
  * fields do not spell out the schema (Apollo's own switch covers validation errors only, not
- * variables).
+ * variables). What a value may be (an enum's values, an input's fields) is said only to callers who
+ * may read the schema by introspection anyway: not to anonymous ones.
  */
 export const hideSuggestionsPlugin: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     return {
       async didEncounterErrors({ errors }) {
         for (const error of errors) error.message = error.message.replace(/ ?Did you mean .+?\?$/, '');
+      },
+      async willSendResponse({ response, contextValue }) {
+        if (contextValue.actor.kind !== 'anonymous' || response.body.kind !== 'single') return;
+        for (const error of response.body.singleResult.errors ?? []) {
+          (error as { message: string }).message = error.message
+            .replace(/: it takes .*\.$/, '.')
+            .replace(/one of [A-Z0-9_]+(, [A-Z0-9_]+)*/, 'one of its allowed values')
+            .replace(/an object with the fields \w+(, \w+)*/, 'an object of its input type');
+        }
       },
     };
   },
