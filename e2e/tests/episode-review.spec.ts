@@ -134,7 +134,7 @@ test('A subtitle file with mistakes is refused line by line', async ({ page, req
   await open(page, `/catalog/${series.id}/episodes/${series.episodeIds[0]}`);
   const subtitles = page.getByRole('region', { name: 'Subtitles' });
   const broken = ['WEBVTT', '', '00:00:02.000 --> 00:00:01.000', 'Backwards', '', 'Not a timing line', 'Hello', ''].join('\n');
-  await subtitles.getByLabel('Language').fill('en');
+  await subtitles.getByLabel('Language', { exact: true }).fill('en');
   await subtitles.getByLabel('Subtitle file').setInputFiles({ name: 'episode-1.en.vtt', mimeType: 'text/vtt', buffer: Buffer.from(broken) });
   await subtitles.getByRole('button', { name: 'Upload subtitles' }).click();
   await expect(subtitles.getByLabel('Subtitle file')).toHaveAttribute('aria-invalid', 'true');
@@ -145,7 +145,7 @@ test('A subtitle file with mistakes is refused line by line', async ({ page, req
   ]);
 
   const fixed = ['WEBVTT', '', '00:00:00.500 --> 00:00:01.500', 'Forwards', '', '00:00:01.500 --> 00:00:02.000', 'Hello', ''].join('\n');
-  await subtitles.getByLabel('Language').fill('en');
+  await subtitles.getByLabel('Language', { exact: true }).fill('en');
   await subtitles.getByLabel('Subtitle file').setInputFiles({ name: 'episode-1.en.vtt', mimeType: 'text/vtt', buffer: Buffer.from(fixed) });
   await subtitles.getByRole('button', { name: 'Upload subtitles' }).click();
   await expect(subtitles.getByRole('status')).toHaveText('Subtitles in en are saved: 2 cues.');
@@ -160,7 +160,7 @@ test('An editor adds AI-generated Spanish closed captions as SRT and the episode
   await uploadOnEpisodePage(page, 'captioned-vows.mp4');
   const subtitles = page.getByRole('region', { name: 'Subtitles' });
   const srt = ['1', '00:00:00,500 --> 00:00:01,250', '[puerta] ¿Quién anda ahí?', '', '2', '00:00:01,500 --> 00:00:02,000', 'Nadie.', ''].join('\n');
-  await subtitles.getByLabel('Language').fill('es-MX');
+  await subtitles.getByLabel('Language', { exact: true }).fill('es-MX');
   await subtitles.getByLabel('Kind').selectOption({ label: 'Closed captions (dialogue and sounds)' });
   await subtitles.getByLabel('AI generated this track (transcription or translation)').check();
   await subtitles.getByLabel('Subtitle file').setInputFiles({ name: 'episode-1.es.srt', mimeType: 'application/x-subrip', buffer: Buffer.from(srt) });

@@ -82,7 +82,7 @@ test('A reviewer requests changes, the studio fixes and resubmits, the reviewer 
     await expect(decided.getByRole('link', { name: 'Play from 0:01' })).toBeVisible();
 
     const subtitles = studio.getByRole('region', { name: 'Subtitles' });
-    await subtitles.getByLabel('Language').fill('en');
+    await subtitles.getByLabel('Language', { exact: true }).fill('en');
     await subtitles.getByLabel('Subtitle file').setInputFiles({ name: 'episode-1.en.vtt', mimeType: 'text/vtt', buffer: Buffer.from(webvtt(['Pour me another cup of tea.'])) });
     await subtitles.getByRole('button', { name: 'Upload subtitles' }).click();
     await expect(subtitles.getByRole('status')).toHaveText('Subtitles in en are saved: 1 cue.');
