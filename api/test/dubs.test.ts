@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { eventually, uploadDub } from './support/media';
+import { seriesWithEpisodes } from './support/catalog';
 import { createLiveSeries, createPartner, LICENSE } from './support/publishing';
 import { TestServer, type SignedInMember } from './support/server';
 import { makeAudio, makeClip, sha256Of } from './support/videos';
@@ -93,6 +94,21 @@ describe('dubbed audio tracks', () => {
     // The tolerance clients word the refusal with: the larger of 1 s and 1 % of the 60 s video.
     const tolerance = await server.gql<{ episode: { dubDurationToleranceSeconds: number | null } }>(`query($id: ID!) { episode(id: $id) { dubDurationToleranceSeconds } }`, { id: episodeId }, { token: s.owner.token });
     expect(tolerance.data!.episode.dubDurationToleranceSeconds).toBe(1);
+  });
+
+  it('refuses a dub for an episode that has no video yet, before any byte is sent, and stores nothing', async () => {
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const seriesId = await seriesWithEpisodes(server, owner.token, owner.organizationId, 1);
+    const listed = await server.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { episodes(first: 1) { nodes { id } } } }', { id: seriesId }, { token: owner.token });
+    const episodeId = listed.data!.series.episodes.nodes[0]!.id;
+    const before = storedAudio();
+    const refused = await rawCreate(owner.token, { episodeId, audioLanguage: 'es', filename: 'dub.m4a', filetype: 'audio/mp4', duration: '60' });
+    expect(refused.status).toBe(409);
+    expect(refused.headers.get('upload-refusal-reason')).toBe('UPLOAD_VIDEO_REQUIRED');
+    expect(await refused.text()).toMatch(/video before its dubs/);
+    const view = await episodeOf(owner.token, episodeId);
+    expect(view).toMatchObject({ uploads: [], audioTracks: [] });
+    expect(storedAudio()).toEqual(before);
   });
 
   it('refuses a file without audio, a bad language tag and a non-audio format, naming what is wrong', async () => {
