@@ -27,12 +27,15 @@ type Problem = { path: FieldPath; type: GraphQLInputType; what: 'required' | 'wr
 
 const INT_RANGE = 'whole numbers go from -2147483648 to 2147483647';
 
-/** What a field of `type` takes, in words. */
-function takes(type: GraphQLInputType): string {
+/**
+ * What a field of `type` takes, in words. `spellOut` lists an enum's values and an input's fields:
+ * only for callers who may read the schema by introspection anyway, never for anonymous ones.
+ */
+function takes(type: GraphQLInputType, spellOut: boolean): string {
   const nullable = getNullableType(type);
-  if (isListType(nullable)) return `a list of ${takes(nullable.ofType)}`;
-  if (isEnumType(nullable)) return `one of ${nullable.getValues().map((v) => v.name).join(', ')}`;
-  if (isInputObjectType(nullable)) return `an object with the fields ${Object.keys(nullable.getFields()).join(', ')}`;
+  if (isListType(nullable)) return `a list of ${takes(nullable.ofType, spellOut)}`;
+  if (isEnumType(nullable)) return spellOut ? `one of ${nullable.getValues().map((v) => v.name).join(', ')}` : 'one of its allowed values';
+  if (isInputObjectType(nullable)) return spellOut ? `an object with the fields ${Object.keys(nullable.getFields()).join(', ')}` : 'an object of its input type';
   switch (nullable.name) {
     case 'Int':
       return `a whole number (${INT_RANGE})`;
@@ -53,22 +56,51 @@ function takes(type: GraphQLInputType): string {
   }
 }
 
-/** The refusal for `problem`, worded by the type it expected. */
-export function invalidValueError(problem: Problem): BadUserInputError {
+/** What is wrong with `problem`'s value, worded by the type it expected; see `takes` for `spellOut`. */
+function wording(problem: Problem, spellOut: boolean): string {
   const field = fieldPath(problem.path);
   const subject = `The value of ${field}`;
-  let message: string;
-  if (problem.what === 'required') message = `${subject} is required.`;
-  else if (problem.what === 'unknown-field') message = `${field} has no field "${problem.unknownField}": it takes ${takes(problem.type)}.`;
-  else {
-    const scalar = getNullableType(problem.type);
-    const tooLarge = isScalarType(scalar) && scalar.name === 'Int' && typeof problem.value === 'number' && Number.isInteger(problem.value);
-    const fractional = isScalarType(scalar) && scalar.name === 'Int' && typeof problem.value === 'number' && !Number.isInteger(problem.value);
-    if (tooLarge) message = `${subject} is too large: ${INT_RANGE}.`;
-    else if (fractional) message = `${subject} must be a whole number.`;
-    else message = `${subject} must be ${takes(problem.type)}.`;
+  if (problem.what === 'required') return `${subject} is required.`;
+  if (problem.what === 'unknown-field') return spellOut ? `${field} has no field "${problem.unknownField}": it takes ${takes(problem.type, true)}.` : `${field} has no field "${problem.unknownField}".`;
+  const scalar = getNullableType(problem.type);
+  const tooLarge = isScalarType(scalar) && scalar.name === 'Int' && typeof problem.value === 'number' && Number.isInteger(problem.value);
+  const fractional = isScalarType(scalar) && scalar.name === 'Int' && typeof problem.value === 'number' && !Number.isInteger(problem.value);
+  if (tooLarge) return `${subject} is too large: ${INT_RANGE}.`;
+  if (fractional) return `${subject} must be a whole number.`;
+  return `${subject} must be ${takes(problem.type, spellOut)}.`;
+}
+
+/** BAD_USER_INPUT, reason INVALID_VALUE; carries the same refusal in words for anonymous callers. */
+export class InvalidValueError extends BadUserInputError {
+  constructor(
+    field: string,
+    message: string,
+    /** Without an enum's values or an input's fields (`takes`). */
+    readonly messageForAnonymous: string,
+  ) {
+    super(field, message);
+    this.because('INVALID_VALUE');
   }
-  return new BadUserInputError(field, message).because('INVALID_VALUE');
+}
+
+/** The refusal for `problem`, worded by the type it expected. */
+export function invalidValueError(problem: Problem): InvalidValueError {
+  return new InvalidValueError(fieldPath(problem.path), wording(problem, true), wording(problem, false));
+}
+
+/**
+ * Rewords an INVALID_VALUE refusal (`error` or what it wraps) for a caller who may not read the
+ * schema: the enum's values and the input's fields are left out. Other errors are left as they are.
+ */
+export function hideSchemaDetail(error: unknown): void {
+  let current: unknown = error;
+  for (let i = 0; i < 5 && current; i++) {
+    if (current instanceof InvalidValueError) {
+      current.message = current.messageForAnonymous;
+      return;
+    }
+    current = (current as { originalError?: unknown }).originalError;
+  }
 }
 
 function parses(parse: () => unknown): boolean {

@@ -21,6 +21,7 @@ import type { Config } from '../config';
 import { DomainError, UnauthenticatedError } from '../domain/errors';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../modules/common/pagination';
 import type { GraphQLContext } from './context';
+import { hideSchemaDetail } from './invalid-values';
 
 export type QueryLimits = Config['graphqlLimits'];
 export type QueryLimitName = 'depth' | 'cost' | 'aliases' | 'fieldRepeats' | 'directives' | 'tokens';
@@ -246,16 +247,10 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin<Graph
 export const hideSuggestionsPlugin: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     return {
-      async didEncounterErrors({ errors }) {
-        for (const error of errors) error.message = error.message.replace(/ ?Did you mean .+?\?$/, '');
-      },
-      async willSendResponse({ response, contextValue }) {
-        if (contextValue.actor.kind !== 'anonymous' || response.body.kind !== 'single') return;
-        for (const error of response.body.singleResult.errors ?? []) {
-          (error as { message: string }).message = error.message
-            .replace(/: it takes .*\.$/, '.')
-            .replace(/one of [A-Z0-9_]+(, [A-Z0-9_]+)*/, 'one of its allowed values')
-            .replace(/an object with the fields \w+(, \w+)*/, 'an object of its input type');
+      async didEncounterErrors({ errors, contextValue }) {
+        for (const error of errors) {
+          error.message = error.message.replace(/ ?Did you mean .+?\?$/, '');
+          if (contextValue.actor.kind === 'anonymous') hideSchemaDetail(error);
         }
       },
     };
