@@ -9,6 +9,7 @@ import { AiContentElement } from '../ai-disclosure/ai-content';
 import { episodeNumberSchema, textSchema, uniqueList } from './catalog-validation';
 import { Episode, EpisodeStatus } from './episode.entity';
 import { invalidateReviews } from '../review/case-invalidation';
+import { fieldPath } from '../../domain/field-path';
 
 /** A series holds at most this many episodes; micro-dramas run to about 150. */
 export const MAX_EPISODES_PER_SERIES = 1000;
@@ -113,7 +114,7 @@ export class EpisodeService {
       const byId = new Map(all.map((e) => [e.id, e]));
       const finalNumbers = new Map(all.map((e) => [e.id, e.number]));
       data.forEach((move, i) => {
-        if (!byId.has(move.episodeId)) throw new BadUserInputError(`input.moves.${i}.episodeId`, 'No such episode in this series.');
+        if (!byId.has(move.episodeId)) throw new BadUserInputError(fieldPath('input', 'moves', i, 'episodeId'), 'No such episode in this series.');
         finalNumbers.set(move.episodeId, move.number);
       });
       const owners = new Map<number, string>();
@@ -121,7 +122,7 @@ export class EpisodeService {
         const clash = owners.get(number);
         if (clash) {
           const index = data.findIndex((m) => m.episodeId === id || m.episodeId === clash);
-          throw new BadUserInputError(`input.moves.${Math.max(index, 0)}.number`, `Two episodes would both be number ${number}.`);
+          throw new BadUserInputError(fieldPath('input', 'moves', Math.max(index, 0), 'number'), `Two episodes would both be number ${number}.`);
         }
         owners.set(number, id);
       }

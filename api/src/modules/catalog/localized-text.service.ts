@@ -9,6 +9,7 @@ import type { Episode } from './episode.entity';
 import { languageSchema } from './language-tags';
 import { LocalizedText } from './localized-text.entity';
 import type { Series } from './series.entity';
+import { fieldPath } from '../../domain/field-path';
 
 /** At most this many languages in one call; a series is rarely sold in more. */
 const MAX_LANGUAGES_PER_CALL = 60;
@@ -88,7 +89,7 @@ export class LocalizedTextService {
     const original = target.series.originalLanguage;
     entries.forEach((entry, i) => {
       if (entry.language.toLowerCase() === original.toLowerCase()) {
-        throw new BadUserInputError(`localizations.${i}.language`, `${entry.language} is the original language of the series; its texts are the ${target.kind}'s own title and synopsis.`);
+        throw new BadUserInputError(fieldPath('localizations', i, 'language'), `${entry.language} is the original language of the series; its texts are the ${target.kind}'s own title and synopsis.`);
       }
     });
     const existing = await this.load(em, target);

@@ -12,6 +12,7 @@ import { effectivePolicy, knownRuleIds } from './policy';
 import { CaseStatus, ReviewCase, Verdict } from './review-case.entity';
 import { ReviewComment } from './review-comment.entity';
 import { Decision, ReviewDecision } from './review-decision.entity';
+import { fieldPath } from '../../domain/field-path';
 
 const decideSchema = z.object({
   caseId: z.string(),
@@ -61,14 +62,14 @@ export class DecisionService {
       const known = new Set(reviewCase.territories);
       const seen = new Set<string>();
       data.decisions.forEach((d, i) => {
-        if (!known.has(d.territory)) throw new BadUserInputError(`input.decisions.${i}.territory`, `${d.territory} is not a target territory of this case (${reviewCase.territories.join(', ')}).`);
-        if (seen.has(d.territory)) throw new BadUserInputError(`input.decisions.${i}.territory`, `${d.territory} is decided twice.`);
+        if (!known.has(d.territory)) throw new BadUserInputError(fieldPath('input', 'decisions', i, 'territory'), `${d.territory} is not a target territory of this case (${reviewCase.territories.join(', ')}).`);
+        if (seen.has(d.territory)) throw new BadUserInputError(fieldPath('input', 'decisions', i, 'territory'), `${d.territory} is decided twice.`);
         seen.add(d.territory);
         const ids = knownRuleIds([effectivePolicy(d.territory)]);
         d.citedRuleIds.forEach((id, j) => {
-          if (!ids.has(id)) throw new BadUserInputError(`input.decisions.${i}.citedRuleIds.${j}`, `${id} is not a rule in the ${d.territory} policy.`);
+          if (!ids.has(id)) throw new BadUserInputError(fieldPath('input', 'decisions', i, 'citedRuleIds', j), `${id} is not a rule in the ${d.territory} policy.`);
         });
-        if (d.decision !== Decision.APPROVE && !d.citedRuleIds.length) throw new BadUserInputError(`input.decisions.${i}.citedRuleIds`, 'Cite the rule(s) behind a rejection or change request.');
+        if (d.decision !== Decision.APPROVE && !d.citedRuleIds.length) throw new BadUserInputError(fieldPath('input', 'decisions', i, 'citedRuleIds'), 'Cite the rule(s) behind a rejection or change request.');
       });
       const missing = reviewCase.territories.filter((t) => !seen.has(t));
       if (missing.length) throw new BadUserInputError('input.decisions', `Decide every target territory; missing ${missing.join(', ')}.`);

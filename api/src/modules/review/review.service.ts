@@ -19,6 +19,7 @@ import { AiStatus, CaseKind, CaseStatus, ReviewCase } from './review-case.entity
 import { ReviewDecision } from './review-decision.entity';
 import { ReviewSettings } from './review-settings.entity';
 import { loadReviewedSnapshots, reviewedDigest, type ReviewedLocalization, type ReviewedSnapshot } from './reviewed-material';
+import { fieldPath } from '../../domain/field-path';
 
 const submitSchema = z.object({
   episodeIds: z.array(z.string()).min(1, 'Choose at least one episode.').max(500, 'Submit at most 500 episodes at once.').superRefine(refuseRepeats<string>('Episodes', (id) => id)),
@@ -80,7 +81,7 @@ export class ReviewService {
     for (const [i, id] of data.episodeIds.entries()) {
       const episode = await findEpisode(ctx, id, 'write', em);
       await em.populate(episode, ['series', 'currentMedia']);
-      this.checkSubmittable(episode, `input.episodeIds.${i}`);
+      this.checkSubmittable(episode, fieldPath('input', 'episodeIds', i));
       episodes.push(episode);
     }
     const alreadyInReview = () => new ConflictError('Some of these episodes are already in review.', 'input.episodeIds');
@@ -112,7 +113,7 @@ export class ReviewService {
           submittedBy: ctx.actor.kind === 'user' ? ctx.actor.user.id : null,
           submittedAt: new Date(),
         });
-        transitionEpisode(episode, 'submitForReview', { field: `input.episodeIds.${i}` });
+        transitionEpisode(episode, 'submitForReview', { field: fieldPath('input', 'episodeIds', i) });
         this.audit.record(ctx, tx, {
           action: 'review.submit',
           organizationId: episode.series.studio.id,
