@@ -7,7 +7,6 @@ import {
   isListType,
   isObjectType,
   type GraphQLArgument,
-  type GraphQLField,
   type GraphQLInputType,
   type GraphQLSchema,
 } from 'graphql';
@@ -17,6 +16,7 @@ import { buildGreenlightSchema } from '../src/graphql/schema';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { seriesWithEpisodes } from './support/catalog';
+import { documentFor, leavesOf, operationsOf, setAt, type Leaf, type Path } from './support/schema-walk';
 import { TestServer } from './support/server';
 
 /**
@@ -43,9 +43,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => server?.stop());
 
-type Path = Array<string | number>;
-type Leaf = { path: Path; type: GraphQLInputType };
-
 function baseline(type: GraphQLInputType, name: string): unknown {
   const nullable = getNullableType(type) as GraphQLInputType;
   if (isListType(nullable)) return [baseline(nullable.ofType as GraphQLInputType, name)];
@@ -67,14 +64,6 @@ function baseline(type: GraphQLInputType, name: string): unknown {
     default:
       return name.toLowerCase().includes('territor') ? 'US' : name.toLowerCase().includes('language') ? 'en' : 'Path text';
   }
-}
-
-function leavesOf(type: GraphQLInputType, path: Path, depth = 0): Leaf[] {
-  const nullable = getNullableType(type) as GraphQLInputType;
-  if (depth > 4) return [];
-  if (isListType(nullable)) return leavesOf(nullable.ofType as GraphQLInputType, [...path, 0], depth + 1);
-  if (isInputObjectType(nullable)) return Object.values(nullable.getFields()).flatMap((f) => leavesOf(f.type, [...path, f.name], depth + 1));
-  return [{ path, type }];
 }
 
 /** A value GraphQL cannot read as the leaf's type. */
@@ -114,12 +103,6 @@ function refusedValue(leaf: Leaf): unknown {
   }
 }
 
-function setAt(root: Record<string, unknown>, path: Path, value: unknown): void {
-  let holder = root as Record<string | number, unknown>;
-  for (const part of path.slice(0, -1)) holder = holder[part] as Record<string | number, unknown>;
-  holder[path[path.length - 1]!] = value;
-}
-
 /** Whether `field` (dots) names an argument of `args`, or a field or list position inside one. */
 function isArgumentPath(field: string, args: readonly GraphQLArgument[]): boolean {
   const [first, ...rest] = field.split('.');
@@ -132,14 +115,6 @@ function isArgumentPath(field: string, args: readonly GraphQLArgument[]): boolea
     else return false;
   }
   return type !== undefined;
-}
-
-function documentFor(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>): string {
-  const defs = field.args.map((a, i) => `$v${i}: ${a.type.toString()}`).join(', ');
-  const args = field.args.map((a, i) => `${a.name}: $v${i}`).join(', ');
-  const named = getNamedType(field.type);
-  const selection = isObjectType(named) || isAbstractType(named) ? '{ __typename }' : '';
-  return `${kind}${defs ? `(${defs})` : ''} { ${field.name}${args ? `(${args})` : ''} ${selection} }`;
 }
 
 /** Marks the leaf a literal writes wrongly: an unknown enum value, or an Int beyond 32 bits. */
@@ -171,10 +146,7 @@ async function call(query: string, variables: Record<string, unknown>, token: st
 const SKIPPED = new Set(['signOut', 'removeMember', 'changeMemberRole', 'setOrganizationSuspended', 'revokeApiKey']);
 
 function operations() {
-  return [
-    ...Object.values(schema.getQueryType()!.getFields()).map((field) => ({ kind: 'query' as const, field })),
-    ...Object.values(schema.getMutationType()!.getFields()).map((field) => ({ kind: 'mutation' as const, field })),
-  ].filter(({ field }) => field.args.length && !SKIPPED.has(field.name));
+  return operationsOf(schema).filter(({ field }) => field.args.length && !SKIPPED.has(field.name));
 }
 
 const GRAPHQL_TEXT = /Variable "\$|got invalid value|cannot represent|does not exist in|Expected type|\$v\d|\[\d+\]/;
@@ -183,6 +155,8 @@ async function inBatches(tasks: Array<() => Promise<void>>, width = 6): Promise<
   for (let i = 0; i < tasks.length; i += width) await Promise.all(tasks.slice(i, i + width).map((t) => t()));
 }
 
+/** Variables named `$v0`, `$v1`…, never after the argument, so a path built from a variable's name shows. */
+const byPosition = (_arg: GraphQLArgument, i: number) => `v${i}`;
 const variablesOf = (args: readonly GraphQLArgument[]) => Object.fromEntries(args.map((a, i) => [`v${i}`, baseline(a.type, a.name)]));
 const asVariablePath = (path: Path, args: readonly GraphQLArgument[]): Path => [`v${args.findIndex((a) => a.name === path[0])}`, ...path.slice(1)];
 
@@ -191,9 +165,9 @@ describe('every field path names the argument path, dots and positions', () => {
     const failures: string[] = [];
     let checked = 0;
     for (const { kind, field } of operations()) {
-      const query = documentFor(kind, field);
+      const query = documentFor(kind, field, byPosition);
       const tasks = field.args.flatMap((arg) =>
-        leavesOf(arg.type, [arg.name]).map((leaf) => async () => {
+        leavesOf(arg.type, arg.name, [arg.name]).map((leaf) => async () => {
           const variables = variablesOf(field.args);
           setAt(variables, asVariablePath(leaf.path, field.args), wrongValue(leaf));
           checked++;
@@ -222,7 +196,7 @@ describe('every field path names the argument path, dots and positions', () => {
     let checked = 0;
     for (const { kind, field } of operations()) {
       for (const arg of field.args) {
-        const leaf = leavesOf(arg.type, [arg.name]).find((l) => isEnumType(getNamedType(l.type)) || getNamedType(l.type).name === 'Int');
+        const leaf = leavesOf(arg.type, arg.name, [arg.name]).find((l) => isEnumType(getNamedType(l.type)) || getNamedType(l.type).name === 'Int');
         if (!leaf) continue;
         const value = { [arg.name]: baseline(arg.type, arg.name) };
         setAt(value, leaf.path, WRONG);
@@ -247,9 +221,9 @@ describe('every field path names the argument path, dots and positions', () => {
     const failures: string[] = [];
     let named = 0;
     for (const { kind, field } of operations()) {
-      const query = documentFor(kind, field);
+      const query = documentFor(kind, field, byPosition);
       const tasks = field.args.flatMap((arg) =>
-        leavesOf(arg.type, [arg.name]).flatMap((leaf) =>
+        leavesOf(arg.type, arg.name, [arg.name]).flatMap((leaf) =>
           Object.entries(callers).map(([who, token]) => async () => {
             const value = refusedValue(leaf);
             if (value === undefined) return;

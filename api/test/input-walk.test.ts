@@ -1,4 +1,4 @@
-import { getNamedType, getNullableType, isEnumType, isInputObjectType, isListType, isObjectType, isAbstractType, type GraphQLArgument, type GraphQLField, type GraphQLInputType, type GraphQLSchema } from 'graphql';
+import { getNamedType, getNullableType, isEnumType, isInputObjectType, isListType, type GraphQLArgument, type GraphQLInputType, type GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGreenlightSchema } from '../src/graphql/schema';
 import { Role } from '../src/modules/membership/membership.entity';
@@ -6,6 +6,7 @@ import { OrganizationKind } from '../src/modules/organization/organization.entit
 import { seriesWithEpisodes } from './support/catalog';
 import { createPartner } from './support/publishing';
 import { seedPendingCases } from './support/review';
+import { documentFor, leavesOf, operationsOf, setAt, type Leaf, type Operation, type Path } from './support/schema-walk';
 import { TestServer } from './support/server';
 
 /**
@@ -61,9 +62,6 @@ beforeAll(async () => {
   });
 }, 180_000);
 afterAll(() => server?.stop());
-
-type Path = Array<string | number>;
-type Leaf = { path: Path; type: GraphQLInputType; name: string };
 
 /** A value the API would accept for an argument or input field with this name and type. */
 function baseline(type: GraphQLInputType, name: string, operation: string, caller: { organizationId?: string }): unknown {
@@ -128,21 +126,6 @@ function stringFor(name: string): string {
   return 'Walker text';
 }
 
-/** Every leaf (scalar or enum) and list under an argument, with its path. */
-function leavesOf(type: GraphQLInputType, name: string, path: Path, depth = 0): Leaf[] {
-  const nullable = getNullableType(type) as GraphQLInputType;
-  if (depth > 4) return [];
-  if (isListType(nullable)) return [{ path, type, name }, ...leavesOf(nullable.ofType as GraphQLInputType, name, [...path, 0], depth + 1)];
-  if (isInputObjectType(nullable)) return Object.values(nullable.getFields()).flatMap((f) => leavesOf(f.type, f.name, [...path, f.name], depth + 1));
-  return [{ path, type, name }];
-}
-
-function setAt(root: Record<string, unknown>, path: Path, value: unknown): void {
-  let holder = root as Record<string | number, unknown>;
-  for (const part of path.slice(0, -1)) holder = holder[part] as Record<string | number, unknown>;
-  holder[path[path.length - 1]!] = value;
-}
-
 function getAt(root: Record<string, unknown>, path: Path): unknown {
   // Only objects and arrays are walked into: a list an earlier hostile value replaced by a scalar has no items.
   return path.reduce<unknown>((holder, part) => (holder !== null && typeof holder === 'object' ? (holder as Record<string | number, unknown>)[part] : undefined), root);
@@ -181,18 +164,6 @@ function scalarName(leaf: Leaf): string | undefined {
   return isListType(nullable) ? undefined : (getNamedType(leaf.type) as { name: string }).name;
 }
 
-function selectionFor(field: GraphQLField<unknown, unknown>): string {
-  const named = getNamedType(field.type);
-  if (isObjectType(named) || isAbstractType(named)) return '{ __typename }';
-  return '';
-}
-
-function documentFor(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>): string {
-  const defs = field.args.map((a) => `$${a.name}: ${a.type.toString()}`).join(', ');
-  const args = field.args.map((a) => `${a.name}: $${a.name}`).join(', ');
-  return `${kind}${defs ? `(${defs})` : ''} { ${field.name}${args ? `(${args})` : ''} ${selectionFor(field)} }`;
-}
-
 interface Failure {
   operation: string;
   caller: string;
@@ -219,12 +190,9 @@ function internal(res: Awaited<ReturnType<typeof call>>): string | undefined {
 /** Mutations that end or take away what later calls need run last, the caller's own session at the very end. */
 const LAST = ['setOrganizationSuspended', 'removeMember', 'changeMemberRole', 'deleteEpisode', 'archiveSeries', 'revokeApiKey', 'signOut'];
 
-function operations(): Array<{ kind: 'query' | 'mutation'; field: GraphQLField<unknown, unknown> }> {
-  const queries = Object.values(schema.getQueryType()!.getFields()).map((field) => ({ kind: 'query' as const, field }));
-  const mutations = Object.values(schema.getMutationType()!.getFields())
-    .map((field) => ({ kind: 'mutation' as const, field }))
-    .sort((a, b) => LAST.indexOf(a.field.name) - LAST.indexOf(b.field.name));
-  return [...queries, ...mutations];
+function operations(): Operation[] {
+  const all = operationsOf(schema);
+  return [...all.filter((o) => o.kind === 'query'), ...all.filter((o) => o.kind === 'mutation').sort((a, b) => LAST.indexOf(a.field.name) - LAST.indexOf(b.field.name))];
 }
 
 function variablesFor(args: readonly GraphQLArgument[], operation: string, caller: { organizationId?: string }): Record<string, unknown> {
@@ -248,7 +216,7 @@ describe('hostile input across the whole schema', () => {
     for (const { kind, field } of operations()) {
       const query = documentFor(kind, field);
       const tasks = field.args.flatMap((arg) =>
-        leavesOf(arg.type, arg.name, [arg.name])
+        leavesOf(arg.type, arg.name, [arg.name], { lists: true })
           .filter((leaf) => scalarName(leaf) === 'String' || scalarName(leaf) === 'ID')
           .map((leaf) => async () => {
             const variables = variablesFor(field.args, field.name, callers.owner!);
@@ -276,7 +244,7 @@ describe('hostile input across the whole schema', () => {
       if (field.name === 'signOut' || field.name === 'revokeApiKey') continue;
       const query = documentFor(kind, field);
       const tasks = field.args.flatMap((arg) =>
-        leavesOf(arg.type, arg.name, [arg.name])
+        leavesOf(arg.type, arg.name, [arg.name], { lists: true })
           .filter((leaf) => scalarName(leaf) === 'String' || scalarName(leaf) === 'ID')
           .flatMap((leaf) =>
             ['owner'].map((who) => async () => {
@@ -328,7 +296,7 @@ describe('hostile input across the whole schema', () => {
         const variables = variablesFor(field.args, field.name, caller);
         let applied = kindName === 'valid values';
         for (const arg of field.args) {
-          for (const leaf of leavesOf(arg.type, arg.name, [arg.name])) {
+          for (const leaf of leavesOf(arg.type, arg.name, [arg.name], { lists: true })) {
             const current = getAt(variables, leaf.path);
             if (current === undefined) continue;
             const next = (hostile as (l: Leaf, v: unknown) => unknown)(leaf, current);
