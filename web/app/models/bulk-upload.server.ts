@@ -32,7 +32,7 @@ export async function getUploadTargets(request: Request, seriesId: string, from:
   for (;;) {
     const result: ApiResult<ResultOf<typeof UPLOAD_TARGETS>> = await gql(request, UPLOAD_TARGETS, { id: seriesId, from, to, first: EPISODE_PAGE_SIZE, after });
     if (!result.ok) return result;
-    const page = result.data.series.episodes;
+    const page: ResultOf<typeof UPLOAD_TARGETS>['series']['episodes'] = result.data.series.episodes;
     targets.push(...page.nodes.map((e) => ({ id: e.id, number: e.number, title: e.title, status: e.status, hasMedia: Boolean(e.media) })));
     if (!page.pageInfo.hasNextPage) return { ok: true, data: targets };
     after = page.pageInfo.endCursor;
