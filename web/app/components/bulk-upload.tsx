@@ -332,7 +332,9 @@ function UnfinishedUploadsNotice({ episodes, busy }: { episodes: readonly KnownE
     void unfinishedUploads().then(setStored);
   }, [episodes]);
   const byId = new Map(episodes.map((e) => [e.id, e]));
-  const waiting = stored.filter((u) => !u.audioLanguage && !busy.has(u.episodeId) && byId.get(u.episodeId)?.status === 'UPLOADING');
+  const waiting = stored
+    .filter((u) => !u.audioLanguage && !busy.has(u.episodeId) && byId.get(u.episodeId)?.status === 'UPLOADING')
+    .sort((a, b) => byId.get(a.episodeId)!.number - byId.get(b.episodeId)!.number);
   if (!waiting.length) return null;
   const numbers = waiting.map((u) => byId.get(u.episodeId)!.number);
   return (
