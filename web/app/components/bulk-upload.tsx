@@ -221,6 +221,13 @@ export function BulkUploader({ seriesId, queue, episodes, onEpisodesChanged }: {
   );
 }
 
+/** For people who cannot upload: a file dropped on the page is ignored instead of opened by the browser. */
+export function FileDropGuard() {
+  usePageFileDrop(ignoreFiles);
+  return null;
+}
+const ignoreFiles = () => undefined;
+
 const byProposedNumber = (a: BulkUploadRow, b: BulkUploadRow) =>
   (a.proposal.number ?? Number.MAX_SAFE_INTEGER) - (b.proposal.number ?? Number.MAX_SAFE_INTEGER) || a.fileName.localeCompare(b.fileName, 'en', { numeric: true });
 

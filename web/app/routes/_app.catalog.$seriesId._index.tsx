@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from '@rem
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react';
 import { useEffect, useMemo, useState } from 'react';
 import { PriceFields } from '~/components/catalog-fields';
-import { BulkUploader } from '~/components/bulk-upload';
+import { BulkUploader, FileDropGuard } from '~/components/bulk-upload';
 import { useUploadQueue } from '~/components/episode-uploads';
 import { EpisodeTable, selectionSummary, useEpisodeSelection } from '~/components/episode-table';
 import { FormAlert, Notice, TextField, useResetWhenSaved } from '~/components/forms';
@@ -103,7 +103,9 @@ export default function SeriesPage() {
           <h2 id="upload-heading">Upload videos</h2>
           <BulkUploader seriesId={series.id} queue={uploads} episodes={known} onEpisodesChanged={revalidator.revalidate} />
         </section>
-      ) : null}
+      ) : (
+        <FileDropGuard />
+      )}
 
       <section className="panel" aria-labelledby="episodes-heading">
         <div className="panel-heading">
