@@ -53,10 +53,11 @@ export interface DraftSeries {
   episodeIds: string[];
 }
 
-/** A new series with `count` draft episodes (no video yet), numbered from 1. */
+/** A new series with `count` draft episodes (no video yet), numbered from 1; none for 0. */
 export async function createDraftSeries(editor: ApiClient, title: string, count: number): Promise<DraftSeries> {
   const studioId = await studioIdOf(editor);
   const { createSeries } = await editor.call(CREATE_SERIES, { studioId, input: { title, originalLanguage: 'en' } });
+  if (!count) return { id: createSeries.id, title, episodeIds: [] };
   const { addEpisodes } = await editor.call(ADD_EPISODES, { input: { seriesId: createSeries.id, fromNumber: 1, toNumber: count } });
   return { id: createSeries.id, title, episodeIds: addEpisodes.map((e) => e.id) };
 }

@@ -1,7 +1,7 @@
 import { useFetcher } from '@remix-run/react';
-import { useCallback, useEffect, useId, useMemo, useRef, useState, type ChangeEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { startEpisodeUpload, type RunningUpload } from '~/models/episode-upload.client';
-import { acceptListOf, dubAcceptListOf, type EpisodeStatus, type UploadPolicy } from '~/models/catalog';
+import { acceptListOf, dubAcceptListOf, type UploadPolicy } from '~/models/catalog';
 import type { DubTarget } from '~/models/upload-refusals';
 import { formatBytes, formatLength } from '~/models/episode';
 import type { loader as mediaStateLoader } from '~/routes/resources.episode-media';
@@ -37,7 +37,7 @@ export interface UploadItem {
 }
 
 const isActive = (phase: UploadPhase) => phase === 'starting' || phase === 'uploading';
-const isUnfinished = (phase: UploadPhase) => phase === 'waiting' || isActive(phase) || phase === 'paused';
+export const isUnfinished = (phase: UploadPhase) => phase === 'waiting' || isActive(phase) || phase === 'paused';
 
 let keys = 0;
 
@@ -296,135 +296,6 @@ function UploadRow({ item, queue }: { item: UploadItem; queue: ReturnType<typeof
         ) : null}
       </div>
     </li>
-  );
-}
-
-export interface UploadableEpisode extends UploadTarget {
-  status: EpisodeStatus;
-  hasMedia: boolean;
-}
-
-/**
- * Episodes the chosen files go to by default: the selected ones without video, then the episodes
- * without video after them, then any other episode without video; none already receiving a file.
- */
-export function defaultTargets(episodes: readonly UploadableEpisode[], selected: ReadonlySet<number>, busy: ReadonlySet<string>): UploadableEpisode[] {
-  const open = episodes.filter((e) => !e.hasMedia && e.status === 'DRAFT' && !busy.has(e.id));
-  const picked = open.filter((e) => selected.has(e.number));
-  const last = picked.length ? Math.max(...picked.map((e) => e.number)) : 0;
-  const after = open.filter((e) => !selected.has(e.number) && e.number > last);
-  const before = open.filter((e) => !selected.has(e.number) && e.number <= last);
-  return [...picked, ...after, ...before];
-}
-
-const byName = (a: File, b: File) => a.name.localeCompare(b.name, 'en', { numeric: true, sensitivity: 'base' });
-
-interface PendingFile {
-  key: string;
-  file: File;
-  episodeId: string;
-}
-
-/**
- * The series page's uploader: choose many files, check which episode each goes to (matched in
- * file-name order to the selected, or next, episodes without video), then upload them.
- */
-export function SeriesUploader({ episodes, selected, queue }: { episodes: readonly UploadableEpisode[]; selected: ReadonlySet<number>; queue: ReturnType<typeof useUploadQueue> }) {
-  const id = useId();
-  const input = useRef<HTMLInputElement>(null);
-  const [pending, setPending] = useState<PendingFile[]>([]);
-  const busy = useMemo(() => new Set(queue.items.filter((i) => isUnfinished(i.phase) || i.phase === 'processing').map((i) => i.target.id)), [queue.items]);
-
-  const choose = (event: ChangeEvent<HTMLInputElement>) => {
-    const files = [...(event.currentTarget.files ?? [])].sort(byName);
-    const targets = defaultTargets(episodes, selected, busy);
-    setPending(files.map((file, i) => ({ key: `pending-${++keys}`, file, episodeId: targets[i]?.id ?? '' })));
-  };
-  const reset = () => {
-    setPending([]);
-    if (input.current) input.current.value = '';
-  };
-
-  const counts = new Map<string, number>();
-  for (const p of pending) if (p.episodeId) counts.set(p.episodeId, (counts.get(p.episodeId) ?? 0) + 1);
-  const unmatched = pending.filter((p) => !p.episodeId).length;
-  const doubled = [...counts.entries()].filter(([, n]) => n > 1).map(([episodeId]) => episodes.find((e) => e.id === episodeId)?.number);
-  const problem = unmatched
-    ? `Choose an episode for ${unmatched === 1 ? 'one file' : `${unmatched} files`}.`
-    : doubled.length
-      ? `Each episode takes one file: episode ${doubled.join(', ')} ${doubled.length === 1 ? 'has' : 'have'} more than one.`
-      : '';
-
-  const start = () => {
-    if (problem) return;
-    queue.add(pending.map((p) => ({ file: p.file, target: episodes.find((e) => e.id === p.episodeId)! })));
-    reset();
-  };
-
-  return (
-    <div className="series-uploader">
-      <div className="field">
-        <label htmlFor={`${id}-files`}>Choose video files</label>
-        <input ref={input} id={`${id}-files`} type="file" multiple accept={acceptListOf(queue.policy)} onChange={choose} aria-describedby={`${id}-hint`} />
-        <p className="field-hint" id={`${id}-hint`}>
-          MP4, MOV or WebM, vertical 9:16. In file-name order, files go to the selected episodes without video, or else to the next episodes without video; change any match before
-          uploading. {MAX_PARALLEL_UPLOADS} files travel at once, and an interrupted upload carries on when you choose the same file again.
-        </p>
-      </div>
-      {pending.length ? (
-        <div className="upload-matches">
-          <table>
-            <caption className="visually-hidden">Files to upload and their episodes</caption>
-            <thead>
-              <tr>
-                <th scope="col">File</th>
-                <th scope="col">Size</th>
-                <th scope="col">Episode</th>
-              </tr>
-            </thead>
-            <tbody>
-              {pending.map((p) => (
-                <tr key={p.key}>
-                  <th scope="row" className="upload-file-name">
-                    {p.file.name}
-                  </th>
-                  <td className="nowrap">{formatBytes(p.file.size)}</td>
-                  <td>
-                    <select
-                      aria-label={`Episode for ${p.file.name}`}
-                      value={p.episodeId}
-                      onChange={(event) => {
-                        const episodeId = event.currentTarget.value;
-                        setPending((list) => list.map((x) => (x.key === p.key ? { ...x, episodeId } : x)));
-                      }}
-                    >
-                      <option value="">Choose an episode</option>
-                      {episodes.map((e) => (
-                        <option key={e.id} value={e.id} disabled={busy.has(e.id)}>
-                          {`Episode ${e.number} · ${e.title}${e.hasMedia ? ' (replaces its video)' : ''}${busy.has(e.id) ? ' (uploading)' : ''}`}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <p className="field-error" role="alert">
-            {problem}
-          </p>
-          <div className="form-actions">
-            <button type="button" className="button" onClick={start} disabled={Boolean(problem)}>
-              Upload {pending.length === 1 ? '1 file' : `${pending.length} files`}
-            </button>
-            <button type="button" className="button button-secondary" onClick={reset}>
-              Clear
-            </button>
-          </div>
-        </div>
-      ) : null}
-      <UploadList queue={queue} label="Uploads" />
-    </div>
   );
 }
 

@@ -2,7 +2,7 @@
  * Resumable video and dub uploads from the browser over tus, to the dashboard's `/uploads` (passed through
  * to the API with the session). Browser-only: the server build gets an empty module.
  */
-import { Upload, type DetailedError } from 'tus-js-client';
+import { defaultOptions, Upload, type DetailedError } from 'tus-js-client';
 
 const CHUNK_SIZE = 8 * 1024 * 1024;
 const RETRY_DELAYS = [0, 1000, 3000, 5000];
@@ -125,4 +125,22 @@ export async function startEpisodeUpload(file: File, episodeId: string, policy: 
     // Terminating tells the server to drop what it has and settle the episode.
     cancel: () => upload.abort(true).catch(() => undefined),
   };
+}
+
+/** An upload this browser started and did not finish: choosing the same file for the same episode carries it on. */
+export interface UnfinishedUpload {
+  episodeId: string;
+  fileName: string;
+  /** Bytes of the whole file. */
+  size: number;
+  /** Set for a dub: its language. */
+  audioLanguage?: string;
+}
+
+/** The unfinished uploads tus remembers in this browser (it forgets one when it succeeds). */
+export async function unfinishedUploads(): Promise<UnfinishedUpload[]> {
+  const stored = await defaultOptions.urlStorage.findAllUploads().catch(() => []);
+  return stored
+    .filter((u) => u.metadata?.episodeId && u.metadata.filename)
+    .map((u) => ({ episodeId: u.metadata.episodeId!, fileName: u.metadata.filename!, size: u.size ?? 0, ...(u.metadata.audioLanguage ? { audioLanguage: u.metadata.audioLanguage } : {}) }));
 }

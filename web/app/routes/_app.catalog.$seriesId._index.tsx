@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from '@rem
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react';
 import { useEffect, useMemo, useState } from 'react';
 import { PriceFields } from '~/components/catalog-fields';
-import { SeriesUploader, useUploadQueue } from '~/components/episode-uploads';
+import { BulkUploader, FileDropGuard } from '~/components/bulk-upload';
+import { useUploadQueue } from '~/components/episode-uploads';
 import { EpisodeTable, selectionSummary, useEpisodeSelection } from '~/components/episode-table';
 import { FormAlert, Notice, TextField, useResetWhenSaved } from '~/components/forms';
 import { AiLabelPreflight } from '~/components/ai-label-preflight';
@@ -71,7 +72,7 @@ export default function SeriesPage() {
   const revalidator = useRevalidator();
   const uploads = useUploadQueue(uploadPolicy, revalidator.revalidate);
   useRefreshWhile(episodes.some((e) => e.status === 'PROCESSING'));
-  const uploadable = useMemo(() => episodes.map((e) => ({ id: e.id, number: e.number, title: e.title, status: e.status, hasMedia: Boolean(e.media) })), [episodes]);
+  const known = useMemo(() => episodes.map((e) => ({ id: e.id, number: e.number, status: e.status })), [episodes]);
   const licensed = (series.license?.territoriesIncluded ?? []).filter((code) => territories.some((t) => t.code === code));
   const selectedForReview = episodes.filter((e) => selection.selected.has(e.number));
   const reviewable = selectedForReview.filter((e) => e.viewerCanSubmitForReview);
@@ -92,17 +93,19 @@ export default function SeriesPage() {
 
   return (
     <>
-      {created && !outcome ? <Notice>{`${series.title} is created. Add its episodes, then set its license and prices.`}</Notice> : null}
+      {created && !outcome ? <Notice>{`${series.title} is created. Drop its episodes' videos on this page (or add episodes below), then set its license and prices.`}</Notice> : null}
       <LicenseSummary seriesId={series.id} license={series.license} availability={series.availability} territory={territory} territories={territories} canEdit={canEdit} />
       <LocalizationPreflight checks={series.localizationPreflight} scope="series" />
       <AiLabelPreflight seriesId={series.id} requirements={series.aiLabelRequirements} territories={territories} canEdit={canEdit} />
 
-      {canEdit && episodes.length ? (
+      {canEdit ? (
         <section className="panel" aria-labelledby="upload-heading">
           <h2 id="upload-heading">Upload videos</h2>
-          <SeriesUploader episodes={uploadable} selected={selection.selected} queue={uploads} />
+          <BulkUploader seriesId={series.id} queue={uploads} episodes={known} onEpisodesChanged={revalidator.revalidate} />
         </section>
-      ) : null}
+      ) : (
+        <FileDropGuard />
+      )}
 
       <section className="panel" aria-labelledby="episodes-heading">
         <div className="panel-heading">
@@ -131,7 +134,7 @@ export default function SeriesPage() {
         </div>
 
         {episodes.length === 0 ? (
-          <p className="muted">No episodes yet.{canEdit ? ' Add them below: a whole range at once.' : ''}</p>
+          <p className="muted">No episodes yet.{canEdit ? ' Drop their videos on this page, or add a whole range below.' : ''}</p>
         ) : (
           <>
             {canEdit ? (

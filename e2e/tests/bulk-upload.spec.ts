@@ -1,0 +1,219 @@
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { apiAs } from '../support/api';
+import { episodeRow, episodesTable } from '../support/catalog';
+import { createDraftSeries, makeClip } from '../support/episodes';
+import { dropFiles } from '../support/file-drop';
+import { open, reload, signIn } from '../support/session';
+import { accounts, unique } from '../support/stack';
+
+// A season named the way studios name files: every style mixed, in no particular order.
+const SEASON: ReadonlyArray<[string, number]> = [
+  ['S01E07.mp4', 7],
+  ['ep01.mp4', 1],
+  ['第12集.mp4', 12],
+  ['Episode 3.mp4', 3],
+  ['E02.mp4', 2],
+  ['ep4_final_v2.mp4', 4],
+  ['Drama_S01E05_1080p.mp4', 5],
+  ['06.mp4', 6],
+  ['Drama 2026 - 08.mp4', 8],
+  ['EP09.mp4', 9],
+  ['1x10.mp4', 10],
+  ['第十一集.mp4', 11],
+  ['Episode_13_720p_30fps.mp4', 13],
+  ['S01 E14.mp4', 14],
+  ['ep15.mp4', 15],
+  ['16.mp4', 16],
+  ['e17.mp4', 17],
+  ['Drama.S01E18.x264.mp4', 18],
+  ['episode 19 v3.mp4', 19],
+  ['20.mp4', 20],
+];
+
+/** The preview's row for one file. */
+const fileRow = (preview: Locator, name: string) => preview.getByRole('row').filter({ has: preview.page().getByRole('rowheader', { name, exact: true }) });
+
+/** Makes the clips a few at a time (ffmpeg is CPU-bound and the machine is shared). */
+async function makeClips(names: readonly string[], seconds = 1): Promise<Array<{ path: string; name: string }>> {
+  const made: Array<{ path: string; name: string }> = [];
+  for (let i = 0; i < names.length; i += 4) {
+    const batch = names.slice(i, i + 4);
+    made.push(...(await Promise.all(batch.map(async (name, j) => ({ name, path: await makeClip(`clip-${i + j}.mp4`, { seconds }) })))));
+  }
+  return made;
+}
+
+/** The largest number of upload requests (tus POST and PATCH) the page had on the wire at once. */
+function watchUploadConcurrency(page: Page) {
+  let inFlight = 0;
+  let peak = 0;
+  const isUpload = (url: string, method: string) => new URL(url).pathname.startsWith('/uploads') && (method === 'POST' || method === 'PATCH');
+  page.on('request', (r) => {
+    if (isUpload(r.url(), r.method())) peak = Math.max(peak, ++inFlight);
+  });
+  // A request leaves the wire when its response arrives: that comes before the page can react to it
+  // (and start the next upload), where 'requestfinished' may be reported after the next request.
+  page.on('response', (r) => {
+    if (isUpload(r.url(), r.request().method())) inFlight--;
+  });
+  page.on('requestfailed', (r) => {
+    if (isUpload(r.url(), r.method())) inFlight--;
+  });
+  return { peak: () => peak };
+}
+
+test('A studio drops a whole season of 20 clips on a new series and uploads it in two actions', async ({ page, request }) => {
+  test.setTimeout(300_000);
+  const series = await createDraftSeries(await apiAs(request, accounts.editor), unique('Dropped Season'), 0);
+  const clips = await makeClips(SEASON.map(([name]) => name));
+
+  await signIn(page, accounts.editor);
+  await open(page, `/catalog/${series.id}`);
+  const concurrency = watchUploadConcurrency(page);
+  let actions = 0;
+  const act = async <T,>(step: () => Promise<T>): Promise<T> => {
+    actions++;
+    return step();
+  };
+
+  const uploads = page.getByRole('region', { name: 'Upload videos' });
+  await test.step('a new series offers the drop zone and the file pickers before it has episodes', async () => {
+    await expect(page.getByText('No episodes yet.')).toBeVisible();
+    await expect(uploads.getByLabel('Choose video files')).toBeVisible();
+    await expect(uploads.getByLabel('Choose a folder')).toBeVisible();
+  });
+
+  await test.step('the season is dropped on the episodes list, and the page stays', async () => {
+    const url = page.url();
+    const { defaultPrevented } = await act(() => dropFiles(page.getByRole('heading', { name: 'Episodes', level: 2, exact: true }), clips));
+    expect(defaultPrevented).toBe(true);
+    expect(page.url()).toBe(url);
+  });
+
+  const preview = page.getByRole('region', { name: 'Check the files and their episodes' });
+  await test.step('the preview reads each episode number from its file name, in episode order', async () => {
+    await expect(preview).toBeFocused();
+    await expect(preview).toContainText('20 files for episodes 1–20; 20 new episodes (1–20) will be created.');
+    for (const [name, number] of SEASON) {
+      await expect(preview.getByLabel(`Episode number for ${name}`)).toHaveValue(String(number));
+    }
+    const order = await preview.getByRole('rowheader').allTextContents();
+    expect(order).toEqual([...SEASON].sort((a, b) => a[1] - b[1]).map(([name]) => name));
+    await expect(fileRow(preview, '第12集.mp4')).toContainText('New episode 12');
+  });
+
+  await test.step('one confirmation creates the episodes and uploads every file', async () => {
+    await act(() => preview.getByRole('button', { name: 'Upload 20 files' }).click());
+    await expect(preview).toHaveCount(0);
+    const list = uploads.getByRole('list', { name: 'Uploads' });
+    await expect(list.getByRole('listitem')).toHaveCount(20);
+    await expect(list.getByRole('listitem').first()).toContainText('ep01.mp4 → Episode 1 · Episode 1');
+    await expect(uploads.getByRole('progressbar', { name: 'All uploads' })).toHaveAttribute('value', '100', { timeout: 120_000 });
+    await expect(uploads.getByText('20 of 20 files uploaded · 20 ready.')).toBeVisible({ timeout: 180_000 });
+    for (const [name, number] of SEASON) {
+      await expect(list.getByRole('listitem').filter({ hasText: `${name} → Episode ${number} ·` }).getByRole('status')).toHaveText(/^Ready\. 0:01 · 360×640$/);
+    }
+  });
+
+  await test.step('the series lists the 20 episodes, all ready', async () => {
+    await expect(page.getByText('20 episodes · 20 ready')).toBeVisible();
+    await expect(episodesTable(page).getByRole('row')).toHaveCount(21);
+    await expect(episodeRow(page, 12).getByText('Ready', { exact: true })).toBeVisible();
+  });
+
+  // Three at a time, never more.
+  expect(concurrency.peak()).toBeLessThanOrEqual(3);
+  expect(concurrency.peak()).toBeGreaterThan(1);
+  expect(actions).toBeLessThanOrEqual(4);
+});
+
+test('Two files for one episode and a file without a number are flagged until fixed or skipped', async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const series = await createDraftSeries(await apiAs(request, accounts.editor), unique('Flagged Drop'), 1);
+  const clips = await makeClips(['ep01.mp4', 'S01E01_final.mp4', 'trailer.mp4', 'ep02.mp4']);
+  const notes = { path: clips[0]!.path, name: 'notes.txt', type: 'text/plain' };
+
+  await signIn(page, accounts.editor);
+  await open(page, `/catalog/${series.id}`);
+  await dropFiles(page.getByRole('heading', { name: 'Upload videos' }), [...clips, notes]);
+
+  const preview = page.getByRole('region', { name: 'Check the files and their episodes' });
+  const upload = preview.getByRole('button', { name: /^Upload/ });
+  await test.step('each problem is named on its row, and nothing can start', async () => {
+    await expect(preview).toContainText('1 file for episode 2; 1 new episode (2) will be created; 3 files need a number or a skip.');
+    await expect(fileRow(preview, 'ep01.mp4')).toContainText('Episode 1 has 2 files: give each its own number, or skip all but one.');
+    await expect(fileRow(preview, 'S01E01_final.mp4')).toContainText('Episode 1 has 2 files');
+    await expect(fileRow(preview, 'trailer.mp4')).toContainText('No episode number in its name: enter one, or skip the file.');
+    await expect(preview.getByLabel('Episode number for trailer.mp4')).toHaveValue('');
+    await expect(fileRow(preview, 'notes.txt')).toContainText('Not a video Greenlight takes (MP4, MOV, WEBM): left out.');
+    await expect(preview.getByRole('alert')).toHaveText('3 files need a decision: fix the episode number or skip the file.');
+    await expect(upload).toBeDisabled();
+  });
+
+  await test.step('skipping the second copy and numbering the trailer clears the flags', async () => {
+    await preview.getByRole('checkbox', { name: 'Skip S01E01_final.mp4' }).check();
+    await preview.getByLabel('Episode number for trailer.mp4').fill('3');
+    await expect(fileRow(preview, 'ep01.mp4')).toContainText('Episode 1 · Episode 1');
+    await expect(fileRow(preview, 'trailer.mp4')).toContainText('New episode 3');
+    await expect(preview.getByRole('alert')).toBeHidden();
+    await expect(preview).toContainText('3 files for episodes 1–3; 2 new episodes (2–3) will be created.');
+    await upload.click();
+  });
+
+  await test.step('the three files upload to episodes 1, 2 and 3', async () => {
+    const list = page.getByRole('list', { name: 'Uploads' });
+    for (const [name, number] of [
+      ['ep01.mp4', 1],
+      ['ep02.mp4', 2],
+      ['trailer.mp4', 3],
+    ] as const) {
+      await expect(list.getByRole('listitem').filter({ hasText: `${name} → Episode ${number} ·` }).getByRole('status')).toHaveText(/^Ready\./, { timeout: 60_000 });
+    }
+    await expect(list.getByText('S01E01_final.mp4')).toHaveCount(0);
+    await expect(page.getByText('3 episodes · 3 ready')).toBeVisible();
+  });
+});
+
+test('Uploads stopped by leaving the page carry on when the same files are dropped again', async ({ page, request }) => {
+  test.setTimeout(180_000);
+  const series = await createDraftSeries(await apiAs(request, accounts.editor), unique('Resumed Drop'), 0);
+  const clips = [
+    { name: 'ep01.mp4', path: await makeClip('resumed-drop-01.mp4', { seconds: 20, size: '720x1280' }) },
+    { name: 'ep02.mp4', path: await makeClip('resumed-drop-02.mp4', { seconds: 20, size: '720x1280' }) },
+  ];
+
+  await signIn(page, accounts.editor);
+  await open(page, `/catalog/${series.id}`);
+  const network = await page.context().newCDPSession(page);
+  await network.send('Network.enable');
+  const uploadSpeed = (bytesPerSecond: number) => network.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: bytesPerSecond });
+  await uploadSpeed(64 * 1024);
+
+  const uploads = page.getByRole('region', { name: 'Upload videos' });
+  const preview = page.getByRole('region', { name: 'Check the files and their episodes' });
+  await dropFiles(page.getByRole('heading', { name: 'Upload videos' }), clips);
+  await preview.getByRole('button', { name: 'Upload 2 files' }).click();
+  await expect.poll(async () => Number(await uploads.getByRole('progressbar', { name: 'All uploads' }).getAttribute('value')), { timeout: 30_000 }).toBeGreaterThanOrEqual(5);
+
+  page.once('dialog', (dialog) => void dialog.accept());
+  await reload(page);
+  await expect(page.getByRole('note', { name: 'Unfinished uploads' })).toHaveText(
+    '2 uploads stopped before they finished (episodes 1–2): ep01.mp4, ep02.mp4. Drop or choose the same files again and they carry on from where they stopped.',
+  );
+
+  await uploadSpeed(-1);
+  await dropFiles(page.getByRole('heading', { name: 'Upload videos' }), clips);
+  await expect(fileRow(preview, 'ep01.mp4')).toContainText('Episode 1 · Episode 1');
+  await preview.getByRole('button', { name: 'Upload 2 files' }).click();
+  await expect(page.getByRole('note', { name: 'Unfinished uploads' })).toHaveCount(0);
+  const list = uploads.getByRole('list', { name: 'Uploads' });
+  for (const number of [1, 2]) {
+    await expect(list.getByRole('listitem').filter({ hasText: `→ Episode ${number} ·` }).getByRole('status')).toHaveText(/^Ready\. 0:20 · 720×1280$/, { timeout: 60_000 });
+  }
+
+  // One upload per episode on the server: the second drop continued the first.
+  await episodeRow(page, 1).getByRole('link', { name: 'Episode 1' }).click();
+  const history = page.getByRole('region', { name: 'Upload history' });
+  await expect(history.getByRole('row')).toHaveCount(2);
+  await expect(history.getByRole('row').nth(1)).toContainText('Succeeded');
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { bulkUploadRow, planBulkUpload, type BulkUploadRow, type ExistingEpisode } from './bulk-upload';
+
+const policy = { acceptedExtensions: ['mp4', 'mov', 'webm'], maxBytes: 1000 };
+const rows = (...names: string[]): BulkUploadRow[] => names.map((name, i) => bulkUploadRow(`r${i}`, { name, size: 10 }));
+const episodes = (...list: ExistingEpisode[]) => new Map(list.map((e) => [e.number, e]));
+
+describe('planBulkUpload', () => {
+  it('maps files named in mixed styles and out of order to their episodes, creating the missing ones', () => {
+    const plan = planBulkUpload(rows('S01E03.mp4', 'ep01.mp4', 'Episode 2.mov', '第4集.mp4'), episodes({ id: 'e1', number: 1, title: 'Pilot', hasMedia: false }), policy);
+    expect(plan.problems).toBe(0);
+    expect(plan.numbers).toEqual([1, 2, 3, 4]);
+    expect(plan.created).toEqual([2, 3, 4]);
+    expect(plan.verdicts.get('r1')).toEqual({ kind: 'upload', number: 1, existing: { id: 'e1', number: 1, title: 'Pilot', hasMedia: false }, note: 'Episode 1 · Pilot' });
+    expect(plan.verdicts.get('r0')).toMatchObject({ kind: 'upload', number: 3, existing: null, note: 'New episode 3' });
+    expect(plan.summary).toBe('4 files for episodes 1–4; 3 new episodes (2–4) will be created.');
+  });
+
+  it('flags two files for one episode, and clears the flag once one is skipped', () => {
+    const both = rows('ep04.mp4', 'S01E04_final.mp4', 'ep05.mp4');
+    const plan = planBulkUpload(both, new Map(), policy);
+    expect(plan.problems).toBe(2);
+    expect(plan.verdicts.get('r0')).toEqual({ kind: 'problem', problem: 'duplicate', note: 'Episode 4 has 2 files: give each its own number, or skip all but one.' });
+    const fixed = planBulkUpload([both[0]!, { ...both[1]!, skipped: true }, both[2]!], new Map(), policy);
+    expect(fixed.problems).toBe(0);
+    expect(fixed.numbers).toEqual([4, 5]);
+    expect(fixed.verdicts.get('r1')).toEqual({ kind: 'skipped', note: 'Skipped: not uploaded.' });
+  });
+
+  it('flags a file without a number until the person enters one', () => {
+    const [trailer, ambiguous] = rows('trailer.mp4', 'Love 2 - 07.mp4');
+    const plan = planBulkUpload([trailer!, ambiguous!], new Map(), policy);
+    expect(plan.verdicts.get('r0')).toMatchObject({ kind: 'problem', problem: 'no-number' });
+    expect(plan.verdicts.get('r1')).toMatchObject({ kind: 'problem', problem: 'ambiguous' });
+    expect(plan.summary).toBe('No file to upload yet; 2 files need a number or a skip.');
+    const typed = planBulkUpload([{ ...trailer!, numberText: '9' }, { ...ambiguous!, numberText: 'x' }], new Map(), policy);
+    expect(typed.verdicts.get('r0')).toMatchObject({ kind: 'upload', number: 9 });
+    expect(typed.verdicts.get('r1')).toMatchObject({ kind: 'problem', problem: 'invalid-number' });
+  });
+
+  it('leaves out files the upload policy does not take, without blocking the rest', () => {
+    const plan = planBulkUpload([...rows('ep01.mp4', 'notes.txt', 'ep02.m4v'), bulkUploadRow('big', { name: 'ep03.mp4', size: 1001 })], new Map(), policy);
+    expect(plan.problems).toBe(0);
+    expect(plan.numbers).toEqual([1]);
+    expect(plan.verdicts.get('r1')).toEqual({ kind: 'skipped', note: 'Not a video Greenlight takes (MP4, MOV, WEBM): left out.' });
+    expect(plan.verdicts.get('r2')).toMatchObject({ kind: 'skipped' });
+    expect(plan.verdicts.get('big')).toEqual({ kind: 'skipped', note: 'Larger than 1000 bytes, the most one upload may be: left out.' });
+  });
+
+  it('says when a file replaces a video, and refuses an episode already receiving one', () => {
+    const existing = episodes({ id: 'e1', number: 1, title: 'Pilot', hasMedia: true }, { id: 'e2', number: 2, title: 'Two', hasMedia: false });
+    const plan = planBulkUpload(rows('ep01.mp4', 'ep02.mp4'), existing, policy, new Set(['e2']));
+    expect(plan.verdicts.get('r0')).toMatchObject({ kind: 'upload', note: 'Replaces the video of episode 1 · Pilot' });
+    expect(plan.verdicts.get('r1')).toMatchObject({ kind: 'problem', problem: 'busy' });
+  });
+});

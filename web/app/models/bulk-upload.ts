@@ -1,0 +1,126 @@
+/**
+ * The bulk upload's preview, as a pure function: which episode each dropped file goes to, which
+ * episodes are created, and which files need a decision (no number, two files for one episode, a
+ * format the API's `uploadPolicy` does not take) before anything is sent.
+ */
+import { describeRuns, numberRuns, type UploadPolicy } from './catalog';
+import { formatBytes } from './episode';
+import { episodeNumberFromFileName, type EpisodeNumberMatch } from './episode-number';
+
+/** A dropped or chosen file in the preview; `numberText` is what the episode-number field holds. */
+export interface BulkUploadRow {
+  key: string;
+  fileName: string;
+  size: number;
+  numberText: string;
+  skipped: boolean;
+  /** The number read from the file's name, or why there is none. */
+  proposal: EpisodeNumberMatch;
+}
+
+/** An episode that exists already, as far as the preview needs it. */
+export interface ExistingEpisode {
+  id: string;
+  number: number;
+  title: string;
+  hasMedia: boolean;
+}
+
+export type BulkUploadProblem = 'not-accepted' | 'too-large' | 'no-number' | 'ambiguous' | 'invalid-number' | 'duplicate' | 'busy';
+
+export type BulkUploadVerdict =
+  | { kind: 'upload'; number: number; existing: ExistingEpisode | null; note: string }
+  | { kind: 'skipped'; note: string }
+  | { kind: 'problem'; problem: BulkUploadProblem; note: string };
+
+export interface BulkUploadPlan {
+  verdicts: Map<string, BulkUploadVerdict>;
+  /** Episode numbers that will receive a file, ascending. */
+  numbers: number[];
+  /** Of those, the numbers the series lacks: they are created as drafts. */
+  created: number[];
+  /** Files that need a decision (fix the number or skip the file) before the upload can start. */
+  problems: number;
+  /** One sentence about the whole plan. */
+  summary: string;
+}
+
+/** A preview row for a file, its episode number proposed from its name. */
+export function bulkUploadRow(key: string, file: { name: string; size: number }): BulkUploadRow {
+  const proposal = episodeNumberFromFileName(file.name);
+  return { key, fileName: file.name, size: file.size, numberText: proposal.number === null ? '' : String(proposal.number), skipped: false, proposal };
+}
+
+/** Whether the API's upload policy takes a file of this name (by its extension; the API checks the media type too). */
+export function acceptedByPolicy(fileName: string, policy: Pick<UploadPolicy, 'acceptedExtensions'>): boolean {
+  const dot = fileName.lastIndexOf('.');
+  return dot > 0 && policy.acceptedExtensions.includes(fileName.slice(dot + 1).toLowerCase());
+}
+
+const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+
+/**
+ * Judges every row against the policy, the series' existing episodes (`existing`, by number) and
+ * the episodes already receiving a file (`busy`, by id). Only a plan with no problems may start.
+ */
+export function planBulkUpload(
+  rows: readonly BulkUploadRow[],
+  existing: ReadonlyMap<number, ExistingEpisode>,
+  policy: Pick<UploadPolicy, 'acceptedExtensions' | 'maxBytes'>,
+  busy: ReadonlySet<string> = new Set(),
+): BulkUploadPlan {
+  const verdicts = new Map<string, BulkUploadVerdict>();
+  const numberOf = new Map<string, number>();
+  const fault = (row: BulkUploadRow, problem: BulkUploadProblem, note: string) => verdicts.set(row.key, { kind: 'problem', problem, note });
+
+  for (const row of rows) {
+    if (!acceptedByPolicy(row.fileName, policy)) {
+      verdicts.set(row.key, { kind: 'skipped', note: `Not a video Greenlight takes (${policy.acceptedExtensions.map((e) => e.toUpperCase()).join(', ')}): left out.` });
+      continue;
+    }
+    if (row.size > policy.maxBytes) {
+      verdicts.set(row.key, { kind: 'skipped', note: `Larger than ${formatBytes(policy.maxBytes)}, the most one upload may be: left out.` });
+      continue;
+    }
+    if (row.skipped) {
+      verdicts.set(row.key, { kind: 'skipped', note: 'Skipped: not uploaded.' });
+      continue;
+    }
+    const text = row.numberText.trim();
+    if (!text) {
+      if (row.proposal.number === null && row.proposal.reason === 'ambiguous') fault(row, 'ambiguous', 'Its name has more than one number: enter the episode number, or skip the file.');
+      else fault(row, 'no-number', 'No episode number in its name: enter one, or skip the file.');
+      continue;
+    }
+    if (!/^\d+$/.test(text) || Number(text) < 1) {
+      fault(row, 'invalid-number', 'An episode number is a whole number from 1.');
+      continue;
+    }
+    numberOf.set(row.key, Number(text));
+  }
+
+  const filesPer = new Map<number, number>();
+  for (const n of numberOf.values()) filesPer.set(n, (filesPer.get(n) ?? 0) + 1);
+
+  for (const row of rows) {
+    const number = numberOf.get(row.key);
+    if (number === undefined) continue;
+    const episode = existing.get(number) ?? null;
+    const count = filesPer.get(number)!;
+    if (count > 1) fault(row, 'duplicate', `Episode ${number} has ${count} files: give each its own number, or skip all but one.`);
+    else if (episode && busy.has(episode.id)) fault(row, 'busy', `Episode ${number} is receiving another file now: skip this one, or wait until that upload ends.`);
+    else {
+      const note = !episode ? `New episode ${number}` : episode.hasMedia ? `Replaces the video of episode ${number} · ${episode.title}` : `Episode ${number} · ${episode.title}`;
+      verdicts.set(row.key, { kind: 'upload', number, existing: episode, note });
+    }
+  }
+
+  const uploads = [...verdicts.values()].filter((v): v is Extract<BulkUploadVerdict, { kind: 'upload' }> => v.kind === 'upload');
+  const numbers = uploads.map((v) => v.number).sort((a, b) => a - b);
+  const created = uploads.filter((v) => !v.existing).map((v) => v.number).sort((a, b) => a - b);
+  const problems = [...verdicts.values()].filter((v) => v.kind === 'problem').length;
+  const parts = [numbers.length ? `${plural(numbers.length, 'file')} for episode${numbers.length === 1 ? '' : 's'} ${describeRuns(numberRuns(numbers))}` : 'No file to upload yet'];
+  if (created.length) parts.push(`${plural(created.length, 'new episode')} (${describeRuns(numberRuns(created))}) will be created`);
+  if (problems) parts.push(`${plural(problems, 'file needs', 'files need')} a number or a skip`);
+  return { verdicts, numbers, created, problems, summary: `${parts.join('; ')}.` };
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { chineseNumeral, episodeNumberFromFileName } from './episode-number';
+
+const numberOf = (name: string) => episodeNumberFromFileName(name).number;
+
+describe('episodeNumberFromFileName', () => {
+  it.each([
+    ['ep04.mp4', 4],
+    ['EP4.mov', 4],
+    ['Ep. 12.webm', 12],
+    ['E04.mp4', 4],
+    ['e7.mp4', 7],
+    ['Episode 4.mp4', 4],
+    ['episode_019.mp4', 19],
+    ['Episodio 3.mp4', 3],
+    ['S01E04.mp4', 4],
+    ['s1e4.mp4', 4],
+    ['Drama.S01.E04.mp4', 4],
+    ['S01 Ep 05.mp4', 5],
+    ['1x04.mp4', 4],
+    ['第4集.mp4', 4],
+    ['第 12 集.mp4', 12],
+    ['第四集.mp4', 4],
+    ['第十二集.mp4', 12],
+    ['第二十集.mp4', 20],
+    ['第3話.mp4', 3],
+    ['霸道总裁 第15集 1080p.mp4', 15],
+    ['7화.mp4', 7],
+    ['04.mp4', 4],
+    ['4.mp4', 4],
+    ['Drama_12_final.mov', 12],
+    ['Season 1/08.mp4', 8],
+    ['ｅｐ０６.mp4', 6],
+  ])('reads %s as episode %i', (name, number) => {
+    expect(numberOf(name)).toBe(number);
+  });
+
+  it.each([
+    ['S02E04.mp4', 4],
+    ['ep4_final_v2.mp4', 4],
+    ['Love in Shanghai 1080p E09.mp4', 9],
+    ['Drama.2024.E03.1080p.x265.mp4', 3],
+    ['Drama 2024 - 05.mp4', 5],
+    ['Drama_06_1080p.mp4', 6],
+    ['Drama_06_720p_30fps.mp4', 6],
+    ['Drama 07 1920x1080.mp4', 7],
+    ['Drama 08 4k.mp4', 8],
+    ['Drama 09 2026-03-01.mp4', 9],
+    ['Drama_10_h264.mp4', 10],
+    ['Drama_11_v3.mp4', 11],
+  ])('reads %s as episode %i, not a season, version, resolution or year', (name, number) => {
+    expect(numberOf(name)).toBe(number);
+  });
+
+  it.each(['trailer.mp4', 'poster.mov', 'Drama 1080p.mp4', 'Drama 2024.mp4', 'v2.mp4', 'Drama 1920x1080 x264.mp4', 'ep0.mp4', '00.mp4'])('finds no episode number in %s', (name) => {
+    expect(episodeNumberFromFileName(name)).toEqual({ number: null, reason: 'none' });
+  });
+
+  it('does not guess between two bare numbers', () => {
+    expect(episodeNumberFromFileName('Love 2 - 07.mp4')).toEqual({ number: null, reason: 'ambiguous' });
+  });
+
+  it('says which naming style gave the number', () => {
+    expect(episodeNumberFromFileName('S01E04.mp4')).toEqual({ number: 4, via: 'season-episode' });
+    expect(episodeNumberFromFileName('ep04.mp4')).toEqual({ number: 4, via: 'episode-word' });
+    expect(episodeNumberFromFileName('第4集.mp4')).toEqual({ number: 4, via: 'cjk-episode' });
+    expect(episodeNumberFromFileName('04.mp4')).toEqual({ number: 4, via: 'lone-number' });
+  });
+
+  it('words in a title that end in e are not an episode marker', () => {
+    expect(numberOf('The Case 3.mp4')).toBe(3);
+    expect(numberOf('Love Me 03.mp4')).toBe(3);
+  });
+});
+
+describe('chineseNumeral', () => {
+  it.each([
+    ['四', 4],
+    ['十', 10],
+    ['十二', 12],
+    ['二十', 20],
+    ['二十三', 23],
+    ['一百零五', 105],
+    ['两百', 200],
+  ])('reads %s as %i', (text, value) => {
+    expect(chineseNumeral(text)).toBe(value);
+  });
+
+  it('is NaN for other characters', () => {
+    expect(chineseNumeral('四a')).toBeNaN();
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * Reading an episode number from a video's file name, the way studios name a season's files:
+ * `ep04.mp4`, `E04`, `S01E04`, `1x04`, `Episode 4`, `第4集`, `第四集`, `04.mp4`, `Drama_12_final.mov`.
+ * Pure: the bulk uploader proposes these numbers and the person confirms or changes them.
+ */
+
+export type EpisodeNumberMatch =
+  | { number: number; /** Which naming style gave the number. */ via: 'season-episode' | 'episode-word' | 'cjk-episode' | 'lone-number' }
+  | { number: null; /** `none`: no episode number in the name; `ambiguous`: several bare numbers and nothing says which. */ reason: 'none' | 'ambiguous' };
+
+// Markers, strongest first. Each is tried on the whole name, so `S02E04` gives 4 before `E04` or `02` are considered.
+const SEASON_EPISODE = [/(?<![a-z0-9])s\d{1,2}[\s._-]*e(?:p(?:isode)?)?[\s._-]*(\d{1,4})(?!\d)/i, /(?<![a-z0-9])\d{1,2}x(\d{1,3})(?![a-z0-9])/i];
+const EPISODE_WORD = /(?<![a-z])(?:episode|episodio|épisode|folge|ep|e)[\s.#_-]*(\d{1,4})(?!\d)/i;
+// 第4集, 第四集, 第12話, 第3回 (Chinese and Japanese); 4화, 4회 (Korean).
+const CJK_EPISODE = [/第\s*([0-9]{1,4}|[〇零一二两三四五六七八九十百千]+)\s*[集话話回]/, /([0-9]{1,4})\s*[集话話화회]/];
+// Numbers that are never the episode: resolutions (1080p, 4k, 1920x1080), frame rates, bit rates, codecs, versions, parts of dates.
+const NOT_EPISODE = /(?<![a-z0-9])(?:\d{3,4}[pi]|[248]k|\d{2,5}x\d{2,5}|\d+(?:fps|kbps|mbps|bit|hz)|[xh]\.?26[45]|v\d+|\d{4}[-_.]\d{2}[-_.]\d{2}|\d{8})(?![a-z0-9])/gi;
+const LONE_NUMBER = /(?<![a-z0-9])(\d{1,4})(?![a-z0-9])/gi;
+const YEAR = /^(?:19|20)\d\d$/;
+
+/** The episode number in a file name (any folder part and the extension are ignored), or why there is none. */
+export function episodeNumberFromFileName(fileName: string): EpisodeNumberMatch {
+  // Full-width digits and letters (０４, Ｅ０４) read as plain ones.
+  const name = stem(fileName).normalize('NFKC');
+
+  for (const pattern of SEASON_EPISODE) {
+    const found = pattern.exec(name);
+    if (found) return numbered(Number(found[1]), 'season-episode');
+  }
+  for (const pattern of CJK_EPISODE) {
+    const found = pattern.exec(name);
+    if (found) return numbered(/^\d+$/.test(found[1]!) ? Number(found[1]) : chineseNumeral(found[1]!), 'cjk-episode');
+  }
+  const word = EPISODE_WORD.exec(name);
+  if (word) return numbered(Number(word[1]), 'episode-word');
+
+  const candidates = [...name.replace(NOT_EPISODE, ' ').matchAll(LONE_NUMBER)].map((m) => m[1]!).filter((digits) => !YEAR.test(digits));
+  const distinct = [...new Set(candidates.map(Number))];
+  if (distinct.length === 1) return numbered(distinct[0]!, 'lone-number');
+  return { number: null, reason: distinct.length ? 'ambiguous' : 'none' };
+}
+
+function numbered(number: number, via: Extract<EpisodeNumberMatch, { via: unknown }>['via']): EpisodeNumberMatch {
+  return Number.isInteger(number) && number >= 1 ? { number, via } : { number: null, reason: 'none' };
+}
+
+/** The name without its folders and extension: `Season 1/ep04.final.mp4` → `ep04.final`. */
+function stem(fileName: string): string {
+  const base = fileName.split(/[\\/]/).pop() ?? fileName;
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? base.slice(0, dot) : base;
+}
+
+const DIGITS: Record<string, number> = { 〇: 0, 零: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+const UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
+
+/** 四 → 4, 十二 → 12, 二十 → 20, 一百零五 → 105; NaN for anything else. */
+export function chineseNumeral(text: string): number {
+  let total = 0;
+  let digit: number | null = null;
+  for (const char of text) {
+    if (char in DIGITS) digit = DIGITS[char]!;
+    else if (char in UNITS) {
+      total += (digit ?? 1) * UNITS[char]!;
+      digit = null;
+    } else return Number.NaN;
+  }
+  return total + (digit ?? 0);
+}
