@@ -135,6 +135,11 @@ export class ReviewCaseResolver {
     return reviewCase.claimedBy ? ctx.em.findOne(User, reviewCase.claimedBy.id) : Promise.resolve(null);
   }
 
+  @FieldResolver(() => String, { description: 'The title of the episode’s series, as submitted for this review.' })
+  seriesTitle(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<string> {
+    return ctx.services.reviews.seriesTitle(ctx, reviewCase);
+  }
+
   @FieldResolver(() => Organization, { description: 'The studio whose episode this is.' })
   studio(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<Organization> {
     return ctx.em.findOneOrFail(Organization, reviewCase.studio.id);
