@@ -7,6 +7,7 @@ import { FindingFields, PolicyPackFields, type PolicyPack } from './moderation';
 import { PlayerAudioFields, PlayerTrackFields, type PlayerAudio, type PlayerTrack } from '~/components/player-tracks';
 import { ContentMatchFields } from '~/components/review/content-matches';
 import { ReviewedLocalizationFields } from '~/components/review/case-context';
+import { TerritoryOutcomeFields } from '~/components/territory-outcomes';
 
 const QueueCaseFields = graphql(`
   fragment QueueCaseFields on ReviewCase {
@@ -14,7 +15,9 @@ const QueueCaseFields = graphql(`
     claim { held }
     claimedBy { email }
     verdicts { territory verdict riskScore reasons }
-    episode { id number title }
+    seriesTitle
+    studio { id name }
+    episode { id number title seriesId }
   }
 `);
 const DecisionFields = graphql(`
@@ -39,6 +42,8 @@ const REVIEW_CASE = graphql(
   `query ReviewCase($id: ID!) {
     reviewCase(id: $id) {
       id kind status version territories riskScore aiStatus aiError submittedAt screenedAt decidedAt slaDueAt plannedReleaseAt mediaSha256
+      seriesTitle
+      studio { id name }
       claimedBy { id }
       claim { held heldByViewer expiresAt }
       escalated escalationNote held holdReason awaitingSecondApproval invalidatedReason appealStatement
@@ -53,6 +58,7 @@ const REVIEW_CASE = graphql(
       changesSincePrevious { mediaReplaced previousMediaSha256 metadataChanges { field before after } }
       reviewedLocalizations { ...ReviewedLocalizationFields }
       decisions { ...DecisionFields }
+      territoryOutcomes { ...TerritoryOutcomeFields }
       comments { ...CommentFields }
       history { id occurredAt action actorLabel summary }
       contentMatches { ...ContentMatchFields }
@@ -60,7 +66,7 @@ const REVIEW_CASE = graphql(
       forLeadsOnly
     }
   }`,
-  [FindingFields, DecisionFields, CommentFields, ContentMatchFields, ReviewedLocalizationFields],
+  [FindingFields, DecisionFields, CommentFields, ContentMatchFields, ReviewedLocalizationFields, TerritoryOutcomeFields],
 );
 const EARLIER_CASE = graphql(
   `query EarlierCase($id: ID!) {

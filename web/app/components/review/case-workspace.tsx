@@ -3,6 +3,7 @@ import { useMemo, useRef, useState } from 'react';
 import { FormAlert, Notice } from '~/components/forms';
 import { Time } from '~/components/time';
 import { statusLabel, statusTone, territoryName, type TerritoryOption } from '~/models/catalog';
+import { episodeHeading } from '~/models/episode';
 import type { ApiError } from '~/models/graphql.server';
 import {
   caseStatusLabel,
@@ -86,9 +87,7 @@ function describeChanges(changes: NonNullable<ReviewCaseDetail['changesSincePrev
   return `${changes.mediaReplaced ? 'New video' : 'Same video'}; ${text}.`;
 }
 
-/** "Episode 4: The Wedding", or just "Episode 4" when the title says no more. */
-export const episodeHeading = (episode: { number: number; title: string }): string =>
-  episode.title && episode.title !== `Episode ${episode.number}` ? `Episode ${episode.number}: ${episode.title}` : `Episode ${episode.number}`;
+export { episodeHeading };
 
 /** The case page's working area: video, findings, transcript, keyframes, decision and context. */
 export function CaseWorkspace(props: CaseWorkspaceProps) {
