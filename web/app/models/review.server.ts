@@ -26,8 +26,8 @@ const DecisionFields = graphql(`
 const CommentFields = graphql(`fragment CommentFields on ReviewComment { id atSeconds text authorLabel createdAt }`);
 
 const REVIEW_QUEUE = graphql(
-  `query ReviewQueue($filter: QueueFilterInput, $first: Int, $after: String, $since: DateTimeISO) {
-    reviewQueue(filter: $filter, first: $first, after: $after) {
+  `query ReviewQueue($filter: QueueFilterInput, $first: Int, $after: String, $since: DateTimeISO, $groupBySeries: Boolean) {
+    reviewQueue(filter: $filter, first: $first, after: $after, groupBySeries: $groupBySeries) {
       nodes { ...QueueCaseFields }
       pageInfo { endCursor hasNextPage }
     }
@@ -133,8 +133,9 @@ export async function getQueueOverview(
   filter: QueueFilter,
   after: string | null,
   calibrationSince: string,
+  groupBySeries = false,
 ): Promise<ApiResult<{ page: QueuePage; stats: QueueStats; calibration: CalibrationRow[]; detectorCalibration: DetectorCalibrationRow[] }>> {
-  const result = await gql(request, REVIEW_QUEUE, { filter: apiFilter(filter), first: QUEUE_PAGE_SIZE, after: after || null, since: calibrationSince });
+  const result = await gql(request, REVIEW_QUEUE, { filter: apiFilter(filter), first: QUEUE_PAGE_SIZE, after: after || null, since: calibrationSince, groupBySeries });
   if (!result.ok) return result;
   const { reviewQueue, queueStats, reviewStats, reviewStatsByDetector } = result.data;
   return {

@@ -11,7 +11,7 @@ import { getCaseDubs, getCaseSeries, getCaseSubtitles, getReviewCase, listOperat
 import { requireSection } from '~/models/sections.server';
 import reviewStyles from '~/styles/review.css?url';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${episodeHeading(data.reviewCase.episode)} · Review · Greenlight` : 'Review case · Greenlight' }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${episodeHeading(data.reviewCase.episode)} · ${data.reviewCase.seriesTitle} · Review · Greenlight` : 'Review case · Greenlight' }];
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: reviewStyles }];
 

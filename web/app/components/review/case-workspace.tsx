@@ -170,6 +170,9 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
         <div className="page-header-actions">
           <div>
             <h1>{episodeHeading(rc.episode)}</h1>
+            <p className="case-series">
+              {rc.seriesTitle} <span className="muted">· {rc.studio.name}</span>
+            </p>
             <p className="case-meta">
               {rc.kind === 'APPEAL' ? <span className="badge badge-warning">Appeal</span> : null}
               <span className="badge badge-muted">{caseStatusLabel(rc.status)}</span>
