@@ -9,6 +9,7 @@ import {
   caseStatusLabel,
   decisionLabel,
   describeDue,
+  needsCitation,
   findingTime,
   orderFindings,
   parseKeyframes,
@@ -21,7 +22,7 @@ import type { CaseSeries, ReviewCaseDetail, SubtitleTrack } from '~/models/revie
 import { ClaimActions, LeadTools } from './case-actions';
 import { AppealPanel, ChangesPanel, CommentList, DecisionList, HistoryPanel, LocalizedTextsReviewed, RightsPanel } from './case-context';
 import { CasePlayer } from './case-player';
-import { DecisionForm, type NoteDraft, type TerritoryDraft } from './decision-form';
+import { DECISION_FORM_ID, DecisionForm, type NoteDraft, type TerritoryDraft } from './decision-form';
 import { FindingsPanel } from './findings-panel';
 import { KeyframeGallery } from './keyframe-gallery';
 import { RiskScore } from './review-badges';
@@ -89,6 +90,12 @@ function describeChanges(changes: NonNullable<ReviewCaseDetail['changesSincePrev
 
 export { episodeHeading };
 
+/** The decision each territory starts with: approve where the AI's verdict (from the API) is clear, open elsewhere. */
+function preselectedDrafts(verdicts: ReviewCaseDetail['verdicts'], territories: readonly string[]): Record<string, TerritoryDraft> {
+  const clear = territories.filter((t) => verdicts.find((v) => v.territory === t)?.verdict === 'CLEAR');
+  return Object.fromEntries(clear.map((t) => [t, { decision: 'APPROVE' as Decision, citedRuleIds: [], notes: '' }]));
+}
+
 /** The case page's working area: video, findings, transcript, keyframes, decision and context. */
 export function CaseWorkspace(props: CaseWorkspaceProps) {
   const { reviewCase: rc, subtitles, audioTracks, series, seriesUnavailable, rules, territories, me, isLead, claimer, people, filterSearch, now, notice, outcome, busy } = props;
@@ -96,7 +103,8 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
   const player = useVideoPlayer(media?.durationSeconds ?? rc.episode.durationSeconds ?? 0);
   const findings = useMemo(() => orderFindings(rc.findings), [rc.findings]);
   const [activeFindingId, setActiveFindingId] = useState<string | null>(null);
-  const [drafts, setDrafts] = useState<Record<string, TerritoryDraft>>({});
+  // Territories the AI screened as clear start approved: a clean case needs only a submit.
+  const [drafts, setDrafts] = useState<Record<string, TerritoryDraft>>(() => preselectedDrafts(rc.verdicts, rc.territories));
   const [notes, setNotes] = useState<NoteDraft[]>([]);
   const [announcement, setAnnouncement] = useState('');
   const help = useRef<HTMLDialogElement>(null);
@@ -130,7 +138,13 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
   };
 
   const changeDraft = (territory: string, change: Partial<TerritoryDraft>) =>
-    setDrafts((all) => ({ ...all, [territory]: { ...(all[territory] ?? { decision: null, citedRuleIds: [], notes: '' }), ...change } }));
+    setDrafts((all) => {
+      const next = { ...(all[territory] ?? { decision: null, citedRuleIds: [], notes: '' }), ...change };
+      // Citing rules with only one flagged: that one is ticked already.
+      const only = flagged[territory]?.length === 1 ? flagged[territory]![0]! : null;
+      if (change.decision && needsCitation(change.decision) && !next.citedRuleIds.length && only) next.citedRuleIds = [only];
+      return { ...all, [territory]: next };
+    });
 
   useReviewShortcuts({
     decide: canDecide
@@ -144,6 +158,12 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
           }
           for (const t of chosen) changeDraft(t.code, { decision });
           setAnnouncement(`${chosen.map((t) => t.name).join(', ')}: ${decisionLabel(decision)}`);
+        }
+      : undefined,
+    submit: canDecide
+      ? () => {
+          const form = document.getElementById(DECISION_FORM_ID);
+          if (form instanceof HTMLFormElement) form.requestSubmit(form.querySelector<HTMLButtonElement>('button[value="decide"]'));
         }
       : undefined,
     nextFinding: () => step(1),
