@@ -116,6 +116,7 @@ test('A studio releases an approved series to the demo partner; the partner sees
   await test.step('the episode list says where each episode is approved and live', async () => {
     await page.getByRole('navigation', { name: 'Series' }).getByRole('link', { name: 'Episodes' }).click();
     for (const number of [1, 2]) await expect(episodeRow(page, number)).toContainText('Approved in US · Live in US');
+    await page.getByRole('navigation', { name: 'Series' }).getByRole('link', { name: 'Distribution' }).click();
   });
 
   const key = await demoPartnerKey();
