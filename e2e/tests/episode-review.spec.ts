@@ -29,7 +29,7 @@ test('An editor submits an episode for review and sees it in review', async ({ p
   await signIn(page, accounts.editor);
   await open(page, `/catalog/${series.id}`);
   await episodeRow(page, 1).getByRole('link', { name: 'Episode 1' }).click();
-  await expect(page.getByRole('heading', { name: 'Episode 1: Episode 1', level: 1 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Episode 1', exact: true, level: 1 })).toBeVisible();
   const review = page.getByRole('region', { name: 'Review', exact: true });
   await expect(review).toContainText('Upload a video first');
 

@@ -3,6 +3,7 @@ import { graphql } from '../../schema/graphql';
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { episodeRow } from '../support/catalog';
 import { apiAs, daysFromToday, studioIdOf } from '../support/api';
 import { clearQueue, eventually, makeReviewClip, setSubtitles, tokenOf, uploadClip, waitForCase, waitForEpisode } from '../support/review';
 import { open, reload, signIn } from '../support/session';
@@ -78,10 +79,24 @@ test('A studio releases an approved series to the demo partner; the partner sees
     await page.getByRole('navigation', { name: 'Series' }).getByRole('link', { name: 'Distribution' }).click();
     await expect(page.getByText('This series is not released to any partner yet.')).toBeVisible();
     const release = page.getByRole('region', { name: 'Release to a partner' });
+    // No partner is chosen for the studio: saving as the page opens releases to nobody.
+    await expect(release.getByLabel('Partner').locator('option:checked')).toHaveText('Choose a partner');
+    await release.getByRole('button', { name: 'Save release plan' }).click();
+    await expect(release.getByLabel('Partner')).toHaveAccessibleDescription(/Choose a partner\./);
+    await expect(page.getByText('This series is not released to any partner yet.')).toBeVisible();
     await release.getByLabel('Partner').selectOption({ label: 'ShortPlay' });
     await release.getByLabel('Release', { exact: true }).selectOption({ label: 'All at once' });
     await expect(release.getByLabel('Starts (UTC)')).toHaveValue('');
     await release.getByRole('button', { name: 'Save release plan' }).click();
+    // Releasing asks first, naming the partner and where it shows episodes; cancelling saves nothing.
+    const confirm = page.getByRole('dialog', { name: 'Release to ShortPlay?' });
+    await expect(confirm).toContainText('ShortPlay shows episodes in');
+    await expect(confirm).toContainText('US');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await expect(confirm).toBeHidden();
+    await expect(page.getByText('This series is not released to any partner yet.')).toBeVisible();
+    await release.getByRole('button', { name: 'Save release plan' }).click();
+    await confirm.getByRole('button', { name: 'Release to ShortPlay' }).click();
     await expect(release.getByRole('status')).toContainText('The release plan is saved.');
 
     const shortPlay = page.getByRole('region', { name: 'ShortPlay' });
@@ -96,6 +111,12 @@ test('A studio releases an approved series to the demo partner; the partner sees
     await grid.getByRole('row', { name: /^1\. / }).locator('td[data-territory="CA"] summary').click();
     await expect(grid.getByRole('row', { name: /^1\. / }).locator('td[data-territory="CA"]')).toContainText('Not approved for CA by a reviewer.');
     await page.screenshot({ path: test.info().outputPath('distribution.png'), fullPage: true });
+  });
+
+  await test.step('the episode list says where each episode is approved and live', async () => {
+    await page.getByRole('navigation', { name: 'Series' }).getByRole('link', { name: 'Episodes' }).click();
+    for (const number of [1, 2]) await expect(episodeRow(page, number)).toContainText('Approved in US · Live in US');
+    await page.getByRole('navigation', { name: 'Series' }).getByRole('link', { name: 'Distribution' }).click();
   });
 
   const key = await demoPartnerKey();

@@ -61,13 +61,14 @@ test('A reviewer requests changes, the studio fixes and resubmits, the reviewer 
   await test.step('the reviewer requests changes citing the rule, with a note pinned to that moment', async () => {
     const decision = decisionOf(page);
     await decision.getByRole('radio', { name: 'Request changes' }).check();
-    await decision.getByRole('checkbox', { name: /SA-ALCOHOL-01/ }).check();
+    // The one rule flagged here is ticked already.
+    await expect(decision.getByRole('checkbox', { name: /SA-ALCOHOL-01/ })).toBeChecked();
     await decision.getByLabel('Notes for the studio').fill('Alcohol may not be mentioned in Saudi Arabia.');
     await decision.getByLabel('Note', { exact: true }).fill('Replace the whisky with tea here.');
     await decision.getByRole('button', { name: 'Pin note at 0:01' }).click();
     await expect(decision.getByRole('listitem').filter({ hasText: 'Replace the whisky with tea here.' })).toContainText('0:01');
     await decision.getByRole('button', { name: 'Submit decision' }).click();
-    await expect(page.getByRole('status').filter({ hasText: 'Your decision is recorded.' })).toContainText('Episode 1 is now changes requested.');
+    await expect(page.getByRole('status').filter({ hasText: 'Your decision is recorded.' })).toContainText('Episode 1: Changes requested in SA.');
     await expect(page.getByRole('region', { name: 'Decisions', exact: true })).toContainText('SA-ALCOHOL-01');
   });
 
@@ -121,15 +122,19 @@ test('A reviewer requests changes, the studio fixes and resubmits, the reviewer 
     await expect(help).toBeHidden();
 
     const decision = decisionOf(page);
+    // The screening found it clear, so approval is chosen already; R and A change it.
+    await expect(decision.getByRole('radio', { name: 'Approve' })).toBeChecked();
     await decision.getByLabel('Notes for the studio').fill('Thank you');
-    await decision.getByLabel('Notes for the studio').press('a');
-    await expect(decision.getByRole('radio', { name: 'Approve' })).not.toBeChecked();
+    await decision.getByLabel('Notes for the studio').press('r');
+    await expect(decision.getByRole('radio', { name: 'Approve' })).toBeChecked();
     await decision.getByLabel('Notes for the studio').fill('');
     await page.getByRole('heading', { level: 1 }).click();
+    await page.keyboard.press('r');
+    await expect(decision.getByRole('radio', { name: 'Reject' })).toBeChecked();
     await page.keyboard.press('a');
     await expect(decision.getByRole('radio', { name: 'Approve' })).toBeChecked();
     await decision.getByRole('button', { name: 'Submit decision' }).click();
-    await expect(page.getByRole('status').filter({ hasText: 'Your decision is recorded.' })).toContainText('Episode 1 is now approved.');
+    await expect(page.getByRole('status').filter({ hasText: 'Your decision is recorded.' })).toContainText('Episode 1: Approved in SA.');
   });
 
   await test.step('the studio sees the episode approved', async () => {
@@ -208,14 +213,16 @@ test('A decision on a case that changed meanwhile is refused with a way to reloa
 
   const decision = decisionOf(page);
   await decision.getByRole('radio', { name: 'Approve' }).check();
+  await decision.getByLabel('Notes for the studio').fill('Fine as it is.');
   await decision.getByRole('button', { name: 'Submit decision' }).click();
   const alert = page.getByRole('alert').filter({ hasText: 'Someone else changed this case since you opened it' });
   await expect(alert).toBeVisible();
   await loadDocument(page, () => alert.getByRole('link', { name: 'Reload the case' }).click());
-  await expect(page.getByRole('radio', { name: 'Approve' })).not.toBeChecked();
+  // The reloaded case starts afresh: what was typed is gone, only the screening's clear approval is chosen.
+  await expect(decisionOf(page).getByLabel('Notes for the studio')).toHaveValue('');
   await decisionOf(page).getByRole('radio', { name: 'Approve' }).check();
   await decisionOf(page).getByRole('button', { name: 'Submit decision' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Your decision is recorded.' })).toContainText('Episode 1 is now approved.');
+  await expect(page.getByRole('status').filter({ hasText: 'Your decision is recorded.' })).toContainText('Episode 1: Approved in ID.');
 });
 
 test('An admin sets the auto-approve threshold and reads the active policy packs', async ({ page }) => {

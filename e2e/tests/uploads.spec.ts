@@ -51,7 +51,7 @@ test('An editor uploads two clips and sees both episodes READY', async ({ page, 
 
   await test.step('the episode page plays the new video', async () => {
     await episodeRow(page, 2).getByRole('link', { name: 'Episode 2' }).click();
-    await expect(page.getByRole('heading', { name: 'Episode 2: Episode 2', level: 1 })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Episode 2', exact: true, level: 1 })).toBeVisible();
     const video = page.getByRole('region', { name: 'Video' });
     await expect(video.locator('video')).toHaveAttribute('src', /^\/media\/[^/]+\/video$/);
     await expect(video).toContainText('360 × 640 (vertical)');

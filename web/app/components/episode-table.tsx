@@ -1,6 +1,7 @@
 import { Link, useFetcher } from '@remix-run/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FormOutcome } from '~/models/form-outcome';
+import { TerritoryOutcomes, type TerritoryOutcome } from '~/components/territory-outcomes';
 import { describeRuns, formatDuration, numberRuns, priceLabel, statusLabel, statusTone, type EffectivePrice, type EpisodeStatus } from '~/models/catalog';
 
 export interface EpisodeTableRow {
@@ -11,6 +12,8 @@ export interface EpisodeTableRow {
   durationSeconds: number | null;
   media: { posterUrl: string | null } | null;
   effectivePrice: EffectivePrice;
+  territoryOutcomes: readonly TerritoryOutcome[];
+  liveTerritories: readonly string[];
 }
 
 /** Which episodes are ticked, with shift-click and "select range" to pick runs quickly. */
@@ -127,6 +130,7 @@ export function EpisodeTable({ episodes, seriesId, territoryName, selection, ren
                   <span className={`badge badge-${statusTone(episode.status)}${episode.status === 'UPLOADING' || episode.status === 'PROCESSING' ? ' badge-busy' : ''}`}>
                     {statusLabel(episode.status)}
                   </span>
+                  <TerritoryOutcomes outcomes={episode.territoryOutcomes} live={episode.liveTerritories} />
                 </td>
                 <td className="price-cell" title={price.explanation}>
                   <span className={price.priced ? 'price-value' : 'price-value muted'}>{priceLabel(price)}</span>

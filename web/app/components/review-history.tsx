@@ -1,6 +1,7 @@
 import { Form, useRevalidator } from '@remix-run/react';
 import { useEffect, useId, type MouseEvent } from 'react';
 import { TerritoryPicker, TextAreaField } from '~/components/catalog-fields';
+import { TerritoryOutcomeFields, TerritoryOutcomes } from '~/components/territory-outcomes';
 import { FormAlert, Notice, TextField } from '~/components/forms';
 import { formatDateTime, Time } from '~/components/time';
 import { dayOf, territoryName, type TerritoryOption } from '~/models/catalog';
@@ -17,8 +18,9 @@ export const ReviewCaseCardFields = graphql(`
     decisions { id territory decision actorLabel notes citedRuleIds pendingSecondApproval createdAt }
     comments { id atSeconds text authorLabel createdAt }
     findings { id territory ruleId category severity explanation }
+    territoryOutcomes { ...TerritoryOutcomeFields }
   }
-`);
+`, [TerritoryOutcomeFields]);
 export type ReviewCaseInfo = ResultOf<typeof ReviewCaseCardFields>;
 
 /** Reloads the page's data every `ms` while `active` holds (the API is working on something). */
@@ -153,6 +155,11 @@ function ReviewCaseCard({
         ) : null}
       </p>
 
+      {reviewCase.territoryOutcomes.length ? (
+        <p className="case-outcome">
+          <TerritoryOutcomes outcomes={reviewCase.territoryOutcomes} />
+        </p>
+      ) : null}
       <CaseProgress reviewCase={reviewCase} />
 
       {reviewCase.appealStatement ? (

@@ -1,6 +1,7 @@
 import { graphql, type ResultOf, type VariablesOf } from '~/graphql';
 import { AiLabelRequirementFields, type AiLabelRequirement } from '~/components/ai-label-preflight';
 import { LocalizationCheckFields, type LocalizationCheck } from '~/components/localization-preflight';
+import { TerritoryOutcomeFields } from '~/components/territory-outcomes';
 import { EPISODE_PAGE_SIZE, EffectivePriceFields, UploadPolicyFields, type CurrencyOption, type TerritoryOption, type UploadPolicy } from './catalog';
 import { gql, type ApiResult } from './graphql.server';
 
@@ -56,12 +57,12 @@ const SERIES_OVERVIEW = graphql(
         aiLabelRequirements { ...AiLabelRequirementFields }
       }
       episodes(first: $first, after: $after) {
-        nodes { id number title status durationSeconds viewerCanSubmitForReview media { posterUrl } effectivePrice(territory: $territory) { ...EffectivePriceFields } }
+        nodes { id number title status durationSeconds viewerCanSubmitForReview media { posterUrl } effectivePrice(territory: $territory) { ...EffectivePriceFields } territoryOutcomes { ...TerritoryOutcomeFields } liveTerritories }
         pageInfo { endCursor hasNextPage }
       }
     }
   }`,
-  [SeriesDetailFields, LicenseFields, EffectivePriceFields, LocalizationCheckFields, AiLabelRequirementFields],
+  [SeriesDetailFields, LicenseFields, EffectivePriceFields, LocalizationCheckFields, AiLabelRequirementFields, TerritoryOutcomeFields],
 );
 const CREATE_SERIES = graphql(`mutation CreateSeries($studioId: ID!, $input: SeriesInput!) { createSeries(studioId: $studioId, input: $input) { id title } }`);
 const UPDATE_SERIES = graphql(`mutation UpdateSeries($id: ID!, $input: SeriesInput!) { updateSeries(id: $id, input: $input) { id title } }`);

@@ -7,6 +7,7 @@ import { LocalizationCheckFields } from '~/components/localization-preflight';
 import { LocalizedTextFields } from '~/components/localized-texts-panel';
 import { PlayerTrackFields } from '~/components/player-tracks';
 import { PossibleDuplicateFields } from '~/components/possible-duplicates';
+import { TerritoryOutcomeFields } from '~/components/territory-outcomes';
 import type { SubtitleKind } from './episode';
 
 const EPISODE_PAGE = graphql(
@@ -25,12 +26,14 @@ const EPISODE_PAGE = graphql(
       audioTracks { id language audioCodec durationSeconds url createdAt }
       dubDurationToleranceSeconds
       reviewCases { ...ReviewCaseCardFields }
+      territoryOutcomes { ...TerritoryOutcomeFields }
+      liveTerritories
       localizationPreflight { ...LocalizationCheckFields }
       localizations { ...LocalizedTextFields }
       possibleDuplicates { ...PossibleDuplicateFields }
     }
   }`,
-  [MediaFields, ReviewCaseCardFields, LocalizationCheckFields, PlayerTrackFields, LocalizedTextFields, PossibleDuplicateFields],
+  [MediaFields, ReviewCaseCardFields, LocalizationCheckFields, PlayerTrackFields, LocalizedTextFields, PossibleDuplicateFields, TerritoryOutcomeFields],
 );
 
 export type EpisodeDetail = ResultOf<typeof EPISODE_PAGE>['episode'];

@@ -15,6 +15,10 @@ export const SUBTITLE_KINDS: ReadonlyArray<{ value: SubtitleKind; label: string 
 ];
 export const subtitleKindOf = (value: string): SubtitleKind => (SUBTITLE_KINDS.find((k) => k.value === value)?.value ?? 'SUBTITLES');
 
+/** "Episode 4: The Wedding", or just "Episode 4" when the title is the default and says no more. */
+export const episodeHeading = (episode: { number: number; title: string }): string =>
+  episode.title && episode.title !== `Episode ${episode.number}` ? `Episode ${episode.number}: ${episode.title}` : `Episode ${episode.number}`;
+
 /** Cases the API is still screening: pages keep checking while they last. */
 export const isCaseBusy = (status: CaseStatus): boolean => status === 'QUEUED' || status === 'SCREENING';
 

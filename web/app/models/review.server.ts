@@ -7,6 +7,7 @@ import { FindingFields, PolicyPackFields, type PolicyPack } from './moderation';
 import { PlayerAudioFields, PlayerTrackFields, type PlayerAudio, type PlayerTrack } from '~/components/player-tracks';
 import { ContentMatchFields } from '~/components/review/content-matches';
 import { ReviewedLocalizationFields } from '~/components/review/case-context';
+import { TerritoryOutcomeFields } from '~/components/territory-outcomes';
 
 const QueueCaseFields = graphql(`
   fragment QueueCaseFields on ReviewCase {
@@ -14,7 +15,9 @@ const QueueCaseFields = graphql(`
     claim { held }
     claimedBy { email }
     verdicts { territory verdict riskScore reasons }
-    episode { id number title }
+    seriesTitle
+    studio { id name }
+    episode { id number title seriesId }
   }
 `);
 const DecisionFields = graphql(`
@@ -23,8 +26,8 @@ const DecisionFields = graphql(`
 const CommentFields = graphql(`fragment CommentFields on ReviewComment { id atSeconds text authorLabel createdAt }`);
 
 const REVIEW_QUEUE = graphql(
-  `query ReviewQueue($filter: QueueFilterInput, $first: Int, $after: String, $since: DateTimeISO) {
-    reviewQueue(filter: $filter, first: $first, after: $after) {
+  `query ReviewQueue($filter: QueueFilterInput, $first: Int, $after: String, $since: DateTimeISO, $groupBySeries: Boolean) {
+    reviewQueue(filter: $filter, first: $first, after: $after, groupBySeries: $groupBySeries) {
       nodes { ...QueueCaseFields }
       pageInfo { endCursor hasNextPage }
     }
@@ -39,6 +42,8 @@ const REVIEW_CASE = graphql(
   `query ReviewCase($id: ID!) {
     reviewCase(id: $id) {
       id kind status version territories riskScore aiStatus aiError submittedAt screenedAt decidedAt slaDueAt plannedReleaseAt mediaSha256
+      seriesTitle
+      studio { id name }
       claimedBy { id }
       claim { held heldByViewer expiresAt }
       escalated escalationNote held holdReason awaitingSecondApproval invalidatedReason appealStatement
@@ -53,6 +58,7 @@ const REVIEW_CASE = graphql(
       changesSincePrevious { mediaReplaced previousMediaSha256 metadataChanges { field before after } }
       reviewedLocalizations { ...ReviewedLocalizationFields }
       decisions { ...DecisionFields }
+      territoryOutcomes { ...TerritoryOutcomeFields }
       comments { ...CommentFields }
       history { id occurredAt action actorLabel summary }
       contentMatches { ...ContentMatchFields }
@@ -60,7 +66,7 @@ const REVIEW_CASE = graphql(
       forLeadsOnly
     }
   }`,
-  [FindingFields, DecisionFields, CommentFields, ContentMatchFields, ReviewedLocalizationFields],
+  [FindingFields, DecisionFields, CommentFields, ContentMatchFields, ReviewedLocalizationFields, TerritoryOutcomeFields],
 );
 const EARLIER_CASE = graphql(
   `query EarlierCase($id: ID!) {
@@ -127,8 +133,9 @@ export async function getQueueOverview(
   filter: QueueFilter,
   after: string | null,
   calibrationSince: string,
+  groupBySeries = false,
 ): Promise<ApiResult<{ page: QueuePage; stats: QueueStats; calibration: CalibrationRow[]; detectorCalibration: DetectorCalibrationRow[] }>> {
-  const result = await gql(request, REVIEW_QUEUE, { filter: apiFilter(filter), first: QUEUE_PAGE_SIZE, after: after || null, since: calibrationSince });
+  const result = await gql(request, REVIEW_QUEUE, { filter: apiFilter(filter), first: QUEUE_PAGE_SIZE, after: after || null, since: calibrationSince, groupBySeries });
   if (!result.ok) return result;
   const { reviewQueue, queueStats, reviewStats, reviewStatsByDetector } = result.data;
   return {

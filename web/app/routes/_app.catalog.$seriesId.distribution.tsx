@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
+import type { FormEvent } from 'react';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { FormAlert, Notice, SelectField, TextField } from '~/components/forms';
 import { Time } from '~/components/time';
 import { requireCatalog } from '~/models/catalog-access.server';
@@ -32,6 +33,23 @@ export default function DistributionPage() {
   const saving = navigation.state === 'submitting' && navigation.formData?.get('intent') === 'setReleasePlan';
   const planOutcome = outcome?.target === 'plan' ? outcome : undefined;
   const [mode, setMode] = useState<ReleaseMode>('ALL_AT_ONCE');
+  // Releasing reaches a partner's viewers: the studio confirms which partner and where first.
+  const releaseForm = useRef<HTMLFormElement>(null);
+  const confirmDialog = useRef<HTMLDialogElement>(null);
+  const confirmed = useRef(false);
+  const [release, setRelease] = useState<{ name: string; territories: string[] } | null>(null);
+  const confirmRelease = (event: FormEvent<HTMLFormElement>) => {
+    if (confirmed.current) {
+      confirmed.current = false;
+      return;
+    }
+    const partner = partners.find((p) => p.organization.id === new FormData(event.currentTarget).get('partnerId'));
+    // No partner chosen: the form answers "Choose a partner." beside the field.
+    if (!partner) return;
+    event.preventDefault();
+    setRelease({ name: partner.organization.name, territories: partner.profile?.territories ?? [] });
+    confirmDialog.current?.showModal();
+  };
 
   return (
     <>
@@ -47,12 +65,14 @@ export default function DistributionPage() {
           {partners.length === 0 ? (
             <p className="muted">No partner platforms are set up yet.</p>
           ) : (
-            <Form method="post" className="inline-form release-form">
+            <Form method="post" className="inline-form release-form" ref={releaseForm} onSubmit={confirmRelease}>
               <input type="hidden" name="intent" value="setReleasePlan" />
+              {/* No partner is chosen for the studio: one click must not release to whichever comes first. */}
               <SelectField
                 label="Partner"
                 name="partnerId"
-                options={partners.map((p) => ({ value: p.organization.id, label: p.organization.name }))}
+                defaultValue=""
+                options={[{ value: '', label: 'Choose a partner' }, ...partners.map((p) => ({ value: p.organization.id, label: p.organization.name }))]}
                 error={planOutcome?.fieldErrors?.partnerId}
               />
               <SelectField
@@ -87,6 +107,34 @@ export default function DistributionPage() {
               </button>
             </Form>
           )}
+          <dialog ref={confirmDialog} className="confirm-dialog" aria-labelledby="release-confirm-heading" onClose={() => setRelease(null)}>
+            {release ? (
+              <>
+                <h2 id="release-confirm-heading">Release to {release.name}?</h2>
+                <p>
+                  {release.territories.length
+                    ? `${release.name} shows episodes in ${release.territories.join(', ')}. Each goes live there once it is approved, licensed and priced there, and its release time has come.`
+                    : `${release.name} serves no territories yet: nothing goes live until it does.`}
+                </p>
+                <div className="form-actions">
+                  <button
+                    type="button"
+                    className="button"
+                    onClick={() => {
+                      confirmed.current = true;
+                      confirmDialog.current?.close();
+                      releaseForm.current?.requestSubmit();
+                    }}
+                  >
+                    Release to {release.name}
+                  </button>
+                  <button type="button" className="button button-secondary" onClick={() => confirmDialog.current?.close()}>
+                    Cancel
+                  </button>
+                </div>
+              </>
+            ) : null}
+          </dialog>
         </section>
       ) : null}
 

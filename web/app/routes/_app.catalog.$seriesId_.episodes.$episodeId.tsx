@@ -6,11 +6,12 @@ import { PossibleDuplicates } from '~/components/possible-duplicates';
 import { DetailsPanel, DubsPanel, MediaView, reviewHint, SubtitleDraftsPanel, SubtitlesPanel, UploadHistory, VIDEO_ID } from '~/components/episode-panels';
 import { DubUploader, EpisodeUploader, useUploadQueue } from '~/components/episode-uploads';
 import { FormAlert, Notice } from '~/components/forms';
+import { TerritoryOutcomes } from '~/components/territory-outcomes';
 import { ReviewHistory, ReviewSubmitFields, useRefreshWhile, useSeekFromAddress } from '~/components/review-history';
 import { statusLabel, statusTone } from '~/models/catalog';
 import { requireCatalog } from '~/models/catalog-access.server';
 import { getUploadPolicy, listTerritories } from '~/models/catalog.server';
-import { formatLength, isCaseBusy } from '~/models/episode';
+import { episodeHeading, formatLength, isCaseBusy } from '~/models/episode';
 import { handleEpisodeForm, type EpisodeFormOutcome } from '~/models/episode-form.server';
 import { getEpisodeDetail } from '~/models/episode.server';
 import { expectData } from '~/models/graphql.server';
@@ -66,13 +67,12 @@ export default function EpisodePage() {
         <span aria-hidden="true"> / </span>
       </nav>
       <header className="page-header episode-header">
-        <h1>
-          Episode {episode.number}: {episode.title}
-        </h1>
+        <h1>{episodeHeading(episode)}</h1>
         <p className="episode-summary">
           <span className={`badge badge-${statusTone(episode.status)}${episode.status === 'UPLOADING' || episode.status === 'PROCESSING' ? ' badge-busy' : ''}`} aria-label={`Status: ${statusLabel(episode.status)}`}>
             {statusLabel(episode.status)}
           </span>
+          <TerritoryOutcomes outcomes={episode.territoryOutcomes} live={episode.liveTerritories} />
           {media ? <span className="muted">{formatLength(media.durationSeconds)}</span> : <span className="muted">No video yet</span>}
           {episode.subtitles.length ? <span className="muted">Subtitles: {episode.subtitles.map((s) => s.language).join(', ')}</span> : null}
         </p>

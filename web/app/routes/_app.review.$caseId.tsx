@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { CaseWorkspace, episodeHeading } from '~/components/review/case-workspace';
+import { outcomeParts } from '~/components/territory-outcomes';
 import { statusLabel } from '~/models/catalog';
 import { listTerritories } from '~/models/catalog.server';
 import { expectData, type ApiResult } from '~/models/graphql.server';
@@ -10,7 +11,7 @@ import { getCaseDubs, getCaseSeries, getCaseSubtitles, getReviewCase, listOperat
 import { requireSection } from '~/models/sections.server';
 import reviewStyles from '~/styles/review.css?url';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${episodeHeading(data.reviewCase.episode)} · Review · Greenlight` : 'Review case · Greenlight' }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${episodeHeading(data.reviewCase.episode)} · ${data.reviewCase.seriesTitle} · Review · Greenlight` : 'Review case · Greenlight' }];
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: reviewStyles }];
 
@@ -40,7 +41,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const claimer = reviewCase.claimedBy ? (people.data?.find((p) => p.id === reviewCase.claimedBy!.id) ?? { id: reviewCase.claimedBy.id, name: 'Another reviewer', email: 'another reviewer' }) : null;
   const url = new URL(request.url);
   let notice = noticeOf(url.searchParams);
-  if (notice && url.searchParams.get('notice') === 'decided') notice += ` Episode ${reviewCase.episode.number} is now ${statusLabel(reviewCase.episode.status).toLowerCase()}.`;
+  // Where it stands per territory, not the episode's one status: a partial rejection still reads "approved" there.
+  if (notice && url.searchParams.get('notice') === 'decided') {
+    const outcome = outcomeParts(reviewCase.territoryOutcomes).map((p) => p.text).join(' · ');
+    notice += outcome ? ` ${episodeHeading(reviewCase.episode)}: ${outcome}.` : ` ${episodeHeading(reviewCase.episode)} is now ${statusLabel(reviewCase.episode.status).toLowerCase()}.`;
+  }
   return {
     reviewCase,
     subtitles: subtitles.data,

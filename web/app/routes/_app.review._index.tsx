@@ -28,9 +28,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   const filter = filterFromSearch(url.searchParams);
   const after = url.searchParams.get('after');
+  // A way of showing the queue, not a filter: "Claim next" takes the same case either way.
+  const groupBySeries = url.searchParams.get('group') === 'series';
   const since = new Date(Date.now() - CALIBRATION_DAYS * 86_400_000).toISOString();
   const [overview, packs, territories, studios] = await Promise.all([
-    getQueueOverview(request, filter, after, since).then((r) => expectData(request, r)),
+    getQueueOverview(request, filter, after, since, groupBySeries).then((r) => expectData(request, r)),
     listPolicyPacks(request).then((r) => expectData(request, r)),
     listTerritories(request).then((r) => expectData(request, r)),
     // Only operator admins may list studios; everyone else filters by studio through the address.
@@ -40,6 +42,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     ...overview,
     filter,
     filterSearch: filterToSearch(filter),
+    groupBySeries,
     after,
     territories,
     studios,
@@ -58,12 +61,13 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function ReviewQueuePage() {
-  const { page, stats, calibration, detectorCalibration, filter, filterSearch, after, territories, studios, policyTerritories, categories, rulesByPack, me, now, notice } = useLoaderData<typeof loader>();
+  const { page, stats, calibration, detectorCalibration, filter, filterSearch, groupBySeries, after, territories, studios, policyTerritories, categories, rulesByPack, me, now, notice } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
   const navigation = useNavigation();
   const claiming = navigation.formData?.get('intent') === 'claimNext';
   const filtered = filterSearch !== '';
   const empty = outcome && 'empty' in outcome && outcome.empty;
+  const listSearch = [filterSearch, groupBySeries ? 'group=series' : ''].filter(Boolean).join('&');
   return (
     <>
       <header className="page-header page-header-actions">
@@ -100,7 +104,7 @@ export default function ReviewQueuePage() {
         <div className="panel-heading">
           <h2 id="queue-heading">Waiting for a reviewer</h2>
         </div>
-        <QueueFilters key={filterSearch} filter={filter} territories={territories} policyTerritories={policyTerritories} categories={categories} rulesByPack={rulesByPack} studios={studios} />
+        <QueueFilters key={listSearch} filter={filter} groupBySeries={groupBySeries} territories={territories} policyTerritories={policyTerritories} categories={categories} rulesByPack={rulesByPack} studios={studios} />
         {page.cases.length === 0 ? (
           <EmptyState title={filtered ? 'No cases match these filters' : 'Nothing waiting for review'}>
             <p>
@@ -113,11 +117,11 @@ export default function ReviewQueuePage() {
           </EmptyState>
         ) : (
           <>
-            <QueueTable cases={page.cases} territories={territories} filterSearch={filterSearch} now={now} me={me} />
+            <QueueTable cases={page.cases} territories={territories} filterSearch={filterSearch} now={now} me={me} groupBySeries={groupBySeries} />
             <p className="pager">
-              {after ? <Link to={withSearch('/review', filterSearch)}>First page</Link> : null}
+              {after ? <Link to={withSearch('/review', listSearch)}>First page</Link> : null}
               {page.nextCursor ? (
-                <Link to={withSearch('/review', [filterSearch, `after=${encodeURIComponent(page.nextCursor)}`].filter(Boolean).join('&'))}>Next page</Link>
+                <Link to={withSearch('/review', [listSearch, `after=${encodeURIComponent(page.nextCursor)}`].filter(Boolean).join('&'))}>Next page</Link>
               ) : null}
             </p>
           </>

@@ -3,6 +3,7 @@ import { Allow, CATALOG_WRITERS, OPERATOR_ADMINS, PARTNER_MANAGERS } from '../..
 import { toConnection } from '../../graphql/connection';
 import type { GraphQLContext } from '../../graphql/context';
 import { requestLoader } from '../catalog/loaders';
+import { Episode } from '../catalog/episode.entity';
 import { Series } from '../catalog/series.entity';
 import { decodeCursor, encodeCursor, pageSize } from '../common/pagination';
 import { PartnerProfile } from './partner-profile.entity';
@@ -167,6 +168,14 @@ export class CatalogEpisodeResolver {
   @FieldResolver(() => [CatalogAudioTrack], { description: 'Dubbed audio tracks in languages the license allows for dubbing, each with a signed, expiring URL.' })
   audioTracks(@Root() episode: CatalogEpisode, @Ctx() ctx: GraphQLContext): CatalogAudioTrack[] {
     return episode.audioRows.map((t) => ({ language: t.language, codec: t.audioCodec, durationSeconds: t.durationSeconds, ...ctx.services.partnerCatalog.signedAudioUrl(ctx, episode.rowId, episode.territory, t.id) }));
+  }
+}
+
+@Resolver(() => Episode)
+export class EpisodeDistributionResolver {
+  @FieldResolver(() => [String], { description: 'Territories (ISO 3166-1 alpha-2, sorted) where the episode is live now for at least one partner, as the publish gate last decided.' })
+  liveTerritories(@Root() episode: Episode, @Ctx() ctx: GraphQLContext): Promise<string[]> {
+    return requestLoader(ctx, 'episode.liveTerritories', (ids) => ctx.services.releases.liveTerritoriesOf(ctx, ids), [] as string[]).load(episode.id);
   }
 }
 

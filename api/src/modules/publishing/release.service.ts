@@ -3,7 +3,8 @@ import { NotFoundError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput, refuseRepeats } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
-import { findSeries } from '../catalog/catalog-access';
+import { membershipIn, requireUser } from '../../domain/access';
+import { findSeries, readsAllCatalogs } from '../catalog/catalog-access';
 import { Episode } from '../catalog/episode.entity';
 import { isId } from '../common/ids';
 import { Organization, OrganizationKind } from '../organization/organization.entity';
@@ -61,6 +62,20 @@ export class ReleaseService {
     em.remove(plan);
     await em.flush();
     return true;
+  }
+
+  /**
+   * Per episode, the territories (ISO 3166-1 alpha-2, sorted) where it is live for at least one
+   * partner, as the publish gate last decided. Episodes the caller may not read are left out.
+   */
+  async liveTerritoriesOf(ctx: RequestContext, episodeIds: readonly string[]): Promise<Map<string, string[]>> {
+    requireUser(ctx);
+    const episodes = await ctx.em.find(Episode, { id: { $in: episodeIds.filter(isId) } }, { populate: ['series'] });
+    const visible = episodes.filter((e) => membershipIn(ctx, e.series.studio.id) || readsAllCatalogs(ctx)).map((e) => e.id);
+    const states = visible.length ? await ctx.em.find(PartnerEpisodeState, { episodeId: { $in: visible } }) : [];
+    const live = new Map<string, Set<string>>(visible.map((id) => [id, new Set()]));
+    for (const state of states) for (const territory of state.liveTerritories) live.get(state.episodeId)?.add(territory);
+    return new Map([...live].map(([id, territories]) => [id, [...territories].sort()]));
   }
 
   /** Per partner released to (or live with): every episode and territory, live or not and why. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BadUserInputError, ConflictError } from '../../domain/errors';
-import { LEAD_ROLES, roleRequired, rulesFor } from '../../domain/access';
+import { LEAD_ROLES, membershipIn, requireUser, roleRequired, rulesFor } from '../../domain/access';
 import { OrganizationKind } from '../organization/organization.entity';
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput, visibleText } from '../../domain/validation';
@@ -9,10 +9,14 @@ import { canTransition, EPISODE_TRANSITIONS, transitionEpisode, type EpisodeTran
 import { findCase, lockCase, operatorOf } from './case-desk';
 import { requireOwnClaim } from './claims';
 import { effectivePolicy, knownRuleIds } from './policy';
-import { CaseStatus, ReviewCase, Verdict } from './review-case.entity';
+import { CaseKind, CaseStatus, ReviewCase, Verdict } from './review-case.entity';
 import { ReviewComment } from './review-comment.entity';
 import { Decision, ReviewDecision } from './review-decision.entity';
 import { fieldPath } from '../../domain/field-path';
+import { caseOutcomes, outcomesInForce, type TerritoryOutcomeValue } from './territory-outcomes';
+import { readsAllCatalogs } from '../catalog/catalog-access';
+import { Episode } from '../catalog/episode.entity';
+import { isId } from '../common/ids';
 
 const decideSchema = z.object({
   caseId: z.string(),
@@ -126,6 +130,37 @@ export class DecisionService {
       });
       return reviewCase;
     });
+  }
+
+  /** The final decision per territory of one case; empty until it is decided. */
+  async outcomesOfCase(ctx: RequestContext, reviewCase: ReviewCase): Promise<TerritoryOutcomeValue[]> {
+    return caseOutcomes(await ctx.em.find(ReviewDecision, { reviewCase }));
+  }
+
+  /**
+   * Per episode, the decision in force per territory: its latest decided case's (an appeal's for the
+   * territories it appealed, the appealed case's for the rest). Empty before any decision and once
+   * that decision no longer counts (the material changed: the case was invalidated). Episodes the
+   * caller may not read are left out.
+   */
+  async outcomesOfEpisodes(ctx: RequestContext, episodeIds: readonly string[]): Promise<Map<string, TerritoryOutcomeValue[]>> {
+    requireUser(ctx);
+    const episodes = await ctx.em.find(Episode, { id: { $in: episodeIds.filter(isId) } }, { populate: ['series'] });
+    const visible = episodes.filter((e) => membershipIn(ctx, e.series.studio.id) || readsAllCatalogs(ctx)).map((e) => e.id);
+    const result = new Map<string, TerritoryOutcomeValue[]>(visible.map((id) => [id, []]));
+    if (!visible.length) return result;
+    const decided = await ctx.em.find(ReviewCase, { episode: { $in: visible }, status: CaseStatus.DECIDED }, { orderBy: { decidedAt: 'desc nulls last', submittedAt: 'desc' } });
+    const latest = new Map<string, ReviewCase>();
+    for (const c of decided) if (!latest.has(c.episode.id)) latest.set(c.episode.id, c);
+    const inForce = [...latest.values()].filter((c) => !c.invalidatedAt);
+    const caseIds = [...new Set(inForce.flatMap((c) => [c.id, ...(c.kind === CaseKind.APPEAL && c.previousCase ? [c.previousCase.id] : [])]))];
+    const decisions = caseIds.length ? await ctx.em.find(ReviewDecision, { reviewCase: { $in: caseIds } }) : [];
+    const decisionsOf = (caseId: string) => decisions.filter((d) => d.reviewCase.id === caseId);
+    for (const c of inForce) {
+      const appeal = c.kind === CaseKind.APPEAL && c.previousCase ? c.previousCase.id : null;
+      result.set(c.episode.id, outcomesInForce({ appealedTerritories: appeal ? c.territories : null, decisions: decisionsOf(c.id) }, appeal ? decisionsOf(appeal) : []));
+    }
+    return result;
   }
 
   async comment(ctx: RequestContext, caseId: string, input: { atSeconds?: number | null; text: string }): Promise<ReviewComment> {

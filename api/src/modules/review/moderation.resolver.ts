@@ -133,8 +133,9 @@ export class ModerationResolver {
     @Arg('filter', () => QueueFilterInput, { nullable: true }) filter?: QueueFilterInput,
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('groupBySeries', () => Boolean, { nullable: true, description: 'Keep each series\' cases together: series in the order of their most urgent case, each series\' cases in queue order. A cursor belongs to the order it was read in.' }) groupBySeries?: boolean,
   ): Promise<ReviewCaseConnection> {
-    return toConnection(await ctx.services.reviewQueue.queue(ctx, filter ?? {}, first, after));
+    return toConnection(await ctx.services.reviewQueue.queue(ctx, filter ?? {}, first, after, groupBySeries ?? false));
   }
 
   @Allow(...OPERATOR_STAFF)

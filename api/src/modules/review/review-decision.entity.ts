@@ -11,6 +11,18 @@ export enum Decision {
 }
 registerEnumType(Decision, { name: 'Decision' });
 
+@ObjectType({ description: 'The decision in force for one territory.' })
+export class TerritoryOutcome {
+  @Field(() => String, { description: 'ISO 3166-1 alpha-2.' })
+  territory!: string;
+
+  @Field(() => Decision)
+  decision!: Decision;
+
+  @Field(() => Date, { description: 'When that decision was made (a four-eyes approval: when the second approval came).' })
+  decidedAt!: Date;
+}
+
 /** A decision for one territory of a case, by a person or by the audited auto-approve policy. */
 @ObjectType({ description: 'A decision on one territory of a case.' })
 @Entity({ tableName: 'review_decision' })

@@ -82,16 +82,21 @@ export class ReviewQueueService {
     return { sql: parts.map((p) => ` and ${p}`).join(''), params };
   }
 
-  /** Cases awaiting a human, in priority order. */
-  async queue(ctx: RequestContext, filter: QueueFilter, first?: number | null, after?: string | null): Promise<Page<ReviewCase>> {
+  /**
+   * Cases awaiting a human, in priority order; grouped by series, each series' cases stay together,
+   * the series in the order of their most urgent case.
+   */
+  async queue(ctx: RequestContext, filter: QueueFilter, first?: number | null, after?: string | null, groupBySeries = false): Promise<Page<ReviewCase>> {
     operatorOf(ctx);
     const size = pageSize(first);
     const [offset] = decodeCursor(after, ['offset']) ?? [0];
     const f = this.filterSql(filter);
-    const rows = (await ctx.em.getConnection().execute(
-      `select c.id from review_case c where c.status = 'PENDING_REVIEW' and not c.held${f.sql} order by ${QUEUE_ORDER} limit ? offset ?`,
-      [...f.params, size + 1, offset],
-    )) as Array<{ id: string }>;
+    const waiting = `from review_case c join episode e on e.id = c.episode_id where c.status = 'PENDING_REVIEW' and not c.held${f.sql}`;
+    const sql = groupBySeries
+      ? `select id from (select c.id, e.series_id, row_number() over (order by ${QUEUE_ORDER}) as priority ${waiting}) q
+         order by min(priority) over (partition by series_id), priority limit ? offset ?`
+      : `select c.id ${waiting} order by ${QUEUE_ORDER} limit ? offset ?`;
+    const rows = (await ctx.em.getConnection().execute(sql, [...f.params, size + 1, offset])) as Array<{ id: string }>;
     const ids = rows.slice(0, size).map((r) => r.id);
     const cases = await ctx.em.find(ReviewCase, { id: { $in: ids } }, { populate: ['episode', 'episode.series', 'claimedBy'] });
     const byId = new Map(cases.map((c) => [c.id, c]));

@@ -9,7 +9,9 @@ import { AiAssessment } from './ai-assessment.entity';
 import { Finding } from './finding.entity';
 import type { PolicyPack } from './policy';
 import { ReviewCase, TerritoryVerdict } from './review-case.entity';
-import { ReviewDecision } from './review-decision.entity';
+import { requestLoader } from '../catalog/loaders';
+import type { TerritoryOutcomeValue } from './territory-outcomes';
+import { ReviewDecision, TerritoryOutcome } from './review-decision.entity';
 import { ReviewSettings } from './review-settings.entity';
 
 @ObjectType({ description: 'The claim on a case, judged on the database clock (the clock that set the lease).' })
@@ -133,6 +135,11 @@ export class ReviewCaseResolver {
     return reviewCase.claimedBy ? ctx.em.findOne(User, reviewCase.claimedBy.id) : Promise.resolve(null);
   }
 
+  @FieldResolver(() => String, { description: 'The title of the episode’s series, as submitted for this review.' })
+  seriesTitle(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<string> {
+    return ctx.services.reviews.seriesTitle(ctx, reviewCase);
+  }
+
   @FieldResolver(() => Organization, { description: 'The studio whose episode this is.' })
   studio(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<Organization> {
     return ctx.em.findOneOrFail(Organization, reviewCase.studio.id);
@@ -158,6 +165,11 @@ export class ReviewCaseResolver {
     return ctx.services.reviews.decisions(ctx, reviewCase);
   }
 
+  @FieldResolver(() => [TerritoryOutcome], { description: 'The final decision per territory of this case, in territory order: "approved in CA and GB, rejected in US". A first approval waiting for a lead\'s second one is not final. Empty until decided.' })
+  territoryOutcomes(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<TerritoryOutcome[]> {
+    return ctx.services.decisions.outcomesOfCase(ctx, reviewCase);
+  }
+
   @FieldResolver(() => CaseClaim, { description: 'Whether the case is claimed, by you, and until when.' })
   async claim(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<CaseClaim> {
     const state = await ctx.services.reviewQueue.claimFor(ctx, reviewCase);
@@ -175,6 +187,14 @@ export class EpisodeReviewResolver {
   @FieldResolver(() => [ReviewCase], { description: 'Review cases of this episode, newest first.' })
   reviewCases(@Root() episode: Episode, @Ctx() ctx: GraphQLContext): Promise<ReviewCase[]> {
     return ctx.services.reviews.casesOfEpisode(ctx, episode.id);
+  }
+
+  @FieldResolver(() => [TerritoryOutcome], {
+    description:
+      'The decision in force per territory, in territory order, from the latest decided review (an appeal decides only the territories it appealed; the others keep the decision appealed from). Empty before a decision, and once the material changed since it (the review no longer counts).',
+  })
+  territoryOutcomes(@Root() episode: Episode, @Ctx() ctx: GraphQLContext): Promise<TerritoryOutcome[]> {
+    return requestLoader(ctx, 'episode.territoryOutcomes', (ids) => ctx.services.decisions.outcomesOfEpisodes(ctx, ids), [] as TerritoryOutcomeValue[]).load(episode.id);
   }
 
   @FieldResolver(() => Boolean, { description: 'submitForReview would accept this episode from you now (the same checks).' })

@@ -178,6 +178,14 @@ export class ReviewService {
   }
 
   /** The localized titles and synopses the case reviews, as they were submitted (the case is bound to them). */
+  /** The series' title as submitted for the review (the series' current one for a case from before snapshots held it). */
+  async seriesTitle(ctx: RequestContext, reviewCase: ReviewCase): Promise<string> {
+    const reviewed = (reviewCase.metadataSnapshot as Partial<ReviewedSnapshot>).seriesTitle;
+    if (reviewed) return reviewed;
+    const episode = await ctx.em.findOneOrFail(Episode, reviewCase.episode.id, { populate: ['series'] });
+    return episode.series.title;
+  }
+
   reviewedLocalizations(reviewCase: ReviewCase): ReviewedLocalization[] {
     return (reviewCase.metadataSnapshot as Partial<ReviewedSnapshot>).localizations ?? [];
   }

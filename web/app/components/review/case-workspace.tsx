@@ -3,11 +3,13 @@ import { useMemo, useRef, useState } from 'react';
 import { FormAlert, Notice } from '~/components/forms';
 import { Time } from '~/components/time';
 import { statusLabel, statusTone, territoryName, type TerritoryOption } from '~/models/catalog';
+import { episodeHeading } from '~/models/episode';
 import type { ApiError } from '~/models/graphql.server';
 import {
   caseStatusLabel,
   decisionLabel,
   describeDue,
+  needsCitation,
   findingTime,
   orderFindings,
   parseKeyframes,
@@ -20,7 +22,7 @@ import type { CaseSeries, ReviewCaseDetail, SubtitleTrack } from '~/models/revie
 import { ClaimActions, LeadTools } from './case-actions';
 import { AppealPanel, ChangesPanel, CommentList, DecisionList, HistoryPanel, LocalizedTextsReviewed, RightsPanel } from './case-context';
 import { CasePlayer } from './case-player';
-import { DecisionForm, type NoteDraft, type TerritoryDraft } from './decision-form';
+import { DECISION_FORM_ID, DecisionForm, type NoteDraft, type TerritoryDraft } from './decision-form';
 import { FindingsPanel } from './findings-panel';
 import { KeyframeGallery } from './keyframe-gallery';
 import { RiskScore } from './review-badges';
@@ -86,9 +88,13 @@ function describeChanges(changes: NonNullable<ReviewCaseDetail['changesSincePrev
   return `${changes.mediaReplaced ? 'New video' : 'Same video'}; ${text}.`;
 }
 
-/** "Episode 4: The Wedding", or just "Episode 4" when the title says no more. */
-export const episodeHeading = (episode: { number: number; title: string }): string =>
-  episode.title && episode.title !== `Episode ${episode.number}` ? `Episode ${episode.number}: ${episode.title}` : `Episode ${episode.number}`;
+export { episodeHeading };
+
+/** The decision each territory starts with: approve where the AI's verdict (from the API) is clear, open elsewhere. */
+function preselectedDrafts(verdicts: ReviewCaseDetail['verdicts'], territories: readonly string[]): Record<string, TerritoryDraft> {
+  const clear = territories.filter((t) => verdicts.find((v) => v.territory === t)?.verdict === 'CLEAR');
+  return Object.fromEntries(clear.map((t) => [t, { decision: 'APPROVE' as Decision, citedRuleIds: [], notes: '' }]));
+}
 
 /** The case page's working area: video, findings, transcript, keyframes, decision and context. */
 export function CaseWorkspace(props: CaseWorkspaceProps) {
@@ -97,7 +103,8 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
   const player = useVideoPlayer(media?.durationSeconds ?? rc.episode.durationSeconds ?? 0);
   const findings = useMemo(() => orderFindings(rc.findings), [rc.findings]);
   const [activeFindingId, setActiveFindingId] = useState<string | null>(null);
-  const [drafts, setDrafts] = useState<Record<string, TerritoryDraft>>({});
+  // Territories the AI screened as clear start approved: a clean case needs only a submit.
+  const [drafts, setDrafts] = useState<Record<string, TerritoryDraft>>(() => preselectedDrafts(rc.verdicts, rc.territories));
   const [notes, setNotes] = useState<NoteDraft[]>([]);
   const [announcement, setAnnouncement] = useState('');
   const help = useRef<HTMLDialogElement>(null);
@@ -131,7 +138,13 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
   };
 
   const changeDraft = (territory: string, change: Partial<TerritoryDraft>) =>
-    setDrafts((all) => ({ ...all, [territory]: { ...(all[territory] ?? { decision: null, citedRuleIds: [], notes: '' }), ...change } }));
+    setDrafts((all) => {
+      const next = { ...(all[territory] ?? { decision: null, citedRuleIds: [], notes: '' }), ...change };
+      // Citing rules with only one flagged: that one is ticked already.
+      const only = flagged[territory]?.length === 1 ? flagged[territory]![0]! : null;
+      if (change.decision && needsCitation(change.decision) && !next.citedRuleIds.length && only) next.citedRuleIds = [only];
+      return { ...all, [territory]: next };
+    });
 
   useReviewShortcuts({
     decide: canDecide
@@ -145,6 +158,12 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
           }
           for (const t of chosen) changeDraft(t.code, { decision });
           setAnnouncement(`${chosen.map((t) => t.name).join(', ')}: ${decisionLabel(decision)}`);
+        }
+      : undefined,
+    submit: canDecide
+      ? () => {
+          const form = document.getElementById(DECISION_FORM_ID);
+          if (form instanceof HTMLFormElement) form.requestSubmit(form.querySelector<HTMLButtonElement>('button[value="decide"]'));
         }
       : undefined,
     nextFinding: () => step(1),
@@ -171,6 +190,9 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
         <div className="page-header-actions">
           <div>
             <h1>{episodeHeading(rc.episode)}</h1>
+            <p className="case-series">
+              {rc.seriesTitle} <span className="muted">· {rc.studio.name}</span>
+            </p>
             <p className="case-meta">
               {rc.kind === 'APPEAL' ? <span className="badge badge-warning">Appeal</span> : null}
               <span className="badge badge-muted">{caseStatusLabel(rc.status)}</span>

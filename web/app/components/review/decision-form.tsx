@@ -7,6 +7,9 @@ import type { ReviewOutcome } from '~/models/review-form.server';
 import type { CaseDecision, TerritoryVerdict } from '~/models/review.server';
 import { DecisionBadge, VerdictBadge } from './review-badges';
 
+/** The decision form's id: Ctrl+Enter submits it from anywhere on the page. */
+export const DECISION_FORM_ID = 'decision-form';
+
 export interface TerritoryDraft {
   decision: Decision | null;
   citedRuleIds: string[];
@@ -160,7 +163,8 @@ export function DecisionForm(props: DecisionFormProps) {
     <section className="panel decision-panel" aria-labelledby="decision-heading">
       <h2 id="decision-heading">Decision</h2>
       <p className="muted small">
-        Decide every territory. <kbd>A</kbd> approve, <kbd>C</kbd> request changes, <kbd>R</kbd> reject — for the territory you are in, or the first undecided one.
+        Decide every territory; those the AI found clear start approved. <kbd>A</kbd> approve, <kbd>C</kbd> request changes, <kbd>R</kbd> reject — for the territory you are in, or the
+        first undecided one. <kbd>Ctrl</kbd>+<kbd>Enter</kbd> (<kbd>⌘</kbd>+<kbd>Enter</kbd>) submits.
       </p>
       {firstApprovals.length ? (
         <div className="alert alert-warning">
@@ -176,7 +180,7 @@ export function DecisionForm(props: DecisionFormProps) {
           </ul>
         </div>
       ) : null}
-      <Form method="post" className="decision-form" noValidate>
+      <Form method="post" className="decision-form" id={DECISION_FORM_ID} noValidate>
         <input type="hidden" name="version" value={version} />
         <input type="hidden" name="filter" value={filterSearch} />
         {territories.map((territory, i) => {
@@ -236,7 +240,7 @@ export function DecisionForm(props: DecisionFormProps) {
         <PinnedNotes notes={notes} onChange={onNotesChange} currentTime={currentTime} errors={errors} />
         <FormAlert>{formError}</FormAlert>
         <div className="form-actions">
-          <button type="submit" name="intent" value="decide" className="button" disabled={busy}>
+          <button type="submit" name="intent" value="decide" className="button" disabled={busy} aria-keyshortcuts="Control+Enter Meta+Enter">
             {busy ? 'Submitting…' : 'Submit decision'}
           </button>
           <button type="submit" name="intent" value="decideAndNext" className="button button-secondary" disabled={busy}>

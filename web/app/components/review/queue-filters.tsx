@@ -11,10 +11,12 @@ interface QueueFiltersProps {
   rulesByPack: ReadonlyArray<{ territory: string; name: string; ruleIds: string[] }>;
   /** Only operator admins can list studios; others get no studio choice. */
   studios: ReadonlyArray<{ id: string; name: string }>;
+  /** Each series' cases together, under its name. */
+  groupBySeries: boolean;
 }
 
 /** Narrows the list and "Claim next" alike; the choice lives in the address, so it can be shared. */
-export function QueueFilters({ filter, territories, policyTerritories, categories, rulesByPack, studios }: QueueFiltersProps) {
+export function QueueFilters({ filter, territories, policyTerritories, categories, rulesByPack, studios, groupBySeries }: QueueFiltersProps) {
   const active = Object.keys(filter).length > 0;
   const withPack = territories.filter((t) => policyTerritories.includes(t.code));
   const others = territories.filter((t) => !policyTerritories.includes(t.code));
@@ -84,6 +86,10 @@ export function QueueFilters({ filter, territories, policyTerritories, categorie
       <div className="check toolbar-check">
         <input type="checkbox" id="filter-ai" name="aiUnavailable" value="1" defaultChecked={filter.aiUnavailable} />
         <label htmlFor="filter-ai">AI unavailable only</label>
+      </div>
+      <div className="check toolbar-check">
+        <input type="checkbox" id="group-series" name="group" value="series" defaultChecked={groupBySeries} onChange={(event) => event.currentTarget.form?.requestSubmit()} />
+        <label htmlFor="group-series">Group by series</label>
       </div>
       <button type="submit" className="button button-secondary">
         Apply filters

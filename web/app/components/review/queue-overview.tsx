@@ -1,6 +1,7 @@
 import { Link } from '@remix-run/react';
 import { Time } from '~/components/time';
 import { territoryName, type TerritoryOption } from '~/models/catalog';
+import { episodeHeading } from '~/models/episode';
 import { describeDue, formatAge, withSearch } from '~/models/moderation';
 import type { CalibrationRow, DetectorCalibrationRow, QueueCase, QueueStats } from '~/models/review.server';
 import { RiskScore, VerdictBadge } from './review-badges';
@@ -68,10 +69,24 @@ interface QueueTableProps {
   filterSearch: string;
   now: string;
   me: string;
+  /** Show each series' cases under its own heading (the API keeps them together). */
+  groupBySeries?: boolean;
+}
+
+/** Runs of consecutive cases of one series, in the order given. */
+function seriesGroups(cases: readonly QueueCase[]): Array<{ seriesId: string; seriesTitle: string; studio: string; cases: QueueCase[] }> {
+  const groups: Array<{ seriesId: string; seriesTitle: string; studio: string; cases: QueueCase[] }> = [];
+  for (const c of cases) {
+    const last = groups[groups.length - 1];
+    if (last && last.seriesId === c.episode.seriesId) last.cases.push(c);
+    else groups.push({ seriesId: c.episode.seriesId, seriesTitle: c.seriesTitle, studio: c.studio.name, cases: [c] });
+  }
+  return groups;
 }
 
 /** Cases waiting for a human, in the order "Claim next" takes them. */
-export function QueueTable({ cases, territories, filterSearch, now, me }: QueueTableProps) {
+export function QueueTable({ cases, territories, filterSearch, now, me, groupBySeries = false }: QueueTableProps) {
+  const row = (c: QueueCase) => <QueueRow key={c.id} c={c} territories={territories} filterSearch={filterSearch} now={now} me={me} />;
   return (
     <div className="table-scroll">
       <table className="queue-table">
@@ -85,55 +100,71 @@ export function QueueTable({ cases, territories, filterSearch, now, me }: QueueT
             <th scope="col">Claimed by</th>
           </tr>
         </thead>
-        <tbody>
-          {cases.map((c) => {
-            const due = describeDue(c.slaDueAt, now);
-            const claimed = c.claim.held && c.claimedBy;
-            return (
-              <tr key={c.id}>
-                <th scope="row">
-                  <Link to={withSearch(`/review/${encodeURIComponent(c.id)}`, filterSearch)}>
-                    Episode {c.episode.number}
-                    {c.episode.title !== `Episode ${c.episode.number}` ? `: ${c.episode.title}` : ''}
-                  </Link>
-                  <span className="row-badges">
-                    {c.kind === 'APPEAL' ? <span className="badge badge-warning">Appeal</span> : null}
-                    {c.escalated ? <span className="badge badge-warning">{c.awaitingSecondApproval ? 'Second approval' : 'Escalated'}</span> : null}
-                    {c.routedToLead ? <span className="badge badge-danger">For a lead: possible copy</span> : null}
-                    {c.aiStatus === 'AI_UNAVAILABLE' ? <span className="badge badge-danger">AI unavailable</span> : null}
-                  </span>
-                  <span className="muted small">
-                    Submitted <Time value={c.submittedAt} withTime />
-                  </span>
+        {groupBySeries ? (
+          seriesGroups(cases).map((group, i) => (
+            <tbody key={`${group.seriesId}-${i}`} className="queue-group">
+              <tr>
+                <th scope="colgroup" colSpan={5} className="queue-group-heading">
+                  {group.seriesTitle} <span className="muted small">· {group.studio} · {group.cases.length} waiting here</span>
                 </th>
-                <td>
-                  <ul className="verdict-cells">
-                    {c.territories.map((t) => {
-                      const verdict = c.verdicts.find((v) => v.territory === t);
-                      return (
-                        <li key={t}>
-                          <abbr title={territoryName(territories, t)}>{t}</abbr> {verdict ? <VerdictBadge verdict={verdict.verdict} /> : <span className="muted small">not screened</span>}
-                        </li>
-                      );
-                    })}
-                  </ul>
-                </td>
-                <td>
-                  <RiskScore score={c.riskScore} />
-                </td>
-                <td className={due.overdue ? 'sla-overdue' : undefined}>
-                  {due.text}
-                  <span className="muted small">
-                    <Time value={c.slaDueAt} withTime />
-                  </span>
-                </td>
-                <td>{claimed ? (c.claimedBy!.email === me ? <strong>You</strong> : c.claimedBy!.email) : <span className="muted">Nobody</span>}</td>
               </tr>
-            );
-          })}
-        </tbody>
+              {group.cases.map(row)}
+            </tbody>
+          ))
+        ) : (
+          <tbody>{cases.map(row)}</tbody>
+        )}
       </table>
     </div>
+  );
+}
+
+/** One waiting case: which episode of which series and studio, its verdicts, risk, SLA and claim. */
+function QueueRow({ c, territories, filterSearch, now, me }: { c: QueueCase; territories: readonly TerritoryOption[]; filterSearch: string; now: string; me: string }) {
+  const due = describeDue(c.slaDueAt, now);
+  const claimed = c.claim.held && c.claimedBy;
+  return (
+    <tr>
+      <th scope="row">
+        <Link to={withSearch(`/review/${encodeURIComponent(c.id)}`, filterSearch)}>
+          {episodeHeading(c.episode)}
+        </Link>
+        <span className="queue-series">
+          {c.seriesTitle} <span className="muted">· {c.studio.name}</span>
+        </span>
+        <span className="row-badges">
+          {c.kind === 'APPEAL' ? <span className="badge badge-warning">Appeal</span> : null}
+          {c.escalated ? <span className="badge badge-warning">{c.awaitingSecondApproval ? 'Second approval' : 'Escalated'}</span> : null}
+          {c.routedToLead ? <span className="badge badge-danger">For a lead: possible copy</span> : null}
+          {c.aiStatus === 'AI_UNAVAILABLE' ? <span className="badge badge-danger">AI unavailable</span> : null}
+        </span>
+        <span className="muted small">
+          Submitted <Time value={c.submittedAt} withTime />
+        </span>
+      </th>
+      <td>
+        <ul className="verdict-cells">
+          {c.territories.map((t) => {
+            const verdict = c.verdicts.find((v) => v.territory === t);
+            return (
+              <li key={t}>
+                <abbr title={territoryName(territories, t)}>{t}</abbr> {verdict ? <VerdictBadge verdict={verdict.verdict} /> : <span className="muted small">not screened</span>}
+              </li>
+            );
+          })}
+        </ul>
+      </td>
+      <td>
+        <RiskScore score={c.riskScore} />
+      </td>
+      <td className={due.overdue ? 'sla-overdue' : undefined}>
+        {due.text}
+        <span className="muted small">
+          <Time value={c.slaDueAt} withTime />
+        </span>
+      </td>
+      <td>{claimed ? (c.claimedBy!.email === me ? <strong>You</strong> : c.claimedBy!.email) : <span className="muted">Nobody</span>}</td>
+    </tr>
   );
 }
 

@@ -4,6 +4,8 @@ import type { Decision } from '~/models/moderation';
 export interface ShortcutHandlers {
   /** Absent when the reviewer cannot decide the case. */
   decide?: (decision: Decision, focused: Element | null) => void;
+  /** Submits the decision (Ctrl+Enter or ⌘+Enter, also from a text field); absent when the reviewer cannot decide. */
+  submit?: () => void;
   nextFinding: () => void;
   previousFinding: () => void;
   togglePlay: () => void;
@@ -15,6 +17,7 @@ export const SHORTCUTS: ReadonlyArray<{ keys: string; action: string }> = [
   { keys: 'A', action: 'Approve the focused territory (or the first undecided one)' },
   { keys: 'C', action: 'Request changes in that territory' },
   { keys: 'R', action: 'Reject in that territory' },
+  { keys: 'Ctrl+Enter (⌘+Enter)', action: 'Submit the decision' },
   { keys: 'J', action: 'Next finding: select it and jump the video there' },
   { keys: 'K', action: 'Previous finding' },
   { keys: 'Space', action: 'Play or pause the video' },
@@ -45,6 +48,14 @@ export function useReviewShortcuts(handlers: ShortcutHandlers): void {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
+      // The one chord that works while typing: notes are written, then sent.
+      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && !event.defaultPrevented && !event.isComposing) {
+        const submit = latest.current.submit;
+        if (!submit || document.querySelector('dialog[open]')) return;
+        event.preventDefault();
+        submit();
+        return;
+      }
       if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
       if (isTyping(event.target) || document.querySelector('dialog[open]')) return;
       const h = latest.current;
