@@ -99,7 +99,7 @@ describe('AI-content disclosure and labels', () => {
     expect(long.errors![0]!.extensions.field).toBe('input.aiLabel');
     const noDisclosure = await server.gql(SET_LICENSE, { id: seeded.seriesId, i: { ...LICENSE, aiElements: ['FACES'] } }, { token: owner.token });
     expect(noDisclosure.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.aiDisclosure' });
-    // As text: ROBOTS is no AiContentElement, which a typed document would not let through.
+    // eslint-disable-next-line no-restricted-syntax -- as text: ROBOTS is no AiContentElement, which a typed document would not let through
     const unknown = await server.gql('mutation($i: UpdateEpisodeInput!) { updateEpisode(input: $i) { id } }', { i: { id: seeded.episodeIds[0], aiElements: ['ROBOTS'] } }, { token: owner.token });
     expect(unknown.errors).toBeDefined();
     const rows = (await server.orm.em.getConnection().execute('select count(*)::int as n from series_license where series_id = ?', [seeded.seriesId])) as Array<{ n: number }>;

@@ -76,7 +76,7 @@ describe('text that hides or reorders itself', () => {
     expect(variable.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
     expect(variable.errors?.[0]?.message).toContain('U+202E');
     for (const control of ['\\u202A', '\\u202B', '\\u202C', '\\u202D', '\\u2066', '\\u2067', '\\u2068', '\\u2069']) {
-      // As text: the character is written into the document's own string literal.
+      // eslint-disable-next-line no-restricted-syntax -- as text: the character is written into the document's own string literal
       const literal = await server.gql(`mutation($id: ID!) { updateSeries(id: $id, input: { synopsis: "a${control}b" }) { id } }`, { id: seriesId }, { token: owner.token });
       expect(literal.errors?.[0]?.extensions, control).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.synopsis' });
     }

@@ -48,6 +48,7 @@ describe('query depth', () => {
 
   it('fragments do not hide depth', async () => {
     const res = await server.gql(
+      // eslint-disable-next-line no-restricted-syntax -- deeper than the limit: built as text
       `query { series(id: "${MISSING_ID}") { ...Eps } }
        fragment Eps on Series { episodes { nodes { reviewCases { previousCase { previousCase { previousCase { previousCase { previousCase { previousCase { previousCase { id } } } } } } } } } } }`,
       {},
@@ -102,7 +103,9 @@ describe('aliases, repeated fields, directives and tokens', () => {
 
   it('more than 50 aliases are refused; 50 are fine', async () => {
     const cheap = 'viewer { kind }';
+    // eslint-disable-next-line no-restricted-syntax -- built as text to count aliases, repeats or tokens
     expectRefused(await server.gql(`{ ${aliases(51, cheap)} }`, {}, { token: owner.token }), 'aliases', /^Query uses 51 aliases; the maximum is 50\.$/);
+    // eslint-disable-next-line no-restricted-syntax -- built as text to count aliases, repeats or tokens
     const fifty = await server.gql<Record<string, { kind: string }>>(`{ ${aliases(50, cheap)} }`, {}, { token: owner.token });
     expect(fifty.errors).toBeUndefined();
     expect(Object.keys(fifty.data!)).toHaveLength(50);
@@ -117,10 +120,13 @@ describe('aliases, repeated fields, directives and tokens', () => {
   });
 
   it('one field selected more than 5 times in a selection is refused, also through fragments', async () => {
+    // eslint-disable-next-line no-restricted-syntax -- built as text to count aliases, repeats or tokens
     const direct = await server.gql(`{ viewer { ${'kind '.repeat(6)} } }`, {}, { token: owner.token });
     expectRefused(direct, 'fieldRepeats', /^Field "kind" is selected 6 times in one selection; the maximum is 5\.$/);
+    // eslint-disable-next-line no-restricted-syntax -- built as text to count aliases, repeats or tokens
     const viaFragments = await server.gql(`{ viewer { ${'... on Viewer { kind } '.repeat(3)} ...K ...K ...K } } fragment K on Viewer { kind }`, {}, { token: owner.token });
     expectRefused(viaFragments, 'fieldRepeats', /^Field "kind" is selected 6 times/);
+    // eslint-disable-next-line no-restricted-syntax -- built as text to count aliases, repeats or tokens
     const fine = await server.gql(`{ viewer { ${'kind '.repeat(5)} } }`, {}, { token: owner.token });
     expect(fine.data).toEqual({ viewer: { kind: 'USER' } });
   });
@@ -133,6 +139,7 @@ describe('aliases, repeated fields, directives and tokens', () => {
   });
 
   it('a document of more than 2000 tokens is refused while parsing', async () => {
+    // eslint-disable-next-line no-restricted-syntax -- built as text to count aliases, repeats or tokens
     const res = await server.gql(`{ viewer { kind } ${'__typename '.repeat(2000)} }`, {}, { token: owner.token });
     expectRefused(res, 'tokens', /^Query has more than 2000 tokens; the maximum is 2000\.$/);
   });
