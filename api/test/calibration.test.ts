@@ -17,7 +17,6 @@ import { graphql } from '../../schema/graphql';
  * image model; OpenAI through the fake server) and real reviewer decisions.
  */
 const LICENSE = { sourceWorkTitle: 'Night Vows', sourceWorkKind: 'NOVEL' as const, licensor: 'Lotus Press', licenseKind: 'ADAPTATION' as const, territoriesIncluded: ['WORLDWIDE'], windowStart: '2026-01-01T00:00:00Z', windowEnd: '2030-01-01T00:00:00Z' };
-type Row = { detector: string; model: string | null; decisions: number; agreed: number; overturned: number; missed: number };
 
 let fake: FakeOpenAi;
 const servers: TestServer[] = [];
@@ -54,7 +53,7 @@ async function screenAndDecide(server: TestServer, title: string, territory: str
   return screened.findings.map((f) => f.source);
 }
 
-async function stats(server: TestServer): Promise<Row[]> {
+async function stats(server: TestServer) {
   const reviewer = await server.member(OrganizationKind.OPERATOR, Role.REVIEWER);
   const res = await server.gql(graphql('{ reviewStatsByDetector { detector model decisions agreed overturned missed } }'), {}, { token: reviewer.token });
   expect(res.errors, server.logLines.filter((l) => l.includes('"level":50')).join('\n')).toBeUndefined();

@@ -16,9 +16,7 @@ afterAll(() => server?.stop());
 const SET_PRICES = graphql(`mutation($input: SetEpisodePricesInput!) { setEpisodePrices(input: $input) { episode { number } price { free coins amount currency rule } } }`);
 const PREVIEW = graphql(`query($id: ID!, $t: String!, $at: DateTimeISO) { series(id: $id) { pricePreview(territory: $t, at: $at) { episode { number } price { priced free coins currency amountMinor amount rule explanation } } } }`);
 
-type Preview = Array<{ episode: { number: number }; price: { priced: boolean; free: boolean; coins: number | null; currency: string | null; amountMinor: number | null; amount: string | null; rule: string; explanation: string } }>;
-
-async function preview(seriesId: string, territory: string, at?: string): Promise<Preview> {
+async function preview(seriesId: string, territory: string, at?: string) {
   const res = await server.gql(PREVIEW, { id: seriesId, t: territory, at }, { token: editor.token });
   if (!res.data) throw new Error(JSON.stringify(res.errors));
   return res.data.series.pricePreview;

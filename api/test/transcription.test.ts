@@ -6,7 +6,7 @@ import { FakeOpenAi, type UploadedFile } from './support/fake-openai';
 import { eventually, readyEpisode, uploadClip } from './support/media';
 import { TestServer, type SignedInMember } from './support/server';
 import { makeClip } from './support/videos';
-import { graphql } from '../../schema/graphql';
+import { graphql, type ResultOf } from '../../schema/graphql';
 
 /**
  * With an OpenAI key, an episode without subtitles in its original language is transcribed during
@@ -37,7 +37,7 @@ beforeEach(() => {
 });
 
 const LICENSE = { sourceWorkTitle: 'Night Vows', sourceWorkKind: 'NOVEL' as const, licensor: 'Lotus Press', licenseKind: 'ADAPTATION' as const, territoriesIncluded: ['WORLDWIDE'], windowStart: '2026-01-01T00:00:00Z', windowEnd: '2030-01-01T00:00:00Z' };
-type CaseView = { status: string; aiStatus: string; aiError: string | null; verdicts: Array<{ territory: string; verdict: string }>; findings: Array<{ territory: string; ruleId: string; category: string; source: string; evidence: Record<string, unknown>; explanation: string }> };
+type CaseView = NonNullable<ResultOf<typeof CASE>['reviewCase']>;
 
 async function episodeIn(language: string, clip: string, subtitles?: { language: string; content: string }): Promise<string> {
   const seriesId = await seriesWithEpisodes(server, owner.token, owner.organizationId, 1, { originalLanguage: language });
@@ -51,7 +51,7 @@ async function episodeIn(language: string, clip: string, subtitles?: { language:
 async function screen(episodeId: string): Promise<CaseView> {
   const submitted = await server.gql(SUBMIT, { i: { episodeIds: [episodeId], territories: ['US', 'DE'] } }, { token: owner.token });
   const caseId = submitted.data!.submitForReview[0]!.id;
-  return eventually(async () => (await server.gql(CASE, { id: caseId }, { token: lead.token })).data!.reviewCase, (c) => c.status === 'PENDING_REVIEW', 'the screening', 60_000);
+  return eventually(async () => (await server.gql(CASE, { id: caseId }, { token: lead.token })).data!.reviewCase!, (c) => c.status === 'PENDING_REVIEW', 'the screening', 60_000);
 }
 
 async function drafts(episodeId: string) {

@@ -73,5 +73,4 @@ export const CATALOG = graphql(`
     }
   }
 `);
-export type CatalogNode = { id: string; title: string; licensor: string; sourceWork: { title: string; author: string }; episodes: { nodes: Array<{ id: string; number: number; price: { free: boolean; coins: number | null; currency: string | null; amount: string | null }; posterUrl: string | null }> } };
 export const catalogOf = async (server: TestServer, key: string, t: string, first = 20, eps = 20) => server.gql(CATALOG, { t, first, eps }, { token: key });
