@@ -41,6 +41,20 @@ export default tseslint.config(
     },
   },
   {
+    // API tests send typed documents (graphql() from schema/graphql), so typecheck fails when one no
+    // longer matches the schema; text is for documents that must be invalid, and says why.
+    files: ['api/test/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='gql'] > :matches(Literal, TemplateLiteral).arguments:first-child",
+          message: 'Pass a typed document: server.gql(graphql(`…`), variables). Text only for a document the schema must refuse, with a comment saying so.',
+        },
+      ],
+    },
+  },
+  {
     // Journeys load documents through support/session.ts, which waits until the page is hydrated.
     files: ['e2e/tests/**/*.ts'],
     rules: {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { errorCode, TestServer } from './support/server';
+import { graphql } from '../../schema/graphql';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -9,14 +10,14 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
-const EVENTS = /* GraphQL */ `
+const EVENTS = graphql(`
   query($org: ID, $first: Int, $after: String, $action: String) {
     auditEvents(organizationId: $org, first: $first, after: $after, action: $action) {
       nodes { id action actorLabel organizationId subjectId summary requestId occurredAt }
       pageInfo { hasNextPage endCursor }
     }
   }
-`;
+`);
 
 describe('audit log', () => {
   it('the database refuses to change or delete an event', async () => {
@@ -29,32 +30,32 @@ describe('audit log', () => {
   it('an operator admin pages through every event, newest first, each with the request id', async () => {
     const admin = await server.member(OrganizationKind.OPERATOR, Role.ADMIN);
     for (let i = 0; i < 3; i++) {
-      await server.gql('mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { id } }', { i: { name: `Studio ${i}`, kind: 'STUDIO' } }, { token: admin.token, headers: { 'x-request-id': `create-org-${i}-req` } });
+      await server.gql(graphql('mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { id } }'), { i: { name: `Studio ${i}`, kind: 'STUDIO' } }, { token: admin.token, headers: { 'x-request-id': `create-org-${i}-req` } });
     }
-    const first = await server.gql<{ auditEvents: { nodes: Array<{ id: string; action: string; requestId: string; summary: { after: { name: string } } }>; pageInfo: { hasNextPage: boolean; endCursor: string } } }>(
+    const first = await server.gql(
       EVENTS,
       { first: 2, action: 'organization.create' },
       { token: admin.token },
     );
     expect(first.errors).toBeUndefined();
     const page1 = first.data!.auditEvents;
-    expect(page1.nodes.map((n) => n.summary.after.name)).toEqual(['Studio 2', 'Studio 1']);
+    expect(page1.nodes.map((n) => (n.summary.after as { name: string }).name)).toEqual(['Studio 2', 'Studio 1']);
     expect(page1.nodes.map((n) => n.requestId)).toEqual(['create-org-2-req', 'create-org-1-req']);
     expect(page1.pageInfo.hasNextPage).toBe(true);
-    const second = await server.gql<{ auditEvents: { nodes: Array<{ summary: { after: { name: string } } }>; pageInfo: { hasNextPage: boolean } } }>(
+    const second = await server.gql(
       EVENTS,
       { first: 2, action: 'organization.create', after: page1.pageInfo.endCursor },
       { token: admin.token },
     );
-    expect(second.data!.auditEvents.nodes.map((n) => n.summary.after.name)).toEqual(['Studio 0']);
+    expect(second.data!.auditEvents.nodes.map((n) => (n.summary.after as { name: string }).name)).toEqual(['Studio 0']);
     expect(second.data!.auditEvents.pageInfo.hasNextPage).toBe(false);
   });
 
   it('an owner reads only their own organization; an editor not even that; bad cursors and sizes are named', async () => {
     const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
     const editor = await server.addMember(owner.organizationId, Role.EDITOR);
-    await server.gql('mutation($i: InviteMemberInput!) { inviteMember(input: $i) { invitationToken } }', { i: { organizationId: owner.organizationId, email: 'aud@example.com', role: 'VIEWER' } }, { token: owner.token });
-    const own = await server.gql<{ auditEvents: { nodes: Array<{ organizationId: string; action: string }> } }>(EVENTS, { org: owner.organizationId }, { token: owner.token });
+    await server.gql(graphql('mutation($i: InviteMemberInput!) { inviteMember(input: $i) { invitationToken } }'), { i: { organizationId: owner.organizationId, email: 'aud@example.com', role: 'VIEWER' } }, { token: owner.token });
+    const own = await server.gql(EVENTS, { org: owner.organizationId }, { token: owner.token });
     expect(own.data!.auditEvents.nodes.map((n) => n.action)).toEqual(['membership.invite']);
     expect(errorCode(await server.gql(EVENTS, {}, { token: owner.token }))).toBe('FORBIDDEN');
     expect(errorCode(await server.gql(EVENTS, { org: owner.organizationId }, { token: editor.token }))).toBe('FORBIDDEN');

@@ -4,6 +4,7 @@ import { Session } from '../src/modules/auth/session.entity';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { errorCode, SIGN_IN, TEST_PASSWORD, TestServer } from './support/server';
+import { graphql } from '../../schema/graphql';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -14,7 +15,7 @@ afterAll(() => server?.stop());
 describe('signing in', () => {
   it('starts a session usable as an HTTP-only cookie and as a bearer token', async () => {
     const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
-    const res = await server.gql<{ signIn: { token: string; user: { email: string } } }>(SIGN_IN, { input: { email: owner.email.toUpperCase(), password: TEST_PASSWORD } });
+    const res = await server.gql(SIGN_IN, { input: { email: owner.email.toUpperCase(), password: TEST_PASSWORD } });
     expect(res.data?.signIn.user.email).toBe(owner.email);
     const cookie = res.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/^gl_session=gls_/);
@@ -22,9 +23,9 @@ describe('signing in', () => {
     expect(cookie).toMatch(/SameSite=Lax/i);
     expect(cookie).not.toMatch(/Secure/i); // only in production
 
-    const viaCookie = await server.gql<{ viewer: { user: { email: string } } }>(VIEWER, {}, { headers: { cookie: cookie.split(';')[0]! } });
-    expect(viaCookie.data?.viewer.user.email).toBe(owner.email);
-    const viaBearer = await server.gql<{ viewer: { kind: string; memberships: Array<{ role: string; organization: { id: string } }> } }>(VIEWER, {}, { token: res.data!.signIn.token });
+    const viaCookie = await server.gql(VIEWER, {}, { headers: { cookie: cookie.split(';')[0]! } });
+    expect(viaCookie.data?.viewer.user?.email).toBe(owner.email);
+    const viaBearer = await server.gql(VIEWER, {}, { token: res.data!.signIn.token });
     expect(viaBearer.data?.viewer.kind).toBe('USER');
     expect(viaBearer.data?.viewer.memberships).toEqual([{ role: 'OWNER', organization: expect.objectContaining({ id: owner.organizationId }) }]);
   });
@@ -67,7 +68,7 @@ describe('signing in', () => {
 describe('sessions', () => {
   it('signing out revokes the session', async () => {
     const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
-    const out = await server.gql<{ signOut: boolean }>('mutation { signOut }', {}, { token: owner.token });
+    const out = await server.gql(graphql('mutation { signOut }'), {}, { token: owner.token });
     expect(out.data?.signOut).toBe(true);
     expect(out.headers.get('set-cookie')).toMatch(/gl_session=;/);
     const after = await server.gql(VIEWER, {}, { token: owner.token });
@@ -96,7 +97,7 @@ describe('partner API keys', () => {
   it('an admin creates a key shown once; the key authenticates the partner and records last use; revoked keys stop working', async () => {
     const admin = await server.member(OrganizationKind.OPERATOR, Role.ADMIN);
     const partner = await server.member(OrganizationKind.PARTNER, Role.PARTNER_ADMIN);
-    const created = await server.gql<{ createApiKey: { secret: string; apiKey: { id: string; prefix: string; lastUsedAt: string | null } } }>(
+    const created = await server.gql(
       CREATE_KEY,
       { input: { organizationId: partner.organizationId, name: 'nightly sync' } },
       { token: admin.token },
@@ -109,16 +110,16 @@ describe('partner API keys', () => {
     expect(stored.secretHash).not.toContain(secret);
     expect(stored.secretHash).toMatch(/^[0-9a-f]{64}$/);
 
-    const asPartner = await server.gql<{ viewer: { kind: string; organizations: Array<{ id: string }>; apiKey: { prefix: string } } }>(VIEWER_KEY, {}, { token: secret });
+    const asPartner = await server.gql(VIEWER_KEY, {}, { token: secret });
     expect(asPartner.data?.viewer).toEqual({ kind: 'PARTNER_KEY', organizations: [{ id: partner.organizationId }], apiKey: { prefix: apiKey.prefix } });
-    const listed = await server.gql<{ apiKeys: Array<{ prefix: string; lastUsedAt: string | null }> }>(
-      'query($id: ID!) { apiKeys(organizationId: $id) { prefix lastUsedAt } }',
+    const listed = await server.gql(
+      graphql('query($id: ID!) { apiKeys(organizationId: $id) { prefix lastUsedAt } }'),
       { id: partner.organizationId },
       { token: partner.token },
     );
     expect(listed.data?.apiKeys[0]?.lastUsedAt).not.toBeNull();
 
-    const revoked = await server.gql('mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }', { id: apiKey.id }, { token: partner.token });
+    const revoked = await server.gql(graphql('mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }'), { id: apiKey.id }, { token: partner.token });
     expect(revoked.errors).toBeUndefined();
     const after = await server.gql(VIEWER_KEY, {}, { token: secret });
     expect(errorCode(after)).toBe('UNAUTHENTICATED');
@@ -141,14 +142,14 @@ describe('partner API keys', () => {
   it('an API key cannot act as a user', async () => {
     const admin = await server.member(OrganizationKind.OPERATOR, Role.ADMIN);
     const partner = await server.member(OrganizationKind.PARTNER, Role.PARTNER_ADMIN);
-    const created = await server.gql<{ createApiKey: { secret: string } }>(CREATE_KEY, { input: { organizationId: partner.organizationId, name: 'k' } }, { token: admin.token });
-    const res = await server.gql('mutation { signOut }', {}, { token: created.data!.createApiKey.secret });
+    const created = await server.gql(CREATE_KEY, { input: { organizationId: partner.organizationId, name: 'k' } }, { token: admin.token });
+    const res = await server.gql(graphql('mutation { signOut }'), {}, { token: created.data!.createApiKey.secret });
     expect(errorCode(res)).toBe('FORBIDDEN');
   });
 });
 
-const VIEWER = /* GraphQL */ `query { viewer { kind user { email } memberships { role organization { id name } } } }`;
-const VIEWER_KEY = /* GraphQL */ `query { viewer { kind organizations { id } apiKey { prefix } } }`;
-const CREATE_KEY = /* GraphQL */ `
+const VIEWER = graphql(`query { viewer { kind user { email } memberships { role organization { id name } } } }`);
+const VIEWER_KEY = graphql(`query { viewer { kind organizations { id } apiKey { prefix } } }`);
+const CREATE_KEY = graphql(`
   mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { id prefix lastUsedAt } } }
-`;
+`);

@@ -10,13 +10,13 @@ import { eventually, readyEpisode } from './support/media';
 import { CLAIM_NEXT, DECIDE } from './support/review';
 import { TestServer } from './support/server';
 import { makeClip } from './support/videos';
+import { graphql } from '../../schema/graphql';
 
 /**
  * The calibration view per detector and model, from real screenings (the embedded default with its
  * image model; OpenAI through the fake server) and real reviewer decisions.
  */
-const LICENSE = { sourceWorkTitle: 'Night Vows', sourceWorkKind: 'NOVEL', licensor: 'Lotus Press', licenseKind: 'ADAPTATION', territoriesIncluded: ['WORLDWIDE'], windowStart: '2026-01-01T00:00:00Z', windowEnd: '2030-01-01T00:00:00Z' };
-type Row = { detector: string; model: string | null; decisions: number; agreed: number; overturned: number; missed: number };
+const LICENSE = { sourceWorkTitle: 'Night Vows', sourceWorkKind: 'NOVEL' as const, licensor: 'Lotus Press', licenseKind: 'ADAPTATION' as const, territoriesIncluded: ['WORLDWIDE'], windowStart: '2026-01-01T00:00:00Z', windowEnd: '2030-01-01T00:00:00Z' };
 
 let fake: FakeOpenAi;
 const servers: TestServer[] = [];
@@ -35,27 +35,27 @@ async function screenAndDecide(server: TestServer, title: string, territory: str
   const studio = await server.member(OrganizationKind.STUDIO, Role.OWNER);
   const lead = await server.member(OrganizationKind.OPERATOR, Role.LEAD);
   const seriesId = await seriesWithEpisodes(server, studio.token, studio.organizationId, 1);
-  await server.gql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: seriesId, i: LICENSE }, { token: studio.token });
-  const episodeId = (await server.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }', { id: seriesId }, { token: studio.token })).data!.series.episodes.nodes[0]!.id;
-  await server.gql('mutation($i: UpdateEpisodeInput!) { updateEpisode(input: $i) { id } }', { i: { id: episodeId, title } }, { token: studio.token });
+  await server.gql(graphql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }'), { id: seriesId, i: LICENSE }, { token: studio.token });
+  const episodeId = (await server.gql(graphql('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }'), { id: seriesId }, { token: studio.token })).data!.series.episodes.nodes[0]!.id;
+  await server.gql(graphql('mutation($i: UpdateEpisodeInput!) { updateEpisode(input: $i) { id } }'), { i: { id: episodeId, title } }, { token: studio.token });
   await readyEpisode(server, studio.token, episodeId, clip);
-  const caseId = (await server.gql<{ submitForReview: Array<{ id: string }> }>('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }', { i: { episodeIds: [episodeId], territories: [territory] } }, { token: studio.token })).data!.submitForReview[0]!.id;
+  const caseId = (await server.gql(graphql('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }'), { i: { episodeIds: [episodeId], territories: [territory] } }, { token: studio.token })).data!.submitForReview[0]!.id;
   const screened = await eventually(
-    async () => (await server.gql<{ reviewCase: { status: string; findings: Array<{ source: string }> } }>('query($id: ID!) { reviewCase(id: $id) { status findings { source } } }', { id: caseId }, { token: lead.token })).data!.reviewCase,
+    async () => (await server.gql(graphql('query($id: ID!) { reviewCase(id: $id) { status findings { source } } }'), { id: caseId }, { token: lead.token })).data!.reviewCase,
     (c) => c.status === 'PENDING_REVIEW',
     'the screening',
     120_000,
   );
-  const claimed = (await server.gql<{ claimNextCase: { id: string; version: number } }>(CLAIM_NEXT, { f: { studioId: studio.organizationId } }, { token: lead.token })).data!.claimNextCase;
+  const claimed = (await server.gql(CLAIM_NEXT, { f: { studioId: studio.organizationId } }, { token: lead.token })).data!.claimNextCase!;
   expect(claimed.id).toBe(caseId);
   const decided = await server.gql(DECIDE, { i: { caseId, version: claimed.version, decisions: [{ territory, decision, citedRuleIds: decision === 'APPROVE' ? [] : ['GLOBAL-VIOLENCE-01'], notes: 'Calibration test.' }] } }, { token: lead.token });
   expect(decided.errors).toBeUndefined();
   return screened.findings.map((f) => f.source);
 }
 
-async function stats(server: TestServer): Promise<Row[]> {
+async function stats(server: TestServer) {
   const reviewer = await server.member(OrganizationKind.OPERATOR, Role.REVIEWER);
-  const res = await server.gql<{ reviewStatsByDetector: Row[] }>('{ reviewStatsByDetector { detector model decisions agreed overturned missed } }', {}, { token: reviewer.token });
+  const res = await server.gql(graphql('{ reviewStatsByDetector { detector model decisions agreed overturned missed } }'), {}, { token: reviewer.token });
   expect(res.errors, server.logLines.filter((l) => l.includes('"level":50')).join('\n')).toBeUndefined();
   return res.data!.reviewStatsByDetector;
 }

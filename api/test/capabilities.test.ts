@@ -24,7 +24,7 @@ const CAN = graphql(`
 `);
 
 const nowhere = () => randomUUID();
-const LICENSE = { sourceWorkTitle: 'Nowhere', sourceWorkKind: 'NOVEL', licensor: 'Nobody', licenseKind: 'ADAPTATION', territoriesIncluded: ['US'], windowStart: '2026-01-01T00:00:00Z' } as const;
+const LICENSE = { sourceWorkTitle: 'Nowhere', sourceWorkKind: 'NOVEL' as const, licensor: 'Nobody', licenseKind: 'ADAPTATION' as const, territoriesIncluded: ['US'], windowStart: '2026-01-01T00:00:00Z' } as const;
 
 type Probe = { operation: string; document: TadaDocumentNode<unknown, never>; variables: () => Record<string, unknown> };
 

@@ -3,6 +3,7 @@ import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { catalogSnapshot, seriesWithEpisodes } from './support/catalog';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
+import { graphql } from '../../schema/graphql';
 
 let server: TestServer;
 let editor: SignedInMember;
@@ -12,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
-const EPISODES = /* GraphQL */ `
+const EPISODES = graphql(`
   query($id: ID!, $first: Int, $after: String, $from: Int, $to: Int, $search: String) {
     series(id: $id) {
       episodeCount
@@ -23,12 +24,12 @@ const EPISODES = /* GraphQL */ `
       }
     }
   }
-`;
+`);
 
 describe('series', () => {
   it('an editor creates a series with its metadata, edits it and archives it; each change is audited with before and after', async () => {
-    const created = await server.gql<{ createSeries: { id: string; title: string; orientation: string; maturityRatings: unknown[]; filings: unknown[]; audioLanguages: string[] } }>(
-      `mutation($studioId: ID!, $input: SeriesInput!) { createSeries(studioId: $studioId, input: $input) { id title orientation audioLanguages maturityRatings { territory rating } filings { territory filingNumber } } }`,
+    const created = await server.gql(
+      graphql(`mutation($studioId: ID!, $input: SeriesInput!) { createSeries(studioId: $studioId, input: $input) { id title orientation audioLanguages maturityRatings { territory rating } filings { territory filingNumber } } }`),
       {
         studioId: editor.organizationId,
         input: {
@@ -46,17 +47,17 @@ describe('series', () => {
     const series = created.data!.createSeries;
     expect(series).toMatchObject({ title: 'Moonlit Vows', orientation: 'VERTICAL', audioLanguages: ['zh-Hans', 'en'], maturityRatings: [{ territory: 'US', rating: 'TV-14' }] });
 
-    const updated = await server.gql<{ updateSeries: { title: string; synopsis: string } }>(
-      'mutation($id: ID!, $input: SeriesInput!) { updateSeries(id: $id, input: $input) { title synopsis } }',
+    const updated = await server.gql(
+      graphql('mutation($id: ID!, $input: SeriesInput!) { updateSeries(id: $id, input: $input) { title synopsis } }'),
       { id: series.id, input: { title: 'Moonlit Vows (Director’s Cut)', synopsis: 'She signed for a year.' } },
       { token: editor.token },
     );
     expect(updated.data?.updateSeries).toEqual({ title: 'Moonlit Vows (Director’s Cut)', synopsis: 'She signed for a year.' });
 
-    await server.gql('mutation($id: ID!) { archiveSeries(id: $id) { archivedAt } }', { id: series.id }, { token: editor.token });
-    const list = await server.gql<{ seriesList: { nodes: Array<{ id: string }> } }>('query($s: ID!, $a: Boolean) { seriesList(studioId: $s, includeArchived: $a) { nodes { id } } }', { s: editor.organizationId }, { token: editor.token });
+    await server.gql(graphql('mutation($id: ID!) { archiveSeries(id: $id) { archivedAt } }'), { id: series.id }, { token: editor.token });
+    const list = await server.gql(graphql('query($s: ID!, $a: Boolean) { seriesList(studioId: $s, includeArchived: $a) { nodes { id } } }'), { s: editor.organizationId }, { token: editor.token });
     expect(list.data!.seriesList.nodes.map((n) => n.id)).not.toContain(series.id);
-    const withArchived = await server.gql<{ seriesList: { nodes: Array<{ id: string }> } }>('query($s: ID!, $a: Boolean) { seriesList(studioId: $s, includeArchived: $a) { nodes { id } } }', { s: editor.organizationId, a: true }, { token: editor.token });
+    const withArchived = await server.gql(graphql('query($s: ID!, $a: Boolean) { seriesList(studioId: $s, includeArchived: $a) { nodes { id } } }'), { s: editor.organizationId, a: true }, { token: editor.token });
     expect(withArchived.data!.seriesList.nodes.map((n) => n.id)).toContain(series.id);
 
     const rows = (await server.orm.em.getConnection().execute(`select action, summary from audit_event where subject_id = ? order by id`, [series.id])) as Array<{ action: string; summary: { before?: Record<string, unknown>; after?: Record<string, unknown> } }>;
@@ -67,13 +68,13 @@ describe('series', () => {
   it('lists a studio’s series newest first with search and cursor pagination', async () => {
     const studio = await server.member(OrganizationKind.STUDIO, Role.OWNER);
     for (const title of ['Alpha Heir', 'Beta Bride', 'Gamma Heir']) await seriesWithEpisodes(server, studio.token, studio.organizationId, 0, { title });
-    const q = 'query($s: ID!, $q: String, $first: Int, $after: String) { seriesList(studioId: $s, search: $q, first: $first, after: $after) { nodes { title } pageInfo { hasNextPage endCursor } } }';
-    const page1 = await server.gql<{ seriesList: { nodes: Array<{ title: string }>; pageInfo: { hasNextPage: boolean; endCursor: string } } }>(q, { s: studio.organizationId, first: 2 }, { token: studio.token });
+    const q = graphql('query($s: ID!, $q: String, $first: Int, $after: String) { seriesList(studioId: $s, search: $q, first: $first, after: $after) { nodes { title } pageInfo { hasNextPage endCursor } } }');
+    const page1 = await server.gql(q, { s: studio.organizationId, first: 2 }, { token: studio.token });
     expect(page1.data!.seriesList.nodes.map((n) => n.title)).toEqual(['Gamma Heir', 'Beta Bride']);
-    const page2 = await server.gql<{ seriesList: { nodes: Array<{ title: string }>; pageInfo: { hasNextPage: boolean } } }>(q, { s: studio.organizationId, first: 2, after: page1.data!.seriesList.pageInfo.endCursor }, { token: studio.token });
+    const page2 = await server.gql(q, { s: studio.organizationId, first: 2, after: page1.data!.seriesList.pageInfo.endCursor }, { token: studio.token });
     expect(page2.data!.seriesList.nodes.map((n) => n.title)).toEqual(['Alpha Heir']);
     expect(page2.data!.seriesList.pageInfo.hasNextPage).toBe(false);
-    const search = await server.gql<{ seriesList: { nodes: Array<{ title: string }> } }>(q, { s: studio.organizationId, q: 'heir' }, { token: studio.token });
+    const search = await server.gql(q, { s: studio.organizationId, q: 'heir' }, { token: studio.token });
     expect(search.data!.seriesList.nodes.map((n) => n.title)).toEqual(['Gamma Heir', 'Alpha Heir']);
   });
 });
@@ -81,7 +82,7 @@ describe('series', () => {
 describe('episodes', () => {
   it('adds episodes 1–80 at once as drafts and pages through them in number order', async () => {
     const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 80);
-    const res = await server.gql<{ series: { episodeCount: number; statusCounts: unknown[]; episodes: { nodes: Array<{ number: number; title: string; status: string }>; pageInfo: { endCursor: string; hasNextPage: boolean } } } }>(
+    const res = await server.gql(
       EPISODES,
       { id: seriesId, first: 50 },
       { token: editor.token },
@@ -91,17 +92,17 @@ describe('episodes', () => {
     expect(s.statusCounts).toEqual([{ status: 'DRAFT', count: 80 }]);
     expect(s.episodes.nodes[0]).toMatchObject({ number: 1, title: 'Episode 1', status: 'DRAFT' });
     expect(s.episodes.nodes).toHaveLength(50);
-    const next = await server.gql<{ series: { episodes: { nodes: Array<{ number: number }>; pageInfo: { hasNextPage: boolean } } } }>(EPISODES, { id: seriesId, first: 50, after: s.episodes.pageInfo.endCursor }, { token: editor.token });
+    const next = await server.gql(EPISODES, { id: seriesId, first: 50, after: s.episodes.pageInfo.endCursor }, { token: editor.token });
     expect(next.data!.series.episodes.nodes.map((n) => n.number)).toEqual(Array.from({ length: 30 }, (_, i) => 51 + i));
     expect(next.data!.series.episodes.pageInfo.hasNextPage).toBe(false);
-    const ranged = await server.gql<{ series: { episodes: { nodes: Array<{ number: number }> } } }>(EPISODES, { id: seriesId, from: 10, to: 12 }, { token: editor.token });
+    const ranged = await server.gql(EPISODES, { id: seriesId, from: 10, to: 12 }, { token: editor.token });
     expect(ranged.data!.series.episodes.nodes.map((n) => n.number)).toEqual([10, 11, 12]);
   });
 
   it('refuses a range that overlaps existing numbers, naming them, and adds none', async () => {
     const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 10);
     const before = await catalogSnapshot(server);
-    const res = await server.gql('mutation($input: AddEpisodesInput!) { addEpisodes(input: $input) { id } }', { input: { seriesId, fromNumber: 8, toNumber: 20 } }, { token: editor.token });
+    const res = await server.gql(graphql('mutation($input: AddEpisodesInput!) { addEpisodes(input: $input) { id } }'), { input: { seriesId, fromNumber: 8, toNumber: 20 } }, { token: editor.token });
     expect(errorCode(res)).toBe('BAD_USER_INPUT');
     expect(res.errors![0]!.extensions.field).toBe('input.fromNumber');
     expect(res.errors![0]!.message).toBe('Episode numbers 8, 9, 10 already exist in this series.');
@@ -110,10 +111,10 @@ describe('episodes', () => {
 
   it('renumbers safely: swapping two episodes works, a duplicate result is refused and changes nothing', async () => {
     const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 3);
-    const list = await server.gql<{ series: { episodes: { nodes: Array<{ id: string; number: number; title: string }> } } }>(EPISODES, { id: seriesId }, { token: editor.token });
+    const list = await server.gql(EPISODES, { id: seriesId }, { token: editor.token });
     const [one, two, three] = list.data!.series.episodes.nodes;
-    const swapped = await server.gql<{ renumberEpisodes: Array<{ number: number; title: string }> }>(
-      'mutation($input: RenumberEpisodesInput!) { renumberEpisodes(input: $input) { number title } }',
+    const swapped = await server.gql(
+      graphql('mutation($input: RenumberEpisodesInput!) { renumberEpisodes(input: $input) { number title } }'),
       { input: { seriesId, moves: [{ episodeId: one!.id, number: 2 }, { episodeId: two!.id, number: 1 }] } },
       { token: editor.token },
     );
@@ -121,7 +122,7 @@ describe('episodes', () => {
     expect(swapped.data!.renumberEpisodes).toEqual([{ number: 1, title: 'Episode 2' }, { number: 2, title: 'Episode 1' }, { number: 3, title: 'Episode 3' }]);
 
     const before = await catalogSnapshot(server);
-    const clash = await server.gql('mutation($input: RenumberEpisodesInput!) { renumberEpisodes(input: $input) { number } }', { input: { seriesId, moves: [{ episodeId: three!.id, number: 1 }] } }, { token: editor.token });
+    const clash = await server.gql(graphql('mutation($input: RenumberEpisodesInput!) { renumberEpisodes(input: $input) { number } }'), { input: { seriesId, moves: [{ episodeId: three!.id, number: 1 }] } }, { token: editor.token });
     expect(errorCode(clash)).toBe('BAD_USER_INPUT');
     expect(clash.errors![0]!.message).toMatch(/both be number 1/);
     expect(clash.errors![0]!.extensions.field).toBe('input.moves.0.number');
@@ -140,7 +141,7 @@ describe('validation answers BAD_USER_INPUT naming the field, and writes nothing
   for (const [what, , input, field, message] of cases) {
     it(what, async () => {
       const before = await catalogSnapshot(server);
-      const res = await server.gql('mutation($s: ID!, $input: SeriesInput!) { createSeries(studioId: $s, input: $input) { id } }', { s: editor.organizationId, input }, { token: editor.token });
+      const res = await server.gql(graphql('mutation($s: ID!, $input: SeriesInput!) { createSeries(studioId: $s, input: $input) { id } }'), { s: editor.organizationId, input }, { token: editor.token });
       expect(errorCode(res)).toBe('BAD_USER_INPUT');
       expect(res.errors![0]!.extensions.field).toBe(field);
       expect(res.errors![0]!.message).toMatch(message);
@@ -153,13 +154,13 @@ describe('roles', () => {
   it('a viewer reads the catalog but cannot change it', async () => {
     const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 2);
     const viewer = await server.addMember(editor.organizationId, Role.VIEWER);
-    const read = await server.gql<{ series: { episodeCount: number } }>(EPISODES, { id: seriesId }, { token: viewer.token });
+    const read = await server.gql(EPISODES, { id: seriesId }, { token: viewer.token });
     expect(read.data?.series.episodeCount).toBe(2);
     const before = await catalogSnapshot(server);
     const attempts = [
-      server.gql('mutation($id: ID!) { updateSeries(id: $id, input: { title: "Mine now" }) { id } }', { id: seriesId }, { token: viewer.token }),
-      server.gql('mutation($input: AddEpisodesInput!) { addEpisodes(input: $input) { id } }', { input: { seriesId, fromNumber: 3, toNumber: 4 } }, { token: viewer.token }),
-      server.gql('mutation($input: SetEpisodePricesInput!) { setEpisodePrices(input: $input) { price { free } } }', { input: { seriesId, fromNumber: 1, toNumber: 2, territory: 'US', free: true } }, { token: viewer.token }),
+      server.gql(graphql('mutation($id: ID!) { updateSeries(id: $id, input: { title: "Mine now" }) { id } }'), { id: seriesId }, { token: viewer.token }),
+      server.gql(graphql('mutation($input: AddEpisodesInput!) { addEpisodes(input: $input) { id } }'), { input: { seriesId, fromNumber: 3, toNumber: 4 } }, { token: viewer.token }),
+      server.gql(graphql('mutation($input: SetEpisodePricesInput!) { setEpisodePrices(input: $input) { price { free } } }'), { input: { seriesId, fromNumber: 1, toNumber: 2, territory: 'US', free: true } }, { token: viewer.token }),
     ];
     for (const res of await Promise.all(attempts)) expect(errorCode(res)).toBe('FORBIDDEN');
     expect(await catalogSnapshot(server)).toBe(before);

@@ -3,6 +3,7 @@ import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { createLiveSeries, createPartner, LICENSE } from './support/publishing';
 import { TestServer, type SignedInMember } from './support/server';
+import { graphql, type ResultOf, type TadaDocumentNode, type VariablesOf } from '../../schema/graphql';
 
 /*
  * A reference sync client: it mirrors a partner's catalog from the typed `changes` feed alone
@@ -26,37 +27,26 @@ afterAll(async () => {
   await server?.stop();
 });
 
-type Price = { free: boolean; coins: number | null; currency: string | null; amountMinor: number | null; amount: string | null };
-type Reason = { code: string; message: string };
-interface FeedEvent {
-  id: string;
-  type: 'PUBLISHED' | 'UPDATED' | 'PRICE_CHANGED' | 'TAKEN_DOWN' | 'EXPIRED';
-  territory: string;
-  episode: string;
-  series: string;
-  episodeNumber: number | null;
-  price: Price | null;
-  previousPrice: Price | null;
-  reasons: Reason[];
-}
-
-const PRICE = 'free coins currency amountMinor amount';
-const CHANGES = /* GraphQL */ `
+const PRICE = graphql('fragment Price on CatalogPrice { free coins currency amountMinor amount }');
+const CHANGES = graphql(`
   query($after: String) {
     changes(first: 100, after: $after) {
-      nodes { id type territory episode series episodeNumber price { ${PRICE} } previousPrice { ${PRICE} } reasons { code message } }
+      nodes { id type territory episode series episodeNumber price { ...Price } previousPrice { ...Price } reasons { code message } }
       pageInfo { hasNextPage endCursor }
     }
   }
-`;
-const CATALOG = /* GraphQL */ `
+`, [PRICE]);
+const CATALOG = graphql(`
   query($t: String!) {
     catalog(territory: $t, first: 10) {
-      nodes { id episodes(first: 10) { nodes { id number price { ${PRICE} } } pageInfo { hasNextPage } } }
+      nodes { id episodes(first: 10) { nodes { id number price { ...Price } } pageInfo { hasNextPage } } }
       pageInfo { hasNextPage }
     }
   }
-`;
+`, [PRICE]);
+const SET_PRICES = graphql('mutation($i: SetEpisodePricesInput!) { setEpisodePrices(input: $i) { episode { number } } }');
+type Price = ResultOf<typeof PRICE>;
+type FeedEvent = ResultOf<typeof CHANGES>['changes']['nodes'][number];
 
 /** territory → series id → episode id → what the client shows: number and price. */
 type Mirror = Map<string, Map<string, Map<string, { number: number; price: Price }>>>;
@@ -71,7 +61,7 @@ class SyncClient {
   async sync(): Promise<FeedEvent[]> {
     const fresh: FeedEvent[] = [];
     for (;;) {
-      const page = await server.gql<{ changes: { nodes: FeedEvent[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(CHANGES, { after: this.cursor }, { token: this.key });
+      const page = await server.gql(CHANGES, { after: this.cursor }, { token: this.key });
       expect(page.errors).toBeUndefined();
       for (const event of page.data!.changes.nodes) this.apply(event);
       fresh.push(...page.data!.changes.nodes);
@@ -111,7 +101,7 @@ class SyncClient {
 }
 
 async function catalogView(key: string, territory: string) {
-  const page = await server.gql<{ catalog: { nodes: Array<{ id: string; episodes: { nodes: Array<{ id: string; number: number; price: Price }>; pageInfo: { hasNextPage: boolean } } }>; pageInfo: { hasNextPage: boolean } } }>(CATALOG, { t: territory }, { token: key });
+  const page = await server.gql(CATALOG, { t: territory }, { token: key });
   expect(page.errors).toBeUndefined();
   expect(page.data!.catalog.pageInfo.hasNextPage).toBe(false);
   return page.data!.catalog.nodes.map((s) => {
@@ -140,12 +130,12 @@ describe('the typed change feed', () => {
     expect(fresh.find((e) => e.territory === 'US')!.price).toEqual({ free: false, coins: null, currency: 'USD', amountMinor: 49, amount: '0.49' });
     expect(fresh.every((e) => e.previousPrice === null && e.reasons.length === 0)).toBe(true);
     // The ids are the ones `node` accepts.
-    const node = await server.gql<{ node: { number: number } | null }>('query($id: ID!) { node(id: $id) { ... on CatalogEpisode { number } } }', { id: fresh[0]!.episode }, { token: p.key });
+    const node = await server.gql(graphql('query($id: ID!) { node(id: $id) { ... on CatalogEpisode { number } } }'), { id: fresh[0]!.episode }, { token: p.key });
     expect(node.data!.node).toEqual({ number: fresh[0]!.episodeNumber });
 
     const b = await createLiveSeries(server, lead, 2, p.organizationId, { territories: ['US', 'GB'] });
-    const owner = (query: string, variables: Record<string, unknown>) => server.gql(query, variables, { token: b.owner.token });
-    const plan = await owner('mutation($s: ID!, $p: ID!, $i: ReleasePlanInput!) { setReleasePlan(seriesId: $s, partnerId: $p, input: $i) { id } }', { s: b.seriesId, p: p.organizationId, i: { mode: 'ALL_AT_ONCE', startsAt: new Date(now.getTime() + 2 * DAY).toISOString() } });
+    const owner = <T, V>(document: TadaDocumentNode<T, V>, variables: V) => server.gql(document, variables, { token: b.owner.token });
+    const plan = await owner(graphql('mutation($s: ID!, $p: ID!, $i: ReleasePlanInput!) { setReleasePlan(seriesId: $s, partnerId: $p, input: $i) { id } }'), { s: b.seriesId, p: p.organizationId, i: { mode: 'ALL_AT_ONCE', startsAt: new Date(now.getTime() + 2 * DAY).toISOString() } });
     expect(plan.errors).toBeUndefined();
     fresh = await step('a second series, released later');
     // It may have gone live before its plan was moved: then it came down with the schedule as its reason.
@@ -156,7 +146,7 @@ describe('the typed change feed', () => {
     expect(fresh.filter((e) => e.type === 'PUBLISHED').map((e) => `${e.territory}:${e.episodeNumber}`).sort()).toEqual(['GB:1', 'GB:2', 'US:1', 'US:2']);
 
     // Price changes: one episode in the US, a worldwide coin price for another.
-    const prices = async (i: Record<string, unknown>) => expect((await server.gql('mutation($i: SetEpisodePricesInput!) { setEpisodePrices(input: $i) { episode { number } } }', { i }, { token: a.owner.token })).errors).toBeUndefined();
+    const prices = async (i: VariablesOf<typeof SET_PRICES>['i']) => expect((await server.gql(SET_PRICES, { i }, { token: a.owner.token })).errors).toBeUndefined();
     await prices({ seriesId: a.seriesId, fromNumber: 2, toNumber: 2, territory: 'US', currency: 'USD', amountMinor: 99 });
     await prices({ seriesId: a.seriesId, fromNumber: 3, toNumber: 3, territory: 'WORLDWIDE', coins: 80 });
     fresh = await step('price changes');
@@ -171,14 +161,14 @@ describe('the typed change feed', () => {
     expect(fresh.map((e) => [e.type, e.territory, e.price?.free])).toEqual([['PRICE_CHANGED', 'CA', true]]);
 
     // A takedown.
-    const takedown = await server.gql('mutation($id: ID!) { takeDownEpisode(episodeId: $id, reason: "Licensor dispute") { status } }', { id: a.episodeIds[1] }, { token: lead.token });
+    const takedown = await server.gql(graphql('mutation($id: ID!) { takeDownEpisode(episodeId: $id, reason: "Licensor dispute") { status } }'), { id: a.episodeIds[1] }, { token: lead.token });
     expect(takedown.errors).toBeUndefined();
     fresh = await step('a takedown');
     expect(fresh.map((e) => [e.type, e.territory, e.episodeNumber, e.price])).toEqual([['TAKEN_DOWN', 'US', 2, null], ['TAKEN_DOWN', 'CA', 2, null]]);
     expect(fresh[0]!.reasons).toEqual([{ code: 'TAKEN_DOWN', message: 'Taken down: Licensor dispute.' }]);
 
     // A window ends: the second series' license ends tomorrow, then the clock passes it.
-    const license = await owner('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: b.seriesId, i: { ...LICENSE, territoriesIncluded: ['US', 'GB'], windowEnd: new Date(now.getTime() + DAY).toISOString() } });
+    const license = await owner(graphql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }'), { id: b.seriesId, i: { ...LICENSE, territoriesIncluded: ['US', 'GB'], windowEnd: new Date(now.getTime() + DAY).toISOString() } });
     expect(license.errors).toBeUndefined();
     await step('a window set to end');
     now = new Date(now.getTime() + DAY + 1000);

@@ -8,6 +8,7 @@ import { seriesWithEpisodes } from './support/catalog';
 import { createLiveSeries, createPartner, LICENSE } from './support/publishing';
 import { TestServer, type SignedInMember } from './support/server';
 import { makeAudio, makeClip, sha256Of } from './support/videos';
+import { graphql } from '../../schema/graphql';
 
 let server: TestServer;
 let admin: SignedInMember;
@@ -25,10 +26,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-type Upload = { status: string; failureReason: string | null; audioLanguage: string | null };
-type EpisodeView = { status: string; audioTracks: Array<{ id: string; language: string; sha256: string; durationSeconds: number; audioCodec: string; url: string }>; uploads: Upload[] };
-const EPISODE = /* GraphQL */ `query($id: ID!) { episode(id: $id) { status audioTracks { id language sha256 durationSeconds audioCodec url } uploads(first: 5) { status failureReason audioLanguage } } }`;
-const episodeOf = async (token: string, id: string) => (await server.gql<{ episode: EpisodeView }>(EPISODE, { id }, { token })).data!.episode;
+const EPISODE = graphql(`query($id: ID!) { episode(id: $id) { status audioTracks { id language sha256 durationSeconds audioCodec url } uploads(first: 5) { status failureReason audioLanguage } } }`);
+const episodeOf = async (token: string, id: string) => (await server.gql(EPISODE, { id }, { token })).data!.episode;
 const settled = (token: string, id: string) => eventually(() => episodeOf(token, id), (e) => e.uploads.length > 0 && !e.uploads.some((u) => u.status === 'UPLOADING' || u.status === 'PROCESSING'), 'the dub to be processed');
 const storedAudio = () => (existsSync(path.join(server.config.mediaDir, 'audio')) ? readdirSync(path.join(server.config.mediaDir, 'audio')) : []);
 
@@ -37,10 +36,9 @@ async function rawCreate(token: string | null, metadata: Record<string, string>,
   return fetch(`${server.url}/uploads`, { method: 'POST', headers: { 'tus-resumable': '1.0.0', 'upload-length': String(length), 'upload-metadata': encoded, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
 }
 
-type PartnerAudio = { language: string; codec: string; durationSeconds: number; url: string; expiresAt: string };
-const PARTNER_EPISODES = /* GraphQL */ `query($t: String!) { catalog(territory: $t, first: 10) { nodes { episodes(first: 10) { nodes { id number audioTracks { language codec durationSeconds url expiresAt } } } } } }`;
+const PARTNER_EPISODES = graphql(`query($t: String!) { catalog(territory: $t, first: 10) { nodes { episodes(first: 10) { nodes { id number audioTracks { language codec durationSeconds url expiresAt } } } } } }`);
 async function partnerEpisodes(key: string, territory = 'US') {
-  const page = await server.gql<{ catalog: { nodes: Array<{ episodes: { nodes: Array<{ id: string; number: number; audioTracks: PartnerAudio[] }> } }> } }>(PARTNER_EPISODES, { t: territory }, { token: key });
+  const page = await server.gql(PARTNER_EPISODES, { t: territory }, { token: key });
   expect(page.errors).toBeUndefined();
   return page.data!.catalog.nodes.flatMap((s) => s.episodes.nodes);
 }
@@ -92,14 +90,14 @@ describe('dubbed audio tracks', () => {
     expect(declared.headers.get('upload-refusal-reason')).toBe('UPLOAD_DURATION_MISMATCH');
     expect(await declared.text()).toMatch(/^Upload metadata duration: The dub runs 45\.0 s/);
     // The tolerance clients word the refusal with: the larger of 1 s and 1 % of the 60 s video.
-    const tolerance = await server.gql<{ episode: { dubDurationToleranceSeconds: number | null } }>(`query($id: ID!) { episode(id: $id) { dubDurationToleranceSeconds } }`, { id: episodeId }, { token: s.owner.token });
+    const tolerance = await server.gql(graphql(`query($id: ID!) { episode(id: $id) { dubDurationToleranceSeconds } }`), { id: episodeId }, { token: s.owner.token });
     expect(tolerance.data!.episode.dubDurationToleranceSeconds).toBe(1);
   });
 
   it('refuses a dub for an episode that has no video yet, before any byte is sent, and stores nothing', async () => {
     const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
     const seriesId = await seriesWithEpisodes(server, owner.token, owner.organizationId, 1);
-    const listed = await server.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { episodes(first: 1) { nodes { id } } } }', { id: seriesId }, { token: owner.token });
+    const listed = await server.gql(graphql('query($id: ID!) { series(id: $id) { episodes(first: 1) { nodes { id } } } }'), { id: seriesId }, { token: owner.token });
     const episodeId = listed.data!.series.episodes.nodes[0]!.id;
     const before = storedAudio();
     const refused = await rawCreate(owner.token, { episodeId, audioLanguage: 'es', filename: 'dub.m4a', filetype: 'audio/mp4', duration: '60' });
@@ -128,7 +126,7 @@ describe('dubbed audio tracks', () => {
     const video = await rawCreate(s.owner.token, { episodeId, audioLanguage: 'fr', filename: 'dub.mp4', filetype: 'video/mp4' });
     expect(video.status).toBe(415);
     // The formats a dub may take, as clients read them before sending.
-    const policy = await server.gql<{ uploadPolicy: { dubFormats: Array<{ extension: string; mediaTypes: string[] }> } }>(`{ uploadPolicy { dubFormats { extension mediaTypes } } }`);
+    const policy = await server.gql(graphql(`{ uploadPolicy { dubFormats { extension mediaTypes } } }`), {});
     expect(policy.data!.uploadPolicy.dubFormats.map((f) => f.extension)).toEqual(['m4a', 'aac', 'mp3', 'wav']);
     expect(policy.data!.uploadPolicy.dubFormats.find((f) => f.extension === 'm4a')!.mediaTypes).toContain('audio/mp4');
   });
@@ -153,7 +151,7 @@ describe('dubbed audio tracks', () => {
     expect((await fetch(server.url + url.replace(/partner=[^&]+/, `partner=${other.organizationId}`))).status).toBe(403);
 
     // The license stops allowing Spanish dubs: the track is gone from the catalog and its URL refuses.
-    const license = await server.gql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: s.seriesId, i: { ...LICENSE, dubLanguages: [] } }, { token: s.owner.token });
+    const license = await server.gql(graphql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }'), { id: s.seriesId, i: { ...LICENSE, dubLanguages: [] } }, { token: s.owner.token });
     expect(license.errors).toBeUndefined();
     expect((await partnerEpisodes(p.key))[0]!.audioTracks).toEqual([]);
     expect((await fetch(server.url + url)).status).toBe(403);
@@ -171,13 +169,13 @@ describe('dubbed audio tracks', () => {
     expect((await fetch(server.url + track!.url, { headers: { authorization: `Bearer ${stranger.token}` } })).status).toBe(404);
     expect((await fetch(server.url + track!.url, { headers: { authorization: `Bearer ${p.key}` } })).status).toBeGreaterThanOrEqual(401);
     expect((await fetch(server.url + '/media/audio/00000000-0000-4000-8000-000000000000', { headers: { authorization: `Bearer ${s.owner.token}` } })).status).toBe(404);
-    const foreign = await server.gql('mutation($e: ID!) { removeAudioTrack(episodeId: $e, language: "es") }', { e: episodeId }, { token: stranger.token });
+    const foreign = await server.gql(graphql('mutation($e: ID!) { removeAudioTrack(episodeId: $e, language: "es") }'), { e: episodeId }, { token: stranger.token });
     expect(foreign.errors![0]!.extensions!.code).toBe('NOT_FOUND');
-    const badTag = await server.gql('mutation($e: ID!) { removeAudioTrack(episodeId: $e, language: "???") }', { e: episodeId }, { token: s.owner.token });
+    const badTag = await server.gql(graphql('mutation($e: ID!) { removeAudioTrack(episodeId: $e, language: "???") }'), { e: episodeId }, { token: s.owner.token });
     expect(badTag.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'language' });
     expect(await partnerEpisodes(p.key)).toHaveLength(1);
 
-    const removed = await server.gql('mutation($e: ID!) { removeAudioTrack(episodeId: $e, language: "es") }', { e: episodeId }, { token: s.owner.token });
+    const removed = await server.gql(graphql('mutation($e: ID!) { removeAudioTrack(episodeId: $e, language: "es") }'), { e: episodeId }, { token: s.owner.token });
     expect(removed.errors).toBeUndefined();
     expect((await episodeOf(s.owner.token, episodeId)).audioTracks).toEqual([]);
     expect(await partnerEpisodes(p.key)).toEqual([]);
@@ -186,14 +184,14 @@ describe('dubbed audio tracks', () => {
   it('a reviewed dub the license allows satisfies a territory that requires local audio (LOCALIZATION_MISSING otherwise)', async () => {
     const p = await createPartner(server, admin, ['MX']);
     const codes = async (seriesId: string, token: string) => {
-      const view = await server.gql<{ series: { distribution: Array<{ partner: { id: string }; episodes: Array<{ reasons: Array<{ code: string }> }> }> } }>('query($id: ID!) { series(id: $id) { distribution { partner { id } episodes { reasons { code } } } } }', { id: seriesId }, { token });
+      const view = await server.gql(graphql('query($id: ID!) { series(id: $id) { distribution { partner { id } episodes { reasons { code } } } } }'), { id: seriesId }, { token });
       return view.data!.series.distribution.find((d) => d.partner.id === p.organizationId)!.episodes.map((e) => e.reasons.map((r) => r.code));
     };
     const without = await createLiveSeries(server, lead, 1, p.organizationId, { territories: ['MX'], dubs: [{ language: 'es-MX', file: dub60 }] });
     expect(await codes(without.seriesId, without.owner.token)).toEqual([['LOCALIZATION_MISSING']]);
     const dubbed = await createLiveSeries(server, lead, 1, p.organizationId, { territories: ['MX'], dubs: [{ language: 'es-MX', file: dub60 }], dubLanguages: ['es'] });
     expect(await codes(dubbed.seriesId, dubbed.owner.token)).toEqual([[]]);
-    const preflight = await server.gql<{ episode: { localizationPreflight: Array<{ satisfied: boolean }> } }>('query($id: ID!) { episode(id: $id) { localizationPreflight { territory satisfied } } }', { id: dubbed.episodeIds[0] }, { token: dubbed.owner.token });
+    const preflight = await server.gql(graphql('query($id: ID!) { episode(id: $id) { localizationPreflight { territory satisfied } } }'), { id: dubbed.episodeIds[0] }, { token: dubbed.owner.token });
     expect(preflight.data!.episode.localizationPreflight).toEqual([{ territory: 'MX', satisfied: true }]);
     expect((await partnerEpisodes(p.key, 'MX')).map((e) => e.audioTracks.map((t) => t.language))).toEqual([['es-MX']]);
   });

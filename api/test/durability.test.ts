@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { findRepoRoot } from '../src/config';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
 import { createLogger } from '../src/logger';
+import { print } from '@0no-co/graphql.web';
+import { graphql, type TadaDocumentNode } from '../../schema/graphql';
 
 /**
  * The product as a user runs it: the built API process on its embedded PostgreSQL, killed with
@@ -54,16 +56,17 @@ async function startProduct(): Promise<{ child: ChildProcess; url: string; outpu
   return { child, url: `http://127.0.0.1:${port}/graphql`, output: () => output };
 }
 
-async function gql(url: string, query: string, token?: string) {
+async function gql<T, V extends Record<string, never>>(url: string, document: TadaDocumentNode<T, V>, token?: string) {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query }),
+    body: JSON.stringify({ query: print(document) }),
   });
-  return (await res.json()) as { data?: Record<string, never>; errors?: unknown[] };
+  return (await res.json()) as { data?: T; errors?: unknown[] };
 }
 
-const SIGN_IN = `mutation { signIn(input: { email: "admin@greenlight.test", password: "greenlight-demo" }) { token } }`;
+const SIGN_IN = graphql(`mutation { signIn(input: { email: "admin@greenlight.test", password: "greenlight-demo" }) { token } }`);
+const ORGANIZATIONS = graphql('{ organizations { name } }');
 
 function exited(child: ChildProcess): Promise<number | null> {
   return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((r) => child.once('exit', (code) => r(code)));
@@ -78,8 +81,8 @@ describe('the product survives unclean stops', () => {
     expect(first.output()).toContain('admin@greenlight.test');
     const partnerKey = readFileSync(path.join(dataDir, 'demo-partner-api-key'), 'utf8').trim();
     expect(first.output()).toContain(partnerKey);
-    const token = (await gql(first.url, SIGN_IN)).data!.signIn as unknown as { token: string };
-    const created = await gql(first.url, `mutation { createOrganization(input: { name: "Durable Studio", kind: STUDIO }) { id } }`, token.token);
+    const token = (await gql(first.url, SIGN_IN)).data!.signIn;
+    const created = await gql(first.url, graphql(`mutation { createOrganization(input: { name: "Durable Studio", kind: STUDIO }) { id } }`), token.token);
     expect(created.errors).toBeUndefined();
 
     first.child.kill('SIGKILL');
@@ -88,9 +91,9 @@ describe('the product survives unclean stops', () => {
     // The orphaned PostgreSQL is still running; the next start must shut it down and carry on.
     const second = await startProduct();
     expect(second.output()).toContain('still running; shutting it down cleanly');
-    const orgs = await gql(second.url, '{ organizations { name } }', token.token);
+    const orgs = await gql(second.url, ORGANIZATIONS, token.token);
     expect(JSON.stringify(orgs.data)).toContain('Durable Studio');
-    const asPartner = await gql(second.url, '{ viewer { kind } }', partnerKey);
+    const asPartner = await gql(second.url, graphql('{ viewer { kind } }'), partnerKey);
     expect(asPartner.data).toEqual({ viewer: { kind: 'PARTNER_KEY' } });
 
     second.child.kill('SIGINT');
@@ -104,8 +107,8 @@ describe('the product survives unclean stops', () => {
     writeFileSync(pidFile, `999999\n${path.join(dataDir, 'postgres')}\n`);
     const third = await startProduct();
     expect(third.output()).toContain('stale PostgreSQL lock file');
-    const token = (await gql(third.url, SIGN_IN)).data!.signIn as unknown as { token: string };
-    expect(JSON.stringify((await gql(third.url, '{ organizations { name } }', token.token)).data)).toContain('Durable Studio');
+    const token = (await gql(third.url, SIGN_IN)).data!.signIn;
+    expect(JSON.stringify((await gql(third.url, ORGANIZATIONS, token.token)).data)).toContain('Durable Studio');
     third.child.kill('SIGTERM');
     expect(await exited(third.child)).toBe(0);
   });

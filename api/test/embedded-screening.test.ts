@@ -8,6 +8,7 @@ import { seriesWithEpisodes } from './support/catalog';
 import { eventually, readyEpisode } from './support/media';
 import { TestServer, type SignedInMember } from './support/server';
 import { makeClip } from './support/videos';
+import { graphql, type ResultOf } from '../../schema/graphql';
 
 /**
  * The default install (no OpenAI key) screening real keyframes with the embedded image model.
@@ -28,8 +29,8 @@ writeFileSync(path.join(packs, 'kr.json'), JSON.stringify(pack('KR', 1e-9)));
 writeFileSync(path.join(packs, 'jp.json'), JSON.stringify(pack('JP', 1)));
 
 const ENV = { POLICY_PACKS_DIR: packs, REVIEW_MAX_KEYFRAMES: '2', AI_PROVIDER: 'auto', OPENAI_API_KEY: '' };
-const LICENSE = { sourceWorkTitle: 'Night Vows', sourceWorkKind: 'NOVEL', licensor: 'Lotus Press', licenseKind: 'ADAPTATION', territoriesIncluded: ['WORLDWIDE'], windowStart: '2026-01-01T00:00:00Z', windowEnd: '2030-01-01T00:00:00Z' };
-const CASE = /* GraphQL */ `
+const LICENSE = { sourceWorkTitle: 'Night Vows', sourceWorkKind: 'NOVEL' as const, licensor: 'Lotus Press', licenseKind: 'ADAPTATION' as const, territoriesIncluded: ['WORLDWIDE'], windowStart: '2026-01-01T00:00:00Z', windowEnd: '2030-01-01T00:00:00Z' };
+const CASE = graphql(`
   query($id: ID!) {
     reviewCase(id: $id) {
       status aiStatus aiError
@@ -38,16 +39,9 @@ const CASE = /* GraphQL */ `
       assessment { provider model aiCompleted keyframes }
     }
   }
-`;
+`);
 type Keyframe = { time: number; index: number; scores?: Record<string, number>; model?: string; modelVersion?: string; scoredAt?: string; blurred?: boolean };
-type CaseView = {
-  status: string;
-  aiStatus: string;
-  aiError: string | null;
-  verdicts: Array<{ territory: string; verdict: string }>;
-  findings: Array<{ territory: string; ruleId: string; category: string; severity: string; source: string; evidence: Record<string, unknown>; score: number | null }>;
-  assessment: { provider: string; model: string | null; aiCompleted: boolean; keyframes: Keyframe[] };
-};
+type CaseView = NonNullable<ResultOf<typeof CASE>['reviewCase']>;
 
 let server: TestServer;
 let owner: SignedInMember;
@@ -68,22 +62,22 @@ async function screen(target: TestServer, territories: string[]): Promise<CaseVi
   const studio = target === server ? owner : await target.member(OrganizationKind.STUDIO, Role.OWNER);
   const reader = target === server ? lead : await target.member(OrganizationKind.OPERATOR, Role.LEAD);
   const seriesId = await seriesWithEpisodes(target, studio.token, studio.organizationId, 1);
-  await target.gql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: seriesId, i: LICENSE }, { token: studio.token });
-  const episodeId = (await target.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }', { id: seriesId }, { token: studio.token })).data!.series.episodes.nodes[0]!.id;
+  await target.gql(graphql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }'), { id: seriesId, i: LICENSE }, { token: studio.token });
+  const episodeId = (await target.gql(graphql('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }'), { id: seriesId }, { token: studio.token })).data!.series.episodes.nodes[0]!.id;
   await readyEpisode(target, studio.token, episodeId, clip);
-  const submitted = await target.gql<{ submitForReview: Array<{ id: string }> }>('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }', { i: { episodeIds: [episodeId], territories } }, { token: studio.token });
+  const submitted = await target.gql(graphql('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }'), { i: { episodeIds: [episodeId], territories } }, { token: studio.token });
   const caseId = submitted.data!.submitForReview[0]!.id;
-  return eventually(async () => (await target.gql<{ reviewCase: CaseView }>(CASE, { id: caseId }, { token: reader.token })).data!.reviewCase, (c) => c.status === 'PENDING_REVIEW', 'the screening', 120_000);
+  return eventually(async () => (await target.gql(CASE, { id: caseId }, { token: reader.token })).data!.reviewCase!, (c) => c.status === 'PENDING_REVIEW', 'the screening', 120_000);
 }
 
 describe('the embedded visual classifier on the default install', () => {
   it('scores every sampled keyframe, records model, version and time, and sends only the territory whose threshold a score passes to review', async () => {
     const view = await screen(server, ['KR', 'JP']);
     expect(view.aiStatus).toBe('COMPLETED');
-    expect(view.assessment.provider).toBe('embedded');
-    expect(view.assessment.model).toMatch(/nsfwjs\/MobileNetV2 \d+\.\d+\.\d+/);
+    expect(view.assessment!.provider).toBe('embedded');
+    expect(view.assessment!.model).toMatch(/nsfwjs\/MobileNetV2 \d+\.\d+\.\d+/);
 
-    const frames = view.assessment.keyframes;
+    const frames = view.assessment!.keyframes as Keyframe[];
     expect(frames.length).toBeGreaterThan(0);
     for (const frame of frames) {
       expect(frame).toMatchObject({ model: 'nsfwjs/MobileNetV2', modelVersion: expect.stringMatching(/^\d+\.\d+\.\d+$/), blurred: true });

@@ -9,6 +9,7 @@ import { eventually, readyEpisode, uploadClip } from './support/media';
 import { seedPendingCases } from './support/review';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
 import { makeClip, sha256Of } from './support/videos';
+import { graphql } from '../../schema/graphql';
 
 let server: TestServer;
 let owner: SignedInMember;
@@ -24,7 +25,7 @@ afterAll(() => server?.stop());
 const sql = <T>(query: string, params: unknown[] = []) => server.orm.em.getConnection().execute(query, params) as Promise<T[]>;
 
 async function episodesOf(seriesId: string): Promise<string[]> {
-  const res = await server.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }', { id: seriesId }, { token: owner.token });
+  const res = await server.gql(graphql('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }'), { id: seriesId }, { token: owner.token });
   return res.data!.series.episodes.nodes.map((n) => n.id);
 }
 
@@ -75,7 +76,7 @@ describe('the database enforces the lifecycle table', () => {
 
 describe('illegal transitions through the API', () => {
   const lead = () => server.addMember(operatorOrg, Role.LEAD);
-  const TAKE_DOWN = 'mutation($id: ID!) { takeDownEpisode(episodeId: $id, reason: "Licensor dispute") { status } }';
+  const TAKE_DOWN = graphql('mutation($id: ID!) { takeDownEpisode(episodeId: $id, reason: "Licensor dispute") { status } }');
 
   it('taking down a draft is a CONFLICT naming the episode, the transition and its status, and changes nothing', async () => {
     const seriesId = await seriesWithEpisodes(server, owner.token, owner.organizationId, 1);
@@ -91,7 +92,7 @@ describe('illegal transitions through the API', () => {
     const seriesId = await seriesWithEpisodes(server, owner.token, owner.organizationId, 1);
     const [episodeId] = await episodesOf(seriesId);
     const before = await server.count('review_case');
-    const res = await server.gql('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }', { i: { episodeIds: [episodeId], territories: ['US'] } }, { token: owner.token });
+    const res = await server.gql(graphql('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }'), { i: { episodeIds: [episodeId], territories: ['US'] } }, { token: owner.token });
     expect(res.errors![0]!.extensions.field).toBe('input.episodeIds.0');
     expect(res.errors![0]!.message).toBe('Episode 1 is DRAFT; only episodes with uploaded media (READY or CHANGES_REQUESTED) can be submitted.');
     expect(await server.count('review_case')).toBe(before);
@@ -109,10 +110,10 @@ describe('illegal transitions through the API', () => {
     );
     await sql(`update review_case set status = 'DECIDED', decided_at = now() where id = ?`, [caseIds[0]]);
     await sql(`update episode set status = 'APPROVED' where id = ?`, [episodeIds[0]]);
-    expect((await server.gql<{ takeDownEpisode: { status: string } }>(TAKE_DOWN, { id: episodeIds[0] }, { token: (await lead()).token })).data?.takeDownEpisode.status).toBe('TAKEN_DOWN');
+    expect((await server.gql(TAKE_DOWN, { id: episodeIds[0] }, { token: (await lead()).token })).data?.takeDownEpisode.status).toBe('TAKEN_DOWN');
 
     const before = await server.count('review_case');
-    const appeal = await server.gql('mutation($id: ID!, $s: String!) { appealCase(caseId: $id, statement: $s) { id } }', { id: caseIds[0], s: 'The GB rejection cites the wrong scene.' }, { token: studio.token });
+    const appeal = await server.gql(graphql('mutation($id: ID!, $s: String!) { appealCase(caseId: $id, statement: $s) { id } }'), { id: caseIds[0], s: 'The GB rejection cites the wrong scene.' }, { token: studio.token });
     expect(errorCode(appeal)).toBe('CONFLICT');
     expect(appeal.errors![0]!.message).toBe('Episode 1 is TAKEN_DOWN, so it cannot be appealed: appeal starts only from REJECTED or CHANGES_REQUESTED or APPROVED or PUBLISHED.');
     expect(await server.count('review_case')).toBe(before);
@@ -140,8 +141,8 @@ describe('upload completion', () => {
   }
 
   const view = (episodeId: string) =>
-    server.gql<{ episode: { status: string; uploadError: string | null; media: { sha256: string } | null; uploads: Array<{ status: string; failureReason: string | null }> } }>(
-      'query($id: ID!) { episode(id: $id) { status uploadError media { sha256 } uploads { status failureReason } } }',
+    server.gql(
+      graphql('query($id: ID!) { episode(id: $id) { status uploadError media { sha256 } uploads { status failureReason } } }'),
       { id: episodeId },
       { token: owner.token },
     );

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { errorCode, TestServer } from './support/server';
+import { graphql } from '../../schema/graphql';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -89,7 +90,7 @@ describe('bad requests get a clear error and change nothing', () => {
 
   it('a foreign-looking id that is not a UUID is NOT_FOUND, not a database error', async () => {
     const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
-    const res = await server.gql('query { organization(id: "1 or 1=1") { id } }', {}, { token: owner.token });
+    const res = await server.gql(graphql('query { organization(id: "1 or 1=1") { id } }'), {}, { token: owner.token });
     expect(errorCode(res)).toBe('NOT_FOUND');
   });
 });
@@ -98,7 +99,7 @@ describe('unexpected failures', () => {
   it('are masked as INTERNAL_SERVER_ERROR with a request id that appears in the log', async () => {
     const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
     const spy = vi.spyOn(server.app.services.organizations, 'list').mockRejectedValueOnce(new Error('connection string postgres://secret@db'));
-    const res = await server.gql('{ organizations { id } }', {}, { token: owner.token });
+    const res = await server.gql(graphql('{ organizations { id } }'), {}, { token: owner.token });
     spy.mockRestore();
     expect(errorCode(res)).toBe('INTERNAL_SERVER_ERROR');
     expect(res.errors![0]!.message).not.toMatch(/secret/);

@@ -6,6 +6,8 @@ import { seedPendingCases } from './support/review';
 import { postLicenseDocument } from './support/license-documents';
 import { LICENSE } from './support/publishing';
 import { TestServer } from './support/server';
+import { print } from '@0no-co/graphql.web';
+import { graphql, type TadaDocumentNode } from '../../schema/graphql';
 
 /**
  * Selects every field of every type reachable from the demo data, as each demo role and the demo
@@ -24,30 +26,30 @@ beforeAll(async () => {
   const seeded = await seedDemoData(server.orm.em.fork(), { appSecret: server.config.appSecret, dataDir: server.config.dataDir });
   tokens.partnerKey = seeded.partnerApiKey!;
   for (const account of DEMO_ACCOUNTS) tokens[account.role] = await server.signIn(account.email, DEMO_PASSWORD);
-  const as = (role: string) => async <T>(query: string, variables: Record<string, unknown> = {}) => {
-    const res = await server.gql<T>(query, variables, { token: tokens[role] });
-    expect(res.errors, query).toBeUndefined();
+  const as = (role: string) => async <T, V>(document: TadaDocumentNode<T, V>, variables: V) => {
+    const res = await server.gql(document, variables, { token: tokens[role] });
+    expect(res.errors, print(document)).toBeUndefined();
     return res.data!;
   };
   const owner = as('OWNER');
-  const viewer = await owner<{ viewer: { organizations: Array<{ id: string; kind: string }> } }>('{ viewer { organizations { id kind } } }');
+  const viewer = await owner(graphql('{ viewer { organizations { id kind } } }'), {});
   ids.studio = viewer.viewer.organizations[0]!.id;
-  const partnerOrg = await as('PARTNER_ADMIN')<{ viewer: { organizations: Array<{ id: string }> } }>('{ viewer { organizations { id } } }');
+  const partnerOrg = await as('PARTNER_ADMIN')(graphql('{ viewer { organizations { id } } }'), {});
   ids.partner = partnerOrg.viewer.organizations[0]!.id;
   // The demo studio's world: a series with a license, prices, subtitles, a release to the demo partner, a case in review.
-  const created = await owner<{ createSeries: { id: string } }>('mutation($s: ID!) { createSeries(studioId: $s, input: { title: "Demo walk", originalLanguage: "en", genres: ["drama"] }) { id } }', { s: ids.studio });
+  const created = await owner(graphql('mutation($s: ID!) { createSeries(studioId: $s, input: { title: "Demo walk", originalLanguage: "en", genres: ["drama"] }) { id } }'), { s: ids.studio });
   ids.series = created.createSeries.id;
-  const episodes = await owner<{ addEpisodes: Array<{ id: string }> }>('mutation($s: ID!) { addEpisodes(input: { seriesId: $s, fromNumber: 1, toNumber: 2 }) { id } }', { s: ids.series });
+  const episodes = await owner(graphql('mutation($s: ID!) { addEpisodes(input: { seriesId: $s, fromNumber: 1, toNumber: 2 }) { id } }'), { s: ids.series });
   ids.episode = episodes.addEpisodes[0]!.id;
-  await owner('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: ids.series, i: { ...LICENSE, territoriesIncluded: ['US'] } });
+  await owner(graphql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }'), { id: ids.series, i: { ...LICENSE, territoriesIncluded: ['US'] } });
   expect((await postLicenseDocument(server, tokens.OWNER, ids.series, 'agreement.pdf', Buffer.from('%PDF-1.7\n%%EOF\n'))).status).toBe(201);
-  await owner('mutation($s: ID!) { setEpisodePrices(input: { seriesId: $s, fromNumber: 1, toNumber: 2, territory: "US", currency: "USD", amountMinor: 49 }) { episode { id } } }', { s: ids.series });
-  await owner('mutation($e: ID!) { setSubtitles(input: { episodeId: $e, language: "en", format: WEBVTT, content: "WEBVTT\\n\\n00:00:01.000 --> 00:00:02.000\\nHi\\n" }) { id } }', { e: ids.episode });
-  await owner('mutation($s: ID!, $p: ID!) { setReleasePlan(seriesId: $s, partnerId: $p, input: { mode: ALL_AT_ONCE, startsAt: "2026-01-01T00:00:00Z" }) { id } }', { s: ids.series, p: ids.partner });
+  await owner(graphql('mutation($s: ID!) { setEpisodePrices(input: { seriesId: $s, fromNumber: 1, toNumber: 2, territory: "US", currency: "USD", amountMinor: 49 }) { episode { id } } }'), { s: ids.series });
+  await owner(graphql('mutation($e: ID!) { setSubtitles(input: { episodeId: $e, language: "en", format: WEBVTT, content: "WEBVTT\\n\\n00:00:01.000 --> 00:00:02.000\\nHi\\n" }) { id } }'), { e: ids.episode });
+  await owner(graphql('mutation($s: ID!, $p: ID!) { setReleasePlan(seriesId: $s, partnerId: $p, input: { mode: ALL_AT_ONCE, startsAt: "2026-01-01T00:00:00Z" }) { id } }'), { s: ids.series, p: ids.partner });
   const cases = await seedPendingCases(server, ids.studio, 1);
   ids.case = cases.caseIds[0]!;
   ids.queuedEpisode = cases.episodeIds[0]!;
-  await as('PARTNER_ADMIN')('mutation($p: ID!) { createWebhookEndpoint(partnerId: $p, url: "https://hooks.example.com/demo") { endpoint { id } } }', { p: ids.partner });
+  await as('PARTNER_ADMIN')(graphql('mutation($p: ID!) { createWebhookEndpoint(partnerId: $p, url: "https://hooks.example.com/demo") { endpoint { id } } }'), { p: ids.partner });
 }, 180_000);
 afterAll(() => server?.stop());
 

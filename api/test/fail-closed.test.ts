@@ -11,6 +11,7 @@ import { FakeOpenAi } from './support/fake-openai';
 import { eventually, readyEpisode } from './support/media';
 import { TestServer, type SignedInMember } from './support/server';
 import { makeClip } from './support/videos';
+import { graphql, type ResultOf } from '../../schema/graphql';
 
 /**
  * Screening fails closed end to end: whatever fails before a result is recorded, the case reaches
@@ -78,16 +79,16 @@ afterAll(async () => {
   await fake?.stop();
 });
 
-const LICENSE = { sourceWorkTitle: 'Night Vows', sourceWorkKind: 'NOVEL', licensor: 'Lotus Press', licenseKind: 'ADAPTATION', territoriesIncluded: ['WORLDWIDE'], windowStart: '2026-01-01T00:00:00Z', windowEnd: '2030-01-01T00:00:00Z' };
+const LICENSE = { sourceWorkTitle: 'Night Vows', sourceWorkKind: 'NOVEL' as const, licensor: 'Lotus Press', licenseKind: 'ADAPTATION' as const, territoriesIncluded: ['WORLDWIDE'], windowStart: '2026-01-01T00:00:00Z', windowEnd: '2030-01-01T00:00:00Z' };
 
 let clips = 0;
 /** A READY episode with its own media file (clips differ in length, so their content-addressed files differ). */
 async function readyEpisodeWith(cues: Array<[number, string]> = [[1, 'Good morning.']]): Promise<{ episodeId: string; mediaFile: string; sizeBytes: number }> {
   const seriesId = await seriesWithEpisodes(server, owner.token, owner.organizationId, 1, { title: 'Night Vows' });
-  await server.gql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: seriesId, i: LICENSE }, { token: owner.token });
-  const episodeId = (await server.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }', { id: seriesId }, { token: owner.token })).data!.series.episodes.nodes[0]!.id;
+  await server.gql(graphql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }'), { id: seriesId, i: LICENSE }, { token: owner.token });
+  const episodeId = (await server.gql(graphql('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }'), { id: seriesId }, { token: owner.token })).data!.series.episodes.nodes[0]!.id;
   const vtt = `WEBVTT\n\n${cues.map(([t, text]) => `00:00:0${t}.000 --> 00:00:0${t + 1}.000\n${text}`).join('\n\n')}\n`;
-  await server.gql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }', { i: { episodeId, language: 'en', format: 'WEBVTT', content: vtt } }, { token: owner.token });
+  await server.gql(graphql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }'), { i: { episodeId, language: 'en', format: 'WEBVTT', content: vtt } }, { token: owner.token });
   clips++;
   await readyEpisode(server, owner.token, episodeId, makeClip(`fail-closed-${clips}`, { seconds: 1 + clips }));
   const [media] = (await server.orm.em.getConnection().execute('select m.storage_key, m.size_bytes from episode e join media_revision m on m.id = e.current_media_id where e.id = ?', [episodeId])) as Array<{ storage_key: string; size_bytes: number }>;
@@ -95,26 +96,21 @@ async function readyEpisodeWith(cues: Array<[number, string]> = [[1, 'Good morni
 }
 
 async function submit(episodeId: string, territories: string[]): Promise<string> {
-  const res = await server.gql<{ submitForReview: Array<{ id: string }> }>('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }', { i: { episodeIds: [episodeId], territories } }, { token: owner.token });
+  const res = await server.gql(graphql('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }'), { i: { episodeIds: [episodeId], territories } }, { token: owner.token });
   if (!res.data) throw new Error(JSON.stringify(res.errors));
   return res.data.submitForReview[0]!.id;
 }
 
-type CaseView = {
-  status: string;
-  aiStatus: string;
-  aiError: string | null;
-  verdicts: Array<{ territory: string; verdict: string }>;
-  decisions: Array<{ decision: string }>;
-  episode: { status: string };
-  assessment: { aiCompleted: boolean; calls: { entries: Array<{ call: string; run: number; attempt: number; status: unknown; error?: string }> } } | null;
-};
-const CASE = 'query($id: ID!) { reviewCase(id: $id) { status aiStatus aiError verdicts { territory verdict } decisions { decision } episode { status } assessment { aiCompleted calls } } }';
-const view = async (id: string) => (await server.gql<{ reviewCase: CaseView }>(CASE, { id }, { token: reviewer.token })).data!.reviewCase;
+const CASE = graphql('query($id: ID!) { reviewCase(id: $id) { status aiStatus aiError verdicts { territory verdict } decisions { decision } episode { status } assessment { aiCompleted calls } } }');
+type CaseView = NonNullable<ResultOf<typeof CASE>['reviewCase']>;
+/** One AI call of a screening, as the assessment's `calls` JSON records it. */
+type AiCall = { call: string; run: number; attempt: number; status: unknown; error?: string };
+const callsOf = (c: CaseView) => (c.assessment!.calls as { entries: AiCall[] }).entries;
+const view = async (id: string) => (await server.gql(CASE, { id }, { token: reviewer.token })).data!.reviewCase!;
 const screened = (id: string, timeoutMs = 30_000) => eventually(() => view(id), (c) => c.status !== 'QUEUED' && c.status !== 'SCREENING', 'the case to leave screening', timeoutMs);
 
 async function setAutoApprove(enabled: boolean): Promise<void> {
-  const res = await server.gql('mutation($i: ReviewSettingsInput!) { updateReviewSettings(input: $i) { autoApproveEnabled } }', { i: { autoApproveEnabled: enabled, autoApproveMaxRisk: 10, studioSeesFindingsBeforeDecision: false } }, { token: admin.token });
+  const res = await server.gql(graphql('mutation($i: ReviewSettingsInput!) { updateReviewSettings(input: $i) { autoApproveEnabled } }'), { i: { autoApproveEnabled: enabled, autoApproveMaxRisk: 10, studioSeesFindingsBeforeDecision: false } }, { token: admin.token });
   expect(res.errors).toBeUndefined();
 }
 
@@ -146,7 +142,7 @@ describe('any failure before a result is recorded sends the case to humans as AI
     const c = await screened(caseId);
     expectSentToHumans(c, new RegExp(`1024 bytes; the submitted revision has ${sizeBytes}`));
     // Refused at once: a file that is not the submitted one will not mend with retries.
-    expect(c.assessment!.calls.entries).toEqual([]);
+    expect(callsOf(c)).toEqual([]);
   });
 
   it('a review job that failed every retry is dead-lettered, and the dead letter sends its case to humans', async () => {
@@ -181,7 +177,7 @@ describe('a partial provider answer is a failure, never clean', () => {
     try {
       const c = await screened(await submit(episodeId, ['US']));
       expectSentToHumans(c, /moderation answer covers 0 of/);
-      expect(c.assessment!.calls.entries.filter((e) => e.status === 'malformed').length).toBeGreaterThanOrEqual(3);
+      expect(callsOf(c).filter((e) => e.status === 'malformed').length).toBeGreaterThanOrEqual(3);
     } finally {
       fake.clearFaults();
       await setAutoApprove(false);
@@ -204,7 +200,7 @@ describe('a partial provider answer is a failure, never clean', () => {
     try {
       const c = await screened(await submit(episodeId, ['US', 'SA']));
       expectSentToHumans(c, /does not cover (SA|US)/);
-      expect(c.assessment!.calls.entries.filter((e) => e.call === 'policy.chat').map((e) => e.status)).toEqual(['malformed', 'malformed', 'malformed']);
+      expect(callsOf(c).filter((e) => e.call === 'policy.chat').map((e) => e.status)).toEqual(['malformed', 'malformed', 'malformed']);
     } finally {
       fake.clearFaults();
       await setAutoApprove(false);
@@ -229,7 +225,7 @@ describe('a worker killed mid-screening', () => {
     expect(c.status).toBe('PENDING_REVIEW');
     expect(c.aiStatus).toBe('COMPLETED');
     expect(c.verdicts).toEqual([{ territory: 'SA', verdict: 'LIKELY_VIOLATION' }]);
-    const entries = c.assessment!.calls.entries;
+    const entries = callsOf(c);
     const dead = entries.filter((e) => e.run === 1);
     expect(dead.map((e) => e.call)).toEqual(expect.arrayContaining(['moderation.text#1', 'moderation.frame#1', 'policy.chat']));
     expect(dead.find((e) => e.call === 'policy.chat')).toMatchObject({ status: 'unanswered', error: expect.stringMatching(/worker stopped/) });

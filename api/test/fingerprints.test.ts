@@ -10,6 +10,7 @@ import { eventually, readyEpisode, uploadClip } from './support/media';
 import { COPIES, copyOf, sceneClip } from './support/scenes';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
 import { sha256Of } from './support/videos';
+import { graphql } from '../../schema/graphql';
 
 describe('perceptual fingerprints (real ffmpeg and pHash)', () => {
   let original: FrameHash[];
@@ -80,10 +81,10 @@ describe('matching across the platform, through the API as every role', () => {
   const ORIGINAL_TITLE = 'Jade Palace Secrets';
 
   const episodesOf = async (seriesId: string, token: string) =>
-    (await server.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }', { id: seriesId }, { token })).data!.series.episodes.nodes.map((n) => n.id);
+    (await server.gql(graphql('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }'), { id: seriesId }, { token })).data!.series.episodes.nodes.map((n) => n.id);
 
 /** Everything a studio reads about its case, its episode and its series. */
-  const STUDIO_VIEW = /* GraphQL */ `
+  const STUDIO_VIEW = graphql(`
       query($case: ID!, $episode: ID!, $series: ID!) {
         reviewCase(id: $case) { id status aiStatus aiError riskScore progress escalated escalationNote held
           verdicts { territory verdict riskScore reasons } findings { territory ruleId category severity source evidence explanation }
@@ -92,15 +93,15 @@ describe('matching across the platform, through the API as every role', () => {
         episode(id: $episode) { id status uploadError possibleDuplicates { message episodeId seriesTitle moments { atSeconds } }
           media { id sha256 warnings } reviewCases { id escalated escalationNote } }
         series(id: $series) { id title episodes { nodes { id status possibleDuplicates { message } } } }
-      }`;
+      }`);
 
   /** What the original's owner reads about its episode and series. */
-  const OWNER_VIEW = /* GraphQL */ `
+  const OWNER_VIEW = graphql(`
     query($episode: ID!, $series: ID!) {
       episode(id: $episode) { id status uploadError possibleDuplicates { message episodeId seriesTitle matchedFrames moments { atSeconds matchedAtSeconds distance } }
         media { id sha256 warnings } reviewCases { id status escalated escalationNote held } }
       series(id: $series) { id title episodes { nodes { id status possibleDuplicates { message episodeId } } } }
-    }`;
+    }`);
 
   /** A view as plain JSON with its ids, hashes and times blanked, to compare two cases field by field. */
   const shape = (value: unknown): unknown =>
@@ -112,14 +113,14 @@ describe('matching across the platform, through the API as every role', () => {
     );
 
   const submit = async (episodeId: string, token: string) => {
-    const res = await server.gql<{ submitForReview: Array<{ id: string }> }>('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }', { i: { episodeIds: [episodeId], territories: ['US'] } }, { token });
+    const res = await server.gql(graphql('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }'), { i: { episodeIds: [episodeId], territories: ['US'] } }, { token });
     if (!res.data) throw new Error(JSON.stringify(res.errors));
     return res.data.submitForReview[0]!.id;
   };
 
   const screened = (caseId: string) =>
     eventually(
-      () => server.gql<{ reviewCase: { status: string; escalated: boolean; routedToLead: boolean } }>('query($id: ID!) { reviewCase(id: $id) { status escalated routedToLead } }', { id: caseId }, { token: lead.token }),
+      () => server.gql(graphql('query($id: ID!) { reviewCase(id: $id) { status escalated routedToLead } }'), { id: caseId }, { token: lead.token }),
       (r) => !!r.data && !['QUEUED', 'SCREENING'].includes(r.data.reviewCase.status),
       'screening',
       60_000,
@@ -156,8 +157,8 @@ describe('matching across the platform, through the API as every role', () => {
 
   it('a same-studio duplicate is shown to the studio before it submits, naming its own episode', async () => {
     await readyEpisode(server, owner.token, original.episodeIds[2]!, copyOf(originalClip, 'reencoded'));
-    const res = await server.gql<{ episode: { status: string; possibleDuplicates: Array<{ message: string; episodeId: string; matchedFrames: number; moments: Array<{ atSeconds: number; matchedAtSeconds: number }> }> } }>(
-      'query($id: ID!) { episode(id: $id) { status possibleDuplicates { message episodeId matchedFrames moments { atSeconds matchedAtSeconds distance } } } }',
+    const res = await server.gql(
+      graphql('query($id: ID!) { episode(id: $id) { status possibleDuplicates { message episodeId matchedFrames moments { atSeconds matchedAtSeconds distance } } } }'),
       { id: original.episodeIds[2] },
       { token: owner.token },
     );
@@ -166,14 +167,14 @@ describe('matching across the platform, through the API as every role', () => {
     expect(res.data!.episode.possibleDuplicates[0]).toMatchObject({ message: `Possible duplicate of episode 1 of ${ORIGINAL_TITLE}`, episodeId: original.episodeIds[0] });
     expect(res.data!.episode.possibleDuplicates[0]!.matchedFrames).toBeGreaterThanOrEqual(MATCH_MIN_FRAMES);
     // Seen from the other side too.
-    const back = await server.gql<{ episode: { possibleDuplicates: Array<{ episodeId: string }> } }>('query($id: ID!) { episode(id: $id) { possibleDuplicates { episodeId } } }', { id: original.episodeIds[0] }, { token: owner.token });
+    const back = await server.gql(graphql('query($id: ID!) { episode(id: $id) { possibleDuplicates { episodeId } } }'), { id: original.episodeIds[0] }, { token: owner.token });
     expect(back.data!.episode.possibleDuplicates.map((d) => d.episodeId)).toEqual([original.episodeIds[2]]);
   });
 
   it('an unrelated upload matches nothing', async () => {
     unrelatedClip = await sceneClip('platform-unrelated', 8);
     await readyEpisode(server, owner.token, original.episodeIds[1]!, unrelatedClip);
-    const res = await server.gql<{ episode: { possibleDuplicates: unknown[] } }>('query($id: ID!) { episode(id: $id) { possibleDuplicates { episodeId } } }', { id: original.episodeIds[1] }, { token: owner.token });
+    const res = await server.gql(graphql('query($id: ID!) { episode(id: $id) { possibleDuplicates { episodeId } } }'), { id: original.episodeIds[1] }, { token: owner.token });
     expect(res.data!.episode.possibleDuplicates).toEqual([]);
   });
 
@@ -223,8 +224,8 @@ describe('matching across the platform, through the API as every role', () => {
       expect(view).toMatchObject({ status: 'PENDING_REVIEW', routedToLead: true, escalated: false });
       expect(await screened(control.caseId)).toMatchObject({ status: 'PENDING_REVIEW', routedToLead: false, escalated: false });
       for (const token of [reviewer.token, lead.token, admin.token]) {
-        const res = await server.gql<{ reviewCase: { contentMatches: Array<Record<string, unknown> & { moments: Array<{ atSeconds: number; matchedAtSeconds: number; distance: number }> }> } }>(
-          `query($id: ID!) { reviewCase(id: $id) { contentMatches { message sameStudio matchedFrames licensed episodeId seriesTitle matchedEpisodeId matchedEpisodeNumber matchedSeriesTitle matchedStudioName mediaRevisionId matchedRevisionId moments { atSeconds matchedAtSeconds distance } } } }`,
+        const res = await server.gql(
+          graphql(`query($id: ID!) { reviewCase(id: $id) { contentMatches { message sameStudio matchedFrames licensed episodeId seriesTitle matchedEpisodeId matchedEpisodeNumber matchedSeriesTitle matchedStudioName mediaRevisionId matchedRevisionId moments { atSeconds matchedAtSeconds distance } } } }`),
           { id: caseId },
           { token },
         );
@@ -239,26 +240,25 @@ describe('matching across the platform, through the API as every role', () => {
       }
       // The re-encoded duplicate in studio A matched the original too, but is not part of this case.
       // Reviewers read the case and its matches, and are told it is for leads; the control is not.
-      const FOR_LEADS = 'query($id: ID!) { reviewCase(id: $id) { forLeadsOnly } }';
+      const FOR_LEADS = graphql('query($id: ID!) { reviewCase(id: $id) { forLeadsOnly } }');
       for (const [id, expected] of [[caseId, true], [control.caseId, false]] as const) {
-        expect((await server.gql<{ reviewCase: { forLeadsOnly: boolean } }>(FOR_LEADS, { id }, { token: reviewer.token })).data!.reviewCase.forLeadsOnly).toBe(expected);
+        expect((await server.gql(FOR_LEADS, { id }, { token: reviewer.token })).data!.reviewCase.forLeadsOnly).toBe(expected);
       }
       // A reviewer's queue does not hand out the case: it is for leads.
-      const claimed = await server.gql<{ claimNextCase: { id: string } | null }>('mutation { claimNextCase { id } }', {}, { token: reviewer.token });
+      const claimed = await server.gql(graphql('mutation { claimNextCase { id } }'), {}, { token: reviewer.token });
       expect(claimed.data?.claimNextCase?.id ?? null).not.toBe(caseId);
-      const byLead = await server.gql<{ claimNextCase: { id: string } | null }>('mutation { claimNextCase { id } }', {}, { token: lead.token });
+      const byLead = await server.gql(graphql('mutation { claimNextCase { id } }'), {}, { token: lead.token });
       expect(byLead.data!.claimNextCase!.id).toBe(caseId);
     });
 
     it('operators weigh the dispute with both series’ license documents (chain of title)', async () => {
-      await server.gql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: original.seriesId, i: LICENSE }, { token: owner.token });
+      await server.gql(graphql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }'), { id: original.seriesId, i: LICENSE }, { token: owner.token });
       const contract = Buffer.from('%PDF-1.7\n% Lotus Press adaptation agreement\n%%EOF\n');
       const attached = await postLicenseDocument(server, owner.token, original.seriesId, 'lotus-agreement.pdf', contract);
       expect(attached.status).toBe(201);
-      const DOCS = 'query($id: ID!) { reviewCase(id: $id) { contentMatches { matchedEpisodeId licenseDocuments { id } matchedLicenseDocuments { id fileName downloadUrl } } } }';
-      type Docs = { reviewCase: { contentMatches: Array<{ matchedEpisodeId: string; licenseDocuments: unknown[]; matchedLicenseDocuments: Array<{ id: string; fileName: string; downloadUrl: string }> }> } };
+      const DOCS = graphql('query($id: ID!) { reviewCase(id: $id) { contentMatches { matchedEpisodeId licenseDocuments { id } matchedLicenseDocuments { id fileName downloadUrl } } } }');
       for (const token of [reviewer.token, lead.token, admin.token]) {
-        const res = await server.gql<Docs>(DOCS, { id: caseId }, { token });
+        const res = await server.gql(DOCS, { id: caseId }, { token });
         expect(res.errors).toBeUndefined();
         const match = res.data!.reviewCase.contentMatches.find((m) => m.matchedEpisodeId === original.episodeIds[0])!;
         expect(match.licenseDocuments).toEqual([]);
@@ -275,7 +275,7 @@ describe('matching across the platform, through the API as every role', () => {
 
     it('leaks nothing about the other studio to the uploader, whatever its role, nor to partners', async () => {
       await screened(caseId);
-      const AUDIT = 'query($org: ID!) { auditEvents(organizationId: $org, first: 100) { nodes { action summary subjectType subjectId } } }';
+      const AUDIT = graphql('query($org: ID!) { auditEvents(organizationId: $org, first: 100) { nodes { action summary subjectType subjectId } } }');
       for (const member of [pirate, pirateEditor, pirateViewer]) {
         const res = await server.gql(STUDIO_VIEW, { case: caseId, episode: copied(), series: copy.seriesId }, { token: member.token });
         // Owners also read their organization's audit log.
@@ -285,15 +285,16 @@ describe('matching across the platform, through the API as every role', () => {
         for (const secret of secrets) expect(seen, `${member.email} must not see "${secret}"`).not.toContain(secret.toLowerCase());
         expect(res.data, JSON.stringify(res.errors)).toBeTruthy();
         // The operators' field refuses studio members outright, match or not.
-        const matches = await server.gql('query($id: ID!) { reviewCase(id: $id) { contentMatches { id } } }', { id: caseId }, { token: member.token });
+        const matches = await server.gql(graphql('query($id: ID!) { reviewCase(id: $id) { contentMatches { id } } }'), { id: caseId }, { token: member.token });
         expect(errorCode(matches)).toBe('FORBIDDEN');
         expect(JSON.stringify(matches).toLowerCase()).not.toContain(ORIGINAL_TITLE.toLowerCase());
         // So does the operators' routing flag, on this case and on the unrelated one alike.
         for (const id of [caseId, control.caseId]) {
-          for (const field of ['routedToLead', 'forLeadsOnly']) expect(errorCode(await server.gql(`query($id: ID!) { reviewCase(id: $id) { ${field} } }`, { id }, { token: member.token })), field).toBe('FORBIDDEN');
+          expect(errorCode(await server.gql(graphql('query($id: ID!) { reviewCase(id: $id) { routedToLead } }'), { id }, { token: member.token })), 'routedToLead').toBe('FORBIDDEN');
+          expect(errorCode(await server.gql(graphql('query($id: ID!) { reviewCase(id: $id) { forLeadsOnly } }'), { id }, { token: member.token })), 'forLeadsOnly').toBe('FORBIDDEN');
         }
         // The original's episode and media stay out of reach.
-        const probe = await server.gql('query($id: ID!) { episode(id: $id) { id } }', { id: original.episodeIds[0] }, { token: member.token });
+        const probe = await server.gql(graphql('query($id: ID!) { episode(id: $id) { id } }'), { id: original.episodeIds[0] }, { token: member.token });
         expect(errorCode(probe)).toBe('NOT_FOUND');
         const media = await fetch(`${server.url}/media/${originalRevisionId}/video`, { headers: { authorization: `Bearer ${member.token}` } });
         expect([401, 403, 404]).toContain(media.status);
@@ -302,10 +303,10 @@ describe('matching across the platform, through the API as every role', () => {
       expect(copyView.data?.reviewCase).toBeTruthy();
       expect(shape(copyView.data!.reviewCase)).toEqual(shape(controlView.data!.reviewCase));
       expect(shape(copyView.data!.episode)).toEqual(shape(controlView.data!.episode));
-      const forPartner = await server.gql('query($id: ID!) { reviewCase(id: $id) { contentMatches { id } } }', { id: caseId }, { token: partner.token });
+      const forPartner = await server.gql(graphql('query($id: ID!) { reviewCase(id: $id) { contentMatches { id } } }'), { id: caseId }, { token: partner.token });
       expect(['FORBIDDEN', 'NOT_FOUND']).toContain(errorCode(forPartner));
       // Studio A is not told about the copy either (it is the operator's case).
-      const ownerView = await server.gql<{ episode: { possibleDuplicates: Array<{ episodeId: string }> } }>('query($id: ID!) { episode(id: $id) { possibleDuplicates { episodeId } } }', { id: original.episodeIds[0] }, { token: owner.token });
+      const ownerView = await server.gql(graphql('query($id: ID!) { episode(id: $id) { possibleDuplicates { episodeId } } }'), { id: original.episodeIds[0] }, { token: owner.token });
       expect(ownerView.data!.episode.possibleDuplicates.map((d) => d.episodeId)).not.toContain(copied());
       // Nothing the owner reads changed when the copy arrived (the ids are the same episodes' before and after).
       const ownerAfter = await server.gql(OWNER_VIEW, { episode: original.episodeIds[0], series: original.seriesId }, { token: owner.token });
@@ -317,7 +318,7 @@ describe('matching across the platform, through the API as every role', () => {
       const ownerCase = await submit(original.episodeIds[0]!, owner.token);
       // Screening the original matches it against the copy: routed to leads, invisible to its owner.
       expect(await screened(ownerCase)).toMatchObject({ routedToLead: true, escalated: false });
-      const ownerCaseView = await server.gql<{ reviewCase: Record<string, unknown> }>(STUDIO_VIEW, { case: ownerCase, episode: original.episodeIds[0], series: original.seriesId }, { token: owner.token });
+      const ownerCaseView = await server.gql(STUDIO_VIEW, { case: ownerCase, episode: original.episodeIds[0], series: original.seriesId }, { token: owner.token });
       expect(ownerCaseView.data!.reviewCase).toMatchObject({ escalated: false, escalationNote: null });
       expect(JSON.stringify(ownerCaseView).toLowerCase()).not.toContain('palace of jade');
       expect(JSON.stringify(ownerCaseView)).not.toContain(copied());
@@ -333,40 +334,39 @@ describe('matching across the platform, through the API as every role', () => {
         [caseId, [original.episodeIds[0], original.episodeIds[2]]],
         [ownerCase, [copied(), original.episodeIds[2]]],
       ] as const) {
-        const res = await server.gql<{ reviewCase: { contentMatches: Array<{ matchedEpisodeId: string }> } }>('query($id: ID!) { reviewCase(id: $id) { contentMatches { matchedEpisodeId } } }', { id }, { token: lead.token });
+        const res = await server.gql(graphql('query($id: ID!) { reviewCase(id: $id) { contentMatches { matchedEpisodeId } } }'), { id }, { token: lead.token });
         expect(res.data!.reviewCase.contentMatches.map((m) => m.matchedEpisodeId).sort()).toEqual([...expected].sort());
       }
-      const dups = await server.gql<{ episode: { possibleDuplicates: Array<{ episodeId: string }> } }>('query($id: ID!) { episode(id: $id) { possibleDuplicates { episodeId } } }', { id: original.episodeIds[0] }, { token: owner.token });
+      const dups = await server.gql(graphql('query($id: ID!) { episode(id: $id) { possibleDuplicates { episodeId } } }'), { id: original.episodeIds[0] }, { token: owner.token });
       expect(dups.data!.episode.possibleDuplicates.map((d) => d.episodeId)).toEqual([original.episodeIds[2]]);
     }, 120_000);
 
     it('a lead marks a match licensed: remembered for that pair of videos, not for the two series', async () => {
-      const listed = await server.gql<{ reviewCase: { contentMatches: Array<{ id: string; matchedEpisodeId: string }> } }>('query($id: ID!) { reviewCase(id: $id) { contentMatches { id matchedEpisodeId } } }', { id: caseId }, { token: lead.token });
+      const listed = await server.gql(graphql('query($id: ID!) { reviewCase(id: $id) { contentMatches { id matchedEpisodeId } } }'), { id: caseId }, { token: lead.token });
       const matchId = listed.data!.reviewCase.contentMatches.find((m) => m.matchedEpisodeId === original.episodeIds[0])!.id;
-      const MARK = 'mutation($id: ID!, $note: String!) { markContentMatchLicensed(matchId: $id, note: $note) { id licensed licenseNote } }';
+      const MARK = graphql('mutation($id: ID!, $note: String!) { markContentMatchLicensed(matchId: $id, note: $note) { id licensed licenseNote } }');
       expect(errorCode(await server.gql(MARK, { id: matchId, note: 'x' }, { token: reviewer.token }))).toBe('FORBIDDEN');
       expect(errorCode(await server.gql(MARK, { id: matchId, note: 'x' }, { token: pirate.token }))).toBe('FORBIDDEN');
       const blank = await server.gql(MARK, { id: matchId, note: '  ' }, { token: lead.token });
       expect(errorCode(blank)).toBe('BAD_USER_INPUT');
       expect(blank.errors![0]!.extensions.field).toBe('note');
       expect(await server.count('licensed_media_reuse')).toBe(0);
-      const marked = await server.gql<{ markContentMatchLicensed: { licensed: boolean; licenseNote: string } }>(MARK, { id: matchId, note: 'Re-release licensed under contract LP-2026-114' }, { token: lead.token });
+      const marked = await server.gql(MARK, { id: matchId, note: 'Re-release licensed under contract LP-2026-114' }, { token: lead.token });
       expect(marked.data!.markContentMatchLicensed).toMatchObject({ licensed: true, licenseNote: 'Re-release licensed under contract LP-2026-114' });
 
       // Remembered for the pair of videos, from either side; the copy's other match (studio A's duplicate) stays open.
-      const MATCHES = 'query($id: ID!) { reviewCase(id: $id) { contentMatches { licensed matchedEpisodeId } } }';
-      type Matches = { reviewCase: { contentMatches: Array<{ licensed: boolean; matchedEpisodeId: string }> } };
-      const fromCopy = (await server.gql<Matches>(MATCHES, { id: caseId }, { token: lead.token })).data!.reviewCase.contentMatches;
+      const MATCHES = graphql('query($id: ID!) { reviewCase(id: $id) { contentMatches { licensed matchedEpisodeId } } }');
+      const fromCopy = (await server.gql(MATCHES, { id: caseId }, { token: lead.token })).data!.reviewCase.contentMatches;
       expect(Object.fromEntries(fromCopy.map((m) => [m.matchedEpisodeId, m.licensed]))).toEqual({ [original.episodeIds[0]!]: true, [original.episodeIds[2]!]: false });
-      const ownerCase = (await server.gql<{ episode: { reviewCases: Array<{ id: string }> } }>('query($id: ID!) { episode(id: $id) { reviewCases { id } } }', { id: original.episodeIds[0] }, { token: lead.token })).data!.episode.reviewCases[0]!.id;
-      const fromOriginal = (await server.gql<Matches>(MATCHES, { id: ownerCase }, { token: lead.token })).data!.reviewCase.contentMatches;
+      const ownerCase = (await server.gql(graphql('query($id: ID!) { episode(id: $id) { reviewCases { id } } }'), { id: original.episodeIds[0] }, { token: lead.token })).data!.episode.reviewCases[0]!.id;
+      const fromOriginal = (await server.gql(MATCHES, { id: ownerCase }, { token: lead.token })).data!.reviewCase.contentMatches;
       expect(fromOriginal.find((m) => m.matchedEpisodeId === copied())!.licensed).toBe(true);
 
       // A copy of a different episode between the same two series is checked afresh and goes to a lead.
       await readyEpisode(server, pirateEditor.token, copy.episodeIds[1]!, copyOf(unrelatedClip, 'rescaled'));
       const again = await submit(copy.episodeIds[1]!, pirateEditor.token);
       expect(await screened(again)).toMatchObject({ status: 'PENDING_REVIEW', routedToLead: true, escalated: false });
-      const matches = (await server.gql<Matches>(MATCHES, { id: again }, { token: lead.token })).data!.reviewCase.contentMatches;
+      const matches = (await server.gql(MATCHES, { id: again }, { token: lead.token })).data!.reviewCase.contentMatches;
       expect(matches).toEqual([{ matchedEpisodeId: original.episodeIds[1], licensed: false }]);
     }, 120_000);
 
@@ -374,7 +374,7 @@ describe('matching across the platform, through the API as every role', () => {
       await readyEpisode(server, pirateEditor.token, copy.episodeIds[2]!, await sceneClip('platform-other', 9));
       const other = await submit(copy.episodeIds[2]!, pirateEditor.token);
       expect(await screened(other)).toMatchObject({ escalated: false, routedToLead: false });
-      const res = await server.gql<{ reviewCase: { contentMatches: unknown[] } }>('query($id: ID!) { reviewCase(id: $id) { contentMatches { id } } }', { id: other }, { token: lead.token });
+      const res = await server.gql(graphql('query($id: ID!) { reviewCase(id: $id) { contentMatches { id } } }'), { id: other }, { token: lead.token });
       expect(res.data!.reviewCase.contentMatches).toEqual([]);
     }, 120_000);
   });
@@ -394,8 +394,8 @@ describe('matching across the platform, through the API as every role', () => {
     await conn.execute(`delete from content_match where media_revision_id = ? or matched_revision_id = ?`, [revision, revision]);
     const caseId = await submit(episodeId!, pirateEditor.token);
     expect(await screened(caseId)).toMatchObject({ status: 'PENDING_REVIEW', routedToLead: true, escalated: false });
-    const res = await server.gql<{ reviewCase: { contentMatches: Array<{ matchedEpisodeId: string; mirrored: boolean; sameStudio: boolean; moments: unknown[] }> } }>(
-      'query($id: ID!) { reviewCase(id: $id) { contentMatches { matchedEpisodeId mirrored sameStudio moments { atSeconds } } } }',
+    const res = await server.gql(
+      graphql('query($id: ID!) { reviewCase(id: $id) { contentMatches { matchedEpisodeId mirrored sameStudio moments { atSeconds } } } }'),
       { id: caseId },
       { token: lead.token },
     );
@@ -412,7 +412,7 @@ describe('matching across the platform, through the API as every role', () => {
   it('a replaced upload is fingerprinted again', async () => {
     await uploadClip(server, owner.token, original.episodeIds[1]!, copyOf(originalClip, 'watermarked'));
     const dup = await eventually(
-      () => server.gql<{ episode: { possibleDuplicates: Array<{ episodeId: string }> } }>('query($id: ID!) { episode(id: $id) { possibleDuplicates { episodeId } } }', { id: original.episodeIds[1] }, { token: owner.token }),
+      () => server.gql(graphql('query($id: ID!) { episode(id: $id) { possibleDuplicates { episodeId } } }'), { id: original.episodeIds[1] }, { token: owner.token }),
       (r) => (r.data?.episode.possibleDuplicates.length ?? 0) > 0,
       'the replacement to be matched',
       60_000,

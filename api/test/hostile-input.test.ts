@@ -10,6 +10,7 @@ import { seriesWithEpisodes } from './support/catalog';
 import { LICENSE } from './support/publishing';
 import { TestServer, type SignedInMember } from './support/server';
 import { WebhookReceiver } from './support/webhook-receiver';
+import { graphql } from '../../schema/graphql';
 
 /** The cases of issue "bad input never becomes an internal error", each named; the kind is walked in input-walk.test.ts. */
 let server: TestServer;
@@ -25,38 +26,38 @@ beforeAll(async () => {
   server = await TestServer.start();
   owner = await server.member(OrganizationKind.STUDIO, Role.OWNER, 'Hostile');
   partner = await server.member(OrganizationKind.PARTNER, Role.PARTNER_ADMIN, 'Hostile');
-  const key = await server.gql<{ createApiKey: { secret: string } }>('mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret } }', { i: { organizationId: partner.organizationId, name: 'sync' } }, { token: partner.token });
+  const key = await server.gql(graphql('mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret } }'), { i: { organizationId: partner.organizationId, name: 'sync' } }, { token: partner.token });
   partnerKey = key.data!.createApiKey.secret;
   seriesId = await seriesWithEpisodes(server, owner.token, owner.organizationId, 3, { title: 'Plain title' });
-  const episodes = await server.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }', { id: seriesId }, { token: owner.token });
+  const episodes = await server.gql(graphql('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }'), { id: seriesId }, { token: owner.token });
   episodeIds = episodes.data!.series.episodes.nodes.map((e) => e.id);
 });
 afterAll(() => server?.stop());
 
-const titleOf = async () => (await server.gql<{ series: { title: string } }>('query($id: ID!) { series(id: $id) { title } }', { id: seriesId }, { token: owner.token })).data!.series.title;
+const titleOf = async () => (await server.gql(graphql('query($id: ID!) { series(id: $id) { title } }'), { id: seriesId }, { token: owner.token })).data!.series.title;
 
 describe('control characters in text', () => {
   it('a NUL in a variable is refused naming the argument path it feeds, and nothing is written', async () => {
-    const res = await server.gql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }', { id: seriesId, i: { title: 'a\u0000b' } }, { token: owner.token });
+    const res = await server.gql(graphql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }'), { id: seriesId, i: { title: 'a\u0000b' } }, { token: owner.token });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
     expect(await titleOf()).toBe('Plain title');
   });
 
   it('a control character in a literal, nested in a list, is refused with its path', async () => {
-    const res = await server.gql(`mutation($id: ID!) { updateSeries(id: $id, input: { title: "ok", genres: ["drama", "x\\u0007y"] }) { id } }`, { id: seriesId }, { token: owner.token });
+    const res = await server.gql(graphql(`mutation($id: ID!) { updateSeries(id: $id, input: { title: "ok", genres: ["drama", "x\\u0007y"] }) { id } }`), { id: seriesId }, { token: owner.token });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.genres.1' });
     expect(await titleOf()).toBe('Plain title');
   });
 
   it('reads refuse it too: a search term and a catalog genre filter', async () => {
-    const search = await server.gql('query($s: ID!) { seriesList(studioId: $s, search: "\\u0000") { nodes { id } } }', { s: owner.organizationId }, { token: owner.token });
+    const search = await server.gql(graphql('query($s: ID!) { seriesList(studioId: $s, search: "\\u0000") { nodes { id } } }'), { s: owner.organizationId }, { token: owner.token });
     expect(search.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'search' });
-    const catalog = await server.gql('query($f: CatalogFilterInput) { catalog(territory: "US", filter: $f) { nodes { id } } }', { f: { genre: '\u0000' } }, { token: partner.token });
-    expect(catalog.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.genre' });
+    const catalog = await server.gql(graphql('query($f: CatalogFilterInput) { catalog(territory: "US", filter: $f) { nodes { id } } }'), { f: { genres: ['\u0000'] } }, { token: partner.token });
+    expect(catalog.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.genres.0' });
   });
 
   it('tab, line feed and carriage return are text, not control characters to refuse', async () => {
-    const res = await server.gql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { synopsis } }', { id: seriesId, i: { synopsis: 'one\ttwo\r\nthree' } }, { token: owner.token });
+    const res = await server.gql(graphql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { synopsis } }'), { id: seriesId, i: { synopsis: 'one\ttwo\r\nthree' } }, { token: owner.token });
     expect(res.errors).toBeUndefined();
   });
 
@@ -71,10 +72,11 @@ describe('control characters in text', () => {
 
 describe('text that hides or reorders itself', () => {
   it('a bidi override (U+202E) in a variable or a literal is refused naming the field; the title stays', async () => {
-    const variable = await server.gql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }', { id: seriesId, i: { title: 'Night \u202Eswov' } }, { token: owner.token });
+    const variable = await server.gql(graphql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }'), { id: seriesId, i: { title: 'Night \u202Eswov' } }, { token: owner.token });
     expect(variable.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
     expect(variable.errors?.[0]?.message).toContain('U+202E');
     for (const control of ['\\u202A', '\\u202B', '\\u202C', '\\u202D', '\\u2066', '\\u2067', '\\u2068', '\\u2069']) {
+      // eslint-disable-next-line no-restricted-syntax -- as text: the character is written into the document's own string literal
       const literal = await server.gql(`mutation($id: ID!) { updateSeries(id: $id, input: { synopsis: "a${control}b" }) { id } }`, { id: seriesId }, { token: owner.token });
       expect(literal.errors?.[0]?.extensions, control).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.synopsis' });
     }
@@ -82,21 +84,21 @@ describe('text that hides or reorders itself', () => {
   });
 
   it('right-to-left text with the marks U+200E/U+200F is kept', async () => {
-    const res = await server.gql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { synopsis } }', { id: seriesId, i: { synopsis: 'שלום\u200F (Hebrew) \u200Eok' } }, { token: owner.token });
+    const res = await server.gql(graphql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { synopsis } }'), { id: seriesId, i: { synopsis: 'שלום\u200F (Hebrew) \u200Eok' } }, { token: owner.token });
     expect(res.errors).toBeUndefined();
   });
 
   it('a title of zero-width characters only is blank: refused as required', async () => {
-    const res = await server.gql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }', { id: seriesId, i: { title: '\u200b\u200d\ufeff ' } }, { token: owner.token });
+    const res = await server.gql(graphql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }'), { id: seriesId, i: { title: '\u200b\u200d\ufeff ' } }, { token: owner.token });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
     expect(await titleOf()).toBe('Plain title');
   });
 
   it('an invisible AI label or disclosure does not meet the labelling duty: refused naming the field, nothing stored', async () => {
-    const ai = { ...LICENSE, aiElements: ['VOICE'] };
-    const label = await server.gql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: seriesId, i: { ...ai, aiDisclosure: 'The voices are AI-generated.', aiLabel: '\u200b' } }, { token: owner.token });
+    const ai = { ...LICENSE, aiElements: ['VOICE' as const] };
+    const label = await server.gql(graphql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }'), { id: seriesId, i: { ...ai, aiDisclosure: 'The voices are AI-generated.', aiLabel: '\u200b' } }, { token: owner.token });
     expect(label.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.aiLabel' });
-    const disclosure = await server.gql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: seriesId, i: { ...ai, aiDisclosure: '\u200b', aiLabel: 'AI-generated voices' } }, { token: owner.token });
+    const disclosure = await server.gql(graphql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }'), { id: seriesId, i: { ...ai, aiDisclosure: '\u200b', aiLabel: 'AI-generated voices' } }, { token: owner.token });
     expect(disclosure.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.aiDisclosure' });
     expect(await server.count('series_license')).toBe(0);
   });
@@ -105,14 +107,14 @@ describe('text that hides or reorders itself', () => {
 describe('Unicode normalization', () => {
   it('"Café" with a combining accent and with a precomposed é is one title, and either spelling finds it', async () => {
     const decomposed = 'Cafe\u0301 Nights';
-    const created = await server.gql<{ createSeries: { id: string; title: string } }>('mutation($s: ID!, $i: SeriesInput!) { createSeries(studioId: $s, input: $i) { id title } }', { s: owner.organizationId, i: { title: decomposed, originalLanguage: 'en' } }, { token: owner.token });
+    const created = await server.gql(graphql('mutation($s: ID!, $i: SeriesInput!) { createSeries(studioId: $s, input: $i) { id title } }'), { s: owner.organizationId, i: { title: decomposed, originalLanguage: 'en' } }, { token: owner.token });
     expect(created.data!.createSeries.title).toBe('Caf\u00e9 Nights');
     for (const term of ['Caf\u00e9', 'Cafe\u0301']) {
-      const found = await server.gql<{ seriesList: { nodes: Array<{ id: string }> } }>('query($s: ID!, $q: String) { seriesList(studioId: $s, search: $q) { nodes { id } } }', { s: owner.organizationId, q: term }, { token: owner.token });
+      const found = await server.gql(graphql('query($s: ID!, $q: String) { seriesList(studioId: $s, search: $q) { nodes { id } } }'), { s: owner.organizationId, q: term }, { token: owner.token });
       expect(found.data!.seriesList.nodes.map((n) => n.id)).toEqual([created.data!.createSeries.id]);
     }
     // A literal in the document is normalized as a variable is.
-    const literal = await server.gql<{ seriesList: { nodes: Array<{ id: string }> } }>(`query($s: ID!) { seriesList(studioId: $s, search: "Cafe\u0301") { nodes { id } } }`, { s: owner.organizationId }, { token: owner.token });
+    const literal = await server.gql(graphql(`query($s: ID!) { seriesList(studioId: $s, search: "Cafe\u0301") { nodes { id } } }`), { s: owner.organizationId }, { token: owner.token });
     expect(literal.data!.seriesList.nodes).toHaveLength(1);
   });
 });
@@ -134,16 +136,16 @@ describe('cursors', () => {
 describe('subtitles', () => {
   it('every caller who may read an episode reads its subtitle tracks with their content', async () => {
     const vtt = 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHello\n';
-    const set = await server.gql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }', { i: { episodeId: episodeIds[0], language: 'en', format: 'WEBVTT', content: vtt } }, { token: owner.token });
+    const set = await server.gql(graphql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }'), { i: { episodeId: episodeIds[0], language: 'en', format: 'WEBVTT', content: vtt } }, { token: owner.token });
     expect(set.errors).toBeUndefined();
-    const res = await server.gql<{ episode: { subtitles: Array<{ language: string; content: string }> } }>('query($id: ID!) { episode(id: $id) { subtitles { language content } } }', { id: episodeIds[0] }, { token: owner.token });
+    const res = await server.gql(graphql('query($id: ID!) { episode(id: $id) { subtitles { language content } } }'), { id: episodeIds[0] }, { token: owner.token });
     expect(res.errors).toBeUndefined();
     expect(res.data!.episode.subtitles).toEqual([{ language: 'en', content: vtt }]);
   });
 
   it('/media/subtitles/<trackId>.vtt answers ranges, If-None-Match and HEAD as the other media routes do', async () => {
     const vtt = 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nBonjour\n';
-    const set = await server.gql<{ setSubtitles: { id: string } }>('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }', { i: { episodeId: episodeIds[0], language: 'en', format: 'WEBVTT', content: vtt } }, { token: owner.token });
+    const set = await server.gql(graphql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }'), { i: { episodeId: episodeIds[0], language: 'en', format: 'WEBVTT', content: vtt } }, { token: owner.token });
     const url = `${server.url}/media/subtitles/${set.data!.setSubtitles.id}.vtt`;
     const auth = { authorization: `Bearer ${owner.token}` };
     const whole = await fetch(url, { headers: auth });
@@ -162,7 +164,7 @@ describe('subtitles', () => {
   });
 
   it('a WebVTT file with a header and no cues is refused, so it cannot satisfy a subtitle requirement', async () => {
-    const res = await server.gql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }', { i: { episodeId: episodeIds[1], language: 'fr', format: 'WEBVTT', content: 'WEBVTT\n' } }, { token: owner.token });
+    const res = await server.gql(graphql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }'), { i: { episodeId: episodeIds[1], language: 'fr', format: 'WEBVTT', content: 'WEBVTT\n' } }, { token: owner.token });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.content' });
     expect(await server.count('subtitle_track')).toBe(1);
   });
@@ -172,7 +174,7 @@ describe('subtitles', () => {
     ['a cue of no-break spaces', 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n\u00a0\u00a0\n'],
     ['a cue of zero-width spaces', 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n\u200b\n\n00:00:03.000 --> 00:00:04.000\n<i>\u200b</i>\n'],
   ])('a WebVTT file whose only cues have no visible text (%s) is refused', async (_name, content) => {
-    const res = await server.gql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }', { i: { episodeId: episodeIds[1], language: 'fr', format: 'WEBVTT', content } }, { token: owner.token });
+    const res = await server.gql(graphql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }'), { i: { episodeId: episodeIds[1], language: 'fr', format: 'WEBVTT', content } }, { token: owner.token });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.content' });
     expect(await server.count('subtitle_track')).toBe(1);
   });
@@ -180,7 +182,7 @@ describe('subtitles', () => {
 
 describe('upload policy', () => {
   it('the formats the API accepts are one list it exposes, and a file outside it is refused with 415', async () => {
-    const res = await server.gql<{ uploadPolicy: { acceptedExtensions: string[]; acceptedTypes: string[]; maxBytes: number; maxDurationSeconds: number } }>('{ uploadPolicy { acceptedExtensions acceptedTypes maxBytes maxDurationSeconds } }', {}, { token: owner.token });
+    const res = await server.gql(graphql('{ uploadPolicy { acceptedExtensions acceptedTypes maxBytes maxDurationSeconds } }'), {}, { token: owner.token });
     expect(res.data!.uploadPolicy).toEqual({ acceptedExtensions: ['mp4', 'mov', 'webm'], acceptedTypes: ['video/mp4', 'video/quicktime', 'video/webm'], maxBytes: server.config.uploads.maxBytes, maxDurationSeconds: server.config.uploads.maxDurationSeconds });
     const meta = (name: string, type: string) => [`episodeId ${Buffer.from(episodeIds[0]!).toString('base64')}`, `filename ${Buffer.from(name).toString('base64')}`, `filetype ${Buffer.from(type).toString('base64')}`].join(',');
     const m4v = await fetch(`${server.url}/uploads`, { method: 'POST', headers: { authorization: `Bearer ${owner.token}`, 'tus-resumable': '1.0.0', 'upload-length': '100', 'upload-metadata': meta('clip.m4v', 'video/mp4') } });
@@ -190,28 +192,28 @@ describe('upload policy', () => {
 
 describe('lists with repeated keys', () => {
   it('the same episode moved twice in one renumbering is refused naming the repeated item; nothing moves', async () => {
-    const res = await server.gql('mutation($i: RenumberEpisodesInput!) { renumberEpisodes(input: $i) { number } }', { i: { seriesId, moves: [{ episodeId: episodeIds[2], number: 7 }, { episodeId: episodeIds[2], number: 8 }] } }, { token: owner.token });
+    const res = await server.gql(graphql('mutation($i: RenumberEpisodesInput!) { renumberEpisodes(input: $i) { number } }'), { i: { seriesId, moves: [{ episodeId: episodeIds[2], number: 7 }, { episodeId: episodeIds[2], number: 8 }] } }, { token: owner.token });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.moves.1.episodeId' });
-    const numbers = await server.gql<{ series: { episodes: { nodes: Array<{ number: number }> } } }>('query($id: ID!) { series(id: $id) { episodes { nodes { number } } } }', { id: seriesId }, { token: owner.token });
+    const numbers = await server.gql(graphql('query($id: ID!) { series(id: $id) { episodes { nodes { number } } } }'), { id: seriesId }, { token: owner.token });
     expect(numbers.data!.series.episodes.nodes.map((e) => e.number)).toEqual([1, 2, 3]);
   });
 
   it('a repeated territory in a license is refused naming the field', async () => {
-    const res = await server.gql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: seriesId, i: { ...LICENSE, territoriesIncluded: ['US', 'US'] } }, { token: owner.token });
+    const res = await server.gql(graphql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }'), { id: seriesId, i: { ...LICENSE, territoriesIncluded: ['US', 'US'] } }, { token: owner.token });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.territoriesIncluded.1' });
   });
 
   it('the same territory held back twice in a license is refused naming the repeated holdback; nothing is stored', async () => {
     const until = new Date(Date.now() + 86_400_000).toISOString();
-    const res = await server.gql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: seriesId, i: { ...LICENSE, holdbacks: [{ territory: 'US', until }, { territory: 'us', until }] } }, { token: owner.token });
+    const res = await server.gql(graphql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }'), { id: seriesId, i: { ...LICENSE, holdbacks: [{ territory: 'US', until }, { territory: 'us', until }] } }, { token: owner.token });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.holdbacks.1.territory' });
     expect(await server.count('series_license')).toBe(0);
   });
 
   it('a genre repeated in any case is refused naming the repeated genre; the genres stay as they were', async () => {
-    const res = await server.gql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }', { id: seriesId, i: { genres: ['drama', 'romance', 'Drama'] } }, { token: owner.token });
+    const res = await server.gql(graphql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }'), { id: seriesId, i: { genres: ['drama', 'romance', 'Drama'] } }, { token: owner.token });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.genres.2' });
-    const genres = await server.gql<{ series: { genres: string[] } }>('query($id: ID!) { series(id: $id) { genres } }', { id: seriesId }, { token: owner.token });
+    const genres = await server.gql(graphql('query($id: ID!) { series(id: $id) { genres } }'), { id: seriesId }, { token: owner.token });
     expect(genres.data!.series.genres).toEqual([]);
   });
 
@@ -219,7 +221,7 @@ describe('lists with repeated keys', () => {
     ['maturityRatings', [{ territory: 'US', rating: 'TV-14' }, { territory: 'US', rating: 'TV-MA' }]],
     ['filings', [{ territory: 'CN', filingNumber: 'A-1' }, { territory: 'cn', filingNumber: 'A-2' }]],
   ] as const)('a territory repeated in %s is refused naming the repeated item, not the whole list', async (field, items) => {
-    const res = await server.gql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }', { id: seriesId, i: { [field]: items } }, { token: owner.token });
+    const res = await server.gql(graphql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }'), { id: seriesId, i: { [field]: items } }, { token: owner.token });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: `input.${field}.1.territory` });
   });
 });
@@ -227,16 +229,16 @@ describe('lists with repeated keys', () => {
 describe('catalog territory', () => {
   it('a territory that is not an ISO 3166-1 alpha-2 code is BAD_USER_INPUT on territory, and a huge one is not echoed', async () => {
     const huge = 'X'.repeat(1024 * 1024);
-    const res = await server.gql('query($t: String!) { catalog(territory: $t) { nodes { id } } }', { t: huge }, { token: partnerKey });
+    const res = await server.gql(graphql('query($t: String!) { catalog(territory: $t) { nodes { id } } }'), { t: huge }, { token: partnerKey });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'territory' });
     expect(JSON.stringify(res.errors).length).toBeLessThan(2000);
-    const playback = await server.gql('query($e: ID!, $t: String!) { playback(episodeId: $e, territory: $t) { url } }', { e: 'x', t: 'ZZ' }, { token: partnerKey });
+    const playback = await server.gql(graphql('query($e: ID!, $t: String!) { playback(episodeId: $e, territory: $t) { url } }'), { e: 'x', t: 'ZZ' }, { token: partnerKey });
     expect(playback.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'territory' });
   });
 });
 
 describe('webhook targets', () => {
-  const CREATE = 'mutation($p: ID!, $u: String!) { createWebhookEndpoint(partnerId: $p, url: $u) { endpoint { id } } }';
+  const CREATE = graphql('mutation($p: ID!, $u: String!) { createWebhookEndpoint(partnerId: $p, url: $u) { endpoint { id } } }');
 
   it.each([
     'http://169.254.169.254/latest/meta-data/',
@@ -278,7 +280,7 @@ describe('webhook targets', () => {
         const [endpoint] = (await conn.execute(`insert into webhook_endpoint (id, partner_id, url, secret_encrypted, enabled, consecutive_failures, created_at) values (gen_random_uuid(), ?, ?, ?, true, 0, now()) returning id`, [partner.organizationId, url, sealed()])) as Array<{ id: string }>;
         await conn.execute(`insert into webhook_delivery (id, endpoint_id, event_type, payload, status, attempts, created_at) values (?, ?, 'catalog.test', '{}', 'PENDING', '[]', now())`, [`msg_private_${i}`, endpoint!.id]);
         await expect(server.app.services.webhooks.deliver(server.orm.em.fork(), `msg_private_${i}`, { isLast: false }, quietLogger)).rejects.toThrow(PRIVATE_ADDRESS_REFUSAL);
-        const log = await server.gql<{ webhookDeliveries: Array<{ attempts: Array<Record<string, unknown>> }> }>('query($e: ID!) { webhookDeliveries(endpointId: $e) { attempts } }', { e: endpoint!.id }, { token: partner.token });
+        const log = await server.gql(graphql('query($e: ID!) { webhookDeliveries(endpointId: $e) { attempts } }'), { e: endpoint!.id }, { token: partner.token });
         expect(log.data!.webhookDeliveries[0]!.attempts).toEqual([expect.objectContaining({ statusCode: null, latencyMs: null, error: PRIVATE_ADDRESS_REFUSAL })]);
       }
       expect(receiver.received).toEqual([]);

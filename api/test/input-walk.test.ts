@@ -8,6 +8,7 @@ import { createPartner } from './support/publishing';
 import { seedPendingCases } from './support/review';
 import { documentFor, leavesOf, operationsOf, setAt, type Leaf, type Operation, type Path } from './support/schema-walk';
 import { TestServer } from './support/server';
+import { graphql } from '../../schema/graphql';
 
 /**
  * Walks the whole schema: every query and mutation, as every kind of caller, with hostile values
@@ -32,15 +33,15 @@ beforeAll(async () => {
   const viewer = await server.addMember(owner.organizationId, Role.VIEWER);
   const partner = await createPartner(server, admin);
   ids.series = await seriesWithEpisodes(server, owner.token, owner.organizationId, 3, { title: 'Walked series' });
-  const episodes = await server.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }', { id: ids.series }, { token: owner.token });
+  const episodes = await server.gql(graphql('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }'), { id: ids.series }, { token: owner.token });
   ids.episode = episodes.data!.series.episodes.nodes[0]!.id;
   const cases = await seedPendingCases(server, owner.organizationId, 1);
   ids.case = cases.caseIds[0]!;
-  const members = await server.gql<{ members: Array<{ id: string; user: { email: string } }> }>('query($id: ID!) { members(organizationId: $id) { id user { email } } }', { id: owner.organizationId }, { token: owner.token });
+  const members = await server.gql(graphql('query($id: ID!) { members(organizationId: $id) { id user { email } } }'), { id: owner.organizationId }, { token: owner.token });
   ids.membership = members.data!.members.find((m) => m.user.email === viewer.email)!.id;
-  const keys = await server.gql<{ apiKeys: Array<{ id: string }> }>('query($id: ID!) { apiKeys(organizationId: $id) { id } }', { id: partner.organizationId }, { token: admin.token });
+  const keys = await server.gql(graphql('query($id: ID!) { apiKeys(organizationId: $id) { id } }'), { id: partner.organizationId }, { token: admin.token });
   ids.apiKey = keys.data!.apiKeys[0]!.id;
-  const endpoint = await server.gql<{ createWebhookEndpoint: { endpoint: { id: string } } }>('mutation($p: ID!) { createWebhookEndpoint(partnerId: $p, url: "https://hooks.example.com/walk") { endpoint { id } } }', { p: partner.organizationId }, { token: partner.token });
+  const endpoint = await server.gql(graphql('mutation($p: ID!) { createWebhookEndpoint(partnerId: $p, url: "https://hooks.example.com/walk") { endpoint { id } } }'), { p: partner.organizationId }, { token: partner.token });
   ids.endpoint = endpoint.data!.createWebhookEndpoint.endpoint.id;
   ids.partner = partner.organizationId;
   ids.studio = owner.organizationId;

@@ -5,6 +5,7 @@ import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { createLiveSeries, createPartner } from './support/publishing';
 import { TestServer, type SignedInMember } from './support/server';
+import { graphql } from '../../schema/graphql';
 
 /**
  * Limits with the default configuration: /graphql takes at most 2 MiB from anyone, while a license
@@ -55,7 +56,7 @@ describe('request body limits', () => {
       const res = await fetch(`${server.url}/license-documents?${new URLSearchParams({ seriesId, fileName: `exhibit-${n}.pdf` })}`, { method: 'POST', headers: { 'content-type': 'application/pdf', authorization: `Bearer ${owner.token}` }, body: pdf(n) });
       return { status: res.status, body: (await res.json()) as { id: string; error?: string; code?: string; reason?: string; field?: string } };
     };
-    const listed = async () => (await server.gql<{ series: { license: { documents: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { license { documents { id } } } }', { id: seriesId }, { token: owner.token })).data!.series.license.documents;
+    const listed = async () => (await server.gql(graphql('query($id: ID!) { series(id: $id) { license { documents { id } } } }'), { id: seriesId }, { token: owner.token })).data!.series.license!.documents;
     const files = async () => (await readdir(path.join(server.config.mediaDir, 'documents')).catch(() => [] as string[])).length;
     const rows = async () => ((await server.orm.em.getConnection().execute(`select count(*)::int as n from license_document`)) as Array<{ n: number }>)[0]!.n;
     const already = (await listed()).length;
@@ -78,7 +79,7 @@ describe('request body limits', () => {
     expect(await files()).toBe(50);
     // Removing one makes room for one.
     const [first] = await listed();
-    expect((await server.gql('mutation($id: ID!) { removeLicenseDocument(id: $id) }', { id: first!.id }, { token: owner.token })).errors).toBeUndefined();
+    expect((await server.gql(graphql('mutation($id: ID!) { removeLicenseDocument(id: $id) }'), { id: first!.id }, { token: owner.token })).errors).toBeUndefined();
     expect((await attach(201)).status).toBe(201);
     expect((await attach(202)).body.reason).toBe('LICENSE_DOCUMENTS_FULL');
     expect(await listed()).toHaveLength(50);

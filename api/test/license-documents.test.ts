@@ -11,6 +11,7 @@ import { globalId } from '../src/modules/publishing/global-id';
 import { seriesWithEpisodes } from './support/catalog';
 import { CATALOG, createLiveSeries, createPartner } from './support/publishing';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
+import { graphql } from '../../schema/graphql';
 
 /**
  * Chain of title: contract PDFs attached to a license. The studio (owners and editors) attaches them,
@@ -24,8 +25,8 @@ const pdf = (text: string, size?: number) => {
   // Padding goes before the trailer: %%EOF stays at the end, as in any PDF.
   return Buffer.concat([head, Buffer.alloc(size ? size - head.length - tail.length : 0, 0x20), tail]);
 };
-const REMOVE = 'mutation($id: ID!) { removeLicenseDocument(id: $id) }';
-const LIST = 'query($id: ID!) { series(id: $id) { license { documents { id fileName sizeBytes sha256 downloadUrl createdAt } } } }';
+const REMOVE = graphql('mutation($id: ID!) { removeLicenseDocument(id: $id) }');
+const LIST = graphql('query($id: ID!) { series(id: $id) { license { documents { id fileName sizeBytes sha256 downloadUrl createdAt } } } }');
 type Doc = { id: string; fileName: string; sizeBytes: number; sha256: string; downloadUrl: string };
 
 let server: TestServer;
@@ -48,7 +49,7 @@ const attach = async (token: string | undefined, bytes: Buffer, fileName = 'adap
   if (res.ok) return { status: res.status, data: { attachLicenseDocument: body } };
   return { status: res.status, errors: [{ message: body.error!, extensions: { code: body.code!, ...(body.field ? { field: body.field } : {}) } }] };
 };
-const list = (token: string | undefined, series = seriesId) => server.gql<{ series: { license: { documents: Doc[] } } }>(LIST, { id: series }, { token });
+const list = (token: string | undefined, series = seriesId) => server.gql(LIST, { id: series }, { token });
 const storedDocuments = async () => (await readdir(path.join(server.config.mediaDir, 'documents')).catch(() => [] as string[])).sort();
 const fileOf = (documentId: string) => path.basename(ownStorageKey(documentId));
 const state = async () => JSON.stringify([await server.orm.em.getConnection().execute('select * from license_document order by id'), await storedDocuments()]);
@@ -80,8 +81,8 @@ describe('license documents (chain of title)', () => {
     for (const member of [owner, editor, viewer]) {
       const res = await list(member.token);
       expect(res.errors).toBeUndefined();
-      expect(res.data!.series.license.documents.map((d) => d.id)).toEqual([contract.id]);
-      const file = await download(res.data!.series.license.documents[0]!.downloadUrl);
+      expect(res.data!.series.license!.documents.map((d) => d.id)).toEqual([contract.id]);
+      const file = await download(res.data!.series.license!.documents[0]!.downloadUrl);
       expect(file.status).toBe(200);
       expect(file.headers.get('content-type')).toBe('application/pdf');
       expect(file.headers.get('content-disposition')).toBe('attachment; filename=adaptation-agreement.pdf');
@@ -95,18 +96,18 @@ describe('license documents (chain of title)', () => {
     for (const member of [reviewer, lead, admin]) {
       const res = await list(member.token);
       expect(res.errors).toBeUndefined();
-      expect(res.data!.series.license.documents.map((d) => d.id)).toEqual([contract.id]);
-      expect((await download(res.data!.series.license.documents[0]!.downloadUrl)).status).toBe(200);
+      expect(res.data!.series.license!.documents.map((d) => d.id)).toEqual([contract.id]);
+      expect((await download(res.data!.series.license!.documents[0]!.downloadUrl)).status).toBe(200);
     }
   });
 
   it('partners never see a document: not in the catalog, not via node(id), not via the license', async () => {
     const secrets = [contract.id, contract.fileName, contract.sha256, 'documents/', 'downloadUrl'];
-    const catalog = await server.gql<{ catalog: { nodes: Array<{ id: string }> } }>(CATALOG, { t: 'US', first: 20, eps: 20 }, { token: partner.key });
+    const catalog = await server.gql(CATALOG, { t: 'US', first: 20, eps: 20 }, { token: partner.key });
     // The series is live for the partner: the catalog shows it, with nothing of its documents.
     expect(catalog.data!.catalog.nodes.map((n) => n.id)).toContain(globalId('CatalogSeries', seriesId, 'US'));
     const seen: unknown[] = [catalog];
-    for (const id of [contract.id, globalId('CatalogSeries', seriesId, 'US'), seriesId]) seen.push(await server.gql('query($id: ID!) { node(id: $id) { id ... on CatalogSeries { title licensor } } }', { id }, { token: partner.key }));
+    for (const id of [contract.id, globalId('CatalogSeries', seriesId, 'US'), seriesId]) seen.push(await server.gql(graphql('query($id: ID!) { node(id: $id) { id ... on CatalogSeries { title licensor } } }'), { id }, { token: partner.key }));
     for (const token of [partner.key, partner.token]) {
       const res = await list(token);
       expect(['FORBIDDEN', 'NOT_FOUND']).toContain(errorCode(res));
@@ -117,7 +118,7 @@ describe('license documents (chain of title)', () => {
     }
     const text = JSON.stringify(seen);
     for (const secret of secrets) expect(text, secret).not.toContain(secret);
-    expect((await list(owner.token)).data!.series.license.documents).toHaveLength(1);
+    expect((await list(owner.token)).data!.series.license!.documents).toHaveLength(1);
   });
 
   it('another studio and an anonymous caller cannot list, attach, remove or fetch; nothing changes', async () => {
@@ -272,7 +273,7 @@ describe('license documents (chain of title)', () => {
   it('removing one document from several requests at once removes it once: one answer names it, one audit event records it', async () => {
     const doc = await attach(owner.token, pdf('raced'), 'raced.pdf');
     const id = doc.data!.attachLicenseDocument.id;
-    const answers = await Promise.all([owner, editor, owner, editor, owner].map((m) => server.gql<{ removeLicenseDocument: string }>(REMOVE, { id }, { token: m.token })));
+    const answers = await Promise.all([owner, editor, owner, editor, owner].map((m) => server.gql(REMOVE, { id }, { token: m.token })));
     expect(answers.filter((a) => a.data?.removeLicenseDocument === id)).toHaveLength(1);
     expect(answers.filter((a) => errorCode(a) === 'NOT_FOUND')).toHaveLength(4);
     const [events] = (await server.orm.em.getConnection().execute(`select count(*)::int as n from audit_event where action = 'license.document_removed' and summary->>'documentId' = ?`, [id])) as Array<{ n: number }>;
@@ -303,10 +304,10 @@ describe('license documents (chain of title)', () => {
     expect(await server.gql(REMOVE, { id: twin.data!.attachLicenseDocument.id }, { token: editor.token })).toMatchObject({ data: { removeLicenseDocument: twin.data!.attachLicenseDocument.id } });
     // The same bytes are still the other document's, in its own file.
     expect(await storedDocuments()).toEqual([fileOf(contract.id)]);
-    const url = (await list(owner.token)).data!.series.license.documents[0]!.downloadUrl;
+    const url = (await list(owner.token)).data!.series.license!.documents[0]!.downloadUrl;
     expect((await download(url)).status).toBe(200);
     await server.gql(REMOVE, { id: contract.id }, { token: editor.token });
-    expect((await list(owner.token)).data!.series.license.documents).toEqual([]);
+    expect((await list(owner.token)).data!.series.license!.documents).toEqual([]);
     expect((await download(url)).status).toBe(404);
     expect(await storedDocuments()).toEqual([]);
     const audit = (await server.orm.em.getConnection().execute(`select count(*)::int as n from audit_event where action = 'license.document_removed'`)) as Array<{ n: number }>;
@@ -328,7 +329,7 @@ describe('license documents (chain of title)', () => {
       expect(theirs.errors).toBeUndefined();
       expect(again.errors).toBeUndefined();
     }
-    const remaining = [...(await list(owner.token)).data!.series.license.documents, ...(await list(other.owner.token, other.seriesId)).data!.series.license.documents];
+    const remaining = [...(await list(owner.token)).data!.series.license!.documents, ...(await list(other.owner.token, other.seriesId)).data!.series.license!.documents];
     expect(remaining).toHaveLength(24);
     for (const document of remaining) {
       const file = await download(document.downloadUrl);

@@ -7,6 +7,7 @@ import { OrganizationKind } from '../src/modules/organization/organization.entit
 import { createLiveSeries, createPartner, resubmitAndApprove } from './support/publishing';
 import { seriesWithEpisodes } from './support/catalog';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
+import { graphql, type TadaDocumentNode } from '../../schema/graphql';
 
 /*
  * Localized titles and synopses: studios set them per BCP 47 language on series and episodes; they
@@ -27,22 +28,20 @@ afterAll(async () => {
   await server?.stop();
 });
 
-type Texts = { language: string; title: string; synopsis: string };
-const SET_SERIES = 'mutation($id: ID!, $l: [LocalizedTextInput!]!) { setSeriesLocalizations(seriesId: $id, localizations: $l) { language title synopsis } }';
-const SET_EPISODE = 'mutation($id: ID!, $l: [LocalizedTextInput!]!) { setEpisodeLocalizations(episodeId: $id, localizations: $l) { language title synopsis } }';
-const REMOVE_SERIES = 'mutation($id: ID!, $lang: String!) { removeSeriesLocalization(seriesId: $id, language: $lang) { language } }';
-const REMOVE_EPISODE = 'mutation($id: ID!, $lang: String!) { removeEpisodeLocalization(episodeId: $id, language: $lang) { language } }';
-const READ = 'query($id: ID!) { series(id: $id) { localizations { language title synopsis } episodes(first: 10) { nodes { id number status localizations { language title synopsis } } } } }';
-const CATALOG = /* GraphQL */ `
+const SET_SERIES = graphql('mutation($id: ID!, $l: [LocalizedTextInput!]!) { setSeriesLocalizations(seriesId: $id, localizations: $l) { language title synopsis } }');
+const SET_EPISODE = graphql('mutation($id: ID!, $l: [LocalizedTextInput!]!) { setEpisodeLocalizations(episodeId: $id, localizations: $l) { language title synopsis } }');
+const REMOVE_SERIES = graphql('mutation($id: ID!, $lang: String!) { removeSeriesLocalization(seriesId: $id, language: $lang) { language } }');
+const REMOVE_EPISODE = graphql('mutation($id: ID!, $lang: String!) { removeEpisodeLocalization(episodeId: $id, language: $lang) { language } }');
+const READ = graphql('query($id: ID!) { series(id: $id) { localizations { language title synopsis } episodes(first: 10) { nodes { id number status localizations { language title synopsis } } } } }');
+const CATALOG = graphql(`
   query($t: String!, $lang: String) {
     catalog(territory: $t, language: $lang) {
       nodes { id title synopsis language episodes(first: 20) { nodes { id number title synopsis language } } }
     }
   }
-`;
-type CatalogPage = { catalog: { nodes: Array<Texts & { id: string; episodes: { nodes: Array<Texts & { id: string; number: number }> } }> } };
+`);
 const catalogIn = async (key: string, language: string | null, territory = 'US') => {
-  const res = await server.gql<CatalogPage>(CATALOG, { t: territory, lang: language }, { token: key });
+  const res = await server.gql(CATALOG, { t: territory, lang: language }, { token: key });
   expect(res.errors).toBeUndefined();
   return res.data!.catalog.nodes;
 };
@@ -50,39 +49,39 @@ const catalogIn = async (key: string, language: string | null, territory = 'US')
 async function studioSeries(episodes = 2) {
   const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
   const seriesId = await seriesWithEpisodes(server, owner.token, owner.organizationId, episodes, { originalLanguage: 'zh-Hans' });
-  const read = await server.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>(READ, { id: seriesId }, { token: owner.token });
+  const read = await server.gql(READ, { id: seriesId }, { token: owner.token });
   return { owner, seriesId, episodeIds: read.data!.series.episodes.nodes.map((e) => e.id) };
 }
 
 describe('setting localized texts', () => {
   it('a studio adds, replaces and removes a series’ and an episode’s texts per language; tags come back in canonical case', async () => {
     const { owner, seriesId, episodeIds } = await studioSeries();
-    const q = <T = Record<string, unknown>>(query: string, variables: Record<string, unknown>) => server.gql<T>(query, variables, { token: owner.token });
+    const q = <T, V>(document: TadaDocumentNode<T, V>, variables: V) => server.gql(document, variables, { token: owner.token });
 
-    const set = await q<{ setSeriesLocalizations: Texts[] }>(SET_SERIES, { id: seriesId, l: [{ language: 'es-mx', title: 'La novia del contrato', synopsis: 'Una boda por contrato.' }, { language: 'EN', title: 'The Contract Bride' }] });
+    const set = await q(SET_SERIES, { id: seriesId, l: [{ language: 'es-mx', title: 'La novia del contrato', synopsis: 'Una boda por contrato.' }, { language: 'EN', title: 'The Contract Bride' }] });
     expect(set.errors).toBeUndefined();
     expect(set.data!.setSeriesLocalizations).toEqual([
       { language: 'en', title: 'The Contract Bride', synopsis: '' },
       { language: 'es-MX', title: 'La novia del contrato', synopsis: 'Una boda por contrato.' },
     ]);
     // Setting one language leaves the others.
-    const replaced = await q<{ setSeriesLocalizations: Texts[] }>(SET_SERIES, { id: seriesId, l: [{ language: 'es-MX', title: 'La esposa por contrato', synopsis: '' }] });
+    const replaced = await q(SET_SERIES, { id: seriesId, l: [{ language: 'es-MX', title: 'La esposa por contrato', synopsis: '' }] });
     expect(replaced.data!.setSeriesLocalizations.map((t) => `${t.language}:${t.title}`)).toEqual(['en:The Contract Bride', 'es-MX:La esposa por contrato']);
 
     await q(SET_EPISODE, { id: episodeIds[0], l: [{ language: 'es', title: 'El acuerdo', synopsis: 'Firman.' }] });
-    const read = await q<{ series: { localizations: Texts[]; episodes: { nodes: Array<{ localizations: Texts[] }> } } }>(READ, { id: seriesId });
+    const read = await q(READ, { id: seriesId });
     expect(read.data!.series.localizations.map((t) => t.language)).toEqual(['en', 'es-MX']);
     expect(read.data!.series.episodes.nodes.map((e) => e.localizations)).toEqual([[{ language: 'es', title: 'El acuerdo', synopsis: 'Firman.' }], []]);
 
-    const removed = await q<{ removeSeriesLocalization: Array<{ language: string }> }>(REMOVE_SERIES, { id: seriesId, lang: 'es-mx' });
+    const removed = await q(REMOVE_SERIES, { id: seriesId, lang: 'es-mx' });
     expect(removed.data!.removeSeriesLocalization).toEqual([{ language: 'en' }]);
     expect(errorCode(await q(REMOVE_SERIES, { id: seriesId, lang: 'es-MX' }))).toBe('NOT_FOUND');
-    expect((await q<{ removeEpisodeLocalization: unknown[] }>(REMOVE_EPISODE, { id: episodeIds[0], lang: 'es' })).data!.removeEpisodeLocalization).toEqual([]);
+    expect((await q(REMOVE_EPISODE, { id: episodeIds[0], lang: 'es' })).data!.removeEpisodeLocalization).toEqual([]);
   });
 
   it('malformed language tags are refused naming the field, and nothing is stored', async () => {
     const { owner, seriesId, episodeIds } = await studioSeries();
-    const q = (query: string, variables: Record<string, unknown>) => server.gql(query, variables, { token: owner.token });
+    const q = <T, V>(document: TadaDocumentNode<T, V>, variables: V) => server.gql(document, variables, { token: owner.token });
     for (const tag of ['es_MX', 'en--US', 'x-private', 'und', '12', '', 'e', 'toolongsubtag-xx', 'a'.repeat(40)]) {
       const res = await q(SET_SERIES, { id: seriesId, l: [{ language: 'fr', title: 'Bien' }, { language: tag, title: 'Mal' }] });
       expect(res.errors?.[0]?.extensions, tag).toMatchObject({ code: 'BAD_USER_INPUT', field: 'localizations.1.language' });
@@ -92,9 +91,9 @@ describe('setting localized texts', () => {
     expect(episode.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'localizations.0.language' });
     expect((await q(REMOVE_SERIES, { id: seriesId, lang: 'es_MX' })).errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'language' });
     // The same rule everywhere a language is named: series, licenses, subtitle tracks.
-    const series = await q('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }', { id: seriesId, i: { originalLanguage: 'zh_Hans' } });
+    const series = await q(graphql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }'), { id: seriesId, i: { originalLanguage: 'zh_Hans' } });
     expect(series.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.originalLanguage' });
-    const read = await server.gql<{ series: { localizations: unknown[]; episodes: { nodes: Array<{ localizations: unknown[] }> } } }>(READ, { id: seriesId }, { token: owner.token });
+    const read = await server.gql(READ, { id: seriesId }, { token: owner.token });
     expect(read.data!.series.localizations).toEqual([]);
     expect(read.data!.series.episodes.nodes.flatMap((e) => e.localizations)).toEqual([]);
   });
@@ -106,13 +105,13 @@ describe('setting localized texts', () => {
     expect(res.errors![0]!.message).toMatch(/es-MX twice \(items 0 and 2\)/);
     const series = await server.gql(SET_SERIES, { id: seriesId, l: [{ language: 'pt-BR', title: 'Um' }, { language: 'pt-br', title: 'Dois' }] }, { token: owner.token });
     expect(series.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'localizations.1.language' });
-    const read = await server.gql<{ series: { localizations: unknown[]; episodes: { nodes: Array<{ localizations: unknown[] }> } } }>(READ, { id: seriesId }, { token: owner.token });
+    const read = await server.gql(READ, { id: seriesId }, { token: owner.token });
     expect([...read.data!.series.localizations, ...read.data!.series.episodes.nodes.flatMap((e) => e.localizations)]).toEqual([]);
   });
 
   it('the original language, a missing title and over-long texts are refused naming the field', async () => {
     const { owner, seriesId, episodeIds } = await studioSeries();
-    const q = (query: string, variables: Record<string, unknown>) => server.gql(query, variables, { token: owner.token });
+    const q = <T, V>(document: TadaDocumentNode<T, V>, variables: V) => server.gql(document, variables, { token: owner.token });
     const original = await q(SET_SERIES, { id: seriesId, l: [{ language: 'zh-hans', title: '契约新娘' }] });
     expect(original.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'localizations.0.language' });
     expect(original.errors![0]!.message).toMatch(/original language/);
@@ -153,7 +152,7 @@ describe('tenancy', () => {
       expect(errorCode(await server.gql(SET_EPISODE, { id: forged, l: [{ language: 'fr', title: 'X' }] }, { token: owner.token }))).toBe('NOT_FOUND');
       expect(errorCode(await server.gql(REMOVE_EPISODE, { id: forged, lang: 'es' }, { token: owner.token }))).toBe('NOT_FOUND');
     }
-    const read = await server.gql<{ series: { localizations: Texts[]; episodes: { nodes: Array<{ localizations: Texts[] }> } } }>(READ, { id: seriesId }, { token: owner.token });
+    const read = await server.gql(READ, { id: seriesId }, { token: owner.token });
     expect(read.data!.series.localizations.map((t) => t.title)).toEqual(['Secreto']);
     expect(read.data!.series.episodes.nodes[0]!.localizations.map((t) => t.title)).toEqual(['Secreto']);
   });
@@ -173,11 +172,11 @@ describe('localized texts are reviewed material', () => {
     const set = await server.gql(SET_SERIES, { id: live.seriesId, l: [{ language: 'es', title: 'La heredera regresa', synopsis: 'Vuelve por lo suyo.' }] }, { token: owner.token });
     expect(set.errors).toBeUndefined();
     expect(await catalogIn(partner.key, null)).toEqual([]);
-    const read = await server.gql<{ series: { episodes: { nodes: Array<{ status: string }> } } }>(READ, { id: live.seriesId }, { token: owner.token });
+    const read = await server.gql(READ, { id: live.seriesId }, { token: owner.token });
     expect(read.data!.series.episodes.nodes.map((e) => e.status)).toEqual(['READY', 'READY']);
     const [lapsed] = (await server.orm.em.getConnection().execute(`select invalidated_reason from review_case where episode_id = ? and status = 'DECIDED'`, [live.episodeIds[0]])) as Array<{ invalidated_reason: string }>;
     expect(lapsed!.invalidated_reason).toMatch(/localized titles and synopses/);
-    const feed = await server.gql<{ changes: { nodes: Array<{ type: string; territory: string; series: string; reasons: Array<{ code: string }> }> } }>('{ changes(first: 100) { nodes { type territory series reasons { code } } } }', {}, { token: partner.key });
+    const feed = await server.gql(graphql('{ changes(first: 100) { nodes { type territory series reasons { code } } } }'), {}, { token: partner.key });
     const last = feed.data!.changes.nodes.filter((n) => n.territory === 'US').at(-1)!;
     expect(last).toMatchObject({ type: 'TAKEN_DOWN', series: seriesGlobalId });
     expect(last.reasons.map((r) => r.code)).toContain('APPROVAL_STALE');
@@ -185,8 +184,8 @@ describe('localized texts are reviewed material', () => {
     // An episode text too, then the review: the case shows the localized texts as submitted.
     await server.gql(SET_EPISODE, { id: live.episodeIds[0], l: [{ language: 'es-MX', title: 'El regreso', synopsis: 'Llega a la mansión.' }] }, { token: owner.token });
     const caseIds = await resubmitAndApprove(server, lead, owner, live.episodeIds, ['US', 'CA']);
-    const reviewed = await server.gql<{ reviewCase: { reviewedLocalizations: Array<{ of: string; language: string; title: string; synopsis: string }> } }>(
-      'query($id: ID!) { reviewCase(id: $id) { reviewedLocalizations { of language title synopsis } } }',
+    const reviewed = await server.gql(
+      graphql('query($id: ID!) { reviewCase(id: $id) { reviewedLocalizations { of language title synopsis } } }'),
       { id: caseIds[0] },
       { token: lead.token },
     );
@@ -206,11 +205,11 @@ describe('localized texts are reviewed material', () => {
 
     // node(id, language) answers as the catalog does, under the same ids; the feed names those ids.
     const episodeId = spanish[0]!.episodes.nodes[0]!.id;
-    const node = await server.gql<{ node: Texts & { id: string } }>('query($id: ID!, $l: String) { node(id: $id, language: $l) { id ... on CatalogEpisode { title synopsis language } } }', { id: episodeId, l: 'es-MX' }, { token: partner.key });
+    const node = await server.gql(graphql('query($id: ID!, $l: String) { node(id: $id, language: $l) { id ... on CatalogEpisode { title synopsis language } } }'), { id: episodeId, l: 'es-MX' }, { token: partner.key });
     expect(node.data!.node).toEqual({ id: episodeId, title: 'El regreso', synopsis: 'Llega a la mansión.', language: 'es-MX' });
-    const seriesNode = await server.gql<{ node: Texts }>('query($id: ID!, $l: String) { node(id: $id, language: $l) { ... on CatalogSeries { title language } } }', { id: seriesGlobalId, l: 'es-419' }, { token: partner.key });
+    const seriesNode = await server.gql(graphql('query($id: ID!, $l: String) { node(id: $id, language: $l) { ... on CatalogSeries { title language } } }'), { id: seriesGlobalId, l: 'es-419' }, { token: partner.key });
     expect(seriesNode.data!.node).toEqual({ title: 'La heredera regresa', language: 'es' });
-    const republished = await server.gql<{ changes: { nodes: Array<{ type: string; episode: string }> } }>('{ changes(first: 100) { nodes { type episode } } }', {}, { token: partner.key });
+    const republished = await server.gql(graphql('{ changes(first: 100) { nodes { type episode } } }'), {}, { token: partner.key });
     expect(republished.data!.changes.nodes.filter((n) => n.type === 'PUBLISHED').map((n) => n.episode)).toContain(episodeId);
 
     // The same texts again change nothing: the episodes stay live.
@@ -232,7 +231,7 @@ describe('localized texts are reviewed material', () => {
       await holder.query('begin');
       await holder.query(`select pg_advisory_xact_lock(hashtext('publication'), hashtext($1::text))`, [live.seriesId]);
       await server.orm.em.getConnection().execute(`insert into localized_text (id, series_id, episode_id, language, title, synopsis, created_at, updated_at) values (gen_random_uuid(), ?, ?, 'es', 'SIN REVISAR', '', now(), now())`, [live.seriesId, live.episodeIds[0]]);
-      const page = await server.gql<CatalogPage>(CATALOG, { t: 'US', lang: 'es' }, { token: partner.key });
+      const page = await server.gql(CATALOG, { t: 'US', lang: 'es' }, { token: partner.key });
       expect(JSON.stringify(page.data)).not.toContain('SIN REVISAR');
       expect(page.data!.catalog.nodes).toEqual([]);
     } finally {

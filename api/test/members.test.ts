@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { errorCode, TestServer } from './support/server';
+import { graphql } from '../../schema/graphql';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -20,7 +21,7 @@ describe('inviting members', () => {
       { role: 'REVIEWER', token: (await server.addMember(operator.organizationId, Role.REVIEWER)).token, organizationId: operator.organizationId },
     ];
     for (const caller of callers) {
-      const res = await server.gql('query($id: ID!) { invitations(organizationId: $id) { email } }', { id: caller.organizationId }, { token: caller.token });
+      const res = await server.gql(graphql('query($id: ID!) { invitations(organizationId: $id) { email } }'), { id: caller.organizationId }, { token: caller.token });
       expect(res.errors?.[0]?.extensions, caller.role).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' });
       expect(res.errors?.[0]?.message, caller.role).toMatch(/^This needs one of: [A-Z]+:[A-Z_]+/);
     }
@@ -29,26 +30,26 @@ describe('inviting members', () => {
   it('an owner invites a newcomer, who accepts with the one-time token, signs in and sees the studio', async () => {
     const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
     const email = `newcomer-${Date.now()}@example.com`;
-    const invited = await server.gql<{ inviteMember: { invitation: { id: string; role: string }; invitationToken: string; membership: null } }>(
+    const invited = await server.gql(
       INVITE,
       { input: { organizationId: owner.organizationId, email, role: 'EDITOR' } },
       { token: owner.token },
     );
     const { invitation, invitationToken } = invited.data!.inviteMember;
-    expect(invitation.role).toBe('EDITOR');
+    expect(invitation!.role).toBe('EDITOR');
     expect(invitationToken).toMatch(/^gli_/);
 
-    const pending = await server.gql<{ invitations: Array<{ email: string }> }>('query($id: ID!) { invitations(organizationId: $id) { email } }', { id: owner.organizationId }, { token: owner.token });
+    const pending = await server.gql(graphql('query($id: ID!) { invitations(organizationId: $id) { email } }'), { id: owner.organizationId }, { token: owner.token });
     expect(pending.data?.invitations).toEqual([{ email }]);
 
-    const accepted = await server.gql<{ acceptInvitation: { email: string } }>(ACCEPT, { input: { token: invitationToken, name: 'New Editor', password: 'a strong password' } });
+    const accepted = await server.gql(ACCEPT, { input: { token: invitationToken!, name: 'New Editor', password: 'a strong password' } });
     expect(accepted.data?.acceptInvitation.email).toBe(email);
-    const again = await server.gql(ACCEPT, { input: { token: invitationToken, name: 'Replay', password: 'a strong password' } });
+    const again = await server.gql(ACCEPT, { input: { token: invitationToken!, name: 'Replay', password: 'a strong password' } });
     expect(errorCode(again)).toBe('NOT_FOUND');
 
     const token = await server.signIn(email, 'a strong password');
-    const viewer = await server.gql<{ viewer: { memberships: Array<{ role: string; organization: { id: string } }> } }>(
-      '{ viewer { memberships { role organization { id } } } }',
+    const viewer = await server.gql(
+      graphql('{ viewer { memberships { role organization { id } } } }'),
       {},
       { token },
     );
@@ -58,7 +59,7 @@ describe('inviting members', () => {
   it('someone who already has an account joins at once', async () => {
     const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
     const other = await server.member(OrganizationKind.STUDIO, Role.OWNER);
-    const res = await server.gql<{ inviteMember: { membership: { role: string; user: { email: string } }; invitationToken: null } }>(
+    const res = await server.gql(
       INVITE,
       { input: { organizationId: owner.organizationId, email: other.email, role: 'VIEWER' } },
       { token: owner.token },
@@ -80,8 +81,8 @@ describe('inviting members', () => {
 
   it('a weak password on acceptance is refused with the field named', async () => {
     const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
-    const invited = await server.gql<{ inviteMember: { invitationToken: string } }>(INVITE, { input: { organizationId: owner.organizationId, email: `weak-${Date.now()}@example.com`, role: 'VIEWER' } }, { token: owner.token });
-    const res = await server.gql(ACCEPT, { input: { token: invited.data!.inviteMember.invitationToken, name: 'W', password: 'short' } });
+    const invited = await server.gql(INVITE, { input: { organizationId: owner.organizationId, email: `weak-${Date.now()}@example.com`, role: 'VIEWER' } }, { token: owner.token });
+    const res = await server.gql(ACCEPT, { input: { token: invited.data!.inviteMember.invitationToken!, name: 'W', password: 'short' } });
     expect(errorCode(res)).toBe('BAD_USER_INPUT');
     expect(res.errors![0]!.extensions.field).toBe('input.password');
   });
@@ -97,12 +98,12 @@ describe('changing and removing members', () => {
 
     const second = await server.addMember(owner.organizationId, Role.EDITOR);
     const secondId = (await membershipsOf(owner.organizationId, owner.token)).find((m) => m.user.email === second.email)!.id;
-    const promoted = await server.gql<{ changeMemberRole: { role: string } }>(CHANGE_ROLE, { input: { membershipId: secondId, role: 'OWNER' } }, { token: owner.token });
+    const promoted = await server.gql(CHANGE_ROLE, { input: { membershipId: secondId, role: 'OWNER' } }, { token: owner.token });
     expect(promoted.data?.changeMemberRole.role).toBe('OWNER');
-    expect((await server.gql<{ removeMember: boolean }>(REMOVE, { id: ownId }, { token: second.token })).data?.removeMember).toBe(true);
+    expect((await server.gql(REMOVE, { id: ownId }, { token: second.token })).data?.removeMember).toBe(true);
 
-    const audit = await server.gql<{ auditEvents: { nodes: Array<{ action: string; summary: Record<string, unknown>; actorLabel: string }> } }>(
-      'query($id: ID) { auditEvents(organizationId: $id) { nodes { action actorLabel summary } } }',
+    const audit = await server.gql(
+      graphql('query($id: ID) { auditEvents(organizationId: $id) { nodes { action actorLabel summary } } }'),
       { id: owner.organizationId },
       { token: second.token },
     );
@@ -114,19 +115,19 @@ describe('changing and removing members', () => {
 });
 
 async function membershipsOf(organizationId: string, token: string) {
-  const res = await server.gql<{ members: Array<{ id: string; role: string; user: { email: string } }> }>(
-    'query($id: ID!) { members(organizationId: $id) { id role user { email } } }',
+  const res = await server.gql(
+    graphql('query($id: ID!) { members(organizationId: $id) { id role user { email } } }'),
     { id: organizationId },
     { token },
   );
   return res.data!.members;
 }
 
-const INVITE = /* GraphQL */ `
+const INVITE = graphql(`
   mutation($input: InviteMemberInput!) {
     inviteMember(input: $input) { membership { role user { email } } invitation { id role } invitationToken }
   }
-`;
-const ACCEPT = /* GraphQL */ `mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { email } }`;
-const REMOVE = /* GraphQL */ `mutation($id: ID!) { removeMember(membershipId: $id) }`;
-const CHANGE_ROLE = /* GraphQL */ `mutation($input: ChangeMemberRoleInput!) { changeMemberRole(input: $input) { role } }`;
+`);
+const ACCEPT = graphql(`mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { email } }`);
+const REMOVE = graphql(`mutation($id: ID!) { removeMember(membershipId: $id) }`);
+const CHANGE_ROLE = graphql(`mutation($input: ChangeMemberRoleInput!) { changeMemberRole(input: $input) { role } }`);

@@ -3,6 +3,7 @@ import { Membership, Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { CLAIM_NEXT, DECIDE, seedPendingCases } from './support/review';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
+import { graphql, type EnumOf, type VariablesOf } from '../../schema/graphql';
 
 let server: TestServer;
 let studio: SignedInMember;
@@ -17,10 +18,11 @@ afterAll(() => server?.stop());
 
 const reviewer = () => server.addMember(operatorOrg, Role.REVIEWER);
 const lead = () => server.addMember(operatorOrg, Role.LEAD);
-type Claimed = { claimNextCase: { id: string; version: number; claimExpiresAt: string } | null };
+
+type Decisions = VariablesOf<typeof DECIDE>['i']['decisions'];
 
 async function claim(token: string, filter?: Record<string, unknown>) {
-  const res = await server.gql<Claimed>(CLAIM_NEXT, { f: filter }, { token });
+  const res = await server.gql(CLAIM_NEXT, { f: filter }, { token });
   if (res.errors) throw new Error(JSON.stringify(res.errors));
   return res.data!.claimNextCase;
 }
@@ -59,7 +61,7 @@ describe('claiming', () => {
     expect(await claim(second.token, filter)).toBeNull();
     await server.orm.em.getConnection().execute(`update review_case set claim_expires_at = now() - interval '1 second' where id = ?`, [caseIds[0]]);
     expect((await claim(second.token, filter))!.id).toBe(caseIds[0]);
-    const extend = await server.gql('mutation($id: ID!) { extendClaim(caseId: $id) { id } }', { id: caseIds[0] }, { token: first.token });
+    const extend = await server.gql(graphql('mutation($id: ID!) { extendClaim(caseId: $id) { id } }'), { id: caseIds[0] }, { token: first.token });
     expect(errorCode(extend)).toBe('CONFLICT');
   });
 
@@ -72,7 +74,7 @@ describe('claiming', () => {
     const token = await server.signIn(conflicted.email);
     expect(await claim(token, filter)).toBeNull();
     const boss = await lead();
-    const assign = await server.gql('mutation($c: ID!, $r: ID!) { assignCase(caseId: $c, reviewerId: $r) { id } }', { c: caseIds[0], r: conflicted.userId }, { token: boss.token });
+    const assign = await server.gql(graphql('mutation($c: ID!, $r: ID!) { assignCase(caseId: $c, reviewerId: $r) { id } }'), { c: caseIds[0], r: conflicted.userId }, { token: boss.token });
     expect(errorCode(assign)).toBe('CONFLICT');
     expect(assign.errors![0]!.message).toMatch(/belongs to this studio/);
   });
@@ -81,23 +83,23 @@ describe('claiming', () => {
     const { caseIds, filter } = await freshStudioCases(1);
     const r = await reviewer();
     const c = await claim(r.token, filter);
-    await server.gql('mutation($id: ID!) { escalateCase(caseId: $id, note: "Needs legal input") { id } }', { id: c!.id }, { token: r.token });
+    await server.gql(graphql('mutation($id: ID!) { escalateCase(caseId: $id, note: "Needs legal input") { id } }'), { id: c!.id }, { token: r.token });
     const plain = await reviewer();
     expect(await claim(plain.token, filter)).toBeNull();
     const l = await lead();
     // Nor can a lead hand it to a reviewer who is not a lead; to a lead, yes.
-    const handed = await server.gql('mutation($c: ID!, $r: ID!) { assignCase(caseId: $c, reviewerId: $r) { id } }', { c: caseIds[0], r: plain.userId }, { token: l.token });
+    const handed = await server.gql(graphql('mutation($c: ID!, $r: ID!) { assignCase(caseId: $c, reviewerId: $r) { id } }'), { c: caseIds[0], r: plain.userId }, { token: l.token });
     expect(handed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reviewerId' });
-    const toLead = await server.gql('mutation($c: ID!, $r: ID!) { assignCase(caseId: $c, reviewerId: $r) { id } }', { c: caseIds[0], r: l.userId }, { token: l.token });
+    const toLead = await server.gql(graphql('mutation($c: ID!, $r: ID!) { assignCase(caseId: $c, reviewerId: $r) { id } }'), { c: caseIds[0], r: l.userId }, { token: l.token });
     expect(toLead.errors).toBeUndefined();
-    await server.gql('mutation($id: ID!) { releaseCase(caseId: $id) { id } }', { id: caseIds[0] }, { token: l.token });
+    await server.gql(graphql('mutation($id: ID!) { releaseCase(caseId: $id) { id } }'), { id: caseIds[0] }, { token: l.token });
     expect((await claim(l.token, filter))!.id).toBe(caseIds[0]);
-    await server.gql('mutation($id: ID!) { releaseCase(caseId: $id) { id } }', { id: caseIds[0] }, { token: l.token });
-    await server.gql('mutation($id: ID!) { holdCase(caseId: $id, held: true, reason: "Waiting for the licensor") { id } }', { id: caseIds[0] }, { token: l.token });
+    await server.gql(graphql('mutation($id: ID!) { releaseCase(caseId: $id) { id } }'), { id: caseIds[0] }, { token: l.token });
+    await server.gql(graphql('mutation($id: ID!) { holdCase(caseId: $id, held: true, reason: "Waiting for the licensor") { id } }'), { id: caseIds[0] }, { token: l.token });
     expect(await claim(l.token, filter)).toBeNull();
-    const notLead = await server.gql('mutation($id: ID!) { holdCase(caseId: $id, held: false) { id } }', { id: caseIds[0] }, { token: r.token });
+    const notLead = await server.gql(graphql('mutation($id: ID!) { holdCase(caseId: $id, held: false) { id } }'), { id: caseIds[0] }, { token: r.token });
     expect(errorCode(notLead)).toBe('FORBIDDEN');
-    await server.gql('mutation($id: ID!) { holdCase(caseId: $id, held: false) { id } }', { id: caseIds[0] }, { token: l.token });
+    await server.gql(graphql('mutation($id: ID!) { holdCase(caseId: $id, held: false) { id } }'), { id: caseIds[0] }, { token: l.token });
     expect((await claim(l.token, filter))!.id).toBe(caseIds[0]);
   });
 });
@@ -110,7 +112,7 @@ describe('deciding', () => {
     const stale = await server.gql(DECIDE, { i: { caseId: c.id, version: c.version - 1, decisions: [{ territory: 'US', decision: 'APPROVE' }] } }, { token: r.token });
     expect(errorCode(stale)).toBe('CONFLICT');
     expect(stale.errors![0]!.message).toMatch(/changed since you opened it/);
-    const fresh = await server.gql<{ decideCase: { status: string; episode: { status: string } } }>(DECIDE, { i: { caseId: c.id, version: c.version, decisions: [{ territory: 'US', decision: 'APPROVE' }] } }, { token: r.token });
+    const fresh = await server.gql(DECIDE, { i: { caseId: c.id, version: c.version, decisions: [{ territory: 'US', decision: 'APPROVE' }] } }, { token: r.token });
     expect(fresh.data?.decideCase).toEqual({ id: c.id, status: 'DECIDED', version: c.version + 1, awaitingSecondApproval: false, episode: { status: 'APPROVED' } });
     const again = await server.gql(DECIDE, { i: { caseId: c.id, version: c.version + 1, decisions: [{ territory: 'US', decision: 'REJECT', citedRuleIds: ['GLOBAL-VIOLENCE-01'] }] } }, { token: r.token });
     expect(errorCode(again)).toBe('CONFLICT');
@@ -120,8 +122,8 @@ describe('deciding', () => {
     const { filter } = await freshStudioCases(1, { territories: ['US', 'SA'] });
     const r = await reviewer();
     const c = (await claim(r.token, filter))!;
-    const attempt = (decisions: unknown[]) => server.gql(DECIDE, { i: { caseId: c.id, version: c.version, decisions } }, { token: r.token });
-    const cases: Array<[unknown[], string, RegExp]> = [
+    const attempt = (decisions: Decisions) => server.gql(DECIDE, { i: { caseId: c.id, version: c.version, decisions } }, { token: r.token });
+    const cases: Array<[Decisions, string, RegExp]> = [
       [[{ territory: 'FR', decision: 'APPROVE' }], 'input.decisions.0.territory', /not a target territory/],
       [[{ territory: 'US', decision: 'APPROVE' }, { territory: 'SA', decision: 'REJECT', citedRuleIds: ['SA-NOPE-1'] }], 'input.decisions.1.citedRuleIds.0', /not a rule in the SA policy/],
       [[{ territory: 'US', decision: 'APPROVE' }, { territory: 'SA', decision: 'REJECT' }], 'input.decisions.1.citedRuleIds', /Cite the rule/],
@@ -139,16 +141,16 @@ describe('deciding', () => {
     const { filter, episodeIds } = await freshStudioCases(1, { verdict: 'LIKELY_VIOLATION' });
     const r = await reviewer();
     const c = (await claim(r.token, filter))!;
-    const first = await server.gql<{ decideCase: { status: string; awaitingSecondApproval: boolean; episode: { status: string }; version: number } }>(DECIDE, { i: { caseId: c.id, version: c.version, decisions: [{ territory: 'US', decision: 'APPROVE', notes: 'Context makes it fine.' }] } }, { token: r.token });
+    const first = await server.gql(DECIDE, { i: { caseId: c.id, version: c.version, decisions: [{ territory: 'US', decision: 'APPROVE', notes: 'Context makes it fine.' }] } }, { token: r.token });
     expect(first.data?.decideCase).toMatchObject({ status: 'PENDING_REVIEW', awaitingSecondApproval: true, episode: { status: 'IN_REVIEW' } });
     // Not the first approver, not another reviewer: only a lead.
     expect(await claim(r.token, filter)).toBeNull();
     expect(await claim((await reviewer()).token, filter)).toBeNull();
     const l = await lead();
     const again = (await claim(l.token, filter))!;
-    const second = await server.gql<{ decideCase: { status: string; episode: { status: string } } }>(DECIDE, { i: { caseId: again.id, version: again.version, decisions: [{ territory: 'US', decision: 'APPROVE' }] } }, { token: l.token });
+    const second = await server.gql(DECIDE, { i: { caseId: again.id, version: again.version, decisions: [{ territory: 'US', decision: 'APPROVE' }] } }, { token: l.token });
     expect(second.data?.decideCase).toMatchObject({ status: 'DECIDED', episode: { status: 'APPROVED' } });
-    const decisions = await server.gql<{ reviewCase: { decisions: Array<{ actorLabel: string }> } }>('query($id: ID!) { reviewCase(id: $id) { decisions { actorLabel } } }', { id: c.id }, { token: l.token });
+    const decisions = await server.gql(graphql('query($id: ID!) { reviewCase(id: $id) { decisions { actorLabel } } }'), { id: c.id }, { token: l.token });
     expect(decisions.data!.reviewCase.decisions.map((d) => d.actorLabel)).toEqual([r.email, l.email]);
     expect(episodeIds).toHaveLength(1);
   });
@@ -159,18 +161,18 @@ describe('appeals, resubmission and takedown', () => {
     const { filter, owner, caseIds } = await freshStudioCases(1);
     const rejecter = await reviewer();
     const c = (await claim(rejecter.token, filter))!;
-    const rejected = await server.gql<{ decideCase: { episode: { status: string } } }>(DECIDE, { i: { caseId: c.id, version: c.version, decisions: [{ territory: 'US', decision: 'REJECT', citedRuleIds: ['GLOBAL-VIOLENCE-GRAPHIC-01'], notes: 'Gore at 0:42.' }], comments: [{ atSeconds: 42, text: 'This shot.' }] } }, { token: rejecter.token });
+    const rejected = await server.gql(DECIDE, { i: { caseId: c.id, version: c.version, decisions: [{ territory: 'US', decision: 'REJECT', citedRuleIds: ['GLOBAL-VIOLENCE-GRAPHIC-01'], notes: 'Gore at 0:42.' }], comments: [{ atSeconds: 42, text: 'This shot.' }] } }, { token: rejecter.token });
     expect(rejected.data?.decideCase.episode.status).toBe('REJECTED');
-    const feedback = await server.gql<{ reviewCase: { decisions: Array<{ notes: string }>; comments: Array<{ atSeconds: number; text: string }> } }>('query($id: ID!) { reviewCase(id: $id) { decisions { notes } comments { atSeconds text } } }', { id: c.id }, { token: owner.token });
+    const feedback = await server.gql(graphql('query($id: ID!) { reviewCase(id: $id) { decisions { notes } comments { atSeconds text } } }'), { id: c.id }, { token: owner.token });
     expect(feedback.data!.reviewCase).toEqual({ decisions: [{ notes: 'Gore at 0:42.' }], comments: [{ atSeconds: 42, text: 'This shot.' }] });
 
-    const appeal = await server.gql<{ appealCase: { id: string; kind: string; status: string } }>('mutation($id: ID!, $s: String!) { appealCase(caseId: $id, statement: $s) { id kind status } }', { id: caseIds[0], s: 'The scene is a dream; no real injury is shown.' }, { token: owner.token });
+    const appeal = await server.gql(graphql('mutation($id: ID!, $s: String!) { appealCase(caseId: $id, statement: $s) { id kind status } }'), { id: caseIds[0], s: 'The scene is a dream; no real injury is shown.' }, { token: owner.token });
     expect(appeal.errors).toBeUndefined();
     expect(appeal.data?.appealCase).toMatchObject({ kind: 'APPEAL', status: 'PENDING_REVIEW' });
     expect(await claim(rejecter.token, filter)).toBeNull();
     const other = await reviewer();
     expect((await claim(other.token, filter))!.id).toBe(appeal.data!.appealCase.id);
-    const twice = await server.gql('mutation($id: ID!, $s: String!) { appealCase(caseId: $id, statement: $s) { id } }', { id: caseIds[0], s: 'Once more, with feeling.' }, { token: owner.token });
+    const twice = await server.gql(graphql('mutation($id: ID!, $s: String!) { appealCase(caseId: $id, statement: $s) { id } }'), { id: caseIds[0], s: 'Once more, with feeling.' }, { token: owner.token });
     expect(errorCode(twice)).toBe('CONFLICT');
   });
 
@@ -179,10 +181,10 @@ describe('appeals, resubmission and takedown', () => {
     const rejecter = await reviewer();
     const first = (await claim(rejecter.token, filter))!;
     const reject = (c: { id: string; version: number }, token: string) =>
-      server.gql<{ decideCase: { status: string; episode: { status: string } } }>(DECIDE, { i: { caseId: c.id, version: c.version, decisions: [{ territory: 'US', decision: 'REJECT', citedRuleIds: ['GLOBAL-VIOLENCE-GRAPHIC-01'], notes: 'Gore at 0:42.' }] } }, { token });
+      server.gql(DECIDE, { i: { caseId: c.id, version: c.version, decisions: [{ territory: 'US', decision: 'REJECT', citedRuleIds: ['GLOBAL-VIOLENCE-GRAPHIC-01'], notes: 'Gore at 0:42.' }] } }, { token });
     expect((await reject(first, rejecter.token)).data?.decideCase.episode.status).toBe('REJECTED');
-    const APPEAL = 'mutation($id: ID!, $s: String!) { appealCase(caseId: $id, statement: $s) { id kind } }';
-    const appeal = await server.gql<{ appealCase: { id: string; kind: string } }>(APPEAL, { id: caseIds[0], s: 'The scene is a dream; no real injury is shown.' }, { token: owner.token });
+    const APPEAL = graphql('mutation($id: ID!, $s: String!) { appealCase(caseId: $id, statement: $s) { id kind } }');
+    const appeal = await server.gql(APPEAL, { id: caseIds[0], s: 'The scene is a dream; no real injury is shown.' }, { token: owner.token });
     expect(appeal.data?.appealCase.kind).toBe('APPEAL');
     const other = await reviewer();
     const appealCase = (await claim(other.token, filter))!;
@@ -195,7 +197,7 @@ describe('appeals, resubmission and takedown', () => {
     expect(errorCode(again)).toBe('CONFLICT');
     expect(again.errors![0]!.message).toMatch(/appeal is allowed once/);
     expect(await server.count('review_case')).toBe(cases);
-    const episode = await server.gql<{ reviewCase: { episode: { status: string } } }>('query($id: ID!) { reviewCase(id: $id) { episode { status } } }', { id: appealCase.id }, { token: owner.token });
+    const episode = await server.gql(graphql('query($id: ID!) { reviewCase(id: $id) { episode { status } } }'), { id: appealCase.id }, { token: owner.token });
     expect(episode.data?.reviewCase.episode.status).toBe('REJECTED');
   });
 
@@ -204,9 +206,9 @@ describe('appeals, resubmission and takedown', () => {
     const r = await reviewer();
     const c = (await claim(r.token, filter))!;
     await server.gql(DECIDE, { i: { caseId: c.id, version: c.version, decisions: [{ territory: 'US', decision: 'APPROVE' }] } }, { token: r.token });
-    const q = 'mutation($id: ID!) { takeDownEpisode(episodeId: $id, reason: "Rights dispute reported by the licensor") { status takedownReason } }';
+    const q = graphql('mutation($id: ID!) { takeDownEpisode(episodeId: $id, reason: "Rights dispute reported by the licensor") { status takedownReason } }');
     expect(errorCode(await server.gql(q, { id: episodeIds[0] }, { token: r.token }))).toBe('FORBIDDEN');
-    const down = await server.gql<{ takeDownEpisode: { status: string; takedownReason: string } }>(q, { id: episodeIds[0] }, { token: (await lead()).token });
+    const down = await server.gql(q, { id: episodeIds[0] }, { token: (await lead()).token });
     expect(down.data?.takeDownEpisode).toEqual({ status: 'TAKEN_DOWN', takedownReason: 'Rights dispute reported by the licensor' });
   });
 });
@@ -216,14 +218,14 @@ describe('what reviewers can read', () => {
     const { filter, seriesId, owner } = await freshStudioCases(1);
     const r = await reviewer();
     const c = (await claim(r.token, filter))!;
-    const view = await server.gql<{ reviewCase: { studio: { id: string }; claimedBy: { email: string }; previousCase: null } }>('query($id: ID!) { reviewCase(id: $id) { studio { id } claimedBy { email } previousCase { id kind } } }', { id: c.id }, { token: (await lead()).token });
+    const view = await server.gql(graphql('query($id: ID!) { reviewCase(id: $id) { studio { id } claimedBy { email } previousCase { id kind } } }'), { id: c.id }, { token: (await lead()).token });
     expect(view.errors).toBeUndefined();
     expect(view.data!.reviewCase).toEqual({ studio: { id: owner.organizationId }, claimedBy: { email: r.email }, previousCase: null });
-    const series = await server.gql<{ series: { title: string; episodes: { nodes: Array<{ subtitles: unknown[]; effectivePrice: { priced: boolean } }> } } }>('query($id: ID!) { series(id: $id) { title episodes { nodes { subtitles { language } effectivePrice(territory: "US") { priced } } } } }', { id: seriesId }, { token: r.token });
+    const series = await server.gql(graphql('query($id: ID!) { series(id: $id) { title episodes { nodes { subtitles { language } effectivePrice(territory: "US") { priced } } } } }'), { id: seriesId }, { token: r.token });
     expect(series.errors).toBeUndefined();
     expect(series.data!.series.title).toBe('Queue series');
     // Reading is all: reviewers change nothing in a studio's catalog.
-    expect(errorCode(await server.gql('mutation($id: ID!) { updateSeries(id: $id, input: { title: "x" }) { id } }', { id: seriesId }, { token: r.token }))).toBe('FORBIDDEN');
+    expect(errorCode(await server.gql(graphql('mutation($id: ID!) { updateSeries(id: $id, input: { title: "x" }) { id } }'), { id: seriesId }, { token: r.token }))).toBe('FORBIDDEN');
   });
 });
 
@@ -232,16 +234,16 @@ describe('queue views', () => {
     for (const q of ['{ reviewQueue { nodes { id } } }', '{ queueStats { pending } }', '{ reviewStats { territory } }']) {
       expect(errorCode(await server.gql(q, {}, { token: studio.token }))).toBe('FORBIDDEN');
     }
-    expect(errorCode(await server.gql('mutation { claimNextCase { id } }', {}, { token: studio.token }))).toBe('FORBIDDEN');
+    expect(errorCode(await server.gql(graphql('mutation { claimNextCase { id } }'), {}, { token: studio.token }))).toBe('FORBIDDEN');
   });
 
   it('lists the queue riskiest first and counts it', async () => {
     const risky = await freshStudioCases(1, { verdict: 'LIKELY_VIOLATION' });
     const calm = await seedPendingCases(server, risky.owner.organizationId, 1, { verdict: 'CLEAR' });
     const r = await reviewer();
-    const list = await server.gql<{ reviewQueue: { nodes: Array<{ id: string; riskScore: number }> } }>('query($f: QueueFilterInput) { reviewQueue(filter: $f) { nodes { id riskScore } } }', { f: risky.filter }, { token: r.token });
+    const list = await server.gql(graphql('query($f: QueueFilterInput) { reviewQueue(filter: $f) { nodes { id riskScore } } }'), { f: risky.filter }, { token: r.token });
     expect(list.data!.reviewQueue.nodes.map((n) => [n.id, n.riskScore])).toEqual([[risky.caseIds[0], 80], [calm.caseIds[0], 0]]);
-    const stats = await server.gql<{ queueStats: { pending: number; oldestPendingSeconds: number } }>('{ queueStats { pending oldestPendingSeconds } }', {}, { token: r.token });
+    const stats = await server.gql(graphql('{ queueStats { pending oldestPendingSeconds } }'), {}, { token: r.token });
     expect(stats.data!.queueStats.pending).toBeGreaterThanOrEqual(2);
     expect(stats.data!.queueStats.oldestPendingSeconds).toBeGreaterThan(0);
   });
@@ -249,7 +251,7 @@ describe('queue views', () => {
   it('calibration counts how often humans agreed with or overturned the AI', async () => {
     // Decisions are stamped with this process's clock: count only those made from here on.
     const since = new Date().toISOString();
-    const decide = async (verdict: 'CLEAR' | 'LIKELY_VIOLATION' | 'NEEDS_REVIEW', decision: string) => {
+    const decide = async (verdict: 'CLEAR' | 'LIKELY_VIOLATION' | 'NEEDS_REVIEW', decision: EnumOf<'Decision'>) => {
       const { filter } = await freshStudioCases(1, { verdict });
       const l = await lead();
       const c = (await claim(l.token, filter))!;
@@ -260,7 +262,7 @@ describe('queue views', () => {
     await decide('LIKELY_VIOLATION', 'REJECT');
     await decide('CLEAR', 'REQUEST_CHANGES');
     await decide('NEEDS_REVIEW', 'APPROVE');
-    const stats = await server.gql<{ reviewStats: Array<Record<string, unknown>> }>('query($s: DateTimeISO) { reviewStats(since: $s) { territory category decisions agreed overturned uncertain } }', { s: since }, { token: (await reviewer()).token });
+    const stats = await server.gql(graphql('query($s: DateTimeISO) { reviewStats(since: $s) { territory category decisions agreed overturned uncertain } }'), { s: since }, { token: (await reviewer()).token });
     expect(stats.data!.reviewStats).toEqual([{ territory: 'US', category: 'none', decisions: 4, agreed: 2, overturned: 1, uncertain: 1 }]);
   });
 });

@@ -3,6 +3,7 @@ import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { catalogSnapshot, seriesWithEpisodes } from './support/catalog';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
+import { graphql, type VariablesOf } from '../../schema/graphql';
 
 let server: TestServer;
 let editor: SignedInMember;
@@ -12,18 +13,17 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
-const SET_PRICES = /* GraphQL */ `mutation($input: SetEpisodePricesInput!) { setEpisodePrices(input: $input) { episode { number } price { free coins amount currency rule } } }`;
-const PREVIEW = /* GraphQL */ `query($id: ID!, $t: String!, $at: DateTimeISO) { series(id: $id) { pricePreview(territory: $t, at: $at) { episode { number } price { priced free coins currency amountMinor amount rule explanation } } } }`;
+const SET_PRICES = graphql(`mutation($input: SetEpisodePricesInput!) { setEpisodePrices(input: $input) { episode { number } price { free coins amount currency rule } } }`);
+const PREVIEW = graphql(`query($id: ID!, $t: String!, $at: DateTimeISO) { series(id: $id) { pricePreview(territory: $t, at: $at) { episode { number } price { priced free coins currency amountMinor amount rule explanation } } } }`);
 
-type Preview = Array<{ episode: { number: number }; price: { priced: boolean; free: boolean; coins: number | null; currency: string | null; amountMinor: number | null; amount: string | null; rule: string; explanation: string } }>;
-
-async function preview(seriesId: string, territory: string, at?: string): Promise<Preview> {
-  const res = await server.gql<{ series: { pricePreview: Preview } }>(PREVIEW, { id: seriesId, t: territory, at }, { token: editor.token });
+async function preview(seriesId: string, territory: string, at?: string) {
+  const res = await server.gql(PREVIEW, { id: seriesId, t: territory, at }, { token: editor.token });
   if (!res.data) throw new Error(JSON.stringify(res.errors));
   return res.data.series.pricePreview;
 }
 
-async function setPrices(input: Record<string, unknown>) {
+type PriceInput = VariablesOf<typeof SET_PRICES>['input'];
+async function setPrices(input: PriceInput) {
   return server.gql(SET_PRICES, { input }, { token: editor.token });
 }
 
@@ -69,8 +69,8 @@ describe('price resolution through the API', () => {
     await setPrices({ seriesId, fromNumber: 3, toNumber: 3, territory: 'SA', coins: 25 });
     const list = await preview(seriesId, 'SA');
     expect(list.map((p) => p.price.free)).toEqual([true, true, false, true, true]);
-    const episodes = await server.gql<{ series: { episodes: { nodes: Array<{ number: number; effectivePrice: { coins: number; rule: string } }> } } }>(
-      'query($id: ID!) { series(id: $id) { episodes(numberFrom: 3, numberTo: 3) { nodes { number effectivePrice(territory: "SA") { coins rule } } } } }',
+    const episodes = await server.gql(
+      graphql('query($id: ID!) { series(id: $id) { episodes(numberFrom: 3, numberTo: 3) { nodes { number effectivePrice(territory: "SA") { coins rule } } } } }'),
       { id: seriesId },
       { token: editor.token },
     );
@@ -82,7 +82,7 @@ describe('price resolution through the API', () => {
     await setPrices({ seriesId, fromNumber: 1, toNumber: 2, territory: 'WORLDWIDE', coins: 10 });
     await setPrices({ seriesId, fromNumber: 2, toNumber: 2, territory: 'WORLDWIDE', coins: 20 });
     expect((await preview(seriesId, 'BR')).map((p) => p.price.coins)).toEqual([10, 20]);
-    const cleared = await server.gql<{ clearEpisodePrices: number }>('mutation($input: ClearEpisodePricesInput!) { clearEpisodePrices(input: $input) }', { input: { seriesId, fromNumber: 1, toNumber: 2, territory: 'WORLDWIDE' } }, { token: editor.token });
+    const cleared = await server.gql(graphql('mutation($input: ClearEpisodePricesInput!) { clearEpisodePrices(input: $input) }'), { input: { seriesId, fromNumber: 1, toNumber: 2, territory: 'WORLDWIDE' } }, { token: editor.token });
     expect(cleared.data?.clearEpisodePrices).toBe(2);
     expect((await preview(seriesId, 'BR')).map((p) => p.price.rule)).toEqual(['SERIES_DEFAULT', 'SERIES_DEFAULT']);
   });
@@ -94,7 +94,7 @@ describe('price validation: BAD_USER_INPUT naming the field, all or nothing', ()
     seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 10);
     await setPrices({ seriesId, fromNumber: 1, toNumber: 10, territory: 'US', coins: 5, startsAt: '2026-12-01T00:00:00Z', endsAt: '2026-12-31T00:00:00Z' });
   });
-  const cases: Array<[string, Record<string, unknown>, string, RegExp]> = [
+  const cases: Array<[string, Omit<PriceInput, 'seriesId' | 'fromNumber' | 'toNumber'>, string, RegExp]> = [
     ['unknown territory', { territory: 'ZZ', coins: 1 }, 'input.territory', /Unknown territory/],
     ['unknown currency', { territory: 'US', currency: 'USX', amountMinor: 1 }, 'input.currency', /Unknown currency/],
     ['negative minor units', { territory: 'US', currency: 'USD', amountMinor: -5 }, 'input.amountMinor', /negative/],
@@ -123,15 +123,15 @@ describe('price validation: BAD_USER_INPUT naming the field, all or nothing', ()
   });
 });
 
-const SET_LICENSE = /* GraphQL */ `mutation($id: ID!, $input: LicenseInput!) { setLicense(seriesId: $id, input: $input) { id territoriesIncluded windowEnd } }`;
-const AVAILABILITY = /* GraphQL */ `query($id: ID!, $t: String!, $at: DateTimeISO) { series(id: $id) { availability(territory: $t, at: $at) { available reasons { code message } } } }`;
+const SET_LICENSE = graphql(`mutation($id: ID!, $input: LicenseInput!) { setLicense(seriesId: $id, input: $input) { id territoriesIncluded windowEnd } }`);
+const AVAILABILITY = graphql(`query($id: ID!, $t: String!, $at: DateTimeISO) { series(id: $id) { availability(territory: $t, at: $at) { available reasons { code message } } } }`);
 
 const baseLicense = {
   sourceWorkTitle: 'Contract Marriage to the CEO',
-  sourceWorkKind: 'NOVEL',
+  sourceWorkKind: 'NOVEL' as const,
   sourceWorkAuthor: 'Lin Qing',
   licensor: 'Jade Pavilion Literature',
-  licenseKind: 'ADAPTATION',
+  licenseKind: 'ADAPTATION' as const,
   territoriesIncluded: ['US', 'CA', 'GB'],
   territoriesExcluded: [],
   windowStart: '2026-01-01T00:00:00Z',
@@ -143,12 +143,12 @@ const baseLicense = {
 describe('license availability through the API', () => {
   it('included, excluded, window edges and holdbacks, each with its reason', async () => {
     const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 1);
-    const none = await server.gql<{ series: { availability: { available: boolean; reasons: Array<{ code: string }> } } }>(AVAILABILITY, { id: seriesId, t: 'US' }, { token: editor.token });
+    const none = await server.gql(AVAILABILITY, { id: seriesId, t: 'US' }, { token: editor.token });
     expect(none.data!.series.availability.reasons.map((r) => r.code)).toEqual(['NO_LICENSE']);
 
     expect((await server.gql(SET_LICENSE, { id: seriesId, input: baseLicense }, { token: editor.token })).errors).toBeUndefined();
     const check = async (t: string, at: string) =>
-      (await server.gql<{ series: { availability: { available: boolean; reasons: Array<{ code: string }> } } }>(AVAILABILITY, { id: seriesId, t, at }, { token: editor.token })).data!.series.availability;
+      (await server.gql(AVAILABILITY, { id: seriesId, t, at }, { token: editor.token })).data!.series.availability;
     expect(await check('US', '2026-06-01T00:00:00Z')).toEqual({ available: true, reasons: [] });
     expect((await check('US', '2026-01-01T00:00:00Z')).available).toBe(true);
     expect((await check('US', '2025-12-31T23:59:59Z')).reasons.map((r) => r.code)).toEqual(['WINDOW_NOT_STARTED']);
@@ -193,9 +193,9 @@ describe('license replacement', () => {
     await server.gql(SET_LICENSE, { id: seriesId, input: { ...baseLicense, sourceWorkAuthor: 'Lin Qing', windowEnd: '2028-01-01T00:00:00Z' } }, { token: editor.token });
     const { sourceWorkAuthor: _a, windowEnd: _w, holdbacks: _h, contractReference: _c, ...bare } = baseLicense;
     void [_a, _w, _h, _c];
-    const res = await server.gql<{ setLicense: { windowEnd: string | null } }>(SET_LICENSE, { id: seriesId, input: bare }, { token: editor.token });
+    const res = await server.gql(SET_LICENSE, { id: seriesId, input: bare }, { token: editor.token });
     expect(res.data?.setLicense.windowEnd).toBeNull();
-    const read = await server.gql<{ series: { license: { sourceWorkAuthor: string | null; contractReference: string | null; holdbacks: unknown[] } } }>('query($id: ID!) { series(id: $id) { license { sourceWorkAuthor contractReference holdbacks { territory } } } }', { id: seriesId }, { token: editor.token });
+    const read = await server.gql(graphql('query($id: ID!) { series(id: $id) { license { sourceWorkAuthor contractReference holdbacks { territory } } } }'), { id: seriesId }, { token: editor.token });
     expect(read.data?.series.license).toEqual({ sourceWorkAuthor: null, contractReference: null, holdbacks: [] });
   });
 });
@@ -204,7 +204,7 @@ describe('avails export', () => {
   it('a holdback moves the territory’s start to when it lifts', async () => {
     const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 1, { defaultCoinPrice: 10 });
     await server.gql(SET_LICENSE, { id: seriesId, input: { ...baseLicense, territoriesIncluded: ['US', 'JP'], holdbacks: [{ territory: 'JP', until: '2026-06-01T00:00:00Z' }] } }, { token: editor.token });
-    const res = await server.gql<{ availsCsv: string }>('query($s: ID!, $id: ID) { availsCsv(studioId: $s, seriesId: $id) }', { s: editor.organizationId, id: seriesId }, { token: editor.token });
+    const res = await server.gql(graphql('query($s: ID!, $id: ID) { availsCsv(studioId: $s, seriesId: $id) }'), { s: editor.organizationId, id: seriesId }, { token: editor.token });
     const rows = res.data!.availsCsv.trim().split('\r\n').slice(1).map((l) => l.split(','));
     expect(rows.map((r) => [r[0], r[8]])).toEqual([['US', '2026-01-01'], ['JP', '2026-06-01']]);
   });
@@ -215,7 +215,7 @@ describe('avails export', () => {
     await setPrices({ seriesId, fromNumber: 2, toNumber: 3, territory: 'WORLDWIDE', coins: 60 });
     await setPrices({ seriesId, fromNumber: 2, toNumber: 3, territory: 'US', currency: 'USD', amountMinor: 49 });
     await server.gql(SET_LICENSE, { id: seriesId, input: { ...baseLicense, territoriesIncluded: ['US', 'CA'], holdbacks: [] } }, { token: editor.token });
-    const res = await server.gql<{ availsCsv: string }>('query($s: ID!, $id: ID) { availsCsv(studioId: $s, seriesId: $id) }', { s: editor.organizationId, id: seriesId }, { token: editor.token });
+    const res = await server.gql(graphql('query($s: ID!, $id: ID) { availsCsv(studioId: $s, seriesId: $id) }'), { s: editor.organizationId, id: seriesId }, { token: editor.token });
     const lines = res.data!.availsCsv.trim().split('\r\n');
     expect(lines[0]).toBe('Territory,WorkType,EntryType,SeriesTitleDisplayUnlimited,EpisodeNumber,EpisodeTitleDisplayUnlimited,LicenseType,LicenseRightsDescription,Start,End,PriceType,PriceValue,PriceCurrency,Exclusive,Licensor,ContractID,AssetLanguage,LocalizationType,AllowedLanguages,AIGeneratedContent,AIContentUses,AILabel,AIDisclosure');
     expect(lines).toHaveLength(1 + 2 * 3);

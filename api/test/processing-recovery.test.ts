@@ -153,7 +153,7 @@ const filesIn = (dir: string) => (existsSync(dir) ? readdirSync(dir) : []);
 describe('killed after the file went into storage', () => {
   it('an episode upload: nothing half-stored, and the upload is finished by the next process from its own file', async () => {
     const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 1);
-    const episode = (await server.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }', { id: seriesId }, { token: editor.token })).data!.series.episodes.nodes[0]!.id;
+    const episode = (await server.gql(graphql('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }'), { id: seriesId }, { token: editor.token })).data!.series.episodes.nodes[0]!.id;
     const clip = makeClip('stored-then-killed', { seconds: 3, width: 360, height: 640 });
     const sha256 = sha256Of(clip);
     const stored = path.join(server.config.mediaDir, 'media', `${sha256}.mp4`);
@@ -182,13 +182,13 @@ describe('killed after the file went into storage', () => {
     expect(filesIn(path.dirname(stored)).filter((f) => f.includes('.partial-'))).toEqual([]);
     expect(existsSync(path.join(server.config.uploads.dir, uploadId))).toBe(true);
     // Stored but not recorded: no media revision anyone sees, no error shown.
-    const between = await server.gql<{ episode: { media: unknown; mediaRevisions: unknown[]; uploadError: string | null } }>('query($id: ID!) { episode(id: $id) { media { id } mediaRevisions { id } uploadError } }', { id: episode }, { token: editor.token });
+    const between = await server.gql(graphql('query($id: ID!) { episode(id: $id) { media { id } mediaRevisions { id } uploadError } }'), { id: episode }, { token: editor.token });
     expect(between.data!.episode).toEqual({ media: null, mediaRevisions: [], uploadError: null });
     await doomed.kill();
     await blocked.release();
 
     const done = await eventually(
-      () => server.gql<{ episode: { status: string; uploadError: string | null; media: { sha256: string } | null; mediaRevisions: unknown[]; uploads: Array<{ status: string }> } }>('query($id: ID!) { episode(id: $id) { status uploadError media { sha256 } mediaRevisions { id } uploads { status } } }', { id: episode }, { token: editor.token }),
+      () => server.gql(graphql('query($id: ID!) { episode(id: $id) { status uploadError media { sha256 } mediaRevisions { id } uploads { status } } }'), { id: episode }, { token: editor.token }),
       (r) => r.data?.episode.status === 'READY' || !!r.data?.episode.uploadError,
       'the upload to be taken over and finished',
       60_000,
@@ -204,12 +204,12 @@ describe('killed after the file went into storage', () => {
   it('a license document: never listed half-stored, its leftovers swept, and attaching again works', async () => {
     const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER, 'Chain Studio');
     const seriesId = await seriesWithEpisodes(server, owner.token, owner.organizationId, 1);
-    expect((await server.gql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: seriesId, i: LICENSE }, { token: owner.token })).errors).toBeUndefined();
+    expect((await server.gql(graphql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }'), { id: seriesId, i: LICENSE }, { token: owner.token })).errors).toBeUndefined();
     const contract = Buffer.from('%PDF-1.7\n% distribution agreement\n%%EOF\n');
     const documents = path.join(server.config.mediaDir, 'documents');
     const before = filesIn(documents);
-    const LIST = 'query($id: ID!) { series(id: $id) { license { documents { id fileName downloadUrl } } } }';
-    const listed = async () => (await server.gql<{ series: { license: { documents: Array<{ id: string; fileName: string; downloadUrl: string }> } } }>(LIST, { id: seriesId }, { token: owner.token })).data!.series.license.documents;
+    const LIST = graphql('query($id: ID!) { series(id: $id) { license { documents { id fileName downloadUrl } } } }');
+    const listed = async () => (await server.gql(LIST, { id: seriesId }, { token: owner.token })).data!.series.license!.documents;
     doomed = await startDoomed();
     // Completing the document is audited: the doomed process stores the file, then waits here.
     const blocked = await blockWritesTo('audit_event');

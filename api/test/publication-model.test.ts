@@ -4,6 +4,7 @@ import { OrganizationKind } from '../src/modules/organization/organization.entit
 import { loadReviewedSnapshots, reviewedDigest } from '../src/modules/review/reviewed-material';
 import { createPartner } from './support/publishing';
 import { TestServer, type SignedInMember } from './support/server';
+import { graphql, type TadaDocumentNode } from '../../schema/graphql';
 
 /*
  * Model-based test of publication: random steps change any input of the publish gate (through the
@@ -142,8 +143,8 @@ describe('publication, model-based', () => {
   it(`what every partner sees equals the reference gate after each of ${STEPS} random steps (seed ${SEED})`, { timeout: 600_000 }, async () => {
     const rnd = prng(SEED);
     const log: string[] = [];
-    const gql = async (token: string, query: string, variables: Record<string, unknown> = {}) => {
-      const res = await server.gql(query, variables, { token });
+    const gql = async <T, V>(token: string, document: TadaDocumentNode<T, V>, variables: V) => {
+      const res = await server.gql(document, variables, { token });
       for (const e of res.errors ?? []) expect(e.extensions.code, `${e.message} (seed ${SEED})`).not.toBe('INTERNAL_SERVER_ERROR');
       return res;
     };
@@ -162,11 +163,11 @@ describe('publication, model-based', () => {
     }
     const series: ModelSeries[] = [];
     for (const studio of [studios[0]!, studios[0]!, studios[1]!]) {
-      const created = await gql(studio.token, 'mutation($st: ID!, $i: SeriesInput!) { createSeries(studioId: $st, input: $i) { id } }', { st: studio.id, i: { title: `Series ${series.length + 1}`, originalLanguage: 'en', defaultCoinPrice: 50 } });
-      const id = (created.data as { createSeries: { id: string } }).createSeries.id;
-      const added = await gql(studio.token, 'mutation($i: AddEpisodesInput!) { addEpisodes(input: $i) { id number } }', { i: { seriesId: id, fromNumber: 1, toNumber: 3 } });
+      const created = await gql(studio.token, graphql('mutation($st: ID!, $i: SeriesInput!) { createSeries(studioId: $st, input: $i) { id } }'), { st: studio.id, i: { title: `Series ${series.length + 1}`, originalLanguage: 'en', defaultCoinPrice: 50 } });
+      const id = created.data!.createSeries.id;
+      const added = await gql(studio.token, graphql('mutation($i: AddEpisodesInput!) { addEpisodes(input: $i) { id number } }'), { i: { seriesId: id, fromNumber: 1, toNumber: 3 } });
       const s: ModelSeries = { id, studio, archived: false, license: null, filings: '[]', freeCount: 0, defaultCoins: 50, plans: new Map(), episodes: [], localized: new Map() };
-      for (const e of (added.data as { addEpisodes: Array<{ id: string; number: number }> }).addEpisodes) {
+      for (const e of added.data!.addEpisodes) {
         s.episodes.push({ id: e.id, number: e.number, series: s, status: 'READY', approved: null, terms: new Map() });
         // Media as a finished upload leaves it.
         await conn.execute(
@@ -183,11 +184,11 @@ describe('publication, model-based', () => {
     const episodes = series.flatMap((s) => s.episodes);
     // A world that starts live: licensed worldwide, released to both partners, every episode approved.
     for (const s of series) {
-      const license = await gql(s.studio.token, 'mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: s.id, i: { sourceWorkTitle: 'Novel', sourceWorkKind: 'NOVEL', licensor: 'Lotus', licenseKind: 'ADAPTATION', territoriesIncluded: ['WORLDWIDE'] } });
+      const license = await gql(s.studio.token, graphql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }'), { id: s.id, i: { sourceWorkTitle: 'Novel', sourceWorkKind: 'NOVEL' as const, licensor: 'Lotus', licenseKind: 'ADAPTATION' as const, territoriesIncluded: ['WORLDWIDE'] } });
       expect(license.errors).toBeUndefined();
       s.license = { included: ['WORLDWIDE'], excluded: [], start: null, end: null, holdback: null };
       for (const p of partners) {
-        await gql(s.studio.token, 'mutation($s: ID!, $p: ID!, $i: ReleasePlanInput!) { setReleasePlan(seriesId: $s, partnerId: $p, input: $i) { id } }', { s: s.id, p: p.id, i: { mode: 'ALL_AT_ONCE', startsAt: now.toISOString() } });
+        await gql(s.studio.token, graphql('mutation($s: ID!, $p: ID!, $i: ReleasePlanInput!) { setReleasePlan(seriesId: $s, partnerId: $p, input: $i) { id } }'), { s: s.id, p: p.id, i: { mode: 'ALL_AT_ONCE', startsAt: now.toISOString() } });
         s.plans.set(p.id, now);
       }
       for (const e of s.episodes) await approve(e, TERRITORIES);
@@ -234,7 +235,7 @@ describe('publication, model-based', () => {
       }],
       [1, 'rename episode', async () => {
         const e = rnd.pick(episodes);
-        const res = await gql(e.series.studio.token, 'mutation($i: UpdateEpisodeInput!) { updateEpisode(input: $i) { id } }', { i: { id: e.id, title: `Title ${rnd.int(1e6)}` } });
+        const res = await gql(e.series.studio.token, graphql('mutation($i: UpdateEpisodeInput!) { updateEpisode(input: $i) { id } }'), { i: { id: e.id, title: `Title ${rnd.int(1e6)}` } });
         log.push(`rename e${e.number}`);
         if (!res.errors) lapse([e]);
       }],
@@ -242,7 +243,7 @@ describe('publication, model-based', () => {
         const e = rnd.pick(episodes);
         const [dub] = (await server.orm.em.getConnection().execute(`select language from audio_track where episode_id = ?`, [e.id])) as Array<{ language: string }>;
         if (dub && rnd.chance(0.5)) {
-          const res = await gql(e.series.studio.token, 'mutation($e: ID!, $l: String!) { removeAudioTrack(episodeId: $e, language: $l) }', { e: e.id, l: dub.language });
+          const res = await gql(e.series.studio.token, graphql('mutation($e: ID!, $l: String!) { removeAudioTrack(episodeId: $e, language: $l) }'), { e: e.id, l: dub.language });
           log.push(`remove dub e${e.number}`);
           if (!res.errors) lapse([e]);
           return;
@@ -260,7 +261,7 @@ describe('publication, model-based', () => {
       }],
       [0.5, 'series synopsis', async () => {
         const s = rnd.pick(series);
-        const res = await gql(s.studio.token, 'mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }', { id: s.id, i: { synopsis: `Synopsis ${rnd.int(1e6)}` } });
+        const res = await gql(s.studio.token, graphql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }'), { id: s.id, i: { synopsis: `Synopsis ${rnd.int(1e6)}` } });
         log.push('synopsis');
         if (!res.errors) lapse(s.episodes);
       }],
@@ -272,9 +273,14 @@ describe('publication, model-based', () => {
         const key = `${e?.id ?? 'series'}|${language}`;
         const remove = s.localized.has(key) && rnd.chance(0.3);
         const title = rnd.pick(['Título uno', 'Título dos']);
+        const localizations = [{ language, title }];
         const res = remove
-          ? await gql(s.studio.token, `mutation($id: ID!, $l: String!) { ${e ? 'removeEpisodeLocalization(episodeId' : 'removeSeriesLocalization(seriesId'}: $id, language: $l) { language } }`, { id: e?.id ?? s.id, l: language })
-          : await gql(s.studio.token, `mutation($id: ID!, $l: [LocalizedTextInput!]!) { ${e ? 'setEpisodeLocalizations(episodeId' : 'setSeriesLocalizations(seriesId'}: $id, localizations: $l) { language } }`, { id: e?.id ?? s.id, l: [{ language, title }] });
+          ? e
+            ? await gql(s.studio.token, graphql('mutation($id: ID!, $l: String!) { removeEpisodeLocalization(episodeId: $id, language: $l) { language } }'), { id: e.id, l: language })
+            : await gql(s.studio.token, graphql('mutation($id: ID!, $l: String!) { removeSeriesLocalization(seriesId: $id, language: $l) { language } }'), { id: s.id, l: language })
+          : e
+            ? await gql(s.studio.token, graphql('mutation($id: ID!, $l: [LocalizedTextInput!]!) { setEpisodeLocalizations(episodeId: $id, localizations: $l) { language } }'), { id: e.id, l: localizations })
+            : await gql(s.studio.token, graphql('mutation($id: ID!, $l: [LocalizedTextInput!]!) { setSeriesLocalizations(seriesId: $id, localizations: $l) { language } }'), { id: s.id, l: localizations });
         log.push(`${remove ? 'remove' : `set ${title}`} ${language} on ${e ? `e${e.number}` : 'series'}`);
         if (res.errors) return;
         // Only a real change is new material: the same texts again change nothing.
@@ -286,7 +292,7 @@ describe('publication, model-based', () => {
       [0.5, 'filings', async () => {
         const s = rnd.pick(series);
         const filings = rnd.chance(0.5) ? [{ territory: rnd.pick(TERRITORIES), filingNumber: `F-${rnd.int(1000)}` }] : [];
-        const res = await gql(s.studio.token, 'mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }', { id: s.id, i: { filings } });
+        const res = await gql(s.studio.token, graphql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }'), { id: s.id, i: { filings } });
         log.push(`filings ${JSON.stringify(filings)}`);
         // Only a real change is new material: the same filings again change nothing.
         if (!res.errors && JSON.stringify(filings) !== s.filings) lapse(s.episodes);
@@ -296,7 +302,7 @@ describe('publication, model-based', () => {
         const s = rnd.pick(series);
         const defaultCoins = rnd.chance(0.3) ? null : rnd.pick([30, 50, 80]);
         const freeCount = rnd.int(3);
-        const res = await gql(s.studio.token, 'mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }', { id: s.id, i: { defaultCoinPrice: defaultCoins, freeEpisodeCount: freeCount } });
+        const res = await gql(s.studio.token, graphql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }'), { id: s.id, i: { defaultCoinPrice: defaultCoins, freeEpisodeCount: freeCount } });
         log.push(`series pricing ${defaultCoins} free ${freeCount}`);
         if (!res.errors) Object.assign(s, { defaultCoins, freeCount });
       }],
@@ -307,8 +313,8 @@ describe('publication, model-based', () => {
         const start = rnd.chance(0.4) ? at(someDays()) : null;
         const end = rnd.chance(0.4) ? at(Math.abs(someDays()) * 2 + 0.5) : null;
         const holdback = rnd.chance(0.25) ? { territory: rnd.pick(TERRITORIES), until: at(Math.abs(someDays()) + 0.25) } : null;
-        const input = { sourceWorkTitle: 'Novel', sourceWorkKind: 'NOVEL', licensor: 'Lotus', licenseKind: 'ADAPTATION', territoriesIncluded: included, territoriesExcluded: excluded, windowStart: start?.toISOString() ?? null, windowEnd: end?.toISOString() ?? null, holdbacks: holdback ? [{ territory: holdback.territory, until: holdback.until.toISOString() }] : [] };
-        const res = await gql(s.studio.token, 'mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: s.id, i: input });
+        const input = { sourceWorkTitle: 'Novel', sourceWorkKind: 'NOVEL' as const, licensor: 'Lotus', licenseKind: 'ADAPTATION' as const, territoriesIncluded: included, territoriesExcluded: excluded, windowStart: start?.toISOString() ?? null, windowEnd: end?.toISOString() ?? null, holdbacks: holdback ? [{ territory: holdback.territory, until: holdback.until.toISOString() }] : [] };
+        const res = await gql(s.studio.token, graphql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }'), { id: s.id, i: input });
         log.push(`license ${JSON.stringify(input)}${res.errors ? ` refused: ${res.errors[0]!.message}` : ''}`);
         if (!res.errors) s.license = { included, excluded, start, end, holdback };
       }],
@@ -321,9 +327,9 @@ describe('publication, model-based', () => {
         const startsAt = windowed && rnd.chance(0.7) ? at(someDays()) : null;
         const endsAt = windowed ? at(Math.abs(someDays()) + 0.3) : null;
         const range = { seriesId: e.series.id, fromNumber: e.number, toNumber: e.number, territory };
-        await gql(e.series.studio.token, 'mutation($i: ClearEpisodePricesInput!) { clearEpisodePrices(input: $i) }', { i: range });
+        await gql(e.series.studio.token, graphql('mutation($i: ClearEpisodePricesInput!) { clearEpisodePrices(input: $i) }'), { i: range });
         e.terms.delete(territory);
-        const res = await gql(e.series.studio.token, 'mutation($i: SetEpisodePricesInput!) { setEpisodePrices(input: $i) { episode { id } } }', { i: { ...range, free, coins, startsAt: startsAt?.toISOString() ?? null, endsAt: endsAt?.toISOString() ?? null } });
+        const res = await gql(e.series.studio.token, graphql('mutation($i: SetEpisodePricesInput!) { setEpisodePrices(input: $i) { episode { id } } }'), { i: { ...range, free, coins, startsAt: startsAt?.toISOString() ?? null, endsAt: endsAt?.toISOString() ?? null } });
         log.push(`price e${e.number} ${territory} ${free ? 'free' : coins} ${startsAt?.toISOString()}–${endsAt?.toISOString()}${res.errors ? ` refused: ${res.errors[0]!.message}` : ''}`);
         if (!res.errors) e.terms.set(territory, { free, coins, startsAt: endsAt && startsAt && endsAt <= startsAt ? null : startsAt, endsAt });
       }],
@@ -331,19 +337,21 @@ describe('publication, model-based', () => {
         const s = rnd.pick(series);
         const p = rnd.pick(partners);
         if (rnd.chance(0.25) && s.plans.has(p.id)) {
-          await gql(s.studio.token, 'mutation($s: ID!, $p: ID!) { removeReleasePlan(seriesId: $s, partnerId: $p) }', { s: s.id, p: p.id });
+          await gql(s.studio.token, graphql('mutation($s: ID!, $p: ID!) { removeReleasePlan(seriesId: $s, partnerId: $p) }'), { s: s.id, p: p.id });
           s.plans.delete(p.id);
           log.push('remove plan');
           return;
         }
         const startsAt = at(someDays());
-        const res = await gql(s.studio.token, 'mutation($s: ID!, $p: ID!, $i: ReleasePlanInput!) { setReleasePlan(seriesId: $s, partnerId: $p, input: $i) { id } }', { s: s.id, p: p.id, i: { mode: 'ALL_AT_ONCE', startsAt: startsAt.toISOString() } });
+        const res = await gql(s.studio.token, graphql('mutation($s: ID!, $p: ID!, $i: ReleasePlanInput!) { setReleasePlan(seriesId: $s, partnerId: $p, input: $i) { id } }'), { s: s.id, p: p.id, i: { mode: 'ALL_AT_ONCE', startsAt: startsAt.toISOString() } });
         log.push(`plan ${startsAt.toISOString()}`);
         if (!res.errors) s.plans.set(p.id, startsAt);
       }],
       [1, 'archive or restore', async () => {
         const s = rnd.pick(series);
-        const res = await gql(s.studio.token, `mutation($id: ID!) { ${s.archived ? 'restoreSeries' : 'archiveSeries'}(id: $id) { id } }`, { id: s.id });
+        const res = s.archived
+          ? await gql(s.studio.token, graphql('mutation($id: ID!) { restoreSeries(id: $id) { id } }'), { id: s.id })
+          : await gql(s.studio.token, graphql('mutation($id: ID!) { archiveSeries(id: $id) { id } }'), { id: s.id });
         log.push(s.archived ? 'restore' : 'archive');
         if (!res.errors) s.archived = !s.archived;
       }],
@@ -351,20 +359,20 @@ describe('publication, model-based', () => {
         const approved = episodes.filter((e) => e.status === 'APPROVED');
         if (!approved.length) return;
         const e = rnd.pick(approved);
-        const res = await gql(lead.token, 'mutation($id: ID!) { takeDownEpisode(episodeId: $id, reason: "Licensor dispute") { id } }', { id: e.id });
+        const res = await gql(lead.token, graphql('mutation($id: ID!) { takeDownEpisode(episodeId: $id, reason: "Licensor dispute") { id } }'), { id: e.id });
         log.push(`take down e${e.number}`);
         if (!res.errors) e.status = 'TAKEN_DOWN';
       }],
       [0.7, 'suspend or reinstate', async () => {
         const org = rnd.chance(0.5) ? rnd.pick(studios) : rnd.pick(partners);
-        const res = await gql(admin.token, 'mutation($id: ID!, $s: Boolean!) { setOrganizationSuspended(id: $id, suspended: $s, reason: "Model step") { id } }', { id: org.id, s: !org.suspended });
+        const res = await gql(admin.token, graphql('mutation($id: ID!, $s: Boolean!) { setOrganizationSuspended(id: $id, suspended: $s, reason: "Model step") { id } }'), { id: org.id, s: !org.suspended });
         log.push(`suspend ${!org.suspended}`);
         if (!res.errors) org.suspended = !org.suspended;
       }],
       [1, 'partner territories', async () => {
         const p = rnd.pick(partners);
         const territories = rnd.subset(TERRITORIES, 1);
-        const res = await gql(admin.token, 'mutation($id: ID!, $i: PartnerProfileInput!) { updatePartner(partnerId: $id, input: $i) { currency } }', { id: p.id, i: { territories, currency: 'USD' } });
+        const res = await gql(admin.token, graphql('mutation($id: ID!, $i: PartnerProfileInput!) { updatePartner(partnerId: $id, input: $i) { currency } }'), { id: p.id, i: { territories, currency: 'USD' } });
         log.push(`partner territories ${territories}`);
         if (!res.errors) p.territories = territories;
       }],
@@ -390,12 +398,13 @@ describe('publication, model-based', () => {
         const expected = reference(p);
         // The change feed, followed from where this client stopped: its replica must equal the reference.
         for (;;) {
-          const page = await gql(p.key, 'query($a: String) { changes(first: 100, after: $a) { nodes { type territory episode data } pageInfo { hasNextPage endCursor } } }', { a: p.cursor });
-          const changes = (page.data as { changes: { nodes: Array<{ type: string; territory: string; episode: string; data: { price?: Price; after?: Price } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }).changes;
+          const page = await gql(p.key, graphql('query($a: String) { changes(first: 100, after: $a) { nodes { type territory episode data } pageInfo { hasNextPage endCursor } } }'), { a: p.cursor });
+          const changes = page.data!.changes;
           for (const n of changes.nodes) {
+            const data = n.data as { price?: Price; after?: Price };
             const key = `${n.territory}|${Buffer.from(n.episode, 'base64url').toString().split(':')[1]}`;
-            if (n.type === 'PUBLISHED') p.replica.set(key, priceKey(n.data.price ?? null));
-            else if (n.type === 'PRICE_CHANGED') p.replica.set(key, priceKey(n.data.after ?? null));
+            if (n.type === 'PUBLISHED') p.replica.set(key, priceKey(data.price ?? null));
+            else if (n.type === 'PRICE_CHANGED') p.replica.set(key, priceKey(data.after ?? null));
             else if (n.type === 'TAKEN_DOWN' || n.type === 'EXPIRED') p.replica.delete(key);
           }
           p.cursor = changes.pageInfo.endCursor ?? p.cursor;
@@ -407,8 +416,8 @@ describe('publication, model-based', () => {
         const territories = step % 25 === 0 ? p.territories : p.territories.length && rnd.chance(0.5) ? [rnd.pick(p.territories)] : [];
         for (const t of territories) {
           // Asked in a language or not, the same episodes are live.
-          const page = await gql(p.key, 'query($t: String!, $l: String) { catalog(territory: $t, first: 20, language: $l) { nodes { episodes(first: 20) { nodes { id price { free coins } } } } } }', { t, l: rnd.pick([null, 'es-MX', 'fr', 'pt']) });
-          const nodes = (page.data as { catalog: { nodes: Array<{ episodes: { nodes: Array<{ id: string; price: Price }> } }> } }).catalog.nodes;
+          const page = await gql(p.key, graphql('query($t: String!, $l: String) { catalog(territory: $t, first: 20, language: $l) { nodes { episodes(first: 20) { nodes { id price { free coins } } } } } }'), { t, l: rnd.pick([null, 'es-MX', 'fr', 'pt']) });
+          const nodes = page.data!.catalog.nodes;
           const seen = new Map<string, string>();
           for (const n of nodes) for (const e of n.episodes.nodes) seen.set(`${t}|${Buffer.from(e.id, 'base64url').toString().split(':')[1]}`, priceKey(e.price));
           expect(Object.fromEntries([...seen].sort()), `catalog ${t}, partner ${partners.indexOf(p) + 1}, ${where()}`).toEqual(Object.fromEntries([...expected].filter(([k]) => k.startsWith(`${t}|`)).sort()));
@@ -417,8 +426,8 @@ describe('publication, model-based', () => {
         // node(id) for one episode and territory, live or not.
         const e = rnd.pick(episodes);
         const t = rnd.pick(p.territories.length ? p.territories : TERRITORIES);
-        const node = await gql(p.key, 'query($id: ID!) { node(id: $id) { id } }', { id: Buffer.from(`CatalogEpisode:${e.id}:${t}`).toString('base64url') });
-        if (p.territories.includes(t)) expect(Boolean((node.data as { node: unknown } | null)?.node), `node ${t}, ${where()}`).toBe(expected.has(`${t}|${e.id}`));
+        const node = await gql(p.key, graphql('query($id: ID!) { node(id: $id) { id } }'), { id: Buffer.from(`CatalogEpisode:${e.id}:${t}`).toString('base64url') });
+        if (p.territories.includes(t)) expect(Boolean(node.data?.node), `node ${t}, ${where()}`).toBe(expected.has(`${t}|${e.id}`));
       }
     };
 

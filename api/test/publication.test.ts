@@ -6,6 +6,7 @@ import { createMediaStorage } from '../src/uploads/media-storage';
 import { catalogOf, createLiveSeries, createPartner, LICENSE } from './support/publishing';
 import { CLAIM_NEXT, DECIDE, seedPendingCases } from './support/review';
 import { TestServer, type SignedInMember } from './support/server';
+import { graphql, type TadaDocumentNode } from '../../schema/graphql';
 
 let server: TestServer;
 let admin: SignedInMember;
@@ -27,8 +28,8 @@ type Change = { id: string; type: string; territory: string; data: { episodeNumb
 async function feedOf(key: string, after: string | null = null): Promise<Change[]> {
   const all: Change[] = [];
   for (let cursor = after; ; ) {
-    const page = await server.gql<{ changes: { nodes: Change[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
-      'query($a: String) { changes(first: 100, after: $a) { nodes { id type territory data } pageInfo { hasNextPage endCursor } } }',
+    const page = await server.gql(
+      graphql('query($a: String) { changes(first: 100, after: $a) { nodes { id type territory data } pageInfo { hasNextPage endCursor } } }'),
       { a: cursor },
       { token: key },
     );
@@ -46,7 +47,7 @@ describe('what partners see follows every input of the gate', () => {
     const p = await createPartner(server, admin);
     const s = await createLiveSeries(server, lead, 1, p.organizationId);
     const episodeId = (await catalogOf(server, p.key, 'US')).data!.catalog.nodes[0]!.episodes.nodes[0]!.id;
-    const play = await server.gql<{ playback: { url: string } }>('query($id: ID!) { playback(episodeId: $id, territory: "US") { url } }', { id: episodeId }, { token: p.key });
+    const play = await server.gql(graphql('query($id: ID!) { playback(episodeId: $id, territory: "US") { url } }'), { id: episodeId }, { token: p.key });
     const url = server.url + play.data!.playback.url;
     expect((await fetch(url, { headers: { range: 'bytes=0-9' } })).status).toBe(206);
     const seen = (await feedOf(p.key)).length;
@@ -54,12 +55,12 @@ describe('what partners see follows every input of the gate', () => {
     expect((await server.gql(seriesMutation('archiveSeries'), { id: s.seriesId }, { token: s.owner.token })).errors).toBeUndefined();
 
     expect((await catalogOf(server, p.key, 'US')).data!.catalog.nodes).toEqual([]);
-    expect((await server.gql<{ node: unknown }>('query($id: ID!) { node(id: $id) { id } }', { id: episodeId }, { token: p.key })).data!.node).toBeNull();
+    expect((await server.gql(graphql('query($id: ID!) { node(id: $id) { id } }'), { id: episodeId }, { token: p.key })).data!.node).toBeNull();
     expect((await fetch(url, { headers: { range: 'bytes=0-9' } })).status).toBe(403);
     const withdrawals = (await feedOf(p.key)).slice(seen);
     expect(withdrawals.map((c) => `${c.type}:${c.territory}:${c.data.reasons!.map((r) => r.code).join('+')}`)).toEqual(['TAKEN_DOWN:US:SERIES_ARCHIVED', 'TAKEN_DOWN:CA:SERIES_ARCHIVED']);
-    const view = await server.gql<{ series: { distribution: Array<{ episodes: Array<{ live: boolean; reasons: Array<{ code: string; message: string }> }> }> } }>(
-      'query($id: ID!) { series(id: $id) { distribution { episodes { live reasons { code message } } } } }',
+    const view = await server.gql(
+      graphql('query($id: ID!) { series(id: $id) { distribution { episodes { live reasons { code message } } } } }'),
       { id: s.seriesId },
       { token: s.owner.token },
     );
@@ -79,7 +80,7 @@ describe('what partners see follows every input of the gate', () => {
     const s = await createLiveSeries(server, lead, 1, p.organizationId, { territories: ['CN'], filings: [{ territory: 'CN', filingNumber: '(2026)-0042' }] });
     expect((await catalogOf(server, p.key, 'CN')).data!.catalog.nodes).toHaveLength(1);
 
-    const update = await server.gql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }', { id: s.seriesId, i: { filings: [] } }, { token: s.owner.token });
+    const update = await server.gql(graphql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }'), { id: s.seriesId, i: { filings: [] } }, { token: s.owner.token });
     expect(update.errors).toBeUndefined();
 
     expect((await catalogOf(server, p.key, 'CN')).data!.catalog.nodes).toEqual([]);
@@ -97,7 +98,7 @@ describe('what partners see follows every input of the gate', () => {
     const p = await createPartner(server, admin);
     const s = await createLiveSeries(server, lead, 1, p.organizationId);
     const suspend = (id: string, suspended: boolean) =>
-      server.gql('mutation($id: ID!, $s: Boolean!) { setOrganizationSuspended(id: $id, suspended: $s, reason: "Unpaid invoices") { suspendedAt } }', { id, s: suspended }, { token: admin.token });
+      server.gql(graphql('mutation($id: ID!, $s: Boolean!) { setOrganizationSuspended(id: $id, suspended: $s, reason: "Unpaid invoices") { suspendedAt } }'), { id, s: suspended }, { token: admin.token });
     const live = async () => (await catalogOf(server, p.key, 'US')).data!.catalog.nodes.length;
 
     expect((await suspend(s.owner.organizationId, true)).errors).toBeUndefined();
@@ -112,7 +113,7 @@ describe('what partners see follows every input of the gate', () => {
     await suspend(p.organizationId, false);
     expect(await live()).toBe(1);
 
-    const refused = await server.gql('mutation($id: ID!) { setOrganizationSuspended(id: $id, suspended: true) { id } }', { id: p.organizationId }, { token: admin.token });
+    const refused = await server.gql(graphql('mutation($id: ID!) { setOrganizationSuspended(id: $id, suspended: true) { id } }'), { id: p.organizationId }, { token: admin.token });
     expect(refused.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
     expect(await live()).toBe(1);
   });
@@ -189,7 +190,7 @@ describe('failing closed', () => {
     const p = await createPartner(server, admin);
     const s = await createLiveSeries(server, lead, 1, p.organizationId);
     const episodeId = (await catalogOf(server, p.key, 'US')).data!.catalog.nodes[0]!.episodes.nodes[0]!.id;
-    const url = server.url + (await server.gql<{ playback: { url: string } }>('query($id: ID!) { playback(episodeId: $id, territory: "US") { url } }', { id: episodeId }, { token: p.key })).data!.playback.url;
+    const url = server.url + (await server.gql(graphql('query($id: ID!) { playback(episodeId: $id, territory: "US") { url } }'), { id: episodeId }, { token: p.key })).data!.playback.url;
     // Hold the series' evaluation lock, as a slow evaluation would, so the change waits to be followed.
     const holder = new pg.Client({ connectionString: server.databaseUrl });
     await holder.connect();
@@ -200,7 +201,7 @@ describe('failing closed', () => {
       const catalog = await catalogOf(server, p.key, 'US');
       expect(JSON.stringify(catalog.data)).not.toContain('UNREVIEWED');
       expect(catalog.data!.catalog.nodes).toEqual([]);
-      expect((await server.gql<{ node: unknown }>('query($id: ID!) { node(id: $id) { id } }', { id: episodeId }, { token: p.key })).data!.node).toBeNull();
+      expect((await server.gql(graphql('query($id: ID!) { node(id: $id) { id } }'), { id: episodeId }, { token: p.key })).data!.node).toBeNull();
       expect((await fetch(url, { headers: { range: 'bytes=0-9' } })).status).toBe(403);
     } finally {
       await holder.query('rollback');
@@ -217,7 +218,7 @@ describe('failing closed', () => {
     const conn = server.orm.em.getConnection();
     // A corrupt row written around the API, then an ordinary change to another series.
     await conn.execute(`update series_license set holdbacks = '{"x": 1}'::jsonb where series_id = ?`, [broken.seriesId]);
-    const priced = await server.gql('mutation($i: SetEpisodePricesInput!) { setEpisodePrices(input: $i) { episode { number } } }', { i: { seriesId: healthy.seriesId, fromNumber: 1, toNumber: 1, territory: 'US', currency: 'USD', amountMinor: 99 } }, { token: healthy.owner.token });
+    const priced = await server.gql(graphql('mutation($i: SetEpisodePricesInput!) { setEpisodePrices(input: $i) { episode { number } } }'), { i: { seriesId: healthy.seriesId, fromNumber: 1, toNumber: 1, territory: 'US', currency: 'USD', amountMinor: 99 } }, { token: healthy.owner.token });
     expect(priced.errors).toBeUndefined();
     await server.app.services.publication.drain(server.orm.em.fork(), { wait: true });
     const us = (await catalogOf(server, p.key, 'US')).data!.catalog.nodes;
@@ -236,23 +237,23 @@ describe('appeals', () => {
     const p = await createPartner(server, admin);
     const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
     const seeded = await seedPendingCases(server, owner.organizationId, 1, { verdict: 'CLEAR', territories: ['US', 'CA'] });
-    const q = (query: string, variables: Record<string, unknown>, token = owner.token) => server.gql(query, variables, { token });
-    await q('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: seeded.seriesId, i: LICENSE });
-    await q('mutation($i: SetEpisodePricesInput!) { setEpisodePrices(input: $i) { episode { number } } }', { i: { seriesId: seeded.seriesId, fromNumber: 1, toNumber: 1, territory: 'WORLDWIDE', coins: 60 } });
-    await q('mutation($s: ID!, $p: ID!, $i: ReleasePlanInput!) { setReleasePlan(seriesId: $s, partnerId: $p, input: $i) { id } }', { s: seeded.seriesId, p: p.organizationId, i: { mode: 'ALL_AT_ONCE', startsAt: '2026-01-01T00:00:00Z' } });
-    const claimed = (await q(CLAIM_NEXT, { f: { studioId: owner.organizationId } }, lead.token)).data as { claimNextCase: { id: string; version: number } };
-    const decided = await q(DECIDE, { i: { caseId: claimed.claimNextCase.id, version: claimed.claimNextCase.version, decisions: [{ territory: 'US', decision: 'APPROVE' }, { territory: 'CA', decision: 'REJECT', citedRuleIds: ['GLOBAL-VIOLENCE-GRAPHIC-01'], notes: 'Needs a cut' }] } }, lead.token);
+    const q = <T, V>(document: TadaDocumentNode<T, V>, variables: V, token = owner.token) => server.gql(document, variables, { token });
+    await q(graphql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }'), { id: seeded.seriesId, i: LICENSE });
+    await q(graphql('mutation($i: SetEpisodePricesInput!) { setEpisodePrices(input: $i) { episode { number } } }'), { i: { seriesId: seeded.seriesId, fromNumber: 1, toNumber: 1, territory: 'WORLDWIDE', coins: 60 } });
+    await q(graphql('mutation($s: ID!, $p: ID!, $i: ReleasePlanInput!) { setReleasePlan(seriesId: $s, partnerId: $p, input: $i) { id } }'), { s: seeded.seriesId, p: p.organizationId, i: { mode: 'ALL_AT_ONCE', startsAt: '2026-01-01T00:00:00Z' } });
+    const claimed = (await q(CLAIM_NEXT, { f: { studioId: owner.organizationId } }, lead.token)).data!.claimNextCase!;
+    const decided = await q(DECIDE, { i: { caseId: claimed.id, version: claimed.version, decisions: [{ territory: 'US', decision: 'APPROVE' }, { territory: 'CA', decision: 'REJECT', citedRuleIds: ['GLOBAL-VIOLENCE-GRAPHIC-01'], notes: 'Needs a cut' }] } }, lead.token);
     expect(decided.errors, JSON.stringify(decided.errors)).toBeUndefined();
     const liveIn = async () => (await Promise.all(['US', 'CA'].map(async (t) => ((await catalogOf(server, p.key, t)).data!.catalog.nodes.length ? t : null)))).filter(Boolean);
     expect(await liveIn()).toEqual(['US']);
 
-    const appealed = await q('mutation($id: ID!) { appealCase(caseId: $id, statement: "The scene is within the CA rating.") { id } }', { id: claimed.claimNextCase.id });
+    const appealed = await q(graphql('mutation($id: ID!) { appealCase(caseId: $id, statement: "The scene is within the CA rating.") { id } }'), { id: claimed.id });
     expect(appealed.errors, JSON.stringify(appealed.errors)).toBeUndefined();
     expect(await liveIn()).toEqual(['US']);
     // Another lead decides the appeal (the one who rejected may not).
     const second = await server.addMember(admin.organizationId, Role.LEAD);
-    const appeal = (await q(CLAIM_NEXT, { f: { studioId: owner.organizationId } }, second.token)).data as { claimNextCase: { id: string; version: number } };
-    const upheld = await q(DECIDE, { i: { caseId: appeal.claimNextCase.id, version: appeal.claimNextCase.version, decisions: [{ territory: 'CA', decision: 'APPROVE' }] } }, second.token);
+    const appeal = (await q(CLAIM_NEXT, { f: { studioId: owner.organizationId } }, second.token)).data!.claimNextCase!;
+    const upheld = await q(DECIDE, { i: { caseId: appeal.id, version: appeal.version, decisions: [{ territory: 'CA', decision: 'APPROVE' }] } }, second.token);
     expect(upheld.errors, JSON.stringify(upheld.errors)).toBeUndefined();
     expect(await liveIn()).toEqual(['US', 'CA']);
   });
@@ -263,7 +264,7 @@ describe('the change feed tells what partners show', () => {
     const p = await createPartner(server, admin, ['US']);
     const s = await createLiveSeries(server, lead, 2, p.organizationId, { territories: ['US'] });
     const seen = (await feedOf(p.key)).length;
-    const moved = await server.gql('mutation($i: RenumberEpisodesInput!) { renumberEpisodes(input: $i) { id number } }', { i: { seriesId: s.seriesId, moves: [{ episodeId: s.episodeIds[0], number: 2 }, { episodeId: s.episodeIds[1], number: 1 }] } }, { token: s.owner.token });
+    const moved = await server.gql(graphql('mutation($i: RenumberEpisodesInput!) { renumberEpisodes(input: $i) { id number } }'), { i: { seriesId: s.seriesId, moves: [{ episodeId: s.episodeIds[0], number: 2 }, { episodeId: s.episodeIds[1], number: 1 }] } }, { token: s.owner.token });
     expect(moved.errors).toBeUndefined();
     const updates = (await feedOf(p.key)).slice(seen);
     expect(updates.map((c) => `${c.type}:${c.data.episodeNumber}`).sort()).toEqual(['UPDATED:1', 'UPDATED:2']);
@@ -284,7 +285,7 @@ describe('the change feed', () => {
       let cursor: string | null = Buffer.from(`c:${start}`).toString('base64url');
       for (let more = true; more; ) {
         more = !done;
-        const page: { data?: { changes: { nodes: Array<{ id: string }>; pageInfo: { endCursor: string | null } } } | null } = await server.gql<{ changes: { nodes: Array<{ id: string }>; pageInfo: { endCursor: string | null } } }>('query($a: String) { changes(first: 100, after: $a) { nodes { id } pageInfo { endCursor } } }', { a: cursor }, { token: p.key });
+        const page: { data?: { changes: { nodes: Array<{ id: string }>; pageInfo: { endCursor: string | null } } } | null } = await server.gql(graphql('query($a: String) { changes(first: 100, after: $a) { nodes { id } pageInfo { endCursor } } }'), { a: cursor }, { token: p.key });
         tailed.push(...page.data!.changes.nodes.map((n) => n.id));
         cursor = page.data!.changes.pageInfo.endCursor ?? cursor;
         if (page.data!.changes.nodes.length) more = true;

@@ -8,6 +8,7 @@ import { catalogOf as catalogFor, CATALOG, createLiveSeries, createPartner } fro
 import { seedPendingCases } from './support/review';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
 import { WebhookReceiver } from './support/webhook-receiver';
+import { graphql } from '../../schema/graphql';
 
 let server: TestServer;
 let admin: SignedInMember;
@@ -58,15 +59,15 @@ describe('the partner catalog', () => {
   it('the distribution view tells the studio, per partner, what is live and why not', async () => {
     const p = await partner();
     const s = await liveSeries(1, p.organizationId);
-    const view = await server.gql<{ series: { distribution: Array<{ partner: { id: string }; episodes: Array<{ territory: string; live: boolean; reasons: Array<{ code: string }> }> }> } }>(
-      'query($id: ID!) { series(id: $id) { distribution { partner { id } episodes { territory live reasons { code } } } } }',
+    const view = await server.gql(
+      graphql('query($id: ID!) { series(id: $id) { distribution { partner { id } episodes { territory live reasons { code } } } } }'),
       { id: s.seriesId },
       { token: s.owner.token },
     );
     const row = view.data!.series.distribution.find((d) => d.partner.id === p.organizationId)!;
     expect(row.episodes.map((e) => [e.territory, e.live])).toEqual([['US', true], ['CA', true]]);
-    await server.gql('mutation($s: ID!, $p: ID!, $i: ReleasePlanInput!) { setReleasePlan(seriesId: $s, partnerId: $p, input: $i) { id } }', { s: s.seriesId, p: p.organizationId, i: { mode: 'ALL_AT_ONCE', startsAt: '2030-06-01T00:00:00Z' } }, { token: s.owner.token });
-    const later = await server.gql<{ series: { distribution: Array<{ partner: { id: string }; episodes: Array<{ live: boolean; reasons: Array<{ code: string }> }> }> } }>('query($id: ID!) { series(id: $id) { distribution { partner { id } episodes { live reasons { code } } } } }', { id: s.seriesId }, { token: s.owner.token });
+    await server.gql(graphql('mutation($s: ID!, $p: ID!, $i: ReleasePlanInput!) { setReleasePlan(seriesId: $s, partnerId: $p, input: $i) { id } }'), { s: s.seriesId, p: p.organizationId, i: { mode: 'ALL_AT_ONCE', startsAt: '2030-06-01T00:00:00Z' } }, { token: s.owner.token });
+    const later = await server.gql(graphql('query($id: ID!) { series(id: $id) { distribution { partner { id } episodes { live reasons { code } } } } }'), { id: s.seriesId }, { token: s.owner.token });
     expect(later.errors).toBeUndefined();
     expect(later.data!.series.distribution.find((d) => d.partner.id === p.organizationId)!.episodes.map((e) => e.reasons.map((r) => r.code))).toEqual([['RELEASE_SCHEDULED'], ['RELEASE_SCHEDULED']]);
   });
@@ -76,31 +77,31 @@ describe('the partner catalog', () => {
     await liveSeries(1, p.organizationId);
     const us = await catalogOf(p.key, 'US');
     const series = us.data!.catalog.nodes[0]!;
-    const node = await server.gql<{ node: { __typename: string; title?: string; number?: number } }>('query($id: ID!) { node(id: $id) { __typename ... on CatalogSeries { title } ... on CatalogEpisode { number } } }', { id: series.episodes.nodes[0]!.id }, { token: p.key });
+    const node = await server.gql(graphql('query($id: ID!) { node(id: $id) { __typename ... on CatalogSeries { title } ... on CatalogEpisode { number } } }'), { id: series.episodes.nodes[0]!.id }, { token: p.key });
     expect(node.data!.node).toEqual({ __typename: 'CatalogEpisode', number: 1 });
-    const feed = await server.gql<{ changes: { nodes: Array<{ type: string; territory: string }>; pageInfo: { endCursor: string } } }>('query { changes(first: 10) { nodes { type territory } pageInfo { endCursor } } }', {}, { token: p.key });
+    const feed = await server.gql(graphql('query { changes(first: 10) { nodes { type territory } pageInfo { endCursor } } }'), {}, { token: p.key });
     expect(feed.data!.changes.nodes).toEqual([{ type: 'PUBLISHED', territory: 'US' }, { type: 'PUBLISHED', territory: 'CA' }]);
-    const resumed = await server.gql<{ changes: { nodes: unknown[] } }>('query($a: String) { changes(after: $a) { nodes { type } } }', { a: feed.data!.changes.pageInfo.endCursor }, { token: p.key });
+    const resumed = await server.gql(graphql('query($a: String) { changes(after: $a) { nodes { type } } }'), { a: feed.data!.changes.pageInfo.endCursor }, { token: p.key });
     expect(resumed.data!.changes.nodes).toEqual([]);
   });
 
   it('a price change is an event; a takedown removes the episode from catalog and node and sends a signed webhook', async () => {
     const p = await partner();
     const s = await liveSeries(2, p.organizationId);
-    const endpoint = await server.gql<{ createWebhookEndpoint: { secret: string; endpoint: { id: string } } }>('mutation($p: ID!, $u: String!) { createWebhookEndpoint(partnerId: $p, url: $u) { secret endpoint { id } } }', { p: p.organizationId, u: receiver.url }, { token: p.token });
+    const endpoint = await server.gql(graphql('mutation($p: ID!, $u: String!) { createWebhookEndpoint(partnerId: $p, url: $u) { secret endpoint { id } } }'), { p: p.organizationId, u: receiver.url }, { token: p.token });
     const secret = endpoint.data!.createWebhookEndpoint.secret;
     expect(secret).toMatch(/^whsec_/);
     const before = (await catalogOf(p.key, 'US')).data!.catalog.nodes[0]!;
     const episodeNodeId = before.episodes.nodes[0]!.id;
 
-    await server.gql('mutation($i: SetEpisodePricesInput!) { setEpisodePrices(input: $i) { episode { number } } }', { i: { seriesId: s.seriesId, fromNumber: 2, toNumber: 2, territory: 'US', currency: 'USD', amountMinor: 99 } }, { token: s.owner.token });
-    const takedown = await server.gql('mutation($id: ID!) { takeDownEpisode(episodeId: $id, reason: "Licensor dispute") { status } }', { id: s.episodeIds[0] }, { token: lead.token });
+    await server.gql(graphql('mutation($i: SetEpisodePricesInput!) { setEpisodePrices(input: $i) { episode { number } } }'), { i: { seriesId: s.seriesId, fromNumber: 2, toNumber: 2, territory: 'US', currency: 'USD', amountMinor: 99 } }, { token: s.owner.token });
+    const takedown = await server.gql(graphql('mutation($id: ID!) { takeDownEpisode(episodeId: $id, reason: "Licensor dispute") { status } }'), { id: s.episodeIds[0] }, { token: lead.token });
     expect(takedown.errors).toBeUndefined();
 
     const after = (await catalogOf(p.key, 'US')).data!.catalog.nodes[0]!;
     expect(after.episodes.nodes.map((e) => [e.number, e.price.amount])).toEqual([[2, '0.99']]);
-    expect((await server.gql<{ node: unknown }>('query($id: ID!) { node(id: $id) { id } }', { id: episodeNodeId }, { token: p.key })).data!.node).toBeNull();
-    const feed = await server.gql<{ changes: { nodes: Array<{ type: string; territory: string; data: { episodeNumber: number } }> } }>('{ changes(first: 50) { nodes { type territory data } } }', {}, { token: p.key });
+    expect((await server.gql(graphql('query($id: ID!) { node(id: $id) { id } }'), { id: episodeNodeId }, { token: p.key })).data!.node).toBeNull();
+    const feed = await server.gql(graphql('{ changes(first: 50) { nodes { type territory data } } }'), {}, { token: p.key });
     expect(feed.data!.changes.nodes.map((n) => `${n.type}:${n.territory}:${n.data.episodeNumber}`).slice(4)).toEqual(['PRICE_CHANGED:US:2', 'TAKEN_DOWN:US:1', 'TAKEN_DOWN:CA:1']);
 
     const hooks = await eventually(async () => receiver.received.filter((r) => r.body.includes('episode.taken_down')), (r) => r.length >= 2, 'the takedown webhooks');
@@ -108,7 +109,7 @@ describe('the partner catalog', () => {
     expect(verified.type).toBe('episode.taken_down');
     expect(verified.data.episodeNumber).toBe(1);
     expect(() => new Webhook(secret).verify(hooks[0]!.body.replace('taken_down', 'published'), hooks[0]!.headers)).toThrow();
-    const log = await server.gql<{ webhookDeliveries: Array<{ status: string; attempts: Array<{ statusCode: number }> }> }>('query($e: ID!) { webhookDeliveries(endpointId: $e) { status attempts } }', { e: endpoint.data!.createWebhookEndpoint.endpoint.id }, { token: p.token });
+    const log = await server.gql(graphql('query($e: ID!) { webhookDeliveries(endpointId: $e) { status attempts } }'), { e: endpoint.data!.createWebhookEndpoint.endpoint.id }, { token: p.token });
     expect(log.data!.webhookDeliveries.some((d) => d.status === 'SUCCEEDED' && d.attempts[0]!.statusCode === 204)).toBe(true);
   });
 
@@ -117,7 +118,7 @@ describe('the partner catalog', () => {
     const s = await liveSeries(1, p.organizationId);
     const { events } = await server.app.services.publication.evaluateNow(server.orm.em.fork(), [s.seriesId], new Date('2030-01-02T00:00:00Z'));
     expect(events).toBe(2);
-    const feed = await server.gql<{ changes: { nodes: Array<{ type: string }> } }>('{ changes(first: 10) { nodes { type } } }', {}, { token: p.key });
+    const feed = await server.gql(graphql('{ changes(first: 10) { nodes { type } } }'), {}, { token: p.key });
     expect(feed.data!.changes.nodes.map((n) => n.type)).toEqual(['PUBLISHED', 'PUBLISHED', 'EXPIRED', 'EXPIRED']);
   });
 
@@ -126,16 +127,16 @@ describe('the partner catalog', () => {
     failing.status = 500;
     try {
       const p = await partner();
-      const endpoint = await server.gql<{ createWebhookEndpoint: { endpoint: { id: string } } }>('mutation($p: ID!, $u: String!) { createWebhookEndpoint(partnerId: $p, url: $u) { endpoint { id } } }', { p: p.organizationId, u: failing.url }, { token: admin.token });
+      const endpoint = await server.gql(graphql('mutation($p: ID!, $u: String!) { createWebhookEndpoint(partnerId: $p, url: $u) { endpoint { id } } }'), { p: p.organizationId, u: failing.url }, { token: admin.token });
       await liveSeries(1, p.organizationId);
       const endpoints = await eventually(
-        async () => (await server.gql<{ webhookEndpoints: Array<{ enabled: boolean; disabledReason: string | null }> }>('query($p: ID!) { webhookEndpoints(partnerId: $p) { enabled disabledReason } }', { p: p.organizationId }, { token: p.token })).data!.webhookEndpoints,
+        async () => (await server.gql(graphql('query($p: ID!) { webhookEndpoints(partnerId: $p) { enabled disabledReason } }'), { p: p.organizationId }, { token: p.token })).data!.webhookEndpoints,
         (e) => e[0]!.enabled === false,
         'the endpoint to be disabled',
         60_000,
       );
       expect(endpoints[0]!.disabledReason).toMatch(/failed every retry/);
-      const log = await server.gql<{ webhookDeliveries: Array<{ status: string; attempts: unknown[] }> }>('query($e: ID!) { webhookDeliveries(endpointId: $e) { status attempts } }', { e: endpoint.data!.createWebhookEndpoint.endpoint.id }, { token: p.token });
+      const log = await server.gql(graphql('query($e: ID!) { webhookDeliveries(endpointId: $e) { status attempts } }'), { e: endpoint.data!.createWebhookEndpoint.endpoint.id }, { token: p.token });
       const failed = log.data!.webhookDeliveries.find((d) => d.status === 'FAILED')!;
       expect(failed.attempts).toHaveLength(3);
       expect(failing.received.length).toBeGreaterThanOrEqual(3);
@@ -153,7 +154,7 @@ describe('playback', () => {
     const storage = createMediaStorage(server.config);
     await storage.putBuffer(`media/${'a'.repeat(64)}.mp4`, Buffer.from('0123456789'.repeat(100)));
     const episodeId = (await catalogOf(p.key, 'US')).data!.catalog.nodes.find((n) => n.licensor === 'Lotus Press')!.episodes.nodes[0]!.id;
-    const play = await server.gql<{ playback: { url: string; expiresAt: string } }>('query($id: ID!) { playback(episodeId: $id, territory: "US") { url expiresAt } }', { id: episodeId }, { token: p.key });
+    const play = await server.gql(graphql('query($id: ID!) { playback(episodeId: $id, territory: "US") { url expiresAt } }'), { id: episodeId }, { token: p.key });
     const url = server.url + play.data!.playback.url;
     const ranged = await fetch(url, { headers: { range: 'bytes=10-19' } });
     expect(ranged.status).toBe(206);

@@ -9,6 +9,7 @@ import { FakeOpenAi } from './support/fake-openai';
 import { eventually, readyEpisode, uploadClip } from './support/media';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
 import { makeClip } from './support/videos';
+import { graphql, type ResultOf } from '../../schema/graphql';
 
 let fake: FakeOpenAi;
 let server: TestServer;
@@ -32,18 +33,18 @@ afterAll(async () => {
   await fake?.stop();
 });
 
-const LICENSE = { sourceWorkTitle: 'Night Vows', sourceWorkKind: 'NOVEL', licensor: 'Lotus Press', licenseKind: 'ADAPTATION', territoriesIncluded: ['WORLDWIDE'], windowStart: '2026-01-01T00:00:00Z', windowEnd: '2030-01-01T00:00:00Z' };
+const LICENSE = { sourceWorkTitle: 'Night Vows', sourceWorkKind: 'NOVEL' as const, licensor: 'Lotus Press', licenseKind: 'ADAPTATION' as const, territoriesIncluded: ['WORLDWIDE'], windowStart: '2026-01-01T00:00:00Z', windowEnd: '2030-01-01T00:00:00Z' };
 
 /** A licensed series with one READY episode carrying these English subtitle cues. */
 async function episodeWith(cues: Array<[number, string]>, options: { license?: boolean; filings?: unknown[]; token?: string } = {}): Promise<string> {
   const token = options.token ?? editor.token;
-  const studioId = options.token ? (await server.gql<{ viewer: { memberships: Array<{ organization: { id: string } }> } }>('{ viewer { memberships { organization { id } } } }', {}, { token })).data!.viewer.memberships[0]!.organization.id : editor.organizationId;
+  const studioId = options.token ? (await server.gql(graphql('{ viewer { memberships { organization { id } } } }'), {}, { token })).data!.viewer.memberships[0]!.organization.id : editor.organizationId;
   const seriesId = await seriesWithEpisodes(server, token, studioId, 1, { title: 'Night Vows', filings: options.filings ?? [] });
-  if (options.license !== false) await server.gql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: seriesId, i: LICENSE }, { token });
-  const episodeId = (await server.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }', { id: seriesId }, { token })).data!.series.episodes.nodes[0]!.id;
+  if (options.license !== false) await server.gql(graphql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }'), { id: seriesId, i: LICENSE }, { token });
+  const episodeId = (await server.gql(graphql('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }'), { id: seriesId }, { token })).data!.series.episodes.nodes[0]!.id;
   if (cues.length) {
     const vtt = `WEBVTT\n\n${cues.map(([t, text]) => `${fmt(t)} --> ${fmt(t + 1)}\n${text}`).join('\n\n')}\n`;
-    const res = await server.gql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }', { i: { episodeId, language: 'en', format: 'WEBVTT', content: vtt } }, { token });
+    const res = await server.gql(graphql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }'), { i: { episodeId, language: 'en', format: 'WEBVTT', content: vtt } }, { token });
     expect(res.errors).toBeUndefined();
   }
   await readyEpisode(server, token, episodeId, clip);
@@ -52,12 +53,12 @@ async function episodeWith(cues: Array<[number, string]>, options: { license?: b
 const fmt = (t: number) => `00:00:${t.toFixed(3).padStart(6, '0')}`;
 
 async function submit(episodeId: string, territories: string[], token = editor.token) {
-  const res = await server.gql<{ submitForReview: Array<{ id: string; status: string }> }>('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id status } }', { i: { episodeIds: [episodeId], territories } }, { token });
+  const res = await server.gql(graphql('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id status } }'), { i: { episodeIds: [episodeId], territories } }, { token });
   if (!res.data) throw new Error(JSON.stringify(res.errors));
   return res.data.submitForReview[0]!.id;
 }
 
-const CASE = /* GraphQL */ `
+const CASE = graphql(`
   query($id: ID!) {
     reviewCase(id: $id) {
       id status aiStatus aiError riskScore progress invalidatedReason
@@ -68,25 +69,15 @@ const CASE = /* GraphQL */ `
       episode { status }
     }
   }
-`;
-type CaseView = {
-  id: string;
-  status: string;
-  aiStatus: string;
-  aiError: string | null;
-  riskScore: number | null;
-  invalidatedReason: string | null;
-  verdicts: Array<{ territory: string; verdict: string; riskScore: number; reasons: string[] }>;
-  findings: Array<{ territory: string; ruleId: string; category: string; severity: string; source: string; evidence: Record<string, unknown>; explanation: string }>;
-  assessment: { provider: string; model: string | null; policyVersion: string; aiCompleted: boolean; calls: { retries: number; entries: Array<{ call: string; status: unknown; retryAfterMs?: number; attempt: number }> }; keyframes: unknown[] } | null;
-  decisions: Array<{ territory: string; decision: string; actorLabel: string }>;
-  episode: { status: string };
-};
+`);
+type CaseView = NonNullable<ResultOf<typeof CASE>['reviewCase']>;
+/** The assessment's `calls` JSON: every AI call of the screening, and the retries among them. */
+type AiCalls = { retries: number; entries: Array<{ call: string; status: unknown; retryAfterMs?: number; attempt: number }> };
 
 async function caseView(id: string, token = reviewer.token): Promise<CaseView> {
-  const res = await server.gql<{ reviewCase: CaseView }>(CASE, { id }, { token });
+  const res = await server.gql(CASE, { id }, { token });
   if (!res.data) throw new Error(JSON.stringify(res.errors));
-  return res.data.reviewCase;
+  return res.data.reviewCase!;
 }
 const screened = (id: string) => eventually(() => caseView(id), (c) => c.status !== 'QUEUED' && c.status !== 'SCREENING', 'screening');
 
@@ -142,7 +133,7 @@ describe('AI-assisted screening (openai provider against an OpenAI-compatible se
     fake.inject('/v1/moderations', { status: 429, retryAfterSeconds: 1 });
     const view = await screened(await submit(episodeId, ['US']));
     expect(view.aiStatus).toBe('COMPLETED');
-    const calls = view.assessment!.calls;
+    const calls = view.assessment!.calls as AiCalls;
     expect(calls.retries).toBeGreaterThanOrEqual(1);
     expect(calls.entries.find((e) => e.status === 429)).toMatchObject({ retryAfterMs: 1000, attempt: 1 });
     expect(calls.entries.find((e) => e.attempt === 2 && e.status === 'ok')).toBeDefined();
@@ -158,7 +149,7 @@ describe('AI-assisted screening (openai provider against an OpenAI-compatible se
       expect(view.verdicts[0]!.verdict).toBe('NEEDS_REVIEW');
       expect(view.decisions).toEqual([]);
       expect(view.assessment!.aiCompleted).toBe(false);
-      expect(view.assessment!.calls.entries.filter((e) => e.status === 500)).toHaveLength(3);
+      expect((view.assessment!.calls as AiCalls).entries.filter((e) => e.status === 500)).toHaveLength(3);
     } finally {
       fake.clearFaults();
     }
@@ -170,7 +161,7 @@ describe('AI-assisted screening (openai provider against an OpenAI-compatible se
     fake.inject('/v1/chat/completions', { malformed: true });
     const view = await screened(await submit(episodeId, ['US']));
     expect(view.aiStatus).toBe('COMPLETED');
-    const statuses = view.assessment!.calls.entries.map((e) => e.status);
+    const statuses = (view.assessment!.calls as AiCalls).entries.map((e) => e.status);
     expect(statuses).toContain('timeout');
     expect(statuses).toContain('malformed');
   });
@@ -203,7 +194,7 @@ describe('binding and invalidation', () => {
     try {
       const episodeId = await episodeWith([[1, 'Hello.']]);
       const caseId = await submit(episodeId, ['US']);
-      await server.gql('mutation($i: UpdateEpisodeInput!) { updateEpisode(input: $i) { id } }', { i: { id: episodeId, title: 'A new title' } }, { token: editor.token });
+      await server.gql(graphql('mutation($i: UpdateEpisodeInput!) { updateEpisode(input: $i) { id } }'), { i: { id: episodeId, title: 'A new title' } }, { token: editor.token });
       expect((await caseView(caseId)).status).toBe('INVALIDATED');
     } finally {
       fake.latencyMs = 0;
@@ -217,37 +208,37 @@ describe('resubmission after changes were requested', () => {
     const caseId = await submit(episodeId, ['US']);
     await screened(caseId);
     const l = await server.addMember(reviewer.organizationId, Role.LEAD);
-    const claimed = await server.gql<{ claimNextCase: { id: string; version: number } }>('mutation($f: QueueFilterInput) { claimNextCase(filter: $f) { id version } }', { f: { studioId: editor.organizationId } }, { token: l.token });
+    const claimed = await server.gql(graphql('mutation($f: QueueFilterInput) { claimNextCase(filter: $f) { id version } }'), { f: { studioId: editor.organizationId } }, { token: l.token });
     // Other screened cases of this studio may be ahead in the queue: take this one by hand-over instead.
-    if (claimed.data!.claimNextCase.id !== caseId) {
-      await server.gql('mutation($id: ID!) { releaseCase(caseId: $id) { id } }', { id: claimed.data!.claimNextCase.id }, { token: l.token });
-      await server.gql('mutation($c: ID!, $r: ID!) { assignCase(caseId: $c, reviewerId: $r) { id } }', { c: caseId, r: l.userId }, { token: l.token });
+    if (claimed.data!.claimNextCase!.id !== caseId) {
+      await server.gql(graphql('mutation($id: ID!) { releaseCase(caseId: $id) { id } }'), { id: claimed.data!.claimNextCase!.id }, { token: l.token });
+      await server.gql(graphql('mutation($c: ID!, $r: ID!) { assignCase(caseId: $c, reviewerId: $r) { id } }'), { c: caseId, r: l.userId }, { token: l.token });
     }
-    const current = await server.gql<{ reviewCase: { version: number } }>('query($id: ID!) { reviewCase(id: $id) { version } }', { id: caseId }, { token: l.token });
-    const decided = await server.gql<{ decideCase: { episode: { status: string } } }>(
-      'mutation($i: DecideCaseInput!) { decideCase(input: $i) { episode { status } } }',
+    const current = await server.gql(graphql('query($id: ID!) { reviewCase(id: $id) { version } }'), { id: caseId }, { token: l.token });
+    const decided = await server.gql(
+      graphql('mutation($i: DecideCaseInput!) { decideCase(input: $i) { episode { status } } }'),
       { i: { caseId, version: current.data!.reviewCase.version, decisions: [{ territory: 'US', decision: 'REQUEST_CHANGES', citedRuleIds: ['GLOBAL-HARASSMENT-01'], notes: 'Retitle it.' }] } },
       { token: l.token },
     );
     expect(decided.data?.decideCase.episode.status).toBe('CHANGES_REQUESTED');
-    await server.gql('mutation($i: UpdateEpisodeInput!) { updateEpisode(input: $i) { id } }', { i: { id: episodeId, title: 'A kinder title' } }, { token: editor.token });
+    await server.gql(graphql('mutation($i: UpdateEpisodeInput!) { updateEpisode(input: $i) { id } }'), { i: { id: episodeId, title: 'A kinder title' } }, { token: editor.token });
     const again = await submit(episodeId, ['US']);
-    const view = await server.gql<{ reviewCase: { previousCase: { id: string }; changesSincePrevious: { mediaReplaced: boolean; metadataChanges: Array<{ field: string; before: string; after: string }> } } }>(
-      'query($id: ID!) { reviewCase(id: $id) { previousCase { id } changesSincePrevious { mediaReplaced metadataChanges { field before after } } } }',
+    const view = await server.gql(
+      graphql('query($id: ID!) { reviewCase(id: $id) { previousCase { id } changesSincePrevious { mediaReplaced metadataChanges { field before after } } } }'),
       { id: again },
       { token: l.token },
     );
-    expect(view.data!.reviewCase.previousCase.id).toBe(caseId);
-    expect(view.data!.reviewCase.changesSincePrevious).toEqual({ mediaReplaced: false, metadataChanges: [{ field: 'episodeTitle', before: 'Episode 1', after: 'A kinder title' }] });
+    expect(view.data!.reviewCase!.previousCase!.id).toBe(caseId);
+    expect(view.data!.reviewCase!.changesSincePrevious).toEqual({ mediaReplaced: false, metadataChanges: [{ field: 'episodeTitle', before: 'Episode 1', after: 'A kinder title' }] });
   });
 });
 
 describe('submission', () => {
   it('refuses drafts, unknown territories and double submissions, naming the field, writing nothing', async () => {
     const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 1);
-    const draft = (await server.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }', { id: seriesId }, { token: editor.token })).data!.series.episodes.nodes[0]!.id;
+    const draft = (await server.gql(graphql('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }'), { id: seriesId }, { token: editor.token })).data!.series.episodes.nodes[0]!.id;
     const before = await server.count('review_case');
-    const q = 'mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }';
+    const q = graphql('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }');
     const notReady = await server.gql(q, { i: { episodeIds: [draft], territories: ['US'] } }, { token: editor.token });
     expect(errorCode(notReady)).toBe('BAD_USER_INPUT');
     expect(notReady.errors![0]!.extensions.field).toBe('input.episodeIds.0');
@@ -268,7 +259,7 @@ describe('submission', () => {
 
   it('the same episode submitted by several requests at once: one wins, the others answer CONFLICT, never a 500', async () => {
     const ready = await episodeWith([[1, 'Hi']]);
-    const q = 'mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }';
+    const q = graphql('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }');
     const results = await Promise.all([1, 2, 3, 4].map(() => server.gql(q, { i: { episodeIds: [ready], territories: ['US'] } }, { token: editor.token })));
     const codes = results.map((r) => errorCode(r) ?? 'OK').sort();
     expect(codes).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'OK']);
@@ -294,19 +285,19 @@ describe('visibility, packs and auto-approve', () => {
   });
 
   it('admins read the active policy packs; studios cannot', async () => {
-    const packs = await server.gql<{ policyPacks: Array<{ territory: string; version: string; content: { rules: Array<{ id: string }> } }> }>('{ policyPacks { territory version content } }', {}, { token: admin.token });
+    const packs = await server.gql(graphql('{ policyPacks { territory version content } }'), {}, { token: admin.token });
     expect(packs.data!.policyPacks.map((p) => p.territory).sort()).toEqual(['AE', 'CN', 'DE', 'FR', 'GLOBAL', 'ID', 'MX', 'MY', 'SA', 'US']);
     expect((packs.data!.policyPacks.find((p) => p.territory === 'MX')!.content as { localization?: { languages: string[] } }).localization?.languages).toEqual(['es']);
-    expect(packs.data!.policyPacks.find((p) => p.territory === 'SA')!.content.rules.map((r) => r.id)).toContain('SA-ALCOHOL-01');
-    expect(errorCode(await server.gql('{ policyPacks { territory } }', {}, { token: editor.token }))).toBe('FORBIDDEN');
+    expect((packs.data!.policyPacks.find((p) => p.territory === 'SA')!.content as { rules: Array<{ id: string }> }).rules.map((r) => r.id)).toContain('SA-ALCOHOL-01');
+    expect(errorCode(await server.gql(graphql('{ policyPacks { territory } }'), {}, { token: editor.token }))).toBe('FORBIDDEN');
   });
 
   it('auto-approve is off by default; when an admin enables it, clear low-risk cases are approved by the policy, audited', async () => {
     const clean = await episodeWith([[1, 'Good morning.']]);
     expect((await screened(await submit(clean, ['US']))).status).toBe('PENDING_REVIEW');
     const set = (enabled: boolean) =>
-      server.gql('mutation($i: ReviewSettingsInput!) { updateReviewSettings(input: $i) { autoApproveEnabled } }', { i: { autoApproveEnabled: enabled, autoApproveMaxRisk: 10, studioSeesFindingsBeforeDecision: false } }, { token: admin.token });
-    expect(errorCode(await server.gql('mutation($i: ReviewSettingsInput!) { updateReviewSettings(input: $i) { autoApproveEnabled } }', { i: { autoApproveEnabled: true, autoApproveMaxRisk: 10, studioSeesFindingsBeforeDecision: false } }, { token: reviewer.token }))).toBe('FORBIDDEN');
+      server.gql(graphql('mutation($i: ReviewSettingsInput!) { updateReviewSettings(input: $i) { autoApproveEnabled } }'), { i: { autoApproveEnabled: enabled, autoApproveMaxRisk: 10, studioSeesFindingsBeforeDecision: false } }, { token: admin.token });
+    expect(errorCode(await server.gql(graphql('mutation($i: ReviewSettingsInput!) { updateReviewSettings(input: $i) { autoApproveEnabled } }'), { i: { autoApproveEnabled: true, autoApproveMaxRisk: 10, studioSeesFindingsBeforeDecision: false } }, { token: reviewer.token }))).toBe('FORBIDDEN');
     await set(true);
     try {
       const another = await episodeWith([[1, 'Good evening.']]);
@@ -347,13 +338,13 @@ describe('the embedded default', () => {
     try {
       const owner = await plain.member(OrganizationKind.STUDIO, Role.OWNER);
       const seriesId = await seriesWithEpisodes(plain, owner.token, owner.organizationId, 1);
-      await plain.gql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: seriesId, i: LICENSE }, { token: owner.token });
-      const episodeId = (await plain.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }', { id: seriesId }, { token: owner.token })).data!.series.episodes.nodes[0]!.id;
-      await plain.gql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }', { i: { episodeId, language: 'en', format: 'WEBVTT', content: 'WEBVTT\n\n00:00:02.000 --> 00:00:03.000\nA glass of champagne?\n' } }, { token: owner.token });
+      await plain.gql(graphql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }'), { id: seriesId, i: LICENSE }, { token: owner.token });
+      const episodeId = (await plain.gql(graphql('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }'), { id: seriesId }, { token: owner.token })).data!.series.episodes.nodes[0]!.id;
+      await plain.gql(graphql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }'), { i: { episodeId, language: 'en', format: 'WEBVTT', content: 'WEBVTT\n\n00:00:02.000 --> 00:00:03.000\nA glass of champagne?\n' } }, { token: owner.token });
       await readyEpisode(plain, owner.token, episodeId, clip);
-      const submitted = await plain.gql<{ submitForReview: Array<{ id: string }> }>('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }', { i: { episodeIds: [episodeId], territories: ['SA'] } }, { token: owner.token });
+      const submitted = await plain.gql(graphql('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }'), { i: { episodeIds: [episodeId], territories: ['SA'] } }, { token: owner.token });
       const lead = await plain.member(OrganizationKind.OPERATOR, Role.LEAD);
-      const view = await eventually(async () => (await plain.gql<{ reviewCase: CaseView }>(CASE, { id: submitted.data!.submitForReview[0]!.id }, { token: lead.token })).data!.reviewCase, (c) => c.status === 'PENDING_REVIEW', 'screening');
+      const view = await eventually(async () => (await plain.gql(CASE, { id: submitted.data!.submitForReview[0]!.id }, { token: lead.token })).data!.reviewCase, (c) => c.status === 'PENDING_REVIEW', 'screening');
       expect(view.assessment).toMatchObject({ provider: 'embedded', model: expect.stringMatching(/^keyword rules \+ obscenity \+ nsfwjs\/MobileNetV2 /), aiCompleted: true });
       expect(view.findings.find((f) => f.ruleId === 'SA-ALCOHOL-01')).toMatchObject({ source: 'RULES', evidence: expect.objectContaining({ cueStart: 2, match: 'champagne' }) });
     } finally {

@@ -10,6 +10,8 @@ import { nginxUnavailable, startLoadBalancer, type LoadBalancer } from './suppor
 import { startApiProcess, startWorkerProcess, type ApiProcess, type ServiceProcess } from './support/processes';
 import { TEST_PASSWORD, TestServer, type SignedInMember } from './support/server';
 import { makeClip, sha256Of } from './support/videos';
+import { print } from '@0no-co/graphql.web';
+import { graphql, type TadaDocumentNode } from '../../schema/graphql';
 
 /**
  * The scaled-out shape of production on one machine: nginx balancing round-robin over two built API
@@ -70,20 +72,20 @@ interface Answer<T> {
 }
 
 /** One GraphQL operation through nginx. */
-async function gql<T>(query: string, variables: Record<string, unknown>, token?: string): Promise<Answer<T>> {
+async function gql<T, V>(document: TadaDocumentNode<T, V>, variables: V, token?: string): Promise<Answer<T>> {
   const res = await fetch(`${lb.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query: print(document), variables }),
   });
   const json = (await res.json()) as Omit<Answer<T>, 'upstream'>;
   return { ...json, upstream: answeredBy(res.headers.get('x-upstream')) };
 }
 
 /** Like gql, but the operation must succeed. */
-async function must<T>(query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
-  const answer = await gql<T>(query, variables, token);
-  if (answer.errors || !answer.data) throw new Error(`${query}\n${JSON.stringify(answer.errors)}`);
+async function must<T, V>(document: TadaDocumentNode<T, V>, variables: V, token?: string): Promise<T> {
+  const answer = await gql(document, variables, token);
+  if (answer.errors || !answer.data) throw new Error(`${print(document)}\n${JSON.stringify(answer.errors)}`);
   return answer.data;
 }
 
@@ -99,22 +101,22 @@ describe.skipIf(Boolean(nginxMissing))('two API instances and a worker behind ng
   it('people sign in through nginx, and requests are spread over both instances', async () => {
     const seen = new Set<string>();
     for (const [who, member] of [['owner', owner], ['lead', lead], ['admin', admin]] as const) {
-      const answer = await gql<{ signIn: { token: string } }>('mutation($i: SignInInput!) { signIn(input: $i) { token } }', { i: { email: member.email, password: TEST_PASSWORD } });
+      const answer = await gql(graphql('mutation($i: SignInInput!) { signIn(input: $i) { token } }'), { i: { email: member.email, password: TEST_PASSWORD } });
       expect(answer.errors).toBeUndefined();
       tokens[who] = answer.data!.signIn.token;
       seen.add(answer.upstream);
     }
     // A session made on one instance is known to the other (sessions live in PostgreSQL).
     for (let i = 0; i < 4; i++) {
-      const viewer = await gql<{ viewer: { kind: string } }>('{ viewer { kind } }', {}, tokens.owner);
+      const viewer = await gql(graphql('{ viewer { kind } }'), {}, tokens.owner);
       expect(viewer.data?.viewer.kind).toBe('USER');
       seen.add(viewer.upstream);
     }
     expect([...seen].sort()).toEqual(apis.map((a) => a.address).sort());
 
-    const studio = await must<{ createSeries: { id: string } }>('mutation($s: ID!, $i: SeriesInput!) { createSeries(studioId: $s, input: $i) { id } }', { s: owner.organizationId, i: { title: 'The Contract Bride', originalLanguage: 'en' } }, tokens.owner);
+    const studio = await must(graphql('mutation($s: ID!, $i: SeriesInput!) { createSeries(studioId: $s, input: $i) { id } }'), { s: owner.organizationId, i: { title: 'The Contract Bride', originalLanguage: 'en' } }, tokens.owner);
     seriesId = studio.createSeries.id;
-    const added = await must<{ addEpisodes: Array<{ id: string }> }>('mutation($i: AddEpisodesInput!) { addEpisodes(input: $i) { id } }', { i: { seriesId, fromNumber: 1, toNumber: 1 } }, tokens.owner);
+    const added = await must(graphql('mutation($i: AddEpisodesInput!) { addEpisodes(input: $i) { id } }'), { i: { seriesId, fromNumber: 1, toNumber: 1 } }, tokens.owner);
     episodeId = added.addEpisodes[0]!.id;
   });
 
@@ -170,10 +172,9 @@ describe.skipIf(Boolean(nginxMissing))('two API instances and a worker behind ng
     expect(new Set(afterKill.map((p) => p.upstream))).toEqual(new Set([survivor.address]));
     expect(accepted).toBe(bytes.length);
 
-    type EpisodeView = { episode: { status: string; uploadError: string | null; media: { sha256: string; sizeBytes: number } | null; uploads: Array<{ status: string }> } };
     const busy = ['UPLOADING', 'PROCESSING'];
     const media = await eventually(
-      () => must<EpisodeView>('query($id: ID!) { episode(id: $id) { status uploadError media { sha256 sizeBytes } uploads { status } } }', { id: episodeId }, tokens.owner),
+      () => must(graphql('query($id: ID!) { episode(id: $id) { status uploadError media { sha256 sizeBytes } uploads { status } } }'), { id: episodeId }, tokens.owner),
       (d) => !busy.includes(d.episode.status) && !d.episode.uploads.some((u) => busy.includes(u.status)),
       'the upload to be processed',
       PATIENCE,
@@ -185,43 +186,42 @@ describe.skipIf(Boolean(nginxMissing))('two API instances and a worker behind ng
   it('the worker screens it, a lead approves it, and the partner it is released to sees it in its US catalog and plays it', async () => {
     const windowStart = new Date(Date.now() - DAY).toISOString();
     const windowEnd = new Date(Date.now() + 365 * DAY).toISOString();
-    await must('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', {
+    await must(graphql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }'), {
       id: seriesId,
-      i: { sourceWorkTitle: 'The Contract Bride', sourceWorkKind: 'NOVEL', licensor: 'Lotus Press', licenseKind: 'ADAPTATION', territoriesIncluded: ['US'], windowStart, windowEnd },
+      i: { sourceWorkTitle: 'The Contract Bride', sourceWorkKind: 'NOVEL' as const, licensor: 'Lotus Press', licenseKind: 'ADAPTATION' as const, territoriesIncluded: ['US'], windowStart, windowEnd },
     }, tokens.owner);
-    await must('mutation($i: SetEpisodePricesInput!) { setEpisodePrices(input: $i) { episode { number } } }', { i: { seriesId, fromNumber: 1, toNumber: 1, territory: 'US', currency: 'USD', amountMinor: 49 } }, tokens.owner);
+    await must(graphql('mutation($i: SetEpisodePricesInput!) { setEpisodePrices(input: $i) { episode { number } } }'), { i: { seriesId, fromNumber: 1, toNumber: 1, territory: 'US', currency: 'USD', amountMinor: 49 } }, tokens.owner);
 
-    const submitted = await must<{ submitForReview: Array<{ id: string }> }>('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }', { i: { episodeIds: [episodeId], territories: ['US'] } }, tokens.owner);
+    const submitted = await must(graphql('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }'), { i: { episodeIds: [episodeId], territories: ['US'] } }, tokens.owner);
     const caseId = submitted.submitForReview[0]!.id;
     // Only the worker process works the screening queue; the API instances only enqueue.
     const screened = await eventually(
-      () => must<{ reviewCase: { status: string; aiStatus: string; assessment: { provider: string } | null } }>('query($id: ID!) { reviewCase(id: $id) { status aiStatus assessment { provider } } }', { id: caseId }, tokens.lead),
+      () => must(graphql('query($id: ID!) { reviewCase(id: $id) { status aiStatus assessment { provider } } }'), { id: caseId }, tokens.lead),
       (d) => d.reviewCase.status !== 'QUEUED' && d.reviewCase.status !== 'SCREENING',
       'the worker to screen the case',
       PATIENCE,
     );
     expect(screened.reviewCase).toMatchObject({ status: 'PENDING_REVIEW', aiStatus: 'COMPLETED', assessment: { provider: 'embedded' } });
 
-    const claimed = await must<{ claimNextCase: { id: string; version: number } }>('mutation($f: QueueFilterInput) { claimNextCase(filter: $f) { id version } }', { f: { studioId: owner.organizationId } }, tokens.lead);
-    expect(claimed.claimNextCase.id).toBe(caseId);
-    const decided = await must<{ decideCase: { status: string; episode: { status: string } } }>(
-      'mutation($i: DecideCaseInput!) { decideCase(input: $i) { status episode { status } } }',
-      { i: { caseId, version: claimed.claimNextCase.version, decisions: [{ territory: 'US', decision: 'APPROVE' }] } },
+    const claimed = await must(graphql('mutation($f: QueueFilterInput) { claimNextCase(filter: $f) { id version } }'), { f: { studioId: owner.organizationId } }, tokens.lead);
+    expect(claimed.claimNextCase!.id).toBe(caseId);
+    const decided = await must(
+      graphql('mutation($i: DecideCaseInput!) { decideCase(input: $i) { status episode { status } } }'),
+      { i: { caseId, version: claimed.claimNextCase!.version, decisions: [{ territory: 'US', decision: 'APPROVE' }] } },
       tokens.lead,
     );
     expect(decided.decideCase.episode.status).toBe('APPROVED');
 
     // An operator admin sets up the partner platform: organization, territories, API key.
-    const partner = await must<{ createOrganization: { id: string } }>('mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { id } }', { i: { name: 'ShortPlay', kind: 'PARTNER' } }, tokens.admin);
+    const partner = await must(graphql('mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { id } }'), { i: { name: 'ShortPlay', kind: 'PARTNER' } }, tokens.admin);
     const partnerId = partner.createOrganization.id;
-    await must('mutation($id: ID!, $i: PartnerProfileInput!) { updatePartner(partnerId: $id, input: $i) { currency } }', { id: partnerId, i: { territories: ['US'], currency: 'USD' } }, tokens.admin);
-    const key = (await must<{ createApiKey: { secret: string } }>('mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret } }', { i: { organizationId: partnerId, name: 'catalog sync' } }, tokens.admin)).createApiKey.secret;
+    await must(graphql('mutation($id: ID!, $i: PartnerProfileInput!) { updatePartner(partnerId: $id, input: $i) { currency } }'), { id: partnerId, i: { territories: ['US'], currency: 'USD' } }, tokens.admin);
+    const key = (await must(graphql('mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret } }'), { i: { organizationId: partnerId, name: 'catalog sync' } }, tokens.admin)).createApiKey.secret;
 
-    await must('mutation($s: ID!, $p: ID!, $i: ReleasePlanInput!) { setReleasePlan(seriesId: $s, partnerId: $p, input: $i) { id } }', { s: seriesId, p: partnerId, i: { mode: 'ALL_AT_ONCE', startsAt: windowStart } }, tokens.owner);
+    await must(graphql('mutation($s: ID!, $p: ID!, $i: ReleasePlanInput!) { setReleasePlan(seriesId: $s, partnerId: $p, input: $i) { id } }'), { s: seriesId, p: partnerId, i: { mode: 'ALL_AT_ONCE', startsAt: windowStart } }, tokens.owner);
 
-    type Catalog = { catalog: { nodes: Array<{ title: string; licensor: string; episodes: { nodes: Array<{ id: string; number: number; price: { currency: string | null; amount: string | null } }> } }> } };
     const live = await eventually(
-      () => must<Catalog>('query { catalog(territory: "US") { nodes { title licensor episodes { nodes { id number price { currency amount } } } } } }', {}, key),
+      () => must(graphql('query { catalog(territory: "US") { nodes { title licensor episodes { nodes { id number price { currency amount } } } } } }'), {}, key),
       (d) => d.catalog.nodes.some((s) => s.episodes.nodes.length > 0),
       'the episode to be live for the partner',
       PATIENCE,
@@ -231,7 +231,7 @@ describe.skipIf(Boolean(nginxMissing))('two API instances and a worker behind ng
     expect(series.episodes.nodes.map((e) => [e.number, e.price])).toEqual([[1, { currency: 'USD', amount: '0.49' }]]);
 
     // A URL signed by one instance plays through whichever instance nginx picks.
-    const playback = await must<{ playback: { url: string } }>('query($id: ID!) { playback(episodeId: $id, territory: "US") { url } }', { id: series.episodes.nodes[0]!.id }, key);
+    const playback = await must(graphql('query($id: ID!) { playback(episodeId: $id, territory: "US") { url } }'), { id: series.episodes.nodes[0]!.id }, key);
     const video = await fetch(lb.url + playback.playback.url);
     expect(video.status).toBe(200);
     expect(createHash('sha256').update(Buffer.from(await video.arrayBuffer())).digest('hex')).toBe(sha256Of(clip));

@@ -11,6 +11,7 @@ import { OrganizationKind } from '../src/modules/organization/organization.entit
 import { cephUnavailable, startCeph, type CephGateway } from './support/ceph';
 import { seriesWithEpisodes } from './support/catalog';
 import { TestServer, type SignedInMember } from './support/server';
+import { graphql } from '../../schema/graphql';
 
 const MIB = 1024 ** 2;
 const cephMissing = cephUnavailable();
@@ -269,7 +270,7 @@ describe('storage configuration', () => {
 async function studioWithEpisodes(server: TestServer, count: number): Promise<{ editor: SignedInMember; episodes: string[] }> {
   const editor = await server.member(OrganizationKind.STUDIO, Role.EDITOR);
   const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, count);
-  const res = await server.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }', { id: seriesId }, { token: editor.token });
+  const res = await server.gql(graphql('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }'), { id: seriesId }, { token: editor.token });
   return { editor, episodes: res.data!.series.episodes.nodes.map((n) => n.id) };
 }
 
@@ -298,18 +299,12 @@ async function stateRows(server: TestServer, uploadId: string): Promise<number> 
   return rows[0]!.n;
 }
 
-type EpisodeView = {
-  status: string;
-  media: { sha256: string; sizeBytes: number; videoUrl: string; posterUrl: string } | null;
-  uploads: Array<{ status: string; failureReason: string | null }>;
-};
-
 /** Processing runs after the last PATCH is answered; wait until it has settled. */
-async function settled(server: TestServer, editor: SignedInMember, episodeId: string): Promise<EpisodeView> {
+async function settled(server: TestServer, editor: SignedInMember, episodeId: string) {
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
-    const res = await server.gql<{ episode: EpisodeView }>(
-      'query($id: ID!) { episode(id: $id) { status media { sha256 sizeBytes videoCodec width height videoUrl posterUrl } uploads { status failureReason } } }',
+    const res = await server.gql(
+      graphql('query($id: ID!) { episode(id: $id) { status media { sha256 sizeBytes videoCodec width height videoUrl posterUrl } uploads { status failureReason } } }'),
       { id: episodeId },
       { token: editor.token },
     );

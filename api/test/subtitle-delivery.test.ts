@@ -4,6 +4,7 @@ import { OrganizationKind } from '../src/modules/organization/organization.entit
 import { createLiveSeries, createPartner, LICENSE, startWithOperatorLead } from './support/publishing';
 import type { SeedSubtitle } from './support/review';
 import { TestServer, type SignedInMember } from './support/server';
+import { graphql } from '../../schema/graphql';
 
 let server: TestServer;
 let admin: SignedInMember;
@@ -25,12 +26,11 @@ const TRACKS: SeedSubtitle[] = [
   { language: 'fr', format: 'SRT', content: FRENCH_SRT },
 ];
 
-type Track = { language: string; kind: string; aiGenerated: boolean; url: string; expiresAt: string };
-const EPISODES = /* GraphQL */ `
+const EPISODES = graphql(`
   query($t: String!) { catalog(territory: $t, first: 10) { nodes { episodes(first: 10) { nodes { id number subtitleLanguages subtitles { language kind aiGenerated url expiresAt } } } } } }
-`;
+`);
 async function episodesOf(key: string, territory = 'US') {
-  const page = await server.gql<{ catalog: { nodes: Array<{ episodes: { nodes: Array<{ id: string; number: number; subtitleLanguages: string[]; subtitles: Track[] }> } }> } }>(EPISODES, { t: territory }, { token: key });
+  const page = await server.gql(EPISODES, { t: territory }, { token: key });
   expect(page.errors).toBeUndefined();
   return page.data!.catalog.nodes.flatMap((s) => s.episodes.nodes);
 }
@@ -78,14 +78,14 @@ describe('subtitle tracks for partners', () => {
     const s = await createLiveSeries(server, lead, 1, p.organizationId, { subtitles: TRACKS, subtitleLanguages: ['es', 'en'] });
     const [before] = await episodesOf(p.key);
     const spanishUrl = before!.subtitles.find((t) => t.language === 'es-MX')!.url;
-    const feed = await server.gql<{ changes: { pageInfo: { endCursor: string } } }>('{ changes(first: 100) { pageInfo { endCursor } } }', {}, { token: p.key });
+    const feed = await server.gql(graphql('{ changes(first: 100) { pageInfo { endCursor } } }'), {}, { token: p.key });
 
-    const license = await server.gql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: s.seriesId, i: { ...LICENSE, subtitleLanguages: ['en'] } }, { token: s.owner.token });
+    const license = await server.gql(graphql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }'), { id: s.seriesId, i: { ...LICENSE, subtitleLanguages: ['en'] } }, { token: s.owner.token });
     expect(license.errors).toBeUndefined();
     const [after] = await episodesOf(p.key);
     expect(after!.subtitles.map((t) => t.language)).toEqual(['en']);
     expect((await fetch(server.url + spanishUrl)).status).toBe(403);
-    const changes = await server.gql<{ changes: { nodes: Array<{ type: string; territory: string; episodeNumber: number }> } }>('query($a: String) { changes(after: $a, first: 100) { nodes { type territory episodeNumber } } }', { a: feed.data!.changes.pageInfo.endCursor }, { token: p.key });
+    const changes = await server.gql(graphql('query($a: String) { changes(after: $a, first: 100) { nodes { type territory episodeNumber } } }'), { a: feed.data!.changes.pageInfo.endCursor }, { token: p.key });
     expect(changes.data!.changes.nodes).toEqual([
       { type: 'UPDATED', territory: 'US', episodeNumber: 1 },
       { type: 'UPDATED', territory: 'CA', episodeNumber: 1 },
@@ -99,14 +99,14 @@ describe('subtitle tracks for partners', () => {
       { language: 'es-MX', format: 'SRT', kind: 'FORCED', content: SPANISH_SRT },
       { language: 'es-MX', format: 'SRT', content: SPANISH_SRT.replace('caja fuerte', 'oficina') },
       { language: 'en', format: 'WEBVTT', kind: 'CLOSED_CAPTIONS', aiGenerated: false, content: ENGLISH_VTT },
-    ]) {
+    ] as const) {
       const p = await createPartner(server, admin);
       const s = await createLiveSeries(server, lead, 1, p.organizationId, { subtitles: TRACKS, subtitleLanguages: ['es', 'en'] });
       expect(await episodesOf(p.key)).toHaveLength(1);
-      const set = await server.gql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { language kind aiGenerated } }', { i: { episodeId: s.episodeIds[0], ...change } }, { token: s.owner.token });
+      const set = await server.gql(graphql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { language kind aiGenerated } }'), { i: { episodeId: s.episodeIds[0], ...change } }, { token: s.owner.token });
       expect(set.errors, JSON.stringify(change)).toBeUndefined();
       expect(await episodesOf(p.key), JSON.stringify(change)).toEqual([]);
-      const feed = await server.gql<{ changes: { nodes: Array<{ type: string; reasons: Array<{ code: string; message: string }> }> } }>('{ changes(first: 100) { nodes { type reasons { code message } } } }', {}, { token: p.key });
+      const feed = await server.gql(graphql('{ changes(first: 100) { nodes { type reasons { code message } } } }'), {}, { token: p.key });
       const withdrawal = feed.data!.changes.nodes.at(-1)!;
       expect(withdrawal.type).toBe('TAKEN_DOWN');
       expect(withdrawal.reasons.map((r) => r.code)).toEqual(['APPROVAL_STALE']);
@@ -116,7 +116,7 @@ describe('subtitle tracks for partners', () => {
   it('the studio’s and the reviewers’ players load a track as WebVTT; other studios cannot', async () => {
     const p = await createPartner(server, admin);
     const s = await createLiveSeries(server, lead, 1, p.organizationId, { subtitles: TRACKS, subtitleLanguages: ['es'] });
-    const tracks = await server.gql<{ episode: { subtitles: Array<{ language: string; kind: string; aiGenerated: boolean; webVttUrl: string }> } }>('query($id: ID!) { episode(id: $id) { subtitles { language kind aiGenerated webVttUrl } } }', { id: s.episodeIds[0] }, { token: s.owner.token });
+    const tracks = await server.gql(graphql('query($id: ID!) { episode(id: $id) { subtitles { language kind aiGenerated webVttUrl } } }'), { id: s.episodeIds[0] }, { token: s.owner.token });
     expect(tracks.errors).toBeUndefined();
     // The studio sees every track, licensed or not.
     expect(tracks.data!.episode.subtitles.map((t) => [t.language, t.kind, t.aiGenerated])).toEqual([['en', 'CLOSED_CAPTIONS', true], ['es-MX', 'SUBTITLES', false], ['fr', 'SUBTITLES', false]]);

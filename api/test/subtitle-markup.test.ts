@@ -6,6 +6,7 @@ import { FakeOpenAi } from './support/fake-openai';
 import { hostileCue, seededRandom, tagsOutsideWebVtt } from './support/hostile-webvtt';
 import { eventually } from './support/media';
 import { TestServer, type SignedInMember } from './support/server';
+import { graphql, type EnumOf } from '../../schema/graphql';
 
 /**
  * Every subtitle writer goes through one WebVTT normalisation: markup outside the WebVTT cue-text
@@ -17,24 +18,23 @@ let server: TestServer;
 let editor: SignedInMember;
 let episodeId: string;
 
-const SET = 'mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id content } }';
-const TRANSLATE = 'mutation($i: SubtitleTranslationsInput!) { requestSubtitleTranslations(input: $i) { id } }';
-const TRANSLATIONS = 'query($id: ID!) { episode(id: $id) { subtitleTranslations { language state failureReason draft { id } } } }';
+const SET = graphql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id content } }');
+const TRANSLATE = graphql('mutation($i: SubtitleTranslationsInput!) { requestSubtitleTranslations(input: $i) { id } }');
+const TRANSLATIONS = graphql('query($id: ID!) { episode(id: $id) { subtitleTranslations { language state failureReason draft { id } } } }');
 
 beforeAll(async () => {
   fake = await new FakeOpenAi().start();
   server = await TestServer.start({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: fake.url, AI_CALL_TIMEOUT_MS: '5000', AI_MAX_ATTEMPTS: '1' }, undefined, { runWorker: true });
   editor = await server.member(OrganizationKind.STUDIO, Role.EDITOR, 'Markup');
   const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 1);
-  episodeId = (await server.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }', { id: seriesId }, { token: editor.token })).data!.series.episodes.nodes[0]!.id;
+  episodeId = (await server.gql(graphql('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }'), { id: seriesId }, { token: editor.token })).data!.series.episodes.nodes[0]!.id;
 });
 afterAll(async () => {
   await server?.stop();
   await fake?.stop();
 });
 
-type Set = { setSubtitles: { id: string; content: string } };
-const upload = (content: string, format = 'WEBVTT', language = 'en') => server.gql<Set>(SET, { i: { episodeId, language, format, content } }, { token: editor.token });
+const upload = (content: string, format: EnumOf<'SubtitleFormat'> = 'WEBVTT', language = 'en') => server.gql(SET, { i: { episodeId, language, format, content } }, { token: editor.token });
 const served = async (trackId: string) => (await fetch(`${server.url}/media/subtitles/${trackId}.vtt`, { headers: { authorization: `Bearer ${editor.token}` } })).text();
 
 describe('uploaded subtitles', () => {
@@ -105,8 +105,7 @@ describe('AI translations', () => {
     expect(source.errors).toBeUndefined();
     fake.inject('/v1/chat/completions', { markup: '<img src=x onerror=alert(1)>' });
     expect((await server.gql(TRANSLATE, { i: { trackId: source.data!.setSubtitles.id, languages: ['it'] } }, { token: editor.token })).errors).toBeUndefined();
-    type View = { episode: { subtitleTranslations: Array<{ language: string; state: string; failureReason: string | null; draft: { id: string } | null }> } };
-    const view = await eventually(() => server.gql<View>(TRANSLATIONS, { id: episodeId }, { token: editor.token }), (r) => ['DONE', 'FAILED'].includes(r.data?.episode.subtitleTranslations.find((t) => t.language === 'it')?.state ?? ''), 'the translation');
+    const view = await eventually(() => server.gql(TRANSLATIONS, { id: episodeId }, { token: editor.token }), (r) => ['DONE', 'FAILED'].includes(r.data?.episode.subtitleTranslations.find((t) => t.language === 'it')?.state ?? ''), 'the translation');
     const italian = view.data!.episode.subtitleTranslations.find((t) => t.language === 'it')!;
     expect(italian).toMatchObject({ state: 'FAILED', draft: null, failureReason: expect.stringContaining('line 4: "<img src=x onerror=alert(1)>" is not a WebVTT cue-text tag') });
   });

@@ -7,6 +7,7 @@ import { FakeOpenAi, type Fault } from './support/fake-openai';
 import { eventually } from './support/media';
 import { createLiveSeries, createPartner } from './support/publishing';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
+import { graphql, type EnumOf } from '../../schema/graphql';
 
 let fake: FakeOpenAi;
 let server: TestServer;
@@ -33,28 +34,25 @@ const ENGLISH_TIMINGS = [
   [3723.045, 3725.955],
 ];
 
-type Draft = { id: string; language: string; kind: string; origin: string; sourceLanguage: string | null; model: string; aiGenerated: boolean; format: string; content: string; cues: Array<{ start: number; end: number; text: string }> };
-type Translation = { id: string; language: string; sourceLanguage: string; kind: string; state: string; failureReason: string | null; draft: Draft | null };
-const DRAFT_FIELDS = 'id language kind origin sourceLanguage model aiGenerated format content cues { start end text }';
-const TRANSLATION_FIELDS = `id language sourceLanguage kind state failureReason draft { ${DRAFT_FIELDS} }`;
-const REQUEST = `mutation($i: SubtitleTranslationsInput!) { requestSubtitleTranslations(input: $i) { ${TRANSLATION_FIELDS} } }`;
-const EPISODE = `query($id: ID!) { episode(id: $id) { status subtitles { id language kind aiGenerated cueCount } subtitleDrafts { ${DRAFT_FIELDS} } subtitleTranslations { ${TRANSLATION_FIELDS} } } }`;
-const ACCEPT = 'mutation($id: ID!, $content: String) { acceptSubtitleDraft(id: $id, content: $content) { language kind aiGenerated cues { text } } }';
+const DRAFT_FIELDS = graphql('fragment DraftFields on SubtitleDraft { id language kind origin sourceLanguage model aiGenerated format content cues { start end text } }');
+const TRANSLATION_FIELDS = graphql('fragment TranslationFields on SubtitleTranslation { id language sourceLanguage kind state failureReason draft { ...DraftFields } }', [DRAFT_FIELDS]);
+const REQUEST = graphql('mutation($i: SubtitleTranslationsInput!) { requestSubtitleTranslations(input: $i) { ...TranslationFields } }', [TRANSLATION_FIELDS]);
+const EPISODE = graphql('query($id: ID!) { episode(id: $id) { status subtitles { id language kind aiGenerated cueCount } subtitleDrafts { ...DraftFields } subtitleTranslations { ...TranslationFields } } }', [DRAFT_FIELDS, TRANSLATION_FIELDS]);
+const ACCEPT = graphql('mutation($id: ID!, $content: String) { acceptSubtitleDraft(id: $id, content: $content) { language kind aiGenerated cues { text } } }');
 /** Rows of AI output stored for an episode, as tracks and as drafts. */
 const storedRows = (episodeId: string) =>
   server.orm.em.fork().getConnection().execute(`select (select count(*)::int from subtitle_track where episode_id = ?) as tracks, (select count(*)::int from subtitle_draft where episode_id = ?) as drafts`, [episodeId, episodeId]);
 
-async function episodeWithTrack(s: TestServer, member: SignedInMember, content = ENGLISH_SRT, format = 'SRT') {
+async function episodeWithTrack(s: TestServer, member: SignedInMember, content = ENGLISH_SRT, format: EnumOf<'SubtitleFormat'> = 'SRT') {
   const seriesId = await seriesWithEpisodes(s, member.token, member.organizationId, 1);
-  const episodeId = (await s.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }', { id: seriesId }, { token: member.token })).data!.series.episodes.nodes[0]!.id;
-  const set = await s.gql<{ setSubtitles: { id: string } }>('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }', { i: { episodeId, language: 'en', format, content } }, { token: member.token });
+  const episodeId = (await s.gql(graphql('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }'), { id: seriesId }, { token: member.token })).data!.series.episodes.nodes[0]!.id;
+  const set = await s.gql(graphql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }'), { i: { episodeId, language: 'en', format, content } }, { token: member.token });
   expect(set.errors).toBeUndefined();
   return { episodeId, trackId: set.data!.setSubtitles.id };
 }
 
-type EpisodeView = { status: string; subtitles: Array<{ id: string; language: string; kind: string; aiGenerated: boolean; cueCount: number }>; subtitleDrafts: Draft[]; subtitleTranslations: Translation[] };
 const episodeOf = async (s: TestServer, token: string, id: string) => {
-  const res = await s.gql<{ episode: EpisodeView }>(EPISODE, { id }, { token });
+  const res = await s.gql(EPISODE, { id }, { token });
   expect(res.errors).toBeUndefined();
   return res.data!.episode;
 };
@@ -64,7 +62,7 @@ const settled = (token: string, episodeId: string) =>
 describe('AI subtitle translation', () => {
   it('stores a WebVTT subtitle draft per language marked AI-generated, keeping every cue timing to the millisecond; no track until the editor accepts it', async () => {
     const { episodeId, trackId } = await episodeWithTrack(server, editor);
-    const asked = await server.gql<{ requestSubtitleTranslations: Translation[] }>(REQUEST, { i: { trackId, languages: ['es-MX', 'fr'] } }, { token: editor.token });
+    const asked = await server.gql(REQUEST, { i: { trackId, languages: ['es-MX', 'fr'] } }, { token: editor.token });
     expect(asked.errors).toBeUndefined();
     expect(asked.data!.requestSubtitleTranslations.map((t) => [t.sourceLanguage, t.language, t.kind, t.state, t.draft])).toEqual([
       ['en', 'es-MX', 'SUBTITLES', 'QUEUED', null],
@@ -158,7 +156,7 @@ describe('AI subtitle translation', () => {
       expect(res.errors![0]!.extensions.field, languages.join(',')).toBe(field);
     }
     // A language with a track of that kind already: refused, the track is not replaced.
-    await server.gql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }', { i: { episodeId, language: 'ja', format: 'SRT', content: ENGLISH_SRT } }, { token: editor.token });
+    await server.gql(graphql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }'), { i: { episodeId, language: 'ja', format: 'SRT', content: ENGLISH_SRT } }, { token: editor.token });
     const taken = await server.gql(REQUEST, { i: { trackId, languages: ['ko', 'ja'] } }, { token: editor.token });
     expect(errorCode(taken)).toBe('BAD_USER_INPUT');
     expect(taken.errors![0]!.extensions.field).toBe('input.languages.1');
@@ -189,7 +187,7 @@ describe('AI subtitle translation', () => {
     expect(again.errors![0]!.message).toMatch(/awaits your confirmation/);
 
     const corrected = draft.content.replace('[nl] In the safe.', 'In de kluis.');
-    const res = await server.gql<{ acceptSubtitleDraft: { language: string; kind: string; aiGenerated: boolean; cues: Array<{ text: string }> } }>(ACCEPT, { id: draft.id, content: corrected }, { token: editor.token });
+    const res = await server.gql(ACCEPT, { id: draft.id, content: corrected }, { token: editor.token });
     expect(res.errors).toBeUndefined();
     expect(res.data!.acceptSubtitleDraft).toMatchObject({ language: 'nl', kind: 'SUBTITLES', aiGenerated: true });
     expect(res.data!.acceptSubtitleDraft.cues.map((c) => c.text)).toEqual(['[nl] Where is the contract?', 'In de kluis.', '[nl] <i>He lies.</i>\nShe knows it.']);
@@ -204,12 +202,12 @@ describe('AI subtitle translation', () => {
 
   it('a translated draft keeps the kind of its source: closed captions become a closed-captions draft and track', async () => {
     const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 1);
-    const episodeId = (await server.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }', { id: seriesId }, { token: editor.token })).data!.series.episodes.nodes[0]!.id;
-    const set = await server.gql<{ setSubtitles: { id: string } }>('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }', { i: { episodeId, language: 'en', kind: 'CLOSED_CAPTIONS', format: 'SRT', content: ENGLISH_SRT } }, { token: editor.token });
+    const episodeId = (await server.gql(graphql('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }'), { id: seriesId }, { token: editor.token })).data!.series.episodes.nodes[0]!.id;
+    const set = await server.gql(graphql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }'), { i: { episodeId, language: 'en', kind: 'CLOSED_CAPTIONS', format: 'SRT', content: ENGLISH_SRT } }, { token: editor.token });
     await server.gql(REQUEST, { i: { trackId: set.data!.setSubtitles.id, languages: ['sv'] } }, { token: editor.token });
     const draft = (await settled(editor.token, episodeId)).subtitleTranslations[0]!.draft!;
     expect(draft).toMatchObject({ language: 'sv', kind: 'CLOSED_CAPTIONS', origin: 'TRANSLATION' });
-    const accepted = await server.gql<{ acceptSubtitleDraft: { kind: string } }>(ACCEPT, { id: draft.id }, { token: editor.token });
+    const accepted = await server.gql(ACCEPT, { id: draft.id }, { token: editor.token });
     expect(accepted.data!.acceptSubtitleDraft.kind).toBe('CLOSED_CAPTIONS');
   });
 
@@ -233,9 +231,9 @@ describe('AI subtitle translation', () => {
 
   it('says what it needs without an OpenAI key, and refuses requests with that reason', async () => {
     const member = await keyless.member(OrganizationKind.STUDIO, Role.EDITOR);
-    const capability = await keyless.gql<{ subtitleTranslationCapability: { available: boolean; unavailableReason: string } }>('{ subtitleTranslationCapability { available unavailableReason } }', {}, { token: member.token });
+    const capability = await keyless.gql(graphql('{ subtitleTranslationCapability { available unavailableReason } }'), {}, { token: member.token });
     expect(capability.data!.subtitleTranslationCapability).toEqual({ available: false, unavailableReason: expect.stringMatching(/needs an OpenAI API key/) });
-    const withKey = await server.gql<{ subtitleTranslationCapability: { available: boolean; unavailableReason: string | null } }>('{ subtitleTranslationCapability { available unavailableReason } }', {}, { token: editor.token });
+    const withKey = await server.gql(graphql('{ subtitleTranslationCapability { available unavailableReason } }'), {}, { token: editor.token });
     expect(withKey.data!.subtitleTranslationCapability).toEqual({ available: true, unavailableReason: null });
 
     const { episodeId, trackId } = await episodeWithTrack(keyless, member);
@@ -243,6 +241,6 @@ describe('AI subtitle translation', () => {
     expect(errorCode(res)).toBe('FORBIDDEN');
     expect(res.errors![0]!.extensions.reason).toBe('AI_TRANSLATION_UNAVAILABLE');
     expect(res.errors![0]!.message).toMatch(/needs an OpenAI API key/);
-    expect((await keyless.gql<{ episode: EpisodeView }>(EPISODE, { id: episodeId }, { token: member.token })).data!.episode.subtitleTranslations).toEqual([]);
+    expect((await keyless.gql(EPISODE, { id: episodeId }, { token: member.token })).data!.episode.subtitleTranslations).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { FakeOpenAi, type UploadedFile } from './support/fake-openai';
 import { eventually, readyEpisode, uploadClip } from './support/media';
 import { TestServer, type SignedInMember } from './support/server';
 import { makeClip } from './support/videos';
+import { graphql, type ResultOf } from '../../schema/graphql';
 
 /**
  * With an OpenAI key, an episode without subtitles in its original language is transcribed during
@@ -35,27 +36,26 @@ beforeEach(() => {
   fake.clearFaults();
 });
 
-const LICENSE = { sourceWorkTitle: 'Night Vows', sourceWorkKind: 'NOVEL', licensor: 'Lotus Press', licenseKind: 'ADAPTATION', territoriesIncluded: ['WORLDWIDE'], windowStart: '2026-01-01T00:00:00Z', windowEnd: '2030-01-01T00:00:00Z' };
-type Draft = { id: string; language: string; kind: string; format: string; aiGenerated: boolean; content: string; cueCount: number; cues: Array<{ start: number; end: number; text: string }>; model: string };
-type CaseView = { status: string; aiStatus: string; aiError: string | null; verdicts: Array<{ territory: string; verdict: string }>; findings: Array<{ territory: string; ruleId: string; category: string; source: string; evidence: Record<string, unknown>; explanation: string }> };
+const LICENSE = { sourceWorkTitle: 'Night Vows', sourceWorkKind: 'NOVEL' as const, licensor: 'Lotus Press', licenseKind: 'ADAPTATION' as const, territoriesIncluded: ['WORLDWIDE'], windowStart: '2026-01-01T00:00:00Z', windowEnd: '2030-01-01T00:00:00Z' };
+type CaseView = NonNullable<ResultOf<typeof CASE>['reviewCase']>;
 
 async function episodeIn(language: string, clip: string, subtitles?: { language: string; content: string }): Promise<string> {
   const seriesId = await seriesWithEpisodes(server, owner.token, owner.organizationId, 1, { originalLanguage: language });
   await server.gql(SET_LICENSE, { id: seriesId, i: LICENSE }, { token: owner.token });
-  const episodeId = (await server.gql<{ series: { episodes: { nodes: Array<{ id: string }> } } }>(EPISODES, { id: seriesId }, { token: owner.token })).data!.series.episodes.nodes[0]!.id;
+  const episodeId = (await server.gql(EPISODES, { id: seriesId }, { token: owner.token })).data!.series.episodes.nodes[0]!.id;
   await readyEpisode(server, owner.token, episodeId, clip);
   if (subtitles) expect((await server.gql(SET_SUBTITLES, { i: { episodeId, format: 'WEBVTT', ...subtitles } }, { token: owner.token })).errors).toBeUndefined();
   return episodeId;
 }
 
 async function screen(episodeId: string): Promise<CaseView> {
-  const submitted = await server.gql<{ submitForReview: Array<{ id: string }> }>(SUBMIT, { i: { episodeIds: [episodeId], territories: ['US', 'DE'] } }, { token: owner.token });
+  const submitted = await server.gql(SUBMIT, { i: { episodeIds: [episodeId], territories: ['US', 'DE'] } }, { token: owner.token });
   const caseId = submitted.data!.submitForReview[0]!.id;
-  return eventually(async () => (await server.gql<{ reviewCase: CaseView }>(CASE, { id: caseId }, { token: lead.token })).data!.reviewCase, (c) => c.status === 'PENDING_REVIEW', 'the screening', 60_000);
+  return eventually(async () => (await server.gql(CASE, { id: caseId }, { token: lead.token })).data!.reviewCase!, (c) => c.status === 'PENDING_REVIEW', 'the screening', 60_000);
 }
 
 async function drafts(episodeId: string) {
-  const read = await server.gql<{ episode: { subtitleDrafts: Draft[]; subtitles: Array<{ language: string; aiGenerated: boolean; content: string }> } }>(DRAFTS, { id: episodeId }, { token: owner.token });
+  const read = await server.gql(DRAFTS, { id: episodeId }, { token: owner.token });
   expect(read.errors).toBeUndefined();
   return read.data!.episode;
 }
@@ -98,7 +98,7 @@ describe('transcription of an episode without subtitles in its original language
 
     // The studio edits a line and accepts: an AI-generated ko-KR track, the draft gone.
     const edited = draft.content.replace('I will kill him.', 'I will find him.');
-    const accepted = await server.gql<{ acceptSubtitleDraft: { language: string; aiGenerated: boolean; cueCount: number } }>(ACCEPT, { id: draft.id, content: edited }, { token: owner.token });
+    const accepted = await server.gql(ACCEPT, { id: draft.id, content: edited }, { token: owner.token });
     expect(accepted.errors).toBeUndefined();
     expect(accepted.data!.acceptSubtitleDraft).toEqual({ language: 'ko-KR', aiGenerated: true, cueCount: 2 });
     const after = await drafts(episodeId);
@@ -121,7 +121,7 @@ describe('transcription of an episode without subtitles in its original language
     // The same answer as for an id that does not exist: another studio's draft ids cannot be probed.
     const answer = (e: typeof foreign) => ({ message: e?.message, code: e?.extensions.code, reason: e?.extensions.reason });
     expect(answer(foreign)).toEqual(answer(missing));
-    expect((await server.gql<{ discardSubtitleDraft: boolean }>(DISCARD, { id: draft!.id }, { token: owner.token })).data?.discardSubtitleDraft).toBe(true);
+    expect((await server.gql(DISCARD, { id: draft!.id }, { token: owner.token })).data?.discardSubtitleDraft).toBe(true);
     expect((await drafts(episodeId)).subtitleDrafts).toEqual([]);
   });
 
@@ -159,7 +159,7 @@ describe('transcription of an episode without subtitles in its original language
     expect(episode.subtitleDrafts.map((d) => d.id)).toEqual([draft!.id]);
     expect((await server.gql(ACCEPT_REPLACE, { id: draft!.id, replace: false }, { token: owner.token })).errors?.[0]?.extensions.reason).toBe('SUBTITLES_EXIST');
     // Told to replace, the draft becomes the track.
-    const replaced = await server.gql<{ acceptSubtitleDraft: { language: string; aiGenerated: boolean } }>(ACCEPT_REPLACE, { id: draft!.id, replace: true }, { token: owner.token });
+    const replaced = await server.gql(ACCEPT_REPLACE, { id: draft!.id, replace: true }, { token: owner.token });
     expect(replaced.errors).toBeUndefined();
     episode = await drafts(episodeId);
     expect(episode.subtitles).toEqual([{ language: 'ja', aiGenerated: true, content: draft!.content }]);
@@ -170,9 +170,9 @@ describe('transcription of an episode without subtitles in its original language
     const episodeId = await episodeIn('ja', spoken);
     await screen(episodeId);
     const [draft] = (await drafts(episodeId)).subtitleDrafts;
-    const before = (await server.gql<{ episode: { media: { sha256: string } } }>(MEDIA, { id: episodeId }, { token: owner.token })).data!.episode.media.sha256;
+    const before = (await server.gql(MEDIA, { id: episodeId }, { token: owner.token })).data!.episode.media!.sha256;
     await uploadClip(server, owner.token, episodeId, makeClip('transcription-recut', { seconds: 3, audio: true }));
-    await eventually(() => server.gql<{ episode: { media: { sha256: string } } }>(MEDIA, { id: episodeId }, { token: owner.token }), (r) => r.data?.episode.media.sha256 !== before, 'the new upload');
+    await eventually(() => server.gql(MEDIA, { id: episodeId }, { token: owner.token }), (r) => r.data?.episode.media?.sha256 !== before, 'the new upload');
     expect((await drafts(episodeId)).subtitleDrafts).toEqual([]);
     const refused = await server.gql(ACCEPT, { id: draft!.id }, { token: owner.token });
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'DRAFT_STALE' });
@@ -211,13 +211,13 @@ describe('transcription of an episode without subtitles in its original language
   }
 });
 
-const SET_LICENSE = 'mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }';
-const EPISODES = 'query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }';
-const SET_SUBTITLES = 'mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }';
-const SUBMIT = 'mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }';
-const CASE = 'query($id: ID!) { reviewCase(id: $id) { status aiStatus aiError verdicts { territory verdict } findings { territory ruleId category source evidence explanation } } }';
-const DRAFTS = 'query($id: ID!) { episode(id: $id) { subtitles { language aiGenerated content } subtitleDrafts { id language kind format aiGenerated content cueCount cues { start end text } model } } }';
-const ACCEPT = 'mutation($id: ID!, $content: String) { acceptSubtitleDraft(id: $id, content: $content) { language aiGenerated cueCount } }';
-const ACCEPT_REPLACE = 'mutation($id: ID!, $replace: Boolean) { acceptSubtitleDraft(id: $id, replace: $replace) { language aiGenerated } }';
-const MEDIA = 'query($id: ID!) { episode(id: $id) { media { sha256 } } }';
-const DISCARD = 'mutation($id: ID!) { discardSubtitleDraft(id: $id) }';
+const SET_LICENSE = graphql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }');
+const EPISODES = graphql('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }');
+const SET_SUBTITLES = graphql('mutation($i: SubtitlesInput!) { setSubtitles(input: $i) { id } }');
+const SUBMIT = graphql('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }');
+const CASE = graphql('query($id: ID!) { reviewCase(id: $id) { status aiStatus aiError verdicts { territory verdict } findings { territory ruleId category source evidence explanation } } }');
+const DRAFTS = graphql('query($id: ID!) { episode(id: $id) { subtitles { language aiGenerated content } subtitleDrafts { id language kind format aiGenerated content cueCount cues { start end text } model } } }');
+const ACCEPT = graphql('mutation($id: ID!, $content: String) { acceptSubtitleDraft(id: $id, content: $content) { language aiGenerated cueCount } }');
+const ACCEPT_REPLACE = graphql('mutation($id: ID!, $replace: Boolean) { acceptSubtitleDraft(id: $id, replace: $replace) { language aiGenerated } }');
+const MEDIA = graphql('query($id: ID!) { episode(id: $id) { media { sha256 } } }');
+const DISCARD = graphql('mutation($id: ID!) { discardSubtitleDraft(id: $id) }');

@@ -1,16 +1,17 @@
 import type { TestServer } from './server';
+import { graphql } from '../../../schema/graphql';
 
 /** Creates a series with episodes 1..count through the API, as an editor would. */
 export async function seriesWithEpisodes(server: TestServer, token: string, studioId: string, count: number, input: Record<string, unknown> = {}) {
-  const created = await server.gql<{ createSeries: { id: string } }>(
-    'mutation($studioId: ID!, $input: SeriesInput!) { createSeries(studioId: $studioId, input: $input) { id } }',
+  const created = await server.gql(
+    graphql('mutation($studioId: ID!, $input: SeriesInput!) { createSeries(studioId: $studioId, input: $input) { id } }'),
     { studioId, input: { title: 'The Contract Bride', originalLanguage: 'zh-Hans', ...input } },
     { token },
   );
   if (!created.data) throw new Error(JSON.stringify(created.errors));
   const seriesId = created.data.createSeries.id;
   if (count > 0) {
-    const added = await server.gql('mutation($input: AddEpisodesInput!) { addEpisodes(input: $input) { id } }', { input: { seriesId, fromNumber: 1, toNumber: count } }, { token });
+    const added = await server.gql(graphql('mutation($input: AddEpisodesInput!) { addEpisodes(input: $input) { id } }'), { input: { seriesId, fromNumber: 1, toNumber: count } }, { token });
     if (added.errors) throw new Error(JSON.stringify(added.errors));
   }
   return seriesId;

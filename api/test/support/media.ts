@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tus from 'tus-js-client';
 import type { TestServer } from './server';
+import { graphql } from '../../../schema/graphql';
 
 /** Uploads a file for an episode through tus, as a studio editor's browser would. */
 export function uploadClip(server: TestServer, token: string, episodeId: string, file: string): Promise<void> {
@@ -51,7 +52,7 @@ export async function eventually<T>(read: () => Promise<T>, done: (value: T) => 
 export async function readyEpisode(server: TestServer, token: string, episodeId: string, clip: string): Promise<void> {
   await uploadClip(server, token, episodeId, clip);
   await eventually(
-    () => server.gql<{ episode: { status: string } }>('query($id: ID!) { episode(id: $id) { status } }', { id: episodeId }, { token }),
+    () => server.gql(graphql('query($id: ID!) { episode(id: $id) { status } }'), { id: episodeId }, { token }),
     (r) => r.data?.episode.status === 'READY',
     'the upload to be processed',
   );

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadReviewedSnapshots, reviewedDigest } from '../../src/modules/review/reviewed-material';
 import { parseSrt, parseWebVtt } from '../../src/modules/media/subtitles';
 import type { TestServer } from './server';
+import { graphql } from '../../../schema/graphql';
 
 /** The cues of a seeded track, parsed as an upload's are (empty when the file is not valid). */
 function cuesOf(t: SeedSubtitle) {
@@ -86,5 +87,5 @@ export interface SeedSubtitle {
   aiGenerated?: boolean;
 }
 
-export const CLAIM_NEXT = /* GraphQL */ `mutation($f: QueueFilterInput) { claimNextCase(filter: $f) { id version studio: episode { id } claimExpiresAt } }`;
-export const DECIDE = /* GraphQL */ `mutation($i: DecideCaseInput!) { decideCase(input: $i) { id status version awaitingSecondApproval episode { status } } }`;
+export const CLAIM_NEXT = graphql(`mutation($f: QueueFilterInput) { claimNextCase(filter: $f) { id version studio: episode { id } claimExpiresAt } }`);
+export const DECIDE = graphql(`mutation($i: DecideCaseInput!) { decideCase(input: $i) { id status version awaitingSecondApproval episode { status } } }`);

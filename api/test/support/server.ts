@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { print } from '@0no-co/graphql.web';
-import type { TadaDocumentNode } from '../../../schema/graphql';
+import { graphql, type TadaDocumentNode } from '../../../schema/graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
@@ -114,7 +114,7 @@ export class TestServer {
   }
 
   async signIn(email: string, password = TEST_PASSWORD): Promise<string> {
-    const res = await this.gql<{ signIn: { token: string } }>(SIGN_IN, { input: { email, password } });
+    const res = await this.gql(SIGN_IN, { input: { email, password } });
     if (!res.data?.signIn) throw new Error(`sign-in failed: ${JSON.stringify(res.errors)}`);
     return res.data.signIn.token;
   }
@@ -141,11 +141,11 @@ export interface SignedInMember {
   token: string;
 }
 
-export const SIGN_IN = /* GraphQL */ `
+export const SIGN_IN = graphql(`
   mutation SignIn($input: SignInInput!) {
     signIn(input: $input) { token expiresAt user { id email } }
   }
-`;
+`);
 
 export function errorCode(res: Pick<GraphQLResponse<unknown>, 'errors'>): string | undefined {
   return res.errors?.[0]?.extensions.code;
