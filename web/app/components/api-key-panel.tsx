@@ -29,7 +29,7 @@ export function ApiKeyPanel({ organization, apiKeys, outcome }: ApiKeyPanelProps
     <section className="panel" aria-labelledby={headingId}>
       <h3 id={headingId}>API keys for {organization.name}</h3>
       <Notice>{mine?.notice}</Notice>
-      <FormAlert>{mine?.formError}</FormAlert>
+      <FormAlert fieldErrors={mine?.fieldErrors}>{mine?.formError}</FormAlert>
 
       {mine?.secret ? (
         <section className="secret-box" aria-labelledby={`${headingId}-secret`}>

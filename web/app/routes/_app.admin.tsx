@@ -65,7 +65,7 @@ export default function AdminPage() {
       <section className="panel" aria-labelledby="organizations-heading">
         <h2 id="organizations-heading">Organizations</h2>
         <Notice>{organizationOutcome?.notice ?? suspensionOutcome?.notice}</Notice>
-        <FormAlert>{organizationOutcome?.formError ?? suspensionOutcome?.formError}</FormAlert>
+        <FormAlert fieldErrors={organizationOutcome?.fieldErrors}>{organizationOutcome?.formError ?? suspensionOutcome?.formError}</FormAlert>
         <div className="table-scroll">
           <table>
             <thead>

@@ -64,7 +64,7 @@ export default function AdminPartnersPage() {
             <section className="panel partner-settings" aria-label={`Settings for ${partner.organization.name}`}>
               <h3>Settings</h3>
               <Notice>{mine?.notice}</Notice>
-              <FormAlert>{mine?.formError}</FormAlert>
+              <FormAlert fieldErrors={mine?.fieldErrors}>{mine?.formError}</FormAlert>
               <Form method="post" key={`${profile.territories.join()}-${profile.currency}-${profile.rateLimitPerMinute}`}>
                 <input type="hidden" name="intent" value="updatePartner" />
                 <input type="hidden" name="partnerId" value={id} />

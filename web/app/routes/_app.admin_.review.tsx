@@ -44,7 +44,7 @@ export default function ReviewSettingsPage() {
       <section className="panel" aria-labelledby="settings-heading">
         <h2 id="settings-heading">Pipeline</h2>
         <Notice>{outcome?.notice}</Notice>
-        <FormAlert>{outcome?.formError}</FormAlert>
+        <FormAlert fieldErrors={outcome?.fieldErrors}>{outcome?.formError}</FormAlert>
         <Form method="post" className="settings-form" noValidate>
           <input type="hidden" name="intent" value="saveReviewSettings" />
           <div className="setting">

@@ -152,7 +152,7 @@ export default function SeriesPage() {
                   A price set here overrides the series defaults for these episodes. A territory&apos;s own price beats a worldwide one.
                 </p>
                 <Notice>{priceOutcome?.notice}</Notice>
-                <FormAlert>{priceOutcome?.formError}</FormAlert>
+                <FormAlert fieldErrors={priceOutcome?.fieldErrors}>{priceOutcome?.formError}</FormAlert>
                 <Form method="post" id={BULK_FORM} preventScrollReset>
                   <p className={priceOutcome?.fieldErrors?.episodes ? 'selection-summary field-error' : 'selection-summary'} aria-live="polite">
                     {priceOutcome?.fieldErrors?.episodes ?? selectionSummary(selection.selected)}
@@ -178,7 +178,7 @@ export default function SeriesPage() {
                   </summary>
                   <p className="muted small">Episodes with a processed video (Ready, or Changes requested) are screened at once, then a reviewer decides per territory.</p>
                   <Notice>{reviewOutcome?.notice}</Notice>
-                  <FormAlert>{reviewOutcome?.formError}</FormAlert>
+                  <FormAlert fieldErrors={reviewOutcome?.fieldErrors}>{reviewOutcome?.formError}</FormAlert>
                   {/* Rendered only when open: the territory list is a few hundred checkboxes. */}
                   {reviewOpen ? (
                     <Form method="post" preventScrollReset>
@@ -232,7 +232,7 @@ export default function SeriesPage() {
           <h2 id="add-heading">Add episodes</h2>
           <p className="muted">Adds a range of numbered draft episodes in one go; media is uploaded to each afterwards.</p>
           <Notice>{addOutcome?.notice}</Notice>
-          <FormAlert>{addOutcome?.formError}</FormAlert>
+          <FormAlert fieldErrors={addOutcome?.fieldErrors}>{addOutcome?.formError}</FormAlert>
           <Form method="post" className="inline-form" {...addForm} preventScrollReset>
             <input type="hidden" name="intent" value="addEpisodes" />
             {/* Not re-keyed when the next number moves: an untouched field follows its default, a typed one keeps the user's number. */}
