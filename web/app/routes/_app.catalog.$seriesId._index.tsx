@@ -7,6 +7,7 @@ import { EpisodeTable, selectionSummary, useEpisodeSelection } from '~/component
 import { FormAlert, Notice, TextField, useResetWhenSaved } from '~/components/forms';
 import { AiLabelPreflight } from '~/components/ai-label-preflight';
 import { LicenseSummary } from '~/components/license-summary';
+import { GoLivePreflight } from '~/components/go-live-preflight';
 import { LocalizationPreflight } from '~/components/localization-preflight';
 import { ReviewSubmitFields, useRefreshWhile } from '~/components/review-history';
 import { describeRuns, EPISODE_PAGE_SIZE, numberRuns, territoryName } from '~/models/catalog';
@@ -94,6 +95,7 @@ export default function SeriesPage() {
     <>
       {created && !outcome ? <Notice>{`${series.title} is created. Add its episodes, then set its license and prices.`}</Notice> : null}
       <LicenseSummary seriesId={series.id} license={series.license} availability={series.availability} territory={territory} territories={territories} canEdit={canEdit} />
+      <GoLivePreflight checks={series.goLivePreflight} scope="series" territories={territories} />
       <LocalizationPreflight checks={series.localizationPreflight} scope="series" />
       <AiLabelPreflight seriesId={series.id} requirements={series.aiLabelRequirements} territories={territories} canEdit={canEdit} />
 
