@@ -31,6 +31,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from './logger';
 import { PartnerCatalogService } from './modules/publishing/partner-catalog.service';
 import { PartnerService } from './modules/publishing/partner.service';
+import { GoLivePreflightService } from './modules/publishing/go-live-preflight.service';
 import { PublicationService } from './modules/publishing/publication.service';
 import { ReleaseService } from './modules/publishing/release.service';
 import { WebhookService } from './modules/publishing/webhook.service';
@@ -79,6 +80,7 @@ export function createServices(
     publication,
     partners: new PartnerService(audit),
     releases: new ReleaseService(audit),
+    goLivePreflight: new GoLivePreflightService(publication),
     partnerCatalog: new PartnerCatalogService(),
     webhooks: new WebhookService(audit, config, queue),
     aiDisclosure: new AiDisclosureService(),

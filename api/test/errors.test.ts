@@ -95,6 +95,38 @@ describe('bad requests get a clear error and change nothing', () => {
   });
 });
 
+describe('every refused field at once', () => {
+  it('a form with several bad fields gets each one, in words, in extensions.fieldErrors, and nothing is created', async () => {
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const input = { title: '   ', originalLanguage: 'zh-Hans', coverImageUrl: 'ftp://example.com/c.png', freeEpisodeCount: -3, defaultCoinPrice: -60 };
+    const res = await server.post(
+      { query: 'mutation($s: ID!, $i: SeriesInput!) { createSeries(studioId: $s, input: $i) { id } }', variables: { s: owner.organizationId, i: input } },
+      { token: owner.token },
+    );
+    expect(res.errors).toHaveLength(1);
+    const { extensions, message } = res.errors![0]!;
+    expect(extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
+    expect(message).toBe('Title is required.');
+    expect(extensions.fieldErrors).toEqual([
+      { field: 'input.title', message: 'Title is required.' },
+      { field: 'input.coverImageUrl', message: 'Cover image must be an http(s) URL.' },
+      { field: 'input.freeEpisodeCount', message: 'Free episodes cannot be negative.' },
+      { field: 'input.defaultCoinPrice', message: 'Default price cannot be negative.' },
+    ]);
+    const list = await server.gql(graphql(`query ErrorsSeriesList($s: ID!) { seriesList(studioId: $s) { nodes { id } } }`), { s: owner.organizationId }, { token: owner.token });
+    expect(list.data?.seriesList.nodes).toEqual([]);
+  });
+
+  it('a single refused field is listed in fieldErrors too, so a client reads one shape', async () => {
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const res = await server.post(
+      { query: 'mutation($s: ID!, $i: SeriesInput!) { createSeries(studioId: $s, input: $i) { id } }', variables: { s: owner.organizationId, i: { title: 'Fine', originalLanguage: 'zh-Hans', defaultCoinPrice: -60 } } },
+      { token: owner.token },
+    );
+    expect(res.errors![0]!.extensions).toMatchObject({ field: 'input.defaultCoinPrice', fieldErrors: [{ field: 'input.defaultCoinPrice', message: 'Default price cannot be negative.' }] });
+  });
+});
+
 describe('unexpected failures', () => {
   it('are masked as INTERNAL_SERVER_ERROR with a request id that appears in the log', async () => {
     const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);

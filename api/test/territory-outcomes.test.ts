@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql, type ResultOf, type VariablesOf } from '../../schema/graphql';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { createLiveSeries, createPartner } from './support/publishing';
 import { CLAIM_NEXT, DECIDE, seedPendingCases } from './support/review';
-import { TestServer, type SignedInMember } from './support/server';
+import { TestServer, type GraphQLResponse, type SignedInMember } from './support/server';
 
 let server: TestServer;
 let admin: SignedInMember;
@@ -14,18 +15,20 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
-const OUTCOMES = /* GraphQL */ `query($id: ID!) { episode(id: $id) { status liveTerritories territoryOutcomes { territory decision decidedAt } reviewCases { id kind territoryOutcomes { territory decision } } } }`;
-type Outcomes = { episode: { status: string; liveTerritories: string[]; territoryOutcomes: Array<{ territory: string; decision: string; decidedAt: string }>; reviewCases: Array<{ id: string; kind: string; territoryOutcomes: Array<{ territory: string; decision: string }> }> } };
+const OUTCOMES = graphql(`query Outcomes($id: ID!) { episode(id: $id) { status liveTerritories territoryOutcomes { territory decision decidedAt } reviewCases { id kind territoryOutcomes { territory decision } } } }`);
+const QUEUE = graphql(`query OutcomeQueue($f: QueueFilterInput, $g: Boolean, $after: String) { reviewQueue(filter: $f, first: 4, after: $after, groupBySeries: $g) { nodes { id seriesTitle studio { name } episode { number title } } pageInfo { endCursor hasNextPage } } }`);
+const APPEAL = graphql(`mutation OutcomeAppeal($c: ID!) { appealCase(caseId: $c, statement: "The scene is a news report, not gore.") { id } }`);
+const RENAME = graphql(`mutation OutcomeRename($i: UpdateEpisodeInput!) { updateEpisode(input: $i) { id } }`);
 const outcomesOf = async (episodeId: string, token: string) => {
-  const res = await server.gql<Outcomes>(OUTCOMES, { id: episodeId }, { token });
+  const res = await server.gql(OUTCOMES, { id: episodeId }, { token });
   expect(res.errors).toBeUndefined();
-  return res.data!.episode;
+  return res.data!.episode!;
 };
 const plain = (list: Array<{ territory: string; decision: string }>) => list.map((o) => `${o.territory}:${o.decision}`);
 
-async function claimAndDecide(token: string, studioId: string, decisions: Array<{ territory: string; decision: string; citedRuleIds?: string[] }>) {
-  const c = (await server.gql<{ claimNextCase: { id: string; version: number } | null }>(CLAIM_NEXT, { f: { studioId } }, { token })).data!.claimNextCase!;
-  const d = await server.gql<{ decideCase: { status: string } }>(DECIDE, { i: { caseId: c.id, version: c.version, decisions } }, { token });
+async function claimAndDecide(token: string, studioId: string, decisions: VariablesOf<typeof DECIDE>['i']['decisions']) {
+  const c = (await server.gql(CLAIM_NEXT, { f: { studioId } }, { token })).data!.claimNextCase!;
+  const d = await server.gql(DECIDE, { i: { caseId: c.id, version: c.version, decisions } }, { token });
   expect(d.errors).toBeUndefined();
   return { caseId: c.id, status: d.data!.decideCase.status };
 }
@@ -60,7 +63,7 @@ describe('the outcome per territory', () => {
       { territory: 'CA', decision: 'APPROVE' },
       { territory: 'US', decision: 'REJECT', citedRuleIds: ['GLOBAL-VIOLENCE-GRAPHIC-01'] },
     ]);
-    const appeal = await server.gql('mutation($c: ID!) { appealCase(caseId: $c, statement: "The scene is a news report, not gore.") { id } }', { c: caseId }, { token: owner.token });
+    const appeal = await server.gql(APPEAL, { c: caseId }, { token: owner.token });
     expect(appeal.errors).toBeUndefined();
     const second = await server.addMember(admin.organizationId, Role.REVIEWER);
     await claimAndDecide(second.token, owner.organizationId, [{ territory: 'US', decision: 'APPROVE' }]);
@@ -87,7 +90,7 @@ describe('the outcome per territory', () => {
     const reviewer = await server.addMember(admin.organizationId, Role.REVIEWER);
     await claimAndDecide(reviewer.token, owner.organizationId, [{ territory: 'US', decision: 'APPROVE' }]);
     expect(plain((await outcomesOf(episodeIds[0]!, owner.token)).territoryOutcomes)).toEqual(['US:APPROVE']);
-    const renamed = await server.gql('mutation($i: UpdateEpisodeInput!) { updateEpisode(input: $i) { id } }', { i: { id: episodeIds[0], title: 'A new title' } }, { token: owner.token });
+    const renamed = await server.gql(RENAME, { i: { id: episodeIds[0]!, title: 'A new title' } }, { token: owner.token });
     expect(renamed.errors).toBeUndefined();
     expect((await outcomesOf(episodeIds[0]!, owner.token)).territoryOutcomes).toEqual([]);
   });
@@ -100,7 +103,7 @@ describe('the outcome per territory', () => {
     expect(episode.liveTerritories).toEqual(['US']);
     expect(plain(episode.territoryOutcomes)).toEqual(['US:APPROVE']);
     const stranger = await server.member(OrganizationKind.STUDIO, Role.OWNER);
-    const res = await server.gql(OUTCOMES, { id: episodeIds[0] }, { token: stranger.token });
+    const res = await server.gql(OUTCOMES, { id: episodeIds[0]! }, { token: stranger.token });
     expect(res.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 });
@@ -114,13 +117,11 @@ describe('the queue names what it holds', () => {
     const order = [a.caseIds[0], b.caseIds[0], a.caseIds[1], b.caseIds[1], a.caseIds[2], b.caseIds[2]];
     for (const [i, id] of order.entries()) await server.orm.em.getConnection().execute(`update review_case set risk_score = ? where id = ?`, [90 - i * 10, id]);
     const reviewer = await server.addMember(admin.organizationId, Role.REVIEWER);
-    const QUEUE = `query($f: QueueFilterInput, $g: Boolean, $after: String) { reviewQueue(filter: $f, first: 4, after: $after, groupBySeries: $g) { nodes { id seriesTitle studio { name } episode { number title } } pageInfo { endCursor hasNextPage } } }`;
-    type Page = { reviewQueue: { nodes: Array<{ id: string; seriesTitle: string; studio: { name: string }; episode: { number: number } }>; pageInfo: { endCursor: string; hasNextPage: boolean } } };
     const walk = async (grouped: boolean) => {
-      const seen: Page['reviewQueue']['nodes'] = [];
+      const seen: ResultOf<typeof QUEUE>['reviewQueue']['nodes'] = [];
       let after: string | null = null;
       for (;;) {
-        const res: Awaited<ReturnType<typeof server.gql<Page>>> = await server.gql<Page>(QUEUE, { f: { studioId: owner.organizationId }, g: grouped, after }, { token: reviewer.token });
+        const res: GraphQLResponse<ResultOf<typeof QUEUE>> = await server.gql(QUEUE, { f: { studioId: owner.organizationId }, g: grouped, after }, { token: reviewer.token });
         expect(res.errors).toBeUndefined();
         seen.push(...res.data!.reviewQueue.nodes);
         if (!res.data!.reviewQueue.pageInfo.hasNextPage) return seen;

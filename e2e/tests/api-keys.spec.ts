@@ -19,8 +19,8 @@ async function askViewerWith(request: APIRequestContext, key: string): Promise<V
 test('An admin creates a partner API key, sees it once, and it answers the API', async ({ page, request }) => {
   const keyName = unique('catalog sync');
   await signIn(page, accounts.admin);
-  await sections(page).getByRole('link', { name: 'Admin' }).click();
-  await expect(page.getByRole('heading', { name: 'Admin', level: 1 })).toBeVisible();
+  await sections(page).getByRole('link', { name: 'Partners' }).click();
+  await expect(page.getByRole('heading', { name: 'Partners', level: 1 })).toBeVisible();
 
   const shortPlay = page.getByRole('region', { name: 'API keys for ShortPlay' });
   await shortPlay.getByLabel('New key name').fill(keyName);

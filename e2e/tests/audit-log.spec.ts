@@ -15,7 +15,7 @@ test('An admin reads older audit events with "Load more"', async ({ page, reques
   }
 
   await signIn(page, accounts.admin);
-  await sections(page).getByRole('link', { name: 'Admin' }).click();
+  await sections(page).getByRole('link', { name: 'Organizations' }).click();
   const log = page.getByRole('region', { name: 'Audit log' });
   const rows = log.locator('tbody tr');
   await expect(rows).toHaveCount(50);

@@ -5,7 +5,7 @@ import { accounts, unique } from '../support/stack';
 test('An admin suspends a studio with a reason and reinstates it', async ({ page }) => {
   const name = unique('Lantern Films');
   await signIn(page, accounts.admin);
-  await sections(page).getByRole('link', { name: 'Admin' }).click();
+  await sections(page).getByRole('link', { name: 'Organizations' }).click();
   const organizations = page.getByRole('region', { name: 'Organizations' });
   await organizations.getByLabel('Name', { exact: true }).fill(name);
   await organizations.getByRole('button', { name: 'Create organization' }).click();

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { episodeRow } from '../support/catalog';
 import { apiAs, daysFromToday, studioIdOf } from '../support/api';
 import { clearQueue, eventually, makeReviewClip, setSubtitles, tokenOf, uploadClip, waitForCase, waitForEpisode } from '../support/review';
-import { open, reload, signIn } from '../support/session';
+import { open, reload, sections, signIn } from '../support/session';
 import { accounts, API_GRAPHQL_URL, DATA_FOLDER, unique, WEB_PORT } from '../support/stack';
 
 interface PartnerCatalog {
@@ -158,7 +158,7 @@ const PARTNER_CATALOG = graphql(`query Catalog($since: DateTimeISO) { catalog(te
 test('An operator admin reads a partner’s settings; the partner adds a webhook endpoint and sees its secret once', async ({ page, browser }) => {
   await signIn(page, accounts.admin);
   await open(page, '/admin');
-  await page.getByRole('link', { name: 'Partners', exact: true }).click();
+  await sections(page).getByRole('link', { name: 'Partners', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Partners', level: 1 })).toBeVisible();
   const settings = page.getByRole('region', { name: 'Settings for ShortPlay' });
   await expect(settings.getByRole('button', { name: 'Remove United States (US)' })).toBeVisible();

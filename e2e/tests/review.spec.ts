@@ -227,8 +227,7 @@ test('A decision on a case that changed meanwhile is refused with a way to reloa
 
 test('An admin sets the auto-approve threshold and reads the active policy packs', async ({ page }) => {
   await signIn(page, accounts.admin);
-  await sections(page).getByRole('link', { name: 'Admin' }).click();
-  await page.getByRole('link', { name: 'Review settings' }).click();
+  await sections(page).getByRole('link', { name: 'Review settings' }).click();
   await expect(page.getByRole('heading', { name: 'Review settings', level: 1 })).toBeVisible();
   const autoApprove = page.getByRole('switch', { name: 'Auto-approve low-risk cases' });
   await expect(autoApprove).not.toBeChecked();

@@ -52,15 +52,27 @@ export class NotFoundError extends DomainError {
   }
 }
 
+/** One refused field: its path into the operation's arguments (`fieldPath`) and why, in words. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
 export class BadUserInputError extends DomainError {
   readonly code = 'BAD_USER_INPUT' as const;
-  /** `field` is a dotted path into the operation's arguments, e.g. `input.email`. */
+  /**
+   * `field` is a dotted path into the operation's arguments, e.g. `input.email`. `fieldErrors`
+   * (`extensions.fieldErrors`) lists every refused field when there are several; it is always
+   * sent, holding at least this one.
+   */
   constructor(
     readonly field: string,
     message: string,
+    fieldErrors: readonly FieldError[] = [{ field, message }],
   ) {
     super(message);
     this.details.field = field;
+    this.details.fieldErrors = fieldErrors.map((e) => ({ field: e.field, message: e.message }));
   }
 }
 

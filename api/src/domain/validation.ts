@@ -1,18 +1,24 @@
 import { z } from 'zod';
-import { BadUserInputError } from './errors';
+import { BadUserInputError, type FieldError } from './errors';
 import { fieldPath } from './field-path';
 import { hasVisibleText } from './text-input';
 
 /**
- * Parses service input with zod; the first problem becomes BAD_USER_INPUT naming the field by its
- * path in the GraphQL arguments (`fieldPath`, e.g. `input.email`); `root` is where `value` sits there.
+ * Parses service input with zod. Every problem is reported at once, each naming its field by its
+ * path in the GraphQL arguments (`fieldPath`, e.g. `input.email`; `root` is where `value` sits
+ * there): BAD_USER_INPUT with the first one as `field` and message, and all of them, in order and
+ * one per field, as `fieldErrors` — so a form can show each beside its field after one submit.
  */
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown, root = 'input'): z.infer<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const field = fieldPath(root, issue.path.map((p) => (typeof p === 'number' ? p : String(p))));
-  throw new BadUserInputError(field, issue.message);
+  const fieldErrors: FieldError[] = [];
+  for (const issue of result.error.issues) {
+    const field = fieldPath(root, issue.path.map((p) => (typeof p === 'number' ? p : String(p))));
+    if (!fieldErrors.some((e) => e.field === field)) fieldErrors.push({ field, message: issue.message });
+  }
+  const [first] = fieldErrors as [FieldError];
+  throw new BadUserInputError(first.field, first.message, fieldErrors);
 }
 
 export const emailSchema = z

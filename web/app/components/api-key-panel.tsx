@@ -19,7 +19,8 @@ interface ApiKeyPanelProps {
 
 /** A partner's API keys with forms to create and revoke them; a new key is shown once. */
 export function ApiKeyPanel({ organization, apiKeys, outcome }: ApiKeyPanelProps) {
-  const mine = outcome?.target === organization.id ? outcome : undefined;
+  // Other forms of the same partner (its settings, its webhooks) answer with the same target.
+  const mine = outcome?.target === organization.id && (outcome.intent === 'createApiKey' || outcome.intent === 'revokeApiKey') ? outcome : undefined;
   const navigation = useNavigation();
   const creating = navigation.formData?.get('intent') === 'createApiKey' && navigation.formData.get('organizationId') === organization.id;
   const createForm = useResetWhenSaved(mine?.secret ? mine : undefined);
@@ -29,7 +30,7 @@ export function ApiKeyPanel({ organization, apiKeys, outcome }: ApiKeyPanelProps
     <section className="panel" aria-labelledby={headingId}>
       <h3 id={headingId}>API keys for {organization.name}</h3>
       <Notice>{mine?.notice}</Notice>
-      <FormAlert>{mine?.formError}</FormAlert>
+      <FormAlert fieldErrors={mine?.fieldErrors}>{mine?.formError}</FormAlert>
 
       {mine?.secret ? (
         <section className="secret-box" aria-labelledby={`${headingId}-secret`}>

@@ -118,7 +118,7 @@ export function DetailsPanel({ episode, canEdit, outcome, busy }: { episode: Epi
       {canEdit ? (
         <>
           <Notice>{outcome?.notice}</Notice>
-          <FormAlert>{outcome?.formError}</FormAlert>
+          <FormAlert fieldErrors={outcome?.fieldErrors}>{outcome?.formError}</FormAlert>
           {/* Re-keyed by what is saved, not by time: the page refreshes while the API works, and typing must survive that. */}
           <Form method="post" key={`${episode.title}\n${episode.synopsis}\n${episode.aiElements.join()}`} preventScrollReset>
             <input type="hidden" name="intent" value="saveDetails" />
@@ -180,7 +180,7 @@ function SubtitleTranslations({ episode, canEdit, capability, outcome, busy }: {
           <summary className="button button-secondary">Translate…</summary>
           <Form method="post" {...form} preventScrollReset>
             <Notice>{outcome?.notice}</Notice>
-            <FormAlert>{outcome?.formError}</FormAlert>
+            <FormAlert fieldErrors={outcome?.fieldErrors}>{outcome?.formError}</FormAlert>
             <input type="hidden" name="intent" value="translateSubtitles" />
             <div className="field-row">
               <div className="field">
@@ -221,7 +221,7 @@ export function DubsPanel({ episode, canEdit, outcome, busyIntent, uploader }: {
     <section className="panel" aria-labelledby="dubs-heading">
       <h2 id="dubs-heading">Dubbed audio</h2>
       <Notice>{outcome?.notice}</Notice>
-      {outcome ? <FormAlert>{outcome.formError}</FormAlert> : null}
+      {outcome ? <FormAlert fieldErrors={outcome.fieldErrors}>{outcome.formError}</FormAlert> : null}
       {episode.audioTracks.length ? (
         <ul className="plain-list" aria-label="Dubs">
           {episode.audioTracks.map((t) => (
@@ -256,7 +256,7 @@ function DraftEditor({ track, outcome, busy }: { track: EpisodeDetail['subtitles
     <details>
       <summary className="button button-small">Edit text</summary>
       <Form method="post" preventScrollReset>
-        <FormAlert>{mine?.formError}</FormAlert>
+        <FormAlert fieldErrors={mine?.fieldErrors}>{mine?.formError}</FormAlert>
         <input type="hidden" name="intent" value="editSubtitles" />
         <input type="hidden" name="language" value={track.language} />
         <input type="hidden" name="kind" value={track.kind} />
@@ -289,7 +289,7 @@ export function SubtitlesPanel({ episode, canEdit, outcome, busyIntent, translat
       <h2 id="subtitles-heading">Subtitles</h2>
       {/* A translation request's notice shows beside its form, below. */}
       <Notice>{outcome?.intent === 'translateSubtitles' ? undefined : outcome?.notice}</Notice>
-      {outcome?.intent === 'removeSubtitles' ? <FormAlert>{outcome.formError}</FormAlert> : null}
+      {outcome?.intent === 'removeSubtitles' ? <FormAlert fieldErrors={outcome.fieldErrors}>{outcome.formError}</FormAlert> : null}
       {episode.subtitles.length ? (
         <div className="table-scroll">
           <table>
@@ -346,7 +346,7 @@ export function SubtitlesPanel({ episode, canEdit, outcome, busyIntent, translat
       {canEdit ? (
         <Form method="post" encType="multipart/form-data" className="subtitle-form" {...form} preventScrollReset>
           <h3>Add or replace a language</h3>
-          <FormAlert>{setOutcome?.formError}</FormAlert>
+          <FormAlert fieldErrors={setOutcome?.fieldErrors}>{setOutcome?.formError}</FormAlert>
           <input type="hidden" name="intent" value="setSubtitles" />
           <div className="field-row">
             <TextField label="Language" name="language" placeholder="en" hint="A language tag, such as en, es or zh-Hans. The same language and kind replaces its track." error={setOutcome?.fieldErrors?.language} />
@@ -506,7 +506,7 @@ export function SubtitleDraftsPanel({ episode, canEdit, outcome, busyIntent }: {
             </p>
             {canEdit ? (
               <Form method="post" preventScrollReset>
-                <FormAlert>{mine?.formError}</FormAlert>
+                <FormAlert fieldErrors={mine?.fieldErrors}>{mine?.formError}</FormAlert>
                 <input type="hidden" name="draftId" value={draft.id} />
                 <TextAreaField label={`${draft.origin === 'TRANSLATION' ? 'Translation' : 'Transcript'} (${draft.language}, WebVTT)`} name="content" defaultValue={draft.content} rows={10} error={mine?.fieldErrors?.content} />
                 {mine?.conflict === 'SUBTITLES_EXIST' ? <ExistingSubtitles episode={episode} draft={draft} busy={busyIntent === 'replaceWithSubtitleDraft'} /> : null}

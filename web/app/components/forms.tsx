@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type FormEvent, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { useEffect, useId, useRef, type FormEvent, type MouseEvent, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
 
 interface FieldProps {
   label: string;
@@ -66,13 +66,72 @@ export function SelectField({
   );
 }
 
-/** A problem with a whole form; announced as soon as it appears. */
-export function FormAlert({ children }: { children?: ReactNode }) {
+/**
+ * The one error summary of every form (the GOV.UK error-summary pattern): what went wrong with the
+ * whole form (`children`) and, when fields were refused (`fieldErrors`, the form's field names),
+ * "There is a problem" with one link per field that moves to it. The messages also stand beside
+ * their fields. Each new answer moves focus here, so the page never stays scrolled to a submit
+ * button while the error sits out of sight; it is announced as soon as it appears.
+ */
+export function FormAlert({ children, fieldErrors }: { children?: ReactNode; fieldErrors?: Record<string, string> }) {
+  const summary = useRef<HTMLDivElement>(null);
+  const fields = Object.entries(fieldErrors ?? {});
+  const shown = Boolean(children) || fields.length > 0;
+  useEffect(() => {
+    if (shown) summary.current?.focus();
+    // A new answer is a new `fieldErrors` object or message, even when its words repeat.
+  }, [shown, children, fieldErrors]);
   return (
     <div className="alert-region" role="alert" aria-live="assertive">
-      {children ? <p className="alert alert-error">{children}</p> : null}
+      {shown ? (
+        <div className="alert alert-error error-summary" ref={summary} tabIndex={-1}>
+          {fields.length ? (
+            <>
+              <h2 className="error-summary-title">There is a problem</h2>
+              {children ? <p>{children}</p> : null}
+              <ul className="error-summary-list">
+                {fields.map(([field, message]) => (
+                  <li key={field}>
+                    <a href={`#${field}`} onClick={(event) => focusField(event, field)}>
+                      {message}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : (
+            <p>{children}</p>
+          )}
+        </div>
+      ) : null}
     </div>
   );
+}
+
+/**
+ * Moves to the field an error summary names: the control of that name in the summary's form (or
+ * the form after it), else the first control there marked invalid (`holdbacks.2.until` may be one
+ * field of a row).
+ */
+function focusField(event: MouseEvent<HTMLAnchorElement>, field: string) {
+  const region = event.currentTarget.closest('.alert-region');
+  const form = region?.closest('form') ?? nextForm(region);
+  if (!form) return;
+  const named = [...form.elements].find((el): el is HTMLElement => el instanceof HTMLElement && el.getAttribute('name') === field);
+  const target = named ?? form.querySelector<HTMLElement>('[aria-invalid="true"]');
+  if (!target) return;
+  event.preventDefault();
+  target.focus();
+  target.scrollIntoView({ block: 'center' });
+}
+
+function nextForm(from: Element | null | undefined): HTMLFormElement | null {
+  for (let el = from?.nextElementSibling; el; el = el.nextElementSibling) {
+    if (el instanceof HTMLFormElement) return el;
+    const inside = el.querySelector('form');
+    if (inside) return inside;
+  }
+  return null;
 }
 
 /** Confirms that something worked. */

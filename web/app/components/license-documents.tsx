@@ -50,7 +50,7 @@ export function LicenseDocuments({ documents, canEdit, outcome, busy }: { docume
       {canEdit ? (
         <Form method="post" encType="multipart/form-data" className="inline-form" {...reset}>
           <input type="hidden" name="intent" value="attachDocument" />
-          <FormAlert>{mine?.formError}</FormAlert>
+          <FormAlert fieldErrors={mine?.fieldErrors}>{mine?.formError}</FormAlert>
           <TextField label="Contract (PDF)" name="document" type="file" accept="application/pdf,.pdf" error={mine?.fieldErrors?.file ?? mine?.fieldErrors?.fileName} />
           <button type="submit" className="button" disabled={busy}>
             Attach document

@@ -32,7 +32,7 @@ export function LicenseForm({ license, territories, outcome, busy }: LicenseForm
 
   return (
     <Form method="post" className="stacked-form" noValidate>
-      <FormAlert>{outcome?.formError}</FormAlert>
+      <FormAlert fieldErrors={outcome?.fieldErrors}>{outcome?.formError}</FormAlert>
 
       <section className="panel" aria-labelledby="source-heading">
         <h2 id="source-heading">Source work and licensor</h2>

@@ -44,7 +44,7 @@ export function LocalizedTextsPanel({ of, texts, originalLanguage, canEdit, outc
               <li key={`${t.language}\n${t.title}\n${t.synopsis}`} className="localized-text" aria-label={`${t.language} title and synopsis`}>
                 {canEdit ? (
                   <>
-                    <FormAlert>{own?.formError}</FormAlert>
+                    <FormAlert fieldErrors={own?.fieldErrors}>{own?.formError}</FormAlert>
                     <Form method="post" preventScrollReset>
                       <input type="hidden" name="target" value={t.language} />
                       <input type="hidden" name="language" value={t.language} />
@@ -80,7 +80,7 @@ export function LocalizedTextsPanel({ of, texts, originalLanguage, canEdit, outc
       {canEdit ? (
         <Form method="post" preventScrollReset {...reset} aria-labelledby={`${of}-localized-add`}>
           <h3 id={`${of}-localized-add`}>Add a language</h3>
-          <FormAlert>{newOutcome?.formError}</FormAlert>
+          <FormAlert fieldErrors={newOutcome?.fieldErrors}>{newOutcome?.formError}</FormAlert>
           <input type="hidden" name="intent" value="setLocalization" />
           <input type="hidden" name="target" value="new" />
           <TextField label="Language" name="language" placeholder="es-MX" hint="A BCP 47 language tag, such as es, es-MX or pt-BR. An existing language is replaced." required error={newOutcome?.fieldErrors?.language} />

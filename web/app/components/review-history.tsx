@@ -299,7 +299,7 @@ function AppealForm({ caseId, outcome, busy }: { caseId: string; outcome?: Episo
     <Form method="post" className="appeal-form" preventScrollReset>
       <h4>Appeal the rejection</h4>
       <p className="small muted">You can appeal once. A different reviewer or a lead decides; explain why the decision should change.</p>
-      <FormAlert>{outcome?.formError}</FormAlert>
+      <FormAlert fieldErrors={outcome?.fieldErrors}>{outcome?.formError}</FormAlert>
       <input type="hidden" name="intent" value="appeal" />
       <input type="hidden" name="caseId" value={caseId} />
       <TextAreaField label="Statement" name="statement" required minLength={10} maxLength={5000} error={outcome?.fieldErrors?.statement} />

@@ -36,7 +36,7 @@ export function SeriesForm({ series, territories, outcome, busy, submitLabel }: 
   return (
     <Form method="post" className="stacked-form" noValidate>
       <input type="hidden" name="intent" value="save" />
-      <FormAlert>{outcome?.formError}</FormAlert>
+      <FormAlert fieldErrors={outcome?.fieldErrors}>{outcome?.formError}</FormAlert>
 
       <section className="panel" aria-labelledby="about-heading">
         <h2 id="about-heading">About the series</h2>

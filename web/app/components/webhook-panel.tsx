@@ -44,7 +44,7 @@ export function WebhookPanel({ partner, endpoints, outcome }: WebhookPanelProps)
       <h3 id={headingId}>Webhooks for {partner.name}</h3>
       <p className="muted small">Signed catalog events (published, updated, price changed, taken down, expired) are POSTed to each enabled endpoint.</p>
       <Notice>{mine?.notice}</Notice>
-      <FormAlert>{mine?.formError}</FormAlert>
+      <FormAlert fieldErrors={mine?.fieldErrors}>{mine?.formError}</FormAlert>
 
       {mine?.secret ? (
         <section className="secret-box" aria-labelledby={`${headingId}-secret`}>

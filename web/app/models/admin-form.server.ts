@@ -1,13 +1,11 @@
-import { handleApiKeyForm } from './api-key.server';
 import { failed, formString, rejected, succeeded } from './forms.server';
 import { createOrganization, setOrganizationSuspended } from './organization.server';
 import { isOrganizationKind, kindLabel } from './roles';
 
-/** Handles the Admin page's forms: create an organization, create or revoke a partner API key. */
+/** Handles the Organizations page's forms: create, suspend or reinstate an organization. */
 export async function handleAdminForm(request: Request) {
   const form = await request.formData();
   const intent = formString(form, 'intent');
-  if (intent === 'createApiKey' || intent === 'revokeApiKey') return handleApiKeyForm(request, form);
 
   if (intent === 'createOrganization') {
     const name = formString(form, 'name');

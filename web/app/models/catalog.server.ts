@@ -1,5 +1,6 @@
 import { graphql, type ResultOf, type VariablesOf } from '~/graphql';
 import { AiLabelRequirementFields, type AiLabelRequirement } from '~/components/ai-label-preflight';
+import { GoLiveCheckFields, type GoLiveCheck } from '~/components/go-live-preflight';
 import { LocalizationCheckFields, type LocalizationCheck } from '~/components/localization-preflight';
 import { TerritoryOutcomeFields } from '~/components/territory-outcomes';
 import { EPISODE_PAGE_SIZE, EffectivePriceFields, UploadPolicyFields, type CurrencyOption, type TerritoryOption, type UploadPolicy } from './catalog';
@@ -54,6 +55,7 @@ const SERIES_OVERVIEW = graphql(
         license { ...LicenseFields }
         availability(territory: $territory) { available reasons { code message } }
         localizationPreflight { ...LocalizationCheckFields }
+        goLivePreflight { ...GoLiveCheckFields }
         aiLabelRequirements { ...AiLabelRequirementFields }
       }
       episodes(first: $first, after: $after) {
@@ -62,7 +64,7 @@ const SERIES_OVERVIEW = graphql(
       }
     }
   }`,
-  [SeriesDetailFields, LicenseFields, EffectivePriceFields, LocalizationCheckFields, AiLabelRequirementFields, TerritoryOutcomeFields],
+  [SeriesDetailFields, LicenseFields, EffectivePriceFields, LocalizationCheckFields, GoLiveCheckFields, AiLabelRequirementFields, TerritoryOutcomeFields],
 );
 const CREATE_SERIES = graphql(`mutation CreateSeries($studioId: ID!, $input: SeriesInput!) { createSeries(studioId: $studioId, input: $input) { id title } }`);
 const UPDATE_SERIES = graphql(`mutation UpdateSeries($id: ID!, $input: SeriesInput!) { updateSeries(id: $id, input: $input) { id title } }`);
@@ -134,6 +136,7 @@ type SeriesOverviewDetails = SeriesDetails & {
   license: License | null;
   availability: { available: boolean; reasons: Array<{ code: string; message: string }> };
   localizationPreflight: LocalizationCheck[];
+  goLivePreflight: GoLiveCheck[];
   aiLabelRequirements: AiLabelRequirement[];
 };
 

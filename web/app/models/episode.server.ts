@@ -3,6 +3,7 @@ import { MediaFields } from '~/components/episode-panels';
 import { ReviewCaseCardFields } from '~/components/review-history';
 import { graphql, type ResultOf, type TadaDocumentNode, type VariablesOf } from '~/graphql';
 import { gql, type ApiResult } from './graphql.server';
+import { GoLiveCheckFields } from '~/components/go-live-preflight';
 import { LocalizationCheckFields } from '~/components/localization-preflight';
 import { LocalizedTextFields } from '~/components/localized-texts-panel';
 import { PlayerTrackFields } from '~/components/player-tracks';
@@ -29,11 +30,12 @@ const EPISODE_PAGE = graphql(
       territoryOutcomes { ...TerritoryOutcomeFields }
       liveTerritories
       localizationPreflight { ...LocalizationCheckFields }
+      goLivePreflight { ...GoLiveCheckFields }
       localizations { ...LocalizedTextFields }
       possibleDuplicates { ...PossibleDuplicateFields }
     }
   }`,
-  [MediaFields, ReviewCaseCardFields, LocalizationCheckFields, PlayerTrackFields, LocalizedTextFields, PossibleDuplicateFields, TerritoryOutcomeFields],
+  [MediaFields, ReviewCaseCardFields, LocalizationCheckFields, GoLiveCheckFields, PlayerTrackFields, LocalizedTextFields, PossibleDuplicateFields, TerritoryOutcomeFields],
 );
 
 export type EpisodeDetail = ResultOf<typeof EPISODE_PAGE>['episode'];

@@ -26,14 +26,22 @@ export const formFlag = (form: FormData, name: string): boolean => form.has(name
 /** A text field that means "not set" when left empty. */
 export const optionalString = (form: FormData, name: string): string | null => formString(form, name) || null;
 
-/** A whole number of at least `min`; empty gives `empty`. */
+/**
+ * A whole number of at least `min` (0 unless said); empty gives `empty`. A refusal says what is
+ * wrong in words: a sign, a fraction, the range, or not a number at all.
+ */
 export function formWholeNumber<E extends number | null>(form: FormData, name: string, options: { empty: E; what: string; min?: number }): Parsed<number | E> {
   const text = formString(form, name);
+  const min = options.min ?? 0;
   if (!text) return { ok: true, value: options.empty };
-  if (!/^\d+$/.test(text) || Number(text) < (options.min ?? 0)) {
-    return { ok: false, error: `${options.what} must be a whole number${options.min ? ` from ${options.min}` : ''}.` };
-  }
-  return { ok: true, value: Number(text) };
+  const plain = text.replace(/[\s,]/g, '');
+  const number = Number(plain);
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)$/.test(plain) || !Number.isFinite(number)) return { ok: false, error: `${options.what} must be a number, such as ${Math.max(min, 60)}.` };
+  if (number < 0 && min >= 0) return { ok: false, error: `${options.what} cannot be negative.` };
+  if (!Number.isInteger(number)) return { ok: false, error: `${options.what} must be a whole number, without decimals.` };
+  if (number < min) return { ok: false, error: `${options.what} must be ${min} or more.` };
+  if (!Number.isSafeInteger(number)) return { ok: false, error: `${options.what} is too large.` };
+  return { ok: true, value: number };
 }
 
 /**
@@ -84,5 +92,6 @@ export function formRowField(field: string, list: string, rows: ReadonlyArray<{ 
 
 /** The same error, blamed on the field the form calls it. */
 export function renameField(error: ApiError, rename: (field: string) => string): ApiError {
-  return error.field ? { ...error, field: rename(error.field) } : error;
+  const fieldErrors = error.fieldErrors && Object.fromEntries(Object.entries(error.fieldErrors).map(([field, message]) => [rename(field), message]));
+  return { ...error, field: error.field && rename(error.field), fieldErrors };
 }

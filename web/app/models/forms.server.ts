@@ -32,8 +32,13 @@ export async function failed(
   const { fields = [], ...rest } = outcome;
   const result: FormOutcome = { ...rest };
   // `holdbacks.2.until` belongs to a form that lists `holdbacks`: the page finds it by that prefix.
-  const { field } = error;
-  if (field && fields.some((f) => field === f || field.startsWith(`${f}.`))) result.fieldErrors = { [field]: error.message };
-  else result.formError = error.code === 'INTERNAL_SERVER_ERROR' && error.requestId ? `${error.message} (request id ${error.requestId})` : error.message;
+  const onForm = (field: string) => fields.some((f) => field === f || field.startsWith(`${f}.`));
+  const blamed = error.fieldErrors ?? (error.field ? { [error.field]: error.message } : {});
+  const beside = Object.entries(blamed).filter(([field]) => onForm(field));
+  const elsewhere = Object.entries(blamed).filter(([field]) => !onForm(field));
+  if (beside.length) result.fieldErrors = Object.fromEntries(beside);
+  // What the form has no field for is said above it: the first such message, or the whole error.
+  if (elsewhere.length) result.formError = elsewhere[0]![1];
+  else if (!beside.length) result.formError = error.code === 'INTERNAL_SERVER_ERROR' && error.requestId ? `${error.message} (request id ${error.requestId})` : error.message;
   return data<FormOutcome>(result, { status: statusOf(error) });
 }

@@ -23,6 +23,8 @@ export interface ApiError {
   message: string;
   /** The form field the API blamed, without the `input.` prefix (e.g. `email`). */
   field?: string;
+  /** Every field the API refused at once (`extensions.fieldErrors`), by the same names as `field`. */
+  fieldErrors?: Record<string, string>;
   retryAfterSeconds?: number;
   requestId?: string;
 }
@@ -127,9 +129,20 @@ function toApiError(error: { message?: string; extensions?: Record<string, unkno
     return { code: 'INTERNAL_SERVER_ERROR', reason: 'INTERNAL_SERVER_ERROR', message: OUR_FAULT, requestId: id };
   }
   const field = typeof extensions.field === 'string' ? extensions.field.replace(/^input\./, '') : undefined;
+  const fieldErrors = fieldErrorsOf(extensions.fieldErrors);
   const retryAfterSeconds = typeof extensions.retryAfterSeconds === 'number' ? extensions.retryAfterSeconds : undefined;
   const reason = typeof extensions.reason === 'string' ? extensions.reason : code;
-  return { code: code as ApiErrorCode, reason, message: messageFor(reason, error.message), field, retryAfterSeconds, requestId: id };
+  return { code: code as ApiErrorCode, reason, message: messageFor(reason, error.message), field, fieldErrors, retryAfterSeconds, requestId: id };
+}
+
+/** `extensions.fieldErrors` as field → message, fields named like `ApiError.field`. */
+function fieldErrorsOf(value: unknown): Record<string, string> | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const out: Record<string, string> = {};
+  for (const entry of value as Array<{ field?: unknown; message?: unknown }>) {
+    if (typeof entry?.field === 'string' && typeof entry.message === 'string') out[entry.field.replace(/^input\./, '')] ??= entry.message;
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 /** Sends the browser to sign in, forgetting a token the API no longer accepts. */

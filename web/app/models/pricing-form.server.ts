@@ -85,7 +85,7 @@ async function forEachRun(
 
 function partialFailure(error: ApiError, done: Array<[number, number]>): ApiError {
   if (!done.length) return error;
-  return { ...error, field: undefined, message: `${error.message} Episodes ${describeRuns(done)} were already changed.` };
+  return { ...error, field: undefined, fieldErrors: undefined, message: `${error.message} Episodes ${describeRuns(done)} were already changed.` };
 }
 
 /** The series page: add episodes, rename one, and price or clear the selected episodes. */

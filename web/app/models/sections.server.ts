@@ -5,7 +5,7 @@ import { getOrganization } from './organization.server';
 import type { Organization } from './roles';
 import { readSelectedOrganization, selectOrganization } from './session.server';
 
-export type SectionId = 'catalog' | 'review' | 'admin' | 'api-access' | 'team';
+export type SectionId = 'catalog' | 'review' | 'admin' | 'admin-partners' | 'admin-review' | 'api-access' | 'team';
 
 export interface Section {
   id: SectionId;
@@ -18,7 +18,10 @@ const SECTIONS: ReadonlyArray<Section & { allows: (membership: ViewerMembership)
   // The section is the studio's own catalog; operator staff read studios' catalogs through their cases.
   { id: 'catalog', label: 'Catalog', path: '/catalog', allows: (m) => m.organization.kind === 'STUDIO' && m.can.readCatalog },
   { id: 'review', label: 'Review queue', path: '/review', allows: (m) => m.can.review },
-  { id: 'admin', label: 'Admin', path: '/admin', allows: (m) => m.can.administer },
+  // Operator administration, one page each: organizations (with the audit log), partners, review settings.
+  { id: 'admin', label: 'Organizations', path: '/admin', allows: (m) => m.can.administer },
+  { id: 'admin-partners', label: 'Partners', path: '/admin/partners', allows: (m) => m.can.administer },
+  { id: 'admin-review', label: 'Review settings', path: '/admin/review', allows: (m) => m.can.administer },
   { id: 'api-access', label: 'API access', path: '/api-access', allows: (m) => m.organization.kind === 'PARTNER' && m.can.managePartners },
   { id: 'team', label: 'Team', path: '/team', allows: (m) => m.can.manageTeam },
 ];

@@ -1,18 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { ApiKeyPanel } from '~/components/api-key-panel';
 import { AuditLog } from '~/components/audit-log';
 import { FormAlert, Notice, SelectField, TextField, useResetWhenSaved } from '~/components/forms';
 import { Time } from '~/components/time';
 import { handleAdminForm } from '~/models/admin-form.server';
-import { listApiKeys } from '~/models/api-key.server';
 import { listAuditEvents } from '~/models/audit.server';
 import { expectData } from '~/models/graphql.server';
 import { listOrganizations } from '~/models/organization.server';
 import { ORGANIZATION_KINDS, kindLabel } from '~/models/roles';
 import { requireSection } from '~/models/sections.server';
 
-export const meta: MetaFunction = () => [{ title: 'Admin · Greenlight' }];
+export const meta: MetaFunction = () => [{ title: 'Organizations · Admin · Greenlight' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireSection(request, 'admin');
@@ -20,12 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     listOrganizations(request).then((r) => expectData(request, r)),
     listAuditEvents(request).then((r) => expectData(request, r)),
   ]);
-  const partners = await Promise.all(
-    organizations
-      .filter((o) => o.kind === 'PARTNER')
-      .map(async (organization) => ({ organization, apiKeys: await expectData(request, await listApiKeys(request, organization.id)) })),
-  );
-  return { organizations, partners, audit };
+  return { organizations, audit };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -34,7 +27,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function AdminPage() {
-  const { organizations, partners, audit } = useLoaderData<typeof loader>();
+  const { organizations, audit } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
   const navigation = useNavigation();
   const creating = navigation.formData?.get('intent') === 'createOrganization';
@@ -47,25 +40,21 @@ export default function AdminPage() {
   return (
     <>
       <header className="page-header">
-        <h1>Admin</h1>
-        <p className="muted">Organizations, partner API keys and the audit log.</p>
+        <h1>Organizations</h1>
+        <p className="muted">
+          Studios, partners and the operator, and the audit log. Partner settings, API keys and webhooks are under <Link to="/admin/partners">Partners</Link>; auto-approve and
+          policy packs under <Link to="/admin/review">Review settings</Link>.
+        </p>
         <nav aria-label="On this page" className="page-toc">
           <a href="#organizations-heading">Organizations</a>
-          <a href="#partner-keys-heading">Partner API keys</a>
           <a href="#audit-heading">Audit log</a>
         </nav>
-        <p className="small">
-          <Link to="/admin/review">Review settings</Link>: auto-approve, when studios see findings, and the active policy packs.
-        </p>
-        <p className="small">
-          <Link to="/admin/partners">Partners</Link>: territories, currency, rate limits and webhooks.
-        </p>
       </header>
 
       <section className="panel" aria-labelledby="organizations-heading">
         <h2 id="organizations-heading">Organizations</h2>
         <Notice>{organizationOutcome?.notice ?? suspensionOutcome?.notice}</Notice>
-        <FormAlert>{organizationOutcome?.formError ?? suspensionOutcome?.formError}</FormAlert>
+        <FormAlert fieldErrors={organizationOutcome?.fieldErrors}>{organizationOutcome?.formError ?? suspensionOutcome?.formError}</FormAlert>
         <div className="table-scroll">
           <table>
             <thead>
@@ -143,18 +132,6 @@ export default function AdminPage() {
             {creating ? 'Creating…' : 'Create organization'}
           </button>
         </Form>
-      </section>
-
-      <section className="panel-group" aria-labelledby="partner-keys-heading">
-        <h2 id="partner-keys-heading">Partner API keys</h2>
-        <p className="muted">Partners call the API with these keys to read the live catalog.</p>
-        {partners.length === 0 ? (
-          <p className="muted">No partner organizations yet. Create one above to issue it keys.</p>
-        ) : (
-          partners.map(({ organization, apiKeys }) => (
-            <ApiKeyPanel key={organization.id} organization={organization} apiKeys={apiKeys} outcome={outcome} />
-          ))
-        )}
       </section>
 
       <section className="panel" aria-labelledby="audit-heading">

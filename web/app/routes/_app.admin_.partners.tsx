@@ -1,8 +1,10 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { ApiKeyPanel } from '~/components/api-key-panel';
 import { TerritoryPicker } from '~/components/catalog-fields';
 import { FormAlert, Notice, SelectField, TextField } from '~/components/forms';
 import { WebhookPanel } from '~/components/webhook-panel';
+import { handleApiKeyForm, listApiKeys } from '~/models/api-key.server';
 import { catalogLists } from '~/models/catalog-access.server';
 import { formString } from '~/models/forms.server';
 import { expectData } from '~/models/graphql.server';
@@ -18,7 +20,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireSection(request, 'admin');
   const [partners, lists] = await Promise.all([listPartners(request).then((r) => expectData(request, r)), catalogLists(request)]);
   const withWebhooks = await Promise.all(
-    partners.map(async (partner) => ({ ...partner, endpoints: await expectData(request, await listWebhooks(request, partner.organization.id)) })),
+    partners.map(async (partner) => ({
+      ...partner,
+      endpoints: await expectData(request, await listWebhooks(request, partner.organization.id)),
+      apiKeys: await expectData(request, await listApiKeys(request, partner.organization.id)),
+    })),
   );
   return { partners: withWebhooks, territories: lists.territories, currencies: lists.currencies };
 }
@@ -28,6 +34,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();
   const intent = formString(form, 'intent');
   if (isWebhookIntent(intent)) return handleWebhookForm(request, form, formString(form, 'partnerId'));
+  if (intent === 'createApiKey' || intent === 'revokeApiKey') return handleApiKeyForm(request, form);
   return handlePartnerForm(request, form);
 }
 
@@ -38,13 +45,9 @@ export default function AdminPartnersPage() {
 
   return (
     <>
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to="/admin">Admin</Link>
-        <span aria-hidden="true"> / </span>
-      </nav>
       <header className="page-header">
         <h1>Partners</h1>
-        <p className="muted">Where each partner platform sells, in what currency, how fast its keys may call, and where its catalog events go.</p>
+        <p className="muted">Where each partner platform sells, in what currency, the API keys it reads the live catalog with, how fast they may call, and where its catalog events go.</p>
       </header>
 
       {partners.length === 0 ? (
@@ -64,7 +67,7 @@ export default function AdminPartnersPage() {
             <section className="panel partner-settings" aria-label={`Settings for ${partner.organization.name}`}>
               <h3>Settings</h3>
               <Notice>{mine?.notice}</Notice>
-              <FormAlert>{mine?.formError}</FormAlert>
+              <FormAlert fieldErrors={mine?.fieldErrors}>{mine?.formError}</FormAlert>
               <Form method="post" key={`${profile.territories.join()}-${profile.currency}-${profile.rateLimitPerMinute}`}>
                 <input type="hidden" name="intent" value="updatePartner" />
                 <input type="hidden" name="partnerId" value={id} />
@@ -99,6 +102,7 @@ export default function AdminPartnersPage() {
                 </div>
               </Form>
             </section>
+            <ApiKeyPanel organization={partner.organization} apiKeys={partner.apiKeys} outcome={outcome} />
             <WebhookPanel partner={partner.organization} endpoints={partner.endpoints} outcome={outcome} />
           </section>
         );

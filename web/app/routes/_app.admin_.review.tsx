@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { FormAlert, Notice } from '~/components/forms';
 import { expectData } from '~/models/graphql.server';
 import { packRules, ruleCount } from '~/models/moderation';
@@ -32,10 +32,6 @@ export default function ReviewSettingsPage() {
   const saving = useNavigation().formData?.get('intent') === 'saveReviewSettings';
   return (
     <>
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to="/admin">Admin</Link>
-        <span aria-hidden="true"> / </span>
-      </nav>
       <header className="page-header">
         <h1>Review settings</h1>
         <p className="muted">How the review pipeline treats low-risk cases, what studios see, and the policies screenings apply. Every change is in the audit log.</p>
@@ -44,7 +40,7 @@ export default function ReviewSettingsPage() {
       <section className="panel" aria-labelledby="settings-heading">
         <h2 id="settings-heading">Pipeline</h2>
         <Notice>{outcome?.notice}</Notice>
-        <FormAlert>{outcome?.formError}</FormAlert>
+        <FormAlert fieldErrors={outcome?.fieldErrors}>{outcome?.formError}</FormAlert>
         <Form method="post" className="settings-form" noValidate>
           <input type="hidden" name="intent" value="saveReviewSettings" />
           <div className="setting">

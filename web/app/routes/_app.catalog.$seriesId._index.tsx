@@ -8,6 +8,7 @@ import { EpisodeTable, selectionSummary, useEpisodeSelection } from '~/component
 import { FormAlert, Notice, TextField, useResetWhenSaved } from '~/components/forms';
 import { AiLabelPreflight } from '~/components/ai-label-preflight';
 import { LicenseSummary } from '~/components/license-summary';
+import { GoLivePreflight } from '~/components/go-live-preflight';
 import { LocalizationPreflight } from '~/components/localization-preflight';
 import { ReviewSubmitFields, useRefreshWhile } from '~/components/review-history';
 import { describeRuns, EPISODE_PAGE_SIZE, numberRuns, territoryName } from '~/models/catalog';
@@ -95,6 +96,7 @@ export default function SeriesPage() {
     <>
       {created && !outcome ? <Notice>{`${series.title} is created. Drop its episodes' videos on this page (or add episodes below), then set its license and prices.`}</Notice> : null}
       <LicenseSummary seriesId={series.id} license={series.license} availability={series.availability} territory={territory} territories={territories} canEdit={canEdit} />
+      <GoLivePreflight checks={series.goLivePreflight} scope="series" territories={territories} />
       <LocalizationPreflight checks={series.localizationPreflight} scope="series" />
       <AiLabelPreflight seriesId={series.id} requirements={series.aiLabelRequirements} territories={territories} canEdit={canEdit} />
 
@@ -155,7 +157,7 @@ export default function SeriesPage() {
                   A price set here overrides the series defaults for these episodes. A territory&apos;s own price beats a worldwide one.
                 </p>
                 <Notice>{priceOutcome?.notice}</Notice>
-                <FormAlert>{priceOutcome?.formError}</FormAlert>
+                <FormAlert fieldErrors={priceOutcome?.fieldErrors}>{priceOutcome?.formError}</FormAlert>
                 <Form method="post" id={BULK_FORM} preventScrollReset>
                   <p className={priceOutcome?.fieldErrors?.episodes ? 'selection-summary field-error' : 'selection-summary'} aria-live="polite">
                     {priceOutcome?.fieldErrors?.episodes ?? selectionSummary(selection.selected)}
@@ -181,7 +183,7 @@ export default function SeriesPage() {
                   </summary>
                   <p className="muted small">Episodes with a processed video (Ready, or Changes requested) are screened at once, then a reviewer decides per territory.</p>
                   <Notice>{reviewOutcome?.notice}</Notice>
-                  <FormAlert>{reviewOutcome?.formError}</FormAlert>
+                  <FormAlert fieldErrors={reviewOutcome?.fieldErrors}>{reviewOutcome?.formError}</FormAlert>
                   {/* Rendered only when open: the territory list is a few hundred checkboxes. */}
                   {reviewOpen ? (
                     <Form method="post" preventScrollReset>
@@ -235,7 +237,7 @@ export default function SeriesPage() {
           <h2 id="add-heading">Add episodes</h2>
           <p className="muted">Adds a range of numbered draft episodes in one go; media is uploaded to each afterwards.</p>
           <Notice>{addOutcome?.notice}</Notice>
-          <FormAlert>{addOutcome?.formError}</FormAlert>
+          <FormAlert fieldErrors={addOutcome?.fieldErrors}>{addOutcome?.formError}</FormAlert>
           <Form method="post" className="inline-form" {...addForm} preventScrollReset>
             <input type="hidden" name="intent" value="addEpisodes" />
             {/* Not re-keyed when the next number moves: an untouched field follows its default, a typed one keeps the user's number. */}

@@ -61,7 +61,7 @@ export default function DistributionPage() {
             Saving a plan for a partner that already has one replaces it.
           </p>
           <Notice>{planOutcome?.notice}</Notice>
-          <FormAlert>{planOutcome?.formError}</FormAlert>
+          <FormAlert fieldErrors={planOutcome?.fieldErrors}>{planOutcome?.formError}</FormAlert>
           {partners.length === 0 ? (
             <p className="muted">No partner platforms are set up yet.</p>
           ) : (

@@ -40,7 +40,7 @@ export default function EditSeriesPage() {
       <section className="panel panel-quiet" aria-labelledby="archive-heading">
         <h2 id="archive-heading">{series.archivedAt ? 'Restore' : 'Archive'}</h2>
         <Notice>{archiveOutcome?.notice}</Notice>
-        <FormAlert>{archiveOutcome?.formError}</FormAlert>
+        <FormAlert fieldErrors={archiveOutcome?.fieldErrors}>{archiveOutcome?.formError}</FormAlert>
         {series.archivedAt ? (
           <p className="muted">This series is archived: it is hidden from the catalog list and left out of the catalog avails. Restoring it brings it back.</p>
         ) : (

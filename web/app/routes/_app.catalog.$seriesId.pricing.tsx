@@ -28,9 +28,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function PricingPage() {
   const { pricing, territory, at, territories, currencies, canEdit } = useLoaderData<typeof loader>();
-  const outcome = useActionData<typeof action>();
   const navigation = useNavigation();
   const busyIntent = navigation.state === 'submitting' ? navigation.formData?.get('intent') : undefined;
+  // A form sent again shows no errors of its last answer: they may be fixed, and the new answer says.
+  const answer = useActionData<typeof action>();
+  const outcome = answer && answer.intent !== busyIntent ? answer : undefined;
   const groups = priceRangesByTerritory(pricing.priceTerms, territories);
   const defaultsOutcome = outcome?.intent === 'defaults' ? outcome : undefined;
   const setOutcome = outcome?.intent === 'setPrice' ? outcome : undefined;
@@ -56,7 +58,7 @@ export default function PricingPage() {
         {canEdit ? (
           <>
             <Notice>{defaultsOutcome?.notice}</Notice>
-            <FormAlert>{defaultsOutcome?.formError}</FormAlert>
+            <FormAlert fieldErrors={defaultsOutcome?.fieldErrors}>{defaultsOutcome?.formError}</FormAlert>
             <Form method="post" className="inline-form" key={`${pricing.freeEpisodeCount}-${pricing.defaultCoinPrice}`}>
               <input type="hidden" name="intent" value="defaults" />
               <TextField
@@ -91,7 +93,7 @@ export default function PricingPage() {
       <section className="panel" aria-labelledby="terms-heading">
         <h2 id="terms-heading">Prices set on episodes</h2>
         <Notice>{clearOutcome?.notice}</Notice>
-        <FormAlert>{clearOutcome?.formError}</FormAlert>
+        <FormAlert fieldErrors={clearOutcome?.fieldErrors}>{clearOutcome?.formError}</FormAlert>
         {groups.length === 0 ? (
           <p className="muted">No episode has its own price yet: the series defaults apply everywhere.</p>
         ) : (
@@ -157,7 +159,7 @@ export default function PricingPage() {
             A price without a window replaces the earlier one in that territory. Windowed prices (promotions) must not overlap each other.
           </p>
           <Notice>{setOutcome?.notice}</Notice>
-          <FormAlert>{setOutcome?.formError}</FormAlert>
+          <FormAlert fieldErrors={setOutcome?.fieldErrors}>{setOutcome?.formError}</FormAlert>
           <Form method="post" className="stacked-form" preventScrollReset>
             <input type="hidden" name="intent" value="setPrice" />
             <div className="field-row">

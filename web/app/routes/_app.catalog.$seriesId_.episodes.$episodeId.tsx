@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react';
+import { GoLivePreflight } from '~/components/go-live-preflight';
 import { LocalizationPreflight } from '~/components/localization-preflight';
 import { LocalizedTextsPanel } from '~/components/localized-texts-panel';
 import { PossibleDuplicates } from '~/components/possible-duplicates';
@@ -93,6 +94,7 @@ export default function EpisodePage() {
         </section>
 
         <div className="episode-main">
+          <GoLivePreflight checks={episode.goLivePreflight} scope="episode" territories={territories} />
           <section className="panel" aria-labelledby="review-heading">
             <h2 id="review-heading">Review</h2>
             <PossibleDuplicates duplicates={episode.possibleDuplicates} />

@@ -85,7 +85,7 @@ export default function ReviewQueuePage() {
       </header>
 
       <Notice>{notice}</Notice>
-      <FormAlert>{outcome?.formError}</FormAlert>
+      <FormAlert fieldErrors={outcome?.fieldErrors}>{outcome?.formError}</FormAlert>
       <div role="status">
         {empty ? (
           <EmptyState title="Nothing to claim right now">

@@ -56,7 +56,7 @@ export default function TeamPage() {
       <section className="panel" aria-labelledby="members-heading">
         <h2 id="members-heading">Members</h2>
         <Notice>{memberOutcome?.notice}</Notice>
-        <FormAlert>{memberOutcome?.formError}</FormAlert>
+        <FormAlert fieldErrors={memberOutcome?.fieldErrors}>{memberOutcome?.formError}</FormAlert>
         <div className="table-scroll">
           <table>
             <thead>
@@ -128,7 +128,7 @@ export default function TeamPage() {
           People who already have a Greenlight account join at once. Anyone else gets a one-time link to create their account.
         </p>
         <Notice>{inviteOutcome?.notice}</Notice>
-        <FormAlert>{inviteOutcome?.formError}</FormAlert>
+        <FormAlert fieldErrors={inviteOutcome?.fieldErrors}>{inviteOutcome?.formError}</FormAlert>
         {inviteOutcome?.inviteLink ? (
           <section className="secret-box" aria-labelledby="invite-link-heading">
             <h3 id="invite-link-heading">Invitation link</h3>

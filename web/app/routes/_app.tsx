@@ -87,7 +87,8 @@ export default function Shell() {
             <ul>
               {sections.map((section) => (
                 <li key={section.id}>
-                  <NavLink to={section.path} prefetch="intent">
+                  {/* "/admin" is not current on "/admin/partners", which is its own section. */}
+                  <NavLink to={section.path} prefetch="intent" end={sections.some((other) => other.path.startsWith(`${section.path}/`))}>
                     {section.label}
                   </NavLink>
                 </li>

@@ -22,7 +22,7 @@ export default function AcceptInvitationPage() {
         </p>
         <h1>Accept your invitation</h1>
         <p className="muted">You have been invited to join an organization on Greenlight. Create your account to continue.</p>
-        <FormAlert>{outcome?.formError}</FormAlert>
+        <FormAlert fieldErrors={outcome?.fieldErrors}>{outcome?.formError}</FormAlert>
         <Form method="post" noValidate>
           <TextField label="Your name" name="name" autoComplete="name" required defaultValue={outcome?.name ?? ''} error={outcome?.fieldErrors?.name} />
           <TextField

@@ -34,7 +34,7 @@ export default function LoginPage() {
         <h1>Sign in</h1>
         <p className="muted">Catalog, rights and compliance review for micro-drama studios.</p>
         <Notice>{welcomeEmail && !outcome ? `Your account is ready. Sign in as ${welcomeEmail}.` : undefined}</Notice>
-        <FormAlert>{outcome?.formError}</FormAlert>
+        <FormAlert fieldErrors={outcome?.fieldErrors}>{outcome?.formError}</FormAlert>
         <Form method="post" noValidate>
           <input type="hidden" name="redirectTo" value={redirectTo} />
           <TextField

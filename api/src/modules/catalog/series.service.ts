@@ -38,8 +38,8 @@ const seriesFields = {
   coverImageUrl: z.url({ protocol: /^https?$/, message: 'Cover image must be an http(s) URL.' }).max(2000).nullish(),
   maturityRatings: perTerritory(ratingSchema, 'Maturity ratings'),
   filings: perTerritory(filingSchema, 'Filings'),
-  freeEpisodeCount: z.number().int('Use a whole number.').min(0, 'Cannot be negative.').max(10_000),
-  defaultCoinPrice: z.number().int('Coins are whole numbers.').min(0, 'Cannot be negative.').max(1_000_000).nullish(),
+  freeEpisodeCount: z.number().int('Free episodes must be a whole number.').min(0, 'Free episodes cannot be negative.').max(10_000, 'Free episodes must be at most 10,000.'),
+  defaultCoinPrice: z.number().int('Default price must be a whole number of coins.').min(0, 'Default price cannot be negative.').max(1_000_000, 'Default price must be at most 1,000,000 coins.').nullish(),
 };
 
 const createSchema = z.object({

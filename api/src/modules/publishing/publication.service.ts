@@ -5,7 +5,7 @@ import type { Logger } from '../../logger';
 import { inTransaction, WEBHOOK_QUEUE } from '../../jobs/queue';
 import type { LicenseLike } from '../catalog/availability';
 import { licensedTracks, localizationOffer } from '../catalog/localization';
-import { effectivePolicy } from '../review/policy';
+import { ACTIVE_PACKS, effectivePolicy } from '../review/policy';
 import { transitionEpisodesInSql } from '../catalog/episode-lifecycle';
 import type { PriceTermLike } from '../catalog/pricing';
 import { invalidateCases } from '../review/case-invalidation';
@@ -13,7 +13,7 @@ import { canonicalJson, changedReviewedFields, loadReviewedSnapshots, REVIEWED_F
 import { CatalogEventType } from './catalog-event.entity';
 import type { DarkGroup, PriceGroup } from './partner-episode-state.entity';
 import { aiContentDeclaration } from '../ai-disclosure/ai-content';
-import { EPISODE_DELETED, EVALUATION_FAILED, nextGateBoundary, publishGate, type GateInput, type GateReason } from './publish-gate';
+import { EPISODE_DELETED, EVALUATION_FAILED, goLiveBlockers, nextGateBoundary, publishGate, type GateInput, type GateReason, type GoLiveInput } from './publish-gate';
 import { releaseTimeOf, type ReleaseMode } from './release-plan.entity';
 
 
@@ -55,6 +55,22 @@ export interface DrainResult {
 }
 
 /** Connection loss, timeouts and resource limits say nothing about the data: try again, never withdraw. */
+type Loaded = Awaited<ReturnType<PublicationService['load']>>;
+
+/** An episode's gate inputs apart from its review and its partners: one builder for the evaluation and the pre-flight. */
+function goLiveInputOf(data: Loaded, episode: Loaded['episodes'][number], series: NonNullable<ReturnType<Loaded['series']['get']>>, snapshot: ReviewedSnapshot, digest: string): GoLiveInput {
+  const offer = localizationOffer({ originalLanguage: snapshot.originalLanguage, subtitles: snapshot.subtitles, licensedSubtitleLanguages: data.subtitleLanguages.get(series.id) ?? [], dubs: snapshot.audio, licensedDubLanguages: data.dubLanguages.get(series.id) ?? [] });
+  return {
+    episode: { number: episode.number, status: episode.status, takedownReason: episode.takedown_reason, materialDigest: digest },
+    license: data.licenses.get(series.id) ?? null,
+    series: { freeEpisodeCount: series.free_episode_count, defaultCoinPrice: series.default_coin_price, archived: Boolean(series.archived_at) },
+    studioSuspended: series.studio_suspended,
+    terms: data.termsByEpisode.get(episode.id) ?? [],
+    localization: { offer, requirementFor: localizationRequirementFor },
+    aiContent: aiContentDeclaration(snapshot, snapshot.episodeAiElements),
+  };
+}
+
 function isTransient(error: unknown): boolean {
   const code = (error as { code?: string }).code ?? '';
   const message = (error as { message?: string }).message ?? '';
@@ -70,6 +86,9 @@ const localizationRequirementFor = (territory: string) => {
   if (!localizationRequirements.has(territory)) localizationRequirements.set(territory, effectivePolicy(territory).localization);
   return localizationRequirements.get(territory)!;
 };
+
+/** Territories with their own policy pack: where a policy can hold an episode back (AI label, localization). */
+const policyTerritories = () => ACTIVE_PACKS.map((p) => p.territory).filter((t) => t !== 'GLOBAL');
 
 /** The digest of a loaded snapshot, computed once per evaluation (the lapse check and the gate both need it). */
 const digests = new WeakMap<ReviewedSnapshot, string>();
@@ -244,6 +263,41 @@ export class PublicationService {
     });
   }
 
+  /**
+   * Per episode of the series (or only `episodeIds`) and per territory, what would keep it from
+   * going live once approved and released (`goLiveBlockers`), read from the same inputs the
+   * evaluation reads. Territories: those the license names, those of partners the series is
+   * released to, and those with a policy pack.
+   */
+  async goLivePreflight(em: EntityManager, seriesId: string, episodeIds: readonly string[] | null, at = this.clock()): Promise<Array<{ episodeId: string; number: number; territory: string; blockers: GateReason[] }>> {
+    const data = await this.load(em, [seriesId]);
+    const series = data.series.get(seriesId);
+    if (!series) return [];
+    const partnerIds = new Set(data.plans.map((p) => p.partnerId));
+    const partnerTerritories = await em.getConnection().execute<Array<{ territories: string[] }>>(
+      `select coalesce(territories, '{}') as territories from partner_profile where organization_id = any(?::uuid[])`,
+      [uuids([...partnerIds])],
+    );
+    const territories = [
+      ...new Set([
+        ...(data.licenses.get(seriesId)?.territoriesIncluded ?? []),
+        ...partnerTerritories.flatMap((p) => p.territories),
+        ...policyTerritories(),
+      ]),
+    ]
+      .filter((t) => /^[A-Z]{2}$/.test(t))
+      .sort();
+    const out: Array<{ episodeId: string; number: number; territory: string; blockers: GateReason[] }> = [];
+    for (const episode of data.episodes) {
+      if (episodeIds && !episodeIds.includes(episode.id)) continue;
+      const snapshot = data.snapshots.get(episode.id);
+      if (!snapshot) continue;
+      const input = goLiveInputOf(data, episode, series, snapshot, digestOf(snapshot));
+      for (const territory of territories) out.push({ episodeId: episode.id, number: episode.number, territory, blockers: goLiveBlockers(input, territory, at) });
+    }
+    return out;
+  }
+
   private async load(tx: EntityManager, seriesIds: string[]) {
     const conn = tx.getConnection();
     const txc = tx.getTransactionContext();
@@ -382,7 +436,6 @@ export class PublicationService {
       // (Appended only when there is any, so keys computed before tracks were filtered stay equal.)
       const shownDubs = licensedTracks(snapshot.audio ?? [], data.dubLanguages.get(series.id) ?? []).map((t) => t.language);
       const contentKey = createHash('sha256').update(canonicalJson([digest, episode.number, series.cover_image_url, series.orientation, data.licenseShown.get(series.id) ?? null, ...(shownSubtitles.length || shownDubs.length ? [shownSubtitles] : []), ...(shownDubs.length ? [shownDubs] : [])])).digest('hex');
-      const offer = localizationOffer({ originalLanguage: snapshot.originalLanguage, subtitles: snapshot.subtitles, licensedSubtitleLanguages: data.subtitleLanguages.get(series.id) ?? [], dubs: snapshot.audio, licensedDubLanguages: data.dubLanguages.get(series.id) ?? [] });
       const decided = data.decided.get(episode.id);
       const approval: GateInput['approval'] = decided
         ? { approvedTerritories: decided.approved, materialDigest: decided.metadata_hash, invalidatedAt: decided.invalidated_at ?? (lapsed.has(episode.id) ? at : null), decidedBy: decided.deciders }
@@ -395,17 +448,11 @@ export class PublicationService {
         const plan = plans.find((p) => p.partnerId === partnerId);
         const before = existing.find((r) => r.partner_id === partnerId);
         const input: GateInput = {
-          episode: { number: episode.number, status: episode.status, takedownReason: episode.takedown_reason, materialDigest: digest },
+          ...goLiveInputOf(data, episode, series, snapshot, digest),
           approval,
-          license: data.licenses.get(series.id) ?? null,
-          series: { freeEpisodeCount: series.free_episode_count, defaultCoinPrice: series.default_coin_price, archived: Boolean(series.archived_at) },
-          studioSuspended: series.studio_suspended,
           partnerSuspended: partner?.suspended ?? true,
-          terms: data.termsByEpisode.get(episode.id) ?? [],
           partnerTerritories: partner?.territories ?? [],
           releaseAt: plan ? releaseTimeOf(plan.plan, episode.number) : null,
-          localization: { offer, requirementFor: localizationRequirementFor },
-          aiContent: aiContentDeclaration(snapshot, snapshot.episodeAiElements),
         };
         // In the partner's own order: events for one change come out in the order the partner listed its territories.
         const territories = [...new Set([...(partner?.territories ?? []), ...(before?.live_territories ?? [])])];

@@ -90,6 +90,32 @@ export function publishGate(input: GateInput, territory: string, at: Date): Gate
   return { live: reasons.length === 0, reasons, price };
 }
 
+/** What the gate needs of an episode apart from its review and its release to a partner. */
+export type GoLiveInput = Omit<GateInput, 'approval' | 'partnerTerritories' | 'partnerSuspended' | 'releaseAt'>;
+
+/**
+ * The pre-flight studios read before submitting: what would still keep the episode from going live
+ * in `territory` once a reviewer approves it there and it is released to a partner serving it —
+ * the publish gate itself, run with exactly those assumed, so the pre-flight and the gate never
+ * disagree. What is left is the studio's to fix: license, price, AI label, localization, takedown,
+ * archive, suspension.
+ */
+export function goLiveBlockers(input: GoLiveInput, territory: string, at: Date): GateReason[] {
+  const materialDigest = input.episode.materialDigest ?? '';
+  return publishGate(
+    {
+      ...input,
+      episode: { ...input.episode, materialDigest },
+      approval: { approvedTerritories: [territory], materialDigest, invalidatedAt: null, decidedBy: [] },
+      partnerTerritories: [territory],
+      partnerSuspended: false,
+      releaseAt: new Date(0),
+    },
+    territory,
+    at,
+  ).reasons;
+}
+
 /** The reason a partner is given for an episode whose row is gone (only drafts can be deleted). */
 export const EPISODE_DELETED: GateReason = { code: 'EPISODE_DELETED', message: 'The episode was deleted.' };
 

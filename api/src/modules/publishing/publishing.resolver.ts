@@ -18,6 +18,7 @@ import {
   CatalogSubtitleTrack,
   CatalogAudioTrack,
   CreateWebhookEndpointPayload,
+  GoLiveCheckType,
   Node,
   PartnerDistribution,
   PartnerInfo,
@@ -181,8 +182,23 @@ export class EpisodeDistributionResolver {
 
 @Resolver(() => Series)
 export class SeriesDistributionResolver {
+  @FieldResolver(() => [GoLiveCheckType], {
+    description: 'Go-live pre-flight: per territory (licensed, served by a partner the series is released to, or with a policy pack), what would keep its episodes back once approved and released.',
+  })
+  goLivePreflight(@Root() series: Series, @Ctx() ctx: GraphQLContext): Promise<GoLiveCheckType[]> {
+    return ctx.services.goLivePreflight.forSeries(ctx, series.id);
+  }
+
   @FieldResolver(() => [PartnerDistribution], { description: 'Per partner: the release plan and, per episode and territory, live or why not.' })
   distribution(@Root() series: Series, @Ctx() ctx: GraphQLContext): Promise<PartnerDistribution[]> {
     return ctx.services.releases.distribution(ctx, series.id);
+  }
+}
+
+@Resolver(() => Episode)
+export class EpisodeGoLiveResolver {
+  @FieldResolver(() => [GoLiveCheckType], { description: 'Go-live pre-flight of this episode: per territory, what would keep it back once approved and released.' })
+  goLivePreflight(@Root() episode: Episode, @Ctx() ctx: GraphQLContext): Promise<GoLiveCheckType[]> {
+    return ctx.services.goLivePreflight.forEpisode(ctx, episode.id);
   }
 }

@@ -163,3 +163,18 @@ export class CreateWebhookEndpointPayload {
   @Field(() => String, { description: 'The signing secret (whsec_…). Shown once.' }) secret!: string;
 }
 
+
+@ObjectType('GoLiveBlocker', { description: 'Something that would keep episodes from going live in a territory once reviewers approve them and the studio releases them, as the publish gate says it.' })
+export class GoLiveBlockerType {
+  @Field(() => String, { description: 'The gate’s stable code: NOT_LICENSED, NO_PRICE, AI_LABEL_MISSING, LOCALIZATION_MISSING, TAKEN_DOWN, SERIES_ARCHIVED, STUDIO_SUSPENDED.' }) code!: string;
+  @Field(() => String) message!: string;
+  @Field(() => [String], { nullable: true, description: 'LOCALIZATION_MISSING: the languages (BCP 47) audio or subtitles in any of which would satisfy the territory.' }) languages?: string[];
+  @Field(() => [Int], { description: 'The episodes it holds back, by number, ascending.' }) episodeNumbers!: number[];
+}
+
+@ObjectType('GoLiveCheck', { description: 'One territory of the go-live pre-flight (ISO 3166-1 alpha-2): ready when only review and release remain.' })
+export class GoLiveCheckType {
+  @Field(() => String) territory!: string;
+  @Field(() => Boolean) ready!: boolean;
+  @Field(() => [GoLiveBlockerType]) blockers!: GoLiveBlockerType[];
+}

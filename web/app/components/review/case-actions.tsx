@@ -44,7 +44,7 @@ export function ClaimActions({ canRelease, canEscalate, filterSearch, outcome, b
           </Form>
         </details>
       ) : null}
-      {release?.formError && !release.conflict ? <FormAlert>{release.formError}</FormAlert> : null}
+      {release?.formError && !release.conflict ? <FormAlert fieldErrors={release.fieldErrors}>{release.formError}</FormAlert> : null}
     </div>
   );
 }
@@ -72,7 +72,7 @@ export function LeadTools({ pending, held, holdReason, episode, people, me, outc
         <>
           <h3>Hold</h3>
           <Notice>{hold?.notice}</Notice>
-          <FormAlert>{hold?.conflict ? undefined : hold?.formError}</FormAlert>
+          <FormAlert fieldErrors={hold?.fieldErrors}>{hold?.conflict ? undefined : hold?.formError}</FormAlert>
           {held ? (
             <Form method="post" className="inline-form">
               <p>
@@ -92,7 +92,7 @@ export function LeadTools({ pending, held, holdReason, episode, people, me, outc
           )}
           <h3>Hand over</h3>
           <Notice>{assign?.notice}</Notice>
-          <FormAlert>{assign?.conflict ? undefined : assign?.formError}</FormAlert>
+          <FormAlert fieldErrors={assign?.fieldErrors}>{assign?.conflict ? undefined : assign?.formError}</FormAlert>
           <Form method="post" className="inline-form">
             <SelectField
               label="Reviewer"
@@ -109,7 +109,7 @@ export function LeadTools({ pending, held, holdReason, episode, people, me, outc
       ) : null}
       <h3>Take down</h3>
       <Notice>{takeDown?.notice}</Notice>
-      <FormAlert>{takeDown?.formError}</FormAlert>
+      <FormAlert fieldErrors={takeDown?.fieldErrors}>{takeDown?.formError}</FormAlert>
       {episode.canTakeDown ? (
         <Form method="post" className="inline-form">
           <TextField label="Reason for the takedown" name="reason" required minLength={3} maxLength={2000} error={takeDown?.fieldErrors?.reason} />

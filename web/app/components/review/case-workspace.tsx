@@ -333,7 +333,7 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
                 </button>
               </Form>
               {claimNextOutcome?.empty ? <p role="status">Nothing is waiting for you right now.</p> : null}
-              <FormAlert>{claimNextOutcome?.formError}</FormAlert>
+              <FormAlert fieldErrors={claimNextOutcome?.fieldErrors}>{claimNextOutcome?.formError}</FormAlert>
             </section>
           )}
         </div>

@@ -39,7 +39,7 @@ export function ContentMatches({ matches, isLead, outcome, busy }: { matches: Co
     <section className="panel content-matches" aria-labelledby="content-matches-heading">
       <h2 id="content-matches-heading">Matching content</h2>
       <Notice>{marked?.notice}</Notice>
-      <FormAlert>{marked?.formError}</FormAlert>
+      <FormAlert fieldErrors={marked?.fieldErrors}>{marked?.formError}</FormAlert>
       {matches.map((match) => (
         <MatchView key={match.id} match={match} isLead={isLead} error={marked?.fieldErrors?.note} busy={busy === 'markLicensed'} />
       ))}

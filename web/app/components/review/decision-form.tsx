@@ -238,7 +238,7 @@ export function DecisionForm(props: DecisionFormProps) {
           );
         })}
         <PinnedNotes notes={notes} onChange={onNotesChange} currentTime={currentTime} errors={errors} />
-        <FormAlert>{formError}</FormAlert>
+        <FormAlert fieldErrors={errors}>{formError}</FormAlert>
         <div className="form-actions">
           <button type="submit" name="intent" value="decide" className="button" disabled={busy} aria-keyshortcuts="Control+Enter Meta+Enter">
             {busy ? 'Submitting…' : 'Submit decision'}
