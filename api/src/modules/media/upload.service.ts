@@ -202,6 +202,22 @@ export class UploadService {
     await em.flush();
   }
 
+  /**
+   * A creation refused after it was recorded (its body, sent with the creation, broke a tus rule, or
+   * the request failed while writing it): the caller never learned the upload's address, so the
+   * upload is withdrawn — its row removed and the episode back where it stood — and the withdrawal
+   * audited beside the start. No-op when the upload is not (or no longer) under way.
+   */
+  async withdrawStarted(ctx: RequestContext, uploadId: string): Promise<void> {
+    await ctx.em.fork().transactional(async (em) => {
+      const row = await em.findOne(EpisodeUpload, { id: uploadId, status: UploadStatus.UPLOADING }, { populate: ['episode', 'episode.series'] });
+      if (!row) return;
+      await this.settleEpisodeAfterUpload(em, row.episode, row.id, 'uploadAbandoned');
+      em.remove(row);
+      this.audit.record(ctx, em, { action: 'media.upload_withdrawn', organizationId: row.episode.series.studio.id, subjectType: 'Episode', subjectId: row.episode.id, summary: { uploadId } });
+    });
+  }
+
   /** PATCH, HEAD and DELETE of an existing upload: only the studio's owners and editors. */
   async checkExistingUpload(ctx: RequestContext, uploadId: string): Promise<EpisodeUpload> {
     requireUser(ctx);
