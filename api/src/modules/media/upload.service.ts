@@ -14,6 +14,7 @@ import { EpisodeUpload, UploadStatus } from './episode-upload.entity';
 import { MediaRevision } from './media-revision.entity';
 import { ACCEPTED_AUDIO, dubDurationMismatch } from './audio-tracks';
 import { languageSchema } from '../catalog/catalog-validation';
+import { ourWords } from '../../domain/validation';
 
 /**
  * Why an upload is refused, beside the domain codes (`UNAUTHENTICATED`, `FORBIDDEN`, `NOT_FOUND`,
@@ -276,7 +277,7 @@ export class UploadService {
 
 /** The `audioLanguage` upload metadata: a BCP 47 tag by the catalog's one language rule, or a 400 (UPLOAD_LANGUAGE_INVALID) naming the key. */
 function acceptAudioLanguage(tag: string): string {
-  const parsed = languageSchema.safeParse(tag);
+  const parsed = languageSchema.safeParse(tag, { error: ourWords });
   if (!parsed.success) throw new UploadRefusedError('UPLOAD_LANGUAGE_INVALID', `Upload metadata audioLanguage: ${parsed.error.issues[0]!.message}`);
   return parsed.data;
 }
