@@ -230,6 +230,8 @@ describe('hostile input across the whole schema', () => {
             if (error?.extensions.code !== 'BAD_USER_INPUT' || error.extensions.field !== field_) {
               failures.push({ operation: field.name, caller: 'owner', kind: kindName, detail: `${field_}: got ${String(error?.extensions.code)} ${String(error?.extensions.field)}` });
             }
+            // The field is named apart; a message that starts with it reads as code to a person.
+            else if (error.message.startsWith(field_)) failures.push({ operation: field.name, caller: 'owner', kind: kindName, detail: `${field_}: message starts with the field path: ${error.message}` });
           }),
       );
       await inBatches(tasks);
