@@ -129,7 +129,8 @@ describe('uploading an episode', () => {
     const view = await settled(episodes[3]!);
     expect(view.status).toBe('DRAFT');
     expect(view.media).toBeNull();
-    expect(view.uploadError).toMatch(/could not be read as a video|no video stream/);
+    // Our sentence, never ffprobe's ("Invalid data found when processing input").
+    expect(view.uploadError).toMatch(/^(The file is not a video we can read\.|The file has no video stream\.)$/);
     expect(view.uploads[0]).toMatchObject({ status: 'FAILED' });
   });
 

@@ -26,7 +26,18 @@ export interface ProbeResult {
   height: number;
 }
 
-export class ProbeError extends Error {}
+/**
+ * A file that is not the media it claims to be. `message` is our sentence for the person who uploaded
+ * it; `detail` keeps ffprobe's own last line for the log, never for a person.
+ */
+export class ProbeError extends Error {
+  constructor(
+    message: string,
+    readonly detail?: string,
+  ) {
+    super(message);
+  }
+}
 
 /** Streams the file once through SHA-256 (memory stays flat whatever the size). */
 export async function sha256File(file: string): Promise<string> {
@@ -48,7 +59,7 @@ export async function probeVideo(file: string): Promise<ProbeResult> {
     output = JSON.parse(stdout) as FfprobeOutput;
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? '').trim().split('\n').pop();
-    throw new ProbeError(`The file could not be read as a video${stderr ? ` (${stderr.replace(file, 'file')})` : ''}.`);
+    throw new ProbeError('The file is not a video we can read.', stderr?.replace(file, 'file'));
   }
   const video = output.streams?.find((s) => s.codec_type === 'video');
   if (!video || !video.width || !video.height) throw new ProbeError('The file has no video stream.');
@@ -82,7 +93,7 @@ export async function probeAudio(file: string): Promise<AudioProbeResult> {
     output = JSON.parse(stdout) as FfprobeOutput;
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? '').trim().split('\n').pop();
-    throw new ProbeError(`The file could not be read as audio${stderr ? ` (${stderr.replace(file, 'file')})` : ''}.`);
+    throw new ProbeError('The file is not audio we can read.', stderr?.replace(file, 'file'));
   }
   const audio = output.streams?.find((s) => s.codec_type === 'audio');
   if (!audio) throw new ProbeError('The file has no audio stream.');

@@ -135,7 +135,7 @@ export class MediaService {
       const storageKey = `media/${sha256}.${extension}`;
       const posterKey = `posters/${sha256}.jpg`;
       const frames = await this.fingerprints.compute(file.path).catch((error: unknown) => {
-        throw new ProbeError(`The video's frames could not be decoded (${(error as Error).message.split('\n')[0]!.replace(file.path, 'file')}).`);
+        throw new ProbeError("The video's frames could not be decoded; the file may be damaged.", (error as Error).message.split('\n')[0]!.replace(file.path, 'file'));
       });
       if (!(await this.storage.exists(posterKey))) await this.storage.putBuffer(posterKey, await posterFrame(file.path, probe.durationSeconds));
       await this.storage.putFile(storageKey, file.path, { move: file.consumable });
@@ -194,6 +194,7 @@ export class MediaService {
         return;
       }
       if (!(error instanceof ProbeError)) logger.error({ err: error, uploadId }, 'processing an upload failed unexpectedly');
+      else logger.info({ uploadId, reason: error.message, detail: error.detail }, 'upload refused by its content');
       const reason = error instanceof ProbeError ? error.message : 'The file could not be processed. Try uploading it again.';
       await this.recordFailure(em.fork(), uploadId, reason, logger);
     }
@@ -239,6 +240,7 @@ export class MediaService {
       });
     } catch (error) {
       if (!(error instanceof ProbeError)) logger.error({ err: error, uploadId: upload.id }, 'processing a dub failed unexpectedly');
+      else logger.info({ uploadId: upload.id, reason: error.message, detail: error.detail }, 'dub refused by its content');
       const reason = error instanceof ProbeError ? error.message : 'The file could not be processed. Try uploading it again.';
       await em.fork().transactional(async (tx) => {
         const row = await tx.findOneOrFail(EpisodeUpload, { id: upload.id }, { populate: ['episode', 'episode.series'] });
