@@ -107,6 +107,7 @@ describe('each hostile tus request is refused with its own reason, in our words'
     ['an Upload-Length that is not a number', 'UPLOAD_LENGTH_INVALID', () => send('POST', '/uploads', { ...tus(), 'upload-length': 'lots', 'upload-metadata': goodMetadata() }), /Upload-Length/],
     ['a negative Upload-Length', 'UPLOAD_LENGTH_INVALID', () => send('POST', '/uploads', { ...tus(), 'upload-length': '-5', 'upload-metadata': goodMetadata() }), /Upload-Length/],
     ['an Upload-Length over the limit', 'UPLOAD_TOO_LARGE', () => send('POST', '/uploads', { ...tus(), 'upload-length': String(LIMIT + 1), 'upload-metadata': goodMetadata() }), /5\.0 MiB/],
+    ['an Upload-Length past 2^53, too large like any other', 'UPLOAD_TOO_LARGE', () => send('POST', '/uploads', { ...tus(), 'upload-length': '9007199254740993', 'upload-metadata': goodMetadata() }), /5\.0 MiB/],
     ['Upload-Metadata that is not key/base64 pairs', 'UPLOAD_METADATA_INVALID', () => send('POST', '/uploads', { ...tus(), 'upload-length': '10', 'upload-metadata': 'episodeId ???,filename' }), /Upload-Metadata/],
     ['Upload-Metadata with a key twice', 'UPLOAD_METADATA_INVALID', () => send('POST', '/uploads', { ...tus(), 'upload-length': '10', 'upload-metadata': `${goodMetadata()},filename ${Buffer.from('b.mp4').toString('base64')}` }), /Upload-Metadata/],
     ['an upload in parts (Upload-Concat)', 'UPLOAD_EXTENSION_UNSUPPORTED', () => send('POST', '/uploads', { ...tus(), 'upload-length': '10', 'upload-concat': 'partial', 'upload-metadata': goodMetadata() }), /Upload-Concat/],

@@ -10,7 +10,7 @@ import { NodeRequest, sendNodeResponse } from 'srvx/node';
 import { DomainError } from '../domain/errors';
 import type { RequestContext } from '../domain/request-context';
 import type { Logger } from '../logger';
-import { acceptUploadMetadata } from '../modules/media/upload.service';
+import { acceptUploadMetadata, formatBytes, UploadRefusedError } from '../modules/media/upload.service';
 import type { Services } from '../services';
 import { PostgresLocker } from './postgres-locker';
 import { creationBodyRefusal, headerRefusal, libraryRefusal, protocolRefusal, REFUSAL_HEADER, sendUploadRefusal, statusOfRefusal, UploadFailedError, type Refusal } from './upload-refusals';
@@ -177,6 +177,11 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
       if (early) {
         res.setHeader('Tus-Version', TUS_VERSION.join(','));
         return sendUploadRefusal(res, early);
+      }
+      // A length of digits past the limit is too large however many digits it has (the library calls one past 2^53 invalid).
+      const declared = req.method === 'POST' ? req.get('upload-length') : undefined;
+      if (declared && /^\d+$/.test(declared) && BigInt(declared) > BigInt(config.uploads.maxBytes)) {
+        return sendUploadRefusal(res, new UploadRefusedError('UPLOAD_TOO_LARGE', `The file is larger than the ${formatBytes(config.uploads.maxBytes)} limit (Upload-Length).`));
       }
       const request = new NodeRequest({ req, res });
       const response = await server.handleWeb(request as unknown as Request);
