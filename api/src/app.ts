@@ -64,13 +64,14 @@ const badBody: ErrorRequestHandler = (error, _req, res, next) => {
   const status = (error as { status?: number }).status;
   const type = (error as { type?: string }).type;
   if (!status || status >= 500) return next(error);
-  const message =
+  // A stable reason beside the code, as every other refusal has, so a client words it without reading the sentence.
+  const [reason, message] =
     type === 'entity.too.large'
-      ? 'The request body is too large.'
+      ? ['BODY_TOO_LARGE', `The request body is larger than the ${GRAPHQL_BODY_LIMIT_BYTES / 1024 ** 2} MiB a request may be.`]
       : type === 'entity.parse.failed'
-        ? 'The request body is not valid JSON.'
-        : 'The request could not be read.';
-  res.status(status).json({ errors: [{ message, extensions: { code: 'BAD_REQUEST', requestId: res.locals.requestId } }] });
+        ? ['BODY_NOT_JSON', 'The request body is not valid JSON.']
+        : ['BODY_UNREADABLE', 'The request could not be read.'];
+  res.status(status).json({ errors: [{ message, extensions: { code: 'BAD_REQUEST', reason, requestId: res.locals.requestId } }] });
 };
 
 /** Builds the HTTP server (not yet listening): GraphQL at /graphql and health probes. */

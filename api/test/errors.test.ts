@@ -34,6 +34,12 @@ describe('bad requests get a clear error and change nothing', () => {
     expect(res.errors![0]!.extensions).toMatchObject({ reason: 'INVALID_VALUE', field: 'first' });
   });
 
+  it('an Int below the 32-bit range is called too small, not too large', async () => {
+    const res = await server.post({ query: 'query($n: Int) { auditEvents(first: $n) { nodes { id } } }', variables: { n: -2147483649 } });
+    expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_VALUE', field: 'first' });
+    expect(res.errors![0]!.message).toMatch(/is too small: whole numbers go from -2147483648 to 2147483647\.$/);
+  });
+
   it('an enum value that does not exist names the field and the allowed values, in a variable and in a literal alike', async () => {
     const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
     const variable = await server.post(
@@ -66,12 +72,14 @@ describe('bad requests get a clear error and change nothing', () => {
     expect(res.status).toBe(400);
     expect(errorCode(res)).toBe('BAD_REQUEST');
     expect(res.errors![0]!.message).toMatch(/not valid JSON/);
+    expect(res.errors![0]!.extensions).toMatchObject({ reason: 'BODY_NOT_JSON' });
   });
 
   it('an oversized body is refused with 413', async () => {
     const res = await server.post({ query: `{ viewer { kind } } # ${'x'.repeat(2_200_000)}` });
     expect(res.status).toBe(413);
-    expect(res.errors![0]!.message).toMatch(/too large/);
+    expect(res.errors![0]!.message).toBe('The request body is larger than the 2 MiB a request may be.');
+    expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_REQUEST', reason: 'BODY_TOO_LARGE' });
   });
 
   it('batched requests are refused', async () => {

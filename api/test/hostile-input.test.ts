@@ -49,6 +49,12 @@ describe('control characters in text', () => {
     expect(await titleOf()).toBe('Plain title');
   });
 
+  it('the refusal is a sentence for a person, not prefixed with the field path (the field is in extensions.field)', async () => {
+    const res = await server.gql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }', { id: seriesId, i: { title: 'a\u001bb' } }, { token: owner.token });
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
+    expect(res.errors![0]!.message).toMatch(/^Contains the control character U\+001B/);
+  });
+
   it('reads refuse it too: a search term and a catalog genre filter', async () => {
     const search = await server.gql(graphql('query($s: ID!) { seriesList(studioId: $s, search: "\\u0000") { nodes { id } } }'), { s: owner.organizationId }, { token: owner.token });
     expect(search.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'search' });

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ERRORS } from '@tus/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +73,9 @@ const storedBytes = (target: string) => {
   return existsSync(file) ? statSync(file).size : 0;
 };
 
+/** Every file the local upload store holds (uploads and their sidecars). */
+const storedFiles = () => (existsSync(server.config.uploads.dir) ? readdirSync(server.config.uploads.dir).sort() : []);
+
 /** The library's sentences, and its other words: none may reach a client. */
 const LIBRARY_TEXT = [...Object.values(ERRORS).map((e) => e.body.trim()), 'Tus-Resumable Required', 'Not found', 'Invalid '];
 
@@ -104,6 +107,7 @@ describe('each hostile tus request is refused with its own reason, in our words'
     ['an Upload-Length that is not a number', 'UPLOAD_LENGTH_INVALID', () => send('POST', '/uploads', { ...tus(), 'upload-length': 'lots', 'upload-metadata': goodMetadata() }), /Upload-Length/],
     ['a negative Upload-Length', 'UPLOAD_LENGTH_INVALID', () => send('POST', '/uploads', { ...tus(), 'upload-length': '-5', 'upload-metadata': goodMetadata() }), /Upload-Length/],
     ['an Upload-Length over the limit', 'UPLOAD_TOO_LARGE', () => send('POST', '/uploads', { ...tus(), 'upload-length': String(LIMIT + 1), 'upload-metadata': goodMetadata() }), /5\.0 MiB/],
+    ['an Upload-Length past 2^53, too large like any other', 'UPLOAD_TOO_LARGE', () => send('POST', '/uploads', { ...tus(), 'upload-length': '9007199254740993', 'upload-metadata': goodMetadata() }), /5\.0 MiB/],
     ['Upload-Metadata that is not key/base64 pairs', 'UPLOAD_METADATA_INVALID', () => send('POST', '/uploads', { ...tus(), 'upload-length': '10', 'upload-metadata': 'episodeId ???,filename' }), /Upload-Metadata/],
     ['Upload-Metadata with a key twice', 'UPLOAD_METADATA_INVALID', () => send('POST', '/uploads', { ...tus(), 'upload-length': '10', 'upload-metadata': `${goodMetadata()},filename ${Buffer.from('b.mp4').toString('base64')}` }), /Upload-Metadata/],
     ['an upload in parts (Upload-Concat)', 'UPLOAD_EXTENSION_UNSUPPORTED', () => send('POST', '/uploads', { ...tus(), 'upload-length': '10', 'upload-concat': 'partial', 'upload-metadata': goodMetadata() }), /Upload-Concat/],
@@ -184,6 +188,48 @@ describe('a PATCH going past the declared Upload-Length', () => {
     expect(storedBytes(upload)).toBeLessThanOrEqual(DECLARED);
     expect(await offsetOf(upload)).toBeLessThanOrEqual(DECLARED);
   });
+});
+
+describe('a refused creation changes nothing', () => {
+  const EPISODE_STATUS = graphql(`query RefusedCreationEpisode($id: ID!) { episode(id: $id) { status } }`);
+  /** A draft episode of its own, so the status it must keep is DRAFT. */
+  async function draftEpisode(): Promise<string> {
+    const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 1);
+    const res = await server.gql(EPISODES, { id: seriesId }, { token: editor.token });
+    return res.data!.series.episodes.nodes[0]!.id;
+  }
+  const statusOf = async (id: string) => (await server.gql(EPISODE_STATUS, { id }, { token: editor.token })).data!.episode.status;
+  const creation = (id: string, body: RequestInit['body']) =>
+    send('POST', '/uploads', { ...tus(), 'upload-length': '3', 'content-type': 'application/offset+octet-stream', 'upload-metadata': metadataOf({ episodeId: id, filename: 'scene.mp4', filetype: 'video/mp4' }) }, body);
+
+  const bodies: Array<[string, () => RequestInit['body']]> = [
+    ['with a Content-Length past the declared length', () => 'abcdef'],
+    [
+      'streamed without a Content-Length past the declared length',
+      () => {
+        const chunks = ['abc', 'def'];
+        return new ReadableStream<Uint8Array>({
+          pull(controller) {
+            const next = chunks.shift();
+            if (next) controller.enqueue(new TextEncoder().encode(next));
+            else controller.close();
+          },
+        });
+      },
+    ],
+  ];
+  for (const [what, body] of bodies) {
+    it(`a creation-with-upload ${what}: UPLOAD_LENGTH_EXCEEDED, no upload recorded, the draft stays a draft`, async () => {
+      const id = await draftEpisode();
+      const before = { rows: await server.count('episode_upload'), files: storedFiles() };
+      const res = await creation(id, body());
+      expect(await expectRefusal(res.clone(), 'POST')).toBe('UPLOAD_LENGTH_EXCEEDED');
+      expect(res.headers.get('location')).toBeNull();
+      expect(await server.count('episode_upload')).toBe(before.rows);
+      expect(await statusOf(id)).toBe('DRAFT');
+      expect(storedFiles()).toEqual(before.files);
+    });
+  }
 });
 
 describe('randomized hostile tus requests', () => {

@@ -1,7 +1,7 @@
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from './errors';
 import type { Actor, RequestContext } from './request-context';
 import { OrganizationKind } from '../modules/organization/organization.entity';
-import { Role, type Membership } from '../modules/membership/membership.entity';
+import { Role, ROLES_BY_KIND, type Membership } from '../modules/membership/membership.entity';
 
 export type UserActor = Extract<Actor, { kind: 'user' }>;
 
@@ -17,11 +17,15 @@ export function requireUser(ctx: RequestContext): UserActor {
  * `why` says it in the domain's words when the rule is finer than a role.
  */
 export function roleRequired(rules: readonly string[], why?: string): ForbiddenError {
-  return new ForbiddenError(`${why ? `${why} ` : ''}This needs one of: ${rules.join(', ')}.`).because('ROLE_REQUIRED');
+  return new ForbiddenError(`${why ? `${why} ` : ''}This needs one of: ${[...new Set(rules)].join(', ')}.`).because('ROLE_REQUIRED');
 }
 
-/** `<KIND>:<ROLE>` rules for `roles` in one kind of organization. */
-export const rulesFor = (kind: OrganizationKind, roles: readonly Role[]): string[] => roles.map((r) => `${kind}:${r}`);
+/**
+ * `<KIND>:<ROLE>` rules for `roles` in one kind of organization — only the roles that kind has
+ * (`ROLES_BY_KIND`, the one vocabulary of roles), so a group shared across kinds (`MANAGER_ROLES`)
+ * never names a role no one can hold, such as `OPERATOR:OWNER`.
+ */
+export const rulesFor = (kind: OrganizationKind, roles: readonly Role[]): string[] => roles.filter((r) => ROLES_BY_KIND[kind].includes(r)).map((r) => `${kind}:${r}`);
 
 export const OPERATOR_STAFF_RULES = rulesFor(OrganizationKind.OPERATOR, [Role.REVIEWER, Role.LEAD, Role.ADMIN]);
 export const OPERATOR_ADMIN_RULES = rulesFor(OrganizationKind.OPERATOR, [Role.ADMIN]);

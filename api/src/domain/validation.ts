@@ -10,7 +10,8 @@ import { hasVisibleText } from './text-input';
  * one per field, as `fieldErrors` — so a form can show each beside its field after one submit.
  */
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown, root = 'input'): z.infer<T> {
-  const result = schema.safeParse(value);
+  // A schema's own message wins; where a schema gave none, `ourWords` speaks instead of zod's defaults.
+  const result = schema.safeParse(value, { error: ourWords });
   if (result.success) return result.data;
   const fieldErrors: FieldError[] = [];
   for (const issue of result.error.issues) {
@@ -19,6 +20,55 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown, root 
   }
   const [first] = fieldErrors as [FieldError];
   throw new BadUserInputError(first.field, first.message, fieldErrors);
+}
+
+const count = (n: number | bigint) => (typeof n === 'bigint' ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 20 }));
+const TYPE_WORDS: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  bigint: 'a whole number',
+  boolean: 'true or false',
+  date: 'a date and time',
+  array: 'a list',
+  object: 'an object',
+};
+
+/**
+ * Our words for every zod problem a schema did not word itself, so no bound, type or format of any
+ * schema reaches a person in the library's words (`Too big: expected number to be <=1000000`). The
+ * field is named apart (`extensions.field`), so the sentence never starts with it.
+ */
+export function ourWords(issue: z.core.$ZodRawIssue): string {
+  switch (issue.code) {
+    case 'too_big': {
+      const n = count(issue.maximum as number | bigint);
+      if (issue.origin === 'string') return `Must be at most ${n} characters long.`;
+      if (issue.origin === 'array' || issue.origin === 'set') return `Must list at most ${n} items.`;
+      if (issue.origin === 'date') return `Must be on or before ${new Date(Number(issue.maximum)).toISOString()}.`;
+      return issue.inclusive === false ? `Must be less than ${n}.` : `Must be at most ${n}.`;
+    }
+    case 'too_small': {
+      const n = count(issue.minimum as number | bigint);
+      if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? 'Must not be empty.' : `Must be at least ${n} characters long.`;
+      if (issue.origin === 'array' || issue.origin === 'set') return Number(issue.minimum) <= 1 ? 'Must list at least one item.' : `Must list at least ${n} items.`;
+      if (issue.origin === 'date') return `Must be on or after ${new Date(Number(issue.minimum)).toISOString()}.`;
+      return issue.inclusive === false ? `Must be more than ${n}.` : `Must be at least ${n}.`;
+    }
+    case 'invalid_type':
+      if (issue.expected === 'int') return 'Must be a whole number.';
+      return issue.input === undefined || issue.input === null ? 'Is required.' : `Must be ${TYPE_WORDS[issue.expected] ?? 'a value of another kind'}.`;
+    case 'not_multiple_of':
+      return `Must be a multiple of ${count(issue.divisor as number | bigint)}.`;
+    case 'invalid_value':
+      return issue.values.length === 1 ? `Must be ${String(issue.values[0])}.` : `Must be one of ${issue.values.map(String).join(', ')}.`;
+    case 'invalid_format':
+      return issue.format === 'regex' ? 'Is not in the accepted form.' : `Must be a valid ${issue.format}.`;
+    case 'unrecognized_keys':
+      return `Does not take ${issue.keys.join(', ')}.`;
+    default:
+      return 'This value is not valid here.';
+  }
 }
 
 export const emailSchema = z

@@ -8,8 +8,9 @@ import { dropGraphQLValueErrors, invalidValueError, valueProblem } from './inval
 
 type Path = Array<string | number>;
 
+/** The field is named apart (`extensions.field`); the sentence is the problem alone, for a person to read beside that field. */
 function refuse(path: Path, problem: string): never {
-  const error = new BadUserInputError(fieldPath(path), `${fieldPath(path)}: ${problem}`);
+  const error = new BadUserInputError(fieldPath(path), problem);
   throw refusal(error);
 }
 

@@ -65,7 +65,8 @@ function wording(problem: Problem, spellOut: boolean): string {
   const scalar = getNullableType(problem.type);
   const tooLarge = isScalarType(scalar) && scalar.name === 'Int' && typeof problem.value === 'number' && Number.isInteger(problem.value);
   const fractional = isScalarType(scalar) && scalar.name === 'Int' && typeof problem.value === 'number' && !Number.isInteger(problem.value);
-  if (tooLarge) return `${subject} is too large: ${INT_RANGE}.`;
+  // Out of the 32-bit range either way: below it is too small, not too large.
+  if (tooLarge) return `${subject} is too ${(problem.value as number) < 0 ? 'small' : 'large'}: ${INT_RANGE}.`;
   if (fractional) return `${subject} must be a whole number.`;
   return `${subject} must be ${takes(problem.type, spellOut)}.`;
 }

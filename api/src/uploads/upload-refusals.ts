@@ -68,10 +68,13 @@ type LibraryError = keyof typeof ERRORS;
 
 /**
  * The tus library's own refusals, each in our words with our reason. Exhaustive over its error list,
- * so a library update that adds one fails the typecheck here. `method` tells a creation (POST) from
- * a write (PATCH) where the library uses one error for both.
+ * so a library update that adds one fails the typecheck here. `stage` tells a creation's checks (a POST
+ * before its upload is recorded) from a write (a PATCH, or a POST's own bytes) where the library uses one
+ * error for both.
  */
-const LIBRARY_REFUSALS: Record<LibraryError, (method: string, maxBytes: number) => Refusal> = {
+export type UploadStage = 'creation' | 'write';
+
+const LIBRARY_REFUSALS: Record<LibraryError, (stage: UploadStage, maxBytes: number) => Refusal> = {
   MISSING_OFFSET: () => refused('UPLOAD_OFFSET_REQUIRED', 'A PATCH must say at which byte its data starts (the Upload-Offset header).'),
   ABORTED: () => refused('UPLOAD_BUSY', 'Another request took over this upload. Ask where it stands (HEAD) and resume from its Upload-Offset.'),
   INVALID_TERMINATION: () => refused('UPLOAD_FINISHED', 'This upload has finished; it can no longer be cancelled.'),
@@ -82,9 +85,9 @@ const LIBRARY_REFUSALS: Record<LibraryError, (method: string, maxBytes: number) 
   FILE_NO_LONGER_EXISTS: () => refused('UPLOAD_GONE', 'This upload has expired; start a new one.'),
   ERR_SIZE_EXCEEDED: () => lengthExceeded(),
   // At creation: an Upload-Length over the limit. In a PATCH: a body running past what is left of the declared length.
-  ERR_MAX_SIZE_EXCEEDED: (method, maxBytes) => (method === 'POST' ? refused('UPLOAD_TOO_LARGE', `The file is larger than the ${formatBytes(maxBytes)} limit (Upload-Length).`) : lengthExceeded()),
-  INVALID_LENGTH: (method) =>
-    method === 'POST'
+  ERR_MAX_SIZE_EXCEEDED: (stage, maxBytes) => (stage === 'creation' ? refused('UPLOAD_TOO_LARGE', `The file is larger than the ${formatBytes(maxBytes)} limit (Upload-Length).`) : lengthExceeded()),
+  INVALID_LENGTH: (stage) =>
+    stage === 'creation'
       ? refused('UPLOAD_LENGTH_REQUIRED', 'Declare the file size (the Upload-Length header) when creating the upload.')
       : refused('UPLOAD_LENGTH_INVALID', 'The upload’s length was declared at creation; a PATCH must not send Upload-Length.'),
   INVALID_METADATA: () => metadataMalformed(),
@@ -107,12 +110,12 @@ const metadataMalformed = () =>
   refused('UPLOAD_METADATA_INVALID', 'The Upload-Metadata header must be comma-separated pairs of a key and its base64 value, separated by a space, each key once.');
 
 /** Our refusal for an error the tus library threw; undefined when it is none of its known refusals. */
-export function libraryRefusal(error: unknown, method: string, maxBytes: number): Refusal | undefined {
+export function libraryRefusal(error: unknown, stage: UploadStage, maxBytes: number): Refusal | undefined {
   if (!error || typeof error !== 'object') return undefined;
   const body = (error as { body?: unknown }).body;
   // The library throws its constants, or an Error carrying one's body (the size limiter).
   const name = (Object.keys(ERRORS) as LibraryError[]).find((key) => ERRORS[key] === error || (typeof body === 'string' && ERRORS[key].body === body));
-  return name ? LIBRARY_REFUSALS[name](method, maxBytes) : undefined;
+  return name ? LIBRARY_REFUSALS[name](stage, maxBytes) : undefined;
 }
 
 /** What each tus header must be, and the refusal when it is not (the library answers these before any hook runs). */
@@ -125,6 +128,17 @@ const HEADER_REFUSALS: Record<string, () => Refusal> = {
   'content-type': () => refused('UPLOAD_CONTENT_TYPE_INVALID', 'A PATCH must send its bytes as Content-Type: application/offset+octet-stream.'),
   'upload-concat': () => refused('UPLOAD_EXTENSION_UNSUPPORTED', 'Uploads in parts (the Upload-Concat header) are not accepted; send the file as one upload.'),
 };
+
+/**
+ * A creation carrying its first bytes (tus creation-with-upload) whose Content-Length already runs past
+ * the declared Upload-Length: refused before the upload is recorded. Undefined otherwise (no body, or a
+ * streamed one, whose excess the write itself refuses).
+ */
+export function creationBodyRefusal(contentType: string | null, contentLength: string | null, declared: number | undefined): Refusal | undefined {
+  if (contentType !== 'application/offset+octet-stream' || declared === undefined || !contentLength) return undefined;
+  const bytes = Number(contentLength);
+  return Number.isSafeInteger(bytes) && bytes > declared ? lengthExceeded() : undefined;
+}
 
 export function tusVersionRefusal(): Refusal {
   return refused('TUS_RESUMABLE_UNSUPPORTED', `Send the Tus-Resumable header with the protocol version this server speaks: ${TUS_VERSION.join(', ')}.`);

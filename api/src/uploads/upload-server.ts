@@ -10,10 +10,10 @@ import { NodeRequest, sendNodeResponse } from 'srvx/node';
 import { DomainError } from '../domain/errors';
 import type { RequestContext } from '../domain/request-context';
 import type { Logger } from '../logger';
-import { acceptUploadMetadata } from '../modules/media/upload.service';
+import { acceptUploadMetadata, formatBytes, UploadRefusedError } from '../modules/media/upload.service';
 import type { Services } from '../services';
 import { PostgresLocker } from './postgres-locker';
-import { headerRefusal, libraryRefusal, protocolRefusal, REFUSAL_HEADER, sendUploadRefusal, statusOfRefusal, UploadFailedError, type Refusal } from './upload-refusals';
+import { creationBodyRefusal, headerRefusal, libraryRefusal, protocolRefusal, REFUSAL_HEADER, sendUploadRefusal, statusOfRefusal, UploadFailedError, type Refusal } from './upload-refusals';
 import { createUploadStore } from './upload-stores';
 
 export const UPLOADS_PATH = '/uploads';
@@ -46,6 +46,8 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
   const contexts = new WeakMap<IncomingMessage, RequestContext>();
   /** The refusal decided for a request, by our hooks or from the library's error; handle() words the response. */
   const refusals = new WeakMap<IncomingMessage, Refusal>();
+  /** The upload a creation request recorded, so a refusal after that point can withdraw it. */
+  const started = new WeakMap<IncomingMessage, string>();
   const nodeOf = (req: unknown) => (req as TusRequest).runtime?.node?.req;
   const contextOf = (req: unknown): RequestContext => {
     const node = nodeOf(req);
@@ -93,7 +95,11 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
       const ctx = contextOf(req);
       const accepted = { id: upload.id, size: upload.size, metadata: acceptUploadMetadata(upload.metadata ?? {}) };
       const episode = await services.uploads.checkNewUpload(ctx, accepted);
+      const tooLong = creationBodyRefusal(req.headers.get('content-type'), req.headers.get('content-length'), upload.size);
+      if (tooLong) throw tooLong;
       await services.uploads.recordStarted(ctx, accepted, episode);
+      const node = nodeOf(req);
+      if (node) started.set(node, upload.id);
       return {};
     },
     async onUploadFinish(req, upload: Upload) {
@@ -106,9 +112,11 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
     },
     // Every error a request ends with — our hooks' domain errors and the library's own — becomes one refusal here.
     onResponseError(req, error) {
-      const refusal = error instanceof DomainError ? error : (libraryRefusal(error, req.method, config.uploads.maxBytes) ?? new UploadFailedError());
-      if (refusal instanceof UploadFailedError) logger.error({ err: error }, 'upload request failed');
       const node = nodeOf(req);
+      // A POST whose upload was recorded failed while writing its own bytes, like a PATCH.
+      const stage = req.method === 'POST' && !(node && started.has(node)) ? 'creation' : 'write';
+      const refusal = error instanceof DomainError ? error : (libraryRefusal(error, stage, config.uploads.maxBytes) ?? new UploadFailedError());
+      if (refusal instanceof UploadFailedError) logger.error({ err: error }, 'upload request failed');
       if (node) refusals.set(node, refusal);
       return { status_code: statusOfRefusal(refusal), body: `${refusal.message}\n` };
     },
@@ -170,8 +178,19 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
         res.setHeader('Tus-Version', TUS_VERSION.join(','));
         return sendUploadRefusal(res, early);
       }
+      // A length of digits past the limit is too large however many digits it has (the library calls one past 2^53 invalid).
+      const declared = req.method === 'POST' ? req.get('upload-length') : undefined;
+      if (declared && /^\d+$/.test(declared) && BigInt(declared) > BigInt(config.uploads.maxBytes)) {
+        return sendUploadRefusal(res, new UploadRefusedError('UPLOAD_TOO_LARGE', `The file is larger than the ${formatBytes(config.uploads.maxBytes)} limit (Upload-Length).`));
+      }
       const request = new NodeRequest({ req, res });
       const response = await server.handleWeb(request as unknown as Request);
+      const recorded = started.get(req);
+      // A refusal changes nothing: a creation refused after it was recorded is withdrawn before the answer leaves.
+      if (recorded && response.status >= 400) {
+        await services.uploads.withdrawStarted(ctx, recorded);
+        await uploadStore.discard(recorded).catch((err) => ctx.logger.warn({ err, uploadId: recorded }, 'removing a withdrawn upload failed'));
+      }
       await sendNodeResponse(res, response.status < 400 ? response : await reworded(req, response));
     },
     async cleanUpExpired() {

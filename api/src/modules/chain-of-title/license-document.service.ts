@@ -5,6 +5,7 @@ import type { Config } from '../../config';
 import { requireUser } from '../../domain/access';
 import { BadUserInputError, NotFoundError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
+import { ourWords } from '../../domain/validation';
 import type { MediaStorage } from '../../uploads/storage';
 import type { AuditService } from '../audit/audit.service';
 import { findSeries } from '../catalog/catalog-access';
@@ -84,7 +85,7 @@ export class LicenseDocumentService {
    */
   async attach(ctx: RequestContext, seriesId: string, upload: LicenseDocumentUpload): Promise<LicenseDocument> {
     const actor = requireUser(ctx);
-    const name = fileNameSchema.safeParse(upload.fileName);
+    const name = fileNameSchema.safeParse(upload.fileName, { error: ourWords });
     if (!name.success) throw new BadUserInputError('fileName', name.error.issues[0]!.message);
     const fileName = name.data;
     const em = ctx.em.fork();

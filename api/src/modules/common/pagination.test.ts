@@ -28,6 +28,7 @@ describe('cursor codec', () => {
   it.each([
     ['a timestamp with a malformed id', forged('2026-11-30T01:02:03.456Z|notauuid'), ['timestamp', 'uuid']],
     ['an impossible date', forged('2026-02-31T01:02:03.456Z|3f1c2b4a-5d6e-4f70-8a9b-0c1d2e3f4a5b'), ['timestamp', 'uuid']],
+    ['a timestamp in year 0, which PostgreSQL cannot compare (a forged seriesList cursor)', forged('0000-01-01T00:00:00.000Z|00000000-0000-0000-0000-000000000000'), ['timestamp', 'uuid']],
     ['a key beyond bigint', forged('9999999999999999999'), ['bigint']],
     ['a negative key', forged('-1'), ['bigint']],
     ['an offset in exponent notation', forged('1e300'), ['offset']],
@@ -40,5 +41,11 @@ describe('cursor codec', () => {
   ] as const)('refuses %s as BAD_USER_INPUT on field after', (_name, cursor, shape) => {
     const error = refusal(cursor, shape);
     expect(error?.field).toBe('after');
+    expect(error?.message).toMatch(/^Is not a cursor returned by this API/);
+  });
+
+  it('takes the earliest instant PostgreSQL and ISO 8601 share, year 1', () => {
+    const at = new Date('0001-01-01T00:00:00.000Z');
+    expect(decodeCursor(encodeCursor(at, '3f1c2b4a-5d6e-4f70-8a9b-0c1d2e3f4a5b'), ['timestamp', 'uuid'])?.[0]).toEqual(at);
   });
 });

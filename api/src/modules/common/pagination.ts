@@ -15,7 +15,7 @@ export interface Page<T> {
 export function pageSize(first: number | null | undefined, field = 'first'): number {
   if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-    throw new BadUserInputError(field, `${field} must be between 1 and ${MAX_PAGE_SIZE}.`);
+    throw new BadUserInputError(field, `Must be between 1 and ${MAX_PAGE_SIZE}.`);
   }
   return first;
 }
@@ -35,11 +35,14 @@ const cursorParts = {
   offset: (text: string) => (/^\d{1,7}$/.test(text) && Number(text) <= MAX_CURSOR_OFFSET ? Number(text) : undefined),
   /** A positive 32-bit integer such as an episode number. */
   int: (text: string) => (/^\d{1,10}$/.test(text) && Number(text) <= 2_147_483_647 ? Number(text) : undefined),
-  /** An instant, as written by `Date.toISOString()`. */
+  /**
+   * An instant, as written by `Date.toISOString()`, from year 1 on: year 0 is valid ISO 8601 but no
+   * date PostgreSQL can compare with, so it never reaches a query.
+   */
   timestamp: (text: string) => {
     if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(text)) return undefined;
     const at = new Date(text);
-    return Number.isNaN(at.getTime()) || at.toISOString() !== text ? undefined : at;
+    return Number.isNaN(at.getTime()) || at.toISOString() !== text || at.getUTCFullYear() < 1 ? undefined : at;
   },
 } as const;
 
@@ -56,7 +59,7 @@ export const encodeCursor = (...parts: Array<string | number | Date>): string =>
  */
 export function decodeCursor<const P extends readonly CursorPart[]>(cursor: string | null | undefined, shape: P, field = 'after'): Decoded<P> | undefined {
   if (cursor === null || cursor === undefined || cursor === '') return undefined;
-  const refuse = () => new BadUserInputError(field, `${field} is not a cursor returned by this API.`);
+  const refuse = () => new BadUserInputError(field, 'Is not a cursor returned by this API; pass a pageInfo.endCursor as it came.');
   if (cursor.length > 400 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw refuse();
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!decoded.startsWith('c:')) throw refuse();

@@ -14,6 +14,7 @@ import { EpisodeUpload, UploadStatus } from './episode-upload.entity';
 import { MediaRevision } from './media-revision.entity';
 import { ACCEPTED_AUDIO, dubDurationMismatch } from './audio-tracks';
 import { languageSchema } from '../catalog/catalog-validation';
+import { ourWords } from '../../domain/validation';
 
 /**
  * Why an upload is refused, beside the domain codes (`UNAUTHENTICATED`, `FORBIDDEN`, `NOT_FOUND`,
@@ -202,6 +203,22 @@ export class UploadService {
     await em.flush();
   }
 
+  /**
+   * A creation refused after it was recorded (its body, sent with the creation, broke a tus rule, or
+   * the request failed while writing it): the caller never learned the upload's address, so the
+   * upload is withdrawn — its row removed and the episode back where it stood — and the withdrawal
+   * audited beside the start. No-op when the upload is not (or no longer) under way.
+   */
+  async withdrawStarted(ctx: RequestContext, uploadId: string): Promise<void> {
+    await ctx.em.fork().transactional(async (em) => {
+      const row = await em.findOne(EpisodeUpload, { id: uploadId, status: UploadStatus.UPLOADING }, { populate: ['episode', 'episode.series'] });
+      if (!row) return;
+      await this.settleEpisodeAfterUpload(em, row.episode, row.id, 'uploadAbandoned');
+      em.remove(row);
+      this.audit.record(ctx, em, { action: 'media.upload_withdrawn', organizationId: row.episode.series.studio.id, subjectType: 'Episode', subjectId: row.episode.id, summary: { uploadId } });
+    });
+  }
+
   /** PATCH, HEAD and DELETE of an existing upload: only the studio's owners and editors. */
   async checkExistingUpload(ctx: RequestContext, uploadId: string): Promise<EpisodeUpload> {
     requireUser(ctx);
@@ -260,7 +277,7 @@ export class UploadService {
 
 /** The `audioLanguage` upload metadata: a BCP 47 tag by the catalog's one language rule, or a 400 (UPLOAD_LANGUAGE_INVALID) naming the key. */
 function acceptAudioLanguage(tag: string): string {
-  const parsed = languageSchema.safeParse(tag);
+  const parsed = languageSchema.safeParse(tag, { error: ourWords });
   if (!parsed.success) throw new UploadRefusedError('UPLOAD_LANGUAGE_INVALID', `Upload metadata audioLanguage: ${parsed.error.issues[0]!.message}`);
   return parsed.data;
 }
