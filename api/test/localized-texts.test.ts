@@ -290,37 +290,72 @@ describe('choosing the language partners get', () => {
       chain.push(parent);
     }
   }
+  /** The script a tag is written in: its own, else CLDR's likely one for its language (and region). */
+  function scriptOf(tag: string): string {
+    const subtags = tag.toLowerCase().split('-');
+    const own = subtags.slice(1).find((x) => /^[a-z]{4}$/.test(x));
+    if (own) return own;
+    const region = subtags.slice(1).find((x) => /^([a-z]{2}|\d{3})$/.test(x));
+    const likely = (region && LIKELY.get(`${subtags[0]}-${region}`)) || LIKELY.get(subtags[0]!) || '';
+    return likely.split('-').slice(1).find((x) => /^[a-z]{4}$/.test(x)) ?? '';
+  }
+  const scripted = (tag: string) => {
+    const subtags = tag.toLowerCase().split('-');
+    return subtags.slice(1).some((x) => /^[a-z]{4}$/.test(x)) || !scriptOf(tag) ? subtags.join('-') : [subtags[0], scriptOf(tag), ...subtags.slice(1)].join('-');
+  };
+  /** Fallbacks of the tag as written and with its script written out, never in another script. */
+  const keys = (tag: string) => [...new Set([...fallbacks(tag), ...fallbacks(scripted(tag))].filter((t) => scriptOf(t) === scriptOf(tag)).map(scripted))];
   function expected(requested: string, original: string, localized: readonly string[]): string {
     const all = [original, ...localized];
-    const wanted = fallbacks(requested);
+    const wanted = keys(requested);
     for (const tag of wanted) {
-      const hit = all.find((t) => t.toLowerCase() === tag);
+      const hit = all.find((t) => scripted(t) === tag);
       if (hit) return hit;
     }
     const primary = wanted[0]!.split('-')[0]!;
     const near = (t: string): [number, number] => {
-      const theirs = fallbacks(t);
+      const theirs = keys(t);
       const at = wanted.findIndex((w) => theirs.includes(w));
       return at < 0 ? [wanted.length, theirs.length] : [at, theirs.indexOf(wanted[at]!)];
     };
-    const same = all.filter((t) => t.toLowerCase() === primary || t.toLowerCase().startsWith(`${primary}-`)).sort((a, b) => near(a)[0] - near(b)[0] || near(a)[1] - near(b)[1] || (a < b ? -1 : 1));
+    const same = all
+      .filter((t) => (t.toLowerCase() === primary || t.toLowerCase().startsWith(`${primary}-`)) && scriptOf(t) === scriptOf(requested))
+      .sort((a, b) => near(a)[0] - near(b)[0] || near(a)[1] - near(b)[1] || (a < b ? -1 : 1));
     return same[0] ?? original;
   }
 
-  it(`the tag, then its CLDR fallbacks, then the nearest of the same primary language, then the original, over random tags (seed ${SEED})`, async () => {
+  it('never across scripts: zh-TW, zh-HK, zh-MO, zh-Hant and zh-Hant-TW get Traditional texts or the original, never Simplified; sr-Cyrl never gets sr-Latn', async () => {
+    const partner = await createPartner(server, admin);
+    const live = await createLiveSeries(server, lead, 1, partner.organizationId);
+    await server.gql(SET_SERIES, { id: live.seriesId, l: ['zh-Hans', 'zh-Hant', 'sr-Latn'].map((language) => ({ language, title: `series ${language}` })) }, { token: live.owner.token });
+    await server.gql(SET_EPISODE, { id: live.episodeIds[0], l: ['zh-Hans', 'sr-Latn'].map((language) => ({ language, title: `episode ${language}` })) }, { token: live.owner.token });
+    await resubmitAndApprove(server, lead, live.owner, live.episodeIds, ['US', 'CA']);
+    for (const requested of ['zh-Hant-TW', 'zh-Hant', 'zh-TW', 'zh-HK', 'zh-MO']) {
+      const [series] = await catalogIn(partner.key, requested);
+      expect({ requested, series: series!.language, episode: series!.episodes.nodes[0]!.language }).toEqual({ requested, series: 'zh-Hant', episode: 'en' });
+    }
+    const [cyrillic] = await catalogIn(partner.key, 'sr-Cyrl');
+    expect([cyrillic!.language, cyrillic!.episodes.nodes[0]!.language]).toEqual(['en', 'en']);
+    const [simplified] = await catalogIn(partner.key, 'zh-CN');
+    expect([simplified!.language, simplified!.episodes.nodes[0]!.language]).toEqual(['zh-Hans', 'zh-Hans']);
+  });
+
+  it(`the tag, then its CLDR fallbacks, then the nearest of the same primary language and script, then the original, over random tags (seed ${SEED})`, async () => {
     const partner = await createPartner(server, admin);
     const live = await createLiveSeries(server, lead, 1, partner.organizationId);
     const seriesTags = ['es-419', 'es-ES', 'pt-BR', 'zh-Hant', 'fr-CA', 'en-GB', 'sr-Latn'];
-    const episodeTags = ['es', 'pt', 'zh-Hant-TW', 'de-CH'];
+    // Only Simplified Chinese here: a reader of Traditional (zh-TW, zh-HK, zh-Hant) gets the original.
+    const episodeTags = ['es', 'pt', 'zh-Hans', 'de-CH'];
     await server.gql(SET_SERIES, { id: live.seriesId, l: seriesTags.map((language) => ({ language, title: `series ${language}` })) }, { token: live.owner.token });
     await server.gql(SET_EPISODE, { id: live.episodeIds[0], l: episodeTags.map((language) => ({ language, title: `episode ${language}` })) }, { token: live.owner.token });
     await resubmitAndApprove(server, lead, live.owner, live.episodeIds, ['US', 'CA']);
 
     const languages = ['es', 'pt', 'zh', 'fr', 'en', 'de', 'sr', 'ja', 'ko'];
     const scripts = ['', 'Hans', 'Hant', 'Latn', 'Cyrl'];
-    const regions = ['', 'MX', '419', 'ES', 'BR', 'PT', 'CA', 'TW', 'US', 'GB', 'CH'];
-    for (let i = 0; i < 40; i++) {
-      const requested = randomCase([pick(languages), pick(scripts), pick(regions)].filter(Boolean).join('-'));
+    const regions = ['', 'MX', '419', 'ES', 'BR', 'PT', 'CA', 'TW', 'HK', 'MO', 'US', 'GB', 'CH'];
+    const named = ['zh-Hant-TW', 'zh-Hant', 'zh-TW', 'zh-HK', 'zh-MO', 'sr-Cyrl', 'sr'];
+    for (let i = 0; i < 40 + named.length; i++) {
+      const requested = named[i] ?? randomCase([pick(languages), pick(scripts), pick(regions)].filter(Boolean).join('-'));
       const [series] = await catalogIn(partner.key, requested);
       const seriesLanguage = expected(requested, 'en', seriesTags);
       const episodeLanguage = expected(requested, 'en', episodeTags);

@@ -91,26 +91,64 @@ export function languageFallbacks(tag: string): string[] {
 }
 
 /**
+ * The script `tag` (canonical case) is written in: its own script subtag, else CLDR's likely script
+ * for its language and region (`zh-TW` → `Hant`, `zh` → `Hans`, `sr` → `Cyrl`), else null (unknown).
+ */
+export function likelyScript(tag: string): string | null {
+  const subtags = tag.split('-');
+  const own = subtags.find((s, i) => i > 0 && SCRIPT.test(s));
+  if (own) return own;
+  const language = subtags[0]!;
+  const region = subtags.find((s, i) => i > 0 && /^([A-Z]{2}|\d{3})$/.test(s));
+  const likely = (region && LIKELY_SUBTAGS[`${language}-${region}`]) || LIKELY_SUBTAGS[language];
+  return likely?.split('-').find((s, i) => i > 0 && SCRIPT.test(s)) ?? null;
+}
+
+/** `tag` with its likely script written out (`zh-TW` → `zh-Hant-TW`, `es-MX` → `es-Latn-MX`), so tags compare by script. */
+function withScript(tag: string): string {
+  const subtags = tag.split('-');
+  if (subtags.some((s, i) => i > 0 && SCRIPT.test(s))) return tag;
+  const script = likelyScript(tag);
+  return script ? [subtags[0]!, script, ...subtags.slice(1)].join('-') : tag;
+}
+
+/**
+ * What a reader of `tag` may be served, most specific first, each with its script written out
+ * (lower case): the CLDR fallbacks of the tag as written and of the tag with its likely script, less
+ * any in another script — `zh-TW` → `zh-hant-tw`, `zh-hant` (never `zh`, Simplified); `sr-Cyrl` →
+ * `sr-cyrl` (never `sr-Latn`).
+ */
+function fallbackKeys(tag: string): string[] {
+  const script = likelyScript(tag);
+  const keys = [...languageFallbacks(tag), ...languageFallbacks(withScript(tag))].filter((t) => !script || likelyScript(t) === script).map((t) => withScript(t).toLowerCase());
+  return [...new Set(keys)];
+}
+
+/**
  * Which of the `available` languages (canonical tags) serves a reader asking for `requested`
- * (canonical): the first of the requested tag's CLDR fallbacks that is available (`es-MX` →
- * `es-419` → `es`); otherwise, among tags of the same primary language, the one whose own fallbacks
- * meet the requested tag's soonest (`es-AR` before `es-ES` for a reader of `es-MX`: it falls back
- * through `es-419`), then the one nearest that meeting point (the more general: `es-419` before
- * `es-MX` for a reader of `es-ES`), then alphabetical; otherwise null.
+ * (canonical), never one written in another script (CLDR likely subtags fill in the script a tag
+ * leaves out: `zh-TW` is Traditional Han, `zh` Simplified): the first of the requested tag's CLDR
+ * fallbacks that is available (`es-MX` → `es-419` → `es`; `zh-TW` → `zh-Hant-TW` → `zh-Hant`);
+ * otherwise, among tags of the same primary language and script, the one whose own fallbacks meet
+ * the requested tag's soonest (`es-AR` before `es-ES` for a reader of `es-MX`: it falls back through
+ * `es-419`), then the one nearest that meeting point (the more general: `es-419` before `es-MX` for a
+ * reader of `es-ES`), then alphabetical; otherwise null.
  */
 export function matchLanguage(requested: string, available: readonly string[]): string | null {
   if (!available.length) return null;
-  const wanted = languageFallbacks(requested).map((t) => t.toLowerCase());
-  const byLower = new Map(available.map((t) => [t.toLowerCase(), t]));
-  for (const tag of wanted) {
-    const hit = byLower.get(tag);
+  const wanted = fallbackKeys(requested);
+  const script = likelyScript(requested);
+  const byKey = new Map<string, string>();
+  for (const tag of available) if (!byKey.has(withScript(tag).toLowerCase())) byKey.set(withScript(tag).toLowerCase(), tag);
+  for (const key of wanted) {
+    const hit = byKey.get(key);
     if (hit) return hit;
   }
-  const sameLanguage = basicFilter([...available], primaryLanguage(requested));
+  const sameLanguage = basicFilter([...available], primaryLanguage(requested)).filter((tag) => !script || likelyScript(tag) === script);
   if (!sameLanguage.length) return null;
   /** Where the candidate's fallbacks meet the requested tag's: [steps from the request, steps from the candidate]. */
   const meeting = (tag: string): [number, number] => {
-    const theirs = languageFallbacks(tag).map((t) => t.toLowerCase());
+    const theirs = fallbackKeys(tag);
     const at = wanted.findIndex((t) => theirs.includes(t));
     return at < 0 ? [wanted.length, theirs.length] : [at, theirs.indexOf(wanted[at]!)];
   };
