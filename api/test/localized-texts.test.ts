@@ -4,7 +4,7 @@ import likelySubtagsData from 'cldr-core/supplemental/likelySubtags.json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
-import { createLiveSeries, createPartner, resubmitAndApprove } from './support/publishing';
+import { createLiveSeries, createPartner, LICENSE, resubmitAndApprove } from './support/publishing';
 import { seriesWithEpisodes } from './support/catalog';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
 
@@ -86,7 +86,7 @@ describe('setting localized texts', () => {
     for (const tag of ['es_MX', 'en--US', 'x-private', 'und', '12', '', 'e', 'toolongsubtag-xx', 'a'.repeat(40)]) {
       const res = await q(SET_SERIES, { id: seriesId, l: [{ language: 'fr', title: 'Bien' }, { language: tag, title: 'Mal' }] });
       expect(res.errors?.[0]?.extensions, tag).toMatchObject({ code: 'BAD_USER_INPUT', field: 'localizations.1.language' });
-      expect(res.errors![0]!.message).toMatch(/not a BCP 47 language tag/);
+      expect(res.errors![0]!.message).toMatch(tag === 'und' ? /names no specific language/ : /not a BCP 47 language tag/);
     }
     const episode = await q(SET_EPISODE, { id: episodeIds[0], l: [{ language: 'es@MX', title: 'Mal' }] });
     expect(episode.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'localizations.0.language' });
@@ -97,6 +97,32 @@ describe('setting localized texts', () => {
     const read = await server.gql<{ series: { localizations: unknown[]; episodes: { nodes: Array<{ localizations: unknown[] }> } } }>(READ, { id: seriesId }, { token: owner.token });
     expect(read.data!.series.localizations).toEqual([]);
     expect(read.data!.series.episodes.nodes.flatMap((e) => e.localizations)).toEqual([]);
+  });
+
+  it('deprecated and extended-language tags are stored as their preferred value (iw and he are one language, zh-yue is yue, in is id); root, mul and zxx are refused naming the field', async () => {
+    const { owner, seriesId, episodeIds } = await studioSeries();
+    const q = (query: string, variables: Record<string, unknown>) => server.gql(query, variables, { token: owner.token });
+    const both = await q(SET_SERIES, { id: seriesId, l: [{ language: 'iw', title: 'Alef' }, { language: 'he', title: 'Bet' }] });
+    expect(both.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'localizations.1.language' });
+    expect(both.errors![0]!.message).toMatch(/he twice \(items 0 and 1\)/);
+    const stored = await q(SET_SERIES, { id: seriesId, l: [{ language: 'iw', title: 'Alef' }, { language: 'zh-yue', title: 'Yue' }, { language: 'in', title: 'Indonesia' }] });
+    expect(stored.errors).toBeUndefined();
+    expect((stored.data as { setSeriesLocalizations: Array<{ language: string }> }).setSeriesLocalizations.map((l) => l.language).sort()).toEqual(['he', 'id', 'yue']);
+    // Writing he afterwards replaces the iw text: one language, one text.
+    const again = await q(SET_SERIES, { id: seriesId, l: [{ language: 'he', title: 'Bet' }, { language: 'yue', title: 'Yue 2' }, { language: 'id', title: 'Indonesia' }] });
+    expect(again.errors).toBeUndefined();
+    const read = await server.gql<{ series: { localizations: Array<{ language: string; title: string }> } }>(READ, { id: seriesId }, { token: owner.token });
+    expect(read.data!.series.localizations.map((l) => [l.language, l.title]).sort()).toEqual([['he', 'Bet'], ['id', 'Indonesia'], ['yue', 'Yue 2']]);
+    for (const tag of ['root', 'mul', 'zxx', 'MUL']) {
+      const res = await q(SET_EPISODE, { id: episodeIds[0], l: [{ language: tag, title: 'None' }] });
+      expect(res.errors?.[0]?.extensions, tag).toMatchObject({ code: 'BAD_USER_INPUT', field: 'localizations.0.language' });
+      expect(res.errors![0]!.message).toMatch(/names no specific language/);
+      const license = await q('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: seriesId, i: { ...LICENSE, subtitleLanguages: ['es', tag] } });
+      expect(license.errors?.[0]?.extensions, tag).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.subtitleLanguages.1' });
+    }
+    // A license for iw allows dubs in he.
+    const license = await q('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { dubLanguages } }', { id: seriesId, i: { ...LICENSE, dubLanguages: ['iw', 'zh-yue'] } });
+    expect((license.data as { setLicense: { dubLanguages: string[] } }).setLicense.dubLanguages).toEqual(['he', 'yue']);
   });
 
   it('a language repeated in one call is refused by the repeated item (es-mx and es-MX are one language)', async () => {

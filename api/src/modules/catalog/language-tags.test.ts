@@ -11,8 +11,21 @@ describe('BCP 47 language tags', () => {
     expect(canonicalLanguageTag('i-klingon')).toBe('tlh');
   });
 
-  it('malformed tags, private use only and und are refused', () => {
-    for (const tag of ['es_MX', 'en--US', 'x-private', 'und', '12', '', 'e', 'toolongsubtag', 'a'.repeat(36), 'es-MX-']) expect(canonicalLanguageTag(tag), tag).toBeNull();
+  it('deprecated, alias and extended-language tags come back as their preferred value: one spelling per language', () => {
+    expect(canonicalLanguageTag('iw')).toBe('he');
+    expect(canonicalLanguageTag('he')).toBe('he');
+    expect(canonicalLanguageTag('in')).toBe('id');
+    expect(canonicalLanguageTag('ji')).toBe('yi');
+    expect(canonicalLanguageTag('zh-yue')).toBe('yue');
+    expect(canonicalLanguageTag('zh-cmn-Hans-CN')).toBe('zh-Hans-CN');
+    expect(canonicalLanguageTag('cmn')).toBe('zh');
+    expect(canonicalLanguageTag('iw-IL')).toBe('he-IL');
+    // Canonical is a fixed point: canonicalizing again changes nothing.
+    for (const tag of ['iw', 'in', 'zh-yue', 'sh', 'art-lojban', 'es-mx', 'i-klingon']) expect(canonicalLanguageTag(canonicalLanguageTag(tag)!), tag).toBe(canonicalLanguageTag(tag));
+  });
+
+  it('malformed tags, private use only, und, root, mul and zxx are refused', () => {
+    for (const tag of ['es_MX', 'en--US', 'x-private', 'und', 'root', 'mul', 'zxx', 'MUL', 'zxx-US', '12', '', 'e', 'toolongsubtag', 'a'.repeat(36), 'es-MX-']) expect(canonicalLanguageTag(tag), tag).toBeNull();
     const parsed = languageSchema.safeParse('es_MX');
     expect(parsed.success).toBe(false);
     expect(parsed.error!.issues[0]!.message).toBe('"es_MX" is not a BCP 47 language tag; use one such as en, es-MX or zh-Hans.');

@@ -27,16 +27,32 @@ function caseOf(tag: Schema): string {
   return parts.join('-');
 }
 
+/** Tags that are well formed but name no specific language: undetermined, the root locale, multiple languages, no linguistic content. */
+const NOT_A_LANGUAGE = new Set(['und', 'root', 'mul', 'zxx']);
+
 /**
- * A well-formed BCP 47 tag in canonical case (legacy tags such as `i-klingon` become their
- * replacement, `tlh`), or null when the tag is malformed, names no language (private use only) or
- * is `und` (undetermined, which says nothing a partner can use).
+ * A well-formed BCP 47 tag in its canonical form, or null when the tag is malformed, names no
+ * language (private use only) or no specific one (`und`, `root`, `mul`, `zxx`). Canonical means one
+ * spelling per language, so each is stored once: legacy tags become their replacement (`i-klingon`
+ * → `tlh`), an extended language subtag its language (`zh-yue` → `yue`, RFC 5646 §4.5), deprecated
+ * and alias subtags their preferred values (`iw` → `he`, `in` → `id`, `cmn` → `zh`; CLDR's aliases,
+ * through `Intl.getCanonicalLocales`), and every subtag its case (`es-MX`, `zh-Hant`).
  */
 export function canonicalLanguageTag(tag: string): string | null {
   if (!tag || tag.length > MAX_TAG_LENGTH) return null;
   const parsed = parse(tag, { forgiving: false, warning: () => undefined });
-  if (!parsed.language || parsed.language.toLowerCase() === 'und') return null;
-  return caseOf(parsed);
+  if (!parsed.language) return null;
+  // An extended language subtag is the language itself in its preferred form: zh-yue is yue.
+  const extlang = parsed.extendedLanguageSubtags[0];
+  const cased = caseOf({ ...parsed, language: extlang ?? parsed.language, extendedLanguageSubtags: [] });
+  let canonical: string;
+  try {
+    canonical = Intl.getCanonicalLocales(cased)[0]!;
+  } catch {
+    return null;
+  }
+  if (NOT_A_LANGUAGE.has(primaryLanguage(canonical))) return null;
+  return canonical;
 }
 
 /** The primary language subtag of a canonical tag: `es` for `es-MX`, `zh` for `zh-Hant-TW`. */
@@ -53,7 +69,8 @@ export const languageSchema = z
     const canonical = canonicalLanguageTag(tag);
     if (canonical) return canonical;
     const shown = tag.length > MAX_TAG_LENGTH ? `${tag.slice(0, MAX_TAG_LENGTH)}…` : tag;
-    ctx.addIssue({ code: 'custom', message: `"${shown}" is not a BCP 47 language tag; use one such as en, es-MX or zh-Hans.` });
+    const unspecific = NOT_A_LANGUAGE.has(primaryLanguage(tag));
+    ctx.addIssue({ code: 'custom', message: unspecific ? `"${shown}" names no specific language; use one such as en, es-MX or zh-Hans.` : `"${shown}" is not a BCP 47 language tag; use one such as en, es-MX or zh-Hans.` });
     return z.NEVER;
   });
 
