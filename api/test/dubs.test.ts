@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
-import { eventually, uploadDub } from './support/media';
+import { eventually, uploadClip, uploadDub } from './support/media';
 import { seriesWithEpisodes } from './support/catalog';
 import { createLiveSeries, createPartner, LICENSE } from './support/publishing';
 import { TestServer, type SignedInMember } from './support/server';
@@ -92,6 +92,30 @@ describe('dubbed audio tracks', () => {
     // The tolerance clients word the refusal with: the larger of 1 s and 1 % of the 60 s video.
     const tolerance = await server.gql(graphql(`query($id: ID!) { episode(id: $id) { dubDurationToleranceSeconds } }`), { id: episodeId }, { token: s.owner.token });
     expect(tolerance.data!.episode.dubDurationToleranceSeconds).toBe(1);
+  });
+
+  it('a dub that no longer matches a replaced video cannot be submitted (DUB_DURATION_MISMATCH naming the language and durations), so it never reaches partners', async () => {
+    const p = await createPartner(server, admin);
+    const s = await createLiveSeries(server, lead, 1, p.organizationId, { dubs: [{ language: 'es', file: dub60 }], dubLanguages: ['es'] });
+    const episodeId = s.episodeIds[0]!;
+    expect((await partnerEpisodes(p.key)).map((e) => e.audioTracks.map((t) => t.language))).toEqual([['es']]);
+
+    // A 9 s video replaces the 60 s one: the approval lapses, the 60 s dub stays, and fits no more.
+    await uploadClip(server, s.owner.token, episodeId, makeClip('video-9s', { seconds: 9 }));
+    await eventually(() => episodeOf(s.owner.token, episodeId), (e) => e.status === 'READY' && e.uploads[0]?.status === 'SUCCEEDED', 'the new video to be processed');
+    const may = await server.gql<{ episode: { viewerCanSubmitForReview: boolean; audioTracks: Array<{ durationMismatch: string | null }> } }>('query($id: ID!) { episode(id: $id) { viewerCanSubmitForReview audioTracks { durationMismatch } } }', { id: episodeId }, { token: s.owner.token });
+    expect(may.data!.episode.viewerCanSubmitForReview).toBe(false);
+    expect(may.data!.episode.audioTracks[0]!.durationMismatch).toMatch(/^The dub runs 60\.0 s but the episode's video runs 9\.0 s/);
+    const submitted = await server.gql('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }', { i: { episodeIds: [episodeId], territories: ['US'] } }, { token: s.owner.token });
+    expect(submitted.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'DUB_DURATION_MISMATCH', field: 'input.episodeIds.0', languages: ['es'] });
+    expect(submitted.errors![0]!.message).toMatch(/video runs 9\.0 s but the es dub runs 60\.0 s; a dub must match the video within 1\.0 s/);
+    expect((await episodeOf(s.owner.token, episodeId)).status).toBe('READY');
+    expect(await partnerEpisodes(p.key)).toEqual([]);
+
+    // Removing the dub makes the episode submittable again.
+    expect((await server.gql('mutation($e: ID!) { removeAudioTrack(episodeId: $e, language: "es") }', { e: episodeId }, { token: s.owner.token })).errors).toBeUndefined();
+    const again = await server.gql('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }', { i: { episodeIds: [episodeId], territories: ['US'] } }, { token: s.owner.token });
+    expect(again.errors).toBeUndefined();
   });
 
   it('refuses a dub for an episode that has no video yet, before any byte is sent, and stores nothing', async () => {

@@ -4,7 +4,7 @@ import likelySubtagsData from 'cldr-core/supplemental/likelySubtags.json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
-import { createLiveSeries, createPartner, resubmitAndApprove } from './support/publishing';
+import { createLiveSeries, createPartner, LICENSE, resubmitAndApprove } from './support/publishing';
 import { seriesWithEpisodes } from './support/catalog';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
 import { graphql, type TadaDocumentNode } from '../../schema/graphql';
@@ -85,7 +85,7 @@ describe('setting localized texts', () => {
     for (const tag of ['es_MX', 'en--US', 'x-private', 'und', '12', '', 'e', 'toolongsubtag-xx', 'a'.repeat(40)]) {
       const res = await q(SET_SERIES, { id: seriesId, l: [{ language: 'fr', title: 'Bien' }, { language: tag, title: 'Mal' }] });
       expect(res.errors?.[0]?.extensions, tag).toMatchObject({ code: 'BAD_USER_INPUT', field: 'localizations.1.language' });
-      expect(res.errors![0]!.message).toMatch(/not a BCP 47 language tag/);
+      expect(res.errors![0]!.message).toMatch(tag === 'und' ? /names no specific language/ : /not a BCP 47 language tag/);
     }
     const episode = await q(SET_EPISODE, { id: episodeIds[0], l: [{ language: 'es@MX', title: 'Mal' }] });
     expect(episode.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'localizations.0.language' });
@@ -96,6 +96,32 @@ describe('setting localized texts', () => {
     const read = await server.gql(READ, { id: seriesId }, { token: owner.token });
     expect(read.data!.series.localizations).toEqual([]);
     expect(read.data!.series.episodes.nodes.flatMap((e) => e.localizations)).toEqual([]);
+  });
+
+  it('deprecated and extended-language tags are stored as their preferred value (iw and he are one language, zh-yue is yue, in is id); root, mul and zxx are refused naming the field', async () => {
+    const { owner, seriesId, episodeIds } = await studioSeries();
+    const q = (query: string, variables: Record<string, unknown>) => server.gql(query, variables, { token: owner.token });
+    const both = await q(SET_SERIES, { id: seriesId, l: [{ language: 'iw', title: 'Alef' }, { language: 'he', title: 'Bet' }] });
+    expect(both.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'localizations.1.language' });
+    expect(both.errors![0]!.message).toMatch(/he twice \(items 0 and 1\)/);
+    const stored = await q(SET_SERIES, { id: seriesId, l: [{ language: 'iw', title: 'Alef' }, { language: 'zh-yue', title: 'Yue' }, { language: 'in', title: 'Indonesia' }] });
+    expect(stored.errors).toBeUndefined();
+    expect((stored.data as { setSeriesLocalizations: Array<{ language: string }> }).setSeriesLocalizations.map((l) => l.language).sort()).toEqual(['he', 'id', 'yue']);
+    // Writing he afterwards replaces the iw text: one language, one text.
+    const again = await q(SET_SERIES, { id: seriesId, l: [{ language: 'he', title: 'Bet' }, { language: 'yue', title: 'Yue 2' }, { language: 'id', title: 'Indonesia' }] });
+    expect(again.errors).toBeUndefined();
+    const read = await server.gql<{ series: { localizations: Array<{ language: string; title: string }> } }>(READ, { id: seriesId }, { token: owner.token });
+    expect(read.data!.series.localizations.map((l) => [l.language, l.title]).sort()).toEqual([['he', 'Bet'], ['id', 'Indonesia'], ['yue', 'Yue 2']]);
+    for (const tag of ['root', 'mul', 'zxx', 'MUL']) {
+      const res = await q(SET_EPISODE, { id: episodeIds[0], l: [{ language: tag, title: 'None' }] });
+      expect(res.errors?.[0]?.extensions, tag).toMatchObject({ code: 'BAD_USER_INPUT', field: 'localizations.0.language' });
+      expect(res.errors![0]!.message).toMatch(/names no specific language/);
+      const license = await q('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: seriesId, i: { ...LICENSE, subtitleLanguages: ['es', tag] } });
+      expect(license.errors?.[0]?.extensions, tag).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.subtitleLanguages.1' });
+    }
+    // A license for iw allows dubs in he.
+    const license = await q('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { dubLanguages } }', { id: seriesId, i: { ...LICENSE, dubLanguages: ['iw', 'zh-yue'] } });
+    expect((license.data as { setLicense: { dubLanguages: string[] } }).setLicense.dubLanguages).toEqual(['he', 'yue']);
   });
 
   it('a language repeated in one call is refused by the repeated item (es-mx and es-MX are one language)', async () => {
@@ -289,37 +315,72 @@ describe('choosing the language partners get', () => {
       chain.push(parent);
     }
   }
+  /** The script a tag is written in: its own, else CLDR's likely one for its language (and region). */
+  function scriptOf(tag: string): string {
+    const subtags = tag.toLowerCase().split('-');
+    const own = subtags.slice(1).find((x) => /^[a-z]{4}$/.test(x));
+    if (own) return own;
+    const region = subtags.slice(1).find((x) => /^([a-z]{2}|\d{3})$/.test(x));
+    const likely = (region && LIKELY.get(`${subtags[0]}-${region}`)) || LIKELY.get(subtags[0]!) || '';
+    return likely.split('-').slice(1).find((x) => /^[a-z]{4}$/.test(x)) ?? '';
+  }
+  const scripted = (tag: string) => {
+    const subtags = tag.toLowerCase().split('-');
+    return subtags.slice(1).some((x) => /^[a-z]{4}$/.test(x)) || !scriptOf(tag) ? subtags.join('-') : [subtags[0], scriptOf(tag), ...subtags.slice(1)].join('-');
+  };
+  /** Fallbacks of the tag as written and with its script written out, never in another script. */
+  const keys = (tag: string) => [...new Set([...fallbacks(tag), ...fallbacks(scripted(tag))].filter((t) => scriptOf(t) === scriptOf(tag)).map(scripted))];
   function expected(requested: string, original: string, localized: readonly string[]): string {
     const all = [original, ...localized];
-    const wanted = fallbacks(requested);
+    const wanted = keys(requested);
     for (const tag of wanted) {
-      const hit = all.find((t) => t.toLowerCase() === tag);
+      const hit = all.find((t) => scripted(t) === tag);
       if (hit) return hit;
     }
     const primary = wanted[0]!.split('-')[0]!;
     const near = (t: string): [number, number] => {
-      const theirs = fallbacks(t);
+      const theirs = keys(t);
       const at = wanted.findIndex((w) => theirs.includes(w));
       return at < 0 ? [wanted.length, theirs.length] : [at, theirs.indexOf(wanted[at]!)];
     };
-    const same = all.filter((t) => t.toLowerCase() === primary || t.toLowerCase().startsWith(`${primary}-`)).sort((a, b) => near(a)[0] - near(b)[0] || near(a)[1] - near(b)[1] || (a < b ? -1 : 1));
+    const same = all
+      .filter((t) => (t.toLowerCase() === primary || t.toLowerCase().startsWith(`${primary}-`)) && scriptOf(t) === scriptOf(requested))
+      .sort((a, b) => near(a)[0] - near(b)[0] || near(a)[1] - near(b)[1] || (a < b ? -1 : 1));
     return same[0] ?? original;
   }
 
-  it(`the tag, then its CLDR fallbacks, then the nearest of the same primary language, then the original, over random tags (seed ${SEED})`, async () => {
+  it('never across scripts: zh-TW, zh-HK, zh-MO, zh-Hant and zh-Hant-TW get Traditional texts or the original, never Simplified; sr-Cyrl never gets sr-Latn', async () => {
+    const partner = await createPartner(server, admin);
+    const live = await createLiveSeries(server, lead, 1, partner.organizationId);
+    await server.gql(SET_SERIES, { id: live.seriesId, l: ['zh-Hans', 'zh-Hant', 'sr-Latn'].map((language) => ({ language, title: `series ${language}` })) }, { token: live.owner.token });
+    await server.gql(SET_EPISODE, { id: live.episodeIds[0], l: ['zh-Hans', 'sr-Latn'].map((language) => ({ language, title: `episode ${language}` })) }, { token: live.owner.token });
+    await resubmitAndApprove(server, lead, live.owner, live.episodeIds, ['US', 'CA']);
+    for (const requested of ['zh-Hant-TW', 'zh-Hant', 'zh-TW', 'zh-HK', 'zh-MO']) {
+      const [series] = await catalogIn(partner.key, requested);
+      expect({ requested, series: series!.language, episode: series!.episodes.nodes[0]!.language }).toEqual({ requested, series: 'zh-Hant', episode: 'en' });
+    }
+    const [cyrillic] = await catalogIn(partner.key, 'sr-Cyrl');
+    expect([cyrillic!.language, cyrillic!.episodes.nodes[0]!.language]).toEqual(['en', 'en']);
+    const [simplified] = await catalogIn(partner.key, 'zh-CN');
+    expect([simplified!.language, simplified!.episodes.nodes[0]!.language]).toEqual(['zh-Hans', 'zh-Hans']);
+  });
+
+  it(`the tag, then its CLDR fallbacks, then the nearest of the same primary language and script, then the original, over random tags (seed ${SEED})`, async () => {
     const partner = await createPartner(server, admin);
     const live = await createLiveSeries(server, lead, 1, partner.organizationId);
     const seriesTags = ['es-419', 'es-ES', 'pt-BR', 'zh-Hant', 'fr-CA', 'en-GB', 'sr-Latn'];
-    const episodeTags = ['es', 'pt', 'zh-Hant-TW', 'de-CH'];
+    // Only Simplified Chinese here: a reader of Traditional (zh-TW, zh-HK, zh-Hant) gets the original.
+    const episodeTags = ['es', 'pt', 'zh-Hans', 'de-CH'];
     await server.gql(SET_SERIES, { id: live.seriesId, l: seriesTags.map((language) => ({ language, title: `series ${language}` })) }, { token: live.owner.token });
     await server.gql(SET_EPISODE, { id: live.episodeIds[0], l: episodeTags.map((language) => ({ language, title: `episode ${language}` })) }, { token: live.owner.token });
     await resubmitAndApprove(server, lead, live.owner, live.episodeIds, ['US', 'CA']);
 
     const languages = ['es', 'pt', 'zh', 'fr', 'en', 'de', 'sr', 'ja', 'ko'];
     const scripts = ['', 'Hans', 'Hant', 'Latn', 'Cyrl'];
-    const regions = ['', 'MX', '419', 'ES', 'BR', 'PT', 'CA', 'TW', 'US', 'GB', 'CH'];
-    for (let i = 0; i < 40; i++) {
-      const requested = randomCase([pick(languages), pick(scripts), pick(regions)].filter(Boolean).join('-'));
+    const regions = ['', 'MX', '419', 'ES', 'BR', 'PT', 'CA', 'TW', 'HK', 'MO', 'US', 'GB', 'CH'];
+    const named = ['zh-Hant-TW', 'zh-Hant', 'zh-TW', 'zh-HK', 'zh-MO', 'sr-Cyrl', 'sr'];
+    for (let i = 0; i < 40 + named.length; i++) {
+      const requested = named[i] ?? randomCase([pick(languages), pick(scripts), pick(regions)].filter(Boolean).join('-'));
       const [series] = await catalogIn(partner.key, requested);
       const seriesLanguage = expected(requested, 'en', seriesTags);
       const episodeLanguage = expected(requested, 'en', episodeTags);

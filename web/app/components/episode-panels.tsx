@@ -227,6 +227,7 @@ export function DubsPanel({ episode, canEdit, outcome, busyIntent, uploader }: {
           {episode.audioTracks.map((t) => (
             <li key={t.id}>
               <strong>{t.language}</strong> <span className="muted">{t.audioCodec} · {formatLength(t.durationSeconds)}</span>
+              {t.durationMismatch ? <p className="field-error">Does not match the video: {t.durationMismatch} Upload this dub again for the new video, or remove it, before submitting.</p> : null}
               <audio controls preload="none" src={t.url} aria-label={`Dub in ${t.language}`} />
               {canEdit ? (
                 <Form method="post">

@@ -24,7 +24,7 @@ const EPISODE_PAGE = graphql(
       subtitleTranslations { id language sourceLanguage kind state failureReason requestedAt updatedAt }
       subtitleDrafts { id language kind origin sourceLanguage content cueCount model createdAt }
       aiElements
-      audioTracks { id language audioCodec durationSeconds url createdAt }
+      audioTracks { id language audioCodec durationSeconds durationMismatch url createdAt }
       dubDurationToleranceSeconds
       reviewCases { ...ReviewCaseCardFields }
       territoryOutcomes { ...TerritoryOutcomeFields }

@@ -112,6 +112,7 @@ const MESSAGES_BY_REASON: Record<string, string> = {
   CLAIM_HELD_BY_OTHER: 'Another reviewer holds this case. Wait for them, or release their claim (leads) before deciding it.',
   CASE_VERSION_STALE: 'Someone else changed this case since you opened it. Reload it before deciding.',
   APPEAL_ALREADY_USED: 'This rejection has already been appealed; an appeal is allowed once.',
+  DUB_DURATION_MISMATCH: 'A dub no longer runs as long as the video (the video was replaced after it). Upload the dub again for this video, or remove it, then submit.',
   APPEAL_OF_APPEAL: 'This is the decision on an appeal, which is final: it cannot be appealed again.',
 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalLanguageTag, languageFallbacks, languageSchema, matchLanguage, parentLanguage } from './language-tags';
+import { canonicalLanguageTag, languageFallbacks, languageSchema, likelyScript, matchLanguage, parentLanguage, primaryLanguage } from './language-tags';
 
 describe('BCP 47 language tags', () => {
   it('well-formed tags come back in canonical case; legacy tags as their replacement', () => {
@@ -11,8 +11,21 @@ describe('BCP 47 language tags', () => {
     expect(canonicalLanguageTag('i-klingon')).toBe('tlh');
   });
 
-  it('malformed tags, private use only and und are refused', () => {
-    for (const tag of ['es_MX', 'en--US', 'x-private', 'und', '12', '', 'e', 'toolongsubtag', 'a'.repeat(36), 'es-MX-']) expect(canonicalLanguageTag(tag), tag).toBeNull();
+  it('deprecated, alias and extended-language tags come back as their preferred value: one spelling per language', () => {
+    expect(canonicalLanguageTag('iw')).toBe('he');
+    expect(canonicalLanguageTag('he')).toBe('he');
+    expect(canonicalLanguageTag('in')).toBe('id');
+    expect(canonicalLanguageTag('ji')).toBe('yi');
+    expect(canonicalLanguageTag('zh-yue')).toBe('yue');
+    expect(canonicalLanguageTag('zh-cmn-Hans-CN')).toBe('zh-Hans-CN');
+    expect(canonicalLanguageTag('cmn')).toBe('zh');
+    expect(canonicalLanguageTag('iw-IL')).toBe('he-IL');
+    // Canonical is a fixed point: canonicalizing again changes nothing.
+    for (const tag of ['iw', 'in', 'zh-yue', 'sh', 'art-lojban', 'es-mx', 'i-klingon']) expect(canonicalLanguageTag(canonicalLanguageTag(tag)!), tag).toBe(canonicalLanguageTag(tag));
+  });
+
+  it('malformed tags, private use only, und, root, mul and zxx are refused', () => {
+    for (const tag of ['es_MX', 'en--US', 'x-private', 'und', 'root', 'mul', 'zxx', 'MUL', 'zxx-US', '12', '', 'e', 'toolongsubtag', 'a'.repeat(36), 'es-MX-']) expect(canonicalLanguageTag(tag), tag).toBeNull();
     const parsed = languageSchema.safeParse('es_MX');
     expect(parsed.success).toBe(false);
     expect(parsed.error!.issues[0]!.message).toBe('"es_MX" is not a BCP 47 language tag; use one such as en, es-MX or zh-Hans.');
@@ -47,5 +60,36 @@ describe('BCP 47 language tags', () => {
     expect(matchLanguage('zh-Hant-TW', ['zh-Hans', 'zh-Hant-HK'])).toBe('zh-Hant-HK');
     expect(matchLanguage('fr', ['en', 'es'])).toBeNull();
     expect(matchLanguage('fr', [])).toBeNull();
+  });
+
+  it('never falls back across scripts: zh-TW, zh-HK, zh-MO and zh-Hant-TW read Traditional Han, sr-Cyrl never gets sr-Latn (CLDR likely subtags)', () => {
+    for (const tag of ['zh-Hant-TW', 'zh-Hant', 'zh-TW', 'zh-HK', 'zh-MO']) {
+      expect(matchLanguage(tag, ['en', 'zh-Hans']), tag).toBeNull();
+      expect(matchLanguage(tag, ['zh']), tag).toBeNull();
+      expect(matchLanguage(tag, ['zh-Hans', 'zh-Hant']), tag).toBe('zh-Hant');
+      expect(matchLanguage(tag, ['zh', 'zh-Hant-TW']), tag).toBe('zh-Hant-TW');
+    }
+    expect(matchLanguage('zh-TW', ['zh-Hans-TW', 'zh-Hant-HK'])).toBe('zh-Hant-HK');
+    expect(matchLanguage('zh-Hant-TW', ['zh-TW'])).toBe('zh-TW');
+    expect(matchLanguage('zh-CN', ['zh-Hant', 'zh'])).toBe('zh');
+    expect(matchLanguage('zh-Hans', ['zh-TW', 'zh-Hant', 'zh-SG'])).toBe('zh-SG');
+    expect(matchLanguage('sr-Cyrl', ['sr-Latn'])).toBeNull();
+    expect(matchLanguage('sr-Cyrl', ['sr-Latn', 'sr'])).toBe('sr');
+    expect(matchLanguage('sr-ME', ['sr', 'sr-Latn'])).toBe('sr-Latn');
+    expect(matchLanguage('sr', ['sr-Latn-RS'])).toBeNull();
+  });
+
+  it('a seeded walk: no request is ever served a tag in another script, and a same-script tag is always found when one exists', () => {
+    const pool = ['zh', 'zh-Hans', 'zh-Hant', 'zh-TW', 'zh-HK', 'zh-MO', 'zh-CN', 'zh-SG', 'zh-Hant-TW', 'zh-Hans-HK', 'sr', 'sr-Cyrl', 'sr-Latn', 'sr-ME', 'sr-Latn-RS', 'es', 'es-MX', 'es-419', 'es-ES', 'en', 'en-IN', 'pt-AO', 'az', 'az-Arab', 'uz-Cyrl', 'uz'];
+    let seed = 20261130;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let step = 0; step < 2000; step++) {
+      const requested = pool[Math.floor(next() * pool.length)]!;
+      const available = pool.filter(() => next() < 0.2);
+      const chosen = matchLanguage(requested, available);
+      const sameScript = available.filter((t) => primaryLanguage(t) === primaryLanguage(requested) && likelyScript(t) === likelyScript(requested));
+      if (chosen) expect(likelyScript(chosen), `${requested} in ${available.join(',')}`).toBe(likelyScript(requested));
+      expect(chosen === null, `${requested} in ${available.join(',')}`).toBe(sameScript.length === 0);
+    }
   });
 });

@@ -20,3 +20,15 @@ export function dubDurationMismatch(audioSeconds: number, videoSeconds: number):
   if (Math.abs(audioSeconds - videoSeconds) <= tolerance) return null;
   return `The dub runs ${audioSeconds.toFixed(1)} s but the episode's video runs ${videoSeconds.toFixed(1)} s; they must match within ${tolerance.toFixed(1)} s (the larger of 1 s and 1 %).`;
 }
+
+/**
+ * The dubs that no longer fit the video (a video replaced after the dub was uploaded), each with a
+ * sentence naming its language and both durations; empty when every dub fits. An episode with one
+ * cannot be submitted for review, so no approval — the only way to partners — covers it.
+ */
+export function mismatchedDubs(dubs: ReadonlyArray<{ language: string; durationSeconds: number }>, videoSeconds: number): Array<{ language: string; durationSeconds: number; message: string }> {
+  return dubs.flatMap((dub) => {
+    if (!dubDurationMismatch(dub.durationSeconds, videoSeconds)) return [];
+    return [{ language: dub.language, durationSeconds: dub.durationSeconds, message: `the ${dub.language} dub runs ${dub.durationSeconds.toFixed(1)} s` }];
+  });
+}

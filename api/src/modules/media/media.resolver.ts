@@ -196,6 +196,11 @@ export class AudioTrackResolver {
     return `/media/audio/${track.id}`;
   }
 
+  @FieldResolver(() => String, { nullable: true, description: 'Null while the dub runs as long as the current video (within `Episode.dubDurationToleranceSeconds`); otherwise a sentence naming both durations. submitForReview refuses an episode with such a dub (DUB_DURATION_MISMATCH): upload the dub again or remove it.' })
+  durationMismatch(@Root() track: AudioTrack, @Ctx() ctx: GraphQLContext): Promise<string | null> {
+    return ctx.services.media.dubMismatch(ctx, track);
+  }
+
   @Allow(...CATALOG_WRITERS)
   @Mutation(() => Boolean, { description: 'Removes the dub in one language (BCP 47); the episode goes back to review if it was approved.' })
   removeAudioTrack(@Ctx() ctx: GraphQLContext, @Arg('episodeId', () => ID) episodeId: string, @Arg('language', () => String) language: string): Promise<boolean> {

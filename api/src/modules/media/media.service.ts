@@ -258,6 +258,16 @@ export class MediaService {
     return ctx.em.find(AudioTrack, { episode }, { orderBy: { language: 'asc' } });
   }
 
+  /**
+   * Null while the dub fits its episode's current video; otherwise why not (both durations). A
+   * video replaced after the dub can leave one that no longer fits: the episode cannot be submitted
+   * for review until the dub is uploaded again or removed.
+   */
+  async dubMismatch(ctx: RequestContext, track: AudioTrack): Promise<string | null> {
+    const episode = await ctx.em.findOneOrFail(Episode, track.episode.id, { populate: ['currentMedia'] });
+    return episode.currentMedia ? dubDurationMismatch(track.durationSeconds, episode.currentMedia.durationSeconds) : null;
+  }
+
   /** Removes the dub in `language` (BCP 47); the approval lapses through the reviewed snapshot. */
   async removeAudioTrack(ctx: RequestContext, episodeId: string, language: string): Promise<boolean> {
     const em = ctx.em.fork();

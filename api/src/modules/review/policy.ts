@@ -12,6 +12,7 @@ import sa from './policy-packs/sa.json';
 import us from './policy-packs/us.json';
 
 import type { LocalizationRequirement } from '../catalog/localization';
+import { canonicalLanguageTag } from '../catalog/language-tags';
 
 export type Severity = 'INFO' | 'LOW' | 'MEDIUM' | 'HIGH' | 'BLOCKING';
 export const SEVERITY_ORDER: readonly Severity[] = ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'BLOCKING'];
@@ -116,6 +117,8 @@ export function loadPolicyPacks(dir: string): PolicyPack[] {
     if (typeof pack?.territory !== 'string' || !/^[A-Z]{2}$/.test(pack.territory) || typeof pack.version !== 'string' || !Array.isArray(pack.rules) || typeof pack.thresholds !== 'object') {
       throw new Error(`${file} is not a policy pack (territory as ISO 3166-1 alpha-2, version, rules and thresholds are required).`);
     }
+    const wrong = pack.localization?.languages?.find((l) => !canonicalLanguageTag(l));
+    if (wrong !== undefined) throw new Error(`${file}: localization.languages has "${wrong}", which is not a BCP 47 tag of a specific language.`);
     TERRITORY_PACKS[pack.territory] = pack;
     const at = ACTIVE_PACKS.findIndex((p) => p.territory === pack.territory);
     if (at >= 0) ACTIVE_PACKS[at] = pack;
@@ -123,6 +126,11 @@ export function loadPolicyPacks(dir: string): PolicyPack[] {
     added.push(pack);
   }
   return added;
+}
+
+/** A requirement with its languages in canonical form (`iw` → `he`), as every stored track's language is. */
+function canonicalRequirement(requirement: LocalizationRequirement | null): LocalizationRequirement | null {
+  return requirement && { ...requirement, languages: requirement.languages.map((l) => canonicalLanguageTag(l) ?? l) };
 }
 
 export function effectivePolicy(territory: string): EffectivePolicy {
@@ -136,7 +144,7 @@ export function effectivePolicy(territory: string): EffectivePolicy {
     requireFiling: Boolean(pack?.requireFiling ?? GLOBAL.requireFiling),
     requiredSubtitleLanguages: [...new Set([...(GLOBAL.requiredSubtitleLanguages ?? []), ...(pack?.requiredSubtitleLanguages ?? [])])],
     requireAiDisclosure: Boolean(pack?.requireAiDisclosure ?? GLOBAL.requireAiDisclosure),
-    localization: (pack?.localization ?? GLOBAL.localization ?? null) as LocalizationRequirement | null,
+    localization: canonicalRequirement((pack?.localization ?? GLOBAL.localization ?? null) as LocalizationRequirement | null),
     requirements,
     titleRules: [...(GLOBAL.titleRules ?? []), ...(pack?.titleRules ?? [])],
     rules: [...GLOBAL.rules, ...(pack?.rules ?? [])],

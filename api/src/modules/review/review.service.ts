@@ -20,6 +20,8 @@ import { ReviewDecision } from './review-decision.entity';
 import { ReviewSettings } from './review-settings.entity';
 import { loadReviewedSnapshots, reviewedDigest, type ReviewedLocalization, type ReviewedSnapshot } from './reviewed-material';
 import { fieldPath } from '../../domain/field-path';
+import { AudioTrack } from '../media/audio-track.entity';
+import { dubDurationToleranceSeconds, mismatchedDubs } from '../media/audio-tracks';
 
 const submitSchema = z.object({
   episodeIds: z.array(z.string()).min(1, 'Choose at least one episode.').max(500, 'Submit at most 500 episodes at once.').superRefine(refuseRepeats<string>('Episodes', (id) => id)),
@@ -55,11 +57,25 @@ export class ReviewService {
    * Submits READY episodes for target territories: one case per episode, bound to its media and
    * reviewed text, with the screening job enqueued in the same transaction. All or nothing.
    */
-  /** `submitForReview`'s rule for one episode: media uploaded, and a status that allows review. */
-  private checkSubmittable(episode: Episode, field: string): void {
+  /**
+   * `submitForReview`'s rule for one episode: media uploaded, a status that allows review, and every
+   * dub as long as the video (a video replaced after a dub can leave one that no longer fits; every
+   * path to partners passes an approval, and every approval starts here).
+   */
+  private async checkSubmittable(em: EntityManager, episode: Episode, field: string): Promise<void> {
     if (episode.status === EpisodeStatus.IN_REVIEW) throw new ConflictError(`Episode ${episode.number} is already in review.`, field).because('ALREADY_IN_REVIEW');
     if (!canTransition(episode.status, 'submitForReview') || !episode.currentMedia) {
       throw new BadUserInputError(field, `Episode ${episode.number} is ${episode.status}; only episodes with uploaded media (${allowedFrom('submitForReview').join(' or ')}) can be submitted.`).because('NOT_SUBMITTABLE');
+    }
+    const video = episode.currentMedia.durationSeconds;
+    const mismatched = mismatchedDubs(await em.find(AudioTrack, { episode: episode.id }, { orderBy: { language: 'asc' } }), video);
+    if (mismatched.length) {
+      const error = new ConflictError(
+        `Episode ${episode.number}'s video runs ${video.toFixed(1)} s but ${mismatched.map((m) => m.message).join(', ')}; a dub must match the video within ${dubDurationToleranceSeconds(video).toFixed(1)} s. Upload the dub again for this video, or remove it.`,
+        field,
+      ).because('DUB_DURATION_MISMATCH');
+      error.details.languages = mismatched.map((m) => m.language);
+      throw error;
     }
   }
 
@@ -68,7 +84,7 @@ export class ReviewService {
     return passes(async () => {
       const writable = await findEpisode(ctx, episode.id, 'write');
       await ctx.em.populate(writable, ['currentMedia']);
-      this.checkSubmittable(writable, 'episodeId');
+      await this.checkSubmittable(ctx.em, writable, 'episodeId');
     });
   }
 
@@ -81,7 +97,7 @@ export class ReviewService {
     for (const [i, id] of data.episodeIds.entries()) {
       const episode = await findEpisode(ctx, id, 'write', em);
       await em.populate(episode, ['series', 'currentMedia']);
-      this.checkSubmittable(episode, fieldPath('input', 'episodeIds', i));
+      await this.checkSubmittable(em, episode, fieldPath('input', 'episodeIds', i));
       episodes.push(episode);
     }
     const alreadyInReview = () => new ConflictError('Some of these episodes are already in review.', 'input.episodeIds');
