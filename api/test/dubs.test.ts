@@ -43,6 +43,8 @@ async function partnerEpisodes(key: string, territory = 'US') {
   return page.data!.catalog.nodes.flatMap((s) => s.episodes.nodes);
 }
 
+const SUBMIT_DUBBED = graphql(`mutation SubmitDubbed($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }`);
+
 describe('dubbed audio tracks', () => {
   it('a studio uploads a dub through tus: stored under its hash, listed, playable with ranges, and the approval lapses', async () => {
     const p = await createPartner(server, admin);
@@ -103,18 +105,18 @@ describe('dubbed audio tracks', () => {
     // A 9 s video replaces the 60 s one: the approval lapses, the 60 s dub stays, and fits no more.
     await uploadClip(server, s.owner.token, episodeId, makeClip('video-9s', { seconds: 9 }));
     await eventually(() => episodeOf(s.owner.token, episodeId), (e) => e.status === 'READY' && e.uploads[0]?.status === 'SUCCEEDED', 'the new video to be processed');
-    const may = await server.gql<{ episode: { viewerCanSubmitForReview: boolean; audioTracks: Array<{ durationMismatch: string | null }> } }>('query($id: ID!) { episode(id: $id) { viewerCanSubmitForReview audioTracks { durationMismatch } } }', { id: episodeId }, { token: s.owner.token });
-    expect(may.data!.episode.viewerCanSubmitForReview).toBe(false);
-    expect(may.data!.episode.audioTracks[0]!.durationMismatch).toMatch(/^The dub runs 60\.0 s but the episode's video runs 9\.0 s/);
-    const submitted = await server.gql('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }', { i: { episodeIds: [episodeId], territories: ['US'] } }, { token: s.owner.token });
+    const may = await server.gql(graphql(`query DubFits($id: ID!) { episode(id: $id) { viewerCanSubmitForReview audioTracks { durationMismatch } } }`), { id: episodeId }, { token: s.owner.token });
+    expect(may.data!.episode!.viewerCanSubmitForReview).toBe(false);
+    expect(may.data!.episode!.audioTracks[0]!.durationMismatch).toMatch(/^The dub runs 60\.0 s but the episode's video runs 9\.0 s/);
+    const submitted = await server.gql(SUBMIT_DUBBED, { i: { episodeIds: [episodeId], territories: ['US'] } }, { token: s.owner.token });
     expect(submitted.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'DUB_DURATION_MISMATCH', field: 'input.episodeIds.0', languages: ['es'] });
     expect(submitted.errors![0]!.message).toMatch(/video runs 9\.0 s but the es dub runs 60\.0 s; a dub must match the video within 1\.0 s/);
     expect((await episodeOf(s.owner.token, episodeId)).status).toBe('READY');
     expect(await partnerEpisodes(p.key)).toEqual([]);
 
     // Removing the dub makes the episode submittable again.
-    expect((await server.gql('mutation($e: ID!) { removeAudioTrack(episodeId: $e, language: "es") }', { e: episodeId }, { token: s.owner.token })).errors).toBeUndefined();
-    const again = await server.gql('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }', { i: { episodeIds: [episodeId], territories: ['US'] } }, { token: s.owner.token });
+    expect((await server.gql(graphql(`mutation DubRemove($e: ID!) { removeAudioTrack(episodeId: $e, language: "es") }`), { e: episodeId }, { token: s.owner.token })).errors).toBeUndefined();
+    const again = await server.gql(SUBMIT_DUBBED, { i: { episodeIds: [episodeId], territories: ['US'] } }, { token: s.owner.token });
     expect(again.errors).toBeUndefined();
   });
 

@@ -53,6 +53,8 @@ async function studioSeries(episodes = 2) {
   return { owner, seriesId, episodeIds: read.data!.series.episodes.nodes.map((e) => e.id) };
 }
 
+const SET_LICENSE_LANGUAGES = graphql(`mutation LicenseLanguages($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id dubLanguages } }`);
+
 describe('setting localized texts', () => {
   it('a studio adds, replaces and removes a series’ and an episode’s texts per language; tags come back in canonical case', async () => {
     const { owner, seriesId, episodeIds } = await studioSeries();
@@ -100,28 +102,27 @@ describe('setting localized texts', () => {
 
   it('deprecated and extended-language tags are stored as their preferred value (iw and he are one language, zh-yue is yue, in is id); root, mul and zxx are refused naming the field', async () => {
     const { owner, seriesId, episodeIds } = await studioSeries();
-    const q = (query: string, variables: Record<string, unknown>) => server.gql(query, variables, { token: owner.token });
-    const both = await q(SET_SERIES, { id: seriesId, l: [{ language: 'iw', title: 'Alef' }, { language: 'he', title: 'Bet' }] });
+    const both = await server.gql(SET_SERIES, { id: seriesId, l: [{ language: 'iw', title: 'Alef' }, { language: 'he', title: 'Bet' }] }, { token: owner.token });
     expect(both.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'localizations.1.language' });
     expect(both.errors![0]!.message).toMatch(/he twice \(items 0 and 1\)/);
-    const stored = await q(SET_SERIES, { id: seriesId, l: [{ language: 'iw', title: 'Alef' }, { language: 'zh-yue', title: 'Yue' }, { language: 'in', title: 'Indonesia' }] });
+    const stored = await server.gql(SET_SERIES, { id: seriesId, l: [{ language: 'iw', title: 'Alef' }, { language: 'zh-yue', title: 'Yue' }, { language: 'in', title: 'Indonesia' }] }, { token: owner.token });
     expect(stored.errors).toBeUndefined();
-    expect((stored.data as { setSeriesLocalizations: Array<{ language: string }> }).setSeriesLocalizations.map((l) => l.language).sort()).toEqual(['he', 'id', 'yue']);
+    expect(stored.data!.setSeriesLocalizations.map((l) => l.language).sort()).toEqual(['he', 'id', 'yue']);
     // Writing he afterwards replaces the iw text: one language, one text.
-    const again = await q(SET_SERIES, { id: seriesId, l: [{ language: 'he', title: 'Bet' }, { language: 'yue', title: 'Yue 2' }, { language: 'id', title: 'Indonesia' }] });
+    const again = await server.gql(SET_SERIES, { id: seriesId, l: [{ language: 'he', title: 'Bet' }, { language: 'yue', title: 'Yue 2' }, { language: 'id', title: 'Indonesia' }] }, { token: owner.token });
     expect(again.errors).toBeUndefined();
-    const read = await server.gql<{ series: { localizations: Array<{ language: string; title: string }> } }>(READ, { id: seriesId }, { token: owner.token });
-    expect(read.data!.series.localizations.map((l) => [l.language, l.title]).sort()).toEqual([['he', 'Bet'], ['id', 'Indonesia'], ['yue', 'Yue 2']]);
+    const read = await server.gql(READ, { id: seriesId }, { token: owner.token });
+    expect(read.data!.series!.localizations.map((l) => [l.language, l.title]).sort()).toEqual([['he', 'Bet'], ['id', 'Indonesia'], ['yue', 'Yue 2']]);
     for (const tag of ['root', 'mul', 'zxx', 'MUL']) {
-      const res = await q(SET_EPISODE, { id: episodeIds[0], l: [{ language: tag, title: 'None' }] });
+      const res = await server.gql(SET_EPISODE, { id: episodeIds[0]!, l: [{ language: tag, title: 'None' }] }, { token: owner.token });
       expect(res.errors?.[0]?.extensions, tag).toMatchObject({ code: 'BAD_USER_INPUT', field: 'localizations.0.language' });
       expect(res.errors![0]!.message).toMatch(/names no specific language/);
-      const license = await q('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }', { id: seriesId, i: { ...LICENSE, subtitleLanguages: ['es', tag] } });
+      const license = await server.gql(SET_LICENSE_LANGUAGES, { id: seriesId, i: { ...LICENSE, subtitleLanguages: ['es', tag] } }, { token: owner.token });
       expect(license.errors?.[0]?.extensions, tag).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.subtitleLanguages.1' });
     }
     // A license for iw allows dubs in he.
-    const license = await q('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { dubLanguages } }', { id: seriesId, i: { ...LICENSE, dubLanguages: ['iw', 'zh-yue'] } });
-    expect((license.data as { setLicense: { dubLanguages: string[] } }).setLicense.dubLanguages).toEqual(['he', 'yue']);
+    const license = await server.gql(SET_LICENSE_LANGUAGES, { id: seriesId, i: { ...LICENSE, dubLanguages: ['iw', 'zh-yue'] } }, { token: owner.token });
+    expect(license.data!.setLicense.dubLanguages).toEqual(['he', 'yue']);
   });
 
   it('a language repeated in one call is refused by the repeated item (es-mx and es-MX are one language)', async () => {
