@@ -199,6 +199,27 @@ describe('viewerCanTakeDown and viewerCanSubmitForReview answer with their mutat
   }, 60_000);
 });
 
+describe('rule fields read the current state, also later in the same request', () => {
+  const EDIT_THEN_SUBMIT = graphql(`
+    mutation EditThenSubmit($id: ID!) {
+      a: updateEpisode(input: { id: $id, title: "Episode 1 (recut)" }) { viewerCanSubmitForReview }
+      b: submitForReview(input: { episodeIds: [$id], territories: ["US"] }) { episode { status viewerCanSubmitForReview } }
+    }
+  `);
+
+  it('after updateEpisode and submitForReview in one request, the submitted episode says viewerCanSubmitForReview false', async () => {
+    const studio = await studioWithCase();
+    const reviewer = await server.addMember(operatorOrg, Role.REVIEWER);
+    const claimed = (await server.gql(CLAIM_NEXT, { filter: studio.filter }, { token: reviewer.token })).data!.claimNextCase!;
+    const decisions = [{ territory: 'US', decision: 'REQUEST_CHANGES' as const, citedRuleIds: ['GLOBAL-VIOLENCE-GRAPHIC-01'] }];
+    expect((await server.gql(DECIDE, { input: { caseId: claimed.id, version: claimed.version, decisions } }, { token: reviewer.token })).errors).toBeUndefined();
+    const res = await server.gql(EDIT_THEN_SUBMIT, { id: studio.episodeId }, { token: studio.owner.token });
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.a.viewerCanSubmitForReview).toBe(true);
+    expect(res.data?.b[0]!.episode).toEqual({ status: 'IN_REVIEW', viewerCanSubmitForReview: false });
+  }, 60_000);
+});
+
 describe('the claim, judged once on the database clock', () => {
   it('the holder sees heldByViewer until the lease lapses; then deciding is refused with CLAIM_LAPSED', async () => {
     const studio = await studioWithCase();

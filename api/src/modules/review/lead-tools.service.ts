@@ -62,7 +62,8 @@ export class LeadToolsService {
 
   /** Whether the caller may take the episode down now: the very check `takeDownEpisode` makes. */
   mayTakeDown(ctx: RequestContext, episode: Episode): Promise<boolean> {
-    return passes(() => this.checkTakeDown(ctx, episode));
+    // Read afresh: the request's copy may predate a mutation earlier in the same request.
+    return passes(async () => this.checkTakeDown(ctx, await ctx.em.fork().findOneOrFail(Episode, episode.id)));
   }
 
   /** A lead takes an approved or published episode down, with a reason. */

@@ -68,9 +68,11 @@ export class ReviewService {
 
   /** Whether the caller may submit the episode for review now: the very checks `submitForReview` makes. */
   maySubmit(ctx: RequestContext, episode: Episode): Promise<boolean> {
+    // A fresh EntityManager: the request's may hold a copy a mutation earlier in the request changed.
+    const em = ctx.em.fork();
     return passes(async () => {
-      const writable = await findEpisode(ctx, episode.id, 'write');
-      await ctx.em.populate(writable, ['currentMedia']);
+      const writable = await findEpisode(ctx, episode.id, 'write', em);
+      await em.populate(writable, ['currentMedia']);
       this.checkSubmittable(writable, 'episodeId');
     });
   }
