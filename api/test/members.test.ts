@@ -69,11 +69,12 @@ describe('inviting members', () => {
     expect((await membershipsOf(owner.organizationId, owner.token)).map((m) => m.user.email)).not.toContain(other.email);
 
     // Only the invited account accepts: the owner holding the token cannot use it for themselves.
-    const wrong = await server.gql(JOIN, { token: res.data!.inviteMember.invitationToken }, { token: owner.token });
+    const invitationToken = res.data!.inviteMember.invitationToken!;
+    const wrong = await server.gql(JOIN, { token: invitationToken }, { token: owner.token });
     expect(wrong.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'INVITATION_FOR_OTHER_ACCOUNT' });
-    const joined = await server.gql<{ joinOrganization: { role: string; user: { email: string } } }>(JOIN, { token: res.data!.inviteMember.invitationToken }, { token: other.token });
+    const joined = await server.gql(JOIN, { token: invitationToken }, { token: other.token });
     expect(joined.data?.joinOrganization).toEqual({ role: 'VIEWER', user: { email: other.email } });
-    expect(errorCode(await server.gql(JOIN, { token: res.data!.inviteMember.invitationToken }, { token: other.token }))).toBe('NOT_FOUND');
+    expect(errorCode(await server.gql(JOIN, { token: invitationToken }, { token: other.token }))).toBe('NOT_FOUND');
 
     const dup = await server.gql(INVITE, { input: { organizationId: owner.organizationId, email: other.email, role: 'VIEWER' } }, { token: owner.token });
     expect(dup.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ALREADY_A_MEMBER', field: 'input.email' });
@@ -91,7 +92,7 @@ describe('inviting members', () => {
       expect(res.errors?.[0]?.extensions, staff.email).toMatchObject({ code: 'CONFLICT', reason: 'OPERATOR_STAFF_IN_STUDIO', field: 'input.email' });
       expect([await server.count('invitation'), await server.count('membership')], staff.email).toEqual(before);
     }
-    const claimed = await server.gql<{ claimNextCase: { id: string } | null }>(CLAIM_NEXT, { f: { studioId: owner.organizationId } }, { token: lead.token });
+    const claimed = await server.gql(CLAIM_NEXT, { f: { studioId: owner.organizationId } }, { token: lead.token });
     expect(claimed.data?.claimNextCase?.id).toEqual(expect.any(String));
   });
 
@@ -99,11 +100,11 @@ describe('inviting members', () => {
     const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
     const admin = await server.member(OrganizationKind.OPERATOR, Role.ADMIN);
     const someone = await server.member(OrganizationKind.STUDIO, Role.OWNER);
-    const invited = await server.gql<{ inviteMember: { invitationToken: string } }>(INVITE, { input: { organizationId: owner.organizationId, email: someone.email, role: 'EDITOR' } }, { token: owner.token });
+    const invited = await server.gql(INVITE, { input: { organizationId: owner.organizationId, email: someone.email, role: 'EDITOR' } }, { token: owner.token });
     await server.orm.em.getConnection().execute(`insert into membership (id, user_id, organization_id, role, created_at) values (gen_random_uuid(), ?, ?, 'REVIEWER', now())`, [someone.userId, admin.organizationId]);
     const token = await server.signIn(someone.email);
     const before = await server.count('membership');
-    const res = await server.gql(JOIN, { token: invited.data!.inviteMember.invitationToken }, { token });
+    const res = await server.gql(JOIN, { token: invited.data!.inviteMember.invitationToken! }, { token });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'OPERATOR_STAFF_IN_STUDIO' });
     expect(await server.count('membership')).toBe(before);
   });
