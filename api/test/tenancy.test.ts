@@ -143,7 +143,7 @@ const attempts: Record<string, Attempt> = {
   }),
   joinOrganization: async () => ({
     // B's owner, holding A's invitation id (not its token), joins nothing.
-    res: await server.gql('mutation($t: String!) { joinOrganization(token: $t) { id } }', { t: a.invitationId }, { token: b.owner.token }),
+    res: await server.gql(graphql(`mutation TenancyJoin($t: String!) { joinOrganization(token: $t) { id } }`), { t: a.invitationId }, { token: b.owner.token }),
     expectCode: 'NOT_FOUND',
   }),
   changeMemberRole: async () => {
