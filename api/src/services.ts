@@ -46,7 +46,9 @@ export function createServices(
 ) {
   // The operator's own policy packs join the built-in ones before anything reads a policy.
   if (config.review.policyPacksDir) loadPolicyPacks(config.review.policyPacksDir);
-  const audit = new AuditService();
+  // The audit log shows a studio its cases' events by the cases' own visibility rule.
+  const audit: AuditService = new AuditService((ctx, events) => reviews.eventsAsSeenBy(ctx, events));
+  const reviews: ReviewService = new ReviewService(audit, queue);
   const organizations = new OrganizationService(audit);
   const uploads = new UploadService(audit, config);
   const fingerprints = new FingerprintService(audit);
@@ -72,7 +74,7 @@ export function createServices(
     subtitleTranslations: new SubtitleTranslationService(audit, config, queue),
     localization: new LocalizationService(),
     localizedTexts: new LocalizedTextService(audit),
-    reviews: new ReviewService(audit, queue),
+    reviews,
     reviewQueue: new ReviewQueueService(audit),
     decisions: new DecisionService(audit),
     appeals: new AppealService(audit),

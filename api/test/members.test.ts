@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
+import { CLAIM_NEXT, seedPendingCases } from './support/review';
 import { errorCode, TestServer } from './support/server';
 import { graphql } from '../../schema/graphql';
 
@@ -56,7 +57,7 @@ describe('inviting members', () => {
     expect(viewer.data?.viewer.memberships).toEqual([{ role: 'EDITOR', organization: { id: owner.organizationId } }]);
   });
 
-  it('someone who already has an account joins at once', async () => {
+  it('someone who already has an account is invited, not added: they join only when they accept with joinOrganization', async () => {
     const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
     const other = await server.member(OrganizationKind.STUDIO, Role.OWNER);
     const res = await server.gql(
@@ -64,9 +65,48 @@ describe('inviting members', () => {
       { input: { organizationId: owner.organizationId, email: other.email, role: 'VIEWER' } },
       { token: owner.token },
     );
-    expect(res.data?.inviteMember).toEqual({ membership: { role: 'VIEWER', user: { email: other.email } }, invitation: null, invitationToken: null });
+    expect(res.data?.inviteMember).toMatchObject({ membership: null, invitation: { role: 'VIEWER' }, invitationToken: expect.stringMatching(/^gli_/) });
+    expect((await membershipsOf(owner.organizationId, owner.token)).map((m) => m.user.email)).not.toContain(other.email);
+
+    // Only the invited account accepts: the owner holding the token cannot use it for themselves.
+    const invitationToken = res.data!.inviteMember.invitationToken!;
+    const wrong = await server.gql(JOIN, { token: invitationToken }, { token: owner.token });
+    expect(wrong.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'INVITATION_FOR_OTHER_ACCOUNT' });
+    const joined = await server.gql(JOIN, { token: invitationToken }, { token: other.token });
+    expect(joined.data?.joinOrganization).toEqual({ role: 'VIEWER', user: { email: other.email } });
+    expect(errorCode(await server.gql(JOIN, { token: invitationToken }, { token: other.token }))).toBe('NOT_FOUND');
+
     const dup = await server.gql(INVITE, { input: { organizationId: owner.organizationId, email: other.email, role: 'VIEWER' } }, { token: owner.token });
-    expect(errorCode(dup)).toBe('CONFLICT');
+    expect(dup.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ALREADY_A_MEMBER', field: 'input.email' });
+  });
+
+  it('operator staff cannot be invited into a studio (reason OPERATOR_STAFF_IN_STUDIO), nothing is written, and they still review its cases', async () => {
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const admin = await server.member(OrganizationKind.OPERATOR, Role.ADMIN);
+    const lead = await server.addMember(admin.organizationId, Role.LEAD);
+    const reviewer = await server.addMember(admin.organizationId, Role.REVIEWER);
+    await seedPendingCases(server, owner.organizationId, 1);
+    for (const staff of [lead, reviewer, admin]) {
+      const before = [await server.count('invitation'), await server.count('membership')];
+      const res = await server.gql(INVITE, { input: { organizationId: owner.organizationId, email: staff.email, role: 'VIEWER' } }, { token: owner.token });
+      expect(res.errors?.[0]?.extensions, staff.email).toMatchObject({ code: 'CONFLICT', reason: 'OPERATOR_STAFF_IN_STUDIO', field: 'input.email' });
+      expect([await server.count('invitation'), await server.count('membership')], staff.email).toEqual(before);
+    }
+    const claimed = await server.gql(CLAIM_NEXT, { f: { studioId: owner.organizationId } }, { token: lead.token });
+    expect(claimed.data?.claimNextCase?.id).toEqual(expect.any(String));
+  });
+
+  it('an invitation accepted after its account joined the operator’s staff is refused with OPERATOR_STAFF_IN_STUDIO', async () => {
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const admin = await server.member(OrganizationKind.OPERATOR, Role.ADMIN);
+    const someone = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const invited = await server.gql(INVITE, { input: { organizationId: owner.organizationId, email: someone.email, role: 'EDITOR' } }, { token: owner.token });
+    await server.orm.em.getConnection().execute(`insert into membership (id, user_id, organization_id, role, created_at) values (gen_random_uuid(), ?, ?, 'REVIEWER', now())`, [someone.userId, admin.organizationId]);
+    const token = await server.signIn(someone.email);
+    const before = await server.count('membership');
+    const res = await server.gql(JOIN, { token: invited.data!.inviteMember.invitationToken! }, { token });
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'OPERATOR_STAFF_IN_STUDIO' });
+    expect(await server.count('membership')).toBe(before);
   });
 
   it('a role from another kind of organization is refused, naming the field, and nothing is written', async () => {
@@ -130,4 +170,5 @@ const INVITE = graphql(`
 `);
 const ACCEPT = graphql(`mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { email } }`);
 const REMOVE = graphql(`mutation($id: ID!) { removeMember(membershipId: $id) }`);
+const JOIN = graphql(`mutation($token: String!) { joinOrganization(token: $token) { role user { email } } }`);
 const CHANGE_ROLE = graphql(`mutation($input: ChangeMemberRoleInput!) { changeMemberRole(input: $input) { role } }`);

@@ -141,6 +141,11 @@ const attempts: Record<string, Attempt> = {
     }),
     expectCode: 'NOT_FOUND',
   }),
+  joinOrganization: async () => ({
+    // B's owner, holding A's invitation id (not its token), joins nothing.
+    res: await server.gql(graphql(`mutation TenancyJoin($t: String!) { joinOrganization(token: $t) { id } }`), { t: a.invitationId }, { token: b.owner.token }),
+    expectCode: 'NOT_FOUND',
+  }),
   changeMemberRole: async () => {
     const members = await server.gql(
       graphql('query($id: ID!) { members(organizationId: $id) { id user { email } } }'),

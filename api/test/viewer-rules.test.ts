@@ -33,6 +33,8 @@ const APPEAL = graphql(`mutation Appeal($id: ID!, $statement: String!) { appealC
 const TAKE_DOWN = graphql(`mutation TakeDown($id: ID!) { takeDownEpisode(episodeId: $id, reason: "Rights dispute reported by the licensor") { status } }`);
 const EXTEND = graphql(`mutation Extend($id: ID!) { extendClaim(caseId: $id) { id } }`);
 const RELEASE = graphql(`mutation Release($id: ID!) { releaseCase(caseId: $id) { id } }`);
+const HOLD = graphql(`mutation Hold($id: ID!, $held: Boolean!) { holdCase(caseId: $id, held: $held, reason: "Legal is checking the license") { id held } }`);
+const ASSIGN = graphql(`mutation Assign($id: ID!, $reviewerId: ID!) { assignCase(caseId: $id, reviewerId: $reviewerId) { id } }`);
 
 type DecisionKind = 'APPROVE' | 'REJECT';
 
@@ -112,6 +114,60 @@ describe('viewerCanAppeal answers with the check appealCase makes', () => {
   }, 60_000);
 });
 
+describe('only the latest decision of an episode, in a status that allows it, can be appealed', () => {
+  const SUBMIT = graphql(`mutation ResubmitUnchanged($id: ID!) { submitForReview(input: { episodeIds: [$id], territories: ["US", "DE"] }) { id } }`);
+  const EPISODE_STATUS = graphql(`query AppealedEpisode($id: ID!) { episode(id: $id) { status } }`);
+  /** Screening is not what these tests are about: a submitted case goes straight to the human queue. */
+  const SCREENED = `update review_case set status = 'PENDING_REVIEW', ai_status = 'COMPLETED', verdicts = '[{"territory":"US","verdict":"NEEDS_REVIEW","riskScore":45,"reasons":[]},{"territory":"DE","verdict":"NEEDS_REVIEW","riskScore":45,"reasons":[]}]'::jsonb where status in ('QUEUED', 'SCREENING')`;
+
+  /** A case for US and DE in the queue, decided per territory as `decisions` says. */
+  async function decidedPerTerritory(decisions: { US: string; DE: string }) {
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const { caseIds, episodeIds } = await seedPendingCases(server, owner.organizationId, 1, { territories: ['US', 'DE'] });
+    await decideNext(owner.organizationId, decisions);
+    return { owner, caseId: caseIds[0]!, episodeId: episodeIds[0]! };
+  }
+  async function decideNext(studioId: string, decisions: { US: string; DE: string }) {
+    const reviewer = await server.addMember(operatorOrg, Role.REVIEWER);
+    const claimed = (await server.gql(CLAIM_NEXT, { filter: { studioId } }, { token: reviewer.token })).data!.claimNextCase!;
+    const input = Object.entries(decisions).map(([territory, decision]) => ({ territory, decision: decision as 'APPROVE', ...(decision === 'APPROVE' ? {} : { citedRuleIds: ['GLOBAL-VIOLENCE-GRAPHIC-01'] }) }));
+    const res = await server.gql(DECIDE, { input: { caseId: claimed.id, version: claimed.version, decisions: input } }, { token: reviewer.token });
+    expect(res.errors).toBeUndefined();
+  }
+  async function refusedAppeal(caseId: string, owner: SignedInMember) {
+    expect((await rules(caseId, owner)).viewerCanAppeal).toBe(false);
+    const cases = await server.count('review_case');
+    const res = await server.gql(APPEAL, { id: caseId, statement: 'We disagree with the rejection in one territory.' }, { token: owner.token });
+    expect(await server.count('review_case')).toBe(cases);
+    return res.errors![0]!.extensions;
+  }
+
+  it('after a takedown, a rejection in another territory is not appealable: the field says false and appealCase refuses with TRANSITION_NOT_ALLOWED', async () => {
+    const { owner, caseId, episodeId } = await decidedPerTerritory({ US: 'APPROVE', DE: 'REJECT' });
+    expect((await rules(caseId, owner)).viewerCanAppeal).toBe(true);
+    const lead = await server.addMember(operatorOrg, Role.LEAD);
+    expect((await server.gql(TAKE_DOWN, { id: episodeId }, { token: lead.token })).data?.takeDownEpisode.status).toBe('TAKEN_DOWN');
+    expect(await refusedAppeal(caseId, owner)).toMatchObject({ code: 'CONFLICT', reason: 'TRANSITION_NOT_ALLOWED', transition: 'appeal', status: 'TAKEN_DOWN' });
+  }, 60_000);
+
+  it('after the unchanged episode is resubmitted, the earlier rejection is not appealable: DECISION_SUPERSEDED, field and mutation alike', async () => {
+    const { owner, caseId, episodeId } = await decidedPerTerritory({ US: 'REQUEST_CHANGES', DE: 'REJECT' });
+    expect((await rules(caseId, owner)).viewerCanAppeal).toBe(true);
+    expect((await server.gql(SUBMIT, { id: episodeId }, { token: owner.token })).errors).toBeUndefined();
+    expect(await refusedAppeal(caseId, owner)).toMatchObject({ code: 'CONFLICT', reason: 'DECISION_SUPERSEDED' });
+  }, 60_000);
+
+  it('a rejection a later review replaced cannot be appealed: the approved episode stays approved (DECISION_SUPERSEDED)', async () => {
+    const { owner, caseId, episodeId } = await decidedPerTerritory({ US: 'REQUEST_CHANGES', DE: 'REJECT' });
+    expect((await server.gql(SUBMIT, { id: episodeId }, { token: owner.token })).errors).toBeUndefined();
+    await server.orm.em.getConnection().execute(SCREENED);
+    await decideNext(owner.organizationId, { US: 'APPROVE', DE: 'APPROVE' });
+    expect((await server.gql(EPISODE_STATUS, { id: episodeId }, { token: owner.token })).data?.episode.status).toBe('APPROVED');
+    expect(await refusedAppeal(caseId, owner)).toMatchObject({ code: 'CONFLICT', reason: 'DECISION_SUPERSEDED' });
+    expect((await server.gql(EPISODE_STATUS, { id: episodeId }, { token: owner.token })).data?.episode.status).toBe('APPROVED');
+  }, 60_000);
+});
+
 describe('viewerCanTakeDown and viewerCanSubmitForReview answer with their mutations’ checks', () => {
   it('only a lead may take down, and only an approved episode', async () => {
     const studio = await studioWithCase();
@@ -140,6 +196,27 @@ describe('viewerCanTakeDown and viewerCanSubmitForReview answer with their mutat
     expect((await rules(studio.caseId, studio.editor)).episode.viewerCanSubmitForReview).toBe(true);
     expect((await rules(studio.caseId, studio.viewer)).episode.viewerCanSubmitForReview).toBe(false);
     expect((await rules(studio.caseId, reviewer)).episode.viewerCanSubmitForReview).toBe(false);
+  }, 60_000);
+});
+
+describe('rule fields read the current state, also later in the same request', () => {
+  const EDIT_THEN_SUBMIT = graphql(`
+    mutation EditThenSubmit($id: ID!) {
+      a: updateEpisode(input: { id: $id, title: "Episode 1 (recut)" }) { viewerCanSubmitForReview }
+      b: submitForReview(input: { episodeIds: [$id], territories: ["US"] }) { episode { status viewerCanSubmitForReview } }
+    }
+  `);
+
+  it('after updateEpisode and submitForReview in one request, the submitted episode says viewerCanSubmitForReview false', async () => {
+    const studio = await studioWithCase();
+    const reviewer = await server.addMember(operatorOrg, Role.REVIEWER);
+    const claimed = (await server.gql(CLAIM_NEXT, { filter: studio.filter }, { token: reviewer.token })).data!.claimNextCase!;
+    const decisions = [{ territory: 'US', decision: 'REQUEST_CHANGES' as const, citedRuleIds: ['GLOBAL-VIOLENCE-GRAPHIC-01'] }];
+    expect((await server.gql(DECIDE, { input: { caseId: claimed.id, version: claimed.version, decisions } }, { token: reviewer.token })).errors).toBeUndefined();
+    const res = await server.gql(EDIT_THEN_SUBMIT, { id: studio.episodeId }, { token: studio.owner.token });
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.a.viewerCanSubmitForReview).toBe(true);
+    expect(res.data?.b[0]!.episode).toEqual({ status: 'IN_REVIEW', viewerCanSubmitForReview: false });
   }, 60_000);
 });
 
@@ -199,6 +276,38 @@ describe('the claim, judged once on the database clock', () => {
       expect(lapsed.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'CLAIM_LAPSED' });
     }, 60_000);
   }
+
+  it('a reviewer who joins the case’s studio while holding its claim cannot decide: heldByViewer is false and decideCase refuses with CONFLICT_OF_INTEREST', async () => {
+    const studio = await studioWithCase();
+    const reviewer = await server.addMember(operatorOrg, Role.REVIEWER);
+    const claimed = (await server.gql(CLAIM_NEXT, { filter: studio.filter }, { token: reviewer.token })).data!.claimNextCase!;
+    expect((await rules(claimed.id, reviewer)).claim.heldByViewer).toBe(true);
+    // However the membership came about (an invitation refuses staff): the check is made at decision time.
+    await server.orm.em.getConnection().execute(`insert into membership (id, user_id, organization_id, role, created_at) values (gen_random_uuid(), ?, ?, 'VIEWER', now())`, [reviewer.userId, studio.owner.organizationId]);
+    expect((await rules(claimed.id, reviewer)).claim.heldByViewer).toBe(false);
+    const res = await server.gql(DECIDE, { input: { caseId: claimed.id, version: claimed.version, decisions: [{ territory: 'US', decision: 'APPROVE' }] } }, { token: reviewer.token });
+    expect(res.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'CONFLICT_OF_INTEREST' });
+    expect((await server.orm.em.getConnection().execute(`select status from review_case where id = ?`, [claimed.id]))[0]).toEqual({ status: 'PENDING_REVIEW' });
+  }, 60_000);
+
+  it('a held case cannot be assigned or decided until a lead releases it (CASE_HELD)', async () => {
+    const studio = await studioWithCase();
+    const lead = await server.addMember(operatorOrg, Role.LEAD);
+    const reviewer = await server.addMember(operatorOrg, Role.REVIEWER);
+    expect((await server.gql(HOLD, { id: studio.caseId, held: true }, { token: lead.token })).errors).toBeUndefined();
+    const assigned = await server.gql(ASSIGN, { id: studio.caseId, reviewerId: reviewer.userId }, { token: lead.token });
+    expect(assigned.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'CASE_HELD' });
+    const version = (await rules(studio.caseId, reviewer)).version;
+    const decided = await server.gql(DECIDE, { input: { caseId: studio.caseId, version, decisions: [{ territory: 'US', decision: 'APPROVE' }] } }, { token: reviewer.token });
+    expect(decided.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'CASE_HELD' });
+
+    expect((await server.gql(HOLD, { id: studio.caseId, held: false }, { token: lead.token })).errors).toBeUndefined();
+    expect((await server.gql(ASSIGN, { id: studio.caseId, reviewerId: reviewer.userId }, { token: lead.token })).errors).toBeUndefined();
+    const again = await rules(studio.caseId, reviewer);
+    expect(again.claim.heldByViewer).toBe(true);
+    const ok = await server.gql(DECIDE, { input: { caseId: studio.caseId, version: again.version, decisions: [{ territory: 'US', decision: 'APPROVE' }] } }, { token: reviewer.token });
+    expect(ok.data?.decideCase.status).toBe('DECIDED');
+  }, 60_000);
 
   it('a lead releases a claim another reviewer holds; the reviewer releases their own', async () => {
     const studio = await studioWithCase();

@@ -39,12 +39,17 @@ export function membershipIn(ctx: RequestContext, organizationId: string): Membe
 export const LEAD_ROLES: readonly Role[] = [Role.LEAD, Role.ADMIN];
 
 /**
- * The caller's roles in the operator's organization: empty for anyone who is not operator staff.
- * The one place that says who the operator's people are; everything else asks here.
+ * The roles `memberships` hold in the operator's organization: empty for anyone who is not operator
+ * staff. The one place that says who the operator's people are; everything else asks here.
  */
+export function operatorRolesOf(memberships: ReadonlyArray<{ role: Role; organization: { kind: OrganizationKind } }>): Role[] {
+  return memberships.filter((m) => m.organization.kind === OrganizationKind.OPERATOR).map((m) => m.role);
+}
+
+/** The caller's roles in the operator's organization (`operatorRolesOf`). */
 export function operatorRoles(ctx: RequestContext): Role[] {
   if (ctx.actor.kind !== 'user') return [];
-  return ctx.actor.memberships.filter((m) => m.organization.kind === OrganizationKind.OPERATOR).map((m) => m.role);
+  return operatorRolesOf(ctx.actor.memberships);
 }
 
 /** Reviewers, leads and admins of the operator: they read every studio's catalog and cases. */

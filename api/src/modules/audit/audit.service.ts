@@ -36,7 +36,12 @@ function actorOf(ctx: RequestContext): { actorId?: string; actorLabel: string } 
   }
 }
 
+/** Narrows and redacts events for the caller (the studio's view of its cases' events, review.service.ts). */
+export type AuditView = (ctx: RequestContext, events: AuditEvent[]) => Promise<AuditEvent[]>;
+
 export class AuditService {
+  constructor(private readonly view: AuditView = async (_ctx, events) => events) {}
+
   /**
    * Queues an event on `em`, so it commits in the same transaction as the change it describes.
    * The caller flushes.
@@ -59,7 +64,7 @@ export class AuditService {
     return event;
   }
 
-  /** Operator admins read every event; owners and partner admins read their own organization's. */
+  /** Operator admins read every event; owners and partner admins read their own organization's, as `view` shows it to them. */
   async list(ctx: RequestContext, filter: AuditFilter): Promise<Page<AuditEvent>> {
     requireUser(ctx);
     const organizationId = filter.organizationId ?? undefined;
@@ -81,11 +86,12 @@ export class AuditService {
     if (filter.action) where.action = filter.action;
     if (afterId) where.id = { $lt: afterId };
     const rows = await ctx.em.find(AuditEvent, where, { orderBy: { id: 'desc' }, limit: first + 1 });
-    const nodes = rows.slice(0, first);
+    const page = rows.slice(0, first);
+    // The cursor follows the log itself, so events the caller does not see are skipped, not lost.
     return {
-      nodes,
+      nodes: await this.view(ctx, page),
       hasNextPage: rows.length > first,
-      endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]!.id) : null,
+      endCursor: page.length ? encodeCursor(page[page.length - 1]!.id) : null,
     };
   }
 }

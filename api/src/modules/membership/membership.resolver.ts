@@ -18,9 +18,9 @@ export class InviteMemberInput {
   role!: Role;
 }
 
-@ObjectType({ description: 'Either the new membership (the person had an account) or an invitation with its one-time token.' })
+@ObjectType({ description: 'The invitation with its one-time token: nobody joins without accepting (acceptInvitation for a newcomer, joinOrganization for someone with an account).' })
 export class InviteMemberPayload {
-  @Field(() => Membership, { nullable: true })
+  @Field(() => Membership, { nullable: true, deprecationReason: 'Always null: someone with an account gets an invitation too, accepted with joinOrganization.' })
   membership?: Membership;
 
   @Field(() => Invitation, { nullable: true })
@@ -75,6 +75,12 @@ export class MembershipResolver {
   @Mutation(() => User, { description: 'Creates the account for an invitation; then sign in.' })
   acceptInvitation(@Arg('input', () => AcceptInvitationInput) input: AcceptInvitationInput, @Ctx() ctx: GraphQLContext): Promise<User> {
     return ctx.services.memberships.acceptInvitation(ctx, input);
+  }
+
+  @Allow('USER')
+  @Mutation(() => Membership, { description: 'Accepts an invitation made for your own account’s email: you join with its role. Operator staff cannot join a studio (reason OPERATOR_STAFF_IN_STUDIO).' })
+  joinOrganization(@Arg('token', () => String) token: string, @Ctx() ctx: GraphQLContext): Promise<Membership> {
+    return ctx.services.memberships.joinOrganization(ctx, token);
   }
 
   @Allow(...ORGANIZATION_MANAGERS)

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { isOperatorAdmin, MANAGER_ROLES, membershipIn, requireRoleIn, requireUser } from '../../domain/access';
-import { BadUserInputError, ConflictError, NotFoundError } from '../../domain/errors';
+import { isOperatorAdmin, MANAGER_ROLES, membershipIn, operatorRolesOf, requireRoleIn, requireUser } from '../../domain/access';
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import { emailSchema, nameSchema, parseInput, passwordSchema } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
@@ -10,7 +10,7 @@ import { hashToken, newInvitationToken } from '../auth/tokens';
 import { isId } from '../common/ids';
 import { Invitation } from '../invitation/invitation.entity';
 import type { OrganizationService } from '../organization/organization.service';
-import { Organization } from '../organization/organization.entity';
+import { Organization, OrganizationKind } from '../organization/organization.entity';
 import { User } from '../user/user.entity';
 import { Membership, Role, ROLES_BY_KIND } from './membership.entity';
 
@@ -26,9 +26,13 @@ const acceptSchema = z.object({
   password: passwordSchema,
 });
 
-export type InviteOutcome =
-  | { membership: Membership; invitation?: undefined; invitationToken?: undefined }
-  | { membership?: undefined; invitation: Invitation; invitationToken: string };
+export interface InviteOutcome {
+  invitation: Invitation;
+  invitationToken: string;
+}
+
+/** Why a person may not join an organization, as `extensions.reason`. */
+export type JoinRefusalReason = 'OPERATOR_STAFF_IN_STUDIO' | 'ALREADY_A_MEMBER' | 'INVITATION_FOR_OTHER_ACCOUNT';
 
 export class MembershipService {
   constructor(
@@ -51,8 +55,9 @@ export class MembershipService {
   }
 
   /**
-   * Someone with an account joins at once; anyone else gets an invitation whose token is returned
-   * once, for the inviter to pass on.
+   * Everyone gets an invitation whose token is returned once, for the inviter to pass on; nobody
+   * joins without accepting it (a newcomer with `acceptInvitation`, someone with an account with
+   * `joinOrganization`), so no one is made a member of an organization they did not choose.
    */
   async invite(ctx: RequestContext, input: { organizationId: string; email: string; role: Role }): Promise<InviteOutcome> {
     const data = parseInput(inviteSchema, input);
@@ -60,22 +65,7 @@ export class MembershipService {
     this.assertRoleFits(org, data.role, 'input.role');
     const em = ctx.em.fork();
     const existing = await em.findOne(User, { email: data.email });
-    if (existing) {
-      if (await em.count(Membership, { user: existing, organization: org.id })) {
-        throw new ConflictError(`${data.email} is already a member of ${org.name}.`, 'input.email');
-      }
-      const membership = em.create(Membership, { user: existing, organization: org.id, role: data.role, createdAt: new Date() });
-      this.audit.record(ctx, em, {
-        action: 'membership.add',
-        organizationId: org.id,
-        subjectType: 'Membership',
-        subjectId: membership.id,
-        summary: { email: data.email, after: { role: data.role } },
-      });
-      await em.flush();
-      await em.populate(membership, ['organization', 'user']);
-      return { membership };
-    }
+    if (existing) await this.assertMayJoin(em, existing, org, 'input.email');
     const invitationToken = newInvitationToken();
     const invitation = em.create(Invitation, {
       organization: org.id,
@@ -111,7 +101,7 @@ export class MembershipService {
       throw new NotFoundError('Invitation (it may have expired or been used already)');
     }
     if (await em.count(User, { email: invitation.email })) {
-      throw new ConflictError('An account with this email already exists. Sign in and ask to be added instead.', 'input.token');
+      throw new ConflictError('An account with this email already exists. Sign in and accept the invitation with joinOrganization.', 'input.token');
     }
     const user = em.create(User, {
       email: invitation.email,
@@ -131,6 +121,37 @@ export class MembershipService {
     });
     await em.flush();
     return user;
+  }
+
+  /**
+   * The signed-in person accepts an invitation made for their own account's email and joins with
+   * its role. The invitation is checked again: operator staff never join a studio.
+   */
+  async joinOrganization(ctx: RequestContext, token: string): Promise<Membership> {
+    const { user } = requireUser(ctx);
+    const data = parseInput(z.object({ token: z.string().min(1, 'Invitation token is required.').max(200) }), { token });
+    const em = ctx.em.fork();
+    const invitation = await em.findOne(Invitation, { tokenHash: hashToken(ctx.config.appSecret, data.token) }, { populate: ['organization'] });
+    if (!invitation || invitation.acceptedAt || invitation.expiresAt.getTime() <= Date.now()) {
+      throw new NotFoundError('Invitation (it may have expired or been used already)');
+    }
+    if (invitation.email !== user.email) {
+      throw new ForbiddenError(`This invitation is for another email address; sign in as ${invitation.email} to accept it.`).because('INVITATION_FOR_OTHER_ACCOUNT' satisfies JoinRefusalReason);
+    }
+    const account = await em.findOneOrFail(User, user.id);
+    await this.assertMayJoin(em, account, invitation.organization, 'token');
+    const membership = em.create(Membership, { user: account, organization: invitation.organization, role: invitation.role, createdAt: new Date() });
+    invitation.acceptedAt = new Date();
+    this.audit.record(ctx, em, {
+      action: 'membership.accept_invitation',
+      organizationId: invitation.organization.id,
+      subjectType: 'Membership',
+      subjectId: membership.id,
+      summary: { email: invitation.email, role: invitation.role },
+    });
+    await em.flush();
+    await em.populate(membership, ['organization', 'user']);
+    return membership;
   }
 
   async changeRole(ctx: RequestContext, input: { membershipId: string; role: Role }): Promise<Membership> {
@@ -186,6 +207,21 @@ export class MembershipService {
     if (!membership || !visible) throw new NotFoundError('Membership');
     requireRoleIn(ctx, membership.organization.id, MANAGER_ROLES, { operatorAdminMayAct: true });
     return membership;
+  }
+
+  /**
+   * Whether `user` may become a member of `org`: not already one, and no operator staff in a studio
+   * (they review studios' cases; a studio must not choose who cannot review it). CONFLICT naming
+   * `field` otherwise.
+   */
+  private async assertMayJoin(em: EntityManager, user: User, org: Organization, field: string): Promise<void> {
+    const memberships = await em.find(Membership, { user }, { populate: ['organization'] });
+    if (memberships.some((m) => m.organization.id === org.id)) {
+      throw new ConflictError(`${user.email} is already a member of ${org.name}.`, field).because('ALREADY_A_MEMBER' satisfies JoinRefusalReason);
+    }
+    if (org.kind === OrganizationKind.STUDIO && operatorRolesOf(memberships).length) {
+      throw new ConflictError(`${user.email} is on the operator's review staff and cannot join a studio: staff review studios' cases.`, field).because('OPERATOR_STAFF_IN_STUDIO' satisfies JoinRefusalReason);
+    }
   }
 
   private assertRoleFits(org: Organization, role: Role, field: string): void {

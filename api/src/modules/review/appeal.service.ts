@@ -6,9 +6,9 @@ import { parseInput, visibleText } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { findEpisode } from '../catalog/catalog-access';
 import { Episode } from '../catalog/episode.entity';
-import { transitionEpisode } from '../catalog/episode-lifecycle';
-import { whyAppealIsRefused } from './appeals';
-import { lockCase } from './case-desk';
+import { assertTransition, transitionEpisode } from '../catalog/episode-lifecycle';
+import { whyAppealIsRefused, type AppealRefusalReason } from './appeals';
+import { findCase, lockCase } from './case-desk';
 import { AiStatus, CaseKind, CaseStatus, ReviewCase } from './review-case.entity';
 import { Decision, ReviewDecision } from './review-decision.entity';
 import { reviewedMetadata } from './review.service';
@@ -26,13 +26,8 @@ export class AppealService {
     const em = ctx.em.fork();
     return em.transactional(async (tx) => {
       const original = await lockCase(tx, caseId);
-      const decisions = await this.checkAppeal(ctx, tx, original);
+      const { decisions, episode } = await this.checkAppeal(ctx, tx, original);
       const rejected = decisions.filter((d) => d.decision === Decision.REJECT);
-      const episode = await tx.findOneOrFail(Episode, original.episode.id, { populate: ['series', 'currentMedia'] });
-      const metadata = await reviewedMetadata(tx, episode);
-      if (episode.currentMedia?.sha256 !== original.mediaSha256 || metadata.hash !== original.metadataHash) {
-        throw new ConflictError('The episode changed since the decision; submit it for review again instead.').because('EPISODE_CHANGED');
-      }
       original.appealedAt = new Date();
       original.version += 1;
       const appealCase = tx.create(ReviewCase, {
@@ -64,19 +59,31 @@ export class AppealService {
   }
 
   /**
-   * The appeal rule as `appealCase` applies it: the caller edits the studio's catalog and the case
-   * passes `whyAppealIsRefused`. Throws the refusal (with its reason); returns the final decisions.
+   * The appeal rule as `appealCase` applies it, every part of it: the caller edits the studio's
+   * catalog; the case passes `whyAppealIsRefused` (decided, a rejection, not appealed, still the
+   * episode's latest case); the episode is unchanged since and its status allows an appeal (not
+   * taken down, not back in review). Throws the refusal (with its reason); returns the final
+   * decisions and the episode, read on `em`.
    */
-  private async checkAppeal(ctx: RequestContext, em: EntityManager, reviewCase: ReviewCase): Promise<ReviewDecision[]> {
+  private async checkAppeal(ctx: RequestContext, em: EntityManager, reviewCase: ReviewCase): Promise<{ decisions: ReviewDecision[]; episode: Episode }> {
     await findEpisode(ctx, reviewCase.episode.id, 'write', em);
     const decisions = await em.find(ReviewDecision, { reviewCase, pendingSecondApproval: false });
-    const refused = whyAppealIsRefused(reviewCase, decisions);
+    const laterCase = (await em.count(ReviewCase, { episode: reviewCase.episode.id, id: { $ne: reviewCase.id }, submittedAt: { $gt: reviewCase.submittedAt } })) > 0;
+    const refused = whyAppealIsRefused(reviewCase, decisions, laterCase);
     if (refused) throw new ConflictError(refused.message).because(refused.reason);
-    return decisions;
+    const episode = await em.findOneOrFail(Episode, reviewCase.episode.id, { populate: ['series', 'currentMedia'] });
+    const metadata = await reviewedMetadata(em, episode);
+    if (episode.currentMedia?.sha256 !== reviewCase.mediaSha256 || metadata.hash !== reviewCase.metadataHash) {
+      throw new ConflictError('The episode changed since the decision; submit it for review again instead.').because('EPISODE_CHANGED' satisfies AppealRefusalReason);
+    }
+    assertTransition(episode, 'appeal');
+    return { decisions, episode };
   }
 
-  /** Whether the caller may appeal the case now: the very check `appealCase` makes. */
+  /** Whether the caller may appeal the case now: the very check `appealCase` makes, on the current state. */
   mayAppeal(ctx: RequestContext, reviewCase: ReviewCase): Promise<boolean> {
-    return passes(() => this.checkAppeal(ctx, ctx.em, reviewCase));
+    // A fresh EntityManager: the request's may hold copies a mutation earlier in the request changed.
+    const em = ctx.em.fork();
+    return passes(async () => this.checkAppeal(ctx, em, await findCase(em, reviewCase.id)));
   }
 }

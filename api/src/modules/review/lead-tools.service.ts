@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BadUserInputError, ConflictError, NotFoundError, passes } from '../../domain/errors';
+import { BadUserInputError, NotFoundError, passes } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput, visibleText } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
@@ -8,6 +8,7 @@ import { assertTransition, transitionEpisode } from '../catalog/episode-lifecycl
 import { isId } from '../common/ids';
 import { User } from '../user/user.entity';
 import { mutateCase, requireLead } from './case-desk';
+import { claimState, refuseIfConflicted, refuseIfHeld } from './claims';
 import { isForLeadsOnly, type ReviewCase } from './review-case.entity';
 import { Role } from '../membership/membership.entity';
 
@@ -39,9 +40,11 @@ export class LeadToolsService {
       [reviewer.id],
     ) as Array<{ kind: string; id: string; role: string }>;
     if (!memberships.some((m) => m.kind === 'OPERATOR')) throw new BadUserInputError('reviewerId', 'Cases can only be handed to the operator’s reviewers.');
-    return mutateCase(this.audit, ctx, caseId, 'review.assign', (c) => {
-      if (memberships.some((m) => m.id === c.studio.id)) throw new ConflictError(`${reviewer.email} belongs to this studio and cannot review its cases.`);
-      if (c.excludedReviewerIds.includes(reviewer.id)) throw new ConflictError(`${reviewer.email} decided the case under appeal and cannot take it.`);
+    return mutateCase(this.audit, ctx, caseId, 'review.assign', async (c, tx) => {
+      // The rules deciding applies (claims.ts), so a hand-over never gives someone a case they could not decide.
+      const state = await claimState(tx, c.id, reviewer.id);
+      refuseIfHeld(state.caseHeld);
+      refuseIfConflicted(state.conflicted, reviewer.email);
       // The queue's rule for escalated and routed cases holds for a hand-over too: leads work them.
       const lead = memberships.some((m) => m.kind === 'OPERATOR' && (m.role === Role.LEAD || m.role === Role.ADMIN));
       if (isForLeadsOnly(c) && !lead) throw new BadUserInputError('reviewerId', `This case is for leads only (escalated, or a possible copy of another studio's content); ${reviewer.email} is not a lead.`);
@@ -59,7 +62,8 @@ export class LeadToolsService {
 
   /** Whether the caller may take the episode down now: the very check `takeDownEpisode` makes. */
   mayTakeDown(ctx: RequestContext, episode: Episode): Promise<boolean> {
-    return passes(() => this.checkTakeDown(ctx, episode));
+    // Read afresh: the request's copy may predate a mutation earlier in the same request.
+    return passes(async () => this.checkTakeDown(ctx, await ctx.em.fork().findOneOrFail(Episode, episode.id)));
   }
 
   /** A lead takes an approved or published episode down, with a reason. */

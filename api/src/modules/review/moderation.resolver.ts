@@ -227,11 +227,8 @@ export class ModerationResolver {
     return ctx.services.decisions.changesSincePrevious(ctx, reviewCase);
   }
 
-  @FieldResolver(() => [AuditEvent], { description: 'Every recorded event of the case, oldest first.' })
-  async history(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<AuditEvent[]> {
-    const events = await ctx.em.find(AuditEvent, { subjectId: reviewCase.id }, { orderBy: { id: 'asc' } });
-    if (await ctx.services.reviews.findingsVisible(ctx, reviewCase)) return events;
-    // Before a decision the studio sees that screening happened, not what it found.
-    return events.filter((e) => !e.action.startsWith('review.screened') && !e.action.startsWith('review.claim'));
+  @FieldResolver(() => [AuditEvent], { description: 'Every recorded event of the case you may read, oldest first (the studio: not the queue’s handling, what was found only once findings are visible to it, and no reviewer named).' })
+  history(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<AuditEvent[]> {
+    return ctx.services.reviews.history(ctx, reviewCase);
   }
 }

@@ -165,7 +165,7 @@ export class ReviewQueueService {
     const { actor } = operatorOf(ctx);
     const updated = (await ctx.em.getConnection().execute(
       `update review_case set claim_expires_at = now() + (? || ' milliseconds')::interval
-       where id = ? and claimed_by_id = ? and claim_expires_at > now() and status = 'PENDING_REVIEW' returning id`,
+       where id = ? and claimed_by_id = ? and claim_expires_at > now() and status = 'PENDING_REVIEW' and not held returning id`,
       [String(ctx.config.review.leaseMs), caseIdOrThrow(caseId), actor.user.id],
     )) as Array<{ id: string }>;
     if (!updated.length) {

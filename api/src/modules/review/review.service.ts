@@ -1,12 +1,15 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import type PgBoss from 'pg-boss';
 import { z } from 'zod';
-import { isOperatorAdmin, isOperatorStaff, membershipIn, OPERATOR_ADMIN_RULES, OPERATOR_STAFF_RULES, requireUser, roleRequired } from '../../domain/access';
+import { isOperatorAdmin, isOperatorStaff, membershipIn, OPERATOR_ADMIN_RULES, OPERATOR_STAFF_RULES, operatorRolesOf, requireUser, roleRequired } from '../../domain/access';
 import { BadUserInputError, ConflictError, NotFoundError, passes } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput, refuseRepeats } from '../../domain/validation';
 import { queueReviewJob } from '../../jobs/queue';
+import { AuditEvent } from '../audit/audit-event.entity';
 import type { AuditService } from '../audit/audit.service';
+import { Membership } from '../membership/membership.entity';
+import { eventForStudio } from './case-events';
 import { findEpisode } from '../catalog/catalog-access';
 import { territorySchema, uniqueList } from '../catalog/catalog-validation';
 import { Episode, EpisodeStatus } from '../catalog/episode.entity';
@@ -81,10 +84,12 @@ export class ReviewService {
 
   /** Whether the caller may submit the episode for review now: the very checks `submitForReview` makes. */
   maySubmit(ctx: RequestContext, episode: Episode): Promise<boolean> {
+    // A fresh EntityManager: the request's may hold a copy a mutation earlier in the request changed.
+    const em = ctx.em.fork();
     return passes(async () => {
-      const writable = await findEpisode(ctx, episode.id, 'write');
-      await ctx.em.populate(writable, ['currentMedia']);
-      await this.checkSubmittable(ctx.em, writable, 'episodeId');
+      const writable = await findEpisode(ctx, episode.id, 'write', em);
+      await em.populate(writable, ['currentMedia']);
+      await this.checkSubmittable(em, writable, 'episodeId');
     });
   }
 
@@ -169,11 +174,40 @@ export class ReviewService {
   }
 
   /** The assessment and findings: always for the operator; for the studio after a decision (unless settings say earlier). */
-  async findingsVisible(ctx: RequestContext, reviewCase: ReviewCase): Promise<boolean> {
+  async findingsVisible(ctx: RequestContext, reviewCase: ReviewCase, settings?: ReviewSettings): Promise<boolean> {
     requireUser(ctx);
     if (isOperatorStaff(ctx)) return true;
     if (reviewCase.status === CaseStatus.DECIDED) return true;
-    return (await this.settings(ctx.em)).studioSeesFindingsBeforeDecision;
+    return (settings ?? (await this.settings(ctx.em))).studioSeesFindingsBeforeDecision;
+  }
+
+  /** Every recorded event of the case, oldest first, as the caller may read them (`eventsAsSeenBy`). */
+  async history(ctx: RequestContext, reviewCase: ReviewCase): Promise<AuditEvent[]> {
+    return this.eventsAsSeenBy(ctx, await ctx.em.find(AuditEvent, { subjectId: reviewCase.id }, { orderBy: { id: 'asc' } }));
+  }
+
+  /**
+   * Recorded events as the caller may read them, in the case's history and in the audit log alike:
+   * all of them for the operator's people; for anyone else, each by `eventForStudio` under the
+   * visibility of the case it is about (`findingsVisible`), without naming the operator's people.
+   */
+  async eventsAsSeenBy(ctx: RequestContext, events: AuditEvent[]): Promise<AuditEvent[]> {
+    if (ctx.actor.kind === 'user' && isOperatorStaff(ctx)) return events;
+    const caseIds = [...new Set(events.filter((e) => e.subjectType === 'ReviewCase' && e.subjectId && isId(e.subjectId)).map((e) => e.subjectId!))];
+    const cases = caseIds.length ? await ctx.em.find(ReviewCase, { id: { $in: caseIds } }) : [];
+    const settings = await this.settings(ctx.em);
+    const visible = new Map<string, boolean>();
+    for (const c of cases) visible.set(c.id, await this.findingsVisible(ctx, c, settings));
+    const actorIds = [...new Set(events.map((e) => e.actorId).filter((id): id is string => Boolean(id && isId(id))))];
+    const memberships = actorIds.length ? await ctx.em.find(Membership, { user: { $in: actorIds } }, { populate: ['organization'] }) : [];
+    const staff = new Set(actorIds.filter((id) => operatorRolesOf(memberships.filter((m) => m.user.id === id)).length > 0));
+    return events.flatMap((event) => {
+      const seen = eventForStudio(event, {
+        findingsVisible: event.subjectType !== 'ReviewCase' || (visible.get(event.subjectId ?? '') ?? false),
+        byOperatorStaff: Boolean(event.actorId && staff.has(event.actorId)),
+      });
+      return seen ? [seen] : [];
+    });
   }
 
   /** An appeal is judged on the screening of the case it appeals. */
