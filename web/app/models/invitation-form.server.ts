@@ -2,7 +2,7 @@ import { data, redirect } from '@remix-run/node';
 import { formString } from './forms.server';
 import { statusOf } from './graphql.server';
 import { MIN_PASSWORD_LENGTH } from './passwords';
-import { acceptInvitation } from './team.server';
+import { acceptInvitation, joinOrganization } from './team.server';
 
 export interface AcceptOutcome {
   name: string;
@@ -28,4 +28,11 @@ export async function handleAcceptInvitationForm(request: Request, token: string
   else if (error.code === 'INTERNAL_SERVER_ERROR' && error.requestId) outcome.formError = `${error.message} (request id ${error.requestId})`;
   else outcome.formError = error.message;
   return data<AcceptOutcome>(outcome, { status: statusOf(error) });
+}
+
+/** The signed-in person accepts an invitation made for their own account, then goes to the dashboard. */
+export async function handleJoinForm(request: Request, token: string) {
+  const result = await joinOrganization(request, token);
+  if (result.ok) return redirect(`/?joined=${encodeURIComponent(result.data.organizationName)}`);
+  return data<AcceptOutcome>({ name: '', formError: result.error.message }, { status: statusOf(result.error) });
 }

@@ -23,13 +23,6 @@ export async function handleTeamForm(request: Request) {
     if (!isRole(role)) return rejected({ intent, fieldErrors: { role: 'Choose a role.' } });
     const result = await inviteMember(request, { organizationId: formString(form, 'organizationId'), email, role });
     if (!result.ok) return failed(request, result.error, { intent, fields: ['email', 'role'] });
-    if ('member' in result.data) {
-      const { member } = result.data;
-      return succeeded({
-        intent,
-        notice: `${member.user.name} (${member.user.email}) already had an account and is now a member as ${roleLabel(member.role)}.`,
-      });
-    }
     const { invitation, invitationToken } = result.data;
     return succeeded({
       intent,

@@ -15,18 +15,18 @@ const INVITATIONS = graphql(
 const INVITE_MEMBER = graphql(
   `mutation InviteMember($input: InviteMemberInput!) {
     inviteMember(input: $input) {
-      membership { ...MemberFields }
       invitation { ...InvitationFields }
       invitationToken
     }
   }`,
-  [MemberFields, InvitationFields],
+  [InvitationFields],
 );
 const CHANGE_MEMBER_ROLE = graphql(
   `mutation ChangeMemberRole($input: ChangeMemberRoleInput!) { changeMemberRole(input: $input) { ...MemberFields } }`,
   [MemberFields],
 );
 const REMOVE_MEMBER = graphql(`mutation RemoveMember($membershipId: ID!) { removeMember(membershipId: $membershipId) }`);
+const JOIN_ORGANIZATION = graphql(`mutation JoinOrganization($token: String!) { joinOrganization(token: $token) { id role organization { name } } }`);
 const ACCEPT_INVITATION = graphql(`mutation AcceptInvitation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { email } }`);
 
 export async function listMembers(request: Request, organizationId: string): Promise<ApiResult<Member[]>> {
@@ -39,8 +39,8 @@ export async function listInvitations(request: Request, organizationId: string):
   return result.ok ? { ok: true, data: result.data.invitations } : result;
 }
 
-/** Someone with an account joins at once (`member`); anyone else gets a one-time `invitationToken`. */
-export type InviteOutcome = { member: Member } | { invitation: PendingInvitation; invitationToken: string };
+/** Everyone invited gets a one-time `invitationToken`: nobody joins without accepting it. */
+export type InviteOutcome = { invitation: PendingInvitation; invitationToken: string };
 
 export async function inviteMember(
   request: Request,
@@ -48,8 +48,7 @@ export async function inviteMember(
 ): Promise<ApiResult<InviteOutcome>> {
   const result = await gql(request, INVITE_MEMBER, { input });
   if (!result.ok) return result;
-  const { membership, invitation, invitationToken } = result.data.inviteMember;
-  if (membership) return { ok: true, data: { member: membership } };
+  const { invitation, invitationToken } = result.data.inviteMember;
   if (invitation && invitationToken) return { ok: true, data: { invitation, invitationToken } };
   return { ok: false, error: { code: 'INTERNAL_SERVER_ERROR', reason: 'INTERNAL_SERVER_ERROR', message: 'The API answered the invitation without a result.' } };
 }
@@ -71,4 +70,10 @@ export async function acceptInvitation(
 ): Promise<ApiResult<{ email: string }>> {
   const result = await gql(request, ACCEPT_INVITATION, { input }, { token: null });
   return result.ok ? { ok: true, data: result.data.acceptInvitation } : result;
+}
+
+/** Accepts an invitation made for the signed-in person's own account: they join with its role. */
+export async function joinOrganization(request: Request, token: string): Promise<ApiResult<{ organizationName: string; role: Role }>> {
+  const result = await gql(request, JOIN_ORGANIZATION, { token });
+  return result.ok ? { ok: true, data: { organizationName: result.data.joinOrganization.organization.name, role: result.data.joinOrganization.role } } : result;
 }

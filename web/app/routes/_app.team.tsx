@@ -125,7 +125,7 @@ export default function TeamPage() {
       <section className="panel" aria-labelledby="invite-heading">
         <h2 id="invite-heading">Invite someone</h2>
         <p className="muted">
-          People who already have a Greenlight account join at once. Anyone else gets a one-time link to create their account.
+          Everyone gets a one-time link: people who already have a Greenlight account sign in and join with it; anyone else creates their account.
         </p>
         <Notice>{inviteOutcome?.notice}</Notice>
         <FormAlert fieldErrors={inviteOutcome?.fieldErrors}>{inviteOutcome?.formError}</FormAlert>

@@ -1,19 +1,57 @@
-import type { ActionFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, Link, useActionData, useNavigation } from '@remix-run/react';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { FormAlert, TextField } from '~/components/forms';
-import { handleAcceptInvitationForm } from '~/models/invitation-form.server';
+import { optionalViewer } from '~/models/auth.server';
+import { handleAcceptInvitationForm, handleJoinForm } from '~/models/invitation-form.server';
 import { MIN_PASSWORD_LENGTH } from '~/models/passwords';
 
 export const meta: MetaFunction = () => [{ title: 'Accept your invitation · Greenlight' }];
 
+/** Someone signed in joins with their own account; anyone else creates one. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const viewer = await optionalViewer(request);
+  return { signedInAs: viewer?.user.email ?? null, token: params.token ?? '' };
+}
+
 export async function action({ request, params }: ActionFunctionArgs) {
+  const form = await request.clone().formData();
+  if (form.get('intent') === 'join') return handleJoinForm(request, params.token ?? '');
   return handleAcceptInvitationForm(request, params.token ?? '');
 }
 
 export default function AcceptInvitationPage() {
+  const { signedInAs, token } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
   const navigation = useNavigation();
   const creating = navigation.state === 'submitting';
+  if (signedInAs) {
+    return (
+      <main id="main" className="auth-page">
+        <div className="auth-card">
+          <p className="brand-mark">
+            <span className="brand-dot" aria-hidden="true" /> Greenlight
+          </p>
+          <h1>Accept your invitation</h1>
+          <p className="muted">You are signed in as {signedInAs}. The invitation must be for this email address.</p>
+          <FormAlert>{outcome && 'formError' in outcome ? outcome.formError : undefined}</FormAlert>
+          <Form method="post" noValidate>
+            <input type="hidden" name="intent" value="join" />
+            <button type="submit" className="button button-block" disabled={creating}>
+              {creating ? 'Joining…' : 'Join with this account'}
+            </button>
+          </Form>
+          <Form method="post" action="/logout">
+            <p className="muted small">
+              Not you?{' '}
+              <button type="submit" className="button button-secondary button-small">
+                Sign out
+              </button>
+            </p>
+          </Form>
+        </div>
+      </main>
+    );
+  }
   return (
     <main id="main" className="auth-page">
       <div className="auth-card">
@@ -40,7 +78,7 @@ export default function AcceptInvitationPage() {
           </button>
         </Form>
         <p className="muted small">
-          Already have an account? <Link to="/login">Sign in</Link>
+          Already have an account? <Link to={`/login?redirectTo=${encodeURIComponent(`/invite/${token}`)}`}>Sign in to join with it</Link>
         </p>
       </div>
     </main>
