@@ -163,6 +163,22 @@ describe('AI subtitle translation', () => {
     expect((await episodeOf(server, editor.token, episodeId)).subtitleTranslations).toEqual([]);
   });
 
+  it('requests sent at once for one language queue one translation; the others are refused naming the language, and the model is asked once', async () => {
+    const { episodeId, trackId } = await episodeWithTrack(server, editor);
+    const asked = () => fake.requests.filter((r) => r.path === '/v1/chat/completions' && JSON.stringify(r.body).includes('into the language tagged uk (')).length;
+    const before = asked();
+    const answers = await Promise.all(Array.from({ length: 5 }, () => server.gql(REQUEST, { i: { trackId, languages: ['uk'] } }, { token: editor.token })));
+    expect(answers.filter((a) => a.errors === undefined)).toHaveLength(1);
+    for (const refused of answers.filter((a) => a.errors !== undefined)) {
+      expect(refused.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.languages.0' });
+      expect(refused.errors![0]!.message).toMatch(/already under way|awaits your confirmation|already has/);
+    }
+    const episode = await settled(editor.token, episodeId);
+    expect(episode.subtitleTranslations.map((t) => [t.language, t.state])).toEqual([['uk', 'DONE']]);
+    expect(episode.subtitleTranslations[0]!.draft).not.toBeNull();
+    expect(asked() - before).toBe(1);
+  });
+
   it('answers NOT_FOUND for another studio’s track and for forged ids, and refuses viewers', async () => {
     const { trackId } = await episodeWithTrack(server, editor);
     const other = await server.member(OrganizationKind.STUDIO, Role.OWNER);

@@ -1,8 +1,9 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import type PgBoss from 'pg-boss';
 import { z } from 'zod';
 import type { Config } from '../../config';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../../domain/errors';
+import { fieldPath } from '../../domain/field-path';
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput, refuseRepeats } from '../../domain/validation';
 import type { Logger } from '../../logger';
@@ -79,7 +80,7 @@ export class SubtitleTranslationService {
     const drafted = await em.find(SubtitleDraft, { episode, kind: source.kind, origin: SubtitleDraftOrigin.TRANSLATION });
     const underWay = await em.find(SubtitleTranslation, { episode, kind: source.kind, state: { $in: [SubtitleTranslationState.QUEUED, SubtitleTranslationState.RUNNING] } });
     data.languages.forEach((language, i) => {
-      const field = `input.languages.${i}`;
+      const field = fieldPath('input', 'languages', i);
       if (language.toLowerCase() === source.language.toLowerCase()) throw new BadUserInputError(field, `The track is already in ${language}.`);
       if (tracks.some((t) => t.language.toLowerCase() === language.toLowerCase())) throw new BadUserInputError(field, `The episode already has ${source.kind.toLowerCase().replace('_', ' ')} in ${language}; edit or remove them instead.`);
       if (drafted.some((d) => d.language.toLowerCase() === language.toLowerCase())) throw new BadUserInputError(field, `A translated draft in ${language} awaits your confirmation; accept or discard it first.`);
@@ -87,17 +88,25 @@ export class SubtitleTranslationService {
     });
     const requests = data.languages.map((language) => em.create(SubtitleTranslation, { episode, sourceTrack: source, sourceLanguage: source.language, language, kind: source.kind, state: SubtitleTranslationState.QUEUED, requestedAt: new Date(), updatedAt: new Date() }));
     // Rows and jobs commit together: a request is never queued without its job, nor a job without its row.
-    await em.transactional(async (tx) => {
-      await tx.flush();
-      for (const r of requests) await boss.send(SUBTITLE_TRANSLATION_QUEUE, { translationId: r.id }, { db: inTransaction(tx), singletonKey: r.id });
-      this.audit.record(ctx, tx, {
-        action: 'subtitles.translation.request',
-        organizationId: episode.series.studio.id,
-        subjectType: 'Episode',
-        subjectId: episode.id,
-        summary: { from: source.language, kind: source.kind, languages: data.languages, model: settings.translationModel },
+    try {
+      await em.transactional(async (tx) => {
+        await tx.flush();
+        for (const r of requests) await boss.send(SUBTITLE_TRANSLATION_QUEUE, { translationId: r.id }, { db: inTransaction(tx), singletonKey: r.id });
+        this.audit.record(ctx, tx, {
+          action: 'subtitles.translation.request',
+          organizationId: episode.series.studio.id,
+          subjectType: 'Episode',
+          subjectId: episode.id,
+          summary: { from: source.language, kind: source.kind, languages: data.languages, model: settings.translationModel },
+        });
       });
-    });
+    } catch (error) {
+      // A request sent at the same time won the database's one-under-way index: name its language.
+      if (!(error instanceof UniqueConstraintViolationException) || (error as { constraint?: string }).constraint !== 'subtitle_translation_one_under_way') throw error;
+      const now = await ctx.em.fork().find(SubtitleTranslation, { episode: episode.id, kind: source.kind, state: { $in: [SubtitleTranslationState.QUEUED, SubtitleTranslationState.RUNNING] } });
+      const i = Math.max(0, data.languages.findIndex((language) => now.some((t) => t.language.toLowerCase() === language.toLowerCase())));
+      throw new BadUserInputError(fieldPath('input', 'languages', i), `A translation into ${data.languages[i]} is already under way.`);
+    }
     return requests;
   }
 
