@@ -179,6 +179,25 @@ describe('AI subtitle translation', () => {
     expect(asked() - before).toBe(1);
   });
 
+  it('a draft accepted and discarded at the same time is either one, never both: the other is told it is gone', async () => {
+    const { episodeId, trackId } = await episodeWithTrack(server, editor);
+    const languages = ['es', 'fr', 'de'];
+    expect((await server.gql(REQUEST, { i: { trackId, languages } }, { token: editor.token })).errors).toBeUndefined();
+    const drafts = (await settled(editor.token, episodeId)).subtitleDrafts;
+    expect(drafts).toHaveLength(3);
+    for (const draft of drafts) {
+      const [accepted, discarded] = await Promise.all([
+        server.gql(ACCEPT, { id: draft.id }, { token: editor.token }),
+        server.gql(graphql('mutation DiscardAtOnce($id: ID!) { discardSubtitleDraft(id: $id) }'), { id: draft.id }, { token: editor.token }),
+      ]);
+      expect([accepted.errors === undefined, discarded.errors === undefined].filter(Boolean), draft.language).toHaveLength(1);
+      const loser = accepted.errors ? accepted : discarded;
+      expect(errorCode(loser), draft.language).toBe('NOT_FOUND');
+    }
+    const episode = await episodeOf(server, editor.token, episodeId);
+    expect(episode.subtitleDrafts).toEqual([]);
+  });
+
   it('answers NOT_FOUND for another studio’s track and for forged ids, and refuses viewers', async () => {
     const { trackId } = await episodeWithTrack(server, editor);
     const other = await server.member(OrganizationKind.STUDIO, Role.OWNER);

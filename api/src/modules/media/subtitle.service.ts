@@ -141,12 +141,13 @@ export class SubtitleService {
     }, replace ? 'replace' : 'refuse', (field) => (field === 'content' ? 'content' : 'id'));
   }
 
-  /** The studio discards a draft; nothing else changes. */
+  /** The studio discards a draft; nothing else changes. NOT_FOUND when it is gone (accepted or discarded meanwhile). */
   async discardDraft(ctx: RequestContext, draftId: string): Promise<boolean> {
     const em = ctx.em.fork();
     const { draft, studioId } = await this.draft(ctx, draftId, em);
     await em.transactional(async (tx) => {
-      await tx.nativeDelete(SubtitleDraft, { id: draft.id });
+      // An accept of the same draft at the same time may have taken it first: then there is nothing to discard.
+      if (!(await tx.nativeDelete(SubtitleDraft, { id: draft.id }))) throw new NotFoundError('Subtitle draft');
       this.audit.record(ctx, tx, { action: 'subtitles.draft_discard', organizationId: studioId, subjectType: 'Episode', subjectId: draft.episode.id, summary: { language: draft.language, kind: draft.kind, origin: draft.origin, cues: draft.cueCount, model: draft.model } });
     });
     return true;
