@@ -111,6 +111,20 @@ describe('text that hides or reorders itself', () => {
   });
 });
 
+describe('characters that are not text', () => {
+  it('a title of a lone combining accent or variation selector is blank, and a noncharacter is refused anywhere, naming the field', async () => {
+    const CREATE = graphql('mutation NotTextCreate($s: ID!, $i: SeriesInput!) { createSeries(studioId: $s, input: $i) { id } }');
+    for (const title of ['\u0301', '\ufe0f', ' \u0301\ufe0f ']) {
+      const res = await server.gql(CREATE, { s: owner.organizationId, i: { title, originalLanguage: 'en' } }, { token: owner.token });
+      expect(res.errors?.[0]?.extensions, JSON.stringify(title)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
+    }
+    const nonchar = await server.gql(CREATE, { s: owner.organizationId, i: { title: 'Plain', synopsis: 'A\uFFFEB', originalLanguage: 'en' } }, { token: owner.token });
+    expect(nonchar.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.synopsis' });
+    expect(nonchar.errors![0]!.message).toMatch(/U\+FFFE/);
+    expect(await titleOf()).toBe('Plain title');
+  });
+});
+
 describe('Unicode normalization', () => {
   it('"Café" with a combining accent and with a precomposed é is one title, and either spelling finds it', async () => {
     const decomposed = 'Cafe\u0301 Nights';

@@ -16,6 +16,10 @@ const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+// The 66 noncharacters (Unicode §23.7): U+FDD0–U+FDEF and the last two code points of every plane.
+// They are for a program's own use and never for interchange; U+FFFE is a byte-swapped BOM.
+const NONCHARACTER = /[\uFDD0-\uFDEF\uFFFE\uFFFF\u{1FFFE}\u{1FFFF}\u{2FFFE}\u{2FFFF}\u{3FFFE}\u{3FFFF}\u{4FFFE}\u{4FFFF}\u{5FFFE}\u{5FFFF}\u{6FFFE}\u{6FFFF}\u{7FFFE}\u{7FFFF}\u{8FFFE}\u{8FFFF}\u{9FFFE}\u{9FFFF}\u{AFFFE}\u{AFFFF}\u{BFFFE}\u{BFFFF}\u{CFFFE}\u{CFFFF}\u{DFFFE}\u{DFFFF}\u{EFFFE}\u{EFFFF}\u{FFFFE}\u{FFFFF}\u{10FFFE}\u{10FFFF}]/u;
+
 export type TextInput = { ok: true; text: string } | { ok: false; problem: string };
 
 export function acceptText(value: string): TextInput {
@@ -31,6 +35,8 @@ export function acceptText(value: string): TextInput {
   }
   // Lone surrogates cannot be stored as UTF-8 either.
   if (LONE_SURROGATE.test(value)) return { ok: false, problem: 'Contains a broken Unicode character (a lone surrogate).' };
+  const nonchar = NONCHARACTER.exec(value);
+  if (nonchar) return { ok: false, problem: `Contains U+${nonchar[0].codePointAt(0)!.toString(16).toUpperCase()}, which is not a character for text (a Unicode noncharacter).` };
   return { ok: true, text: value.normalize('NFC') };
 }
 
@@ -42,17 +48,20 @@ export function withoutRefusedCharacters(value: string): string {
   return value
     .replace(new RegExp(FORBIDDEN_CONTROL.source, 'g'), '')
     .replace(new RegExp(BIDI_CONTROL.source, 'g'), '')
-    .replace(new RegExp(LONE_SURROGATE.source, 'g'), '');
+    .replace(new RegExp(LONE_SURROGATE.source, 'g'), '')
+    .replace(new RegExp(NONCHARACTER.source, 'gu'), '');
 }
 
 // Whitespace, separators and format characters (U+200B, U+200E, U+FEFF …) and the blank-looking
-// letters (braille blank, Hangul fillers) draw nothing on screen.
-const INVISIBLE = /[\s\p{Z}\p{Cf}\u2800\u3164\uFFA0\u115F\u1160]/gu;
+// letters (braille blank, Hangul fillers) draw nothing on screen; marks (\p{M}: combining accents,
+// variation selectors) draw only on a base character, so alone they show nothing either.
+const INVISIBLE = /[\s\p{Z}\p{Cf}\p{M}\u2800\u3164\uFFA0\u115F\u1160]/gu;
 
 /**
  * The one rule for text that must be seen (titles, AI labels and disclosures, reasons, subtitle
  * cues): it has at least one character that draws something. Zero-width and other format
- * characters (\p{Cf}) and whitespace alone count as blank, so they cannot satisfy a duty to show text.
+ * characters (\p{Cf}), marks without a base (\p{M}) and whitespace alone count as blank, so they
+ * cannot satisfy a duty to show text.
  */
 export function hasVisibleText(text: string): boolean {
   return text.replace(INVISIBLE, '') !== '';
