@@ -85,6 +85,29 @@ describe('the partner catalog', () => {
     expect(resumed.data!.changes.nodes).toEqual([]);
   });
 
+  it('only the exact global id the API issued names a node: extra parts, an upper-case UUID or another base64 spelling are not found by node or playback', async () => {
+    const p = await partner();
+    await liveSeries(1, p.organizationId);
+    const id = (await catalogOf(p.key, 'US')).data!.catalog.nodes[0]!.episodes.nodes[0]!.id;
+    const [kind, uuid, territory] = Buffer.from(id, 'base64url').toString().split(':');
+    const NODE = graphql('query ForgedNode($id: ID!) { node(id: $id) { __typename } }');
+    const PLAY = graphql('query ForgedPlayback($id: ID!) { playback(episodeId: $id, territory: "US") { url } }');
+    expect((await server.gql(NODE, { id }, { token: p.key })).data!.node).toEqual({ __typename: 'CatalogEpisode' });
+    expect((await server.gql(PLAY, { id }, { token: p.key })).errors).toBeUndefined();
+    const forged = [
+      Buffer.from(`${kind}:${uuid}:${territory}:CA`).toString('base64url'),
+      Buffer.from(`${kind}:${uuid!.toUpperCase()}:${territory}`).toString('base64url'),
+      Buffer.from(`${kind}:${uuid}:${territory}`).toString('base64'),
+      `${id}=`,
+      Buffer.from(`CatalogSeries:${uuid}:${territory}`).toString('base64url'),
+    ].filter((f) => f !== id);
+    for (const f of forged) {
+      const node = await server.gql(NODE, { id: f }, { token: p.key });
+      expect(node.data?.node ?? null, f).toBeNull();
+      expect(errorCode(await server.gql(PLAY, { id: f }, { token: p.key })), f).toBe('NOT_FOUND');
+    }
+  });
+
   it('a price change is an event; a takedown removes the episode from catalog and node and sends a signed webhook', async () => {
     const p = await partner();
     const s = await liveSeries(2, p.organizationId);

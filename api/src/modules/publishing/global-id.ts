@@ -5,7 +5,17 @@ export function globalId(kind: 'CatalogSeries' | 'CatalogEpisode', id: string, t
   return Buffer.from(`${kind}:${id}:${territory}`).toString('base64url');
 }
 
-export function parseGlobalId(value: string): { kind: string; id: string; territory: string } | null {
-  const [kind, id, territory] = Buffer.from(value, 'base64url').toString('utf8').split(':');
-  return kind && id && territory && isId(id) && /^[A-Z]{2}$/.test(territory) ? { kind, id, territory } : null;
+const KINDS = new Set(['CatalogSeries', 'CatalogEpisode']);
+
+/**
+ * The parts of a global id this API issued, or null for anything else. Only the exact form
+ * `globalId` writes is read: three parts, a known kind, a lower-case UUID, an ISO 3166-1 alpha-2
+ * territory, unpadded base64url. Extra parts, upper-case UUIDs or other base64 spellings are not
+ * another name for the same row, so every reader (`node`, `playback`) answers them alike: not found.
+ */
+export function parseGlobalId(value: string): { kind: 'CatalogSeries' | 'CatalogEpisode'; id: string; territory: string } | null {
+  const [kind, id, territory, ...rest] = Buffer.from(value, 'base64url').toString('utf8').split(':');
+  if (rest.length || !kind || !KINDS.has(kind) || !id || !territory || !isId(id) || id !== id.toLowerCase() || !/^[A-Z]{2}$/.test(territory)) return null;
+  const parsed = { kind: kind as 'CatalogSeries' | 'CatalogEpisode', id, territory };
+  return globalId(parsed.kind, id, territory) === value ? parsed : null;
 }
