@@ -59,6 +59,10 @@ describe('uploaded subtitles', () => {
     const coloured = await upload('1\n00:00:01,000 --> 00:00:02,000\n<font color="#ff0">Amarillo</font> <i>sí</i>\n', 'SRT', 'es');
     expect(coloured.errors).toBeUndefined();
     expect(await served(coloured.data!.setSubtitles.id)).toBe('WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nAmarillo <i>sí</i>\n');
+    // ASS override blocks ({\an8} position, {\i1} italics) are dropped, not shown as text; other braces stay.
+    const overridden = await upload('1\n00:00:01,000 --> 00:00:02,000\n{\\an8}Hola {\\i1}amigo{\\i0} {sic}\n', 'SRT', 'pt');
+    expect(overridden.errors).toBeUndefined();
+    expect(await served(overridden.data!.setSubtitles.id)).toBe('WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHola amigo {sic}\n');
   });
 
   const SEED = Number(process.env.WEBVTT_SEED ?? Math.floor(Math.random() * 1e9));

@@ -82,13 +82,15 @@ function srtCues(text: string): { cues: Array<SubtitleCue & { line: number }>; p
 
 /**
  * An SRT file as WebVTT, cue by cue, with the SRT line of each WebVTT line. SRT's <font> tags
- * (colours, which WebVTT has no tag for) are dropped; any other markup meets the WebVTT rules.
+ * (colours, which WebVTT has no tag for) and the ASS/SSA override blocks many SRT tools write
+ * (`{\an8}`, `{\i1}`: position and style, which players would show as text) are dropped; any other
+ * markup meets the WebVTT rules.
  */
 function srtWebVtt(cues: ReadonlyArray<SubtitleCue & { line: number }>): { webVtt: string; srtLine: (webVttLine: number) => number } {
   const lines = ['WEBVTT', ''];
   const origin = [1, 1];
   for (const cue of cues) {
-    const text = cue.text.replace(/<\/?font\b[^>]*>/gi, '').split('\n');
+    const text = cue.text.replace(/<\/?font\b[^>]*>/gi, '').replace(/\{\\[^}\n]*\}/g, '').split('\n');
     lines.push(`${webVttTimestamp(cue.start)} --> ${webVttTimestamp(cue.end)}`, ...text, '');
     origin.push(cue.line - 1, ...text.map((_, i) => cue.line + i), cue.line + text.length);
   }
