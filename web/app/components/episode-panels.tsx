@@ -5,6 +5,7 @@ import { FormAlert, Notice, TextField, useResetWhenSaved } from '~/components/fo
 import { Time } from '~/components/time';
 import { AudioTrackPicker, PlayerTracks, trackLabel, type PlayerAudio, type PlayerTrack } from '~/components/player-tracks';
 import { AI_CONTENT_ELEMENTS, aiElementsLabel } from '~/models/catalog';
+import { errorWithin } from '~/models/form-outcome';
 import { containerLabel, formatBytes, formatLength, SUBTITLE_KINDS, uploadStatusLabel } from '~/models/episode';
 import type { EpisodeFormOutcome } from '~/models/episode-form.server';
 import type { EpisodeDetail, TranslationCapability } from '~/models/episode.server';
@@ -127,7 +128,7 @@ export function DetailsPanel({ episode, canEdit, outcome, busy }: { episode: Epi
             <FieldGroup
               legend="Made or altered with AI in this episode"
               hint="On top of what the series declares on its license page. Territories that require an AI label hold the episode back until the series sets one."
-              error={outcome?.fieldErrors?.aiElements}
+              error={errorWithin(outcome?.fieldErrors, 'aiElements')}
             >
               {AI_CONTENT_ELEMENTS.map((element) => (
                 <CheckboxField key={element.value} label={element.label} name="aiElements" value={element.value} defaultChecked={episode.aiElements.includes(element.value)} />

@@ -168,7 +168,9 @@ export async function handleCaseForm(request: Request, scope: { caseId: string; 
     if (!reviewerId) return rejected({ intent, fieldErrors: { reviewerId: 'Choose who takes the case.' } });
     const result = await assignCase(request, caseId, reviewerId);
     if (!result.ok) return caseFailure(request, result.error, { intent, fields: ['reviewerId'] });
-    return succeeded({ intent, notice: 'The case is handed over; the claim runs for 15 minutes unless they keep working on it.' });
+    // The lease is the API's (REVIEW_LEASE_MINUTES): say when it ends rather than how long it is.
+    const until = result.data.claimExpiresAt ? ` until ${new Date(result.data.claimExpiresAt).toISOString().slice(11, 16)} UTC` : '';
+    return succeeded({ intent, notice: `The case is handed over; their claim runs${until} unless they keep working on it.` });
   }
 
   if (intent === 'markLicensed') {

@@ -245,7 +245,7 @@ const EXTEND_CLAIM = graphql(`mutation ExtendClaim($caseId: ID!) { extendClaim(c
 const RELEASE_CASE = graphql(`mutation ReleaseCase($caseId: ID!) { releaseCase(caseId: $caseId) { id version } }`);
 const ESCALATE_CASE = graphql(`mutation EscalateCase($caseId: ID!, $note: String!) { escalateCase(caseId: $caseId, note: $note) { id version } }`);
 const HOLD_CASE = graphql(`mutation HoldCase($caseId: ID!, $held: Boolean!, $reason: String) { holdCase(caseId: $caseId, held: $held, reason: $reason) { id version } }`);
-const ASSIGN_CASE = graphql(`mutation AssignCase($caseId: ID!, $reviewerId: ID!) { assignCase(caseId: $caseId, reviewerId: $reviewerId) { id version } }`);
+const ASSIGN_CASE = graphql(`mutation AssignCase($caseId: ID!, $reviewerId: ID!) { assignCase(caseId: $caseId, reviewerId: $reviewerId) { id version claimExpiresAt } }`);
 const TAKE_DOWN_EPISODE = graphql(`mutation TakeDownEpisode($episodeId: ID!, $reason: String!) { takeDownEpisode(episodeId: $episodeId, reason: $reason) { id status } }`);
 const ReviewSettingsFields = graphql(`fragment ReviewSettingsFields on ReviewSettings { autoApproveEnabled autoApproveMaxRisk studioSeesFindingsBeforeDecision }`);
 const REVIEW_SETTINGS = graphql(`query ReviewSettings { reviewSettings { ...ReviewSettingsFields } }`, [ReviewSettingsFields]);
@@ -304,7 +304,8 @@ export async function markContentMatchLicensed(request: Request, matchId: string
   return result.ok ? { ok: true, data: result.data.markContentMatchLicensed } : result;
 }
 
-export async function assignCase(request: Request, caseId: string, reviewerId: string): Promise<CaseChange> {
+/** Hands the case to a reviewer; `claimExpiresAt` is when their claim lapses unless they keep working. */
+export async function assignCase(request: Request, caseId: string, reviewerId: string): Promise<ApiResult<{ id: string; version: number; claimExpiresAt: string | null }>> {
   const result = await gql(request, ASSIGN_CASE, { caseId, reviewerId });
   return result.ok ? { ok: true, data: result.data.assignCase } : result;
 }

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 
-/** How often the claim is renewed while the reviewer works (the lease is 15 minutes). */
+/** How often the claim is renewed while the reviewer works (well inside the API's lease, 15 minutes by default). */
 const RENEW_EVERY_MS = 3 * 60_000;
 /** Without input for this long the reviewer counts as away, and the claim is left to lapse. */
 const AWAY_AFTER_MS = 10 * 60_000;
