@@ -75,8 +75,8 @@ describe('claiming', () => {
     expect(await claim(token, filter)).toBeNull();
     const boss = await lead();
     const assign = await server.gql(graphql('mutation($c: ID!, $r: ID!) { assignCase(caseId: $c, reviewerId: $r) { id } }'), { c: caseIds[0], r: conflicted.userId }, { token: boss.token });
-    expect(errorCode(assign)).toBe('CONFLICT');
-    expect(assign.errors![0]!.message).toMatch(/belongs to this studio/);
+    expect(assign.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'CONFLICT_OF_INTEREST' });
+    expect(assign.errors![0]!.message).toMatch(/belongs to this case's studio/);
   });
 
   it('escalated cases go to leads only; held cases leave the queue until released', async () => {
