@@ -31,7 +31,9 @@ describe('request body limits', () => {
     for (const headers of [{}, { authorization: `Bearer ${owner.token}` }] as Array<Record<string, string>>) {
       const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
       expect(res.status).toBe(413);
-      expect(((await res.json()) as { errors: Array<{ message: string }> }).errors[0]!.message).toMatch(/too large/);
+      const { errors } = (await res.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
+      expect(errors[0]!.extensions).toMatchObject({ code: 'BAD_REQUEST', reason: 'BODY_TOO_LARGE' });
+      expect(errors[0]!.message).toMatch(/larger than the 2 MiB a request may be/);
     }
   });
 
