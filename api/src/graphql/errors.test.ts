@@ -9,7 +9,7 @@ describe('database refusals', () => {
 
   it('a value a column cannot hold is BAD_USER_INPUT naming the column', () => {
     const refusal = databaseRefusalOf({ originalError: { cause: { code: '22001', column: 'display_name' } } });
-    expect({ code: refusal?.code, details: refusal?.details }).toEqual({ code: 'BAD_USER_INPUT', details: { field: 'displayName' } });
+    expect({ code: refusal?.code, details: refusal?.details }).toEqual({ code: 'BAD_USER_INPUT', details: { field: 'displayName', fieldErrors: [{ field: 'displayName', message: 'The value of displayName cannot be stored.' }] } });
   });
 
   it('anything else stays an internal error', () => {
