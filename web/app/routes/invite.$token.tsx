@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { AuthCard } from '~/components/auth-card';
 import { FormAlert, TextField } from '~/components/forms';
 import { optionalViewer } from '~/models/auth.server';
 import { handleAcceptInvitationForm, handleJoinForm } from '~/models/invitation-form.server';
@@ -26,61 +27,49 @@ export default function AcceptInvitationPage() {
   const creating = navigation.state === 'submitting';
   if (signedInAs) {
     return (
-      <main id="main" className="auth-page">
-        <div className="auth-card">
-          <p className="brand-mark">
-            <span className="brand-dot" aria-hidden="true" /> Greenlight
-          </p>
-          <h1>Accept your invitation</h1>
-          <p className="muted">You are signed in as {signedInAs}. The invitation must be for this email address.</p>
-          <FormAlert>{outcome && 'formError' in outcome ? outcome.formError : undefined}</FormAlert>
-          <Form method="post" noValidate>
-            <input type="hidden" name="intent" value="join" />
-            <button type="submit" className="button button-block" disabled={creating}>
-              {creating ? 'Joining…' : 'Join with this account'}
+      <AuthCard title="Accept your invitation">
+        <p className="muted">You are signed in as {signedInAs}. The invitation must be for this email address.</p>
+        <FormAlert>{outcome && 'formError' in outcome ? outcome.formError : undefined}</FormAlert>
+        <Form method="post" noValidate>
+          <input type="hidden" name="intent" value="join" />
+          <button type="submit" className="button button-block" disabled={creating}>
+            {creating ? 'Joining…' : 'Join with this account'}
+          </button>
+        </Form>
+        <Form method="post" action="/logout">
+          <p className="muted small">
+            Not you?{' '}
+            <button type="submit" className="button button-secondary button-small">
+              Sign out
             </button>
-          </Form>
-          <Form method="post" action="/logout">
-            <p className="muted small">
-              Not you?{' '}
-              <button type="submit" className="button button-secondary button-small">
-                Sign out
-              </button>
-            </p>
-          </Form>
-        </div>
-      </main>
+          </p>
+        </Form>
+      </AuthCard>
     );
   }
   return (
-    <main id="main" className="auth-page">
-      <div className="auth-card">
-        <p className="brand-mark">
-          <span className="brand-dot" aria-hidden="true" /> Greenlight
-        </p>
-        <h1>Accept your invitation</h1>
-        <p className="muted">You have been invited to join an organization on Greenlight. Create your account to continue.</p>
-        <FormAlert fieldErrors={outcome?.fieldErrors}>{outcome?.formError}</FormAlert>
-        <Form method="post" noValidate>
-          <TextField label="Your name" name="name" autoComplete="name" required defaultValue={outcome?.name ?? ''} error={outcome?.fieldErrors?.name} />
-          <TextField
-            label="Choose a password"
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={MIN_PASSWORD_LENGTH}
-            hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
-            error={outcome?.fieldErrors?.password}
-          />
-          <button type="submit" className="button button-block" disabled={creating}>
-            {creating ? 'Creating your account…' : 'Create account'}
-          </button>
-        </Form>
-        <p className="muted small">
-          Already have an account? <Link to={`/login?redirectTo=${encodeURIComponent(`/invite/${token}`)}`}>Sign in to join with it</Link>
-        </p>
-      </div>
-    </main>
+    <AuthCard title="Accept your invitation">
+      <p className="muted">You have been invited to join an organization on Greenlight. Create your account to continue.</p>
+      <FormAlert fieldErrors={outcome?.fieldErrors}>{outcome?.formError}</FormAlert>
+      <Form method="post" noValidate>
+        <TextField label="Your name" name="name" autoComplete="name" required defaultValue={outcome?.name ?? ''} error={outcome?.fieldErrors?.name} />
+        <TextField
+          label="Choose a password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={MIN_PASSWORD_LENGTH}
+          hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+          error={outcome?.fieldErrors?.password}
+        />
+        <button type="submit" className="button button-block" disabled={creating}>
+          {creating ? 'Creating your account…' : 'Create account'}
+        </button>
+      </Form>
+      <p className="muted small">
+        Already have an account? <Link to={`/login?redirectTo=${encodeURIComponent(`/invite/${token}`)}`}>Sign in to join with it</Link>
+      </p>
+    </AuthCard>
   );
 }

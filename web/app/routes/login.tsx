@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { AuthCard } from '~/components/auth-card';
 import { FormAlert, Notice, TextField } from '~/components/forms';
 import { optionalViewer, safeRedirectPath } from '~/models/auth.server';
 import { handleLoginForm } from '~/models/login.server';
@@ -26,39 +27,33 @@ export default function LoginPage() {
   const signingIn = navigation.state === 'submitting';
 
   return (
-    <main id="main" className="auth-page">
-      <div className="auth-card">
-        <p className="brand-mark">
-          <span className="brand-dot" aria-hidden="true" /> Greenlight
-        </p>
-        <h1>Sign in</h1>
-        <p className="muted">Catalog, rights and compliance review for micro-drama studios.</p>
-        <Notice>{welcomeEmail && !outcome ? `Your account is ready. Sign in as ${welcomeEmail}.` : undefined}</Notice>
-        <FormAlert fieldErrors={outcome?.fieldErrors}>{outcome?.formError}</FormAlert>
-        <Form method="post" noValidate>
-          <input type="hidden" name="redirectTo" value={redirectTo} />
-          <TextField
-            label="Email"
-            name="email"
-            type="email"
-            autoComplete="email"
-            required
-            defaultValue={outcome?.email ?? welcomeEmail ?? ''}
-            error={outcome?.fieldErrors?.email}
-          />
-          <TextField
-            label="Password"
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            required
-            error={outcome?.fieldErrors?.password}
-          />
-          <button type="submit" className="button button-block" disabled={signingIn}>
-            {signingIn ? 'Signing in…' : 'Sign in'}
-          </button>
-        </Form>
-      </div>
-    </main>
+    <AuthCard title="Sign in">
+      <p className="muted">Catalog, rights and compliance review for micro-drama studios.</p>
+      <Notice>{welcomeEmail && !outcome ? `Your account is ready. Sign in as ${welcomeEmail}.` : undefined}</Notice>
+      <FormAlert fieldErrors={outcome?.fieldErrors}>{outcome?.formError}</FormAlert>
+      <Form method="post" noValidate>
+        <input type="hidden" name="redirectTo" value={redirectTo} />
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          defaultValue={outcome?.email ?? welcomeEmail ?? ''}
+          error={outcome?.fieldErrors?.email}
+        />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          error={outcome?.fieldErrors?.password}
+        />
+        <button type="submit" className="button button-block" disabled={signingIn}>
+          {signingIn ? 'Signing in…' : 'Sign in'}
+        </button>
+      </Form>
+    </AuthCard>
   );
 }
