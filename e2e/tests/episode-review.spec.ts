@@ -139,7 +139,7 @@ test('A subtitle file with mistakes is refused line by line', async ({ page, req
   await subtitles.getByRole('button', { name: 'Upload subtitles' }).click();
   await expect(subtitles.getByLabel('Subtitle file')).toHaveAttribute('aria-invalid', 'true');
   await expect(subtitles.getByLabel('Subtitle file')).toHaveAccessibleDescription(/The file has 2 problems/);
-  await expect(subtitles.getByRole('listitem')).toHaveText([
+  await expect(subtitles.getByRole('listitem').filter({ hasText: /^Line \d+:/ })).toHaveText([
     'Line 3: The cue ends (00:00:01.000) before it starts (00:00:02.000).',
     'Line 6: Expected a cue timing line like "00:00:01.000 --> 00:00:03.500".',
   ]);

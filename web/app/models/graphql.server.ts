@@ -130,18 +130,18 @@ function toApiError(error: { message?: string; extensions?: Record<string, unkno
     return { code: 'INTERNAL_SERVER_ERROR', reason: 'INTERNAL_SERVER_ERROR', message: OUR_FAULT, requestId: id };
   }
   const field = typeof extensions.field === 'string' ? extensions.field.replace(/^input\./, '') : undefined;
-  const fieldErrors = fieldErrorsOf(extensions.fieldErrors);
   const retryAfterSeconds = typeof extensions.retryAfterSeconds === 'number' ? extensions.retryAfterSeconds : undefined;
   const reason = typeof extensions.reason === 'string' ? extensions.reason : code;
+  const fieldErrors = fieldErrorsOf(extensions.fieldErrors, reason);
   return { code: code as ApiErrorCode, reason, message: messageFor(reason, error.message), field, fieldErrors, retryAfterSeconds, requestId: id };
 }
 
-/** `extensions.fieldErrors` as field → message, fields named like `ApiError.field`. */
-function fieldErrorsOf(value: unknown): Record<string, string> | undefined {
+/** `extensions.fieldErrors` as field → message, fields named like `ApiError.field`, worded by `reason` as `messageFor` does. */
+function fieldErrorsOf(value: unknown, reason: string): Record<string, string> | undefined {
   if (!Array.isArray(value)) return undefined;
   const out: Record<string, string> = {};
   for (const entry of value as Array<{ field?: unknown; message?: unknown }>) {
-    if (typeof entry?.field === 'string' && typeof entry.message === 'string') out[entry.field.replace(/^input\./, '')] ??= entry.message;
+    if (typeof entry?.field === 'string' && typeof entry.message === 'string') out[entry.field.replace(/^input\./, '')] ??= messageFor(reason, entry.message);
   }
   return Object.keys(out).length ? out : undefined;
 }
