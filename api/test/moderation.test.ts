@@ -138,11 +138,14 @@ describe('deciding', () => {
   });
 
   it('four-eyes: approving a likely violation needs a second approval by a different lead', async () => {
-    const { filter, episodeIds } = await freshStudioCases(1, { verdict: 'LIKELY_VIOLATION' });
+    const { filter, episodeIds, owner } = await freshStudioCases(1, { verdict: 'LIKELY_VIOLATION' });
     const r = await reviewer();
     const c = (await claim(r.token, filter))!;
     const first = await server.gql(DECIDE, { i: { caseId: c.id, version: c.version, decisions: [{ territory: 'US', decision: 'APPROVE', notes: 'Context makes it fine.' }] } }, { token: r.token });
     expect(first.data?.decideCase).toMatchObject({ status: 'PENDING_REVIEW', awaitingSecondApproval: true, episode: { status: 'IN_REVIEW' } });
+    const studioReads = async () => (await server.gql(graphql('query($id: ID!) { reviewCase(id: $id) { decisions { territory actorLabel pendingSecondApproval } } }'), { id: c.id }, { token: owner.token })).data!.reviewCase.decisions;
+    // A first approval waiting for its second is the operator's own business.
+    expect(await studioReads()).toEqual([]);
     // Not the first approver, not another reviewer: only a lead.
     expect(await claim(r.token, filter)).toBeNull();
     expect(await claim((await reviewer()).token, filter)).toBeNull();
@@ -152,6 +155,8 @@ describe('deciding', () => {
     expect(second.data?.decideCase).toMatchObject({ status: 'DECIDED', episode: { status: 'APPROVED' } });
     const decisions = await server.gql(graphql('query($id: ID!) { reviewCase(id: $id) { decisions { actorLabel } } }'), { id: c.id }, { token: l.token });
     expect(decisions.data!.reviewCase.decisions.map((d) => d.actorLabel)).toEqual([r.email, l.email]);
+    // The studio reads both approvals signed by the team, never a reviewer's email.
+    expect(await studioReads()).toEqual([1, 2].map(() => ({ territory: 'US', actorLabel: 'Greenlight review team', pendingSecondApproval: false })));
     expect(episodeIds).toHaveLength(1);
   });
 });

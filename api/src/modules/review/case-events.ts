@@ -37,3 +37,13 @@ export function eventForStudio<E extends RecordedEvent>(event: E, context: { fin
   const summary = Object.fromEntries(Object.entries(event.summary).filter(([key]) => !STAFF_NAMING_KEYS.includes(key)));
   return { ...event, actorId: null, actorLabel: OPERATOR_ACTOR_LABEL, summary };
 }
+
+/**
+ * A territory decision as a studio reads it (`ReviewCase.decisions`): a first approval still
+ * waiting for its second is the operator's own business, and a reviewer's decision is signed by
+ * the team, not by the reviewer's email. Policy decisions keep their label.
+ */
+export function decisionForStudio<D extends { actorLabel: string; pendingSecondApproval: boolean; decidedBy?: unknown }>(decision: D): D | null {
+  if (decision.pendingSecondApproval) return null;
+  return decision.decidedBy ? { ...decision, actorLabel: OPERATOR_ACTOR_LABEL } : decision;
+}

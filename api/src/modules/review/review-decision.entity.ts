@@ -48,7 +48,7 @@ export class ReviewDecision {
   @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
   decidedBy?: User | null;
 
-  @Field(() => String, { description: 'Who decided: a reviewer\'s email, or the auto-approve policy.' })
+  @Field(() => String, { description: 'Who decided: for the operator\'s people a reviewer\'s email; for the studio "Greenlight review team" (reviewers are not named to studios); or the auto-approve policy.' })
   @Property({ type: 'text' })
   actorLabel!: string;
 

@@ -9,7 +9,7 @@ import { queueReviewJob } from '../../jobs/queue';
 import { AuditEvent } from '../audit/audit-event.entity';
 import type { AuditService } from '../audit/audit.service';
 import { Membership } from '../membership/membership.entity';
-import { eventForStudio } from './case-events';
+import { decisionForStudio, eventForStudio } from './case-events';
 import { findEpisode } from '../catalog/catalog-access';
 import { territorySchema, uniqueList } from '../catalog/catalog-validation';
 import { Episode, EpisodeStatus } from '../catalog/episode.entity';
@@ -240,8 +240,11 @@ export class ReviewService {
     return (reviewCase.metadataSnapshot as Partial<ReviewedSnapshot>).localizations ?? [];
   }
 
+  /** Every decision for the operator's people; for the studio, each as `decisionForStudio` shows it. */
   async decisions(ctx: RequestContext, reviewCase: ReviewCase): Promise<ReviewDecision[]> {
-    return ctx.em.find(ReviewDecision, { reviewCase }, { orderBy: { createdAt: 'asc' } });
+    const decisions = await ctx.em.find(ReviewDecision, { reviewCase }, { orderBy: { createdAt: 'asc' } });
+    if (ctx.actor.kind === 'user' && isOperatorStaff(ctx)) return decisions;
+    return decisions.flatMap((d) => decisionForStudio(d) ?? []);
   }
 
   async settings(em: EntityManager): Promise<ReviewSettings> {
