@@ -136,6 +136,23 @@ describe('setting localized texts', () => {
     expect([...read.data!.series.localizations, ...read.data!.series.episodes.nodes.flatMap((e) => e.localizations)]).toEqual([]);
   });
 
+  it('ten writers adding the same new language to one episode and to its series at once all succeed; one of their texts is kept, whole', async () => {
+    const { owner, seriesId, episodeIds } = await studioSeries();
+    const titles = Array.from({ length: 10 }, (_, i) => `Título ${i}`);
+    const [episodeWrites, seriesWrites] = await Promise.all([
+      Promise.all(titles.map((title) => server.gql(SET_EPISODE, { id: episodeIds[0], l: [{ language: 'es', title, synopsis: `${title} — sinopsis` }] }, { token: owner.token }))),
+      Promise.all(titles.map((title) => server.gql(SET_SERIES, { id: seriesId, l: [{ language: 'es', title, synopsis: `${title} — sinopsis` }] }, { token: owner.token }))),
+    ]);
+    for (const res of [...episodeWrites, ...seriesWrites]) expect(res.errors).toBeUndefined();
+    const read = await server.gql(READ, { id: seriesId }, { token: owner.token });
+    const kept = [read.data!.series.localizations, read.data!.series.episodes.nodes.find((e) => e.id === episodeIds[0])!.localizations];
+    for (const texts of kept) {
+      expect(texts).toHaveLength(1);
+      expect(titles).toContain(texts[0]!.title);
+      expect(texts[0]!.synopsis).toBe(`${texts[0]!.title} — sinopsis`);
+    }
+  });
+
   it('the original language, a missing title and over-long texts are refused naming the field', async () => {
     const { owner, seriesId, episodeIds } = await studioSeries();
     const q = <T, V>(document: TadaDocumentNode<T, V>, variables: V) => server.gql(document, variables, { token: owner.token });

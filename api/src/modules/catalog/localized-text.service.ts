@@ -92,28 +92,35 @@ export class LocalizedTextService {
         throw new BadUserInputError(fieldPath('localizations', i, 'language'), `${entry.language} is the original language of the series; its texts are the ${target.kind}'s own title and synopsis.`);
       }
     });
-    const existing = await this.load(em, target);
-    const changed: string[] = [];
-    for (const entry of entries) {
-      const current = existing.find((t) => t.language === entry.language);
-      if (current) {
-        if (current.title === entry.title && current.synopsis === entry.synopsis) continue;
-        em.assign(current, { title: entry.title, synopsis: entry.synopsis });
-      } else {
-        existing.push(em.create(LocalizedText, { series: target.series, episode: target.kind === 'episode' ? target.episode : null, language: entry.language, title: entry.title, synopsis: entry.synopsis, createdAt: new Date(), updatedAt: new Date() }));
+    // Writers of one series' or episode's texts take turns (the row lock), so two requests adding
+    // the same language at once both succeed, the later one's text kept, instead of one meeting the
+    // unique index.
+    return em.transactional(async (tx) => {
+      const [table, id] = target.kind === 'series' ? ['series', target.series.id] : ['episode', target.episode.id];
+      await tx.getConnection().execute(`select id from ${table} where id = ? for update`, [id], 'all', tx.getTransactionContext());
+      const existing = await this.load(tx, target);
+      const changed: string[] = [];
+      for (const entry of entries) {
+        const current = existing.find((t) => t.language === entry.language);
+        if (current) {
+          if (current.title === entry.title && current.synopsis === entry.synopsis) continue;
+          tx.assign(current, { title: entry.title, synopsis: entry.synopsis });
+        } else {
+          existing.push(tx.create(LocalizedText, { series: target.series, episode: target.kind === 'episode' ? target.episode : null, language: entry.language, title: entry.title, synopsis: entry.synopsis, createdAt: new Date(), updatedAt: new Date() }));
+        }
+        changed.push(entry.language);
       }
-      changed.push(entry.language);
-    }
-    if (changed.length) {
-      this.audit.record(ctx, em, {
-        action: 'localization.set',
-        organizationId: target.series.studio.id,
-        ...this.subject(target),
-        summary: { languages: changed },
-      });
-      await em.flush();
-    }
-    return existing.sort((a, b) => (a.language < b.language ? -1 : a.language > b.language ? 1 : 0));
+      if (changed.length) {
+        this.audit.record(ctx, tx, {
+          action: 'localization.set',
+          organizationId: target.series.studio.id,
+          ...this.subject(target),
+          summary: { languages: changed },
+        });
+        await tx.flush();
+      }
+      return existing.sort((a, b) => (a.language < b.language ? -1 : a.language > b.language ? 1 : 0));
+    });
   }
 
   private async remove(ctx: RequestContext, em: RequestContext['em'], target: Target, languageArg: string): Promise<LocalizedText[]> {
