@@ -181,6 +181,39 @@ describe('appeals, resubmission and takedown', () => {
     expect(errorCode(twice)).toBe('CONFLICT');
   });
 
+  it('an appeal and a resubmission of the same rejected episode sent at once: exactly one is taken, the other is refused for its reason, never a deadlock', async () => {
+    // Rejected in one territory, changes asked in the other: both an appeal and a resubmission are open to the studio.
+    const { filter, owner, caseIds, episodeIds } = await freshStudioCases(6, { territories: ['US', 'SA'] });
+    const rejecter = await reviewer();
+    for (const _ of caseIds) {
+      const c = (await claim(rejecter.token, filter))!;
+      const decisions = [{ territory: 'US', decision: 'REJECT' as const, citedRuleIds: ['GLOBAL-VIOLENCE-GRAPHIC-01'] }, { territory: 'SA', decision: 'REQUEST_CHANGES' as const, citedRuleIds: ['GLOBAL-VIOLENCE-GRAPHIC-01'] }];
+      const res = await server.gql(DECIDE, { i: { caseId: c.id, version: c.version, decisions } }, { token: rejecter.token });
+      expect(res.data?.decideCase.episode.status).toBe('CHANGES_REQUESTED');
+    }
+    const APPEAL = graphql('mutation($id: ID!, $s: String!) { appealCase(caseId: $id, statement: $s) { id } }');
+    const SUBMIT = graphql('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }');
+    const pairs = await Promise.all(
+      caseIds.map(async (caseId, i) => {
+        const episodeId = (await server.gql(graphql('query($id: ID!) { reviewCase(id: $id) { episode { id } } }'), { id: caseId }, { token: owner.token })).data!.reviewCase.episode.id;
+        return Promise.all([
+          server.gql(APPEAL, { id: caseId, s: 'The scene is a dream; no real injury is shown.' }, { token: owner.token }),
+          server.gql(SUBMIT, { i: { episodeIds: [episodeId], territories: ['US', 'SA'] } }, { token: owner.token }),
+        ]).then(([appeal, submit]) => ({ i, appeal, submit }));
+      }),
+    );
+    for (const { appeal, submit } of pairs) {
+      const taken = [appeal, submit].filter((r) => !r.errors);
+      const refused = [appeal, submit].filter((r) => r.errors);
+      expect(taken, JSON.stringify([appeal.errors, submit.errors])).toHaveLength(1);
+      expect(errorCode(refused[0]!)).toBe('CONFLICT');
+      // A reason of its own, not the retry answer a deadlock or serialization failure gets.
+      expect(refused[0]!.errors![0]!.message).not.toMatch(/at the same time/);
+    }
+    const open = await server.orm.em.getConnection().execute<Array<{ n: number }>>(`select count(*)::int n from review_case where episode_id in (?) and status in ('QUEUED', 'SCREENING', 'PENDING_REVIEW')`, [episodeIds]);
+    expect(open[0]!.n).toBe(caseIds.length);
+  });
+
   it('a rejected appeal cannot be appealed again: CONFLICT, and nothing is created', async () => {
     const { filter, owner, caseIds } = await freshStudioCases(1);
     const rejecter = await reviewer();

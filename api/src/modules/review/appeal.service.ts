@@ -8,7 +8,7 @@ import { findEpisode } from '../catalog/catalog-access';
 import { Episode } from '../catalog/episode.entity';
 import { assertTransition, transitionEpisode } from '../catalog/episode-lifecycle';
 import { whyAppealIsRefused, type AppealRefusalReason } from './appeals';
-import { findCase, lockCase } from './case-desk';
+import { findCase, lockCase, lockEpisodes } from './case-desk';
 import { AiStatus, CaseKind, CaseStatus, ReviewCase } from './review-case.entity';
 import { Decision, ReviewDecision } from './review-decision.entity';
 import { reviewedMetadata } from './review.service';
@@ -26,6 +26,7 @@ export class AppealService {
     const em = ctx.em.fork();
     return em.transactional(async (tx) => {
       const original = await lockCase(tx, caseId);
+      await lockEpisodes(tx, [original.episode.id]);
       const { decisions, episode } = await this.checkAppeal(ctx, tx, original);
       const rejected = decisions.filter((d) => d.decision === Decision.REJECT);
       original.appealedAt = new Date();

@@ -43,6 +43,16 @@ export async function lockCase(tx: EntityManager, caseId: string): Promise<Revie
   return findCase(tx, caseId);
 }
 
+/**
+ * Locks the episodes' rows for the rest of the transaction `tx`, in id order. Every writer that
+ * opens a case for an episode (submission, appeal) takes this lock before it writes, so two of them
+ * wait for each other instead of deadlocking on the one-open-case index and the episode row.
+ * The ids are the episodes' own (already read), passed as one PostgreSQL array literal.
+ */
+export async function lockEpisodes(tx: EntityManager, episodeIds: readonly string[]): Promise<void> {
+  await tx.getConnection().execute('select id from episode where id = any(?::uuid[]) order by id for update', [`{${episodeIds.join(',')}}`], 'all', tx.getTransactionContext());
+}
+
 /** Changes a pending case under its lock, bumps its version and audits `action` with the summary `change` returns. */
 export async function mutateCase(
   audit: AuditService,

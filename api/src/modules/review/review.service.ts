@@ -9,6 +9,7 @@ import { queueReviewJob } from '../../jobs/queue';
 import { AuditEvent } from '../audit/audit-event.entity';
 import type { AuditService } from '../audit/audit.service';
 import { Membership } from '../membership/membership.entity';
+import { lockEpisodes } from './case-desk';
 import { decisionForStudio, eventForStudio } from './case-events';
 import { findEpisode } from '../catalog/catalog-access';
 import { territorySchema, uniqueList } from '../catalog/catalog-validation';
@@ -109,6 +110,7 @@ export class ReviewService {
     // A concurrent submission of the same episode can pass the check below; the one-open-case index
     // then refuses it, and the caller hears the same answer as when the check catches it.
     return this.oneOpenCase(alreadyInReview, () => em.transactional(async (tx) => {
+      await lockEpisodes(tx, episodes.map((e) => e.id));
       const open = await tx.count(ReviewCase, { episode: { $in: episodes.map((e) => e.id) }, status: { $in: [...OPEN_STATUSES] } });
       if (open) throw alreadyInReview();
       const cases: ReviewCase[] = [];
