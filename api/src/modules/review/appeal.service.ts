@@ -8,7 +8,7 @@ import { findEpisode } from '../catalog/catalog-access';
 import { Episode } from '../catalog/episode.entity';
 import { assertTransition, transitionEpisode } from '../catalog/episode-lifecycle';
 import { whyAppealIsRefused, type AppealRefusalReason } from './appeals';
-import { findCase, lockCase, lockEpisodes } from './case-desk';
+import { findCase, lockCaseAndEpisode } from './case-desk';
 import { AiStatus, CaseKind, CaseStatus, ReviewCase } from './review-case.entity';
 import { Decision, ReviewDecision } from './review-decision.entity';
 import { reviewedMetadata } from './review.service';
@@ -25,8 +25,7 @@ export class AppealService {
     const text = parseInput(visibleText(z.string().trim().min(10, 'Explain the appeal in at least 10 characters.'), 'Explain the appeal in at least 10 characters.').max(5000), statement, 'statement');
     const em = ctx.em.fork();
     return em.transactional(async (tx) => {
-      const original = await lockCase(tx, caseId);
-      await lockEpisodes(tx, [original.episode.id]);
+      const original = await lockCaseAndEpisode(tx, caseId);
       const { decisions, episode } = await this.checkAppeal(ctx, tx, original);
       const rejected = decisions.filter((d) => d.decision === Decision.REJECT);
       original.appealedAt = new Date();

@@ -53,6 +53,17 @@ export async function lockEpisodes(tx: EntityManager, episodeIds: readonly strin
   await tx.getConnection().execute('select id from episode where id = any(?::uuid[]) order by id for update', [`{${episodeIds.join(',')}}`], 'all', tx.getTransactionContext());
 }
 
+/**
+ * The case locked together with its episode, the episode's row first (the order `lockEpisodes`
+ * keeps for every writer that opens a case): for writers that open a new case from this one.
+ */
+export async function lockCaseAndEpisode(tx: EntityManager, caseId: string): Promise<ReviewCase> {
+  const rows = (await tx.getConnection().execute('select episode_id from review_case where id = ?', [caseIdOrThrow(caseId)], 'all', tx.getTransactionContext())) as Array<{ episode_id: string }>;
+  if (!rows[0]) throw new NotFoundError('Review case');
+  await lockEpisodes(tx, [rows[0].episode_id]);
+  return lockCase(tx, caseId);
+}
+
 /** Changes a pending case under its lock, bumps its version and audits `action` with the summary `change` returns. */
 export async function mutateCase(
   audit: AuditService,
