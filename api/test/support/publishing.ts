@@ -9,8 +9,8 @@ export const LICENSE = { sourceWorkTitle: 'The Heiress Returns', sourceWorkKind:
 
 /** A partner serving `territories`, with an API key. */
 /** A running server with an operator admin and a lead (second approvals off): the publishing tests' set-up. */
-export async function startWithOperatorLead(): Promise<{ server: TestServer; admin: SignedInMember; lead: SignedInMember }> {
-  const server = await TestServer.start({ REVIEW_FOUR_EYES: 'false' });
+export async function startWithOperatorLead(env: Record<string, string> = {}): Promise<{ server: TestServer; admin: SignedInMember; lead: SignedInMember }> {
+  const server = await TestServer.start({ REVIEW_FOUR_EYES: 'false', ...env });
   const admin = await server.member(OrganizationKind.OPERATOR, Role.ADMIN);
   const lead = await server.addMember(admin.organizationId, Role.LEAD);
   return { server, admin, lead };

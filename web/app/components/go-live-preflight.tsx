@@ -1,10 +1,10 @@
 import { describeRuns, numberRuns, territoryName, type TerritoryOption } from '~/models/catalog';
 import { graphql, type ResultOf } from '~/graphql';
 
-/** One territory of the API's go-live pre-flight: the publish gate, run with review and release assumed. */
+/** One territory of the API's go-live pre-flight: the review's deterministic checks, and the publish gate run with review and release assumed. */
 export const GoLiveCheckFields = graphql(`
   fragment GoLiveCheckFields on GoLiveCheck {
-    territory ready blockers { code message languages episodeNumbers }
+    territory ready blockers { code stage ruleId message languages episodeNumbers }
   }
 `);
 export type GoLiveCheck = ResultOf<typeof GoLiveCheckFields>;
@@ -16,27 +16,42 @@ const FIX: Record<string, string> = {
   AI_LABEL_MISSING: 'Set the AI label the territory requires.',
   LOCALIZATION_MISSING: 'Add audio or subtitles in a language named, and allow it in the license.',
   SERIES_ARCHIVED: 'Restore the series.',
+  FILING_MISSING: 'Add the filing number under the series’ details.',
+  RATING_MISSING: 'Add the maturity rating under the series’ details.',
+  SUBTITLES_MISSING: 'Upload subtitles in the language named.',
+  TOO_LONG: 'Upload a shorter cut.',
+  NOT_VERTICAL: 'Upload a vertical (9:16) video.',
+  TITLE_RULE: 'Change the title.',
+  AI_DISCLOSURE_MISSING: 'Add the AI disclosure to the license.',
 };
 
-const LABEL: Record<string, string> = { NOT_LICENSED: 'License', NO_PRICE: 'Price', AI_LABEL_MISSING: 'AI label', LOCALIZATION_MISSING: 'Localization', TAKEN_DOWN: 'Taken down', SERIES_ARCHIVED: 'Archived', STUDIO_SUSPENDED: 'Suspended' };
+const LABEL: Record<string, string> = {
+  NOT_LICENSED: 'License',
+  NO_PRICE: 'Price',
+  AI_LABEL_MISSING: 'AI label',
+  LOCALIZATION_MISSING: 'Localization',
+  TAKEN_DOWN: 'Taken down',
+  SERIES_ARCHIVED: 'Archived',
+  STUDIO_SUSPENDED: 'Suspended',
+  FILING_MISSING: 'Filing',
+  RATING_MISSING: 'Rating',
+  SUBTITLES_MISSING: 'Subtitles',
+  TOO_LONG: 'Duration',
+  NOT_VERTICAL: 'Orientation',
+  TITLE_RULE: 'Title',
+  AI_DISCLOSURE_MISSING: 'AI disclosure',
+};
 
-/**
- * One line per reason code: the API words a reason per episode where it differs (a price names its
- * episode), so a series shows the first wording and the episodes it concerns.
- */
-function byCode(blockers: GoLiveCheck['blockers']): GoLiveCheck['blockers'] {
-  const lines = new Map<string, GoLiveCheck['blockers'][number]>();
-  for (const b of blockers) {
-    const line = lines.get(b.code);
-    if (line) lines.set(b.code, { ...line, episodeNumbers: [...line.episodeNumbers, ...b.episodeNumbers].sort((x, y) => x - y) });
-    else lines.set(b.code, b);
-  }
-  return [...lines.values()];
+/** The episodes a series-wide line concerns, unless the API's sentence already names them. */
+function episodesOf(blocker: GoLiveCheck['blockers'][number]): string | null {
+  const runs = describeRuns(numberRuns(blocker.episodeNumbers));
+  return blocker.message.includes(runs) ? null : `Episodes ${runs}.`;
 }
 
 /**
- * Before submitting: per territory, what would still keep the episode (or the series' episodes)
- * from going live once reviewers approve it and it is released — the API's reasons, grouped.
+ * Before submitting: per territory, what review would stop the episode (or the series' episodes)
+ * for, and what would still keep it from going live once reviewers approve it and it is released —
+ * the API's reasons, grouped by the API.
  */
 export function GoLivePreflight({ checks, scope, territories }: { checks: readonly GoLiveCheck[]; scope: 'episode' | 'series'; territories: readonly TerritoryOption[] }) {
   if (!checks.length) return null;
@@ -46,7 +61,7 @@ export function GoLivePreflight({ checks, scope, territories }: { checks: readon
     <section className="panel" aria-labelledby="go-live-heading">
       <h2 id="go-live-heading">Go-live pre-flight</h2>
       <p className="muted small">
-        What would still keep {scope === 'episode' ? 'this episode' : 'the episodes'} from partners in each territory once reviewers approve and you release — fix these before submitting.
+        What review would stop {scope === 'episode' ? 'this episode' : 'the episodes'} for, and what would keep {scope === 'episode' ? 'it' : 'them'} from partners in each territory once reviewers approve and you release — fix these before submitting.
       </p>
       {ready.length ? (
         <p>
@@ -59,12 +74,16 @@ export function GoLivePreflight({ checks, scope, territories }: { checks: readon
             <li key={check.territory}>
               <strong>{territoryName(territories, check.territory)}</strong>
               <ul>
-                {byCode(check.blockers).map((b) => (
-                  <li key={b.code}>
-                    <span className="badge">{LABEL[b.code] ?? 'Blocked'}</span> {b.message}
-                    {scope === 'series' ? <span className="muted"> Episodes {describeRuns(numberRuns(b.episodeNumbers))}.</span> : null} {FIX[b.code] ? <span className="muted small">{FIX[b.code]}</span> : null}
-                  </li>
-                ))}
+                {check.blockers.map((b, i) => {
+                  const episodes = scope === 'series' ? episodesOf(b) : null;
+                  return (
+                    <li key={`${b.code}-${i}`}>
+                      <span className="badge">{LABEL[b.code] ?? 'Blocked'}</span> {b.stage === 'REVIEW' ? <span className="muted small">Review would stop it{b.ruleId ? ` (${b.ruleId})` : ''}: </span> : null}
+                      {b.message}
+                      {episodes ? <span className="muted"> {episodes}</span> : null} {FIX[b.code] ? <span className="muted small">{FIX[b.code]}</span> : null}
+                    </li>
+                  );
+                })}
               </ul>
             </li>
           ))}

@@ -15,6 +15,9 @@ import type { DarkGroup, PriceGroup } from './partner-episode-state.entity';
 import { aiContentDeclaration } from '../ai-disclosure/ai-content';
 import { EPISODE_DELETED, EVALUATION_FAILED, goLiveBlockers, nextGateBoundary, publishGate, type GateInput, type GateReason, type GoLiveInput } from './publish-gate';
 import { releaseTimeOf, type ReleaseMode } from './release-plan.entity';
+import { reviewStoppers, type GoLiveReason } from './go-live';
+import type { CheckedMaterial } from '../review/deterministic-checks';
+import type { RegulatoryFiling, TerritoryRating } from '../catalog/series.entity';
 
 
 /** Series re-evaluated per transaction: big enough to amortise statements, small enough to keep locks short. */
@@ -68,6 +71,18 @@ function goLiveInputOf(data: Loaded, episode: Loaded['episodes'][number], series
     terms: data.termsByEpisode.get(episode.id) ?? [],
     localization: { offer, requirementFor: localizationRequirementFor },
     aiContent: aiContentDeclaration(snapshot, snapshot.episodeAiElements),
+  };
+}
+
+/** The material the review's deterministic checks read, as it is now (the reviewed snapshot, the license, the current video). */
+function checkedMaterialOf(snapshot: ReviewedSnapshot, license: LicenseLike | null, media: CheckedMaterial['media'], episode: { id: string; number: number }, at: Date): CheckedMaterial {
+  return {
+    at,
+    episode: { id: episode.id, number: episode.number, title: snapshot.episodeTitle, synopsis: snapshot.episodeSynopsis, aiElements: snapshot.episodeAiElements ?? [] },
+    series: { title: snapshot.seriesTitle, filings: snapshot.filings as RegulatoryFiling[], maturityRatings: snapshot.maturityRatings as TerritoryRating[] },
+    license: license && { ...license, aiGeneratedContent: snapshot.aiGeneratedContent, aiDisclosure: snapshot.aiDisclosure, aiElements: snapshot.aiElements ?? [], aiLabel: snapshot.aiLabel ?? null },
+    media,
+    subtitles: snapshot.subtitles.map((t) => ({ language: t.language, cues: [] })),
   };
 }
 
@@ -265,11 +280,12 @@ export class PublicationService {
 
   /**
    * Per episode of the series (or only `episodeIds`) and per territory, what would keep it from
-   * going live once approved and released (`goLiveBlockers`), read from the same inputs the
-   * evaluation reads. Territories: those the license names, those of partners the series is
+   * going live: what the review's deterministic checks would find (`reviewStoppers`), then what the
+   * gate would hold back once approved and released (`goLiveBlockers`), read from the same inputs the
+   * review and the evaluation read. Territories: those the license names, those of partners the series is
    * released to, and those with a policy pack.
    */
-  async goLivePreflight(em: EntityManager, seriesId: string, episodeIds: readonly string[] | null, at = this.clock()): Promise<Array<{ episodeId: string; number: number; territory: string; blockers: GateReason[] }>> {
+  async goLivePreflight(em: EntityManager, seriesId: string, episodeIds: readonly string[] | null, at = this.clock()): Promise<Array<{ episodeId: string; number: number; territory: string; blockers: GoLiveReason[] }>> {
     const data = await this.load(em, [seriesId]);
     const series = data.series.get(seriesId);
     if (!series) return [];
@@ -287,13 +303,26 @@ export class PublicationService {
     ]
       .filter((t) => /^[A-Z]{2}$/.test(t))
       .sort();
-    const out: Array<{ episodeId: string; number: number; territory: string; blockers: GateReason[] }> = [];
+    const media = new Map(
+      (
+        await em.getConnection().execute<Array<{ id: string; duration_seconds: number; width: number; height: number }>>(
+          `select e.id, m.duration_seconds, m.width, m.height from episode e join media_revision m on m.id = e.current_media_id where e.series_id = ?`,
+          [seriesId],
+        )
+      ).map((m) => [m.id, { durationSeconds: Number(m.duration_seconds), width: m.width, height: m.height }]),
+    );
+    const license = data.licenses.get(seriesId) ?? null;
+    const out: Array<{ episodeId: string; number: number; territory: string; blockers: GoLiveReason[] }> = [];
     for (const episode of data.episodes) {
       if (episodeIds && !episodeIds.includes(episode.id)) continue;
       const snapshot = data.snapshots.get(episode.id);
       if (!snapshot) continue;
       const input = goLiveInputOf(data, episode, series, snapshot, digestOf(snapshot));
-      for (const territory of territories) out.push({ episodeId: episode.id, number: episode.number, territory, blockers: goLiveBlockers(input, territory, at) });
+      const material = checkedMaterialOf(snapshot, license, media.get(episode.id) ?? null, episode, at);
+      for (const territory of territories) {
+        const gate = goLiveBlockers(input, territory, at).map((r): GoLiveReason => ({ ...r, stage: 'PUBLICATION' }));
+        out.push({ episodeId: episode.id, number: episode.number, territory, blockers: [...reviewStoppers(material, territory), ...gate] });
+      }
     }
     return out;
   }

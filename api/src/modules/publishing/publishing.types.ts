@@ -1,5 +1,6 @@
 import { AiContentDisclosure } from '../ai-disclosure/ai-content.types';
-import { Field, Float, ID, InputType, Int, InterfaceType, ObjectType } from 'type-graphql';
+import { Field, Float, ID, InputType, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import type { GoLiveStage } from './go-live';
 import { Connection } from '../../graphql/connection';
 import { Episode } from '../catalog/episode.entity';
 import { Organization } from '../organization/organization.entity';
@@ -164,15 +165,28 @@ export class CreateWebhookEndpointPayload {
 }
 
 
-@ObjectType('GoLiveBlocker', { description: 'Something that would keep episodes from going live in a territory once reviewers approve them and the studio releases them, as the publish gate says it.' })
+/** Where a go-live blocker stops the episodes (GraphQL enum of `GoLiveStage`). */
+export enum GoLiveStageValue {
+  REVIEW = 'REVIEW',
+  PUBLICATION = 'PUBLICATION',
+}
+registerEnumType(GoLiveStageValue, { name: 'GoLiveStage' });
+
+@ObjectType('GoLiveBlocker', { description: 'Something that would keep episodes from going live in a territory: a deterministic review check that would fail, or what the publish gate would hold back once reviewers approve and the studio releases.' })
 export class GoLiveBlockerType {
-  @Field(() => String, { description: 'The gate’s stable code: NOT_LICENSED, NO_PRICE, AI_LABEL_MISSING, LOCALIZATION_MISSING, TAKEN_DOWN, SERIES_ARCHIVED, STUDIO_SUSPENDED.' }) code!: string;
-  @Field(() => String) message!: string;
+  @Field(() => String, {
+    description:
+      'A stable code. Stage REVIEW (the review’s deterministic checks): FILING_MISSING, RATING_MISSING, SUBTITLES_MISSING, TOO_LONG, NOT_VERTICAL, TITLE_RULE, AI_DISCLOSURE_MISSING. Stage PUBLICATION (the publish gate): NOT_LICENSED, NO_PRICE, AI_LABEL_MISSING, LOCALIZATION_MISSING, TAKEN_DOWN, SERIES_ARCHIVED, STUDIO_SUSPENDED.',
+  })
+  code!: string;
+  @Field(() => String, { description: 'In words, for the territory; on a series, one line for all the episodes it concerns.' }) message!: string;
+  @Field(() => GoLiveStageValue, { description: 'Where it would stop the episodes: at review, or at publication after approval and release.' }) stage!: GoLiveStage;
+  @Field(() => String, { nullable: true, description: 'REVIEW: the policy rule the review finding would cite.' }) ruleId?: string;
   @Field(() => [String], { nullable: true, description: 'LOCALIZATION_MISSING: the languages (BCP 47) audio or subtitles in any of which would satisfy the territory.' }) languages?: string[];
   @Field(() => [Int], { description: 'The episodes it holds back, by number, ascending.' }) episodeNumbers!: number[];
 }
 
-@ObjectType('GoLiveCheck', { description: 'One territory of the go-live pre-flight (ISO 3166-1 alpha-2): ready when only review and release remain.' })
+@ObjectType('GoLiveCheck', { description: 'One territory of the go-live pre-flight (ISO 3166-1 alpha-2): ready when nothing but a reviewer’s decision and the release remains.' })
 export class GoLiveCheckType {
   @Field(() => String) territory!: string;
   @Field(() => Boolean) ready!: boolean;

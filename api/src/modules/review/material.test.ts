@@ -7,7 +7,7 @@ describe('the texts a review reads', () => {
       territories: ['MX'],
       at: new Date('2027-01-01T00:00:00Z'),
       episode: { id: 'e', number: 1, title: 'The Return', synopsis: '' },
-      series: { title: 'The Heiress', synopsis: '', filings: [] },
+      series: { title: 'The Heiress', synopsis: '', filings: [], maturityRatings: [] },
       license: null,
       media: { path: '/x', sha256: 'a'.repeat(64), durationSeconds: 60, width: 720, height: 1280 },
       subtitles: [],

@@ -1,5 +1,5 @@
 import type { LicenseLike } from '../catalog/availability';
-import type { RegulatoryFiling } from '../catalog/series.entity';
+import type { RegulatoryFiling, TerritoryRating } from '../catalog/series.entity';
 import type { SubtitleCue } from '../media/subtitle-track.entity';
 
 /** Everything a review looks at, gathered once per case. */
@@ -7,7 +7,7 @@ export interface ReviewMaterial {
   territories: string[];
   at: Date;
   episode: { id: string; number: number; title: string; synopsis: string; aiElements?: string[] };
-  series: { title: string; synopsis: string; filings: RegulatoryFiling[] };
+  series: { title: string; synopsis: string; filings: RegulatoryFiling[]; maturityRatings: TerritoryRating[] };
   license: (LicenseLike & { aiGeneratedContent: boolean; aiDisclosure?: string | null; aiElements?: string[]; aiLabel?: string | null }) | null;
   media: { path: string; sha256: string; durationSeconds: number; width: number; height: number };
   /** Subtitle tracks, and an AI transcript (`aiTranscript`) of an episode without subtitles in its original language. */

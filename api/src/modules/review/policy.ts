@@ -53,11 +53,13 @@ export interface PolicyPack {
   maxEpisodeDurationSeconds?: number;
   requireVertical?: boolean;
   requireFiling?: boolean;
+  /** A maturity rating for the territory must be recorded on the series. */
+  requireMaturityRating?: boolean;
   requiredSubtitleLanguages?: string[];
   requireAiDisclosure?: boolean;
   /** Audio or subtitles the territory requires in one of a list of languages (the publish gate checks it). */
   localization?: LocalizationRequirement;
-  requirements?: Partial<Record<'license' | 'duration' | 'orientation' | 'aiDisclosure' | 'subtitles' | 'filing' | 'dialogue', Requirement>>;
+  requirements?: Partial<Record<'license' | 'duration' | 'orientation' | 'aiDisclosure' | 'subtitles' | 'filing' | 'rating' | 'dialogue', Requirement>>;
   titleRules?: TitleRule[];
   rules: PolicyRule[];
   thresholds: Record<string, Threshold>;
@@ -89,10 +91,11 @@ export interface EffectivePolicy {
   maxEpisodeDurationSeconds: number;
   requireVertical: boolean;
   requireFiling: boolean;
+  requireMaturityRating: boolean;
   requiredSubtitleLanguages: string[];
   requireAiDisclosure: boolean;
   localization: LocalizationRequirement | null;
-  requirements: Record<'license' | 'duration' | 'orientation' | 'aiDisclosure' | 'subtitles' | 'filing' | 'dialogue', Requirement>;
+  requirements: Record<'license' | 'duration' | 'orientation' | 'aiDisclosure' | 'subtitles' | 'filing' | 'rating' | 'dialogue', Requirement>;
   titleRules: TitleRule[];
   rules: PolicyRule[];
   thresholds: Record<string, Threshold>;
@@ -142,6 +145,7 @@ export function effectivePolicy(territory: string): EffectivePolicy {
     maxEpisodeDurationSeconds: Math.min(GLOBAL.maxEpisodeDurationSeconds ?? Infinity, pack?.maxEpisodeDurationSeconds ?? Infinity),
     requireVertical: Boolean(pack?.requireVertical ?? GLOBAL.requireVertical),
     requireFiling: Boolean(pack?.requireFiling ?? GLOBAL.requireFiling),
+    requireMaturityRating: Boolean(pack?.requireMaturityRating ?? GLOBAL.requireMaturityRating),
     requiredSubtitleLanguages: [...new Set([...(GLOBAL.requiredSubtitleLanguages ?? []), ...(pack?.requiredSubtitleLanguages ?? [])])],
     requireAiDisclosure: Boolean(pack?.requireAiDisclosure ?? GLOBAL.requireAiDisclosure),
     localization: canonicalRequirement((pack?.localization ?? GLOBAL.localization ?? null) as LocalizationRequirement | null),

@@ -359,7 +359,7 @@ export class ReviewPipeline {
       territories: reviewCase.territories,
       at: new Date(),
       episode: { id: episode.id, number: episode.number, title: episode.title, synopsis: episode.synopsis, aiElements: episode.aiElements },
-      series: { title: series.title, synopsis: series.synopsis, filings: series.filings },
+      series: { title: series.title, synopsis: series.synopsis, filings: series.filings, maturityRatings: series.maturityRatings },
       license: license ? { ...license, holdbacks: license.holdbacks } : null,
       media: { path: mediaPath, sha256: media.sha256, durationSeconds: media.durationSeconds, width: media.width, height: media.height },
       subtitles: subtitles.map((s) => ({ language: s.language, cues: s.cues })),
