@@ -183,7 +183,7 @@ export function CalibrationChart({ rows, days }: { rows: readonly CalibrationRow
           <p className="chart-legend" aria-hidden="true">
             <span className="swatch swatch-agreed" /> Agreed <span className="swatch swatch-overturned" /> Overturned <span className="swatch swatch-uncertain" /> Uncertain
           </p>
-          <div className="table-scroll" role="region" aria-label="Agreement with the AI per territory and category" tabIndex={0}>
+          <div className="table-scroll" role="group" aria-label="Agreement with the AI per territory and category" tabIndex={0}>
             <table className="calibration-table">
               <caption className="visually-hidden">Agreement with the AI per territory and category</caption>
               <thead>
@@ -244,7 +244,7 @@ export function DetectorCalibration({ rows, days }: { rows: readonly DetectorCal
       {rows.length === 0 ? (
         <p className="muted">No decisions to compare yet.</p>
       ) : (
-        <div className="table-scroll" role="region" aria-label="Agreement with each detector and model" tabIndex={0}>
+        <div className="table-scroll" role="group" aria-label="Agreement with each detector and model" tabIndex={0}>
           <table className="calibration-table">
             <caption className="visually-hidden">Agreement with each detector and model</caption>
             <thead>
