@@ -56,7 +56,7 @@ export function AuditLog({ firstPage, organizationNames }: AuditLogProps) {
   if (events.length === 0) return <p className="muted">Nothing has been recorded yet.</p>;
   return (
     <>
-      <div className="table-scroll">
+      <div className="table-scroll" role="group" aria-label="Audit log" tabIndex={0}>
         <table className="audit-table">
           <thead>
             <tr>

@@ -293,7 +293,7 @@ export function SubtitlesPanel({ episode, canEdit, outcome, busyIntent, translat
       <Notice>{outcome?.intent === 'translateSubtitles' ? undefined : outcome?.notice}</Notice>
       {outcome?.intent === 'removeSubtitles' ? <FormAlert fieldErrors={outcome.fieldErrors}>{outcome.formError}</FormAlert> : null}
       {episode.subtitles.length ? (
-        <div className="table-scroll">
+        <div className="table-scroll" role="group" aria-labelledby="subtitles-heading" tabIndex={0}>
           <table>
             <caption className="visually-hidden">Subtitle tracks</caption>
             <thead>
@@ -407,7 +407,7 @@ export function UploadHistory({ episode }: { episode: EpisodeDetail }) {
     <section className="panel" aria-labelledby="uploads-heading">
       <h2 id="uploads-heading">Upload history</h2>
       {episode.uploads.length ? (
-        <div className="table-scroll">
+        <div className="table-scroll" role="group" aria-labelledby="uploads-heading" tabIndex={0}>
           <table className="uploads-table">
             <caption className="visually-hidden">Recent uploads, newest first</caption>
             <thead>

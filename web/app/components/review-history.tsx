@@ -170,7 +170,7 @@ function ReviewCaseCard({
       ) : null}
 
       {decided || reviewCase.decisions.length ? (
-        <div className="table-scroll">
+        <div className="table-scroll" role="group" aria-label="Decisions by territory" tabIndex={0}>
           <table className="decision-table">
             <caption className="visually-hidden">Decisions by territory</caption>
             <thead>

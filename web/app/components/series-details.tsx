@@ -48,7 +48,7 @@ export function SeriesDetailsView({ series, territories }: { series: SeriesFormV
       <section className="panel" aria-labelledby="ratings-heading">
         <h2 id="ratings-heading">Maturity ratings</h2>
         {series.maturityRatings.length ? (
-          <div className="table-scroll">
+          <div className="table-scroll" role="group" aria-labelledby="ratings-heading" tabIndex={0}>
             <table>
               <thead>
                 <tr>
@@ -76,7 +76,7 @@ export function SeriesDetailsView({ series, territories }: { series: SeriesFormV
       <section className="panel" aria-labelledby="filings-heading">
         <h2 id="filings-heading">Regulatory filings</h2>
         {series.filings.length ? (
-          <div className="table-scroll">
+          <div className="table-scroll" role="group" aria-labelledby="filings-heading" tabIndex={0}>
             <table>
               <thead>
                 <tr>

@@ -104,7 +104,7 @@ function EndpointView({ partnerId, endpoint }: { partnerId: string; endpoint: We
       {endpoint.deliveries.length === 0 ? (
         <p className="muted small">No deliveries yet.</p>
       ) : (
-        <div className="table-scroll">
+        <div className="table-scroll" role="group" aria-labelledby={logId} tabIndex={0}>
           <table aria-labelledby={logId}>
             <caption id={logId} className="visually-hidden">
               Deliveries to {endpoint.url}

@@ -57,7 +57,7 @@ export default function TeamPage() {
         <h2 id="members-heading">Members</h2>
         <Notice>{memberOutcome?.notice}</Notice>
         <FormAlert fieldErrors={memberOutcome?.fieldErrors}>{memberOutcome?.formError}</FormAlert>
-        <div className="table-scroll">
+        <div className="table-scroll" role="group" aria-labelledby="members-heading" tabIndex={0}>
           <table>
             <thead>
               <tr>
@@ -158,7 +158,7 @@ export default function TeamPage() {
         {invitations.length === 0 ? (
           <p className="muted">No invitations waiting to be accepted.</p>
         ) : (
-          <div className="table-scroll">
+          <div className="table-scroll" role="group" aria-labelledby="invitations-heading" tabIndex={0}>
             <table>
               <thead>
                 <tr>

@@ -131,7 +131,7 @@ export function ChangesPanel({ reviewCase, filterSearch }: { reviewCase: ReviewC
             ) : null}
           </ul>
           {changes.metadataChanges.length ? (
-            <div className="table-scroll">
+            <div className="table-scroll" role="group" aria-label="Changed text" tabIndex={0}>
               <table className="diff-table">
                 <caption className="visually-hidden">Changed text</caption>
                 <thead>
@@ -261,7 +261,7 @@ export function RightsPanel({ series, unavailable, targets, territories }: { ser
           ) : (
             <p className="availability availability-no">The series has no license: it cannot be shown anywhere.</p>
           )}
-          <div className="table-scroll">
+          <div className="table-scroll" role="group" aria-label="Availability and price per territory" tabIndex={0}>
             <table>
               <caption className="visually-hidden">Availability and price per target territory</caption>
               <thead>

@@ -183,39 +183,41 @@ export function CalibrationChart({ rows, days }: { rows: readonly CalibrationRow
           <p className="chart-legend" aria-hidden="true">
             <span className="swatch swatch-agreed" /> Agreed <span className="swatch swatch-overturned" /> Overturned <span className="swatch swatch-uncertain" /> Uncertain
           </p>
-          <table className="calibration-table">
-            <caption className="visually-hidden">Agreement with the AI per territory and category</caption>
-            <thead>
-              <tr>
-                <th scope="col">Territory · category</th>
-                <th scope="col">Decisions</th>
-                <th scope="col">Agreement</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => {
-                const share = (n: number) => `${(n / (row.decisions || 1)) * 100}%`;
-                return (
-                  <tr key={`${row.territory}|${row.category}`}>
-                    <th scope="row">
-                      {row.territory} · {row.category}
-                    </th>
-                    <td className="number-cell">{row.decisions}</td>
-                    <td className="bar-cell">
-                      <div className="calibration-bar" aria-hidden="true">
-                        <span className="bar-agreed" style={{ width: share(row.agreed) }} />
-                        <span className="bar-overturned" style={{ width: share(row.overturned) }} />
-                        <span className="bar-uncertain" style={{ width: share(row.uncertain) }} />
-                      </div>
-                      <span className="bar-text">
-                        {row.agreed} agreed, {row.overturned} overturned, {row.uncertain} uncertain
-                      </span>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <div className="table-scroll" role="group" aria-label="Agreement with the AI per territory and category" tabIndex={0}>
+            <table className="calibration-table">
+              <caption className="visually-hidden">Agreement with the AI per territory and category</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Territory · category</th>
+                  <th scope="col">Decisions</th>
+                  <th scope="col">Agreement</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((row) => {
+                  const share = (n: number) => `${(n / (row.decisions || 1)) * 100}%`;
+                  return (
+                    <tr key={`${row.territory}|${row.category}`}>
+                      <th scope="row">
+                        {row.territory} · {row.category}
+                      </th>
+                      <td className="number-cell">{row.decisions}</td>
+                      <td className="bar-cell">
+                        <div className="calibration-bar" aria-hidden="true">
+                          <span className="bar-agreed" style={{ width: share(row.agreed) }} />
+                          <span className="bar-overturned" style={{ width: share(row.overturned) }} />
+                          <span className="bar-uncertain" style={{ width: share(row.uncertain) }} />
+                        </div>
+                        <span className="bar-text">
+                          {row.agreed} agreed, {row.overturned} overturned, {row.uncertain} uncertain
+                        </span>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
         </>
       )}
     </section>
@@ -242,39 +244,41 @@ export function DetectorCalibration({ rows, days }: { rows: readonly DetectorCal
       {rows.length === 0 ? (
         <p className="muted">No decisions to compare yet.</p>
       ) : (
-        <table className="calibration-table">
-          <caption className="visually-hidden">Agreement with each detector and model</caption>
-          <thead>
-            <tr>
-              <th scope="col">Detector</th>
-              <th scope="col">Model</th>
-              <th scope="col">Decisions</th>
-              <th scope="col">Agreement</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => {
-              const share = (n: number) => `${(n / (row.decisions || 1)) * 100}%`;
-              return (
-                <tr key={`${row.detector}|${row.model ?? ''}`} data-detector={row.detector}>
-                  <th scope="row">{DETECTOR_NAMES[row.detector] ?? row.detector}</th>
-                  <td>{row.model ?? <span className="muted">rules, not a model</span>}</td>
-                  <td className="number-cell">{row.decisions}</td>
-                  <td className="bar-cell">
-                    <div className="calibration-bar" aria-hidden="true">
-                      <span className="bar-agreed" style={{ width: share(row.agreed) }} />
-                      <span className="bar-overturned" style={{ width: share(row.overturned) }} />
-                      <span className="bar-uncertain" style={{ width: share(row.missed) }} />
-                    </div>
-                    <span className="bar-text">
-                      {row.agreed} agreed, {row.overturned} overturned, {row.missed} missed
-                    </span>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div className="table-scroll" role="group" aria-label="Agreement with each detector and model" tabIndex={0}>
+          <table className="calibration-table">
+            <caption className="visually-hidden">Agreement with each detector and model</caption>
+            <thead>
+              <tr>
+                <th scope="col">Detector</th>
+                <th scope="col">Model</th>
+                <th scope="col">Decisions</th>
+                <th scope="col">Agreement</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => {
+                const share = (n: number) => `${(n / (row.decisions || 1)) * 100}%`;
+                return (
+                  <tr key={`${row.detector}|${row.model ?? ''}`} data-detector={row.detector}>
+                    <th scope="row">{DETECTOR_NAMES[row.detector] ?? row.detector}</th>
+                    <td>{row.model ?? <span className="muted">rules, not a model</span>}</td>
+                    <td className="number-cell">{row.decisions}</td>
+                    <td className="bar-cell">
+                      <div className="calibration-bar" aria-hidden="true">
+                        <span className="bar-agreed" style={{ width: share(row.agreed) }} />
+                        <span className="bar-overturned" style={{ width: share(row.overturned) }} />
+                        <span className="bar-uncertain" style={{ width: share(row.missed) }} />
+                      </div>
+                      <span className="bar-text">
+                        {row.agreed} agreed, {row.overturned} overturned, {row.missed} missed
+                      </span>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );

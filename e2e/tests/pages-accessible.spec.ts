@@ -1,0 +1,185 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { graphql } from '../../schema/graphql';
+import { apiAs, createPricedSeries, studioIdOf, type ApiClient } from '../support/api';
+import { clearQueue, submitEpisodeForReview, tokenOf } from '../support/review';
+import { open, signIn } from '../support/session';
+import { accounts, unique } from '../support/stack';
+
+/**
+ * Every page a studio owner, a reviewer, a lead, an admin and a partner can reach, at a desktop width
+ * and a phone's (390 × 844): no WCAG 2.1 A/AA violation axe-core can find, and no sideways scrolling
+ * of the page itself (wide tables become cards or scroll inside their own box). A full-page
+ * screenshot of each page at each width is kept in the test's output folder and attached to its result.
+ *
+ * The pages show real data the test creates first: a priced and licensed series of 20 episodes, an
+ * episode decided per territory (approved in one, changes requested in another, with a comment), and
+ * one waiting in the review queue, so tables, histories and the case workspace are scanned filled in,
+ * not as empty states.
+ */
+const WIDTHS = [
+  { name: 'desktop', viewport: { width: 1440, height: 900 } },
+  { name: 'phone', viewport: { width: 390, height: 844 } },
+] as const;
+
+/** Territories no other journey submits to, so this file's cases never meet theirs in a queue. */
+const APPROVED_IN = 'PT';
+const CHANGES_IN = 'NO';
+
+interface Fixture {
+  studioId: string;
+  priced: { id: string };
+  decided: { seriesId: string; episodeId: string; caseId: string };
+  waiting: { seriesId: string; episodeId: string; caseId: string };
+  invitationToken: string;
+}
+
+let fixture: Fixture;
+
+test.beforeAll(async ({ playwright }) => {
+  test.setTimeout(180_000);
+  const request = await playwright.request.newContext();
+  try {
+    const owner = await apiAs(request, accounts.owner);
+    const editor = await apiAs(request, accounts.editor);
+    const reviewer = await apiAs(request, accounts.reviewer);
+    const token = await tokenOf(request, accounts.editor);
+    // Cases a stopped earlier run left behind would be claimed instead of this run's.
+    for (const territory of [APPROVED_IN, CHANGES_IN]) await clearQueue(reviewer, territory);
+    const priced = await createPricedSeries(owner, unique('Axe Bride'));
+    const decided = await submitEpisodeForReview(editor, token, {
+      title: unique('Axe Verdict'),
+      subtitles: ['Good morning.', 'The tea is ready.'],
+      territories: [APPROVED_IN, CHANGES_IN],
+    });
+    await decide(reviewer, decided.caseId);
+    const waiting = await submitEpisodeForReview(editor, token, { title: unique('Axe Waiting'), subtitles: ['Good evening.'], territories: [APPROVED_IN] });
+    fixture = { studioId: await studioIdOf(owner), priced, decided, waiting, invitationToken: await invite(owner) };
+  } finally {
+    await request.dispose();
+  }
+});
+
+test.afterAll(async ({ playwright }) => {
+  const request = await playwright.request.newContext();
+  try {
+    await clearQueue(await apiAs(request, accounts.reviewer), APPROVED_IN);
+  } finally {
+    await request.dispose();
+  }
+});
+
+for (const width of WIDTHS) {
+  test.describe(`at ${width.viewport.width} px`, () => {
+    test.use({ viewport: width.viewport });
+
+    test(`the sign-in and invitation pages are accessible and fit (${width.name})`, async ({ page }, testInfo) => {
+      await checkPage(page, testInfo, '/login');
+      await checkPage(page, testInfo, `/invite/${fixture.invitationToken}`);
+    });
+
+    test(`a studio owner's pages are accessible and fit (${width.name})`, async ({ page }, testInfo) => {
+      test.setTimeout(240_000);
+      await signIn(page, accounts.owner);
+      const { priced, decided } = fixture;
+      for (const path of [
+        '/catalog',
+        '/catalog/new',
+        `/catalog/${priced.id}`,
+        `/catalog/${priced.id}/edit`,
+        `/catalog/${priced.id}/license`,
+        `/catalog/${priced.id}/pricing`,
+        `/catalog/${priced.id}/distribution`,
+        `/catalog/${priced.id}/localization`,
+        `/catalog/${decided.seriesId}`,
+        `/catalog/${decided.seriesId}/episodes/${decided.episodeId}`,
+        '/team',
+      ]) {
+        await checkPage(page, testInfo, path);
+      }
+      await open(page, `/catalog/${priced.id}`);
+      const episode = await page.getByRole('link', { name: /^Episode 1\b/ }).first().getAttribute('href');
+      expect(episode).toMatch(/\/episodes\//);
+      await checkPage(page, testInfo, episode!);
+    });
+
+    test(`a reviewer's queue and cases are accessible and fit (${width.name})`, async ({ page }, testInfo) => {
+      test.setTimeout(120_000);
+      await signIn(page, accounts.reviewer);
+      await checkPage(page, testInfo, '/review');
+      await expect(page.getByText(/Axe Waiting/).first(), 'the waiting case is in the queue').toBeVisible();
+      await checkPage(page, testInfo, `/review/${fixture.waiting.caseId}`);
+      await checkPage(page, testInfo, `/review/${fixture.decided.caseId}`);
+    });
+
+    test(`a lead's queue and cases are accessible and fit (${width.name})`, async ({ page }, testInfo) => {
+      test.setTimeout(120_000);
+      await signIn(page, accounts.lead);
+      await checkPage(page, testInfo, '/review');
+      await checkPage(page, testInfo, `/review/${fixture.waiting.caseId}`);
+    });
+
+    test(`an admin's pages are accessible and fit (${width.name})`, async ({ page }, testInfo) => {
+      test.setTimeout(180_000);
+      await signIn(page, accounts.admin);
+      for (const path of ['/admin', '/admin/partners', '/admin/review', '/team', `/team?organization=${fixture.studioId}`]) {
+        await checkPage(page, testInfo, path);
+      }
+    });
+
+    test(`a partner's API access page is accessible and fits (${width.name})`, async ({ page }, testInfo) => {
+      await signIn(page, accounts.partner);
+      await checkPage(page, testInfo, '/api-access');
+    });
+  });
+}
+
+/** Opens `path`, scans it with axe-core, checks it does not scroll sideways, and keeps a screenshot. */
+async function checkPage(page: Page, testInfo: TestInfo, path: string): Promise<void> {
+  await open(page, path);
+  const width = page.viewportSize()!.width;
+  const scan = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const violations = scan.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+  expect.soft(violations, `axe on ${path} at ${width} px`).toEqual([]);
+  const overflow = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+    // What sticks out, to say where to look when the page does scroll sideways.
+    widest: [...document.querySelectorAll('body *')]
+      .filter((element) => element.getBoundingClientRect().right > window.innerWidth + 0.5 && !element.closest('.table-scroll, [data-scrolls-inside]'))
+      .slice(0, 5)
+      .map((element) => `${element.tagName.toLowerCase()}.${[...element.classList].join('.')} (right ${Math.round(element.getBoundingClientRect().right)})`),
+  }));
+  expect.soft(overflow.scrollWidth, `${path} scrolls sideways at ${width} px: ${overflow.widest.join(', ')}`).toBeLessThanOrEqual(overflow.innerWidth);
+  const file = testInfo.outputPath(`${path.replace(/[^a-z0-9]+/gi, '_').replace(/^_|_$/g, '') || 'root'}-${width}.png`);
+  await page.screenshot({ path: file, fullPage: true, timeout: 30_000 });
+  await testInfo.attach(`${path} at ${width} px`, { path: file, contentType: 'image/png' });
+}
+
+/** Claims the case (the only one waiting in its territories), approves it in one territory and requests changes in the other, with a comment at 0:01. */
+async function decide(reviewer: ApiClient, caseId: string): Promise<void> {
+  const { claimNextCase } = await reviewer.call(CLAIM_NEXT, { filter: { territory: APPROVED_IN } });
+  expect(claimNextCase?.id).toBe(caseId);
+  await reviewer.call(DECIDE, {
+    input: {
+      caseId,
+      version: claimNextCase!.version,
+      decisions: [
+        { territory: APPROVED_IN, decision: 'APPROVE', citedRuleIds: [], notes: null },
+        { territory: CHANGES_IN, decision: 'REQUEST_CHANGES', citedRuleIds: ['GLOBAL-VIOLENCE-01'], notes: 'Trim the fight at 0:01 before release.' },
+      ],
+      comments: [{ atSeconds: 1, text: 'The title card is cut off here.' }],
+    },
+  });
+}
+
+/** An invitation to the owner's studio for a new person, whose link the invitation page opens. */
+async function invite(owner: ApiClient): Promise<string> {
+  const { inviteMember } = await owner.call(INVITE, { input: { organizationId: await studioIdOf(owner), email: `${unique('axe-invitee')}@crimsonreel.test`, role: 'VIEWER' } });
+  expect(inviteMember.invitationToken).toBeTruthy();
+  return inviteMember.invitationToken!;
+}
+
+const CLAIM_NEXT = graphql(`mutation ClaimNext($filter: QueueFilterInput) { claimNextCase(filter: $filter) { id version } }`);
+const DECIDE = graphql(`mutation Decide($input: DecideCaseInput!) { decideCase(input: $input) { id } }`);
+const INVITE = graphql(`mutation Invite($input: InviteMemberInput!) { inviteMember(input: $input) { invitationToken } }`);
