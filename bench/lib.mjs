@@ -54,11 +54,15 @@ export async function startDatabase(name, env = {}) {
     seeded,
     pool(options = {}) {
       const pool = new pg.Pool({ connectionString: db.url, max: 10, ...options });
+      // An idle connection the server drops (say, PostgreSQL stopping) is reported, not an unhandled
+      // 'error' event that kills the run after its figures are printed.
+      pool.on('error', (err) => console.error(`bench pool: ${err.message}`));
       closers.push(() => pool.end());
       return pool;
     },
     async client() {
       const client = new pg.Client({ connectionString: db.url });
+      client.on('error', (err) => console.error(`bench client: ${err.message}`));
       await client.connect();
       closers.push(() => client.end());
       return client;

@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { ArrayType, Entity, Formula, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { newId } from '../common/ids';
 import { Organization } from '../organization/organization.entity';
@@ -41,4 +41,11 @@ export class ApiKey {
   @Field(() => Date, { nullable: true })
   @Property({ type: 'datetime', nullable: true })
   revokedAt?: Date;
+
+  /**
+   * The ISO 3166-1 alpha-2 territories the key's partner serves (null: no partner profile), read
+   * with the key when a request authenticates, so a partner query needs no statement of its own for them.
+   */
+  @Formula((alias) => `(select p.territories from partner_profile p where p.organization_id = ${alias}.organization_id)`, { type: ArrayType, lazy: true, nullable: true })
+  partnerTerritories?: string[] | null;
 }

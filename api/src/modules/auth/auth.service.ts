@@ -100,7 +100,7 @@ export class AuthService {
     }
     if (token.startsWith(API_KEY_PREFIX)) {
       const prefix = apiKeyPrefixOf(token);
-      const apiKey = prefix ? await em.findOne(ApiKey, { prefix }, { populate: ['secretHash', 'organization'] }) : null;
+      const apiKey = prefix ? await em.findOne(ApiKey, { prefix }, { populate: ['secretHash', 'organization', 'partnerTerritories'] }) : null;
       if (!apiKey || !sameHash(apiKey.secretHash, hashToken(appSecret, token))) {
         throw new UnauthenticatedError('The API key is not valid.');
       }

@@ -116,11 +116,18 @@ export class PartnerCatalogService {
   async requireTerritory(ctx: RequestContext, territory: string): Promise<{ partnerId: string; territory: string }> {
     const partnerId = this.partnerOf(ctx);
     const t = parseInput(territorySchema, territory, 'territory');
-    const profile = await ctx.em.findOne(PartnerProfile, { organization: partnerId });
-    if (!profile?.territories.includes(t)) {
-      throw new ForbiddenError(`Your partner account serves ${profile?.territories.join(', ') || 'no territories yet'}; ${t} is not one of them.`);
+    const territories = await this.territoriesOf(ctx, partnerId);
+    if (!territories.includes(t)) {
+      throw new ForbiddenError(`Your partner account serves ${territories.join(', ') || 'no territories yet'}; ${t} is not one of them.`);
     }
     return { partnerId, territory: t };
+  }
+
+  /** The territories the partner serves now: read with its API key when the request authenticated. */
+  private async territoriesOf(ctx: RequestContext, partnerId: string): Promise<string[]> {
+    const read = ctx.actor.kind === 'apiKey' ? ctx.actor.apiKey.partnerTerritories : undefined;
+    if (read) return read;
+    return (await ctx.em.findOne(PartnerProfile, { organization: partnerId }))?.territories ?? [];
   }
 
   /**
@@ -177,7 +184,7 @@ export class PartnerCatalogService {
               (select f->>'filingNumber' from jsonb_array_elements(s.filings) f where f->>'territory' = ? limit 1) as filing_number,
               l.licensor, l.source_work_title, l.source_work_kind, l.source_work_author, l.source_work_publisher,
               l.ai_elements, l.ai_label, l.ai_disclosure,
-              (select json_agg(json_build_object('language', t.language, 'title', t.title, 'synopsis', t.synopsis)) from localized_text t where t.series_id = s.id and t.episode_id is null) as localizations
+              ${q.language ? `(select json_agg(json_build_object('language', t.language, 'title', t.title, 'synopsis', t.synopsis)) from localized_text t where t.series_id = s.id and t.episode_id is null)` : 'null'} as localizations
        from series s left join lateral (select * from series_license l0 where l0.series_id = s.id limit 1) l on true
        where ${STILL_ALLOWED_SERIES('s', '?', 'l')}
          and exists (select 1 from partner_episode_state x join episode e on e.id = x.episode_id
@@ -213,8 +220,11 @@ export class PartnerCatalogService {
    * Live episodes of many series in one statement (the nested list of a catalog page): per series,
    * the first `first` live episodes after `afterNumber`, read in number order from the episode index
    * and stopping there, so a page costs the episodes it returns, not every episode of its series.
+   * Localizations are read only when a `language` is asked (the original texts need none), and dubs
+   * only `withDubs` (left out, every episode's `audioTracks` is empty): each is an aggregate per
+   * episode that a page which does not show it should not pay for.
    */
-  async episodesOf(ctx: RequestContext, territory: string, seriesIds: readonly string[], first: number, afterNumber: number, language: string | null = null): Promise<Map<string, CatalogEpisodeRow[]>> {
+  async episodesOf(ctx: RequestContext, territory: string, seriesIds: readonly string[], first: number, afterNumber: number, language: string | null = null, withDubs = true): Promise<Map<string, CatalogEpisodeRow[]>> {
     const partnerId = this.partnerOf(ctx);
     // The page's series are looked up by id (not by scanning series for them), and what comes from the
     // series and its license is read once per series, outside the per-episode part.
@@ -230,8 +240,8 @@ export class PartnerCatalogService {
          select e.id, e.series_id, e.number, e.title, e.synopsis, m.duration_seconds, m.width, m.height, (m.poster_key is not null) as has_poster,
                 (select g->'price' from jsonb_array_elements(x.prices) g where g->'territories' @> to_jsonb(?::text) limit 1) as price,
                 coalesce((select json_agg(json_build_object('id', t.id, 'language', t.language, 'kind', t.kind, 'aiGenerated', t.ai_generated) order by t.language, t.kind) from subtitle_track t where t.episode_id = e.id), '[]') as subtitle_tracks,
-                (select json_agg(json_build_object('language', t.language, 'title', t.title, 'synopsis', t.synopsis)) from localized_text t where t.episode_id = e.id) as localizations,
-                coalesce((select json_agg(json_build_object('id', a.id, 'language', a.language, 'audioCodec', a.audio_codec, 'durationSeconds', a.duration_seconds) order by a.language) from audio_track a where a.episode_id = e.id), '[]') as audio_tracks,
+                ${language ? `(select json_agg(json_build_object('language', t.language, 'title', t.title, 'synopsis', t.synopsis)) from localized_text t where t.episode_id = e.id)` : 'null'} as localizations,
+                ${withDubs ? `coalesce((select json_agg(json_build_object('id', a.id, 'language', a.language, 'audioCodec', a.audio_codec, 'durationSeconds', a.duration_seconds) order by a.language) from audio_track a where a.episode_id = e.id), '[]')` : `'[]'::json`} as audio_tracks,
                 e.ai_elements
          from episode e
          join partner_episode_state x on x.episode_id = e.id and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.episode_version = e.material_version and x.series_version = sv.material_version

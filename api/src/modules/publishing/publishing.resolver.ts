@@ -1,7 +1,9 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Allow, CATALOG_WRITERS, OPERATOR_ADMINS, PARTNER_MANAGERS } from '../../graphql/access';
 import { toConnection } from '../../graphql/connection';
 import type { GraphQLContext } from '../../graphql/context';
+import { selectsBelow } from '../../graphql/selection';
 import { requestLoader } from '../catalog/loaders';
 import { Episode } from '../catalog/episode.entity';
 import { Series } from '../catalog/series.entity';
@@ -143,11 +145,13 @@ export class CatalogSeriesResolver {
     @Ctx() ctx: GraphQLContext,
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
+    @Info() info?: GraphQLResolveInfo,
   ): Promise<CatalogEpisodeConnection> {
     const size = pageSize(first);
     const [afterNumber] = decodeCursor(after, ['int']) ?? [0];
+    const withDubs = !info || selectsBelow(info, 'audioTracks');
     // One statement for every series on the page (the same arguments batch together).
-    const loader = requestLoader(ctx, `catalogEpisodes|${series.territory}|${size}|${afterNumber}|${series.requestedLanguage ?? ''}`, (ids) => ctx.services.partnerCatalog.episodesOf(ctx, series.territory, ids, size + 1, afterNumber, series.requestedLanguage), [] as CatalogEpisodeRow[]);
+    const loader = requestLoader(ctx, `catalogEpisodes|${series.territory}|${size}|${afterNumber}|${series.requestedLanguage ?? ''}|${withDubs}`, (ids) => ctx.services.partnerCatalog.episodesOf(ctx, series.territory, ids, size + 1, afterNumber, series.requestedLanguage, withDubs), [] as CatalogEpisodeRow[]);
     const rows = await loader.load(series.rowId);
     const nodes = rows.slice(0, size);
     return { nodes: nodes.map(toEpisode), pageInfo: { hasNextPage: rows.length > size, endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]!.number) : null } };

@@ -13,7 +13,9 @@ import { PartnerProfile } from './partner-profile.entity';
 import { ReleaseMode, ReleasePlan } from './release-plan.entity';
 import { WebhookEndpoint } from './webhook.entity';
 
-@InterfaceType({ description: 'An object with a global id (Relay).', resolveType: (value: { __typename?: string }) => value.__typename })
+// No `resolveType`: type-graphql then tells the implementations apart by class, synchronously, as
+// compiled execution (graphql-jit) requires; a resolveType given here would be wrapped in a promise.
+@InterfaceType({ description: 'An object with a global id (Relay).' })
 export abstract class Node {
   @Field(() => ID)
   id!: string;
@@ -30,7 +32,6 @@ export class SourceWork {
 
 @ObjectType({ implements: Node, description: 'A live episode, as a partner sees it in one territory.', simpleResolvers: true })
 export class CatalogEpisode extends Node {
-  readonly __typename = 'CatalogEpisode';
   @Field(() => Int) number!: number;
   @Field(() => String, { description: 'In `language`.' }) title!: string;
   @Field(() => String, { description: 'In `language`.' }) synopsis!: string;
@@ -74,7 +75,6 @@ export class CatalogEpisodeConnection extends Connection('CatalogEpisode', Catal
 
 @ObjectType({ implements: Node, description: 'A series with at least one live episode, as a partner sees it in one territory.', simpleResolvers: true })
 export class CatalogSeries extends Node {
-  readonly __typename = 'CatalogSeries';
   @Field(() => String, { description: 'In `language`.' }) title!: string;
   @Field(() => String, { description: 'In `language`.' }) synopsis!: string;
   @Field(() => String, { description: 'The BCP 47 language of title and synopsis: the localization matching the language you asked in, else the original language.' }) language!: string;
