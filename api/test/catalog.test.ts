@@ -150,6 +150,38 @@ describe('validation answers BAD_USER_INPUT naming the field, and writes nothing
   }
 });
 
+describe('seriesInputProblems: what createSeries would refuse, every field at once, writing nothing', () => {
+  const PROBLEMS = graphql('query($input: SeriesInput!, $forUpdate: Boolean) { seriesInputProblems(input: $input, forUpdate: $forUpdate) { field message } }');
+  const CREATE = graphql('mutation($s: ID!, $input: SeriesInput!) { createSeries(studioId: $s, input: $input) { id } }');
+
+  it('lists exactly the fields createSeries refuses, with its words, for one bad field and for many at once', async () => {
+    const before = await catalogSnapshot(server);
+    const inputs = [
+      { title: 'X', originalLanguage: 'english!!' },
+      { title: '  ', originalLanguage: 'not a language', freeEpisodeCount: -1, defaultCoinPrice: 2_000_000, maturityRatings: [{ territory: 'XX', rating: 'PG' }], filings: [{ territory: 'CN', filingNumber: '1' }, { territory: 'CN', filingNumber: '2' }] },
+    ];
+    for (const input of inputs) {
+      const problems = await server.gql(PROBLEMS, { input }, { token: editor.token });
+      const refused = await server.gql(CREATE, { s: editor.organizationId, input }, { token: editor.token });
+      expect(problems.errors).toBeUndefined();
+      expect(problems.data!.seriesInputProblems).toEqual(refused.errors![0]!.extensions.fieldErrors);
+    }
+    const many = (await server.gql(PROBLEMS, { input: inputs[1]! }, { token: editor.token })).data!.seriesInputProblems.map((p) => p.field);
+    expect(many).toEqual(expect.arrayContaining(['input.title', 'input.originalLanguage', 'input.freeEpisodeCount', 'input.defaultCoinPrice', 'input.maturityRatings.0.territory', 'input.filings.1.territory']));
+    expect(await catalogSnapshot(server)).toBe(before);
+  });
+
+  it('an acceptable input has no problems and creates nothing; a patch is checked as updateSeries would; anonymous callers are refused', async () => {
+    const before = await catalogSnapshot(server);
+    expect((await server.gql(PROBLEMS, { input: { title: 'Fine', originalLanguage: 'zh-Hans' } }, { token: editor.token })).data!.seriesInputProblems).toEqual([]);
+    // A patch need not name the title or the language; a create must.
+    expect((await server.gql(PROBLEMS, { input: { synopsis: 'Only this.' }, forUpdate: true }, { token: editor.token })).data!.seriesInputProblems).toEqual([]);
+    expect((await server.gql(PROBLEMS, { input: { synopsis: 'Only this.' } }, { token: editor.token })).data!.seriesInputProblems.map((p) => p.field)).toEqual(['input.title', 'input.originalLanguage']);
+    expect(errorCode(await server.gql(PROBLEMS, { input: { title: 'Fine', originalLanguage: 'en' } }))).toBe('UNAUTHENTICATED');
+    expect(await catalogSnapshot(server)).toBe(before);
+  });
+});
+
 describe('roles', () => {
   it('a viewer reads the catalog but cannot change it', async () => {
     const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 2);

@@ -11,8 +11,8 @@ test('Every bad field of a form is refused in one submit; the summary takes focu
   const price = page.getByLabel('Default price in coins');
 
   let actions = 0;
-  // Three bad fields: no title, a negative count, a negative price.
-  await language.fill('en');
+  // Four bad fields: no title, a language that is not a BCP 47 tag (the API's rule), a negative count, a negative price.
+  await language.fill('not a language');
   await free.fill('-1');
   await price.fill('-60');
   actions += 3;
@@ -23,24 +23,25 @@ test('Every bad field of a form is refused in one submit; the summary takes focu
   await expect(summary).toBeFocused();
   await expect(summary.getByRole('heading', { name: 'There is a problem' })).toBeVisible();
   const links = summary.getByRole('link');
-  await expect(links).toHaveCount(3);
+  await expect(links).toHaveCount(4);
   // Every field error at once, beside its field, in words (a sign, never "must be a whole number").
   await expect(title).toHaveAccessibleDescription('Enter a title.');
+  await expect(language).toHaveAccessibleDescription(/"not a language" is not a BCP 47 language tag/);
   await expect(free).toHaveAccessibleDescription(/Free episodes cannot be negative\./);
   await expect(price).toHaveAccessibleDescription(/The default price cannot be negative\./);
-  for (const field of [title, free, price]) await expect(field).toHaveAttribute('aria-invalid', 'true');
-  await expect(language).not.toHaveAttribute('aria-invalid', 'true');
+  for (const field of [title, language, free, price]) await expect(field).toHaveAttribute('aria-invalid', 'true');
   await expect(page.locator('body')).not.toContainText('must be a whole number');
   expect(actions).toBe(4);
 
   // Each link of the summary moves focus to its field, in the order of the form.
-  for (const [i, field] of [title, free, price].entries()) {
+  for (const [i, field] of [title, language, free, price].entries()) {
     await links.nth(i).click();
     await expect(field).toBeFocused();
   }
 
   const name = unique('Second Chances');
   await title.fill(name);
+  await language.fill('en');
   await free.fill('3');
   await price.fill('60');
   await page.getByRole('button', { name: 'Create series' }).click();

@@ -10,16 +10,31 @@ import { hasVisibleText } from './text-input';
  * one per field, as `fieldErrors` — so a form can show each beside its field after one submit.
  */
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown, root = 'input'): z.infer<T> {
+  const result = checked(schema, value, root);
+  if (result.ok) return result.data;
+  const [first] = result.fieldErrors as [FieldError];
+  throw new BadUserInputError(first.field, first.message, result.fieldErrors);
+}
+
+/**
+ * Every field `parseInput` would refuse in `value`, one per field, without throwing: for the
+ * dashboard's "what else is wrong" question while a field it could not even send is being fixed.
+ */
+export function inputProblems(schema: z.ZodType, value: unknown, root = 'input'): FieldError[] {
+  const result = checked(schema, value, root);
+  return result.ok ? [] : result.fieldErrors;
+}
+
+function checked<T extends z.ZodType>(schema: T, value: unknown, root: string): { ok: true; data: z.infer<T> } | { ok: false; fieldErrors: FieldError[] } {
   // A schema's own message wins; where a schema gave none, `ourWords` speaks instead of zod's defaults.
   const result = schema.safeParse(value, { error: ourWords });
-  if (result.success) return result.data;
+  if (result.success) return { ok: true, data: result.data };
   const fieldErrors: FieldError[] = [];
   for (const issue of result.error.issues) {
     const field = fieldPath(root, issue.path.map((p) => (typeof p === 'number' ? p : String(p))));
     if (!fieldErrors.some((e) => e.field === field)) fieldErrors.push({ field, message: issue.message });
   }
-  const [first] = fieldErrors as [FieldError];
-  throw new BadUserInputError(first.field, first.message, fieldErrors);
+  return { ok: false, fieldErrors };
 }
 
 const count = (n: number | bigint) => (typeof n === 'bigint' ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 20 }));

@@ -1,6 +1,6 @@
 import { redirect } from '@remix-run/node';
-import { LICENSE_KINDS, ORIENTATIONS, SOURCE_WORK_KINDS, type AiContentElement, type LicenseKind, type Orientation, type SourceWorkKind } from './catalog';
-import { createSeries, setLicense, setSeriesArchived, updateSeries, type LicenseInput, type SeriesInput } from './catalog.server';
+import { LICENSE_KINDS, ORIENTATIONS, SOURCE_WORK_KINDS, type AiContentElement, type LicenseKind, type SourceWorkKind } from './catalog';
+import { createSeries, seriesInputProblems, setLicense, setSeriesArchived, updateSeries, type LicenseInput, type SeriesInput } from './catalog.server';
 import { failed, formString, rejected, succeeded } from './forms.server';
 import {
   formDay,
@@ -32,9 +32,11 @@ const SERIES_FIELDS = [
   'defaultCoinPrice',
 ] as const;
 
-type SeriesParse =
-  | { ok: true; input: SeriesInput; ratings: Array<FormRow<string>>; filings: Array<FormRow<string>> }
-  | { ok: false; fieldErrors: Record<string, string> };
+/**
+ * The series form read into the API's input. When some field cannot even be sent (not a number, no
+ * orientation chosen), `fieldErrors` says so and `input` carries the rest, for the API to check.
+ */
+type SeriesParse = { ok: boolean; input: SeriesInput; ratings: Array<FormRow<string>>; filings: Array<FormRow<string>>; fieldErrors: Record<string, string> };
 
 function parseSeries(form: FormData): SeriesParse {
   const fieldErrors: Record<string, string> = {};
@@ -62,9 +64,9 @@ function parseSeries(form: FormData): SeriesParse {
   const defaultCoinPrice = formWholeNumber(form, 'defaultCoinPrice', { empty: null, what: 'The default price' });
   if (!defaultCoinPrice.ok) fieldErrors.defaultCoinPrice = defaultCoinPrice.error;
 
-  if (Object.keys(fieldErrors).length || !freeEpisodeCount.ok || !defaultCoinPrice.ok) return { ok: false, fieldErrors };
   return {
-    ok: true,
+    ok: !Object.keys(fieldErrors).length && freeEpisodeCount.ok && defaultCoinPrice.ok,
+    fieldErrors,
     ratings,
     filings,
     input: {
@@ -74,7 +76,7 @@ function parseSeries(form: FormData): SeriesParse {
       originalLanguage,
       audioLanguages: formList(form, 'audioLanguages'),
       subtitleLanguages: formList(form, 'subtitleLanguages'),
-      orientation: orientation as Orientation,
+      orientation: isOneOf(ORIENTATIONS, orientation) ? orientation : 'VERTICAL',
       coverImageUrl: optionalString(form, 'coverImageUrl'),
       maturityRatings: ratings.map(({ values }) => ({ territory: values.territory, rating: values.rating, system: values.system || null })),
       filings: filings.map(({ values }) => ({
@@ -83,8 +85,8 @@ function parseSeries(form: FormData): SeriesParse {
         authority: values.authority || null,
         issuedOn: values.issuedOn || null,
       })),
-      freeEpisodeCount: freeEpisodeCount.value,
-      defaultCoinPrice: defaultCoinPrice.value,
+      freeEpisodeCount: freeEpisodeCount.ok ? freeEpisodeCount.value : 0,
+      defaultCoinPrice: defaultCoinPrice.ok ? defaultCoinPrice.value : null,
     },
   };
 }
@@ -111,14 +113,24 @@ export async function handleSeriesForm(request: Request, scope: { studioId: stri
 
   if (intent !== 'save') return rejected({ intent, formError: 'That action is not known. Reload the page and try again.' });
   const parsed = parseSeries(form);
-  if (!parsed.ok) return rejected({ intent, fieldErrors: parsed.fieldErrors });
+  const formField = (field: string) => formRowField(formRowField(field, 'maturityRatings', parsed.ratings), 'filings', parsed.filings);
+  if (!parsed.ok) {
+    // Every error after one submit: what the form could not send, and whatever else the API's own
+    // rules refuse in the rest (a language tag, a range), each beside its field.
+    const fieldErrors = { ...parsed.fieldErrors };
+    const place = (field: string) => SERIES_FIELDS.findIndex((f) => field === f || field.startsWith(`${f}.`));
+    for (const [field, message] of Object.entries(await seriesInputProblems(request, parsed.input, Boolean(scope.seriesId)))) {
+      const named = formField(field);
+      if (place(named) >= 0) fieldErrors[named] ??= message;
+    }
+    // In the order of the form, as the error summary lists them.
+    const ordered = Object.entries(fieldErrors).sort(([a], [b]) => place(a) - place(b));
+    return rejected({ intent, fieldErrors: Object.fromEntries(ordered) });
+  }
   const result = scope.seriesId
     ? await updateSeries(request, scope.seriesId, parsed.input)
     : await createSeries(request, scope.studioId, parsed.input);
-  if (!result.ok) {
-    const error = renameField(result.error, (field) => formRowField(formRowField(field, 'maturityRatings', parsed.ratings), 'filings', parsed.filings));
-    return failed(request, error, { intent, fields: SERIES_FIELDS });
-  }
+  if (!result.ok) return failed(request, renameField(result.error, formField), { intent, fields: SERIES_FIELDS });
   if (!scope.seriesId) throw redirect(`/catalog/${encodeURIComponent(result.data.id)}?created=1`);
   return succeeded({ intent, notice: `Changes to ${result.data.title} are saved.` });
 }

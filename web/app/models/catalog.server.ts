@@ -67,6 +67,7 @@ const SERIES_OVERVIEW = graphql(
   [SeriesDetailFields, LicenseFields, EffectivePriceFields, LocalizationCheckFields, GoLiveCheckFields, AiLabelRequirementFields, TerritoryOutcomeFields],
 );
 const CREATE_SERIES = graphql(`mutation CreateSeries($studioId: ID!, $input: SeriesInput!) { createSeries(studioId: $studioId, input: $input) { id title } }`);
+const SERIES_INPUT_PROBLEMS = graphql(`query SeriesInputProblems($input: SeriesInput!, $forUpdate: Boolean) { seriesInputProblems(input: $input, forUpdate: $forUpdate) { field message } }`);
 const UPDATE_SERIES = graphql(`mutation UpdateSeries($id: ID!, $input: SeriesInput!) { updateSeries(id: $id, input: $input) { id title } }`);
 const ARCHIVE_SERIES = graphql(`mutation ArchiveSeries($id: ID!) { archiveSeries(id: $id) { id title } }`);
 const RESTORE_SERIES = graphql(`mutation RestoreSeries($id: ID!) { restoreSeries(id: $id) { id title } }`);
@@ -171,6 +172,16 @@ export async function getSeriesOverview(request: Request, id: string, territory:
 export async function createSeries(request: Request, studioId: string, input: SeriesInput): Promise<ApiResult<{ id: string; title: string }>> {
   const result = await gql(request, CREATE_SERIES, { studioId, input });
   return result.ok ? { ok: true, data: result.data.createSeries } : result;
+}
+
+/**
+ * What the API's rules refuse in a series input, field → message (fields named as `ApiError.field`
+ * names them); {} when nothing, or when the API could not be asked (the write will say it then).
+ */
+export async function seriesInputProblems(request: Request, input: SeriesInput, forUpdate: boolean): Promise<Record<string, string>> {
+  const result = await gql(request, SERIES_INPUT_PROBLEMS, { input, forUpdate });
+  if (!result.ok) return {};
+  return Object.fromEntries(result.data.seriesInputProblems.map((p) => [p.field.replace(/^input\./, ''), p.message]));
 }
 
 export async function updateSeries(request: Request, id: string, input: Partial<SeriesInput>): Promise<ApiResult<{ id: string; title: string }>> {

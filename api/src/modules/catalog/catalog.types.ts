@@ -372,3 +372,12 @@ export class LicenseInput {
   aiLabel?: string;
 }
 
+
+@ObjectType({ description: 'One refused field of an input, as a refused write lists them in `extensions.fieldErrors`.' })
+export class FieldProblem {
+  @Field(() => String, { description: 'The dotted path of the field in the operation\'s arguments, e.g. `input.originalLanguage` or `input.filings.0.territory`.' })
+  field!: string;
+
+  @Field(() => String, { description: 'What is wrong, in words.' })
+  message!: string;
+}

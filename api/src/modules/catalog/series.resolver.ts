@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver
 import { Allow, CATALOG_READERS, CATALOG_WRITERS } from '../../graphql/access';
 import { Connection, toConnection } from '../../graphql/connection';
 import type { GraphQLContext } from '../../graphql/context';
-import { Availability, EpisodePrice, EpisodeStatusCount, PriceTerm, SeriesInput } from './catalog.types';
+import { Availability, EpisodePrice, EpisodeStatusCount, FieldProblem, PriceTerm, SeriesInput } from './catalog.types';
 import { Episode, EpisodeStatus } from './episode.entity';
 import { SeriesLicense } from './license.entity';
 import { requestLoader } from './loaders';
@@ -40,6 +40,15 @@ export class SeriesResolver {
   @Mutation(() => Series)
   createSeries(@Ctx() ctx: GraphQLContext, @Arg('studioId', () => ID) studioId: string, @Arg('input', () => SeriesInput) input: SeriesInput): Promise<Series> {
     return ctx.services.series.create(ctx, studioId, input as Parameters<GraphQLContext['services']['series']['create']>[2]);
+  }
+
+  @Allow(...CATALOG_WRITERS)
+  @Query(() => [FieldProblem], {
+    description:
+      'Every field of `input` that `createSeries` (or, with `forUpdate`, `updateSeries`) would refuse by the input\'s own rules, all at once; empty when none. Writes nothing and checks no access to a studio or series: the write itself does. For forms that must show every error after one submit while a field they could not send is fixed.',
+  })
+  seriesInputProblems(@Ctx() ctx: GraphQLContext, @Arg('input', () => SeriesInput) input: SeriesInput, @Arg('forUpdate', () => Boolean, { nullable: true }) forUpdate?: boolean): FieldProblem[] {
+    return ctx.services.series.inputProblems(input, forUpdate ? 'patch' : 'create');
   }
 
   @Allow(...CATALOG_WRITERS)

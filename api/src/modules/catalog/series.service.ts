@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { BadUserInputError } from '../../domain/errors';
+import { BadUserInputError, type FieldError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
-import { parseInput, refuseRepeats, visibleText } from '../../domain/validation';
+import { inputProblems, parseInput, refuseRepeats, visibleText } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
 import { changes, findSeries, requireStudio } from './catalog-access';
@@ -72,6 +72,14 @@ export class SeriesService {
   constructor(
     private readonly audit: AuditService,
   ) {}
+
+  /**
+   * Every field of `input` that `create` (or `update`, for a `patch`) would refuse by the input's own
+   * rules, at once; [] when none. Access and the stored series are checked by the write itself.
+   */
+  inputProblems(input: SeriesPatch, kind: 'create' | 'patch'): FieldError[] {
+    return inputProblems(kind === 'create' ? createSchema : updateSchema, input);
+  }
 
   async create(ctx: RequestContext, studioId: string, input: SeriesInput): Promise<Series> {
     requireStudio(ctx, studioId, 'write');
