@@ -63,8 +63,25 @@ describe('go-live pre-flight', () => {
       for (const code of ['NOT_LICENSED', 'NO_PRICE']) expect(check.blockers.filter((b) => b.code === code).flatMap((b) => b.episodeNumbers).sort()).toEqual([1, 2, 3]);
       expect(check.blockers.filter((b) => b.code === 'NO_PRICE').map((b) => b.message)).toEqual([`No price for ${check.territory}: episodes 1–3.`]);
     }
+    // No license stops review first (a blocking finding citing its rule), so it is said there, once, not again as a publication hold.
+    for (const check of checks) {
+      const license = check.blockers.filter((b) => b.code === 'NOT_LICENSED');
+      expect(license.map((b) => [b.stage, b.ruleId])).toEqual(license.map(() => ['REVIEW', 'GLOBAL-LICENSE-01']));
+    }
     // Spanish is what MX requires; the series is in Chinese with no tracks.
     expect(checks.find((c) => c.territory === 'MX')!.blockers.find((b) => b.code === 'LOCALIZATION_MISSING')).toMatchObject({ languages: ['es'], message: expect.stringMatching(/^MX requires/) });
+  });
+
+  it('covers the territories of every partner the studio can release to, before any release, and none of a suspended one', async () => {
+    const served = await createPartner(server, admin, ['NZ']);
+    const suspended = await createPartner(server, admin, ['IS']);
+    await server.orm.em.getConnection().execute('update organization set suspended_at = now() where id = ?', [suspended.organizationId]);
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const seriesId = await seriesWithEpisodes(server, owner.token, owner.organizationId, 1, { defaultCoinPrice: 60 });
+    const territories = (await seriesPreflight(owner.token, seriesId)).map((c) => c.territory);
+    expect(territories).toContain('NZ');
+    expect(territories).not.toContain('IS');
+    expect(served.organizationId).toBeTruthy();
   });
 
   it('licensing US and MX and a default price leave US ready, MX waiting for Spanish, DE unlicensed; the episode reads the same for itself', async () => {

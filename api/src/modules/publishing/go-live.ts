@@ -31,17 +31,22 @@ export interface GoLiveCheck {
   blockers: GoLiveBlocker[];
 }
 
-/** Checks the publish gate reports itself (rights, the AI label): listed once, as the gate words them. */
-const GATE_REPORTS: ReadonlySet<DeterministicCheck> = new Set(['NOT_LICENSED', 'AI_LABEL_MISSING']);
-
 /**
  * What the review's deterministic checks would find in `territory` (the same function the review
- * pipeline runs, on the material as it is now), apart from what the publish gate reports itself.
+ * pipeline runs, on the material as it is now), each citing its rule.
  */
 export function reviewStoppers(material: CheckedMaterial, territory: string): GoLiveReason[] {
-  return deterministicChecks(material, [effectivePolicy(territory)])
-    .filter((c) => !GATE_REPORTS.has(c.check))
-    .map((c) => ({ code: c.check, message: c.finding.explanation, stage: 'REVIEW' as const, ruleId: c.finding.ruleId }));
+  return deterministicChecks(material, [effectivePolicy(territory)]).map((c) => ({ code: c.check, message: c.finding.explanation, stage: 'REVIEW' as const, ruleId: c.finding.ruleId }));
+}
+
+/**
+ * One territory's lines: review's first, then the gate's, less those review already reports under
+ * the same code (a missing license stops review before it would hold publication, so it is said
+ * once, where it first stops the episode).
+ */
+export function territoryReasons(review: readonly GoLiveReason[], gate: readonly GoLiveReason[]): GoLiveReason[] {
+  const stoppedByReview = new Set(review.map((r) => r.code));
+  return [...review, ...gate.filter((r) => !stoppedByReview.has(r.code))];
 }
 
 /** "1–3, 7" for episodes 1, 2, 3 and 7. */

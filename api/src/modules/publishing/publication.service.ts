@@ -15,7 +15,7 @@ import type { DarkGroup, PriceGroup } from './partner-episode-state.entity';
 import { aiContentDeclaration } from '../ai-disclosure/ai-content';
 import { EPISODE_DELETED, EVALUATION_FAILED, goLiveBlockers, nextGateBoundary, publishGate, type GateInput, type GateReason, type GoLiveInput } from './publish-gate';
 import { releaseTimeOf, type ReleaseMode } from './release-plan.entity';
-import { reviewStoppers, type GoLiveReason } from './go-live';
+import { reviewStoppers, territoryReasons, type GoLiveReason } from './go-live';
 import type { CheckedMaterial } from '../review/deterministic-checks';
 import type { RegulatoryFiling, TerritoryRating } from '../catalog/series.entity';
 
@@ -282,17 +282,16 @@ export class PublicationService {
    * Per episode of the series (or only `episodeIds`) and per territory, what would keep it from
    * going live: what the review's deterministic checks would find (`reviewStoppers`), then what the
    * gate would hold back once approved and released (`goLiveBlockers`), read from the same inputs the
-   * review and the evaluation read. Territories: those the license names, those of partners the series is
-   * released to, and those with a policy pack.
+   * review and the evaluation read. Territories: those the license names, those of every partner the
+   * studio can release to (not suspended; the Distribution page names them and their territories to
+   * the studio), and those with a policy pack.
    */
   async goLivePreflight(em: EntityManager, seriesId: string, episodeIds: readonly string[] | null, at = this.clock()): Promise<Array<{ episodeId: string; number: number; territory: string; blockers: GoLiveReason[] }>> {
     const data = await this.load(em, [seriesId]);
     const series = data.series.get(seriesId);
     if (!series) return [];
-    const partnerIds = new Set(data.plans.map((p) => p.partnerId));
     const partnerTerritories = await em.getConnection().execute<Array<{ territories: string[] }>>(
-      `select coalesce(territories, '{}') as territories from partner_profile where organization_id = any(?::uuid[])`,
-      [uuids([...partnerIds])],
+      `select coalesce(p.territories, '{}') as territories from partner_profile p join organization o on o.id = p.organization_id where o.suspended_at is null`,
     );
     const territories = [
       ...new Set([
@@ -321,7 +320,7 @@ export class PublicationService {
       const material = checkedMaterialOf(snapshot, license, media.get(episode.id) ?? null, episode, at);
       for (const territory of territories) {
         const gate = goLiveBlockers(input, territory, at).map((r): GoLiveReason => ({ ...r, stage: 'PUBLICATION' }));
-        out.push({ episodeId: episode.id, number: episode.number, territory, blockers: [...reviewStoppers(material, territory), ...gate] });
+        out.push({ episodeId: episode.id, number: episode.number, territory, blockers: territoryReasons(reviewStoppers(material, territory), gate) });
       }
     }
     return out;
