@@ -110,7 +110,7 @@ export function ApiKeyPanel({ organization, apiKeys, outcome }: ApiKeyPanelProps
         </div>
       )}
 
-      <Form method="post" className="inline-form" {...createForm}>
+      <Form method="post" className="inline-form" {...createForm} noValidate>
         <input type="hidden" name="intent" value="createApiKey" />
         <input type="hidden" name="organizationId" value={organization.id} />
         <TextField

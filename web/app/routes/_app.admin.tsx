@@ -118,7 +118,7 @@ export default function AdminPage() {
           </table>
         </div>
         <h3>Create an organization</h3>
-        <Form method="post" className="inline-form" {...organizationForm}>
+        <Form method="post" className="inline-form" {...organizationForm} noValidate>
           <input type="hidden" name="intent" value="createOrganization" />
           <TextField label="Name" name="name" required maxLength={200} error={organizationOutcome?.fieldErrors?.name} />
           <SelectField

@@ -68,7 +68,7 @@ export default function AdminPartnersPage() {
               <h3>Settings</h3>
               <Notice>{mine?.notice}</Notice>
               <FormAlert fieldErrors={mine?.fieldErrors}>{mine?.formError}</FormAlert>
-              <Form method="post" key={`${profile.territories.join()}-${profile.currency}-${profile.rateLimitPerMinute}`}>
+              <Form method="post" key={`${profile.territories.join()}-${profile.currency}-${profile.rateLimitPerMinute}`} noValidate>
                 <input type="hidden" name="intent" value="updatePartner" />
                 <input type="hidden" name="partnerId" value={id} />
                 <TerritoryPicker

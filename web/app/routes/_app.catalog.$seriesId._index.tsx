@@ -238,7 +238,7 @@ export default function SeriesPage() {
           <p className="muted">Adds a range of numbered draft episodes in one go; media is uploaded to each afterwards.</p>
           <Notice>{addOutcome?.notice}</Notice>
           <FormAlert fieldErrors={addOutcome?.fieldErrors}>{addOutcome?.formError}</FormAlert>
-          <Form method="post" className="inline-form" {...addForm} preventScrollReset>
+          <Form method="post" className="inline-form" {...addForm} preventScrollReset noValidate>
             <input type="hidden" name="intent" value="addEpisodes" />
             {/* Not re-keyed when the next number moves: an untouched field follows its default, a typed one keeps the user's number. */}
             <TextField label="From" name="fromNumber" inputMode="numeric" defaultValue={String(nextNumber)} error={addOutcome?.fieldErrors?.fromNumber} />

@@ -59,7 +59,7 @@ export default function PricingPage() {
           <>
             <Notice>{defaultsOutcome?.notice}</Notice>
             <FormAlert fieldErrors={defaultsOutcome?.fieldErrors}>{defaultsOutcome?.formError}</FormAlert>
-            <Form method="post" className="inline-form" key={`${pricing.freeEpisodeCount}-${pricing.defaultCoinPrice}`}>
+            <Form method="post" className="inline-form" key={`${pricing.freeEpisodeCount}-${pricing.defaultCoinPrice}`} noValidate>
               <input type="hidden" name="intent" value="defaults" />
               <TextField
                 label="Free episodes"
@@ -160,7 +160,7 @@ export default function PricingPage() {
           </p>
           <Notice>{setOutcome?.notice}</Notice>
           <FormAlert fieldErrors={setOutcome?.fieldErrors}>{setOutcome?.formError}</FormAlert>
-          <Form method="post" className="stacked-form" preventScrollReset>
+          <Form method="post" className="stacked-form" preventScrollReset noValidate>
             <input type="hidden" name="intent" value="setPrice" />
             <div className="field-row">
               <TextField label="From episode" name="fromNumber" inputMode="numeric" error={setOutcome?.fieldErrors?.fromNumber} />

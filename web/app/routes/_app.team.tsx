@@ -142,7 +142,7 @@ export default function TeamPage() {
             </div>
           </section>
         ) : null}
-        <Form method="post" className="inline-form" {...inviteForm}>
+        <Form method="post" className="inline-form" {...inviteForm} noValidate>
           <input type="hidden" name="intent" value="invite" />
           <input type="hidden" name="organizationId" value={organization.id} />
           <TextField label="Email" name="email" type="email" required autoComplete="off" error={inviteOutcome?.fieldErrors?.email} />
