@@ -345,6 +345,11 @@ const attempts: Record<string, Attempt> = {
   setWebhookEndpointEnabled: async () => ({ res: await server.gql(graphql('mutation($id: ID!) { setWebhookEndpointEnabled(id: $id, enabled: false) { id } }'), { id: a.keyId }, { token: b.partner.token }), expectCode: 'NOT_FOUND' }),
   webhookDeliveries: async () => ({ res: await server.gql(graphql('query($id: ID!) { webhookDeliveries(endpointId: $id) { id } }'), { id: a.keyId }, { token: b.partner.token }), expectCode: 'NOT_FOUND' }),
   redeliverWebhook: async () => ({ res: await server.gql(graphql('mutation { redeliverWebhook(deliveryId: "msg_1_abcdef12") { id } }'), {}, { token: b.partner.token }), expectCode: 'NOT_FOUND' }),
+  // Checks the input's own rules only: it reads no studio's data, so org B learns nothing of org A's.
+  seriesInputProblems: async () => ({
+    res: await server.gql(graphql('query($i: SeriesInput!) { seriesInputProblems(input: $i, forUpdate: true) { field message } }'), { i: { title: 'Mine now' } }, { token: b.owner.token }),
+    leaks: (data) => JSON.stringify(data).includes(a.owner.organizationId),
+  }),
   currencies: async () => ({
     res: await server.gql(graphql('{ currencies { code exponent } }'), {}, { token: b.owner.token }),
     leaks: (data) => JSON.stringify(data).includes(a.owner.organizationId),
