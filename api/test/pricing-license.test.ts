@@ -187,6 +187,27 @@ describe('license availability through the API', () => {
   }
 });
 
+describe('a license refused on many fields at once names every one of them in one answer', () => {
+  it('the rules across fields (the window, the exclusions, the disclosure, a monetization right) speak beside refused fields, not only once those are fixed', async () => {
+    const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 0);
+    const before = await catalogSnapshot(server);
+    const res = await server.gql(
+      SET_LICENSE,
+      {
+        id: seriesId,
+        input: { ...baseLicense, sourceWorkTitle: '  ', licensor: '', territoriesIncluded: [], territoriesExcluded: ['FR'], windowStart: '2030-01-01T00:00:00Z', windowEnd: '2020-01-01T00:00:00Z', aiElements: ['VOICE'], payPerEpisode: false, avod: false, svod: false, subtitleLanguages: ['not a language'] },
+      },
+      { token: editor.token },
+    );
+    expect(errorCode(res)).toBe('BAD_USER_INPUT');
+    const fields = (res.errors![0]!.extensions.fieldErrors as Array<{ field: string }>).map((e) => e.field);
+    expect(fields).toEqual(
+      expect.arrayContaining(['input.sourceWorkTitle', 'input.licensor', 'input.territoriesIncluded', 'input.territoriesExcluded.0', 'input.windowEnd', 'input.aiDisclosure', 'input.payPerEpisode', 'input.subtitleLanguages.0']),
+    );
+    expect(await catalogSnapshot(server)).toBe(before);
+  });
+});
+
 describe('license replacement', () => {
   it('setting a license replaces it whole: fields left out are cleared', async () => {
     const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 0);

@@ -40,28 +40,37 @@ const licenseSchema = z
     // Blank (spaces) means no label; text that shows nothing (zero-width characters) is refused, not taken as a label.
     aiLabel: textSchema('AI label', 200).refine((v) => v === '' || hasVisibleText(v), 'The AI label must contain visible text, or be left empty.').nullish(),
   })
-  // Declaring an AI use is declaring AI-generated content.
-  .transform((v) => ({ ...v, aiGeneratedContent: v.aiGeneratedContent || v.aiElements.length > 0 }))
-  .superRefine((v, ctx) => {
-    if (v.windowStart && v.windowEnd && v.windowEnd.getTime() <= v.windowStart.getTime()) {
-      ctx.addIssue({ code: 'custom', path: ['windowEnd'], message: 'The window must end after it starts.' });
-    }
-    const worldwide = v.territoriesIncluded.includes(WORLDWIDE);
-    v.territoriesExcluded.forEach((t, i) => {
-      if (!worldwide && !v.territoriesIncluded.includes(t)) {
-        ctx.addIssue({ code: 'custom', path: ['territoriesExcluded', i], message: `${t} is excluded but not inside the included territories.` });
+  // The rules across fields run even when some field is refused, so one answer names every refused
+  // field (a window that ends before it starts beside a missing title). Each reads only fields that
+  // parsed (the others are already refused).
+  .superRefine(
+    (v, ctx) => {
+      const dated = (d: unknown): d is Date => d instanceof Date && !Number.isNaN(d.getTime());
+      if (dated(v.windowStart) && dated(v.windowEnd) && v.windowEnd.getTime() <= v.windowStart.getTime()) {
+        ctx.addIssue({ code: 'custom', path: ['windowEnd'], message: 'The window must end after it starts.' });
       }
-    });
-    if (worldwide && v.territoriesIncluded.length > 1) {
-      ctx.addIssue({ code: 'custom', path: ['territoriesIncluded'], message: 'WORLDWIDE already includes every territory; list it alone.' });
-    }
-    if (v.aiGeneratedContent && !hasVisibleText(v.aiDisclosure ?? '')) {
-      ctx.addIssue({ code: 'custom', path: ['aiDisclosure'], message: 'Describe the AI-generated content in the disclosure.' });
-    }
-    if (!v.payPerEpisode && !v.avod && !v.svod) {
-      ctx.addIssue({ code: 'custom', path: ['payPerEpisode'], message: 'Grant at least one monetization right.' });
-    }
-  });
+      const included = Array.isArray(v.territoriesIncluded) ? v.territoriesIncluded : null;
+      const worldwide = included?.includes(WORLDWIDE) ?? false;
+      if (included && Array.isArray(v.territoriesExcluded)) {
+        v.territoriesExcluded.forEach((t, i) => {
+          if (!worldwide && !included.includes(t)) ctx.addIssue({ code: 'custom', path: ['territoriesExcluded', i], message: `${t} is excluded but not inside the included territories.` });
+        });
+      }
+      if (worldwide && included && included.length > 1) {
+        ctx.addIssue({ code: 'custom', path: ['territoriesIncluded'], message: 'WORLDWIDE already includes every territory; list it alone.' });
+      }
+      const declaresAi = v.aiGeneratedContent === true || (Array.isArray(v.aiElements) && v.aiElements.length > 0);
+      if (declaresAi && !hasVisibleText(typeof v.aiDisclosure === 'string' ? v.aiDisclosure : '')) {
+        ctx.addIssue({ code: 'custom', path: ['aiDisclosure'], message: 'Describe the AI-generated content in the disclosure.' });
+      }
+      if (v.payPerEpisode === false && v.avod === false && v.svod === false) {
+        ctx.addIssue({ code: 'custom', path: ['payPerEpisode'], message: 'Grant at least one monetization right.' });
+      }
+    },
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  )
+  // Declaring an AI use is declaring AI-generated content.
+  .transform((v) => ({ ...v, aiGeneratedContent: v.aiGeneratedContent || v.aiElements.length > 0 }));
 
 export type LicenseInput = z.input<typeof licenseSchema>;
 
