@@ -194,33 +194,38 @@ export function CalibrationChart({ rows, days }: { rows: readonly CalibrationRow
                 </tr>
               </thead>
               <tbody>
-                {rows.map((row) => {
-                  const share = (n: number) => `${(n / (row.decisions || 1)) * 100}%`;
-                  return (
-                    <tr key={`${row.territory}|${row.category}`}>
-                      <th scope="row">
-                        {row.territory} · {row.category}
-                      </th>
-                      <td className="number-cell">{row.decisions}</td>
-                      <td className="bar-cell">
-                        <div className="calibration-bar" aria-hidden="true">
-                          <span className="bar-agreed" style={{ width: share(row.agreed) }} />
-                          <span className="bar-overturned" style={{ width: share(row.overturned) }} />
-                          <span className="bar-uncertain" style={{ width: share(row.uncertain) }} />
-                        </div>
-                        <span className="bar-text">
-                          {row.agreed} agreed, {row.overturned} overturned, {row.uncertain} uncertain
-                        </span>
-                      </td>
-                    </tr>
-                  );
-                })}
+                {rows.map((row) => (
+                  <tr key={`${row.territory}|${row.category}`}>
+                    <th scope="row">
+                      {row.territory} · {row.category}
+                    </th>
+                    <td className="number-cell">{row.decisions}</td>
+                    <AgreementCell decisions={row.decisions} agreed={row.agreed} overturned={row.overturned} third={[row.uncertain, 'uncertain']} />
+                  </tr>
+                ))}
               </tbody>
             </table>
           </div>
         </>
       )}
     </section>
+  );
+}
+
+/** One calibration row's agreement: a bar of shares (for the eye) and the counts in words (for everyone). */
+function AgreementCell({ decisions, agreed, overturned, third: [rest, restLabel] }: { decisions: number; agreed: number; overturned: number; third: [number, string] }) {
+  const share = (n: number) => `${(n / (decisions || 1)) * 100}%`;
+  return (
+    <td className="bar-cell">
+      <div className="calibration-bar" aria-hidden="true">
+        <span className="bar-agreed" style={{ width: share(agreed) }} />
+        <span className="bar-overturned" style={{ width: share(overturned) }} />
+        <span className="bar-uncertain" style={{ width: share(rest) }} />
+      </div>
+      <span className="bar-text">
+        {agreed} agreed, {overturned} overturned, {rest} {restLabel}
+      </span>
+    </td>
   );
 }
 
@@ -256,26 +261,14 @@ export function DetectorCalibration({ rows, days }: { rows: readonly DetectorCal
               </tr>
             </thead>
             <tbody>
-              {rows.map((row) => {
-                const share = (n: number) => `${(n / (row.decisions || 1)) * 100}%`;
-                return (
-                  <tr key={`${row.detector}|${row.model ?? ''}`} data-detector={row.detector}>
-                    <th scope="row">{DETECTOR_NAMES[row.detector] ?? row.detector}</th>
-                    <td>{row.model ?? <span className="muted">rules, not a model</span>}</td>
-                    <td className="number-cell">{row.decisions}</td>
-                    <td className="bar-cell">
-                      <div className="calibration-bar" aria-hidden="true">
-                        <span className="bar-agreed" style={{ width: share(row.agreed) }} />
-                        <span className="bar-overturned" style={{ width: share(row.overturned) }} />
-                        <span className="bar-uncertain" style={{ width: share(row.missed) }} />
-                      </div>
-                      <span className="bar-text">
-                        {row.agreed} agreed, {row.overturned} overturned, {row.missed} missed
-                      </span>
-                    </td>
-                  </tr>
-                );
-              })}
+              {rows.map((row) => (
+                <tr key={`${row.detector}|${row.model ?? ''}`} data-detector={row.detector}>
+                  <th scope="row">{DETECTOR_NAMES[row.detector] ?? row.detector}</th>
+                  <td>{row.model ?? <span className="muted">rules, not a model</span>}</td>
+                  <td className="number-cell">{row.decisions}</td>
+                  <AgreementCell decisions={row.decisions} agreed={row.agreed} overturned={row.overturned} third={[row.missed, 'missed']} />
+                </tr>
+              ))}
             </tbody>
           </table>
         </div>
