@@ -209,6 +209,20 @@ describe('upload policy', () => {
     const m4v = await fetch(`${server.url}/uploads`, { method: 'POST', headers: { authorization: `Bearer ${owner.token}`, 'tus-resumable': '1.0.0', 'upload-length': '100', 'upload-metadata': meta('clip.m4v', 'video/mp4') } });
     expect(m4v.status).toBe(415);
   });
+
+  it('the file-name rule it exposes is the one the upload endpoint applies, name by name', async () => {
+    const res = await server.gql(graphql('{ uploadPolicy { fileNameMaxLength fileNameRefusedCharacters } }'), {}, { token: owner.token });
+    const { fileNameMaxLength, fileNameRefusedCharacters } = res.data!.uploadPolicy;
+    const refused = new RegExp(fileNameRefusedCharacters, 'u');
+    const names = ['ep04.mp4', '第4集.mp4', 'Episode 8 👨‍👩‍👧.mp4', 'a\u0007b.mp4', 'ep11\u202Egnp.mp4', 'ep\u2067x.mp4', 'S01E14\r\n.mp4', 'a/b.mp4', 'a\\b.mp4', '\u200Fep.mp4', `${'x'.repeat(fileNameMaxLength - 4)}.mp4`, `${'x'.repeat(fileNameMaxLength - 3)}.mp4`];
+    // A .mp4 declared as WebM stops an accepted name at the next check, creating nothing.
+    const meta = (name: string) => [`episodeId ${Buffer.from(episodeIds[0]!).toString('base64')}`, `filename ${Buffer.from(name).toString('base64')}`, `filetype ${Buffer.from('video/webm').toString('base64')}`].join(',');
+    for (const name of names) {
+      const plain = name.length <= fileNameMaxLength && !refused.test(name);
+      const answer = await fetch(`${server.url}/uploads`, { method: 'POST', headers: { authorization: `Bearer ${owner.token}`, 'tus-resumable': '1.0.0', 'upload-length': '100', 'upload-metadata': meta(name) } });
+      expect(answer.headers.get('upload-refusal-reason'), JSON.stringify(name)).toBe(plain ? 'UPLOAD_TYPE_MISMATCH' : 'UPLOAD_METADATA_INVALID');
+    }
+  });
 });
 
 describe('lists with repeated keys', () => {

@@ -1,7 +1,7 @@
 import { useFetcher } from '@remix-run/react';
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type ChangeEvent } from 'react';
 import { isUnfinished, MAX_PARALLEL_UPLOADS, UploadList, type useUploadQueue } from '~/components/episode-uploads';
-import { bulkUploadRow, planBulkUpload, type BulkUploadRow, type ExistingEpisode } from '~/models/bulk-upload';
+import { bulkUploadRow, planBulkUpload, shownFileName, type BulkUploadRow, type ExistingEpisode } from '~/models/bulk-upload';
 import { acceptListOf, describeRuns, numberRuns } from '~/models/catalog';
 import { formatBytes } from '~/models/episode';
 import { unfinishedUploads, type UnfinishedUpload } from '~/models/episode-upload.client';
@@ -162,14 +162,14 @@ export function BulkUploader({ seriesId, queue, episodes, onEpisodesChanged }: {
                   return (
                     <tr key={row.key} className={problem ? 'upload-match-problem' : undefined}>
                       <th scope="row" className="upload-file-name">
-                        {row.fileName}
+                        {shownFileName(row.fileName, queue.policy)}
                       </th>
                       <td className="nowrap">{formatBytes(row.size)}</td>
                       <td>
                         <input
                           className="episode-number-input"
                           inputMode="numeric"
-                          aria-label={`Episode number for ${row.fileName}`}
+                          aria-label={`Episode number for ${shownFileName(row.fileName, queue.policy)}`}
                           aria-invalid={problem || undefined}
                           aria-describedby={`${id}-${row.key}-note`}
                           value={row.numberText}
@@ -186,7 +186,7 @@ export function BulkUploader({ seriesId, queue, episodes, onEpisodesChanged }: {
                       <td>
                         <input
                           type="checkbox"
-                          aria-label={`Skip ${row.fileName}`}
+                          aria-label={`Skip ${shownFileName(row.fileName, queue.policy)}`}
                           checked={row.skipped || left}
                           disabled={left}
                           onChange={(event) => {

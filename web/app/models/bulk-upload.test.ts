@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { bulkUploadRow, planBulkUpload, type BulkUploadRow, type ExistingEpisode } from './bulk-upload';
+import { bulkUploadRow, planBulkUpload, shownFileName, type BulkUploadRow, type ExistingEpisode } from './bulk-upload';
 
-const policy = { acceptedExtensions: ['mp4', 'mov', 'webm'], maxBytes: 1000 };
+// The file-name rule as the API's `uploadPolicy` sends it (`FILE_NAME_REFUSED_CHARACTERS` in the API).
+const policy = { acceptedExtensions: ['mp4', 'mov', 'webm'], maxBytes: 1000, fileNameMaxLength: 255, fileNameRefusedCharacters: String.raw`[\p{Cc}\p{Bidi_Control}/\\]` };
 const rows = (...names: string[]): BulkUploadRow[] => names.map((name, i) => bulkUploadRow(`r${i}`, { name, size: 10 }));
 const episodes = (...list: ExistingEpisode[]) => new Map(list.map((e) => [e.number, e]));
 
@@ -45,6 +46,16 @@ describe('planBulkUpload', () => {
     expect(plan.verdicts.get('r1')).toEqual({ kind: 'skipped', note: 'Not a video Greenlight takes (MP4, MOV, WEBM): left out.' });
     expect(plan.verdicts.get('r2')).toMatchObject({ kind: 'skipped' });
     expect(plan.verdicts.get('big')).toEqual({ kind: 'skipped', note: 'Larger than 1000 bytes, the most one upload may be: left out.' });
+  });
+
+  it('leaves out, before any episode is created, files whose names the upload refuses; shows them without their disguise', () => {
+    const names = ['a\u0007b ep10.mp4', 'ep11\u202Egnp.mp4', 'S01E14\r\n.mp4', `ep15 ${'x'.repeat(260)}.mp4`, 'ep16.mp4', '第17集 👨‍👩‍👧.mp4'];
+    const plan = planBulkUpload(rows(...names), new Map(), policy);
+    expect(plan.problems).toBe(0);
+    expect(plan.numbers).toEqual([16, 17]);
+    for (const key of ['r0', 'r1', 'r2', 'r3']) expect(plan.verdicts.get(key)).toMatchObject({ kind: 'skipped', note: expect.stringMatching(/rename the file/) });
+    expect(shownFileName(names[1]!, policy)).toBe('ep11\uFFFDgnp.mp4');
+    expect(shownFileName(names[4]!, policy)).toBe('ep16.mp4');
   });
 
   it('says when a file replaces a video, and refuses an episode already receiving one', () => {

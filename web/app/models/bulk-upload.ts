@@ -57,6 +57,16 @@ export function acceptedByPolicy(fileName: string, policy: Pick<UploadPolicy, 'a
   return dot > 0 && policy.acceptedExtensions.includes(fileName.slice(dot + 1).toLowerCase());
 }
 
+/** Whether the API's upload policy takes this file name at all (its length and characters: `fileNameRefusedCharacters`). */
+export function plainFileName(fileName: string, policy: Pick<UploadPolicy, 'fileNameMaxLength' | 'fileNameRefusedCharacters'>): boolean {
+  return fileName.length <= policy.fileNameMaxLength && !new RegExp(policy.fileNameRefusedCharacters, 'u').test(fileName);
+}
+
+/** A file name as it may be shown: each character the policy refuses (a direction override, a control) as U+FFFD, so no name can disguise itself. */
+export function shownFileName(fileName: string, policy: Pick<UploadPolicy, 'fileNameRefusedCharacters'>): string {
+  return fileName.replace(new RegExp(policy.fileNameRefusedCharacters, 'gu'), '\uFFFD');
+}
+
 const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
 
 /**
@@ -66,7 +76,7 @@ const plural = (count: number, one: string, many = `${one}s`) => `${count} ${cou
 export function planBulkUpload(
   rows: readonly BulkUploadRow[],
   existing: ReadonlyMap<number, ExistingEpisode>,
-  policy: Pick<UploadPolicy, 'acceptedExtensions' | 'maxBytes'>,
+  policy: Pick<UploadPolicy, 'acceptedExtensions' | 'maxBytes' | 'fileNameMaxLength' | 'fileNameRefusedCharacters'>,
   busy: ReadonlySet<string> = new Set(),
 ): BulkUploadPlan {
   const verdicts = new Map<string, BulkUploadVerdict>();
@@ -76,6 +86,11 @@ export function planBulkUpload(
   for (const row of rows) {
     if (!acceptedByPolicy(row.fileName, policy)) {
       verdicts.set(row.key, { kind: 'skipped', note: `Not a video Greenlight takes (${policy.acceptedExtensions.map((e) => e.toUpperCase()).join(', ')}): left out.` });
+      continue;
+    }
+    if (!plainFileName(row.fileName, policy)) {
+      // Refused before any episode is created for it: the upload would refuse the name.
+      verdicts.set(row.key, { kind: 'skipped', note: `Its name has control characters, direction overrides or slashes, or is longer than ${policy.fileNameMaxLength} characters: rename the file to upload it. Left out.` });
       continue;
     }
     if (row.size > policy.maxBytes) {

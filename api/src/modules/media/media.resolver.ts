@@ -63,6 +63,12 @@ class UploadPolicy {
   @Field(() => Float, { description: 'Largest file, in bytes.' })
   maxBytes!: number;
 
+  @Field(() => Int, { description: 'Longest file name, in characters (UTF-16 code units).' })
+  fileNameMaxLength!: number;
+
+  @Field(() => String, { description: 'Characters a file name may not contain, as an ECMAScript regular expression source for the `u` flag: control characters, bidirectional controls (which can disguise an extension) and slashes. A name it matches is refused (UPLOAD_METADATA_INVALID).' })
+  fileNameRefusedCharacters!: string;
+
   @Field(() => [String], { description: 'Accepted media types, e.g. "video/mp4".' })
   acceptedTypes!: string[];
 

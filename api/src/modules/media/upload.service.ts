@@ -66,9 +66,20 @@ export const ACCEPTED_VIDEO = {
 } as const;
 
 /** What an upload may be, for clients to check before sending (the server checks again). */
+/**
+ * A file name is a plain name: at most this many characters, none of them a control character, a
+ * bidirectional control (U+202E can make "gpj.mp4" display as "mp4.jpg") or a path separator.
+ */
+export const FILE_NAME_MAX_LENGTH = 255;
+export const FILE_NAME_REFUSED_CHARACTERS = /[\p{Cc}\p{Bidi_Control}/\\]/u;
+
 export interface UploadPolicyValues {
   /** Largest file, in bytes. */
   maxBytes: number;
+  /** Longest file name, in characters (UTF-16 code units). */
+  fileNameMaxLength: number;
+  /** `FILE_NAME_REFUSED_CHARACTERS`' source, an ECMAScript regular expression for the `u` flag. */
+  fileNameRefusedCharacters: string;
   acceptedTypes: string[];
   /** Lowercase, without the dot. */
   acceptedExtensions: string[];
@@ -82,6 +93,8 @@ export function uploadPolicy(config: Pick<Config, 'uploads'>): UploadPolicyValue
   const formats = Object.entries(ACCEPTED_VIDEO).map(([extension, mediaTypes]) => ({ extension, mediaTypes: [...mediaTypes] }));
   return {
     maxBytes: config.uploads.maxBytes,
+    fileNameMaxLength: FILE_NAME_MAX_LENGTH,
+    fileNameRefusedCharacters: FILE_NAME_REFUSED_CHARACTERS.source,
     acceptedTypes: [...new Set(formats.flatMap((f) => f.mediaTypes))],
     acceptedExtensions: formats.map((f) => f.extension),
     formats,
@@ -134,7 +147,9 @@ export class UploadService {
     if (!episodeId) throw new UploadRefusedError('UPLOAD_METADATA_INVALID', 'Upload metadata must name the episode (episodeId).');
     if (!fileName) throw new UploadRefusedError('UPLOAD_METADATA_INVALID', 'Upload metadata must give the file name (filename).');
     if (!fileType) throw new UploadRefusedError('UPLOAD_METADATA_INVALID', 'Upload metadata must give the file type (filetype).');
-    if (fileName.length > 255 || /[\p{Cc}/\\]/u.test(fileName)) throw new UploadRefusedError('UPLOAD_METADATA_INVALID', 'The file name must be a plain name of at most 255 characters.');
+    if (fileName.length > FILE_NAME_MAX_LENGTH || FILE_NAME_REFUSED_CHARACTERS.test(fileName)) {
+      throw new UploadRefusedError('UPLOAD_METADATA_INVALID', `The file name must be a plain name of at most ${FILE_NAME_MAX_LENGTH} characters, without control characters, direction overrides or slashes.`);
+    }
     const audioLanguage = meta.audioLanguage ? acceptAudioLanguage(meta.audioLanguage) : null;
     const extension = fileName.toLowerCase().split('.').pop() ?? '';
     const accepted = (audioLanguage ? ACCEPTED_AUDIO : ACCEPTED_VIDEO) as Record<string, readonly string[]>;
