@@ -68,7 +68,7 @@ class LocalUploadStore implements UploadStore {
     private readonly config: Config,
     private readonly pool: pg.Pool,
   ) {
-    this.state = new PostgresKvStore(pool);
+    this.state = new PostgresKvStore(pool, { remember: true });
     this.datastore = new HashingFileStore(
       { directory: config.uploads.dir, configstore: this.state, expirationPeriodInMilliseconds: config.uploads.expiryMs },
       new RunningSha256(),
