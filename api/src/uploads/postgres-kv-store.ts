@@ -46,6 +46,11 @@ export class PostgresKvStore<T = Upload> implements KvStore<T> {
     await this.pool.query('delete from tus_upload_state where id = $1', [key]);
   }
 
+  /** Drops what this process remembers of `key` (the next `get` reads the database); true if it held it. */
+  forget(key: string): boolean {
+    return this.remembered.delete(key);
+  }
+
   async list(): Promise<string[]> {
     const { rows } = await this.pool.query<{ id: string }>('select id from tus_upload_state order by id');
     return rows.map((r) => r.id);

@@ -7,7 +7,7 @@ import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { S3 } from '@aws-sdk/client-s3';
 import { FileStore } from '@tus/file-store';
 import { S3Store, type MetadataValue } from '@tus/s3-store';
-import type { DataStore } from '@tus/utils';
+import { ERRORS, type DataStore, type Upload } from '@tus/utils';
 import type pg from 'pg';
 import type { Config, S3Settings } from '../config';
 import type { FinishedFile } from '../modules/media/media.service';
@@ -42,6 +42,19 @@ class HashingFileStore extends FileStore {
     readonly sha256: RunningSha256,
   ) {
     super(options);
+  }
+
+  /**
+   * A remembered state whose file is gone may be stale (another instance processed and removed the
+   * upload): asked again from the database, so the answer is the one a process without memory gives.
+   */
+  override async getUpload(id: string): Promise<Upload> {
+    try {
+      return await super.getUpload(id);
+    } catch (error) {
+      if (error === ERRORS.FILE_NO_LONGER_EXISTS && this.configstore instanceof PostgresKvStore && this.configstore.forget(id)) return super.getUpload(id);
+      throw error;
+    }
   }
 
   override async write(readable: Readable, uploadId: string, offset: number): Promise<number> {
