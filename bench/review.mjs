@@ -68,6 +68,17 @@ try {
     // The revision's size is the file's: screening refuses media whose stored bytes differ from the revision.
     [series.id, sha, `media/${sha}.mp4`, statSync(clip).size],
   );
+  // Each revision's fingerprint as its upload's processing stored it (screening computes one only for
+  // media that has none): two frames of random hashes, so the episodes are distinct pictures, as a
+  // series' episodes are, rather than 500 copies of one clip matching one another.
+  const { FINGERPRINT_ALGORITHM } = require(path.join(repo, 'api/dist/api/src/modules/fingerprints/fingerprint.service.js'));
+  await db.query(`insert into media_fingerprint (media_revision_id, algorithm, frame_count) select current_media_id, $2, 2 from episode where series_id = $1`, [series.id, FINGERPRINT_ALGORITHM]);
+  await db.query(
+    `insert into fingerprint_frame (media_revision_id, at_ms, hash, mirrored_hash)
+     select e.current_media_id, s * 1000, ((random() * 4294967295)::bigint << 32) | (random() * 4294967295)::bigint, ((random() * 4294967295)::bigint << 32) | (random() * 4294967295)::bigint
+     from episode e cross join generate_series(0, 1) s where e.series_id = $1`,
+    [series.id],
+  );
   const { rows } = await db.query('select id from episode where series_id = $1 order by number', [series.id]);
   const ids = rows.map((r) => r.id);
   for (let i = 0; i < ids.length; i += 100) {

@@ -125,8 +125,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     if (req.method !== 'OPTIONS' && ctx.actor.kind !== 'user') {
       return sendUploadRefusal(res, ctx.actor.kind === 'apiKey' ? new ForbiddenError('Uploads need a signed-in studio member, not an API key.') : (ctx.authFailure ?? new UnauthenticatedError('Sign in to upload.')));
     }
-    if (req.method !== 'OPTIONS' && !(await uploadRateLimiter.admit(ctx.actor, req, res, (limited) => sendUploadRefusal(res, limited)))) return;
-    await uploads.handle(req, res, ctx);
+    // Counted side by side with the upload's own check (two independent reads); the limit still answers first.
+    const admitted = req.method === 'OPTIONS' ? Promise.resolve(true) : uploadRateLimiter.admit(ctx.actor, req, res, (limited) => sendUploadRefusal(res, limited));
+    await uploads.handle(req, res, ctx, admitted);
   });
   app.use(reviewFramesRouter({ orm, config, logger, services, storage }));
   app.use(playbackRouter({ orm, config, logger, storage }));

@@ -24,7 +24,11 @@ const UPLOAD_ID = /^[0-9a-f]{32}$/;
 type TusRequest = { runtime?: { node?: { req: IncomingMessage } } };
 
 export interface UploadServer {
-  handle(req: ExpressRequest, res: ExpressResponse, ctx: RequestContext): Promise<void>;
+  /**
+   * Serves one tus request once `admitted` (the rate limit) resolves true; when it resolves false the
+   * refusal has been sent already.
+   */
+  handle(req: ExpressRequest, res: ExpressResponse, ctx: RequestContext, admitted: Promise<boolean>): Promise<void>;
   cleanUpExpired(): Promise<void>;
   /** Uploads finished while no process was there to handle them (a crash between write and hook). */
   resumeUnprocessed(): Promise<void>;
@@ -46,6 +50,8 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
   const contexts = new WeakMap<IncomingMessage, RequestContext>();
   /** The refusal decided for a request, by our hooks or from the library's error; handle() words the response. */
   const refusals = new WeakMap<IncomingMessage, Refusal>();
+  /** The check of an existing upload, started with the rate limit (see handle) and awaited by onIncomingRequest. */
+  const checks = new WeakMap<IncomingMessage, { uploadId: string; done: Promise<void> }>();
   /** The upload a creation request recorded, so a refusal after that point can withdraw it. */
   const started = new WeakMap<IncomingMessage, string>();
   const nodeOf = (req: unknown) => (req as TusRequest).runtime?.node?.req;
@@ -89,7 +95,12 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
     getFileIdFromRequest: (_req, id) => (id && UPLOAD_ID.test(id) ? id : undefined),
     async onIncomingRequest(req, uploadId) {
       if (req.method === 'POST') return;
-      await services.uploads.checkExistingUpload(contextOf(req), uploadId);
+      const node = nodeOf(req);
+      const started = node && checks.get(node);
+      // The id the check was started for is taken from the path before the library parses it: only
+      // the check of the very upload this request names lets it through.
+      if (started?.uploadId === uploadId) await started.done;
+      else await services.uploads.checkExistingUpload(contextOf(req), uploadId);
     },
     async onUploadCreate(req, upload: Upload) {
       const ctx = contextOf(req);
@@ -171,8 +182,16 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
   };
 
   return {
-    async handle(req, res, ctx) {
+    async handle(req, res, ctx, admitted) {
       contexts.set(req, ctx);
+      const named = req.method !== 'POST' && req.method !== 'OPTIONS' ? req.path.slice(UPLOADS_PATH.length + 1) : '';
+      if (UPLOAD_ID.test(named)) {
+        const done = services.uploads.checkExistingUpload(ctx, named);
+        // Awaited by onIncomingRequest; a request refused before that point must not leave it unhandled.
+        done.catch(() => undefined);
+        checks.set(req, { uploadId: named, done });
+      }
+      if (!(await admitted)) return;
       const early = protocolRefusal(req.method, req.get('tus-resumable'));
       if (early) {
         res.setHeader('Tus-Version', TUS_VERSION.join(','));

@@ -7,7 +7,7 @@ import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { S3 } from '@aws-sdk/client-s3';
 import { FileStore } from '@tus/file-store';
 import { S3Store, type MetadataValue } from '@tus/s3-store';
-import type { DataStore } from '@tus/utils';
+import { ERRORS, type DataStore, type Upload } from '@tus/utils';
 import type pg from 'pg';
 import type { Config, S3Settings } from '../config';
 import type { FinishedFile } from '../modules/media/media.service';
@@ -44,6 +44,19 @@ class HashingFileStore extends FileStore {
     super(options);
   }
 
+  /**
+   * A remembered state whose file is gone may be stale (another instance processed and removed the
+   * upload): asked again from the database, so the answer is the one a process without memory gives.
+   */
+  override async getUpload(id: string): Promise<Upload> {
+    try {
+      return await super.getUpload(id);
+    } catch (error) {
+      if (error === ERRORS.FILE_NO_LONGER_EXISTS && this.configstore instanceof PostgresKvStore && this.configstore.forget(id)) return super.getUpload(id);
+      throw error;
+    }
+  }
+
   override async write(readable: Readable, uploadId: string, offset: number): Promise<number> {
     const file = path.join(this.directory, uploadId);
     const tap = await this.sha256.tap(uploadId, file, offset);
@@ -68,7 +81,7 @@ class LocalUploadStore implements UploadStore {
     private readonly config: Config,
     private readonly pool: pg.Pool,
   ) {
-    this.state = new PostgresKvStore(pool);
+    this.state = new PostgresKvStore(pool, { remember: true });
     this.datastore = new HashingFileStore(
       { directory: config.uploads.dir, configstore: this.state, expirationPeriodInMilliseconds: config.uploads.expiryMs },
       new RunningSha256(),

@@ -38,9 +38,18 @@ export async function findSeries(ctx: RequestContext, id: string, access: Access
 export async function findEpisode(ctx: RequestContext, id: string, access: Access, em = ctx.em): Promise<Episode> {
   requireUser(ctx);
   const episode = isId(id) ? await em.findOne(Episode, id, { populate: ['series'] }) : null;
-  if (!episode || (!membershipIn(ctx, episode.series.studio.id) && !(access === 'read' && readsAllCatalogs(ctx)))) throw new NotFoundError('Episode');
-  requireStudio(ctx, episode.series.studio.id, access);
+  if (!episode) throw new NotFoundError('Episode');
+  requireEpisodeAccess(ctx, episode.series.studio.id, access);
   return episode;
+}
+
+/**
+ * The caller may see (`read`) or change (`write`) an episode of the studio `studioId`: NOT_FOUND for
+ * anyone outside it (operator staff read every catalog), FORBIDDEN for a member without the role.
+ */
+export function requireEpisodeAccess(ctx: RequestContext, studioId: string, access: Access): void {
+  if (!membershipIn(ctx, studioId) && !(access === 'read' && readsAllCatalogs(ctx))) throw new NotFoundError('Episode');
+  requireStudio(ctx, studioId, access);
 }
 
 /** Before/after of the fields that changed, for audit summaries. */

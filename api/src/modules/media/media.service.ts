@@ -129,15 +129,24 @@ export class MediaService {
       if (upload.expectedSha256 && upload.expectedSha256 !== sha256) {
         throw new ProbeError(`The file's sha256 (${sha256}) differs from the one declared (${upload.expectedSha256}); it was damaged on the way.`);
       }
-      const probe = await probeVideo(file.path);
-      const warnings = this.warningsFor(probe);
       const extension = EXTENSIONS[upload.fileType] ?? 'bin';
       const storageKey = `media/${sha256}.${extension}`;
       const posterKey = `posters/${sha256}.jpg`;
-      const frames = await this.fingerprints.compute(file.path).catch((error: unknown) => {
+      // Probe, fingerprint and poster are separate ffmpeg runs over the same file: the fingerprint
+      // starts at once, the poster as soon as the probe gives the duration, so READY waits for the
+      // longest of them rather than their sum. A probe failure is reported first (it says the most).
+      const probing = probeVideo(file.path);
+      const fingerprinting = this.fingerprints.compute(file.path).catch((error: unknown) => {
         throw new ProbeError("The video's frames could not be decoded: it may be damaged or truncated.", (error as Error).message.split('\n')[0]!.replace(file.path, 'file'));
       });
-      if (!(await this.storage.exists(posterKey))) await this.storage.putBuffer(posterKey, await posterFrame(file.path, probe.durationSeconds));
+      const postering = probing.then(async (probed) => {
+        if (!(await this.storage.exists(posterKey))) await this.storage.putBuffer(posterKey, await posterFrame(file.path, probed.durationSeconds));
+      });
+      const [probed, fingerprinted, postered] = await Promise.allSettled([probing, fingerprinting, postering]);
+      for (const step of [probed, fingerprinted, postered]) if (step.status === 'rejected') throw step.reason;
+      const probe = (probed as PromiseFulfilledResult<ProbeResult>).value;
+      const frames = (fingerprinted as PromiseFulfilledResult<Awaited<typeof fingerprinting>>).value;
+      const warnings = this.warningsFor(probe);
       await this.storage.putFile(storageKey, file.path, { move: file.consumable });
       // One transaction switches the media, lapses the reviews of the old media and moves the
       // status, so no reader ever sees new media under an old approval.

@@ -7,7 +7,7 @@ import type { RequestContext } from '../../domain/request-context';
 import { acceptText } from '../../domain/text-input';
 import type { Config } from '../../config';
 import type { AuditService } from '../audit/audit.service';
-import { findEpisode } from '../catalog/catalog-access';
+import { findEpisode, requireEpisodeAccess } from '../catalog/catalog-access';
 import type { Episode } from '../catalog/episode.entity';
 import { canTransition, transitionEpisode, transitionEpisodesInSql } from '../catalog/episode-lifecycle';
 import { EpisodeUpload, UploadStatus } from './episode-upload.entity';
@@ -234,13 +234,21 @@ export class UploadService {
     });
   }
 
-  /** PATCH, HEAD and DELETE of an existing upload: only the studio's owners and editors. */
-  async checkExistingUpload(ctx: RequestContext, uploadId: string): Promise<EpisodeUpload> {
+  /**
+   * PATCH, HEAD and DELETE of an existing upload: only the studio's owners and editors, and only while
+   * the upload is under way or done. Runs before every chunk, so the upload, its episode and the
+   * studio owning it are read in one statement.
+   */
+  async checkExistingUpload(ctx: RequestContext, uploadId: string): Promise<void> {
     requireUser(ctx);
-    const row = await ctx.em.findOne(EpisodeUpload, { id: uploadId }, { populate: ['episode'] });
+    const rows = (await ctx.em.getConnection().execute(
+      `select u.status, s.studio_id::text as studio_id from episode_upload u join episode e on e.id = u.episode_id join series s on s.id = e.series_id where u.id = ?`,
+      [uploadId],
+    )) as Array<{ status: UploadStatus; studio_id: string }>;
+    const row = rows[0];
     if (!row) throw new NotFoundError('Upload', 'No such upload.');
     try {
-      await findEpisode(ctx, row.episode.id, 'write');
+      requireEpisodeAccess(ctx, row.studio_id, 'write');
     } catch (error) {
       if (error instanceof NotFoundError) throw new NotFoundError('Upload', 'No such upload.');
       if (error instanceof ForbiddenError && error.reason === 'ROLE_REQUIRED') throw roleRequired(rulesFor(OrganizationKind.STUDIO, CATALOG_WRITERS), 'Only studio owners and editors can upload.');
@@ -249,7 +257,6 @@ export class UploadService {
     if (row.status !== UploadStatus.UPLOADING && row.status !== UploadStatus.PROCESSING && row.status !== UploadStatus.SUCCEEDED) {
       throw new UploadRefusedError('UPLOAD_GONE', `This upload has ${row.status === UploadStatus.FAILED ? 'failed' : 'expired'}; start a new one.`);
     }
-    return row;
   }
 
   /** The client stopped an upload (tus termination). */

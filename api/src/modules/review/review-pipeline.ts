@@ -4,7 +4,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { LockMode, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config';
 import type { RequestContext } from '../../domain/request-context';
 import type { Logger } from '../../logger';
@@ -41,7 +41,10 @@ export class ScreeningInputError extends Error {}
 /** A transcript made in this screening, stored as a subtitle draft with the screening's outcome. */
 type Transcript = { language: string; cues: SubtitleCue[]; content: string; model: string; mediaSha256: string };
 
-type Screened = { transcript?: Transcript; startedAt: Date; findings: FindingDraft[]; verdicts: ReturnType<typeof aggregate>; riskScore: number; aiError: string | null; keyframes: Array<Record<string, unknown>>; policyVersion: string; possibleCopy?: boolean };
+/** A call's answer, written with the next statement that touches the call record (see callSink). */
+type AnsweredCall = { id: string; entry: CallEntry; finishedAt: string };
+
+type Screened = { answered?: AnsweredCall[]; transcript?: Transcript; startedAt: Date; findings: FindingDraft[]; verdicts: ReturnType<typeof aggregate>; riskScore: number; aiError: string | null; keyframes: Array<Record<string, unknown>>; policyVersion: string; possibleCopy?: boolean };
 
 /**
  * Screens one case: deterministic checks, then the provider, then per-territory verdicts. It fails
@@ -87,6 +90,7 @@ export class ReviewPipeline {
     const renew = () => this.renewLease(caseId, run).catch((err) => log.warn({ err }, 'could not renew the screening lease'));
     const heartbeat = setInterval(renew, Math.max(200, Math.floor(this.config.review.screeningLeaseMs / 3)));
     let media: { path: string; release: () => Promise<void> } | undefined;
+    const answered: AnsweredCall[] = [];
     try {
       const em = this.orm.em.fork();
       const reviewCase = await em.findOneOrFail(ReviewCase, caseId, { populate: ['episode', 'episode.series', 'mediaRevision'] });
@@ -98,7 +102,7 @@ export class ReviewPipeline {
       const findings: FindingDraft[] = deterministicFindings(material, policies);
       // Another studio's pictures: recorded for operators only (never a finding the studio could read).
       const possibleCopy = this.fingerprints ? (await this.fingerprints.screen(this.systemContext(em), reviewCase.mediaRevision.id, media.path)).unlicensedCopies.length > 0 : false;
-      const calls = new CallRecorder(this.callSink(caseId, run));
+      const calls = new CallRecorder(this.callSink(caseId, run, answered));
       const deadline = Date.now() + this.config.review.deadlineMs;
       const retry = (): RetryPolicy => ({ maxAttempts: this.config.review.maxAttempts, baseDelayMs: this.config.review.retryBaseMs, deadline });
       const progress = async (step: string, done: number, total: number) => {
@@ -147,6 +151,7 @@ export class ReviewPipeline {
       const verdicts = aggregate(material.territories, findings, aiError === null);
       const riskScore = Math.max(0, ...verdicts.map((v) => v.riskScore));
       return await this.record(caseId, {
+        answered,
         transcript,
         startedAt,
         findings,
@@ -160,6 +165,8 @@ export class ReviewPipeline {
     } catch (error) {
       // Shown to reviewers (and the studio's progress): the first line, without server paths.
       const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/\/[^\s'"]+/g, '<path>').slice(0, 500);
+      // Answers not yet written stay on record for the next run or the reviewers.
+      if (answered.length) await this.writeAnswered(answered.splice(0)).catch((err: unknown) => log.warn({ err }, 'could not record the answered calls'));
       if (error instanceof ScreeningInputError || options.lastTry || run >= this.config.review.screeningMaxRuns) {
         log.error({ err: error }, 'screening failed; the case goes to reviewers as AI unavailable');
         return await this.routeToHumans(caseId, `Screening failed: ${reason}`);
@@ -198,18 +205,29 @@ export class ReviewPipeline {
     await this.orm.em.getConnection().execute(`update review_case set status = 'QUEUED', screening_lease_until = null, progress = ? where id = ? and screening_runs = ? and status = 'SCREENING'`, [JSON.stringify({ step: 'waiting to retry', run }), caseId, run]);
   }
 
-  /** Writes each provider call before it is made and completes it when it answers. */
-  private callSink(caseId: string, run: number): CallSink {
-    const conn = () => this.orm.em.getConnection();
+  /**
+   * Writes each provider call before it is made. Its answer is kept until the next statement that
+   * touches the call record — the next call's insert, or the assessment — and written with it, so a
+   * screening costs one statement per call: a worker that stops leaves on record every call it made,
+   * all answered up to the one before the last.
+   */
+  private callSink(caseId: string, run: number, answered: AnsweredCall[]): CallSink {
     return {
       started: async (entry) => {
-        const rows = (await conn().execute(`insert into screening_call (review_case_id, run, call, attempt, entry, started_at) values (?, ?, ?, ?, ?, ?) returning id`, [caseId, run, entry.call, entry.attempt, JSON.stringify(entry), entry.startedAt])) as Array<{ id: string }>;
+        const rows = (await this.orm.em.getConnection().execute(
+          `with answered as (${ANSWERED_SQL}) insert into screening_call (review_case_id, run, call, attempt, entry, started_at) values (?, ?, ?, ?, ?, ?) returning id`,
+          [answeredJson(answered.splice(0)), caseId, run, entry.call, entry.attempt, JSON.stringify(entry), entry.startedAt],
+        )) as Array<{ id: string }>;
         return String(rows[0]!.id);
       },
       finished: async (id, entry) => {
-        await conn().execute(`update screening_call set entry = ?, finished_at = now() where id = ?`, [JSON.stringify(entry), id]);
+        answered.push({ id, entry, finishedAt: new Date().toISOString() });
       },
     };
+  }
+
+  private async writeAnswered(answered: AnsweredCall[]): Promise<void> {
+    await this.orm.em.getConnection().execute(ANSWERED_SQL, [answeredJson(answered)]);
   }
 
   /**
@@ -281,20 +299,30 @@ export class ReviewPipeline {
     return { requeued, routed };
   }
 
-  /** Every call of every run, in the order made; calls a dead worker never finished say so. */
-  private async callRecord(tx: EntityManager, caseId: string): Promise<{ retries: number; entries: Array<CallEntry & { run: number }> }> {
-    const rows = (await tx.getConnection().execute('select run, entry, finished_at from screening_call where review_case_id = ? order by id', [caseId], 'all', tx.getTransactionContext())) as Array<{ run: number; entry: CallEntry; finished_at: Date | null }>;
+  /**
+   * Every call of every run, in the order made, after writing the answers `answered` (in the same
+   * statement); calls a dead worker never finished say so.
+   */
+  private async callRecord(tx: EntityManager, caseId: string, answered: AnsweredCall[]): Promise<{ retries: number; entries: Array<CallEntry & { run: number }> }> {
+    const rows = (await tx.getConnection().execute(
+      `with answered as (${ANSWERED_SQL} returning c.id, c.run, c.entry, c.finished_at)
+       select id, run, entry, finished_at from answered
+       union all select id, run, entry, finished_at from screening_call where review_case_id = ? and id not in (select id from answered)
+       order by id`,
+      [answeredJson(answered), caseId],
+      'all',
+      tx.getTransactionContext(),
+    )) as Array<{ run: number; entry: CallEntry; finished_at: Date | null }>;
     const entries = rows.map((r) => ({ ...r.entry, run: r.run, ...(r.finished_at ? {} : { status: 'unanswered' as const, error: 'No answer was recorded: the worker stopped during the call.' }) }));
     return { retries: entries.filter((e) => e.attempt > 1).length, entries };
   }
 
   private async record(caseId: string, result: Screened): Promise<CaseOutcome> {
     return this.orm.em.fork().transactional(async (tx) => {
-      // Lock the case: it may have been invalidated, or routed to humans, while the screening ran.
-      const locked = (await tx.getConnection().execute('select status from review_case where id = ? for update', [caseId], 'all', tx.getTransactionContext())) as Array<{ status: CaseStatus }>;
-      if (locked[0]?.status !== CaseStatus.SCREENING && locked[0]?.status !== CaseStatus.QUEUED) return 'skipped';
-      const reviewCase = await tx.findOneOrFail(ReviewCase, caseId, { populate: ['episode', 'episode.series'] });
-      const calls = await this.callRecord(tx, caseId);
+      // Locked as it is read: it may have been invalidated, or routed to humans, while the screening ran.
+      const reviewCase = await tx.findOne(ReviewCase, caseId, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (reviewCase?.status !== CaseStatus.SCREENING && reviewCase?.status !== CaseStatus.QUEUED) return 'skipped';
+      const calls = await this.callRecord(tx, caseId, result.answered ?? []);
       const inserted = (await tx.getConnection().execute(
         `insert into ai_assessment (id, review_case_id, provider, model, policy_version, ai_completed, risk_score, verdicts, calls, keyframes, started_at, finished_at)
          values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()) on conflict (review_case_id) do nothing returning id`,
@@ -421,6 +449,12 @@ export class ReviewPipeline {
     return { em, actor: { kind: 'anonymous' }, requestId: 'review-pipeline', config: this.config, logger: this.logger };
   }
 }
+
+/** Writes answers of calls (a jsonb array of `{ id, entry, finished_at }`) onto their records. */
+const ANSWERED_SQL = `update screening_call c set entry = a.entry, finished_at = a.finished_at
+  from jsonb_to_recordset(?::jsonb) as a(id bigint, entry jsonb, finished_at timestamptz) where c.id = a.id`;
+
+const answeredJson = (answered: AnsweredCall[]): string => JSON.stringify(answered.map((a) => ({ id: a.id, entry: a.entry, finished_at: a.finishedAt })));
 
 /** The file about to be screened is the one submitted: present, the recorded size, the bound sha256. */
 async function verifyMedia(file: string, sizeBytes: number, sha256: string): Promise<void> {
