@@ -57,6 +57,12 @@ async function settled(id: string): Promise<EpisodeView> {
   throw new Error('upload processing did not finish');
 }
 
+/** What to read when an upload ends otherwise than expected: its rows and the server's warnings and errors. */
+function diagnosis(view: EpisodeView): string {
+  const logged = server.logLines.filter((line) => /"level":(40|50|60)|upload/i.test(line)).slice(-20);
+  return JSON.stringify({ status: view.status, uploadError: view.uploadError, uploads: view.uploads, logged }, null, 1);
+}
+
 function upload(file: string, episodeId: string, options: Partial<tus.UploadOptions> & { endpoint?: string } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const up = new tus.Upload(readFileSync(file), {
@@ -112,7 +118,7 @@ describe('uploading an episode', () => {
     await settled(episodes[1]!);
     await upload(second, episodes[1]!);
     const view = await settled(episodes[1]!);
-    expect(view.media!.sha256).toBe(sha256Of(second));
+    expect(view.media!.sha256, diagnosis(view)).toBe(sha256Of(second));
     expect(view.mediaRevisions.map((r) => r.sha256)).toEqual([sha256Of(second), sha256Of(first)]);
   });
 
