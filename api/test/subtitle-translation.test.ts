@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
+import { SUBTITLE_TRANSLATION_DEAD_LETTER, SUBTITLE_TRANSLATION_QUEUE } from '../src/jobs/queue';
 import { TRANSLATION_BATCH } from '../src/modules/media/subtitle-translation';
+import { TRANSLATION_STOPPED } from '../src/modules/media/subtitle-translation.service';
 import { seriesWithEpisodes } from './support/catalog';
 import { FakeOpenAi, type Fault } from './support/fake-openai';
 import { eventually } from './support/media';
@@ -263,6 +265,39 @@ describe('AI subtitle translation', () => {
     expect(accepted.errors).toBeUndefined();
     expect((await episodeOf(server, live.owner.token, episodeId)).status).toBe('READY');
   });
+
+  it('a translation whose job never finished on any retry is marked failed by its dead letter, and its language can be asked again', async () => {
+    // pg-boss sends the job to the dead letter once every retry failed or expired (a worker that died each time).
+    expect((await server.app.queue.getQueue(SUBTITLE_TRANSLATION_QUEUE))?.deadLetter).toBe(SUBTITLE_TRANSLATION_DEAD_LETTER);
+    const { episodeId, trackId } = await episodeWithTrack(server, editor);
+    // As a dying worker leaves it: the request RUNNING, its model call not answered. The client's last
+    // retry is answered only after the dead letter: that late answer must not revive the request.
+    fake.inject('/v1/chat/completions', { hang: true }, { hang: true });
+    const asked = await server.gql(REQUEST, { i: { trackId, languages: ['de'] } }, { token: editor.token });
+    expect(asked.errors).toBeUndefined();
+    const stuck = asked.data!.requestSubtitleTranslations[0]!.id;
+    await eventually(() => episodeOf(server, editor.token, episodeId), (e) => e.subtitleTranslations[0]?.state === 'RUNNING', 'the translation to start');
+    // While it runs, the language is taken.
+    expect(errorCode(await server.gql(REQUEST, { i: { trackId, languages: ['de'] } }, { token: editor.token }))).toBe('BAD_USER_INPUT');
+
+    await server.app.queue.send(SUBTITLE_TRANSLATION_DEAD_LETTER, { translationId: stuck });
+    const failed = await eventually(() => episodeOf(server, editor.token, episodeId), (e) => e.subtitleTranslations[0]?.state === 'FAILED', 'the dead letter to mark the request failed');
+    expect(failed.subtitleTranslations[0]).toMatchObject({ id: stuck, state: 'FAILED', failureReason: TRANSLATION_STOPPED, draft: null });
+    expect(failed.subtitleDrafts).toEqual([]);
+    // The run it gave up on gets its answer later, and stores nothing.
+    await eventually(async () => server.logLines.some((l) => l.includes(stuck) && l.includes('subtitle translation processed')), Boolean, 'the hung run to end', 60_000);
+    expect(await episodeOf(server, editor.token, episodeId)).toMatchObject({ subtitleTranslations: [{ id: stuck, state: 'FAILED', failureReason: TRANSLATION_STOPPED }], subtitleDrafts: [] });
+
+    // A finished request is never undone by a late dead letter.
+    const again = await server.gql(REQUEST, { i: { trackId, languages: ['de'] } }, { token: editor.token });
+    expect(again.errors).toBeUndefined();
+    const done = await eventually(() => episodeOf(server, editor.token, episodeId), (e) => e.subtitleTranslations.some((t) => t.state === 'DONE'), 'the new request to finish');
+    const finished = done.subtitleTranslations.find((t) => t.state === 'DONE')!;
+    const late = (await server.app.queue.send(SUBTITLE_TRANSLATION_DEAD_LETTER, { translationId: finished.id }))!;
+    await eventually(() => server.app.queue.getJobById(SUBTITLE_TRANSLATION_DEAD_LETTER, late), (job) => job?.state === 'completed', 'the dead letter to be worked');
+    const after = await episodeOf(server, editor.token, episodeId);
+    expect(after.subtitleTranslations.find((t) => t.id === finished.id)).toMatchObject({ state: 'DONE', failureReason: null, draft: { language: 'de' } });
+  }, 120_000);
 
   it('says what it needs without an OpenAI key, and refuses requests with that reason', async () => {
     const member = await keyless.member(OrganizationKind.STUDIO, Role.EDITOR);

@@ -8,6 +8,8 @@ export const REVIEW_QUEUE = 'review-case';
 export const WEBHOOK_QUEUE = 'webhook-delivery';
 /** AI translations of subtitle tracks, one job per target language. */
 export const SUBTITLE_TRANSLATION_QUEUE = 'subtitle-translation';
+/** Translation jobs that failed or expired on every retry (a worker that died each time); the request is marked FAILED. */
+export const SUBTITLE_TRANSLATION_DEAD_LETTER = 'subtitle-translation-failed';
 /** NOTIFY channel that wakes idle review workers when a screening job is queued (delivered at commit). */
 export const REVIEW_QUEUED_CHANNEL = 'review_queued';
 /** Review jobs that failed every retry land here; its handler sends the case to humans as AI unavailable. */
@@ -39,8 +41,11 @@ export async function startQueue(databaseUrl: string, logger: Logger, config: Co
     // Created before the queue that names it as its dead letter.
     { name: REVIEW_DEAD_LETTER, retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 },
     { name: REVIEW_QUEUE, retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: config.review.jobExpireSeconds, deadLetter: REVIEW_DEAD_LETTER },
-    // A job whose worker died is retried after it expires; the handler marks the request failed itself.
-    { name: SUBTITLE_TRANSLATION_QUEUE, retryLimit: 2, retryDelay: 5, retryBackoff: true, expireInSeconds: 900 },
+    // A job whose worker died is retried after it expires; the handler marks the request failed itself,
+    // and one that never finished on any retry is marked failed by its dead letter, so no request
+    // stays RUNNING (and blocks its language) forever.
+    { name: SUBTITLE_TRANSLATION_DEAD_LETTER, retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 },
+    { name: SUBTITLE_TRANSLATION_QUEUE, retryLimit: 2, retryDelay: 5, retryBackoff: true, expireInSeconds: 900, deadLetter: SUBTITLE_TRANSLATION_DEAD_LETTER },
     { name: WEBHOOK_QUEUE, retryLimit: config.webhooks.retryLimit, retryDelay: config.webhooks.retryDelaySeconds, retryBackoff: true, expireInSeconds: 120 },
   ];
   for (const queue of queues) {

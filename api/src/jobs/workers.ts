@@ -7,7 +7,7 @@ import { ReviewPipeline } from '../modules/review/review-pipeline';
 import type { Services } from '../services';
 import type { MediaStorage } from '../uploads/storage';
 import pg from 'pg';
-import { queueReviewJob, REVIEW_DEAD_LETTER, REVIEW_QUEUE, REVIEW_QUEUED_CHANNEL, SUBTITLE_TRANSLATION_QUEUE, WEBHOOK_QUEUE } from './queue';
+import { queueReviewJob, REVIEW_DEAD_LETTER, REVIEW_QUEUE, REVIEW_QUEUED_CHANNEL, SUBTITLE_TRANSLATION_DEAD_LETTER, SUBTITLE_TRANSLATION_QUEUE, WEBHOOK_QUEUE } from './queue';
 
 /**
  * The background work: review screening (`concurrency` at once) and webhook deliveries. (Partner
@@ -76,6 +76,11 @@ export async function startWorkers(deps: { orm: MikroORM; config: Config; logger
     if (!job) return;
     const state = await services.subtitleTranslations.run(deps.orm.em, job.data.translationId, logger);
     logger.info({ translationId: job.data.translationId, state }, 'subtitle translation processed');
+  });
+  // The backstop: a translation whose job never finished on any retry (its worker died each time).
+  await boss.work<{ translationId: string }>(SUBTITLE_TRANSLATION_DEAD_LETTER, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => {
+    if (!job?.data?.translationId) return;
+    await services.subtitleTranslations.giveUp(deps.orm.em, job.data.translationId, logger);
   });
   // The classifier threads end once the queue has stopped, after the jobs in flight have finished.
   boss.once('stopped', () => void provider.close?.());

@@ -21,6 +21,8 @@ import { webVttOf } from './webvtt';
 import { parseWebVtt } from './subtitles';
 
 /** Why translations are off, as the API and the dashboard say it. */
+/** Said of a request whose job never finished on any retry. */
+export const TRANSLATION_STOPPED = 'The translation stopped before it finished (the worker running it stopped on every try). Request it again.';
 export const TRANSLATION_NEEDS_KEY = 'AI subtitle translation needs an OpenAI API key (OPENAI_API_KEY) on the server.';
 
 /** Target languages per request. */
@@ -110,6 +112,22 @@ export class SubtitleTranslationService {
     return requests;
   }
 
+  /**
+   * The job's dead letter: the translation's job failed or expired on every retry (its worker died
+   * each time), so the request, still QUEUED or RUNNING, is marked FAILED and the language can be
+   * requested again. A request that finished either way is left alone.
+   */
+  async giveUp(rootEm: EntityManager, translationId: string, logger: Logger): Promise<void> {
+    await this.markFailed(rootEm, translationId, TRANSLATION_STOPPED, logger);
+  }
+
+  /** Marks the request FAILED with `reason` unless it already finished; a DONE request is never undone. */
+  private async markFailed(rootEm: EntityManager, translationId: string, reason: string, logger: Logger): Promise<SubtitleTranslationState.FAILED> {
+    await rootEm.fork().nativeUpdate(SubtitleTranslation, { id: translationId, state: { $in: [SubtitleTranslationState.QUEUED, SubtitleTranslationState.RUNNING] } }, { state: SubtitleTranslationState.FAILED, failureReason: reason.slice(0, 500), updatedAt: new Date() });
+    logger.warn({ translationId, reason }, 'subtitle translation failed');
+    return SubtitleTranslationState.FAILED;
+  }
+
   /** The episode's translation requests, newest first. */
   async list(ctx: RequestContext, episodeId: string): Promise<SubtitleTranslation[]> {
     const episode = await findEpisode(ctx, episodeId, 'read');
@@ -126,12 +144,7 @@ export class SubtitleTranslationService {
     const request = await em.findOne(SubtitleTranslation, translationId, { populate: ['sourceTrack', 'episode', 'episode.series'] });
     if (!request) return SubtitleTranslationState.FAILED;
     if (request.state === SubtitleTranslationState.DONE || request.state === SubtitleTranslationState.FAILED) return request.state;
-    const fail = async (reason: string) => {
-      const fresh = rootEm.fork();
-      await fresh.nativeUpdate(SubtitleTranslation, { id: translationId, state: { $nin: [SubtitleTranslationState.DONE] } }, { state: SubtitleTranslationState.FAILED, failureReason: reason.slice(0, 500), updatedAt: new Date() });
-      logger.warn({ translationId, reason }, 'subtitle translation failed');
-      return SubtitleTranslationState.FAILED;
-    };
+    const fail = (reason: string) => this.markFailed(rootEm, translationId, reason, logger);
     const settings = this.config.review.openai;
     if (!settings) return fail(TRANSLATION_NEEDS_KEY);
     const source = request.sourceTrack;
@@ -154,8 +167,16 @@ export class SubtitleTranslationService {
     if (parsed.cues.length !== source.cues.length || shifted >= 0) return fail('The translation did not keep every cue timing.');
 
     const system: RequestContext = { em, actor: { kind: 'anonymous' }, requestId: `subtitle-translation:${translationId}`, config: this.config, logger };
+    let ended: SubtitleTranslationState | undefined;
     try {
       await em.transactional(async (tx) => {
+        // Stored only while the request is still this run's: one marked FAILED meanwhile (its dead
+        // letter, after a retry took too long) stays failed, and its language may already be asked again.
+        const [row] = (await tx.getConnection().execute('select state from subtitle_translation where id = ? for update', [translationId], 'all', tx.getTransactionContext())) as Array<{ state: SubtitleTranslationState }>;
+        if (row?.state !== SubtitleTranslationState.RUNNING) {
+          ended = row?.state ?? SubtitleTranslationState.FAILED;
+          return;
+        }
         // Made for the video the source's timings describe now; a later upload makes the draft stale.
         const mediaSha256 = await currentMediaSha256(tx, request.episode);
         const draft = await offerSubtitleDraft(tx, { episode: request.episode, language: request.language, kind: request.kind, origin: SubtitleDraftOrigin.TRANSLATION, sourceLanguage: request.sourceLanguage, content: parsed.webVtt, cues: parsed.cues, mediaSha256, model: settings.translationModel, reviewCaseId: null });
@@ -172,6 +193,6 @@ export class SubtitleTranslationService {
     } catch (error) {
       return fail(`Storing the translation failed: ${(error as Error).message}`);
     }
-    return SubtitleTranslationState.DONE;
+    return ended ?? SubtitleTranslationState.DONE;
   }
 }
