@@ -159,17 +159,18 @@ export function BulkUploader({ seriesId, queue, episodes, onEpisodesChanged }: {
                   const verdict = plan.verdicts.get(row.key);
                   const problem = verdict?.kind === 'problem';
                   const left = verdict?.kind === 'skipped' && !row.skipped;
+                  const shown = shownFileName(row.fileName, queue.policy);
                   return (
                     <tr key={row.key} className={problem ? 'upload-match-problem' : undefined}>
                       <th scope="row" className="upload-file-name">
-                        {shownFileName(row.fileName, queue.policy)}
+                        {shown}
                       </th>
                       <td className="nowrap">{formatBytes(row.size)}</td>
                       <td>
                         <input
                           className="episode-number-input"
                           inputMode="numeric"
-                          aria-label={`Episode number for ${shownFileName(row.fileName, queue.policy)}`}
+                          aria-label={`Episode number for ${shown}`}
                           aria-invalid={problem || undefined}
                           aria-describedby={`${id}-${row.key}-note`}
                           value={row.numberText}
@@ -186,7 +187,7 @@ export function BulkUploader({ seriesId, queue, episodes, onEpisodesChanged }: {
                       <td>
                         <input
                           type="checkbox"
-                          aria-label={`Skip ${shownFileName(row.fileName, queue.policy)}`}
+                          aria-label={`Skip ${shown}`}
                           checked={row.skipped || left}
                           disabled={left}
                           onChange={(event) => {

@@ -20,9 +20,9 @@ import { SubtitleTranslator } from './subtitle-translation';
 import { webVttOf } from './webvtt';
 import { parseWebVtt } from './subtitles';
 
-/** Why translations are off, as the API and the dashboard say it. */
 /** Said of a request whose job never finished on any retry. */
 export const TRANSLATION_STOPPED = 'The translation stopped before it finished (the worker running it stopped on every try). Request it again.';
+/** Why translations are off, as the API and the dashboard say it. */
 export const TRANSLATION_NEEDS_KEY = 'AI subtitle translation needs an OpenAI API key (OPENAI_API_KEY) on the server.';
 
 /** Target languages per request. */

@@ -65,7 +65,6 @@ export const ACCEPTED_VIDEO = {
   webm: ['video/webm'],
 } as const;
 
-/** What an upload may be, for clients to check before sending (the server checks again). */
 /**
  * A file name is a plain name: at most this many characters, none of them a control character, a
  * bidirectional control (U+202E can make "gpj.mp4" display as "mp4.jpg") or a path separator.
@@ -73,6 +72,7 @@ export const ACCEPTED_VIDEO = {
 export const FILE_NAME_MAX_LENGTH = 255;
 export const FILE_NAME_REFUSED_CHARACTERS = /[\p{Cc}\p{Bidi_Control}/\\]/u;
 
+/** What an upload may be, for clients to check before sending (the server checks again). */
 export interface UploadPolicyValues {
   /** Largest file, in bytes. */
   maxBytes: number;
