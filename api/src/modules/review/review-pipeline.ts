@@ -214,10 +214,13 @@ export class ReviewPipeline {
   private callSink(caseId: string, run: number, answered: AnsweredCall[]): CallSink {
     return {
       started: async (entry) => {
+        // Dropped from memory only once written: a failed statement leaves them for the next one.
+        const pending = answered.slice();
         const rows = (await this.orm.em.getConnection().execute(
           `with answered as (${ANSWERED_SQL}) insert into screening_call (review_case_id, run, call, attempt, entry, started_at) values (?, ?, ?, ?, ?, ?) returning id`,
-          [answeredJson(answered.splice(0)), caseId, run, entry.call, entry.attempt, JSON.stringify(entry), entry.startedAt],
+          [answeredJson(pending), caseId, run, entry.call, entry.attempt, JSON.stringify(entry), entry.startedAt],
         )) as Array<{ id: string }>;
+        answered.splice(0, pending.length);
         return String(rows[0]!.id);
       },
       finished: async (id, entry) => {
