@@ -236,11 +236,18 @@ describe('cost of a catalog page', () => {
         knex.removeListener('query', listener);
       }
     };
+    // Background work of this process (the publication follower's poll, every PUBLICATION_POLL_SECONDS)
+    // runs through the same knex and only ever adds statements: a page's own count is its fewest of three.
+    const fewest = async (first: number) => {
+      const runs = [await count(first), await count(first), await count(first)];
+      return { statements: Math.min(...runs.map((r) => r.statements)), series: runs[0]!.series };
+    };
     await count(1); // warm up: the key's last-used time is written at most once a minute
-    const ten = await count(10);
-    const hundred = await count(100);
+    const ten = await fewest(10);
+    const hundred = await fewest(100);
     expect(ten.series).toBe(10);
     expect(hundred.series).toBeGreaterThan(20);
+    expect(ten.statements).toBeGreaterThan(0);
     expect(hundred.statements).toBe(ten.statements);
   });
 });
