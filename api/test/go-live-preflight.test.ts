@@ -24,6 +24,11 @@ writeFileSync(
   path.join(packs, 'kr.json'),
   JSON.stringify({ territory: 'KR', version: '2026.12.1', name: 'Korea', description: 'Ratings required.', requireMaturityRating: true, requirements: { rating: { id: 'KR-RATING-01', description: 'A KMRB age rating must be recorded.', severity: 'BLOCKING' } }, rules: [], thresholds: {} }),
 );
+// And one that rates a landscape video HIGH, where the shipped global pack rates it LOW.
+writeFileSync(
+  path.join(packs, 'vn.json'),
+  JSON.stringify({ territory: 'VN', version: '2026.12.1', name: 'Vietnam', description: 'Vertical only.', requireVertical: true, requirements: { orientation: { id: 'VN-ORIENTATION-01', description: 'Episodes must be vertical.', severity: 'HIGH' } }, rules: [], thresholds: {} }),
+);
 beforeAll(async () => {
   ({ server, admin, lead } = await startWithOperatorLead({ POLICY_PACKS_DIR: packs }));
 }, 120_000);
@@ -158,7 +163,7 @@ describe('go-live pre-flight', () => {
     expect(rating(await seriesPreflight(owner.token, seriesId))).toEqual([]);
   });
 
-  it('a video too long or not vertical is listed with its episodes in every territory, one line for the group; an episode without video is not', async () => {
+  it('a video too long or not vertical is listed with its episodes where screening would flag it, one line for the group; an episode without video is not', async () => {
     const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
     const seriesId = await seriesWithEpisodes(server, owner.token, owner.organizationId, 4);
     // Videos as processing records them: 1 and 2 vertical at 700 s and 900 s, 3 landscape at 60 s; 4 has none.
@@ -173,8 +178,12 @@ describe('go-live pre-flight', () => {
     const checks = await seriesPreflight(owner.token, seriesId);
     const us = checks.find((c) => c.territory === 'US')!;
     expect(us.blockers.find((b) => b.code === 'TOO_LONG')).toEqual({ code: 'TOO_LONG', stage: 'REVIEW', ruleId: 'GLOBAL-DURATION-01', message: 'Longer than US allows: episodes 1–2.', languages: null, episodeNumbers: [1, 2] });
-    expect(us.blockers.find((b) => b.code === 'NOT_VERTICAL')).toEqual({ code: 'NOT_VERTICAL', stage: 'REVIEW', ruleId: 'GLOBAL-ORIENTATION-01', message: 'The video is 1280×720, not vertical.', languages: null, episodeNumbers: [3] });
-    for (const check of checks) expect(check.blockers.filter((b) => b.code === 'TOO_LONG' || b.code === 'NOT_VERTICAL').flatMap((b) => b.episodeNumbers).sort()).toEqual([1, 2, 3]);
+    // The global pack rates a landscape video LOW: screening leaves the territory CLEAR, so nothing stops it and it is not listed.
+    expect(us.blockers.find((b) => b.code === 'NOT_VERTICAL')).toBeUndefined();
+    const vn = checks.find((c) => c.territory === 'VN')!;
+    expect(vn.blockers.find((b) => b.code === 'NOT_VERTICAL')).toEqual({ code: 'NOT_VERTICAL', stage: 'REVIEW', ruleId: 'VN-ORIENTATION-01', message: 'The video is 1280×720, not vertical.', languages: null, episodeNumbers: [3] });
+    for (const check of checks) expect(check.blockers.filter((b) => b.code === 'TOO_LONG').flatMap((b) => b.episodeNumbers).sort()).toEqual([1, 2]);
+    expect(checks.filter((c) => c.blockers.some((b) => b.code === 'NOT_VERTICAL')).map((c) => c.territory)).toEqual(['VN']);
     // On the episode's own page, its own sentence.
     const episodes = await server.gql(EPISODES, { id: seriesId }, { token: owner.token });
     const first = episodes.data!.series!.episodes.nodes.find((e) => e.number === 1)!;

@@ -15,7 +15,7 @@ test('A studio reads what would stop its episodes per territory on the series an
   // The series page: one line per reason, worded for the episodes it concerns.
   await expect(preflight(page)).toContainText('No price for US: episodes 1–3.');
   await expect(preflight(page)).toContainText(FILING);
-  await expect(preflight(page)).toContainText('Review would stop it (CN-FILING-01)');
+  await expect(preflight(page)).toContainText('Review would flag it (CN-FILING-01)');
 
   let actions = 0;
   await test.step('pricing the episodes on the series page removes the price line', async () => {

@@ -49,7 +49,7 @@ function episodesOf(blocker: GoLiveCheck['blockers'][number]): string | null {
 }
 
 /**
- * Before submitting: per territory, what review would stop the episode (or the series' episodes)
+ * Before submitting: per territory, what review would flag the episode (or the series' episodes)
  * for, and what would still keep it from going live once reviewers approve it and it is released —
  * the API's reasons, grouped by the API.
  */
@@ -61,7 +61,7 @@ export function GoLivePreflight({ checks, scope, territories }: { checks: readon
     <section className="panel" aria-labelledby="go-live-heading">
       <h2 id="go-live-heading">Go-live pre-flight</h2>
       <p className="muted small">
-        What review would stop {scope === 'episode' ? 'this episode' : 'the episodes'} for, and what would keep {scope === 'episode' ? 'it' : 'them'} from partners in each territory once reviewers approve and you release — fix these before submitting.
+        What review would flag {scope === 'episode' ? 'this episode' : 'the episodes'} for, and what would keep {scope === 'episode' ? 'it' : 'them'} from partners in each territory once reviewers approve and you release — fix these before submitting.
       </p>
       {ready.length ? (
         <p>
@@ -78,7 +78,7 @@ export function GoLivePreflight({ checks, scope, territories }: { checks: readon
                   const episodes = scope === 'series' ? episodesOf(b) : null;
                   return (
                     <li key={`${b.code}-${i}`}>
-                      <span className="badge">{LABEL[b.code] ?? 'Blocked'}</span> {b.stage === 'REVIEW' ? <span className="muted small">Review would stop it{b.ruleId ? ` (${b.ruleId})` : ''}: </span> : null}
+                      <span className="badge">{LABEL[b.code] ?? 'Blocked'}</span> {b.stage === 'REVIEW' ? <span className="muted small">Review would flag it{b.ruleId ? ` (${b.ruleId})` : ''}: </span> : null}
                       {b.message}
                       {episodes ? <span className="muted"> {episodes}</span> : null} {FIX[b.code] ? <span className="muted small">{FIX[b.code]}</span> : null}
                     </li>

@@ -1,4 +1,5 @@
 import { deterministicChecks, type CheckedMaterial, type DeterministicCheck } from '../review/deterministic-checks';
+import { flaggedByScreening } from '../review/aggregate';
 import { effectivePolicy } from '../review/policy';
 import type { GateReasonCode } from './publish-gate';
 
@@ -33,10 +34,14 @@ export interface GoLiveCheck {
 
 /**
  * What the review's deterministic checks would find in `territory` (the same function the review
- * pipeline runs, on the material as it is now), each citing its rule.
+ * pipeline runs, on the material as it is now) and screening would flag for it — a finding whose
+ * severity leaves the territory CLEAR (a LOW orientation note, say) stops nothing and is not listed
+ * (`flaggedByScreening`, the rule screening's verdicts follow) — each citing its rule.
  */
 export function reviewStoppers(material: CheckedMaterial, territory: string): GoLiveReason[] {
-  return deterministicChecks(material, [effectivePolicy(territory)]).map((c) => ({ code: c.check, message: c.finding.explanation, stage: 'REVIEW' as const, ruleId: c.finding.ruleId }));
+  return deterministicChecks(material, [effectivePolicy(territory)])
+    .filter((c) => flaggedByScreening(c.finding.severity))
+    .map((c) => ({ code: c.check, message: c.finding.explanation, stage: 'REVIEW' as const, ruleId: c.finding.ruleId }));
 }
 
 /**

@@ -172,7 +172,7 @@ export enum GoLiveStageValue {
 }
 registerEnumType(GoLiveStageValue, { name: 'GoLiveStage' });
 
-@ObjectType('GoLiveBlocker', { description: 'Something that would keep episodes from going live in a territory: a deterministic review check that would fail, or what the publish gate would hold back once reviewers approve and the studio releases.' })
+@ObjectType('GoLiveBlocker', { description: 'Something that would keep episodes from going live in a territory: a deterministic review check that would fail at a severity screening flags (MEDIUM or above), or what the publish gate would hold back once reviewers approve and the studio releases.' })
 export class GoLiveBlockerType {
   @Field(() => String, {
     description:
