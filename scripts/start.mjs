@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Starts the whole product with labelled logs: the API (which owns the embedded PostgreSQL), the
-// review worker and the web dashboard. Ctrl-C stops both; the API stops its database cleanly.
+// review worker and the web dashboard. Ctrl-C stops them all: the worker and the dashboard first,
+// then the API, which stops its database last, so no process loses its connections mid-shutdown.
 // `--dev` rebuilds the API on change and serves the dashboard through Vite.
-import concurrently from 'concurrently';
+import { spawn } from 'node:child_process';
+import { createConcurrently, KillOthers, LogError, LogExit, LogOutput, Logger } from 'concurrently';
 
 const dev = process.argv.includes('--dev');
 const apiPort = process.env.API_PORT ?? '4000';
@@ -27,11 +29,46 @@ const commands = dev
       { name: 'web', command: 'node server.js', cwd: 'web', prefixColor: 'cyan', env: { ...env, NODE_ENV: 'production' } },
     ];
 
-const { result } = concurrently(commands, { prefix: 'name', killOthersOn: ['failure'], restartTries: 0, handleInput: false });
+// Each command runs in a process group of its own, so a terminal's Ctrl-C reaches only this script and
+// not the embedded PostgreSQL the API spawned (which would shut down at once, under the worker).
+const spawnApart = (command, options) => spawn('/bin/sh', ['-c', `exec ${command}`], { ...options, detached: true });
+// A signal goes to the command's own process only: the API stops its database itself.
+const signalOne = (pid, signal) => {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Already gone.
+  }
+};
+const logger = new Logger({ prefixFormat: 'name' });
+const { result, commands: running } = createConcurrently(commands, {
+  logger,
+  outputStream: process.stdout,
+  spawn: spawnApart,
+  kill: signalOne,
+  controllers: [new LogError({ logger }), new LogOutput({ logger }), new LogExit({ logger }), new KillOthers({ logger, conditions: ['failure'] })],
+});
+
+const exited = new Set();
+for (const command of running) command.close.subscribe(() => exited.add(command));
+let stopping = false;
+// Ctrl-C (or a service manager's SIGTERM): the worker and the dashboard first, then the API once they
+// have exited (at most 45 s), so the database outlives every connection to it.
+async function stopAll(signal) {
+  if (stopping) return;
+  stopping = true;
+  const api = running.find((c) => c.name === 'api');
+  for (const command of running) if (command !== api) command.kill(signal);
+  const deadline = Date.now() + 45_000;
+  while (Date.now() < deadline && running.some((c) => c !== api && !exited.has(c))) await new Promise((r) => setTimeout(r, 100));
+  api?.kill(signal);
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void stopAll(signal));
+
 result.then(
   () => process.exit(0),
   (events) => {
-    const failed = events.filter((e) => e.exitCode !== 0 && e.exitCode !== 'SIGINT' && e.exitCode !== 'SIGTERM');
+    const failed = events.filter((e) => !stopping && e.exitCode !== 0);
     process.exit(failed.length ? 1 : 0);
   },
 );
