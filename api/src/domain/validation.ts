@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { z } from 'zod';
 import { BadUserInputError, type FieldError } from './errors';
 import { fieldPath } from './field-path';
@@ -11,9 +12,38 @@ import { hasVisibleText } from './text-input';
  */
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown, root = 'input'): z.infer<T> {
   const result = checked(schema, value, root);
+  const refused = refusedTextOfRequest.getStore() ?? [];
+  // Text the request boundary refused joins this input's own problems, and the write stops here.
+  if (refused.length) throw refusedInput([...refused, ...(result.ok ? [] : result.fieldErrors)]);
   if (result.ok) return result.data;
-  const [first] = result.fieldErrors as [FieldError];
-  throw new BadUserInputError(first.field, first.message, result.fieldErrors);
+  throw refusedInput(result.fieldErrors);
+}
+
+/**
+ * The one refusal of several fields: BAD_USER_INPUT naming the first, with every field in
+ * `fieldErrors`, one entry per field (the first said about a field wins).
+ */
+export function refusedInput(fieldErrors: readonly FieldError[]): BadUserInputError {
+  const each = fieldErrors.filter((e, i) => fieldErrors.findIndex((other) => other.field === e.field) === i);
+  const [first] = each as [FieldError];
+  return new BadUserInputError(first.field, first.message, each);
+}
+
+/**
+ * Text the request boundary refused (a control character, a bidi override…), named by field, for
+ * the rest of one request: the request still runs up to its validation so that every other refused
+ * field is reported with it (`parseInput`), and it writes nothing (see db/orm.ts).
+ */
+const refusedTextOfRequest = new AsyncLocalStorage<readonly FieldError[]>();
+
+/** Runs `run` with `refused` as the request's refused text (none: `run` as it is). */
+export function withRefusedText<T>(refused: readonly FieldError[], run: () => T): T {
+  return refused.length ? refusedTextOfRequest.run(refused, run) : run();
+}
+
+/** The request's refused text, [] when none. */
+export function refusedText(): readonly FieldError[] {
+  return refusedTextOfRequest.getStore() ?? [];
 }
 
 /**
