@@ -241,6 +241,59 @@ describe('hostile input across the whole schema', () => {
     expect(failures).toEqual([]);
   }, 300_000);
 
+  it('a control character in one field of any mutation is listed with every other field the mutation refuses, each by its path', async () => {
+    // For each mutation: every other field a value of which it refuses alone (too long, empty, negative,
+    // unknown) is refused just the same beside a control character in a text field, in one answer.
+    const otherwiseRefused: Array<[string, (leaf: Leaf) => unknown]> = [
+      ['1 MiB', (l) => (scalarName(l) === 'String' ? MiB : undefined)],
+      ['empty', (l) => (scalarName(l) === 'String' || scalarName(l) === 'ID' ? '' : undefined)],
+      ['negative', (l) => (scalarName(l) === 'Int' || scalarName(l) === 'Float' ? -1 : undefined)],
+      ['unknown enum value', (l) => (isEnumType(getNamedType(l.type)) ? 'NOT_A_VALUE' : undefined)],
+    ];
+    const failures: Failure[] = [];
+    const covered = new Set<string>();
+    const withText = new Set<string>();
+    for (const { kind, field } of operations()) {
+      if (kind !== 'mutation') continue;
+      const query = documentFor(kind, field);
+      const leaves = field.args.flatMap((arg) => leavesOf(arg.type, arg.name, [arg.name], { lists: true }));
+      const texts = leaves.filter((leaf) => scalarName(leaf) === 'String' || scalarName(leaf) === 'ID');
+      if (!leaves.some((leaf) => scalarName(leaf) === 'String')) continue;
+      withText.add(field.name);
+      const tasks = leaves.flatMap((other) =>
+        otherwiseRefused.map(([kindName, refused]) => async () => {
+          const text = texts.find((t) => !t.path.join('.').startsWith(other.path.join('.')) && !other.path.join('.').startsWith(t.path.join('.')));
+          if (!text || refused(other) === undefined) return;
+          for (const [who, caller] of Object.entries({ owner: callers.owner!, lead: callers.lead!, partnerAdmin: callers.partnerAdmin! })) {
+            const variables = variablesFor(field.args, field.name, caller);
+            if (getAt(variables, other.path) === undefined || typeof getAt(variables, text.path) !== 'string') return;
+            setAt(variables, other.path, refused(other));
+            const alone = (await call(query, variables, caller.token)).errors?.[0];
+            if (alone?.extensions.code !== 'BAD_USER_INPUT' || !String(alone.extensions.field).startsWith(other.path.join('.'))) continue;
+            setAt(variables, text.path, `${String(getAt(variables, text.path))}\u0007`);
+            const res = await call(query, variables, caller.token);
+            const error = res.errors?.[0];
+            const listed = (error?.extensions.fieldErrors as Array<{ field: string; message: string }> | undefined) ?? [];
+            const fields = listed.map((e) => e.field);
+            covered.add(field.name);
+            if (res.errors?.length !== 1 || error?.extensions.code !== 'BAD_USER_INPUT' || !fields.includes(text.path.join('.')) || !fields.includes(String(alone.extensions.field))) {
+              failures.push({ operation: field.name, caller: who, kind: `U+0007 in ${text.path.join('.')} beside ${kindName} ${other.path.join('.')}`, detail: `got ${String(error?.extensions.code)} ${JSON.stringify(fields)}, alone ${String(alone.extensions.field)}` });
+            } else if (error.extensions.field !== listed[0]!.field || error.message !== listed[0]!.message || !/U\+0007/.test(listed[fields.indexOf(text.path.join('.'))]!.message)) {
+              failures.push({ operation: field.name, caller: who, kind: kindName, detail: `the answer does not lead with its first listed field or words the control character otherwise: ${error.message} ${JSON.stringify(listed)}` });
+            }
+            return;
+          }
+        }),
+      );
+      await inBatches(tasks);
+    }
+    expect(failures).toEqual([]);
+    // Whose other arguments are ids refused as not found or in the wrong state before any field is read.
+    const nothingElseRefusedAlone = ['acceptSubtitleDraft', 'claimNextCase', 'holdCase', 'updatePartner', 'joinOrganization', 'setOrganizationSuspended'];
+    expect([...withText].filter((m) => !covered.has(m) && !nothingElseRefusedAlone.includes(m))).toEqual([]);
+    expect(covered.size).toBeGreaterThan(25);
+  }, 600_000);
+
   it('a 1 MiB string in any argument or input field never answers an internal error', async () => {
     const failures: Failure[] = [];
     for (const { kind, field } of operations()) {
