@@ -1,4 +1,4 @@
-import { getNamedType, getNullableType, isEnumType, isInputObjectType, isListType, type GraphQLArgument, type GraphQLInputType, type GraphQLSchema } from 'graphql';
+import { getNamedType, getNullableType, isAbstractType, isEnumType, isInputObjectType, isListType, isObjectType, type GraphQLArgument, type GraphQLInputType, type GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGreenlightSchema } from '../src/graphql/schema';
 import { Role, ROLES_BY_KIND } from '../src/modules/membership/membership.entity';
@@ -200,6 +200,28 @@ function variablesFor(args: readonly GraphQLArgument[], operation: string, calle
   return Object.fromEntries(args.map((a) => [a.name, baseline(a.type, a.name, operation, caller)]));
 }
 
+/** GraphQL literal syntax for `value` of `type`: enum values bare, everything else as JSON would write it. */
+function literalOf(value: unknown, type: GraphQLInputType): string {
+  const nullable = getNullableType(type) as GraphQLInputType;
+  if (value === null || value === undefined) return 'null';
+  if (isListType(nullable)) return `[${(value as unknown[]).map((item) => literalOf(item, nullable.ofType as GraphQLInputType)).join(', ')}]`;
+  if (isInputObjectType(nullable)) {
+    const fields = nullable.getFields();
+    return `{ ${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}: ${literalOf(v, fields[k]!.type)}`).join(', ')} }`;
+  }
+  if (isEnumType(nullable)) return String(value);
+  if ((nullable as { name: string }).name === 'JSONObject') return `{ ${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')} }`;
+  return JSON.stringify(value);
+}
+
+/** `documentFor`, with every argument written inline as a literal instead of fed by a variable. */
+function literalDocumentFor(kind: Operation['kind'], field: Operation['field'], values: Record<string, unknown>): string {
+  const args = field.args.map((a) => `${a.name}: ${literalOf(values[a.name], a.type)}`).join(', ');
+  const named = getNamedType(field.type);
+  const selection = isObjectType(named) || isAbstractType(named) ? '{ __typename }' : '';
+  return `${kind} { ${field.name}${args ? `(${args})` : ''} ${selection} }`;
+}
+
 /** Runs `tasks` a few at a time (the machine is shared). */
 async function inBatches<T>(tasks: Array<() => Promise<T>>, width = 6): Promise<T[]> {
   const results: T[] = [];
@@ -293,6 +315,41 @@ describe('hostile input across the whole schema', () => {
     expect([...withText].filter((m) => !covered.has(m) && !nothingElseRefusedAlone.includes(m))).toEqual([]);
     expect(covered.size).toBeGreaterThan(25);
   }, 600_000);
+
+  it('a number past the 32-bit range in any Int argument or input field, as a variable, a literal or a variable default, is refused naming that field and the range', async () => {
+    const failures: Failure[] = [];
+    let checked = 0;
+    for (const { kind, field } of operations()) {
+      if (LAST.includes(field.name)) continue;
+      const tasks = field.args.flatMap((arg) =>
+        leavesOf(arg.type, arg.name, [arg.name])
+          .filter((leaf) => scalarName(leaf) === 'Int')
+          .flatMap((leaf) =>
+            [3_000_000_000, -3_000_000_000].flatMap((number) =>
+              (['variable', 'literal', 'variable default'] as const).map((as) => async () => {
+                const variables = variablesFor(field.args, field.name, callers.owner!);
+                if (getAt(variables, leaf.path.slice(0, -1)) === undefined) return;
+                if (as === 'variable default' && leaf.path.length !== 1) return;
+                setAt(variables, leaf.path, number);
+                checked++;
+                const literal = literalDocumentFor(kind, field, variables);
+                const document = as === 'variable' ? documentFor(kind, field) : as === 'literal' ? literal : literal.replace(`${kind} {`, `${kind}($n: Int = ${number}) {`).replace(`${leaf.name}: ${number}`, `${leaf.name}: $n`);
+                const res = await call(document, as === 'variable' ? variables : {}, callers.owner!.token);
+                const name = leaf.path.join('.');
+                const error = res.errors?.[0];
+                const words = `${number < 0 ? 'small' : 'large'}: it must be a whole number between -2,147,483,648 and 2,147,483,647.`;
+                if (internal(res) || error?.extensions.code !== 'BAD_USER_INPUT' || error.extensions.field !== name || !error.message.endsWith(words) || res.errors!.some((e) => /cannot represent/.test(e.message))) {
+                  failures.push({ operation: field.name, caller: 'owner', kind: `${number} as a ${as}`, detail: `${name}: got ${String(error?.extensions.code)} ${String(error?.extensions.field)}: ${res.errors?.map((e) => e.message).join(' | ')}` });
+                }
+              }),
+            ),
+          ),
+      );
+      await inBatches(tasks);
+    }
+    expect(checked).toBeGreaterThan(100);
+    expect(failures).toEqual([]);
+  }, 300_000);
 
   it('a 1 MiB string in any argument or input field never answers an internal error', async () => {
     const failures: Failure[] = [];

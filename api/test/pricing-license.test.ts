@@ -99,7 +99,7 @@ describe('price validation: BAD_USER_INPUT naming the field, all or nothing', ()
     ['unknown currency', { territory: 'US', currency: 'USX', amountMinor: 1 }, 'input.currency', /Unknown currency/],
     ['negative minor units', { territory: 'US', currency: 'USD', amountMinor: -5 }, 'input.amountMinor', /negative/],
     ['fractional minor units', { territory: 'US', currency: 'USD', amountMinor: 0.5 }, 'input.amountMinor', /^The value of input.amountMinor must be a whole number\.$/],
-    ['coins beyond 32 bits', { territory: 'US', coins: 2 ** 31 }, 'input.coins', /^The value of input.coins is too large: whole numbers go from -2147483648 to 2147483647\.$/],
+    ['coins beyond 32 bits', { territory: 'US', coins: 2 ** 31 }, 'input.coins', /^The value of input.coins is too large: it must be a whole number between -2,147,483,648 and 2,147,483,647\.$/],
     ['a window ending before it starts', { territory: 'US', coins: 1, startsAt: '2027-02-01T00:00:00Z', endsAt: '2027-01-01T00:00:00Z' }, 'input.endsAt', /must end after it starts/],
     ['an overlapping window for the same episode and territory', { territory: 'US', coins: 1, startsAt: '2026-12-20T00:00:00Z', endsAt: '2027-01-10T00:00:00Z' }, 'input.startsAt', /overlaps an existing US window for episodes 1, 2, 3, 4, 5 and 5 more/],
     ['money without a currency', { territory: 'US', amountMinor: 5 }, 'input.amountMinor', /both a currency and an amount/],
