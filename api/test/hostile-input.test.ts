@@ -268,6 +268,23 @@ describe('upload policy', () => {
     expect(m4v.status).toBe(415);
   });
 
+  it('the highest episode number it exposes is the one adding, renumbering and scheduling episodes apply', async () => {
+    const res = await server.gql(graphql('{ uploadPolicy { maxEpisodeNumber } }'), {}, { token: owner.token });
+    const max = res.data!.uploadPolicy.maxEpisodeNumber;
+    expect(max).toBe(10_000);
+    // A series of its own: the others here keep their three episodes.
+    const ownSeries = await seriesWithEpisodes(server, owner.token, owner.organizationId, 1, { title: 'Long series' });
+    const own = await server.gql(graphql('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }'), { id: ownSeries }, { token: owner.token });
+    const add = (n: number) => server.gql(graphql('mutation($i: AddEpisodesInput!) { addEpisodes(input: $i) { number } }'), { i: { seriesId: ownSeries, fromNumber: n, toNumber: n } }, { token: owner.token });
+    const past = await add(max + 1);
+    expect(past.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.fromNumber' });
+    expect(past.errors![0]!.message).toBe('Episode numbers go up to 10,000.');
+    const renumber = await server.gql(graphql('mutation($i: RenumberEpisodesInput!) { renumberEpisodes(input: $i) { number } }'), { i: { seriesId: ownSeries, moves: [{ episodeId: own.data!.series.episodes.nodes[0]!.id, number: max + 1 }] } }, { token: owner.token });
+    expect(renumber.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.moves.0.number' });
+    const highest = await add(max);
+    expect(highest.data?.addEpisodes).toEqual([{ number: max }]);
+  });
+
   it('the file-name rule it exposes is the one the upload endpoint applies, name by name', async () => {
     const res = await server.gql(graphql('{ uploadPolicy { fileNameMaxLength fileNameRefusedCharacters } }'), {}, { token: owner.token });
     const { fileNameMaxLength, fileNameRefusedCharacters } = res.data!.uploadPolicy;
