@@ -118,6 +118,8 @@ export interface TerritoryOption {
 export interface CurrencyOption {
   code: string;
   exponent: number;
+  /** The largest price the API takes, in minor units. */
+  maxAmountMinor: number;
   name: string;
 }
 
