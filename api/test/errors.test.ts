@@ -30,14 +30,31 @@ describe('bad requests get a clear error and change nothing', () => {
     const res = await server.post({ query: 'query($n: Int) { auditEvents(first: $n) { nodes { id } } }', variables: { n: 'ten' } });
     expect(res.status).toBe(400);
     expect(errorCode(res)).toBe('BAD_USER_INPUT');
-    expect(res.errors![0]!.message).toBe('The value of first must be a whole number (whole numbers go from -2147483648 to 2147483647).');
+    expect(res.errors![0]!.message).toBe('The value of first must be a whole number between -2,147,483,648 and 2,147,483,647.');
     expect(res.errors![0]!.extensions).toMatchObject({ reason: 'INVALID_VALUE', field: 'first' });
   });
 
   it('an Int below the 32-bit range is called too small, not too large', async () => {
     const res = await server.post({ query: 'query($n: Int) { auditEvents(first: $n) { nodes { id } } }', variables: { n: -2147483649 } });
     expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_VALUE', field: 'first' });
-    expect(res.errors![0]!.message).toMatch(/is too small: whole numbers go from -2147483648 to 2147483647\.$/);
+    expect(res.errors![0]!.message).toMatch(/^The value of first is too small: it must be a whole number between -2,147,483,648 and 2,147,483,647\.$/);
+  });
+
+  it('an episode number past the 32-bit range in a nested field, as a literal, a variable and a variable default, is refused in words naming the field and the range', async () => {
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const id = randomUUID();
+    const asked = [
+      { query: `query($id: ID!) { series(id: $id) { episodes(numberFrom: 3000000000) { nodes { id } } } }`, variables: { id } },
+      { query: `query($id: ID!, $n: Int) { series(id: $id) { episodes(numberFrom: $n) { nodes { id } } } }`, variables: { id, n: -3000000000 } },
+      { query: `query($id: ID!, $n: Int = 3000000000) { series(id: $id) { episodes(numberFrom: $n) { nodes { id } } } }`, variables: { id } },
+    ];
+    for (const request of asked) {
+      const res = await server.post(request, { token: owner.token });
+      expect(res.errors, request.query).toHaveLength(1);
+      expect({ ...res.errors![0]!.extensions, message: res.errors![0]!.message }).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_VALUE', field: 'numberFrom' });
+      expect(res.errors![0]!.message).toMatch(/must be a whole number between -2,147,483,648 and 2,147,483,647\.$/);
+      expect(res.errors![0]!.message).not.toMatch(/cannot represent|32-bit/);
+    }
   });
 
   it('an enum value that does not exist names the field and the allowed values, in a variable and in a literal alike', async () => {

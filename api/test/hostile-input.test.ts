@@ -7,6 +7,7 @@ import { sealSecret } from '../src/domain/secret-box';
 import { createLogger } from '../src/logger';
 import { PRIVATE_ADDRESS_REFUSAL } from '../src/modules/publishing/outbound-address';
 import { seriesWithEpisodes } from './support/catalog';
+import { CLAIM_NEXT, DECIDE, seedPendingCases } from './support/review';
 import { LICENSE } from './support/publishing';
 import { TestServer, type SignedInMember } from './support/server';
 import { WebhookReceiver } from './support/webhook-receiver';
@@ -61,6 +62,63 @@ describe('control characters in text', () => {
     expect(search.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'search' });
     const catalog = await server.gql(graphql('query($f: CatalogFilterInput) { catalog(territory: "US", filter: $f) { nodes { id } } }'), { f: { genres: ['\u0000'] } }, { token: partner.token });
     expect(catalog.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.genres.0' });
+  });
+
+  it('createSeries: a control character in the title is listed with every other refused field, each by its path; nothing is created', async () => {
+    const before = await server.count('series');
+    const asVariables = await server.gql(
+      graphql('mutation($s: ID!, $i: SeriesInput!) { createSeries(studioId: $s, input: $i) { id } }'),
+      { s: owner.organizationId, i: { title: 'Bell\u0007', synopsis: 'x'.repeat(5001), originalLanguage: 'en', freeEpisodeCount: -1 } },
+      { token: owner.token },
+    );
+    const asLiterals = await server.gql(
+      graphql(`mutation($s: ID!, $synopsis: String) { createSeries(studioId: $s, input: { title: "Bell\\u0007", synopsis: $synopsis, originalLanguage: "en", freeEpisodeCount: -1 }) { id } }`),
+      { s: owner.organizationId, synopsis: 'x'.repeat(5001) },
+      { token: owner.token },
+    );
+    for (const res of [asVariables, asLiterals]) {
+      expect(res.errors).toHaveLength(1);
+      const { extensions, message } = res.errors![0]!;
+      expect(extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
+      expect(message).toMatch(/^Contains the control character U\+0007/);
+      expect(extensions.fieldErrors).toEqual([
+        { field: 'input.title', message: expect.stringMatching(/^Contains the control character U\+0007/) },
+        { field: 'input.synopsis', message: 'Synopsis must be at most 5000 characters.' },
+        { field: 'input.freeEpisodeCount', message: 'Free episodes cannot be negative.' },
+      ]);
+    }
+    expect(await server.count('series')).toBe(before);
+  });
+
+  it('updateSeries: control characters in two fields and an empty title are all listed; the series stays', async () => {
+    const res = await server.gql(
+      graphql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }'),
+      { id: seriesId, i: { title: '\u0007', genres: ['drama', 'x\u001by'], coverImageUrl: 'ftp://nowhere' } },
+      { token: owner.token },
+    );
+    expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
+    expect((res.errors![0]!.extensions.fieldErrors as Array<{ field: string }>).map((e) => e.field)).toEqual(['input.title', 'input.genres.1', 'input.coverImageUrl']);
+    expect(await titleOf()).toBe('Plain title');
+  });
+
+  it('decideCase: a control character in one decision note is listed with a note too long and a blank comment; the case stays undecided', async () => {
+    const operator = await server.member(OrganizationKind.OPERATOR, Role.LEAD, 'Hostile');
+    const { caseIds } = await seedPendingCases(server, owner.organizationId, 1, { territories: ['US', 'DE'] });
+    const claimed = await server.gql(CLAIM_NEXT, { f: { studioId: owner.organizationId } }, { token: operator.token });
+    expect(claimed.data?.claimNextCase?.id).toBe(caseIds[0]);
+    const decisions = [
+      { territory: 'US', decision: 'APPROVE' as const, notes: 'Fine\u0007' },
+      { territory: 'DE', decision: 'APPROVE' as const, notes: 'n'.repeat(5001) },
+    ];
+    const res = await server.gql(DECIDE, { i: { caseId: caseIds[0]!, version: claimed.data!.claimNextCase!.version, decisions, comments: [{ text: ' ' }] } }, { token: operator.token });
+    expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.decisions.0.notes' });
+    expect(res.errors![0]!.extensions.fieldErrors).toEqual([
+      { field: 'input.decisions.0.notes', message: expect.stringMatching(/^Contains the control character U\+0007/) },
+      { field: 'input.decisions.1.notes', message: 'Must be at most 5,000 characters long.' },
+      { field: 'input.comments.0.text', message: 'A comment needs text.' },
+    ]);
+    const status = await server.gql(graphql('query($id: ID!) { reviewCase(id: $id) { status } }'), { id: caseIds[0]! }, { token: operator.token });
+    expect(status.data?.reviewCase.status).toBe('PENDING_REVIEW');
   });
 
   it('tab, line feed and carriage return are text, not control characters to refuse', async () => {
@@ -208,6 +266,23 @@ describe('upload policy', () => {
     const meta = (name: string, type: string) => [`episodeId ${Buffer.from(episodeIds[0]!).toString('base64')}`, `filename ${Buffer.from(name).toString('base64')}`, `filetype ${Buffer.from(type).toString('base64')}`].join(',');
     const m4v = await fetch(`${server.url}/uploads`, { method: 'POST', headers: { authorization: `Bearer ${owner.token}`, 'tus-resumable': '1.0.0', 'upload-length': '100', 'upload-metadata': meta('clip.m4v', 'video/mp4') } });
     expect(m4v.status).toBe(415);
+  });
+
+  it('the highest episode number it exposes is the one adding, renumbering and scheduling episodes apply', async () => {
+    const res = await server.gql(graphql('{ uploadPolicy { maxEpisodeNumber } }'), {}, { token: owner.token });
+    const max = res.data!.uploadPolicy.maxEpisodeNumber;
+    expect(max).toBe(10_000);
+    // A series of its own: the others here keep their three episodes.
+    const ownSeries = await seriesWithEpisodes(server, owner.token, owner.organizationId, 1, { title: 'Long series' });
+    const own = await server.gql(graphql('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }'), { id: ownSeries }, { token: owner.token });
+    const add = (n: number) => server.gql(graphql('mutation($i: AddEpisodesInput!) { addEpisodes(input: $i) { number } }'), { i: { seriesId: ownSeries, fromNumber: n, toNumber: n } }, { token: owner.token });
+    const past = await add(max + 1);
+    expect(past.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.fromNumber' });
+    expect(past.errors![0]!.message).toBe('Episode numbers go up to 10,000.');
+    const renumber = await server.gql(graphql('mutation($i: RenumberEpisodesInput!) { renumberEpisodes(input: $i) { number } }'), { i: { seriesId: ownSeries, moves: [{ episodeId: own.data!.series.episodes.nodes[0]!.id, number: max + 1 }] } }, { token: owner.token });
+    expect(renumber.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.moves.0.number' });
+    const highest = await add(max);
+    expect(highest.data?.addEpisodes).toEqual([{ number: max }]);
   });
 
   it('the file-name rule it exposes is the one the upload endpoint applies, name by name', async () => {

@@ -1,4 +1,4 @@
-import { getNamedType, getNullableType, isEnumType, isInputObjectType, isListType, type GraphQLArgument, type GraphQLInputType, type GraphQLSchema } from 'graphql';
+import { getNamedType, getNullableType, isAbstractType, isEnumType, isInputObjectType, isListType, isObjectType, type GraphQLArgument, type GraphQLInputType, type GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGreenlightSchema } from '../src/graphql/schema';
 import { Role, ROLES_BY_KIND } from '../src/modules/membership/membership.entity';
@@ -200,6 +200,28 @@ function variablesFor(args: readonly GraphQLArgument[], operation: string, calle
   return Object.fromEntries(args.map((a) => [a.name, baseline(a.type, a.name, operation, caller)]));
 }
 
+/** GraphQL literal syntax for `value` of `type`: enum values bare, everything else as JSON would write it. */
+function literalOf(value: unknown, type: GraphQLInputType): string {
+  const nullable = getNullableType(type) as GraphQLInputType;
+  if (value === null || value === undefined) return 'null';
+  if (isListType(nullable)) return `[${(value as unknown[]).map((item) => literalOf(item, nullable.ofType as GraphQLInputType)).join(', ')}]`;
+  if (isInputObjectType(nullable)) {
+    const fields = nullable.getFields();
+    return `{ ${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}: ${literalOf(v, fields[k]!.type)}`).join(', ')} }`;
+  }
+  if (isEnumType(nullable)) return String(value);
+  if ((nullable as { name: string }).name === 'JSONObject') return `{ ${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')} }`;
+  return JSON.stringify(value);
+}
+
+/** `documentFor`, with every argument written inline as a literal instead of fed by a variable. */
+function literalDocumentFor(kind: Operation['kind'], field: Operation['field'], values: Record<string, unknown>): string {
+  const args = field.args.map((a) => `${a.name}: ${literalOf(values[a.name], a.type)}`).join(', ');
+  const named = getNamedType(field.type);
+  const selection = isObjectType(named) || isAbstractType(named) ? '{ __typename }' : '';
+  return `${kind} { ${field.name}${args ? `(${args})` : ''} ${selection} }`;
+}
+
 /** Runs `tasks` a few at a time (the machine is shared). */
 async function inBatches<T>(tasks: Array<() => Promise<T>>, width = 6): Promise<T[]> {
   const results: T[] = [];
@@ -234,6 +256,94 @@ describe('hostile input across the whole schema', () => {
             // The field is named apart; a message that starts with it reads as code to a person.
             else if (error.message.startsWith(field_)) failures.push({ operation: field.name, caller: 'owner', kind: kindName, detail: `${field_}: message starts with the field path: ${error.message}` });
           }),
+      );
+      await inBatches(tasks);
+    }
+    expect(checked).toBeGreaterThan(100);
+    expect(failures).toEqual([]);
+  }, 300_000);
+
+  it('a control character in one field of any mutation is listed with every other field the mutation refuses, each by its path', async () => {
+    // For each mutation: every other field a value of which it refuses alone (too long, empty, negative,
+    // unknown) is refused just the same beside a control character in a text field, in one answer.
+    const otherwiseRefused: Array<[string, (leaf: Leaf) => unknown]> = [
+      ['1 MiB', (l) => (scalarName(l) === 'String' ? MiB : undefined)],
+      ['empty', (l) => (scalarName(l) === 'String' || scalarName(l) === 'ID' ? '' : undefined)],
+      ['negative', (l) => (scalarName(l) === 'Int' || scalarName(l) === 'Float' ? -1 : undefined)],
+      ['unknown enum value', (l) => (isEnumType(getNamedType(l.type)) ? 'NOT_A_VALUE' : undefined)],
+    ];
+    const failures: Failure[] = [];
+    const covered = new Set<string>();
+    const withText = new Set<string>();
+    for (const { kind, field } of operations()) {
+      if (kind !== 'mutation') continue;
+      const query = documentFor(kind, field);
+      const leaves = field.args.flatMap((arg) => leavesOf(arg.type, arg.name, [arg.name], { lists: true }));
+      const texts = leaves.filter((leaf) => scalarName(leaf) === 'String' || scalarName(leaf) === 'ID');
+      if (!leaves.some((leaf) => scalarName(leaf) === 'String')) continue;
+      withText.add(field.name);
+      const tasks = leaves.flatMap((other) =>
+        otherwiseRefused.map(([kindName, refused]) => async () => {
+          const text = texts.find((t) => !t.path.join('.').startsWith(other.path.join('.')) && !other.path.join('.').startsWith(t.path.join('.')));
+          if (!text || refused(other) === undefined) return;
+          for (const [who, caller] of Object.entries({ owner: callers.owner!, lead: callers.lead!, partnerAdmin: callers.partnerAdmin! })) {
+            const variables = variablesFor(field.args, field.name, caller);
+            if (getAt(variables, other.path) === undefined || typeof getAt(variables, text.path) !== 'string') return;
+            setAt(variables, other.path, refused(other));
+            const alone = (await call(query, variables, caller.token)).errors?.[0];
+            if (alone?.extensions.code !== 'BAD_USER_INPUT' || !String(alone.extensions.field).startsWith(other.path.join('.'))) continue;
+            setAt(variables, text.path, `${String(getAt(variables, text.path))}\u0007`);
+            const res = await call(query, variables, caller.token);
+            const error = res.errors?.[0];
+            const listed = (error?.extensions.fieldErrors as Array<{ field: string; message: string }> | undefined) ?? [];
+            const fields = listed.map((e) => e.field);
+            covered.add(field.name);
+            if (res.errors?.length !== 1 || error?.extensions.code !== 'BAD_USER_INPUT' || !fields.includes(text.path.join('.')) || !fields.includes(String(alone.extensions.field))) {
+              failures.push({ operation: field.name, caller: who, kind: `U+0007 in ${text.path.join('.')} beside ${kindName} ${other.path.join('.')}`, detail: `got ${String(error?.extensions.code)} ${JSON.stringify(fields)}, alone ${String(alone.extensions.field)}` });
+            } else if (error.extensions.field !== listed[0]!.field || error.message !== listed[0]!.message || !/U\+0007/.test(listed[fields.indexOf(text.path.join('.'))]!.message)) {
+              failures.push({ operation: field.name, caller: who, kind: kindName, detail: `the answer does not lead with its first listed field or words the control character otherwise: ${error.message} ${JSON.stringify(listed)}` });
+            }
+            return;
+          }
+        }),
+      );
+      await inBatches(tasks);
+    }
+    expect(failures).toEqual([]);
+    // Whose other arguments are ids refused as not found or in the wrong state before any field is read.
+    const nothingElseRefusedAlone = ['acceptSubtitleDraft', 'claimNextCase', 'holdCase', 'updatePartner', 'joinOrganization', 'setOrganizationSuspended'];
+    expect([...withText].filter((m) => !covered.has(m) && !nothingElseRefusedAlone.includes(m))).toEqual([]);
+    expect(covered.size).toBeGreaterThan(25);
+  }, 600_000);
+
+  it('a number past the 32-bit range in any Int argument or input field, as a variable, a literal or a variable default, is refused naming that field and the range', async () => {
+    const failures: Failure[] = [];
+    let checked = 0;
+    for (const { kind, field } of operations()) {
+      if (LAST.includes(field.name)) continue;
+      const tasks = field.args.flatMap((arg) =>
+        leavesOf(arg.type, arg.name, [arg.name])
+          .filter((leaf) => scalarName(leaf) === 'Int')
+          .flatMap((leaf) =>
+            [3_000_000_000, -3_000_000_000].flatMap((number) =>
+              (['variable', 'literal', 'variable default'] as const).map((as) => async () => {
+                const variables = variablesFor(field.args, field.name, callers.owner!);
+                if (getAt(variables, leaf.path.slice(0, -1)) === undefined) return;
+                if (as === 'variable default' && leaf.path.length !== 1) return;
+                setAt(variables, leaf.path, number);
+                checked++;
+                const literal = literalDocumentFor(kind, field, variables);
+                const document = as === 'variable' ? documentFor(kind, field) : as === 'literal' ? literal : literal.replace(`${kind} {`, `${kind}($n: Int = ${number}) {`).replace(`${leaf.name}: ${number}`, `${leaf.name}: $n`);
+                const res = await call(document, as === 'variable' ? variables : {}, callers.owner!.token);
+                const name = leaf.path.join('.');
+                const error = res.errors?.[0];
+                const words = `${number < 0 ? 'small' : 'large'}: it must be a whole number between -2,147,483,648 and 2,147,483,647.`;
+                if (internal(res) || error?.extensions.code !== 'BAD_USER_INPUT' || error.extensions.field !== name || !error.message.endsWith(words) || res.errors!.some((e) => /cannot represent/.test(e.message))) {
+                  failures.push({ operation: field.name, caller: 'owner', kind: `${number} as a ${as}`, detail: `${name}: got ${String(error?.extensions.code)} ${String(error?.extensions.field)}: ${res.errors?.map((e) => e.message).join(' | ')}` });
+                }
+              }),
+            ),
+          ),
       );
       await inBatches(tasks);
     }

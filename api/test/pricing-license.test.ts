@@ -98,8 +98,9 @@ describe('price validation: BAD_USER_INPUT naming the field, all or nothing', ()
     ['unknown territory', { territory: 'ZZ', coins: 1 }, 'input.territory', /Unknown territory/],
     ['unknown currency', { territory: 'US', currency: 'USX', amountMinor: 1 }, 'input.currency', /Unknown currency/],
     ['negative minor units', { territory: 'US', currency: 'USD', amountMinor: -5 }, 'input.amountMinor', /negative/],
+    ['minor units past the largest price', { territory: 'US', currency: 'USD', amountMinor: 1_000_000_001 }, 'input.amountMinor', /^Amounts go up to 1,000,000,000 minor units \(e\.g\. 10,000,000\.00 USD\)\.$/],
     ['fractional minor units', { territory: 'US', currency: 'USD', amountMinor: 0.5 }, 'input.amountMinor', /^The value of input.amountMinor must be a whole number\.$/],
-    ['coins beyond 32 bits', { territory: 'US', coins: 2 ** 31 }, 'input.coins', /^The value of input.coins is too large: whole numbers go from -2147483648 to 2147483647\.$/],
+    ['coins beyond 32 bits', { territory: 'US', coins: 2 ** 31 }, 'input.coins', /^The value of input.coins is too large: it must be a whole number between -2,147,483,648 and 2,147,483,647\.$/],
     ['a window ending before it starts', { territory: 'US', coins: 1, startsAt: '2027-02-01T00:00:00Z', endsAt: '2027-01-01T00:00:00Z' }, 'input.endsAt', /must end after it starts/],
     ['an overlapping window for the same episode and territory', { territory: 'US', coins: 1, startsAt: '2026-12-20T00:00:00Z', endsAt: '2027-01-10T00:00:00Z' }, 'input.startsAt', /overlaps an existing US window for episodes 1, 2, 3, 4, 5 and 5 more/],
     ['money without a currency', { territory: 'US', amountMinor: 5 }, 'input.amountMinor', /both a currency and an amount/],
@@ -115,6 +116,15 @@ describe('price validation: BAD_USER_INPUT naming the field, all or nothing', ()
       expect(await catalogSnapshot(server)).toBe(before);
     });
   }
+
+  it('the largest price each currency exposes is the one setting a price applies', async () => {
+    const res = await server.gql(graphql('{ currencies { code maxAmountMinor } }'), {}, { token: editor.token });
+    const usd = res.data!.currencies.find((c) => c.code === 'USD')!;
+    expect(usd.maxAmountMinor).toBe(1_000_000_000);
+    expect(new Set(res.data!.currencies.map((c) => c.maxAmountMinor))).toEqual(new Set([usd.maxAmountMinor]));
+    const past = await setPrices({ seriesId, fromNumber: 1, toNumber: 10, territory: 'US', currency: 'USD', amountMinor: usd.maxAmountMinor + 1 });
+    expect(past.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.amountMinor' });
+  });
 
   it('says INVALID_VALUE for a value GraphQL cannot coerce, and never quotes the variable back', async () => {
     const res = await setPrices({ seriesId, fromNumber: 1, toNumber: 10, territory: 'US', coins: 2 ** 40 });

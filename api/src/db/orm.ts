@@ -4,6 +4,20 @@ import { defineConfig, MikroORM, type Options } from '@mikro-orm/postgresql';
 import { ReflectMetadataProvider } from '@mikro-orm/core';
 import { migrationsList } from '../../../migrations';
 import { entities } from './entities';
+import { refusedText, refusedInput } from '../domain/validation';
+
+// Statements that change data; a `select … for update` only locks.
+const WRITE_STATEMENT = /^\s*(insert|update|delete|merge|truncate|alter|create|drop|copy)\b|^\s*with\b[\s\S]*\b(insert\s+into|delete\s+from|update\s+"?\w+"?\s+set)\b/i;
+
+/**
+ * A request whose text the input boundary refused runs only to find its other refused fields
+ * (`withRefusedText`): whatever it goes on to do, it changes nothing in the database.
+ */
+function refuseWritesOfRefusedText(sql: string): string {
+  const refused = refusedText();
+  if (refused.length && WRITE_STATEMENT.test(sql)) throw refusedInput(refused);
+  return sql;
+}
 
 /** ORM options for a database URL. Entities and migrations are listed explicitly (no folder scans). */
 export function ormOptions(clientUrl: string, overrides: Partial<Options> = {}): Options {
@@ -24,6 +38,7 @@ export function ormOptions(clientUrl: string, overrides: Partial<Options> = {}):
     debug: false,
     colors: false,
     allowGlobalContext: false,
+    onQuery: refuseWritesOfRefusedText,
     ...overrides,
   });
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { z } from 'zod';
 import { BadUserInputError, type FieldError } from './errors';
 import { fieldPath } from './field-path';
@@ -6,32 +7,66 @@ import { hasVisibleText } from './text-input';
 /**
  * Parses service input with zod. Every problem is reported at once, each naming its field by its
  * path in the GraphQL arguments (`fieldPath`, e.g. `input.email`; `root` is where `value` sits
- * there): BAD_USER_INPUT with the first one as `field` and message, and all of them, in order and
- * one per field, as `fieldErrors` — so a form can show each beside its field after one submit.
+ * there, or how a path inside `value` maps to one): BAD_USER_INPUT with the first one as `field` and
+ * message, and all of them, in order and one per field, as `fieldErrors` — so a form can show each
+ * beside its field after one submit.
  */
-export function parseInput<T extends z.ZodType>(schema: T, value: unknown, root = 'input'): z.infer<T> {
+export function parseInput<T extends z.ZodType>(schema: T, value: unknown, root: Root = 'input'): z.infer<T> {
   const result = checked(schema, value, root);
+  const refused = refusedTextOfRequest.getStore() ?? [];
+  // Text the request boundary refused joins this input's own problems, and the write stops here.
+  if (refused.length) throw refusedInput([...refused, ...(result.ok ? [] : result.fieldErrors)]);
   if (result.ok) return result.data;
-  const [first] = result.fieldErrors as [FieldError];
-  throw new BadUserInputError(first.field, first.message, result.fieldErrors);
+  throw refusedInput(result.fieldErrors);
+}
+
+/**
+ * The one refusal of several fields: BAD_USER_INPUT naming the first, with every field in
+ * `fieldErrors`, one entry per field (the first said about a field wins).
+ */
+export function refusedInput(fieldErrors: readonly FieldError[]): BadUserInputError {
+  const each = fieldErrors.filter((e, i) => fieldErrors.findIndex((other) => other.field === e.field) === i);
+  const [first] = each as [FieldError];
+  return new BadUserInputError(first.field, first.message, each);
+}
+
+/**
+ * Text the request boundary refused (a control character, a bidi override…), named by field, for
+ * the rest of one request: the request still runs up to its validation so that every other refused
+ * field is reported with it (`parseInput`), and it writes nothing (see db/orm.ts).
+ */
+const refusedTextOfRequest = new AsyncLocalStorage<readonly FieldError[]>();
+
+/** Runs `run` with `refused` as the request's refused text (none: `run` as it is). */
+export function withRefusedText<T>(refused: readonly FieldError[], run: () => T): T {
+  return refused.length ? refusedTextOfRequest.run(refused, run) : run();
+}
+
+/** The request's refused text, [] when none. */
+export function refusedText(): readonly FieldError[] {
+  return refusedTextOfRequest.getStore() ?? [];
 }
 
 /**
  * Every field `parseInput` would refuse in `value`, one per field, without throwing: for the
  * dashboard's "what else is wrong" question while a field it could not even send is being fixed.
  */
-export function inputProblems(schema: z.ZodType, value: unknown, root = 'input'): FieldError[] {
+export function inputProblems(schema: z.ZodType, value: unknown, root: Root = 'input'): FieldError[] {
   const result = checked(schema, value, root);
   return result.ok ? [] : result.fieldErrors;
 }
 
-function checked<T extends z.ZodType>(schema: T, value: unknown, root: string): { ok: true; data: z.infer<T> } | { ok: false; fieldErrors: FieldError[] } {
+/** Where the parsed value sits in the arguments (`input`), or how a dotted path inside it maps to its argument path. */
+type Root = string | ((path: string) => string);
+
+function checked<T extends z.ZodType>(schema: T, value: unknown, root: Root): { ok: true; data: z.infer<T> } | { ok: false; fieldErrors: FieldError[] } {
   // A schema's own message wins; where a schema gave none, `ourWords` speaks instead of zod's defaults.
   const result = schema.safeParse(value, { error: ourWords });
   if (result.success) return { ok: true, data: result.data };
   const fieldErrors: FieldError[] = [];
   for (const issue of result.error.issues) {
-    const field = fieldPath(root, issue.path.map((p) => (typeof p === 'number' ? p : String(p))));
+    const inside = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
+    const field = typeof root === 'string' ? fieldPath(root, inside) : root(fieldPath(inside));
     if (!fieldErrors.some((e) => e.field === field)) fieldErrors.push({ field, message: issue.message });
   }
   return { ok: false, fieldErrors };

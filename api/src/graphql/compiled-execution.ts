@@ -1,6 +1,7 @@
 import type { GatewayExecutor, GatewayInterface, GatewaySchemaLoadOrUpdateCallback } from '@apollo/server-gateway-interface';
 import { execute, GraphQLError, isAbstractType, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { executeWithRefusedText } from './input-boundary';
 
 /**
  * Queries run as code compiled once per document by graphql-jit, instead of graphql-js walking the
@@ -39,13 +40,15 @@ export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
     return query;
   };
 
-  const executor: GatewayExecutor = async ({ document, operation, context, request }) => {
+  const run = async ({ document, operation, context, request }: Parameters<GatewayExecutor>[0]): Promise<ExecutionResult> => {
     const operationName = operation.name?.value;
     const query = operation.operation === 'query' ? compiledFor(document, operationName) : null;
     if (!query) return execute({ schema, document, operationName, contextValue: context, variableValues: request.variables });
     const result = (await query.query(undefined, context, request.variables)) as ExecutionResult;
     return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
   };
+  // Text the input boundary refused is reported with every other refused field of the operation.
+  const executor: GatewayExecutor = (request) => executeWithRefusedText(request.context, () => run(request)) as ReturnType<GatewayExecutor>;
 
   return {
     onSchemaLoadOrUpdate(callback: GatewaySchemaLoadOrUpdateCallback) {

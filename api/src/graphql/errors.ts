@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { BadUserInputError, ConflictError, DomainError } from '../domain/errors';
 import type { GraphQLContext } from './context';
+import { INT_RANGE } from './invalid-values';
 import { tokenLimitOf } from './limits';
 
 /** Codes that describe a bad request rather than a bug; GraphQL and Apollo raise these themselves. */
@@ -35,7 +36,7 @@ function coercionField(message: string): string | undefined {
 function invalidValueMessage(message: string, field: string | undefined): string {
   // A whole variable is named as the operation declares it (`$first`), a part of one by its path.
   const subject = !field ? 'A value in the request' : field.includes('.') ? `The value of ${field}` : `The variable $${field}`;
-  if (/non 32-bit signed integer/.test(message)) return `${subject} is too large: whole numbers go from -2147483648 to 2147483647.`;
+  if (/non 32-bit signed integer/.test(message)) return `${subject} must be ${INT_RANGE}.`;
   if (/Int cannot represent non-integer/.test(message)) return `${subject} must be a whole number.`;
   if (/of required type .* was not provided|must not be null/.test(message)) return `${subject} is required.`;
   // An unknown input field or enum value is named (GraphQL's own clause, without the value quoted back).

@@ -1,33 +1,39 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, typeFromAST, type ArgumentNode, type DocumentNode, type GraphQLInputType, type GraphQLSchema, type OperationDefinitionNode, type ValueNode } from 'graphql';
-import { BadUserInputError } from '../domain/errors';
+import { GraphQLError, Kind, typeFromAST, type ArgumentNode, type DocumentNode, type ExecutionResult, type GraphQLInputType, type GraphQLSchema, type OperationDefinitionNode, type ValueNode } from 'graphql';
+import { BadUserInputError, DomainError, type FieldError } from '../domain/errors';
 import { fieldPath } from '../domain/field-path';
-import { acceptText } from '../domain/text-input';
+import { acceptText, withoutRefusedCharacters } from '../domain/text-input';
+import { refusedInput, withRefusedText } from '../domain/validation';
 import type { GraphQLContext } from './context';
 import { dropGraphQLValueErrors, invalidValueError, valueProblem } from './invalid-values';
 
 type Path = Array<string | number>;
 
-/** The field is named apart (`extensions.field`); the sentence is the problem alone, for a person to read beside that field. */
-function refuse(path: Path, problem: string): never {
-  const error = new BadUserInputError(fieldPath(path), problem);
-  throw refusal(error);
-}
-
 const refusal = (error: BadUserInputError) => new GraphQLError(error.message, { originalError: error, extensions: { http: { status: 400 } } });
+
+/**
+ * Text `acceptText` refused in a request, each named by its field (`extensions.field` names the
+ * field apart; the sentence is the problem alone, for a person to read beside that field).
+ */
+const refusedTextOf = new WeakMap<object, FieldError[]>();
 
 /**
  * Each variable's value against its declared type, before execution: the first part it cannot take
  * is refused in our words (invalid-values.ts), named by the argument path the variable feeds.
  */
-function checkVariables(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>, variableUse: Map<string, Path>): void {
+function checkVariables(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>, variableUse: Map<string, Path>, refusedText: FieldError[]): void {
   for (const definition of operation.variableDefinitions ?? []) {
     const name = definition.variable.name.value;
     const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
     if (!type) continue;
     if (variables[name] === undefined && definition.defaultValue) continue;
     const problem = valueProblem(variables[name], type, variableUse.get(name) ?? [name]);
-    if (problem) throw refusal(invalidValueError(problem));
+    if (problem) {
+      // A value of the wrong type stops the request before execution: the refused text goes with it.
+      const error = invalidValueError(problem);
+      error.details.fieldErrors = [{ field: error.field, message: error.message }, ...refusedText];
+      throw refusal(error);
+    }
   }
 }
 
@@ -37,13 +43,14 @@ function checkVariables(schema: GraphQLSchema, operation: OperationDefinitionNod
  * Records where each variable is used, so that a problem inside a variable is named by the
  * argument path it feeds (`input.title`), as every other BAD_USER_INPUT is.
  */
-function walkDocument(document: DocumentNode): Map<string, Path> {
+function walkDocument(document: DocumentNode, refused: FieldError[]): Map<string, Path> {
   const variableUse = new Map<string, Path>();
   const value = (node: ValueNode, path: Path): void => {
     switch (node.kind) {
       case Kind.STRING: {
         const accepted = acceptText(node.value);
-        if (!accepted.ok) refuse(path, accepted.problem);
+        // A cached document is shared by later requests: a refused literal stays as sent (and is refused again).
+        if (!accepted.ok) return void refused.push({ field: fieldPath(path), message: accepted.problem });
         // Idempotent, so a cached document normalized once stays right for every request.
         if (accepted.text !== node.value) (node as { value: string }).value = accepted.text;
         return;
@@ -77,18 +84,46 @@ function walkDocument(document: DocumentNode): Map<string, Path> {
   return variableUse;
 }
 
-/** Refuses and normalizes every string inside one variable's JSON value, in place. */
-function walkVariable(holder: Record<string | number, unknown>, key: string | number, path: Path): void {
+/**
+ * Refuses and normalizes every string inside one variable's JSON value, in place. A refused string
+ * goes on without what was refused in it, so the rest of its field's rules (blank, length) speak of
+ * the text a person can see.
+ */
+function walkVariable(holder: Record<string | number, unknown>, key: string | number, path: Path, refused: FieldError[]): void {
   const current = holder[key];
   if (typeof current === 'string') {
     const accepted = acceptText(current);
-    if (!accepted.ok) refuse(path, accepted.problem);
-    holder[key] = accepted.text;
+    if (!accepted.ok) refused.push({ field: fieldPath(path), message: accepted.problem });
+    holder[key] = accepted.ok ? accepted.text : withoutRefusedCharacters(current).normalize('NFC');
   } else if (Array.isArray(current)) {
-    current.forEach((_, i) => walkVariable(current as unknown as Record<number, unknown>, i, [...path, i]));
+    current.forEach((_, i) => walkVariable(current as unknown as Record<number, unknown>, i, [...path, i], refused));
   } else if (current && typeof current === 'object') {
-    for (const k of Object.keys(current)) walkVariable(current as Record<string, unknown>, k, [...path, k]);
+    for (const k of Object.keys(current)) walkVariable(current as Record<string, unknown>, k, [...path, k], refused);
   }
+}
+
+function badUserInputOf(error: unknown): BadUserInputError | undefined {
+  let current: unknown = error;
+  for (let i = 0; i < 5 && current; i++) {
+    if (current instanceof BadUserInputError) return current;
+    if (current instanceof DomainError) return undefined;
+    current = (current as { originalError?: unknown }).originalError;
+  }
+  return undefined;
+}
+
+/**
+ * Executes a request whose text the boundary refused, if it did: the operation runs with that text
+ * known (`withRefusedText`), so its own validation reports every other refused field beside it and
+ * it writes nothing; the answer is one BAD_USER_INPUT listing them all, whatever the operation did.
+ */
+export async function executeWithRefusedText(context: object, execute: () => Promise<ExecutionResult>): Promise<ExecutionResult> {
+  const refused = refusedTextOf.get(context) ?? [];
+  if (!refused.length) return execute();
+  const result = await withRefusedText(refused, execute);
+  const others = (result.errors ?? []).map(badUserInputOf).find((e) => e !== undefined);
+  const fieldErrors = (others?.details.fieldErrors as FieldError[] | undefined) ?? [];
+  return { data: null, errors: [refusal(refusedInput([...refused, ...fieldErrors]))] };
 }
 
 /**
@@ -99,11 +134,13 @@ function walkVariable(holder: Record<string | number, unknown>, key: string | nu
 export const textInputPlugin: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ document, request, operation, schema }) {
-        const variableUse = walkDocument(document);
+      async didResolveOperation({ document, request, operation, schema, contextValue }) {
+        const refused: FieldError[] = [];
+        const variableUse = walkDocument(document, refused);
         const variables = request.variables ?? {};
-        for (const name of Object.keys(variables)) walkVariable(variables, name, variableUse.get(name) ?? [name]);
-        if (operation) checkVariables(schema, operation, variables, variableUse);
+        for (const name of Object.keys(variables)) walkVariable(variables, name, variableUse.get(name) ?? [name], refused);
+        if (operation) checkVariables(schema, operation, variables, variableUse, refused);
+        refusedTextOf.set(contextValue, refused);
       },
       async willSendResponse({ response }) {
         if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;

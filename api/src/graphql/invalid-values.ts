@@ -5,11 +5,14 @@ import {
   isInputObjectType,
   isListType,
   isNonNullType,
+  isInputType,
   isScalarType,
   Kind,
+  typeFromAST,
   type ASTNode,
   type ASTVisitor,
   type GraphQLInputType,
+  type SelectionSetNode,
   type ValidationContext,
   type ValueNode,
 } from 'graphql';
@@ -25,7 +28,8 @@ import { fieldPath, type FieldPath } from '../domain/field-path';
 
 type Problem = { path: FieldPath; type: GraphQLInputType; what: 'required' | 'wrong' | 'unknown-field'; value?: unknown; unknownField?: string; node?: ASTNode };
 
-const INT_RANGE = 'whole numbers go from -2147483648 to 2147483647';
+/** GraphQL's Int is 32 bits: the range every Int argument and input field takes, in words. */
+export const INT_RANGE = 'a whole number between -2,147,483,648 and 2,147,483,647';
 
 /**
  * What a field of `type` takes, in words. `spellOut` lists an enum's values and an input's fields:
@@ -38,7 +42,7 @@ function takes(type: GraphQLInputType, spellOut: boolean): string {
   if (isInputObjectType(nullable)) return spellOut ? `an object with the fields ${Object.keys(nullable.getFields()).join(', ')}` : 'an object of its input type';
   switch (nullable.name) {
     case 'Int':
-      return `a whole number (${INT_RANGE})`;
+      return INT_RANGE;
     case 'Float':
       return 'a number';
     case 'Boolean':
@@ -66,7 +70,7 @@ function wording(problem: Problem, spellOut: boolean): string {
   const tooLarge = isScalarType(scalar) && scalar.name === 'Int' && typeof problem.value === 'number' && Number.isInteger(problem.value);
   const fractional = isScalarType(scalar) && scalar.name === 'Int' && typeof problem.value === 'number' && !Number.isInteger(problem.value);
   // Out of the 32-bit range either way: below it is too small, not too large.
-  if (tooLarge) return `${subject} is too ${(problem.value as number) < 0 ? 'small' : 'large'}: ${INT_RANGE}.`;
+  if (tooLarge) return `${subject} is too ${(problem.value as number) < 0 ? 'small' : 'large'}: it must be ${INT_RANGE}.`;
   if (fractional) return `${subject} must be a whole number.`;
   return `${subject} must be ${takes(problem.type, spellOut)}.`;
 }
@@ -183,6 +187,20 @@ function literalProblem(node: ValueNode, type: GraphQLInputType, path: FieldPath
  */
 export function InvalidLiteralRule(context: ValidationContext): ASTVisitor {
   return {
+    // A variable's default is a literal too, named by the argument path the variable feeds.
+    OperationDefinition(operation) {
+      for (const definition of operation.variableDefinitions ?? []) {
+        if (!definition.defaultValue) continue;
+        const type = typeFromAST(context.getSchema(), definition.type);
+        if (!type || !isInputType(type)) continue;
+        const name = definition.variable.name.value;
+        const problem = literalProblem(definition.defaultValue, type, variableUsePath(operation, name, context) ?? [name]);
+        if (problem) {
+          const error = invalidValueError(problem);
+          context.reportError(new GraphQLError(error.message, { nodes: problem.node ?? definition.defaultValue, originalError: error }));
+        }
+      }
+    },
     Argument(node) {
       const argument = context.getArgument();
       if (!argument) return false;
@@ -194,6 +212,31 @@ export function InvalidLiteralRule(context: ValidationContext): ASTVisitor {
       return false;
     },
   };
+}
+
+/** The argument path where `name` is first used in `node`'s selections (its fragments included), e.g. `input.title`. */
+function variableUsePath(node: { selectionSet?: SelectionSetNode }, name: string, context: ValidationContext, seen = new Set<string>()): FieldPath | undefined {
+  const inValue = (value: ValueNode, path: FieldPath): FieldPath | undefined => {
+    if (value.kind === Kind.VARIABLE) return value.name.value === name ? path : undefined;
+    if (value.kind === Kind.LIST) return value.values.map((item, i) => inValue(item, [...path, i])).find(Boolean);
+    if (value.kind === Kind.OBJECT) return value.fields.map((f) => inValue(f.value, [...path, f.name.value])).find(Boolean);
+    return undefined;
+  };
+  for (const selection of node.selectionSet?.selections ?? []) {
+    const args = [...(selection.kind === Kind.FIELD ? (selection.arguments ?? []) : []), ...(selection.directives ?? []).flatMap((d) => d.arguments ?? [])];
+    const found = args.map((arg) => inValue(arg.value, [arg.name.value])).find(Boolean);
+    if (found) return found;
+    if (selection.kind === Kind.FRAGMENT_SPREAD) {
+      const fragment = seen.has(selection.name.value) ? undefined : context.getFragment(selection.name.value);
+      seen.add(selection.name.value);
+      const inFragment = fragment && variableUsePath(fragment, name, context, seen);
+      if (inFragment) return inFragment;
+      continue;
+    }
+    const nested = variableUsePath(selection, name, context, seen);
+    if (nested) return nested;
+  }
+  return undefined;
 }
 
 /** GraphQL's ValuesOfCorrectType wording, which our rule reports in its own words at the same place. */

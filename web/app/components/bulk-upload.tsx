@@ -53,7 +53,8 @@ export function BulkUploader({ seriesId, queue, episodes, onEpisodesChanged }: {
 
   // What the series has in the numbers the files name (it may hold more episodes than the page shows).
   const targets = useFetcher<UploadTargetsAnswer>();
-  const typed = rows.map((r) => r.numberText.trim()).filter((t) => /^\d{1,6}$/.test(t) && Number(t) >= 1).map(Number);
+  // Only numbers an episode can have (`uploadPolicy.maxEpisodeNumber`); the preview flags the others.
+  const typed = rows.map((r) => r.numberText.trim()).filter((t) => /^\d+$/.test(t) && Number(t) >= 1 && Number(t) <= queue.policy.maxEpisodeNumber).map(Number);
   const range = typed.length ? { from: Math.min(...typed), to: Math.max(...typed) } : null;
   const rangeKey = range ? `${range.from}-${range.to}` : '';
   const loadTargets = useRef(targets.load);

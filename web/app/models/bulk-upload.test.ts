@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bulkUploadRow, planBulkUpload, shownFileName, type BulkUploadRow, type ExistingEpisode } from './bulk-upload';
 
 // The file-name rule as the API's `uploadPolicy` sends it (`FILE_NAME_REFUSED_CHARACTERS` in the API).
-const policy = { acceptedExtensions: ['mp4', 'mov', 'webm'], maxBytes: 1000, fileNameMaxLength: 255, fileNameRefusedCharacters: String.raw`[\p{Cc}\p{Bidi_Control}/\\]` };
+const policy = { acceptedExtensions: ['mp4', 'mov', 'webm'], maxBytes: 1000, fileNameMaxLength: 255, fileNameRefusedCharacters: String.raw`[\p{Cc}\p{Bidi_Control}/\\]`, maxEpisodeNumber: 10_000 };
 const rows = (...names: string[]): BulkUploadRow[] => names.map((name, i) => bulkUploadRow(`r${i}`, { name, size: 10 }));
 const episodes = (...list: ExistingEpisode[]) => new Map(list.map((e) => [e.number, e]));
 
@@ -37,6 +37,16 @@ describe('planBulkUpload', () => {
     const typed = planBulkUpload([{ ...trailer!, numberText: '9' }, { ...ambiguous!, numberText: 'x' }], new Map(), policy);
     expect(typed.verdicts.get('r0')).toMatchObject({ kind: 'upload', number: 9 });
     expect(typed.verdicts.get('r1')).toMatchObject({ kind: 'problem', problem: 'invalid-number' });
+  });
+
+  it('flags a file whose number is past the highest episode number the API takes, as read from its policy', () => {
+    const [named, typed] = rows('ep0150.mp4', 'ep02.mp4');
+    const small = planBulkUpload([named!], new Map(), { ...policy, maxEpisodeNumber: 100 });
+    expect(small.verdicts.get('r0')).toEqual({ kind: 'problem', problem: 'invalid-number', note: 'An episode number is a whole number from 1 to 100.' });
+    expect(planBulkUpload([named!], new Map(), policy).verdicts.get('r0')).toMatchObject({ kind: 'upload', number: 150 });
+    const past = planBulkUpload([{ ...typed!, numberText: '10001' }], new Map(), policy);
+    expect(past.verdicts.get('r1')).toMatchObject({ kind: 'problem', problem: 'invalid-number', note: 'An episode number is a whole number from 1 to 10,000.' });
+    expect(planBulkUpload([{ ...typed!, numberText: '10000' }], new Map(), policy).verdicts.get('r1')).toMatchObject({ kind: 'upload', number: 10_000 });
   });
 
   it('leaves out files the upload policy does not take, without blocking the rest', () => {

@@ -76,7 +76,7 @@ const plural = (count: number, one: string, many = `${one}s`) => `${count} ${cou
 export function planBulkUpload(
   rows: readonly BulkUploadRow[],
   existing: ReadonlyMap<number, ExistingEpisode>,
-  policy: Pick<UploadPolicy, 'acceptedExtensions' | 'maxBytes' | 'fileNameMaxLength' | 'fileNameRefusedCharacters'>,
+  policy: Pick<UploadPolicy, 'acceptedExtensions' | 'maxBytes' | 'fileNameMaxLength' | 'fileNameRefusedCharacters' | 'maxEpisodeNumber'>,
   busy: ReadonlySet<string> = new Set(),
 ): BulkUploadPlan {
   const verdicts = new Map<string, BulkUploadVerdict>();
@@ -107,8 +107,8 @@ export function planBulkUpload(
       else fault(row, 'no-number', 'No episode number in its name: enter one, or skip the file.');
       continue;
     }
-    if (!/^\d+$/.test(text) || Number(text) < 1) {
-      fault(row, 'invalid-number', 'An episode number is a whole number from 1.');
+    if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > policy.maxEpisodeNumber) {
+      fault(row, 'invalid-number', `An episode number is a whole number from 1 to ${policy.maxEpisodeNumber.toLocaleString('en-US')}.`);
       continue;
     }
     numberOf.set(row.key, Number(text));

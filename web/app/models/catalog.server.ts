@@ -93,7 +93,7 @@ const SERIES_PRICING = graphql(
 const AVAILS_CSV = graphql(`query AvailsCsv($studioId: ID!, $seriesId: ID) { availsCsv(studioId: $studioId, seriesId: $seriesId) }`);
 const UPLOAD_POLICY = graphql(`query UploadPolicy { uploadPolicy { ...UploadPolicyFields } }`, [UploadPolicyFields]);
 const TERRITORIES = graphql(`query Territories { territories }`);
-const CURRENCIES = graphql(`query Currencies { currencies { code exponent } }`);
+const CURRENCIES = graphql(`query Currencies { currencies { code exponent maxAmountMinor } }`);
 
 /** What the API takes to create or change a series; on update every field given is replaced. */
 export type SeriesInput = VariablesOf<typeof CREATE_SERIES>['input'];

@@ -10,7 +10,7 @@ export type PriceRule = EnumOf<'PriceRule'>;
 
 /** The API's `uploadPolicy`: accepted formats and limits for episode videos and dubs (the upload pickers read it). */
 export const UploadPolicyFields = graphql(`
-  fragment UploadPolicyFields on UploadPolicy { maxBytes fileNameMaxLength fileNameRefusedCharacters acceptedTypes acceptedExtensions maxDurationSeconds formats { extension mediaTypes } dubFormats { extension mediaTypes } }
+  fragment UploadPolicyFields on UploadPolicy { maxBytes fileNameMaxLength fileNameRefusedCharacters acceptedTypes acceptedExtensions maxDurationSeconds maxEpisodeNumber formats { extension mediaTypes } dubFormats { extension mediaTypes } }
 `);
 export type UploadPolicy = ResultOf<typeof UploadPolicyFields>;
 
@@ -118,6 +118,8 @@ export interface TerritoryOption {
 export interface CurrencyOption {
   code: string;
   exponent: number;
+  /** The largest price the API takes, in minor units. */
+  maxAmountMinor: number;
   name: string;
 }
 

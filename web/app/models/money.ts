@@ -5,9 +5,8 @@
 export type MinorUnits = { ok: true; amountMinor: number } | { ok: false; message: string };
 
 const DECIMAL = /^(\d+)(?:[.,](\d+))?$/;
-const MAX_MINOR_UNITS = 1_000_000_000;
-
-export function toMinorUnits(text: string, currency: { code: string; exponent: number }): MinorUnits {
+/** `currency.maxAmountMinor` is the API's largest price (`Currency.maxAmountMinor`). */
+export function toMinorUnits(text: string, currency: { code: string; exponent: number; maxAmountMinor: number }): MinorUnits {
   const trimmed = text.trim();
   if (!trimmed) return { ok: false, message: `Enter an amount in ${currency.code}.` };
   const match = DECIMAL.exec(trimmed);
@@ -23,7 +22,9 @@ export function toMinorUnits(text: string, currency: { code: string; exponent: n
     };
   }
   const amountMinor = Number(whole + fraction.padEnd(currency.exponent, '0'));
-  if (!Number.isSafeInteger(amountMinor) || amountMinor > MAX_MINOR_UNITS) return { ok: false, message: 'That amount is too large.' };
+  if (!Number.isSafeInteger(amountMinor) || amountMinor > currency.maxAmountMinor) {
+    return { ok: false, message: `That amount is too large: at most ${fromMinorUnits(currency.maxAmountMinor, currency.exponent)} ${currency.code}.` };
+  }
   return { ok: true, amountMinor };
 }
 

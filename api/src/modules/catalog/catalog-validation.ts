@@ -24,7 +24,14 @@ export const currencySchema = z
 /** BCP 47 language tags: one rule, in `language-tags.ts`. */
 export { languageSchema } from './language-tags';
 
-export const episodeNumberSchema = z.number().int('Episode numbers are whole numbers.').min(1, 'Episode numbers start at 1.').max(10_000, 'Episode numbers go up to 10000.');
+/** The highest episode number a series may have; clients read it as `uploadPolicy.maxEpisodeNumber`. */
+export const MAX_EPISODE_NUMBER = 10_000;
+
+export const episodeNumberSchema = z
+  .number()
+  .int('Episode numbers are whole numbers.')
+  .min(1, 'Episode numbers start at 1.')
+  .max(MAX_EPISODE_NUMBER, `Episode numbers go up to ${MAX_EPISODE_NUMBER.toLocaleString('en-US')}.`);
 
 export const textSchema = (what: string, max: number) => z.string().trim().max(max, `${what} must be at most ${max} characters.`);
 

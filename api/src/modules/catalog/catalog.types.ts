@@ -130,6 +130,9 @@ export class Currency {
 
   @Field(() => Int, { description: 'ISO 4217 minor-unit exponent: JPY 0, USD 2, KWD 3.' })
   exponent!: number;
+
+  @Field(() => Int, { description: 'The largest price `setEpisodePrices` takes in this currency, in minor units (`amountMinor`).' })
+  maxAmountMinor!: number;
 }
 
 @InputType()

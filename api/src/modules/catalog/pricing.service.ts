@@ -13,7 +13,8 @@ import { EpisodePriceTerm } from './price-term.entity';
 import { resolvePrice, windowsOverlap, type ResolvedPrice } from './pricing';
 import type { Series } from './series.entity';
 
-const MAX_MINOR_UNITS = 1_000_000_000;
+/** The largest price in a currency's minor units (10,000,000.00 USD); clients read it as `Currency.maxAmountMinor`. */
+export const MAX_AMOUNT_MINOR = 1_000_000_000;
 
 const priceRangeSchema = z
   .object({
@@ -27,7 +28,7 @@ const priceRangeSchema = z
       .number()
       .int('Money is given in whole minor units (e.g. 49 for 0.49 USD).')
       .min(0, 'Amounts cannot be negative.')
-      .max(MAX_MINOR_UNITS)
+      .max(MAX_AMOUNT_MINOR, `Amounts go up to ${MAX_AMOUNT_MINOR.toLocaleString('en-US')} minor units (e.g. ${(MAX_AMOUNT_MINOR / 100).toLocaleString('en-US')}.00 USD).`)
       .nullish(),
     startsAt: z.date().nullish(),
     endsAt: z.date().nullish(),
@@ -175,7 +176,7 @@ export class PricingService {
   }
 
   /** Every currency code with its ISO 4217 exponent, so clients can enter and show money. */
-  currencies(): Array<{ code: string; exponent: number }> {
-    return currencyCodes().map((code) => ({ code, exponent: currencyExponent(code) }));
+  currencies(): Array<{ code: string; exponent: number; maxAmountMinor: number }> {
+    return currencyCodes().map((code) => ({ code, exponent: currencyExponent(code), maxAmountMinor: MAX_AMOUNT_MINOR }));
   }
 }

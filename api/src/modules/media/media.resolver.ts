@@ -81,6 +81,9 @@ class UploadPolicy {
   @Field(() => Int, { description: 'Longest episode, in seconds.' })
   maxDurationSeconds!: number;
 
+  @Field(() => Int, { description: 'The highest episode number a series may have (numbers start at 1): a file named for a higher one cannot go to an episode, and `addEpisodes`, renumbering, prices and release schedules refuse it.' })
+  maxEpisodeNumber!: number;
+
   @Field(() => [UploadFormat], { description: 'Accepted dub (alternate audio) formats: an upload with the tus metadata `audioLanguage`.' })
   dubFormats!: UploadFormat[];
 

@@ -53,23 +53,24 @@ export class SubtitleService {
     /** Where each field of `input` sits in the caller's arguments (`setSubtitles`: `input.content`; `acceptSubtitleDraft`: `content`). */
     at: (field: string) => string = (field) => fieldPath('input', field),
   ): Promise<SubtitleTrack> {
+    // The file's size and syntax are refused with the other fields, in one answer (`fieldErrors`).
+    const bytes = Buffer.byteLength(input.content, 'utf8');
+    const parsed = bytes > this.config.subtitleMaxBytes ? undefined : input.format === SubtitleFormat.WEBVTT ? parseWebVtt(input.content) : parseSrt(input.content);
+    const contentRefusal = !parsed
+      ? `Subtitle files may be at most ${Math.round(this.config.subtitleMaxBytes / 1024)} KiB; this one is ${Math.ceil(bytes / 1024)} KiB.`
+      : !parsed.ok
+        ? parsed.problems.map((p) => `Line ${p.line}: ${p.message}`).join('\n')
+        : undefined;
+    const schema = contentRefusal ? inputSchema.extend({ content: z.string().refine(() => false, contentRefusal) }) : inputSchema;
     let data: z.infer<typeof inputSchema>;
     try {
-      data = parseInput(inputSchema, { ...input, kind: input.kind ?? undefined, aiGenerated: input.aiGenerated ?? undefined }, '');
+      data = parseInput(schema, { ...input, kind: input.kind ?? undefined, aiGenerated: input.aiGenerated ?? undefined }, at);
     } catch (error) {
-      if (error instanceof BadUserInputError) throw new BadUserInputError(at(error.field), error.message);
+      // Each line's problem, for an editor that marks them in the file.
+      if (parsed && !parsed.ok && error instanceof BadUserInputError) error.details.problems = parsed.problems;
       throw error;
     }
-    const bytes = Buffer.byteLength(data.content, 'utf8');
-    if (bytes > this.config.subtitleMaxBytes) {
-      throw new BadUserInputError(at('content'), `Subtitle files may be at most ${Math.round(this.config.subtitleMaxBytes / 1024)} KiB; this one is ${Math.ceil(bytes / 1024)} KiB.`);
-    }
-    const parsed = data.format === SubtitleFormat.WEBVTT ? parseWebVtt(data.content) : parseSrt(data.content);
-    if (!parsed.ok) {
-      const error = new BadUserInputError(at('content'), parsed.problems.map((p) => `Line ${p.line}: ${p.message}`).join('\n'));
-      error.details.problems = parsed.problems;
-      throw error;
-    }
+    if (!parsed?.ok) throw new Error('unreachable: refused content passed its schema');
     const em = ctx.em.fork();
     const episode = await findEpisode(ctx, data.episodeId, 'write', em);
     const existing = await em.findOne(SubtitleTrack, { episode, language: data.language, kind: data.kind });

@@ -13,7 +13,7 @@ import { canTransition, transitionEpisode, transitionEpisodesInSql } from '../ca
 import { EpisodeUpload, UploadStatus } from './episode-upload.entity';
 import { MediaRevision } from './media-revision.entity';
 import { ACCEPTED_AUDIO, dubDurationMismatch } from './audio-tracks';
-import { languageSchema } from '../catalog/catalog-validation';
+import { languageSchema, MAX_EPISODE_NUMBER } from '../catalog/catalog-validation';
 import { ourWords } from '../../domain/validation';
 
 /**
@@ -85,6 +85,8 @@ export interface UploadPolicyValues {
   acceptedExtensions: string[];
   formats: Array<{ extension: string; mediaTypes: string[] }>;
   maxDurationSeconds: number;
+  /** `MAX_EPISODE_NUMBER`: the bulk upload flags a file named for a higher episode. */
+  maxEpisodeNumber: number;
   /** Accepted formats of a dub (an upload with `audioLanguage`). */
   dubFormats: Array<{ extension: string; mediaTypes: string[] }>;
 }
@@ -99,6 +101,7 @@ export function uploadPolicy(config: Pick<Config, 'uploads'>): UploadPolicyValue
     acceptedExtensions: formats.map((f) => f.extension),
     formats,
     maxDurationSeconds: config.uploads.maxDurationSeconds,
+    maxEpisodeNumber: MAX_EPISODE_NUMBER,
     dubFormats: Object.entries(ACCEPTED_AUDIO).map(([extension, mediaTypes]) => ({ extension, mediaTypes: [...mediaTypes] })),
   };
 }

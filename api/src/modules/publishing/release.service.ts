@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { NotFoundError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput, refuseRepeats } from '../../domain/validation';
+import { episodeNumberSchema } from '../catalog/catalog-validation';
 import type { AuditService } from '../audit/audit.service';
 import { membershipIn, requireUser } from '../../domain/access';
 import { findSeries, readsAllCatalogs } from '../catalog/catalog-access';
@@ -19,7 +20,7 @@ const planSchema = z
     episodesPerDay: z.number().int().min(1, 'At least one episode a day.').max(1000).nullish(),
     // A list as the API takes it, so a problem is named by its position (`input.episodeTimes.1.number`).
     episodeTimes: z
-      .array(z.object({ number: z.number().int().min(1, 'Episode numbers start at 1.').max(99_999, 'Episode numbers go up to 99999.'), at: z.date({ message: 'Use ISO date-times.' }) }))
+      .array(z.object({ number: episodeNumberSchema, at: z.date({ message: 'Use ISO date-times.' }) }))
       .superRefine(refuseRepeats<{ number: number }>('The schedule', (t) => t.number, ['number']))
       .nullish(),
   })
