@@ -85,6 +85,9 @@ test('A studio releases an approved series to the demo partner; the partner sees
     await expect(release.getByLabel('Partner')).toHaveAccessibleDescription(/Choose a partner\./);
     await expect(page.getByText('This series is not released to any partner yet.')).toBeVisible();
     await release.getByLabel('Partner').selectOption({ label: 'ShortPlay' });
+    // Choosing a partner answers the refusal: it no longer stands beside the field or in the summary.
+    await expect(release.getByText('Choose a partner.')).toHaveCount(0);
+    await expect(release.getByText('There is a problem')).toHaveCount(0);
     await release.getByLabel('Release', { exact: true }).selectOption({ label: 'All at once' });
     await expect(release.getByLabel('Starts (UTC)')).toHaveValue('');
     await release.getByRole('button', { name: 'Save release plan' }).click();
@@ -92,6 +95,7 @@ test('A studio releases an approved series to the demo partner; the partner sees
     const confirm = page.getByRole('dialog', { name: 'Release to ShortPlay?' });
     await expect(confirm).toContainText('ShortPlay shows episodes in');
     await expect(confirm).toContainText('US');
+    await expect(page.getByText('Choose a partner.')).toHaveCount(0);
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     await expect(confirm).toBeHidden();
     await expect(page.getByText('This series is not released to any partner yet.')).toBeVisible();

@@ -38,6 +38,10 @@ export default function DistributionPage() {
   const confirmDialog = useRef<HTMLDialogElement>(null);
   const confirmed = useRef(false);
   const [release, setRelease] = useState<{ name: string; territories: string[] } | null>(null);
+  // "Choose a partner." answers the last submit; once a partner is chosen it no longer holds, so it
+  // must not linger beside the field or behind the confirmation. A new answer shows its own errors.
+  const [partnerChosenSince, setPartnerChosenSince] = useState<typeof planOutcome | null>(null);
+  const fieldErrors = planOutcome && partnerChosenSince === planOutcome ? withoutPartnerError(planOutcome.fieldErrors) : planOutcome?.fieldErrors;
   const confirmRelease = (event: FormEvent<HTMLFormElement>) => {
     if (confirmed.current) {
       confirmed.current = false;
@@ -47,6 +51,7 @@ export default function DistributionPage() {
     // No partner chosen: the form answers "Choose a partner." beside the field.
     if (!partner) return;
     event.preventDefault();
+    setPartnerChosenSince(planOutcome);
     setRelease({ name: partner.organization.name, territories: partner.profile?.territories ?? [] });
     confirmDialog.current?.showModal();
   };
@@ -61,7 +66,7 @@ export default function DistributionPage() {
             Saving a plan for a partner that already has one replaces it.
           </p>
           <Notice>{planOutcome?.notice}</Notice>
-          <FormAlert fieldErrors={planOutcome?.fieldErrors}>{planOutcome?.formError}</FormAlert>
+          <FormAlert fieldErrors={fieldErrors}>{planOutcome?.formError}</FormAlert>
           {partners.length === 0 ? (
             <p className="muted">No partner platforms are set up yet.</p>
           ) : (
@@ -73,7 +78,10 @@ export default function DistributionPage() {
                 name="partnerId"
                 defaultValue=""
                 options={[{ value: '', label: 'Choose a partner' }, ...partners.map((p) => ({ value: p.organization.id, label: p.organization.name }))]}
-                error={planOutcome?.fieldErrors?.partnerId}
+                error={fieldErrors?.partnerId}
+                onChange={(event) => {
+                  if (event.currentTarget.value) setPartnerChosenSince(planOutcome);
+                }}
               />
               <SelectField
                 label="Release"
@@ -81,14 +89,14 @@ export default function DistributionPage() {
                 value={mode}
                 onChange={(event) => setMode(event.currentTarget.value as ReleaseMode)}
                 options={RELEASE_MODES}
-                error={planOutcome?.fieldErrors?.mode}
+                error={fieldErrors?.mode}
               />
               <TextField
                 label="Starts (UTC)"
                 name="startsAt"
                 type="datetime-local"
                 hint="Leave empty to start now."
-                error={planOutcome?.fieldErrors?.startsAt}
+                error={fieldErrors?.startsAt}
               />
               {mode === 'DROPS' ? (
                 <TextField
@@ -99,7 +107,7 @@ export default function DistributionPage() {
                   step={1}
                   defaultValue="1"
                   required
-                  error={planOutcome?.fieldErrors?.episodesPerDay}
+                  error={fieldErrors?.episodesPerDay}
                 />
               ) : null}
               <button type="submit" className="button" disabled={saving}>
@@ -148,6 +156,13 @@ export default function DistributionPage() {
       )}
     </>
   );
+}
+
+function withoutPartnerError(fieldErrors: Record<string, string> | undefined) {
+  if (!fieldErrors?.partnerId) return fieldErrors;
+  const rest = { ...fieldErrors };
+  delete rest.partnerId;
+  return Object.keys(rest).length ? rest : undefined;
 }
 
 function PartnerGrid({ row, canEdit, outcome }: { row: PartnerDistribution; canEdit: boolean; outcome: { notice?: string; formError?: string } | undefined }) {
