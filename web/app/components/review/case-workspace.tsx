@@ -1,6 +1,6 @@
 import { Form, Link, useLocation } from '@remix-run/react';
-import { useMemo, useRef, useState } from 'react';
-import { FormAlert, Notice } from '~/components/forms';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { FormAlert } from '~/components/forms';
 import { Time } from '~/components/time';
 import { statusLabel, statusTone, territoryName, type TerritoryOption } from '~/models/catalog';
 import { episodeHeading } from '~/models/episode';
@@ -107,6 +107,8 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
   const [drafts, setDrafts] = useState<Record<string, TerritoryDraft>>(() => preselectedDrafts(rc.verdicts, rc.territories));
   const [notes, setNotes] = useState<NoteDraft[]>([]);
   const [announcement, setAnnouncement] = useState('');
+  // A new notice or case is news of its own: what a shortcut did before it is no longer.
+  useEffect(() => setAnnouncement(''), [notice, rc.id]);
   const help = useRef<HTMLDialogElement>(null);
   const location = useLocation();
 
@@ -217,7 +219,12 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
         </div>
       </header>
 
-      <Notice>{notice}</Notice>
+      {/* The page's one polite live region: the notice after a decision (shown) and what a shortcut
+          did (read out only), so nothing is announced from two places at once. */}
+      <div className="alert-region" role="status" aria-live="polite">
+        {notice ? <p className="alert alert-success">{notice}</p> : null}
+        {announcement ? <p className="visually-hidden">{announcement}</p> : null}
+      </div>
       {outcome?.conflict ? (
         <div className="alert alert-error conflict-alert" role="alert">
           <p>
@@ -356,9 +363,6 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
       ) : null}
       <HistoryPanel history={rc.history} />
 
-      <p className="visually-hidden" role="status" aria-live="polite">
-        {announcement}
-      </p>
       <ShortcutsDialog ref={help} />
     </>
   );
