@@ -6,7 +6,7 @@ import { FormAlert, Notice, SelectField, TextField } from '~/components/forms';
 import { Time } from '~/components/time';
 import { requireCatalog } from '~/models/catalog-access.server';
 import { expectData } from '~/models/graphql.server';
-import { RELEASE_MODES, reasonLabel, releaseModeLabel, type ReleaseMode } from '~/models/publishing';
+import { notLiveLabel, RELEASE_MODES, releaseModeLabel, type ReleaseMode } from '~/models/publishing';
 import { getDistribution, handleReleaseForm, listPartners, type PartnerDistribution } from '~/models/publishing.server';
 import publishingStyles from '~/styles/publishing.css?url';
 
@@ -241,7 +241,7 @@ function PartnerGrid({ row, canEdit, outcome }: { row: PartnerDistribution; canE
                           ) : (
                             <details className="reasons">
                               <summary title={c.reasons.map((r) => r.message).join('\n')}>
-                                {c.reasons.map((r) => reasonLabel(r.code)).join(', ') || 'Not live'}
+                                {notLiveLabel(c.reasons, c.episode.territoryOutcomes.find((o) => o.territory === territory)?.decision)}
                               </summary>
                               <ul>
                                 {c.reasons.map((r, i) => (

@@ -2,8 +2,8 @@ import { Form, Link, useLocation } from '@remix-run/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { FormAlert } from '~/components/forms';
 import { Time } from '~/components/time';
-import { statusLabel, statusTone, territoryName, type TerritoryOption } from '~/models/catalog';
-import { episodeHeading } from '~/models/episode';
+import { statusLabel, territoryName, type TerritoryOption } from '~/models/catalog';
+import { caseStatusTone, episodeHeading } from '~/models/episode';
 import type { ApiError } from '~/models/graphql.server';
 import {
   caseStatusLabel,
@@ -197,8 +197,9 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
             </p>
             <p className="case-meta">
               {rc.kind === 'APPEAL' ? <span className="badge badge-warning">Appeal</span> : null}
-              <span className="badge badge-muted">{caseStatusLabel(rc.status)}</span>
-              <span className={`badge badge-${statusTone(rc.episode.status)}`}>Episode: {statusLabel(rc.episode.status)}</span>
+              {/* One badge for the case's state, coloured by its decisions; the episode's own status is context, not a second state. */}
+              <span className={`badge badge-${caseStatusTone(rc.status, rc.decisions)}`}>{caseStatusLabel(rc.status)}</span>
+              <span>Episode {statusLabel(rc.episode.status).toLowerCase()}</span>
               {rc.aiStatus === 'AI_UNAVAILABLE' ? <span className="badge badge-danger">AI unavailable</span> : null}
               {rc.escalated ? <span className="badge badge-warning">Escalated</span> : null}
               {rc.routedToLead ? <span className="badge badge-danger" title="Screening found a possible copy of another studio’s content">For a lead: possible copy</span> : null}
