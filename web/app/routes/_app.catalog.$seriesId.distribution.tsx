@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
 import type { FormEvent } from 'react';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { FormAlert, Notice, SelectField, TextField } from '~/components/forms';
 import { Time } from '~/components/time';
 import { requireCatalog } from '~/models/catalog-access.server';
@@ -40,8 +40,15 @@ export default function DistributionPage() {
   const [release, setRelease] = useState<{ name: string; territories: string[] } | null>(null);
   // "Choose a partner." answers the last submit; once a partner is chosen it no longer holds, so it
   // must not linger beside the field or behind the confirmation. A new answer shows its own errors.
-  const [partnerChosenSince, setPartnerChosenSince] = useState<typeof planOutcome | null>(null);
-  const fieldErrors = planOutcome && partnerChosenSince === planOutcome ? withoutPartnerError(planOutcome.fieldErrors) : planOutcome?.fieldErrors;
+  // The error summary moves focus to itself whenever it gets a new object, so it changes only when
+  // it empties (the partner was the only problem) or the confirmation takes focus anyway.
+  const [partnerChosen, setPartnerChosen] = useState<{ answer: typeof planOutcome; summaryToo: boolean } | null>(null);
+  const answered = planOutcome !== undefined && partnerChosen?.answer === planOutcome;
+  const summaryErrors = useMemo(
+    () => (answered && partnerChosen?.summaryToo ? withoutPartnerError(planOutcome?.fieldErrors) : planOutcome?.fieldErrors),
+    [answered, partnerChosen, planOutcome],
+  );
+  const fieldErrors: Record<string, string> | undefined = answered ? withoutPartnerError(planOutcome?.fieldErrors) : planOutcome?.fieldErrors;
   const confirmRelease = (event: FormEvent<HTMLFormElement>) => {
     if (confirmed.current) {
       confirmed.current = false;
@@ -51,7 +58,7 @@ export default function DistributionPage() {
     // No partner chosen: the form answers "Choose a partner." beside the field.
     if (!partner) return;
     event.preventDefault();
-    setPartnerChosenSince(planOutcome);
+    setPartnerChosen({ answer: planOutcome, summaryToo: true });
     setRelease({ name: partner.organization.name, territories: partner.profile?.territories ?? [] });
     confirmDialog.current?.showModal();
   };
@@ -66,7 +73,7 @@ export default function DistributionPage() {
             Saving a plan for a partner that already has one replaces it.
           </p>
           <Notice>{planOutcome?.notice}</Notice>
-          <FormAlert fieldErrors={fieldErrors}>{planOutcome?.formError}</FormAlert>
+          <FormAlert fieldErrors={summaryErrors}>{planOutcome?.formError}</FormAlert>
           {partners.length === 0 ? (
             <p className="muted">No partner platforms are set up yet.</p>
           ) : (
@@ -80,7 +87,8 @@ export default function DistributionPage() {
                 options={[{ value: '', label: 'Choose a partner' }, ...partners.map((p) => ({ value: p.organization.id, label: p.organization.name }))]}
                 error={fieldErrors?.partnerId}
                 onChange={(event) => {
-                  if (event.currentTarget.value) setPartnerChosenSince(planOutcome);
+                  const fields = Object.keys(planOutcome?.fieldErrors ?? {});
+                  if (event.currentTarget.value) setPartnerChosen({ answer: planOutcome, summaryToo: fields.length === 1 && fields[0] === 'partnerId' });
                 }}
               />
               <SelectField
