@@ -107,7 +107,9 @@ test('A studio drops a whole season of 20 clips on a new series and uploads it i
     await expect(preview).toHaveCount(0);
     const list = uploads.getByRole('list', { name: 'Uploads' });
     await expect(list.getByRole('listitem')).toHaveCount(20);
-    await expect(list.getByRole('listitem').first()).toContainText('ep01.mp4 → Episode 1 · Episode 1');
+    // An episode whose title is the default is named once.
+    await expect(list.getByRole('listitem').first()).toContainText('ep01.mp4 → Episode 1 ·');
+    await expect(list.getByRole('listitem').first()).not.toContainText('Episode 1 · Episode 1');
     await expect(uploads.getByRole('progressbar', { name: 'All uploads' })).toHaveAttribute('value', '100', { timeout: 120_000 });
     await expect(uploads.getByText('20 of 20 files uploaded · 20 ready.')).toBeVisible({ timeout: 180_000 });
     for (const [name, number] of SEASON) {
@@ -153,7 +155,7 @@ test('Two files for one episode and a file without a number are flagged until fi
   await test.step('skipping the second copy and numbering the trailer clears the flags', async () => {
     await preview.getByRole('checkbox', { name: 'Skip S01E01_final.mp4' }).check();
     await preview.getByLabel('Episode number for trailer.mp4').fill('3');
-    await expect(fileRow(preview, 'ep01.mp4')).toContainText('Episode 1 · Episode 1');
+    await expect(fileRow(preview, 'ep01.mp4').getByRole('cell').nth(2)).toHaveText('Episode 1');
     await expect(fileRow(preview, 'trailer.mp4')).toContainText('New episode 3');
     await expect(preview.getByRole('alert')).toBeHidden();
     await expect(preview).toContainText('3 files for episodes 1–3; 2 new episodes (2–3) will be created.');
@@ -177,9 +179,10 @@ test('Two files for one episode and a file without a number are flagged until fi
 test('Uploads stopped by leaving the page carry on when the same files are dropped again', async ({ page, request }) => {
   test.setTimeout(180_000);
   const series = await createDraftSeries(await apiAs(request, accounts.editor), unique('Resumed Drop'), 0);
+  // The teaser's name gives no number: the studio types the episode it goes to.
   const clips = [
     { name: 'ep01.mp4', path: await makeClip('resumed-drop-01.mp4', { seconds: 20, size: '720x1280' }) },
-    { name: 'ep02.mp4', path: await makeClip('resumed-drop-02.mp4', { seconds: 20, size: '720x1280' }) },
+    { name: 'teaser.mp4', path: await makeClip('resumed-drop-02.mp4', { seconds: 20, size: '720x1280' }) },
   ];
 
   await signIn(page, accounts.editor);
@@ -192,18 +195,22 @@ test('Uploads stopped by leaving the page carry on when the same files are dropp
   const uploads = page.getByRole('region', { name: 'Upload videos' });
   const preview = page.getByRole('region', { name: 'Check the files and their episodes' });
   await dropFiles(page.getByRole('heading', { name: 'Upload videos' }), clips);
+  await preview.getByLabel('Episode number for teaser.mp4').fill('2');
   await preview.getByRole('button', { name: 'Upload 2 files' }).click();
   await expect.poll(async () => Number(await uploads.getByRole('progressbar', { name: 'All uploads' }).getAttribute('value')), { timeout: 30_000 }).toBeGreaterThanOrEqual(5);
 
   page.once('dialog', (dialog) => void dialog.accept());
   await reload(page);
   await expect(page.getByRole('note', { name: 'Unfinished uploads' })).toHaveText(
-    '2 uploads stopped before they finished (episodes 1–2): ep01.mp4, ep02.mp4. Drop or choose the same files again and they carry on from where they stopped.',
+    '2 uploads stopped before they finished (episodes 1–2): ep01.mp4, teaser.mp4. Drop or choose the same files again and they carry on from where they stopped.',
   );
 
   await uploadSpeed(-1);
   await dropFiles(page.getByRole('heading', { name: 'Upload videos' }), clips);
-  await expect(fileRow(preview, 'ep01.mp4')).toContainText('Episode 1 · Episode 1');
+  await expect(fileRow(preview, 'ep01.mp4').getByRole('cell').nth(2)).toHaveText('Episode 1');
+  // The number typed before leaving holds: the teaser carries on to episode 2, not to no episode.
+  await expect(preview.getByLabel('Episode number for teaser.mp4')).toHaveValue('2');
+  await expect(fileRow(preview, 'teaser.mp4').getByRole('cell').nth(2)).toHaveText('Episode 2');
   await preview.getByRole('button', { name: 'Upload 2 files' }).click();
   await expect(page.getByRole('note', { name: 'Unfinished uploads' })).toHaveCount(0);
   const list = uploads.getByRole('list', { name: 'Uploads' });
@@ -216,4 +223,74 @@ test('Uploads stopped by leaving the page carry on when the same files are dropp
   const history = page.getByRole('region', { name: 'Upload history' });
   await expect(history.getByRole('row')).toHaveCount(2);
   await expect(history.getByRole('row').nth(1)).toContainText('Succeeded');
+});
+
+test('Until the series’ episodes are known the preview claims none new, and a season other than 1 is flagged', async ({ page, request }) => {
+  const series = await createDraftSeries(await apiAs(request, accounts.editor), unique('Checked Drop'), 1);
+  const clip = await makeClip('checked-drop.mp4');
+
+  await signIn(page, accounts.editor);
+  await open(page, `/catalog/${series.id}`);
+  // The check of existing episodes answers only when the test lets it.
+  let answer: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (answer = resolve));
+  await page.route('**/resources/upload-targets*', async (route) => {
+    if (route.request().method() === 'GET') await held;
+    await route.continue();
+  });
+  await dropFiles(page.getByRole('heading', { name: 'Upload videos' }), [
+    { path: clip, name: 'ep01.mp4' },
+    { path: clip, name: 'Drama_S02E04.mp4' },
+  ]);
+
+  const preview = page.getByRole('region', { name: 'Check the files and their episodes' });
+  await test.step('while the check runs, episode 1 (which exists) is not called new', async () => {
+    await expect(fileRow(preview, 'ep01.mp4').getByRole('cell').nth(2)).toHaveText('Episode 1 · Checking…');
+    await expect(preview).not.toContainText('New episode');
+    await expect(preview.getByRole('button', { name: /^Upload/ })).toBeDisabled();
+    answer();
+    await expect(fileRow(preview, 'ep01.mp4').getByRole('cell').nth(2)).toHaveText('Episode 1');
+  });
+
+  await test.step('S02E04 goes to episode 4, and the preview says its name gives season 2', async () => {
+    const row = fileRow(preview, 'Drama_S02E04.mp4');
+    await expect(preview.getByLabel('Episode number for Drama_S02E04.mp4')).toHaveValue('4');
+    await expect(row).toContainText('New episode 4');
+    await expect(row).toContainText('Its name says season 2');
+    await expect(preview).toContainText('1 file names a season other than 1: check its number.');
+    await expect(fileRow(preview, 'ep01.mp4')).not.toContainText('season');
+    // A number the studio types is its decision: the flag goes.
+    await preview.getByLabel('Episode number for Drama_S02E04.mp4').fill('24');
+    await expect(row).not.toContainText('season 2');
+    await expect(preview).not.toContainText('a season other than 1');
+  });
+});
+
+test('A bulk upload with a failed file ends saying so, and Retry failed sends it again', async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const series = await createDraftSeries(await apiAs(request, accounts.editor), unique('Retried Drop'), 0);
+  const clips = await makeClips(['ep01.mp4', 'ep02.mp4', 'ep03.mp4']);
+
+  await signIn(page, accounts.editor);
+  await open(page, `/catalog/${series.id}`);
+  // The server refuses the first attempt at ep02.mp4 (tus does not retry a 4xx); the next goes through.
+  let refused = 0;
+  await page.route('**/uploads', async (route) => {
+    const named = route.request().headers()['upload-metadata'] ?? '';
+    if (route.request().method() === 'POST' && refused === 0 && named.includes(`filename ${Buffer.from('ep02.mp4').toString('base64')}`)) {
+      refused++;
+      await route.fulfill({ status: 403, body: 'Refused for the test.' });
+    } else await route.continue();
+  });
+  await dropFiles(page.getByRole('heading', { name: 'Upload videos' }), clips);
+  const preview = page.getByRole('region', { name: 'Check the files and their episodes' });
+  await preview.getByRole('button', { name: 'Upload 3 files' }).click();
+
+  const uploads = page.getByRole('region', { name: 'Upload videos' });
+  await expect(uploads.getByText('2 of 3 uploaded · 1 failed.')).toBeVisible({ timeout: 60_000 });
+  expect(refused).toBe(1);
+  await uploads.getByRole('button', { name: 'Retry failed' }).click();
+  await expect(uploads.getByText('3 of 3 files uploaded · 3 ready.')).toBeVisible({ timeout: 60_000 });
+  await expect(uploads.getByRole('button', { name: 'Retry failed' })).toHaveCount(0);
+  await expect(page.getByText('3 episodes · 3 ready')).toBeVisible();
 });

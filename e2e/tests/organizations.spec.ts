@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { sections, signIn } from '../support/session';
+import { open, sections, signIn } from '../support/session';
 import { accounts, unique } from '../support/stack';
 
 test('An admin suspends a studio with a reason and reinstates it', async ({ page }) => {
@@ -28,4 +28,17 @@ test('An admin suspends a studio with a reason and reinstates it', async ({ page
   await row.getByRole('button', { name: 'Reinstate' }).click();
   await expect(organizations.getByRole('status')).toContainText(`${name} is reinstated`);
   await expect(row).toContainText('Active');
+});
+
+test('Someone without the admin role who opens a partners or review-settings address is told which page is not theirs', async ({ page }) => {
+  await signIn(page, accounts.owner);
+  for (const [path, label] of [
+    ['/admin/partners', 'Partners'],
+    ['/admin/review', 'Review settings'],
+  ] as const) {
+    await open(page, path);
+    await expect(page.getByRole('heading', { name: 'Not available to you' })).toBeVisible();
+    await expect(page.getByText(`${label} is not part of your role`)).toBeVisible();
+    await expect(page.getByText('Organizations is not part of your role')).toHaveCount(0);
+  }
 });

@@ -9,8 +9,9 @@ import { accounts, unique } from '../support/stack';
 /**
  * Every page a studio owner, a reviewer, a lead, an admin and a partner can reach, at a desktop width
  * and a phone's (390 × 844): no WCAG 2.1 A/AA violation axe-core can find, and no sideways scrolling
- * of the page itself (wide tables become cards or scroll inside their own box). A full-page
- * screenshot of each page at each width is kept in the test's output folder and attached to its result.
+ * of the page itself (wide tables become cards or scroll inside their own box, which stays on the
+ * screen). A full-page screenshot of each page at each width is kept in the test's output folder and
+ * attached to its result.
  *
  * The pages show real data the test creates first: a priced and licensed series of 20 episodes, an
  * episode decided per territory (approved in one, changes requested in another, with a comment), and
@@ -151,6 +152,25 @@ async function checkPage(page: Page, testInfo: TestInfo, path: string): Promise<
       .map((element) => `${element.tagName.toLowerCase()}.${[...element.classList].join('.')} (right ${Math.round(element.getBoundingClientRect().right)})`),
   }));
   expect.soft(overflow.scrollWidth, `${path} scrolls sideways at ${width} px: ${overflow.widest.join(', ')}`).toBeLessThanOrEqual(overflow.innerWidth);
+  // A table wider than the screen is read by scrolling its own box, which itself stays on screen;
+  // one cut off by its page (no box of its own that scrolls) cannot be read at all.
+  const unreachable = await page.evaluate(() =>
+    [...document.querySelectorAll('table')]
+      .filter((table) => {
+        const r = table.getBoundingClientRect();
+        if (r.width <= 1 || (r.left >= -0.5 && r.right <= window.innerWidth + 0.5)) return false;
+        for (let box = table.parentElement; box && box !== document.body; box = box.parentElement) {
+          const sideways = getComputedStyle(box).overflowX;
+          if (sideways === 'auto' || sideways === 'scroll') {
+            const b = box.getBoundingClientRect();
+            return b.left < -0.5 || b.right > window.innerWidth + 0.5;
+          }
+        }
+        return true;
+      })
+      .map((table) => table.caption?.textContent?.trim() || table.className || 'table'),
+  );
+  expect.soft(unreachable, `tables on ${path} that reach past the screen at ${width} px without a box of their own that scrolls`).toEqual([]);
   const file = testInfo.outputPath(`${path.replace(/[^a-z0-9]+/gi, '_').replace(/^_|_$/g, '') || 'root'}-${width}.png`);
   await page.screenshot({ path: file, fullPage: true, timeout: 30_000 });
   await testInfo.attach(`${path} at ${width} px`, { path: file, contentType: 'image/png' });

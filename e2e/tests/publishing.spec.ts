@@ -85,6 +85,9 @@ test('A studio releases an approved series to the demo partner; the partner sees
     await expect(release.getByLabel('Partner')).toHaveAccessibleDescription(/Choose a partner\./);
     await expect(page.getByText('This series is not released to any partner yet.')).toBeVisible();
     await release.getByLabel('Partner').selectOption({ label: 'ShortPlay' });
+    // Choosing a partner answers the refusal: it no longer stands beside the field or in the summary.
+    await expect(release.getByText('Choose a partner.')).toHaveCount(0);
+    await expect(release.getByText('There is a problem')).toHaveCount(0);
     await release.getByLabel('Release', { exact: true }).selectOption({ label: 'All at once' });
     await expect(release.getByLabel('Starts (UTC)')).toHaveValue('');
     await release.getByRole('button', { name: 'Save release plan' }).click();
@@ -92,6 +95,7 @@ test('A studio releases an approved series to the demo partner; the partner sees
     const confirm = page.getByRole('dialog', { name: 'Release to ShortPlay?' });
     await expect(confirm).toContainText('ShortPlay shows episodes in');
     await expect(confirm).toContainText('US');
+    await expect(page.getByText('Choose a partner.')).toHaveCount(0);
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     await expect(confirm).toBeHidden();
     await expect(page.getByText('This series is not released to any partner yet.')).toBeVisible();
@@ -147,11 +151,71 @@ test('A studio releases an approved series to the demo partner; the partner sees
   });
 });
 
+test('A territory rejected at review reads Rejected on the Distribution grid, not Not approved', async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const editor = await apiAs(request, accounts.editor);
+  const lead = await apiAs(request, accounts.lead);
+  const title = unique('Rejected Tide');
+  const { createSeries } = await editor.call(CREATE_SERIES, { studioId: await studioIdOf(editor), input: { title, originalLanguage: 'en', freeEpisodeCount: 0 } });
+  const seriesId = createSeries.id;
+  const { addEpisodes } = await editor.call(ADD_EPISODES, { input: { seriesId, fromNumber: 1, toNumber: 1 } });
+  const episodeId = addEpisodes[0]!.id;
+  await editor.call(SET_LICENSE, {
+    seriesId,
+    input: {
+      sourceWorkTitle: `${title} (web novel)`,
+      sourceWorkKind: 'NOVEL',
+      licensor: 'Moonlight Press',
+      licenseKind: 'ADAPTATION',
+      territoriesIncluded: ['WORLDWIDE'],
+      windowStart: daysFromToday(-30) + 'T00:00:00.000Z',
+      windowEnd: daysFromToday(365) + 'T00:00:00.000Z',
+    },
+  });
+  await editor.call(SET_PRICES, { input: { seriesId, fromNumber: 1, toNumber: 1, territory: 'WORLDWIDE', coins: 60 } });
+  await setSubtitles(editor, episodeId, ['The tide is out.']);
+  await uploadClip(await tokenOf(request, accounts.editor), episodeId, await makeReviewClip(`${title}-1`, 2));
+  await waitForEpisode(editor, episodeId, 'READY');
+  const { submitForReview } = await editor.call(SUBMIT, { input: { episodeIds: [episodeId], territories: ['CA'] } });
+  const caseId = submitForReview[0]!.id;
+  await waitForCase(editor, caseId, 'PENDING_REVIEW');
+  // The lead rejects ours in CA; anything else waiting for CA is approved, so the queue is left empty.
+  for (;;) {
+    const { claimNextCase } = await lead.call(CLAIM_NEXT, { filter: { territory: 'CA' } });
+    if (!claimNextCase) break;
+    const ours = claimNextCase.id === caseId;
+    await lead.call(DECIDE, {
+      input: {
+        caseId: claimNextCase.id,
+        version: claimNextCase.version,
+        decisions: [ours ? { territory: 'CA', decision: 'REJECT', citedRuleIds: ['GLOBAL-VIOLENCE-01'], notes: 'Not for this market.' } : { territory: 'CA', decision: 'APPROVE' }],
+      },
+    });
+  }
+  await waitForCase(editor, caseId, 'DECIDED');
+
+  await signIn(page, accounts.editor);
+  await open(page, `/catalog/${seriesId}/distribution`);
+  const release = page.getByRole('region', { name: 'Release to a partner' });
+  await release.getByLabel('Partner').selectOption({ label: 'ShortPlay' });
+  await release.getByRole('button', { name: 'Save release plan' }).click();
+  await page.getByRole('dialog', { name: 'Release to ShortPlay?' }).getByRole('button', { name: 'Release to ShortPlay' }).click();
+  await expect(release.getByRole('status')).toContainText('The release plan is saved.');
+
+  const row = page.getByRole('table', { name: 'Episodes on ShortPlay by territory' }).getByRole('row', { name: /^1\. / });
+  // Rejected at review in CA (the API's territoryOutcomes); never reviewed for the US.
+  await expect(row.locator('td[data-territory="CA"] summary')).toContainText('Rejected');
+  await expect(row.locator('td[data-territory="CA"] summary')).not.toContainText('Not approved');
+  await expect(row.locator('td[data-territory="US"] summary')).toContainText('Not approved');
+});
+
 const CREATE_SERIES = graphql(`mutation CreateSeries($studioId: ID!, $input: SeriesInput!) { createSeries(studioId: $studioId, input: $input) { id } }`);
 const ADD_EPISODES = graphql(`mutation AddEpisodes($input: AddEpisodesInput!) { addEpisodes(input: $input) { id } }`);
 const SET_LICENSE = graphql(`mutation SetLicense($seriesId: ID!, $input: LicenseInput!) { setLicense(seriesId: $seriesId, input: $input) { id } }`);
 const SET_PRICES = graphql(`mutation SetPrices($input: SetEpisodePricesInput!) { setEpisodePrices(input: $input) { episode { id } } }`);
 const SUBMIT = graphql(`mutation Submit($input: SubmitForReviewInput!) { submitForReview(input: $input) { id } }`);
+const CLAIM_NEXT = graphql(`mutation ClaimNext($filter: QueueFilterInput) { claimNextCase(filter: $filter) { id version } }`);
+const DECIDE = graphql(`mutation Decide($input: DecideCaseInput!) { decideCase(input: $input) { id } }`);
 const TAKE_DOWN = graphql(`mutation TakeDown($episodeId: ID!, $reason: String!) { takeDownEpisode(episodeId: $episodeId, reason: $reason) { id status } }`);
 const PARTNER_CATALOG = graphql(`query Catalog($since: DateTimeISO) { catalog(territory: "US", first: 20, filter: { updatedSince: $since }) { nodes { title episodes(first: 20) { nodes { number title price { free coins currency amount } } } } } }`);
 

@@ -135,6 +135,14 @@ test('A reviewer requests changes, the studio fixes and resubmits, the reviewer 
     await expect(decision.getByRole('radio', { name: 'Approve' })).toBeChecked();
     await decision.getByRole('button', { name: 'Submit decision' }).click();
     await expect(page.getByRole('status').filter({ hasText: 'Your decision is recorded.' })).toContainText('Episode 1: Approved in SA.');
+    // Announced once: no second live region still reads out what the A key chose before the decision.
+    const live = page.locator('[role="status"], [role="alert"], [aria-live="polite"], [aria-live="assertive"]');
+    await expect(live.filter({ hasText: 'Your decision is recorded.' })).toHaveCount(1);
+    await expect(live.filter({ hasText: /Approve/ })).toHaveCount(1);
+    // One badge says where the case stands; the episode's status is told beside it, not as a rival badge.
+    const meta = page.locator('.case-meta');
+    await expect(meta.locator('.badge')).toHaveCount(1);
+    await expect(meta.locator('.badge')).toHaveText('Decided');
   });
 
   await test.step('the studio sees the episode approved', async () => {

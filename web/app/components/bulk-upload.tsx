@@ -34,12 +34,23 @@ export function BulkUploader({ seriesId, queue, episodes, onEpisodesChanged }: {
   const folderInput = useRef<HTMLInputElement>(null);
   const preview = useRef<HTMLDivElement>(null);
 
+  // Uploads that stopped when the page was left: the same file dropped again goes to the episode chosen then.
+  const [stopped, setStopped] = useState<UnfinishedUpload[]>([]);
+  useEffect(() => {
+    void unfinishedUploads().then(setStopped);
+  }, [episodes]);
+  const resumedNumber = useRef<(file: File) => number | undefined>(() => undefined);
+  resumedNumber.current = (file) => {
+    const upload = stopped.find((u) => !u.audioLanguage && u.fileName === file.name && u.size === file.size);
+    return upload ? episodes.find((e) => e.id === upload.episodeId)?.number : undefined;
+  };
+
   const add = useCallback((chosen: readonly File[]) => {
     const fresh = chosen.filter((file) => !isSystemFile(file) && !files.current.has(fileKey(file)));
     for (const file of fresh) files.current.set(fileKey(file), file);
     if (!fresh.length) return;
     // In episode order, files without a number last: the preview reads like the season.
-    const added = fresh.map((file) => bulkUploadRow(fileKey(file), file));
+    const added = fresh.map((file) => bulkUploadRow(fileKey(file), file, resumedNumber.current(file)));
     setRows((list) => [...list, ...added].sort(byProposedNumber));
   }, []);
   const dragging = usePageFileDrop(add);
@@ -59,17 +70,23 @@ export function BulkUploader({ seriesId, queue, episodes, onEpisodesChanged }: {
   const rangeKey = range ? `${range.from}-${range.to}` : '';
   const loadTargets = useRef(targets.load);
   loadTargets.current = targets.load;
+  // The range the last answer is about: until the current range is answered, no row may claim "new".
+  const askedRange = useRef('');
   useEffect(() => {
     if (!range) return;
+    askedRange.current = rangeKey;
     void loadTargets.current(`${TARGETS}?${new URLSearchParams({ seriesId, from: String(range.from), to: String(range.to) })}`);
     // Only a new range is worth asking about.
   }, [rangeKey, seriesId]);
 
+  const answered = targets.state === 'idle' && targets.data !== undefined && askedRange.current === rangeKey;
+  const checking = range !== null && !answered;
   const existing = useMemo(() => {
+    if (checking) return null;
     const byNumber = new Map<number, ExistingEpisode>();
     if (targets.data?.ok) for (const e of targets.data.episodes) byNumber.set(e.number, e);
     return byNumber;
-  }, [targets.data]);
+  }, [targets.data, checking]);
   const busy = useMemo(() => new Set(queue.items.filter((i) => isUnfinished(i.phase) || i.phase === 'processing').map((i) => i.target.id)), [queue.items]);
   const plan = useMemo(() => planBulkUpload(rows, existing, queue.policy, busy), [rows, existing, queue.policy, busy]);
 
@@ -101,7 +118,6 @@ export function BulkUploader({ seriesId, queue, episodes, onEpisodesChanged }: {
     // Runs once per answer.
   }, [answer]);
 
-  const checking = targets.state !== 'idle';
   const starting = confirm.state !== 'idle';
   const refusal = answer && !answer.ok ? answer.message : targets.data && !targets.data.ok ? targets.data.message : '';
 
@@ -137,7 +153,7 @@ export function BulkUploader({ seriesId, queue, episodes, onEpisodesChanged }: {
         </div>
       ) : null}
 
-      <UnfinishedUploadsNotice episodes={episodes} busy={busy} />
+      <UnfinishedUploadsNotice episodes={episodes} stored={stopped} busy={busy} />
 
       {rows.length ? (
         <div className="upload-matches" ref={preview} tabIndex={-1} role="region" aria-labelledby={`${id}-preview`}>
@@ -184,6 +200,7 @@ export function BulkUploader({ seriesId, queue, episodes, onEpisodesChanged }: {
                       </td>
                       <td id={`${id}-${row.key}-note`} className={problem ? 'field-error' : undefined}>
                         {verdict?.note}
+                        {verdict?.kind === 'upload' && verdict.warning ? <span className="upload-match-warning"> {verdict.warning}</span> : null}
                       </td>
                       <td>
                         <input
@@ -311,11 +328,13 @@ function UploadTotals({ queue }: { queue: UploadQueue }) {
   const percent = total ? Math.floor((sent / total) * 100) : 0;
   const count = (phases: readonly string[]) => items.filter((i) => phases.includes(i.phase)).length;
   const uploaded = count(['processing', 'ready']);
-  const parts = [`${uploaded} of ${items.length} files uploaded`];
   const ready = count(['ready']);
   const processing = count(['processing']);
   const failed = count(['failed']);
-  if (ready) parts.push(`${ready} ready`);
+  // Every file has come to an end and some failed: say how it ended, and offer the failed ones again.
+  const endedWithFailures = failed > 0 && ready + failed === items.length;
+  const parts = endedWithFailures ? [`${ready} of ${items.length} uploaded`] : [`${uploaded} of ${items.length} files uploaded`];
+  if (ready && !endedWithFailures) parts.push(`${ready} ready`);
   if (processing) parts.push(`${processing} processing`);
   if (failed) parts.push(`${failed} failed`);
   return (
@@ -330,16 +349,19 @@ function UploadTotals({ queue }: { queue: UploadQueue }) {
         {formatBytes(sent)} of {formatBytes(total)}
       </p>
       <p role="status">{`${parts.join(' · ')}.`}</p>
+      {endedWithFailures ? (
+        <div className="form-actions">
+          <button type="button" className="button" onClick={queue.retryFailed}>
+            Retry failed
+          </button>
+        </div>
+      ) : null}
     </div>
   );
 }
 
 /** Uploads to this series' episodes that stopped before they finished (the page was left): the same files carry them on. */
-function UnfinishedUploadsNotice({ episodes, busy }: { episodes: readonly KnownEpisode[]; busy: ReadonlySet<string> }) {
-  const [stored, setStored] = useState<UnfinishedUpload[]>([]);
-  useEffect(() => {
-    void unfinishedUploads().then(setStored);
-  }, [episodes]);
+function UnfinishedUploadsNotice({ episodes, stored, busy }: { episodes: readonly KnownEpisode[]; stored: readonly UnfinishedUpload[]; busy: ReadonlySet<string> }) {
   const byId = new Map(episodes.map((e) => [e.id, e]));
   const waiting = stored
     .filter((u) => !u.audioLanguage && !busy.has(u.episodeId) && byId.get(u.episodeId)?.status === 'UPLOADING')

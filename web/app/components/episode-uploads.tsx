@@ -3,7 +3,7 @@ import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { startEpisodeUpload, type RunningUpload } from '~/models/episode-upload.client';
 import { acceptListOf, dubAcceptListOf, type UploadPolicy } from '~/models/catalog';
 import type { DubTarget } from '~/models/upload-refusals';
-import { formatBytes, formatLength } from '~/models/episode';
+import { episodeHeading, formatBytes, formatLength } from '~/models/episode';
 import type { loader as mediaStateLoader } from '~/routes/resources.episode-media';
 
 /** At most this many files travel at once; the rest wait their turn. */
@@ -135,6 +135,16 @@ export function useUploadQueue(policy: UploadPolicy, onChange?: () => void) {
       // Back in the line; the scheduler resumes it when there is room.
       update(key, { phase: 'waiting', message: undefined });
     },
+    /** Sends every failed file again: one that can carry on does, the others start over. */
+    retryFailed() {
+      const again = (item: UploadItem): UploadItem => {
+        if (running.current.has(item.key)) return { ...item, phase: 'waiting', message: undefined };
+        // Nothing left to carry on: a new upload of the same file (tus still resumes what the server kept).
+        launched.current.delete(item.key);
+        return { ...item, phase: 'waiting', message: undefined, resumable: undefined, uploadId: undefined, sent: 0, result: undefined };
+      };
+      setItems((list) => list.map((item) => (item.phase === 'failed' ? again(item) : item)));
+    },
     cancel(key: string) {
       const upload = running.current.get(key);
       running.current.delete(key);
@@ -241,7 +251,7 @@ function UploadRow({ item, queue }: { item: UploadItem; queue: ReturnType<typeof
         <p className="upload-name" id={`${id}-name`}>
           <strong>{item.file.name}</strong>
           <span className="muted">
-            <span className="upload-target">{item.dub ? ` → ${item.dub.language} dub of episode ${item.target.number}` : ` → Episode ${item.target.number} · ${item.target.title}`}</span> · {formatBytes(item.file.size)}
+            <span className="upload-target">{item.dub ? ` → ${item.dub.language} dub of episode ${item.target.number}` : ` → ${episodeHeading(item.target)}`}</span> · {formatBytes(item.file.size)}
           </span>
         </p>
         <div className="upload-progress">

@@ -12,9 +12,39 @@ describe('planBulkUpload', () => {
     expect(plan.problems).toBe(0);
     expect(plan.numbers).toEqual([1, 2, 3, 4]);
     expect(plan.created).toEqual([2, 3, 4]);
-    expect(plan.verdicts.get('r1')).toEqual({ kind: 'upload', number: 1, existing: { id: 'e1', number: 1, title: 'Pilot', hasMedia: false }, note: 'Episode 1 · Pilot' });
+    expect(plan.verdicts.get('r1')).toEqual({ kind: 'upload', number: 1, existing: { id: 'e1', number: 1, title: 'Pilot', hasMedia: false }, checking: false, note: 'Episode 1: Pilot' });
     expect(plan.verdicts.get('r0')).toMatchObject({ kind: 'upload', number: 3, existing: null, note: 'New episode 3' });
     expect(plan.summary).toBe('4 files for episodes 1–4; 3 new episodes (2–4) will be created.');
+  });
+
+  it('names an episode whose title is the default once', () => {
+    const plan = planBulkUpload(rows('ep05.mp4', 'ep06.mp4'), episodes({ id: 'e5', number: 5, title: 'Episode 5', hasMedia: false }, { id: 'e6', number: 6, title: 'Episode 6', hasMedia: true }), policy);
+    expect(plan.verdicts.get('r0')).toMatchObject({ note: 'Episode 5' });
+    expect(plan.verdicts.get('r1')).toMatchObject({ note: 'Replaces the video of Episode 6' });
+  });
+
+  it('claims no episode new while the series’ episodes are still being checked', () => {
+    const plan = planBulkUpload(rows('ep01.mp4', 'ep02.mp4'), null, policy);
+    expect(plan.verdicts.get('r0')).toMatchObject({ kind: 'upload', number: 1, checking: true, note: 'Episode 1 · Checking…' });
+    expect(plan.created).toEqual([]);
+    expect(plan.summary).not.toMatch(/new episode/);
+  });
+
+  it('flags a file whose name names a season other than 1, until its number is changed', () => {
+    const [second, first] = rows('S02E04.mp4', 'S01E05.mp4');
+    const plan = planBulkUpload([second!, first!], new Map(), policy);
+    expect(plan.verdicts.get('r0')).toMatchObject({ kind: 'upload', number: 4, warning: expect.stringMatching(/season 2/) });
+    expect(plan.verdicts.get('r1')).toMatchObject({ kind: 'upload', number: 5, warning: undefined });
+    expect(plan.warnings).toBe(1);
+    expect(plan.summary).toBe('2 files for episodes 4–5; 2 new episodes (4–5) will be created; 1 file names a season other than 1: check its number.');
+    const renumbered = planBulkUpload([{ ...second!, numberText: '24' }, first!], new Map(), policy);
+    expect(renumbered.warnings).toBe(0);
+  });
+
+  it('proposes the number an interrupted upload of the same file went to, over the one its name gives', () => {
+    expect(bulkUploadRow('r0', { name: 'trailer.mp4', size: 10 }, 7).numberText).toBe('7');
+    expect(bulkUploadRow('r0', { name: 'ep03.mp4', size: 10 }, 9).numberText).toBe('9');
+    expect(bulkUploadRow('r0', { name: 'ep03.mp4', size: 10 }).numberText).toBe('3');
   });
 
   it('flags two files for one episode, and clears the flag once one is skipped', () => {
@@ -71,7 +101,7 @@ describe('planBulkUpload', () => {
   it('says when a file replaces a video, and refuses an episode already receiving one', () => {
     const existing = episodes({ id: 'e1', number: 1, title: 'Pilot', hasMedia: true }, { id: 'e2', number: 2, title: 'Two', hasMedia: false });
     const plan = planBulkUpload(rows('ep01.mp4', 'ep02.mp4'), existing, policy, new Set(['e2']));
-    expect(plan.verdicts.get('r0')).toMatchObject({ kind: 'upload', note: 'Replaces the video of episode 1 · Pilot' });
+    expect(plan.verdicts.get('r0')).toMatchObject({ kind: 'upload', note: 'Replaces the video of Episode 1: Pilot' });
     expect(plan.verdicts.get('r1')).toMatchObject({ kind: 'problem', problem: 'busy' });
   });
 });

@@ -4,7 +4,7 @@
  * format the API's `uploadPolicy` does not take) before anything is sent.
  */
 import { describeRuns, numberRuns, type UploadPolicy } from './catalog';
-import { formatBytes } from './episode';
+import { episodeHeading, formatBytes } from './episode';
 import { episodeNumberFromFileName, type EpisodeNumberMatch } from './episode-number';
 
 /** A dropped or chosen file in the preview; `numberText` is what the episode-number field holds. */
@@ -29,7 +29,8 @@ export interface ExistingEpisode {
 export type BulkUploadProblem = 'not-accepted' | 'too-large' | 'no-number' | 'ambiguous' | 'invalid-number' | 'duplicate' | 'busy';
 
 export type BulkUploadVerdict =
-  | { kind: 'upload'; number: number; existing: ExistingEpisode | null; note: string }
+  /** `checking`: whether the episode exists is not known yet, so the row claims neither "new" nor "replaces". `warning`: worth a look before confirming. */
+  | { kind: 'upload'; number: number; existing: ExistingEpisode | null; checking: boolean; note: string; warning?: string }
   | { kind: 'skipped'; note: string }
   | { kind: 'problem'; problem: BulkUploadProblem; note: string };
 
@@ -41,14 +42,27 @@ export interface BulkUploadPlan {
   created: number[];
   /** Files that need a decision (fix the number or skip the file) before the upload can start. */
   problems: number;
+  /** Files whose name names a season other than 1: the number they go to is worth a look. */
+  warnings: number;
   /** One sentence about the whole plan. */
   summary: string;
 }
 
-/** A preview row for a file, its episode number proposed from its name. */
-export function bulkUploadRow(key: string, file: { name: string; size: number }): BulkUploadRow {
+/**
+ * A preview row for a file, its episode number proposed from its name — or, when an upload of this
+ * very file stopped earlier (`resumes`, the episode it was going to), the number the person chose then.
+ */
+export function bulkUploadRow(key: string, file: { name: string; size: number }, resumes?: number): BulkUploadRow {
   const proposal = episodeNumberFromFileName(file.name);
-  return { key, fileName: file.name, size: file.size, numberText: proposal.number === null ? '' : String(proposal.number), skipped: false, proposal };
+  const number = resumes ?? proposal.number;
+  return { key, fileName: file.name, size: file.size, numberText: number === null ? '' : String(number), skipped: false, proposal };
+}
+
+/** Why a row's name deserves a second look before its number is trusted: it names a season other than 1. */
+function seasonWarning(row: BulkUploadRow, number: number): string | undefined {
+  const season = row.proposal.number !== null ? row.proposal.season : undefined;
+  if (season === undefined || season === 1 || row.proposal.number !== number) return undefined;
+  return `Its name says season ${season}: a series numbers its episodes in one run, so check that episode ${number} is right.`;
 }
 
 /** Whether the API's upload policy takes a file of this name (by its extension; the API checks the media type too). */
@@ -70,12 +84,13 @@ export function shownFileName(fileName: string, policy: Pick<UploadPolicy, 'file
 const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
 
 /**
- * Judges every row against the policy, the series' existing episodes (`existing`, by number) and
- * the episodes already receiving a file (`busy`, by id). Only a plan with no problems may start.
+ * Judges every row against the policy, the series' existing episodes (`existing`, by number; null
+ * while they are being checked) and the episodes already receiving a file (`busy`, by id). Only a
+ * plan with no problems may start.
  */
 export function planBulkUpload(
   rows: readonly BulkUploadRow[],
-  existing: ReadonlyMap<number, ExistingEpisode>,
+  existing: ReadonlyMap<number, ExistingEpisode> | null,
   policy: Pick<UploadPolicy, 'acceptedExtensions' | 'maxBytes' | 'fileNameMaxLength' | 'fileNameRefusedCharacters' | 'maxEpisodeNumber'>,
   busy: ReadonlySet<string> = new Set(),
 ): BulkUploadPlan {
@@ -120,22 +135,25 @@ export function planBulkUpload(
   for (const row of rows) {
     const number = numberOf.get(row.key);
     if (number === undefined) continue;
-    const episode = existing.get(number) ?? null;
+    const episode = existing?.get(number) ?? null;
     const count = filesPer.get(number)!;
     if (count > 1) fault(row, 'duplicate', `Episode ${number} has ${count} files: give each its own number, or skip all but one.`);
     else if (episode && busy.has(episode.id)) fault(row, 'busy', `Episode ${number} is receiving another file now: skip this one, or wait until that upload ends.`);
     else {
-      const note = !episode ? `New episode ${number}` : episode.hasMedia ? `Replaces the video of episode ${number} · ${episode.title}` : `Episode ${number} · ${episode.title}`;
-      verdicts.set(row.key, { kind: 'upload', number, existing: episode, note });
+      const checking = existing === null;
+      const note = checking ? `Episode ${number} · Checking…` : !episode ? `New episode ${number}` : episode.hasMedia ? `Replaces the video of ${episodeHeading(episode)}` : episodeHeading(episode);
+      verdicts.set(row.key, { kind: 'upload', number, existing: episode, checking, note, warning: seasonWarning(row, number) });
     }
   }
 
   const uploads = [...verdicts.values()].filter((v): v is Extract<BulkUploadVerdict, { kind: 'upload' }> => v.kind === 'upload');
   const numbers = uploads.map((v) => v.number).sort((a, b) => a - b);
-  const created = uploads.filter((v) => !v.existing).map((v) => v.number).sort((a, b) => a - b);
+  const created = existing === null ? [] : uploads.filter((v) => !v.existing).map((v) => v.number).sort((a, b) => a - b);
   const problems = [...verdicts.values()].filter((v) => v.kind === 'problem').length;
+  const warnings = uploads.filter((v) => v.warning).length;
   const parts = [numbers.length ? `${plural(numbers.length, 'file')} for episode${numbers.length === 1 ? '' : 's'} ${describeRuns(numberRuns(numbers))}` : 'No file to upload yet'];
   if (created.length) parts.push(`${plural(created.length, 'new episode')} (${describeRuns(numberRuns(created))}) will be created`);
   if (problems) parts.push(`${plural(problems, 'file needs', 'files need')} a number or a skip`);
-  return { verdicts, numbers, created, problems, summary: `${parts.join('; ')}.` };
+  if (warnings) parts.push(`${plural(warnings, 'file names', 'files name')} a season other than 1: check ${warnings === 1 ? 'its number' : 'their numbers'}`);
+  return { verdicts, numbers, created, problems, warnings, summary: `${parts.join('; ')}.` };
 }

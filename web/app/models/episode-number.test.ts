@@ -61,7 +61,9 @@ describe('episodeNumberFromFileName', () => {
   });
 
   it('says which naming style gave the number', () => {
-    expect(episodeNumberFromFileName('S01E04.mp4')).toEqual({ number: 4, via: 'season-episode' });
+    expect(episodeNumberFromFileName('S01E04.mp4')).toEqual({ number: 4, via: 'season-episode', season: 1 });
+    expect(episodeNumberFromFileName('S02E04.mp4')).toEqual({ number: 4, via: 'season-episode', season: 2 });
+    expect(episodeNumberFromFileName('2x04.mp4')).toEqual({ number: 4, via: 'season-episode', season: 2 });
     expect(episodeNumberFromFileName('ep04.mp4')).toEqual({ number: 4, via: 'episode-word' });
     expect(episodeNumberFromFileName('第4集.mp4')).toEqual({ number: 4, via: 'cjk-episode' });
     expect(episodeNumberFromFileName('04.mp4')).toEqual({ number: 4, via: 'lone-number' });

@@ -5,11 +5,17 @@
  */
 
 export type EpisodeNumberMatch =
-  | { number: number; /** Which naming style gave the number. */ via: 'season-episode' | 'episode-word' | 'cjk-episode' | 'lone-number' }
+  | {
+      number: number;
+      /** Which naming style gave the number. */
+      via: 'season-episode' | 'episode-word' | 'cjk-episode' | 'lone-number';
+      /** The season the name gives with it (`S02E04`, `2x04`): a series has one run of episode numbers, so the preview flags a season other than 1. */
+      season?: number;
+    }
   | { number: null; /** `none`: no episode number in the name; `ambiguous`: several bare numbers and nothing says which. */ reason: 'none' | 'ambiguous' };
 
 // Markers, strongest first. Each is tried on the whole name, so `S02E04` gives 4 before `E04` or `02` are considered.
-const SEASON_EPISODE = [/(?<![a-z0-9])s\d{1,2}[\s._-]*e(?:p(?:isode)?)?[\s._-]*(\d{1,4})(?!\d)/i, /(?<![a-z0-9])\d{1,2}x(\d{1,3})(?![a-z0-9])/i];
+const SEASON_EPISODE = [/(?<![a-z0-9])s(\d{1,2})[\s._-]*e(?:p(?:isode)?)?[\s._-]*(\d{1,4})(?!\d)/i, /(?<![a-z0-9])(\d{1,2})x(\d{1,3})(?![a-z0-9])/i];
 const EPISODE_WORD = /(?<![a-z])(?:episode|episodio|épisode|folge|ep|e)[\s.#_-]*(\d{1,4})(?!\d)/i;
 // 第4集, 第四集, 第12話, 第3回 (Chinese and Japanese); 4화, 4회 (Korean).
 const CJK_EPISODE = [/第\s*([0-9]{1,4}|[〇零一二两三四五六七八九十百千]+)\s*[集话話回]/, /([0-9]{1,4})\s*[集话話화회]/];
@@ -25,7 +31,10 @@ export function episodeNumberFromFileName(fileName: string): EpisodeNumberMatch 
 
   for (const pattern of SEASON_EPISODE) {
     const found = pattern.exec(name);
-    if (found) return numbered(Number(found[1]), 'season-episode');
+    if (found) {
+      const match = numbered(Number(found[2]), 'season-episode');
+      return match.number === null ? match : { ...match, season: Number(found[1]) };
+    }
   }
   for (const pattern of CJK_EPISODE) {
     const found = pattern.exec(name);

@@ -1,5 +1,6 @@
 import { failed, formString, rejected, succeeded } from './forms.server';
 import { graphql, type ResultOf } from '~/graphql';
+import { TerritoryOutcomeFields } from '~/components/territory-outcomes';
 import { gql, type ApiResult } from './graphql.server';
 import type { ReleaseMode } from './publishing';
 
@@ -13,11 +14,11 @@ const DISTRIBUTION = graphql(`
       distribution {
         partner { id name }
         plan { mode startsAt episodesPerDay }
-        episodes { episode { number title status } territory live releaseAt reasons { code message } }
+        episodes { episode { number title status territoryOutcomes { ...TerritoryOutcomeFields } } territory live releaseAt reasons { code message } }
       }
     }
   }
-`);
+`, [TerritoryOutcomeFields]);
 const SET_RELEASE_PLAN = graphql(`
   mutation SetReleasePlan($seriesId: ID!, $partnerId: ID!, $input: ReleasePlanInput!) {
     setReleasePlan(seriesId: $seriesId, partnerId: $partnerId, input: $input) { id }

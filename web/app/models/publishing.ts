@@ -1,4 +1,5 @@
 import type { EnumOf } from '~/graphql';
+import { decisionLabel, type Decision } from './episode';
 
 export type ReleaseMode = EnumOf<'ReleaseMode'>;
 
@@ -29,6 +30,16 @@ const REASON_LABELS: Record<string, string> = {
 
 export function reasonLabel(code: string): string {
   return REASON_LABELS[code] ?? code.toLowerCase().replace(/_/g, ' ');
+}
+
+/**
+ * Why an episode is not live in a territory, in a word or two. "Not approved" is what the API says
+ * of every episode without an approval there; when a review decided otherwise (its
+ * `territoryOutcomes`), that decision says more: "Rejected", "Changes requested".
+ */
+export function notLiveLabel(reasons: ReadonlyArray<{ code: string }>, decided: Decision | undefined): string {
+  const labels = reasons.map((r) => (r.code === 'NOT_APPROVED' && decided && decided !== 'APPROVE' ? decisionLabel(decided) : reasonLabel(r.code)));
+  return labels.join(', ') || 'Not live';
 }
 
 export function deliveryStatusLabel(status: string): string {

@@ -17,7 +17,7 @@ export const meta: MetaFunction = () => [{ title: 'Partners · Admin · Greenlig
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: publishingStyles }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireSection(request, 'admin');
+  await requireSection(request, 'admin-partners');
   const [partners, lists] = await Promise.all([listPartners(request).then((r) => expectData(request, r)), catalogLists(request)]);
   const withWebhooks = await Promise.all(
     partners.map(async (partner) => ({
@@ -30,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  await requireSection(request, 'admin');
+  await requireSection(request, 'admin-partners');
   const form = await request.formData();
   const intent = formString(form, 'intent');
   if (isWebhookIntent(intent)) return handleWebhookForm(request, form, formString(form, 'partnerId'));

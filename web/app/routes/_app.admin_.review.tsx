@@ -13,7 +13,7 @@ export const meta: MetaFunction = () => [{ title: 'Review settings · Admin · G
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: reviewStyles }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireSection(request, 'admin');
+  await requireSection(request, 'admin-review');
   const [settings, packs] = await Promise.all([
     getReviewSettings(request).then((r) => expectData(request, r)),
     listPolicyPacks(request).then((r) => expectData(request, r)),
@@ -22,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  await requireSection(request, 'admin');
+  await requireSection(request, 'admin-review');
   return handleReviewSettingsForm(request);
 }
 

@@ -1,12 +1,12 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
 import type { FormEvent } from 'react';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { FormAlert, Notice, SelectField, TextField } from '~/components/forms';
 import { Time } from '~/components/time';
 import { requireCatalog } from '~/models/catalog-access.server';
 import { expectData } from '~/models/graphql.server';
-import { RELEASE_MODES, reasonLabel, releaseModeLabel, type ReleaseMode } from '~/models/publishing';
+import { notLiveLabel, RELEASE_MODES, releaseModeLabel, type ReleaseMode } from '~/models/publishing';
 import { getDistribution, handleReleaseForm, listPartners, type PartnerDistribution } from '~/models/publishing.server';
 import publishingStyles from '~/styles/publishing.css?url';
 
@@ -38,6 +38,17 @@ export default function DistributionPage() {
   const confirmDialog = useRef<HTMLDialogElement>(null);
   const confirmed = useRef(false);
   const [release, setRelease] = useState<{ name: string; territories: string[] } | null>(null);
+  // "Choose a partner." answers the last submit; once a partner is chosen it no longer holds, so it
+  // must not linger beside the field or behind the confirmation. A new answer shows its own errors.
+  // The error summary moves focus to itself whenever it gets a new object, so it changes only when
+  // it empties (the partner was the only problem) or the confirmation takes focus anyway.
+  const [partnerChosen, setPartnerChosen] = useState<{ answer: typeof planOutcome; summaryToo: boolean } | null>(null);
+  const answered = planOutcome !== undefined && partnerChosen?.answer === planOutcome;
+  const summaryErrors = useMemo(
+    () => (answered && partnerChosen?.summaryToo ? withoutPartnerError(planOutcome?.fieldErrors) : planOutcome?.fieldErrors),
+    [answered, partnerChosen, planOutcome],
+  );
+  const fieldErrors: Record<string, string> | undefined = answered ? withoutPartnerError(planOutcome?.fieldErrors) : planOutcome?.fieldErrors;
   const confirmRelease = (event: FormEvent<HTMLFormElement>) => {
     if (confirmed.current) {
       confirmed.current = false;
@@ -47,6 +58,7 @@ export default function DistributionPage() {
     // No partner chosen: the form answers "Choose a partner." beside the field.
     if (!partner) return;
     event.preventDefault();
+    setPartnerChosen({ answer: planOutcome, summaryToo: true });
     setRelease({ name: partner.organization.name, territories: partner.profile?.territories ?? [] });
     confirmDialog.current?.showModal();
   };
@@ -61,7 +73,7 @@ export default function DistributionPage() {
             Saving a plan for a partner that already has one replaces it.
           </p>
           <Notice>{planOutcome?.notice}</Notice>
-          <FormAlert fieldErrors={planOutcome?.fieldErrors}>{planOutcome?.formError}</FormAlert>
+          <FormAlert fieldErrors={summaryErrors}>{planOutcome?.formError}</FormAlert>
           {partners.length === 0 ? (
             <p className="muted">No partner platforms are set up yet.</p>
           ) : (
@@ -73,7 +85,11 @@ export default function DistributionPage() {
                 name="partnerId"
                 defaultValue=""
                 options={[{ value: '', label: 'Choose a partner' }, ...partners.map((p) => ({ value: p.organization.id, label: p.organization.name }))]}
-                error={planOutcome?.fieldErrors?.partnerId}
+                error={fieldErrors?.partnerId}
+                onChange={(event) => {
+                  const fields = Object.keys(planOutcome?.fieldErrors ?? {});
+                  if (event.currentTarget.value) setPartnerChosen({ answer: planOutcome, summaryToo: fields.length === 1 && fields[0] === 'partnerId' });
+                }}
               />
               <SelectField
                 label="Release"
@@ -81,14 +97,14 @@ export default function DistributionPage() {
                 value={mode}
                 onChange={(event) => setMode(event.currentTarget.value as ReleaseMode)}
                 options={RELEASE_MODES}
-                error={planOutcome?.fieldErrors?.mode}
+                error={fieldErrors?.mode}
               />
               <TextField
                 label="Starts (UTC)"
                 name="startsAt"
                 type="datetime-local"
                 hint="Leave empty to start now."
-                error={planOutcome?.fieldErrors?.startsAt}
+                error={fieldErrors?.startsAt}
               />
               {mode === 'DROPS' ? (
                 <TextField
@@ -99,7 +115,7 @@ export default function DistributionPage() {
                   step={1}
                   defaultValue="1"
                   required
-                  error={planOutcome?.fieldErrors?.episodesPerDay}
+                  error={fieldErrors?.episodesPerDay}
                 />
               ) : null}
               <button type="submit" className="button" disabled={saving}>
@@ -148,6 +164,13 @@ export default function DistributionPage() {
       )}
     </>
   );
+}
+
+function withoutPartnerError(fieldErrors: Record<string, string> | undefined) {
+  if (!fieldErrors?.partnerId) return fieldErrors;
+  const rest = { ...fieldErrors };
+  delete rest.partnerId;
+  return Object.keys(rest).length ? rest : undefined;
 }
 
 function PartnerGrid({ row, canEdit, outcome }: { row: PartnerDistribution; canEdit: boolean; outcome: { notice?: string; formError?: string } | undefined }) {
@@ -226,7 +249,7 @@ function PartnerGrid({ row, canEdit, outcome }: { row: PartnerDistribution; canE
                           ) : (
                             <details className="reasons">
                               <summary title={c.reasons.map((r) => r.message).join('\n')}>
-                                {c.reasons.map((r) => reasonLabel(r.code)).join(', ') || 'Not live'}
+                                {notLiveLabel(c.reasons, c.episode.territoryOutcomes.find((o) => o.territory === territory)?.decision)}
                               </summary>
                               <ul>
                                 {c.reasons.map((r, i) => (

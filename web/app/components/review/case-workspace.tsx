@@ -1,9 +1,9 @@
 import { Form, Link, useLocation } from '@remix-run/react';
-import { useMemo, useRef, useState } from 'react';
-import { FormAlert, Notice } from '~/components/forms';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { FormAlert } from '~/components/forms';
 import { Time } from '~/components/time';
-import { statusLabel, statusTone, territoryName, type TerritoryOption } from '~/models/catalog';
-import { episodeHeading } from '~/models/episode';
+import { statusLabel, territoryName, type TerritoryOption } from '~/models/catalog';
+import { caseStatusTone, episodeHeading } from '~/models/episode';
 import type { ApiError } from '~/models/graphql.server';
 import {
   caseStatusLabel,
@@ -107,6 +107,8 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
   const [drafts, setDrafts] = useState<Record<string, TerritoryDraft>>(() => preselectedDrafts(rc.verdicts, rc.territories));
   const [notes, setNotes] = useState<NoteDraft[]>([]);
   const [announcement, setAnnouncement] = useState('');
+  // A new notice or case is news of its own: what a shortcut did before it is no longer.
+  useEffect(() => setAnnouncement(''), [notice, rc.id]);
   const help = useRef<HTMLDialogElement>(null);
   const location = useLocation();
 
@@ -195,8 +197,9 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
             </p>
             <p className="case-meta">
               {rc.kind === 'APPEAL' ? <span className="badge badge-warning">Appeal</span> : null}
-              <span className="badge badge-muted">{caseStatusLabel(rc.status)}</span>
-              <span className={`badge badge-${statusTone(rc.episode.status)}`}>Episode: {statusLabel(rc.episode.status)}</span>
+              {/* One badge for the case's state, coloured by its decisions; the episode's own status is context, not a second state. */}
+              <span className={`badge badge-${caseStatusTone(rc.status, rc.decisions)}`}>{caseStatusLabel(rc.status)}</span>
+              <span>Episode {statusLabel(rc.episode.status).toLowerCase()}</span>
               {rc.aiStatus === 'AI_UNAVAILABLE' ? <span className="badge badge-danger">AI unavailable</span> : null}
               {rc.escalated ? <span className="badge badge-warning">Escalated</span> : null}
               {rc.routedToLead ? <span className="badge badge-danger" title="Screening found a possible copy of another studio’s content">For a lead: possible copy</span> : null}
@@ -217,7 +220,12 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
         </div>
       </header>
 
-      <Notice>{notice}</Notice>
+      {/* The page's one polite live region: the notice after a decision (shown) and what a shortcut
+          did (read out only), so nothing is announced from two places at once. */}
+      <div className="alert-region" role="status" aria-live="polite">
+        {notice ? <p className="alert alert-success">{notice}</p> : null}
+        {announcement ? <p className="visually-hidden">{announcement}</p> : null}
+      </div>
       {outcome?.conflict ? (
         <div className="alert alert-error conflict-alert" role="alert">
           <p>
@@ -356,9 +364,6 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
       ) : null}
       <HistoryPanel history={rc.history} />
 
-      <p className="visually-hidden" role="status" aria-live="polite">
-        {announcement}
-      </p>
       <ShortcutsDialog ref={help} />
     </>
   );
