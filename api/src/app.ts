@@ -92,6 +92,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const uploadRateLimiter = new RequestRateLimiter(counterPool, config.rateLimits, 'uploads', partnerLimit);
   const app = express();
   app.disable('x-powered-by');
+  // Express would hash every JSON answer for an ETag (a catalog page is hundreds of kilobytes); they are
+  // per caller and \`no-store\`, so no client keeps one to revalidate. Media routes set their own.
+  app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   const server = http.createServer(app);
 

@@ -116,7 +116,8 @@ const STILL_ALLOWED_SERIES = (s: string, partner: string, license?: string) => `
  * returns. One value per series instead of one row per episode: the series' own columns are not
  * repeated on every episode, and the driver parses one JSON text instead of a row of columns per
  * episode. Localizations are read only when a `language` is asked (the original texts need none),
- * dubs only `withDubs`: each is an aggregate per episode that a page not showing it should not pay for.
+ * dubs only `withDubs` (each left out of the JSON otherwise): each is an aggregate per episode that a
+ * page not showing it should not pay for, and a key per episode that the driver need not parse.
  * `seriesId` and `seriesVersion` are the series' id and material version; its parameters are, in
  * order, `episodeParams`.
  */
@@ -124,8 +125,8 @@ const LIVE_EPISODES_JSON = (seriesId: string, seriesVersion: string, language: s
      select e.id, e.number, e.title, e.synopsis, m.duration_seconds, m.width, m.height, (m.poster_key is not null) as has_poster,
             (select g->'price' from jsonb_array_elements(x.prices) g where g->'territories' @> to_jsonb(?::text) limit 1) as price,
             coalesce((select json_agg(json_build_object('id', t.id, 'language', t.language, 'kind', t.kind, 'aiGenerated', t.ai_generated) order by t.language, t.kind) from subtitle_track t where t.episode_id = e.id), '[]') as subtitle_tracks,
-            ${language ? `(select json_agg(json_build_object('language', t.language, 'title', t.title, 'synopsis', t.synopsis)) from localized_text t where t.episode_id = e.id)` : 'null'} as localizations,
-            ${withDubs ? `coalesce((select json_agg(json_build_object('id', a.id, 'language', a.language, 'audioCodec', a.audio_codec, 'durationSeconds', a.duration_seconds) order by a.language) from audio_track a where a.episode_id = e.id), '[]')` : `'[]'::json`} as audio_tracks,
+            ${language ? `(select json_agg(json_build_object('language', t.language, 'title', t.title, 'synopsis', t.synopsis)) from localized_text t where t.episode_id = e.id) as localizations,` : ''}
+            ${withDubs ? `coalesce((select json_agg(json_build_object('id', a.id, 'language', a.language, 'audioCodec', a.audio_codec, 'durationSeconds', a.duration_seconds) order by a.language) from audio_track a where a.episode_id = e.id), '[]') as audio_tracks,` : ''}
             e.ai_elements
      from episode e
      join partner_episode_state x on x.episode_id = e.id and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.episode_version = e.material_version and x.series_version = ${seriesVersion}
@@ -148,8 +149,10 @@ interface LiveEpisodeJson {
   has_poster: boolean;
   price: CatalogEpisodeRow['price'];
   subtitle_tracks: CatalogSubtitleRow[];
-  localizations: LocalizationRows;
-  audio_tracks: CatalogAudioRow[];
+  /** Absent when no language is asked. */
+  localizations?: LocalizationRows;
+  /** Absent without dubs. */
+  audio_tracks?: CatalogAudioRow[];
   ai_elements: string[];
 }
 
@@ -187,7 +190,7 @@ function episodeRows(series: EpisodeSeriesColumns, episodes: LiveEpisodeJson[], 
       hasPoster: Boolean(e.has_poster),
       subtitleLanguages: [...new Set(subtitles.map((t) => t.language))],
       subtitles,
-      audioTracks: licensedTracks(e.audio_tracks, licensedDubs),
+      audioTracks: e.audio_tracks ? licensedTracks(e.audio_tracks, licensedDubs) : [],
       price: e.price,
       aiContent: aiContentDeclaration(seriesAi, e.ai_elements),
     };
