@@ -253,7 +253,7 @@ export class PartnerCatalogService {
 
   private async seriesRows(ctx: RequestContext, partnerId: string, territory: string, q: { afterId?: string; limit: number; filter?: CatalogFilter; ids?: string[]; language: string | null; episodes?: EpisodeWindow | null }): Promise<CatalogSeriesRow[]> {
     const episodes = q.episodes ?? null;
-    const params: unknown[] = [...(episodes ? episodeParams(partnerId, territory, episodes) : []), territory, territory, partnerId, partnerId, territory];
+    const params: unknown[] = [...(episodes ? [q.limit, ...episodeParams(partnerId, territory, episodes)] : []), territory, territory, partnerId, partnerId, territory];
     let where = '';
     if (q.ids) {
       where += ' and s.id = any(?::uuid[])';
@@ -279,10 +279,11 @@ export class PartnerCatalogService {
     // The license is read per series row (`limit 1` keeps the planner from merging the whole license
     // index from its start up to the cursor), and the series-wide conditions are checked once per
     // series rather than once per episode state, so a page costs the same wherever the cursor is.
-    // The page is cut first (the inner select), so episodes are read for its series alone.
+    // The page is cut first (the inner select), so episodes are read for its series alone, and not for
+    // the one read past the page to tell whether another page follows.
     const rows = (await ctx.em.getConnection().execute(
-      `select page.*, ${episodes ? LIVE_EPISODES_JSON('page.id', 'page.material_version', q.language, episodes.withDubs) : 'null'} as episodes from (
-       select s.id, s.title, s.synopsis, s.genres, s.original_language, s.orientation, s.cover_image_url, s.updated_at, s.material_version,
+      `select page.*, ${episodes ? `case when page.ordinal < ? then ${LIVE_EPISODES_JSON('page.id', 'page.material_version', q.language, episodes.withDubs)} end` : 'null'} as episodes from (
+       select s.id, s.title, s.synopsis, s.genres, s.original_language, s.orientation, s.cover_image_url, s.updated_at, s.material_version, row_number() over (order by s.id) as ordinal,
               (select r->>'rating' from jsonb_array_elements(s.maturity_ratings) r where r->>'territory' = ? limit 1) as maturity_rating,
               (select f->>'filingNumber' from jsonb_array_elements(s.filings) f where f->>'territory' = ? limit 1) as filing_number,
               l.licensor, l.source_work_title, l.source_work_kind, l.source_work_author, l.source_work_publisher,
@@ -300,7 +301,7 @@ export class PartnerCatalogService {
     return rows.map((r) => {
       const texts = textsFor({ language: r.original_language as string, title: r.title as string, synopsis: r.synopsis as string }, (r.localizations as LocalizationRows) ?? [], q.language);
       return {
-      ...(episodes ? { episodePage: { window: episodes, rows: episodeRows(r as unknown as EpisodeSeriesColumns, r.episodes as LiveEpisodeJson[], territory, q.language) } } : {}),
+      ...(episodes ? { episodePage: { window: episodes, rows: episodeRows(r as unknown as EpisodeSeriesColumns, (r.episodes as LiveEpisodeJson[] | null) ?? [], territory, q.language) } } : {}),
       id: r.id as string,
       territory,
       title: texts.title,
