@@ -197,6 +197,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
       next();
     },
     rateLimited(apiRateLimiter, graphqlContext, logger),
+    // A client that hung up while it was authenticated and counted has no body left to read and no one
+    // to answer: without this, Apollo would find no parsed body and log a 500 for it.
+    (req: express.Request, _res: express.Response, next: express.NextFunction) => {
+      if (!req.socket.destroyed) next();
+    },
     // Room for a 1 MiB subtitle file plus the rest of the request. Larger files (license documents,
     // videos) have their own routes, so no GraphQL caller can send more than this.
     express.json({ limit: GRAPHQL_BODY_LIMIT_BYTES }),
