@@ -198,9 +198,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
     rateLimited(apiRateLimiter, graphqlContext, logger),
     // A client that hung up while it was authenticated and counted has no body left to read and no one
-    // to answer: without this, Apollo would find no parsed body and log a 500 for it.
+    // to answer: the body parser skips a request whose socket can no longer be read, and Apollo would
+    // then find no body and log a 500 for it.
     (req: express.Request, _res: express.Response, next: express.NextFunction) => {
-      if (!req.socket.destroyed) next();
+      if (!req.socket.destroyed && req.socket.readable) next();
     },
     // Room for a 1 MiB subtitle file plus the rest of the request. Larger files (license documents,
     // videos) have their own routes, so no GraphQL caller can send more than this.
