@@ -92,6 +92,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const uploadRateLimiter = new RequestRateLimiter(counterPool, config.rateLimits, 'uploads', partnerLimit);
   const app = express();
   app.disable('x-powered-by');
+  // Express would hash every JSON answer for an ETag (a catalog page is hundreds of kilobytes); they are
+  // per caller and \`no-store\`, so no client keeps one to revalidate. Media routes set their own.
+  app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   const server = http.createServer(app);
 
@@ -194,6 +197,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
       next();
     },
     rateLimited(apiRateLimiter, graphqlContext, logger),
+    // A client that hung up while it was authenticated and counted has no body left to read and no one
+    // to answer: the body parser skips a request whose socket can no longer be read, and Apollo would
+    // then find no body and log a 500 for it.
+    (req: express.Request, _res: express.Response, next: express.NextFunction) => {
+      if (!req.socket.destroyed && req.socket.readable) next();
+    },
     // Room for a 1 MiB subtitle file plus the rest of the request. Larger files (license documents,
     // videos) have their own routes, so no GraphQL caller can send more than this.
     express.json({ limit: GRAPHQL_BODY_LIMIT_BYTES }),

@@ -56,6 +56,35 @@ describe('the partner catalog', () => {
     expect(errorCode(await server.gql(CATALOG, { t: 'US' }, { token: s.owner.token }))).toBe('FORBIDDEN');
   });
 
+  it('a series’ episodes are the window each episodes field asks for, from variables too, also when two aliases ask for different ones', async () => {
+    const p = await partner();
+    const s = await liveSeries(3, p.organizationId);
+    const ours = <T extends { id: string; licensor: string | null }>(nodes: T[]) => nodes.filter((n) => n.licensor === 'Lotus Press');
+    const page = graphql('query($n: Int, $after: String) { catalog(territory: "US") { nodes { id licensor episodes(first: $n, after: $after) { nodes { number } pageInfo { hasNextPage endCursor } } } } }');
+    const firstOne = await server.gql(page, { n: 1 }, { token: p.key });
+    expect(firstOne.errors).toBeUndefined();
+    const [series] = ours(firstOne.data!.catalog.nodes);
+    expect(series!.episodes.nodes.map((e) => e.number)).toEqual([1]);
+    expect(series!.episodes.pageInfo.hasNextPage).toBe(true);
+    const after = series!.episodes.pageInfo.endCursor;
+    const rest = await server.gql(page, { n: 5, after }, { token: p.key });
+    expect(ours(rest.data!.catalog.nodes)[0]!.episodes.nodes.map((e) => e.number)).toEqual([2, 3]);
+    expect(ours(rest.data!.catalog.nodes)[0]!.episodes.pageInfo.hasNextPage).toBe(false);
+    const both = await server.gql(
+      graphql('query($after: String) { catalog(territory: "US") { nodes { id licensor head: episodes(first: 1) { nodes { number } pageInfo { hasNextPage } } tail: episodes(first: 5, after: $after) { nodes { number } pageInfo { hasNextPage } } } } }'),
+      { after },
+      { token: p.key },
+    );
+    expect(both.errors).toBeUndefined();
+    const [twice] = ours(both.data!.catalog.nodes);
+    expect([twice!.head.nodes.map((e) => e.number), twice!.head.pageInfo.hasNextPage]).toEqual([[1], true]);
+    expect([twice!.tail.nodes.map((e) => e.number), twice!.tail.pageInfo.hasNextPage]).toEqual([[2, 3], false]);
+    // A window the field refuses is refused as before, naming its argument.
+    const refused = await server.gql(page, { n: 101 }, { token: p.key });
+    expect(errorCode(refused)).toBe('BAD_USER_INPUT');
+    expect(s.episodeIds).toHaveLength(3);
+  });
+
   it('the distribution view tells the studio, per partner, what is live and why not', async () => {
     const p = await partner();
     const s = await liveSeries(1, p.organizationId);

@@ -9,6 +9,7 @@ import {
   isListType,
   Kind,
   type ASTNode,
+  type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLFormattedError,
   type OperationDefinitionNode,
@@ -171,10 +172,46 @@ function pageSizeOf(args: Record<string, unknown>): number {
 /** Raised by graphql-query-complexity when fragments expand beyond what it will walk. */
 const TOO_MANY_NODES = /maximum allowed number of nodes/;
 
+/**
+ * The variables a document's cost can depend on: those given as a page size (`first`/`last`) or to
+ * a directive (`@skip`/`@include`). Every other variable (a cursor, a filter) leaves the cost as it is.
+ */
+function costVariablesOf(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  const collect = (node: unknown, counts: boolean): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach((item) => collect(item, counts));
+    const n = node as { kind?: string; name?: { value: string }; value?: unknown; arguments?: unknown };
+    if (n.kind === Kind.VARIABLE && counts) names.add(n.name!.value);
+    if (n.kind === Kind.VARIABLE_DEFINITION) return;
+    if (n.kind === Kind.DIRECTIVE) return collect(n.arguments, true);
+    if (n.kind === Kind.ARGUMENT) return collect(n.value, counts || n.name!.value === 'first' || n.name!.value === 'last');
+    for (const [key, value] of Object.entries(n)) if (key !== 'loc') collect(value, counts);
+  };
+  collect(document.definitions, false);
+  return [...names].sort();
+}
+
+/**
+ * Costs already worked out, per document and the values of its cost variables: a partner syncing
+ * sends one document again and again with only its cursor changed, and walking the whole query
+ * for its cost was a measurable part of each catalog request. Only costs that came out as a number
+ * are kept; the document (kept by Apollo's parsed-document cache) holds them, so they go with it.
+ */
+const knownCosts = new WeakMap<DocumentNode, { variables: string[]; byValues: Map<string, number> }>();
+const MAX_COSTS_PER_DOCUMENT = 100;
+
 function costOf(requestContext: GraphQLRequestContextDidResolveOperation<GraphQLContext>): number | 'too large' | undefined {
   const { schema, document, operation, request } = requestContext;
+  let known = knownCosts.get(document);
+  if (!known) knownCosts.set(document, (known = { variables: costVariablesOf(document), byValues: new Map() }));
+  const key = JSON.stringify([operation?.name?.value ?? null, ...known.variables.map((name) => request.variables?.[name] ?? null)]);
+  const remembered = known.byValues.get(key);
+  if (remembered !== undefined) return remembered;
   try {
-    return getComplexity({ schema, query: document, operationName: operation?.name?.value, variables: request.variables ?? {}, estimators: [costEstimator] });
+    const cost = getComplexity({ schema, query: document, operationName: operation?.name?.value, variables: request.variables ?? {}, estimators: [costEstimator] });
+    if (known.byValues.size < MAX_COSTS_PER_DOCUMENT) known.byValues.set(key, cost);
+    return cost;
   } catch (error) {
     if (error instanceof Error && TOO_MANY_NODES.test(error.message)) return 'too large';
     // Variables that do not fit the operation: execution refuses them with a precise message.

@@ -41,6 +41,18 @@ export interface CatalogSeriesRow {
   language: string;
   /** The language the partner asked in (canonical), for the episodes read under this series. */
   requestedLanguage: string | null;
+  /** The series' episodes read with it in the same statement, when the page asked for them (`catalog`'s `episodes`). */
+  episodePage?: { window: EpisodeWindow; rows: CatalogEpisodeRow[] };
+}
+
+/**
+ * Which of a series' live episodes to read: the first `limit` after number `afterNumber`; dubs only
+ * `withDubs` (left out, every episode's `audioTracks` is empty).
+ */
+export interface EpisodeWindow {
+  limit: number;
+  afterNumber: number;
+  withDubs: boolean;
 }
 
 export interface CatalogEpisodeRow {
@@ -99,6 +111,93 @@ const STILL_ALLOWED_SERIES = (s: string, partner: string, license?: string) => `
   and ${license ? `(${license}.window_end is null or ${license}.window_end > now())` : `not exists (select 1 from series_license l where l.series_id = ${s}.id and l.window_end <= now())`}`;
 
 /**
+ * The live episodes of one series as a single JSON array in number order: the first `limit` after
+ * `afterNumber`, read from the episode index and stopping there, so a page costs the episodes it
+ * returns. One value per series instead of one row per episode: the series' own columns are not
+ * repeated on every episode, and the driver parses one JSON text instead of a row of columns per
+ * episode. Localizations are read only when a `language` is asked (the original texts need none),
+ * dubs only `withDubs` (each left out of the JSON otherwise): each is an aggregate per episode that a
+ * page not showing it should not pay for, and a key per episode that the driver need not parse.
+ * `seriesId` and `seriesVersion` are the series' id and material version; its parameters are, in
+ * order, `episodeParams`.
+ */
+const LIVE_EPISODES_JSON = (seriesId: string, seriesVersion: string, language: string | null, withDubs: boolean) => `(select coalesce(json_agg(ep order by ep.number), '[]') from (
+     select e.id, e.number, e.title, e.synopsis, m.duration_seconds, m.width, m.height, (m.poster_key is not null) as has_poster,
+            (select g->'price' from jsonb_array_elements(x.prices) g where g->'territories' @> to_jsonb(?::text) limit 1) as price,
+            coalesce((select json_agg(json_build_object('id', t.id, 'language', t.language, 'kind', t.kind, 'aiGenerated', t.ai_generated) order by t.language, t.kind) from subtitle_track t where t.episode_id = e.id), '[]') as subtitle_tracks,
+            ${language ? `(select json_agg(json_build_object('language', t.language, 'title', t.title, 'synopsis', t.synopsis)) from localized_text t where t.episode_id = e.id) as localizations,` : ''}
+            ${withDubs ? `coalesce((select json_agg(json_build_object('id', a.id, 'language', a.language, 'audioCodec', a.audio_codec, 'durationSeconds', a.duration_seconds) order by a.language) from audio_track a where a.episode_id = e.id), '[]') as audio_tracks,` : ''}
+            e.ai_elements
+     from episode e
+     join partner_episode_state x on x.episode_id = e.id and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.episode_version = e.material_version and x.series_version = ${seriesVersion}
+     left join media_revision m on m.id = e.current_media_id
+     where e.series_id = ${seriesId} and e.number > ? and e.status <> 'TAKEN_DOWN'
+     order by e.number limit ?
+   ) ep)`;
+
+const episodeParams = (partnerId: string, territory: string, window: EpisodeWindow) => [territory, partnerId, territory, window.afterNumber, window.limit];
+
+/** An episode as LIVE_EPISODES_JSON gives it. */
+interface LiveEpisodeJson {
+  id: string;
+  number: number;
+  title: string;
+  synopsis: string;
+  duration_seconds: number | null;
+  width: number | null;
+  height: number | null;
+  has_poster: boolean;
+  price: CatalogEpisodeRow['price'];
+  subtitle_tracks: CatalogSubtitleRow[];
+  /** Absent when no language is asked. */
+  localizations?: LocalizationRows;
+  /** Absent without dubs. */
+  audio_tracks?: CatalogAudioRow[];
+  ai_elements: string[];
+}
+
+/** What episodes take from their series' row: its original language and its license (null: none). */
+interface EpisodeSeriesColumns {
+  id: string;
+  original_language: string;
+  license_id: string | null;
+  licensed_subtitle_languages: string[] | null;
+  licensed_dub_languages: string[] | null;
+  ai_elements: string[] | null;
+  ai_label: string | null;
+  ai_disclosure: string | null;
+}
+
+/** The rows of LIVE_EPISODES_JSON for a series, with what the license allows of each. */
+function episodeRows(series: EpisodeSeriesColumns, episodes: LiveEpisodeJson[], territory: string, language: string | null): CatalogEpisodeRow[] {
+  const licensedSubtitles = series.licensed_subtitle_languages ?? [];
+  const licensedDubs = series.licensed_dub_languages ?? [];
+  const seriesAi = series.license_id === null ? null : { aiElements: series.ai_elements ?? [], aiLabel: series.ai_label, aiDisclosure: series.ai_disclosure };
+  return episodes.map((e) => {
+    const subtitles = licensedTracks(e.subtitle_tracks, licensedSubtitles);
+    const texts = textsFor({ language: series.original_language, title: e.title, synopsis: e.synopsis }, e.localizations ?? [], language);
+    return {
+      id: e.id,
+      seriesId: series.id,
+      territory,
+      number: e.number,
+      title: texts.title,
+      synopsis: texts.synopsis,
+      language: texts.language,
+      durationSeconds: e.duration_seconds === null ? null : Math.round(Number(e.duration_seconds)),
+      width: e.width ?? null,
+      height: e.height ?? null,
+      hasPoster: Boolean(e.has_poster),
+      subtitleLanguages: [...new Set(subtitles.map((t) => t.language))],
+      subtitles,
+      audioTracks: e.audio_tracks ? licensedTracks(e.audio_tracks, licensedDubs) : [],
+      price: e.price,
+      aiContent: aiContentDeclaration(seriesAi, e.ai_elements),
+    };
+  });
+}
+
+/**
  * What a partner's API key may read: only live episodes, in the partner's own territories, priced
  * for the territory asked. Reads the gate's stored results, so a page costs the same few
  * statements whatever its size.
@@ -133,15 +232,16 @@ export class PartnerCatalogService {
   /**
    * The partner's catalog in a territory. `language` (BCP 47, optional; BAD_USER_INPUT on `language`
    * when malformed) picks the localized title and synopsis of every series and episode, falling back
-   * as `textsFor` says; each item states the language it is given in.
+   * as `textsFor` says; each item states the language it is given in. With `episodes`, each series
+   * comes with that window of its live episodes (`episodePage`), read in the same statement.
    */
-  async catalog(ctx: RequestContext, territoryArg: string, first?: number | null, after?: string | null, filter: CatalogFilter = {}, languageArg?: string | null): Promise<Page<CatalogSeriesRow>> {
+  async catalog(ctx: RequestContext, territoryArg: string, first?: number | null, after?: string | null, filter: CatalogFilter = {}, languageArg?: string | null, episodes?: EpisodeWindow | null): Promise<Page<CatalogSeriesRow>> {
     const { partnerId, territory } = await this.requireTerritory(ctx, territoryArg);
     const language = this.requestedLanguage(languageArg);
     const size = pageSize(first);
     const [afterId] = decodeCursor(after, ['uuid']) ?? [];
     const originalLanguage = filter.language ? parseInput(languageSchema, filter.language, 'filter.language') : null;
-    const rows = await this.seriesRows(ctx, partnerId, territory, { afterId, limit: size + 1, filter: { ...filter, language: originalLanguage }, language });
+    const rows = await this.seriesRows(ctx, partnerId, territory, { afterId, limit: size + 1, filter: { ...filter, language: originalLanguage }, language, episodes });
     const nodes = rows.slice(0, size);
     return { nodes, hasNextPage: rows.length > size, endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]!.id) : null };
   }
@@ -151,8 +251,9 @@ export class PartnerCatalogService {
     return languageArg === null || languageArg === undefined ? null : parseInput(languageSchema, languageArg, 'language');
   }
 
-  private async seriesRows(ctx: RequestContext, partnerId: string, territory: string, q: { afterId?: string; limit: number; filter?: CatalogFilter; ids?: string[]; language: string | null }): Promise<CatalogSeriesRow[]> {
-    const params: unknown[] = [territory, territory, partnerId, partnerId, territory];
+  private async seriesRows(ctx: RequestContext, partnerId: string, territory: string, q: { afterId?: string; limit: number; filter?: CatalogFilter; ids?: string[]; language: string | null; episodes?: EpisodeWindow | null }): Promise<CatalogSeriesRow[]> {
+    const episodes = q.episodes ?? null;
+    const params: unknown[] = [...(episodes ? [q.limit, ...episodeParams(partnerId, territory, episodes)] : []), territory, territory, partnerId, partnerId, territory];
     let where = '';
     if (q.ids) {
       where += ' and s.id = any(?::uuid[])';
@@ -178,24 +279,29 @@ export class PartnerCatalogService {
     // The license is read per series row (`limit 1` keeps the planner from merging the whole license
     // index from its start up to the cursor), and the series-wide conditions are checked once per
     // series rather than once per episode state, so a page costs the same wherever the cursor is.
+    // The page is cut first (the inner select), so episodes are read for its series alone, and not for
+    // the one read past the page to tell whether another page follows.
     const rows = (await ctx.em.getConnection().execute(
-      `select s.id, s.title, s.synopsis, s.genres, s.original_language, s.orientation, s.cover_image_url, s.updated_at,
+      `select page.*, ${episodes ? `case when page.ordinal < ? then ${LIVE_EPISODES_JSON('page.id', 'page.material_version', q.language, episodes.withDubs)} end` : 'null'} as episodes from (
+       select s.id, s.title, s.synopsis, s.genres, s.original_language, s.orientation, s.cover_image_url, s.updated_at, s.material_version, row_number() over (order by s.id) as ordinal,
               (select r->>'rating' from jsonb_array_elements(s.maturity_ratings) r where r->>'territory' = ? limit 1) as maturity_rating,
               (select f->>'filingNumber' from jsonb_array_elements(s.filings) f where f->>'territory' = ? limit 1) as filing_number,
               l.licensor, l.source_work_title, l.source_work_kind, l.source_work_author, l.source_work_publisher,
-              l.ai_elements, l.ai_label, l.ai_disclosure,
+              l.ai_elements, l.ai_label, l.ai_disclosure, l.id as license_id, l.subtitle_languages as licensed_subtitle_languages, l.dub_languages as licensed_dub_languages,
               ${q.language ? `(select json_agg(json_build_object('language', t.language, 'title', t.title, 'synopsis', t.synopsis)) from localized_text t where t.series_id = s.id and t.episode_id is null)` : 'null'} as localizations
        from series s left join lateral (select * from series_license l0 where l0.series_id = s.id limit 1) l on true
        where ${STILL_ALLOWED_SERIES('s', '?', 'l')}
          and exists (select 1 from partner_episode_state x join episode e on e.id = x.episode_id
                      where x.series_id = s.id and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.series_version = s.material_version and x.episode_version = e.material_version
                        and e.status <> 'TAKEN_DOWN')${where}
-       order by s.id limit ?`,
+       order by s.id limit ?) page
+       order by page.id`,
       params,
     )) as Array<Record<string, unknown>>;
     return rows.map((r) => {
       const texts = textsFor({ language: r.original_language as string, title: r.title as string, synopsis: r.synopsis as string }, (r.localizations as LocalizationRows) ?? [], q.language);
       return {
+      ...(episodes ? { episodePage: { window: episodes, rows: episodeRows(r as unknown as EpisodeSeriesColumns, (r.episodes as LiveEpisodeJson[] | null) ?? [], territory, q.language) } } : {}),
       id: r.id as string,
       territory,
       title: texts.title,
@@ -217,65 +323,25 @@ export class PartnerCatalogService {
   }
 
   /**
-   * Live episodes of many series in one statement (the nested list of a catalog page): per series,
-   * the first `first` live episodes after `afterNumber`, read in number order from the episode index
-   * and stopping there, so a page costs the episodes it returns, not every episode of its series.
-   * Localizations are read only when a `language` is asked (the original texts need none), and dubs
-   * only `withDubs` (left out, every episode's `audioTracks` is empty): each is an aggregate per
-   * episode that a page which does not show it should not pay for.
+   * Live episodes of many series in one statement (the nested list of a catalog page when it was
+   * not read with the page, and `node`): per series, the window of its live episodes that
+   * LIVE_EPISODES_JSON reads.
    */
   async episodesOf(ctx: RequestContext, territory: string, seriesIds: readonly string[], first: number, afterNumber: number, language: string | null = null, withDubs = true): Promise<Map<string, CatalogEpisodeRow[]>> {
     const partnerId = this.partnerOf(ctx);
-    // The page's series are looked up by id (not by scanning series for them), and what comes from the
-    // series and its license is read once per series, outside the per-episode part.
+    // The page's series are looked up by id (not by scanning series for them).
     const rows = (await ctx.em.getConnection().execute(
-      `select ep.*, sv.original_language,
-              coalesce(l.subtitle_languages, '{}') as licensed_subtitle_languages,
-              coalesce(l.dub_languages, '{}') as licensed_dub_languages,
-              case when l.id is null then null else json_build_object('aiElements', l.ai_elements, 'aiLabel', l.ai_label, 'aiDisclosure', l.ai_disclosure) end as series_ai
+      `select sv.id, sv.original_language, l.id as license_id, l.subtitle_languages as licensed_subtitle_languages, l.dub_languages as licensed_dub_languages,
+              l.ai_elements, l.ai_label, l.ai_disclosure,
+              ${LIVE_EPISODES_JSON('sv.id', 'sv.material_version', language, withDubs)} as episodes
        from unnest(?::uuid[]) as page(id)
        join series sv on sv.id = page.id
        left join series_license l on l.series_id = sv.id
-       cross join lateral (
-         select e.id, e.series_id, e.number, e.title, e.synopsis, m.duration_seconds, m.width, m.height, (m.poster_key is not null) as has_poster,
-                (select g->'price' from jsonb_array_elements(x.prices) g where g->'territories' @> to_jsonb(?::text) limit 1) as price,
-                coalesce((select json_agg(json_build_object('id', t.id, 'language', t.language, 'kind', t.kind, 'aiGenerated', t.ai_generated) order by t.language, t.kind) from subtitle_track t where t.episode_id = e.id), '[]') as subtitle_tracks,
-                ${language ? `(select json_agg(json_build_object('language', t.language, 'title', t.title, 'synopsis', t.synopsis)) from localized_text t where t.episode_id = e.id)` : 'null'} as localizations,
-                ${withDubs ? `coalesce((select json_agg(json_build_object('id', a.id, 'language', a.language, 'audioCodec', a.audio_codec, 'durationSeconds', a.duration_seconds) order by a.language) from audio_track a where a.episode_id = e.id), '[]')` : `'[]'::json`} as audio_tracks,
-                e.ai_elements
-         from episode e
-         join partner_episode_state x on x.episode_id = e.id and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.episode_version = e.material_version and x.series_version = sv.material_version
-         left join media_revision m on m.id = e.current_media_id
-         where e.series_id = sv.id and e.number > ? and e.status <> 'TAKEN_DOWN'
-         order by e.number limit ?
-       ) ep
-       where ${STILL_ALLOWED_SERIES('sv', '?', 'l')}
-       order by ep.series_id, ep.number`,
-      [`{${seriesIds.join(',')}}`, territory, partnerId, territory, afterNumber, first, partnerId],
-    )) as Array<Record<string, unknown>>;
+       where ${STILL_ALLOWED_SERIES('sv', '?', 'l')}`,
+      [...episodeParams(partnerId, territory, { limit: first, afterNumber, withDubs }), `{${seriesIds.join(',')}}`, partnerId],
+    )) as Array<EpisodeSeriesColumns & { episodes: LiveEpisodeJson[] }>;
     const result = new Map<string, CatalogEpisodeRow[]>(seriesIds.map((id) => [id, []]));
-    for (const r of rows) {
-      const subtitles = licensedTracks(r.subtitle_tracks as CatalogSubtitleRow[], r.licensed_subtitle_languages as string[]);
-      const texts = textsFor({ language: r.original_language as string, title: r.title as string, synopsis: r.synopsis as string }, (r.localizations as LocalizationRows) ?? [], language);
-      result.get(r.series_id as string)?.push({
-        id: r.id as string,
-        seriesId: r.series_id as string,
-        territory,
-        number: r.number as number,
-        title: texts.title,
-        synopsis: texts.synopsis,
-        language: texts.language,
-        durationSeconds: r.duration_seconds === null ? null : Math.round(Number(r.duration_seconds)),
-        width: (r.width as number) ?? null,
-        height: (r.height as number) ?? null,
-        hasPoster: Boolean(r.has_poster),
-        subtitleLanguages: [...new Set(subtitles.map((t) => t.language))],
-        subtitles,
-        audioTracks: licensedTracks(r.audio_tracks as CatalogAudioRow[], r.licensed_dub_languages as string[]),
-        price: r.price as CatalogEpisodeRow['price'],
-        aiContent: aiContentDeclaration(r.series_ai as { aiElements: string[]; aiLabel: string | null; aiDisclosure: string | null } | null, r.ai_elements as string[]),
-      });
-    }
+    for (const r of rows) result.set(r.id, episodeRows(r, r.episodes, territory, language));
     return result;
   }
 

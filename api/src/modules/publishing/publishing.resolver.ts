@@ -3,13 +3,13 @@ import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root
 import { Allow, CATALOG_WRITERS, OPERATOR_ADMINS, PARTNER_MANAGERS } from '../../graphql/access';
 import { toConnection } from '../../graphql/connection';
 import type { GraphQLContext } from '../../graphql/context';
-import { selectsBelow } from '../../graphql/selection';
+import { argumentsAlong, selectsBelow } from '../../graphql/selection';
 import { requestLoader } from '../catalog/loaders';
 import { Episode } from '../catalog/episode.entity';
 import { Series } from '../catalog/series.entity';
 import { decodeCursor, encodeCursor, pageSize } from '../common/pagination';
 import { PartnerProfile } from './partner-profile.entity';
-import { globalId, type CatalogEpisodeRow, type CatalogSeriesRow } from './partner-catalog.service';
+import { globalId, type CatalogEpisodeRow, type CatalogSeriesRow, type EpisodeWindow } from './partner-catalog.service';
 import {
   CatalogEpisode,
   CatalogEpisodeConnection,
@@ -36,6 +36,35 @@ import { WebhookDelivery, WebhookEndpoint } from './webhook.entity';
 const toSeries = (row: CatalogSeriesRow): CatalogSeries => Object.assign(new CatalogSeries(), row, { id: globalId('CatalogSeries', row.id, row.territory), rowId: row.id });
 const toEpisode = (row: CatalogEpisodeRow): CatalogEpisode => Object.assign(new CatalogEpisode(), row, { id: globalId('CatalogEpisode', row.id, row.territory), rowId: row.id, subtitleRows: row.subtitles, audioRows: row.audioTracks });
 
+/** The window of episodes a series' `episodes(first, after)` reads: one more than it shows, to know whether more follow. */
+const episodeWindow = (first: number | null | undefined, after: string | null | undefined, withDubs: boolean): EpisodeWindow => ({
+  limit: pageSize(first) + 1,
+  afterNumber: (decodeCursor(after, ['int']) ?? [0])[0],
+  withDubs,
+});
+
+const episodeConnection = (rows: CatalogEpisodeRow[], size: number): CatalogEpisodeConnection => {
+  const nodes = rows.slice(0, size);
+  return { nodes: nodes.map(toEpisode), pageInfo: { hasNextPage: rows.length > size, endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]!.number) : null } };
+};
+
+/**
+ * The episodes a catalog page asks of each series (`nodes { episodes(…) }`), so they are read in the
+ * page's own statement: null when the page asks for none, asks for them with different arguments in
+ * different places, or with arguments the field will refuse (its resolver then reads or refuses them
+ * itself, as it would without this).
+ */
+function episodesAskedOnPage(info: GraphQLResolveInfo): EpisodeWindow | null {
+  const asked = argumentsAlong(info, ['nodes', 'episodes']);
+  if (!asked.length) return null;
+  try {
+    const windows = asked.map((args) => episodeWindow(args.first as number | null | undefined, args.after as string | null | undefined, selectsBelow(info, 'audioTracks')));
+    const [window] = windows;
+    return windows.every((w) => w.limit === window!.limit && w.afterNumber === window!.afterNumber) ? window! : null;
+  } catch {
+    return null;
+  }
+}
 
 @Resolver()
 export class PartnerApiResolver {
@@ -48,8 +77,9 @@ export class PartnerApiResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
     @Arg('filter', () => CatalogFilterInput, { nullable: true }) filter?: CatalogFilterInput,
     @Arg('language', () => String, { nullable: true, description: 'BCP 47 language for titles and synopses (e.g. es-MX): the exact localization, else a less specific or sibling one of the same language (es, es-419), else the original. Each item states the language used.' }) language?: string,
+    @Info() info?: GraphQLResolveInfo,
   ): Promise<CatalogSeriesConnection> {
-    const page = await ctx.services.partnerCatalog.catalog(ctx, territory, first, after, filter ?? {}, language);
+    const page = await ctx.services.partnerCatalog.catalog(ctx, territory, first, after, filter ?? {}, language, info ? episodesAskedOnPage(info) : null);
     return toConnection({ ...page, nodes: page.nodes.map(toSeries) });
   }
 
@@ -147,14 +177,15 @@ export class CatalogSeriesResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
     @Info() info?: GraphQLResolveInfo,
   ): Promise<CatalogEpisodeConnection> {
-    const size = pageSize(first);
-    const [afterNumber] = decodeCursor(after, ['int']) ?? [0];
-    const withDubs = !info || selectsBelow(info, 'audioTracks');
-    // One statement for every series on the page (the same arguments batch together).
-    const loader = requestLoader(ctx, `catalogEpisodes|${series.territory}|${size}|${afterNumber}|${series.requestedLanguage ?? ''}|${withDubs}`, (ids) => ctx.services.partnerCatalog.episodesOf(ctx, series.territory, ids, size + 1, afterNumber, series.requestedLanguage, withDubs), [] as CatalogEpisodeRow[]);
-    const rows = await loader.load(series.rowId);
-    const nodes = rows.slice(0, size);
-    return { nodes: nodes.map(toEpisode), pageInfo: { hasNextPage: rows.length > size, endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]!.number) : null } };
+    const window = episodeWindow(first, after, !info || selectsBelow(info, 'audioTracks'));
+    const { limit, afterNumber, withDubs } = window;
+    const size = limit - 1;
+    // Read with the page when the page asked for this window (see episodesAskedOnPage).
+    const read = series.episodePage;
+    if (read && read.window.limit === limit && read.window.afterNumber === afterNumber && (read.window.withDubs || !withDubs)) return episodeConnection(read.rows, size);
+    // Otherwise one statement for every series on the page (the same arguments batch together).
+    const loader = requestLoader(ctx, `catalogEpisodes|${series.territory}|${size}|${afterNumber}|${series.requestedLanguage ?? ''}|${withDubs}`, (ids) => ctx.services.partnerCatalog.episodesOf(ctx, series.territory, ids, limit, afterNumber, series.requestedLanguage, withDubs), [] as CatalogEpisodeRow[]);
+    return episodeConnection(await loader.load(series.rowId), size);
   }
 }
 

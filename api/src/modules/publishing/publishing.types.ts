@@ -12,6 +12,7 @@ export { CatalogPrice, GateReasonType } from './catalog-values.types';
 import { PartnerProfile } from './partner-profile.entity';
 import { ReleaseMode, ReleasePlan } from './release-plan.entity';
 import { WebhookEndpoint } from './webhook.entity';
+import type { CatalogSeriesRow } from './partner-catalog.service';
 
 // No `resolveType`: type-graphql then tells the implementations apart by class, synchronously, as
 // compiled execution (graphql-jit) requires; a resolveType given here would be wrapped in a promise.
@@ -92,6 +93,8 @@ export class CatalogSeries extends Node {
   @Field(() => Date) updatedAt!: Date;
   @Field(() => AiContentDisclosure, { description: 'What the studio declares as AI-generated in the series as a whole, and the label and disclosure to show viewers; episodes may declare more.' }) aiContent!: AiContentDisclosure;
   rowId!: string;
+  /** Its episodes, when the page read them with it. */
+  episodePage?: CatalogSeriesRow['episodePage'];
 }
 
 @ObjectType({ simpleResolvers: true })
