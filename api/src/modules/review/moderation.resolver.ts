@@ -163,6 +163,15 @@ export class ModerationResolver {
   }
 
   @Allow(...OPERATOR_STAFF)
+  @Mutation(() => ReviewCase, {
+    description:
+      'Claims this case for a lease, under the rules claimNextCase picks by (ReviewCase.viewerCanClaim says whether it would). Claiming a case you hold keeps it yours. CONFLICT names why not: CLAIM_HELD_BY_OTHER (with extensions.claimedBy and claimExpiresAt), CASE_NOT_PENDING, CASE_HELD, CONFLICT_OF_INTEREST, OWN_FIRST_APPROVAL; a case for leads only is FORBIDDEN for others; an unknown id NOT_FOUND.',
+  })
+  claimCase(@Ctx() ctx: GraphQLContext, @Arg('caseId', () => ID) caseId: string): Promise<ReviewCase> {
+    return ctx.services.reviewQueue.claimCase(ctx, caseId);
+  }
+
+  @Allow(...OPERATOR_STAFF)
   @Mutation(() => ReviewCase, { description: 'Extends your claim while you work.' })
   extendClaim(@Ctx() ctx: GraphQLContext, @Arg('caseId', () => ID) caseId: string): Promise<ReviewCase> {
     return ctx.services.reviewQueue.extendClaim(ctx, caseId);

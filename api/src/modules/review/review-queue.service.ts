@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type UserActor } from '../../domain/access';
-import { BadUserInputError, ConflictError } from '../../domain/errors';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { BadUserInputError, ConflictError, NotFoundError, passes } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput, visibleText } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
@@ -8,7 +9,7 @@ import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagin
 import { isId } from '../common/ids';
 import { OrganizationKind } from '../organization/organization.entity';
 import { caseIdOrThrow, mutateCase, operatorOf } from './case-desk';
-import { claimState, requireOwnClaim, type ClaimState } from './claims';
+import { claimableSql, claimState, failedClaimRules, refuseClaim, requireOwnClaim, type Claimant, type ClaimState } from './claims';
 import { Finding } from './finding.entity';
 import { ReviewCase, Verdict } from './review-case.entity';
 import { Decision } from './review-decision.entity';
@@ -124,24 +125,27 @@ export class ReviewQueueService {
     return { pending: row!.pending, claimed: row!.claimed, held: row!.held, escalated: row!.escalated, slaBreaches: row!.sla_breaches, aiUnavailable: row!.ai_unavailable, oldestPendingSeconds: row!.oldest, throughput };
   }
 
+  /** The caller as a claimant: their studios' cases are a conflict of interest. */
+  private claimant(ctx: RequestContext): Claimant {
+    const { actor, isLead } = operatorOf(ctx);
+    return { userId: actor.user.id, ownStudioIds: this.ownStudios(actor), isLead };
+  }
+
   /**
-   * Atomically claims the highest-priority case this reviewer may take (not their own studio's, not
-   * one they must not see again, escalated ones only for leads) for a lease. Null when none is left.
+   * Atomically claims the highest-priority case this reviewer may take (every claim rule in
+   * claims.ts: not their own studio's, not one they must not see again, escalated ones only for
+   * leads, never their own first approval) for a lease. Null when none is left.
    */
   async claimNext(ctx: RequestContext, filter: QueueFilter = {}): Promise<ReviewCase | null> {
-    const { actor, isLead } = operatorOf(ctx);
+    const claimant = this.claimant(ctx);
     const f = this.filterSql(filter);
+    const claimable = claimableSql(claimant);
     // The claim and its audit event commit together.
     return ctx.em.fork().transactional(async (em) => {
       const rows = (await em.getConnection().execute(
         `with next as (
            select c.id from review_case c
-           where c.status = 'PENDING_REVIEW' and not c.held
-             and (c.claimed_by_id is null or c.claim_expires_at < now())
-             and not (c.studio_id = any(?::uuid[]))
-             and not (? = any(c.excluded_reviewer_ids))
-             and (not (c.escalated or c.routed_to_lead) or ?::boolean) -- isForLeadsOnly (review-case.entity.ts)
-             and not exists (select 1 from review_decision d where d.review_case_id = c.id and d.pending_second_approval and d.decided_by_id = ?)
+           where ${claimable.sql}
              ${f.sql}
            order by ${QUEUE_ORDER}
            limit 1
@@ -149,15 +153,56 @@ export class ReviewQueueService {
          )
          update review_case c set claimed_by_id = ?, claim_expires_at = now() + (? || ' milliseconds')::interval, version = c.version + 1
          from next where c.id = next.id returning c.id`,
-        [`{${this.ownStudios(actor).join(',')}}`, actor.user.id, isLead, actor.user.id, ...f.params, actor.user.id, String(ctx.config.review.leaseMs)],
+        [...claimable.params, ...f.params, claimant.userId, String(ctx.config.review.leaseMs)],
         'all',
         em.getTransactionContext(),
       )) as Array<{ id: string }>;
       if (!rows.length) return null;
-      const claimed = await em.findOneOrFail(ReviewCase, rows[0]!.id, { populate: ['episode', 'episode.series', 'claimedBy'] });
-      this.audit.record(ctx, em, { action: 'review.claim', organizationId: claimed.studio.id, subjectType: 'ReviewCase', subjectId: claimed.id, summary: { reviewer: actor.user.email, leaseUntil: claimed.claimExpiresAt } });
-      return claimed;
+      return this.recordClaim(ctx, em, rows[0]!.id);
     });
+  }
+
+  /**
+   * Claims one named case for a lease, under exactly the rules `claimNext` picks by (claims.ts).
+   * Two reviewers claiming it at once: the row lock makes the second see the first's claim, so
+   * exactly one wins. Claiming a case you already hold keeps it yours. Refusals name the rule: an
+   * unknown id is NOT_FOUND, another reviewer's live claim names them and until when.
+   */
+  async claimCase(ctx: RequestContext, caseId: string): Promise<ReviewCase> {
+    const claimant = this.claimant(ctx);
+    const id = caseIdOrThrow(caseId);
+    const claimable = claimableSql(claimant);
+    return ctx.em.fork().transactional(async (em) => {
+      const rows = (await em.getConnection().execute(
+        `update review_case c set claimed_by_id = ?, claim_expires_at = now() + (? || ' milliseconds')::interval, version = c.version + 1
+         where c.id = ? and ${claimable.sql} returning c.id`,
+        [claimant.userId, String(ctx.config.review.leaseMs), id, ...claimable.params],
+        'all',
+        em.getTransactionContext(),
+      )) as Array<{ id: string }>;
+      if (rows.length) return this.recordClaim(ctx, em, id);
+      const failed = await failedClaimRules(em, id, claimant);
+      if (!failed) throw new NotFoundError('Review case');
+      const state = await claimState(em, id, claimant.userId);
+      // Already yours: nothing to take.
+      if (failed.length === 1 && failed[0] === 'CLAIM_HELD_BY_OTHER' && state.heldByUser) return em.findOneOrFail(ReviewCase, id, { populate: ['episode', 'episode.series', 'claimedBy'] });
+      return refuseClaim(em, failed[0] ?? 'CLAIM_HELD_BY_OTHER', state);
+    });
+  }
+
+  /** Whether `claimCase` would give the caller this case now: the same rules, nothing written. */
+  async mayClaim(ctx: RequestContext, reviewCase: ReviewCase): Promise<boolean> {
+    return passes(async () => {
+      const failed = await failedClaimRules(ctx.em, reviewCase.id, this.claimant(ctx));
+      if (failed?.length !== 0) throw new ConflictError('Not claimable.');
+    });
+  }
+
+  /** The claimed case, with its audit event in the claim's transaction. */
+  private async recordClaim(ctx: RequestContext, em: EntityManager, caseId: string): Promise<ReviewCase> {
+    const claimed = await em.findOneOrFail(ReviewCase, caseId, { populate: ['episode', 'episode.series', 'claimedBy'] });
+    this.audit.record(ctx, em, { action: 'review.claim', organizationId: claimed.studio.id, subjectType: 'ReviewCase', subjectId: claimed.id, summary: { reviewer: claimed.claimedBy?.email, leaseUntil: claimed.claimExpiresAt } });
+    return claimed;
   }
 
   /** Keeps a claim alive while the reviewer works. */

@@ -11,7 +11,7 @@ import type { PolicyPack } from './policy';
 import { ReviewCase, TerritoryVerdict } from './review-case.entity';
 import { requestLoader } from '../catalog/loaders';
 import type { TerritoryOutcomeValue } from './territory-outcomes';
-import { ReviewDecision, TerritoryOutcome } from './review-decision.entity';
+import { Decision, ReviewDecision, TerritoryOutcome } from './review-decision.entity';
 import { ReviewSettings } from './review-settings.entity';
 
 @ObjectType({ description: 'The claim on a case, judged on the database clock (the clock that set the lease).' })
@@ -24,6 +24,27 @@ export class CaseClaim {
 
   @Field(() => Date, { nullable: true, description: 'When the live claim lapses unless extended; null when nobody holds one.' })
   expiresAt!: Date | null;
+}
+
+@ObjectType({ description: 'Where the decision form starts for one territory of a case, and the rule it ticks when citing.' })
+export class PreselectedDecision {
+  @Field(() => String)
+  territory!: string;
+
+  @Field(() => Decision, { nullable: true, description: 'The first reviewer’s decision when the case awaits a second approval; else APPROVE where screening found the territory clear; else null (open).' })
+  decision!: Decision | null;
+
+  @Field(() => [String], { description: 'The rules the first reviewer cited; none otherwise.' })
+  citedRuleIds!: string[];
+
+  @Field(() => ReviewDecision, { nullable: true, description: 'The first decision this starts from (four-eyes): who made it and when.' })
+  firstDecision!: ReviewDecision | null;
+
+  @Field(() => [String], { description: 'Rules screening flagged in this territory: its findings that screening counts as flagged (MEDIUM and above, the rule the verdicts follow), each rule once.' })
+  screeningFlaggedRuleIds!: string[];
+
+  @Field(() => String, { nullable: true, description: 'Ticked when a decision that needs a citation is chosen and none is ticked: the one rule screening flagged here; null when it flagged none or several.' })
+  ruleToCite!: string | null;
 }
 
 @InputType()
@@ -170,10 +191,20 @@ export class ReviewCaseResolver {
     return ctx.services.decisions.outcomesOfCase(ctx, reviewCase);
   }
 
+  @FieldResolver(() => [PreselectedDecision], { description: 'For the operator’s people: where the decision form starts per target territory, in order (the first reviewer’s decision and cited rules on a case awaiting a second approval), and the rule it ticks when citing. Empty for the studio.' })
+  preselectedDecisions(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<PreselectedDecision[]> {
+    return ctx.services.reviews.preselectedDecisions(ctx, reviewCase);
+  }
+
   @FieldResolver(() => CaseClaim, { description: 'Whether the case is claimed, by you, and until when.' })
   async claim(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<CaseClaim> {
     const state = await ctx.services.reviewQueue.claimFor(ctx, reviewCase);
     return { heldByViewer: state.heldByUser, held: state.heldBy !== null, expiresAt: state.expiresAt };
+  }
+
+  @FieldResolver(() => Boolean, { description: 'claimCase would give you this case now (the same rules claimNextCase picks by); false while you hold it.' })
+  viewerCanClaim(@Root() reviewCase: ReviewCase, @Ctx() ctx: GraphQLContext): Promise<boolean> {
+    return ctx.services.reviewQueue.mayClaim(ctx, reviewCase);
   }
 
   @FieldResolver(() => Boolean, { description: 'appealCase would accept an appeal of this case from you now (the same check).' })

@@ -21,6 +21,7 @@ import { Finding } from './finding.entity';
 import { ACTIVE_PACKS, type PolicyPack } from './policy';
 import { AiStatus, CaseKind, CaseStatus, ReviewCase } from './review-case.entity';
 import { ReviewDecision } from './review-decision.entity';
+import { preselectDecisions, type DecisionPreselection } from './decision-preselection';
 import { ReviewSettings } from './review-settings.entity';
 import { loadReviewedSnapshots, reviewedDigest, type ReviewedLocalization, type ReviewedSnapshot } from './reviewed-material';
 import { fieldPath } from '../../domain/field-path';
@@ -243,6 +244,17 @@ export class ReviewService {
   }
 
   /** Every decision for the operator's people; for the studio, each as `decisionForStudio` shows it. */
+  /**
+   * For the operator's people, where each territory's decision starts (`preselectDecisions`): the
+   * first reviewer's decision on a case awaiting a second approval, and the rule to tick when
+   * citing. Empty for the studio, which never decides.
+   */
+  async preselectedDecisions(ctx: RequestContext, reviewCase: ReviewCase): Promise<DecisionPreselection[]> {
+    if (!(ctx.actor.kind === 'user' && isOperatorStaff(ctx))) return [];
+    const [findings, firstDecisions] = await Promise.all([this.findings(ctx, reviewCase), ctx.em.find(ReviewDecision, { reviewCase, pendingSecondApproval: true }, { orderBy: { createdAt: 'asc' } })]);
+    return preselectDecisions(reviewCase.territories, reviewCase.verdicts, findings, firstDecisions);
+  }
+
   async decisions(ctx: RequestContext, reviewCase: ReviewCase): Promise<ReviewDecision[]> {
     const decisions = await ctx.em.find(ReviewDecision, { reviewCase }, { orderBy: { createdAt: 'asc' } });
     if (ctx.actor.kind === 'user' && isOperatorStaff(ctx)) return decisions;
