@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Membership, Role } from '../src/modules/membership/membership.entity';
+import { Finding, FindingSeverity, FindingSource } from '../src/modules/review/finding.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { CLAIM_NEXT, DECIDE, seedPendingCases } from './support/review';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
@@ -104,6 +105,102 @@ describe('claiming', () => {
   });
 });
 
+const CLAIM_CASE = graphql(`mutation($id: ID!) { claimCase(caseId: $id) { id version claim { heldByViewer held expiresAt } viewerCanClaim } }`);
+const CLAIM_RULES = graphql(`query($id: ID!) { reviewCase(id: $id) { id viewerCanClaim claim { held heldByViewer } } }`);
+
+const claimCase = (token: string, id: string) => server.gql(CLAIM_CASE, { id }, { token });
+const mayClaim = async (token: string, id: string) => (await server.gql(CLAIM_RULES, { id }, { token })).data!.reviewCase.viewerCanClaim;
+const claimedBy = async (id: string) => ((await server.orm.em.getConnection().execute(`select claimed_by_id::text as by from review_case where id = ?`, [id])) as Array<{ by: string | null }>)[0]!.by;
+
+describe('claiming one case', () => {
+  it('claims the case opened, not the top of the queue; another reviewer is told who holds it and until when', async () => {
+    const { caseIds, filter } = await freshStudioCases(3);
+    const r = await reviewer();
+    const wanted = caseIds[2]!;
+    expect(await mayClaim(r.token, wanted)).toBe(true);
+    const res = await claimCase(r.token, wanted);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.claimCase).toMatchObject({ id: wanted, claim: { heldByViewer: true, held: true }, viewerCanClaim: false });
+    expect(await claimedBy(wanted)).toBe(r.userId);
+    // Claiming it again keeps it yours.
+    expect((await claimCase(r.token, wanted)).data?.claimCase.id).toBe(wanted);
+    const other = await reviewer();
+    expect(await mayClaim(other.token, wanted)).toBe(false);
+    const refused = await claimCase(other.token, wanted);
+    expect(refused.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'CLAIM_HELD_BY_OTHER', claimedBy: expect.stringContaining(r.email) });
+    const until = refused.errors![0]!.extensions.claimExpiresAt as string;
+    expect(new Date(until).getTime()).toBeGreaterThan(Date.now());
+    expect(refused.errors![0]!.message).toContain(r.email);
+    expect(refused.errors![0]!.message).toContain(until);
+    expect(await claimedBy(wanted)).toBe(r.userId);
+    // The queue no longer hands it out; the others still are.
+    const next = [(await claim(other.token, filter))!.id, (await claim(other.token, filter))!.id];
+    expect(next.sort()).toEqual([caseIds[0]!, caseIds[1]!].sort());
+    const audit = await server.orm.em.getConnection().execute(`select count(*)::int as n from audit_event where subject_id = ? and action = 'review.claim'`, [wanted]);
+    expect(audit[0].n).toBe(1);
+  });
+
+  it('forged, malformed and other kinds of ids are NOT_FOUND; a studio cannot claim; nothing changes', async () => {
+    const { caseIds, episodeIds } = await freshStudioCases(1);
+    const r = await reviewer();
+    for (const id of ['00000000-0000-4000-8000-000000000000', 'not-an-id', episodeIds[0]!, studio.organizationId]) {
+      const res = await claimCase(r.token, id);
+      expect(errorCode(res), id).toBe('NOT_FOUND');
+    }
+    const byStudio = await claimCase(studio.token, caseIds[0]!);
+    expect(errorCode(byStudio)).toBe('FORBIDDEN');
+    expect(await claimedBy(caseIds[0]!)).toBeNull();
+  });
+
+  it('the rules claimNextCase picks by: viewerCanClaim says true exactly when claimCase goes through', async () => {
+    const { caseIds, owner } = await freshStudioCases(4);
+    const [mine, escalated, held, decided] = caseIds as [string, string, string, string];
+    const r = await reviewer();
+    const l = await lead();
+    const check = async (token: string, id: string, expected: { code: string; reason: string } | null) => {
+      const said = await mayClaim(token, id);
+      const res = await claimCase(token, id);
+      if (expected) expect(res.errors?.[0]?.extensions).toMatchObject(expected);
+      else expect(res.errors).toBeUndefined();
+      expect(said).toBe(expected === null);
+    };
+    // Own studio: a conflict of interest.
+    const conflicted = await reviewer();
+    const em = server.orm.em.fork();
+    em.create(Membership, { user: conflicted.userId, organization: owner.organizationId, role: Role.VIEWER, createdAt: new Date() });
+    await em.flush();
+    await check(await server.signIn(conflicted.email), mine, { code: 'CONFLICT', reason: 'CONFLICT_OF_INTEREST' });
+    // Escalated: leads only.
+    await server.gql(graphql('mutation($id: ID!) { escalateCase(caseId: $id, note: "Needs legal input") { id } }'), { id: escalated }, { token: l.token });
+    await check(r.token, escalated, { code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' });
+    await check(l.token, escalated, null);
+    // Held by a lead: nobody.
+    await server.gql(graphql('mutation($id: ID!) { holdCase(caseId: $id, held: true, reason: "Waiting for the licensor") { id } }'), { id: held }, { token: l.token });
+    await check(r.token, held, { code: 'CONFLICT', reason: 'CASE_HELD' });
+    // Decided: not claimable.
+    const got = (await claimCase(r.token, decided)).data!.claimCase;
+    expect((await server.gql(DECIDE, { i: { caseId: decided, version: got.version, decisions: [{ territory: 'US', decision: 'APPROVE' }] } }, { token: r.token })).errors).toBeUndefined();
+    await check(l.token, decided, { code: 'CONFLICT', reason: 'CASE_NOT_PENDING' });
+    // A lapsed claim is free again.
+    await claimCase(r.token, mine);
+    await server.orm.em.getConnection().execute(`update review_case set claim_expires_at = now() - interval '1 second' where id = ?`, [mine]);
+    await check(l.token, mine, null);
+  });
+
+  it('two reviewers claiming the same case at once: exactly one wins, the other is told who holds it', async () => {
+    const { caseIds } = await freshStudioCases(10);
+    for (const id of caseIds) {
+      const claimers = await Promise.all([reviewer(), reviewer(), reviewer()]);
+      const results = await Promise.all(claimers.map((c) => claimCase(c.token, id)));
+      const winners = results.filter((res) => !res.errors);
+      expect(winners).toHaveLength(1);
+      const winner = claimers[results.indexOf(winners[0]!)]!;
+      expect(await claimedBy(id)).toBe(winner.userId);
+      for (const res of results.filter((x) => x.errors)) expect(res.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'CLAIM_HELD_BY_OTHER', claimedBy: expect.stringContaining(winner.email) });
+    }
+  }, 60_000);
+});
+
 describe('deciding', () => {
   it('a stale decision is CONFLICT and changes nothing', async () => {
     const { filter } = await freshStudioCases(1);
@@ -158,6 +255,69 @@ describe('deciding', () => {
     // The studio reads both approvals signed by the team, never a reviewer's email.
     expect(await studioReads()).toEqual([1, 2].map(() => ({ territory: 'US', actorLabel: 'Greenlight review team', pendingSecondApproval: false })));
     expect(episodeIds).toHaveLength(1);
+  });
+});
+
+const PRESELECTED = graphql(`
+  query($id: ID!) {
+    reviewCase(id: $id) {
+      preselectedDecisions { territory decision citedRuleIds ruleToCite screeningFlaggedRuleIds firstDecision { actorLabel decision pendingSecondApproval } }
+    }
+  }
+`);
+const preselected = async (id: string, token: string) => (await server.gql(PRESELECTED, { id }, { token })).data!.reviewCase.preselectedDecisions;
+
+describe('where the decision form starts', () => {
+  it('four-eyes: the second reviewer starts from the first reviewer’s decisions and cited rules, naming who made them; the first approver cannot claim it again', async () => {
+    const { caseIds, owner } = await freshStudioCases(1, { verdict: 'LIKELY_VIOLATION', territories: ['US', 'SA'] });
+    const id = caseIds[0]!;
+    const first = await lead();
+    expect(await preselected(id, first.token)).toEqual([
+      { territory: 'US', decision: null, citedRuleIds: [], ruleToCite: null, screeningFlaggedRuleIds: [], firstDecision: null },
+      { territory: 'SA', decision: null, citedRuleIds: [], ruleToCite: null, screeningFlaggedRuleIds: [], firstDecision: null },
+    ]);
+    const c = (await claimCase(first.token, id)).data!.claimCase;
+    const decided = await server.gql(
+      DECIDE,
+      { i: { caseId: id, version: c.version, decisions: [{ territory: 'US', decision: 'APPROVE' }, { territory: 'SA', decision: 'REJECT', citedRuleIds: ['SA-ALCOHOL-01', 'SA-PROFANITY-01'] }] } },
+      { token: first.token },
+    );
+    expect(decided.data?.decideCase.awaitingSecondApproval).toBe(true);
+    // Four-eyes: the first approver never gives the second approval, so cannot take the case back.
+    expect(await mayClaim(first.token, id)).toBe(false);
+    expect((await claimCase(first.token, id)).errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'OWN_FIRST_APPROVAL' });
+    expect(errorCode(await claimCase((await reviewer()).token, id))).toBe('FORBIDDEN');
+    const second = await lead();
+    expect(await preselected(id, second.token)).toEqual([
+      { territory: 'US', decision: 'APPROVE', citedRuleIds: [], ruleToCite: null, screeningFlaggedRuleIds: [], firstDecision: { actorLabel: first.email, decision: 'APPROVE', pendingSecondApproval: true } },
+      { territory: 'SA', decision: 'REJECT', citedRuleIds: ['SA-ALCOHOL-01', 'SA-PROFANITY-01'], ruleToCite: null, screeningFlaggedRuleIds: [], firstDecision: { actorLabel: first.email, decision: 'REJECT', pendingSecondApproval: true } },
+    ]);
+    // The studio never decides, and never reads a first decision waiting for its second.
+    expect(await preselected(id, owner.token)).toEqual([]);
+    expect((await claimCase(second.token, id)).errors).toBeUndefined();
+  });
+
+  it('the rule to cite is the one rule screening flagged: a LOW or INFO finding beside it does not make it ambiguous, a second flagged rule does', async () => {
+    const { caseIds } = await freshStudioCases(1, { territories: ['US', 'SA', 'GB'] });
+    const id = caseIds[0]!;
+    const em = server.orm.em.fork();
+    const finding = (territory: string, ruleId: string, severity: FindingSeverity) =>
+      em.create(Finding, { reviewCase: id, territory, ruleId, category: 'test', severity, source: FindingSource.RULES, evidence: { kind: 'METADATA', field: 'title', value: 'x' }, explanation: 'Seeded for the test.' });
+    finding('US', 'GLOBAL-VIOLENCE-01', FindingSeverity.MEDIUM);
+    finding('US', 'GLOBAL-VIOLENCE-01', FindingSeverity.HIGH);
+    finding('US', 'GLOBAL-PROFANITY-01', FindingSeverity.LOW);
+    finding('US', 'GLOBAL-ORIENTATION-01', FindingSeverity.INFO);
+    finding('SA', 'SA-ALCOHOL-01', FindingSeverity.HIGH);
+    finding('SA', 'SA-PROFANITY-01', FindingSeverity.MEDIUM);
+    finding('GB', 'GLOBAL-PROFANITY-01', FindingSeverity.LOW);
+    await em.flush();
+    const r = await reviewer();
+    const starts = await preselected(id, r.token);
+    expect(starts.map((s) => [s.territory, s.ruleToCite, s.screeningFlaggedRuleIds])).toEqual([
+      ['US', 'GLOBAL-VIOLENCE-01', ['GLOBAL-VIOLENCE-01']],
+      ['SA', null, expect.arrayContaining(['SA-ALCOHOL-01', 'SA-PROFANITY-01'])],
+      ['GB', null, []],
+    ]);
   });
 });
 

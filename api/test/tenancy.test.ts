@@ -303,6 +303,7 @@ const attempts: Record<string, Attempt> = {
   reviewStats: async () => ({ res: await server.gql(graphql('{ reviewStats { territory } }'), {}, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   reviewStatsByDetector: async () => ({ res: await server.gql(graphql('{ reviewStatsByDetector { detector } }'), {}, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   claimNextCase: async () => ({ res: await server.gql(graphql('mutation { claimNextCase { id } }'), {}, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
+  claimCase: async () => ({ res: await server.gql(graphql('mutation($id: ID!) { claimCase(caseId: $id) { id } }'), { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   extendClaim: async () => ({ res: await server.gql(graphql('mutation($id: ID!) { extendClaim(caseId: $id) { id } }'), { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   releaseCase: async () => ({ res: await server.gql(graphql('mutation($id: ID!) { releaseCase(caseId: $id) { id } }'), { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
   escalateCase: async () => ({ res: await server.gql(graphql('mutation($id: ID!) { escalateCase(caseId: $id, note: "x") { id } }'), { id: a.episodeId }, { token: b.owner.token }), expectCode: 'FORBIDDEN' }),
