@@ -27,6 +27,9 @@ export interface ApiError {
   fieldErrors?: Record<string, string>;
   retryAfterSeconds?: number;
   requestId?: string;
+  /** For CLAIM_HELD_BY_OTHER from claiming a case: who holds it and until when (`extensions.claimedBy`, `claimExpiresAt`). */
+  claimedBy?: string;
+  claimExpiresAt?: string;
 }
 
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiError };
@@ -133,7 +136,9 @@ function toApiError(error: { message?: string; extensions?: Record<string, unkno
   const retryAfterSeconds = typeof extensions.retryAfterSeconds === 'number' ? extensions.retryAfterSeconds : undefined;
   const reason = typeof extensions.reason === 'string' ? extensions.reason : code;
   const fieldErrors = fieldErrorsOf(extensions.fieldErrors, reason);
-  return { code: code as ApiErrorCode, reason, message: messageFor(reason, error.message), field, fieldErrors, retryAfterSeconds, requestId: id };
+  const claimedBy = typeof extensions.claimedBy === 'string' ? extensions.claimedBy : undefined;
+  const claimExpiresAt = typeof extensions.claimExpiresAt === 'string' ? extensions.claimExpiresAt : undefined;
+  return { code: code as ApiErrorCode, reason, message: messageFor(reason, error.message), field, fieldErrors, retryAfterSeconds, requestId: id, claimedBy, claimExpiresAt };
 }
 
 /** `extensions.fieldErrors` as field → message, fields named like `ApiError.field`, worded by `reason` as `messageFor` does. */

@@ -6,6 +6,7 @@ import { decisionLabel, filterFromSearch, filterToSearch, isDecision, needsCitat
 import {
   assignCase,
   caseEpisodeId,
+  claimCase,
   claimNextCase,
   decideCase,
   escalateCase,
@@ -31,6 +32,7 @@ export const REVIEW_NOTICES = {
   decided: 'Your decision is recorded.',
   'decided-empty': 'Your decision is recorded. Nothing else is waiting for you right now.',
   'second-approval': 'Your approval is recorded. Approving against a likely violation needs a lead’s second approval, so the case is with the leads now.',
+  claimed: 'The case is yours: decide it below.',
   released: 'The case is back in the queue for someone else to claim.',
   escalated: 'The case is escalated: only leads can claim it now.',
   next: 'Your decision is recorded. This is the next case.',
@@ -140,6 +142,17 @@ export async function handleCaseForm(request: Request, scope: { caseId: string; 
   }
 
   if (intent === 'claimNext') return claimNext(request, filter, intent);
+
+  if (intent === 'claim') {
+    const result = await claimCase(request, caseId);
+    if (result.ok) throw redirect(casePath(caseId, filter, 'claimed'));
+    const { error } = result;
+    if (error.reason === 'CLAIM_HELD_BY_OTHER' && error.claimedBy) {
+      const until = error.claimExpiresAt ? ` until ${new Date(error.claimExpiresAt).toISOString().slice(11, 16)} UTC` : '';
+      return data<ReviewOutcome>({ intent, formError: `${error.claimedBy} claimed this case first and holds it${until}. Claim another case, or ask a lead to release it.` }, { status: statusOf(error) });
+    }
+    return failed(request, error, { intent });
+  }
 
   if (intent === 'release') {
     const result = await releaseCase(request, caseId);

@@ -38,6 +38,7 @@ const REVIEW_QUEUE = graphql(
   [QueueCaseFields],
 );
 const CLAIM_NEXT_CASE = graphql(`mutation ClaimNextCase($filter: QueueFilterInput) { claimNextCase(filter: $filter) { id } }`);
+const CLAIM_CASE = graphql(`mutation ClaimCase($caseId: ID!) { claimCase(caseId: $caseId) { id claimExpiresAt } }`);
 const REVIEW_CASE = graphql(
   `query ReviewCase($id: ID!) {
     reviewCase(id: $id) {
@@ -46,6 +47,8 @@ const REVIEW_CASE = graphql(
       studio { id name }
       claimedBy { id }
       claim { held heldByViewer expiresAt }
+      viewerCanClaim
+      preselectedDecisions { territory decision citedRuleIds ruleToCite firstDecision { actorLabel createdAt } }
       escalated escalationNote held holdReason awaitingSecondApproval invalidatedReason appealStatement
       verdicts { territory verdict riskScore reasons }
       findings { ...FindingFields }
@@ -107,6 +110,8 @@ export type CalibrationRow = QueueResult['reviewStats'][number];
 export type DetectorCalibrationRow = QueueResult['reviewStatsByDetector'][number];
 export type ReviewCaseDetail = Omit<ResultOf<typeof REVIEW_CASE>['reviewCase'], 'previousCase'> & { previousCase: EarlierCase | null };
 export type TerritoryVerdict = ReviewCaseDetail['verdicts'][number];
+/** Where the decision form starts for a territory, and the rule it ticks when citing: the API's rule. */
+export type PreselectedDecision = ReviewCaseDetail['preselectedDecisions'][number];
 export type CaseDecision = ResultOf<typeof DecisionFields>;
 export type CaseComment = ResultOf<typeof CommentFields>;
 export type CaseHistoryEvent = ReviewCaseDetail['history'][number];
@@ -153,6 +158,12 @@ export async function getQueueOverview(
 export async function claimNextCase(request: Request, filter: QueueFilter): Promise<ApiResult<{ id: string } | null>> {
   const result = await gql(request, CLAIM_NEXT_CASE, { filter: apiFilter(filter) });
   return result.ok ? { ok: true, data: result.data.claimNextCase } : result;
+}
+
+/** Claims this case, under the rules "Claim next" picks by; the API names why not (who holds it, and until when). */
+export async function claimCase(request: Request, caseId: string): Promise<ApiResult<{ id: string; claimExpiresAt: string | null }>> {
+  const result = await gql(request, CLAIM_CASE, { caseId });
+  return result.ok ? { ok: true, data: result.data.claimCase } : result;
 }
 
 export async function getReviewCase(request: Request, id: string): Promise<ApiResult<ReviewCaseDetail>> {

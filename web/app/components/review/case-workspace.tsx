@@ -90,10 +90,9 @@ function describeChanges(changes: NonNullable<ReviewCaseDetail['changesSincePrev
 
 export { episodeHeading };
 
-/** The decision each territory starts with: approve where the AI's verdict (from the API) is clear, open elsewhere. */
-function preselectedDrafts(verdicts: ReviewCaseDetail['verdicts'], territories: readonly string[]): Record<string, TerritoryDraft> {
-  const clear = territories.filter((t) => verdicts.find((v) => v.territory === t)?.verdict === 'CLEAR');
-  return Object.fromEntries(clear.map((t) => [t, { decision: 'APPROVE' as Decision, citedRuleIds: [], notes: '' }]));
+/** The decision each territory starts with, as the API preselects it (a four-eyes case: the first reviewer's). */
+function preselectedDrafts(preselected: ReviewCaseDetail['preselectedDecisions']): Record<string, TerritoryDraft> {
+  return Object.fromEntries(preselected.filter((p) => p.decision).map((p) => [p.territory, { decision: p.decision as Decision, citedRuleIds: [...p.citedRuleIds], notes: '' }]));
 }
 
 /** The case page's working area: video, findings, transcript, keyframes, decision and context. */
@@ -103,8 +102,9 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
   const player = useVideoPlayer(media?.durationSeconds ?? rc.episode.durationSeconds ?? 0);
   const findings = useMemo(() => orderFindings(rc.findings), [rc.findings]);
   const [activeFindingId, setActiveFindingId] = useState<string | null>(null);
-  // Territories the AI screened as clear start approved: a clean case needs only a submit.
-  const [drafts, setDrafts] = useState<Record<string, TerritoryDraft>>(() => preselectedDrafts(rc.verdicts, rc.territories));
+  // Territories the AI screened as clear start approved (a clean case needs only a submit); a
+  // second approval starts from the first reviewer's decisions. The API says which.
+  const [drafts, setDrafts] = useState<Record<string, TerritoryDraft>>(() => preselectedDrafts(rc.preselectedDecisions));
   const [notes, setNotes] = useState<NoteDraft[]>([]);
   const [announcement, setAnnouncement] = useState('');
   // A new notice or case is news of its own: what a shortcut did before it is no longer.
@@ -142,8 +142,8 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
   const changeDraft = (territory: string, change: Partial<TerritoryDraft>) =>
     setDrafts((all) => {
       const next = { ...(all[territory] ?? { decision: null, citedRuleIds: [], notes: '' }), ...change };
-      // Citing rules with only one flagged: that one is ticked already.
-      const only = flagged[territory]?.length === 1 ? flagged[territory]![0]! : null;
+      // Citing rules where screening flagged only one: the API names it, and it is ticked already.
+      const only = rc.preselectedDecisions.find((p) => p.territory === territory)?.ruleToCite ?? null;
       if (change.decision && needsCitation(change.decision) && !next.citedRuleIds.length && only) next.citedRuleIds = [only];
       return { ...all, [territory]: next };
     });
@@ -181,6 +181,7 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
   const settledDecisions = rc.decisions.filter((d) => !d.pendingSecondApproval);
   const queueLink = filterSearch ? `/review?${filterSearch}` : '/review';
   const claimNextOutcome = outcome?.intent === 'claimNext' ? outcome : undefined;
+  const claimOutcome = outcome?.intent === 'claim' ? outcome : undefined;
 
   return (
     <>
@@ -260,7 +261,11 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
         ) : pending && rc.forLeadsOnly && !isLead ? (
           <>This case is for a lead: the queue hands it to leads only. You can read it but not decide it.</>
         ) : pending ? (
-          <>Nobody holds this case. Claim it from the queue to decide it{isLead ? ', or hand it to yourself under Lead tools' : ''}.</>
+          rc.viewerCanClaim ? (
+            <>Nobody holds this case. Claim it to decide it.</>
+          ) : (
+            <>Nobody holds this case, but it is not one you can claim. You can read it but not decide it.</>
+          )
         ) : rc.decidedAt ? (
           <>
             Decided <Time value={rc.decidedAt} withTime />.
@@ -321,6 +326,7 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
               onNotesChange={setNotes}
               currentTime={player.currentTime}
               firstApprovals={firstApprovals}
+              preselected={rc.preselectedDecisions}
               outcome={outcome}
               busy={busy === 'decide' || busy === 'decideAndNext'}
             />
@@ -336,10 +342,16 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
               ) : null}
               <Form method="post" className="claim-next-form">
                 <input type="hidden" name="filter" value={filterSearch} />
-                <button type="submit" name="intent" value="claimNext" className="button" disabled={busy === 'claimNext'}>
+                {rc.viewerCanClaim ? (
+                  <button type="submit" name="intent" value="claim" className="button" disabled={busy === 'claim'}>
+                    {busy === 'claim' ? 'Claiming…' : 'Claim this case'}
+                  </button>
+                ) : null}
+                <button type="submit" name="intent" value="claimNext" className={rc.viewerCanClaim ? 'button button-secondary' : 'button'} disabled={busy === 'claimNext'}>
                   {busy === 'claimNext' ? 'Claiming…' : 'Claim next case'}
                 </button>
               </Form>
+              <FormAlert fieldErrors={claimOutcome?.fieldErrors}>{claimOutcome?.formError}</FormAlert>
               {claimNextOutcome?.empty ? <p role="status">Nothing is waiting for you right now.</p> : null}
               <FormAlert fieldErrors={claimNextOutcome?.fieldErrors}>{claimNextOutcome?.formError}</FormAlert>
             </section>

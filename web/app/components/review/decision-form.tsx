@@ -4,7 +4,7 @@ import { FormAlert } from '~/components/forms';
 import { errorWithin } from '~/models/form-outcome';
 import { DECISIONS, decisionLabel, formatClock, needsCitation, type Decision, type PolicyRule } from '~/models/moderation';
 import type { ReviewOutcome } from '~/models/review-form.server';
-import type { CaseDecision, TerritoryVerdict } from '~/models/review.server';
+import type { CaseDecision, PreselectedDecision, TerritoryVerdict } from '~/models/review.server';
 import { DecisionBadge, VerdictBadge } from './review-badges';
 
 /** The decision form's id: Ctrl+Enter submits it from anywhere on the page. */
@@ -37,6 +37,8 @@ interface DecisionFormProps {
   currentTime: number;
   /** Approvals waiting for a lead's second approval (four-eyes). */
   firstApprovals: readonly CaseDecision[];
+  /** Where each territory started, as the API preselected it (a second approval: from the first decision). */
+  preselected: readonly PreselectedDecision[];
   outcome: ReviewOutcome | undefined;
   busy: boolean;
 }
@@ -155,7 +157,7 @@ function PinnedNotes({ notes, onChange, currentTime, errors }: { notes: readonly
 
 /** One decision per target territory with cited rules and notes, plus notes pinned to the video. */
 export function DecisionForm(props: DecisionFormProps) {
-  const { version, filterSearch, territories, verdicts, rules, flagged, drafts, onDraftChange, notes, onNotesChange, currentTime, firstApprovals, outcome, busy } = props;
+  const { version, filterSearch, territories, verdicts, rules, flagged, drafts, onDraftChange, notes, onNotesChange, currentTime, firstApprovals, preselected, outcome, busy } = props;
   const errors = outcome?.intent === 'decide' || outcome?.intent === 'decideAndNext' ? outcome.fieldErrors : undefined;
   // A conflict is shown above the whole page, with the way out (reload).
   const formError = (outcome?.intent === 'decide' || outcome?.intent === 'decideAndNext') && !outcome.conflict ? outcome.formError : undefined;
@@ -169,7 +171,8 @@ export function DecisionForm(props: DecisionFormProps) {
       {firstApprovals.length ? (
         <div className="alert alert-warning">
           <p>
-            <strong>Second approval needed.</strong> {firstApprovals[0]!.actorLabel} approved against a likely violation; a lead other than them confirms or overrules it.
+            <strong>Second approval needed.</strong> {firstApprovals[0]!.actorLabel} approved against a likely violation; a lead other than them confirms or overrules it. Their
+            decisions and cited rules are preselected below.
           </p>
           <ul className="plain-list">
             {firstApprovals.map((d) => (
@@ -188,6 +191,7 @@ export function DecisionForm(props: DecisionFormProps) {
           const verdict = verdicts.find((v) => v.territory === territory.code);
           const decisionError = errors?.[`decisions.${i}.decision`] ?? errors?.[`decisions.${i}.territory`];
           const againstAi = draft.decision === 'APPROVE' && verdict?.verdict === 'LIKELY_VIOLATION';
+          const first = preselected.find((p) => p.territory === territory.code)?.firstDecision;
           return (
             <fieldset key={territory.code} className="territory-decision" data-territory={territory.code} aria-invalid={decisionError ? true : undefined}>
               <legend>
@@ -208,6 +212,7 @@ export function DecisionForm(props: DecisionFormProps) {
                   </label>
                 ))}
               </div>
+              {first ? <p className="field-hint first-decision">Preselected from the first decision by {first.actorLabel}: confirm it or change it.</p> : null}
               <p className="field-error" aria-live="polite">
                 {decisionError ?? ''}
               </p>
