@@ -205,6 +205,74 @@ test('Two reviewers never get the same case', async ({ browser, request }) => {
   await clearQueue(await apiAs(request, accounts.reviewer), 'MY');
 });
 
+test('A reviewer claims the case they opened; the lead’s second approval starts from the first reviewer’s decisions', async ({ browser, request }) => {
+  test.setTimeout(120_000);
+  const editor = await apiAs(request, accounts.editor);
+  const token = await tokenOf(request, accounts.editor);
+  // Sweden and Denmark are this test's own territories, so other tests' cases never mix in.
+  const [calm, graphic] = await Promise.all([
+    submitEpisodeForReview(editor, token, { title: unique('Opened Vows'), subtitles: ['Good morning.'], territories: ['SE'] }),
+    submitEpisodeForReview(editor, token, { title: unique('Second Look'), subtitles: ['There was blood everywhere.'], territories: ['SE', 'DK'] }),
+  ]);
+  const second = { email: `${unique('ola')}@greenlight.test`, name: 'Ola Second', password: 'second-reviewer-pass' };
+  await addOperatorReviewer(await apiAs(request, accounts.admin), request, second);
+  const reviewer = await pageFor(browser, accounts.reviewer);
+  const other = await pageFor(browser, second.email, second.password);
+
+  await test.step('the reviewer claims the case they opened, not the top of the queue', async () => {
+    await Promise.all([open(reviewer, `/review/${calm.caseId}`), open(other, `/review/${calm.caseId}`)]);
+    await expect(reviewer.getByText('Nobody holds this case. Claim it to decide it.')).toBeVisible();
+    await reviewer.getByRole('button', { name: 'Claim this case' }).click();
+    await expect(reviewer).toHaveURL(new RegExp(`/review/${calm.caseId}\\?notice=claimed`));
+    await expect(reviewer.getByRole('status').filter({ hasText: 'The case is yours' })).toBeVisible();
+    await expect(decisionOf(reviewer)).toBeVisible();
+  });
+
+  await test.step('a reviewer who opened it too is told who got there first, and until when', async () => {
+    await other.getByRole('button', { name: 'Claim this case' }).click();
+    await expect(other.getByRole('alert').filter({ hasText: 'claimed this case first' })).toContainText(new RegExp(`${accounts.reviewer}\\) claimed this case first and holds it until \\d\\d:\\d\\d UTC`));
+    await expect(other.getByText(`Claimed by ${accounts.reviewer} until`)).toBeVisible();
+    await expect(other.getByRole('button', { name: 'Claim this case' })).toHaveCount(0);
+    await expect(decisionOf(other)).toHaveCount(0);
+  });
+
+  await test.step('the first reviewer approves against the likely violation in one territory and rejects in the other; the one rule screening flagged is ticked', async () => {
+    await decisionOf(reviewer).getByRole('button', { name: 'Submit decision' }).click();
+    await expect(reviewer.getByRole('status').filter({ hasText: 'Your decision is recorded.' })).toBeVisible();
+    await open(reviewer, `/review/${graphic.caseId}`);
+    await reviewer.getByRole('button', { name: 'Claim this case' }).click();
+    const decision = decisionOf(reviewer);
+    const sweden = decision.getByRole('group', { name: /^Sweden/ });
+    const denmark = decision.getByRole('group', { name: /^Denmark/ });
+    await sweden.getByRole('radio', { name: 'Approve' }).check();
+    await sweden.getByLabel('Notes for the studio').fill('In context: a crime scene report.');
+    await denmark.getByRole('radio', { name: 'Reject' }).check();
+    await expect(denmark.getByRole('checkbox', { name: /GLOBAL-VIOLENCE-GRAPHIC-01/ })).toBeChecked();
+    await decision.getByRole('button', { name: 'Submit decision' }).click();
+    await expect(reviewer.getByRole('status').filter({ hasText: 'needs a lead’s second approval' })).toBeVisible();
+  });
+
+  await test.step('the lead claims it and finds the first reviewer’s decisions and cited rule preselected, naming who made them', async () => {
+    const lead = await pageFor(browser, accounts.lead);
+    await open(lead, `/review/${graphic.caseId}`);
+    await lead.getByRole('button', { name: 'Claim this case' }).click();
+    const decision = decisionOf(lead);
+    await expect(decision).toContainText(`${accounts.reviewer} approved against a likely violation`);
+    const sweden = decision.getByRole('group', { name: /^Sweden/ });
+    const denmark = decision.getByRole('group', { name: /^Denmark/ });
+    await expect(sweden.getByRole('radio', { name: 'Approve' })).toBeChecked();
+    await expect(denmark.getByRole('radio', { name: 'Reject' })).toBeChecked();
+    await expect(denmark.getByRole('checkbox', { name: /GLOBAL-VIOLENCE-GRAPHIC-01/ })).toBeChecked();
+    await expect(sweden).toContainText(`Preselected from the first decision by ${accounts.reviewer}`);
+    await decision.getByRole('button', { name: 'Submit decision' }).click();
+    await expect(lead.getByRole('status').filter({ hasText: 'Your decision is recorded.' })).toContainText(/Approved in SE.*Rejected in DK|Rejected in DK.*Approved in SE/i);
+    await lead.context().close();
+  });
+
+  await reviewer.context().close();
+  await other.context().close();
+});
+
 test('A decision on a case that changed meanwhile is refused with a way to reload', async ({ page, request }) => {
   const editor = await apiAs(request, accounts.editor);
   const submitted = await submitEpisodeForReview(editor, await tokenOf(request, accounts.editor), { title: unique('Stale Vows'), subtitles: ['Hello there.'], territories: ['ID'] });
