@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ShouldRevalidateFunction } from '@remix-run/react';
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { CaseWorkspace, episodeHeading } from '~/components/review/case-workspace';
 import { outcomeParts } from '~/components/territory-outcomes';
@@ -69,6 +70,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const territories = await expectData(request, await listTerritories(request));
   return handleCaseForm(request, { caseId: params.caseId!, territoryNames: Object.fromEntries(territories.map((t) => [t.code, t.name])) });
 }
+
+/** A refused claim reloads the case, so the page shows who holds it now (other refusals keep what was typed). */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
+  (actionResult as { intent?: unknown } | undefined)?.intent === 'claim' || defaultShouldRevalidate;
 
 export default function ReviewCasePage() {
   const data = useLoaderData<typeof loader>();
