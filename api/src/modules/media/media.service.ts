@@ -120,7 +120,11 @@ export class MediaService {
    * Turns a finished upload into the episode's new media revision: hash, compare with the expected
    * sha256, probe, warn, poster, perceptual fingerprint, store under the content hash; then look for
    * the same pictures elsewhere on the platform (FingerprintService). Any failure is recorded on the upload
-   * and shown on the episode; the previous media stays current.
+   * and shown on the episode; the previous media stays current. This is the one place a finished
+   * upload becomes the episode's media, so the rule of an identical upload lives here: bytes that
+   * repeat the current video (`repeatsCurrentMedia`: the same size and sha256) are no replacement —
+   * no new revision, no review, approval or live state lapses; the upload ends SUCCEEDED and
+   * `identicalToCurrentMedia`.
    */
   async process(em: EntityManager, uploadId: string, file: FinishedFile, logger: Logger, lease?: ProcessingLease): Promise<void> {
     const upload = await em.findOneOrFail(EpisodeUpload, { id: uploadId }, { populate: ['episode', 'episode.series'] });
