@@ -231,6 +231,7 @@ export function BulkUploader({ seriesId, queue, episodes, onEpisodesChanged }: {
                           <label className="upload-replace-anyway">
                             <input
                               type="checkbox"
+                              aria-label={`Replace anyway: ${shown}`}
                               checked={Boolean(row.replaceAnyway)}
                               onChange={(event) => {
                                 const replaceAnyway = event.currentTarget.checked;
