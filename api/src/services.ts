@@ -14,6 +14,7 @@ import type { Config } from './config';
 import { LicenseDocumentService } from './modules/chain-of-title/license-document.service';
 import { FingerprintService } from './modules/fingerprints/fingerprint.service';
 import { MediaService } from './modules/media/media.service';
+import { MediaReplacementService } from './modules/media/media-replacement.service';
 import { SubtitleService } from './modules/media/subtitle.service';
 import { SubtitleTranslationService } from './modules/media/subtitle-translation.service';
 import { LocalizationService } from './modules/catalog/localization.service';
@@ -54,6 +55,8 @@ export function createServices(
   const fingerprints = new FingerprintService(audit);
   // What partners see follows every write to a gate input through database marks (publication.service.ts).
   const subtitles = new SubtitleService(audit, config);
+  const decisions = new DecisionService(audit);
+  const releases = new ReleaseService(audit);
   const publication = new PublicationService(queue, runtime.logger ?? (console as unknown as Logger), runtime.clock);
   return {
     audit,
@@ -76,12 +79,13 @@ export function createServices(
     localizedTexts: new LocalizedTextService(audit),
     reviews,
     reviewQueue: new ReviewQueueService(audit),
-    decisions: new DecisionService(audit),
+    decisions,
     appeals: new AppealService(audit),
     leadTools: new LeadToolsService(audit),
     publication,
     partners: new PartnerService(audit),
-    releases: new ReleaseService(audit),
+    releases,
+    mediaReplacement: new MediaReplacementService(decisions, releases),
     goLivePreflight: new GoLivePreflightService(publication),
     partnerCatalog: new PartnerCatalogService(),
     webhooks: new WebhookService(audit, config, queue),

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { apiAs } from '../support/api';
 import { episodeRow, episodesTable } from '../support/catalog';
@@ -5,6 +6,7 @@ import { createDraftSeries, makeClip } from '../support/episodes';
 import { dropFiles } from '../support/file-drop';
 import { open, reload, signIn } from '../support/session';
 import { accounts, unique } from '../support/stack';
+import { createReadyEpisode, submit, tokenOf } from '../support/review';
 
 // A season named the way studios name files: every style mixed, in no particular order.
 const SEASON: ReadonlyArray<[string, number]> = [
@@ -293,4 +295,50 @@ test('A bulk upload with a failed file ends saying so, and Retry failed sends it
   await expect(uploads.getByText('3 of 3 files uploaded · 3 ready.')).toBeVisible({ timeout: 60_000 });
   await expect(uploads.getByRole('button', { name: 'Retry failed' })).toHaveCount(0);
   await expect(page.getByText('3 episodes · 3 ready')).toBeVisible();
+});
+
+test('Choosing the same files again skips them, and a replacement that would cancel a review waits for “Replace anyway”', async ({ page, request }) => {
+  test.setTimeout(180_000);
+  const editor = await apiAs(request, accounts.editor);
+  // Episode 1 is in review for the US; episodes 2 and 3 come from a first bulk upload.
+  const { seriesId, episodeId } = await createReadyEpisode(editor, await tokenOf(request, accounts.editor), { title: unique('Dropped Again'), subtitles: ['Hello.'] });
+  await submit(editor, episodeId, ['US']);
+  const clips = [
+    { name: 'ep02.mp4', path: await makeClip('again-02.mp4', { seconds: 1 }) },
+    { name: 'ep03.mp4', path: await makeClip('again-03.mp4', { seconds: 2 }) },
+  ];
+  const replacement = { name: 'ep01.mp4', path: await makeClip('again-01.mp4', { seconds: 3 }) };
+
+  await signIn(page, accounts.editor);
+  await open(page, `/catalog/${seriesId}`);
+  const uploads = page.getByRole('region', { name: 'Upload videos' });
+  const preview = page.getByRole('region', { name: 'Check the files and their episodes' });
+  const list = uploads.getByRole('list', { name: 'Uploads' });
+  await dropFiles(page.getByRole('heading', { name: 'Upload videos' }), clips);
+  await preview.getByRole('button', { name: 'Upload 2 files' }).click();
+  await expect(uploads.getByText('2 of 2 files uploaded · 2 ready.')).toBeVisible({ timeout: 60_000 });
+
+  await test.step('the same files chosen again are recognised and skipped; nothing can start', async () => {
+    await uploads.getByLabel('Choose video files').setInputFiles(clips.map((c) => ({ name: c.name, mimeType: 'video/mp4', buffer: readFileSync(c.path) })));
+    for (const { name } of clips) {
+      await expect(fileRow(preview, name)).toContainText('Same video already uploaded — skipped.');
+      await expect(preview.getByRole('checkbox', { name: `Skip ${name}` })).toBeChecked();
+    }
+    await expect(preview).toContainText('No file to upload yet; 2 files are already uploaded and skipped.');
+    await expect(preview.getByRole('button', { name: /^Upload/ })).toBeDisabled();
+  });
+
+  await test.step('a new video for the episode in review is held, naming what it cancels, until “Replace anyway”', async () => {
+    await dropFiles(page.getByRole('heading', { name: 'Upload videos' }), [replacement]);
+    const row = fileRow(preview, 'ep01.mp4');
+    await expect(row).toContainText('Not uploaded: Replacing cancels its review in US. Tick “Replace anyway” to upload it.');
+    await expect(preview.getByRole('button', { name: /^Upload/ })).toBeDisabled();
+    await row.getByRole('checkbox', { name: 'Replace anyway' }).check();
+    await expect(row).toContainText('Replacing cancels its review in US.');
+    await expect(preview).toContainText('1 file for episode 1; 2 files are already uploaded and skipped.');
+    await preview.getByRole('button', { name: 'Upload 1 file' }).click();
+    await expect(list.getByRole('listitem').filter({ hasText: 'ep01.mp4 → Episode 1' }).getByRole('status')).toHaveText(/^Ready\. 0:03/, { timeout: 60_000 });
+    // The skipped files were not sent again.
+    await expect(list.getByRole('listitem')).toHaveCount(3);
+  });
 });

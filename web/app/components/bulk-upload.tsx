@@ -2,6 +2,7 @@ import { useFetcher } from '@remix-run/react';
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type ChangeEvent } from 'react';
 import { isUnfinished, MAX_PARALLEL_UPLOADS, UploadList, type useUploadQueue } from '~/components/episode-uploads';
 import { bulkUploadRow, planBulkUpload, shownFileName, type BulkUploadRow, type ExistingEpisode } from '~/models/bulk-upload';
+import { sha256OfBlob } from '~/models/file-sha256';
 import { acceptListOf, describeRuns, numberRuns } from '~/models/catalog';
 import { formatBytes } from '~/models/episode';
 import { unfinishedUploads, type UnfinishedUpload } from '~/models/episode-upload.client';
@@ -24,7 +25,9 @@ const isSystemFile = (file: File) => file.name.startsWith('.') || /^(thumbs\.db|
 /**
  * The series page's bulk upload: drop files or folders anywhere on the page (or choose them), check
  * the preview — each file's episode read from its name, missing episodes created, duplicates and
- * files without a number flagged — then confirm: the files upload a few at a time, each resumable.
+ * files without a number flagged, a file its episode has already skipped, a replacement that would
+ * cancel a review, approval or live release held until the person ticks "Replace anyway" — then
+ * confirm: the files upload a few at a time, each resumable.
  */
 export function BulkUploader({ seriesId, queue, episodes, onEpisodesChanged }: { seriesId: string; queue: UploadQueue; episodes: readonly KnownEpisode[]; onEpisodesChanged: () => void }) {
   const id = useId();
@@ -55,7 +58,11 @@ export function BulkUploader({ seriesId, queue, episodes, onEpisodesChanged }: {
   }, []);
   const dragging = usePageFileDrop(add);
 
+  // A file as large as its episode's video is hashed (one at a time, a chunk at a time) to tell whether it is that video.
+  const hashing = useRef<{ key: string; abort: AbortController } | null>(null);
   const clear = () => {
+    hashing.current?.abort.abort();
+    hashing.current = null;
     setRows([]);
     files.current.clear();
     for (const input of [filesInput.current, folderInput.current]) if (input) input.value = '';
@@ -89,12 +96,28 @@ export function BulkUploader({ seriesId, queue, episodes, onEpisodesChanged }: {
   }, [targets.data, checking]);
   const busy = useMemo(() => new Set(queue.items.filter((i) => isUnfinished(i.phase) || i.phase === 'processing').map((i) => i.target.id)), [queue.items]);
   const plan = useMemo(() => planBulkUpload(rows, existing, queue.policy, busy), [rows, existing, queue.policy, busy]);
+  const nextToCompare = rows.find((row) => plan.verdicts.get(row.key)?.kind === 'comparing')?.key;
+  useEffect(() => {
+    if (!nextToCompare || hashing.current) return;
+    const file = files.current.get(nextToCompare);
+    if (!file) return;
+    const job = { key: nextToCompare, abort: new AbortController() };
+    hashing.current = job;
+    const settle = (sha256: string | null) => {
+      if (hashing.current !== job) return;
+      hashing.current = null;
+      setRows((list) => list.map((x) => (x.key === job.key ? { ...x, sha256 } : x)));
+    };
+    // A file that cannot be read is not known to be the same: it goes on as a replacement (the API changes nothing for the same bytes).
+    sha256OfBlob(file, job.abort.signal).then(settle, () => settle(null));
+  }, [nextToCompare]);
+  useEffect(() => () => hashing.current?.abort.abort(), []);
 
   // Confirming creates the missing episodes, then queues every file for its episode.
   const confirm = useFetcher<UploadTargetsAnswer>();
   const confirmed = useRef<Array<{ file: File; number: number }> | null>(null);
   const start = () => {
-    if (plan.problems || !plan.numbers.length) return;
+    if (plan.problems || plan.comparing || !plan.numbers.length) return;
     confirmed.current = rows.flatMap((row) => {
       const verdict = plan.verdicts.get(row.key);
       return verdict?.kind === 'upload' ? [{ file: files.current.get(row.key)!, number: verdict.number }] : [];
@@ -177,6 +200,9 @@ export function BulkUploader({ seriesId, queue, episodes, onEpisodesChanged }: {
                   const problem = verdict?.kind === 'problem';
                   const left = verdict?.kind === 'skipped' && !row.skipped;
                   const shown = shownFileName(row.fileName, queue.policy);
+                  // A replacement that cancels a review, approval or live release is uploaded only when ticked here.
+                  const target = verdict?.kind === 'held' || verdict?.kind === 'upload' ? verdict.existing : null;
+                  const cancelling = Boolean(target?.hasMedia && target.replacementCancels?.length);
                   return (
                     <tr key={row.key} className={problem ? 'upload-match-problem' : undefined}>
                       <th scope="row" className="upload-file-name">
@@ -198,9 +224,23 @@ export function BulkUploader({ seriesId, queue, episodes, onEpisodesChanged }: {
                           }}
                         />
                       </td>
-                      <td id={`${id}-${row.key}-note`} className={problem ? 'field-error' : undefined}>
+                      <td id={`${id}-${row.key}-note`} className={problem ? 'field-error' : verdict?.kind === 'held' ? 'upload-match-held' : undefined}>
                         {verdict?.note}
                         {verdict?.kind === 'upload' && verdict.warning ? <span className="upload-match-warning"> {verdict.warning}</span> : null}
+                        {cancelling ? (
+                          <label className="upload-replace-anyway">
+                            <input
+                              type="checkbox"
+                              aria-label={`Replace anyway: ${shown}`}
+                              checked={Boolean(row.replaceAnyway)}
+                              onChange={(event) => {
+                                const replaceAnyway = event.currentTarget.checked;
+                                setRows((list) => list.map((x) => (x.key === row.key ? { ...x, replaceAnyway } : x)));
+                              }}
+                            />{' '}
+                            Replace anyway
+                          </label>
+                        ) : null}
                       </td>
                       <td>
                         <input
@@ -224,7 +264,7 @@ export function BulkUploader({ seriesId, queue, episodes, onEpisodesChanged }: {
             {refusal || (plan.problems ? `${plan.problems === 1 ? 'One file needs' : `${plan.problems} files need`} a decision: fix the episode number or skip the file.` : '')}
           </p>
           <div className="form-actions">
-            <button type="button" className="button" onClick={start} disabled={Boolean(plan.problems) || !plan.numbers.length || checking || starting}>
+            <button type="button" className="button" onClick={start} disabled={Boolean(plan.problems) || Boolean(plan.comparing) || !plan.numbers.length || checking || starting}>
               {starting ? 'Starting…' : `Upload ${plan.numbers.length === 1 ? '1 file' : `${plan.numbers.length} files`}`}
             </button>
             <button type="button" className="button button-secondary" onClick={clear} disabled={starting}>

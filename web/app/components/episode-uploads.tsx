@@ -34,6 +34,8 @@ export interface UploadItem {
   /** It picked up an earlier, interrupted upload of the same file. */
   resumed?: boolean;
   result?: { durationSeconds: number; posterUrl: string | null; width: number; height: number; warnings: string[] };
+  /** The file was the episode's video already: the API changed nothing (its reviews and approvals stand). */
+  unchanged?: boolean;
 }
 
 const isActive = (phase: UploadPhase) => phase === 'starting' || phase === 'uploading';
@@ -192,7 +194,7 @@ function useProcessingWatch(items: UploadItem[], update: (key: string, change: P
         update(item.key, { phase: 'ready' });
         settled = true;
       } else if (succeeded && episode.media) {
-        update(item.key, { phase: 'ready', result: episode.media });
+        update(item.key, { phase: 'ready', result: episode.media, unchanged: Boolean(record?.identicalToCurrentMedia) });
         settled = true;
       } else if (failed) {
         update(item.key, { phase: 'failed', resumable: false, message: record?.failureReason ?? episode.uploadError ?? 'The server could not process the file.' });
@@ -217,7 +219,7 @@ function phaseText(item: UploadItem, percent: number): string {
     case 'processing':
       return item.dub ? 'Uploaded. Checking the dub against the video…' : 'Uploaded. Checking the video…';
     case 'ready':
-      return 'Ready.';
+      return item.unchanged ? 'Same video already uploaded: nothing changed.' : 'Ready.';
     case 'failed':
       return item.message ?? 'The upload failed.';
     case 'cancelled':

@@ -1,13 +1,14 @@
 import { graphql, type ResultOf } from '~/graphql';
 import { EPISODE_PAGE_SIZE, numberRuns } from './catalog';
 import { addEpisodes } from './catalog.server';
+import type { ReplacementCancellation } from './bulk-upload';
 import { gql, type ApiResult } from './graphql.server';
 
 const UPLOAD_TARGETS = graphql(`
   query UploadTargets($id: ID!, $from: Int!, $to: Int!, $first: Int!, $after: String) {
     series(id: $id) {
       episodes(numberFrom: $from, numberTo: $to, first: $first, after: $after) {
-        nodes { id number title status media { durationSeconds } }
+        nodes { id number title status media { durationSeconds sizeBytes sha256 } replacementCancels { territory loss } }
         pageInfo { endCursor hasNextPage }
       }
     }
@@ -23,6 +24,10 @@ export interface BulkUploadTarget {
   title: string;
   status: TargetNode['status'];
   hasMedia: boolean;
+  /** The current video's size and sha256: a file with both is that video already. */
+  media: { sizeBytes: number; sha256: string } | null;
+  /** What replacing the video would cancel (the API's rule, `Episode.replacementCancels`). */
+  replacementCancels: ReplacementCancellation[];
 }
 
 /** The series' episodes numbered `from`..`to` (inclusive), in number order. */
@@ -33,7 +38,17 @@ export async function getUploadTargets(request: Request, seriesId: string, from:
     const result: ApiResult<ResultOf<typeof UPLOAD_TARGETS>> = await gql(request, UPLOAD_TARGETS, { id: seriesId, from, to, first: EPISODE_PAGE_SIZE, after });
     if (!result.ok) return result;
     const page: ResultOf<typeof UPLOAD_TARGETS>['series']['episodes'] = result.data.series.episodes;
-    targets.push(...page.nodes.map((e) => ({ id: e.id, number: e.number, title: e.title, status: e.status, hasMedia: Boolean(e.media) })));
+    targets.push(
+      ...page.nodes.map((e) => ({
+        id: e.id,
+        number: e.number,
+        title: e.title,
+        status: e.status,
+        hasMedia: Boolean(e.media),
+        media: e.media ? { sizeBytes: e.media.sizeBytes, sha256: e.media.sha256 } : null,
+        replacementCancels: e.replacementCancels.map((c) => ({ territory: c.territory, loss: c.loss })),
+      })),
+    );
     if (!page.pageInfo.hasNextPage) return { ok: true, data: targets };
     after = page.pageInfo.endCursor;
   }

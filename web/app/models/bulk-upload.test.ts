@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { bulkUploadRow, planBulkUpload, shownFileName, type BulkUploadRow, type ExistingEpisode } from './bulk-upload';
+import { createHash } from 'node:crypto';
+import { bulkUploadRow, describeCancellations, needsComparing, planBulkUpload, SAME_VIDEO_NOTE, shownFileName, type BulkUploadRow, type ExistingEpisode } from './bulk-upload';
+import { HASH_CHUNK_BYTES, sha256OfBlob } from './file-sha256';
 
 // The file-name rule as the API's `uploadPolicy` sends it (`FILE_NAME_REFUSED_CHARACTERS` in the API).
 const policy = { acceptedExtensions: ['mp4', 'mov', 'webm'], maxBytes: 1000, fileNameMaxLength: 255, fileNameRefusedCharacters: String.raw`[\p{Cc}\p{Bidi_Control}/\\]`, maxEpisodeNumber: 10_000 };
@@ -103,5 +105,84 @@ describe('planBulkUpload', () => {
     const plan = planBulkUpload(rows('ep01.mp4', 'ep02.mp4'), existing, policy, new Set(['e2']));
     expect(plan.verdicts.get('r0')).toMatchObject({ kind: 'upload', note: 'Replaces the video of Episode 1: Pilot' });
     expect(plan.verdicts.get('r1')).toMatchObject({ kind: 'problem', problem: 'busy' });
+  });
+
+  describe('a file dropped again, and a replacement that cancels a review', () => {
+    const SHA = 'a'.repeat(64);
+    const approved: ExistingEpisode = { id: 'e1', number: 1, title: 'Pilot', hasMedia: true, media: { sizeBytes: 10, sha256: SHA }, replacementCancels: [{ territory: 'CA', loss: 'APPROVED' }, { territory: 'GB', loss: 'APPROVED' }] };
+    const plain: ExistingEpisode = { id: 'e2', number: 2, title: 'Two', hasMedia: true, media: { sizeBytes: 10, sha256: SHA }, replacementCancels: [] };
+
+    it('compares a file as large as its episode’s video before anything starts, and never one of another size', () => {
+      const [same, other] = rows('ep01.mp4', 'ep02.mp4');
+      const plan = planBulkUpload([same!, { ...other!, size: 11 }], episodes(approved, plain), policy);
+      expect(plan.verdicts.get('r0')).toEqual({ kind: 'comparing', number: 1, existing: approved, note: 'Episode 1 · Comparing with its video…' });
+      expect(plan.comparing).toBe(1);
+      expect(plan.summary).toMatch(/1 file is being compared with its episode’s video/);
+      expect(needsComparing(same!, approved)).toBe(true);
+      expect(needsComparing({ ...same!, size: 11 }, approved)).toBe(false);
+      expect(needsComparing({ ...same!, sha256: SHA }, approved)).toBe(false);
+      expect(needsComparing(same!, { ...approved, media: null, hasMedia: false })).toBe(false);
+      expect(plan.verdicts.get('r1')).toMatchObject({ kind: 'upload', number: 2, note: 'Replaces the video of Episode 2: Two' });
+    });
+
+    it('skips, by default and whatever the episode’s review, a file that is the episode’s video already', () => {
+      const [one, two] = rows('ep01.mp4', 'ep02.mp4');
+      const plan = planBulkUpload([{ ...one!, sha256: SHA }, { ...two!, sha256: SHA }], episodes(approved, plain), policy);
+      expect(plan.verdicts.get('r0')).toEqual({ kind: 'skipped', note: SAME_VIDEO_NOTE, same: true });
+      expect(plan.verdicts.get('r1')).toEqual({ kind: 'skipped', note: 'Same video already uploaded — skipped.', same: true });
+      expect(plan.numbers).toEqual([]);
+      expect(plan.same).toBe(2);
+      expect(plan.problems).toBe(0);
+      expect(plan.summary).toBe('No file to upload yet; 2 files are already uploaded and skipped.');
+      // Ticked "Replace anyway" changes nothing: the same bytes would change nothing.
+      expect(planBulkUpload([{ ...one!, sha256: SHA, replaceAnyway: true }], episodes(approved), policy).verdicts.get('r0')).toMatchObject({ kind: 'skipped', same: true });
+    });
+
+    it('holds a different file for an approved episode, naming what it cancels, until “Replace anyway” is ticked', () => {
+      const [one, two, three] = rows('ep01.mp4', 'ep02.mp4', 'ep03.mp4');
+      const different = 'b'.repeat(64);
+      const held = planBulkUpload([{ ...one!, sha256: different }, { ...two!, sha256: different }, three!], episodes(approved, plain), policy);
+      expect(held.verdicts.get('r0')).toEqual({ kind: 'held', number: 1, existing: approved, note: 'Not uploaded: Replacing cancels its approval in CA, GB. Tick “Replace anyway” to upload it.' });
+      expect(held.held).toBe(1);
+      expect(held.problems).toBe(0);
+      expect(held.numbers).toEqual([2, 3]);
+      expect(held.verdicts.get('r1')).toMatchObject({ kind: 'upload', note: 'Replaces the video of Episode 2: Two' });
+      expect(held.summary).toBe('2 files for episodes 2–3; 1 new episode (3) will be created; 1 file is held back: replacing would cancel reviews, approvals or live releases.');
+      const confirmed = planBulkUpload([{ ...one!, sha256: different, replaceAnyway: true }], episodes(approved), policy);
+      expect(confirmed.verdicts.get('r0')).toMatchObject({ kind: 'upload', number: 1, note: 'Replaces the video of Episode 1: Pilot. Replacing cancels its approval in CA, GB.' });
+      expect(confirmed.numbers).toEqual([1]);
+    });
+
+    it('holds a file whose hash could not be read like any other replacement', () => {
+      const plan = planBulkUpload([{ ...rows('ep01.mp4')[0]!, sha256: null }], episodes(approved), policy);
+      expect(plan.verdicts.get('r0')).toMatchObject({ kind: 'held' });
+    });
+
+    it('words what a replacement cancels, the most it loses first', () => {
+      expect(describeCancellations([])).toBe('');
+      expect(describeCancellations([{ territory: 'US', loss: 'IN_REVIEW' }])).toBe('Replacing cancels its review in US.');
+      expect(
+        describeCancellations([
+          { territory: 'CA', loss: 'APPROVED' },
+          { territory: 'FR', loss: 'LIVE' },
+          { territory: 'GB', loss: 'APPROVED' },
+          { territory: 'US', loss: 'IN_REVIEW' },
+        ]),
+      ).toBe('Replacing cancels its live release in FR; its approval in CA, GB; its review in US.');
+    });
+  });
+});
+
+describe('sha256OfBlob', () => {
+  it('hashes a file across several chunks as one sha256 of its bytes', async () => {
+    const bytes = new Uint8Array(HASH_CHUNK_BYTES * 2 + 12345).map((_, i) => (i * 31) % 251);
+    expect(await sha256OfBlob(new Blob([bytes]))).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(await sha256OfBlob(new Blob([]))).toBe(createHash('sha256').digest('hex'));
+  });
+
+  it('stops when aborted', async () => {
+    const abort = new AbortController();
+    abort.abort();
+    await expect(sha256OfBlob(new Blob([new Uint8Array(10)]), abort.signal)).rejects.toThrow();
   });
 });

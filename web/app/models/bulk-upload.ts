@@ -1,7 +1,10 @@
 /**
  * The bulk upload's preview, as a pure function: which episode each dropped file goes to, which
  * episodes are created, and which files need a decision (no number, two files for one episode, a
- * format the API's `uploadPolicy` does not take) before anything is sent.
+ * format the API's `uploadPolicy` does not take) before anything is sent. A file that is the
+ * episode's video already (the same size and sha256) is left out; one that would replace the video
+ * of an episode in review, approved or live waits for the person's "Replace anyway" (what it would
+ * cancel is the API's `Episode.replacementCancels`).
  */
 import { describeRuns, numberRuns, type UploadPolicy } from './catalog';
 import { episodeHeading, formatBytes } from './episode';
@@ -16,6 +19,16 @@ export interface BulkUploadRow {
   skipped: boolean;
   /** The number read from the file's name, or why there is none. */
   proposal: EpisodeNumberMatch;
+  /** The file's sha256 (hex) once hashed, null when it could not be read; absent until then. Only files as large as their episode's video are hashed. */
+  sha256?: string | null;
+  /** The person chose to replace the video even though that cancels the episode's review, approval or live release. */
+  replaceAnyway?: boolean;
+}
+
+/** What replacing an episode's video cancels in one territory (the API's `ReplacementCancellation`). */
+export interface ReplacementCancellation {
+  territory: string;
+  loss: 'IN_REVIEW' | 'APPROVED' | 'LIVE';
 }
 
 /** An episode that exists already, as far as the preview needs it. */
@@ -24,6 +37,10 @@ export interface ExistingEpisode {
   number: number;
   title: string;
   hasMedia: boolean;
+  /** The current video's size and sha256, to tell the same file dropped again. */
+  media?: { sizeBytes: number; sha256: string } | null;
+  /** What replacing the video would cancel, per territory (the API's `Episode.replacementCancels`). */
+  replacementCancels?: readonly ReplacementCancellation[];
 }
 
 export type BulkUploadProblem = 'not-accepted' | 'too-large' | 'no-number' | 'ambiguous' | 'invalid-number' | 'duplicate' | 'busy';
@@ -31,7 +48,11 @@ export type BulkUploadProblem = 'not-accepted' | 'too-large' | 'no-number' | 'am
 export type BulkUploadVerdict =
   /** `checking`: whether the episode exists is not known yet, so the row claims neither "new" nor "replaces". `warning`: worth a look before confirming. */
   | { kind: 'upload'; number: number; existing: ExistingEpisode | null; checking: boolean; note: string; warning?: string }
-  | { kind: 'skipped'; note: string }
+  /** `comparing`: as large as the episode's video; whether it is the same file is known once it is hashed. Nothing starts meanwhile. */
+  | { kind: 'comparing'; number: number; existing: ExistingEpisode; note: string }
+  /** Would replace the video of an episode in review, approved or live: uploaded only with the person's "Replace anyway". */
+  | { kind: 'held'; number: number; existing: ExistingEpisode; note: string }
+  | { kind: 'skipped'; note: string; same?: true }
   | { kind: 'problem'; problem: BulkUploadProblem; note: string };
 
 export interface BulkUploadPlan {
@@ -44,6 +65,12 @@ export interface BulkUploadPlan {
   problems: number;
   /** Files whose name names a season other than 1: the number they go to is worth a look. */
   warnings: number;
+  /** Files being compared with their episode's video: the upload cannot start until they are. */
+  comparing: number;
+  /** Files left out because their episode has that very video already. */
+  same: number;
+  /** Files held back because replacing would cancel a review, approval or live release. */
+  held: number;
   /** One sentence about the whole plan. */
   summary: string;
 }
@@ -82,6 +109,37 @@ export function shownFileName(fileName: string, policy: Pick<UploadPolicy, 'file
 }
 
 const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+
+/** The note of a file that is its episode's video already. */
+export const SAME_VIDEO_NOTE = 'Same video already uploaded — skipped.';
+
+/**
+ * Whether a file needs hashing to tell if it is the episode's video already: only a file exactly as
+ * large as that video can be, and only until its hash is known.
+ */
+export function needsComparing(row: Pick<BulkUploadRow, 'size' | 'sha256'>, episode: ExistingEpisode | null): boolean {
+  return Boolean(episode?.media) && row.size === episode!.media!.sizeBytes && row.sha256 === undefined;
+}
+
+/** Whether the file is the episode's current video: the same size and sha256 (the API's rule: such an upload changes nothing). */
+export function sameAsCurrentVideo(row: Pick<BulkUploadRow, 'size' | 'sha256'>, episode: ExistingEpisode | null): boolean {
+  return Boolean(episode?.media && row.sha256) && row.size === episode!.media!.sizeBytes && row.sha256 === episode!.media!.sha256;
+}
+
+const LOSS_WORDS: Array<[ReplacementCancellation['loss'], string]> = [
+  ['LIVE', 'its live release'],
+  ['APPROVED', 'its approval'],
+  ['IN_REVIEW', 'its review'],
+];
+
+/** "Replacing cancels its approval in CA, GB; its review in US." from the API's `replacementCancels`; empty when nothing is cancelled. */
+export function describeCancellations(cancels: readonly ReplacementCancellation[]): string {
+  const parts = LOSS_WORDS.flatMap(([loss, words]) => {
+    const territories = cancels.filter((c) => c.loss === loss).map((c) => c.territory);
+    return territories.length ? [`${words} in ${territories.join(', ')}`] : [];
+  });
+  return parts.length ? `Replacing cancels ${parts.join('; ')}.` : '';
+}
 
 /**
  * Judges every row against the policy, the series' existing episodes (`existing`, by number; null
@@ -139,9 +197,14 @@ export function planBulkUpload(
     const count = filesPer.get(number)!;
     if (count > 1) fault(row, 'duplicate', `Episode ${number} has ${count} files: give each its own number, or skip all but one.`);
     else if (episode && busy.has(episode.id)) fault(row, 'busy', `Episode ${number} is receiving another file now: skip this one, or wait until that upload ends.`);
-    else {
+    else if (episode && sameAsCurrentVideo(row, episode)) verdicts.set(row.key, { kind: 'skipped', note: SAME_VIDEO_NOTE, same: true });
+    else if (episode && needsComparing(row, episode)) verdicts.set(row.key, { kind: 'comparing', number, existing: episode, note: `Episode ${number} · Comparing with its video…` });
+    else if (episode?.hasMedia && episode.replacementCancels?.length && !row.replaceAnyway) {
+      verdicts.set(row.key, { kind: 'held', number, existing: episode, note: `Not uploaded: ${describeCancellations(episode.replacementCancels)} Tick “Replace anyway” to upload it.` });
+    } else {
       const checking = existing === null;
-      const note = checking ? `Episode ${number} · Checking…` : !episode ? `New episode ${number}` : episode.hasMedia ? `Replaces the video of ${episodeHeading(episode)}` : episodeHeading(episode);
+      const cancels = episode?.hasMedia ? describeCancellations(episode.replacementCancels ?? []) : '';
+      const note = checking ? `Episode ${number} · Checking…` : !episode ? `New episode ${number}` : episode.hasMedia ? `Replaces the video of ${episodeHeading(episode)}${cancels ? `. ${cancels}` : ''}` : episodeHeading(episode);
       verdicts.set(row.key, { kind: 'upload', number, existing: episode, checking, note, warning: seasonWarning(row, number) });
     }
   }
@@ -151,9 +214,15 @@ export function planBulkUpload(
   const created = existing === null ? [] : uploads.filter((v) => !v.existing).map((v) => v.number).sort((a, b) => a - b);
   const problems = [...verdicts.values()].filter((v) => v.kind === 'problem').length;
   const warnings = uploads.filter((v) => v.warning).length;
+  const comparing = [...verdicts.values()].filter((v) => v.kind === 'comparing').length;
+  const same = [...verdicts.values()].filter((v) => v.kind === 'skipped' && v.same).length;
+  const held = [...verdicts.values()].filter((v) => v.kind === 'held').length;
   const parts = [numbers.length ? `${plural(numbers.length, 'file')} for episode${numbers.length === 1 ? '' : 's'} ${describeRuns(numberRuns(numbers))}` : 'No file to upload yet'];
   if (created.length) parts.push(`${plural(created.length, 'new episode')} (${describeRuns(numberRuns(created))}) will be created`);
   if (problems) parts.push(`${plural(problems, 'file needs', 'files need')} a number or a skip`);
+  if (comparing) parts.push(`${plural(comparing, 'file is', 'files are')} being compared with ${comparing === 1 ? 'its episode’s video' : 'their episodes’ videos'}`);
+  if (same) parts.push(`${plural(same, 'file is', 'files are')} already uploaded and skipped`);
+  if (held) parts.push(`${plural(held, 'file is', 'files are')} held back: replacing would cancel reviews, approvals or live releases`);
   if (warnings) parts.push(`${plural(warnings, 'file names', 'files name')} a season other than 1: check ${warnings === 1 ? 'its number' : 'their numbers'}`);
-  return { verdicts, numbers, created, problems, warnings, summary: `${parts.join('; ')}.` };
+  return { verdicts, numbers, created, problems, warnings, comparing, same, held, summary: `${parts.join('; ')}.` };
 }

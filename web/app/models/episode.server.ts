@@ -46,7 +46,7 @@ const EpisodeMediaStateFields = graphql(`
   fragment EpisodeMediaStateFields on Episode {
     id number status durationSeconds uploadError
     media { posterUrl durationSeconds width height warnings }
-    uploads(first: 5) { id status failureReason }
+    uploads(first: 5) { id status failureReason identicalToCurrentMedia }
   }
 `);
 export type EpisodeMediaState = ResultOf<typeof EpisodeMediaStateFields>;

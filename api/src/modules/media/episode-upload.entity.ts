@@ -1,4 +1,4 @@
-import { BigIntType, Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { BigIntType, Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Episode } from '../catalog/episode.entity';
 import { User } from '../user/user.entity';
@@ -19,6 +19,8 @@ registerEnumType(UploadStatus, { name: 'UploadStatus' });
 @Index({ properties: ['episode', 'createdAt'] })
 @Index({ properties: ['status'] })
 export class EpisodeUpload {
+  [OptionalProps]?: 'identicalToCurrentMedia';
+
   /** The tus upload id (32 hex characters). */
   @Field(() => ID)
   @PrimaryKey({ type: 'text' })
@@ -56,6 +58,11 @@ export class EpisodeUpload {
   @Field(() => String, { nullable: true, description: 'For a dubbed audio track: its language (BCP 47); null for video.' })
   @Property({ type: 'text', nullable: true })
   audioLanguage?: string | null;
+
+  /** See `repeatsCurrentMedia` (media-replacement.ts). */
+  @Field(() => Boolean, { description: 'True when the upload SUCCEEDED with the very bytes of the episode’s current video (the same size and sha256): nothing changed — no new revision, and reviews, approvals and live state stay as they were.' })
+  @Property({ type: 'boolean', default: false })
+  identicalToCurrentMedia: boolean = false;
 
   @ManyToOne(() => MediaRevision, { nullable: true, deleteRule: 'set null' })
   mediaRevision?: MediaRevision | null;

@@ -11,6 +11,8 @@ import { SubtitleDraft } from './subtitle-draft.entity';
 import { SubtitleFormat, SubtitleKind, SubtitleTrack } from './subtitle-track.entity';
 import { AudioTrack } from './audio-track.entity';
 import { dubDurationToleranceSeconds } from './audio-tracks';
+import { ReplacementLoss, type ReplacementCancellationValue } from './media-replacement';
+import { requestLoader } from '../catalog/loaders';
 
 @InputType()
 export class SubtitlesInput {
@@ -91,6 +93,25 @@ class UploadPolicy {
   refusals!: UploadRefusalRule[];
 }
 
+registerEnumType(ReplacementLoss, {
+  name: 'ReplacementLoss',
+  description: 'What an episode has in a territory that replacing its video would undo: a review under way (IN_REVIEW), an approval (APPROVED), being live (LIVE).',
+  valuesConfig: {
+    IN_REVIEW: { description: 'A review for the territory is under way: replacing the video cancels it.' },
+    APPROVED: { description: 'Approved for the territory: replacing the video lapses the approval.' },
+    LIVE: { description: 'Live in the territory: replacing the video takes it off until it is approved again.' },
+  },
+});
+
+@ObjectType({ description: 'One territory whose standing replacing the episode’s video would cancel.' })
+class ReplacementCancellation implements ReplacementCancellationValue {
+  @Field(() => String, { description: 'ISO 3166-1 alpha-2.' })
+  territory!: string;
+
+  @Field(() => ReplacementLoss, { description: 'The most the territory would lose.' })
+  loss!: ReplacementLoss;
+}
+
 @Resolver(() => Episode)
 export class EpisodeMediaResolver {
   @Allow('PUBLIC')
@@ -104,6 +125,14 @@ export class EpisodeMediaResolver {
   async media(@Root() episode: Episode, @Ctx() ctx: GraphQLContext): Promise<MediaRevision | null> {
     if (!episode.currentMedia) return null;
     return ctx.em.findOne(MediaRevision, episode.currentMedia.id);
+  }
+
+  @FieldResolver(() => [ReplacementCancellation], {
+    description:
+      'What uploading a different video would cancel, per territory in territory order (each once, with the most it would lose): reviews under way, approvals in force, live state. Empty when the episode has none: a replacement cancels nothing. Uploading the same bytes again (the same `media.sizeBytes` and `media.sha256`) is no replacement and cancels nothing.',
+  })
+  replacementCancels(@Root() episode: Episode, @Ctx() ctx: GraphQLContext): Promise<ReplacementCancellation[]> {
+    return requestLoader(ctx, 'episode.replacementCancels', (ids) => ctx.services.mediaReplacement.cancelledByReplacement(ctx, ids), [] as ReplacementCancellationValue[]).load(episode.id);
   }
 
   @FieldResolver(() => [MediaRevision], { description: 'Every uploaded revision, newest first (kept for the audit trail).' })

@@ -18,8 +18,10 @@ import { MediaRevision } from './media-revision.entity';
 import { AudioTrack } from './audio-track.entity';
 import { dubDurationMismatch } from './audio-tracks';
 import { invalidateReviews } from '../review/case-invalidation';
+import { repeatsCurrentMedia, type MediaBytes } from './media-replacement';
 import type { UploadService } from './upload.service';
 import type { FingerprintService } from '../fingerprints/fingerprint.service';
+import type { FrameHash } from '../fingerprints/frame-hashes';
 
 const EXTENSIONS: Record<string, string> = { 'video/mp4': 'mp4', 'video/quicktime': 'mov', 'video/webm': 'webm' };
 const AUDIO_EXTENSIONS: Record<string, string> = { 'audio/mp4': 'm4a', 'audio/x-m4a': 'm4a', 'audio/m4a': 'm4a', 'audio/aac': 'aac', 'audio/mpeg': 'mp3', 'audio/mp3': 'mp3', 'audio/wav': 'wav', 'audio/x-wav': 'wav', 'audio/wave': 'wav' };
@@ -118,7 +120,11 @@ export class MediaService {
    * Turns a finished upload into the episode's new media revision: hash, compare with the expected
    * sha256, probe, warn, poster, perceptual fingerprint, store under the content hash; then look for
    * the same pictures elsewhere on the platform (FingerprintService). Any failure is recorded on the upload
-   * and shown on the episode; the previous media stays current.
+   * and shown on the episode; the previous media stays current. This is the one place a finished
+   * upload becomes the episode's media, so the rule of an identical upload lives here: bytes that
+   * repeat the current video (`repeatsCurrentMedia`: the same size and sha256) are no replacement —
+   * no new revision, no review, approval or live state lapses; the upload ends SUCCEEDED and
+   * `identicalToCurrentMedia`.
    */
   async process(em: EntityManager, uploadId: string, file: FinishedFile, logger: Logger, lease?: ProcessingLease): Promise<void> {
     const upload = await em.findOneOrFail(EpisodeUpload, { id: uploadId }, { populate: ['episode', 'episode.series'] });
@@ -132,22 +138,11 @@ export class MediaService {
       const extension = EXTENSIONS[upload.fileType] ?? 'bin';
       const storageKey = `media/${sha256}.${extension}`;
       const posterKey = `posters/${sha256}.jpg`;
-      // Probe, fingerprint and poster are separate ffmpeg runs over the same file: the fingerprint
-      // starts at once, the poster as soon as the probe gives the duration, so READY waits for the
-      // longest of them rather than their sum. A probe failure is reported first (it says the most).
-      const probing = probeVideo(file.path);
-      const fingerprinting = this.fingerprints.compute(file.path).catch((error: unknown) => {
-        throw new ProbeError("The video's frames could not be decoded: it may be damaged or truncated.", (error as Error).message.split('\n')[0]!.replace(file.path, 'file'));
-      });
-      const postering = probing.then(async (probed) => {
-        if (!(await this.storage.exists(posterKey))) await this.storage.putBuffer(posterKey, await posterFrame(file.path, probed.durationSeconds));
-      });
-      const [probed, fingerprinted, postered] = await Promise.allSettled([probing, fingerprinting, postering]);
-      for (const step of [probed, fingerprinted, postered]) if (step.status === 'rejected') throw step.reason;
-      const probe = (probed as PromiseFulfilledResult<ProbeResult>).value;
-      const frames = (fingerprinted as PromiseFulfilledResult<Awaited<typeof fingerprinting>>).value;
-      const warnings = this.warningsFor(probe);
-      await this.storage.putFile(storageKey, file.path, { move: file.consumable });
+      const arrived: MediaBytes = { sha256, sizeBytes: upload.declaredSize };
+      // The same bytes as the current video need no probing or storing: decided again under the lock below.
+      const currentId = (await em.findOneOrFail(Episode, upload.episode.id, { refresh: true })).currentMedia?.id;
+      const current = currentId ? await em.findOne(MediaRevision, currentId) : null;
+      const prepared = repeatsCurrentMedia(current, arrived) ? null : await this.prepareRevision(file, storageKey, posterKey);
       // One transaction switches the media, lapses the reviews of the old media and moves the
       // status, so no reader ever sees new media under an old approval.
       await em.transactional(async (tx) => {
@@ -161,6 +156,9 @@ export class MediaService {
         // Locked and read afresh: a submission or decision may have moved the episode during probing.
         await tx.getConnection().execute('select id from episode where id = ? for update', [upload.episode.id], 'all', tx.getTransactionContext());
         const episode = await tx.findOneOrFail(Episode, upload.episode.id, { refresh: true, populate: ['series', 'currentMedia'] });
+        if (repeatsCurrentMedia(episode.currentMedia, arrived)) return this.keepCurrentMedia(tx, upload, episode, logger);
+        if (!prepared) throw new ProbeError('The episode’s video changed while this upload was being checked: upload the file again.');
+        const { probe, frames, warnings } = prepared;
         const revision = tx.create(MediaRevision, {
           episode,
           sha256,
@@ -207,6 +205,52 @@ export class MediaService {
       const reason = error instanceof ProbeError ? error.message : 'The file could not be processed. Try uploading it again.';
       await this.recordFailure(em.fork(), uploadId, reason, logger);
     }
+  }
+
+  /**
+   * Probes, fingerprints and posters a finished video and stores it under its content hash: what a
+   * new revision needs. Throws ProbeError when the file is not a video Greenlight takes.
+   */
+  private async prepareRevision(file: FinishedFile, storageKey: string, posterKey: string): Promise<{ probe: ProbeResult; frames: FrameHash[]; warnings: string[] }> {
+    // Probe, fingerprint and poster are separate ffmpeg runs over the same file: the fingerprint
+    // starts at once, the poster as soon as the probe gives the duration, so READY waits for the
+    // longest of them rather than their sum. A probe failure is reported first (it says the most).
+    const probing = probeVideo(file.path);
+    const fingerprinting = this.fingerprints.compute(file.path).catch((error: unknown) => {
+      throw new ProbeError("The video's frames could not be decoded: it may be damaged or truncated.", (error as Error).message.split('\n')[0]!.replace(file.path, 'file'));
+    });
+    const postering = probing.then(async (probed) => {
+      if (!(await this.storage.exists(posterKey))) await this.storage.putBuffer(posterKey, await posterFrame(file.path, probed.durationSeconds));
+    });
+    const [probed, fingerprinted, postered] = await Promise.allSettled([probing, fingerprinting, postering]);
+    for (const step of [probed, fingerprinted, postered]) if (step.status === 'rejected') throw step.reason;
+    const probe = (probed as PromiseFulfilledResult<ProbeResult>).value;
+    const frames = (fingerprinted as PromiseFulfilledResult<Awaited<typeof fingerprinting>>).value;
+    const warnings = this.warningsFor(probe);
+    await this.storage.putFile(storageKey, file.path, { move: file.consumable });
+    return { probe, frames, warnings };
+  }
+
+  /**
+   * The upload repeats the episode's current video (`repeatsCurrentMedia`): it ends SUCCEEDED and
+   * marked identical, pointing at the current revision, and nothing else moves — no new revision, no
+   * review lapses, the status and live state stay. Called under the episode's lock.
+   */
+  private async keepCurrentMedia(tx: EntityManager, upload: EpisodeUpload, episode: Episode, logger: Logger): Promise<void> {
+    upload.status = UploadStatus.SUCCEEDED;
+    upload.identicalToCurrentMedia = true;
+    upload.mediaRevision = episode.currentMedia;
+    upload.finishedAt = new Date();
+    episode.uploadError = null;
+    this.audit.record(this.systemContext(tx, logger), tx, {
+      actorLabel: 'system',
+      action: 'media.upload_identical',
+      organizationId: episode.series.studio.id,
+      subjectType: 'Episode',
+      subjectId: episode.id,
+      summary: { uploadId: upload.id, sha256: episode.currentMedia!.sha256 },
+    });
+    await tx.flush();
   }
 
   /**

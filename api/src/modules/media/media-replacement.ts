@@ -1,0 +1,71 @@
+/**
+ * What replacing an episode's video means: when an upload is no replacement at all (the same bytes
+ * again), and what a real replacement cancels. The upload processing (MediaService.process) and the
+ * dashboard's bulk-upload warning read these rules; nothing else restates them.
+ */
+
+/** The identity of a video's bytes: its length and its sha256 (hex). */
+export interface MediaBytes {
+  sizeBytes: number;
+  sha256: string;
+}
+
+/**
+ * An upload repeats the current media when its final bytes are the episode's current video's: the
+ * same size and the same sha256. Such an upload is not a replacement: it makes no new revision and
+ * leaves reviews, approvals and live state as they are (a studio re-running a season's upload after
+ * a network failure keeps its reviewers' work).
+ */
+export function repeatsCurrentMedia(current: MediaBytes | null | undefined, arrived: MediaBytes): boolean {
+  return Boolean(current) && current!.sizeBytes === arrived.sizeBytes && current!.sha256 === arrived.sha256;
+}
+
+/** How far an episode has come in one territory that replacing its video would undo, weakest first. */
+export enum ReplacementLoss {
+  /** A review of the episode for this territory is under way; replacing the video cancels it. */
+  IN_REVIEW = 'IN_REVIEW',
+  /** The episode is approved for this territory; replacing the video lapses the approval. */
+  APPROVED = 'APPROVED',
+  /** The episode is live for this territory; replacing the video takes it off until it is approved again. */
+  LIVE = 'LIVE',
+}
+
+const STRENGTH: Record<ReplacementLoss, number> = { IN_REVIEW: 0, APPROVED: 1, LIVE: 2 };
+
+/** One territory's standing that replacing the video would cancel. */
+export interface ReplacementCancellationValue {
+  /** ISO 3166-1 alpha-2. */
+  territory: string;
+  loss: ReplacementLoss;
+}
+
+/** Where an episode stands, as far as a replacement of its video is concerned. */
+export interface ReviewStanding {
+  /** Territories of the episode's open review cases (queued, screening or waiting for a reviewer). */
+  inReview: readonly string[];
+  /** Territories approved by the decision in force (`Episode.territoryOutcomes`). */
+  approved: readonly string[];
+  /** Territories where the episode is live for a partner (`Episode.liveTerritories`). */
+  live: readonly string[];
+}
+
+/**
+ * What replacing an episode's video with different bytes would cancel, per territory, in territory
+ * order: new media lapses every review of the old one (case-invalidation.ts), so a review under way
+ * is cancelled, an approval lapses and a live episode comes off until approved again. Each territory
+ * is named once, with the most it would lose (live, then approved, then in review). Empty when the
+ * episode has nothing to lose: it replaces as before.
+ */
+export function replacementCancels(standing: ReviewStanding): ReplacementCancellationValue[] {
+  const lost = new Map<string, ReplacementLoss>();
+  const note = (territories: readonly string[], loss: ReplacementLoss) => {
+    for (const territory of territories) {
+      const seen = lost.get(territory);
+      if (!seen || STRENGTH[seen] < STRENGTH[loss]) lost.set(territory, loss);
+    }
+  };
+  note(standing.inReview, ReplacementLoss.IN_REVIEW);
+  note(standing.approved, ReplacementLoss.APPROVED);
+  note(standing.live, ReplacementLoss.LIVE);
+  return [...lost].map(([territory, loss]) => ({ territory, loss })).sort((a, b) => a.territory.localeCompare(b.territory));
+}
