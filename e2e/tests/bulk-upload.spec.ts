@@ -160,6 +160,9 @@ test('Two files for one episode and a file without a number are flagged until fi
     await expect(preview.getByRole('alert')).toBeHidden();
     await expect(preview).toContainText('3 files for episodes 1–3; 2 new episodes (2–3) will be created.');
     await upload.click();
+    // The button goes with the preview: focus follows the work to its progress.
+    await expect(preview).toHaveCount(0);
+    await expect(page.getByRole('region', { name: 'Upload progress' })).toBeFocused();
   });
 
   await test.step('the three files upload to episodes 1, 2 and 3', async () => {
@@ -289,6 +292,10 @@ test('A bulk upload with a failed file ends saying so, and Retry failed sends it
   const uploads = page.getByRole('region', { name: 'Upload videos' });
   await expect(uploads.getByText('2 of 3 uploaded · 1 failed.')).toBeVisible({ timeout: 60_000 });
   expect(refused).toBe(1);
+  // Several files travel at once: the failure names the one it happened to.
+  await expect(uploads.getByRole('list', { name: 'Uploads' }).getByRole('alert')).toHaveText(
+    'The upload of "ep02.mp4" was refused (403). Reload the page and try again; if it keeps happening, tell us the file\'s name.',
+  );
   await uploads.getByRole('button', { name: 'Retry failed' }).click();
   await expect(uploads.getByText('3 of 3 files uploaded · 3 ready.')).toBeVisible({ timeout: 60_000 });
   await expect(uploads.getByRole('button', { name: 'Retry failed' })).toHaveCount(0);
