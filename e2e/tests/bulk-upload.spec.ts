@@ -129,10 +129,10 @@ test('A studio drops a whole season of 20 clips on a new series and uploads it i
   expect(actions).toBeLessThanOrEqual(4);
 });
 
-test('Two files for one episode and a file without a number are flagged until fixed or skipped', async ({ page, request }) => {
+test('Two files for one episode, a file without a number and one named past the last episode are flagged until fixed or skipped', async ({ page, request }) => {
   test.setTimeout(120_000);
   const series = await createDraftSeries(await apiAs(request, accounts.editor), unique('Flagged Drop'), 1);
-  const clips = await makeClips(['ep01.mp4', 'S01E01_final.mp4', 'trailer.mp4', 'ep02.mp4']);
+  const clips = await makeClips(['ep01.mp4', 'S01E01_final.mp4', 'trailer.mp4', 'ep02.mp4', 'ep12345.mp4']);
   const notes = { path: clips[0]!.path, name: 'notes.txt', type: 'text/plain' };
 
   await signIn(page, accounts.editor);
@@ -142,18 +142,22 @@ test('Two files for one episode and a file without a number are flagged until fi
   const preview = page.getByRole('region', { name: 'Check the files and their episodes' });
   const upload = preview.getByRole('button', { name: /^Upload/ });
   await test.step('each problem is named on its row, and nothing can start', async () => {
-    await expect(preview).toContainText('1 file for episode 2; 1 new episode (2) will be created; 3 files need a number or a skip.');
+    await expect(preview).toContainText('1 file for episode 2; 1 new episode (2) will be created; 4 files need a number or a skip.');
     await expect(fileRow(preview, 'ep01.mp4')).toContainText('Episode 1 has 2 files: give each its own number, or skip all but one.');
     await expect(fileRow(preview, 'S01E01_final.mp4')).toContainText('Episode 1 has 2 files');
     await expect(fileRow(preview, 'trailer.mp4')).toContainText('No episode number in its name: enter one, or skip the file.');
     await expect(preview.getByLabel('Episode number for trailer.mp4')).toHaveValue('');
+    // The number its name gives is read whole, and the API's largest episode number named.
+    await expect(preview.getByLabel('Episode number for ep12345.mp4')).toHaveValue('12345');
+    await expect(fileRow(preview, 'ep12345.mp4')).toContainText('Episode 12345 is past the largest episode number, 10,000: enter another, or skip the file.');
     await expect(fileRow(preview, 'notes.txt')).toContainText('Not a video Greenlight takes (MP4, MOV, WEBM): left out.');
-    await expect(preview.getByRole('alert')).toHaveText('3 files need a decision: fix the episode number or skip the file.');
+    await expect(preview.getByRole('alert')).toHaveText('4 files need a decision: fix the episode number or skip the file.');
     await expect(upload).toBeDisabled();
   });
 
   await test.step('skipping the second copy and numbering the trailer clears the flags', async () => {
     await preview.getByRole('checkbox', { name: 'Skip S01E01_final.mp4' }).check();
+    await preview.getByRole('checkbox', { name: 'Skip ep12345.mp4' }).check();
     await preview.getByLabel('Episode number for trailer.mp4').fill('3');
     await expect(fileRow(preview, 'ep01.mp4').getByRole('cell').nth(2)).toHaveText('Episode 1');
     await expect(fileRow(preview, 'trailer.mp4')).toContainText('New episode 3');
