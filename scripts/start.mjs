@@ -4,7 +4,7 @@
 // then the API, which stops its database last, so no process loses its connections mid-shutdown.
 // `--dev` rebuilds the API on change and serves the dashboard through Vite.
 import { spawn } from 'node:child_process';
-import { createConcurrently, KillOthers, LogError, LogExit, LogOutput, Logger } from 'concurrently';
+import { createConcurrently, LogError, LogExit, LogOutput, Logger } from 'concurrently';
 
 const dev = process.argv.includes('--dev');
 const apiPort = process.env.API_PORT ?? '4000';
@@ -46,12 +46,23 @@ const { result, commands: running } = createConcurrently(commands, {
   outputStream: process.stdout,
   spawn: spawnApart,
   kill: signalOne,
-  controllers: [new LogError({ logger }), new LogOutput({ logger }), new LogExit({ logger }), new KillOthers({ logger, conditions: ['failure'] })],
+  controllers: [new LogError({ logger }), new LogOutput({ logger }), new LogExit({ logger })],
 });
 
 const exited = new Set();
-for (const command of running) command.close.subscribe(() => exited.add(command));
 let stopping = false;
+// One that fails on its own (a port another program holds: it says which, and the setting that moves
+// it) stops the others the way Ctrl-C does, and the whole start fails.
+let failed = false;
+for (const command of running) {
+  command.close.subscribe((event) => {
+    exited.add(command);
+    if (stopping || event.exitCode === 0) return;
+    failed = true;
+    process.stderr.write(`\n  Greenlight did not start: ${command.name} stopped (see its lines above). Stopping the others.\n\n`);
+    void stopAll('SIGTERM');
+  });
+}
 // Ctrl-C (or a service manager's SIGTERM): the worker and the dashboard first, then the API once they
 // have exited (at most 45 s), so the database outlives every connection to it.
 async function stopAll(signal) {
@@ -66,9 +77,6 @@ async function stopAll(signal) {
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void stopAll(signal));
 
 result.then(
-  () => process.exit(0),
-  (events) => {
-    const failed = events.filter((e) => !stopping && e.exitCode !== 0);
-    process.exit(failed.length ? 1 : 0);
-  },
+  () => process.exit(failed ? 1 : 0),
+  (events) => process.exit(failed || events.some((e) => !stopping && e.exitCode !== 0) ? 1 : 0),
 );

@@ -84,6 +84,16 @@ app.all(
 const server = app.listen(port, host, () => {
   console.log(`Greenlight dashboard listening on http://${host ?? 'localhost'}:${port}`);
 });
+// A port another program holds is said plainly, with the setting that moves it, not as a stack.
+server.on('error', (error) => {
+  const taken = error.code === 'EADDRINUSE';
+  console.error(
+    taken
+      ? `Port ${port} is already in use, so the dashboard cannot start. Stop the program using it, or set WEB_PORT to another port.`
+      : `The dashboard cannot listen on port ${port}: ${error.message}`,
+  );
+  process.exit(1);
+});
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {

@@ -131,10 +131,10 @@ test('A studio drops a whole season of 20 clips on a new series and uploads it i
   expect(actions).toBeLessThanOrEqual(4);
 });
 
-test('Two files for one episode and a file without a number are flagged until fixed or skipped', async ({ page, request }) => {
+test('Two files for one episode, a file without a number and one named past the last episode are flagged until fixed or skipped', async ({ page, request }) => {
   test.setTimeout(120_000);
   const series = await createDraftSeries(await apiAs(request, accounts.editor), unique('Flagged Drop'), 1);
-  const clips = await makeClips(['ep01.mp4', 'S01E01_final.mp4', 'trailer.mp4', 'ep02.mp4']);
+  const clips = await makeClips(['ep01.mp4', 'S01E01_final.mp4', 'trailer.mp4', 'ep02.mp4', 'ep12345.mp4']);
   const notes = { path: clips[0]!.path, name: 'notes.txt', type: 'text/plain' };
 
   await signIn(page, accounts.editor);
@@ -144,24 +144,31 @@ test('Two files for one episode and a file without a number are flagged until fi
   const preview = page.getByRole('region', { name: 'Check the files and their episodes' });
   const upload = preview.getByRole('button', { name: /^Upload/ });
   await test.step('each problem is named on its row, and nothing can start', async () => {
-    await expect(preview).toContainText('1 file for episode 2; 1 new episode (2) will be created; 3 files need a number or a skip.');
+    await expect(preview).toContainText('1 file for episode 2; 1 new episode (2) will be created; 4 files need a number or a skip.');
     await expect(fileRow(preview, 'ep01.mp4')).toContainText('Episode 1 has 2 files: give each its own number, or skip all but one.');
     await expect(fileRow(preview, 'S01E01_final.mp4')).toContainText('Episode 1 has 2 files');
     await expect(fileRow(preview, 'trailer.mp4')).toContainText('No episode number in its name: enter one, or skip the file.');
     await expect(preview.getByLabel('Episode number for trailer.mp4')).toHaveValue('');
+    // The number its name gives is read whole, and the API's largest episode number named.
+    await expect(preview.getByLabel('Episode number for ep12345.mp4')).toHaveValue('12345');
+    await expect(fileRow(preview, 'ep12345.mp4')).toContainText('Episode 12345 is past the largest episode number, 10,000: enter another, or skip the file.');
     await expect(fileRow(preview, 'notes.txt')).toContainText('Not a video Greenlight takes (MP4, MOV, WEBM): left out.');
-    await expect(preview.getByRole('alert')).toHaveText('3 files need a decision: fix the episode number or skip the file.');
+    await expect(preview.getByRole('alert')).toHaveText('4 files need a decision: fix the episode number or skip the file.');
     await expect(upload).toBeDisabled();
   });
 
   await test.step('skipping the second copy and numbering the trailer clears the flags', async () => {
     await preview.getByRole('checkbox', { name: 'Skip S01E01_final.mp4' }).check();
+    await preview.getByRole('checkbox', { name: 'Skip ep12345.mp4' }).check();
     await preview.getByLabel('Episode number for trailer.mp4').fill('3');
     await expect(fileRow(preview, 'ep01.mp4').getByRole('cell').nth(2)).toHaveText('Episode 1');
     await expect(fileRow(preview, 'trailer.mp4')).toContainText('New episode 3');
     await expect(preview.getByRole('alert')).toBeHidden();
     await expect(preview).toContainText('3 files for episodes 1–3; 2 new episodes (2–3) will be created.');
     await upload.click();
+    // The button goes with the preview: focus follows the work to its progress.
+    await expect(preview).toHaveCount(0);
+    await expect(page.getByRole('region', { name: 'Upload progress' })).toBeFocused();
   });
 
   await test.step('the three files upload to episodes 1, 2 and 3', async () => {
@@ -291,6 +298,10 @@ test('A bulk upload with a failed file ends saying so, and Retry failed sends it
   const uploads = page.getByRole('region', { name: 'Upload videos' });
   await expect(uploads.getByText('2 of 3 uploaded · 1 failed.')).toBeVisible({ timeout: 60_000 });
   expect(refused).toBe(1);
+  // Several files travel at once: the failure names the one it happened to.
+  await expect(uploads.getByRole('list', { name: 'Uploads' }).getByRole('alert')).toHaveText(
+    'The upload of "ep02.mp4" was refused (403). Reload the page and try again; if it keeps happening, tell us the file\'s name.',
+  );
   await uploads.getByRole('button', { name: 'Retry failed' }).click();
   await expect(uploads.getByText('3 of 3 files uploaded · 3 ready.')).toBeVisible({ timeout: 60_000 });
   await expect(uploads.getByRole('button', { name: 'Retry failed' })).toHaveCount(0);

@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { graphql } from '../../schema/graphql';
 import { apiAs, createPricedSeries, studioIdOf, type ApiClient } from '../support/api';
+import { createDraftSeries } from '../support/episodes';
 import { clearQueue, submitEpisodeForReview, tokenOf } from '../support/review';
 import { open, signIn } from '../support/session';
 import { accounts, unique } from '../support/stack';
@@ -135,6 +136,60 @@ for (const width of WIDTHS) {
   });
 }
 
+test.describe('at 390 px', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test('a 200-character title without a space wraps on every page that shows it, clipped nowhere', async ({ page, request }, testInfo) => {
+    test.setTimeout(120_000);
+    const editor = await apiAs(request, accounts.editor);
+    const title = `${unique('Unbroken').replace(/[^A-Za-z0-9]/g, '')}${'W'.repeat(200)}`.slice(0, 200);
+    const series = await createDraftSeries(editor, title, 1);
+    const episodeId = series.episodeIds[0]!;
+    await editor.call(UPDATE_EPISODE, { input: { id: episodeId, title } });
+
+    await signIn(page, accounts.editor);
+    for (const path of ['/catalog', `/catalog/${series.id}`, `/catalog/${series.id}/edit`, `/catalog/${series.id}/episodes/${episodeId}`]) {
+      await checkPage(page, testInfo, path);
+      const shown = await page.evaluate(titleShown, title.slice(0, 60));
+      expect.soft(shown.visible, `${path} shows the title`).toBeGreaterThan(0);
+      expect.soft(shown.clipped, `the title on ${path} at 390 px runs past the screen or its box`).toEqual([]);
+    }
+  });
+});
+
+/**
+ * Where the text starting with `start` is shown (not visually hidden): how many times, and each time
+ * a line of it runs past the screen or is cut off by a box around it.
+ */
+function titleShown(start: string): { visible: number; clipped: string[] } {
+  const clipped: string[] = [];
+  let visible = 0;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const holder = node.parentElement;
+    if (!holder || !node.textContent?.includes(start) || holder.closest('.visually-hidden, option, [hidden]')) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const lines = [...range.getClientRects()].filter((r) => r.width > 0);
+    if (!lines.length) continue;
+    visible++;
+    const name = `${holder.tagName.toLowerCase()}${[...holder.classList].map((c) => `.${c}`).join('')}`;
+    // Inside a box that scrolls sideways (a wide table's) a line may start past the screen, but it still wraps: no line is wider than the screen.
+    const scrolls = holder.closest('.table-scroll, [data-scrolls-inside]');
+    for (const line of lines) {
+      if (line.width > window.innerWidth) clipped.push(`${name} (a line ${Math.round(line.width)} px wide)`);
+      else if (!scrolls && (line.left < -0.5 || line.right > window.innerWidth + 0.5)) clipped.push(`${name} (line from ${Math.round(line.left)} to ${Math.round(line.right)})`);
+      for (let box: HTMLElement | null = holder; box && box !== document.body; box = box.parentElement) {
+        const overflow = getComputedStyle(box).overflowX;
+        if (overflow !== 'hidden' && overflow !== 'clip') continue;
+        const b = box.getBoundingClientRect();
+        if (line.left < b.left - 0.5 || line.right > b.right + 0.5) clipped.push(`${name} cut off by ${box.tagName.toLowerCase()}${[...box.classList].map((c) => `.${c}`).join('')}`);
+      }
+    }
+  }
+  return { visible, clipped: [...new Set(clipped)] };
+}
+
 /** Opens `path`, scans it with axe-core, checks it does not scroll sideways, and keeps a screenshot. */
 async function checkPage(page: Page, testInfo: TestInfo, path: string): Promise<void> {
   await open(page, path);
@@ -202,4 +257,5 @@ async function invite(owner: ApiClient): Promise<string> {
 
 const CLAIM_NEXT = graphql(`mutation ClaimNext($filter: QueueFilterInput) { claimNextCase(filter: $filter) { id version } }`);
 const DECIDE = graphql(`mutation Decide($input: DecideCaseInput!) { decideCase(input: $input) { id } }`);
+const UPDATE_EPISODE = graphql(`mutation RenameEpisode($input: UpdateEpisodeInput!) { updateEpisode(input: $input) { id } }`);
 const INVITE = graphql(`mutation Invite($input: InviteMemberInput!) { inviteMember(input: $input) { invitationToken } }`);

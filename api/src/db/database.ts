@@ -9,6 +9,7 @@ export async function openDatabase(config: Config, logger: Logger, mode: 'own' |
   return startEmbeddedPostgres({
     dataDir: path.join(config.dataDir, 'postgres'),
     port: config.embeddedPgPort,
+    portSetting: 'EMBEDDED_PG_PORT',
     logger,
     mode,
   });

@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { PortInUseError, portInUse } from '../http/port-in-use';
 import type { Logger } from '../logger';
 
 export interface EmbeddedDatabase {
@@ -21,6 +22,8 @@ export interface EmbeddedOptions {
    * one. `attach` (the worker): only ever connect to the API's running server.
    */
   mode?: 'own' | 'reuse' | 'attach';
+  /** The setting that chooses `port`, named when another program holds it (`EMBEDDED_PG_PORT`). */
+  portSetting?: string;
 }
 
 const USER = 'greenlight';
@@ -167,6 +170,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     onLog: (message: string) => log.debug(message.trim()),
     onError: (error: unknown) => log.warn({ err: error }, 'postgres reported an error'),
   });
+  // A port held by another program is said plainly; PostgreSQL's own refusal would come after a wait, as a stack.
+  if (await portInUse(options.port, '127.0.0.1')) throw new PortInUseError(options.port, 'the embedded PostgreSQL', options.portSetting);
   if (state === 'empty') {
     log.info({ dir }, 'initialising embedded PostgreSQL');
     await pg.initialise();

@@ -36,6 +36,9 @@ export function BulkUploader({ seriesId, queue, episodes, onEpisodesChanged }: {
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
   const preview = useRef<HTMLDivElement>(null);
+  const progress = useRef<HTMLDivElement>(null);
+  // Set when confirming put files in the queue: the button goes with the preview, so focus moves to their progress.
+  const followProgress = useRef(false);
 
   // Uploads that stopped when the page was left: the same file dropped again goes to the episode chosen then.
   const [stopped, setStopped] = useState<UnfinishedUpload[]>([]);
@@ -134,6 +137,7 @@ export function BulkUploader({ seriesId, queue, episodes, onEpisodesChanged }: {
       const byNumber = new Map(answer.episodes.map((e) => [e.number, e]));
       const ready = confirmed.current.filter((c) => byNumber.has(c.number)).sort((a, b) => a.number - b.number);
       queue.add(ready.map(({ file, number }) => ({ file, target: byNumber.get(number)! })));
+      followProgress.current = ready.length > 0;
       confirmed.current = null;
       clear();
       if (answer.created.length) onEpisodesChanged();
@@ -147,6 +151,11 @@ export function BulkUploader({ seriesId, queue, episodes, onEpisodesChanged }: {
   useEffect(() => {
     if (rows.length) preview.current?.focus();
   }, [rows.length > 0]);
+  useEffect(() => {
+    if (!followProgress.current || !progress.current) return;
+    followProgress.current = false;
+    progress.current.focus();
+  }, [queue.items.length]);
 
   return (
     <div className="bulk-uploader">
@@ -274,8 +283,13 @@ export function BulkUploader({ seriesId, queue, episodes, onEpisodesChanged }: {
         </div>
       ) : null}
 
-      <UploadTotals queue={queue} />
-      <UploadList queue={queue} label="Uploads" />
+      {queue.items.length ? (
+        <div className="upload-progress-region" ref={progress} tabIndex={-1} role="region" aria-labelledby={`${id}-progress`}>
+          <h3 id={`${id}-progress`}>Upload progress</h3>
+          <UploadTotals queue={queue} />
+          <UploadList queue={queue} label="Uploads" />
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -96,7 +96,7 @@ export function useUploadQueue(policy: UploadPolicy, onChange?: () => void) {
             if (upload.resumed) update(item.key, { resumed: true });
           }
         })
-        .catch(() => update(item.key, { phase: 'failed', message: 'The upload could not start in this browser.', resumable: false }));
+        .catch(() => update(item.key, { phase: 'failed', message: `The upload of "${item.file.name}" could not start in this browser.`, resumable: false }));
     },
     [update, policy],
   );
@@ -197,7 +197,7 @@ function useProcessingWatch(items: UploadItem[], update: (key: string, change: P
         update(item.key, { phase: 'ready', result: episode.media, unchanged: Boolean(record?.identicalToCurrentMedia) });
         settled = true;
       } else if (failed) {
-        update(item.key, { phase: 'failed', resumable: false, message: record?.failureReason ?? episode.uploadError ?? 'The server could not process the file.' });
+        update(item.key, { phase: 'failed', resumable: false, message: record?.failureReason ?? episode.uploadError ?? `The server could not process "${item.file.name}".` });
         settled = true;
       }
     }
@@ -221,7 +221,7 @@ function phaseText(item: UploadItem, percent: number): string {
     case 'ready':
       return item.unchanged ? 'Same video already uploaded: nothing changed.' : 'Ready.';
     case 'failed':
-      return item.message ?? 'The upload failed.';
+      return item.message ?? `The upload of "${item.file.name}" failed.`;
     case 'cancelled':
       return 'Cancelled.';
   }

@@ -74,11 +74,25 @@ describe('planBulkUpload', () => {
   it('flags a file whose number is past the highest episode number the API takes, as read from its policy', () => {
     const [named, typed] = rows('ep0150.mp4', 'ep02.mp4');
     const small = planBulkUpload([named!], new Map(), { ...policy, maxEpisodeNumber: 100 });
-    expect(small.verdicts.get('r0')).toEqual({ kind: 'problem', problem: 'invalid-number', note: 'An episode number is a whole number from 1 to 100.' });
+    expect(small.verdicts.get('r0')).toEqual({ kind: 'problem', problem: 'invalid-number', note: 'Episode 150 is past the largest episode number, 100: enter another, or skip the file.' });
     expect(planBulkUpload([named!], new Map(), policy).verdicts.get('r0')).toMatchObject({ kind: 'upload', number: 150 });
     const past = planBulkUpload([{ ...typed!, numberText: '10001' }], new Map(), policy);
-    expect(past.verdicts.get('r1')).toMatchObject({ kind: 'problem', problem: 'invalid-number', note: 'An episode number is a whole number from 1 to 10,000.' });
+    expect(past.verdicts.get('r1')).toMatchObject({ kind: 'problem', problem: 'invalid-number', note: 'Episode 10001 is past the largest episode number, 10,000: enter another, or skip the file.' });
     expect(planBulkUpload([{ ...typed!, numberText: '10000' }], new Map(), policy).verdicts.get('r1')).toMatchObject({ kind: 'upload', number: 10_000 });
+  });
+
+  it('says a number in a file’s name is out of range, not that the name has none', () => {
+    const named = rows('ep12345.mp4', 'ep0.mp4', 'ep999999999999.mp4', 'ep03.mp4');
+    expect(named.map((r) => r.numberText)).toEqual(['12345', '0', '999999999999', '3']);
+    const plan = planBulkUpload(named, new Map(), policy);
+    expect(plan.verdicts.get('r0')).toEqual({ kind: 'problem', problem: 'invalid-number', note: 'Episode 12345 is past the largest episode number, 10,000: enter another, or skip the file.' });
+    expect(plan.verdicts.get('r1')).toEqual({ kind: 'problem', problem: 'invalid-number', note: 'Episode numbers start at 1: enter another, or skip the file.' });
+    expect(plan.verdicts.get('r2')).toEqual({ kind: 'problem', problem: 'invalid-number', note: 'Episode 999999999999 is past the largest episode number, 10,000: enter another, or skip the file.' });
+    expect(plan.verdicts.get('r3')).toMatchObject({ kind: 'upload', number: 3 });
+    expect(plan.problems).toBe(3);
+    const fixed = planBulkUpload([{ ...named[0]!, numberText: '45' }, { ...named[1]!, skipped: true }, { ...named[2]!, numberText: '2' }, named[3]!], new Map(), policy);
+    expect(fixed.problems).toBe(0);
+    expect(fixed.numbers).toEqual([2, 3, 45]);
   });
 
   it('leaves out files the upload policy does not take, without blocking the rest', () => {

@@ -8,7 +8,7 @@
  */
 import { describeRuns, numberRuns, type UploadPolicy } from './catalog';
 import { episodeHeading, formatBytes } from './episode';
-import { episodeNumberFromFileName, type EpisodeNumberMatch } from './episode-number';
+import { episodeNumberFromFileName, episodeNumberRefusal, type EpisodeNumberMatch } from './episode-number';
 
 /** A dropped or chosen file in the preview; `numberText` is what the episode-number field holds. */
 export interface BulkUploadRow {
@@ -81,7 +81,9 @@ export interface BulkUploadPlan {
  */
 export function bulkUploadRow(key: string, file: { name: string; size: number }, resumes?: number): BulkUploadRow {
   const proposal = episodeNumberFromFileName(file.name);
-  const number = resumes ?? proposal.number;
+  // A number no episode can have (ep0, ep12345) is shown as read, and flagged by the plan.
+  const read = proposal.number !== null ? proposal.number : proposal.reason === 'out-of-range' ? proposal.digits : null;
+  const number = resumes ?? read;
   return { key, fileName: file.name, size: file.size, numberText: number === null ? '' : String(number), skipped: false, proposal };
 }
 
@@ -180,8 +182,9 @@ export function planBulkUpload(
       else fault(row, 'no-number', 'No episode number in its name: enter one, or skip the file.');
       continue;
     }
-    if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > policy.maxEpisodeNumber) {
-      fault(row, 'invalid-number', `An episode number is a whole number from 1 to ${policy.maxEpisodeNumber.toLocaleString('en-US')}.`);
+    const refusal = episodeNumberRefusal(text, policy.maxEpisodeNumber);
+    if (refusal) {
+      fault(row, 'invalid-number', refusal);
       continue;
     }
     numberOf.set(row.key, Number(text));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chineseNumeral, episodeNumberFromFileName } from './episode-number';
+import { chineseNumeral, episodeNumberFromFileName, episodeNumberRefusal } from './episode-number';
 
 const numberOf = (name: string) => episodeNumberFromFileName(name).number;
 
@@ -52,8 +52,30 @@ describe('episodeNumberFromFileName', () => {
     expect(numberOf(name)).toBe(number);
   });
 
-  it.each(['trailer.mp4', 'poster.mov', 'Drama 1080p.mp4', 'Drama 2024.mp4', 'v2.mp4', 'Drama 1920x1080 x264.mp4', 'ep0.mp4', '00.mp4'])('finds no episode number in %s', (name) => {
+  it.each(['trailer.mp4', 'poster.mov', 'Drama 1080p.mp4', 'Drama 2024.mp4', 'v2.mp4', 'Drama 1920x1080 x264.mp4'])('finds no episode number in %s', (name) => {
     expect(episodeNumberFromFileName(name)).toEqual({ number: null, reason: 'none' });
+  });
+
+  it.each([
+    ['ep12345.mp4', 12345],
+    ['ep999999999999.mp4', 999999999999],
+    ['S01E12345.mp4', 12345],
+    ['Episode 20000.mp4', 20000],
+    ['第12345集.mp4', 12345],
+    ['12345集.mp4', 12345],
+  ])('reads %s whole, as episode %i, however long the number', (name, number) => {
+    expect(numberOf(name)).toBe(number);
+  });
+
+  it.each([
+    ['ep0.mp4', '0'],
+    ['E000.mp4', '0'],
+    ['00.mp4', '0'],
+    ['S01E00.mp4', '0'],
+    ['第零集.mp4', '0'],
+    ['ep0000123456789012345678901234.mp4', '123456789012345678901234'],
+  ])('says the number %s gives is no episode’s', (name, digits) => {
+    expect(episodeNumberFromFileName(name)).toEqual({ number: null, reason: 'out-of-range', digits });
   });
 
   it('does not guess between two bare numbers', () => {
@@ -72,6 +94,25 @@ describe('episodeNumberFromFileName', () => {
   it('words in a title that end in e are not an episode marker', () => {
     expect(numberOf('The Case 3.mp4')).toBe(3);
     expect(numberOf('Love Me 03.mp4')).toBe(3);
+  });
+});
+
+describe('episodeNumberRefusal', () => {
+  it.each(['1', '12', '0012', '10000'])('takes %s', (text) => {
+    expect(episodeNumberRefusal(text, 10_000)).toBeNull();
+  });
+
+  it.each([
+    ['0', 'Episode numbers start at 1: enter another, or skip the file.'],
+    ['000', 'Episode numbers start at 1: enter another, or skip the file.'],
+    ['10001', 'Episode 10001 is past the largest episode number, 10,000: enter another, or skip the file.'],
+    ['00012345', 'Episode 12345 is past the largest episode number, 10,000: enter another, or skip the file.'],
+    ['999999999999999999999999', 'Episode 999999999999999999999999 is past the largest episode number, 10,000: enter another, or skip the file.'],
+    ['x', 'An episode number is a whole number from 1 to 10,000.'],
+    ['-3', 'An episode number is a whole number from 1 to 10,000.'],
+    ['2.5', 'An episode number is a whole number from 1 to 10,000.'],
+  ])('refuses %s', (text, refusal) => {
+    expect(episodeNumberRefusal(text, 10_000)).toBe(refusal);
   });
 });
 

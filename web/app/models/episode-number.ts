@@ -12,13 +12,21 @@ export type EpisodeNumberMatch =
       /** The season the name gives with it (`S02E04`, `2x04`): a series has one run of episode numbers, so the preview flags a season other than 1. */
       season?: number;
     }
-  | { number: null; /** `none`: no episode number in the name; `ambiguous`: several bare numbers and nothing says which. */ reason: 'none' | 'ambiguous' };
+  | { number: null; /** `none`: no episode number in the name; `ambiguous`: several bare numbers and nothing says which. */ reason: 'none' | 'ambiguous' }
+  | {
+      number: null;
+      /** The name gives an episode number no episode can have: 0, or one too long to read as a number. */
+      reason: 'out-of-range';
+      /** The number as the name gives it, without leading zeros (`ep000.mp4`: `0`). */
+      digits: string;
+    };
 
 // Markers, strongest first. Each is tried on the whole name, so `S02E04` gives 4 before `E04` or `02` are considered.
-const SEASON_EPISODE = [/(?<![a-z0-9])s(\d{1,2})[\s._-]*e(?:p(?:isode)?)?[\s._-]*(\d{1,4})(?!\d)/i, /(?<![a-z0-9])(\d{1,2})x(\d{1,3})(?![a-z0-9])/i];
-const EPISODE_WORD = /(?<![a-z])(?:episode|episodio|épisode|folge|ep|e)[\s.#_-]*(\d{1,4})(?!\d)/i;
+// A marked number is read whole, however long (`ep12345`): whether an episode can have it is the policy's to say.
+const SEASON_EPISODE = [/(?<![a-z0-9])s(\d{1,2})[\s._-]*e(?:p(?:isode)?)?[\s._-]*(\d+)/i, /(?<![a-z0-9])(\d{1,2})x(\d{1,3})(?![a-z0-9])/i];
+const EPISODE_WORD = /(?<![a-z])(?:episode|episodio|épisode|folge|ep|e)[\s.#_-]*(\d+)/i;
 // 第4集, 第四集, 第12話, 第3回 (Chinese and Japanese); 4화, 4회 (Korean).
-const CJK_EPISODE = [/第\s*([0-9]{1,4}|[〇零一二两三四五六七八九十百千]+)\s*[集话話回]/, /([0-9]{1,4})\s*[集话話화회]/];
+const CJK_EPISODE = [/第\s*([0-9]+|[〇零一二两三四五六七八九十百千]+)\s*[集话話回]/, /(?<![0-9])([0-9]+)\s*[集话話화회]/];
 // Numbers that are never the episode: resolutions (1080p, 4k, 1920x1080), frame rates, bit rates, codecs, versions, parts of dates.
 const NOT_EPISODE = /(?<![a-z0-9])(?:\d{3,4}[pi]|[248]k|\d{2,5}x\d{2,5}|\d+(?:fps|kbps|mbps|bit|hz)|[xh]\.?26[45]|v\d+|\d{4}[-_.]\d{2}[-_.]\d{2}|\d{8})(?![a-z0-9])/gi;
 const LONE_NUMBER = /(?<![a-z0-9])(\d{1,4})(?![a-z0-9])/gi;
@@ -32,16 +40,16 @@ export function episodeNumberFromFileName(fileName: string): EpisodeNumberMatch 
   for (const pattern of SEASON_EPISODE) {
     const found = pattern.exec(name);
     if (found) {
-      const match = numbered(Number(found[2]), 'season-episode');
+      const match = numbered(found[2]!, 'season-episode');
       return match.number === null ? match : { ...match, season: Number(found[1]) };
     }
   }
   for (const pattern of CJK_EPISODE) {
     const found = pattern.exec(name);
-    if (found) return numbered(/^\d+$/.test(found[1]!) ? Number(found[1]) : chineseNumeral(found[1]!), 'cjk-episode');
+    if (found) return numbered(/^\d+$/.test(found[1]!) ? found[1]! : chineseNumeral(found[1]!), 'cjk-episode');
   }
   const word = EPISODE_WORD.exec(name);
-  if (word) return numbered(Number(word[1]), 'episode-word');
+  if (word) return numbered(word[1]!, 'episode-word');
 
   const candidates = [...name.replace(NOT_EPISODE, ' ').matchAll(LONE_NUMBER)].map((m) => m[1]!).filter((digits) => !YEAR.test(digits));
   const distinct = [...new Set(candidates.map(Number))];
@@ -49,8 +57,12 @@ export function episodeNumberFromFileName(fileName: string): EpisodeNumberMatch 
   return { number: null, reason: distinct.length ? 'ambiguous' : 'none' };
 }
 
-function numbered(number: number, via: Extract<EpisodeNumberMatch, { via: unknown }>['via']): EpisodeNumberMatch {
-  return Number.isInteger(number) && number >= 1 ? { number, via } : { number: null, reason: 'none' };
+/** The match for a number read from a name (its digits, or a numeral's value): out of range when no episode can have it. */
+function numbered(value: string | number, via: Extract<EpisodeNumberMatch, { via: unknown }>['via']): EpisodeNumberMatch {
+  if (typeof value === 'number' && !Number.isInteger(value)) return { number: null, reason: 'none' };
+  const digits = String(value).replace(/^0+(?=\d)/, '');
+  const number = Number(digits);
+  return number >= 1 && Number.isSafeInteger(number) ? { number, via } : { number: null, reason: 'out-of-range', digits };
 }
 
 /** The name without its folders and extension: `Season 1/ep04.final.mp4` → `ep04.final`. */
@@ -75,4 +87,17 @@ export function chineseNumeral(text: string): number {
     } else return Number.NaN;
   }
   return total + (digit ?? 0);
+}
+
+/**
+ * Why `text` (an episode number as typed, or as a file's name gives it) is no episode's number under
+ * the API's `uploadPolicy.maxEpisodeNumber`; null when it is one.
+ */
+export function episodeNumberRefusal(text: string, maxEpisodeNumber: number): string | null {
+  const largest = maxEpisodeNumber.toLocaleString('en-US');
+  if (!/^\d+$/.test(text)) return `An episode number is a whole number from 1 to ${largest}.`;
+  const digits = text.replace(/^0+(?=\d)/, '');
+  if (Number(digits) < 1) return 'Episode numbers start at 1: enter another, or skip the file.';
+  if (Number(digits) > maxEpisodeNumber) return `Episode ${digits} is past the largest episode number, ${largest}: enter another, or skip the file.`;
+  return null;
 }

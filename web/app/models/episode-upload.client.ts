@@ -65,19 +65,20 @@ function readDuration(file: File, element: 'video' | 'audio', timeoutMs = 4000):
 
 /**
  * What to tell the person when the upload fails: a refusal worded by its reason (the API's
- * `Upload-Refusal-Reason`), otherwise by what happened — never the upload library's or a proxy's text.
+ * `Upload-Refusal-Reason`), otherwise by what happened, naming the file (several travel at once) —
+ * never the upload library's or a proxy's text.
  */
 function explain(error: Error | DetailedError, file: RefusedFile, policy: UploadPolicy): { message: string; resumable: boolean } {
   const response = 'originalResponse' in error ? error.originalResponse : null;
-  if (!response) return { message: 'The connection to Greenlight was lost. Resume to carry on from where it stopped.', resumable: true };
+  if (!response) return { message: `The connection to Greenlight was lost while sending "${file.name}". Resume to carry on from where it stopped.`, resumable: true };
   const status = response.getStatus();
   const reason = response.getHeader('Upload-Refusal-Reason');
   const worded = reason ? uploadRefusalMessage(reason, file, policy) : undefined;
   if (status === 401) return { message: worded ?? 'Your session has ended. Sign in again, then choose the file again to carry on.', resumable: false };
   if (status >= 500 || status === 409 || status === 423 || status === 429) {
-    return { message: worded ?? `The server could not take the upload right now (${status}). Resume to try again.`, resumable: true };
+    return { message: worded ?? `The server could not take "${file.name}" right now (${status}). Resume to try again.`, resumable: true };
   }
-  return { message: worded ?? `The upload was refused (${status}). Reload the page and try again; if it keeps happening, tell us the file's name.`, resumable: false };
+  return { message: worded ?? `The upload of "${file.name}" was refused (${status}). Reload the page and try again; if it keeps happening, tell us the file's name.`, resumable: false };
 }
 
 /**

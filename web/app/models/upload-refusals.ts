@@ -73,13 +73,13 @@ const REFUSALS: Record<UploadRefusalReason, Wording> = {
   TUS_RESUMABLE_UNSUPPORTED: () => 'This page is out of date with Greenlight. Reload the page, then choose the file again.',
   UPLOAD_BUSY: () => 'Another tab or window is sending this file right now. Wait for it to finish, or resume in a moment.',
   BAD_USER_INPUT: startAgain,
-  CONFLICT: () => 'Something changed while the file was uploading. Resume to try again.',
+  CONFLICT: (file) => `Something changed while "${file.name}" was uploading. Resume to try again.`,
   FORBIDDEN: () => 'Only studio owners and editors can upload.',
   ROLE_REQUIRED: () => 'Only studio owners and editors can upload.',
   NOT_FOUND: () => 'This episode (or upload) is no longer in your studio. Reload the page.',
   UNAUTHENTICATED: () => 'Your session has ended. Sign in again, then choose the file again to carry on.',
   RATE_LIMITED: () => 'Too many uploads at once. Wait a moment, then resume.',
-  INTERNAL_SERVER_ERROR: () => 'Something went wrong on our side while taking the upload. Resume to try again.',
+  INTERNAL_SERVER_ERROR: (file) => `Something went wrong on our side while taking "${file.name}". Resume to try again.`,
 };
 
 const isReason = (reason: string): reason is UploadRefusalReason => Object.hasOwn(REFUSALS, reason);
