@@ -176,8 +176,8 @@ export const distinctBy = <T extends z.ZodType<Record<string, unknown>>>(item: T
 /**
  * A rule across fields of one input: `field` — the one a person fixes, its message naming the other
  * — is refused with `message` unless `holds`; or, for a list, each item `refusedItems` names, with
- * its own message. It reads only `reads` (and `field`), and runs once each of those parsed, whatever
- * else is refused.
+ * its own message. It reads only `reads` (and `field`), and runs once each of those is of its type
+ * (a value past a bound is still read), whatever else is refused.
  */
 export type RuleAcrossFields<T> = {
   field: keyof T & string;
@@ -198,9 +198,12 @@ export function withRulesAcrossFields<Shape extends z.ZodRawShape>(input: string
   for (const rule of rules) RULES_ACROSS_FIELDS.push({ input, field: rule.field, reads: rule.reads });
   return fields.superRefine(
     (value, ctx) => {
-      const refused = new Set(ctx.issues.map((issue) => issue.path?.[0]).filter((key) => key !== undefined));
+      // A field refused already says nothing more; a field read that is not even of its type (missing,
+      // another kind) keeps its rules silent. One that only broke a bound or a check is read as parsed.
+      const refused = new Set(ctx.issues.map((issue) => issue.path?.[0]));
+      const unread = new Set(ctx.issues.filter((issue) => issue.continue !== true).map((issue) => issue.path?.[0]));
       for (const rule of rules) {
-        if ([rule.field, ...rule.reads].some((key) => refused.has(key))) continue;
+        if (refused.has(rule.field) || rule.reads.some((key) => unread.has(key))) continue;
         if ('holds' in rule) {
           if (!rule.holds(value)) ctx.addIssue({ code: 'custom', path: [rule.field], message: rule.message });
         } else {
