@@ -327,7 +327,8 @@ describe('hostile input across the whole schema', () => {
     const LICENSE = 'mutation($s: ID!, $input: LicenseInput!) { setLicense(seriesId: $s, input: $input) { id } }';
     const license = { sourceWorkTitle: 'Walked novel', sourceWorkKind: 'NOVEL', licensor: 'Walk Press', licenseKind: 'ADAPTATION', territoriesIncluded: ['US', 'CA'] };
     const at = '2027-01-01T00:00:00.000Z';
-    const cases: Record<string, { document: string; variables: Record<string, unknown>; plain: string }> = {
+    const DECIDE = 'mutation($input: DecideCaseInput!) { decideCase(input: $input) { id } }';
+    const cases: Record<string, { document: string; variables: Record<string, unknown>; plain: string; at?: string; caller?: string }> = {
       'SetEpisodePricesInput.toNumber': { document: SET_PRICES, variables: { input: { seriesId: ids.series, fromNumber: 3, toNumber: 1, territory: 'XX', coins: 5 } }, plain: 'input.territory' },
       'SetEpisodePricesInput.endsAt': { document: SET_PRICES, variables: { input: { seriesId: ids.series, fromNumber: 1, toNumber: 1, territory: 'US', coins: -1, startsAt: '2027-02-01T00:00:00Z', endsAt: at } }, plain: 'input.coins' },
       'SetEpisodePricesInput.amountMinor': { document: SET_PRICES, variables: { input: { seriesId: ids.series, fromNumber: 0, toNumber: 1, territory: 'US', currency: 'USD' } }, plain: 'input.fromNumber' },
@@ -340,6 +341,7 @@ describe('hostile input across the whole schema', () => {
       'LicenseInput.windowEnd': { document: LICENSE, variables: { s: ids.series, input: { ...license, licensor: ' ', windowStart: '2028-01-01T00:00:00Z', windowEnd: at } }, plain: 'input.licensor' },
       'LicenseInput.territoriesExcluded': { document: LICENSE, variables: { s: ids.series, input: { ...license, sourceWorkTitle: '', territoriesExcluded: ['FR'] } }, plain: 'input.sourceWorkTitle' },
       'LicenseInput.aiDisclosure': { document: LICENSE, variables: { s: ids.series, input: { ...license, licensor: '', aiElements: ['VOICE'] } }, plain: 'input.licensor' },
+      'TerritoryDecisionInput.citedRuleIds': { document: DECIDE, variables: { input: { caseId: ids.case, version: 1, decisions: [{ territory: 'US', decision: 'REJECT' }], comments: [{ text: ' ' }] } }, plain: 'input.comments.0.text', at: 'input.decisions.0.citedRuleIds', caller: 'lead' },
       'LicenseInput.payPerEpisode': { document: LICENSE, variables: { s: ids.series, input: { ...license, subtitleLanguages: ['not a language'], payPerEpisode: false, avod: false, svod: false } }, plain: 'input.subtitleLanguages.0' },
     };
     const rules = [...new Set(RULES_ACROSS_FIELDS.map((r) => `${r.input}.${r.field}`))];
@@ -348,13 +350,13 @@ describe('hostile input across the whole schema', () => {
     expect(rules.filter((rule) => !cases[rule])).toEqual([]);
     const failures: Failure[] = [];
     for (const rule of rules) {
-      const { document, variables, plain } = cases[rule]!;
-      const field = `input.${rule.slice(rule.indexOf('.') + 1)}`;
-      const res = await call(document, structuredClone(variables), callers.owner!.token);
+      const { document, variables, plain, at, caller = 'owner' } = cases[rule]!;
+      const field = at ?? `input.${rule.slice(rule.indexOf('.') + 1)}`;
+      const res = await call(document, structuredClone(variables), callers[caller]!.token);
       const error = res.errors?.[0];
       const listed = ((error?.extensions.fieldErrors as Array<{ field: string; message: string }> | undefined) ?? []).map((e) => e.field);
       if (res.errors?.length !== 1 || error?.extensions.code !== 'BAD_USER_INPUT' || !listed.some((f) => f === field || f.startsWith(`${field}.`)) || !listed.includes(plain)) {
-        failures.push({ operation: rule, caller: 'owner', kind: `the rule at ${field} beside ${plain}`, detail: `got ${String(error?.extensions.code)} ${JSON.stringify(listed)}` });
+        failures.push({ operation: rule, caller, kind: `the rule at ${field} beside ${plain}`, detail: `got ${String(error?.extensions.code)} ${JSON.stringify(listed)}` });
       }
     }
     expect(failures).toEqual([]);
