@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { errorCode, TestServer } from './support/server';
+import { catalogSnapshot, seriesWithEpisodes } from './support/catalog';
 import { graphql } from '../../schema/graphql';
 
 let server: TestServer;
@@ -149,6 +150,54 @@ describe('every refused field at once', () => {
       { token: owner.token },
     );
     expect(res.errors![0]!.extensions).toMatchObject({ field: 'input.defaultCoinPrice', fieldErrors: [{ field: 'input.defaultCoinPrice', message: 'Default price cannot be negative.' }] });
+  });
+});
+
+describe('every refused field at once, rules across fields and unreadable numbers included', () => {
+  const SET_PRICES = 'mutation($i: SetEpisodePricesInput!) { setEpisodePrices(input: $i) { episode { id } } }';
+  const fieldsOf = (res: { errors?: Array<{ extensions: Record<string, unknown> }> }) => (res.errors?.[0]?.extensions.fieldErrors as Array<{ field: string; message: string }> | undefined) ?? [];
+
+  it('range pricing: a range that ends before it starts, a window that ends before it starts, an unknown territory and coins past the 32-bit range are listed in one answer; nothing is priced', async () => {
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const seriesId = await seriesWithEpisodes(server, owner.token, owner.organizationId, 3);
+    const before = await catalogSnapshot(server);
+    const input = { seriesId, fromNumber: 3, toNumber: 1, territory: 'XX', coins: 3_000_000_000, startsAt: '2027-02-01T00:00:00Z', endsAt: '2027-01-01T00:00:00Z' };
+    const res = await server.post({ query: SET_PRICES, variables: { i: input } }, { token: owner.token });
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_VALUE', field: 'input.coins' });
+    expect(fieldsOf(res)).toEqual([
+      { field: 'input.coins', message: 'The value of input.coins is too large: it must be a whole number between -2,147,483,648 and 2,147,483,647.' },
+      { field: 'input.territory', message: expect.stringMatching(/^Unknown territory code/) },
+      { field: 'input.toNumber', message: 'The range ends before it starts: the last episode must not come before the first.' },
+      { field: 'input.endsAt', message: 'The window must end after it starts.' },
+    ]);
+    // The rules across fields alone, as a form asks while it cannot send a field.
+    const problems = await server.post({ query: 'query($i: SetEpisodePricesInput!) { episodePricesInputProblems(input: $i) { field message } }', variables: { i: { ...input, coins: 5 } } }, { token: owner.token });
+    expect((problems.data as { episodePricesInputProblems: Array<{ field: string }> }).episodePricesInputProblems.map((p) => p.field)).toEqual(['input.territory', 'input.toNumber', 'input.endsAt']);
+    expect(await catalogSnapshot(server)).toBe(before);
+  });
+
+  it('New series: a free-episode count past the 32-bit range is listed beside a blank title and a bad cover URL; nothing is created', async () => {
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const before = await catalogSnapshot(server);
+    const res = await server.post(
+      { query: 'mutation($s: ID!, $i: SeriesInput!) { createSeries(studioId: $s, input: $i) { id } }', variables: { s: owner.organizationId, i: { title: ' ', originalLanguage: 'en', coverImageUrl: 'ftp://example.com/c.png', freeEpisodeCount: 3_000_000_000, defaultCoinPrice: -1 } } },
+      { token: owner.token },
+    );
+    expect(res.errors).toHaveLength(1);
+    expect(fieldsOf(res).map((e) => e.field)).toEqual(['input.freeEpisodeCount', 'input.title', 'input.coverImageUrl', 'input.defaultCoinPrice']);
+    expect(fieldsOf(res)[0]!.message).toMatch(/too large: it must be a whole number between/);
+    expect(await catalogSnapshot(server)).toBe(before);
+  });
+
+  it('a release plan in drops without a daily count is refused beside a bad episode time, both at once', async () => {
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const seriesId = await seriesWithEpisodes(server, owner.token, owner.organizationId, 1);
+    const res = await server.post(
+      { query: 'mutation($s: ID!, $i: ReleasePlanInput!) { setReleasePlan(seriesId: $s, partnerId: $s, input: $i) { mode } }', variables: { s: seriesId, i: { mode: 'DROPS', startsAt: '2027-01-01T00:00:00Z', episodeTimes: [{ number: 0, at: '2027-01-01T00:00:00Z' }] } } },
+      { token: owner.token },
+    );
+    expect(fieldsOf(res).map((e) => e.field)).toEqual(['input.episodeTimes.0.number', 'input.episodesPerDay']);
   });
 });
 

@@ -1,6 +1,7 @@
 import { getNamedType, getNullableType, isAbstractType, isEnumType, isInputObjectType, isListType, isObjectType, type GraphQLArgument, type GraphQLInputType, type GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGreenlightSchema } from '../src/graphql/schema';
+import { RULES_ACROSS_FIELDS } from '../src/domain/validation';
 import { Role, ROLES_BY_KIND } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { seriesWithEpisodes } from './support/catalog';
@@ -315,6 +316,51 @@ describe('hostile input across the whole schema', () => {
     expect([...withText].filter((m) => !covered.has(m) && !nothingElseRefusedAlone.includes(m))).toEqual([]);
     expect(covered.size).toBeGreaterThan(25);
   }, 600_000);
+
+  it('every rule across fields of any input is refused in the same answer as a plain field rule, each at the field to fix', async () => {
+    // One case per rule across fields the API holds (RULES_ACROSS_FIELDS, by input and the field it
+    // refuses): the input breaks the rule and, in another field, a rule of that field alone.
+    const SET_PRICES = 'mutation($input: SetEpisodePricesInput!) { setEpisodePrices(input: $input) { episode { id } } }';
+    const CLEAR_PRICES = 'mutation($input: ClearEpisodePricesInput!) { clearEpisodePrices(input: $input) }';
+    const ADD_EPISODES = 'mutation($input: AddEpisodesInput!) { addEpisodes(input: $input) { id } }';
+    const RELEASE = 'mutation($s: ID!, $p: ID!, $input: ReleasePlanInput!) { setReleasePlan(seriesId: $s, partnerId: $p, input: $input) { mode } }';
+    const LICENSE = 'mutation($s: ID!, $input: LicenseInput!) { setLicense(seriesId: $s, input: $input) { id } }';
+    const license = { sourceWorkTitle: 'Walked novel', sourceWorkKind: 'NOVEL', licensor: 'Walk Press', licenseKind: 'ADAPTATION', territoriesIncluded: ['US', 'CA'] };
+    const at = '2027-01-01T00:00:00.000Z';
+    const DECIDE = 'mutation($input: DecideCaseInput!) { decideCase(input: $input) { id } }';
+    const cases: Record<string, { document: string; variables: Record<string, unknown>; plain: string; at?: string; caller?: string }> = {
+      'SetEpisodePricesInput.toNumber': { document: SET_PRICES, variables: { input: { seriesId: ids.series, fromNumber: 3, toNumber: 1, territory: 'XX', coins: 5 } }, plain: 'input.territory' },
+      'SetEpisodePricesInput.endsAt': { document: SET_PRICES, variables: { input: { seriesId: ids.series, fromNumber: 1, toNumber: 1, territory: 'US', coins: -1, startsAt: '2027-02-01T00:00:00Z', endsAt: at } }, plain: 'input.coins' },
+      'SetEpisodePricesInput.amountMinor': { document: SET_PRICES, variables: { input: { seriesId: ids.series, fromNumber: 0, toNumber: 1, territory: 'US', currency: 'USD' } }, plain: 'input.fromNumber' },
+      'SetEpisodePricesInput.coins': { document: SET_PRICES, variables: { input: { seriesId: ids.series, fromNumber: 1, toNumber: 1, territory: 'XX' } }, plain: 'input.territory' },
+      'SetEpisodePricesInput.free': { document: SET_PRICES, variables: { input: { seriesId: ids.series, fromNumber: 1, toNumber: 20_000, territory: 'US', free: true, coins: 5 } }, plain: 'input.toNumber' },
+      'ClearEpisodePricesInput.toNumber': { document: CLEAR_PRICES, variables: { input: { seriesId: ids.series, fromNumber: 3, toNumber: 1, territory: 'XX' } }, plain: 'input.territory' },
+      'AddEpisodesInput.toNumber': { document: ADD_EPISODES, variables: { input: { seriesId: ids.series, fromNumber: 10, toNumber: 5, titleTemplate: ' ' } }, plain: 'input.titleTemplate' },
+      'ReleasePlanInput.episodesPerDay': { document: RELEASE, variables: { s: ids.series, p: ids.partner, input: { mode: 'DROPS', startsAt: at, episodeTimes: [{ number: 0, at }] } }, plain: 'input.episodeTimes.0.number' },
+      'ReleasePlanInput.episodeTimes': { document: RELEASE, variables: { s: ids.series, p: ids.partner, input: { mode: 'SCHEDULED', startsAt: at, episodesPerDay: 0 } }, plain: 'input.episodesPerDay' },
+      'LicenseInput.windowEnd': { document: LICENSE, variables: { s: ids.series, input: { ...license, licensor: ' ', windowStart: '2028-01-01T00:00:00Z', windowEnd: at } }, plain: 'input.licensor' },
+      'LicenseInput.territoriesExcluded': { document: LICENSE, variables: { s: ids.series, input: { ...license, sourceWorkTitle: '', territoriesExcluded: ['FR'] } }, plain: 'input.sourceWorkTitle' },
+      'LicenseInput.aiDisclosure': { document: LICENSE, variables: { s: ids.series, input: { ...license, licensor: '', aiElements: ['VOICE'] } }, plain: 'input.licensor' },
+      'TerritoryDecisionInput.citedRuleIds': { document: DECIDE, variables: { input: { caseId: ids.case, version: 1, decisions: [{ territory: 'US', decision: 'REJECT' }], comments: [{ text: ' ' }] } }, plain: 'input.comments.0.text', at: 'input.decisions.0.citedRuleIds', caller: 'lead' },
+      'LicenseInput.payPerEpisode': { document: LICENSE, variables: { s: ids.series, input: { ...license, subtitleLanguages: ['not a language'], payPerEpisode: false, avod: false, svod: false } }, plain: 'input.subtitleLanguages.0' },
+    };
+    const rules = [...new Set(RULES_ACROSS_FIELDS.map((r) => `${r.input}.${r.field}`))];
+    expect(rules.length).toBeGreaterThan(8);
+    // A new rule across fields comes with its case here.
+    expect(rules.filter((rule) => !cases[rule])).toEqual([]);
+    const failures: Failure[] = [];
+    for (const rule of rules) {
+      const { document, variables, plain, at, caller = 'owner' } = cases[rule]!;
+      const field = at ?? `input.${rule.slice(rule.indexOf('.') + 1)}`;
+      const res = await call(document, structuredClone(variables), callers[caller]!.token);
+      const error = res.errors?.[0];
+      const listed = ((error?.extensions.fieldErrors as Array<{ field: string; message: string }> | undefined) ?? []).map((e) => e.field);
+      if (res.errors?.length !== 1 || error?.extensions.code !== 'BAD_USER_INPUT' || !listed.some((f) => f === field || f.startsWith(`${field}.`)) || !listed.includes(plain)) {
+        failures.push({ operation: rule, caller, kind: `the rule at ${field} beside ${plain}`, detail: `got ${String(error?.extensions.code)} ${JSON.stringify(listed)}` });
+      }
+    }
+    expect(failures).toEqual([]);
+  });
 
   it('a number past the 32-bit range in any Int argument or input field, as a variable, a literal or a variable default, is refused naming that field and the range', async () => {
     const failures: Failure[] = [];

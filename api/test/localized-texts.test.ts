@@ -104,7 +104,7 @@ describe('setting localized texts', () => {
     const { owner, seriesId, episodeIds } = await studioSeries();
     const both = await server.gql(SET_SERIES, { id: seriesId, l: [{ language: 'iw', title: 'Alef' }, { language: 'he', title: 'Bet' }] }, { token: owner.token });
     expect(both.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'localizations.1.language' });
-    expect(both.errors![0]!.message).toMatch(/he twice \(items 0 and 1\)/);
+    expect(both.errors![0]!.message).toMatch(/he twice \(items 1 and 2\)/);
     const stored = await server.gql(SET_SERIES, { id: seriesId, l: [{ language: 'iw', title: 'Alef' }, { language: 'zh-yue', title: 'Yue' }, { language: 'in', title: 'Indonesia' }] }, { token: owner.token });
     expect(stored.errors).toBeUndefined();
     expect(stored.data!.setSeriesLocalizations.map((l) => l.language).sort()).toEqual(['he', 'id', 'yue']);
@@ -129,7 +129,7 @@ describe('setting localized texts', () => {
     const { owner, seriesId, episodeIds } = await studioSeries();
     const res = await server.gql(SET_EPISODE, { id: episodeIds[1], l: [{ language: 'es-MX', title: 'Uno' }, { language: 'fr', title: 'Deux' }, { language: 'es-mx', title: 'Tres' }] }, { token: owner.token });
     expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'localizations.2.language' });
-    expect(res.errors![0]!.message).toMatch(/es-MX twice \(items 0 and 2\)/);
+    expect(res.errors![0]!.message).toMatch(/es-MX twice \(items 1 and 3\)/);
     const series = await server.gql(SET_SERIES, { id: seriesId, l: [{ language: 'pt-BR', title: 'Um' }, { language: 'pt-br', title: 'Dois' }] }, { token: owner.token });
     expect(series.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'localizations.1.language' });
     const read = await server.gql(READ, { id: seriesId }, { token: owner.token });

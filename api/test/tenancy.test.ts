@@ -351,6 +351,10 @@ const attempts: Record<string, Attempt> = {
     res: await server.gql(graphql('query($i: SeriesInput!) { seriesInputProblems(input: $i, forUpdate: true) { field message } }'), { i: { title: 'Mine now' } }, { token: b.owner.token }),
     leaks: (data) => JSON.stringify(data).includes(a.owner.organizationId),
   }),
+  episodePricesInputProblems: async () => ({
+    res: await server.gql(graphql('query($i: SetEpisodePricesInput!) { episodePricesInputProblems(input: $i) { field message } }'), { i: { seriesId: a.seriesId, fromNumber: 3, toNumber: 1, territory: 'US', coins: 5 } }, { token: b.owner.token }),
+    leaks: (data) => JSON.stringify(data).includes(a.seriesId) || JSON.stringify(data).includes('secret'),
+  }),
   currencies: async () => ({
     res: await server.gql(graphql('{ currencies { code exponent } }'), {}, { token: b.owner.token }),
     leaks: (data) => JSON.stringify(data).includes(a.owner.organizationId),

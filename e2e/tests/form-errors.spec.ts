@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { apiAs, createPricedSeries } from '../support/api';
 import { open, signIn } from '../support/session';
 import { accounts, unique } from '../support/stack';
 
@@ -47,4 +48,63 @@ test('Every bad field of a form is refused in one submit; the summary takes focu
   await page.getByRole('button', { name: 'Create series' }).click();
   await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: `${name} is created` })).toBeVisible();
+});
+
+test('Range pricing lists every error in one submit — a range that ends before it starts beside a missing price and a window that ends before it starts — and a fixed submit clears them', async ({ page, request }) => {
+  const editor = await apiAs(request, accounts.editor);
+  const series = await createPricedSeries(editor, unique('Every Error Pricing'));
+  await signIn(page, accounts.editor);
+  await open(page, `/catalog/${series.id}/pricing`);
+  const form = page.getByRole('region', { name: 'Set a price for a range' });
+  const from = form.getByLabel('From episode');
+  const to = form.getByLabel('To episode');
+  const coins = form.getByLabel('Coins per episode');
+  const ends = form.getByLabel('Ends on (optional)');
+
+  await from.fill('8');
+  await to.fill('5');
+  await form.getByLabel('Starts on (optional)').fill('2027-02-01');
+  await ends.fill('2027-01-01');
+  await form.getByRole('button', { name: 'Set price' }).click();
+
+  const summary = form.locator('.error-summary');
+  await expect(summary).toBeFocused();
+  // The coins could not be sent; the API's rules across fields still speak of the rest, each beside the field to fix.
+  await expect(to).toHaveAccessibleDescription('The range ends before it starts: the last episode must not come before the first.');
+  await expect(coins).toHaveAccessibleDescription('Enter how many coins each episode costs.');
+  await expect(ends).toHaveAccessibleDescription(/The window must end after it starts\./);
+  const links = summary.getByRole('link');
+  await expect(links).toHaveCount(3);
+  // In the order of the form.
+  await expect(links.nth(0)).toHaveText('The range ends before it starts: the last episode must not come before the first.');
+  await expect(links.nth(1)).toHaveText('Enter how many coins each episode costs.');
+  await expect(links.nth(2)).toHaveText('The window must end after it starts.');
+
+  // Only the range is fixed: the answer lists what is still wrong, and nothing of the last one.
+  await to.fill('10');
+  await form.getByRole('button', { name: 'Set price' }).click();
+  await expect(summary.getByRole('link')).toHaveCount(2);
+  await expect(to).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(form.getByText('The range ends before it starts')).toHaveCount(0);
+
+  await coins.fill('30');
+  await ends.fill('2027-03-01');
+  await form.getByRole('button', { name: 'Set price' }).click();
+  await expect(form.getByRole('status')).toContainText('Episodes 8–10 now cost 30 coins');
+  await expect(form.locator('.error-summary')).toHaveCount(0);
+});
+
+test('New series lists a number too large to send beside every other bad field', async ({ page }) => {
+  await signIn(page, accounts.editor);
+  await open(page, '/catalog/new');
+  const free = page.getByLabel('Free episodes');
+  await page.getByLabel('Original language').fill('not a language');
+  await free.fill('3000000000');
+  await page.getByRole('button', { name: 'Create series' }).click();
+  const summary = page.locator('.error-summary');
+  await expect(summary).toBeFocused();
+  await expect(summary.getByRole('link')).toHaveCount(3);
+  await expect(page.getByLabel('Title', { exact: true })).toHaveAccessibleDescription('Enter a title.');
+  await expect(page.getByLabel('Original language')).toHaveAccessibleDescription(/"not a language" is not a BCP 47 language tag/);
+  await expect(free).toHaveAccessibleDescription(/Free episodes is too large\./);
 });

@@ -95,13 +95,15 @@ test('A studio releases an approved series to the demo partner; the partner sees
     const confirm = page.getByRole('dialog', { name: 'Release to ShortPlay?' });
     await expect(confirm).toContainText('ShortPlay shows episodes in');
     await expect(confirm).toContainText('US');
+    // Starting now (the start left empty): the confirmation says so, never a date already past.
+    await expect(confirm).toContainText('Goes live now.');
     await expect(page.getByText('Choose a partner.')).toHaveCount(0);
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     await expect(confirm).toBeHidden();
     await expect(page.getByText('This series is not released to any partner yet.')).toBeVisible();
     await release.getByRole('button', { name: 'Save release plan' }).click();
     await confirm.getByRole('button', { name: 'Release to ShortPlay' }).click();
-    await expect(release.getByRole('status')).toContainText('The release plan is saved.');
+    await expect(release.getByRole('status')).toContainText('The release plan is saved. Episodes go live now');
 
     const shortPlay = page.getByRole('region', { name: 'ShortPlay' });
     await expect(shortPlay).toContainText('All at once from');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { BadUserInputError } from './errors';
-import { parseInput } from './validation';
+import { itemPositions, parseInput, refuseRepeats, withRulesAcrossFields } from './validation';
 
 /** The library's own sentences (zod 4's defaults): none may reach a person. */
 const LIBRARY_WORDS = /Too (big|small)|expected|Invalid (input|option|string|type)|received|<=|>=|Unrecognized key/;
@@ -49,5 +49,37 @@ describe('parseInput words every zod problem a schema left unworded', () => {
 
   it("a schema's own message wins", () => {
     expect(refusal(z.object({ n: z.number().max(1, 'One at most.') }), { n: 2 }).message).toBe('One at most.');
+  });
+});
+
+describe('list items are counted from 1 wherever a message names them', () => {
+  it('a repeated item names both places as a person counts them', () => {
+    const languages = z.object({ languages: z.array(z.string()).superRefine(refuseRepeats<string>('Subtitle languages', (tag) => tag)) });
+    const error = refusal(languages, { languages: ['en', 'en'] });
+    expect(error.field).toBe('input.languages.1');
+    expect(error.message).toBe('Subtitle languages lists en twice (items 1 and 2).');
+    expect(error.details.fieldErrors).toHaveLength(1);
+  });
+
+  it('itemPositions words one, two or more positions', () => {
+    expect(itemPositions(0)).toBe('item 1');
+    expect(itemPositions(0, 2)).toBe('items 1 and 3');
+    expect(itemPositions(0, 1, 4)).toBe('items 1, 2 and 5');
+  });
+});
+
+describe('withRulesAcrossFields: the rules across fields speak beside every field rule', () => {
+  const range = withRulesAcrossFields('TestRangeInput', z.object({ from: z.number().int().min(1), to: z.number().int().min(1), title: z.string().min(1, 'Title is required.') }), [
+    { field: 'to', reads: ['from'], holds: (v) => v.to >= v.from, message: 'The range ends before it starts.' },
+  ]);
+  const fields = (value: unknown) => (refusal(range, value).details.fieldErrors as Array<{ field: string }>).map((e) => e.field);
+
+  it('a broken rule is listed with a refused field, at the field to fix', () => {
+    expect(fields({ from: 5, to: 3, title: '' })).toEqual(['input.title', 'input.to']);
+  });
+
+  it('a field past a bound is still read; a field that is not even of its type keeps the rule silent', () => {
+    expect(fields({ from: 5, to: 0, title: 'x' })).toEqual(['input.to']);
+    expect(fields({ from: 'five', to: 3, title: '' })).toEqual(['input.from', 'input.title']);
   });
 });

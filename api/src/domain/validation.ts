@@ -154,12 +154,64 @@ export function refuseRepeats<T>(what: string, keyOf: (item: T) => unknown, keyP
     items.forEach((entry, i) => {
       const key = keyOf(entry);
       const first = seen.get(key);
-      if (first !== undefined) ctx.addIssue({ code: 'custom', path: [i, ...keyPath], message: `${what} lists ${String(key)} twice (items ${first} and ${i}).` });
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path: [i, ...keyPath], message: `${what} lists ${String(key)} twice (${itemPositions(first, i)}).` });
       else seen.set(key, i);
     });
   };
 }
 
+/**
+ * Items of a list as a person counts them, from 1 ("items 1 and 2"), whatever index their paths
+ * carry: the one wording of list positions in what the API says.
+ */
+export function itemPositions(...indexes: number[]): string {
+  const counted = indexes.map((i) => String(i + 1));
+  return counted.length === 1 ? `item ${counted[0]}` : `items ${counted.slice(0, -1).join(', ')} and ${counted[counted.length - 1]}`;
+}
+
 /** A list of objects in which no two items share `key`; see `refuseRepeats`. */
 export const distinctBy = <T extends z.ZodType<Record<string, unknown>>>(item: T, key: string, what: string) =>
   z.array(item).superRefine(refuseRepeats<z.infer<T>>(what, (entry) => entry[key], [key]));
+
+/**
+ * A rule across fields of one input: `field` — the one a person fixes, its message naming the other
+ * — is refused with `message` unless `holds`; or, for a list, each item `refusedItems` names, with
+ * its own message. It reads only `reads` (and `field`), and runs once each of those is of its type
+ * (a value past a bound is still read), whatever else is refused.
+ */
+export type RuleAcrossFields<T> = {
+  field: keyof T & string;
+  reads: ReadonlyArray<keyof T & string>;
+} & ({ holds: (value: T) => boolean; message: string } | { refusedItems: (value: T) => Array<{ item: number; message: string }> });
+
+/** Every rule across fields the API holds, by the input it belongs to: what the tests walk. */
+export const RULES_ACROSS_FIELDS: Array<{ input: string; field: string; reads: readonly string[] }> = [];
+
+/**
+ * The one way an input with rules across fields is checked: each field by its own schema, and every
+ * rule across fields whose fields parsed, all in one answer (`parseInput` lists them in
+ * `fieldErrors`), so a range that ends before it starts is refused beside a missing title, not
+ * instead of it (a rule whose field is refused already says nothing more about it). `input` names the
+ * input among `RULES_ACROSS_FIELDS`.
+ */
+export function withRulesAcrossFields<Shape extends z.ZodRawShape>(input: string, fields: z.ZodObject<Shape>, rules: ReadonlyArray<RuleAcrossFields<z.output<z.ZodObject<Shape>>>>): z.ZodObject<Shape> {
+  for (const rule of rules) RULES_ACROSS_FIELDS.push({ input, field: rule.field, reads: rule.reads });
+  return fields.superRefine(
+    (value, ctx) => {
+      // A field refused already says nothing more; a field read that is not even of its type (missing,
+      // another kind) keeps its rules silent. One that only broke a bound or a check is read as parsed.
+      const refused = new Set(ctx.issues.map((issue) => issue.path?.[0]));
+      const unread = new Set(ctx.issues.filter((issue) => issue.continue !== true).map((issue) => issue.path?.[0]));
+      for (const rule of rules) {
+        if (refused.has(rule.field) || rule.reads.some((key) => unread.has(key))) continue;
+        if ('holds' in rule) {
+          if (!rule.holds(value)) ctx.addIssue({ code: 'custom', path: [rule.field], message: rule.message });
+        } else {
+          for (const { item, message } of rule.refusedItems(value)) ctx.addIssue({ code: 'custom', path: [rule.field, item], message });
+        }
+      }
+    },
+    // Also when a field is refused, so the rules speak in the same answer.
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value) },
+  );
+}

@@ -5,28 +5,36 @@ import { fieldPath } from '../domain/field-path';
 import { acceptText, withoutRefusedCharacters } from '../domain/text-input';
 import { refusedInput, withRefusedText } from '../domain/validation';
 import type { GraphQLContext } from './context';
-import { dropGraphQLValueErrors, invalidValueError, valueProblem } from './invalid-values';
+import { dropGraphQLValueErrors, invalidValueError, takeOutUnreadableInts, valueProblem } from './invalid-values';
 
 type Path = Array<string | number>;
 
 const refusal = (error: BadUserInputError) => new GraphQLError(error.message, { originalError: error, extensions: { http: { status: 400 } } });
 
 /**
- * Text `acceptText` refused in a request, each named by its field (`extensions.field` names the
+ * Text `acceptText` refused in a request (and numbers an Int cannot take), each named by its field (`extensions.field` names the
  * field apart; the sentence is the problem alone, for a person to read beside that field).
  */
 const refusedTextOf = new WeakMap<object, FieldError[]>();
+/** Which of those fields are numbers an Int cannot take: an answer led by one says INVALID_VALUE. */
+const invalidValuesOf = new WeakMap<object, Set<string>>();
 
 /**
- * Each variable's value against its declared type, before execution: the first part it cannot take
- * is refused in our words (invalid-values.ts), named by the argument path the variable feeds.
+ * Each variable's value against its declared type, before execution: a number an Int cannot take
+ * joins the refused text (the request runs to its validation, writing nothing, and lists every
+ * refused field at once); otherwise the first part it cannot take is refused in our words
+ * (invalid-values.ts), named by the argument path the variable feeds.
  */
-function checkVariables(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>, variableUse: Map<string, Path>, refusedText: FieldError[]): void {
+function checkVariables(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>, variableUse: Map<string, Path>, refusedText: FieldError[], invalidValues: Set<string>): void {
   for (const definition of operation.variableDefinitions ?? []) {
     const name = definition.variable.name.value;
     const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
     if (!type) continue;
     if (variables[name] === undefined && definition.defaultValue) continue;
+    // A number an Int cannot take is refused like refused text: beside every other refused field.
+    const unreadable = takeOutUnreadableInts(variables, name, type, variableUse.get(name) ?? [name]);
+    refusedText.push(...unreadable);
+    for (const e of unreadable) invalidValues.add(e.field);
     const problem = valueProblem(variables[name], type, variableUse.get(name) ?? [name]);
     if (problem) {
       // A value of the wrong type stops the request before execution: the refused text goes with it.
@@ -123,7 +131,9 @@ export async function executeWithRefusedText(context: object, execute: () => Pro
   const result = await withRefusedText(refused, execute);
   const others = (result.errors ?? []).map(badUserInputOf).find((e) => e !== undefined);
   const fieldErrors = (others?.details.fieldErrors as FieldError[] | undefined) ?? [];
-  return { data: null, errors: [refusal(refusedInput([...refused, ...fieldErrors]))] };
+  const error = refusedInput([...refused, ...fieldErrors]);
+  if (invalidValuesOf.get(context)?.has(error.field)) error.because('INVALID_VALUE');
+  return { data: null, errors: [refusal(error)] };
 }
 
 /**
@@ -139,8 +149,10 @@ export const textInputPlugin: ApolloServerPlugin<GraphQLContext> = {
         const variableUse = walkDocument(document, refused);
         const variables = request.variables ?? {};
         for (const name of Object.keys(variables)) walkVariable(variables, name, variableUse.get(name) ?? [name], refused);
-        if (operation) checkVariables(schema, operation, variables, variableUse, refused);
+        const invalidValues = new Set<string>();
+        if (operation) checkVariables(schema, operation, variables, variableUse, refused, invalidValues);
         refusedTextOf.set(contextValue, refused);
+        invalidValuesOf.set(contextValue, invalidValues);
       },
       async willSendResponse({ response }) {
         if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;

@@ -16,7 +16,7 @@ import {
   type ValidationContext,
   type ValueNode,
 } from 'graphql';
-import { BadUserInputError } from '../domain/errors';
+import { BadUserInputError, type FieldError } from '../domain/errors';
 import { fieldPath, type FieldPath } from '../domain/field-path';
 
 /**
@@ -106,6 +106,35 @@ export function hideSchemaDetail(error: unknown): void {
     }
     current = (current as { originalError?: unknown }).originalError;
   }
+}
+
+const INT_MIN = -2_147_483_648;
+const INT_MAX = 2_147_483_647;
+
+/**
+ * Numbers an Int cannot take (past its 32 bits, or with a fraction) anywhere in a variable's JSON
+ * value `holder[key]` of `type`, each refused in our words naming its argument path, and replaced in
+ * place by the nearest whole number an Int takes. The request then runs up to its validation,
+ * writing nothing, so that every other refused field is listed beside them (see input-boundary.ts).
+ */
+export function takeOutUnreadableInts(holder: Record<string | number, unknown>, key: string | number, type: GraphQLInputType, path: FieldPath): FieldError[] {
+  const value = holder[key];
+  if (value === null || value === undefined) return [];
+  const nullable = getNullableType(type) as GraphQLInputType;
+  if (isListType(nullable)) {
+    if (!Array.isArray(value)) return takeOutUnreadableInts(holder, key, nullable.ofType, path);
+    return value.flatMap((_, i) => takeOutUnreadableInts(value as unknown as Record<number, unknown>, i, nullable.ofType, [...path, i]));
+  }
+  if (isInputObjectType(nullable)) {
+    if (typeof value !== 'object' || Array.isArray(value)) return [];
+    const fields = nullable.getFields();
+    return Object.keys(value).flatMap((name) => (fields[name] ? takeOutUnreadableInts(value as Record<string, unknown>, name, fields[name].type, [...path, name]) : []));
+  }
+  if (!isScalarType(nullable) || nullable.name !== 'Int' || typeof value !== 'number' || !Number.isFinite(value)) return [];
+  if (Number.isInteger(value) && value >= INT_MIN && value <= INT_MAX) return [];
+  const error = invalidValueError({ path, type, what: 'wrong', value });
+  holder[key] = Math.min(INT_MAX, Math.max(INT_MIN, Math.trunc(value)));
+  return [{ field: error.field, message: error.message }];
 }
 
 function parses(parse: () => unknown): boolean {

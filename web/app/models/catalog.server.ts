@@ -73,6 +73,7 @@ const ARCHIVE_SERIES = graphql(`mutation ArchiveSeries($id: ID!) { archiveSeries
 const RESTORE_SERIES = graphql(`mutation RestoreSeries($id: ID!) { restoreSeries(id: $id) { id title } }`);
 const ADD_EPISODES = graphql(`mutation AddEpisodes($input: AddEpisodesInput!) { addEpisodes(input: $input) { id } }`);
 const RENAME_EPISODE = graphql(`mutation RenameEpisode($input: UpdateEpisodeInput!) { updateEpisode(input: $input) { number title } }`);
+const EPISODE_PRICES_INPUT_PROBLEMS = graphql(`query EpisodePricesInputProblems($input: SetEpisodePricesInput!) { episodePricesInputProblems(input: $input) { field message } }`);
 const SET_EPISODE_PRICES = graphql(`mutation SetEpisodePrices($input: SetEpisodePricesInput!) { setEpisodePrices(input: $input) { episode { id } } }`);
 const CLEAR_EPISODE_PRICES = graphql(`mutation ClearEpisodePrices($input: ClearEpisodePricesInput!) { clearEpisodePrices(input: $input) }`);
 const SERIES_LICENSE = graphql(`query SeriesLicense($id: ID!) { series(id: $id) { license { ...LicenseFields } } }`, [LicenseFields]);
@@ -213,6 +214,16 @@ export async function renameEpisode(request: Request, input: { id: string; title
 export async function setEpisodePrices(request: Request, input: EpisodePricesInput): Promise<ApiResult<number>> {
   const result = await gql(request, SET_EPISODE_PRICES, { input });
   return result.ok ? { ok: true, data: result.data.setEpisodePrices.length } : result;
+}
+
+/**
+ * What the API's rules refuse in a price input — its fields and its rules across fields — field →
+ * message (named as `ApiError.field` names them); {} when nothing, or when the API could not be asked.
+ */
+export async function episodePricesInputProblems(request: Request, input: EpisodePricesInput): Promise<Record<string, string>> {
+  const result = await gql(request, EPISODE_PRICES_INPUT_PROBLEMS, { input });
+  if (!result.ok) return {};
+  return Object.fromEntries(result.data.episodePricesInputProblems.map((p) => [p.field.replace(/^input\./, ''), p.message]));
 }
 
 /** Removes the prices set on a range in one territory; returns how many were removed. */

@@ -26,6 +26,9 @@ export const formFlag = (form: FormData, name: string): boolean => form.has(name
 /** A text field that means "not set" when left empty. */
 export const optionalString = (form: FormData, name: string): string | null => formString(form, name) || null;
 
+/** The largest whole number a GraphQL Int carries. */
+const INT_MAX = 2_147_483_647;
+
 /**
  * A whole number of at least `min` (0 unless said); empty gives `empty`. A refusal says what is
  * wrong in words: a sign, a fraction, the range, or not a number at all.
@@ -40,7 +43,8 @@ export function formWholeNumber<E extends number | null>(form: FormData, name: s
   if (number < 0 && min >= 0) return { ok: false, error: `${options.what} cannot be negative.` };
   if (!Number.isInteger(number)) return { ok: false, error: `${options.what} must be a whole number, without decimals.` };
   if (number < min) return { ok: false, error: `${options.what} must be ${min} or more.` };
-  if (!Number.isSafeInteger(number)) return { ok: false, error: `${options.what} is too large.` };
+  // The API takes whole numbers as GraphQL Ints (32 bits): a larger one could not even be sent.
+  if (number > INT_MAX) return { ok: false, error: `${options.what} is too large.` };
   return { ok: true, value: number };
 }
 

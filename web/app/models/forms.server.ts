@@ -34,7 +34,11 @@ export async function failed(
   // `holdbacks.2.until` belongs to a form that lists `holdbacks`: the page finds it by that prefix.
   const onForm = (field: string) => fields.some((f) => field === f || field.startsWith(`${f}.`));
   const blamed = error.fieldErrors ?? (error.field ? { [error.field]: error.message } : {});
-  const beside = Object.entries(blamed).filter(([field]) => onForm(field));
+  // In the order of the form, as its error summary lists them.
+  const place = (field: string) => fields.findIndex((f) => field === f || field.startsWith(`${f}.`));
+  const beside = Object.entries(blamed)
+    .filter(([field]) => onForm(field))
+    .sort(([a], [b]) => place(a) - place(b));
   const elsewhere = Object.entries(blamed).filter(([field]) => !onForm(field));
   if (beside.length) result.fieldErrors = Object.fromEntries(beside);
   // What the form has no field for is said above it: the first such message, or the whole error.

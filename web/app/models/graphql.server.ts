@@ -135,18 +135,24 @@ function toApiError(error: { message?: string; extensions?: Record<string, unkno
   const field = typeof extensions.field === 'string' ? extensions.field.replace(/^input\./, '') : undefined;
   const retryAfterSeconds = typeof extensions.retryAfterSeconds === 'number' ? extensions.retryAfterSeconds : undefined;
   const reason = typeof extensions.reason === 'string' ? extensions.reason : code;
-  const fieldErrors = fieldErrorsOf(extensions.fieldErrors, reason);
+  const fieldErrors = fieldErrorsOf(extensions.fieldErrors, reason, field);
   const claimedBy = typeof extensions.claimedBy === 'string' ? extensions.claimedBy : undefined;
   const claimExpiresAt = typeof extensions.claimExpiresAt === 'string' ? extensions.claimExpiresAt : undefined;
   return { code: code as ApiErrorCode, reason, message: messageFor(reason, error.message), field, fieldErrors, retryAfterSeconds, requestId: id, claimedBy, claimExpiresAt };
 }
 
-/** `extensions.fieldErrors` as field → message, fields named like `ApiError.field`, worded by `reason` as `messageFor` does. */
-function fieldErrorsOf(value: unknown, reason: string): Record<string, string> | undefined {
+/**
+ * `extensions.fieldErrors` as field → message, fields named like `ApiError.field`. The reason is
+ * the first field's (`field`): that one is worded by it as `messageFor` does, the others in the
+ * API's own words (a range that ends before it starts beside a number too large).
+ */
+function fieldErrorsOf(value: unknown, reason: string, field: string | undefined): Record<string, string> | undefined {
   if (!Array.isArray(value)) return undefined;
   const out: Record<string, string> = {};
   for (const entry of value as Array<{ field?: unknown; message?: unknown }>) {
-    if (typeof entry?.field === 'string' && typeof entry.message === 'string') out[entry.field.replace(/^input\./, '')] ??= messageFor(reason, entry.message);
+    if (typeof entry?.field !== 'string' || typeof entry.message !== 'string') continue;
+    const name = entry.field.replace(/^input\./, '');
+    out[name] ??= name === field ? messageFor(reason, entry.message) : entry.message;
   }
   return Object.keys(out).length ? out : undefined;
 }

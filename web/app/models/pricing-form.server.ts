@@ -1,12 +1,14 @@
 import { dayOf, describeRuns, numberRuns, territoryName, WORLDWIDE, type CurrencyOption, type TerritoryOption } from './catalog';
-import { addEpisodes, clearEpisodePrices, renameEpisode, setEpisodePrices, updateSeries, type EpisodePricesInput } from './catalog.server';
+import { addEpisodes, clearEpisodePrices, episodePricesInputProblems, renameEpisode, setEpisodePrices, updateSeries, type EpisodePricesInput } from './catalog.server';
 import { failed, formString, rejected, succeeded } from './forms.server';
 import { formDay, formValues, formWholeNumber, renameField } from './form-values.server';
 import type { ApiError } from './graphql.server';
 import { fromMinorUnits, toMinorUnits } from './money';
 
-/** Fields of the price form, as the page names them. */
+/** Fields of the price form, as the page names them, in its order. */
 const PRICE_FIELDS = ['territory', 'kind', 'coins', 'amount', 'currency', 'startsAt', 'endsAt'] as const;
+/** Fields of the pricing page's range form, in its order. */
+const RANGE_FIELDS = ['fromNumber', 'toNumber', ...PRICE_FIELDS];
 
 type Price = Omit<EpisodePricesInput, 'seriesId' | 'fromNumber' | 'toNumber'> & { territory: string };
 
@@ -18,8 +20,12 @@ interface Lists {
 /** The API calls the money `amountMinor` and the free flag `free`; the form has `amount` and `kind`. */
 const priceField = (field: string): string => (field === 'amountMinor' ? 'amount' : field === 'free' ? 'kind' : field);
 
-/** Free, coins or money (a decimal converted with the currency's exponent), where, and when. */
-function parsePrice(form: FormData, lists: Lists): { ok: true; price: Price } | { ok: false; fieldErrors: Record<string, string> } {
+/**
+ * Free, coins or money (a decimal converted with the currency's exponent), where, and when. When a
+ * field cannot be sent, `fieldErrors` says so and `price` carries what could be read, for the API to
+ * check the rest.
+ */
+function parsePrice(form: FormData, lists: Lists): { ok: true; price: Price } | { ok: false; price: Price; fieldErrors: Record<string, string> } {
   const fieldErrors: Record<string, string> = {};
   const territory = formString(form, 'territory');
   if (territory !== WORLDWIDE && !lists.territories.some((t) => t.code === territory)) fieldErrors.territory = 'Choose a territory, or Worldwide.';
@@ -48,7 +54,33 @@ function parsePrice(form: FormData, lists: Lists): { ok: true; price: Price } | 
   } else {
     fieldErrors.kind = 'Choose free, coins or money.';
   }
-  return Object.keys(fieldErrors).length ? { ok: false, fieldErrors } : { ok: true, price };
+  return Object.keys(fieldErrors).length ? { ok: false, price, fieldErrors } : { ok: true, price };
+}
+
+/** What a price costs: the fields of the free / coins / money choice. */
+const PRICE_KIND_FIELDS = ['kind', 'coins', 'amount', 'currency'];
+
+/**
+ * Every error after one submit, when some field of a price could not even be sent: those (`local`),
+ * and whatever the API's own rules refuse in the rest — its rules across fields too (a range that
+ * ends before it starts, a window that ends before it starts) — each beside its field (`rename`), in
+ * the order of the form (`order`). What the API says of an unread price choice is left to the local error.
+ */
+async function everyPriceError(
+  request: Request,
+  local: Record<string, string>,
+  input: EpisodePricesInput,
+  rename: (field: string) => string,
+  order: readonly string[],
+): Promise<Record<string, string>> {
+  const fieldErrors = { ...local };
+  const choiceUnread = PRICE_KIND_FIELDS.some((f) => local[f]);
+  for (const [field, message] of Object.entries(await episodePricesInputProblems(request, input))) {
+    const named = rename(field);
+    if (!order.includes(named) || (choiceUnread && PRICE_KIND_FIELDS.includes(named))) continue;
+    fieldErrors[named] ??= message;
+  }
+  return Object.fromEntries(Object.entries(fieldErrors).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b)));
 }
 
 /** "are now free" or "now cost 0.49 USD", with the window when there is one. */
@@ -119,7 +151,7 @@ export async function handleEpisodesForm(request: Request, seriesId: string, lis
   if (intent !== 'setPrice' && intent !== 'clearPrice') return rejected({ intent, formError: 'That action is not known. Reload the page and try again.' });
   const runs = numberRuns(formValues(form, 'episode').map(Number).filter((n) => Number.isInteger(n) && n > 0));
   if (!runs.length) return rejected({ intent, fieldErrors: { episodes: 'Select the episodes first: tick them in the table.' } });
-  const fields = [...PRICE_FIELDS, 'episodes'];
+  const fields = ['episodes', ...PRICE_FIELDS];
   const rename = (field: string) => (field === 'fromNumber' || field === 'toNumber' ? 'episodes' : priceField(field));
 
   if (intent === 'clearPrice') {
@@ -136,7 +168,10 @@ export async function handleEpisodesForm(request: Request, seriesId: string, lis
   }
 
   const parsed = parsePrice(form, lists);
-  if (!parsed.ok) return rejected({ intent, fieldErrors: parsed.fieldErrors });
+  if (!parsed.ok) {
+    const [fromNumber, toNumber] = runs[0]!;
+    return rejected({ intent, fieldErrors: await everyPriceError(request, parsed.fieldErrors, { seriesId, fromNumber, toNumber, ...parsed.price }, rename, fields) });
+  }
   const { price } = parsed;
   const outcome = await forEachRun(runs, (fromNumber, toNumber) => setEpisodePrices(request, { seriesId, fromNumber, toNumber, ...price }));
   if (!outcome.ok) return failed(request, renameField(partialFailure(outcome.error, outcome.done), rename), { intent, fields });
@@ -187,11 +222,15 @@ export async function handlePricingForm(request: Request, seriesId: string, list
   if (intent !== 'setPrice') return rejected({ intent, formError: 'That action is not known. Reload the page and try again.' });
   const parsed = parsePrice(form, lists);
   if (!from.ok || !to.ok || from.value === null || to.value === null || !parsed.ok) {
-    return rejected({ intent, fieldErrors: { ...rangeErrors, ...(parsed.ok ? {} : parsed.fieldErrors) } });
+    // The range as far as it could be read; an end or start that could not stands in for the other, so no rule speaks of it.
+    const fromNumber = from.ok && from.value !== null ? from.value : to.ok && to.value !== null ? to.value : 1;
+    const toNumber = to.ok && to.value !== null ? to.value : fromNumber;
+    const local = { ...rangeErrors, ...(parsed.ok ? {} : parsed.fieldErrors) };
+    return rejected({ intent, fieldErrors: await everyPriceError(request, local, { seriesId, fromNumber, toNumber, ...parsed.price }, priceField, RANGE_FIELDS) });
   }
   const { price } = parsed;
   const result = await setEpisodePrices(request, { seriesId, fromNumber: from.value, toNumber: to.value, ...price });
-  if (!result.ok) return failed(request, renameField(result.error, priceField), { intent, fields: [...PRICE_FIELDS, 'fromNumber', 'toNumber'] });
+  if (!result.ok) return failed(request, renameField(result.error, priceField), { intent, fields: RANGE_FIELDS });
   return succeeded({
     intent,
     notice: `Episodes ${describeRuns([[from.value, to.value]])} ${describePrice(price, lists.currencies)} ${where(price.territory, lists.territories)}.`,

@@ -2,7 +2,8 @@ import { failed, formString, rejected, succeeded } from './forms.server';
 import { graphql, type ResultOf } from '~/graphql';
 import { TerritoryOutcomeFields } from '~/components/territory-outcomes';
 import { gql, type ApiResult } from './graphql.server';
-import type { ReleaseMode } from './publishing';
+import { formatDateTime } from '~/components/time';
+import { releaseStartOf, type ReleaseMode } from './publishing';
 
 const PartnerFields = graphql(`fragment PartnerFields on PartnerInfo { organization { id name } profile { territories currency rateLimitPerMinute } }`);
 const WebhookEndpointFields = graphql(`fragment WebhookEndpointFields on WebhookEndpoint { id url enabled disabledReason consecutiveFailures createdAt }`);
@@ -193,16 +194,17 @@ export async function handleReleaseForm(request: Request, seriesId: string, form
   const fieldErrors: Record<string, string> = {};
   if (!partnerId) fieldErrors.partnerId = 'Choose a partner.';
   if (!['ALL_AT_ONCE', 'DROPS', 'SCHEDULED'].includes(mode)) fieldErrors.mode = 'Choose how to release.';
-  // A datetime-local value without a zone is read as UTC, the zone every date on the dashboard uses.
-  const startsAt = startsAtText ? new Date(/[zZ]|[+-]\d\d:\d\d$/.test(startsAtText) ? startsAtText : `${startsAtText}Z`) : new Date();
-  if (Number.isNaN(startsAt.getTime())) fieldErrors.startsAt = 'Enter a date and time.';
+  const now = new Date();
+  const startsAt = releaseStartOf(startsAtText, now);
+  if (!startsAt) fieldErrors.startsAt = 'Enter a date and time.';
   let episodesPerDay: number | null = null;
   if (mode === 'DROPS') {
     episodesPerDay = Number(perDayText);
     if (!Number.isInteger(episodesPerDay) || episodesPerDay < 1) fieldErrors.episodesPerDay = 'Enter how many episodes go live each day (1 or more).';
   }
-  if (Object.keys(fieldErrors).length) return rejected({ intent, target: 'plan', fieldErrors });
+  if (Object.keys(fieldErrors).length || !startsAt) return rejected({ intent, target: 'plan', fieldErrors });
   const result = await setReleasePlan(request, { seriesId, partnerId, mode, startsAt: startsAt.toISOString(), episodesPerDay });
   if (!result.ok) return failed(request, result.error, { intent, target: 'plan', fields: ['mode', 'startsAt', 'episodesPerDay', 'episodeTimes'] });
-  return succeeded({ intent, target: 'plan', notice: 'The release plan is saved. Episodes go live as soon as every check passes.' });
+  const when = startsAt.getTime() > now.getTime() ? `from ${formatDateTime(startsAt.toISOString())}` : 'now';
+  return succeeded({ intent, target: 'plan', notice: `The release plan is saved. Episodes go live ${when}, as soon as every check passes.` });
 }

@@ -1,4 +1,5 @@
 import type { EnumOf } from '~/graphql';
+import { formatDateTime } from '~/components/time';
 import { decisionLabel, type Decision } from './episode';
 
 export type ReleaseMode = EnumOf<'ReleaseMode'>;
@@ -11,6 +12,32 @@ export const RELEASE_MODES: ReadonlyArray<{ value: ReleaseMode; label: string }>
 export function releaseModeLabel(mode: ReleaseMode): string {
   if (mode === 'SCHEDULED') return 'Per-episode schedule';
   return RELEASE_MODES.find((m) => m.value === mode)?.label ?? mode;
+}
+
+/**
+ * When a release plan starts, from the form's "Starts (UTC)": a datetime-local value without a zone
+ * is read as UTC, the zone every date on the dashboard uses; empty is `now`. Null when it is not a
+ * date and time.
+ */
+export function releaseStartOf(text: string, now: Date): Date | null {
+  if (!text) return now;
+  const startsAt = new Date(/[zZ]|[+-]\d\d:\d\d$/.test(text) ? text : `${text}Z`);
+  return Number.isNaN(startsAt.getTime()) ? null : startsAt;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * When a release goes live, as the studio confirms it. A start that has come is now — a plan may
+ * start in the past, and then its episodes go live as soon as every check passes; daily drops
+ * still count from that start, so the drops due since then come at once. A later start is named.
+ */
+export function releaseStartWords(startsAt: Date, now: Date, mode: ReleaseMode): string {
+  if (startsAt.getTime() > now.getTime()) return `Goes live on ${formatDateTime(startsAt.toISOString())}.`;
+  if (mode === 'DROPS' && now.getTime() - startsAt.getTime() >= DAY_MS) {
+    return `Goes live now: the daily drops count from ${formatDateTime(startsAt.toISOString())}, so the episodes due since then go live at once.`;
+  }
+  return 'Goes live now.';
 }
 
 /** Why an episode is not live, in a word or two; the API's full message goes on hover and in details. */

@@ -6,7 +6,7 @@ import { FormAlert, Notice, SelectField, TextField } from '~/components/forms';
 import { Time } from '~/components/time';
 import { requireCatalog } from '~/models/catalog-access.server';
 import { expectData } from '~/models/graphql.server';
-import { notLiveLabel, RELEASE_MODES, releaseModeLabel, type ReleaseMode } from '~/models/publishing';
+import { notLiveLabel, RELEASE_MODES, releaseModeLabel, releaseStartOf, releaseStartWords, type ReleaseMode } from '~/models/publishing';
 import { getDistribution, handleReleaseForm, listPartners, type PartnerDistribution } from '~/models/publishing.server';
 import publishingStyles from '~/styles/publishing.css?url';
 
@@ -37,7 +37,7 @@ export default function DistributionPage() {
   const releaseForm = useRef<HTMLFormElement>(null);
   const confirmDialog = useRef<HTMLDialogElement>(null);
   const confirmed = useRef(false);
-  const [release, setRelease] = useState<{ name: string; territories: string[] } | null>(null);
+  const [release, setRelease] = useState<{ name: string; territories: string[]; when: string } | null>(null);
   // "Choose a partner." answers the last submit; once a partner is chosen it no longer holds, so it
   // must not linger beside the field or behind the confirmation. A new answer shows its own errors.
   // The error summary moves focus to itself whenever it gets a new object, so it changes only when
@@ -54,12 +54,15 @@ export default function DistributionPage() {
       confirmed.current = false;
       return;
     }
-    const partner = partners.find((p) => p.organization.id === new FormData(event.currentTarget).get('partnerId'));
-    // No partner chosen: the form answers "Choose a partner." beside the field.
-    if (!partner) return;
+    const form = new FormData(event.currentTarget);
+    const partner = partners.find((p) => p.organization.id === form.get('partnerId'));
+    const now = new Date();
+    const startsAt = releaseStartOf(String(form.get('startsAt') ?? ''), now);
+    // No partner chosen, or a start that is not a date: the form answers beside the field.
+    if (!partner || !startsAt) return;
     event.preventDefault();
     setPartnerChosen({ answer: planOutcome, summaryToo: true });
-    setRelease({ name: partner.organization.name, territories: partner.profile?.territories ?? [] });
+    setRelease({ name: partner.organization.name, territories: partner.profile?.territories ?? [], when: releaseStartWords(startsAt, now, mode) });
     confirmDialog.current?.showModal();
   };
 
@@ -103,7 +106,7 @@ export default function DistributionPage() {
                 label="Starts (UTC)"
                 name="startsAt"
                 type="datetime-local"
-                hint="Leave empty to start now."
+                hint="Leave empty, or give a time that has passed, to start now."
                 error={fieldErrors?.startsAt}
               />
               {mode === 'DROPS' ? (
@@ -132,6 +135,7 @@ export default function DistributionPage() {
                     ? `${release.name} shows episodes in ${release.territories.join(', ')}. Each goes live there once it is approved, licensed and priced there, and its release time has come.`
                     : `${release.name} serves no territories yet: nothing goes live until it does.`}
                 </p>
+                <p className="release-confirm-when">{release.when}</p>
                 <div className="form-actions">
                   <button
                     type="button"

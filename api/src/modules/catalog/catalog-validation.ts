@@ -33,6 +33,14 @@ export const episodeNumberSchema = z
   .min(1, 'Episode numbers start at 1.')
   .max(MAX_EPISODE_NUMBER, `Episode numbers go up to ${MAX_EPISODE_NUMBER.toLocaleString('en-US')}.`);
 
+/** A range of episodes, first to last (a rule across fields, see `withRulesAcrossFields`): the last is refused when it comes before the first. */
+export const rangeEndsAfterStart = {
+  field: 'toNumber',
+  reads: ['fromNumber'],
+  holds: (v: { fromNumber: number; toNumber: number }) => v.toNumber >= v.fromNumber,
+  message: 'The range ends before it starts: the last episode must not come before the first.',
+} as const;
+
 export const textSchema = (what: string, max: number) => z.string().trim().max(max, `${what} must be at most ${max} characters.`);
 
 /** Lists of codes must not repeat: the repeated item is named by its index (`input.territoriesIncluded.1`). */

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Allow, CATALOG_READERS, CATALOG_WRITERS } from '../../graphql/access';
 import type { GraphQLContext } from '../../graphql/context';
-import { AddEpisodesInput, ClearEpisodePricesInput, EffectivePrice, EpisodePrice, RenumberEpisodesInput, SetEpisodePricesInput, UpdateEpisodeInput } from './catalog.types';
+import { AddEpisodesInput, ClearEpisodePricesInput, EffectivePrice, EpisodePrice, FieldProblem, RenumberEpisodesInput, SetEpisodePricesInput, UpdateEpisodeInput } from './catalog.types';
 import { Episode } from './episode.entity';
 import { requestLoader } from './loaders';
 
@@ -42,6 +42,15 @@ export class EpisodeResolver {
   @Mutation(() => [EpisodePrice], { description: 'Bulk price edit over an episode range in one territory; all or nothing.' })
   setEpisodePrices(@Ctx() ctx: GraphQLContext, @Arg('input', () => SetEpisodePricesInput) input: SetEpisodePricesInput): Promise<EpisodePrice[]> {
     return ctx.services.pricing.setRangePrice(ctx, input.seriesId, input);
+  }
+
+  @Allow(...CATALOG_WRITERS)
+  @Query(() => [FieldProblem], {
+    description:
+      'Every field of `input` that `setEpisodePrices` would refuse by the input\'s own rules (rules across fields included), all at once; empty when none. Writes nothing; the series and its episodes are checked by the write itself. For forms that must show every error after one submit while a field they could not send is fixed.',
+  })
+  episodePricesInputProblems(@Ctx() ctx: GraphQLContext, @Arg('input', () => SetEpisodePricesInput) input: SetEpisodePricesInput): FieldProblem[] {
+    return ctx.services.pricing.rangePriceProblems(input);
   }
 
   @Allow(...CATALOG_WRITERS)

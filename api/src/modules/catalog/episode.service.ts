@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { BadUserInputError, ConflictError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
-import { distinctBy, parseInput, visibleText } from '../../domain/validation';
+import { distinctBy, parseInput, visibleText, withRulesAcrossFields } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
 import { changes, findEpisode, findSeries } from './catalog-access';
 import { AiContentElement } from '../ai-disclosure/ai-content';
-import { episodeNumberSchema, textSchema, uniqueList } from './catalog-validation';
+import { episodeNumberSchema, rangeEndsAfterStart, textSchema, uniqueList } from './catalog-validation';
 import { Episode, EpisodeStatus } from './episode.entity';
 import { invalidateReviews } from '../review/case-invalidation';
 import { fieldPath } from '../../domain/field-path';
@@ -14,14 +14,18 @@ import { fieldPath } from '../../domain/field-path';
 /** A series holds at most this many episodes; micro-dramas run to about 150. */
 export const MAX_EPISODES_PER_SERIES = 1000;
 
-const addSchema = z
-  .object({
+const addSchema = withRulesAcrossFields(
+  'AddEpisodesInput',
+  z.object({
     fromNumber: episodeNumberSchema,
     toNumber: episodeNumberSchema,
     titleTemplate: visibleText(textSchema('Title template', 200), 'Title template is required.').default('Episode {n}'),
-  })
-  .refine((v) => v.toNumber >= v.fromNumber, { message: 'The range ends before it starts.', path: ['toNumber'] })
-  .refine((v) => v.toNumber - v.fromNumber < MAX_EPISODES_PER_SERIES, { message: `Add at most ${MAX_EPISODES_PER_SERIES} episodes at once.`, path: ['toNumber'] });
+  }),
+  [
+    rangeEndsAfterStart,
+    { field: 'toNumber', reads: ['fromNumber'], holds: (v) => v.toNumber - v.fromNumber < MAX_EPISODES_PER_SERIES, message: `Add at most ${MAX_EPISODES_PER_SERIES} episodes at once: the last episode is too far past the first.` },
+  ],
+);
 
 const updateSchema = z
   .object({

@@ -1,7 +1,7 @@
 import { hasVisibleText } from '../../domain/text-input';
 import { z } from 'zod';
 import type { RequestContext } from '../../domain/request-context';
-import { parseInput, refuseRepeats, visibleText } from '../../domain/validation';
+import { parseInput, refuseRepeats, visibleText, withRulesAcrossFields } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { changes, findSeries } from './catalog-access';
 import { languageSchema, territoryOrWorldwideSchema, territorySchema, textSchema, uniqueList } from './catalog-validation';
@@ -10,15 +10,18 @@ import { availability, type AvailabilityReason } from './availability';
 import { LicenseKind, SeriesLicense, SourceWorkKind } from './license.entity';
 import { WORLDWIDE } from './territories';
 
-const licenseSchema = z
-  .object({
+const licenseSchema = withRulesAcrossFields(
+  'LicenseInput',
+  z.object({
     sourceWorkTitle: visibleText(textSchema('Source work title', 300), 'Source work title is required.'),
     sourceWorkKind: z.enum(SourceWorkKind),
     sourceWorkAuthor: textSchema('Author', 200).nullish(),
     sourceWorkPublisher: textSchema('Publisher', 200).nullish(),
     licensor: visibleText(textSchema('Licensor', 200), 'Licensor is required.'),
     licenseKind: z.enum(LicenseKind),
-    territoriesIncluded: uniqueList(territoryOrWorldwideSchema, 'Included territories').min(1, 'Include at least one territory (or WORLDWIDE).'),
+    territoriesIncluded: uniqueList(territoryOrWorldwideSchema, 'Included territories')
+      .min(1, 'Include at least one territory (or WORLDWIDE).')
+      .refine((included) => !included.includes(WORLDWIDE) || included.length === 1, 'WORLDWIDE already includes every territory; list it alone.'),
     territoriesExcluded: uniqueList(territorySchema, 'Excluded territories').default([]),
     windowStart: z.date().nullish(),
     windowEnd: z.date().nullish(),
@@ -39,36 +42,26 @@ const licenseSchema = z
     aiElements: uniqueList(z.enum(AiContentElement), 'AI uses').default([]),
     // Blank (spaces) means no label; text that shows nothing (zero-width characters) is refused, not taken as a label.
     aiLabel: textSchema('AI label', 200).refine((v) => v === '' || hasVisibleText(v), 'The AI label must contain visible text, or be left empty.').nullish(),
-  })
-  // The rules across fields run even when some field is refused, so one answer names every refused
-  // field (a window that ends before it starts beside a missing title). Each reads only fields that
-  // parsed (the others are already refused).
-  .superRefine(
-    (v, ctx) => {
-      const dated = (d: unknown): d is Date => d instanceof Date && !Number.isNaN(d.getTime());
-      if (dated(v.windowStart) && dated(v.windowEnd) && v.windowEnd.getTime() <= v.windowStart.getTime()) {
-        ctx.addIssue({ code: 'custom', path: ['windowEnd'], message: 'The window must end after it starts.' });
-      }
-      const included = Array.isArray(v.territoriesIncluded) ? v.territoriesIncluded : null;
-      const worldwide = included?.includes(WORLDWIDE) ?? false;
-      if (included && Array.isArray(v.territoriesExcluded)) {
-        v.territoriesExcluded.forEach((t, i) => {
-          if (!worldwide && !included.includes(t)) ctx.addIssue({ code: 'custom', path: ['territoriesExcluded', i], message: `${t} is excluded but not inside the included territories.` });
-        });
-      }
-      if (worldwide && included && included.length > 1) {
-        ctx.addIssue({ code: 'custom', path: ['territoriesIncluded'], message: 'WORLDWIDE already includes every territory; list it alone.' });
-      }
-      const declaresAi = v.aiGeneratedContent === true || (Array.isArray(v.aiElements) && v.aiElements.length > 0);
-      if (declaresAi && !hasVisibleText(typeof v.aiDisclosure === 'string' ? v.aiDisclosure : '')) {
-        ctx.addIssue({ code: 'custom', path: ['aiDisclosure'], message: 'Describe the AI-generated content in the disclosure.' });
-      }
-      if (v.payPerEpisode === false && v.avod === false && v.svod === false) {
-        ctx.addIssue({ code: 'custom', path: ['payPerEpisode'], message: 'Grant at least one monetization right.' });
-      }
+  }),
+  [
+    { field: 'windowEnd', reads: ['windowStart'], holds: (v) => !v.windowStart || !v.windowEnd || v.windowEnd.getTime() > v.windowStart.getTime(), message: 'The window must end after it starts.' },
+    {
+      field: 'territoriesExcluded',
+      reads: ['territoriesIncluded'],
+      refusedItems: (v) =>
+        v.territoriesIncluded.includes(WORLDWIDE)
+          ? []
+          : v.territoriesExcluded.flatMap((t, item) => (v.territoriesIncluded.includes(t) ? [] : [{ item, message: `${t} is excluded but not inside the included territories.` }])),
     },
-    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
-  )
+    {
+      field: 'aiDisclosure',
+      reads: ['aiGeneratedContent', 'aiElements'],
+      holds: (v) => !(v.aiGeneratedContent || v.aiElements.length > 0) || hasVisibleText(v.aiDisclosure ?? ''),
+      message: 'Describe the AI-generated content in the disclosure: the license declares AI uses.',
+    },
+    { field: 'payPerEpisode', reads: ['avod', 'svod'], holds: (v) => v.payPerEpisode || v.avod || v.svod, message: 'Grant at least one monetization right: pay per episode, AVOD or SVOD.' },
+  ],
+)
   // Declaring an AI use is declaring AI-generated content.
   .transform((v) => ({ ...v, aiGeneratedContent: v.aiGeneratedContent || v.aiElements.length > 0 }));
 

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { BadUserInputError } from '../../domain/errors';
+import { BadUserInputError, type FieldError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
-import { parseInput } from '../../domain/validation';
+import { inputProblems, parseInput, withRulesAcrossFields } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { membershipIn, requireUser } from '../../domain/access';
 import { isId } from '../common/ids';
 import { findEpisode, findSeries, readsAllCatalogs } from './catalog-access';
-import { currencySchema, episodeNumberSchema, territoryOrWorldwideSchema } from './catalog-validation';
+import { currencySchema, episodeNumberSchema, rangeEndsAfterStart, territoryOrWorldwideSchema } from './catalog-validation';
 import { Episode } from './episode.entity';
 import { currencyCodes, currencyExponent } from './money';
 import { EpisodePriceTerm } from './price-term.entity';
@@ -16,8 +16,9 @@ import type { Series } from './series.entity';
 /** The largest price in a currency's minor units (10,000,000.00 USD); clients read it as `Currency.maxAmountMinor`. */
 export const MAX_AMOUNT_MINOR = 1_000_000_000;
 
-const priceRangeSchema = z
-  .object({
+const priceRangeSchema = withRulesAcrossFields(
+  'SetEpisodePricesInput',
+  z.object({
     fromNumber: episodeNumberSchema,
     toNumber: episodeNumberSchema,
     territory: territoryOrWorldwideSchema,
@@ -32,12 +33,21 @@ const priceRangeSchema = z
       .nullish(),
     startsAt: z.date().nullish(),
     endsAt: z.date().nullish(),
-  })
-  .refine((v) => v.toNumber >= v.fromNumber, { message: 'The range ends before it starts.', path: ['toNumber'] })
-  .refine((v) => !v.startsAt || !v.endsAt || v.endsAt.getTime() > v.startsAt.getTime(), { message: 'The window must end after it starts.', path: ['endsAt'] })
-  .refine((v) => (v.currency == null) === (v.amountMinor == null), { message: 'Give both a currency and an amount, or neither.', path: ['amountMinor'] })
-  .refine((v) => v.free || v.coins != null || v.amountMinor != null, { message: 'Give coins, money, or mark the episodes free.', path: ['coins'] })
-  .refine((v) => !v.free || (v.coins == null && v.amountMinor == null), { message: 'A free price has no coins or money.', path: ['free'] });
+  }),
+  [
+    rangeEndsAfterStart,
+    { field: 'endsAt', reads: ['startsAt'], holds: (v) => !v.startsAt || !v.endsAt || v.endsAt.getTime() > v.startsAt.getTime(), message: 'The window must end after it starts.' },
+    { field: 'amountMinor', reads: ['currency'], holds: (v) => (v.currency == null) === (v.amountMinor == null), message: 'Give both a currency and an amount, or neither.' },
+    { field: 'coins', reads: ['free', 'amountMinor'], holds: (v) => v.free || v.coins != null || v.amountMinor != null, message: 'Give coins, money, or mark the episodes free.' },
+    { field: 'free', reads: ['coins', 'amountMinor'], holds: (v) => !v.free || (v.coins == null && v.amountMinor == null), message: 'A free price has no coins or money.' },
+  ],
+);
+
+const clearRangeSchema = withRulesAcrossFields(
+  'ClearEpisodePricesInput',
+  z.object({ fromNumber: episodeNumberSchema, toNumber: episodeNumberSchema, territory: territoryOrWorldwideSchema }),
+  [rangeEndsAfterStart],
+);
 
 export type PriceRangeInput = z.input<typeof priceRangeSchema>;
 
@@ -50,6 +60,14 @@ export class PricingService {
   constructor(
     private readonly audit: AuditService,
   ) {}
+
+  /**
+   * Every field of `input` that `setRangePrice` would refuse by the input's own rules (its fields and
+   * its rules across fields), at once; [] when none. The series and its episodes are checked by the write.
+   */
+  rangePriceProblems(input: PriceRangeInput): FieldError[] {
+    return inputProblems(priceRangeSchema, input);
+  }
 
   /**
    * Bulk edit: sets the price of episodes fromNumber..toNumber in one territory. A price without a
@@ -114,9 +132,7 @@ export class PricingService {
   /** Removes the price terms of a range in one territory, so series rules apply again. */
   async clearRangePrice(ctx: RequestContext, seriesId: string, input: { fromNumber: number; toNumber: number; territory: string }): Promise<number> {
     const data = parseInput(
-      z
-        .object({ fromNumber: episodeNumberSchema, toNumber: episodeNumberSchema, territory: territoryOrWorldwideSchema })
-        .refine((v) => v.toNumber >= v.fromNumber, { message: 'The range ends before it starts.', path: ['toNumber'] }),
+      clearRangeSchema,
       input,
     );
     const em = ctx.em.fork();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { NotFoundError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
-import { parseInput, refuseRepeats } from '../../domain/validation';
+import { parseInput, refuseRepeats, withRulesAcrossFields } from '../../domain/validation';
 import { episodeNumberSchema } from '../catalog/catalog-validation';
 import type { AuditService } from '../audit/audit.service';
 import { membershipIn, requireUser } from '../../domain/access';
@@ -13,8 +13,9 @@ import { PartnerEpisodeState } from './partner-episode-state.entity';
 import { PartnerProfile } from './partner-profile.entity';
 import { ReleaseMode, ReleasePlan, releaseTimeOf } from './release-plan.entity';
 
-const planSchema = z
-  .object({
+const planSchema = withRulesAcrossFields(
+  'ReleasePlanInput',
+  z.object({
     mode: z.enum(ReleaseMode),
     startsAt: z.date({ message: 'startsAt must be a date-time.' }),
     episodesPerDay: z.number().int().min(1, 'At least one episode a day.').max(1000).nullish(),
@@ -23,9 +24,12 @@ const planSchema = z
       .array(z.object({ number: episodeNumberSchema, at: z.date({ message: 'Use ISO date-times.' }) }))
       .superRefine(refuseRepeats<{ number: number }>('The schedule', (t) => t.number, ['number']))
       .nullish(),
-  })
-  .refine((p) => p.mode !== ReleaseMode.DROPS || p.episodesPerDay, { message: 'Drops need episodesPerDay.', path: ['episodesPerDay'] })
-  .refine((p) => p.mode !== ReleaseMode.SCHEDULED || (p.episodeTimes ?? []).length > 0, { message: 'A schedule needs at least one episode time.', path: ['episodeTimes'] });
+  }),
+  [
+    { field: 'episodesPerDay', reads: ['mode'], holds: (p) => p.mode !== ReleaseMode.DROPS || Boolean(p.episodesPerDay), message: 'Releasing in drops (mode DROPS) needs the number of episodes a day.' },
+    { field: 'episodeTimes', reads: ['mode'], holds: (p) => p.mode !== ReleaseMode.SCHEDULED || (p.episodeTimes ?? []).length > 0, message: 'A schedule (mode SCHEDULED) needs at least one episode time.' },
+  ],
+);
 
 export interface DistributionRow {
   partner: Organization;

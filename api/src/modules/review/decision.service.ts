@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { BadUserInputError, ConflictError } from '../../domain/errors';
+import { ConflictError, type FieldError } from '../../domain/errors';
 import { LEAD_ROLES, membershipIn, requireUser, roleRequired, rulesFor } from '../../domain/access';
 import { OrganizationKind } from '../organization/organization.entity';
 import type { RequestContext } from '../../domain/request-context';
-import { parseInput, visibleText } from '../../domain/validation';
+import { parseInput, refusedInput, visibleText, withRulesAcrossFields } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { canTransition, EPISODE_TRANSITIONS, transitionEpisode, type EpisodeTransition } from '../catalog/episode-lifecycle';
 import { findCase, lockCase, operatorOf } from './case-desk';
@@ -23,12 +23,16 @@ const decideSchema = z.object({
   version: z.number().int(),
   decisions: z
     .array(
-      z.object({
-        territory: z.string().trim().toUpperCase(),
-        decision: z.enum(Decision),
-        citedRuleIds: z.array(z.string().trim().min(1)).max(20).default([]),
-        notes: z.string().trim().max(5000).nullish(),
-      }),
+      withRulesAcrossFields(
+        'TerritoryDecisionInput',
+        z.object({
+          territory: z.string().trim().toUpperCase(),
+          decision: z.enum(Decision),
+          citedRuleIds: z.array(z.string().trim().min(1)).max(20).default([]),
+          notes: z.string().trim().max(5000).nullish(),
+        }),
+        [{ field: 'citedRuleIds', reads: ['decision'], holds: (d) => d.decision === Decision.APPROVE || d.citedRuleIds.length > 0, message: 'Cite the rule(s) behind a rejection or change request.' }],
+      ),
     )
     .min(1, 'Decide at least one territory.'),
   comments: z
@@ -63,20 +67,22 @@ export class DecisionService {
       if (reviewCase.status !== CaseStatus.PENDING_REVIEW) throw new ConflictError(`The case is ${reviewCase.status.toLowerCase().replace('_', ' ')}; it cannot be decided now.`).because('CASE_NOT_PENDING');
       if (reviewCase.version !== data.version) throw new ConflictError(`The case changed since you opened it (version ${data.version}, now ${reviewCase.version}). Reload it before deciding.`, 'input.version').because('CASE_VERSION_STALE');
       await requireOwnClaim(tx, reviewCase.id, actor.user.id, 'Claim the case before deciding it (your claim may have lapsed).');
+      // Every decision checked against the case, and all that is refused said at once.
       const known = new Set(reviewCase.territories);
       const seen = new Set<string>();
+      const refused: FieldError[] = [];
       data.decisions.forEach((d, i) => {
-        if (!known.has(d.territory)) throw new BadUserInputError(fieldPath('input', 'decisions', i, 'territory'), `${d.territory} is not a target territory of this case (${reviewCase.territories.join(', ')}).`);
-        if (seen.has(d.territory)) throw new BadUserInputError(fieldPath('input', 'decisions', i, 'territory'), `${d.territory} is decided twice.`);
+        if (!known.has(d.territory)) refused.push({ field: fieldPath('input', 'decisions', i, 'territory'), message: `${d.territory} is not a target territory of this case (${reviewCase.territories.join(', ')}).` });
+        else if (seen.has(d.territory)) refused.push({ field: fieldPath('input', 'decisions', i, 'territory'), message: `${d.territory} is decided twice.` });
         seen.add(d.territory);
         const ids = knownRuleIds([effectivePolicy(d.territory)]);
         d.citedRuleIds.forEach((id, j) => {
-          if (!ids.has(id)) throw new BadUserInputError(fieldPath('input', 'decisions', i, 'citedRuleIds', j), `${id} is not a rule in the ${d.territory} policy.`);
+          if (!ids.has(id)) refused.push({ field: fieldPath('input', 'decisions', i, 'citedRuleIds', j), message: `${id} is not a rule in the ${d.territory} policy.` });
         });
-        if (d.decision !== Decision.APPROVE && !d.citedRuleIds.length) throw new BadUserInputError(fieldPath('input', 'decisions', i, 'citedRuleIds'), 'Cite the rule(s) behind a rejection or change request.');
       });
       const missing = reviewCase.territories.filter((t) => !seen.has(t));
-      if (missing.length) throw new BadUserInputError('input.decisions', `Decide every target territory; missing ${missing.join(', ')}.`);
+      if (missing.length) refused.push({ field: 'input.decisions', message: `Decide every target territory; missing ${missing.join(', ')}.` });
+      if (refused.length) throw refusedInput(refused);
 
       const verdictOf = (t: string) => reviewCase.verdicts.find((v) => v.territory === t)?.verdict;
       const againstAi = data.decisions.filter((d) => d.decision === Decision.APPROVE && verdictOf(d.territory) === Verdict.LIKELY_VIOLATION);
