@@ -28,6 +28,30 @@ async function partnerCatalog(request: APIRequestContext, key: string, title: st
   return body.data!.catalog.nodes.find((s) => s.title === title);
 }
 
+/**
+ * A new series of `episodes` episodes through the API, licensed worldwide for a year around today
+ * and priced 60 coins everywhere: all a release needs but the media and its review.
+ */
+async function licensedSeries(editor: Awaited<ReturnType<typeof apiAs>>, title: string, episodes: number) {
+  const { createSeries } = await editor.call(CREATE_SERIES, { studioId: await studioIdOf(editor), input: { title, originalLanguage: 'en', freeEpisodeCount: 0 } });
+  const seriesId = createSeries.id;
+  const { addEpisodes } = await editor.call(ADD_EPISODES, { input: { seriesId, fromNumber: 1, toNumber: episodes } });
+  await editor.call(SET_LICENSE, {
+    seriesId,
+    input: {
+      sourceWorkTitle: `${title} (web novel)`,
+      sourceWorkKind: 'NOVEL',
+      licensor: 'Moonlight Press',
+      licenseKind: 'ADAPTATION',
+      territoriesIncluded: ['WORLDWIDE'],
+      windowStart: daysFromToday(-30) + 'T00:00:00.000Z',
+      windowEnd: daysFromToday(365) + 'T00:00:00.000Z',
+    },
+  });
+  await editor.call(SET_PRICES, { input: { seriesId, fromNumber: 1, toNumber: episodes, territory: 'WORLDWIDE', coins: 60 } });
+  return { seriesId, episodeIds: addEpisodes.map((e) => e.id) as [string, ...string[]] };
+}
+
 test('A studio releases an approved series to the demo partner; the partner sees it with the US price; a lead takes an episode down', async ({ page, request }) => {
   test.setTimeout(180_000);
   const editor = await apiAs(request, accounts.editor);
@@ -39,24 +63,7 @@ test('A studio releases an approved series to the demo partner; the partner sees
   const since = new Date().toISOString();
 
   await test.step('set up through the API: two approved episodes licensed worldwide, priced for the US', async () => {
-    const studioId = await studioIdOf(editor);
-    const { createSeries } = await editor.call(CREATE_SERIES, { studioId, input: { title, originalLanguage: 'en', freeEpisodeCount: 0 } });
-    seriesId = createSeries.id;
-    const { addEpisodes } = await editor.call(ADD_EPISODES, { input: { seriesId, fromNumber: 1, toNumber: 2 } });
-    episodeIds = addEpisodes.map((e) => e.id);
-    await editor.call(SET_LICENSE, {
-      seriesId,
-      input: {
-        sourceWorkTitle: `${title} (web novel)`,
-        sourceWorkKind: 'NOVEL',
-        licensor: 'Moonlight Press',
-        licenseKind: 'ADAPTATION',
-        territoriesIncluded: ['WORLDWIDE'],
-        windowStart: daysFromToday(-30) + 'T00:00:00.000Z',
-        windowEnd: daysFromToday(365) + 'T00:00:00.000Z',
-      },
-    });
-    await editor.call(SET_PRICES, { input: { seriesId, fromNumber: 1, toNumber: 2, territory: 'WORLDWIDE', coins: 60 } });
+    ({ seriesId, episodeIds } = await licensedSeries(editor, title, 2));
     await editor.call(SET_PRICES, { input: { seriesId, fromNumber: 1, toNumber: 2, territory: 'US', currency: 'USD', amountMinor: 49 } });
 
     const token = await tokenOf(request, accounts.editor);
@@ -158,23 +165,7 @@ test('A territory rejected at review reads Rejected on the Distribution grid, no
   const editor = await apiAs(request, accounts.editor);
   const lead = await apiAs(request, accounts.lead);
   const title = unique('Rejected Tide');
-  const { createSeries } = await editor.call(CREATE_SERIES, { studioId: await studioIdOf(editor), input: { title, originalLanguage: 'en', freeEpisodeCount: 0 } });
-  const seriesId = createSeries.id;
-  const { addEpisodes } = await editor.call(ADD_EPISODES, { input: { seriesId, fromNumber: 1, toNumber: 1 } });
-  const episodeId = addEpisodes[0]!.id;
-  await editor.call(SET_LICENSE, {
-    seriesId,
-    input: {
-      sourceWorkTitle: `${title} (web novel)`,
-      sourceWorkKind: 'NOVEL',
-      licensor: 'Moonlight Press',
-      licenseKind: 'ADAPTATION',
-      territoriesIncluded: ['WORLDWIDE'],
-      windowStart: daysFromToday(-30) + 'T00:00:00.000Z',
-      windowEnd: daysFromToday(365) + 'T00:00:00.000Z',
-    },
-  });
-  await editor.call(SET_PRICES, { input: { seriesId, fromNumber: 1, toNumber: 1, territory: 'WORLDWIDE', coins: 60 } });
+  const { seriesId, episodeIds: [episodeId] } = await licensedSeries(editor, title, 1);
   await setSubtitles(editor, episodeId, ['The tide is out.']);
   await uploadClip(await tokenOf(request, accounts.editor), episodeId, await makeReviewClip(`${title}-1`, 2));
   await waitForEpisode(editor, episodeId, 'READY');
