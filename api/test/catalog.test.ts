@@ -171,6 +171,16 @@ describe('seriesInputProblems: what createSeries would refuse, every field at on
     expect(await catalogSnapshot(server)).toBe(before);
   });
 
+  it('text the request boundary refuses (a control character) is answered as createSeries refuses it: beside every other problem of the input, at once', async () => {
+    const input = { title: '   \u0007 ', originalLanguage: 'klingon!!', audioLanguages: ['en', '123'], coverImageUrl: 'ftp://example.com/x.png' };
+    const problems = await server.gql(PROBLEMS, { input }, { token: editor.token });
+    const refused = await server.gql(CREATE, { s: editor.organizationId, input }, { token: editor.token });
+    expect(problems.errors![0]!.extensions.code).toBe('BAD_USER_INPUT');
+    const fields = (problems.errors![0]!.extensions.fieldErrors as Array<{ field: string }>).map((p) => p.field);
+    expect(fields).toEqual(expect.arrayContaining(['input.title', 'input.originalLanguage', 'input.audioLanguages.1', 'input.coverImageUrl']));
+    expect(problems.errors![0]!.extensions.fieldErrors).toEqual(refused.errors![0]!.extensions.fieldErrors);
+  });
+
   it('an acceptable input has no problems and creates nothing; a patch is checked as updateSeries would; anonymous callers are refused', async () => {
     const before = await catalogSnapshot(server);
     expect((await server.gql(PROBLEMS, { input: { title: 'Fine', originalLanguage: 'zh-Hans' } }, { token: editor.token })).data!.seriesInputProblems).toEqual([]);

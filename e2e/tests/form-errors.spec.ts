@@ -108,3 +108,67 @@ test('New series lists a number too large to send beside every other bad field',
   await expect(page.getByLabel('Original language')).toHaveAccessibleDescription(/"not a language" is not a BCP 47 language tag/);
   await expect(free).toHaveAccessibleDescription(/Free episodes is too large\./);
 });
+
+test('New series lists, after one submit, a control character and bad languages beside numbers it could not send, and each summary link focuses its own field', async ({ page }) => {
+  await signIn(page, accounts.editor);
+  await open(page, '/catalog/new');
+  const title = page.getByLabel('Title', { exact: true });
+  const language = page.getByLabel('Original language');
+  const audio = page.getByLabel('Audio languages');
+  const subtitles = page.getByLabel('Subtitle languages');
+  const cover = page.getByLabel('Cover image URL');
+  const free = page.getByLabel('Free episodes');
+  const price = page.getByLabel('Default price in coins');
+  await title.fill('   \u0007 ');
+  await language.fill('klingon!!');
+  await audio.fill('en, 123,');
+  await subtitles.fill('xx-yy-zz-qq-ww');
+  await cover.fill('ftp://example.com/x.png');
+  await free.fill('-5');
+  await price.fill('99999999999999999999');
+  await page.getByRole('button', { name: 'Create series' }).click();
+
+  const summary = page.locator('.error-summary');
+  await expect(summary).toBeFocused();
+  const links = summary.getByRole('link');
+  // Every bad field at once, in the order of the form.
+  await expect(links).toHaveCount(7);
+  // The control character is named by its field in the summary, as every other entry names its own.
+  await expect(links.nth(0)).toHaveText(/^Title: contains the control character U\+0007/);
+  await expect(links.nth(1)).toContainText('"klingon!!" is not a BCP 47 language tag');
+  await expect(links.nth(5)).toHaveText('Free episodes cannot be negative.');
+  await expect(links.nth(6)).toHaveText('The default price is too large.');
+  const fields = [title, language, audio, subtitles, cover, free, price];
+  for (const field of fields) await expect(field).toHaveAttribute('aria-invalid', 'true');
+  // A link to one item of a list (the second audio language) focuses the field holding the list.
+  for (const [i, field] of fields.entries()) {
+    await links.nth(i).click();
+    await expect(field).toBeFocused();
+  }
+});
+
+test('License names the field of each control character in its summary, and each link focuses that field', async ({ page, request }) => {
+  const editor = await apiAs(request, accounts.editor);
+  const series = await createPricedSeries(editor, unique('Control Characters'));
+  await signIn(page, accounts.editor);
+  await open(page, `/catalog/${series.id}/license`);
+  const licensor = page.getByLabel('Licensor', { exact: true });
+  const label = page.getByLabel('Visible AI label');
+  await page.getByLabel('Source work title').fill('A web novel');
+  await licensor.fill('Moon\u0001light Press');
+  await page.getByLabel('Window start').fill('2027-01-01');
+  await page.getByLabel('Window end').fill('2028-01-01');
+  await label.fill('AI\u0007 voices');
+  await page.getByRole('button', { name: 'Save license' }).click();
+
+  const summary = page.locator('.error-summary');
+  await expect(summary).toBeFocused();
+  const links = summary.getByRole('link');
+  await expect(links).toHaveCount(2);
+  await expect(links.nth(0)).toHaveText(/^Licensor: contains the control character U\+0001/);
+  await expect(links.nth(1)).toHaveText(/^Visible AI label: contains the control character U\+0007/);
+  await links.nth(1).click();
+  await expect(label).toBeFocused();
+  await links.nth(0).click();
+  await expect(licensor).toBeFocused();
+});

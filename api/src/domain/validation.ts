@@ -48,12 +48,17 @@ export function refusedText(): readonly FieldError[] {
 }
 
 /**
- * Every field `parseInput` would refuse in `value`, one per field, without throwing: for the
- * dashboard's "what else is wrong" question while a field it could not even send is being fixed.
+ * Every field `parseInput` would refuse in `value`, one per field: for the dashboard's "what else is
+ * wrong" question while a field it could not even send is being fixed. When the request boundary
+ * refused some of its text, the answer is that refusal, as `parseInput` gives it — the refused text
+ * with every other problem of `value` beside it — so the question still learns of each field at once.
  */
 export function inputProblems(schema: z.ZodType, value: unknown, root: Root = 'input'): FieldError[] {
   const result = checked(schema, value, root);
-  return result.ok ? [] : result.fieldErrors;
+  const problems = result.ok ? [] : result.fieldErrors;
+  const refused = refusedTextOfRequest.getStore() ?? [];
+  if (refused.length) throw refusedInput([...refused, ...problems]);
+  return problems;
 }
 
 /** Where the parsed value sits in the arguments (`input`), or how a dotted path inside it maps to its argument path. */

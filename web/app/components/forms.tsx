@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, type FormEvent, type MouseEvent, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type MouseEvent, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { fieldNamesOf, summaryMessage } from '~/models/form-outcome';
 
 interface FieldProps {
   label: string;
@@ -66,6 +67,7 @@ export function SelectField({
   );
 }
 
+
 /**
  * The one error summary of every form (the GOV.UK error-summary pattern): what went wrong with the
  * whole form (`children`) and, when fields were refused (`fieldErrors`, the form's field names),
@@ -77,8 +79,12 @@ export function FormAlert({ children, fieldErrors }: { children?: ReactNode; fie
   const summary = useRef<HTMLDivElement>(null);
   const fields = Object.entries(fieldErrors ?? {});
   const shown = Boolean(children) || fields.length > 0;
+  // The label of each field named, read from the form once it is on the page (see `summaryMessage`).
+  const [labels, setLabels] = useState<Record<string, string>>({});
   useEffect(() => {
     if (shown) summary.current?.focus();
+    const form = formOf(summary.current);
+    setLabels(Object.fromEntries(Object.keys(fieldErrors ?? {}).map((field) => [field, labelOf(fieldControl(form, field))])));
     // A new answer is a new `fieldErrors` object or message, even when its words repeat.
   }, [shown, children, fieldErrors]);
   return (
@@ -93,7 +99,7 @@ export function FormAlert({ children, fieldErrors }: { children?: ReactNode; fie
                 {fields.map(([field, message]) => (
                   <li key={field}>
                     <a href={`#${field}`} onClick={(event) => focusField(event, field)}>
-                      {message}
+                      {summaryMessage(message, labels[field])}
                     </a>
                   </li>
                 ))}
@@ -110,19 +116,40 @@ export function FormAlert({ children, fieldErrors }: { children?: ReactNode; fie
 
 /**
  * Moves to the field an error summary names: the control of that name in the summary's form (or
- * the form after it), else the first control there marked invalid (`holdbacks.2.until` may be one
- * field of a row).
+ * the form after it) — or the field holding it, so `audioLanguages.1` (one item of a list typed into
+ * one field) moves to `audioLanguages` — else the first control there marked invalid.
  */
 function focusField(event: MouseEvent<HTMLAnchorElement>, field: string) {
-  const region = event.currentTarget.closest('.alert-region');
-  const form = region?.closest('form') ?? nextForm(region);
-  if (!form) return;
-  const named = [...form.elements].find((el): el is HTMLElement => el instanceof HTMLElement && el.getAttribute('name') === field);
-  const target = named ?? form.querySelector<HTMLElement>('[aria-invalid="true"]');
+  const form = formOf(event.currentTarget);
+  const target = fieldControl(form, field) ?? form?.querySelector<HTMLElement>('[aria-invalid="true"]');
   if (!target) return;
   event.preventDefault();
   target.focus();
   target.scrollIntoView({ block: 'center' });
+}
+
+/** The form an error summary speaks of: the one it stands in, else the next one after it. */
+function formOf(from: Element | null): HTMLFormElement | null {
+  const region = from?.closest('.alert-region');
+  return region?.closest('form') ?? nextForm(region);
+}
+
+/** The control a form field name names, or the nearest field holding it (`fieldNamesOf`). */
+function fieldControl(form: HTMLFormElement | null, field: string): HTMLElement | undefined {
+  if (!form) return undefined;
+  const controls = [...form.elements].filter((el): el is HTMLElement => el instanceof HTMLElement && el.hasAttribute('name'));
+  for (const name of fieldNamesOf(field)) {
+    const named = controls.find((el) => el.getAttribute('name') === name);
+    if (named) return named;
+  }
+  return undefined;
+}
+
+/** What a control is called on the page: its label, else the legend of the group it is in. */
+function labelOf(control: HTMLElement | undefined): string {
+  const label = control && 'labels' in control ? (control as HTMLInputElement).labels?.[0]?.textContent : undefined;
+  const legend = control?.closest('fieldset')?.querySelector('legend')?.textContent;
+  return (label ?? legend ?? '').trim();
 }
 
 function nextForm(from: Element | null | undefined): HTMLFormElement | null {

@@ -4,7 +4,7 @@ import { GoLiveCheckFields, type GoLiveCheck } from '~/components/go-live-prefli
 import { LocalizationCheckFields, type LocalizationCheck } from '~/components/localization-preflight';
 import { TerritoryOutcomeFields } from '~/components/territory-outcomes';
 import { EPISODE_PAGE_SIZE, EffectivePriceFields, UploadPolicyFields, type CurrencyOption, type TerritoryOption, type UploadPolicy } from './catalog';
-import { gql, type ApiResult } from './graphql.server';
+import { gql, type ApiError, type ApiResult } from './graphql.server';
 
 const SeriesCardFields = graphql(`
   fragment SeriesCardFields on Series { id title coverImageUrl episodeCount statusCounts { status count } archivedAt }
@@ -176,12 +176,21 @@ export async function createSeries(request: Request, studioId: string, input: Se
 }
 
 /**
+ * A problems question the API refused as a whole because it refused some of the text itself (a
+ * control character): that refusal lists the refused text beside every other problem of the input.
+ * Any other failure: {} (the write will say it then).
+ */
+function problemsOfRefusal(error: ApiError): Record<string, string> {
+  return error.code === 'BAD_USER_INPUT' ? (error.fieldErrors ?? (error.field ? { [error.field]: error.message } : {})) : {};
+}
+
+/**
  * What the API's rules refuse in a series input, field → message (fields named as `ApiError.field`
  * names them); {} when nothing, or when the API could not be asked (the write will say it then).
  */
 export async function seriesInputProblems(request: Request, input: SeriesInput, forUpdate: boolean): Promise<Record<string, string>> {
   const result = await gql(request, SERIES_INPUT_PROBLEMS, { input, forUpdate });
-  if (!result.ok) return {};
+  if (!result.ok) return problemsOfRefusal(result.error);
   return Object.fromEntries(result.data.seriesInputProblems.map((p) => [p.field.replace(/^input\./, ''), p.message]));
 }
 
@@ -222,7 +231,7 @@ export async function setEpisodePrices(request: Request, input: EpisodePricesInp
  */
 export async function episodePricesInputProblems(request: Request, input: EpisodePricesInput): Promise<Record<string, string>> {
   const result = await gql(request, EPISODE_PRICES_INPUT_PROBLEMS, { input });
-  if (!result.ok) return {};
+  if (!result.ok) return problemsOfRefusal(result.error);
   return Object.fromEntries(result.data.episodePricesInputProblems.map((p) => [p.field.replace(/^input\./, ''), p.message]));
 }
 

@@ -16,4 +16,11 @@ describe('toMinorUnits', () => {
   it('keeps 0.29 as 29, without floating point', () => {
     expect(toMinorUnits('0.29', usd)).toEqual({ ok: true, amountMinor: 29 });
   });
+
+  it('says a negative amount cannot be negative, and anything else not a number is asked for as a number', () => {
+    for (const text of ['-0.001', '-5', '- 0.49', '-1,5']) expect(toMinorUnits(text, usd)).toEqual({ ok: false, message: 'The amount cannot be negative.' });
+    expect(toMinorUnits('-', usd)).toEqual({ ok: false, message: 'Enter the amount as a number, such as 0.49.' });
+    expect(toMinorUnits('-abc', usd)).toEqual({ ok: false, message: 'Enter the amount as a number, such as 0.49.' });
+    expect(toMinorUnits('0.49-', usd)).toEqual({ ok: false, message: 'Enter the amount as a number, such as 0.49.' });
+  });
 });

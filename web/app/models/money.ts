@@ -10,6 +10,8 @@ export function toMinorUnits(text: string, currency: { code: string; exponent: n
   const trimmed = text.trim();
   if (!trimmed) return { ok: false, message: `Enter an amount in ${currency.code}.` };
   const match = DECIMAL.exec(trimmed);
+  // A sign is a number below zero, said as such (as "From cannot be negative."), not as one unread.
+  if (!match && DECIMAL.test(trimmed.replace(/^-\s*/, '')) && trimmed.startsWith('-')) return { ok: false, message: 'The amount cannot be negative.' };
   if (!match) return { ok: false, message: `Enter the amount as a number, such as ${example(currency)}.` };
   const [, whole, fraction = ''] = match;
   if (fraction.length > currency.exponent) {
