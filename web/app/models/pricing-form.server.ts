@@ -1,5 +1,5 @@
 import { dayOf, describeRuns, numberRuns, territoryName, WORLDWIDE, type CurrencyOption, type TerritoryOption } from './catalog';
-import { addEpisodes, clearEpisodePrices, episodePricesInputProblems, renameEpisode, setEpisodePrices, updateSeries, type EpisodePricesInput } from './catalog.server';
+import { addEpisodes, clearEpisodePrices, episodePricesInputProblems, seriesInputProblems, renameEpisode, setEpisodePrices, updateSeries, type EpisodePricesInput } from './catalog.server';
 import { failed, formString, rejected, succeeded } from './forms.server';
 import { formDay, formValues, formWholeNumber, renameField } from './form-values.server';
 import type { ApiError } from './graphql.server';
@@ -190,7 +190,16 @@ export async function handlePricingForm(request: Request, seriesId: string, list
     const free = formWholeNumber(form, 'freeEpisodeCount', { empty: 0, what: 'Free episodes' });
     const coins = formWholeNumber(form, 'defaultCoinPrice', { empty: null, what: 'The default price' });
     if (!free.ok || !coins.ok) {
-      return rejected({ intent, fieldErrors: { ...(free.ok ? {} : { freeEpisodeCount: free.error }), ...(coins.ok ? {} : { defaultCoinPrice: coins.error }) } });
+      // Every error after one submit: what could not be sent, and what the API's rules refuse in the other.
+      const sendable = { ...(free.ok ? { freeEpisodeCount: free.value } : {}), ...(coins.ok ? { defaultCoinPrice: coins.value } : {}) };
+      const problems = await seriesInputProblems(request, sendable, true);
+      const fieldErrors: Record<string, string> = {};
+      for (const field of ['freeEpisodeCount', 'defaultCoinPrice'] as const) {
+        const local = field === 'freeEpisodeCount' ? (free.ok ? undefined : free.error) : coins.ok ? undefined : coins.error;
+        const message = local ?? problems[field];
+        if (message) fieldErrors[field] = message;
+      }
+      return rejected({ intent, fieldErrors });
     }
     const result = await updateSeries(request, seriesId, { freeEpisodeCount: free.value, defaultCoinPrice: coins.value });
     if (!result.ok) return failed(request, result.error, { intent, fields: ['freeEpisodeCount', 'defaultCoinPrice'] });
