@@ -216,6 +216,25 @@ describe('a license refused on many fields at once names every one of them in on
     );
     expect(await catalogSnapshot(server)).toBe(before);
   });
+
+  it('licenseInputProblems lists exactly what setLicense refuses, writing nothing; text the request refuses comes beside the rest', async () => {
+    const PROBLEMS = graphql(`query($input: LicenseInput!) { licenseInputProblems(input: $input) { field message } }`);
+    const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 0);
+    const before = await catalogSnapshot(server);
+    const bad = { ...baseLicense, licensor: '', territoriesIncluded: [], windowStart: '2030-01-01T00:00:00Z', windowEnd: '2020-01-01T00:00:00Z', subtitleLanguages: ['not a language'] };
+    const problems = await server.gql(PROBLEMS, { input: bad }, { token: editor.token });
+    const refused = await server.gql(SET_LICENSE, { id: seriesId, input: bad }, { token: editor.token });
+    expect(problems.errors).toBeUndefined();
+    expect(problems.data!.licenseInputProblems).toEqual(refused.errors![0]!.extensions.fieldErrors);
+    expect((await server.gql(PROBLEMS, { input: baseLicense }, { token: editor.token })).data!.licenseInputProblems).toEqual([]);
+
+    const withControl = { ...baseLicense, licensor: 'Moon\u0001light', subtitleLanguages: ['not a language'] };
+    const answer = await server.gql(PROBLEMS, { input: withControl }, { token: editor.token });
+    expect(errorCode(answer)).toBe('BAD_USER_INPUT');
+    expect((answer.errors![0]!.extensions.fieldErrors as Array<{ field: string }>).map((e) => e.field)).toEqual(['input.licensor', 'input.subtitleLanguages.0']);
+    expect(errorCode(await server.gql(PROBLEMS, { input: baseLicense }))).toBe('UNAUTHENTICATED');
+    expect(await catalogSnapshot(server)).toBe(before);
+  });
 });
 
 describe('license replacement', () => {

@@ -172,3 +172,32 @@ test('License names the field of each control character in its summary, and each
   await links.nth(0).click();
   await expect(licensor).toBeFocused();
 });
+
+test('License lists a holdback date it could not send beside what the API refuses in the rest, after one submit', async ({ page, request }) => {
+  const editor = await apiAs(request, accounts.editor);
+  const series = await createPricedSeries(editor, unique('Every License Error'));
+  await signIn(page, accounts.editor);
+  await open(page, `/catalog/${series.id}/license`);
+  const licensor = page.getByLabel('Licensor', { exact: true });
+  const subtitles = page.getByLabel('Subtitle languages allowed');
+  await page.getByLabel('Source work title').fill('A web novel');
+  await licensor.fill('Moon\u0001light Press');
+  await subtitles.fill('en, klingon!!');
+  const holdbacks = page.getByRole('group', { name: 'Holdbacks' });
+  await holdbacks.getByRole('button', { name: 'Add a holdback' }).click();
+  await holdbacks.getByLabel('Territory').selectOption({ label: 'Germany (DE)' });
+  const until = holdbacks.getByLabel('Held back until');
+  await page.getByRole('button', { name: 'Save license' }).click();
+
+  const summary = page.locator('.error-summary');
+  await expect(summary).toBeFocused();
+  const links = summary.getByRole('link');
+  await expect(links).toHaveCount(3);
+  await expect(links.nth(0)).toHaveText(/^Licensor: contains the control character U\+0001/);
+  await expect(links.nth(1)).toContainText('"klingon!!" is not a BCP 47 language tag');
+  await expect(links.nth(2)).toHaveText('Enter the date the holdback ends, such as 2026-03-01.');
+  for (const [i, field] of [licensor, subtitles, until].entries()) {
+    await links.nth(i).click();
+    await expect(field).toBeFocused();
+  }
+});

@@ -1,6 +1,6 @@
 import { redirect } from '@remix-run/node';
-import { LICENSE_KINDS, ORIENTATIONS, SOURCE_WORK_KINDS, type AiContentElement, type LicenseKind, type SourceWorkKind } from './catalog';
-import { createSeries, seriesInputProblems, setLicense, setSeriesArchived, updateSeries, type LicenseInput, type SeriesInput } from './catalog.server';
+import { LICENSE_KINDS, ORIENTATIONS, SOURCE_WORK_KINDS, type AiContentElement } from './catalog';
+import { createSeries, licenseInputProblems, seriesInputProblems, setLicense, setSeriesArchived, updateSeries, type LicenseInput, type SeriesInput } from './catalog.server';
 import { failed, formString, rejected, succeeded } from './forms.server';
 import {
   formDay,
@@ -160,6 +160,9 @@ const LICENSE_FIELDS = [
   'aiLabel',
 ] as const;
 
+/** Stands in for a date the form could not read while the API is asked about the rest. */
+const STAND_IN_DAY = '2000-01-01T00:00:00.000Z';
+
 /** The license editor: the whole license is sent and replaces the previous one. */
 export async function handleLicenseForm(request: Request, seriesId: string) {
   const form = await request.formData();
@@ -184,19 +187,18 @@ export async function handleLicenseForm(request: Request, seriesId: string) {
     holdbacks.push({ territory: values.territory, until });
   }
 
-  if (Object.keys(fieldErrors).length || !windowStart.ok || !windowEnd.ok) return rejected({ intent, fieldErrors });
-
   const input: LicenseInput = {
     sourceWorkTitle: formString(form, 'sourceWorkTitle'),
-    sourceWorkKind: sourceWorkKind as SourceWorkKind,
+    // What could not be read is refused above; the API is asked about the rest with a stand-in.
+    sourceWorkKind: isOneOf(SOURCE_WORK_KINDS, sourceWorkKind) ? sourceWorkKind : SOURCE_WORK_KINDS[0]!.value,
     sourceWorkAuthor: optionalString(form, 'sourceWorkAuthor'),
     sourceWorkPublisher: optionalString(form, 'sourceWorkPublisher'),
     licensor: formString(form, 'licensor'),
-    licenseKind: licenseKind as LicenseKind,
+    licenseKind: isOneOf(LICENSE_KINDS, licenseKind) ? licenseKind : LICENSE_KINDS[0]!.value,
     territoriesIncluded: formValues(form, 'territoriesIncluded'),
     territoriesExcluded: formValues(form, 'territoriesExcluded'),
-    windowStart: windowStart.value,
-    windowEnd: windowEnd.value,
+    windowStart: windowStart.ok ? windowStart.value : null,
+    windowEnd: windowEnd.ok ? windowEnd.value : null,
     exclusive: formFlag(form, 'exclusive'),
     payPerEpisode: formFlag(form, 'payPerEpisode'),
     avod: formFlag(form, 'avod'),
@@ -211,9 +213,24 @@ export async function handleLicenseForm(request: Request, seriesId: string) {
     aiElements: formValues(form, 'aiElements') as AiContentElement[],
     aiLabel: optionalString(form, 'aiLabel'),
   };
+  const formField = (field: string) => formRowField(field, 'holdbacks', holdbackRows);
+  if (Object.keys(fieldErrors).length || !windowStart.ok || !windowEnd.ok) {
+    // Every error after one submit: what the form could not send, and whatever else the API's own
+    // rules refuse in the rest (a control character, a language tag), each beside its field.
+    // A holdback whose date could not be read goes with a stand-in date; the API's words on that row wait for its own fix.
+    const problemsInput = { ...input, holdbacks: holdbacks.map((h) => ({ ...h, until: h.until || STAND_IN_DAY })) };
+    const place = (field: string) => LICENSE_FIELDS.findIndex((f) => field === f || field.startsWith(`${f}.`));
+    const refusedRows = Object.keys(fieldErrors).map((f) => /^holdbacks\.\d+\./.exec(f)?.[0]).filter(Boolean);
+    for (const [field, message] of Object.entries(await licenseInputProblems(request, problemsInput))) {
+      const named = formField(field);
+      if (place(named) >= 0 && !refusedRows.some((row) => named.startsWith(row!))) fieldErrors[named] ??= message;
+    }
+    const ordered = Object.entries(fieldErrors).sort(([a], [b]) => place(a) - place(b));
+    return rejected({ intent, fieldErrors: Object.fromEntries(ordered) });
+  }
   const result = await setLicense(request, seriesId, input);
   if (!result.ok) {
-    const error = renameField(result.error, (field) => formRowField(field, 'holdbacks', holdbackRows));
+    const error = renameField(result.error, formField);
     return failed(request, error, { intent, fields: LICENSE_FIELDS });
   }
   return succeeded({ intent, notice: 'The license is saved.' });

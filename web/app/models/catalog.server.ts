@@ -77,6 +77,7 @@ const EPISODE_PRICES_INPUT_PROBLEMS = graphql(`query EpisodePricesInputProblems(
 const SET_EPISODE_PRICES = graphql(`mutation SetEpisodePrices($input: SetEpisodePricesInput!) { setEpisodePrices(input: $input) { episode { id } } }`);
 const CLEAR_EPISODE_PRICES = graphql(`mutation ClearEpisodePrices($input: ClearEpisodePricesInput!) { clearEpisodePrices(input: $input) }`);
 const SERIES_LICENSE = graphql(`query SeriesLicense($id: ID!) { series(id: $id) { license { ...LicenseFields } } }`, [LicenseFields]);
+const LICENSE_INPUT_PROBLEMS = graphql(`query LicenseInputProblems($input: LicenseInput!) { licenseInputProblems(input: $input) { field message } }`);
 const SET_LICENSE = graphql(
   `mutation SetLicense($seriesId: ID!, $input: LicenseInput!) { setLicense(seriesId: $seriesId, input: $input) { ...LicenseFields } }`,
   [LicenseFields],
@@ -244,6 +245,16 @@ export async function clearEpisodePrices(request: Request, input: VariablesOf<ty
 export async function getLicense(request: Request, seriesId: string): Promise<ApiResult<License | null>> {
   const result = await gql(request, SERIES_LICENSE, { id: seriesId });
   return result.ok ? { ok: true, data: result.data.series.license } : result;
+}
+
+/**
+ * What the API's rules refuse in a license input — its fields and its rules across fields — field →
+ * message (named as `ApiError.field` names them); {} when nothing, or when the API could not be asked.
+ */
+export async function licenseInputProblems(request: Request, input: LicenseInput): Promise<Record<string, string>> {
+  const result = await gql(request, LICENSE_INPUT_PROBLEMS, { input });
+  if (!result.ok) return problemsOfRefusal(result.error);
+  return Object.fromEntries(result.data.licenseInputProblems.map((p) => [p.field.replace(/^input\./, ''), p.message]));
 }
 
 export async function setLicense(request: Request, seriesId: string, input: LicenseInput): Promise<ApiResult<License>> {

@@ -1,7 +1,8 @@
 import { hasVisibleText } from '../../domain/text-input';
 import { z } from 'zod';
 import type { RequestContext } from '../../domain/request-context';
-import { parseInput, refuseRepeats, visibleText, withRulesAcrossFields } from '../../domain/validation';
+import type { FieldError } from '../../domain/errors';
+import { inputProblems, parseInput, refuseRepeats, visibleText, withRulesAcrossFields } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
 import { changes, findSeries } from './catalog-access';
 import { languageSchema, territoryOrWorldwideSchema, territorySchema, textSchema, uniqueList } from './catalog-validation';
@@ -83,6 +84,11 @@ export class LicenseService {
   async get(ctx: RequestContext, seriesId: string): Promise<SeriesLicense | null> {
     const series = await findSeries(ctx, seriesId, 'read');
     return ctx.em.findOne(SeriesLicense, { series });
+  }
+
+  /** Every field of `input` that `set` would refuse by the input's own rules, all at once, writing nothing. */
+  inputProblems(input: LicenseInput): FieldError[] {
+    return inputProblems(licenseSchema, input);
   }
 
   /** Creates or replaces the series' license as a whole. */
