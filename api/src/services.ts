@@ -51,12 +51,13 @@ export function createServices(
   const audit: AuditService = new AuditService((ctx, events) => reviews.eventsAsSeenBy(ctx, events));
   const reviews: ReviewService = new ReviewService(audit, queue);
   const organizations = new OrganizationService(audit);
-  const uploads = new UploadService(audit, config);
   const fingerprints = new FingerprintService(audit);
   // What partners see follows every write to a gate input through database marks (publication.service.ts).
   const subtitles = new SubtitleService(audit, config);
   const decisions = new DecisionService(audit);
   const releases = new ReleaseService(audit);
+  const mediaReplacement = new MediaReplacementService(decisions, releases);
+  const uploads = new UploadService(audit, config, mediaReplacement);
   const publication = new PublicationService(queue, runtime.logger ?? (console as unknown as Logger), runtime.clock);
   return {
     audit,
@@ -85,7 +86,7 @@ export function createServices(
     publication,
     partners: new PartnerService(audit),
     releases,
-    mediaReplacement: new MediaReplacementService(decisions, releases),
+    mediaReplacement,
     goLivePreflight: new GoLivePreflightService(publication),
     partnerCatalog: new PartnerCatalogService(),
     webhooks: new WebhookService(audit, config, queue),

@@ -5,7 +5,7 @@ import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { reviewedMetadata } from '../src/modules/review/review.service';
 import { seriesWithEpisodes } from './support/catalog';
-import { eventually, readyEpisode, uploadClip } from './support/media';
+import { acknowledgingCancels, eventually, readyEpisode, uploadClip } from './support/media';
 import { seedPendingCases } from './support/review';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
 import { makeClip, sha256Of } from './support/videos';
@@ -159,7 +159,7 @@ describe('upload completion', () => {
     const firstCase = await approveCurrentMedia(episodeId!);
 
     // A replacement: new media current, the approval of the old media lapsed, the episode back to READY.
-    await uploadClip(server, owner.token, episodeId!, second);
+    await uploadClip(server, owner.token, episodeId!, second, await acknowledgingCancels(server, owner.token, episodeId!));
     const replaced = (await settled(episodeId!)).data!.episode;
     expect(replaced).toMatchObject({ status: 'READY', uploadError: null, media: { sha256: sha256Of(second) } });
     expect(await invalidation(firstCase)).toMatchObject({ invalidated_reason: `The media was replaced (new sha256 ${sha256Of(second)}).` });
@@ -169,7 +169,7 @@ describe('upload completion', () => {
     await sql(`create function lifecycle_test_refuse() returns trigger language plpgsql as $$ begin raise exception 'no new media revisions in this test'; end $$`);
     await sql(`create trigger lifecycle_test_refuse before insert on media_revision for each row execute function lifecycle_test_refuse()`);
     try {
-      await uploadClip(server, owner.token, episodeId!, third);
+      await uploadClip(server, owner.token, episodeId!, third, await acknowledgingCancels(server, owner.token, episodeId!));
       await eventually(() => view(episodeId!), (r) => r.data?.episode.uploads.some((u) => u.status === 'FAILED') ?? false, 'the upload to fail');
     } finally {
       await sql('drop trigger lifecycle_test_refuse on media_revision');

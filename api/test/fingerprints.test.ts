@@ -6,7 +6,7 @@ import { OrganizationKind } from '../src/modules/organization/organization.entit
 import { seriesWithEpisodes } from './support/catalog';
 import { postLicenseDocument } from './support/license-documents';
 import { LICENSE } from './support/publishing';
-import { eventually, readyEpisode, uploadClip } from './support/media';
+import { acknowledgingCancels, eventually, readyEpisode, uploadClip } from './support/media';
 import { COPIES, copyOf, sceneClip } from './support/scenes';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
 import { sha256Of } from './support/videos';
@@ -410,7 +410,7 @@ describe('matching across the platform, through the API as every role', () => {
   }, 120_000);
 
   it('a replaced upload is fingerprinted again', async () => {
-    await uploadClip(server, owner.token, original.episodeIds[1]!, copyOf(originalClip, 'watermarked'));
+    await uploadClip(server, owner.token, original.episodeIds[1]!, copyOf(originalClip, 'watermarked'), await acknowledgingCancels(server, owner.token, original.episodeIds[1]!));
     const dup = await eventually(
       () => server.gql(graphql('query($id: ID!) { episode(id: $id) { possibleDuplicates { episodeId } } }'), { id: original.episodeIds[1] }, { token: owner.token }),
       (r) => (r.data?.episode.possibleDuplicates.length ?? 0) > 0,

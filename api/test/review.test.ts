@@ -180,7 +180,7 @@ describe('binding and invalidation', () => {
     try {
       const episodeId = await episodeWith([[1, 'Hello.']]);
       const caseId = await submit(episodeId, ['US']);
-      await uploadClip(server, editor.token, episodeId, makeClip('replacement', { seconds: 2 }));
+      await uploadClip(server, editor.token, episodeId, makeClip('replacement', { seconds: 2 }), { cancels: 'US' });
       const view = await eventually(() => caseView(caseId), (c) => c.status === 'INVALIDATED', 'invalidation');
       expect(view.invalidatedReason).toMatch(/media was replaced/);
       await eventually(() => caseView(caseId), (c) => c.episode.status === 'READY', 'the episode back to READY');

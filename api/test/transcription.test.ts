@@ -3,7 +3,7 @@ import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { seriesWithEpisodes } from './support/catalog';
 import { FakeOpenAi, type UploadedFile } from './support/fake-openai';
-import { eventually, readyEpisode, uploadClip } from './support/media';
+import { acknowledgingCancels, eventually, readyEpisode, uploadClip } from './support/media';
 import { TestServer, type SignedInMember } from './support/server';
 import { makeClip } from './support/videos';
 import { graphql, type ResultOf } from '../../schema/graphql';
@@ -171,7 +171,7 @@ describe('transcription of an episode without subtitles in its original language
     await screen(episodeId);
     const [draft] = (await drafts(episodeId)).subtitleDrafts;
     const before = (await server.gql(MEDIA, { id: episodeId }, { token: owner.token })).data!.episode.media!.sha256;
-    await uploadClip(server, owner.token, episodeId, makeClip('transcription-recut', { seconds: 3, audio: true }));
+    await uploadClip(server, owner.token, episodeId, makeClip('transcription-recut', { seconds: 3, audio: true }), await acknowledgingCancels(server, owner.token, episodeId));
     await eventually(() => server.gql(MEDIA, { id: episodeId }, { token: owner.token }), (r) => r.data?.episode.media?.sha256 !== before, 'the new upload');
     expect((await drafts(episodeId)).subtitleDrafts).toEqual([]);
     const refused = await server.gql(ACCEPT, { id: draft!.id }, { token: owner.token });

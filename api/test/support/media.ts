@@ -4,15 +4,18 @@ import * as tus from 'tus-js-client';
 import type { TestServer } from './server';
 import { graphql } from '../../../schema/graphql';
 
-/** Uploads a file for an episode through tus, as a studio editor's browser would. */
-export function uploadClip(server: TestServer, token: string, episodeId: string, file: string): Promise<void> {
+/**
+ * Uploads a file for an episode through tus, as a studio editor's browser would. A replacement of an
+ * episode with something to lose must acknowledge it in `metadata` (`cancels`, see `acknowledgingCancels`).
+ */
+export function uploadClip(server: TestServer, token: string, episodeId: string, file: string, metadata: Record<string, string> = {}): Promise<void> {
   return new Promise((resolve, reject) => {
     const up = new tus.Upload(readFileSync(file), {
       endpoint: `${server.url}/uploads`,
       chunkSize: 256 * 1024,
       retryDelays: [],
       headers: { authorization: `Bearer ${token}` },
-      metadata: { episodeId, filename: path.basename(file), filetype: 'video/mp4' },
+      metadata: { episodeId, filename: path.basename(file), filetype: 'video/mp4', ...metadata },
       onError: reject,
       onSuccess: () => resolve(),
     });
@@ -56,4 +59,15 @@ export async function readyEpisode(server: TestServer, token: string, episodeId:
     (r) => r.data?.episode.status === 'READY',
     'the upload to be processed',
   );
+}
+
+/**
+ * The `cancels` metadata acknowledging everything replacing the episode's video would cancel now
+ * (`Episode.replacementCancels`), as the dashboard sends it once the person confirmed what it showed.
+ */
+export async function acknowledgingCancels(server: TestServer, token: string, episodeId: string): Promise<Record<string, string>> {
+  const res = await server.gql(graphql('query($id: ID!) { episode(id: $id) { replacementCancels { territory } } }'), { id: episodeId }, { token });
+  if (!res.data) throw new Error(JSON.stringify(res.errors));
+  const territories = res.data.episode.replacementCancels.map((c) => c.territory);
+  return territories.length ? { cancels: territories.join(',') } : {};
 }

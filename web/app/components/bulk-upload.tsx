@@ -118,12 +118,14 @@ export function BulkUploader({ seriesId, queue, episodes, onEpisodesChanged }: {
 
   // Confirming creates the missing episodes, then queues every file for its episode.
   const confirm = useFetcher<UploadTargetsAnswer>();
-  const confirmed = useRef<Array<{ file: File; number: number }> | null>(null);
+  const confirmed = useRef<Array<{ file: File; number: number; cancels: string[] }> | null>(null);
   const start = () => {
     if (plan.problems || plan.comparing || !plan.numbers.length) return;
     confirmed.current = rows.flatMap((row) => {
       const verdict = plan.verdicts.get(row.key);
-      return verdict?.kind === 'upload' ? [{ file: files.current.get(row.key)!, number: verdict.number }] : [];
+      // A replacement the person ticked "Replace anyway" for acknowledges the territories the row showed; the API refuses it if more are at stake by now.
+      const cancels = verdict?.kind === 'upload' && verdict.existing?.hasMedia && row.replaceAnyway ? (verdict.existing.replacementCancels ?? []).map((c) => c.territory) : [];
+      return verdict?.kind === 'upload' ? [{ file: files.current.get(row.key)!, number: verdict.number, cancels }] : [];
     });
     const form = new FormData();
     form.set('seriesId', seriesId);
@@ -136,7 +138,7 @@ export function BulkUploader({ seriesId, queue, episodes, onEpisodesChanged }: {
     if (answer.ok) {
       const byNumber = new Map(answer.episodes.map((e) => [e.number, e]));
       const ready = confirmed.current.filter((c) => byNumber.has(c.number)).sort((a, b) => a.number - b.number);
-      queue.add(ready.map(({ file, number }) => ({ file, target: byNumber.get(number)! })));
+      queue.add(ready.map(({ file, number, cancels }) => ({ file, target: byNumber.get(number)!, cancels })));
       followProgress.current = ready.length > 0;
       confirmed.current = null;
       clear();

@@ -1,6 +1,7 @@
 import { useFetcher } from '@remix-run/react';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { startEpisodeUpload, type RunningUpload } from '~/models/episode-upload.client';
+import { describeCancellations, type ReplacementCancellation } from '~/models/bulk-upload';
 import { acceptListOf, dubAcceptListOf, type UploadPolicy } from '~/models/catalog';
 import type { DubTarget } from '~/models/upload-refusals';
 import { episodeHeading, formatBytes, formatLength } from '~/models/episode';
@@ -24,6 +25,8 @@ export interface UploadItem {
   target: UploadTarget;
   /** Set for a dub: the file is the episode's audio in this language, not its video. */
   dub?: DubTarget;
+  /** The territories whose review, approval or live release the person confirmed this replacement cancels. */
+  cancels?: readonly string[];
   phase: UploadPhase;
   sent: number;
   total: number;
@@ -87,7 +90,7 @@ export function useUploadQueue(policy: UploadPolicy, onChange?: () => void) {
           if (!resumable) running.current.delete(item.key);
           update(item.key, { phase: 'failed', message, resumable });
         },
-      }, item.dub)
+      }, item.dub, item.cancels)
         .then((upload) => {
           // Cancelled while it was starting: stop it now that there is something to stop.
           if (cancelled.current.has(item.key)) void upload.cancel();
@@ -126,8 +129,8 @@ export function useUploadQueue(policy: UploadPolicy, onChange?: () => void) {
     items,
     /** The API's upload policy the picker and the uploads follow. */
     policy,
-    add(files: ReadonlyArray<{ file: File; target: UploadTarget; dub?: DubTarget }>) {
-      setItems((list) => [...list, ...files.map(({ file, target, dub }) => ({ key: `upload-${++keys}`, file, target, dub, phase: 'waiting' as const, sent: 0, total: file.size }))]);
+    add(files: ReadonlyArray<{ file: File; target: UploadTarget; dub?: DubTarget; cancels?: readonly string[] }>) {
+      setItems((list) => [...list, ...files.map(({ file, target, dub, cancels }) => ({ key: `upload-${++keys}`, file, target, dub, cancels, phase: 'waiting' as const, sent: 0, total: file.size }))]);
     },
     pause(key: string) {
       running.current.get(key)?.pause();
@@ -311,23 +314,52 @@ function UploadRow({ item, queue }: { item: UploadItem; queue: ReturnType<typeof
   );
 }
 
-/** The episode page's uploader: one file, uploaded as soon as it is chosen. */
-export function EpisodeUploader({ target, hasMedia, queue }: { target: UploadTarget; hasMedia: boolean; queue: ReturnType<typeof useUploadQueue> }) {
+/**
+ * The episode page's uploader: one file, uploaded as soon as it is chosen. Replacing the video of an
+ * episode in review, approved or live first asks the person to confirm what it cancels (the API's
+ * `replacementCancels`); the upload then acknowledges those territories, and the API refuses it if more
+ * are at stake by then.
+ */
+export function EpisodeUploader({
+  target,
+  hasMedia,
+  replacementCancels = [],
+  queue,
+}: {
+  target: UploadTarget;
+  hasMedia: boolean;
+  replacementCancels?: readonly ReplacementCancellation[];
+  queue: ReturnType<typeof useUploadQueue>;
+}) {
   const id = useId();
   const busy = queue.items.some((i) => isUnfinished(i.phase) || i.phase === 'processing');
+  const cancelling = hasMedia && replacementCancels.length > 0;
+  const [confirmed, setConfirmed] = useState(false);
+  const cancels = cancelling ? replacementCancels.map((c) => c.territory) : undefined;
   return (
     <div className="episode-uploader">
+      {cancelling ? (
+        <div className="field">
+          <p className="upload-match-held" id={`${id}-cancels`}>
+            {describeCancellations(replacementCancels)}
+          </p>
+          <label className="upload-replace-anyway">
+            <input type="checkbox" checked={confirmed} onChange={(event) => setConfirmed(event.currentTarget.checked)} aria-describedby={`${id}-cancels`} /> Replace anyway
+          </label>
+        </div>
+      ) : null}
       <div className="field">
         <label htmlFor={`${id}-file`}>{hasMedia ? 'Replace the video' : 'Upload a video'}</label>
         <input
           id={`${id}-file`}
           type="file"
           accept={acceptListOf(queue.policy)}
-          disabled={busy}
+          disabled={busy || (cancelling && !confirmed)}
           aria-describedby={`${id}-hint`}
           onChange={(event) => {
             const file = event.currentTarget.files?.[0];
-            if (file) queue.add([{ file, target }]);
+            if (file) queue.add([{ file, target, cancels }]);
+            setConfirmed(false);
             event.currentTarget.value = '';
           }}
         />

@@ -73,7 +73,7 @@ function explain(error: Error | DetailedError, file: RefusedFile, policy: Upload
   if (!response) return { message: `The connection to Greenlight was lost while sending "${file.name}". Resume to carry on from where it stopped.`, resumable: true };
   const status = response.getStatus();
   const reason = response.getHeader('Upload-Refusal-Reason');
-  const worded = reason ? uploadRefusalMessage(reason, file, policy) : undefined;
+  const worded = reason ? uploadRefusalMessage(reason, { ...file, apiWords: response.getBody() || undefined }, policy) : undefined;
   if (status === 401) return { message: worded ?? 'Your session has ended. Sign in again, then choose the file again to carry on.', resumable: false };
   if (status >= 500 || status === 409 || status === 423 || status === 429) {
     return { message: worded ?? `The server could not take "${file.name}" right now (${status}). Resume to try again.`, resumable: true };
@@ -84,12 +84,15 @@ function explain(error: Error | DetailedError, file: RefusedFile, policy: Upload
 /**
  * Uploads `file` as the new video of an episode — or, given `dub`, as its dubbed audio in that
  * language (tus metadata `audioLanguage`) — resuming an earlier upload of the same file to the same
- * episode (and language) when one was interrupted.
+ * episode (and language) when one was interrupted. `cancels`: the territories whose review, approval
+ * or live release the person confirmed the replacement cancels (tus metadata `cancels`; the API
+ * refuses a replacement that cancels more than that).
  */
-export async function startEpisodeUpload(file: File, episodeId: string, policy: UploadPolicy, events: UploadEvents, dub?: DubTarget): Promise<RunningUpload> {
+export async function startEpisodeUpload(file: File, episodeId: string, policy: UploadPolicy, events: UploadEvents, dub?: DubTarget, cancels?: readonly string[]): Promise<RunningUpload> {
   const duration = await readDuration(file, dub ? 'audio' : 'video');
   const metadata: Record<string, string> = { episodeId, filename: file.name, filetype: videoTypeOf(file, policy, dub ? policy.dubFormats : policy.formats) };
   if (dub) metadata.audioLanguage = dub.language;
+  if (!dub && cancels?.length) metadata.cancels = cancels.join(',');
   if (duration) metadata.duration = duration.toFixed(3);
 
   let created = false;

@@ -17,6 +17,7 @@ const EPISODE_PAGE = graphql(
     subtitleTranslationCapability { available unavailableReason }
     episode(id: $id) {
       id seriesId number title synopsis status durationSeconds uploadError takedownReason updatedAt viewerCanSubmitForReview
+      replacementCancels { territory loss }
       media { ...MediaFields }
       mediaRevisions { ...MediaFields }
       uploads(first: 10) { id fileName fileType declaredSize status failureReason createdAt finishedAt }

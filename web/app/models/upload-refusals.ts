@@ -16,6 +16,8 @@ export interface RefusedFile {
   durationSeconds?: number;
   /** Set when the file is a dub: its language and what the episode's video allows (from the API). */
   dub?: DubTarget;
+  /** The API's own words for the refusal (the response body), for refusals whose facts only it knows. */
+  apiWords?: string;
 }
 
 /** What a dub upload is measured against: `Episode.dubDurationToleranceSeconds` and the current video's duration. */
@@ -52,6 +54,9 @@ const REFUSALS: Record<UploadRefusalReason, Wording> = {
     if (!dub?.videoSeconds || !dub.toleranceSeconds || file.durationSeconds === undefined) return `"${file.name}" does not run as long as the episode's video; a dub must match it.`;
     return `"${file.name}" runs ${seconds(file.durationSeconds)} but the video runs ${seconds(dub.videoSeconds)}; a dub must match it within ${seconds(dub.toleranceSeconds)}.`;
   },
+  // What the replacement would cancel is read from where the episode stands now, which only the API knows.
+  REPLACEMENT_CANCELS_REVIEW: (file) =>
+    file.apiWords?.trim() || `Replacing the video with "${file.name}" would cancel a review, approval or live release you did not confirm. Check what it cancels, then confirm again.`,
   UPLOAD_VIDEO_REQUIRED: () => "Upload the episode's video first: a dub is measured against it.",
   UPLOAD_LANGUAGE_INVALID: (file) => `"${file.dub?.language ?? ''}" is not a language tag. Use a BCP 47 tag such as es, es-MX or pt-BR.`,
   UPLOAD_TOO_LARGE: (file, policy) => `The file is ${formatBytes(file.size)}; the limit is ${formatBytes(policy.maxBytes)}.`,

@@ -90,7 +90,7 @@ export default function EpisodePage() {
         <section className="panel episode-media" aria-labelledby="video-heading">
           <h2 id="video-heading">Video</h2>
           {media ? <MediaView media={media} tracks={episode.subtitles} audioTracks={episode.audioTracks} /> : <p className="video-empty muted">No video yet.{canEdit ? ' Upload one below.' : ''}</p>}
-          {canEdit ? <EpisodeUploader target={{ id: episode.id, number: episode.number, title: episode.title }} hasMedia={Boolean(media)} queue={uploads} /> : null}
+          {canEdit ? <EpisodeUploader target={{ id: episode.id, number: episode.number, title: episode.title }} hasMedia={Boolean(media)} replacementCancels={episode.replacementCancels} queue={uploads} /> : null}
         </section>
 
         <div className="episode-main">

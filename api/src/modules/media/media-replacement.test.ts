@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { replacementCancels, repeatsCurrentMedia, ReplacementLoss } from './media-replacement';
+import { acknowledgedTerritories, describeCancellations, replacementCancels, repeatsCurrentMedia, ReplacementLoss, unacknowledgedCancellations } from './media-replacement';
 
 const SHA = 'a'.repeat(64);
 
@@ -25,5 +25,23 @@ describe('replacementCancels', () => {
 
   it('is empty for an episode with nothing under review, approved or live', () => {
     expect(replacementCancels({ inReview: [], approved: [], live: [] })).toEqual([]);
+  });
+});
+
+describe('unacknowledgedCancellations', () => {
+  const cancels = replacementCancels({ inReview: ['US'], approved: ['CA'], live: ['GB'] });
+  it('is empty when every territory is acknowledged, in any case and order', () => {
+    expect(unacknowledgedCancellations(cancels, acknowledgedTerritories(' us,gb , CA'))).toEqual([]);
+  });
+  it('names each territory the acknowledgment misses, with what it would lose', () => {
+    expect(unacknowledgedCancellations(cancels, acknowledgedTerritories('CA'))).toEqual([
+      { territory: 'GB', loss: ReplacementLoss.LIVE },
+      { territory: 'US', loss: ReplacementLoss.IN_REVIEW },
+    ]);
+    expect(unacknowledgedCancellations(cancels, acknowledgedTerritories(undefined))).toEqual(cancels);
+    expect(describeCancellations(cancels)).toBe('its live release in GB; its approval in CA; its review under way in US');
+  });
+  it('is empty for an episode with nothing to lose, acknowledged or not', () => {
+    expect(unacknowledgedCancellations([], [])).toEqual([]);
   });
 });

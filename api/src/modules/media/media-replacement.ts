@@ -69,3 +69,44 @@ export function replacementCancels(standing: ReviewStanding): ReplacementCancell
   note(standing.live, ReplacementLoss.LIVE);
   return [...lost].map(([territory, loss]) => ({ territory, loss })).sort((a, b) => a.territory.localeCompare(b.territory));
 }
+
+/**
+ * The tus metadata key in which an upload replacing an episode's video states what the uploader agreed
+ * to cancel: the territories (ISO 3166-1 alpha-2) it showed them, comma-separated ("CA,GB,US").
+ */
+export const ACKNOWLEDGED_CANCELS_KEY = 'cancels';
+
+/** The territories an upload's `cancels` metadata acknowledges, upper-cased; empty when it names none. */
+export function acknowledgedTerritories(metadata: string | null | undefined): string[] {
+  if (!metadata) return [];
+  return metadata
+    .split(',')
+    .map((t) => t.trim().toUpperCase())
+    .filter(Boolean);
+}
+
+/**
+ * What a replacement would cancel that its uploader did not acknowledge: every territory of
+ * `replacementCancels` missing from the acknowledgment, in territory order. A replacement goes ahead
+ * only when this is empty; an acknowledgment made earlier (a preview built while the episode was merely
+ * ready) does not cover a review, approval or release that came since.
+ */
+export function unacknowledgedCancellations(cancels: readonly ReplacementCancellationValue[], acknowledged: readonly string[]): ReplacementCancellationValue[] {
+  const agreed = new Set(acknowledged.map((t) => t.toUpperCase()));
+  return cancels.filter((c) => !agreed.has(c.territory));
+}
+
+const LOSS_WORDS: Record<ReplacementLoss, string> = {
+  IN_REVIEW: 'its review under way',
+  APPROVED: 'its approval',
+  LIVE: 'its live release',
+};
+
+/** "its live release in US; its review under way in CA, GB": what `cancels` loses, grouped by loss, strongest first. */
+export function describeCancellations(cancels: readonly ReplacementCancellationValue[]): string {
+  return [ReplacementLoss.LIVE, ReplacementLoss.APPROVED, ReplacementLoss.IN_REVIEW]
+    .map((loss) => ({ loss, territories: cancels.filter((c) => c.loss === loss).map((c) => c.territory) }))
+    .filter((g) => g.territories.length)
+    .map((g) => `${LOSS_WORDS[g.loss]} in ${g.territories.join(', ')}`)
+    .join('; ');
+}

@@ -15,6 +15,8 @@ import { MediaRevision } from './media-revision.entity';
 import { ACCEPTED_AUDIO, dubDurationMismatch } from './audio-tracks';
 import { languageSchema, MAX_EPISODE_NUMBER } from '../catalog/catalog-validation';
 import { ourWords } from '../../domain/validation';
+import type { MediaReplacementService } from './media-replacement.service';
+import { ACKNOWLEDGED_CANCELS_KEY, acknowledgedTerritories, describeCancellations, unacknowledgedCancellations } from './media-replacement';
 
 /**
  * Why an upload is refused, beside the domain codes (`UNAUTHENTICATED`, `FORBIDDEN`, `NOT_FOUND`,
@@ -30,6 +32,7 @@ export type UploadRefusal =
   | 'UPLOAD_TYPE_NOT_ACCEPTED'
   | 'UPLOAD_TYPE_MISMATCH'
   | 'UPLOAD_VIDEO_REQUIRED'
+  | 'REPLACEMENT_CANCELS_REVIEW'
   | 'UPLOAD_DURATION_MISMATCH'
   | 'UPLOAD_LANGUAGE_INVALID'
   | 'UPLOAD_GONE'
@@ -135,6 +138,7 @@ export class UploadService {
   constructor(
     private readonly audit: AuditService,
     private readonly config: Config,
+    private readonly replacement: MediaReplacementService,
   ) {}
 
   /**
@@ -190,8 +194,28 @@ export class UploadService {
       if (!media) throw new UploadRefusedError('UPLOAD_VIDEO_REQUIRED', 'Upload the episode\'s video before its dubs: a dub must match the video\'s duration.');
       const mismatch = meta.duration ? dubDurationMismatch(Number(meta.duration), media.durationSeconds) : null;
       if (mismatch) throw new UploadRefusedError('UPLOAD_DURATION_MISMATCH', `Upload metadata duration: ${mismatch}`);
+    } else if (episode.currentMedia) {
+      await this.checkAcknowledgedReplacement(ctx, episode, fileName, meta[ACKNOWLEDGED_CANCELS_KEY]);
     }
     return episode;
+  }
+
+  /**
+   * A new video for an episode that has one replaces it, cancelling its reviews, approvals and live
+   * releases (`replacementCancels`, read from where the episode stands now): the upload must
+   * acknowledge every territory it would cancel (`cancels` metadata), or it is refused before anything
+   * is stored (REPLACEMENT_CANCELS_REVIEW). The same bytes again would cancel nothing, but at creation
+   * they are not known yet: a client skips those itself.
+   */
+  private async checkAcknowledgedReplacement(ctx: RequestContext, episode: Episode, fileName: string, acknowledgment: string | null | undefined): Promise<void> {
+    const cancels = (await this.replacement.cancelledByReplacement(ctx, [episode.id])).get(episode.id) ?? [];
+    const missing = unacknowledgedCancellations(cancels, acknowledgedTerritories(acknowledgment));
+    if (!missing.length) return;
+    throw new UploadRefusedError(
+      'REPLACEMENT_CANCELS_REVIEW',
+      `Replacing the video of episode ${episode.number} with "${fileName}" would cancel ${describeCancellations(missing)}. ` +
+        `Confirm the replacement by naming these territories in the upload's ${ACKNOWLEDGED_CANCELS_KEY} metadata (${missing.map((c) => c.territory).join(',')}), or keep the current video.`,
+    );
   }
 
   /** Records an accepted upload; a draft episode shows it is uploading. */
