@@ -56,7 +56,7 @@ export function createServices(
   // What partners see follows every write to a gate input through database marks (publication.service.ts).
   const subtitles = new SubtitleService(audit, config);
   const decisions = new DecisionService(audit);
-  const releases = new ReleaseService(audit);
+  const releases = new ReleaseService(audit, runtime.clock);
   const publication = new PublicationService(queue, runtime.logger ?? (console as unknown as Logger), runtime.clock);
   return {
     audit,

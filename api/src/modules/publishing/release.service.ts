@@ -77,10 +77,12 @@ export interface DistributionRow {
 export class ReleaseService {
   constructor(
     private readonly audit: AuditService,
+    /** The publish gate's clock: "now" for a plan is the gate's now. */
+    private readonly clock: () => Date = () => new Date(),
   ) {}
 
   async setPlan(ctx: RequestContext, seriesId: string, partnerId: string, input: z.input<typeof planSchema>): Promise<ReleasePlan> {
-    const data = releasePlanTimes(parseInput(planSchema, input), new Date());
+    const data = releasePlanTimes(parseInput(planSchema, input), this.clock());
     const em = ctx.em.fork();
     const series = await findSeries(ctx, seriesId, 'write', em);
     const partner = isId(partnerId) ? await em.findOne(Organization, partnerId) : null;
