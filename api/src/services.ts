@@ -55,7 +55,7 @@ export function createServices(
   // What partners see follows every write to a gate input through database marks (publication.service.ts).
   const subtitles = new SubtitleService(audit, config);
   const decisions = new DecisionService(audit);
-  const releases = new ReleaseService(audit);
+  const releases = new ReleaseService(audit, runtime.clock);
   const mediaReplacement = new MediaReplacementService(decisions, releases);
   const uploads = new UploadService(audit, config, mediaReplacement);
   const publication = new PublicationService(queue, runtime.logger ?? (console as unknown as Logger), runtime.clock);

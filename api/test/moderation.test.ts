@@ -240,6 +240,8 @@ describe('deciding', () => {
     const c = (await claim(r.token, filter))!;
     const first = await server.gql(DECIDE, { i: { caseId: c.id, version: c.version, decisions: [{ territory: 'US', decision: 'APPROVE', notes: 'Context makes it fine.' }] } }, { token: r.token });
     expect(first.data?.decideCase).toMatchObject({ status: 'PENDING_REVIEW', awaitingSecondApproval: true, episode: { status: 'IN_REVIEW' } });
+    const escalation = async () => (await server.gql(graphql('query($id: ID!) { reviewCase(id: $id) { status escalated } }'), { id: c.id }, { token: r.token })).data!.reviewCase;
+    expect(await escalation()).toEqual({ status: 'PENDING_REVIEW', escalated: true });
     const studioReads = async () => (await server.gql(graphql('query($id: ID!) { reviewCase(id: $id) { decisions { territory actorLabel pendingSecondApproval } } }'), { id: c.id }, { token: owner.token })).data!.reviewCase.decisions;
     // A first approval waiting for its second is the operator's own business.
     expect(await studioReads()).toEqual([]);
@@ -250,6 +252,8 @@ describe('deciding', () => {
     const again = (await claim(l.token, filter))!;
     const second = await server.gql(DECIDE, { i: { caseId: again.id, version: again.version, decisions: [{ territory: 'US', decision: 'APPROVE' }] } }, { token: l.token });
     expect(second.data?.decideCase).toMatchObject({ status: 'DECIDED', episode: { status: 'APPROVED' } });
+    // The decision ends the escalation: a decided case is no longer waiting for a lead.
+    expect(await escalation()).toEqual({ status: 'DECIDED', escalated: false });
     const decisions = await server.gql(graphql('query($id: ID!) { reviewCase(id: $id) { decisions { actorLabel } } }'), { id: c.id }, { token: l.token });
     expect(decisions.data!.reviewCase.decisions.map((d) => d.actorLabel)).toEqual([r.email, l.email]);
     // The studio reads both approvals signed by the team, never a reviewer's email.

@@ -101,6 +101,48 @@ describe('the partner catalog', () => {
     expect(later.data!.series.distribution.find((d) => d.partner.id === p.organizationId)!.episodes.map((e) => e.reasons.map((r) => r.code))).toEqual([['RELEASE_SCHEDULED'], ['RELEASE_SCHEDULED']]);
   });
 
+  it('a release plan starts within 10 years ahead; a start that has passed is saved as the moment of saving, except the start daily drops count from', async () => {
+    const p = await partner();
+    const s = await liveSeries(1, p.organizationId);
+    const SET = graphql('mutation($s: ID!, $p: ID!, $i: ReleasePlanInput!) { setReleasePlan(seriesId: $s, partnerId: $p, input: $i) { mode startsAt episodeTimes } }');
+    const set = (i: { mode: 'ALL_AT_ONCE' | 'DROPS' | 'SCHEDULED'; startsAt: string; episodesPerDay?: number; episodeTimes?: Array<{ number: number; at: string }> }) => server.gql(SET, { s: s.seriesId, p: p.organizationId, i }, { token: s.owner.token });
+    const inYears = (years: number, ms = 0) => {
+      const d = new Date();
+      d.setUTCFullYear(d.getUTCFullYear() + years);
+      return new Date(d.getTime() + ms).toISOString();
+    };
+
+    const unreadable = await set({ mode: 'ALL_AT_ONCE', startsAt: '+275760-09-13T00:00:00.000Z' });
+    expect(unreadable.errors![0]!.extensions.field).toBe('input.startsAt');
+    expect(unreadable.errors![0]!.message).toMatch(/between the years 0001 and 9999/);
+    for (const startsAt of ['9999-12-31T23:59:00Z', inYears(10, 60_000)]) {
+      const refused = await set({ mode: 'ALL_AT_ONCE', startsAt });
+      expect(errorCode(refused)).toBe('BAD_USER_INPUT');
+      expect(refused.errors![0]!.extensions.field).toBe('input.startsAt');
+      expect(refused.errors![0]!.message).toMatch(/^The start is more than 10 years ahead: the latest is \d{1,2} \w{3} \d{4}\.$/);
+    }
+    const late = await set({ mode: 'SCHEDULED', startsAt: '2030-01-01T00:00:00Z', episodeTimes: [{ number: 1, at: '2030-01-01T00:00:00Z' }, { number: 2, at: '9999-12-31T23:59:00Z' }] });
+    expect(late.errors![0]!.extensions.field).toBe('input.episodeTimes.1.at');
+    expect(late.errors![0]!.message).toMatch(/Episode 2’s release time is more than 10 years ahead/);
+
+    const within = inYears(10, -60_000);
+    expect((await set({ mode: 'ALL_AT_ONCE', startsAt: within })).data!.setReleasePlan.startsAt).toBe(within);
+
+    // A start that has passed is the moment of saving, as the confirmation said ("Goes live now").
+    const before = Date.now();
+    const past = (await set({ mode: 'ALL_AT_ONCE', startsAt: '0001-01-01T00:00:00Z', episodeTimes: [] })).data!.setReleasePlan;
+    const saved = new Date(past.startsAt).getTime();
+    expect(saved).toBeGreaterThanOrEqual(before - 1000);
+    expect(saved).toBeLessThanOrEqual(Date.now() + 1000);
+
+    // Daily drops count from their start: a recent past start is kept, one from long ago is refused.
+    const lastWeek = new Date(Date.now() - 7 * 86_400_000).toISOString();
+    expect((await set({ mode: 'DROPS', startsAt: lastWeek, episodesPerDay: 1 })).data!.setReleasePlan.startsAt).toBe(lastWeek);
+    const ancient = await set({ mode: 'DROPS', startsAt: '0001-01-01T00:00:00Z', episodesPerDay: 1 });
+    expect(ancient.errors![0]!.extensions.field).toBe('input.startsAt');
+    expect(ancient.errors![0]!.message).toMatch(/at most 10 years back/);
+  });
+
   it('node(id) returns a live series or episode; changes(since) is an ordered feed to resume from', async () => {
     const p = await partner();
     await liveSeries(1, p.organizationId);

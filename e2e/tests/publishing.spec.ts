@@ -114,6 +114,16 @@ test('A studio releases an approved series to the demo partner; the partner sees
 
     const shortPlay = page.getByRole('region', { name: 'ShortPlay' });
     await expect(shortPlay).toContainText('All at once from');
+
+    // A second plan for the partner replaces the first, and the confirmation says so; a start
+    // further ahead than the API allows is refused beside the field, in the API's words.
+    await release.getByLabel('Starts (UTC)').fill('9999-12-31T23:59');
+    await release.getByRole('button', { name: 'Save release plan' }).click();
+    await expect(confirm).toContainText(/Replaces the current plan: all at once from \d{1,2} \w{3} \d{4}, \d\d:\d\d UTC\./);
+    await confirm.getByRole('button', { name: 'Release to ShortPlay' }).click();
+    await expect(release.getByLabel('Starts (UTC)')).toHaveAccessibleDescription(/The start is more than 10 years ahead: the latest is \d{1,2} \w{3} \d{4}\./);
+    await expect(shortPlay).toContainText('All at once from');
+    await release.getByLabel('Starts (UTC)').fill('');
     const grid = shortPlay.getByRole('table', { name: 'Episodes on ShortPlay by territory' });
     await expect(grid.getByRole('columnheader', { name: 'US', exact: true })).toBeVisible();
     for (const number of [1, 2]) {

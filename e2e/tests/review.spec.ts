@@ -226,6 +226,8 @@ test('A reviewer claims the case they opened; the lead’s second approval start
     await expect(reviewer).toHaveURL(new RegExp(`/review/${calm.caseId}\\?notice=claimed`));
     await expect(reviewer.getByRole('status').filter({ hasText: 'The case is yours' })).toBeVisible();
     await expect(decisionOf(reviewer)).toBeVisible();
+    // The claim button is gone: focus lands on the decision form's heading, not on the page.
+    await expect(decisionOf(reviewer).getByRole('heading', { name: 'Decision', exact: true })).toBeFocused();
   });
 
   await test.step('a reviewer who opened it too is told who got there first, and until when', async () => {
@@ -255,6 +257,7 @@ test('A reviewer claims the case they opened; the lead’s second approval start
   await test.step('the lead claims it and finds the first reviewer’s decisions and cited rule preselected, naming who made them', async () => {
     const lead = await pageFor(browser, accounts.lead);
     await open(lead, `/review/${graphic.caseId}`);
+    await expect(lead.locator('.badge').filter({ hasText: /^Escalated$/ })).toBeVisible();
     await lead.getByRole('button', { name: 'Claim this case' }).click();
     const decision = decisionOf(lead);
     await expect(decision).toContainText(`${accounts.reviewer} approved against a likely violation`);
@@ -266,6 +269,10 @@ test('A reviewer claims the case they opened; the lead’s second approval start
     await expect(sweden).toContainText(`Preselected from the first decision by ${accounts.reviewer}`);
     await decision.getByRole('button', { name: 'Submit decision' }).click();
     await expect(lead.getByRole('status').filter({ hasText: 'Your decision is recorded.' })).toContainText(/Approved in SE.*Rejected in DK|Rejected in DK.*Approved in SE/i);
+    // The decision ended the escalation: the decided case no longer reads as escalated.
+    await open(lead, `/review/${graphic.caseId}`);
+    await expect(lead.locator('.badge').filter({ hasText: /^Decided$/ })).toBeVisible();
+    await expect(lead.locator('.badge').filter({ hasText: /^Escalated$/ })).toHaveCount(0);
     await lead.context().close();
   });
 

@@ -82,6 +82,24 @@ describe('episodeNumberFromFileName', () => {
     expect(episodeNumberFromFileName('Love 2 - 07.mp4')).toEqual({ number: null, reason: 'ambiguous' });
   });
 
+  it.each(['ep23 - ep24.mp4', 'Episode 3 (was E4).mp4', 'e1_e2.mov'])('does not guess between two marked episode numbers: %s', (name) => {
+    expect(episodeNumberFromFileName(name)).toEqual({ number: null, reason: 'ambiguous' });
+  });
+
+  it('reads the same marked number given twice', () => {
+    expect(episodeNumberFromFileName('ep04 - ep04.mp4')).toEqual({ number: 4, via: 'episode-word' });
+  });
+
+  it.each(['ep 1e3.mp4', 'ep1e3.mp4', 'E12k4.mp4', 'ep 1.5.mp4', 'Episode 2,5.mp4'])('does not read a marked number run on into something else: %s', (name) => {
+    expect(episodeNumberFromFileName(name)).toEqual({ number: null, reason: 'ambiguous' });
+  });
+
+  it('reads a marked number followed by a version or a word', () => {
+    expect(numberOf('ep04v2.mp4')).toBe(4);
+    expect(numberOf('ep04final.mp4')).toBe(4);
+    expect(numberOf('ep04.final.mp4')).toBe(4);
+  });
+
   it('says which naming style gave the number', () => {
     expect(episodeNumberFromFileName('S01E04.mp4')).toEqual({ number: 4, via: 'season-episode', season: 1 });
     expect(episodeNumberFromFileName('S02E04.mp4')).toEqual({ number: 4, via: 'season-episode', season: 2 });

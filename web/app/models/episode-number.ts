@@ -12,7 +12,14 @@ export type EpisodeNumberMatch =
       /** The season the name gives with it (`S02E04`, `2x04`): a series has one run of episode numbers, so the preview flags a season other than 1. */
       season?: number;
     }
-  | { number: null; /** `none`: no episode number in the name; `ambiguous`: several bare numbers and nothing says which. */ reason: 'none' | 'ambiguous' }
+  | {
+      number: null;
+      /**
+       * `none`: no episode number in the name; `ambiguous`: nothing says which of its numbers is the episode — several bare
+       * numbers, two different marked ones (`ep23 - ep24`), or a marked number run on into something else (`ep 1e3`).
+       */
+      reason: 'none' | 'ambiguous';
+    }
   | {
       number: null;
       /** The name gives an episode number no episode can have: 0, or one too long to read as a number. */
@@ -24,7 +31,9 @@ export type EpisodeNumberMatch =
 // Markers, strongest first. Each is tried on the whole name, so `S02E04` gives 4 before `E04` or `02` are considered.
 // A marked number is read whole, however long (`ep12345`): whether an episode can have it is the policy's to say.
 const SEASON_EPISODE = [/(?<![a-z0-9])s(\d{1,2})[\s._-]*e(?:p(?:isode)?)?[\s._-]*(\d+)/i, /(?<![a-z0-9])(\d{1,2})x(\d{1,3})(?![a-z0-9])/i];
-const EPISODE_WORD = /(?<![a-z])(?:episode|episodio|épisode|folge|ep|e)[\s.#_-]*(\d+)/i;
+const EPISODE_WORD = /(?<![a-z])(?:episode|episodio|épisode|folge|ep|e)[\s.#_-]*(\d+)/gi;
+// What, directly after a marked number, makes it part of something else (`1e3`, `4k2`, `1.5`); a version (`ep04v2`) does not.
+const RUN_ON = /^(?!v\d)(?:[a-z]+\d|[.,]\d{1,2}(?![a-z0-9]))/i;
 // 第4集, 第四集, 第12話, 第3回 (Chinese and Japanese); 4화, 4회 (Korean).
 const CJK_EPISODE = [/第\s*([0-9]+|[〇零一二两三四五六七八九十百千]+)\s*[集话話回]/, /(?<![0-9])([0-9]+)\s*[集话話화회]/];
 // Numbers that are never the episode: resolutions (1080p, 4k, 1920x1080), frame rates, bit rates, codecs, versions, parts of dates.
@@ -48,8 +57,12 @@ export function episodeNumberFromFileName(fileName: string): EpisodeNumberMatch 
     const found = pattern.exec(name);
     if (found) return numbered(/^\d+$/.test(found[1]!) ? found[1]! : chineseNumeral(found[1]!), 'cjk-episode');
   }
-  const word = EPISODE_WORD.exec(name);
-  if (word) return numbered(word[1]!, 'episode-word');
+  const words = [...name.matchAll(EPISODE_WORD)];
+  if (words.length) {
+    const runOn = words.some((word) => RUN_ON.test(name.slice(word.index + word[0].length)));
+    if (runOn || new Set(words.map((word) => Number(word[1]))).size > 1) return { number: null, reason: 'ambiguous' };
+    return numbered(words[0]![1]!, 'episode-word');
+  }
 
   const candidates = [...name.replace(NOT_EPISODE, ' ').matchAll(LONE_NUMBER)].map((m) => m[1]!).filter((digits) => !YEAR.test(digits));
   const distinct = [...new Set(candidates.map(Number))];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { releaseStartOf, releaseStartWords } from './publishing';
+import { releaseStartOf, releaseStartWords, replacedPlanWords } from './publishing';
 
 const now = new Date('2026-12-01T03:00:00.000Z');
 
@@ -9,6 +9,21 @@ describe('releaseStartOf: the start a release form names', () => {
     expect(releaseStartOf('2026-12-12T09:00+02:00', now)?.toISOString()).toBe('2026-12-12T07:00:00.000Z');
     expect(releaseStartOf('', now)).toBe(now);
     expect(releaseStartOf('next Tuesday', now)).toBeNull();
+  });
+
+  it('reads any year a date field gives, for the API to judge, and refuses a day that does not exist', () => {
+    expect(releaseStartOf('275760-09-13T00:00', now)?.getTime()).toBe(8.64e15);
+    expect(releaseStartOf('9999-12-31T23:59', now)?.toISOString()).toBe('9999-12-31T23:59:00.000Z');
+    expect(releaseStartOf('0001-01-01T00:00', now)?.toISOString()).toBe('0001-01-01T00:00:00.000Z');
+    expect(releaseStartOf('275760-09-14T00:00', now)).toBeNull();
+    expect(releaseStartOf('2026-02-30T00:00', now)).toBeNull();
+  });
+});
+
+describe('replacedPlanWords: the plan a new one replaces', () => {
+  it('names its mode and start', () => {
+    expect(replacedPlanWords({ mode: 'ALL_AT_ONCE', startsAt: '2026-12-03T00:00:00Z' })).toBe('Replaces the current plan: all at once from 3 Dec 2026, 00:00 UTC.');
+    expect(replacedPlanWords({ mode: 'DROPS', startsAt: '2026-12-03T09:00:00Z', episodesPerDay: 2 })).toBe('Replaces the current plan: daily drops, 2 a day from 3 Dec 2026, 09:00 UTC.');
   });
 });
 

@@ -21,8 +21,24 @@ export function releaseModeLabel(mode: ReleaseMode): string {
  */
 export function releaseStartOf(text: string, now: Date): Date | null {
   if (!text) return now;
-  const startsAt = new Date(/[zZ]|[+-]\d\d:\d\d$/.test(text) ? text : `${text}Z`);
-  return Number.isNaN(startsAt.getTime()) ? null : startsAt;
+  // A datetime-local value, read the same in every browser and on the server, whatever its year
+  // (`275760-09-13T00:00`): whether a plan may start then is the API's to say.
+  const local = /^(\d{4,6})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d))?$/.exec(text);
+  if (local) {
+    const [year, month, day, hour, minute, second] = local.slice(1).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
+    const startsAt = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
+    startsAt.setUTCFullYear(year);
+    const exact = startsAt.getUTCFullYear() === year && startsAt.getUTCMonth() === month - 1 && startsAt.getUTCDate() === day && startsAt.getUTCHours() === hour;
+    return exact ? startsAt : null;
+  }
+  const startsAt = new Date(text);
+  return /[zZ]|[+-]\d\d:\d\d$/.test(text) && !Number.isNaN(startsAt.getTime()) ? startsAt : null;
+}
+
+/** The plan a new one for the same partner replaces, as the confirmation names it. */
+export function replacedPlanWords(plan: { mode: ReleaseMode; startsAt: string; episodesPerDay?: number | null }): string {
+  const drops = plan.mode === 'DROPS' && plan.episodesPerDay ? `, ${plan.episodesPerDay} a day` : '';
+  return `Replaces the current plan: ${releaseModeLabel(plan.mode).toLowerCase()}${drops} from ${formatDateTime(plan.startsAt)}.`;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -6,7 +6,7 @@ import { FormAlert, Notice, SelectField, TextField } from '~/components/forms';
 import { Time } from '~/components/time';
 import { requireCatalog } from '~/models/catalog-access.server';
 import { expectData } from '~/models/graphql.server';
-import { notLiveLabel, RELEASE_MODES, releaseModeLabel, releaseStartOf, releaseStartWords, type ReleaseMode } from '~/models/publishing';
+import { notLiveLabel, RELEASE_MODES, releaseModeLabel, releaseStartOf, releaseStartWords, replacedPlanWords, type ReleaseMode } from '~/models/publishing';
 import { getDistribution, handleReleaseForm, listPartners, type PartnerDistribution } from '~/models/publishing.server';
 import publishingStyles from '~/styles/publishing.css?url';
 
@@ -37,7 +37,7 @@ export default function DistributionPage() {
   const releaseForm = useRef<HTMLFormElement>(null);
   const confirmDialog = useRef<HTMLDialogElement>(null);
   const confirmed = useRef(false);
-  const [release, setRelease] = useState<{ name: string; territories: string[]; when: string } | null>(null);
+  const [release, setRelease] = useState<{ name: string; territories: string[]; when: string; replaces: string | null } | null>(null);
   // "Choose a partner." answers the last submit; once a partner is chosen it no longer holds, so it
   // must not linger beside the field or behind the confirmation. A new answer shows its own errors.
   // The error summary moves focus to itself whenever it gets a new object, so it changes only when
@@ -62,7 +62,8 @@ export default function DistributionPage() {
     if (!partner || !startsAt) return;
     event.preventDefault();
     setPartnerChosen({ answer: planOutcome, summaryToo: true });
-    setRelease({ name: partner.organization.name, territories: partner.profile?.territories ?? [], when: releaseStartWords(startsAt, now, mode) });
+    const current = distribution.find((row) => row.partner.id === partner.organization.id)?.plan;
+    setRelease({ name: partner.organization.name, territories: partner.profile?.territories ?? [], when: releaseStartWords(startsAt, now, mode), replaces: current ? replacedPlanWords(current) : null });
     confirmDialog.current?.showModal();
   };
 
@@ -136,6 +137,7 @@ export default function DistributionPage() {
                     : `${release.name} serves no territories yet: nothing goes live until it does.`}
                 </p>
                 <p className="release-confirm-when">{release.when}</p>
+                {release.replaces ? <p className="release-confirm-replaces">{release.replaces}</p> : null}
                 <div className="form-actions">
                   <button
                     type="button"

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { NotFoundError } from '../../domain/errors';
+import { NotFoundError, type FieldError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
-import { parseInput, refuseRepeats, withRulesAcrossFields } from '../../domain/validation';
+import { parseInput, refusedInput, refuseRepeats, withRulesAcrossFields } from '../../domain/validation';
 import { episodeNumberSchema } from '../catalog/catalog-validation';
 import type { AuditService } from '../audit/audit.service';
 import { membershipIn, requireUser } from '../../domain/access';
@@ -31,6 +31,42 @@ const planSchema = withRulesAcrossFields(
   ],
 );
 
+/** How far ahead a release plan may be set: further is a typo, not a plan. */
+export const RELEASE_HORIZON_YEARS = 10;
+
+type PlanTimes = { mode: ReleaseMode; startsAt: Date; episodeTimes?: Array<{ number: number; at: Date }> | null };
+
+/**
+ * A release plan's times as saved, at `now` (the moment of saving): none more than
+ * RELEASE_HORIZON_YEARS ahead, and a time that has passed is now, so what is saved reads the way
+ * the studio was told ("Goes live now"). Daily drops count from their start, so a past start of
+ * drops is kept (the drops due since then go live at once), within the same years back.
+ */
+export function releasePlanTimes<T extends PlanTimes>(plan: T, now: Date): T {
+  const latest = new Date(now);
+  latest.setUTCFullYear(latest.getUTCFullYear() + RELEASE_HORIZON_YEARS);
+  const earliest = new Date(now);
+  earliest.setUTCFullYear(earliest.getUTCFullYear() - RELEASE_HORIZON_YEARS);
+  const day = (d: Date) => d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  const refused: FieldError[] = [];
+  const ahead = (field: string, what: string, at: Date) => {
+    if (at.getTime() > latest.getTime()) refused.push({ field, message: `${what} is more than ${RELEASE_HORIZON_YEARS} years ahead: the latest is ${day(latest)}.` });
+  };
+  ahead('input.startsAt', 'The start', plan.startsAt);
+  plan.episodeTimes?.forEach((t, i) => ahead(`input.episodeTimes.${i}.at`, `Episode ${t.number}’s release time`, t.at));
+  const keepsPastStart = plan.mode === ReleaseMode.DROPS;
+  if (keepsPastStart && plan.startsAt.getTime() < earliest.getTime()) {
+    refused.push({ field: 'input.startsAt', message: `Daily drops count from their start, which can be at most ${RELEASE_HORIZON_YEARS} years back: the earliest is ${day(earliest)}.` });
+  }
+  if (refused.length) throw refusedInput(refused);
+  const notPast = (at: Date) => (at.getTime() < now.getTime() ? now : at);
+  return {
+    ...plan,
+    startsAt: keepsPastStart ? plan.startsAt : notPast(plan.startsAt),
+    episodeTimes: plan.episodeTimes?.map((t) => ({ ...t, at: notPast(t.at) })),
+  };
+}
+
 export interface DistributionRow {
   partner: Organization;
   plan: ReleasePlan | null;
@@ -41,10 +77,12 @@ export interface DistributionRow {
 export class ReleaseService {
   constructor(
     private readonly audit: AuditService,
+    /** The publish gate's clock: "now" for a plan is the gate's now. */
+    private readonly clock: () => Date = () => new Date(),
   ) {}
 
   async setPlan(ctx: RequestContext, seriesId: string, partnerId: string, input: z.input<typeof planSchema>): Promise<ReleasePlan> {
-    const data = parseInput(planSchema, input);
+    const data = releasePlanTimes(parseInput(planSchema, input), this.clock());
     const em = ctx.em.fork();
     const series = await findSeries(ctx, seriesId, 'write', em);
     const partner = isId(partnerId) ? await em.findOne(Organization, partnerId) : null;

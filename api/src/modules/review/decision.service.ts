@@ -114,6 +114,8 @@ export class DecisionService {
       reviewCase.status = CaseStatus.DECIDED;
       reviewCase.decidedAt = new Date();
       reviewCase.awaitingSecondApproval = false;
+      // Escalation hands an open case to leads; the decision ends it (the audit keeps that it was escalated, the note why).
+      reviewCase.escalated = false;
       reviewCase.claimedBy = null;
       reviewCase.claimExpiresAt = null;
       reviewCase.version += 1;

@@ -187,7 +187,7 @@ export class ReviewCase {
   @Property({ type: 'datetime', nullable: true })
   claimExpiresAt?: Date | null;
 
-  @Field(() => Boolean, { description: 'Escalated cases are for leads only.' })
+  @Field(() => Boolean, { description: 'Escalated cases are for leads only. A state of an open case: a decision ends it.' })
   @Property({ type: 'boolean' })
   escalated: boolean = false;
 

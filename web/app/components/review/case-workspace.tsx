@@ -110,13 +110,20 @@ export function CaseWorkspace(props: CaseWorkspaceProps) {
   // A new notice or case is news of its own: what a shortcut did before it is no longer.
   useEffect(() => setAnnouncement(''), [notice, rc.id]);
   const help = useRef<HTMLDialogElement>(null);
-  const location = useLocation();
 
+  const location = useLocation();
   const pending = rc.status === 'PENDING_REVIEW';
   // The API judges the claim on the database's clock; the page only reads its answer.
   const claimedByMe = rc.claim.heldByViewer;
   const claim = useClaimKeepAlive(rc.id, rc.claim.expiresAt, claimedByMe, player.ref);
   const canDecide = claimedByMe && !claim.lost;
+  // Claiming replaces the claim button with the decision form: focus goes to the form's heading
+  // (the notice, read out from the live region, says the case is yours), not to the page.
+  const justClaimed = new URLSearchParams(location.search).get('notice') === 'claimed';
+  useEffect(() => {
+    if (justClaimed && canDecide) document.getElementById('decision-heading')?.focus();
+    // Once per arrival at the page, not on every change of the claim.
+  }, [location.key]);
   const targets = rc.territories.map((code) => ({ code, name: territoryName(territories, code) }));
   const flagged = useMemo(() => {
     const byTerritory: Record<string, string[]> = {};

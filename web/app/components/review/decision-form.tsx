@@ -163,7 +163,9 @@ export function DecisionForm(props: DecisionFormProps) {
   const formError = (outcome?.intent === 'decide' || outcome?.intent === 'decideAndNext') && !outcome.conflict ? outcome.formError : undefined;
   return (
     <section className="panel decision-panel" aria-labelledby="decision-heading">
-      <h2 id="decision-heading">Decision</h2>
+      <h2 id="decision-heading" tabIndex={-1}>
+        Decision
+      </h2>
       <p className="muted small">
         Decide every territory; those the AI found clear start approved. <kbd>A</kbd> approve, <kbd>C</kbd> request changes, <kbd>R</kbd> reject — for the territory you are in, or the
         first undecided one. <kbd>Ctrl</kbd>+<kbd>Enter</kbd> (<kbd>⌘</kbd>+<kbd>Enter</kbd>) submits.
