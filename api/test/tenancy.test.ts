@@ -355,6 +355,14 @@ const attempts: Record<string, Attempt> = {
     res: await server.gql(graphql('query($i: SetEpisodePricesInput!) { episodePricesInputProblems(input: $i) { field message } }'), { i: { seriesId: a.seriesId, fromNumber: 3, toNumber: 1, territory: 'US', coins: 5 } }, { token: b.owner.token }),
     leaks: (data) => JSON.stringify(data).includes(a.seriesId) || JSON.stringify(data).includes('secret'),
   }),
+  licenseInputProblems: async () => ({
+    res: await server.gql(
+      graphql('query($i: LicenseInput!) { licenseInputProblems(input: $i) { field message } }'),
+      { i: { sourceWorkTitle: 'Mine now', sourceWorkKind: 'NOVEL', licensor: 'Someone', licenseKind: 'ADAPTATION', territoriesIncluded: ['WORLDWIDE'], windowStart: '2027-01-01T00:00:00.000Z', windowEnd: '2026-01-01T00:00:00.000Z' } },
+      { token: b.owner.token },
+    ),
+    leaks: (data) => JSON.stringify(data).includes(a.seriesId) || JSON.stringify(data).includes(a.owner.organizationId),
+  }),
   currencies: async () => ({
     res: await server.gql(graphql('{ currencies { code exponent } }'), {}, { token: b.owner.token }),
     leaks: (data) => JSON.stringify(data).includes(a.owner.organizationId),
