@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
-import { eventually, uploadClip, uploadDub } from './support/media';
+import { acknowledgingCancels, eventually, uploadClip, uploadDub } from './support/media';
 import { seriesWithEpisodes } from './support/catalog';
 import { createLiveSeries, createPartner, LICENSE } from './support/publishing';
 import { TestServer, type SignedInMember } from './support/server';
@@ -103,7 +103,7 @@ describe('dubbed audio tracks', () => {
     expect((await partnerEpisodes(p.key)).map((e) => e.audioTracks.map((t) => t.language))).toEqual([['es']]);
 
     // A 9 s video replaces the 60 s one: the approval lapses, the 60 s dub stays, and fits no more.
-    await uploadClip(server, s.owner.token, episodeId, makeClip('video-9s', { seconds: 9 }));
+    await uploadClip(server, s.owner.token, episodeId, makeClip('video-9s', { seconds: 9 }), await acknowledgingCancels(server, s.owner.token, episodeId));
     await eventually(() => episodeOf(s.owner.token, episodeId), (e) => e.status === 'READY' && e.uploads[0]?.status === 'SUCCEEDED', 'the new video to be processed');
     const may = await server.gql(graphql(`query DubFits($id: ID!) { episode(id: $id) { viewerCanSubmitForReview audioTracks { durationMismatch } } }`), { id: episodeId }, { token: s.owner.token });
     expect(may.data!.episode!.viewerCanSubmitForReview).toBe(false);
