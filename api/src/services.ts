@@ -73,7 +73,7 @@ export function createServices(
     avails: new AvailsService(),
     uploads,
     fingerprints,
-    media: new MediaService(audit, uploads, storage, config, fingerprints),
+    media: new MediaService(audit, uploads, storage, config, fingerprints, mediaReplacement),
     subtitles,
     subtitleTranslations: new SubtitleTranslationService(audit, config, queue),
     localization: new LocalizationService(),

@@ -1,4 +1,4 @@
-import { BigIntType, Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { ArrayType, BigIntType, Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Episode } from '../catalog/episode.entity';
 import { User } from '../user/user.entity';
@@ -19,7 +19,7 @@ registerEnumType(UploadStatus, { name: 'UploadStatus' });
 @Index({ properties: ['episode', 'createdAt'] })
 @Index({ properties: ['status'] })
 export class EpisodeUpload {
-  [OptionalProps]?: 'identicalToCurrentMedia';
+  [OptionalProps]?: 'identicalToCurrentMedia' | 'acknowledgedCancels';
 
   /** The tus upload id (32 hex characters). */
   @Field(() => ID)
@@ -58,6 +58,14 @@ export class EpisodeUpload {
   @Field(() => String, { nullable: true, description: 'For a dubbed audio track: its language (BCP 47); null for video.' })
   @Property({ type: 'text', nullable: true })
   audioLanguage?: string | null;
+
+  /**
+   * The territories (ISO 3166-1 alpha-2, upper-case) whose review, approval or live release the
+   * uploader agreed this replacement cancels: its `cancels` metadata (`acknowledgedTerritories`).
+   * Checked when the upload is created and again when its video would become current.
+   */
+  @Property({ type: ArrayType })
+  acknowledgedCancels: string[] = [];
 
   /** See `repeatsCurrentMedia` (media-replacement.ts). */
   @Field(() => Boolean, { description: 'True when the upload SUCCEEDED with the very bytes of the episode’s current video (the same size and sha256): nothing changed — no new revision, and reviews, approvals and live state stay as they were.' })

@@ -1,13 +1,16 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../domain/request-context';
 import type { DecisionService } from '../review/decision.service';
 import type { ReleaseService } from '../publishing/release.service';
+import type { TerritoryOutcomeValue } from '../review/territory-outcomes';
+import type { Episode } from '../catalog/episode.entity';
 import { Decision } from '../review/review-decision.entity';
 import { CaseStatus, ReviewCase } from '../review/review-case.entity';
-import { replacementCancels, type ReplacementCancellationValue } from './media-replacement';
+import { replacementCancels, replacementRefusal, type ReplacementCancellationValue } from './media-replacement';
 
 const OPEN_CASES = [CaseStatus.QUEUED, CaseStatus.SCREENING, CaseStatus.PENDING_REVIEW];
 
-/** Reads where episodes stand in review and publication, for `replacementCancels`. */
+/** Reads where episodes stand in review and publication, for `replacementCancels` and `replacementRefusal`. */
 export class MediaReplacementService {
   constructor(
     private readonly decisions: DecisionService,
@@ -22,10 +25,30 @@ export class MediaReplacementService {
     const outcomes = await this.decisions.outcomesOfEpisodes(ctx, episodeIds);
     const visible = [...outcomes.keys()];
     if (!visible.length) return new Map();
-    const live = await this.releases.liveTerritoriesOf(ctx, visible);
-    const open = await ctx.em.find(ReviewCase, { episode: { $in: visible }, status: { $in: OPEN_CASES } });
+    return this.cancelsFrom(ctx.em, visible, outcomes, await this.releases.liveTerritoriesOf(ctx, visible));
+  }
+
+  /**
+   * Why replacing `episode`'s video with `fileName` may not go ahead, or null (`replacementRefusal`),
+   * read from where the episode stands in `em` now, against the territories its upload acknowledged.
+   * The one check, for an upload being created and for one whose video is about to become current
+   * (called under the episode's lock); both already hold the right to replace the episode's video.
+   */
+  async refusal(em: EntityManager, episode: Episode, fileName: string, acknowledged: readonly string[]): Promise<string | null> {
+    const ids = [episode.id];
+    const cancels = (await this.cancelsFrom(em, ids, await this.decisions.outcomesOfEpisodesIn(em, ids), await this.releases.liveTerritoriesIn(em, ids))).get(episode.id) ?? [];
+    return replacementRefusal({ episodeNumber: episode.number, fileName }, cancels, acknowledged);
+  }
+
+  private async cancelsFrom(
+    em: EntityManager,
+    episodeIds: readonly string[],
+    outcomes: Map<string, TerritoryOutcomeValue[]>,
+    live: Map<string, string[]>,
+  ): Promise<Map<string, ReplacementCancellationValue[]>> {
+    const open = await em.find(ReviewCase, { episode: { $in: [...episodeIds] }, status: { $in: OPEN_CASES } });
     return new Map(
-      visible.map((id) => [
+      episodeIds.map((id) => [
         id,
         replacementCancels({
           inReview: open.filter((c) => c.episode.id === id).flatMap((c) => c.territories),

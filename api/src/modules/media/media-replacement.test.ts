@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acknowledgedTerritories, describeCancellations, replacementCancels, repeatsCurrentMedia, ReplacementLoss, unacknowledgedCancellations } from './media-replacement';
+import { acknowledgedTerritories, describeCancellations, replacementCancels, replacementRefusal, repeatsCurrentMedia, ReplacementLoss, unacknowledgedCancellations } from './media-replacement';
 
 const SHA = 'a'.repeat(64);
 
@@ -43,5 +43,21 @@ describe('unacknowledgedCancellations', () => {
   });
   it('is empty for an episode with nothing to lose, acknowledged or not', () => {
     expect(unacknowledgedCancellations([], [])).toEqual([]);
+  });
+});
+
+describe('replacementRefusal', () => {
+  const cancels = replacementCancels({ inReview: ['US'], approved: ['CA'], live: ['GB'] });
+  const replacement = { episodeNumber: 4, fileName: 'ep4-final.mp4' };
+  it('names the file, each unacknowledged territory and what it would lose', () => {
+    const words = replacementRefusal(replacement, cancels, ['CA']);
+    expect(words).toContain('episode 4 with "ep4-final.mp4"');
+    expect(words).toContain('would cancel its live release in GB; its review under way in US.');
+    expect(words).toContain('(GB,US)');
+    expect(words).not.toMatch(/\bCA\b/);
+  });
+  it('is null when everything it cancels was acknowledged, or it cancels nothing', () => {
+    expect(replacementRefusal(replacement, cancels, ['GB', 'US', 'CA'])).toBeNull();
+    expect(replacementRefusal(replacement, [], [])).toBeNull();
   });
 });

@@ -1,7 +1,8 @@
 /**
  * What replacing an episode's video means: when an upload is no replacement at all (the same bytes
- * again), and what a real replacement cancels. The upload processing (MediaService.process) and the
- * dashboard's bulk-upload warning read these rules; nothing else restates them.
+ * again), what a real replacement cancels, and when it may go ahead. The upload checks
+ * (UploadService.checkNewUpload, MediaService.process) and the dashboard's bulk-upload warning read
+ * these rules; nothing else restates them.
  */
 
 /** The identity of a video's bytes: its length and its sha256 (hex). */
@@ -109,4 +110,27 @@ export function describeCancellations(cancels: readonly ReplacementCancellationV
     .filter((g) => g.territories.length)
     .map((g) => `${LOSS_WORDS[g.loss]} in ${g.territories.join(', ')}`)
     .join('; ');
+}
+
+/** The replacement being checked: the episode's number and the new file's name, for the words. */
+export interface Replacement {
+  episodeNumber: number;
+  fileName: string;
+}
+
+/**
+ * Why a replacement may not go ahead, in words, or null when it may: what it would cancel
+ * (`cancels`, read from where the episode stands now) that its upload did not acknowledge
+ * (`unacknowledgedCancellations`), each territory with what it would lose. The one check of a
+ * replacement, made when its upload is created (refused, REPLACEMENT_CANCELS_REVIEW) and again when
+ * its video would become current (the upload fails and the current video stays): a review, approval
+ * or release that came while the file was uploading was never acknowledged.
+ */
+export function replacementRefusal(replacement: Replacement, cancels: readonly ReplacementCancellationValue[], acknowledged: readonly string[]): string | null {
+  const missing = unacknowledgedCancellations(cancels, acknowledged);
+  if (!missing.length) return null;
+  return (
+    `Replacing the video of episode ${replacement.episodeNumber} with "${replacement.fileName}" would cancel ${describeCancellations(missing)}. ` +
+    `Confirm the replacement by naming these territories in the upload's ${ACKNOWLEDGED_CANCELS_KEY} metadata (${missing.map((c) => c.territory).join(',')}), or keep the current video.`
+  );
 }

@@ -20,6 +20,7 @@ import { dubDurationMismatch } from './audio-tracks';
 import { invalidateReviews } from '../review/case-invalidation';
 import { repeatsCurrentMedia, type MediaBytes } from './media-replacement';
 import type { UploadService } from './upload.service';
+import type { MediaReplacementService } from './media-replacement.service';
 import type { FingerprintService } from '../fingerprints/fingerprint.service';
 import type { FrameHash } from '../fingerprints/frame-hashes';
 
@@ -62,6 +63,7 @@ export class MediaService {
     private readonly storage: MediaStorage,
     private readonly config: Config,
     private readonly fingerprints: FingerprintService,
+    private readonly replacement: MediaReplacementService,
   ) {}
 
   /**
@@ -124,7 +126,9 @@ export class MediaService {
    * upload becomes the episode's media, so the rule of an identical upload lives here: bytes that
    * repeat the current video (`repeatsCurrentMedia`: the same size and sha256) are no replacement —
    * no new revision, no review, approval or live state lapses; the upload ends SUCCEEDED and
-   * `identicalToCurrentMedia`.
+   * `identicalToCurrentMedia`. A real replacement goes ahead only if its upload acknowledged
+   * everything it cancels now (`MediaReplacementService.refusal`, the check made at creation);
+   * otherwise the upload fails with those words.
    */
   async process(em: EntityManager, uploadId: string, file: FinishedFile, logger: Logger, lease?: ProcessingLease): Promise<void> {
     const upload = await em.findOneOrFail(EpisodeUpload, { id: uploadId }, { populate: ['episode', 'episode.series'] });
@@ -157,6 +161,13 @@ export class MediaService {
         await tx.getConnection().execute('select id from episode where id = ? for update', [upload.episode.id], 'all', tx.getTransactionContext());
         const episode = await tx.findOneOrFail(Episode, upload.episode.id, { refresh: true, populate: ['series', 'currentMedia'] });
         if (repeatsCurrentMedia(episode.currentMedia, arrived)) return this.keepCurrentMedia(tx, upload, episode, logger);
+        // A replacement cancels what the episode has now, which may have grown while the file was
+        // uploading (a submission, an approval, a release): checked again against what the upload
+        // acknowledged when it was created. Refused, the upload fails and nothing current changes.
+        if (episode.currentMedia) {
+          const refusal = await this.replacement.refusal(tx, episode, upload.fileName, upload.acknowledgedCancels);
+          if (refusal) throw new ProbeError(refusal);
+        }
         if (!prepared) throw new ProbeError('The episode’s video changed while this upload was being checked: upload the file again.');
         const { probe, frames, warnings } = prepared;
         const revision = tx.create(MediaRevision, {

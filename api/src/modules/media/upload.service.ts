@@ -16,7 +16,7 @@ import { ACCEPTED_AUDIO, dubDurationMismatch } from './audio-tracks';
 import { languageSchema, MAX_EPISODE_NUMBER } from '../catalog/catalog-validation';
 import { ourWords } from '../../domain/validation';
 import type { MediaReplacementService } from './media-replacement.service';
-import { ACKNOWLEDGED_CANCELS_KEY, acknowledgedTerritories, describeCancellations, unacknowledgedCancellations } from './media-replacement';
+import { ACKNOWLEDGED_CANCELS_KEY, acknowledgedTerritories } from './media-replacement';
 
 /**
  * Why an upload is refused, beside the domain codes (`UNAUTHENTICATED`, `FORBIDDEN`, `NOT_FOUND`,
@@ -205,17 +205,12 @@ export class UploadService {
    * releases (`replacementCancels`, read from where the episode stands now): the upload must
    * acknowledge every territory it would cancel (`cancels` metadata), or it is refused before anything
    * is stored (REPLACEMENT_CANCELS_REVIEW). The same bytes again would cancel nothing, but at creation
-   * they are not known yet: a client skips those itself.
+   * they are not known yet: a client skips those itself. The acknowledgment is kept on the upload, and
+   * the same check runs again when its video would become current (MediaService.process).
    */
   private async checkAcknowledgedReplacement(ctx: RequestContext, episode: Episode, fileName: string, acknowledgment: string | null | undefined): Promise<void> {
-    const cancels = (await this.replacement.cancelledByReplacement(ctx, [episode.id])).get(episode.id) ?? [];
-    const missing = unacknowledgedCancellations(cancels, acknowledgedTerritories(acknowledgment));
-    if (!missing.length) return;
-    throw new UploadRefusedError(
-      'REPLACEMENT_CANCELS_REVIEW',
-      `Replacing the video of episode ${episode.number} with "${fileName}" would cancel ${describeCancellations(missing)}. ` +
-        `Confirm the replacement by naming these territories in the upload's ${ACKNOWLEDGED_CANCELS_KEY} metadata (${missing.map((c) => c.territory).join(',')}), or keep the current video.`,
-    );
+    const refusal = await this.replacement.refusal(ctx.em, episode, fileName, acknowledgedTerritories(acknowledgment));
+    if (refusal) throw new UploadRefusedError('REPLACEMENT_CANCELS_REVIEW', refusal);
   }
 
   /** Records an accepted upload; a draft episode shows it is uploading. */
@@ -230,6 +225,7 @@ export class UploadService {
       declaredSize: upload.size!,
       expectedSha256: upload.metadata.sha256 ?? null,
       audioLanguage: upload.metadata.audioLanguage ? acceptAudioLanguage(upload.metadata.audioLanguage) : null,
+      acknowledgedCancels: acknowledgedTerritories(upload.metadata[ACKNOWLEDGED_CANCELS_KEY]),
       status: UploadStatus.UPLOADING,
       createdAt: new Date(),
     });

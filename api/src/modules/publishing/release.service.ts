@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFoundError, type FieldError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput, refusedInput, refuseRepeats, withRulesAcrossFields } from '../../domain/validation';
@@ -115,8 +116,17 @@ export class ReleaseService {
     requireUser(ctx);
     const episodes = await ctx.em.find(Episode, { id: { $in: episodeIds.filter(isId) } }, { populate: ['series'] });
     const visible = episodes.filter((e) => membershipIn(ctx, e.series.studio.id) || readsAllCatalogs(ctx)).map((e) => e.id);
-    const states = visible.length ? await ctx.em.find(PartnerEpisodeState, { episodeId: { $in: visible } }) : [];
-    const live = new Map<string, Set<string>>(visible.map((id) => [id, new Set()]));
+    return this.liveTerritoriesIn(ctx.em, visible);
+  }
+
+  /**
+   * `liveTerritoriesOf` without asking who reads: for the system's own work on episodes it was
+   * already allowed to touch (processing an upload). Every id gets an entry.
+   */
+  async liveTerritoriesIn(em: EntityManager, episodeIds: readonly string[]): Promise<Map<string, string[]>> {
+    const ids = episodeIds.filter(isId);
+    const states = ids.length ? await em.find(PartnerEpisodeState, { episodeId: { $in: ids } }) : [];
+    const live = new Map<string, Set<string>>(ids.map((id) => [id, new Set()]));
     for (const state of states) for (const territory of state.liveTerritories) live.get(state.episodeId)?.add(territory);
     return new Map([...live].map(([id, territories]) => [id, [...territories].sort()]));
   }

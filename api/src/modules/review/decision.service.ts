@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { ConflictError, type FieldError } from '../../domain/errors';
 import { LEAD_ROLES, membershipIn, requireUser, roleRequired, rulesFor } from '../../domain/access';
 import { OrganizationKind } from '../organization/organization.entity';
@@ -155,14 +156,23 @@ export class DecisionService {
     requireUser(ctx);
     const episodes = await ctx.em.find(Episode, { id: { $in: episodeIds.filter(isId) } }, { populate: ['series'] });
     const visible = episodes.filter((e) => membershipIn(ctx, e.series.studio.id) || readsAllCatalogs(ctx)).map((e) => e.id);
+    return this.outcomesOfEpisodesIn(ctx.em, visible);
+  }
+
+  /**
+   * `outcomesOfEpisodes` without asking who reads: for the system's own work on episodes it was
+   * already allowed to touch (processing an upload). Every id gets an entry.
+   */
+  async outcomesOfEpisodesIn(em: EntityManager, episodeIds: readonly string[]): Promise<Map<string, TerritoryOutcomeValue[]>> {
+    const visible = episodeIds.filter(isId);
     const result = new Map<string, TerritoryOutcomeValue[]>(visible.map((id) => [id, []]));
     if (!visible.length) return result;
-    const decided = await ctx.em.find(ReviewCase, { episode: { $in: visible }, status: CaseStatus.DECIDED }, { orderBy: { decidedAt: 'desc nulls last', submittedAt: 'desc' } });
+    const decided = await em.find(ReviewCase, { episode: { $in: visible }, status: CaseStatus.DECIDED }, { orderBy: { decidedAt: 'desc nulls last', submittedAt: 'desc' } });
     const latest = new Map<string, ReviewCase>();
     for (const c of decided) if (!latest.has(c.episode.id)) latest.set(c.episode.id, c);
     const inForce = [...latest.values()].filter((c) => !c.invalidatedAt);
     const caseIds = [...new Set(inForce.flatMap((c) => [c.id, ...(c.kind === CaseKind.APPEAL && c.previousCase ? [c.previousCase.id] : [])]))];
-    const decisions = caseIds.length ? await ctx.em.find(ReviewDecision, { reviewCase: { $in: caseIds } }) : [];
+    const decisions = caseIds.length ? await em.find(ReviewDecision, { reviewCase: { $in: caseIds } }) : [];
     const decisionsOf = (caseId: string) => decisions.filter((d) => d.reviewCase.id === caseId);
     for (const c of inForce) {
       const appeal = c.kind === CaseKind.APPEAL && c.previousCase ? c.previousCase.id : null;
