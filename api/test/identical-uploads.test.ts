@@ -6,7 +6,7 @@ import { eventually, readyEpisode, uploadClip } from './support/media';
 import { LICENSE, resubmitAndApprove, startWithOperatorLead } from './support/publishing';
 import type { SignedInMember, TestServer } from './support/server';
 import { makeClip, sha256Of } from './support/videos';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { REFUSAL_HEADER } from '../src/uploads/upload-refusals';
 import { graphql, type ResultOf } from '../../schema/graphql';
 
@@ -18,7 +18,7 @@ let episodes: string[];
 beforeAll(async () => {
   ({ server, lead } = await startWithOperatorLead());
   studio = await server.member(OrganizationKind.STUDIO, Role.OWNER);
-  const seriesId = await seriesWithEpisodes(server, studio.token, studio.organizationId, 5);
+  const seriesId = await seriesWithEpisodes(server, studio.token, studio.organizationId, 9);
   const licensed = await server.gql(graphql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }'), { id: seriesId, i: LICENSE }, { token: studio.token });
   expect(licensed.errors).toBeUndefined();
   const res = await server.gql(graphql('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }'), { id: seriesId }, { token: studio.token });
@@ -192,5 +192,134 @@ describe('a replacement must acknowledge what it cancels', () => {
     expect(after.media).toEqual(before.media);
     expect(after.reviewCases).toEqual(before.reviewCases);
     expect(after.status).toBe(before.status);
+  });
+});
+
+/** Sends `bytes` to the upload at `location` from `offset` (one tus PATCH), as a browser sends a chunk. */
+async function sendChunk(location: string, bytes: Buffer, offset: number): Promise<Response> {
+  return fetch(new URL(location, server.url), {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${studio.token}`, 'tus-resumable': '1.0.0', 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' },
+    body: new Uint8Array(bytes),
+  });
+}
+
+/**
+ * Uploads `clip` over tus in two chunks, running `meanwhile` between them (the episode moves while the
+ * file is on its way), then waits until processing ended. Returns the upload's id and the episode afresh.
+ */
+async function uploadWhile(episodeId: string, clip: string, metadata: Record<string, string>, meanwhile: (uploadId: string) => Promise<void>): Promise<{ uploadId: string; after: EpisodeView }> {
+  const created = await createUpload(episodeId, clip, metadata);
+  expect(created.status).toBe(201);
+  const location = created.headers.get('location')!;
+  const uploadId = location.split('/').pop()!;
+  const bytes = readFileSync(clip);
+  const half = Math.floor(bytes.length / 2);
+  expect((await sendChunk(location, bytes.subarray(0, half), 0)).status).toBe(204);
+  await meanwhile(uploadId);
+  expect((await sendChunk(location, bytes.subarray(half), half)).status).toBe(204);
+  await eventually(() => episodeView(episodeId), (v) => !v.uploads.some((u) => u.status === 'UPLOADING' || u.status === 'PROCESSING'), 'the upload to be processed');
+  return { uploadId, after: await episodeView(episodeId) };
+}
+
+/** What the upload row keeps of its acknowledgment, read from the database. */
+async function storedAcknowledgment(uploadId: string): Promise<string[]> {
+  const rows = (await server.orm.em.getConnection().execute('select acknowledged_cancels from episode_upload where id = ?', [uploadId])) as Array<{ acknowledged_cancels: string[] }>;
+  return rows[0]!.acknowledged_cancels;
+}
+
+async function submitInUs(episodeId: string): Promise<string> {
+  const submitted = await server.gql(SUBMIT, { i: { episodeIds: [episodeId], territories: ['US'] } }, { token: studio.token });
+  expect(submitted.errors).toBeUndefined();
+  return submitted.data!.submitForReview[0]!.id;
+}
+
+describe('a replacement checks again what it cancels when its video would become current', () => {
+  it('fails when the episode went into review while the file was uploading, in the creation refusal’s words; nothing current changes', async () => {
+    const episodeId = episodes[5]!;
+    await readyEpisode(server, studio.token, episodeId, makeClip('late-review-first', { seconds: 2 }));
+    const ready = await episodeView(episodeId);
+    expect(ready.replacementCancels).toEqual([]);
+
+    const other = makeClip('late-review-second', { seconds: 3 });
+    let caseId = '';
+    let inReview: EpisodeView | undefined;
+    const { uploadId, after } = await uploadWhile(episodeId, other, {}, async () => {
+      caseId = await submitInUs(episodeId);
+      inReview = await episodeView(episodeId);
+    });
+    expect(inReview!.replacementCancels).toEqual([{ territory: 'US', loss: 'IN_REVIEW' }]);
+
+    const upload = after.uploads.find((u) => u.id === uploadId)!;
+    expect(upload.status).toBe('FAILED');
+    expect(upload.failureReason).toContain('"late-review-second.mp4"');
+    expect(upload.failureReason).toMatch(/its review under way in US\b/);
+    // The same words as creating that upload now is refused with.
+    const refused = await createUpload(episodeId, other);
+    expect(refused.status).toBe(409);
+    expect(refused.headers.get(REFUSAL_HEADER)).toBe('REPLACEMENT_CANCELS_REVIEW');
+    expect((await refused.text()).trim()).toBe(upload.failureReason);
+    // Shown on the episode like any failed upload.
+    expect(after.uploadError).toBe(upload.failureReason);
+
+    expect(after.media).toEqual(ready.media);
+    expect(after.mediaRevisions).toEqual(ready.mediaRevisions);
+    expect(after.status).toBe('IN_REVIEW');
+    const reviewCase = after.reviewCases.find((c) => c.id === caseId)!;
+    expect(reviewCase.invalidatedReason).toBeNull();
+    expect(reviewCase.status).toBe(inReview!.reviewCases.find((c) => c.id === caseId)!.status);
+    expect(after.replacementCancels).toEqual([{ territory: 'US', loss: 'IN_REVIEW' }]);
+  });
+
+  it('replaces the video when the upload acknowledged that territory at creation, kept on the upload', async () => {
+    const episodeId = episodes[6]!;
+    await readyEpisode(server, studio.token, episodeId, makeClip('late-ack-first', { seconds: 2 }));
+    const other = makeClip('late-ack-second', { seconds: 3 });
+    let caseId = '';
+    const { uploadId, after } = await uploadWhile(episodeId, other, { cancels: 'us' }, async (id) => {
+      expect(await storedAcknowledgment(id)).toEqual(['US']);
+      caseId = await submitInUs(episodeId);
+    });
+    expect(after.uploads.find((u) => u.id === uploadId)).toMatchObject({ status: 'SUCCEEDED', identicalToCurrentMedia: false, failureReason: null });
+    expect(after.media!.sha256).toBe(sha256Of(other));
+    expect(after.mediaRevisions).toHaveLength(2);
+    expect(after.status).toBe('READY');
+    expect(after.uploadError).toBeNull();
+    expect(after.reviewCases.find((c) => c.id === caseId)!.invalidatedReason).toMatch(/media was replaced/);
+    expect(after.replacementCancels).toEqual([]);
+  });
+
+  it('reads the acknowledgment from the upload’s row, not from what the client sent', async () => {
+    const episodeId = episodes[7]!;
+    await readyEpisode(server, studio.token, episodeId, makeClip('row-ack-first', { seconds: 2 }));
+    const ready = await episodeView(episodeId);
+    const other = makeClip('row-ack-second', { seconds: 3 });
+    const { uploadId, after } = await uploadWhile(episodeId, other, { cancels: 'US' }, async (id) => {
+      expect(await storedAcknowledgment(id)).toEqual(['US']);
+      // The row is the record: without it, the tus metadata's `cancels` counts for nothing.
+      await server.orm.em.getConnection().execute(`update episode_upload set acknowledged_cancels = '{}' where id = ?`, [id]);
+      await submitInUs(episodeId);
+    });
+    const upload = after.uploads.find((u) => u.id === uploadId)!;
+    expect(upload.status).toBe('FAILED');
+    expect(upload.failureReason).toMatch(/its review under way in US\b/);
+    expect(after.media).toEqual(ready.media);
+    expect(after.status).toBe('IN_REVIEW');
+  });
+
+  it('lets the same bytes through: they cancel nothing', async () => {
+    const episodeId = episodes[8]!;
+    const clip = makeClip('late-identical', { seconds: 2 });
+    await readyEpisode(server, studio.token, episodeId, clip);
+    const ready = await episodeView(episodeId);
+    let caseId = '';
+    const { uploadId, after } = await uploadWhile(episodeId, clip, {}, async () => {
+      caseId = await submitInUs(episodeId);
+    });
+    expect(after.uploads.find((u) => u.id === uploadId)).toMatchObject({ status: 'SUCCEEDED', identicalToCurrentMedia: true, failureReason: null });
+    expect(after.media).toEqual(ready.media);
+    expect(after.mediaRevisions).toEqual(ready.mediaRevisions);
+    expect(after.status).toBe('IN_REVIEW');
+    expect(after.reviewCases.find((c) => c.id === caseId)!.invalidatedReason).toBeNull();
   });
 });
