@@ -24,6 +24,7 @@ import { Migration20261130180000_fingerprint_mirrors } from './Migration20261130
 import { Migration20261130181000_license_document_storage } from './Migration20261130181000_license_document_storage';
 import { Migration20261201190000_one_translation_under_way } from './Migration20261201190000_one_translation_under_way';
 import { Migration20261201200000_identical_uploads } from './Migration20261201200000_identical_uploads';
+import { Migration20261201210000_open_case_moves } from './Migration20261201210000_open_case_moves';
 
 /** Every migration, in order. The database schema changes only through these. */
 export const migrationsList: MigrationObject[] = [
@@ -52,4 +53,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130181000_license_document_storage', class: Migration20261130181000_license_document_storage },
   { name: 'Migration20261201190000_one_translation_under_way', class: Migration20261201190000_one_translation_under_way },
   { name: 'Migration20261201200000_identical_uploads', class: Migration20261201200000_identical_uploads },
+  { name: 'Migration20261201210000_open_case_moves', class: Migration20261201210000_open_case_moves },
 ];
