@@ -79,7 +79,7 @@ const badBody: ErrorRequestHandler = (error, _req, res, next) => {
 export async function createApp(deps: AppDeps): Promise<App> {
   const { orm, config, logger } = deps;
   const storage = createMediaStorage(config);
-  const queue = await startQueue(deps.databaseUrl, logger, config, { supervise: Boolean(deps.runWorker) });
+  const queue = await startQueue(deps.databaseUrl, logger, config, { supervise: Boolean(deps.runWorker), ...(deps.runWorker ? { connections: config.review.concurrency + 5 } : {}) });
   const services = createServices(config, orm.em.getConnection().getKnex(), storage, () => queue, { orm, logger, clock: deps.clock });
   const publication = followPublication({ orm, databaseUrl: deps.databaseUrl, publication: services.publication, logger, pollSeconds: config.publishing.pollSeconds });
   const workers = deps.runWorker ? await startWorkers({ orm, config, logger, storage, services, boss: queue, databaseUrl: deps.databaseUrl }) : null;

@@ -168,6 +168,25 @@ describe('what partners see follows every input of the gate', () => {
       await client.query(`update review_case set progress = '{"step":"x"}' where episode_id = $1`, [ids!.episode]);
       expect((await client.query(`select count(*)::int as n from publication_mark where xmin = pg_current_xact_id()::xid`)).rows[0].n).toBe(0);
       await client.query('rollback');
+      // Nor does a case moving between open states (the gate reads them as one set); leaving them does.
+      await client.query('begin');
+      try {
+        const marks = async () => (await client.query(`select count(*)::int as n from publication_mark where xmin = pg_current_xact_id()::xid`)).rows[0].n as number;
+        await client.query(`update review_case set status = 'QUEUED', decided_at = null where episode_id = $1`, [ids!.episode]);
+        const reopened = await marks();
+        expect(reopened).toBeGreaterThan(0);
+        for (const status of ['SCREENING', 'PENDING_REVIEW', 'QUEUED']) {
+          expect((await client.query(`update review_case set status = $2 where episode_id = $1`, [ids!.episode, status])).rowCount).toBeGreaterThan(0);
+          expect(await marks(), `→ ${status}`).toBe(reopened);
+        }
+        await client.query(`update review_case set metadata_hash = metadata_hash || '!' where episode_id = $1`, [ids!.episode]);
+        expect(await marks()).toBeGreaterThan(reopened);
+        const changed = await marks();
+        await client.query(`update review_case set status = 'DECIDED', decided_at = now() where episode_id = $1`, [ids!.episode]);
+        expect(await marks()).toBeGreaterThan(changed);
+      } finally {
+        await client.query('rollback');
+      }
     } finally {
       await client.end();
     }

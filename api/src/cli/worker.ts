@@ -18,7 +18,8 @@ async function run(): Promise<void> {
   const logger = createLogger(config.logLevel).child({ process: 'worker' });
   const db = await waitFor(() => openDatabase(config, logger, 'attach'), logger);
   const orm = await waitFor(async () => {
-    const o = await openOrm(db.url, { logger: (message: string) => logger.debug({ component: 'orm' }, message) });
+    // Each screening reads some of its material side by side, beside the publication follower's work.
+    const o = await openOrm(db.url, { logger: (message: string) => logger.debug({ component: 'orm' }, message), pool: { min: 0, max: Math.max(10, 2 * config.review.concurrency + 4) } });
     if ((await o.getMigrator().getPendingMigrations()).length) {
       await o.close();
       throw new Error('migrations pending');
@@ -26,7 +27,8 @@ async function run(): Promise<void> {
     return o;
   }, logger);
   const storage = createMediaStorage(config);
-  const boss = await startQueue(db.url, logger, config, { supervise: true });
+  // A connection for each screening loop's fetch and completion, and a few for the other queues' loops and maintenance.
+  const boss = await startQueue(db.url, logger, config, { supervise: true, connections: config.review.concurrency + 5 });
   const services = createServices(config, orm.em.getConnection().getKnex(), storage, () => boss, { orm, logger });
   const workers = await startWorkers({ orm, config, logger, storage, services, boss, databaseUrl: db.url });
   const publication = followPublication({ orm, databaseUrl: db.url, publication: services.publication, logger, pollSeconds: config.publishing.pollSeconds });

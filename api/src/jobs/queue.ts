@@ -20,6 +20,8 @@ const RETIRED_PUBLICATION_TICK = 'publication-tick';
 export interface QueueOptions {
   /** Whether this process runs pg-boss maintenance (expiring lost jobs) and cron schedules; the worker does. */
   supervise: boolean;
+  /** Connections pg-boss may hold (5 unless given): a worker fetches and completes jobs on them from each of its job loops. */
+  connections?: number;
 }
 
 /**
@@ -32,7 +34,7 @@ export async function startQueue(databaseUrl: string, logger: Logger, config: Co
     migrate: false,
     schedule: options.supervise,
     supervise: options.supervise,
-    max: 5,
+    max: options.connections ?? 5,
     maintenanceIntervalSeconds: config.review.maintenanceSeconds,
   });
   boss.on('error', (err) => logger.error({ err }, 'job queue error'));

@@ -79,11 +79,20 @@ export class ReviewPipeline {
   }
 
   async run(caseId: string, options: { lastTry?: boolean } = {}): Promise<CaseOutcome> {
+    const em = this.orm.em.fork();
+    // Read while the case is claimed (the claim decides whether it is screened at all): what is read
+    // is what the case was submitted with, which the claim does not change.
+    const loading = em.findOne(ReviewCase, caseId, { populate: ['episode', 'episode.series', 'mediaRevision'] });
+    loading.catch(() => undefined);
     const claimed = await this.claim(caseId);
-    if (claimed === null) return 'skipped';
+    if (claimed === null) {
+      await loading.catch(() => undefined);
+      return 'skipped';
+    }
     const run = claimed;
     const log = this.logger.child({ caseId, run });
     if (run > this.config.review.screeningMaxRuns) {
+      await loading.catch(() => undefined);
       log.error('screening started too many times without finishing; the case goes to reviewers as AI unavailable');
       return this.routeToHumans(caseId, `Screening was started ${run - 1} times without finishing (its workers stopped).`);
     }
@@ -91,28 +100,38 @@ export class ReviewPipeline {
     const heartbeat = setInterval(renew, Math.max(200, Math.floor(this.config.review.screeningLeaseMs / 3)));
     let media: { path: string; release: () => Promise<void> } | undefined;
     const answered: AnsweredCall[] = [];
+    const progress = new PendingProgress((json) => this.writeProgress(caseId, run, json), PROGRESS_DELAY_MS, (err) => log.warn({ err }, 'could not record the screening progress'));
+    // The copy check runs beside the provider's calls; settled (never rejected) so it can be waited for in `finally`.
+    let copyCheck: Promise<{ possibleCopy: boolean } | { error: unknown }> | undefined;
     try {
-      const em = this.orm.em.fork();
-      const reviewCase = await em.findOneOrFail(ReviewCase, caseId, { populate: ['episode', 'episode.series', 'mediaRevision'] });
+      const reviewCase = await loading;
+      if (!reviewCase) throw new Error(`Review case ${caseId} not found.`);
       const startedAt = new Date();
       media = await this.localMedia(reviewCase.mediaRevision.storageKey);
-      await verifyMedia(media.path, reviewCase.mediaRevision.sizeBytes, reviewCase.mediaSha256);
-      const material = await this.material(em, reviewCase, media.path);
+      const mediaPath = media.path;
+      // The file check (disk and hashing) and the material's reads run side by side.
+      const [, material] = await Promise.all([verifyMedia(mediaPath, reviewCase.mediaRevision.sizeBytes, reviewCase.mediaSha256), this.material(em, reviewCase, mediaPath)]);
       const policies = material.territories.map(effectivePolicy);
       const findings: FindingDraft[] = deterministicFindings(material, policies);
       // Another studio's pictures: recorded for operators only (never a finding the studio could read).
-      const possibleCopy = this.fingerprints ? (await this.fingerprints.screen(this.systemContext(em), reviewCase.mediaRevision.id, media.path)).unlicensedCopies.length > 0 : false;
-      const calls = new CallRecorder(this.callSink(caseId, run, answered));
+      // Independent of the provider, so it runs beside its calls, on its own entity manager.
+      const fingerprints = this.fingerprints;
+      copyCheck = fingerprints
+        ? fingerprints.screen(this.systemContext(this.orm.em.fork()), reviewCase.mediaRevision.id, mediaPath).then(
+            (r) => ({ possibleCopy: r.unlicensedCopies.length > 0 }),
+            (error: unknown) => ({ error }),
+          )
+        : Promise.resolve({ possibleCopy: false });
+      const calls = new CallRecorder(this.callSink(caseId, run, answered, progress));
       const deadline = Date.now() + this.config.review.deadlineMs;
       const retry = (): RetryPolicy => ({ maxAttempts: this.config.review.maxAttempts, baseDelayMs: this.config.review.retryBaseMs, deadline });
-      const progress = async (step: string, done: number, total: number) => {
-        await this.orm.em.fork().nativeUpdate(ReviewCase, { id: caseId }, { progress: { step, done, total } });
-      };
+      // Written with the next statement about the case's calls, or on its own if none comes soon.
+      const reportProgress = async (step: string, done: number, total: number) => progress.set({ step, done, total });
 
       const keyframes = [];
       if (this.provider.usesKeyframes && this.config.review.maxKeyframes > 0) {
-        await progress('sampling keyframes', 0, 1);
-        for (const frame of await sampleKeyframes(media.path, material.media.durationSeconds, this.config.review.maxKeyframes)) {
+        await reportProgress('sampling keyframes', 0, 1);
+        for (const frame of await sampleKeyframes(mediaPath, material.media.durationSeconds, this.config.review.maxKeyframes)) {
           const key = `frames/${createHash('sha256').update(frame.jpeg).digest('hex')}.jpg`;
           await this.storage.putBuffer(key, frame.jpeg);
           keyframes.push({ ...frame, path: key });
@@ -123,7 +142,7 @@ export class ReviewPipeline {
       // After the deterministic checks (a transcript never stands in for required subtitles), before the provider reads the texts.
       let transcript: Transcript | undefined;
       try {
-        transcript = await this.transcript(em, reviewCase, material, media.path, calls, retry, progress);
+        transcript = await this.transcript(em, reviewCase, material, mediaPath, calls, retry, reportProgress);
       } catch (error) {
         const why = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/\/[^\s'"]+/g, '<path>').slice(0, 300);
         log.warn({ err: error }, 'transcription failed; the dialogue goes to reviewers unscreened');
@@ -143,13 +162,17 @@ export class ReviewPipeline {
       const frameAssessments = new Map<number, FrameAssessment>();
       const recordFrame = (index: number, assessment: FrameAssessment) => void frameAssessments.set(index, assessment);
       try {
-        findings.push(...(await this.provider.screen({ material, policies, keyframes, calls, retry, progress, recordFrame })));
+        findings.push(...(await this.provider.screen({ material, policies, keyframes, calls, retry, progress: reportProgress, recordFrame })));
       } catch (error) {
         if (!(error instanceof AiUnavailableError)) log.error({ err: error }, 'the review provider failed unexpectedly');
         aiError = [aiError, error instanceof Error ? error.message : String(error)].filter(Boolean).join(' ');
       }
       const verdicts = aggregate(material.territories, findings, aiError === null);
       const riskScore = Math.max(0, ...verdicts.map((v) => v.riskScore));
+      const checked = await copyCheck;
+      if ('error' in checked) throw checked.error;
+      // The assessment's own write says 'screened': a progress not yet written is not news any more.
+      await progress.stop();
       return await this.record(caseId, {
         answered,
         transcript,
@@ -160,9 +183,10 @@ export class ReviewPipeline {
         aiError,
         keyframes: keyframes.map((k, i) => ({ time: k.time, index: i, key: k.path, ...frameAssessments.get(i) })),
         policyVersion: [...new Set(policies.map((p) => p.version))].join(', '),
-        possibleCopy,
+        possibleCopy: checked.possibleCopy,
       });
     } catch (error) {
+      await progress.stop();
       // Shown to reviewers (and the studio's progress): the first line, without server paths.
       const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/\/[^\s'"]+/g, '<path>').slice(0, 500);
       // Answers not yet written stay on record for the next run or the reviewers.
@@ -176,6 +200,9 @@ export class ReviewPipeline {
       throw error;
     } finally {
       clearInterval(heartbeat);
+      await progress.stop();
+      // The copy check may still be reading the file (it fingerprints media that has none).
+      await copyCheck;
       await media?.release();
     }
   }
@@ -211,14 +238,17 @@ export class ReviewPipeline {
    * screening costs one statement per call: a worker that stops leaves on record every call it made,
    * all answered up to the one before the last.
    */
-  private callSink(caseId: string, run: number, answered: AnsweredCall[]): CallSink {
+  private callSink(caseId: string, run: number, answered: AnsweredCall[], progress: PendingProgress): CallSink {
     return {
       started: async (entry) => {
         // Dropped from memory only once written: a failed statement leaves them for the next one.
         const pending = answered.slice();
+        // The progress reported since the last statement goes with this one (lost, not retried, if it fails).
+        const reported = progress.take();
         const rows = (await this.orm.em.getConnection().execute(
-          `with answered as (${ANSWERED_SQL}) insert into screening_call (review_case_id, run, call, attempt, entry, started_at) values (?, ?, ?, ?, ?, ?) returning id`,
-          [answeredJson(pending), caseId, run, entry.call, entry.attempt, JSON.stringify(entry), entry.startedAt],
+          `with answered as (${ANSWERED_SQL}), progress as (${PROGRESS_SQL})
+           insert into screening_call (review_case_id, run, call, attempt, entry, started_at) values (?, ?, ?, ?, ?, ?) returning id`,
+          [answeredJson(pending), reported, caseId, run, caseId, run, entry.call, entry.attempt, JSON.stringify(entry), entry.startedAt],
         )) as Array<{ id: string }>;
         answered.splice(0, pending.length);
         return String(rows[0]!.id);
@@ -227,6 +257,10 @@ export class ReviewPipeline {
         answered.push({ id, entry, finishedAt: new Date().toISOString() });
       },
     };
+  }
+
+  private async writeProgress(caseId: string, run: number, json: string): Promise<void> {
+    await this.orm.em.getConnection().execute(PROGRESS_SQL, [json, caseId, run]);
   }
 
   private async writeAnswered(answered: AnsweredCall[]): Promise<void> {
@@ -303,37 +337,53 @@ export class ReviewPipeline {
   }
 
   /**
-   * Every call of every run, in the order made, after writing the answers `answered` (in the same
-   * statement); calls a dead worker never finished say so.
+   * Writes the assessment with the record of every call of every run, in the order made, after
+   * writing the answers `answered` — one statement; calls a dead worker never finished say so.
+   * Returns the number of calls listed, or null when the case already has its assessment.
    */
-  private async callRecord(tx: EntityManager, caseId: string, answered: AnsweredCall[]): Promise<{ retries: number; entries: Array<CallEntry & { run: number }> }> {
-    const rows = (await tx.getConnection().execute(
-      `with answered as (${ANSWERED_SQL} returning c.id, c.run, c.entry, c.finished_at)
-       select id, run, entry, finished_at from answered
-       union all select id, run, entry, finished_at from screening_call where review_case_id = ? and id not in (select id from answered)
-       order by id`,
-      [answeredJson(answered), caseId],
+  private async writeAssessment(tx: EntityManager, caseId: string, result: Screened): Promise<number | null> {
+    const inserted = (await tx.getConnection().execute(
+      `with answered as (${ANSWERED_SQL} returning c.id, c.run, c.entry, c.finished_at),
+       made as (select id, run, entry, finished_at from answered
+                union all select id, run, entry, finished_at from screening_call where review_case_id = ? and id not in (select id from answered)),
+       record as (select count(*)::int as n, jsonb_build_object(
+                    'retries', count(*) filter (where (entry->>'attempt')::int > 1),
+                    'entries', coalesce(jsonb_agg(entry || jsonb_build_object('run', run) || case when finished_at is null then jsonb_build_object('status', 'unanswered', 'error', ?::text) else '{}'::jsonb end order by id), '[]'::jsonb)) as calls
+                  from made)
+       insert into ai_assessment (id, review_case_id, provider, model, policy_version, ai_completed, risk_score, verdicts, calls, keyframes, started_at, finished_at)
+       select gen_random_uuid(), ?::uuid, ?::text, ?::text, ?::text, ?::boolean, ?::int, ?::jsonb, record.calls, ?::jsonb, ?::timestamptz, now() from record
+       on conflict (review_case_id) do nothing returning (select n from record) as calls`,
+      [
+        answeredJson(result.answered ?? []),
+        caseId,
+        UNANSWERED_CALL,
+        caseId,
+        this.provider.name,
+        this.provider.model,
+        result.policyVersion,
+        result.aiError === null,
+        result.riskScore,
+        JSON.stringify(result.verdicts),
+        JSON.stringify(result.keyframes),
+        result.startedAt,
+      ],
       'all',
       tx.getTransactionContext(),
-    )) as Array<{ run: number; entry: CallEntry; finished_at: Date | null }>;
-    const entries = rows.map((r) => ({ ...r.entry, run: r.run, ...(r.finished_at ? {} : { status: 'unanswered' as const, error: 'No answer was recorded: the worker stopped during the call.' }) }));
-    return { retries: entries.filter((e) => e.attempt > 1).length, entries };
+    )) as Array<{ calls: number }>;
+    return inserted[0]?.calls ?? null;
   }
 
   private async record(caseId: string, result: Screened): Promise<CaseOutcome> {
+    // Read beside the transaction's first statements rather than after them: each statement reads
+    // the latest committed settings either way (read committed).
+    const settingsRead = this.reviews.settings(this.orm.em.fork());
+    settingsRead.catch(() => undefined);
     return this.orm.em.fork().transactional(async (tx) => {
       // Locked as it is read: it may have been invalidated, or routed to humans, while the screening ran.
       const reviewCase = await tx.findOne(ReviewCase, caseId, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (reviewCase?.status !== CaseStatus.SCREENING && reviewCase?.status !== CaseStatus.QUEUED) return 'skipped';
-      const calls = await this.callRecord(tx, caseId, result.answered ?? []);
-      const inserted = (await tx.getConnection().execute(
-        `insert into ai_assessment (id, review_case_id, provider, model, policy_version, ai_completed, risk_score, verdicts, calls, keyframes, started_at, finished_at)
-         values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()) on conflict (review_case_id) do nothing returning id`,
-        [caseId, this.provider.name, this.provider.model, result.policyVersion, result.aiError === null, result.riskScore, JSON.stringify(result.verdicts), JSON.stringify(calls), JSON.stringify(result.keyframes), result.startedAt],
-        'all',
-        tx.getTransactionContext(),
-      )) as Array<{ id: string }>;
-      if (!inserted.length) return 'skipped';
+      const callCount = await this.writeAssessment(tx, caseId, result);
+      if (callCount === null) return 'skipped';
       if (result.transcript) {
         // With the screening that read it, or not at all: a failed screening leaves no draft behind.
         const t = result.transcript;
@@ -363,10 +413,10 @@ export class ReviewPipeline {
         organizationId: reviewCase.studio.id,
         subjectType: 'ReviewCase',
         subjectId: caseId,
-        summary: { provider: this.provider.name, aiStatus: reviewCase.aiStatus, aiError: result.aiError, riskScore: result.riskScore, verdicts: result.verdicts.map((v) => `${v.territory}:${v.verdict}`), findings: result.findings.length, calls: calls.entries.length },
+        summary: { provider: this.provider.name, aiStatus: reviewCase.aiStatus, aiError: result.aiError, riskScore: result.riskScore, verdicts: result.verdicts.map((v) => `${v.territory}:${v.verdict}`), findings: result.findings.length, calls: callCount },
       });
 
-      const settings = await this.reviews.settings(tx);
+      const settings = await settingsRead;
       const autoApprove = settings.autoApproveEnabled && !result.possibleCopy && result.aiError === null && result.verdicts.every((v) => v.verdict === Verdict.CLEAR && v.riskScore <= settings.autoApproveMaxRisk);
       if (autoApprove) {
         const actorLabel = `policy: auto-approve (risk ≤ ${settings.autoApproveMaxRisk})`;
@@ -383,8 +433,7 @@ export class ReviewPipeline {
   private async material(em: EntityManager, reviewCase: ReviewCase, mediaPath: string): Promise<ReviewMaterial> {
     const episode = reviewCase.episode;
     const series = episode.series;
-    const license = await em.findOne(SeriesLicense, { series });
-    const subtitles = await em.find(SubtitleTrack, { episode }, { orderBy: { language: 'asc' } });
+    const [license, subtitles] = await Promise.all([em.findOne(SeriesLicense, { series }), em.find(SubtitleTrack, { episode }, { orderBy: { language: 'asc' } })]);
     const media = reviewCase.mediaRevision;
     return {
       territories: reviewCase.territories,
@@ -457,6 +506,15 @@ export class ReviewPipeline {
 const ANSWERED_SQL = `update screening_call c set entry = a.entry, finished_at = a.finished_at
   from jsonb_to_recordset(?::jsonb) as a(id bigint, entry jsonb, finished_at timestamptz) where c.id = a.id`;
 
+/**
+ * Writes a screening run's progress (`?::jsonb`, null: nothing) while that run holds the case, so a
+ * late write never overwrites what came after it (the assessment, a retry, another worker's run).
+ */
+const PROGRESS_SQL = `update review_case set progress = p.value from (select ?::jsonb as value) p
+  where p.value is not null and review_case.id = ? and review_case.screening_runs = ? and review_case.status = 'SCREENING'`;
+
+const UNANSWERED_CALL = 'No answer was recorded: the worker stopped during the call.';
+
 const answeredJson = (answered: AnsweredCall[]): string => JSON.stringify(answered.map((a) => ({ id: a.id, entry: a.entry, finished_at: a.finishedAt })));
 
 /** The file about to be screened is the one submitted: present, the recorded size, the bound sha256. */
@@ -472,4 +530,49 @@ async function verifyMedia(file: string, sizeBytes: number, sha256: string): Pro
   const hash = createHash('sha256');
   await pipeline(createReadStream(file), hash);
   if (hash.digest('hex') !== sha256) throw new ScreeningInputError('The stored media file is not the submitted revision (its sha256 differs).');
+}
+
+/** How long a reported progress waits for a statement to carry it before it is written on its own. */
+const PROGRESS_DELAY_MS = 1000;
+
+/**
+ * A screening's progress for the studio and reviewers, kept until the next statement about the
+ * case's calls carries it (`take`) — written on its own only when none comes within `delayMs`
+ * (a long step such as sampling keyframes). Writes are made one at a time, in order.
+ */
+class PendingProgress {
+  private value: { step: string; done: number; total: number } | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly write: (json: string) => Promise<void>,
+    private readonly delayMs: number,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  set(value: { step: string; done: number; total: number }): void {
+    this.value = value;
+    this.timer ??= setTimeout(() => this.flush(), this.delayMs);
+  }
+
+  /** The progress not yet written (as JSON), now the caller's to write; null when there is none. */
+  take(): string | null {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const value = this.value;
+    this.value = null;
+    return value ? JSON.stringify(value) : null;
+  }
+
+  /** Drops what was not written and waits for a write under way. */
+  async stop(): Promise<void> {
+    this.take();
+    await this.writing;
+  }
+
+  private flush(): void {
+    const json = this.take();
+    if (json) this.writing = this.writing.then(() => this.write(json)).catch(this.onError);
+  }
 }
