@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { Config } from '../config';
 import { NodeRequest, sendNodeResponse } from 'srvx/node';
 import { DomainError } from '../domain/errors';
+import { gatheredBody } from './gathered-body';
 import type { RequestContext } from '../domain/request-context';
 import type { Logger } from '../logger';
 import { acceptUploadMetadata, formatBytes, UploadRefusedError } from '../modules/media/upload.service';
@@ -203,6 +204,11 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
         return sendUploadRefusal(res, new UploadRefusedError('UPLOAD_TOO_LARGE', `The file is larger than the ${formatBytes(config.uploads.maxBytes)} limit (Upload-Length).`));
       }
       const request = new NodeRequest({ req, res });
+      // The bytes reach the store in chunks of a megabyte instead of the socket's 64 KiB (see gatheredBody).
+      if (req.method === 'PATCH' || req.method === 'POST') {
+        let body: ReadableStream<Uint8Array> | undefined;
+        Object.defineProperty(request, 'body', { get: () => (body ??= gatheredBody(req)), configurable: true });
+      }
       const response = await server.handleWeb(request as unknown as Request);
       const recorded = started.get(req);
       // A refusal changes nothing: a creation refused after it was recorded is withdrawn before the answer leaves.

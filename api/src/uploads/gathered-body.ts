@@ -1,0 +1,68 @@
+import { finished, type Readable } from 'node:stream';
+
+/** How many bytes of an upload's body travel together from the socket to the file (see `gatheredBody`). */
+export const GATHERED_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * An upload request's body as the web stream the tus library reads, in chunks of about
+ * `chunkBytes` gathered from the socket's reads (64 KiB each).
+ *
+ * Every chunk crosses the library's stream adapters (node → web → node), its size limiter, the
+ * running sha256 and the file's write stream, each with a cost per chunk; at 64 KiB a 512 MiB upload
+ * is 8,192 chunks and 8,192 file writes. Gathered, it is 512 of each, for one copy of the bytes.
+ * Memory stays bounded per request (a chunk being gathered plus the few the streams hold), whatever
+ * the file's size.
+ *
+ * Ends like `Readable.toWeb` would: closed at the body's end, errored with the socket's error or,
+ * when the request breaks off, an `AbortError`; bytes received before that are still delivered, so a
+ * broken-off PATCH stores what arrived. Cancelling destroys the request.
+ */
+export function gatheredBody(source: Readable, chunkBytes = GATHERED_CHUNK_BYTES): ReadableStream<Uint8Array> {
+  let gathered: Buffer[] = [];
+  let gatheredBytes = 0;
+  let ended = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const resume = wake;
+    wake = undefined;
+    resume?.();
+  };
+  source.on('readable', notify);
+  finished(source, (error) => {
+    if (error) failure = (error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE' ? Object.assign(new Error('The request was aborted', { cause: error }), { name: 'AbortError' }) : error;
+    else ended = true;
+    notify();
+  });
+  const take = () => {
+    const chunk = gathered.length === 1 ? gathered[0]! : Buffer.concat(gathered, gatheredBytes);
+    gathered = [];
+    gatheredBytes = 0;
+    return chunk;
+  };
+
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        for (;;) {
+          let chunk: Buffer | null;
+          while (gatheredBytes < chunkBytes && (chunk = source.read() as Buffer | null) !== null) {
+            gathered.push(chunk);
+            gatheredBytes += chunk.length;
+          }
+          if (gatheredBytes >= chunkBytes || ((ended || failure) && gatheredBytes > 0)) return controller.enqueue(take());
+          if (failure) return controller.error(failure);
+          if (ended) return controller.close();
+          // 'readable' (more bytes) or the end wakes this; both come only after read() returned null.
+          await new Promise<void>((resolve) => (wake = resolve));
+        }
+      },
+      cancel(reason) {
+        source.destroy(reason instanceof Error ? reason : undefined);
+      },
+    },
+    // Read from the socket only when the library asks for the next chunk: the streams behind it
+    // hold what is in flight.
+    { highWaterMark: 0 },
+  );
+}
