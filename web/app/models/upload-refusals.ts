@@ -89,6 +89,14 @@ const REFUSALS: Record<UploadRefusalReason, Wording> = {
 
 const isReason = (reason: string): reason is UploadRefusalReason => Object.hasOwn(REFUSALS, reason);
 
+/**
+ * Whether sending the same upload again can get past a refusal with `reason`. A replacement refused for
+ * cancelling what the person did not confirm cannot: what it cancels has to be shown and confirmed anew.
+ */
+export function refusalAllowsResume(reason: string): boolean {
+  return reason !== 'REPLACEMENT_CANCELS_REVIEW';
+}
+
 /** The words for a refusal with `reason`; `undefined` for a reason the dashboard does not know (an older dashboard than the API). */
 export function uploadRefusalMessage(reason: string, file: RefusedFile, policy: UploadPolicy): string | undefined {
   return isReason(reason) ? REFUSALS[reason](file, policy) : undefined;
