@@ -75,7 +75,7 @@ function explain(error: Error | DetailedError, file: RefusedFile, policy: Upload
   const reason = response.getHeader('Upload-Refusal-Reason');
   const worded = reason ? uploadRefusalMessage(reason, { ...file, apiWords: response.getBody() || undefined }, policy) : undefined;
   if (status === 401) return { message: worded ?? 'Your session has ended. Sign in again, then choose the file again to carry on.', resumable: false };
-  if (status >= 500 || status === 409 || status === 423 || status === 429) {
+  if (status >= 500 || status === 408 || status === 409 || status === 423 || status === 429) {
     return { message: worded ?? `The server could not take "${file.name}" right now (${status}). Resume to try again.`, resumable: !reason || refusalAllowsResume(reason), refusal: reason };
   }
   return { message: worded ?? `The upload of "${file.name}" was refused (${status}). Reload the page and try again; if it keeps happening, tell us the file's name.`, resumable: false, refusal: reason };
