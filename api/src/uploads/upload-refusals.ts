@@ -112,7 +112,7 @@ class UploadNotFound extends DomainError {
   }
 }
 
-const lengthExceeded = () => refused('UPLOAD_LENGTH_EXCEEDED', 'The data sent runs past the file size declared at creation (Upload-Length); nothing beyond it was stored.');
+const lengthExceeded = () => refused('UPLOAD_LENGTH_EXCEEDED', 'The data sent runs past the file size declared at creation (Upload-Length). Nothing past that size was stored; ask where the upload stands (HEAD) for what was.');
 const metadataMalformed = () =>
   refused('UPLOAD_METADATA_INVALID', 'The Upload-Metadata header must be comma-separated pairs of a key and its base64 value, separated by a space, each key once.');
 
