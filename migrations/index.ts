@@ -26,6 +26,7 @@ import { Migration20261201190000_one_translation_under_way } from './Migration20
 import { Migration20261201200000_identical_uploads } from './Migration20261201200000_identical_uploads';
 import { Migration20261201210000_upload_acknowledged_cancels } from './Migration20261201210000_upload_acknowledged_cancels';
 import { Migration20261201220000_open_case_moves } from './Migration20261201220000_open_case_moves';
+import { Migration20261202130000_decided_cases_not_escalated } from './Migration20261202130000_decided_cases_not_escalated';
 
 /** Every migration, in order. The database schema changes only through these. */
 export const migrationsList: MigrationObject[] = [
@@ -56,4 +57,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201200000_identical_uploads', class: Migration20261201200000_identical_uploads },
   { name: 'Migration20261201210000_upload_acknowledged_cancels', class: Migration20261201210000_upload_acknowledged_cancels },
   { name: 'Migration20261201220000_open_case_moves', class: Migration20261201220000_open_case_moves },
+  { name: 'Migration20261202130000_decided_cases_not_escalated', class: Migration20261202130000_decided_cases_not_escalated },
 ];

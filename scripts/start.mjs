@@ -51,15 +51,25 @@ const { result, commands: running } = createConcurrently(commands, {
 
 const exited = new Set();
 let stopping = false;
+// Set once the API has said it is running: a process stopping after that did not stop the start, it stopped the product.
+let started = false;
+running.find((c) => c.name === 'api')?.stdout.subscribe((text) => {
+  if (!started && String(text).includes('Greenlight is running')) started = true;
+});
 // One that fails on its own (a port another program holds: it says which, and the setting that moves
-// it) stops the others the way Ctrl-C does, and the whole start fails.
+// it; or a crash later on) stops the others the way Ctrl-C does, and the whole run fails.
 let failed = false;
 for (const command of running) {
   command.close.subscribe((event) => {
     exited.add(command);
     if (stopping || event.exitCode === 0) return;
     failed = true;
-    process.stderr.write(`\n  Greenlight did not start: ${command.name} stopped (see its lines above). Stopping the others.\n\n`);
+    const how = typeof event.exitCode === 'string' ? `was stopped by ${event.exitCode}` : `exited with code ${event.exitCode}`;
+    process.stderr.write(
+      started
+        ? `\n  Greenlight stopped: ${command.name} ${how} (see its lines above). Stopping the others; \`npm start\` starts it again where it left off.\n\n`
+        : `\n  Greenlight did not start: ${command.name} stopped (see its lines above). Stopping the others.\n\n`,
+    );
     void stopAll('SIGTERM');
   });
 }

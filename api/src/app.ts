@@ -29,6 +29,7 @@ import { followPublication } from './jobs/publication-follower';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type PgBoss from 'pg-boss';
 import { requestId } from './http/request-id';
+import { answerUnreadableRequests } from './http/unreadable-requests';
 import { createUploadServer, UPLOADS_PATH, type UploadServer } from './uploads/upload-server';
 import { sendUploadRefusal } from './uploads/upload-refusals';
 import { UploadRefusedError } from './modules/media/upload.service';
@@ -97,6 +98,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   const server = http.createServer(app);
+  answerUnreadableRequests(server, http.maxHeaderSize);
 
   app.use(requestId);
   app.use(

@@ -143,6 +143,27 @@ describe('the partner catalog', () => {
     expect(ancient.errors![0]!.message).toMatch(/at most 10 years back/);
   });
 
+  it('releaseHorizon gives the bounds setReleasePlan holds a plan to, for forms to check before sending', async () => {
+    const p = await partner();
+    const s = await liveSeries(1, p.organizationId);
+    const SET = graphql('mutation($s: ID!, $p: ID!, $i: ReleasePlanInput!) { setReleasePlan(seriesId: $s, partnerId: $p, input: $i) { startsAt } }');
+    const set = (i: { mode: 'ALL_AT_ONCE' | 'DROPS'; startsAt: string; episodesPerDay?: number }) => server.gql(SET, { s: s.seriesId, p: p.organizationId, i }, { token: s.owner.token });
+    const horizon = await server.gql(graphql('{ releaseHorizon { horizonYears latestStartsAt earliestDropsStartsAt } }'), {}, { token: s.owner.token });
+    expect(horizon.errors).toBeUndefined();
+    const { horizonYears, latestStartsAt, earliestDropsStartsAt } = horizon.data!.releaseHorizon;
+    expect(horizonYears).toBe(10);
+    const shift = (at: string, ms: number) => new Date(new Date(at).getTime() + ms).toISOString();
+    // A minute inside each bound is saved; a minute (and more) past it is refused, naming the field.
+    const inside = shift(latestStartsAt, -60_000);
+    expect((await set({ mode: 'ALL_AT_ONCE', startsAt: inside })).data!.setReleasePlan.startsAt).toBe(inside);
+    const ahead = await set({ mode: 'ALL_AT_ONCE', startsAt: shift(latestStartsAt, 60_000) });
+    expect(ahead.errors![0]!.extensions.field).toBe('input.startsAt');
+    const dropsInside = shift(earliestDropsStartsAt, 60_000);
+    expect((await set({ mode: 'DROPS', startsAt: dropsInside, episodesPerDay: 1 })).data!.setReleasePlan.startsAt).toBe(dropsInside);
+    const dropsBefore = await set({ mode: 'DROPS', startsAt: shift(earliestDropsStartsAt, -60_000), episodesPerDay: 1 });
+    expect(dropsBefore.errors![0]!.extensions.field).toBe('input.startsAt');
+  });
+
   it('node(id) returns a live series or episode; changes(since) is an ordered feed to resume from', async () => {
     const p = await partner();
     await liveSeries(1, p.organizationId);

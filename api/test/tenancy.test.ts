@@ -371,6 +371,10 @@ const attempts: Record<string, Attempt> = {
     res: await server.gql(graphql('{ territories }'), {}, { token: b.owner.token }),
     leaks: (data) => JSON.stringify(data).includes(a.owner.organizationId),
   }),
+  releaseHorizon: async () => ({
+    res: await server.gql(graphql('{ releaseHorizon { horizonYears latestStartsAt earliestDropsStartsAt } }'), {}, { token: b.owner.token }),
+    leaks: (data) => JSON.stringify(data).includes(a.owner.organizationId),
+  }),
   uploadPolicy: async () => ({
     res: await server.gql(graphql('{ uploadPolicy { maxBytes acceptedTypes acceptedExtensions maxDurationSeconds } }'), {}, { token: b.owner.token }),
     leaks: (data) => JSON.stringify(data).includes(a.owner.organizationId),

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { ERRORS } from '@tus/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -281,6 +282,77 @@ describe('randomized hostile tus requests', () => {
     expect(refusals).toBeGreaterThan(100);
     expect(storedBytes(upload)).toBeLessThanOrEqual(DECLARED);
   }, 120_000);
+});
+
+describe('requests Node’s HTTP parser refuses before any handler', () => {
+  /** Writes `request` (bytes as sent, framing included) on a fresh connection; the first response, parsed. */
+  async function raw(request: Buffer | string): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+    const { port } = new URL(server.url);
+    const text = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () => socket.end(request));
+      const chunks: Buffer[] = [];
+      socket.on('data', (c: Buffer) => chunks.push(c));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    });
+    // The first response only (a keep-alive request before the broken one is answered first).
+    const responses = text.split(/(?=HTTP\/1\.1 \d{3} )/);
+    const last = responses[responses.length - 1]!;
+    const [head, ...rest] = last.split('\r\n\r\n');
+    const [statusLine, ...lines] = head!.split('\r\n');
+    const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+    return { status: Number(statusLine!.split(' ')[1]), headers, body: rest.join('\r\n\r\n') };
+  }
+  const expectUnreadable = (res: { status: number; headers: Record<string, string>; body: string }, reason: string, what: string) => {
+    expect(res.headers[REFUSAL_HEADER.toLowerCase()], what).toBe(reason);
+    expect(res.status, what).toBe(UPLOAD_STATUS[reason as keyof typeof UPLOAD_STATUS]);
+    expect(res.body.trim().length, `${what}: a sentence`).toBeGreaterThan(10);
+  };
+  const tusHead = (method: string, target: string, extra: string[]) =>
+    [`${method} ${target} HTTP/1.1`, `Host: 127.0.0.1`, 'Tus-Resumable: 1.0.0', `Authorization: Bearer ${editor.token}`, ...extra, '', ''].join('\r\n');
+
+  it('Upload-Metadata past Node’s header limit: HEADERS_TOO_LARGE (431) in words, not a bare status line', async () => {
+    const huge = metadataOf({ episodeId, filename: `${'a'.repeat(20_000)}.mp4`, filetype: 'video/mp4' });
+    const res = await raw(tusHead('POST', '/uploads', [`Upload-Length: ${DECLARED}`, `Upload-Metadata: ${huge}`]));
+    expectUnreadable(res, 'HEADERS_TOO_LARGE', 'a 27 KB Upload-Metadata');
+    expect(res.body).toMatch(/headers \(Upload-Metadata included\) are larger than \d+ KiB/);
+  });
+
+  it('a Content-Length that is not a byte count: REQUEST_MALFORMED (400) naming the header; nothing is stored', async () => {
+    const upload = await createUpload();
+    for (const length of ['abc', '-1', '1 2', '0x10']) {
+      const res = await raw(tusHead('PATCH', upload, ['Upload-Offset: 0', 'Content-Type: application/offset+octet-stream', `Content-Length: ${length}`]) + 'x'.repeat(16));
+      expectUnreadable(res, 'REQUEST_MALFORMED', `Content-Length: ${length}`);
+      expect(res.body).toContain('Content-Length');
+    }
+    expect(await offsetOf(upload)).toBe(0);
+  });
+
+  it('a body running past its Content-Length: the rest is refused as REQUEST_MALFORMED, and nothing past the declared bytes is stored', async () => {
+    const upload = await createUpload();
+    const res = await raw(tusHead('PATCH', upload, ['Upload-Offset: 0', 'Content-Type: application/offset+octet-stream', 'Content-Length: 10']) + '0123456789' + 'garbage that is no request\r\n\r\n');
+    expectUnreadable(res, 'REQUEST_MALFORMED', 'bytes after the body');
+    // The connection closes on the broken request, which may cut the PATCH short: its bytes are stored or not, never the garbage.
+    const offset = await offsetOf(upload);
+    expect([0, 10]).toContain(offset);
+    expect(storedBytes(upload)).toBe(offset);
+  });
+
+  it('random bytes where a request should be are each answered with a reason of the table, and the server carries on', async () => {
+    const seed = Number(process.env.UPLOAD_WALK_SEED ?? Date.now() % 1_000_000);
+    let a = seed;
+    const next = () => ((a = (Math.imul(a, 1103515245) + 12345) >>> 0) / 4294967296);
+    for (let i = 0; i < 20; i++) {
+      const junk = Buffer.from(Array.from({ length: 1 + Math.floor(next() * 200) }, () => Math.floor(next() * 256)));
+      const res = await raw(Buffer.concat([junk, Buffer.from('\r\n\r\n')]));
+      // Bytes that happen to read as a request reach a handler (a 404 or a tus refusal); the rest are the parser's.
+      if (!res.headers[REFUSAL_HEADER.toLowerCase()]) continue;
+      expect(Object.keys(UPLOAD_STATUS), `seed ${seed} #${i}`).toContain(res.headers[REFUSAL_HEADER.toLowerCase()]);
+      expect(res.status, `seed ${seed} #${i}`).toBeLessThan(500);
+    }
+    const alive = await server.gql(graphql('{ uploadPolicy { maxBytes } }'), {}, { token: editor.token });
+    expect(alive.data!.uploadPolicy.maxBytes).toBe(LIMIT);
+  });
 });
 
 describe('the upload rate limit', () => {

@@ -92,7 +92,7 @@ const uploadDirEntries = () => (existsSync(server.config.uploads.dir) ? readdirS
 describe('uploading an episode', () => {
   it('stores exactly the uploaded bytes as a new media revision with probe results and a poster; the episode becomes READY', async () => {
     const clip = makeClip('vertical', { seconds: 3 });
-    await upload(clip, episodes[0]!);
+    const uploadUrl = await upload(clip, episodes[0]!);
     const view = await settled(episodes[0]!);
     expect(view.status).toBe('READY');
     expect(view.uploadError).toBeNull();
@@ -100,6 +100,14 @@ describe('uploading an episode', () => {
     expect(view.media!.container).toContain('mp4');
     expect(view.media!.durationSeconds).toBeCloseTo(3, 0);
     expect(view.durationSeconds).toBe(3);
+
+    // The finished upload says so to anything sent to it, rather than that it does not exist.
+    const finished = new URL(uploadUrl, server.url).toString();
+    for (const [method, extra] of [['HEAD', {}], ['PATCH', { 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }], ['DELETE', {}]] as const) {
+      const res = await fetch(finished, { method, headers: { 'tus-resumable': '1.0.0', authorization: `Bearer ${editor.token}`, ...extra }, ...(method === 'PATCH' ? { body: 'x' } : {}) });
+      expect([method, res.status, res.headers.get('upload-refusal-reason')]).toEqual([method, 409, 'UPLOAD_FINISHED']);
+      if (method !== 'HEAD') expect(await res.text()).toMatch(/^This upload has finished/);
+    }
 
     const poster = await fetch(server.url + view.media!.posterUrl, { headers: { authorization: `Bearer ${editor.token}` } });
     expect(poster.status).toBe(200);

@@ -353,3 +353,39 @@ test('Choosing the same files again skips them, and a replacement that would can
     await expect(list.getByRole('listitem')).toHaveCount(3);
   });
 });
+
+test('A replacement refused because a review began after the preview comes back to it, held with what it cancels now', async ({ page, request }) => {
+  test.setTimeout(180_000);
+  const editor = await apiAs(request, accounts.editor);
+  const { seriesId, episodeId } = await createReadyEpisode(editor, await tokenOf(request, accounts.editor), { title: unique('Refused Replacement'), subtitles: ['Hello.'] });
+  const replacement = { name: 'ep01.mp4', path: await makeClip('refused-01.mp4', { seconds: 3 }) };
+
+  await signIn(page, accounts.editor);
+  await open(page, `/catalog/${seriesId}`);
+  const uploads = page.getByRole('region', { name: 'Upload videos' });
+  const preview = page.getByRole('region', { name: 'Check the files and their episodes' });
+  const list = uploads.getByRole('list', { name: 'Uploads' });
+  await dropFiles(page.getByRole('heading', { name: 'Upload videos' }), [replacement]);
+  const row = fileRow(preview, 'ep01.mp4');
+  // Nothing is at stake yet: the preview lets it go without asking.
+  await expect(row).toContainText('Replaces the video of');
+  await expect(row).not.toContainText('Replacing cancels');
+
+  // Someone submits the episode for review in the US while the preview is open.
+  await submit(editor, episodeId, ['US']);
+  await preview.getByRole('button', { name: 'Upload 1 file' }).click();
+
+  await test.step('the refused file is back in the preview, held, naming the review it would cancel', async () => {
+    await expect(row).toContainText('Not uploaded: Replacing cancels its review in US. Tick “Replace anyway” to upload it.', { timeout: 30_000 });
+    await expect(preview.getByRole('button', { name: /^Upload/ })).toBeDisabled();
+    // It left the progress list: no "Resume" that would be refused the same way.
+    await expect(list.getByRole('listitem').filter({ hasText: 'ep01.mp4' })).toHaveCount(0);
+    await expect(uploads.getByRole('button', { name: /^Resume/ })).toHaveCount(0);
+  });
+
+  await test.step('confirmed anew, it replaces the video', async () => {
+    await row.getByRole('checkbox', { name: 'Replace anyway' }).check();
+    await preview.getByRole('button', { name: 'Upload 1 file' }).click();
+    await expect(list.getByRole('listitem').filter({ hasText: 'ep01.mp4 → Episode 1' }).getByRole('status')).toHaveText(/^Ready\. 0:03/, { timeout: 60_000 });
+  });
+});

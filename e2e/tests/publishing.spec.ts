@@ -115,15 +115,23 @@ test('A studio releases an approved series to the demo partner; the partner sees
     const shortPlay = page.getByRole('region', { name: 'ShortPlay' });
     await expect(shortPlay).toContainText('All at once from');
 
-    // A second plan for the partner replaces the first, and the confirmation says so; a start
-    // further ahead than the API allows is refused beside the field, in the API's words.
-    await release.getByLabel('Starts (UTC)').fill('9999-12-31T23:59');
+    // A start further ahead than the API allows (its releaseHorizon) is refused beside the field
+    // before anything asks to confirm it.
+    const starts = release.getByLabel('Starts (UTC)');
+    await starts.fill('9999-12-31T23:59');
+    await release.getByRole('button', { name: 'Save release plan' }).click();
+    await expect(starts).toHaveAccessibleDescription(/The start is more than 10 years ahead: the latest is \d{1,2} \w{3} \d{4}\./);
+    await expect(starts).toBeFocused();
+    await expect(confirm).toBeHidden();
+    // A second plan for the partner replaces the first, and the confirmation says so; cancelling keeps the first.
+    await starts.fill('2030-06-01T00:00');
     await release.getByRole('button', { name: 'Save release plan' }).click();
     await expect(confirm).toContainText(/Replaces the current plan: all at once from \d{1,2} \w{3} \d{4}, \d\d:\d\d UTC\./);
-    await confirm.getByRole('button', { name: 'Release to ShortPlay' }).click();
-    await expect(release.getByLabel('Starts (UTC)')).toHaveAccessibleDescription(/The start is more than 10 years ahead: the latest is \d{1,2} \w{3} \d{4}\./);
+    await expect(confirm).toContainText('Goes live on 1 Jun 2030, 00:00 UTC.');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await expect(starts).not.toHaveAccessibleDescription(/more than 10 years ahead/);
     await expect(shortPlay).toContainText('All at once from');
-    await release.getByLabel('Starts (UTC)').fill('');
+    await starts.fill('');
     const grid = shortPlay.getByRole('table', { name: 'Episodes on ShortPlay by territory' });
     await expect(grid.getByRole('columnheader', { name: 'US', exact: true })).toBeVisible();
     for (const number of [1, 2]) {

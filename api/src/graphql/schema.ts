@@ -14,6 +14,7 @@ import { EpisodeSubtitleTranslationResolver, SubtitleTranslationResolver } from 
 import { EpisodeReviewResolver, ReviewCaseResolver } from '../modules/review/review.resolver';
 import { ModerationResolver } from '../modules/review/moderation.resolver';
 import { CatalogEpisodeResolver, CatalogSeriesResolver, PartnerApiResolver, EpisodeDistributionResolver, EpisodeGoLiveResolver, SeriesDistributionResolver } from '../modules/publishing/publishing.resolver';
+import { ReleaseHorizonResolver } from '../modules/publishing/release-horizon.resolver';
 import { MembershipCapabilitiesResolver, MembershipResolver } from '../modules/membership/membership.resolver';
 import { OrganizationResolver } from '../modules/organization/organization.resolver';
 import { ContentMatchDocumentsResolver, LicenseDocumentResolver, LicenseDocumentsOfLicenseResolver } from '../modules/chain-of-title/license-document.resolver';
@@ -21,7 +22,7 @@ import { CaseContentMatchResolver, EpisodeFingerprintResolver } from '../modules
 import { authChecker } from './access';
 import { DateTimeISO } from './scalars';
 
-export const resolvers = [AuthResolver, OrganizationResolver, MembershipResolver, MembershipCapabilitiesResolver, ApiKeyResolver, AuditResolver, SeriesResolver, EpisodeResolver, CatalogResolver, EpisodeMediaResolver, MediaRevisionResolver, SubtitleTrackResolver, SubtitleTranslationResolver, EpisodeSubtitleTranslationResolver, SubtitleDraftResolver, AudioTrackResolver, ReviewCaseResolver, EpisodeReviewResolver, ModerationResolver, PartnerApiResolver, CatalogSeriesResolver, CatalogEpisodeResolver, SeriesDistributionResolver, EpisodeDistributionResolver, EpisodeGoLiveResolver, EpisodeLocalizationResolver, SeriesLocalizationResolver, SeriesAiLabelResolver, EpisodeFingerprintResolver, CaseContentMatchResolver, LicenseDocumentResolver, LicenseDocumentsOfLicenseResolver, ContentMatchDocumentsResolver] as const;
+export const resolvers = [AuthResolver, OrganizationResolver, MembershipResolver, MembershipCapabilitiesResolver, ApiKeyResolver, AuditResolver, SeriesResolver, EpisodeResolver, CatalogResolver, EpisodeMediaResolver, MediaRevisionResolver, SubtitleTrackResolver, SubtitleTranslationResolver, EpisodeSubtitleTranslationResolver, SubtitleDraftResolver, AudioTrackResolver, ReviewCaseResolver, EpisodeReviewResolver, ModerationResolver, PartnerApiResolver, CatalogSeriesResolver, CatalogEpisodeResolver, SeriesDistributionResolver, EpisodeDistributionResolver, EpisodeGoLiveResolver, ReleaseHorizonResolver, EpisodeLocalizationResolver, SeriesLocalizationResolver, SeriesAiLabelResolver, EpisodeFingerprintResolver, CaseContentMatchResolver, LicenseDocumentResolver, LicenseDocumentsOfLicenseResolver, ContentMatchDocumentsResolver] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

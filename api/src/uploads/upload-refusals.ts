@@ -12,7 +12,10 @@ export class UploadFailedError extends Error {
 }
 
 /** `ROLE_REQUIRED`: the one refusal by role (domain/access.ts `roleRequired`), which uploads share. */
-export type UploadRefusalReason = UploadRefusal | ErrorCode | 'ROLE_REQUIRED' | UploadFailedError['reason'];
+export type UploadRefusalReason = UploadRefusal | ErrorCode | 'ROLE_REQUIRED' | UploadFailedError['reason'] | UnreadableRequestReason;
+
+/** Requests Node's HTTP parser refuses before any handler (http/unreadable-requests.ts): any endpoint's, uploads' included. */
+export type UnreadableRequestReason = 'HEADERS_TOO_LARGE' | 'REQUEST_TIMEOUT' | 'REQUEST_MALFORMED';
 
 /**
  * The upload endpoint's one table from a refusal's reason (`extensions.reason` in GraphQL) to its HTTP
@@ -22,6 +25,7 @@ export type UploadRefusalReason = UploadRefusal | ErrorCode | 'ROLE_REQUIRED' | 
  */
 export const UPLOAD_STATUS: Record<UploadRefusalReason, number> = {
   BAD_USER_INPUT: 400,
+  REQUEST_MALFORMED: 400,
   UPLOAD_METADATA_INVALID: 400,
   UPLOAD_LENGTH_REQUIRED: 400,
   UPLOAD_LENGTH_INVALID: 400,
@@ -38,6 +42,7 @@ export const UPLOAD_STATUS: Record<UploadRefusalReason, number> = {
   ROLE_REQUIRED: 403,
   NOT_FOUND: 404,
   UPLOAD_METHOD_NOT_ALLOWED: 405,
+  REQUEST_TIMEOUT: 408,
   CONFLICT: 409,
   UPLOAD_OFFSET_CONFLICT: 409,
   UPLOAD_FINISHED: 409,
@@ -52,6 +57,7 @@ export const UPLOAD_STATUS: Record<UploadRefusalReason, number> = {
   UPLOAD_CONTENT_TYPE_INVALID: 415,
   UPLOAD_BUSY: 423,
   RATE_LIMITED: 429,
+  HEADERS_TOO_LARGE: 431,
   INTERNAL_SERVER_ERROR: 500,
 };
 export const REFUSAL_HEADER = 'Upload-Refusal-Reason';
@@ -106,7 +112,7 @@ class UploadNotFound extends DomainError {
   }
 }
 
-const lengthExceeded = () => refused('UPLOAD_LENGTH_EXCEEDED', 'The data sent runs past the file size declared at creation (Upload-Length); nothing beyond it was stored.');
+const lengthExceeded = () => refused('UPLOAD_LENGTH_EXCEEDED', 'The data sent runs past the file size declared at creation (Upload-Length). Nothing past that size was stored; ask where the upload stands (HEAD) for what was.');
 const metadataMalformed = () =>
   refused('UPLOAD_METADATA_INVALID', 'The Upload-Metadata header must be comma-separated pairs of a key and its base64 value, separated by a space, each key once.');
 

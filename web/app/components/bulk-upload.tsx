@@ -6,6 +6,7 @@ import { sha256OfBlob } from '~/models/file-sha256';
 import { acceptListOf, describeRuns, numberRuns } from '~/models/catalog';
 import { formatBytes } from '~/models/episode';
 import { unfinishedUploads, type UnfinishedUpload } from '~/models/episode-upload.client';
+import { refusalAllowsResume } from '~/models/upload-refusals';
 import type { UploadTargetsAnswer } from '~/routes/resources.upload-targets';
 
 type UploadQueue = ReturnType<typeof useUploadQueue>;
@@ -82,14 +83,32 @@ export function BulkUploader({ seriesId, queue, episodes, onEpisodesChanged }: {
   loadTargets.current = targets.load;
   // The range the last answer is about: until the current range is answered, no row may claim "new".
   const askedRange = useRef('');
+  // Counts files returned to the preview: what their episodes stand on has changed, so the range is asked again.
+  const [returned, setReturned] = useState(0);
   useEffect(() => {
     if (!range) return;
-    askedRange.current = rangeKey;
+    askedRange.current = `${rangeKey}#${returned}`;
     void loadTargets.current(`${TARGETS}?${new URLSearchParams({ seriesId, from: String(range.from), to: String(range.to) })}`);
-    // Only a new range is worth asking about.
-  }, [rangeKey, seriesId]);
+    // Only a new range (or a returned file) is worth asking about.
+  }, [rangeKey, seriesId, returned]);
 
-  const answered = targets.state === 'idle' && targets.data !== undefined && askedRange.current === rangeKey;
+  // A replacement the API refused because it would cancel more than the preview showed (a review was
+  // submitted or approved since) comes back to the preview, held with what it cancels now, to be confirmed anew.
+  const toConfirmAgain = queue.items.filter((i) => i.phase === 'failed' && !i.dub && i.refusal !== undefined && !refusalAllowsResume(i.refusal));
+  useEffect(() => {
+    if (!toConfirmAgain.length) return;
+    const back = toConfirmAgain.map((item) => ({ item, key: fileKey(item.file) }));
+    for (const { item, key } of back) {
+      queue.dismiss(item.key);
+      files.current.set(key, item.file);
+    }
+    const keys = new Set(back.map((b) => b.key));
+    setRows((list) => [...list.filter((r) => !keys.has(r.key)), ...back.map(({ item, key }) => bulkUploadRow(key, item.file, item.target.number))].sort(byProposedNumber));
+    setReturned((n) => n + 1);
+    // Runs once per set of refused files.
+  }, [toConfirmAgain.map((i) => i.key).join(' ')]);
+
+  const answered = targets.state === 'idle' && targets.data !== undefined && askedRange.current === `${rangeKey}#${returned}`;
   const checking = range !== null && !answered;
   const existing = useMemo(() => {
     if (checking) return null;

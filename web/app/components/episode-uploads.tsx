@@ -34,6 +34,8 @@ export interface UploadItem {
   message?: string;
   /** A failed upload that can carry on from where it stopped. */
   resumable?: boolean;
+  /** Why the API refused it (its `Upload-Refusal-Reason`), when it did. */
+  refusal?: string;
   /** It picked up an earlier, interrupted upload of the same file. */
   resumed?: boolean;
   result?: { durationSeconds: number; posterUrl: string | null; width: number; height: number; warnings: string[] };
@@ -86,9 +88,9 @@ export function useUploadQueue(policy: UploadPolicy, onChange?: () => void) {
           running.current.delete(item.key);
           update(item.key, (current) => ({ phase: 'processing', sent: current.total, uploadId: uploadId || current.uploadId }));
         },
-        onFailed(message, resumable) {
+        onFailed(message, resumable, refusal) {
           if (!resumable) running.current.delete(item.key);
-          update(item.key, { phase: 'failed', message, resumable });
+          update(item.key, { phase: 'failed', message, resumable, refusal });
         },
       }, item.dub, item.cancels)
         .then((upload) => {
@@ -138,7 +140,7 @@ export function useUploadQueue(policy: UploadPolicy, onChange?: () => void) {
     },
     resume(key: string) {
       // Back in the line; the scheduler resumes it when there is room.
-      update(key, { phase: 'waiting', message: undefined });
+      update(key, { phase: 'waiting', message: undefined, refusal: undefined });
     },
     /** Sends every failed file again: one that can carry on does, the others start over. */
     retryFailed() {
@@ -146,7 +148,7 @@ export function useUploadQueue(policy: UploadPolicy, onChange?: () => void) {
         if (running.current.has(item.key)) return { ...item, phase: 'waiting', message: undefined };
         // Nothing left to carry on: a new upload of the same file (tus still resumes what the server kept).
         launched.current.delete(item.key);
-        return { ...item, phase: 'waiting', message: undefined, resumable: undefined, uploadId: undefined, sent: 0, result: undefined };
+        return { ...item, phase: 'waiting', message: undefined, resumable: undefined, refusal: undefined, uploadId: undefined, sent: 0, result: undefined };
       };
       setItems((list) => list.map((item) => (item.phase === 'failed' ? again(item) : item)));
     },

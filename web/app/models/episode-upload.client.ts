@@ -8,7 +8,7 @@ const CHUNK_SIZE = 8 * 1024 * 1024;
 const RETRY_DELAYS = [0, 1000, 3000, 5000];
 
 import type { UploadPolicy } from './catalog';
-import { uploadRefusalMessage, type DubTarget, type RefusedFile } from './upload-refusals';
+import { refusalAllowsResume, uploadRefusalMessage, type DubTarget, type RefusedFile } from './upload-refusals';
 
 export interface UploadEvents {
   /** The server accepted the upload and knows it by this id. */
@@ -16,8 +16,8 @@ export interface UploadEvents {
   onProgress(bytesSent: number, bytesTotal: number): void;
   /** Every byte is on the server; it now processes the file. */
   onFinished(uploadId: string): void;
-  /** `resumable`: the upload can carry on later (the connection failed, not the file). */
-  onFailed(message: string, resumable: boolean): void;
+  /** `resumable`: the upload can carry on later (the connection failed, not the file). `refusal`: the API's `Upload-Refusal-Reason`, when it refused. */
+  onFailed(message: string, resumable: boolean, refusal?: string): void;
 }
 
 export interface RunningUpload {
@@ -68,17 +68,17 @@ function readDuration(file: File, element: 'video' | 'audio', timeoutMs = 4000):
  * `Upload-Refusal-Reason`), otherwise by what happened, naming the file (several travel at once) —
  * never the upload library's or a proxy's text.
  */
-function explain(error: Error | DetailedError, file: RefusedFile, policy: UploadPolicy): { message: string; resumable: boolean } {
+function explain(error: Error | DetailedError, file: RefusedFile, policy: UploadPolicy): { message: string; resumable: boolean; refusal?: string } {
   const response = 'originalResponse' in error ? error.originalResponse : null;
   if (!response) return { message: `The connection to Greenlight was lost while sending "${file.name}". Resume to carry on from where it stopped.`, resumable: true };
   const status = response.getStatus();
   const reason = response.getHeader('Upload-Refusal-Reason');
   const worded = reason ? uploadRefusalMessage(reason, { ...file, apiWords: response.getBody() || undefined }, policy) : undefined;
   if (status === 401) return { message: worded ?? 'Your session has ended. Sign in again, then choose the file again to carry on.', resumable: false };
-  if (status >= 500 || status === 409 || status === 423 || status === 429) {
-    return { message: worded ?? `The server could not take "${file.name}" right now (${status}). Resume to try again.`, resumable: true };
+  if (status >= 500 || status === 408 || status === 409 || status === 423 || status === 429) {
+    return { message: worded ?? `The server could not take "${file.name}" right now (${status}). Resume to try again.`, resumable: !reason || refusalAllowsResume(reason), refusal: reason };
   }
-  return { message: worded ?? `The upload of "${file.name}" was refused (${status}). Reload the page and try again; if it keeps happening, tell us the file's name.`, resumable: false };
+  return { message: worded ?? `The upload of "${file.name}" was refused (${status}). Reload the page and try again; if it keeps happening, tell us the file's name.`, resumable: false, refusal: reason };
 }
 
 /**
@@ -112,8 +112,8 @@ export async function startEpisodeUpload(file: File, episodeId: string, policy: 
     onProgress: (sent, total) => events.onProgress(sent, total),
     onSuccess: () => events.onFinished(uploadIdOf(upload.url)),
     onError(error) {
-      const { message, resumable } = explain(error, { name: file.name, type: metadata.filetype!, size: file.size, durationSeconds: duration, dub }, policy);
-      events.onFailed(message, resumable);
+      const { message, resumable, refusal } = explain(error, { name: file.name, type: metadata.filetype!, size: file.size, durationSeconds: duration, dub }, policy);
+      events.onFailed(message, resumable, refusal);
     },
   });
 

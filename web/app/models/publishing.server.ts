@@ -3,7 +3,7 @@ import { graphql, type ResultOf } from '~/graphql';
 import { TerritoryOutcomeFields } from '~/components/territory-outcomes';
 import { gql, type ApiResult } from './graphql.server';
 import { formatDateTime } from '~/components/time';
-import { releaseStartOf, type ReleaseMode } from './publishing';
+import { releaseStartOf, type ReleaseHorizon, type ReleaseMode } from './publishing';
 
 const PartnerFields = graphql(`fragment PartnerFields on PartnerInfo { organization { id name } profile { territories currency rateLimitPerMinute } }`);
 const WebhookEndpointFields = graphql(`fragment WebhookEndpointFields on WebhookEndpoint { id url enabled disabledReason consecutiveFailures createdAt }`);
@@ -25,6 +25,7 @@ const SET_RELEASE_PLAN = graphql(`
     setReleasePlan(seriesId: $seriesId, partnerId: $partnerId, input: $input) { id }
   }
 `);
+const RELEASE_HORIZON = graphql(`query ReleaseHorizon { releaseHorizon { horizonYears latestStartsAt earliestDropsStartsAt } }`);
 const REMOVE_RELEASE_PLAN = graphql(`mutation RemoveReleasePlan($seriesId: ID!, $partnerId: ID!) { removeReleasePlan(seriesId: $seriesId, partnerId: $partnerId) }`);
 const UPDATE_PARTNER = graphql(`
   mutation UpdatePartner($partnerId: ID!, $input: PartnerProfileInput!) {
@@ -69,6 +70,12 @@ export async function listPartners(request: Request): Promise<ApiResult<Partner[
 export async function getDistribution(request: Request, seriesId: string): Promise<ApiResult<PartnerDistribution[]>> {
   const result = await gql(request, DISTRIBUTION, { id: seriesId });
   return result.ok ? { ok: true, data: result.data.series.distribution } : result;
+}
+
+/** The times a release plan may hold now (the API's rule), for the form to check before asking to confirm. */
+export async function getReleaseHorizon(request: Request): Promise<ApiResult<ReleaseHorizon>> {
+  const result = await gql(request, RELEASE_HORIZON, {});
+  return result.ok ? { ok: true, data: result.data.releaseHorizon } : result;
 }
 
 export async function setReleasePlan(

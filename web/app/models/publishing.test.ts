@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { releaseStartOf, releaseStartWords, replacedPlanWords } from './publishing';
+import { releaseStartOf, releaseStartProblem, releaseStartWords, replacedPlanWords } from './publishing';
 
 const now = new Date('2026-12-01T03:00:00.000Z');
 
@@ -40,5 +40,24 @@ describe('releaseStartWords: when the confirmation says the release goes live', 
 
   it('says that daily drops counted from a start days ago come at once', () => {
     expect(releaseStartWords(new Date('2026-11-20T00:00:00Z'), now, 'DROPS')).toBe('Goes live now: the daily drops count from 20 Nov 2026, 00:00 UTC, so the episodes due since then go live at once.');
+  });
+});
+
+describe('releaseStartProblem: a start the API would refuse, by its releaseHorizon', () => {
+  const horizon = { horizonYears: 10, latestStartsAt: '2036-12-01T10:00:00.000Z', earliestDropsStartsAt: '2016-12-01T10:00:00.000Z' };
+  it('names the latest start for one past it, in every mode', () => {
+    for (const mode of ['ALL_AT_ONCE', 'DROPS', 'SCHEDULED'] as const) {
+      expect(releaseStartProblem(new Date('2036-12-01T10:01:00Z'), mode, horizon)).toBe('The start is more than 10 years ahead: the latest is 1 Dec 2036.');
+      expect(releaseStartProblem(new Date('9999-12-31T23:59:00Z'), mode, horizon)).toBe('The start is more than 10 years ahead: the latest is 1 Dec 2036.');
+    }
+  });
+  it('holds the bounds themselves and anything between', () => {
+    expect(releaseStartProblem(new Date('2036-12-01T10:00:00Z'), 'ALL_AT_ONCE', horizon)).toBeNull();
+    expect(releaseStartProblem(new Date('2016-12-01T10:00:00Z'), 'DROPS', horizon)).toBeNull();
+    expect(releaseStartProblem(new Date('2026-12-01T10:00:00Z'), 'DROPS', horizon)).toBeNull();
+  });
+  it('refuses a drops start from before the earliest, but not another mode’s past start (that is now)', () => {
+    expect(releaseStartProblem(new Date('2016-12-01T09:59:00Z'), 'DROPS', horizon)).toBe('Daily drops count from their start, which can be at most 10 years back: the earliest is 1 Dec 2016.');
+    expect(releaseStartProblem(new Date('0001-01-01T00:00:00Z'), 'ALL_AT_ONCE', horizon)).toBeNull();
   });
 });

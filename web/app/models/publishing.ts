@@ -56,6 +56,28 @@ export function releaseStartWords(startsAt: Date, now: Date, mode: ReleaseMode):
   return 'Goes live now.';
 }
 
+/** The API's `releaseHorizon`: the times a release plan may hold as of when the page was loaded. */
+export interface ReleaseHorizon {
+  horizonYears: number;
+  latestStartsAt: string;
+  earliestDropsStartsAt: string;
+}
+
+/**
+ * Why `setReleasePlan` would refuse a plan starting at `startsAt` in `mode`, by the bounds the API
+ * gave (`releaseHorizon`), so the form says so before asking to confirm; `null` when within them.
+ */
+export function releaseStartProblem(startsAt: Date, mode: ReleaseMode, horizon: ReleaseHorizon): string | null {
+  const day = (iso: string) => new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  if (startsAt.getTime() > new Date(horizon.latestStartsAt).getTime()) {
+    return `The start is more than ${horizon.horizonYears} years ahead: the latest is ${day(horizon.latestStartsAt)}.`;
+  }
+  if (mode === 'DROPS' && startsAt.getTime() < new Date(horizon.earliestDropsStartsAt).getTime()) {
+    return `Daily drops count from their start, which can be at most ${horizon.horizonYears} years back: the earliest is ${day(horizon.earliestDropsStartsAt)}.`;
+  }
+  return null;
+}
+
 /** Why an episode is not live, in a word or two; the API's full message goes on hover and in details. */
 const REASON_LABELS: Record<string, string> = {
   TERRITORY_NOT_SERVED: 'Not served',

@@ -63,7 +63,7 @@ const REFUSALS: Record<UploadRefusalReason, Wording> = {
   UPLOAD_TOO_LONG: (_file, policy) => `Episodes may be at most ${policy.maxDurationSeconds} seconds long; this video is longer.`,
   UPLOAD_EMPTY: () => 'The file is empty.',
   UPLOAD_GONE: () => 'This upload has ended; choose the file again to start a new one.',
-  UPLOAD_FINISHED: () => 'This upload has already finished; it can no longer be cancelled.',
+  UPLOAD_FINISHED: () => 'This upload has already finished; nothing more can be sent to it or cancelled.',
   UPLOAD_METADATA_INVALID: (file) => `The browser could not describe "${file.name}" well enough to upload it. Rename the file to a plain name and try again.`,
   UPLOAD_LENGTH_REQUIRED: (file) => `The browser could not tell the size of "${file.name}". Choose the file again to start over.`,
   UPLOAD_LENGTH_EXCEEDED: (file) => `More data arrived than "${file.name}" holds — the file may have changed while uploading. Choose it again to start over.`,
@@ -78,6 +78,9 @@ const REFUSALS: Record<UploadRefusalReason, Wording> = {
   TUS_RESUMABLE_UNSUPPORTED: () => 'This page is out of date with Greenlight. Reload the page, then choose the file again.',
   UPLOAD_BUSY: () => 'Another tab or window is sending this file right now. Wait for it to finish, or resume in a moment.',
   BAD_USER_INPUT: startAgain,
+  REQUEST_MALFORMED: startAgain,
+  HEADERS_TOO_LARGE: (file) => `The browser could not describe "${file.name}" briefly enough to upload it. Rename the file to a shorter, plain name and try again.`,
+  REQUEST_TIMEOUT: (file) => `The connection was too slow to send "${file.name}". Resume to carry on from where it stopped.`,
   CONFLICT: (file) => `Something changed while "${file.name}" was uploading. Resume to try again.`,
   FORBIDDEN: () => 'Only studio owners and editors can upload.',
   ROLE_REQUIRED: () => 'Only studio owners and editors can upload.',
@@ -88,6 +91,14 @@ const REFUSALS: Record<UploadRefusalReason, Wording> = {
 };
 
 const isReason = (reason: string): reason is UploadRefusalReason => Object.hasOwn(REFUSALS, reason);
+
+/**
+ * Whether sending the same upload again can get past a refusal with `reason`. A replacement refused for
+ * cancelling what the person did not confirm cannot: what it cancels has to be shown and confirmed anew.
+ */
+export function refusalAllowsResume(reason: string): boolean {
+  return reason !== 'REPLACEMENT_CANCELS_REVIEW';
+}
 
 /** The words for a refusal with `reason`; `undefined` for a reason the dashboard does not know (an older dashboard than the API). */
 export function uploadRefusalMessage(reason: string, file: RefusedFile, policy: UploadPolicy): string | undefined {

@@ -6,19 +6,20 @@ import { FormAlert, Notice, SelectField, TextField } from '~/components/forms';
 import { Time } from '~/components/time';
 import { requireCatalog } from '~/models/catalog-access.server';
 import { expectData } from '~/models/graphql.server';
-import { notLiveLabel, RELEASE_MODES, releaseModeLabel, releaseStartOf, releaseStartWords, replacedPlanWords, type ReleaseMode } from '~/models/publishing';
-import { getDistribution, handleReleaseForm, listPartners, type PartnerDistribution } from '~/models/publishing.server';
+import { notLiveLabel, RELEASE_MODES, releaseModeLabel, releaseStartOf, releaseStartProblem, releaseStartWords, replacedPlanWords, type ReleaseMode } from '~/models/publishing';
+import { getDistribution, getReleaseHorizon, handleReleaseForm, listPartners, type PartnerDistribution } from '~/models/publishing.server';
 import publishingStyles from '~/styles/publishing.css?url';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: publishingStyles }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { canEdit } = await requireCatalog(request);
-  const [partners, distribution] = await Promise.all([
+  const [partners, distribution, horizon] = await Promise.all([
     listPartners(request).then((r) => expectData(request, r)),
     getDistribution(request, params.seriesId!).then((r) => expectData(request, r)),
+    getReleaseHorizon(request).then((r) => expectData(request, r)),
   ]);
-  return { partners, distribution, canEdit };
+  return { partners, distribution, horizon, canEdit };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -27,7 +28,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function DistributionPage() {
-  const { partners, distribution, canEdit } = useLoaderData<typeof loader>();
+  const { partners, distribution, horizon, canEdit } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
   const navigation = useNavigation();
   const saving = navigation.state === 'submitting' && navigation.formData?.get('intent') === 'setReleasePlan';
@@ -48,7 +49,11 @@ export default function DistributionPage() {
     () => (answered && partnerChosen?.summaryToo ? withoutPartnerError(planOutcome?.fieldErrors) : planOutcome?.fieldErrors),
     [answered, partnerChosen, planOutcome],
   );
-  const fieldErrors: Record<string, string> | undefined = answered ? withoutPartnerError(planOutcome?.fieldErrors) : planOutcome?.fieldErrors;
+  // A start outside the API's `releaseHorizon` is named beside the field before any confirmation; it clears on the next submit.
+  const [startProblem, setStartProblem] = useState<{ answer: typeof planOutcome; message: string } | null>(null);
+  const shownStartProblem = startProblem && startProblem.answer === planOutcome ? startProblem.message : undefined;
+  const answerErrors: Record<string, string> | undefined = answered ? withoutPartnerError(planOutcome?.fieldErrors) : planOutcome?.fieldErrors;
+  const fieldErrors: Record<string, string> | undefined = shownStartProblem ? { ...answerErrors, startsAt: shownStartProblem } : answerErrors;
   const confirmRelease = (event: FormEvent<HTMLFormElement>) => {
     if (confirmed.current) {
       confirmed.current = false;
@@ -61,6 +66,12 @@ export default function DistributionPage() {
     // No partner chosen, or a start that is not a date: the form answers beside the field.
     if (!partner || !startsAt) return;
     event.preventDefault();
+    const problem = releaseStartProblem(startsAt, mode, horizon);
+    setStartProblem(problem ? { answer: planOutcome, message: problem } : null);
+    if (problem) {
+      (event.currentTarget.elements.namedItem('startsAt') as HTMLInputElement | null)?.focus();
+      return;
+    }
     setPartnerChosen({ answer: planOutcome, summaryToo: true });
     const current = distribution.find((row) => row.partner.id === partner.organization.id)?.plan;
     setRelease({ name: partner.organization.name, territories: partner.profile?.territories ?? [], when: releaseStartWords(startsAt, now, mode), replaces: current ? replacedPlanWords(current) : null });

@@ -259,7 +259,7 @@ export class UploadService {
 
   /**
    * PATCH, HEAD and DELETE of an existing upload: only the studio's owners and editors, and only while
-   * the upload is under way or done. Runs before every chunk, so the upload, its episode and the
+   * the upload is under way or being processed (a finished one is UPLOAD_FINISHED, a failed or expired one UPLOAD_GONE). Runs before every chunk, so the upload, its episode and the
    * studio owning it are read in one statement.
    */
   async checkExistingUpload(ctx: RequestContext, uploadId: string): Promise<void> {
@@ -277,7 +277,11 @@ export class UploadService {
       if (error instanceof ForbiddenError && error.reason === 'ROLE_REQUIRED') throw roleRequired(rulesFor(OrganizationKind.STUDIO, CATALOG_WRITERS), 'Only studio owners and editors can upload.');
       throw error;
     }
-    if (row.status !== UploadStatus.UPLOADING && row.status !== UploadStatus.PROCESSING && row.status !== UploadStatus.SUCCEEDED) {
+    // A finished upload's file has become the episode's media: say so, rather than that no such upload exists.
+    if (row.status === UploadStatus.SUCCEEDED) {
+      throw new UploadRefusedError('UPLOAD_FINISHED', 'This upload has finished: the whole file arrived and was processed. Nothing more can be sent to it or cancelled.');
+    }
+    if (row.status !== UploadStatus.UPLOADING && row.status !== UploadStatus.PROCESSING) {
       throw new UploadRefusedError('UPLOAD_GONE', `This upload has ${row.status === UploadStatus.FAILED ? 'failed' : 'expired'}; start a new one.`);
     }
   }

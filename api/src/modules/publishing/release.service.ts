@@ -35,6 +35,18 @@ const planSchema = withRulesAcrossFields(
 /** How far ahead a release plan may be set: further is a typo, not a plan. */
 export const RELEASE_HORIZON_YEARS = 10;
 
+/**
+ * The times a release plan saved at `now` may hold: nothing after `latest` (RELEASE_HORIZON_YEARS
+ * ahead), and daily drops starting no earlier than `earliestDropsStart` (as many years back).
+ */
+export function releaseHorizon(now: Date): { latest: Date; earliestDropsStart: Date } {
+  const latest = new Date(now);
+  latest.setUTCFullYear(latest.getUTCFullYear() + RELEASE_HORIZON_YEARS);
+  const earliestDropsStart = new Date(now);
+  earliestDropsStart.setUTCFullYear(earliestDropsStart.getUTCFullYear() - RELEASE_HORIZON_YEARS);
+  return { latest, earliestDropsStart };
+}
+
 type PlanTimes = { mode: ReleaseMode; startsAt: Date; episodeTimes?: Array<{ number: number; at: Date }> | null };
 
 /**
@@ -44,10 +56,7 @@ type PlanTimes = { mode: ReleaseMode; startsAt: Date; episodeTimes?: Array<{ num
  * drops is kept (the drops due since then go live at once), within the same years back.
  */
 export function releasePlanTimes<T extends PlanTimes>(plan: T, now: Date): T {
-  const latest = new Date(now);
-  latest.setUTCFullYear(latest.getUTCFullYear() + RELEASE_HORIZON_YEARS);
-  const earliest = new Date(now);
-  earliest.setUTCFullYear(earliest.getUTCFullYear() - RELEASE_HORIZON_YEARS);
+  const { latest, earliestDropsStart: earliest } = releaseHorizon(now);
   const day = (d: Date) => d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
   const refused: FieldError[] = [];
   const ahead = (field: string, what: string, at: Date) => {
@@ -81,6 +90,12 @@ export class ReleaseService {
     /** The publish gate's clock: "now" for a plan is the gate's now. */
     private readonly clock: () => Date = () => new Date(),
   ) {}
+
+  /** The release-plan times `setPlan` accepts now (`releaseHorizon` at the gate's clock), for forms to check before sending. */
+  horizon(): { horizonYears: number; latestStartsAt: Date; earliestDropsStartsAt: Date } {
+    const { latest, earliestDropsStart } = releaseHorizon(this.clock());
+    return { horizonYears: RELEASE_HORIZON_YEARS, latestStartsAt: latest, earliestDropsStartsAt: earliestDropsStart };
+  }
 
   async setPlan(ctx: RequestContext, seriesId: string, partnerId: string, input: z.input<typeof planSchema>): Promise<ReleasePlan> {
     const data = releasePlanTimes(parseInput(planSchema, input), this.clock());
