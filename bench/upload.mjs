@@ -6,7 +6,10 @@
 // The file is a real video (a short H.264 clip with its index first) followed by an MP4 `free` box
 // that pads it to size: players and ffprobe skip the box, so it probes and gets a poster like any
 // upload, without minutes of encoding.
-//   node bench/upload.mjs [--mib 512] [--rounds 3]
+// Beside the rates it prints the CPU each side spent per upload (the API process's, from /proc, and
+// this client's), which a busy machine disturbs far less than the wall-clock figures.
+//   node bench/upload.mjs [--mib 512] [--rounds 3] [--profile <dir>]
+// --profile writes the API's CPU profile (node --cpu-prof) into <dir> when it stops.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, createReadStream, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
@@ -15,9 +18,20 @@ import path from 'node:path';
 import * as tus from 'tus-js-client';
 import { apiRequire, machine, rssMiB, signIn, startApi } from './lib.mjs';
 
+/** CPU seconds (user + system) process `pid` has used so far. */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+const clientCpuSeconds = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
+
 const arg = (name, fallback) => (process.argv.includes(`--${name}`) ? Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) : fallback);
 const MIB = arg('mib', 512);
 const ROUNDS = arg('rounds', 3);
+const PROFILE = process.argv.includes('--profile') ? path.resolve(process.argv[process.argv.indexOf('--profile') + 1]) : undefined;
 const MiB = 1024 * 1024;
 
 /** A playable MP4 of exactly `mib` MiB: a 4-second clip, then a `free` box of random bytes. */
@@ -64,11 +78,13 @@ http.createServer((req, res) => {
 async function startBaseline(dir) {
   const child = spawn(process.execPath, ['-e', BASELINE, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise((resolve) => child.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
-  return { url: `http://127.0.0.1:${port}`, stop: () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill('SIGTERM')))) };
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill('SIGTERM')))) };
 }
 
-function hashedPut(url, file) {
+function hashedPut({ url, pid }, file) {
   const size = statSync(file).size;
+  const serverCpu = cpuSeconds(pid);
+  const clientCpu = clientCpuSeconds();
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const req = http.request(`${url}/`, { method: 'PUT', headers: { 'content-length': size, 'content-type': 'application/octet-stream' } }, (res) => {
@@ -76,7 +92,7 @@ function hashedPut(url, file) {
       res.on('data', (d) => (body += d));
       res.on('end', () => {
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        resolve({ sha256: body.trim(), seconds, mbPerSecond: size / 1e6 / seconds });
+        resolve({ sha256: body.trim(), seconds, mbPerSecond: size / 1e6 / seconds, serverCpu: cpuSeconds(pid) - serverCpu, clientCpu: clientCpuSeconds() - clientCpu });
       });
     });
     req.on('error', reject);
@@ -89,6 +105,8 @@ async function tusToReady(api, db, token, episodeId, file, chunk) {
   const size = statSync(file).size;
   let maxRss = 0;
   const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssMiB(api.pid))), 50);
+  const apiCpu = cpuSeconds(api.pid);
+  const clientCpu = clientCpuSeconds();
   const started = process.hrtime.bigint();
   await new Promise((resolve, reject) => {
     const upload = new tus.Upload(createReadStream(file), {
@@ -104,6 +122,7 @@ async function tusToReady(api, db, token, episodeId, file, chunk) {
     upload.start();
   });
   const uploaded = Number(process.hrtime.bigint() - started) / 1e9;
+  const clientCpuUsed = clientCpuSeconds() - clientCpu;
   let row;
   for (;;) {
     row = (await db.query(`select e.status, e.upload_error, m.sha256, m.poster_key from episode e left join media_revision m on m.id = e.current_media_id where e.id = $1`, [episodeId])).rows[0];
@@ -113,12 +132,13 @@ async function tusToReady(api, db, token, episodeId, file, chunk) {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   clearInterval(sampler);
   if (row.status !== 'READY') throw new Error(`upload did not become READY: ${row.upload_error}`);
-  return { seconds, uploaded, mbPerSecond: size / 1e6 / seconds, sha256: row.sha256, poster: Boolean(row.poster_key), maxRss };
+  const serverCpu = cpuSeconds(api.pid) - apiCpu;
+  return { seconds, uploaded, mbPerSecond: size / 1e6 / seconds, sha256: row.sha256, poster: Boolean(row.poster_key), maxRss, serverCpu, clientCpu: clientCpuUsed };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const api = await startApi({ UPLOAD_MAX_BYTES: String(4 * 1024 ** 3) });
+const api = await startApi({ UPLOAD_MAX_BYTES: String(4 * 1024 ** 3), ...(PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${PROFILE}` } : {}) });
 let baseline;
 try {
   const token = await signIn(api, 'editor@crimsonreel.test');
@@ -139,14 +159,14 @@ try {
   if (small.sha256 !== (await sha256Of(smallFile))) throw new Error('the 64 MiB upload stored a different sha256');
   const rounds = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const put = await hashedPut(baseline.url, largeFile);
+    const put = await hashedPut(baseline, largeFile);
     const eight = await tusToReady(api, db, token, episodes[1 + 2 * round], largeFile, 8 * MiB);
     const thirtyTwo = await tusToReady(api, db, token, episodes[2 + 2 * round], largeFile, 32 * MiB);
     for (const r of [put, eight, thirtyTwo]) if (r.sha256 !== expected) throw new Error(`sha256 ${r.sha256} differs from the file's ${expected}`);
     rounds.push({ put, eight, thirtyTwo });
   }
 
-  const f = (r) => `${r.mbPerSecond.toFixed(1).padStart(7)} MB/s  ${r.seconds.toFixed(2).padStart(6)} s`;
+  const f = (r) => `${r.mbPerSecond.toFixed(1).padStart(7)} MB/s  ${r.seconds.toFixed(2).padStart(6)} s  CPU server ${r.serverCpu.toFixed(2)} s, client ${r.clientCpu.toFixed(2)} s`;
   console.log(`upload benchmark (loopback, local file store, ${MIB} MiB real video, ${ROUNDS} rounds)`);
   console.log(`  machine: ${machine()}`);
   for (const [i, r] of rounds.entries()) {
@@ -156,6 +176,8 @@ try {
     console.log(`    tus 32 MiB chunks → READY   ${f(r.thirtyTwo)}   (last byte after ${r.thirtyTwo.uploaded.toFixed(2)} s)   ratio ${(r.thirtyTwo.mbPerSecond / r.put.mbPerSecond).toFixed(2)}`);
   }
   console.log(`  median ratio to the baseline: 8 MiB chunks ${median(rounds.map((r) => r.eight.mbPerSecond / r.put.mbPerSecond)).toFixed(2)}, 32 MiB chunks ${median(rounds.map((r) => r.thirtyTwo.mbPerSecond / r.put.mbPerSecond)).toFixed(2)}; baseline median ${median(rounds.map((r) => r.put.mbPerSecond)).toFixed(0)} MB/s`);
+  const cpu = (pick, side) => median(rounds.map((r) => pick(r)[side])).toFixed(2);
+  console.log(`  median CPU per upload (s): server — baseline ${cpu((r) => r.put, 'serverCpu')}, tus 8 MiB ${cpu((r) => r.eight, 'serverCpu')} (to READY), tus 32 MiB ${cpu((r) => r.thirtyTwo, 'serverCpu')}; client — baseline ${cpu((r) => r.put, 'clientCpu')}, tus 8 MiB ${cpu((r) => r.eight, 'clientCpu')}, tus 32 MiB ${cpu((r) => r.thirtyTwo, 'clientCpu')}`);
   console.log(`  sha256 of every stored revision equals the file's: true; poster made: ${rounds.every((r) => r.eight.poster && r.thirtyTwo.poster)}`);
   const large = Math.max(...rounds.map((r) => r.eight.maxRss));
   console.log(`  API memory (RSS)             idle ${idleRss.toFixed(0)} MiB, during 64 MiB ${small.maxRss.toFixed(0)} MiB, during ${MIB} MiB ${large.toFixed(0)} MiB (8 MiB chunks); growth 64→${MIB} MiB ${(large - small.maxRss).toFixed(0)} MiB`);
