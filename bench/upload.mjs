@@ -138,7 +138,7 @@ async function tusToReady(api, db, token, episodeId, file, chunk) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const api = await startApi({ UPLOAD_MAX_BYTES: String(4 * 1024 ** 3), ...(PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${PROFILE}` } : {}) });
+const api = await startApi({ UPLOAD_MAX_BYTES: String(4 * 1024 ** 3) }, { nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : [] });
 let baseline;
 try {
   const token = await signIn(api, 'editor@crimsonreel.test');
