@@ -12,6 +12,7 @@
 // --profile writes the API's CPU profile (node --cpu-prof) into <dir> when it stops.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { closeSync, createReadStream, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
