@@ -90,11 +90,11 @@ export async function startDatabase(name, env = {}) {
   };
 }
 
-/** Starts `api/dist` on a throwaway embedded PostgreSQL; resolves once it listens. */
-export async function startApi(env = {}) {
+/** Starts `api/dist` on a throwaway embedded PostgreSQL; resolves once it listens. `nodeArgs` go before the script (say, `--cpu-prof`). */
+export async function startApi(env = {}, { nodeArgs = [] } = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'greenlight-bench-'));
   const pgPort = benchPort();
-  const child = spawn(process.execPath, [path.join(repo, 'api/dist/api/src/main.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(repo, 'api/dist/api/src/main.js')], {
     env: { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, API_PORT: '0', EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

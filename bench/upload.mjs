@@ -6,18 +6,33 @@
 // The file is a real video (a short H.264 clip with its index first) followed by an MP4 `free` box
 // that pads it to size: players and ffprobe skip the box, so it probes and gets a poster like any
 // upload, without minutes of encoding.
-//   node bench/upload.mjs [--mib 512] [--rounds 3]
+// Beside the rates it prints the CPU each side spent per upload (the API process's, from /proc, and
+// this client's), which a busy machine disturbs far less than the wall-clock figures.
+//   node bench/upload.mjs [--mib 512] [--rounds 3] [--profile <dir>]
+// --profile writes the API's CPU profile (node --cpu-prof) into <dir> when it stops.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { closeSync, createReadStream, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import * as tus from 'tus-js-client';
 import { apiRequire, machine, rssMiB, signIn, startApi } from './lib.mjs';
 
+/** CPU seconds (user + system) process `pid` has used so far. */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+const clientCpuSeconds = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
+
 const arg = (name, fallback) => (process.argv.includes(`--${name}`) ? Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) : fallback);
 const MIB = arg('mib', 512);
 const ROUNDS = arg('rounds', 3);
+const PROFILE = process.argv.includes('--profile') ? path.resolve(process.argv[process.argv.indexOf('--profile') + 1]) : undefined;
 const MiB = 1024 * 1024;
 
 /** A playable MP4 of exactly `mib` MiB: a 4-second clip, then a `free` box of random bytes. */
@@ -64,11 +79,13 @@ http.createServer((req, res) => {
 async function startBaseline(dir) {
   const child = spawn(process.execPath, ['-e', BASELINE, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise((resolve) => child.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
-  return { url: `http://127.0.0.1:${port}`, stop: () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill('SIGTERM')))) };
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill('SIGTERM')))) };
 }
 
-function hashedPut(url, file) {
+function hashedPut({ url, pid }, file) {
   const size = statSync(file).size;
+  const serverCpu = cpuSeconds(pid);
+  const clientCpu = clientCpuSeconds();
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const req = http.request(`${url}/`, { method: 'PUT', headers: { 'content-length': size, 'content-type': 'application/octet-stream' } }, (res) => {
@@ -76,7 +93,7 @@ function hashedPut(url, file) {
       res.on('data', (d) => (body += d));
       res.on('end', () => {
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        resolve({ sha256: body.trim(), seconds, mbPerSecond: size / 1e6 / seconds });
+        resolve({ sha256: body.trim(), seconds, mbPerSecond: size / 1e6 / seconds, serverCpu: cpuSeconds(pid) - serverCpu, clientCpu: clientCpuSeconds() - clientCpu });
       });
     });
     req.on('error', reject);
@@ -84,16 +101,41 @@ function hashedPut(url, file) {
   });
 }
 
+/**
+ * tus-js-client's Node file source, reading the file a MiB at a time: the library's own
+ * (`FileSource`) opens a read stream per chunk with Node's default 64 KiB reads, 8,192 reads and
+ * stream hops per 512 MiB in a client process that shares this machine's two cores with the API.
+ * The bytes, requests and headers the server receives are the same; a real client runs elsewhere.
+ */
+const mebibyteReads = {
+  async openFile(input) {
+    const { size } = statSync(input.path);
+    return {
+      size,
+      async slice(start, end) {
+        const stop = Math.min(end, size);
+        const value = createReadStream(input.path, { start, end: stop - 1, highWaterMark: MiB });
+        value.size = stop - start;
+        return { value, done: stop >= size };
+      },
+      close: () => input.destroy(),
+    };
+  },
+};
+
 /** tus upload of `file` to `episodeId` in `chunk`-byte PATCHes, timed until the media is READY. */
 async function tusToReady(api, db, token, episodeId, file, chunk) {
   const size = statSync(file).size;
   let maxRss = 0;
   const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssMiB(api.pid))), 50);
+  const apiCpu = cpuSeconds(api.pid);
+  const clientCpu = clientCpuSeconds();
   const started = process.hrtime.bigint();
   await new Promise((resolve, reject) => {
     const upload = new tus.Upload(createReadStream(file), {
       endpoint: `${api.url}/uploads`,
       chunkSize: chunk,
+      fileReader: mebibyteReads,
       uploadSize: size,
       retryDelays: [0, 500],
       headers: { authorization: `Bearer ${token}` },
@@ -104,6 +146,7 @@ async function tusToReady(api, db, token, episodeId, file, chunk) {
     upload.start();
   });
   const uploaded = Number(process.hrtime.bigint() - started) / 1e9;
+  const clientCpuUsed = clientCpuSeconds() - clientCpu;
   let row;
   for (;;) {
     row = (await db.query(`select e.status, e.upload_error, m.sha256, m.poster_key from episode e left join media_revision m on m.id = e.current_media_id where e.id = $1`, [episodeId])).rows[0];
@@ -113,19 +156,42 @@ async function tusToReady(api, db, token, episodeId, file, chunk) {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   clearInterval(sampler);
   if (row.status !== 'READY') throw new Error(`upload did not become READY: ${row.upload_error}`);
-  return { seconds, uploaded, mbPerSecond: size / 1e6 / seconds, sha256: row.sha256, poster: Boolean(row.poster_key), maxRss };
+  const serverCpu = cpuSeconds(api.pid) - apiCpu;
+  return { seconds, uploaded, mbPerSecond: size / 1e6 / seconds, sha256: row.sha256, poster: Boolean(row.poster_key), maxRss, serverCpu, clientCpu: clientCpuUsed };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const api = await startApi({ UPLOAD_MAX_BYTES: String(4 * 1024 ** 3) });
+/**
+ * The fixed cost of a chunk: PATCHes of no bytes to one upload (authentication, rate limit, upload
+ * check, lock, the library, the answer), one after another; API CPU and wall time per PATCH.
+ */
+async function emptyPatchCost(api, token, episodeId, count = 200) {
+  const metadata = Object.entries({ episodeId, filename: 'empty.mp4', filetype: 'video/mp4' }).map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`).join(',');
+  const created = await fetch(`${api.url}/uploads`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0', 'upload-length': String(MiB), 'upload-metadata': metadata } });
+  if (created.status !== 201) throw new Error(`creating the upload: ${created.status} ${await created.text()}`);
+  const target = new URL(created.headers.get('location'), api.url).href;
+  const headers = { authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' };
+  const patch = async () => {
+    const res = await fetch(target, { method: 'PATCH', headers, body: new Uint8Array(0) });
+    if (res.status !== 204) throw new Error(`empty PATCH: ${res.status} ${await res.text()}`);
+  };
+  for (let i = 0; i < 30; i++) await patch();
+  const cpu = cpuSeconds(api.pid);
+  const started = performance.now();
+  for (let i = 0; i < count; i++) await patch();
+  return { cpuMs: ((cpuSeconds(api.pid) - cpu) * 1000) / count, wallMs: (performance.now() - started) / count };
+}
+
+// The rate limit is still counted on every request; its budget is raised for the empty PATCHes.
+const api = await startApi({ UPLOAD_MAX_BYTES: String(4 * 1024 ** 3), USER_RATE_LIMIT_PER_MINUTE: '100000' }, { nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : [] });
 let baseline;
 try {
   const token = await signIn(api, 'editor@crimsonreel.test');
   const db = await api.client();
   const studioId = (await api.gql('{ viewer { memberships { organization { id } } } }', {}, token)).viewer.memberships[0].organization.id;
   const series = await api.gql('mutation($s: ID!) { createSeries(studioId: $s, input: { title: "Upload benchmark", originalLanguage: "en" }) { id } }', { s: studioId }, token);
-  const episodes = (await api.gql('mutation($i: AddEpisodesInput!) { addEpisodes(input: $i) { id } }', { i: { seriesId: series.createSeries.id, fromNumber: 1, toNumber: 1 + 2 * ROUNDS } }, token)).addEpisodes.map((e) => e.id);
+  const episodes = (await api.gql('mutation($i: AddEpisodesInput!) { addEpisodes(input: $i) { id } }', { i: { seriesId: series.createSeries.id, fromNumber: 1, toNumber: 2 + 2 * ROUNDS } }, token)).addEpisodes.map((e) => e.id);
   const idleRss = rssMiB(api.pid);
 
   const smallFile = path.join(api.dataDir, 'bench-64.mp4');
@@ -139,14 +205,15 @@ try {
   if (small.sha256 !== (await sha256Of(smallFile))) throw new Error('the 64 MiB upload stored a different sha256');
   const rounds = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const put = await hashedPut(baseline.url, largeFile);
+    const put = await hashedPut(baseline, largeFile);
     const eight = await tusToReady(api, db, token, episodes[1 + 2 * round], largeFile, 8 * MiB);
     const thirtyTwo = await tusToReady(api, db, token, episodes[2 + 2 * round], largeFile, 32 * MiB);
     for (const r of [put, eight, thirtyTwo]) if (r.sha256 !== expected) throw new Error(`sha256 ${r.sha256} differs from the file's ${expected}`);
     rounds.push({ put, eight, thirtyTwo });
   }
+  const empty = await emptyPatchCost(api, token, episodes[1 + 2 * ROUNDS]);
 
-  const f = (r) => `${r.mbPerSecond.toFixed(1).padStart(7)} MB/s  ${r.seconds.toFixed(2).padStart(6)} s`;
+  const f = (r) => `${r.mbPerSecond.toFixed(1).padStart(7)} MB/s  ${r.seconds.toFixed(2).padStart(6)} s  CPU server ${r.serverCpu.toFixed(2)} s, client ${r.clientCpu.toFixed(2)} s`;
   console.log(`upload benchmark (loopback, local file store, ${MIB} MiB real video, ${ROUNDS} rounds)`);
   console.log(`  machine: ${machine()}`);
   for (const [i, r] of rounds.entries()) {
@@ -156,6 +223,9 @@ try {
     console.log(`    tus 32 MiB chunks → READY   ${f(r.thirtyTwo)}   (last byte after ${r.thirtyTwo.uploaded.toFixed(2)} s)   ratio ${(r.thirtyTwo.mbPerSecond / r.put.mbPerSecond).toFixed(2)}`);
   }
   console.log(`  median ratio to the baseline: 8 MiB chunks ${median(rounds.map((r) => r.eight.mbPerSecond / r.put.mbPerSecond)).toFixed(2)}, 32 MiB chunks ${median(rounds.map((r) => r.thirtyTwo.mbPerSecond / r.put.mbPerSecond)).toFixed(2)}; baseline median ${median(rounds.map((r) => r.put.mbPerSecond)).toFixed(0)} MB/s`);
+  const cpu = (pick, side) => median(rounds.map((r) => pick(r)[side])).toFixed(2);
+  console.log(`  median CPU per upload (s): server — baseline ${cpu((r) => r.put, 'serverCpu')}, tus 8 MiB ${cpu((r) => r.eight, 'serverCpu')} (to READY), tus 32 MiB ${cpu((r) => r.thirtyTwo, 'serverCpu')}; client — baseline ${cpu((r) => r.put, 'clientCpu')}, tus 8 MiB ${cpu((r) => r.eight, 'clientCpu')}, tus 32 MiB ${cpu((r) => r.thirtyTwo, 'clientCpu')}`);
+  console.log(`  PATCH of no bytes (200, one after another): API CPU ${empty.cpuMs.toFixed(2)} ms, wall ${empty.wallMs.toFixed(2)} ms per request`);
   console.log(`  sha256 of every stored revision equals the file's: true; poster made: ${rounds.every((r) => r.eight.poster && r.thirtyTwo.poster)}`);
   const large = Math.max(...rounds.map((r) => r.eight.maxRss));
   console.log(`  API memory (RSS)             idle ${idleRss.toFixed(0)} MiB, during 64 MiB ${small.maxRss.toFixed(0)} MiB, during ${MIB} MiB ${large.toFixed(0)} MiB (8 MiB chunks); growth 64→${MIB} MiB ${(large - small.maxRss).toFixed(0)} MiB`);

@@ -33,7 +33,7 @@ import { answerUnreadableRequests } from './http/unreadable-requests';
 import { createUploadServer, UPLOADS_PATH, type UploadServer } from './uploads/upload-server';
 import { sendUploadRefusal } from './uploads/upload-refusals';
 import { UploadRefusedError } from './modules/media/upload.service';
-import { ForbiddenError, UnauthenticatedError } from './domain/errors';
+import { ForbiddenError, UnauthenticatedError, type RateLimitedError } from './domain/errors';
 import { createMediaStorage } from './uploads/media-storage';
 import type { Logger } from './logger';
 import { createServices, type Services } from './services';
@@ -126,12 +126,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
       res.setHeader('Allow', [...uploadMethods].join(', '));
       return sendUploadRefusal(res, new UploadRefusedError('UPLOAD_METHOD_NOT_ALLOWED', 'Uploads accept POST, HEAD, PATCH, DELETE and OPTIONS; finished videos play through /media.'));
     }
+    uploads.readAhead(req);
     const ctx = await requestContext({ orm, config, logger, services }, req, res);
     if (req.method !== 'OPTIONS' && ctx.actor.kind !== 'user') {
       return sendUploadRefusal(res, ctx.actor.kind === 'apiKey' ? new ForbiddenError('Uploads need a signed-in studio member, not an API key.') : (ctx.authFailure ?? new UnauthenticatedError('Sign in to upload.')));
     }
-    // Counted side by side with the upload's own check (two independent reads); the limit still answers first.
-    const admitted = req.method === 'OPTIONS' ? Promise.resolve(true) : uploadRateLimiter.admit(ctx.actor, req, res, (limited) => sendUploadRefusal(res, limited));
+    // Counted side by side with the upload's own check (two independent reads); the limit still answers
+    // first, its refusal sent by the upload server once what the request took is let go.
+    let limited: RateLimitedError | undefined;
+    const admitted = req.method === 'OPTIONS' ? Promise.resolve(undefined) : uploadRateLimiter.admit(ctx.actor, req, res, (refusal) => (limited = refusal)).then(() => limited);
     await uploads.handle(req, res, ctx, admitted);
   });
   app.use(reviewFramesRouter({ orm, config, logger, services, storage }));

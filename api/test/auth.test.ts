@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKey } from '../src/modules/api-key/api-key.entity';
 import { Session } from '../src/modules/auth/session.entity';
-import { Role } from '../src/modules/membership/membership.entity';
-import { OrganizationKind } from '../src/modules/organization/organization.entity';
+import { Membership, Role } from '../src/modules/membership/membership.entity';
+import { Organization, OrganizationKind } from '../src/modules/organization/organization.entity';
+import { User } from '../src/modules/user/user.entity';
 import { errorCode, SIGN_IN, TEST_PASSWORD, TestServer } from './support/server';
 import { graphql } from '../../schema/graphql';
 
@@ -82,6 +83,37 @@ describe('sessions', () => {
     const res = await server.gql(VIEWER, {}, { token: owner.token });
     expect(errorCode(res)).toBe('UNAUTHENTICATED');
     expect(res.errors![0]!.message).toMatch(/expired/);
+  });
+
+  it("a session resolves to its user and every membership with its organization, oldest first, as the ORM loads them", async () => {
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const em = server.orm.em.fork();
+    const partner = em.create(Organization, { name: `Second ${Date.now()}`, kind: OrganizationKind.PARTNER, createdAt: new Date(), suspendedAt: new Date('2026-01-02T03:04:05Z'), suspendedReason: 'Unpaid' });
+    em.create(Membership, { user: owner.userId, organization: partner, role: Role.PARTNER_ADMIN, createdAt: new Date(Date.now() + 60_000) });
+    await em.flush();
+
+    const fresh = server.orm.em.fork();
+    const actor = await server.app.services.auth.authenticate(fresh, server.config.appSecret, owner.token);
+    if (actor.kind !== 'user') throw new Error(`expected a user, got ${actor.kind}`);
+    expect(actor.user).toBeInstanceOf(User);
+    expect(actor.user).toMatchObject({ id: owner.userId, email: owner.email });
+    expect(actor.session).toBeInstanceOf(Session);
+    expect(actor.session.user).toBe(actor.user);
+    expect(actor.session.expiresAt).toBeInstanceOf(Date);
+    expect(actor.session.revokedAt ?? null).toBeNull();
+    expect(actor.memberships.map((m) => [m.role, m.organization.id])).toEqual([
+      [Role.OWNER, owner.organizationId],
+      [Role.PARTNER_ADMIN, partner.id],
+    ]);
+    expect(actor.memberships.every((m) => m instanceof Membership && m.user === actor.user && m.createdAt instanceof Date)).toBe(true);
+    expect(actor.memberships[1]!.organization).toMatchObject({ kind: OrganizationKind.PARTNER, name: partner.name, suspendedReason: 'Unpaid' });
+    expect(actor.memberships[1]!.organization.suspendedAt).toEqual(new Date('2026-01-02T03:04:05Z'));
+    // Managed and unchanged: the same instances as a read through the ORM, nothing to write.
+    expect(await fresh.findOne(Membership, actor.memberships[0]!.id)).toBe(actor.memberships[0]);
+    fresh.getUnitOfWork().computeChangeSets();
+    expect(fresh.getUnitOfWork().getChangeSets()).toHaveLength(0);
+    // The password hash stays unloaded, as with the ORM's own read.
+    expect((actor.user as unknown as Record<string, unknown>).passwordHash).toBeUndefined();
   });
 
   it('a malformed Authorization header is refused with the reason, a forged token too', async () => {

@@ -193,6 +193,27 @@ describe('a PATCH going past the declared Upload-Length', () => {
   });
 });
 
+/** Advisory locks held now on the server's database (upload locks are the only ones). */
+async function advisoryLocksHeld(on: TestServer): Promise<number> {
+  const rows = await on.orm.em.getConnection().execute(`select count(*)::int as n from pg_locks where locktype = 'advisory' and granted`);
+  return (rows[0] as { n: number }).n;
+}
+
+describe("a PATCH refused before it writes leaves its upload's lock free", () => {
+  it('after refusals for its headers, its offset and its body, no lock is held and the next PATCH writes', async () => {
+    const upload = await createUpload();
+    expect(await expectRefusal(await patch(upload, undefined), 'PATCH')).toBeTruthy();
+    expect(await expectRefusal(await patch(upload, '0', 'x', { 'content-type': 'text/plain' }), 'PATCH')).toBeTruthy();
+    expect(await expectRefusal(await patch(upload, '5'), 'PATCH')).toBeTruthy();
+    expect(await expectRefusal(await patch(upload, '0', Buffer.alloc(DECLARED + 1)), 'PATCH')).toBeTruthy();
+    expect(await expectRefusal(await patch(upload, '0', 'x', { authorization: `Bearer ${viewer.token}` }), 'PATCH')).toBe('ROLE_REQUIRED');
+    expect(await advisoryLocksHeld(server)).toBe(0);
+    expect((await patch(upload, '0', 'abc')).status).toBe(204);
+    expect(await advisoryLocksHeld(server)).toBe(0);
+    expect(await offsetOf(upload)).toBe(3);
+  });
+});
+
 describe('a refused creation changes nothing', () => {
   const EPISODE_STATUS = graphql(`query RefusedCreationEpisode($id: ID!) { episode(id: $id) { status } }`);
   /** A draft episode of its own, so the status it must keep is DRAFT. */
@@ -371,5 +392,22 @@ describe('the upload rate limit', () => {
     expect(last!.headers.get(REFUSAL_HEADER)).toBe('RATE_LIMITED');
     expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await last!.text()).toMatch(/Try again in \d+ seconds/);
+  });
+
+  it("a rate-limited PATCH of the caller's own upload leaves its lock free", async () => {
+    const member = await limited.member(OrganizationKind.STUDIO, Role.EDITOR);
+    const seriesId = await seriesWithEpisodes(limited, member.token, member.organizationId, 1);
+    const episode = (await limited.gql(EPISODES, { id: seriesId }, { token: member.token })).data!.series.episodes.nodes[0]!.id;
+    const auth = { 'tus-resumable': '1.0.0', authorization: `Bearer ${member.token}` };
+    const created = await fetch(`${limited.url}/uploads`, { method: 'POST', headers: { ...auth, 'upload-length': '10', 'upload-metadata': metadataOf({ episodeId: episode, filename: 'scene.mp4', filetype: 'video/mp4' }) } });
+    expect(created.status).toBe(201);
+    const target = new URL(created.headers.get('location')!, limited.url).href;
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await fetch(target, { method: 'PATCH', headers: { ...auth, 'upload-offset': String(statuses.filter((s) => s === 204).length), 'content-type': 'application/offset+octet-stream' }, body: 'x' });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([204, 204, 429, 429]);
+    expect(await advisoryLocksHeld(limited)).toBe(0);
   });
 });

@@ -46,6 +46,63 @@ export class PostgresLocker implements Locker {
   newLock(id: string): Lock {
     return new PostgresLock(id, this);
   }
+
+  /**
+   * Tries once, without waiting and without asking a holder to let go, to take the lock of upload
+   * `id` ahead of the request's own `lock` (taken while other checks of the request run). Undefined
+   * when it is held elsewhere (or the attempt failed): the request then locks the usual way.
+   */
+  async takeAhead(id: string): Promise<LockTakenAhead | undefined> {
+    const [k1, k2] = lockKeys(id);
+    const client = await this.pool.connect().catch(() => undefined);
+    if (!client) return undefined;
+    try {
+      const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1, $2) as ok', [k1, k2]);
+      if (rows[0]!.ok) return new LockTakenAhead(id, client);
+      client.release();
+    } catch (error) {
+      client.release(error as Error);
+    }
+    return undefined;
+  }
+
+  /** This locker, except that the lock of `ahead.id` is the one already taken. */
+  withLockTakenAhead(ahead: LockTakenAhead): Locker {
+    return { newLock: (id: string) => new PostgresLock(id, this, id === ahead.id ? ahead : undefined) };
+  }
+}
+
+/** An upload's advisory lock taken before the tus library asked for it: adopted by its `lock`, or released. */
+export class LockTakenAhead {
+  constructor(
+    readonly id: string,
+    private client?: pg.PoolClient,
+  ) {}
+
+  /** The connection holding the lock, for the lock that adopts it; undefined once adopted or released. */
+  adopt(): pg.PoolClient | undefined {
+    const client = this.client;
+    this.client = undefined;
+    return client;
+  }
+
+  /** Lets go of the lock unless a request's lock adopted it. */
+  async release(): Promise<void> {
+    const client = this.adopt();
+    if (client) await unlockOn(client, this.id);
+  }
+}
+
+/** Releases upload `id`'s lock held on `client` and returns the connection to its pool. */
+async function unlockOn(client: pg.PoolClient, id: string): Promise<void> {
+  const [k1, k2] = lockKeys(id);
+  try {
+    await client.query('select pg_advisory_unlock($1, $2)', [k1, k2]);
+    client.release();
+  } catch (error) {
+    // Drop the connection: closing it is what guarantees the lock is gone.
+    client.release(error as Error);
+  }
 }
 
 class PostgresLock implements Lock {
@@ -54,9 +111,16 @@ class PostgresLock implements Lock {
   constructor(
     private readonly id: string,
     private readonly locker: PostgresLocker,
+    private readonly ahead?: LockTakenAhead,
   ) {}
 
   async lock(signal: AbortSignal, requestRelease: RequestRelease): Promise<void> {
+    const taken = this.ahead?.adopt();
+    if (taken) {
+      this.client = taken;
+      this.locker.held.set(this.id, requestRelease);
+      return;
+    }
     const [k1, k2] = lockKeys(this.id);
     const client = await this.locker.pool.connect();
     const deadline = Date.now() + this.locker.acquireTimeoutMs;
@@ -88,13 +152,6 @@ class PostgresLock implements Lock {
     if (!client) throw new Error('Releasing an unlocked lock!');
     this.client = undefined;
     if (this.locker.held.get(this.id)) this.locker.held.delete(this.id);
-    const [k1, k2] = lockKeys(this.id);
-    try {
-      await client.query('select pg_advisory_unlock($1, $2)', [k1, k2]);
-      client.release();
-    } catch (error) {
-      // Drop the connection: closing it is what guarantees the lock is gone.
-      client.release(error as Error);
-    }
+    await unlockOn(client, this.id);
   }
 }

@@ -7,13 +7,13 @@ import type { IncomingMessage } from 'node:http';
 import pg from 'pg';
 import type { Config } from '../config';
 import { NodeRequest, sendNodeResponse } from 'srvx/node';
-import { DomainError } from '../domain/errors';
+import { DomainError, type RateLimitedError } from '../domain/errors';
 import { gatheredBody } from './gathered-body';
 import type { RequestContext } from '../domain/request-context';
 import type { Logger } from '../logger';
-import { acceptUploadMetadata, formatBytes, UploadRefusedError } from '../modules/media/upload.service';
+import { acceptUploadMetadata, formatBytes, UploadRefusedError, type UploadOwner } from '../modules/media/upload.service';
 import type { Services } from '../services';
-import { PostgresLocker } from './postgres-locker';
+import { PostgresLocker, type LockTakenAhead } from './postgres-locker';
 import { creationBodyRefusal, headerRefusal, libraryRefusal, protocolRefusal, REFUSAL_HEADER, sendUploadRefusal, statusOfRefusal, UploadFailedError, type Refusal } from './upload-refusals';
 import { createUploadStore } from './upload-stores';
 
@@ -26,10 +26,15 @@ type TusRequest = { runtime?: { node?: { req: IncomingMessage } } };
 
 export interface UploadServer {
   /**
-   * Serves one tus request once `admitted` (the rate limit) resolves true; when it resolves false the
-   * refusal has been sent already.
+   * Starts reading the upload a request names (its status and studio), so the read runs while the
+   * caller is authenticated; `handle` decides on it.
    */
-  handle(req: ExpressRequest, res: ExpressResponse, ctx: RequestContext, admitted: Promise<boolean>): Promise<void>;
+  readAhead(req: ExpressRequest): void;
+  /**
+   * Serves one tus request once `admitted` (the rate limit) resolves with no refusal; a refusal it
+   * resolves with is sent as the answer (once whatever the request took is let go).
+   */
+  handle(req: ExpressRequest, res: ExpressResponse, ctx: RequestContext, admitted: Promise<RateLimitedError | undefined>): Promise<void>;
   cleanUpExpired(): Promise<void>;
   /** Uploads finished while no process was there to handle them (a crash between write and hook). */
   resumeUnprocessed(): Promise<void>;
@@ -51,8 +56,12 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
   const contexts = new WeakMap<IncomingMessage, RequestContext>();
   /** The refusal decided for a request, by our hooks or from the library's error; handle() words the response. */
   const refusals = new WeakMap<IncomingMessage, Refusal>();
+  /** The read of the upload a request names, started before authentication (see readAhead). */
+  const owners = new WeakMap<IncomingMessage, { uploadId: string; read: Promise<UploadOwner | undefined> }>();
   /** The check of an existing upload, started with the rate limit (see handle) and awaited by onIncomingRequest. */
   const checks = new WeakMap<IncomingMessage, { uploadId: string; done: Promise<void> }>();
+  /** A PATCH's attempt to take its upload's lock while the rate limit is counted (see handle). */
+  const locksAhead = new WeakMap<IncomingMessage, Promise<LockTakenAhead | undefined>>();
   /** The upload a creation request recorded, so a refusal after that point can withdraw it. */
   const started = new WeakMap<IncomingMessage, string>();
   const nodeOf = (req: unknown) => (req as TusRequest).runtime?.node?.req;
@@ -87,7 +96,11 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
   const options: ServerOptions & { datastore: DataStore } = {
     path: UPLOADS_PATH,
     datastore: uploadStore.datastore,
-    locker,
+    async locker(req) {
+      const node = nodeOf(req);
+      const ahead = node && (await locksAhead.get(node));
+      return ahead ? locker.withLockTakenAhead(ahead) : locker;
+    },
     relativeLocation: true,
     maxSize: config.uploads.maxBytes,
     disableTerminationForFinishedUploads: true,
@@ -182,41 +195,79 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
     return new Response(`${refusal.message}\n`, { status: statusOfRefusal(refusal), headers });
   };
 
+  /** The upload id a request's path names, if it names one. */
+  const namedUpload = (req: ExpressRequest) => {
+    const named = req.method !== 'POST' && req.method !== 'OPTIONS' ? req.path.slice(UPLOADS_PATH.length + 1) : '';
+    return UPLOAD_ID.test(named) ? named : undefined;
+  };
+
+  /** One tus request once its checks are under way: the rate limit's answer first, then the library. */
+  const serve = async (req: ExpressRequest, res: ExpressResponse, ctx: RequestContext, admitted: Promise<RateLimitedError | undefined>, releaseAhead: () => Promise<void>) => {
+    const limited = await admitted;
+    if (limited) {
+      await releaseAhead();
+      return sendUploadRefusal(res, limited);
+    }
+    const early = protocolRefusal(req.method, req.get('tus-resumable'));
+    if (early) {
+      res.setHeader('Tus-Version', TUS_VERSION.join(','));
+      return sendUploadRefusal(res, early);
+    }
+    // A length of digits past the limit is too large however many digits it has (the library calls one past 2^53 invalid).
+    const declared = req.method === 'POST' ? req.get('upload-length') : undefined;
+    if (declared && /^\d+$/.test(declared) && BigInt(declared) > BigInt(config.uploads.maxBytes)) {
+      return sendUploadRefusal(res, new UploadRefusedError('UPLOAD_TOO_LARGE', `The file is larger than the ${formatBytes(config.uploads.maxBytes)} limit (Upload-Length).`));
+    }
+    const request = new NodeRequest({ req, res });
+    // The bytes reach the store in chunks of a megabyte instead of the socket's 64 KiB (see gatheredBody).
+    if (req.method === 'PATCH' || req.method === 'POST') {
+      let body: ReadableStream<Uint8Array> | undefined;
+      Object.defineProperty(request, 'body', { get: () => (body ??= gatheredBody(req)), configurable: true });
+    }
+    const response = await server.handleWeb(request as unknown as Request);
+    await releaseAhead();
+    const recorded = started.get(req);
+    // A refusal changes nothing: a creation refused after it was recorded is withdrawn before the answer leaves.
+    if (recorded && response.status >= 400) {
+      await services.uploads.withdrawStarted(ctx, recorded);
+      await uploadStore.discard(recorded).catch((err) => ctx.logger.warn({ err, uploadId: recorded }, 'removing a withdrawn upload failed'));
+    }
+    await sendNodeResponse(res, response.status < 400 ? response : await reworded(req, response));
+  };
+
   return {
+    readAhead(req) {
+      const uploadId = namedUpload(req);
+      if (!uploadId) return;
+      const read = services.uploads.readUploadOwner(deps.orm.em, uploadId);
+      // Awaited by the check; a request refused before it (say, unauthenticated) must not leave it unhandled.
+      read.catch(() => undefined);
+      owners.set(req, { uploadId, read });
+    },
     async handle(req, res, ctx, admitted) {
       contexts.set(req, ctx);
-      const named = req.method !== 'POST' && req.method !== 'OPTIONS' ? req.path.slice(UPLOADS_PATH.length + 1) : '';
-      if (UPLOAD_ID.test(named)) {
-        const done = services.uploads.checkExistingUpload(ctx, named);
+      const named = namedUpload(req);
+      let ahead: Promise<LockTakenAhead | undefined> | undefined;
+      if (named) {
+        const owner = owners.get(req);
+        const done = services.uploads.checkExistingUpload(ctx, named, owner?.uploadId === named ? owner.read : undefined);
         // Awaited by onIncomingRequest; a request refused before that point must not leave it unhandled.
         done.catch(() => undefined);
         checks.set(req, { uploadId: named, done });
+        // Once the caller may write to the upload, a PATCH tries to take its lock while the rate
+        // limit is counted, instead of after it; the library's lock adopts it (see PostgresLocker).
+        if (req.method === 'PATCH') {
+          ahead = done.then(() => locker.takeAhead(named), () => undefined);
+          locksAhead.set(req, ahead);
+        }
       }
-      if (!(await admitted)) return;
-      const early = protocolRefusal(req.method, req.get('tus-resumable'));
-      if (early) {
-        res.setHeader('Tus-Version', TUS_VERSION.join(','));
-        return sendUploadRefusal(res, early);
+      // Not adopted when the request was refused before the library locked: let go of it before answering.
+      const releaseAhead = async () => (await ahead)?.release();
+      try {
+        await serve(req, res, ctx, admitted, releaseAhead);
+      } finally {
+        await releaseAhead();
       }
-      // A length of digits past the limit is too large however many digits it has (the library calls one past 2^53 invalid).
-      const declared = req.method === 'POST' ? req.get('upload-length') : undefined;
-      if (declared && /^\d+$/.test(declared) && BigInt(declared) > BigInt(config.uploads.maxBytes)) {
-        return sendUploadRefusal(res, new UploadRefusedError('UPLOAD_TOO_LARGE', `The file is larger than the ${formatBytes(config.uploads.maxBytes)} limit (Upload-Length).`));
-      }
-      const request = new NodeRequest({ req, res });
-      // The bytes reach the store in chunks of a megabyte instead of the socket's 64 KiB (see gatheredBody).
-      if (req.method === 'PATCH' || req.method === 'POST') {
-        let body: ReadableStream<Uint8Array> | undefined;
-        Object.defineProperty(request, 'body', { get: () => (body ??= gatheredBody(req)), configurable: true });
-      }
-      const response = await server.handleWeb(request as unknown as Request);
-      const recorded = started.get(req);
-      // A refusal changes nothing: a creation refused after it was recorded is withdrawn before the answer leaves.
-      if (recorded && response.status >= 400) {
-        await services.uploads.withdrawStarted(ctx, recorded);
-        await uploadStore.discard(recorded).catch((err) => ctx.logger.warn({ err, uploadId: recorded }, 'removing a withdrawn upload failed'));
-      }
-      await sendNodeResponse(res, response.status < 400 ? response : await reworded(req, response));
     },
     async cleanUpExpired() {
       const removed = await uploadStore.removeExpired();

@@ -134,6 +134,12 @@ export function acceptUploadMetadata(metadata: Record<string, string | null | un
   return accepted;
 }
 
+/** An upload as its access check sees it. */
+export interface UploadOwner {
+  status: UploadStatus;
+  studioId: string;
+}
+
 export class UploadService {
   constructor(
     private readonly audit: AuditService,
@@ -258,20 +264,29 @@ export class UploadService {
   }
 
   /**
-   * PATCH, HEAD and DELETE of an existing upload: only the studio's owners and editors, and only while
-   * the upload is under way or being processed (a finished one is UPLOAD_FINISHED, a failed or expired one UPLOAD_GONE). Runs before every chunk, so the upload, its episode and the
-   * studio owning it are read in one statement.
+   * What `checkExistingUpload` decides on: the upload's status and the studio owning its episode, in
+   * one statement. Reads no caller, so it can run while the caller is being authenticated.
    */
-  async checkExistingUpload(ctx: RequestContext, uploadId: string): Promise<void> {
-    requireUser(ctx);
-    const rows = (await ctx.em.getConnection().execute(
+  async readUploadOwner(em: EntityManager, uploadId: string): Promise<UploadOwner | undefined> {
+    const rows = (await em.getConnection().execute(
       `select u.status, s.studio_id::text as studio_id from episode_upload u join episode e on e.id = u.episode_id join series s on s.id = e.series_id where u.id = ?`,
       [uploadId],
     )) as Array<{ status: UploadStatus; studio_id: string }>;
-    const row = rows[0];
+    return rows[0] && { status: rows[0].status, studioId: rows[0].studio_id };
+  }
+
+  /**
+   * PATCH, HEAD and DELETE of an existing upload: only the studio's owners and editors, and only while
+   * the upload is under way or being processed (a finished one is UPLOAD_FINISHED, a failed or expired
+   * one UPLOAD_GONE). Runs before every chunk; `owner` is the upload's
+   * `readUploadOwner`, when the caller started it already.
+   */
+  async checkExistingUpload(ctx: RequestContext, uploadId: string, owner?: Promise<UploadOwner | undefined>): Promise<void> {
+    requireUser(ctx);
+    const row = await (owner ?? this.readUploadOwner(ctx.em, uploadId));
     if (!row) throw new NotFoundError('Upload', 'No such upload.');
     try {
-      requireEpisodeAccess(ctx, row.studio_id, 'write');
+      requireEpisodeAccess(ctx, row.studioId, 'write');
     } catch (error) {
       if (error instanceof NotFoundError) throw new NotFoundError('Upload', 'No such upload.');
       if (error instanceof ForbiddenError && error.reason === 'ROLE_REQUIRED') throw roleRequired(rulesFor(OrganizationKind.STUDIO, CATALOG_WRITERS), 'Only studio owners and editors can upload.');
