@@ -7,7 +7,7 @@ import { emailSchema, parseInput } from '../../domain/validation';
 import { ApiKey } from '../api-key/api-key.entity';
 import type { AuditService } from '../audit/audit.service';
 import { Membership } from '../membership/membership.entity';
-import { Organization } from '../organization/organization.entity';
+import { Organization, type OrganizationKind } from '../organization/organization.entity';
 import { User } from '../user/user.entity';
 import { verifyPassword } from './passwords';
 import { Session } from './session.entity';
@@ -23,6 +23,25 @@ export interface SignInResult {
   token: string;
   expiresAt: Date;
   user: User;
+}
+
+/** An API key with its organization's columns, as `authenticateApiKey` reads it. */
+interface ApiKeyRow {
+  id: string;
+  organization_id: string;
+  name: string;
+  prefix: string;
+  secret_hash: string;
+  created_by_id: string | null;
+  created_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+  partner_territories: string[] | null;
+  organization_name: string;
+  organization_kind: OrganizationKind;
+  organization_created_at: Date;
+  organization_suspended_at: Date | null;
+  organization_suspended_reason: string | null;
 }
 
 /** API keys are touched at most this often, so busy partners do not write on every request. */
@@ -93,20 +112,7 @@ export class AuthService {
   /** Resolves a bearer token or session cookie to an actor; throws UNAUTHENTICATED with the reason. */
   async authenticate(em: EntityManager, appSecret: string, token: string): Promise<Actor> {
     if (token.startsWith(SESSION_TOKEN_PREFIX)) return this.authenticateSession(em, hashToken(appSecret, token));
-    if (token.startsWith(API_KEY_PREFIX)) {
-      const prefix = apiKeyPrefixOf(token);
-      const apiKey = prefix ? await em.findOne(ApiKey, { prefix }, { populate: ['secretHash', 'organization', 'partnerTerritories'] }) : null;
-      if (!apiKey || !sameHash(apiKey.secretHash, hashToken(appSecret, token))) {
-        throw new UnauthenticatedError('The API key is not valid.');
-      }
-      if (apiKey.revokedAt) throw new UnauthenticatedError('The API key has been revoked.');
-      const now = new Date();
-      if (!apiKey.lastUsedAt || now.getTime() - apiKey.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-        await em.nativeUpdate(ApiKey, { id: apiKey.id }, { lastUsedAt: now });
-        apiKey.lastUsedAt = now;
-      }
-      return { kind: 'apiKey', apiKey };
-    }
+    if (token.startsWith(API_KEY_PREFIX)) return this.authenticateApiKey(em, appSecret, token);
     throw new UnauthenticatedError('The token is not a Greenlight session token or API key.');
   }
 
@@ -130,6 +136,40 @@ export class AuthService {
         return em.map(Membership, columnsOf(row, 'm'));
       });
     return { kind: 'user', user, session, memberships };
+  }
+
+  /**
+   * A partner API key: its row, its organization and its partner's territories in one plain
+   * statement, mapped into the request's entity manager as the ORM would load them. Partners send
+   * it with every request, and building and hydrating the ORM's populated query cost more than the
+   * statement itself.
+   */
+  private async authenticateApiKey(em: EntityManager, appSecret: string, token: string): Promise<Actor> {
+    const prefix = apiKeyPrefixOf(token);
+    const [row] = prefix
+      ? ((await em.getConnection().execute(
+          `select k.id, k.organization_id, k.name, k.prefix, k.secret_hash, k.created_by_id, k.created_at, k.last_used_at, k.revoked_at,
+                  (select p.territories from partner_profile p where p.organization_id = k.organization_id) as partner_territories,
+                  o.name as organization_name, o.kind as organization_kind, o.created_at as organization_created_at,
+                  o.suspended_at as organization_suspended_at, o.suspended_reason as organization_suspended_reason
+           from api_key k join organization o on o.id = k.organization_id
+           where k.prefix = ?`,
+          [prefix],
+        )) as ApiKeyRow[])
+      : [];
+    if (!row || !sameHash(row.secret_hash, hashToken(appSecret, token))) {
+      throw new UnauthenticatedError('The API key is not valid.');
+    }
+    // The organization first, so the key's reference to it is the loaded entity.
+    em.map(Organization, { id: row.organization_id, name: row.organization_name, kind: row.organization_kind, created_at: row.organization_created_at, suspended_at: row.organization_suspended_at, suspended_reason: row.organization_suspended_reason });
+    const apiKey = em.map(ApiKey, { id: row.id, organization_id: row.organization_id, name: row.name, prefix: row.prefix, secret_hash: row.secret_hash, created_by_id: row.created_by_id, created_at: row.created_at, last_used_at: row.last_used_at, revoked_at: row.revoked_at, partner_territories: row.partner_territories });
+    if (apiKey.revokedAt) throw new UnauthenticatedError('The API key has been revoked.');
+    const now = new Date();
+    if (!apiKey.lastUsedAt || now.getTime() - apiKey.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      await em.nativeUpdate(ApiKey, { id: apiKey.id }, { lastUsedAt: now });
+      apiKey.lastUsedAt = now;
+    }
+    return { kind: 'apiKey', apiKey };
   }
 }
 

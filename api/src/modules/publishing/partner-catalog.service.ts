@@ -115,18 +115,22 @@ const STILL_ALLOWED_SERIES = (s: string, partner: string, license?: string) => `
  * `afterNumber`, read from the episode index and stopping there, so a page costs the episodes it
  * returns. One value per series instead of one row per episode: the series' own columns are not
  * repeated on every episode, and the driver parses one JSON text instead of a row of columns per
- * episode. Localizations are read only when a `language` is asked (the original texts need none),
- * dubs only `withDubs` (each left out of the JSON otherwise): each is an aggregate per episode that a
- * page not showing it should not pay for, and a key per episode that the driver need not parse.
- * `seriesId` and `seriesVersion` are the series' id and material version; its parameters are, in
- * order, `episodeParams`.
+ * episode. Each episode (and its price) is a positional array (see LiveEpisodeJson), not an object:
+ * a page is a thousand episodes, and their repeated key names were two thirds of the text PostgreSQL
+ * wrote and the driver parsed. Localizations are read only when a `language` is asked (the original
+ * texts need none), dubs only `withDubs` (null in their place otherwise): each is an aggregate per
+ * episode that a page not showing it should not pay for. `seriesId` and `seriesVersion` are the
+ * series' id and material version; its parameters are, in order, `episodeParams`.
  */
-const LIVE_EPISODES_JSON = (seriesId: string, seriesVersion: string, language: string | null, withDubs: boolean) => `(select coalesce(json_agg(ep order by ep.number), '[]') from (
+const LIVE_EPISODES_JSON = (seriesId: string, seriesVersion: string, language: string | null, withDubs: boolean) => `(select coalesce(json_agg(json_build_array(
+       ep.id, ep.number, ep.title, ep.synopsis, ep.duration_seconds, ep.width, ep.height, ep.has_poster, ep.price, ep.subtitle_tracks, ep.ai_elements, ep.localizations, ep.audio_tracks
+     ) order by ep.number), '[]') from (
      select e.id, e.number, e.title, e.synopsis, m.duration_seconds, m.width, m.height, (m.poster_key is not null) as has_poster,
-            (select g->'price' from jsonb_array_elements(x.prices) g where g->'territories' @> to_jsonb(?::text) limit 1) as price,
+            (select json_build_array(p->'free', p->'coins', p->'currency', p->'amountMinor', p->'amount')
+             from (select g->'price' as p from jsonb_array_elements(x.prices) g where g->'territories' @> to_jsonb(?::text) limit 1) price) as price,
             coalesce((select json_agg(json_build_object('id', t.id, 'language', t.language, 'kind', t.kind, 'aiGenerated', t.ai_generated) order by t.language, t.kind) from subtitle_track t where t.episode_id = e.id), '[]') as subtitle_tracks,
-            ${language ? `(select json_agg(json_build_object('language', t.language, 'title', t.title, 'synopsis', t.synopsis)) from localized_text t where t.episode_id = e.id) as localizations,` : ''}
-            ${withDubs ? `coalesce((select json_agg(json_build_object('id', a.id, 'language', a.language, 'audioCodec', a.audio_codec, 'durationSeconds', a.duration_seconds) order by a.language) from audio_track a where a.episode_id = e.id), '[]') as audio_tracks,` : ''}
+            ${language ? `(select json_agg(json_build_object('language', t.language, 'title', t.title, 'synopsis', t.synopsis)) from localized_text t where t.episode_id = e.id)` : 'null::json'} as localizations,
+            ${withDubs ? `coalesce((select json_agg(json_build_object('id', a.id, 'language', a.language, 'audioCodec', a.audio_codec, 'durationSeconds', a.duration_seconds) order by a.language) from audio_track a where a.episode_id = e.id), '[]')` : 'null::json'} as audio_tracks,
             e.ai_elements
      from episode e
      join partner_episode_state x on x.episode_id = e.id and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.episode_version = e.material_version and x.series_version = ${seriesVersion}
@@ -137,24 +141,28 @@ const LIVE_EPISODES_JSON = (seriesId: string, seriesVersion: string, language: s
 
 const episodeParams = (partnerId: string, territory: string, window: EpisodeWindow) => [territory, partnerId, territory, window.afterNumber, window.limit];
 
-/** An episode as LIVE_EPISODES_JSON gives it. */
-interface LiveEpisodeJson {
-  id: string;
-  number: number;
-  title: string;
-  synopsis: string;
-  duration_seconds: number | null;
-  width: number | null;
-  height: number | null;
-  has_poster: boolean;
-  price: CatalogEpisodeRow['price'];
-  subtitle_tracks: CatalogSubtitleRow[];
-  /** Absent when no language is asked. */
-  localizations?: LocalizationRows;
-  /** Absent without dubs. */
-  audio_tracks?: CatalogAudioRow[];
-  ai_elements: string[];
-}
+/** A price as LIVE_EPISODES_JSON gives it: the fields of CatalogEpisodeRow['price'], in that order. */
+type LivePriceJson = [free: boolean, coins: number | null, currency: string | null, amountMinor: number | null, amount: string | null];
+
+/** An episode as LIVE_EPISODES_JSON gives it, position by position. */
+type LiveEpisodeJson = [
+  id: string,
+  number: number,
+  title: string,
+  synopsis: string,
+  durationSeconds: number | string | null,
+  width: number | null,
+  height: number | null,
+  hasPoster: boolean,
+  /** Live means priced in the territory (the gate holds back an episode without a price). */
+  price: LivePriceJson,
+  subtitleTracks: CatalogSubtitleRow[],
+  aiElements: string[],
+  /** Null when no language is asked. */
+  localizations: LocalizationRows,
+  /** Null without dubs. */
+  audioTracks: CatalogAudioRow[] | null,
+];
 
 /** What episodes take from their series' row: its original language and its license (null: none). */
 interface EpisodeSeriesColumns {
@@ -173,26 +181,29 @@ function episodeRows(series: EpisodeSeriesColumns, episodes: LiveEpisodeJson[], 
   const licensedSubtitles = series.licensed_subtitle_languages ?? [];
   const licensedDubs = series.licensed_dub_languages ?? [];
   const seriesAi = series.license_id === null ? null : { aiElements: series.ai_elements ?? [], aiLabel: series.ai_label, aiDisclosure: series.ai_disclosure };
-  return episodes.map((e) => {
-    const subtitles = licensedTracks(e.subtitle_tracks, licensedSubtitles);
-    const texts = textsFor({ language: series.original_language, title: e.title, synopsis: e.synopsis }, e.localizations ?? [], language);
+  // Most episodes declare no AI use of their own: they share their series' declaration (answers only read it).
+  const seriesDeclaration = aiContentDeclaration(seriesAi);
+  const original = series.original_language;
+  return episodes.map(([id, number, title, synopsis, durationSeconds, width, height, hasPoster, price, subtitleTracks, aiElements, localizations, audioTracks]) => {
+    const subtitles = subtitleTracks.length ? licensedTracks(subtitleTracks, licensedSubtitles) : subtitleTracks;
+    const texts = language ? textsFor({ language: original, title, synopsis }, localizations ?? [], language) : null;
     return {
-      id: e.id,
+      id,
       seriesId: series.id,
       territory,
-      number: e.number,
-      title: texts.title,
-      synopsis: texts.synopsis,
-      language: texts.language,
-      durationSeconds: e.duration_seconds === null ? null : Math.round(Number(e.duration_seconds)),
-      width: e.width ?? null,
-      height: e.height ?? null,
-      hasPoster: Boolean(e.has_poster),
-      subtitleLanguages: [...new Set(subtitles.map((t) => t.language))],
+      number,
+      title: texts ? texts.title : title,
+      synopsis: texts ? texts.synopsis : synopsis,
+      language: texts ? texts.language : original,
+      durationSeconds: durationSeconds === null ? null : Math.round(Number(durationSeconds)),
+      width: width ?? null,
+      height: height ?? null,
+      hasPoster: Boolean(hasPoster),
+      subtitleLanguages: subtitles.length ? [...new Set(subtitles.map((t) => t.language))] : [],
       subtitles,
-      audioTracks: e.audio_tracks ? licensedTracks(e.audio_tracks, licensedDubs) : [],
-      price: e.price,
-      aiContent: aiContentDeclaration(seriesAi, e.ai_elements),
+      audioTracks: audioTracks ? licensedTracks(audioTracks, licensedDubs) : [],
+      price: price && { free: price[0], coins: price[1], currency: price[2], amountMinor: price[3], amount: price[4] },
+      aiContent: aiElements.length ? aiContentDeclaration(seriesAi, aiElements) : seriesDeclaration,
     };
   });
 }
