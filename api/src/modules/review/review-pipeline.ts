@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { LockMode, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
+import pLimit from 'p-limit';
 import type { Config } from '../../config';
 import type { RequestContext } from '../../domain/request-context';
 import type { Logger } from '../../logger';
@@ -19,11 +20,11 @@ import { AiUnavailableError, CallRecorder, type CallEntry, type CallSink, type R
 import { aggregate } from './aggregate';
 import { deterministicFindings } from './deterministic-checks';
 import { Finding, FindingSeverity, FindingSource } from './finding.entity';
-import { sampleKeyframes } from './keyframes';
+import { sampleKeyframes, type Keyframe } from './keyframes';
 import type { FindingDraft, ReviewMaterial } from './material';
 import type { ReviewedSnapshot } from './reviewed-material';
 import type { FrameAssessment } from './visual-classifier/visual-findings';
-import { effectivePolicy } from './policy';
+import { effectivePolicy, type EffectivePolicy } from './policy';
 import type { ReviewProvider } from './providers/provider';
 import { AiStatus, CaseStatus, ReviewCase, Verdict } from './review-case.entity';
 import { Decision, ReviewDecision } from './review-decision.entity';
@@ -62,6 +63,12 @@ type Screened = { answered?: AnsweredCall[]; transcript?: Transcript; startedAt:
  */
 export class ReviewPipeline {
   private readonly transcriber?: Transcriber;
+  /**
+   * The provider's part of a screening (keyframes, transcript, the provider's calls) runs in one of
+   * `concurrency` slots. A worker runs more screenings than slots (see startWorkers), so a case is
+   * claimed, read and checked, and the previous one recorded, while the slots stay busy with calls.
+   */
+  private readonly providerSlots: ReturnType<typeof pLimit>;
 
   constructor(
     private readonly orm: MikroORM,
@@ -74,6 +81,7 @@ export class ReviewPipeline {
     private readonly fingerprints?: FingerprintService,
     transcriber?: Transcriber,
   ) {
+    this.providerSlots = pLimit(config.review.concurrency);
     const settings = config.review.transcription;
     this.transcriber = transcriber ?? (settings ? new OpenAiTranscriber(settings) : undefined);
   }
@@ -123,50 +131,12 @@ export class ReviewPipeline {
           )
         : Promise.resolve({ possibleCopy: false });
       const calls = new CallRecorder(this.callSink(caseId, run, answered, progress));
-      const deadline = Date.now() + this.config.review.deadlineMs;
-      const retry = (): RetryPolicy => ({ maxAttempts: this.config.review.maxAttempts, baseDelayMs: this.config.review.retryBaseMs, deadline });
       // Written with the next statement about the case's calls, or on its own if none comes soon.
       const reportProgress = async (step: string, done: number, total: number) => progress.set({ step, done, total });
 
-      const keyframes = [];
-      if (this.provider.usesKeyframes && this.config.review.maxKeyframes > 0) {
-        await reportProgress('sampling keyframes', 0, 1);
-        for (const frame of await sampleKeyframes(mediaPath, material.media.durationSeconds, this.config.review.maxKeyframes)) {
-          const key = `frames/${createHash('sha256').update(frame.jpeg).digest('hex')}.jpg`;
-          await this.storage.putBuffer(key, frame.jpeg);
-          keyframes.push({ ...frame, path: key });
-        }
-      }
-
-      let aiError: string | null = null;
-      // After the deterministic checks (a transcript never stands in for required subtitles), before the provider reads the texts.
-      let transcript: Transcript | undefined;
-      try {
-        transcript = await this.transcript(em, reviewCase, material, mediaPath, calls, retry, reportProgress);
-      } catch (error) {
-        const why = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/\/[^\s'"]+/g, '<path>').slice(0, 300);
-        log.warn({ err: error }, 'transcription failed; the dialogue goes to reviewers unscreened');
-        aiError = `Transcription failed: ${why}`;
-        for (const policy of policies) {
-          findings.push({
-            territory: policy.territory,
-            ruleId: policy.requirements.dialogue.id,
-            category: 'dialogue',
-            severity: policy.requirements.dialogue.severity,
-            source: 'DETERMINISTIC',
-            evidence: { kind: 'MEDIA', language: reviewCase.episode.series.originalLanguage, transcription: 'failed' },
-            explanation: `The episode has no subtitles in its original language (${reviewCase.episode.series.originalLanguage}) and could not be transcribed (${why}). Nothing it says was screened: a reviewer must listen to it.`,
-          });
-        }
-      }
-      const frameAssessments = new Map<number, FrameAssessment>();
-      const recordFrame = (index: number, assessment: FrameAssessment) => void frameAssessments.set(index, assessment);
-      try {
-        findings.push(...(await this.provider.screen({ material, policies, keyframes, calls, retry, progress: reportProgress, recordFrame })));
-      } catch (error) {
-        if (!(error instanceof AiUnavailableError)) log.error({ err: error }, 'the review provider failed unexpectedly');
-        aiError = [aiError, error instanceof Error ? error.message : String(error)].filter(Boolean).join(' ');
-      }
+      // The provider's part holds one of the provider slots; the claim, the reads, the checks and the
+      // record around it do not, so other cases' provider calls go on meanwhile.
+      const { keyframes, frameAssessments, transcript, aiError } = await this.providerSlots(() => this.screenWithProvider(em, reviewCase, mediaPath, material, policies, findings, calls, reportProgress, log));
       const verdicts = aggregate(material.territories, findings, aiError === null);
       const riskScore = Math.max(0, ...verdicts.map((v) => v.riskScore));
       const checked = await copyCheck;
@@ -205,6 +175,66 @@ export class ReviewPipeline {
       await copyCheck;
       await media?.release();
     }
+  }
+
+  /**
+   * The provider's part of a screening: keyframes, the transcript, the provider's calls. Adds the
+   * findings to `findings`; a provider failure (or a failed transcription) is returned as `aiError`.
+   */
+  private async screenWithProvider(
+    em: EntityManager,
+    reviewCase: ReviewCase,
+    mediaPath: string,
+    material: ReviewMaterial,
+    policies: EffectivePolicy[],
+    findings: FindingDraft[],
+    calls: CallRecorder,
+    reportProgress: (step: string, done: number, total: number) => Promise<void>,
+    log: Logger,
+  ): Promise<{ keyframes: Array<Keyframe & { path: string }>; frameAssessments: Map<number, FrameAssessment>; transcript?: Transcript; aiError: string | null }> {
+    // The deadline counts from the first call, not from a wait for a slot.
+    const deadline = Date.now() + this.config.review.deadlineMs;
+    const retry = (): RetryPolicy => ({ maxAttempts: this.config.review.maxAttempts, baseDelayMs: this.config.review.retryBaseMs, deadline });
+    const keyframes: Array<Keyframe & { path: string }> = [];
+    if (this.provider.usesKeyframes && this.config.review.maxKeyframes > 0) {
+      await reportProgress('sampling keyframes', 0, 1);
+      for (const frame of await sampleKeyframes(mediaPath, material.media.durationSeconds, this.config.review.maxKeyframes)) {
+        const key = `frames/${createHash('sha256').update(frame.jpeg).digest('hex')}.jpg`;
+        await this.storage.putBuffer(key, frame.jpeg);
+        keyframes.push({ ...frame, path: key });
+      }
+    }
+
+    let aiError: string | null = null;
+    // After the deterministic checks (a transcript never stands in for required subtitles), before the provider reads the texts.
+    let transcript: Transcript | undefined;
+    try {
+      transcript = await this.transcript(em, reviewCase, material, mediaPath, calls, retry, reportProgress);
+    } catch (error) {
+      const why = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/\/[^\s'"]+/g, '<path>').slice(0, 300);
+      log.warn({ err: error }, 'transcription failed; the dialogue goes to reviewers unscreened');
+      aiError = `Transcription failed: ${why}`;
+      for (const policy of policies) {
+        findings.push({
+          territory: policy.territory,
+          ruleId: policy.requirements.dialogue.id,
+          category: 'dialogue',
+          severity: policy.requirements.dialogue.severity,
+          source: 'DETERMINISTIC',
+          evidence: { kind: 'MEDIA', language: reviewCase.episode.series.originalLanguage, transcription: 'failed' },
+          explanation: `The episode has no subtitles in its original language (${reviewCase.episode.series.originalLanguage}) and could not be transcribed (${why}). Nothing it says was screened: a reviewer must listen to it.`,
+        });
+      }
+    }
+    const frameAssessments = new Map<number, FrameAssessment>();
+    const recordFrame = (index: number, assessment: FrameAssessment) => void frameAssessments.set(index, assessment);
+    try {
+      findings.push(...(await this.provider.screen({ material, policies, keyframes, calls, retry, progress: reportProgress, recordFrame })));
+    } catch (error) {
+      if (!(error instanceof AiUnavailableError)) log.error({ err: error }, 'the review provider failed unexpectedly');
+      aiError = [aiError, error instanceof Error ? error.message : String(error)].filter(Boolean).join(' ');
+    }
+    return { keyframes, frameAssessments, transcript, aiError };
   }
 
   /**
