@@ -19,13 +19,14 @@ import { queueReviewJob, REVIEW_DEAD_LETTER, REVIEW_QUEUE, REVIEW_QUEUED_CHANNEL
 export async function startWorkers(deps: { orm: MikroORM; config: Config; logger: Logger; storage: MediaStorage; services: Services; boss: PgBoss; databaseUrl: string }): Promise<{ pipeline: ReviewPipeline; stop(): Promise<void> }> {
   const { config, logger, boss, services } = deps;
   const provider = createReviewProvider(config);
-  const pipeline = new ReviewPipeline(deps.orm, config, logger, deps.storage, provider, services.reviews, services.audit, services.fingerprints);
+  const pipeline = new ReviewPipeline(deps.orm, config, logger, deps.storage, provider, services.reviews, services.fingerprints);
   logger.info({ provider: provider.name, model: provider.model, concurrency: config.review.concurrency }, 'review worker started');
   // Jobs are picked up without waiting for a poll: a worker that finished one asks for the next at
   // once, and idle workers are woken by the NOTIFY queueReviewJob sends. Polling stays as the backstop
   // (retries coming due, a lost notification).
-  // More loops than provider slots (ReviewPipeline holds the provider's part to `concurrency`): while
-  // a case is claimed, read and checked, or recorded, another case's calls keep its slot busy.
+  // More loops than provider requests in flight (ReviewPipeline holds those to `concurrency`): while
+  // a case is claimed, read, checked or recorded, or its next call is written, other cases' requests
+  // keep the provider busy.
   const reviewWorkers: string[] = [];
   for (let i = 0; i < reviewLoops(config.review.concurrency); i++) {
     const id: string = await boss.work<{ caseId: string }>(REVIEW_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, async ([job]) => {
@@ -91,9 +92,9 @@ export async function startWorkers(deps: { orm: MikroORM; config: Config; logger
 }
 
 /**
- * Screening loops for `concurrency` provider slots: half as many again (at least one more), enough
- * for the claim, reads and record of the next and previous cases (about a fifth of a case's time
- * against a 200 ms provider) to overlap the calls.
+ * Screening loops for `concurrency` provider requests in flight: half as many again (at least one
+ * more), so the work around the requests (a third of a case's time or less against a 200 ms
+ * provider) overlaps other cases' requests.
  */
 export function reviewLoops(concurrency: number): number {
   return concurrency + Math.ceil(concurrency / 2);
