@@ -321,7 +321,7 @@ describe('exactly once', () => {
     try {
       const episodeId = await episodeWith([[1, 'Hello.']]);
       const caseId = await submit(episodeId, ['US']);
-      const pipeline = new ReviewPipeline(server.orm, server.config, { child: () => ({ error: () => {}, info: () => {} }) } as never, new LocalMediaStorage(server.config.mediaDir), createReviewProvider(server.config), server.app.services.reviews);
+      const pipeline = new ReviewPipeline(server.orm, server.config, { child: () => ({ error: () => {}, info: () => {} }) } as never, new LocalMediaStorage(server.config.mediaDir), createReviewProvider(server.config), server.app.services.reviews, server.app.services.audit);
       await Promise.all([pipeline.run(caseId), pipeline.run(caseId)]);
       await screened(caseId);
       const rows = (await server.orm.em.getConnection().execute('select count(*)::int as n from ai_assessment where review_case_id = ?', [caseId])) as Array<{ n: number }>;

@@ -19,7 +19,7 @@ import { queueReviewJob, REVIEW_DEAD_LETTER, REVIEW_QUEUE, REVIEW_QUEUED_CHANNEL
 export async function startWorkers(deps: { orm: MikroORM; config: Config; logger: Logger; storage: MediaStorage; services: Services; boss: PgBoss; databaseUrl: string }): Promise<{ pipeline: ReviewPipeline; stop(): Promise<void> }> {
   const { config, logger, boss, services } = deps;
   const provider = createReviewProvider(config);
-  const pipeline = new ReviewPipeline(deps.orm, config, logger, deps.storage, provider, services.reviews, services.fingerprints);
+  const pipeline = new ReviewPipeline(deps.orm, config, logger, deps.storage, provider, services.reviews, services.audit, services.fingerprints);
   logger.info({ provider: provider.name, model: provider.model, concurrency: config.review.concurrency }, 'review worker started');
   // Jobs are picked up without waiting for a poll: a worker that finished one asks for the next at
   // once, and idle workers are woken by the NOTIFY queueReviewJob sends. Polling stays as the backstop

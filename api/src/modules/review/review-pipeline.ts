@@ -4,14 +4,14 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { LockMode, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
 import pLimit from 'p-limit';
 import type { Config } from '../../config';
 import type { RequestContext } from '../../domain/request-context';
 import type { Logger } from '../../logger';
 import type { MediaStorage } from '../../uploads/storage';
-import { EPISODE_TRANSITIONS } from '../catalog/episode-lifecycle';
-import { Episode } from '../catalog/episode.entity';
+import type { AuditService } from '../audit/audit.service';
+import { transitionEpisodesInSql } from '../catalog/episode-lifecycle';
 import { SeriesLicense } from '../catalog/license.entity';
 import { SubtitleDraft, SubtitleDraftOrigin } from '../media/subtitle-draft.entity';
 import { offerSubtitleDraft } from '../media/subtitle.service';
@@ -19,6 +19,7 @@ import { SubtitleKind, SubtitleTrack, type SubtitleCue } from '../media/subtitle
 import { AiUnavailableError, CallRecorder, type CallEntry, type CallSink, type RetryPolicy } from './ai-calls';
 import { aggregate } from './aggregate';
 import { deterministicFindings } from './deterministic-checks';
+import { Finding, FindingSeverity, FindingSource } from './finding.entity';
 import { sampleKeyframes } from './keyframes';
 import type { FindingDraft, ReviewMaterial } from './material';
 import type { ReviewedSnapshot } from './reviewed-material';
@@ -26,7 +27,7 @@ import type { FrameAssessment } from './visual-classifier/visual-findings';
 import { effectivePolicy } from './policy';
 import type { ReviewProvider } from './providers/provider';
 import { AiStatus, CaseStatus, ReviewCase, Verdict } from './review-case.entity';
-import { Decision } from './review-decision.entity';
+import { Decision, ReviewDecision } from './review-decision.entity';
 import type { ReviewService } from './review.service';
 import type { FingerprintService } from '../fingerprints/fingerprint.service';
 import { extractAudio } from './transcription/audio';
@@ -76,6 +77,7 @@ export class ReviewPipeline {
     private readonly storage: MediaStorage,
     private readonly provider: ReviewProvider,
     private readonly reviews: ReviewService,
+    private readonly audit: AuditService,
     private readonly fingerprints?: FingerprintService,
     transcriber?: Transcriber,
   ) {
@@ -270,8 +272,8 @@ export class ReviewPipeline {
     await this.orm.em.getConnection().execute(PROGRESS_SQL, [json, caseId, run]);
   }
 
-  private async writeAnswered(answered: AnsweredCall[]): Promise<void> {
-    await this.orm.em.getConnection().execute(ANSWERED_SQL, [answeredJson(answered)]);
+  private async writeAnswered(answered: AnsweredCall[], em: EntityManager = this.orm.em): Promise<void> {
+    await em.getConnection().execute(ANSWERED_SQL, [answeredJson(answered)], 'all', em.getTransactionContext());
   }
 
   /**
@@ -344,52 +346,27 @@ export class ReviewPipeline {
   }
 
   /**
-   * Records a screening in one statement (in a transaction with the transcript draft when there is
-   * one): the answers `answered`, the assessment with the record of every call of every run in the
-   * order made (calls a dead worker never finished say so), the findings, the case's verdicts and
-   * status, the audit events, and with `autoApprove` the policy's decisions and the episode's
-   * approval. Only while the case is still queued or screening (it may have been invalidated, or
-   * routed to humans, while the screening ran), locked as it is read, and only once: a case that
-   * already has its assessment is left as it is. Every write is the statement's, so nothing is
-   * written unless all of it is. Returns the recorded case, or null when nothing was recorded.
+   * Writes the assessment with the record of every call of every run, in the order made, after
+   * writing the answers `answered` — one statement; calls a dead worker never finished say so.
+   * Returns the number of calls listed, or null when the case already has its assessment.
    */
-  private async writeRecord(em: EntityManager, caseId: string, result: Screened, autoApprove: { actorLabel: string } | null): Promise<{ episodeId: string } | null> {
-    const approve = EPISODE_TRANSITIONS.approve;
-    const rows = (await em.getConnection().execute(
+  private async writeAssessment(tx: EntityManager, caseId: string, result: Screened): Promise<number | null> {
+    const inserted = (await tx.getConnection().execute(
       `with answered as (${ANSWERED_SQL} returning c.id, c.run, c.entry, c.finished_at),
-       open_case as (select id from review_case where id = ? and status in ('QUEUED', 'SCREENING') for update),
        made as (select id, run, entry, finished_at from answered
                 union all select id, run, entry, finished_at from screening_call where review_case_id = ? and id not in (select id from answered)),
        record as (select count(*)::int as n, jsonb_build_object(
                     'retries', count(*) filter (where (entry->>'attempt')::int > 1),
                     'entries', coalesce(jsonb_agg(entry || jsonb_build_object('run', run) || case when finished_at is null then jsonb_build_object('status', 'unanswered', 'error', ?::text) else '{}'::jsonb end order by id), '[]'::jsonb)) as calls
-                  from made),
-       assessment as (insert into ai_assessment (id, review_case_id, provider, model, policy_version, ai_completed, risk_score, verdicts, calls, keyframes, started_at, finished_at)
-                      select gen_random_uuid(), open_case.id, ?::text, ?::text, ?::text, ?::boolean, ?::int, ?::jsonb, record.calls, ?::jsonb, ?::timestamptz, now() from record, open_case
-                      on conflict (review_case_id) do nothing returning review_case_id),
-       findings as (insert into review_finding (id, review_case_id, territory, rule_id, category, severity, source, evidence, explanation, score)
-                    select gen_random_uuid(), assessment.review_case_id, f.territory, f.rule_id, f.category, f.severity::finding_severity, f.source::finding_source, f.evidence, f.explanation, f.score
-                    from assessment, jsonb_to_recordset(?::jsonb) as f(territory text, rule_id text, category text, severity text, source text, evidence jsonb, explanation text, score double precision)),
-       screened as (update review_case c set verdicts = ?::jsonb, risk_score = ?::int, ai_status = ?::ai_status, ai_error = ?::text, screened_at = now(), screening_lease_until = null,
-                      progress = '{"step":"screened"}'::jsonb, status = ?::case_status, routed_to_lead = c.routed_to_lead or ?::boolean
-                    from assessment where c.id = assessment.review_case_id returning c.id, c.studio_id, c.episode_id, c.territories),
-       decisions as (insert into review_decision (id, review_case_id, territory, decision, decided_by_id, actor_label, cited_rule_ids, notes, created_at, pending_second_approval)
-                     select gen_random_uuid(), screened.id, t.territory, ?::decision, null, ?::text, '{}', ?::text, now(), false
-                     from screened, jsonb_array_elements_text(?::jsonb) as t(territory) where ?::boolean),
-       approved as (update episode set status = ?::episode_status, updated_at = now() from screened
-                    where ?::boolean and episode.id = screened.episode_id and episode.status = any(?::episode_status[])),
-       audit as (insert into audit_event (occurred_at, action, actor_id, actor_label, organization_id, subject_type, subject_id, summary, request_id, ip)
-                 select now(), e.action, null, e.actor_label, screened.studio_id, 'ReviewCase', screened.id::text, e.summary, ?::text, null
-                 from screened cross join lateral (
-                   select 1 as n, 'review.screened' as action, ?::text as actor_label, ?::jsonb || jsonb_build_object('calls', (select n from record)) as summary
-                   union all select 2, 'review.auto_approve', ?::text, ?::jsonb || jsonb_build_object('territories', to_jsonb(screened.territories)) where ?::boolean
-                 ) e order by e.n)
-       select episode_id from screened`,
+                  from made)
+       insert into ai_assessment (id, review_case_id, provider, model, policy_version, ai_completed, risk_score, verdicts, calls, keyframes, started_at, finished_at)
+       select gen_random_uuid(), ?::uuid, ?::text, ?::text, ?::text, ?::boolean, ?::int, ?::jsonb, record.calls, ?::jsonb, ?::timestamptz, now() from record
+       on conflict (review_case_id) do nothing returning (select n from record) as calls`,
       [
         answeredJson(result.answered ?? []),
         caseId,
-        caseId,
         UNANSWERED_CALL,
+        caseId,
         this.provider.name,
         this.provider.model,
         result.policyVersion,
@@ -398,57 +375,72 @@ export class ReviewPipeline {
         JSON.stringify(result.verdicts),
         JSON.stringify(result.keyframes),
         result.startedAt,
-        JSON.stringify(result.findings.map((f) => ({ territory: f.territory, rule_id: f.ruleId, category: f.category, severity: f.severity, source: f.source, evidence: f.evidence, explanation: f.explanation, score: f.score ?? null }))),
-        JSON.stringify(result.verdicts),
-        result.riskScore,
-        result.aiError === null ? AiStatus.COMPLETED : AiStatus.AI_UNAVAILABLE,
-        result.aiError,
-        autoApprove ? CaseStatus.DECIDED : CaseStatus.PENDING_REVIEW,
-        // A possible copy of another studio's content is a lead's call. Routed through a flag only
-        // operators read: `escalated` and its note are on the studio's own case, and a visible
-        // difference would let a studio probe what another studio holds.
-        Boolean(result.possibleCopy),
-        Decision.APPROVE,
-        autoApprove?.actorLabel ?? null,
-        'Every territory CLEAR below the auto-approve threshold.',
-        JSON.stringify(result.verdicts.map((v) => v.territory)),
-        autoApprove !== null,
-        approve.to,
-        // Only if still in review: new material may have sent the episode back meanwhile.
-        autoApprove !== null,
-        `{${approve.from.join(',')}}`,
-        SYSTEM_REQUEST_ID,
-        `review provider: ${this.provider.name}`,
-        JSON.stringify({ provider: this.provider.name, aiStatus: result.aiError === null ? AiStatus.COMPLETED : AiStatus.AI_UNAVAILABLE, aiError: result.aiError, riskScore: result.riskScore, verdicts: result.verdicts.map((v) => `${v.territory}:${v.verdict}`), findings: result.findings.length }),
-        autoApprove?.actorLabel ?? null,
-        JSON.stringify({ riskScore: result.riskScore }),
-        autoApprove !== null,
       ],
       'all',
-      em.getTransactionContext(),
-    )) as Array<{ episode_id: string }>;
-    return rows[0] ? { episodeId: rows[0].episode_id } : null;
+      tx.getTransactionContext(),
+    )) as Array<{ calls: number }>;
+    return inserted[0]?.calls ?? null;
   }
 
   private async record(caseId: string, result: Screened): Promise<CaseOutcome> {
-    // Read just before the record (read committed: the record's own statement would see no later settings).
-    const settings = await this.reviews.settings(this.orm.em.fork());
-    const approves = settings.autoApproveEnabled && !result.possibleCopy && result.aiError === null && result.verdicts.every((v) => v.verdict === Verdict.CLEAR && v.riskScore <= settings.autoApproveMaxRisk);
-    const autoApprove = approves ? { actorLabel: `policy: auto-approve (risk ≤ ${settings.autoApproveMaxRisk})` } : null;
-    const transcript = result.transcript;
-    const recorded = transcript
-      ? await this.orm.em.fork().transactional(async (tx) => {
-          const written = await this.writeRecord(tx, caseId, result, autoApprove);
-          // With the screening that read it, or not at all: a failed screening leaves no draft behind.
-          if (written) {
-            const t = transcript;
-            await offerSubtitleDraft(tx, { episode: tx.getReference(Episode, written.episodeId), language: t.language, kind: SubtitleKind.SUBTITLES, origin: SubtitleDraftOrigin.TRANSCRIPTION, sourceLanguage: null, content: t.content, cues: t.cues, mediaSha256: t.mediaSha256, model: t.model, reviewCaseId: caseId });
-          }
-          return written;
-        })
-      : await this.writeRecord(this.orm.em.fork(), caseId, result, autoApprove);
-    if (!recorded) return 'skipped';
-    return autoApprove ? 'auto-approved' : 'screened';
+    // Read beside the transaction's first statements rather than after them: each statement reads
+    // the latest committed settings either way (read committed).
+    const settingsRead = this.reviews.settings(this.orm.em.fork());
+    settingsRead.catch(() => undefined);
+    return this.orm.em.fork().transactional(async (tx) => {
+      // Locked as it is read: it may have been invalidated, or routed to humans, while the screening ran.
+      const reviewCase = await tx.findOne(ReviewCase, caseId, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (reviewCase?.status !== CaseStatus.SCREENING && reviewCase?.status !== CaseStatus.QUEUED) {
+        // The calls were made all the same: their answers stay on record (as when a screening fails).
+        if (result.answered?.length) await this.writeAnswered(result.answered, tx);
+        return 'skipped';
+      }
+      const callCount = await this.writeAssessment(tx, caseId, result);
+      if (callCount === null) return 'skipped';
+      if (result.transcript) {
+        // With the screening that read it, or not at all: a failed screening leaves no draft behind.
+        const t = result.transcript;
+        await offerSubtitleDraft(tx, { episode: reviewCase.episode, language: t.language, kind: SubtitleKind.SUBTITLES, origin: SubtitleDraftOrigin.TRANSCRIPTION, sourceLanguage: null, content: t.content, cues: t.cues, mediaSha256: t.mediaSha256, model: t.model, reviewCaseId: caseId });
+      }
+      for (const f of result.findings) {
+        tx.create(Finding, { reviewCase, territory: f.territory, ruleId: f.ruleId, category: f.category, severity: f.severity as FindingSeverity, source: f.source as FindingSource, evidence: f.evidence, explanation: f.explanation, score: f.score ?? null });
+      }
+      reviewCase.verdicts = result.verdicts;
+      reviewCase.riskScore = result.riskScore;
+      reviewCase.aiStatus = result.aiError === null ? AiStatus.COMPLETED : AiStatus.AI_UNAVAILABLE;
+      reviewCase.aiError = result.aiError;
+      reviewCase.screenedAt = new Date();
+      reviewCase.screeningLeaseUntil = null;
+      reviewCase.progress = { step: 'screened' };
+      reviewCase.status = CaseStatus.PENDING_REVIEW;
+      if (result.possibleCopy) {
+        // A possible copy of another studio's content is a lead's call. Routed through a flag only
+        // operators read: `escalated` and its note are on the studio's own case, and a visible
+        // difference would let a studio probe what another studio holds.
+        reviewCase.routedToLead = true;
+      }
+      const system = this.systemContext(tx);
+      this.audit.record(system, tx, {
+        action: 'review.screened',
+        actorLabel: `review provider: ${this.provider.name}`,
+        organizationId: reviewCase.studio.id,
+        subjectType: 'ReviewCase',
+        subjectId: caseId,
+        summary: { provider: this.provider.name, aiStatus: reviewCase.aiStatus, aiError: result.aiError, riskScore: result.riskScore, verdicts: result.verdicts.map((v) => `${v.territory}:${v.verdict}`), findings: result.findings.length, calls: callCount },
+      });
+
+      const settings = await settingsRead;
+      const autoApprove = settings.autoApproveEnabled && !result.possibleCopy && result.aiError === null && result.verdicts.every((v) => v.verdict === Verdict.CLEAR && v.riskScore <= settings.autoApproveMaxRisk);
+      if (autoApprove) {
+        const actorLabel = `policy: auto-approve (risk ≤ ${settings.autoApproveMaxRisk})`;
+        for (const v of result.verdicts) tx.create(ReviewDecision, { reviewCase, territory: v.territory, decision: Decision.APPROVE, actorLabel, citedRuleIds: [], notes: 'Every territory CLEAR below the auto-approve threshold.', createdAt: new Date() });
+        reviewCase.status = CaseStatus.DECIDED;
+        // Only if still in review: new material may have sent the episode back meanwhile.
+        await transitionEpisodesInSql(tx, [reviewCase.episode.id], 'approve');
+        this.audit.record(system, tx, { action: 'review.auto_approve', actorLabel, organizationId: reviewCase.studio.id, subjectType: 'ReviewCase', subjectId: caseId, summary: { riskScore: result.riskScore, territories: reviewCase.territories } });
+      }
+      return autoApprove ? 'auto-approved' : 'screened';
+    });
   }
 
   private async material(em: EntityManager, reviewCase: ReviewCase, mediaPath: string): Promise<ReviewMaterial> {
@@ -519,7 +511,7 @@ export class ReviewPipeline {
   }
 
   private systemContext(em: EntityManager): RequestContext {
-    return { em, actor: { kind: 'anonymous' }, requestId: SYSTEM_REQUEST_ID, config: this.config, logger: this.logger };
+    return { em, actor: { kind: 'anonymous' }, requestId: 'review-pipeline', config: this.config, logger: this.logger };
   }
 }
 
@@ -533,9 +525,6 @@ const ANSWERED_SQL = `update screening_call c set entry = a.entry, finished_at =
  */
 const PROGRESS_SQL = `update review_case set progress = p.value from (select ?::jsonb as value) p
   where p.value is not null and review_case.id = ? and review_case.screening_runs = ? and review_case.status = 'SCREENING'`;
-
-/** The request id of the pipeline's own audit events. */
-const SYSTEM_REQUEST_ID = 'review-pipeline';
 
 const UNANSWERED_CALL = 'No answer was recorded: the worker stopped during the call.';
 
