@@ -117,6 +117,22 @@ try {
   console.log(`  from the worker's spawn   ${(CASES / wallSeconds).toFixed(1).padStart(7)} cases/s   (${wallSeconds.toFixed(1)} s, start-up included)`);
   console.log(`  bound                     ${bound.toFixed(1).padStart(7)} cases/s   (= ${CONCURRENCY} ÷ (${callsPerCase.toFixed(2)} × ${LATENCY / 1000} s))`);
   console.log(`  measured / bound          ${((CASES / seconds) / bound).toFixed(2).padStart(7)}`);
+  // Where a case's time goes (p50 over the cases, milliseconds): from its claim to its first provider
+  // call being written (reads, checks, and any wait for a provider slot), the calls (first call
+  // started to last answered, the writes before each call included), and from the last answer to the
+  // assessment's statement (the copy check's wait and the record; the assessment's clock is its
+  // transaction's start).
+  const phases = (
+    await db.query(
+      `with c as (select extract(epoch from (select min((s.entry->>'startedAt')::timestamptz) from screening_call s where s.review_case_id = rc.id) - rc.screening_started_at) * 1000 as before,
+                         extract(epoch from (select max(s.finished_at) from screening_call s where s.review_case_id = rc.id) - (select min((s.entry->>'startedAt')::timestamptz) from screening_call s where s.review_case_id = rc.id)) * 1000 as calls,
+                         extract(epoch from a.finished_at - (select max(s.finished_at) from screening_call s where s.review_case_id = rc.id)) * 1000 as after
+                    from review_case rc join ai_assessment a on a.review_case_id = rc.id where rc.episode_id = any($1::uuid[]))
+       select percentile_cont(0.5) within group (order by before) as before, percentile_cont(0.5) within group (order by calls) as calls, percentile_cont(0.5) within group (order by after) as after from c`,
+      [ids],
+    )
+  ).rows[0];
+  console.log(`  per case (p50)            ${Math.round(phases.before)} ms claim to first call, ${Math.round(phases.calls)} ms calls, ${Math.round(phases.after)} ms last answer to assessment`);
   const why = (await db.query(`select ai_error, count(*)::int as n from review_case where ai_status = 'AI_UNAVAILABLE' group by 1 order by 2 desc limit 1`)).rows[0];
   console.log(`  AI unavailable            ${unavailable}${why ? ` (most often: ${why.ai_error})` : ''}`);
 } finally {

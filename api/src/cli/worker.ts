@@ -3,7 +3,7 @@ import { loadConfig } from '../config';
 import { openDatabase } from '../db/database';
 import { openOrm } from '../db/orm';
 import { startQueue } from '../jobs/queue';
-import { startWorkers } from '../jobs/workers';
+import { reviewLoops, startWorkers } from '../jobs/workers';
 import { followPublication } from '../jobs/publication-follower';
 import { createLogger } from '../logger';
 import { createServices } from '../services';
@@ -19,7 +19,7 @@ async function run(): Promise<void> {
   const db = await waitFor(() => openDatabase(config, logger, 'attach'), logger);
   const orm = await waitFor(async () => {
     // Each screening reads some of its material side by side, beside the publication follower's work.
-    const o = await openOrm(db.url, { logger: (message: string) => logger.debug({ component: 'orm' }, message), pool: { min: 0, max: Math.max(10, 2 * config.review.concurrency + 4) } });
+    const o = await openOrm(db.url, { logger: (message: string) => logger.debug({ component: 'orm' }, message), pool: { min: 0, max: Math.max(10, 2 * reviewLoops(config.review.concurrency) + 4) } });
     if ((await o.getMigrator().getPendingMigrations()).length) {
       await o.close();
       throw new Error('migrations pending');
@@ -28,7 +28,7 @@ async function run(): Promise<void> {
   }, logger);
   const storage = createMediaStorage(config);
   // A connection for each screening loop's fetch and completion, and a few for the other queues' loops and maintenance.
-  const boss = await startQueue(db.url, logger, config, { supervise: true, connections: config.review.concurrency + 5 });
+  const boss = await startQueue(db.url, logger, config, { supervise: true, connections: reviewLoops(config.review.concurrency) + 5 });
   const services = createServices(config, orm.em.getConnection().getKnex(), storage, () => boss, { orm, logger });
   const workers = await startWorkers({ orm, config, logger, storage, services, boss, databaseUrl: db.url });
   const publication = followPublication({ orm, databaseUrl: db.url, publication: services.publication, logger, pollSeconds: config.publishing.pollSeconds });

@@ -24,8 +24,11 @@ export async function startWorkers(deps: { orm: MikroORM; config: Config; logger
   // Jobs are picked up without waiting for a poll: a worker that finished one asks for the next at
   // once, and idle workers are woken by the NOTIFY queueReviewJob sends. Polling stays as the backstop
   // (retries coming due, a lost notification).
+  // More loops than provider requests in flight (ReviewPipeline holds those to `concurrency`): while
+  // a case is claimed, read, checked or recorded, or its next call is written, other cases' requests
+  // keep the provider busy.
   const reviewWorkers: string[] = [];
-  for (let i = 0; i < config.review.concurrency; i++) {
+  for (let i = 0; i < reviewLoops(config.review.concurrency); i++) {
     const id: string = await boss.work<{ caseId: string }>(REVIEW_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, async ([job]) => {
       if (!job) return;
       const started = Date.now();
@@ -86,6 +89,15 @@ export async function startWorkers(deps: { orm: MikroORM; config: Config; logger
   boss.once('stopped', () => void provider.close?.());
   // Before the queue stops, so the listening connection is never cut by the database going away.
   return { pipeline, stop: () => wake.stop() };
+}
+
+/**
+ * Screening loops for `concurrency` provider requests in flight: half as many again (at least one
+ * more), so the work around the requests (a third of a case's time or less against a 200 ms
+ * provider) overlaps other cases' requests.
+ */
+export function reviewLoops(concurrency: number): number {
+  return concurrency + Math.ceil(concurrency / 2);
 }
 
 /** LISTENs on `channel` and calls `onNotify` for each notification; reconnects after a lost connection. */

@@ -35,7 +35,19 @@ export interface CallSink {
  */
 export class CallRecorder {
   readonly entries: CallEntry[] = [];
-  constructor(private readonly sink?: CallSink) {}
+  /**
+   * `slots` runs each request within a limit on the requests in flight, shared by every screening of
+   * a worker: only the request waits for one, so the writes around it never hold the provider's capacity.
+   */
+  constructor(
+    private readonly sink?: CallSink,
+    private readonly slots?: <T>(request: () => Promise<T>) => Promise<T>,
+  ) {}
+
+  /** Sends a request already on record, in a slot when there is a limit. */
+  send<T>(request: () => Promise<T>): Promise<T> {
+    return this.slots ? this.slots(request) : request();
+  }
 
   get retries(): number {
     return this.entries.filter((e) => e.attempt > 1).length;
@@ -114,20 +126,28 @@ export async function withRetries<T>(call: string, request: unknown, policy: Ret
     const started = Date.now();
     // Written before the call is made: a worker that dies waiting for the answer leaves it on record.
     const finish = await recorder.begin({ call, attempt, startedAt: new Date(started).toISOString(), request });
+    // The call's duration counts from the request being sent, not from a wait for a slot.
+    let sent = started;
     let outcome: { ok: true; value: T; response?: unknown } | { ok: false; error: unknown };
     try {
-      outcome = { ok: true, ...(await attemptOnce()) };
+      outcome = {
+        ok: true,
+        ...(await recorder.send(() => {
+          sent = Date.now();
+          return attemptOnce();
+        })),
+      };
     } catch (error) {
       outcome = { ok: false, error };
     }
     if (outcome.ok) {
-      await finish({ durationMs: Date.now() - started, status: 'ok', response: outcome.response });
+      await finish({ durationMs: Date.now() - sent, status: 'ok', response: outcome.response });
       return outcome.value;
     }
     const { status, retryable } = classify(outcome.error);
     const after = retryAfterMs(outcome.error as HttpishError);
     lastError = `${call}: ${typeof status === 'number' ? `HTTP ${status}` : status} — ${(outcome.error as Error)?.message ?? String(outcome.error)}`.slice(0, 500);
-    await finish({ durationMs: Date.now() - started, status, retryAfterMs: after, error: lastError });
+    await finish({ durationMs: Date.now() - sent, status, retryAfterMs: after, error: lastError });
     if (!retryable || attempt === policy.maxAttempts) break;
     const backoff = policy.baseDelayMs * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5);
     const wait = Math.max(after ?? 0, backoff);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { LockMode, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
+import pLimit from 'p-limit';
 import type { Config } from '../../config';
 import type { RequestContext } from '../../domain/request-context';
 import type { Logger } from '../../logger';
@@ -62,6 +63,12 @@ type Screened = { answered?: AnsweredCall[]; transcript?: Transcript; startedAt:
  */
 export class ReviewPipeline {
   private readonly transcriber?: Transcriber;
+  /**
+   * The provider requests in flight, `concurrency` at most across the worker's screenings. A worker
+   * runs more screenings than that (see startWorkers), so claims, reads, checks, the writes before
+   * each call and the records go on while the provider is kept busy.
+   */
+  private readonly providerSlots: <T>(request: () => Promise<T>) => Promise<T>;
 
   constructor(
     private readonly orm: MikroORM,
@@ -74,6 +81,8 @@ export class ReviewPipeline {
     private readonly fingerprints?: FingerprintService,
     transcriber?: Transcriber,
   ) {
+    const limit = pLimit(config.review.concurrency);
+    this.providerSlots = (request) => limit(request);
     const settings = config.review.transcription;
     this.transcriber = transcriber ?? (settings ? new OpenAiTranscriber(settings) : undefined);
   }
@@ -122,7 +131,7 @@ export class ReviewPipeline {
             (error: unknown) => ({ error }),
           )
         : Promise.resolve({ possibleCopy: false });
-      const calls = new CallRecorder(this.callSink(caseId, run, answered, progress));
+      const calls = new CallRecorder(this.callSink(caseId, run, answered, progress), this.providerSlots);
       const deadline = Date.now() + this.config.review.deadlineMs;
       const retry = (): RetryPolicy => ({ maxAttempts: this.config.review.maxAttempts, baseDelayMs: this.config.review.retryBaseMs, deadline });
       // Written with the next statement about the case's calls, or on its own if none comes soon.
@@ -263,8 +272,8 @@ export class ReviewPipeline {
     await this.orm.em.getConnection().execute(PROGRESS_SQL, [json, caseId, run]);
   }
 
-  private async writeAnswered(answered: AnsweredCall[]): Promise<void> {
-    await this.orm.em.getConnection().execute(ANSWERED_SQL, [answeredJson(answered)]);
+  private async writeAnswered(answered: AnsweredCall[], em: EntityManager = this.orm.em): Promise<void> {
+    await em.getConnection().execute(ANSWERED_SQL, [answeredJson(answered)], 'all', em.getTransactionContext());
   }
 
   /**
@@ -381,7 +390,11 @@ export class ReviewPipeline {
     return this.orm.em.fork().transactional(async (tx) => {
       // Locked as it is read: it may have been invalidated, or routed to humans, while the screening ran.
       const reviewCase = await tx.findOne(ReviewCase, caseId, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (reviewCase?.status !== CaseStatus.SCREENING && reviewCase?.status !== CaseStatus.QUEUED) return 'skipped';
+      if (reviewCase?.status !== CaseStatus.SCREENING && reviewCase?.status !== CaseStatus.QUEUED) {
+        // The calls were made all the same: their answers stay on record (as when a screening fails).
+        if (result.answered?.length) await this.writeAnswered(result.answered, tx);
+        return 'skipped';
+      }
       const callCount = await this.writeAssessment(tx, caseId, result);
       if (callCount === null) return 'skipped';
       if (result.transcript) {
