@@ -213,9 +213,21 @@ export class UploadService {
     if (refusal) throw new UploadRefusedError('REPLACEMENT_CANCELS_REVIEW', refusal);
   }
 
-  /** Records an accepted upload; a draft episode shows it is uploading. */
+  /**
+   * Records an accepted upload; a draft episode shows it is uploading. A replacement keeps its
+   * acknowledgment with what each territory stood to lose now (`recordedAcknowledgment`), checked
+   * again in the same read: it covers that much and no loss that comes later.
+   */
   async recordStarted(ctx: RequestContext, upload: NewUpload, episode: Episode): Promise<void> {
     const em = ctx.em.fork();
+    const fileName = (upload.metadata.filename ?? upload.metadata.name)!;
+    const territories = acknowledgedTerritories(upload.metadata[ACKNOWLEDGED_CANCELS_KEY]);
+    let acknowledgedCancels = territories;
+    if (episode.currentMedia && !upload.metadata.audioLanguage) {
+      const checked = await this.replacement.check(em, episode, fileName, territories);
+      if (checked.refusal) throw new UploadRefusedError('REPLACEMENT_CANCELS_REVIEW', checked.refusal);
+      acknowledgedCancels = checked.recorded;
+    }
     const row = em.create(EpisodeUpload, {
       id: upload.id,
       episode: episode.id,
@@ -225,7 +237,7 @@ export class UploadService {
       declaredSize: upload.size!,
       expectedSha256: upload.metadata.sha256 ?? null,
       audioLanguage: upload.metadata.audioLanguage ? acceptAudioLanguage(upload.metadata.audioLanguage) : null,
-      acknowledgedCancels: acknowledgedTerritories(upload.metadata[ACKNOWLEDGED_CANCELS_KEY]),
+      acknowledgedCancels,
       status: UploadStatus.UPLOADING,
       createdAt: new Date(),
     });
