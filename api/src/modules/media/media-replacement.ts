@@ -143,10 +143,15 @@ export function describeCancellations(cancels: readonly ReplacementCancellationV
     .join('; ');
 }
 
-/** The replacement being checked: the episode's number and the new file's name, for the words. */
+/**
+ * The replacement being checked: the episode's number and the new file's name, for the words; for a
+ * dub (which is reviewed material like the video: adding or replacing one lapses the same reviews,
+ * approvals and live releases), its language.
+ */
 export interface Replacement {
   episodeNumber: number;
   fileName: string;
+  dubLanguage?: string | null;
 }
 
 /**
@@ -160,8 +165,9 @@ export interface Replacement {
 export function replacementRefusal(replacement: Replacement, cancels: readonly ReplacementCancellationValue[], acknowledged: readonly string[]): string | null {
   const missing = unacknowledgedCancellations(cancels, acknowledged);
   if (!missing.length) return null;
+  const dub = replacement.dubLanguage;
   return (
-    `Replacing the video of episode ${replacement.episodeNumber} with "${replacement.fileName}" would cancel ${describeCancellations(missing)}. ` +
-    `Confirm the replacement by naming these territories in the upload's ${ACKNOWLEDGED_CANCELS_KEY} metadata (${missing.map((c) => c.territory).join(',')}), or keep the current video.`
+    `${dub ? `Uploading "${replacement.fileName}" as the ${dub} dub of episode ${replacement.episodeNumber}` : `Replacing the video of episode ${replacement.episodeNumber} with "${replacement.fileName}"`} would cancel ${describeCancellations(missing)}. ` +
+    `Confirm the ${dub ? 'dub' : 'replacement'} by naming these territories in the upload's ${ACKNOWLEDGED_CANCELS_KEY} metadata (${missing.map((c) => c.territory).join(',')}), or keep the ${dub ? 'episode as it is' : 'current video'}.`
   );
 }
