@@ -52,7 +52,7 @@ describe('dubbed audio tracks', () => {
     const episodeId = s.episodeIds[0]!;
     expect(await partnerEpisodes(p.key)).toHaveLength(1);
 
-    await uploadDub(server, s.owner.token, episodeId, 'es-mx', dub60);
+    await uploadDub(server, s.owner.token, episodeId, 'es-mx', dub60, await acknowledgingCancels(server, s.owner.token, episodeId));
     const view = await settled(s.owner.token, episodeId);
     expect(view.uploads[0]).toMatchObject({ status: 'SUCCEEDED', failureReason: null, audioLanguage: 'es-MX' });
     expect(view.audioTracks).toEqual([expect.objectContaining({ language: 'es-MX', sha256: sha256Of(dub60), audioCodec: 'aac' })]);
@@ -71,13 +71,37 @@ describe('dubbed audio tracks', () => {
     expect(reviewer.status).toBe(200);
   });
 
+  it('a dub that would take a live episode off is refused unless it acknowledges what it cancels; nothing changes', async () => {
+    const p = await createPartner(server, admin);
+    const s = await createLiveSeries(server, lead, 1, p.organizationId, { dubLanguages: ['es'] });
+    const episodeId = s.episodeIds[0]!;
+    const rows = await server.count('episode_upload');
+    const refused = await rawCreate(s.owner.token, { episodeId, audioLanguage: 'es', filename: 'dub.m4a', filetype: 'audio/mp4' });
+    expect(refused.status).toBe(409);
+    expect(refused.headers.get('upload-refusal-reason')).toBe('REPLACEMENT_CANCELS_REVIEW');
+    expect((await refused.text()).trim()).toBe(
+      `Uploading "dub.m4a" as the es dub of episode 1 would cancel its live release in CA, US. Confirm the dub by naming these territories in the upload's cancels metadata (CA,US), or keep the episode as it is.`,
+    );
+    // Through the tus client, acknowledging part of it: refused too.
+    await expect(uploadDub(server, s.owner.token, episodeId, 'es', dub60, { cancels: 'US' })).rejects.toThrow(/REPLACEMENT_CANCELS_REVIEW|409/);
+    expect(await server.count('episode_upload')).toBe(rows);
+    expect((await episodeOf(s.owner.token, episodeId)).status).toBe('PUBLISHED');
+    expect(await partnerEpisodes(p.key)).toHaveLength(1);
+
+    // Acknowledged, it goes ahead and the episode comes off until reviewed again.
+    await uploadDub(server, s.owner.token, episodeId, 'es', dub60, { cancels: 'US,CA' });
+    expect((await settled(s.owner.token, episodeId)).uploads[0]).toMatchObject({ status: 'SUCCEEDED' });
+    await eventually(() => episodeOf(s.owner.token, episodeId), (e) => e.status === 'READY', 'the approval to lapse');
+    expect(await partnerEpisodes(p.key)).toEqual([]);
+  });
+
   it('a dub whose duration does not match the video is refused naming the duration, and nothing is stored', async () => {
     const p = await createPartner(server, admin);
     const s = await createLiveSeries(server, lead, 1, p.organizationId, { dubLanguages: ['es'] });
     const episodeId = s.episodeIds[0]!;
     const before = storedAudio();
     const short = makeAudio('dub-50s', 50);
-    await uploadDub(server, s.owner.token, episodeId, 'es', short);
+    await uploadDub(server, s.owner.token, episodeId, 'es', short, await acknowledgingCancels(server, s.owner.token, episodeId));
     const view = await settled(s.owner.token, episodeId);
     expect(view.uploads[0]!.status).toBe('FAILED');
     expect(view.uploads[0]!.failureReason).toMatch(/^duration: The dub runs 50\.0 s but the episode's video runs 60\.0 s; they must match within 1\.0 s/);
@@ -140,7 +164,7 @@ describe('dubbed audio tracks', () => {
     const s = await createLiveSeries(server, lead, 1, p.organizationId);
     const episodeId = s.episodeIds[0]!;
     const silentVideo = makeClip('no-audio', { seconds: 2 });
-    await uploadDub(server, s.owner.token, episodeId, 'fr', silentVideo);
+    await uploadDub(server, s.owner.token, episodeId, 'fr', silentVideo, await acknowledgingCancels(server, s.owner.token, episodeId));
     const view = await settled(s.owner.token, episodeId);
     expect(view.uploads[0]).toMatchObject({ status: 'FAILED', failureReason: 'The file has no audio stream.' });
     expect(view.audioTracks).toEqual([]);

@@ -4,6 +4,7 @@ import { OrganizationKind } from '../src/modules/organization/organization.entit
 import { seriesWithEpisodes } from './support/catalog';
 import { eventually, readyEpisode, uploadClip } from './support/media';
 import { LICENSE, resubmitAndApprove, startWithOperatorLead } from './support/publishing';
+import { CLAIM_NEXT, DECIDE } from './support/review';
 import type { SignedInMember, TestServer } from './support/server';
 import { makeClip, sha256Of } from './support/videos';
 import { readFileSync, statSync } from 'node:fs';
@@ -18,7 +19,7 @@ let episodes: string[];
 beforeAll(async () => {
   ({ server, lead } = await startWithOperatorLead());
   studio = await server.member(OrganizationKind.STUDIO, Role.OWNER);
-  const seriesId = await seriesWithEpisodes(server, studio.token, studio.organizationId, 9);
+  const seriesId = await seriesWithEpisodes(server, studio.token, studio.organizationId, 11);
   const licensed = await server.gql(graphql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }'), { id: seriesId, i: LICENSE }, { token: studio.token });
   expect(licensed.errors).toBeUndefined();
   const res = await server.gql(graphql('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }'), { id: seriesId }, { token: studio.token });
@@ -228,6 +229,22 @@ async function storedAcknowledgment(uploadId: string): Promise<string[]> {
   return rows[0]!.acknowledged_cancels;
 }
 
+async function submitIn(episodeId: string, territories: string[]): Promise<string> {
+  const submitted = await server.gql(SUBMIT, { i: { episodeIds: [episodeId], territories } }, { token: studio.token });
+  expect(submitted.errors).toBeUndefined();
+  return submitted.data!.submitForReview[0]!.id;
+}
+
+/** A lead approves the open case for `territories`, screened clean as the worker would leave it. */
+async function approveOpen(caseId: string, territories: string[]): Promise<void> {
+  const verdicts = JSON.stringify(territories.map((territory) => ({ territory, verdict: 'CLEAR', riskScore: 0, reasons: [] })));
+  await server.orm.em.getConnection().execute(`update review_case set status = 'PENDING_REVIEW', ai_status = 'COMPLETED', risk_score = 0, verdicts = ? where id = ?`, [verdicts, caseId]);
+  const c = (await server.gql(CLAIM_NEXT, { f: { studioId: studio.organizationId } }, { token: lead.token })).data!.claimNextCase!;
+  expect(c.id).toBe(caseId);
+  const d = await server.gql(DECIDE, { i: { caseId, version: c.version, decisions: territories.map((territory) => ({ territory, decision: 'APPROVE' as const })) } }, { token: lead.token });
+  expect(d.errors).toBeUndefined();
+}
+
 async function submitInUs(episodeId: string): Promise<string> {
   const submitted = await server.gql(SUBMIT, { i: { episodeIds: [episodeId], territories: ['US'] } }, { token: studio.token });
   expect(submitted.errors).toBeUndefined();
@@ -271,22 +288,66 @@ describe('a replacement checks again what it cancels when its video would become
     expect(after.replacementCancels).toEqual([{ territory: 'US', loss: 'IN_REVIEW' }]);
   });
 
-  it('replaces the video when the upload acknowledged that territory at creation, kept on the upload', async () => {
+  it('fails when the upload acknowledged a territory that had nothing at stake then, and a review came there since', async () => {
     const episodeId = episodes[6]!;
     await readyEpisode(server, studio.token, episodeId, makeClip('late-ack-first', { seconds: 2 }));
+    const ready = await episodeView(episodeId);
     const other = makeClip('late-ack-second', { seconds: 3 });
     let caseId = '';
     const { uploadId, after } = await uploadWhile(episodeId, other, { cancels: 'us' }, async (id) => {
-      expect(await storedAcknowledgment(id)).toEqual(['US']);
+      // Kept with what US stood to lose then: nothing.
+      expect(await storedAcknowledgment(id)).toEqual(['US=NONE']);
       caseId = await submitInUs(episodeId);
+    });
+    const upload = after.uploads.find((u) => u.id === uploadId)!;
+    expect(upload).toMatchObject({ status: 'FAILED', identicalToCurrentMedia: false });
+    expect(upload.failureReason).toMatch(/its review under way in US\b/);
+    expect(after.media).toEqual(ready.media);
+    expect(after.status).toBe('IN_REVIEW');
+    expect(after.reviewCases.find((c) => c.id === caseId)!.invalidatedReason).toBeNull();
+  });
+
+  it('fails when what it acknowledged (reviews under way) became approvals while it uploaded, in the creation refusal’s words', async () => {
+    const episodeId = episodes[9]!;
+    await readyEpisode(server, studio.token, episodeId, makeClip('grown-first', { seconds: 2 }));
+    const caseId = await submitIn(episodeId, ['CA', 'US']);
+    const other = makeClip('grown-second', { seconds: 3 });
+    const { uploadId, after } = await uploadWhile(episodeId, other, { cancels: 'US,CA' }, async (id) => {
+      expect(await storedAcknowledgment(id)).toEqual(['US=IN_REVIEW', 'CA=IN_REVIEW']);
+      await approveOpen(caseId, ['CA', 'US']);
+      expect((await episodeView(episodeId)).replacementCancels).toEqual([
+        { territory: 'CA', loss: 'APPROVED' },
+        { territory: 'US', loss: 'APPROVED' },
+      ]);
+    });
+    const upload = after.uploads.find((u) => u.id === uploadId)!;
+    expect(upload.status).toBe('FAILED');
+    expect(upload.failureReason).toContain('"grown-second.mp4"');
+    expect(upload.failureReason).toMatch(/its approval in CA, US\b/);
+    const refused = await createUpload(episodeId, other);
+    expect(refused.status).toBe(409);
+    expect((await refused.text()).trim()).toBe(upload.failureReason);
+    expect(after.media!.sha256).not.toBe(sha256Of(other));
+    expect(after.status).toBe('APPROVED');
+    expect(after.reviewCases.find((c) => c.id === caseId)).toMatchObject({ status: 'DECIDED', invalidatedReason: null });
+    expect(after.territoryOutcomes).toEqual([
+      { territory: 'CA', decision: 'APPROVE' },
+      { territory: 'US', decision: 'APPROVE' },
+    ]);
+  });
+
+  it('replaces the video when what it acknowledged is still all that is at stake', async () => {
+    const episodeId = episodes[10]!;
+    await readyEpisode(server, studio.token, episodeId, makeClip('same-stake-first', { seconds: 2 }));
+    const caseId = await submitIn(episodeId, ['US']);
+    const other = makeClip('same-stake-second', { seconds: 3 });
+    const { uploadId, after } = await uploadWhile(episodeId, other, { cancels: 'US' }, async (id) => {
+      expect(await storedAcknowledgment(id)).toEqual(['US=IN_REVIEW']);
     });
     expect(after.uploads.find((u) => u.id === uploadId)).toMatchObject({ status: 'SUCCEEDED', identicalToCurrentMedia: false, failureReason: null });
     expect(after.media!.sha256).toBe(sha256Of(other));
-    expect(after.mediaRevisions).toHaveLength(2);
     expect(after.status).toBe('READY');
-    expect(after.uploadError).toBeNull();
     expect(after.reviewCases.find((c) => c.id === caseId)!.invalidatedReason).toMatch(/media was replaced/);
-    expect(after.replacementCancels).toEqual([]);
   });
 
   it('reads the acknowledgment from the upload’s row, not from what the client sent', async () => {
@@ -295,7 +356,7 @@ describe('a replacement checks again what it cancels when its video would become
     const ready = await episodeView(episodeId);
     const other = makeClip('row-ack-second', { seconds: 3 });
     const { uploadId, after } = await uploadWhile(episodeId, other, { cancels: 'US' }, async (id) => {
-      expect(await storedAcknowledgment(id)).toEqual(['US']);
+      expect(await storedAcknowledgment(id)).toEqual(['US=NONE']);
       // The row is the record: without it, the tus metadata's `cancels` counts for nothing.
       await server.orm.em.getConnection().execute(`update episode_upload set acknowledged_cancels = '{}' where id = ?`, [id]);
       await submitInUs(episodeId);

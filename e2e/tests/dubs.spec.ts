@@ -85,3 +85,24 @@ test('An editor uploads a Spanish dub, hears it with the video, and a dub of the
     await expect.poll(() => dub.evaluate((a: HTMLAudioElement) => a.readyState)).toBeGreaterThanOrEqual(1);
   });
 });
+
+test('A dub for an episode in review shows what it cancels and uploads only once confirmed', async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const editor = await apiAs(request, accounts.editor);
+  const { episodeId, seriesId } = await createReadyEpisode(editor, await tokenOf(request, accounts.editor), { title: unique('Dub cancels'), subtitles: ['Hello.'] });
+  await submit(editor, episodeId, ['US']);
+  const spanish = await makeDub('cancelling-dub.wav', 4);
+
+  await signIn(page, accounts.editor);
+  await open(page, `/catalog/${seriesId}/episodes/${episodeId}`);
+  const dubs = page.getByRole('region', { name: 'Dubbed audio' });
+  await expect(dubs).toContainText('A dub cancels its review in US.');
+  await dubs.getByLabel('Dub language').fill('es');
+  await dubs.getByLabel('Dub audio file').setInputFiles(spanish);
+  await expect(dubs.getByRole('button', { name: 'Upload the dub' })).toBeDisabled();
+  await dubs.getByRole('checkbox', { name: 'Upload the dub anyway' }).check();
+  await dubs.getByRole('button', { name: 'Upload the dub' }).click();
+  const item = dubs.getByRole('list', { name: 'Dub uploads' }).getByRole('listitem').filter({ hasText: 'cancelling-dub.wav' });
+  await expect(item.getByRole('progressbar', { name: 'Upload of cancelling-dub.wav to the es dub of episode 1' })).toHaveAttribute('value', '100', { timeout: 20_000 });
+  await expect(dubs.getByRole('list', { name: 'Dubs' }).getByRole('listitem')).toHaveCount(1, { timeout: 20_000 });
+});

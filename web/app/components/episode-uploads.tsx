@@ -377,22 +377,29 @@ export function EpisodeUploader({
 
 /**
  * The episode page's dub uploader: a language (BCP 47; the API checks the tag) and an audio file,
- * uploaded resumably like a video and measured against the video's duration by the API.
+ * uploaded resumably like a video and measured against the video's duration by the API. A dub is
+ * reviewed material: for an episode in review, approved or live it first shows what it cancels (the
+ * API's `replacementCancels`) and asks to confirm, as replacing the video does; the upload then
+ * acknowledges those territories, and the API refuses it if more are at stake by then.
  */
-export function DubUploader({ target, dub, queue }: { target: UploadTarget; dub: Omit<DubTarget, 'language'>; queue: ReturnType<typeof useUploadQueue> }) {
+export function DubUploader({ target, dub, replacementCancels = [], queue }: { target: UploadTarget; dub: Omit<DubTarget, 'language'>; replacementCancels?: readonly ReplacementCancellation[]; queue: ReturnType<typeof useUploadQueue> }) {
   const id = useId();
   const [language, setLanguage] = useState('');
   const [file, setFile] = useState<File | null>(null);
   const [problem, setProblem] = useState('');
+  const [confirmed, setConfirmed] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const busy = queue.items.some((i) => isUnfinished(i.phase) || i.phase === 'processing');
+  const cancelling = replacementCancels.length > 0;
   const start = () => {
     const tag = language.trim();
     if (!tag) return setProblem('Enter the language of the dub, such as es or es-MX.');
     if (!file) return setProblem('Choose the audio file of the dub.');
+    if (cancelling && !confirmed) return setProblem('Tick “Upload the dub anyway” to confirm what it cancels.');
     setProblem('');
-    queue.add([{ file, target, dub: { ...dub, language: tag } }]);
+    queue.add([{ file, target, dub: { ...dub, language: tag }, cancels: cancelling ? replacementCancels.map((c) => c.territory) : undefined }]);
     setFile(null);
+    setConfirmed(false);
     if (input.current) input.current.value = '';
   };
   return (
@@ -415,10 +422,20 @@ export function DubUploader({ target, dub, queue }: { target: UploadTarget; dub:
           </p>
         </div>
       </div>
+      {cancelling ? (
+        <div className="field">
+          <p className="upload-match-held" id={`${id}-cancels`}>
+            {describeCancellations(replacementCancels, 'A dub')}
+          </p>
+          <label className="upload-replace-anyway">
+            <input type="checkbox" checked={confirmed} onChange={(event) => setConfirmed(event.currentTarget.checked)} aria-describedby={`${id}-cancels`} /> Upload the dub anyway
+          </label>
+        </div>
+      ) : null}
       <p className="field-error" role="alert">
         {problem}
       </p>
-      <button type="button" className="button" onClick={start} disabled={busy}>
+      <button type="button" className="button" onClick={start} disabled={busy || (cancelling && !confirmed)}>
         Upload the dub
       </button>
       <UploadList queue={queue} label="Dub uploads" />

@@ -135,12 +135,12 @@ const LOSS_WORDS: Array<[ReplacementCancellation['loss'], string]> = [
 ];
 
 /** "Replacing cancels its approval in CA, GB; its review in US." from the API's `replacementCancels`; empty when nothing is cancelled. */
-export function describeCancellations(cancels: readonly ReplacementCancellation[]): string {
+export function describeCancellations(cancels: readonly ReplacementCancellation[], what = 'Replacing'): string {
   const parts = LOSS_WORDS.flatMap(([loss, words]) => {
     const territories = cancels.filter((c) => c.loss === loss).map((c) => c.territory);
     return territories.length ? [`${words} in ${territories.join(', ')}`] : [];
   });
-  return parts.length ? `Replacing cancels ${parts.join('; ')}.` : '';
+  return parts.length ? `${what} cancels ${parts.join('; ')}.` : '';
 }
 
 /**

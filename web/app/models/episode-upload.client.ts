@@ -92,7 +92,7 @@ export async function startEpisodeUpload(file: File, episodeId: string, policy: 
   const duration = await readDuration(file, dub ? 'audio' : 'video');
   const metadata: Record<string, string> = { episodeId, filename: file.name, filetype: videoTypeOf(file, policy, dub ? policy.dubFormats : policy.formats) };
   if (dub) metadata.audioLanguage = dub.language;
-  if (!dub && cancels?.length) metadata.cancels = cancels.join(',');
+  if (cancels?.length) metadata.cancels = cancels.join(',');
   if (duration) metadata.duration = duration.toFixed(3);
 
   let created = false;

@@ -147,6 +147,7 @@ export default function EpisodePage() {
               <DubUploader
                 target={{ id: episode.id, number: episode.number, title: episode.title }}
                 dub={{ videoSeconds: media?.durationSeconds ?? null, toleranceSeconds: episode.dubDurationToleranceSeconds }}
+                replacementCancels={episode.replacementCancels}
                 queue={dubUploads}
               />
             }

@@ -61,8 +61,10 @@ export class EpisodeUpload {
 
   /**
    * The territories (ISO 3166-1 alpha-2, upper-case) whose review, approval or live release the
-   * uploader agreed this replacement cancels: its `cancels` metadata (`acknowledgedTerritories`).
-   * Checked when the upload is created and again when its video would become current.
+   * uploader agreed this replacement cancels (its `cancels` metadata), each with what it stood to lose
+   * when the upload was created ("US=LIVE", "GB=NONE": `recordedAcknowledgment`); uploads stored
+   * before losses were recorded keep plain territories, which cover any loss. Checked when the
+   * upload is created and again when its video would become current.
    */
   @Property({ type: ArrayType })
   acknowledgedCancels: string[] = [];

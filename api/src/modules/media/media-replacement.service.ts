@@ -6,7 +6,7 @@ import type { TerritoryOutcomeValue } from '../review/territory-outcomes';
 import type { Episode } from '../catalog/episode.entity';
 import { Decision } from '../review/review-decision.entity';
 import { CaseStatus, ReviewCase } from '../review/review-case.entity';
-import { replacementCancels, replacementRefusal, type ReplacementCancellationValue } from './media-replacement';
+import { recordedAcknowledgment, replacementCancels, replacementRefusal, type ReplacementCancellationValue } from './media-replacement';
 
 const OPEN_CASES = [CaseStatus.QUEUED, CaseStatus.SCREENING, CaseStatus.PENDING_REVIEW];
 
@@ -29,15 +29,21 @@ export class MediaReplacementService {
   }
 
   /**
-   * Why replacing `episode`'s video with `fileName` may not go ahead, or null (`replacementRefusal`),
-   * read from where the episode stands in `em` now, against the territories its upload acknowledged.
-   * The one check, for an upload being created and for one whose video is about to become current
-   * (called under the episode's lock); both already hold the right to replace the episode's video.
+   * Why replacing `episode`'s video with `fileName` (or adding it as the `dubLanguage` dub) may not go ahead, or null (`replacementRefusal`),
+   * read from where the episode stands in `em` now, against the acknowledgment (as sent, or as its
+   * upload keeps it). The one check, for an upload being created and for one whose video is about to
+   * become current (called under the episode's lock); both already hold the right to replace the
+   * episode's video. `recorded`: the acknowledgment to keep on a new upload, each territory with what
+   * it stood to lose in this very read (`recordedAcknowledgment`).
    */
-  async refusal(em: EntityManager, episode: Episode, fileName: string, acknowledged: readonly string[]): Promise<string | null> {
+  async refusal(em: EntityManager, episode: Episode, fileName: string, acknowledged: readonly string[], dubLanguage?: string | null): Promise<string | null> {
+    return (await this.check(em, episode, fileName, acknowledged, dubLanguage)).refusal;
+  }
+
+  async check(em: EntityManager, episode: Episode, fileName: string, acknowledged: readonly string[], dubLanguage?: string | null): Promise<{ refusal: string | null; recorded: string[] }> {
     const ids = [episode.id];
     const cancels = (await this.cancelsFrom(em, ids, await this.decisions.outcomesOfEpisodesIn(em, ids), await this.releases.liveTerritoriesIn(em, ids))).get(episode.id) ?? [];
-    return replacementRefusal({ episodeNumber: episode.number, fileName }, cancels, acknowledged);
+    return { refusal: replacementRefusal({ episodeNumber: episode.number, fileName, dubLanguage }, cancels, acknowledged), recorded: recordedAcknowledgment(acknowledged, cancels) };
   }
 
   private async cancelsFrom(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acknowledgedTerritories, describeCancellations, replacementCancels, replacementRefusal, repeatsCurrentMedia, ReplacementLoss, unacknowledgedCancellations } from './media-replacement';
+import { acknowledgedTerritories, describeCancellations, recordedAcknowledgment, replacementCancels, replacementRefusal, repeatsCurrentMedia, ReplacementLoss, unacknowledgedCancellations } from './media-replacement';
 
 const SHA = 'a'.repeat(64);
 
@@ -59,5 +59,39 @@ describe('replacementRefusal', () => {
   it('is null when everything it cancels was acknowledged, or it cancels nothing', () => {
     expect(replacementRefusal(replacement, cancels, ['GB', 'US', 'CA'])).toBeNull();
     expect(replacementRefusal(replacement, [], [])).toBeNull();
+  });
+});
+
+describe('an acknowledgment covers what was at stake when it was made, no more', () => {
+  const LOSSES = [null, ReplacementLoss.IN_REVIEW, ReplacementLoss.APPROVED, ReplacementLoss.LIVE] as const;
+  const cancelsOf = (loss: ReplacementLoss | null) => (loss ? [{ territory: 'US', loss }] : []);
+  const rank = (loss: ReplacementLoss | null) => LOSSES.indexOf(loss);
+
+  it.each(LOSSES.flatMap((then) => LOSSES.map((now) => [then, now] as const)))('acknowledged while %s, at stake now %s: refused exactly when the loss grew', (then, now) => {
+    const recorded = recordedAcknowledgment(['us'], cancelsOf(then));
+    expect(recorded).toEqual([`US=${then ?? 'NONE'}`]);
+    const missing = unacknowledgedCancellations(cancelsOf(now), recorded);
+    expect(missing).toEqual(rank(now) > rank(then) ? cancelsOf(now) : []);
+    const words = replacementRefusal({ episodeNumber: 1, fileName: 'big.mp4' }, cancelsOf(now), recorded);
+    // The same words as a creation without the acknowledgment would be refused with now.
+    expect(words).toBe(rank(now) > rank(then) ? replacementRefusal({ episodeNumber: 1, fileName: 'big.mp4' }, cancelsOf(now), []) : null);
+  });
+
+  it('keeps each territory to its own loss; plain territories (uploads stored before losses were recorded) cover any loss', () => {
+    const then = [
+      { territory: 'CA', loss: ReplacementLoss.IN_REVIEW },
+      { territory: 'US', loss: ReplacementLoss.LIVE },
+    ];
+    const recorded = recordedAcknowledgment(['US', 'CA', 'GB'], then);
+    expect(recorded).toEqual(['US=LIVE', 'CA=IN_REVIEW', 'GB=NONE']);
+    const now = [
+      { territory: 'CA', loss: ReplacementLoss.LIVE },
+      { territory: 'GB', loss: ReplacementLoss.IN_REVIEW },
+      { territory: 'US', loss: ReplacementLoss.LIVE },
+    ];
+    expect(unacknowledgedCancellations(now, recorded)).toEqual(now.slice(0, 2));
+    expect(unacknowledgedCancellations(now, ['US', 'CA', 'GB'])).toEqual([]);
+    // What a client sends is territories: a loss it names is not taken on trust.
+    expect(recordedAcknowledgment(['US=LIVE'], [])).toEqual(['US=NONE']);
   });
 });

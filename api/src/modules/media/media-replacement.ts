@@ -86,15 +86,46 @@ export function acknowledgedTerritories(metadata: string | null | undefined): st
     .filter(Boolean);
 }
 
+/** What an acknowledged territory stood to lose when its upload was created and nothing was at stake there. */
+const NOTHING = 'NONE';
+
+/**
+ * The acknowledgment as an upload keeps it (`EpisodeUpload.acknowledgedCancels`): each territory the
+ * uploader named with what it stood to lose then, read from where the episode stood when the upload
+ * was created ("US=LIVE", "GB=NONE"). The uploader agreed to that much, no more.
+ */
+export function recordedAcknowledgment(acknowledged: readonly string[], cancelsThen: readonly ReplacementCancellationValue[]): string[] {
+  const territories = [...new Set(acknowledged.map((t) => t.split('=')[0]!.trim().toUpperCase()).filter(Boolean))];
+  return territories.map((t) => `${t}=${cancelsThen.find((c) => c.territory === t)?.loss ?? NOTHING}`);
+}
+
+/**
+ * How much each acknowledged territory may lose: up to the loss recorded with it ("US=IN_REVIEW"
+ * covers a review under way, not an approval or a live release that came since; "US=NONE" covers
+ * nothing); a plain territory ("US", as sent at creation, or kept by uploads stored before losses
+ * were recorded) covers any loss.
+ */
+function acknowledgedStrength(acknowledged: readonly string[]): Map<string, number> {
+  const strength = new Map<string, number>();
+  for (const entry of acknowledged) {
+    const [territory, loss] = entry.toUpperCase().split('=');
+    const value = loss === undefined ? Number.POSITIVE_INFINITY : loss in STRENGTH ? STRENGTH[loss as ReplacementLoss] : -1;
+    strength.set(territory!.trim(), Math.max(value, strength.get(territory!.trim()) ?? -1));
+  }
+  return strength;
+}
+
 /**
  * What a replacement would cancel that its uploader did not acknowledge: every territory of
- * `replacementCancels` missing from the acknowledgment, in territory order. A replacement goes ahead
- * only when this is empty; an acknowledgment made earlier (a preview built while the episode was merely
- * ready) does not cover a review, approval or release that came since.
+ * `replacementCancels` missing from the acknowledgment, or whose loss has grown beyond what was
+ * acknowledged (nothing → review → approval → live), in territory order. A replacement goes ahead
+ * only when this is empty; an acknowledgment made earlier (a preview built while the episode was
+ * merely ready, an upload created while a review was under way) does not cover a review, approval or
+ * release that came since.
  */
 export function unacknowledgedCancellations(cancels: readonly ReplacementCancellationValue[], acknowledged: readonly string[]): ReplacementCancellationValue[] {
-  const agreed = new Set(acknowledged.map((t) => t.toUpperCase()));
-  return cancels.filter((c) => !agreed.has(c.territory));
+  const agreed = acknowledgedStrength(acknowledged);
+  return cancels.filter((c) => (agreed.get(c.territory) ?? -1) < STRENGTH[c.loss]);
 }
 
 const LOSS_WORDS: Record<ReplacementLoss, string> = {
@@ -112,10 +143,15 @@ export function describeCancellations(cancels: readonly ReplacementCancellationV
     .join('; ');
 }
 
-/** The replacement being checked: the episode's number and the new file's name, for the words. */
+/**
+ * The replacement being checked: the episode's number and the new file's name, for the words; for a
+ * dub (which is reviewed material like the video: adding or replacing one lapses the same reviews,
+ * approvals and live releases), its language.
+ */
 export interface Replacement {
   episodeNumber: number;
   fileName: string;
+  dubLanguage?: string | null;
 }
 
 /**
@@ -129,8 +165,9 @@ export interface Replacement {
 export function replacementRefusal(replacement: Replacement, cancels: readonly ReplacementCancellationValue[], acknowledged: readonly string[]): string | null {
   const missing = unacknowledgedCancellations(cancels, acknowledged);
   if (!missing.length) return null;
+  const dub = replacement.dubLanguage;
   return (
-    `Replacing the video of episode ${replacement.episodeNumber} with "${replacement.fileName}" would cancel ${describeCancellations(missing)}. ` +
-    `Confirm the replacement by naming these territories in the upload's ${ACKNOWLEDGED_CANCELS_KEY} metadata (${missing.map((c) => c.territory).join(',')}), or keep the current video.`
+    `${dub ? `Uploading "${replacement.fileName}" as the ${dub} dub of episode ${replacement.episodeNumber}` : `Replacing the video of episode ${replacement.episodeNumber} with "${replacement.fileName}"`} would cancel ${describeCancellations(missing)}. ` +
+    `Confirm the ${dub ? 'dub' : 'replacement'} by naming these territories in the upload's ${ACKNOWLEDGED_CANCELS_KEY} metadata (${missing.map((c) => c.territory).join(',')}), or keep the ${dub ? 'episode as it is' : 'current video'}.`
   );
 }

@@ -268,7 +268,9 @@ export class MediaService {
    * Turns a finished dub upload into the episode's audio track in its language (added or replaced):
    * hash, probe (an audio stream; the duration within `dubDurationToleranceSeconds` of the video's),
    * store under the content hash. Nothing is stored when a check fails; the failure is recorded on the
-   * upload. The track is reviewed material: the approval lapses through the reviewed snapshot.
+   * upload. The track is reviewed material: the approval lapses through the reviewed snapshot, so a
+   * dub goes ahead only if its upload acknowledged what that cancels (`MediaReplacementService.refusal`),
+   * as a replacement video does.
    */
   private async processDub(em: EntityManager, upload: EpisodeUpload, file: FinishedFile, logger: Logger): Promise<void> {
     const language = upload.audioLanguage!;
@@ -285,8 +287,16 @@ export class MediaService {
       const storageKey = `audio/${sha256}.${AUDIO_EXTENSIONS[upload.fileType] ?? 'bin'}`;
       await this.storage.putFile(storageKey, file.path, { move: file.consumable });
       await em.transactional(async (tx) => {
-        const episode = await tx.findOneOrFail(Episode, upload.episode.id, { populate: ['series'] });
+        await tx.getConnection().execute('select id from episode where id = ? for update', [upload.episode.id], 'all', tx.getTransactionContext());
+        const episode = await tx.findOneOrFail(Episode, upload.episode.id, { refresh: true, populate: ['series'] });
         const existing = await tx.findOne(AudioTrack, { episode, language });
+        // A new dub lapses what a new video lapses (it is reviewed material): checked again, under the
+        // episode's lock, against what the upload acknowledged when it was created. The same bytes
+        // again change nothing.
+        if (existing?.sha256 !== sha256) {
+          const refusal = await this.replacement.refusal(tx, episode, upload.fileName, upload.acknowledgedCancels, language);
+          if (refusal) throw new ProbeError(refusal);
+        }
         const fields = { sha256, sizeBytes: upload.declaredSize, storageKey, fileName: upload.fileName, container: probe.container, audioCodec: probe.audioCodec, durationSeconds: probe.durationSeconds, uploadedBy: upload.uploadedBy ?? null, createdAt: new Date() };
         if (existing) tx.assign(existing, fields);
         else tx.create(AudioTrack, { episode, language, ...fields });

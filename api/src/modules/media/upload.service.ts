@@ -200,28 +200,40 @@ export class UploadService {
       if (!media) throw new UploadRefusedError('UPLOAD_VIDEO_REQUIRED', 'Upload the episode\'s video before its dubs: a dub must match the video\'s duration.');
       const mismatch = meta.duration ? dubDurationMismatch(Number(meta.duration), media.durationSeconds) : null;
       if (mismatch) throw new UploadRefusedError('UPLOAD_DURATION_MISMATCH', `Upload metadata duration: ${mismatch}`);
-    } else if (episode.currentMedia) {
-      await this.checkAcknowledgedReplacement(ctx, episode, fileName, meta[ACKNOWLEDGED_CANCELS_KEY]);
     }
+    if (episode.currentMedia) await this.checkAcknowledgedReplacement(ctx, episode, fileName, meta[ACKNOWLEDGED_CANCELS_KEY], audioLanguage);
     return episode;
   }
 
   /**
-   * A new video for an episode that has one replaces it, cancelling its reviews, approvals and live
-   * releases (`replacementCancels`, read from where the episode stands now): the upload must
+   * A new video for an episode that has one replaces it, and a dub (reviewed material too) is added
+   * or replaced, cancelling its reviews, approvals and live releases (`replacementCancels`, read from where the episode stands now): the upload must
    * acknowledge every territory it would cancel (`cancels` metadata), or it is refused before anything
    * is stored (REPLACEMENT_CANCELS_REVIEW). The same bytes again would cancel nothing, but at creation
    * they are not known yet: a client skips those itself. The acknowledgment is kept on the upload, and
    * the same check runs again when its video would become current (MediaService.process).
    */
-  private async checkAcknowledgedReplacement(ctx: RequestContext, episode: Episode, fileName: string, acknowledgment: string | null | undefined): Promise<void> {
-    const refusal = await this.replacement.refusal(ctx.em, episode, fileName, acknowledgedTerritories(acknowledgment));
+  private async checkAcknowledgedReplacement(ctx: RequestContext, episode: Episode, fileName: string, acknowledgment: string | null | undefined, dubLanguage: string | null): Promise<void> {
+    const refusal = await this.replacement.refusal(ctx.em, episode, fileName, acknowledgedTerritories(acknowledgment), dubLanguage);
     if (refusal) throw new UploadRefusedError('REPLACEMENT_CANCELS_REVIEW', refusal);
   }
 
-  /** Records an accepted upload; a draft episode shows it is uploading. */
+  /**
+   * Records an accepted upload; a draft episode shows it is uploading. A replacement keeps its
+   * acknowledgment with what each territory stood to lose now (`recordedAcknowledgment`), checked
+   * again in the same read: it covers that much and no loss that comes later.
+   */
   async recordStarted(ctx: RequestContext, upload: NewUpload, episode: Episode): Promise<void> {
     const em = ctx.em.fork();
+    const fileName = (upload.metadata.filename ?? upload.metadata.name)!;
+    const territories = acknowledgedTerritories(upload.metadata[ACKNOWLEDGED_CANCELS_KEY]);
+    let acknowledgedCancels = territories;
+    if (episode.currentMedia) {
+      const dubLanguage = upload.metadata.audioLanguage ? acceptAudioLanguage(upload.metadata.audioLanguage) : null;
+      const checked = await this.replacement.check(em, episode, fileName, territories, dubLanguage);
+      if (checked.refusal) throw new UploadRefusedError('REPLACEMENT_CANCELS_REVIEW', checked.refusal);
+      acknowledgedCancels = checked.recorded;
+    }
     const row = em.create(EpisodeUpload, {
       id: upload.id,
       episode: episode.id,
@@ -231,7 +243,7 @@ export class UploadService {
       declaredSize: upload.size!,
       expectedSha256: upload.metadata.sha256 ?? null,
       audioLanguage: upload.metadata.audioLanguage ? acceptAudioLanguage(upload.metadata.audioLanguage) : null,
-      acknowledgedCancels: acknowledgedTerritories(upload.metadata[ACKNOWLEDGED_CANCELS_KEY]),
+      acknowledgedCancels,
       status: UploadStatus.UPLOADING,
       createdAt: new Date(),
     });

@@ -9,7 +9,7 @@ import { ACTIVE_PACKS, effectivePolicy } from '../review/policy';
 import { transitionEpisodesInSql } from '../catalog/episode-lifecycle';
 import type { PriceTermLike } from '../catalog/pricing';
 import { invalidateCases } from '../review/case-invalidation';
-import { canonicalJson, changedReviewedFields, loadReviewedSnapshots, REVIEWED_FIELD_NAMES, reviewedDigest, type ReviewedSnapshot } from '../review/reviewed-material';
+import { canonicalJson, changedReviewedFields, loadReviewedSnapshots, REVIEWED_FIELD_NAMES, reviewedDigest, reviewStillCurrent, type ReviewedSnapshot } from '../review/reviewed-material';
 import { CatalogEventType } from './catalog-event.entity';
 import type { DarkGroup, PriceGroup } from './partner-episode-state.entity';
 import { aiContentDeclaration } from '../ai-disclosure/ai-content';
@@ -64,7 +64,7 @@ type Loaded = Awaited<ReturnType<PublicationService['load']>>;
 function goLiveInputOf(data: Loaded, episode: Loaded['episodes'][number], series: NonNullable<ReturnType<Loaded['series']['get']>>, snapshot: ReviewedSnapshot, digest: string): GoLiveInput {
   const offer = localizationOffer({ originalLanguage: snapshot.originalLanguage, subtitles: snapshot.subtitles, licensedSubtitleLanguages: data.subtitleLanguages.get(series.id) ?? [], dubs: snapshot.audio, licensedDubLanguages: data.dubLanguages.get(series.id) ?? [] });
   return {
-    episode: { number: episode.number, status: episode.status, takedownReason: episode.takedown_reason, materialDigest: digest },
+    episode: { number: episode.number, status: episode.status, takedownReason: episode.takedown_reason, materialDigest: digest, mediaSha256: snapshot.mediaSha256 },
     license: data.licenses.get(series.id) ?? null,
     series: { freeEpisodeCount: series.free_episode_count, defaultCoinPrice: series.default_coin_price, archived: Boolean(series.archived_at) },
     studioSuspended: series.studio_suspended,
@@ -352,8 +352,8 @@ export class PublicationService {
         [ids],
       );
     const existing = await sql<StateRow>(`select * from partner_episode_state where series_id = any(?::uuid[])`, [ids]);
-    const decided = await sql<{ id: string; episode_id: string; metadata_hash: string; metadata_snapshot: Partial<ReviewedSnapshot>; invalidated_at: Date | null; approved: string[]; deciders: string[] }>(
-        `select distinct on (c.episode_id) c.id, c.episode_id, c.metadata_hash, c.metadata_snapshot, c.invalidated_at,
+    const decided = await sql<{ id: string; episode_id: string; metadata_hash: string; media_sha256: string; metadata_snapshot: Partial<ReviewedSnapshot>; invalidated_at: Date | null; approved: string[]; deciders: string[] }>(
+        `select distinct on (c.episode_id) c.id, c.episode_id, c.metadata_hash, c.media_sha256, c.metadata_snapshot, c.invalidated_at,
                 coalesce((select array_agg(distinct q.territory) from (
                   select d.territory from review_decision d where d.review_case_id = c.id and d.decision = 'APPROVE' and not d.pending_second_approval
                   union all
@@ -367,8 +367,8 @@ export class PublicationService {
          order by c.episode_id, c.decided_at desc nulls last, c.submitted_at desc`,
         [ids],
       );
-    const open = await sql<{ id: string; episode_id: string; metadata_hash: string; metadata_snapshot: Partial<ReviewedSnapshot> }>(
-        `select c.id, c.episode_id, c.metadata_hash, c.metadata_snapshot from review_case c join episode e on e.id = c.episode_id
+    const open = await sql<{ id: string; episode_id: string; metadata_hash: string; media_sha256: string; metadata_snapshot: Partial<ReviewedSnapshot> }>(
+        `select c.id, c.episode_id, c.metadata_hash, c.media_sha256, c.metadata_snapshot from review_case c join episode e on e.id = c.episode_id
          where e.series_id = any(?::uuid[]) and c.status in ('QUEUED', 'SCREENING', 'PENDING_REVIEW') and c.invalidated_at is null`,
         [ids],
       );
@@ -423,17 +423,21 @@ export class PublicationService {
     for (const episode of data.episodes) {
       const snapshot = data.snapshots.get(episode.id);
       if (!snapshot) continue;
-      const digest = digestOf(snapshot);
+      const now = { materialDigest: digestOf(snapshot), mediaSha256: snapshot.mediaSha256 };
+      const current = (review: { metadata_hash: string; media_sha256: string }) => reviewStillCurrent({ materialDigest: review.metadata_hash, mediaSha256: review.media_sha256 }, now);
       const open = data.open.get(episode.id);
       for (const review of [open, data.decided.get(episode.id)]) {
-        if (!review || review.metadata_hash === digest || ('invalidated_at' in review && review.invalidated_at)) continue;
-        const fields = changedReviewedFields(review.metadata_snapshot, snapshot).map((f) => REVIEWED_FIELD_NAMES[f]);
+        if (!review || current(review) || ('invalidated_at' in review && review.invalidated_at)) continue;
+        const changed = changedReviewedFields(review.metadata_snapshot, snapshot);
+        // A case whose screened video is not the one in its snapshot lapses for the video too.
+        if (review.media_sha256 !== snapshot.mediaSha256 && !changed.includes('mediaSha256')) changed.unshift('mediaSha256');
+        const fields = changed.map((f) => REVIEWED_FIELD_NAMES[f]);
         const reason = `Reviewed material changed since the review${fields.length ? `: ${fields.join(', ')}` : ''}.`;
         const list = staleCases.get(reason);
         if (list) list.push(review.id);
         else staleCases.set(reason, [review.id]);
         // An episode already resubmitted with its current material stays in review.
-        if (!open || open.metadata_hash !== digest) lapsedEpisodes.add(episode.id);
+        if (!open || !current(open)) lapsedEpisodes.add(episode.id);
       }
     }
     for (const [reason, caseIds] of staleCases) await invalidateCases(tx, caseIds, reason);
@@ -466,7 +470,7 @@ export class PublicationService {
       const contentKey = createHash('sha256').update(canonicalJson([digest, episode.number, series.cover_image_url, series.orientation, data.licenseShown.get(series.id) ?? null, ...(shownSubtitles.length || shownDubs.length ? [shownSubtitles] : []), ...(shownDubs.length ? [shownDubs] : [])])).digest('hex');
       const decided = data.decided.get(episode.id);
       const approval: GateInput['approval'] = decided
-        ? { approvedTerritories: decided.approved, materialDigest: decided.metadata_hash, invalidatedAt: decided.invalidated_at ?? (lapsed.has(episode.id) ? at : null), decidedBy: decided.deciders }
+        ? { approvedTerritories: decided.approved, materialDigest: decided.metadata_hash, mediaSha256: decided.media_sha256, invalidatedAt: decided.invalidated_at ?? (lapsed.has(episode.id) ? at : null), decidedBy: decided.deciders }
         : null;
       const existing = existingByEpisode.get(episode.id) ?? [];
       const plans = plansBySeries.get(series.id) ?? [];

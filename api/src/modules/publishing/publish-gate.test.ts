@@ -5,8 +5,8 @@ import { nextGateBoundary, publishGate, type GateInput } from './publish-gate';
 
 const at = new Date('2026-06-01T00:00:00Z');
 const ready = (): GateInput => ({
-  episode: { number: 3, status: 'APPROVED', materialDigest: 'a'.repeat(64) },
-  approval: { approvedTerritories: ['US', 'CA'], materialDigest: 'a'.repeat(64), invalidatedAt: null, decidedBy: ['reviewer@example.com'] },
+  episode: { number: 3, status: 'APPROVED', materialDigest: 'a'.repeat(64), mediaSha256: 'c'.repeat(64) },
+  approval: { approvedTerritories: ['US', 'CA'], materialDigest: 'a'.repeat(64), mediaSha256: 'c'.repeat(64), invalidatedAt: null, decidedBy: ['reviewer@example.com'] },
   license: { territoriesIncluded: ['US', 'CA'], territoriesExcluded: [], windowStart: new Date('2026-01-01'), windowEnd: new Date('2027-01-01'), holdbacks: [] },
   series: { freeEpisodeCount: 0, defaultCoinPrice: 60, archived: false },
   studioSuspended: false,
@@ -31,6 +31,7 @@ describe('the publish gate', () => {
     ['no human approval for the territory', (g) => (g.approval!.approvedTerritories = ['CA']), 'NOT_APPROVED'],
     ['no decided case at all', (g) => (g.approval = null), 'NOT_APPROVED'],
     ['an approval of other reviewed material', (g) => (g.episode.materialDigest = 'b'.repeat(64)), 'APPROVAL_STALE'],
+    ['an approval whose case screened another video than the one now current', (g) => (g.approval!.mediaSha256 = 'd'.repeat(64)), 'APPROVAL_STALE'],
     ['an approval invalidated by changed text', (g) => (g.approval!.invalidatedAt = new Date('2026-05-20')), 'APPROVAL_STALE'],
     ['a license that does not cover the territory', (g) => (g.license!.territoriesIncluded = ['CA']), 'NOT_LICENSED'],
     ['a license window that has ended', (g) => (g.license!.windowEnd = new Date('2026-05-31')), 'NOT_LICENSED'],

@@ -2,6 +2,7 @@ import { aiLabelGap, type AiContentDeclaration } from '../ai-disclosure/ai-conte
 import { availability, type LicenseLike } from '../catalog/availability';
 import { localizationGap, type LocalizationOffer, type LocalizationRequirement } from '../catalog/localization';
 import { resolvePrice, type PriceTermLike, type ResolvedPrice } from '../catalog/pricing';
+import { reviewStillCurrent } from '../review/reviewed-material';
 
 export type GateReasonCode =
   | 'TERRITORY_NOT_SERVED'
@@ -34,9 +35,11 @@ export interface GateInput {
     takedownReason?: string | null;
     /** Digest of everything a review sees and every field a rule checks, now (reviewed-material.ts). */
     materialDigest: string | null;
+    /** sha256 of the episode's current video. */
+    mediaSha256: string | null;
   };
-  /** The latest decided case of the episode, if any. */
-  approval: { approvedTerritories: string[]; materialDigest: string; invalidatedAt: Date | null; decidedBy: string[] } | null;
+  /** The latest decided case of the episode, if any: what it approved, and the material and video it reviewed. */
+  approval: { approvedTerritories: string[]; materialDigest: string; mediaSha256: string | null; invalidatedAt: Date | null; decidedBy: string[] } | null;
   license: LicenseLike | null;
   series: { freeEpisodeCount: number; defaultCoinPrice?: number | null; archived: boolean };
   studioSuspended: boolean;
@@ -75,7 +78,7 @@ export function publishGate(input: GateInput, territory: string, at: Date): Gate
   if (input.episode.status === 'TAKEN_DOWN') reasons.push({ code: 'TAKEN_DOWN', message: `Taken down${input.episode.takedownReason ? `: ${input.episode.takedownReason}` : ''}.` });
   if (!input.approval || !input.approval.approvedTerritories.includes(territory)) {
     reasons.push({ code: 'NOT_APPROVED', message: `Not approved for ${territory} by a reviewer.` });
-  } else if (input.approval.invalidatedAt || input.approval.materialDigest !== input.episode.materialDigest) {
+  } else if (input.approval.invalidatedAt || !reviewStillCurrent(input.approval, input.episode)) {
     reasons.push({ code: 'APPROVAL_STALE', message: 'The approval was for earlier media or text; the episode must be reviewed again.' });
   }
   for (const r of availability(input.license, territory, at).reasons) reasons.push({ code: 'NOT_LICENSED', message: r.message });
@@ -106,7 +109,7 @@ export function goLiveBlockers(input: GoLiveInput, territory: string, at: Date):
     {
       ...input,
       episode: { ...input.episode, materialDigest },
-      approval: { approvedTerritories: [territory], materialDigest, invalidatedAt: null, decidedBy: [] },
+      approval: { approvedTerritories: [territory], materialDigest, mediaSha256: input.episode.mediaSha256, invalidatedAt: null, decidedBy: [] },
       partnerTerritories: [territory],
       partnerSuspended: false,
       releaseAt: new Date(0),

@@ -115,8 +115,13 @@ export class ReviewService {
       const open = await tx.count(ReviewCase, { episode: { $in: episodes.map((e) => e.id) }, status: { $in: [...OPEN_STATUSES] } });
       if (open) throw alreadyInReview();
       const cases: ReviewCase[] = [];
-      for (const [i, episode] of episodes.entries()) {
+      for (const [i, read] of episodes.entries()) {
+        // Read again under the lock: a replacement committed while this request waited for it has
+        // changed the video (and maybe the status). The case binds what is current now, or nothing.
+        const episode = await tx.findOneOrFail(Episode, read.id, { refresh: true, populate: ['series', 'currentMedia'] });
+        await this.checkSubmittable(tx, episode, fieldPath('input', 'episodeIds', i));
         const metadata = await reviewedMetadata(tx, episode);
+        if (metadata.snapshot.mediaSha256 !== episode.currentMedia!.sha256) throw new Error(`episode ${episode.id}'s video changed under its lock`);
         // A resubmission follows the last decided case, so the reviewer can see what changed.
         const previous = await tx.findOne(ReviewCase, { episode, status: CaseStatus.DECIDED }, { orderBy: { decidedAt: 'desc' } });
         const reviewCase = tx.create(ReviewCase, {

@@ -75,6 +75,27 @@ export function reviewedDigest(snapshot: ReviewedSnapshot): string {
   return createHash('sha256').update(canonicalJson(normalized)).digest('hex');
 }
 
+/**
+ * What a review case is bound to: the digest of the snapshot it was submitted with, and the video
+ * its screening checked the file against (the case's `mediaSha256`). The two are taken together
+ * under the episode's lock at submission, but a review counts only while both are current.
+ */
+export interface ReviewBinding {
+  materialDigest: string;
+  mediaSha256: string | null;
+}
+
+/**
+ * The one rule for whether a review (open or decided, by a person, a second approval or the
+ * auto-approve policy) still counts: the material it reviewed is exactly the episode's material now
+ * — the digest of everything it saw and the very video it screened. The publish gate reads an
+ * approval through it (APPROVAL_STALE otherwise) and the publication lapses reviews by it, so no
+ * order of writes can put live a video or text a case did not review.
+ */
+export function reviewStillCurrent(review: ReviewBinding, now: { materialDigest: string | null; mediaSha256: string | null }): boolean {
+  return review.materialDigest === now.materialDigest && review.mediaSha256 === now.mediaSha256;
+}
+
 /** Which reviewed fields differ between two snapshots (an older snapshot may lack newer fields). */
 export function changedReviewedFields(before: Partial<ReviewedSnapshot> | null | undefined, after: ReviewedSnapshot): Array<keyof ReviewedSnapshot> {
   return (Object.keys(REVIEWED_FIELD_NAMES) as Array<keyof ReviewedSnapshot>).filter((field) => canonicalJson(before?.[field]) !== canonicalJson(after[field]));
