@@ -19,7 +19,7 @@ let episodes: string[];
 beforeAll(async () => {
   ({ server, lead } = await startWithOperatorLead());
   studio = await server.member(OrganizationKind.STUDIO, Role.OWNER);
-  const seriesId = await seriesWithEpisodes(server, studio.token, studio.organizationId, 11);
+  const seriesId = await seriesWithEpisodes(server, studio.token, studio.organizationId, 13);
   const licensed = await server.gql(graphql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }'), { id: seriesId, i: LICENSE }, { token: studio.token });
   expect(licensed.errors).toBeUndefined();
   const res = await server.gql(graphql('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }'), { id: seriesId }, { token: studio.token });
@@ -334,6 +334,39 @@ describe('a replacement checks again what it cancels when its video would become
       { territory: 'CA', decision: 'APPROVE' },
       { territory: 'US', decision: 'APPROVE' },
     ]);
+  });
+
+  it('fails when the upload was created before the episode had a video and a review came since: its acknowledgment covered no loss', async () => {
+    const episodeId = episodes[11]!;
+    const late = makeClip('before-video-late', { seconds: 3 });
+    let caseId = '';
+    const { uploadId, after } = await uploadWhile(episodeId, late, { cancels: 'US,CA,GB' }, async (id) => {
+      // Nothing was at stake without a video: kept as such, however the client worded it.
+      expect(await storedAcknowledgment(id)).toEqual(['US=NONE', 'CA=NONE', 'GB=NONE']);
+      await readyEpisode(server, studio.token, episodeId, makeClip('before-video-first', { seconds: 2 }));
+      caseId = await submitInUs(episodeId);
+    });
+    const upload = after.uploads.find((u) => u.id === uploadId)!;
+    expect(upload.status).toBe('FAILED');
+    expect(upload.failureReason).toMatch(/its review under way in US\b/);
+    expect(after.media!.sha256).not.toBe(sha256Of(late));
+    expect(after.status).toBe('IN_REVIEW');
+    expect(after.reviewCases.find((c) => c.id === caseId)!.invalidatedReason).toBeNull();
+  });
+
+  it('is refused at creation when the acknowledgment names a smaller loss than is at stake now (a page loaded before an approval)', async () => {
+    const episodeId = episodes[12]!;
+    await readyEpisode(server, studio.token, episodeId, makeClip('shown-loss-first', { seconds: 2 }));
+    await approveOpen(await submitIn(episodeId, ['US']), ['US']);
+    expect((await episodeView(episodeId)).replacementCancels).toEqual([{ territory: 'US', loss: 'APPROVED' }]);
+    const other = makeClip('shown-loss-second', { seconds: 3 });
+    const stale = await createUpload(episodeId, other, { cancels: 'US=IN_REVIEW' });
+    expect(stale.status).toBe(409);
+    expect(stale.headers.get(REFUSAL_HEADER)).toBe('REPLACEMENT_CANCELS_REVIEW');
+    expect(await stale.text()).toMatch(/its approval in US\b/);
+    const shown = await createUpload(episodeId, other, { cancels: 'US=APPROVED' });
+    expect(shown.status).toBe(201);
+    expect(await storedAcknowledgment(shown.headers.get('location')!.split('/').pop()!)).toEqual(['US=APPROVED']);
   });
 
   it('replaces the video when what it acknowledged is still all that is at stake', async () => {

@@ -66,8 +66,9 @@ export async function readyEpisode(server: TestServer, token: string, episodeId:
  * (`Episode.replacementCancels`), as the dashboard sends it once the person confirmed what it showed.
  */
 export async function acknowledgingCancels(server: TestServer, token: string, episodeId: string): Promise<Record<string, string>> {
-  const res = await server.gql(graphql('query($id: ID!) { episode(id: $id) { replacementCancels { territory } } }'), { id: episodeId }, { token });
+  const res = await server.gql(graphql('query($id: ID!) { episode(id: $id) { replacementCancels { territory loss } } }'), { id: episodeId }, { token });
   if (!res.data) throw new Error(JSON.stringify(res.errors));
-  const territories = res.data.episode.replacementCancels.map((c) => c.territory);
-  return territories.length ? { cancels: territories.join(',') } : {};
+  // Each territory with the loss shown ("US=IN_REVIEW"): more at stake by the time of creation is refused.
+  const entries = res.data.episode.replacementCancels.map((c) => `${c.territory}=${c.loss}`);
+  return entries.length ? { cancels: entries.join(',') } : {};
 }

@@ -16,7 +16,7 @@ import { ACCEPTED_AUDIO, dubDurationMismatch } from './audio-tracks';
 import { languageSchema, MAX_EPISODE_NUMBER } from '../catalog/catalog-validation';
 import { ourWords } from '../../domain/validation';
 import type { MediaReplacementService } from './media-replacement.service';
-import { ACKNOWLEDGED_CANCELS_KEY, acknowledgedTerritories } from './media-replacement';
+import { ACKNOWLEDGED_CANCELS_KEY, acknowledgedTerritories, recordedAcknowledgment } from './media-replacement';
 
 /**
  * Why an upload is refused, beside the domain codes (`UNAUTHENTICATED`, `FORBIDDEN`, `NOT_FOUND`,
@@ -227,7 +227,8 @@ export class UploadService {
     const em = ctx.em.fork();
     const fileName = (upload.metadata.filename ?? upload.metadata.name)!;
     const territories = acknowledgedTerritories(upload.metadata[ACKNOWLEDGED_CANCELS_KEY]);
-    let acknowledgedCancels = territories;
+    // Nothing is at stake without a video: the acknowledgment covers no loss that comes while the file uploads.
+    let acknowledgedCancels = recordedAcknowledgment(territories, []);
     if (episode.currentMedia) {
       const dubLanguage = upload.metadata.audioLanguage ? acceptAudioLanguage(upload.metadata.audioLanguage) : null;
       const checked = await this.replacement.check(em, episode, fileName, territories, dubLanguage);
