@@ -1,7 +1,7 @@
 import { useFetcher } from '@remix-run/react';
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type ChangeEvent } from 'react';
 import { isUnfinished, MAX_PARALLEL_UPLOADS, UploadList, type useUploadQueue } from '~/components/episode-uploads';
-import { bulkUploadRow, planBulkUpload, shownFileName, type BulkUploadRow, type ExistingEpisode } from '~/models/bulk-upload';
+import { acknowledgmentOf, bulkUploadRow, planBulkUpload, shownFileName, type BulkUploadRow, type ExistingEpisode } from '~/models/bulk-upload';
 import { sha256OfBlob } from '~/models/file-sha256';
 import { acceptListOf, describeRuns, numberRuns } from '~/models/catalog';
 import { formatBytes } from '~/models/episode';
@@ -143,7 +143,7 @@ export function BulkUploader({ seriesId, queue, episodes, onEpisodesChanged }: {
     confirmed.current = rows.flatMap((row) => {
       const verdict = plan.verdicts.get(row.key);
       // A replacement the person ticked "Replace anyway" for acknowledges the territories the row showed; the API refuses it if more are at stake by now.
-      const cancels = verdict?.kind === 'upload' && verdict.existing?.hasMedia && row.replaceAnyway ? (verdict.existing.replacementCancels ?? []).map((c) => c.territory) : [];
+      const cancels = verdict?.kind === 'upload' && verdict.existing?.hasMedia && row.replaceAnyway ? acknowledgmentOf(verdict.existing.replacementCancels ?? []) : [];
       return verdict?.kind === 'upload' ? [{ file: files.current.get(row.key)!, number: verdict.number, cancels }] : [];
     });
     const form = new FormData();

@@ -1,7 +1,7 @@
 import { useFetcher } from '@remix-run/react';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { startEpisodeUpload, type RunningUpload } from '~/models/episode-upload.client';
-import { describeCancellations, type ReplacementCancellation } from '~/models/bulk-upload';
+import { acknowledgmentOf, describeCancellations, type ReplacementCancellation } from '~/models/bulk-upload';
 import { acceptListOf, dubAcceptListOf, type UploadPolicy } from '~/models/catalog';
 import type { DubTarget } from '~/models/upload-refusals';
 import { episodeHeading, formatBytes, formatLength } from '~/models/episode';
@@ -25,7 +25,7 @@ export interface UploadItem {
   target: UploadTarget;
   /** Set for a dub: the file is the episode's audio in this language, not its video. */
   dub?: DubTarget;
-  /** The territories whose review, approval or live release the person confirmed this replacement cancels. */
+  /** What the person confirmed this replacement cancels, as `cancels` entries ("US=IN_REVIEW": `acknowledgmentOf`). */
   cancels?: readonly string[];
   phase: UploadPhase;
   sent: number;
@@ -337,7 +337,7 @@ export function EpisodeUploader({
   const busy = queue.items.some((i) => isUnfinished(i.phase) || i.phase === 'processing');
   const cancelling = hasMedia && replacementCancels.length > 0;
   const [confirmed, setConfirmed] = useState(false);
-  const cancels = cancelling ? replacementCancels.map((c) => c.territory) : undefined;
+  const cancels = cancelling ? acknowledgmentOf(replacementCancels) : undefined;
   return (
     <div className="episode-uploader">
       {cancelling ? (
@@ -397,7 +397,7 @@ export function DubUploader({ target, dub, replacementCancels = [], queue }: { t
     if (!file) return setProblem('Choose the audio file of the dub.');
     if (cancelling && !confirmed) return setProblem('Tick “Upload the dub anyway” to confirm what it cancels.');
     setProblem('');
-    queue.add([{ file, target, dub: { ...dub, language: tag }, cancels: cancelling ? replacementCancels.map((c) => c.territory) : undefined }]);
+    queue.add([{ file, target, dub: { ...dub, language: tag }, cancels: cancelling ? acknowledgmentOf(replacementCancels) : undefined }]);
     setFile(null);
     setConfirmed(false);
     if (input.current) input.current.value = '';

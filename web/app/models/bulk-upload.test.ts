@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { bulkUploadRow, describeCancellations, needsComparing, planBulkUpload, SAME_VIDEO_NOTE, shownFileName, type BulkUploadRow, type ExistingEpisode } from './bulk-upload';
+import { acknowledgmentOf, bulkUploadRow, describeCancellations, needsComparing, planBulkUpload, SAME_VIDEO_NOTE, shownFileName, type BulkUploadRow, type ExistingEpisode } from './bulk-upload';
 import { HASH_CHUNK_BYTES, sha256OfBlob } from './file-sha256';
 
 // The file-name rule as the API's `uploadPolicy` sends it (`FILE_NAME_REFUSED_CHARACTERS` in the API).
@@ -198,5 +198,12 @@ describe('sha256OfBlob', () => {
     const abort = new AbortController();
     abort.abort();
     await expect(sha256OfBlob(new Blob([new Uint8Array(10)]), abort.signal)).rejects.toThrow();
+  });
+});
+
+describe('acknowledgmentOf: the cancels an upload sends for what the person confirmed', () => {
+  it('names each territory with the loss shown, so more at stake by the upload’s creation is refused', () => {
+    expect(acknowledgmentOf([{ territory: 'CA', loss: 'APPROVED' }, { territory: 'US', loss: 'IN_REVIEW' }, { territory: 'GB', loss: 'LIVE' }])).toEqual(['CA=APPROVED', 'US=IN_REVIEW', 'GB=LIVE']);
+    expect(acknowledgmentOf([])).toEqual([]);
   });
 });

@@ -31,6 +31,15 @@ export interface ReplacementCancellation {
   loss: 'IN_REVIEW' | 'APPROVED' | 'LIVE';
 }
 
+/**
+ * The upload's `cancels` metadata entries for what the person was shown and confirmed: each territory
+ * with the loss shown ("US=IN_REVIEW"), so the API refuses the upload if more is at stake by the time
+ * it is created (an approval or a live release that came after the page was loaded).
+ */
+export function acknowledgmentOf(cancels: readonly ReplacementCancellation[]): string[] {
+  return cancels.map((c) => `${c.territory}=${c.loss}`);
+}
+
 /** An episode that exists already, as far as the preview needs it. */
 export interface ExistingEpisode {
   id: string;
