@@ -1,4 +1,4 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { IsolationLevel, type MikroORM } from '@mikro-orm/postgresql';
 import { Router } from 'express';
 import { isId } from '../modules/common/ids';
 import { Episode } from '../modules/catalog/episode.entity';
@@ -30,31 +30,40 @@ export function playbackRouter(deps: { orm: MikroORM; config: Config; logger: Lo
     if (!Number.isInteger(expiry) || !playbackSignatureValid(deps.config.appSecret, { episodeId, partnerId: partner, territory, kind, expires: expiry, signature })) return refuse('This playback URL is not valid.');
     if (expiry * 1000 < Date.now()) return refuse('This playback URL has expired; ask the API for a new one.');
     try {
-      const em = deps.orm.em.fork();
-      const live = await liveFor(em, episodeId, partner, territory);
-      if (!live) return refuse('This episode is no longer available.');
-      const subtitle = SUBTITLE_FILE.exec(kind);
-      if (subtitle) {
-        // Checked again now: the license may have dropped the language since the URL was signed.
-        const track = await licensedSubtitleTrack(em, episodeId, subtitle[1]!);
-        if (!track) return refuse('These subtitles are no longer available.');
+      // The live check and the media it lets through are read in one snapshot: a replacement video or
+      // dub committed between two separate reads would otherwise be served under the old approval.
+      // Media files are stored by content hash, so the file the snapshot names keeps its bytes.
+      type Served = { refused: string } | { text: { format: string; content: string } } | { stored: string };
+      const served = await deps.orm.em.fork().transactional(
+        async (em): Promise<Served> => {
+          const live = await liveFor(em, episodeId, partner, territory);
+          if (!live) return { refused: 'This episode is no longer available.' };
+          const subtitle = SUBTITLE_FILE.exec(kind);
+          if (subtitle) {
+            // Checked again now: the license may have dropped the language since the URL was signed.
+            const track = await licensedSubtitleTrack(em, episodeId, subtitle[1]!);
+            return track ? { text: track } : { refused: 'These subtitles are no longer available.' };
+          }
+          const audio = AUDIO_FILE.exec(kind);
+          if (audio) {
+            // Checked again now, like subtitles: the license may have dropped the dub language since.
+            const track = await licensedAudioTrack(em, episodeId, audio[1]!);
+            return track ? { stored: track.storageKey } : { refused: 'This audio track is no longer available.' };
+          }
+          const episode = await em.findOneOrFail(Episode, episodeId, { populate: ['currentMedia'] });
+          const key = kind === 'video' ? episode.currentMedia?.storageKey : episode.currentMedia?.posterKey;
+          return key ? { stored: key } : { refused: 'This episode has no media.' };
+        },
+        { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
+      );
+      if ('refused' in served) return refuse(served.refused);
+      if ('text' in served) {
         res.setHeader('Cache-Control', 'private, no-cache');
         res.setHeader('X-Content-Type-Options', 'nosniff');
-        await sendText(req, res, toWebVtt(track.format as SubtitleFormat, track.content), 'text/vtt; charset=utf-8');
+        await sendText(req, res, toWebVtt(served.text.format as SubtitleFormat, served.text.content), 'text/vtt; charset=utf-8');
         return;
       }
-      const audio = AUDIO_FILE.exec(kind);
-      if (audio) {
-        // Checked again now, like subtitles: the license may have dropped the dub language since.
-        const track = await licensedAudioTrack(em, episodeId, audio[1]!);
-        if (!track) return refuse('This audio track is no longer available.');
-        await sendStored(req, res, deps.storage, track.storageKey);
-        return;
-      }
-      const episode = await em.findOneOrFail(Episode, episodeId, { populate: ['currentMedia'] });
-      const key = kind === 'video' ? episode.currentMedia?.storageKey : episode.currentMedia?.posterKey;
-      if (!key) return refuse('This episode has no media.');
-      await sendStored(req, res, deps.storage, key);
+      await sendStored(req, res, deps.storage, served.stored);
     } catch (error) {
       deps.logger.error({ err: error, requestId: res.locals.requestId }, 'playback failed');
       if (!res.headersSent) res.status(500).json({ error: 'Something went wrong on our side.', requestId: res.locals.requestId });

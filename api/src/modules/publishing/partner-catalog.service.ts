@@ -438,6 +438,8 @@ export async function liveFor(em: EntityManager, episodeId: string, partnerId: s
      where x.episode_id = ? and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.episode_version = e.material_version and x.series_version = s.material_version
        and ${STILL_ALLOWED('e', 's', 'x')}`,
     [episodeId, partnerId, territory],
+    'all',
+    em.getTransactionContext(),
   )) as Array<{ series_id: string }>;
   return rows[0] ? { seriesId: rows[0].series_id } : null;
 }
@@ -452,6 +454,8 @@ export async function licensedSubtitleTrack(em: EntityManager, episodeId: string
      from subtitle_track t join episode e on e.id = t.episode_id left join series_license l on l.series_id = e.series_id
      where t.id = ? and t.episode_id = ?`,
     [trackId, episodeId],
+    'all',
+    em.getTransactionContext(),
   )) as Array<{ language: string; format: string; content: string; allowed: string[] }>;
   const row = rows[0];
   return row && licensedLanguage(row.language, row.allowed) ? { format: row.format, content: row.content } : null;
@@ -464,6 +468,8 @@ export async function licensedAudioTrack(em: EntityManager, episodeId: string, t
      from audio_track a join episode e on e.id = a.episode_id left join series_license l on l.series_id = e.series_id
      where a.id = ? and a.episode_id = ?`,
     [trackId, episodeId],
+    'all',
+    em.getTransactionContext(),
   )) as Array<{ language: string; storage_key: string; allowed: string[] }>;
   const row = rows[0];
   return row && licensedLanguage(row.language, row.allowed) ? { storageKey: row.storage_key } : null;
