@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
-import { acknowledgingCancels, eventually, uploadClip, uploadDub } from './support/media';
+import { acknowledgingCancels, eventually, settledRead, uploadClip, uploadDub, uploadsEnded } from './support/media';
 import { seriesWithEpisodes } from './support/catalog';
 import { createLiveSeries, createPartner, LICENSE } from './support/publishing';
 import { TestServer, type SignedInMember } from './support/server';
@@ -28,7 +28,7 @@ afterAll(async () => {
 
 const EPISODE = graphql(`query($id: ID!) { episode(id: $id) { status audioTracks { id language sha256 durationSeconds audioCodec url } uploads(first: 5) { status failureReason audioLanguage } } }`);
 const episodeOf = async (token: string, id: string) => (await server.gql(EPISODE, { id }, { token })).data!.episode;
-const settled = (token: string, id: string) => eventually(() => episodeOf(token, id), (e) => e.uploads.length > 0 && !e.uploads.some((u) => u.status === 'UPLOADING' || u.status === 'PROCESSING'), 'the dub to be processed');
+const settled = (token: string, id: string) => settledRead(() => episodeOf(token, id), (e) => e.uploads.length > 0 && uploadsEnded(e.uploads), 'the dub to be processed');
 const storedAudio = () => (existsSync(path.join(server.config.mediaDir, 'audio')) ? readdirSync(path.join(server.config.mediaDir, 'audio')) : []);
 
 async function rawCreate(token: string | null, metadata: Record<string, string>, length = 1000) {

@@ -5,7 +5,7 @@ import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { reviewedMetadata } from '../src/modules/review/review.service';
 import { seriesWithEpisodes } from './support/catalog';
-import { acknowledgingCancels, eventually, readyEpisode, uploadClip } from './support/media';
+import { acknowledgingCancels, eventually, readyEpisode, settledRead, uploadClip, uploadsEnded } from './support/media';
 import { seedPendingCases } from './support/review';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
 import { makeClip, sha256Of } from './support/videos';
@@ -146,7 +146,7 @@ describe('upload completion', () => {
       { id: episodeId },
       { token: owner.token },
     );
-  const settled = (episodeId: string) => eventually(() => view(episodeId), (r) => Boolean(r.data?.episode.uploads.length) && r.data!.episode.uploads.every((u) => u.status !== 'UPLOADING' && u.status !== 'PROCESSING'), 'the upload to settle');
+  const settled = (episodeId: string) => settledRead(() => view(episodeId), (r) => Boolean(r.data?.episode.uploads.length) && uploadsEnded(r.data!.episode.uploads), 'the upload to settle');
   const invalidation = async (caseId: string) => (await sql<{ invalidated_at: Date | null; invalidated_reason: string | null }>('select invalidated_at, invalidated_reason from review_case where id = ?', [caseId]))[0]!;
 
   it('switches the media and lapses the reviews of the old media together, or neither', async () => {

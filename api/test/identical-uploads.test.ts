@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { seriesWithEpisodes } from './support/catalog';
-import { eventually, readyEpisode, uploadClip } from './support/media';
+import { readyEpisode, settledRead, uploadClip, uploadsEnded } from './support/media';
 import { LICENSE, resubmitAndApprove, startWithOperatorLead } from './support/publishing';
 import { CLAIM_NEXT, DECIDE } from './support/review';
 import type { SignedInMember, TestServer } from './support/server';
@@ -54,8 +54,7 @@ async function episodeView(id: string): Promise<EpisodeView> {
  */
 async function uploadAndSettle(episodeId: string, clip: string, metadata: Record<string, string> = {}): Promise<EpisodeView> {
   await uploadClip(server, studio.token, episodeId, clip, metadata);
-  await eventually(() => episodeView(episodeId), (v) => !v.uploads.some((u) => u.status === 'UPLOADING' || u.status === 'PROCESSING'), 'the upload to be processed');
-  return episodeView(episodeId);
+  return settledRead(() => episodeView(episodeId), (v) => uploadsEnded(v.uploads), 'the upload to be processed');
 }
 
 describe('uploading the same video again', () => {
@@ -219,8 +218,7 @@ async function uploadWhile(episodeId: string, clip: string, metadata: Record<str
   expect((await sendChunk(location, bytes.subarray(0, half), 0)).status).toBe(204);
   await meanwhile(uploadId);
   expect((await sendChunk(location, bytes.subarray(half), half)).status).toBe(204);
-  await eventually(() => episodeView(episodeId), (v) => !v.uploads.some((u) => u.status === 'UPLOADING' || u.status === 'PROCESSING'), 'the upload to be processed');
-  return { uploadId, after: await episodeView(episodeId) };
+  return { uploadId, after: await settledRead(() => episodeView(episodeId), (v) => uploadsEnded(v.uploads), 'the upload to be processed') };
 }
 
 /** What the upload row keeps of its acknowledgment, read from the database. */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { seriesWithEpisodes } from './support/catalog';
-import { eventually, readyEpisode } from './support/media';
+import { eventually, readyEpisode, settledRead, uploadsEnded } from './support/media';
 import { createPartner, LICENSE, startWithOperatorLead } from './support/publishing';
 import { CLAIM_NEXT, DECIDE } from './support/review';
 import type { SignedInMember, TestServer } from './support/server';
@@ -112,7 +112,7 @@ const PROCESSING_LOCK = "select id from episode where id = '%' for update";
 const SUBMISSION_LOCK = 'select id from episode where id = any(%for update';
 
 async function settled(episodeId: string) {
-  return eventually(() => episodeView(episodeId), (v) => !v.uploads.some((u) => u.status === 'UPLOADING' || u.status === 'PROCESSING'), 'the upload to be processed');
+  return settledRead(() => episodeView(episodeId), (v) => uploadsEnded(v.uploads), 'the upload to be processed');
 }
 
 /** A lead approves the episode's open case for US, screened clean as the worker would leave it. */

@@ -5,7 +5,7 @@ import * as tus from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
-import { eventually } from './support/media';
+import { eventually, settledRead, uploadsEnded } from './support/media';
 import { nginxUnavailable, startLoadBalancer, type LoadBalancer } from './support/nginx';
 import { startApiProcess, startWorkerProcess, type ApiProcess, type ServiceProcess } from './support/processes';
 import { TEST_PASSWORD, TestServer, type SignedInMember } from './support/server';
@@ -172,10 +172,9 @@ describe.skipIf(Boolean(nginxMissing))('two API instances and a worker behind ng
     expect(new Set(afterKill.map((p) => p.upstream))).toEqual(new Set([survivor.address]));
     expect(accepted).toBe(bytes.length);
 
-    const busy = ['UPLOADING', 'PROCESSING'];
-    const media = await eventually(
+    const media = await settledRead(
       () => must(graphql('query($id: ID!) { episode(id: $id) { status uploadError media { sha256 sizeBytes } uploads { status } } }'), { id: episodeId }, tokens.owner),
-      (d) => !busy.includes(d.episode.status) && !d.episode.uploads.some((u) => busy.includes(u.status)),
+      (d) => !['UPLOADING', 'PROCESSING'].includes(d.episode.status) && uploadsEnded(d.episode.uploads),
       'the upload to be processed',
       PATIENCE,
     );

@@ -10,6 +10,7 @@ import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { cephUnavailable, startCeph, type CephGateway } from './support/ceph';
 import { seriesWithEpisodes } from './support/catalog';
+import { settledRead, uploadsEnded } from './support/media';
 import { TestServer, type SignedInMember } from './support/server';
 import { graphql } from '../../schema/graphql';
 
@@ -300,18 +301,15 @@ async function stateRows(server: TestServer, uploadId: string): Promise<number> 
 }
 
 /** Processing runs after the last PATCH is answered; wait until it has settled. */
-async function settled(server: TestServer, editor: SignedInMember, episodeId: string) {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
+function settled(server: TestServer, editor: SignedInMember, episodeId: string) {
+  const read = async () => {
     const res = await server.gql(
       graphql('query($id: ID!) { episode(id: $id) { status media { sha256 sizeBytes videoCodec width height videoUrl posterUrl } uploads { status failureReason } } }'),
       { id: episodeId },
       { token: editor.token },
     );
-    const view = res.data?.episode;
-    if (!view) throw new Error(JSON.stringify(res.errors));
-    if (!['UPLOADING', 'PROCESSING'].includes(view.status) && !view.uploads.some((u) => u.status === 'PROCESSING' || u.status === 'UPLOADING')) return view;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('upload processing did not finish');
+    if (!res.data) throw new Error(JSON.stringify(res.errors));
+    return res.data.episode;
+  };
+  return settledRead(read, (view) => !['UPLOADING', 'PROCESSING'].includes(view.status) && uploadsEnded(view.uploads), 'upload processing to finish', 90_000);
 }

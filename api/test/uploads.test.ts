@@ -7,7 +7,7 @@ import { graphql, type ResultOf } from '../../schema/graphql';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { seriesWithEpisodes } from './support/catalog';
-import { readyEpisode } from './support/media';
+import { readyEpisode, settledRead, uploadsEnded } from './support/media';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
 import { makeClip, makeCorruptClip, sha256Of } from './support/videos';
 
@@ -48,13 +48,8 @@ async function episodeView(id: string, token = editor.token): Promise<EpisodeVie
 }
 
 /** Processing runs after the last PATCH is answered; wait for it to settle. */
-async function settled(id: string): Promise<EpisodeView> {
-  for (let i = 0; i < 200; i++) {
-    const view = await episodeView(id);
-    if (!['UPLOADING', 'PROCESSING'].includes(view.status) && !view.uploads.some((u) => u.status === 'PROCESSING' || u.status === 'UPLOADING')) return view;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('upload processing did not finish');
+function settled(id: string): Promise<EpisodeView> {
+  return settledRead(() => episodeView(id), (view) => !['UPLOADING', 'PROCESSING'].includes(view.status) && uploadsEnded(view.uploads), 'upload processing to finish');
 }
 
 /** What to read when an upload ends otherwise than expected: its rows and the server's warnings and errors. */

@@ -51,6 +51,20 @@ export async function eventually<T>(read: () => Promise<T>, done: (value: T) => 
   return last;
 }
 
+/** True when no upload in `uploads` is still arriving or being processed. */
+export const uploadsEnded = (uploads: ReadonlyArray<{ status: string }>): boolean => !uploads.some((u) => u.status === 'UPLOADING' || u.status === 'PROCESSING');
+
+/**
+ * Polls `read` until `done`, then reads once more and returns that read. For a GraphQL view of an
+ * upload's outcome: one response is several statements, so the response that first shows the upload
+ * ended may have read the episode (its media, its status) before processing committed. A read started
+ * after that one sees the whole commit.
+ */
+export async function settledRead<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs?: number): Promise<T> {
+  await eventually(read, done, what, timeoutMs);
+  return read();
+}
+
 /** An episode with uploaded, processed media (READY). */
 export async function readyEpisode(server: TestServer, token: string, episodeId: string, clip: string): Promise<void> {
   await uploadClip(server, token, episodeId, clip);
