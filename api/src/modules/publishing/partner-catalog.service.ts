@@ -115,9 +115,11 @@ const STILL_ALLOWED_SERIES = (s: string, partner: string, license?: string) => `
  * `afterNumber`, read from the episode index and stopping there, so a page costs the episodes it
  * returns. One value per series instead of one row per episode: the series' own columns are not
  * repeated on every episode, and the driver parses one JSON text instead of a row of columns per
- * episode. Each episode (and its price) is a positional array (see LiveEpisodeJson), not an object:
- * a page is a thousand episodes, and their repeated key names were two thirds of the text PostgreSQL
- * wrote and the driver parsed. Localizations are read only when a `language` is asked (the original
+ * episode. Each episode is a positional array (see LiveEpisodeJson), not an object: a page is a
+ * thousand episodes, and their repeated key names were two thirds of the text PostgreSQL wrote and
+ * the driver parsed. Its price is the gate's stored object for the territory, found by one jsonpath
+ * call: a subquery per episode over the price list, building an array of the price's fields, cost
+ * PostgreSQL more (about 5 ms a page) than the price's key names cost the driver. Localizations are read only when a `language` is asked (the original
  * texts need none), dubs only `withDubs` (null in their place otherwise): each is an aggregate per
  * episode that a page not showing it should not pay for. `seriesId` and `seriesVersion` are the
  * series' id and material version; its parameters are, in order, `episodeParams`.
@@ -126,8 +128,7 @@ const LIVE_EPISODES_JSON = (seriesId: string, seriesVersion: string, language: s
        ep.id, ep.number, ep.title, ep.synopsis, ep.duration_seconds, ep.width, ep.height, ep.has_poster, ep.price, ep.subtitle_tracks, ep.ai_elements, ep.localizations, ep.audio_tracks
      ) order by ep.number), '[]') from (
      select e.id, e.number, e.title, e.synopsis, m.duration_seconds, m.width, m.height, (m.poster_key is not null) as has_poster,
-            (select json_build_array(p->'free', p->'coins', p->'currency', p->'amountMinor', p->'amount')
-             from (select g->'price' as p from jsonb_array_elements(x.prices) g where g->'territories' @> to_jsonb(?::text) limit 1) price) as price,
+            jsonb_path_query_first(x.prices, '$[*] \\? (@.territories[*] == $territory).price', jsonb_build_object('territory', ?::text)) as price,
             coalesce((select json_agg(json_build_object('id', t.id, 'language', t.language, 'kind', t.kind, 'aiGenerated', t.ai_generated) order by t.language, t.kind) from subtitle_track t where t.episode_id = e.id), '[]') as subtitle_tracks,
             ${language ? `(select json_agg(json_build_object('language', t.language, 'title', t.title, 'synopsis', t.synopsis)) from localized_text t where t.episode_id = e.id)` : 'null::json'} as localizations,
             ${withDubs ? `coalesce((select json_agg(json_build_object('id', a.id, 'language', a.language, 'audioCodec', a.audio_codec, 'durationSeconds', a.duration_seconds) order by a.language) from audio_track a where a.episode_id = e.id), '[]')` : 'null::json'} as audio_tracks,
@@ -141,8 +142,8 @@ const LIVE_EPISODES_JSON = (seriesId: string, seriesVersion: string, language: s
 
 const episodeParams = (partnerId: string, territory: string, window: EpisodeWindow) => [territory, partnerId, territory, window.afterNumber, window.limit];
 
-/** A price as LIVE_EPISODES_JSON gives it: the fields of CatalogEpisodeRow['price'], in that order. */
-type LivePriceJson = [free: boolean, coins: number | null, currency: string | null, amountMinor: number | null, amount: string | null];
+/** A price as LIVE_EPISODES_JSON gives it: the gate's stored price for the territory (`partner_episode_state.prices`). */
+type LivePriceJson = CatalogEpisodeRow['price'];
 
 /** An episode as LIVE_EPISODES_JSON gives it, position by position. */
 type LiveEpisodeJson = [
@@ -202,7 +203,7 @@ function episodeRows(series: EpisodeSeriesColumns, episodes: LiveEpisodeJson[], 
       subtitleLanguages: subtitles.length ? [...new Set(subtitles.map((t) => t.language))] : [],
       subtitles,
       audioTracks: audioTracks ? licensedTracks(audioTracks, licensedDubs) : [],
-      price: price && { free: price[0], coins: price[1], currency: price[2], amountMinor: price[3], amount: price[4] },
+      price: price && { free: price.free, coins: price.coins, currency: price.currency, amountMinor: price.amountMinor, amount: price.amount },
       aiContent: aiElements.length ? aiContentDeclaration(seriesAi, aiElements) : seriesDeclaration,
     };
   });
