@@ -1,8 +1,12 @@
 import { isId } from '../common/ids';
 
-/** Opaque Relay global ids: the kind, the row and the territory the partner asked in. */
+/**
+ * Opaque Relay global ids: the kind, the row and the territory the partner asked in. Every part is
+ * ASCII (a kind, a UUID, an ISO 3166-1 code), so the text is encoded as latin1, which is the same
+ * bytes as UTF-8 there and half the work (a catalog page makes a thousand of these).
+ */
 export function globalId(kind: 'CatalogSeries' | 'CatalogEpisode', id: string, territory: string): string {
-  return Buffer.from(`${kind}:${id}:${territory}`).toString('base64url');
+  return Buffer.from(`${kind}:${id}:${territory}`, 'latin1').toString('base64url');
 }
 
 const KINDS = new Set(['CatalogSeries', 'CatalogEpisode']);
