@@ -147,11 +147,18 @@ class PostgresLock implements Lock {
     }
   }
 
+  /**
+   * Sends the unlock without waiting for its answer: the request's answer is not held back a round
+   * trip for it. The unlock is on the lock's connection before the answer leaves, so a client's next
+   * request finds the lock free (its own statements reach PostgreSQL after a round trip of the client's);
+   * if it ever came first, it waits for the lock as for any holder. A failed unlock closes the
+   * connection, which is what frees the lock.
+   */
   async unlock(): Promise<void> {
     const client = this.client;
     if (!client) throw new Error('Releasing an unlocked lock!');
     this.client = undefined;
     if (this.locker.held.get(this.id)) this.locker.held.delete(this.id);
-    await unlockOn(client, this.id);
+    void unlockOn(client, this.id);
   }
 }
