@@ -88,9 +88,21 @@ class HashingFileStore extends FileStore {
     const cutoff = Date.now() - this.getExpiration();
     let removed = 0;
     for (const id of await this.configstore.list!()) {
-      const upload = await this.getUpload(id).catch(() => undefined);
-      if (!upload?.creation_date || allBytesArrived(upload) || new Date(upload.creation_date).getTime() >= cutoff) continue;
-      await this.remove(id);
+      const state = await this.configstore.get(id);
+      if (!state?.creation_date || new Date(state.creation_date).getTime() >= cutoff) continue;
+      let upload: Upload | undefined;
+      try {
+        upload = await this.getUpload(id);
+      } catch (error) {
+        // Its state gone too: another process removed it. A state whose file is gone is removed below.
+        if (error === ERRORS.FILE_NOT_FOUND) continue;
+        if (error !== ERRORS.FILE_NO_LONGER_EXISTS) throw error;
+      }
+      if (upload && allBytesArrived(upload)) continue;
+      // Forced: another process's clean-up may be removing the same upload.
+      this.sha256.forget(id);
+      await rm(path.join(this.directory, id), { force: true });
+      await this.configstore.delete(id);
       removed++;
     }
     return removed;
