@@ -13,7 +13,7 @@ import { LICENSE } from './support/publishing';
 import { eventually, settledRead, uploadsEnded } from './support/media';
 import { startApiProcess, type ApiProcess } from './support/processes';
 import { TestServer, type SignedInMember } from './support/server';
-import { makeClip, sha256Of } from './support/videos';
+import { ffmpeg, makeClip, sha256Of } from './support/videos';
 
 const SERIES_EPISODES = graphql(`query RecoverySeriesEpisodes($id: ID!) { series(id: $id) { episodes { nodes { id } } } }`);
 const EPISODE_STATE = graphql(`query RecoveryEpisodeState($id: ID!) { episode(id: $id) { status media { sha256 } mediaRevisions { id } uploads { status } } }`);
@@ -295,6 +295,8 @@ const newEpisode = async () => {
   const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 1);
   return (await server.gql(SERIES_EPISODES, { id: seriesId }, { token: editor.token })).data!.series.episodes.nodes[0]!.id;
 };
+const uploadRowOf = async (episode: string) =>
+  ((await server.orm.em.getConnection().execute(`select id, status from episode_upload where episode_id = ?`, [episode])) as Array<{ id: string; status: string }>)[0];
 const uploadStatus = async (uploadId: string) =>
   ((await server.orm.em.getConnection().execute(`select status from episode_upload where id = ?`, [uploadId])) as Array<{ status: string }>)[0]?.status;
 const episodeState = (episode: string) => server.gql(EPISODE_STATE, { id: episode }, { token: editor.token });
@@ -372,4 +374,61 @@ describe('killed between the last byte and processing', () => {
       await shortLived.stop();
     }
   }, 120_000);
+});
+
+/** An "ffmpeg" that waits until `open()` before running the real one; `started` once something called it. */
+function gatedFfmpeg(name: string): { path: string; started(): boolean; open(): void } {
+  const dir = mkdtempSync(path.join(tmpdir(), `greenlight-gate-${name}-`));
+  const real = process.env.FFMPEG_PATH ?? ffmpeg;
+  const file = path.join(dir, 'ffmpeg');
+  writeFileSync(file, `#!/bin/sh\ntouch "${dir}/started"\nwhile [ ! -e "${dir}/open" ]; do sleep 0.05; done\nexec "${real}" "$@"\n`);
+  chmodSync(file, 0o755);
+  return { path: file, started: () => existsSync(path.join(dir, 'started')), open: () => writeFileSync(path.join(dir, 'open'), '') };
+}
+
+describe('a stalled process whose upload was taken over', () => {
+  it('leaves the upload’s file to the process that took it over, which finishes it', async () => {
+    const episode = await newEpisode();
+    const clip = makeClip('stalled-then-resumed', { seconds: 3, width: 360, height: 640 });
+    const stalledGate = gatedFfmpeg('stalled');
+    const takerGate = gatedFfmpeg('taker');
+    doomed = await startDoomed(server, { FFMPEG_PATH: stalledGate.path });
+    await new Promise<void>((resolve, reject) => {
+      new tus.Upload(readFileSync(clip), {
+        endpoint: `${doomed!.url}/uploads`,
+        chunkSize: 256 * 1024,
+        retryDelays: [],
+        headers: { authorization: `Bearer ${editor.token}` },
+        metadata: { episodeId: episode, filename: 'stalled.mp4', filetype: 'video/mp4' },
+        onError: reject,
+        onSuccess: () => resolve(),
+      }).start();
+    });
+    await eventually(async () => stalledGate.started(), (started) => started, 'the first process to start decoding frames');
+    const uploadId = (await uploadRowOf(episode))!.id;
+
+    // The first process stalls (stopped, not killed): its lease lapses and this process takes the upload over.
+    const previousFfmpeg = process.env.FFMPEG_PATH;
+    process.env.FFMPEG_PATH = takerGate.path;
+    try {
+      doomed.child.kill('SIGSTOP');
+      await eventually(async () => takerGate.started(), (started) => started, 'this process to take the upload over', 30_000);
+      // The stalled process goes on, finds its claim lost, and stops.
+      doomed.child.kill('SIGCONT');
+      stalledGate.open();
+      await eventually(async () => doomed!.output(), (output) => output.includes('another process took over this upload'), 'the stalled process to find its claim lost');
+      // A moment for what it does next (it used to delete the upload's file here, failing the taker).
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(existsSync(path.join(server.config.uploads.dir, uploadId))).toBe(true);
+      takerGate.open();
+      const done = await settledRead(() => episodeState(episode), (r) => uploadsEnded(r.data?.episode.uploads ?? []), 'the taken-over upload to be finished', 60_000);
+      expect(done.data!.episode).toMatchObject({ status: 'READY', media: { sha256: sha256Of(clip) } });
+      expect(done.data!.episode.mediaRevisions).toHaveLength(1);
+      expect(done.data!.episode.uploads.map((u) => u.status)).toEqual(['SUCCEEDED']);
+    } finally {
+      if (previousFfmpeg === undefined) delete process.env.FFMPEG_PATH;
+      else process.env.FFMPEG_PATH = previousFfmpeg;
+      await doomed.kill();
+    }
+  }, 180_000);
 });

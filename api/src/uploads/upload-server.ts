@@ -82,17 +82,20 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
     if (!claim) return;
     // Renewed while this process works; if it dies midway, another process's sweep takes the upload over.
     const lease = services.media.holdClaim(em, claim, log);
+    let recorded: boolean;
     try {
       await services.media.markProcessing(em, uploadId);
       const file = await uploadStore.finishedFile(uploadId);
       try {
-        await services.media.process(em.fork(), uploadId, file, log, lease);
+        recorded = await services.media.process(em.fork(), uploadId, file, log, lease);
       } finally {
         await file.release();
       }
     } finally {
       await lease.settle();
     }
+    // A process whose claim was taken over leaves the bytes to the one that took it: it reads them still.
+    if (!recorded) return;
     // The bytes now live in media storage; drop what tus kept.
     await uploadStore.discard(uploadId).catch((err) => log.warn({ err, uploadId }, 'removing a processed upload failed'));
   };
