@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -10,10 +10,10 @@ import { OrganizationKind } from '../src/modules/organization/organization.entit
 import { seriesWithEpisodes } from './support/catalog';
 import { postLicenseDocument } from './support/license-documents';
 import { LICENSE } from './support/publishing';
-import { eventually } from './support/media';
+import { eventually, settledRead, uploadsEnded } from './support/media';
 import { startApiProcess, type ApiProcess } from './support/processes';
 import { TestServer, type SignedInMember } from './support/server';
-import { makeClip, sha256Of } from './support/videos';
+import { ffmpeg, makeClip, sha256Of } from './support/videos';
 
 const SERIES_EPISODES = graphql(`query RecoverySeriesEpisodes($id: ID!) { series(id: $id) { episodes { nodes { id } } } }`);
 const EPISODE_STATE = graphql(`query RecoveryEpisodeState($id: ID!) { episode(id: $id) { status media { sha256 } mediaRevisions { id } uploads { status } } }`);
@@ -27,6 +27,8 @@ let server: TestServer;
 let editor: SignedInMember;
 let episodeId: string;
 let doomed: ApiProcess | undefined;
+/** API processes started in place of a killed one. */
+const restarted: ApiProcess[] = [];
 let lock: pg.Client | undefined;
 let hangingFfmpegPid: string | undefined;
 const hangDir = mkdtempSync(path.join(tmpdir(), 'greenlight-hang-'));
@@ -41,6 +43,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await lock?.end().catch(() => undefined);
   await doomed?.kill();
+  await Promise.all(restarted.map((p) => p.kill()));
   if (hangingFfmpegPid) {
     try {
       process.kill(Number(hangingFfmpegPid), 'SIGKILL');
@@ -115,31 +118,41 @@ describe('processing that dies midway', () => {
 });
 
 /** An API process as production runs it, on the test server's database and folders. */
-const startDoomed = () =>
+const startDoomed = (on = server, env: Record<string, string> = {}) =>
   startApiProcess({
     NODE_ENV: 'test',
-    DATABASE_URL: server.databaseUrl,
-    DATA_DIR: server.config.dataDir,
-    APP_SECRET: server.config.appSecret,
+    DATABASE_URL: on.databaseUrl,
+    DATA_DIR: on.config.dataDir,
+    APP_SECRET: on.config.appSecret,
     SEED_DEMO_DATA: 'false',
     AI_PROVIDER: 'rules',
     OPENAI_API_KEY: '',
     RUN_WORKER: 'false',
     UPLOAD_PROCESSING_LEASE_SECONDS: String(LEASE_SECONDS),
+    ...env,
   });
 
 /**
  * Holds `table` in SHARE mode from another connection: reads go on, the first write to it waits — so a
  * process can be stopped exactly between two steps (after its file is stored, before its row is written).
  */
-async function blockWritesTo(table: string): Promise<{ waiting(): Promise<boolean>; release(): Promise<void> }> {
-  const client = new pg.Client({ connectionString: server.databaseUrl });
+async function blockWritesTo(table: string, on = server): Promise<{ waiting(): Promise<boolean>; endWaiting(): Promise<void>; release(): Promise<void> }> {
+  const client = new pg.Client({ connectionString: on.databaseUrl });
   await client.connect();
   lock = client;
   await client.query('begin');
   await client.query(`lock table ${table} in share mode`);
+  // Test databases are cloned from one template, so a table's oid is the same in each: this one's only.
+  const waitingFor = `database = (select oid from pg_database where datname = current_database()) and relation = $1::regclass`;
   return {
-    waiting: async () => (await client.query(`select 1 from pg_locks where relation = $1::regclass and not granted`, [table])).rowCount! > 0,
+    waiting: async () => (await client.query(`select 1 from pg_locks where ${waitingFor} and not granted`, [table])).rowCount! > 0,
+    /**
+     * Ends the sessions waiting for the table. A killed process's statement would otherwise still run
+     * once the lock is released (PostgreSQL does not notice the client left while it waits).
+     */
+    endWaiting: async () => {
+      await client.query(`select pg_terminate_backend(pid) from pg_locks where ${waitingFor} and not granted`, [table]);
+    },
     release: async () => {
       await client.query('commit');
       await client.end();
@@ -236,5 +249,186 @@ describe('killed after the file went into storage', () => {
     expect(await listed()).toHaveLength(1);
     const file = await fetch(`${server.url}${document!.downloadUrl}`);
     expect(Buffer.from(await file.arrayBuffer()).equals(contract)).toBe(true);
+  }, 180_000);
+});
+
+/** The tus protocol by hand, so a test decides exactly which bytes each request carries. */
+const tusHeaders = (who: SignedInMember) => ({ 'tus-resumable': '1.0.0', authorization: `Bearer ${who.token}` });
+async function createUpload(base: string, episode: string, size: number, who = editor): Promise<string> {
+  const metadata = Object.entries({ episodeId: episode, filename: 'clip.mp4', filetype: 'video/mp4' })
+    .map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`)
+    .join(',');
+  const res = await fetch(`${base}/uploads`, { method: 'POST', headers: { ...tusHeaders(who), 'upload-length': String(size), 'upload-metadata': metadata } });
+  expect(res.status).toBe(201);
+  return res.headers.get('location')!.split('/').pop()!;
+}
+async function patchUpload(base: string, uploadId: string, offset: number, bytes: Buffer, who = editor): Promise<Response> {
+  return fetch(`${base}/uploads/${uploadId}`, {
+    method: 'PATCH',
+    headers: { ...tusHeaders(who), 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' },
+    body: bytes,
+  });
+}
+async function headOffset(base: string, uploadId: string): Promise<number> {
+  const res = await fetch(`${base}/uploads/${uploadId}`, { method: 'HEAD', headers: tusHeaders(editor) });
+  expect(res.status).toBe(200);
+  return Number(res.headers.get('upload-offset'));
+}
+/**
+ * Uploads every byte of `bytes` through a doomed API process on `on`'s database, which answers the
+ * last PATCH and is killed before processing claims the upload (a write to its row, held back here).
+ */
+async function answeredThenKilled(on: TestServer, who: SignedInMember, episode: string, bytes: Buffer, env: Record<string, string> = {}): Promise<string> {
+  doomed = await startDoomed(on, env);
+  const uploadId = await createUpload(doomed.url, episode, bytes.length, who);
+  const blocked = await blockWritesTo('episode_upload', on);
+  const last = await patchUpload(doomed.url, uploadId, 0, bytes, who);
+  expect(last.status).toBe(204);
+  expect(Number(last.headers.get('upload-offset'))).toBe(bytes.length);
+  await eventually(() => blocked.waiting(), (waiting) => waiting, 'the doomed process to try to claim the upload');
+  await doomed.kill();
+  await blocked.endWaiting();
+  await blocked.release();
+  return uploadId;
+}
+const newEpisode = async () => {
+  const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 1);
+  return (await server.gql(SERIES_EPISODES, { id: seriesId }, { token: editor.token })).data!.series.episodes.nodes[0]!.id;
+};
+const uploadRowOf = async (episode: string) =>
+  ((await server.orm.em.getConnection().execute(`select id, status from episode_upload where episode_id = ?`, [episode])) as Array<{ id: string; status: string }>)[0];
+const uploadStatus = async (uploadId: string) =>
+  ((await server.orm.em.getConnection().execute(`select status from episode_upload where id = ?`, [uploadId])) as Array<{ status: string }>)[0]?.status;
+const episodeState = (episode: string) => server.gql(EPISODE_STATE, { id: episode }, { token: editor.token });
+
+describe('killed between the last byte and processing', () => {
+  it('an upload whose last PATCH was answered but whose processing never began is processed by the next start, once', async () => {
+    const episode = await newEpisode();
+    const clip = makeClip('answered-then-killed', { seconds: 3, width: 360, height: 640 });
+    const bytes = readFileSync(clip);
+    const uploadId = await answeredThenKilled(server, editor, episode, bytes);
+
+    // Every byte stored, as HEAD says; nobody processing it.
+    expect(await headOffset(server.url, uploadId)).toBe(bytes.length);
+    expect(await uploadStatus(uploadId)).toBe('UPLOADING');
+
+    // Two processes start at once in its place (a deployment's replicas): each finds the upload, one processes it.
+    restarted.push(...(await Promise.all([startDoomed(), startDoomed()])));
+    const done = await settledRead(() => episodeState(episode), (r) => uploadsEnded(r.data?.episode.uploads ?? []), 'the upload to be processed after the restart', 60_000);
+    expect(done.data!.episode).toMatchObject({ status: 'READY', media: { sha256: sha256Of(clip) } });
+    expect(done.data!.episode.mediaRevisions).toHaveLength(1);
+    expect(done.data!.episode.uploads.map((u) => u.status)).toEqual(['SUCCEEDED']);
+    await eventually(async () => existsSync(path.join(server.config.uploads.dir, uploadId)), (exists) => !exists, 'the processed upload to be discarded');
+    await Promise.all(restarted.splice(0).map((p) => p.kill()));
+  }, 180_000);
+
+  it('an upload missing bytes is left to its client by the next start, and finishes when they arrive', async () => {
+    const episode = await newEpisode();
+    const clip = makeClip('half-then-killed', { seconds: 3, width: 360, height: 640 });
+    const bytes = readFileSync(clip);
+    const half = Math.floor(bytes.length / 2);
+    doomed = await startDoomed();
+    const uploadId = await createUpload(doomed.url, episode, bytes.length);
+    expect((await patchUpload(doomed.url, uploadId, 0, bytes.subarray(0, half))).status).toBe(204);
+    await doomed.kill();
+
+    // Start-up recovery runs before the process listens: once it does, the upload has been looked at.
+    const next = await startDoomed();
+    restarted.push(next);
+    expect(await uploadStatus(uploadId)).toBe('UPLOADING');
+    expect(await headOffset(next.url, uploadId)).toBe(half);
+    expect(statSync(path.join(server.config.uploads.dir, uploadId)).size).toBe(half);
+
+    const rest = await patchUpload(next.url, uploadId, half, bytes.subarray(half));
+    expect(rest.status).toBe(204);
+    const done = await settledRead(() => episodeState(episode), (r) => uploadsEnded(r.data?.episode.uploads ?? []), 'the resumed upload to be processed', 60_000);
+    expect(done.data!.episode).toMatchObject({ status: 'READY', media: { sha256: sha256Of(clip) } });
+    expect(done.data!.episode.mediaRevisions).toHaveLength(1);
+    await Promise.all(restarted.splice(0).map((p) => p.kill()));
+  }, 180_000);
+
+  it('past its expiry, a complete upload nobody claimed is processed by the clean-up, not abandoned; a partial one is abandoned', async () => {
+    const expiryHours = 0.002;
+    const shortLived = await TestServer.start({ UPLOAD_EXPIRY_HOURS: String(expiryHours), UPLOAD_PROCESSING_LEASE_SECONDS: String(LEASE_SECONDS) });
+    try {
+      const owner = await shortLived.member(OrganizationKind.STUDIO, Role.EDITOR);
+      const seriesId = await seriesWithEpisodes(shortLived, owner.token, owner.organizationId, 2);
+      const [complete, partial] = (await shortLived.gql(SERIES_EPISODES, { id: seriesId }, { token: owner.token })).data!.series.episodes.nodes.map((n) => n.id);
+      const clip = makeClip('expired-unclaimed', { seconds: 3, width: 360, height: 640 });
+      const bytes = readFileSync(clip);
+      const started = Date.now();
+      const partialId = await createUpload(shortLived.url, partial!, bytes.length, owner);
+      expect((await patchUpload(shortLived.url, partialId, 0, bytes.subarray(0, 1000), owner)).status).toBe(204);
+      const completeId = await answeredThenKilled(shortLived, owner, complete!, bytes, { UPLOAD_EXPIRY_HOURS: String(expiryHours) });
+
+      await new Promise((r) => setTimeout(r, Math.max(0, started + expiryHours * 3600_000 + 500 - Date.now())));
+      await shortLived.app.uploads.cleanUpExpired();
+
+      const statuses = (await shortLived.orm.em.getConnection().execute(`select id, status from episode_upload`)) as Array<{ id: string; status: string }>;
+      expect(Object.fromEntries(statuses.map((r) => [r.id, r.status]))).toEqual({ [completeId]: 'SUCCEEDED', [partialId]: 'ABANDONED' });
+      const done = await shortLived.gql(EPISODE_STATE, { id: complete! }, { token: owner.token });
+      expect(done.data!.episode).toMatchObject({ status: 'READY', media: { sha256: sha256Of(clip) } });
+      expect(done.data!.episode.mediaRevisions).toHaveLength(1);
+      expect(filesIn(shortLived.config.uploads.dir)).toEqual([]);
+    } finally {
+      await shortLived.stop();
+    }
+  }, 120_000);
+});
+
+/** An "ffmpeg" that waits until `open()` before running the real one; `started` once something called it. */
+function gatedFfmpeg(name: string): { path: string; started(): boolean; open(): void } {
+  const dir = mkdtempSync(path.join(tmpdir(), `greenlight-gate-${name}-`));
+  const real = process.env.FFMPEG_PATH ?? ffmpeg;
+  const file = path.join(dir, 'ffmpeg');
+  writeFileSync(file, `#!/bin/sh\ntouch "${dir}/started"\nwhile [ ! -e "${dir}/open" ]; do sleep 0.05; done\nexec "${real}" "$@"\n`);
+  chmodSync(file, 0o755);
+  return { path: file, started: () => existsSync(path.join(dir, 'started')), open: () => writeFileSync(path.join(dir, 'open'), '') };
+}
+
+describe('a stalled process whose upload was taken over', () => {
+  it('leaves the upload’s file to the process that took it over, which finishes it', async () => {
+    const episode = await newEpisode();
+    const clip = makeClip('stalled-then-resumed', { seconds: 3, width: 360, height: 640 });
+    const stalledGate = gatedFfmpeg('stalled');
+    const takerGate = gatedFfmpeg('taker');
+    doomed = await startDoomed(server, { FFMPEG_PATH: stalledGate.path });
+    await new Promise<void>((resolve, reject) => {
+      new tus.Upload(readFileSync(clip), {
+        endpoint: `${doomed!.url}/uploads`,
+        chunkSize: 256 * 1024,
+        retryDelays: [],
+        headers: { authorization: `Bearer ${editor.token}` },
+        metadata: { episodeId: episode, filename: 'stalled.mp4', filetype: 'video/mp4' },
+        onError: reject,
+        onSuccess: () => resolve(),
+      }).start();
+    });
+    await eventually(async () => stalledGate.started(), (started) => started, 'the first process to start decoding frames');
+    const uploadId = (await uploadRowOf(episode))!.id;
+
+    // The first process stalls (stopped, not killed): its lease lapses and this process takes the upload over.
+    const previousFfmpeg = process.env.FFMPEG_PATH;
+    process.env.FFMPEG_PATH = takerGate.path;
+    try {
+      doomed.child.kill('SIGSTOP');
+      await eventually(async () => takerGate.started(), (started) => started, 'this process to take the upload over', 30_000);
+      // The stalled process goes on, finds its claim lost, and stops.
+      doomed.child.kill('SIGCONT');
+      stalledGate.open();
+      await eventually(async () => doomed!.output(), (output) => output.includes('another process took over this upload'), 'the stalled process to find its claim lost');
+      // A moment for what it does next (it used to delete the upload's file here, failing the taker).
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(existsSync(path.join(server.config.uploads.dir, uploadId))).toBe(true);
+      takerGate.open();
+      const done = await settledRead(() => episodeState(episode), (r) => uploadsEnded(r.data?.episode.uploads ?? []), 'the taken-over upload to be finished', 60_000);
+      expect(done.data!.episode).toMatchObject({ status: 'READY', media: { sha256: sha256Of(clip) } });
+      expect(done.data!.episode.mediaRevisions).toHaveLength(1);
+      expect(done.data!.episode.uploads.map((u) => u.status)).toEqual(['SUCCEEDED']);
+    } finally {
+      if (previousFfmpeg === undefined) delete process.env.FFMPEG_PATH;
+      else process.env.FFMPEG_PATH = previousFfmpeg;
+      await doomed.kill();
+    }
   }, 180_000);
 });

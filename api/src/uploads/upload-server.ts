@@ -15,7 +15,7 @@ import { acceptUploadMetadata, formatBytes, UploadRefusedError, type UploadOwner
 import type { Services } from '../services';
 import { PostgresLocker, type LockTakenAhead } from './postgres-locker';
 import { creationBodyRefusal, headerRefusal, libraryRefusal, protocolRefusal, REFUSAL_HEADER, sendUploadRefusal, statusOfRefusal, UploadFailedError, type Refusal } from './upload-refusals';
-import { createUploadStore } from './upload-stores';
+import { createUploadStore, uploadsAwaitingProcessing } from './upload-stores';
 
 export const UPLOADS_PATH = '/uploads';
 
@@ -35,8 +35,12 @@ export interface UploadServer {
    * resolves with is sent as the answer (once whatever the request took is let go).
    */
   handle(req: ExpressRequest, res: ExpressResponse, ctx: RequestContext, admitted: Promise<RateLimitedError | undefined>): Promise<void>;
+  /** Processes complete uploads nobody claimed, then removes and abandons uploads left unfinished past expiry. */
   cleanUpExpired(): Promise<void>;
-  /** Uploads finished while no process was there to handle them (a crash between write and hook). */
+  /**
+   * Uploads finished while no process was there to handle them (a crash between the last byte and
+   * the claim, or midway through processing).
+   */
   resumeUnprocessed(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -78,17 +82,20 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
     if (!claim) return;
     // Renewed while this process works; if it dies midway, another process's sweep takes the upload over.
     const lease = services.media.holdClaim(em, claim, log);
+    let recorded: boolean;
     try {
       await services.media.markProcessing(em, uploadId);
       const file = await uploadStore.finishedFile(uploadId);
       try {
-        await services.media.process(em.fork(), uploadId, file, log, lease);
+        recorded = await services.media.process(em.fork(), uploadId, file, log, lease);
       } finally {
         await file.release();
       }
     } finally {
       await lease.settle();
     }
+    // A process whose claim was taken over leaves the bytes to the one that took it: it reads them still.
+    if (!recorded) return;
     // The bytes now live in media storage; drop what tus kept.
     await uploadStore.discard(uploadId).catch((err) => log.warn({ err, uploadId }, 'removing a processed upload failed'));
   };
@@ -153,9 +160,14 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
     services.uploads.recordTerminated(ctx, id).catch((err) => ctx.logger.error({ err, uploadId: id }, 'recording a cancelled upload failed'));
   });
 
-  const resumeUnprocessed = async () => {
-    for (const id of await uploadStore.unprocessed()) await processFinished(id, logger).catch((err) => logger.error({ err, uploadId: id }, 'resuming upload processing failed'));
-  };
+  // One pass at a time per process (start-up and each clean-up share it); between processes, the claim decides.
+  let resuming: Promise<void> | undefined;
+  const resumeUnprocessed = () =>
+    (resuming ??= (async () => {
+      for (const id of await uploadsAwaitingProcessing(uploadStore, pool)) {
+        await processFinished(id, logger).catch((err) => logger.error({ err, uploadId: id }, 'resuming upload processing failed'));
+      }
+    })().finally(() => (resuming = undefined)));
   // The sweep: an upload whose processing process died midway (its lease lapsed) is taken over while
   // running, not at the next start. Every API process sweeps; a claim is taken by one only.
   const lapsed = async () => {
@@ -270,6 +282,10 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
       }
     },
     async cleanUpExpired() {
+      // A complete upload nobody claimed (its process stopped after the last PATCH) is processed
+      // first, not abandoned: claimed, it is PROCESSING, which expiry leaves alone; and an expired
+      // upload takes no new PATCH, so no other upload can complete behind this pass.
+      await resumeUnprocessed();
       const removed = await uploadStore.removeExpired();
       const abandoned = await services.uploads.markAbandoned(deps.orm.em.fork(), new Date(Date.now() - config.uploads.expiryMs));
       if (removed || abandoned) logger.info({ removed, abandoned }, 'cleaned up abandoned uploads');

@@ -25,10 +25,32 @@ export interface UploadStore {
   finishedFile(uploadId: string): Promise<FinishedFile & { release(): Promise<void> }>;
   /** Drops a processed upload's bytes and state. */
   discard(uploadId: string): Promise<void>;
-  /** Ids of uploads whose bytes have all arrived but which nobody has finished processing. */
-  unprocessed(): Promise<string[]>;
   /** Deletes uploads left unfinished past the expiry period; returns how many. */
   removeExpired(): Promise<number>;
+}
+
+/**
+ * Whether every byte of an upload has arrived, by the store's own reading of it — the one HEAD
+ * answers with: the file's size for local files, the parts in the bucket for S3. Never a stored
+ * offset: the file store writes an upload's state once, at creation, and never updates its offset.
+ */
+export function allBytesArrived(upload: Pick<Upload, 'offset' | 'size'>): boolean {
+  return upload.size !== undefined && upload.offset === upload.size;
+}
+
+/**
+ * Uploads a process must see through: those being processed (`MediaService.claim` takes over only
+ * one whose lease lapsed), and those whose bytes have all arrived but which nobody claimed — the
+ * process that answered the last PATCH stopped before processing began.
+ */
+export async function uploadsAwaitingProcessing(store: Pick<UploadStore, 'datastore'>, pool: pg.Pool): Promise<string[]> {
+  const { rows } = await pool.query<{ id: string; status: string }>(`select id, status from episode_upload where status in ('UPLOADING', 'PROCESSING') order by created_at`);
+  const awaiting: string[] = [];
+  for (const row of rows) {
+    if (row.status === 'PROCESSING') awaiting.push(row.id);
+    else if (await store.datastore.getUpload(row.id).then(allBytesArrived, () => false)) awaiting.push(row.id);
+  }
+  return awaiting;
 }
 
 export function createUploadStore(config: Config, pool: pg.Pool): UploadStore {
@@ -57,6 +79,35 @@ class HashingFileStore extends FileStore {
     }
   }
 
+  /**
+   * FileStore expires an upload by its stored offset, which it never updates: a complete upload
+   * waiting for processing, or under way, would lose its file with the abandoned ones. Only uploads
+   * still missing bytes expire here.
+   */
+  override async deleteExpired(): Promise<number> {
+    const cutoff = Date.now() - this.getExpiration();
+    let removed = 0;
+    for (const id of await this.configstore.list!()) {
+      const state = await this.configstore.get(id);
+      if (!state?.creation_date || new Date(state.creation_date).getTime() >= cutoff) continue;
+      let upload: Upload | undefined;
+      try {
+        upload = await this.getUpload(id);
+      } catch (error) {
+        // Its state gone too: another process removed it. A state whose file is gone is removed below.
+        if (error === ERRORS.FILE_NOT_FOUND) continue;
+        if (error !== ERRORS.FILE_NO_LONGER_EXISTS) throw error;
+      }
+      if (upload && allBytesArrived(upload)) continue;
+      // Forced: another process's clean-up may be removing the same upload.
+      this.sha256.forget(id);
+      await rm(path.join(this.directory, id), { force: true });
+      await this.configstore.delete(id);
+      removed++;
+    }
+    return removed;
+  }
+
   override async write(readable: Readable, uploadId: string, offset: number): Promise<number> {
     const file = path.join(this.directory, uploadId);
     const tap = await this.sha256.tap(uploadId, file, offset);
@@ -79,7 +130,7 @@ class LocalUploadStore implements UploadStore {
 
   constructor(
     private readonly config: Config,
-    private readonly pool: pg.Pool,
+    pool: pg.Pool,
   ) {
     this.state = new PostgresKvStore(pool, { remember: true });
     this.datastore = new HashingFileStore(
@@ -102,15 +153,6 @@ class LocalUploadStore implements UploadStore {
     this.datastore.sha256.forget(uploadId);
     await rm(path.join(this.config.uploads.dir, uploadId), { force: true });
     await this.state.delete(uploadId);
-  }
-
-  async unprocessed(): Promise<string[]> {
-    const { rows } = await this.pool.query<{ id: string }>(
-      `select u.id from episode_upload u join tus_upload_state s on s.id = u.id
-       where (u.status = 'UPLOADING' and (s.value->>'offset')::bigint = (s.value->>'size')::bigint)
-          or u.status = 'PROCESSING'`,
-    );
-    return rows.map((r) => r.id);
   }
 
   removeExpired(): Promise<number> {
@@ -163,21 +205,6 @@ class S3UploadStore implements UploadStore {
       Delete: { Objects: [{ Key: uploadId }, { Key: `${uploadId}.info` }, { Key: `${uploadId}.part` }], Quiet: true },
     });
     await this.cache.delete(uploadId);
-  }
-
-  /** The cache does not track offsets for S3, so the bucket is asked about each upload still under way. */
-  async unprocessed(): Promise<string[]> {
-    const { rows } = await this.pool.query<{ id: string; status: string }>(`select id, status from episode_upload where status in ('UPLOADING', 'PROCESSING')`);
-    const finished: string[] = [];
-    for (const row of rows) {
-      if (row.status === 'PROCESSING') {
-        finished.push(row.id);
-        continue;
-      }
-      const upload = await this.datastore.getUpload(row.id).catch(() => undefined);
-      if (upload?.size !== undefined && upload.offset === upload.size) finished.push(row.id);
-    }
-    return finished;
   }
 
   async removeExpired(): Promise<number> {

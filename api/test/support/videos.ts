@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'greenlight-clips-'));
+/** The ffmpeg the tests make clips with (the API's own unless FFMPEG_PATH names another). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const ffmpeg = (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
+export const ffmpeg = (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
 
 /** A small test clip made now with ffmpeg (test videos are generated, not committed). */
 export function makeClip(name: string, options: { width?: number; height?: number; seconds?: number; container?: 'mp4' | 'webm' | 'mov'; audio?: boolean } = {}): string {

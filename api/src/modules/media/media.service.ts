@@ -129,10 +129,16 @@ export class MediaService {
    * `identicalToCurrentMedia`. A real replacement goes ahead only if its upload acknowledged
    * everything it cancels now (`MediaReplacementService.refusal`, the check made at creation);
    * otherwise the upload fails with those words.
+   *
+   * Returns whether this call recorded the upload's outcome: false when another process took the
+   * upload over (its claim was lost), which then needs the upload's bytes until it is done.
    */
-  async process(em: EntityManager, uploadId: string, file: FinishedFile, logger: Logger, lease?: ProcessingLease): Promise<void> {
+  async process(em: EntityManager, uploadId: string, file: FinishedFile, logger: Logger, lease?: ProcessingLease): Promise<boolean> {
     const upload = await em.findOneOrFail(EpisodeUpload, { id: uploadId }, { populate: ['episode', 'episode.series'] });
-    if (upload.audioLanguage) return this.processDub(em, upload, file, logger);
+    if (upload.audioLanguage) {
+      await this.processDub(em, upload, file, logger);
+      return true;
+    }
     const system = { actorLabel: 'system' };
     try {
       const sha256 = file.sha256 ?? (await sha256File(file.path));
@@ -209,13 +215,14 @@ export class MediaService {
     } catch (error) {
       if (error instanceof ClaimLostError) {
         logger.warn({ uploadId }, 'another process took over this upload; leaving it to that process');
-        return;
+        return false;
       }
       if (!(error instanceof ProbeError)) logger.error({ err: error, uploadId }, 'processing an upload failed unexpectedly');
       else logger.info({ uploadId, detail: error.detail }, `upload refused: ${error.message}`);
       const reason = error instanceof ProbeError ? error.message : 'The file could not be processed. Try uploading it again.';
       await this.recordFailure(em.fork(), uploadId, reason, logger);
     }
+    return true;
   }
 
   /**
