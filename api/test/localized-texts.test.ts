@@ -8,6 +8,7 @@ import { createLiveSeries, createPartner, LICENSE, resubmitAndApprove } from './
 import { seriesWithEpisodes } from './support/catalog';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
 import { graphql, type TadaDocumentNode } from '../../schema/graphql';
+import { seededRandom } from './support/seeded-random';
 
 /*
  * Localized titles and synopses: studios set them per BCP 47 language on series and episodes; they
@@ -298,18 +299,9 @@ describe('localized texts are reviewed material', () => {
 });
 
 describe('choosing the language partners get', () => {
-  /** mulberry32, seeded so a failure can be replayed. */
+  /** Seeded, so a failure can be replayed. */
   const SEED = Number(process.env.LANGUAGE_SEED ?? Math.floor(Math.random() * 1e9));
-  const rnd = (() => {
-    let a = SEED >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  })();
+  const rnd = seededRandom(SEED);
   const pick = <T,>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
   const randomCase = (s: string) => [...s].map((c) => (rnd() < 0.5 ? c.toUpperCase() : c.toLowerCase())).join('');
 

@@ -5,6 +5,7 @@ import { loadReviewedSnapshots, reviewedDigest } from '../src/modules/review/rev
 import { createPartner } from './support/publishing';
 import { TestServer, type SignedInMember } from './support/server';
 import { graphql, type TadaDocumentNode } from '../../schema/graphql';
+import { seededRandom } from './support/seeded-random';
 
 /*
  * Model-based test of publication: random steps change any input of the publish gate (through the
@@ -20,16 +21,9 @@ const STEPS = Number(process.env.MODEL_STEPS ?? 300);
 const TERRITORIES = ['US', 'CA', 'GB', 'FR', 'DE'];
 const DAY = 86_400_000;
 
-/** mulberry32: small, seedable, good enough to pick steps. */
+/** Seeded steps, so a failing walk can be replayed. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(list: readonly T[]): T => list[int(list.length)]!;
   const subset = <T>(list: readonly T[], min = 0): T[] => {

@@ -11,6 +11,7 @@ import { CLAIM_NEXT, DECIDE } from './support/review';
 import type { SignedInMember, TestServer } from './support/server';
 import { makeClip, sha256Of } from './support/videos';
 import { graphql, type TadaDocumentNode } from '../../schema/graphql';
+import { seededRandom } from './support/seeded-random';
 
 /**
  * An approval puts on partners' screens exactly the video its case reviewed, whatever order a
@@ -224,17 +225,8 @@ describe('a review counts only for the video its case screened', () => {
   });
 });
 
-/** mulberry32: a small seeded generator, so a failing order can be replayed. */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so a failing order can be replayed. */
+const seeded = seededRandom;
 
 type Order = 'SUBMIT_THEN_REPLACE' | 'REPLACE_THEN_SUBMIT' | 'SUBMIT_QUEUED_FIRST' | 'REPLACE_QUEUED_FIRST';
 const ORDERS: Order[] = ['SUBMIT_THEN_REPLACE', 'REPLACE_THEN_SUBMIT', 'SUBMIT_QUEUED_FIRST', 'REPLACE_QUEUED_FIRST'];

@@ -4,6 +4,7 @@ import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { seedPendingCases } from './support/review';
 import { TestServer, type SignedInMember } from './support/server';
+import { seededRandom } from './support/seeded-random';
 
 /**
  * Model-based check that the rule fields agree with their mutations: random steps move episodes
@@ -15,17 +16,8 @@ import { TestServer, type SignedInMember } from './support/server';
 const SEED = Number(process.env.RULES_SEED ?? Math.floor(Math.random() * 1e9));
 const STEPS = Number(process.env.RULES_STEPS ?? 40);
 
-/** mulberry32: small, seedable, good enough to pick steps. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded steps, so a failing walk can be replayed. */
+const prng = seededRandom;
 
 const EPISODE_RULES = graphql(`
   query EpisodeRules($id: ID!) {

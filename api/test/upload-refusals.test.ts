@@ -10,6 +10,7 @@ import { REFUSAL_HEADER, UPLOAD_STATUS } from '../src/uploads/upload-refusals';
 import { seriesWithEpisodes } from './support/catalog';
 import { createPartner } from './support/publishing';
 import { TestServer, type SignedInMember } from './support/server';
+import { seededRandom } from './support/seeded-random';
 
 // Every refusal at /uploads — ours, the tus library's, authentication's, the rate limiter's — must
 // carry an `Upload-Refusal-Reason` the one reason→status table knows, with that table's status, and
@@ -257,17 +258,8 @@ describe('a refused creation changes nothing', () => {
 });
 
 describe('randomized hostile tus requests', () => {
-  /** mulberry32: a small seeded generator, so a failing run can be replayed with UPLOAD_WALK_SEED. */
-  function random(seed: number) {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
+  /** Seeded, so a failing run can be replayed with UPLOAD_WALK_SEED. */
+  const random = seededRandom;
   const seed = Number(process.env.UPLOAD_WALK_SEED ?? Date.now() % 1_000_000);
 
   it(`every refusal of 200 random requests carries a reason of the table and our words (seed ${seed})`, async () => {

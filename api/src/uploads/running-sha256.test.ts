@@ -6,23 +6,15 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RunningSha256 } from './running-sha256';
+import { seededRandom } from '../../test/support/seeded-random';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'greenlight-running-sha256-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failing seed can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers, so a failing seed can be replayed. */
+const random = seededRandom;
 
 /**
  * One PATCH as the upload store makes it: `bytes` flow through the tap into the file at `offset`.
