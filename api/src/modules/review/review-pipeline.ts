@@ -81,8 +81,7 @@ export class ReviewPipeline {
     private readonly fingerprints?: FingerprintService,
     transcriber?: Transcriber,
   ) {
-    const limit = pLimit(config.review.concurrency);
-    this.providerSlots = (request) => limit(request);
+    this.providerSlots = pLimit(config.review.concurrency);
     const settings = config.review.transcription;
     this.transcriber = transcriber ?? (settings ? new OpenAiTranscriber(settings) : undefined);
   }
