@@ -119,7 +119,7 @@ describe('the partner catalog', () => {
       const refused = await set({ mode: 'ALL_AT_ONCE', startsAt });
       expect(errorCode(refused)).toBe('BAD_USER_INPUT');
       expect(refused.errors![0]!.extensions.field).toBe('input.startsAt');
-      expect(refused.errors![0]!.message).toMatch(/^The start is more than 10 years ahead: the latest is \d{1,2} \w{3} \d{4}\.$/);
+      expect(refused.errors![0]!.message).toMatch(/^The start is more than 10 years ahead: the latest is \d{1,2} \w{3} \d{4}, \d{2}:\d{2} UTC\.$/);
     }
     const late = await set({ mode: 'SCHEDULED', startsAt: '2030-01-01T00:00:00Z', episodeTimes: [{ number: 1, at: '2030-01-01T00:00:00Z' }, { number: 2, at: '9999-12-31T23:59:00Z' }] });
     expect(late.errors![0]!.extensions.field).toBe('input.episodeTimes.1.at');

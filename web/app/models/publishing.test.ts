@@ -47,8 +47,8 @@ describe('releaseStartProblem: a start the API would refuse, by its releaseHoriz
   const horizon = { horizonYears: 10, latestStartsAt: '2036-12-01T10:00:00.000Z', earliestDropsStartsAt: '2016-12-01T10:00:00.000Z' };
   it('names the latest start for one past it, in every mode', () => {
     for (const mode of ['ALL_AT_ONCE', 'DROPS', 'SCHEDULED'] as const) {
-      expect(releaseStartProblem(new Date('2036-12-01T10:01:00Z'), mode, horizon)).toBe('The start is more than 10 years ahead: the latest is 1 Dec 2036.');
-      expect(releaseStartProblem(new Date('9999-12-31T23:59:00Z'), mode, horizon)).toBe('The start is more than 10 years ahead: the latest is 1 Dec 2036.');
+      expect(releaseStartProblem(new Date('2036-12-01T10:01:00Z'), mode, horizon)).toBe('The start is more than 10 years ahead: the latest is 1 Dec 2036, 10:00 UTC.');
+      expect(releaseStartProblem(new Date('9999-12-31T23:59:00Z'), mode, horizon)).toBe('The start is more than 10 years ahead: the latest is 1 Dec 2036, 10:00 UTC.');
     }
   });
   it('holds the bounds themselves and anything between', () => {
@@ -57,7 +57,7 @@ describe('releaseStartProblem: a start the API would refuse, by its releaseHoriz
     expect(releaseStartProblem(new Date('2026-12-01T10:00:00Z'), 'DROPS', horizon)).toBeNull();
   });
   it('refuses a drops start from before the earliest, but not another mode’s past start (that is now)', () => {
-    expect(releaseStartProblem(new Date('2016-12-01T09:59:00Z'), 'DROPS', horizon)).toBe('Daily drops count from their start, which can be at most 10 years back: the earliest is 1 Dec 2016.');
+    expect(releaseStartProblem(new Date('2016-12-01T09:59:00Z'), 'DROPS', horizon)).toBe('Daily drops count from their start, which can be at most 10 years back: the earliest is 1 Dec 2016, 10:00 UTC.');
     expect(releaseStartProblem(new Date('0001-01-01T00:00:00Z'), 'ALL_AT_ONCE', horizon)).toBeNull();
   });
 });

@@ -68,12 +68,11 @@ export interface ReleaseHorizon {
  * gave (`releaseHorizon`), so the form says so before asking to confirm; `null` when within them.
  */
 export function releaseStartProblem(startsAt: Date, mode: ReleaseMode, horizon: ReleaseHorizon): string | null {
-  const day = (iso: string) => new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
   if (startsAt.getTime() > new Date(horizon.latestStartsAt).getTime()) {
-    return `The start is more than ${horizon.horizonYears} years ahead: the latest is ${day(horizon.latestStartsAt)}.`;
+    return `The start is more than ${horizon.horizonYears} years ahead: the latest is ${formatDateTime(horizon.latestStartsAt)}.`;
   }
   if (mode === 'DROPS' && startsAt.getTime() < new Date(horizon.earliestDropsStartsAt).getTime()) {
-    return `Daily drops count from their start, which can be at most ${horizon.horizonYears} years back: the earliest is ${day(horizon.earliestDropsStartsAt)}.`;
+    return `Daily drops count from their start, which can be at most ${horizon.horizonYears} years back: the earliest is ${formatDateTime(horizon.earliestDropsStartsAt)}.`;
   }
   return null;
 }

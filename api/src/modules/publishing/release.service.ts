@@ -57,7 +57,8 @@ type PlanTimes = { mode: ReleaseMode; startsAt: Date; episodeTimes?: Array<{ num
  */
 export function releasePlanTimes<T extends PlanTimes>(plan: T, now: Date): T {
   const { latest, earliestDropsStart: earliest } = releaseHorizon(now);
-  const day = (d: Date) => d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  // The date alone is ambiguous on that very day: the minute is named too, in UTC.
+  const day = (d: Date) => `${d.toLocaleString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'UTC' })} UTC`;
   const refused: FieldError[] = [];
   const ahead = (field: string, what: string, at: Date) => {
     if (at.getTime() > latest.getTime()) refused.push({ field, message: `${what} is more than ${RELEASE_HORIZON_YEARS} years ahead: the latest is ${day(latest)}.` });
