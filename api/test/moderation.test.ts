@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Membership, Role } from '../src/modules/membership/membership.entity';
 import { Finding, FindingSeverity, FindingSource } from '../src/modules/review/finding.entity';
@@ -343,6 +344,11 @@ describe('appeals, resubmission and takedown', () => {
     expect((await claim(other.token, filter))!.id).toBe(appeal.data!.appealCase.id);
     const twice = await server.gql(graphql('mutation($id: ID!, $s: String!) { appealCase(caseId: $id, statement: $s) { id } }'), { id: caseIds[0], s: 'Once more, with feeling.' }, { token: owner.token });
     expect(errorCode(twice)).toBe('CONFLICT');
+    // Another studio learns nothing from the case's id: its answer is the one for an id that does not exist.
+    const stranger = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const appealAs = async (id: string) => (await server.gql(graphql('mutation($id: ID!, $s: String!) { appealCase(caseId: $id, statement: $s) { id } }'), { id, s: 'Please look at this again.' }, { token: stranger.token })).errors?.map((e) => [e.extensions?.code, e.message]);
+    expect(await appealAs(caseIds[0]!)).toEqual(await appealAs(randomUUID()));
+    expect(await appealAs(randomUUID())).toEqual([['NOT_FOUND', 'Review case not found.']]);
   });
 
   it('an appeal and a resubmission of the same rejected episode sent at once: exactly one is taken, the other is refused for its reason, never a deadlock', async () => {

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { ConflictError, passes } from '../../domain/errors';
+import { ConflictError, NotFoundError, passes } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
 import { parseInput, visibleText } from '../../domain/validation';
 import type { AuditService } from '../audit/audit.service';
@@ -66,7 +66,10 @@ export class AppealService {
    * decisions and the episode, read on `em`.
    */
   private async checkAppeal(ctx: RequestContext, em: EntityManager, reviewCase: ReviewCase): Promise<{ decisions: ReviewDecision[]; episode: Episode }> {
-    await findEpisode(ctx, reviewCase.episode.id, 'write', em);
+    // Another studio's case is answered as a case that does not exist, in the same words.
+    await findEpisode(ctx, reviewCase.episode.id, 'write', em).catch((error: unknown) => {
+      throw error instanceof NotFoundError ? new NotFoundError('Review case') : error;
+    });
     const decisions = await em.find(ReviewDecision, { reviewCase, pendingSecondApproval: false });
     const laterCase = (await em.count(ReviewCase, { episode: reviewCase.episode.id, id: { $ne: reviewCase.id }, submittedAt: { $gt: reviewCase.submittedAt } })) > 0;
     const refused = whyAppealIsRefused(reviewCase, decisions, laterCase);
