@@ -362,6 +362,12 @@ describe('a replacement checks again what it cancels when its video would become
     expect(stale.status).toBe(409);
     expect(stale.headers.get(REFUSAL_HEADER)).toBe('REPLACEMENT_CANCELS_REVIEW');
     expect(await stale.text()).toMatch(/its approval in US\b/);
+    // An acknowledgment that names no territory, or a loss that does not exist, is refused as such, naming the key.
+    for (const garbage of ['XX', 'US=GONE', 'US,US']) {
+      const refused = await createUpload(episodeId, other, { cancels: garbage });
+      expect([refused.status, refused.headers.get(REFUSAL_HEADER)]).toEqual([400, 'UPLOAD_METADATA_INVALID']);
+      expect(await refused.text()).toMatch(/^Upload metadata cancels: /);
+    }
     const shown = await createUpload(episodeId, other, { cancels: 'US=APPROVED' });
     expect(shown.status).toBe(201);
     expect(await storedAcknowledgment(shown.headers.get('location')!.split('/').pop()!)).toEqual(['US=APPROVED']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acknowledgedTerritories, describeCancellations, recordedAcknowledgment, replacementCancels, replacementRefusal, repeatsCurrentMedia, ReplacementLoss, unacknowledgedCancellations } from './media-replacement';
+import { acknowledgedTerritories, acknowledgmentProblem, describeCancellations, recordedAcknowledgment, replacementCancels, replacementRefusal, repeatsCurrentMedia, ReplacementLoss, unacknowledgedCancellations } from './media-replacement';
 
 const SHA = 'a'.repeat(64);
 
@@ -93,5 +93,19 @@ describe('an acknowledgment covers what was at stake when it was made, no more',
     expect(unacknowledgedCancellations(now, ['US', 'CA', 'GB'])).toEqual([]);
     // What a client sends is territories: a loss it names is not taken on trust.
     expect(recordedAcknowledgment(['US=LIVE'], [])).toEqual(['US=NONE']);
+  });
+});
+
+describe('acknowledgmentProblem: a cancels value is territories, each with an optional loss, each once', () => {
+  it('accepts what clients send: plain territories in any case and spacing, and territories with the loss shown', () => {
+    for (const ok of ['', 'US', ' us, gb , CA', 'US=IN_REVIEW', 'us=approved,GB=LIVE', 'US,']) expect(acknowledgmentProblem(ok)).toBeNull();
+  });
+  it('names the entry that is not a territory, the loss that does not exist and a territory named twice', () => {
+    expect(acknowledgmentProblem('US,XX')).toBe('"XX" is not an ISO 3166-1 alpha-2 territory code (such as US or GB).');
+    expect(acknowledgmentProblem('USA')).toMatch(/^"USA" is not an ISO 3166-1/);
+    expect(acknowledgmentProblem('US=GONE')).toBe('"US=GONE": the loss after "=" must be one of IN_REVIEW, APPROVED, LIVE.');
+    expect(acknowledgmentProblem('US=LIVE=LIVE')).toMatch(/the loss after "=" must be one of/);
+    expect(acknowledgmentProblem('US=')).toMatch(/the loss after "=" must be one of/);
+    expect(acknowledgmentProblem('US,us=LIVE')).toBe('US is named twice.');
   });
 });

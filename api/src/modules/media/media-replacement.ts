@@ -5,6 +5,8 @@
  * these rules; nothing else restates them.
  */
 
+import { isTerritoryCode } from '../catalog/territories';
+
 /** The identity of a video's bytes: its length and its sha256 (hex). */
 export interface MediaBytes {
   sizeBytes: number;
@@ -84,6 +86,29 @@ export function acknowledgedTerritories(metadata: string | null | undefined): st
     .split(',')
     .map((t) => t.trim().toUpperCase())
     .filter(Boolean);
+}
+
+/**
+ * What is wrong with a `cancels` value as a client sends it, or null: comma-separated ISO 3166-1
+ * alpha-2 territory codes, each optionally with the loss the client showed (`US=IN_REVIEW`; one of
+ * ReplacementLoss), each territory once. A code that names no territory or a loss that does not
+ * exist would otherwise acknowledge nothing without saying so.
+ */
+export function acknowledgmentProblem(metadata: string): string | null {
+  const seen = new Set<string>();
+  for (const raw of metadata.split(',')) {
+    const entry = raw.trim();
+    if (!entry) continue;
+    const [code, loss, ...rest] = entry.split('=');
+    const territory = code!.trim().toUpperCase();
+    if (!isTerritoryCode(territory)) return `"${entry.slice(0, 20)}" is not an ISO 3166-1 alpha-2 territory code (such as US or GB).`;
+    if (rest.length || (loss !== undefined && !(loss.trim().toUpperCase() in STRENGTH))) {
+      return `"${entry.slice(0, 40)}": the loss after "=" must be one of ${Object.keys(STRENGTH).join(', ')}.`;
+    }
+    if (seen.has(territory)) return `${territory} is named twice.`;
+    seen.add(territory);
+  }
+  return null;
 }
 
 /** What an acknowledged territory stood to lose when its upload was created and nothing was at stake there. */

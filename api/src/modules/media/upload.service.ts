@@ -16,7 +16,7 @@ import { ACCEPTED_AUDIO, dubDurationMismatch } from './audio-tracks';
 import { languageSchema, MAX_EPISODE_NUMBER } from '../catalog/catalog-validation';
 import { ourWords } from '../../domain/validation';
 import type { MediaReplacementService } from './media-replacement.service';
-import { ACKNOWLEDGED_CANCELS_KEY, acknowledgedTerritories, recordedAcknowledgment } from './media-replacement';
+import { ACKNOWLEDGED_CANCELS_KEY, acknowledgedTerritories, acknowledgmentProblem, recordedAcknowledgment } from './media-replacement';
 
 /**
  * Why an upload is refused, beside the domain codes (`UNAUTHENTICATED`, `FORBIDDEN`, `NOT_FOUND`,
@@ -131,6 +131,9 @@ export function acceptUploadMetadata(metadata: Record<string, string | null | un
     if (!text.ok) throw new UploadRefusedError('UPLOAD_METADATA_INVALID', `Upload metadata ${keyText.text}: ${text.problem}`);
     accepted[keyText.text] = text.text;
   }
+  const cancels = accepted[ACKNOWLEDGED_CANCELS_KEY];
+  const problem = typeof cancels === 'string' ? acknowledgmentProblem(cancels) : null;
+  if (problem) throw new UploadRefusedError('UPLOAD_METADATA_INVALID', `Upload metadata ${ACKNOWLEDGED_CANCELS_KEY}: ${problem}`);
   return accepted;
 }
 
