@@ -10,7 +10,7 @@ import { OrganizationKind } from '../src/modules/organization/organization.entit
 import { seriesWithEpisodes } from './support/catalog';
 import { postLicenseDocument } from './support/license-documents';
 import { LICENSE } from './support/publishing';
-import { eventually, settledRead, uploadsEnded } from './support/media';
+import { eventually, settledRead, uploadClip, uploadsEnded } from './support/media';
 import { startApiProcess, type ApiProcess } from './support/processes';
 import { TestServer, type SignedInMember } from './support/server';
 import { ffmpeg, makeClip, sha256Of } from './support/videos';
@@ -76,17 +76,7 @@ describe('processing that dies midway', () => {
       UPLOAD_PROCESSING_LEASE_SECONDS: String(LEASE_SECONDS),
     });
     const clip = makeClip('recovered', { seconds: 4, width: 360, height: 640 });
-    await new Promise<void>((resolve, reject) => {
-      new tus.Upload(readFileSync(clip), {
-        endpoint: `${doomed!.url}/uploads`,
-        chunkSize: 256 * 1024,
-        retryDelays: [],
-        headers: { authorization: `Bearer ${editor.token}` },
-        metadata: { episodeId, filename: 'recovered.mp4', filetype: 'video/mp4' },
-        onError: reject,
-        onSuccess: () => resolve(),
-      }).start();
-    });
+    await uploadClip(doomed!, editor.token, episodeId, clip);
     await eventually(async () => existsSync(path.join(hangDir, 'ffmpeg.pid')), (started) => started, 'the first process to start decoding frames');
     hangingFfmpegPid = readFileSync(path.join(hangDir, 'ffmpeg.pid'), 'utf8').trim();
     const claimed = await uploadRow();
@@ -393,17 +383,7 @@ describe('a stalled process whose upload was taken over', () => {
     const stalledGate = gatedFfmpeg('stalled');
     const takerGate = gatedFfmpeg('taker');
     doomed = await startDoomed(server, { FFMPEG_PATH: stalledGate.path });
-    await new Promise<void>((resolve, reject) => {
-      new tus.Upload(readFileSync(clip), {
-        endpoint: `${doomed!.url}/uploads`,
-        chunkSize: 256 * 1024,
-        retryDelays: [],
-        headers: { authorization: `Bearer ${editor.token}` },
-        metadata: { episodeId: episode, filename: 'stalled.mp4', filetype: 'video/mp4' },
-        onError: reject,
-        onSuccess: () => resolve(),
-      }).start();
-    });
+    await uploadClip(doomed!, editor.token, episode, clip);
     await eventually(async () => stalledGate.started(), (started) => started, 'the first process to start decoding frames');
     const uploadId = (await uploadRowOf(episode))!.id;
 

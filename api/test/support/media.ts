@@ -8,7 +8,7 @@ import { graphql } from '../../../schema/graphql';
  * Uploads a file for an episode through tus, as a studio editor's browser would. A replacement of an
  * episode with something to lose must acknowledge it in `metadata` (`cancels`, see `acknowledgingCancels`).
  */
-export function uploadClip(server: TestServer, token: string, episodeId: string, file: string, metadata: Record<string, string> = {}): Promise<void> {
+export function uploadClip(server: Pick<TestServer, 'url'>, token: string, episodeId: string, file: string, metadata: Record<string, string> = {}): Promise<void> {
   return new Promise((resolve, reject) => {
     const up = new tus.Upload(readFileSync(file), {
       endpoint: `${server.url}/uploads`,
