@@ -107,6 +107,84 @@ describe('upload lock release', () => {
     expect(after.mediaRevisions).toHaveLength(0);
   });
 
+  it('another studio’s HEAD, PATCH and DELETE of an upload are refused without taking the lock from its own PATCH in flight', async () => {
+    const stranger = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const file = makeClip('race-stranger');
+    const clip = readFileSync(file);
+    const url = await create(episodes[10]!, clip.length, 'race-stranger.mp4');
+    const part = 48 * 1024;
+    let finish!: () => void;
+    const finished = new Promise<void>((r) => (finish = r));
+    const body = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(clip.subarray(0, part));
+        await finished;
+        controller.close();
+      },
+    });
+    const own = send(url, { method: 'PATCH', headers: { ...tusHeaders(), 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, body, duplex: 'half' } as RequestInit);
+    await new Promise((r) => setTimeout(r, 300));
+    const theirs = { authorization: `Bearer ${stranger.token}`, 'tus-resumable': '1.0.0' };
+    const refused = [
+      await send(url, { method: 'HEAD', headers: theirs }),
+      await send(url, { method: 'PATCH', headers: { ...theirs, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, body: 'x' }),
+      await send(url, { method: 'DELETE', headers: theirs }),
+    ];
+    expect(refused.map((r) => r.status)).toEqual([404, 404, 404]);
+    finish();
+    const res = await own;
+    expect(res.status).toBe(204);
+    expect(Number(res.headers.get('upload-offset'))).toBe(part);
+    expect((await patch(url, part, clip.subarray(part))).status).toBe(204);
+    const v = await settled(episodes[10]!);
+    expect(v.media!.sha256).toBe(sha256Of(file));
+  });
+
+  it('a second client PATCHing while the first streams slowly (here and through another process) never corrupts the bytes, hangs or answers 500', async () => {
+    const twin = await server.twin();
+    try {
+      const file = makeClip('race-slow', { seconds: 6, width: 720, height: 1280 });
+      const clip = readFileSync(file);
+      const url = await create(episodes[11]!, clip.length, 'race-slow.mp4');
+      const statuses: number[] = [];
+      let offset = 0;
+      for (let round = 0; offset < clip.length; round++) {
+        expect(round).toBeLessThan(200);
+        const from = offset;
+        const slice = clip.subarray(from, from + 64 * 1024);
+        let i = 0;
+        const slow = new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            if (i >= slice.length) return controller.close();
+            await new Promise((r) => setTimeout(r, 15));
+            controller.enqueue(slice.subarray(i, i + 8 * 1024));
+            i += 8 * 1024;
+          },
+        });
+        const first = send(url, { method: 'PATCH', headers: { ...tusHeaders(), 'upload-offset': String(from), 'content-type': 'application/offset+octet-stream' }, body: slow, duplex: 'half' } as RequestInit).then(
+          (r) => r.status,
+          () => 0,
+        );
+        await new Promise((r) => setTimeout(r, 60));
+        const base = round % 2 ? twin.url : server.url;
+        const secondUrl = base + new URL(url).pathname;
+        const second = await patch(secondUrl, from, slice);
+        statuses.push(second.status, await first);
+        for (const st of statuses.slice(-2)) expect(st).toBeLessThan(500);
+        const h = await head(url);
+        expect(h.offset).toBeGreaterThanOrEqual(from);
+        offset = h.offset;
+      }
+      const v = await settled(episodes[11]!);
+      expect(v.status, JSON.stringify({ v, statuses })).toBe('READY');
+      expect(v.media!.sha256).toBe(sha256Of(file));
+      expect(v.mediaRevisions).toHaveLength(1);
+    } finally {
+      await twin.app.stop();
+      await twin.orm.close();
+    }
+  }, 120_000);
+
   it('many uploads in parallel each store their own file’s bytes', async () => {
     const files = [4, 5, 6, 7, 8, 9].map((i) => makeClip(`race-parallel-${i}`, { seconds: 2 + (i % 3) }));
     await Promise.all(
