@@ -3,7 +3,7 @@ import { eventually } from './support/media';
 import { createLiveSeries, createPartner, startWithOperatorLead } from './support/publishing';
 import { errorCode, type SignedInMember, type TestServer } from './support/server';
 import { makeAudio } from './support/videos';
-import { graphql } from '../../schema/graphql';
+import { graphql, type ResultOf } from '../../schema/graphql';
 
 let server: TestServer;
 let admin: SignedInMember;
@@ -52,8 +52,8 @@ async function catalogPrices(key: string, t: string) {
     for (const s of page.data!.catalog.nodes) {
       let after: string | null = null;
       for (;;) {
-        const w: Awaited<ReturnType<typeof server.gql<typeof PAGE>>> = await server.gql(PAGE, { t, l, first: 1, after }, { token: key });
-        const ser = w.data!.catalog.nodes.find((n) => n.id === s.id)!;
+        const w: ResultOf<typeof PAGE> | null | undefined = (await server.gql(PAGE, { t, l, first: 1, after }, { token: key })).data;
+        const ser: ResultOf<typeof PAGE>['catalog']['nodes'][number] = w!.catalog.nodes.find((n) => n.id === s.id)!;
         for (const e of ser.episodes.nodes) windowed.set(e.number, e.price);
         if (!ser.episodes.pageInfo.hasNextPage) break;
         after = ser.episodes.pageInfo.endCursor;

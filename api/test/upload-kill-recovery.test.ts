@@ -52,7 +52,7 @@ async function create(base: string, episode: string, size: number): Promise<stri
   expect(res.status).toBe(201);
   return res.headers.get('location')!.split('/').pop()!;
 }
-const patch = (base: string, id: string, offset: number, body: BodyInit) =>
+const patch = (base: string, id: string, offset: number, body: RequestInit['body']) =>
   fetch(`${base}/uploads/${id}`, { method: 'PATCH', headers: { ...tusHeaders(), 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' }, body, duplex: 'half' } as RequestInit);
 async function head(base: string, id: string): Promise<number> {
   const res = await fetch(`${base}/uploads/${id}`, { method: 'HEAD', headers: tusHeaders() });
