@@ -1,14 +1,16 @@
-import { readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../../schema/graphql';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { seriesWithEpisodes } from './support/catalog';
-import { settledRead, uploadsEnded } from './support/media';
+import { eventually, settledRead, uploadsEnded } from './support/media';
 import { startApiProcess, type ApiProcess } from './support/processes';
 import { TestServer, type SignedInMember } from './support/server';
-import { makeClip, sha256Of } from './support/videos';
+import { ffmpeg, makeClip, sha256Of } from './support/videos';
 
 let server: TestServer;
 let editor: SignedInMember;
@@ -23,7 +25,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const start = async () => {
+const start = async (env: Record<string, string> = {}, timeoutMs?: number) => {
   const p = await startApiProcess({
     NODE_ENV: 'test',
     DATABASE_URL: server.databaseUrl,
@@ -34,7 +36,8 @@ const start = async () => {
     OPENAI_API_KEY: '',
     RUN_WORKER: 'false',
     UPLOAD_PROCESSING_LEASE_SECONDS: '2',
-  });
+    ...env,
+  }, timeoutMs);
   processes.push(p);
   return p;
 };
@@ -117,6 +120,54 @@ describe('an API killed with -9 in the middle of an upload’s last PATCH', () =
       offset = Number(res.headers.get('upload-offset'));
       if (i === 0) await a.kill();
       expect(await head(b.url, id)).toBe(offset);
+    }
+    const done = await settledRead(() => server.gql(STATE, { id: episode }, { token: editor.token }), (r) => uploadsEnded(r.data?.episode.uploads ?? []), 'the upload to be processed', 60_000);
+    expect(done.data!.episode, JSON.stringify(done.data)).toMatchObject({ status: 'READY', media: { sha256: sha256Of(clip) } });
+    expect(done.data!.episode.mediaRevisions).toHaveLength(1);
+  }, 180_000);
+});
+
+/** An "ffmpeg" that waits until `open()` before running the real one; `started` once something called it. */
+function gatedFfmpeg(name: string): { path: string; started(): boolean; open(): void } {
+  const dir = mkdtempSync(path.join(tmpdir(), `greenlight-gate-${name}-`));
+  const real = process.env.FFMPEG_PATH ?? ffmpeg;
+  const file = path.join(dir, 'ffmpeg');
+  writeFileSync(file, `#!/bin/sh\ntouch "${dir}/started"\nwhile [ ! -e "${dir}/open" ]; do sleep 0.05; done\nexec "${real}" "$@"\n`);
+  chmodSync(file, 0o755);
+  return { path: file, started: () => existsSync(path.join(dir, 'started')), open: () => writeFileSync(path.join(dir, 'open'), '') };
+}
+
+describe('start-up recovery of uploads', () => {
+  it('a restarted API listens while it still processes an upload left by the process it replaces', async () => {
+    const episode = await newEpisode();
+    const clip = makeClip('slow-recovery', { seconds: 3, width: 360, height: 640 });
+    const bytes = readFileSync(clip);
+    // The first process answers the last PATCH and is killed before it claims the upload (its write held back).
+    const doomed = await start();
+    const id = await create(doomed.url, episode, bytes.length);
+    const blocker = new pg.Client({ connectionString: server.databaseUrl });
+    await blocker.connect();
+    await blocker.query('begin');
+    await blocker.query('lock table episode_upload in share mode');
+    const waitingFor = `database = (select oid from pg_database where datname = current_database()) and relation = 'episode_upload'::regclass and not granted`;
+    try {
+      expect((await patch(doomed.url, id, 0, bytes)).status).toBe(204);
+      await eventually(async () => (await blocker.query(`select 1 from pg_locks where ${waitingFor}`)).rowCount! > 0, (w) => w, 'the first process to try to claim the upload');
+      await doomed.kill();
+      await blocker.query(`select pg_terminate_backend(pid) from pg_locks where ${waitingFor}`);
+    } finally {
+      await blocker.query('commit');
+      await blocker.end();
+    }
+    expect((await server.gql(STATE, { id: episode }, { token: editor.token })).data!.episode.uploads.map((u) => u.status)).toEqual(['UPLOADING']);
+
+    // The next process's processing of that upload is slow (ffmpeg held back): it must still serve.
+    const slow = gatedFfmpeg('next');
+    const next = await start({ FFMPEG_PATH: slow.path }, 20_000);
+    try {
+      expect((await fetch(`${next.url}/healthz`)).status).toBe(200);
+    } finally {
+      slow.open();
     }
     const done = await settledRead(() => server.gql(STATE, { id: episode }, { token: editor.token }), (r) => uploadsEnded(r.data?.episode.uploads ?? []), 'the upload to be processed', 60_000);
     expect(done.data!.episode, JSON.stringify(done.data)).toMatchObject({ status: 'READY', media: { sha256: sha256Of(clip) } });
