@@ -73,7 +73,6 @@ async function main(): Promise<void> {
 
     const started = await step(() => createApp({ orm: ready, config, logger, databaseUrl: url, runWorker: config.review.runWorkerInApi }));
     app = started;
-    await step(() => started.uploads.resumeUnprocessed());
     cleanup = setInterval(() => {
       started.uploads.cleanUpExpired().catch((err) => logger.error({ err }, 'cleaning up abandoned uploads failed'));
       started.services.licenseDocuments
@@ -90,6 +89,13 @@ async function main(): Promise<void> {
         }),
     );
     listening = true;
+    // Uploads a stopped process left complete or mid-processing are processed once this one serves:
+    // each takes seconds to minutes (hashing, probing, fingerprinting), and a restart must not keep
+    // every other request waiting for them. Claims keep the processes that start together apart.
+    started.uploads
+      .resumeUnprocessed()
+      .then(() => logger.info('uploads left by stopped processes are seen to'))
+      .catch((err) => logger.error({ err }, 'resuming unprocessed uploads failed'));
     const port = (started.server.address() as AddressInfo).port;
     logger.info({ port, database: config.databaseUrl ? 'external' : 'embedded' }, 'Greenlight API listening');
     printBanner(config, port, seededNow);

@@ -322,9 +322,10 @@ describe('killed between the last byte and processing', () => {
     expect((await patchUpload(doomed.url, uploadId, 0, bytes.subarray(0, half))).status).toBe(204);
     await doomed.kill();
 
-    // Start-up recovery runs before the process listens: once it does, the upload has been looked at.
+    // Start-up recovery runs once the process listens: wait until it has looked at the upload.
     const next = await startDoomed();
     restarted.push(next);
+    await eventually(async () => next.output(), (out) => out.includes('uploads left by stopped processes are seen to'), 'start-up recovery to finish');
     expect(await uploadStatus(uploadId)).toBe('UPLOADING');
     expect(await headOffset(next.url, uploadId)).toBe(half);
     expect(statSync(path.join(server.config.uploads.dir, uploadId)).size).toBe(half);
