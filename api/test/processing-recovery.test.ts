@@ -13,7 +13,7 @@ import { LICENSE } from './support/publishing';
 import { eventually, settledRead, uploadClip, uploadsEnded } from './support/media';
 import { startApiProcess, type ApiProcess } from './support/processes';
 import { TestServer, type SignedInMember } from './support/server';
-import { ffmpeg, makeClip, sha256Of } from './support/videos';
+import { gatedFfmpeg, makeClip, sha256Of } from './support/videos';
 
 const SERIES_EPISODES = graphql(`query RecoverySeriesEpisodes($id: ID!) { series(id: $id) { episodes { nodes { id } } } }`);
 const EPISODE_STATE = graphql(`query RecoveryEpisodeState($id: ID!) { episode(id: $id) { status media { sha256 } mediaRevisions { id } uploads { status } } }`);
@@ -366,16 +366,6 @@ describe('killed between the last byte and processing', () => {
     }
   }, 120_000);
 });
-
-/** An "ffmpeg" that waits until `open()` before running the real one; `started` once something called it. */
-function gatedFfmpeg(name: string): { path: string; started(): boolean; open(): void } {
-  const dir = mkdtempSync(path.join(tmpdir(), `greenlight-gate-${name}-`));
-  const real = process.env.FFMPEG_PATH ?? ffmpeg;
-  const file = path.join(dir, 'ffmpeg');
-  writeFileSync(file, `#!/bin/sh\ntouch "${dir}/started"\nwhile [ ! -e "${dir}/open" ]; do sleep 0.05; done\nexec "${real}" "$@"\n`);
-  chmodSync(file, 0o755);
-  return { path: file, started: () => existsSync(path.join(dir, 'started')), open: () => writeFileSync(path.join(dir, 'open'), '') };
-}
 
 describe('a stalled process whose upload was taken over', () => {
   it('leaves the upload’s file to the process that took it over, which finishes it', async () => {

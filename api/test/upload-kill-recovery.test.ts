@@ -1,5 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +9,7 @@ import { seriesWithEpisodes } from './support/catalog';
 import { eventually, settledRead, uploadsEnded } from './support/media';
 import { startApiProcess, type ApiProcess } from './support/processes';
 import { TestServer, type SignedInMember } from './support/server';
-import { ffmpeg, makeClip, sha256Of } from './support/videos';
+import { gatedFfmpeg, makeClip, sha256Of } from './support/videos';
 
 let server: TestServer;
 let editor: SignedInMember;
@@ -126,16 +125,6 @@ describe('an API killed with -9 in the middle of an upload’s last PATCH', () =
     expect(done.data!.episode.mediaRevisions).toHaveLength(1);
   }, 180_000);
 });
-
-/** An "ffmpeg" that waits until `open()` before running the real one; `started` once something called it. */
-function gatedFfmpeg(name: string): { path: string; started(): boolean; open(): void } {
-  const dir = mkdtempSync(path.join(tmpdir(), `greenlight-gate-${name}-`));
-  const real = process.env.FFMPEG_PATH ?? ffmpeg;
-  const file = path.join(dir, 'ffmpeg');
-  writeFileSync(file, `#!/bin/sh\ntouch "${dir}/started"\nwhile [ ! -e "${dir}/open" ]; do sleep 0.05; done\nexec "${real}" "$@"\n`);
-  chmodSync(file, 0o755);
-  return { path: file, started: () => existsSync(path.join(dir, 'started')), open: () => writeFileSync(path.join(dir, 'open'), '') };
-}
 
 describe('start-up recovery of uploads', () => {
   it('a restarted API listens while it still processes an upload left by the process it replaces', async () => {

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -36,3 +36,13 @@ export function makeCorruptClip(name: string): string {
 }
 
 export const sha256Of = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+/** An "ffmpeg" that waits until `open()` before running the real one; `started` once something called it. */
+export function gatedFfmpeg(name: string): { path: string; started(): boolean; open(): void } {
+  const dir = mkdtempSync(path.join(tmpdir(), `greenlight-gate-${name}-`));
+  const real = process.env.FFMPEG_PATH ?? ffmpeg;
+  const file = path.join(dir, 'ffmpeg');
+  writeFileSync(file, `#!/bin/sh\ntouch "${dir}/started"\nwhile [ ! -e "${dir}/open" ]; do sleep 0.05; done\nexec "${real}" "$@"\n`);
+  chmodSync(file, 0o755);
+  return { path: file, started: () => existsSync(path.join(dir, 'started')), open: () => writeFileSync(path.join(dir, 'open'), '') };
+}
