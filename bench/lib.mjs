@@ -45,6 +45,16 @@ export async function startDatabase(name, env = {}) {
   const seeded = await seedDemoData(orm.em.fork(), { appSecret: config.appSecret, dataDir });
   const closers = [];
   let stopped = false;
+  // A run that dies of an error before `stop()` must not leave its server running: the postmaster is
+  // told to shut down as this process exits, which needs no waiting.
+  process.once('exit', () => {
+    if (stopped) return;
+    try {
+      process.kill(Number(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]), 'SIGINT');
+    } catch {
+      // Already gone.
+    }
+  });
   return {
     url: db.url,
     dataDir,
