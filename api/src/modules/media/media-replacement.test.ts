@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../test/support/seeded-random';
+import { ISO_TERRITORIES } from '../catalog/territories';
 import { acknowledgedTerritories, acknowledgmentProblem, describeCancellations, recordedAcknowledgment, replacementCancels, replacementRefusal, repeatsCurrentMedia, ReplacementLoss, unacknowledgedCancellations } from './media-replacement';
 
 const SHA = 'a'.repeat(64);
@@ -107,5 +109,27 @@ describe('acknowledgmentProblem: a cancels value is territories, each with an op
     expect(acknowledgmentProblem('US=LIVE=LIVE')).toMatch(/the loss after "=" must be one of/);
     expect(acknowledgmentProblem('US=')).toMatch(/the loss after "=" must be one of/);
     expect(acknowledgmentProblem('US,us=LIVE')).toBe('US is named twice.');
+  });
+});
+
+describe('acknowledgmentProblem over random cancels values', () => {
+  // Seeded (ACK_SEED replays a failure): entries built from real and made-up codes and losses, in any
+  // case and spacing, repeated or not. A value is accepted exactly when every entry is a known
+  // territory, with no loss or a known one, and no territory comes twice; a refusal quotes its entry.
+  const seed = Number(process.env.ACK_SEED ?? Date.now() % 1_000_000);
+  it(`accepts exactly the well-formed values (seed ${seed})`, () => {
+    const random = seededRandom(seed);
+    const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const codes = [...ISO_TERRITORIES.slice(0, 12), 'XX', 'ZZ', 'USA', 'U', '', 'WORLDWIDE'];
+    const losses = [undefined, 'IN_REVIEW', 'APPROVED', 'LIVE', 'in_review', 'GONE', 'NONE', '', 'LIVE=LIVE'];
+    for (let run = 0; run < 500; run++) {
+      const entries = Array.from({ length: 1 + Math.floor(random() * 4) }, () => ({ code: pick(codes), loss: pick(losses) }));
+      const text = entries.map((e) => `${random() < 0.3 ? ' ' : ''}${random() < 0.3 ? e.code.toLowerCase() : e.code}${e.loss === undefined ? '' : `=${e.loss}`}`).join(',');
+      const named = entries.filter((e) => e.code !== '' || e.loss !== undefined);
+      const known = named.every((e) => ISO_TERRITORIES.includes(e.code) && (e.loss === undefined || ['IN_REVIEW', 'APPROVED', 'LIVE'].includes(e.loss.toUpperCase())));
+      const once = new Set(named.map((e) => e.code)).size === named.length;
+      const problem = acknowledgmentProblem(text);
+      expect(problem === null, `${JSON.stringify(text)} → ${problem}`).toBe(known && once);
+    }
   });
 });
