@@ -11,7 +11,7 @@ import { seriesWithEpisodes } from './support/catalog';
 import { postLicenseDocument } from './support/license-documents';
 import { LICENSE } from './support/publishing';
 import { eventually, settledRead, uploadClip, uploadsEnded } from './support/media';
-import { startApiProcess, type ApiProcess } from './support/processes';
+import { apiBeside, startApiProcess, type ApiProcess } from './support/processes';
 import { TestServer, type SignedInMember } from './support/server';
 import { gatedFfmpeg, makeClip, sha256Of } from './support/videos';
 
@@ -63,18 +63,7 @@ describe('processing that dies midway', () => {
     const hangingFfmpeg = path.join(hangDir, 'ffmpeg');
     writeFileSync(hangingFfmpeg, `#!/bin/sh\necho $$ > "${hangDir}/ffmpeg.pid"\nexec sleep 300\n`);
     chmodSync(hangingFfmpeg, 0o755);
-    doomed = await startApiProcess({
-      NODE_ENV: 'test',
-      DATABASE_URL: server.databaseUrl,
-      DATA_DIR: server.config.dataDir,
-      APP_SECRET: server.config.appSecret,
-      SEED_DEMO_DATA: 'false',
-      AI_PROVIDER: 'rules',
-      OPENAI_API_KEY: '',
-      RUN_WORKER: 'false',
-      FFMPEG_PATH: hangingFfmpeg,
-      UPLOAD_PROCESSING_LEASE_SECONDS: String(LEASE_SECONDS),
-    });
+    doomed = await startApiProcess(apiBeside(server, { FFMPEG_PATH: hangingFfmpeg, UPLOAD_PROCESSING_LEASE_SECONDS: String(LEASE_SECONDS) }));
     const clip = makeClip('recovered', { seconds: 4, width: 360, height: 640 });
     await uploadClip(doomed!, editor.token, episodeId, clip);
     await eventually(async () => existsSync(path.join(hangDir, 'ffmpeg.pid')), (started) => started, 'the first process to start decoding frames');
@@ -109,18 +98,7 @@ describe('processing that dies midway', () => {
 
 /** An API process as production runs it, on the test server's database and folders. */
 const startDoomed = (on = server, env: Record<string, string> = {}) =>
-  startApiProcess({
-    NODE_ENV: 'test',
-    DATABASE_URL: on.databaseUrl,
-    DATA_DIR: on.config.dataDir,
-    APP_SECRET: on.config.appSecret,
-    SEED_DEMO_DATA: 'false',
-    AI_PROVIDER: 'rules',
-    OPENAI_API_KEY: '',
-    RUN_WORKER: 'false',
-    UPLOAD_PROCESSING_LEASE_SECONDS: String(LEASE_SECONDS),
-    ...env,
-  });
+  startApiProcess(apiBeside(on, { UPLOAD_PROCESSING_LEASE_SECONDS: String(LEASE_SECONDS), ...env }));
 
 /**
  * Holds `table` in SHARE mode from another connection: reads go on, the first write to it waits — so a

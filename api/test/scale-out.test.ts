@@ -7,7 +7,7 @@ import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { eventually, settledRead, uploadsEnded } from './support/media';
 import { nginxUnavailable, startLoadBalancer, type LoadBalancer } from './support/nginx';
-import { startApiProcess, startWorkerProcess, type ApiProcess, type ServiceProcess } from './support/processes';
+import { apiBeside, startApiProcess, startWorkerProcess, type ApiProcess, type ServiceProcess } from './support/processes';
 import { TEST_PASSWORD, TestServer, type SignedInMember } from './support/server';
 import { makeClip, sha256Of } from './support/videos';
 import { print } from '@0no-co/graphql.web';
@@ -40,16 +40,7 @@ beforeAll(async () => {
   admin = await harness.member(OrganizationKind.OPERATOR, Role.ADMIN);
   lead = await harness.addMember(admin.organizationId, Role.LEAD);
   owner = await harness.member(OrganizationKind.STUDIO, Role.OWNER, 'Crimson Reel');
-  const env = {
-    NODE_ENV: 'test',
-    DATABASE_URL: harness.databaseUrl,
-    DATA_DIR: harness.config.dataDir,
-    APP_SECRET: harness.config.appSecret,
-    SEED_DEMO_DATA: 'false',
-    AI_PROVIDER: 'rules',
-    OPENAI_API_KEY: '',
-    RUN_WORKER: 'false',
-  };
+  const env = apiBeside(harness);
   const started = await Promise.allSettled([startApiProcess(env), startApiProcess(env)]);
   apis = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   for (const s of started) if (s.status === 'rejected') throw s.reason;

@@ -7,7 +7,7 @@ import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { seriesWithEpisodes } from './support/catalog';
 import { eventually, settledRead, uploadsEnded } from './support/media';
-import { startApiProcess, type ApiProcess } from './support/processes';
+import { apiBeside, startApiProcess, type ApiProcess } from './support/processes';
 import { TestServer, type SignedInMember } from './support/server';
 import { gatedFfmpeg, makeClip, sha256Of } from './support/videos';
 
@@ -25,18 +25,7 @@ afterAll(async () => {
 });
 
 const start = async (env: Record<string, string> = {}, timeoutMs?: number) => {
-  const p = await startApiProcess({
-    NODE_ENV: 'test',
-    DATABASE_URL: server.databaseUrl,
-    DATA_DIR: server.config.dataDir,
-    APP_SECRET: server.config.appSecret,
-    SEED_DEMO_DATA: 'false',
-    AI_PROVIDER: 'rules',
-    OPENAI_API_KEY: '',
-    RUN_WORKER: 'false',
-    UPLOAD_PROCESSING_LEASE_SECONDS: '2',
-    ...env,
-  }, timeoutMs);
+  const p = await startApiProcess(apiBeside(server, { UPLOAD_PROCESSING_LEASE_SECONDS: '2', ...env }), timeoutMs);
   processes.push(p);
   return p;
 };

@@ -50,6 +50,24 @@ function run(main: string, env: Record<string, string>): ServiceProcess {
   };
 }
 
+/**
+ * The environment of an API process serving beside a test server: the same database, data folder and
+ * secret, no demo data, the built-in review provider and no worker of its own; `env` adds or overrides.
+ */
+export function apiBeside(server: { databaseUrl: string; config: { dataDir: string; appSecret: string } }, env: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    DATABASE_URL: server.databaseUrl,
+    DATA_DIR: server.config.dataDir,
+    APP_SECRET: server.config.appSecret,
+    SEED_DEMO_DATA: 'false',
+    AI_PROVIDER: 'rules',
+    OPENAI_API_KEY: '',
+    RUN_WORKER: 'false',
+    ...env,
+  };
+}
+
 /** Starts `main.js` on a port of its choosing (API_PORT=0) and resolves once it logs that it listens. */
 export async function startApiProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ApiProcess> {
   const service = run(API_MAIN, { API_HOST: '127.0.0.1', API_PORT: '0', LOG_LEVEL: 'info', ...env });
