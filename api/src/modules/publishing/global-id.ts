@@ -1,4 +1,5 @@
 import { isId } from '../common/ids';
+import { isTerritoryCode } from '../catalog/territories';
 
 /**
  * Opaque Relay global ids: the kind, the row and the territory the partner asked in. Every part is
@@ -14,12 +15,13 @@ const KINDS = new Set(['CatalogSeries', 'CatalogEpisode']);
 /**
  * The parts of a global id this API issued, or null for anything else. Only the exact form
  * `globalId` writes is read: three parts, a known kind, a lower-case UUID, an ISO 3166-1 alpha-2
- * territory, unpadded base64url. Extra parts, upper-case UUIDs or other base64 spellings are not
- * another name for the same row, so every reader (`node`, `playback`) answers them alike: not found.
+ * territory, unpadded base64url. Extra parts, upper-case UUIDs, other base64 spellings or two letters
+ * that are no territory are not another name for the same row, so every reader (`node`, `playback`)
+ * answers them alike: not found (not a complaint about a `territory` the caller never passed).
  */
 export function parseGlobalId(value: string): { kind: 'CatalogSeries' | 'CatalogEpisode'; id: string; territory: string } | null {
   const [kind, id, territory, ...rest] = Buffer.from(value, 'base64url').toString('utf8').split(':');
-  if (rest.length || !kind || !KINDS.has(kind) || !id || !territory || !isId(id) || id !== id.toLowerCase() || !/^[A-Z]{2}$/.test(territory)) return null;
+  if (rest.length || !kind || !KINDS.has(kind) || !id || !territory || !isId(id) || id !== id.toLowerCase() || !/^[A-Z]{2}$/.test(territory) || !isTerritoryCode(territory)) return null;
   const parsed = { kind: kind as 'CatalogSeries' | 'CatalogEpisode', id, territory };
   return globalId(parsed.kind, id, territory) === value ? parsed : null;
 }
