@@ -4,7 +4,7 @@ import { Role } from '../src/modules/membership/membership.entity';
 import { createMediaStorage } from '../src/uploads/media-storage';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { eventually } from './support/media';
-import { catalogOf as catalogFor, CATALOG, createLiveSeries, createPartner } from './support/publishing';
+import { catalogOf as catalogFor, CATALOG, createLiveSeries, createPartner, resubmitAndApprove } from './support/publishing';
 import { seedPendingCases } from './support/review';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
 import { WebhookReceiver } from './support/webhook-receiver';
@@ -175,6 +175,30 @@ describe('the partner catalog', () => {
     expect(feed.data!.changes.nodes).toEqual([{ type: 'PUBLISHED', territory: 'US' }, { type: 'PUBLISHED', territory: 'CA' }]);
     const resumed = await server.gql(graphql('query($a: String) { changes(after: $a) { nodes { type } } }'), { a: feed.data!.changes.pageInfo.endCursor }, { token: p.key });
     expect(resumed.data!.changes.nodes).toEqual([]);
+  });
+
+  it('filter.genres finds a series by any of its genres as written, quotes and backslashes included, and no other', async () => {
+    const p = await partner();
+    const quoted = await liveSeries(1, p.organizationId);
+    const plain = await liveSeries(1, p.organizationId);
+    // Genres as a studio may write them (quotes and backslashes are allowed in a genre).
+    const setGenres = (series: { seriesId: string; owner: { token: string } }, genres: string[]) => server.gql(graphql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }'), { id: series.seriesId, i: { genres } }, { token: series.owner.token });
+    expect((await setGenres(quoted, ['Boss"s Bride', 'back\\slash'])).errors).toBeUndefined();
+    expect((await setGenres(plain, ['Boss s Bride', 'backslash'])).errors).toBeUndefined();
+    // Genres are reviewed material: both series go back through review.
+    await resubmitAndApprove(server, lead, quoted.owner, quoted.episodeIds, ['US', 'CA']);
+    await resubmitAndApprove(server, lead, plain.owner, plain.episodeIds, ['US', 'CA']);
+    await eventually(() => catalogOf(p.key, 'US'), (r) => r.data?.catalog.nodes.length === 2, 'both series to be live again');
+    const genresOf = async (genres: string[]) => {
+      const res = await server.gql(graphql('query($f: CatalogFilterInput) { catalog(territory: "US", filter: $f) { nodes { genres } } }'), { f: { genres } }, { token: p.key });
+      expect(res.errors).toBeUndefined();
+      return res.data!.catalog.nodes.map((n) => n.genres);
+    };
+    expect(await genresOf([])).toHaveLength(2);
+    expect(await genresOf(['Boss"s Bride'])).toEqual([['Boss"s Bride', 'back\\slash']]);
+    expect(await genresOf(['back\\slash'])).toEqual([['Boss"s Bride', 'back\\slash']]);
+    expect(await genresOf(['backslash'])).toEqual([['Boss s Bride', 'backslash']]);
+    expect(await genresOf(['Bosss Bride'])).toEqual([]);
   });
 
   it('only the exact global id the API issued names a node: extra parts, an upper-case UUID or another base64 spelling are not found by node or playback', async () => {

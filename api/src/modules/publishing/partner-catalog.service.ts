@@ -277,7 +277,9 @@ export class PartnerCatalogService {
     }
     if (q.filter?.genres?.length) {
       where += ' and s.genres && ?::text[]';
-      params.push(`{${q.filter.genres.map((g) => `"${g.replace(/["\\]/g, '')}"`).join(',')}}`);
+      // An array literal (a list binding would be spread into the statement): each genre quoted, its
+      // quotes and backslashes escaped, so a filter matches a genre exactly as the studio wrote it.
+      params.push(`{${q.filter.genres.map((g) => `"${g.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
     }
     if (q.filter?.language) {
       where += ' and s.original_language = ?';
