@@ -153,6 +153,24 @@ describe('uploading an episode', () => {
   });
 });
 
+describe('cancelling', () => {
+  it('a DELETE answers once the cancellation is recorded: a read right after shows the upload ABANDONED, and the upload is gone to its PATCHes', async () => {
+    const tusHeaders = { 'tus-resumable': '1.0.0', authorization: `Bearer ${editor.token}` };
+    const UPLOADS = graphql(`query UploadsCancelled($id: ID!) { episode(id: $id) { uploads(first: 1) { status failureReason } } }`);
+    // Several rounds: a cancellation recorded after the answer shows up as a stale read now and then.
+    for (let round = 0; round < 10; round++) {
+      const created = await rawCreate({}, { episodeId: episodes[9]!, filename: 'a.mp4', filetype: 'video/mp4' });
+      expect(created.status).toBe(201);
+      const url = new URL(created.headers.get('location')!, server.url).toString();
+      expect((await fetch(url, { method: 'DELETE', headers: tusHeaders })).status).toBe(204);
+      const read = await server.gql(UPLOADS, { id: episodes[9]! }, { token: editor.token });
+      expect(read.data!.episode.uploads, `round ${round}`).toEqual([{ status: 'ABANDONED', failureReason: 'Cancelled.' }]);
+      const patch = await fetch(url, { method: 'PATCH', headers: { ...tusHeaders, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, body: 'x' });
+      expect([patch.status, patch.headers.get('upload-refusal-reason')], `round ${round}`).toEqual([410, 'UPLOAD_GONE']);
+    }
+  });
+});
+
 describe('refusals at creation: a clear 4xx, and nothing created', () => {
   let foreignEpisode: string;
   let viewerToken: string;

@@ -155,11 +155,6 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
   };
   const server = new Server(options);
 
-  server.on('POST_TERMINATE', (req: unknown, _res: unknown, id: string) => {
-    const ctx = contextOf(req);
-    services.uploads.recordTerminated(ctx, id).catch((err) => ctx.logger.error({ err, uploadId: id }, 'recording a cancelled upload failed'));
-  });
-
   // One pass at a time per process (start-up and each clean-up share it); between processes, the claim decides.
   let resuming: Promise<void> | undefined;
   const resumeUnprocessed = () =>
@@ -238,6 +233,10 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
     }
     const response = await server.handleWeb(request as unknown as Request);
     await releaseAhead();
+    // A cancellation is recorded before its answer leaves (the library's POST_TERMINATE event comes
+    // after the answer is made), so whoever reads the upload after the 204 sees it cancelled.
+    const cancelled = req.method === 'DELETE' && response.status === 204 ? namedUpload(req) : undefined;
+    if (cancelled) await services.uploads.recordTerminated(ctx, cancelled).catch((err) => ctx.logger.error({ err, uploadId: cancelled }, 'recording a cancelled upload failed'));
     const recorded = started.get(req);
     // A refusal changes nothing: a creation refused after it was recorded is withdrawn before the answer leaves.
     if (recorded && response.status >= 400) {
