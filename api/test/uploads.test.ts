@@ -167,6 +167,8 @@ describe('cancelling', () => {
       expect(read.data!.episode.uploads, `round ${round}`).toEqual([{ status: 'ABANDONED', failureReason: 'Cancelled.' }]);
       const patch = await fetch(url, { method: 'PATCH', headers: { ...tusHeaders, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, body: 'x' });
       expect([patch.status, patch.headers.get('upload-refusal-reason')], `round ${round}`).toEqual([410, 'UPLOAD_GONE']);
+      // Not said to have expired: it was cancelled.
+      expect(await patch.text()).toMatch(/^This upload was cancelled or has expired/);
     }
   });
 });

@@ -313,7 +313,8 @@ export class UploadService {
       throw new UploadRefusedError('UPLOAD_FINISHED', 'This upload has finished: the whole file arrived and was processed. Nothing more can be sent to it or cancelled.');
     }
     if (row.status !== UploadStatus.UPLOADING && row.status !== UploadStatus.PROCESSING) {
-      throw new UploadRefusedError('UPLOAD_GONE', `This upload has ${row.status === UploadStatus.FAILED ? 'failed' : 'expired'}; start a new one.`);
+      // An abandoned upload was cancelled by its studio or left unfinished past its expiry; the status does not tell which.
+      throw new UploadRefusedError('UPLOAD_GONE', `This upload ${row.status === UploadStatus.FAILED ? 'has failed' : 'was cancelled or has expired'}; start a new one.`);
     }
   }
 
