@@ -199,6 +199,17 @@ describe('the partner catalog', () => {
     expect(await genresOf(['back\\slash'])).toEqual([['Boss"s Bride', 'back\\slash']]);
     expect(await genresOf(['backslash'])).toEqual([['Boss s Bride', 'backslash']]);
     expect(await genresOf(['Bosss Bride'])).toEqual([]);
+    // A filter names genres a series could hold: refused, naming the field, past that.
+    const refusedField = async (genres: string[]) => {
+      const res = await server.gql(graphql('query($f: CatalogFilterInput) { catalog(territory: "US", filter: $f) { nodes { id } } }'), { f: { genres } }, { token: p.key });
+      expect(res.errors?.[0]?.extensions?.code, JSON.stringify(res.errors)).toBe('BAD_USER_INPUT');
+      return res.errors![0]!.extensions!.field;
+    };
+    expect(await genresOf(Array.from({ length: 100 }, (_, i) => (i === 99 ? 'backslash' : `genre ${i}`)))).toEqual([['Boss s Bride', 'backslash']]);
+    expect(await refusedField(Array.from({ length: 101 }, (_, i) => `genre ${i}`))).toBe('filter.genres');
+    expect(await refusedField(['romance', 'x'.repeat(41)])).toBe('filter.genres.1');
+    expect(await refusedField(['  '])).toBe('filter.genres.0');
+    expect(await genresOf(['  backslash '])).toEqual([['Boss s Bride', 'backslash']]);
   });
 
   it('only the exact global id the API issued names a node: extra parts, an upper-case UUID or another base64 spelling are not found by node or playback', async () => {

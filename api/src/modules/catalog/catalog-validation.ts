@@ -43,5 +43,14 @@ export const rangeEndsAfterStart = {
 
 export const textSchema = (what: string, max: number) => z.string().trim().max(max, `${what} must be at most ${max} characters.`);
 
+/** A genre as studios write it on a series (trimmed, 1–40 characters); partners filter by the same text. */
+export const genreSchema = textSchema('Genre', 40).min(1);
+
+/** The most genres one catalog filter may name: a series holds at most 20, and a filter matches any of its genres. */
+export const MAX_FILTER_GENRES = 100;
+
+/** `catalog(filter: { genres })`: genres a series could hold, at most MAX_FILTER_GENRES of them. */
+export const genreFilterSchema = z.array(genreSchema).max(MAX_FILTER_GENRES, `At most ${MAX_FILTER_GENRES} genres.`);
+
 /** Lists of codes must not repeat: the repeated item is named by its index (`input.territoriesIncluded.1`). */
 export const uniqueList = <T extends z.ZodType<string>>(item: T, what: string) => z.array(item).max(300).superRefine(refuseRepeats<z.infer<T>>(what, (x) => x));

@@ -5,7 +5,7 @@ import { inputProblems, parseInput, refuseRepeats, visibleText } from '../../dom
 import type { AuditService } from '../audit/audit.service';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
 import { changes, findSeries, requireStudio } from './catalog-access';
-import { languageSchema, territorySchema, textSchema, uniqueList } from './catalog-validation';
+import { genreSchema, languageSchema, territorySchema, textSchema, uniqueList } from './catalog-validation';
 import type { EpisodeStatus } from './episode.entity';
 import { Orientation, Series } from './series.entity';
 import { invalidateReviews } from '../review/case-invalidation';
@@ -30,7 +30,7 @@ const seriesFields = {
   title: visibleText(z.string({ error: 'Title is required.' }).trim(), 'Title is required.').max(200, 'Title must be at most 200 characters.'),
   synopsis: textSchema('Synopsis', 5000),
   // "Drama" and "drama" are one genre to a partner filtering the catalog.
-  genres: z.array(textSchema('Genre', 40).min(1)).max(20, 'At most 20 genres.').superRefine(refuseRepeats<string>('Genres', (g) => g.toLowerCase())),
+  genres: z.array(genreSchema).max(20, 'At most 20 genres.').superRefine(refuseRepeats<string>('Genres', (g) => g.toLowerCase())),
   originalLanguage: z.string({ error: 'Original language is required.' }).pipe(languageSchema),
   audioLanguages: uniqueList(languageSchema, 'Audio languages'),
   subtitleLanguages: uniqueList(languageSchema, 'Subtitle languages'),

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../domain/errors';
 import { parseInput } from '../../domain/validation';
-import { languageSchema, territorySchema } from '../catalog/catalog-validation';
+import { genreFilterSchema, languageSchema, territorySchema } from '../catalog/catalog-validation';
 import { aiContentDeclaration, type AiContentDeclaration } from '../ai-disclosure/ai-content';
 import type { RequestContext } from '../../domain/request-context';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
@@ -246,6 +246,8 @@ export class PartnerCatalogService {
    * when malformed) picks the localized title and synopsis of every series and episode, falling back
    * as `textsFor` says; each item states the language it is given in. With `episodes`, each series
    * comes with that window of its live episodes (`episodePage`), read in the same statement.
+   * `filter.genres` matches any of its genres as written (BAD_USER_INPUT on `filter.genres` past
+   * MAX_FILTER_GENRES of them, on `filter.genres.<i>` for one no series could hold).
    */
   async catalog(ctx: RequestContext, territoryArg: string, first?: number | null, after?: string | null, filter: CatalogFilter = {}, languageArg?: string | null, episodes?: EpisodeWindow | null): Promise<Page<CatalogSeriesRow>> {
     const { partnerId, territory } = await this.requireTerritory(ctx, territoryArg);
@@ -253,7 +255,8 @@ export class PartnerCatalogService {
     const size = pageSize(first);
     const [afterId] = decodeCursor(after, ['uuid']) ?? [];
     const originalLanguage = filter.language ? parseInput(languageSchema, filter.language, 'filter.language') : null;
-    const rows = await this.seriesRows(ctx, partnerId, territory, { afterId, limit: size + 1, filter: { ...filter, language: originalLanguage }, language, episodes });
+    const genres = filter.genres ? parseInput(genreFilterSchema, filter.genres, 'filter.genres') : undefined;
+    const rows = await this.seriesRows(ctx, partnerId, territory, { afterId, limit: size + 1, filter: { ...filter, genres, language: originalLanguage }, language, episodes });
     const nodes = rows.slice(0, size);
     return { nodes, hasNextPage: rows.length > size, endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]!.id) : null };
   }
