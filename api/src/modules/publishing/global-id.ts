@@ -21,7 +21,7 @@ const KINDS = new Set(['CatalogSeries', 'CatalogEpisode']);
  */
 export function parseGlobalId(value: string): { kind: 'CatalogSeries' | 'CatalogEpisode'; id: string; territory: string } | null {
   const [kind, id, territory, ...rest] = Buffer.from(value, 'base64url').toString('utf8').split(':');
-  if (rest.length || !kind || !KINDS.has(kind) || !id || !territory || !isId(id) || id !== id.toLowerCase() || !/^[A-Z]{2}$/.test(territory) || !isTerritoryCode(territory)) return null;
+  if (rest.length || !kind || !KINDS.has(kind) || !id || !territory || !isId(id) || id !== id.toLowerCase() || !isTerritoryCode(territory)) return null;
   const parsed = { kind: kind as 'CatalogSeries' | 'CatalogEpisode', id, territory };
   return globalId(parsed.kind, id, territory) === value ? parsed : null;
 }

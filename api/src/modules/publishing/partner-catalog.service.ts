@@ -279,10 +279,10 @@ export class PartnerCatalogService {
       params.push(q.afterId);
     }
     if (q.filter?.genres?.length) {
-      where += ' and s.genres && ?::text[]';
-      // An array literal (a list binding would be spread into the statement): each genre quoted, its
-      // quotes and backslashes escaped, so a filter matches a genre exactly as the studio wrote it.
-      params.push(`{${q.filter.genres.map((g) => `"${g.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
+      // Sent as JSON (a list binding would be spread into the statement), so a filter matches a genre
+      // exactly as the studio wrote it, quotes and backslashes included, with no array literal to escape.
+      where += ' and s.genres && array(select jsonb_array_elements_text(?::jsonb))';
+      params.push(JSON.stringify(q.filter.genres));
     }
     if (q.filter?.language) {
       where += ' and s.original_language = ?';
