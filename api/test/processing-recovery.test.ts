@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../../schema/graphql';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
-import { seriesWithEpisodes } from './support/catalog';
+import { newSeriesEpisodes, seriesWithEpisodes } from './support/catalog';
 import { postLicenseDocument } from './support/license-documents';
 import { LICENSE } from './support/publishing';
 import { eventually, settledRead, uploadClip, uploadsEnded } from './support/media';
@@ -15,7 +15,6 @@ import { apiBeside, startApiProcess, type ApiProcess } from './support/processes
 import { TestServer, type SignedInMember } from './support/server';
 import { gatedFfmpeg, makeClip, sha256Of } from './support/videos';
 
-const SERIES_EPISODES = graphql(`query RecoverySeriesEpisodes($id: ID!) { series(id: $id) { episodes { nodes { id } } } }`);
 const EPISODE_STATE = graphql(`query RecoveryEpisodeState($id: ID!) { episode(id: $id) { status media { sha256 } mediaRevisions { id } uploads { status } } }`);
 
 /**
@@ -36,9 +35,7 @@ const hangDir = mkdtempSync(path.join(tmpdir(), 'greenlight-hang-'));
 beforeAll(async () => {
   server = await TestServer.start({ UPLOAD_PROCESSING_LEASE_SECONDS: String(LEASE_SECONDS) });
   editor = await server.member(OrganizationKind.STUDIO, Role.EDITOR);
-  const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 1);
-  const res = await server.gql(SERIES_EPISODES, { id: seriesId }, { token: editor.token });
-  episodeId = res.data!.series.episodes.nodes[0]!.id;
+  episodeId = (await newSeriesEpisodes(server, editor.token, editor.organizationId, 1)).episodeIds[0]!;
 }, 60_000);
 afterAll(async () => {
   await lock?.end().catch(() => undefined);
@@ -133,8 +130,7 @@ const filesIn = (dir: string) => (existsSync(dir) ? readdirSync(dir) : []);
 
 describe('killed after the file went into storage', () => {
   it('an episode upload: nothing half-stored, and the upload is finished by the next process from its own file', async () => {
-    const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 1);
-    const episode = (await server.gql(graphql('query($id: ID!) { series(id: $id) { episodes { nodes { id } } } }'), { id: seriesId }, { token: editor.token })).data!.series.episodes.nodes[0]!.id;
+    const episode = (await newSeriesEpisodes(server, editor.token, editor.organizationId, 1)).episodeIds[0]!;
     const clip = makeClip('stored-then-killed', { seconds: 3, width: 360, height: 640 });
     const sha256 = sha256Of(clip);
     const stored = path.join(server.config.mediaDir, 'media', `${sha256}.mp4`);
@@ -260,8 +256,7 @@ async function answeredThenKilled(on: TestServer, who: SignedInMember, episode: 
   return uploadId;
 }
 const newEpisode = async () => {
-  const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 1);
-  return (await server.gql(SERIES_EPISODES, { id: seriesId }, { token: editor.token })).data!.series.episodes.nodes[0]!.id;
+  return (await newSeriesEpisodes(server, editor.token, editor.organizationId, 1)).episodeIds[0]!;
 };
 const uploadRowOf = async (episode: string) =>
   ((await server.orm.em.getConnection().execute(`select id, status from episode_upload where episode_id = ?`, [episode])) as Array<{ id: string; status: string }>)[0];
@@ -321,8 +316,7 @@ describe('killed between the last byte and processing', () => {
     const shortLived = await TestServer.start({ UPLOAD_EXPIRY_HOURS: String(expiryHours), UPLOAD_PROCESSING_LEASE_SECONDS: String(LEASE_SECONDS) });
     try {
       const owner = await shortLived.member(OrganizationKind.STUDIO, Role.EDITOR);
-      const seriesId = await seriesWithEpisodes(shortLived, owner.token, owner.organizationId, 2);
-      const [complete, partial] = (await shortLived.gql(SERIES_EPISODES, { id: seriesId }, { token: owner.token })).data!.series.episodes.nodes.map((n) => n.id);
+      const [complete, partial] = (await newSeriesEpisodes(shortLived, owner.token, owner.organizationId, 2)).episodeIds;
       const clip = makeClip('expired-unclaimed', { seconds: 3, width: 360, height: 640 });
       const bytes = readFileSync(clip);
       const started = Date.now();

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../../schema/graphql';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
-import { seriesWithEpisodes } from './support/catalog';
+import { newSeriesEpisodes } from './support/catalog';
 import { eventually, settledRead, uploadsEnded } from './support/media';
 import { apiBeside, startApiProcess, type ApiProcess } from './support/processes';
 import { TestServer, type SignedInMember } from './support/server';
@@ -30,8 +30,7 @@ const start = async (env: Record<string, string> = {}, timeoutMs?: number) => {
   return p;
 };
 const newEpisode = async () => {
-  const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 1);
-  return (await server.gql(graphql('query KillSeries($id: ID!) { series(id: $id) { episodes { nodes { id } } } }'), { id: seriesId }, { token: editor.token })).data!.series.episodes.nodes[0]!.id;
+  return (await newSeriesEpisodes(server, editor.token, editor.organizationId, 1)).episodeIds[0]!;
 };
 const STATE = graphql('query KillEpisode($id: ID!) { episode(id: $id) { status uploadError media { sha256 } mediaRevisions { id } uploads { status failureReason } } }');
 const tusHeaders = () => ({ 'tus-resumable': '1.0.0', authorization: `Bearer ${editor.token}` });

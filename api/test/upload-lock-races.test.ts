@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../../schema/graphql';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
-import { seriesWithEpisodes } from './support/catalog';
+import { newSeriesEpisodes } from './support/catalog';
 import { settledRead, uploadsEnded } from './support/media';
 import { TestServer, type SignedInMember } from './support/server';
 import { makeClip, sha256Of } from './support/videos';
@@ -17,9 +17,7 @@ let episodes: string[];
 beforeAll(async () => {
   server = await TestServer.start({ UPLOAD_MAX_BYTES: String(5 * 1024 * 1024), MAX_EPISODE_DURATION_SECONDS: '300' });
   editor = await server.member(OrganizationKind.STUDIO, Role.EDITOR);
-  const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 12);
-  const res = await server.gql(graphql('query RaceEpisodes($id: ID!) { series(id: $id) { episodes { nodes { id } } } }'), { id: seriesId }, { token: editor.token });
-  episodes = res.data!.series.episodes.nodes.map((n) => n.id);
+  episodes = (await newSeriesEpisodes(server, editor.token, editor.organizationId, 12)).episodeIds;
 });
 afterAll(() => server?.stop());
 

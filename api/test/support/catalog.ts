@@ -17,6 +17,14 @@ export async function seriesWithEpisodes(server: TestServer, token: string, stud
   return seriesId;
 }
 
+/** A new series with episodes 1..count (count ≥ 1), and those episodes' ids in number order. */
+export async function newSeriesEpisodes(server: TestServer, token: string, studioId: string, count: number): Promise<{ seriesId: string; episodeIds: string[] }> {
+  const seriesId = await seriesWithEpisodes(server, token, studioId, 0);
+  const added = await server.gql(graphql('mutation NewSeriesEpisodes($input: AddEpisodesInput!) { addEpisodes(input: $input) { id number } }'), { input: { seriesId, fromNumber: 1, toNumber: count } }, { token });
+  if (!added.data) throw new Error(JSON.stringify(added.errors));
+  return { seriesId, episodeIds: [...added.data.addEpisodes].sort((a, b) => a.number - b.number).map((e) => e.id) };
+}
+
 /** Every catalog table's rows, to show a refused change wrote nothing. */
 export async function catalogSnapshot(server: TestServer): Promise<string> {
   const conn = server.orm.em.getConnection();
