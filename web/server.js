@@ -84,6 +84,10 @@ app.all(
 const server = app.listen(port, host, () => {
   console.log(`Greenlight dashboard listening on http://${host ?? 'localhost'}:${port}`);
 });
+// Idle keep-alive connections outlive those of the proxy in front (nginx keeps its own 60 s), so the
+// proxy always closes first and never sends a form on a connection this server is closing.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 // A port another program holds is said plainly, with the setting that moves it, not as a stack.
 server.on('error', (error) => {
   const taken = error.code === 'EADDRINUSE';

@@ -30,6 +30,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type PgBoss from 'pg-boss';
 import { requestId } from './http/request-id';
 import { answerUnreadableRequests } from './http/unreadable-requests';
+import { keepIdleConnectionsPastClients } from './http/idle-connections';
 import { createUploadServer, UPLOADS_PATH, type UploadServer } from './uploads/upload-server';
 import { sendUploadRefusal } from './uploads/upload-refusals';
 import { UploadRefusedError } from './modules/media/upload.service';
@@ -98,6 +99,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   const server = http.createServer(app);
+  keepIdleConnectionsPastClients(server);
   answerUnreadableRequests(server, http.maxHeaderSize);
 
   app.use(requestId);
