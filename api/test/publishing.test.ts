@@ -6,6 +6,7 @@ import { OrganizationKind } from '../src/modules/organization/organization.entit
 import { eventually } from './support/media';
 import { catalogOf as catalogFor, CATALOG, createLiveSeries, createPartner, resubmitAndApprove } from './support/publishing';
 import { seedPendingCases } from './support/review';
+import { seededRandom } from './support/seeded-random';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
 import { WebhookReceiver } from './support/webhook-receiver';
 import { graphql } from '../../schema/graphql';
@@ -210,6 +211,32 @@ describe('the partner catalog', () => {
     expect(await refusedField(['romance', 'x'.repeat(41)])).toBe('filter.genres.1');
     expect(await refusedField(['  '])).toBe('filter.genres.0');
     expect(await genresOf(['  backslash '])).toEqual([['Boss s Bride', 'backslash']]);
+  });
+
+  it('filter.genres, seeded and randomized: any mix of genres as studios may write them finds exactly the live series holding one of them', async () => {
+    const seed = Number(process.env.GENRE_FILTER_SEED ?? Date.now() % 1_000_000);
+    const random = seededRandom(seed);
+    const pick = <T,>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+    // Text an array literal, a JSON string, a LIKE pattern or a regex would read differently from the genre itself.
+    const pool = ['romance', 'Romance', 'rom"ance', 'back\\slash', '{braces}', 'a,b', 'NULL', 'null', "it's", '%', '_', '.*', '[x]', '\\"', 'café', '復讐', 'إنتقام', '😀 emoji', 'a b', '$1', ':x', '?'];
+    const p = await partner(['US']);
+    const series: Array<{ seriesId: string; genres: string[] }> = [];
+    for (let i = 0; i < 5; i++) {
+      const genres = [...new Set(Array.from({ length: 1 + Math.floor(random() * 4) }, () => pick(pool)))];
+      const live = await createLiveSeries(server, lead, 1, p.organizationId, { territories: ['US'], genres });
+      series.push({ seriesId: live.seriesId, genres });
+    }
+    await eventually(() => catalogOf(p.key, 'US'), (r) => r.data?.catalog.nodes.length === series.length, 'every seeded series to be live');
+    for (let round = 0; round < 40; round++) {
+      // Names from the pool, sometimes padded with the spaces a filter trims, sometimes one no series holds.
+      const filter = Array.from({ length: 1 + Math.floor(random() * 4) }, () => (random() < 0.15 ? `${pick(pool)}~` : random() < 0.2 ? ` ${pick(pool)} ` : pick(pool)));
+      const wanted = new Set(filter.map((g) => g.trim()));
+      const expected = series.filter((s) => s.genres.some((g) => wanted.has(g))).map((s) => s.genres);
+      const res = await server.gql(graphql('query($f: CatalogFilterInput) { catalog(territory: "US", first: 50, filter: $f) { nodes { genres } } }'), { f: { genres: filter } }, { token: p.key });
+      expect(res.errors, `seed ${seed}, filter ${JSON.stringify(filter)}`).toBeUndefined();
+      const got = res.data!.catalog.nodes.map((n) => n.genres);
+      expect(got.map((g) => JSON.stringify(g)).sort(), `seed ${seed}, filter ${JSON.stringify(filter)}`).toEqual(expected.map((g) => JSON.stringify(g)).sort());
+    }
   });
 
   it('only the exact global id the API issued names a node: extra parts, an upper-case UUID or another base64 spelling are not found by node or playback', async () => {
