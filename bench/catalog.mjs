@@ -6,6 +6,8 @@
 // The GraphQL side includes authentication (partner API key) and rate limiting.
 // Prints req/s, p50/p99, their ratios, and SQL statements per GraphQL request at two page sizes.
 //   node bench/catalog.mjs [--seconds 10] [--connections 10] [--rounds 1]
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { apiRequire, machine, startDatabase } from './lib.mjs';
 
@@ -163,6 +165,43 @@ const databaseMs = async (statements) => {
 };
 
 /**
+ * PostgreSQL's own CPU per page, in ms: the CPU time (user + system, from /proc) of one backend
+ * replaying each side's statements — the GraphQL side's with its key lookup and rate limit — over the
+ * same 40 pages, the sides taking turns, median of 5 rounds. Unlike EXPLAIN ANALYZE it counts
+ * writing the rows out. Null where /proc is not there.
+ */
+const backendCpuMs = async () => {
+  const client = await db.client();
+  const { pid } = (await client.query('select pg_backend_pid() as pid')).rows[0];
+  const stat = `/proc/${pid}/stat`;
+  if (!existsSync(stat)) return null;
+  const ticksPerMs = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) / 1000;
+  const cpuTicks = () => readFileSync(stat, 'utf8').split(') ')[1].split(' ').slice(11, 13).reduce((sum, t) => sum + Number(t), 0);
+  // The GraphQL page statement carries its cursor's series id as a literal (MikroORM inlines parameters).
+  const capturedAfter = `'${seriesIds[300]}'`;
+  const [seriesStatement, episodesStatement] = rawStatements;
+  const sides = {
+    graphql: async (afterId) => {
+      for (const { text, values } of graphqlStatements) await client.query(text.replaceAll(capturedAfter, `'${afterId}'`), values);
+    },
+    raw: async (afterId) => {
+      const series = (await client.query(seriesStatement.text, [seriesStatement.values[0], afterId])).rows.slice(0, PAGE);
+      await client.query(episodesStatement.text, [episodesStatement.values[0], series.map((r) => r.id)]);
+    },
+  };
+  const pages = Array.from({ length: 40 }, (_, i) => seriesIds[(i * 23) % (seriesIds.length - PAGE)]);
+  const rounds = { graphql: [], raw: [] };
+  for (let round = 0; round < 5; round++) {
+    for (const [side, run] of Object.entries(sides)) {
+      const before = cpuTicks();
+      for (const afterId of pages) await run(afterId);
+      rounds[side].push((cpuTicks() - before) / ticksPerMs / pages.length);
+    }
+  }
+  return { graphql: median(rounds.graphql), raw: median(rounds.raw) };
+};
+
+/**
  * Walks the catalog: each request asks for the page after the end of a page answered earlier, and
  * once a walk reaches the end, the next starts after another series. `CONNECTIONS` walks run at once.
  */
@@ -239,5 +278,7 @@ if (ROUNDS > 1) console.log(`  median of ${ROUNDS} rounds: ${median(runs.map((r)
 console.log(`  SQL statements per GraphQL request: ${small} at first: 5 × episodes(first: 2), ${large} at first: ${PAGE} × episodes(first: ${EPISODES}) (authentication and rate limit included)`);
 console.log(`  answers identical: ${same}`);
 console.log(`  database time per page (reads, EXPLAIN ANALYZE, best of 5): GraphQL ${(await databaseMs(graphqlStatements)).toFixed(1)} ms, raw ${(await databaseMs(rawStatements)).toFixed(1)} ms`);
+const backend = await backendCpuMs();
+if (backend) console.log(`  PostgreSQL CPU per page (its backend's, /proc; rows written out included; median of 5 rounds of 40 pages): GraphQL ${backend.graphql.toFixed(1)} ms, raw ${backend.raw.toFixed(1)} ms`);
 
 await db.stop();
