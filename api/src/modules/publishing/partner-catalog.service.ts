@@ -111,22 +111,37 @@ const STILL_ALLOWED_SERIES = (s: string, partner: string, license?: string) => `
   and ${license ? `(${license}.window_end is null or ${license}.window_end > now())` : `not exists (select 1 from series_license l where l.series_id = ${s}.id and l.window_end <= now())`}`;
 
 /**
- * The live episodes of one series as a single JSON array in number order: the first `limit` after
- * `afterNumber`, read from the episode index and stopping there, so a page costs the episodes it
+ * The live episodes of one series as a single JSON value: the first `limit` after `afterNumber` in
+ * number order, read from the episode index and stopping there, so a page costs the episodes it
  * returns. One value per series instead of one row per episode: the series' own columns are not
  * repeated on every episode, and the driver parses one JSON text instead of a row of columns per
- * episode. Each episode is a positional array (see LiveEpisodeJson), not an object: a page is a
- * thousand episodes, and their repeated key names were two thirds of the text PostgreSQL wrote and
- * the driver parsed. Its price is the gate's stored object for the territory, found by one jsonpath
- * call: a subquery per episode over the price list, building an array of the price's fields, cost
- * PostgreSQL more (about 5 ms a page) than the price's key names cost the driver. Localizations are read only when a `language` is asked (the original
- * texts need none), dubs only `withDubs` (null in their place otherwise): each is an aggregate per
- * episode that a page not showing it should not pay for. `seriesId` and `seriesVersion` are the
- * series' id and material version; its parameters are, in order, `episodeParams`.
+ * episode. The value is one array per field (see LiveEpisodeColumns), position i of each being
+ * episode i: repeated key names were two thirds of the text of a page of objects, and PostgreSQL
+ * turns a column into JSON once per field and series (each aggregate looks up its type once), where
+ * an array per episode made it look up the type of every value of every episode (about a sixth of
+ * the statement's CPU). Its price is the gate's stored object for the territory, found by one
+ * jsonpath call: a subquery per episode over the price list, building an array of the price's
+ * fields, cost PostgreSQL more (about 5 ms a page) than the price's key names cost the driver.
+ * Localizations are read only when a `language` is asked (the original texts need none), dubs only
+ * `withDubs` (null in their place otherwise): each is an aggregate per episode that a page not
+ * showing it should not pay for. `seriesId` and `seriesVersion` are the series' id and material
+ * version; its parameters are, in order, `episodeParams`.
  */
-const LIVE_EPISODES_JSON = (seriesId: string, seriesVersion: string, language: string | null, withDubs: boolean) => `(select coalesce(json_agg(json_build_array(
-       ep.id, ep.number, ep.title, ep.synopsis, ep.duration_seconds, ep.width, ep.height, ep.has_poster, ep.price, ep.subtitle_tracks, ep.ai_elements, ep.localizations, ep.audio_tracks
-     ) order by ep.number), '[]') from (
+const LIVE_EPISODES_JSON = (seriesId: string, seriesVersion: string, language: string | null, withDubs: boolean) => `(select json_build_array(
+       json_agg(ep.id order by ep.number),
+       json_agg(ep.number order by ep.number),
+       json_agg(ep.title order by ep.number),
+       json_agg(ep.synopsis order by ep.number),
+       json_agg(ep.duration_seconds order by ep.number),
+       json_agg(ep.width order by ep.number),
+       json_agg(ep.height order by ep.number),
+       json_agg(ep.has_poster order by ep.number),
+       json_agg(ep.price order by ep.number),
+       json_agg(ep.subtitle_tracks order by ep.number),
+       json_agg(ep.ai_elements order by ep.number),
+       json_agg(ep.localizations order by ep.number),
+       json_agg(ep.audio_tracks order by ep.number)
+     ) from (
      select e.id, e.number, e.title, e.synopsis, m.duration_seconds, m.width, m.height, (m.poster_key is not null) as has_poster,
             jsonb_path_query_first(x.prices, '$[*] \\? (@.territories[*] == $territory).price', jsonb_build_object('territory', ?::text)) as price,
             coalesce((select json_agg(json_build_object('id', t.id, 'language', t.language, 'kind', t.kind, 'aiGenerated', t.ai_generated) order by t.language, t.kind) from subtitle_track t where t.episode_id = e.id), '[]') as subtitle_tracks,
@@ -145,24 +160,27 @@ const episodeParams = (partnerId: string, territory: string, window: EpisodeWind
 /** A price as LIVE_EPISODES_JSON gives it: the gate's stored price for the territory (`partner_episode_state.prices`). */
 type LivePriceJson = CatalogEpisodeRow['price'];
 
-/** An episode as LIVE_EPISODES_JSON gives it, position by position. */
-type LiveEpisodeJson = [
-  id: string,
-  number: number,
-  title: string,
-  synopsis: string,
-  durationSeconds: number | string | null,
-  width: number | null,
-  height: number | null,
-  hasPoster: boolean,
+/**
+ * LIVE_EPISODES_JSON's value: one array per field, in number order, position i of each being episode
+ * i; every array is null when no episode is live (an aggregate of no rows).
+ */
+type LiveEpisodeColumns = [
+  ids: string[] | null,
+  numbers: number[],
+  titles: string[],
+  synopses: string[],
+  durationSeconds: Array<number | string | null>,
+  widths: Array<number | null>,
+  heights: Array<number | null>,
+  hasPosters: boolean[],
   /** Live means priced in the territory (the gate holds back an episode without a price). */
-  price: LivePriceJson,
-  subtitleTracks: CatalogSubtitleRow[],
-  aiElements: string[],
-  /** Null when no language is asked. */
-  localizations: LocalizationRows,
-  /** Null without dubs. */
-  audioTracks: CatalogAudioRow[] | null,
+  prices: LivePriceJson[],
+  subtitleTracks: CatalogSubtitleRow[][],
+  aiElements: string[][],
+  /** Null entries when no language is asked. */
+  localizations: LocalizationRows[],
+  /** Null entries without dubs. */
+  audioTracks: Array<CatalogAudioRow[] | null>,
 ];
 
 /** What episodes take from their series' row: its original language and its license (null: none). */
@@ -177,15 +195,29 @@ interface EpisodeSeriesColumns {
   ai_disclosure: string | null;
 }
 
-/** The rows of LIVE_EPISODES_JSON for a series, with what the license allows of each. */
-function episodeRows(series: EpisodeSeriesColumns, episodes: LiveEpisodeJson[], territory: string, language: string | null): CatalogEpisodeRow[] {
+/** The episodes of LIVE_EPISODES_JSON's columns for a series (none for null), with what the license allows of each. */
+function episodeRows(series: EpisodeSeriesColumns, columns: LiveEpisodeColumns | null, territory: string, language: string | null): CatalogEpisodeRow[] {
+  if (!columns?.[0]) return [];
+  const [ids, numbers, titles, synopses, durations, widths, heights, hasPosters, prices, subtitleTrackLists, aiElementLists, localizationLists, audioTrackLists] = columns;
   const licensedSubtitles = series.licensed_subtitle_languages ?? [];
   const licensedDubs = series.licensed_dub_languages ?? [];
   const seriesAi = series.license_id === null ? null : { aiElements: series.ai_elements ?? [], aiLabel: series.ai_label, aiDisclosure: series.ai_disclosure };
   // Most episodes declare no AI use of their own: they share their series' declaration (answers only read it).
   const seriesDeclaration = aiContentDeclaration(seriesAi);
   const original = series.original_language;
-  return episodes.map(([id, number, title, synopsis, durationSeconds, width, height, hasPoster, price, subtitleTracks, aiElements, localizations, audioTracks]) => {
+  return ids!.map((id, i) => {
+    const number = numbers[i]!;
+    const title = titles[i]!;
+    const synopsis = synopses[i]!;
+    const durationSeconds = durations[i] ?? null;
+    const width = widths[i];
+    const height = heights[i];
+    const hasPoster = hasPosters[i];
+    const price = prices[i];
+    const subtitleTracks = subtitleTrackLists[i]!;
+    const aiElements = aiElementLists[i]!;
+    const localizations = localizationLists[i];
+    const audioTracks = audioTrackLists[i];
     const subtitles = subtitleTracks.length ? licensedTracks(subtitleTracks, licensedSubtitles) : subtitleTracks;
     const texts = language ? textsFor({ language: original, title, synopsis }, localizations ?? [], language) : null;
     return {
@@ -336,7 +368,7 @@ export class PartnerCatalogService {
       aiContent: aiContentDeclaration({ aiElements: (r.ai_elements as string[] | null) ?? [], aiLabel: r.ai_label as string | null, aiDisclosure: r.ai_disclosure as string | null }),
       // A plain property, not a spread into the literal: V8 builds an object literal that starts with a
       // spread on its slow path, property by property (about 20 µs a series, a millisecond a page).
-      episodePage: episodes ? { window: episodes, rows: episodeRows(r as unknown as EpisodeSeriesColumns, (r.episodes as LiveEpisodeJson[] | null) ?? [], territory, q.language) } : undefined,
+      episodePage: episodes ? { window: episodes, rows: episodeRows(r as unknown as EpisodeSeriesColumns, r.episodes as LiveEpisodeColumns | null, territory, q.language) } : undefined,
       };
     });
   }
@@ -358,7 +390,7 @@ export class PartnerCatalogService {
        left join series_license l on l.series_id = sv.id
        where ${STILL_ALLOWED_SERIES('sv', '?', 'l')}`,
       [...episodeParams(partnerId, territory, { limit: first, afterNumber, withDubs }), `{${seriesIds.join(',')}}`, partnerId],
-    )) as Array<EpisodeSeriesColumns & { episodes: LiveEpisodeJson[] }>;
+    )) as Array<EpisodeSeriesColumns & { episodes: LiveEpisodeColumns | null }>;
     const result = new Map<string, CatalogEpisodeRow[]>(seriesIds.map((id) => [id, []]));
     for (const r of rows) result.set(r.id, episodeRows(r, r.episodes, territory, language));
     return result;
