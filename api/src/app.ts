@@ -30,7 +30,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type PgBoss from 'pg-boss';
 import { requestId } from './http/request-id';
 import { answerUnreadableRequests } from './http/unreadable-requests';
-import { keepIdleConnectionsPastClients } from './http/idle-connections';
+import { connectionsAwaitingRequest, keepIdleConnectionsPastClients } from './http/idle-connections';
 import { createUploadServer, UPLOADS_PATH, type UploadServer } from './uploads/upload-server';
 import { sendUploadRefusal } from './uploads/upload-refusals';
 import { UploadRefusedError } from './modules/media/upload.service';
@@ -100,6 +100,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.set('trust proxy', config.trustProxy);
   const server = http.createServer(app);
   keepIdleConnectionsPastClients(server);
+  const awaitingRequest = connectionsAwaitingRequest(server);
   answerUnreadableRequests(server, http.maxHeaderSize);
 
   app.use(requestId);
@@ -227,6 +228,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     uploads,
     queue,
     stop: async () => {
+      // Connections waiting for a request go at once; Apollo drains those with one in flight.
+      awaitingRequest.close();
       await apollo.stop();
       await publication.stop();
       await uploads.stop();

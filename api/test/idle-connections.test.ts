@@ -1,6 +1,8 @@
 import http from 'node:http';
+import net from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { IDLE_CONNECTION_MS } from '../src/http/idle-connections';
+import { apiBeside, startApiProcess } from './support/processes';
 import { TestServer } from './support/server';
 
 let server: TestServer;
@@ -34,3 +36,29 @@ it('keeps an idle connection open past the 5 s that Node clients (and test tools
     agent.destroy();
   }
 }, 20_000);
+
+it('SIGTERM stops the API at once though clients hold connections between requests: idle after an answer, or trickling a request\'s headers and never closing their side', async () => {
+  const api = await startApiProcess(apiBeside(server));
+  const port = Number(api.address.split(':')[1]);
+  // allowHalfOpen: like a slow-header client, they keep their side open after the server ends its own.
+  const open = () => new Promise<net.Socket>((resolve) => { const socket = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true }, () => resolve(socket)); socket.on('error', () => {}); });
+  const sockets: net.Socket[] = [];
+  try {
+    for (let i = 0; i < 20; i++) {
+      const idle = await open();
+      idle.write('GET /healthz HTTP/1.1\r\nHost: api\r\n\r\n');
+      await new Promise((resolve) => idle.once('data', resolve));
+      const trickling = await open();
+      trickling.write('GET /healthz HTTP/1.1\r\nHost: api\r\nX-Slow: ');
+      sockets.push(idle, trickling);
+    }
+    const started = Date.now();
+    await api.stop(30_000);
+    expect(api.child.exitCode).toBe(0);
+    // Apollo's drain allows requests in flight 10 s; none is in flight here, so nothing should wait for it.
+    expect(Date.now() - started).toBeLessThan(3_000);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await api.kill();
+  }
+}, 60_000);

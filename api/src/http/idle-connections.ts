@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 
 /**
  * How long an idle keep-alive connection stays open, in milliseconds. Longer than the idle timeouts
@@ -14,4 +15,34 @@ export function keepIdleConnectionsPastClients(server: Server): void {
   server.keepAliveTimeout = IDLE_CONNECTION_MS;
   // Node measures the wait for a request's headers on a reused connection against this too: it must be longer.
   server.headersTimeout = IDLE_CONNECTION_MS + 1_000;
+}
+
+/**
+ * Tracks the connections waiting for a request: just opened, part-way through a request's headers, or
+ * kept alive after an answer. `close()` (at shutdown, once the server stops listening) destroys them
+ * and any that open after: they hold nothing to finish, and ending them politely would wait for the
+ * client's own close, which a client trickling headers never sends, so shutdown sat out its whole
+ * grace period. Connections with a request in flight are left to drain.
+ */
+export function connectionsAwaitingRequest(server: Server): { close(): void } {
+  const inFlight = new Map<Socket, number>();
+  let closing = false;
+  server.on('connection', (socket: Socket) => {
+    if (closing) return void socket.destroy();
+    inFlight.set(socket, 0);
+    socket.once('close', () => inFlight.delete(socket));
+  });
+  server.on('request', (req, res) => {
+    const socket = req.socket;
+    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
+    res.once('close', () => {
+      if (inFlight.has(socket)) inFlight.set(socket, inFlight.get(socket)! - 1);
+    });
+  });
+  return {
+    close() {
+      closing = true;
+      for (const [socket, requests] of inFlight) if (requests === 0) socket.destroy();
+    },
+  };
 }
