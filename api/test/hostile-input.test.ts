@@ -327,6 +327,21 @@ describe('lists with repeated keys', () => {
     expect(genres.data!.series.genres).toEqual([]);
   });
 
+  it('genres an array literal reads specially (NULL, quotes, backslashes, braces, commas) are stored and read back exactly as written, not as a missing genre that fails every read of the series', async () => {
+    const written = ['NULL', 'say "hi"', 'back\\slash', '{a,b}', 'slow, burn'];
+    const res = await server.gql(graphql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { genres } }'), { id: seriesId, i: { genres: written } }, { token: owner.token });
+    expect(res.errors).toBeUndefined();
+    try {
+      const read = await server.gql(graphql('query($id: ID!) { series(id: $id) { genres } }'), { id: seriesId }, { token: owner.token });
+      expect(read.errors).toBeUndefined();
+      expect(read.data!.series.genres).toEqual(written);
+      const stored = await server.orm.em.getConnection().execute<Array<{ missing: number }>>('select count(*) filter (where g is null)::int as missing from series, unnest(genres) g where series.id = ?', [seriesId]);
+      expect(stored[0]!.missing).toBe(0);
+    } finally {
+      await server.gql(graphql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }'), { id: seriesId, i: { genres: [] } }, { token: owner.token });
+    }
+  });
+
   it.each([
     ['maturityRatings', [{ territory: 'US', rating: 'TV-14' }, { territory: 'US', rating: 'TV-MA' }]],
     ['filings', [{ territory: 'CN', filingNumber: 'A-1' }, { territory: 'cn', filingNumber: 'A-2' }]],

@@ -1,4 +1,5 @@
-import { ArrayType, Entity, Formula, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Formula, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { TextArrayType } from '../../db/text-array-type';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { newId } from '../common/ids';
 import { Organization } from '../organization/organization.entity';
@@ -46,6 +47,6 @@ export class ApiKey {
    * The ISO 3166-1 alpha-2 territories the key's partner serves (null: no partner profile), read
    * with the key when a request authenticates, so a partner query needs no statement of its own for them.
    */
-  @Formula((alias) => `(select p.territories from partner_profile p where p.organization_id = ${alias}.organization_id)`, { type: ArrayType, lazy: true, nullable: true })
+  @Formula((alias) => `(select p.territories from partner_profile p where p.organization_id = ${alias}.organization_id)`, { type: TextArrayType, lazy: true, nullable: true })
   partnerTerritories?: string[] | null;
 }

@@ -1,4 +1,5 @@
-import { ArrayType, Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Opt, type Rel } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Opt, type Rel } from '@mikro-orm/core';
+import { TextArrayType } from '../../db/text-array-type';
 import { AiContentElement } from '../ai-disclosure/ai-content';
 import '../ai-disclosure/ai-content.types';
 import type { MediaRevision } from '../media/media-revision.entity';
@@ -48,7 +49,7 @@ export class Episode {
   synopsis: string = '';
 
   @Field(() => [AiContentElement], { description: 'What was made or altered with AI in this episode, beyond what its series declares.' })
-  @Property({ type: ArrayType })
+  @Property({ type: TextArrayType })
   aiElements: Opt<AiContentElement[]> = [];
 
   @Field(() => EpisodeStatus)

@@ -1,4 +1,5 @@
-import { ArrayType, Entity, Enum, OneToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, OneToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { TextArrayType } from '../../db/text-array-type';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { AiContentElement } from '../ai-disclosure/ai-content';
 import '../ai-disclosure/ai-content.types';
@@ -67,11 +68,11 @@ export class SeriesLicense {
   licenseKind!: LicenseKind;
 
   @Field(() => [String], { description: 'ISO 3166-1 alpha-2 codes, or WORLDWIDE.' })
-  @Property({ type: ArrayType })
+  @Property({ type: TextArrayType })
   territoriesIncluded: string[] = [];
 
   @Field(() => [String])
-  @Property({ type: ArrayType })
+  @Property({ type: TextArrayType })
   territoriesExcluded: string[] = [];
 
   @Field(() => Date, { nullable: true })
@@ -99,11 +100,11 @@ export class SeriesLicense {
   svod: boolean = false;
 
   @Field(() => [String], { description: 'Languages the series may be subtitled in (BCP 47).' })
-  @Property({ type: ArrayType })
+  @Property({ type: TextArrayType })
   subtitleLanguages: string[] = [];
 
   @Field(() => [String], { description: 'Languages the series may be dubbed in (BCP 47).' })
-  @Property({ type: ArrayType })
+  @Property({ type: TextArrayType })
   dubLanguages: string[] = [];
 
   @Field(() => [Holdback])
@@ -123,7 +124,7 @@ export class SeriesLicense {
   aiDisclosure?: string | null;
 
   @Field(() => [AiContentElement], { description: 'What was made or altered with AI in the whole series.' })
-  @Property({ type: ArrayType })
+  @Property({ type: TextArrayType })
   aiElements: AiContentElement[] = [];
 
   @Field(() => String, { nullable: true, description: 'The visible label viewers are shown where AI-generated content is used, e.g. "AI-generated voices".' })

@@ -1,4 +1,5 @@
-import { ArrayType, Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { TextArrayType } from '../../db/text-array-type';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { newId } from '../common/ids';
 import { Organization } from '../organization/organization.entity';
@@ -57,7 +58,7 @@ export class Series {
   synopsis: string = '';
 
   @Field(() => [String])
-  @Property({ type: ArrayType })
+  @Property({ type: TextArrayType })
   genres: string[] = [];
 
   @Field(() => String, { description: 'BCP 47 language tag, e.g. "zh-Hans" or "en".' })
@@ -65,11 +66,11 @@ export class Series {
   originalLanguage!: string;
 
   @Field(() => [String])
-  @Property({ type: ArrayType })
+  @Property({ type: TextArrayType })
   audioLanguages: string[] = [];
 
   @Field(() => [String])
-  @Property({ type: ArrayType })
+  @Property({ type: TextArrayType })
   subtitleLanguages: string[] = [];
 
   @Field(() => Orientation)

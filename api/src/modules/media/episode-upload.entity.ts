@@ -1,4 +1,5 @@
-import { ArrayType, BigIntType, Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { BigIntType, Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { TextArrayType } from '../../db/text-array-type';
 import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Episode } from '../catalog/episode.entity';
 import { User } from '../user/user.entity';
@@ -66,7 +67,7 @@ export class EpisodeUpload {
    * before losses were recorded keep plain territories, which cover any loss. Checked when the
    * upload is created and again when its video would become current.
    */
-  @Property({ type: ArrayType })
+  @Property({ type: TextArrayType })
   acknowledgedCancels: string[] = [];
 
   /** See `repeatsCurrentMedia` (media-replacement.ts). */

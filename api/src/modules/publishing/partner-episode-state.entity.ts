@@ -1,4 +1,5 @@
-import { ArrayType, Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { TextArrayType } from '../../db/text-array-type';
 
 /** Territories that share one price (the price a partner shows there). */
 export interface PriceGroup {
@@ -33,7 +34,7 @@ export class PartnerEpisodeState {
   seriesId!: string;
 
   /** ISO 3166-1 alpha-2 codes, sorted. */
-  @Property({ type: ArrayType, default: '{}' })
+  @Property({ type: TextArrayType, default: '{}' })
   liveTerritories: string[] = [];
 
   @Property({ type: 'json', default: '[]' })

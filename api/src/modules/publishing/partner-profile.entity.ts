@@ -1,4 +1,5 @@
-import { ArrayType, Entity, OneToOne, Property } from '@mikro-orm/core';
+import { Entity, OneToOne, Property } from '@mikro-orm/core';
+import { TextArrayType } from '../../db/text-array-type';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Organization } from '../organization/organization.entity';
 
@@ -10,7 +11,7 @@ export class PartnerProfile {
   organization!: Organization;
 
   @Field(() => [String], { description: 'ISO 3166-1 alpha-2 territories the partner serves.' })
-  @Property({ type: ArrayType })
+  @Property({ type: TextArrayType })
   territories: string[] = [];
 
   @Field(() => String, { description: 'ISO 4217 currency the partner sells in.' })

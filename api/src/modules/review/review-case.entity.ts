@@ -1,4 +1,5 @@
-import { ArrayType, Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { TextArrayType } from '../../db/text-array-type';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { newId } from '../common/ids';
@@ -95,7 +96,7 @@ export class ReviewCase {
   metadataSnapshot: Record<string, unknown> = {};
 
   @Field(() => [String])
-  @Property({ type: ArrayType })
+  @Property({ type: TextArrayType })
   territories: string[] = [];
 
   @Field(() => CaseStatus)
@@ -171,7 +172,7 @@ export class ReviewCase {
   appealedAt?: Date | null;
 
   /** Reviewers who must not take this case (e.g. the one who rejected what is appealed). */
-  @Property({ type: ArrayType })
+  @Property({ type: TextArrayType })
   excludedReviewerIds: string[] = [];
 
   /** Optimistic concurrency: every change bumps it; a decision names the version it saw. */

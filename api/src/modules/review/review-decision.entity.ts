@@ -1,4 +1,5 @@
-import { ArrayType, Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { TextArrayType } from '../../db/text-array-type';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { newId } from '../common/ids';
 import { User } from '../user/user.entity';
@@ -53,7 +54,7 @@ export class ReviewDecision {
   actorLabel!: string;
 
   @Field(() => [String])
-  @Property({ type: ArrayType })
+  @Property({ type: TextArrayType })
   citedRuleIds: string[] = [];
 
   @Field(() => String, { nullable: true })
