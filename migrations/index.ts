@@ -27,6 +27,7 @@ import { Migration20261201200000_identical_uploads } from './Migration2026120120
 import { Migration20261201210000_upload_acknowledged_cancels } from './Migration20261201210000_upload_acknowledged_cancels';
 import { Migration20261201220000_open_case_moves } from './Migration20261201220000_open_case_moves';
 import { Migration20261202130000_decided_cases_not_escalated } from './Migration20261202130000_decided_cases_not_escalated';
+import { Migration20261202140000_null_genre_items } from './Migration20261202140000_null_genre_items';
 
 /** Every migration, in order. The database schema changes only through these. */
 export const migrationsList: MigrationObject[] = [
@@ -58,4 +59,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201210000_upload_acknowledged_cancels', class: Migration20261201210000_upload_acknowledged_cancels },
   { name: 'Migration20261201220000_open_case_moves', class: Migration20261201220000_open_case_moves },
   { name: 'Migration20261202130000_decided_cases_not_escalated', class: Migration20261202130000_decided_cases_not_escalated },
+  { name: 'Migration20261202140000_null_genre_items', class: Migration20261202140000_null_genre_items },
 ];

@@ -12,6 +12,7 @@ import { LICENSE } from './support/publishing';
 import { TestServer, type SignedInMember } from './support/server';
 import { WebhookReceiver } from './support/webhook-receiver';
 import { graphql } from '../../schema/graphql';
+import { Migration20261202140000_null_genre_items } from '../../migrations/Migration20261202140000_null_genre_items';
 
 /** The cases of issue "bad input never becomes an internal error", each named; the kind is walked in input-walk.test.ts. */
 let server: TestServer;
@@ -339,6 +340,23 @@ describe('lists with repeated keys', () => {
       expect(stored[0]!.missing).toBe(0);
     } finally {
       await server.gql(graphql('mutation($id: ID!, $i: SeriesInput!) { updateSeries(id: $id, input: $i) { id } }'), { id: seriesId, i: { genres: [] } }, { token: owner.token });
+    }
+  });
+
+  it('a null genre item stored before genres were quoted is restored as "NULL" by its migration, and the series reads again', async () => {
+    const conn = server.orm.em.getConnection();
+    await conn.execute(`update series set genres = array['drama', null] where id = ?`, [seriesId]);
+    try {
+      const broken = await server.gql(graphql('query($id: ID!) { series(id: $id) { genres } }'), { id: seriesId }, { token: owner.token });
+      expect(broken.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+      const migration = new Migration20261202140000_null_genre_items(server.orm.em.getDriver(), server.orm.config);
+      await migration.up();
+      for (const sql of migration.getQueries()) await conn.execute(String(sql));
+      const read = await server.gql(graphql('query($id: ID!) { series(id: $id) { genres } }'), { id: seriesId }, { token: owner.token });
+      expect(read.errors).toBeUndefined();
+      expect(read.data!.series.genres).toEqual(['drama', 'NULL']);
+    } finally {
+      await conn.execute(`update series set genres = '{}' where id = ?`, [seriesId]);
     }
   });
 

@@ -16,7 +16,7 @@ function cuesOf(t: SeedSubtitle) {
  * Puts `count` screened cases straight into the human queue (one series, one shared media
  * revision), as the screening would leave them. For queue tests that need many cases quickly.
  */
-export async function seedPendingCases(server: TestServer, studioId: string, count: number, options: { verdict?: 'CLEAR' | 'NEEDS_REVIEW' | 'LIKELY_VIOLATION'; territories?: string[]; filings?: Array<{ territory: string; filingNumber: string }>; subtitles?: SeedSubtitle[]; dubs?: SeedDub[]; seriesTitle?: string; genres?: string[] } = {}): Promise<{ seriesId: string; caseIds: string[]; episodeIds: string[] }> {
+export async function seedPendingCases(server: TestServer, studioId: string, count: number, options: { verdict?: 'CLEAR' | 'NEEDS_REVIEW' | 'LIKELY_VIOLATION'; territories?: string[]; filings?: Array<{ territory: string; filingNumber: string }>; subtitles?: SeedSubtitle[]; dubs?: SeedDub[]; seriesTitle?: string } = {}): Promise<{ seriesId: string; caseIds: string[]; episodeIds: string[] }> {
   const territories = options.territories ?? ['US'];
   const verdict = options.verdict ?? 'NEEDS_REVIEW';
   // One transaction, cases bound to the digest of their real material as submission binds them:
@@ -26,8 +26,8 @@ export async function seedPendingCases(server: TestServer, studioId: string, cou
     const run = async <R>(sql: string, params: unknown[]) => (await conn.execute(sql, params, 'all', tx.getTransactionContext())) as R[];
     const [series] = await run<{ id: string }>(
       `insert into series (id, studio_id, title, synopsis, genres, original_language, audio_languages, subtitle_languages, maturity_ratings, filings, free_episode_count, created_at, updated_at)
-       values (gen_random_uuid(), ?, ?, '', array(select jsonb_array_elements_text(?::jsonb)), 'en', '{}', '{}', '[]', ?::jsonb, 0, now(), now()) returning id`,
-      [studioId, options.seriesTitle ?? 'Queue series', JSON.stringify(options.genres ?? []), JSON.stringify(options.filings ?? [])],
+       values (gen_random_uuid(), ?, ?, '', '{}', 'en', '{}', '{}', '[]', ?::jsonb, 0, now(), now()) returning id`,
+      [studioId, options.seriesTitle ?? 'Queue series', JSON.stringify(options.filings ?? [])],
     );
     const episodes = await run<{ id: string }>(
       `insert into episode (id, series_id, number, title, synopsis, status, created_at, updated_at)
