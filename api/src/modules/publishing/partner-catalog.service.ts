@@ -110,6 +110,9 @@ const STILL_ALLOWED_SERIES = (s: string, partner: string, license?: string) => `
   and not exists (select 1 from organization o where o.id in (${s}.studio_id, ${partner}) and o.suspended_at is not null)
   and ${license ? `(${license}.window_end is null or ${license}.window_end > now())` : `not exists (select 1 from series_license l where l.series_id = ${s}.id and l.window_end <= now())`}`;
 
+/** The columns of LIVE_EPISODES_JSON's inner select, in LiveEpisodeColumns' order: one `json_agg` each. */
+const LIVE_EPISODE_FIELDS = ['id', 'number', 'title', 'synopsis', 'duration_seconds', 'width', 'height', 'has_poster', 'price', 'subtitle_tracks', 'ai_elements', 'localizations', 'audio_tracks'];
+
 /**
  * The live episodes of one series as a single JSON value: the first `limit` after `afterNumber` in
  * number order, read from the episode index and stopping there, so a page costs the episodes it
@@ -127,21 +130,7 @@ const STILL_ALLOWED_SERIES = (s: string, partner: string, license?: string) => `
  * showing it should not pay for. `seriesId` and `seriesVersion` are the series' id and material
  * version; its parameters are, in order, `episodeParams`.
  */
-const LIVE_EPISODES_JSON = (seriesId: string, seriesVersion: string, language: string | null, withDubs: boolean) => `(select json_build_array(
-       json_agg(ep.id order by ep.number),
-       json_agg(ep.number order by ep.number),
-       json_agg(ep.title order by ep.number),
-       json_agg(ep.synopsis order by ep.number),
-       json_agg(ep.duration_seconds order by ep.number),
-       json_agg(ep.width order by ep.number),
-       json_agg(ep.height order by ep.number),
-       json_agg(ep.has_poster order by ep.number),
-       json_agg(ep.price order by ep.number),
-       json_agg(ep.subtitle_tracks order by ep.number),
-       json_agg(ep.ai_elements order by ep.number),
-       json_agg(ep.localizations order by ep.number),
-       json_agg(ep.audio_tracks order by ep.number)
-     ) from (
+const LIVE_EPISODES_JSON = (seriesId: string, seriesVersion: string, language: string | null, withDubs: boolean) => `(select json_build_array(${LIVE_EPISODE_FIELDS.map((field) => `json_agg(ep.${field} order by ep.number)`).join(', ')}) from (
      select e.id, e.number, e.title, e.synopsis, m.duration_seconds, m.width, m.height, (m.poster_key is not null) as has_poster,
             jsonb_path_query_first(x.prices, '$[*] \\? (@.territories[*] == $territory).price', jsonb_build_object('territory', ?::text)) as price,
             coalesce((select json_agg(json_build_object('id', t.id, 'language', t.language, 'kind', t.kind, 'aiGenerated', t.ai_generated) order by t.language, t.kind) from subtitle_track t where t.episode_id = e.id), '[]') as subtitle_tracks,
