@@ -62,3 +62,33 @@ it('SIGTERM stops the API at once though clients hold connections between reques
     await api.kill();
   }
 }, 60_000);
+
+it('SIGTERM lets a request in flight on a kept-alive connection finish, its body still arriving, and its answer says the connection closes, so no next request is sent into that close', async () => {
+  const api = await startApiProcess(apiBeside(server));
+  const port = Number(api.address.split(':')[1]);
+  const socket = await new Promise<net.Socket>((resolve) => { const s = net.connect({ port, host: '127.0.0.1' }, () => resolve(s)); s.on('error', () => {}); });
+  let received = '';
+  socket.on('data', (d) => (received += d));
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  try {
+    socket.write('GET /healthz HTTP/1.1\r\nHost: api\r\n\r\n');
+    await new Promise((resolve) => socket.once('data', resolve));
+    const body = JSON.stringify({ query: 'mutation { __typename }' });
+    socket.write(`POST /graphql HTTP/1.1\r\nHost: api\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 10)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const stopped = api.stop(30_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    socket.write(body.slice(10));
+    await closed;
+    await stopped;
+    expect(api.child.exitCode).toBe(0);
+    const answers = received.split(/(?=HTTP\/1\.1 )/);
+    expect(answers).toHaveLength(2);
+    expect(answers[1]).toMatch(/^HTTP\/1\.1 200 /);
+    expect(answers[1]).toMatch(/\r\nConnection: close\r\n/i);
+    expect(answers[1]).toContain('{"data":{"__typename":"Mutation"}');
+  } finally {
+    socket.destroy();
+    await api.kill();
+  }
+}, 60_000);

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 /**
@@ -22,27 +22,35 @@ export function keepIdleConnectionsPastClients(server: Server): void {
  * kept alive after an answer. `close()` (at shutdown, once the server stops listening) destroys them
  * and any that open after: they hold nothing to finish, and ending them politely would wait for the
  * client's own close, which a client trickling headers never sends, so shutdown sat out its whole
- * grace period. Connections with a request in flight are left to drain.
+ * grace period. Connections with a request in flight are left to drain, and their answers say
+ * `Connection: close`: the connection ends after them, and a client (or a proxy reusing upstream
+ * connections) told to keep it alive would send its next request into that close and lose it.
  */
 export function connectionsAwaitingRequest(server: Server): { close(): void } {
-  const inFlight = new Map<Socket, number>();
+  const inFlight = new Map<Socket, Set<ServerResponse>>();
   let closing = false;
+  const lastOnConnection = (res: ServerResponse) => {
+    if (!res.headersSent) res.setHeader('Connection', 'close');
+  };
   server.on('connection', (socket: Socket) => {
     if (closing) return void socket.destroy();
-    inFlight.set(socket, 0);
+    inFlight.set(socket, new Set());
     socket.once('close', () => inFlight.delete(socket));
   });
-  server.on('request', (req, res) => {
-    const socket = req.socket;
-    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
-    res.once('close', () => {
-      if (inFlight.has(socket)) inFlight.set(socket, inFlight.get(socket)! - 1);
-    });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const responses = inFlight.get(req.socket);
+    if (!responses) return;
+    responses.add(res);
+    if (closing) lastOnConnection(res);
+    res.once('close', () => responses.delete(res));
   });
   return {
     close() {
       closing = true;
-      for (const [socket, requests] of inFlight) if (requests === 0) socket.destroy();
+      for (const [socket, responses] of inFlight) {
+        if (responses.size === 0) socket.destroy();
+        else responses.forEach(lastOnConnection);
+      }
     },
   };
 }
