@@ -99,8 +99,22 @@ server.on('error', (error) => {
   process.exit(1);
 });
 
+// Answers still being made at shutdown say `Connection: close`: their connection ends after them, and a
+// proxy told to keep it alive would send its next request into that close and lose it.
+const answering = new Set();
+let closing = false;
+const lastOnConnection = (res) => {
+  if (!res.headersSent) res.setHeader('Connection', 'close');
+};
+server.on('request', (_req, res) => {
+  answering.add(res);
+  if (closing) lastOnConnection(res);
+  res.once('close', () => answering.delete(res));
+});
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
+    closing = true;
+    answering.forEach(lastOnConnection);
     server.close(() => process.exit(0));
     setTimeout(() => process.exit(0), 5000).unref();
   });
