@@ -1,7 +1,7 @@
 // Shared helpers for the benchmarks: start the built API on its own data folder (as a process, or
 // in this process on an embedded PostgreSQL), talk GraphQL, and shut everything down in order.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -96,6 +96,8 @@ export async function startDatabase(name, env = {}) {
       for (const close of closers.reverse()) await close().catch((err) => console.error(`closing failed: ${err.message}`));
       await orm.close();
       await db.stop();
+      // Its uploads and media are gigabytes after some benchmarks: nothing is kept once the figures are printed.
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -141,9 +143,12 @@ export async function startApi(env = {}, { nodeArgs = [] } = {}) {
     },
     async stop() {
       for (const client of clients.splice(0)) await client.end().catch(() => undefined);
-      if (child.exitCode !== null) return;
-      child.kill('SIGINT');
-      await new Promise((r) => child.once('exit', r));
+      if (child.exitCode === null) {
+        child.kill('SIGINT');
+        await new Promise((r) => child.once('exit', r));
+      }
+      // The upload benchmark leaves gigabytes here (its videos, uploads and media).
+      rmSync(dataDir, { recursive: true, force: true });
     },
     async gql(query, variables = {}, token) {
       const res = await fetch(`${url}/graphql`, {

@@ -6,7 +6,7 @@
 // and scoring them; the text rules alone sample nothing). Build first (npm run build).
 //   node bench/visual.mjs [--frames 16] [--threads 2] [--keyframes 8] [--seconds 90]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -96,3 +96,4 @@ console.log(`pool (1 thread) against the calling thread: ${f(pool1.perCoreSecond
 if (poolN) console.log(`pool (${THREADS} threads) against 1 thread: ${f(poolN.perWallSecond / pool1.perWallSecond)}× frames per wall second, ${f(poolN.perCoreSecond / pool1.perCoreSecond)}× per core-second`);
 console.log(`WASM through the pool against the CPU backend (baseline): ${f(pool1.perCoreSecond / cpu.perCoreSecond, 1)}× frames per core-second`);
 console.log(`seconds added per episode: ${f(sampleS + scoreS)} s (${f(sampleS)} s sampling + ${f(scoreS)} s scoring ${keyframes.length} frames through the pool), plus ${f(pool1.loadMs / 1000)} s once per worker thread to load the model`);
+rmSync(dir, { recursive: true, force: true });
