@@ -116,6 +116,10 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     closing = true;
     answering.forEach(lastOnConnection);
     server.close(() => process.exit(0));
-    setTimeout(() => process.exit(0), 5000).unref();
+    // Like the API: a forced exit says so, in its words and its code, for whoever supervises it.
+    setTimeout(() => {
+      console.error('Greenlight dashboard: connections still open 5 s after the signal; exiting without them');
+      process.exit(1);
+    }, 5000).unref();
   });
 }
