@@ -58,10 +58,10 @@ async function main(): Promise<void> {
   try {
     // A port another program holds is found before the database starts, so nothing attaches to a database about to stop.
     if (config.apiPort && (await portInUse(config.apiPort, config.apiHost))) throw new PortInUseError(config.apiPort, 'the API', 'API_PORT');
-    db = await step(() => openDatabase(config, logger));
-    const url = db.url;
-    orm = await step(() => openOrm(url, { logger: (message: string) => logger.info({ component: 'orm' }, message) }));
-    const ready = orm;
+    // Each step records what it started before a signal is acted on, so the shutdown stops it too.
+    const opened = await step(async () => (db = await openDatabase(config, logger)));
+    const url = opened.url;
+    const ready = await step(async () => (orm = await openOrm(url, { logger: (message: string) => logger.info({ component: 'orm' }, message) })));
     const applied = await step(() => migrate(ready));
     if (applied.length) logger.info({ applied }, 'applied database migrations');
 
@@ -71,8 +71,7 @@ async function main(): Promise<void> {
       seededNow = (await step(() => seedDemoData(em, { appSecret: config.appSecret, dataDir: config.dataDir }))).created;
     }
 
-    const started = await step(() => createApp({ orm: ready, config, logger, databaseUrl: url, runWorker: config.review.runWorkerInApi }));
-    app = started;
+    const started = await step(async () => (app = await createApp({ orm: ready, config, logger, databaseUrl: url, runWorker: config.review.runWorkerInApi })));
     cleanup = setInterval(() => {
       started.uploads.cleanUpExpired().catch((err) => logger.error({ err }, 'cleaning up abandoned uploads failed'));
       started.services.licenseDocuments

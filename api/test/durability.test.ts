@@ -126,4 +126,36 @@ describe('the product survives unclean stops', () => {
       await db.stop();
     }
   });
+
+  it('a signal while the embedded database is starting stops the database too: the next start finds none left running', async () => {
+    const child = spawn(process.execPath, [MAIN], {
+      env: { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, API_PORT: '0', EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    // The postmaster writes its lock file as it starts; the API is then still waiting for it to accept connections.
+    const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
+    let postmaster = 0;
+    for (const deadline = Date.now() + 60_000; !postmaster; await new Promise((r) => setTimeout(r, 5))) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the database never started: ${output}`);
+      const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : 0;
+      if (pid > 0 && alive(pid)) postmaster = pid;
+    }
+    expect(output).not.toContain('Greenlight API listening');
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+    expect(alive(postmaster)).toBe(false);
+    expect(existsSync(pidFile)).toBe(false);
+  }, 120_000);
 });
