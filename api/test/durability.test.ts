@@ -30,7 +30,8 @@ afterAll(() => {
   }
 });
 
-async function startProduct(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+/** The built API on this file's data folder and database port, its output gathered. */
+function spawnProduct(): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, [MAIN], {
     env: { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, API_PORT: '0', EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -39,21 +40,26 @@ async function startProduct(): Promise<{ child: ChildProcess; url: string; outpu
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
+  return { child, output: () => output };
+}
+
+async function startProduct(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const { child, output: gathered } = spawnProduct();
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setInterval(() => {
-      const match = /"port":(\d+),"database":"embedded","msg":"Greenlight API listening"/.exec(output);
+      const match = /"port":(\d+),"database":"embedded","msg":"Greenlight API listening"/.exec(gathered());
       // The banner is a separate write after the log line: started means both have arrived.
-      if (match && output.includes('Demo partner API key')) {
+      if (match && gathered().includes('Demo partner API key')) {
         clearInterval(timer);
         resolve(Number(match[1]));
       }
     }, 100);
     child.once('exit', (code) => {
       clearInterval(timer);
-      reject(new Error(`API exited with ${code}: ${output}`));
+      reject(new Error(`API exited with ${code}: ${gathered()}`));
     });
   });
-  return { child, url: `http://127.0.0.1:${port}/graphql`, output: () => output };
+  return { child, url: `http://127.0.0.1:${port}/graphql`, output: gathered };
 }
 
 async function gql<T, V extends Record<string, never>>(url: string, document: TadaDocumentNode<T, V>, token?: string) {
@@ -128,14 +134,7 @@ describe('the product survives unclean stops', () => {
   });
 
   it('a signal while the embedded database is starting stops the database too: the next start finds none left running', async () => {
-    const child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, API_PORT: '0', EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let output = '';
-    child.stdout!.on('data', (d) => (output += d));
-    child.stderr!.on('data', (d) => (output += d));
+    const { child, output } = spawnProduct();
     const alive = (pid: number) => {
       try {
         process.kill(pid, 0);
@@ -148,11 +147,11 @@ describe('the product survives unclean stops', () => {
     const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
     let postmaster = 0;
     for (const deadline = Date.now() + 60_000; !postmaster; await new Promise((r) => setTimeout(r, 5))) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the database never started: ${output}`);
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the database never started: ${output()}`);
       const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : 0;
       if (pid > 0 && alive(pid)) postmaster = pid;
     }
-    expect(output).not.toContain('Greenlight API listening');
+    expect(output()).not.toContain('Greenlight API listening');
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(0);
     expect(alive(postmaster)).toBe(false);
