@@ -4,6 +4,7 @@ import * as tus from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../../schema/graphql';
 import { Role } from '../src/modules/membership/membership.entity';
+import { LOCK_SESSION_NAME } from '../src/uploads/postgres-locker';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { newSeriesEpisodes } from './support/catalog';
 import { settledRead, uploadsEnded } from './support/media';
@@ -182,6 +183,65 @@ describe('upload lock release', () => {
       await twin.orm.close();
     }
   }, 120_000);
+
+  it('PATCHes stalled mid-body hold no database connection: with more of them than the upload pool has connections, other uploads are created, written and finished, and the stalled ones resume', async () => {
+    const STALLED = 30; // the upload pool holds 20 connections
+    const { episodeIds } = await newSeriesEpisodes(server, editor.token, editor.organizationId, STALLED + 1);
+    const file = makeClip('race-stalled');
+    const clip = readFileSync(file);
+    const part = 16 * 1024;
+    const advisoryLocks = async () =>
+      (await server.orm.em.getConnection().execute<Array<{ locks: string; sessions: string }>>(
+        `select count(*) as locks, count(distinct pid) as sessions from pg_locks l join pg_stat_activity a using (pid)
+         where l.locktype = 'advisory' and l.granted and a.datname = current_database() and a.application_name = '${LOCK_SESSION_NAME}'`,
+      ))[0]!;
+    const stop = new AbortController();
+    const urls = await Promise.all(episodeIds.slice(0, STALLED).map((id, i) => create(id, clip.length, `stalled-${i}.mp4`)));
+    const stalled = urls.map((url) => {
+      const body = new ReadableStream<Uint8Array>({ start: (controller) => controller.enqueue(clip.subarray(0, part)) });
+      return fetch(url, { method: 'PATCH', headers: { ...tusHeaders(), 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, body, duplex: 'half', signal: stop.signal } as RequestInit).catch(() => undefined);
+    });
+    try {
+      // Every stalled PATCH has its upload's lock (its first bytes are stored) before the rest goes on.
+      const held = await settledRead(advisoryLocks, (l) => Number(l.locks) >= STALLED, 'every stalled PATCH to hold its lock');
+      // All on the process's one lock session, however many.
+      expect(Number(held.sessions), JSON.stringify(held)).toBe(1);
+      const url = await create(episodeIds[STALLED]!, clip.length, 'beside-the-stalled.mp4');
+      expect((await patch(url, 0, clip)).status).toBe(204);
+      const v = await settled(episodeIds[STALLED]!);
+      expect(v.media?.sha256, JSON.stringify(v)).toBe(sha256Of(file));
+    } finally {
+      stop.abort();
+      await Promise.all(stalled);
+    }
+    // A client resuming a stalled upload finds what arrived and finishes it.
+    const h = await head(urls[0]!);
+    expect(h.status).toBe(200);
+    expect((await patch(urls[0]!, h.offset, clip.subarray(h.offset))).status).toBe(204);
+    expect((await settled(episodeIds[0]!)).media?.sha256).toBe(sha256Of(file));
+  }, 120_000);
+
+  it('a lock session PostgreSQL ends while the process lives: the PATCH it locked for is cut without a 500, and the upload resumes on a new session to the file’s bytes', async () => {
+    const [episodeId] = (await newSeriesEpisodes(server, editor.token, editor.organizationId, 1)).episodeIds;
+    const file = makeClip('race-session-lost');
+    const clip = readFileSync(file);
+    const url = await create(episodeId!, clip.length, 'session-lost.mp4');
+    const part = 16 * 1024;
+    const body = new ReadableStream<Uint8Array>({ start: (controller) => controller.enqueue(clip.subarray(0, part)) });
+    const cut = send(url, { method: 'PATCH', headers: { ...tusHeaders(), 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, body, duplex: 'half' } as RequestInit);
+    const db = server.orm.em.getConnection();
+    const sessionSql = `select l.pid from pg_locks l join pg_stat_activity a using (pid)
+      where l.locktype = 'advisory' and l.granted and a.datname = current_database() and a.application_name = '${LOCK_SESSION_NAME}'`;
+    const [holder] = await settledRead(() => db.execute<Array<{ pid: number }>>(sessionSql), (rows) => rows.length === 1, 'the PATCH to hold its lock');
+    await db.execute('select pg_terminate_backend(?)', [holder!.pid]);
+    const answer = await cut;
+    expect(answer.status, await answer.text()).toBeLessThan(500);
+    const h = await head(url);
+    expect(h.status).toBe(200);
+    // Locked on a new session (the old one can take no lock, so the PATCH would wait out its 30 s and be refused).
+    expect((await patch(url, h.offset, clip.subarray(h.offset))).status).toBe(204);
+    expect((await settled(episodeId!)).media?.sha256).toBe(sha256Of(file));
+  });
 
   it('many uploads in parallel each store their own file’s bytes', async () => {
     const files = [4, 5, 6, 7, 8, 9].map((i) => makeClip(`race-parallel-${i}`, { seconds: 2 + (i % 3) }));

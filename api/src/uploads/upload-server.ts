@@ -52,10 +52,12 @@ export interface UploadServer {
  */
 export async function createUploadServer(deps: { orm: MikroORM; config: Config; logger: Logger; services: Services; databaseUrl: string }): Promise<UploadServer> {
   const { config, logger, services } = deps;
-  const pool = new pg.Pool({ connectionString: deps.databaseUrl, max: 20 });
-  pool.on('error', (err) => logger.warn({ err }, 'upload lock connection error'));
-  const locker = new PostgresLocker(pool);
-  await locker.start(deps.databaseUrl);
+  // Upload state and claims: short statements only (locks live on a session of their own), and a
+  // request that cannot get a connection within 10 s is refused rather than left hanging.
+  const pool = new pg.Pool({ connectionString: deps.databaseUrl, max: 20, connectionTimeoutMillis: 10_000 });
+  pool.on('error', (err) => logger.warn({ err }, 'upload state connection error'));
+  const locker = new PostgresLocker(deps.databaseUrl);
+  await locker.start();
   const uploadStore = createUploadStore(config, pool);
   const contexts = new WeakMap<IncomingMessage, RequestContext>();
   /** The refusal decided for a request, by our hooks or from the library's error; handle() words the response. */
@@ -293,6 +295,7 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
     async stop() {
       clearInterval(sweeper);
       await locker.stop();
+      await pool.end();
     },
   };
 }
