@@ -228,10 +228,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
     uploads,
     queue,
     stop: async () => {
+      // First, before any await: processing under way is cut and handed back (see stopProcessing).
+      const processingStopped = uploads.stopProcessing();
       // Connections waiting for a request go at once; Apollo drains those with one in flight.
       awaitingRequest.close();
       await apollo.stop();
       await publication.stop();
+      await processingStopped;
       await uploads.stop();
       await workers?.stop();
       await queue.stop();

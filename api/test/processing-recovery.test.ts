@@ -375,3 +375,48 @@ describe('a stalled process whose upload was taken over', () => {
     }
   }, 180_000);
 });
+
+describe('processing under way when its process is stopped', () => {
+  // A lease far longer than the test: an upload is taken over only if it was handed back.
+  const LONG_LEASE = { UPLOAD_PROCESSING_LEASE_SECONDS: '600' };
+  let longLease: TestServer;
+  let studio: SignedInMember;
+  beforeAll(async () => {
+    longLease = await TestServer.start(LONG_LEASE);
+    studio = await longLease.member(OrganizationKind.STUDIO, Role.EDITOR);
+  }, 60_000);
+  afterAll(() => longLease?.stop());
+
+  it.each([
+    ['Ctrl-C, a SIGINT to its whole process group (ffmpeg’s too)', (p: ApiProcess) => p.signalGroup('SIGINT')],
+    ['a SIGTERM to it alone', async (p: ApiProcess) => (await p.stop(), p.child.exitCode)],
+  ])('by %s: it exits cleanly, its ffmpeg stopped, the upload is handed back, not failed, and the next start finishes it', async (_how, stop) => {
+    const episode = (await newSeriesEpisodes(longLease, studio.token, studio.organizationId, 1)).episodeIds[0]!;
+    const clip = makeClip(`stopped-${_how.length}`, { seconds: 3, width: 360, height: 640 });
+    const gate = gatedFfmpeg('stopped');
+    const first = await startApiProcess(apiBeside(longLease, { ...LONG_LEASE, FFMPEG_PATH: gate.path }));
+    let next: ApiProcess | undefined;
+    try {
+      await uploadClip(first, studio.token, episode, clip);
+      await eventually(async () => gate.started(), (started) => started, 'processing to reach ffmpeg');
+      expect(await stop(first), first.output()).toBe(0);
+      expect(gate.running(), 'its ffmpeg is left running').toBe(false);
+      const [row] = (await longLease.orm.em.getConnection().execute(`select status, failure_reason, processing_claimed_at::text as claimed from episode_upload where episode_id = ?`, [episode])) as Array<{ status: string; failure_reason: string | null; claimed: string }>;
+      expect(row, first.output()).toMatchObject({ status: 'PROCESSING', failure_reason: null });
+      expect(Date.parse(row!.claimed), 'the claim handed back').toBe(0);
+
+      next = await startApiProcess(apiBeside(longLease, LONG_LEASE));
+      const done = await settledRead(
+        () => longLease.gql(EPISODE_STATE, { id: episode }, { token: studio.token }),
+        (r) => uploadsEnded(r.data?.episode.uploads ?? []),
+        'the next process to finish the upload',
+        60_000,
+      );
+      expect(done.data!.episode).toMatchObject({ status: 'READY', media: { sha256: sha256Of(clip) } });
+      expect(done.data!.episode.uploads.map((u) => u.status)).toEqual(['SUCCEEDED']);
+    } finally {
+      await first.kill();
+      await next?.kill();
+    }
+  }, 180_000);
+});

@@ -1,21 +1,9 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
-
-/** ffmpeg and ffprobe ship inside npm packages (platform binaries), so nothing downloads at run time. */
-function binaries(): { ffmpeg: string; ffprobe: string } {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const ffmpeg = (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const ffprobe = (require('@ffprobe-installer/ffprobe') as { path: string }).path;
-  return { ffmpeg: process.env.FFMPEG_PATH ?? ffmpeg, ffprobe: process.env.FFPROBE_PATH ?? ffprobe };
-}
+import { MediaToolError, runMediaTool } from '../media-tools/media-tool';
 
 export interface ProbeResult {
   container: string;
@@ -39,10 +27,10 @@ export class ProbeError extends Error {
   }
 }
 
-/** Streams the file once through SHA-256 (memory stays flat whatever the size). */
-export async function sha256File(file: string): Promise<string> {
+/** Streams the file once through SHA-256 (memory stays flat whatever the size); `signal` stops it. */
+export async function sha256File(file: string, signal?: AbortSignal): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024, signal })) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 
@@ -51,16 +39,24 @@ interface FfprobeOutput {
   streams?: Array<{ codec_type?: string; codec_name?: string; width?: number; height?: number; duration?: string; tags?: { rotate?: string }; side_data_list?: Array<{ rotation?: number }> }>;
 }
 
-/** Reads container, codecs, duration and display size; throws ProbeError for anything not a playable video. */
-export async function probeVideo(file: string): Promise<ProbeResult> {
-  let output: FfprobeOutput;
+/**
+ * ffprobe's account of `file`; ProbeError with `unreadable` when it cannot read it. A run `signal`
+ * stopped rejects with its AbortError: that says nothing about the file.
+ */
+async function ffprobe(file: string, signal: AbortSignal | undefined, unreadable: string): Promise<FfprobeOutput> {
   try {
-    const { stdout } = await run(binaries().ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], { timeout: 60_000, maxBuffer: 10 * 1024 * 1024 });
-    output = JSON.parse(stdout) as FfprobeOutput;
+    const { stdout } = await runMediaTool('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], { timeoutMs: 60_000, maxStdoutBytes: 10 * 1024 * 1024, signal });
+    return JSON.parse(stdout.toString()) as FfprobeOutput;
   } catch (error) {
-    const stderr = String((error as { stderr?: string }).stderr ?? '').trim().split('\n').pop();
-    throw new ProbeError('The file could not be read as a video: it may be damaged, or not a video despite its name.', stderr?.replace(file, 'file'));
+    if (!(error instanceof MediaToolError) && !(error instanceof SyntaxError)) throw error;
+    const stderr = error instanceof MediaToolError ? error.stderr.trim().split('\n').pop() : undefined;
+    throw new ProbeError(unreadable, stderr?.replace(file, 'file'));
   }
+}
+
+/** Reads container, codecs, duration and display size; throws ProbeError for anything not a playable video. */
+export async function probeVideo(file: string, signal?: AbortSignal): Promise<ProbeResult> {
+  const output = await ffprobe(file, signal, 'The file could not be read as a video: it may be damaged, or not a video despite its name.');
   const video = output.streams?.find((s) => s.codec_type === 'video');
   if (!video || !video.width || !video.height) throw new ProbeError('The file has no video stream.');
   const audio = output.streams?.find((s) => s.codec_type === 'audio');
@@ -86,15 +82,8 @@ export interface AudioProbeResult {
 }
 
 /** Reads container, audio codec and duration; throws ProbeError for anything without an audio stream. */
-export async function probeAudio(file: string): Promise<AudioProbeResult> {
-  let output: FfprobeOutput;
-  try {
-    const { stdout } = await run(binaries().ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], { timeout: 60_000, maxBuffer: 10 * 1024 * 1024 });
-    output = JSON.parse(stdout) as FfprobeOutput;
-  } catch (error) {
-    const stderr = String((error as { stderr?: string }).stderr ?? '').trim().split('\n').pop();
-    throw new ProbeError('The file could not be read as audio: it may be damaged, or not audio despite its name.', stderr?.replace(file, 'file'));
-  }
+export async function probeAudio(file: string, signal?: AbortSignal): Promise<AudioProbeResult> {
+  const output = await ffprobe(file, signal, 'The file could not be read as audio: it may be damaged, or not audio despite its name.');
   const audio = output.streams?.find((s) => s.codec_type === 'audio');
   if (!audio) throw new ProbeError('The file has no audio stream.');
   const duration = Number(output.format?.duration ?? audio.duration);
@@ -103,12 +92,12 @@ export async function probeAudio(file: string): Promise<AudioProbeResult> {
 }
 
 /** A JPEG poster frame from about a tenth of the way in, scaled to at most 720 px high. */
-export async function posterFrame(file: string, durationSeconds: number): Promise<Buffer> {
+export async function posterFrame(file: string, durationSeconds: number, signal?: AbortSignal): Promise<Buffer> {
   const dir = await mkdtemp(path.join(tmpdir(), 'greenlight-poster-'));
   const out = path.join(dir, 'poster.jpg');
   try {
     const at = Math.min(Math.max(durationSeconds * 0.1, 0), Math.max(durationSeconds - 0.1, 0)).toFixed(3);
-    await run(binaries().ffmpeg, ['-v', 'error', '-ss', at, '-i', file, '-frames:v', '1', '-vf', 'scale=-2:min(720\\,ih)', '-q:v', '4', '-y', out], { timeout: 60_000 });
+    await runMediaTool('ffmpeg', ['-v', 'error', '-ss', at, '-i', file, '-frames:v', '1', '-vf', 'scale=-2:min(720\\,ih)', '-q:v', '4', '-y', out], { timeoutMs: 60_000, signal });
     return await readFile(out);
   } finally {
     await rm(dir, { recursive: true, force: true });

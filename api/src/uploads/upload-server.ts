@@ -42,6 +42,14 @@ export interface UploadServer {
    * the claim, or midway through processing).
    */
   resumeUnprocessed(): Promise<void>;
+  /**
+   * Stops processing as the process stops: no new processing starts, the runs under way are cut
+   * (their ffmpeg killed) and their claims handed back, so another process takes them at once. The
+   * cut is made before this returns its promise (before any await), so a signal handler that calls it
+   * first stops the runs before a child killed by the same signal could be taken for a damaged file.
+   * Resolves once the runs have let go.
+   */
+  stopProcessing(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -78,23 +86,41 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
     return ctx;
   };
 
-  const processFinished = async (uploadId: string, log: Logger) => {
+  /** Aborted when the process stops (see stopProcessing). */
+  const stopping = new AbortController();
+  /** Processing under way in this process, waited for when it stops. */
+  const processing = new Set<Promise<void>>();
+  /** Processes a finished upload unless the process is stopping (then the next one, or another's sweep, takes it). */
+  const processFinished = (uploadId: string, log: Logger): Promise<void> => {
+    if (stopping.signal.aborted) return Promise.resolve();
+    const run = processClaimed(uploadId, log).finally(() => processing.delete(run));
+    processing.add(run);
+    return run;
+  };
+  const processClaimed = async (uploadId: string, log: Logger) => {
     const em = deps.orm.em.fork();
     const claim = await services.media.claim(em, uploadId);
     if (!claim) return;
     // Renewed while this process works; if it dies midway, another process's sweep takes the upload over.
     const lease = services.media.holdClaim(em, claim, log);
-    let recorded: boolean;
+    let recorded = false;
     try {
       await services.media.markProcessing(em, uploadId);
       const file = await uploadStore.finishedFile(uploadId);
       try {
-        recorded = await services.media.process(em.fork(), uploadId, file, log, lease);
+        recorded = await services.media.process(em.fork(), uploadId, file, log, { lease, signal: stopping.signal });
       } finally {
         await file.release();
       }
     } finally {
-      await lease.settle();
+      const held = await lease.settle();
+      // Stopped midway: handed back, so the next process takes it at once rather than after the lease.
+      if (!recorded && held && stopping.signal.aborted) {
+        await services.media.handBackClaim(em, held).then(
+          () => log.info({ uploadId }, 'processing stopped with the process; the upload is handed back'),
+          (err: unknown) => log.warn({ err, uploadId }, 'handing back an upload failed; another process takes it once its lease lapses'),
+        );
+      }
     }
     // A process whose claim was taken over leaves the bytes to the one that took it: it reads them still.
     if (!recorded) return;
@@ -292,6 +318,11 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
       if (removed || abandoned) logger.info({ removed, abandoned }, 'cleaned up abandoned uploads');
     },
     resumeUnprocessed,
+    stopProcessing() {
+      stopping.abort();
+      clearInterval(sweeper);
+      return Promise.allSettled([...processing, resuming]).then(() => undefined);
+    },
     async stop() {
       clearInterval(sweeper);
       await locker.stop();

@@ -16,6 +16,8 @@ export interface ServiceProcess {
   stop(graceMs?: number): Promise<void>;
   /** SIGKILL: a crash, without a chance to clean up. */
   kill(): Promise<void>;
+  /** Sends `signal` to the process's whole process group, as Ctrl-C in a terminal does; resolves with its exit code once it has left. */
+  signalGroup(signal: NodeJS.Signals): Promise<number | null>;
 }
 
 export interface ApiProcess extends ServiceProcess {
@@ -29,7 +31,8 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 function run(main: string, env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, [main], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The leader of a process group of its own, as a service started from a terminal is (see signalGroup).
+  const child = spawn(process.execPath, [main], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
@@ -46,6 +49,11 @@ function run(main: string, env: Record<string, string>): ServiceProcess {
     kill: async () => {
       child.kill('SIGKILL');
       await exited(child);
+    },
+    signalGroup: async (signal) => {
+      process.kill(-child.pid!, signal);
+      await exited(child);
+      return child.exitCode;
     },
   };
 }

@@ -38,11 +38,22 @@ export function makeCorruptClip(name: string): string {
 export const sha256Of = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 /** An "ffmpeg" that waits until `open()` before running the real one; `started` once something called it. */
-export function gatedFfmpeg(name: string): { path: string; started(): boolean; open(): void } {
+export function gatedFfmpeg(name: string): { path: string; started(): boolean; open(): void; running(): boolean } {
   const dir = mkdtempSync(path.join(tmpdir(), `greenlight-gate-${name}-`));
   const real = process.env.FFMPEG_PATH ?? ffmpeg;
   const file = path.join(dir, 'ffmpeg');
-  writeFileSync(file, `#!/bin/sh\ntouch "${dir}/started"\nwhile [ ! -e "${dir}/open" ]; do sleep 0.05; done\nexec "${real}" "$@"\n`);
+  writeFileSync(file, `#!/bin/sh\necho $$ > "${dir}/started"\nwhile [ ! -e "${dir}/open" ]; do sleep 0.05; done\nexec "${real}" "$@"\n`);
   chmodSync(file, 0o755);
-  return { path: file, started: () => existsSync(path.join(dir, 'started')), open: () => writeFileSync(path.join(dir, 'open'), '') };
+  const started = () => existsSync(path.join(dir, 'started'));
+  /** Whether the last run that reached the gate is still running (waiting at it, or ffmpeg since). */
+  const running = () => {
+    if (!started()) return false;
+    try {
+      process.kill(Number(readFileSync(path.join(dir, 'started'), 'utf8').trim()), 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return { path: file, started, open: () => writeFileSync(path.join(dir, 'open'), ''), running };
 }

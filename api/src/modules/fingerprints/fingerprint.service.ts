@@ -97,9 +97,9 @@ function toView(r: MatchRow): ContentMatchView {
 export class FingerprintService {
   constructor(private readonly audit: AuditService) {}
 
-  /** Frame hashes of a local video file (ffmpeg + pHash); throws when the video cannot be decoded. */
-  compute(file: string): Promise<FrameHash[]> {
-    return frameHashes(file);
+  /** Frame hashes of a local video file (ffmpeg + pHash); throws when the video cannot be decoded. `signal` stops it. */
+  compute(file: string, signal?: AbortSignal): Promise<FrameHash[]> {
+    return frameHashes(file, signal);
   }
 
   /**

@@ -1,8 +1,5 @@
-import { spawn } from 'node:child_process';
 import phash from 'sharp-phash';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const ffmpegPath = () => process.env.FFMPEG_PATH ?? (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
+import { MediaToolError, runMediaTool } from '../../media-tools/media-tool';
 
 /** Frames are sampled at this rate (per second of video): the moments a match can point at. */
 export const FRAMES_PER_SECOND = 1;
@@ -30,10 +27,10 @@ export interface FrameHash {
  * Perceptual hashes of a video: one frame per second, decoded by ffmpeg to a small greyscale square
  * (so every rendition of the same picture — re-encoded, rescaled — looks alike before hashing), hashed
  * with a 64-bit DCT pHash, and hashed again flipped left to right (`mirroredHash`). Flat frames are
- * left out. Throws when ffmpeg cannot decode the file.
+ * left out. Throws when ffmpeg cannot decode the file; `signal` stops it.
  */
-export async function frameHashes(file: string): Promise<FrameHash[]> {
-  const frames = await decodeFrames(file);
+export async function frameHashes(file: string, signal?: AbortSignal): Promise<FrameHash[]> {
+  const frames = await decodeFrames(file, signal);
   const hashes: FrameHash[] = [];
   for (const [index, pixels] of frames.entries()) {
     if (contrast(pixels) < MIN_CONTRAST) continue;
@@ -56,26 +53,22 @@ export function flippedLeftToRight(pixels: Buffer, side = FRAME_SIDE): Buffer {
   return flipped;
 }
 
-/** Decodes the sampled frames as raw 8-bit grey squares, streamed from ffmpeg (no temporary files). */
-function decodeFrames(file: string): Promise<Buffer[]> {
+/**
+ * Decodes the sampled frames as raw 8-bit grey squares, streamed from ffmpeg (no temporary files);
+ * `signal` stops it. At one 4 KiB frame a second, 256 MiB is over 18 hours of video.
+ */
+async function decodeFrames(file: string, signal?: AbortSignal): Promise<Buffer[]> {
   const frameBytes = FRAME_SIDE * FRAME_SIDE;
-  return new Promise((resolve, reject) => {
-    const child = spawn(ffmpegPath(), ['-v', 'error', '-i', file, '-an', '-sn', '-vf', `fps=${FRAMES_PER_SECOND},scale=${FRAME_SIDE}:${FRAME_SIDE}:flags=area,format=gray`, '-f', 'rawvideo', '-'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10 * 60_000);
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()).slice(-2000));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) return reject(new Error(`ffmpeg could not sample frames (exit ${code}): ${stderr.trim().split('\n').pop() ?? ''}`));
-      const all = Buffer.concat(chunks);
-      const frames: Buffer[] = [];
-      for (let offset = 0; offset + frameBytes <= all.length; offset += frameBytes) frames.push(all.subarray(offset, offset + frameBytes));
-      resolve(frames);
-    });
+  const { stdout } = await runMediaTool('ffmpeg', ['-v', 'error', '-i', file, '-an', '-sn', '-vf', `fps=${FRAMES_PER_SECOND},scale=${FRAME_SIDE}:${FRAME_SIDE}:flags=area,format=gray`, '-f', 'rawvideo', '-'], {
+    timeoutMs: 10 * 60_000,
+    maxStdoutBytes: 256 * 1024 * 1024,
+    signal,
+  }).catch((error: unknown) => {
+    throw error instanceof MediaToolError ? new Error(`ffmpeg could not sample frames: ${error.message}`) : error;
   });
+  const frames: Buffer[] = [];
+  for (let offset = 0; offset + frameBytes <= stdout.length; offset += frameBytes) frames.push(stdout.subarray(offset, offset + frameBytes));
+  return frames;
 }
 
 function contrast(pixels: Buffer): number {

@@ -40,6 +40,16 @@ export interface ProcessingLease {
   settle(): Promise<ProcessingClaim | null>;
 }
 
+/**
+ * How a process works on an upload it claimed: the lease that keeps its claim, and the signal that
+ * stops the work when the process stops (its ffmpeg runs are killed; the upload is left unrecorded
+ * for the next process: an interrupted run says nothing about the file).
+ */
+export interface ProcessingWork {
+  lease?: ProcessingLease;
+  signal?: AbortSignal;
+}
+
 /** The claim was taken over by another process (this one stalled past its lease): it stops quietly. */
 export class ClaimLostError extends Error {
   constructor(uploadId: string) {
@@ -119,6 +129,32 @@ export class MediaService {
   }
 
   /**
+   * Hands an unfinished claim back (its process is stopping): the upload stays PROCESSING with a claim
+   * long lapsed, so the next process to look (another's sweep, or the next start) takes it at once
+   * instead of waiting out the lease. Nothing happens if the claim was taken over meanwhile.
+   */
+  async handBackClaim(em: EntityManager, claim: ProcessingClaim): Promise<void> {
+    await em.getConnection().execute(
+      `update episode_upload set processing_claimed_at = 'epoch' where id = ? and status = 'PROCESSING' and processing_claimed_at = ?::timestamptz`,
+      [claim.uploadId, claim.token],
+    );
+  }
+
+  /**
+   * Whether the claim `work` holds on upload `uploadId` is still this process's, checked under the
+   * upload row's lock in `tx` (true when processing runs without a claim). Only the holder of the
+   * claim records an outcome: one that stalled past its lease and was taken over stops, so an upload
+   * never becomes two revisions or a failure beside a success.
+   */
+  private async claimHeld(tx: EntityManager, uploadId: string, work: ProcessingWork): Promise<boolean> {
+    if (!work.lease) return true;
+    const held = await work.lease.settle();
+    if (!held) return false;
+    const rows = await tx.getConnection().execute(`select id from episode_upload where id = ? and status = 'PROCESSING' and processing_claimed_at = ?::timestamptz for update`, [uploadId, held.token], 'all', tx.getTransactionContext());
+    return rows.length > 0;
+  }
+
+  /**
    * Turns a finished upload into the episode's new media revision: hash, compare with the expected
    * sha256, probe, warn, poster, perceptual fingerprint, store under the content hash; then look for
    * the same pictures elsewhere on the platform (FingerprintService). Any failure is recorded on the upload
@@ -131,17 +167,16 @@ export class MediaService {
    * otherwise the upload fails with those words.
    *
    * Returns whether this call recorded the upload's outcome: false when another process took the
-   * upload over (its claim was lost), which then needs the upload's bytes until it is done.
+   * upload over (its claim was lost), which then needs the upload's bytes until it is done, or when
+   * `work.signal` stopped it (the process is stopping; the bytes stay for the next one).
    */
-  async process(em: EntityManager, uploadId: string, file: FinishedFile, logger: Logger, lease?: ProcessingLease): Promise<boolean> {
+  async process(em: EntityManager, uploadId: string, file: FinishedFile, logger: Logger, work: ProcessingWork = {}): Promise<boolean> {
     const upload = await em.findOneOrFail(EpisodeUpload, { id: uploadId }, { populate: ['episode', 'episode.series'] });
-    if (upload.audioLanguage) {
-      await this.processDub(em, upload, file, logger);
-      return true;
-    }
+    if (upload.audioLanguage) return this.processDub(em, upload, file, logger, work);
     const system = { actorLabel: 'system' };
+    const { signal } = work;
     try {
-      const sha256 = file.sha256 ?? (await sha256File(file.path));
+      const sha256 = file.sha256 ?? (await sha256File(file.path, signal));
       if (upload.expectedSha256 && upload.expectedSha256 !== sha256) {
         throw new ProbeError(`The file's sha256 (${sha256}) differs from the one declared (${upload.expectedSha256}); it was damaged on the way.`);
       }
@@ -152,17 +187,11 @@ export class MediaService {
       // The same bytes as the current video need no probing or storing: decided again under the lock below.
       const currentId = (await em.findOneOrFail(Episode, upload.episode.id, { refresh: true })).currentMedia?.id;
       const current = currentId ? await em.findOne(MediaRevision, currentId) : null;
-      const prepared = repeatsCurrentMedia(current, arrived) ? null : await this.prepareRevision(file, storageKey, posterKey);
+      const prepared = repeatsCurrentMedia(current, arrived) ? null : await this.prepareRevision(file, storageKey, posterKey, signal);
       // One transaction switches the media, lapses the reviews of the old media and moves the
       // status, so no reader ever sees new media under an old approval.
       await em.transactional(async (tx) => {
-        // Only the holder of the claim finishes the upload: one that stalled past its lease and was
-        // taken over stops here, so an upload never becomes two revisions.
-        if (lease) {
-          const held = await lease.settle();
-          const rows = held ? await tx.getConnection().execute(`select id from episode_upload where id = ? and status = 'PROCESSING' and processing_claimed_at = ?::timestamptz for update`, [uploadId, held.token], 'all', tx.getTransactionContext()) : [];
-          if (!rows.length) throw new ClaimLostError(uploadId);
-        }
+        if (!(await this.claimHeld(tx, uploadId, work))) throw new ClaimLostError(uploadId);
         // Locked and read afresh: a submission or decision may have moved the episode during probing.
         await tx.getConnection().execute('select id from episode where id = ? for update', [upload.episode.id], 'all', tx.getTransactionContext());
         const episode = await tx.findOneOrFail(Episode, upload.episode.id, { refresh: true, populate: ['series', 'currentMedia'] });
@@ -213,14 +242,7 @@ export class MediaService {
         await tx.transactional((sp) => this.fingerprints.matchRevision(sp, revision.id)).catch((err: unknown) => logger.error({ err, uploadId }, 'matching the new media against the platform failed; screening will match it'));
       });
     } catch (error) {
-      if (error instanceof ClaimLostError) {
-        logger.warn({ uploadId }, 'another process took over this upload; leaving it to that process');
-        return false;
-      }
-      if (!(error instanceof ProbeError)) logger.error({ err: error, uploadId }, 'processing an upload failed unexpectedly');
-      else logger.info({ uploadId, detail: error.detail }, `upload refused: ${error.message}`);
-      const reason = error instanceof ProbeError ? error.message : 'The file could not be processed. Try uploading it again.';
-      await this.recordFailure(em.fork(), uploadId, reason, logger);
+      return this.recordFailure(em.fork(), uploadId, error, logger, work);
     }
     return true;
   }
@@ -229,16 +251,16 @@ export class MediaService {
    * Probes, fingerprints and posters a finished video and stores it under its content hash: what a
    * new revision needs. Throws ProbeError when the file is not a video Greenlight takes.
    */
-  private async prepareRevision(file: FinishedFile, storageKey: string, posterKey: string): Promise<{ probe: ProbeResult; frames: FrameHash[]; warnings: string[] }> {
+  private async prepareRevision(file: FinishedFile, storageKey: string, posterKey: string, signal?: AbortSignal): Promise<{ probe: ProbeResult; frames: FrameHash[]; warnings: string[] }> {
     // Probe, fingerprint and poster are separate ffmpeg runs over the same file: the fingerprint
     // starts at once, the poster as soon as the probe gives the duration, so READY waits for the
     // longest of them rather than their sum. A probe failure is reported first (it says the most).
-    const probing = probeVideo(file.path);
-    const fingerprinting = this.fingerprints.compute(file.path).catch((error: unknown) => {
+    const probing = probeVideo(file.path, signal);
+    const fingerprinting = this.fingerprints.compute(file.path, signal).catch((error: unknown) => {
       throw new ProbeError("The video's frames could not be decoded: it may be damaged or truncated.", (error as Error).message.split('\n')[0]!.replace(file.path, 'file'));
     });
     const postering = probing.then(async (probed) => {
-      if (!(await this.storage.exists(posterKey))) await this.storage.putBuffer(posterKey, await posterFrame(file.path, probed.durationSeconds));
+      if (!(await this.storage.exists(posterKey))) await this.storage.putBuffer(posterKey, await posterFrame(file.path, probed.durationSeconds, signal));
     });
     const [probed, fingerprinted, postered] = await Promise.allSettled([probing, fingerprinting, postering]);
     for (const step of [probed, fingerprinted, postered]) if (step.status === 'rejected') throw step.reason;
@@ -277,16 +299,16 @@ export class MediaService {
    * store under the content hash. Nothing is stored when a check fails; the failure is recorded on the
    * upload. The track is reviewed material: the approval lapses through the reviewed snapshot, so a
    * dub goes ahead only if its upload acknowledged what that cancels (`MediaReplacementService.refusal`),
-   * as a replacement video does.
+   * as a replacement video does. Returns whether it recorded the outcome (as `process`).
    */
-  private async processDub(em: EntityManager, upload: EpisodeUpload, file: FinishedFile, logger: Logger): Promise<void> {
+  private async processDub(em: EntityManager, upload: EpisodeUpload, file: FinishedFile, logger: Logger, work: ProcessingWork): Promise<boolean> {
     const language = upload.audioLanguage!;
     try {
-      const sha256 = file.sha256 ?? (await sha256File(file.path));
+      const sha256 = file.sha256 ?? (await sha256File(file.path, work.signal));
       if (upload.expectedSha256 && upload.expectedSha256 !== sha256) {
         throw new ProbeError(`The file's sha256 (${sha256}) differs from the one declared (${upload.expectedSha256}); it was damaged on the way.`);
       }
-      const probe = await probeAudio(file.path);
+      const probe = await probeAudio(file.path, work.signal);
       const video = await em.findOne(MediaRevision, { id: (await em.findOneOrFail(Episode, upload.episode.id, { refresh: true })).currentMedia?.id ?? null });
       if (!video) throw new ProbeError('The episode has no video to measure the dub against.');
       const mismatch = dubDurationMismatch(probe.durationSeconds, video.durationSeconds);
@@ -294,6 +316,7 @@ export class MediaService {
       const storageKey = `audio/${sha256}.${AUDIO_EXTENSIONS[upload.fileType] ?? 'bin'}`;
       await this.storage.putFile(storageKey, file.path, { move: file.consumable });
       await em.transactional(async (tx) => {
+        if (!(await this.claimHeld(tx, upload.id, work))) throw new ClaimLostError(upload.id);
         await tx.getConnection().execute('select id from episode where id = ? for update', [upload.episode.id], 'all', tx.getTransactionContext());
         const episode = await tx.findOneOrFail(Episode, upload.episode.id, { refresh: true, populate: ['series'] });
         const existing = await tx.findOne(AudioTrack, { episode, language });
@@ -320,17 +343,9 @@ export class MediaService {
         });
       });
     } catch (error) {
-      if (!(error instanceof ProbeError)) logger.error({ err: error, uploadId: upload.id }, 'processing a dub failed unexpectedly');
-      else logger.info({ uploadId: upload.id, detail: error.detail }, `dub refused: ${error.message}`);
-      const reason = error instanceof ProbeError ? error.message : 'The file could not be processed. Try uploading it again.';
-      await em.fork().transactional(async (tx) => {
-        const row = await tx.findOneOrFail(EpisodeUpload, { id: upload.id }, { populate: ['episode', 'episode.series'] });
-        row.status = UploadStatus.FAILED;
-        row.failureReason = reason;
-        row.finishedAt = new Date();
-        this.audit.record(this.systemContext(tx, logger), tx, { actorLabel: 'system', action: 'media.upload_failed', organizationId: row.episode.series.studio.id, subjectType: 'Episode', subjectId: row.episode.id, summary: { uploadId: upload.id, reason, audioLanguage: language } });
-      });
+      return this.recordFailure(em.fork(), upload.id, error, logger, work);
     }
+    return true;
   }
 
   /** The dubbed audio tracks of an episode, for whoever may read it. */
@@ -370,24 +385,48 @@ export class MediaService {
     return track;
   }
 
-  /** The upload failed: recorded on it and shown on the episode; the previous media stays current. */
-  private async recordFailure(em: EntityManager, uploadId: string, reason: string, logger: Logger): Promise<void> {
-    await em.transactional(async (tx) => {
+  /**
+   * Processing ended with `error`. A ProbeError is the file's: its words are recorded on the upload
+   * and, for a video, shown on the episode (the previous media stays current); anything else is
+   * recorded in general words and logged. Nothing is recorded when the claim was lost (the process
+   * that took over records) or `work.signal` stopped the work: the process is stopping, and an
+   * interrupted run (its ffmpeg killed) says nothing about the file. Returns whether it recorded.
+   */
+  private async recordFailure(em: EntityManager, uploadId: string, error: unknown, logger: Logger, work: ProcessingWork): Promise<boolean> {
+    const stopped = () => {
+      if (!work.signal?.aborted) return false;
+      logger.info({ uploadId }, 'processing stopped with the process; the upload is left for the next one');
+      return true;
+    };
+    if (error instanceof ClaimLostError) {
+      logger.warn({ uploadId }, 'another process took over this upload; leaving it to that process');
+      return false;
+    }
+    if (stopped()) return false;
+    if (!(error instanceof ProbeError)) logger.error({ err: error, uploadId }, 'processing an upload failed unexpectedly');
+    else logger.info({ uploadId, detail: error.detail }, `upload refused: ${error.message}`);
+    const reason = error instanceof ProbeError ? error.message : 'The file could not be processed. Try uploading it again.';
+    return em.transactional(async (tx) => {
+      // Checked again at the last moment: a signal to the whole process group reaches ffmpeg too, and its exit may be seen first.
+      if (!(await this.claimHeld(tx, uploadId, work)) || stopped()) return false;
       const upload = await tx.findOneOrFail(EpisodeUpload, { id: uploadId }, { populate: ['episode', 'episode.series'] });
       const episode = upload.episode;
       upload.status = UploadStatus.FAILED;
       upload.failureReason = reason;
       upload.finishedAt = new Date();
-      episode.uploadError = reason;
-      await this.uploads.settleEpisodeAfterUpload(tx, episode, upload.id, 'processingFailed');
+      if (!upload.audioLanguage) {
+        episode.uploadError = reason;
+        await this.uploads.settleEpisodeAfterUpload(tx, episode, upload.id, 'processingFailed');
+      }
       this.audit.record(this.systemContext(tx, logger), tx, {
         actorLabel: 'system',
         action: 'media.upload_failed',
         organizationId: episode.series.studio.id,
         subjectType: 'Episode',
         subjectId: episode.id,
-        summary: { uploadId, reason },
+        summary: upload.audioLanguage ? { uploadId, reason, audioLanguage: upload.audioLanguage } : { uploadId, reason },
       });
+      return true;
     });
   }
 

@@ -1,10 +1,7 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { runMediaTool } from '../../media-tools/media-tool';
 
 export interface Keyframe {
   /** Seconds from the start. */
@@ -12,13 +9,10 @@ export interface Keyframe {
   jpeg: Buffer;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const ffmpegPath = () => process.env.FFMPEG_PATH ?? (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
-
 /** Times of scene changes (ffmpeg's scene score), for frames that show something new. */
 async function sceneChanges(file: string, limit: number): Promise<number[]> {
   try {
-    const { stderr } = await run(ffmpegPath(), ['-hide_banner', '-i', file, '-vf', "select='gt(scene,0.35)',showinfo", '-an', '-f', 'null', '-'], { timeout: 120_000, maxBuffer: 20 * 1024 * 1024 });
+    const { stderr } = await runMediaTool('ffmpeg', ['-hide_banner', '-i', file, '-vf', "select='gt(scene,0.35)',showinfo", '-an', '-f', 'null', '-'], { timeoutMs: 120_000, stderrKeptBytes: 20 * 1024 * 1024 });
     return [...stderr.matchAll(/pts_time:([\d.]+)/g)].map((m) => Number(m[1])).slice(0, limit);
   } catch {
     return [];
@@ -43,7 +37,7 @@ export async function sampleKeyframes(file: string, durationSeconds: number, max
     const frames: Keyframe[] = [];
     for (const [i, time] of sorted.entries()) {
       const out = path.join(dir, `${i}.jpg`);
-      await run(ffmpegPath(), ['-v', 'error', '-ss', String(Math.min(time, Math.max(durationSeconds - 0.05, 0))), '-i', file, '-frames:v', '1', '-vf', "scale='min(512,iw)':-2", '-q:v', '5', '-y', out], { timeout: 60_000 });
+      await runMediaTool('ffmpeg', ['-v', 'error', '-ss', String(Math.min(time, Math.max(durationSeconds - 0.05, 0))), '-i', file, '-frames:v', '1', '-vf', "scale='min(512,iw)':-2", '-q:v', '5', '-y', out], { timeoutMs: 60_000 });
       if ((await readdir(dir)).includes(`${i}.jpg`)) frames.push({ time, jpeg: await readFile(out) });
     }
     return frames;

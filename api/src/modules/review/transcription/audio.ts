@@ -1,12 +1,7 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const ffmpegPath = () => process.env.FFMPEG_PATH ?? (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
+import { runMediaTool } from '../../../media-tools/media-tool';
 
 /** The transcription endpoint takes files up to 25 MB. */
 export const MAX_AUDIO_BYTES = 25 * 1024 * 1024;
@@ -20,7 +15,7 @@ export async function extractAudio(video: string, options: { maxSeconds: number;
   const release = () => rm(dir, { recursive: true, force: true });
   const out = path.join(dir, 'audio.mp3');
   try {
-    await run(ffmpegPath(), ['-v', 'error', '-i', video, '-map', '0:a:0', '-vn', '-ac', '1', '-ar', '16000', '-c:a', 'libmp3lame', '-b:a', '32k', '-t', String(options.maxSeconds), '-y', out], { timeout: options.timeoutMs ?? 120_000, maxBuffer: 1024 * 1024 });
+    await runMediaTool('ffmpeg', ['-v', 'error', '-i', video, '-map', '0:a:0', '-vn', '-ac', '1', '-ar', '16000', '-c:a', 'libmp3lame', '-b:a', '32k', '-t', String(options.maxSeconds), '-y', out], { timeoutMs: options.timeoutMs ?? 120_000 });
     const { size } = await stat(out);
     if (size > MAX_AUDIO_BYTES) throw new Error(`the extracted audio is ${Math.ceil(size / 1024 / 1024)} MB, over the ${MAX_AUDIO_BYTES / 1024 / 1024} MB the transcription endpoint takes`);
     return { path: out, bytes: size, release };

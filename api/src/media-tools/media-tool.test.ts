@@ -1,0 +1,66 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { MediaToolError, runMediaTool } from './media-tool';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'greenlight-media-tool-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const previous = process.env.FFMPEG_PATH;
+afterEach(() => {
+  if (previous === undefined) delete process.env.FFMPEG_PATH;
+  else process.env.FFMPEG_PATH = previous;
+});
+
+/** Makes "ffmpeg" the shell script `body` for the next runs. */
+function ffmpegIs(name: string, body: string): void {
+  const file = path.join(dir, name);
+  writeFileSync(file, `#!/bin/sh\n${body}\n`);
+  chmodSync(file, 0o755);
+  process.env.FFMPEG_PATH = file;
+}
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+/** The process group of `pid` (field 5 of /proc/<pid>/stat). */
+const groupOf = (pid: number | 'self') => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[2]);
+
+describe('runMediaTool', () => {
+  it('runs the packaged ffmpeg and returns what it printed', async () => {
+    const { stdout } = await runMediaTool('ffmpeg', ['-version'], { timeoutMs: 30_000 });
+    expect(stdout.toString()).toMatch(/^ffmpeg version/);
+  });
+
+  it('runs it as the leader of a process group of its own, so a signal to the server’s group does not reach it', async () => {
+    ffmpegIs('group', 'echo $$ $(cut -d" " -f5 /proc/$$/stat)');
+    const [pid, group] = (await runMediaTool('ffmpeg', [], { timeoutMs: 10_000 })).stdout.toString().trim().split(' ').map(Number);
+    expect(group).toBe(pid);
+    expect(group).not.toBe(groupOf('self'));
+  });
+
+  it('a run stopped through its signal rejects with the AbortError, and its process is gone', async () => {
+    ffmpegIs('stopped', `echo $$ > "${dir}/stopped.pid"\nexec sleep 30`);
+    const stop = new AbortController();
+    const run = runMediaTool('ffmpeg', [], { timeoutMs: 60_000, signal: stop.signal });
+    await expect.poll(() => readFileSync(`${dir}/stopped.pid`, 'utf8').trim(), { timeout: 5_000 }).not.toBe('');
+    stop.abort();
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(alive(Number(readFileSync(`${dir}/stopped.pid`, 'utf8')))).toBe(false);
+  });
+
+  it('a run past its time limit, past its stdout limit, or exiting other than 0 rejects with MediaToolError saying which, with its last line of stderr', async () => {
+    ffmpegIs('slow', 'exec sleep 30');
+    await expect(runMediaTool('ffmpeg', [], { timeoutMs: 200 })).rejects.toThrow(new MediaToolError('ffmpeg', null, '', 'ran past its 0.2 s limit'));
+    ffmpegIs('chatty', 'yes');
+    await expect(runMediaTool('ffmpeg', [], { timeoutMs: 10_000, maxStdoutBytes: 1024 })).rejects.toThrow('ffmpeg printed more than 1024 bytes');
+    ffmpegIs('failing', 'echo "first line" >&2\necho "Invalid data found" >&2\nexit 3');
+    const failed = await runMediaTool('ffmpeg', [], { timeoutMs: 10_000 }).catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(MediaToolError);
+    expect(failed).toMatchObject({ code: 3, message: 'ffmpeg exited with code 3: Invalid data found' });
+  });
+});
