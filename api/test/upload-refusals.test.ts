@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../../schema/graphql';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
+import { hasVisibleText } from '../src/domain/text-input';
 import { REFUSAL_HEADER, UPLOAD_STATUS } from '../src/uploads/upload-refusals';
 import { seriesWithEpisodes } from './support/catalog';
 import { createPartner } from './support/publishing';
@@ -255,6 +256,80 @@ describe('a refused creation changes nothing', () => {
       expect(storedFiles()).toEqual(before.files);
     });
   }
+});
+
+describe('metadata values that are no text to read', () => {
+  /** Raw base64 values, so bytes that are not UTF-8 can be sent. */
+  const rawMetadata = (fields: Record<string, string | Buffer>) =>
+    Object.entries(fields)
+      .map(([k, v]) => `${k} ${(typeof v === 'string' ? Buffer.from(v) : v).toString('base64')}`)
+      .join(',');
+  const notUtf8: Array<[string, Buffer]> = [
+    ['a byte no UTF-8 text has (0xFF)', Buffer.from([0x73, 0xff, 0x2e, 0x6d, 0x70, 0x34])],
+    ['a sequence cut short (0xE2 0x82)', Buffer.concat([Buffer.from([0xe2, 0x82]), Buffer.from('.mp4')])],
+    ['an overlong slash (0xC0 0xAF)', Buffer.concat([Buffer.from('a'), Buffer.from([0xc0, 0xaf]), Buffer.from('.mp4')])],
+    ['a surrogate in UTF-8 (0xED 0xA0 0x80)', Buffer.concat([Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('.mp4')])],
+    ['Latin-1 rather than UTF-8', Buffer.from('Café.mp4', 'latin1')],
+  ];
+  const invisible = ['\u200B', '\u200B\u200B.mp4', ' .mp4', '\u2060\uFEFF\u200D.mov', '\u3000\u00A0', '\u2800.webm', '\u0301.mp4', '.mp4'];
+  type Fields = Record<string, string | Buffer>;
+  /** Read when the test runs: the episode exists only then. */
+  const fields = (change: Fields): (() => Fields) => () => ({ episodeId, filename: 'scene.mp4', filetype: 'video/mp4', ...change });
+  const cases: Array<[string, string, () => Fields]> = [
+    ...notUtf8.map(([what, bytes]): [string, string, () => Fields] => [`a filename with ${what}`, 'filename', fields({ filename: bytes })]),
+    ...invisible.map((name): [string, string, () => Fields] => [`a filename of nothing that shows (${JSON.stringify(name)})`, 'filename', fields({ filename: name })]),
+    ...['episodeId', 'filetype', 'audioLanguage', 'sha256', 'duration'].map((key): [string, string, () => Fields] => [`${key} with a byte no UTF-8 text has`, key, fields({ [key]: Buffer.from([0x65, 0xff]) })]),
+    ['an episodeId of zero-width spaces', 'episodeId', fields({ episodeId: '\u200B\u200B' })],
+    ['a filetype of zero-width spaces', 'filetype', fields({ filetype: '\u200B' })],
+  ];
+  for (const [what, key, meta] of cases) {
+    it(`${what}: UPLOAD_METADATA_INVALID naming ${key}, nothing recorded`, async () => {
+      const before = { rows: await server.count('episode_upload'), files: storedFiles() };
+      const res = await send('POST', '/uploads', { ...tus(), 'upload-length': '10', 'upload-metadata': rawMetadata(meta()) });
+      expect(await expectRefusal(res.clone(), 'POST')).toBe('UPLOAD_METADATA_INVALID');
+      expect(await res.text()).toContain(key);
+      expect(res.headers.get('location')).toBeNull();
+      expect(await server.count('episode_upload')).toBe(before.rows);
+      expect(storedFiles()).toEqual(before.files);
+    });
+  }
+
+  it('a value in base64 with stray bits (not what encoding its bytes gives) is refused naming its key', async () => {
+    // "cy5tcDQ=" is s.mp4; "cy5tcDR=" reads as the same bytes with a stray bit set, so it is not their base64.
+    expect(Buffer.from('cy5tcDR=', 'base64').toString()).toBe('s.mp4');
+    const before = await server.count('episode_upload');
+    const res = await send('POST', '/uploads', { ...tus(), 'upload-length': '10', 'upload-metadata': rawMetadata({ episodeId, filetype: 'video/mp4' }) + ',filename cy5tcDR=' });
+    expect(await expectRefusal(res.clone(), 'POST')).toBe('UPLOAD_METADATA_INVALID');
+    expect(await res.text()).toContain('filename');
+    expect(await server.count('episode_upload')).toBe(before);
+  });
+
+  it('random bytes as a file name: a creation is taken only when they are UTF-8 text with something that shows before the extension', async () => {
+    const seed = Number(process.env.UPLOAD_WALK_SEED ?? Date.now() % 1_000_000);
+    const next = seededRandom(seed);
+    const pieces = [[0xff], [0xc3], [0xe2, 0x80, 0x8b], [0xef, 0xbb, 0xbf], [0x20], [0xc2, 0xa0], [0xed, 0xb0, 0x80], [0x61], [0xc3, 0xa9], [0xe2, 0x81, 0xa0], [0xcc, 0x81], [0x80]];
+    const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    for (let i = 0; i < 30; i++) {
+      const stem = Buffer.from(Array.from({ length: 1 + Math.floor(next() * 4) }, () => pieces[Math.floor(next() * pieces.length)]!).flat());
+      const name = Buffer.concat([stem, Buffer.from('.mp4')]);
+      let text: string | undefined;
+      try {
+        text = strict.decode(stem);
+      } catch {
+        text = undefined;
+      }
+      const readable = text !== undefined && hasVisibleText(text);
+      const res = await send('POST', '/uploads', { ...tus(), 'upload-length': '10', 'upload-metadata': rawMetadata(fields({ filename: name })()) });
+      const what = `seed ${seed} #${i} ${name.toString('hex')}`;
+      if (readable) {
+        expect(res.status, what).toBe(201);
+        await send('DELETE', new URL(res.headers.get('location')!, server.url).pathname, tus());
+      } else {
+        expect(await expectRefusal(res.clone(), what), what).toBe('UPLOAD_METADATA_INVALID');
+        expect(await res.text(), what).toContain('filename');
+      }
+    }
+  });
 });
 
 describe('randomized hostile tus requests', () => {

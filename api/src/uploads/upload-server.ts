@@ -11,7 +11,7 @@ import { DomainError, type RateLimitedError } from '../domain/errors';
 import { gatheredBody } from './gathered-body';
 import type { RequestContext } from '../domain/request-context';
 import type { Logger } from '../logger';
-import { acceptUploadMetadata, formatBytes, UploadRefusedError, type UploadOwner } from '../modules/media/upload.service';
+import { acceptUploadMetadata, decodeUploadMetadata, formatBytes, UploadRefusedError, type UploadOwner } from '../modules/media/upload.service';
 import type { Services } from '../services';
 import { PostgresLocker, type LockTakenAhead } from './postgres-locker';
 import { creationBodyRefusal, headerRefusal, libraryRefusal, protocolRefusal, REFUSAL_HEADER, sendUploadRefusal, statusOfRefusal, UploadFailedError, type Refusal } from './upload-refusals';
@@ -153,7 +153,7 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
     },
     async onUploadCreate(req, upload: Upload) {
       const ctx = contextOf(req);
-      const accepted = { id: upload.id, size: upload.size, metadata: acceptUploadMetadata(upload.metadata ?? {}) };
+      const accepted = { id: upload.id, size: upload.size, metadata: acceptUploadMetadata(decodeUploadMetadata(req.headers.get('upload-metadata'))) };
       const episode = await services.uploads.checkNewUpload(ctx, accepted);
       const tooLong = creationBodyRefusal(req.headers.get('content-type'), req.headers.get('content-length'), upload.size);
       if (tooLong) throw tooLong;

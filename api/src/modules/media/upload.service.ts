@@ -4,7 +4,7 @@ import { OrganizationKind } from '../organization/organization.entity';
 import { CATALOG_WRITERS } from '../catalog/catalog-access';
 import { DomainError, ForbiddenError, NotFoundError } from '../../domain/errors';
 import type { RequestContext } from '../../domain/request-context';
-import { acceptText } from '../../domain/text-input';
+import { acceptText, hasVisibleText } from '../../domain/text-input';
 import type { Config } from '../../config';
 import type { AuditService } from '../audit/audit.service';
 import { findEpisode, requireEpisodeAccess } from '../catalog/catalog-access';
@@ -117,6 +117,37 @@ export interface NewUpload {
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * The Upload-Metadata header (`key base64,key`), its values decoded strictly. The tus library's own
+ * decoding turns bytes that are not UTF-8 into U+FFFD and drops stray base64 bits, so a name could be
+ * recorded as other than what was sent: a value must be canonical base64 of UTF-8 text, or the
+ * creation is refused naming its key. The header's shape is the library's to check, before this runs.
+ */
+export function decodeUploadMetadata(header: string | null): Record<string, string | null> {
+  const decoded: Record<string, string | null> = {};
+  if (!header?.trim()) return decoded;
+  for (const pair of header.split(',')) {
+    const [key = '', value] = pair.split(' ');
+    if (value === undefined) {
+      decoded[key] = null;
+      continue;
+    }
+    const bytes = Buffer.from(value, 'base64');
+    if (bytes.toString('base64') !== value) throw new UploadRefusedError('UPLOAD_METADATA_INVALID', `Upload metadata ${key}: The value is not base64.`);
+    try {
+      decoded[key] = UTF8.decode(bytes);
+    } catch {
+      throw new UploadRefusedError('UPLOAD_METADATA_INVALID', `Upload metadata ${key}: The value is not UTF-8 text once decoded from base64.`);
+    }
+  }
+  return decoded;
+}
+
+/** A metadata value that is there to be read: absent, empty and invisible-only (hasVisibleText) are all not given. */
+const given = (value: string | null | undefined): string | undefined => (value && hasVisibleText(value) ? value : undefined);
+
 /** tus metadata is text from outside like any GraphQL argument: the same rule, or a 400 naming the key. */
 export function acceptUploadMetadata(metadata: Record<string, string | null | undefined>): Record<string, string | null | undefined> {
   const accepted: Record<string, string | null | undefined> = {};
@@ -157,14 +188,19 @@ export class UploadService {
   async checkNewUpload(ctx: RequestContext, upload: NewUpload): Promise<Episode> {
     requireUser(ctx);
     const meta = upload.metadata;
-    const episodeId = meta.episodeId ?? undefined;
-    const fileName = meta.filename ?? meta.name ?? undefined;
-    const fileType = meta.filetype ?? meta.type ?? undefined;
+    const episodeId = given(meta.episodeId);
+    const fileName = given(meta.filename ?? meta.name);
+    const fileType = given(meta.filetype ?? meta.type);
     if (!episodeId) throw new UploadRefusedError('UPLOAD_METADATA_INVALID', 'Upload metadata must name the episode (episodeId).');
-    if (!fileName) throw new UploadRefusedError('UPLOAD_METADATA_INVALID', 'Upload metadata must give the file name (filename).');
+    if (!fileName) throw new UploadRefusedError('UPLOAD_METADATA_INVALID', 'Upload metadata must give the file name (filename), in characters that show.');
     if (!fileType) throw new UploadRefusedError('UPLOAD_METADATA_INVALID', 'Upload metadata must give the file type (filetype).');
     if (fileName.length > FILE_NAME_MAX_LENGTH || FILE_NAME_REFUSED_CHARACTERS.test(fileName)) {
       throw new UploadRefusedError('UPLOAD_METADATA_INVALID', `The file name must be a plain name of at most ${FILE_NAME_MAX_LENGTH} characters, without control characters, direction overrides or slashes.`);
+    }
+    // "\u200B.mp4" shows as an extension alone: the name before it must show too.
+    const dot = fileName.lastIndexOf('.');
+    if (!hasVisibleText(dot === -1 ? fileName : fileName.slice(0, dot))) {
+      throw new UploadRefusedError('UPLOAD_METADATA_INVALID', 'Upload metadata must give the file name (filename) in characters that show, before its extension.');
     }
     const audioLanguage = meta.audioLanguage ? acceptAudioLanguage(meta.audioLanguage) : null;
     const extension = fileName.toLowerCase().split('.').pop() ?? '';
