@@ -123,6 +123,14 @@ describe('sessions', () => {
     const forged = await server.gql(VIEWER, {}, { token: 'gls_' + 'A'.repeat(43) });
     expect(errorCode(forged)).toBe('UNAUTHENTICATED');
   });
+
+  it('a well-formed header with a token nobody issued is told about the token, not the header', async () => {
+    for (const token of ['nope', 'not-a-token', 'abc.def/ghi+jkl==', 'gls_' + 'A'.repeat(400)]) {
+      const res = await server.gql(VIEWER, {}, { token });
+      expect(errorCode(res), token).toBe('UNAUTHENTICATED');
+      expect(res.errors![0]!.message, token).toBe('The token is not a Greenlight session token or API key.');
+    }
+  });
 });
 
 describe('partner API keys', () => {

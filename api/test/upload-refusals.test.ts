@@ -258,6 +258,54 @@ describe('a refused creation changes nothing', () => {
   }
 });
 
+describe('who is asking: a malformed Authorization header and a token nobody issued are told apart', () => {
+  const VIEWER = graphql(`query UploadAuthViewer { viewer { kind } }`);
+  const create = (authorization: string) => send('POST', '/uploads', { ...tus(null), authorization, 'upload-length': '10', 'upload-metadata': goodMetadata() });
+  /** The upload refusal's words, checked to be the ones GraphQL answers for the same header. */
+  async function refusedAlike(authorization: string): Promise<string> {
+    const before = await server.count('episode_upload');
+    const res = await create(authorization);
+    expect(await expectRefusal(res.clone(), authorization)).toBe('UNAUTHENTICATED');
+    const words = (await res.text()).trim();
+    const gql = await server.gql(VIEWER, {}, { headers: { authorization } });
+    expect(gql.errors?.[0]?.extensions?.code, authorization).toBe('UNAUTHENTICATED');
+    expect(gql.errors![0]!.message, authorization).toBe(words);
+    expect(await server.count('episode_upload')).toBe(before);
+    return words;
+  }
+
+  const malformed = ['Basic Zm9vOmJhcg==', 'Bearer', 'Bearer ', `Bearer  ${'a'.repeat(20)}`, 'Bearer a b', `bearer-${'a'.repeat(20)}`, 'Token abcdefghijkl', 'Bearer tok=en', `Bearer ${'a'.repeat(20)},`];
+  for (const header of malformed) {
+    it(`${JSON.stringify(header)} is told the header's shape`, async () => {
+      expect(await refusedAlike(header)).toMatch(/Authorization header must be 'Bearer <token>'/);
+    });
+  }
+
+  const unknown: Array<[string, () => string, RegExp]> = [
+    ['a short word (Bearer nope)', () => 'Bearer nope', /not a Greenlight session token or API key/],
+    ['a word of the token alphabet, not a token', () => 'Bearer not-a-token', /not a Greenlight session token or API key/],
+    ['b64token characters no token of ours has', () => 'Bearer abc.def/ghi+jkl==', /not a Greenlight session token or API key/],
+    ['a token longer than any issued', () => `Bearer gls_${'A'.repeat(400)}`, /not a Greenlight session token or API key/],
+    ['a session token nobody issued', () => `Bearer gls_${'A'.repeat(43)}`, /session has ended/],
+    ['an API key nobody issued', () => `Bearer glk_0123abcd_${'A'.repeat(43)}`, /API key is not valid/],
+  ];
+  for (const [what, header, words] of unknown) {
+    it(`a well-formed header with ${what}: UNAUTHENTICATED for the token, not the header`, async () => {
+      const said = await refusedAlike(header());
+      expect(said).not.toMatch(/Bearer <token>/);
+      expect(said).toMatch(words);
+    });
+  }
+
+  it('a well-formed header with an expired session token: UNAUTHENTICATED saying the session expired', async () => {
+    const member = await server.member(OrganizationKind.STUDIO, Role.EDITOR);
+    await server.orm.em.getConnection().execute(`update session set expires_at = now() - interval '1 minute' where user_id = ?`, [member.userId]);
+    const said = await refusedAlike(`Bearer ${member.token}`);
+    expect(said).not.toMatch(/Bearer <token>/);
+    expect(said).toMatch(/session has expired/);
+  });
+});
+
 describe('metadata values that are no text to read', () => {
   /** Raw base64 values, so bytes that are not UTF-8 can be sent. */
   const rawMetadata = (fields: Record<string, string | Buffer>) =>

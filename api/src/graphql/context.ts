@@ -22,11 +22,18 @@ export interface ContextDeps {
   services: Services;
 }
 
+/**
+ * `Bearer <token>` (RFC 6750's b64token). Only the header's shape is checked here: whether the token is
+ * one of ours is authentication's to say, so a well-formed header with a token nobody issued is told
+ * that, not that the header is wrong.
+ */
+const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
+
 /** The credential a request carries: a bearer token wins over the session cookie. */
 export function credentialOf(req: Pick<Request, 'headers'>): { token?: string; problem?: DomainError } {
   const header = req.headers.authorization;
   if (header !== undefined) {
-    const match = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(header);
+    const match = BEARER.exec(header);
     if (!match) return { problem: new UnauthenticatedError("The Authorization header must be 'Bearer <token>'.") };
     return { token: match[1] };
   }

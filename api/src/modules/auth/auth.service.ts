@@ -12,7 +12,7 @@ import { User } from '../user/user.entity';
 import { verifyPassword } from './passwords';
 import { Session } from './session.entity';
 import type { SignInThrottle } from './sign-in-throttle';
-import { API_KEY_PREFIX, apiKeyPrefixOf, hashToken, newSessionToken, sameHash, SESSION_TOKEN_PREFIX } from './tokens';
+import { API_KEY_PREFIX, apiKeyPrefixOf, hashToken, ISSUED_TOKEN, newSessionToken, sameHash, SESSION_TOKEN_PREFIX } from './tokens';
 
 const signInSchema = z.object({
   email: emailSchema,
@@ -111,8 +111,11 @@ export class AuthService {
 
   /** Resolves a bearer token or session cookie to an actor; throws UNAUTHENTICATED with the reason. */
   async authenticate(em: EntityManager, appSecret: string, token: string): Promise<Actor> {
-    if (token.startsWith(SESSION_TOKEN_PREFIX)) return this.authenticateSession(em, hashToken(appSecret, token));
-    if (token.startsWith(API_KEY_PREFIX)) return this.authenticateApiKey(em, appSecret, token);
+    // Every token issued has this shape; one without it is nobody's, and is not hashed nor looked up.
+    if (ISSUED_TOKEN.test(token)) {
+      if (token.startsWith(SESSION_TOKEN_PREFIX)) return this.authenticateSession(em, hashToken(appSecret, token));
+      if (token.startsWith(API_KEY_PREFIX)) return this.authenticateApiKey(em, appSecret, token);
+    }
     throw new UnauthenticatedError('The token is not a Greenlight session token or API key.');
   }
 

@@ -3,6 +3,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 /** Session tokens and API keys are told apart by their prefix. */
 export const SESSION_TOKEN_PREFIX = 'gls_';
 export const API_KEY_PREFIX = 'glk_';
+/** The shape of every token issued (session tokens, API keys): base64url, 10 to 200 characters. */
+export const ISSUED_TOKEN = /^[A-Za-z0-9_-]{10,200}$/;
 
 export const newSessionToken = (): string => SESSION_TOKEN_PREFIX + randomBytes(32).toString('base64url');
 export const newInvitationToken = (): string => 'gli_' + randomBytes(24).toString('base64url');
