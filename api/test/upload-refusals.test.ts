@@ -380,6 +380,61 @@ describe('metadata values that are no text to read', () => {
   });
 });
 
+describe('a creation whose body is not the file’s bytes', () => {
+  const EPISODE_STATUS = graphql(`query BodyTypeEpisode($id: ID!) { episode(id: $id) { status } }`);
+  async function draftEpisode(): Promise<string> {
+    const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 1);
+    const res = await server.gql(EPISODES, { id: seriesId }, { token: editor.token });
+    return res.data!.series.episodes.nodes[0]!.id;
+  }
+  const creation = (id: string, contentType: string | undefined, body: RequestInit['body']) =>
+    send('POST', '/uploads', { ...tus(), 'upload-length': '10', 'content-type': contentType, 'upload-metadata': metadataOf({ episodeId: id, filename: 'scene.mp4', filetype: 'video/mp4' }) }, body);
+  const streamed = (text: string) =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(text));
+        controller.close();
+      },
+    });
+
+  const refused: Array<[string, string | undefined, () => RequestInit['body']]> = [
+    ['10 bytes as text/plain', 'text/plain', () => '0123456789'],
+    ['10 bytes without a Content-Type', undefined, () => new Uint8Array(10).fill(7)],
+    ['10 bytes as application/octet-stream', 'application/octet-stream', () => new Uint8Array(10).fill(7)],
+    ['10 bytes as the tus type with a parameter', 'application/offset+octet-stream; charset=utf-8', () => new Uint8Array(10).fill(7)],
+    ['a byte as video/mp4', 'video/mp4', () => 'x'],
+    ['bytes streamed (chunked) as text/plain', 'text/plain', () => streamed('0123456789')],
+  ];
+  for (const [what, contentType, body] of refused) {
+    it(`${what}: UPLOAD_CONTENT_TYPE_INVALID naming Content-Type; no upload recorded, no tus state, the draft stays a draft`, async () => {
+      const id = await draftEpisode();
+      const before = { rows: await server.count('episode_upload'), files: storedFiles() };
+      const res = await creation(id, contentType, body());
+      expect(await expectRefusal(res.clone(), 'POST')).toBe('UPLOAD_CONTENT_TYPE_INVALID');
+      expect(res.status).toBe(415);
+      expect(await res.text()).toMatch(/Content-Type: application\/offset\+octet-stream/);
+      expect(res.headers.get('location')).toBeNull();
+      expect(await server.count('episode_upload')).toBe(before.rows);
+      expect(storedFiles()).toEqual(before.files);
+      expect((await server.gql(EPISODE_STATUS, { id }, { token: editor.token })).data!.episode.status).toBe('DRAFT');
+    });
+  }
+
+  const taken: Array<[string, string | undefined, () => RequestInit['body'], number]> = [
+    ['no body, whatever its Content-Type', 'text/plain', () => undefined, 0],
+    ['an empty body (Content-Length: 0) as text/plain', 'text/plain', () => '', 0],
+    ['no body and no Content-Type', undefined, () => undefined, 0],
+    ['its first bytes as application/offset+octet-stream', 'application/offset+octet-stream', () => new Uint8Array(4).fill(7), 4],
+  ];
+  for (const [what, contentType, body, offset] of taken) {
+    it(`${what}: created, at offset ${offset}`, async () => {
+      const res = await creation(await draftEpisode(), contentType, body());
+      expect(res.status, await res.clone().text()).toBe(201);
+      expect(await offsetOf(new URL(res.headers.get('location')!, server.url).pathname)).toBe(offset);
+    });
+  }
+});
+
 describe('randomized hostile tus requests', () => {
   /** Seeded, so a failing run can be replayed with UPLOAD_WALK_SEED. */
   const random = seededRandom;
@@ -407,9 +462,11 @@ describe('randomized hostile tus requests', () => {
       const method = pick(methods);
       const target = pick(targets);
       const headers = Object.fromEntries(Object.entries(VALUES).map(([name, values]) => [name, pick(values)]));
-      const body = method === 'PATCH' || method === 'PUT' ? Buffer.alloc(Math.floor(next() * 3) * 700, 7) : undefined;
-      const what = `#${i} ${method} ${target} ${JSON.stringify(headers)}`;
+      const body = method === 'PATCH' || method === 'PUT' || method === 'POST' ? Buffer.alloc(Math.floor(next() * 3) * 700, 7) : undefined;
+      const what = `#${i} ${method} ${target} ${JSON.stringify(headers)} ${body?.length ?? 0} bytes`;
       const res = await send(method, target, headers, body);
+      // A creation's body is the file's first bytes only in tus's type; any other is refused, never dropped.
+      if (method === 'POST' && body?.length && headers['content-type'] !== 'application/offset+octet-stream') expect(res.status, what).toBeGreaterThanOrEqual(400);
       if (res.status < 400) continue;
       refusals++;
       await expectRefusal(res, method === 'HEAD' ? `HEAD ${what}` : what);

@@ -69,6 +69,9 @@ export function statusOfRefusal(refusal: Refusal): number {
   return (UPLOAD_STATUS as Record<string, number>)[refusal.reason] ?? UPLOAD_STATUS[refusal.code];
 }
 
+/** tus's one type for bytes of the file (a PATCH's, a creation's first bytes): the library writes no other body. */
+const UPLOAD_BYTES_TYPE = 'application/offset+octet-stream';
+
 const refused = (reason: UploadRefusal, message: string) => new UploadRefusedError(reason, message);
 
 type LibraryError = keyof typeof ERRORS;
@@ -86,7 +89,7 @@ const LIBRARY_REFUSALS: Record<LibraryError, (stage: UploadStage, maxBytes: numb
   ABORTED: () => refused('UPLOAD_BUSY', 'Another request took over this upload. Ask where it stands (HEAD) and resume from its Upload-Offset.'),
   INVALID_TERMINATION: () => refused('UPLOAD_FINISHED', 'This upload has finished; it can no longer be cancelled.'),
   ERR_LOCK_TIMEOUT: () => refused('UPLOAD_BUSY', 'Another request is still writing to this upload. Wait a moment, then resume.'),
-  INVALID_CONTENT_TYPE: () => refused('UPLOAD_CONTENT_TYPE_INVALID', 'A PATCH must send its bytes as Content-Type: application/offset+octet-stream.'),
+  INVALID_CONTENT_TYPE: () => refused('UPLOAD_CONTENT_TYPE_INVALID', `A PATCH must send its bytes as Content-Type: ${UPLOAD_BYTES_TYPE}.`),
   FILE_NOT_FOUND: () => new UploadNotFound(),
   INVALID_OFFSET: () => refused('UPLOAD_OFFSET_CONFLICT', 'The Upload-Offset does not match the bytes already received. Ask where the upload stands (HEAD) and resume from there.'),
   FILE_NO_LONGER_EXISTS: () => refused('UPLOAD_GONE', 'This upload has expired; start a new one.'),
@@ -132,19 +135,27 @@ const HEADER_REFUSALS: Record<string, () => Refusal> = {
   'upload-length': () => refused('UPLOAD_LENGTH_INVALID', 'The Upload-Length header must be the file size as a whole number of bytes.'),
   'upload-defer-length': () => refused('UPLOAD_LENGTH_REQUIRED', 'Declare the file size (the Upload-Length header) when creating the upload; it cannot be deferred.'),
   'upload-metadata': () => metadataMalformed(),
-  'content-type': () => refused('UPLOAD_CONTENT_TYPE_INVALID', 'A PATCH must send its bytes as Content-Type: application/offset+octet-stream.'),
+  'content-type': () => refused('UPLOAD_CONTENT_TYPE_INVALID', `A PATCH must send its bytes as Content-Type: ${UPLOAD_BYTES_TYPE}.`),
   'upload-concat': () => refused('UPLOAD_EXTENSION_UNSUPPORTED', 'Uploads in parts (the Upload-Concat header) are not accepted; send the file as one upload.'),
 };
 
 /**
- * A creation carrying its first bytes (tus creation-with-upload) whose Content-Length already runs past
- * the declared Upload-Length: refused before the upload is recorded. Undefined otherwise (no body, or a
- * streamed one, whose excess the write itself refuses).
+ * A creation carrying a body (tus creation-with-upload), refused before the upload is recorded: a body
+ * of any other Content-Type, which the library would leave unread while answering 201 as if it were
+ * the file's first bytes; and a Content-Length that already runs past the declared Upload-Length.
+ * Undefined otherwise (no body, whatever its Content-Type; or a streamed one, whose excess the write
+ * itself refuses).
  */
-export function creationBodyRefusal(contentType: string | null, contentLength: string | null, declared: number | undefined): Refusal | undefined {
-  if (contentType !== 'application/offset+octet-stream' || declared === undefined || !contentLength) return undefined;
-  const bytes = Number(contentLength);
-  return Number.isSafeInteger(bytes) && bytes > declared ? lengthExceeded() : undefined;
+export function creationBodyRefusal(headers: { get(name: string): string | null }, declared: number | undefined): Refusal | undefined {
+  const contentLength = headers.get('content-length');
+  const bytes = contentLength === null ? undefined : Number(contentLength);
+  // A Transfer-Encoding (chunked) announces a body of a length not given.
+  const hasBody = bytes === undefined ? headers.get('transfer-encoding') !== null : bytes > 0;
+  if (!hasBody) return undefined;
+  if (headers.get('content-type') !== UPLOAD_BYTES_TYPE) {
+    return refused('UPLOAD_CONTENT_TYPE_INVALID', `A creation may carry the file’s first bytes only as Content-Type: ${UPLOAD_BYTES_TYPE}. Send them with that type, or create the upload without a body.`);
+  }
+  return declared !== undefined && bytes !== undefined && Number.isSafeInteger(bytes) && bytes > declared ? lengthExceeded() : undefined;
 }
 
 export function tusVersionRefusal(): Refusal {
