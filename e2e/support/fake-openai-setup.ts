@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FakeOpenAi } from '../../api/test/support/fake-openai';
@@ -12,6 +12,8 @@ import { FAKE_OPENAI_PORT } from './stack';
 export default async function startFakeOpenAi(): Promise<() => Promise<void>> {
   const fake = await new FakeOpenAi().start(FAKE_OPENAI_PORT);
   const scratch = mkdtempSync(path.join(tmpdir(), 'greenlight-e2e-run-'));
+  // Open like /tmp itself: the embedded PostgreSQL's own user reads files made here.
+  chmodSync(scratch, 0o1777);
   process.env.TMPDIR = scratch;
   return async () => {
     await fake.stop();
