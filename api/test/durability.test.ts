@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { findRepoRoot } from '../src/config';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
 import { createLogger } from '../src/logger';
+import { processAlive } from './support/processes';
 import { print } from '@0no-co/graphql.web';
 import { graphql, type TadaDocumentNode } from '../../schema/graphql';
 
@@ -135,26 +136,18 @@ describe('the product survives unclean stops', () => {
 
   it('a signal while the embedded database is starting stops the database too: the next start finds none left running', async () => {
     const { child, output } = spawnProduct();
-    const alive = (pid: number) => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
     // The postmaster writes its lock file as it starts; the API is then still waiting for it to accept connections.
     const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
     let postmaster = 0;
     for (const deadline = Date.now() + 60_000; !postmaster; await new Promise((r) => setTimeout(r, 5))) {
       if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the database never started: ${output()}`);
       const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : 0;
-      if (pid > 0 && alive(pid)) postmaster = pid;
+      if (pid > 0 && processAlive(pid)) postmaster = pid;
     }
     expect(output()).not.toContain('Greenlight API listening');
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(0);
-    expect(alive(postmaster)).toBe(false);
+    expect(processAlive(postmaster)).toBe(false);
     expect(existsSync(pidFile)).toBe(false);
   }, 120_000);
 });

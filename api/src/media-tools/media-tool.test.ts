@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { processAlive } from '../../test/support/processes';
 import { MediaToolError, runMediaTool } from './media-tool';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'greenlight-media-tool-'));
@@ -19,14 +20,6 @@ function ffmpegIs(name: string, body: string): void {
   chmodSync(file, 0o755);
   process.env.FFMPEG_PATH = file;
 }
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 /** The process group of `pid` (field 5 of /proc/<pid>/stat). */
 const groupOf = (pid: number | 'self') => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[2]);
 
@@ -50,7 +43,7 @@ describe('runMediaTool', () => {
     await expect.poll(() => readFileSync(`${dir}/stopped.pid`, 'utf8').trim(), { timeout: 5_000 }).not.toBe('');
     stop.abort();
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
-    expect(alive(Number(readFileSync(`${dir}/stopped.pid`, 'utf8')))).toBe(false);
+    expect(processAlive(Number(readFileSync(`${dir}/stopped.pid`, 'utf8')))).toBe(false);
   });
 
   it('a run past its time limit, past its stdout limit, or exiting other than 0 rejects with MediaToolError saying which, with its last line of stderr', async () => {

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { findRepoRoot } from '../../src/config';
@@ -44,8 +45,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await migrate(orm);
   await orm.close();
   project.provide('pgAdminUrl', adminUrl.toString());
+  // The run's temporary files (servers' data folders, clips, the API processes' own) in one folder
+  // of its own, removed when the run ends: test files and the processes they start inherit TMPDIR.
+  const scratch = mkdtempSync(path.join(tmpdir(), 'greenlight-test-run-'));
+  // Open like /tmp itself: the embedded PostgreSQL's own user reads files made here.
+  chmodSync(scratch, 0o1777);
+  process.env.TMPDIR = scratch;
   return async () => {
     await server.stop();
+    rmSync(scratch, { recursive: true, force: true });
   };
 }
 

@@ -26,6 +26,16 @@ export interface ApiProcess extends ServiceProcess {
   url: string;
 }
 
+/** Whether a process with this pid is running (or a zombie not yet reaped). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
 }

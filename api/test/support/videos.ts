@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { processAlive } from './processes';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'greenlight-clips-'));
 /** The ffmpeg the tests make clips with (the API's own unless FFMPEG_PATH names another). */
@@ -46,14 +47,6 @@ export function gatedFfmpeg(name: string): { path: string; started(): boolean; o
   chmodSync(file, 0o755);
   const started = () => existsSync(path.join(dir, 'started'));
   /** Whether the last run that reached the gate is still running (waiting at it, or ffmpeg since). */
-  const running = () => {
-    if (!started()) return false;
-    try {
-      process.kill(Number(readFileSync(path.join(dir, 'started'), 'utf8').trim()), 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const running = () => started() && processAlive(Number(readFileSync(path.join(dir, 'started'), 'utf8').trim()));
   return { path: file, started, open: () => writeFileSync(path.join(dir, 'open'), ''), running };
 }

@@ -401,7 +401,8 @@ export class PartnerCatalogService {
     if (parsed.kind === 'CatalogEpisode') {
       const state = await liveFor(ctx.em, parsed.id, partnerId, territory);
       if (!state) return null;
-      const episodes = await this.episodesOf(ctx, territory, [state.seriesId], 10_000, 0, language);
+      // The series' live episodes from this one's number on, one of them: this one (numbers are unique in a series).
+      const episodes = await this.episodesOf(ctx, territory, [state.seriesId], 1, state.number - 1, language);
       const row = episodes.get(state.seriesId)?.find((e) => e.id === parsed.id);
       return row ? { kind: 'CatalogEpisode', row } : null;
     }
@@ -461,16 +462,16 @@ export class PartnerCatalogService {
  * Whether the episode is live for the partner in the territory now, as the gate last decided, for
  * exactly the material it evaluated (null: it is not; also while a change awaits re-evaluation).
  */
-export async function liveFor(em: EntityManager, episodeId: string, partnerId: string, territory: string): Promise<{ seriesId: string } | null> {
+export async function liveFor(em: EntityManager, episodeId: string, partnerId: string, territory: string): Promise<{ seriesId: string; number: number } | null> {
   const rows = (await em.getConnection().execute(
-    `select x.series_id from partner_episode_state x join episode e on e.id = x.episode_id join series s on s.id = x.series_id
+    `select x.series_id, e.number from partner_episode_state x join episode e on e.id = x.episode_id join series s on s.id = x.series_id
      where x.episode_id = ? and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.episode_version = e.material_version and x.series_version = s.material_version
        and ${STILL_ALLOWED('e', 's', 'x')}`,
     [episodeId, partnerId, territory],
     'all',
     em.getTransactionContext(),
-  )) as Array<{ series_id: string }>;
-  return rows[0] ? { seriesId: rows[0].series_id } : null;
+  )) as Array<{ series_id: string; number: number }>;
+  return rows[0] ? { seriesId: rows[0].series_id, number: rows[0].number } : null;
 }
 
 /**
