@@ -32,7 +32,7 @@ import { requestId } from './http/request-id';
 import { answerUnreadableRequests } from './http/unreadable-requests';
 import { connectionsAwaitingRequest, keepIdleConnectionsPastClients } from './http/idle-connections';
 import { createUploadServer, UPLOADS_PATH, type UploadServer } from './uploads/upload-server';
-import { sendUploadRefusal } from './uploads/upload-refusals';
+import { sendUploadRefusal, UploadFailedError } from './uploads/upload-refusals';
 import { UploadRefusedError } from './modules/media/upload.service';
 import { ForbiddenError, UnauthenticatedError, type RateLimitedError } from './domain/errors';
 import { createMediaStorage } from './uploads/media-storage';
@@ -221,6 +221,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use((_req, res) => {
     res.status(404).json({ errors: [{ message: 'Not found. The GraphQL API is at /graphql.', extensions: { code: 'NOT_FOUND' } }] });
   });
+  // An error no route answered (say, the database gone while a request was authenticated): logged and
+  // answered in our words, never Express's page (which in development shows the statement and stack).
+  const unanswered: ErrorRequestHandler = (err, req, res, _next) => {
+    logger.error({ err, requestId: res.locals.requestId }, 'request failed');
+    if (res.headersSent) return void res.destroy();
+    if (req.path === UPLOADS_PATH || req.path.startsWith(`${UPLOADS_PATH}/`)) return sendUploadRefusal(res, new UploadFailedError());
+    res.status(500).json({ error: 'Something went wrong on our side.', code: 'INTERNAL_SERVER_ERROR', requestId: res.locals.requestId });
+  };
+  app.use(unanswered);
 
   return {
     server,

@@ -226,3 +226,30 @@ describe('health', () => {
     expect(await ready.json()).toEqual({ status: 'ready' });
   });
 });
+
+describe('a failure no route answers (the database gone while a request is authenticated)', () => {
+  it('is answered at the upload endpoint as an upload refusal in our words, never Express’s page with the statement, and logged', async () => {
+    const member = await server.member(OrganizationKind.STUDIO, Role.EDITOR);
+    const failure = () => Object.assign(new Error('select s.id from session s where s.token_hash = $1 - Connection terminated unexpectedly'), { code: '57P01' });
+    const auth = vi.spyOn(server.app.services.auth, 'authenticate');
+    const tus = { authorization: `Bearer ${member.token}`, 'tus-resumable': '1.0.0' };
+    try {
+      for (const [method, path, headers] of [
+        ['POST', '/uploads', { ...tus, 'upload-length': '10' }],
+        ['HEAD', `/uploads/${'a'.repeat(32)}`, tus],
+        ['PATCH', `/uploads/${'b'.repeat(32)}`, { ...tus, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }],
+      ] as const) {
+        auth.mockRejectedValueOnce(failure());
+        const res = await fetch(`${server.url}${path}`, { method, headers, body: method === 'PATCH' ? 'x' : undefined });
+        const body = await res.text();
+        expect(res.status, `${method} ${body}`).toBe(500);
+        expect(res.headers.get('upload-refusal-reason')).toBe('INTERNAL_SERVER_ERROR');
+        if (method !== 'HEAD') expect(body).toMatch(/^Something went wrong on our side/);
+        expect(body).not.toMatch(/token_hash|<html|<pre|at \w+ \(/i);
+      }
+      expect(server.logLines.filter((l) => l.includes('"msg":"request failed"'))).toHaveLength(3);
+    } finally {
+      auth.mockRestore();
+    }
+  });
+});

@@ -13,6 +13,7 @@ import { LICENSE } from './support/publishing';
 import { eventually, settledRead, uploadClip, uploadsEnded } from './support/media';
 import { apiBeside, startApiProcess, type ApiProcess } from './support/processes';
 import { TestServer, type SignedInMember } from './support/server';
+import { LOCK_SESSION_NAME } from '../src/uploads/postgres-locker';
 import { gatedFfmpeg, makeClip, sha256Of } from './support/videos';
 
 const EPISODE_STATE = graphql(`query RecoveryEpisodeState($id: ID!) { episode(id: $id) { status media { sha256 } mediaRevisions { id } uploads { status } } }`);
@@ -386,6 +387,49 @@ describe('processing under way when its process is stopped', () => {
     studio = await longLease.member(OrganizationKind.STUDIO, Role.EDITOR);
   }, 60_000);
   afterAll(() => longLease?.stop());
+
+  it('its last PATCH answered during the drain: the finished upload is handed over at once, not left waiting, and the next process finishes it', async () => {
+    const episode = (await newSeriesEpisodes(longLease, studio.token, studio.organizationId, 1)).episodeIds[0]!;
+    const clip = makeClip('finished-while-stopping', { seconds: 3, width: 360, height: 640 });
+    const bytes = readFileSync(clip);
+    const first = await startApiProcess(apiBeside(longLease, LONG_LEASE));
+    let next: ApiProcess | undefined;
+    try {
+      const uploadId = await createUpload(first.url, episode, bytes.length, studio);
+      let more!: ReadableStreamDefaultController<Uint8Array>;
+      const body = new ReadableStream<Uint8Array>({
+        start: (controller) => {
+          more = controller;
+          controller.enqueue(bytes.subarray(0, 1024));
+        },
+      });
+      const last = fetch(`${first.url}/uploads/${uploadId}`, { method: 'PATCH', headers: { ...tusHeaders(studio), 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, body, duplex: 'half' } as RequestInit);
+      const locksHeld = async () =>
+        Number(
+          ((await longLease.orm.em.getConnection().execute(
+            `select count(*) as n from pg_locks l join pg_stat_activity a using (pid) where l.locktype = 'advisory' and l.granted and a.datname = current_database() and a.application_name = '${LOCK_SESSION_NAME}'`,
+          )) as Array<{ n: string }>)[0]!.n,
+        );
+      await eventually(locksHeld, (n) => n > 0, 'the PATCH to hold its lock');
+      first.child.kill('SIGTERM');
+      await eventually(async () => first.output(), (output) => output.includes('shutting down'), 'the process to begin stopping');
+      more.enqueue(bytes.subarray(1024));
+      more.close();
+      expect((await last).status).toBe(204);
+      await first.stop();
+      expect(first.child.exitCode, first.output()).toBe(0);
+      const [row] = (await longLease.orm.em.getConnection().execute(`select status, processing_claimed_at::text as claimed from episode_upload where id = ?`, [uploadId])) as Array<{ status: string; claimed: string }>;
+      expect(row?.status, first.output()).toBe('PROCESSING');
+      expect(Date.parse(row!.claimed), 'handed over').toBe(0);
+
+      next = await startApiProcess(apiBeside(longLease, LONG_LEASE));
+      const done = await settledRead(() => longLease.gql(EPISODE_STATE, { id: episode }, { token: studio.token }), (r) => uploadsEnded(r.data?.episode.uploads ?? []), 'the next process to finish the upload', 60_000);
+      expect(done.data!.episode).toMatchObject({ status: 'READY', media: { sha256: sha256Of(clip) } });
+    } finally {
+      await first.kill();
+      await next?.kill();
+    }
+  }, 180_000);
 
   it.each([
     ['Ctrl-C, a SIGINT to its whole process group (ffmpeg’s too)', (p: ApiProcess) => p.signalGroup('SIGINT')],

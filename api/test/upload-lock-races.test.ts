@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tus from 'tus-js-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { graphql } from '../../schema/graphql';
 import { Role } from '../src/modules/membership/membership.entity';
 import { LOCK_SESSION_NAME } from '../src/uploads/postgres-locker';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { newSeriesEpisodes } from './support/catalog';
-import { settledRead, uploadsEnded } from './support/media';
+import { eventually, settledRead, uploadsEnded } from './support/media';
 import { TestServer, type SignedInMember } from './support/server';
 import { makeClip, sha256Of } from './support/videos';
 
@@ -221,25 +222,63 @@ describe('upload lock release', () => {
     expect((await settled(episodeIds[0]!)).media?.sha256).toBe(sha256Of(file));
   }, 120_000);
 
-  it('a lock session PostgreSQL ends while the process lives: the PATCH it locked for is cut without a 500, and the upload resumes on a new session to the file’s bytes', async () => {
+  it('a lock session PostgreSQL ends while the process lives: the PATCH it locked for stops writing at once (another process may take the lock now), is refused without a 500, and the upload resumes on a new session to the file’s bytes', async () => {
     const [episodeId] = (await newSeriesEpisodes(server, editor.token, editor.organizationId, 1)).episodeIds;
     const file = makeClip('race-session-lost');
     const clip = readFileSync(file);
     const url = await create(episodeId!, clip.length, 'session-lost.mp4');
     const part = 16 * 1024;
-    const body = new ReadableStream<Uint8Array>({ start: (controller) => controller.enqueue(clip.subarray(0, part)) });
+    let more!: ReadableStreamDefaultController<Uint8Array>;
+    const body = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        more = controller;
+        controller.enqueue(clip.subarray(0, part));
+      },
+    });
     const cut = send(url, { method: 'PATCH', headers: { ...tusHeaders(), 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, body, duplex: 'half' } as RequestInit);
     const db = server.orm.em.getConnection();
     const sessionSql = `select l.pid from pg_locks l join pg_stat_activity a using (pid)
       where l.locktype = 'advisory' and l.granted and a.datname = current_database() and a.application_name = '${LOCK_SESSION_NAME}'`;
     const [holder] = await settledRead(() => db.execute<Array<{ pid: number }>>(sessionSql), (rows) => rows.length === 1, 'the PATCH to hold its lock');
+    const lostBefore = server.logLines.filter((l) => l.includes('upload lock session was lost')).length;
     await db.execute('select pg_terminate_backend(?)', [holder!.pid]);
+    await eventually(async () => server.logLines.filter((l) => l.includes('upload lock session was lost')).length, (n) => n > lostBefore, 'the server to see its lock session lost');
+    // The rest of the file arrives after the lock is gone: none of it may be written.
+    more.enqueue(clip.subarray(part));
+    more.close();
     const answer = await cut;
-    expect(answer.status, await answer.text()).toBeLessThan(500);
+    expect(answer.status, await answer.text()).toBe(423);
     const h = await head(url);
     expect(h.status).toBe(200);
+    // The first 16 KiB were still being gathered into a chunk when the lock went: nothing of this PATCH is stored.
+    expect(h.offset, 'bytes written after the lock was lost').toBe(0);
     // Locked on a new session (the old one can take no lock, so the PATCH would wait out its 30 s and be refused).
     expect((await patch(url, h.offset, clip.subarray(h.offset))).status).toBe(204);
+    expect((await settled(episodeId!)).media?.sha256).toBe(sha256Of(file));
+  });
+
+  it('while a lock session cannot be opened (the database refuses connections) a PATCH waits for one, and gets it once the database takes connections again: the process carries on', async () => {
+    const [episodeId] = (await newSeriesEpisodes(server, editor.token, editor.organizationId, 1)).episodeIds;
+    const file = makeClip('race-session-refused');
+    const clip = readFileSync(file);
+    const url = await create(episodeId!, clip.length, 'session-refused.mp4');
+    const db = server.orm.em.getConnection();
+    const database = (await db.execute<Array<{ name: string }>>('select current_database() as name'))[0]!.name;
+    // A database's connections are allowed or not from another one.
+    const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
+    await admin.connect();
+    let waiting: Promise<Response>;
+    await admin.query(`alter database "${database}" allow_connections false`);
+    try {
+      await db.execute(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = '${LOCK_SESSION_NAME}'`);
+      // Its lock waits: every attempt to open a session fails for a second.
+      waiting = patch(url, 0, clip);
+      await new Promise((r) => setTimeout(r, 1000));
+    } finally {
+      await admin.query(`alter database "${database}" allow_connections true`);
+      await admin.end();
+    }
+    expect((await waiting).status).toBe(204);
     expect((await settled(episodeId!)).media?.sha256).toBe(sha256Of(file));
   });
 

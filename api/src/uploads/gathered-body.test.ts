@@ -38,7 +38,7 @@ function socketLike(bytes: Buffer, piece = 65_536, end: 'end' | 'break' | 'error
 describe('gatheredBody', () => {
   it('delivers the body byte for byte in chunks of the gathered size, the rest at the end', async () => {
     const bytes = randomBytes(5 * 262_144 + 12_345);
-    const { sizes, bytes: got, error } = await drain(gatheredBody(socketLike(bytes, 65_536), 262_144));
+    const { sizes, bytes: got, error } = await drain(gatheredBody(socketLike(bytes, 65_536), { chunkBytes: 262_144 }));
     expect(error).toBeUndefined();
     expect(got.equals(bytes)).toBe(true);
     expect(sizes.slice(0, -1).every((s) => s >= 262_144 && s < 262_144 + 65_536)).toBe(true);
@@ -53,7 +53,7 @@ describe('gatheredBody', () => {
 
   it('delivers what arrived before the request broke off, then fails with an AbortError', async () => {
     const bytes = randomBytes(300_000);
-    const { bytes: got, error } = await drain(gatheredBody(socketLike(bytes, 65_536, 'break'), 1_048_576));
+    const { bytes: got, error } = await drain(gatheredBody(socketLike(bytes, 65_536, 'break'), { chunkBytes: 1_048_576 }));
     expect(got.equals(bytes)).toBe(true);
     expect(error?.name).toBe('AbortError');
   });
@@ -65,7 +65,7 @@ describe('gatheredBody', () => {
 
   it('destroys the request when the reader cancels', async () => {
     const source = socketLike(randomBytes(1_000_000), 65_536);
-    const reader = gatheredBody(source, 131_072).getReader();
+    const reader = gatheredBody(source, { chunkBytes: 131_072 }).getReader();
     await reader.read();
     await reader.cancel(new Error('enough'));
     expect(source.destroyed).toBe(true);

@@ -15,9 +15,12 @@ export const GATHERED_CHUNK_BYTES = 1024 * 1024;
  *
  * Ends like `Readable.toWeb` would: closed at the body's end, errored with the socket's error or,
  * when the request breaks off, an `AbortError`; bytes received before that are still delivered, so a
- * broken-off PATCH stores what arrived. Cancelling destroys the request.
+ * broken-off PATCH stores what arrived. Cancelling destroys the request. `halt` errors it at once
+ * with its reason, dropping what is gathered: nothing more of the body may be written (the upload's
+ * lock is lost).
  */
-export function gatheredBody(source: Readable, chunkBytes = GATHERED_CHUNK_BYTES): ReadableStream<Uint8Array> {
+export function gatheredBody(source: Readable, options: { chunkBytes?: number; halt?: AbortSignal } = {}): ReadableStream<Uint8Array> {
+  const chunkBytes = options.chunkBytes ?? GATHERED_CHUNK_BYTES;
   let gathered: Buffer[] = [];
   let gatheredBytes = 0;
   let ended = false;
@@ -43,8 +46,22 @@ export function gatheredBody(source: Readable, chunkBytes = GATHERED_CHUNK_BYTES
 
   return new ReadableStream<Uint8Array>(
     {
+      start(controller) {
+        options.halt?.addEventListener(
+          'abort',
+          () => {
+            gathered = [];
+            gatheredBytes = 0;
+            controller.error(options.halt!.reason);
+            notify();
+          },
+          { once: true },
+        );
+      },
       async pull(controller) {
         for (;;) {
+          // Errored by the halt already: nothing more is read or delivered.
+          if (options.halt?.aborted) return;
           let chunk: Buffer | null;
           while (gatheredBytes < chunkBytes && (chunk = source.read() as Buffer | null) !== null) {
             gathered.push(chunk);

@@ -19,6 +19,8 @@ interface Holding {
   requestRelease?: RequestRelease;
   /** The lock session the advisory lock is held on, once taken. */
   session?: pg.Client;
+  /** Stops the holder's writing at once (its lock is lost); unset for a holder that writes nothing. */
+  halt?: () => void;
 }
 
 /**
@@ -43,6 +45,8 @@ export class PostgresLocker implements Locker {
 
   constructor(
     private readonly connectionString: string,
+    /** Told when a session is lost, with how many locks it held (their holders were stopped). */
+    private readonly onLost: (locksHeld: number) => void = () => undefined,
     readonly acquireTimeoutMs = 30_000,
   ) {}
 
@@ -63,6 +67,14 @@ export class PostgresLocker implements Locker {
   }
 
   /**
+   * The locks of one request: `halt` stops its writing at once should its lock be lost (see `lost`),
+   * and the lock of `ahead.id`, when given, is the one already taken for it.
+   */
+  forRequest(request: { halt?: () => void; ahead?: LockTakenAhead }): Locker {
+    return { newLock: (id: string) => new PostgresLock(id, this, id === request.ahead?.id ? request.ahead : undefined, request.halt) };
+  }
+
+  /**
    * Tries once, without waiting and without asking a holder to let go, to take the lock of upload
    * `id` ahead of the request's own `lock` (taken while other checks of the request run). Undefined
    * when it is held elsewhere (or the attempt failed): the request then locks the usual way.
@@ -70,11 +82,6 @@ export class PostgresLocker implements Locker {
   async takeAhead(id: string): Promise<LockTakenAhead | undefined> {
     const holding: Holding = {};
     return (await this.tryTake(id, holding)) ? new LockTakenAhead(id, holding, this) : undefined;
-  }
-
-  /** This locker, except that the lock of `ahead.id` is the one already taken. */
-  withLockTakenAhead(ahead: LockTakenAhead): Locker {
-    return { newLock: (id: string) => new PostgresLock(id, this, id === ahead.id ? ahead : undefined) };
   }
 
   /** Takes upload `id`'s lock for `holding` if no request holds it, in this process or another. */
@@ -148,10 +155,13 @@ export class PostgresLocker implements Locker {
     session.on('notification', (message) => {
       if (message.channel === RELEASE_CHANNEL && message.payload) void this.holdings.get(message.payload)?.requestRelease?.();
     });
-    session.on('error', () => this.lost(session));
-    session.on('end', () => this.lost(session));
+    // Only a session that was open can be lost; one that fails to open is handled below.
+    let open = false;
+    session.on('error', () => open && this.lost(session));
+    session.on('end', () => open && this.lost(session));
     try {
       await session.connect();
+      open = true;
       await session.query(`listen ${RELEASE_CHANNEL}`);
       return session;
     } catch (error) {
@@ -160,16 +170,28 @@ export class PostgresLocker implements Locker {
     }
   }
 
-  /** The session is gone, and every lock it held with it: their holders are asked to let go. */
+  /**
+   * The session is gone, and every lock it held with it: another process may take them at once. Their
+   * holders stop writing now (`halt`), not after the library's drain, and are asked to let go.
+   */
   private lost(session: pg.Client): void {
-    void this.session?.then((current) => {
-      if (current === session) this.session = undefined;
-    });
+    const opening = this.session;
+    // A session that failed to open rejects; that was handled where it was opened.
+    opening?.then(
+      (current) => {
+        if (current === session && this.session === opening) this.session = undefined;
+      },
+      () => undefined,
+    );
+    let held = 0;
     for (const holding of this.holdings.values()) {
       if (holding.session !== session) continue;
+      held++;
       holding.session = undefined;
+      holding.halt?.();
       void holding.requestRelease?.();
     }
+    if (!this.stopped) this.onLost(held);
   }
 }
 
@@ -206,6 +228,7 @@ class PostgresLock implements Lock {
     private readonly id: string,
     private readonly locker: PostgresLocker,
     private readonly ahead?: LockTakenAhead,
+    private readonly halt?: () => void,
   ) {}
 
   async lock(signal: AbortSignal, requestRelease: RequestRelease): Promise<void> {
@@ -213,11 +236,12 @@ class PostgresLock implements Lock {
     // Unless its session was lost meanwhile, the lock taken ahead is this request's.
     if (taken?.session) {
       taken.requestRelease = requestRelease;
+      taken.halt = this.halt;
       this.holding = taken;
       return;
     }
     if (taken) this.locker.release(this.id, taken);
-    const holding: Holding = { requestRelease };
+    const holding: Holding = { requestRelease, halt: this.halt };
     const deadline = Date.now() + this.locker.acquireTimeoutMs;
     let asked = false;
     for (;;) {

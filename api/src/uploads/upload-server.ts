@@ -64,7 +64,7 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
   // request that cannot get a connection within 10 s is refused rather than left hanging.
   const pool = new pg.Pool({ connectionString: deps.databaseUrl, max: 20, connectionTimeoutMillis: 10_000 });
   pool.on('error', (err) => logger.warn({ err }, 'upload state connection error'));
-  const locker = new PostgresLocker(deps.databaseUrl);
+  const locker = new PostgresLocker(deps.databaseUrl, (locksHeld) => logger.warn({ locksHeld }, 'the upload lock session was lost; the requests holding its locks were stopped'));
   await locker.start();
   const uploadStore = createUploadStore(config, pool);
   const contexts = new WeakMap<IncomingMessage, RequestContext>();
@@ -76,6 +76,8 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
   const checks = new WeakMap<IncomingMessage, { uploadId: string; done: Promise<void> }>();
   /** A PATCH's attempt to take its upload's lock while the rate limit is counted (see handle). */
   const locksAhead = new WeakMap<IncomingMessage, Promise<LockTakenAhead | undefined>>();
+  /** Stops a request's body at once, should its upload's lock be lost while it writes (see PostgresLocker). */
+  const halts = new WeakMap<IncomingMessage, AbortController>();
   /** The upload a creation request recorded, so a refusal after that point can withdraw it. */
   const started = new WeakMap<IncomingMessage, string>();
   const nodeOf = (req: unknown) => (req as TusRequest).runtime?.node?.req;
@@ -90,10 +92,18 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
   const stopping = new AbortController();
   /** Processing under way in this process, waited for when it stops. */
   const processing = new Set<Promise<void>>();
-  /** Processes a finished upload unless the process is stopping (then the next one, or another's sweep, takes it). */
+  /**
+   * Processes a finished upload; once the process is stopping, hands it over instead (its last PATCH
+   * was answered during the drain), so another process's sweep or the next start takes it at once.
+   */
   const processFinished = (uploadId: string, log: Logger): Promise<void> => {
-    if (stopping.signal.aborted) return Promise.resolve();
-    const run = processClaimed(uploadId, log).finally(() => processing.delete(run));
+    const work = stopping.signal.aborted
+      ? services.media.handOver(deps.orm.em.fork(), uploadId).then(
+          (handed) => handed && log.info({ uploadId }, 'an upload finished while the process stopped; handed over for processing'),
+          (err: unknown) => log.warn({ err, uploadId }, 'handing over a finished upload failed; the next start or clean-up processes it'),
+        )
+      : processClaimed(uploadId, log);
+    const run = work.then(() => undefined).finally(() => processing.delete(run));
     processing.add(run);
     return run;
   };
@@ -133,8 +143,9 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
     datastore: uploadStore.datastore,
     async locker(req) {
       const node = nodeOf(req);
-      const ahead = node && (await locksAhead.get(node));
-      return ahead ? locker.withLockTakenAhead(ahead) : locker;
+      if (!node) return locker;
+      const halt = halts.get(node);
+      return locker.forRequest({ ahead: await locksAhead.get(node), halt: halt && (() => halt.abort(new Error("the upload's lock was lost"))) });
     },
     relativeLocation: true,
     maxSize: config.uploads.maxBytes,
@@ -257,7 +268,9 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
     // The bytes reach the store in chunks of a megabyte instead of the socket's 64 KiB (see gatheredBody).
     if (req.method === 'PATCH' || req.method === 'POST') {
       let body: ReadableStream<Uint8Array> | undefined;
-      Object.defineProperty(request, 'body', { get: () => (body ??= gatheredBody(req)), configurable: true });
+      const halt = new AbortController();
+      halts.set(req, halt);
+      Object.defineProperty(request, 'body', { get: () => (body ??= gatheredBody(req, { halt: halt.signal })), configurable: true });
     }
     const response = await server.handleWeb(request as unknown as Request);
     await releaseAhead();
@@ -325,6 +338,8 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
     },
     async stop() {
       clearInterval(sweeper);
+      // Hand-overs of uploads whose last PATCH was answered during the drain.
+      await Promise.allSettled([...processing]);
       await locker.stop();
       await pool.end();
     },

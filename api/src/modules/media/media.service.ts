@@ -141,6 +141,16 @@ export class MediaService {
   }
 
   /**
+   * Hands a finished upload nobody claimed over for processing as its process stops (its last PATCH was
+   * answered during the drain): PROCESSING under a claim long lapsed, which another process's sweep or
+   * the next start takes at once. False when it was claimed, or left UPLOADING, meanwhile.
+   */
+  async handOver(em: EntityManager, uploadId: string): Promise<boolean> {
+    const rows = await em.getConnection().execute(`update episode_upload set status = 'PROCESSING', processing_claimed_at = 'epoch' where id = ? and status = 'UPLOADING' returning id`, [uploadId]);
+    return rows.length > 0;
+  }
+
+  /**
    * Whether the claim `work` holds on upload `uploadId` is still this process's, checked under the
    * upload row's lock in `tx` (true when processing runs without a claim). Only the holder of the
    * claim records an outcome: one that stalled past its lease and was taken over stops, so an upload
