@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { findRepoRoot } from '../../src/config';
@@ -8,6 +7,7 @@ import { startEmbeddedPostgres, stopLeftoverServer, type EmbeddedDatabase } from
 import { migrate, openOrm } from '../../src/db/orm';
 import { createLogger } from '../../src/logger';
 import { TEMPLATE_DATABASE } from './database';
+import { useScratchFolder } from './scratch';
 
 /**
  * One PostgreSQL for the run: TEST_DATABASE_URL (an admin URL of a server you provide) or a throwaway
@@ -45,15 +45,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await migrate(orm);
   await orm.close();
   project.provide('pgAdminUrl', adminUrl.toString());
-  // The run's temporary files (servers' data folders, clips, the API processes' own) in one folder
-  // of its own, removed when the run ends: test files and the processes they start inherit TMPDIR.
-  const scratch = mkdtempSync(path.join(tmpdir(), 'greenlight-test-run-'));
-  // Open like /tmp itself: the embedded PostgreSQL's own user reads files made here.
-  chmodSync(scratch, 0o1777);
-  process.env.TMPDIR = scratch;
+  const removeScratch = useScratchFolder('greenlight-test-run-');
   return async () => {
     await server.stop();
-    rmSync(scratch, { recursive: true, force: true });
+    removeScratch();
   };
 }
 
