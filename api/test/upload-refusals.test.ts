@@ -216,15 +216,16 @@ describe("a PATCH refused before it writes leaves its upload's lock free", () =>
   });
 });
 
+const EPISODE_STATUS = graphql(`query RefusedCreationEpisode($id: ID!) { episode(id: $id) { status } }`);
+/** A draft episode of its own, so the status a refused creation must leave it in is DRAFT. */
+async function draftEpisode(): Promise<string> {
+  const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 1);
+  const res = await server.gql(EPISODES, { id: seriesId }, { token: editor.token });
+  return res.data!.series.episodes.nodes[0]!.id;
+}
+const statusOf = async (id: string) => (await server.gql(EPISODE_STATUS, { id }, { token: editor.token })).data!.episode.status;
+
 describe('a refused creation changes nothing', () => {
-  const EPISODE_STATUS = graphql(`query RefusedCreationEpisode($id: ID!) { episode(id: $id) { status } }`);
-  /** A draft episode of its own, so the status it must keep is DRAFT. */
-  async function draftEpisode(): Promise<string> {
-    const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 1);
-    const res = await server.gql(EPISODES, { id: seriesId }, { token: editor.token });
-    return res.data!.series.episodes.nodes[0]!.id;
-  }
-  const statusOf = async (id: string) => (await server.gql(EPISODE_STATUS, { id }, { token: editor.token })).data!.episode.status;
   const creation = (id: string, body: RequestInit['body']) =>
     send('POST', '/uploads', { ...tus(), 'upload-length': '3', 'content-type': 'application/offset+octet-stream', 'upload-metadata': metadataOf({ episodeId: id, filename: 'scene.mp4', filetype: 'video/mp4' }) }, body);
 
@@ -381,12 +382,6 @@ describe('metadata values that are no text to read', () => {
 });
 
 describe('a creation whose body is not the file’s bytes', () => {
-  const EPISODE_STATUS = graphql(`query BodyTypeEpisode($id: ID!) { episode(id: $id) { status } }`);
-  async function draftEpisode(): Promise<string> {
-    const seriesId = await seriesWithEpisodes(server, editor.token, editor.organizationId, 1);
-    const res = await server.gql(EPISODES, { id: seriesId }, { token: editor.token });
-    return res.data!.series.episodes.nodes[0]!.id;
-  }
   const creation = (id: string, contentType: string | undefined, body: RequestInit['body']) =>
     send('POST', '/uploads', { ...tus(), 'upload-length': '10', 'content-type': contentType, 'upload-metadata': metadataOf({ episodeId: id, filename: 'scene.mp4', filetype: 'video/mp4' }) }, body);
   const streamed = (text: string) =>
@@ -416,7 +411,7 @@ describe('a creation whose body is not the file’s bytes', () => {
       expect(res.headers.get('location')).toBeNull();
       expect(await server.count('episode_upload')).toBe(before.rows);
       expect(storedFiles()).toEqual(before.files);
-      expect((await server.gql(EPISODE_STATUS, { id }, { token: editor.token })).data!.episode.status).toBe('DRAFT');
+      expect(await statusOf(id)).toBe('DRAFT');
     });
   }
 
