@@ -155,14 +155,20 @@ export class PostgresLocker implements Locker {
     session.on('notification', (message) => {
       if (message.channel === RELEASE_CHANNEL && message.payload) void this.holdings.get(message.payload)?.requestRelease?.();
     });
-    // Only a session that was open can be lost; one that fails to open is handled below.
+    // Only a session that was open can be lost (once: its 'error' is followed by its 'end'); one
+    // that fails to open is handled below.
     let open = false;
-    session.on('error', () => open && this.lost(session));
-    session.on('end', () => open && this.lost(session));
+    const lost = () => {
+      if (!open) return;
+      open = false;
+      this.lost(session);
+    };
+    session.on('error', lost);
+    session.on('end', lost);
     try {
       await session.connect();
-      open = true;
       await session.query(`listen ${RELEASE_CHANNEL}`);
+      open = true;
       return session;
     } catch (error) {
       await session.end().catch(() => undefined);
