@@ -46,6 +46,21 @@ describe('runMediaTool', () => {
     expect(processAlive(Number(readFileSync(`${dir}/stopped.pid`, 'utf8')))).toBe(false);
   });
 
+  it('with onStdout, hands stdout over while the tool still runs, and still stops it past its stdout limit', async () => {
+    ffmpegIs('streaming', `echo first\nwhile [ ! -e "${dir}/go-on" ]; do sleep 0.05; done\necho second`);
+    const seen: string[] = [];
+    const run = runMediaTool('ffmpeg', [], { timeoutMs: 10_000, onStdout: (chunk) => seen.push(chunk.toString()) });
+    // The first line arrives before the tool may end: it was handed over as it came, not at the exit.
+    await expect.poll(() => seen.join(''), { timeout: 5_000 }).toBe('first\n');
+    writeFileSync(`${dir}/go-on`, '');
+    expect((await run).stdout.length).toBe(0);
+    expect(seen.join('')).toBe('first\nsecond\n');
+    ffmpegIs('chatty-streaming', 'yes');
+    let handed = 0;
+    await expect(runMediaTool('ffmpeg', [], { timeoutMs: 10_000, maxStdoutBytes: 1024, onStdout: (chunk) => (handed += chunk.length) })).rejects.toThrow('ffmpeg printed more than 1024 bytes');
+    expect(handed).toBeLessThanOrEqual(1024);
+  });
+
   it('a run past its time limit, past its stdout limit, or exiting other than 0 rejects with MediaToolError saying which, with its last line of stderr', async () => {
     ffmpegIs('slow', 'exec sleep 30');
     await expect(runMediaTool('ffmpeg', [], { timeoutMs: 200 })).rejects.toThrow(new MediaToolError('ffmpeg', null, '', 'ran past its 0.2 s limit'));

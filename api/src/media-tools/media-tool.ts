@@ -25,7 +25,9 @@ export class MediaToolError extends Error {
 
 /**
  * Runs ffmpeg or ffprobe to its end; resolves with its stdout (bytes) and stderr (text: its last
- * `stderrKeptBytes`, 64 KiB unless said; the end is where ffmpeg says what went wrong).
+ * `stderrKeptBytes`, 64 KiB unless said; the end is where ffmpeg says what went wrong). With
+ * `onStdout`, stdout is handed over as it comes instead (for work on a video's frames while the rest
+ * are still being decoded) and the resolved `stdout` is empty.
  *
  * It runs in a process group of its own (`detached`): a signal sent to the server's whole group
  * (Ctrl-C in a terminal, `kill -- -PGID`) is the server's to act on, and the server stops the runs it
@@ -34,7 +36,11 @@ export class MediaToolError extends Error {
  * unless said), or on `signal`. Rejects with MediaToolError when it does not exit 0, and with
  * `signal`'s reason (an AbortError) when that stopped it.
  */
-export function runMediaTool(tool: MediaTool, args: string[], options: { timeoutMs: number; maxStdoutBytes?: number; stderrKeptBytes?: number; signal?: AbortSignal }): Promise<{ stdout: Buffer; stderr: string }> {
+export function runMediaTool(
+  tool: MediaTool,
+  args: string[],
+  options: { timeoutMs: number; maxStdoutBytes?: number; stderrKeptBytes?: number; signal?: AbortSignal; onStdout?: (chunk: Buffer) => void },
+): Promise<{ stdout: Buffer; stderr: string }> {
   const maxStdout = options.maxStdoutBytes ?? 16 * 1024 * 1024;
   const stderrKept = options.stderrKeptBytes ?? 64 * 1024;
   return new Promise((resolve, reject) => {
@@ -68,7 +74,8 @@ export function runMediaTool(tool: MediaTool, args: string[], options: { timeout
       if (outBytes > maxStdout) {
         stopped = `printed more than ${maxStdout} bytes`;
         kill();
-      } else out.push(chunk);
+      } else if (options.onStdout) options.onStdout(chunk);
+      else out.push(chunk);
     });
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();

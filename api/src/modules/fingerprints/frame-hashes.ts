@@ -27,15 +27,30 @@ export interface FrameHash {
  * Perceptual hashes of a video: one frame per second, decoded by ffmpeg to a small greyscale square
  * (so every rendition of the same picture — re-encoded, rescaled — looks alike before hashing), hashed
  * with a 64-bit DCT pHash, and hashed again flipped left to right (`mirroredHash`). Flat frames are
- * left out. Throws when ffmpeg cannot decode the file; `signal` stops it.
+ * left out. Each frame is hashed as soon as ffmpeg hands it over, while the next ones are decoded, so
+ * the hashing adds little to the decoding's time. Throws when ffmpeg cannot decode the file; `signal`
+ * stops it.
  */
 export async function frameHashes(file: string, signal?: AbortSignal): Promise<FrameHash[]> {
-  const frames = await decodeFrames(file, signal);
   const hashes: FrameHash[] = [];
-  for (const [index, pixels] of frames.entries()) {
-    if (contrast(pixels) < MIN_CONTRAST) continue;
-    hashes.push({ atMs: Math.round((index * 1000) / FRAMES_PER_SECOND), hash: await greyHash(pixels), mirroredHash: await greyHash(flippedLeftToRight(pixels)) });
-  }
+  // One frame at a time, in order: the hashing keeps pace with ffmpeg without piling up work.
+  let hashing = Promise.resolve();
+  let index = 0;
+  const hashFrame = (pixels: Buffer) => {
+    const atMs = Math.round((index++ * 1000) / FRAMES_PER_SECOND);
+    hashing = hashing.then(async () => {
+      if (contrast(pixels) < MIN_CONTRAST) return;
+      const [hash, mirroredHash] = await Promise.all([greyHash(pixels), greyHash(flippedLeftToRight(pixels))]);
+      hashes.push({ atMs, hash, mirroredHash });
+    });
+    // Reported once decoding ends (below), not as an unhandled rejection meanwhile.
+    hashing.catch(() => undefined);
+  };
+  const decoding = decodeFrames(file, hashFrame, signal);
+  // Both settle before either's failure is reported: no hashing is left running behind a rejection.
+  const [decoded, hashed] = await Promise.allSettled([decoding, decoding.then(() => hashing, () => hashing)]);
+  if (decoded.status === 'rejected') throw decoded.reason;
+  if (hashed.status === 'rejected') throw hashed.reason;
   return hashes;
 }
 
@@ -54,21 +69,27 @@ export function flippedLeftToRight(pixels: Buffer, side = FRAME_SIDE): Buffer {
 }
 
 /**
- * Decodes the sampled frames as raw 8-bit grey squares, streamed from ffmpeg (no temporary files);
- * `signal` stops it. At one 4 KiB frame a second, 256 MiB is over 18 hours of video.
+ * Decodes the sampled frames as raw 8-bit grey squares streamed from ffmpeg (no temporary files),
+ * handing each to `onFrame` as it arrives; `signal` stops it. At one 4 KiB frame a second, 256 MiB is
+ * over 18 hours of video.
  */
-async function decodeFrames(file: string, signal?: AbortSignal): Promise<Buffer[]> {
+async function decodeFrames(file: string, onFrame: (pixels: Buffer) => void, signal?: AbortSignal): Promise<void> {
   const frameBytes = FRAME_SIDE * FRAME_SIDE;
-  const { stdout } = await runMediaTool('ffmpeg', ['-v', 'error', '-i', file, '-an', '-sn', '-vf', `fps=${FRAMES_PER_SECOND},scale=${FRAME_SIDE}:${FRAME_SIDE}:flags=area,format=gray`, '-f', 'rawvideo', '-'], {
+  let partial: Buffer = Buffer.alloc(0);
+  const onStdout = (chunk: Buffer) => {
+    const bytes = partial.length > 0 ? Buffer.concat([partial, chunk]) : chunk;
+    let offset = 0;
+    for (; offset + frameBytes <= bytes.length; offset += frameBytes) onFrame(bytes.subarray(offset, offset + frameBytes));
+    partial = bytes.subarray(offset);
+  };
+  await runMediaTool('ffmpeg', ['-v', 'error', '-i', file, '-an', '-sn', '-vf', `fps=${FRAMES_PER_SECOND},scale=${FRAME_SIDE}:${FRAME_SIDE}:flags=area,format=gray`, '-f', 'rawvideo', '-'], {
     timeoutMs: 10 * 60_000,
     maxStdoutBytes: 256 * 1024 * 1024,
     signal,
+    onStdout,
   }).catch((error: unknown) => {
     throw error instanceof MediaToolError ? new Error(`ffmpeg could not sample frames: ${error.message}`) : error;
   });
-  const frames: Buffer[] = [];
-  for (let offset = 0; offset + frameBytes <= stdout.length; offset += frameBytes) frames.push(stdout.subarray(offset, offset + frameBytes));
-  return frames;
 }
 
 function contrast(pixels: Buffer): number {
