@@ -29,6 +29,16 @@ describe('signing in', () => {
     const viaBearer = await server.gql(VIEWER, {}, { token: res.data!.signIn.token });
     expect(viaBearer.data?.viewer.kind).toBe('USER');
     expect(viaBearer.data?.viewer.memberships).toEqual([{ role: 'OWNER', organization: expect.objectContaining({ id: owner.organizationId }) }]);
+    // The scheme's name is case-insensitive (RFC 9110 §11.1); the token is not.
+    for (const scheme of ['bearer', 'BEARER', 'bEaReR']) {
+      const viaScheme = await server.gql(VIEWER, {}, { headers: { authorization: `${scheme} ${res.data!.signIn.token}` } });
+      expect(viaScheme.data?.viewer.kind, scheme).toBe('USER');
+    }
+    const token = res.data!.signIn.token;
+    const letter = [...token].findIndex((c, i) => i >= 4 && /[A-Za-z]/.test(c));
+    const flipped = token[letter] === token[letter]!.toLowerCase() ? token[letter]!.toUpperCase() : token[letter]!.toLowerCase();
+    const recased = `${token.slice(0, letter)}${flipped}${token.slice(letter + 1)}`;
+    expect(errorCode(await server.gql(VIEWER, {}, { headers: { authorization: `bearer ${recased}` } }))).toBe('UNAUTHENTICATED');
   });
 
   it('answers a wrong password and an unknown email identically, without hinting which was wrong', async () => {

@@ -23,11 +23,11 @@ export interface ContextDeps {
 }
 
 /**
- * `Bearer <token>` (RFC 6750's b64token). Only the header's shape is checked here: whether the token is
- * one of ours is authentication's to say, so a well-formed header with a token nobody issued is told
- * that, not that the header is wrong.
+ * `Bearer <token>` (RFC 6750's b64token; the scheme's name in any case, RFC 9110 §11.1). Only the
+ * header's shape is checked here: whether the token is one of ours is authentication's to say, so a
+ * well-formed header with a token nobody issued is told that, not that the header is wrong.
  */
-const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
+const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i;
 
 /** The credential a request carries: a bearer token wins over the session cookie. */
 export function credentialOf(req: Pick<Request, 'headers'>): { token?: string; problem?: DomainError } {

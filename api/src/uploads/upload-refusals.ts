@@ -86,9 +86,11 @@ export type UploadStage = 'creation' | 'write';
 
 const LIBRARY_REFUSALS: Record<LibraryError, (stage: UploadStage, maxBytes: number) => Refusal> = {
   MISSING_OFFSET: () => refused('UPLOAD_OFFSET_REQUIRED', 'A PATCH must say at which byte its data starts (the Upload-Offset header).'),
-  ABORTED: () => refused('UPLOAD_BUSY', 'Another request took over this upload. Ask where it stands (HEAD) and resume from its Upload-Offset.'),
+  // Said of the request whose lock another asked for, and of one whose lock was lost with its database session.
+  ABORTED: () => refused('UPLOAD_BUSY', 'This request stopped writing: another request took over the upload, or its lock was lost. Ask where it stands (HEAD) and resume from its Upload-Offset.'),
   INVALID_TERMINATION: () => refused('UPLOAD_FINISHED', 'This upload has finished; it can no longer be cancelled.'),
-  ERR_LOCK_TIMEOUT: () => refused('UPLOAD_BUSY', 'Another request is still writing to this upload. Wait a moment, then resume.'),
+  // Held by another request, or not takeable at all while the database refuses connections.
+  ERR_LOCK_TIMEOUT: () => refused('UPLOAD_BUSY', 'The upload could not be locked for writing: another request is still writing to it, or the lock cannot be taken just now. Wait a moment, then resume.'),
   INVALID_CONTENT_TYPE: () => refused('UPLOAD_CONTENT_TYPE_INVALID', `A PATCH must send its bytes as Content-Type: ${UPLOAD_BYTES_TYPE}.`),
   FILE_NOT_FOUND: () => new UploadNotFound(),
   INVALID_OFFSET: () => refused('UPLOAD_OFFSET_CONFLICT', 'The Upload-Offset does not match the bytes already received. Ask where the upload stands (HEAD) and resume from there.'),
