@@ -267,7 +267,7 @@ export class PartnerCatalogService {
    * when malformed) picks the localized title and synopsis of every series and episode, falling back
    * as `textsFor` says; each item states the language it is given in. With `episodes`, each series
    * comes with that window of its live episodes (`episodePage`), read in the same statement.
-   * `filter.genres` matches any of its genres as written (BAD_USER_INPUT on `filter.genres` past
+   * `filter.genres` matches any of its genres as written, in any letter case (BAD_USER_INPUT on `filter.genres` past
    * MAX_FILTER_GENRES of them, on `filter.genres.<i>` for one no series could hold).
    */
   async catalog(ctx: RequestContext, territoryArg: string, first?: number | null, after?: string | null, filter: CatalogFilter = {}, languageArg?: string | null, episodes?: EpisodeWindow | null): Promise<Page<CatalogSeriesRow>> {
@@ -301,8 +301,9 @@ export class PartnerCatalogService {
     }
     if (q.filter?.genres?.length) {
       // Sent as JSON (a list binding would be spread into the statement), so a filter matches a genre
-      // exactly as the studio wrote it, quotes and backslashes included, with no array literal to escape.
-      where += ' and s.genres && array(select jsonb_array_elements_text(?::jsonb))';
+      // as the studio wrote it, quotes and backslashes included, with no array literal to escape. In
+      // any letter case: "Drama" and "drama" are one genre (a series cannot hold both).
+      where += ' and exists (select 1 from unnest(s.genres) g where lower(g) = any(array(select lower(jsonb_array_elements_text(?::jsonb)))))';
       params.push(JSON.stringify(q.filter.genres));
     }
     if (q.filter?.language) {

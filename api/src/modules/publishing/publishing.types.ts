@@ -112,7 +112,7 @@ export class Playback {
 
 @InputType()
 export class CatalogFilterInput {
-  @Field(() => [String], { nullable: true, description: 'Series with any of these genres, as studios write them (at most 100, each 1–40 characters).' }) genres?: string[];
+  @Field(() => [String], { nullable: true, description: 'Series with any of these genres, as studios write them, in any letter case (at most 100, each 1–40 characters).' }) genres?: string[];
   @Field(() => String, { nullable: true, description: 'Original language (BCP 47).' }) language?: string;
   @Field(() => Date, { nullable: true, description: 'Only series changed (or with episodes gone live) since.' }) updatedSince?: Date;
 }
