@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { errorCode, TestServer } from './support/server';
@@ -228,28 +229,45 @@ describe('health', () => {
 });
 
 describe('a failure no route answers (the database gone while a request is authenticated)', () => {
-  it('is answered at the upload endpoint as an upload refusal in our words, never Express’s page with the statement, and logged', async () => {
+  it('with the database really refusing connections: every endpoint answers in our words, never the statement or a stack, and the process carries on once it is back', async () => {
     const member = await server.member(OrganizationKind.STUDIO, Role.EDITOR);
-    const failure = () => Object.assign(new Error('select s.id from session s where s.token_hash = $1 - Connection terminated unexpectedly'), { code: '57P01' });
-    const auth = vi.spyOn(server.app.services.auth, 'authenticate');
+    const database = (await server.orm.em.getConnection().execute<Array<{ name: string }>>('select current_database() as name'))[0]!.name;
+    // A database's connections are allowed or not from another one.
+    const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
+    await admin.connect();
     const tus = { authorization: `Bearer ${member.token}`, 'tus-resumable': '1.0.0' };
+    const answers: Array<{ what: string; status: number; reason: string | null; body: string }> = [];
+    const logged = server.logLines.length;
+    await admin.query(`alter database "${database}" allow_connections false`);
     try {
+      // Every session the process had is gone, and no new one opens.
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
       for (const [method, path, headers] of [
         ['POST', '/uploads', { ...tus, 'upload-length': '10' }],
         ['HEAD', `/uploads/${'a'.repeat(32)}`, tus],
         ['PATCH', `/uploads/${'b'.repeat(32)}`, { ...tus, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }],
+        ['POST', '/graphql', { authorization: `Bearer ${member.token}`, 'content-type': 'application/json' }],
       ] as const) {
-        auth.mockRejectedValueOnce(failure());
-        const res = await fetch(`${server.url}${path}`, { method, headers, body: method === 'PATCH' ? 'x' : undefined });
-        const body = await res.text();
-        expect(res.status, `${method} ${body}`).toBe(500);
-        expect(res.headers.get('upload-refusal-reason')).toBe('INTERNAL_SERVER_ERROR');
-        if (method !== 'HEAD') expect(body).toMatch(/^Something went wrong on our side/);
-        expect(body).not.toMatch(/token_hash|<html|<pre|at \w+ \(/i);
+        const res = await fetch(`${server.url}${path}`, { method, headers, body: method === 'PATCH' ? 'x' : path === '/graphql' ? JSON.stringify({ query: '{ viewer { kind } }' }) : undefined });
+        answers.push({ what: `${method} ${path}`, status: res.status, reason: res.headers.get('upload-refusal-reason'), body: await res.text() });
       }
-      expect(server.logLines.filter((l) => l.includes('"msg":"request failed"'))).toHaveLength(3);
     } finally {
-      auth.mockRestore();
+      await admin.query(`alter database "${database}" allow_connections true`);
+      await admin.end();
     }
+    for (const answer of answers) {
+      expect(answer.status, answer.what).toBe(500);
+      expect(answer.body, answer.what).not.toMatch(/token_hash|select |<html|<pre|at \w+ \(|terminat|connection/i);
+    }
+    // The upload endpoint refuses as it refuses anything, with the reason in its header; a HEAD has no body.
+    for (const answer of answers.filter((a) => a.what.includes('/uploads'))) {
+      expect(answer.reason, answer.what).toBe('INTERNAL_SERVER_ERROR');
+      if (!answer.what.startsWith('HEAD')) expect(answer.body, answer.what).toMatch(/^Something went wrong on our side while taking the upload/);
+    }
+    expect(JSON.parse(answers.at(-1)!.body)).toEqual({ errors: [{ message: expect.stringMatching(/^Something went wrong on our side/), extensions: { code: 'INTERNAL_SERVER_ERROR', reason: 'INTERNAL_SERVER_ERROR' } }] });
+    // Each is logged with what went wrong, for the operator.
+    expect(server.logLines.slice(logged).filter((l) => l.includes('"msg":"request failed"')).length).toBeGreaterThanOrEqual(3);
+    // Back: the same person is served again.
+    await expect.poll(async () => (await server.gql(graphql('query BackAgain { viewer { kind } }'), {}, { token: member.token })).data?.viewer.kind, { timeout: 10_000 }).toBe('USER');
   });
 });
