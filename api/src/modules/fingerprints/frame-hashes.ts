@@ -36,20 +36,28 @@ export async function frameHashes(file: string, signal?: AbortSignal): Promise<F
   // One frame at a time, in order: the hashing keeps pace with ffmpeg without piling up work.
   let hashing = Promise.resolve();
   let index = 0;
+  // Once decoding fails or is stopped, the frames still queued are dropped: the failure is reported
+  // at once, not after hashing frames nobody will use.
+  let abandoned = false;
   const hashFrame = (pixels: Buffer) => {
     const atMs = Math.round((index++ * 1000) / FRAMES_PER_SECOND);
     hashing = hashing.then(async () => {
-      if (contrast(pixels) < MIN_CONTRAST) return;
+      if (abandoned || signal?.aborted || contrast(pixels) < MIN_CONTRAST) return;
       const [hash, mirroredHash] = await Promise.all([greyHash(pixels), greyHash(flippedLeftToRight(pixels))]);
       hashes.push({ atMs, hash, mirroredHash });
     });
     // Reported once decoding ends (below), not as an unhandled rejection meanwhile.
     hashing.catch(() => undefined);
   };
-  const decoding = decodeFrames(file, hashFrame, signal);
+  const decoding = decodeFrames(file, hashFrame, signal).catch((error: unknown) => {
+    abandoned = true;
+    throw error;
+  });
   // Both settle before either's failure is reported: no hashing is left running behind a rejection.
   const [decoded, hashed] = await Promise.allSettled([decoding, decoding.then(() => hashing, () => hashing)]);
   if (decoded.status === 'rejected') throw decoded.reason;
+  // Stopped after decoding ended: the frames left unhashed make the hashes incomplete.
+  signal?.throwIfAborted();
   if (hashed.status === 'rejected') throw hashed.reason;
   return hashes;
 }

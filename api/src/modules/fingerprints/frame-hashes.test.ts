@@ -1,0 +1,44 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { frameHashes } from './frame-hashes';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'greenlight-frame-hashes-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const previous = process.env.FFMPEG_PATH;
+afterEach(() => {
+  if (previous === undefined) delete process.env.FFMPEG_PATH;
+  else process.env.FFMPEG_PATH = previous;
+});
+
+/** Makes "ffmpeg" the shell script `body` for the next runs. */
+function ffmpegIs(name: string, body: string): void {
+  const file = path.join(dir, name);
+  writeFileSync(file, `#!/bin/sh\n${body}\n`);
+  chmodSync(file, 0o755);
+  process.env.FFMPEG_PATH = file;
+}
+
+/** 1,024 frames of noise (64 × 64 grey bytes each): many seconds of hashing, far more than a failure may wait. */
+const MANY_FRAMES = 'head -c 4194304 /dev/urandom';
+
+describe('frameHashes', () => {
+  it('reports a decoding failure at once, without hashing the frames decoded before it', async () => {
+    ffmpegIs('fails-late', `${MANY_FRAMES}\necho 'broken at the end' >&2\nexit 1`);
+    const started = Date.now();
+    await expect(frameHashes('video.mp4')).rejects.toThrow('ffmpeg could not sample frames: ffmpeg exited with code 1: broken at the end');
+    expect(Date.now() - started).toBeLessThan(3_000);
+  }, 60_000);
+
+  it('stopped through its signal, rejects with the AbortError at once, without hashing the frames already decoded', async () => {
+    ffmpegIs('stalls', `${MANY_FRAMES}\nexec sleep 30`);
+    const stop = new AbortController();
+    const hashing = frameHashes('video.mp4', stop.signal);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const stopped = Date.now();
+    stop.abort();
+    await expect(hashing).rejects.toMatchObject({ name: 'AbortError' });
+    expect(Date.now() - stopped).toBeLessThan(3_000);
+  }, 60_000);
+});
