@@ -59,6 +59,13 @@ describe('runMediaTool', () => {
     let handed = 0;
     await expect(runMediaTool('ffmpeg', [], { timeoutMs: 10_000, maxStdoutBytes: 1024, onStdout: (chunk) => (handed += chunk.length) })).rejects.toThrow('ffmpeg printed more than 1024 bytes');
     expect(handed).toBeLessThanOrEqual(1024);
+    // A receiver that throws stops the run and its error is the run's (the process carries on).
+    ffmpegIs('streaming-refused', `echo $$ > "${dir}/refused.pid"\nwhile true; do echo frame; sleep 0.05; done`);
+    const refuse = () => {
+      throw new Error('not a frame');
+    };
+    await expect(runMediaTool('ffmpeg', [], { timeoutMs: 10_000, onStdout: refuse })).rejects.toThrow('not a frame');
+    expect(processAlive(Number(readFileSync(`${dir}/refused.pid`, 'utf8')))).toBe(false);
   });
 
   it('a run past its time limit, past its stdout limit, or exiting other than 0 rejects with MediaToolError saying which, with its last line of stderr', async () => {

@@ -27,7 +27,8 @@ export class MediaToolError extends Error {
  * Runs ffmpeg or ffprobe to its end; resolves with its stdout (bytes) and stderr (text: its last
  * `stderrKeptBytes`, 64 KiB unless said; the end is where ffmpeg says what went wrong). With
  * `onStdout`, stdout is handed over as it comes instead (for work on a video's frames while the rest
- * are still being decoded) and the resolved `stdout` is empty.
+ * are still being decoded) and the resolved `stdout` is empty; should it throw, the run is killed and
+ * rejects with what it threw.
  *
  * It runs in a process group of its own (`detached`): a signal sent to the server's whole group
  * (Ctrl-C in a terminal, `kill -- -PGID`) is the server's to act on, and the server stops the runs it
@@ -52,6 +53,8 @@ export function runMediaTool(
     let stderr = '';
     let stopped: string | undefined;
     let aborted = false;
+    /** What `onStdout` threw, if it did: the run rejects with it. */
+    let received: unknown;
     // The whole group: whatever the tool started goes with it, and nothing keeps its output open.
     const kill = () => {
       try {
@@ -74,8 +77,15 @@ export function runMediaTool(
       if (outBytes > maxStdout) {
         stopped = `printed more than ${maxStdout} bytes`;
         kill();
-      } else if (options.onStdout) options.onStdout(chunk);
-      else out.push(chunk);
+      } else if (options.onStdout) {
+        // A receiver that throws stops the run (its error is the run's), rather than the process.
+        try {
+          options.onStdout(chunk);
+        } catch (error) {
+          received ??= error;
+          kill();
+        }
+      } else out.push(chunk);
     });
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
@@ -93,6 +103,7 @@ export function runMediaTool(
       settled();
       stderr = stderr.slice(-stderrKept);
       if (aborted) return reject(signal!.reason);
+      if (received !== undefined) return reject(received);
       if (code === 0 && !stopped) return resolve({ stdout: Buffer.concat(out), stderr });
       reject(new MediaToolError(tool, code, stderr, stopped ?? (killedBy ? `was killed by ${killedBy}` : `exited with code ${code}`)));
     });
