@@ -1,25 +1,10 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { fakeFfmpeg } from '../../test/support/fake-ffmpeg';
 import { processAlive } from '../../test/support/processes';
 import { MediaToolError, runMediaTool } from './media-tool';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'greenlight-media-tool-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const previous = process.env.FFMPEG_PATH;
-afterEach(() => {
-  if (previous === undefined) delete process.env.FFMPEG_PATH;
-  else process.env.FFMPEG_PATH = previous;
-});
-
-/** Makes "ffmpeg" the shell script `body` for the next runs. */
-function ffmpegIs(name: string, body: string): void {
-  const file = path.join(dir, name);
-  writeFileSync(file, `#!/bin/sh\n${body}\n`);
-  chmodSync(file, 0o755);
-  process.env.FFMPEG_PATH = file;
-}
+const { dir, ffmpegIs } = fakeFfmpeg('greenlight-media-tool-');
 /** The process group of `pid` (field 5 of /proc/<pid>/stat). */
 const groupOf = (pid: number | 'self') => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[2]);
 

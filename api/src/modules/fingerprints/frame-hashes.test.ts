@@ -1,24 +1,8 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { fakeFfmpeg } from '../../../test/support/fake-ffmpeg';
 import { frameHashes } from './frame-hashes';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'greenlight-frame-hashes-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const previous = process.env.FFMPEG_PATH;
-afterEach(() => {
-  if (previous === undefined) delete process.env.FFMPEG_PATH;
-  else process.env.FFMPEG_PATH = previous;
-});
-
-/** Makes "ffmpeg" the shell script `body` for the next runs. */
-function ffmpegIs(name: string, body: string): void {
-  const file = path.join(dir, name);
-  writeFileSync(file, `#!/bin/sh\n${body}\n`);
-  chmodSync(file, 0o755);
-  process.env.FFMPEG_PATH = file;
-}
+const { ffmpegIs } = fakeFfmpeg('greenlight-frame-hashes-');
 
 /** 1,024 frames of noise (64 × 64 grey bytes each): many seconds of hashing, far more than a failure may wait. */
 const MANY_FRAMES = 'head -c 4194304 /dev/urandom';
