@@ -1,0 +1,123 @@
+import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { closeConnectionsInStages } from './closing-in-stages';
+
+const servers: http.Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+});
+
+/**
+ * A server that reads a request's first bytes, then refuses it with `Connection: close` while the
+ * rest of the body is still to come, as an upload refused mid-body is. `answered` settles once the
+ * answer is written; `closed` once the connection is closed.
+ */
+async function refusingMidBody(staged: boolean, lingerMs?: number) {
+  let answered!: () => void;
+  let closed!: () => void;
+  const state = {
+    answered: new Promise<void>((resolve) => (answered = resolve)),
+    closed: new Promise<void>((resolve) => (closed = resolve)),
+  };
+  const server = http.createServer((req, res) => {
+    req.socket.once('close', () => closed());
+    req.once('readable', () => {
+      req.read();
+      res.writeHead(423, { 'Content-Type': 'text/plain', Connection: 'close' });
+      res.end('The upload is locked.\n', () => answered());
+    });
+  });
+  if (staged) closeConnectionsInStages(server, lingerMs);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, ...state };
+}
+
+/** A PATCH whose body's first 16 KiB go at once; `more` sends the rest and ends it. */
+function patchSentInParts(url: string) {
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const body = new ReadableStream<Uint8Array>({
+    start: (c) => {
+      controller = c;
+      c.enqueue(new Uint8Array(16 * 1024));
+    },
+  });
+  const answer = fetch(url, { method: 'PATCH', body, duplex: 'half' } as RequestInit);
+  return {
+    answer,
+    more(bytes: number) {
+      controller.enqueue(new Uint8Array(bytes));
+      controller.close();
+    },
+  };
+}
+
+describe('closing a connection in stages (RFC 9112 §9.6)', () => {
+  it('a client still sending its body when the answer closes the connection reads the answer, and the connection closes once the body has ended', async () => {
+    const server = await refusingMidBody(true);
+    const request = patchSentInParts(server.url);
+    await server.answered;
+    // Long enough for an immediate close to have happened: the rest then meets a closed socket.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    request.more(4 * 1024 * 1024);
+    const answer = await request.answer;
+    expect(answer.status).toBe(423);
+    expect(answer.headers.get('connection')).toBe('close');
+    expect(await answer.text()).toBe('The upload is locked.\n');
+    await server.closed;
+  });
+
+  it('without it, the same client loses the answer to a reset (the defect it mends)', async () => {
+    const server = await refusingMidBody(false);
+    const request = patchSentInParts(server.url);
+    await server.answered;
+    await server.closed;
+    request.more(4 * 1024 * 1024);
+    await expect(request.answer).rejects.toThrow(/fetch failed/);
+  });
+
+  it('a body that does not end in time is not read forever: the connection closes after the linger', async () => {
+    const server = await refusingMidBody(true, 300);
+    // A client that reads the answer but neither sends the rest of its body nor closes its side.
+    const client = net.connect({ port: Number(new URL(server.url).port), host: '127.0.0.1', allowHalfOpen: true });
+    client.on('error', () => undefined);
+    client.write(`PATCH / HTTP/1.1\r\nHost: api\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\n`);
+    client.write(Buffer.alloc(16 * 1024));
+    let answer = '';
+    client.on('data', (bytes: Buffer) => (answer += bytes.toString('latin1')));
+    await server.answered;
+    const answeredAt = Date.now();
+    await server.closed;
+    expect(Date.now() - answeredAt).toBeGreaterThanOrEqual(250);
+    expect(answer).toMatch(/^HTTP\/1\.1 423 /);
+    client.destroy();
+  });
+
+  it('answers that keep the connection are untouched: the next request reuses it', async () => {
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.end('ok'));
+    });
+    closeConnectionsInStages(server);
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const port = (server.address() as AddressInfo).port;
+    const post = () =>
+      new Promise<boolean>((resolve, reject) => {
+        const request = http.request({ port, host: '127.0.0.1', method: 'POST', agent }, (response) => {
+          response.resume();
+          response.on('end', () => resolve(request.reusedSocket));
+        });
+        request.on('error', reject);
+        request.end(Buffer.alloc(64 * 1024));
+      });
+    try {
+      expect(await post()).toBe(false);
+      expect(await post()).toBe(true);
+    } finally {
+      agent.destroy();
+    }
+  });
+});
