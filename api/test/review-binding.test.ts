@@ -119,7 +119,7 @@ async function settled(episodeId: string) {
 /** A lead approves the episode's open case for US, screened clean as the worker would leave it. */
 async function approveOpenCase(episodeId: string): Promise<void> {
   const verdicts = JSON.stringify([{ territory: 'US', verdict: 'CLEAR', riskScore: 0, reasons: [] }]);
-  const updated = (await server.orm.em.getConnection().execute(`update review_case set status = 'PENDING_REVIEW', ai_status = 'COMPLETED', risk_score = 0, verdicts = ? where episode_id = ? and status = 'QUEUED' returning id`, [verdicts, episodeId])) as unknown[];
+  const updated = (await server.orm.em.getConnection().execute(`update review_case set status = 'PENDING_REVIEW', ai_status = 'COMPLETED', risk_score = 0, verdicts = ?, screening_lease_until = null where episode_id = ? and status in ('QUEUED', 'SCREENING') returning id`, [verdicts, episodeId])) as unknown[];
   if (!updated.length) return;
   const c = (await server.gql(CLAIM_NEXT, { f: { studioId: studio.organizationId } }, { token: lead.token })).data!.claimNextCase!;
   const d = await server.gql(DECIDE, { i: { caseId: c.id, version: c.version, decisions: [{ territory: 'US', decision: 'APPROVE' as const }] } }, { token: lead.token });

@@ -54,7 +54,9 @@ export async function resubmitAndApprove(server: TestServer, lead: SignedInMembe
   const submitted = await server.gql(graphql('mutation($i: SubmitForReviewInput!) { submitForReview(input: $i) { id } }'), { i: { episodeIds, territories } }, { token: studio.token });
   expect(submitted.errors).toBeUndefined();
   const verdicts = JSON.stringify(territories.map((territory) => ({ territory, verdict: 'CLEAR', riskScore: 0, reasons: [] })));
-  await server.orm.em.getConnection().execute(`update review_case set status = 'PENDING_REVIEW', ai_status = 'COMPLETED', risk_score = 0, verdicts = ? where episode_id = any(?::uuid[]) and status = 'QUEUED'`, [verdicts, `{${episodeIds.join(',')}}`]);
+  // Its screening may have begun already: a screening that ends after this finds the case no longer
+  // screening and records nothing over it.
+  await server.orm.em.getConnection().execute(`update review_case set status = 'PENDING_REVIEW', ai_status = 'COMPLETED', risk_score = 0, verdicts = ?, screening_lease_until = null where episode_id = any(?::uuid[]) and status in ('QUEUED', 'SCREENING')`, [verdicts, `{${episodeIds.join(',')}}`]);
   const caseIds: string[] = [];
   for (const _ of episodeIds) {
     const c = (await server.gql(CLAIM_NEXT, { f: { studioId: studio.organizationId } }, { token: lead.token })).data!.claimNextCase!;
