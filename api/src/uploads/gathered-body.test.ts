@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { ChunkPool } from './chunk-pool';
 import { gatheredBody } from './gathered-body';
 
 /** Reads the whole stream: its chunks' sizes, the bytes, and the error it ended with. */
@@ -43,6 +44,26 @@ describe('gatheredBody', () => {
     expect(got.equals(bytes)).toBe(true);
     expect(sizes.slice(0, -1).every((s) => s >= 262_144 && s < 262_144 + 65_536)).toBe(true);
     expect(sizes.length).toBe(6);
+  });
+
+  it('with a pool, fills its buffers exactly, whatever size the socket reads come in, and takes each again once handed back', async () => {
+    for (const piece of [65_536, 1_000, 100_003, 262_144, 300_000]) {
+      const pool = new ChunkPool(262_144, 8);
+      const bytes = randomBytes(5 * 262_144 + 12_345);
+      const reader = gatheredBody(socketLike(bytes, piece), { pool }).getReader();
+      const got: Buffer[] = [];
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        // Copied before it goes back, as the file has its bytes before the store hands it back.
+        got.push(Buffer.from(value));
+        pool.give(value);
+      }
+      expect(Buffer.concat(got).equals(bytes), `reads of ${piece} bytes`).toBe(true);
+      expect(got.map((c) => c.length)).toEqual([262_144, 262_144, 262_144, 262_144, 262_144, 12_345]);
+      // Each chunk went back before the next was gathered: one buffer served them all.
+      expect(pool.madeCount).toBe(1);
+    }
   });
 
   it('closes at once on an empty body', async () => {

@@ -1,4 +1,5 @@
 import { finished, type Readable } from 'node:stream';
+import type { ChunkPool } from './chunk-pool';
 
 /** How many bytes of an upload's body travel together from the socket to the file (see `gatheredBody`). */
 export const GATHERED_CHUNK_BYTES = 1024 * 1024;
@@ -9,9 +10,10 @@ export const GATHERED_CHUNK_BYTES = 1024 * 1024;
  *
  * Every chunk crosses the library's stream adapters (node → web → node), its size limiter, the
  * running sha256 and the file's write stream, each with a cost per chunk; at 64 KiB a 512 MiB upload
- * is 8,192 chunks and 8,192 file writes. Gathered, it is 512 of each, for one copy of the bytes.
- * Memory stays bounded per request (a chunk being gathered plus the few the streams hold), whatever
- * the file's size.
+ * is 8,192 chunks and 8,192 file writes. Gathered, it is 512 of each, for one copy of the bytes, into
+ * a buffer from `pool` (each chunk exactly `chunkBytes` but the last), which the file store hands
+ * back once the chunk is written. Memory stays bounded per request (a chunk being gathered plus the
+ * few the streams hold), whatever the file's size.
  *
  * Ends like `Readable.toWeb` would: closed at the body's end, errored with the socket's error or,
  * when the request breaks off, an `AbortError`; bytes received before that are still delivered, so a
@@ -19,8 +21,8 @@ export const GATHERED_CHUNK_BYTES = 1024 * 1024;
  * with its reason, dropping what is gathered: nothing more of the body may be written (the upload's
  * lock is lost).
  */
-export function gatheredBody(source: Readable, options: { chunkBytes?: number; halt?: AbortSignal } = {}): ReadableStream<Uint8Array> {
-  const chunkBytes = options.chunkBytes ?? GATHERED_CHUNK_BYTES;
+export function gatheredBody(source: Readable, options: { chunkBytes?: number; halt?: AbortSignal; pool?: ChunkPool } = {}): ReadableStream<Uint8Array> {
+  const chunkBytes = options.pool?.chunkBytes ?? options.chunkBytes ?? GATHERED_CHUNK_BYTES;
   let gathered: Buffer[] = [];
   let gatheredBytes = 0;
   let ended = false;
@@ -37,10 +39,18 @@ export function gatheredBody(source: Readable, options: { chunkBytes?: number; h
     else ended = true;
     notify();
   });
+  /** The next chunk: the first `chunkBytes` gathered (or all, at the end), in a buffer from the pool. */
   const take = () => {
-    const chunk = gathered.length === 1 ? gathered[0]! : Buffer.concat(gathered, gatheredBytes);
-    gathered = [];
-    gatheredBytes = 0;
+    const size = Math.min(gatheredBytes, chunkBytes);
+    const chunk = options.pool ? options.pool.take().subarray(0, size) : Buffer.allocUnsafe(size);
+    for (let at = 0; at < size; ) {
+      const piece = gathered[0]!;
+      const copied = piece.copy(chunk, at, 0, Math.min(piece.length, size - at));
+      at += copied;
+      if (copied === piece.length) gathered.shift();
+      else gathered[0] = piece.subarray(copied);
+    }
+    gatheredBytes -= size;
     return chunk;
   };
 

@@ -8,7 +8,8 @@ import pg from 'pg';
 import type { Config } from '../config';
 import { NodeRequest, sendNodeResponse } from 'srvx/node';
 import { DomainError, type RateLimitedError } from '../domain/errors';
-import { gatheredBody } from './gathered-body';
+import { ChunkPool } from './chunk-pool';
+import { GATHERED_CHUNK_BYTES, gatheredBody } from './gathered-body';
 import type { RequestContext } from '../domain/request-context';
 import type { Logger } from '../logger';
 import { acceptUploadMetadata, decodeUploadMetadata, formatBytes, UploadRefusedError, type UploadOwner } from '../modules/media/upload.service';
@@ -66,7 +67,9 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
   pool.on('error', (err) => logger.warn({ err }, 'upload state connection error'));
   const locker = new PostgresLocker(deps.databaseUrl, (locksHeld) => logger.warn({ locksHeld }, 'the upload lock session was lost; the requests holding its locks were stopped'));
   await locker.start();
-  const uploadStore = createUploadStore(config, pool);
+  // Chunks of request bodies, reused once written (see ChunkPool); 32 free ones are 32 MiB at most.
+  const chunks = new ChunkPool(GATHERED_CHUNK_BYTES, 32);
+  const uploadStore = createUploadStore(config, pool, chunks);
   const contexts = new WeakMap<IncomingMessage, RequestContext>();
   /** The refusal decided for a request, by our hooks or from the library's error; handle() words the response. */
   const refusals = new WeakMap<IncomingMessage, Refusal>();
@@ -270,7 +273,7 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
       let body: ReadableStream<Uint8Array> | undefined;
       const halt = new AbortController();
       halts.set(req, halt);
-      Object.defineProperty(request, 'body', { get: () => (body ??= gatheredBody(req, { halt: halt.signal })), configurable: true });
+      Object.defineProperty(request, 'body', { get: () => (body ??= gatheredBody(req, { halt: halt.signal, pool: chunks })), configurable: true });
     }
     const response = await server.handleWeb(request as unknown as Request);
     await releaseAhead();

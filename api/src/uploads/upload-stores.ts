@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import fs, { createWriteStream } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { pipeline, type Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import path from 'node:path';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { S3 } from '@aws-sdk/client-s3';
@@ -11,6 +11,7 @@ import { ERRORS, type DataStore, type Upload } from '@tus/utils';
 import type pg from 'pg';
 import type { Config, S3Settings } from '../config';
 import type { FinishedFile } from '../modules/media/media.service';
+import type { ChunkPool } from './chunk-pool';
 import { PostgresKvStore } from './postgres-kv-store';
 import { RunningSha256 } from './running-sha256';
 import { s3ClientConfig } from './s3-media-storage';
@@ -53,15 +54,17 @@ export async function uploadsAwaitingProcessing(store: Pick<UploadStore, 'datast
   return awaiting;
 }
 
-export function createUploadStore(config: Config, pool: pg.Pool): UploadStore {
-  return config.storage.kind === 's3' ? new S3UploadStore(config, config.storage, pool) : new LocalUploadStore(config, pool);
+export function createUploadStore(config: Config, pool: pg.Pool, chunks: ChunkPool): UploadStore {
+  return config.storage.kind === 's3' ? new S3UploadStore(config, config.storage, pool) : new LocalUploadStore(config, pool, chunks);
 }
 
-/** tus's FileStore, hashing each write's bytes on their way to the file (see RunningSha256). */
-class HashingFileStore extends FileStore {
+/** tus's FileStore, hashing each write's bytes on their way to the file (see RunningSha256) and reusing their memory (see ChunkPool). */
+export class HashingFileStore extends FileStore {
   constructor(
     options: ConstructorParameters<typeof FileStore>[0],
     readonly sha256: RunningSha256,
+    /** Where the chunks of a request's body come from (see gatheredBody), and go back once written. */
+    private readonly chunks: ChunkPool,
   ) {
     super(options);
   }
@@ -108,19 +111,51 @@ class HashingFileStore extends FileStore {
     return removed;
   }
 
+  /**
+   * FileStore's write (the bytes appended at `offset`, the file's new size returned; any failure is
+   * FILE_WRITE_ERROR, and what was written before it stays), with the running sha256 on the way and
+   * each chunk handed back to `chunks` once the file has it.
+   */
   override async write(readable: Readable, uploadId: string, offset: number): Promise<number> {
     const file = path.join(this.directory, uploadId);
     const tap = await this.sha256.tap(uploadId, file, offset);
+    let stored = offset;
+    const counted = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        stored += chunk.length;
+        callback(null, chunk);
+      },
+    });
+    const out = createWriteStream(file, { flags: 'r+', start: offset, fs: this.recyclingWrites });
     try {
-      // pipeline (not pipe) so a request that breaks off ends the write with its error.
-      const stored = await super.write(pipeline(readable, tap, () => undefined), uploadId, offset);
-      this.sha256.settle(uploadId, stored);
-      return stored;
-    } catch (error) {
+      await pipelineAsync(readable, tap, counted, out);
+    } catch {
       this.sha256.forget(uploadId);
-      throw error;
+      throw ERRORS.FILE_WRITE_ERROR;
     }
+    this.sha256.settle(uploadId, stored);
+    return stored;
   }
+
+  /**
+   * The file calls of a write stream, handing each chunk back to the pool once it is all in the file.
+   * A write the kernel took only part of is continued by the stream with the rest (a view of the same
+   * chunk), and the chunk goes back when that completes.
+   */
+  private readonly recyclingWrites = {
+    open: fs.open,
+    close: fs.close,
+    write: (fd: number, buffer: Buffer, offset: number, length: number, position: number, callback: (err: NodeJS.ErrnoException | null, written: number, buffer: Buffer) => void) =>
+      fs.write(fd, buffer, offset, length, position, (err, written) => {
+        if (!err && written === length && offset === 0 && length === buffer.length) this.chunks.give(buffer);
+        callback(err, written, buffer);
+      }),
+    writev: (fd: number, buffers: Buffer[], position: number, callback: (err: NodeJS.ErrnoException | null, written: number, buffers: Buffer[]) => void) =>
+      fs.writev(fd, buffers, position, (err, written) => {
+        if (!err && written === buffers.reduce((sum, b) => sum + b.length, 0)) for (const b of buffers) this.chunks.give(b);
+        callback(err, written, buffers);
+      }),
+  };
 }
 
 /** Partial uploads as files in `UPLOAD_DIR`. */
@@ -131,11 +166,13 @@ class LocalUploadStore implements UploadStore {
   constructor(
     private readonly config: Config,
     pool: pg.Pool,
+    chunks: ChunkPool,
   ) {
     this.state = new PostgresKvStore(pool, { remember: true });
     this.datastore = new HashingFileStore(
       { directory: config.uploads.dir, configstore: this.state, expirationPeriodInMilliseconds: config.uploads.expiryMs },
       new RunningSha256(),
+      chunks,
     );
   }
 
