@@ -14,7 +14,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { closeSync, createReadStream, openSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, read, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -144,30 +144,56 @@ async function sendFile(req, file) {
 }
 
 /**
+ * Reads `[start, end)` of `fd` into `buffer` without blocking the event loop (libuv's thread pool),
+ * so a read overlaps the request being sent.
+ */
+async function readInto(fd, buffer, start, end) {
+  const value = buffer.subarray(0, end - start);
+  for (let at = 0; at < value.length; ) {
+    const { bytesRead } = await new Promise((resolve, reject) => read(fd, value, at, value.length - at, start + at, (err, bytesRead) => (err ? reject(err) : resolve({ bytesRead }))));
+    if (bytesRead === 0) throw new Error(`the file ended at ${start + at} bytes`);
+    at += bytesRead;
+  }
+  return value;
+}
+
+/**
  * tus-js-client's file source for the bench: each chunk read whole into one of two buffers made
- * once (see turnTakingReader), handed to the library whole. The library asks for the next
- * chunk only once the server has answered the PATCH before, so a buffer is never overwritten while
- * it is being sent. The bytes, requests and headers the server receives are the same as from the
- * library's own source (a read stream per chunk, 64 KiB reads).
+ * once, handed to the library whole, and the next chunk read into the other buffer while this one is
+ * sent, as the baseline client reads its next MiB while the kernel sends the last. The library asks
+ * for the next chunk only once the server has answered the PATCH before, so the buffer read into is
+ * never one being sent. The bytes, requests and headers the server receives are the same as from the
+ * library's own source (a read stream per chunk, 64 KiB reads), which reads each chunk only when it
+ * is asked for, leaving the connection idle meanwhile (2 ms per 8 MiB here, 0.13 s per 512 MiB).
  */
 const reusedChunkReads = {
   async openFile(input) {
     const { size } = statSync(input.path);
     const fd = openSync(input.path, 'r');
-    let read;
+    let buffers;
+    let turn = 0;
+    /** The next chunk, being read into `buffers[turn]`: `{ start, stop, value }`. */
+    let ahead;
     return {
       size,
       async slice(start, end) {
         const stop = Math.min(end, size);
-        read ??= turnTakingReader(fd, end - start);
+        buffers ??= [Buffer.allocUnsafe(end - start), Buffer.allocUnsafe(end - start)];
+        // A retry may ask for other bytes than those read ahead: the read must end before its buffer is reused.
+        const next = await ahead?.value.catch(() => undefined);
+        const bytes = ahead?.start === start && ahead.stop === stop && next ? next : await readInto(fd, buffers[turn], start, stop);
+        turn ^= 1;
+        ahead = stop < size ? { start: stop, stop: Math.min(size, stop + (end - start)), value: undefined } : undefined;
+        if (ahead) ahead.value = readInto(fd, buffers[turn], ahead.start, ahead.stop);
         // As a stream of one chunk: the library writes a Buffer in pieces of the request's 16 KiB
         // high-water mark (a wait for 'drain' after each, 32,768 per 512 MiB), a stream as it comes.
-        const value = Readable.from([read(start, stop)]);
+        const value = Readable.from([bytes]);
         // The library reads a chunk's length from `size`.
         value.size = stop - start;
         return { value, done: stop >= size };
       },
-      close: () => {
+      close: async () => {
+        await ahead?.value.catch(() => undefined);
         closeSync(fd);
         input.destroy();
       },
