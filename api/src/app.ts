@@ -30,7 +30,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type PgBoss from 'pg-boss';
 import { requestId } from './http/request-id';
 import { answerUnreadableRequests } from './http/unreadable-requests';
-import { closeConnectionsInStages } from './http/closing-in-stages';
+import { serverClosingInStages } from './http/closing-in-stages';
 import { connectionsAwaitingRequest, keepIdleConnectionsPastClients } from './http/idle-connections';
 import { createUploadServer, UPLOADS_PATH, type UploadServer } from './uploads/upload-server';
 import { sendUploadRefusal, UploadFailedError } from './uploads/upload-refusals';
@@ -99,9 +99,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // per caller and \`no-store\`, so no client keeps one to revalidate. Media routes set their own.
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
-  const server = http.createServer(app);
+  const server = serverClosingInStages(app);
   keepIdleConnectionsPastClients(server);
-  closeConnectionsInStages(server);
   const awaitingRequest = connectionsAwaitingRequest(server);
   answerUnreadableRequests(server, http.maxHeaderSize);
 

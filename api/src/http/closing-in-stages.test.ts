@@ -1,7 +1,7 @@
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeConnectionsInStages } from './closing-in-stages';
+import { serverClosingInStages } from './closing-in-stages';
 
 const servers: http.Server[] = [];
 afterEach(async () => {
@@ -20,15 +20,15 @@ async function refusingMidBody(staged: boolean, lingerMs?: number) {
     answered: new Promise<void>((resolve) => (answered = resolve)),
     closed: new Promise<void>((resolve) => (closed = resolve)),
   };
-  const server = http.createServer((req, res) => {
+  const refuse: http.RequestListener = (req, res) => {
     req.socket.once('close', () => closed());
     req.once('readable', () => {
       req.read();
       res.writeHead(423, { 'Content-Type': 'text/plain', Connection: 'close' });
       res.end('The upload is locked.\n', () => answered());
     });
-  });
-  if (staged) closeConnectionsInStages(server, lingerMs);
+  };
+  const server = staged ? serverClosingInStages(refuse, lingerMs) : http.createServer(refuse);
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, ...state };
@@ -94,12 +94,91 @@ describe('closing a connection in stages (RFC 9112 §9.6)', () => {
     client.destroy();
   });
 
+  it('a request pipelined after the refused body is not served: the connection closes instead, after the answer was read', async () => {
+    const served: string[] = [];
+    let closed!: () => void;
+    const connectionClosed = new Promise<void>((resolve) => (closed = resolve));
+    const server = serverClosingInStages((req, res) => {
+      served.push(`${req.method} ${req.url}`);
+      req.socket.once('close', () => closed());
+      req.once('readable', () => {
+        req.read();
+        res.writeHead(423, { Connection: 'close' });
+        res.end('locked\n');
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    // Keeping its side open after the server's half-close, as a client still sending does.
+    const client = net.connect({ port: (server.address() as AddressInfo).port, host: '127.0.0.1', allowHalfOpen: true });
+    client.on('error', () => undefined);
+    let answer = '';
+    client.on('data', (bytes: Buffer) => (answer += bytes.toString('latin1')));
+    client.write('PATCH /first HTTP/1.1\r\nHost: api\r\nContent-Length: 200000\r\n\r\n');
+    client.write(Buffer.alloc(1000));
+    await new Promise<void>((resolve) => client.once('data', () => resolve()));
+    // The rest of the body, then a request the client sent without waiting (a mutation, say).
+    client.write(Buffer.concat([Buffer.alloc(199_000), Buffer.from('POST /second HTTP/1.1\r\nHost: api\r\nContent-Length: 0\r\n\r\n')]));
+    await connectionClosed;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    client.destroy();
+    expect(answer).toMatch(/^HTTP\/1\.1 423 /);
+    expect(served).toEqual(['PATCH /first']);
+  });
+
+  it('an answer that closes the connection while a pipelined request is being served leaves that request’s body alone: it reads a prefix of what was sent, never bytes from further on', async () => {
+    const sent = Buffer.from(Array.from({ length: 300_000 }, (_, i) => i % 251));
+    let received: Buffer | undefined;
+    const done = new Promise<void>((resolve) => {
+      const server = serverClosingInStages((req, res) => {
+        if (req.url === '/first') {
+          // Read to its end, then refused: the connection closes after this answer.
+          req.resume();
+          req.on('end', () => setTimeout(() => {
+            res.writeHead(409, { Connection: 'close' });
+            res.end('conflict\n');
+          }, 50));
+          return;
+        }
+        // The pipelined one reads its body later, as an upload does once it is checked and locked.
+        const parts: Buffer[] = [];
+        setTimeout(() => {
+          req.on('readable', () => {
+            let part: Buffer | null;
+            while ((part = req.read() as Buffer | null) !== null) parts.push(part);
+          });
+        }, 100);
+        const finish = () => {
+          received = Buffer.concat(parts);
+          resolve();
+        };
+        req.once('end', finish);
+        req.once('close', finish);
+        res.once('close', finish);
+      });
+      servers.push(server);
+      server.listen(0, '127.0.0.1', () => {
+        const client = net.connect({ port: (server.address() as AddressInfo).port, host: '127.0.0.1', allowHalfOpen: true });
+        client.on('error', () => undefined);
+        client.write(`PATCH /first HTTP/1.1\r\nHost: api\r\nContent-Length: 10\r\n\r\n0123456789PATCH /second HTTP/1.1\r\nHost: api\r\nContent-Length: ${sent.length}\r\n\r\n`);
+        void (async () => {
+          for (let at = 0; at < sent.length; at += 15_000) {
+            await new Promise((r) => setTimeout(r, 20));
+            if (!client.writable) return;
+            client.write(sent.subarray(at, at + 15_000));
+          }
+        })();
+      });
+    });
+    await done;
+    expect(sent.subarray(0, received!.length).equals(received!)).toBe(true);
+  });
+
   it('answers that keep the connection are untouched: the next request reuses it', async () => {
-    const server = http.createServer((req, res) => {
+    const server = serverClosingInStages((req, res) => {
       req.resume();
       req.on('end', () => res.end('ok'));
     });
-    closeConnectionsInStages(server);
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });

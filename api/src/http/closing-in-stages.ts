@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server } from 'node:http';
+import http, { type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 /**
@@ -9,27 +9,49 @@ import type { Socket } from 'node:net';
 export const LINGER_MS = 2_000;
 
 /**
- * Closes a connection in stages when an answer that ends it (`Connection: close`) leaves while its
- * request's body is still arriving, as RFC 9112 §9.6 (Tear-down) asks: the answer and a half-close
- * go out first, the rest of the body is read and dropped, and the connection is closed once the body
- * has ended, the client has closed its side, or `lingerMs` have passed.
+ * An HTTP server for `listener` that closes a connection in stages when an answer that ends it
+ * (`Connection: close`) leaves while its request's body is still arriving, as RFC 9112 §9.6
+ * (Tear-down) asks: the answer and a half-close go out first, the rest of the body is read and
+ * dropped, and the connection is closed once the body has ended, the client has closed its side, or
+ * `lingerMs` have passed. No request that arrives on the connection after that answer is served
+ * (the rest of the body may be followed by pipelined requests): the connection is closed instead.
  *
  * Node closes such a connection as soon as the answer is written. The client's next bytes then meet
  * a closed socket, whose reset can reach the client before it has read the answer: a tus client
  * whose PATCH was refused mid-body (its upload's lock lost, say) saw `EPIPE` instead of the 423 and
- * its reason. Answers that keep the connection, and requests whose body has been read to its end,
- * close as before.
+ * its reason. Answers that keep the connection, answers to requests whose body has been read to its
+ * end, and answers with later pipelined requests already under way close as Node closes them.
  */
-export function closeConnectionsInStages(server: Server, lingerMs = LINGER_MS): void {
-  /** The request each connection is answering (HTTP/1.1 reads a body to its end before the next request). */
-  const answering = new WeakMap<Socket, IncomingMessage>();
-  server.on('request', (req: IncomingMessage) => answering.set(req.socket, req));
+export function serverClosingInStages(listener: RequestListener, lingerMs = LINGER_MS): Server {
+  /** Connections closing in stages: whatever they still carry is dropped, never served. */
+  const lingering = new WeakSet<Socket>();
+  /** Each connection's requests whose answers have not finished, oldest first (pipelining queues them). */
+  const unanswered = new WeakMap<Socket, IncomingMessage[]>();
+  const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (lingering.has(req.socket)) return void req.socket.destroy();
+    const queue = unanswered.get(req.socket);
+    if (queue) {
+      queue.push(req);
+      // After Node's own 'finish' listener, which closes the connection (see below).
+      const answered = () => {
+        const at = queue.indexOf(req);
+        if (at >= 0) queue.splice(at, 1);
+      };
+      res.once('finish', answered);
+      res.once('close', answered);
+    }
+    listener(req, res);
+  });
   server.on('connection', (socket: Socket) => {
-    // Node's server calls this once the answer that ends the connection is written.
+    const queue: IncomingMessage[] = [];
+    unanswered.set(socket, queue);
+    // Node's server calls this once the answer that ends the connection is written: the answer is the
+    // oldest request's.
     const closeAtOnce = socket.destroySoon.bind(socket);
     socket.destroySoon = () => {
-      const req = answering.get(socket);
-      if (!req || req.complete || req.destroyed || socket.destroyed || !socket.readable) return closeAtOnce();
+      const [req, next] = queue;
+      if (!req || next || req.complete || req.destroyed || socket.destroyed || !socket.readable) return closeAtOnce();
+      lingering.add(socket);
       socket.end();
       const close = () => {
         clearTimeout(timer);
@@ -41,10 +63,11 @@ export function closeConnectionsInStages(server: Server, lingerMs = LINGER_MS): 
       socket.once('end', close);
       req.once('end', close);
       req.once('error', close);
-      // Whoever read the body has its answer: what still arrives is dropped.
+      // The request has its answer: what still arrives of its body is dropped.
       req.removeAllListeners('readable');
       req.removeAllListeners('data');
       req.resume();
     };
   });
+  return server;
 }
