@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { REFUSAL_HEADER, UPLOAD_STATUS, type UploadRefusalReason } from '../uploads/upload-refusals';
 
@@ -22,11 +22,22 @@ export function unreadableRequest(code: string | undefined, maxHeaderBytes: numb
  * Answers requests Node's HTTP parser refused before any handler saw them — headers past Node's size
  * limit, a Content-Length that is not a byte count, bytes that are not HTTP — with a status, the
  * upload endpoint's refusal header and a sentence, instead of Node's bare status line; then closes the
- * connection, since nothing after a malformed request can be read as requests.
+ * connection, since nothing after a malformed request can be read as requests. While an answer to an
+ * earlier request is going out on the connection (its head sent, a client pipelining), nothing can be
+ * written without landing inside that answer: the connection is closed without a word, as Node does.
  */
 export function answerUnreadableRequests(server: Server, maxHeaderBytes: number): void {
+  /** Each connection's answers not yet finished; one whose head is out may be mid-body. */
+  const answering = new WeakMap<Duplex, Set<ServerResponse>>();
+  const answerUnderWay = (socket: Duplex) => [...(answering.get(socket) ?? [])].some((res) => res.headersSent);
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    let answers = answering.get(req.socket);
+    if (!answers) answering.set(req.socket, (answers = new Set()));
+    answers.add(res);
+    res.once('close', () => answers.delete(res));
+  });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    if (error.code === 'ECONNRESET' || !socket.writable) {
+    if (error.code === 'ECONNRESET' || !socket.writable || answerUnderWay(socket)) {
       socket.destroy();
       return;
     }
