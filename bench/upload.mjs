@@ -8,13 +8,14 @@
 // upload, without minutes of encoding.
 // Beside the rates it prints the CPU each side spent per upload (the API process's, from /proc, and
 // this client's), which a busy machine disturbs far less than the wall-clock figures. Before each
-// timed transfer the page cache is written to disk (untimed), so no transfer pays for another's.
+// transfer the page cache is written to disk (untimed), so no transfer pays for another's, and each
+// timed transfer follows an untimed one of its own kind (see afterItsOwnKind).
 //   node bench/upload.mjs [--mib 512] [--rounds 5] [--profile <dir>]
 // --profile writes the API's CPU profile (node --cpu-prof) into <dir> when it stops.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { closeSync, createReadStream, openSync, read, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, read, readdirSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -23,8 +24,29 @@ import { apiRequire, machine, rssMiB, signIn, startApi } from './lib.mjs';
 
 /** CPU seconds (user + system) process `pid` has used so far. */
 function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return statCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+/** User + system CPU seconds of a /proc `stat` text (process or thread). */
+function statCpuSeconds(stat) {
+  const fields = stat.split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+/** CPU seconds process `pid`'s main thread and its other threads (file writes, GC helpers) have used so far. */
+function threadCpuSeconds(pid) {
+  let main = 0;
+  let others = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+    } catch {
+      continue; // a thread that ended meanwhile
+    }
+    const seconds = statCpuSeconds(stat);
+    if (task === String(pid)) main += seconds;
+    else others += seconds;
+  }
+  return { main, others };
 }
 const clientCpuSeconds = () => {
   const { user, system } = process.cpuUsage();
@@ -208,6 +230,7 @@ async function tusToReady(api, db, token, episodeId, file, chunk) {
   let maxRss = startRss;
   const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssMiB(api.pid))), 50);
   const apiCpu = cpuSeconds(api.pid);
+  const apiThreads = threadCpuSeconds(api.pid);
   const clientCpu = clientCpuSeconds();
   const started = process.hrtime.bigint();
   await new Promise((resolve, reject) => {
@@ -236,7 +259,8 @@ async function tusToReady(api, db, token, episodeId, file, chunk) {
   clearInterval(sampler);
   if (row.status !== 'READY') throw new Error(`upload did not become READY: ${row.upload_error}`);
   const serverCpu = cpuSeconds(api.pid) - apiCpu;
-  return { seconds, uploaded, mbPerSecond: size / 1e6 / seconds, sha256: row.sha256, poster: Boolean(row.poster_key), maxRss, rssRise: maxRss - startRss, serverCpu, clientCpu: clientCpuUsed };
+  const threads = threadCpuSeconds(api.pid);
+  return { mainThreadCpu: threads.main - apiThreads.main, otherThreadsCpu: threads.others - apiThreads.others, seconds, uploaded, mbPerSecond: size / 1e6 / seconds, sha256: row.sha256, poster: Boolean(row.poster_key), maxRss, rssRise: maxRss - startRss, serverCpu, clientCpu: clientCpuUsed };
 }
 
 /**
@@ -278,7 +302,7 @@ try {
   const db = await api.client();
   const studioId = (await api.gql('{ viewer { memberships { organization { id } } } }', {}, token)).viewer.memberships[0].organization.id;
   const series = await api.gql('mutation($s: ID!) { createSeries(studioId: $s, input: { title: "Upload benchmark", originalLanguage: "en" }) { id } }', { s: studioId }, token);
-  const episodes = (await api.gql('mutation($i: AddEpisodesInput!) { addEpisodes(input: $i) { id } }', { i: { seriesId: series.createSeries.id, fromNumber: 1, toNumber: 3 + 2 * ROUNDS } }, token)).addEpisodes.map((e) => e.id);
+  const episodes = (await api.gql('mutation($i: AddEpisodesInput!) { addEpisodes(input: $i) { id } }', { i: { seriesId: series.createSeries.id, fromNumber: 1, toNumber: 3 + 4 * ROUNDS } }, token)).addEpisodes.map((e) => e.id);
   const idleRss = rssMiB(api.pid);
 
   const smallFile = path.join(api.dataDir, 'bench-64.mp4');
@@ -297,20 +321,30 @@ try {
   // the upload began to its peak, for 64 MiB and for each 512 MiB upload below. The RSS between
   // uploads creeps up by a few MiB each until V8's next full collection whatever the files' sizes,
   // so peaks of uploads made at different times would compare the times, not the sizes.
-  const small = await tusToReady(api, db, token, episodes[2 + 2 * ROUNDS], smallFile, 8 * MiB);
+  const small = await tusToReady(api, db, token, episodes[1], smallFile, 8 * MiB);
   if (small.sha256 !== (await sha256Of(smallFile))) throw new Error('the 64 MiB upload stored a different sha256');
   const rounds = [];
+  let episode = 3;
+  // Each timed transfer follows an untimed one of its own kind, as on a server taking upload after
+  // upload. Whichever transfer came right after the other side's cost its server more: the API spent
+  // 1.0–1.4 s more system CPU per 512 MiB in the threads that write its files there, at either chunk
+  // size (32 MiB chunks there: 0.71 of the baseline, and 8 MiB after them 0.68; 8 MiB there: 0.56,
+  // and 32 MiB after them 0.91). The order, not the chunk size, decided who paid.
+  const afterItsOwnKind = async (transfer) => {
+    settleDisk();
+    const untimed = await transfer();
+    settleDisk();
+    const timed = await transfer();
+    for (const r of [untimed, timed]) if (r.sha256 !== expected) throw new Error(`sha256 ${r.sha256} differs from the file's ${expected}`);
+    return timed;
+  };
   for (let round = 0; round < ROUNDS; round++) {
-    settleDisk();
-    const put = await hashedPut(baseline, largeFile);
-    settleDisk();
-    const eight = await tusToReady(api, db, token, episodes[1 + 2 * round], largeFile, 8 * MiB);
-    settleDisk();
-    const thirtyTwo = await tusToReady(api, db, token, episodes[2 + 2 * round], largeFile, 32 * MiB);
-    for (const r of [put, eight, thirtyTwo]) if (r.sha256 !== expected) throw new Error(`sha256 ${r.sha256} differs from the file's ${expected}`);
+    const put = await afterItsOwnKind(() => hashedPut(baseline, largeFile));
+    const eight = await afterItsOwnKind(() => tusToReady(api, db, token, episodes[episode++], largeFile, 8 * MiB));
+    const thirtyTwo = await afterItsOwnKind(() => tusToReady(api, db, token, episodes[episode++], largeFile, 32 * MiB));
     rounds.push({ put, eight, thirtyTwo });
   }
-  const empty = await emptyPatchCost(api, token, episodes[1 + 2 * ROUNDS]);
+  const empty = await emptyPatchCost(api, token, episodes[2]);
 
   const f = (r) => `${r.mbPerSecond.toFixed(1).padStart(7)} MB/s  ${r.seconds.toFixed(2).padStart(6)} s  CPU server ${r.serverCpu.toFixed(2)} s, client ${r.clientCpu.toFixed(2)} s`;
   console.log(`upload benchmark (loopback, local file store, ${MIB} MiB real video, ${ROUNDS} rounds)`);
@@ -324,6 +358,7 @@ try {
   console.log(`  median ratio to the baseline: 8 MiB chunks ${median(rounds.map((r) => r.eight.mbPerSecond / r.put.mbPerSecond)).toFixed(2)}, 32 MiB chunks ${median(rounds.map((r) => r.thirtyTwo.mbPerSecond / r.put.mbPerSecond)).toFixed(2)}; baseline median ${median(rounds.map((r) => r.put.mbPerSecond)).toFixed(0)} MB/s`);
   const cpu = (pick, side) => median(rounds.map((r) => pick(r)[side])).toFixed(2);
   console.log(`  median CPU per upload (s): server — baseline ${cpu((r) => r.put, 'serverCpu')}, tus 8 MiB ${cpu((r) => r.eight, 'serverCpu')} (to READY), tus 32 MiB ${cpu((r) => r.thirtyTwo, 'serverCpu')}; client — baseline ${cpu((r) => r.put, 'clientCpu')}, tus 8 MiB ${cpu((r) => r.eight, 'clientCpu')}, tus 32 MiB ${cpu((r) => r.thirtyTwo, 'clientCpu')}`);
+  console.log(`  median API CPU per upload by thread (s): main — tus 8 MiB ${cpu((r) => r.eight, 'mainThreadCpu')}, 32 MiB ${cpu((r) => r.thirtyTwo, 'mainThreadCpu')}; others (file writes, garbage collection) — 8 MiB ${cpu((r) => r.eight, 'otherThreadsCpu')}, 32 MiB ${cpu((r) => r.thirtyTwo, 'otherThreadsCpu')}`);
   console.log(`  PATCH of no bytes (200, one after another): API CPU ${empty.cpuMs.toFixed(2)} ms, wall ${empty.wallMs.toFixed(2)} ms per request`);
   console.log(`  sha256 of every stored revision equals the file's: true; poster made: ${rounds.every((r) => r.eight.poster && r.thirtyTwo.poster)}`);
   const large = Math.max(...rounds.map((r) => r.eight.maxRss));
