@@ -68,14 +68,28 @@ const badBody: ErrorRequestHandler = (error, _req, res, next) => {
   const status = (error as { status?: number }).status;
   const type = (error as { type?: string }).type;
   if (!status || status >= 500) return next(error);
+  if (type === 'entity.too.large') return refuseLargeBody(res);
   // A stable reason beside the code, as every other refusal has, so a client words it without reading the sentence.
-  const [reason, message] =
-    type === 'entity.too.large'
-      ? ['BODY_TOO_LARGE', `The request body is larger than the ${GRAPHQL_BODY_LIMIT_BYTES / 1024 ** 2} MiB a request may be.`]
-      : type === 'entity.parse.failed'
-        ? ['BODY_NOT_JSON', 'The request body is not valid JSON.']
-        : ['BODY_UNREADABLE', 'The request could not be read.'];
+  const [reason, message] = type === 'entity.parse.failed' ? ['BODY_NOT_JSON', 'The request body is not valid JSON.'] : ['BODY_UNREADABLE', 'The request could not be read.'];
   res.status(status).json({ errors: [{ message, extensions: { code: 'BAD_REQUEST', reason, requestId: res.locals.requestId } }] });
+};
+
+/** 413 BODY_TOO_LARGE, in the GraphQL error shape. */
+function refuseLargeBody(res: express.Response): void {
+  const message = `The request body is larger than the ${GRAPHQL_BODY_LIMIT_BYTES / 1024 ** 2} MiB a request may be.`;
+  res.status(413).json({ errors: [{ message, extensions: { code: 'BAD_REQUEST', reason: 'BODY_TOO_LARGE', requestId: res.locals.requestId } }] });
+}
+
+/**
+ * A body whose declared `Content-Length` is over the limit is refused before any of it is read, and
+ * the connection closes after the answer (RFC 9110 §15.5.14): the body parser would read all of it
+ * first, so a client declaring gigabytes held the request until its timeout before learning why.
+ */
+const refuseDeclaredLargeBody: express.RequestHandler = (req, res, next) => {
+  const declared = req.headers['content-length'];
+  if (declared === undefined || Number(declared) <= GRAPHQL_BODY_LIMIT_BYTES) return next();
+  res.setHeader('Connection', 'close');
+  refuseLargeBody(res);
 };
 
 /** Builds the HTTP server (not yet listening): GraphQL at /graphql and health probes. */
@@ -214,6 +228,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
     // Room for a 1 MiB subtitle file plus the rest of the request. Larger files (license documents,
     // videos) have their own routes, so no GraphQL caller can send more than this.
+    refuseDeclaredLargeBody,
     express.json({ limit: GRAPHQL_BODY_LIMIT_BYTES }),
     badBody,
     expressMiddleware(apollo, { context: ({ req, res }) => graphqlContext(req, res) }),

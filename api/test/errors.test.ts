@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { Role } from '../src/modules/membership/membership.entity';
@@ -99,6 +100,23 @@ describe('bad requests get a clear error and change nothing', () => {
     expect(res.status).toBe(413);
     expect(res.errors![0]!.message).toBe('The request body is larger than the 2 MiB a request may be.');
     expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_REQUEST', reason: 'BODY_TOO_LARGE' });
+  });
+
+  it('a body declared over the limit is refused before it is sent, and the connection closes', async () => {
+    const { port } = new URL(server.url);
+    const socket = net.connect({ port: Number(port), host: '127.0.0.1' });
+    const received: Buffer[] = [];
+    socket.on('data', (data: Buffer) => received.push(data));
+    const closed = new Promise((resolve) => socket.on('close', resolve));
+    // 1 GiB declared, 10 bytes sent, and the rest never: the answer cannot wait for the body.
+    socket.write(`POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${1024 ** 3}\r\n\r\n{"query":"`);
+    await closed;
+    const answer = Buffer.concat(received).toString('latin1');
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer.toLowerCase()).toContain('connection: close');
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { errors: { message: string; extensions: Record<string, unknown> }[] };
+    expect(body.errors[0]!.message).toBe('The request body is larger than the 2 MiB a request may be.');
+    expect(body.errors[0]!.extensions).toMatchObject({ code: 'BAD_REQUEST', reason: 'BODY_TOO_LARGE' });
   });
 
   it('batched requests are refused', async () => {
