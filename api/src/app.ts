@@ -11,7 +11,7 @@ import type { Config } from './config';
 import { isReady } from './db/orm';
 import { compiledExecution } from './graphql/compiled-execution';
 import { buildContext, requestContext, type GraphQLContext } from './graphql/context';
-import { errorLoggingPlugin, formatError } from './graphql/errors';
+import { contextUnavailable, errorLoggingPlugin, formatError, unavailableStatusPlugin } from './graphql/errors';
 import { textInputPlugin } from './graphql/input-boundary';
 import { InvalidLiteralRule } from './graphql/invalid-values';
 import { hideSuggestionsPlugin, queryLimitRules, queryLimitsPlugin } from './graphql/limits';
@@ -35,7 +35,8 @@ import { connectionsAwaitingRequest, keepIdleConnectionsPastClients } from './ht
 import { createUploadServer, UPLOADS_PATH, type UploadServer } from './uploads/upload-server';
 import { sendUploadRefusal, UploadFailedError } from './uploads/upload-refusals';
 import { UploadRefusedError } from './modules/media/upload.service';
-import { ForbiddenError, UnauthenticatedError, type RateLimitedError } from './domain/errors';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './db/unavailable';
+import { ForbiddenError, ServiceUnavailableError, UnauthenticatedError, type RateLimitedError } from './domain/errors';
 import { createMediaStorage } from './uploads/media-storage';
 import type { Logger } from './logger';
 import { createServices, type Services } from './services';
@@ -200,6 +201,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       errorLoggingPlugin,
+      unavailableStatusPlugin,
       textInputPlugin,
       readYourWrites,
       queryLimitsPlugin(config.graphqlLimits),
@@ -231,7 +233,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     refuseDeclaredLargeBody,
     express.json({ limit: GRAPHQL_BODY_LIMIT_BYTES }),
     badBody,
-    expressMiddleware(apollo, { context: ({ req, res }) => graphqlContext(req, res) }),
+    expressMiddleware(apollo, {
+      context: ({ req, res }) =>
+        graphqlContext(req, res).catch((error: unknown) => {
+          throw contextUnavailable(error) ?? error;
+        }),
+    }),
   );
 
   app.use((_req, res) => {
@@ -242,7 +249,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const unanswered: ErrorRequestHandler = (err, req, res, _next) => {
     logger.error({ err, requestId: res.locals.requestId }, 'request failed');
     if (res.headersSent) return void res.destroy();
-    if (req.path === UPLOADS_PATH || req.path.startsWith(`${UPLOADS_PATH}/`)) return sendUploadRefusal(res, new UploadFailedError());
+    // The database out of reach is a moment's absence, not a defect: 503 with when to try again.
+    const unavailable = isDatabaseUnavailable(err) ? new ServiceUnavailableError(DATABASE_RETRY_AFTER_SECONDS) : undefined;
+    if (req.path === UPLOADS_PATH || req.path.startsWith(`${UPLOADS_PATH}/`)) return sendUploadRefusal(res, unavailable ?? new UploadFailedError());
+    if (unavailable) {
+      res.setHeader('Retry-After', unavailable.retryAfterSeconds);
+      return void res.status(503).json({ error: unavailable.message, code: unavailable.code, retryAfterSeconds: unavailable.retryAfterSeconds, requestId: res.locals.requestId });
+    }
     res.status(500).json({ error: 'Something went wrong on our side.', code: 'INTERNAL_SERVER_ERROR', requestId: res.locals.requestId });
   };
   app.use(unanswered);

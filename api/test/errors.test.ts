@@ -247,42 +247,49 @@ describe('health', () => {
 });
 
 describe('a failure no route answers (the database gone while a request is authenticated)', () => {
-  it('with the database really refusing connections: every endpoint answers in our words, never the statement or a stack, and the process carries on once it is back', async () => {
+  it('with the database really refusing connections: every endpoint answers 503 with Retry-After in our words, never the statement or a stack, and the process carries on once it is back', async () => {
     const member = await server.member(OrganizationKind.STUDIO, Role.EDITOR);
     const database = (await server.orm.em.getConnection().execute<Array<{ name: string }>>('select current_database() as name'))[0]!.name;
     // A database's connections are allowed or not from another one.
     const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
     await admin.connect();
     const tus = { authorization: `Bearer ${member.token}`, 'tus-resumable': '1.0.0' };
-    const answers: Array<{ what: string; status: number; reason: string | null; body: string }> = [];
+    const answers: Array<{ what: string; status: number; reason: string | null; retryAfter: string | null; body: string }> = [];
     const logged = server.logLines.length;
     await admin.query(`alter database "${database}" allow_connections false`);
     try {
       // Every session the process had is gone, and no new one opens.
       await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
-      for (const [method, path, headers] of [
-        ['POST', '/uploads', { ...tus, 'upload-length': '10' }],
-        ['HEAD', `/uploads/${'a'.repeat(32)}`, tus],
-        ['PATCH', `/uploads/${'b'.repeat(32)}`, { ...tus, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }],
-        ['POST', '/graphql', { authorization: `Bearer ${member.token}`, 'content-type': 'application/json' }],
+      const json = { 'content-type': 'application/json' };
+      // The signed-in query fails in authenticating its caller; the anonymous sign-in in its resolver.
+      for (const [method, path, headers, body] of [
+        ['POST', '/uploads', { ...tus, 'upload-length': '10' }, undefined],
+        ['HEAD', `/uploads/${'a'.repeat(32)}`, tus, undefined],
+        ['PATCH', `/uploads/${'b'.repeat(32)}`, { ...tus, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, 'x'],
+        ['POST', '/graphql', json, JSON.stringify({ query: 'mutation { signIn(input: { email: "a@example.com", password: "whatever-it-is" }) { token } }' })],
+        ['POST', '/graphql', { ...json, authorization: `Bearer ${member.token}` }, JSON.stringify({ query: '{ viewer { kind } }' })],
       ] as const) {
-        const res = await fetch(`${server.url}${path}`, { method, headers, body: method === 'PATCH' ? 'x' : path === '/graphql' ? JSON.stringify({ query: '{ viewer { kind } }' }) : undefined });
-        answers.push({ what: `${method} ${path}`, status: res.status, reason: res.headers.get('upload-refusal-reason'), body: await res.text() });
+        const res = await fetch(`${server.url}${path}`, { method, headers, body });
+        answers.push({ what: `${method} ${path}`, status: res.status, reason: res.headers.get('upload-refusal-reason'), retryAfter: res.headers.get('retry-after'), body: await res.text() });
       }
     } finally {
       await admin.query(`alter database "${database}" allow_connections true`);
       await admin.end();
     }
+    // A moment's absence, not a defect: every answer says so and when to try again.
     for (const answer of answers) {
-      expect(answer.status, answer.what).toBe(500);
+      expect(answer.status, answer.what).toBe(503);
+      expect(answer.retryAfter, answer.what).toBe('5');
       expect(answer.body, answer.what).not.toMatch(/token_hash|select |<html|<pre|at \w+ \(|terminat|connection/i);
     }
     // The upload endpoint refuses as it refuses anything, with the reason in its header; a HEAD has no body.
     for (const answer of answers.filter((a) => a.what.includes('/uploads'))) {
-      expect(answer.reason, answer.what).toBe('INTERNAL_SERVER_ERROR');
-      if (!answer.what.startsWith('HEAD')) expect(answer.body, answer.what).toMatch(/^Something went wrong on our side while taking the upload/);
+      expect(answer.reason, answer.what).toBe('SERVICE_UNAVAILABLE');
+      if (!answer.what.startsWith('HEAD')) expect(answer.body, answer.what).toBe('The service cannot reach its database just now. Try again in 5 seconds.\n');
     }
-    expect(JSON.parse(answers.at(-1)!.body)).toEqual({ errors: [{ message: expect.stringMatching(/^Something went wrong on our side/), extensions: { code: 'INTERNAL_SERVER_ERROR', reason: 'INTERNAL_SERVER_ERROR' } }] });
+    const unavailable = { message: 'The service cannot reach its database just now. Try again in 5 seconds.', extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 5 } };
+    expect(JSON.parse(answers.at(-2)!.body)).toMatchObject({ data: null, errors: [{ ...unavailable, path: ['signIn'] }] });
+    expect(JSON.parse(answers.at(-1)!.body)).toEqual({ errors: [unavailable] });
     // Each is logged with what went wrong, for the operator.
     expect(server.logLines.slice(logged).filter((l) => l.includes('"msg":"request failed"')).length).toBeGreaterThanOrEqual(3);
     // Back: the same person is served again.

@@ -10,7 +10,8 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'BAD_USER_INPUT'
   | 'CONFLICT'
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE';
 
 export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;
@@ -88,6 +89,15 @@ export class RateLimitedError extends DomainError {
   readonly code = 'RATE_LIMITED' as const;
   constructor(retryAfterSeconds: number) {
     super(`Too many attempts. Try again in ${retryAfterSeconds} seconds.`);
+    this.details.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** The request could not be served for a moment (the database out of reach); the same request may succeed after `retryAfterSeconds`. */
+export class ServiceUnavailableError extends DomainError {
+  readonly code = 'SERVICE_UNAVAILABLE' as const;
+  constructor(readonly retryAfterSeconds: number) {
+    super(`The service cannot reach its database just now. Try again in ${retryAfterSeconds} seconds.`);
     this.details.retryAfterSeconds = retryAfterSeconds;
   }
 }

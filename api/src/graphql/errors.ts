@@ -1,6 +1,7 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { BadUserInputError, ConflictError, DomainError } from '../domain/errors';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db/unavailable';
+import { BadUserInputError, ConflictError, DomainError, ServiceUnavailableError } from '../domain/errors';
 import type { GraphQLContext } from './context';
 import { INT_RANGE } from './invalid-values';
 import { tokenLimitOf } from './limits';
@@ -82,9 +83,44 @@ export function databaseRefusalOf(error: unknown): DomainError | undefined {
   return undefined;
 }
 
+/** The database out of reach, as the refusal a client retries (see isDatabaseUnavailable). */
+function databaseUnavailableOf(error: unknown): ServiceUnavailableError | undefined {
+  return isDatabaseUnavailable(error) ? new ServiceUnavailableError(DATABASE_RETRY_AFTER_SECONDS) : undefined;
+}
+
+/**
+ * An operation the database's absence failed — its context (the caller's authentication) or any of
+ * its fields — is answered 503 with Retry-After, so HTTP clients and proxies retry it as they would
+ * any unavailable service; the errors say SERVICE_UNAVAILABLE, and the data that was read stays.
+ */
+export const unavailableStatusPlugin: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, errors }) {
+        if (!errors?.some(isDatabaseUnavailable)) return;
+        response.http.status = 503;
+        response.http.headers.set('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+      },
+    };
+  },
+};
+
+/**
+ * The context (authentication) failing because the database is out of reach: Apollo answers a
+ * context's failure itself, with a 500 unless the error names another status.
+ */
+export function contextUnavailable(error: unknown): GraphQLError | undefined {
+  if (!isDatabaseUnavailable(error)) return undefined;
+  const refusal = new ServiceUnavailableError(DATABASE_RETRY_AFTER_SECONDS);
+  return new GraphQLError(refusal.message, {
+    originalError: refusal,
+    extensions: { code: refusal.code, http: { status: 503, headers: new HeaderMap([['retry-after', String(DATABASE_RETRY_AFTER_SECONDS)]]) } },
+  });
+}
+
 /** One error format: expected failures keep their code and message; anything else is masked. */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const domain = domainErrorOf(error) ?? databaseRefusalOf(error) ?? tokenLimitOf(formatted);
+  const domain = domainErrorOf(error) ?? databaseRefusalOf(error) ?? databaseUnavailableOf(error) ?? tokenLimitOf(formatted);
   if (domain) {
     return { message: domain.message, path: formatted.path, locations: formatted.locations, extensions: { code: domain.code, reason: domain.reason, ...domain.details } };
   }

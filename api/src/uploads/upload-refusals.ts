@@ -59,6 +59,7 @@ export const UPLOAD_STATUS: Record<UploadRefusalReason, number> = {
   RATE_LIMITED: 429,
   HEADERS_TOO_LARGE: 431,
   INTERNAL_SERVER_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
 };
 export const REFUSAL_HEADER = 'Upload-Refusal-Reason';
 
@@ -184,6 +185,8 @@ export function headerRefusal(libraryBody: string): Refusal {
 /** Answers `res` with `refusal`: its status from the table, its reason in the header, its words as the body. */
 export function sendUploadRefusal(res: ExpressResponse, refusal: Refusal): void {
   res.status(statusOfRefusal(refusal)).setHeader(REFUSAL_HEADER, refusal.reason);
+  // A refusal that passes with time (the database back) says when to try again, as a rate limit does.
+  if (refusal instanceof DomainError && typeof refusal.details.retryAfterSeconds === 'number') res.setHeader('Retry-After', refusal.details.retryAfterSeconds);
   res.setHeader('Access-Control-Expose-Headers', REFUSAL_HEADER);
   res.type('text').send(`${refusal.message}\n`);
 }

@@ -7,7 +7,8 @@ import type { IncomingMessage } from 'node:http';
 import pg from 'pg';
 import type { Config } from '../config';
 import { NodeRequest, sendNodeResponse } from 'srvx/node';
-import { DomainError, type RateLimitedError } from '../domain/errors';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db/unavailable';
+import { DomainError, ServiceUnavailableError, type RateLimitedError } from '../domain/errors';
 import { ChunkPool } from './chunk-pool';
 import { GATHERED_CHUNK_BYTES, gatheredBody } from './gathered-body';
 import type { RequestContext } from '../domain/request-context';
@@ -189,7 +190,7 @@ export async function createUploadServer(deps: { orm: MikroORM; config: Config; 
       const node = nodeOf(req);
       // A POST whose upload was recorded failed while writing its own bytes, like a PATCH.
       const stage = req.method === 'POST' && !(node && started.has(node)) ? 'creation' : 'write';
-      const refusal = error instanceof DomainError ? error : (libraryRefusal(error, stage, config.uploads.maxBytes) ?? new UploadFailedError());
+      const refusal = error instanceof DomainError ? error : isDatabaseUnavailable(error) ? new ServiceUnavailableError(DATABASE_RETRY_AFTER_SECONDS) : (libraryRefusal(error, stage, config.uploads.maxBytes) ?? new UploadFailedError());
       if (refusal instanceof UploadFailedError) logger.error({ err: error }, 'upload request failed');
       if (node) refusals.set(node, refusal);
       return { status_code: statusOfRefusal(refusal), body: `${refusal.message}\n` };

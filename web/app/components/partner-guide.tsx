@@ -87,7 +87,8 @@ export function PartnerGuide() {
       <h3>Limits and errors</h3>
       <p className="small">
         Each key may make a set number of requests per minute (600 unless your account has its own); beyond it the API answers HTTP 429 with{' '}
-        <code>Retry-After</code> and the code <code>RATE_LIMITED</code>. Every error carries <code>extensions.code</code>; quote{' '}
+        <code>Retry-After</code> and the code <code>RATE_LIMITED</code>; a moment without its database, HTTP 503 with <code>Retry-After</code> and{' '}
+        <code>SERVICE_UNAVAILABLE</code>: send the request again then. Every error carries <code>extensions.code</code>; quote{' '}
         <code>extensions.requestId</code> when reporting an <code>INTERNAL_SERVER_ERROR</code>.
       </p>
     </section>

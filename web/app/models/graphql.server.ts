@@ -12,9 +12,13 @@ export type ApiErrorCode =
   | 'BAD_USER_INPUT'
   | 'CONFLICT'
   | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
-const KNOWN_CODES = new Set<string>(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'RATE_LIMITED']);
+const KNOWN_CODES = new Set<string>(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'RATE_LIMITED', 'SERVICE_UNAVAILABLE']);
+
+/** Whether `code` is one the API words for people (anything else is treated as our own bug). */
+export const isKnownApiCode = (code: string | undefined): code is Exclude<ApiErrorCode, 'INTERNAL_SERVER_ERROR'> => code !== undefined && KNOWN_CODES.has(code);
 
 export interface ApiError {
   code: ApiErrorCode;
@@ -127,7 +131,7 @@ function toApiError(error: { message?: string; extensions?: Record<string, unkno
   const extensions = error.extensions ?? {};
   const code = typeof extensions.code === 'string' ? extensions.code : '';
   const id = typeof extensions.requestId === 'string' ? extensions.requestId : requestId;
-  if (!KNOWN_CODES.has(code)) {
+  if (!isKnownApiCode(code)) {
     // A malformed query or an unexpected failure: not the user's doing, so no details for them.
     if (code !== 'INTERNAL_SERVER_ERROR') console.error(`[${id}] unexpected API error ${code}: ${error.message}`);
     return { code: 'INTERNAL_SERVER_ERROR', reason: 'INTERNAL_SERVER_ERROR', message: OUR_FAULT, requestId: id };
@@ -172,6 +176,7 @@ const STATUS_BY_CODE: Record<ApiErrorCode, number> = {
   BAD_USER_INPUT: 400,
   CONFLICT: 409,
   RATE_LIMITED: 429,
+  SERVICE_UNAVAILABLE: 503,
   INTERNAL_SERVER_ERROR: 500,
 };
 

@@ -1,7 +1,7 @@
 import { graphql } from '~/graphql';
 import { LicenseDocumentFields, type LicenseDocumentItem } from '~/components/license-documents';
 import { env } from './env.server';
-import { gql, requestIdOf, type ApiError, type ApiErrorCode, type ApiResult } from './graphql.server';
+import { gql, isKnownApiCode, requestIdOf, type ApiError, type ApiErrorCode, type ApiResult } from './graphql.server';
 import { readSessionToken } from './session.server';
 import { failed, formString, rejected, succeeded } from './forms.server';
 
@@ -34,8 +34,6 @@ export async function handleLicenseDocumentForm(request: Request, seriesId: stri
   return succeeded({ intent, notice: `“${file.name}” is attached to the license.` });
 }
 
-const API_CODES = new Set<string>(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'RATE_LIMITED']);
-
 /**
  * Sends the PDF to the API's license document route (`POST /license-documents`, the file as the
  * body: too large for a GraphQL request), as the signed-in user; the API's refusal, or none.
@@ -53,7 +51,7 @@ async function postLicenseDocument(request: Request, seriesId: string, file: Fil
     const response = await fetch(url, { method: 'POST', headers, body: Buffer.from(await file.arrayBuffer()), signal: AbortSignal.timeout(env.apiTimeoutMs) });
     if (response.ok) return null;
     const body = (await response.json().catch(() => ({}))) as { error?: string; code?: string; field?: string; requestId?: string };
-    const code = (body.code && API_CODES.has(body.code) ? body.code : 'INTERNAL_SERVER_ERROR') as ApiErrorCode;
+    const code: ApiErrorCode = isKnownApiCode(body.code) ? body.code : 'INTERNAL_SERVER_ERROR';
     const message = code === 'INTERNAL_SERVER_ERROR' ? 'Something went wrong on our side. Quote the request id when reporting it.' : (body.error ?? 'The file was refused.');
     return { code, reason: code, message, field: body.field, requestId: body.requestId ?? requestId };
   } catch (error) {

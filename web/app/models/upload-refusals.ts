@@ -87,6 +87,7 @@ const REFUSALS: Record<UploadRefusalReason, Wording> = {
   NOT_FOUND: () => 'This episode (or upload) is no longer in your studio. Reload the page.',
   UNAUTHENTICATED: () => 'Your session has ended. Sign in again, then choose the file again to carry on.',
   RATE_LIMITED: () => 'Too many uploads at once. Wait a moment, then resume.',
+  SERVICE_UNAVAILABLE: (file) => `Greenlight is briefly unavailable. Resume "${file.name}" in a few seconds.`,
   INTERNAL_SERVER_ERROR: (file) => `Something went wrong on our side while taking "${file.name}". Resume to try again.`,
 };
 
