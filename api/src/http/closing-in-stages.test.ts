@@ -2,6 +2,8 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serverClosingInStages } from './closing-in-stages';
+import { connectionsAwaitingRequest } from './idle-connections';
+import { answerUnreadableRequests } from './unreadable-requests';
 
 const servers: http.Server[] = [];
 afterEach(async () => {
@@ -198,5 +200,43 @@ describe('closing a connection in stages (RFC 9112 §9.6)', () => {
     } finally {
       agent.destroy();
     }
+  });
+});
+
+describe('the record of answers in flight', () => {
+  it('is one per connection, kept with one close listener per answer, whoever reads it', async () => {
+    /** Per request: the answers in flight on its connection, and the close listeners on its response once every reader has seen it. */
+    const seen: Array<{ inFlight: number; closeListeners: number }> = [];
+    const server = serverClosingInStages((_req, res) => {
+      setTimeout(() => res.end('ok'), 20);
+    });
+    connectionsAwaitingRequest(server);
+    answerUnreadableRequests(server, 16 * 1024);
+    // After every reader's own 'request' listener.
+    server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => seen.push({ inFlight: server.answersInFlight(req.socket).length, closeListeners: res.listenerCount('close') }));
+    const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const socket = net.connect((server.address() as AddressInfo).port, '127.0.0.1');
+    let text = '';
+    const answered = new Promise<void>((resolve) =>
+      socket.on('data', (bytes: Buffer) => {
+        text += bytes.toString('latin1');
+        if (text.split('HTTP/1.1 200 OK').length > 3) resolve();
+      }),
+    );
+    // Three requests pipelined on one kept-alive connection: their answers are in flight together.
+    socket.write('GET /a HTTP/1.1\r\nHost: api\r\n\r\n'.repeat(3));
+    const connection = await accepted;
+    await answered;
+    await new Promise((resolve) => setImmediate(resolve));
+    const afterwards = server.answersInFlight(connection).length;
+    socket.destroy();
+    expect(seen).toEqual([
+      { inFlight: 1, closeListeners: 1 },
+      { inFlight: 2, closeListeners: 1 },
+      { inFlight: 3, closeListeners: 1 },
+    ]);
+    expect(afterwards).toBe(0);
   });
 });

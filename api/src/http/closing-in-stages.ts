@@ -1,5 +1,6 @@
 import http, { type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 /**
  * How long, in milliseconds, a connection whose answer ended it keeps reading (and discarding) the
@@ -7,6 +8,18 @@ import type { Socket } from 'node:net';
  * for each read; a client reading while it sends has the answer long before.
  */
 export const LINGER_MS = 2_000;
+
+/** An HTTP server closing connections in stages, and the one record of each connection's answers in flight. */
+export interface ServerClosingInStages extends Server {
+  /**
+   * The answers on `socket` whose responses have not closed yet, oldest first (a client pipelining
+   * queues several). One record for everything that asks (the staged close, answerUnreadableRequests,
+   * connectionsAwaitingRequest), kept with one 'close' listener per response: each reader keeping its
+   * own added one each, and with pino-http's and a stream pipeline's (seven of its own, on Node 20) an
+   * answer streamed from /media passed Node's limit of ten and warned of a leak.
+   */
+  answersInFlight(socket: Duplex): readonly ServerResponse[];
+}
 
 /**
  * An HTTP server for `listener` that closes a connection in stages when an answer that ends it
@@ -22,34 +35,38 @@ export const LINGER_MS = 2_000;
  * its reason. Answers that keep the connection, answers to requests whose body has been read to its
  * end, and answers with later pipelined requests already under way close as Node closes them.
  */
-export function serverClosingInStages(listener: RequestListener, lingerMs = LINGER_MS): Server {
+export function serverClosingInStages(listener: RequestListener, lingerMs = LINGER_MS): ServerClosingInStages {
   /** Connections closing in stages: whatever they still carry is dropped, never served. */
   const lingering = new WeakSet<Socket>();
-  /** Each connection's requests whose answers have not finished, oldest first (pipelining queues them). */
-  const unanswered = new WeakMap<Socket, IncomingMessage[]>();
+  /** Each connection's answers in flight (see answersInFlight). */
+  const inFlight = new WeakMap<Duplex, ServerResponse[]>();
+  const answersOn = (socket: Duplex) => {
+    let answers = inFlight.get(socket);
+    if (!answers) inFlight.set(socket, (answers = []));
+    return answers;
+  };
   const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
     if (lingering.has(req.socket)) return void req.socket.destroy();
-    const queue = unanswered.get(req.socket);
-    if (queue) {
-      queue.push(req);
-      // After Node's own 'finish' listener, which closes the connection (see below).
-      const answered = () => {
-        const at = queue.indexOf(req);
-        if (at >= 0) queue.splice(at, 1);
-      };
-      res.once('finish', answered);
-      res.once('close', answered);
-    }
+    const answers = answersOn(req.socket);
+    answers.push(res);
+    // An answer leaves the record when its response closes, which Node emits on the tick after its
+    // 'finish' (and after its own 'finish' listener has closed a connection the answer ends). The next
+    // pipelined answer is only written from that listener on, so it cannot finish before: at a staged
+    // close the oldest answer in the record is the one that ended the connection.
+    res.once('close', () => {
+      const at = answers.indexOf(res);
+      if (at >= 0) answers.splice(at, 1);
+    });
     listener(req, res);
   });
   server.on('connection', (socket: Socket) => {
-    const queue: IncomingMessage[] = [];
-    unanswered.set(socket, queue);
+    const answers = answersOn(socket);
     // Node's server calls this once the answer that ends the connection is written: the answer is the
-    // oldest request's.
+    // oldest one in flight.
     const closeAtOnce = socket.destroySoon.bind(socket);
     socket.destroySoon = () => {
-      const [req, next] = queue;
+      const [answer, next] = answers;
+      const req = answer?.req;
       if (!req || next || req.complete || req.destroyed || socket.destroyed || !socket.readable) return closeAtOnce();
       lingering.add(socket);
       socket.end();
@@ -69,5 +86,5 @@ export function serverClosingInStages(listener: RequestListener, lingerMs = LING
       req.resume();
     };
   });
-  return server;
+  return Object.assign(server, { answersInFlight: (socket: Duplex): readonly ServerResponse[] => inFlight.get(socket) ?? [] });
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { ServerClosingInStages } from './closing-in-stages';
 
 /**
  * How long an idle keep-alive connection stays open, in milliseconds. Longer than the idle timeouts
@@ -26,30 +27,28 @@ export function keepIdleConnectionsPastClients(server: Server): void {
  * `Connection: close`: the connection ends after them, and a client (or a proxy reusing upstream
  * connections) told to keep it alive would send its next request into that close and lose it.
  */
-export function connectionsAwaitingRequest(server: Server): { close(): void } {
-  const inFlight = new Map<Socket, Set<ServerResponse>>();
+export function connectionsAwaitingRequest(server: ServerClosingInStages): { close(): void } {
+  /** The connections open; which have a request in flight, the server's record says. */
+  const open = new Set<Socket>();
   let closing = false;
   const lastOnConnection = (res: ServerResponse) => {
     if (!res.headersSent) res.setHeader('Connection', 'close');
   };
   server.on('connection', (socket: Socket) => {
     if (closing) return void socket.destroy();
-    inFlight.set(socket, new Set());
-    socket.once('close', () => inFlight.delete(socket));
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
   });
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const responses = inFlight.get(req.socket);
-    if (!responses) return;
-    responses.add(res);
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
     if (closing) lastOnConnection(res);
-    res.once('close', () => responses.delete(res));
   });
   return {
     close() {
       closing = true;
-      for (const [socket, responses] of inFlight) {
-        if (responses.size === 0) socket.destroy();
-        else responses.forEach(lastOnConnection);
+      for (const socket of open) {
+        const answers = server.answersInFlight(socket);
+        if (answers.length === 0) socket.destroy();
+        else answers.forEach(lastOnConnection);
       }
     },
   };

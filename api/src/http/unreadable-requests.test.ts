@@ -1,6 +1,7 @@
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
+import { serverClosingInStages } from './closing-in-stages';
 import { answerUnreadableRequests } from './unreadable-requests';
 
 const servers: http.Server[] = [];
@@ -15,7 +16,7 @@ afterEach(async () => {
 
 /** A server whose `/media` answer streams its 20 bytes in two halves, 300 ms apart. */
 async function streaming() {
-  const server = http.createServer((_req, res) => {
+  const server = serverClosingInStages((_req, res) => {
     res.writeHead(200, { 'Content-Length': 20 });
     res.write('0123456789');
     setTimeout(() => res.end('abcdefghij'), 300);

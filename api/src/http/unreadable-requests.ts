@@ -1,5 +1,5 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { ServerClosingInStages } from './closing-in-stages';
 import { REFUSAL_HEADER, UPLOAD_STATUS, type UploadRefusalReason } from '../uploads/upload-refusals';
 
 type Unreadable = { reason: Extract<UploadRefusalReason, 'HEADERS_TOO_LARGE' | 'REQUEST_TIMEOUT' | 'REQUEST_MALFORMED'>; message: string };
@@ -26,16 +26,9 @@ export function unreadableRequest(code: string | undefined, maxHeaderBytes: numb
  * earlier request is going out on the connection (its head sent, a client pipelining), nothing can be
  * written without landing inside that answer: the connection is closed without a word, as Node does.
  */
-export function answerUnreadableRequests(server: Server, maxHeaderBytes: number): void {
-  /** Each connection's answers not yet finished; one whose head is out may be mid-body. */
-  const answering = new WeakMap<Duplex, Set<ServerResponse>>();
-  const answerUnderWay = (socket: Duplex) => [...(answering.get(socket) ?? [])].some((res) => res.headersSent);
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    let answers = answering.get(req.socket);
-    if (!answers) answering.set(req.socket, (answers = new Set()));
-    answers.add(res);
-    res.once('close', () => answers.delete(res));
-  });
+export function answerUnreadableRequests(server: ServerClosingInStages, maxHeaderBytes: number): void {
+  /** An answer in flight whose head is out may be mid-body. */
+  const answerUnderWay = (socket: Duplex) => server.answersInFlight(socket).some((res) => res.headersSent);
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (error.code === 'ECONNRESET' || !socket.writable || answerUnderWay(socket)) {
       socket.destroy();
