@@ -326,10 +326,14 @@ try {
   const rounds = [];
   let episode = 3;
   // Each timed transfer follows an untimed one of its own kind, as on a server taking upload after
-  // upload. Whichever transfer came right after the other side's cost its server more: the API spent
-  // 1.0–1.4 s more system CPU per 512 MiB in the threads that write its files there, at either chunk
-  // size (32 MiB chunks there: 0.71 of the baseline, and 8 MiB after them 0.68; 8 MiB there: 0.56,
-  // and 32 MiB after them 0.91). The order, not the chunk size, decided who paid.
+  // upload. This virtual machine appears to hand memory that sits free even a moment back to its host:
+  // the next file written into it costs its writer far more kernel time (perf puts it in the copy into
+  // new page-cache pages): a 512 MiB tus upload started right after another took its API 0.1–0.2 s of
+  // system CPU in the threads writing the file, and 0.5–0.8 s after a pause of half a second to 12 s
+  // or after the other server's transfer. With the rounds' old order (baseline, 8 MiB, 32 MiB) the
+  // 8 MiB upload always came after the baseline's and paid most (0.56 of the baseline; 0.68 with the
+  // two tus sizes swapped, where 32 MiB fell from 0.91 to 0.71). An untimed transfer of the same kind
+  // first takes the worst of it, though not all: which timed transfer still meets such memory varies.
   const afterItsOwnKind = async (transfer) => {
     settleDisk();
     const untimed = await transfer();
