@@ -122,3 +122,25 @@ test('The file picker offers exactly the formats the API accepts', async ({ page
   expect(accept?.split(',')).toEqual([...uploadPolicy.acceptedTypes, ...uploadPolicy.acceptedExtensions.map((e) => `.${e}`)]);
   expect(accept).not.toContain('.m4v');
 });
+
+test('A request that fails for a moment is sent again, and the page says so meanwhile', async ({ page, request }) => {
+  const series = await createDraftSeries(await apiAs(request, accounts.editor), unique('Retried Clip'), 1);
+  const clip = await makeClip('retried-clip-01.mp4', { seconds: 2 });
+
+  await signIn(page, accounts.editor);
+  await open(page, `/catalog/${series.id}/episodes/${series.episodeIds[0]}`);
+  // The first two PATCHes meet an API without its database; the upload library tries again by itself.
+  let refused = 0;
+  await page.route('**/uploads/*', async (route) => {
+    if (route.request().method() !== 'PATCH' || refused >= 2) return route.continue();
+    refused++;
+    await route.fulfill({ status: 503, headers: { 'Tus-Resumable': '1.0.0', 'Upload-Refusal-Reason': 'SERVICE_UNAVAILABLE', 'Retry-After': '5' }, body: 'The service cannot reach its database just now. Try again in 5 seconds.\n' });
+  });
+
+  const { video, list } = episodeUploads(page);
+  await video.getByLabel('Upload a video').setInputFiles(clip);
+  await expect(list.getByRole('status')).toHaveText('Sending "retried-clip-01.mp4" paused: Greenlight is briefly unavailable. Trying again in 1 s…');
+  await expect(list.getByRole('status')).toContainText('Ready. 0:02 · 360×640', { timeout: 30_000 });
+  expect(refused).toBe(2);
+  await expect(page.getByRole('region', { name: 'Upload history' }).getByRole('row').nth(1)).toContainText('Succeeded');
+});

@@ -32,6 +32,8 @@ export interface UploadItem {
   total: number;
   uploadId?: string;
   message?: string;
+  /** Set while the upload retries a failed request by itself (see UploadEvents.onRetrying). */
+  retrying?: string;
   /** A failed upload that can carry on from where it stopped. */
   resumable?: boolean;
   /** Why the API refused it (its `Upload-Refusal-Reason`), when it did. */
@@ -82,15 +84,18 @@ export function useUploadQueue(policy: UploadPolicy, onChange?: () => void) {
           changed.current?.();
         },
         onProgress(sent, total) {
-          update(item.key, (current) => (isActive(current.phase) ? { sent, total, phase: 'uploading' } : { sent, total }));
+          update(item.key, (current) => (isActive(current.phase) ? { sent, total, phase: 'uploading', retrying: undefined } : { sent, total, retrying: undefined }));
+        },
+        onRetrying(message) {
+          update(item.key, { retrying: message });
         },
         onFinished(uploadId) {
           running.current.delete(item.key);
-          update(item.key, (current) => ({ phase: 'processing', sent: current.total, uploadId: uploadId || current.uploadId }));
+          update(item.key, (current) => ({ phase: 'processing', sent: current.total, uploadId: uploadId || current.uploadId, retrying: undefined }));
         },
         onFailed(message, resumable, refusal) {
           if (!resumable) running.current.delete(item.key);
-          update(item.key, { phase: 'failed', message, resumable, refusal });
+          update(item.key, { phase: 'failed', message, resumable, refusal, retrying: undefined });
         },
       }, item.dub, item.cancels)
         .then((upload) => {
@@ -136,7 +141,7 @@ export function useUploadQueue(policy: UploadPolicy, onChange?: () => void) {
     },
     pause(key: string) {
       running.current.get(key)?.pause();
-      update(key, { phase: 'paused' });
+      update(key, { phase: 'paused', retrying: undefined });
     },
     resume(key: string) {
       // Back in the line; the scheduler resumes it when there is room.
@@ -216,9 +221,9 @@ function phaseText(item: UploadItem, percent: number): string {
     case 'waiting':
       return 'Waiting for another upload to finish.';
     case 'starting':
-      return 'Starting…';
+      return item.retrying ?? 'Starting…';
     case 'uploading':
-      return item.resumed ? 'Uploading, carrying on from where an earlier attempt stopped…' : 'Uploading…';
+      return item.retrying ?? (item.resumed ? 'Uploading, carrying on from where an earlier attempt stopped…' : 'Uploading…');
     case 'paused':
       return `Paused at ${percent}%.`;
     case 'processing':

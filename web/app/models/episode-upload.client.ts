@@ -14,6 +14,8 @@ export interface UploadEvents {
   /** The server accepted the upload and knows it by this id. */
   onCreated(uploadId: string): void;
   onProgress(bytesSent: number, bytesTotal: number): void;
+  /** A request failed and is sent again after a pause (RETRY_DELAYS); `message` says so, for the person watching. Cleared by the next progress. */
+  onRetrying(message: string): void;
   /** Every byte is on the server; it now processes the file. */
   onFinished(uploadId: string): void;
   /** `resumable`: the upload can carry on later (the connection failed, not the file). `refusal`: the API's `Upload-Refusal-Reason`, when it refused. */
@@ -82,6 +84,17 @@ function explain(error: Error | DetailedError, file: RefusedFile, policy: Upload
 }
 
 /**
+ * While tus-js-client retries a failed request on its own (its default rule: a dropped connection,
+ * a 5xx, 409 or 423, while the browser is online), what the person sees instead of a stalled bar.
+ */
+function retryMessage(error: Error | DetailedError, file: File, delayMs: number): string {
+  const status = 'originalResponse' in error && error.originalResponse ? error.originalResponse.getStatus() : 0;
+  const what = status === 503 ? 'Greenlight is briefly unavailable' : status ? `the server could not take it (${status})` : 'the connection dropped';
+  const when = delayMs >= 1000 ? ` in ${Math.round(delayMs / 1000)} s` : '';
+  return `Sending "${file.name}" paused: ${what}. Trying again${when}…`;
+}
+
+/**
  * Uploads `file` as the new video of an episode — or, given `dub`, as its dubbed audio in that
  * language (tus metadata `audioLanguage`) — resuming an earlier upload of the same file to the same
  * episode (and language) when one was interrupted. `cancels`: the territories whose review, approval
@@ -110,6 +123,11 @@ export async function startEpisodeUpload(file: File, episodeId: string, policy: 
       events.onCreated(uploadIdOf(upload.url));
     },
     onProgress: (sent, total) => events.onProgress(sent, total),
+    onShouldRetry(error, attempt, options) {
+      const retrying = defaultOptions.onShouldRetry?.(error, attempt, options) ?? false;
+      if (retrying) events.onRetrying(retryMessage(error, file, RETRY_DELAYS[attempt] ?? 0));
+      return retrying;
+    },
     onSuccess: () => events.onFinished(uploadIdOf(upload.url)),
     onError(error) {
       const { message, resumable, refusal } = explain(error, { name: file.name, type: metadata.filetype!, size: file.size, durationSeconds: duration, dub }, policy);
