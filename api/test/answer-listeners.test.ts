@@ -7,6 +7,7 @@ import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { newSeriesEpisodes } from './support/catalog';
 import { TestServer, type SignedInMember } from './support/server';
+import { tusMetadata } from './support/tus';
 
 // Every answer of the real API, whatever its kind, stays within Node's listener limit: a path that
 // added one more 'close' listener per answer (as three trackers of answers in flight once did, each
@@ -63,9 +64,7 @@ function raw(bytes: string, rest?: Buffer, waitMs = 1500): Promise<string> {
 }
 
 it('no answer of any kind carries more close listeners than Node allows, and the process never warns of a leak', async () => {
-  const metadata = Object.entries({ episodeId: episodes[0]!, filename: 'x.mp4', filetype: 'video/mp4' })
-    .map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`)
-    .join(',');
+  const metadata = tusMetadata({ episodeId: episodes[0]!, filename: 'x.mp4', filetype: 'video/mp4' });
   for (let round = 0; round < 3; round++) {
     // GraphQL, health and a route nobody serves, over fetch's kept-alive connections.
     const vtt = `WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nRound ${round}\n`;

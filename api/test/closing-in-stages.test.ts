@@ -6,6 +6,7 @@ import { Role } from '../src/modules/membership/membership.entity';
 import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { newSeriesEpisodes } from './support/catalog';
 import { TestServer, type SignedInMember } from './support/server';
+import { tusMetadata } from './support/tus';
 
 let server: TestServer;
 let editor: SignedInMember;
@@ -50,7 +51,7 @@ function raw(head: string, pieces: Array<Buffer | number>, opts: { waitMs?: numb
 }
 
 async function create(episodeId: string, length: number): Promise<string> {
-  const encoded = Object.entries({ episodeId, filename: 'x.mp4', filetype: 'video/mp4' }).map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`).join(',');
+  const encoded = tusMetadata({ episodeId, filename: 'x.mp4', filetype: 'video/mp4' });
   const res = await fetch(`${server.url}/uploads`, { method: 'POST', headers: { authorization: `Bearer ${editor.token}`, 'tus-resumable': '1.0.0', 'upload-length': String(length), 'upload-metadata': encoded } });
   expect(res.status).toBe(201);
   return new URL(res.headers.get('location')!, server.url).pathname;

@@ -9,6 +9,7 @@ import { createLiveSeries, createPartner, LICENSE } from './support/publishing';
 import { TestServer, type SignedInMember } from './support/server';
 import { makeAudio, makeClip, sha256Of } from './support/videos';
 import { graphql } from '../../schema/graphql';
+import { tusMetadata } from './support/tus';
 
 let server: TestServer;
 let admin: SignedInMember;
@@ -32,7 +33,7 @@ const settled = (token: string, id: string) => settledRead(() => episodeOf(token
 const storedAudio = () => (existsSync(path.join(server.config.mediaDir, 'audio')) ? readdirSync(path.join(server.config.mediaDir, 'audio')) : []);
 
 async function rawCreate(token: string | null, metadata: Record<string, string>, length = 1000) {
-  const encoded = Object.entries(metadata).map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`).join(',');
+  const encoded = tusMetadata(metadata);
   return fetch(`${server.url}/uploads`, { method: 'POST', headers: { 'tus-resumable': '1.0.0', 'upload-length': String(length), 'upload-metadata': encoded, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
 }
 

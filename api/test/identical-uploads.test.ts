@@ -10,6 +10,7 @@ import { makeClip, sha256Of } from './support/videos';
 import { readFileSync, statSync } from 'node:fs';
 import { REFUSAL_HEADER } from '../src/uploads/upload-refusals';
 import { graphql, type ResultOf } from '../../schema/graphql';
+import { tusMetadata } from './support/tus';
 
 let server: TestServer;
 let lead: SignedInMember;
@@ -114,10 +115,10 @@ describe('uploading the same video again', () => {
 
 /** Creates a tus upload of `clip` for the episode, as a raw POST: the response to the creation itself. */
 async function createUpload(episodeId: string, clip: string, metadata: Record<string, string> = {}): Promise<Response> {
-  const pairs = Object.entries({ episodeId, filename: clip.split('/').pop()!, filetype: 'video/mp4', ...metadata }).map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`);
+  const encoded = tusMetadata({ episodeId, filename: clip.split('/').pop()!, filetype: 'video/mp4', ...metadata });
   return fetch(`${server.url}/uploads`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${studio.token}`, 'tus-resumable': '1.0.0', 'upload-length': String(statSync(clip).size), 'upload-metadata': pairs.join(',') },
+    headers: { authorization: `Bearer ${studio.token}`, 'tus-resumable': '1.0.0', 'upload-length': String(statSync(clip).size), 'upload-metadata': encoded },
   });
 }
 

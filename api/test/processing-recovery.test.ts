@@ -15,6 +15,7 @@ import { apiBeside, startApiProcess, type ApiProcess } from './support/processes
 import { TestServer, type SignedInMember } from './support/server';
 import { LOCK_SESSION_NAME } from '../src/uploads/postgres-locker';
 import { gatedFfmpeg, makeClip, sha256Of } from './support/videos';
+import { tusMetadata } from './support/tus';
 
 const EPISODE_STATE = graphql(`query RecoveryEpisodeState($id: ID!) { episode(id: $id) { status media { sha256 } mediaRevisions { id } uploads { status } } }`);
 
@@ -220,9 +221,7 @@ describe('killed after the file went into storage', () => {
 /** The tus protocol by hand, so a test decides exactly which bytes each request carries. */
 const tusHeaders = (who: SignedInMember) => ({ 'tus-resumable': '1.0.0', authorization: `Bearer ${who.token}` });
 async function createUpload(base: string, episode: string, size: number, who = editor): Promise<string> {
-  const metadata = Object.entries({ episodeId: episode, filename: 'clip.mp4', filetype: 'video/mp4' })
-    .map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`)
-    .join(',');
+  const metadata = tusMetadata({ episodeId: episode, filename: 'clip.mp4', filetype: 'video/mp4' });
   const res = await fetch(`${base}/uploads`, { method: 'POST', headers: { ...tusHeaders(who), 'upload-length': String(size), 'upload-metadata': metadata } });
   expect(res.status).toBe(201);
   return res.headers.get('location')!.split('/').pop()!;

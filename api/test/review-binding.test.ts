@@ -12,6 +12,7 @@ import type { SignedInMember, TestServer } from './support/server';
 import { makeClip, sha256Of } from './support/videos';
 import { graphql, type TadaDocumentNode } from '../../schema/graphql';
 import { seededRandom } from './support/seeded-random';
+import { tusMetadata } from './support/tus';
 
 /**
  * An approval puts on partners' screens exactly the video its case reviewed, whatever order a
@@ -61,10 +62,10 @@ const submitInUs = (episodeId: string) => server.gql(SUBMIT, { i: { episodeIds: 
 
 /** Creates a tus upload of `clip` (the whole file, one PATCH later): its address. */
 async function createUpload(episodeId: string, clip: string, metadata: Record<string, string>): Promise<string> {
-  const pairs = Object.entries({ episodeId, filename: clip.split('/').pop()!, filetype: 'video/mp4', ...metadata }).map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`);
+  const encoded = tusMetadata({ episodeId, filename: clip.split('/').pop()!, filetype: 'video/mp4', ...metadata });
   const created = await fetch(`${server.url}/uploads`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${studio.token}`, 'tus-resumable': '1.0.0', 'upload-length': String(statSync(clip).size), 'upload-metadata': pairs.join(',') },
+    headers: { authorization: `Bearer ${studio.token}`, 'tus-resumable': '1.0.0', 'upload-length': String(statSync(clip).size), 'upload-metadata': encoded },
   });
   expect(created.status, await created.clone().text()).toBe(201);
   return created.headers.get('location')!;

@@ -13,6 +13,7 @@ import { seriesWithEpisodes } from './support/catalog';
 import { settledRead, uploadsEnded } from './support/media';
 import { TestServer, type SignedInMember } from './support/server';
 import { graphql } from '../../schema/graphql';
+import { tusMetadata } from './support/tus';
 
 const MIB = 1024 ** 2;
 const cephMissing = cephUnavailable();
@@ -289,11 +290,6 @@ function upload(server: TestServer, editor: SignedInMember, bytes: Buffer, episo
     up.start();
   });
 }
-
-const tusMetadata = (fields: Record<string, string>) =>
-  Object.entries(fields)
-    .map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`)
-    .join(',');
 
 async function stateRows(server: TestServer, uploadId: string): Promise<number> {
   const rows = await server.orm.em.getConnection().execute<Array<{ n: number }>>('select count(*)::int as n from tus_upload_state where id = ?', [uploadId]);

@@ -10,6 +10,7 @@ import { eventually, settledRead, uploadsEnded } from './support/media';
 import { apiBeside, startApiProcess, type ApiProcess } from './support/processes';
 import { TestServer, type SignedInMember } from './support/server';
 import { gatedFfmpeg, makeClip, sha256Of } from './support/videos';
+import { tusMetadata } from './support/tus';
 
 let server: TestServer;
 let editor: SignedInMember;
@@ -35,9 +36,7 @@ const newEpisode = async () => {
 const STATE = graphql('query KillEpisode($id: ID!) { episode(id: $id) { status uploadError media { sha256 } mediaRevisions { id } uploads { status failureReason } } }');
 const tusHeaders = () => ({ 'tus-resumable': '1.0.0', authorization: `Bearer ${editor.token}` });
 async function create(base: string, episode: string, size: number): Promise<string> {
-  const metadata = Object.entries({ episodeId: episode, filename: 'clip.mp4', filetype: 'video/mp4' })
-    .map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`)
-    .join(',');
+  const metadata = tusMetadata({ episodeId: episode, filename: 'clip.mp4', filetype: 'video/mp4' });
   const res = await fetch(`${base}/uploads`, { method: 'POST', headers: { ...tusHeaders(), 'upload-length': String(size), 'upload-metadata': metadata } });
   expect(res.status).toBe(201);
   return res.headers.get('location')!.split('/').pop()!;

@@ -11,6 +11,7 @@ import { newSeriesEpisodes } from './support/catalog';
 import { eventually, settledRead, uploadsEnded } from './support/media';
 import { TestServer, type SignedInMember } from './support/server';
 import { makeClip, sha256Of } from './support/videos';
+import { tusMetadata } from './support/tus';
 
 let server: TestServer;
 let editor: SignedInMember;
@@ -32,7 +33,7 @@ const tusHeaders = () => ({ authorization: `Bearer ${editor.token}`, 'tus-resuma
 const send = (url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(20_000) });
 
 async function create(episodeId: string, length: number, name: string): Promise<string> {
-  const encoded = Object.entries({ episodeId, filename: name, filetype: 'video/mp4' }).map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`).join(',');
+  const encoded = tusMetadata({ episodeId, filename: name, filetype: 'video/mp4' });
   const res = await send(`${server.url}/uploads`, { method: 'POST', headers: { ...tusHeaders(), 'upload-length': String(length), 'upload-metadata': encoded } });
   expect(res.status).toBe(201);
   return server.url + new URL(res.headers.get('location')!, server.url).pathname;

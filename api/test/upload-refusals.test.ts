@@ -12,6 +12,7 @@ import { seriesWithEpisodes } from './support/catalog';
 import { createPartner } from './support/publishing';
 import { TestServer, type SignedInMember } from './support/server';
 import { seededRandom } from './support/seeded-random';
+import { tusMetadata } from './support/tus';
 
 // Every refusal at /uploads — ours, the tus library's, authentication's, the rate limiter's — must
 // carry an `Upload-Refusal-Reason` the one reason→status table knows, with that table's status, and
@@ -41,11 +42,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => server?.stop());
 
-const metadataOf = (fields: Record<string, string>) =>
-  Object.entries(fields)
-    .map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`)
-    .join(',');
-const goodMetadata = () => metadataOf({ episodeId, filename: 'scene.mp4', filetype: 'video/mp4' });
+const goodMetadata = () => tusMetadata({ episodeId, filename: 'scene.mp4', filetype: 'video/mp4' });
 
 type Headers = Record<string, string | undefined>;
 const tus = (token: string | null = editor.token): Headers => ({ 'tus-resumable': '1.0.0', ...(token ? { authorization: `Bearer ${token}` } : {}) });
@@ -113,8 +110,8 @@ describe('each hostile tus request is refused with its own reason, in our words'
     ['an Upload-Length past 2^53, too large like any other', 'UPLOAD_TOO_LARGE', () => send('POST', '/uploads', { ...tus(), 'upload-length': '9007199254740993', 'upload-metadata': goodMetadata() }), /5\.0 MiB/],
     ['Upload-Metadata that is not key/base64 pairs', 'UPLOAD_METADATA_INVALID', () => send('POST', '/uploads', { ...tus(), 'upload-length': '10', 'upload-metadata': 'episodeId ???,filename' }), /Upload-Metadata/],
     ['Upload-Metadata with a key twice', 'UPLOAD_METADATA_INVALID', () => send('POST', '/uploads', { ...tus(), 'upload-length': '10', 'upload-metadata': `${goodMetadata()},filename ${Buffer.from('b.mp4').toString('base64')}` }), /Upload-Metadata/],
-    ['a file name with a direction override that disguises its extension', 'UPLOAD_METADATA_INVALID', () => send('POST', '/uploads', { ...tus(), 'upload-length': '10', 'upload-metadata': metadataOf({ episodeId, filename: 'ep11\u202Egnp.mp4', filetype: 'video/mp4' }) }), /filename|file name/],
-    ['a file name with a path separator', 'UPLOAD_METADATA_INVALID', () => send('POST', '/uploads', { ...tus(), 'upload-length': '10', 'upload-metadata': metadataOf({ episodeId, filename: '../ep11.mp4', filetype: 'video/mp4' }) }), /slashes/],
+    ['a file name with a direction override that disguises its extension', 'UPLOAD_METADATA_INVALID', () => send('POST', '/uploads', { ...tus(), 'upload-length': '10', 'upload-metadata': tusMetadata({ episodeId, filename: 'ep11\u202Egnp.mp4', filetype: 'video/mp4' }) }), /filename|file name/],
+    ['a file name with a path separator', 'UPLOAD_METADATA_INVALID', () => send('POST', '/uploads', { ...tus(), 'upload-length': '10', 'upload-metadata': tusMetadata({ episodeId, filename: '../ep11.mp4', filetype: 'video/mp4' }) }), /slashes/],
     ['an upload in parts (Upload-Concat)', 'UPLOAD_EXTENSION_UNSUPPORTED', () => send('POST', '/uploads', { ...tus(), 'upload-length': '10', 'upload-concat': 'partial', 'upload-metadata': goodMetadata() }), /Upload-Concat/],
     ['no Tus-Resumable', 'TUS_RESUMABLE_UNSUPPORTED', () => send('POST', '/uploads', { authorization: `Bearer ${editor.token}`, 'upload-length': '10', 'upload-metadata': goodMetadata() }), /Tus-Resumable/],
     ['a Tus-Resumable version the server does not speak', 'TUS_RESUMABLE_UNSUPPORTED', () => send('POST', '/uploads', { ...tus(), 'tus-resumable': '0.2.2', 'upload-length': '10', 'upload-metadata': goodMetadata() }), /Tus-Resumable/],
@@ -228,7 +225,7 @@ const statusOf = async (id: string) => (await server.gql(EPISODE_STATUS, { id },
 
 describe('a refused creation changes nothing', () => {
   const creation = (id: string, body: RequestInit['body']) =>
-    send('POST', '/uploads', { ...tus(), 'upload-length': '3', 'content-type': 'application/offset+octet-stream', 'upload-metadata': metadataOf({ episodeId: id, filename: 'scene.mp4', filetype: 'video/mp4' }) }, body);
+    send('POST', '/uploads', { ...tus(), 'upload-length': '3', 'content-type': 'application/offset+octet-stream', 'upload-metadata': tusMetadata({ episodeId: id, filename: 'scene.mp4', filetype: 'video/mp4' }) }, body);
 
   const bodies: Array<[string, () => RequestInit['body']]> = [
     ['with a Content-Length past the declared length', () => 'abcdef'],
@@ -384,7 +381,7 @@ describe('metadata values that are no text to read', () => {
 
 describe('a creation whose body is not the file’s bytes', () => {
   const creation = (id: string, contentType: string | undefined, body: RequestInit['body']) =>
-    send('POST', '/uploads', { ...tus(), 'upload-length': '10', 'content-type': contentType, 'upload-metadata': metadataOf({ episodeId: id, filename: 'scene.mp4', filetype: 'video/mp4' }) }, body);
+    send('POST', '/uploads', { ...tus(), 'upload-length': '10', 'content-type': contentType, 'upload-metadata': tusMetadata({ episodeId: id, filename: 'scene.mp4', filetype: 'video/mp4' }) }, body);
   const streamed = (text: string) =>
     new ReadableStream<Uint8Array>({
       start(controller) {
@@ -441,13 +438,13 @@ describe('randomized hostile tus requests', () => {
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
     const upload = await createUpload();
     // A file name that is no UTF-8 text, or shows nothing: a creation naming it is never taken.
-    const unreadable = [`${metadataOf({ episodeId, filetype: 'video/mp4' })},filename ${Buffer.from([0x73, 0xff, 0x2e, 0x6d, 0x70, 0x34]).toString('base64')}`, metadataOf({ episodeId, filename: '\u200B\u2060.mp4', filetype: 'video/mp4' })];
+    const unreadable = [`${tusMetadata({ episodeId, filetype: 'video/mp4' })},filename ${Buffer.from([0x73, 0xff, 0x2e, 0x6d, 0x70, 0x34]).toString('base64')}`, tusMetadata({ episodeId, filename: '\u200B\u2060.mp4', filetype: 'video/mp4' })];
     const VALUES: Record<string, ReadonlyArray<string | undefined>> = {
       'tus-resumable': ['1.0.0', '1.0.0', '1.0.0', undefined, '0.2.2', '', '1.0'],
       authorization: [`Bearer ${editor.token}`, `Bearer ${editor.token}`, undefined, 'Bearer nope', 'Bearer not-a-token', `Bearer ${viewer.token}`, `Bearer ${stranger.token}`, `Bearer ${apiKey}`, 'Basic Zm9vOmJhcg=='],
       'upload-length': [String(DECLARED), undefined, '0', '-1', '1.5', 'abc', String(LIMIT + 1), '99999999999999999999'],
       'upload-offset': ['0', undefined, '-1', '3', '1e3', 'x', String(DECLARED), String(DECLARED + 1)],
-      'upload-metadata': [goodMetadata(), undefined, '', 'episodeId', 'a b c', 'filename ???', metadataOf({ episodeId, filename: 'a.txt', filetype: 'text/plain' }), metadataOf({ episodeId: 'nope', filename: 'a.mp4', filetype: 'video/mp4' }), ...unreadable],
+      'upload-metadata': [goodMetadata(), undefined, '', 'episodeId', 'a b c', 'filename ???', tusMetadata({ episodeId, filename: 'a.txt', filetype: 'text/plain' }), tusMetadata({ episodeId: 'nope', filename: 'a.mp4', filetype: 'video/mp4' }), ...unreadable],
       'content-type': ['application/offset+octet-stream', undefined, 'text/plain', 'application/offset+octet-stream; x=1'],
       'upload-defer-length': [undefined, undefined, undefined, '1', '2'],
       'upload-concat': [undefined, undefined, undefined, 'partial', 'final;/uploads/a /uploads/b', 'bogus'],
@@ -506,7 +503,7 @@ describe('requests Node’s HTTP parser refuses before any handler', () => {
     [`${method} ${target} HTTP/1.1`, `Host: 127.0.0.1`, 'Tus-Resumable: 1.0.0', `Authorization: Bearer ${editor.token}`, ...extra, '', ''].join('\r\n');
 
   it('Upload-Metadata past Node’s header limit: HEADERS_TOO_LARGE (431) in words, not a bare status line', async () => {
-    const huge = metadataOf({ episodeId, filename: `${'a'.repeat(20_000)}.mp4`, filetype: 'video/mp4' });
+    const huge = tusMetadata({ episodeId, filename: `${'a'.repeat(20_000)}.mp4`, filetype: 'video/mp4' });
     const res = await raw(tusHead('POST', '/uploads', [`Upload-Length: ${DECLARED}`, `Upload-Metadata: ${huge}`]));
     expectUnreadable(res, 'HEADERS_TOO_LARGE', 'a 27 KB Upload-Metadata');
     expect(res.body).toMatch(/headers \(Upload-Metadata included\) are larger than \d+ KiB/);
@@ -572,7 +569,7 @@ describe('the upload rate limit', () => {
     const seriesId = await seriesWithEpisodes(limited, member.token, member.organizationId, 1);
     const episode = (await limited.gql(EPISODES, { id: seriesId }, { token: member.token })).data!.series.episodes.nodes[0]!.id;
     const auth = { 'tus-resumable': '1.0.0', authorization: `Bearer ${member.token}` };
-    const created = await fetch(`${limited.url}/uploads`, { method: 'POST', headers: { ...auth, 'upload-length': '10', 'upload-metadata': metadataOf({ episodeId: episode, filename: 'scene.mp4', filetype: 'video/mp4' }) } });
+    const created = await fetch(`${limited.url}/uploads`, { method: 'POST', headers: { ...auth, 'upload-length': '10', 'upload-metadata': tusMetadata({ episodeId: episode, filename: 'scene.mp4', filetype: 'video/mp4' }) } });
     expect(created.status).toBe(201);
     const target = new URL(created.headers.get('location')!, limited.url).href;
     const statuses: number[] = [];

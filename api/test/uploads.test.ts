@@ -10,6 +10,7 @@ import { seriesWithEpisodes } from './support/catalog';
 import { readyEpisode, settledRead, uploadsEnded } from './support/media';
 import { errorCode, TestServer, type SignedInMember } from './support/server';
 import { makeClip, makeCorruptClip, sha256Of } from './support/videos';
+import { tusMetadata } from './support/tus';
 
 let server: TestServer;
 let editor: SignedInMember;
@@ -75,7 +76,7 @@ function upload(file: string, episodeId: string, options: Partial<tus.UploadOpti
 }
 
 async function rawCreate(headers: Record<string, string>, metadata: Record<string, string>, token: string | null = editor.token) {
-  const encoded = Object.entries(metadata).map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`).join(',');
+  const encoded = tusMetadata(metadata);
   return fetch(`${server.url}/uploads`, {
     method: 'POST',
     headers: { 'tus-resumable': '1.0.0', 'upload-length': '1000', 'upload-metadata': encoded, ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
