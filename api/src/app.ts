@@ -18,6 +18,7 @@ import { hideSuggestionsPlugin, queryLimitRules, queryLimitsPlugin } from './gra
 import { buildGreenlightSchema } from './graphql/schema';
 import { licenseDocumentRouter } from './http/license-document-route';
 import { mediaRouter } from './http/media-route';
+import { answerFailure } from './http/failure';
 import { rateLimited, RequestRateLimiter } from './http/rate-limit';
 import { PartnerProfile } from './modules/publishing/partner-profile.entity';
 import pg from 'pg';
@@ -66,6 +67,8 @@ export const GRAPHQL_BODY_LIMIT_BYTES = 2 * 1024 ** 2;
 
 /** Body-parser failures answered in the GraphQL error shape, so clients parse one format. */
 const badBody: ErrorRequestHandler = (error, _req, res, next) => {
+  // Refused already (refuseLargeBodyEarly): the parser reports the same body once it has let go of it.
+  if (res.headersSent) return;
   const status = (error as { status?: number }).status;
   const type = (error as { type?: string }).type;
   if (!status || status >= 500) return next(error);
@@ -82,15 +85,29 @@ function refuseLargeBody(res: express.Response): void {
 }
 
 /**
- * A body whose declared `Content-Length` is over the limit is refused before any of it is read, and
- * the connection closes after the answer (RFC 9110 §15.5.14): the body parser would read all of it
- * first, so a client declaring gigabytes held the request until its timeout before learning why.
+ * A body over the limit is refused as soon as that is known, and the connection closes after the
+ * answer (RFC 9110 §15.5.14; the staged close drops what is still coming, for a moment): a declared
+ * `Content-Length` over it before any of the body is read, a chunked body once its bytes pass it.
+ * The body parser would read all of it first, so a client sending gigabytes (or a chunked body that
+ * never ends) held the request until its timeout before learning why.
  */
-const refuseDeclaredLargeBody: express.RequestHandler = (req, res, next) => {
+const refuseLargeBodyEarly: express.RequestHandler = (req, res, next) => {
   const declared = req.headers['content-length'];
-  if (declared === undefined || Number(declared) <= GRAPHQL_BODY_LIMIT_BYTES) return next();
-  res.setHeader('Connection', 'close');
-  refuseLargeBody(res);
+  const refuse = () => {
+    res.setHeader('Connection', 'close');
+    refuseLargeBody(res);
+  };
+  if (declared !== undefined) return Number(declared) > GRAPHQL_BODY_LIMIT_BYTES ? refuse() : next();
+  // Counted beside the body parser, which reads the same chunks (both listen before any flows).
+  let received = 0;
+  const count = (chunk: Buffer) => {
+    received += chunk.length;
+    if (received <= GRAPHQL_BODY_LIMIT_BYTES) return;
+    req.off('data', count);
+    if (!res.headersSent) refuse();
+  };
+  req.on('data', count);
+  next();
 };
 
 /** Builds the HTTP server (not yet listening): GraphQL at /graphql and health probes. */
@@ -230,7 +247,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
     // Room for a 1 MiB subtitle file plus the rest of the request. Larger files (license documents,
     // videos) have their own routes, so no GraphQL caller can send more than this.
-    refuseDeclaredLargeBody,
+    refuseLargeBodyEarly,
     express.json({ limit: GRAPHQL_BODY_LIMIT_BYTES }),
     badBody,
     expressMiddleware(apollo, {
@@ -247,16 +264,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // An error no route answered (say, the database gone while a request was authenticated): logged and
   // answered in our words, never Express's page (which in development shows the statement and stack).
   const unanswered: ErrorRequestHandler = (err, req, res, _next) => {
-    logger.error({ err, requestId: res.locals.requestId }, 'request failed');
-    if (res.headersSent) return void res.destroy();
-    // The database out of reach is a moment's absence, not a defect: 503 with when to try again.
-    const unavailable = isDatabaseUnavailable(err) ? new ServiceUnavailableError(DATABASE_RETRY_AFTER_SECONDS) : undefined;
-    if (req.path === UPLOADS_PATH || req.path.startsWith(`${UPLOADS_PATH}/`)) return sendUploadRefusal(res, unavailable ?? new UploadFailedError());
-    if (unavailable) {
-      res.setHeader('Retry-After', unavailable.retryAfterSeconds);
-      return void res.status(503).json({ error: unavailable.message, code: unavailable.code, retryAfterSeconds: unavailable.retryAfterSeconds, requestId: res.locals.requestId });
+    if (!res.headersSent && (req.path === UPLOADS_PATH || req.path.startsWith(`${UPLOADS_PATH}/`))) {
+      logger.error({ err, requestId: res.locals.requestId }, 'request failed');
+      // The database out of reach is a moment's absence, not a defect: 503 with when to try again.
+      return sendUploadRefusal(res, isDatabaseUnavailable(err) ? new ServiceUnavailableError(DATABASE_RETRY_AFTER_SECONDS) : new UploadFailedError());
     }
-    res.status(500).json({ error: 'Something went wrong on our side.', code: 'INTERNAL_SERVER_ERROR', requestId: res.locals.requestId });
+    answerFailure(res, err, logger, 'request failed');
   };
   app.use(unanswered);
 

@@ -119,6 +119,33 @@ describe('bad requests get a clear error and change nothing', () => {
     expect(body.errors[0]!.extensions).toMatchObject({ code: 'BAD_REQUEST', reason: 'BODY_TOO_LARGE' });
   });
 
+  it('a chunked body is refused once it passes the limit, though it never ends, and the connection closes', async () => {
+    const { port } = new URL(server.url);
+    const socket = net.connect({ port: Number(port), host: '127.0.0.1' });
+    const received: Buffer[] = [];
+    socket.on('data', (data: Buffer) => received.push(data));
+    socket.on('error', () => undefined);
+    let closed = false;
+    const done = new Promise((resolve) => socket.on('close', () => resolve((closed = true))));
+    socket.write('POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n');
+    // 256 KiB chunks, 3 MiB in all, then nothing more and no last chunk: only the count can end it.
+    const piece = Buffer.alloc(256 * 1024, 0x20);
+    for (let sent = 0; sent < 3 * 1024 ** 2 && !closed; sent += piece.length) {
+      socket.write(`${piece.length.toString(16)}\r\n`);
+      socket.write(piece);
+      socket.write('\r\n');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await done;
+    const answer = Buffer.concat(received).toString('latin1');
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer.toLowerCase()).toContain('connection: close');
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4).replace(/^[0-9a-f]+\r\n|\r\n0\r\n\r\n$/g, '')) as { errors: { extensions: Record<string, unknown> }[] };
+    expect(body.errors[0]!.extensions).toMatchObject({ code: 'BAD_REQUEST', reason: 'BODY_TOO_LARGE' });
+    // The server carries on: the next request on a new connection is served.
+    expect((await server.post({ query: '{ __typename }' })).status).toBe(200);
+  });
+
   it('batched requests are refused', async () => {
     const res = await server.post([{ query: '{ __typename }' }, { query: '{ __typename }' }]);
     expect(res.status).toBe(400);
@@ -246,6 +273,39 @@ describe('health', () => {
   });
 });
 
+describe('a session the database ends in the middle of a mutation', () => {
+  it('one mutation: 503 with Retry-After, nothing saved; a mutation of several fields: the errors say which failed, without a 503 that would ask for all of it again', async () => {
+    const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
+    const connection = server.orm.em.getConnection();
+    const tag = randomUUID().slice(0, 8);
+    // The session inserting a series named so ends itself, as a database restart would end it.
+    await connection.execute(`create or replace function end_own_session() returns trigger language plpgsql as $$
+      begin if new.title like 'ended-${tag}%' then perform pg_terminate_backend(pg_backend_pid()); end if; return new; end $$`);
+    await connection.execute(`create trigger end_own_session_${tag} before insert on series for each row execute function end_own_session()`);
+    const post = async (query: string) => {
+      const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.token}` }, body: JSON.stringify({ query }) });
+      return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { errors?: { path?: string[]; extensions: Record<string, unknown> }[] } };
+    };
+    const create = (alias: string, title: string) => `${alias}: createSeries(studioId: "${owner.organizationId}", input: { title: "${title}", originalLanguage: "en" }) { id }`;
+    try {
+      const single = await post(`mutation { ${create('only', `ended-${tag}-single`)} }`);
+      expect(single.status).toBe(503);
+      expect(single.retryAfter).toBe('5');
+      expect(single.body.errors![0]!.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 5 });
+
+      const several = await post(`mutation { ${create('first', `kept-${tag}`)} ${create('second', `ended-${tag}-second`)} }`);
+      expect(several.status).toBe(200);
+      expect(several.retryAfter).toBeNull();
+      expect(several.body.errors!.map((e) => [e.path?.[0], e.extensions.code])).toEqual([['second', 'SERVICE_UNAVAILABLE']]);
+    } finally {
+      await connection.execute(`drop trigger end_own_session_${tag} on series`);
+    }
+    const titles = (await connection.execute<Array<{ title: string }>>('select title from series where title like ? order by title', [`%-${tag}%`])).map((r) => r.title);
+    // The first field of the two was saved: what the answer could not say with a 503.
+    expect(titles).toEqual([`kept-${tag}`]);
+  });
+});
+
 describe('a failure no route answers (the database gone while a request is authenticated)', () => {
   it('with the database really refusing connections: every endpoint answers 503 with Retry-After in our words, never the statement or a stack, and the process carries on once it is back', async () => {
     const member = await server.member(OrganizationKind.STUDIO, Role.EDITOR);
@@ -268,6 +328,8 @@ describe('a failure no route answers (the database gone while a request is authe
         ['PATCH', `/uploads/${'b'.repeat(32)}`, { ...tus, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, 'x'],
         ['POST', '/graphql', json, JSON.stringify({ query: 'mutation { signIn(input: { email: "a@example.com", password: "whatever-it-is" }) { token } }' })],
         ['POST', '/graphql', { ...json, authorization: `Bearer ${member.token}` }, JSON.stringify({ query: '{ viewer { kind } }' })],
+        ['GET', `/media/subtitles/${randomUUID()}.vtt`, { authorization: `Bearer ${member.token}` }, undefined],
+        ['GET', `/media/${randomUUID()}/poster.jpg`, { authorization: `Bearer ${member.token}` }, undefined],
       ] as const) {
         const res = await fetch(`${server.url}${path}`, { method, headers, body });
         answers.push({ what: `${method} ${path}`, status: res.status, reason: res.headers.get('upload-refusal-reason'), retryAfter: res.headers.get('retry-after'), body: await res.text() });
@@ -288,8 +350,13 @@ describe('a failure no route answers (the database gone while a request is authe
       if (!answer.what.startsWith('HEAD')) expect(answer.body, answer.what).toBe('The service cannot reach its database just now. Try again in 5 seconds.\n');
     }
     const unavailable = { message: 'The service cannot reach its database just now. Try again in 5 seconds.', extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 5 } };
-    expect(JSON.parse(answers.at(-2)!.body)).toMatchObject({ data: null, errors: [{ ...unavailable, path: ['signIn'] }] });
-    expect(JSON.parse(answers.at(-1)!.body)).toEqual({ errors: [unavailable] });
+    const graphqlAnswers = answers.filter((a) => a.what.includes('/graphql'));
+    expect(JSON.parse(graphqlAnswers[0]!.body)).toMatchObject({ data: null, errors: [{ ...unavailable, path: ['signIn'] }] });
+    expect(JSON.parse(graphqlAnswers[1]!.body)).toEqual({ errors: [unavailable] });
+    // The routes outside GraphQL and tus (media, downloads) answer in their own shape.
+    for (const answer of answers.filter((a) => a.what.includes('/media/'))) {
+      expect(JSON.parse(answer.body), answer.what).toEqual({ error: unavailable.message, code: 'SERVICE_UNAVAILABLE', reason: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 5, requestId: expect.any(String) });
+    }
     // Each is logged with what went wrong, for the operator.
     expect(server.logLines.slice(logged).filter((l) => l.includes('"msg":"request failed"')).length).toBeGreaterThanOrEqual(3);
     // Back: the same person is served again.

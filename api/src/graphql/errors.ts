@@ -1,5 +1,5 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, Kind, type GraphQLFormattedError } from 'graphql';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db/unavailable';
 import { BadUserInputError, ConflictError, DomainError, ServiceUnavailableError } from '../domain/errors';
 import type { GraphQLContext } from './context';
@@ -92,12 +92,17 @@ function databaseUnavailableOf(error: unknown): ServiceUnavailableError | undefi
  * An operation the database's absence failed — its context (the caller's authentication) or any of
  * its fields — is answered 503 with Retry-After, so HTTP clients and proxies retry it as they would
  * any unavailable service; the errors say SERVICE_UNAVAILABLE, and the data that was read stays.
+ * Not a mutation of several fields: they run one after another, and those before the failure may
+ * have been saved, so sending the whole operation again is not safe (its errors still say which
+ * field failed, and why).
  */
 export const unavailableStatusPlugin: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     return {
-      async willSendResponse({ response, errors }) {
+      async willSendResponse({ response, errors, operation }) {
         if (!errors?.some(isDatabaseUnavailable)) return;
+        const roots = operation?.selectionSet.selections ?? [];
+        if (operation?.operation === 'mutation' && (roots.length > 1 || roots.some((s) => s.kind !== Kind.FIELD))) return;
         response.http.status = 503;
         response.http.headers.set('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
       },

@@ -11,6 +11,7 @@ import type { RequestRateLimiter } from './rate-limit';
 import type { Services } from '../services';
 import type { MediaStorage } from '../uploads/storage';
 import { sendStored } from './media-route';
+import { answerFailure } from './failure';
 
 /** Where license documents are attached (POST, the PDF as the body). */
 export const LICENSE_DOCUMENTS_UPLOAD_PATH = '/license-documents';
@@ -65,8 +66,7 @@ export function licenseDocumentRouter(deps: { orm: MikroORM; config: Config; log
           const status = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400 }[error.code as string] ?? 409;
           return void res.status(status).json({ error: error.message, code: error.code, reason: error.reason, ...(typeof error.details.field === 'string' ? { field: error.details.field } : {}) });
         }
-        deps.logger.error({ err: error, requestId: res.locals.requestId }, 'attaching a license document failed');
-        res.status(500).json({ error: 'Something went wrong on our side.', requestId: res.locals.requestId });
+        answerFailure(res, error, deps.logger, 'attaching a license document failed');
       }
     },
   );
@@ -85,9 +85,7 @@ export function licenseDocumentRouter(deps: { orm: MikroORM; config: Config; log
     } catch (error) {
       // Deleted between the check and the read: still the document's file missing, not our failure.
       if (!res.headersSent && isMissingFile(error)) return void missing(res, String(req.params.documentId));
-      deps.logger.error({ err: error, requestId: res.locals.requestId }, 'serving a license document failed');
-      if (res.headersSent) res.destroy();
-      else res.status(500).json({ error: 'Something went wrong on our side.', requestId: res.locals.requestId });
+      answerFailure(res, error, deps.logger, 'serving a license document failed');
     }
   });
   return router;

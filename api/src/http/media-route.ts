@@ -11,6 +11,7 @@ import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { contentTypeOf, type MediaStorage } from '../uploads/storage';
 import { byteRangeOf, ifRangeHolds } from './byte-range';
+import { answerFailure } from './failure';
 
 /**
  * Authenticated, range-capable media: `/media/<revisionId>/video` and `/media/<revisionId>/poster.jpg`.
@@ -34,12 +35,7 @@ export function mediaRouter(deps: { orm: MikroORM; config: Config; logger: Logge
         res.status(status).json({ error: error.message, code: error.code });
         return;
       }
-      deps.logger.error({ err: error, requestId: res.locals.requestId }, 'serving media failed');
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      res.status(500).json({ error: 'Something went wrong on our side.', requestId: res.locals.requestId });
+      answerFailure(res, error, deps.logger, 'serving media failed');
     }
   };
   // A subtitle track as WebVTT for the dashboard's players (SRT converted), for whoever may read the episode.
@@ -55,9 +51,7 @@ export function mediaRouter(deps: { orm: MikroORM; config: Config; logger: Logge
         res.status(error.code === 'UNAUTHENTICATED' ? 401 : error.code === 'FORBIDDEN' ? 403 : 404).json({ error: error.message, code: error.code });
         return;
       }
-      deps.logger.error({ err: error, requestId: res.locals.requestId }, 'serving subtitles failed');
-      if (res.headersSent) res.destroy();
-      else res.status(500).json({ error: 'Something went wrong on our side.', requestId: res.locals.requestId });
+      answerFailure(res, error, deps.logger, 'serving subtitles failed');
     }
   });
   // A dubbed audio track for the studio's and the reviewers' players, for whoever may read the episode.
@@ -73,9 +67,7 @@ export function mediaRouter(deps: { orm: MikroORM; config: Config; logger: Logge
         res.status(error.code === 'UNAUTHENTICATED' ? 401 : error.code === 'FORBIDDEN' ? 403 : 404).json({ error: error.message, code: error.code });
         return;
       }
-      deps.logger.error({ err: error, requestId: res.locals.requestId }, 'serving audio failed');
-      if (res.headersSent) res.destroy();
-      else res.status(500).json({ error: 'Something went wrong on our side.', requestId: res.locals.requestId });
+      answerFailure(res, error, deps.logger, 'serving audio failed');
     }
   });
   router.get('/media/:revisionId/video', serve('video'));

@@ -9,6 +9,7 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { MediaStorage } from '../uploads/storage';
 import { sendStored, sendText } from './media-route';
+import { answerFailure } from './failure';
 
 /**
  * Partner playback: `/playback/<episodeId>/video|poster.jpg|subtitles-<trackId>.vtt|audio-<trackId>?partner&territory&expires&signature`.
@@ -65,8 +66,7 @@ export function playbackRouter(deps: { orm: MikroORM; config: Config; logger: Lo
       }
       await sendStored(req, res, deps.storage, served.stored);
     } catch (error) {
-      deps.logger.error({ err: error, requestId: res.locals.requestId }, 'playback failed');
-      if (!res.headersSent) res.status(500).json({ error: 'Something went wrong on our side.', requestId: res.locals.requestId });
+      answerFailure(res, error, deps.logger, 'playback failed');
     }
   });
   return router;

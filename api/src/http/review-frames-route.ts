@@ -7,6 +7,7 @@ import type { Logger } from '../logger';
 import type { Services } from '../services';
 import type { MediaStorage } from '../uploads/storage';
 import { sendStored } from './media-route';
+import { answerFailure } from './failure';
 
 /**
  * Keyframes sampled by the screening, for reviewers (and for the studio once findings are visible
@@ -31,8 +32,7 @@ export function reviewFramesRouter(deps: { orm: MikroORM; config: Config; logger
         res.status(error.code === 'UNAUTHENTICATED' ? 401 : error.code === 'FORBIDDEN' ? 403 : 404).json({ error: error.message, code: error.code });
         return;
       }
-      deps.logger.error({ err: error, requestId: res.locals.requestId }, 'serving a keyframe failed');
-      res.status(500).json({ error: 'Something went wrong on our side.', requestId: res.locals.requestId });
+      answerFailure(res, error, deps.logger, 'serving a keyframe failed');
     }
   });
   return router;
