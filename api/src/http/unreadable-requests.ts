@@ -22,48 +22,32 @@ export function unreadableRequest(code: string | undefined, maxHeaderBytes: numb
  * Answers requests Node's HTTP parser refused before any handler saw them — headers past Node's size
  * limit, a Content-Length that is not a byte count, bytes that are not HTTP — with a status, the
  * upload endpoint's refusal header and a sentence, instead of Node's bare status line; then closes the
- * connection, since nothing after a malformed request can be read as requests. Requests the client
- * sent before it (pipelined) are answered first, in order, and the refusal follows the last of those
- * answers: written at once, it would land inside an answer under way, or be read as the answer to a
- * request still being served (Node's own refusal does either, and a client took a mutation it had
- * sent, and the server saved, for refused).
+ * connection, since nothing after a malformed request can be read as requests. While an answer to an
+ * earlier request is going out on the connection (its head sent, a client pipelining), nothing can be
+ * written without landing inside that answer: the connection is closed without a word, as Node does.
  */
 export function answerUnreadableRequests(server: ServerClosingInStages, maxHeaderBytes: number): void {
+  /** An answer in flight whose head is out may be mid-body. */
+  const answerUnderWay = (socket: Duplex) => server.answersInFlight(socket).some((res) => res.headersSent);
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    if (error.code === 'ECONNRESET' || !socket.writable) {
+    if (error.code === 'ECONNRESET' || !socket.writable || answerUnderWay(socket)) {
       socket.destroy();
       return;
     }
-    let refused = false;
-    const refuse = () => {
-      if (refused) return;
-      refused = true;
-      if (socket.writable) socket.end(refusalOf(error.code, maxHeaderBytes));
-      else socket.destroy();
-    };
-    const last = server.answersInFlight(socket).at(-1);
-    if (!last) return refuse();
-    // A response closes once its answer is in the socket (or it was cut): the refusal goes after it.
-    last.once('close', refuse);
-    // A client that ends its side first makes Node end the connection and drop the answers still in
-    // flight (it would not read them): the refusal goes out before that, the one answer it can read.
-    socket.prependOnceListener('end', refuse);
+    const { reason, message } = unreadableRequest(error.code, maxHeaderBytes);
+    const status = UPLOAD_STATUS[reason];
+    const body = `${message}\n`;
+    socket.end(
+      [
+        `HTTP/1.1 ${status} ${STATUS_TEXT[status]}`,
+        'Content-Type: text/plain; charset=utf-8',
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        `${REFUSAL_HEADER}: ${reason}`,
+        `Access-Control-Expose-Headers: ${REFUSAL_HEADER}`,
+        'Connection: close',
+        '',
+        body,
+      ].join('\r\n'),
+    );
   });
-}
-
-/** The whole HTTP answer to a request the parser refused with `code`, closing the connection. */
-function refusalOf(code: string | undefined, maxHeaderBytes: number): string {
-  const { reason, message } = unreadableRequest(code, maxHeaderBytes);
-  const status = UPLOAD_STATUS[reason];
-  const body = `${message}\n`;
-  return [
-    `HTTP/1.1 ${status} ${STATUS_TEXT[status]}`,
-    'Content-Type: text/plain; charset=utf-8',
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    `${REFUSAL_HEADER}: ${reason}`,
-    `Access-Control-Expose-Headers: ${REFUSAL_HEADER}`,
-    'Connection: close',
-    '',
-    body,
-  ].join('\r\n');
 }
