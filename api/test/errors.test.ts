@@ -274,7 +274,7 @@ describe('health', () => {
 });
 
 describe('a session the database ends in the middle of a mutation', () => {
-  it('one mutation: 503 with Retry-After, nothing saved; a mutation of several fields: the errors say which failed, without a 503 that would ask for all of it again', async () => {
+  it('one mutation that saved nothing: 503 with Retry-After; a mutation of several fields, or one saved before a sub-field failed: the errors say which failed, without a 503 that would ask for all of it again', async () => {
     const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
     const connection = server.orm.em.getConnection();
     const tag = randomUUID().slice(0, 8);
@@ -300,9 +300,34 @@ describe('a session the database ends in the middle of a mutation', () => {
     } finally {
       await connection.execute(`drop trigger end_own_session_${tag} on series`);
     }
+
+    // One field, saved, whose sub-field then loses its session: its answer stands, without a 503.
+    const locker = new pg.Client({ connectionString: server.databaseUrl });
+    await locker.connect();
+    await locker.query('begin');
+    await locker.query('lock table series_license in access exclusive mode');
+    const late = post(`mutation { only: createSeries(studioId: "${owner.organizationId}", input: { title: "late-${tag}", originalLanguage: "en" }) { id license { id } } }`);
+    try {
+      let waiting: number[] = [];
+      for (let i = 0; i < 100 && !waiting.length; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        waiting = (await locker.query<{ pid: number }>("select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()")).rows.map((r) => r.pid);
+      }
+      expect(waiting.length).toBeGreaterThan(0);
+      for (const pid of waiting) await locker.query('select pg_terminate_backend($1)', [pid]);
+    } finally {
+      await locker.query('rollback');
+      await locker.end();
+    }
+    const saved = await late;
+    expect(saved.status).toBe(200);
+    expect(saved.retryAfter).toBeNull();
+    expect((saved.body as { data?: { only?: { id?: string } } }).data?.only?.id).toEqual(expect.any(String));
+    expect(saved.body.errors!.map((e) => [e.path?.join('.'), e.extensions.code])).toEqual([['only.license', 'SERVICE_UNAVAILABLE']]);
+
     const titles = (await connection.execute<Array<{ title: string }>>('select title from series where title like ? order by title', [`%-${tag}%`])).map((r) => r.title);
-    // The first field of the two was saved: what the answer could not say with a 503.
-    expect(titles).toEqual([`kept-${tag}`]);
+    // The first field of the two was saved, and the late one: what the answers could not say with a 503.
+    expect(titles).toEqual([`kept-${tag}`, `late-${tag}`]);
   });
 });
 

@@ -92,17 +92,21 @@ function databaseUnavailableOf(error: unknown): ServiceUnavailableError | undefi
  * An operation the database's absence failed — its context (the caller's authentication) or any of
  * its fields — is answered 503 with Retry-After, so HTTP clients and proxies retry it as they would
  * any unavailable service; the errors say SERVICE_UNAVAILABLE, and the data that was read stays.
- * Not a mutation of several fields: they run one after another, and those before the failure may
- * have been saved, so sending the whole operation again is not safe (its errors still say which
- * field failed, and why).
+ * A mutation only when it is one field and that field gave nothing: mutations of several fields run
+ * one after another, and a field that answered (its sub-fields failing) was saved, so sending the
+ * whole operation again would repeat what was saved (its errors still say which field failed, and why).
  */
 export const unavailableStatusPlugin: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     return {
       async willSendResponse({ response, errors, operation }) {
         if (!errors?.some(isDatabaseUnavailable)) return;
-        const roots = operation?.selectionSet.selections ?? [];
-        if (operation?.operation === 'mutation' && (roots.length > 1 || roots.some((s) => s.kind !== Kind.FIELD))) return;
+        if (operation?.operation === 'mutation') {
+          const [root, ...others] = operation.selectionSet.selections;
+          if (!root || others.length || root.kind !== Kind.FIELD) return;
+          const data = response.body.kind === 'single' ? response.body.singleResult.data : undefined;
+          if (data?.[root.alias?.value ?? root.name.value] != null) return;
+        }
         response.http.status = 503;
         response.http.headers.set('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
       },
