@@ -36,8 +36,8 @@ import { connectionsAwaitingRequest, keepIdleConnectionsPastClients } from './ht
 import { createUploadServer, UPLOADS_PATH, type UploadServer } from './uploads/upload-server';
 import { sendUploadRefusal, UploadFailedError } from './uploads/upload-refusals';
 import { UploadRefusedError } from './modules/media/upload.service';
-import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './db/unavailable';
-import { ForbiddenError, ServiceUnavailableError, UnauthenticatedError, type RateLimitedError } from './domain/errors';
+import { databaseUnavailableOf } from './db/unavailable';
+import { ForbiddenError, UnauthenticatedError, type RateLimitedError } from './domain/errors';
 import { createMediaStorage } from './uploads/media-storage';
 import type { Logger } from './logger';
 import { createServices, type Services } from './services';
@@ -267,7 +267,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     if (!res.headersSent && (req.path === UPLOADS_PATH || req.path.startsWith(`${UPLOADS_PATH}/`))) {
       logger.error({ err, requestId: res.locals.requestId }, 'request failed');
       // The database out of reach is a moment's absence, not a defect: 503 with when to try again.
-      return sendUploadRefusal(res, isDatabaseUnavailable(err) ? new ServiceUnavailableError(DATABASE_RETRY_AFTER_SECONDS) : new UploadFailedError());
+      return sendUploadRefusal(res, databaseUnavailableOf(err) ?? new UploadFailedError());
     }
     answerFailure(res, err, logger, 'request failed');
   };

@@ -1,3 +1,5 @@
+import { ServiceUnavailableError } from '../domain/errors';
+
 /**
  * SQLSTATEs that say the database could not be reached or ended the session, not that a statement
  * was wrong (PostgreSQL, Appendix A): class 08 (connection exception), 53300 (too many connections),
@@ -30,3 +32,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 
 /** How long a client is asked to wait before retrying a request the database's absence refused (Retry-After). */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** The database out of reach (isDatabaseUnavailable) as the refusal every endpoint answers with; otherwise undefined. */
+export function databaseUnavailableOf(error: unknown): ServiceUnavailableError | undefined {
+  return isDatabaseUnavailable(error) ? new ServiceUnavailableError(DATABASE_RETRY_AFTER_SECONDS) : undefined;
+}

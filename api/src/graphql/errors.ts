@@ -1,7 +1,7 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, type GraphQLFormattedError } from 'graphql';
-import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db/unavailable';
-import { BadUserInputError, ConflictError, DomainError, ServiceUnavailableError } from '../domain/errors';
+import { DATABASE_RETRY_AFTER_SECONDS, databaseUnavailableOf, isDatabaseUnavailable } from '../db/unavailable';
+import { BadUserInputError, ConflictError, DomainError } from '../domain/errors';
 import type { GraphQLContext } from './context';
 import { INT_RANGE } from './invalid-values';
 import { tokenLimitOf } from './limits';
@@ -83,11 +83,6 @@ export function databaseRefusalOf(error: unknown): DomainError | undefined {
   return undefined;
 }
 
-/** The database out of reach, as the refusal a client retries (see isDatabaseUnavailable). */
-function databaseUnavailableOf(error: unknown): ServiceUnavailableError | undefined {
-  return isDatabaseUnavailable(error) ? new ServiceUnavailableError(DATABASE_RETRY_AFTER_SECONDS) : undefined;
-}
-
 /**
  * An operation the database's absence failed — its context (the caller's authentication) or any of
  * its fields — is answered 503 with Retry-After, so HTTP clients and proxies retry it as they would
@@ -119,8 +114,8 @@ export const unavailableStatusPlugin: ApolloServerPlugin<GraphQLContext> = {
  * context's failure itself, with a 500 unless the error names another status.
  */
 export function contextUnavailable(error: unknown): GraphQLError | undefined {
-  if (!isDatabaseUnavailable(error)) return undefined;
-  const refusal = new ServiceUnavailableError(DATABASE_RETRY_AFTER_SECONDS);
+  const refusal = databaseUnavailableOf(error);
+  if (!refusal) return undefined;
   return new GraphQLError(refusal.message, {
     originalError: refusal,
     extensions: { code: refusal.code, http: { status: 503, headers: new HeaderMap([['retry-after', String(DATABASE_RETRY_AFTER_SECONDS)]]) } },

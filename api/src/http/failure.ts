@@ -1,6 +1,5 @@
 import type { Response } from 'express';
-import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db/unavailable';
-import { ServiceUnavailableError } from '../domain/errors';
+import { databaseUnavailableOf } from '../db/unavailable';
 import type { Logger } from '../logger';
 
 /**
@@ -14,8 +13,8 @@ export function answerFailure(res: Response, error: unknown, logger: Logger, wha
   const requestId = res.locals.requestId as string | undefined;
   logger.error({ err: error, requestId }, what);
   if (res.headersSent) return void res.destroy();
-  if (isDatabaseUnavailable(error)) {
-    const refusal = new ServiceUnavailableError(DATABASE_RETRY_AFTER_SECONDS);
+  const refusal = databaseUnavailableOf(error);
+  if (refusal) {
     res.setHeader('Retry-After', refusal.retryAfterSeconds);
     return void res.status(503).json({ error: refusal.message, code: refusal.code, reason: refusal.reason, retryAfterSeconds: refusal.retryAfterSeconds, requestId });
   }
