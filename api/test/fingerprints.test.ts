@@ -418,5 +418,17 @@ describe('matching across the platform, through the API as every role', () => {
       60_000,
     );
     expect(dup.data!.episode.possibleDuplicates.map((d) => d.episodeId).sort()).toEqual([original.episodeIds[0], original.episodeIds[2]].sort());
+    // Every match is recorded once, and marked same-studio exactly when both media are one studio's:
+    // recorded together in one statement, whatever the number of matches.
+    const recorded = (await server.orm.em.getConnection().execute(
+      `select m.same_studio, s.studio_id::text as studio_id, e.id::text as episode_id from content_match m
+       join media_revision r on r.id = m.matched_revision_id join episode e on e.id = r.episode_id join series s on s.id = e.series_id
+       where m.media_revision_id = (select current_media_id from episode where id = ?)`,
+      [original.episodeIds[1]],
+    )) as Array<{ same_studio: boolean; studio_id: string; episode_id: string }>;
+    expect(new Set(recorded.map((r) => r.episode_id)).size).toBe(recorded.length);
+    expect(recorded.filter((r) => r.studio_id === owner.organizationId).map((r) => r.episode_id).sort()).toEqual([original.episodeIds[0], original.episodeIds[2]].sort());
+    expect(recorded.filter((r) => r.studio_id !== owner.organizationId).length).toBeGreaterThan(0);
+    for (const r of recorded) expect(r.same_studio).toBe(r.studio_id === owner.organizationId);
   });
 });

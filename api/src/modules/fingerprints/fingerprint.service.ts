@@ -139,30 +139,41 @@ export class FingerprintService {
    * records each match (found again: refreshed). Returns the matches found now.
    */
   async matchRevision(em: EntityManager, revisionId: string): Promise<ContentMatchView[]> {
+    const ids = await this.recordMatches(em, revisionId);
+    return ids.length ? this.views(em, `m.id = any(?::uuid[])`, [pgArray(ids)]) : [];
+  }
+
+  /**
+   * What `matchRevision` records, returning only the ids of the matches: for the transaction that
+   * makes an upload READY, which reads nothing back. The same few statements however many media match.
+   */
+  async recordMatches(em: EntityManager, revisionId: string): Promise<string[]> {
     const conn = em.getConnection();
     const tx = em.getTransactionContext();
-    const own = (await conn.execute(`select r.episode_id::text as episode_id, s.studio_id::text as studio_id from media_revision r join episode e on e.id = r.episode_id join series s on s.id = e.series_id where r.id = ?`, [revisionId], 'all', tx)) as Array<{ episode_id: string; studio_id: string }>;
+    const own = (await conn.execute(`select r.episode_id::text as episode_id from media_revision r where r.id = ?`, [revisionId], 'all', tx)) as Array<{ episode_id: string }>;
     if (!own[0]) return [];
     const frames = (await storedFrames(em, [revisionId])).get(revisionId) ?? [];
     const candidates = await candidateRevisions(em, frames, own[0].episode_id);
     const framesOf = await storedFrames(em, candidates);
-    const found: string[] = [];
-    for (const candidate of candidates) {
+    const matches = candidates.flatMap((candidate) => {
       const match = compareFrames(frames, framesOf.get(candidate) ?? []);
-      if (!match) continue;
-      const studio = (await conn.execute(`select s.studio_id::text as studio_id from media_revision r join episode e on e.id = r.episode_id join series s on s.id = e.series_id where r.id = ?`, [candidate], 'all', tx)) as Array<{ studio_id: string }>;
-      const rows = (await conn.execute(
-        `insert into content_match (id, media_revision_id, matched_revision_id, same_studio, mirrored, matched_frames, moments, found_at) values (?, ?, ?, ?, ?, ?, ?, now())
-         on conflict (media_revision_id, matched_revision_id) do update set mirrored = excluded.mirrored, matched_frames = excluded.matched_frames, moments = excluded.moments, found_at = excluded.found_at
-         returning id::text`,
-        [newId(), revisionId, candidate, studio[0]?.studio_id === own[0].studio_id, match.mirrored, match.moments.length, JSON.stringify(match.moments.slice(0, MAX_MOMENTS))],
-        'all',
-        tx,
-      )) as Array<{ id: string }>;
-      found.push(rows[0]!.id);
-    }
-    if (!found.length) return [];
-    return this.views(em, `m.id = any(?::uuid[])`, [pgArray(found)]);
+      return match ? [{ id: newId(), candidate, mirrored: match.mirrored, frames: match.moments.length, moments: match.moments.slice(0, MAX_MOMENTS) }] : [];
+    });
+    if (!matches.length) return [];
+    // One insert for every match; whether both media belong to one studio is read in the same statement.
+    const rows = (await conn.execute(
+      `insert into content_match (id, media_revision_id, matched_revision_id, same_studio, mirrored, matched_frames, moments, found_at)
+       select m.id, r.id, m.candidate, coalesce(os.studio_id = cs.studio_id, false), m.mirrored, m.frames, m.moments, now()
+       from jsonb_to_recordset(?::jsonb) as m(id uuid, candidate uuid, mirrored boolean, frames int, moments jsonb)
+       join media_revision r on r.id = ?::uuid join episode oe on oe.id = r.episode_id join series os on os.id = oe.series_id
+       left join media_revision cr on cr.id = m.candidate left join episode ce on ce.id = cr.episode_id left join series cs on cs.id = ce.series_id
+       on conflict (media_revision_id, matched_revision_id) do update set mirrored = excluded.mirrored, matched_frames = excluded.matched_frames, moments = excluded.moments, found_at = excluded.found_at
+       returning id::text`,
+      [JSON.stringify(matches), revisionId],
+      'all',
+      tx,
+    )) as Array<{ id: string }>;
+    return rows.map((r) => r.id);
   }
 
   /**

@@ -249,7 +249,7 @@ export class MediaService {
         // Matched in the same transaction, so the studio sees possible duplicates as soon as the
         // episode reads READY, before it submits. In a savepoint: a failed match must not fail the
         // upload (screening matches again).
-        await tx.transactional((sp) => this.fingerprints.matchRevision(sp, revision.id)).catch((err: unknown) => logger.error({ err, uploadId }, 'matching the new media against the platform failed; screening will match it'));
+        await tx.transactional((sp) => this.fingerprints.recordMatches(sp, revision.id)).catch((err: unknown) => logger.error({ err, uploadId }, 'matching the new media against the platform failed; screening will match it'));
       });
     } catch (error) {
       return this.recordFailure(em.fork(), uploadId, error, logger, work);
