@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import phash from 'sharp-phash';
 import { MediaToolError, runMediaTool } from '../../media-tools/media-tool';
 
@@ -24,41 +25,54 @@ export interface FrameHash {
 }
 
 /**
+ * Frames hashed at once. Each hash is a libvips resize (on libuv's threads) and then a DCT on this
+ * thread: hashed one after another, a frame waited on the resize while the next ones queued, and the
+ * hashing finished well after the decoding (about 40 ms after it for a short clip here).
+ */
+const FRAMES_HASHED_AT_ONCE = 4;
+
+/**
  * Perceptual hashes of a video: one frame per second, decoded by ffmpeg to a small greyscale square
  * (so every rendition of the same picture — re-encoded, rescaled — looks alike before hashing), hashed
  * with a 64-bit DCT pHash, and hashed again flipped left to right (`mirroredHash`). Flat frames are
- * left out. Each frame is hashed as soon as ffmpeg hands it over, while the next ones are decoded, so
- * the hashing adds little to the decoding's time. Throws when ffmpeg cannot decode the file; `signal`
- * stops it.
+ * left out. Each frame is hashed as soon as ffmpeg hands it over (up to FRAMES_HASHED_AT_ONCE at a
+ * time), while the next ones are decoded, so the hashing adds little to the decoding's time. In the
+ * order of the frames. Throws when ffmpeg cannot decode the file; `signal` stops it.
  */
 export async function frameHashes(file: string, signal?: AbortSignal): Promise<FrameHash[]> {
-  const hashes: FrameHash[] = [];
-  // One frame at a time, in order: the hashing keeps pace with ffmpeg without piling up work.
-  let hashing = Promise.resolve();
-  let index = 0;
+  const limit = pLimit(FRAMES_HASHED_AT_ONCE);
+  const hashing: Array<Promise<FrameHash | null>> = [];
   // Once decoding fails or is stopped, the frames still queued are dropped: the failure is reported
   // at once, not after hashing frames nobody will use.
   let abandoned = false;
   const hashFrame = (pixels: Buffer) => {
-    const atMs = Math.round((index++ * 1000) / FRAMES_PER_SECOND);
-    hashing = hashing.then(async () => {
-      if (abandoned || signal?.aborted || contrast(pixels) < MIN_CONTRAST) return;
+    const atMs = Math.round((hashing.length * 1000) / FRAMES_PER_SECOND);
+    const hashed = limit(async (): Promise<FrameHash | null> => {
+      if (abandoned || signal?.aborted || contrast(pixels) < MIN_CONTRAST) return null;
       const [hash, mirroredHash] = await Promise.all([greyHash(pixels), greyHash(flippedLeftToRight(pixels))]);
-      hashes.push({ atMs, hash, mirroredHash });
+      return { atMs, hash, mirroredHash };
     });
     // Reported once decoding ends (below), not as an unhandled rejection meanwhile.
-    hashing.catch(() => undefined);
+    hashed.catch(() => undefined);
+    hashing.push(hashed);
   };
-  const decoding = decodeFrames(file, hashFrame, signal).catch((error: unknown) => {
-    abandoned = true;
-    throw error;
-  });
-  // Both settle before either's failure is reported: no hashing is left running behind a rejection.
-  const [decoded, hashed] = await Promise.allSettled([decoding, decoding.then(() => hashing, () => hashing)]);
-  if (decoded.status === 'rejected') throw decoded.reason;
+  const decoded = await decodeFrames(file, hashFrame, signal).then(
+    () => null,
+    (error: unknown) => {
+      abandoned = true;
+      return { error };
+    },
+  );
+  // Every frame handed over settles before anything is reported: no hashing is left running behind a rejection.
+  const hashed = await Promise.allSettled(hashing);
+  if (decoded) throw decoded.error;
   // Stopped after decoding ended: the frames left unhashed make the hashes incomplete.
   signal?.throwIfAborted();
-  if (hashed.status === 'rejected') throw hashed.reason;
+  const hashes: FrameHash[] = [];
+  for (const frame of hashed) {
+    if (frame.status === 'rejected') throw frame.reason;
+    if (frame.value) hashes.push(frame.value);
+  }
   return hashes;
 }
 
