@@ -52,8 +52,11 @@ export async function frameHashes(file: string, signal?: AbortSignal): Promise<F
       const [hash, mirroredHash] = await Promise.all([greyHash(pixels), greyHash(flippedLeftToRight(pixels))]);
       return { atMs, hash, mirroredHash };
     });
-    // Reported once decoding ends (below), not as an unhandled rejection meanwhile.
-    hashed.catch(() => undefined);
+    // Reported once decoding ends (below), not as an unhandled rejection meanwhile; a failed hash
+    // drops the frames queued behind it, as a failed decoding does.
+    hashed.catch(() => {
+      abandoned = true;
+    });
     hashing.push(hashed);
   };
   const decoded = await decodeFrames(file, hashFrame, signal).then(
