@@ -195,7 +195,8 @@ describe('a PATCH going past the declared Upload-Length', () => {
 
 /** Advisory locks held now on the server's database (upload locks are the only ones). */
 async function advisoryLocksHeld(on: TestServer): Promise<number> {
-  const rows = await on.orm.em.getConnection().execute(`select count(*)::int as n from pg_locks where locktype = 'advisory' and granted`);
+  // pg_locks spans the cluster, which test files running beside this one share: only this server's database counts.
+  const rows = await on.orm.em.getConnection().execute(`select count(*)::int as n from pg_locks where locktype = 'advisory' and granted and database = (select oid from pg_database where datname = current_database())`);
   return (rows[0] as { n: number }).n;
 }
 
