@@ -167,6 +167,8 @@ export class FingerprintService {
        from jsonb_to_recordset(?::jsonb) as m(id uuid, candidate uuid, mirrored boolean, frames int, moments jsonb)
        join media_revision r on r.id = ?::uuid join episode oe on oe.id = r.episode_id join series os on os.id = oe.series_id
        left join media_revision cr on cr.id = m.candidate left join episode ce on ce.id = cr.episode_id left join series cs on cs.id = ce.series_id
+       -- Rows are locked in one order, so two matchings of one revision at once (screening) wait on each other instead of deadlocking.
+       order by m.candidate
        on conflict (media_revision_id, matched_revision_id) do update set mirrored = excluded.mirrored, matched_frames = excluded.matched_frames, moments = excluded.moments, found_at = excluded.found_at
        returning id::text`,
       [JSON.stringify(matches), revisionId],
