@@ -86,6 +86,64 @@ describe('the partner catalog', () => {
     expect(s.episodeIds).toHaveLength(3);
   });
 
+  it('every episode shows its own media and subtitle tracks, on the page, in random windows, in two windows at once and by node (seeded)', async () => {
+    const seed = Number(process.env.EPISODE_WINDOW_SEED ?? Date.now() % 1_000_000);
+    const random = seededRandom(seed);
+    const vtt = (text: string) => `WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n${text}\n`;
+    const p = await partner(['US']);
+    // 13 episodes, each with its own media (a poster on even numbers); English on every one, Spanish on even, French on multiples of 3.
+    const s = await createLiveSeries(server, lead, 13, p.organizationId, {
+      territories: ['US'],
+      varied: true,
+      subtitles: [{ language: 'en', format: 'WEBVTT', content: vtt('Hello') }, { language: 'es', format: 'WEBVTT', content: vtt('Hola') }, { language: 'fr', format: 'WEBVTT', content: vtt('Salut') }],
+      subtitleLanguages: ['en', 'es', 'fr'],
+    });
+    // What each episode has, read straight from the tables.
+    const stored = (await server.orm.em.getConnection().execute(
+      `select e.number, m.duration_seconds, m.width, m.height, m.poster_key is not null as poster,
+              array(select t.language from subtitle_track t where t.episode_id = e.id order by t.language) as languages
+       from episode e join media_revision m on m.id = e.current_media_id where e.series_id = ? order by e.number`,
+      [s.seriesId],
+    )) as Array<{ number: number; duration_seconds: number; width: number; height: number; poster: boolean; languages: string[] }>;
+    const expected = (number: number) => {
+      const e = stored.find((r) => r.number === number)!;
+      return { number, durationSeconds: Math.round(Number(e.duration_seconds)), width: e.width, height: e.height, poster: e.poster, subtitleLanguages: e.languages };
+    };
+    // The seeding varies what it should: a reader mixing episodes up would be seen.
+    expect(new Set(stored.map((e) => e.width)).size).toBe(13);
+    expect(new Set(stored.map((e) => e.languages.join())).size).toBe(4);
+    type Shown = { id: string; number: number; durationSeconds: number | null; width: number | null; height: number | null; posterUrl: string | null; subtitleLanguages: string[]; subtitles: Array<{ language: string }> };
+    const shown = (e: Shown) => {
+      expect(e.subtitles.map((t) => t.language), `seed ${seed}`).toEqual(e.subtitleLanguages);
+      return { number: e.number, durationSeconds: e.durationSeconds, width: e.width, height: e.height, poster: e.posterUrl !== null, subtitleLanguages: e.subtitleLanguages };
+    };
+    const FIELDS = 'id number durationSeconds width height posterUrl subtitleLanguages subtitles { language }';
+    const window = graphql(`query($n: Int, $after: String) { catalog(territory: "US", first: 5) { nodes { episodes(first: $n, after: $after) { nodes { ${FIELDS} } pageInfo { endCursor } } } } }`);
+    const two = graphql(`query($n: Int, $after: String) { catalog(territory: "US", first: 5) { nodes { head: episodes(first: 2) { nodes { ${FIELDS} } } tail: episodes(first: $n, after: $after) { nodes { ${FIELDS} } } } } }`);
+    const node = graphql(`query($id: ID!) { node(id: $id) { ... on CatalogEpisode { ${FIELDS} } } }`);
+    const all = await server.gql(window, { n: 20 }, { token: p.key });
+    expect(all.errors, `seed ${seed}`).toBeUndefined();
+    const episodes = all.data!.catalog.nodes[0]!.episodes.nodes as Shown[];
+    expect(episodes.map(shown)).toEqual(stored.map((e) => expected(e.number)));
+    for (let round = 0; round < 8; round++) {
+      // A window of 1–6 episodes after a random one, read with the page and, beside another window, by itself.
+      const n = 1 + Math.floor(random() * 6);
+      const from = Math.floor(random() * 13);
+      const after = from === 0 ? null : (await server.gql(window, { n: from }, { token: p.key })).data!.catalog.nodes[0]!.episodes.pageInfo.endCursor;
+      const wanted = stored.filter((e) => e.number > from).slice(0, n).map((e) => expected(e.number));
+      const withPage = await server.gql(window, { n, after }, { token: p.key });
+      expect((withPage.data!.catalog.nodes[0]!.episodes.nodes as Shown[]).map(shown), `seed ${seed}, ${n} after ${from}`).toEqual(wanted);
+      const beside = await server.gql(two, { n, after }, { token: p.key });
+      expect(beside.errors, `seed ${seed}`).toBeUndefined();
+      expect((beside.data!.catalog.nodes[0]!.tail.nodes as Shown[]).map(shown), `seed ${seed}, ${n} after ${from}, beside another window`).toEqual(wanted);
+      expect((beside.data!.catalog.nodes[0]!.head.nodes as Shown[]).map(shown)).toEqual([expected(1), expected(2)]);
+    }
+    for (const e of episodes) {
+      const one = await server.gql(node, { id: e.id }, { token: p.key });
+      expect(shown(one.data!.node as Shown), `node ${e.number}`).toEqual(expected(e.number));
+    }
+  });
+
   it('the distribution view tells the studio, per partner, what is live and why not', async () => {
     const p = await partner();
     const s = await liveSeries(1, p.organizationId);

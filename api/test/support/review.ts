@@ -16,7 +16,7 @@ function cuesOf(t: SeedSubtitle) {
  * Puts `count` screened cases straight into the human queue (one series, one shared media
  * revision), as the screening would leave them. For queue tests that need many cases quickly.
  */
-export async function seedPendingCases(server: TestServer, studioId: string, count: number, options: { verdict?: 'CLEAR' | 'NEEDS_REVIEW' | 'LIKELY_VIOLATION'; territories?: string[]; filings?: Array<{ territory: string; filingNumber: string }>; subtitles?: SeedSubtitle[]; dubs?: SeedDub[]; seriesTitle?: string } = {}): Promise<{ seriesId: string; caseIds: string[]; episodeIds: string[] }> {
+export async function seedPendingCases(server: TestServer, studioId: string, count: number, options: { verdict?: 'CLEAR' | 'NEEDS_REVIEW' | 'LIKELY_VIOLATION'; territories?: string[]; filings?: Array<{ territory: string; filingNumber: string }>; subtitles?: SeedSubtitle[]; dubs?: SeedDub[]; seriesTitle?: string; varied?: boolean } = {}): Promise<{ seriesId: string; caseIds: string[]; episodeIds: string[] }> {
   const territories = options.territories ?? ['US'];
   const verdict = options.verdict ?? 'NEEDS_REVIEW';
   // One transaction, cases bound to the digest of their real material as submission binds them:
@@ -40,12 +40,26 @@ export async function seedPendingCases(server: TestServer, studioId: string, cou
       [episodes[0]!.id],
     );
     await run(`update episode set current_media_id = ? where series_id = ?`, [revision!.id, series!.id]);
-    // Tracks on every episode before submission, so the cases are bound to them.
-    for (const t of options.subtitles ?? []) {
+    if (options.varied) {
+      // Each episode its own media (20 + n seconds, 700 + n × 2 wide, a poster on even numbers), so a
+      // reader that gave one episode another's would show it.
+      await run(
+        `with made as (
+           insert into media_revision (id, episode_id, sha256, size_bytes, storage_key, file_name, container, video_codec, duration_seconds, width, height, poster_key, warnings, created_at)
+           select gen_random_uuid(), e.id, encode(sha256(e.id::text::bytea), 'hex'), 1000, 'media/' || e.id || '.mp4', 'x.mp4', 'mp4', 'h264', 20 + e.number, 700 + e.number * 2, 1280,
+                  case when e.number % 2 = 0 then 'posters/' || e.id || '.jpg' end, '[]', now()
+           from episode e where e.series_id = ? returning id, episode_id)
+         update episode e set current_media_id = made.id from made where made.episode_id = e.id`,
+        [series!.id],
+      );
+    }
+    // Tracks on every episode before submission, so the cases are bound to them; `varied`: the i-th
+    // track only on episodes whose number is a multiple of i + 1.
+    for (const [i, t] of (options.subtitles ?? []).entries()) {
       await run(
         `insert into subtitle_track (id, episode_id, language, kind, ai_generated, format, content, cues, cue_count, updated_at)
-         select gen_random_uuid(), e.id, ?, ?, ?, ?, ?, ?::jsonb, ?, now() from episode e where e.series_id = ?`,
-        [t.language, t.kind ?? 'SUBTITLES', t.aiGenerated ?? false, t.format, t.content, JSON.stringify(cuesOf(t)), t.content.split('-->').length - 1, series!.id],
+         select gen_random_uuid(), e.id, ?, ?, ?, ?, ?, ?::jsonb, ?, now() from episode e where e.series_id = ? and e.number % ? = 0`,
+        [t.language, t.kind ?? 'SUBTITLES', t.aiGenerated ?? false, t.format, t.content, JSON.stringify(cuesOf(t)), t.content.split('-->').length - 1, series!.id, options.varied ? i + 1 : 1],
       );
     }
     for (const d of options.dubs ?? []) {
@@ -61,13 +75,13 @@ export async function seedPendingCases(server: TestServer, studioId: string, cou
       );
     }
     const snapshots = await loadReviewedSnapshots(tx, episodes.map((e) => e.id));
-    const bound = JSON.stringify(episodes.map((e) => ({ episode_id: e.id, hash: reviewedDigest(snapshots.get(e.id)!), snapshot: snapshots.get(e.id) })));
+    const bound = JSON.stringify(episodes.map((e) => ({ episode_id: e.id, hash: reviewedDigest(snapshots.get(e.id)!), snapshot: snapshots.get(e.id), media_sha256: snapshots.get(e.id)!.mediaSha256 })));
     const verdicts = JSON.stringify(territories.map((t) => ({ territory: t, verdict, riskScore: verdict === 'LIKELY_VIOLATION' ? 80 : verdict === 'NEEDS_REVIEW' ? 45 : 0, reasons: [] })));
     const cases = await run<{ id: string }>(
       `insert into review_case (id, episode_id, studio_id, media_revision_id, media_sha256, metadata_hash, metadata_snapshot, territories, status, ai_status, risk_score, verdicts, progress, submitted_at, sla_due_at)
-       select gen_random_uuid(), b.episode_id, ?, ?, repeat('a', 64), b.hash, b.snapshot, ?::text[], 'PENDING_REVIEW', 'COMPLETED', ?, ?::jsonb, '{}', now() - (random() * interval '2 hours'), now() + interval '1 day'
-       from jsonb_to_recordset(?::jsonb) as b(episode_id uuid, hash text, snapshot jsonb) returning id`,
-      [studioId, revision!.id, `{${territories.join(',')}}`, verdict === 'LIKELY_VIOLATION' ? 80 : verdict === 'NEEDS_REVIEW' ? 45 : 0, verdicts, bound],
+       select gen_random_uuid(), b.episode_id, ?, e.current_media_id, b.media_sha256, b.hash, b.snapshot, ?::text[], 'PENDING_REVIEW', 'COMPLETED', ?, ?::jsonb, '{}', now() - (random() * interval '2 hours'), now() + interval '1 day'
+       from jsonb_to_recordset(?::jsonb) as b(episode_id uuid, hash text, snapshot jsonb, media_sha256 text) join episode e on e.id = b.episode_id returning id`,
+      [studioId, `{${territories.join(',')}}`, verdict === 'LIKELY_VIOLATION' ? 80 : verdict === 'NEEDS_REVIEW' ? 45 : 0, verdicts, bound],
     );
     return { seriesId: series!.id, caseIds: cases.map((c) => c.id), episodeIds: episodes.map((e) => e.id) };
   });

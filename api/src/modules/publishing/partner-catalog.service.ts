@@ -110,8 +110,8 @@ const STILL_ALLOWED_SERIES = (s: string, partner: string, license?: string) => `
   and not exists (select 1 from organization o where o.id in (${s}.studio_id, ${partner}) and o.suspended_at is not null)
   and ${license ? `(${license}.window_end is null or ${license}.window_end > now())` : `not exists (select 1 from series_license l where l.series_id = ${s}.id and l.window_end <= now())`}`;
 
-/** The columns of LIVE_EPISODES_JSON's inner select, in LiveEpisodeColumns' order: one `json_agg` each. */
-const LIVE_EPISODE_FIELDS = ['id', 'number', 'title', 'synopsis', 'duration_seconds', 'width', 'height', 'has_poster', 'price', 'subtitle_tracks', 'ai_elements', 'localizations', 'audio_tracks'];
+/** The columns of LIVE_EPISODES_JSON's window, in LiveEpisodeColumns' order: one `json_agg` each. */
+const LIVE_EPISODE_FIELDS = ['id', 'number', 'title', 'synopsis', 'current_media_id', 'price', 'ai_elements'];
 
 /**
  * The live episodes of one series as a single JSON value: the first `limit` after `afterNumber` in
@@ -120,26 +120,28 @@ const LIVE_EPISODE_FIELDS = ['id', 'number', 'title', 'synopsis', 'duration_seco
  * repeated on every episode, and the driver parses one JSON text instead of a row of columns per
  * episode. The value is one array per field (see LiveEpisodeColumns), position i of each being
  * episode i: repeated key names were two thirds of the text of a page of objects, and PostgreSQL
- * turns a column into JSON once per field and series (each aggregate looks up its type once), where
- * an array per episode made it look up the type of every value of every episode (about 2 ms more of
- * a page's 35 ms of PostgreSQL CPU). Its price is the gate's stored object for the territory, found by one
- * jsonpath call: a subquery per episode over the price list, building an array of the price's
- * fields, cost PostgreSQL more (about 5 ms a page) than the price's key names cost the driver.
- * Localizations are read only when a `language` is asked (the original texts need none), dubs only
- * `withDubs` (null in their place otherwise): each is an aggregate per episode that a page not
- * showing it should not pay for. `seriesId` and `seriesVersion` are the series' id and material
- * version; its parameters are, in order, `episodeParams`.
+ * turns a column into JSON once per field and series (each aggregate looks up its type once).
+ *
+ * What hangs off an episode (its media, subtitle tracks, localizations, dubs) is read once per series
+ * for the whole window, by the window's ids, and matched to its episode by `episodeRows`: a subquery
+ * per episode was an executor subplan started a thousand times a page, one per series starts fifty
+ * (the benchmark's page statement fell from about 18 ms of PostgreSQL CPU to 10). Its price is the
+ * gate's stored object for the territory, found by one jsonpath call. Localizations are read only
+ * when a `language` is asked (the original texts need none), dubs only `withDubs` (null in their
+ * place otherwise). `seriesId` and `seriesVersion` are the series' id and material version; its
+ * parameters are, in order, `episodeParams`.
  */
-const LIVE_EPISODES_JSON = (seriesId: string, seriesVersion: string, language: string | null, withDubs: boolean) => `(select json_build_array(${LIVE_EPISODE_FIELDS.map((field) => `json_agg(ep.${field} order by ep.number)`).join(', ')}) from (
-     select e.id, e.number, e.title, e.synopsis, m.duration_seconds, m.width, m.height, (m.poster_key is not null) as has_poster,
-            jsonb_path_query_first(x.prices, '$[*] \\? (@.territories[*] == $territory).price', jsonb_build_object('territory', ?::text)) as price,
-            coalesce((select json_agg(json_build_object('id', t.id, 'language', t.language, 'kind', t.kind, 'aiGenerated', t.ai_generated) order by t.language, t.kind) from subtitle_track t where t.episode_id = e.id), '[]') as subtitle_tracks,
-            ${language ? `(select json_agg(json_build_object('language', t.language, 'title', t.title, 'synopsis', t.synopsis)) from localized_text t where t.episode_id = e.id)` : 'null::json'} as localizations,
-            ${withDubs ? `coalesce((select json_agg(json_build_object('id', a.id, 'language', a.language, 'audioCodec', a.audio_codec, 'durationSeconds', a.duration_seconds) order by a.language) from audio_track a where a.episode_id = e.id), '[]')` : 'null::json'} as audio_tracks,
-            e.ai_elements
+const LIVE_EPISODES_JSON = (seriesId: string, seriesVersion: string, language: string | null, withDubs: boolean) => `(select json_build_array(
+          ${LIVE_EPISODE_FIELDS.map((field) => `json_agg(ep.${field} order by ep.number)`).join(', ')},
+          (select json_agg(json_build_array(m.id, m.duration_seconds, m.width, m.height, m.poster_key is not null)) from media_revision m where m.id = any(array_agg(ep.current_media_id))),
+          (select json_agg(json_build_array(t.episode_id, t.id, t.language, t.kind, t.ai_generated) order by t.language, t.kind) from subtitle_track t where t.episode_id = any(array_agg(ep.id))),
+          ${language ? `(select json_agg(json_build_array(t.episode_id, t.language, t.title, t.synopsis)) from localized_text t where t.episode_id = any(array_agg(ep.id)))` : 'null::json'},
+          ${withDubs ? `(select json_agg(json_build_array(a.episode_id, a.id, a.language, a.audio_codec, a.duration_seconds) order by a.language) from audio_track a where a.episode_id = any(array_agg(ep.id)))` : 'null::json'})
+   from (
+     select e.id, e.number, e.title, e.synopsis, e.current_media_id, e.ai_elements,
+            jsonb_path_query_first(x.prices, '$[*] \\? (@.territories[*] == $territory).price', jsonb_build_object('territory', ?::text)) as price
      from episode e
      join partner_episode_state x on x.episode_id = e.id and x.partner_id = ? and x.live_territories @> array[?]::text[] and x.episode_version = e.material_version and x.series_version = ${seriesVersion}
-     left join media_revision m on m.id = e.current_media_id
      where e.series_id = ${seriesId} and e.number > ? and e.status <> 'TAKEN_DOWN'
      order by e.number limit ?
    ) ep)`;
@@ -150,27 +152,38 @@ const episodeParams = (partnerId: string, territory: string, window: EpisodeWind
 type LivePriceJson = CatalogEpisodeRow['price'];
 
 /**
- * LIVE_EPISODES_JSON's value: one array per field, in number order, position i of each being episode
- * i; every array is null when no episode is live (an aggregate of no rows).
+ * LIVE_EPISODES_JSON's value: one array per field of the window, in number order, position i of each
+ * being episode i (every one null when no episode is live: an aggregate of no rows); then what the
+ * window's episodes have, each row naming its episode (null when there is none, or it was not asked).
  */
 type LiveEpisodeColumns = [
   ids: string[] | null,
   numbers: number[],
   titles: string[],
   synopses: string[],
-  durationSeconds: Array<number | string | null>,
-  widths: Array<number | null>,
-  heights: Array<number | null>,
-  hasPosters: boolean[],
+  mediaIds: Array<string | null>,
   /** Live means priced in the territory (the gate holds back an episode without a price). */
   prices: LivePriceJson[],
-  subtitleTracks: CatalogSubtitleRow[][],
   aiElements: string[][],
-  /** Null entries when no language is asked. */
-  localizations: LocalizationRows[],
-  /** Null entries without dubs. */
-  audioTracks: Array<CatalogAudioRow[] | null>,
+  media: Array<[id: string, durationSeconds: number | string | null, width: number | null, height: number | null, hasPoster: boolean]> | null,
+  /** In language and kind order. */
+  subtitleTracks: Array<[episodeId: string, id: string, language: string, kind: string, aiGenerated: boolean]> | null,
+  /** Null unless a language is asked. */
+  localizations: Array<[episodeId: string, language: string, title: string, synopsis: string]> | null,
+  /** In language order; null without dubs. */
+  audioTracks: Array<[episodeId: string, id: string, language: string, audioCodec: string, durationSeconds: number]> | null,
 ];
+
+/** Rows naming their episode first, as lists per episode id (empty when there are none). */
+function byEpisode<R extends [string, ...unknown[]], T>(rows: R[] | null, item: (row: R) => T): Map<string, T[]> {
+  const lists = new Map<string, T[]>();
+  for (const row of rows ?? []) {
+    const list = lists.get(row[0]);
+    if (list) list.push(item(row));
+    else lists.set(row[0], [item(row)]);
+  }
+  return lists;
+}
 
 /** What episodes take from their series' row: its original language and its license (null: none). */
 interface EpisodeSeriesColumns {
@@ -187,7 +200,11 @@ interface EpisodeSeriesColumns {
 /** The episodes of LIVE_EPISODES_JSON's columns for a series (none for null), with what the license allows of each. */
 function episodeRows(series: EpisodeSeriesColumns, columns: LiveEpisodeColumns | null, territory: string, language: string | null): CatalogEpisodeRow[] {
   if (!columns?.[0]) return [];
-  const [ids, numbers, titles, synopses, durations, widths, heights, hasPosters, prices, subtitleTrackLists, aiElementLists, localizationLists, audioTrackLists] = columns;
+  const [ids, numbers, titles, synopses, mediaIds, prices, aiElementLists, mediaRows, subtitleRows, localizationRows, audioRows] = columns;
+  const media = new Map(mediaRows?.map((m) => [m[0], m]));
+  const subtitleLists = byEpisode(subtitleRows, ([, id, lang, kind, aiGenerated]): CatalogSubtitleRow => ({ id, language: lang, kind, aiGenerated }));
+  const localizationLists = byEpisode(localizationRows, ([, lang, title, synopsis]): TextsInLanguage => ({ language: lang, title, synopsis }));
+  const audioLists = byEpisode(audioRows, ([, id, lang, audioCodec, durationSeconds]): CatalogAudioRow => ({ id, language: lang, audioCodec, durationSeconds }));
   const licensedSubtitles = series.licensed_subtitle_languages ?? [];
   const licensedDubs = series.licensed_dub_languages ?? [];
   const seriesAi = series.license_id === null ? null : { aiElements: series.ai_elements ?? [], aiLabel: series.ai_label, aiDisclosure: series.ai_disclosure };
@@ -195,32 +212,28 @@ function episodeRows(series: EpisodeSeriesColumns, columns: LiveEpisodeColumns |
   const seriesDeclaration = aiContentDeclaration(seriesAi);
   const original = series.original_language;
   return ids!.map((id, i) => {
-    const number = numbers[i]!;
     const title = titles[i]!;
     const synopsis = synopses[i]!;
-    const durationSeconds = durations[i] ?? null;
-    const width = widths[i];
-    const height = heights[i];
-    const hasPoster = hasPosters[i];
+    const mediaId = mediaIds[i];
+    const [, durationSeconds = null, width = null, height = null, hasPoster = false] = (mediaId && media.get(mediaId)) || [];
     const price = prices[i];
-    const subtitleTracks = subtitleTrackLists[i]!;
     const aiElements = aiElementLists[i]!;
-    const localizations = localizationLists[i];
-    const audioTracks = audioTrackLists[i];
-    const subtitles = subtitleTracks.length ? licensedTracks(subtitleTracks, licensedSubtitles) : subtitleTracks;
-    const texts = language ? textsFor({ language: original, title, synopsis }, localizations ?? [], language) : null;
+    const subtitleTracks = subtitleLists.get(id);
+    const audioTracks = audioLists.get(id);
+    const subtitles = subtitleTracks ? licensedTracks(subtitleTracks, licensedSubtitles) : [];
+    const texts = language ? textsFor({ language: original, title, synopsis }, localizationLists.get(id) ?? [], language) : null;
     return {
       id,
       seriesId: series.id,
       territory,
-      number,
+      number: numbers[i]!,
       title: texts ? texts.title : title,
       synopsis: texts ? texts.synopsis : synopsis,
       language: texts ? texts.language : original,
       durationSeconds: durationSeconds === null ? null : Math.round(Number(durationSeconds)),
-      width: width ?? null,
-      height: height ?? null,
-      hasPoster: Boolean(hasPoster),
+      width,
+      height,
+      hasPoster,
       subtitleLanguages: subtitles.length ? [...new Set(subtitles.map((t) => t.language))] : [],
       subtitles,
       audioTracks: audioTracks ? licensedTracks(audioTracks, licensedDubs) : [],
