@@ -5,7 +5,8 @@
 // one a previous response ended at, each lap starting at another offset — so no cache can answer.
 // The GraphQL side includes authentication (partner API key) and rate limiting.
 // Prints req/s, p50/p99, their ratios, and SQL statements per GraphQL request at two page sizes.
-//   node bench/catalog.mjs [--seconds 10] [--connections 10] [--rounds 1]
+// Each side first serves --warmup seconds untimed, so both are measured with their code compiled.
+//   node bench/catalog.mjs [--seconds 10] [--connections 10] [--rounds 1] [--warmup 5]
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -15,6 +16,7 @@ const arg = (name, fallback) => (process.argv.includes(`--${name}`) ? Number(pro
 const SECONDS = arg('seconds', 10);
 const CONNECTIONS = arg('connections', 10);
 const ROUNDS = arg('rounds', 1);
+const WARMUP = arg('warmup', 5);
 const autocannon = apiRequire('autocannon');
 
 // As deployed (NODE_ENV=production): graphql-js otherwise adds development-mode checks to every
@@ -238,10 +240,10 @@ function walker() {
 }
 
 /** One side under load; with this process's CPU time per request (the API, or the raw endpoint, and the load generator). */
-const load = async (url) => {
+const load = async (url, duration = SECONDS) => {
   const walk = walker();
   const cpu0 = process.cpuUsage();
-  const result = await new Promise((resolve, reject) => autocannon({ url, requests: [walk.request], connections: CONNECTIONS, duration: SECONDS }, (err, r) => (err ? reject(err) : resolve(r))));
+  const result = await new Promise((resolve, reject) => autocannon({ url, requests: [walk.request], connections: CONNECTIONS, duration }, (err, r) => (err ? reject(err) : resolve(r))));
   const cpu = process.cpuUsage(cpu0);
   return { ...result, walk: walk.stats(), cpuMs: (cpu.user + cpu.system) / 1000 / Math.max(1, walk.stats().pages) };
 };
@@ -264,13 +266,17 @@ const profiled = async (run) => {
   session.disconnect();
   return result;
 };
+// Untimed: a server answers partners long after it starts, with its code optimized and its pools full;
+// the first timed round otherwise pays V8's compilation of the GraphQL side's code (p99 twice the others).
+if (WARMUP > 0 && !ONLY_GRAPHQL) await load(rawUrl, WARMUP);
+if (WARMUP > 0) await load(apiUrl, WARMUP);
 for (let round = 0; round < ROUNDS; round++) {
   const sql = ONLY_GRAPHQL ? { requests: { average: 1 }, latency: { p50: 0, p99: 1 }, errors: 0, non2xx: 0, walk: { pages: 0 }, cpuMs: 0 } : await load(rawUrl);
   const gql = await profiled(() => load(apiUrl));
   runs.push({ sql, gql, throughput: gql.requests.average / sql.requests.average, p99: gql.latency.p99 / Math.max(1, sql.latency.p99) });
 }
 const row = (name, r) => `  ${name.padEnd(22)} ${r.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   errors ${r.errors + r.non2xx}   pages ${r.walk.pages}   CPU ${r.cpuMs.toFixed(1)} ms/request`;
-console.log(`catalog benchmark (1,000 series × 60 live episodes; first: ${PAGE} with episodes(first: ${EPISODES}) and US prices, every request the next page of a cursor walk; ${CONNECTIONS} connections, ${SECONDS} s each, ${ROUNDS} round(s))`);
+console.log(`catalog benchmark (1,000 series × 60 live episodes; first: ${PAGE} with episodes(first: ${EPISODES}) and US prices, every request the next page of a cursor walk; ${CONNECTIONS} connections, ${SECONDS} s each, ${ROUNDS} round(s) after ${WARMUP} s of warm-up each)`);
 console.log(`  machine: ${machine()}`);
 for (const [i, r] of runs.entries()) {
   if (ROUNDS > 1) console.log(`  round ${i + 1}`);
