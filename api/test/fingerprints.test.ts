@@ -171,6 +171,24 @@ describe('matching across the platform, through the API as every role', () => {
     expect(back.data!.episode.possibleDuplicates.map((d) => d.episodeId)).toEqual([original.episodeIds[2]]);
   });
 
+  it('the same video made READY at the same moment in two episodes of one studio: each shows the other before submitting, every round', async () => {
+    // Each READY transaction matches against media already committed: two at once must not both miss
+    // the other. Six rounds, each a fresh pair of episodes uploaded together (a re-encoded copy and its
+    // source, so the bytes differ), so the transactions overlap in some of them.
+    const ROUNDS = 6;
+    const seriesId = await seriesWithEpisodes(server, owner.token, owner.organizationId, ROUNDS * 2, { title: 'Twin Uploads' });
+    const episodeIds = await episodesOf(seriesId, owner.token);
+    for (let round = 0; round < ROUNDS; round++) {
+      const clip = await sceneClip(`fp-together-${round}`, 300 + round);
+      const [a, b] = [episodeIds[round * 2]!, episodeIds[round * 2 + 1]!];
+      await Promise.all([readyEpisode(server, owner.token, a, clip), readyEpisode(server, owner.token, b, copyOf(clip, 'reencoded'))]);
+      for (const [episode, other] of [[a, b], [b, a]] as const) {
+        const res = await server.gql(graphql('query($id: ID!) { episode(id: $id) { possibleDuplicates { episodeId } } }'), { id: episode }, { token: owner.token });
+        expect(res.data!.episode.possibleDuplicates.map((d) => d.episodeId), `round ${round + 1}`).toEqual([other]);
+      }
+    }
+  }, 120_000);
+
   it('an unrelated upload matches nothing', async () => {
     unrelatedClip = await sceneClip('platform-unrelated', 8);
     await readyEpisode(server, owner.token, original.episodeIds[1]!, unrelatedClip);

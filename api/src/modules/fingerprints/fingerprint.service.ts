@@ -128,6 +128,18 @@ export class FingerprintService {
     );
   }
 
+  /**
+   * Holds, until the transaction ends, the studio's right to store and match a new fingerprint (a
+   * transaction-scoped advisory lock; another transaction of the studio waits here). A transaction
+   * matches only media already committed, so two uploads of one video made READY at the same moment
+   * in two episodes would each miss the other, and the studio would not see the possible duplicate
+   * before submitting. Other studios' uploads do not wait: matches across studios are screening's,
+   * which matches again.
+   */
+  async holdStudioMatching(em: EntityManager, studioId: string): Promise<void> {
+    await em.getConnection().execute(`select pg_advisory_xact_lock(hashtext('fingerprint-matching'), hashtext(?::text))`, [studioId], 'all', em.getTransactionContext());
+  }
+
   /** Whether a revision has its fingerprint stored, made by the current FINGERPRINT_ALGORITHM. */
   async has(em: EntityManager, revisionId: string): Promise<boolean> {
     const rows = (await em.getConnection().execute(`select 1 from media_fingerprint where media_revision_id = ? and algorithm = ?`, [revisionId, FINGERPRINT_ALGORITHM], 'all', em.getTransactionContext())) as unknown[];

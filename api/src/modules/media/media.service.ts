@@ -245,10 +245,12 @@ export class MediaService {
           summary: { uploadId, before: { sha256: previous?.sha256 ?? null }, after: { sha256, durationSeconds: probe.durationSeconds, width: probe.width, height: probe.height }, warnings },
         });
         await tx.flush();
-        await this.fingerprints.store(tx, revision.id, frames);
         // Matched in the same transaction, so the studio sees possible duplicates as soon as the
-        // episode reads READY, before it submits. In a savepoint: a failed match must not fail the
-        // upload (screening matches again).
+        // episode reads READY, before it submits; one such transaction of the studio at a time, so
+        // two at once see each other. In a savepoint: a failed match must not fail the upload
+        // (screening matches again).
+        await this.fingerprints.holdStudioMatching(tx, episode.series.studio.id);
+        await this.fingerprints.store(tx, revision.id, frames);
         await tx.transactional((sp) => this.fingerprints.recordMatches(sp, revision.id)).catch((err: unknown) => logger.error({ err, uploadId }, 'matching the new media against the platform failed; screening will match it'));
       });
     } catch (error) {
