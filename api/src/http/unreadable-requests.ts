@@ -22,32 +22,45 @@ export function unreadableRequest(code: string | undefined, maxHeaderBytes: numb
  * Answers requests Node's HTTP parser refused before any handler saw them — headers past Node's size
  * limit, a Content-Length that is not a byte count, bytes that are not HTTP — with a status, the
  * upload endpoint's refusal header and a sentence, instead of Node's bare status line; then closes the
- * connection, since nothing after a malformed request can be read as requests. While an answer to an
- * earlier request is going out on the connection (its head sent, a client pipelining), nothing can be
- * written without landing inside that answer: the connection is closed without a word, as Node does.
+ * connection, since nothing after a malformed request can be read as requests. Answers to earlier
+ * requests on the connection (a client pipelining) go out first, whole: the refusal follows the last
+ * of them, as RFC 9112 §9.3.2 orders pipelined answers. Written at once, it landed inside an answer
+ * already streaming, or was read as the answer to a request still being served (a mutation, say,
+ * which went on to change what it changes).
  */
 export function answerUnreadableRequests(server: ServerClosingInStages, maxHeaderBytes: number): void {
-  /** An answer in flight whose head is out may be mid-body. */
-  const answerUnderWay = (socket: Duplex) => server.answersInFlight(socket).some((res) => res.headersSent);
+  /** Connections whose refusal is decided: the parser reports every later chunk of theirs again. */
+  const refusing = new WeakSet<Duplex>();
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    if (error.code === 'ECONNRESET' || !socket.writable || answerUnderWay(socket)) {
+    if (refusing.has(socket)) return;
+    refusing.add(socket);
+    if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
     }
     const { reason, message } = unreadableRequest(error.code, maxHeaderBytes);
     const status = UPLOAD_STATUS[reason];
     const body = `${message}\n`;
-    socket.end(
-      [
-        `HTTP/1.1 ${status} ${STATUS_TEXT[status]}`,
-        'Content-Type: text/plain; charset=utf-8',
-        `Content-Length: ${Buffer.byteLength(body)}`,
-        `${REFUSAL_HEADER}: ${reason}`,
-        `Access-Control-Expose-Headers: ${REFUSAL_HEADER}`,
-        'Connection: close',
-        '',
-        body,
-      ].join('\r\n'),
-    );
+    const refuse = () => {
+      // An earlier answer that ended the connection (or a client gone) leaves nothing to write to.
+      if (!socket.writable) return void socket.destroy();
+      socket.end(
+        [
+          `HTTP/1.1 ${status} ${STATUS_TEXT[status]}`,
+          'Content-Type: text/plain; charset=utf-8',
+          `Content-Length: ${Buffer.byteLength(body)}`,
+          `${REFUSAL_HEADER}: ${reason}`,
+          `Access-Control-Expose-Headers: ${REFUSAL_HEADER}`,
+          'Connection: close',
+          '',
+          body,
+        ].join('\r\n'),
+      );
+    };
+    // Answers leave the record on their 'close', in order: the last one closing is the last one out.
+    const earlier = server.answersInFlight(socket);
+    const last = earlier[earlier.length - 1];
+    if (last) last.once('close', refuse);
+    else refuse();
   });
 }
