@@ -253,7 +253,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     expressMiddleware(apollo, {
       context: ({ req, res }) =>
         graphqlContext(req, res).catch((error: unknown) => {
-          throw contextUnavailable(error) ?? error;
+          throw contextUnavailable(error, res.locals.requestId as string) ?? error;
         }),
     }),
   );

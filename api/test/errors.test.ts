@@ -339,7 +339,7 @@ describe('a failure no route answers (the database gone while a request is authe
     const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
     await admin.connect();
     const tus = { authorization: `Bearer ${member.token}`, 'tus-resumable': '1.0.0' };
-    const answers: Array<{ what: string; status: number; reason: string | null; retryAfter: string | null; body: string }> = [];
+    const answers: Array<{ what: string; status: number; reason: string | null; retryAfter: string | null; requestId: string | null; body: string }> = [];
     const logged = server.logLines.length;
     await admin.query(`alter database "${database}" allow_connections false`);
     try {
@@ -357,7 +357,7 @@ describe('a failure no route answers (the database gone while a request is authe
         ['GET', `/media/${randomUUID()}/poster.jpg`, { authorization: `Bearer ${member.token}` }, undefined],
       ] as const) {
         const res = await fetch(`${server.url}${path}`, { method, headers, body });
-        answers.push({ what: `${method} ${path}`, status: res.status, reason: res.headers.get('upload-refusal-reason'), retryAfter: res.headers.get('retry-after'), body: await res.text() });
+        answers.push({ what: `${method} ${path}`, status: res.status, reason: res.headers.get('upload-refusal-reason'), retryAfter: res.headers.get('retry-after'), requestId: res.headers.get('x-request-id'), body: await res.text() });
       }
     } finally {
       await admin.query(`alter database "${database}" allow_connections true`);
@@ -377,7 +377,9 @@ describe('a failure no route answers (the database gone while a request is authe
     const unavailable = { message: 'The service cannot reach its database just now. Try again in 5 seconds.', extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 5 } };
     const graphqlAnswers = answers.filter((a) => a.what.includes('/graphql'));
     expect(JSON.parse(graphqlAnswers[0]!.body)).toMatchObject({ data: null, errors: [{ ...unavailable, path: ['signIn'] }] });
-    expect(JSON.parse(graphqlAnswers[1]!.body)).toEqual({ errors: [unavailable] });
+    // Refused in authenticating its caller, before any operation: with the request's id like every other answer.
+    expect(JSON.parse(graphqlAnswers[1]!.body)).toEqual({ errors: [{ ...unavailable, extensions: { ...unavailable.extensions, requestId: graphqlAnswers[1]!.requestId } }] });
+    expect(graphqlAnswers[1]!.requestId).toMatch(/^[0-9a-f-]{36}$/);
     // The routes outside GraphQL and tus (media, downloads) answer in their own shape.
     for (const answer of answers.filter((a) => a.what.includes('/media/'))) {
       expect(JSON.parse(answer.body), answer.what).toEqual({ error: unavailable.message, code: 'SERVICE_UNAVAILABLE', reason: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 5, requestId: expect.any(String) });

@@ -111,14 +111,15 @@ export const unavailableStatusPlugin: ApolloServerPlugin<GraphQLContext> = {
 
 /**
  * The context (authentication) failing because the database is out of reach: Apollo answers a
- * context's failure itself, with a 500 unless the error names another status.
+ * context's failure itself, with a 500 unless the error names another status, and without the
+ * plugins that add the request's id to every other answer's errors: `requestId` is given here.
  */
-export function contextUnavailable(error: unknown): GraphQLError | undefined {
+export function contextUnavailable(error: unknown, requestId: string): GraphQLError | undefined {
   const refusal = databaseUnavailableOf(error);
   if (!refusal) return undefined;
   return new GraphQLError(refusal.message, {
     originalError: refusal,
-    extensions: { code: refusal.code, http: { status: 503, headers: new HeaderMap([['retry-after', String(DATABASE_RETRY_AFTER_SECONDS)]]) } },
+    extensions: { code: refusal.code, requestId, http: { status: 503, headers: new HeaderMap([['retry-after', String(DATABASE_RETRY_AFTER_SECONDS)]]) } },
   });
 }
 
@@ -126,7 +127,8 @@ export function contextUnavailable(error: unknown): GraphQLError | undefined {
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const domain = domainErrorOf(error) ?? databaseRefusalOf(error) ?? databaseUnavailableOf(error) ?? tokenLimitOf(formatted);
   if (domain) {
-    return { message: domain.message, path: formatted.path, locations: formatted.locations, extensions: { code: domain.code, reason: domain.reason, ...domain.details } };
+    const requestId = formatted.extensions?.requestId;
+    return { message: domain.message, path: formatted.path, locations: formatted.locations, extensions: { code: domain.code, reason: domain.reason, ...domain.details, ...(requestId ? { requestId } : {}) } };
   }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && CLIENT_CODES.has(code)) {
