@@ -27,10 +27,10 @@ export async function createPartner(server: TestServer, admin: SignedInMember, t
  * A studio series with `n` episodes approved by a lead for `territories`, licensed there, priced
  * (US 0.49 USD, elsewhere 60 coins) and released to `partnerId`.
  */
-export async function createLiveSeries(server: TestServer, lead: SignedInMember, n: number, partnerId: string, options: { territories?: string[]; filings?: Array<{ territory: string; filingNumber: string }>; subtitles?: SeedSubtitle[]; subtitleLanguages?: string[]; dubs?: SeedDub[]; dubLanguages?: string[]; varied?: boolean } = {}) {
+export async function createLiveSeries(server: TestServer, lead: SignedInMember, n: number, partnerId: string, options: { territories?: string[]; filings?: Array<{ territory: string; filingNumber: string }>; subtitles?: SeedSubtitle[]; subtitleLanguages?: string[]; dubs?: SeedDub[]; dubLanguages?: string[]; varied?: boolean; before?: Parameters<typeof seedPendingCases>[3] extends infer O ? (O extends { before?: infer B } ? B : never) : never } = {}) {
   const territories = options.territories ?? ['US', 'CA'];
   const owner = await server.member(OrganizationKind.STUDIO, Role.OWNER);
-  const seeded = await seedPendingCases(server, owner.organizationId, n, { verdict: 'CLEAR', territories, filings: options.filings, subtitles: options.subtitles, dubs: options.dubs, varied: options.varied });
+  const seeded = await seedPendingCases(server, owner.organizationId, n, { verdict: 'CLEAR', territories, filings: options.filings, subtitles: options.subtitles, dubs: options.dubs, varied: options.varied, before: options.before });
   const q = <T, V>(document: TadaDocumentNode<T, V>, variables: V) => server.gql(document, variables, { token: owner.token });
   await q(graphql('mutation($id: ID!, $i: LicenseInput!) { setLicense(seriesId: $id, input: $i) { id } }'), { id: seeded.seriesId, i: { ...LICENSE, territoriesIncluded: territories, subtitleLanguages: options.subtitleLanguages ?? [], dubLanguages: options.dubLanguages ?? [] } });
   await q(graphql('mutation($i: SetEpisodePricesInput!) { setEpisodePrices(input: $i) { episode { number } } }'), { i: { seriesId: seeded.seriesId, fromNumber: 1, toNumber: n, territory: 'WORLDWIDE', coins: 60 } });

@@ -16,7 +16,7 @@ function cuesOf(t: SeedSubtitle) {
  * Puts `count` screened cases straight into the human queue (one series, one shared media
  * revision), as the screening would leave them. For queue tests that need many cases quickly.
  */
-export async function seedPendingCases(server: TestServer, studioId: string, count: number, options: { verdict?: 'CLEAR' | 'NEEDS_REVIEW' | 'LIKELY_VIOLATION'; territories?: string[]; filings?: Array<{ territory: string; filingNumber: string }>; subtitles?: SeedSubtitle[]; dubs?: SeedDub[]; seriesTitle?: string; varied?: boolean } = {}): Promise<{ seriesId: string; caseIds: string[]; episodeIds: string[] }> {
+export async function seedPendingCases(server: TestServer, studioId: string, count: number, options: { verdict?: 'CLEAR' | 'NEEDS_REVIEW' | 'LIKELY_VIOLATION'; territories?: string[]; filings?: Array<{ territory: string; filingNumber: string }>; subtitles?: SeedSubtitle[]; dubs?: SeedDub[]; seriesTitle?: string; varied?: boolean; before?: (run: (sql: string, params: unknown[]) => Promise<unknown[]>, seriesId: string) => Promise<void> } = {}): Promise<{ seriesId: string; caseIds: string[]; episodeIds: string[] }> {
   const territories = options.territories ?? ['US'];
   const verdict = options.verdict ?? 'NEEDS_REVIEW';
   // One transaction, cases bound to the digest of their real material as submission binds them:
@@ -74,6 +74,8 @@ export async function seedPendingCases(server: TestServer, studioId: string, cou
         [d.language, sha256, bytes.length, `audio/${sha256}.m4a`, series!.id],
       );
     }
+    // More material, as a test wants it, before the cases are bound to it.
+    if (options.before) await options.before(run, series!.id);
     const snapshots = await loadReviewedSnapshots(tx, episodes.map((e) => e.id));
     const bound = JSON.stringify(episodes.map((e) => ({ episode_id: e.id, hash: reviewedDigest(snapshots.get(e.id)!), snapshot: snapshots.get(e.id), media_sha256: snapshots.get(e.id)!.mediaSha256 })));
     const verdicts = JSON.stringify(territories.map((t) => ({ territory: t, verdict, riskScore: verdict === 'LIKELY_VIOLATION' ? 80 : verdict === 'NEEDS_REVIEW' ? 45 : 0, reasons: [] })));
