@@ -149,8 +149,13 @@ function asExpected(e: ShownEpisode): Expected {
   };
 }
 
+/** What the probes read of an answer: a catalog page or a node. */
+interface Answer {
+  catalog: { nodes: Array<{ id: string; episodes: { nodes: ShownEpisode[] } }> };
+  node: unknown;
+}
 const gql = async (query: string, variables: Record<string, unknown>, key: string) => {
-  const res = (await server.gql(query as never, variables as never, { token: key })) as { data?: Record<string, any>; errors?: unknown[] };
+  const res = (await server.gql(query as never, variables as never, { token: key })) as { data?: Answer; errors?: unknown[] };
   expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
   return res.data!;
 };
@@ -232,7 +237,7 @@ describe('catalog episode windows read per series (attack)', () => {
         expect(node.episodes.nodes.map(asExpected), tag).toEqual(want(sid));
         expect(node.episodes.pageInfo.hasNextPage, tag).toBe(hasNext(sid));
       }
-      for (const node of two.catalog.nodes as Array<{ id: string; head: { nodes: ShownEpisode[] }; tail: { nodes: ShownEpisode[]; pageInfo: { hasNextPage: boolean } }; noDubs: { nodes: Array<{ id: string; number: number; subtitles: Array<{ url: string }> }> } }>) {
+      for (const node of two.catalog.nodes as unknown as Array<{ id: string; head: { nodes: ShownEpisode[] }; tail: { nodes: ShownEpisode[]; pageInfo: { hasNextPage: boolean } }; noDubs: { nodes: Array<{ id: string; number: number; subtitles: Array<{ url: string }> }> } }>) {
         const sid = parseGlobalId(node.id)!.id;
         expect(node.tail.nodes.map(asExpected), `${tag} (beside)`).toEqual(want(sid));
         expect(node.tail.pageInfo.hasNextPage, tag).toBe(hasNext(sid));
@@ -273,7 +278,7 @@ describe('catalog episode windows read per series (attack)', () => {
     const cExp = await expectedOf(c.seriesId, null);
     const oc = await gql(`{ catalog(territory: "US", first: 3) { nodes { id episodes(first: 25) { nodes { ${FIELDS} } } } } }`, {}, other.key);
     expect((oc.catalog.nodes as Array<{ id: string }>).map((n) => parseGlobalId(n.id)!.id)).toEqual([c.seriesId]);
-    expect((oc.catalog.nodes[0].episodes.nodes as ShownEpisode[]).map(asExpected)).toEqual(cExp);
+    expect(oc.catalog.nodes[0]!.episodes.nodes.map(asExpected)).toEqual(cExp);
   });
 
   it('forged and past-the-end cursors, windows at the end, limits: no internal errors, empty or refused', async () => {
@@ -282,10 +287,10 @@ describe('catalog episode windows read per series (attack)', () => {
     const q2 = `query($n: Int, $after: String) { catalog(territory: "US") { nodes { id a: episodes(first: 1) { nodes { number } } episodes(first: $n, after: $after) { nodes { number subtitles { url } } pageInfo { hasNextPage endCursor } } } } }`;
     for (const [n, after] of [[1, cursorOf(22)], [5, cursorOf(23)], [5, cursorOf(24)], [100, cursorOf(2147483647)], [1, cursorOf(0)], [0, null], [100, cursorOf(21)]] as Array<[number, string | null]>) {
       for (const query of [q, q2]) {
-        const res = (await server.gql(query as never, { n, after } as never, { token: p.key })) as { data?: any; errors?: Array<{ extensions?: { code?: string } }> };
+        const res = (await server.gql(query as never, { n, after } as never, { token: p.key })) as { data?: Answer; errors?: Array<{ extensions?: { code?: string } }> };
         expect(res.errors?.map((e) => e.extensions?.code) ?? [], `${n} after ${after}`).not.toContain('INTERNAL_SERVER_ERROR');
         if (!res.errors) {
-          for (const node of res.data.catalog.nodes) {
+          for (const node of res.data!.catalog.nodes) {
             for (const e of node.episodes.nodes) expect(e.number).toBeGreaterThan(after ? Number(Buffer.from(after, 'base64url').toString().slice(2)) : 0);
           }
         }

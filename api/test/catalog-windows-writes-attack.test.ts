@@ -73,15 +73,21 @@ const TWO = `query($n: Int, $after: String, $lang: String) { catalog(territory: 
 const NODE = `query($id: ID!, $lang: String) { node(id: $id, language: $lang) { ... on CatalogEpisode { ${FIELDS} } } }`;
 const cursorOf = (n: number) => Buffer.from(`c:${n}`, 'utf8').toString('base64url');
 
+/** What the probes read of an answer: a catalog page or a node. */
+interface Answer {
+  catalog: { nodes: Array<{ id: string; episodes: { nodes: Shown[] } }> };
+  node: Shown | null;
+}
+
 async function read(server: TestServer, query: string, variables: Record<string, unknown>, key: string) {
-  const res = (await server.gql(query as never, variables as never, { token: key })) as { data?: any; errors?: unknown[] };
+  const res = (await server.gql(query as never, variables as never, { token: key })) as { data?: Answer; errors?: unknown[] };
   expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  return res.data;
+  return res.data!;
 }
 
 /** Every episode of series `seriesId` that each reader shows, by number. */
 async function allReaders(srv: TestServer, key: string, seriesId: string, language: string | null, n: number, after: number) {
-  const pick = (data: any) => (data.catalog.nodes as Array<{ id: string; episodes: { nodes: Shown[] } }>).find((s) => parseGlobalId(s.id)!.id === seriesId)?.episodes.nodes ?? [];
+  const pick = (data: Answer) => data.catalog.nodes.find((s) => parseGlobalId(s.id)!.id === seriesId)?.episodes.nodes ?? [];
   const page = pick(await read(srv, PAGE, { n, after: after ? cursorOf(after) : null, lang: language }, key));
   const two = pick(await read(srv, TWO, { n, after: after ? cursorOf(after) : null, lang: language }, key));
   return { page, two };
@@ -160,7 +166,7 @@ describe('catalog episode windows under writes, gate withdrawals and a restart (
         for (const row of ids) {
           const one = await read(server, NODE, { id: globalId('CatalogEpisode', row.id, 'US'), lang: 'es' }, p.key);
           if (touched.has(row.number)) expect(one.node, `node ${row.number}`).toBeNull();
-          else check(one.node, 'node after');
+          else check(one.node!, 'node after');
         }
         break;
       }
@@ -206,7 +212,7 @@ describe('catalog episode windows under writes, gate withdrawals and a restart (
       expect(after.page.map((e) => e.number)).toEqual([4, 5, 6, 7]);
       for (const e of before.page) {
         const one = await read(twin, NODE, { id: e.id, lang: 'es' }, p.key);
-        expect(plain(one.node)).toEqual(plain(e));
+        expect(plain(one.node!)).toEqual(plain(e));
       }
     } finally {
       await twin.stop();
