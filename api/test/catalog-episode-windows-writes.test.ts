@@ -93,7 +93,7 @@ async function allReaders(srv: TestServer, key: string, seriesId: string, langua
   return { page, two };
 }
 
-describe('catalog episode windows under writes, gate withdrawals and a restart (attack)', () => {
+describe('catalog episode windows under writes, gate withdrawals and a restart', () => {
   it('a studio adding and removing tracks, texts and dubs while a partner pages: a changed episode is withdrawn, never shown with unreviewed material or another episode’s', async () => {
     const p = await createPartner(server, admin, ['US']);
     const s = await createLiveSeries(server, lead, 12, p.organizationId, {
@@ -108,7 +108,7 @@ describe('catalog episode windows under writes, gate withdrawals and a restart (
     for (const e of (await allReaders(server, p.key, s.seriesId, 'es', 20, 0)).page) baseline.set(e.number, plain(e));
     expect(baseline.size).toBe(12);
     const ids = await sql<{ id: string; number: number }>(`select id, number from episode where series_id = ? order by number`, [s.seriesId]);
-    const seed = Number(process.env.ATTACK_SEED ?? Date.now() % 1_000_000);
+    const seed = Number(process.env.CATALOG_WINDOW_SEED ?? Date.now() % 1_000_000);
     const random = seededRandom(seed);
     const touched = new Set<number>();
     let writing = true;
