@@ -102,6 +102,10 @@ export class RequestRateLimiter {
       refuse(new RateLimitedError(retryAfterSeconds));
       return false;
     }
+    // Refused before its body is read: a body still arriving (it may be gigabytes) would otherwise be
+    // read to its end on the kept connection before the next request. The connection closes after the
+    // answer instead, as for a body over the limit (the staged close drops what still comes, briefly).
+    if (!req.complete) res.setHeader('Connection', 'close');
     res.status(429).json({
       errors: [
         {
