@@ -1,26 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Role } from '../src/modules/membership/membership.entity';
-import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { globalId, parseGlobalId } from '../src/modules/publishing/global-id';
-import { createLiveSeries, createPartner } from './support/publishing';
+import { createLiveSeries, createPartner, startWithOperatorLead } from './support/publishing';
 import { seededRandom } from './support/seeded-random';
-import { TestServer, type SignedInMember } from './support/server';
+import type { SignedInMember, TestServer } from './support/server';
+import { EPISODE_FIELDS, episodeCursor, partnerRead, vttOf, type CatalogAnswer, type SeedSql, type ShownEpisode } from './support/catalog-episodes';
 
 let server: TestServer;
 let admin: SignedInMember;
 let lead: SignedInMember;
 
 beforeAll(async () => {
-  server = await TestServer.start({ REVIEW_FOUR_EYES: 'false' }, undefined, { runWorker: true });
-  admin = await server.member(OrganizationKind.OPERATOR, Role.ADMIN);
-  lead = await server.addMember(admin.organizationId, Role.LEAD);
+  ({ server, admin, lead } = await startWithOperatorLead());
 });
 afterAll(async () => {
   await server?.stop();
 });
 
-const vtt = (text: string) => `WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n${text}\n`;
-type Run = (sql: string, params: unknown[]) => Promise<unknown[]>;
+const vtt = vttOf;
+type Run = SeedSql;
 const sql = async <R>(text: string, params: unknown[] = []) => (await server.orm.em.getConnection().execute(text, params)) as R[];
 
 /** Spanish texts on even episodes, a Spanish dub on multiples of 3. */
@@ -37,21 +34,8 @@ const extras = async (run: Run, seriesId: string) => {
   );
 };
 
-const FIELDS = `id number title synopsis language durationSeconds width height posterUrl subtitleLanguages subtitles { language kind aiGenerated url } audioTracks { language codec durationSeconds url }`;
-interface Shown {
-  id: string;
-  number: number;
-  title: string;
-  synopsis: string;
-  language: string;
-  durationSeconds: number | null;
-  width: number | null;
-  height: number | null;
-  posterUrl: string | null;
-  subtitleLanguages: string[];
-  subtitles: Array<{ language: string; kind: string; aiGenerated: boolean; url: string }>;
-  audioTracks: Array<{ language: string; codec: string; durationSeconds: number; url: string }>;
-}
+const FIELDS = EPISODE_FIELDS;
+type Shown = ShownEpisode;
 /** An episode without its signed URLs (they carry the expiry), with its tracks' ids. */
 const plain = (e: Shown) => ({
   id: e.id,
@@ -65,29 +49,18 @@ const plain = (e: Shown) => ({
   poster: e.posterUrl?.split('?')[0] ?? null,
   subtitleLanguages: e.subtitleLanguages,
   subtitles: e.subtitles.map((t) => ({ language: t.language, kind: t.kind, aiGenerated: t.aiGenerated, path: t.url.split('?')[0] })),
-  audioTracks: e.audioTracks.map((t) => ({ language: t.language, codec: t.codec, durationSeconds: t.durationSeconds, path: t.url.split('?')[0] })),
+  audioTracks: (e.audioTracks ?? []).map((t) => ({ language: t.language, codec: t.codec, durationSeconds: t.durationSeconds, path: t.url.split('?')[0] })),
 });
 
 const PAGE = `query($n: Int, $after: String, $lang: String) { catalog(territory: "US", first: 5, language: $lang) { nodes { id episodes(first: $n, after: $after) { nodes { ${FIELDS} } pageInfo { hasNextPage } } } } }`;
 const TWO = `query($n: Int, $after: String, $lang: String) { catalog(territory: "US", first: 5, language: $lang) { nodes { id h: episodes(first: 1) { nodes { number } } episodes(first: $n, after: $after) { nodes { ${FIELDS} } } } } }`;
 const NODE = `query($id: ID!, $lang: String) { node(id: $id, language: $lang) { ... on CatalogEpisode { ${FIELDS} } } }`;
-const cursorOf = (n: number) => Buffer.from(`c:${n}`, 'utf8').toString('base64url');
-
-/** What the probes read of an answer: a catalog page or a node. */
-interface Answer {
-  catalog: { nodes: Array<{ id: string; episodes: { nodes: Shown[] } }> };
-  node: Shown | null;
-}
-
-async function read(server: TestServer, query: string, variables: Record<string, unknown>, key: string) {
-  const res = (await server.gql(query as never, variables as never, { token: key })) as { data?: Answer; errors?: unknown[] };
-  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  return res.data!;
-}
+const cursorOf = episodeCursor;
+const read = partnerRead;
 
 /** Every episode of series `seriesId` that each reader shows, by number. */
 async function allReaders(srv: TestServer, key: string, seriesId: string, language: string | null, n: number, after: number) {
-  const pick = (data: Answer) => data.catalog.nodes.find((s) => parseGlobalId(s.id)!.id === seriesId)?.episodes.nodes ?? [];
+  const pick = (data: CatalogAnswer) => data.catalog.nodes.find((s) => parseGlobalId(s.id)!.id === seriesId)?.episodes.nodes ?? [];
   const page = pick(await read(srv, PAGE, { n, after: after ? cursorOf(after) : null, lang: language }, key));
   const two = pick(await read(srv, TWO, { n, after: after ? cursorOf(after) : null, lang: language }, key));
   return { page, two };
@@ -111,13 +84,16 @@ describe('catalog episode windows under writes, gate withdrawals and a restart',
     const seed = Number(process.env.CATALOG_WINDOW_SEED ?? Date.now() % 1_000_000);
     const random = seededRandom(seed);
     const touched = new Set<number>();
+    const briefly = new Set<number>();
     let writing = true;
     const writer = (async () => {
       for (let i = 0; i < 24; i++) {
         const ep = ids[Math.floor(random() * ids.length)]!;
         const op = i % 4;
-        // Adding a track and removing it again restores the reviewed material: the gate may put the episode back.
+        // Adding a track and removing it again restores the reviewed material, but a gate that saw the
+        // track in between has lapsed the approval for good: such an episode may be back or withdrawn.
         if (op !== 0) touched.add(ep.number);
+        else briefly.add(ep.number);
         if (op === 0) {
           const [t] = await sql<{ id: string }>(`insert into subtitle_track (id, episode_id, language, kind, ai_generated, format, content, cues, cue_count, updated_at) values (gen_random_uuid(), ?, 'fr', 'SUBTITLES', false, 'WEBVTT', ?, '[]', 1, now()) on conflict do nothing returning id`, [ep.id, vtt('EVIL')]);
           if (t) await sql(`delete from subtitle_track where id = ?`, [t.id]);
@@ -153,20 +129,25 @@ describe('catalog episode windows under writes, gate withdrawals and a restart',
     }
     await writer;
     expect(reads).toBeGreaterThan(3);
-    // Once the gate has seen the writes: touched episodes are gone from every reader, the others are as before.
+    // Once the gate has seen the writes: touched episodes are gone from every reader, the untouched
+    // ones are as before, and those changed and changed back are either.
     const deadline = Date.now() + 20_000;
+    const settled = (numbers: number[]) => {
+      const shown = new Set(numbers);
+      return [...baseline.keys()].every((n) => (touched.has(n) ? !shown.has(n) : briefly.has(n) || shown.has(n))) && numbers.every((n) => baseline.has(n));
+    };
     for (;;) {
       const { page, two } = await allReaders(server, p.key, s.seriesId, 'es', 20, 0);
       const numbers = page.map((e) => e.number);
-      const expected = [...baseline.keys()].filter((n) => !touched.has(n));
-      if (JSON.stringify(numbers) === JSON.stringify(expected) || Date.now() > deadline) {
-        expect(numbers, `touched ${[...touched].sort((a, b) => a - b)}`).toEqual(expected);
-        expect(two.map((e) => e.number)).toEqual(expected);
+      if (settled(numbers) || Date.now() > deadline) {
+        const what = `touched ${[...touched].sort((a, b) => a - b)}, changed back ${[...briefly].sort((a, b) => a - b)}, shown ${numbers}`;
+        expect(settled(numbers), what).toBe(true);
+        expect(two.map((e) => e.number), what).toEqual(numbers);
         for (const e of [...page, ...two]) check(e, 'after');
         for (const row of ids) {
           const one = await read(server, NODE, { id: globalId('CatalogEpisode', row.id, 'US'), lang: 'es' }, p.key);
-          if (touched.has(row.number)) expect(one.node, `node ${row.number}`).toBeNull();
-          else check(one.node!, 'node after');
+          if (numbers.includes(row.number)) check(one.node!, 'node after');
+          else expect(one.node, `node ${row.number}`).toBeNull();
         }
         break;
       }

@@ -1,27 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Role } from '../src/modules/membership/membership.entity';
-import { OrganizationKind } from '../src/modules/organization/organization.entity';
 import { licensedTracks, textsFor } from '../src/modules/catalog/localization';
 import { globalId, parseGlobalId } from '../src/modules/publishing/global-id';
-import { createLiveSeries, createPartner } from './support/publishing';
+import { createLiveSeries, createPartner, startWithOperatorLead } from './support/publishing';
 import { seededRandom } from './support/seeded-random';
-import { TestServer, type SignedInMember } from './support/server';
+import type { SignedInMember, TestServer } from './support/server';
+import { EPISODE_FIELDS, episodeCursor, partnerRead, vttOf, type CatalogAnswer, type SeedSql, type ShownEpisode } from './support/catalog-episodes';
 
 let server: TestServer;
 let admin: SignedInMember;
 let lead: SignedInMember;
 
 beforeAll(async () => {
-  server = await TestServer.start({ REVIEW_FOUR_EYES: 'false', PUBLICATION_POLL_SECONDS: '3600' }, undefined, { runWorker: true });
-  admin = await server.member(OrganizationKind.OPERATOR, Role.ADMIN);
-  lead = await server.addMember(admin.organizationId, Role.LEAD);
+  ({ server, admin, lead } = await startWithOperatorLead({ PUBLICATION_POLL_SECONDS: '3600' }));
 });
 afterAll(async () => {
   await server?.stop();
 });
 
-const vtt = (text: string) => `WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n${text}\n`;
-type Run = (sql: string, params: unknown[]) => Promise<unknown[]>;
+const vtt = vttOf;
+type Run = SeedSql;
 
 /**
  * Rich material on a series before review: media shared by episodes 4-6, none on 7 (when asked),
@@ -107,22 +104,7 @@ async function expectedOf(seriesId: string, language: string | null) {
 }
 type Expected = Awaited<ReturnType<typeof expectedOf>>[number];
 
-const FIELDS = `id number title synopsis language durationSeconds width height posterUrl subtitleLanguages
-  subtitles { language kind aiGenerated url } audioTracks { language codec durationSeconds url }`;
-interface ShownEpisode {
-  id: string;
-  number: number;
-  title: string;
-  synopsis: string;
-  language: string;
-  durationSeconds: number | null;
-  width: number | null;
-  height: number | null;
-  posterUrl: string | null;
-  subtitleLanguages: string[];
-  subtitles: Array<{ language: string; kind: string; aiGenerated: boolean; url: string }>;
-  audioTracks?: Array<{ language: string; codec: string; durationSeconds: number; url: string }>;
-}
+const FIELDS = EPISODE_FIELDS;
 
 /** A shown episode in Expected's form: its row id from its global id, track ids from their signed URLs (which also name the episode). */
 function asExpected(e: ShownEpisode): Expected {
@@ -149,17 +131,8 @@ function asExpected(e: ShownEpisode): Expected {
   };
 }
 
-/** What the probes read of an answer: a catalog page or a node. */
-interface Answer {
-  catalog: { nodes: Array<{ id: string; episodes: { nodes: ShownEpisode[] } }> };
-  node: unknown;
-}
-const gql = async (query: string, variables: Record<string, unknown>, key: string) => {
-  const res = (await server.gql(query as never, variables as never, { token: key })) as { data?: Answer; errors?: unknown[] };
-  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  return res.data!;
-};
-const cursorOf = (n: number) => Buffer.from(`c:${n}`, 'utf8').toString('base64url');
+const gql = (query: string, variables: Record<string, unknown>, key: string) => partnerRead(server, query, variables, key);
+const cursorOf = episodeCursor;
 
 let world: { p: Awaited<ReturnType<typeof createPartner>>; other: Awaited<ReturnType<typeof createPartner>>; a: { seriesId: string; episodeIds: string[]; owner: SignedInMember }; b: { seriesId: string; episodeIds: string[] }; c: { seriesId: string; episodeIds: string[] } };
 
@@ -287,7 +260,7 @@ describe('catalog episode windows read per series', () => {
     const q2 = `query($n: Int, $after: String) { catalog(territory: "US") { nodes { id a: episodes(first: 1) { nodes { number } } episodes(first: $n, after: $after) { nodes { number subtitles { url } } pageInfo { hasNextPage endCursor } } } } }`;
     for (const [n, after] of [[1, cursorOf(22)], [5, cursorOf(23)], [5, cursorOf(24)], [100, cursorOf(2147483647)], [1, cursorOf(0)], [0, null], [100, cursorOf(21)]] as Array<[number, string | null]>) {
       for (const query of [q, q2]) {
-        const res = (await server.gql(query as never, { n, after } as never, { token: p.key })) as { data?: Answer; errors?: Array<{ extensions?: { code?: string } }> };
+        const res = (await server.gql(query as never, { n, after } as never, { token: p.key })) as { data?: CatalogAnswer; errors?: Array<{ extensions?: { code?: string } }> };
         expect(res.errors?.map((e) => e.extensions?.code) ?? [], `${n} after ${after}`).not.toContain('INTERNAL_SERVER_ERROR');
         if (!res.errors) {
           for (const node of res.data!.catalog.nodes) {
