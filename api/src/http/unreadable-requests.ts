@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import type { ServerClosingInStages } from './closing-in-stages';
+import { LINGER_MS, type ServerClosingInStages } from './closing-in-stages';
 import { REFUSAL_HEADER, UPLOAD_STATUS, type UploadRefusalReason } from '../uploads/upload-refusals';
 
 type Unreadable = { reason: Extract<UploadRefusalReason, 'HEADERS_TOO_LARGE' | 'REQUEST_TIMEOUT' | 'REQUEST_MALFORMED'>; message: string };
@@ -41,7 +41,17 @@ export function answerUnreadableRequests(server: ServerClosingInStages, maxHeade
     const { reason, message } = unreadableRequest(error.code, maxHeaderBytes);
     const status = UPLOAD_STATUS[reason];
     const body = `${message}\n`;
+    // Answers leave the record on their 'close', in order: the last one closing is the last one out.
+    const inFlight = server.answersInFlight(socket);
+    // A request whose body the parser failed in (a broken chunk, trailers too large) is the refused one:
+    // its handler waits for a body end that never comes, so waiting for its answer left the client with
+    // none at all. Not yet begun, its answer is the refusal; only the answers before it go out first.
+    const cut = inFlight[inFlight.length - 1];
+    const earlier = cut && !cut.req.complete && !cut.headersSent ? inFlight.slice(0, -1) : inFlight;
+    const last = earlier[earlier.length - 1];
     const refuse = () => {
+      // The refused request's own answer, begun meanwhile (its handler answered without its body), goes out whole first.
+      if (cut && cut !== last && cut.headersSent && server.answersInFlight(socket).includes(cut)) return void cut.once('close', refuse);
       // An earlier answer that ended the connection (or a client gone) leaves nothing to write to.
       if (!socket.writable) return void socket.destroy();
       socket.end(
@@ -56,10 +66,10 @@ export function answerUnreadableRequests(server: ServerClosingInStages, maxHeade
           body,
         ].join('\r\n'),
       );
+      // Half-closed, the connection waits for the client to close its side; one that never does is let go.
+      const linger = setTimeout(() => socket.destroy(), LINGER_MS);
+      socket.once('close', () => clearTimeout(linger));
     };
-    // Answers leave the record on their 'close', in order: the last one closing is the last one out.
-    const earlier = server.answersInFlight(socket);
-    const last = earlier[earlier.length - 1];
     if (last) last.once('close', refuse);
     else refuse();
   });
