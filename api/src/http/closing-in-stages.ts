@@ -22,6 +22,16 @@ export interface ServerClosingInStages extends Server {
 }
 
 /**
+ * For an answer that leaves before its request's body has all arrived (a refusal of the caller, of
+ * its rate or of its content type): the connection ends after it, so Node does not read the rest of
+ * the body (it may be gigabytes) on the kept connection before serving the next request; the staged
+ * close drops what still comes, for a moment. A request whose body is all in keeps its connection.
+ */
+export function endAfterAnswerIfBodyArriving(req: IncomingMessage, res: ServerResponse): void {
+  if (!req.complete && !res.headersSent) res.setHeader('Connection', 'close');
+}
+
+/**
  * An HTTP server for `listener` that closes a connection in stages when an answer that ends it
  * (`Connection: close`) leaves while its request's body is still arriving, as RFC 9112 §9.6
  * (Tear-down) asks: the answer and a half-close go out first, the rest of the body is read and

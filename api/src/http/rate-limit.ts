@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import { RateLimitedError } from '../domain/errors';
 import type { Actor } from '../domain/request-context';
 import type { Logger } from '../logger';
+import { endAfterAnswerIfBodyArriving } from './closing-in-stages';
 
 export type RateLimits = Config['rateLimits'];
 
@@ -102,10 +103,8 @@ export class RequestRateLimiter {
       refuse(new RateLimitedError(retryAfterSeconds));
       return false;
     }
-    // Refused before its body is read: a body still arriving (it may be gigabytes) would otherwise be
-    // read to its end on the kept connection before the next request. The connection closes after the
-    // answer instead, as for a body over the limit (the staged close drops what still comes, briefly).
-    if (!req.complete) res.setHeader('Connection', 'close');
+    // Refused before its body is read.
+    endAfterAnswerIfBodyArriving(req, res);
     res.status(429).json({
       errors: [
         {
