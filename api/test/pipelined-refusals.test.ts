@@ -1,5 +1,5 @@
-import net from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { rawExchange, statusesOf } from './support/raw-http';
 import { TestServer } from './support/server';
 
 let server: TestServer;
@@ -8,26 +8,11 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.stop());
 
-function raw(parts: string[], gapMs: number, waitMs = 5000) {
-  const { port } = new URL(server.url);
-  return new Promise<{ text: string; closed: boolean }>((resolve) => {
-    const socket = net.connect(Number(port), '127.0.0.1');
-    let text = '';
-    let settled = false;
-    const done = (closed: boolean) => {
-      if (settled) return;
-      settled = true;
-      resolve({ text, closed });
-      socket.destroy();
-    };
-    socket.on('data', (c: Buffer) => (text += c.toString('utf8')));
-    socket.on('error', () => undefined);
-    socket.on('close', () => done(true));
-    parts.forEach((p, i) => setTimeout(() => !socket.destroyed && socket.write(p), i * gapMs));
-    setTimeout(() => done(false), waitMs);
-  });
-}
-const statuses = (text: string) => [...text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => m[1]);
+const raw = async (parts: string[], gapMs: number, waitMs = 5000) => {
+  const { text, closedAfterMs } = await rawExchange(server.url, parts, { gapMs, waitMs });
+  return { text, closed: closedAfterMs !== null };
+};
+const statuses = statusesOf;
 const body = '{"query":"{ __typename }"}';
 const query = `POST /graphql HTTP/1.1\r\nHost: api\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
 
