@@ -22,13 +22,19 @@ export interface ServerClosingInStages extends Server {
 }
 
 /**
- * For an answer that leaves before its request's body has all arrived (a refusal of the caller, of
- * its rate or of its content type): the connection ends after it, so Node does not read the rest of
- * the body (it may be gigabytes) on the kept connection before serving the next request; the staged
- * close drops what still comes, for a moment. A request whose body is all in keeps its connection.
+ * Every answer that leaves before its request's body has all arrived (a refusal of the caller, of its
+ * rate or of its content type, whoever writes it) ends the connection: otherwise Node reads the rest
+ * of the body (it may be gigabytes) on the kept connection before serving the next request. The
+ * staged close then drops what still comes, for a moment. A request whose body is all in keeps it.
  */
-export function endAfterAnswerIfBodyArriving(req: IncomingMessage, res: ServerResponse): void {
-  if (!req.complete && !res.headersSent) res.setHeader('Connection', 'close');
+function endAfterAnswerIfBodyArriving(req: IncomingMessage, res: ServerResponse): void {
+  // Only a request with a body: one without is not yet `complete` while its handler runs synchronously.
+  if (req.headers['transfer-encoding'] === undefined && !(Number(req.headers['content-length']) > 0)) return;
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
+    if (!req.complete) this.setHeader('Connection', 'close');
+    return writeHead.apply(this, args);
+  } as ServerResponse['writeHead'];
 }
 
 /**
@@ -43,7 +49,9 @@ export function endAfterAnswerIfBodyArriving(req: IncomingMessage, res: ServerRe
  * a closed socket, whose reset can reach the client before it has read the answer: a tus client
  * whose PATCH was refused mid-body (its upload's lock lost, say) saw `EPIPE` instead of the 423 and
  * its reason. Answers that keep the connection, answers to requests whose body has been read to its
- * end, and answers with later pipelined requests already under way close as Node closes them.
+ * end, and answers with later pipelined requests already under way close as Node closes them. An
+ * answer that leaves before its request's body has all arrived ends the connection (see
+ * endAfterAnswerIfBodyArriving).
  */
 export function serverClosingInStages(listener: RequestListener, lingerMs = LINGER_MS): ServerClosingInStages {
   /** Connections closing in stages: whatever they still carry is dropped, never served. */
@@ -67,6 +75,7 @@ export function serverClosingInStages(listener: RequestListener, lingerMs = LING
       const at = answers.indexOf(res);
       if (at >= 0) answers.splice(at, 1);
     });
+    endAfterAnswerIfBodyArriving(req, res);
     listener(req, res);
   });
   server.on('connection', (socket: Socket) => {

@@ -10,7 +10,6 @@ import type { RequestContext } from '../domain/request-context';
 import type { RequestRateLimiter } from './rate-limit';
 import type { Services } from '../services';
 import type { MediaStorage } from '../uploads/storage';
-import { endAfterAnswerIfBodyArriving } from './closing-in-stages';
 import { sendStored } from './media-route';
 import { answerFailure } from './failure';
 
@@ -34,17 +33,12 @@ export function licenseDocumentRouter(deps: { orm: MikroORM; config: Config; log
     async (req: Request, res: Response, next: NextFunction) => {
       try {
         const ctx = await requestContext(deps, req, res);
-        // Refusals here answer before the body is read.
-        const refuse = (status: number, answer: Record<string, unknown>) => {
-          endAfterAnswerIfBodyArriving(req, res);
-          res.status(status).json(answer);
-        };
         if (ctx.actor.kind !== 'user') {
           const apiKey = ctx.actor.kind === 'apiKey';
-          return refuse(apiKey ? 403 : 401, { error: apiKey ? 'License documents are attached by a signed-in studio member, not an API key.' : (ctx.authFailure?.message ?? 'Sign in to attach a license document.'), code: apiKey ? 'FORBIDDEN' : 'UNAUTHENTICATED' });
+          return void res.status(apiKey ? 403 : 401).json({ error: apiKey ? 'License documents are attached by a signed-in studio member, not an API key.' : (ctx.authFailure?.message ?? 'Sign in to attach a license document.'), code: apiKey ? 'FORBIDDEN' : 'UNAUTHENTICATED' });
         }
         if (!(await deps.rateLimiter.admit(ctx.actor, req, res))) return;
-        if (!req.is('application/pdf')) return refuse(415, { error: 'Send the file as the request body with Content-Type: application/pdf.', code: 'BAD_USER_INPUT', field: 'file' });
+        if (!req.is('application/pdf')) return void res.status(415).json({ error: 'Send the file as the request body with Content-Type: application/pdf.', code: 'BAD_USER_INPUT', field: 'file' });
         res.locals.licenseDocumentContext = ctx;
         next();
       } catch (error) {

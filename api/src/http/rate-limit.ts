@@ -4,7 +4,6 @@ import type { Config } from '../config';
 import { RateLimitedError } from '../domain/errors';
 import type { Actor } from '../domain/request-context';
 import type { Logger } from '../logger';
-import { endAfterAnswerIfBodyArriving } from './closing-in-stages';
 
 export type RateLimits = Config['rateLimits'];
 
@@ -103,8 +102,6 @@ export class RequestRateLimiter {
       refuse(new RateLimitedError(retryAfterSeconds));
       return false;
     }
-    // Refused before its body is read.
-    endAfterAnswerIfBodyArriving(req, res);
     res.status(429).json({
       errors: [
         {

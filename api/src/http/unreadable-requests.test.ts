@@ -218,12 +218,14 @@ it('a chunked body broken mid-request behind an earlier answer: that answer firs
   expect(r.closed).toBe(true);
 });
 
-it('a broken chunked body whose handler answers without it while an earlier answer is pending: earlier, its own answer, then the refusal, never interleaved', async () => {
+it('a broken chunked body whose handler answers without it while an earlier answer is pending: earlier, its own answer whole, which ends the connection, never interleaved', async () => {
   const { port } = await server();
   const r = await exchange(port, ['GET /slow HTTP/1.1\r\nHost: a\r\n\r\nPOST /noread HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nZZZ\r\n\r\n'], 0, 3000);
   const text = r.text.toString('latin1');
-  expect([...text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => m[1])).toEqual(['200', '401', '400']);
+  expect([...text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => m[1])).toEqual(['200', '401']);
   expect(text).toContain('\r\n\r\ndoneHTTP/1.1 401');
-  expect(text).toContain('\r\n\r\nsigninHTTP/1.1 400');
+  // Answered before its body had all arrived, the 401 ends the connection: nothing follows it.
+  expect(text.slice(text.indexOf('HTTP/1.1 401')).toLowerCase()).toContain('connection: close');
+  expect(text.endsWith('\r\n\r\nsignin')).toBe(true);
   expect(r.closed).toBe(true);
 });
