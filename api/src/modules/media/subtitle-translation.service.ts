@@ -78,20 +78,25 @@ export class SubtitleTranslationService {
     if (!settings) throw new ForbiddenError(TRANSLATION_NEEDS_KEY).because('AI_TRANSLATION_UNAVAILABLE');
     const boss = this.queue();
     if (!boss) throw new Error('The job queue is not running.');
-    const tracks = await em.find(SubtitleTrack, { episode, kind: source.kind });
-    const drafted = await em.find(SubtitleDraft, { episode, kind: source.kind, origin: SubtitleDraftOrigin.TRANSLATION });
-    const underWay = await em.find(SubtitleTranslation, { episode, kind: source.kind, state: { $in: [SubtitleTranslationState.QUEUED, SubtitleTranslationState.RUNNING] } });
-    data.languages.forEach((language, i) => {
-      const field = fieldPath('input', 'languages', i);
-      if (language.toLowerCase() === source.language.toLowerCase()) throw new BadUserInputError(field, `The track is already in ${language}.`);
-      if (tracks.some((t) => t.language.toLowerCase() === language.toLowerCase())) throw new BadUserInputError(field, `The episode already has ${source.kind.toLowerCase().replace('_', ' ')} in ${language}; edit or remove them instead.`);
-      if (drafted.some((d) => d.language.toLowerCase() === language.toLowerCase())) throw new BadUserInputError(field, `A translated draft in ${language} awaits your confirmation; accept or discard it first.`);
-      if (underWay.some((t) => t.language.toLowerCase() === language.toLowerCase())) throw new BadUserInputError(field, `A translation into ${language} is already under way.`);
-    });
-    const requests = data.languages.map((language) => em.create(SubtitleTranslation, { episode, sourceTrack: source, sourceLanguage: source.language, language, kind: source.kind, state: SubtitleTranslationState.QUEUED, requestedAt: new Date(), updatedAt: new Date() }));
-    // Rows and jobs commit together: a request is never queued without its job, nor a job without its row.
+    // Checked and queued in one transaction holding the episode's row, so requests sent at once are
+    // decided one after another: the second sees the first's translation (under way, or already done
+    // with its draft awaiting confirmation) instead of what stood before either.
+    let requests: SubtitleTranslation[] = [];
     try {
       await em.transactional(async (tx) => {
+        await tx.getConnection().execute('select id from episode where id = ? for update', [episode.id], 'all', tx.getTransactionContext());
+        const tracks = await tx.find(SubtitleTrack, { episode, kind: source.kind });
+        const drafted = await tx.find(SubtitleDraft, { episode, kind: source.kind, origin: SubtitleDraftOrigin.TRANSLATION });
+        const underWay = await tx.find(SubtitleTranslation, { episode, kind: source.kind, state: { $in: [SubtitleTranslationState.QUEUED, SubtitleTranslationState.RUNNING] } });
+        data.languages.forEach((language, i) => {
+          const field = fieldPath('input', 'languages', i);
+          if (language.toLowerCase() === source.language.toLowerCase()) throw new BadUserInputError(field, `The track is already in ${language}.`);
+          if (tracks.some((t) => t.language.toLowerCase() === language.toLowerCase())) throw new BadUserInputError(field, `The episode already has ${source.kind.toLowerCase().replace('_', ' ')} in ${language}; edit or remove them instead.`);
+          if (drafted.some((d) => d.language.toLowerCase() === language.toLowerCase())) throw new BadUserInputError(field, `A translated draft in ${language} awaits your confirmation; accept or discard it first.`);
+          if (underWay.some((t) => t.language.toLowerCase() === language.toLowerCase())) throw new BadUserInputError(field, `A translation into ${language} is already under way.`);
+        });
+        requests = data.languages.map((language) => tx.create(SubtitleTranslation, { episode, sourceTrack: source, sourceLanguage: source.language, language, kind: source.kind, state: SubtitleTranslationState.QUEUED, requestedAt: new Date(), updatedAt: new Date() }));
+        // Rows and jobs commit together: a request is never queued without its job, nor a job without its row.
         await tx.flush();
         for (const r of requests) await boss.send(SUBTITLE_TRANSLATION_QUEUE, { translationId: r.id }, { db: inTransaction(tx), singletonKey: r.id });
         this.audit.record(ctx, tx, {
